@@ -1,0 +1,324 @@
+"""`jixiao`: the command line. Every verb takes `--db PATH` (SQLite, the default store);
+PostgreSQL is chosen by the environment instead (see README).
+
+Exit codes: 0 ok; 2 bad input (nothing written); 3 not found; 4 conflict; 5 blocked
+calculation (facts missing); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidRequestError,
+    NotFoundError,
+    Problem,
+    RejectedError,
+)
+from domain.events import COMMAND_MODELS
+from domain.periods import Period
+from domain.scheme import canonical_dumps
+
+EXIT_CODES: dict[type[DomainError], int] = {
+    InvalidRequestError: 2,
+    NotFoundError: 3,
+    ConflictError: 4,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except RejectedError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        from projections.payout import CalculationBlockedError
+
+        if isinstance(error, CalculationBlockedError):
+            return 5
+        for kind, code in EXIT_CODES.items():
+            if isinstance(error, kind):
+                return code
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jixiao", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = parser.add_subparsers(title="verbs", metavar="VERB")
+
+    def verb(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
+        sub = verbs.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        sub.add_argument("--db", help="SQLite file (default ./jixiao.db or $JIXIAO_DB)")
+        sub.add_argument("--actor", default=None,
+                         help="who is recording (default: $JIXIAO_ACTOR or the OS user)")
+        return sub
+
+    sub = verb("apply", cmd_apply, "Apply a JSON Lines file of commands, all or nothing.")
+    sub.add_argument("file", help="JSON Lines file, one command per line ('-' for stdin)")
+
+    sub = verb("import", cmd_import, "Import a CSV file (roster or score entries).")
+    sub.add_argument("kind", choices=["roster", "entries"])
+    sub.add_argument("file")
+
+    for name, handler, text in (
+        ("payout", cmd_payout, "Print a period's payout statement."),
+        ("reconcile", cmd_reconcile, "Print a period's reconciliation (balances to 0.00)."),
+    ):
+        sub = verb(name, handler, text)
+        sub.add_argument("--period", required=True, help="2026-Q1 … 2026-Q4, or 2026-YE")
+        sub.add_argument("--json", action="store_true", help="canonical JSON")
+
+    sub = verb("explain", cmd_explain, "Explain a person's pay, figure by figure.")
+    sub.add_argument("--period", required=True)
+    group = sub.add_mutually_exclusive_group(required=True)
+    group.add_argument("--employee")
+    group.add_argument("--department")
+    group.add_argument("--figure", help="any figure key, e.g. hospital:per_point")
+    sub.add_argument("--json", action="store_true")
+
+    sub = verb("demo", cmd_demo, "Write a fresh demo hospital year and print its payouts.")
+    sub.add_argument("--year", type=int, default=2026)
+    sub.add_argument("--force", action="store_true", help="replace an existing demo file")
+
+    sub = verb("events", cmd_events, "List recorded events (the audit trail).")
+    sub.add_argument("--limit", type=int, default=50)
+    sub.add_argument("--json", action="store_true")
+
+    schema = verbs.add_parser("schema", help="Print the JSON schemas of the commands.")
+    schema.set_defaults(handler=cmd_schema)
+    schema.add_argument("--type", dest="command_type", help="only this command type")
+    return parser
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _actor(args: argparse.Namespace) -> str:
+    if args.actor:
+        return str(args.actor)
+    return os.environ.get("JIXIAO_ACTOR") or f"cli:{_os_user()}"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _ledger(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from api.store import open_ledger, store_env
+
+    return open_ledger(store_env(args.db))
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as error:
+        raise InvalidRequestError(str(error)) from None
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    if sys.stderr.isatty() or os.environ.get("JIXIAO_PROGRESS"):
+        width = 30
+        filled = width * done // max(total, 1)
+        print(f"\r{stage:>9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+              end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def read_jsonl(path: str) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """Rows of a JSON Lines file with their line numbers, and the file's digest.
+    Blank lines and lines starting with '#' are skipped."""
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    rows: list[tuple[str, dict[str, Any]]] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        where = f"line {number}"
+        try:
+            row = json.loads(stripped, parse_float=_no_float)
+        except ValueError as error:
+            problems.append(Problem(where, "", f"not valid JSON: {error}"))
+            continue
+        if not isinstance(row, dict):
+            problems.append(Problem(where, "", "each line must be a JSON object"))
+            continue
+        rows.append((where, row))
+    if problems:
+        raise RejectedError(problems)
+    return rows, digest
+
+
+def _no_float(text: str) -> str:
+    # Numbers with a fraction stay exact: they reach the models as decimal strings.
+    return text
+
+
+def with_default_keys(rows: list[tuple[str, dict[str, Any]]], digest: str
+                      ) -> list[tuple[str, dict[str, Any]]]:
+    """A line without an idempotency key gets one from the file's digest and its line, so
+    applying the same file twice records it once."""
+    keyed = []
+    for where, row in rows:
+        if "idempotency_key" not in row:
+            row = {**row, "idempotency_key": f"file:{digest}:{where.removeprefix('line ')}"}
+        keyed.append((where, row))
+    return keyed
+
+
+def apply_rows(ledger: Any, rows: list[tuple[str, dict[str, Any]]], actor: str) -> Any:
+    commands = ledger.parse_commands(rows)
+    return ledger.record(commands, actor, closed=closed_periods(ledger), progress=_progress)
+
+
+def closed_periods(ledger: Any) -> frozenset[str]:
+    return frozenset()
+
+
+# ---------------------------------------------------------------------------- verbs
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    rows, digest = read_jsonl(args.file)
+    with _ledger(args) as ledger:
+        report = apply_rows(ledger, with_default_keys(rows, digest), _actor(args))
+    print(f"recorded {len(report.recorded)} event(s); {len(report.already_recorded)} "
+          f"already recorded (idempotent retry); position {report.last_position}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from api.csv_import import read_csv_commands
+
+    rows, digest = read_csv_commands(args.kind, args.file)
+    with _ledger(args) as ledger:
+        report = apply_rows(ledger, with_default_keys(rows, digest), _actor(args))
+    print(f"imported {len(report.recorded)} event(s) from {args.file}; "
+          f"{len(report.already_recorded)} already recorded")
+    return 0
+
+
+def statement_json(ledger: Any, period: Period) -> dict[str, Any]:
+    from projections.payout import calculate
+
+    return calculate(ledger.facts(), period).to_json()  # type: ignore[no-any-return]
+
+
+def cmd_payout(args: argparse.Namespace) -> int:
+    from api.render import payout_text
+
+    period = _period(args.period)
+    with _ledger(args) as ledger:
+        report = statement_json(ledger, period)
+    print(canonical_dumps(report) if args.json else payout_text(report))
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from api.render import reconciliation_text
+
+    period = _period(args.period)
+    with _ledger(args) as ledger:
+        report = statement_json(ledger, period)
+    if args.json:
+        print(canonical_dumps({"period": report["period"], **report["reconciliation"]}))
+    else:
+        print(reconciliation_text(report))
+    return 0 if report["reconciliation"]["balance"] == "0.00" else 1
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from api.render import explain_text
+    from projections.payout import calculate
+
+    period = _period(args.period)
+    with _ledger(args) as ledger:
+        statement = calculate(ledger.facts(), period)
+    book = statement.book
+    if args.employee:
+        key = f"person:{args.employee}:pay"
+        if key not in book.figures:
+            key = f"person:{args.employee}:points"
+        if key not in book.figures:
+            raise NotFoundError(f"no employee {args.employee!r} in {period}")
+        roots = [key]
+        bonus = f"person:{args.employee}:post_bonus"
+        if bonus in book.figures:
+            roots.append(bonus)
+    elif args.department:
+        key = f"dept:{args.department}:settled"
+        if key not in book.figures:
+            raise NotFoundError(f"no department {args.department!r} in {period}")
+        roots = [key]
+    else:
+        if args.figure not in book.figures:
+            raise NotFoundError(f"no figure {args.figure!r} in {period}")
+        roots = [args.figure]
+    trees = [book.tree(root) for root in roots]
+    if args.json:
+        print(canonical_dumps({"period": str(period), "explain": trees}))
+    else:
+        print("\n\n".join(explain_text(tree) for tree in trees))
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        facts = ledger.facts()
+        events = list(facts.events.values())[-args.limit:]
+    if args.json:
+        for event in events:
+            print(canonical_dumps({"type": type(event).__name__,
+                                   **event.model_dump(mode="json")}))
+        return 0
+    for event in events:
+        status = "" if event.originator_id in facts.live else " (replaced)"
+        print(f"{event.recorded_at:%Y-%m-%d %H:%M:%S} {event.actor:<16} "
+              f"{type(event).__name__:<28} {event.effective:<10} {event.originator_id}{status}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    schemas = {}
+    for model in COMMAND_MODELS:
+        kind = model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+        if args.command_type and kind != args.command_type:
+            continue
+        schemas[kind] = model.model_json_schema()
+    if not schemas:
+        raise NotFoundError(f"no command type {args.command_type!r}")
+    print(json.dumps(schemas, indent=2, sort_keys=True, ensure_ascii=False))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from api.demo import run_demo
+
+    return run_demo(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

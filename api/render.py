@@ -1,0 +1,108 @@
+"""Human renderings of the canonical JSON reports. Programs read `--json` instead."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
+    cells = [[str(c) for c in headers]] + [[("" if c is None else str(c)) for c in r] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        parts = []
+        for i, cell in enumerate(row):
+            pad = widths[i] - _width(cell)
+            parts.append(" " * pad + cell if i in right else cell + " " * pad)
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal.
+    return sum(2 if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" else 1 for ch in text)
+
+
+def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
+    out = [f"Payout {report['period']}  (scheme {report['scheme']['key']})", ""]
+    out.append("Pool: " + ", ".join(f"{k} {v}" for k, v in report["pool"].items()))
+    out.append("")
+    departments = report["departments"]
+    out.append(table(
+        ["department", "heads", "score", "calculated", "controls", "banked", "drawn",
+         "subsidy", "settled", "per point"],
+        [[d["department_id"], d["headcount"], _short(d["score"]), d["pay_calculated"],
+          _add(d["controls"], d["penalties"]), d["banked"], d["bank_drawn"], d["subsidy"],
+          d["settled"], d["per_point_indicative"] or "-"] for d in departments],
+        right={1, 2, 3, 4, 5, 6, 7, 8, 9},
+    ))
+    if people:
+        out.append("")
+        out.append(table(
+            ["employee", "name", "department", "score", "ratio", "pay", "post bonus",
+             "restated", "total", "note"],
+            [[p["employee_id"], p["name"], p["department_id"], _short(p["score"]),
+              p["ratio"], p["pay"], p["post_bonus"], p["restatement"], p["total"],
+              p["reason"]] for p in report["people"]],
+            right={3, 4, 5, 6, 7, 8},
+        ))
+    out.append("")
+    out.append(reconciliation_text(report))
+    for note in report.get("notes", []):
+        out.append(f"note: {note}")
+    return "\n".join(out)
+
+
+def reconciliation_text(report: dict[str, Any]) -> str:
+    recon = report["reconciliation"]
+    rows = [[line["line"], line["amount"]] for line in recon["lines"]]
+    rows.append(["balance (must be 0.00)", recon["balance"]])
+    return f"Reconciliation {report['period']}\n" + table(["line", "amount"], rows, right={1})
+
+
+def summary_text(report: dict[str, Any]) -> str:
+    recon = report["reconciliation"]
+    lines = {line["line"]: line["amount"] for line in recon["lines"]}
+    pool = report["pool"].get("distributable", "")
+    return (
+        f"{report['period']}: pool {pool}, paid {report['totals']['paid']} to "
+        f"{report['totals']['people_paid']} people, "
+        f"banked {_neg(lines.get('excess over cap banked', '0.00'))}, "
+        f"drawn {lines.get('bank drawn (same-year carry-over)', '0.00')}, "
+        f"subsidy {lines.get('hospital floor subsidy', '0.00')}, "
+        f"balance {recon['balance']}"
+    )
+
+
+def explain_text(node: dict[str, Any], indent: str = "") -> str:
+    rule = f"  [{node['rule']} {node['source']}" + (
+        f", {node['default']}" if node.get("default") else "") + "]" if node.get("rule") else ""
+    head = f"{indent}{node['label']} = {node['value']} {node['unit']}{rule}"
+    lines = [head, f"{indent}    = {node['formula']}"]
+    for name, value in node.get("literals", {}).items():
+        lines.append(f"{indent}    · {name} = {value}")
+    if node.get("events"):
+        lines.append(f"{indent}    · events: {', '.join(node['events'])}")
+    for child in node.get("because", []):
+        lines.append(explain_text(child, indent + "  "))
+    return "\n".join(lines)
+
+
+def _short(value: str) -> str:
+    if "/" in value:
+        numerator, denominator = value.split("/")
+        return f"{int(numerator) / int(denominator):.4f}…"
+    return value
+
+
+def _add(a: str, b: str) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(a) + Decimal(b):.2f}"
+
+
+def _neg(text: str) -> str:
+    return text[1:] if text.startswith("-") else text

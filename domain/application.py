@@ -1,0 +1,245 @@
+"""The write side: one eventsourcing Application that validates commands and saves events.
+
+This is the only module of `domain/` that touches the outside world (the clock, uuid4,
+package files and the store); the shells hand it its storage settings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+import yaml
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent, Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
+from pydantic import BaseModel, ValidationError
+
+from domain.errors import ConflictError, Problem, RejectedError
+from domain.events import COMMANDS_BY_TYPE, AdoptScheme, LedgerEvent, SchemeAdopted
+from domain.facts import Facts
+from domain.validation import adopted_scheme_body, check_batch
+
+APPLICATION_NAME = "jixiao"
+IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
+PAGE_SIZE = 2000
+
+
+class PydanticMapper(Mapper[UUID]):
+    """Stores a pydantic event as canonical JSON (sorted keys, decimals as strings), so the
+    same event has the same bytes on SQLite and PostgreSQL; runs upcasts on read."""
+
+    def __init__(self, transcoder: Transcoder | None = None, **_: Any) -> None:
+        super().__init__(transcoder=transcoder)  # type: ignore[arg-type]
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        event: LedgerEvent = domain_event
+        state = event.model_dump(mode="json", exclude={"originator_id", "originator_version"})
+        version = type(event).class_version
+        if version > 1:
+            state["class_version"] = version
+        return StoredEvent(
+            originator_id=event.originator_id,
+            originator_version=event.originator_version,
+            topic=get_topic(type(event)),
+            state=canonical_bytes(state),
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls: type[LedgerEvent] = resolve_topic(stored_event.topic)
+        state = json.loads(stored_event.state)
+        stored_version = state.pop("class_version", 1)
+        for version in range(stored_version, cls.class_version):
+            state = getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        return cls.model_validate(
+            {
+                **state,
+                "originator_id": stored_event.originator_id,
+                "originator_version": stored_event.originator_version,
+            }
+        )
+
+
+def canonical_bytes(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class RecordReport:
+    recorded: tuple[LedgerEvent, ...]
+    already_recorded: tuple[LedgerEvent, ...]  # idempotent retries: the first result
+    last_position: int
+
+
+Progress = Callable[[str, int, int], None]
+
+
+class Ledger(Application[UUID]):
+    name = APPLICATION_NAME  # pinned: it names the store's tables and tracking rows
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env=dict(env or {}))
+        self._facts = Facts()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return PydanticMapper(transcoder=self.construct_transcoder())
+
+    # ------------------------------------------------------------------ reading
+
+    def read(
+        self, after: int = 0, cutoff: datetime | None = None, page_size: int = PAGE_SIZE
+    ) -> Iterator[tuple[int, LedgerEvent]]:
+        """Events in notification order, optionally only those recorded up to `cutoff`."""
+        start = after + 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=page_size)
+            for notification in page:
+                event: LedgerEvent = self.mapper.to_domain_event(notification)
+                if cutoff is not None and event.recorded_at > cutoff:
+                    return
+                yield notification.id, event
+            if len(page) < page_size:
+                return
+            start = page[-1].id + 1
+
+    def facts(self, cutoff: datetime | None = None) -> Facts:
+        """Everything known now (cached, caught up), or as known at `cutoff`."""
+        if cutoff is not None:
+            return Facts.fold(self.read(cutoff=cutoff))
+        for position, event in self.read(after=self._facts.last_position):
+            self._facts.apply(position, event)
+        return self._facts
+
+    def max_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    # ------------------------------------------------------------------ writing
+
+    def parse_commands(
+        self, rows: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> list[tuple[str, BaseModel]]:
+        """Validate raw rows into command models; every problem at once."""
+        problems: list[Problem] = []
+        commands: list[tuple[str, BaseModel]] = []
+        for where, row in rows:
+            kind = row.get("type")
+            model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
+            if model is None:
+                problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
+                                        "`jixiao schema` lists them"))
+                continue
+            try:
+                commands.append((where, model.model_validate(dict(row))))
+            except ValidationError as error:
+                problems += problems_from_validation(where, error)
+        if problems:
+            raise RejectedError(problems)
+        return commands
+
+    def record(
+        self,
+        commands: Sequence[tuple[str, BaseModel]],
+        actor: str,
+        *,
+        closed: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
+        now: datetime | None = None,
+    ) -> RecordReport:
+        """Check every command, then save all their events in one transaction, or none."""
+        recorded_at = now or datetime.now(UTC)
+        facts = self.facts()
+        items: list[tuple[str, BaseModel, LedgerEvent]] = []
+        retries: list[LedgerEvent] = []
+        problems: list[Problem] = []
+        for count, (where, command) in enumerate(commands, start=1):
+            try:
+                event = self._to_event(command, actor, recorded_at)
+            except ValueError as error:
+                problems.append(Problem(where, "", str(error)))
+                continue
+            earlier = facts.events.get(event.originator_id)
+            if earlier is not None:
+                if _same_fact(earlier, event):
+                    retries.append(earlier)
+                else:
+                    problems.append(Problem(where, "idempotency_key", "this key was used "
+                                            f"for a different entry ({earlier.originator_id})"))
+                continue
+            items.append((where, command, event))
+            if progress is not None and count % 500 == 0:
+                progress("checking", count, len(commands))
+        problems += check_batch(facts, items, closed)
+        if problems:
+            raise RejectedError(problems)
+        events = [event for _, _, event in items]
+        if progress is not None:
+            progress("writing", len(events), len(events))
+        if events:
+            try:
+                self.save(*events)
+            except IntegrityError as error:
+                raise ConflictError(
+                    "another writer recorded one of these entries at the same time; "
+                    "nothing was written, run the command again"
+                ) from error
+        self.facts()  # catch up, so the next batch checks against these too
+        return RecordReport(tuple(events), tuple(retries), self._facts.last_position)
+
+    def _to_event(self, command: BaseModel, actor: str, recorded_at: datetime) -> LedgerEvent:
+        key = getattr(command, "idempotency_key", None)
+        originator_id = uuid5(IDEMPOTENCY_NAMESPACE, key) if key else uuid4()
+        if isinstance(command, AdoptScheme):
+            shipped = load_shipped_scheme(command.scheme) if command.scheme else None
+            return SchemeAdopted(
+                originator_id=originator_id,
+                recorded_at=recorded_at,
+                actor=actor,
+                reason=command.reason,
+                rule_ref=command.rule_ref,
+                evidence_ref=command.evidence_ref,
+                idempotency_key=key,
+                supersedes=command.supersedes,
+                **adopted_scheme_body(command, shipped),
+            )
+        return command.to_event(  # type: ignore[attr-defined, no-any-return]
+            originator_id=originator_id, recorded_at=recorded_at, actor=actor
+        )
+
+
+def _same_fact(earlier: LedgerEvent, retry: LedgerEvent) -> bool:
+    envelope = {"recorded_at", "actor"}
+    return type(earlier) is type(retry) and earlier.model_dump(exclude=envelope) == (
+        retry.model_dump(exclude=envelope)
+    )
+
+
+def problems_from_validation(where: str, error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        field = ".".join(str(part) for part in detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        problems.append(Problem(where, field, message))
+    return problems
+
+
+def shipped_scheme_names() -> list[str]:
+    folder = resources.files("domain") / "schemes"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir()
+                  if p.name.endswith(".yaml"))
+
+
+def load_shipped_scheme(name: str) -> dict[str, Any]:
+    """The document of a scheme shipped with the product (`domain/schemes/NAME.yaml`)."""
+    names = shipped_scheme_names()
+    if name not in names:
+        raise ValueError(f"no shipped scheme {name!r}; shipped: {', '.join(names)}")
+    text = (resources.files("domain") / "schemes" / f"{name}.yaml").read_text(encoding="utf-8")
+    document = yaml.safe_load(text)
+    if not isinstance(document, dict):
+        raise ValueError(f"scheme {name!r} is not a mapping")
+    return document

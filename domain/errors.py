@@ -1,0 +1,71 @@
+"""The four kinds of domain error. The shells map them once: HTTP status codes in
+`api/http`, exit codes in `api/cli.py`. Messages say what to do next."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "domain_error"
+
+
+class InvalidRequestError(DomainError):
+    code = "invalid_request"
+
+
+class NotFoundError(DomainError):
+    code = "not_found"
+
+
+class ConflictError(DomainError):
+    code = "conflict"
+
+
+class ForbiddenError(DomainError):
+    code = "forbidden"
+
+
+class PeriodClosedError(ConflictError):
+    code = "period_closed"
+
+    def __init__(self, period: str) -> None:
+        super().__init__(f"{period} is closed; record a correction, it will be restated")
+
+
+class InvariantError(AssertionError):
+    """A broken invariant is a bug, never bad input: it must stop the calculation."""
+
+
+def invariant(condition: bool, message: str) -> None:
+    """An assertion that `python -O` cannot switch off."""
+    if not condition:
+        raise InvariantError(message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason an input was refused: where (row or line), which field, and why."""
+
+    where: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.where}:{field} {self.reason}"
+
+
+class RejectedError(InvalidRequestError):
+    """Every problem of a batch at once, so the user can fix them all in one go."""
+
+    code = "rejected"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s); nothing was written:\n{lines}"
+        )

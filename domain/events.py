@@ -1,0 +1,450 @@
+"""The ledger's immutable facts, and the commands that ask for them.
+
+Each fact has a *body* (what happened) shared by its command and its event, so the CLI,
+the HTTP API and JSON Lines batches all speak the same validated vocabulary. An event adds
+the envelope: who recorded it, when the ledger learned it (`recorded_at`, UTC), why, on
+which rule, with what evidence, and which earlier entry it supersedes, if any.
+
+Stored events are never updated or deleted. A correction is a new event: a fact that
+`supersedes` an earlier one of the same type, or an `EntryVoided` that withdraws one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from domain.money import to_cny, to_exact
+from domain.periods import Period, period_text
+
+Exact = Annotated[Decimal, BeforeValidator(to_exact)]
+Cny = Annotated[Decimal, BeforeValidator(to_cny)]
+PeriodText = Annotated[str, BeforeValidator(period_text)]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError("must not be negative")
+    return value
+
+
+def _positive(value: Decimal) -> Decimal:
+    if value <= 0:
+        raise ValueError("must be greater than zero")
+    return value
+
+
+NonNegative = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_non_negative)]
+Positive = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_positive)]
+NonNegativeCny = Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_non_negative)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ------------------------------------------------------------------ bodies (what happened)
+
+
+class SchemeBody(Frozen):
+    scheme_id: Code
+    version: int = Field(ge=1)
+    effective_from: date
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    document: dict[str, Any]
+
+
+class DepartmentBody(Frozen):
+    department_id: Code
+    name: Text
+    kind: Literal["clinical", "admin"]
+    admin_class: Literal[1, 2, 3] | None = None
+    admin_role: Code | None = None  # looks up the scheme's admin risk coefficient
+    risk_coefficient: Positive | None = None
+    effective_on: date
+
+    @model_validator(mode="after")
+    def _admin_fields_fit_kind(self) -> DepartmentBody:
+        if self.kind == "admin" and self.admin_class is None:
+            raise ValueError("an admin department needs admin_class 1, 2 or 3")
+        if self.kind == "clinical" and (self.admin_class or self.admin_role):
+            raise ValueError("a clinical department takes no admin_class or admin_role")
+        return self
+
+
+Category = Literal["regular", "temporary", "contract", "lump_sum"]
+
+
+class HireBody(Frozen):
+    employee_id: Code
+    name: Text
+    department_id: Code
+    title_grade: Code
+    post: Code = "staff"
+    category: Category = "regular"
+    participation_class: Code = "full"
+    hired_on: date
+    probation_until: date | None = None
+
+    @model_validator(mode="after")
+    def _probation_after_hire(self) -> HireBody:
+        if self.probation_until is not None and self.probation_until < self.hired_on:
+            raise ValueError("probation_until is before hired_on")
+        return self
+
+
+class TransferBody(Frozen):
+    employee_id: Code
+    department_id: Code
+    effective_on: date
+
+
+class TitleGradeBody(Frozen):
+    employee_id: Code
+    title_grade: Code
+    effective_on: date
+
+
+class PostBody(Frozen):
+    employee_id: Code
+    post: Code
+    effective_on: date
+
+
+class CategoryBody(Frozen):
+    employee_id: Code
+    category: Category
+    participation_class: Code
+    effective_on: date
+
+
+class LeaveBody(Frozen):
+    employee_id: Code
+    kind: Literal["sick", "maternity", "personal", "study", "training"]
+    first_day: date
+    last_day: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LeaveBody:
+        if self.last_day < self.first_day:
+            raise ValueError("last_day is before first_day")
+        return self
+
+
+class DepartureBody(Frozen):
+    employee_id: Code
+    effective_on: date  # the last day employed
+
+
+class PoolBody(Frozen):
+    """The quarter's pool: from medical revenue by the scheme's rate, or a stated amount."""
+
+    period: PeriodText
+    medical_revenue_cny: NonNegativeCny | None = None
+    amount_cny: NonNegativeCny | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PoolBody:
+        if (self.medical_revenue_cny is None) == (self.amount_cny is None):
+            raise ValueError("give exactly one of medical_revenue_cny or amount_cny")
+        return self
+
+
+class PoolAdjustmentBody(Frozen):
+    """A manual, audited change to a pool (S11-R07/R44: reduce when the budget fails)."""
+
+    period: PeriodText
+    amount_cny: Cny
+
+
+class DepartmentFiguresBody(Frozen):
+    period: PeriodText
+    department_id: Code
+    workload_base: Positive
+    workload_actual: NonNegative
+    medical_revenue_cny: NonNegativeCny
+    full_cost_cny: Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_positive)]
+
+
+Indicator = Literal[
+    "expenditure_quota",
+    "outpatient_fee_per_visit",
+    "inpatient_fee_per_admission",
+    "drug_revenue_ratio",
+]
+
+
+class ControlBody(Frozen):
+    period: PeriodText
+    department_id: Code
+    indicator: Indicator
+    limit: Positive
+    actual: NonNegative
+
+
+class DepartmentDeductionBody(Frozen):
+    period: PeriodText
+    department_id: Code
+    item: Literal["quality", "ethics", "task", "professional_ethics"]
+    points: Positive
+
+
+class DepartmentPenaltyBody(Frozen):
+    period: PeriodText
+    department_id: Code
+    kind: Code
+    retail_value_cny: Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_positive)]
+
+
+class ScoreBody(Frozen):
+    period: PeriodText
+    employee_id: Code
+    item: Code
+    points: NonNegative
+
+
+class DeductionBody(Frozen):
+    period: PeriodText
+    employee_id: Code
+    kind: Code
+    count: int = Field(default=1, ge=1, le=1000)
+    minutes: int | None = Field(default=None, ge=0, le=24 * 60)
+    points: Positive | None = None  # magnitude, only for discretionary kinds
+
+
+AbsenceKind = Literal["sick", "maternity", "personal", "other"]
+
+
+class AttendanceBody(Frozen):
+    period: PeriodText
+    employee_id: Code
+    scheduled_days: Positive
+    absence_days: dict[AbsenceKind, NonNegative] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _absence_within_schedule(self) -> AttendanceBody:
+        if sum(self.absence_days.values(), Decimal(0)) > self.scheduled_days:
+            raise ValueError("absence_days add up to more than scheduled_days")
+        return self
+
+
+class AssessmentBody(Frozen):
+    employee_id: Code
+    kind: Literal["tenure_target", "year_end"]
+    year: int = Field(ge=2000, le=2099)
+    result: Literal["pass", "fail"]
+
+
+class CmeCreditsBody(Frozen):
+    employee_id: Code
+    year: int = Field(ge=2000, le=2099)
+    credits: NonNegative
+
+
+class TrainingRefusalBody(Frozen):
+    employee_id: Code
+    year: int = Field(ge=2000, le=2099)
+
+
+class AnnualTargetBody(Frozen):
+    year: int = Field(ge=2000, le=2099)
+    department_id: Code
+    score: NonNegative
+
+
+class VoidBody(Frozen):
+    target_id: UUID
+
+
+# ------------------------------------------------------------------ events (the envelope)
+
+
+class LedgerEvent(Frozen):
+    """Envelope of every stored fact. `recorded_at` is when the ledger learned it."""
+
+    class_version: ClassVar[int] = 1
+
+    originator_id: UUID
+    originator_version: int = 1
+    recorded_at: datetime
+    actor: Text
+    reason: Text | None = None
+    rule_ref: str | None = Field(default=None, max_length=200)
+    evidence_ref: str | None = Field(default=None, max_length=500)
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    supersedes: UUID | None = None
+
+    @property
+    def effective(self) -> str:
+        """The period or date this fact belongs to (effective time)."""
+        for name in ("period", "effective_on", "hired_on", "first_day", "effective_from"):
+            value = getattr(self, name, None)
+            if value is not None:
+                return str(value)
+        year = getattr(self, "year", None)
+        return str(year) if year is not None else ""
+
+
+class SchemeAdopted(LedgerEvent, SchemeBody): ...
+class DepartmentDefined(LedgerEvent, DepartmentBody): ...
+class EmployeeHired(LedgerEvent, HireBody): ...
+class EmployeeTransferred(LedgerEvent, TransferBody): ...
+class TitleGradeChanged(LedgerEvent, TitleGradeBody): ...
+class PostChanged(LedgerEvent, PostBody): ...
+class EmploymentCategoryChanged(LedgerEvent, CategoryBody): ...
+class LeaveRecorded(LedgerEvent, LeaveBody): ...
+class EmployeeLeft(LedgerEvent, DepartureBody): ...
+class PoolDeclared(LedgerEvent, PoolBody): ...
+class PoolAdjusted(LedgerEvent, PoolAdjustmentBody): ...
+class DepartmentFiguresRecorded(LedgerEvent, DepartmentFiguresBody): ...
+class ControlIndicatorMeasured(LedgerEvent, ControlBody): ...
+class DepartmentDeductionRecorded(LedgerEvent, DepartmentDeductionBody): ...
+class DepartmentPenaltyRecorded(LedgerEvent, DepartmentPenaltyBody): ...
+class ScoreRecorded(LedgerEvent, ScoreBody): ...
+class DeductionRecorded(LedgerEvent, DeductionBody): ...
+class AttendanceRecorded(LedgerEvent, AttendanceBody): ...
+class AssessmentRecorded(LedgerEvent, AssessmentBody): ...
+class CmeCreditsRecorded(LedgerEvent, CmeCreditsBody): ...
+class TrainingRefused(LedgerEvent, TrainingRefusalBody): ...
+class AnnualTargetScoreRecorded(LedgerEvent, AnnualTargetBody): ...
+class EntryVoided(LedgerEvent, VoidBody): ...
+
+
+# ------------------------------------------------------------------ commands (the asking)
+
+
+class CommandEnvelope(Frozen):
+    """What every command may carry besides its body. The actor is not here: the shell
+    that authenticated the caller supplies it."""
+
+    reason: Text | None = None
+    rule_ref: str | None = Field(default=None, max_length=200)
+    evidence_ref: str | None = Field(default=None, max_length=500)
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=200)
+    supersedes: UUID | None = None
+
+    event_class: ClassVar[type[LedgerEvent]]
+
+    @model_validator(mode="after")
+    def _corrections_say_why(self) -> CommandEnvelope:
+        if self.supersedes is not None and not self.reason:
+            raise ValueError("a correction (supersedes) must give a reason")
+        return self
+
+    def to_event(self, *, originator_id: UUID, recorded_at: datetime, actor: str) -> LedgerEvent:
+        body = self.model_dump(exclude={"type"})
+        return self.event_class(
+            originator_id=originator_id, recorded_at=recorded_at, actor=actor, **body
+        )
+
+
+def _command(name: str, body: type[Frozen], event: type[LedgerEvent], doc: str) -> type[Frozen]:
+    namespace = {
+        "__annotations__": {"type": Literal[name]},  # type: ignore[valid-type]
+        "__doc__": doc,
+        "__module__": __name__,
+        "event_class": event,
+    }
+    model_name = "".join(part.capitalize() for part in name.split("_"))
+    return type(model_name, (CommandEnvelope, body), namespace)
+
+
+class AdoptScheme(CommandEnvelope):
+    """Adopt a scheme version: a shipped one by name, or a full document."""
+
+    type: Literal["adopt_scheme"]
+    scheme: Code | None = None
+    document: dict[str, Any] | None = None
+    event_class = SchemeAdopted
+
+    @model_validator(mode="after")
+    def _one_source(self) -> AdoptScheme:
+        if (self.scheme is None) == (self.document is None):
+            raise ValueError("give exactly one of scheme (a shipped name) or document")
+        return self
+
+
+DefineDepartment = _command(
+    "define_department", DepartmentBody, DepartmentDefined,
+    "Register a department, or revise its class or coefficient from a date.")
+HireEmployee = _command("hire_employee", HireBody, EmployeeHired, "Hire an employee.")
+TransferEmployee = _command(
+    "transfer_employee", TransferBody, EmployeeTransferred, "Move an employee to a department.")
+ChangeTitleGrade = _command(
+    "change_title_grade", TitleGradeBody, TitleGradeChanged, "Change an employee's title grade.")
+ChangePost = _command("change_post", PostBody, PostChanged, "Change an employee's post.")
+ChangeEmploymentCategory = _command(
+    "change_employment_category", CategoryBody, EmploymentCategoryChanged,
+    "Change an employee's category and participation class.")
+RecordLeave = _command("record_leave", LeaveBody, LeaveRecorded, "Record a leave span.")
+RecordDeparture = _command(
+    "record_departure", DepartureBody, EmployeeLeft, "Record an employee's last day.")
+DeclarePool = _command("declare_pool", PoolBody, PoolDeclared, "Declare a period's pool.")
+AdjustPool = _command(
+    "adjust_pool", PoolAdjustmentBody, PoolAdjusted, "Adjust a pool by a signed amount.")
+RecordDepartmentFigures = _command(
+    "record_department_figures", DepartmentFiguresBody, DepartmentFiguresRecorded,
+    "Record a clinical department's workload, revenue and cost for a period.")
+RecordControlIndicator = _command(
+    "record_control_indicator", ControlBody, ControlIndicatorMeasured,
+    "Record a control indicator's limit and actual value.")
+RecordDepartmentDeduction = _command(
+    "record_department_deduction", DepartmentDeductionBody, DepartmentDeductionRecorded,
+    "Deduct points from a department's quality, ethics or task score.")
+RecordDepartmentPenalty = _command(
+    "record_department_penalty", DepartmentPenaltyBody, DepartmentPenaltyRecorded,
+    "Record a department money penalty (e.g. a pharmacy shortage).")
+RecordScore = _command("record_score", ScoreBody, ScoreRecorded,
+                       "Record an entered score item (e.g. quantity).")
+RecordDeduction = _command(
+    "record_deduction", DeductionBody, DeductionRecorded, "Record an individual deduction.")
+RecordAttendance = _command(
+    "record_attendance", AttendanceBody, AttendanceRecorded,
+    "Record scheduled and absence days for a period.")
+RecordAssessment = _command(
+    "record_assessment", AssessmentBody, AssessmentRecorded,
+    "Record a tenure-target or year-end assessment result.")
+RecordCmeCredits = _command(
+    "record_cme_credits", CmeCreditsBody, CmeCreditsRecorded,
+    "Record a year's continuing-education credits.")
+RecordTrainingRefusal = _command(
+    "record_training_refusal", TrainingRefusalBody, TrainingRefused,
+    "Record a refused further-training placement.")
+RecordAnnualTargetScore = _command(
+    "record_annual_target_score", AnnualTargetBody, AnnualTargetScoreRecorded,
+    "Record a department's annual target-assessment score (year-end level 1).")
+VoidEntry = _command("void_entry", VoidBody, EntryVoided,
+                     "Withdraw an earlier entry; a reason is required.")
+
+COMMAND_MODELS: tuple[type[Frozen], ...] = (
+    AdoptScheme, DefineDepartment, HireEmployee, TransferEmployee, ChangeTitleGrade,
+    ChangePost, ChangeEmploymentCategory, RecordLeave, RecordDeparture, DeclarePool,
+    AdjustPool, RecordDepartmentFigures, RecordControlIndicator, RecordDepartmentDeduction,
+    RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
+    RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry,
+)
+COMMANDS_BY_TYPE: dict[str, type[Frozen]] = {
+    model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
+    for model in COMMAND_MODELS
+}
+EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
+    cls.__name__: cls for cls in LedgerEvent.__subclasses__()
+}
+
+
+def period_of(event: LedgerEvent) -> Period | None:
+    text = getattr(event, "period", None)
+    return Period.parse(text) if isinstance(text, str) else None

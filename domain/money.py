@@ -1,0 +1,93 @@
+"""Exact money and exact splits. Scores are never rounded; money is rounded once, at payout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import (
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    localcontext,
+)
+from fractions import Fraction
+
+from domain.errors import invariant
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+# Decimal contexts are per thread and FastAPI runs handlers in a thread pool, so every
+# calculation enters this context explicitly instead of trusting the ambient one.
+CALC_CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero])
+
+
+def calc_context() -> localcontext:  # type: ignore[type-arg]
+    return localcontext(CALC_CONTEXT)
+
+
+def to_cny(value: object) -> Decimal:
+    """Parse an exact amount from input; also a pydantic BeforeValidator."""
+    # ValueError, not TypeError: pydantic turns only ValueError into a 422.
+    if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
+        raise ValueError(f"money must be a decimal string, got {value!r}")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"money must be a decimal number, got {value!r}") from None
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise ValueError(f"money must be finite with at most two decimals: {value!r}")
+    return amount
+
+
+def to_exact(value: object) -> Decimal:
+    """Parse an exact non-money quantity (points, coefficients, workloads)."""
+    if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
+        raise ValueError(f"must be a decimal string or an integer, got {value!r}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"must be a decimal number, got {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"must be finite, got {value!r}")
+    return number
+
+
+def round_cny(amount: Decimal) -> Decimal:
+    """One computed amount to the fen, half away from zero (四舍五入)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def floor_cny(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_FLOOR)
+
+
+def allocate_largest_remainder(
+    total_cny: Decimal, weights: Mapping[str, Decimal | Fraction]
+) -> dict[str, Decimal]:
+    """Shares that add up to total_cny exactly: floor each exact share to the fen, then
+    give the leftover fen one each to the largest remainders; ties to the smaller key.
+
+    A zero weight sum gives every key zero; the caller then owns the whole total as residue.
+    """
+    invariant(total_cny == total_cny.quantize(CENT), "allocation total must be whole fen")
+    invariant(all(w >= 0 for w in weights.values()), "allocation weights must be >= 0")
+    total_fen = int(total_cny / CENT)
+    weight_sum = sum((Fraction(w) for w in weights.values()), Fraction(0))
+    if weight_sum == 0 or total_fen == 0:
+        return {key: ZERO for key in weights}
+    sign = 1 if total_fen > 0 else -1
+    magnitude = abs(total_fen)
+    exact = {key: magnitude * Fraction(w) / weight_sum for key, w in weights.items()}
+    fen = {key: int(share) for key, share in exact.items()}
+    leftover = magnitude - sum(fen.values())
+    for key in sorted(exact, key=lambda k: (fen[k] - exact[k], k))[:leftover]:
+        fen[key] += 1
+    invariant(sum(fen.values()) == magnitude, "allocation lost or made a fen")
+    return {key: sign * f * CENT for key, f in fen.items()}
+
+
+def sum_cny(amounts: object) -> Decimal:
+    return sum(amounts, ZERO)  # type: ignore[call-overload,no-any-return]

@@ -1,0 +1,272 @@
+"""Schemes (考核方案) as validated, versioned data.
+
+A scheme says *which numbers* the calculation uses and *where each came from*: every rule
+carries the catalogue id and the seed `file:line`, so an auditor can trace a figure back to
+the regulation. The calculation stages in `projections/` say *how* the numbers combine.
+Where the regulation is ambiguous, the catalogue's default is the value here and the
+alternative is an option (each option names its ambiguity id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from domain.money import to_cny, to_exact
+
+Exact = Annotated[Decimal, BeforeValidator(to_exact)]
+Cny = Annotated[Decimal, BeforeValidator(to_cny)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Ref(Frozen):
+    """Where a rule comes from: catalogue id, seed file and line, and the ambiguity
+    default it applies, if any."""
+
+    rule: str
+    source: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt:L\d+(-L\d+)?$")
+    default: str | None = None
+
+    def __str__(self) -> str:
+        default = f" ({self.default})" if self.default else ""
+        return f"{self.rule} {self.source}{default}"
+
+
+# ---------------------------------------------------------------- level 1: the pool
+
+
+class PoolRule(Frozen):
+    rate: Exact  # share of the quarter's medical revenue
+    year_end_reserve_rate: Exact
+    # A-S11-1: "其中预留3%" read as 3 % of revenue (default) or 3 % of the pool.
+    reserve_basis: Literal["revenue", "pool"] = "revenue"
+    ref: Ref
+    reserve_ref: Ref
+
+
+class ClinicalScoreRule(Frozen):
+    quantity_per_head: Exact
+    quality_per_head: Exact
+    ethics_per_head: Exact
+    # A-S11-20: the workload completion ratio is uncapped unless a cap is configured.
+    workload_ratio_cap: Exact | None = None
+    score_ref: Ref
+    quantity_ref: Ref
+    quality_ref: Ref
+    ethics_ref: Ref
+    cost_ref: Ref
+    risk_ref: Ref
+
+
+class AdminClassRule(Frozen):
+    """How an admin class derives its per-head base from clinical per-capita scores."""
+
+    statistic: Literal["top_mean", "mean_all", "weighted_all"]
+    top_n: int | None = None
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _top_n_goes_with_top_mean(self) -> AdminClassRule:
+        if (self.statistic == "top_mean") != (self.top_n is not None):
+            raise ValueError("top_n is required for top_mean and only for it")
+        return self
+
+
+class AdminScoreRule(Frozen):
+    classes: dict[int, AdminClassRule]
+    # Risk coefficients by admin role, for departments that do not set their own.
+    risk_coefficients: dict[str, Exact]
+    score_ref: Ref
+    risk_ref: Ref
+    per_capita_ref: Ref  # A-S11-2/3: ranking and per-capita basis
+
+
+class ControlRule(Frozen):
+    """A money deduction from a department's calculated pay when an indicator overruns."""
+
+    indicator: Literal[
+        "expenditure_quota",
+        "outpatient_fee_per_visit",
+        "inpatient_fee_per_admission",
+        "drug_revenue_ratio",
+    ]
+    kind: Literal["amount_overrun", "percentage_point_overrun"]
+    share_of_overrun: Exact | None = None  # amount_overrun: 1 = 100 % of the overrun (A-S11-7)
+    rate_per_point: Exact | None = None  # percentage_point_overrun: 0.05 per point
+    # A-S11-8: ratios are measured in absolute points (actual% − limit%); money indicators
+    # relatively ((actual ÷ limit − 1) × 100). Whole points by default, proportional as option.
+    measurement: Literal["absolute_points", "relative_points", "amount"] = "absolute_points"
+    fractions: Literal["whole", "proportional"] = "whole"
+    ref: Ref
+
+
+class PenaltyRule(Frozen):
+    """A department money penalty, e.g. a pharmacy stock shortage at twice retail value."""
+
+    kind: str
+    multiple: Exact
+    ref: Ref
+
+
+class CapRule(Frozen):
+    multiple_of_average_bonus: Exact
+    ref: Ref
+    bank_ref: Ref
+
+
+class FloorRule(Frozen):
+    amount_per_head_cny: Cny
+    draw_bank_first: bool = True  # A-S11-12
+    ref: Ref
+
+
+# ---------------------------------------------------------------- level 2: individuals
+
+
+class ItemRule(Frozen):
+    base: Exact
+    floor: Exact | None = Decimal(0)  # A-S11-19: every base-10 item is clamped at 0
+    entered: bool = False  # the department enters the value (quantity, S11-R36)
+    ref: Ref
+
+
+class MinuteBand(Frozen):
+    """Points per occurrence for a measured duration; the lower bound's inclusivity is
+    explicit because 「超过5分钟」 excludes 5 and 「30分钟以上」 includes 30 (A-G-1)."""
+
+    minutes_from: int
+    inclusive: bool
+    points: Exact
+
+
+class DeductionRule(Frozen):
+    item: str  # an item name, or "penalty" for a fixed penalty on the total
+    points_per_occurrence: Exact | None = None
+    full_deduction: bool = False
+    # Points come with the entry, as a positive magnitude: "deduct" or "add" says the sign.
+    discretionary: Literal["deduct", "add"] | None = None
+    minute_bands: tuple[MinuteBand, ...] = ()
+    # Cumulative occurrences at which the whole item is deducted (旷工 ≥ 1 day, A-S11-21).
+    full_at_count: Exact | None = None
+    counts_as_absence_days: Exact = Decimal(0)  # 旷工 also counts as absence (A-S11-10)
+    ref: Ref
+
+
+class PostRule(Frozen):
+    points: Exact
+    bonus_rate: Exact  # of the hospital average bonus, paid outside the pool (S11-R48)
+
+
+class AttendanceRule(Frozen):
+    # A-S11-11: the pro-rata basis is the pre-attendance score.
+    # A-S11-10: leave days count as absence days; option: any leave in the period ⇒ 0.
+    leave_rule: Literal["pro_rata", "any_leave_zero"] = "pro_rata"
+    ref: Ref
+    leave_ref: Ref
+
+
+class ParticipationRule(Frozen):
+    """Temporary and contract staff take part at a ratio (S11-R51/R52). A-S11-14: the
+    ratio scales the points before summing, so the pool is fully distributed."""
+
+    ratios: dict[str, dict[str, Exact]]  # category → participation class → ratio
+    ratio_scales: Literal["points", "pay_only"] = "points"
+    temporary_ref: Ref
+    contract_ref: Ref
+
+
+class ExclusionRule(Frozen):
+    # Our default (D-PROBATION): on probation on any day of the period ⇒ not in scoring.
+    probation: Literal["any_day", "last_day"] = "any_day"
+    probation_ref: Ref
+    lump_sum_ref: Ref
+    leave_ref: Ref
+
+
+class PostBonusRule(Frozen):
+    gate: Literal["tenure_target_pass"] = "tenure_target_pass"
+    ref: Ref
+
+
+class YearEndRule(Frozen):
+    # A-S11-17: a failed year-end assessment excludes the person from the divisor;
+    # option "forfeit" keeps them in it and returns their share to the hospital.
+    failed: Literal["exclude", "forfeit"] = "exclude"
+    cme_min_credits: Exact
+    cme_shortfall_points: Exact
+    refused_training_points: Exact
+    gate_ref: Ref
+    pool_ref: Ref
+    cme_ref: Ref
+    score_ref: Ref
+
+
+class HospitalPayScheme(Frozen):
+    """Two-level per-point pay (院科两级核算), the county-hospital family of schemes."""
+
+    kind: Literal["hospital_two_level"] = "hospital_two_level"
+    id: str
+    version: int = Field(ge=1)
+    title: str
+    effective_from: date
+    source: str
+    period: Literal["quarter"] = "quarter"
+    allocation_ref: Ref
+    pool: PoolRule
+    clinical: ClinicalScoreRule
+    admin: AdminScoreRule
+    controls: tuple[ControlRule, ...]
+    penalties: dict[str, PenaltyRule]
+    cap: CapRule
+    floor: FloorRule
+    title_points: dict[str, Exact]
+    title_ref: Ref
+    posts: dict[str, PostRule]
+    post_ref: Ref
+    items: dict[str, ItemRule]
+    deductions: dict[str, DeductionRule]
+    attendance: AttendanceRule
+    participation: ParticipationRule
+    exclusions: ExclusionRule
+    post_bonus: PostBonusRule
+    year_end: YearEndRule
+    individual_score_ref: Ref
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> HospitalPayScheme:
+        for kind, rule in self.deductions.items():
+            if rule.item != "penalty" and rule.item not in self.items:
+                raise ValueError(f"deduction {kind!r} names unknown item {rule.item!r}")
+        if "staff" not in self.posts:
+            raise ValueError("posts must include 'staff' (no add-on)")
+        return self
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def canonical_json(self) -> str:
+        return canonical_dumps(self.model_dump(mode="json"))
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+
+Scheme = HospitalPayScheme
+
+
+def canonical_dumps(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_scheme(document: dict[str, Any]) -> Scheme:
+    return HospitalPayScheme.model_validate(document)

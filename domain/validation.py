@@ -1,0 +1,314 @@
+"""Checks a batch of commands against what is known, before anything is written.
+
+Every problem is collected (where, field, reason) so a user fixes a whole file in one
+go; the batch is written only when there are none. Checks run in batch order against
+the facts plus the commands already checked, so a file may define a department and
+then hire into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from domain.errors import Problem
+from domain.events import (
+    AdoptScheme,
+    AnnualTargetScoreRecorded,
+    AssessmentRecorded,
+    AttendanceRecorded,
+    CmeCreditsRecorded,
+    ControlIndicatorMeasured,
+    DepartmentDefined,
+    DepartmentFiguresRecorded,
+    EmployeeHired,
+    EntryVoided,
+    LedgerEvent,
+    PoolDeclared,
+    ScoreRecorded,
+    SchemeAdopted,
+)
+from domain.facts import Facts
+from domain.periods import Period
+from domain.scheme import Scheme, parse_scheme
+
+
+def uniqueness_key(event: LedgerEvent | BaseModel) -> tuple[Any, ...] | None:
+    """Facts of which a period holds at most one; a second one must supersede the first."""
+    name = type(event).__name__
+    get = lambda attr: getattr(event, attr, None)  # noqa: E731
+    if name in ("PoolDeclared", "DeclarePool"):
+        return ("pool", get("period"))
+    if name in ("DepartmentFiguresRecorded", "RecordDepartmentFigures"):
+        return ("figures", get("period"), get("department_id"))
+    if name in ("ControlIndicatorMeasured", "RecordControlIndicator"):
+        return ("control", get("period"), get("department_id"), get("indicator"))
+    if name in ("AttendanceRecorded", "RecordAttendance"):
+        return ("attendance", get("period"), get("employee_id"))
+    if name in ("ScoreRecorded", "RecordScore"):
+        return ("score", get("period"), get("employee_id"), get("item"))
+    if name in ("AssessmentRecorded", "RecordAssessment"):
+        return ("assessment", get("kind"), get("year"), get("employee_id"))
+    if name in ("CmeCreditsRecorded", "RecordCmeCredits"):
+        return ("cme", get("year"), get("employee_id"))
+    if name in ("AnnualTargetScoreRecorded", "RecordAnnualTargetScore"):
+        return ("annual_target", get("year"), get("department_id"))
+    if name in ("EmployeeHired", "HireEmployee"):
+        return ("employee", get("employee_id"))
+    if name == "SchemeAdopted":
+        return ("scheme", get("scheme_id"), get("version"))
+    return None
+
+
+_UNIQUE_EVENTS = (PoolDeclared, DepartmentFiguresRecorded, ControlIndicatorMeasured,
+                  AttendanceRecorded, ScoreRecorded, AssessmentRecorded, CmeCreditsRecorded,
+                  AnnualTargetScoreRecorded, EmployeeHired, SchemeAdopted)
+
+
+@dataclass
+class BatchScope:
+    """The facts as they will stand after the commands checked so far."""
+
+    facts: Facts
+    closed: frozenset[str] = frozenset()
+    departments: dict[str, str] = field(default_factory=dict)  # id → kind, added in batch
+    employees: set[str] = field(default_factory=set)
+    schemes: list[tuple[date, int, Scheme]] = field(default_factory=list)
+    taken: dict[tuple[Any, ...], UUID | None] = field(default_factory=dict)
+    replaced: set[UUID] = field(default_factory=set)
+    batch_ids: dict[UUID, str] = field(default_factory=dict)  # id → event class name
+
+    def __post_init__(self) -> None:
+        for event in self.facts.live.values():
+            if isinstance(event, _UNIQUE_EVENTS):
+                key = uniqueness_key(event)
+                if key is not None:
+                    self.taken[key] = event.originator_id
+        for event in self.facts.live.values():
+            if isinstance(event, SchemeAdopted):
+                self.schemes.append((event.effective_from, event.version,
+                                     parse_scheme(event.document)))
+        self.schemes.sort(key=lambda item: (item[0], item[1]))
+
+    def scheme_on(self, day: date) -> Scheme | None:
+        current = None
+        for effective_from, _, scheme in self.schemes:
+            if effective_from <= day:
+                current = scheme
+        return current
+
+    def department_kind(self, department_id: str) -> str | None:
+        if department_id in self.departments:
+            return self.departments[department_id]
+        history = self.facts.index.departments.get(department_id)
+        return history[-1].kind if history else None
+
+    def knows_employee(self, employee_id: str) -> bool:
+        return employee_id in self.employees or self.facts.knows_employee(employee_id)
+
+    def live_type(self, entry_id: UUID) -> str | None:
+        if entry_id in self.replaced:
+            return None
+        if entry_id in self.batch_ids:
+            return self.batch_ids[entry_id]
+        event = self.facts.live.get(entry_id)
+        return type(event).__name__ if event is not None else None
+
+
+def check_command(
+    scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent
+) -> list[Problem]:
+    """Problems with one command in its scope; when none, the scope takes it in."""
+    problems: list[Problem] = []
+
+    def problem(field_name: str, reason: str) -> None:
+        problems.append(Problem(where, field_name, reason))
+
+    period_text = getattr(command, "period", None)
+    period = Period.parse(period_text) if isinstance(period_text, str) else None
+    if period is not None and str(period) in scope.closed:
+        problem("period", f"{period} is closed; record a correction, it will be restated")
+
+    # Corrections: the target must be live and, when superseding, of the same type.
+    if event.supersedes is not None:
+        target_type = scope.live_type(event.supersedes)
+        if target_type is None:
+            problem("supersedes", f"no live entry {event.supersedes} (unknown, voided or "
+                    "already superseded)")
+        elif target_type != type(event).__name__:
+            problem("supersedes", f"entry {event.supersedes} is a {target_type}, not a "
+                    f"{type(event).__name__}; a correction replaces a fact of its own kind")
+    if isinstance(event, EntryVoided):
+        if scope.live_type(event.target_id) is None:
+            problem("target_id", f"no live entry {event.target_id} (unknown, voided or "
+                    "already superseded)")
+        if not event.reason:
+            problem("reason", "voiding an entry needs a reason")
+
+    # References to the roster.
+    department_id = getattr(command, "department_id", None)
+    if isinstance(department_id, str) and not isinstance(event, DepartmentDefined):
+        kind = scope.department_kind(department_id)
+        if kind is None:
+            problem("department_id", f"unknown department {department_id!r}; define it first")
+        elif isinstance(event, DepartmentFiguresRecorded) and kind != "clinical":
+            problem("department_id", f"{department_id!r} is an admin department; workload, "
+                    "revenue and cost are recorded for clinical departments")
+    employee_id = getattr(command, "employee_id", None)
+    if isinstance(employee_id, str) and not isinstance(event, EmployeeHired):
+        if not scope.knows_employee(employee_id):
+            problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
+    if isinstance(event, EmployeeHired) and event.supersedes is None and (
+        scope.knows_employee(event.employee_id)
+    ):
+        problem("employee_id", f"{event.employee_id!r} is already hired; use transfer_employee, "
+                "change_title_grade, change_post or supersede the hire")
+
+    # Values the scheme must know.
+    # Roster facts may predate the scheme (a 2020 hire under a 2026 scheme): they are
+    # checked against the earliest scheme adopted; period facts against the one in force.
+    day = _effective_day(event, period)
+    scheme = scope.scheme_on(day) if day is not None else None
+    if scheme is None and period is None and scope.schemes:
+        scheme = scope.schemes[0][2]
+    needs_scheme = not isinstance(event, (SchemeAdopted, DepartmentDefined, EntryVoided))
+    if needs_scheme and day is not None and scheme is None:
+        problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
+    if scheme is not None:
+        _check_against_scheme(command, scheme, problem)
+
+    # One fact of a kind per period: a second one must supersede the first.
+    key = uniqueness_key(event)
+    if key is not None and key in scope.taken and event.supersedes is None:
+        holder = scope.taken[key]
+        problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
+                f"{holder}; to change it, supersede that entry with a reason")
+
+    if not problems:
+        _take_in(scope, event, key)
+    elif isinstance(event, EmployeeHired):
+        scope.employees.add(event.employee_id)  # one bad hire, not a cascade of unknowns
+    elif isinstance(event, DepartmentDefined):
+        scope.departments[event.department_id] = event.kind
+    return problems
+
+
+def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:
+    if period is not None:
+        return period.first_day
+    for name in ("effective_on", "hired_on", "first_day"):
+        value = getattr(event, name, None)
+        if isinstance(value, date):
+            return value
+    year = getattr(event, "year", None)
+    return date(year, 1, 1) if isinstance(year, int) else None
+
+
+def _key_field(key: tuple[Any, ...]) -> str:
+    return {"pool": "period", "employee": "employee_id", "scheme": "version",
+            "assessment": "year", "cme": "year", "annual_target": "year"}.get(key[0], "period")
+
+
+def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> None:
+    title = getattr(command, "title_grade", None)
+    if title is not None and title not in scheme.title_points:
+        problem("title_grade", f"unknown title grade {title!r}; the scheme knows "
+                f"{', '.join(sorted(scheme.title_points))}")
+    post = getattr(command, "post", None)
+    if post is not None and post not in scheme.posts:
+        problem("post", f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
+    category = getattr(command, "category", None)
+    if category is not None and category != "lump_sum":
+        classes = scheme.participation.ratios.get(category, {})
+        participation = getattr(command, "participation_class", "full")
+        if participation not in classes:
+            problem("participation_class", f"{category} staff take part as one of "
+                    f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
+    type_name = type(command).__name__
+    if type_name == "RecordDeduction":
+        kind = command.kind  # type: ignore[attr-defined]
+        rule = scheme.deductions.get(kind)
+        if rule is None:
+            problem("kind", f"unknown deduction kind {kind!r}; the scheme knows "
+                    f"{', '.join(sorted(scheme.deductions))}")
+        else:
+            points = command.points  # type: ignore[attr-defined]
+            if rule.discretionary is not None and points is None:
+                problem("points", f"{kind} is discretionary: give the points (a positive "
+                        "magnitude)")
+            if rule.discretionary is None and points is not None:
+                problem("points", f"{kind} has fixed points in the scheme; do not give points")
+            if rule.minute_bands and command.minutes is None:  # type: ignore[attr-defined]
+                problem("minutes", f"{kind} is banded by minutes: give minutes")
+    if type_name == "RecordScore":
+        item = scheme.items.get(command.item)  # type: ignore[attr-defined]
+        if item is None or not item.entered:
+            entered = sorted(name for name, i in scheme.items.items() if i.entered)
+            problem("item", f"{command.item!r} is not an entered item; entered items: "  # type: ignore[attr-defined]
+                    f"{', '.join(entered)}")
+    if type_name == "RecordDepartmentPenalty":
+        kind = command.kind  # type: ignore[attr-defined]
+        if kind not in scheme.penalties:
+            problem("kind", f"unknown penalty kind {kind!r}; the scheme knows "
+                    f"{', '.join(sorted(scheme.penalties))}")
+    if type_name == "RecordControlIndicator":
+        indicator = command.indicator  # type: ignore[attr-defined]
+        if indicator not in {c.indicator for c in scheme.controls}:
+            problem("indicator", f"the scheme has no control on {indicator!r}")
+    period_text = getattr(command, "period", None)
+    if isinstance(period_text, str):
+        period = Period.parse(period_text)
+        allowed = ("quarter", "year_end")
+        if period.kind not in allowed:
+            problem("period", f"{scheme.key} pays by quarter (2026-Q1) and year end (2026-YE), "
+                    f"not {period.kind}")
+        elif period.kind == "year_end" and type_name not in ("AdjustPool",):
+            problem("period", "only adjust_pool takes a year-end period; year-end facts are "
+                    "recorded by year (record_annual_target_score, record_assessment, …)")
+
+
+def _take_in(scope: BatchScope, event: LedgerEvent, key: tuple[Any, ...] | None) -> None:
+    scope.batch_ids[event.originator_id] = type(event).__name__
+    if event.supersedes is not None:
+        scope.replaced.add(event.supersedes)
+    if isinstance(event, EntryVoided):
+        scope.replaced.add(event.target_id)
+    if key is not None:
+        scope.taken[key] = event.originator_id
+    if isinstance(event, DepartmentDefined):
+        scope.departments[event.department_id] = event.kind
+    if isinstance(event, EmployeeHired):
+        scope.employees.add(event.employee_id)
+    if isinstance(event, SchemeAdopted):
+        scope.schemes.append((event.effective_from, event.version, parse_scheme(event.document)))
+        scope.schemes.sort(key=lambda item: (item[0], item[1]))
+
+
+def adopted_scheme_body(command: AdoptScheme, shipped: dict[str, Any] | None) -> dict[str, Any]:
+    """The event body of an adoption: the whole document, so a replay never reads files."""
+    document = command.document if command.document is not None else shipped
+    if document is None:
+        raise ValueError("no scheme document")
+    scheme = parse_scheme(document)
+    return {
+        "scheme_id": scheme.id,
+        "version": scheme.version,
+        "effective_from": scheme.effective_from,
+        "sha256": scheme.sha256,
+        "document": scheme.model_dump(mode="json"),
+    }
+
+
+def check_batch(
+    facts: Facts, items: Sequence[tuple[str, BaseModel, LedgerEvent]], closed: frozenset[str]
+) -> list[Problem]:
+    scope = BatchScope(facts, closed)
+    problems: list[Problem] = []
+    for where, command, event in items:
+        problems += check_command(scope, where, command, event)
+    return problems

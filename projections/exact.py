@@ -1,0 +1,34 @@
+"""Exact rational arithmetic for scores and shares, and the one way money leaves it."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+
+from domain.money import CENT
+
+ONE = Fraction(1)
+ZERO_Q = Fraction(0)
+
+
+def q(value: Decimal | int | Fraction) -> Fraction:
+    return Fraction(value)
+
+
+def cny_half_up(value: Fraction) -> Decimal:
+    """Money computed exactly, rounded once to the fen, half away from zero (四舍五入)."""
+    fen = value * 100
+    magnitude = math.floor(abs(fen) + Fraction(1, 2))
+    return Decimal(magnitude if fen >= 0 else -magnitude) * CENT
+
+
+def whole_points(value: Fraction) -> Fraction:
+    """Whole percentage points over a limit: partial points do not count (A-S11-8)."""
+    return Fraction(math.floor(value))
+
+
+def half_up_places(value: Fraction, places: int) -> Fraction:
+    scale = 10**places
+    magnitude = math.floor(abs(value) * scale + Fraction(1, 2))
+    return Fraction(magnitude if value >= 0 else -magnitude, scale)

@@ -1,0 +1,132 @@
+"""Figures that explain themselves, and exact numbers that render canonically.
+
+Every number a calculation produces is a `Figure`: its value, the formula, the inputs it
+was computed from (other figures, by key, or literal values), the scheme rule it applied
+with the seed file and line, and the ids of the events that fed it. An explanation is the
+tree you get by following the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from domain.scheme import Ref
+from projections.exact import half_up_places
+
+Number = Fraction | Decimal
+
+
+def exact_text(value: Number) -> str:
+    """A canonical exact rendering: a terminating decimal as a decimal, otherwise `n/d`."""
+    if isinstance(value, Decimal):
+        return _plain(value)
+    q = Fraction(value)
+    denominator = q.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return f"{q.numerator}/{q.denominator}"
+    # Terminating: scale by a power of ten big enough for the denominator.
+    digits = 0
+    scaled = q
+    while scaled.denominator != 1:
+        scaled *= 10
+        digits += 1
+    return _plain(Decimal(scaled.numerator).scaleb(-digits))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def approx_text(value: Number, places: int = 4) -> str:
+    """For people: a fixed number of places. Indicative only; never used for money."""
+    scaled = half_up_places(Fraction(value), places) * 10**places
+    scaled = scaled.numerator
+    sign = "-" if scaled < 0 else ""
+    whole, part = divmod(abs(scaled), 10**places)
+    return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
+
+
+def money_text(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: Number
+    unit: str  # "points", "cny", "ratio", "days", "people"
+    formula: str
+    inputs: tuple[str, ...] = ()  # keys of other figures
+    literals: tuple[tuple[str, str], ...] = ()  # named values that are not figures
+    ref: Ref | None = None
+    event_ids: tuple[str, ...] = ()
+
+    def value_text(self) -> str:
+        if self.unit == "cny" and isinstance(self.value, Decimal):
+            return money_text(self.value)
+        return exact_text(self.value)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "key": self.key,
+            "label": self.label,
+            "value": self.value_text(),
+            "unit": self.unit,
+            "formula": self.formula,
+            "inputs": list(self.inputs),
+            "literals": {name: value for name, value in self.literals},
+            "events": sorted(self.event_ids),
+        }
+        if self.ref is not None:
+            data["rule"] = self.ref.rule
+            data["source"] = self.ref.source
+            if self.ref.default:
+                data["default"] = self.ref.default
+        return data
+
+
+@dataclass
+class Ledgerbook:
+    """The figures of one calculation, keyed; a stage adds, never overwrites."""
+
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def add(
+        self,
+        key: str,
+        label: str,
+        value: Number,
+        unit: str,
+        formula: str,
+        *,
+        inputs: tuple[str, ...] = (),
+        literals: tuple[tuple[str, str], ...] = (),
+        ref: Ref | None = None,
+        event_ids: tuple[str, ...] = (),
+    ) -> Number:
+        if key in self.figures:
+            raise KeyError(f"figure {key!r} computed twice")
+        self.figures[key] = Figure(
+            key, label, value, unit, formula, inputs, literals, ref, tuple(event_ids)
+        )
+        return value
+
+    def tree(self, key: str, depth_max: int = 12) -> dict[str, Any]:
+        """The explanation of one figure: itself and, recursively, its inputs."""
+        figure = self.figures[key]
+        node = figure.to_json()
+        if depth_max > 0:
+            node["because"] = [
+                self.tree(child, depth_max - 1) for child in figure.inputs if child in self.figures
+            ]
+        return node
