@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +36,20 @@ EXIT_CODES: dict[type[DomainError], int] = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run one verb. `environ` stands in for os.environ (tests pass their own store)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.environ = os.environ if environ is None else environ
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
     try:
         return int(args.handler(args) or 0)
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        sys.stderr.close()
+        return 0
     except RejectedError as error:
         print(str(error), file=sys.stderr)
         return 2
@@ -115,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _actor(args: argparse.Namespace) -> str:
     if args.actor:
         return str(args.actor)
-    return os.environ.get("JIXIAO_ACTOR") or f"cli:{_os_user()}"
+    return args.environ.get("JIXIAO_ACTOR") or f"cli:{_os_user()}"
 
 
 def _os_user() -> str:
@@ -125,10 +131,10 @@ def _os_user() -> str:
         return "unknown"
 
 
-def _ledger(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from api.store import open_ledger, store_env
+def _session(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from api.store import Session, store_env
 
-    return open_ledger(store_env(args.db))
+    return Session(store_env(args.db, args.environ))
 
 
 def _period(text: str) -> Period:
@@ -203,8 +209,8 @@ def closed_periods(ledger: Any) -> frozenset[str]:
 
 def cmd_apply(args: argparse.Namespace) -> int:
     rows, digest = read_jsonl(args.file)
-    with _ledger(args) as ledger:
-        report = apply_rows(ledger, with_default_keys(rows, digest), _actor(args))
+    with _session(args) as session:
+        report = apply_rows(session.ledger, with_default_keys(rows, digest), _actor(args))
     print(f"recorded {len(report.recorded)} event(s); {len(report.already_recorded)} "
           f"already recorded (idempotent retry); position {report.last_position}")
     return 0
@@ -214,25 +220,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     from api.csv_import import read_csv_commands
 
     rows, digest = read_csv_commands(args.kind, args.file)
-    with _ledger(args) as ledger:
-        report = apply_rows(ledger, with_default_keys(rows, digest), _actor(args))
+    with _session(args) as session:
+        report = apply_rows(session.ledger, with_default_keys(rows, digest), _actor(args))
     print(f"imported {len(report.recorded)} event(s) from {args.file}; "
           f"{len(report.already_recorded)} already recorded")
     return 0
 
 
-def statement_json(ledger: Any, period: Period) -> dict[str, Any]:
-    from projections.payout import calculate
-
-    return calculate(ledger.facts(), period).to_json()  # type: ignore[no-any-return]
+def statement_json(session: Any, period: Period) -> dict[str, Any]:
+    return session.statement_json(period)  # type: ignore[no-any-return]
 
 
 def cmd_payout(args: argparse.Namespace) -> int:
     from api.render import payout_text
 
     period = _period(args.period)
-    with _ledger(args) as ledger:
-        report = statement_json(ledger, period)
+    with _session(args) as session:
+        report = statement_json(session, period)
     print(canonical_dumps(report) if args.json else payout_text(report))
     return 0
 
@@ -241,8 +245,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from api.render import reconciliation_text
 
     period = _period(args.period)
-    with _ledger(args) as ledger:
-        report = statement_json(ledger, period)
+    with _session(args) as session:
+        report = statement_json(session, period)
     if args.json:
         print(canonical_dumps({"period": report["period"], **report["reconciliation"]}))
     else:
@@ -255,8 +259,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from projections.payout import calculate
 
     period = _period(args.period)
-    with _ledger(args) as ledger:
-        statement = calculate(ledger.facts(), period)
+    with _session(args) as session:
+        statement = calculate(session.ledger.facts(), period)
     book = statement.book
     if args.employee:
         key = f"person:{args.employee}:pay"
@@ -286,8 +290,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_events(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
-        facts = ledger.facts()
+    with _session(args) as session:
+        facts = session.ledger.facts()
         events = list(facts.events.values())[-args.limit:]
     if args.json:
         for event in events:

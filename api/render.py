@@ -28,7 +28,7 @@ def _width(text: str) -> int:
 
 def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
     out = [f"Payout {report['period']}  (scheme {report['scheme']['key']})", ""]
-    out.append("Pool: " + ", ".join(f"{k} {v}" for k, v in report["pool"].items()))
+    out.append("Pool: " + ", ".join(f"{p['line']} {p['amount']}" for p in report["pool"]))
     out.append("")
     departments = report["departments"]
     out.append(table(
@@ -66,7 +66,7 @@ def reconciliation_text(report: dict[str, Any]) -> str:
 def summary_text(report: dict[str, Any]) -> str:
     recon = report["reconciliation"]
     lines = {line["line"]: line["amount"] for line in recon["lines"]}
-    pool = report["pool"].get("distributable", "")
+    pool = next((p["amount"] for p in report["pool"] if p["line"] == "distributable"), "")
     return (
         f"{report['period']}: pool {pool}, paid {report['totals']['paid']} to "
         f"{report['totals']['people_paid']} people, "
@@ -81,6 +81,8 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
     rule = f"  [{node['rule']} {node['source']}" + (
         f", {node['default']}" if node.get("default") else "") + "]" if node.get("rule") else ""
     head = f"{indent}{node['label']} = {node['value']} {node['unit']}{rule}"
+    if node.get("see_above"):
+        return head + "  (explained above)"
     lines = [head, f"{indent}    = {node['formula']}"]
     for name, value in node.get("literals", {}).items():
         lines.append(f"{indent}    · {name} = {value}")

@@ -3,11 +3,22 @@ says so (`PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variab
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from domain.application import Ledger
+from domain.errors import Problem
+from domain.periods import Period
+from projections.payout import CalculationBlockedError, calculate
+from projections.views import (
+    PostgresStatementView,
+    SQLiteStatementView,
+    StatementView,
+    catch_up,
+)
 
 DEFAULT_DB = "jixiao.db"
 POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
@@ -52,3 +63,46 @@ def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
         "user": env.get("POSTGRES_USER", "postgres"),
         "password": env.get("POSTGRES_PASSWORD", ""),
     }
+
+
+def open_view(env: Mapping[str, str]) -> StatementView:
+    """The materialised statements, in the same database as the events."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"))
+    return SQLiteStatementView(env["SQLITE_DBNAME"])
+
+
+class Session:
+    """A ledger and its materialised views over one store, for one shell invocation."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = dict(env)
+        self.ledger = open_ledger(self.env)
+        self._view: StatementView | None = None
+
+    @property
+    def view(self) -> StatementView:
+        if self._view is None:
+            self._view = open_view(self.env)
+        return self._view
+
+    def statement_json(self, period: Period) -> dict[str, Any]:
+        """A period's statement from the caught-up view (computed when not yet stored)."""
+        catch_up(self.ledger, self.view)
+        stored = self.view.get(str(period))
+        if stored is None:
+            return calculate(self.ledger.facts(), period).to_json()  # raises if blocked
+        if stored.status != "ok":
+            raise CalculationBlockedError(str(period), [Problem(str(period), "", stored.body)])
+        return json.loads(stored.body)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._view is not None:
+            self._view.close()
+        self.ledger.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -121,12 +121,19 @@ class Ledgerbook:
         )
         return value
 
-    def tree(self, key: str, depth_max: int = 12) -> dict[str, Any]:
-        """The explanation of one figure: itself and, recursively, its inputs."""
-        figure = self.figures[key]
-        node = figure.to_json()
-        if depth_max > 0:
-            node["because"] = [
-                self.tree(child, depth_max - 1) for child in figure.inputs if child in self.figures
-            ]
+    def tree(self, key: str, depth_max: int = 12, seen: set[str] | None = None) -> dict[str, Any]:
+        """The explanation of one figure: itself and, recursively, its inputs. A figure
+        already explained higher up the tree is named, not repeated."""
+        seen = set() if seen is None else seen
+        seen.add(key)
+        node = self.figures[key].to_json()
+        children = []
+        for child in self.figures[key].inputs:
+            if child not in self.figures:
+                continue
+            if child in seen or depth_max <= 0:
+                children.append({**self.figures[child].to_json(), "see_above": True})
+            else:
+                children.append(self.tree(child, depth_max - 1, seen))
+        node["because"] = children
         return node

@@ -54,6 +54,7 @@ class CalculationBlockedError(InvalidRequestError):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems)
         super().__init__(f"{period} cannot be calculated until these are recorded:\n{lines}")
+        self.message_body = lines
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Statement:
         return {
             "period": self.period,
             "scheme": {"key": self.scheme_key, "sha256": self.scheme_sha256},
-            "pool": {name: money_text(amount) for name, amount in self.pool},
+            "pool": [{"line": name, "amount": money_text(amount)} for name, amount in self.pool],
             "departments": [_department_json(d) for d in self.departments],
             "people": [_person_json(p) for p in self.people],
             "reconciliation": {

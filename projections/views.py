@@ -1,0 +1,243 @@
+"""Materialised payout statements: a cache of `calculate`, never a second implementation.
+
+One abstract view, one implementation per database. A catch-up pulls the notification
+log from the view's tracked position, recomputes only the periods the new events touch,
+and writes those statements together with the new position in one transaction, so each
+notification is applied exactly once even if two catch-ups race (the loser rolls back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.errors import ConflictError, DomainError
+from domain.events import (
+    EntryVoided,
+    LedgerEvent,
+    PoolDeclared,
+)
+from domain.facts import Facts
+from domain.periods import Period
+from domain.scheme import canonical_dumps
+from projections.payout import calculate
+
+VIEW_NAME = "statements"
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    period: str
+    status: str  # "ok" or "blocked"
+    body: str  # canonical JSON of the statement, or the blocking message
+    sha256: str
+
+
+class StatementView(ABC):
+    @abstractmethod
+    def position(self) -> int:
+        """The last notification id applied (0 when none)."""
+
+    @abstractmethod
+    def get(self, period: str) -> StoredStatement | None: ...
+
+    @abstractmethod
+    def periods(self) -> list[str]: ...
+
+    @abstractmethod
+    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        """Upsert statements and move the tracking row from `expected` to `position`, in one
+        transaction; ConflictError if another catch-up moved it first."""
+
+    def close(self) -> None:  # noqa: B027 - optional for implementations
+        pass
+
+
+class SQLiteStatementView(StatementView):
+    def __init__(self, path: str) -> None:
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS jixiao_view_tracking (
+                view TEXT PRIMARY KEY, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS jixiao_statements (
+                period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL,
+                sha256 TEXT NOT NULL);
+            """
+        )
+        self._db.execute(
+            "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
+            (VIEW_NAME,),
+        )
+
+    def position(self) -> int:
+        row = self._db.execute(
+            "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
+        ).fetchone()
+        return int(row[0])
+
+    def get(self, period: str) -> StoredStatement | None:
+        row = self._db.execute(
+            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = ?",
+            (period,),
+        ).fetchone()
+        return StoredStatement(*row) if row else None
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
+
+    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        cursor = self._db.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            moved = cursor.execute(
+                "UPDATE jixiao_view_tracking SET position = ? WHERE view = ? AND position = ?",
+                (position, VIEW_NAME, expected),
+            ).rowcount
+            if moved != 1:
+                raise ConflictError("the statements view was caught up by another process")
+            cursor.executemany(
+                "INSERT INTO jixiao_statements (period, status, body, sha256) VALUES (?,?,?,?) "
+                "ON CONFLICT(period) DO UPDATE SET status=excluded.status, body=excluded.body, "
+                "sha256=excluded.sha256",
+                [(s.period, s.status, s.body, s.sha256) for s in statements],
+            )
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class PostgresStatementView(StatementView):
+    def __init__(self, connect_args: Mapping[str, str], schema: str | None) -> None:
+        import psycopg
+
+        options = f"-c search_path={schema}" if schema else ""
+        self._db = psycopg.connect(**connect_args, options=options, autocommit=True)
+        with self._db.transaction():
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
+                "view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS jixiao_statements ("
+                "period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL, "
+                "sha256 TEXT NOT NULL)"
+            )
+            self._db.execute(
+                "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
+                "ON CONFLICT (view) DO NOTHING",
+                (VIEW_NAME,),
+            )
+
+    def position(self) -> int:
+        row = self._db.execute(
+            "SELECT position FROM jixiao_view_tracking WHERE view = %s", (VIEW_NAME,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def get(self, period: str) -> StoredStatement | None:
+        row = self._db.execute(
+            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = %s",
+            (period,),
+        ).fetchone()
+        return StoredStatement(*row) if row else None
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
+
+    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        with self._db.transaction():
+            moved = self._db.execute(
+                "UPDATE jixiao_view_tracking SET position = %s WHERE view = %s AND position = %s",
+                (position, VIEW_NAME, expected),
+            ).rowcount
+            if moved != 1:
+                raise ConflictError("the statements view was caught up by another process")
+            with self._db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO jixiao_statements (period, status, body, sha256) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (period) DO UPDATE SET "
+                    "status = EXCLUDED.status, body = EXCLUDED.body, sha256 = EXCLUDED.sha256",
+                    [(s.period, s.status, s.body, s.sha256) for s in statements],
+                )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+# ---------------------------------------------------------------------------- catch-up
+
+
+def render_statement(facts: Facts, period: Period) -> StoredStatement:
+    """The stored form of a period's statement: canonical JSON, or why it is blocked."""
+    try:
+        body = canonical_dumps(calculate(facts, period).to_json())
+        status = "ok"
+    except DomainError as error:
+        body, status = str(error), "blocked"
+    return StoredStatement(str(period), status, body, hashlib.sha256(body.encode()).hexdigest())
+
+
+def payable_periods(facts: Facts) -> set[Period]:
+    """Every quarter with a pool, and the year end of every year that has one."""
+    periods: set[Period] = set()
+    for event in facts.live.values():
+        if isinstance(event, PoolDeclared):
+            period = Period.parse(event.period)
+            periods.add(period)
+            periods.add(Period(period.year, "year_end", 0))
+    return periods
+
+
+def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] | None:
+    """The periods new events can change, or None for 'all of them' (roster, scheme).
+
+    A quarter's facts move its own statement, the later quarters of its year (the bank)
+    and the year end (the mean quarterly score and the reserve)."""
+    touched: set[Period] = set()
+    for event in events:
+        related = [event]
+        target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
+        if target is not None and target in facts.events:
+            related.append(facts.events[target])
+        for fact in related:
+            period_text = getattr(fact, "period", None)
+            year = getattr(fact, "year", None)
+            if isinstance(period_text, str):
+                period = Period.parse(period_text)
+                touched.add(Period(period.year, "year_end", 0))
+                if period.kind == "quarter":
+                    touched.update(Period(period.year, "quarter", q)
+                                   for q in range(period.index, 5))
+            elif isinstance(year, int):
+                touched.update(Period(year, "quarter", q) for q in range(1, 5))
+                touched.add(Period(year, "year_end", 0))
+            elif not isinstance(fact, EntryVoided):
+                return None
+    return touched
+
+
+def catch_up(ledger: Any, view: StatementView) -> int:
+    """Bring the view up to the ledger's last notification; returns statements written."""
+    expected = view.position()
+    facts: Facts = ledger.facts()
+    if facts.last_position <= expected:
+        return 0
+    # Only up to what the facts hold: a write racing this catch-up is left for the next.
+    new_events = [event for position, event in ledger.read(after=expected)
+                  if position <= facts.last_position]
+    payable = payable_periods(facts)
+    touched = touched_periods(facts, new_events)
+    targets = payable if touched is None else (touched & payable)
+    statements = [render_statement(facts, period) for period in sorted(targets)]
+    view.save(statements, expected, facts.last_position)
+    return len(statements)
