@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Developer bootstrap for jixiao (standard library only, Python >= 3.11).
+
+    python3 dev.py setup                 create .venv and install '.[test]' into it
+    python3 dev.py test [pytest args]    setup, make sure PostgreSQL is available, run pytest
+    python3 dev.py demo [args]           setup, run `jixiao demo --db ./jixiao-demo.db [args]`
+    python3 dev.py serve [args]          setup, run `jixiao serve [args]`
+
+`setup` re-installs only when pyproject.toml changed since the last install
+(a hash of it is kept in .venv/.jixiao-install-stamp) or the checkout moved.
+
+`test` needs the PostgreSQL server binaries (initdb, pg_ctl): it looks on PATH
+and in /usr/lib/postgresql/*/bin, and when running as root on Debian/Ubuntu
+installs the `postgresql` package with apt-get if they are missing.  The tests
+start their own throwaway cluster (tests/pgcluster.py); nothing else is needed.
+"""
+# ruff: noqa: S603, S607  (this script's whole job is running fixed, trusted commands)
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+VENV_BIN = VENV / "bin"
+VENV_PYTHON = VENV_BIN / "python"
+STAMP = VENV / ".jixiao-install-stamp"
+PYPROJECT = ROOT / "pyproject.toml"
+DEMO_DB = "./jixiao-demo.db"
+
+
+def log(message: str) -> None:
+    print(f"dev.py: {message}", file=sys.stderr, flush=True)
+
+
+def die(message: str, code: int = 1) -> NoReturn:
+    log(message)
+    raise SystemExit(code)
+
+
+def quiet_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    env.setdefault("PIP_NO_INPUT", "1")
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+# ----------------------------------------------------------------------------- setup
+
+
+def venv_usable() -> bool:
+    if not VENV_PYTHON.exists():  # also False for a dangling symlink (base python gone)
+        return False
+    probe = subprocess.run(
+        [str(VENV_PYTHON), "-c", "import sys, pip; assert sys.version_info >= (3, 11)"],
+        capture_output=True,
+        check=False,
+    )
+    return probe.returncode == 0
+
+
+def create_venv() -> None:
+    log("creating .venv")
+    cmd = [sys.executable, "-m", "venv", "--clear", str(VENV)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0 and "ensurepip" in (proc.stdout + proc.stderr):
+        # Debian/Ubuntu ship venv's pip bootstrap separately (python3-venv).
+        if is_root() and shutil.which("apt-get"):
+            ver = f"{sys.version_info.major}.{sys.version_info.minor}"
+            log(f"installing python{ver}-venv from Debian packages")
+            apt_install([f"python{ver}-venv"], fallback=["python3-venv"])
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        die(
+            "could not create .venv with `python3 -m venv` "
+            "(on Debian/Ubuntu: apt-get install python3-venv)"
+        )
+
+
+def pyproject_hash() -> str:
+    # The repo location is included so that a moved/copied checkout re-installs
+    # (an editable install points at the directory it was installed from).
+    digest = hashlib.sha256(PYPROJECT.read_bytes())
+    digest.update(b"\0" + str(ROOT).encode())
+    return digest.hexdigest()
+
+
+def setup() -> None:
+    if not venv_usable():
+        create_venv()
+    wanted = pyproject_hash()
+    try:
+        if STAMP.read_text().strip() == wanted:
+            return
+    except OSError:
+        pass
+    log("installing")
+    proc = subprocess.run(
+        [str(VENV_PYTHON), "-m", "pip", "install", "--quiet", "-e", ".[test]"],
+        cwd=ROOT,
+        env=quiet_env(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        STAMP.unlink(missing_ok=True)
+        die(f"`pip install -e '.[test]'` failed (exit {proc.returncode})", proc.returncode)
+    STAMP.write_text(wanted + "\n")
+
+
+# ------------------------------------------------------------------------ PostgreSQL
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def has_server_binaries(directory: Path) -> bool:
+    return all(
+        (directory / name).is_file() and os.access(directory / name, os.X_OK)
+        for name in ("initdb", "pg_ctl")
+    )
+
+
+def find_pg_bin() -> Path | None:
+    """Same search as tests/pgcluster.py: $JIXIAO_PG_BIN, PATH, /usr/lib/postgresql/*/bin."""
+    candidates: list[Path] = []
+    if os.environ.get("JIXIAO_PG_BIN"):
+        candidates.append(Path(os.environ["JIXIAO_PG_BIN"]))
+    initdb = shutil.which("initdb")
+    if initdb:
+        candidates.append(Path(initdb).parent)
+
+    def version(path: Path) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", path.parent.name)) or (0,)
+
+    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=version, reverse=True)
+    for candidate in candidates:
+        if has_server_binaries(candidate):
+            real = Path(os.path.realpath(candidate / "initdb")).parent
+            return real if has_server_binaries(real) else candidate
+    return None
+
+
+def apt_install(packages: list[str], fallback: list[str] | None = None) -> bool:
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update"], env=env, check=False)
+    for attempt in (packages, fallback):
+        if not attempt:
+            continue
+        cmd = ["apt-get", "install", "-y", "--no-install-recommends", *attempt]
+        if subprocess.run(cmd, env=env, check=False).returncode == 0:
+            return True
+    return False
+
+
+def online_clusters() -> set[tuple[str, str]]:
+    """Debian (postgresql-common) clusters that are running, as (version, name)."""
+    if not shutil.which("pg_lsclusters"):
+        return set()
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=False
+    )
+    # Ver Cluster Port Status Owner Data-directory Log-file
+    return {
+        (fields[0], fields[1])
+        for fields in (line.split() for line in listing.stdout.splitlines())
+        if len(fields) >= 4 and fields[3] == "online"
+    }
+
+
+def ensure_postgres() -> Path | None:
+    found = find_pg_bin()
+    if found is not None:
+        return found
+    if os.environ.get("JIXIAO_TEST_POSTGRES_HOST"):
+        return None  # the tests will use that server instead of a throwaway cluster
+    if is_root() and shutil.which("apt-get"):
+        log("installing PostgreSQL from Debian packages")
+        before = online_clusters()
+        installed = apt_install(["postgresql"])
+        # Debian's postinst may create and start a "main" cluster; the tests
+        # start their own, so stop any cluster that the installation started.
+        for version, name in sorted(online_clusters() - before):
+            log(f"stopping the PostgreSQL cluster {version}/{name} started by the package")
+            subprocess.run(["pg_ctlcluster", version, name, "stop"], check=False)
+        found = find_pg_bin()
+        if found is None:
+            outcome = "succeeded, yet initdb/pg_ctl are still missing" if installed else "failed"
+            die(
+                f"`apt-get install postgresql` {outcome}; point JIXIAO_PG_BIN at the "
+                "directory holding initdb and pg_ctl."
+            )
+        return found
+    die(
+        "PostgreSQL server binaries (initdb, pg_ctl) not found on PATH or in "
+        "/usr/lib/postgresql/*/bin. Install the PostgreSQL server (Debian/Ubuntu: "
+        "`sudo apt-get install postgresql`, or re-run this as root and dev.py installs it), "
+        "or point JIXIAO_PG_BIN at the directory holding initdb and pg_ctl."
+    )
+
+
+# ----------------------------------------------------------------------- subprocesses
+
+
+def run_child(cmd: list[str], env: dict[str, str]) -> int:
+    """Run cmd in the repo root; let it handle Ctrl-C itself so pytest can tear down."""
+    try:
+        child = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    except FileNotFoundError:
+        die(f"{cmd[0]} not found")
+    # The terminal delivers Ctrl-C to the child too; just wait for it to finish.
+    previous_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # On SIGTERM (e.g. a cancelled CI job) ask the child for a graceful stop.
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGINT))
+    try:
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous_int)
+        signal.signal(signal.SIGTERM, previous_term)
+
+
+def cmd_test(args: list[str]) -> int:
+    setup()
+    pg_bin = ensure_postgres()
+    env = quiet_env()
+    if pg_bin is not None:
+        env["JIXIAO_PG_BIN"] = str(pg_bin)
+    env["PYTHONUNBUFFERED"] = "1"  # interleave output properly in CI logs
+    env["PYTHONFAULTHANDLER"] = "1"  # tracebacks on hard crashes / hangs killed by signal
+    code = run_child([str(VENV_PYTHON), "-m", "pytest", *args], env)
+    if code == 5:
+        log("pytest collected no tests; treating that as a failure")
+        return 1
+    return code
+
+
+def run_jixiao(args: list[str]) -> int:
+    setup()
+    script = VENV_BIN / "jixiao"
+    if not script.exists():
+        die(f"{script} does not exist (is [project.scripts] jixiao in pyproject.toml?)")
+    return run_child([str(script), *args], quiet_env())
+
+
+COMMANDS = {
+    "setup": lambda args: setup() or 0,
+    "test": cmd_test,
+    "demo": lambda args: run_jixiao(["demo", "--db", DEMO_DB, *args]),
+    "serve": lambda args: run_jixiao(["serve", *args]),
+}
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):
+        die(f"Python >= 3.11 is required (this is {sys.version.split()[0]})")
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    if argv[0] == "setup" and argv[1:]:
+        die("setup takes no arguments", 2)
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:
+        sys.exit(130)

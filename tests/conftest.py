@@ -1,0 +1,125 @@
+"""Shared fixtures: event store environments for SQLite and PostgreSQL.
+
+* ``sqlite_env``  - eventsourcing env for a fresh SQLite file in ``tmp_path``.
+* ``pg_env``      - eventsourcing env for a brand-new schema in the test database
+                    (dropped afterwards); needs the session-wide ``pg_server``.
+* ``store``       - parametrised over both backends (ids ``sqlite``/``postgres``);
+                    its value is a ``Store(backend, env)``.
+
+``pg_server`` uses an existing server when ``JIXIAO_TEST_POSTGRES_HOST`` (plus
+``_PORT``, ``_USER``, ``_PASSWORD``, ``_DBNAME``) is set, and otherwise starts a
+throwaway cluster (see ``pgcluster.py``).  PostgreSQL tests never skip: if no
+server can be had, they fail.  ``-k sqlite`` runs without starting PostgreSQL.
+
+Nothing here touches ``os.environ``: pass ``env=...`` to the application.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+from pgcluster import PgServer, start_cluster
+from psycopg import sql
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if "CI" in os.environ else "dev")
+
+INSTALL_HINT = "run `python3 dev.py test`, which installs it"
+
+
+@dataclass(frozen=True)
+class Store:
+    """An event store to run a test against: backend name and eventsourcing env."""
+
+    backend: str  # "sqlite" | "postgres"
+    env: dict[str, str]
+
+
+def _external_server() -> PgServer | None:
+    host = os.environ.get("JIXIAO_TEST_POSTGRES_HOST")
+    if not host:
+        return None
+    return PgServer(
+        host=host,
+        port=int(os.environ.get("JIXIAO_TEST_POSTGRES_PORT") or 5432),
+        user=os.environ.get("JIXIAO_TEST_POSTGRES_USER") or "postgres",
+        password=os.environ.get("JIXIAO_TEST_POSTGRES_PASSWORD", ""),
+        dbname=os.environ.get("JIXIAO_TEST_POSTGRES_DBNAME") or "jixiao_test",
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    server = _external_server()
+    if server is not None:
+        problem = None
+        try:
+            server.connect().close()
+        except Exception as exc:
+            problem = str(exc)
+        if problem is not None:  # outside the except block: no chained traceback noise
+            pytest.fail(
+                "cannot connect to the PostgreSQL server given by JIXIAO_TEST_POSTGRES_*"
+                f" ({server.host}:{server.port}/{server.dbname}): {problem}",
+                pytrace=False,
+            )
+        yield server
+        return
+
+    problem = None
+    try:
+        server, stop = start_cluster()
+    except Exception as exc:
+        problem = str(exc)
+    if problem is not None:
+        pytest.fail(
+            f"PostgreSQL is needed for this test but could not be started: {problem}\n"
+            f"Hint: {INSTALL_HINT} (or set JIXIAO_PG_BIN to the directory holding "
+            "initdb and pg_ctl).",
+            pytrace=False,
+        )
+    try:
+        yield server
+    finally:
+        stop()
+
+
+@pytest.fixture
+def pg_env(pg_server: PgServer) -> Iterator[dict[str, str]]:
+    # Lower-case on purpose: eventsourcing looks its composite type up by the
+    # unquoted name "<schema>.stored_event_uuid", so mixed case would break.
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with pg_server.connect() as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+    try:
+        # eventsourcing creates its tables, types and functions inside
+        # POSTGRES_SCHEMA, but does not create the schema itself.
+        yield pg_server.env(schema)
+    finally:
+        with pg_server.connect() as conn:
+            # Don't hang forever behind a connection a test left in a transaction.
+            conn.execute("SET lock_timeout = '10s'")
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(tmp_path / "ledger.db"),
+    }
+
+
+@pytest.fixture(params=["sqlite", "postgres"], ids=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest) -> Store:
+    # getfixturevalue: only the chosen backend's fixture is set up, so a run
+    # deselecting the postgres params never starts PostgreSQL.
+    fixture = {"sqlite": "sqlite_env", "postgres": "pg_env"}[request.param]
+    return Store(backend=request.param, env=dict(request.getfixturevalue(fixture)))
