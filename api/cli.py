@@ -152,9 +152,9 @@ def _progress(stage: str, done: int, total: int) -> None:
               end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
-def read_jsonl(path: str) -> tuple[list[tuple[str, dict[str, Any]]], str]:
-    """Rows of a JSON Lines file with their line numbers, and the file's digest.
-    Blank lines and lines starting with '#' are skipped."""
+def read_jsonl(path: str) -> tuple[list[tuple[str, dict[str, Any]]], str, list[Problem]]:
+    """Rows of a JSON Lines file with their line numbers, the file's digest, and the lines
+    that are not JSON objects. Blank lines and lines starting with '#' are skipped."""
     text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     rows: list[tuple[str, dict[str, Any]]] = []
@@ -173,9 +173,7 @@ def read_jsonl(path: str) -> tuple[list[tuple[str, dict[str, Any]]], str]:
             problems.append(Problem(where, "", "each line must be a JSON object"))
             continue
         rows.append((where, row))
-    if problems:
-        raise RejectedError(problems)
-    return rows, digest
+    return rows, digest, problems
 
 
 def _no_float(text: str) -> str:
@@ -195,9 +193,22 @@ def with_default_keys(rows: list[tuple[str, dict[str, Any]]], digest: str
     return keyed
 
 
-def apply_rows(ledger: Any, rows: list[tuple[str, dict[str, Any]]], actor: str) -> Any:
-    commands = ledger.parse_commands(rows)
+def apply_rows(ledger: Any, rows: list[tuple[str, dict[str, Any]]], actor: str,
+               problems: Sequence[Problem] = ()) -> Any:
+    """Validate every row (shape first, then the ledger's rules), then record all or none."""
+    found = list(problems)
+    try:
+        commands = ledger.parse_commands(rows)
+    except RejectedError as error:
+        found += error.problems
+    if found:
+        raise RejectedError(sorted(found, key=_line_order))
     return ledger.record(commands, actor, closed=closed_periods(ledger), progress=_progress)
+
+
+def _line_order(problem: Problem) -> tuple[int, str]:
+    number = problem.where.rsplit(" ", 1)[-1]
+    return (int(number) if number.isdigit() else 0, problem.where)
 
 
 def closed_periods(ledger: Any) -> frozenset[str]:
@@ -208,9 +219,10 @@ def closed_periods(ledger: Any) -> frozenset[str]:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    rows, digest = read_jsonl(args.file)
+    rows, digest, problems = read_jsonl(args.file)
     with _session(args) as session:
-        report = apply_rows(session.ledger, with_default_keys(rows, digest), _actor(args))
+        report = apply_rows(session.ledger, with_default_keys(rows, digest), _actor(args),
+                            problems)
     print(f"recorded {len(report.recorded)} event(s); {len(report.already_recorded)} "
           f"already recorded (idempotent retry); position {report.last_position}")
     return 0

@@ -43,11 +43,11 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
         out.append("")
         out.append(table(
             ["employee", "name", "department", "score", "ratio", "pay", "post bonus",
-             "restated", "total", "note"],
+             "study leave", "restated", "total", "note"],
             [[p["employee_id"], p["name"], p["department_id"], _short(p["score"]),
-              p["ratio"], p["pay"], p["post_bonus"], p["restatement"], p["total"],
-              p["reason"]] for p in report["people"]],
-            right={3, 4, 5, 6, 7, 8},
+              p["ratio"], p["pay"], p["post_bonus"], p["study_leave"], p["restatement"],
+              p["total"], p["reason"]] for p in report["people"]],
+            right={3, 4, 5, 6, 7, 8, 9},
         ))
     out.append("")
     out.append(reconciliation_text(report))

@@ -191,6 +191,20 @@ class ExclusionRule(Frozen):
     leave_ref: Ref
 
 
+class StudyLeaveBand(Frozen):
+    up_to_months: int | None  # inclusive upper bound of the absence; None = any longer
+    rate: Exact  # of the same-level staff's pay
+    payer: Literal["department", "hospital", "none"]
+
+
+class StudyLeaveRule(Frozen):
+    """S11-R56: staff away for study or training are paid a share of same-level pay,
+    by how long they are away. A-S11-15: the 1–2-month gap takes the 60 % band."""
+
+    bands: tuple[StudyLeaveBand, ...]
+    ref: Ref
+
+
 class PostBonusRule(Frozen):
     gate: Literal["tenure_target_pass"] = "tenure_target_pass"
     ref: Ref
@@ -237,6 +251,7 @@ class HospitalPayScheme(Frozen):
     participation: ParticipationRule
     exclusions: ExclusionRule
     post_bonus: PostBonusRule
+    study_leave: StudyLeaveRule
     year_end: YearEndRule
     individual_score_ref: Ref
 

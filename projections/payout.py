@@ -44,6 +44,7 @@ from projections.scoring import (
     department_money_events,
     score_departments,
     score_people,
+    study_leave_band,
 )
 
 
@@ -69,11 +70,12 @@ class PersonLine:
     points: Fraction
     pay_cny: Decimal
     post_bonus_cny: Decimal
+    study_leave_cny: Decimal = ZERO
     restatement_cny: Decimal = ZERO
 
     @property
     def total_cny(self) -> Decimal:
-        return self.pay_cny + self.post_bonus_cny + self.restatement_cny
+        return self.pay_cny + self.post_bonus_cny + self.study_leave_cny + self.restatement_cny
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ def _person_json(p: PersonLine) -> dict[str, Any]:
         "points": exact_text(p.points),
         "pay": money_text(p.pay_cny),
         "post_bonus": money_text(p.post_bonus_cny),
+        "study_leave": money_text(p.study_leave_cny),
         "restatement": money_text(p.restatement_cny),
         "total": money_text(p.total_cny),
     }
@@ -502,6 +505,37 @@ def pay_post_bonus(
     return amount
 
 
+def pay_study_leave(
+    facts: Facts, period: Period, people: list[PersonScore], pay: dict[str, Decimal],
+    scheme: Scheme, book: Ledgerbook,
+) -> dict[str, Decimal]:
+    """S11-R56: staff away for more than a month are paid by the hospital a share of the
+    average pay of same-level staff (same title grade, hospital-wide, A-S11-15)."""
+    same_level: dict[str, list[Decimal]] = defaultdict(list)
+    for person in people:
+        if person.participates and person.employee_id in pay:
+            same_level[person.title_grade].append(pay[person.employee_id])
+    paid: dict[str, Decimal] = {}
+    for person in people:
+        away = study_leave_band(facts.leaves_of(person.employee_id), period, scheme)
+        if person.participates or away is None or away[0].payer == "department":
+            continue
+        band, leave = away
+        peers = same_level.get(person.title_grade, [])
+        average = q(sum_cny(peers)) / len(peers) if peers else ZERO_Q
+        amount = cny_half_up(average * q(band.rate)) if band.payer == "hospital" else ZERO
+        book.add(f"person:{person.employee_id}:study_leave", f"{person.name}: study-leave pay",
+                 amount, "cny", "band rate × average pay of same-level staff",
+                 literals=(("title_grade", person.title_grade),
+                           ("same_level_people", str(len(peers))),
+                           ("same_level_average_cny", exact_text(average)),
+                           ("away", f"{leave.first_day}…{leave.last_day}"),
+                           ("rate", exact_text(band.rate))),
+                 ref=scheme.study_leave.ref, event_ids=(str(leave.originator_id),))
+        paid[person.employee_id] = amount
+    return paid
+
+
 def calculate_quarter(facts: Facts, period: Period, bank_before: dict[str, Decimal]) -> Statement:
     scheme = scheme_or_block(facts, period)
     scheme_event = facts.scheme_event_for(period)
@@ -547,13 +581,15 @@ def calculate_quarter(facts: Facts, period: Period, bank_before: dict[str, Decim
         pay.update(shares)
         lines.append(line)
 
+    study = pay_study_leave(facts, period, people, pay, scheme, book)
     person_lines = []
     for person in sorted(people, key=lambda p: (p.department_id, p.employee_id)):
         bonus = pay_post_bonus(facts, period, person, average_bonus, scheme, book)
         person_lines.append(PersonLine(
             person.employee_id, person.name, person.department_id,
             "paid" if person.participates else "excluded", person.reason, person.score,
-            person.ratio, person.points, pay.get(person.employee_id, ZERO), bonus))
+            person.ratio, person.points, pay.get(person.employee_id, ZERO), bonus,
+            study.get(person.employee_id, ZERO)))
 
     notes = [f"scheme {scheme.key} ({scheme.source})"]
     if period.index == 4:
@@ -584,6 +620,8 @@ def _reconcile_quarter(
         ("bank drawn (same-year carry-over)", sum_cny(d.drawn_cny for d in lines)),
         ("hospital floor subsidy", sum_cny(d.subsidy_cny for d in lines)),
         ("hospital post bonus (outside the pool)", sum_cny(p.post_bonus_cny for p in people)),
+        ("hospital study-leave pay (outside the pool)",
+         sum_cny(p.study_leave_cny for p in people)),
         ("control deductions retained by the hospital", -sum_cny(d.controls_cny for d in lines)),
         ("department penalties retained by the hospital",
          -sum_cny(d.penalties_cny for d in lines)),

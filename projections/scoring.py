@@ -6,8 +6,10 @@ ledgerbook with its formula, inputs, rule and the events that fed it.
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 from domain.errors import Problem, invariant
@@ -25,7 +27,7 @@ from domain.events import (
 )
 from domain.facts import EmployeeState, Facts
 from domain.periods import Period
-from domain.scheme import DeductionRule, Scheme
+from domain.scheme import DeductionRule, Scheme, StudyLeaveBand
 from projections.exact import ONE, ZERO_Q, q
 from projections.figures import Ledgerbook, exact_text
 
@@ -101,6 +103,13 @@ def _exclusion(
                 f"on probation until {person.probation_until}: no performance pay",
                 str(rules.probation_ref),
             )
+    away = study_leave_band(leaves, period, scheme)
+    if away is not None and away[0].payer != "department":
+        band, leave = away
+        paid = (f"paid by the hospital at {exact_text(band.rate * 100)} % of same-level pay"
+                if band.payer == "hospital" else "not paid")
+        return (f"away for {leave.kind} {leave.first_day}…{leave.last_day}: {paid}",
+                str(scheme.study_leave.ref))
     if scheme.attendance.leave_rule == "any_leave_zero":
         for leave in leaves:
             if leave.kind in ("sick", "maternity", "personal") and (
@@ -108,6 +117,30 @@ def _exclusion(
             ):
                 return f"{leave.kind} leave in the period: no performance pay", str(rules.leave_ref)
     return "", ""
+
+
+def study_leave_band(
+    leaves: list[LeaveRecorded], period: Period, scheme: Scheme
+) -> tuple[StudyLeaveBand, LeaveRecorded] | None:
+    """The S11-R56 band of a study or training absence overlapping the period, by the
+    absence's whole length (a 3-week course is "within a month", 13 months is "over a year")."""
+    for leave in leaves:
+        if leave.kind not in ("study", "training"):
+            continue
+        if leave.first_day > period.last_day or leave.last_day < period.first_day:
+            continue
+        for band in scheme.study_leave.bands:
+            if band.up_to_months is None or leave.last_day < add_months(
+                leave.first_day, band.up_to_months
+            ):
+                return band, leave
+    return None
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _deduction_points(rule: DeductionRule, entry: DeductionRecorded) -> Fraction:
@@ -499,4 +532,4 @@ def department_money_events(
 
 
 __all__ = ["ONE", "DepartmentScore", "PersonScore", "department_money_events",
-           "roster_in_period", "score_departments", "score_people"]
+           "roster_in_period", "score_departments", "score_people", "study_leave_band"]

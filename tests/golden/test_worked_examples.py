@@ -157,3 +157,22 @@ def test_payout_json_is_byte_identical_on_sqlite_and_postgres(sqlite_env, pg_env
         outputs[-1].append(cli.ok("explain", "--period", "2026-Q1", "--employee", "surgery-01",
                                   "--json").out)
     assert outputs[0] == outputs[1]
+
+
+def test_example_4b_study_leave_bands(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.ok("apply", str(GOLDEN / "example-4" / "study-leave.jsonl"))
+    report = cli.payout("2026-Q1")
+    people = by_id(report["people"], "employee_id")
+    # S11-R56 with A-S11-15: same-level (中级) pay is 9 000.
+    assert {k: (p["pay"], p["study_leave"]) for k, p in people.items()} == {
+        "a": ("9000.00", "0.00"), "b": ("9000.00", "0.00"),
+        "p-3w": ("9000.00", "0.00"),    # within a month: the department pays 100 %
+        "p-3m": ("0.00", "5400.00"),    # 2–3 months: 60 %, paid by the hospital
+        "p-5m": ("0.00", "4500.00"),    # 4–6 months: 50 %
+        "p-10m": ("0.00", "2700.00"),   # 7–12 months: 30 %
+        "p-13m": ("0.00", "0.00"),      # over a year: nothing
+        "p-6w": ("0.00", "5400.00"),    # the 1–2-month gap takes the 60 % band
+    }
+    lines = {line["line"]: line["amount"] for line in report["reconciliation"]["lines"]}
+    assert lines["hospital study-leave pay (outside the pool)"] == "18000.00"
+    assert report["reconciliation"]["balance"] == "0.00"
