@@ -155,8 +155,18 @@ def _progress(stage: str, done: int, total: int) -> None:
 def read_jsonl(path: str) -> tuple[list[tuple[str, dict[str, Any]]], str, list[Problem]]:
     """Rows of a JSON Lines file with their line numbers, the file's digest, and the lines
     that are not JSON objects. Blank lines and lines starting with '#' are skipped."""
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {path!r}") from None
+    except IsADirectoryError:
+        raise InvalidRequestError(f"{path!r} is a directory, not a JSON Lines file") from None
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RejectedError([Problem(f"byte {error.start}", "", "the file is not UTF-8; "
+                                     "save it as UTF-8")]) from None
     rows: list[tuple[str, dict[str, Any]]] = []
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -195,15 +205,14 @@ def with_default_keys(rows: list[tuple[str, dict[str, Any]]], digest: str
 
 def apply_rows(ledger: Any, rows: list[tuple[str, dict[str, Any]]], actor: str,
                problems: Sequence[Problem] = ()) -> Any:
-    """Validate every row (shape first, then the ledger's rules), then record all or none."""
-    found = list(problems)
+    """Validate every row (its shape, then the ledger's rules for the rows that have one),
+    name every problem in one run, and record all the rows or none."""
+    commands, found, pending = ledger.check_rows(rows)
     try:
-        commands = ledger.parse_commands(rows)
+        return ledger.record(commands, actor, closed=closed_periods(ledger), progress=_progress,
+                             prior_problems=[*problems, *found], pending=pending)
     except RejectedError as error:
-        found += error.problems
-    if found:
-        raise RejectedError(sorted(found, key=_line_order))
-    return ledger.record(commands, actor, closed=closed_periods(ledger), progress=_progress)
+        raise RejectedError(sorted(error.problems, key=_line_order)) from None
 
 
 def _line_order(problem: Problem) -> tuple[int, str]:
@@ -231,9 +240,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from api.csv_import import read_csv_commands
 
-    rows, digest = read_csv_commands(args.kind, args.file)
+    rows, digest, problems = read_csv_commands(args.kind, args.file)
     with _session(args) as session:
-        report = apply_rows(session.ledger, with_default_keys(rows, digest), _actor(args))
+        report = apply_rows(session.ledger, with_default_keys(rows, digest), _actor(args),
+                            problems)
     print(f"imported {len(report.recorded)} event(s) from {args.file}; "
           f"{len(report.already_recorded)} already recorded")
     return 0

@@ -90,10 +90,11 @@ def write_csv_template(kind: str) -> str:
     return ",".join(columns) + "\n"
 
 
-def read_csv_commands(kind: str, path: str) -> tuple[Rows, str]:
-    """Commands from a CSV file, each with its ``row N``, and the file's digest (the first
-    16 hex digits of the SHA-256 of its bytes). ``path`` '-' reads standard input.
-    Raises RejectedError listing every problem found; nothing is returned half-read."""
+def read_csv_commands(kind: str, path: str) -> tuple[Rows, str, list[Problem]]:
+    """Commands from a CSV file, each with its ``row N``, the file's digest (the first
+    16 hex digits of the SHA-256 of its bytes), and the problems of the rows left out.
+    ``path`` '-' reads standard input. The caller refuses the whole file if there are
+    problems, after the ledger has checked the good rows too, so one run names them all."""
     columns, required = _format(kind)
     raw = _read_bytes(path)
     digest = hashlib.sha256(raw).hexdigest()[:16]
@@ -116,7 +117,7 @@ def read_csv_commands(kind: str, path: str) -> tuple[Rows, str]:
                                     f"{len(header)} column(s); check for a stray or "
                                     "missing comma, or an unclosed quote"))
             continue
-        if not header_ok:
+        if not header_ok and any(column not in header for column in required):
             continue  # a missing column would make every row report it again
         values = {
             name: cell for name, cell in zip(header, cells, strict=True)
@@ -142,9 +143,7 @@ def read_csv_commands(kind: str, path: str) -> tuple[Rows, str]:
         problems += row_problems
         if command is not None and not row_problems:
             rows.append((where, command))
-    if problems:
-        raise RejectedError(problems)
-    return rows, digest
+    return rows, digest, problems
 
 
 # ---------------------------------------------------------------------------- reading

@@ -124,8 +124,20 @@ class Ledger(Application[UUID]):
         self, rows: Sequence[tuple[str, Mapping[str, Any]]]
     ) -> list[tuple[str, BaseModel]]:
         """Validate raw rows into command models; every problem at once."""
+        commands, problems, _ = self.check_rows(rows)
+        if problems:
+            raise RejectedError(problems)
+        return commands
+
+    @staticmethod
+    def check_rows(
+        rows: Sequence[tuple[str, Mapping[str, Any]]],
+    ) -> tuple[list[tuple[str, BaseModel]], list[Problem], frozenset[str]]:
+        """(valid commands, problems of the others, ids the invalid rows would define).
+        The ids keep a bad hire from showing up again as "unknown employee" below it."""
         problems: list[Problem] = []
         commands: list[tuple[str, BaseModel]] = []
+        pending: set[str] = set()
         for where, row in rows:
             kind = row.get("type")
             model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
@@ -137,9 +149,12 @@ class Ledger(Application[UUID]):
                 commands.append((where, model.model_validate(dict(row))))
             except ValidationError as error:
                 problems += problems_from_validation(where, error)
-        if problems:
-            raise RejectedError(problems)
-        return commands
+                for field in ("employee_id", "department_id"):
+                    if kind in ("hire_employee", "define_department") and isinstance(
+                        row.get(field), str
+                    ):
+                        pending.add(str(row[field]))
+        return commands, problems, frozenset(pending)
 
     def record(
         self,
@@ -149,19 +164,30 @@ class Ledger(Application[UUID]):
         closed: frozenset[str] = frozenset(),
         progress: Progress | None = None,
         now: datetime | None = None,
+        prior_problems: Sequence[Problem] = (),
+        pending: frozenset[str] = frozenset(),
     ) -> RecordReport:
-        """Check every command, then save all their events in one transaction, or none."""
+        """Check every command, then save all their events in one transaction, or none.
+        `prior_problems` (rows that did not parse) refuse the batch too, after the valid
+        rows have been checked, so the caller hears of every problem at once."""
         recorded_at = now or datetime.now(UTC)
         facts = self.facts()
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
         retries: list[LedgerEvent] = []
-        problems: list[Problem] = []
+        problems: list[Problem] = list(prior_problems)
+        seen_ids: dict[UUID, str] = {}
         for count, (where, command) in enumerate(commands, start=1):
             try:
                 event = self._to_event(command, actor, recorded_at)
             except ValueError as error:
                 problems.append(Problem(where, "", str(error)))
                 continue
+            if event.originator_id in seen_ids:
+                problems.append(Problem(where, "idempotency_key", "the same key as "
+                                        f"{seen_ids[event.originator_id]}; each entry needs "
+                                        "its own"))
+                continue
+            seen_ids[event.originator_id] = where
             earlier = facts.events.get(event.originator_id)
             if earlier is not None:
                 if _same_fact(earlier, event):
@@ -173,7 +199,7 @@ class Ledger(Application[UUID]):
             items.append((where, command, event))
             if progress is not None and count % 500 == 0:
                 progress("checking", count, len(commands))
-        problems += check_batch(facts, items, closed)
+        problems += check_batch(facts, items, closed, pending)
         if problems:
             raise RejectedError(problems)
         events = [event for _, _, event in items]

@@ -245,6 +245,8 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
                 problem("points", f"{kind} has fixed points in the scheme; do not give points")
             if rule.minute_bands and command.minutes is None:  # type: ignore[attr-defined]
                 problem("minutes", f"{kind} is banded by minutes: give minutes")
+            if not rule.minute_bands and command.minutes is not None:  # type: ignore[attr-defined]
+                problem("minutes", f"{kind} is not measured in minutes; leave minutes out")
     if type_name == "RecordScore":
         item = scheme.items.get(command.item)  # type: ignore[attr-defined]
         if item is None or not item.entered:
@@ -305,9 +307,14 @@ def adopted_scheme_body(command: AdoptScheme, shipped: dict[str, Any] | None) ->
 
 
 def check_batch(
-    facts: Facts, items: Sequence[tuple[str, BaseModel, LedgerEvent]], closed: frozenset[str]
+    facts: Facts,
+    items: Sequence[tuple[str, BaseModel, LedgerEvent]],
+    closed: frozenset[str],
+    pending: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     scope = BatchScope(facts, closed)
+    scope.employees.update(pending)  # refused rows' ids: no cascade of "unknown" problems
+    scope.departments.update({key: "clinical" for key in pending})
     problems: list[Problem] = []
     for where, command, event in items:
         problems += check_command(scope, where, command, event)
