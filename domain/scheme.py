@@ -251,7 +251,9 @@ class HospitalPayScheme(Frozen):
     participation: ParticipationRule
     exclusions: ExclusionRule
     post_bonus: PostBonusRule
-    study_leave: StudyLeaveRule
+    # Optional so documents adopted before the rule existed still parse: an adopted
+    # scheme is never edited, so the model may only grow optional fields.
+    study_leave: StudyLeaveRule | None = None
     year_end: YearEndRule
     individual_score_ref: Ref
 

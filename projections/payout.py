@@ -531,7 +531,8 @@ def pay_study_leave(
                            ("same_level_average_cny", exact_text(average)),
                            ("away", f"{leave.first_day}…{leave.last_day}"),
                            ("rate", exact_text(band.rate))),
-                 ref=scheme.study_leave.ref, event_ids=(str(leave.originator_id),))
+                 ref=scheme.study_leave.ref if scheme.study_leave else None,
+                 event_ids=(str(leave.originator_id),))
         paid[person.employee_id] = amount
     return paid
 

@@ -109,7 +109,7 @@ def _exclusion(
         paid = (f"paid by the hospital at {exact_text(band.rate * 100)} % of same-level pay"
                 if band.payer == "hospital" else "not paid")
         return (f"away for {leave.kind} {leave.first_day}…{leave.last_day}: {paid}",
-                str(scheme.study_leave.ref))
+                str(scheme.study_leave.ref) if scheme.study_leave else "")
     if scheme.attendance.leave_rule == "any_leave_zero":
         for leave in leaves:
             if leave.kind in ("sick", "maternity", "personal") and (
@@ -124,6 +124,8 @@ def study_leave_band(
 ) -> tuple[StudyLeaveBand, LeaveRecorded] | None:
     """The S11-R56 band of a study or training absence overlapping the period, by the
     absence's whole length (a 3-week course is "within a month", 13 months is "over a year")."""
+    if scheme.study_leave is None:
+        return None
     for leave in leaves:
         if leave.kind not in ("study", "training"):
             continue
@@ -141,6 +143,13 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _entry_text(rule: DeductionRule, entry: DeductionRecorded) -> str:
+    if rule.full_deduction:
+        return "whole item (全扣)"
+    minutes = f" ({entry.minutes} min)" if entry.minutes is not None else ""
+    return exact_text(_deduction_points(rule, entry)) + minutes
 
 
 def _deduction_points(rule: DeductionRule, entry: DeductionRecorded) -> Fraction:
@@ -248,7 +257,7 @@ def _score_person(
             item_key, f"{person.name}: {item_name}", value, "points", formula,
             literals=(
                 ("base", exact_text(item.base)),
-                *((f"{e.kind}×{e.count}", exact_text(_deduction_points(scheme.deductions[e.kind], e)))
+                *((f"{e.kind}×{e.count}", _entry_text(scheme.deductions[e.kind], e))
                   for e in mine),
             ),
             ref=item.ref, event_ids=tuple(_eid(e) for e in mine),
