@@ -17,6 +17,9 @@ from fractions import Fraction
 from domain.errors import invariant
 
 CENT = Decimal("0.01")
+# A named limit: no amount in a hospital's pay ledger comes near a trillion yuan, and a
+# bound keeps every sum well inside the calculation context's 34 digits.
+AMOUNT_LIMIT_CNY = Decimal(10) ** 12
 ZERO = Decimal(0)
 
 # Decimal contexts are per thread and FastAPI runs handlers in a thread pool, so every
@@ -33,13 +36,19 @@ def to_cny(value: object) -> Decimal:
     # ValueError, not TypeError: pydantic turns only ValueError into a 422.
     if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
         raise ValueError(f"money must be a decimal string, got {value!r}")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"money must be a decimal number, got {value!r}") from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
-        raise ValueError(f"money must be finite with at most two decimals: {value!r}")
-    return amount
+    with localcontext(CALC_CONTEXT):
+        try:
+            amount = Decimal(value)
+            exact = amount.is_finite() and amount == amount.quantize(CENT)
+        except InvalidOperation:
+            # Too many digits to hold to the fen, or not a number at all.
+            raise ValueError(f"money must be a decimal amount of at most {CALC_CONTEXT.prec - 2} "
+                             f"digits before the point, got {value!r}") from None
+        if not exact:
+            raise ValueError(f"money must be finite with at most two decimals: {value!r}")
+        if abs(amount) >= AMOUNT_LIMIT_CNY:
+            raise ValueError(f"money must be less than {AMOUNT_LIMIT_CNY:,} in size, got {value!r}")
+        return amount.quantize(CENT)  # one spelling per amount: "12.300" and "12.3" are 12.30
 
 
 def to_exact(value: object) -> Decimal:

@@ -17,6 +17,7 @@ _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
     ("year", re.compile(r"^(\d{4})$")),
 )
 YEAR_MIN, YEAR_MAX = 2000, 2099
+FORMATS = "write 2026-Q1 (quarter), 2026-03 (month), 2026 (year) or 2026-YE (year end)"
 
 
 @dataclass(frozen=True, order=True)
@@ -33,13 +34,10 @@ class Period:
                 continue
             year = int(match.group(1))
             if not YEAR_MIN <= year <= YEAR_MAX:
-                raise ValueError(f"year {year} is outside {YEAR_MIN}-{YEAR_MAX}")
+                raise ValueError(f"year {year} is outside {YEAR_MIN}-{YEAR_MAX}; {FORMATS}")
             index = int(match.group(2)) if match.lastindex and match.lastindex > 1 else 0
             return Period(year, kind, index)
-        raise ValueError(
-            f"{text!r} is not a period; write 2026-Q1 (quarter), 2026-03 (month), "
-            "2026 (year) or 2026-YE (year-end distribution)"
-        )
+        raise ValueError(f"{text!r} is not a period; {FORMATS}")
 
     def __str__(self) -> str:
         if self.kind == "quarter":

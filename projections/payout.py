@@ -63,7 +63,8 @@ class PersonLine:
     employee_id: str
     name: str
     department_id: str
-    status: str  # "paid" or "excluded"
+    category: str
+    status: str  # "paid" or "excluded" (an excluded person may still get hospital money)
     reason: str
     score: Fraction
     ratio: Fraction
@@ -143,7 +144,7 @@ class Statement:
             },
             "totals": {
                 "paid": money_text(self.total_paid_cny),
-                "people_paid": sum(1 for p in self.people if p.status == "paid"),
+                "people_paid": sum(1 for p in self.people if p.total_cny != 0),
             },
             "notes": list(self.notes),
         }
@@ -178,6 +179,7 @@ def _person_json(p: PersonLine) -> dict[str, Any]:
         "employee_id": p.employee_id,
         "name": p.name,
         "department_id": p.department_id,
+        "category": p.category,
         "status": p.status,
         "reason": p.reason,
         "score": exact_text(p.score),
@@ -587,7 +589,7 @@ def calculate_quarter(facts: Facts, period: Period, bank_before: dict[str, Decim
     for person in sorted(people, key=lambda p: (p.department_id, p.employee_id)):
         bonus = pay_post_bonus(facts, period, person, average_bonus, scheme, book)
         person_lines.append(PersonLine(
-            person.employee_id, person.name, person.department_id,
+            person.employee_id, person.name, person.department_id, person.category,
             "paid" if person.participates else "excluded", person.reason, person.score,
             person.ratio, person.points, pay.get(person.employee_id, ZERO), bonus,
             study.get(person.employee_id, ZERO)))
@@ -761,7 +763,7 @@ def calculate_year_end(facts: Facts, period: Period) -> Statement:
         lines.append(line)
 
     person_lines = tuple(
-        PersonLine(p.employee_id, p.name, p.department_id,
+        PersonLine(p.employee_id, p.name, p.department_id, p.category,
                    "paid" if p.participates and p.employee_id not in forfeits else "excluded",
                    p.reason, p.score, p.ratio, p.points, pay.get(p.employee_id, ZERO), ZERO)
         for p in sorted(people, key=lambda p: (p.department_id, p.employee_id))
