@@ -12,7 +12,8 @@ from typing import Any
 from domain.application import Ledger
 from domain.errors import Problem
 from domain.periods import Period
-from projections.payout import CalculationBlockedError, calculate
+from projections.payout import CalculationBlockedError
+from projections.restatement import statement_for
 from projections.views import (
     PostgresStatementView,
     SQLiteStatementView,
@@ -91,7 +92,7 @@ class Session:
         catch_up(self.ledger, self.view)
         stored = self.view.get(str(period))
         if stored is None:
-            return calculate(self.ledger.facts(), period).to_json()  # raises if blocked
+            return statement_for(self.ledger.facts(), period).to_json()  # raises if blocked
         if stored.status != "ok":
             raise CalculationBlockedError(str(period), [Problem(str(period), "", stored.body)])
         return json.loads(stored.body)  # type: ignore[no-any-return]

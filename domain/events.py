@@ -269,6 +269,15 @@ class VoidBody(Frozen):
     target_id: UUID
 
 
+class CloseBody(Frozen):
+    """Freezes a period's statement: the notification position it was computed at and the
+    SHA-256 of its canonical JSON. `jixiao close` fills both; a reprint must match."""
+
+    period: PeriodText
+    position: int = Field(ge=0)
+    statement_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 # ------------------------------------------------------------------ events (the envelope)
 
 
@@ -321,6 +330,7 @@ class CmeCreditsRecorded(LedgerEvent, CmeCreditsBody): ...
 class TrainingRefused(LedgerEvent, TrainingRefusalBody): ...
 class AnnualTargetScoreRecorded(LedgerEvent, AnnualTargetBody): ...
 class EntryVoided(LedgerEvent, VoidBody): ...
+class PeriodClosed(LedgerEvent, CloseBody): ...
 
 
 # ------------------------------------------------------------------ commands (the asking)
@@ -428,13 +438,15 @@ RecordAnnualTargetScore = _command(
     "Record a department's annual target-assessment score (year-end level 1).")
 VoidEntry = _command("void_entry", VoidBody, EntryVoided,
                      "Withdraw an earlier entry; a reason is required.")
+ClosePeriod = _command("close_period", CloseBody, PeriodClosed,
+                       "Close a period (use `jixiao close`, which computes position and hash).")
 
 COMMAND_MODELS: tuple[type[Frozen], ...] = (
     AdoptScheme, DefineDepartment, HireEmployee, TransferEmployee, ChangeTitleGrade,
     ChangePost, ChangeEmploymentCategory, RecordLeave, RecordDeparture, DeclarePool,
     AdjustPool, RecordDepartmentFigures, RecordControlIndicator, RecordDepartmentDeduction,
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
-    RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry,
+    RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
 )
 COMMANDS_BY_TYPE: dict[str, type[Frozen]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]

@@ -22,6 +22,7 @@ from domain.events import (
     EntryVoided,
     LeaveRecorded,
     LedgerEvent,
+    PeriodClosed,
     PostChanged,
     SchemeAdopted,
     TitleGradeChanged,
@@ -66,6 +67,8 @@ class Facts:
     events: dict[UUID, LedgerEvent] = field(default_factory=dict)
     live: dict[UUID, LedgerEvent] = field(default_factory=dict)
     replaced_by: dict[UUID, UUID] = field(default_factory=dict)
+    positions: dict[UUID, int] = field(default_factory=dict)
+    closes: dict[str, PeriodClosed] = field(default_factory=dict)
     last_position: int = 0
     last_recorded_at: datetime | None = None
     _index: _Index | None = None
@@ -79,6 +82,9 @@ class Facts:
 
     def apply(self, position: int, event: LedgerEvent) -> None:
         self.events[event.originator_id] = event
+        self.positions[event.originator_id] = position
+        if isinstance(event, PeriodClosed):
+            self.closes[event.period] = event
         self.last_position = max(self.last_position, position)
         self.last_recorded_at = event.recorded_at
         self._index = None
@@ -90,6 +96,24 @@ class Facts:
             self.live.pop(event.supersedes, None)
             self.replaced_by[event.supersedes] = event.originator_id
         self.live[event.originator_id] = event
+
+    def upto(self, position: int) -> Facts:
+        """The facts as they stood after notification `position` (a closed period's cut-off)."""
+        return Facts.fold(
+            (self.positions[event_id], event)
+            for event_id, event in self.events.items()
+            if self.positions[event_id] <= position
+        )
+
+    def with_events(self, events: Iterable[LedgerEvent]) -> Facts:
+        """A copy with extra events applied after the last one: a what-if, never stored."""
+        copy = Facts.fold((self.positions[i], e) for i, e in self.events.items())
+        for offset, event in enumerate(events, start=1):
+            copy.apply(self.last_position + offset, event)
+        return copy
+
+    def close_of(self, period: str) -> PeriodClosed | None:
+        return self.closes.get(period)
 
     # ------------------------------------------------------------------ queries
 

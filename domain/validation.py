@@ -29,6 +29,7 @@ from domain.events import (
     EmployeeHired,
     EntryVoided,
     LedgerEvent,
+    PeriodClosed,
     PoolDeclared,
     ScoreRecorded,
     SchemeAdopted,
@@ -62,12 +63,14 @@ def uniqueness_key(event: LedgerEvent | BaseModel) -> tuple[Any, ...] | None:
         return ("employee", get("employee_id"))
     if name == "SchemeAdopted":
         return ("scheme", get("scheme_id"), get("version"))
+    if name in ("PeriodClosed", "ClosePeriod"):
+        return ("close", get("period"))
     return None
 
 
 _UNIQUE_EVENTS = (PoolDeclared, DepartmentFiguresRecorded, ControlIndicatorMeasured,
                   AttendanceRecorded, ScoreRecorded, AssessmentRecorded, CmeCreditsRecorded,
-                  AnnualTargetScoreRecorded, EmployeeHired, SchemeAdopted)
+                  AnnualTargetScoreRecorded, EmployeeHired, SchemeAdopted, PeriodClosed)
 
 
 @dataclass
@@ -84,6 +87,7 @@ class BatchScope:
     batch_ids: dict[UUID, str] = field(default_factory=dict)  # id → event class name
 
     def __post_init__(self) -> None:
+        self.closed = frozenset(self.closed | set(self.facts.closes))
         for event in self.facts.live.values():
             if isinstance(event, _UNIQUE_EVENTS):
                 key = uniqueness_key(event)
@@ -131,8 +135,12 @@ def check_command(
 
     period_text = getattr(command, "period", None)
     period = Period.parse(period_text) if isinstance(period_text, str) else None
-    if period is not None and str(period) in scope.closed:
-        problem("period", f"{period} is closed; record a correction, it will be restated")
+    # A closed period takes corrections only: they restate it in the next open quarter.
+    if period is not None and str(period) in scope.closed and event.supersedes is None:
+        problem("period", f"{period} is closed; record a correction (supersede the entry "
+                "it corrects), it will be restated in the next open quarter")
+    if isinstance(event, PeriodClosed):
+        _check_close(scope, event, problem)
 
     # Corrections: the target must be live and, when superseding, of the same type.
     if event.supersedes is not None:
@@ -196,6 +204,26 @@ def check_command(
     elif isinstance(event, DepartmentDefined):
         scope.departments[event.department_id] = event.kind
     return problems
+
+
+def _check_close(scope: BatchScope, event: PeriodClosed, problem: Any) -> None:
+    period = Period.parse(event.period)
+    if scope.batch_ids:
+        problem("type", "close a period in a batch of its own")
+    if event.position != scope.facts.last_position:
+        problem("position", f"the ledger has moved on since the statement was computed "
+                f"(position {event.position}, now {scope.facts.last_position}); close again")
+    pools = {e.period for e in scope.facts.live.values() if isinstance(e, PoolDeclared)}
+    if period.kind == "quarter":
+        if str(period) not in pools:
+            problem("period", f"{period} has no pool declared; there is nothing to close")
+        open_before = [str(p) for p in period.previous_in_year()
+                       if str(p) in pools and str(p) not in scope.closed]
+    else:
+        open_before = [str(p) for p in period.quarters_of_year()
+                       if str(p) in pools and str(p) not in scope.closed]
+    if open_before:
+        problem("period", f"close {', '.join(open_before)} first; periods close in order")
 
 
 def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:
@@ -269,7 +297,7 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
         if period.kind not in allowed:
             problem("period", f"{scheme.key} pays by quarter (2026-Q1) and year end (2026-YE), "
                     f"not {period.kind}")
-        elif period.kind == "year_end" and type_name not in ("AdjustPool",):
+        elif period.kind == "year_end" and type_name not in ("AdjustPool", "ClosePeriod"):
             problem("period", "only adjust_pool takes a year-end period; year-end facts are "
                     "recorded by year (record_annual_target_score, record_assessment, …)")
 

@@ -122,6 +122,7 @@ class Statement:
     pool: tuple[tuple[str, Decimal], ...]
     notes: tuple[str, ...]
     book: Ledgerbook = field(compare=False, repr=False)
+    restatements: tuple[dict[str, Any], ...] = ()  # closed periods settled here
 
     @property
     def balance_cny(self) -> Decimal:
@@ -147,6 +148,7 @@ class Statement:
                 "people_paid": sum(1 for p in self.people if p.total_cny != 0),
             },
             "notes": list(self.notes),
+            "restatements": list(self.restatements),
         }
 
 

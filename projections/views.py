@@ -19,12 +19,13 @@ from domain.errors import ConflictError, DomainError
 from domain.events import (
     EntryVoided,
     LedgerEvent,
+    PeriodClosed,
     PoolDeclared,
 )
 from domain.facts import Facts
 from domain.periods import Period
 from domain.scheme import canonical_dumps
-from projections.payout import calculate
+from projections.restatement import statement_for
 
 VIEW_NAME = "statements"
 
@@ -180,7 +181,7 @@ class PostgresStatementView(StatementView):
 def render_statement(facts: Facts, period: Period) -> StoredStatement:
     """The stored form of a period's statement: canonical JSON, or why it is blocked."""
     try:
-        body = canonical_dumps(calculate(facts, period).to_json())
+        body = canonical_dumps(statement_for(facts, period).to_json())
         status = "ok"
     except DomainError as error:
         body, status = str(error), "blocked"
@@ -209,6 +210,12 @@ def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] 
         target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
         if target is not None and target in facts.events:
             related.append(facts.events[target])
+        if target is not None and facts.closes and any(
+            getattr(fact, "period", None) in facts.closes for fact in related
+        ):
+            return None  # a restatement may settle in any later open quarter, even next year
+        if isinstance(event, PeriodClosed):
+            return None
         for fact in related:
             period_text = getattr(fact, "period", None)
             year = getattr(fact, "year", None)
