@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -92,13 +93,33 @@ def build_parser() -> argparse.ArgumentParser:
         sub = verb(name, handler, text)
         sub.add_argument("--period", required=True, help="2026-Q1 … 2026-Q4, or 2026-YE")
         sub.add_argument("--json", action="store_true", help="canonical JSON")
+        _as_of_and_what_if(sub)
 
     sub = verb("explain", cmd_explain, "Explain a person's pay, figure by figure.")
     sub.add_argument("--period", required=True)
+    _as_of_and_what_if(sub)
     group = sub.add_mutually_exclusive_group(required=True)
     group.add_argument("--employee")
     group.add_argument("--department")
     group.add_argument("--figure", help="any figure key, e.g. hospital:per_point")
+    sub.add_argument("--json", action="store_true")
+
+    sub = verb("close", cmd_close, "Close a period: freeze its statement (hash recorded).")
+    sub.add_argument("--period", required=True)
+    sub.add_argument("--reason", default=None)
+
+    sub = verb("restatement", cmd_restatement,
+               "A closed period recomputed with everything known now: deltas per person.")
+    sub.add_argument("--period", required=True)
+    sub.add_argument("--json", action="store_true")
+
+    sub = verb("diff", cmd_diff, "Compare a period at two points: who gains or loses, and why.")
+    sub.add_argument("--period", required=True)
+    sub.add_argument("--from", dest="from_point", required=True,
+                     help="an ISO timestamp (UTC unless it has a zone), 'closed' or 'now'")
+    sub.add_argument("--to", dest="to_point", default="now")
+    sub.add_argument("--with", dest="with_file", default=None,
+                     help="what-if: apply this JSON Lines file to the --to side, unwritten")
     sub.add_argument("--json", action="store_true")
 
     sub = verb("demo", cmd_demo, "Write a fresh demo hospital year and print its payouts.")
@@ -116,6 +137,49 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _as_of_and_what_if(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--as-of", dest="as_of", default=None,
+                     help="only events recorded up to this ISO timestamp (UTC unless zoned)")
+    sub.add_argument("--with", dest="with_file", default=None,
+                     help="what-if: as if this JSON Lines file were applied; nothing is written")
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequestError(f"{text!r} is not an ISO timestamp such as "
+                                  "2026-04-05T12:00:00+08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _what_if(session: Any, args: argparse.Namespace, base: Any) -> Any:
+    rows, digest, problems = read_jsonl(args.with_file)
+    commands, found, _ = session.ledger.check_rows(with_default_keys(rows, digest))
+    if problems or found:
+        raise RejectedError(sorted([*problems, *found], key=_line_order))
+    return session.ledger.preview(commands, _actor(args), base=base)
+
+
+def _report_facts(session: Any, args: argparse.Namespace) -> Any | None:
+    """The facts a report runs on when not the live view: as of a time, and/or what-if."""
+    as_of = getattr(args, "as_of", None)
+    with_file = getattr(args, "with_file", None)
+    if as_of is None and with_file is None:
+        return None
+    facts = session.ledger.facts(cutoff=_instant(as_of)) if as_of else session.ledger.facts()
+    return _what_if(session, args, facts) if with_file else facts
+
+
+def _report(session: Any, args: argparse.Namespace, period: Period) -> dict[str, Any]:
+    from projections.restatement import statement_for
+
+    facts = _report_facts(session, args)
+    if facts is None:
+        return statement_json(session, period)
+    return statement_for(facts, period).to_json()  # type: ignore[no-any-return]
 
 
 def _actor(args: argparse.Namespace) -> str:
@@ -258,7 +322,7 @@ def cmd_payout(args: argparse.Namespace) -> int:
 
     period = _period(args.period)
     with _session(args) as session:
-        report = statement_json(session, period)
+        report = _report(session, args, period)
     print(canonical_dumps(report) if args.json else payout_text(report))
     return 0
 
@@ -268,7 +332,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     period = _period(args.period)
     with _session(args) as session:
-        report = statement_json(session, period)
+        report = _report(session, args, period)
     if args.json:
         print(canonical_dumps({"period": report["period"], **report["reconciliation"]}))
     else:
@@ -278,11 +342,12 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from api.render import explain_text
-    from projections.payout import calculate
+    from projections.restatement import statement_for
 
     period = _period(args.period)
     with _session(args) as session:
-        statement = calculate(session.ledger.facts(), period)
+        facts = _report_facts(session, args) or session.ledger.facts()
+        statement = statement_for(facts, period)
     book = statement.book
     if args.employee:
         key = f"person:{args.employee}:pay"
@@ -309,6 +374,68 @@ def cmd_explain(args: argparse.Namespace) -> int:
     else:
         print("\n\n".join(explain_text(tree) for tree in trees))
     return 0
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from domain.events import ClosePeriod
+    from projections.restatement import statement_for, statement_sha256
+
+    period = _period(args.period)
+    with _session(args) as session:
+        facts = session.ledger.facts()
+        statement = statement_for(facts, period)
+        digest = statement_sha256(statement)
+        command = ClosePeriod.model_validate({  # type: ignore[attr-defined]
+            "type": "close_period", "period": str(period), "position": facts.last_position,
+            "statement_sha256": digest, "reason": args.reason})
+        report = session.ledger.record([("close", command)], _actor(args))
+        closed_at = report.recorded[0].recorded_at.isoformat()
+    print(f"closed {period} at position {facts.last_position}; paid "
+          f"{statement.total_paid_cny:.2f}; statement sha256 {digest}\n"
+          f"reprint it with: jixiao payout --period {period} --as-of {closed_at}")
+    return 0
+
+
+def cmd_restatement(args: argparse.Namespace) -> int:
+    from api.render import restatement_text
+    from projections.restatement import restatement_of, settles_in
+
+    period = _period(args.period)
+    with _session(args) as session:
+        facts = session.ledger.facts()
+        report = restatement_of(facts, period).to_json()
+        target = settles_in(facts, period)
+    report["settles_in"] = str(target) if target else None
+    print(canonical_dumps(report) if args.json else restatement_text(report))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from api.render import diff_text
+    from projections.diff import diff_statements
+
+    period = _period(args.period)
+    with _session(args) as session:
+        now = session.ledger.facts()
+        before = _point(now, session, args.from_point, period)
+        after = _point(now, session, args.to_point, period)
+        if args.with_file:
+            after = (_what_if(session, args, after[0]), after[1])
+        report = diff_statements(period, before, after)
+    print(canonical_dumps(report) if args.json else diff_text(report))
+    return 0
+
+
+def _point(now: Any, session: Any, text: str, period: Period) -> tuple[Any, str]:
+    """(facts, label) for a diff side: 'now', 'closed' (the frozen statement) or a time."""
+    if text == "now":
+        return now, "now"
+    if text == "closed":
+        close = now.close_of(str(period))
+        if close is None:
+            raise InvalidRequestError(f"{period} is not closed; use a timestamp or 'now'")
+        return now.upto(close.position), f"closed at {close.recorded_at.isoformat()}"
+    return session.ledger.facts(cutoff=_instant(text)), f"as of {text}"
 
 
 def cmd_events(args: argparse.Namespace) -> int:

@@ -108,3 +108,41 @@ def _add(a: str, b: str) -> str:
 
 def _neg(text: str) -> str:
     return text[1:] if text.startswith("-") else text
+
+
+def restatement_text(report: dict[str, Any]) -> str:
+    out = [f"Restatement of {report['period']} (closed statement {report['closed_sha256'][:12]}…)",
+           f"settles in: {report.get('settles_in') or 'no open quarter yet'}", ""]
+    out.append(table(
+        ["employee", "name", "department", "closed", "now", "settled since", "outstanding"],
+        [[d["id"], d["name"], d["department_id"], d["closed"], d["now"], d["settled_since"],
+          d["outstanding"]] for d in report["people"]],
+        right={3, 4, 5, 6}))
+    out.append("")
+    out.append(table(["department", "closed", "now"],
+                     [[d["id"], d["closed"], d["now"]] for d in report["departments"]],
+                     right={1, 2}))
+    out.append(f"\noutstanding total: {report['outstanding']}")
+    return "\n".join(out)
+
+
+def diff_text(report: dict[str, Any]) -> str:
+    total = report["total"]
+    out = [f"Diff {report['period']}: {report['from']} → {report['to']}",
+           f"paid {total['from']} → {total['to']} ({total['delta']})"]
+    if report["scheme"]:
+        out.append(f"scheme {report['scheme']['from']} → {report['scheme']['to']}")
+    out.append("")
+    out.append(table(["employee", "name", "department", "from", "to", "delta", "direct events"],
+                     [[r["id"], r["name"], r["department_id"], r["from"], r["to"], r["delta"],
+                       ", ".join(e[:8] for e in r["direct_events"])] for r in report["people"]],
+                     right={3, 4, 5}))
+    out.append("")
+    out.append(table(["department", "from", "to", "delta"],
+                     [[r["id"], r["from"], r["to"], r["delta"]] for r in report["departments"]],
+                     right={1, 2, 3}))
+    out.append("\nbecause of:")
+    for event in report["events"]:
+        out.append(f"  {event['id'][:8]} {event['type']} by {event['actor']} at "
+                   f"{event['recorded_at']} ({event['effective']}): {event['reason'] or '-'}")
+    return "\n".join(out)

@@ -170,6 +170,42 @@ class Ledger(Application[UUID]):
         """Check every command, then save all their events in one transaction, or none.
         `prior_problems` (rows that did not parse) refuse the batch too, after the valid
         rows have been checked, so the caller hears of every problem at once."""
+        events, retries = self.prepare(
+            commands, actor, closed=closed, progress=progress, now=now,
+            prior_problems=prior_problems, pending=pending)
+        if progress is not None:
+            progress("writing", len(events), len(events))
+        if events:
+            try:
+                self.save(*events)
+            except IntegrityError as error:
+                raise ConflictError(
+                    "another writer recorded one of these entries at the same time; "
+                    "nothing was written, run the command again"
+                ) from error
+        self.facts()  # catch up, so the next batch checks against these too
+        return RecordReport(tuple(events), tuple(retries), self._facts.last_position)
+
+    def preview(
+        self, commands: Sequence[tuple[str, BaseModel]], actor: str, *, base: Facts | None = None
+    ) -> Facts:
+        """The facts as they would be if the commands were recorded: a what-if that is
+        checked like a real batch and writes nothing."""
+        events, _ = self.prepare(commands, actor)
+        return (base or self.facts()).with_events(events)
+
+    def prepare(
+        self,
+        commands: Sequence[tuple[str, BaseModel]],
+        actor: str,
+        *,
+        closed: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
+        now: datetime | None = None,
+        prior_problems: Sequence[Problem] = (),
+        pending: frozenset[str] = frozenset(),
+    ) -> tuple[list[LedgerEvent], list[LedgerEvent]]:
+        """(new events, idempotent retries) for a batch; RejectedError naming every problem."""
         recorded_at = now or datetime.now(UTC)
         facts = self.facts()
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
@@ -202,19 +238,7 @@ class Ledger(Application[UUID]):
         problems += check_batch(facts, items, closed, pending)
         if problems:
             raise RejectedError(problems)
-        events = [event for _, _, event in items]
-        if progress is not None:
-            progress("writing", len(events), len(events))
-        if events:
-            try:
-                self.save(*events)
-            except IntegrityError as error:
-                raise ConflictError(
-                    "another writer recorded one of these entries at the same time; "
-                    "nothing was written, run the command again"
-                ) from error
-        self.facts()  # catch up, so the next batch checks against these too
-        return RecordReport(tuple(events), tuple(retries), self._facts.last_position)
+        return [event for _, _, event in items], retries
 
     def _to_event(self, command: BaseModel, actor: str, recorded_at: datetime) -> LedgerEvent:
         key = getattr(command, "idempotency_key", None)

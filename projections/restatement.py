@@ -181,12 +181,16 @@ def settle_restatements(facts: Facts, period: Period, statement: Statement) -> S
                     ZERO, ZERO)
                 people[delta.key] = replace(
                     line, restatement_cny=line.restatement_cny + amount)
+            if not paid:
+                continue  # nothing outstanding: settled already, or nothing changed
             section = restatement.to_json()
             section["people"] = paid
             sections.append(section)
+        if not sections:
+            return statement
         reconciliation = list(statement.reconciliation)
-        paid_index = len(reconciliation) - 1
-        reconciliation.insert(paid_index, ("restatements of closed periods (hospital)", total))
+        reconciliation.insert(len(reconciliation) - 1,
+                              ("restatements of closed periods (paid +, recovered −)", total))
         reconciliation[-1] = ("paid to people",
                               -sum_cny(p.total_cny for p in people.values()))
         restated = replace(
