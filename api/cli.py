@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--department")
     group.add_argument("--figure", help="any figure key, e.g. hospital:per_point")
     sub.add_argument("--json", action="store_true")
+    sub.add_argument("--depth", type=int, default=None,
+                     help="levels to expand (default 5 for the table, all for --json)")
 
     sub = verb("close", cmd_close, "Close a period: freeze its statement (hash recorded).")
     sub.add_argument("--period", required=True)
@@ -368,7 +370,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         if args.figure not in book.figures:
             raise NotFoundError(f"no figure {args.figure!r} in {period}")
         roots = [args.figure]
-    trees = [book.tree(root) for root in roots]
+    depth = args.depth if args.depth is not None else (64 if args.json else 5)
+    trees = [book.tree(root, depth_max=depth) for root in roots]
     if args.json:
         print(canonical_dumps({"period": str(period), "explain": trees}))
     else:

@@ -80,9 +80,15 @@ def summary_text(report: dict[str, Any]) -> str:
 def explain_text(node: dict[str, Any], indent: str = "") -> str:
     rule = f"  [{node['rule']} {node['source']}" + (
         f", {node['default']}" if node.get("default") else "") + "]" if node.get("rule") else ""
-    head = f"{indent}{node['label']} = {node['value']} {node['unit']}{rule}"
+    value = node["value"]
+    if "approx" in node:  # a non-terminating exact value: the decimal first, for people
+        value = (f"{node['approx']}… (= {value})" if len(value) <= 24
+                 else f"{node['approx']}… (exact in --json)")
+    head = f"{indent}{node['label']} = {value} {node['unit']}{rule}"
     if node.get("see_above"):
         return head + "  (explained above)"
+    if node.get("truncated"):
+        return head + "  (… more with --depth)"
     lines = [head, f"{indent}    = {node['formula']}"]
     for name, value in node.get("literals", {}).items():
         lines.append(f"{indent}    · {name} = {value}")

@@ -87,6 +87,8 @@ class Figure:
             "literals": {name: value for name, value in self.literals},
             "events": sorted(self.event_ids),
         }
+        if "/" in data["value"]:
+            data["approx"] = approx_text(self.value, 6)  # indicative; value is exact
         if self.ref is not None:
             data["rule"] = self.ref.rule
             data["source"] = self.ref.source
@@ -131,8 +133,10 @@ class Ledgerbook:
         for child in self.figures[key].inputs:
             if child not in self.figures:
                 continue
-            if child in seen or depth_max <= 0:
+            if child in seen:
                 children.append({**self.figures[child].to_json(), "see_above": True})
+            elif depth_max <= 0:
+                children.append({**self.figures[child].to_json(), "truncated": True})
             else:
                 children.append(self.tree(child, depth_max - 1, seen))
         node["because"] = children

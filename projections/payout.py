@@ -476,7 +476,7 @@ def split_department_pay(
         book.add(f"person:{m.employee_id}:pay", f"{m.name}: performance pay",
                  shares[m.employee_id], "cny",
                  "per-point pay × points counted (largest remainder to the fen)",
-                 inputs=(f"{key}:per_point", f"person:{m.employee_id}:points"),
+                 inputs=(f"person:{m.employee_id}:points", f"{key}:per_point"),
                  ref=scheme.individual_score_ref)
     return replace(line, per_point=per_point, undistributed_cny=undistributed), shares
 
