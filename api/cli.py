@@ -74,9 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     def verb(name: str, handler: Any, help_text: str) -> argparse.ArgumentParser:
         sub = verbs.add_parser(name, help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
-        sub.add_argument("--db", help="SQLite file (default ./jixiao.db or $JIXIAO_DB)")
-        sub.add_argument("--actor", default=None,
-                         help="who is recording (default: $JIXIAO_ACTOR or the OS user)")
+        _common_options(sub)
         return sub
 
     sub = verb("apply", cmd_apply, "Apply a JSON Lines file of commands, all or nothing.")
@@ -124,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="what-if: apply this JSON Lines file to the --to side, unwritten")
     sub.add_argument("--json", action="store_true")
 
+    from api.appeal_cli import add_appeal_verbs
+
+    add_appeal_verbs(verbs, _common_options)
+
     sub = verb("demo", cmd_demo, "Write a fresh demo hospital year and print its payouts.")
     sub.add_argument("--year", type=int, default=2026)
     sub.add_argument("--force", action="store_true", help="replace an existing demo file")
@@ -139,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ---------------------------------------------------------------------------- helpers
+
+
+def _common_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--db", help="SQLite file (default ./jixiao.db or $JIXIAO_DB)")
+    sub.add_argument("--actor", default=None,
+                     help="who is recording (default: $JIXIAO_ACTOR or the OS user)")
 
 
 def _as_of_and_what_if(sub: argparse.ArgumentParser) -> None:

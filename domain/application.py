@@ -21,7 +21,16 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
 from domain.errors import ConflictError, Problem, RejectedError
-from domain.events import COMMANDS_BY_TYPE, AdoptScheme, LedgerEvent, SchemeAdopted
+from domain.appeals import appeal_rule, appeals_of, correction_rows
+from domain.events import (
+    COMMANDS_BY_TYPE,
+    AdoptScheme,
+    AppealDecided,
+    DecideAppeal,
+    FileAppeal,
+    LedgerEvent,
+    SchemeAdopted,
+)
 from domain.facts import Facts
 from domain.validation import adopted_scheme_body, check_batch
 
@@ -208,6 +217,8 @@ class Ledger(Application[UUID]):
         """(new events, idempotent retries) for a batch; RejectedError naming every problem."""
         recorded_at = now or datetime.now(UTC)
         facts = self.facts()
+        commands, expanded_problems = self._expand_decisions(commands, facts)
+        prior_problems = [*prior_problems, *expanded_problems]
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
         retries: list[LedgerEvent] = []
         problems: list[Problem] = list(prior_problems)
@@ -228,6 +239,9 @@ class Ledger(Application[UUID]):
             if earlier is not None:
                 if _same_fact(earlier, event):
                     retries.append(earlier)
+                elif isinstance(earlier, AppealDecided):
+                    problems.append(Problem(where, "appeal_id", f"already decided at level "
+                                            f"{earlier.level}: {earlier.outcome}"))
                 else:
                     problems.append(Problem(where, "idempotency_key", "this key was used "
                                             f"for a different entry ({earlier.originator_id})"))
@@ -239,6 +253,36 @@ class Ledger(Application[UUID]):
         if problems:
             raise RejectedError(problems)
         return [event for _, _, event in items], retries
+
+    def _expand_decisions(
+        self, commands: Sequence[tuple[str, BaseModel]], facts: Facts
+    ) -> tuple[list[tuple[str, BaseModel]], list[Problem]]:
+        """An appeal decision brings the corrections it implies into its own batch, so the
+        decision and its effect are recorded together or not at all. Appeal steps get
+        deterministic keys, so two reviewers deciding at once conflict instead of forking."""
+        expanded: list[tuple[str, BaseModel]] = []
+        problems: list[Problem] = []
+        states = None
+        for where, command in commands:
+            if isinstance(command, FileAppeal | DecideAppeal) and not command.idempotency_key:
+                step = "filed" if isinstance(command, FileAppeal) else f"decided:{command.level}"
+                command = command.model_copy(
+                    update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
+            expanded.append((where, command))
+            if not isinstance(command, DecideAppeal):
+                continue
+            states = states if states is not None else appeals_of(facts)
+            state = states.get(command.appeal_id)
+            if state is None:
+                continue  # the decision's own check names the unknown appeal
+            _, rule = appeal_rule(facts, state.filed.filed_on)
+            if rule is None:
+                continue
+            rows = correction_rows(facts, state, command, rule)
+            found, bad, _ = self.check_rows([(f"{where} (correction)", row) for row in rows])
+            expanded += found
+            problems += bad
+        return expanded, problems
 
     def _to_event(self, command: BaseModel, actor: str, recorded_at: datetime) -> LedgerEvent:
         key = getattr(command, "idempotency_key", None)

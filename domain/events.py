@@ -278,6 +278,62 @@ class CloseBody(Frozen):
     statement_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
+class AppealBody(Frozen):
+    """An appeal against one contested entry (a deduction, score, attendance record,
+    figures …) or one payout line (period + employee), by or for an employee or unit."""
+
+    appeal_id: Code
+    appellant_employee_id: Code | None = None
+    appellant_department_id: Code | None = None
+    contested_entry_id: UUID | None = None
+    contested_period: PeriodText | None = None
+    contested_employee_id: Code | None = None
+    grounds: Text
+    evidence_refs: tuple[Annotated[str, Field(max_length=500)], ...] = ()
+    received_on: date  # when the contested decision or result reached the appellant
+    filed_on: date
+
+    @model_validator(mode="after")
+    def _one_appellant_one_target(self) -> AppealBody:
+        if (self.appellant_employee_id is None) == (self.appellant_department_id is None):
+            raise ValueError("give exactly one of appellant_employee_id or "
+                             "appellant_department_id")
+        line = self.contested_period is not None and self.contested_employee_id is not None
+        if (self.contested_entry_id is None) == (not line):
+            raise ValueError("contest exactly one thing: contested_entry_id, or a payout line "
+                             "(contested_period and contested_employee_id)")
+        if self.filed_on < self.received_on:
+            raise ValueError("filed_on is before received_on")
+        return self
+
+
+class AppealAssignmentBody(Frozen):
+    appeal_id: Code
+    reviewer: Text
+    level: int = Field(default=1, ge=1, le=3)
+
+
+class AppealDecisionBody(Frozen):
+    appeal_id: Code
+    level: int = Field(default=1, ge=1, le=3)
+    outcome: Literal["uphold", "change", "revoke"]
+    decided_on: date
+    # For "change": the contested entry's fields as they should be (same kind of entry).
+    changes: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _changes_go_with_change(self) -> AppealDecisionBody:
+        if (self.outcome == "change") != (self.changes is not None):
+            raise ValueError("give changes exactly when the outcome is change")
+        return self
+
+
+class AppealEscalationBody(Frozen):
+    appeal_id: Code
+    filed_on: date
+    grounds: Text
+
+
 # ------------------------------------------------------------------ events (the envelope)
 
 
@@ -331,6 +387,10 @@ class TrainingRefused(LedgerEvent, TrainingRefusalBody): ...
 class AnnualTargetScoreRecorded(LedgerEvent, AnnualTargetBody): ...
 class EntryVoided(LedgerEvent, VoidBody): ...
 class PeriodClosed(LedgerEvent, CloseBody): ...
+class AppealFiled(LedgerEvent, AppealBody): ...
+class AppealAssigned(LedgerEvent, AppealAssignmentBody): ...
+class AppealDecided(LedgerEvent, AppealDecisionBody): ...
+class AppealEscalated(LedgerEvent, AppealEscalationBody): ...
 
 
 # ------------------------------------------------------------------ commands (the asking)
@@ -440,6 +500,15 @@ VoidEntry = _command("void_entry", VoidBody, EntryVoided,
                      "Withdraw an earlier entry; a reason is required.")
 ClosePeriod = _command("close_period", CloseBody, PeriodClosed,
                        "Close a period (use `jixiao close`, which computes position and hash).")
+FileAppeal = _command("file_appeal", AppealBody, AppealFiled,
+                      "Appeal one contested entry or payout line, within the scheme's window.")
+AssignAppeal = _command("assign_appeal", AppealAssignmentBody, AppealAssigned,
+                        "Assign an appeal to a reviewer who is not recused.")
+DecideAppeal = _command(
+    "decide_appeal", AppealDecisionBody, AppealDecided,
+    "Uphold, change or revoke; the corrections it implies are recorded with it.")
+EscalateAppeal = _command("escalate_appeal", AppealEscalationBody, AppealEscalated,
+                          "Ask for a re-review of a decided appeal, where the scheme allows.")
 
 COMMAND_MODELS: tuple[type[Frozen], ...] = (
     AdoptScheme, DefineDepartment, HireEmployee, TransferEmployee, ChangeTitleGrade,
@@ -447,6 +516,7 @@ COMMAND_MODELS: tuple[type[Frozen], ...] = (
     AdjustPool, RecordDepartmentFigures, RecordControlIndicator, RecordDepartmentDeduction,
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
+    FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
 )
 COMMANDS_BY_TYPE: dict[str, type[Frozen]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]

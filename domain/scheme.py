@@ -205,6 +205,24 @@ class StudyLeaveRule(Frozen):
     ref: Ref
 
 
+class AppealRule(Frozen):
+    """Appeal windows in working days on the statutory calendar, counted from the day
+    after the start (AMB-07); recusal; re-review; what a failed appeal does."""
+
+    window_working_days: int = Field(ge=1, le=60)
+    review_working_days: int = Field(ge=1, le=120)
+    extension_working_days: int = Field(default=0, ge=0, le=60)
+    re_reviews_max: int = Field(default=1, ge=0, le=2)
+    recuse_department_head: bool = True
+    head_posts: tuple[str, ...] = ()
+    # Option from 004-S13-R15 (AMB-20): a failed appeal adds the contested deduction again.
+    failed_appeal: Literal["keep", "double"] = "keep"
+    window_ref: Ref
+    review_ref: Ref
+    outcome_ref: Ref
+    recusal_ref: Ref
+
+
 class PostBonusRule(Frozen):
     gate: Literal["tenure_target_pass"] = "tenure_target_pass"
     ref: Ref
@@ -254,6 +272,7 @@ class HospitalPayScheme(Frozen):
     # Optional so documents adopted before the rule existed still parse: an adopted
     # scheme is never edited, so the model may only grow optional fields.
     study_leave: StudyLeaveRule | None = None
+    appeals: AppealRule | None = None
     year_end: YearEndRule
     individual_score_ref: Ref
 

@@ -16,9 +16,13 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from domain.errors import Problem
+from domain.errors import DomainError, Problem
 from domain.events import (
     AdoptScheme,
+    AppealAssigned,
+    AppealDecided,
+    AppealEscalated,
+    AppealFiled,
     AnnualTargetScoreRecorded,
     AssessmentRecorded,
     AttendanceRecorded,
@@ -65,12 +69,17 @@ def uniqueness_key(event: LedgerEvent | BaseModel) -> tuple[Any, ...] | None:
         return ("scheme", get("scheme_id"), get("version"))
     if name in ("PeriodClosed", "ClosePeriod"):
         return ("close", get("period"))
+    if name in ("AppealFiled", "FileAppeal"):
+        return ("appeal", get("appeal_id"))
+    if name in ("AppealDecided", "DecideAppeal"):
+        return ("appeal decision", get("appeal_id"), get("level"))
     return None
 
 
 _UNIQUE_EVENTS = (PoolDeclared, DepartmentFiguresRecorded, ControlIndicatorMeasured,
                   AttendanceRecorded, ScoreRecorded, AssessmentRecorded, CmeCreditsRecorded,
-                  AnnualTargetScoreRecorded, EmployeeHired, SchemeAdopted, PeriodClosed)
+                  AnnualTargetScoreRecorded, EmployeeHired, SchemeAdopted, PeriodClosed,
+                  AppealFiled, AppealDecided)
 
 
 @dataclass
@@ -141,6 +150,8 @@ def check_command(
                 "it corrects), it will be restated in the next open quarter")
     if isinstance(event, PeriodClosed):
         _check_close(scope, event, problem)
+    if isinstance(event, AppealFiled | AppealAssigned | AppealDecided | AppealEscalated):
+        _check_appeal(scope, event, problem)
 
     # Corrections: the target must be live and, when superseding, of the same type.
     if event.supersedes is not None:
@@ -204,6 +215,83 @@ def check_command(
     elif isinstance(event, DepartmentDefined):
         scope.departments[event.department_id] = event.kind
     return problems
+
+
+def _check_appeal(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
+    from domain import appeals  # appeals builds on facts and validation's vocabulary
+
+    try:
+        _check_appeal_rules(scope, event, problem, appeals)
+    except DomainError as error:  # e.g. a date outside the known statutory calendar
+        problem("", str(error))
+
+
+def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any, appeals: Any) -> None:
+    facts = scope.facts
+    if isinstance(event, AppealFiled):
+        scheme, rule = appeals.appeal_rule(facts, event.filed_on)
+        if rule is None:
+            problem("filed_on", "the scheme in force has no appeal procedure")
+            return
+        deadline = appeals.filing_deadline(rule, event.received_on)
+        if event.filed_on > deadline:
+            problem("filed_on", f"late: the window of {rule.window_working_days} working days "
+                    f"after {event.received_on} closed on {deadline} ({rule.window_ref})")
+        if event.contested_entry_id is not None:
+            contested = facts.events.get(event.contested_entry_id)
+            if contested is None:
+                problem("contested_entry_id", f"no entry {event.contested_entry_id}")
+            elif event.contested_entry_id not in facts.live:
+                problem("contested_entry_id", "that entry was already corrected or voided; "
+                        "appeal the entry that replaced it")
+        for name in ("appellant_employee_id", "contested_employee_id"):
+            employee_id = getattr(event, name)
+            if employee_id and not scope.knows_employee(employee_id):
+                problem(name, f"unknown employee {employee_id!r}")
+        return
+    states = appeals.appeals_of(facts)
+    state = states.get(event.appeal_id)  # type: ignore[attr-defined]
+    if state is None:
+        problem("appeal_id", f"no appeal {event.appeal_id!r}")  # type: ignore[attr-defined]
+        return
+    _, rule = appeals.appeal_rule(facts, state.filed.filed_on)
+    if rule is None:
+        problem("appeal_id", "the scheme in force has no appeal procedure")
+        return
+    if isinstance(event, AppealEscalated):
+        decision = state.current.decision
+        if decision is None:
+            problem("appeal_id", "the appeal is not decided yet; a re-review follows a decision")
+        elif len(state.escalations) >= rule.re_reviews_max:
+            problem("appeal_id", f"the scheme allows {rule.re_reviews_max} re-review(s); "
+                    "the last decision is final")
+        elif event.filed_on > appeals.filing_deadline(rule, decision.decided_on):
+            problem("filed_on", "late: the re-review window closed on "
+                    f"{appeals.filing_deadline(rule, decision.decided_on)}")
+        return
+    level = event.level  # type: ignore[attr-defined]
+    if level != state.level:
+        problem("level", f"the appeal is at level {state.level}")
+        return
+    if state.current.decision is not None:
+        problem("appeal_id", f"already decided at level {level}: "
+                f"{state.current.decision.outcome}")
+        return
+    person = event.reviewer if isinstance(event, AppealAssigned) else event.actor
+    reasons = appeals.recusal_reasons(facts, state, person, rule)
+    if reasons:
+        problem("reviewer", f"{person} is recused: {'; '.join(reasons)} ({rule.recusal_ref})")
+    if isinstance(event, AppealDecided):
+        if state.current.reviewer is None:
+            problem("appeal_id", "assign a reviewer first")
+        elif state.current.reviewer != event.actor:
+            problem("actor", f"the appeal is assigned to {state.current.reviewer}, not "
+                    f"{event.actor}")
+        if event.outcome == "change":
+            for reason in appeals.changes_problems(
+                appeals.contested_entry(facts, state.filed), event.changes or {}
+            ):
+                problem("changes", reason)
 
 
 def _check_close(scope: BatchScope, event: PeriodClosed, problem: Any) -> None:

@@ -1,0 +1,214 @@
+"""Appeals (复核 / 申诉): their state, deadlines, recusal, and the corrections a decision
+implies. Pure functions of the facts; the write side records what they return.
+
+Review does not suspend the contested entry (APP-03 「復核期間,不停止原決定的執行」): it
+keeps counting until a decision records a correction, which the fold then applies like
+any other, so everything downstream, closed periods included, is restated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.calendar import add_working_days
+from domain.events import (
+    AppealAssigned,
+    AppealDecided,
+    AppealEscalated,
+    AppealFiled,
+    DeductionRecorded,
+    LedgerEvent,
+)
+from domain.facts import Facts
+from domain.periods import Period
+from domain.scheme import AppealRule, Scheme
+
+# Fields of an entry that say what it is about; a "change" may not move them.
+IDENTITY_FIELDS = ("period", "employee_id", "department_id", "item", "indicator", "year", "kind")
+
+
+@dataclass(frozen=True)
+class Review:
+    level: int
+    reviewer: str | None = None
+    decision: AppealDecided | None = None
+
+
+@dataclass(frozen=True)
+class AppealState:
+    filed: AppealFiled
+    reviews: tuple[Review, ...] = field(default_factory=tuple)
+    escalations: tuple[AppealEscalated, ...] = ()
+
+    @property
+    def appeal_id(self) -> str:
+        return self.filed.appeal_id
+
+    @property
+    def level(self) -> int:
+        return 1 + len(self.escalations)
+
+    @property
+    def current(self) -> Review:
+        for review in self.reviews:
+            if review.level == self.level:
+                return review
+        return Review(self.level)
+
+    @property
+    def status(self) -> str:
+        current = self.current
+        if current.decision is not None:
+            return f"decided: {current.decision.outcome}"
+        return "assigned" if current.reviewer else "filed"
+
+
+def appeals_of(facts: Facts) -> dict[str, AppealState]:
+    states: dict[str, AppealState] = {}
+    for event in facts.live.values():
+        if isinstance(event, AppealFiled):
+            states[event.appeal_id] = AppealState(event)
+    for event in facts.live.values():
+        state = states.get(getattr(event, "appeal_id", ""))
+        if state is None or isinstance(event, AppealFiled):
+            continue
+        if isinstance(event, AppealAssigned):
+            state = _with_review(state, event.level, reviewer=event.reviewer)
+        elif isinstance(event, AppealDecided):
+            state = _with_review(state, event.level, decision=event)
+        elif isinstance(event, AppealEscalated):
+            state = AppealState(state.filed, state.reviews, (*state.escalations, event))
+        states[state.appeal_id] = state
+    return states
+
+
+def _with_review(state: AppealState, level: int, **changes: Any) -> AppealState:
+    reviews = {review.level: review for review in state.reviews}
+    current = reviews.get(level, Review(level))
+    reviews[level] = Review(level, changes.get("reviewer", current.reviewer),
+                            changes.get("decision", current.decision))
+    return AppealState(state.filed, tuple(sorted(reviews.values(), key=lambda r: r.level)),
+                       state.escalations)
+
+
+def appeal_rule(facts: Facts, filed_on: date) -> tuple[Scheme | None, AppealRule | None]:
+    scheme = facts.index.scheme_on(filed_on) or (
+        facts.index.scheme_on(date(filed_on.year, 12, 31)))
+    return scheme, scheme.appeals if scheme else None
+
+
+def filing_deadline(rule: AppealRule, received_on: date) -> date:
+    return add_working_days(received_on, rule.window_working_days)
+
+
+def review_deadline(rule: AppealRule, state: AppealState) -> date:
+    start = state.escalations[-1].filed_on if state.escalations else state.filed.filed_on
+    return add_working_days(start, rule.review_working_days)
+
+
+def recusal_reasons(facts: Facts, state: AppealState, reviewer: str, rule: AppealRule,
+                    ) -> list[str]:
+    """Why `reviewer` may not review this appeal (APP-06); empty when they may."""
+    reasons = []
+    filed = state.filed
+    appellant = filed.appellant_employee_id or filed.appellant_department_id
+    if reviewer in (appellant, filed.actor):
+        reasons.append("the reviewer is the appellant, or filed the appeal")
+    contested = contested_entry(facts, filed)
+    if contested is not None and contested.actor == reviewer:
+        reasons.append("the reviewer recorded the contested entry")
+    if any(r.reviewer == reviewer and r.decision is not None for r in state.reviews
+           if r.level < state.level):
+        reasons.append("the reviewer decided this appeal at a lower level")
+    if rule.recuse_department_head and filed.appellant_employee_id:
+        department = _department_of(facts, filed.appellant_employee_id, filed.filed_on)
+        if reviewer in _heads_of(facts, department, filed.filed_on, rule):
+            reasons.append("the reviewer heads the appellant's department")
+    return reasons
+
+
+def _department_of(facts: Facts, employee_id: str, day: date) -> str | None:
+    state = facts.employee_on(employee_id, day)
+    return state.department_id if state else None
+
+
+def _heads_of(facts: Facts, department_id: str | None, day: date, rule: AppealRule) -> set[str]:
+    heads = set()
+    for employee_id in facts.employee_ids():
+        state = facts.employee_on(employee_id, day)
+        if state and state.department_id == department_id and state.post in rule.head_posts:
+            heads.add(employee_id)
+    return heads
+
+
+def contested_entry(facts: Facts, filed: AppealFiled) -> LedgerEvent | None:
+    if filed.contested_entry_id is None:
+        return None
+    return facts.events.get(filed.contested_entry_id)
+
+
+def contested_period(facts: Facts, filed: AppealFiled) -> Period | None:
+    if filed.contested_period is not None:
+        return Period.parse(filed.contested_period)
+    entry = contested_entry(facts, filed)
+    text = getattr(entry, "period", None)
+    return Period.parse(text) if isinstance(text, str) else None
+
+
+def correction_rows(facts: Facts, state: AppealState, decision: AppealDecided | Any,
+                    rule: AppealRule) -> list[dict[str, Any]]:
+    """The commands a decision implies, as rows: revoke → void the contested entry;
+    change → supersede it with the changed fields; a failed appeal under the "double"
+    option → the contested deduction once more (004-S13-R15, AMB-20)."""
+    filed = state.filed
+    entry = contested_entry(facts, filed)
+    if entry is None or entry.originator_id not in facts.live:
+        return []
+    why = f"appeal {filed.appeal_id} level {decision.level}: {decision.outcome}"
+    key = f"appeal:{filed.appeal_id}:{decision.level}"
+    if decision.outcome == "revoke":
+        return [{"type": "void_entry", "target_id": str(entry.originator_id), "reason": why,
+                 "idempotency_key": f"{key}:void"}]
+    if decision.outcome == "change":
+        body = entry.model_dump(mode="json", exclude=set(_ENVELOPE))
+        return [{**body, **(decision.changes or {}), "type": _command_type(entry),
+                 "supersedes": str(entry.originator_id), "reason": why,
+                 "idempotency_key": f"{key}:change"}]
+    if rule.failed_appeal == "double" and isinstance(entry, DeductionRecorded):
+        body = entry.model_dump(mode="json", exclude=set(_ENVELOPE))
+        return [{**body, "type": "record_deduction", "reason": f"{why}: deduction doubled",
+                 "idempotency_key": f"{key}:double"}]
+    return []
+
+
+def changes_problems(entry: LedgerEvent | None, changes: dict[str, Any]) -> list[str]:
+    if entry is None:
+        return ["a change needs a contested entry (a payout line is changed through the "
+                "entries behind it)"]
+    fields = set(type(entry).model_fields) - set(_ENVELOPE)
+    problems = [f"{name!r} is not a field of {type(entry).__name__}"
+                for name in changes if name not in fields]
+    problems += [f"{name!r} says what the entry is about and cannot change; revoke it and "
+                 "record a new one" for name in changes if name in IDENTITY_FIELDS
+                 and name != "kind"]
+    return problems
+
+
+_ENVELOPE = ("originator_id", "originator_version", "recorded_at", "actor", "reason",
+             "rule_ref", "evidence_ref", "idempotency_key", "supersedes")
+
+
+def _command_type(entry: LedgerEvent) -> str:
+    from domain.events import COMMAND_MODELS
+
+    for model in COMMAND_MODELS:
+        if getattr(model, "event_class", None) is type(entry):
+            return model.model_fields["type"].annotation.__args__[0]  # type: ignore[no-any-return, union-attr]
+    raise LookupError(type(entry).__name__)
+
+
+def entry_id_text(value: UUID | None) -> str:
+    return str(value) if value else ""
