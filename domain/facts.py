@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from domain.events import (
@@ -28,7 +29,7 @@ from domain.events import (
     TitleGradeChanged,
 )
 from domain.periods import Period
-from domain.scheme import Scheme, parse_scheme
+from domain.scheme import PAY_SCHEME_KIND, parse_scheme
 
 ROSTER_EVENTS = (
     EmployeeHired,
@@ -123,12 +124,13 @@ class Facts:
             self._index = _Index.build(self.live.values())
         return self._index
 
-    def scheme_for(self, period: Period) -> Scheme | None:
-        """The scheme version in force on the period's first day."""
-        return self.index.scheme_on(period.first_day)
+    def scheme_for(self, period: Period, kind: str = PAY_SCHEME_KIND) -> Any:
+        """The version, of the schemes of one kind, in force on the period's first day.
+        An organisation may run a pay scheme and a grading scheme side by side."""
+        return self.index.scheme_on(period.first_day, kind)
 
-    def scheme_event_for(self, period: Period) -> SchemeAdopted | None:
-        return self.index.scheme_event_on(period.first_day)
+    def scheme_event_for(self, period: Period, kind: str = PAY_SCHEME_KIND) -> SchemeAdopted | None:
+        return self.index.scheme_event_on(period.first_day, kind)
 
     def department_on(self, department_id: str, day: date) -> DepartmentDefined | None:
         history = self.index.departments.get(department_id, [])
@@ -163,7 +165,7 @@ class Facts:
 @dataclass
 class _Index:
     schemes: list[SchemeAdopted]
-    parsed: dict[UUID, Scheme]
+    parsed: dict[UUID, Any]
     departments: dict[str, list[DepartmentDefined]]
     roster: dict[str, list[LedgerEvent]]
     leaves: dict[str, list[LeaveRecorded]]
@@ -209,15 +211,15 @@ class _Index:
             by_year=dict(by_year),
         )
 
-    def scheme_event_on(self, day: date) -> SchemeAdopted | None:
+    def scheme_event_on(self, day: date, kind: str = PAY_SCHEME_KIND) -> SchemeAdopted | None:
         current = None
         for event in self.schemes:
-            if event.effective_from <= day:
+            if event.effective_from <= day and event.document.get("kind") == kind:
                 current = event
         return current
 
-    def scheme_on(self, day: date) -> Scheme | None:
-        event = self.scheme_event_on(day)
+    def scheme_on(self, day: date, kind: str = PAY_SCHEME_KIND) -> Any:
+        event = self.scheme_event_on(day, kind)
         if event is None:
             return None
         if event.originator_id not in self.parsed:

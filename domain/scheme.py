@@ -241,15 +241,32 @@ class YearEndRule(Frozen):
     score_ref: Ref
 
 
-class HospitalPayScheme(Frozen):
-    """Two-level per-point pay (院科两级核算), the county-hospital family of schemes."""
+class SchemeBase(Frozen):
+    """What every kind of scheme has: identity, version, when it takes effect, its source."""
 
-    kind: Literal["hospital_two_level"] = "hospital_two_level"
+    kind: str
     id: str
     version: int = Field(ge=1)
     title: str
     effective_from: date
     source: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def canonical_json(self) -> str:
+        return canonical_dumps(self.model_dump(mode="json"))
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+
+class HospitalPayScheme(SchemeBase):
+    """Two-level per-point pay (院科两级核算), the county-hospital family of schemes."""
+
+    kind: Literal["hospital_two_level"] = "hospital_two_level"
     period: Literal["quarter"] = "quarter"
     allocation_ref: Ref
     pool: PoolRule
@@ -285,24 +302,23 @@ class HospitalPayScheme(Frozen):
             raise ValueError("posts must include 'staff' (no add-on)")
         return self
 
-    @property
-    def key(self) -> str:
-        return f"{self.id}@{self.version}"
-
-    def canonical_json(self) -> str:
-        return canonical_dumps(self.model_dump(mode="json"))
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
-
 
 Scheme = HospitalPayScheme
+PAY_SCHEME_KIND = "hospital_two_level"
+
+# Scheme kinds by their `kind` field. Other kinds (grading, …) register their model here,
+# so one adoption event and one fold serve every kind of scheme.
+SCHEME_MODELS: dict[str, type[SchemeBase]] = {PAY_SCHEME_KIND: HospitalPayScheme}
 
 
 def canonical_dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def parse_scheme(document: dict[str, Any]) -> Scheme:
-    return HospitalPayScheme.model_validate(document)
+def parse_scheme(document: dict[str, Any]) -> Any:
+    """A scheme document of any registered kind (default: the hospital pay scheme)."""
+    kind = document.get("kind", PAY_SCHEME_KIND)
+    model = SCHEME_MODELS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        raise ValueError(f"unknown scheme kind {kind!r}; known: {', '.join(sorted(SCHEME_MODELS))}")
+    return model.model_validate(document)

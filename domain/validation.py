@@ -40,7 +40,7 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
-from domain.scheme import Scheme, parse_scheme
+from domain.scheme import PAY_SCHEME_KIND, Scheme, parse_scheme
 
 
 def uniqueness_key(event: LedgerEvent | BaseModel) -> tuple[Any, ...] | None:
@@ -90,7 +90,7 @@ class BatchScope:
     closed: frozenset[str] = frozenset()
     departments: dict[str, str] = field(default_factory=dict)  # id → kind, added in batch
     employees: set[str] = field(default_factory=set)
-    schemes: list[tuple[date, int, Scheme]] = field(default_factory=list)
+    schemes: list[tuple[date, int, Scheme]] = field(default_factory=list)  # pay schemes
     taken: dict[tuple[Any, ...], UUID | None] = field(default_factory=dict)
     replaced: set[UUID] = field(default_factory=set)
     batch_ids: dict[UUID, str] = field(default_factory=dict)  # id → event class name
@@ -103,7 +103,7 @@ class BatchScope:
                 if key is not None:
                     self.taken[key] = event.originator_id
         for event in self.facts.live.values():
-            if isinstance(event, SchemeAdopted):
+            if isinstance(event, SchemeAdopted) and event.document.get("kind") == PAY_SCHEME_KIND:
                 self.schemes.append((event.effective_from, event.version,
                                      parse_scheme(event.document)))
         self.schemes.sort(key=lambda item: (item[0], item[1]))
@@ -402,7 +402,7 @@ def _take_in(scope: BatchScope, event: LedgerEvent, key: tuple[Any, ...] | None)
         scope.departments[event.department_id] = event.kind
     if isinstance(event, EmployeeHired):
         scope.employees.add(event.employee_id)
-    if isinstance(event, SchemeAdopted):
+    if isinstance(event, SchemeAdopted) and event.document.get("kind") == PAY_SCHEME_KIND:
         scope.schemes.append((event.effective_from, event.version, parse_scheme(event.document)))
         scope.schemes.sort(key=lambda item: (item[0], item[1]))
 
