@@ -137,3 +137,29 @@ def test_the_queue_lists_open_appeals_by_deadline_and_flags_overdue(store, tmp_p
     assert [a["appeal_id"] for a in queue] == ["A-2", "A-1"]
     assert [a["overdue"] for a in queue] == [True, False]
     assert queue[0]["review_deadline"] == "2026-04-02"  # 20 working days after 5 Mar
+
+
+def test_a_failed_appeal_doubles_the_deduction_where_the_scheme_says_so(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    cli = _hospital(store, tmp_path)
+    document = yaml.safe_load((GOLDEN.parents[1] / "domain" / "schemes"
+                               / "xinghe-county-hospital.yaml").read_text(encoding="utf-8"))
+    document["version"] = 2
+    document["appeals"]["failed_appeal"] = "double"  # 004-S13-R15, AMB-20
+    adopt = tmp_path / "v2.jsonl"
+    adopt.write_text(json.dumps({"type": "adopt_scheme", "document": document,
+                                 "reason": "adopt the doubling rule"}, default=str) + "\n")
+    cli.ok("apply", str(adopt))
+    quality = lambda: by_id(cli.payout("2026-Q1")["people"], "employee_id")["zhang"]  # noqa: E731
+    explained = cli.ok("explain", "--period", "2026-Q1", "--figure",
+                       "person:zhang:item:quality", "--json").json()["explain"][0]["value"]
+    assert explained == "8"  # one error: 10 − 2
+    assert _file(cli, "A-1", ZHANG_ERROR, "2026-04-01", "2026-04-02").code == 0
+    cli.ok("appeal", "assign", "A-1", "--reviewer", "reviewer-wu")
+    cli.ok("appeal", "decide", "A-1", "--outcome", "uphold", "--actor", "reviewer-wu",
+           "--reason", "the error is documented")
+    explained = cli.ok("explain", "--period", "2026-Q1", "--figure",
+                       "person:zhang:item:quality", "--json").json()["explain"][0]["value"]
+    assert explained == "6"  # the contested deduction once more
+    assert quality()["status"] == "paid"
