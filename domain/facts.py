@@ -73,6 +73,7 @@ class Facts:
     last_position: int = 0
     last_recorded_at: datetime | None = None
     _index: _Index | None = None
+    _upto: dict[int, Facts] = field(default_factory=dict)
 
     @staticmethod
     def fold(events: Iterable[tuple[int, LedgerEvent]]) -> Facts:
@@ -99,12 +100,19 @@ class Facts:
         self.live[event.originator_id] = event
 
     def upto(self, position: int) -> Facts:
-        """The facts as they stood after notification `position` (a closed period's cut-off)."""
-        return Facts.fold(
-            (self.positions[event_id], event)
-            for event_id, event in self.events.items()
-            if self.positions[event_id] <= position
-        )
+        """The facts as they stood after notification `position` (a closed period's cut-off).
+        Cached: what stood at a past position never changes, and restatements ask often."""
+        if position >= self.last_position:
+            return self
+        cached = self._upto.get(position)
+        if cached is None:
+            cached = Facts.fold(
+                (self.positions[event_id], event)
+                for event_id, event in self.events.items()
+                if self.positions[event_id] <= position
+            )
+            self._upto[position] = cached
+        return cached
 
     def with_events(self, events: Iterable[LedgerEvent]) -> Facts:
         """A copy with extra events applied after the last one: a what-if, never stored."""
@@ -158,6 +166,10 @@ class Facts:
     def in_year(self, year: int) -> list[LedgerEvent]:
         return self.index.by_year.get(year, [])
 
+    def about_employee(self, employee_id: str) -> list[LedgerEvent]:
+        """Every live fact naming the employee, in recorded order."""
+        return self.index.by_employee.get(employee_id, [])
+
     def leaves_of(self, employee_id: str) -> list[LeaveRecorded]:
         return self.index.leaves.get(employee_id, [])
 
@@ -171,6 +183,7 @@ class _Index:
     leaves: dict[str, list[LeaveRecorded]]
     by_period: dict[str, list[LedgerEvent]]
     by_year: dict[int, list[LedgerEvent]]
+    by_employee: dict[str, list[LedgerEvent]]
 
     @staticmethod
     def build(live: Iterable[LedgerEvent]) -> _Index:
@@ -180,7 +193,11 @@ class _Index:
         leaves: dict[str, list[LeaveRecorded]] = defaultdict(list)
         by_period: dict[str, list[LedgerEvent]] = defaultdict(list)
         by_year: dict[int, list[LedgerEvent]] = defaultdict(list)
+        by_employee: dict[str, list[LedgerEvent]] = defaultdict(list)
         for event in live:
+            employee_id = getattr(event, "employee_id", None)
+            if isinstance(employee_id, str):
+                by_employee[employee_id].append(event)
             if isinstance(event, SchemeAdopted):
                 schemes.append(event)
             elif isinstance(event, DepartmentDefined):
@@ -209,6 +226,7 @@ class _Index:
             leaves=dict(leaves),
             by_period=dict(by_period),
             by_year=dict(by_year),
+            by_employee=dict(by_employee),
         )
 
     def scheme_event_on(self, day: date, kind: str = PAY_SCHEME_KIND) -> SchemeAdopted | None:

@@ -491,9 +491,9 @@ def pay_post_bonus(
     if rate == 0 or not person.participates:
         return ZERO
     assessments = [
-        e for e in facts.live.values()
-        if isinstance(e, AssessmentRecorded) and e.employee_id == person.employee_id
-        and e.kind == "tenure_target" and e.year <= period.year
+        e for e in facts.about_employee(person.employee_id)
+        if isinstance(e, AssessmentRecorded) and e.kind == "tenure_target"
+        and e.year <= period.year
     ]
     latest = max(assessments, key=lambda e: e.year, default=None)
     passed = latest is not None and latest.result == "pass"
