@@ -203,7 +203,7 @@ class _Index:
             elif isinstance(event, DepartmentDefined):
                 departments[event.department_id].append(event)
             elif isinstance(event, ROSTER_EVENTS):
-                roster[event.employee_id].append(event)  # type: ignore[union-attr]
+                roster[event.employee_id].append(event)
             elif isinstance(event, LeaveRecorded):
                 leaves[event.employee_id].append(event)
             period = getattr(event, "period", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from decimal import (
     ROUND_FLOOR,
     ROUND_HALF_UP,
@@ -27,7 +28,7 @@ ZERO = Decimal(0)
 CALC_CONTEXT = Context(prec=34, rounding=ROUND_HALF_UP, traps=[InvalidOperation, DivisionByZero])
 
 
-def calc_context() -> localcontext:  # type: ignore[type-arg]
+def calc_context() -> AbstractContextManager[Context]:
     return localcontext(CALC_CONTEXT)
 
 

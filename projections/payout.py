@@ -212,7 +212,7 @@ def calculate(facts: Facts, period: Period) -> Statement:
 
 
 def scheme_or_block(facts: Facts, period: Period) -> Scheme:
-    scheme = facts.scheme_for(period)
+    scheme: Scheme | None = facts.scheme_for(period)
     if scheme is None:
         raise CalculationBlockedError(
             str(period), [Problem(str(period), "scheme", "no scheme adopted in force on "
@@ -359,7 +359,7 @@ def apply_controls(
                  ref=rule.ref, event_ids=(str(measured.originator_id),))
         parts.append(sub_key)
     total = min(line.pay_calculated_cny,
-                sum_cny(book.figures[k].value for k in parts))  # type: ignore[misc]
+                sum_cny(book.figures[k].value for k in parts))
     book.add(f"{key}:controls", f"{line.name}: control deductions", total, "cny",
              "min(calculated pay, Σ control deductions)", inputs=tuple(parts),
              ref=scheme.controls[0].ref if scheme.controls else None)

@@ -236,14 +236,14 @@ def _score_person(
         value = q(item.base)
         full = False
         counts: dict[str, int] = defaultdict(int)
-        for entry in mine:
-            rule = scheme.deductions[entry.kind]
-            counts[entry.kind] += entry.count
+        for entry_of_item in mine:
+            rule = scheme.deductions[entry_of_item.kind]
+            counts[entry_of_item.kind] += entry_of_item.count
             if rule.full_deduction or (
-                rule.full_at_count is not None and counts[entry.kind] >= rule.full_at_count
+                rule.full_at_count is not None and counts[entry_of_item.kind] >= rule.full_at_count
             ):
                 full = True
-            value += _deduction_points(rule, entry)
+            value += _deduction_points(rule, entry_of_item)
         if full:
             value = ZERO_Q
         elif item.floor is not None:
@@ -251,7 +251,7 @@ def _score_person(
         formula = (
             "whole item deducted (全扣)"
             if full
-            else f"max({exact_text(item.floor or 0)}, base + Σ deductions)"
+            else f"max({exact_text(item.floor or ZERO_Q)}, base + Σ deductions)"
         )
         book.add(
             item_key, f"{person.name}: {item_name}", value, "points", formula,
@@ -273,7 +273,7 @@ def _score_person(
         ref=scheme.deductions[penalties[0].kind].ref if penalties else None,
         event_ids=tuple(_eid(e) for e in penalties),
     )
-    pre = title + post + sum((book.figures[k].value for k in item_keys), ZERO_Q) + penalty_total
+    pre = title + post + sum((q(book.figures[k].value) for k in item_keys), ZERO_Q) + penalty_total
     book.add(
         f"{key}:pre_attendance", f"{person.name}: score before attendance", pre, "points",
         "title + post + Σ items + penalties",
@@ -492,17 +492,19 @@ def _score_admin(
         problems.append(Problem(f"department {d.department_id}", "base",
                                 "admin bases need at least one scored clinical department"))
         return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
+    per_capita = [(c, c.per_capita) for c in ranked if c.per_capita is not None]
     if rule.statistic == "top_mean":
-        top = ranked[: rule.top_n]
-        statistic = sum((c.per_capita for c in top), ZERO_Q) / len(top)  # type: ignore[misc]
+        top = [c for c, _ in per_capita[: rule.top_n]]
+        statistic = sum((v for _, v in per_capita[: rule.top_n]), ZERO_Q) / Fraction(len(top))
         formula = f"mean per-capita of the top {rule.top_n} clinical departments × head-count"
         inputs = tuple(f"dept:{c.department_id}:per_capita" for c in top)
     elif rule.statistic == "mean_all":
-        statistic = sum((c.per_capita for c in ranked), ZERO_Q) / len(ranked)  # type: ignore[misc]
+        statistic = sum((v for _, v in per_capita), ZERO_Q) / Fraction(len(per_capita))
         formula = "mean of every clinical department's per-capita score × head-count"
         inputs = tuple(f"dept:{c.department_id}:per_capita" for c in ranked)
     else:
-        statistic = sum((c.score for c in ranked), ZERO_Q) / sum(c.headcount for c in ranked)
+        statistic = sum((c.score for c in ranked), ZERO_Q) / Fraction(
+            sum(c.headcount for c in ranked))
         formula = "Σ clinical scores ÷ Σ clinical head-count × head-count"
         inputs = tuple(f"dept:{c.department_id}:score" for c in ranked)
     base = statistic * n

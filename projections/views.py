@@ -122,7 +122,8 @@ class PostgresStatementView(StatementView):
         import psycopg
 
         options = f"-c search_path={schema}" if schema else ""
-        self._db = psycopg.connect(**connect_args, options=options, autocommit=True)
+        arguments: dict[str, Any] = dict(connect_args)
+        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
         with self._db.transaction():
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
