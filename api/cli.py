@@ -134,6 +134,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--limit", type=int, default=50)
     sub.add_argument("--json", action="store_true")
 
+    sub = verb("serve", cmd_serve, "Serve the HTTP API (OpenAPI docs at /docs).")
+    sub.add_argument("--host", default="127.0.0.1")
+    sub.add_argument("--port", type=int, default=8000)
+    sub.add_argument("--log-level", default="info")
+
+    sub = verb("verify", cmd_verify, "Verify the hash chain over the event log.")
+    sub.add_argument("--json", action="store_true")
+
+    sub = verb("users", cmd_users, "Add, rotate, disable or list users of the HTTP API.")
+    sub.add_argument("action", choices=["add", "rotate", "disable", "list"])
+    sub.add_argument("user_id", nargs="?", help="the user's id (all but list)")
+    sub.add_argument("--name", help="add: the user's name")
+    sub.add_argument("--role", help="add: administrator, finance, department_head, "
+                     "appeals_reviewer, auditor or employee")
+    sub.add_argument("--department", action="append", default=[],
+                     help="add: a department a head heads (repeat for several)")
+    sub.add_argument("--employee", help="add: an employee user's own employee id")
+    sub.add_argument("--reason", default=None)
+
     schema = verbs.add_parser("schema", help="Print the JSON schemas of the commands.")
     schema.set_defaults(handler=cmd_schema)
     schema.add_argument("--type", dest="command_type", help="only this command type")
@@ -482,6 +501,65 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from api.demo import run_demo
 
     return run_demo(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.http.app import create_app
+    from api.http.settings import ServerSettings
+    from api.store import store_env
+
+    app = create_app(ServerSettings(store_env=store_env(args.db, args.environ)))
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from api.http.chain import open_chain, verify
+
+    with _session(args) as session:
+        report = verify(session.ledger, open_chain(session.ledger))
+    if args.json:
+        print(canonical_dumps(report.to_json()))
+    elif report.ok:
+        print(f"chain intact: {report.events} event(s) up to position {report.chained_upto}; "
+              f"head {report.head}")
+    else:
+        print(f"chain BROKEN: {len(report.findings)} problem(s); the first is\n  "
+              f"{report.findings[0]}")
+        for finding in report.findings[1:]:
+            print(f"  {finding}")
+    return 0 if report.ok else 1
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from api.http import accounts
+
+    if args.action != "list" and not args.user_id:
+        raise InvalidRequestError(f"users {args.action} needs a user id")
+    with _session(args) as session:
+        ledger = session.ledger
+        if args.action == "list":
+            for user in accounts.list_users(ledger):
+                print(canonical_dumps(user))
+            return 0
+        if args.action == "disable":
+            accounts.disable_user(ledger, _actor(args), args.user_id, args.reason)
+            print(f"disabled {args.user_id}", file=sys.stderr)
+            return 0
+        if args.action == "rotate":
+            token = accounts.rotate_token(ledger, _actor(args), args.user_id, args.reason)
+        else:
+            if not (args.name and args.role):
+                raise InvalidRequestError("users add needs --name and --role")
+            token = accounts.add_user(
+                ledger, _actor(args), user_id=args.user_id, name=args.name, role=args.role,
+                department_ids=args.department, employee_id=args.employee, reason=args.reason)
+    print(f"{args.user_id}: the token below is shown once; the ledger keeps only its SHA-256",
+          file=sys.stderr)
+    print(token)
+    return 0
 
 
 if __name__ == "__main__":

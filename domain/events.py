@@ -27,6 +27,7 @@ from pydantic import (
 
 from domain.money import to_cny, to_exact
 from domain.periods import Period, period_text
+from domain.users import DisableBody, TokenBody, UserBody
 
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
 Cny = Annotated[Decimal, BeforeValidator(to_cny)]
@@ -391,6 +392,9 @@ class AppealFiled(LedgerEvent, AppealBody): ...
 class AppealAssigned(LedgerEvent, AppealAssignmentBody): ...
 class AppealDecided(LedgerEvent, AppealDecisionBody): ...
 class AppealEscalated(LedgerEvent, AppealEscalationBody): ...
+class UserRegistered(LedgerEvent, UserBody): ...
+class TokenRotated(LedgerEvent, TokenBody): ...
+class UserDisabled(LedgerEvent, DisableBody): ...
 
 
 # ------------------------------------------------------------------ commands (the asking)
@@ -509,6 +513,13 @@ DecideAppeal = _command(
     "Uphold, change or revoke; the corrections it implies are recorded with it.")
 EscalateAppeal = _command("escalate_appeal", AppealEscalationBody, AppealEscalated,
                           "Ask for a re-review of a decided appeal, where the scheme allows.")
+RegisterUser = _command(
+    "register_user", UserBody, UserRegistered,
+    "Register a user of the HTTP API: role, scope and the SHA-256 of their bearer token.")
+RotateToken = _command("rotate_token", TokenBody, TokenRotated,
+                       "Replace a user's bearer token (give the new token's SHA-256).")
+DisableUser = _command("disable_user", DisableBody, UserDisabled,
+                       "Disable a user: their token stops working.")
 
 COMMAND_MODELS: tuple[type[Frozen], ...] = (
     AdoptScheme, DefineDepartment, HireEmployee, TransferEmployee, ChangeTitleGrade,
@@ -517,6 +528,7 @@ COMMAND_MODELS: tuple[type[Frozen], ...] = (
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
+    RegisterUser, RotateToken, DisableUser,
 )
 COMMANDS_BY_TYPE: dict[str, type[Frozen]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]

@@ -1,0 +1,75 @@
+"""The app factory. Nothing is built at import time: `create_app(settings)` makes the app,
+its ledger thread (which opens the store on first use) and its OpenAPI schema."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import reduce
+from operator import or_
+from typing import Annotated, Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import Field, TypeAdapter
+
+from api.http.errors import ERROR_RESPONSES, install_error_handlers
+from api.http.routes import audit, commands, reports, users
+from api.http.runtime import LedgerThread, SessionFactory
+from api.http.settings import ServerSettings
+from api.store import Session
+from domain.events import COMMAND_MODELS
+
+DESCRIPTION = """\
+The jixiao ledger over HTTP: the same commands as `jixiao apply` (one, or a JSON array
+all or none), and the same reports as the CLI, each scoped to the caller's role.
+
+Authenticate with `Authorization: Bearer <token>` (`jixiao users add` prints a token
+once; the server keeps only its SHA-256). Errors come back as
+`{"error": {"code", "message", "problems": [{"where", "field", "reason"}]}}`:
+401 unauthenticated, 403 forbidden, 404 unknown id, 409 conflict, 422 invalid.
+Send `Idempotency-Key` with a command to make it safe to retry.
+"""
+
+
+def create_app(settings: ServerSettings, open_session: SessionFactory = Session) -> FastAPI:
+    ledger = LedgerThread(settings.store_env, open_session)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ledger.close()
+
+    app = FastAPI(title=settings.title, description=DESCRIPTION, version="1",
+                  lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    app.state.ledger = ledger
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (commands, reports, audit, users):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+
+    @app.get("/health", tags=["health"], summary="Liveness (no authentication)")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version,
+                                 description=app.description, routes=app.routes)
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(
+                command_schemas())
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def command_schemas() -> dict[str, Any]:
+    """`Command` (one of every command model, by `type`) and the models it refers to."""
+    union = reduce(or_, COMMAND_MODELS)
+    adapter: TypeAdapter[Any] = TypeAdapter(
+        Annotated[union, Field(discriminator="type")])  # type: ignore[arg-type]
+    schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
+    definitions = schema.pop("$defs", {})
+    return {**definitions, "Command": schema}

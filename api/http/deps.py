@@ -1,0 +1,75 @@
+"""The dependencies routes ask for, as `Annotated` aliases: the ledger thread, the
+settings, the authenticated user, and the common path, query and header parameters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.http.auth import AuthenticationError, authenticate
+from api.http.commands import parse_json
+from api.http.runtime import LedgerThread
+from api.http.settings import PAGE_SIZE_MAX, ServerSettings
+from domain.errors import Problem, RejectedError
+from domain.users import User
+
+
+def get_ledger(request: Request) -> LedgerThread:
+    return request.app.state.ledger  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> ServerSettings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+LedgerDep = Annotated[LedgerThread, Depends(get_ledger)]
+SettingsDep = Annotated[ServerSettings, Depends(get_settings)]
+
+bearer = HTTPBearer(
+    auto_error=False, bearerFormat="opaque",
+    description="A per-user token (`jixiao users add` prints it once); the server keeps "
+                "only its SHA-256.")
+
+
+async def current_user(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ledger: LedgerDep,
+) -> User:
+    if credentials is None:
+        raise AuthenticationError("send `Authorization: Bearer <token>`; an administrator "
+                                  "gives you a token (`jixiao users add`)")
+    return await ledger.run(authenticate, credentials.credentials)
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def json_body(request: Request, settings: SettingsDep) -> Any:
+    """The request body as JSON, numbers with a fraction kept as exact decimal text."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > settings.body_bytes_max:
+        raise RejectedError([Problem("body", "", f"larger than {settings.body_bytes_max} bytes")])
+    raw = await request.body()
+    if len(raw) > settings.body_bytes_max:
+        raise RejectedError([Problem("body", "", f"larger than {settings.body_bytes_max} bytes")])
+    return parse_json(raw)
+
+
+JsonBody = Annotated[Any, Depends(json_body)]
+
+PeriodPath = Annotated[str, Path(
+    description="2026-Q1 … 2026-Q4, or 2026-YE (the year-end distribution)",
+    examples=["2026-Q1"], max_length=16)]
+EmployeePath = Annotated[str, Path(examples=["li"], max_length=64)]
+DepartmentPath = Annotated[str, Path(examples=["internal"], max_length=64)]
+AsOf = Annotated[datetime | None, Query(
+    description="only events recorded up to this instant (ISO 8601; UTC unless zoned)")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=180,
+    description="makes the command safe to retry: the same key returns the first result "
+                "and records nothing new (row i of a batch uses `<key>:<i>`)")]
+After = Annotated[int, Query(ge=0, description="page after this notification position")]
+Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="events per page")]

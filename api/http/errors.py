@@ -1,0 +1,123 @@
+"""The one table from error kinds to HTTP status codes, and the one error body.
+
+Routes never catch domain errors: the domain raises one of its four kinds, the shell
+raises `AuthenticationError`, FastAPI raises `RequestValidationError` for a malformed
+path, query or header; all of them leave through `handle_error` with this body:
+
+    {"error": {"code": "rejected", "message": "…",
+               "problems": [{"where": "row 2", "field": "minutes", "reason": "…"}]}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.http.auth import AuthenticationError
+from domain.errors import (
+    ConflictError,
+    DomainError,
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    Problem,
+    RejectedError,
+)
+
+# Most specific first. RejectedError and CalculationBlockedError (projections.payout)
+# are InvalidRequestErrors; PeriodClosedError is a ConflictError.
+STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
+    (AuthenticationError, 401),
+    (ForbiddenError, 403),
+    (NotFoundError, 404),
+    (ConflictError, 409),
+    (InvalidRequestError, 422),
+    (DomainError, 400),
+)
+
+
+
+
+class ProblemBody(BaseModel):
+    where: str  # "body", "row 3" (a batch's array index), "query", a period …
+    field: str
+    reason: str
+
+
+class ErrorDetail(BaseModel):
+    code: str  # unauthenticated, forbidden, not_found, conflict, rejected, …
+    message: str
+    problems: list[ProblemBody]
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text} for status, text in (
+        (401, "no bearer token, or one that names no enabled user"),
+        (403, "the caller's role or scope does not allow it; nothing was written"),
+        (404, "an unknown employee, department, figure or route"),
+        (409, "a conflict with the ledger's state (a racing writer, a period not closed)"),
+        (422, "invalid input, named by row and field; nothing was written"),
+    )
+}
+
+
+def status_of(error: Exception) -> int:
+    for kind, status in STATUS_BY_ERROR:
+        if isinstance(error, kind):
+            return status
+    raise error  # not ours to map: a bug, and a 500
+
+
+def error_body(error: Exception) -> dict[str, Any]:
+    problems = getattr(error, "problems", None) or []
+    message = str(error)
+    if problems:
+        message = message.split("\n", 1)[0].rstrip(":")  # the problems follow, one by one
+    return {"error": {
+        "code": getattr(error, "code", "error"),
+        "message": message,
+        "problems": [{"where": p.where, "field": p.field, "reason": p.reason}
+                     for p in problems],
+    }}
+
+
+async def handle_error(request: Request, error: Exception) -> JSONResponse:
+    status = status_of(error)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(error), status_code=status, headers=headers)
+
+
+async def handle_request_validation(request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's own checks of path, query and headers, in the same shape as ours."""
+    assert isinstance(error, RequestValidationError)
+    problems = []
+    for detail in error.errors():
+        location = [str(part) for part in detail.get("loc", ())]
+        where = location[0] if location else "request"
+        field = ".".join(location[1:])
+        problems.append(Problem(where, field, str(detail.get("msg", "invalid"))))
+    return await handle_error(request, RejectedError(problems))
+
+
+async def handle_http_exception(request: Request, error: Exception) -> JSONResponse:
+    """Starlette's own 404 (no such route) and 405 (wrong method), in our shape."""
+    assert isinstance(error, StarletteHTTPException)
+    body = {"error": {"code": f"http_{error.status_code}", "message": str(error.detail),
+                      "problems": []}}
+    return JSONResponse(body, status_code=error.status_code, headers=error.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    for kind, _ in STATUS_BY_ERROR:
+        app.add_exception_handler(kind, handle_error)
+    app.add_exception_handler(RequestValidationError, handle_request_validation)
+    app.add_exception_handler(StarletteHTTPException, handle_http_exception)

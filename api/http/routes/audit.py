@@ -1,0 +1,59 @@
+"""Histories, the audit log and the chain verification."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.http import queries
+from api.http.deps import After, CurrentUser, DepartmentPath, EmployeePath, LedgerDep, Limit
+from projections.audit import AuditQuery
+
+router = APIRouter(tags=["audit"])
+Text = Annotated[str | None, Query(max_length=200)]
+Instant = Annotated[datetime | None, Query(description="ISO 8601; UTC unless zoned")]
+
+
+@router.get("/employees/{employee_id}/history", summary="Every event about a person")
+async def get_employee_history(*, employee_id: EmployeePath, user: CurrentUser,
+                               ledger: LedgerDep, after: After = 0,
+                               limit: Limit = 100) -> dict[str, Any]:
+    return await ledger.run(queries.employee_history, user, employee_id, after, limit)
+
+
+@router.get("/departments/{department_id}/history", summary="Every event about a department")
+async def get_department_history(*, department_id: DepartmentPath, user: CurrentUser,
+                                 ledger: LedgerDep, after: After = 0,
+                                 limit: Limit = 100) -> dict[str, Any]:
+    return await ledger.run(queries.department_history, user, department_id, after, limit)
+
+
+@router.get("/audit/events", summary="The audit log")
+async def get_audit_events(
+    *, user: CurrentUser, ledger: LedgerDep, actor: Text = None,
+    type: Annotated[str | None, Query(max_length=64, description=(
+        "an event type (ScoreRecorded) or a command type (record_score)"))] = None,
+    subject: Annotated[str | None, Query(max_length=64, description=(
+        "an employee, department or user id the event is about"))] = None,
+    since: Instant = None, until: Instant = None, after: After = 0, limit: Limit = 100,
+) -> dict[str, Any]:
+    """Recorded events (corrected ones too, marked `live: false`) in notification order,
+    filtered by actor, type, subject and recorded time (`since` ≤ t < `until`)."""
+    query = AuditQuery(actor=actor, type=type, subject=subject, since=_utc(since),
+                       until=_utc(until), after=after, limit=limit)
+    return await ledger.run(queries.audit_events, user, query)
+
+
+@router.get("/audit/verify", summary="Verify the hash chain over the event log")
+async def get_verify(*, user: CurrentUser, ledger: LedgerDep) -> dict[str, Any]:
+    """Recomputes every link from the stored bytes and names the first event that was
+    altered, removed or inserted (`ok: false`)."""
+    return await ledger.run(queries.verify, user)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None or moment.tzinfo:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -1,0 +1,65 @@
+"""Reports: payouts, reconciliations, explanations, per-person statements, diffs and
+restatements. Each is scoped to what the caller may read."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.http import queries
+from api.http.deps import AsOf, CurrentUser, EmployeePath, LedgerDep, PeriodPath
+
+router = APIRouter(tags=["reports"])
+Subject = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/periods/{period}/payout", summary="A period's payout statement")
+async def get_payout(*, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+                     as_of: AsOf = None) -> dict[str, Any]:
+    """Everyone's lines for finance, auditors, reviewers and administrators; a head's
+    departments; an employee's own line."""
+    return await ledger.run(queries.payout, user, period, as_of)
+
+
+@router.get("/periods/{period}/reconciliation", summary="A period's reconciliation")
+async def get_reconciliation(*, period: PeriodPath, user: CurrentUser,
+                             ledger: LedgerDep, as_of: AsOf = None) -> dict[str, Any]:
+    """Pool → controls → bank, floor and subsidy → people; the balance is 0.00."""
+    return await ledger.run(queries.reconciliation, user, period, as_of)
+
+
+@router.get("/periods/{period}/explain", summary="Explain a figure, down to its events")
+async def get_explain(
+    *, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+    employee: Subject = None, department: Subject = None, figure: Subject = None,
+    depth: Annotated[int, Query(ge=1, le=64)] = 64, as_of: AsOf = None,
+) -> dict[str, Any]:
+    """Give exactly one of `employee` (their pay), `department` (its settled pay) or
+    `figure` (any figure key, e.g. `hospital:per_point`)."""
+    return await ledger.run(queries.explain, user, period, employee=employee,
+                            department=department, figure=figure, depth=depth, as_of=as_of)
+
+
+@router.get("/periods/{period}/diff", summary="What changed between two points")
+async def get_diff(
+    *, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+    from_point: Annotated[str, Query(alias="from", max_length=64,
+                                     description="an ISO instant, 'closed' or 'now'")],
+    to_point: Annotated[str, Query(alias="to", max_length=64)] = "now",
+) -> dict[str, Any]:
+    """Per-person and per-department deltas, attributed to the events in between."""
+    return await ledger.run(queries.diff, user, period, from_point, to_point)
+
+
+@router.get("/periods/{period}/restatement", summary="A closed period restated")
+async def get_restatement(*, period: PeriodPath, user: CurrentUser,
+                          ledger: LedgerDep) -> dict[str, Any]:
+    """The closed statement recomputed with everything known now; 409 if not closed."""
+    return await ledger.run(queries.restatement, user, period)
+
+
+@router.get("/employees/{employee_id}/statements", summary="A person's lines across periods")
+async def get_statements(*, employee_id: EmployeePath, user: CurrentUser,
+                         ledger: LedgerDep, as_of: AsOf = None) -> dict[str, Any]:
+    return await ledger.run(queries.statements, user, employee_id, as_of)

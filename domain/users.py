@@ -1,0 +1,266 @@
+"""Users of the HTTP API: who they are, their role, its scope, and what each role may do.
+
+A user is a fact like any other: `UserRegistered` (a role, its scope and the SHA-256 of
+the user's bearer token), `TokenRotated`, `UserDisabled`. The token itself is never
+stored. A correction of a role or scope is a registration that `supersedes` the first;
+a disabled user stays disabled until the `UserDisabled` entry is voided.
+
+This module is a leaf: `domain.events` builds the events and commands from the bodies
+below, so nothing here may import it. The checks take what they need from the facts as
+plain callables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.errors import Problem
+
+# The ledger's identifier and text shapes (the same as `Code` and `Text` in domain.events).
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Name = Annotated[str, Field(min_length=1, max_length=500)]
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+Role = Literal[
+    "administrator", "finance", "department_head", "appeals_reviewer", "auditor", "employee"
+]
+ROLES: tuple[Role, ...] = (
+    "administrator", "finance", "department_head", "appeals_reviewer", "auditor", "employee"
+)
+DEPARTMENTS_PER_HEAD_MAX = 64
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class UserBody(_Body):
+    """A user: a role, its scope (a head's departments, an employee's own id) and the
+    SHA-256 (hex) of their bearer token."""
+
+    user_id: Identifier
+    name: Name
+    role: Role
+    department_ids: tuple[Identifier, ...] = Field(default=(), max_length=DEPARTMENTS_PER_HEAD_MAX)
+    employee_id: Identifier | None = None
+    token_sha256: Sha256Hex
+
+    @model_validator(mode="after")
+    def _scope_fits_role(self) -> UserBody:
+        if self.role == "department_head" and not self.department_ids:
+            raise ValueError("a department head needs department_ids (the departments headed)")
+        if self.role != "department_head" and self.department_ids:
+            raise ValueError(f"only a department head takes department_ids, not a {self.role}")
+        if self.role == "employee" and self.employee_id is None:
+            raise ValueError("an employee user needs employee_id (whose statements they read)")
+        if self.role != "employee" and self.employee_id is not None:
+            raise ValueError(f"only an employee user takes employee_id, not a {self.role}")
+        if len(set(self.department_ids)) != len(self.department_ids):
+            raise ValueError("department_ids lists a department twice")
+        return self
+
+
+class TokenBody(_Body):
+    """A user's new token (its SHA-256, hex); the old one stops working."""
+
+    user_id: Identifier
+    token_sha256: Sha256Hex
+
+
+class DisableBody(_Body):
+    user_id: Identifier
+
+
+# ------------------------------------------------------------------ who may do what
+
+# Commands each role may issue. `void_entry` is allowed when the role may issue the
+# voided entry's own type (and, for a head, it is about someone in their departments).
+COMMANDS_BY_ROLE: Mapping[Role, frozenset[str]] = {
+    "administrator": frozenset({
+        "adopt_scheme", "define_department", "hire_employee", "transfer_employee",
+        "change_title_grade", "change_post", "change_employment_category", "record_leave",
+        "record_departure", "record_assessment", "record_cme_credits",
+        "record_training_refusal", "register_user", "rotate_token", "disable_user",
+    }),
+    "finance": frozenset({
+        "declare_pool", "adjust_pool", "record_department_figures", "record_control_indicator",
+        "record_department_deduction", "record_department_penalty",
+        "record_annual_target_score", "close_period",
+    }),
+    "department_head": frozenset({"record_score", "record_deduction", "record_attendance"}),
+    "appeals_reviewer": frozenset(),  # decisions on appeals come with the appeals work
+    "auditor": frozenset(),
+    "employee": frozenset(),  # appeals come with the appeals work
+}
+VOID = "void_entry"
+READS_EVERYTHING: frozenset[Role] = frozenset(
+    {"administrator", "finance", "auditor", "appeals_reviewer"})
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: str
+    name: str
+    role: Role
+    department_ids: frozenset[str]
+    employee_id: str | None
+    token_sha256: str
+    disabled: bool
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role in READS_EVERYTHING
+
+    def may_issue(self, command_type: str) -> bool:
+        return command_type in COMMANDS_BY_ROLE[self.role]
+
+    def may_read_employee(self, employee_id: str, department_id: str | None) -> bool:
+        """A line about `employee_id` in `department_id`: everyone's for the global roles,
+        their departments' for a head, their own for an employee."""
+        if self.reads_everything:
+            return True
+        if self.role == "department_head":
+            return department_id is not None and department_id in self.department_ids
+        return self.role == "employee" and employee_id == self.employee_id
+
+    def may_read_department(self, department_id: str) -> bool:
+        if self.reads_everything:
+            return True
+        return self.role == "department_head" and department_id in self.department_ids
+
+    def scope_json(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "name": self.name, "role": self.role,
+                "department_ids": sorted(self.department_ids),
+                "employee_id": self.employee_id, "disabled": self.disabled}
+
+
+ROLE_NAMES: Mapping[Role, str] = {
+    "administrator": "an administrator", "finance": "a finance officer",
+    "department_head": "a department head", "appeals_reviewer": "an appeals reviewer",
+    "auditor": "an auditor", "employee": "an employee",
+}
+
+
+def a_role(role: Role) -> str:
+    """The role in a sentence: 'a finance officer may not …'."""
+    return ROLE_NAMES[role]
+
+
+def issuers_of(command_type: str) -> list[str]:
+    return [role for role in ROLES if command_type in COMMANDS_BY_ROLE[role]]
+
+
+def write_refusal(
+    user: User,
+    command_type: str,
+    employee_ids: Sequence[str],
+    department_of: Callable[[str], str | None],
+) -> str | None:
+    """Why `user` may not issue a `command_type` about these employees; None if they may.
+    A head writes only about people whose current department is one they head (an
+    employee not on the roster is left to the ledger's checks: "hire them first")."""
+    if not user.may_issue(command_type):
+        who = ", ".join(issuers_of(command_type)) or "no role yet"
+        return f"{a_role(user.role)} may not issue {command_type} (issued by: {who})"
+    if user.role == "department_head":
+        for employee_id in employee_ids:
+            department = department_of(employee_id)
+            if department is not None and department not in user.department_ids:
+                return (f"{employee_id} is in {department}, not in a department you head "
+                        f"({', '.join(sorted(user.department_ids))})")
+    return None
+
+
+# ------------------------------------------------------------------ the user directory
+
+
+@dataclass(frozen=True)
+class UserDirectory:
+    """Every user as the live facts stand, and the enabled users by token hash."""
+
+    users: Mapping[str, User] = field(default_factory=dict)
+    by_token: Mapping[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def fold(live: Iterable[object]) -> UserDirectory:
+        """`live`: the live facts in notification order. The first live registration of a
+        user id counts; a token rotation after it replaces the token; a live disable
+        disables the user whatever its order."""
+        users: dict[str, User] = {}
+        disabled: set[str] = set()
+        for event in live:
+            if isinstance(event, UserBody) and event.user_id not in users:
+                users[event.user_id] = User(
+                    event.user_id, event.name, event.role, frozenset(event.department_ids),
+                    event.employee_id, event.token_sha256, disabled=False)
+            elif isinstance(event, TokenBody) and event.user_id in users:
+                users[event.user_id] = _replace_token(users[event.user_id], event.token_sha256)
+            elif isinstance(event, DisableBody):
+                disabled.add(event.user_id)
+        final = {uid: _disable(u) if uid in disabled else u for uid, u in users.items()}
+        by_token: dict[str, str] = {}
+        for user in final.values():
+            if not user.disabled:
+                by_token.setdefault(user.token_sha256, user.user_id)
+        return UserDirectory(final, by_token)
+
+    def by_token_sha256(self, digest: str) -> User | None:
+        user_id = self.by_token.get(digest)
+        return self.users[user_id] if user_id is not None else None
+
+    def tokens_in_use(self) -> set[str]:
+        return {user.token_sha256 for user in self.users.values()}
+
+
+def _replace_token(user: User, digest: str) -> User:
+    return User(user.user_id, user.name, user.role, user.department_ids, user.employee_id,
+                digest, user.disabled)
+
+
+def _disable(user: User) -> User:
+    return User(user.user_id, user.name, user.role, user.department_ids, user.employee_id,
+                user.token_sha256, disabled=True)
+
+
+def user_problems(
+    directory: UserDirectory,
+    commands: Sequence[tuple[str, BaseModel]],
+    knows_department: Callable[[str], bool],
+) -> list[Problem]:
+    """What the ledger's own checks do not know about users: ids taken or unknown, tokens
+    shared, departments unknown. Checked in batch order, like the ledger's checks."""
+    problems: list[Problem] = []
+    registered = dict(directory.users)
+    tokens = directory.tokens_in_use()
+    defined = {getattr(c, "department_id", None) for _, c in commands
+               if getattr(c, "type", None) == "define_department"}
+    for where, command in commands:
+        if isinstance(command, UserBody):
+            if command.user_id in registered and getattr(command, "supersedes", None) is None:
+                problems.append(Problem(where, "user_id", f"user {command.user_id!r} is already "
+                                        "registered; to change them, supersede the registration"))
+            for department_id in command.department_ids:
+                if department_id not in defined and not knows_department(department_id):
+                    problems.append(Problem(where, "department_ids", f"unknown department "
+                                            f"{department_id!r}; define it first"))
+        elif isinstance(command, (TokenBody, DisableBody)) and command.user_id not in registered:
+            problems.append(Problem(where, "user_id", f"unknown user {command.user_id!r}; "
+                                    "register them first"))
+        digest = getattr(command, "token_sha256", None)
+        if isinstance(digest, str):
+            earlier = registered.get(getattr(command, "user_id", ""))
+            keeps_own = (isinstance(command, UserBody) and earlier is not None
+                         and digest == earlier.token_sha256)
+            if digest in tokens and not keeps_own:
+                problems.append(Problem(where, "token_sha256", "this token is already in use; "
+                                        "mint a new one"))
+            tokens.add(digest)
+        if isinstance(command, UserBody):
+            registered[command.user_id] = User(
+                command.user_id, command.name, command.role, frozenset(command.department_ids),
+                command.employee_id, command.token_sha256, disabled=False)
+    return problems

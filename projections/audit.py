@@ -1,0 +1,298 @@
+"""The audit trail: a hash chain over the stored events, its verification, and the
+selections an auditor asks for (by actor, type, subject and recorded time).
+
+The chain runs over the event log in notification order. Each link is
+
+    link(n) = SHA-256( link(n-1) ‖ notification id ‖ originator id ‖ originator version
+                       ‖ topic ‖ stored state bytes )
+
+with fixed-width integers and length-prefixed strings, so no two different records
+hash the same input; `link(0)` is 64 zeros. The links are kept in a table beside the
+events (written by a catch-up, like the statements view). Verification recomputes each
+stored event's link from the previous *stored* link, so one altered, removed or inserted
+event is named on its own instead of breaking every link after it.
+
+Everything here is pure: the stores that read and write the tables live in the shell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.events import COMMANDS_BY_TYPE, EntryVoided, LedgerEvent, PeriodClosed
+from domain.facts import Facts
+
+GENESIS = "0" * 64
+CLOSE_TOPIC = f"{PeriodClosed.__module__}:{PeriodClosed.__qualname__}"  # as stored
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One stored event as the chain sees it: bytes, not a parsed event, so an altered
+    record is still read (and named) even when it no longer parses."""
+
+    position: int  # the notification id
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """One row of the chain table."""
+
+    position: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    link: str
+
+
+def chain_link(previous: str, record: StoredRecord) -> str:
+    digest = hashlib.sha256(bytes.fromhex(previous))
+    digest.update(record.position.to_bytes(8, "big", signed=False))
+    digest.update(record.originator_id.bytes)
+    digest.update(record.originator_version.to_bytes(8, "big", signed=False))
+    topic = record.topic.encode()
+    digest.update(len(topic).to_bytes(4, "big"))
+    digest.update(topic)
+    digest.update(len(record.state).to_bytes(8, "big"))
+    digest.update(record.state)
+    return digest.hexdigest()
+
+
+def extend_chain(head: str, records: Iterable[StoredRecord]) -> list[ChainLink]:
+    links = []
+    for record in records:
+        head = chain_link(head, record)
+        links.append(ChainLink(record.position, record.originator_id,
+                               record.originator_version, record.topic, head))
+    return links
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "altered" | "removed" | "inserted" | "count" | "head" | "anchor"
+    position: int | None
+    event_id: str | None
+    topic: str | None
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "position": self.position, "event_id": self.event_id,
+                "type": self.topic.rsplit(":", 1)[-1] if self.topic else None,
+                "detail": self.detail}
+
+    def __str__(self) -> str:
+        what = f"event {self.event_id} at position {self.position}" if self.event_id else (
+            f"position {self.position}" if self.position is not None else "the chain")
+        kind = self.topic.rsplit(":", 1)[-1] if self.topic else ""
+        return f"{self.kind}: {what}{f' ({kind})' if kind else ''}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    chained_upto: int  # the last notification id the chain covers
+    head: str  # the link at chained_upto
+    events: int  # stored events up to chained_upto
+    links: int  # chain rows
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "chained_upto": self.chained_upto,
+            "head": self.head,
+            "events": self.events,
+            "links": self.links,
+            "first_problem": self.findings[0].to_json() if self.findings else None,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def verify_chain(
+    records: Iterable[StoredRecord],
+    links: Iterable[ChainLink],
+    chained_upto: int,
+    head: str,
+    findings_max: int = 100,
+) -> ChainReport:
+    """Compare the stored events (notification order) with the stored chain (by id).
+
+    * an event whose link, recomputed from the previous stored link, differs from its
+      stored link was *altered* (its bytes, topic or ids changed);
+    * a chain row without its event means the event was *removed*;
+    * an event at or below the chained position without a chain row was *inserted*;
+    * the counts must agree, and the tracked head must be the last stored link.
+    Events after `chained_upto` are not judged: the next catch-up chains them.
+    """
+    findings: list[Finding] = []
+    events = 0
+    link_count = 0
+    previous = GENESIS
+    last_link = GENESIS
+    event_iter = _below(records, chained_upto)
+    link_iter = iter(links)
+    record = next(event_iter, None)
+    link = next(link_iter, None)
+    while True:
+        if record is not None and (link is None or record.position < link.position):
+            events += 1
+            findings.append(Finding(
+                "inserted", record.position, str(record.originator_id), record.topic,
+                "this event is not in the chain: it was written into the log after the "
+                "events around it were chained"))
+            record = next(event_iter, None)
+            continue
+        if link is None:  # and so no record either
+            break
+        link_count += 1
+        if record is None or link.position < record.position:
+            findings.append(Finding(
+                "removed", link.position, str(link.originator_id), link.topic,
+                "the chain records this event but the log no longer holds it"))
+        else:
+            events += 1
+            expected = chain_link(previous, record)
+            if expected != link.link:
+                findings.append(Finding(
+                    "altered", record.position, str(record.originator_id), record.topic,
+                    "its stored bytes no longer hash to the chain's link (the event, or "
+                    "its chain row, was changed after it was chained)"))
+            record = next(event_iter, None)
+        previous = last_link = link.link
+        link = next(link_iter, None)
+    if events != link_count:
+        findings.append(Finding("count", None, None, None,
+                                f"{events} stored event(s) up to position {chained_upto}, "
+                                f"{link_count} chain link(s)"))
+    if last_link != head:
+        findings.append(Finding("head", chained_upto, None, None,
+                                "the chain's recorded head is not its last link: chain rows "
+                                "were removed or changed"))
+    return ChainReport(chained_upto, head, events, link_count, tuple(findings[:findings_max]))
+
+
+def _below(records: Iterable[StoredRecord], position: int) -> Iterator[StoredRecord]:
+    for record in records:
+        if record.position > position:
+            return
+        yield record
+
+
+def close_anchors(records: Iterable[StoredRecord]) -> Iterator[tuple[StoredRecord, int, str]]:
+    """(close record, position it closed at, chain head it recorded) for every period
+    close that recorded a chain head. Read from the bytes: an anchor is checked even if
+    other events no longer parse."""
+    for record in records:
+        if record.topic != CLOSE_TOPIC:
+            continue
+        try:
+            state = json.loads(record.state)
+        except ValueError:
+            continue  # an altered close: the chain itself names it
+        head = state.get("chain_head") if isinstance(state, dict) else None
+        position = state.get("position") if isinstance(state, dict) else None
+        if isinstance(head, str) and isinstance(position, int):
+            yield record, position, head
+
+
+def check_anchors(
+    anchors: Iterable[tuple[StoredRecord, int, str]], link_at: Callable[[int], str]
+) -> list[Finding]:
+    """Every close's recorded chain head must equal the chain's link at its position
+    (`link_at(p)`: the stored link of the last event at or before p)."""
+    findings = []
+    for record, position, head in anchors:
+        if link_at(position) != head:
+            findings.append(Finding(
+                "anchor", record.position, str(record.originator_id), record.topic,
+                f"this close recorded chain head {head[:16]}… at position {position}; the "
+                "chain there differs: events up to that position were rewritten"))
+    return findings
+
+
+# ------------------------------------------------------------------ the audit log
+
+
+SubjectKind = str  # "employee" | "department" | "user"
+_SUBJECT_FIELDS: tuple[tuple[str, SubjectKind], ...] = (
+    ("employee_id", "employee"), ("appellant_employee_id", "employee"),
+    ("contested_employee_id", "employee"), ("department_id", "department"),
+    ("appellant_department_id", "department"), ("user_id", "user"),
+)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None
+    type: str | None = None  # an event class (ScoreRecorded) or a command type (record_score)
+    subject: str | None = None  # an employee, department or user id
+    subject_kind: SubjectKind | None = None  # only subjects of this kind
+    since: datetime | None = None  # recorded at or after
+    until: datetime | None = None  # recorded before
+    after: int = 0  # notification position to page from
+    limit: int = 100
+
+
+def event_type_name(name: str) -> str:
+    """A command type (record_score) or an event class name (ScoreRecorded) → the class."""
+    command = COMMANDS_BY_TYPE.get(name)
+    return command.event_class.__name__ if command is not None else name  # type: ignore[attr-defined]
+
+
+def subjects_of(event: LedgerEvent, facts: Facts) -> set[tuple[SubjectKind, str]]:
+    """Whom an event is about, as (kind, id): the employees, departments and user it
+    names, and those of the entry it voids or supersedes."""
+    related = [event]
+    target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
+    if target is not None and target in facts.events:
+        related.append(facts.events[target])
+    found: set[tuple[SubjectKind, str]] = set()
+    for fact in related:
+        for name, kind in _SUBJECT_FIELDS:
+            value = getattr(fact, name, None)
+            if isinstance(value, str):
+                found.add((kind, value))
+        found.update(("department", d) for d in getattr(fact, "department_ids", ()) or ())
+    return found
+
+
+def _about(event: LedgerEvent, facts: Facts, query: AuditQuery) -> bool:
+    return any(value == query.subject and query.subject_kind in (None, kind)
+               for kind, value in subjects_of(event, facts))
+
+
+def select_events(facts: Facts, query: AuditQuery) -> list[tuple[int, LedgerEvent]]:
+    """The recorded events (live or replaced) matching every given filter, in
+    notification order after `query.after`, at most `query.limit`."""
+    wanted_type = event_type_name(query.type) if query.type else None
+    selected: list[tuple[int, LedgerEvent]] = []
+    for event_id, event in facts.events.items():
+        position = facts.positions[event_id]
+        if position <= query.after:
+            continue
+        if query.actor is not None and event.actor != query.actor:
+            continue
+        if wanted_type is not None and type(event).__name__ != wanted_type:
+            continue
+        if query.since is not None and event.recorded_at < query.since:
+            continue
+        if query.until is not None and event.recorded_at >= query.until:
+            continue
+        if query.subject is not None and not _about(event, facts, query):
+            continue
+        selected.append((position, event))
+    selected.sort(key=lambda item: item[0])
+    return selected[: query.limit]
