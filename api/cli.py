@@ -123,8 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--json", action="store_true")
 
     from api.appeal_cli import add_appeal_verbs
+    from api.grades_cli import add_grades_verbs
 
     add_appeal_verbs(verbs, _common_options)
+    add_grades_verbs(verbs, _common_options)
 
     sub = verb("demo", cmd_demo, "Write a fresh demo hospital year and print its payouts.")
     sub.add_argument("--year", type=int, default=2026)

@@ -542,3 +542,14 @@ EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
 def period_of(event: LedgerEvent) -> Period | None:
     text = getattr(event, "period", None)
     return Period.parse(text) if isinstance(text, str) else None
+
+
+# Grading entries (warnings, sanctions, complaints, grade inputs …) are declared in
+# domain/sanctions.py, which builds on this module; they join the registry here, last.
+from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS  # noqa: E402
+
+COMMAND_MODELS += GRADING_COMMANDS
+COMMANDS_BY_TYPE.update(
+    (model.model_fields["type"].annotation.__args__[0], model)  # type: ignore[union-attr]
+    for model in GRADING_COMMANDS)
+EVENT_CLASSES.update((cls.__name__, cls) for cls in GRADING_EVENTS)

@@ -322,3 +322,6 @@ def parse_scheme(document: dict[str, Any]) -> Any:
     if model is None:
         raise ValueError(f"unknown scheme kind {kind!r}; known: {', '.join(sorted(SCHEME_MODELS))}")
     return model.model_validate(document)
+
+
+import domain.grading  # noqa: E402, F401 - registers the grading kind in SCHEME_MODELS

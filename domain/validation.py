@@ -207,6 +207,7 @@ def check_command(
         holder = scope.taken[key]
         problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
                 f"{holder}; to change it, supersede that entry with a reason")
+    _check_grading(scope, event, problem)
 
     if not problems:
         _take_in(scope, event, key)
@@ -215,6 +216,15 @@ def check_command(
     elif isinstance(event, DepartmentDefined):
         scope.departments[event.department_id] = event.kind
     return problems
+
+
+def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
+    """Grading entries (domain/sanctions.py): subjects, vocabularies, quotas, reviews. The
+    grading view of the batch so far is kept with the batch's scope."""
+    from domain.sanctions import GradingScope, check_grading_entry
+
+    grading = scope.__dict__.setdefault("grading", GradingScope(scope.facts))
+    check_grading_entry(grading, event, problem)
 
 
 def _check_appeal(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:

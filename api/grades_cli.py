@@ -1,0 +1,148 @@
+"""`jixiao grades [report|explain]`: grades, quotas, derived warnings and grade-dependent
+pay for a period, and the explanation of one subject's result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from domain.errors import InvalidRequestError
+from domain.grading import GradingPeriod
+from domain.scheme import canonical_dumps
+
+
+def add_grades_verbs(verbs: Any, common: Any) -> None:
+    text = ("Grades for a period: quota use per scope, the reason for every capped, forced "
+            "or demoted grade, derived warnings and grade-dependent pay; `explain` shows one "
+            "subject figure by figure.")
+    sub = verbs.add_parser("grades", help="Grades, quotas, derived warnings and pay by grade.",
+                           description=text)
+    sub.set_defaults(handler=cmd_grades)
+    common(sub)
+    sub.add_argument("action", nargs="?", choices=["report", "explain"], default="report")
+    sub.add_argument("--period", required=True,
+                     help="2025-03 (month), 2025-Q1, 2025-H1 or 2025 (year)")
+    sub.add_argument("--scheme", default=None,
+                     help="the grading scheme's id, when several are in force")
+    sub.add_argument("--subject", default=None, help="explain: the subject's id")
+    sub.add_argument("--json", action="store_true", help="canonical JSON")
+    sub.add_argument("--as-of", dest="as_of", default=None,
+                     help="only events recorded up to this ISO timestamp (UTC unless zoned)")
+    sub.add_argument("--with", dest="with_file", default=None,
+                     help="what-if: as if this JSON Lines file were applied; nothing is written")
+
+
+def _cli() -> Any:
+    from api import cli  # the shell's helpers; imported late to keep one import direction
+
+    return cli
+
+
+def _period(text: str) -> GradingPeriod:
+    try:
+        return GradingPeriod.parse(text)
+    except ValueError as error:
+        raise InvalidRequestError(str(error)) from None
+
+
+def cmd_grades(args: argparse.Namespace) -> int:
+    from projections.grades import explain_subject, grades_report
+
+    cli = _cli()
+    period = _period(args.period)
+    if args.action == "explain" and not args.subject:
+        raise InvalidRequestError("grades explain needs --subject")
+    with cli._session(args) as session:
+        facts = cli._report_facts(session, args) or session.ledger.facts()
+        if args.action == "explain":
+            report = explain_subject(facts, period, args.subject, args.scheme)
+        else:
+            report = grades_report(facts, period, args.scheme)
+    if args.json:
+        print(canonical_dumps(report))
+    elif args.action == "explain":
+        print(explain_text(report))
+    else:
+        print(grades_text(report))
+    return 0
+
+
+def grades_text(report: dict[str, Any]) -> str:
+    from api.render import table
+
+    scheme = report["scheme"]
+    out = [f"Grades {report['period']}  (scheme {scheme['key']}: {scheme['title']})"]
+    for pipeline in report["pipelines"]:
+        out += ["", f"{pipeline['label']} ({pipeline['name']}, {pipeline['period']})"]
+        rows = []
+        for s in pipeline["subjects"]:
+            moved = [st for st in s["steps"] if st["stage"] in (
+                "eligibility", "forced", "ceiling", "quota", "appeal", "correction")]
+            why = "; ".join(f"{st['stage']}: {st['reason']} [{st.get('rule', '')}]"
+                            for st in moved) or "; ".join(s["problems"])
+            pay = ", ".join(f"{p['label']} {p['paid']}" for p in s["pay"] if p["status"] == "ok")
+            score = s["score_approx"] if s["score"] and "/" in s["score"] else s["score"]
+            rows.append([s["subject_id"], s["name"], _scopes(s["scopes"]), score or "",
+                         s["grade_name"] or s["status"], pay, why])
+        out.append(table(["subject", "name", "scope", "score", "grade", "pay", "why"], rows,
+                         right={3}))
+        for q in pipeline["quotas"]:
+            scope = f"{q['scope']} {q['scope_value']}" if q["scope"] else "all"
+            tie = ""
+            if q["tie"]:
+                tie = (f"; tie at {q['tie']['score']} among {', '.join(q['tie']['tied'])}: "
+                       f"{q['tie']['decided_by'] or 'awaiting record_tie_break'}")
+            out.append(f"quota {q['grade']} in {scope}: {q['used']} of {q['limit']} "
+                       f"({q['formula']}; {q['rule']} {q['source']}); demoted: "
+                       f"{', '.join(q['demoted']) or '-'}{tie}")
+        for s in pipeline["subjects"]:
+            for c in s["consequences"]:
+                out.append(f"consequence {s['subject_id']}: {c['effect']} [{c['rule']} "
+                           f"{c['source']}]")
+    if report["derived"]:
+        out += ["", "Derived by policies:"]
+        for d in report["derived"]:
+            out.append(f"  {d['on']} {d['subject_id']}: {d['name']} ({d['kind']}, {d['status']}) "
+                       f"— {d['effect']} [{d['rule']} {d['source']}] triggers "
+                       f"{', '.join(d['triggers'])}")
+    for p in report["procedures"]:
+        rest = {k: v for k, v in p.items() if k not in ("subject_id", "kind")}
+        out.append(f"procedure {p['subject_id']} {p['kind']} {p['decided_on']}: "
+                   f"{json.dumps(rest, ensure_ascii=False)}")
+    pay = report["pay"]
+    out += ["", f"Pay: {pay['lines']} line(s), paid {pay['paid']}, withheld "
+            f"{pay['withheld'] or '-'}, balance {pay['reconciliation']['balance']}"]
+    return "\n".join(out)
+
+
+def _scopes(scopes: dict[str, str]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(scopes.items()))
+
+
+def explain_text(report: dict[str, Any]) -> str:
+    from api.render import explain_text as figure_text
+
+    out = [f"{report['subject_id']} in {report['period']} ({report['scheme']})"]
+    for r in report["results"]:
+        out += ["", f"{r['pipeline']}: {r['grade_name'] or r['status']}"
+                f"{' (score ' + r['score'] + ')' if r['score'] else ''}"]
+        for tree in r["figure_trees"]:
+            out.append(figure_text(tree))
+        for step in r["steps"]:
+            out.append(f"  {step['stage']}: {step['from'] or '-'} → {step['to'] or '-'}: "
+                       f"{step['reason']} [{step.get('rule', '')} {step.get('source', '')}"
+                       f"{' ' + step['default'] if step.get('default') else ''}]"
+                       f"{' entries ' + ', '.join(step['events']) if step['events'] else ''}")
+        for pay in r["pay"]:
+            out.append(f"  pay {pay['label']}: {pay['paid']} ({pay['status']}) "
+                       f"[{pay.get('rule', '')} {pay.get('source', '')}]")
+            for part in pay["parts"]:
+                out.append(f"      {json.dumps(part, ensure_ascii=False, sort_keys=True)}")
+        for c in r["corrections"]:
+            out.append(f"  history: {c['type']} {c['entry']} {c['how']} by {c['replaced_by']}: "
+                       f"{c['reason']}")
+    for d in report["derived"]:
+        out.append(f"derived {d['on']}: {d['name']} ({d['status']}) [{d['rule']}] triggers "
+                   f"{', '.join(d['triggers'])}")
+    return "\n".join(out)
