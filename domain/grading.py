@@ -200,6 +200,9 @@ def parse_expression(text: str) -> ast.Expression:
                 raise ExpressionError(f"{text!r}: {name}() takes {low}-{high} arguments")
         if isinstance(node, ast.Constant) and not isinstance(node.value, (numbers.Real, str)):
             raise ExpressionError(f"{text!r}: constant {node.value!r} is not allowed")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (str, bool)):
+            # The literal's own text, exactly: 0.6 is 3/5, never the float 0.59999….
+            node.exact = Fraction(ast.get_source_segment(text.strip(), node) or "0")  # type: ignore[attr-defined]
     return tree
 
 
@@ -244,8 +247,7 @@ def _evaluate(node: ast.AST, env: Environment, text: str) -> Value:
             return node.value
         if isinstance(node.value, bool):
             return Fraction(int(node.value))
-        literal = ast.get_source_segment(text, node)
-        return Fraction(literal) if literal else Fraction(0)
+        return node.exact  # type: ignore[attr-defined, no-any-return]
     if isinstance(node, ast.Name):
         return env.name(node.id)
     if isinstance(node, ast.UnaryOp):
@@ -273,12 +275,12 @@ def _evaluate(node: ast.AST, env: Environment, text: str) -> Value:
                 return Fraction(int(not is_and))
         return Fraction(int(is_and))
     if isinstance(node, ast.Compare):
-        left = _evaluate(node.left, env, text)
-        for op, right_node in zip(node.ops, node.comparators, strict=True):
-            right = _evaluate(right_node, env, text)
-            if not _compare(op, left, right, text):
+        current: Value = _evaluate(node.left, env, text)
+        for op, following_node in zip(node.ops, node.comparators, strict=True):
+            following = _evaluate(following_node, env, text)
+            if not _compare(op, current, following, text):
                 return Fraction(0)
-            left = right
+            current = following
         return Fraction(1)
     if isinstance(node, ast.IfExp):
         chosen = node.body if _truth(_evaluate(node.test, env, text)) else node.orelse

@@ -259,6 +259,7 @@ _IDENTITY = {
     "BallotCast": ("rulebook", "grading_period", "rater", "sheet"),
     "SanctionRecorded": ("subject_id",),
     "ComplaintRecorded": ("subject_id",),
+    "ReviewRequested": ("target_id",),
 }
 
 
@@ -272,34 +273,73 @@ def quota_limit(share: Decimal, headcount: int, rounding: str, min_one_below: in
 
 
 class GradingScope:
-    """The live facts plus the batch checked so far, as the grading checks see them."""
+    """The live facts plus the batch checked so far, as the grading checks see them: kept
+    as indexes updated entry by entry, so checking a batch stays linear in its size."""
 
     def __init__(self, facts: Any) -> None:
         self.facts = facts
-        self._live: dict[UUID, LedgerEvent] = dict(facts.live)
         self.batch_events: dict[UUID, LedgerEvent] = {}
+        self._live: set[UUID] = set()
+        self._identities: dict[tuple[Any, ...], UUID] = {}
+        self._subjects: dict[str, SubjectEnrolled] = {}
+        self._proposals: dict[UUID, GradeProposed] = {}
+        self._adoptions: dict[UUID, Any] = {}
         self._schemes: dict[str, list[Any]] | None = None
-        self._subjects: dict[str, SubjectEnrolled] | None = None
         self._parsed: dict[UUID, Any] = {}
+        for event in facts.live.values():
+            self._add(event)
+
+    def _add(self, event: LedgerEvent) -> None:
+        self._live.add(event.originator_id)
+        key = identity_of(event)
+        if key is not None:
+            self._identities[key] = event.originator_id
+        if isinstance(event, SubjectEnrolled):
+            self._subjects[event.subject_id] = event
+        elif isinstance(event, GradeProposed):
+            self._proposals[event.originator_id] = event
+        elif type(event).__name__ == "SchemeAdopted" and (
+                event.document.get("kind") == GRADING_KIND):  # type: ignore[attr-defined]
+            self._adoptions[event.originator_id] = event
+            self._schemes = None
+
+    def _remove(self, entry_id: UUID) -> None:
+        if entry_id not in self._live:
+            return
+        self._live.discard(entry_id)
+        event = self.entry(entry_id)
+        if event is None:
+            return
+        key = identity_of(event)
+        if key is not None and self._identities.get(key) == entry_id:
+            del self._identities[key]
+        if isinstance(event, SubjectEnrolled) and (
+                self._subjects.get(event.subject_id) is event):
+            del self._subjects[event.subject_id]
+        self._proposals.pop(entry_id, None)
+        if self._adoptions.pop(entry_id, None) is not None:
+            self._schemes = None
 
     def take_in(self, event: LedgerEvent) -> None:
         self.batch_events[event.originator_id] = event
-        for gone in (event.supersedes, getattr(event, "target_id", None)
-                     if type(event).__name__ == "EntryVoided" else None):
-            if gone is not None:
-                self._live.pop(gone, None)
-        if type(event).__name__ != "EntryVoided":
-            self._live[event.originator_id] = event
-        self._schemes = self._subjects = None
-
-    def live(self) -> list[LedgerEvent]:
-        return list(self._live.values())
+        if event.supersedes is not None:
+            self._remove(event.supersedes)
+        if type(event).__name__ == "EntryVoided":
+            self._remove(event.target_id)  # type: ignore[attr-defined]
+            return
+        self._add(event)
 
     def is_live(self, entry_id: UUID) -> bool:
         return entry_id in self._live
 
     def entry(self, entry_id: UUID) -> LedgerEvent | None:
-        return self.facts.events.get(entry_id) or self.batch_events.get(entry_id)
+        return self.batch_events.get(entry_id) or self.facts.events.get(entry_id)
+
+    def holder(self, key: tuple[Any, ...]) -> UUID | None:
+        return self._identities.get(key)
+
+    def proposals(self) -> list[GradeProposed]:
+        return list(self._proposals.values())
 
     def grading_schemes(self) -> dict[str, list[Any]]:
         """Scheme id → adopted grading versions (parsed), oldest first."""
@@ -307,25 +347,28 @@ class GradingScope:
             from domain.scheme import parse_scheme
 
             found: dict[str, list[tuple[date, int, Any]]] = {}
-            for event in self._live.values():
-                if type(event).__name__ == "SchemeAdopted" and (
-                    event.document.get("kind") == GRADING_KIND  # type: ignore[attr-defined]
-                ):
-                    scheme = self._parsed.get(event.originator_id)
-                    if scheme is None:
-                        scheme = self._parsed[event.originator_id] = parse_scheme(
-                            event.document)  # type: ignore[attr-defined]
-                    found.setdefault(scheme.id, []).append(
-                        (scheme.effective_from, scheme.version, scheme))
+            for entry_id, event in self._adoptions.items():
+                if entry_id not in self._parsed:
+                    self._parsed[entry_id] = parse_scheme(event.document)
+                scheme = self._parsed[entry_id]
+                found.setdefault(scheme.id, []).append(
+                    (scheme.effective_from, scheme.version, scheme))
             self._schemes = {key: [s for _, _, s in sorted(v, key=lambda t: (t[0], t[1]))]
                              for key, v in found.items()}
         return self._schemes
 
     def subjects(self) -> dict[str, SubjectEnrolled]:
-        if self._subjects is None:
-            self._subjects = {e.subject_id: e for e in self._live.values()
-                              if isinstance(e, SubjectEnrolled)}
         return self._subjects
+
+
+def identity_of(event: LedgerEvent) -> tuple[Any, ...] | None:
+    """What a grading entry is about: a second live entry with the same identity must
+    supersede the first (sanctions and complaints may repeat)."""
+    name = type(event).__name__
+    fields = _IDENTITY.get(name)
+    if fields is None or name in ("SanctionRecorded", "ComplaintRecorded"):
+        return None
+    return (name, *(getattr(event, f) for f in fields))
 
 
 def check_grading_entry(scope: GradingScope, event: LedgerEvent, problem: Problem) -> None:
@@ -335,7 +378,6 @@ def check_grading_entry(scope: GradingScope, event: LedgerEvent, problem: Proble
         return
     schemes = scope.grading_schemes()
     subjects = scope.subjects()
-    live = scope.live()
     name = type(event).__name__
     subject_id = getattr(event, "subject_id", None)
     if subject_id is not None and not isinstance(event, SubjectEnrolled) and (
@@ -352,14 +394,11 @@ def check_grading_entry(scope: GradingScope, event: LedgerEvent, problem: Proble
 
     # One live entry per identity: a second one must supersede the first.
     identity = _IDENTITY.get(name)
-    if identity and name not in ("SanctionRecorded", "ComplaintRecorded"):
-        key = tuple(getattr(event, field) for field in identity)
-        holder = next((e for e in live if type(e) is type(event)
-                       and tuple(getattr(e, f) for f in identity) == key
-                       and e.originator_id != event.supersedes), None)
-        if holder is not None:
-            problem(identity[-1], f"already recorded by entry {holder.originator_id}; to "
-                    "change it, supersede that entry with a reason")
+    key = identity_of(event)
+    holder = scope.holder(key) if key is not None else None
+    if identity and holder is not None and holder != event.supersedes:
+        problem(identity[-1], f"already recorded by entry {holder}; to change it, supersede "
+                "that entry with a reason")
     if event.supersedes is not None and identity:
         target = scope.entry(event.supersedes)
         if target is not None and type(target) is type(event):
@@ -383,7 +422,7 @@ def check_grading_entry(scope: GradingScope, event: LedgerEvent, problem: Proble
     if isinstance(event, GradeProposed | TieBreakRecorded | BallotCast):
         _check_against_scheme(scope, event, schemes.get(event.rulebook, []), subjects, problem)
     if isinstance(event, ReviewRequested | ReviewDecided):
-        _check_review(scope, event, live, problem)
+        _check_review(scope, event, problem)
     scope.take_in(event)
 
 
@@ -447,8 +486,8 @@ def _check_proposal_quota(scope: GradingScope, event: GradeProposed, rule: Any,
                and (rule.scope is None or s.scopes.get(rule.scope) == value)]
     limit = quota_limit(rule.max_share, len(members), rule.rounding, rule.min_one_below)
     ids = {s.subject_id for s in members}
-    holders = {e.subject_id for e in scope.live() if isinstance(e, GradeProposed)
-               and e.rulebook == event.rulebook and e.pipeline == event.pipeline
+    holders = {e.subject_id for e in scope.proposals()
+               if e.rulebook == event.rulebook and e.pipeline == event.pipeline
                and e.grading_period == event.grading_period and e.grade == rule.grade
                and e.subject_id in ids and e.subject_id != event.subject_id
                and e.originator_id != event.supersedes}
@@ -480,8 +519,7 @@ def _check_ballot(scheme: Any, event: BallotCast, subjects: dict[str, SubjectEnr
                 f"{len(event.marks)}) ({rule.ref})")
 
 
-def _check_review(scope: GradingScope, event: Any, live: list[LedgerEvent],
-                  problem: Problem) -> None:
+def _check_review(scope: GradingScope, event: Any, problem: Problem) -> None:
     target = scope.entry(event.target_id)
     if not isinstance(target, SanctionRecorded):
         problem("target_id", f"no sanction {event.target_id}")
@@ -491,8 +529,7 @@ def _check_review(scope: GradingScope, event: Any, live: list[LedgerEvent],
         if not still_live:
             problem("target_id", "that sanction was already revoked or changed")
         return
-    requested = any(isinstance(e, ReviewRequested) and e.target_id == event.target_id
-                    for e in live)
+    requested = scope.holder(("ReviewRequested", event.target_id)) is not None
     if not requested:
         problem("target_id", "no review was requested for this sanction")
     if event.outcome == "uphold" and not still_live:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -129,7 +129,7 @@ class SubjectResult:
     consequences: list[dict[str, Any]] = field(default_factory=list)
     pay: list[PayResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    inputs_used: dict[str, LedgerEvent] = field(default_factory=dict)
+    inputs_used: dict[str, GradeInputRecorded] = field(default_factory=dict)
 
     @property
     def subject_id(self) -> str:
@@ -168,6 +168,8 @@ class PipelineResult:
     period: GradingPeriod
     subjects: dict[str, SubjectResult]
     quotas: list[QuotaUse]
+    # Scope memberships, recomputed at each stage (a stage may change who is assessed).
+    scope_cache: dict[str | None, list[SubjectResult]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- the facts a run reads
@@ -341,11 +343,12 @@ class GradingRun:
 
     def _run(self, pipeline: Pipeline, period: GradingPeriod) -> PipelineResult:
         result = PipelineResult(pipeline, period, {}, [])
-        for subject in self.population(pipeline, period):
-            result.subjects[subject.subject_id] = SubjectResult(subject)
+        for enrolled in self.population(pipeline, period):
+            result.subjects[enrolled.subject_id] = SubjectResult(enrolled)
         for stage in (check_eligibility, compute_figures, force_grades, band_grades,
                       cap_grades, apply_quotas, note_appeals, follow_consequences,
                       pay_by_grade):
+            result.scope_cache.clear()
             stage(self, result)
         for subject in result.subjects.values():
             invariant(subject.grade is None or pipeline.grade(subject.grade) is not None,
@@ -397,7 +400,7 @@ class SubjectEnv:
     # -- names
 
     def name(self, name: str) -> Value:
-        variables = {
+        variables: dict[str, Callable[[], Value]] = {
             "grade": lambda: self.subject.grade or "",
             "period_index": lambda: Fraction(self.period.index),
             "period_days": lambda: Fraction(self.period.days),
@@ -467,13 +470,16 @@ class SubjectEnv:
     def _scope_members(self) -> list[SubjectResult]:
         key = self.pipeline.scope
         own = self.subject.subject.scopes.get(key) if key else None
-        return [s for s in self.result.subjects.values() if s.status != "not_assessed"
-                and (key is None or s.subject.scopes.get(key) == own)]
+        cache = self.result.scope_cache
+        if own not in cache:
+            cache[own] = [s for s in self.result.subjects.values() if s.status != "not_assessed"
+                          and (key is None or s.subject.scopes.get(key) == own)]
+        return cache[own]
 
     # -- functions
 
     def call(self, function: str, args: list[Any]) -> Value:
-        numbers = [a for a in args if not isinstance(a, str)]
+        numbers = [a for a in args if isinstance(a, Fraction)]
         if function == "min":
             return min(numbers)
         if function == "max":
@@ -525,9 +531,9 @@ class SubjectEnv:
             found = other.subjects.get(self.subject.subject_id)
             if found is None or _text(args[1]) not in found.figures:
                 raise MissingInputError(f"{args[0]}.{args[1]}")
-            value = found.figures[_text(args[1])]
-            self.literals[f"{args[0]}.{args[1]}"] = _value_text(value)
-            return value
+            figure = found.figures[_text(args[1])]
+            self.literals[f"{args[0]}.{args[1]}"] = _value_text(figure)
+            return figure
         if function in ("count_where", "mean_where"):
             who = _text(args[2]) if len(args) > 2 else "self"
             return self._over_sub_periods(function, _text(args[0]), _text(args[1]), who)
@@ -546,10 +552,10 @@ class SubjectEnv:
             total = Fraction(0)
             for member in other.subjects.values():
                 if member.subject.unit_id == self.subject.subject_id:
-                    value = member.figures.get(_text(args[1]))
-                    if isinstance(value, Fraction):
-                        total += value
-                        self.literals[f"{member.subject_id}.{args[1]}"] = exact_text(value)
+                    part = member.figures.get(_text(args[1]))
+                    if isinstance(part, Fraction):
+                        total += part
+                        self.literals[f"{member.subject_id}.{args[1]}"] = exact_text(part)
             return total
         if function == "table":
             table = self.run.scheme.tables.get(_text(args[0]))
@@ -1009,7 +1015,9 @@ def note_appeals(run: GradingRun, result: PipelineResult) -> None:
             if event.supersedes is None:
                 continue
             old = run.facts.events.get(event.supersedes)
-            old_value = _input_text(old) if isinstance(old, GradeInputRecorded) else "?"
+            old_value = "?"
+            if isinstance(old, GradeInputRecorded):
+                old_value = _input_text(old)
             why = event.reason or "correction"
             stage = "appeal" if why.startswith("appeal ") else "correction"
             subject.steps.append(Step(
@@ -1328,7 +1336,8 @@ def _derived_json(run: GradingRun, d: DerivedFact) -> dict[str, Any]:
 
 
 def _pay_summary(results: list[PipelineResult]) -> dict[str, Any]:
-    paid, withheld, base = ZERO, defaultdict(lambda: ZERO), ZERO
+    paid, base = ZERO, ZERO
+    withheld: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     lines = 0
     pending = 0
     for result in results:

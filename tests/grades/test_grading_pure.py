@@ -108,6 +108,19 @@ def test_a_policy_fires_once_per_window_at_the_crossing() -> None:
     assert [(f.on.isoformat(), f.triggers) for f in facts] == [("2025-01-20", ("e0", "e1"))]
 
 
+def test_one_office_crosses_the_monthly_and_the_annual_threshold_once_each() -> None:
+    # AMB-18: 2 in January fires the monthly rule; the 5th in the year fires the annual one.
+    month = _policy(id="month", group="unit_staff", derive={
+        "kind": "admonition", "name": "告诫", "to": "unit_head", "effect": "e"})
+    year = _policy(id="year", group="unit_staff", window="calendar_year", at_least=5, derive={
+        "kind": "admonition", "name": "告诫", "to": "unit_head", "effect": "e"})
+    items = _items("2025-01-06", "2025-01-20", "2025-03-02", "2025-07-07", "2025-10-13",
+                   "2025-11-03", subject="x")
+    facts = derive_facts([month, year], items, {"u": ("head",)}, {"x": "u"}, "k")
+    assert [(f.policy_id, f.on.isoformat()) for f in facts] == [
+        ("month", "2025-01-20"), ("year", "2025-10-13")]
+
+
 def test_every_multiple_and_rolling_windows() -> None:
     every = derive_facts([_policy(window="calendar_year", at_least=3, fires="every_multiple")],
                          _items(*(f"2025-{m:02d}-01" for m in range(1, 8))), {}, {}, "k")

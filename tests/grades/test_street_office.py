@@ -51,7 +51,8 @@ def test_we3_three_verified_complaints_in_a_month_stand_down_with_the_bonus_stop
     [required] = [d for d in march["derived"] if d["kind"] == "stand_down_required"]
     assert (required["subject_id"], required["on"], required["status"]) == (
         "S", "2025-03-27", "discharged")
-    assert len(required["triggers"]) == 3 and required["rule"] == "ESC-07"
+    assert len(required["triggers"]) == 3
+    assert required["rule"] == "ESC-07"
     # 15 calendar days, 04-01 … 04-15 (AMB-17): April's bonus B × 15/30 = 0.5 B.
     april = grades(cli, "2025-04")
     s = subjects(april, "monthly_bonus")["S"]
