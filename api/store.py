@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from domain.application import Ledger
-from domain.errors import Problem
 from domain.periods import Period
-from projections.payout import CalculationBlockedError
 from projections.restatement import statement_for
 from projections.views import (
     PostgresStatementView,
     SQLiteStatementView,
     StatementView,
     catch_up,
+    raise_stored,
 )
 
 DEFAULT_DB = "jixiao.db"
@@ -94,7 +93,7 @@ class Session:
         if stored is None:
             return statement_for(self.ledger.facts(), period).to_json()  # raises if blocked
         if stored.status != "ok":
-            raise CalculationBlockedError(str(period), [Problem(str(period), "", stored.body)])
+            raise_stored(stored)
         return json.loads(stored.body)  # type: ignore[no-any-return]
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ live facts, each still carrying its event id so every figure can name its source
 
 from __future__ import annotations
 
-from collections import defaultdict
+import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -63,16 +63,21 @@ class EmployeeState:
 
 @dataclass
 class Facts:
-    """Every event known up to a cut-off, in notification order, and the live subset."""
+    """Every event known up to a cut-off, in notification order, and the live subset,
+    with indexes kept up to date as each event is folded in (never rebuilt per query)."""
 
     events: dict[UUID, LedgerEvent] = field(default_factory=dict)
     live: dict[UUID, LedgerEvent] = field(default_factory=dict)
     replaced_by: dict[UUID, UUID] = field(default_factory=dict)
     positions: dict[UUID, int] = field(default_factory=dict)
     closes: dict[str, PeriodClosed] = field(default_factory=dict)
+    # Facts of which there may be one (a period's pool, a person's attendance …) → holder.
+    unique: dict[tuple[Any, ...], UUID] = field(default_factory=dict)
     last_position: int = 0
     last_recorded_at: datetime | None = None
-    _index: _Index | None = None
+    index: _Index = field(default_factory=lambda: _Index())
+    # Results computed from these facts (statements by period …), dropped on any change.
+    memo: dict[Any, Any] = field(default_factory=dict)
     _upto: dict[int, Facts] = field(default_factory=dict)
 
     @staticmethod
@@ -89,15 +94,24 @@ class Facts:
             self.closes[event.period] = event
         self.last_position = max(self.last_position, position)
         self.last_recorded_at = event.recorded_at
-        self._index = None
+        if self.memo:
+            self.memo = {}
+        target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
+        if target is not None:
+            self.replaced_by[target] = event.originator_id
+            withdrawn = self.live.pop(target, None)
+            if withdrawn is not None:
+                self.index.remove(withdrawn)
+                key = uniqueness_key(withdrawn)
+                if key is not None and self.unique.get(key) == target:
+                    del self.unique[key]
         if isinstance(event, EntryVoided):
-            self.live.pop(event.target_id, None)
-            self.replaced_by[event.target_id] = event.originator_id
             return
-        if event.supersedes is not None:
-            self.live.pop(event.supersedes, None)
-            self.replaced_by[event.supersedes] = event.originator_id
         self.live[event.originator_id] = event
+        self.index.add(event)
+        key = uniqueness_key(event)
+        if key is not None:
+            self.unique[key] = event.originator_id
 
     def upto(self, position: int) -> Facts:
         """The facts as they stood after notification `position` (a closed period's cut-off).
@@ -125,12 +139,6 @@ class Facts:
         return self.closes.get(period)
 
     # ------------------------------------------------------------------ queries
-
-    @property
-    def index(self) -> _Index:
-        if self._index is None:
-            self._index = _Index.build(self.live.values())
-        return self._index
 
     def scheme_for(self, period: Period, kind: str = PAY_SCHEME_KIND) -> Any:
         """The version, of the schemes of one kind, in force on the period's first day.
@@ -174,60 +182,94 @@ class Facts:
         return self.index.leaves.get(employee_id, [])
 
 
+def field_of(event: LedgerEvent, name: str) -> Any:
+    """A field's value, or None when the event has no such field. pydantic keeps fields
+    in `__dict__`; going there avoids its slow `__getattr__` for absent names."""
+    return event.__dict__.get(name)
+
+
+def uniqueness_key(event: LedgerEvent) -> tuple[Any, ...] | None:
+    """Facts of which a period holds at most one; a second one must supersede the first."""
+    shape = _UNIQUE_SHAPES.get(type(event).__name__)
+    if shape is None:
+        return None
+    return (shape[0], *(field_of(event, name) for name in shape[1:]))
+
+
+_UNIQUE_SHAPES: dict[str, tuple[str, ...]] = {
+    "PoolDeclared": ("pool", "period"),
+    "DepartmentFiguresRecorded": ("figures", "period", "department_id"),
+    "ControlIndicatorMeasured": ("control", "period", "department_id", "indicator"),
+    "AttendanceRecorded": ("attendance", "period", "employee_id"),
+    "ScoreRecorded": ("score", "period", "employee_id", "item"),
+    "AssessmentRecorded": ("assessment", "kind", "year", "employee_id"),
+    "CmeCreditsRecorded": ("cme", "year", "employee_id"),
+    "AnnualTargetScoreRecorded": ("annual_target", "year", "department_id"),
+    "EmployeeHired": ("employee", "employee_id"),
+    "SchemeAdopted": ("scheme", "scheme_id", "version"),
+    "PeriodClosed": ("close", "period"),
+    "AppealFiled": ("appeal", "appeal_id"),
+    "AppealDecided": ("appeal decision", "appeal_id", "level"),
+}
+
+
+def register_unique(event_name: str, *shape: str) -> None:
+    """Other modules' facts of which there may be one (e.g. a grade input per period)."""
+    _UNIQUE_SHAPES[event_name] = shape
+
+
 @dataclass
 class _Index:
-    schemes: list[SchemeAdopted]
-    parsed: dict[UUID, Any]
-    departments: dict[str, list[DepartmentDefined]]
-    roster: dict[str, list[LedgerEvent]]
-    leaves: dict[str, list[LeaveRecorded]]
-    by_period: dict[str, list[LedgerEvent]]
-    by_year: dict[int, list[LedgerEvent]]
-    by_employee: dict[str, list[LedgerEvent]]
+    schemes: list[SchemeAdopted] = field(default_factory=list)
+    parsed: dict[UUID, Any] = field(default_factory=dict)
+    departments: dict[str, list[DepartmentDefined]] = field(default_factory=dict)
+    roster: dict[str, list[LedgerEvent]] = field(default_factory=dict)
+    leaves: dict[str, list[LeaveRecorded]] = field(default_factory=dict)
+    by_period: dict[str, list[LedgerEvent]] = field(default_factory=dict)
+    by_year: dict[int, list[LedgerEvent]] = field(default_factory=dict)
+    by_employee: dict[str, list[LedgerEvent]] = field(default_factory=dict)
 
-    @staticmethod
-    def build(live: Iterable[LedgerEvent]) -> _Index:
-        schemes: list[SchemeAdopted] = []
-        departments: dict[str, list[DepartmentDefined]] = defaultdict(list)
-        roster: dict[str, list[LedgerEvent]] = defaultdict(list)
-        leaves: dict[str, list[LeaveRecorded]] = defaultdict(list)
-        by_period: dict[str, list[LedgerEvent]] = defaultdict(list)
-        by_year: dict[int, list[LedgerEvent]] = defaultdict(list)
-        by_employee: dict[str, list[LedgerEvent]] = defaultdict(list)
-        for event in live:
-            employee_id = getattr(event, "employee_id", None)
-            if isinstance(employee_id, str):
-                by_employee[employee_id].append(event)
-            if isinstance(event, SchemeAdopted):
-                schemes.append(event)
-            elif isinstance(event, DepartmentDefined):
-                departments[event.department_id].append(event)
-            elif isinstance(event, ROSTER_EVENTS):
-                roster[event.employee_id].append(event)
-            elif isinstance(event, LeaveRecorded):
-                leaves[event.employee_id].append(event)
-            period = getattr(event, "period", None)
-            if isinstance(period, str):
-                by_period[period].append(event)
-            year = getattr(event, "year", None)
-            if isinstance(year, int):
-                by_year[year].append(event)
-        # Python's sort is stable: same-day changes keep their recorded order.
-        for history in departments.values():
-            history.sort(key=lambda e: e.effective_on)
-        for events in roster.values():
-            events.sort(key=_roster_day)
-        schemes.sort(key=lambda e: (e.effective_from, e.version))
-        return _Index(
-            schemes=schemes,
-            parsed={},
-            departments=dict(departments),
-            roster=dict(roster),
-            leaves=dict(leaves),
-            by_period=dict(by_period),
-            by_year=dict(by_year),
-            by_employee=dict(by_employee),
-        )
+    def _lists(self, event: LedgerEvent) -> list[tuple[list[Any], Any]]:
+        """(list, sort key or None) of every index list the event belongs to."""
+        found: list[tuple[list[Any], Any]] = []
+        employee_id = field_of(event, "employee_id")
+        if isinstance(employee_id, str):
+            found.append((self.by_employee.setdefault(employee_id, []), None))
+        if isinstance(event, SchemeAdopted):
+            found.append((self.schemes, _scheme_order))
+        elif isinstance(event, DepartmentDefined):
+            found.append((self.departments.setdefault(event.department_id, []),
+                          _effective_on))
+        elif isinstance(event, ROSTER_EVENTS):
+            found.append((self.roster.setdefault(event.employee_id, []), _roster_day))  # type: ignore[union-attr]
+        elif isinstance(event, LeaveRecorded):
+            found.append((self.leaves.setdefault(event.employee_id, []), None))
+        period = field_of(event, "period")
+        if isinstance(period, str):
+            found.append((self.by_period.setdefault(period, []), None))
+        year = field_of(event, "year")
+        if isinstance(year, int):
+            found.append((self.by_year.setdefault(year, []), None))
+        return found
+
+    def add(self, event: LedgerEvent) -> None:
+        for items, key in self._lists(event):
+            if key is None:
+                items.append(event)
+            else:
+                # After any equal keys: same-day changes keep their recorded order.
+                bisect.insort_right(items, event, key=key)
+
+    def remove(self, event: LedgerEvent) -> None:
+        for items, _ in self._lists(event):
+            for at in range(len(items) - 1, -1, -1):
+                if items[at] is event:
+                    del items[at]
+                    break
+        if isinstance(event, DepartmentDefined) and not self.departments[event.department_id]:
+            del self.departments[event.department_id]
+        if isinstance(event, EmployeeHired) and not self.roster.get(event.employee_id):
+            self.roster.pop(event.employee_id, None)
 
     def scheme_event_on(self, day: date, kind: str = PAY_SCHEME_KIND) -> SchemeAdopted | None:
         current = None
@@ -251,6 +293,14 @@ class _Index:
                 break
             state = _fold_roster(state, event)
         return state
+
+
+def _scheme_order(event: SchemeAdopted) -> tuple[date, int]:
+    return (event.effective_from, event.version)
+
+
+def _effective_on(event: DepartmentDefined) -> date:
+    return event.effective_on
 
 
 def _roster_day(event: LedgerEvent) -> date:

@@ -3,6 +3,7 @@ distribution. Written as strings on the wire: `2026-Q1`, `2026-03`, `2026`, `202
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,16 +29,7 @@ class Period:
 
     @staticmethod
     def parse(text: str) -> Period:
-        for kind, pattern in _PATTERNS:
-            match = pattern.match(text.strip().upper())
-            if match is None:
-                continue
-            year = int(match.group(1))
-            if not YEAR_MIN <= year <= YEAR_MAX:
-                raise ValueError(f"year {year} is outside {YEAR_MIN}-{YEAR_MAX}; {FORMATS}")
-            index = int(match.group(2)) if match.lastindex and match.lastindex > 1 else 0
-            return Period(year, kind, index)
-        raise ValueError(f"{text!r} is not a period; {FORMATS}")
+        return _parse(text)
 
     def __str__(self) -> str:
         if self.kind == "quarter":
@@ -87,6 +79,21 @@ class Period:
                 else Period(self.year + 1, "month", 1)
             )
         return Period(self.year + 1, self.kind, 0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> Period:
+    # Cached: a ledger parses the same few period strings hundreds of thousands of times.
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(text.strip().upper())
+        if match is None:
+            continue
+        year = int(match.group(1))
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise ValueError(f"year {year} is outside {YEAR_MIN}-{YEAR_MAX}; {FORMATS}")
+        index = int(match.group(2)) if match.lastindex and match.lastindex > 1 else 0
+        return Period(year, kind, index)
+    raise ValueError(f"{text!r} is not a period; {FORMATS}")
 
 
 def _month_end(year: int, month: int) -> date:

@@ -23,11 +23,6 @@ from domain.events import (
     AppealDecided,
     AppealEscalated,
     AppealFiled,
-    AnnualTargetScoreRecorded,
-    AssessmentRecorded,
-    AttendanceRecorded,
-    CmeCreditsRecorded,
-    ControlIndicatorMeasured,
     DepartmentDefined,
     DepartmentFiguresRecorded,
     EmployeeHired,
@@ -35,51 +30,11 @@ from domain.events import (
     LedgerEvent,
     PeriodClosed,
     PoolDeclared,
-    ScoreRecorded,
     SchemeAdopted,
 )
-from domain.facts import Facts
+from domain.facts import Facts, field_of, uniqueness_key
 from domain.periods import Period
 from domain.scheme import PAY_SCHEME_KIND, Scheme, parse_scheme
-
-
-def uniqueness_key(event: LedgerEvent | BaseModel) -> tuple[Any, ...] | None:
-    """Facts of which a period holds at most one; a second one must supersede the first."""
-    name = type(event).__name__
-    get = lambda attr: getattr(event, attr, None)  # noqa: E731
-    if name in ("PoolDeclared", "DeclarePool"):
-        return ("pool", get("period"))
-    if name in ("DepartmentFiguresRecorded", "RecordDepartmentFigures"):
-        return ("figures", get("period"), get("department_id"))
-    if name in ("ControlIndicatorMeasured", "RecordControlIndicator"):
-        return ("control", get("period"), get("department_id"), get("indicator"))
-    if name in ("AttendanceRecorded", "RecordAttendance"):
-        return ("attendance", get("period"), get("employee_id"))
-    if name in ("ScoreRecorded", "RecordScore"):
-        return ("score", get("period"), get("employee_id"), get("item"))
-    if name in ("AssessmentRecorded", "RecordAssessment"):
-        return ("assessment", get("kind"), get("year"), get("employee_id"))
-    if name in ("CmeCreditsRecorded", "RecordCmeCredits"):
-        return ("cme", get("year"), get("employee_id"))
-    if name in ("AnnualTargetScoreRecorded", "RecordAnnualTargetScore"):
-        return ("annual_target", get("year"), get("department_id"))
-    if name in ("EmployeeHired", "HireEmployee"):
-        return ("employee", get("employee_id"))
-    if name == "SchemeAdopted":
-        return ("scheme", get("scheme_id"), get("version"))
-    if name in ("PeriodClosed", "ClosePeriod"):
-        return ("close", get("period"))
-    if name in ("AppealFiled", "FileAppeal"):
-        return ("appeal", get("appeal_id"))
-    if name in ("AppealDecided", "DecideAppeal"):
-        return ("appeal decision", get("appeal_id"), get("level"))
-    return None
-
-
-_UNIQUE_EVENTS = (PoolDeclared, DepartmentFiguresRecorded, ControlIndicatorMeasured,
-                  AttendanceRecorded, ScoreRecorded, AssessmentRecorded, CmeCreditsRecorded,
-                  AnnualTargetScoreRecorded, EmployeeHired, SchemeAdopted, PeriodClosed,
-                  AppealFiled, AppealDecided)
 
 
 @dataclass
@@ -91,22 +46,26 @@ class BatchScope:
     departments: dict[str, str] = field(default_factory=dict)  # id → kind, added in batch
     employees: set[str] = field(default_factory=set)
     schemes: list[tuple[date, int, Scheme]] = field(default_factory=list)  # pay schemes
-    taken: dict[tuple[Any, ...], UUID | None] = field(default_factory=dict)
+    taken: dict[tuple[Any, ...], UUID | None] = field(default_factory=dict)  # in the batch
     replaced: set[UUID] = field(default_factory=set)
     batch_ids: dict[UUID, str] = field(default_factory=dict)  # id → event class name
 
     def __post_init__(self) -> None:
+        # Only what the batch adds is kept here; the facts' own indexes answer the rest,
+        # so checking a batch costs the batch, not the ledger.
         self.closed = frozenset(self.closed | set(self.facts.closes))
-        for event in self.facts.live.values():
-            if isinstance(event, _UNIQUE_EVENTS):
-                key = uniqueness_key(event)
-                if key is not None:
-                    self.taken[key] = event.originator_id
-        for event in self.facts.live.values():
-            if isinstance(event, SchemeAdopted) and event.document.get("kind") == PAY_SCHEME_KIND:
+        for event in self.facts.index.schemes:
+            if event.document.get("kind") == PAY_SCHEME_KIND:
                 self.schemes.append((event.effective_from, event.version,
-                                     parse_scheme(event.document)))
+                                     self.facts.index.scheme_on(event.effective_from)))
         self.schemes.sort(key=lambda item: (item[0], item[1]))
+
+    def holder(self, key: tuple[Any, ...]) -> UUID | None:
+        """The live entry that holds a one-per-period key, if any."""
+        if key in self.taken:
+            return self.taken[key]
+        holder = self.facts.unique.get(key)
+        return None if holder in self.replaced else holder
 
     def scheme_on(self, day: date) -> Scheme | None:
         current = None
@@ -142,7 +101,7 @@ def check_command(
     def problem(field_name: str, reason: str) -> None:
         problems.append(Problem(where, field_name, reason))
 
-    period_text = getattr(command, "period", None)
+    period_text = command.__dict__.get("period")
     period = Period.parse(period_text) if isinstance(period_text, str) else None
     # A closed period takes corrections only: they restate it in the next open quarter.
     if period is not None and str(period) in scope.closed and event.supersedes is None:
@@ -170,7 +129,7 @@ def check_command(
             problem("reason", "voiding an entry needs a reason")
 
     # References to the roster.
-    department_id = getattr(command, "department_id", None)
+    department_id = command.__dict__.get("department_id")
     if isinstance(department_id, str) and not isinstance(event, DepartmentDefined):
         kind = scope.department_kind(department_id)
         if kind is None:
@@ -178,7 +137,7 @@ def check_command(
         elif isinstance(event, DepartmentFiguresRecorded) and kind != "clinical":
             problem("department_id", f"{department_id!r} is an admin department; workload, "
                     "revenue and cost are recorded for clinical departments")
-    employee_id = getattr(command, "employee_id", None)
+    employee_id = command.__dict__.get("employee_id")
     if isinstance(employee_id, str) and not isinstance(event, EmployeeHired):
         if not scope.knows_employee(employee_id):
             problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
@@ -203,8 +162,8 @@ def check_command(
 
     # One fact of a kind per period: a second one must supersede the first.
     key = uniqueness_key(event)
-    if key is not None and key in scope.taken and event.supersedes is None:
-        holder = scope.taken[key]
+    holder = scope.holder(key) if key is not None else None
+    if key is not None and holder is not None and event.supersedes is None:
         problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
                 f"{holder}; to change it, supersede that entry with a reason")
     _check_grading(scope, event, problem)
@@ -328,10 +287,10 @@ def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:
     if period is not None:
         return period.first_day
     for name in ("effective_on", "hired_on", "first_day"):
-        value = getattr(event, name, None)
+        value = field_of(event, name)
         if isinstance(value, date):
             return value
-    year = getattr(event, "year", None)
+    year = field_of(event, "year")
     return date(year, 1, 1) if isinstance(year, int) else None
 
 
@@ -341,17 +300,17 @@ def _key_field(key: tuple[Any, ...]) -> str:
 
 
 def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> None:
-    title = getattr(command, "title_grade", None)
+    title = command.__dict__.get("title_grade")
     if title is not None and title not in scheme.title_points:
         problem("title_grade", f"unknown title grade {title!r}; the scheme knows "
                 f"{', '.join(sorted(scheme.title_points))}")
-    post = getattr(command, "post", None)
+    post = command.__dict__.get("post")
     if post is not None and post not in scheme.posts:
         problem("post", f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
-    category = getattr(command, "category", None)
+    category = command.__dict__.get("category")
     if category is not None and category != "lump_sum":
         classes = scheme.participation.ratios.get(category, {})
-        participation = getattr(command, "participation_class", "full")
+        participation = command.__dict__.get("participation_class", "full")
         if participation not in classes:
             problem("participation_class", f"{category} staff take part as one of "
                     f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
@@ -388,7 +347,7 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
         indicator = command.indicator  # type: ignore[attr-defined]
         if indicator not in {c.indicator for c in scheme.controls}:
             problem("indicator", f"the scheme has no control on {indicator!r}")
-    period_text = getattr(command, "period", None)
+    period_text = command.__dict__.get("period")
     if isinstance(period_text, str):
         period = Period.parse(period_text)
         allowed = ("quarter", "year_end")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal
 from fractions import Fraction
@@ -13,6 +14,15 @@ ZERO_Q = Fraction(0)
 
 
 def q(value: Decimal | int | Fraction) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    return _fraction_of(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fraction_of(value: Decimal | int) -> Fraction:
+    # Scheme constants and entered values repeat endlessly; converting a Decimal to a
+    # Fraction is the slow part of scoring a person, so each distinct value converts once.
     return Fraction(value)
 
 

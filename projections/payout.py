@@ -200,11 +200,17 @@ def _person_json(p: PersonLine) -> dict[str, Any]:
 
 def calculate(facts: Facts, period: Period) -> Statement:
     """The statement of one period, from the facts known and the scheme in force."""
+    # Memoised on the facts (dropped when they change): a report of Q4 computes Q1-Q3 for
+    # the bank, and restatements, views and diffs ask for the same periods again.
+    done: dict[Period, Statement] = facts.memo.setdefault("statements", {})
+    if period in done:
+        return done[period]
     with calc_context():
         if period.kind == "quarter":
-            return _QuarterRun(facts).statement(period)
+            return _QuarterRun(facts, done).statement(period)
         if period.kind == "year_end":
-            return calculate_year_end(facts, period)
+            done[period] = calculate_year_end(facts, period)
+            return done[period]
     raise InvalidRequestError(
         f"{period} is a {period.kind}; this scheme pays quarters (2026-Q1) and the "
         "year-end distribution (2026-YE)"
@@ -620,8 +626,12 @@ def _reconcile_quarter(
     distributable: Decimal, lines: list[DepartmentLine], people: list[PersonLine]
 ) -> list[tuple[str, Decimal]]:
     """Signed lines: money in (+) and money out (−). They sum to 0.00 or the run fails."""
+    # With no department points at all (nobody on the roster yet, every score 0) the
+    # pool reaches no department: it stays with the hospital, on a line of its own.
+    unallocated = distributable - sum_cny(d.pay_calculated_cny for d in lines)
     return [
         ("distributable pool", distributable),
+        ("pool not allocated (no department points)", -unallocated),
         ("bank drawn (same-year carry-over)", sum_cny(d.drawn_cny for d in lines)),
         ("hospital floor subsidy", sum_cny(d.subsidy_cny for d in lines)),
         ("hospital post bonus (outside the pool)", sum_cny(p.post_bonus_cny for p in people)),
@@ -667,8 +677,8 @@ def calculate_year_end(facts: Facts, period: Period) -> Statement:
     last_seen: dict[str, PersonScore] = {}
     for quarter in period.quarters_of_year():
         quarter_scheme = facts.scheme_for(quarter)
-        if quarter_scheme is None:
-            continue
+        if quarter_scheme is None or not _has_pool(facts, quarter):
+            continue  # only the quarters this ledger ran count in the mean
         for person in score_people(facts, quarter, quarter_scheme, Ledgerbook()):
             last_seen[person.employee_id] = person
             if person.participates:
@@ -770,8 +780,10 @@ def calculate_year_end(facts: Facts, period: Period) -> Statement:
                    p.reason, p.score, p.ratio, p.points, pay.get(p.employee_id, ZERO), ZERO)
         for p in sorted(people, key=lambda p: (p.department_id, p.employee_id))
     )
+    unallocated = pool - sum_cny(d.pay_calculated_cny for d in lines)
     reconciliation = (
         ("year-end pool", pool),
+        ("pool not allocated (no annual target points)", -unallocated),
         ("forfeited by failed assessments (returned to the hospital)", -forfeited),
         ("undistributed (no points to share it)", -sum_cny(d.undistributed_cny for d in lines)),
         ("paid to people", -sum_cny(p.total_cny for p in person_lines)),

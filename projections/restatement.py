@@ -75,6 +75,13 @@ def statement_sha256(statement: Statement) -> str:
 def statement_for(facts: Facts, period: Period) -> Statement:
     """What a report shows for a period: the frozen statement if it is closed in these
     facts, otherwise the live one with any restatements it settles."""
+    memo: dict[Period, Statement] = facts.memo.setdefault("reported", {})
+    if period not in memo:
+        memo[period] = _statement_for(facts, period)
+    return memo[period]
+
+
+def _statement_for(facts: Facts, period: Period) -> Statement:
     close = facts.close_of(str(period))
     if close is not None:
         frozen = statement_for(facts.upto(close.position), period)

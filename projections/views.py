@@ -9,13 +9,14 @@ notification is applied exactly once even if two catch-ups race (the loser rolls
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from domain.errors import ConflictError, DomainError
+from domain.errors import ConflictError, DomainError, InvalidRequestError, Problem
 from domain.events import (
     EntryVoided,
     LedgerEvent,
@@ -179,13 +180,33 @@ class PostgresStatementView(StatementView):
 # ---------------------------------------------------------------------------- catch-up
 
 
+def raise_stored(stored: StoredStatement) -> None:
+    """Raise the error a blocked statement was stored with."""
+    from projections.payout import CalculationBlockedError
+
+    detail = json.loads(stored.body)
+    if detail["problems"] is not None and detail["code"] == CalculationBlockedError.code:
+        raise CalculationBlockedError(stored.period, [Problem(**p) for p in detail["problems"]])
+    kind = {"conflict": ConflictError}.get(detail["code"], InvalidRequestError)
+    raise kind(detail["message"])
+
+
 def render_statement(facts: Facts, period: Period) -> StoredStatement:
     """The stored form of a period's statement: canonical JSON, or why it is blocked."""
     try:
         body = canonical_dumps(statement_for(facts, period).to_json())
         status = "ok"
     except DomainError as error:
-        body, status = str(error), "blocked"
+        # Kept as structure, so a read from the view raises the very error a fresh
+        # calculation would: same message, same problems.
+        problems = getattr(error, "problems", None)
+        body = canonical_dumps({
+            "code": error.code,
+            "message": str(error),
+            "problems": None if problems is None else [
+                {"where": p.where, "field": p.field, "reason": p.reason} for p in problems],
+        })
+        status = "blocked"
     return StoredStatement(str(period), status, body, hashlib.sha256(body.encode()).hexdigest())
 
 

@@ -87,15 +87,6 @@ NO_POINTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True, raises=InvariantError,
-    reason="BUG: when the hospital's total points are 0 (every department scores 0, or no "
-    "one is on the roster yet) or every annual target score is 0, "
-    "allocate_largest_remainder gives every department 0 and the pool is on no line; "
-    "calculate_quarter / calculate_year_end then raise InvariantError ('does not "
-    "reconcile') instead of naming the pool as undistributed or blocking the period, "
-    "and since InvariantError is not a DomainError, render_statement and catch_up crash "
-    "too, so every `payout` through the view fails, even for the other periods.")
 @pytest.mark.parametrize("stream", list(NO_POINTS.values()), ids=list(NO_POINTS))
 def test_a_period_with_no_points_to_share_its_pool_reconciles_or_is_blocked(
     stream: tuple[dict[str, Any], ...], sqlite_env: dict[str, str]
