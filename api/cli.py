@@ -302,12 +302,17 @@ def apply_rows(ledger: Any, rows: list[tuple[str, dict[str, Any]]], actor: str,
                problems: Sequence[Problem] = ()) -> Any:
     """Validate every row (its shape, then the ledger's rules for the rows that have one),
     name every problem in one run, and record all the rows or none."""
+    from api.http.chain import catch_up_chain, open_chain
+
     commands, found, pending = ledger.check_rows(rows)
     try:
-        return ledger.record(commands, actor, closed=closed_periods(ledger), progress=_progress,
-                             prior_problems=[*problems, *found], pending=pending)
+        report = ledger.record(commands, actor, closed=closed_periods(ledger),
+                               progress=_progress, prior_problems=[*problems, *found],
+                               pending=pending)
     except RejectedError as error:
         raise RejectedError(sorted(error.problems, key=_line_order)) from None
+    catch_up_chain(ledger, open_chain(ledger))  # the audit chain covers every write
+    return report
 
 
 def _line_order(problem: Problem) -> tuple[int, str]:
@@ -412,18 +417,23 @@ def cmd_close(args: argparse.Namespace) -> int:
     from domain.events import ClosePeriod
     from projections.restatement import statement_for, statement_sha256
 
+    from api.http.chain import chain_head_at, open_chain
+
     period = _period(args.period)
     with _session(args) as session:
         facts = session.ledger.facts()
+        position = facts.last_position
         statement = statement_for(facts, period)
         digest = statement_sha256(statement)
+        head = chain_head_at(session.ledger, open_chain(session.ledger), position)
         command = ClosePeriod.model_validate({  # type: ignore[attr-defined]
-            "type": "close_period", "period": str(period), "position": facts.last_position,
-            "statement_sha256": digest, "reason": args.reason})
+            "type": "close_period", "period": str(period), "position": position,
+            "statement_sha256": digest, "chain_head": head, "reason": args.reason})
         report = session.ledger.record([("close", command)], _actor(args))
         closed_at = report.recorded[0].recorded_at.isoformat()
-    print(f"closed {period} at position {facts.last_position}; paid "
+    print(f"closed {period} at position {position}; paid "
           f"{statement.total_paid_cny:.2f}; statement sha256 {digest}\n"
+          f"chain head {head} (keep a copy: `jixiao verify` checks the log against it)\n"
           f"reprint it with: jixiao payout --period {period} --as-of {closed_at}")
     return 0
 
@@ -476,8 +486,10 @@ def cmd_events(args: argparse.Namespace) -> int:
         events = list(facts.events.values())[-args.limit:]
     if args.json:
         for event in events:
+            # A token's hash is a credential's fingerprint: the audit trail shows that a
+            # token was set, never which.
             print(canonical_dumps({"type": type(event).__name__,
-                                   **event.model_dump(mode="json")}))
+                                   **event.model_dump(mode="json", exclude={"token_sha256"})}))
         return 0
     for event in events:
         status = "" if event.originator_id in facts.live else " (replaced)"

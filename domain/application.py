@@ -32,6 +32,7 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts
+from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
 APPLICATION_NAME = "jixiao"
@@ -270,6 +271,12 @@ class Ledger(Application[UUID]):
             if progress is not None and count % 500 == 0:
                 progress("checking", count, len(commands))
         problems += check_batch(facts, items, closed, pending)
+        user_commands = [(where, command) for where, command, _ in items
+                         if isinstance(command, UserBody | TokenBody | DisableBody)]
+        if user_commands:  # only then is it worth folding the users
+            problems += user_problems(UserDirectory.fold(facts.live.values()), user_commands,
+                                      lambda department_id: department_id in
+                                      facts.index.departments)
         if problems:
             raise RejectedError(problems)
         return [event for _, _, event in items], retries

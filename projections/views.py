@@ -24,6 +24,7 @@ from domain.events import (
     PoolDeclared,
 )
 from domain.facts import Facts
+from domain.users import DisableBody, TokenBody, UserBody
 from domain.periods import Period
 from domain.scheme import canonical_dumps
 from projections.restatement import statement_for
@@ -228,6 +229,8 @@ def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] 
     and the year end (the mean quarterly score and the reserve)."""
     touched: set[Period] = set()
     for event in events:
+        if _pay_neutral(event):
+            continue
         related = [event]
         target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
         if target is not None and target in facts.events:
@@ -253,6 +256,14 @@ def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] 
             elif not isinstance(fact, EntryVoided):
                 return None
     return touched
+
+
+def _pay_neutral(event: LedgerEvent) -> bool:
+    """Facts that move no pay figure by themselves: users, appeal steps (a decision's
+    corrections are events of their own) and the grading vocabulary."""
+    return isinstance(event, UserBody | TokenBody | DisableBody) or (
+        type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
+        "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated")
 
 
 def catch_up(ledger: Any, view: StatementView) -> int:
