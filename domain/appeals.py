@@ -94,10 +94,19 @@ def _with_review(state: AppealState, level: int, **changes: Any) -> AppealState:
                        state.escalations)
 
 
+APPEAL_SCHEME_KINDS = ("hospital_two_level", "grading")
+
+
 def appeal_rule(facts: Facts, filed_on: date) -> tuple[Scheme | None, AppealRule | None]:
-    scheme = facts.index.scheme_on(filed_on) or (
-        facts.index.scheme_on(date(filed_on.year, 12, 31)))
-    return scheme, scheme.appeals if scheme else None
+    """The appeal procedure in force when the appeal is filed: the pay scheme's, else the
+    grading rulebook's (a college appeals sanctions, a hospital deductions)."""
+    for kind in APPEAL_SCHEME_KINDS:
+        scheme = facts.index.scheme_on(filed_on, kind) or (
+            facts.index.scheme_on(date(filed_on.year, 12, 31), kind))
+        rule = getattr(scheme, "appeals", None)
+        if rule is not None:
+            return scheme, rule
+    return None, None
 
 
 def filing_deadline(rule: AppealRule, received_on: date) -> date:

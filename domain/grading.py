@@ -36,7 +36,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from domain.money import to_cny, to_exact
-from domain.scheme import SCHEME_MODELS, Frozen, Ref, SchemeBase
+from domain.scheme import SCHEME_MODELS, AppealRule, Frozen, Ref, SchemeBase
 
 GRADING_KIND = "grading"
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
@@ -625,6 +625,9 @@ class GradingScheme(SchemeBase):
     pipelines: tuple[Pipeline, ...]
     tables: dict[str, dict[str, Exact]] = Field(default_factory=dict)
     procedure: ProcedureRule | None = None
+    # The appeal desk's windows, recusal and outcomes (`jixiao appeal`), when the rulebook
+    # has an appeal procedure; optional, so documents adopted before it still parse.
+    appeals: AppealRule | None = None
     ballots: BallotRule | None = None
     defaults: tuple[DefaultNote, ...] = ()
 

@@ -215,8 +215,9 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any, app
                         "appeal the entry that replaced it")
         for name in ("appellant_employee_id", "contested_employee_id"):
             employee_id = getattr(event, name)
-            if employee_id and not scope.knows_employee(employee_id):
-                problem(name, f"unknown employee {employee_id!r}")
+            if employee_id and not (scope.knows_employee(employee_id)
+                                    or _enrolled(facts, employee_id)):
+                problem(name, f"unknown employee or graded subject {employee_id!r}")
         return
     states = appeals.appeals_of(facts)
     state = states.get(event.appeal_id)  # type: ignore[attr-defined]
@@ -261,6 +262,12 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any, app
                 appeals.contested_entry(facts, state.filed), event.changes or {}
             ):
                 problem("changes", reason)
+
+
+def _enrolled(facts: Facts, subject_id: str) -> bool:
+    """A subject of a grading rulebook (a college's staff member) may appeal too."""
+    return any(type(e).__name__ == "SubjectEnrolled" and field_of(e, "subject_id") == subject_id
+               for e in facts.live.values())
 
 
 def _check_close(scope: BatchScope, event: PeriodClosed, problem: Any) -> None:
