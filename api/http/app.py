@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import Field, TypeAdapter
 
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
-from api.http.routes import audit, commands, reports, users
+from api.http.routes import appeals, audit, commands, grades, reports, users
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.settings import ServerSettings
 from api.store import Session
@@ -45,7 +45,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     app.state.ledger = ledger
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (commands, reports, audit, users):
+    for module in (commands, reports, appeals, grades, audit, users):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["health"], summary="Liveness (no authentication)")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from api.http.access import (
+    commands_of,
     current_department,
     require_department,
     require_employee,
@@ -17,11 +18,11 @@ from api.http.chain import verify as verify_chain
 from api.http.commands import parse_period, today_utc
 from api.http.present import event_json
 from api.http.runtime import Backend
-from domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
+from domain.errors import ForbiddenError, InvalidRequestError, NotFoundError, RejectedError
 from domain.events import COMMAND_MODELS
 from domain.facts import Facts
 from domain.periods import Period
-from domain.users import COMMANDS_BY_ROLE, User, a_role
+from domain.users import User, a_role
 from projections.audit import AuditQuery, select_events
 from projections.diff import diff_statements
 from projections.payout import CalculationBlockedError
@@ -223,7 +224,7 @@ def me(backend: Backend, user: User) -> dict[str, Any]:
     scope = user.scope_json()
     if user.employee_id:
         scope["department_id"] = current_department(facts, user.employee_id, today_utc())
-    return {**scope, "may_issue": sorted(COMMANDS_BY_ROLE[user.role])}
+    return {**scope, "may_issue": commands_of(user)}
 
 
 def users(backend: Backend, user: User) -> dict[str, Any]:
@@ -236,3 +237,20 @@ def command_schemas() -> dict[str, Any]:
     return {model.model_fields["type"].annotation.__args__[0]: model.model_json_schema()  # type: ignore[union-attr]
             for model in COMMAND_MODELS}
 
+
+
+# ---------------------------------------------------------------------------- what-if
+
+
+def payout_what_if(backend: Backend, user: User, period_text: str,
+                   rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The statement as if these commands were recorded (checked like a real batch, by
+    row and field); nothing is written. The CLI's `jixiao payout --with FILE`."""
+    require_everything(user, "a what-if payout")
+    period = parse_period(period_text)
+    ledger = backend.ledger
+    commands, problems, _ = ledger.check_rows(rows)
+    if problems:
+        raise RejectedError(problems)
+    facts = ledger.preview(commands, user.user_id)
+    return statement_for(facts, period).to_json()  # type: ignore[no-any-return]

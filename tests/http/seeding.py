@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from uuid import uuid5
+
 from builders import GOLDEN, cli_for
 from fastapi.testclient import TestClient
 
@@ -20,6 +22,7 @@ from api.http.app import create_app
 from api.http.runtime import SessionFactory
 from api.http.settings import ServerSettings
 from api.store import Session
+from domain.application import IDEMPOTENCY_NAMESPACE
 
 EXTRA_FACTS: list[dict[str, Any]] = [
     {"type": "define_department", "department_id": "surgery", "name": "外科 surgery",
@@ -40,6 +43,37 @@ USERS: tuple[tuple[str, str, str, dict[str, Any]], ...] = (
     ("disabled", "gone", "finance", {}),
     ("rotated", "rot", "finance", {}),
 )
+# Appeals of li against the 2026-Q1 complaint deduction (worked example 1): SEED-A
+# filed, SEED-D assigned to the reviewer `rev`, SEED-E-<role> decided (uphold) by `rev`
+# for each role that may escalate; SEED-CHEN a payout-line appeal of chen (surgery).
+LI_COMPLAINT = str(uuid5(IDEMPOTENCY_NAMESPACE, "ex1-li-complaint"))
+ESCALATING_ROLES = ("administrator", "head", "reviewer", "employee")
+SEED_APPEALS = ("SEED-A", "SEED-D", *(f"SEED-E-{r}" for r in ESCALATING_ROLES))
+
+
+def _li_appeal(appeal_id: str) -> dict[str, Any]:
+    return {"type": "file_appeal", "appeal_id": appeal_id, "appellant_employee_id": "li",
+            "contested_entry_id": LI_COMPLAINT, "grounds": "the patient withdrew it",
+            "received_on": "2026-04-01", "filed_on": "2026-04-03"}
+
+
+APPEAL_FACTS: list[dict[str, Any]] = [
+    *(_li_appeal(a) for a in SEED_APPEALS),
+    {"type": "file_appeal", "appeal_id": "SEED-CHEN", "appellant_employee_id": "chen",
+     "contested_period": "2026-Q2", "contested_employee_id": "chen",
+     "grounds": "my points are missing", "received_on": "2026-07-01",
+     "filed_on": "2026-07-02"},
+    # Graded subjects (no grading rulebook is adopted: their entries are refused by the
+    # ledger, after the right to write them is checked).
+    {"type": "enrol_subject", "subject_id": "s-internal", "name": "S internal",
+     "unit_id": "internal", "enrolled_on": "2026-01-01"},
+    {"type": "enrol_subject", "subject_id": "s-surgery", "name": "S surgery",
+     "unit_id": "surgery", "enrolled_on": "2026-01-01"},
+]
+ASSIGNMENTS = [{"type": "assign_appeal", "appeal_id": a, "reviewer": "rev"}
+               for a in SEED_APPEALS if a != "SEED-A"]
+DECISIONS = [{"type": "decide_appeal", "appeal_id": f"SEED-E-{r}", "outcome": "uphold",
+              "decided_on": "2026-04-10"} for r in ESCALATING_ROLES]
 ROLES = ("administrator", "finance", "head", "reviewer", "auditor", "employee", "anonymous")
 CLOSE_Q1_KEY = "close-2026-Q1"
 Q2_WANG_SCORE_KEY = "seed-q2-wang-quantity"
@@ -83,8 +117,10 @@ def seed(env: dict[str, str]) -> dict[str, str]:
     tokens: dict[str, str] = {}
     with Session(env) as session:
         ledger = session.ledger
-        ledger.record(ledger.parse_commands([(f"seed {i}", row)
-                                             for i, row in enumerate(EXTRA_FACTS)]), "seed")
+        for rows, actor in ((EXTRA_FACTS, "seed"), (APPEAL_FACTS, "seed"),
+                            (ASSIGNMENTS, "seed"), (DECISIONS, "rev")):
+            ledger.record(ledger.parse_commands([(f"seed {i}", row)
+                                                 for i, row in enumerate(rows)]), actor)
         for name, user_id, role, scope in USERS:
             tokens[name] = accounts.add_user(ledger, "seed", user_id=user_id, name=user_id,
                                              role=role, **scope)

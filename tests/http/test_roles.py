@@ -14,7 +14,7 @@ from typing import Any
 from uuid import uuid5
 
 import pytest
-from seeding import CLOSE_Q1_KEY, Q2_WANG_SCORE_KEY, ROLES, Served
+from seeding import CLOSE_Q1_KEY, LI_COMPLAINT, Q2_WANG_SCORE_KEY, ROLES, Served
 
 from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
 
@@ -111,6 +111,46 @@ MATRIX = (
             target_id="UUID-OF-THE-SEEDED-Q2-SCORE", reason="entered twice"),
     command("score someone in another department", NOBODY_ELSE, type="record_score",
             period="2026-Q2", employee_id="chen", item="quantity", points="35"),
+    # appeals: the queue and one appeal are scoped like the payout; a preview shows
+    # everyone the decision touches
+    Row("appeal queue", "GET", "/appeals?today=2026-05-01&all=true", EVERYONE),
+    Row("an appeal of li", "GET", "/appeals/SEED-A", EVERYONE),
+    Row("an appeal of another department's person", "GET", "/appeals/SEED-CHEN", GLOBAL),
+    Row("an unknown appeal", "GET", "/appeals/NO-SUCH", "404 404 404 404 404 404 401"),
+    Row("preview a decision", "GET", "/appeals/SEED-A/preview?outcome=revoke", GLOBAL),
+    command("file an appeal for li", "201 403 201 403 403 201 401", type="file_appeal",
+            appeal_id="M-{role}", appellant_employee_id="li",
+            contested_entry_id=LI_COMPLAINT, grounds="withdrawn", received_on="2026-04-01",
+            filed_on="2026-04-03"),
+    command("file an appeal for another department's person", ADMIN, type="file_appeal",
+            appeal_id="M-chen-{role}", appellant_employee_id="chen",
+            contested_period="2026-Q2", contested_employee_id="chen", grounds="missing",
+            received_on="2026-07-01", filed_on="2026-07-02"),
+    command("assign an appeal", "201 403 403 201 403 403 401", type="assign_appeal",
+            appeal_id="SEED-A", reviewer="reviewer-{role}"),
+    command("decide an appeal (the assigned reviewer)", "403 403 403 201 403 403 401",
+            type="decide_appeal", appeal_id="SEED-D", outcome="uphold",
+            decided_on="2026-04-20"),
+    command("escalate a decided appeal", "201 403 201 201 403 201 401",
+            type="escalate_appeal", appeal_id="SEED-E-{role}", grounds="still wrong",
+            filed_on="2026-04-14"),
+    # grading: no rulebook is adopted, so an allowed entry is the ledger's to refuse (422)
+    command("enrol a graded subject", ADMIN, type="enrol_subject",
+            subject_id="s-{role}", name="S", unit_id="internal", enrolled_on="2026-01-01"),
+    command("a complaint about a subject of the head's department", "422 403 422 403 403 403 401",
+            type="record_complaint", subject_id="s-internal", kind="patient",
+            received_on="2026-03-01"),
+    command("a complaint about a subject of another department", "422 403 403 403 403 403 401",
+            type="record_complaint", subject_id="s-surgery", kind="patient",
+            received_on="2026-03-01"),
+    command("a sanction", "422 403 403 403 403 403 401", type="record_sanction",
+            subject_id="s-internal", kind="warning", decided_on="2026-03-01"),
+    Row("grades", "GET", "/periods/2026-03/grades", "404 404 403 404 404 403 401"),
+    Row("grades explained", "GET", "/periods/2026-03/grades/explain?subject=s-internal",
+        "404 404 403 404 404 403 401"),
+    # what-if: nothing is written
+    Row("payout what-if", "POST", "/periods/2026-Q1/payout/what-if", GLOBAL,
+        [{"type": "void_entry", "target_id": LI_COMPLAINT, "reason": "what if"}]),
     Row("a batch with one row outside the head's departments", "POST", "/commands/batch",
         NOBODY_ELSE, [
             {"type": "record_score", "period": "2026-Q2", "employee_id": "zhang",
@@ -118,6 +158,16 @@ MATRIX = (
             {"type": "record_score", "period": "2026-Q2", "employee_id": "chen",
              "item": "quantity", "points": "30"}]),
 )
+
+
+def _for_role(body: Any, role: str) -> Any:
+    """`{role}` in a body's text becomes the role, so a row every role may write once
+    (an appeal id, the appeal a role escalates) stays independent of the others."""
+    if isinstance(body, dict):
+        return {k: _for_role(v, role) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_for_role(v, role) for v in body]
+    return body.replace("{role}", role) if isinstance(body, str) else body
 
 
 def _seeded_score_id() -> str:
@@ -128,7 +178,7 @@ def _seeded_score_id() -> str:
 @pytest.mark.parametrize("row", MATRIX, ids=[row.name for row in MATRIX])
 def test_each_role_may_do_exactly_what_its_row_says(served: Served, row: Row, role: str) -> None:
     key = row.key or f"matrix:{row.name}:{role}" if row.method == "POST" else None
-    body = row.body
+    body = _for_role(row.body, role)
     if isinstance(body, dict) and body.get("target_id") == "UUID-OF-THE-SEEDED-Q2-SCORE":
         body = {**body, "target_id": _seeded_score_id()}
     before = served.event_count()

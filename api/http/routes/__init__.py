@@ -1,1 +1,1 @@
-"""One router per concern. Appeals and grades will come as routers of their own."""
+"""One router per concern."""

@@ -7,8 +7,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from api.http import commands
+
 from api.http import queries
-from api.http.deps import AsOf, CurrentUser, EmployeePath, LedgerDep, PeriodPath
+from api.http.deps import (
+    AsOf,
+    CurrentUser,
+    EmployeePath,
+    JsonBody,
+    LedgerDep,
+    PeriodPath,
+    SettingsDep,
+)
 
 router = APIRouter(tags=["reports"])
 Subject = Annotated[str | None, Query(max_length=200)]
@@ -20,6 +30,21 @@ async def get_payout(*, period: PeriodPath, user: CurrentUser, ledger: LedgerDep
     """Everyone's lines for finance, auditors, reviewers and administrators; a head's
     departments; an employee's own line."""
     return await ledger.run(queries.payout, user, period, as_of)
+
+
+WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "array", "minItems": 1,
+               "items": {"$ref": "#/components/schemas/Command"}}}}}}
+
+
+@router.post("/periods/{period}/payout/what-if", openapi_extra=WHAT_IF_BODY,
+             summary="A period's payout as if these commands were recorded")
+async def post_payout_what_if(*, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+                              settings: SettingsDep, body: JsonBody) -> dict[str, Any]:
+    """A JSON array of commands, checked like a batch (problems by row and field); the
+    statement as if they were recorded. Nothing is written (`jixiao payout --with`)."""
+    rows = commands.batch_rows(body, None, settings.batch_rows_max)
+    return await ledger.run(queries.payout_what_if, user, period, rows)
 
 
 @router.get("/periods/{period}/reconciliation", summary="A period's reconciliation")
