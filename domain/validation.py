@@ -180,9 +180,20 @@ def check_command(
 def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
     """Grading entries (domain/sanctions.py): subjects, vocabularies, quotas, reviews. The
     grading view of the batch so far is kept with the batch's scope."""
-    from domain.sanctions import GradingScope, check_grading_entry
+    from domain.sanctions import GRADING_EVENTS, GradingScope, check_grading_entry
 
-    grading = scope.__dict__.setdefault("grading", GradingScope(scope.facts))
+    # Built once per batch, and only for a batch with grading entries: building it reads
+    # every live fact, which a pay-only batch must not pay for on each command.
+    grading = scope.__dict__.get("grading")
+    if grading is None:
+        backlog = scope.__dict__.setdefault("grading_backlog", [])
+        if not isinstance(event, GRADING_EVENTS):
+            backlog.append(event)
+            return
+        grading = scope.__dict__["grading"] = GradingScope(scope.facts)
+        for earlier in backlog:
+            grading.take_in(earlier)
+        backlog.clear()
     check_grading_entry(grading, event, problem)
 
 
