@@ -13,13 +13,10 @@ from domain.appeals import (
     appeals_of,
     contested_entry,
     contested_period,
-    correction_rows,
     filing_deadline,
-    recusal_reasons,
     review_deadline,
 )
 from domain.errors import InvalidRequestError, NotFoundError
-from domain.events import DecideAppeal
 from domain.scheme import canonical_dumps
 
 
@@ -244,31 +241,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from api.render import diff_text
-    from projections.diff import diff_statements
+    from projections.appeal_preview import preview_decision
 
     cli = _cli()
     with cli._session(args) as session:
         facts = session.ledger.facts()
         state = _state(facts, args.appeal_id)
-        _, rule = appeal_rule(facts, state.filed.filed_on)
-        if rule is None:
-            raise InvalidRequestError("the scheme in force has no appeal procedure")
-        decision = DecideAppeal.model_validate({  # type: ignore[attr-defined]
-            "type": "decide_appeal", "appeal_id": state.appeal_id, "level": state.level,
-            "outcome": args.outcome, "decided_on": date.today().isoformat(),  # noqa: DTZ011
-            "changes": _changes(args.changes)})
-        rows = correction_rows(facts, state, decision, rule)
-        period = contested_period(facts, state.filed)
-        if period is None:
-            raise InvalidRequestError("the contested entry belongs to no period to preview")
-        commands = session.ledger.parse_commands(
-            [(f"preview {n}", row) for n, row in enumerate(rows, 1)])
-        granted = session.ledger.preview(commands, cli._actor(args))
-        report = diff_statements(period, (facts, "now"), (granted, f"if {args.outcome}d"))
-    report["appeal_id"] = args.appeal_id
-    report["reviewer_recusals"] = {}
-    if state.current.reviewer:
-        report["reviewer_recusals"][state.current.reviewer] = recusal_reasons(
-            facts, state, state.current.reviewer, rule)
+        report = preview_decision(session.ledger, facts, state, args.outcome,
+                                  _changes(args.changes), cli._actor(args),
+                                  date.today())  # noqa: DTZ011 - a business date
     print(canonical_dumps(report) if args.json else diff_text(report))
     return 0

@@ -1,0 +1,46 @@
+"""What an appeal decision would change, for everyone it touches: a what-if that writes
+nothing. Shared by `jixiao appeal preview` and `GET /appeals/{id}/preview`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.appeals import (
+    AppealState,
+    appeal_rule,
+    contested_period,
+    correction_rows,
+    recusal_reasons,
+)
+from domain.application import Ledger
+from domain.errors import InvalidRequestError
+from domain.events import DecideAppeal
+from domain.facts import Facts
+from projections.diff import diff_statements
+
+
+def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: str,
+                     changes: dict[str, Any] | None, actor: str,
+                     decided_on: date) -> dict[str, Any]:
+    """What deciding `state` with `outcome` would change, for everyone it touches, and
+    why the assigned reviewer would be recused; nothing is written."""
+    _, rule = appeal_rule(facts, state.filed.filed_on)
+    if rule is None:
+        raise InvalidRequestError("the scheme in force has no appeal procedure")
+    decision = DecideAppeal.model_validate({  # type: ignore[attr-defined]
+        "type": "decide_appeal", "appeal_id": state.appeal_id, "level": state.level,
+        "outcome": outcome, "decided_on": decided_on.isoformat(), "changes": changes})
+    rows = correction_rows(facts, state, decision, rule)
+    period = contested_period(facts, state.filed)
+    if period is None:
+        raise InvalidRequestError("the contested entry belongs to no period to preview")
+    commands = ledger.parse_commands([(f"preview {n}", row) for n, row in enumerate(rows, 1)])
+    granted = ledger.preview(commands, actor)
+    report = diff_statements(period, (facts, "now"), (granted, f"if {outcome}d"))
+    report["appeal_id"] = state.appeal_id
+    report["reviewer_recusals"] = {}
+    if state.current.reviewer:
+        report["reviewer_recusals"][state.current.reviewer] = recusal_reasons(
+            facts, state, state.current.reviewer, rule)
+    return report  # type: ignore[no-any-return]
