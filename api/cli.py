@@ -454,30 +454,18 @@ def cmd_restatement(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from api.render import diff_text
-    from projections.diff import diff_statements
+    from projections.diff import diff_side, diff_statements
 
     period = _period(args.period)
     with _session(args) as session:
         now = session.ledger.facts()
-        before = _point(now, session, args.from_point, period)
-        after = _point(now, session, args.to_point, period)
+        before = diff_side(session.ledger, now, args.from_point, period)
+        after = diff_side(session.ledger, now, args.to_point, period)
         if args.with_file:
             after = (_what_if(session, args, after[0]), after[1])
         report = diff_statements(period, before, after)
     print(canonical_dumps(report) if args.json else diff_text(report))
     return 0
-
-
-def _point(now: Any, session: Any, text: str, period: Period) -> tuple[Any, str]:
-    """(facts, label) for a diff side: 'now', 'closed' (the frozen statement) or a time."""
-    if text == "now":
-        return now, "now"
-    if text == "closed":
-        close = now.close_of(str(period))
-        if close is None:
-            raise InvalidRequestError(f"{period} is not closed; use a timestamp or 'now'")
-        return now.upto(close.position), f"closed at {close.recorded_at.isoformat()}"
-    return session.ledger.facts(cutoff=_instant(text)), f"as of {text}"
 
 
 def cmd_events(args: argparse.Namespace) -> int:

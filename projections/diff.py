@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.errors import InvalidRequestError
 from domain.events import LedgerEvent, PeriodClosed
 from domain.facts import Facts
 from domain.money import ZERO
@@ -109,3 +111,22 @@ def _describe(event: LedgerEvent) -> dict[str, Any]:
         "reason": event.reason,
         "supersedes": str(event.supersedes) if event.supersedes else None,
     }
+
+
+def diff_side(ledger: Any, now: Facts, text: str, period: Period) -> tuple[Facts, str]:
+    """(facts, label) for one side of a diff: 'now', 'closed' (the facts the frozen
+    statement was computed from) or an ISO instant (UTC unless zoned)."""
+    if text == "now":
+        return now, "now"
+    if text == "closed":
+        close = now.close_of(str(period))
+        if close is None:
+            raise InvalidRequestError(f"{period} is not closed; use a timestamp or 'now'")
+        return now.upto(close.position), f"closed at {close.recorded_at.isoformat()}"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequestError(f"{text!r} is not 'now', 'closed' or an ISO timestamp such "
+                                  "as 2026-04-05T12:00:00+08:00") from None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return ledger.facts(cutoff=moment), f"as of {text}"

@@ -24,7 +24,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User, a_role
 from projections.audit import AuditQuery, select_events
-from projections.diff import diff_statements
+from projections.diff import diff_side, diff_statements
 from projections.payout import CalculationBlockedError
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
@@ -135,8 +135,8 @@ def diff(backend: Backend, user: User, period_text: str, from_point: str,
         require_everything(user, "a diff")
     period = parse_period(period_text)
     now = backend.facts()
-    report = diff_statements(period, _point(backend, now, from_point, period),
-                             _point(backend, now, to_point, period))
+    report = diff_statements(period, diff_side(backend.ledger, now, from_point, period),
+                             diff_side(backend.ledger, now, to_point, period))
     if user.reads_everything:
         return report
     people = [r for r in report["people"] if user.may_read_employee(r["id"], r["department_id"])]
@@ -144,22 +144,6 @@ def diff(backend: Backend, user: User, period_text: str, from_point: str,
     referenced = {e for r in (*people, *departments) for e in r["direct_events"]}
     return {**report, "people": people, "departments": departments, "total": None,
             "events": [e for e in report["events"] if e["id"] in referenced]}
-
-
-def _point(backend: Backend, now: Facts, text: str, period: Period) -> tuple[Facts, str]:
-    if text == "now":
-        return now, "now"
-    if text == "closed":
-        close = now.close_of(str(period))
-        if close is None:
-            raise InvalidRequestError(f"{period} is not closed; use a timestamp or 'now'")
-        return now.upto(close.position), f"closed at {close.recorded_at.isoformat()}"
-    try:
-        moment = _utc(datetime.fromisoformat(text))
-    except ValueError:
-        raise InvalidRequestError(f"{text!r} is not 'now', 'closed' or an ISO timestamp such "
-                                  "as 2026-04-05T12:00:00+08:00") from None
-    return backend.ledger.facts(cutoff=moment), f"as of {text}"
 
 
 def restatement(backend: Backend, user: User, period_text: str) -> dict[str, Any]:
