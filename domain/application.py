@@ -20,8 +20,9 @@ from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredE
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
-from domain.errors import ConflictError, Problem, RejectedError
 from domain.appeals import appeal_rule, appeals_of, correction_rows
+from domain.derivations import derivation_events
+from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     COMMANDS_BY_TYPE,
     AdoptScheme,
@@ -32,11 +33,13 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts
+from domain.scheme import parse_scheme
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
 APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
+DERIVED_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/derived-fact")
 PAGE_SIZE = 2000
 
 
@@ -279,7 +282,11 @@ class Ledger(Application[UUID]):
                                       facts.index.departments)
         if problems:
             raise RejectedError(problems)
-        return [event for _, _, event in items], retries
+        events = [event for _, _, event in items]
+        events += derivation_events(facts, events, recorded_at=recorded_at,
+                                    parse=lambda adoption: _parsed(facts, adoption),
+                                    name_id=lambda name: uuid5(DERIVED_NAMESPACE, name))
+        return events, retries
 
     def _expand_decisions(
         self, commands: Sequence[tuple[str, BaseModel]], facts: Facts
@@ -330,6 +337,14 @@ class Ledger(Application[UUID]):
         return command.to_event(  # type: ignore[attr-defined, no-any-return]
             originator_id=originator_id, recorded_at=recorded_at, actor=actor
         )
+
+
+def _parsed(facts: Facts, adoption: SchemeAdopted) -> Any:
+    """A grading scheme's parsed document, cached on the facts like the reports do."""
+    parsed = facts.index.parsed
+    if adoption.originator_id not in parsed:
+        parsed[adoption.originator_id] = parse_scheme(adoption.document)
+    return parsed[adoption.originator_id]
 
 
 def _same_fact(earlier: LedgerEvent, retry: LedgerEvent) -> bool:

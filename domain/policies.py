@@ -9,7 +9,8 @@ trigger (voiding or superseding it) withdraws the derived fact on the next evalu
 there is nothing stored to forget. Policies run in order, and a later policy sees the
 facts derived by earlier ones (a derived 院内记过 counts toward three 院内记过).
 
-Derived facts are evaluated, not stored: docs/grades.md says why.
+The grades report evaluates them; the ledger also records them as `DerivedFactRecorded`
+events (domain/derivations.py), from this same evaluation: docs/grades.md says how.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from domain.grading import PolicyRule
 from domain.scheme import Ref
@@ -179,3 +181,31 @@ def _derived_id(scheme_key: str, policy_id: str, subject_id: str, window: str,
                 triggers: tuple[str, ...]) -> str:
     text = "|".join((scheme_key, policy_id, subject_id, window, *triggers))
     return "derived-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def scheme_facts(scheme: Any, subjects: Mapping[str, Any],
+                 sanctions: Mapping[str, Sequence[Any]],
+                 complaints: Mapping[str, Sequence[Any]]) -> list[DerivedFact]:
+    """What one grading scheme's policies derive from live enrolments, sanctions and
+    complaints (each keyed by subject id): the one evaluation the grades report and the
+    ledger's write side (domain/derivations.py) share."""
+    occurrences: list[Occurrence] = []
+    for subject_id, subject in subjects.items():
+        for s in in_scheme(scheme, sanctions.get(subject_id, ()), scheme.sanction_kinds):
+            occurrences.append(Occurrence(subject_id, subject.unit_id, s.kind, s.decided_on,
+                                          str(s.originator_id)))
+        for c in in_scheme(scheme, complaints.get(subject_id, ()), scheme.complaint_kinds):
+            occurrences.append(Occurrence(subject_id, subject.unit_id, c.kind, c.received_on,
+                                          str(c.originator_id), verified=c.verified))
+    heads: dict[str, tuple[str, ...]] = defaultdict(tuple)
+    for subject in sorted(subjects.values(), key=lambda s: s.subject_id):
+        if subject.heads:
+            heads[subject.heads] = (*heads[subject.heads], subject.subject_id)
+    units = {s.subject_id: s.unit_id for s in subjects.values()}
+    return derive_facts(scheme.policies, occurrences, heads, units, scheme.key)
+
+
+def in_scheme(scheme: Any, items: Iterable[Any], kinds: Iterable[str]) -> list[Any]:
+    """The sanctions or complaints a scheme counts: its rulebook (or none) and its kinds."""
+    known = set(kinds)
+    return [e for e in items if e.rulebook in (None, scheme.id) and e.kind in known]

@@ -188,6 +188,26 @@ class ReviewDecisionBody(Frozen):
     outcome: Literal["uphold", "change", "revoke"]
 
 
+class DerivedFactBody(Frozen):
+    """A fact a grading scheme's policy derived (a stand-down required, an admonition of
+    the unit head, a referral …), recorded by the ledger itself in the batch that made it
+    derivable (domain/derivations.py), never sent as a command. `derived_id` is the stable
+    id the policy evaluation gives it (domain/policies.py) and the event's originator id
+    is uuid5 of it, so deriving the same fact again records nothing. When a trigger is
+    voided or superseded the ledger voids this entry in the same batch."""
+
+    derived_id: str = Field(max_length=200)
+    policy_id: str = Field(max_length=200)
+    rulebook: str = Field(max_length=200)  # the grading scheme's id
+    scheme_key: str = Field(max_length=200)  # id@version whose policies derived it
+    subject_id: str = Field(max_length=200)
+    kind: str = Field(max_length=200)
+    derived_on: date
+    until_on: date | None = None
+    window: str = Field(max_length=200)
+    triggers: tuple[UUID, ...]  # the entries (sanctions, complaints, derived facts) counted
+
+
 # ------------------------------------------------------------------ events
 
 
@@ -201,11 +221,13 @@ class TieBreakRecorded(LedgerEvent, TieBreakBody): ...
 class BallotCast(LedgerEvent, BallotBody): ...
 class ReviewRequested(LedgerEvent, ReviewRequestBody): ...
 class ReviewDecided(LedgerEvent, ReviewDecisionBody): ...
+class DerivedFactRecorded(LedgerEvent, DerivedFactBody): ...
 
 
 GRADING_EVENTS: tuple[type[LedgerEvent], ...] = (
     SubjectEnrolled, SanctionRecorded, ComplaintRecorded, GradeInputRecorded, PayBaseRecorded,
     GradeProposed, TieBreakRecorded, BallotCast, ReviewRequested, ReviewDecided,
+    DerivedFactRecorded,  # no command: only the ledger records it (domain/derivations.py)
 )
 
 # ------------------------------------------------------------------ commands
@@ -374,6 +396,11 @@ def identity_of(event: LedgerEvent) -> tuple[Any, ...] | None:
 def check_grading_entry(scope: GradingScope, event: LedgerEvent, problem: Problem) -> None:
     """Problems with one grading entry against the facts and the batch so far."""
     if not isinstance(event, GRADING_EVENTS):
+        scope.take_in(event)
+        return
+    if isinstance(event, DerivedFactRecorded):  # the ledger derives these; no row may
+        problem("type", "a derived fact is recorded by the ledger from its triggers, "
+                "never sent")
         scope.take_in(event)
         return
     schemes = scope.grading_schemes()

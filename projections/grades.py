@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Any
 
 from domain.calendar import add_working_days
+from domain.derivations import live_recorded
 from domain.errors import DomainError, InvalidRequestError, NotFoundError, invariant
 from domain.events import EntryVoided, LedgerEvent, SchemeAdopted
 from domain.facts import Facts
@@ -48,7 +49,7 @@ from domain.grading import (
     evaluate,
 )
 from domain.money import ZERO, allocate_largest_remainder, calc_context, sum_cny
-from domain.policies import DerivedFact, Occurrence, derive_facts
+from domain.policies import DerivedFact, in_scheme, scheme_facts
 from domain.sanctions import (
     BallotCast,
     ComplaintRecorded,
@@ -276,28 +277,15 @@ class GradingRun:
     # -- policies
 
     def sanctions_of(self, subject_id: str) -> list[SanctionRecorded]:
-        return [s for s in self.g.sanctions.get(subject_id, [])
-                if s.rulebook in (None, self.scheme.id) and s.kind in self.scheme.sanction_kinds]
+        return in_scheme(self.scheme, self.g.sanctions.get(subject_id, []),
+                         self.scheme.sanction_kinds)
 
     def complaints_of(self, subject_id: str) -> list[ComplaintRecorded]:
-        return [c for c in self.g.complaints.get(subject_id, [])
-                if c.rulebook in (None, self.scheme.id) and c.kind in self.scheme.complaint_kinds]
+        return in_scheme(self.scheme, self.g.complaints.get(subject_id, []),
+                         self.scheme.complaint_kinds)
 
     def _derive(self) -> list[DerivedFact]:
-        occurrences: list[Occurrence] = []
-        for subject_id, subject in self.g.subjects.items():
-            for s in self.sanctions_of(subject_id):
-                occurrences.append(Occurrence(subject_id, subject.unit_id, s.kind, s.decided_on,
-                                              str(s.originator_id)))
-            for c in self.complaints_of(subject_id):
-                occurrences.append(Occurrence(subject_id, subject.unit_id, c.kind, c.received_on,
-                                              str(c.originator_id), verified=c.verified))
-        heads: dict[str, tuple[str, ...]] = defaultdict(tuple)
-        for subject in sorted(self.g.subjects.values(), key=lambda s: s.subject_id):
-            if subject.heads:
-                heads[subject.heads] = (*heads[subject.heads], subject.subject_id)
-        units = {s.subject_id: s.unit_id for s in self.g.subjects.values()}
-        return derive_facts(self.scheme.policies, occurrences, heads, units, self.scheme.key)
+        return scheme_facts(self.scheme, self.g.subjects, self.g.sanctions, self.g.complaints)
 
     def derived_of(self, subject_id: str) -> list[DerivedFact]:
         return [d for d in self.derived if d.subject_id == subject_id]
@@ -1330,9 +1318,18 @@ def _derived_json(run: GradingRun, d: DerivedFact) -> dict[str, Any]:
             "subject_id": d.subject_id, "on": d.on.isoformat(), "until": _iso(d.until),
             "window": d.window, "triggers": list(d.triggers), "effect": d.effect,
             "status": d.status, "obligation": d.obligation, "discharged_by": d.discharged_by,
-            "note": d.note}
+            "note": d.note, "recorded_event": _recorded_event(run, d)}
     data.update(_ref_json(d.ref))
     return data
+
+
+def _recorded_event(run: GradingRun, d: DerivedFact) -> str | None:
+    """The live DerivedFactRecorded entry the ledger recorded for this derived fact."""
+    recorded = run.facts.memo.get("derived-recorded")
+    if recorded is None:
+        recorded = run.facts.memo["derived-recorded"] = live_recorded(run.facts.live.values())
+    found = recorded.get(d.id)
+    return None if found is None else str(found)
 
 
 def _pay_summary(results: list[PipelineResult]) -> dict[str, Any]:
