@@ -1,0 +1,394 @@
+"""The measured phases. Each runs in its own child process (`python -m bench.phases PHASE
+ARGS.json OUT.json`), so its RSS figures are its own, and writes its results to OUT.json
+after every step: a phase the runner stops at its time limit still reports what it
+finished.
+
+* ingest   - the generator's rows through `Ledger.parse_commands` + `Ledger.record`, in
+             batches, as `jixiao apply` does (generation is timed apart and excluded).
+             With `loader: direct` (to build a province-sized store in reasonable time) the
+             batch checks and the in-memory fold are skipped: parse_commands, the ledger's
+             own command → event step and `Application.save`; the stored rows are the same.
+* baseline - the same stored-event rows, read back raw, inserted into a table shaped like
+             eventsourcing's with plain executemany (and COPY on PostgreSQL), one
+             transaction per batch, then selected in pages and JSON-decoded.
+* replay   - a brand-new `Ledger(env)`'s `facts()` fold from the store, then
+             `projections.views.catch_up` into the (fresh) statements view.
+* queries  - one period's payout from the warm view (`Session(env).statement_json`), cold
+             (`statement_for`), explain of one person, what-if of one appeal.
+"""
+# ruff: noqa: PLC0415 - the phases import the core lazily, in the child that measures it
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import statistics
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from bench.generator import Shape
+from bench.measure import Profiler, Progress, max_rss, rss, step_memory, ticking
+from bench.stores import (
+    RAW_TABLE,
+    org_env,
+    raw_create,
+    raw_insert,
+    raw_read,
+    store_bytes,
+    stored_rows,
+)
+
+ACTOR = "bench"
+
+
+class Results(dict[str, Any]):
+    """A phase's figures, written to disk after every step."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def save(self) -> None:
+        self["max_rss"] = max_rss()
+        self["cpu_seconds"] = time.process_time()
+        Path(self.path).write_text(json.dumps(self, indent=2, sort_keys=True))
+
+
+# ------------------------------------------------------------------ ingest
+
+
+def ingest(args: dict[str, Any], out: Results) -> None:
+    from bench.generator import iter_commands
+    from domain.application import Ledger
+
+    target, shape, batch = args["target"], Shape(**args["shape"]), int(args["batch"])
+    direct = args.get("loader", "ledger") == "direct"
+    out["loader"] = "direct" if direct else "ledger"
+    profiler = Profiler(args.get("profile"))
+    progress = Progress("ingest events" + (" (direct loader)" if direct else ""),
+                        shape.estimated_events())
+    last_save = time.perf_counter()
+    events = rows_total = batches = 0
+    generate = parse = record = cpu = 0.0
+    with step_memory(out, "ingest"):
+        for organisation in range(shape.organisations):
+            ledger = Ledger(org_env(target, organisation))
+            rows = iter_commands(shape, organisation)
+            number = 0
+            while True:
+                started = time.perf_counter()
+                chunk = list(islice(rows, batch))
+                generate += time.perf_counter() - started
+                if not chunk:
+                    break
+                numbered = [(f"org {organisation} row {number + i}", row)
+                            for i, row in enumerate(chunk, start=1)]
+                number += len(chunk)
+                with profiler.running():
+                    cpu_started = time.process_time()
+                    started = time.perf_counter()
+                    commands = ledger.parse_commands(numbered)
+                    parsed = time.perf_counter()
+                    if direct:
+                        recorded = _save_directly(ledger, commands)
+                    else:
+                        recorded = len(ledger.record(commands, ACTOR).recorded)
+                    done = time.perf_counter()
+                    cpu += time.process_time() - cpu_started
+                parse += parsed - started
+                record += done - parsed
+                events += recorded
+                rows_total += len(chunk)
+                batches += 1
+                progress.add(recorded)
+                if done - last_save > 10:  # a run stopped at its time limit still reports
+                    last_save = done
+                    out.update(events=events, batches=batches, ingest_seconds=parse + record,
+                               ingest_rate=events / (parse + record), partial=True)
+                    out.save()
+            ledger.close()
+            del ledger
+            gc.collect()
+    progress.finish()
+    profiler.save()
+    out.update(events=events, rows=rows_total, batches=batches, batch_size=batch,
+               generate_seconds=generate, parse_seconds=parse, record_seconds=record,
+               ingest_seconds=parse + record, ingest_rate=events / (parse + record),
+               ingest_cpu_seconds=cpu, partial=False,
+               store_bytes=store_bytes(target, shape.organisations))
+    out.save()
+
+
+def _save_directly(ledger: Any, commands: list[Any]) -> int:
+    """Events as the ledger would make them, saved without the batch checks."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    events = [ledger._to_event(command, ACTOR, now) for _, command in commands]
+    ledger.save(*events)
+    return len(events)
+
+
+# ------------------------------------------------------------------ raw baseline
+
+
+def baseline(args: dict[str, Any], out: Results) -> None:
+    """One raw table per organisation, as the ledger has one store per organisation."""
+    target, shape, batch = args["target"], Shape(**args["shape"]), int(args["batch"])
+    started = time.perf_counter()
+    tables: list[tuple[str, list[list[Any]]]] = []
+    rows = state_bytes = 0
+    for organisation in range(shape.organisations):
+        stored = [row for page in stored_rows(target, organisation) for row in page]
+        rows += len(stored)
+        state_bytes += sum(len(r[3]) for r in stored)
+        tables.append((f"{RAW_TABLE}_o{organisation:03d}",
+                       [stored[i:i + batch] for i in range(0, len(stored), batch)]))
+    out["store_fetch_seconds"] = time.perf_counter() - started  # raw, for information
+    out.update(rows=rows, raw_state_bytes=state_bytes, raw_tables=len(tables))
+    out.save()
+
+    for table, _ in tables:
+        raw_create(target, table)
+    progress = Progress("raw insert (executemany)", rows)
+    cpu = time.process_time()
+    with step_memory(out, "raw_insert"):
+        seconds = sum(raw_insert(target, batches, "executemany", table=table,
+                                 tick=progress.add) for table, batches in tables)
+    progress.finish()
+    out.update(raw_insert_seconds=seconds, raw_insert_rate=rows / seconds,
+               raw_insert_cpu_seconds=time.process_time() - cpu)
+    out.save()
+
+    if target["backend"] == "postgres":
+        for table, _ in tables:
+            raw_create(target, f"{table}_copy")
+        progress = Progress("raw insert (COPY)", rows)
+        seconds = sum(raw_insert(target, batches, "copy", table=f"{table}_copy",
+                                 tick=progress.add) for table, batches in tables)
+        progress.finish()
+        out.update(raw_copy_seconds=seconds, raw_copy_rate=rows / seconds)
+        out.save()
+
+    names = [table for table, _ in tables]
+    del tables
+    gc.collect()
+    progress = Progress("raw select + json.loads", rows)
+    cpu = time.process_time()
+    seconds, count = 0.0, 0
+    with step_memory(out, "raw_read"):
+        for table in names:
+            table_seconds, table_count = raw_read(target, table, tick=progress.add)
+            seconds += table_seconds
+            count += table_count
+    progress.finish()
+    out.update(raw_read_seconds=seconds, raw_read_rows=count, raw_read_rate=count / seconds,
+               raw_read_cpu_seconds=time.process_time() - cpu)
+    out.save()
+
+
+# ------------------------------------------------------------------ replay
+
+
+def replay(args: dict[str, Any], out: Results) -> None:
+    from api.store import Session
+    from projections.views import catch_up
+
+    target, shape = args["target"], Shape(**args["shape"])
+    profiler = Profiler(args.get("profile"))
+    fold = views = fold_cpu = views_cpu = 0.0
+    events = statements = 0
+    fold_peak = views_peak = fold_growth = 0
+    out["rss_start"] = rss()
+    for organisation in range(shape.organisations):
+        session = Session(org_env(target, organisation))
+        ledger = session.ledger
+        total = ledger.max_position()
+        step: dict[str, Any] = {}
+        label = f"replay fold (org {organisation + 1}/{shape.organisations})"
+        with step_memory(step, "fold"), ticking(
+                label, lambda ledger=ledger: ledger._facts.last_position, total), \
+                profiler.running():
+            cpu = time.process_time()
+            started = time.perf_counter()
+            facts = ledger.facts()
+            fold += time.perf_counter() - started
+            fold_cpu += time.process_time() - cpu
+        events += len(facts.events)
+        fold_peak = max(fold_peak, step["fold_rss_peak"])
+        fold_growth = max(fold_growth, step["fold_rss_after"] - step["fold_rss_before"])
+        out.update(fold_seconds=fold, fold_events=events, fold_rate=events / fold,
+                   fold_cpu_seconds=fold_cpu,
+                   fold_rss_peak=fold_peak, fold_rss_growth=fold_growth)
+        out.save()
+        if args.get("fold_only"):
+            session.close()
+            del session, ledger, facts
+            gc.collect()
+            continue
+        label = f"view catch-up (org {organisation + 1}/{shape.organisations})"
+        with step_memory(step, "views"), ticking(label), profiler.running():
+            cpu = time.process_time()
+            started = time.perf_counter()
+            statements += catch_up(ledger, session.view)
+            views += time.perf_counter() - started
+            views_cpu += time.process_time() - cpu
+        views_peak = max(views_peak, step["views_rss_peak"])
+        out.update(views_seconds=views, statements_written=statements, views_rss_peak=views_peak,
+                   views_cpu_seconds=views_cpu,
+                   replay_seconds=fold + views, replay_rate=events / (fold + views))
+        out.save()
+        session.close()
+        del session, ledger, facts
+        gc.collect()
+    out["fold_bytes_per_event"] = fold_growth / max(events / shape.organisations, 1)
+    profiler.save()
+    out.save()
+
+
+# ------------------------------------------------------------------ queries
+
+
+def _median_ms(action: Any, repeats: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, result
+
+
+def _appeal(facts: Any, period: Any, figures: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """One superseding deduction: the first live deduction in the period that cost or gave
+    a paid person points, appealed and re-recorded as 3 minutes late (within the 5-minute
+    grace, so no points)."""
+    from domain.events import DeductionRecorded
+
+    for event in facts.in_period(period):
+        if not isinstance(event, DeductionRecorded) or (
+                f"person:{event.employee_id}:pay" not in figures):
+            continue
+        if event.minutes is not None and event.minutes <= 5:
+            continue  # already within the grace: the appeal would change nothing
+        return ({"type": "record_deduction", "period": str(period),
+                 "employee_id": event.employee_id, "kind": "late", "minutes": 3,
+                 "supersedes": str(event.originator_id),
+                 "reason": f"appeal upheld (what-if): 3 minutes late, not {event.kind}"},
+                event.employee_id)
+    raise LookupError(f"no deduction of a paid person in {period}")
+
+
+def queries(args: dict[str, Any], out: Results) -> None:
+    from api.store import Session
+    from domain.periods import Period
+    from projections.restatement import statement_for
+
+    target, shape = args["target"], Shape(**args["shape"])
+    repeats = int(args.get("repeats", 5))
+    profiler = Profiler(args.get("profile"))
+    period = Period.parse(args.get("period") or shape.last_quarter)
+    out["period"] = str(period)
+    out["organisation"] = 0
+    session = Session(org_env(target, 0))
+    out["view_warm"] = session.view.position() == session.ledger.max_position()
+
+    with step_memory(out, "queries"):
+        # A new session (a new CLI process): the view is warm, but catch_up folds the
+        # facts before it can tell that there is nothing new.
+        with ticking("payout, warm view, new session"), profiler.running():
+            started = time.perf_counter()
+            body = session.statement_json(period)
+            out["payout_warm_new_session_s"] = time.perf_counter() - started
+        out["people"] = len(body["people"])
+        out["departments"] = len(body["departments"])
+        stored = session.view.get(str(period))
+        out["statement_json_bytes"] = len(stored.body) if stored else 0
+        out.save()
+
+        # The same session again: the ≤ 2 s target (view warm, facts in memory).
+        with profiler.running():
+            out["payout_warm_s"] = _median_ms(
+                lambda: session.statement_json(period), repeats)[0] / 1000
+        out.save()
+
+        facts = session.ledger.facts()
+        with ticking("payout, cold (statement_for)"), profiler.running():
+            cpu = time.process_time()
+            started = time.perf_counter()
+            statement = statement_for(facts, period)
+            out["payout_cold_s"] = time.perf_counter() - started
+            out["payout_cold_cpu_s"] = time.process_time() - cpu
+        out.save()
+
+        row, employee_id = _appeal(facts, period, statement.book.figures)
+        key = f"person:{employee_id}:pay"
+        out["explain_key"] = key
+        with profiler.running():
+            out["explain_cached_ms"], tree = _median_ms(lambda: statement.book.tree(key),
+                                                        repeats)
+        out["explain_nodes"] = _count_nodes(tree)
+        # `jixiao explain` prints text to depth 5 (JSON to 64); the default tree goes to 12.
+        out["explain_depth5_ms"], tree = _median_ms(
+            lambda: statement.book.tree(key, depth_max=5), repeats)
+        out["explain_depth5_nodes"] = _count_nodes(tree)
+        # Not cached: the view stores canonical JSON, not the ledgerbook, so an explanation
+        # recomputes the period first (what `jixiao explain` does).
+        out["explain_uncached_ms"] = out["payout_cold_s"] * 1000 + out["explain_cached_ms"]
+        out.save()
+
+        pay_before = statement.book.figures[key].value
+        with ticking("what-if"), profiler.running():
+            started = time.perf_counter()
+            commands = session.ledger.parse_commands([("what-if", row)])
+            preview = session.ledger.preview(commands, ACTOR)
+            previewed = time.perf_counter()
+            recomputed = statement_for(preview, period)
+            done = time.perf_counter()
+            recomputed.book.tree(key)
+            explained = time.perf_counter()
+        out.update(whatif_preview_ms=(previewed - started) * 1000,
+                   whatif_recompute_ms=(done - previewed) * 1000,
+                   whatif_explain_ms=(explained - done) * 1000,
+                   whatif_ms=(explained - started) * 1000,
+                   whatif_pay_before=str(pay_before),
+                   whatif_pay_after=str(recomputed.book.figures[key].value))
+        out.save()
+    profiler.save()
+    session.close()
+    out.save()
+
+
+def _count_nodes(tree: dict[str, Any]) -> int:
+    return 1 + sum(_count_nodes(child) for child in tree.get("because", []))
+
+
+PHASES = {"ingest": ingest, "baseline": baseline, "replay": replay, "queries": queries}
+
+
+def main(argv: list[str]) -> int:
+    phase, args_path, out_path = argv
+    args = json.loads(Path(args_path).read_text())
+    out = Results(out_path)
+    out["phase"] = phase
+    out["loadavg_start"] = os.getloadavg()[0]
+    if args.get("int_max_str_digits") is not None:
+        # Exact scores of thousands of departments outgrow Python's int → str limit (4300
+        # digits); the bench can lift it to measure what lies beyond (see docs/benchmarks.md).
+        sys.set_int_max_str_digits(int(args["int_max_str_digits"]))
+        out["int_max_str_digits"] = int(args["int_max_str_digits"])
+    import domain  # which tree the phase measures (see `--code`)
+
+    out["code_path"] = str(Path(domain.__file__).resolve().parent.parent)
+    out.save()
+    PHASES[phase](args, out)
+    out["complete"] = True
+    out.save()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

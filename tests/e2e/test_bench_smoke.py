@@ -1,0 +1,73 @@
+"""Smoke test of the benchmark (`python -m bench`): the smallest preset runs every phase
+on both backends and the report renders. No timing is asserted: CI machines vary, and
+docs/benchmarks.md holds the measured figures."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+# bench/ is not an installed package (it is not part of the product): import it from the
+# checkout, as `python -m bench` does.
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generator import PRESETS, Shape, iter_commands, shape_for  # noqa: E402
+from bench.phases import PHASES, Results  # noqa: E402
+from bench.report import summarise, table, targets, targets_table  # noqa: E402
+from bench.stores import discard, prepare  # noqa: E402
+
+SHAPE = PRESETS["smoke"]
+
+
+def _target(store: Any, folder: Path) -> dict[str, Any]:
+    if store.backend == "sqlite":
+        return {"backend": "sqlite", "dir": str(folder / "store")}
+    env = store.env
+    return {"backend": "postgres", "prefix": f"s{uuid.uuid4().hex[:8]}",
+            "server": {"host": env["POSTGRES_HOST"], "port": int(env["POSTGRES_PORT"]),
+                       "user": env["POSTGRES_USER"], "password": env["POSTGRES_PASSWORD"],
+                       "dbname": env["POSTGRES_DBNAME"]}}
+
+
+def test_generator_is_deterministic_and_shaped() -> None:
+    first = list(iter_commands(SHAPE, 0))
+    assert first == list(iter_commands(SHAPE, 0))
+    hires = [r for r in first if r["type"] == "hire_employee"]
+    assert len(hires) == SHAPE.staff
+    assert sum(r["type"] == "define_department" for r in first) == SHAPE.departments
+    assert len({r["idempotency_key"] for r in first}) == len(first)
+    two = shape_for("smoke", organisations=2, departments=4, staff=40)
+    assert two.staff_of(0) + two.staff_of(1) == 40
+    assert Shape(staff=100, departments=10).estimated_events() > 0
+
+
+def test_every_phase_runs_on_the_smoke_preset(store: Any, tmp_path: Path) -> None:
+    target = _target(store, tmp_path)
+    prepare(target, SHAPE.organisations)
+    run: dict[str, Any] = {}
+    try:
+        for phase in ("ingest", "baseline", "replay", "queries"):
+            out = Results(str(tmp_path / f"{phase}.json"))
+            PHASES[phase]({"target": target, "shape": SHAPE.to_json(), "batch": 250,
+                           "period": None, "repeats": 1}, out)
+            run[phase] = dict(out)
+    finally:
+        discard(target, SHAPE.organisations)
+
+    ingest, baseline, replay, queries = (run[p] for p in PHASES)
+    assert ingest["events"] == ingest["rows"] == baseline["rows"] == replay["fold_events"]
+    assert baseline["raw_read_rows"] == baseline["rows"]
+    assert replay["statements_written"] == 5  # four quarters and the year end
+    assert queries["view_warm"] is True
+    assert queries["people"] > 0
+    assert queries["explain_nodes"] > 1
+    assert queries["whatif_pay_before"] != queries["whatif_pay_after"]  # the appeal counts
+
+    summary = summarise([run])
+    assert "ingest_rate__vs__raw_insert_rate" in summary
+    assert "| ingest, batched parse_commands + record |" in table({store.backend: summary})
+    assert "payout" in targets_table(targets(summary, SHAPE.staff))
