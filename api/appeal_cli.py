@@ -99,15 +99,9 @@ def _record(args: argparse.Namespace, row: dict[str, Any]) -> Any:
 
 
 def _changes(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    try:
-        value = json.loads(text, parse_float=str)
-    except ValueError as error:
-        raise InvalidRequestError(f"--changes is not JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise InvalidRequestError("--changes must be a JSON object")
-    return value
+    from projections.appeal_preview import parse_changes
+
+    return parse_changes(text, "--changes")
 
 
 def cmd_file(args: argparse.Namespace) -> int:

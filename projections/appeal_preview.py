@@ -3,6 +3,7 @@ nothing. Shared by `jixiao appeal preview` and `GET /appeals/{id}/preview`."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -44,3 +45,16 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
         report["reviewer_recusals"][state.current.reviewer] = recusal_reasons(
             facts, state, state.current.reviewer, rule)
     return report  # type: ignore[no-any-return]
+
+
+def parse_changes(text: str | None, name: str = "changes") -> dict[str, Any] | None:
+    """The changed fields of a "change" decision, from JSON text (decimals stay exact)."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text, parse_float=str)
+    except ValueError as error:
+        raise InvalidRequestError(f"{name} is not JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise InvalidRequestError(f"{name} must be a JSON object")
+    return value

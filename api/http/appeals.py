@@ -4,7 +4,6 @@ JSON of an appeal is `jixiao appeal show --json`'s (`api.appeal_cli.describe`)."
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -20,7 +19,7 @@ from domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
 from domain.events import DecideAppeal
 from domain.facts import Facts
 from domain.users import User, a_role
-from projections.appeal_preview import preview_decision
+from projections.appeal_preview import parse_changes, preview_decision
 
 
 def _visible(user: User, facts: Facts, state: AppealState) -> bool:
@@ -53,18 +52,6 @@ def queue(backend: Backend, user: User, today: date | None, everything: bool) ->
 def show(backend: Backend, user: User, appeal_id: str) -> dict[str, Any]:
     facts = backend.facts()
     return describe(facts, _state(user, facts, appeal_id), today_utc())
-
-
-def parse_changes(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    try:
-        value = json.loads(text, parse_float=str)
-    except ValueError as error:
-        raise InvalidRequestError(f"changes is not JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise InvalidRequestError("changes must be a JSON object")
-    return value
 
 
 def preview(backend: Backend, user: User, appeal_id: str, outcome: str,
