@@ -63,8 +63,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--fold-only", action="store_true",
                         help="replay: the fold only, no view catch-up")
-    parser.add_argument("--int-max-str-digits", type=int, default=None,
-                        help="sys.set_int_max_str_digits in the phases (0 = no limit)")
     parser.add_argument("--phase-timeout", type=float, default=1800.0)
     parser.add_argument("--profile", default="",
                         help="comma-separated phases to run under cProfile (first run only)")
@@ -197,7 +195,6 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"name": name, "preset": options.preset, "shape": shape.to_json(),
                               "batch": options.batch, "loader": options.loader,
                               "fold_only": options.fold_only,
-                              "int_max_str_digits": options.int_max_str_digits,
                               "phases": phases, "code": code,
                               "machine": machine(), "runs": {}, "summary": {}}
     server, stop = (None, lambda: None)
@@ -221,8 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                         args = {"target": target, "shape": shape.to_json(),
                                 "batch": options.batch, "period": options.period,
                                 "repeats": options.repeats, "loader": options.loader,
-                                "fold_only": options.fold_only,
-                                "int_max_str_digits": options.int_max_str_digits}
+                                "fold_only": options.fold_only}
                         if phase in profile and number == 1:
                             args["profile"] = str(RESULTS / f"{name}-{backend}-{phase}.prof")
                         run[phase] = run_phase(phase, args, folder, options.phase_timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -24,6 +25,21 @@ def _fraction_of(value: Decimal | int) -> Fraction:
     # Scheme constants and entered values repeat endlessly; converting a Decimal to a
     # Fraction is the slow part of scoring a person, so each distinct value converts once.
     return Fraction(value)
+
+
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """Σ of exact values, added pairwise: a left-to-right sum of many fractions with
+    unrelated denominators (one cost coefficient per department) grows one huge operand
+    step by step, a quadratic cost; pairing keeps the operands balanced."""
+    items = list(values)
+    if not items:
+        return ZERO_Q
+    while len(items) > 1:
+        paired = [a + b for a, b in zip(items[::2], items[1::2], strict=False)]
+        if len(items) % 2:
+            paired.append(items[-1])
+        items = paired
+    return items[0]
 
 
 def cny_half_up(value: Fraction) -> Decimal:

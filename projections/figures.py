@@ -19,11 +19,29 @@ from projections.exact import half_up_places
 Number = Fraction | Decimal
 
 
+# Beyond this size an exact fraction is rendered rounded (see `exact_text`). 200 bits is
+# about 60 decimal digits: far more than any hand-checkable figure needs, and far below
+# the 4,300-digit limit of Python's int → str conversion.
+EXACT_TEXT_MAX_BITS = 200
+ROUNDED_PLACES = 18
+
+
 def exact_text(value: Number) -> str:
-    """A canonical exact rendering: a terminating decimal as a decimal, otherwise `n/d`."""
+    """A canonical exact rendering: a terminating decimal as a decimal, otherwise `n/d`.
+
+    A fraction too long to read (the mean of thousands of departments' scores, each with
+    its own cost coefficient in the denominator, runs to thousands of digits) is rendered
+    rounded half-up to 18 decimals and marked with a trailing "…". Only the text is
+    rounded: calculations always use the exact value, and the rendering is deterministic,
+    so statement hashes and diffs stay stable.
+    """
     if isinstance(value, Decimal):
         return _plain(value)
     q = Fraction(value)
+    if max(q.numerator.bit_length(), q.denominator.bit_length()) > EXACT_TEXT_MAX_BITS:
+        rounded = half_up_places(q, ROUNDED_PLACES)
+        if rounded != q:
+            return exact_text(rounded) + "…"
     denominator = q.denominator
     for prime in (2, 5):
         while denominator % prime == 0:
@@ -36,7 +54,13 @@ def exact_text(value: Number) -> str:
     while scaled.denominator != 1:
         scaled *= 10
         digits += 1
-    return _plain(Decimal(scaled.numerator).scaleb(-digits))
+    # Digits by integer arithmetic: Decimal.scaleb would round to the context's precision
+    # (28 digits by default) and silently change a long exact value.
+    sign = "-" if scaled.numerator < 0 else ""
+    text = str(abs(scaled.numerator)).rjust(digits + 1, "0")
+    if digits:
+        text = f"{text[:-digits]}.{text[-digits:]}".rstrip("0").rstrip(".")
+    return "0" if text == "0" else sign + text
 
 
 def _plain(value: Decimal) -> str:

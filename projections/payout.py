@@ -36,7 +36,7 @@ from domain.facts import Facts
 from domain.money import ZERO, allocate_largest_remainder, calc_context, sum_cny
 from domain.periods import Period
 from domain.scheme import Scheme
-from projections.exact import ZERO_Q, cny_half_up, q, whole_points
+from projections.exact import ZERO_Q, cny_half_up, exact_sum, q, whole_points
 from projections.figures import Ledgerbook, approx_text, exact_text, money_text
 from projections.scoring import (
     DepartmentScore,
@@ -308,7 +308,7 @@ def split_pool_by_points(
 ) -> dict[str, Decimal]:
     """S11-R09: hospital per-point pay = pool ÷ total points; department pay = per-point ×
     score, allocated by largest remainder so the departments add up to the pool."""
-    total = sum((d.score for d in departments), ZERO_Q)
+    total = exact_sum(d.score for d in departments)
     book.add("hospital:points", "hospital total points", total, "points", "Σ department scores",
              inputs=tuple(f"dept:{d.department_id}:score" for d in departments),
              ref=scheme.allocation_ref)

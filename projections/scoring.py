@@ -28,7 +28,7 @@ from domain.events import (
 from domain.facts import EmployeeState, Facts
 from domain.periods import Period
 from domain.scheme import DeductionRule, Scheme, StudyLeaveBand
-from projections.exact import ONE, ZERO_Q, q
+from projections.exact import ONE, ZERO_Q, exact_sum, q
 from projections.figures import Ledgerbook, exact_text
 
 
@@ -376,8 +376,10 @@ def score_departments(
         (c for c in clinical if c.per_capita is not None),
         key=lambda c: (-c.per_capita, c.department_id),  # type: ignore[operator]
     )
+    statistics: dict[object, Fraction] = {}
     admin = [
-        _score_admin(d, n, ranked, deductions[d.department_id], scheme, book, problems)
+        _score_admin(d, n, ranked, statistics, deductions[d.department_id], scheme, book,
+                     problems)
         for d, n in departments if d.kind == "admin"
     ]
     return clinical + admin, problems
@@ -463,6 +465,7 @@ def _score_admin(
     d: DepartmentDefined,
     n: int,
     ranked: list[DepartmentScore],
+    statistics: dict[object, Fraction],
     deductions: list[DepartmentDeductionRecorded],
     scheme: Scheme,
     book: Ledgerbook,
@@ -492,21 +495,30 @@ def _score_admin(
         problems.append(Problem(f"department {d.department_id}", "base",
                                 "admin bases need at least one scored clinical department"))
         return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
+    # Every admin department of a class shares its statistic over the clinical departments;
+    # computed once per period, since each is a sum over all of them.
     per_capita = [(c, c.per_capita) for c in ranked if c.per_capita is not None]
     if rule.statistic == "top_mean":
         top = [c for c, _ in per_capita[: rule.top_n]]
-        statistic = sum((v for _, v in per_capita[: rule.top_n]), ZERO_Q) / Fraction(len(top))
+        which = (rule.statistic, rule.top_n)
+        if which not in statistics:
+            statistics[which] = exact_sum(v for _, v in per_capita[: rule.top_n]) / len(top)
         formula = f"mean per-capita of the top {rule.top_n} clinical departments × head-count"
         inputs = tuple(f"dept:{c.department_id}:per_capita" for c in top)
     elif rule.statistic == "mean_all":
-        statistic = sum((v for _, v in per_capita), ZERO_Q) / Fraction(len(per_capita))
+        which = (rule.statistic, None)
+        if which not in statistics:
+            statistics[which] = exact_sum(v for _, v in per_capita) / len(per_capita)
         formula = "mean of every clinical department's per-capita score × head-count"
         inputs = tuple(f"dept:{c.department_id}:per_capita" for c in ranked)
     else:
-        statistic = sum((c.score for c in ranked), ZERO_Q) / Fraction(
-            sum(c.headcount for c in ranked))
+        which = (rule.statistic, None)
+        if which not in statistics:
+            statistics[which] = exact_sum(c.score for c in ranked) / sum(
+                c.headcount for c in ranked)
         formula = "Σ clinical scores ÷ Σ clinical head-count × head-count"
         inputs = tuple(f"dept:{c.department_id}:score" for c in ranked)
+    statistic = statistics[which]
     base = statistic * n
     book.add(f"{key}:base", f"{d.name}: composite base score", base, "points", formula,
              inputs=(*inputs, f"{key}:headcount"), ref=rule.ref)

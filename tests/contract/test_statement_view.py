@@ -3,11 +3,14 @@ that agrees with a pure recomputation and applies each notification exactly once
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from builders import GOLDEN, cli_for
 
 from api.store import Session, open_view
 from domain.errors import ConflictError
+from domain.periods import Period
 from projections.views import StoredStatement, catch_up, payable_periods, render_statement
 
 
@@ -68,3 +71,15 @@ def test_a_racing_catch_up_loses_and_leaves_the_view_unchanged(store) -> None:  
             assert other.get("2026-Q1") == stored
         finally:
             other.close()
+
+
+def test_a_report_from_a_warm_view_reads_without_folding_the_store(store) -> None:  # type: ignore[no-untyped-def]
+    _apply(store, "example-1/commands.jsonl")
+    with Session(store.env) as session:
+        catch_up(session.ledger, session.view)
+        expected = session.view.get("2026-Q1")
+    with Session(store.env) as fresh:  # a new process: nothing folded yet
+        body = fresh.statement_json(Period.parse("2026-Q1"))
+        assert fresh.ledger._facts.last_position == 0  # what was folded
+        assert expected is not None
+        assert body == json.loads(expected.body)

@@ -73,3 +73,28 @@ def test_allocation_does_not_depend_on_the_order_of_the_weights(total_fen, weigh
         total, weights)
     assert allocate_largest_remainder(total, dict(reversed(weights.items()))) == (
         allocate_largest_remainder(total, weights))
+
+
+def _reference(total_fen: int, weights: dict[str, Decimal | Fraction]) -> dict[str, Decimal]:
+    """The rule as the catalogue states it, on Fractions: floor, then the leftover fen to
+    the largest remainders, ties to the smaller key."""
+    sign, magnitude = (1 if total_fen >= 0 else -1), abs(total_fen)
+    exact = {k: _exact_fen(magnitude, weights, k) for k in weights}
+    fen = {k: int(v) for k, v in exact.items()}
+    for key in sorted(exact, key=lambda k: (fen[k] - exact[k], k))[:magnitude - sum(fen.values())]:
+        fen[key] += 1
+    return {k: sign * f * CENT for k, f in fen.items()}
+
+
+# Denominators with many distinct prime factors, as when every department's cost
+# coefficient is its own revenue ÷ cost: the case the common-denominator method is for.
+wide_fractions = st.builds(Fraction, st.integers(0, 10**12), st.integers(1, 10**9))
+
+
+@settings(max_examples=300)
+@given(total_fen=totals_fen,
+       weights=st.dictionaries(keys, st.one_of(decimal_weights, fraction_weights, wide_fractions),
+                               min_size=1, max_size=12))
+def test_allocation_is_the_catalogue_rule_computed_on_fractions(total_fen, weights) -> None:
+    assume(sum(Fraction(w) for w in weights.values()) > 0)
+    assert allocate_largest_remainder(total_fen * CENT, weights) == _reference(total_fen, weights)
