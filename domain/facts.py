@@ -8,7 +8,9 @@ live facts, each still carrying its event id so every figure can name its source
 from __future__ import annotations
 
 import bisect
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -83,8 +85,9 @@ class Facts:
     @staticmethod
     def fold(events: Iterable[tuple[int, LedgerEvent]]) -> Facts:
         facts = Facts()
-        for position, event in events:
-            facts.apply(position, event)
+        with cycle_collection_paused():
+            for position, event in events:
+                facts.apply(position, event)
         return facts
 
     def apply(self, position: int, event: LedgerEvent) -> None:
@@ -180,6 +183,21 @@ class Facts:
 
     def leaves_of(self, employee_id: str) -> list[LeaveRecorded]:
         return self.index.leaves.get(employee_id, [])
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """A fold allocates objects that all stay alive, no cycles, so the cycle collector's
+    passes over the growing heap find nothing; they cost a quarter of a fold's time.
+    Reference counting still frees everything as usual. GC is turned back on only if it
+    was on: another thread's fold, or the host, may have paused it too."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def field_of(event: LedgerEvent, name: str) -> Any:

@@ -8,14 +8,23 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
-from uuid import UUID, uuid4
+from uuid import UUID, uuid4, uuid5
 
 import pytest
+import yaml
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 from pydantic import ValidationError
 
-from domain.application import Ledger, PydanticMapper
+from domain.application import (
+    IDEMPOTENCY_NAMESPACE,
+    SHIPPED_SCHEME_LOADER,
+    Ledger,
+    PydanticMapper,
+    idempotency_id,
+    load_shipped_scheme,
+    shipped_scheme_names,
+)
 from domain.events import AttendanceRecorded, LedgerEvent, ScoreBody
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -26,8 +35,8 @@ def fixture_commands() -> list[Any]:
     """Every command the test fixtures hold that parses on its own."""
     rows = []
     for path in sorted(TESTS.rglob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            line = line.strip()
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            line = text.strip()
             if line and not line.startswith("#"):
                 rows.append((f"{path.name}:{number}", json.loads(line)))
     commands, _, _ = Ledger.check_rows(rows)
@@ -131,3 +140,18 @@ def test_older_class_versions_are_upcast_on_read() -> None:
     stored = mapper.to_stored_event(event)
     assert json.loads(stored.state)["class_version"] == 2
     assert mapper.to_domain_event(stored) == event
+
+
+def test_shipped_schemes_read_alike_with_either_yaml_loader() -> None:
+    folder = Path(__file__).resolve().parents[2] / "domain" / "schemes"
+    for name in shipped_scheme_names():
+        text = (folder / f"{name}.yaml").read_text(encoding="utf-8")
+        pure = yaml.load(text, Loader=yaml.SafeLoader)
+        assert load_shipped_scheme(name) == pure
+        assert repr(yaml.load(text, Loader=SHIPPED_SCHEME_LOADER)) == repr(pure)
+
+
+@pytest.mark.parametrize("key", ["k", "org 0 row 12345", "appeal:A-1:decided:2", "键 ✓", "x" * 200])
+def test_idempotency_ids_are_uuid5_of_the_key(key: str) -> None:
+    assert idempotency_id(key) == uuid5(IDEMPOTENCY_NAMESPACE, key)
+    assert idempotency_id(key).version == 5
