@@ -128,8 +128,12 @@ def idempotency_id(key: str) -> UUID:
     return UUID(bytes=digest.digest()[:16], version=5)
 
 
+# One encoder for every event: json.dumps with options builds a new one on each call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_bytes(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return _CANONICAL.encode(data).encode()
 
 
 @dataclass(frozen=True)
