@@ -191,7 +191,9 @@ def _what_if(session: Any, args: argparse.Namespace, base: Any) -> Any:
     commands, found, _ = session.ledger.check_rows(with_default_keys(rows, digest))
     if problems or found:
         raise RejectedError(sorted([*problems, *found], key=_line_order))
-    return session.ledger.preview(commands, _actor(args), base=base)
+    from projections.whatif import preview
+
+    return preview(session.ledger, commands, _actor(args), base=base)
 
 
 def _report_facts(session: Any, args: argparse.Namespace) -> Any | None:

@@ -287,6 +287,7 @@ def queries(args: dict[str, Any], out: Results) -> None:
     from api.store import Session
     from domain.periods import Period
     from projections.restatement import statement_for
+    from projections.whatif import preview as what_if
 
     target, shape = args["target"], Shape(**args["shape"])
     repeats = int(args.get("repeats", 5))
@@ -351,7 +352,7 @@ def queries(args: dict[str, Any], out: Results) -> None:
         with ticking("what-if"), profiler.running():
             started = time.perf_counter()
             commands = session.ledger.parse_commands([("what-if", row)])
-            preview = session.ledger.preview(commands, ACTOR)
+            preview = what_if(session.ledger, commands, ACTOR)
             previewed = time.perf_counter()
             recomputed = statement_for(preview, period)
             done = time.perf_counter()

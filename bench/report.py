@@ -34,7 +34,7 @@ METRICS: tuple[tuple[str, str, str, str], ...] = (
     ("explain_nodes", "queries", "  nodes in the explanation (default depth 12)", "nodes"),
     ("explain_uncached_ms", "queries", "explain one person, not cached", "ms"),
     ("whatif_ms", "queries", "what-if one appeal (preview + recompute + explain)", "ms"),
-    ("whatif_preview_ms", "queries", "  of which Ledger.preview", "ms"),
+    ("whatif_preview_ms", "queries", "  of which preview (checked batch, facts with it)", "ms"),
     ("whatif_recompute_ms", "queries", "  of which recompute the period", "ms"),
     ("ingest_rss_peak", "ingest", "peak RSS, ingest", "MB"),
     ("fold_rss_peak", "replay", "peak RSS, replay fold", "MB"),

@@ -19,6 +19,8 @@ from domain.errors import InvalidRequestError
 from domain.events import DecideAppeal
 from domain.facts import Facts
 from projections.diff import diff_statements
+from projections.restatement import current_statement
+from projections.whatif import preview
 
 
 def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: str,
@@ -37,7 +39,10 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
     if period is None:
         raise InvalidRequestError("the contested entry belongs to no period to preview")
     commands = ledger.parse_commands([(f"preview {n}", row) for n, row in enumerate(rows, 1)])
-    granted = ledger.preview(commands, actor)
+    # The contested period as it stands first: the preview then reuses every statement the
+    # decision cannot move (the earlier quarters of the year, other years).
+    current_statement(facts, period)
+    granted = preview(ledger, commands, actor, base=facts)
     report = diff_statements(period, (facts, "now"), (granted, f"if {outcome}d"))
     report["appeal_id"] = state.appeal_id
     report["reviewer_recusals"] = {}

@@ -8,6 +8,7 @@ tree you get by following the inputs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -26,6 +27,7 @@ EXACT_TEXT_MAX_BITS = 200
 ROUNDED_PLACES = 18
 
 
+@functools.lru_cache(maxsize=8192)
 def exact_text(value: Number) -> str:
     """A canonical exact rendering: a terminating decimal as a decimal, otherwise `n/d`.
 

@@ -28,6 +28,7 @@ from projections.diff import diff_side, diff_statements
 from projections.payout import CalculationBlockedError
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
+from projections.whatif import preview
 
 
 def _utc(moment: datetime) -> datetime:
@@ -236,5 +237,5 @@ def payout_what_if(backend: Backend, user: User, period_text: str,
     commands, problems, _ = ledger.check_rows(rows)
     if problems:
         raise RejectedError(problems)
-    facts = ledger.preview(commands, user.user_id)
+    facts = preview(ledger, commands, user.user_id)
     return statement_for(facts, period).to_json()  # type: ignore[no-any-return]

@@ -1,0 +1,58 @@
+"""What-ifs carry over the statements the new events cannot move, and only those."""
+
+from __future__ import annotations
+
+import json
+
+from builders import GOLDEN, memory_ledger, record
+
+from domain.periods import Period
+from projections.restatement import statement_for
+from projections.whatif import preview
+
+
+def _rows(name: str) -> list[dict]:  # type: ignore[type-arg]
+    lines = (GOLDEN / name).read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _q(text: str) -> Period:
+    return Period.parse(text)
+
+
+def test_a_what_if_reuses_untouched_periods_and_recomputes_the_rest_exactly() -> None:
+    ledger = memory_ledger()
+    record(ledger, *_rows("example-3/commands.jsonl"))
+    facts = ledger.facts()
+    for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"):
+        statement_for(facts, _q(quarter))
+    # A 2026-Q3 deduction: Q3, Q4 and the year end can move; Q1, Q2 and 2027 cannot.
+    correction = {"type": "record_deduction", "period": "2026-Q3",
+                  "employee_id": "icu-1", "kind": "late",
+                  "minutes": 40, "count": 1, "reason": "what-if"}
+    commands = ledger.parse_commands([("what-if", correction)])
+
+    reused = preview(ledger, commands, "test")
+    scratch = ledger.preview(commands, "test")  # nothing carried over
+
+    memo = facts.memo["statements"]
+    assert reused.memo["statements"][_q("2026-Q1")] is memo[_q("2026-Q1")]
+    assert reused.memo["statements"][_q("2027-Q1")] is memo[_q("2027-Q1")]
+    assert _q("2026-Q3") not in reused.memo["statements"]
+    for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"):
+        assert (statement_for(reused, _q(quarter)).to_json()
+                == statement_for(scratch, _q(quarter)).to_json())
+    assert (statement_for(reused, _q("2026-Q3")).to_json()
+            != statement_for(facts, _q("2026-Q3")).to_json())
+
+
+def test_a_roster_change_carries_nothing_over() -> None:
+    ledger = memory_ledger()
+    record(ledger, *_rows("example-1/commands.jsonl"))
+    facts = ledger.facts()
+    statement_for(facts, _q("2026-Q1"))
+    moved = {"type": "hire_employee", "employee_id": "new", "name": "New",
+             "department_id": "internal", "title_grade": "intermediate",
+             "hired_on": "2026-02-01", "reason": "what-if"}
+    commands = ledger.parse_commands([("what-if", moved)])
+    assert "statements" not in preview(ledger, commands, "test").memo
