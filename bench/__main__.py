@@ -202,9 +202,12 @@ def main(argv: list[str] | None = None) -> int:
         if "postgres" in backends:
             server, stop = start_postgres()
             report["machine"]["postgres_server"] = postgres_version(server)
-        for backend in backends:
-            runs = []
-            for number in range(1, options.runs + 1):
+        # Run by run, alternating the backends: a long benchmark stopped early still has
+        # as many runs of one backend as of the other, measured under the same conditions.
+        runs_of: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
+        for number in range(1, options.runs + 1):
+            for backend in backends:
+                runs = runs_of[backend]
                 print(f"\n== {backend}, run {number}/{options.runs}", file=sys.stderr)
                 token = uuid.uuid4().hex[:8]
                 folder = Path(options.workdir) / f"{name}-{backend}-{number}"
