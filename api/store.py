@@ -21,9 +21,14 @@ from projections.views import (
 )
 
 DEFAULT_DB = "jixiao.db"
+# The eventsourcing settings a deployment tunes (docs/scaling.md): where the store is, the
+# pool per process, behaviour behind a pooler such as PgBouncer, and CREATE_TABLE=no for a
+# database whose tables exist already (a migration role, or a read replica).
 POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
                  "POSTGRES_PASSWORD", "POSTGRES_SCHEMA", "POSTGRES_CONNECT_TIMEOUT",
-                 "POSTGRES_POOL_SIZE", "POSTGRES_MAX_OVERFLOW")
+                 "POSTGRES_POOL_SIZE", "POSTGRES_MAX_OVERFLOW", "POSTGRES_MAX_WAITING",
+                 "POSTGRES_CONN_MAX_AGE", "POSTGRES_PRE_PING", "POSTGRES_LOCK_TIMEOUT",
+                 "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "CREATE_TABLE")
 
 
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
