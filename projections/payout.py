@@ -250,6 +250,16 @@ class _QuarterRun:
         return dict(bank)
 
 
+def quarter_people(facts: Facts, quarter: Period, scheme: Scheme) -> list[PersonScore]:
+    """A quarter's individual scores: those its statement computed when it has been
+    computed on these facts (memoised, dropped with them), else scored afresh. Scoring
+    everyone again for each quarter was half the cost of a catch-up's year end."""
+    known: list[PersonScore] | None = facts.memo.get("people", {}).get(quarter)
+    if known is not None:
+        return known
+    return score_people(facts, quarter, scheme, Ledgerbook())
+
+
 def _has_pool(facts: Facts, period: Period) -> bool:
     return any(isinstance(e, PoolDeclared) for e in facts.in_period(period))
 
@@ -557,6 +567,8 @@ def calculate_quarter(facts: Facts, period: Period, bank_before: dict[str, Decim
     distributable, pool_lines, reserve, pool_problems = size_pool(facts, period, scheme, book)
     problems += pool_problems
     people = score_people(facts, period, scheme, book)
+    # The year end's mean of quarterly scores reuses these (see `quarter_people`).
+    facts.memo.setdefault("people", {})[period] = people
     departments, score_problems = score_departments(facts, period, scheme, people, book)
     problems += score_problems
     if problems:
@@ -679,7 +691,7 @@ def calculate_year_end(facts: Facts, period: Period) -> Statement:
         quarter_scheme = facts.scheme_for(quarter)
         if quarter_scheme is None or not _has_pool(facts, quarter):
             continue  # only the quarters this ledger ran count in the mean
-        for person in score_people(facts, quarter, quarter_scheme, Ledgerbook()):
+        for person in quarter_people(facts, quarter, quarter_scheme):
             last_seen[person.employee_id] = person
             if person.participates:
                 quarter_scores[person.employee_id].append(person.score)

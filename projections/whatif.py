@@ -21,7 +21,7 @@ from domain.facts import Facts
 from projections.views import touched_periods
 
 # The per-period results of projections.payout and projections.restatement.
-PERIOD_MEMOS = ("statements", "reported")
+PERIOD_MEMOS = ("statements", "reported", "people")
 
 
 def preview(ledger: Ledger, commands: Sequence[tuple[str, BaseModel]], actor: str,

@@ -56,3 +56,16 @@ def test_a_roster_change_carries_nothing_over() -> None:
              "hired_on": "2026-02-01", "reason": "what-if"}
     commands = ledger.parse_commands([("what-if", moved)])
     assert "statements" not in preview(ledger, commands, "test").memo
+
+
+def test_the_year_end_reuses_the_quarters_scores_and_agrees_with_a_fresh_one() -> None:
+    ledger = memory_ledger()
+    record(ledger, *_rows("example-4/year-end.jsonl"))
+    warm = ledger.facts()
+    for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"):
+        statement_for(warm, _q(quarter))
+    assert set(warm.memo["people"]) == {_q(f"2026-Q{n}") for n in range(1, 5)}
+    fresh = ledger.facts(cutoff=warm.last_recorded_at)  # a new fold: nothing memoised
+    assert "people" not in fresh.memo
+    assert (statement_for(warm, _q("2026-YE")).to_json()
+            == statement_for(fresh, _q("2026-YE")).to_json())
