@@ -90,6 +90,10 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
     if node.get("truncated"):
         return head + "  (… more with --depth)"
     lines = [head, f"{indent}    = {node['formula']}"]
+    if node.get("inputs_not_expanded"):
+        shown = ", ".join(node["inputs"][:3])
+        lines.append(f"{indent}    · {node['inputs_not_expanded']:,} inputs ({shown}, …): listed "
+                     "in --json; explain any one with --figure KEY")
     for name, value in node.get("literals", {}).items():
         lines.append(f"{indent}    · {name} = {value}")
     if node.get("events"):

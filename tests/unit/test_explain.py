@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from builders import GOLDEN, memory_ledger, record
 
 from domain.application import Ledger
 from domain.periods import Period
+from projections.figures import WIDE_INPUTS, Ledgerbook
 from projections.payout import Statement, calculate
 
 SOURCE = re.compile(r"^002_db447562deed9801\.txt:L\d+")
@@ -92,3 +94,23 @@ def test_a_superseded_entry_drops_out_of_the_explanation() -> None:
     assert named <= {str(event_id) for event_id in ledger.facts().live}
     attendance = next(n for n in nodes if n["key"] == "person:li:attendance")
     assert attendance["literals"]["absence_days"] == "3"
+
+
+def test_a_figure_of_very_many_inputs_is_named_not_expanded_below_the_root() -> None:
+    book = Ledgerbook()
+    parts = [f"dept:d{n}:score" for n in range(WIDE_INPUTS + 1)]
+    for n, key in enumerate(parts):
+        book.add(f"{key}:input", "an input", Fraction(n), "points", "entered")
+        book.add(key, f"d{n}", Fraction(n), "points", "copied", inputs=(f"{key}:input",))
+    book.add("hospital:points", "total", Fraction(sum(range(len(parts)))), "points", "Σ",
+             inputs=tuple(parts))
+    book.add("person:p:pay", "pay", Fraction(1), "cny", "share", inputs=("hospital:points",))
+
+    below = book.tree("person:p:pay")["because"][0]
+    assert below["because"] == []
+    assert below["inputs_not_expanded"] == len(parts)
+    assert below["inputs"] == parts  # every input still named
+
+    asked = book.tree("hospital:points")
+    assert [child["key"] for child in asked["because"]] == parts
+    assert all(child.get("truncated") for child in asked["because"])  # one level deep
