@@ -132,8 +132,18 @@ class Facts:
         return cached
 
     def with_events(self, events: Iterable[LedgerEvent]) -> Facts:
-        """A copy with extra events applied after the last one: a what-if, never stored."""
-        copy = Facts.fold((self.positions[i], e) for i, e in self.events.items())
+        """A copy with extra events applied after the last one: a what-if, never stored.
+
+        The copy shares the events and, copy-on-write, the index lists with these facts,
+        instead of folding the store again (22 s for a province's 1.85 M events; copying
+        the tables takes a fraction of a second). Events are immutable; every table the
+        fold changes is copied, and every index list is copied before its first change."""
+        copy = Facts(
+            events=dict(self.events), live=dict(self.live), replaced_by=dict(self.replaced_by),
+            positions=dict(self.positions), closes=dict(self.closes), unique=dict(self.unique),
+            last_position=self.last_position, last_recorded_at=self.last_recorded_at,
+            index=self.index.copy(), _upto=dict(self._upto),
+        )
         for offset, event in enumerate(events, start=1):
             copy.apply(self.last_position + offset, event)
         return copy
@@ -246,28 +256,54 @@ class _Index:
     by_period: dict[str, list[LedgerEvent]] = field(default_factory=dict)
     by_year: dict[int, list[LedgerEvent]] = field(default_factory=dict)
     by_employee: dict[str, list[LedgerEvent]] = field(default_factory=dict)
+    # In a copy (`copy`), the ids of the lists it has made its own; the others are still
+    # shared with the index it was copied from. None: every list is this index's own.
+    owned: set[int] | None = None
+
+    def copy(self) -> _Index:
+        """Copy-on-write: new tables over the same lists, each list copied before it is
+        first changed (`_own`)."""
+        return _Index(
+            schemes=list(self.schemes), parsed=dict(self.parsed),
+            departments=dict(self.departments), roster=dict(self.roster),
+            leaves=dict(self.leaves), by_period=dict(self.by_period),
+            by_year=dict(self.by_year), by_employee=dict(self.by_employee), owned=set(),
+        )
+
+    def _own(self, table: dict[Any, list[Any]], key: Any) -> list[Any]:
+        """The list under `key`, made first if missing, and this index's own to change."""
+        items = table.get(key)
+        if items is None:
+            items = table[key] = []
+        elif self.owned is not None and id(items) not in self.owned:
+            items = table[key] = list(items)
+        else:
+            return items
+        if self.owned is not None:
+            self.owned.add(id(items))
+        return items
 
     def _lists(self, event: LedgerEvent) -> list[tuple[list[Any], Any]]:
-        """(list, sort key or None) of every index list the event belongs to."""
+        """(list, sort key or None) of every index list the event belongs to, each this
+        index's own to change."""
         found: list[tuple[list[Any], Any]] = []
         employee_id = field_of(event, "employee_id")
         if isinstance(employee_id, str):
-            found.append((self.by_employee.setdefault(employee_id, []), None))
+            found.append((self._own(self.by_employee, employee_id), None))
         if isinstance(event, SchemeAdopted):
             found.append((self.schemes, _scheme_order))
         elif isinstance(event, DepartmentDefined):
-            found.append((self.departments.setdefault(event.department_id, []),
-                          _effective_on))
+            found.append((self._own(self.departments, event.department_id), _effective_on))
         elif isinstance(event, ROSTER_EVENTS):
-            found.append((self.roster.setdefault(event.employee_id, []), _roster_day))  # type: ignore[union-attr]
+            found.append((self._own(self.roster, event.employee_id), _roster_day))  # type: ignore[union-attr]
         elif isinstance(event, LeaveRecorded):
-            found.append((self.leaves.setdefault(event.employee_id, []), None))
+            found.append((self._own(self.leaves, event.employee_id), None))
         period = field_of(event, "period")
         if isinstance(period, str):
-            found.append((self.by_period.setdefault(period, []), None))
+            found.append((self._own(self.by_period, period), None))
         year = field_of(event, "year")
         if isinstance(year, int):
-            found.append((self.by_year.setdefault(year, []), None))
+            found.append((self._own(self.by_year, year), None))
         return found
 
     def add(self, event: LedgerEvent) -> None:
