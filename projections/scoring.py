@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from domain.errors import Problem, invariant
 from domain.events import (
@@ -171,16 +172,40 @@ def _deduction_points(rule: DeductionRule, entry: DeductionRecorded) -> Fraction
 
 
 def score_people(facts: Facts, period: Period, scheme: Scheme, book: Ledgerbook) -> list[PersonScore]:
-    """S11-R32: (title + post + quantity + quality + ethics + discipline) − attendance."""
+    """S11-R32: (title + post + quantity + quality + ethics + discipline) − attendance.
+
+    A person's score is a pure function of their roster state, their own entries and
+    leaves in the period, and the scheme; each is memoised on the facts under exactly
+    those inputs (events by identity: they are immutable, and the memo keeps them alive),
+    with the figures it explains. A what-if carries the memo over (`projections.whatif`),
+    so recomputing a period after one appeal scores only the people whose inputs changed.
+    """
     events = facts.in_period(period)
     per_person = _by_employee(events)
+    known: dict[tuple[Any, ...], _Scored] = facts.memo.setdefault(PERSON_SCORES, {})
     scores = []
     for person in roster_in_period(facts, period):
-        own = per_person.get(person.employee_id, [])
-        scores.append(
-            _score_person(person, own, facts.leaves_of(person.employee_id), period, scheme, book)
-        )
+        own = tuple(per_person.get(person.employee_id, ()))
+        leaves = tuple(facts.leaves_of(person.employee_id))
+        key = (period, id(scheme), person, tuple(map(id, own)), tuple(map(id, leaves)))
+        scored = known.get(key)
+        if scored is None:
+            scratch = Ledgerbook()
+            score = _score_person(person, list(own), list(leaves), period, scheme, scratch)
+            scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves))
+        book.figures.update(scored.figures)
+        scores.append(scored.score)
     return scores
+
+
+PERSON_SCORES = "person-scores"
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: PersonScore
+    figures: dict[str, Any]
+    inputs: tuple[Any, ...]  # what the key names by identity, kept alive with it
 
 
 def _score_person(

@@ -4,7 +4,9 @@
 on them from scratch costs as much as the first time (every quarter of the year, for the
 bank), although most periods cannot move: the statements of periods the new events do not
 touch (`touched_periods`, the same rule the statements view catches up by) are carried
-over from the facts the preview was made from.
+over from the facts the preview was made from, and so are the individual scores, each
+memoised under all of its inputs: the periods that must be recomputed score again only the
+people the new events concern.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 from domain.application import Ledger
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from projections.scoring import PERSON_SCORES
 from projections.views import touched_periods
 
 # The per-period results of projections.payout and projections.restatement.
@@ -36,6 +39,11 @@ def preview(ledger: Ledger, commands: Sequence[tuple[str, BaseModel]], actor: st
 
 
 def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -> None:
+    # Individual scores are memoised under all of their inputs, so every one of them
+    # stays valid whatever the new events are (a copy: the preview adds its own).
+    scored = before.memo.get(PERSON_SCORES)
+    if scored:
+        after.memo[PERSON_SCORES] = dict(scored)
     touched = touched_periods(before, new_events)
     if touched is None:
         return  # the roster, the scheme or a close: anything may move

@@ -8,6 +8,7 @@ from builders import GOLDEN, memory_ledger, record
 
 from domain.periods import Period
 from projections.restatement import statement_for
+from projections.scoring import PERSON_SCORES
 from projections.whatif import preview
 
 
@@ -29,7 +30,8 @@ def test_a_what_if_reuses_untouched_periods_and_recomputes_the_rest_exactly() ->
     # A 2026-Q3 deduction: Q3, Q4 and the year end can move; Q1, Q2 and 2027 cannot.
     correction = {"type": "record_deduction", "period": "2026-Q3",
                   "employee_id": "icu-1", "kind": "late",
-                  "minutes": 40, "count": 1, "reason": "what-if"}
+                  "minutes": 40, "count": 1, "reason": "what-if",
+                  "idempotency_key": "what-if-1"}  # the same event id in both previews
     commands = ledger.parse_commands([("what-if", correction)])
 
     reused = preview(ledger, commands, "test")
@@ -39,9 +41,13 @@ def test_a_what_if_reuses_untouched_periods_and_recomputes_the_rest_exactly() ->
     assert reused.memo["statements"][_q("2026-Q1")] is memo[_q("2026-Q1")]
     assert reused.memo["statements"][_q("2027-Q1")] is memo[_q("2027-Q1")]
     assert _q("2026-Q3") not in reused.memo["statements"]
+    scored_before = len(reused.memo[PERSON_SCORES])
     for quarter in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1"):
-        assert (statement_for(reused, _q(quarter)).to_json()
-                == statement_for(scratch, _q(quarter)).to_json())
+        again, fresh = statement_for(reused, _q(quarter)), statement_for(scratch, _q(quarter))
+        assert again.to_json() == fresh.to_json()
+        assert again.book.figures == fresh.book.figures  # every explanation too
+    # Q3 and Q4 were recomputed; of everyone in them only icu-1's Q3 inputs changed.
+    assert len(reused.memo[PERSON_SCORES]) == scored_before + 1
     assert (statement_for(reused, _q("2026-Q3")).to_json()
             != statement_for(facts, _q("2026-Q3")).to_json())
 
