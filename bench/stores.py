@@ -196,40 +196,37 @@ def raw_read(target: dict[str, Any], table: str = RAW_TABLE,
              tick: Callable[[int], None] | None = None) -> tuple[float, int]:
     """Select every row in notification order, in pages of the ledger's page size, and
     JSON-decode each state. Returns (seconds, rows)."""
-    count = 0
     if target["backend"] == "sqlite":
         db = _sqlite_raw(target)
         started = time.perf_counter()
-        last = 0
-        while True:
-            page = db.execute(f"SELECT rowid, originator_id, originator_version, topic, state "
-                              f"FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                              (last, PAGE_SIZE)).fetchall()
-            for row in page:
-                json.loads(row[4])
-            count += len(page)
-            if tick:
-                tick(len(page))
-            if len(page) < PAGE_SIZE:
-                break
-            last = page[-1][0]
+        count = _decode_pages(lambda last: db.execute(
+            f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "
+            "WHERE rowid > ? ORDER BY rowid LIMIT ?", (last, PAGE_SIZE)).fetchall(), tick)
         elapsed = time.perf_counter() - started
         db.close()
         return elapsed, count
     schema = f"{target['prefix']}_raw"
     with pg_connect(target, schema) as db:
         started = time.perf_counter()
-        last = 0
-        while True:
-            page = db.execute(f"SELECT notification_id, originator_id, originator_version, "
-                              f"topic, state FROM {table} WHERE notification_id > %s "
-                              "ORDER BY notification_id LIMIT %s", (last, PAGE_SIZE)).fetchall()
-            for row in page:
-                json.loads(row[4])
-            count += len(page)
-            if tick:
-                tick(len(page))
-            if len(page) < PAGE_SIZE:
-                break
-            last = page[-1][0]
+        count = _decode_pages(lambda last: db.execute(
+            f"SELECT notification_id, originator_id, originator_version, topic, state "
+            f"FROM {table} WHERE notification_id > %s ORDER BY notification_id LIMIT %s",
+            (last, PAGE_SIZE)).fetchall(), tick)
         return time.perf_counter() - started, count
+
+
+def _decode_pages(fetch: Callable[[int], list[Any]],
+                  tick: Callable[[int], None] | None) -> int:
+    """Page through rows (position first, state last) after position 0, decoding each
+    state; returns the number of rows."""
+    count = last = 0
+    while True:
+        page = fetch(last)
+        for row in page:
+            json.loads(row[4])
+        count += len(page)
+        if tick:
+            tick(len(page))
+        if len(page) < PAGE_SIZE:
+            return count
+        last = page[-1][0]

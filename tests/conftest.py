@@ -17,7 +17,6 @@ Nothing here touches ``os.environ``: pass ``env=...`` to the application.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,6 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from pgcluster import PgServer, start_cluster
-from psycopg import sql
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
@@ -93,20 +91,10 @@ def pg_server() -> Iterator[PgServer]:
 
 @pytest.fixture
 def pg_env(pg_server: PgServer) -> Iterator[dict[str, str]]:
-    # Lower-case on purpose: eventsourcing looks its composite type up by the
-    # unquoted name "<schema>.stored_event_uuid", so mixed case would break.
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with pg_server.connect() as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        # eventsourcing creates its tables, types and functions inside
-        # POSTGRES_SCHEMA, but does not create the schema itself.
-        yield pg_server.env(schema)
-    finally:
-        with pg_server.connect() as conn:
-            # Don't hang forever behind a connection a test left in a transaction.
-            conn.execute("SET lock_timeout = '10s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    # eventsourcing creates its tables, types and functions inside POSTGRES_SCHEMA, but
+    # does not create the schema itself.
+    with pg_server.schema("t") as env:
+        yield env
 
 
 @pytest.fixture

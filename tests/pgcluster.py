@@ -32,11 +32,13 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 DBNAME = "jixiao_test"
 SUPERUSER = "postgres"
@@ -63,7 +65,7 @@ class PgServer:
         """Environment for an eventsourcing application storing into ``schema``.
 
         eventsourcing's PostgreSQL datastore does not create the schema; it must
-        already exist (the ``pg_env`` fixture creates it).
+        already exist (``schema`` creates one).
         """
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -74,6 +76,24 @@ class PgServer:
             "POSTGRES_PASSWORD": self.password,
             "POSTGRES_SCHEMA": schema,
         }
+
+    @contextlib.contextmanager
+    def schema(self, prefix: str) -> Iterator[dict[str, str]]:
+        """A throwaway schema (created, then dropped with everything in it) and the
+        environment of an application storing into it."""
+        # Lower-case on purpose: eventsourcing looks its composite type up by the
+        # unquoted name "<schema>.stored_event_uuid", so mixed case would break.
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with self.connect() as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
+        try:
+            yield self.env(name)
+        finally:
+            with self.connect() as conn:
+                # Don't hang forever behind a connection a test left in a transaction.
+                conn.execute("SET lock_timeout = '10s'")
+                conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
+                    sql.Identifier(name)))
 
     def connect(self) -> psycopg.Connection:
         """An autocommit connection to the test database, for admin work."""

@@ -5,12 +5,10 @@ function-scoped `store` fixture instead."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from psycopg import sql
 from seeding import Served, seeded, serve
 
 
@@ -21,17 +19,8 @@ def served_env(request: pytest.FixtureRequest,
         path: Path = tmp_path_factory.mktemp("http") / "ledger.db"
         yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
         return
-    pg_server = request.getfixturevalue("pg_server")
-    schema = f"h_{uuid.uuid4().hex[:12]}"
-    with pg_server.connect() as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield pg_server.env(schema)
-    finally:
-        with pg_server.connect() as conn:
-            conn.execute("SET lock_timeout = '10s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(
-                sql.Identifier(schema)))
+    with request.getfixturevalue("pg_server").schema("h") as env:
+        yield env
 
 
 @pytest.fixture(scope="module")

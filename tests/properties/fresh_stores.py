@@ -8,13 +8,11 @@ directory, or a fresh PostgreSQL schema (dropped afterwards) on the session's se
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from psycopg import sql
 
 
 @contextmanager
@@ -26,16 +24,8 @@ def sqlite_store() -> Iterator[dict[str, str]]:
 
 @contextmanager
 def postgres_store(pg_server) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
-    # Lower-case: eventsourcing looks its composite type up by the unquoted name.
-    schema = f"p_{uuid.uuid4().hex[:12]}"
-    with pg_server.connect() as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-    try:
-        yield pg_server.env(schema)
-    finally:
-        with pg_server.connect() as conn:
-            conn.execute("SET lock_timeout = '10s'")
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    with pg_server.schema("p") as env:
+        yield env
 
 
 @contextmanager
