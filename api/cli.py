@@ -229,7 +229,7 @@ def _os_user() -> str:
 
 
 def _session(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from api.store import Session, store_env
+    from api.storage.session import Session, store_env
 
     return Session(store_env(args.db, args.environ))
 
@@ -304,7 +304,7 @@ def apply_rows(ledger: Any, rows: list[tuple[str, dict[str, Any]]], actor: str,
                problems: Sequence[Problem] = ()) -> Any:
     """Validate every row (its shape, then the ledger's rules for the rows that have one),
     name every problem in one run, and record all the rows or none."""
-    from api.http.chain import catch_up_chain, open_chain
+    from api.storage.chain import catch_up_chain, open_chain
 
     commands, found, pending = ledger.check_rows(rows)
     try:
@@ -419,7 +419,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     from domain.events import ClosePeriod
     from projections.restatement import statement_for, statement_sha256
 
-    from api.http.chain import chain_head_at, open_chain
+    from api.storage.chain import chain_head_at, open_chain
 
     period = _period(args.period)
     with _session(args) as session:
@@ -512,7 +512,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from api.http.app import create_app
     from api.http.settings import ServerSettings
-    from api.store import store_env
+    from api.storage.session import store_env
 
     app = create_app(ServerSettings(store_env=store_env(args.db, args.environ)))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
@@ -520,7 +520,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from api.http.chain import open_chain, verify
+    from api.storage.chain import open_chain, verify
 
     with _session(args) as session:
         report = verify(session.ledger, open_chain(session.ledger))

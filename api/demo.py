@@ -38,7 +38,7 @@ from uuid import UUID, uuid5
 
 from api.cli import closed_periods
 from api.render import reconciliation_text, summary_text
-from api.store import open_ledger, store_env
+from api.storage.session import open_ledger, store_env
 from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
 from domain.periods import YEAR_MAX, Period
 from projections.payout import calculate

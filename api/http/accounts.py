@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from api.http.auth import mint_token, token_sha256
-from api.http.chain import catch_up_chain, open_chain
+from api.storage.chain import catch_up_chain, open_chain
 from api.http.commands import unrecorded
 from domain.application import Ledger, RecordReport
 from domain.users import UserDirectory, user_problems

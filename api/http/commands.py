@@ -21,7 +21,7 @@ from uuid import uuid5
 from pydantic import BaseModel
 
 from api.http.access import check_writes
-from api.http.chain import chain_head_at
+from api.storage.chain import chain_head_at
 from api.http.present import event_json
 from api.http.runtime import Backend
 from domain.application import IDEMPOTENCY_NAMESPACE

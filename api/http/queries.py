@@ -14,7 +14,7 @@ from api.http.access import (
     require_everything,
     scoped_statement,
 )
-from api.http.chain import verify as verify_chain
+from api.storage.chain import verify as verify_chain
 from api.http.commands import parse_period, today_utc
 from api.http.present import event_json
 from api.http.runtime import Backend

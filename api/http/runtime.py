@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from api.http.chain import ChainStore, catch_up_chain, open_chain
-from api.store import Session
+from api.storage.chain import ChainStore, catch_up_chain, open_chain
+from api.storage.session import Session
 from domain.application import Ledger
 from domain.facts import Facts
 from domain.users import UserDirectory

@@ -21,7 +21,7 @@ from api.http import accounts
 from api.http.app import create_app
 from api.http.runtime import SessionFactory
 from api.http.settings import ServerSettings
-from api.store import Session
+from api.storage.session import Session
 from domain.application import IDEMPOTENCY_NAMESPACE
 
 EXTRA_FACTS: list[dict[str, Any]] = [

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from seeding import LI_COMPLAINT, Served, seeded, serve
 
-from api.store import Session
+from api.storage.session import Session
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from builders import record, GOLDEN, cli_for
 from psycopg import sql
 from seeding import Served, seeded, serve
 
-from api.http.chain import catch_up_chain, open_chain, stored_records
-from api.store import Session, postgres_connect_args
+from api.storage.chain import catch_up_chain, open_chain, stored_records
+from api.storage.session import Session, postgres_connect_args
 from domain.application import IDEMPOTENCY_NAMESPACE
 from domain.errors import ConflictError
 from projections.audit import GENESIS, extend_chain

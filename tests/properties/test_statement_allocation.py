@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from statement_rules import check_allocations, money, pool_line
 from streams import Stream, hospital_streams
 
-from api.store import Session
+from api.storage.session import Session
 from domain.errors import InvariantError
 from domain.periods import Period
 from projections.payout import CalculationBlockedError
