@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from api.cli import closed_periods
 from api.render import reconciliation_text, summary_text
 from api.storage.session import open_ledger, store_env
+from api.usecases.ledger import closed_periods
 from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
 from domain.periods import YEAR_MAX, Period
 from projections.payout import calculate

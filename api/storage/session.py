@@ -56,7 +56,8 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     schema = env.get("POSTGRES_SCHEMA")
     if not schema or schema == "public":
         return
-    with psycopg.connect(**postgres_connect_args(env), autocommit=True) as connection:
+    arguments: dict[str, Any] = dict(postgres_connect_args(env))
+    with psycopg.connect(**arguments, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from api.usecases.ports import Caller
+from domain.appeals import appeals_of
 from domain.errors import ForbiddenError, NotFoundError, Problem
 from domain.events import COMMANDS_BY_TYPE, LedgerEvent
 from domain.facts import Facts
@@ -89,9 +91,9 @@ def _scope_refusals(user: User, where: str, command: BaseModel, facts: Facts,
         # An appeal or grading entry, or the void or correction of one.
         subject = target if target is not None and kind != str(getattr(command, "type", "")) \
             else command
-        reason = _extra_refusal(user, kind, subject, facts, department_of)  # type: ignore[arg-type]
+        reason = _extra_refusal(user, kind, subject, facts, department_of)
         if reason is None and target is not None and subject is command:
-            reason = _extra_refusal(user, kind, target, facts, department_of)  # type: ignore[arg-type]
+            reason = _extra_refusal(user, kind, target, facts, department_of)
         if reason is None:
             return []
         if kind not in EXTRA_COMMANDS_BY_ROLE[user.role] and field != "target_id":
@@ -219,8 +221,6 @@ def _appellant(command: BaseModel, facts: Facts) -> tuple[str | None, str | None
     if getattr(command, "type", None) == "file_appeal":
         return (getattr(command, "appellant_employee_id", None),
                 getattr(command, "appellant_department_id", None))
-    from domain.appeals import appeals_of
-
     state = appeals_of(facts).get(str(getattr(command, "appeal_id", "")))
     if state is None:
         return None
@@ -249,3 +249,9 @@ def subject_unit(facts: Facts, subject_id: str) -> str | None:
                 event, "subject_id", None) == subject_id:
             unit = getattr(event, "unit_id", None)
     return unit
+
+
+def require_everything_for(caller: Caller, what: str) -> None:
+    """`require_everything`, for a caller that may be the store's owner (no user)."""
+    if caller.user is not None:
+        require_everything(caller.user, what)
