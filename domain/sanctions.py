@@ -2,17 +2,14 @@
 inputs, proposed grades, ballots, tie-breaks and reviews of a sanction.
 
 They are declared like every other fact (a body shared by command and event, the
-`LedgerEvent` envelope), and `domain.events` adds the commands to its registry at its
-end. Field names are chosen so the pay ledger's checks leave them alone: a subject is a
+`LedgerEvent` envelope of domain/envelope.py), and `domain.events` adds them to its
+registry. Field names are chosen so the pay ledger's checks leave them alone: a subject is a
 `subject_id` (a person or a unit, not necessarily on the pay roster), a grading period
 is a `grading_period` (months and half years too), dates are `*_on`.
 
 Corrections work as everywhere: `supersedes` replaces an entry, `void_entry` withdraws
 it, and every grade, derived warning and pay line downstream is recomputed from the live
 facts. A sanction revoked on review is voided (or superseded, if changed) with a reason.
-
-Import `domain.events` (which imports this module at its end) rather than this module
-first: a module cannot finish importing the names of one that is still half-imported.
 """
 
 from __future__ import annotations
@@ -25,7 +22,7 @@ from uuid import UUID
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from domain.events import (
+from domain.envelope import (
     Cny,
     Code,
     Exact,
@@ -35,6 +32,7 @@ from domain.events import (
     _command,
 )
 from domain.grading import GRADING_KIND, GradingPeriod, grading_period_text
+from domain.scheme import parse_scheme
 
 GradingPeriodText = Annotated[str, BeforeValidator(grading_period_text)]
 VALUES_MAX = 1000  # a named limit: rater scores or deductions in one input
@@ -366,8 +364,6 @@ class GradingScope:
     def grading_schemes(self) -> dict[str, list[Any]]:
         """Scheme id → adopted grading versions (parsed), oldest first."""
         if self._schemes is None:
-            from domain.scheme import parse_scheme
-
             found: dict[str, list[tuple[date, int, Any]]] = {}
             for entry_id, event in self._adoptions.items():
                 if entry_id not in self._parsed:
@@ -497,11 +493,11 @@ def _check_against_scheme(scope: GradingScope, event: Any, versions: list[Any],
     for rule in pipeline.quotas:
         if rule.grade != event.grade:
             continue
-        _check_proposal_quota(scope, event, rule, subject, subjects, problem)
+        _check_proposal_quota(scope, event, rule, subject, subjects=subjects, problem=problem)
 
 
 def _check_proposal_quota(scope: GradingScope, event: GradeProposed, rule: Any,
-                          subject: SubjectEnrolled, subjects: dict[str, SubjectEnrolled],
+                          subject: SubjectEnrolled, *, subjects: dict[str, SubjectEnrolled],
                           problem: Problem) -> None:
     """QuotaExceeded: a proposal beyond the quota of its scope is refused (seeds-002 6a)."""
     period = GradingPeriod.parse(event.grading_period)
