@@ -136,9 +136,10 @@ def _plain_envelope(originator_id: object, recorded_at: object, actor: object) -
     )
 
 
-def _command(name: str, body: type[Frozen], event: type[LedgerEvent], doc: str) -> type[Frozen]:
+def _command(name: str, body: type[BaseModel], event: type[LedgerEvent], doc: str
+             ) -> type[Frozen]:
     namespace = {
-        "__annotations__": {"type": Literal[name]},  # type: ignore[valid-type]
+        "__annotations__": {"type": Literal[name]},
         "__doc__": doc,
         "__module__": COMMANDS_MODULE,
         "event_class": event,

@@ -18,17 +18,11 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-# The envelope and field types live below both fact families; they are re-exported here,
-# where every caller has always imported them from.
-from domain.envelope import (
-    Cny,
-    Code,
-    CommandEnvelope,
-    Frozen,
-    LedgerEvent,
-    Text,
-    _command,
-)
+# The envelope and field types live below both fact families (domain/envelope.py).
+from domain.envelope import Cny, Code, CommandEnvelope, Frozen, Text, _command
+
+# Re-exported: every caller has always imported the envelope from here.
+from domain.envelope import LedgerEvent as LedgerEvent  # noqa: PLC0414
 from domain.money import to_cny, to_exact
 from domain.periods import Period, period_text
 
