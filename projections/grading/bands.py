@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from domain.grading import BandTable, MissingInputError, Pipeline
+from domain.expressions import MissingInputError
+from domain.grading import BandTable, Pipeline
 from projections.figures import exact_text
 from projections.grading.context import GradingContext
 from projections.grading.env import SubjectEnv, holds

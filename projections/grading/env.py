@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
-from domain.grading import MissingInputError, evaluate
+from domain.expressions import MissingInputError, evaluate
 from projections.grading.functions import OWN_FUNCTIONS
 from projections.grading.reading import Function, SubjectReader
 from projections.grading.rollups import ROLLUP_FUNCTIONS

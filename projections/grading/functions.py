@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from domain.grading import ExpressionError, MissingInputError, Value
+from domain.expressions import ExpressionError, MissingInputError, Value
 from projections.figures import exact_text
 from projections.grading.reading import Function, SubjectReader, num, text
 

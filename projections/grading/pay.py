@@ -12,7 +12,8 @@ from fractions import Fraction
 from typing import Any
 
 from domain.errors import invariant
-from domain.grading import ExpressionError, MissingInputError, PayLine, Tranche, evaluate
+from domain.expressions import ExpressionError, MissingInputError, evaluate
+from domain.grading import PayLine, Tranche
 from domain.money import ZERO, allocate_largest_remainder, sum_cny
 from projections.exact import cny_half_up
 from projections.figures import exact_text, money_text

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any, ClassVar
 
-from domain.grading import ExpressionError, MissingInputError, PayLine, Value
+from domain.expressions import ExpressionError, MissingInputError, Value
+from domain.grading import PayLine
 from domain.sanctions import GradeProposed, SanctionRecorded
 from projections.figures import exact_text, money_text
 from projections.grading.context import GradingContext

@@ -4,8 +4,9 @@ through the stages, each result computed once (pipelines read each other's resul
 from __future__ import annotations
 
 from domain.errors import invariant
+from domain.expressions import ExpressionError
 from domain.facts import Facts
-from domain.grading import ExpressionError, GradingPeriod, GradingScheme, Pipeline
+from domain.grading import GradingPeriod, GradingScheme, Pipeline
 from domain.money import calc_context
 from domain.policies import DerivedFact, in_scheme, scheme_facts
 from domain.sanctions import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from domain.grading import ExpressionError, MissingInputError, evaluate
+from domain.expressions import ExpressionError, MissingInputError, evaluate
 from projections.grading.context import GradingContext
 from projections.grading.env import SubjectEnv, holds
 from projections.grading.model import PipelineResult, SubjectResult, figure_key

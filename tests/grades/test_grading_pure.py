@@ -11,14 +11,8 @@ from typing import Any
 import pytest
 from builders import memory_ledger  # noqa: F401 - imports domain.events first
 
-from domain.grading import (
-    ExpressionError,
-    GradingPeriod,
-    MissingInputError,
-    PolicyRule,
-    evaluate,
-    parse_expression,
-)
+from domain.expressions import ExpressionError, MissingInputError, evaluate, parse_expression
+from domain.grading import GradingPeriod, PolicyRule
 from domain.policies import Occurrence, derive_facts
 from domain.sanctions import quota_limit
 
