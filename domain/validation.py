@@ -34,8 +34,9 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts, field_of, uniqueness_key
+from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
-from domain.sanctions import GRADING_EVENTS, GradingScope, check_grading_entry
+from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme, parse_scheme
 
 

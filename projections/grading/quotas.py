@@ -12,7 +12,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from domain.grading import Pipeline, QuotaRule
-from domain.sanctions import quota_limit
+from domain.grading_checks import quota_limit
 from projections.figures import exact_text
 from projections.grading.context import GradingContext
 from projections.grading.model import (
