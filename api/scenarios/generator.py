@@ -120,32 +120,44 @@ STAGES: Mapping[str, Stage] = {
 def load_scenario(name: str) -> Mapping[str, Any]:
     """A shipped scenario by name (`api/scenarios/<name>.yaml`), its stages checked."""
     scenario = read_scenario(name)
-    unknown = [stage for names in scenario["stages"].values() for stage in names
-               if stage not in STAGES]
-    if unknown:
-        raise ValueError(f"scenario {name}: no stage named {', '.join(unknown)}")
+    stages_of(scenario)
     return scenario
+
+
+def stages_of(scenario: Mapping[str, Any]) -> dict[str, list[Stage]]:
+    """The scenario's setup, quarter and year-end stages; every name must be in STAGES."""
+    unknown = [name for names in scenario["stages"].values() for name in names
+               if name not in STAGES]
+    if unknown:
+        raise ValueError(f"no stage named {', '.join(unknown)}; stages: {', '.join(STAGES)}")
+    return {part: [STAGES[name] for name in names]
+            for part, names in scenario["stages"].items()}
 
 
 def generate(scenario: Mapping[str, Any], *, year: int, years: int = 1,
              **settings: Any) -> Iterator[Row]:
-    """The command rows of `years` years from `year`, in the order they are recorded.
-    `settings` (organisation, seed, sizes …) are the run's parameters: stages read them and
-    the scenario's `idempotency_key` and `rng_seed` templates may name them."""
+    """The command rows of `years` years from `year`, in the order they are recorded,
+    made lazily. `settings` (organisation, seed, sizes …) are the run's parameters: stages
+    read them, and the scenario's `idempotency_key` and `rng_seed` templates may name them.
+    A bad scenario or year count is refused here, before any row is made."""
     if not 1 <= years <= YEARS_MAX:
         raise ValueError(f"years must be 1 to {YEARS_MAX}")
+    stages = stages_of(scenario)
     settings = {"seed": scenario["seed"], **settings, "year": year, "years": years}
     seed: int | str = settings["seed"]
     if "rng_seed" in scenario:
         seed = scenario["rng_seed"].format(**settings)
     # Reproducible generated data, not security.
     ctx = Context(scenario, random.Random(seed), settings, year=year)  # noqa: S311
-    stages = {part: [STAGES[name] for name in names]
-              for part, names in scenario["stages"].items()}
+    return _run(ctx, stages, years)
+
+
+def _run(ctx: Context, stages: Mapping[str, list[Stage]], years: int) -> Iterator[Row]:
+    first_year = ctx.year
     for stage in stages.get("setup", ()):
         yield from stage(ctx)
-    for offset in range(years):
-        ctx.year = year + offset
+    for year in range(first_year, first_year + years):
+        ctx.year = year
         for quarter in range(1, 5):
             ctx.quarter = quarter
             for stage in stages.get("quarter", ()):
