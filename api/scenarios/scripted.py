@@ -63,16 +63,15 @@ def hire_planned(ctx: Context) -> Iterator[Row]:
 
 def cast_member(ctx: Context, role: str) -> Person:
     """The person the scenario's `cast` names, picked once from the roster."""
-    found: Person | None = ctx.memo.get(f"cast:{role}")
-    if found is None:
+    if role not in ctx.cast:
         spec = ctx.scenario["cast"][role]
         matching = [p for p in ctx.by_department[spec["department"]]
                     if p.probation_until is None
                     and spec.get("post", p.post) == p.post
                     and spec.get("category", p.category) == p.category
                     and p.title_grade in spec.get("titles", (p.title_grade,))]
-        found = ctx.memo[f"cast:{role}"] = matching[int(spec.get("nth", 0))]
-    return found
+        ctx.cast[role] = matching[int(spec.get("nth", 0))]
+    return ctx.cast[role]
 
 
 def record_roster_events(ctx: Context) -> Iterator[Row]:

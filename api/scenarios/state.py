@@ -99,6 +99,8 @@ class Context:
     people: list[Person] = field(default_factory=list)
     by_department: dict[str, list[Person]] = field(default_factory=dict)
     names_used: set[str] = field(default_factory=set)
+    # The people a scripted scenario's `cast` names, picked once.
+    cast: dict[str, Person] = field(default_factory=dict)
     # Rows later stages refer to (corrections, voids), and their labels.
     labelled: dict[str, Row] = field(default_factory=dict)
     # Figures rows by (quarter, department), for the corrections of the same quarter.
