@@ -2,7 +2,8 @@
 """Developer bootstrap for jixiao (standard library only, Python >= 3.11).
 
     python3 dev.py setup                 create .venv and install '.[test]' into it
-    python3 dev.py test [pytest args]    setup, make sure PostgreSQL is available, run pytest
+    python3 dev.py test [pytest args]    setup, run ruff and mypy, make sure PostgreSQL is
+                                         available, run pytest; fails if any of them fails
     python3 dev.py demo [args]           setup, run `jixiao demo --db ./jixiao-demo.db [args]`
     python3 dev.py serve [args]          setup, run `jixiao serve [args]`
 
@@ -229,19 +230,45 @@ def run_child(cmd: list[str], env: dict[str, str]) -> int:
         signal.signal(signal.SIGTERM, previous_term)
 
 
+# The static checks `test` runs before pytest, configured in pyproject.toml ([tool.ruff],
+# [tool.mypy] names the files), with the versions pinned in the test extras.  The
+# pre-commit hooks (.pre-commit-config.yaml) run the same two commands.
+LINTERS = (
+    ("ruff", ["ruff", "check", "."]),
+    ("mypy", ["mypy"]),
+)
+
+
+def run_linters(env: dict[str, str]) -> list[str]:
+    """Names of the linters that failed; each prints its own findings."""
+    failed = []
+    for name, (tool, *tool_args) in LINTERS:
+        log(f"running `{' '.join([tool, *tool_args])}`")
+        if run_child([str(VENV_BIN / tool), *tool_args], env) != 0:
+            log(f"{name} failed (see its findings above)")
+            failed.append(name)
+    return failed
+
+
 def cmd_test(args: list[str]) -> int:
     setup()
-    pg_bin = ensure_postgres()
     env = quiet_env()
-    if pg_bin is not None:
-        env["JIXIAO_PG_BIN"] = str(pg_bin)
     env["PYTHONUNBUFFERED"] = "1"  # interleave output properly in CI logs
     env["PYTHONFAULTHANDLER"] = "1"  # tracebacks on hard crashes / hangs killed by signal
+    failed = run_linters(env)
+    pg_bin = ensure_postgres()
+    if pg_bin is not None:
+        env["JIXIAO_PG_BIN"] = str(pg_bin)
+    # pytest runs even after a linter failed, so one CI run reports everything at once.
     code = run_child([str(VENV_PYTHON), "-m", "pytest", *args], env)
     if code == 5:
         log("pytest collected no tests; treating that as a failure")
-        return 1
-    return code
+    if code != 0:
+        failed.append("pytest")
+    if failed:
+        log(f"FAILED: {', '.join(failed)}")
+        return code if code not in (0, 5) else 1
+    return 0
 
 
 def run_jixiao(args: list[str]) -> int:
