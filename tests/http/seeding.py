@@ -11,7 +11,6 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
 from uuid import uuid5
 
 from builders import GOLDEN, cli_for
