@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -279,8 +280,15 @@ def run_jixiao(args: list[str]) -> int:
     return run_child([str(script), *args], quiet_env())
 
 
-COMMANDS = {
-    "setup": lambda args: setup() or 0,
+def cmd_setup(args: list[str]) -> int:
+    if args:
+        die("setup takes no arguments", 2)
+    setup()
+    return 0
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "setup": cmd_setup,
     "test": cmd_test,
     "demo": lambda args: run_jixiao(["demo", "--db", DEMO_DB, *args]),
     "serve": lambda args: run_jixiao(["serve", *args]),
@@ -291,10 +299,8 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         die(f"Python >= 3.11 is required (this is {sys.version.split()[0]})")
     if not argv or argv[0] not in COMMANDS:
-        print(__doc__.strip(), file=sys.stderr)
+        print((__doc__ or "").strip(), file=sys.stderr)
         return 2
-    if argv[0] == "setup" and argv[1:]:
-        die("setup takes no arguments", 2)
     return COMMANDS[argv[0]](argv[1:])
 
 
