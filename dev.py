@@ -268,6 +268,8 @@ def cmd_test(args: list[str]) -> int:
         failed.append("pytest")
     if failed:
         log(f"FAILED: {', '.join(failed)}")
+        if code < 0:  # pytest ended by a signal: report it the way a shell does
+            return 128 - code
         return code if code not in (0, 5) else 1
     return 0
 

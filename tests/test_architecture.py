@@ -64,7 +64,6 @@ LONG_FUNCTIONS_ALLOWED: dict[str, int] = {
     "api/demo.py::run_demo": 73,
     "domain/validation.py::_check_appeal_rules": 67,
     "domain/validation.py::check_command": 83,
-    "projections/audit.py::verify_chain": 61,
     "projections/grades.py::SubjectEnv.call": 98,
     "projections/payout.py::calculate_quarter": 75,
     "projections/payout.py::calculate_year_end": 148,
