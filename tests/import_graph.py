@@ -6,6 +6,10 @@ dotted (`import a.b.c`), and `importlib.import_module("literal")`.  A lazy or ty
 import still couples two modules (the type checker and the reader follow it), so the
 layering and the no-cycle rules in tests/test_architecture.py see them all.
 
+`import a.b.c` and `from a.b import c` (c a module) count as imports of a.b.c alone, not
+also of the packages a and a.b whose __init__ Python runs on the way, as import-linter's
+grimp counts them: otherwise a package re-exporting its own modules would be a cycle.
+
 Run as a script it prints the package-level graph as Mermaid; docs/import-graph.md is that
 output, and a test keeps the two equal:
 
