@@ -5,6 +5,7 @@ payout changes; a recused reviewer is refused by name; a what-if writes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 from seeding import LI_COMPLAINT, Served, seeded, serve
 

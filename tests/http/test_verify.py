@@ -5,7 +5,6 @@ name the first event that was altered or removed behind the ledger's back, on SQ
 from __future__ import annotations
 
 import json
-
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from uuid import uuid5
 
 import psycopg
 import pytest
-from builders import record, GOLDEN, cli_for
+from builders import GOLDEN, cli_for, record
 from psycopg import sql
 from seeding import Served, seeded, serve
 
