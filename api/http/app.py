@@ -11,11 +11,14 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
 from pydantic import Field, TypeAdapter
 
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
-from api.http.routes import appeals, audit, commands, grades, reports, users
+from api.http.routes import appeals, audit, commands, directory, grades, reports, users
 from api.http.runtime import LedgerThread, SessionFactory
+from api.http.schemas.base import reply
+from api.http.schemas.directory import Health
 from api.http.settings import ServerSettings
 from api.storage.session import Session
 from domain.events import COMMAND_MODELS
@@ -45,12 +48,13 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     app.state.ledger = ledger
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (commands, reports, appeals, grades, audit, users):
+    for module in (commands, reports, appeals, grades, audit, users, directory):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
-    @app.get("/health", tags=["health"], summary="Liveness (no authentication)")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/health", tags=["health"], response_model=Health,
+             summary="Liveness (no authentication)")
+    async def health() -> JSONResponse:
+        return await reply(Health, {"status": "ok"})
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -82,3 +82,7 @@ IdempotencyKey = Annotated[str | None, Header(
                 "and records nothing new (row i of a batch uses `<key>:<i>`)")]
 After = Annotated[int, Query(ge=0, description="page after this notification position")]
 Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="events per page")]
+ListAfter = Annotated[str | None, Query(
+    max_length=200, description="page after this cursor: the `next_after` of the page before")]
+ListLimit = Annotated[int | None, Query(
+    ge=1, le=PAGE_SIZE_MAX, description="rows per page (default: the whole list, unpaged)")]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-PAGE_SIZE_MAX = 1000  # events per page of the audit log and the histories
+PAGE_SIZE_MAX = 1000  # rows per page: of the audit log, the histories and the lists
+LIST_PAGE_DEFAULT = 100  # rows per page of a list when `limit` is not given
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,15 @@ decide_appeal, escalate_appeal)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
-from api.http.deps import CurrentCaller, LedgerDep
+from api.http.deps import CurrentCaller, LedgerDep, ListAfter, ListLimit
+from api.http.paging import appeal_cursor, page
+from api.http.schemas.appeals import Appeal, AppealPreview, AppealQueue
+from api.http.schemas.base import reply
 from api.usecases import appeals
 from api.usecases.ports import today_utc
 
@@ -17,34 +21,44 @@ router = APIRouter(tags=["appeals"])
 AppealPath = Annotated[str, Path(examples=["A-1"], max_length=64)]
 
 
-@router.get("/appeals", summary="The appeal queue")
+@router.get("/appeals", response_model=AppealQueue, summary="The appeal queue")
 async def get_appeals(
     *, caller: CurrentCaller, ledger: LedgerDep,
     today: Annotated[date | None, Query(description="the day overdue is judged on "
                                         "(default: today, UTC)")] = None,
     all: Annotated[bool, Query(description="decided appeals too")] = False,
-) -> dict[str, Any]:
+    after: ListAfter = None, limit: ListLimit = None,
+) -> JSONResponse:
     """Open appeals by review deadline, overdue ones flagged (`jixiao appeal list`): an
-    employee's own, a head's departments', everyone's for the other roles."""
-    return await ledger.run(appeals.list_appeals, caller, today or today_utc(), all)
+    employee's own, a head's departments', everyone's for the other roles. With `limit`,
+    one page of the queue and its `next_after` (the queue's order as a cursor)."""
+    queue = await ledger.run(appeals.list_appeals, caller, today or today_utc(), all)
+    if limit is not None or after is not None:
+        rows = queue["appeals"]
+        shown, next_after = page(rows, appeal_cursor, after, limit or len(rows) or 1)
+        queue = {**queue, "appeals": shown, "next_after": next_after}
+    return await reply(AppealQueue, queue)
 
 
-@router.get("/appeals/{appeal_id}", summary="One appeal")
+@router.get("/appeals/{appeal_id}", response_model=Appeal, summary="One appeal")
 async def get_appeal(*, appeal_id: AppealPath, caller: CurrentCaller,
-                     ledger: LedgerDep) -> dict[str, Any]:
+                     ledger: LedgerDep) -> JSONResponse:
     """State, deadlines, the contested entry and every review (`jixiao appeal show`)."""
-    return await ledger.run(appeals.show_appeal, caller, appeal_id, today_utc())
+    return await reply(Appeal, await ledger.run(appeals.show_appeal, caller, appeal_id,
+                                                today_utc()))
 
 
-@router.get("/appeals/{appeal_id}/preview", summary="What a decision would change")
+@router.get("/appeals/{appeal_id}/preview", response_model=AppealPreview,
+            summary="What a decision would change")
 async def get_appeal_preview(
     *, appeal_id: AppealPath, caller: CurrentCaller, ledger: LedgerDep,
     outcome: Literal["revoke", "change", "uphold"] = "revoke",
     changes: Annotated[str | None, Query(max_length=4000, description=(
         "for `change`: a JSON object of the contested entry's fields as they should be"))
     ] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The contested period now and as if decided, per person and department, and why the
     assigned reviewer would be recused; nothing is written (`jixiao appeal preview`)."""
-    return await ledger.run(appeals.preview_appeal, caller,
-                            appeals.PreviewRequest(appeal_id, outcome, changes), today_utc())
+    return await reply(AppealPreview, await ledger.run(
+        appeals.preview_appeal, caller, appeals.PreviewRequest(appeal_id, outcome, changes),
+        today_utc()))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from api.http.deps import After, CurrentCaller, DepartmentPath, EmployeePath, LedgerDep, Limit
+from api.http.schemas.base import reply
+from api.http.schemas.ledger import ChainReport, EventPage
 from api.usecases import audit
 from projections.audit import AuditQuery
 
@@ -16,21 +19,25 @@ Text = Annotated[str | None, Query(max_length=200)]
 Instant = Annotated[datetime | None, Query(description="ISO 8601; UTC unless zoned")]
 
 
-@router.get("/employees/{employee_id}/history", summary="Every event about a person")
+@router.get("/employees/{employee_id}/history", response_model=EventPage,
+            summary="Every event about a person")
 async def get_employee_history(*, employee_id: EmployeePath, caller: CurrentCaller,
                                ledger: LedgerDep, after: After = 0,
-                               limit: Limit = 100) -> dict[str, Any]:
-    return await ledger.run(audit.employee_history, caller, employee_id, after, limit)
+                               limit: Limit = 100) -> JSONResponse:
+    return await reply(EventPage, await ledger.run(
+        audit.employee_history, caller, employee_id, after, limit))
 
 
-@router.get("/departments/{department_id}/history", summary="Every event about a department")
+@router.get("/departments/{department_id}/history", response_model=EventPage,
+            summary="Every event about a department")
 async def get_department_history(*, department_id: DepartmentPath, caller: CurrentCaller,
                                  ledger: LedgerDep, after: After = 0,
-                                 limit: Limit = 100) -> dict[str, Any]:
-    return await ledger.run(audit.department_history, caller, department_id, after, limit)
+                                 limit: Limit = 100) -> JSONResponse:
+    return await reply(EventPage, await ledger.run(
+        audit.department_history, caller, department_id, after, limit))
 
 
-@router.get("/audit/events", summary="The audit log")
+@router.get("/audit/events", response_model=EventPage, summary="The audit log")
 async def get_audit_events(
     *, caller: CurrentCaller, ledger: LedgerDep, actor: Text = None,
     type: Annotated[str | None, Query(max_length=64, description=(
@@ -38,20 +45,21 @@ async def get_audit_events(
     subject: Annotated[str | None, Query(max_length=64, description=(
         "an employee, department or user id the event is about"))] = None,
     since: Instant = None, until: Instant = None, after: After = 0, limit: Limit = 100,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Recorded events (corrected ones too, marked `live: false`) in notification order,
     filtered by actor, type, subject and recorded time (`since` ≤ t < `until`)."""
     query = AuditQuery(actor=actor, type=type, subject=subject, since=_utc(since),
                        until=_utc(until), after=after, limit=limit)
-    return await ledger.run(audit.audit_events, caller, query)
+    return await reply(EventPage, await ledger.run(audit.audit_events, caller, query))
 
 
-@router.get("/audit/verify", summary="Verify the hash chain over the event log")
-async def get_verify(*, caller: CurrentCaller, ledger: LedgerDep) -> dict[str, Any]:
+@router.get("/audit/verify", response_model=ChainReport,
+            summary="Verify the hash chain over the event log")
+async def get_verify(*, caller: CurrentCaller, ledger: LedgerDep) -> JSONResponse:
     """Recomputes every link from the stored bytes and names the first event that was
     altered, removed or inserted (`ok: false`)."""
     report = await ledger.run(audit.verify_chain, caller)
-    return report.to_json()
+    return await reply(ChainReport, report.to_json())
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
 
 from api.http.bodies import batch_rows, single_rows
 from api.http.deps import (
@@ -15,6 +16,8 @@ from api.http.deps import (
     PeriodPath,
     SettingsDep,
 )
+from api.http.schemas.base import reply
+from api.http.schemas.ledger import Recorded
 from api.usecases.closing import CloseRequest, CloseResult, close_period
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 
@@ -29,39 +32,40 @@ CREATED = {"description": "recorded (or, for a retry with the same Idempotency-K
                           "first result; the header Idempotent-Replayed is then true)"}
 
 
-def _respond(response: Response, result: ApplyResult) -> dict[str, Any]:
-    response.headers["Idempotent-Replayed"] = "true" if result.replayed else "false"
-    return {"events": result.events_json()}
+async def _respond(result: ApplyResult) -> JSONResponse:
+    replayed = "true" if result.replayed else "false"
+    return await reply(Recorded, {"events": result.events_json()}, status_code=201,
+                       headers={"Idempotent-Replayed": replayed})
 
 
-@router.post("/commands", status_code=201, openapi_extra=COMMAND_BODY,
+@router.post("/commands", status_code=201, response_model=Recorded, openapi_extra=COMMAND_BODY,
              responses={201: CREATED}, summary="Record one command")
 async def post_command(*, caller: CurrentCaller, ledger: LedgerDep, body: JsonBody,
-                       response: Response, key: IdempotencyKey = None) -> dict[str, Any]:
+                       key: IdempotencyKey = None) -> JSONResponse:
     """One command, the same JSON object as a line of a `jixiao apply` file."""
     batch = Batch(single_rows(body, key))
-    return _respond(response, await ledger.run(apply_batch, caller, batch))
+    return await _respond(await ledger.run(apply_batch, caller, batch))
 
 
-@router.post("/commands/batch", status_code=201, openapi_extra=BATCH_BODY,
+@router.post("/commands/batch", status_code=201, response_model=Recorded, openapi_extra=BATCH_BODY,
              responses={201: CREATED}, summary="Record a batch of commands, all or none")
 async def post_batch(*, caller: CurrentCaller, ledger: LedgerDep, settings: SettingsDep,
-                     body: JsonBody, response: Response,
-                     key: IdempotencyKey = None) -> dict[str, Any]:
+                     body: JsonBody, key: IdempotencyKey = None) -> JSONResponse:
     """A JSON array of commands, recorded all or none; problems are named by row (the
     array index) and field."""
     batch = Batch(batch_rows(body, key, settings.batch_rows_max))
-    return _respond(response, await ledger.run(apply_batch, caller, batch))
+    return await _respond(await ledger.run(apply_batch, caller, batch))
 
 
-@router.post("/periods/{period}/close", status_code=201, responses={201: CREATED},
+@router.post("/periods/{period}/close", status_code=201, response_model=Recorded,
+             responses={201: CREATED},
              summary="Close a period: freeze its statement")
 async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                     response: Response, key: IdempotencyKey = None,
+                     key: IdempotencyKey = None,
                      reason: Annotated[str | None, Body(embed=True, max_length=500)] = None,
-                     ) -> dict[str, Any]:
+                     ) -> JSONResponse:
     """Records the position, the statement's SHA-256 and the audit chain's head there, as
     `jixiao close` does."""
     result: CloseResult = await ledger.run(close_period, caller,
                                            CloseRequest(period, reason, key))
-    return _respond(response, result.applied)
+    return await _respond(result.applied)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import JSONResponse
 
 from api.http.deps import AsOf, CurrentCaller, LedgerDep
+from api.http.schemas.base import reply
+from api.http.schemas.grades import GradesExplanation, GradesReport
 from api.usecases import grades
 from api.usecases.grades import GradesQuery
 
@@ -18,20 +21,23 @@ Scheme = Annotated[str | None, Query(max_length=64, description=(
     "the grading scheme's id, when several are in force"))]
 
 
-@router.get("/periods/{period}/grades", summary="Grades, quotas, warnings and pay by grade")
+@router.get("/periods/{period}/grades", response_model=GradesReport,
+            summary="Grades, quotas, warnings and pay by grade")
 async def get_grades(*, period: GradingPeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                     scheme: Scheme = None, as_of: AsOf = None) -> dict[str, Any]:
+                     scheme: Scheme = None, as_of: AsOf = None) -> JSONResponse:
     """`jixiao grades --json`: quota use per scope, the reason for every capped, forced or
     demoted grade, derived warnings and grade-dependent pay."""
-    return await ledger.run(grades.grades, caller, GradesQuery(period, scheme, as_of))
+    return await reply(GradesReport, await ledger.run(
+        grades.grades, caller, GradesQuery(period, scheme, as_of)))
 
 
-@router.get("/periods/{period}/grades/explain", summary="One subject's grades explained")
+@router.get("/periods/{period}/grades/explain", response_model=GradesExplanation,
+            summary="One subject's grades explained")
 async def get_grades_explain(
     *, period: GradingPeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     subject: Annotated[str, Query(max_length=64, description="the subject's id")],
     scheme: Scheme = None, as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """`jixiao grades explain --json`: figure by figure, step by step, with pay."""
-    return await ledger.run(grades.explain_grades, caller, GradesQuery(period, scheme, as_of),
-                            subject)
+    return await reply(GradesExplanation, await ledger.run(
+        grades.explain_grades, caller, GradesQuery(period, scheme, as_of), subject))

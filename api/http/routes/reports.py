@@ -3,9 +3,10 @@ restatements. Each is scoped to what the caller may read."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from api.http.bodies import batch_rows
 from api.http.deps import (
@@ -17,6 +18,8 @@ from api.http.deps import (
     PeriodPath,
     SettingsDep,
 )
+from api.http.schemas import reports as bodies
+from api.http.schemas.base import reply
 from api.usecases import reports
 from api.usecases.ledger import Batch
 from api.usecases.reports import DiffQuery, ExplainQuery, ReportQuery
@@ -25,12 +28,14 @@ router = APIRouter(tags=["reports"])
 Subject = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("/periods/{period}/payout", summary="A period's payout statement")
+@router.get("/periods/{period}/payout", response_model=bodies.Payout,
+            summary="A period's payout statement")
 async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                     as_of: AsOf = None) -> dict[str, Any]:
+                     as_of: AsOf = None) -> JSONResponse:
     """Everyone's lines for finance, auditors, reviewers and administrators; a head's
     departments; an employee's own line."""
-    return await ledger.run(reports.payout, caller, ReportQuery(period, as_of))
+    return await reply(bodies.Payout,
+                       await ledger.run(reports.payout, caller, ReportQuery(period, as_of)))
 
 
 WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -39,55 +44,65 @@ WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json"
 
 
 @router.post("/periods/{period}/payout/what-if", openapi_extra=WHAT_IF_BODY,
+             response_model=bodies.Payout,
              summary="A period's payout as if these commands were recorded")
 async def post_payout_what_if(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                              settings: SettingsDep, body: JsonBody) -> dict[str, Any]:
+                              settings: SettingsDep, body: JsonBody) -> JSONResponse:
     """A JSON array of commands, checked like a batch (problems by row and field); the
     statement as if they were recorded. Nothing is written (`jixiao payout --with`)."""
     batch = Batch(batch_rows(body, None, settings.batch_rows_max))
-    return await ledger.run(reports.payout, caller, ReportQuery(period, what_if=batch))
+    return await reply(bodies.Payout, await ledger.run(
+        reports.payout, caller, ReportQuery(period, what_if=batch)))
 
 
-@router.get("/periods/{period}/reconciliation", summary="A period's reconciliation")
+@router.get("/periods/{period}/reconciliation", response_model=bodies.Reconciliation,
+            summary="A period's reconciliation")
 async def get_reconciliation(*, period: PeriodPath, caller: CurrentCaller,
-                             ledger: LedgerDep, as_of: AsOf = None) -> dict[str, Any]:
+                             ledger: LedgerDep, as_of: AsOf = None) -> JSONResponse:
     """Pool → controls → bank, floor and subsidy → people; the balance is 0.00."""
     result = await ledger.run(reports.reconcile, caller, ReportQuery(period, as_of))
-    return result.to_json()
+    return await reply(bodies.Reconciliation, result.to_json())
 
 
-@router.get("/periods/{period}/explain", summary="Explain a figure, down to its events")
+@router.get("/periods/{period}/explain", response_model=bodies.Explanation,
+            summary="Explain a figure, down to its events")
 async def get_explain(
     *, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     employee: Subject = None, department: Subject = None, figure: Subject = None,
     depth: Annotated[int, Query(ge=1, le=64)] = 64, as_of: AsOf = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Give exactly one of `employee` (their pay), `department` (its settled pay) or
     `figure` (any figure key, e.g. `hospital:per_point`)."""
-    return await ledger.run(reports.explain, caller, ExplainQuery(
+    return await reply(bodies.Explanation, await ledger.run(reports.explain, caller, ExplainQuery(
         period, employee=employee, department=department, figure=figure, depth=depth,
-        as_of=as_of))
+        as_of=as_of)))
 
 
-@router.get("/periods/{period}/diff", summary="What changed between two points")
+@router.get("/periods/{period}/diff", response_model=bodies.Diff,
+            summary="What changed between two points")
 async def get_diff(
     *, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     from_point: Annotated[str, Query(alias="from", max_length=64,
                                      description="an ISO instant, 'closed' or 'now'")],
     to_point: Annotated[str, Query(alias="to", max_length=64)] = "now",
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Per-person and per-department deltas, attributed to the events in between."""
-    return await ledger.run(reports.diff, caller, DiffQuery(period, from_point, to_point))
+    return await reply(bodies.Diff, await ledger.run(
+        reports.diff, caller, DiffQuery(period, from_point, to_point)))
 
 
-@router.get("/periods/{period}/restatement", summary="A closed period restated")
+@router.get("/periods/{period}/restatement", response_model=bodies.Restatement,
+            summary="A closed period restated")
 async def get_restatement(*, period: PeriodPath, caller: CurrentCaller,
-                          ledger: LedgerDep) -> dict[str, Any]:
+                          ledger: LedgerDep) -> JSONResponse:
     """The closed statement recomputed with everything known now; 409 if not closed."""
-    return await ledger.run(reports.restatement, caller, period)
+    return await reply(bodies.Restatement,
+                       await ledger.run(reports.restatement, caller, period))
 
 
-@router.get("/employees/{employee_id}/statements", summary="A person's lines across periods")
+@router.get("/employees/{employee_id}/statements", response_model=bodies.PersonStatements,
+            summary="A person's lines across periods")
 async def get_statements(*, employee_id: EmployeePath, caller: CurrentCaller,
-                         ledger: LedgerDep, as_of: AsOf = None) -> dict[str, Any]:
-    return await ledger.run(reports.statements, caller, employee_id, as_of)
+                         ledger: LedgerDep, as_of: AsOf = None) -> JSONResponse:
+    return await reply(bodies.PersonStatements,
+                       await ledger.run(reports.statements, caller, employee_id, as_of))

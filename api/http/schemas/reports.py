@@ -1,0 +1,228 @@
+"""Reports on a period's pay: the statement (whole, or scoped to the caller), its
+reconciliation, an explanation tree, a person's lines, a diff and a restatement. Money
+and exact numbers are strings ("9687.50", "96.875", "1/3")."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.http.schemas.base import Closed, Exact, Money
+
+
+class SchemeRef(Closed):
+    key: str = Field(examples=["xinghe-county-hospital@1"])
+    sha256: str
+
+
+class AmountLine(Closed):
+    line: str
+    amount: Money
+
+
+class DepartmentLine(Closed):
+    department_id: str
+    name: str
+    kind: str
+    headcount: int
+    score: Exact
+    pay_calculated: Money
+    controls: Money
+    penalties: Money
+    pay_after_controls: Money
+    cap: Money | None
+    banked: Money
+    floor: Money | None
+    bank_before: Money
+    bank_drawn: Money
+    subsidy: Money
+    bank_after: Money
+    settled: Money
+    undistributed: Money
+    per_point_indicative: str | None = Field(description="4 places, indicative only")
+
+
+class PersonLine(Closed):
+    employee_id: str
+    name: str
+    department_id: str
+    category: str
+    status: str = Field(description="paid, excluded or restated")
+    reason: str
+    score: Exact
+    ratio: Exact
+    points: Exact
+    pay: Money
+    post_bonus: Money
+    study_leave: Money
+    restatement: Money
+    total: Money
+
+
+class ReconciliationLines(Closed):
+    lines: list[AmountLine]
+    balance: Money = Field(description="always 0.00")
+
+
+class Totals(Closed):
+    paid: Money
+    people_paid: int
+
+
+class SettledPerson(Closed):
+    id: str
+    amount: Money
+
+
+class RestatedRow(Closed):
+    id: str
+    name: str
+    department_id: str
+    closed: Money
+    now: Money
+    settled_since: Money
+    outstanding: Money
+
+
+class SettledRestatement(Closed):
+    """A closed period's outstanding differences, paid (or recovered) in this one."""
+
+    period: str
+    closed_sha256: str
+    people: list[SettledPerson]
+    departments: list[RestatedRow]
+    outstanding: Money
+
+
+class Statement(Closed):
+    """A period's whole statement (finance, auditors, reviewers, administrators)."""
+
+    period: str
+    scheme: SchemeRef
+    pool: list[AmountLine]
+    departments: list[DepartmentLine]
+    people: list[PersonLine]
+    reconciliation: ReconciliationLines
+    totals: Totals
+    notes: list[str]
+    restatements: list[SettledRestatement]
+
+
+class ScopedStatement(Closed):
+    """A statement as a department head (their departments) or an employee (their own
+    line) may read it: without the organisation-wide sections."""
+
+    period: str
+    scheme: SchemeRef
+    departments: list[DepartmentLine]
+    people: list[PersonLine]
+    scope: str = Field(description="the caller's role")
+    notes: list[str]
+
+
+Payout = Statement | ScopedStatement
+
+
+class Reconciliation(Closed):
+    period: str
+    lines: list[AmountLine]
+    balance: Money
+
+
+class FigureNode(Closed):
+    """A figure and, recursively, the figures it was computed from (`because`)."""
+
+    key: str = Field(examples=["person:li:pay"])
+    label: str
+    value: Exact
+    unit: str = Field(description="points, cny, ratio, days or people")
+    formula: str
+    inputs: list[str] = Field(description="keys of the figures it is computed from")
+    literals: dict[str, str] = Field(description="named values that are not figures")
+    events: list[str] = Field(description="ids of the events it comes from")
+    approx: str | None = Field(None, description="a fraction's decimal approximation")
+    rule: str | None = Field(None, description="the scheme rule it applies")
+    source: str | None = Field(None, description="where the rule is written (file:line)")
+    default: str | None = Field(None, description="the default the rule relies on")
+    see_above: bool | None = Field(None, description="explained higher up the tree")
+    truncated: bool | None = Field(None, description="the depth limit was reached")
+    inputs_not_expanded: int | None = Field(None, description="too many inputs to expand")
+    because: list[FigureNode] | None = None
+
+
+class Explanation(Closed):
+    period: str
+    explain: list[FigureNode]
+
+
+class StatementLine(PersonLine):
+    period: str
+
+
+class BlockedPeriod(Closed):
+    period: str
+    reason: str = Field(description="what must be recorded before it can be calculated")
+
+
+class PersonStatements(Closed):
+    employee_id: str
+    lines: list[StatementLine]
+    blocked: list[BlockedPeriod]
+
+
+class SchemeChange(Closed):
+    from_: str = Field(alias="from")
+    to: str
+    from_sha256: str
+    to_sha256: str
+
+
+class DiffTotal(Closed):
+    from_: Money = Field(alias="from")
+    to: Money
+    delta: Money
+
+
+class DiffRow(Closed):
+    id: str
+    name: str
+    department_id: str
+    from_: Money = Field(alias="from")
+    to: Money
+    delta: Money
+    direct_events: list[str] = Field(description="events about this subject (or its "
+                                                 "department) that changed it")
+
+
+class DiffEvent(Closed):
+    id: str
+    type: str
+    actor: str
+    recorded_at: str
+    effective: str
+    reason: str | None
+    supersedes: str | None
+
+
+class Diff(Closed):
+    """A period at two points of knowledge. A scoped caller gets their rows, the events
+    behind them, and no total."""
+
+    period: str
+    from_: str = Field(alias="from", description="now, 'closed at …' or 'as of …'")
+    to: str
+    scheme: SchemeChange | None
+    total: DiffTotal | None
+    people: list[DiffRow]
+    departments: list[DiffRow]
+    events: list[DiffEvent]
+
+
+class Restatement(Closed):
+    """A closed period recomputed now. A scoped caller gets their rows and no total."""
+
+    period: str
+    closed_sha256: str
+    people: list[RestatedRow]
+    departments: list[RestatedRow]
+    outstanding: Money | None
+    settles_in: str | None = Field(description="the open period the difference is paid in")
