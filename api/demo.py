@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from api.render import reconciliation_text, summary_text
+from api.render import reconciliation_text, stage_bar, summary_text
 from api.storage.session import open_ledger, store_env
 from api.usecases.ledger import closed_periods
 from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
@@ -745,11 +745,8 @@ def _individual_deductions(script: _Script, rng: random.Random, quarter: int, pe
 
 
 def _bar(label: str, done: int, total: int, started: float, *, end: bool = False) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    elapsed = time.monotonic() - started
-    print(f"\r{label:>9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-          f"commands  {elapsed:4.1f}s", end="\n" if end else "", file=sys.stderr, flush=True)
+    del started  # rich's bar keeps its own clock
+    stage_bar(label, done, total, end=end)
 
 
 def _chunks(rows: list[Any], count: int) -> list[list[Any]]:
