@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
@@ -30,21 +31,31 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[i
     """A plain table: one rule under the header, columns in `right` right-aligned."""
     grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
                  header_style="bold" if _colour(sys.stdout) else None)
+    # Text, not str: a cell such as "[S11-R57 …]" is data, never rich markup.
+    cells = [[Text("" if cell is None else str(cell)) for cell in row] for row in rows]
+    last = len(headers) - 1
     for i, header in enumerate(headers):
-        grid.add_column(header, justify="right" if i in right else "left")
-    for row in rows:
-        # Text, not str: a cell such as "[S11-R57 …]" is data, never rich markup.
-        grid.add_row(*(Text("" if cell is None else str(cell)) for cell in row))
+        # Ids and amounts are never cut or wrapped on a narrow terminal; only the last
+        # column (a free-text note, where there is one) wraps.
+        width = max([cell_len(header)] + [row[i].cell_len for row in cells])
+        grid.add_column(header, justify="right" if i in right else "left",
+                        no_wrap=i < last, min_width=width if i < last else min(width, 24))
+    for row in cells:
+        grid.add_row(*row)
     return _rendered(grid)
 
 
 def _rendered(grid: Table) -> str:
     buffer = io.StringIO()
-    tty = sys.stdout.isatty()
-    console = Console(file=buffer, width=shutil.get_terminal_size().columns if tty
-                      else WIDTH_PIPED, force_terminal=_colour(sys.stdout),
-                      no_color=not _colour(sys.stdout), highlight=False, markup=False,
-                      emoji=False)
+    colour = _colour(sys.stdout)
+    width = WIDTH_PIPED
+    if sys.stdout.isatty():
+        # Never squeeze a table below its natural width: a line longer than the terminal
+        # wraps at its edge, a squeezed cell would wrap or vanish inside the table.
+        natural = Console(width=WIDTH_PIPED).measure(grid).maximum
+        width = max(shutil.get_terminal_size().columns, natural)
+    console = Console(file=buffer, width=width, force_terminal=colour, no_color=not colour,
+                      highlight=False, markup=False, emoji=False)
     console.print(grid)
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
 

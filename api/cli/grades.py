@@ -39,9 +39,10 @@ def grades_command(
     as_json: Annotated[bool, typer.Option("--json", help="Canonical JSON.")] = False,
     as_of_text: AsOf = None, with_file: WhatIf = None,
 ) -> int:
-    """Grades for a period: quota use per scope, the reason for every capped, forced or
-    demoted grade, derived warnings and grade-dependent pay; `explain` shows one subject
-    figure by figure."""
+    """Grades for a period: quotas, derived warnings and pay by grade.
+
+    Quota use per scope, why a grade moved; `explain --subject ID`: one subject, by figure.
+    """
     grades.parse_grading_period(period)
     if action is GradesAction.explain and not subject:
         raise InvalidRequestError("grades explain needs --subject")
