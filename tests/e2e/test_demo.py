@@ -92,7 +92,8 @@ def test_demo_exits_zero_and_prints_every_period(demo: Run) -> None:
     # without a terminal no progress bar is drawn (no `\r` redraws in a log), only the
     # one-line summary when the year is written
     assert "\r" not in result.stderr
-    assert "recorded " in result.stderr and " event(s), " in result.stderr
+    assert "recorded " in result.stderr
+    assert " event(s), " in result.stderr
 
 
 def test_every_period_reconciles_to_zero(demo: Run) -> None:
