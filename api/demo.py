@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from api.render import reconciliation_text, summary_text
+from api.render import reconciliation_text, stage_bar, summary_text
 from api.scenarios import read_scenario, state
 from api.scenarios.generator import generate, load_scenario
 from api.storage.session import open_ledger, store_env
@@ -50,11 +50,8 @@ def entry_id(key: str) -> UUID:
 
 
 def _bar(label: str, done: int, total: int, started: float, *, end: bool = False) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    elapsed = time.monotonic() - started
-    print(f"\r{label:>9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-          f"commands  {elapsed:4.1f}s", end="\n" if end else "", file=sys.stderr, flush=True)
+    del started  # rich's bar keeps its own clock
+    stage_bar(label, done, total, end=end)
 
 
 def _chunks(rows: list[Any], count: int) -> list[list[Any]]:

@@ -2,31 +2,116 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import io
+import os
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+from rich.table import Table
+from rich.text import Text
+
+from domain.application import Progress
 from domain.scheme import canonical_dumps
+
+# A pipe gets a fixed width so that the same report gives the same bytes wherever it is
+# written; a terminal gets its own width, and colour unless NO_COLOR is set.
+WIDTH_PIPED = 200
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
-    cells = [[str(c) for c in headers]] + [[("" if c is None else str(c)) for c in r] for r in rows]
-    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        parts = []
-        for i, cell in enumerate(row):
-            pad = widths[i] - _width(cell)
-            parts.append(" " * pad + cell if i in right else cell + " " * pad)
-        lines.append("  ".join(parts).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    """A plain table: one rule under the header, columns in `right` right-aligned."""
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 header_style="bold" if _colour(sys.stdout) else None)
+    # Text, not str: a cell such as "[S11-R57 …]" is data, never rich markup.
+    cells = [[Text("" if cell is None else str(cell)) for cell in row] for row in rows]
+    last = len(headers) - 1
+    for i, header in enumerate(headers):
+        # Ids and amounts are never cut or wrapped on a narrow terminal; only the last
+        # column (a free-text note, where there is one) wraps.
+        width = max([cell_len(header)] + [row[i].cell_len for row in cells])
+        grid.add_column(header, justify="right" if i in right else "left",
+                        no_wrap=i < last, min_width=width if i < last else min(width, 24))
+    for row in cells:
+        grid.add_row(*row)
+    return _rendered(grid)
 
 
-def _width(text: str) -> int:
-    # CJK characters take two columns in a terminal.
-    return sum(2 if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" else 1 for ch in text)
+def _rendered(grid: Table) -> str:
+    buffer = io.StringIO()
+    colour = _colour(sys.stdout)
+    width = WIDTH_PIPED
+    if sys.stdout.isatty():
+        # Never squeeze a table below its natural width: a line longer than the terminal
+        # wraps at its edge, a squeezed cell would wrap or vanish inside the table.
+        natural = Console(width=WIDTH_PIPED).measure(grid).maximum
+        width = max(shutil.get_terminal_size().columns, natural)
+    console = Console(file=buffer, width=width, force_terminal=colour, no_color=not colour,
+                      highlight=False, markup=False, emoji=False)
+    console.print(grid)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+def _colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+@contextmanager
+def progress_bars() -> Iterator[Progress]:
+    """A `Progress` callback drawing one rich bar per stage on stderr when stderr is a
+    terminal; silent otherwise (the verbs print a one-line summary when done)."""
+    if not sys.stderr.isatty():
+        yield _silent
+        return
+    bars = RichProgress(TextColumn("{task.description:>9}"), BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(stderr=True), transient=True)
+    tasks: dict[str, TaskID] = {}
+    with bars:
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total)
+            bars.update(tasks[stage], completed=done, total=total)
+
+        yield report
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    del stage, done, total
+
+
+class _OpenBars:
+    """The bars of a caller that reports stage by stage without a `with` block (the demo's
+    loader): opened by the first report, closed by the last."""
+
+    def __init__(self) -> None:
+        self.context: AbstractContextManager[Progress] | None = None
+        self.report: Progress = _silent
+
+    def show(self, stage: str, done: int, total: int, *, end: bool) -> None:
+        if self.context is None:
+            self.context = progress_bars()
+            self.report = self.context.__enter__()
+        self.report(stage, done, total)
+        if end:
+            self.context.__exit__(None, None, None)
+            self.context, self.report = None, _silent
+
+
+_OPEN_BARS = _OpenBars()
+
+
+def stage_bar(stage: str, done: int, total: int, *, end: bool = False) -> None:
+    """One report to the open bars (see `_OpenBars`); `end` closes them."""
+    _OPEN_BARS.show(stage, done, total, end=end)
 
 
 def payout_text(report: dict[str, Any], *, people: bool = True) -> str:

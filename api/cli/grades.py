@@ -3,52 +3,58 @@ pay for a period, and the explanation of one subject's result."""
 
 from __future__ import annotations
 
-import argparse
 import json
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any
 
-from api import cli_context as ctx
+import typer
+
+from api.cli.options import Actor, AsOf, Db, WhatIf, as_of, caller, open_session, what_if
 from api.render import explain_text as figure_text
 from api.render import table
 from api.usecases import grades
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
-
-def add_grades_verbs(verbs: Any, common: Any) -> None:
-    text = ("Grades for a period: quota use per scope, the reason for every capped, forced "
-            "or demoted grade, derived warnings and grade-dependent pay; `explain` shows one "
-            "subject figure by figure.")
-    sub = verbs.add_parser("grades", help="Grades, quotas, derived warnings and pay by grade.",
-                           description=text)
-    sub.set_defaults(handler=cmd_grades)
-    common(sub)
-    sub.add_argument("action", nargs="?", choices=["report", "explain"], default="report")
-    sub.add_argument("--period", required=True,
-                     help="2025-03 (month), 2025-Q1, 2025-H1 or 2025 (year)")
-    sub.add_argument("--scheme", default=None,
-                     help="the grading scheme's id, when several are in force")
-    sub.add_argument("--subject", default=None, help="explain: the subject's id")
-    sub.add_argument("--json", action="store_true", help="canonical JSON")
-    sub.add_argument("--as-of", dest="as_of", default=None,
-                     help="only events recorded up to this ISO timestamp (UTC unless zoned)")
-    sub.add_argument("--with", dest="with_file", default=None,
-                     help="what-if: as if this JSON Lines file were applied; nothing is written")
+app = typer.Typer()
 
 
-def cmd_grades(args: argparse.Namespace) -> int:
-    grades.parse_grading_period(args.period)
-    if args.action == "explain" and not args.subject:
+class GradesAction(str, Enum):
+    report = "report"
+    explain = "explain"
+
+
+@app.command("grades")
+def grades_command(
+    *,
+    period: Annotated[str, typer.Option(
+        help="2025-03 (month), 2025-Q1, 2025-H1 or 2025 (year).")],
+    action: Annotated[GradesAction, typer.Argument(
+        help="report: the whole period; explain: one subject figure by figure.")]
+    = GradesAction.report,
+    scheme: Annotated[str | None, typer.Option(
+        help="The grading scheme's id, when several are in force.")] = None,
+    subject: Annotated[str | None, typer.Option(help="explain: the subject's id.")] = None,
+    db: Db = None, actor: Actor = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Canonical JSON.")] = False,
+    as_of_text: AsOf = None, with_file: WhatIf = None,
+) -> int:
+    """Grades for a period: quotas, derived warnings and pay by grade.
+
+    Quota use per scope, why a grade moved; `explain --subject ID`: one subject, by figure.
+    """
+    grades.parse_grading_period(period)
+    if action is GradesAction.explain and not subject:
         raise InvalidRequestError("grades explain needs --subject")
-    with ctx.open_session(args) as session:
-        query = grades.GradesQuery(args.period, args.scheme, ctx.as_of(args), ctx.what_if(args))
-        if args.action == "explain":
-            report = grades.explain_grades(session, ctx.caller(args), query, args.subject)
+    query = grades.GradesQuery(period, scheme, as_of(as_of_text), what_if(with_file))
+    with open_session(db) as session:
+        if action is GradesAction.explain:
+            report = grades.explain_grades(session, caller(actor), query, subject or "")
         else:
-            report = grades.grades(session, ctx.caller(args), query)
-    if args.json:
+            report = grades.grades(session, caller(actor), query)
+    if as_json:
         print(canonical_dumps(report))
-    elif args.action == "explain":
+    elif action is GradesAction.explain:
         print(explain_text(report))
     else:
         print(grades_text(report))

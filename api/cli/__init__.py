@@ -1,0 +1,83 @@
+"""`jixiao`: the command line. Every verb takes `--db PATH` (SQLite, the default store);
+PostgreSQL is chosen by the environment instead (see README). Each verb parses, calls one
+use case (api/usecases) and renders: a table for people, `--json` for programs.
+
+Exit codes: 0 ok; 2 bad input (nothing written), a mistyped verb or option included;
+3 not found; 4 conflict; 5 blocked calculation (facts missing); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+import typer
+
+from api.cli import appeals, audit, grades, ledger, reports, users, workspace
+from api.cli.options import ENVIRON
+from domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidRequestError,
+    NotFoundError,
+    RejectedError,
+)
+from projections.payout import CalculationBlockedError
+
+EXIT_CODES: dict[type[DomainError], int] = {
+    CalculationBlockedError: 5,
+    InvalidRequestError: 2,
+    NotFoundError: 3,
+    ConflictError: 4,
+}
+
+app = typer.Typer(
+    name="jixiao", no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False,
+    help="An event-sourced ledger for performance scores and performance pay (绩效): "
+    "record facts, then report, explain, close and appeal a period's pay.",
+    context_settings={"help_option_names": ["--help", "-h"]},
+)
+for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
+    app.add_typer(verbs)
+app.add_typer(appeals.app, name="appeal")
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run one verb and return its exit code. `environ` stands in for os.environ (tests
+    pass their own store)."""
+    token = ENVIRON.set(os.environ if environ is None else environ)
+    try:
+        return _run(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        ENVIRON.reset(token)
+
+
+def _run(argv: list[str]) -> int:
+    command = typer.main.get_command(app)
+    try:
+        # Not standalone: click would sys.exit, and the domain's errors need their codes.
+        result = command.main(argv, prog_name="jixiao", standalone_mode=False)
+    except typer.TyperException as error:
+        # typer's own click: a mistyped verb or option, with a suggestion; exit code 2.
+        show = getattr(error, "show", None)
+        if show is None:
+            print(f"Error: {error.format_message()}", file=sys.stderr)
+        else:
+            show()
+        return error.exit_code
+    except typer.Abort:
+        print("Aborted!", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        sys.stderr.close()
+        return 0
+    except RejectedError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
+    return result if isinstance(result, int) else 0

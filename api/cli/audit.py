@@ -1,0 +1,44 @@
+"""`jixiao events|verify`: the audit trail and the hash chain over it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.options import Actor, Db, Json, caller, open_session
+from api.render import events_text
+from api.usecases import audit
+from domain.scheme import canonical_dumps
+
+app = typer.Typer()
+
+
+@app.command("events")
+def events(*, limit: Annotated[int, typer.Option(help="The latest this many events.")] = 50,
+           db: Db = None, actor: Actor = None,
+           json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")]
+           = False) -> int:
+    """List recorded events (the audit trail): who, when, what, effective when."""
+    with open_session(db) as session:
+        lines = audit.latest_events(session, caller(actor), limit)
+    print(events_text(lines, json_lines=json), end="")
+    return 0
+
+
+@app.command("verify")
+def verify(*, db: Db = None, actor: Actor = None, json: Json = False) -> int:
+    """Verify the hash chain over the event log (exit 1 when it is broken)."""
+    with open_session(db) as session:
+        report = audit.verify_chain(session, caller(actor))
+    if json:
+        print(canonical_dumps(report.to_json()))
+    elif report.ok:
+        print(f"chain intact: {report.events} event(s) up to position {report.chained_upto}; "
+              f"head {report.head}")
+    else:
+        print(f"chain BROKEN: {len(report.findings)} problem(s); the first is\n  "
+              f"{report.findings[0]}")
+        for finding in report.findings[1:]:
+            print(f"  {finding}")
+    return 0 if report.ok else 1

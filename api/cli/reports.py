@@ -1,0 +1,109 @@
+"""`jixiao payout|reconcile|explain|restatement|diff`: a period's reports, as a table for
+people or canonical JSON for programs."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.options import Actor as ActorOption
+from api.cli.options import AsOf, Db, Json, PeriodOption, WhatIf, as_of, caller, open_session
+from api.cli.options import what_if as what_if_batch
+from api.render import (
+    diff_text,
+    explain_text,
+    payout_text,
+    reconciliation_text,
+    restatement_text,
+)
+from api.usecases import reports
+from api.usecases.ports import parse_period
+from domain.errors import InvalidRequestError
+from domain.scheme import canonical_dumps
+
+app = typer.Typer()
+
+
+@app.command("payout")
+def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, json: Json = False,
+           as_of_text: AsOf = None, with_file: WhatIf = None) -> int:
+    """Print a period's payout statement."""
+    parse_period(period)
+    query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file))
+    with open_session(db) as session:
+        report = reports.payout(session, caller(actor), query)
+    print(canonical_dumps(report) if json else payout_text(report))
+    return 0
+
+
+@app.command("reconcile")
+def reconcile(*, period: PeriodOption, db: Db = None, actor: ActorOption = None,
+              json: Json = False, as_of_text: AsOf = None, with_file: WhatIf = None) -> int:
+    """Print a period's reconciliation (balances to 0.00; exit 1 when it does not)."""
+    parse_period(period)
+    query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file))
+    with open_session(db) as session:
+        result = reports.reconcile(session, caller(actor), query)
+    if json:
+        print(canonical_dumps(result.to_json()))
+    else:
+        print(reconciliation_text(result.statement))
+    return 0 if result.balanced else 1
+
+
+@app.command("explain")
+def explain(*, period: PeriodOption,
+            employee: Annotated[str | None, typer.Option(help="An employee's id.")] = None,
+            department: Annotated[str | None, typer.Option(help="A department's id.")] = None,
+            figure: Annotated[str | None, typer.Option(
+                help="Any figure key, e.g. hospital:per_point.")] = None,
+            depth: Annotated[int | None, typer.Option(
+                help="Levels to expand (default 5 for the table, all for --json).",
+                show_default=False)] = None,
+            db: Db = None, actor: ActorOption = None, json: Json = False,
+            as_of_text: AsOf = None, with_file: WhatIf = None) -> int:
+    """Explain a person's, a department's or any figure's pay, figure by figure."""
+    if sum(x is not None for x in (employee, department, figure)) != 1:
+        raise InvalidRequestError("give exactly one of --employee, --department or --figure")
+    parse_period(period)
+    query = reports.ExplainQuery(
+        period, employee=employee, department=department, figure=figure,
+        depth=depth if depth is not None else (64 if json else 5),
+        as_of=as_of(as_of_text), what_if=what_if_batch(with_file))
+    with open_session(db) as session:
+        report = reports.explain(session, caller(actor), query)
+    if json:
+        print(canonical_dumps(report))
+    else:
+        print("\n\n".join(explain_text(tree) for tree in report["explain"]))
+    return 0
+
+
+@app.command("restatement")
+def restatement(*, period: PeriodOption, db: Db = None, actor: ActorOption = None,
+                json: Json = False) -> int:
+    """A closed period recomputed with everything known now: deltas per person."""
+    parse_period(period)
+    with open_session(db) as session:
+        report = reports.restatement(session, caller(actor), period)
+    print(canonical_dumps(report) if json else restatement_text(report))
+    return 0
+
+
+@app.command("diff")
+def diff(*, period: PeriodOption,
+         from_point: Annotated[str, typer.Option(
+             "--from", help="An ISO timestamp (UTC unless it has a zone), 'closed' or 'now'.")],
+         to_point: Annotated[str, typer.Option("--to", help="As --from.")] = "now",
+         with_file: Annotated[str | None, typer.Option(
+             "--with", help="What-if: apply this JSON Lines file to the --to side, "
+             "unwritten.")] = None,
+         db: Db = None, actor: ActorOption = None, json: Json = False) -> int:
+    """Compare a period at two points: who gains or loses, and why."""
+    parse_period(period)
+    query = reports.DiffQuery(period, from_point, to_point, what_if_batch(with_file))
+    with open_session(db) as session:
+        report = reports.diff(session, caller(actor), query)
+    print(canonical_dumps(report) if json else diff_text(report))
+    return 0
