@@ -66,6 +66,7 @@ from domain.sanctions import (
 from domain.scheme import Ref, parse_scheme
 from projections.exact import cny_half_up
 from projections.figures import Ledgerbook, approx_text, exact_text, money_text
+from projections.memo import memo_of
 
 
 class GradingBlockedError(InvalidRequestError):
@@ -1325,9 +1326,9 @@ def _derived_json(run: GradingRun, d: DerivedFact) -> dict[str, Any]:
 
 def _recorded_event(run: GradingRun, d: DerivedFact) -> str | None:
     """The live DerivedFactRecorded entry the ledger recorded for this derived fact."""
-    recorded = run.facts.memo.get("derived-recorded")
+    recorded = memo_of(run.facts).get("derived-recorded")
     if recorded is None:
-        recorded = run.facts.memo["derived-recorded"] = live_recorded(run.facts.live.values())
+        recorded = memo_of(run.facts)["derived-recorded"] = live_recorded(run.facts.live.values())
     found = recorded.get(d.id)
     return None if found is None else str(found)
 

@@ -31,6 +31,7 @@ from domain.periods import Period
 from domain.scheme import DeductionRule, Scheme, StudyLeaveBand
 from projections.exact import ONE, ZERO_Q, exact_sum, q
 from projections.figures import Ledgerbook, exact_text
+from projections.memo import memo_of
 
 
 @dataclass(frozen=True)
@@ -175,14 +176,14 @@ def score_people(facts: Facts, period: Period, scheme: Scheme, book: Ledgerbook)
     """S11-R32: (title + post + quantity + quality + ethics + discipline) − attendance.
 
     A person's score is a pure function of their roster state, their own entries and
-    leaves in the period, and the scheme; each is memoised on the facts under exactly
+    leaves in the period, and the scheme; each is memoised beside the facts under exactly
     those inputs (events by identity: they are immutable, and the memo keeps them alive),
     with the figures it explains. A what-if carries the memo over (`projections.whatif`),
     so recomputing a period after one appeal scores only the people whose inputs changed.
     """
     events = facts.in_period(period)
     per_person = _by_employee(events)
-    known: dict[tuple[Any, ...], _Scored] = facts.memo.setdefault(PERSON_SCORES, {})
+    known: dict[tuple[Any, ...], _Scored] = memo_of(facts).setdefault(PERSON_SCORES, {})
     scores = []
     for person in roster_in_period(facts, period):
         own = tuple(per_person.get(person.employee_id, ()))
@@ -191,7 +192,8 @@ def score_people(facts: Facts, period: Period, scheme: Scheme, book: Ledgerbook)
         scored = known.get(key)
         if scored is None:
             scratch = Ledgerbook()
-            score = _score_person(person, list(own), list(leaves), period, scheme, scratch)
+            score = _score_person(person, list(own), list(leaves), period, scheme=scheme,
+                                  book=scratch)
             scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves))
         book.figures.update(scored.figures)
         scores.append(scored.score)
@@ -213,6 +215,7 @@ def _score_person(
     own: list[LedgerEvent],
     leaves: list[LeaveRecorded],
     period: Period,
+    *,
     scheme: Scheme,
     book: Ledgerbook,
 ) -> PersonScore:
@@ -394,7 +397,7 @@ def score_departments(
 
     clinical = [
         _score_clinical(d, n, figures.get(d.department_id), deductions[d.department_id],
-                        scheme, book, problems)
+                        scheme=scheme, book=book, problems=problems)
         for d, n in departments if d.kind == "clinical"
     ]
     ranked = sorted(
@@ -403,8 +406,8 @@ def score_departments(
     )
     statistics: dict[object, Fraction] = {}
     admin = [
-        _score_admin(d, n, ranked, statistics, deductions[d.department_id], scheme, book,
-                     problems)
+        _score_admin(d, n, ranked, statistics, deductions[d.department_id], scheme=scheme,
+                     book=book, problems=problems)
         for d, n in departments if d.kind == "admin"
     ]
     return clinical + admin, problems
@@ -415,6 +418,7 @@ def _score_clinical(
     n: int,
     figures: DepartmentFiguresRecorded | None,
     deductions: list[DepartmentDeductionRecorded],
+    *,
     scheme: Scheme,
     book: Ledgerbook,
     problems: list[Problem],
@@ -492,6 +496,7 @@ def _score_admin(
     ranked: list[DepartmentScore],
     statistics: dict[object, Fraction],
     deductions: list[DepartmentDeductionRecorded],
+    *,
     scheme: Scheme,
     book: Ledgerbook,
     problems: list[Problem],
