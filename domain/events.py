@@ -87,7 +87,15 @@ class DepartmentBody(Frozen):
         return self
 
 
-Category = Literal["regular", "temporary", "contract", "lump_sum"]
+# Employment categories and leave kinds are the scheme's words (`HospitalPayScheme.staff`),
+# checked against the scheme in force by domain/validation.py, so a scheme with other words
+# needs no code. Widened from Literals of scheme 11's words: stored events keep their strings.
+Category = Annotated[Code, Field(
+    description="an employment category of the scheme in force",
+    examples=["regular", "temporary", "contract", "lump_sum"])]
+LeaveKind = Annotated[Code, Field(
+    description="a leave kind of the scheme in force",
+    examples=["sick", "maternity", "personal", "study", "training"])]
 
 
 class HireBody(Frozen):
@@ -135,7 +143,7 @@ class CategoryBody(Frozen):
 
 class LeaveBody(Frozen):
     employee_id: Code
-    kind: Literal["sick", "maternity", "personal", "study", "training"]
+    kind: LeaveKind
     first_day: date
     last_day: date
 

@@ -317,6 +317,26 @@ def _key_field(key: tuple[Any, ...]) -> str:
             "assessment": "year", "cme": "year", "annual_target": "year"}.get(key[0], "period")
 
 
+def _check_staff_words(command: BaseModel, scheme: Scheme, problem: Any) -> None:
+    """Employment categories and leave kinds are the scheme's words, not the engine's."""
+    staff = scheme.staff_rules
+    category = command.__dict__.get("category")
+    if category is not None and category not in staff.categories:
+        problem("category", f"unknown category {category!r}; {scheme.key} knows "
+                f"{', '.join(sorted(staff.categories))}")
+    elif category is not None and staff.categories[category].pay == "performance":
+        classes = scheme.participation.ratios.get(category, {})
+        participation = command.__dict__.get("participation_class", "full")
+        if participation not in classes:
+            problem("participation_class", f"{category} staff take part as one of "
+                    f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
+    if type(command).__name__ == "RecordLeave":
+        kind = command.kind  # type: ignore[attr-defined]
+        if kind not in staff.leave.kinds:
+            problem("kind", f"unknown leave kind {kind!r}; {scheme.key} knows "
+                    f"{', '.join(staff.leave.kinds)}")
+
+
 def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> None:
     title = command.__dict__.get("title_grade")
     if title is not None and title not in scheme.title_points:
@@ -325,13 +345,7 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
     post = command.__dict__.get("post")
     if post is not None and post not in scheme.posts:
         problem("post", f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
-    category = command.__dict__.get("category")
-    if category is not None and category != "lump_sum":
-        classes = scheme.participation.ratios.get(category, {})
-        participation = command.__dict__.get("participation_class", "full")
-        if participation not in classes:
-            problem("participation_class", f"{category} staff take part as one of "
-                    f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
+    _check_staff_words(command, scheme, problem)
     type_name = type(command).__name__
     if type_name == "RecordDeduction":
         kind = command.kind  # type: ignore[attr-defined]

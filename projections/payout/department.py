@@ -90,7 +90,8 @@ def deduct_penalties(
 def apply_cap(
     line: DepartmentLine, average_bonus: Fraction, scheme: Scheme, book: Ledgerbook
 ) -> DepartmentLine:
-    """S11-R57: at most 2 × the hospital average bonus per head; the excess is banked."""
+    """S11-R57: at most the scheme's multiple of the hospital average bonus per head; the
+    excess is banked."""
     if line.headcount == 0:
         return line
     key = f"dept:{line.department_id}"
@@ -107,7 +108,8 @@ def apply_cap(
 
 
 def top_up_to_floor(line: DepartmentLine, scheme: Scheme, book: Ledgerbook) -> DepartmentLine:
-    """S11-R58: at least 600 per head; the bank pays first (A-S11-12), then the hospital."""
+    """S11-R58: at least the scheme's amount per head; the bank pays first (A-S11-12), then
+    the hospital."""
     if line.headcount == 0:
         return line
     key = f"dept:{line.department_id}"

@@ -10,9 +10,9 @@ from domain.facts import Facts
 from domain.money import ZERO, allocate_largest_remainder, sum_cny
 from domain.periods import Period
 from domain.scheme import Scheme
+from projections.department_scores import DepartmentScore
 from projections.exact import cny_half_up, exact_sum, q
 from projections.figures import Ledgerbook, exact_text, money_text
-from projections.scoring import DepartmentScore
 
 
 def has_pool(facts: Facts, period: Period) -> bool:

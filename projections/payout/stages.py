@@ -22,6 +22,7 @@ from domain.money import ZERO, sum_cny
 from domain.periods import Period
 from domain.scheme import Scheme
 from projections import scoring
+from projections.department_scores import DepartmentScore
 from projections.exact import ZERO_Q, q
 from projections.figures import Ledgerbook, money_text
 from projections.payout.department import (
@@ -40,7 +41,7 @@ from projections.payout.statement import (
     PersonLine,
     Statement,
 )
-from projections.scoring import DepartmentScore, PersonScore
+from projections.scoring import PersonScore
 
 
 @dataclass(frozen=True)
