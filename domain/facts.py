@@ -295,7 +295,7 @@ class _Index:
         elif isinstance(event, DepartmentDefined):
             found.append((self._own(self.departments, event.department_id), _effective_on))
         elif isinstance(event, ROSTER_EVENTS):
-            found.append((self._own(self.roster, event.employee_id), _roster_day))  # type: ignore[union-attr]
+            found.append((self._own(self.roster, event.employee_id), _roster_day))
         elif isinstance(event, LeaveRecorded):
             found.append((self._own(self.leaves, event.employee_id), None))
         period = field_of(event, "period")

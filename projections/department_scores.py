@@ -25,7 +25,7 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
-from domain.scheme import Scheme
+from domain.scheme import AdminClassRule, ClinicalScoreRule, Scheme
 from projections.exact import ZERO_Q, exact_sum, q
 from projections.figures import Ledgerbook, exact_text
 
@@ -127,37 +127,8 @@ def _score_clinical(
                                 "no risk coefficient configured (A-S11-6: no silent 1.0)"))
         return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
     fid = (_eid(figures),)
-    ratio = q(figures.workload_actual) / q(figures.workload_base)
-    if rules.workload_ratio_cap is not None:
-        ratio = min(ratio, q(rules.workload_ratio_cap))
-    quantity = q(rules.quantity_per_head) * n * ratio
-    completion = "actual workload ÷ base workload"
-    if rules.workload_ratio_cap is not None:
-        completion = f"min({exact_text(rules.workload_ratio_cap)}, {completion})"
-    book.add(f"{key}:quantity", f"{d.name}: quantity score", quantity, "points",
-             f"{exact_text(rules.quantity_per_head)} × head-count × ({completion})",
-             inputs=(f"{key}:headcount",),
-             literals=(("workload_actual", exact_text(figures.workload_actual)),
-                       ("workload_base", exact_text(figures.workload_base))),
-             ref=rules.quantity_ref, event_ids=fid)
-    sums = {"quality": ZERO_Q, "ethics": ZERO_Q}
-    ids: dict[str, list[str]] = {"quality": [], "ethics": []}
-    for e in deductions:
-        if e.item in sums:
-            sums[e.item] += q(e.points)
-            ids[e.item].append(_eid(e))
-    quality = max(ZERO_Q, q(rules.quality_per_head) * n - sums["quality"])
-    book.add(f"{key}:quality", f"{d.name}: quality score", quality, "points",
-             f"max(0, {exact_text(rules.quality_per_head)} × head-count − quality deductions)",
-             inputs=(f"{key}:headcount",),
-             literals=(("deductions", exact_text(sums["quality"])),),
-             ref=rules.quality_ref, event_ids=tuple(ids["quality"]))
-    ethics = max(ZERO_Q, q(rules.ethics_per_head) * n - sums["ethics"])
-    book.add(f"{key}:ethics", f"{d.name}: ethics score", ethics, "points",
-             f"max(0, {exact_text(rules.ethics_per_head)} × head-count − ethics deductions)",
-             inputs=(f"{key}:headcount",),
-             literals=(("deductions", exact_text(sums["ethics"])),),
-             ref=rules.ethics_ref, event_ids=tuple(ids["ethics"]))
+    quantity = _quantity_score(d, n, figures, rules, book)
+    quality, ethics, ids = _quality_and_ethics_scores(d, n, deductions, rules, book)
     cost = q(figures.medical_revenue_cny) / q(figures.full_cost_cny)
     book.add(f"{key}:cost_coefficient", f"{d.name}: cost coefficient", cost, "ratio",
              "medical revenue (no drugs) ÷ full cost",
@@ -179,7 +150,51 @@ def _score_clinical(
              "department score ÷ head-count", inputs=(f"{key}:score", f"{key}:headcount"),
              ref=scheme.admin.per_capita_ref)
     return DepartmentScore(d.department_id, d.name, d.kind, n, score, per_capita,
-                           (*fid, *ids["quality"], *ids["ethics"]))
+                           (*fid, *ids))
+
+
+def _quantity_score(
+    d: DepartmentDefined, n: int, figures: DepartmentFiguresRecorded,
+    rules: ClinicalScoreRule, book: Ledgerbook,
+) -> Fraction:
+    """S11-R14, A-S11-20: per-head points × head-count × workload completion."""
+    key = f"dept:{d.department_id}"
+    ratio = q(figures.workload_actual) / q(figures.workload_base)
+    completion = "actual workload ÷ base workload"
+    if rules.workload_ratio_cap is not None:
+        ratio = min(ratio, q(rules.workload_ratio_cap))
+        completion = f"min({exact_text(rules.workload_ratio_cap)}, {completion})"
+    quantity = q(rules.quantity_per_head) * n * ratio
+    book.add(f"{key}:quantity", f"{d.name}: quantity score", quantity, "points",
+             f"{exact_text(rules.quantity_per_head)} × head-count × ({completion})",
+             inputs=(f"{key}:headcount",),
+             literals=(("workload_actual", exact_text(figures.workload_actual)),
+                       ("workload_base", exact_text(figures.workload_base))),
+             ref=rules.quantity_ref, event_ids=(_eid(figures),))
+    return quantity
+
+
+def _quality_and_ethics_scores(
+    d: DepartmentDefined, n: int, deductions: list[DepartmentDeductionRecorded],
+    rules: ClinicalScoreRule, book: Ledgerbook,
+) -> tuple[Fraction, Fraction, tuple[str, ...]]:
+    """S11-R16/R17: per-head points × head-count less the item's deductions, at least 0;
+    (quality, ethics, the deduction events)."""
+    key = f"dept:{d.department_id}"
+    parts = {"quality": (rules.quality_per_head, rules.quality_ref),
+             "ethics": (rules.ethics_per_head, rules.ethics_ref)}
+    scores: dict[str, Fraction] = {}
+    ids: list[str] = []
+    for item, (per_head, ref) in parts.items():
+        mine = [e for e in deductions if e.item == item]
+        deducted = sum((q(e.points) for e in mine), ZERO_Q)
+        scores[item] = max(ZERO_Q, q(per_head) * n - deducted)
+        book.add(f"{key}:{item}", f"{d.name}: {item} score", scores[item], "points",
+                 f"max(0, {exact_text(per_head)} × head-count − {item} deductions)",
+                 inputs=(f"{key}:headcount",), literals=(("deductions", exact_text(deducted)),),
+                 ref=ref, event_ids=tuple(_eid(e) for e in mine))
+        ids += [_eid(e) for e in mine]
+    return scores["quality"], scores["ethics"], tuple(ids)
 
 
 def _score_admin(
@@ -217,30 +232,7 @@ def _score_admin(
         problems.append(Problem(f"department {d.department_id}", "base",
                                 "admin bases need at least one scored clinical department"))
         return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
-    # Every admin department of a class shares its statistic over the clinical departments;
-    # computed once per period, since each is a sum over all of them.
-    per_capita = [(c, c.per_capita) for c in ranked if c.per_capita is not None]
-    if rule.statistic == "top_mean":
-        top = [c for c, _ in per_capita[: rule.top_n]]
-        which = (rule.statistic, rule.top_n)
-        if which not in statistics:
-            statistics[which] = exact_sum(v for _, v in per_capita[: rule.top_n]) / len(top)
-        formula = f"mean per-capita of the top {rule.top_n} clinical departments × head-count"
-        inputs = tuple(f"dept:{c.department_id}:per_capita" for c in top)
-    elif rule.statistic == "mean_all":
-        which = (rule.statistic, None)
-        if which not in statistics:
-            statistics[which] = exact_sum(v for _, v in per_capita) / len(per_capita)
-        formula = "mean of every clinical department's per-capita score × head-count"
-        inputs = tuple(f"dept:{c.department_id}:per_capita" for c in ranked)
-    else:
-        which = (rule.statistic, None)
-        if which not in statistics:
-            statistics[which] = exact_sum(c.score for c in ranked) / sum(
-                c.headcount for c in ranked)
-        formula = "Σ clinical scores ÷ Σ clinical head-count × head-count"
-        inputs = tuple(f"dept:{c.department_id}:score" for c in ranked)
-    statistic = statistics[which]
+    statistic, formula, inputs = _admin_statistic(rule, ranked, statistics)
     base = statistic * n
     book.add(f"{key}:base", f"{d.name}: composite base score", base, "points", formula,
              inputs=(*inputs, f"{key}:headcount"), ref=rule.ref)
@@ -261,6 +253,35 @@ def _score_admin(
              inputs=(f"{key}:base", f"{key}:risk_coefficient", f"{key}:deductions"),
              ref=scheme.admin.score_ref)
     return DepartmentScore(d.department_id, d.name, d.kind, n, score, score / n, deduction_ids)
+
+
+def _admin_statistic(
+    rule: AdminClassRule, ranked: list[DepartmentScore], statistics: dict[object, Fraction]
+) -> tuple[Fraction, str, tuple[str, ...]]:
+    """S11-R23, A-S11-4/5: an admin class's per-head base over the clinical departments;
+    (value, formula, inputs). Every admin department of a class shares it, so it is
+    computed once per period (each is a sum over all clinical departments)."""
+    per_capita = [(c, c.per_capita) for c in ranked if c.per_capita is not None]
+    which: tuple[str, int | None] = (rule.statistic, None)
+    if rule.statistic == "top_mean":
+        top = [c for c, _ in per_capita[: rule.top_n]]
+        which = (rule.statistic, rule.top_n)
+        if which not in statistics:
+            statistics[which] = exact_sum(v for _, v in per_capita[: rule.top_n]) / len(top)
+        formula = f"mean per-capita of the top {rule.top_n} clinical departments × head-count"
+        inputs = tuple(f"dept:{c.department_id}:per_capita" for c in top)
+    elif rule.statistic == "mean_all":
+        if which not in statistics:
+            statistics[which] = exact_sum(v for _, v in per_capita) / len(per_capita)
+        formula = "mean of every clinical department's per-capita score × head-count"
+        inputs = tuple(f"dept:{c.department_id}:per_capita" for c in ranked)
+    else:
+        if which not in statistics:
+            statistics[which] = exact_sum(c.score for c in ranked) / sum(
+                c.headcount for c in ranked)
+        formula = "Σ clinical scores ÷ Σ clinical head-count × head-count"
+        inputs = tuple(f"dept:{c.department_id}:score" for c in ranked)
+    return statistics[which], formula, inputs
 
 
 def department_money_events(

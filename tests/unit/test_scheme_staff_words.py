@@ -4,6 +4,7 @@ against the scheme in force, and a scheme with other words needs no code."""
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -113,7 +114,7 @@ def test_a_category_the_scheme_pays_a_fixed_wage_gets_no_performance_pay() -> No
     statement = _quarter(_own_scheme(), _hire("a", category="fixed_wage"))
     line = next(p for p in statement.people if p.employee_id == "a")
     assert (line.status, line.pay_cny, line.reason) == (
-        "excluded", 0, "lump-sum wage: no performance pay")
+        "excluded", Decimal(0), "lump-sum wage: no performance pay")
 
 
 def test_a_leave_kind_the_scheme_counts_as_study_takes_the_study_leave_bands() -> None:
