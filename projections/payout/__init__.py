@@ -1,9 +1,10 @@
 """A period's payout: a pure function of (facts, scheme), in a fixed order of stages.
 
-Quarter (S11-R09/R10, A-S11-9): the stages of `stages.PAYOUT_STAGES`, each checked for
-conservation as it ends. Year end (S11-R44…R47, A-S11-17/18): Σ quarterly reserves ±
-adjustments → annual target scores → departments → individuals by year-end score; a
-failed assessment is excluded (`year_end`).
+Quarter (S11-R09/R10, A-S11-9): `PAYOUT_STAGES`. Year end (S11-R44…R47, A-S11-17/18):
+`YEAR_END_STAGES`, Σ quarterly reserves ± adjustments → year-end scores → departments by
+annual target score → individuals; a failed assessment is excluded. Both are tuples of
+stages of one signature, (context, state) → state, and money is checked to be conserved
+after every stage (`stages.check_conservation`), naming the stage that broke it.
 
 Money: every split of a fixed total is a largest-remainder allocation, so it adds up to
 the fen; any other computed amount is rounded once, half-up. The statement reconciles
@@ -36,7 +37,7 @@ from projections.payout.statement import (
     PersonLine,
     Statement,
 )
-from projections.payout.year_end import calculate_year_end
+from projections.payout.year_end import YEAR_END_STAGES, calculate_year_end
 
 
 def calculate(facts: Facts, period: Period) -> Statement:
@@ -97,6 +98,7 @@ class _QuarterRun:
 
 __all__ = [
     "PAYOUT_STAGES",
+    "YEAR_END_STAGES",
     "CalculationBlockedError",
     "DepartmentLine",
     "PayoutContext",

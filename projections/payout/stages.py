@@ -74,6 +74,9 @@ class PayoutState:
     pay: Mapping[str, Decimal] = field(default_factory=dict)
     post_bonus: Mapping[str, Decimal] = field(default_factory=dict)
     study_leave: Mapping[str, Decimal] = field(default_factory=dict)
+    # Year end: shares of people who failed their assessment under the "forfeit" option.
+    forfeits: frozenset[str] = frozenset()
+    forfeited_cny: Decimal = ZERO
     statement: Statement | None = None
 
     def held_by_departments_cny(self) -> Decimal:
@@ -111,6 +114,7 @@ Stage = Callable[[PayoutContext, PayoutState], PayoutState]
 def check_conservation(stage: Stage, context: PayoutContext, state: PayoutState) -> None:
     """Money in = money out + named residues + money still held, after `stage`."""
     lines = [*state.money_lines(),
+             ("forfeited by failed assessments (returned to the hospital)", -state.forfeited_cny),
              ("held by departments, not yet paid to people", -state.held_by_departments_cny())]
     balance = sum_cny(amount for _, amount in lines)
     if balance != 0:

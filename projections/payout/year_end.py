@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from domain.errors import Problem, invariant
+from domain.errors import InvariantError, Problem, invariant
 from domain.events import (
     AnnualTargetScoreRecorded,
     AssessmentRecorded,
@@ -27,6 +27,7 @@ from projections.figures import Ledgerbook, exact_text, money_text, signed_text
 from projections.payout.department import split_department_pay
 from projections.payout.inputs import quarter_people, scheme_or_block
 from projections.payout.pool import has_pool, pool_figures
+from projections.payout.stages import PayoutContext, PayoutState, Stage, run_stages
 from projections.payout.statement import (
     CalculationBlockedError,
     DepartmentLine,
@@ -56,42 +57,122 @@ class _YearEvents:
         )
 
 
-def calculate_year_end(facts: Facts, period: Period) -> Statement:
+def calculate_year_end(
+    facts: Facts, period: Period, stages: tuple[Stage, ...] | None = None
+) -> Statement:
     scheme = scheme_or_block(facts, period)
-    book = Ledgerbook()
-    pool, reserves, adjusted = _year_end_pool(facts, period, scheme, book)
+    state = run_stages(PayoutContext(facts, period, scheme, {}), stages or YEAR_END_STAGES)
+    if state.statement is None:
+        raise InvariantError(f"{period}: the stages wrote no statement")
+    return state.statement
+
+
+def pool_reserves(context: PayoutContext, state: PayoutState) -> PayoutState:
+    """S11-R44: the year's quarterly reserves ± adjustments, held until it is split."""
+    pool, reserves, adjusted = _year_end_pool(context.facts, context.period, context.scheme,
+                                              context.book)
+    lines = (*((f"reserve {n}", r) for n, r in reserves), ("adjustments", adjusted),
+             ("distributable", pool))
+    return replace(state, distributable_cny=pool, pool_lines=lines, unallocated_cny=pool)
+
+
+def score_year_end(context: PayoutContext, state: PayoutState) -> PayoutState:
+    """S11-R46/R47, S11-R38: year-end scores and points; who is excluded or forfeits."""
+    year = _YearEvents.of(context.facts, context.period.year)
+    people, forfeits = _score_people(context.facts, context.period, context.scheme.year_end,
+                                     year, context.book)
+    return replace(state, people=tuple(people), forfeits=frozenset(forfeits))
+
+
+def split_pool_by_target_scores(context: PayoutContext, state: PayoutState) -> PayoutState:
+    """S11-R44: the year-end pool to departments by annual target score (largest
+    remainder); blocks when a department taking part has none."""
+    facts, period, book = context.facts, context.period, context.book
+    rule = context.scheme.year_end
     year = _YearEvents.of(facts, period.year)
-    people, forfeits = _score_people(facts, period, scheme.year_end, year, book)
-    members: dict[str, list[PersonScore]] = defaultdict(list)
-    for person in people:
-        members[person.department_id].append(person)
-    weights = _department_weights(period, members, year)
-    lines, pay, forfeited = _pay_departments(
-        facts, period, scheme, allocate_largest_remainder(pool, weights),
-        members=members, forfeits=forfeits, year=year, book=book)
+    members = _members(state)
+    shares = allocate_largest_remainder(state.distributable_cny,
+                                        _department_weights(period, members, year))
+    lines = []
+    for department_id, amount in sorted(shares.items()):
+        target = year.targets[department_id]
+        definition = facts.department_on(department_id, period.last_day)
+        name = definition.name if definition else department_id
+        key = f"dept:{department_id}"
+        book.add(f"{key}:score", f"{name}: annual target score", q(target.score), "points",
+                 "recorded", ref=rule.pool_ref, event_ids=(str(target.originator_id),))
+        book.add(f"{key}:pay_calculated", f"{name}: year-end pay", amount, "cny",
+                 "year-end pool × score ÷ Σ scores (largest remainder)",
+                 inputs=("pool:distributable", f"{key}:score"), ref=rule.pool_ref)
+        headcount = sum(1 for m in members[department_id] if m.participates)
+        lines.append(DepartmentLine(department_id, name, definition.kind if definition else "",
+                                    headcount, q(target.score), amount))
+    allocated = sum_cny(line.pay_calculated_cny for line in lines)
+    return replace(state, lines=tuple(lines),
+                   unallocated_cny=state.distributable_cny - allocated)
+
+
+def pay_year_end_individuals(context: PayoutContext, state: PayoutState) -> PayoutState:
+    """S11-R46: each department's year-end pay to its people by points; a forfeited
+    share returns to the hospital (A-S11-17 option)."""
+    members = _members(state)
+    lines, pay, forfeited = [], {}, ZERO
+    for calculated in state.lines:
+        line, shares = split_department_pay(calculated, members[calculated.department_id],
+                                            context.scheme, context.book)
+        for employee_id in state.forfeits & set(shares):
+            forfeited += shares.pop(employee_id)
+        pay.update(shares)
+        lines.append(line)
+    return replace(state, lines=tuple(lines), pay=pay, forfeited_cny=forfeited,
+                   paid_out=frozenset(line.department_id for line in lines))
+
+
+def reconcile_year_end(context: PayoutContext, state: PayoutState) -> PayoutState:
+    """The year-end statement, its reconciliation with every residue on a named line."""
+    scheme, period = context.scheme, context.period
     person_lines = tuple(
         PersonLine(p.employee_id, p.name, p.department_id, p.category,
-                   "paid" if p.participates and p.employee_id not in forfeits else "excluded",
-                   p.reason, p.score, p.ratio, p.points, pay.get(p.employee_id, ZERO), ZERO)
-        for p in sorted(people, key=lambda p: (p.department_id, p.employee_id))
+                   "paid" if p.participates and p.employee_id not in state.forfeits
+                   else "excluded",
+                   p.reason, p.score, p.ratio, p.points, state.pay.get(p.employee_id, ZERO),
+                   ZERO)
+        for p in sorted(state.people, key=lambda p: (p.department_id, p.employee_id))
     )
-    unallocated = pool - sum_cny(d.pay_calculated_cny for d in lines)
     reconciliation = (
-        ("year-end pool", pool),
-        ("pool not allocated (no annual target points)", -unallocated),
-        ("forfeited by failed assessments (returned to the hospital)", -forfeited),
-        ("undistributed (no points to share it)", -sum_cny(d.undistributed_cny for d in lines)),
+        ("year-end pool", state.distributable_cny),
+        ("pool not allocated (no annual target points)", -state.unallocated_cny),
+        ("forfeited by failed assessments (returned to the hospital)", -state.forfeited_cny),
+        ("undistributed (no points to share it)",
+         -sum_cny(d.undistributed_cny for d in state.lines)),
         ("paid to people", -sum_cny(p.total_cny for p in person_lines)),
     )
     statement = Statement(
         period=str(period), scheme_key=scheme.key, scheme_sha256=scheme.sha256,
-        departments=tuple(lines), people=person_lines, reconciliation=reconciliation,
-        pool=(*((f"reserve {n}", r) for n, r in reserves), ("adjustments", adjusted),
-              ("distributable", pool)),
-        notes=(f"scheme {scheme.key} ({scheme.source})",), book=book,
+        departments=state.lines, people=person_lines, reconciliation=reconciliation,
+        pool=state.pool_lines, notes=(f"scheme {scheme.key} ({scheme.source})",),
+        book=context.book,
     )
     invariant(statement.balance_cny == 0, f"{period} does not reconcile")
-    return statement
+    return replace(state, statement=statement)
+
+
+def _members(state: PayoutState) -> dict[str, list[PersonScore]]:
+    members: dict[str, list[PersonScore]] = defaultdict(list)
+    for person in state.people:
+        members[person.department_id].append(person)
+    return members
+
+
+# Order is part of the rule: people are scored before the pool is split, because a
+# department whose people all failed needs no annual target score.
+YEAR_END_STAGES: tuple[Stage, ...] = (
+    pool_reserves,
+    score_year_end,
+    split_pool_by_target_scores,
+    pay_year_end_individuals,
+    reconcile_year_end,
+)
 
 
 def _year_end_pool(
@@ -219,32 +300,3 @@ def _department_weights(
     if problems:
         raise CalculationBlockedError(str(period), problems)
     return weights
-
-
-def _pay_departments(
-    facts: Facts, period: Period, scheme: Scheme, shares: dict[str, Decimal], *,
-    members: dict[str, list[PersonScore]], forfeits: set[str], year: _YearEvents,
-    book: Ledgerbook,
-) -> tuple[list[DepartmentLine], dict[str, Decimal], Decimal]:
-    """Each department's year-end pay, split among its people; (lines, pay, forfeited)."""
-    rule = scheme.year_end
-    lines, pay, forfeited = [], {}, ZERO
-    for department_id, amount in sorted(shares.items()):
-        target = year.targets[department_id]
-        definition = facts.department_on(department_id, period.last_day)
-        name = definition.name if definition else department_id
-        key = f"dept:{department_id}"
-        book.add(f"{key}:score", f"{name}: annual target score", q(target.score), "points",
-                 "recorded", ref=rule.pool_ref, event_ids=(str(target.originator_id),))
-        book.add(f"{key}:pay_calculated", f"{name}: year-end pay", amount, "cny",
-                 "year-end pool × score ÷ Σ scores (largest remainder)",
-                 inputs=("pool:distributable", f"{key}:score"), ref=rule.pool_ref)
-        headcount = sum(1 for m in members[department_id] if m.participates)
-        line = DepartmentLine(department_id, name, definition.kind if definition else "",
-                              headcount, q(target.score), amount)
-        line, person_shares = split_department_pay(line, members[department_id], scheme, book)
-        for employee_id in forfeits & set(person_shares):
-            forfeited += person_shares.pop(employee_id)
-        pay.update(person_shares)
-        lines.append(line)
-    return lines, pay, forfeited

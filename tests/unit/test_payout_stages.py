@@ -17,11 +17,13 @@ from domain.money import calc_context
 from domain.periods import Period
 from projections.payout import (
     PAYOUT_STAGES,
+    YEAR_END_STAGES,
     PayoutContext,
     PayoutState,
     Stage,
     calculate,
     calculate_quarter,
+    calculate_year_end,
 )
 
 Q1 = Period.parse("2026-Q1")
@@ -127,3 +129,41 @@ def test_the_finished_state_holds_nothing_in_departments(facts: Facts) -> None:
     assert state.held_by_departments_cny() == 0
     assert state.statement is not None
     assert state.statement.reconciliation == tuple(state.money_lines())
+
+
+@pytest.fixture(scope="module")
+def year_end_facts() -> Facts:
+    """Example 4d: four quarters' reserves, one person failing the year-end assessment."""
+    ledger = memory_ledger()
+    lines = (GOLDEN / "example-4" / "year-end.jsonl").read_text(encoding="utf-8").splitlines()
+    record(ledger, *(json.loads(line) for line in lines if line.strip() and line[0] != "#"))
+    return ledger.facts()
+
+
+def test_the_year_end_runs_reserves_scores_split_people_reconcile(year_end_facts: Facts) -> None:
+    assert [stage.__name__ for stage in YEAR_END_STAGES] == [
+        "pool_reserves", "score_year_end", "split_pool_by_target_scores",
+        "pay_year_end_individuals", "reconcile_year_end"]
+    ye = Period.parse("2026-YE")
+    with calc_context():
+        assert (calculate_year_end(year_end_facts, ye).to_json()
+                == calculate(year_end_facts, ye).to_json())
+
+
+def _forfeit_nothing_but_pay_less(context: PayoutContext, state: PayoutState) -> PayoutState:
+    someone = min(state.pay)
+    return replace(state, pay={**state.pay, someone: state.pay[someone] - CENT})
+
+
+@pytest.mark.parametrize(("after", "broken"), [
+    ("split_pool_by_target_scores", _leak_a_fen_from_a_department),
+    ("pay_year_end_individuals", _forfeit_nothing_but_pay_less),
+])
+def test_a_year_end_stage_that_leaks_money_is_named(
+    year_end_facts: Facts, after: str, broken: Stage,
+) -> None:
+    at = [stage.__name__ for stage in YEAR_END_STAGES].index(after) + 1
+    stages = (*YEAR_END_STAGES[:at], broken, *YEAR_END_STAGES[at:])
+    with calc_context(), pytest.raises(
+        InvariantError, match=f"payout stage {broken.__name__} broke conservation in 2026-YE"):
+        calculate_year_end(year_end_facts, Period.parse("2026-YE"), stages)
