@@ -87,15 +87,10 @@ class DepartmentBody(Frozen):
         return self
 
 
-# Employment categories and leave kinds are the scheme's words (`HospitalPayScheme.staff`),
-# checked against the scheme in force by domain/validation.py, so a scheme with other words
-# needs no code. Widened from Literals of scheme 11's words: stored events keep their strings.
-Category = Annotated[Code, Field(
-    description="an employment category of the scheme in force",
-    examples=["regular", "temporary", "contract", "lump_sum"])]
-LeaveKind = Annotated[Code, Field(
-    description="a leave kind of the scheme in force",
-    examples=["sick", "maternity", "personal", "study", "training"])]
+# Categories and leave kinds are the scheme's words (`HospitalPayScheme.staff`), checked
+# against the scheme in force by domain/validation.py; stored events keep their strings.
+Category = Annotated[Code, Field(examples=["regular", "temporary", "contract", "lump_sum"])]
+LeaveKind = Annotated[Code, Field(examples=["sick", "maternity", "personal", "study", "training"])]
 
 
 class HireBody(Frozen):
