@@ -2,7 +2,8 @@
 """Developer bootstrap for jixiao (standard library only, Python >= 3.11).
 
     python3 dev.py setup                 create .venv and install '.[test]' into it
-    python3 dev.py test [pytest args]    setup, make sure PostgreSQL is available, run pytest
+    python3 dev.py test [pytest args]    setup, run ruff and mypy, make sure PostgreSQL is
+                                         available, run pytest; fails if any of them fails
     python3 dev.py demo [args]           setup, run `jixiao demo --db ./jixiao-demo.db [args]`
     python3 dev.py serve [args]          setup, run `jixiao serve [args]`
 
@@ -25,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -229,19 +231,47 @@ def run_child(cmd: list[str], env: dict[str, str]) -> int:
         signal.signal(signal.SIGTERM, previous_term)
 
 
+# The static checks `test` runs before pytest, configured in pyproject.toml ([tool.ruff],
+# [tool.mypy] names the files), with the versions pinned in the test extras.  The
+# pre-commit hooks (.pre-commit-config.yaml) run the same two commands.
+LINTERS = (
+    ("ruff", ["ruff", "check", "."]),
+    ("mypy", ["mypy"]),
+)
+
+
+def run_linters(env: dict[str, str]) -> list[str]:
+    """Names of the linters that failed; each prints its own findings."""
+    failed = []
+    for name, (tool, *tool_args) in LINTERS:
+        log(f"running `{' '.join([tool, *tool_args])}`")
+        if run_child([str(VENV_BIN / tool), *tool_args], env) != 0:
+            log(f"{name} failed (see its findings above)")
+            failed.append(name)
+    return failed
+
+
 def cmd_test(args: list[str]) -> int:
     setup()
-    pg_bin = ensure_postgres()
     env = quiet_env()
-    if pg_bin is not None:
-        env["JIXIAO_PG_BIN"] = str(pg_bin)
     env["PYTHONUNBUFFERED"] = "1"  # interleave output properly in CI logs
     env["PYTHONFAULTHANDLER"] = "1"  # tracebacks on hard crashes / hangs killed by signal
+    failed = run_linters(env)
+    pg_bin = ensure_postgres()
+    if pg_bin is not None:
+        env["JIXIAO_PG_BIN"] = str(pg_bin)
+    # pytest runs even after a linter failed, so one CI run reports everything at once.
     code = run_child([str(VENV_PYTHON), "-m", "pytest", *args], env)
     if code == 5:
         log("pytest collected no tests; treating that as a failure")
-        return 1
-    return code
+    if code != 0:
+        failed.append("pytest")
+    if failed:
+        log(f"FAILED: {', '.join(failed)}")
+        if code < 0:  # pytest ended by a signal: report it the way a shell does
+            return 128 - code
+        return code if code not in (0, 5) else 1
+    return 0
 
 
 def run_jixiao(args: list[str]) -> int:
@@ -252,8 +282,15 @@ def run_jixiao(args: list[str]) -> int:
     return run_child([str(script), *args], quiet_env())
 
 
-COMMANDS = {
-    "setup": lambda args: setup() or 0,
+def cmd_setup(args: list[str]) -> int:
+    if args:
+        die("setup takes no arguments", 2)
+    setup()
+    return 0
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "setup": cmd_setup,
     "test": cmd_test,
     "demo": lambda args: run_jixiao(["demo", "--db", DEMO_DB, *args]),
     "serve": lambda args: run_jixiao(["serve", *args]),
@@ -264,10 +301,8 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         die(f"Python >= 3.11 is required (this is {sys.version.split()[0]})")
     if not argv or argv[0] not in COMMANDS:
-        print(__doc__.strip(), file=sys.stderr)
+        print((__doc__ or "").strip(), file=sys.stderr)
         return 2
-    if argv[0] == "setup" and argv[1:]:
-        die("setup takes no arguments", 2)
     return COMMANDS[argv[0]](argv[1:])
 
 

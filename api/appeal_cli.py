@@ -7,16 +7,9 @@ import json
 from datetime import date
 from typing import Any
 
-from domain.appeals import (
-    AppealState,
-    appeal_rule,
-    appeals_of,
-    contested_entry,
-    contested_period,
-    filing_deadline,
-    review_deadline,
-)
-from domain.errors import InvalidRequestError, NotFoundError
+from api import cli_context as ctx
+from api.render import diff_text, table
+from api.usecases import appeals
 from domain.scheme import canonical_dumps
 
 
@@ -25,7 +18,7 @@ def add_appeal_verbs(verbs: Any, common: Any) -> None:
     steps = parser.add_subparsers(title="steps", metavar="STEP", required=True)
 
     def step(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        sub = steps.add_parser(name, help=text, description=text)
+        sub: argparse.ArgumentParser = steps.add_parser(name, help=text, description=text)
         common(sub)
         sub.set_defaults(handler=handler)
         return sub
@@ -77,63 +70,37 @@ def add_appeal_verbs(verbs: Any, common: Any) -> None:
     sub.add_argument("--json", action="store_true")
 
 
-def _cli() -> Any:
-    from api import cli  # the shell's helpers; imported late to keep one import direction
-
-    return cli
-
-
-def _day(text: str | None) -> str:
+def _day(text: str | None) -> date:
     if text is None:
-        return date.today().isoformat()  # noqa: DTZ011 - a business date in local time
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise InvalidRequestError(f"{text!r} is not a date like 2026-03-20") from None
-
-
-def _record(args: argparse.Namespace, row: dict[str, Any]) -> Any:
-    cli = _cli()
-    with cli._session(args) as session:
-        return cli.apply_rows(session.ledger, [("appeal", row)], cli._actor(args))
-
-
-def _changes(text: str | None) -> dict[str, Any] | None:
-    from projections.appeal_preview import parse_changes
-
-    return parse_changes(text, "--changes")
+        return date.today()  # noqa: DTZ011 - a business date in local time
+    return appeals.parse_day(text)
 
 
 def cmd_file(args: argparse.Namespace) -> int:
-    row: dict[str, Any] = {
-        "type": "file_appeal", "appeal_id": args.appeal_id, "grounds": args.grounds,
-        "evidence_refs": args.evidence, "received_on": _day(args.received_on),
-        "filed_on": _day(args.filed_on),
-    }
-    row["appellant_employee_id" if args.employee else "appellant_department_id"] = (
-        args.employee or args.department)
-    if args.entry:
-        row["contested_entry_id"] = args.entry
-    else:
-        row["contested_period"], row["contested_employee_id"] = args.line
-    _record(args, row)
+    request = appeals.FileAppeal(
+        appeal_id=args.appeal_id, grounds=args.grounds, received_on=_day(args.received_on),
+        filed_on=_day(args.filed_on), appellant_employee_id=args.employee,
+        appellant_department_id=args.department, contested_entry_id=args.entry,
+        contested_line=tuple(args.line) if args.line else None, evidence_refs=args.evidence)
+    with ctx.open_session(args) as session:
+        appeals.file_appeal(session, ctx.caller(args), request)
     print(f"filed appeal {args.appeal_id}")
     return 0
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    _record(args, {"type": "assign_appeal", "appeal_id": args.appeal_id,
-                   "reviewer": args.reviewer, "level": _level(args)})
+    with ctx.open_session(args) as session:
+        appeals.assign_appeal(session, ctx.caller(args), args.appeal_id, args.reviewer)
     print(f"assigned appeal {args.appeal_id} to {args.reviewer}")
     return 0
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    row = {"type": "decide_appeal", "appeal_id": args.appeal_id, "level": _level(args),
-           "outcome": args.outcome, "decided_on": _day(args.decided_on),
-           "reason": args.reason, "changes": _changes(args.changes)}
-    report = _record(args, row)
-    corrections = [e for e in report.recorded if type(e).__name__ != "AppealDecided"]
+    request = appeals.DecideRequest(args.appeal_id, args.outcome, args.reason,
+                                    _day(args.decided_on), _changes(args.changes))
+    with ctx.open_session(args) as session:
+        decision = appeals.decide_appeal(session, ctx.caller(args), request)
+    corrections = decision.corrections
     print(f"decided appeal {args.appeal_id}: {args.outcome}; "
           f"{len(corrections)} correction(s) recorded")
     for event in corrections:
@@ -141,90 +108,41 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def _changes(text: str | None) -> dict[str, Any] | None:
+    return appeals.changes_from_json(text, "--changes")
+
+
 def cmd_escalate(args: argparse.Namespace) -> int:
-    _record(args, {"type": "escalate_appeal", "appeal_id": args.appeal_id,
-                   "grounds": args.grounds, "filed_on": _day(args.filed_on)})
+    filed_on = _day(args.filed_on)
+    with ctx.open_session(args) as session:
+        appeals.escalate_appeal(session, ctx.caller(args), args.appeal_id, args.grounds,
+                                filed_on)
     print(f"appeal {args.appeal_id} goes to re-review")
     return 0
 
 
-def _level(args: argparse.Namespace) -> int:
-    cli = _cli()
-    with cli._session(args) as session:
-        return _state(session.ledger.facts(), args.appeal_id).level
-
-
-def _state(facts: Any, appeal_id: str) -> AppealState:
-    state = appeals_of(facts).get(appeal_id)
-    if state is None:
-        raise NotFoundError(f"no appeal {appeal_id!r}")
-    return state
-
-
-def describe(facts: Any, state: AppealState, today: date | None = None) -> dict[str, Any]:
-    filed = state.filed
-    _, rule = appeal_rule(facts, filed.filed_on)
-    entry = contested_entry(facts, filed)
-    period = contested_period(facts, filed)
-    deadline = review_deadline(rule, state) if rule else None
-    decided = state.current.decision is not None
-    return {
-        "appeal_id": filed.appeal_id,
-        "appellant": filed.appellant_employee_id or filed.appellant_department_id,
-        "filed_by": filed.actor,
-        "filed_on": filed.filed_on.isoformat(),
-        "received_on": filed.received_on.isoformat(),
-        "filing_deadline": filing_deadline(rule, filed.received_on).isoformat() if rule else None,
-        "review_deadline": deadline.isoformat() if deadline else None,
-        "overdue": bool(today and deadline and not decided and today > deadline),
-        "status": state.status,
-        "level": state.level,
-        "grounds": filed.grounds,
-        "evidence_refs": list(filed.evidence_refs),
-        "contested": {
-            "entry_id": str(filed.contested_entry_id) if filed.contested_entry_id else None,
-            "type": type(entry).__name__ if entry else "payout line",
-            "period": str(period) if period else None,
-            "employee_id": getattr(entry, "employee_id", None) or filed.contested_employee_id,
-            "recorded_by": entry.actor if entry else None,
-            "still_in_force": bool(entry and entry.originator_id in facts.live),
-        },
-        "reviews": [
-            {"level": r.level, "reviewer": r.reviewer,
-             "decision": None if r.decision is None else {
-                 "outcome": r.decision.outcome, "decided_on": r.decision.decided_on.isoformat(),
-                 "by": r.decision.actor, "reason": r.decision.reason,
-                 "changes": r.decision.changes}}
-            for r in state.reviews],
-    }
-
-
 def cmd_show(args: argparse.Namespace) -> int:
-    cli = _cli()
-    with cli._session(args) as session:
-        facts = session.ledger.facts()
-        report = describe(facts, _state(facts, args.appeal_id))
+    with ctx.open_session(args) as session:
+        report = appeals.show_appeal(session, ctx.caller(args), args.appeal_id, _day(None),
+                                     judge_overdue=False)
     if args.json:
         print(canonical_dumps(report))
         return 0
     for key, value in report.items():
-        print(f"{key:>16}: {json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value}")
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) \
+            else value
+        print(f"{key:>16}: {shown}")
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    cli = _cli()
-    today = date.fromisoformat(_day(args.today))
-    with cli._session(args) as session:
-        facts = session.ledger.facts()
-        rows = [describe(facts, state, today) for state in appeals_of(facts).values()
-                if args.all or state.current.decision is None]
-    rows.sort(key=lambda r: (r["review_deadline"] or "9999", r["appeal_id"]))
+    today = _day(args.today)
+    with ctx.open_session(args) as session:
+        report = appeals.list_appeals(session, ctx.caller(args), today, args.all)
     if args.json:
-        print(canonical_dumps({"today": today.isoformat(), "appeals": rows}))
+        print(canonical_dumps(report))
         return 0
-    from api.render import table
-
+    rows = report["appeals"]
     print(table(["appeal", "appellant", "status", "filed", "review due", "overdue", "contested"],
                 [[r["appeal_id"], r["appellant"], r["status"], r["filed_on"],
                   r["review_deadline"], "OVERDUE" if r["overdue"] else "",
@@ -234,15 +152,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from api.render import diff_text
-    from projections.appeal_preview import preview_decision
-
-    cli = _cli()
-    with cli._session(args) as session:
-        facts = session.ledger.facts()
-        state = _state(facts, args.appeal_id)
-        report = preview_decision(session.ledger, facts, state, args.outcome,
-                                  _changes(args.changes), cli._actor(args),
-                                  date.today())  # noqa: DTZ011 - a business date
+    request = appeals.PreviewRequest(args.appeal_id, args.outcome, args.changes, "--changes")
+    with ctx.open_session(args) as session:
+        report = appeals.preview_appeal(session, ctx.caller(args), request, _day(None))
     print(canonical_dumps(report) if args.json else diff_text(report))
     return 0

@@ -7,8 +7,11 @@ import argparse
 import json
 from typing import Any
 
+from api import cli_context as ctx
+from api.render import explain_text as figure_text
+from api.render import table
+from api.usecases import grades
 from domain.errors import InvalidRequestError
-from domain.grading import GradingPeriod
 from domain.scheme import canonical_dumps
 
 
@@ -33,32 +36,16 @@ def add_grades_verbs(verbs: Any, common: Any) -> None:
                      help="what-if: as if this JSON Lines file were applied; nothing is written")
 
 
-def _cli() -> Any:
-    from api import cli  # the shell's helpers; imported late to keep one import direction
-
-    return cli
-
-
-def _period(text: str) -> GradingPeriod:
-    try:
-        return GradingPeriod.parse(text)
-    except ValueError as error:
-        raise InvalidRequestError(str(error)) from None
-
-
 def cmd_grades(args: argparse.Namespace) -> int:
-    from projections.grades import explain_subject, grades_report
-
-    cli = _cli()
-    period = _period(args.period)
+    grades.parse_grading_period(args.period)
     if args.action == "explain" and not args.subject:
         raise InvalidRequestError("grades explain needs --subject")
-    with cli._session(args) as session:
-        facts = cli._report_facts(session, args) or session.ledger.facts()
+    with ctx.open_session(args) as session:
+        query = grades.GradesQuery(args.period, args.scheme, ctx.as_of(args), ctx.what_if(args))
         if args.action == "explain":
-            report = explain_subject(facts, period, args.subject, args.scheme)
+            report = grades.explain_grades(session, ctx.caller(args), query, args.subject)
         else:
-            report = grades_report(facts, period, args.scheme)
+            report = grades.grades(session, ctx.caller(args), query)
     if args.json:
         print(canonical_dumps(report))
     elif args.action == "explain":
@@ -69,8 +56,6 @@ def cmd_grades(args: argparse.Namespace) -> int:
 
 
 def grades_text(report: dict[str, Any]) -> str:
-    from api.render import table
-
     scheme = report["scheme"]
     out = [f"Grades {report['period']}  (scheme {scheme['key']}: {scheme['title']})"]
     for pipeline in report["pipelines"]:
@@ -121,8 +106,6 @@ def _scopes(scopes: dict[str, str]) -> str:
 
 
 def explain_text(report: dict[str, Any]) -> str:
-    from api.render import explain_text as figure_text
-
     out = [f"{report['subject_id']} in {report['period']} ({report['scheme']})"]
     for r in report["results"]:
         out += ["", f"{r['pipeline']}: {r['grade_name'] or r['status']}"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
+
+from domain.scheme import canonical_dumps
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
@@ -111,8 +114,6 @@ def _short(value: str) -> str:
 
 
 def _add(a: str, b: str) -> str:
-    from decimal import Decimal
-
     return f"{Decimal(a) + Decimal(b):.2f}"
 
 
@@ -156,3 +157,22 @@ def diff_text(report: dict[str, Any]) -> str:
         out.append(f"  {event['id'][:8]} {event['type']} by {event['actor']} at "
                    f"{event['recorded_at']} ({event['effective']}): {event['reason'] or '-'}")
     return "\n".join(out)
+
+
+def events_text(lines: Sequence[Any], *, json_lines: bool) -> str:
+    """`jixiao events`: one line per event (`audit.EventLine`), or one JSON object each. A
+    token's hash is a credential's fingerprint: the trail shows that a token was set,
+    never which."""
+    out = []
+    for line in lines:
+        event = line.event
+        if json_lines:
+            out.append(canonical_dumps({"type": type(event).__name__,
+                                        **event.model_dump(mode="json",
+                                                           exclude={"token_sha256"})}))
+            continue
+        status = "" if line.live else " (replaced)"
+        out.append(f"{event.recorded_at:%Y-%m-%d %H:%M:%S} {event.actor:<16} "
+                   f"{type(event).__name__:<28} {event.effective:<10} "
+                   f"{event.originator_id}{status}")
+    return "".join(f"{text}\n" for text in out)

@@ -1,8 +1,9 @@
 """Benchmarks for jixiao (not part of the test suite).
 
-* `bench.generator` - a deterministic synthetic generator of command rows, parameterised by
-  organisations, departments, staff, events per person per period and years, with presets
-  from a 40-person smoke test up to a province (100,000 staff in 2,000 departments).
+* `bench.generator` - the rows: the `synthetic-organisation` scenario of the package's
+  scenario generator (`api/scenarios/`), parameterised by organisations, departments,
+  staff, events per person per period and years, with presets from a 40-person smoke test
+  up to a province (100,000 staff in 2,000 departments).
 * `bench.phases`    - one measured phase per child process (ingest, raw-store baseline,
   replay, queries), so each phase's peak RSS is its own.
 * `bench.__main__`  - the runner: `python -m bench --preset county --backend sqlite`.

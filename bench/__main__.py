@@ -10,7 +10,8 @@ Every phase runs in its own child process with a time limit (`--phase-timeout`);
 stopped at its limit reports what it finished and is marked `timed_out`.
 
 The code measured is a commit (`--code`, default HEAD), exported with `git archive` into
-bench/results/code/<commit>/ beside a copy of bench/, so edits in the working tree during
+bench/results/code/<commit>/ beside a copy of bench/ and of the row generator
+(api/scenarios/), so edits in the working tree during
 a long run do not change what is measured; `--code worktree` measures the working tree.
 PostgreSQL is a throwaway cluster started with tests/pgcluster.py (fsync off, as in the
 tests) unless JIXIAO_TEST_POSTGRES_HOST names a server. Raw results:
@@ -101,6 +102,11 @@ def code_tree(ref: str) -> tuple[Path, dict[str, Any]]:
     shutil.rmtree(folder / "bench", ignore_errors=True)
     shutil.copytree(ROOT / "bench", folder / "bench",
                     ignore=shutil.ignore_patterns("results", "__pycache__"))
+    # The rows come from the package's scenario generator: measure every commit on this
+    # checkout's rows, as with bench/ itself (older commits have no api/scenarios).
+    shutil.rmtree(folder / "api" / "scenarios", ignore_errors=True)
+    shutil.copytree(ROOT / "api" / "scenarios", folder / "api" / "scenarios",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     subject = git("log", "-1", "--format=%cI %s", commit)
     return folder, {"ref": ref, "commit": commit, "subject": subject}
 

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from domain.calendar import add_working_days
 from domain.events import (
+    COMMAND_MODELS,
     AppealAssigned,
     AppealDecided,
     AppealEscalated,
@@ -211,8 +212,6 @@ _ENVELOPE = ("originator_id", "originator_version", "recorded_at", "actor", "rea
 
 
 def _command_type(entry: LedgerEvent) -> str:
-    from domain.events import COMMAND_MODELS
-
     for model in COMMAND_MODELS:
         if getattr(model, "event_class", None) is type(entry):
             return model.model_fields["type"].annotation.__args__[0]  # type: ignore[no-any-return, union-attr]

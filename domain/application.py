@@ -352,11 +352,8 @@ class Ledger(Application[UUID]):
         expanded: list[tuple[str, BaseModel]] = []
         problems: list[Problem] = []
         states = None
-        for where, command in commands:
-            if isinstance(command, FileAppeal | DecideAppeal) and not command.idempotency_key:
-                step = "filed" if isinstance(command, FileAppeal) else f"decided:{command.level}"
-                command = command.model_copy(
-                    update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
+        for where, given in commands:
+            command = _with_appeal_key(given)
             expanded.append((where, command))
             if not isinstance(command, DecideAppeal):
                 continue
@@ -392,6 +389,15 @@ class Ledger(Application[UUID]):
         return command.to_event(  # type: ignore[attr-defined, no-any-return]
             originator_id=originator_id, recorded_at=recorded_at, actor=actor
         )
+
+
+def _with_appeal_key(command: BaseModel) -> BaseModel:
+    """An appeal step keyed by the appeal and the step, unless the caller chose a key."""
+    if isinstance(command, FileAppeal | DecideAppeal) and not command.idempotency_key:
+        step = "filed" if isinstance(command, FileAppeal) else f"decided:{command.level}"
+        return command.model_copy(
+            update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
+    return command
 
 
 def _parsed(facts: Facts, adoption: SchemeAdopted) -> Any:

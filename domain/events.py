@@ -11,31 +11,27 @@ Stored events are never updated or deleted. A correction is a new event: a fact 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    model_validator,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+# The envelope and field types live below both fact families (domain/envelope.py).
+from domain.envelope import Cny, Code, CommandEnvelope, Frozen, Text, _command
+
+# Re-exported: every caller has always imported the envelope from here.
+from domain.envelope import LedgerEvent as LedgerEvent  # noqa: PLC0414
 from domain.money import to_cny, to_exact
 from domain.periods import Period, period_text
+
+# Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
+# domain/sanctions.py on the same envelope; they join this registry below.
+from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS
 from domain.users import DisableBody, TokenBody, UserBody
 
-Exact = Annotated[Decimal, BeforeValidator(to_exact)]
-Cny = Annotated[Decimal, BeforeValidator(to_cny)]
 PeriodText = Annotated[str, BeforeValidator(period_text)]
-Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
-
 
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
@@ -52,10 +48,6 @@ def _positive(value: Decimal) -> Decimal:
 NonNegative = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_non_negative)]
 Positive = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_positive)]
 NonNegativeCny = Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_non_negative)]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 # ------------------------------------------------------------------ bodies (what happened)
@@ -345,32 +337,6 @@ class AppealEscalationBody(Frozen):
 # ------------------------------------------------------------------ events (the envelope)
 
 
-class LedgerEvent(Frozen):
-    """Envelope of every stored fact. `recorded_at` is when the ledger learned it."""
-
-    class_version: ClassVar[int] = 1
-
-    originator_id: UUID
-    originator_version: int = 1
-    recorded_at: datetime
-    actor: Text
-    reason: Text | None = None
-    rule_ref: str | None = Field(default=None, max_length=200)
-    evidence_ref: str | None = Field(default=None, max_length=500)
-    idempotency_key: str | None = Field(default=None, max_length=200)
-    supersedes: UUID | None = None
-
-    @property
-    def effective(self) -> str:
-        """The period or date this fact belongs to (effective time)."""
-        for name in ("period", "effective_on", "hired_on", "first_day", "effective_from"):
-            value = getattr(self, name, None)
-            if value is not None:
-                return str(value)
-        year = getattr(self, "year", None)
-        return str(year) if year is not None else ""
-
-
 class SchemeAdopted(LedgerEvent, SchemeBody): ...
 class DepartmentDefined(LedgerEvent, DepartmentBody): ...
 class EmployeeHired(LedgerEvent, HireBody): ...
@@ -405,95 +371,6 @@ class UserDisabled(LedgerEvent, DisableBody): ...
 
 
 # ------------------------------------------------------------------ commands (the asking)
-
-
-class CommandEnvelope(Frozen):
-    """What every command may carry besides its body. The actor is not here: the shell
-    that authenticated the caller supplies it."""
-
-    reason: Text | None = None
-    rule_ref: str | None = Field(default=None, max_length=200)
-    evidence_ref: str | None = Field(default=None, max_length=500)
-    idempotency_key: str | None = Field(default=None, min_length=1, max_length=200)
-    supersedes: UUID | None = None
-
-    event_class: ClassVar[type[LedgerEvent]]
-
-    @model_validator(mode="after")
-    def _corrections_say_why(self) -> CommandEnvelope:
-        if self.supersedes is not None and not self.reason:
-            raise ValueError("a correction (supersedes) must give a reason")
-        return self
-
-    def to_event(self, *, originator_id: UUID, recorded_at: datetime, actor: str) -> LedgerEvent:
-        if not _plain_envelope(originator_id, recorded_at, actor):
-            # Let pydantic name what is wrong, as it always has.
-            body = self.model_dump(exclude={"type"})
-            return self.event_class(
-                originator_id=originator_id, recorded_at=recorded_at, actor=actor, **body
-            )
-        # The body was validated as this command, by the same field types and model
-        # validators the event has (its envelope fields are at least as strict), so
-        # validating it again as the event could only repeat the work. This is pydantic's
-        # model_construct, minus its generic per-field bookkeeping; the event codec tests
-        # check the result is the event validation builds, down to the fields set.
-        cls = self.event_class
-        given = self.__dict__
-        values = {}
-        for name in _field_order(cls):
-            value = given[name] if name in given else _ENVELOPE[name]
-            values[name] = _copied(value) if isinstance(value, dict | list) else value
-        values["originator_id"] = originator_id
-        values["recorded_at"] = recorded_at
-        values["actor"] = actor
-        event = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(event, "__dict__", values)
-        _set(event, "__pydantic_fields_set__", set(values).difference(("originator_version",)))
-        _set(event, "__pydantic_extra__", None)
-        _set(event, "__pydantic_private__", None)
-        return event
-
-
-# The envelope fields a command does not carry, with the event's defaults.
-_ENVELOPE: dict[str, Any] = {"originator_id": None, "originator_version": 1,
-                             "recorded_at": None, "actor": None}
-
-
-def _copied(value: Any) -> Any:
-    """A copy of the dicts and lists in a validated value (the rest is immutable), so an
-    event shares no container with its command; deepcopy's memo cost twice as much."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copied(item) for item in value]
-    return value
-
-
-@cache
-def _field_order(cls: type[LedgerEvent]) -> tuple[str, ...]:
-    return tuple(cls.model_fields)
-
-
-def _plain_envelope(originator_id: object, recorded_at: object, actor: object) -> bool:
-    """Whether the event's own envelope values would pass validation unchanged."""
-    return (
-        type(originator_id) is UUID
-        and type(recorded_at) is datetime
-        and isinstance(actor, str)
-        and 1 <= len(actor) <= 500
-    )
-
-
-def _command(name: str, body: type[Frozen], event: type[LedgerEvent], doc: str) -> type[Frozen]:
-    namespace = {
-        "__annotations__": {"type": Literal[name]},  # type: ignore[valid-type]
-        "__doc__": doc,
-        "__module__": __name__,
-        "event_class": event,
-    }
-    model_name = "".join(part.capitalize() for part in name.split("_"))
-    return type(model_name, (CommandEnvelope, body), namespace)
 
 
 class AdoptScheme(CommandEnvelope):
@@ -588,28 +465,18 @@ COMMAND_MODELS: tuple[type[Frozen], ...] = (
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
-    RegisterUser, RotateToken, DisableUser,
+    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[Frozen]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
     for model in COMMAND_MODELS
 }
+# Pay facts first, then grading facts: the order the registry has always had.
 EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
-    cls.__name__: cls for cls in LedgerEvent.__subclasses__()
-}
+    cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
+} | {cls.__name__: cls for cls in GRADING_EVENTS}
 
 
 def period_of(event: LedgerEvent) -> Period | None:
     text = getattr(event, "period", None)
     return Period.parse(text) if isinstance(text, str) else None
-
-
-# Grading entries (warnings, sanctions, complaints, grade inputs …) are declared in
-# domain/sanctions.py, which builds on this module; they join the registry here, last.
-from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS  # noqa: E402
-
-COMMAND_MODELS += GRADING_COMMANDS
-COMMANDS_BY_TYPE.update(
-    (model.model_fields["type"].annotation.__args__[0], model)  # type: ignore[union-attr]
-    for model in GRADING_COMMANDS)
-EVENT_CLASSES.update((cls.__name__, cls) for cls in GRADING_EVENTS)

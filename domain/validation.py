@@ -16,6 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from domain import appeals
 from domain.errors import DomainError, Problem
 from domain.events import (
     AdoptScheme,
@@ -33,7 +34,9 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts, field_of, uniqueness_key
+from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
+from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme, parse_scheme
 
 
@@ -189,8 +192,6 @@ def _check_roster_references(
 def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
     """Grading entries (domain/sanctions.py): subjects, vocabularies, quotas, reviews. The
     grading view of the batch so far is kept with the batch's scope."""
-    from domain.sanctions import GRADING_EVENTS, GradingScope, check_grading_entry
-
     # Built once per batch, and only for a batch with grading entries: building it reads
     # every live fact, which a pay-only batch must not pay for on each command.
     grading = scope.__dict__.get("grading")
@@ -207,18 +208,16 @@ def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
 
 
 def _check_appeal(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
-    from domain import appeals  # appeals builds on facts and validation's vocabulary
-
     try:
-        _check_appeal_rules(scope, event, problem, appeals)
+        _check_appeal_rules(scope, event, problem)
     except DomainError as error:  # e.g. a date outside the known statutory calendar
         problem("", str(error))
 
 
-def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any, appeals: Any) -> None:
+def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
     facts = scope.facts
     if isinstance(event, AppealFiled):
-        scheme, rule = appeals.appeal_rule(facts, event.filed_on)
+        _, rule = appeals.appeal_rule(facts, event.filed_on)
         if rule is None:
             problem("filed_on", "the scheme in force has no appeal procedure")
             return
@@ -353,7 +352,8 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
                 f"{', '.join(sorted(scheme.title_points))}")
     post = command.__dict__.get("post")
     if post is not None and post not in scheme.posts:
-        problem("post", f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
+        problem("post",
+                f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
     _check_staff_words(command, scheme, problem)
     type_name = type(command).__name__
     if type_name == "RecordDeduction":

@@ -23,7 +23,10 @@ from projections.restatement import current_statement
 from projections.whatif import preview
 
 
-def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: str,
+# The CLI and HTTP shells call this positionally and are being rewritten over the use-case
+# layer (issue 17); keyword-only arguments would break them mid-rewrite, so the merge of
+# that layer makes `changes, actor, decided_on` keyword-only and drops this noqa.
+def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: str,  # noqa: PLR0917
                      changes: dict[str, Any] | None, actor: str,
                      decided_on: date) -> dict[str, Any]:
     """What deciding `state` with `outcome` would change, for everyone it touches, and
@@ -31,7 +34,7 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
     _, rule = appeal_rule(facts, state.filed.filed_on)
     if rule is None:
         raise InvalidRequestError("the scheme in force has no appeal procedure")
-    decision = DecideAppeal.model_validate({  # type: ignore[attr-defined]
+    decision = DecideAppeal.model_validate({
         "type": "decide_appeal", "appeal_id": state.appeal_id, "level": state.level,
         "outcome": outcome, "decided_on": decided_on.isoformat(), "changes": changes})
     rows = correction_rows(facts, state, decision, rule)
@@ -49,7 +52,7 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
     if state.current.reviewer:
         report["reviewer_recusals"][state.current.reviewer] = recusal_reasons(
             facts, state, state.current.reviewer, rule)
-    return report  # type: ignore[no-any-return]
+    return report
 
 
 def parse_changes(text: str | None, name: str = "changes") -> dict[str, Any] | None:

@@ -173,6 +173,15 @@ def verify_chain(
             record = next(event_iter, None)
         previous = last_link = link.link
         link = next(link_iter, None)
+    findings += _tally_findings(events, link_count, chained_upto, last_link, head)
+    return ChainReport(chained_upto, head, events, link_count, tuple(findings[:findings_max]))
+
+
+def _tally_findings(
+    events: int, link_count: int, chained_upto: int, last_link: str, head: str
+) -> list[Finding]:
+    """What the walk as a whole shows: the counts must agree and the head be the last link."""
+    findings = []
     if events != link_count:
         findings.append(Finding("count", None, None, None,
                                 f"{events} stored event(s) up to position {chained_upto}, "
@@ -181,7 +190,7 @@ def verify_chain(
         findings.append(Finding("head", chained_upto, None, None,
                                 "the chain's recorded head is not its last link: chain rows "
                                 "were removed or changed"))
-    return ChainReport(chained_upto, head, events, link_count, tuple(findings[:findings_max]))
+    return findings
 
 
 def _below(records: Iterable[StoredRecord], position: int) -> Iterator[StoredRecord]:

@@ -1,18 +1,18 @@
 """Materialised payout statements: a cache of `calculate`, never a second implementation.
 
-One abstract view, one implementation per database. A catch-up pulls the notification
-log from the view's tracked position, recomputes only the periods the new events touch,
-and writes those statements together with the new position in one transaction, so each
-notification is applied exactly once even if two catch-ups race (the loser rolls back).
+The abstract view is here, one implementation per database in
+`api/storage/statement_views.py`. A catch-up pulls the notification log from the view's
+tracked position, recomputes only the periods the new events touch, and writes those
+statements together with the new position in one transaction, so each notification is
+applied exactly once even if two catch-ups race (the loser rolls back).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +24,10 @@ from domain.events import (
     PoolDeclared,
 )
 from domain.facts import Facts
-from domain.users import DisableBody, TokenBody, UserBody
 from domain.periods import Period
 from domain.scheme import canonical_dumps
+from domain.users import DisableBody, TokenBody, UserBody
+from projections.payout import CalculationBlockedError
 from projections.restatement import statement_for
 
 VIEW_NAME = "statements"
@@ -60,131 +61,11 @@ class StatementView(ABC):
         pass
 
 
-class SQLiteStatementView(StatementView):
-    def __init__(self, path: str) -> None:
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS jixiao_view_tracking (
-                view TEXT PRIMARY KEY, position INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS jixiao_statements (
-                period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL,
-                sha256 TEXT NOT NULL);
-            """
-        )
-        self._db.execute(
-            "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
-            (VIEW_NAME,),
-        )
-
-    def position(self) -> int:
-        row = self._db.execute(
-            "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
-        ).fetchone()
-        return int(row[0])
-
-    def get(self, period: str) -> StoredStatement | None:
-        row = self._db.execute(
-            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = ?",
-            (period,),
-        ).fetchone()
-        return StoredStatement(*row) if row else None
-
-    def periods(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
-
-    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
-        cursor = self._db.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
-        try:
-            moved = cursor.execute(
-                "UPDATE jixiao_view_tracking SET position = ? WHERE view = ? AND position = ?",
-                (position, VIEW_NAME, expected),
-            ).rowcount
-            if moved != 1:
-                raise ConflictError("the statements view was caught up by another process")
-            cursor.executemany(
-                "INSERT INTO jixiao_statements (period, status, body, sha256) VALUES (?,?,?,?) "
-                "ON CONFLICT(period) DO UPDATE SET status=excluded.status, body=excluded.body, "
-                "sha256=excluded.sha256",
-                [(s.period, s.status, s.body, s.sha256) for s in statements],
-            )
-        except BaseException:
-            cursor.execute("ROLLBACK")
-            raise
-        cursor.execute("COMMIT")
-
-    def close(self) -> None:
-        self._db.close()
-
-
-class PostgresStatementView(StatementView):
-    def __init__(self, connect_args: Mapping[str, str], schema: str | None) -> None:
-        import psycopg
-
-        options = f"-c search_path={schema}" if schema else ""
-        arguments: dict[str, Any] = dict(connect_args)
-        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
-        with self._db.transaction():
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
-                "view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
-            )
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS jixiao_statements ("
-                "period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL, "
-                "sha256 TEXT NOT NULL)"
-            )
-            self._db.execute(
-                "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
-                "ON CONFLICT (view) DO NOTHING",
-                (VIEW_NAME,),
-            )
-
-    def position(self) -> int:
-        row = self._db.execute(
-            "SELECT position FROM jixiao_view_tracking WHERE view = %s", (VIEW_NAME,)
-        ).fetchone()
-        return int(row[0]) if row else 0
-
-    def get(self, period: str) -> StoredStatement | None:
-        row = self._db.execute(
-            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = %s",
-            (period,),
-        ).fetchone()
-        return StoredStatement(*row) if row else None
-
-    def periods(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
-
-    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
-        with self._db.transaction():
-            moved = self._db.execute(
-                "UPDATE jixiao_view_tracking SET position = %s WHERE view = %s AND position = %s",
-                (position, VIEW_NAME, expected),
-            ).rowcount
-            if moved != 1:
-                raise ConflictError("the statements view was caught up by another process")
-            with self._db.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO jixiao_statements (period, status, body, sha256) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (period) DO UPDATE SET "
-                    "status = EXCLUDED.status, body = EXCLUDED.body, sha256 = EXCLUDED.sha256",
-                    [(s.period, s.status, s.body, s.sha256) for s in statements],
-                )
-
-    def close(self) -> None:
-        self._db.close()
-
-
 # ---------------------------------------------------------------------------- catch-up
 
 
 def raise_stored(stored: StoredStatement) -> None:
     """Raise the error a blocked statement was stored with."""
-    from projections.payout import CalculationBlockedError
-
     detail = json.loads(stored.body)
     if detail["problems"] is not None and detail["code"] == CalculationBlockedError.code:
         raise CalculationBlockedError(stored.period, [Problem(**p) for p in detail["problems"]])

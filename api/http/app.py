@@ -17,7 +17,7 @@ from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.routes import appeals, audit, commands, grades, reports, users
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.settings import ServerSettings
-from api.store import Session
+from api.storage.session import Session
 from domain.events import COMMAND_MODELS
 
 DESCRIPTION = """\

@@ -7,14 +7,9 @@ rotated or disabled user's old token stops working at once.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
-from api.http.runtime import Backend
+from api.usecases.ports import Workspace
+from api.usecases.users import token_sha256
 from domain.users import User
-
-TOKEN_PREFIX = "jx_"  # noqa: S105 - not a secret: makes a leaked token easy to recognise (and to scan for)
-TOKEN_BYTES = 32  # 256 bits of randomness
 
 
 class AuthenticationError(Exception):
@@ -23,16 +18,8 @@ class AuthenticationError(Exception):
     code = "unauthenticated"
 
 
-def mint_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def token_sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def authenticate(backend: Backend, token: str) -> User:
-    user = backend.users().by_token_sha256(token_sha256(token))
+def authenticate(ws: Workspace, token: str) -> User:
+    user = ws.users().by_token_sha256(token_sha256(token))
     if user is None:
         raise AuthenticationError("unknown, rotated or disabled token; ask an administrator "
                                   "for a new one (`jixiao users rotate`)")

@@ -1,5 +1,6 @@
 """The dependencies routes ask for, as `Annotated` aliases: the ledger thread, the
-settings, the authenticated user, and the common path, query and header parameters."""
+settings, the authenticated user (and the use cases' caller they are), and the common
+path, query and header parameters."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.http.auth import AuthenticationError, authenticate
-from api.http.commands import parse_json
+from api.http.bodies import parse_json
 from api.http.runtime import LedgerThread
 from api.http.settings import PAGE_SIZE_MAX, ServerSettings
+from api.usecases.ports import Caller
 from domain.errors import Problem, RejectedError
 from domain.users import User
 
@@ -45,6 +47,13 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def current_caller(user: CurrentUser) -> Caller:
+    return Caller.of(user)
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
 async def json_body(request: Request, settings: SettingsDep) -> Any:

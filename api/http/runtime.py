@@ -16,65 +16,27 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from api.http.chain import ChainStore, catch_up_chain, open_chain
-from api.store import Session
-from domain.application import Ledger
-from domain.facts import Facts
-from domain.users import UserDirectory
+from api.storage.session import Session
 
 P = ParamSpec("P")
 T = TypeVar("T")
 SessionFactory = Callable[[Mapping[str, str]], Session]
 
 
-class Backend:
-    """What the ledger thread owns: the session (ledger and statements view), the chain
-    table, and the user directory folded from the facts (refolded when they move)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._chain: ChainStore | None = None
-        self._users: tuple[int, UserDirectory] | None = None
-
-    @property
-    def ledger(self) -> Ledger:
-        return self.session.ledger
-
-    @property
-    def chain(self) -> ChainStore:
-        if self._chain is None:
-            self._chain = open_chain(self.ledger)
-        return self._chain
-
-    def facts(self) -> Facts:
-        return self.ledger.facts()
-
-    def users(self) -> UserDirectory:
-        facts = self.facts()
-        if self._users is None or self._users[0] != facts.last_position:
-            self._users = (facts.last_position, UserDirectory.fold(facts.live.values()))
-        return self._users[1]
-
-    def chain_up(self) -> None:
-        catch_up_chain(self.ledger, self.chain)
-
-    def close(self) -> None:
-        self.session.close()
-
-
 class LedgerThread:
-    """One worker thread that owns the backend. `close()` releases the store and stops the
+    """One worker thread that owns the session (the use cases' workspace: ledger,
+    statements view, chain, user directory). `close()` releases the store and stops the
     thread; a later call opens them again (a server restarted in the same process)."""
 
     def __init__(self, store_env: Mapping[str, str], open_session: SessionFactory) -> None:
         self._env = dict(store_env)
         self._open_session = open_session
         self._executor: ThreadPoolExecutor | None = None
-        self._backend: Backend | None = None
+        self._session: Session | None = None
         self._lock = threading.Lock()
 
     async def run(
-        self, fn: Callable[Concatenate[Backend, P], T], *args: P.args, **kwargs: P.kwargs
+        self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread(), lambda: self._call(fn, args, kwargs))
@@ -87,10 +49,10 @@ class LedgerThread:
             return self._executor
 
     def _call(self, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
-        if self._backend is None:
-            self._backend = Backend(self._open_session(self._env))
-            self._backend.chain_up()  # events written while no server ran
-        return fn(self._backend, *args, **kwargs)
+        if self._session is None:
+            self._session = self._open_session(self._env)
+            self._session.chain_up()  # events written while no server ran
+        return fn(self._session, *args, **kwargs)
 
     def close(self) -> None:
         with self._lock:
@@ -99,9 +61,9 @@ class LedgerThread:
             return
 
         def shut() -> None:
-            if self._backend is not None:
-                self._backend.close()
-                self._backend = None
+            if self._session is not None:
+                self._session.close()
+                self._session = None
 
         executor.submit(shut).result()
         executor.shutdown()

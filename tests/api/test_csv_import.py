@@ -14,7 +14,7 @@ import yaml
 
 from api.cli import main
 from api.csv_import import read_csv_commands, write_csv_template
-from api.store import store_env
+from api.storage.session import store_env
 from domain.application import Ledger
 from domain.errors import RejectedError
 

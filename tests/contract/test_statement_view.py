@@ -8,7 +8,7 @@ import json
 import pytest
 from builders import GOLDEN, cli_for
 
-from api.store import Session, open_view
+from api.storage.session import Session, open_view
 from domain.errors import ConflictError
 from domain.periods import Period
 from projections.views import StoredStatement, catch_up, payable_periods, render_statement

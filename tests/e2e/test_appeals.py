@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from uuid import uuid5
 
+import yaml
 from builders import GOLDEN, by_id, cli_for
 
 from domain.application import IDEMPOTENCY_NAMESPACE
@@ -81,7 +82,9 @@ def test_a_recused_reviewer_can_neither_be_assigned_nor_decide(store, tmp_path) 
     assert shown["contested"]["still_in_force"] is True  # review does not suspend it
 
 
-def test_revoking_a_deduction_in_a_closed_quarter_restates_the_whole_department(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_a_deduction_in_a_closed_quarter_restates_the_whole_department(  # type: ignore[no-untyped-def]
+    store, tmp_path
+) -> None:
     cli = _hospital(store, tmp_path)
     cli.ok("close", "--period", "2026-Q1")
     closed = cli.payout("2026-Q1")
@@ -140,8 +143,6 @@ def test_the_queue_lists_open_appeals_by_deadline_and_flags_overdue(store, tmp_p
 
 
 def test_a_failed_appeal_doubles_the_deduction_where_the_scheme_says_so(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import yaml
-
     cli = _hospital(store, tmp_path)
     document = yaml.safe_load((GOLDEN.parents[1] / "domain" / "schemes"
                                / "xinghe-county-hospital.yaml").read_text(encoding="utf-8"))

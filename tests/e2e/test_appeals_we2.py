@@ -9,7 +9,7 @@ from pathlib import Path
 from builders import cli_for
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "grades"))
-from gradebook import FIXTURES, grades, subjects  # noqa: E402
+from gradebook import FIXTURES, grades, subjects
 
 WE2 = FIXTURES / "we-2"
 SANCTION_P = "0a44c4ce-a69b-5571-b51a-ee2206032725"

@@ -73,7 +73,8 @@ def test_closed_periods_refuse_new_entries_but_take_corrections(store, tmp_path)
     assert "close 2026-Q1 first" in run.err
     _close(cli, "2026-Q1")
     again = cli("close", "--period", "2026-Q1")
-    assert again.code == 2 and "already recorded (close 2026-Q1)" in again.err
+    assert again.code == 2
+    assert "already recorded (close 2026-Q1)" in again.err
     late = tmp_path / "late.jsonl"
     late.write_text('{"type": "record_deduction", "period": "2026-Q1", "employee_id": '
                     '"icu-1", "kind": "error"}\n', encoding="utf-8")

@@ -11,16 +11,10 @@ from typing import Any
 import pytest
 from builders import memory_ledger  # noqa: F401 - imports domain.events first
 
-from domain.grading import (
-    ExpressionError,
-    GradingPeriod,
-    MissingInputError,
-    PolicyRule,
-    evaluate,
-    parse_expression,
-)
+from domain.expressions import ExpressionError, MissingInputError, evaluate, parse_expression
+from domain.grading import GradingPeriod, PolicyRule
+from domain.grading_checks import quota_limit
 from domain.policies import Occurrence, derive_facts
-from domain.sanctions import quota_limit
 
 REF = {"rule": "ESC-06", "source": "001_db486f6b0daf494c.txt:L16"}
 

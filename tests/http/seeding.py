@@ -11,17 +11,17 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
 from uuid import uuid5
 
 from builders import GOLDEN, cli_for
 from fastapi.testclient import TestClient
 
-from api.http import accounts
 from api.http.app import create_app
 from api.http.runtime import SessionFactory
 from api.http.settings import ServerSettings
-from api.store import Session
+from api.storage.session import Session
+from api.usecases import users
+from api.usecases.ports import Caller
 from domain.application import IDEMPOTENCY_NAMESPACE
 
 EXTRA_FACTS: list[dict[str, Any]] = [
@@ -121,11 +121,12 @@ def seed(env: dict[str, str]) -> dict[str, str]:
                             (ASSIGNMENTS, "seed"), (DECISIONS, "rev")):
             ledger.record(ledger.parse_commands([(f"seed {i}", row)
                                                  for i, row in enumerate(rows)]), actor)
+        seeder = Caller("seed")
         for name, user_id, role, scope in USERS:
-            tokens[name] = accounts.add_user(ledger, "seed", user_id=user_id, name=user_id,
-                                             role=role, **scope)
-        accounts.disable_user(ledger, "seed", "gone", reason="left the hospital")
-        accounts.rotate_token(ledger, "seed", "rot", reason="token leaked")
+            tokens[name] = users.add_user(session, seeder, users.NewUser(
+                user_id=user_id, name=user_id, role=role, **scope))
+        users.disable_user(session, seeder, "gone", reason="left the hospital")
+        users.rotate_token(session, seeder, "rot", reason="token leaked")
     return tokens
 
 

@@ -5,10 +5,11 @@ payout changes; a recused reviewer is refused by name; a what-if writes nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 from seeding import LI_COMPLAINT, Served, seeded, serve
 
-from api.store import Session
+from api.storage.session import Session
 
 
 @pytest.fixture

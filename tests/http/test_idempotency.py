@@ -9,7 +9,7 @@ from typing import Any
 
 from seeding import Served, seeded, serve
 
-from api.store import Session
+from api.storage.session import Session
 from domain.application import APPLICATION_NAME, Ledger
 
 SCORE = {"type": "record_score", "period": "2026-Q3", "employee_id": "li",

@@ -5,7 +5,6 @@ name the first event that was altered or removed behind the ledger's back, on SQ
 from __future__ import annotations
 
 import json
-
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +13,12 @@ from uuid import uuid5
 
 import psycopg
 import pytest
-from builders import record, GOLDEN, cli_for
+from builders import GOLDEN, cli_for, record
 from psycopg import sql
 from seeding import Served, seeded, serve
 
-from api.http.chain import catch_up_chain, open_chain, stored_records
-from api.store import Session, postgres_connect_args
+from api.storage.chain import catch_up_chain, open_chain, stored_records
+from api.storage.session import Session, postgres_connect_args
 from domain.application import IDEMPOTENCY_NAMESPACE
 from domain.errors import ConflictError
 from projections.audit import GENESIS, extend_chain

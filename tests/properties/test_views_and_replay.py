@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from statement_rules import check_people_add_up_to_their_departments, check_reconciles
 from streams import Stream, batches, hospital_streams
 
-from api.store import Session
+from api.storage.session import Session
 from domain.application import Ledger
 from domain.events import LedgerEvent
 from domain.facts import Facts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.store import store_env
+from api.storage.session import store_env
 
 
 def test_postgres_settings_for_poolers_and_replicas_pass_through() -> None:

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http import queries
-from api.http.deps import After, CurrentUser, DepartmentPath, EmployeePath, LedgerDep, Limit
+from api.http.deps import After, CurrentCaller, DepartmentPath, EmployeePath, LedgerDep, Limit
+from api.usecases import audit
 from projections.audit import AuditQuery
 
 router = APIRouter(tags=["audit"])
@@ -17,22 +17,22 @@ Instant = Annotated[datetime | None, Query(description="ISO 8601; UTC unless zon
 
 
 @router.get("/employees/{employee_id}/history", summary="Every event about a person")
-async def get_employee_history(*, employee_id: EmployeePath, user: CurrentUser,
+async def get_employee_history(*, employee_id: EmployeePath, caller: CurrentCaller,
                                ledger: LedgerDep, after: After = 0,
                                limit: Limit = 100) -> dict[str, Any]:
-    return await ledger.run(queries.employee_history, user, employee_id, after, limit)
+    return await ledger.run(audit.employee_history, caller, employee_id, after, limit)
 
 
 @router.get("/departments/{department_id}/history", summary="Every event about a department")
-async def get_department_history(*, department_id: DepartmentPath, user: CurrentUser,
+async def get_department_history(*, department_id: DepartmentPath, caller: CurrentCaller,
                                  ledger: LedgerDep, after: After = 0,
                                  limit: Limit = 100) -> dict[str, Any]:
-    return await ledger.run(queries.department_history, user, department_id, after, limit)
+    return await ledger.run(audit.department_history, caller, department_id, after, limit)
 
 
 @router.get("/audit/events", summary="The audit log")
 async def get_audit_events(
-    *, user: CurrentUser, ledger: LedgerDep, actor: Text = None,
+    *, caller: CurrentCaller, ledger: LedgerDep, actor: Text = None,
     type: Annotated[str | None, Query(max_length=64, description=(
         "an event type (ScoreRecorded) or a command type (record_score)"))] = None,
     subject: Annotated[str | None, Query(max_length=64, description=(
@@ -43,14 +43,15 @@ async def get_audit_events(
     filtered by actor, type, subject and recorded time (`since` ≤ t < `until`)."""
     query = AuditQuery(actor=actor, type=type, subject=subject, since=_utc(since),
                        until=_utc(until), after=after, limit=limit)
-    return await ledger.run(queries.audit_events, user, query)
+    return await ledger.run(audit.audit_events, caller, query)
 
 
 @router.get("/audit/verify", summary="Verify the hash chain over the event log")
-async def get_verify(*, user: CurrentUser, ledger: LedgerDep) -> dict[str, Any]:
+async def get_verify(*, caller: CurrentCaller, ledger: LedgerDep) -> dict[str, Any]:
     """Recomputes every link from the stored bytes and names the first event that was
     altered, removed or inserted (`ok: false`)."""
-    return await ledger.run(queries.verify, user)
+    report = await ledger.run(audit.verify_chain, caller)
+    return report.to_json()
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -6,8 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Response
 
-from api.http import commands
-from api.http.deps import CurrentUser, IdempotencyKey, JsonBody, LedgerDep, PeriodPath, SettingsDep
+from api.http.bodies import batch_rows, single_rows
+from api.http.deps import (
+    CurrentCaller,
+    IdempotencyKey,
+    JsonBody,
+    LedgerDep,
+    PeriodPath,
+    SettingsDep,
+)
+from api.usecases.closing import CloseRequest, CloseResult, close_period
+from api.usecases.ledger import ApplyResult, Batch, apply_batch
 
 router = APIRouter(tags=["commands"])
 
@@ -20,36 +29,39 @@ CREATED = {"description": "recorded (or, for a retry with the same Idempotency-K
                           "first result; the header Idempotent-Replayed is then true)"}
 
 
-def _respond(response: Response, result: commands.CommandResult) -> dict[str, Any]:
+def _respond(response: Response, result: ApplyResult) -> dict[str, Any]:
     response.headers["Idempotent-Replayed"] = "true" if result.replayed else "false"
-    return result.to_json()
+    return {"events": result.events_json()}
 
 
 @router.post("/commands", status_code=201, openapi_extra=COMMAND_BODY,
              responses={201: CREATED}, summary="Record one command")
-async def post_command(*, user: CurrentUser, ledger: LedgerDep, body: JsonBody,
+async def post_command(*, caller: CurrentCaller, ledger: LedgerDep, body: JsonBody,
                        response: Response, key: IdempotencyKey = None) -> dict[str, Any]:
     """One command, the same JSON object as a line of a `jixiao apply` file."""
-    rows = commands.single_rows(body, key)
-    return _respond(response, await ledger.run(commands.submit, user, rows))
+    batch = Batch(single_rows(body, key))
+    return _respond(response, await ledger.run(apply_batch, caller, batch))
 
 
 @router.post("/commands/batch", status_code=201, openapi_extra=BATCH_BODY,
              responses={201: CREATED}, summary="Record a batch of commands, all or none")
-async def post_batch(*, user: CurrentUser, ledger: LedgerDep, settings: SettingsDep,
+async def post_batch(*, caller: CurrentCaller, ledger: LedgerDep, settings: SettingsDep,
                      body: JsonBody, response: Response,
                      key: IdempotencyKey = None) -> dict[str, Any]:
     """A JSON array of commands, recorded all or none; problems are named by row (the
     array index) and field."""
-    rows = commands.batch_rows(body, key, settings.batch_rows_max)
-    return _respond(response, await ledger.run(commands.submit, user, rows))
+    batch = Batch(batch_rows(body, key, settings.batch_rows_max))
+    return _respond(response, await ledger.run(apply_batch, caller, batch))
 
 
 @router.post("/periods/{period}/close", status_code=201, responses={201: CREATED},
              summary="Close a period: freeze its statement")
-async def post_close(*, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
                      response: Response, key: IdempotencyKey = None,
                      reason: Annotated[str | None, Body(embed=True, max_length=500)] = None,
                      ) -> dict[str, Any]:
-    """Records the position and the statement's SHA-256, as `jixiao close` does."""
-    return _respond(response, await ledger.run(commands.close_period, user, period, reason, key))
+    """Records the position, the statement's SHA-256 and the audit chain's head there, as
+    `jixiao close` does."""
+    result: CloseResult = await ledger.run(close_period, caller,
+                                           CloseRequest(period, reason, key))
+    return _respond(response, result.applied)

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from api.http import grades
-from api.http.deps import AsOf, CurrentUser, LedgerDep
+from api.http.deps import AsOf, CurrentCaller, LedgerDep
+from api.usecases import grades
+from api.usecases.grades import GradesQuery
 
 router = APIRouter(tags=["grades"])
 GradingPeriodPath = Annotated[str, Path(
@@ -18,18 +19,19 @@ Scheme = Annotated[str | None, Query(max_length=64, description=(
 
 
 @router.get("/periods/{period}/grades", summary="Grades, quotas, warnings and pay by grade")
-async def get_grades(*, period: GradingPeriodPath, user: CurrentUser, ledger: LedgerDep,
+async def get_grades(*, period: GradingPeriodPath, caller: CurrentCaller, ledger: LedgerDep,
                      scheme: Scheme = None, as_of: AsOf = None) -> dict[str, Any]:
     """`jixiao grades --json`: quota use per scope, the reason for every capped, forced or
     demoted grade, derived warnings and grade-dependent pay."""
-    return await ledger.run(grades.report, user, period, scheme, as_of)
+    return await ledger.run(grades.grades, caller, GradesQuery(period, scheme, as_of))
 
 
 @router.get("/periods/{period}/grades/explain", summary="One subject's grades explained")
 async def get_grades_explain(
-    *, period: GradingPeriodPath, user: CurrentUser, ledger: LedgerDep,
+    *, period: GradingPeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     subject: Annotated[str, Query(max_length=64, description="the subject's id")],
     scheme: Scheme = None, as_of: AsOf = None,
 ) -> dict[str, Any]:
     """`jixiao grades explain --json`: figure by figure, step by step, with pay."""
-    return await ledger.run(grades.explain, user, period, subject, scheme, as_of)
+    return await ledger.run(grades.explain_grades, caller, GradesQuery(period, scheme, as_of),
+                            subject)

@@ -7,29 +7,30 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.http import commands
-
-from api.http import queries
+from api.http.bodies import batch_rows
 from api.http.deps import (
     AsOf,
-    CurrentUser,
+    CurrentCaller,
     EmployeePath,
     JsonBody,
     LedgerDep,
     PeriodPath,
     SettingsDep,
 )
+from api.usecases import reports
+from api.usecases.ledger import Batch
+from api.usecases.reports import DiffQuery, ExplainQuery, ReportQuery
 
 router = APIRouter(tags=["reports"])
 Subject = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get("/periods/{period}/payout", summary="A period's payout statement")
-async def get_payout(*, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
                      as_of: AsOf = None) -> dict[str, Any]:
     """Everyone's lines for finance, auditors, reviewers and administrators; a head's
     departments; an employee's own line."""
-    return await ledger.run(queries.payout, user, period, as_of)
+    return await ledger.run(reports.payout, caller, ReportQuery(period, as_of))
 
 
 WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -39,52 +40,54 @@ WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json"
 
 @router.post("/periods/{period}/payout/what-if", openapi_extra=WHAT_IF_BODY,
              summary="A period's payout as if these commands were recorded")
-async def post_payout_what_if(*, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+async def post_payout_what_if(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
                               settings: SettingsDep, body: JsonBody) -> dict[str, Any]:
     """A JSON array of commands, checked like a batch (problems by row and field); the
     statement as if they were recorded. Nothing is written (`jixiao payout --with`)."""
-    rows = commands.batch_rows(body, None, settings.batch_rows_max)
-    return await ledger.run(queries.payout_what_if, user, period, rows)
+    batch = Batch(batch_rows(body, None, settings.batch_rows_max))
+    return await ledger.run(reports.payout, caller, ReportQuery(period, what_if=batch))
 
 
 @router.get("/periods/{period}/reconciliation", summary="A period's reconciliation")
-async def get_reconciliation(*, period: PeriodPath, user: CurrentUser,
+async def get_reconciliation(*, period: PeriodPath, caller: CurrentCaller,
                              ledger: LedgerDep, as_of: AsOf = None) -> dict[str, Any]:
     """Pool → controls → bank, floor and subsidy → people; the balance is 0.00."""
-    return await ledger.run(queries.reconciliation, user, period, as_of)
+    result = await ledger.run(reports.reconcile, caller, ReportQuery(period, as_of))
+    return result.to_json()
 
 
 @router.get("/periods/{period}/explain", summary="Explain a figure, down to its events")
 async def get_explain(
-    *, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+    *, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     employee: Subject = None, department: Subject = None, figure: Subject = None,
     depth: Annotated[int, Query(ge=1, le=64)] = 64, as_of: AsOf = None,
 ) -> dict[str, Any]:
     """Give exactly one of `employee` (their pay), `department` (its settled pay) or
     `figure` (any figure key, e.g. `hospital:per_point`)."""
-    return await ledger.run(queries.explain, user, period, employee=employee,
-                            department=department, figure=figure, depth=depth, as_of=as_of)
+    return await ledger.run(reports.explain, caller, ExplainQuery(
+        period, employee=employee, department=department, figure=figure, depth=depth,
+        as_of=as_of))
 
 
 @router.get("/periods/{period}/diff", summary="What changed between two points")
 async def get_diff(
-    *, period: PeriodPath, user: CurrentUser, ledger: LedgerDep,
+    *, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     from_point: Annotated[str, Query(alias="from", max_length=64,
                                      description="an ISO instant, 'closed' or 'now'")],
     to_point: Annotated[str, Query(alias="to", max_length=64)] = "now",
 ) -> dict[str, Any]:
     """Per-person and per-department deltas, attributed to the events in between."""
-    return await ledger.run(queries.diff, user, period, from_point, to_point)
+    return await ledger.run(reports.diff, caller, DiffQuery(period, from_point, to_point))
 
 
 @router.get("/periods/{period}/restatement", summary="A closed period restated")
-async def get_restatement(*, period: PeriodPath, user: CurrentUser,
+async def get_restatement(*, period: PeriodPath, caller: CurrentCaller,
                           ledger: LedgerDep) -> dict[str, Any]:
     """The closed statement recomputed with everything known now; 409 if not closed."""
-    return await ledger.run(queries.restatement, user, period)
+    return await ledger.run(reports.restatement, caller, period)
 
 
 @router.get("/employees/{employee_id}/statements", summary="A person's lines across periods")
-async def get_statements(*, employee_id: EmployeePath, user: CurrentUser,
+async def get_statements(*, employee_id: EmployeePath, caller: CurrentCaller,
                          ledger: LedgerDep, as_of: AsOf = None) -> dict[str, Any]:
-    return await ledger.run(queries.statements, user, employee_id, as_of)
+    return await ledger.run(reports.statements, caller, employee_id, as_of)

@@ -1,0 +1,246 @@
+"""The hash chain's table (`jixiao_chain`, one link per notification id) and its catch-up,
+on SQLite and PostgreSQL, in the same database as the events.
+
+The catch-up works like the statements view's: it reads the notification log after its
+tracked position, extends the chain, and writes the new links and the new position in
+one transaction, guarded by the old position, so a racing catch-up rolls back instead of
+chaining anything twice. The table is written through the ledger's own eventsourcing
+datastore (its connection pool), so it needs no connection of its own.
+
+Used through the session (`api/storage/session.py`) by the use cases: verification, a
+period's close (the head it records) and every write (chained at once).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from typing import Any
+from uuid import UUID
+
+from psycopg import sql
+
+from domain.application import Ledger
+from domain.errors import ConflictError
+from projections.audit import (
+    CLOSE_TOPIC,
+    GENESIS,
+    ChainLink,
+    ChainReport,
+    StoredRecord,
+    check_anchors,
+    close_anchors,
+    extend_chain,
+    verify_chain,
+)
+
+CHAIN_NAME = "events"
+PAGE_SIZE = 2000
+
+
+class ChainStore(ABC):
+    @abstractmethod
+    def tracking(self) -> tuple[int, str]:
+        """(last notification id chained, its link); (0, GENESIS) when empty."""
+
+    @abstractmethod
+    def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]: ...
+
+    @abstractmethod
+    def link_at_or_before(self, position: int) -> str: ...
+
+    @abstractmethod
+    def save(self, links: Sequence[ChainLink], expected: int) -> None:
+        """Insert links and move the tracking row from `expected` to the last link, in one
+        transaction; ConflictError if another catch-up moved it first."""
+
+    def all_links(self) -> Iterator[ChainLink]:
+        after = 0
+        while True:
+            page = self.links(after)
+            yield from page
+            if len(page) < PAGE_SIZE:
+                return
+            after = page[-1].position
+
+
+class SQLiteChainStore(ChainStore):
+    def __init__(self, datastore: Any) -> None:
+        self._db = datastore
+        with self._db.transaction(commit=True) as cursor:
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS jixiao_chain (position INTEGER PRIMARY KEY, "
+                "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
+                "topic TEXT NOT NULL, link TEXT NOT NULL)")
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS jixiao_chain_tracking (chain TEXT PRIMARY KEY, "
+                "position INTEGER NOT NULL, head TEXT NOT NULL)")
+            cursor.execute("INSERT OR IGNORE INTO jixiao_chain_tracking VALUES (?, 0, ?)",
+                           (CHAIN_NAME, GENESIS))
+
+    def tracking(self) -> tuple[int, str]:
+        with self._db.transaction(commit=False) as cursor:
+            cursor.execute("SELECT position, head FROM jixiao_chain_tracking WHERE chain = ?",
+                           (CHAIN_NAME,))
+            row = cursor.fetchone()
+        return int(row[0]), str(row[1])
+
+    def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]:
+        with self._db.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT position, originator_id, originator_version, topic, link "
+                "FROM jixiao_chain WHERE position > ? ORDER BY position LIMIT ?", (after, limit))
+            return [_link(*row) for row in cursor.fetchall()]
+
+    def link_at_or_before(self, position: int) -> str:
+        with self._db.transaction(commit=False) as cursor:
+            cursor.execute("SELECT link FROM jixiao_chain WHERE position <= ? "
+                           "ORDER BY position DESC LIMIT 1", (position,))
+            row = cursor.fetchone()
+        return str(row[0]) if row else GENESIS
+
+    def save(self, links: Sequence[ChainLink], expected: int) -> None:
+        with self._db.transaction(commit=True) as cursor:
+            cursor.execute(
+                "UPDATE jixiao_chain_tracking SET position = ?, head = ? "
+                "WHERE chain = ? AND position = ?",
+                (links[-1].position, links[-1].link, CHAIN_NAME, expected))
+            if cursor.sqlite_cursor.rowcount != 1:
+                raise ConflictError("the chain was extended by another process; verify again")
+            cursor.executemany(
+                "INSERT INTO jixiao_chain VALUES (?, ?, ?, ?, ?)",
+                [(k.position, str(k.originator_id), k.originator_version, k.topic, k.link)
+                 for k in links])
+
+
+class PostgresChainStore(ChainStore):
+    def __init__(self, datastore: Any) -> None:
+        self._db = datastore
+        schema = datastore.schema
+        self._chain = sql.Identifier(schema, "jixiao_chain")
+        self._tracking = sql.Identifier(schema, "jixiao_chain_tracking")
+        with self._db.transaction(commit=True) as cursor:
+            cursor.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (position BIGINT PRIMARY KEY, "
+                "originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, "
+                "topic TEXT NOT NULL, link TEXT NOT NULL)").format(self._chain))
+            cursor.execute(sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} (chain TEXT PRIMARY KEY, "
+                "position BIGINT NOT NULL, head TEXT NOT NULL)").format(self._tracking))
+            cursor.execute(sql.SQL("INSERT INTO {} VALUES (%s, 0, %s) ON CONFLICT (chain) "
+                                   "DO NOTHING").format(self._tracking), (CHAIN_NAME, GENESIS))
+
+    def _q(self, text: str) -> Any:
+        return sql.SQL(text).format(chain=self._chain, tracking=self._tracking)
+
+    def tracking(self) -> tuple[int, str]:
+        with self._db.transaction(commit=False) as cursor:
+            cursor.execute(self._q("SELECT position, head FROM {tracking} WHERE chain = %s"),
+                           (CHAIN_NAME,))
+            row = cursor.fetchone()
+        return int(row["position"]), str(row["head"])
+
+    def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]:
+        with self._db.transaction(commit=False) as cursor:
+            cursor.execute(self._q(
+                "SELECT position, originator_id, originator_version, topic, link FROM {chain} "
+                "WHERE position > %s ORDER BY position LIMIT %s"), (after, limit))
+            return [_link(r["position"], r["originator_id"], r["originator_version"],
+                          r["topic"], r["link"]) for r in cursor.fetchall()]
+
+    def link_at_or_before(self, position: int) -> str:
+        with self._db.transaction(commit=False) as cursor:
+            cursor.execute(self._q("SELECT link FROM {chain} WHERE position <= %s "
+                                   "ORDER BY position DESC LIMIT 1"), (position,))
+            row = cursor.fetchone()
+        return str(row["link"]) if row else GENESIS
+
+    def save(self, links: Sequence[ChainLink], expected: int) -> None:
+        with self._db.transaction(commit=True) as cursor:
+            cursor.execute(self._q(
+                "UPDATE {tracking} SET position = %s, head = %s "
+                "WHERE chain = %s AND position = %s"),
+                (links[-1].position, links[-1].link, CHAIN_NAME, expected))
+            if cursor.rowcount != 1:
+                raise ConflictError("the chain was extended by another process; verify again")
+            cursor.executemany(
+                self._q("INSERT INTO {chain} VALUES (%s, %s, %s, %s, %s)"),
+                [(k.position, str(k.originator_id), k.originator_version, k.topic, k.link)
+                 for k in links])
+
+
+def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any) -> ChainLink:
+    return ChainLink(int(position), UUID(str(originator_id)), int(version), str(topic),
+                     str(link))
+
+
+def open_chain(ledger: Ledger) -> ChainStore:
+    """The chain table in the ledger's own database."""
+    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    if type(datastore).__module__ == "eventsourcing.postgres":
+        return PostgresChainStore(datastore)
+    return SQLiteChainStore(datastore)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def stored_records(
+    ledger: Ledger, after: int = 0, topics: Sequence[str] = ()
+) -> Iterator[StoredRecord]:
+    """The stored events as bytes, in notification order, a page at a time."""
+    start = after + 1
+    while True:
+        page = ledger.recorder.select_notifications(start=start, limit=PAGE_SIZE,
+                                                    topics=topics)
+        for n in page:
+            state = n.state if isinstance(n.state, bytes) else str(n.state).encode()
+            yield StoredRecord(n.id, UUID(str(n.originator_id)), n.originator_version, n.topic,
+                               state)
+        if len(page) < PAGE_SIZE:
+            return
+        start = page[-1].id + 1
+
+
+def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
+    """Chain every event after the tracked position; returns how many were chained."""
+    position, head = store.tracking()
+    chained = 0
+    while True:
+        page = list(_take(stored_records(ledger, after=position), PAGE_SIZE))
+        if not page:
+            return chained
+        links = extend_chain(head, page)
+        store.save(links, expected=position)
+        position, head = links[-1].position, links[-1].link
+        chained += len(links)
+
+
+def _take(records: Iterator[StoredRecord], count: int) -> Iterator[StoredRecord]:
+    for number, record in enumerate(records):
+        if number >= count:
+            return
+        yield record
+
+
+def chain_head_at(ledger: Ledger, store: ChainStore, position: int) -> str:
+    """The chain's link at a notification position (after chaining up to it): what a
+    period close records, so a later rewrite of the log before it shows."""
+    catch_up_chain(ledger, store)
+    return store.link_at_or_before(position)
+
+
+def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
+    """Chain what is new, then recompute every link from the stored bytes and compare."""
+    catch_up_chain(ledger, store)
+    position, head = store.tracking()
+    report = verify_chain(stored_records(ledger), store.all_links(), position, head)
+    anchors = check_anchors(close_anchors(stored_records(ledger, topics=[CLOSE_TOPIC])),
+                            store.link_at_or_before)
+    if not anchors:
+        return report
+    last = report.chained_upto + 1  # findings about the whole chain come after the events
+    findings = sorted([*report.findings, *anchors],
+                      key=lambda f: (last if f.position is None else f.position, f.kind))
+    return ChainReport(report.chained_upto, report.head, report.events, report.links,
+                       tuple(findings))

@@ -1,0 +1,152 @@
+"""Which store a shell opens: a SQLite file by default, PostgreSQL when the environment
+says so (`PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variables)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from api.storage.chain import ChainStore, catch_up_chain, chain_head_at, open_chain, verify
+from api.storage.statement_views import PostgresStatementView, SQLiteStatementView
+from domain.application import Ledger
+from domain.errors import ConflictError
+from domain.facts import Facts
+from domain.periods import Period
+from domain.users import UserDirectory
+from projections.audit import ChainReport
+from projections.restatement import statement_for
+from projections.views import StatementView, catch_up, raise_stored
+
+DEFAULT_DB = "jixiao.db"
+# The eventsourcing settings a deployment tunes (docs/scaling.md): where the store is, the
+# pool per process, behaviour behind a pooler such as PgBouncer, and CREATE_TABLE=no for a
+# database whose tables exist already (a migration role, or a read replica).
+POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
+                 "POSTGRES_PASSWORD", "POSTGRES_SCHEMA", "POSTGRES_CONNECT_TIMEOUT",
+                 "POSTGRES_POOL_SIZE", "POSTGRES_MAX_OVERFLOW", "POSTGRES_MAX_WAITING",
+                 "POSTGRES_CONN_MAX_AGE", "POSTGRES_PRE_PING", "POSTGRES_LOCK_TIMEOUT",
+                 "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "CREATE_TABLE")
+
+
+def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The eventsourcing environment for a shell invocation; never mutates os.environ."""
+    environ = os.environ if environ is None else environ
+    if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
+        env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
+        return env
+    path = db or environ.get("JIXIAO_DB") or DEFAULT_DB
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(path))}
+
+
+def open_ledger(env: Mapping[str, str]) -> Ledger:
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        ensure_postgres_schema(env)
+    return Ledger(env)
+
+
+def ensure_postgres_schema(env: Mapping[str, str]) -> None:
+    """eventsourcing 9.5.6 creates its tables but not the schema that holds them."""
+    schema = env.get("POSTGRES_SCHEMA")
+    if not schema or schema == "public":
+        return
+    arguments: dict[str, Any] = dict(postgres_connect_args(env))
+    with psycopg.connect(**arguments, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
+def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "dbname": env.get("POSTGRES_DBNAME", "postgres"),
+        "host": env.get("POSTGRES_HOST", "localhost"),
+        "port": env.get("POSTGRES_PORT", "5432"),
+        "user": env.get("POSTGRES_USER", "postgres"),
+        "password": env.get("POSTGRES_PASSWORD", ""),
+    }
+
+
+def open_view(env: Mapping[str, str]) -> StatementView:
+    """The materialised statements, in the same database as the events."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"))
+    return SQLiteStatementView(env["SQLITE_DBNAME"])
+
+
+class Session:
+    """A ledger, its materialised views and its hash chain over one store: what the use
+    cases work on (`api.usecases.ports.Workspace`), for one CLI invocation or for the
+    server's ledger thread."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = dict(env)
+        self.ledger = open_ledger(self.env)
+        self._view: StatementView | None = None
+        self._chain: ChainStore | None = None
+        self._users: tuple[int, UserDirectory] | None = None
+
+    def facts(self) -> Facts:
+        return self.ledger.facts()
+
+    def users(self) -> UserDirectory:
+        """The user directory folded from the facts (refolded only when they move)."""
+        facts = self.facts()
+        if self._users is None or self._users[0] != facts.last_position:
+            self._users = (facts.last_position, UserDirectory.fold(facts.live.values()))
+        return self._users[1]
+
+    @property
+    def chain(self) -> ChainStore:
+        if self._chain is None:
+            self._chain = open_chain(self.ledger)
+        return self._chain
+
+    def chain_up(self) -> None:
+        """Chain every event not chained yet."""
+        catch_up_chain(self.ledger, self.chain)
+
+    def chain_up_quietly(self) -> None:
+        """Chain the new events now. If another process is extending the chain at this
+        moment it will chain them too; the write has succeeded either way."""
+        try:
+            self.chain_up()
+        except ConflictError:
+            pass
+
+    def chain_head_at(self, position: int) -> str:
+        return chain_head_at(self.ledger, self.chain, position)
+
+    def verify_chain(self) -> ChainReport:
+        return verify(self.ledger, self.chain)
+
+    @property
+    def view(self) -> StatementView:
+        if self._view is None:
+            self._view = open_view(self.env)
+        return self._view
+
+    def statement_json(self, period: Period) -> dict[str, Any]:
+        """A period's statement from the caught-up view (computed when not yet stored)."""
+        catch_up(self.ledger, self.view)
+        stored = self.view.get(str(period))
+        if stored is None:
+            return statement_for(self.ledger.facts(), period).to_json()  # raises if blocked
+        if stored.status != "ok":
+            raise_stored(stored)
+        return json.loads(stored.body)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        if self._view is not None:
+            self._view.close()
+        self.ledger.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,129 @@
+"""The statements view on each database: SQLite (one file beside the events) and
+PostgreSQL (the events' schema). The interface and the catch-up are `projections.views`."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import psycopg
+
+from domain.errors import ConflictError
+from projections.views import VIEW_NAME, StatementView, StoredStatement
+
+
+class SQLiteStatementView(StatementView):
+    def __init__(self, path: str) -> None:
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS jixiao_view_tracking (
+                view TEXT PRIMARY KEY, position INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS jixiao_statements (
+                period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL,
+                sha256 TEXT NOT NULL);
+            """
+        )
+        self._db.execute(
+            "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
+            (VIEW_NAME,),
+        )
+
+    def position(self) -> int:
+        row = self._db.execute(
+            "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
+        ).fetchone()
+        return int(row[0])
+
+    def get(self, period: str) -> StoredStatement | None:
+        row = self._db.execute(
+            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = ?",
+            (period,),
+        ).fetchone()
+        return StoredStatement(*row) if row else None
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
+
+    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        cursor = self._db.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            moved = cursor.execute(
+                "UPDATE jixiao_view_tracking SET position = ? WHERE view = ? AND position = ?",
+                (position, VIEW_NAME, expected),
+            ).rowcount
+            if moved != 1:
+                raise ConflictError("the statements view was caught up by another process")
+            cursor.executemany(
+                "INSERT INTO jixiao_statements (period, status, body, sha256) VALUES (?,?,?,?) "
+                "ON CONFLICT(period) DO UPDATE SET status=excluded.status, body=excluded.body, "
+                "sha256=excluded.sha256",
+                [(s.period, s.status, s.body, s.sha256) for s in statements],
+            )
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class PostgresStatementView(StatementView):
+    def __init__(self, connect_args: Mapping[str, str], schema: str | None) -> None:
+        options = f"-c search_path={schema}" if schema else ""
+        arguments: dict[str, Any] = dict(connect_args)
+        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
+        with self._db.transaction():
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
+                "view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS jixiao_statements ("
+                "period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL, "
+                "sha256 TEXT NOT NULL)"
+            )
+            self._db.execute(
+                "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
+                "ON CONFLICT (view) DO NOTHING",
+                (VIEW_NAME,),
+            )
+
+    def position(self) -> int:
+        row = self._db.execute(
+            "SELECT position FROM jixiao_view_tracking WHERE view = %s", (VIEW_NAME,)
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def get(self, period: str) -> StoredStatement | None:
+        row = self._db.execute(
+            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = %s",
+            (period,),
+        ).fetchone()
+        return StoredStatement(*row) if row else None
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
+
+    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        with self._db.transaction():
+            moved = self._db.execute(
+                "UPDATE jixiao_view_tracking SET position = %s WHERE view = %s AND position = %s",
+                (position, VIEW_NAME, expected),
+            ).rowcount
+            if moved != 1:
+                raise ConflictError("the statements view was caught up by another process")
+            with self._db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO jixiao_statements (period, status, body, sha256) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (period) DO UPDATE SET "
+                    "status = EXCLUDED.status, body = EXCLUDED.body, sha256 = EXCLUDED.sha256",
+                    [(s.period, s.status, s.body, s.sha256) for s in statements],
+                )
+
+    def close(self) -> None:
+        self._db.close()

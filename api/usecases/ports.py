@@ -1,0 +1,83 @@
+"""What the use cases need from storage, and who is asking.
+
+`Workspace` is implemented by `api.storage.session.Session`; the use cases never open a
+store themselves, so a shell decides how long a store stays open (one CLI invocation, or
+the server's ledger thread).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from domain.application import Ledger
+from domain.errors import InvalidRequestError
+from domain.facts import Facts
+from domain.periods import Period
+from domain.users import User, UserDirectory
+from projections.audit import ChainReport
+
+
+class Workspace(Protocol):
+    """One store: its ledger, the statements view and the hash chain."""
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    def facts(self) -> Facts: ...
+
+    def users(self) -> UserDirectory: ...
+
+    def statement_json(self, period: Period) -> dict[str, Any]:
+        """A period's statement from the caught-up view (computed when not stored)."""
+        ...
+
+    def chain_up(self) -> None: ...
+
+    def chain_up_quietly(self) -> None:
+        """Chain new events; a racing chainer doing it instead is not an error."""
+        ...
+
+    def chain_head_at(self, position: int) -> str: ...
+
+    def verify_chain(self) -> ChainReport: ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking. `user` None is the store's owner (the command line, which can write
+    the store anyway): the user rules are checked, no role. `actor` is recorded on every
+    event written."""
+
+    actor: str
+    user: User | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Caller:
+        return cls(user.user_id, user)
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except ValueError as error:
+        raise InvalidRequestError(str(error)) from None
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO timestamp, UTC unless zoned."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequestError(f"{text!r} is not an ISO timestamp such as "
+                                  "2026-04-05T12:00:00+08:00") from None
+    return as_utc(moment)

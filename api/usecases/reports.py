@@ -1,0 +1,217 @@
+"""Reports on a period's pay: the payout statement, its reconciliation, the explanation of
+a figure, a person's lines across periods, a diff between two points of knowledge and a
+closed period's restatement; each as of a time and/or as if a batch were recorded
+(what-if), and each scoped to what the caller may read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from api.usecases.access import (
+    require_employee,
+    require_everything,
+    require_everything_for,
+    scoped_statement,
+)
+from api.usecases.ledger import Batch, what_if
+from api.usecases.ports import Caller, Workspace, as_utc, parse_period, today_utc
+from domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
+from domain.facts import Facts
+from domain.periods import Period
+from domain.users import User, a_role
+from projections.diff import diff_side, diff_statements
+from projections.payout import CalculationBlockedError
+from projections.restatement import restatement_of, settles_in, statement_for
+from projections.views import payable_periods
+
+EXPLAIN_DEPTH_MAX = 64
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    period: str
+    as_of: datetime | None = None  # only events recorded up to this instant
+    what_if: Batch | None = None  # as if these commands were recorded; nothing is written
+
+
+def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
+                 batch: Batch | None) -> Facts | None:
+    """The facts a report runs on when not the live view: as of a time, and/or what-if."""
+    if as_of is None and batch is None:
+        return None
+    facts = ws.ledger.facts(cutoff=as_utc(as_of)) if as_of else ws.facts()
+    return what_if(ws, caller, batch, facts) if batch else facts
+
+
+def _statement(ws: Workspace, caller: Caller, query: ReportQuery,
+               period: Period) -> dict[str, Any]:
+    facts = report_facts(ws, caller, query.as_of, query.what_if)
+    if facts is None:
+        return ws.statement_json(period)  # the caught-up view
+    return statement_for(facts, period).to_json()
+
+
+def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
+    """The period's statement, as much of it as the caller may read."""
+    if query.what_if is not None:
+        require_everything_for(caller, "a what-if payout")
+    statement = _statement(ws, caller, query, parse_period(query.period))
+    return statement if caller.user is None else scoped_statement(caller.user, statement)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    statement: dict[str, Any]
+
+    @property
+    def balanced(self) -> bool:
+        return bool(self.statement["reconciliation"]["balance"] == "0.00")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"period": self.statement["period"], **self.statement["reconciliation"]}
+
+
+def reconcile(ws: Workspace, caller: Caller, query: ReportQuery) -> Reconciliation:
+    """Pool → controls → bank, floor and subsidy → people; balances to 0.00."""
+    require_everything_for(caller, "a reconciliation")
+    return Reconciliation(_statement(ws, caller, query, parse_period(query.period)))
+
+
+@dataclass(frozen=True)
+class ExplainQuery:
+    period: str
+    employee: str | None = None  # exactly one of employee, department, figure
+    department: str | None = None
+    figure: str | None = None
+    depth: int = EXPLAIN_DEPTH_MAX
+    as_of: datetime | None = None
+    what_if: Batch | None = None
+
+
+def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any]:
+    """The derivation tree of a person's pay, a department's settled pay, or any figure."""
+    if sum(x is not None for x in (query.employee, query.department, query.figure)) != 1:
+        raise InvalidRequestError("give exactly one of employee, department or figure")
+    period = parse_period(query.period)
+    facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
+    statement = statement_for(facts, period)
+    book = statement.book
+    line_department = {p.employee_id: p.department_id for p in statement.people}
+    user = caller.user
+    if query.employee is not None:
+        employee = query.employee
+        roots = [k for k in (f"person:{employee}:pay", f"person:{employee}:points")
+                 if k in book.figures][:1]
+        if not roots:
+            raise NotFoundError(f"no employee {employee!r} in {period}")
+        _require_line(user, employee, line_department.get(employee))
+        if f"person:{employee}:post_bonus" in book.figures:
+            roots.append(f"person:{employee}:post_bonus")
+    elif query.department is not None:
+        roots = [f"dept:{query.department}:settled"]
+        if roots[0] not in book.figures:
+            raise NotFoundError(f"no department {query.department!r} in {period}")
+        _require_department_line(user, query.department)
+    else:
+        figure = str(query.figure)
+        roots = [figure]
+        if figure not in book.figures:
+            raise NotFoundError(f"no figure {figure!r} in {period}")
+        _require_figure(user, figure, line_department)
+    return {"period": str(period),
+            "explain": [book.tree(r, depth_max=query.depth) for r in roots]}
+
+
+def _require_figure(user: User | None, figure: str, line_department: dict[str, str]) -> None:
+    kind, _, rest = figure.partition(":")
+    subject = rest.split(":", 1)[0]
+    if kind == "person":
+        _require_line(user, subject, line_department.get(subject))
+    elif kind == "dept":
+        _require_department_line(user, subject)
+    elif user is not None:
+        require_everything(user, f"the figure {figure!r}")
+
+
+def _require_line(user: User | None, employee_id: str, department_id: str | None) -> None:
+    if user is not None and not user.may_read_employee(employee_id, department_id):
+        raise ForbiddenError(f"{a_role(user.role)} may not read {employee_id!r}'s figures")
+
+
+def _require_department_line(user: User | None, department_id: str) -> None:
+    if user is not None and not user.may_read_department(department_id):
+        raise ForbiddenError(f"{a_role(user.role)} may not read department {department_id!r}'s "
+                             "figures")
+
+
+def statements(ws: Workspace, caller: Caller, employee_id: str,
+               as_of: datetime | None = None) -> dict[str, Any]:
+    """An employee's own lines, period by period (the payable periods known)."""
+    facts = report_facts(ws, caller, as_of, None) or ws.facts()
+    if caller.user is not None:
+        require_employee(caller.user, ws.facts(), employee_id, today_utc())
+    elif not ws.facts().knows_employee(employee_id):
+        raise NotFoundError(f"no employee {employee_id!r}")
+    lines, blocked = [], []
+    for period in sorted(payable_periods(facts)):
+        try:
+            statement = _statement(ws, caller, ReportQuery(str(period), as_of), period)
+        except CalculationBlockedError as error:  # one period's gap, reported as data
+            blocked.append({"period": str(period), "reason": str(error)})
+            continue
+        for line in statement["people"]:
+            if line["employee_id"] == employee_id and (caller.user is None or
+                                                       caller.user.may_read_employee(
+                                                           employee_id, line["department_id"])):
+                lines.append({"period": str(period), **line})
+    return {"employee_id": employee_id, "lines": lines, "blocked": blocked}
+
+
+@dataclass(frozen=True)
+class DiffQuery:
+    period: str
+    from_point: str  # an ISO instant (UTC unless zoned), 'closed' or 'now'
+    to_point: str = "now"
+    what_if: Batch | None = None  # applied to the `to` side, unwritten
+
+
+def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
+    """A period at two points of knowledge: who gains or loses, and which events did it."""
+    user = caller.user
+    if user is not None and not user.reads_everything and user.role != "department_head":
+        require_everything(user, "a diff")
+    period = parse_period(query.period)
+    now = ws.facts()
+    before = diff_side(ws.ledger, now, query.from_point, period)
+    after = diff_side(ws.ledger, now, query.to_point, period)
+    if query.what_if is not None:
+        require_everything_for(caller, "a what-if diff")
+        after = (what_if(ws, caller, query.what_if, after[0]), after[1])
+    report = diff_statements(period, before, after)
+    if user is None or user.reads_everything:
+        return report
+    people = [r for r in report["people"] if user.may_read_employee(r["id"], r["department_id"])]
+    departments = [r for r in report["departments"] if user.may_read_department(r["id"])]
+    referenced = {e for r in (*people, *departments) for e in r["direct_events"]}
+    return {**report, "people": people, "departments": departments, "total": None,
+            "events": [e for e in report["events"] if e["id"] in referenced]}
+
+
+def restatement(ws: Workspace, caller: Caller, period_text: str) -> dict[str, Any]:
+    """A closed period recomputed with everything known now: deltas per person, and the
+    open period the difference settles in."""
+    period = parse_period(period_text)
+    facts = ws.facts()
+    report: dict[str, Any] = restatement_of(facts, period).to_json()
+    target = settles_in(facts, period)
+    report["settles_in"] = str(target) if target else None
+    user = caller.user
+    if user is None or user.reads_everything:
+        return report
+    return {**report, "outstanding": None,
+            "people": [r for r in report["people"]
+                       if user.may_read_employee(r["id"], r["department_id"])],
+            "departments": [r for r in report["departments"]
+                            if user.may_read_department(r["id"])]}

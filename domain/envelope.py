@@ -1,0 +1,148 @@
+"""The envelope every stored fact and every command shares, and the field types bodies use.
+
+Pay facts (domain/events.py) and grading facts (domain/sanctions.py) are both declared on
+this base; domain/events.py then gathers both families into one registry. Keeping the
+base here, below both, is what lets the registry import the grading facts without the
+grading facts importing the registry back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from domain.money import to_cny, to_exact
+
+# Commands are built here but imported from, and registered in, domain.events; they keep
+# that module name so their schemas and reprs read as they always have.
+COMMANDS_MODULE = "domain.events"
+
+Exact = Annotated[Decimal, BeforeValidator(to_exact)]
+Cny = Annotated[Decimal, BeforeValidator(to_cny)]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LedgerEvent(Frozen):
+    """Envelope of every stored fact. `recorded_at` is when the ledger learned it."""
+
+    class_version: ClassVar[int] = 1
+
+    originator_id: UUID
+    originator_version: int = 1
+    recorded_at: datetime
+    actor: Text
+    reason: Text | None = None
+    rule_ref: str | None = Field(default=None, max_length=200)
+    evidence_ref: str | None = Field(default=None, max_length=500)
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    supersedes: UUID | None = None
+
+    @property
+    def effective(self) -> str:
+        """The period or date this fact belongs to (effective time)."""
+        for name in ("period", "effective_on", "hired_on", "first_day", "effective_from"):
+            value = getattr(self, name, None)
+            if value is not None:
+                return str(value)
+        year = getattr(self, "year", None)
+        return str(year) if year is not None else ""
+
+
+class CommandEnvelope(Frozen):
+    """What every command may carry besides its body. The actor is not here: the shell
+    that authenticated the caller supplies it."""
+
+    reason: Text | None = None
+    rule_ref: str | None = Field(default=None, max_length=200)
+    evidence_ref: str | None = Field(default=None, max_length=500)
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=200)
+    supersedes: UUID | None = None
+
+    event_class: ClassVar[type[LedgerEvent]]
+
+    @model_validator(mode="after")
+    def _corrections_say_why(self) -> CommandEnvelope:
+        if self.supersedes is not None and not self.reason:
+            raise ValueError("a correction (supersedes) must give a reason")
+        return self
+
+    def to_event(self, *, originator_id: UUID, recorded_at: datetime, actor: str) -> LedgerEvent:
+        if not _plain_envelope(originator_id, recorded_at, actor):
+            # Let pydantic name what is wrong, as it always has.
+            body = self.model_dump(exclude={"type"})
+            return self.event_class(
+                originator_id=originator_id, recorded_at=recorded_at, actor=actor, **body
+            )
+        # The body was validated as this command, by the same field types and model
+        # validators the event has (its envelope fields are at least as strict), so
+        # validating it again as the event could only repeat the work. This is pydantic's
+        # model_construct, minus its generic per-field bookkeeping; the event codec tests
+        # check the result is the event validation builds, down to the fields set.
+        cls = self.event_class
+        given = self.__dict__
+        values = {}
+        for name in _field_order(cls):
+            value = given[name] if name in given else _ENVELOPE[name]
+            values[name] = _copied(value) if isinstance(value, dict | list) else value
+        values["originator_id"] = originator_id
+        values["recorded_at"] = recorded_at
+        values["actor"] = actor
+        event = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(event, "__dict__", values)
+        _set(event, "__pydantic_fields_set__", set(values).difference(("originator_version",)))
+        _set(event, "__pydantic_extra__", None)
+        _set(event, "__pydantic_private__", None)
+        return event
+
+
+# The envelope fields a command does not carry, with the event's defaults.
+_ENVELOPE: dict[str, Any] = {"originator_id": None, "originator_version": 1,
+                             "recorded_at": None, "actor": None}
+
+
+def _copied(value: Any) -> Any:
+    """A copy of the dicts and lists in a validated value (the rest is immutable), so an
+    event shares no container with its command; deepcopy's memo cost twice as much."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
+
+
+@cache
+def _field_order(cls: type[LedgerEvent]) -> tuple[str, ...]:
+    return tuple(cls.model_fields)
+
+
+def _plain_envelope(originator_id: object, recorded_at: object, actor: object) -> bool:
+    """Whether the event's own envelope values would pass validation unchanged."""
+    return (
+        type(originator_id) is UUID
+        and type(recorded_at) is datetime
+        and isinstance(actor, str)
+        and 1 <= len(actor) <= 500
+    )
+
+
+def _command(name: str, body: type[BaseModel], event: type[LedgerEvent], doc: str
+             ) -> type[Frozen]:
+    namespace = {
+        "__annotations__": {"type": Literal[name]},
+        "__doc__": doc,
+        "__module__": COMMANDS_MODULE,
+        "event_class": event,
+    }
+    model_name = "".join(part.capitalize() for part in name.split("_"))
+    return type(model_name, (CommandEnvelope, body), namespace)
