@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import yaml
@@ -166,7 +166,7 @@ class Ledger(Application[UUID]):
         while True:
             page = self.recorder.select_notifications(start=start, limit=page_size)
             for notification in page:
-                event: LedgerEvent = self.mapper.to_domain_event(notification)
+                event = cast(LedgerEvent, self.mapper.to_domain_event(notification))
                 if cutoff is not None and event.recorded_at > cutoff:
                     return
                 yield notification.id, event
@@ -261,7 +261,7 @@ class Ledger(Application[UUID]):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
         processing_event: ProcessingEvent[UUID] = ProcessingEvent()
-        processing_event.events.extend(events)  # type: ignore[arg-type]
+        processing_event.events.extend(events)
         recordings = self._record(processing_event)
         self._notify(recordings)
         # Fold our own events straight in when nothing else was written in between; else
@@ -393,8 +393,9 @@ class Ledger(Application[UUID]):
 
 def _with_appeal_key(command: BaseModel) -> BaseModel:
     """An appeal step keyed by the appeal and the step, unless the caller chose a key."""
-    if isinstance(command, FileAppeal | DecideAppeal) and not command.idempotency_key:
-        step = "filed" if isinstance(command, FileAppeal) else f"decided:{command.level}"
+    if isinstance(command, FileAppeal | DecideAppeal) and not getattr(
+            command, "idempotency_key", None):
+        step = f"decided:{command.level}" if isinstance(command, DecideAppeal) else "filed"
         return command.model_copy(
             update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
     return command

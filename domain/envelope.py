@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -136,8 +136,13 @@ def _plain_envelope(originator_id: object, recorded_at: object, actor: object) -
     )
 
 
-def _command(name: str, body: type[BaseModel], event: type[LedgerEvent], doc: str
-             ) -> type[Frozen]:
+BodyT = TypeVar("BodyT", bound=BaseModel)
+
+
+def _command(name: str, body: type[BodyT], event: type[LedgerEvent], doc: str
+             ) -> type[BodyT]:
+    # Typed as its body, so a narrowed command shows the body's fields to mypy; the
+    # envelope's fields (idempotency_key …) are read with getattr where a body is known.
     namespace = {
         "__annotations__": {"type": Literal[name]},
         "__doc__": doc,

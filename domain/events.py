@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
 # The envelope and field types live below both fact families (domain/envelope.py).
 from domain.envelope import Cny, Code, CommandEnvelope, Frozen, Text, _command
@@ -458,7 +458,7 @@ RotateToken = _command("rotate_token", TokenBody, TokenRotated,
 DisableUser = _command("disable_user", DisableBody, UserDisabled,
                        "Disable a user: their token stops working.")
 
-COMMAND_MODELS: tuple[type[Frozen], ...] = (
+COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     AdoptScheme, DefineDepartment, HireEmployee, TransferEmployee, ChangeTitleGrade,
     ChangePost, ChangeEmploymentCategory, RecordLeave, RecordDeparture, DeclarePool,
     AdjustPool, RecordDepartmentFigures, RecordControlIndicator, RecordDepartmentDeduction,
@@ -467,7 +467,7 @@ COMMAND_MODELS: tuple[type[Frozen], ...] = (
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
     RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS,
 )
-COMMANDS_BY_TYPE: dict[str, type[Frozen]] = {
+COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
     for model in COMMAND_MODELS
 }
