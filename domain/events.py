@@ -79,7 +79,10 @@ class DepartmentBody(Frozen):
         return self
 
 
-Category = Literal["regular", "temporary", "contract", "lump_sum"]
+# Categories and leave kinds are the scheme's words (`HospitalPayScheme.staff`), checked
+# against the scheme in force by domain/validation.py; stored events keep their strings.
+Category = Annotated[Code, Field(examples=["regular", "temporary", "contract", "lump_sum"])]
+LeaveKind = Annotated[Code, Field(examples=["sick", "maternity", "personal", "study", "training"])]
 
 
 class HireBody(Frozen):
@@ -127,7 +130,7 @@ class CategoryBody(Frozen):
 
 class LeaveBody(Frozen):
     employee_id: Code
-    kind: Literal["sick", "maternity", "personal", "study", "training"]
+    kind: LeaveKind
     first_day: date
     last_day: date
 

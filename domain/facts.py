@@ -77,9 +77,10 @@ class Facts:
     unique: dict[tuple[Any, ...], UUID] = field(default_factory=dict)
     last_position: int = 0
     last_recorded_at: datetime | None = None
-    index: _Index = field(default_factory=lambda: _Index())
-    # Results computed from these facts (statements by period …), dropped on any change.
-    memo: dict[Any, Any] = field(default_factory=dict)
+    index: _Index = field(default_factory=lambda: _Index())  # noqa: PLW0108 - defined below
+    # Moves with every event folded in: what was computed from the facts before is stale
+    # (projections keep their results beside the facts, keyed by this, not on them).
+    revision: int = 0
     _upto: dict[int, Facts] = field(default_factory=dict)
 
     @staticmethod
@@ -97,8 +98,7 @@ class Facts:
             self.closes[event.period] = event
         self.last_position = max(self.last_position, position)
         self.last_recorded_at = event.recorded_at
-        if self.memo:
-            self.memo = {}
+        self.revision += 1
         target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
         if target is not None:
             self.replaced_by[target] = event.originator_id

@@ -9,11 +9,12 @@ alternative is an option (each option names its ambiguity id).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -223,6 +224,59 @@ class AppealRule(Frozen):
     recusal_ref: Ref
 
 
+class CategoryRule(Frozen):
+    """An employment category: paid by points at a participation ratio, or on a lump-sum
+    wage that takes no performance pay (S11-R49)."""
+
+    pay: Literal["performance", "lump_sum"] = "performance"
+    ref: Ref | None = None  # the rule that sets its participation ratios, if any
+
+
+class LeaveRule(Frozen):
+    """The kinds of leave the scheme knows, and what each means for pay."""
+
+    kinds: tuple[str, ...]  # what record_leave accepts under this scheme
+    study: tuple[str, ...]  # away for study or training: the S11-R56 bands apply
+    # Under the A-S11-10 option `any_leave_zero`: leave of these kinds in the period ⇒ 0.
+    zeroing: tuple[str, ...]
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> LeaveRule:
+        unknown = sorted((set(self.study) | set(self.zeroing)) - set(self.kinds))
+        if unknown:
+            raise ValueError(f"leave kinds {unknown} are not among kinds {list(self.kinds)}")
+        return self
+
+
+class StaffRule(Frozen):
+    """The scheme's employment categories and leave kinds: data the engine reads, so a
+    scheme with other words needs no code."""
+
+    categories: dict[str, CategoryRule]
+    leave: LeaveRule
+
+
+def scheme_11_staff(participation: ParticipationRule, exclusions: ExclusionRule) -> StaffRule:
+    """Scheme 11's categories (S11-R49/R51/R52) and leave kinds (S11-R55/R56), for a
+    document adopted before `staff` existed: an adopted document is never edited and its
+    hash must not move. The refs are the document's own."""
+    return StaffRule(
+        categories={
+            "regular": CategoryRule(),
+            "temporary": CategoryRule(ref=participation.temporary_ref),
+            "contract": CategoryRule(ref=participation.contract_ref),
+            "lump_sum": CategoryRule(pay="lump_sum", ref=exclusions.lump_sum_ref),
+        },
+        leave=LeaveRule(
+            kinds=("sick", "maternity", "personal", "study", "training"),
+            study=("study", "training"),
+            zeroing=("sick", "maternity", "personal"),
+            ref=exclusions.leave_ref,
+        ),
+    )
+
+
 class PostBonusRule(Frozen):
     gate: Literal["tenure_target_pass"] = "tenure_target_pass"
     ref: Ref
@@ -255,8 +309,16 @@ class SchemeBase(Frozen):
     def key(self) -> str:
         return f"{self.id}@{self.version}"
 
+    # Optional fields added after documents were adopted: left out of the canonical form
+    # while unset, so an adopted document keeps its hash (statements cite it).
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset()
+
     def canonical_json(self) -> str:
-        return canonical_dumps(self.model_dump(mode="json"))
+        data = self.model_dump(mode="json")
+        for name in self.GROWN_FIELDS:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return canonical_dumps(data)
 
     @property
     def sha256(self) -> str:
@@ -292,6 +354,14 @@ class HospitalPayScheme(SchemeBase):
     appeals: AppealRule | None = None
     year_end: YearEndRule
     individual_score_ref: Ref
+    staff: StaffRule | None = None  # None: scheme 11's (`scheme_11_staff`)
+
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"staff"})
+
+    @functools.cached_property
+    def staff_rules(self) -> StaffRule:
+        """The categories and leave kinds in force: the document's, or scheme 11's."""
+        return self.staff or scheme_11_staff(self.participation, self.exclusions)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> HospitalPayScheme:
@@ -300,6 +370,11 @@ class HospitalPayScheme(SchemeBase):
                 raise ValueError(f"deduction {kind!r} names unknown item {rule.item!r}")
         if "staff" not in self.posts:
             raise ValueError("posts must include 'staff' (no add-on)")
+        categories = self.staff_rules.categories
+        unrated = sorted(name for name, rule in categories.items()
+                         if rule.pay == "performance" and name not in self.participation.ratios)
+        if unrated:
+            raise ValueError(f"categories {unrated} take part but have no participation ratios")
         return self
 
 

@@ -115,40 +115,8 @@ def check_command(
     if isinstance(event, AppealFiled | AppealAssigned | AppealDecided | AppealEscalated):
         _check_appeal(scope, event, problem)
 
-    # Corrections: the target must be live and, when superseding, of the same type.
-    if event.supersedes is not None:
-        target_type = scope.live_type(event.supersedes)
-        if target_type is None:
-            problem("supersedes", f"no live entry {event.supersedes} (unknown, voided or "
-                    "already superseded)")
-        elif target_type != type(event).__name__:
-            problem("supersedes", f"entry {event.supersedes} is a {target_type}, not a "
-                    f"{type(event).__name__}; a correction replaces a fact of its own kind")
-    if isinstance(event, EntryVoided):
-        if scope.live_type(event.target_id) is None:
-            problem("target_id", f"no live entry {event.target_id} (unknown, voided or "
-                    "already superseded)")
-        if not event.reason:
-            problem("reason", "voiding an entry needs a reason")
-
-    # References to the roster.
-    department_id = command.__dict__.get("department_id")
-    if isinstance(department_id, str) and not isinstance(event, DepartmentDefined):
-        kind = scope.department_kind(department_id)
-        if kind is None:
-            problem("department_id", f"unknown department {department_id!r}; define it first")
-        elif isinstance(event, DepartmentFiguresRecorded) and kind != "clinical":
-            problem("department_id", f"{department_id!r} is an admin department; workload, "
-                    "revenue and cost are recorded for clinical departments")
-    employee_id = command.__dict__.get("employee_id")
-    if isinstance(employee_id, str) and not isinstance(event, EmployeeHired):
-        if not scope.knows_employee(employee_id):
-            problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
-    if isinstance(event, EmployeeHired) and event.supersedes is None and (
-        scope.knows_employee(event.employee_id)
-    ):
-        problem("employee_id", f"{event.employee_id!r} is already hired; use transfer_employee, "
-                "change_title_grade, change_post or supersede the hire")
+    _check_correction(scope, event, problem)
+    _check_roster_references(scope, command, event, problem)
 
     # Values the scheme must know.
     # Roster facts may predate the scheme (a 2020 hire under a 2026 scheme): they are
@@ -178,6 +146,47 @@ def check_command(
     elif isinstance(event, DepartmentDefined):
         scope.departments[event.department_id] = event.kind
     return problems
+
+
+def _check_correction(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
+    """The target of a correction must be live and, when superseded, of the same type."""
+    if event.supersedes is not None:
+        target_type = scope.live_type(event.supersedes)
+        if target_type is None:
+            problem("supersedes", f"no live entry {event.supersedes} (unknown, voided or "
+                    "already superseded)")
+        elif target_type != type(event).__name__:
+            problem("supersedes", f"entry {event.supersedes} is a {target_type}, not a "
+                    f"{type(event).__name__}; a correction replaces a fact of its own kind")
+    if isinstance(event, EntryVoided):
+        if scope.live_type(event.target_id) is None:
+            problem("target_id", f"no live entry {event.target_id} (unknown, voided or "
+                    "already superseded)")
+        if not event.reason:
+            problem("reason", "voiding an entry needs a reason")
+
+
+def _check_roster_references(
+    scope: BatchScope, command: BaseModel, event: LedgerEvent, problem: Any
+) -> None:
+    """Departments and employees named must be known; a hire must be new."""
+    department_id = command.__dict__.get("department_id")
+    if isinstance(department_id, str) and not isinstance(event, DepartmentDefined):
+        kind = scope.department_kind(department_id)
+        if kind is None:
+            problem("department_id", f"unknown department {department_id!r}; define it first")
+        elif isinstance(event, DepartmentFiguresRecorded) and kind != "clinical":
+            problem("department_id", f"{department_id!r} is an admin department; workload, "
+                    "revenue and cost are recorded for clinical departments")
+    employee_id = command.__dict__.get("employee_id")
+    if isinstance(employee_id, str) and not isinstance(event, EmployeeHired):
+        if not scope.knows_employee(employee_id):
+            problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
+    if isinstance(event, EmployeeHired) and event.supersedes is None and (
+        scope.knows_employee(event.employee_id)
+    ):
+        problem("employee_id", f"{event.employee_id!r} is already hired; use transfer_employee, "
+                "change_title_grade, change_post or supersede the hire")
 
 
 def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
@@ -316,6 +325,26 @@ def _key_field(key: tuple[Any, ...]) -> str:
             "assessment": "year", "cme": "year", "annual_target": "year"}.get(key[0], "period")
 
 
+def _check_staff_words(command: BaseModel, scheme: Scheme, problem: Any) -> None:
+    """Employment categories and leave kinds are the scheme's words, not the engine's."""
+    staff = scheme.staff_rules
+    category = command.__dict__.get("category")
+    if category is not None and category not in staff.categories:
+        problem("category", f"unknown category {category!r}; {scheme.key} knows "
+                f"{', '.join(sorted(staff.categories))}")
+    elif category is not None and staff.categories[category].pay == "performance":
+        classes = scheme.participation.ratios.get(category, {})
+        participation = command.__dict__.get("participation_class", "full")
+        if participation not in classes:
+            problem("participation_class", f"{category} staff take part as one of "
+                    f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
+    if type(command).__name__ == "RecordLeave":
+        kind = command.kind  # type: ignore[attr-defined]
+        if kind not in staff.leave.kinds:
+            problem("kind", f"unknown leave kind {kind!r}; {scheme.key} knows "
+                    f"{', '.join(staff.leave.kinds)}")
+
+
 def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> None:
     title = command.__dict__.get("title_grade")
     if title is not None and title not in scheme.title_points:
@@ -325,13 +354,7 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
     if post is not None and post not in scheme.posts:
         problem("post",
                 f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
-    category = command.__dict__.get("category")
-    if category is not None and category != "lump_sum":
-        classes = scheme.participation.ratios.get(category, {})
-        participation = command.__dict__.get("participation_class", "full")
-        if participation not in classes:
-            problem("participation_class", f"{category} staff take part as one of "
-                    f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
+    _check_staff_words(command, scheme, problem)
     type_name = type(command).__name__
     if type_name == "RecordDeduction":
         kind = command.kind  # type: ignore[attr-defined]

@@ -84,6 +84,12 @@ def approx_text(value: Number, places: int = 4) -> str:
     return f"{sign}{whole}.{part:0{places}d}" if places else f"{sign}{whole}"
 
 
+def signed_text(value: Number) -> str:
+    """A change in points as a rule states it: "−10" (a true minus sign), "+5"."""
+    text = exact_text(value)
+    return f"−{text[1:]}" if text.startswith("-") else f"+{text}" if value else text
+
+
 def money_text(value: Decimal) -> str:
     return f"{value:.2f}"
 

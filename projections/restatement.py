@@ -23,6 +23,7 @@ from domain.money import ZERO, calc_context, sum_cny
 from domain.periods import Period
 from domain.scheme import canonical_dumps
 from projections.figures import money_text
+from projections.memo import memo_of
 from projections.payout import PersonLine, Statement, calculate
 
 
@@ -75,7 +76,7 @@ def statement_sha256(statement: Statement) -> str:
 def statement_for(facts: Facts, period: Period) -> Statement:
     """What a report shows for a period: the frozen statement if it is closed in these
     facts, otherwise the live one with any restatements it settles."""
-    memo: dict[Period, Statement] = facts.memo.setdefault("reported", {})
+    memo: dict[Period, Statement] = memo_of(facts).setdefault("reported", {})
     if period not in memo:
         memo[period] = _statement_for(facts, period)
     return memo[period]

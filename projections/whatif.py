@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from domain.application import Ledger
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from projections.memo import memo_of
 from projections.scoring import PERSON_SCORES
 from projections.views import touched_periods
 
@@ -41,14 +42,15 @@ def preview(ledger: Ledger, commands: Sequence[tuple[str, BaseModel]], actor: st
 def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -> None:
     # Individual scores are memoised under all of their inputs, so every one of them
     # stays valid whatever the new events are (a copy: the preview adds its own).
-    scored = before.memo.get(PERSON_SCORES)
+    memo_before, memo_after = memo_of(before), memo_of(after)
+    scored = memo_before.get(PERSON_SCORES)
     if scored:
-        after.memo[PERSON_SCORES] = dict(scored)
+        memo_after[PERSON_SCORES] = dict(scored)
     touched = touched_periods(before, new_events)
     if touched is None:
         return  # the roster, the scheme or a close: anything may move
     for name in PERIOD_MEMOS:
-        known: dict[Any, Any] = before.memo.get(name, {})
+        known: dict[Any, Any] = memo_before.get(name, {})
         kept = {period: s for period, s in known.items() if period not in touched}
         if kept:
-            after.memo.setdefault(name, {}).update(kept)
+            memo_after.setdefault(name, {}).update(kept)

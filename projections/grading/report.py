@@ -27,6 +27,7 @@ from projections.grading.model import (
 )
 from projections.grading.procedures import procedures
 from projections.grading.run import GradingRun
+from projections.memo import memo_of
 
 
 def grades_report(facts: Facts, period: GradingPeriod, scheme_id: str | None = None
@@ -105,9 +106,10 @@ def _derived_json(run: GradingRun, d: DerivedFact) -> dict[str, Any]:
 
 def _recorded_event(run: GradingRun, d: DerivedFact) -> str | None:
     """The live DerivedFactRecorded entry the ledger recorded for this derived fact."""
-    recorded = run.facts.memo.get("derived-recorded")
+    memo = memo_of(run.facts)
+    recorded = memo.get("derived-recorded")
     if recorded is None:
-        recorded = run.facts.memo["derived-recorded"] = live_recorded(run.facts.live.values())
+        recorded = memo["derived-recorded"] = live_recorded(run.facts.live.values())
     found = recorded.get(d.id)
     return None if found is None else str(found)
 

@@ -51,7 +51,8 @@ def test_example_2_department_scores_admin_bases_and_controls(cli) -> None:  # t
     assert explained["explain"][0]["value"] == "11152.85"  # exact: 446 114 ÷ 40
     controls = {
         indicator: cli.ok("explain", "--period", "2026-Q1", "--figure",
-                          f"dept:surgery:control:{indicator}", "--json").json()["explain"][0]["value"]
+                          f"dept:surgery:control:{indicator}",
+                          "--json").json()["explain"][0]["value"]
         for indicator in ("drug_revenue_ratio", "outpatient_fee_per_visit",
                           "inpatient_fee_per_admission", "expenditure_quota")}
     assert controls == {"drug_revenue_ratio": "16200.00", "outpatient_fee_per_visit": "8100.00",

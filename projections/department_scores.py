@@ -1,0 +1,299 @@
+"""Level-1 department scores (scheme 11, S11-R13…R24): clinical departments from their
+workload, quality, ethics, cost and risk; admin departments from a base derived from the
+clinical per-capita scores.
+
+Scores are exact rationals and are never rounded. Each figure is written to the
+ledgerbook with its formula, inputs, rule and the events that fed it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+from domain.errors import Problem, invariant
+from domain.events import (
+    ControlIndicatorMeasured,
+    DepartmentDeductionRecorded,
+    DepartmentDefined,
+    DepartmentFiguresRecorded,
+    DepartmentPenaltyRecorded,
+    LedgerEvent,
+)
+from domain.facts import Facts
+from domain.periods import Period
+from domain.scheme import AdminClassRule, ClinicalScoreRule, Scheme
+from projections.exact import ZERO_Q, exact_sum, q
+from projections.figures import Ledgerbook, exact_text
+
+
+@dataclass(frozen=True)
+class DepartmentScore:
+    department_id: str
+    name: str
+    kind: str
+    headcount: int
+    score: Fraction
+    per_capita: Fraction | None
+    event_ids: tuple[str, ...]
+
+
+class Member(Protocol):
+    """Who counts in a department's head-count: anyone scored who takes part."""
+
+    @property
+    def department_id(self) -> str: ...
+    @property
+    def participates(self) -> bool: ...
+
+
+def _eid(event: LedgerEvent) -> str:
+    return str(event.originator_id)
+
+
+
+def score_departments(
+    facts: Facts,
+    period: Period,
+    scheme: Scheme,
+    people: Iterable[Member],
+    book: Ledgerbook,
+) -> tuple[list[DepartmentScore], list[Problem]]:
+    """Clinical departments first (S11-R13), then admin ones, whose bases are derived
+    from the clinical per-capita scores (S11-R22/R23)."""
+    problems: list[Problem] = []
+    headcount: dict[str, int] = defaultdict(int)
+    for person in people:
+        if person.participates:
+            headcount[person.department_id] += 1
+    events = facts.in_period(period)
+    figures = {e.department_id: e for e in events if isinstance(e, DepartmentFiguresRecorded)}
+    deductions: dict[str, list[DepartmentDeductionRecorded]] = defaultdict(list)
+    for e in events:
+        if isinstance(e, DepartmentDeductionRecorded):
+            deductions[e.department_id].append(e)
+
+    departments: list[tuple[DepartmentDefined, int]] = []
+    for department_id in facts.department_ids():
+        definition = facts.department_on(department_id, period.last_day)
+        if definition is not None:
+            departments.append((definition, headcount.get(department_id, 0)))
+
+    clinical = [
+        _score_clinical(d, n, figures.get(d.department_id), deductions[d.department_id],
+                        scheme=scheme, book=book, problems=problems)
+        for d, n in departments if d.kind == "clinical"
+    ]
+    ranked = sorted(
+        (c for c in clinical if c.per_capita is not None),
+        key=lambda c: (-c.per_capita, c.department_id),  # type: ignore[operator]
+    )
+    statistics: dict[object, Fraction] = {}
+    admin = [
+        _score_admin(d, n, ranked, statistics, deductions[d.department_id], scheme=scheme,
+                     book=book, problems=problems)
+        for d, n in departments if d.kind == "admin"
+    ]
+    return clinical + admin, problems
+
+
+def _score_clinical(
+    d: DepartmentDefined,
+    n: int,
+    figures: DepartmentFiguresRecorded | None,
+    deductions: list[DepartmentDeductionRecorded],
+    *,
+    scheme: Scheme,
+    book: Ledgerbook,
+    problems: list[Problem],
+) -> DepartmentScore:
+    key = f"dept:{d.department_id}"
+    rules = scheme.clinical
+    book.add(f"{key}:headcount", f"{d.name}: head-count", q(n), "people",
+             "people taking part in scoring", ref=scheme.admin.per_capita_ref)
+    if n == 0:
+        book.add(f"{key}:score", f"{d.name}: department score", ZERO_Q, "points",
+                 "no one takes part in scoring", ref=rules.score_ref)
+        return DepartmentScore(d.department_id, d.name, d.kind, 0, ZERO_Q, None, ())
+    if figures is None:
+        problems.append(Problem(f"department {d.department_id}", "figures",
+                                "no workload, revenue and cost recorded for the period"))
+        return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
+    if d.risk_coefficient is None:
+        problems.append(Problem(f"department {d.department_id}", "risk_coefficient",
+                                "no risk coefficient configured (A-S11-6: no silent 1.0)"))
+        return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
+    fid = (_eid(figures),)
+    quantity = _quantity_score(d, n, figures, rules, book)
+    quality, ethics, ids = _quality_and_ethics_scores(d, n, deductions, rules, book)
+    cost = q(figures.medical_revenue_cny) / q(figures.full_cost_cny)
+    book.add(f"{key}:cost_coefficient", f"{d.name}: cost coefficient", cost, "ratio",
+             "medical revenue (no drugs) ÷ full cost",
+             literals=(("medical_revenue_cny", str(figures.medical_revenue_cny)),
+                       ("full_cost_cny", str(figures.full_cost_cny))),
+             ref=rules.cost_ref, event_ids=fid)
+    risk = q(d.risk_coefficient)
+    book.add(f"{key}:risk_coefficient", f"{d.name}: risk coefficient", risk, "ratio",
+             "configured for the department", ref=rules.risk_ref,
+             event_ids=(_eid(d),))
+    score = (quantity + quality + ethics) * cost * risk
+    book.add(f"{key}:score", f"{d.name}: department score", score, "points",
+             "((quantity + quality + ethics) × cost coefficient) × risk coefficient",
+             inputs=(f"{key}:quantity", f"{key}:quality", f"{key}:ethics",
+                     f"{key}:cost_coefficient", f"{key}:risk_coefficient"),
+             ref=rules.score_ref)
+    per_capita = score / n
+    book.add(f"{key}:per_capita", f"{d.name}: per-capita score", per_capita, "points",
+             "department score ÷ head-count", inputs=(f"{key}:score", f"{key}:headcount"),
+             ref=scheme.admin.per_capita_ref)
+    return DepartmentScore(d.department_id, d.name, d.kind, n, score, per_capita,
+                           (*fid, *ids))
+
+
+def _quantity_score(
+    d: DepartmentDefined, n: int, figures: DepartmentFiguresRecorded,
+    rules: ClinicalScoreRule, book: Ledgerbook,
+) -> Fraction:
+    """S11-R14, A-S11-20: per-head points × head-count × workload completion."""
+    key = f"dept:{d.department_id}"
+    ratio = q(figures.workload_actual) / q(figures.workload_base)
+    completion = "actual workload ÷ base workload"
+    if rules.workload_ratio_cap is not None:
+        ratio = min(ratio, q(rules.workload_ratio_cap))
+        completion = f"min({exact_text(rules.workload_ratio_cap)}, {completion})"
+    quantity = q(rules.quantity_per_head) * n * ratio
+    book.add(f"{key}:quantity", f"{d.name}: quantity score", quantity, "points",
+             f"{exact_text(rules.quantity_per_head)} × head-count × ({completion})",
+             inputs=(f"{key}:headcount",),
+             literals=(("workload_actual", exact_text(figures.workload_actual)),
+                       ("workload_base", exact_text(figures.workload_base))),
+             ref=rules.quantity_ref, event_ids=(_eid(figures),))
+    return quantity
+
+
+def _quality_and_ethics_scores(
+    d: DepartmentDefined, n: int, deductions: list[DepartmentDeductionRecorded],
+    rules: ClinicalScoreRule, book: Ledgerbook,
+) -> tuple[Fraction, Fraction, tuple[str, ...]]:
+    """S11-R16/R17: per-head points × head-count less the item's deductions, at least 0;
+    (quality, ethics, the deduction events)."""
+    key = f"dept:{d.department_id}"
+    parts = {"quality": (rules.quality_per_head, rules.quality_ref),
+             "ethics": (rules.ethics_per_head, rules.ethics_ref)}
+    scores: dict[str, Fraction] = {}
+    ids: list[str] = []
+    for item, (per_head, ref) in parts.items():
+        mine = [e for e in deductions if e.item == item]
+        deducted = sum((q(e.points) for e in mine), ZERO_Q)
+        scores[item] = max(ZERO_Q, q(per_head) * n - deducted)
+        book.add(f"{key}:{item}", f"{d.name}: {item} score", scores[item], "points",
+                 f"max(0, {exact_text(per_head)} × head-count − {item} deductions)",
+                 inputs=(f"{key}:headcount",), literals=(("deductions", exact_text(deducted)),),
+                 ref=ref, event_ids=tuple(_eid(e) for e in mine))
+        ids += [_eid(e) for e in mine]
+    return scores["quality"], scores["ethics"], tuple(ids)
+
+
+def _score_admin(
+    d: DepartmentDefined,
+    n: int,
+    ranked: list[DepartmentScore],
+    statistics: dict[object, Fraction],
+    deductions: list[DepartmentDeductionRecorded],
+    *,
+    scheme: Scheme,
+    book: Ledgerbook,
+    problems: list[Problem],
+) -> DepartmentScore:
+    key = f"dept:{d.department_id}"
+    book.add(f"{key}:headcount", f"{d.name}: head-count", q(n), "people",
+             "people taking part in scoring", ref=scheme.admin.per_capita_ref)
+    invariant(d.admin_class is not None, "admin departments carry a class")
+    rule = scheme.admin.classes.get(d.admin_class or 0)
+    risk_value = d.risk_coefficient
+    if risk_value is None and d.admin_role is not None:
+        risk_value = scheme.admin.risk_coefficients.get(d.admin_role)
+    if rule is None:
+        problems.append(Problem(f"department {d.department_id}", "admin_class",
+                                f"the scheme has no admin class {d.admin_class}"))
+    if risk_value is None:
+        problems.append(Problem(f"department {d.department_id}", "risk_coefficient",
+                                "no risk coefficient: set one or an admin_role the scheme knows "
+                                "(A-S11-6: no silent 1.0)"))
+    if rule is None or risk_value is None or n == 0:
+        book.add(f"{key}:score", f"{d.name}: department score", ZERO_Q, "points",
+                 "no one takes part in scoring" if n == 0 else "not computable",
+                 ref=scheme.admin.score_ref)
+        return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
+    if not ranked:
+        problems.append(Problem(f"department {d.department_id}", "base",
+                                "admin bases need at least one scored clinical department"))
+        return DepartmentScore(d.department_id, d.name, d.kind, n, ZERO_Q, None, ())
+    statistic, formula, inputs = _admin_statistic(rule, ranked, statistics)
+    base = statistic * n
+    book.add(f"{key}:base", f"{d.name}: composite base score", base, "points", formula,
+             inputs=(*inputs, f"{key}:headcount"), ref=rule.ref)
+    risk = q(risk_value)
+    risk_events = (_eid(d),)
+    book.add(f"{key}:risk_coefficient", f"{d.name}: risk coefficient", risk, "ratio",
+             "configured for the department" if d.risk_coefficient is not None
+             else f"risk_coefficients[{d.admin_role}]",
+             ref=scheme.admin.risk_ref, event_ids=risk_events)
+    total_deducted = sum((q(e.points) for e in deductions), ZERO_Q)
+    deduction_ids = tuple(_eid(e) for e in deductions)
+    book.add(f"{key}:deductions", f"{d.name}: task, quality and ethics deductions",
+             total_deducted, "points", "Σ department deductions",
+             ref=scheme.admin.score_ref, event_ids=deduction_ids)
+    score = max(ZERO_Q, base * risk - total_deducted)
+    book.add(f"{key}:score", f"{d.name}: department score", score, "points",
+             "max(0, composite base × risk coefficient − deductions)",
+             inputs=(f"{key}:base", f"{key}:risk_coefficient", f"{key}:deductions"),
+             ref=scheme.admin.score_ref)
+    return DepartmentScore(d.department_id, d.name, d.kind, n, score, score / n, deduction_ids)
+
+
+def _admin_statistic(
+    rule: AdminClassRule, ranked: list[DepartmentScore], statistics: dict[object, Fraction]
+) -> tuple[Fraction, str, tuple[str, ...]]:
+    """S11-R23, A-S11-4/5: an admin class's per-head base over the clinical departments;
+    (value, formula, inputs). Every admin department of a class shares it, so it is
+    computed once per period (each is a sum over all clinical departments)."""
+    per_capita = [(c, c.per_capita) for c in ranked if c.per_capita is not None]
+    which: tuple[str, int | None] = (rule.statistic, None)
+    if rule.statistic == "top_mean":
+        top = [c for c, _ in per_capita[: rule.top_n]]
+        which = (rule.statistic, rule.top_n)
+        if which not in statistics:
+            statistics[which] = exact_sum(v for _, v in per_capita[: rule.top_n]) / len(top)
+        formula = f"mean per-capita of the top {rule.top_n} clinical departments × head-count"
+        inputs = tuple(f"dept:{c.department_id}:per_capita" for c in top)
+    elif rule.statistic == "mean_all":
+        if which not in statistics:
+            statistics[which] = exact_sum(v for _, v in per_capita) / len(per_capita)
+        formula = "mean of every clinical department's per-capita score × head-count"
+        inputs = tuple(f"dept:{c.department_id}:per_capita" for c in ranked)
+    else:
+        if which not in statistics:
+            statistics[which] = exact_sum(c.score for c in ranked) / sum(
+                c.headcount for c in ranked)
+        formula = "Σ clinical scores ÷ Σ clinical head-count × head-count"
+        inputs = tuple(f"dept:{c.department_id}:score" for c in ranked)
+    return statistics[which], formula, inputs
+
+
+def department_money_events(
+    facts: Facts, period: Period
+) -> tuple[dict[str, list[ControlIndicatorMeasured]], dict[str, list[DepartmentPenaltyRecorded]]]:
+    controls: dict[str, list[ControlIndicatorMeasured]] = defaultdict(list)
+    penalties: dict[str, list[DepartmentPenaltyRecorded]] = defaultdict(list)
+    for e in facts.in_period(period):
+        if isinstance(e, ControlIndicatorMeasured):
+            controls[e.department_id].append(e)
+        elif isinstance(e, DepartmentPenaltyRecorded):
+            penalties[e.department_id].append(e)
+    return controls, penalties
+
+

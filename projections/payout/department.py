@@ -1,0 +1,180 @@
+"""A department's pay, line by line: controls and penalties deducted, the cap (the excess
+banked), the floor (the bank drawn first, then a hospital subsidy), and the split among
+its people. Each takes a line and returns a new one; none mutates."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from fractions import Fraction
+
+from domain.events import ControlIndicatorMeasured, DepartmentPenaltyRecorded
+from domain.money import ZERO, allocate_largest_remainder, sum_cny
+from domain.scheme import Scheme
+from projections.exact import ZERO_Q, cny_half_up, q, whole_points
+from projections.figures import Ledgerbook, exact_text
+from projections.payout.statement import DepartmentLine
+from projections.scoring import PersonScore
+
+
+def deduct_controls(
+    line: DepartmentLine,
+    controls: list[ControlIndicatorMeasured],
+    scheme: Scheme,
+    book: Ledgerbook,
+) -> DepartmentLine:
+    """S11-R27…R30: the three controls, on the calculated pay, never below zero."""
+    key = f"dept:{line.department_id}"
+    rules = {rule.indicator: rule for rule in scheme.controls}
+    base = q(line.pay_calculated_cny)
+    parts = []
+    for measured in sorted(controls, key=lambda c: c.indicator):
+        rule = rules.get(measured.indicator)
+        if rule is None:
+            continue
+        limit, actual = q(measured.limit), q(measured.actual)
+        if rule.kind == "amount_overrun":
+            over = max(ZERO_Q, actual - limit)
+            amount = cny_half_up(over * q(rule.share_of_overrun or 1))
+            formula = "max(0, actual − limit) × share of overrun"
+        else:
+            points = actual - limit if rule.measurement == "absolute_points" else (
+                (actual / limit - 1) * 100)
+            points = max(ZERO_Q, points)
+            if rule.fractions == "whole":
+                points = whole_points(points)
+            amount = cny_half_up(points * q(rule.rate_per_point or 0) * base)
+            formula = ("whole points over × rate per point × calculated pay"
+                       if rule.fractions == "whole"
+                       else "points over × rate per point × calculated pay")
+        sub_key = f"{key}:control:{measured.indicator}"
+        book.add(sub_key, f"{line.name}: {measured.indicator} deduction", amount, "cny", formula,
+                 inputs=(f"{key}:pay_calculated",),
+                 literals=(("limit", exact_text(measured.limit)),
+                           ("actual", exact_text(measured.actual))),
+                 ref=rule.ref, event_ids=(str(measured.originator_id),))
+        parts.append(sub_key)
+    total = min(line.pay_calculated_cny,
+                sum_cny(book.figures[k].value for k in parts))
+    book.add(f"{key}:controls", f"{line.name}: control deductions", total, "cny",
+             "min(calculated pay, Σ control deductions)", inputs=tuple(parts),
+             ref=scheme.controls[0].ref if scheme.controls else None)
+    return replace(line, controls_cny=total)
+
+
+def deduct_penalties(
+    line: DepartmentLine, penalties: list[DepartmentPenaltyRecorded], scheme: Scheme,
+    book: Ledgerbook,
+) -> DepartmentLine:
+    """S11-R60: pharmacy shortages and unreturned drugs at a multiple of retail value."""
+    key = f"dept:{line.department_id}"
+    amount = ZERO
+    ids = []
+    literals = []
+    ref = None
+    for penalty in penalties:
+        rule = scheme.penalties.get(penalty.kind)
+        if rule is None:
+            continue
+        ref = rule.ref
+        amount += cny_half_up(q(penalty.retail_value_cny) * q(rule.multiple))
+        ids.append(str(penalty.originator_id))
+        literals.append((f"{penalty.kind}:retail_value_cny", str(penalty.retail_value_cny)))
+    amount = min(amount, line.pay_calculated_cny - line.controls_cny)
+    book.add(f"{key}:penalties", f"{line.name}: department penalties", amount, "cny",
+             "Σ retail value × multiple, never below zero pay", literals=tuple(literals),
+             ref=ref, event_ids=tuple(ids))
+    return replace(line, penalties_cny=amount)
+
+
+def apply_cap(
+    line: DepartmentLine, average_bonus: Fraction, scheme: Scheme, book: Ledgerbook
+) -> DepartmentLine:
+    """S11-R57: at most the scheme's multiple of the hospital average bonus per head; the
+    excess is banked."""
+    if line.headcount == 0:
+        return line
+    key = f"dept:{line.department_id}"
+    cap = cny_half_up(q(scheme.cap.multiple_of_average_bonus) * average_bonus * line.headcount)
+    book.add(f"{key}:cap", f"{line.name}: cap", cap, "cny",
+             "multiple × hospital average bonus × head-count",
+             inputs=("hospital:average_bonus", f"{key}:headcount"),
+             literals=(("multiple", exact_text(scheme.cap.multiple_of_average_bonus)),),
+             ref=scheme.cap.ref)
+    banked = max(ZERO, line.pay_after_controls_cny - cap)
+    book.add(f"{key}:banked", f"{line.name}: excess banked for the same year", banked, "cny",
+             "max(0, pay after controls − cap)", inputs=(f"{key}:cap",), ref=scheme.cap.bank_ref)
+    return replace(line, cap_cny=cap, banked_cny=banked)
+
+
+def top_up_to_floor(line: DepartmentLine, scheme: Scheme, book: Ledgerbook) -> DepartmentLine:
+    """S11-R58: at least the scheme's amount per head; the bank pays first (A-S11-12), then
+    the hospital."""
+    if line.headcount == 0:
+        return line
+    key = f"dept:{line.department_id}"
+    floor = scheme.floor.amount_per_head_cny * line.headcount
+    book.add(f"{key}:floor", f"{line.name}: floor", floor, "cny", "amount per head × head-count",
+             inputs=(f"{key}:headcount",),
+             literals=(("amount_per_head_cny", str(scheme.floor.amount_per_head_cny)),),
+             ref=scheme.floor.ref)
+    after_cap = line.pay_after_controls_cny - line.banked_cny
+    shortfall = max(ZERO, floor - after_cap)
+    available = line.bank_before_cny if scheme.floor.draw_bank_first else ZERO
+    drawn = min(shortfall, available)
+    subsidy = shortfall - drawn
+    book.add(f"{key}:bank_before", f"{line.name}: bank brought forward", line.bank_before_cny,
+             "cny", "bank after the previous quarter of the same year",
+             ref=scheme.cap.bank_ref)
+    book.add(f"{key}:drawn", f"{line.name}: drawn from the bank", drawn, "cny",
+             "min(shortfall below the floor, bank brought forward)",
+             inputs=(f"{key}:floor", f"{key}:bank_before"), ref=scheme.floor.ref)
+    book.add(f"{key}:subsidy", f"{line.name}: hospital subsidy", subsidy, "cny",
+             "shortfall below the floor − drawn", inputs=(f"{key}:floor", f"{key}:drawn"),
+             ref=scheme.floor.ref)
+    return replace(line, floor_cny=floor, drawn_cny=drawn, subsidy_cny=subsidy)
+
+
+def split_department_pay(
+    line: DepartmentLine, members: list[PersonScore], scheme: Scheme, book: Ledgerbook
+) -> tuple[DepartmentLine, dict[str, Decimal]]:
+    """S11-R31/R33: per-point pay = department pay ÷ department points; each person's
+    pay = per-point × own points, by largest remainder so the department adds up."""
+    key = f"dept:{line.department_id}"
+    settled = line.settled_cny
+    book.add(f"{key}:settled", f"{line.name}: settled pay", settled, "cny",
+             "calculated − controls − penalties − banked + drawn + subsidy",
+             inputs=(f"{key}:pay_calculated", f"{key}:controls", f"{key}:penalties",
+                     f"{key}:banked", f"{key}:drawn", f"{key}:subsidy"),
+             ref=scheme.allocation_ref)
+    taking_part = [m for m in members if m.participates and m.points > 0]
+    points = sum((m.points for m in taking_part), ZERO_Q)
+    book.add(f"{key}:points", f"{line.name}: department total points", points, "points",
+             "Σ members' points counted",
+             inputs=tuple(f"person:{m.employee_id}:points" for m in taking_part),
+             ref=scheme.individual_score_ref)
+    if points == 0:
+        return replace(line, undistributed_cny=settled), {}
+    per_point = q(settled) / points
+    book.add(f"{key}:per_point", f"{line.name}: per-point pay (indicative)", per_point, "ratio",
+             "settled pay ÷ department total points", inputs=(f"{key}:settled", f"{key}:points"),
+             ref=scheme.individual_score_ref)
+    if scheme.participation.ratio_scales == "points":
+        weights = {m.employee_id: m.points for m in taking_part}
+        shares = allocate_largest_remainder(settled, weights)
+        undistributed = ZERO
+    else:
+        # Option: full points in the divisor, pay scaled by the ratio; the rest returns.
+        full = allocate_largest_remainder(
+            settled, {m.employee_id: m.points for m in taking_part})
+        shares = {m.employee_id: cny_half_up(q(full[m.employee_id]) * m.ratio)
+                  for m in taking_part}
+        undistributed = settled - sum_cny(shares.values())
+    for m in taking_part:
+        book.add(f"person:{m.employee_id}:pay", f"{m.name}: performance pay",
+                 shares[m.employee_id], "cny",
+                 "per-point pay × points counted (largest remainder to the fen)",
+                 inputs=(f"person:{m.employee_id}:points", f"{key}:per_point"),
+                 ref=scheme.individual_score_ref)
+    return replace(line, per_point=per_point, undistributed_cny=undistributed), shares
+
