@@ -196,7 +196,7 @@ def baseline(args: dict[str, Any], out: Results) -> None:
 
 
 def replay(args: dict[str, Any], out: Results) -> None:
-    from api.store import Session
+    from api.storage.session import Session
     from projections.views import catch_up
 
     target, shape = args["target"], Shape(**args["shape"])
@@ -284,7 +284,7 @@ def _appeal(facts: Any, period: Any, figures: dict[str, Any]) -> tuple[dict[str,
 
 
 def queries(args: dict[str, Any], out: Results) -> None:
-    from api.store import Session
+    from api.storage.session import Session
     from domain.periods import Period
     from projections.restatement import statement_for
     from projections.whatif import preview as what_if

@@ -273,7 +273,7 @@ class CloseBody(Frozen):
     period: PeriodText
     position: int = Field(ge=0)
     statement_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    # The hash chain's link at `position` (api/http/chain.py): a rewrite of any event up
+    # The hash chain's link at `position` (api/storage/chain.py): a rewrite of any event up
     # to the close shows against this copy. None on closes recorded before it existed.
     chain_head: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 

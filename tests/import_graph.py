@@ -192,8 +192,8 @@ def package_of(module: str) -> str:
     """The node a module is drawn in: its package, but the sub-packages of api (the
     shells, the use cases, storage) each as their own floor."""
     parts = module.split(".")
-    if parts[0] == "api" and len(parts) > 2:  # api.<floor>.<module>
-        return ".".join(parts[:2])
+    if parts[0] == "api" and len(parts) > 1 and (ROOT / "api" / parts[1]).is_dir():
+        return ".".join(parts[:2])  # api.<floor>, its __init__ included
     return parts[0]
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.options import Actor, Db, Json, caller, open_session
-from api.render import diff_text, table
+from api.cli.render import diff_text, table
 from api.usecases import appeals
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, Json, caller, open_session
-from api.render import events_text
+from api.cli.render import events_text
 from api.usecases import audit
 from domain.scheme import canonical_dumps
 

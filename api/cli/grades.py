@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.options import Actor, AsOf, Db, WhatIf, as_of, caller, open_session, what_if
-from api.render import explain_text as figure_text
-from api.render import table
+from api.cli.render import explain_text as figure_text
+from api.cli.render import table
 from api.usecases import grades
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, PeriodOption, Reason, caller, open_session
-from api.render import progress_bars
+from api.cli.render import progress_bars
 from api.usecases import closing, ledger, queries
 from api.usecases.ports import parse_period
 

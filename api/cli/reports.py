@@ -10,7 +10,7 @@ import typer
 from api.cli.options import Actor as ActorOption
 from api.cli.options import AsOf, Db, Json, PeriodOption, WhatIf, as_of, caller, open_session
 from api.cli.options import what_if as what_if_batch
-from api.render import (
+from api.cli.render import (
     diff_text,
     explain_text,
     payout_text,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from api.cli.options import ENVIRON, Actor, Db
+from api.cli.render import reconciliation_text, stage_bar, summary_text
 from api.storage.session import store_env
 from api.usecases import demo as demo_case
 
@@ -19,7 +21,40 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.")] = 2026,
                                              help="Replace an existing demo file.")] = False,
          db: Db = None, actor: Actor = None) -> int:
     """Write a fresh demo hospital year and print its payouts."""
-    return demo_case.run_demo(demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor))
+    request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
+    target = "the configured PostgreSQL store"
+    if store_env(db, ENVIRON.get())["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
+        target = store_env(db, ENVIRON.get())["SQLITE_DBNAME"]
+    print(f"Writing the {year} demo year of 兴和县医院 (scheme {demo_case.SCHEME_ID}) into "
+          f"{target}: {demo_case.demo_size(year)} commands", file=sys.stderr)
+    written = demo_case.write_demo_year(request, progress=_bar)
+    print(f"recorded {written.recorded} event(s), {written.already_recorded} already "
+          f"recorded, in {written.seconds:.1f}s", file=sys.stderr)
+    _print_demo(written)
+    if not written.balanced:
+        print("error: a period does not balance to 0.00", file=sys.stderr)
+    return 0 if written.balanced else 1
+
+
+def _bar(stage: str, done: int, total: int) -> None:
+    stage_bar(stage, done, total, end=stage == "loading" and done == total)
+
+
+def _print_demo(written: demo_case.DemoYear) -> None:
+    print(f"Demo year {written.year}: {written.description}")
+    for report in written.reports:
+        print()
+        print(summary_text(report))
+        print(reconciliation_text(report))
+    db = "" if written.sqlite_path is None else f" --db {written.sqlite_path}"
+    year = written.year
+    print()
+    print("Try next:")
+    print(f"  jixiao payout   {db} --period {year}-Q2")
+    print(f"  jixiao explain  {db} --period {year}-Q2 --employee E0001")
+    print(f"  jixiao explain  {db} --period {year}-Q3 --department endoscopy")
+    print(f"  jixiao reconcile{db} --period {year}-YE")
+    print(f"  jixiao events   {db} --limit 20")
 
 
 @app.command("serve")

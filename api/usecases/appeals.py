@@ -232,6 +232,6 @@ def preview_appeal(ws: Workspace, caller: Caller, request: PreviewRequest,
             "outcome": request.outcome, "decided_on": today.isoformat(), "changes": changes})
     except ValueError as error:
         raise InvalidRequestError(str(error).splitlines()[-1].strip()) from None
-    validated: dict[str, Any] | None = parsed.changes  # type: ignore[attr-defined]
+    validated: dict[str, Any] | None = parsed.changes
     return preview_decision(ws.ledger, facts, state, request.outcome, validated, caller.actor,
                             today)

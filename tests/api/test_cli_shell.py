@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from api.render import table
+from api.cli.render import table
 from tests.builders import Cli
 
 

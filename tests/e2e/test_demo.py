@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.demo import demo_commands
+from api.scenarios.demo import demo_commands
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2026

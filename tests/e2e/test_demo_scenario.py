@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from api.demo import SCENARIO, SCHEME_ID, demo_commands
 from api.scenarios import read_scenario
+from api.scenarios.demo import SCENARIO, SCHEME_ID, demo_commands
 from api.scenarios.generator import STAGES, generate, load_scenario
 from domain.application import load_shipped_scheme
 

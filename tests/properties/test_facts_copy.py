@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streams import Stream, hospital_streams
 
-from api.demo import demo_commands
+from api.scenarios.demo import demo_commands
 from domain.facts import Facts
 
 
