@@ -330,5 +330,6 @@ def test_the_floors_are_named_as_documented() -> None:
         "domain.events": "domain", "projections.payout": "projections", "api.cli": "shell",
         "api.cli.close": "shell", "api.appeal_cli": "shell",
         "api.http.routes.appeals": "shell", "api.web.pages": "shell", "api.cli.render": "shell",
-        "api.usecases.close": "usecases", "api.storage.chain": "storage", "api.scenarios.demo": "api",
+        "api.usecases.close": "usecases", "api.storage.chain": "storage",
+        "api.scenarios.demo": "api",
     }
