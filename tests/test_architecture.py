@@ -79,6 +79,11 @@ LAYER_RULES: tuple[tuple[str, Callable[[str], bool], Callable[[str], bool]], ...
         lambda target: target.split(".")[0] == "api",
     ),
     (
+        "shells reach the calculation through the use cases, never directly",
+        lambda source: _floor(source) == "shell",
+        lambda target: target.split(".")[0] == "projections",
+    ),
+    (
         "use cases import no shell",
         lambda source: _floor(source) == "usecases",
         lambda target: _floor(target) == "shell",

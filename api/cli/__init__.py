@@ -16,6 +16,7 @@ import typer
 
 from api.cli import appeals, audit, grades, ledger, reports, users, workspace
 from api.cli.options import ENVIRON
+from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     ConflictError,
     DomainError,
@@ -23,7 +24,6 @@ from domain.errors import (
     NotFoundError,
     RejectedError,
 )
-from projections.payout import CalculationBlockedError
 
 EXIT_CODES: dict[type[DomainError], int] = {
     CalculationBlockedError: 5,
