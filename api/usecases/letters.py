@@ -31,6 +31,7 @@ TEXT = {
     "met": "（已遵守）", "missed": "（已超过期限）", "none": "无", "effect": "对工资的影响",
     "before": "决定前实发金额", "after": "决定后实发金额", "delta": "变动",
     "settles": "该期间已结账，差额在 {target} 的重算补差中结算",
+    "settles_later": "该期间已结账，差额在下一个未结账季度的重算补差中结算",
     "no_line": "申诉人不是个人或该期间无其工资行，工资不受影响",
     "closing": "本决定书由 jixiao 于 {time}（北京时间）依账本生成。",
 }
@@ -135,15 +136,20 @@ def _effect(facts: Facts, state: AppealState, period: Period | None) -> Section:
     if period is None or employee is None or decision is None:
         return Section(TEXT["effect"], [("", TEXT["no_line"])])
     position = facts.positions[decision.originator_id]
+    # The corrections a decision makes are recorded right after it, in the same batch
+    # (one recorded_at): the pay after the decision includes them.
+    end = max(p for event_id, p in facts.positions.items()
+              if facts.events[event_id].recorded_at == decision.recorded_at)
     before = _total(current_statement(facts.upto(position - 1), period).to_json(), employee)
-    after = _total(current_statement(facts.upto(position), period).to_json(), employee)
+    after = _total(current_statement(facts.upto(end), period).to_json(), employee)
     if before is None or after is None:
         return Section(TEXT["effect"], [("", TEXT["no_line"])])
     lines = [(TEXT["period"], str(period)), (TEXT["before"], figures(before)),
              (TEXT["after"], figures(after)), (TEXT["delta"], figures(after - before))]
-    target = settles_in(facts, period) if facts.close_of(str(period)) else None
     if facts.close_of(str(period)):
-        lines.append(("", TEXT["settles"].format(target=target or TEXT["none"])))
+        target = settles_in(facts, period)
+        lines.append(("", TEXT["settles"].format(target=target) if target
+                      else TEXT["settles_later"]))
     return Section(TEXT["effect"], lines)
 
 

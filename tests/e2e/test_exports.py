@@ -167,6 +167,9 @@ def test_a_decided_appeal_gets_a_decision_letter(store, tmp_path) -> None:  # ty
     for needle in ("复核决定书", "撤销原决定", "投诉已撤回，不构成有效投诉", "2026-04-10",
                    "（已遵守）", "决定前实发金额", "Li（li）"):
         assert needle in text, needle
+    restated = cli.ok("restatement", "--period", "2026-Q1", "--json").json()
+    li = next(p for p in restated["people"] if p["id"] == "li")
+    assert f"变动：¥{Decimal(li['outstanding']):,.2f}" in text
 
 
 @pytest.mark.parametrize(("amount", "words"), [
