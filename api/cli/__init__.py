@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, grades, ledger, reports, users, workspace
+from api.cli import appeals, audit, exports, grades, ledger, reports, users, workspace
 from api.cli.options import ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
@@ -39,9 +39,11 @@ app = typer.Typer(
     "record facts, then report, explain, close and appeal a period's pay.",
     context_settings={"help_option_names": ["--help", "-h"]},
 )
-for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
+for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
+              exports.documents_app):
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
+app.add_typer(exports.app, name="export")
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
