@@ -12,10 +12,10 @@ import typer
 
 from api.cli.options import Actor, Db, PeriodOption, as_of, caller, open_session
 from api.usecases import documents, exports, letters
+from api.usecases.audit import AuditQuery
 from api.usecases.exports import ExportFile, ExportRequest
 from api.usecases.ports import parse_period
 from domain.errors import InvalidRequestError
-from projections.audit import AuditQuery
 
 app = typer.Typer(no_args_is_help=True,
                   help="Export a period as XLSX, CSV or PDF; decision letters as PDF.")
