@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http.auth import AuthenticationError
 from domain.errors import (
+    BusyError,
     ConflictError,
     DomainError,
     ForbiddenError,
@@ -35,6 +36,7 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (AuthenticationError, 401),
     (ForbiddenError, 403),
     (NotFoundError, 404),
+    (BusyError, 503),
     (ConflictError, 409),
     (InvalidRequestError, 422),
     (DomainError, 400),
@@ -66,6 +68,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (404, "an unknown employee, department, figure or route"),
         (409, "a conflict with the ledger's state (a racing writer, a period not closed)"),
         (422, "invalid input, named by row and field; nothing was written"),
+        (503, "another writer holds the store; nothing was written, retry after the "
+              "`Retry-After` seconds"),
     )
 }
 
@@ -93,6 +97,8 @@ def error_body(error: Exception) -> dict[str, Any]:
 async def handle_error(request: Request, error: Exception) -> JSONResponse:
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, BusyError):
+        headers = {"Retry-After": str(error.retry_after_s)}
     return JSONResponse(error_body(error), status_code=status, headers=headers)
 
 

@@ -198,6 +198,10 @@ def _extra_refusal(user: User, kind: str, command: BaseModel | None, facts: Fact
     if kind not in EXTRA_COMMANDS_BY_ROLE[user.role]:
         who = ", ".join(r for r in EXTRA_COMMANDS_BY_ROLE if kind in EXTRA_COMMANDS_BY_ROLE[r])
         return f"{a_role(user.role)} may not issue {kind} (issued by: {who})"
+    if kind == "assign_appeal" and command is not None and getattr(
+            command, "reviewer", None) == user.user_id:
+        return ("a reviewer may not assign an appeal to themselves "
+                "(审核人不得自行指派)")
     if command is None or user.role not in ("employee", "department_head"):
         return None
     if kind in ("file_appeal", "escalate_appeal"):
