@@ -121,7 +121,8 @@ def require_employee(user: User, facts: Facts, employee_id: str, today: date) ->
         raise NotFoundError(f"no employee {employee_id!r}")
     department = current_department(facts, employee_id, today)
     if not user.may_read_employee(employee_id, department):
-        raise ForbiddenError(f"{a_role(user.role)} reads {_own_scope(user)}, not {employee_id!r}")
+        # As if there were no such employee: the difference would tell who else exists.
+        raise NotFoundError(f"no employee {employee_id!r}")
     return department or ""
 
 
@@ -129,8 +130,7 @@ def require_department(user: User, facts: Facts, department_id: str) -> None:
     if department_id not in facts.department_ids():
         raise NotFoundError(f"no department {department_id!r}")
     if not user.may_read_department(department_id):
-        raise ForbiddenError(f"{a_role(user.role)} reads {_own_scope(user)}, not department "
-                             f"{department_id!r}")
+        raise NotFoundError(f"no department {department_id!r}")
 
 
 def _own_scope(user: User) -> str:

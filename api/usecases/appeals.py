@@ -159,9 +159,8 @@ def _visible(caller: Caller, facts: Facts, state: AppealState, today: date) -> b
 def _visible_state(caller: Caller, facts: Facts, appeal_id: str, today: date) -> AppealState:
     state = appeal_state(facts, appeal_id)
     if not _visible(caller, facts, state, today):
-        role = a_role(caller.user.role) if caller.user else "the caller"
-        raise ForbiddenError(f"{role} may not read appeal {appeal_id!r}: it is not theirs or "
-                             "their departments'")
+        # As if there were no such appeal (appeal_state's own words).
+        raise NotFoundError(f"no appeal {appeal_id!r}")
     return state
 
 
