@@ -63,8 +63,10 @@ def test_an_approval_is_void_after_the_period_moved_on(store, tmp_path) -> None:
 
 
 def test_without_the_setting_one_person_closes_as_before(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    for required in (None, False):
-        cli = _ledger(store, tmp_path, required=required)
-        run = cli.ok("close", "--period", "2026-Q1")
-        assert run.out.startswith("closed 2026-Q1")
-        break  # one store per test: the old-ledger default (no setting) is the case here
+    cli = _ledger(store, tmp_path, required=None)  # every ledger made before the setting
+    assert cli.ok("close", "--period", "2026-Q1").out.startswith("closed 2026-Q1")
+
+
+def test_a_one_person_office_turns_the_rule_off(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _ledger(store, tmp_path, required=False)
+    assert cli.ok("close", "--period", "2026-Q1").out.startswith("closed 2026-Q1")
