@@ -26,6 +26,7 @@ from domain.events import (
 from domain.facts import Facts
 from domain.periods import Period
 from domain.scheme import AppealRule, Scheme
+from domain.users import UserDirectory
 
 # Fields of an entry that say what it is about; a "change" may not move them.
 IDENTITY_FIELDS = ("period", "employee_id", "department_id", "item", "indicator", "year", "kind")
@@ -36,6 +37,7 @@ class Review:
     level: int
     reviewer: str | None = None
     decision: AppealDecided | None = None
+    assigned_by: str | None = None  # the actor of the assignment
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ def appeals_of(facts: Facts) -> dict[str, AppealState]:
         if state is None or isinstance(event, AppealFiled):
             continue
         if isinstance(event, AppealAssigned):
-            state = _with_review(state, event.level, reviewer=event.reviewer)
+            state = _with_review(state, event.level, reviewer=event.reviewer,
+                                 assigned_by=event.actor)
         elif isinstance(event, AppealDecided):
             state = _with_review(state, event.level, decision=event)
         elif isinstance(event, AppealEscalated):
@@ -90,7 +93,8 @@ def _with_review(state: AppealState, level: int, **changes: Any) -> AppealState:
     reviews = {review.level: review for review in state.reviews}
     current = reviews.get(level, Review(level))
     reviews[level] = Review(level, changes.get("reviewer", current.reviewer),
-                            changes.get("decision", current.decision))
+                            changes.get("decision", current.decision),
+                            changes.get("assigned_by", current.assigned_by))
     return AppealState(state.filed, tuple(sorted(reviews.values(), key=lambda r: r.level)),
                        state.escalations)
 
@@ -137,7 +141,36 @@ def recusal_reasons(facts: Facts, state: AppealState, reviewer: str, rule: Appea
         department = _department_of(facts, filed.appellant_employee_id, filed.filed_on)
         if reviewer in _heads_of(facts, department, filed.filed_on, rule):
             reasons.append("the reviewer heads the appellant's department")
+    return reasons + duty_reasons(facts, state, reviewer)
+
+
+def self_assigned(state: AppealState, actor: str) -> str | None:
+    """Why `actor` may not decide: they assigned the appeal to themselves (issue 14)."""
+    current = state.current
+    if current.reviewer == actor and current.assigned_by == actor:
+        return ("the reviewer assigned the appeal to themselves; someone else assigns it "
+                "again first (审核人不得自行指派)")
+    return None
+
+
+def duty_reasons(facts: Facts, state: AppealState, reviewer: str) -> list[str]:
+    """Separation of duties (issue 14): a reviewer who is, or whose user account is, an
+    employee the case is about (the appellant, or the person of the contested entry or
+    line) is a party."""
+    reasons = []
+    parties = parties_of(facts, state.filed)
+    user = UserDirectory.fold(facts.live.values()).users.get(reviewer)
+    if reviewer in parties or (user is not None and user.employee_id in parties):
+        reasons.append("the reviewer is a party to the appeal (审核人是当事人)")
     return reasons
+
+
+def parties_of(facts: Facts, filed: AppealFiled) -> set[str]:
+    """The employees an appeal is about: its appellant and the contested line's person."""
+    contested = contested_entry(facts, filed)
+    people = {filed.appellant_employee_id, filed.contested_employee_id,
+              getattr(contested, "employee_id", None)}
+    return {p for p in people if isinstance(p, str)}
 
 
 def _department_of(facts: Facts, employee_id: str, day: date) -> str | None:

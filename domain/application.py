@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredE
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
-from domain.appeals import appeal_rule, appeals_of, correction_rows
+from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.derivations import derivation_events
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
@@ -296,7 +296,7 @@ class Ledger(Application[UUID]):
         """(new events, idempotent retries) for a batch; RejectedError naming every problem."""
         recorded_at = now or datetime.now(UTC)
         facts = self.facts()
-        commands, expanded_problems = self._expand_decisions(commands, facts)
+        commands, expanded_problems = self._expand_decisions(commands, facts, actor)
         prior_problems = [*prior_problems, *expanded_problems]
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
         retries: list[LedgerEvent] = []
@@ -344,7 +344,7 @@ class Ledger(Application[UUID]):
         return events, retries
 
     def _expand_decisions(
-        self, commands: Sequence[tuple[str, BaseModel]], facts: Facts
+        self, commands: Sequence[tuple[str, BaseModel]], facts: Facts, actor: str
     ) -> tuple[list[tuple[str, BaseModel]], list[Problem]]:
         """An appeal decision brings the corrections it implies into its own batch, so the
         decision and its effect are recorded together or not at all. Appeal steps get
@@ -361,6 +361,8 @@ class Ledger(Application[UUID]):
             state = states.get(command.appeal_id)
             if state is None:
                 continue  # the decision's own check names the unknown appeal
+            if (refusal := self_assigned(state, actor)) is not None:
+                problems.append(Problem(where, "actor", refusal))
             _, rule = appeal_rule(facts, state.filed.filed_on)
             if rule is None:
                 continue

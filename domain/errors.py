@@ -35,6 +35,17 @@ class PeriodClosedError(ConflictError):
         super().__init__(f"{period} is closed; record a correction, it will be restated")
 
 
+class BusyError(ConflictError):
+    """The store is held by another writer, or the write ran out of time; nothing was
+    written and the same request may simply be sent again (HTTP 503, Retry-After)."""
+
+    code = "busy"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 class InvariantError(AssertionError):
     """A broken invariant is a bug, never bad input: it must stop the calculation."""
 

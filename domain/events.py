@@ -18,6 +18,10 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
 
+# Reads of personal data (issue 14), recorded by the system: domain/access_log.py.
+from domain.access_log import ACCESS_COMMANDS, ACCESS_EVENTS
+from domain.close_review import CLOSE_REVIEW_COMMANDS, CLOSE_REVIEW_EVENTS
+
 # The envelope and field types live below both fact families (domain/envelope.py).
 from domain.envelope import Cny, Code, CommandEnvelope, Frozen, Text, _command
 
@@ -465,7 +469,8 @@ COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
-    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS,
+    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *ACCESS_COMMANDS,
+    *CLOSE_REVIEW_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
@@ -474,7 +479,8 @@ COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
 # Pay facts first, then grading facts: the order the registry has always had.
 EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
     cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
-} | {cls.__name__: cls for cls in GRADING_EVENTS}
+} | {cls.__name__: cls for cls in (*GRADING_EVENTS, *ACCESS_EVENTS,
+                                                      *CLOSE_REVIEW_EVENTS)}
 
 
 def period_of(event: LedgerEvent) -> Period | None:

@@ -3,7 +3,8 @@ PostgreSQL is chosen by the environment instead (see README). Each verb parses, 
 use case (api/usecases) and renders: a table for people, `--json` for programs.
 
 Exit codes: 0 ok; 2 bad input (nothing written), a mistyped verb or option included;
-3 not found; 4 conflict; 5 blocked calculation (facts missing); 1 anything else.
+3 not found; 4 conflict; 5 blocked calculation (facts missing); 6 busy (another writer
+holds the store: nothing was written, run it again); 1 anything else.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from api.cli import appeals, audit, exports, grades, ledger, reports, users, wor
 from api.cli.options import ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
+    BusyError,
     ConflictError,
     DomainError,
     InvalidRequestError,
@@ -27,6 +29,7 @@ from domain.errors import (
 
 EXIT_CODES: dict[type[DomainError], int] = {
     CalculationBlockedError: 5,
+    BusyError: 6,
     InvalidRequestError: 2,
     NotFoundError: 3,
     ConflictError: 4,

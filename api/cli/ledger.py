@@ -49,15 +49,29 @@ def import_csv(*, kind: Annotated[CsvKind, typer.Argument(help="What the file ho
 
 @app.command("close")
 def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
-          reason: Reason = None) -> int:
-    """Close a period: freeze its statement (hash recorded)."""
+          reason: Reason = None,
+          approve: Annotated[bool, typer.Option(
+              "--approve", help="Approve a close another person prepared (two-person "
+              "close).")] = False) -> int:
+    """Close a period: freeze its statement (hash recorded). Where the ledger requires
+    a second person, this prepares the close, and `--approve` by another person closes."""
     parse_period(period)
     with open_session(db) as session:
-        result = closing.close_period(session, caller(actor),
-                                      closing.CloseRequest(period, reason))
+        result = closing.close_or_prepare(session, caller(actor),
+                                          closing.CloseRequest(period, reason,
+                                                               approve=approve))
+    if isinstance(result, closing.PrepareResult):
+        prepared = result.prepared
+        print(f"prepared the close of {prepared.period} at position {prepared.position} "
+              f"(准备结账); paid {result.paid_cny:.2f}; statement sha256 "
+              f"{prepared.statement_sha256}\nanother person closes it with: jixiao close "
+              f"--period {prepared.period} --approve")
+        return 0
     closed = result.closed
+    approved = (f"prepared by {result.prepared_by}, approved by {closed.actor}\n"
+                if result.prepared_by else "")
     print(f"closed {closed.period} at position {closed.position}; paid "
-          f"{result.paid_cny:.2f}; statement sha256 {closed.statement_sha256}\n"
+          f"{result.paid_cny:.2f}; statement sha256 {closed.statement_sha256}\n{approved}"
           f"chain head {closed.chain_head} (keep a copy: `jixiao verify` checks the log "
           f"against it)\nreprint it with: jixiao payout --period {closed.period} --as-of "
           f"{closed.recorded_at.isoformat()}")

@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, TypeAdapter
 
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
+from api.http.hardening import install_security_headers
+from api.http.limits import SignInLimiters
 from api.http.routes import appeals, audit, commands, directory, grades, reports, users
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
@@ -47,7 +49,9 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
                   lifespan=lifespan, docs_url="/docs", redoc_url=None)
     app.state.ledger = ledger
     app.state.settings = settings
+    app.state.sign_in_limiters = SignInLimiters.of(settings)
     install_error_handlers(app)
+    install_security_headers(app)
     for module in (commands, reports, appeals, grades, audit, users, directory):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.http.auth import AuthenticationError, authenticate
+from api.http.auth import AuthenticationError, authenticate, client_address
 from api.http.bodies import parse_json
+from api.http.limits import SignInLimiters
 from api.http.runtime import LedgerThread
 from api.http.settings import PAGE_SIZE_MAX, ServerSettings
 from api.usecases.ports import Caller
@@ -39,11 +40,22 @@ bearer = HTTPBearer(
 async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ledger: LedgerDep,
+    request: Request,
+    settings: SettingsDep,
 ) -> User:
     if credentials is None:
         raise AuthenticationError("send `Authorization: Bearer <token>`; an administrator "
                                   "gives you a token (`jixiao users add`)")
-    return await ledger.run(authenticate, credentials.credentials)
+    limiters: SignInLimiters = request.app.state.sign_in_limiters
+    peer = request.client.host if request.client else None
+    address = client_address(peer, request.headers.get("x-forwarded-for"),
+                             settings.trusted_proxies)
+    limiters.by_address.check([address])
+    try:
+        return await ledger.run(authenticate, credentials.credentials)
+    except AuthenticationError:
+        limiters.by_address.failed([address])
+        raise
 
 
 CurrentUser = Annotated[User, Depends(current_user)]

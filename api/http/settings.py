@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 PAGE_SIZE_MAX = 1000  # rows per page: of the audit log, the histories and the lists
@@ -16,3 +17,11 @@ class ServerSettings:
     body_bytes_max: int = 32 * 1024 * 1024  # a request body, before parsing
     explain_depth_max: int = 64
     title: str = "jixiao"
+    # Sign-in limits (docs/security.md). Per address the limit is higher than per
+    # account: many people may share one address behind a NAT.
+    trusted_proxies: frozenset[str] = frozenset()  # peers whose X-Forwarded-For counts
+    auth_failures_per_address_max: int = 30
+    auth_failures_per_account_max: int = 5
+    auth_window_s: float = 300.0
+    auth_lockout_s: float = 900.0
+    clock: Callable[[], float] = time.monotonic

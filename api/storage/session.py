@@ -13,6 +13,7 @@ import psycopg
 from psycopg import sql
 
 from api.storage.chain import ChainStore, catch_up_chain, chain_head_at, open_chain, verify
+from api.storage.postgres_limits import PostgresLedger
 from api.storage.statement_views import PostgresStatementView, SQLiteStatementView
 from domain.application import Ledger
 from domain.errors import ConflictError
@@ -31,7 +32,8 @@ POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_
                  "POSTGRES_PASSWORD", "POSTGRES_SCHEMA", "POSTGRES_CONNECT_TIMEOUT",
                  "POSTGRES_POOL_SIZE", "POSTGRES_MAX_OVERFLOW", "POSTGRES_MAX_WAITING",
                  "POSTGRES_CONN_MAX_AGE", "POSTGRES_PRE_PING", "POSTGRES_LOCK_TIMEOUT",
-                 "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "CREATE_TABLE")
+                 "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "POSTGRES_STATEMENT_TIMEOUT",
+                 "CREATE_TABLE")
 
 
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -48,6 +50,7 @@ def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[
 def open_ledger(env: Mapping[str, str]) -> Ledger:
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         ensure_postgres_schema(env)
+        return PostgresLedger(env)
     return Ledger(env)
 
 

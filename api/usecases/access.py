@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from api.usecases.ports import Caller
 from domain.appeals import appeals_of
+from domain.close_review import approval_required
 from domain.errors import ForbiddenError, NotFoundError, Problem
 from domain.events import COMMANDS_BY_TYPE, LedgerEvent
 from domain.facts import Facts
@@ -71,8 +72,21 @@ def check_writes(
     if not refusals:
         for where, command in commands:
             refusals += _scope_refusals(user, where, command, facts, department_of)
+    kinds = {row.get("type") for _, row in rows}
+    if "close_period" in kinds and approval_required(facts) and not _approved(facts, rows):
+        refusals.append(Problem(rows[0][0], "type", "this ledger requires a second "
+                                "person to close a period: prepare the close, and another "
+                                "user approves it (POST /periods/{period}/close)"))
     if refusals:
         raise RowsForbiddenError(refusals)
+
+
+def _approved(facts: Facts, rows: Sequence[tuple[str, Mapping[str, Any]]]) -> bool:
+    """Whether every period closed in `rows` has a recorded approval (two-person close)."""
+    approved = {getattr(e, "period", None) for e in facts.live.values()
+                if type(e).__name__ == "CloseApproved"}
+    return all(row.get("period") in approved for _, row in rows
+               if row.get("type") == "close_period")
 
 
 def _scope_refusals(user: User, where: str, command: BaseModel, facts: Facts,
@@ -121,7 +135,8 @@ def require_employee(user: User, facts: Facts, employee_id: str, today: date) ->
         raise NotFoundError(f"no employee {employee_id!r}")
     department = current_department(facts, employee_id, today)
     if not user.may_read_employee(employee_id, department):
-        raise ForbiddenError(f"{a_role(user.role)} reads {_own_scope(user)}, not {employee_id!r}")
+        # As if there were no such employee: the difference would tell who else exists.
+        raise NotFoundError(f"no employee {employee_id!r}")
     return department or ""
 
 
@@ -129,8 +144,7 @@ def require_department(user: User, facts: Facts, department_id: str) -> None:
     if department_id not in facts.department_ids():
         raise NotFoundError(f"no department {department_id!r}")
     if not user.may_read_department(department_id):
-        raise ForbiddenError(f"{a_role(user.role)} reads {_own_scope(user)}, not department "
-                             f"{department_id!r}")
+        raise NotFoundError(f"no department {department_id!r}")
 
 
 def _own_scope(user: User) -> str:
@@ -174,8 +188,8 @@ GRADING_COMMANDS = frozenset({
 HEAD_GRADING_COMMANDS = frozenset({"record_grade_input", "record_complaint", "propose_grade"})
 EXTRA_COMMANDS_BY_ROLE: Mapping[str, frozenset[str]] = {
     "administrator": frozenset({"file_appeal", "assign_appeal", "escalate_appeal",
-                                *GRADING_COMMANDS}),
-    "finance": frozenset(),
+                                "set_close_approval", *GRADING_COMMANDS}),
+    "finance": frozenset({"prepare_close", "approve_close"}),
     "department_head": frozenset({"file_appeal", "escalate_appeal", *HEAD_GRADING_COMMANDS}),
     "appeals_reviewer": frozenset({"assign_appeal", "decide_appeal", "escalate_appeal"}),
     "auditor": frozenset(),
@@ -198,6 +212,10 @@ def _extra_refusal(user: User, kind: str, command: BaseModel | None, facts: Fact
     if kind not in EXTRA_COMMANDS_BY_ROLE[user.role]:
         who = ", ".join(r for r in EXTRA_COMMANDS_BY_ROLE if kind in EXTRA_COMMANDS_BY_ROLE[r])
         return f"{a_role(user.role)} may not issue {kind} (issued by: {who})"
+    if kind == "assign_appeal" and command is not None and getattr(
+            command, "reviewer", None) == user.user_id:
+        return ("a reviewer may not assign an appeal to themselves "
+                "(审核人不得自行指派)")
     if command is None or user.role not in ("employee", "department_head"):
         return None
     if kind in ("file_appeal", "escalate_appeal"):

@@ -18,15 +18,24 @@ from domain.appeals import (
     contested_entry,
     contested_period,
     filing_deadline,
+    recusal_reasons,
     review_deadline,
 )
-from domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
+from domain.errors import (
+    ForbiddenError,
+    InvalidRequestError,
+    NotFoundError,
+    Problem,
+    RejectedError,
+)
 from domain.events import DecideAppeal
 from domain.facts import Facts
 from domain.users import a_role
 from projections.appeal_preview import parse_changes, preview_decision
 
 Outcome = Literal["uphold", "change", "revoke"]
+SELF_ASSIGNMENT = ("审核人不得把申诉指派给自己；请由另一位有权限的人指派。 "
+                   "A reviewer may not assign an appeal to themselves; someone else assigns it.")
 
 
 def parse_day(text: str) -> date:
@@ -76,8 +85,16 @@ def file_appeal(ws: Workspace, caller: Caller, request: FileAppeal) -> ApplyResu
 
 
 def assign_appeal(ws: Workspace, caller: Caller, appeal_id: str, reviewer: str) -> ApplyResult:
-    """To a reviewer at the appeal's current level (the ledger checks recusal)."""
-    level = appeal_state(ws.facts(), appeal_id).level
+    """To a reviewer at the appeal's current level (the ledger checks recusal). Nobody
+    assigns a case to themselves: the assignment is the second pair of eyes."""
+    facts = ws.facts()
+    state = appeal_state(facts, appeal_id)
+    if reviewer == caller.actor:
+        _, rule = appeal_rule(facts, state.filed.filed_on)
+        others = recusal_reasons(facts, state, reviewer, rule) if rule is not None else []
+        raise RejectedError([Problem("appeal", "reviewer", reason)
+                             for reason in (SELF_ASSIGNMENT, *others)])
+    level = state.level
     return _record(ws, caller, {"type": "assign_appeal", "appeal_id": appeal_id,
                                 "reviewer": reviewer, "level": level})
 
@@ -142,9 +159,8 @@ def _visible(caller: Caller, facts: Facts, state: AppealState, today: date) -> b
 def _visible_state(caller: Caller, facts: Facts, appeal_id: str, today: date) -> AppealState:
     state = appeal_state(facts, appeal_id)
     if not _visible(caller, facts, state, today):
-        role = a_role(caller.user.role) if caller.user else "the caller"
-        raise ForbiddenError(f"{role} may not read appeal {appeal_id!r}: it is not theirs or "
-                             "their departments'")
+        # As if there were no such appeal (appeal_state's own words).
+        raise NotFoundError(f"no appeal {appeal_id!r}")
     return state
 
 

@@ -1,6 +1,12 @@
 """Closing a period: freeze its statement at the current position, recording the
 statement's SHA-256 and the audit chain's head there. One implementation for
-`jixiao close` and `POST /periods/{period}/close`."""
+`jixiao close` and `POST /periods/{period}/close`.
+
+Two-person close (issue 14): when the ledger requires approval (`set_close_approval`),
+the first close of a period only prepares it (records the statement's hash); a
+different person's `--approve` closes it, provided nothing of the period was recorded
+after the preparation. Over HTTP both people are authenticated users; on the command
+line the actor is only declared, so there the rule is an audit control."""
 
 from __future__ import annotations
 
@@ -13,8 +19,21 @@ from api.usecases.access import check_writes
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from domain.application import IDEMPOTENCY_NAMESPACE
-from domain.events import PeriodClosed
+from domain.close_review import CloseApproved, ClosePrepared, approval_required
+from domain.errors import ConflictError, ForbiddenError
+from domain.events import PeriodClosed, period_of
+from domain.facts import Facts
+from domain.periods import Period
 from projections.restatement import statement_for, statement_sha256
+
+NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --period {period}`。 "
+                "No close of {period} is prepared; run `jixiao close --period {period}` first.")
+SAME_PERSON = ("准备结账的人不能同时批准；请由另一位有权限的人批准。 "
+               "The person who prepared the close of {period} ({actor}) cannot approve it; "
+               "a second person approves.")
+VOID = ("批准无效：准备之后 {period} 又记录了 {count} 条事实；请重新准备结账。 "
+        "The approval is void: {count} event(s) of {period} were recorded after the close "
+        "was prepared; prepare it again.")
 
 
 @dataclass(frozen=True)
@@ -22,6 +41,7 @@ class CloseRequest:
     period: str  # 2026-Q1 … 2026-Q4, 2026-YE
     reason: str | None = None
     idempotency_key: str | None = None  # a retry with the same key returns the first close
+    approve: bool = False  # approve a prepared close (two-person close)
 
 
 @dataclass(frozen=True)
@@ -29,13 +49,94 @@ class CloseResult:
     closed: PeriodClosed  # position, statement_sha256, chain_head, recorded_at
     paid_cny: Decimal | None  # the frozen statement's total; None for a replayed close
     applied: ApplyResult
+    prepared_by: str | None = None  # two-person close: who prepared it
 
     @property
     def replayed(self) -> bool:
         return self.applied.replayed
 
 
-def close_period(ws: Workspace, caller: Caller, request: CloseRequest) -> CloseResult:
+@dataclass(frozen=True)
+class PrepareResult:
+    prepared: ClosePrepared  # the statement's hash, for the approver to compare
+    paid_cny: Decimal
+    applied: ApplyResult
+
+
+def close_or_prepare(ws: Workspace, caller: Caller,
+                     request: CloseRequest) -> CloseResult | PrepareResult:
+    """`jixiao close`: close, prepare, or approve, as the ledger's setting requires."""
+    facts = ws.facts()
+    if request.approve:
+        return approve_close(ws, caller, request)
+    if approval_required(facts) and _earlier_close(facts, request) is None:
+        return prepare_close(ws, caller, request)
+    return close_period(ws, caller, request)
+
+
+def prepare_close(ws: Workspace, caller: Caller, request: CloseRequest) -> PrepareResult:
+    period = parse_period(request.period)
+    facts = ws.facts()
+    statement = statement_for(facts, period)
+    row: dict[str, Any] = {"type": "prepare_close", "period": str(period),
+                           "position": facts.last_position, "reason": request.reason,
+                           "statement_sha256": statement_sha256(statement)}
+    applied = apply_batch(ws, caller, Batch([("close", row)]))
+    prepared = next(e for e in applied.recorded if isinstance(e, ClosePrepared))
+    return PrepareResult(prepared, statement.total_paid_cny, applied)
+
+
+def approve_close(ws: Workspace, caller: Caller, request: CloseRequest) -> CloseResult:
+    period = parse_period(request.period)
+    facts = ws.facts()
+    prepared = latest_preparation(facts, period)
+    if prepared is None:
+        raise ConflictError(NOT_PREPARED.format(period=period))
+    if prepared.actor == caller.actor:
+        raise ForbiddenError(SAME_PERSON.format(period=period, actor=caller.actor))
+    since = facts.positions[prepared.originator_id]
+    later = [e for _, e in _events_after(facts, since) if period_of(e) == period
+             and not isinstance(e, ClosePrepared | CloseApproved)]
+    statement = statement_for(facts, period)
+    if later or statement_sha256(statement) != prepared.statement_sha256:
+        raise ConflictError(VOID.format(period=period, count=len(later)))
+    approval = {"type": "approve_close", "period": str(period),
+                "preparation_id": str(prepared.originator_id),
+                "prepared_by": prepared.actor, "approved_by": caller.actor}
+    return close_period(ws, caller, request, approval=approval,
+                        prepared_by=prepared.actor)
+
+
+def latest_preparation(facts: Facts, period: Period) -> ClosePrepared | None:
+    found = None
+    for event in facts.live.values():
+        if isinstance(event, ClosePrepared) and event.period == str(period):
+            found = event
+    return found
+
+
+def _events_after(facts: Facts, position: int) -> list[tuple[int, Any]]:
+    return [(facts.positions[e.originator_id], e) for e in facts.events.values()
+            if facts.positions[e.originator_id] > position]
+
+
+def _earlier_close(facts: Facts, request: CloseRequest) -> PeriodClosed | None:
+    """A retry of a close already recorded under the request's key."""
+    key = request.idempotency_key
+    if key is None:
+        return None
+    earlier = facts.events.get(uuid5(IDEMPOTENCY_NAMESPACE, key))
+    return earlier if isinstance(earlier, PeriodClosed) else None
+
+
+def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
+                 approval: dict[str, Any] | None = None,
+                 prepared_by: str | None = None) -> CloseResult:
+    if approval is not None:
+        # Before the close: a closed period takes nothing new. The ledger records a close
+        # in a batch of its own, so an approval whose close then fails stays on record
+        # without effect; approving again is not void because of it.
+        apply_batch(ws, caller, Batch([("approval", approval)]))
     period = parse_period(request.period)
     facts = ws.facts()
     row: dict[str, Any] = {"type": "close_period", "period": str(period),
@@ -43,13 +144,12 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest) -> CloseR
     if caller.user is not None:
         check_writes(caller.user, [("close", row)], [], facts, today_utc())
     key = request.idempotency_key
-    if key is not None:
+    earlier = _earlier_close(facts, request)
+    if earlier is not None and earlier.period == str(period):
         # A retry: the statement has moved on by the close itself, so compare the period.
-        earlier = facts.events.get(uuid5(IDEMPOTENCY_NAMESPACE, key))
-        if isinstance(earlier, PeriodClosed) and earlier.period == str(period):
-            applied = ApplyResult((), (earlier,), facts.last_position,
-                                  {earlier.originator_id: facts.positions[earlier.originator_id]})
-            return CloseResult(earlier, None, applied)
+        applied = ApplyResult((), (earlier,), facts.last_position,
+                              {earlier.originator_id: facts.positions[earlier.originator_id]})
+        return CloseResult(earlier, None, applied)
     statement = statement_for(facts, period)
     row["statement_sha256"] = statement_sha256(statement)
     row["chain_head"] = ws.chain_head_at(facts.last_position)
@@ -58,4 +158,4 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest) -> CloseR
     applied = apply_batch(ws, caller, Batch([("close", row)]))
     closed = next(e for e in (*applied.recorded, *applied.already_recorded)
                   if isinstance(e, PeriodClosed))
-    return CloseResult(closed, statement.total_paid_cny, applied)
+    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by)

@@ -15,12 +15,13 @@ from api.usecases.access import (
     require_everything_for,
     scoped_statement,
 )
+from api.usecases.access_log import key_visibility, people_in, record_read, scoped_tree
 from api.usecases.ledger import Batch, what_if
 from api.usecases.ports import Caller, Workspace, as_utc, parse_period, today_utc
-from domain.errors import ForbiddenError, InvalidRequestError, NotFoundError
+from domain.errors import InvalidRequestError, NotFoundError
 from domain.facts import Facts
 from domain.periods import Period
-from domain.users import User, a_role
+from domain.users import User
 from projections.diff import diff_side, diff_statements
 from projections.payout import CalculationBlockedError
 from projections.restatement import restatement_of, settles_in, statement_for
@@ -65,7 +66,13 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
     statement = _statement(ws, caller, query, parse_period(query.period))
-    return statement if caller.user is None else scoped_statement(caller.user, statement)
+    if caller.user is None:
+        return statement
+    scoped = scoped_statement(caller.user, statement)
+    if query.what_if is None:  # a what-if's figures are no one's real pay: not logged
+        record_read(ws, caller, f"payout {statement['period']}",
+                    [line["employee_id"] for line in scoped["people"]])
+    return scoped
 
 
 @dataclass(frozen=True)
@@ -111,46 +118,54 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
         employee = query.employee
         roots = [k for k in (f"person:{employee}:pay", f"person:{employee}:points")
                  if k in book.figures][:1]
+        missing = f"no employee {employee!r} in {period}"
         if not roots:
-            raise NotFoundError(f"no employee {employee!r} in {period}")
-        _require_line(user, employee, line_department.get(employee))
+            raise NotFoundError(missing)
+        _require_line(user, employee, line_department.get(employee), missing)
         if f"person:{employee}:post_bonus" in book.figures:
             roots.append(f"person:{employee}:post_bonus")
     elif query.department is not None:
         roots = [f"dept:{query.department}:settled"]
+        missing = f"no department {query.department!r} in {period}"
         if roots[0] not in book.figures:
-            raise NotFoundError(f"no department {query.department!r} in {period}")
-        _require_department_line(user, query.department)
+            raise NotFoundError(missing)
+        _require_department_line(user, query.department, missing)
     else:
         figure = str(query.figure)
         roots = [figure]
         if figure not in book.figures:
             raise NotFoundError(f"no figure {figure!r} in {period}")
-        _require_figure(user, figure, line_department)
-    return {"period": str(period),
-            "explain": [book.tree(r, depth_max=query.depth) for r in roots]}
+        _require_figure(user, figure, line_department, f"no figure {figure!r} in {period}")
+    visible = key_visibility(user, line_department)
+    trees = [scoped_tree(book.tree(r, depth_max=query.depth), visible) for r in roots]
+    if query.what_if is None:  # a what-if's figures are no one's real pay: not logged
+        record_read(ws, caller, f"explain {period}", people_in(trees))
+    return {"period": str(period), "explain": trees}
 
 
-def _require_figure(user: User | None, figure: str, line_department: dict[str, str]) -> None:
+def _require_figure(user: User | None, figure: str, line_department: dict[str, str],
+                    missing: str) -> None:
     kind, _, rest = figure.partition(":")
     subject = rest.split(":", 1)[0]
     if kind == "person":
-        _require_line(user, subject, line_department.get(subject))
+        _require_line(user, subject, line_department.get(subject), missing)
     elif kind == "dept":
-        _require_department_line(user, subject)
+        _require_department_line(user, subject, missing)
     elif user is not None:
         require_everything(user, f"the figure {figure!r}")
 
 
-def _require_line(user: User | None, employee_id: str, department_id: str | None) -> None:
+# A line or department the caller may not see answers as one that does not exist: the
+# difference would tell an employee who else is paid, and in which department.
+def _require_line(user: User | None, employee_id: str, department_id: str | None,
+                  missing: str) -> None:
     if user is not None and not user.may_read_employee(employee_id, department_id):
-        raise ForbiddenError(f"{a_role(user.role)} may not read {employee_id!r}'s figures")
+        raise NotFoundError(missing)
 
 
-def _require_department_line(user: User | None, department_id: str) -> None:
+def _require_department_line(user: User | None, department_id: str, missing: str) -> None:
     if user is not None and not user.may_read_department(department_id):
-        raise ForbiddenError(f"{a_role(user.role)} may not read department {department_id!r}'s "
-                             "figures")
+        raise NotFoundError(missing)
 
 
 def statements(ws: Workspace, caller: Caller, employee_id: str,
@@ -173,6 +188,8 @@ def statements(ws: Workspace, caller: Caller, employee_id: str,
                                                        caller.user.may_read_employee(
                                                            employee_id, line["department_id"])):
                 lines.append({"period": str(period), **line})
+    if lines:
+        record_read(ws, caller, "statements", [employee_id])
     return {"employee_id": employee_id, "lines": lines, "blocked": blocked}
 
 

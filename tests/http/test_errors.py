@@ -45,8 +45,9 @@ CASES = (
                "item": "quantity", "points": "30"}),
     Case("an employee reads the reconciliation", "employee", "GET",
          "/periods/2026-Q1/reconciliation", 403, "forbidden"),
+    # A colleague answers as if there were none (issue 14): 404, not 403.
     Case("an employee reads a colleague", "employee", "GET", "/employees/zhang/statements",
-         403, "forbidden"),
+         404, "not_found"),
     # 404: no such thing
     Case("an unknown employee", "auditor", "GET", "/employees/nobody/statements", 404,
          "not_found"),

@@ -40,6 +40,9 @@ def command(title: str, codes: str, **body: Any) -> Row:
 EVERYONE = "200 200 200 200 200 200 401"
 GLOBAL = "200 200 403 200 200 403 401"  # the whole organisation
 HEADS = "200 200 200 200 200 403 401"  # the head's department, not the employee
+# Someone else's person or department: answered as if it did not exist (issue 14).
+HEADS_OBJECT = "200 200 200 200 200 404 401"
+GLOBAL_OBJECT = "200 200 404 200 200 404 401"
 NOBODY_ELSE = "403 403 403 403 403 403 401"
 ADMIN = "201 403 403 403 403 403 401"
 FINANCE = "403 201 403 403 403 403 401"
@@ -59,19 +62,21 @@ MATRIX = (
     Row("payout as of", "GET", "/periods/2026-Q1/payout?as_of=2099-01-01T00:00:00Z", EVERYONE),
     Row("reconciliation", "GET", "/periods/2026-Q1/reconciliation", GLOBAL),
     Row("explain own pay", "GET", "/periods/2026-Q1/explain?employee=li&depth=2", EVERYONE),
-    Row("explain a colleague", "GET", "/periods/2026-Q1/explain?employee=zhang", HEADS),
-    Row("explain a department", "GET", "/periods/2026-Q1/explain?department=internal", HEADS),
+    Row("explain a colleague", "GET", "/periods/2026-Q1/explain?employee=zhang", HEADS_OBJECT),
+    Row("explain a department", "GET", "/periods/2026-Q1/explain?department=internal",
+        HEADS_OBJECT),
     Row("explain a person's figure", "GET",
         "/periods/2026-Q1/explain?figure=person:li:score", EVERYONE),
     Row("explain a hospital figure", "GET",
         "/periods/2026-Q1/explain?figure=hospital:per_point", GLOBAL),
     Row("own statements", "GET", "/employees/li/statements", EVERYONE),
-    Row("a colleague's statements", "GET", "/employees/zhang/statements", HEADS),
-    Row("another department's person", "GET", "/employees/chen/statements", GLOBAL),
+    Row("a colleague's statements", "GET", "/employees/zhang/statements", HEADS_OBJECT),
+    Row("another department's person", "GET", "/employees/chen/statements", GLOBAL_OBJECT),
     Row("own history", "GET", "/employees/li/history", EVERYONE),
-    Row("another department's person's history", "GET", "/employees/chen/history", GLOBAL),
-    Row("department history", "GET", "/departments/internal/history", HEADS),
-    Row("another department's history", "GET", "/departments/surgery/history", GLOBAL),
+    Row("another department's person's history", "GET", "/employees/chen/history",
+        GLOBAL_OBJECT),
+    Row("department history", "GET", "/departments/internal/history", HEADS_OBJECT),
+    Row("another department's history", "GET", "/departments/surgery/history", GLOBAL_OBJECT),
     Row("diff", "GET", "/periods/2026-Q1/diff?from=closed&to=now", HEADS),
     Row("restatement", "GET", "/periods/2026-Q1/restatement", EVERYONE),
     Row("audit log", "GET", "/audit/events?type=record_score&limit=5", GLOBAL),
@@ -120,7 +125,8 @@ MATRIX = (
     # everyone the decision touches
     Row("appeal queue", "GET", "/appeals?today=2026-05-01&all=true", EVERYONE),
     Row("an appeal of li", "GET", "/appeals/SEED-A", EVERYONE),
-    Row("an appeal of another department's person", "GET", "/appeals/SEED-CHEN", GLOBAL),
+    Row("an appeal of another department's person", "GET", "/appeals/SEED-CHEN",
+        GLOBAL_OBJECT),
     Row("an unknown appeal", "GET", "/appeals/NO-SUCH", "404 404 404 404 404 404 401"),
     Row("preview a decision", "GET", "/appeals/SEED-A/preview?outcome=revoke", GLOBAL),
     command("file an appeal for li", "201 403 201 403 403 201 401", type="file_appeal",

@@ -18,7 +18,7 @@ from api.http.deps import (
 )
 from api.http.schemas.base import reply
 from api.http.schemas.ledger import Recorded
-from api.usecases.closing import CloseRequest, CloseResult, close_period
+from api.usecases.closing import CloseRequest, close_or_prepare
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 
 router = APIRouter(tags=["commands"])
@@ -63,9 +63,11 @@ async def post_batch(*, caller: CurrentCaller, ledger: LedgerDep, settings: Sett
 async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
                      key: IdempotencyKey = None,
                      reason: Annotated[str | None, Body(embed=True, max_length=500)] = None,
+                     approve: Annotated[bool, Body(embed=True)] = False,
                      ) -> JSONResponse:
     """Records the position, the statement's SHA-256 and the audit chain's head there, as
-    `jixiao close` does."""
-    result: CloseResult = await ledger.run(close_period, caller,
-                                           CloseRequest(period, reason, key))
+    `jixiao close` does. Where the ledger requires a second person, the first call
+    prepares the close and a different user's call with `"approve": true` closes it."""
+    result = await ledger.run(close_or_prepare, caller,
+                              CloseRequest(period, reason, key, approve))
     return await _respond(result.applied)

@@ -146,6 +146,9 @@ class FigureNode(Closed):
     see_above: bool | None = Field(None, description="explained higher up the tree")
     truncated: bool | None = Field(None, description="the depth limit was reached")
     inputs_not_expanded: int | None = Field(None, description="too many inputs to expand")
+    inputs_hidden: int | None = Field(
+        None, description="inputs outside the caller's scope (colleagues, other "
+        "departments): counted, never named")
     because: list[FigureNode] | None = None
 
 

@@ -1,0 +1,119 @@
+"""Bounded writes on PostgreSQL: no batch may hang, and no writer may wait forever.
+
+eventsourcing 9.5.6 writes a batch as one `INSERT … SELECT unnest(%s) RETURNING` inside
+a psycopg pipeline. With 16,000 rows and more, the pipeline stalls (both ends blocked on
+full buffers) while the transaction holds the EXCLUSIVE lock on the events table, so
+every other writer queues behind it for ever (issue 14, item 4). Here the same batch is
+written without a pipeline, in chunks, in one transaction: all or nothing as before, the
+notification ids still in commit order. Every pooled connection carries a lock timeout
+and a statement timeout, and a writer that cannot get the lock in time is told to retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import psycopg
+from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
+from psycopg.sql import SQL
+
+from domain.application import APPLICATION_NAME, Ledger
+from domain.errors import BusyError
+
+CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
+LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
+STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
+RETRY_AFTER_S = 2
+RECORDER_TOPIC = f"{__name__}:ChunkedPostgresRecorder"
+
+BUSY = ("另一个写入正在进行，账本暂时被占用；请稍后重试。 "
+        "Another writer holds the ledger; nothing was written, run the command again "
+        "in a moment.")
+SLOW = ("写入超时，未写入任何内容；请稍后重试或分批提交。 "
+        "The write took longer than the statement timeout; nothing was written. Run it "
+        "again, or in smaller batches.")
+
+
+def bounded_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The store's environment with the timeouts' defaults and the chunked recorder."""
+    bounded = dict(env)
+    bounded.setdefault("POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT)
+    bounded.setdefault("POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
+    bounded["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPIC
+    return bounded
+
+
+def session_options(env: Mapping[str, str]) -> str:
+    """libpq `options` that set both timeouts on every connection of the pool."""
+    lock_s = _seconds(env, "POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT)
+    statement_s = _seconds(env, "POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
+    return f"-c lock_timeout={lock_s * 1000} -c statement_timeout={statement_s * 1000}"
+
+
+def _seconds(env: Mapping[str, str], key: str, default: str) -> int:
+    text = env.get(key) or default
+    if not text.isdigit():
+        raise ValueError(f"{key} must be a whole number of seconds, got {text!r}")
+    return int(text)
+
+
+def busy_error(error: OperationalError) -> Exception:
+    """A lock or statement timeout as `BusyError`; any other error as it was."""
+    cause = error.__cause__
+    if isinstance(cause, psycopg.errors.LockNotAvailable):
+        return BusyError(BUSY, RETRY_AFTER_S)
+    if isinstance(cause, psycopg.errors.QueryCanceled):
+        return BusyError(SLOW, RETRY_AFTER_S)
+    return error
+
+
+class PostgresLedger(Ledger):
+    """The ledger on PostgreSQL, with both timeouts set on every pooled connection.
+    The pool opens its connections only after the factory is built, so setting its
+    connection arguments here reaches all of them, including the table creation's."""
+
+    name = APPLICATION_NAME  # eventsourcing would name the tables after this subclass
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        try:
+            # Creating the tables (if not there) waits for the events table's lock too.
+            super().__init__(bounded_env(env))
+        except OperationalError as error:
+            raise busy_error(error) from error
+
+    def construct_factory(self, env: Any) -> Any:
+        factory = super().construct_factory(env)
+        kwargs = factory.datastore.pool.kwargs
+        kwargs["options"] = session_options(env)
+        return factory
+
+
+class ChunkedPostgresRecorder(PostgresApplicationRecorder):
+    """eventsourcing's application recorder, writing a batch in chunks without a
+    pipeline; a lock or statement timeout becomes `BusyError` instead of a retry loop."""
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        try:
+            return self._insert_in_chunks(stored_events)
+        except OperationalError as error:
+            raise busy_error(error) from error
+
+    def _insert_in_chunks(self, stored_events: Sequence[StoredEvent]) -> list[int]:
+        ids: list[int] = []
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            # The session's lock_timeout applies; eventsourcing's own statement would
+            # set it to POSTGRES_LOCK_TIMEOUT again, in whole seconds.
+            curs.execute(self.lock_table_statements[-1])
+            curs.execute(SQL("NOTIFY {0}").format(psycopg.sql.Identifier(self.channel_name)))
+            for start in range(0, len(stored_events), CHUNK_ROWS):
+                chunk = stored_events[start:start + CHUNK_ROWS]
+                PostgresAggregateRecorder._insert_stored_events(self, curs, chunk)
+                ids += self._fetch_ids_after_insert_events(curs, chunk)
+        return ids

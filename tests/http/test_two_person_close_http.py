@@ -1,0 +1,54 @@
+"""Issue 14, item 8, over HTTP: both people of a two-person close are authenticated
+users; one prepares, another approves; a raw close_period is refused meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from seeding import Served, seeded, serve
+
+from api.storage.session import Session
+from api.usecases import users
+from api.usecases.ports import Caller
+
+
+@pytest.fixture
+def fresh(store) -> Iterator[tuple[Served, str]]:  # type: ignore[no-untyped-def]
+    with serve(store.env) as client:
+        served = seeded(store.env, client)
+        with Session(store.env) as session:
+            second = users.add_user(session, Caller("seed"), users.NewUser(
+                user_id="fin-2", name="fin-2", role="finance"))
+        yield served, second
+        served.close()
+
+
+def test_two_finance_users_close_a_period_between_them(
+        fresh: tuple[Served, str]) -> None:
+    served, second = fresh
+    setting = served.post("administrator", "/commands",
+                          {"type": "set_close_approval", "required": True})
+    assert setting.status_code == 201, setting.text
+    raw = served.post("finance", "/commands", {
+        "type": "close_period", "period": "2026-Q2", "position": 1,
+        "statement_sha256": "0" * 64})
+    assert raw.status_code == 403, raw.text
+    for department in ("internal", "surgery"):
+        figures = served.post("finance", "/commands", {
+            "type": "record_department_figures", "period": "2026-Q2",
+            "department_id": department, "workload_base": "1000", "workload_actual": "1000",
+            "medical_revenue_cny": "100000.00", "full_cost_cny": "100000.00"})
+        assert figures.status_code == 201, figures.text
+    pool = served.post("finance", "/commands", {"type": "declare_pool", "period": "2026-Q2",
+                                                "amount_cny": "30962.50"})
+    assert pool.status_code == 201, pool.text
+    prepared = served.post("finance", "/periods/2026-Q2/close", {"reason": "paid"})
+    assert prepared.status_code == 201, prepared.text
+    same = served.post("finance", "/periods/2026-Q2/close", {"approve": True})
+    assert same.status_code == 403
+    approved = served.client.post("/periods/2026-Q2/close", json={"approve": True},
+                                  headers={"Authorization": f"Bearer {second}"})
+    assert approved.status_code == 201, approved.text
+    types = [e["type"] for e in approved.json()["events"]]
+    assert "PeriodClosed" in types
