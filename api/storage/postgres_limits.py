@@ -84,7 +84,9 @@ class PostgresLedger(Ledger):
             raise busy_error(error) from error
 
     def construct_factory(self, env: Any) -> Any:
-        factory = super().construct_factory(env)
+        factory: Any = super().construct_factory(env)
+        # The factory eventsourcing made from this env is its PostgreSQL one; its declared
+        # type is the generic factory, which names no datastore.
         kwargs = factory.datastore.pool.kwargs
         kwargs["options"] = session_options(env)
         return factory
@@ -115,5 +117,5 @@ class ChunkedPostgresRecorder(PostgresApplicationRecorder):
             for start in range(0, len(stored_events), CHUNK_ROWS):
                 chunk = stored_events[start:start + CHUNK_ROWS]
                 PostgresAggregateRecorder._insert_stored_events(self, curs, chunk)
-                ids += self._fetch_ids_after_insert_events(curs, chunk)
+                ids += self._fetch_ids_after_insert_events(curs, chunk) or []
         return ids
