@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, grades, ledger, reports, users, workspace
+from api.cli import appeals, audit, grades, ledger, reports, schemes, users, workspace
 from api.cli.options import ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
@@ -42,6 +42,7 @@ app = typer.Typer(
 for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
+app.add_typer(schemes.app, name="scheme")
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
