@@ -39,11 +39,14 @@ def _effective(text: str) -> date:
 
 
 @app.command("list")
-def list_schemes(*, db: Db = None, actor: Actor = None, json: Json = False) -> int:
+def list_schemes(*, db: Db = None, actor: Actor = None, json: Json = False,
+                 ledger: Annotated[bool, typer.Option(
+                     "--adopted", help="Also the adoptions of the environment's store "
+                     "(implied by --db).")] = False) -> int:
     """The shipped schemes (no ledger needed); with --db also the ledger's adoptions."""
     shipped = [s.to_json() for s in schemes.shipped_schemes()]
     adopted = None
-    if db is not None:
+    if db is not None or ledger:
         with open_session(db) as session:
             adopted = [a.to_json() for a in schemes.adopted_schemes(session, caller(actor))]
     if json:
