@@ -81,12 +81,13 @@ def _shipped_text(name: str) -> str:
     return (resources.files("domain") / "schemes" / f"{name}.yaml").read_text(encoding="utf-8")
 
 
-def load_scheme(name_or_path: str) -> SchemeFile:
-    """A shipped scheme by name, or a scheme file; a name that is neither is an error
-    naming the shipped ones (and the nearest, when there is one)."""
+def load_scheme(name_or_path: str, *, shipped_only: bool = False) -> SchemeFile:
+    """A shipped scheme by name, or a scheme file (not `shipped_only`: the HTTP API reads
+    no files); a name that is neither is an error naming the shipped ones (and the
+    nearest, when there is one)."""
     path = Path(name_or_path)
     names = shipped_scheme_names()
-    if path.suffix in {".yaml", ".yml", ".json"} or path.is_file():
+    if not shipped_only and (path.suffix in {".yaml", ".yml", ".json"} or path.is_file()):
         if not path.is_file():
             raise NotFoundError(f"没有这个文件 (no such file): {name_or_path}")
         text, shipped = path.read_text(encoding="utf-8"), False
@@ -166,9 +167,9 @@ def adopted_schemes(ws: Workspace, caller: Caller) -> list[AdoptedScheme]:
             for e in ws.facts().index.schemes]
 
 
-def show_scheme(name_or_path: str) -> dict[str, Any]:
+def show_scheme(name_or_path: str, *, shipped_only: bool = False) -> dict[str, Any]:
     """A scheme's identity and its rules, each with its catalogue id and seed line."""
-    scheme = load_scheme(name_or_path)
+    scheme = load_scheme(name_or_path, shipped_only=shipped_only)
     document = scheme.document
     rules = rule_lines(document, scheme.lines, scheme.text)
     return {"name": name_or_path, "id": document.get("id"), "kind": document.get("kind",
@@ -186,9 +187,10 @@ def check_scheme_file(path: str) -> CheckedScheme:
     return check_text(file.read_text(encoding="utf-8"))
 
 
-def diff_schemes(a: str, b: str) -> dict[str, Any]:
+def diff_schemes(a: str, b: str, *, shipped_only: bool = False) -> dict[str, Any]:
     """What changes from A to B (shipped names or files), rule by rule."""
-    left, right = load_scheme(a), load_scheme(b)
+    left = load_scheme(a, shipped_only=shipped_only)
+    right = load_scheme(b, shipped_only=shipped_only)
     found = changes(left.document, right.document)
     return {"from": a, "to": b, "changes": [c.to_json() for c in found]}
 
