@@ -137,11 +137,13 @@ def _cell(value: Any) -> str:
 
 @app.command("preview")
 def preview(*, file: File, period: PeriodOption, db: Db = None, actor: Actor = None,
-            json: Json = False) -> int:
+            json: Json = False, against: Annotated[str | None, typer.Option(
+                "--against", help="A grading scheme: the adopted one to compare with.")]
+            = None) -> int:
     """A period's statements now and under the scheme file, side by side; nothing is
     written."""
     with open_session(db) as session:
-        shown = schemes.preview_scheme(session, caller(actor), file, period)
+        shown = schemes.preview_scheme(session, caller(actor), file, period, against)
     if json:
         print(canonical_dumps(shown))
         return 0
@@ -149,7 +151,7 @@ def preview(*, file: File, period: PeriodOption, db: Db = None, actor: Actor = N
           f"{_scheme_key(shown['current'])} → 拟用 proposed {shown['scheme']} "
           f"(as if in force from {shown['effective_from']}; nothing written)\n")
     if "diff" not in shown:
-        print(canonical_dumps({"current": shown["current"], "proposed": shown["proposed"]}))
+        print(_grades_side_by_side(shown["current"], shown["proposed"]))
         return 0
     report = shown["diff"]
     total = report["total"]
@@ -159,6 +161,24 @@ def preview(*, file: File, period: PeriodOption, db: Db = None, actor: Actor = N
                 [[p["id"], p["name"], p["department_id"], p["from"], p["to"], p["delta"]]
                  for p in report["people"]], right={3, 4, 5}))
     return 0
+
+
+def _grades_side_by_side(current: dict[str, Any], proposed: dict[str, Any]) -> str:
+    """Each subject's score and grade now and under the proposed grading scheme."""
+    before = {(p["name"], s["subject_id"]): s for p in current["pipelines"]
+              for s in p["subjects"]}
+    rows = []
+    for pipeline in proposed["pipelines"]:
+        for subject in pipeline["subjects"]:
+            old = before.get((pipeline["name"], subject["subject_id"]), {})
+            changed = "*" if old.get("grade") != subject.get("grade") else ""
+            rows.append([pipeline["name"], subject["subject_id"], subject["name"],
+                         old.get("score") or "-", old.get("grade_name") or "-",
+                         subject.get("score") or "-", subject.get("grade_name") or "-",
+                         changed])
+    return table(["pipeline 考核", "subject 对象", "name 名称", "score 现行得分",
+                  "grade 现行等次", "score 拟用得分", "grade 拟用等次", "changed 变化"],
+                 rows, right={3, 5})
 
 
 def _scheme_key(statement: dict[str, Any]) -> str:

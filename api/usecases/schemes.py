@@ -58,6 +58,8 @@ HINT = "是不是「{guess}」？(did you mean {guess}?) "
 NOT_VALID = "方案文件 {path} 有 {count} 处错误，请先用 jixiao scheme check 检查 " \
             "({count} problem(s) in {path}: run `jixiao scheme check`)"
 OUTPUT_EXISTS = "文件 {path} 已存在，不覆盖 (file {path} exists; not overwritten)"
+NO_AGAINST = ("请用 --against 指定与哪个已采用的评定方案比较：{known} "
+              "(name the adopted grading scheme to compare with, --against)")
 BAD_NAME = "方案名只能用字母、数字、-、_ 和 . (a scheme name is letters, digits, - _ .)"
 NEW_HEADER = ("# {name} v{version}: copied by `jixiao scheme new` from {source} "
               "(由 {source} 复制，改完后用 jixiao scheme check 检查).\n"
@@ -260,32 +262,43 @@ def _adopt_row(document: dict[str, Any], reason: str | None) -> dict[str, Any]:
     return row
 
 
-def preview_scheme(ws: Workspace, caller: Caller, path: str, period: str) -> dict[str, Any]:
+def preview_scheme(ws: Workspace, caller: Caller, path: str, period: str,
+                   against: str | None = None) -> dict[str, Any]:
     """A period's statements now and under the proposed scheme, side by side, and who
-    gains or loses; nothing is written. The proposed scheme is taken as in force from the
-    period's first day, whatever its own date."""
+    gains or loses; nothing is written. A pay scheme is taken as in force from the
+    period's first day, whatever its own date. A grading scheme's grades are compared with
+    those of `against` (default: the adopted grading scheme of the same id, else the only
+    one adopted)."""
     document = _checked(path)
     kind = document.get("kind", PAY_SCHEME_KIND)
-    if kind == PAY_SCHEME_KIND:
-        first_day = parse_period(period).first_day
-    else:
-        first_day = date.fromisoformat(str(document["effective_from"]))
-    document["effective_from"] = min(date.fromisoformat(str(document["effective_from"])),
-                                     first_day).isoformat()
-    batch = Batch([(path, _adopt_row(document, None))], numbered=False, precheck_users=False)
+    key = f"{document['id']}@{document['version']}"
     if kind != PAY_SCHEME_KIND:
-        query = GradesQuery(period, scheme=str(document["id"]))
-        return {"kind": kind, "period": period, "scheme": f"{document['id']}@"
-                f"{document['version']}", "effective_from": document["effective_from"],
-                "current": grades(ws, caller, query),
+        batch = Batch([(path, _adopt_row(document, None))], precheck_users=False)
+        current = against or _grading_in_force(ws, str(document["id"]))
+        return {"kind": kind, "period": period, "scheme": key, "against": current,
+                "effective_from": document["effective_from"],
+                "current": grades(ws, caller, GradesQuery(period, current)),
                 "proposed": grades(ws, caller, GradesQuery(period, str(document["id"]),
                                                            what_if=batch))}
-    return {"kind": kind, "period": period,
-            "scheme": f"{document['id']}@{document['version']}",
+    first_day = parse_period(period).first_day
+    document["effective_from"] = min(date.fromisoformat(str(document["effective_from"])),
+                                     first_day).isoformat()
+    batch = Batch([(path, _adopt_row(document, None))], precheck_users=False)
+    return {"kind": kind, "period": period, "scheme": key,
             "effective_from": document["effective_from"],
             "current": payout(ws, caller, ReportQuery(period)),
             "proposed": payout(ws, caller, ReportQuery(period, what_if=batch)),
             "diff": diff(ws, caller, DiffQuery(period, "now", "now", what_if=batch))}
+
+
+def _grading_in_force(ws: Workspace, scheme_id: str) -> str:
+    adopted = sorted({e.scheme_id for e in ws.facts().index.schemes
+                      if e.document.get("kind") != PAY_SCHEME_KIND})
+    if scheme_id in adopted:
+        return scheme_id
+    if len(adopted) == 1:
+        return adopted[0]
+    raise InvalidRequestError(NO_AGAINST.format(known=", ".join(adopted) or "—"))
 
 
 def adopt_scheme(ws: Workspace, caller: Caller, path: str, effective: date,

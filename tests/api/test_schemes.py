@@ -243,3 +243,26 @@ def test_json_schema_prints_the_committed_schema(cli: Cli) -> None:
     assert cli.ok("scheme", "json-schema").out == committed.read_text(encoding="utf-8"), (
         "the committed scheme.schema.json is stale: run "
         "`jixiao scheme json-schema > api/usecases/scheme.schema.json`")
+
+
+def test_preview_of_a_grading_scheme_shows_grades_now_and_proposed(
+        sqlite_env: dict[str, str], tmp_path: Path) -> None:
+    cli = cli_for("sqlite", sqlite_env)
+    cli.ok("apply", str(Path(__file__).parents[1] / "grades/fixtures/we-6/composites.jsonl"))
+    path = tmp_path / "edu2.yaml"
+    cli.ok("scheme", "new", "edu2", "--from", "education-evaluation", "--output", str(path))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("min: 90, min_inclusive: true", "min: 85, min_inclusive: true"),
+                    encoding="utf-8")
+    events = cli.event_count()
+    shown = cli.ok("scheme", "preview", str(path), "--period", "2025", "--json").json()
+    assert shown["against"] == "education-evaluation"
+
+    def grade(side: str) -> str:
+        (pipeline,) = shown[side]["pipelines"]
+        return next(s["grade"] for s in pipeline["subjects"] if s["subject_id"] == "O")
+
+    assert (grade("current"), grade("proposed")) == ("very_good", "excellent")
+    assert cli.event_count() == events
+    out = cli.ok("scheme", "preview", str(path), "--period", "2025").out
+    assert "Bureau office O" in out
