@@ -70,6 +70,21 @@ class CheckedScheme:
     scheme: Any = None  # the parsed scheme when there is no problem
 
 
+class _CheckLoader(yaml.SafeLoader):
+    """The safe loader, except that an impossible date (2026-13-01) stays text for the
+    scheme model to refuse with its line, instead of failing the whole file."""
+
+
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_CheckLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+
+
 def read_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     """The document and, for every key and list item, the 1-based line it starts on."""
     node = yaml.compose(text, Loader=SHIPPED_SCHEME_LOADER)
@@ -87,7 +102,7 @@ def read_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
 
     if node is not None:
         walk(node, ())
-    return yaml.load(text, Loader=SHIPPED_SCHEME_LOADER), lines  # noqa: S506 (a safe loader)
+    return yaml.load(text, Loader=_CheckLoader), lines  # noqa: S506 (a safe loader)
 
 
 def check_text(text: str) -> CheckedScheme:

@@ -40,7 +40,7 @@ def _scalars(node: Mapping[str, Any], key: str, top: bool) -> str:
     plain = [(k, v) for k, v in node.items() if not isinstance(v, Mapping | list)
              and not str(k).endswith("_ref") and k != "ref"]
     named = [(k, v) for k, v in plain if stem and str(k).startswith(stem)]
-    parts = named or ([] if top else plain)
+    parts = [] if top else named or plain
     return ", ".join(f"{k}={v}" for k, v in parts[:6])
 
 

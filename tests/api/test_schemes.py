@@ -266,3 +266,20 @@ def test_preview_of_a_grading_scheme_shows_grades_now_and_proposed(
     assert cli.event_count() == events
     out = cli.ok("scheme", "preview", str(path), "--period", "2025").out
     assert "Bureau office O" in out
+
+
+def test_check_reports_an_impossible_date_and_broken_yaml_by_line(
+        cli: Cli, tmp_path: Path) -> None:
+    path = _variant(cli, tmp_path, **{"effective_from: 2026-01-01": "effective_from: 2026-13-01"})
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2
+    (problem,) = run.json()["problems"]
+    assert problem["path"] == "effective_from"
+    assert "应为日期" in problem["reason"]
+    path.write_text(path.read_text(encoding="utf-8").replace("pool:\n", "pool: [\n", 1),
+                    encoding="utf-8")
+    broken = cli("scheme", "check", str(path), "--json")
+    assert broken.code == 2
+    (problem,) = broken.json()["problems"]
+    assert "YAML 格式错误" in problem["reason"]
+    assert problem["line"] is not None
