@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, exports, grades, ledger, reports, users, workspace
+from api.cli import appeals, audit, exports, grades, ledger, reports, schemes, users, workspace
 from api.cli.options import ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
@@ -47,6 +47,7 @@ for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspa
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
 app.add_typer(exports.app, name="export")
+app.add_typer(schemes.app, name="scheme")
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

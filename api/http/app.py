@@ -17,7 +17,16 @@ from pydantic import Field, TypeAdapter
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.hardening import install_security_headers
 from api.http.limits import SignInLimiters
-from api.http.routes import appeals, audit, commands, directory, grades, reports, users
+from api.http.routes import (
+    appeals,
+    audit,
+    commands,
+    directory,
+    grades,
+    reports,
+    schemes,
+    users,
+)
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
@@ -52,7 +61,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     app.state.sign_in_limiters = SignInLimiters.of(settings)
     install_error_handlers(app)
     install_security_headers(app)
-    for module in (commands, reports, appeals, grades, audit, users, directory):
+    for module in (commands, reports, appeals, grades, audit, users, directory, schemes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["health"], response_model=Health,

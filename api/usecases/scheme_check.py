@@ -1,0 +1,313 @@
+"""`jixiao scheme check`: every problem of a scheme file, each with its YAML line and a
+reason a clerk understands (Simplified Chinese, English alongside).
+
+Two passes over the same file: the scheme model's own validation (pydantic), its errors
+mapped back to the line of the key they name through yaml's node marks; then the checks
+a finance office needs and the model does not make (shares that do not add up, band
+tables with a gap or an overlap, a quota over 100 %).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from domain.application import SHIPPED_SCHEME_LOADER
+from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
+
+Path = tuple[str, ...]
+
+# The clerk's words for pydantic's error types; {field} is the key, {expected} the choices.
+REASONS = {
+    "missing": "缺少参数「{field}」 (missing parameter {field})",
+    "extra_forbidden": "未知参数「{field}」，是否拼写有误？ (unknown parameter {field}: a typo?)",
+    "literal_error": "「{field}」的值不在可选范围内，可选：{expected} "
+                     "(not one of the allowed values)",
+    "decimal_parsing": "「{field}」应为数字 (must be a number)",
+    "decimal_type": "「{field}」应为数字 (must be a number)",
+    "int_parsing": "「{field}」应为整数 (must be a whole number)",
+    "int_type": "「{field}」应为整数 (must be a whole number)",
+    "date_from_datetime_parsing": "「{field}」应为日期，如 2026-01-01 (must be a date)",
+    "date_parsing": "「{field}」应为日期，如 2026-01-01 (must be a date)",
+    "date_type": "「{field}」应为日期，如 2026-01-01 (must be a date)",
+    "string_pattern_mismatch": "「{field}」格式不对，出处应写成 002_db447562deed9801.txt:L849 "
+                               "(a seed source is file:line)",
+    "dict_type": "「{field}」下应为若干「名称: 值」 (must be a mapping)",
+    "tuple_type": "「{field}」下应为列表，每项以 - 开头 (must be a list)",
+    "bool_parsing": "「{field}」应为 true 或 false (must be true or false)",
+    "greater_than_equal": "「{field}」太小 (too small: {msg})",
+    "less_than_equal": "「{field}」太大 (too large: {msg})",
+}
+NOT_A_MAPPING = "方案文件应为「名称: 值」的 YAML 文档 (a scheme file is a YAML mapping)"
+UNKNOWN_KIND = "未知的方案类型「{kind}」，已知：{known} (unknown scheme kind)"
+BAD_YAML = "YAML 格式错误：{problem} (the file is not valid YAML)"
+
+
+@dataclass(frozen=True)
+class SchemeProblem:
+    line: int | None
+    path: str  # the key, dotted: pool.rate, pipelines.0.bands.rows.2
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "path": self.path, "reason": self.reason}
+
+    def __str__(self) -> str:
+        where = f"第 {self.line} 行 (line {self.line})" if self.line else "文件 (file)"
+        return f"{where} {self.path or '—'}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class CheckedScheme:
+    document: dict[str, Any] | None
+    problems: tuple[SchemeProblem, ...]
+    scheme: Any = None  # the parsed scheme when there is no problem
+
+
+class _CheckLoader(yaml.SafeLoader):
+    """The safe loader, except that an impossible date (2026-13-01) stays text for the
+    scheme model to refuse with its line, instead of failing the whole file."""
+
+
+def _date_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_CheckLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+
+
+def read_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
+    """The document and, for every key and list item, the 1-based line it starts on."""
+    node = yaml.compose(text, Loader=SHIPPED_SCHEME_LOADER)
+    lines: dict[Path, int] = {}
+
+    def walk(node: yaml.Node, path: Path) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[(*path, str(key.value))] = key.start_mark.line + 1
+                walk(value, (*path, str(key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for at, item in enumerate(node.value):
+                lines[(*path, str(at))] = item.start_mark.line + 1
+                walk(item, (*path, str(at)))
+
+    if node is not None:
+        walk(node, ())
+    return yaml.load(text, Loader=_CheckLoader), lines  # noqa: S506 (a safe loader)
+
+
+def check_text(text: str) -> CheckedScheme:
+    """Every problem of a scheme file's text, in line order; the parsed scheme if none."""
+    try:
+        document, lines = read_with_lines(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        return CheckedScheme(None, (SchemeProblem(line, "", BAD_YAML.format(problem=problem)),))
+    if not isinstance(document, dict):
+        return CheckedScheme(None, (SchemeProblem(1, "", NOT_A_MAPPING),))
+    problems = list(_model_problems(document, lines)) + list(_clerk_problems(document, lines))
+    problems.sort(key=lambda p: (p.line or 0, p.path))
+    scheme = parse_scheme(document) if not problems else None
+    return CheckedScheme(document, tuple(_unique(problems)), scheme)
+
+
+def _unique(problems: list[SchemeProblem]) -> Iterator[SchemeProblem]:
+    seen: set[SchemeProblem] = set()
+    for problem in problems:
+        if problem not in seen:
+            seen.add(problem)
+            yield problem
+
+
+def _line(lines: Mapping[Path, int], path: Path) -> int | None:
+    """The line of the deepest part of `path` the file has (a missing key: its parent)."""
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return 1
+
+
+def _model_problems(document: dict[str, Any], lines: Mapping[Path, int]
+                    ) -> Iterator[SchemeProblem]:
+    kind = document.get("kind", "hospital_two_level")
+    if not isinstance(kind, str) or kind not in SCHEME_KINDS:
+        reason = UNKNOWN_KIND.format(kind=kind, known="、".join(sorted(SCHEME_KINDS)))
+        yield SchemeProblem(lines.get(("kind",), 1), "kind", reason)
+        return
+    try:
+        SCHEME_KINDS[kind].model_validate(document)
+    except ValidationError as error:
+        for item in error.errors():
+            path = _known_path(tuple(str(p) for p in item["loc"]), lines)
+            yield SchemeProblem(_line(lines, path), ".".join(path), _reason(item, path))
+
+
+def _known_path(loc: Path, lines: Mapping[Path, int]) -> Path:
+    """pydantic's location with its own annotations (union members, validator names)
+    dropped: only the keys and indexes of the file, and a missing key's name."""
+    path: Path = ()
+    for part in loc:
+        if (*path, part) in lines or _FIELD.match(part):
+            path = (*path, part)
+    return path
+
+
+_FIELD = re.compile(r"^([a-z_][a-z0-9_]*|\d+)$")
+
+
+def _reason(item: Mapping[str, Any], path: Path) -> str:
+    field = path[-1] if path else "—"
+    kind = item["type"]
+    if kind == "value_error" and "decimal number" in str(item["msg"]):
+        kind = "decimal_parsing"  # the scheme's own number parser (domain/money.py)
+    template = REASONS.get(kind)
+    if template is None:
+        message = str(item["msg"]).removeprefix("Value error, ")
+        return f"{message}"
+    expected = (item.get("ctx") or {}).get("expected", "")
+    return template.format(field=field, expected=expected, msg=item["msg"])
+
+
+# ------------------------------------------------------------------ a clerk's checks
+
+SHARES_NOT_SUM = ("各批次兑现比例合计为 {total}，应为 100% "
+                  "(the tranches' shares of the held-back part add up to {total}, not 100 %)")
+RESERVE_OVER_POOL = ("年终预留比例 {reserve} 大于绩效提取比例 {rate} "
+                     "(the year-end reserve exceeds the pool rate)")
+RATE_OVER_ONE = "「{field}」为 {value}，超过 100% (a share over 100 %)"
+CLINICAL_NOT_100 = ("临床科室每人基本分（数量 {q} + 质量 {u} + 医德 {e}）合计 {total}，应为 100 分 "
+                    "(the clinical points per head must add up to 100)")
+QUOTA_OVER = "「{grade}」名额比例 {share} 超过 100% (a quota over 100 %)"
+QUOTAS_OVER = "名额比例合计 {total} 超过 100% (the quotas add up to more than 100 %)"
+BAND_OVERLAP = ("分档重叠：本档下限 {low} 不低于上一档下限 {high}，本档永远用不到 "
+                "(overlap: this band's lower bound is not below the one above it)")
+BAND_GAP = ("分档有缺口：低于 {low} 分的得分没有等次，最后一档应不设下限 "
+            "(gap: scores below {low} get no grade; leave the last band without min)")
+BAND_GRADE = "分档中的等次「{grade}」未在 grades 中定义 (a band names an undefined grade)"
+STUDY_BANDS = ("学习期间分档应按月数从小到大排列，最后一档不设上限 "
+               "(study-leave bands must rise by months and end open)")
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _items(value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [(str(k), v) for k, v in value.items()]
+    if isinstance(value, list):
+        return [(str(i), v) for i, v in enumerate(value)]
+    return []
+
+
+def _clerk_problems(document: dict[str, Any], lines: Mapping[Path, int]
+                    ) -> Iterator[SchemeProblem]:
+    def problem(path: Path, reason: str) -> SchemeProblem:
+        return SchemeProblem(_line(lines, path), ".".join(path), reason)
+
+    if document.get("kind", "hospital_two_level") == "hospital_two_level":
+        yield from _hospital_checks(document, problem)
+    for at, pipeline in _items(document.get("pipelines")):
+        if isinstance(pipeline, dict):
+            yield from _pipeline_checks(("pipelines", at), pipeline, problem)
+
+
+def _section(document: dict[str, Any], key: str) -> dict[str, Any]:
+    value = document.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _hospital_checks(document: dict[str, Any], problem: Any) -> Iterator[SchemeProblem]:
+    pool = _section(document, "pool")
+    rate, reserve = _number(pool.get("rate")), _number(pool.get("year_end_reserve_rate"))
+    if rate is not None and rate > 1:
+        yield problem(("pool", "rate"), RATE_OVER_ONE.format(field="rate", value=rate))
+    if rate is not None and reserve is not None and reserve > rate:
+        yield problem(("pool", "year_end_reserve_rate"),
+                      RESERVE_OVER_POOL.format(reserve=reserve, rate=rate))
+    clinical = _section(document, "clinical")
+    parts = [_number(clinical.get(k)) for k in
+             ("quantity_per_head", "quality_per_head", "ethics_per_head")]
+    if all(p is not None for p in parts) and sum(p for p in parts if p) != 100:
+        q, u, e = parts
+        yield problem(("clinical",), CLINICAL_NOT_100.format(q=q, u=u, e=e, total=sum(
+            p for p in parts if p)))
+    for name, post in _items(document.get("posts")):
+        share = _number(post.get("bonus_rate")) if isinstance(post, dict) else None
+        if share is not None and share > 1:
+            yield problem(("posts", name, "bonus_rate"),
+                          RATE_OVER_ONE.format(field=f"posts.{name}.bonus_rate", value=share))
+    study = document.get("study_leave")
+    bands = study.get("bands") if isinstance(study, dict) else None
+    if isinstance(bands, list) and bands:
+        months = [b.get("up_to_months") if isinstance(b, dict) else None for b in bands]
+        rising = all(isinstance(m, int) for m in months[:-1]) and months[:-1] == sorted(
+            set(months[:-1]))  # type: ignore[type-var]
+        if not rising or months[-1] is not None:
+            yield problem(("study_leave", "bands"), STUDY_BANDS)
+
+
+def _pipeline_checks(at: Path, pipeline: dict[str, Any], problem: Any
+                     ) -> Iterator[SchemeProblem]:
+    grades = {g.get("code") for g in pipeline.get("grades") or [] if isinstance(g, dict)}
+    bands = pipeline.get("bands")
+    rows = bands.get("rows") if isinstance(bands, dict) else None
+    if isinstance(rows, list):
+        yield from _band_checks((*at, "bands", "rows"), rows, grades, problem)
+    total = Decimal(0)
+    for index, quota in _items(pipeline.get("quotas")):
+        share = _number(quota.get("max_share")) if isinstance(quota, dict) else None
+        if share is None:
+            continue
+        total += share
+        if share > 1:
+            yield problem((*at, "quotas", index, "max_share"),
+                          QUOTA_OVER.format(grade=quota.get("grade"), share=share))
+    scopes = {q.get("scope") for q in pipeline.get("quotas") or [] if isinstance(q, dict)}
+    if total > 1 and len(scopes) == 1:
+        yield problem((*at, "quotas"), QUOTAS_OVER.format(total=total))
+    for index, line in _items(pipeline.get("pay")):
+        if isinstance(line, dict) and line.get("kind") == "held_back":
+            # The tranches share out what is held back (1 − immediate_share).
+            shares = [_number(t.get("share")) for t in line.get("tranches") or []
+                      if isinstance(t, dict)]
+            if shares and all(s is not None for s in shares) and sum(
+                    s for s in shares if s) != 1:
+                yield problem((*at, "pay", index, "tranches"), SHARES_NOT_SUM.format(
+                    total=sum(s for s in shares if s)))
+            immediate = _number(line.get("immediate_share"))
+            if immediate is not None and immediate > 1:
+                yield problem((*at, "pay", index, "immediate_share"), RATE_OVER_ONE.format(
+                    field="immediate_share", value=immediate))
+
+
+def _band_checks(at: Path, rows: list[Any], grades: set[Any], problem: Any
+                 ) -> Iterator[SchemeProblem]:
+    previous: Decimal | None = None
+    plain = [(i, r) for i, r in enumerate(rows) if isinstance(r, dict) and not r.get("when")]
+    for index, row in plain:
+        if grades and row.get("grade") not in grades:
+            yield problem((*at, str(index), "grade"), BAND_GRADE.format(grade=row.get("grade")))
+        low = _number(row.get("min"))
+        if low is not None and previous is not None and low >= previous:
+            yield problem((*at, str(index), "min"), BAND_OVERLAP.format(low=low, high=previous))
+        previous = low if low is not None else previous
+    if plain and _number(plain[-1][1].get("min")) is not None:
+        index, row = plain[-1]
+        yield problem((*at, str(index), "min"), BAND_GAP.format(low=row.get("min")))

@@ -1,0 +1,285 @@
+"""`jixiao scheme`: a finance office takes the hospital scheme, changes its numbers,
+checks, compares, previews and adopts the copy, through the command line only
+(docs/schemes.md, "Adapt a scheme")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.builders import GOLDEN, Cli, cli_for
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli({"JIXIAO_DB": str(tmp_path / "none.db"), "JIXIAO_ACTOR": "test"})
+
+
+def _variant(cli: Cli, tmp_path: Path, **edits: str) -> Path:
+    path = tmp_path / "variant.yaml"
+    cli.ok("scheme", "new", "xinghe-variant", "--from", "xinghe-county-hospital",
+           "--output", str(path))
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------- list and show
+
+
+def test_list_needs_no_ledger_and_names_every_shipped_scheme(cli: Cli, tmp_path: Path) -> None:
+    shipped = cli.ok("scheme", "list", "--json").json()
+    assert shipped["adopted"] is None
+    rows = {s["name"]: s for s in shipped["shipped"]}
+    assert len(rows) == len(list((Path(__file__).parents[2] / "domain/schemes").glob("*.yaml")))
+    hospital = rows["xinghe-county-hospital"]
+    assert (hospital["kind"], hospital["version"], hospital["seed"],
+            hospital["effective_from"]) == ("hospital_two_level", 1, "002", "2026-01-01")
+    assert hospital["coverage"]["cited"] > 30
+    assert not (tmp_path / "none.db").exists()
+    assert "xinghe-county-hospital" in cli.ok("scheme", "list").out
+
+
+def test_show_lists_the_rules_with_seed_lines_in_chinese_where_the_scheme_has_them(
+        cli: Cli) -> None:
+    shown = cli.ok("scheme", "show", "xinghe-county-hospital", "--json").json()
+    pool = next(r for r in shown["rules"] if r["path"] == "pool")
+    assert (pool["rule"], pool["source"]) == ("S11-R06", "002_db447562deed9801.txt:L849")
+    assert "9%" in pool["text"]
+    assert {r["rule"] for r in shown["rules"]} >= {"S11-R57", "S11-R58", "S11-R60"}
+    text = cli.ok("scheme", "show", "education-evaluation").out
+    assert "最后评议分" in text
+    assert "SCO-02" in text
+
+
+def test_a_mistyped_scheme_name_is_refused_naming_the_known_ones(cli: Cli) -> None:
+    run = cli("scheme", "show", "xinghe-county-hospitl")
+    assert run.code == 3
+    assert "xinghe-county-hospitl" in run.err
+    assert "是不是「xinghe-county-hospital」" in run.err
+    assert "education-evaluation" in run.err
+    assert "z-college-accountability" in run.err
+
+
+# ------------------------------------------------------------------- new and check
+
+
+def test_new_copies_with_a_new_name_and_a_header_and_checks_clean(
+        cli: Cli, tmp_path: Path) -> None:
+    path = _variant(cli, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# xinghe-variant v1: copied by `jixiao scheme new` from "
+                           "xinghe-county-hospital@1")
+    assert "\nid: xinghe-variant\n" in text
+    assert "\nversion: 1\n" in text
+    assert "「按当季全院医疗总收入的9%核定」" in text  # the comments travel with the copy
+    run = cli.ok("scheme", "check", str(path))
+    assert "没有发现问题" in run.out
+    assert "xinghe-variant@1" in run.out
+    again = cli("scheme", "new", "x2", "--from", "xinghe-county-hospital",
+                "--output", str(path))
+    assert again.code == 4
+    assert "已存在" in again.err
+
+
+def test_check_names_every_problem_with_its_line_and_exits_2(cli: Cli, tmp_path: Path) -> None:
+    path = _variant(cli, tmp_path, **{
+        'year_end_reserve_rate: "0.03"': 'year_end_reserve_rate: "0.30"',
+        "quality_per_head: 30": "quality_per_head: 35",
+        "  multiple_of_average_bonus: 2": "  multiple_of_avrage_bonus: 2",
+        "multiple: 2,": "multiple: two,",
+    })
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(text: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if line.lstrip().startswith(text))
+
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2
+    problems = {(p["line"], p["path"]): p["reason"] for p in run.json()["problems"]}
+    assert "大于绩效提取比例" in problems[(line_of("year_end_reserve_rate"),
+                                   "pool.year_end_reserve_rate")]
+    assert "合计 105" in problems[(line_of("clinical:"), "clinical")]
+    assert "未知参数" in problems[(line_of("multiple_of_avrage_bonus"),
+                               "cap.multiple_of_avrage_bonus")]
+    assert "缺少参数" in problems[(line_of("cap:"), "cap.multiple_of_average_bonus")]
+    assert "应为数字" in problems[(line_of("pharmacy_shortage"),
+                               "penalties.pharmacy_shortage.multiple")]
+    text = cli("scheme", "check", str(path))
+    assert text.code == 2
+    assert f"第 {line_of('clinical:')} 行" in text.out
+
+
+def test_check_finds_an_unknown_kind(cli: Cli, tmp_path: Path) -> None:
+    path = _variant(cli, tmp_path, **{"kind: hospital_two_level": "kind: hospital_2_level"})
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2
+    (problem,) = run.json()["problems"]
+    assert problem["path"] == "kind"
+    assert "未知的方案类型" in problem["reason"]
+    assert "grading" in problem["reason"]
+
+
+def _grading_copy(cli: Cli, tmp_path: Path, old: str, new: str) -> Path:
+    path = tmp_path / "grading.yaml"
+    cli.ok("scheme", "new", "meiling-variant", "--from", "meiling-subdistrict-quarterly",
+           "--output", str(path))
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("edit", "reason", "marker"), [
+    (('max_share: "0.25"', 'max_share: "1.25"'), "「excellent」名额比例 1.25 超过 100%", "1.25"),
+    (("{grade: good, min: 75, min_inclusive: true}",
+      "{grade: good, min: 95, min_inclusive: true}"), "分档重叠", "min: 95"),
+])
+def test_check_finds_a_quota_over_100_and_a_band_overlap(
+        cli: Cli, tmp_path: Path, edit: tuple[str, str], reason: str, marker: str) -> None:
+    path = _grading_copy(cli, tmp_path, *edit)
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (problem,) = [p for p in run.json()["problems"] if reason in p["reason"]]
+    assert marker in lines[problem["line"] - 1]
+
+
+def test_check_finds_a_band_table_with_a_gap(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "gap.yaml"
+    cli.ok("scheme", "new", "edu-variant", "--from", "education-evaluation",
+           "--output", str(path))
+    text = path.read_text(encoding="utf-8").replace("- {grade: fail}",
+                                                      "- {grade: fail, min: 40}")
+    path.write_text(text, encoding="utf-8")
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2
+    (problem,) = run.json()["problems"]
+    assert "分档有缺口" in problem["reason"]
+    assert "40" in problem["reason"]
+    assert "{grade: fail, min: 40}" in text.splitlines()[problem["line"] - 1]
+
+
+@pytest.mark.parametrize("name", ["xinghe-county-hospital", "meiling-subdistrict-quarterly",
+                                  "dongkou-health-centres", "hospital-performance-ethics"])
+def test_every_checked_shipped_scheme_is_clean(cli: Cli, tmp_path: Path, name: str) -> None:
+    path = tmp_path / "copy.yaml"
+    cli.ok("scheme", "new", "copy", "--from", name, "--output", str(path))
+    cli.ok("scheme", "check", str(path))
+
+
+# ------------------------------------------------------------------- diff
+
+
+def test_diff_shows_what_changes_rule_by_rule(cli: Cli, tmp_path: Path) -> None:
+    path = _variant(cli, tmp_path, **{'rate: "0.09"': 'rate: "0.10"',
+                                      "multiple_of_average_bonus: 2":
+                                      "multiple_of_average_bonus: 3"})
+    found = cli.ok("scheme", "diff", "xinghe-county-hospital", str(path), "--json").json()
+    changes = {c["path"]: c for c in found["changes"]}
+    assert changes["pool.rate"]["rules"] == ["S11-R06"]
+    assert (changes["pool.rate"]["before"], changes["pool.rate"]["after"]) == ("0.09", "0.10")
+    assert changes["cap.multiple_of_average_bonus"]["rules"] == ["S11-R57"]
+    assert changes["id"]["rules"] == []
+    assert set(changes) == {"id", "pool.rate", "cap.multiple_of_average_bonus"}
+    assert "两者相同" in cli.ok("scheme", "diff", "education-evaluation",
+                              "education-evaluation").out
+
+
+# ------------------------------------------------------------------- preview and adopt
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_preview_writes_nothing_and_adopt_replaces_the_scheme_from_its_date(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    env = request.getfixturevalue({"sqlite": "sqlite_env", "postgres": "pg_env"}[backend])
+    cli = cli_for(backend, env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    path = _variant(cli, tmp_path, **{'rate: "0.09"': 'rate: "0.10"'})
+    before_q1, before_q2 = cli.payout("2026-Q1"), cli.payout("2026-Q2")
+    events = cli.event_count()
+
+    shown = cli.ok("scheme", "preview", str(path), "--period", "2026-Q2", "--json").json()
+    assert shown["current"] == before_q2
+    assert shown["proposed"]["scheme"]["key"] == "xinghe-variant@1"
+    assert shown["diff"]["total"]["delta"] != "0.00"
+    assert cli.event_count() == events  # nothing written
+    assert "拟用 proposed xinghe-variant@1" in cli.ok(
+        "scheme", "preview", str(path), "--period", "2026-Q2").out
+
+    run = cli.ok("scheme", "adopt", str(path), "--effective", "2026-04-01")
+    assert "xinghe-variant@1" in run.out
+    assert "2026-04-01" in run.out
+    assert cli.payout("2026-Q1") == before_q1  # earlier periods keep theirs
+    after_q2 = cli.payout("2026-Q2")
+    assert after_q2["scheme"]["key"] == "xinghe-variant@1"
+    assert after_q2["people"] == shown["proposed"]["people"]
+    adopted = cli.ok("scheme", "list", "--json", "--adopted").json()["adopted"]
+    assert [(a["scheme_id"], a["effective_from"]) for a in adopted] == [
+        ("xinghe-county-hospital", "2026-01-01"), ("xinghe-variant", "2026-04-01")]
+    retry = cli.ok("scheme", "adopt", str(path), "--effective", "2026-04-01")
+    assert "1 already recorded" in retry.out
+
+
+def test_adopt_refuses_a_file_with_problems_and_writes_nothing(
+        sqlite_env: dict[str, str], tmp_path: Path) -> None:
+    cli = cli_for("sqlite", sqlite_env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    events = cli.event_count()
+    path = _variant(cli, tmp_path, **{"quality_per_head: 30": "quality_per_head: 31"})
+    run = cli("scheme", "adopt", str(path), "--effective", "2026-04-01")
+    assert run.code == 2
+    assert "jixiao scheme check" in run.err
+    assert cli("scheme", "adopt", str(path), "--effective", "2026-13-01").code == 2
+    assert cli.event_count() == events
+
+
+def test_json_schema_prints_the_committed_schema(cli: Cli) -> None:
+    committed = Path(__file__).parents[2] / "api/usecases/scheme.schema.json"
+    assert cli.ok("scheme", "json-schema").out == committed.read_text(encoding="utf-8"), (
+        "the committed scheme.schema.json is stale: run "
+        "`jixiao scheme json-schema > api/usecases/scheme.schema.json`")
+
+
+def test_preview_of_a_grading_scheme_shows_grades_now_and_proposed(
+        sqlite_env: dict[str, str], tmp_path: Path) -> None:
+    cli = cli_for("sqlite", sqlite_env)
+    cli.ok("apply", str(Path(__file__).parents[1] / "grades/fixtures/we-6/composites.jsonl"))
+    path = tmp_path / "edu2.yaml"
+    cli.ok("scheme", "new", "edu2", "--from", "education-evaluation", "--output", str(path))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("min: 90, min_inclusive: true", "min: 85, min_inclusive: true"),
+                    encoding="utf-8")
+    events = cli.event_count()
+    shown = cli.ok("scheme", "preview", str(path), "--period", "2025", "--json").json()
+    assert shown["against"] == "education-evaluation"
+
+    def grade(side: str) -> str:
+        (pipeline,) = shown[side]["pipelines"]
+        return next(s["grade"] for s in pipeline["subjects"] if s["subject_id"] == "O")
+
+    assert (grade("current"), grade("proposed")) == ("very_good", "excellent")
+    assert cli.event_count() == events
+    out = cli.ok("scheme", "preview", str(path), "--period", "2025").out
+    assert "Bureau office O" in out
+
+
+def test_check_reports_an_impossible_date_and_broken_yaml_by_line(
+        cli: Cli, tmp_path: Path) -> None:
+    path = _variant(cli, tmp_path, **{"effective_from: 2026-01-01": "effective_from: 2026-13-01"})
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2
+    (problem,) = run.json()["problems"]
+    assert problem["path"] == "effective_from"
+    assert "应为日期" in problem["reason"]
+    path.write_text(path.read_text(encoding="utf-8").replace("pool:\n", "pool: [\n", 1),
+                    encoding="utf-8")
+    broken = cli("scheme", "check", str(path), "--json")
+    assert broken.code == 2
+    (problem,) = broken.json()["problems"]
+    assert "YAML 格式错误" in problem["reason"]
+    assert problem["line"] is not None
