@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, grades, ledger, reports, users, workspace
+from api.cli import appeals, audit, grades, imports, ledger, reports, users, workspace
 from api.cli.options import ENVIRON
 from domain.errors import (
     ConflictError,
@@ -41,6 +41,7 @@ app = typer.Typer(
 )
 for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
     app.add_typer(verbs)
+app.add_typer(imports.app)
 app.add_typer(appeals.app, name="appeal")
 
 
