@@ -65,7 +65,9 @@ def read_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None
     header, readable = read_header(kind, [_header_text(c) for c in first.cells],
                                    sheet.where(first.number), found)
     if not readable:
-        raise RejectedError(found)
+        for _ in rows:
+            pass  # a workbook names its merged cells after its rows: read on to find them
+        raise RejectedError(_merged_header(sheet, first.number) + found)
     read = Read(sheet, header, problems=list(found), header_problems=len(found))
     keys: dict[str, str] = {}  # an idempotency_key given in the file -> its first row
     for raw in rows:
@@ -75,12 +77,17 @@ def read_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None
             progress("reading", read.read, max(sheet.claimed_rows - 1, read.read))
     if progress is not None:
         progress("reading", read.read, read.read)
-    merged = [ref for ref in sheet.merged if CellRange(ref).min_row == first.number]
-    if merged:
-        read.problems.insert(0, Problem(sheet.where(first.number), "", text.MERGED_HEADER
-                                        .format(cells=", ".join(merged))))
-        read.header_problems += 1
+    merged = _merged_header(sheet, first.number)
+    read.problems[:0] = merged
+    read.header_problems += len(merged)
     return read
+
+
+def _merged_header(sheet: SheetFile, row: int) -> list[Problem]:
+    merged = [ref for ref in sheet.merged if CellRange(ref).min_row == row]
+    if not merged:
+        return []
+    return [Problem(sheet.where(row), "", text.MERGED_HEADER.format(cells=", ".join(merged)))]
 
 
 def _header_text(raw: object) -> str:
