@@ -7,7 +7,6 @@ from typing import Any
 
 from seeding import Served
 
-
 ENTRIES = ("期间,工号,类别,项目,分钟\n"
            "2026-Q2,ｌｉ,deduction,late,40\n").encode("gbk")
 
