@@ -53,6 +53,7 @@ class Cell:
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _EXCEL_FIRST = date(1900, 1, 1)
+_SLASHED = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?$")
 
 
 def exact(raw: Raw, holds: Holds) -> Cell:
@@ -113,6 +114,13 @@ def _from_text(raw: str, holds: Holds) -> Cell:
     warning = text.WIDE_DIGITS if normal != stripped else None
     if holds in ("integer", "decimal") and _THOUSANDS.match(normal):
         normal, warning = normal.replace(",", ""), text.THOUSANDS
+    if holds == "date" and (day := _SLASHED.match(normal)):
+        # Excel saves a date cell into CSV as the locale shows it: 2020/1/5, 2020年1月5日.
+        try:
+            iso = date(*map(int, day.groups())).isoformat()
+        except ValueError:
+            return Cell(problem=text.NOT_A_DATE.format(value=raw))
+        return Cell(iso, warning=text.SLASHED_DATE, before=stripped)
     if holds in ("integer", "decimal") and normal and not _NUMBER.match(normal):
         return Cell(problem=text.NOT_A_NUMBER.format(value=raw))
     if holds == "decimal" and normal:

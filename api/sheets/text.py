@@ -55,6 +55,8 @@ THOUSANDS = "{where} {column}：已去掉千位分隔符 {before!r} → {after!r
             "separators removed)"
 SERIAL_DATE = "{where} {column}：Excel 日期序号 {before!r} 读作 {after} (an Excel date serial " \
               "read as a date)"
+SLASHED_DATE = "{where} {column}：日期 {before!r} 读作 {after} (a date written as Excel shows " \
+               "it, read as YYYY-MM-DD)"
 DATE_PERIOD = "{where} {column}：日期单元格 {before} 读作期间 {after} (a date cell read as the " \
               "period)"
 HIDDEN_ROWS_SKIPPED = "跳过隐藏行 (hidden rows)"

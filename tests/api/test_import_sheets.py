@@ -170,6 +170,23 @@ def test_full_width_ids_thousands_and_serial_dates_are_normalised_and_warned(tmp
     assert "已去掉千位分隔符 '1,000' → '1000'" in err
 
 
+def test_dates_as_excel_saves_them_into_csv_are_read_and_warned(tmp_path, capsys):
+    db = ward(tmp_path, capsys, roster=False)
+    path = tmp_path / "roster.csv"
+    path.write_bytes(("工号,姓名,科室,职称,入职日期\n"
+                      "zhao,赵,internal,practitioner,2020/1/5\n"
+                      "qian,钱,internal,practitioner,2021年3月1日\n"
+                      "sun,孙,internal,practitioner,2021/2/30\n").encode("gbk"))
+    code, _, err = jixiao(capsys, "import", "--db", str(db), "roster", str(path))
+    assert code == 2
+    assert "row 4: 入职日期: 不是日期：'2021/2/30'" in err
+    path.write_bytes(path.read_bytes().replace(b"2021/2/30", b"2021/2/28"))
+    code, _, err = jixiao(capsys, "import", "--db", str(db), "roster", str(path))
+    assert code == 0, err
+    assert "日期 '2020/1/5' 读作 2020-01-05" in err
+    assert "日期 '2021年3月1日' 读作 2021-03-01" in err
+
+
 def test_formula_cells_read_by_cached_value_or_refused(tmp_path, capsys):
     db = ward(tmp_path, capsys)
     rows = entry_rows()
