@@ -101,25 +101,26 @@ def open_sheet(source: Source, *, encoding: str | None = None,
         return _open_xlsx(source, sheet)
     if encoding is not None and encoding not in ENCODINGS:
         raise InvalidRequestError(text.NOT_CHOSEN_ENCODING.format(allowed=", ".join(ENCODINGS)))
-    chosen, digest = _csv_encoding(source, encoding)
-    return SheetFile(source, "csv", encoding=chosen, digest=digest)
+    chosen, digest, lines = _csv_encoding(source, encoding)
+    return SheetFile(source, "csv", encoding=chosen, digest=digest, claimed_rows=lines)
 
 
 # ---------------------------------------------------------------------------- CSV
 
 
-def _csv_encoding(source: Source, forced: str | None) -> tuple[str, str]:
+def _csv_encoding(source: Source, forced: str | None) -> tuple[str, str, int]:
     """The encoding to read with (a BOM decides; else UTF-8 if every byte decodes, else
-    GB18030; `forced` is checked the same way) and the bytes' digest: one streaming pass
-    per encoding tried, so a large file is never held whole."""
+    GB18030; `forced` is checked the same way), the bytes' digest and line count (the
+    progress bar's total): one streaming pass per encoding tried, so a large file is
+    never held whole."""
     with source.open() as stream:
         bom = stream.read(3) == codecs.BOM_UTF8
     candidates = [forced] if forced else (["utf-8-sig"] if bom else ["utf-8", "gb18030"])
     failure: tuple[int, int] | None = None
     for encoding in candidates:
-        failure, digest = _decodes(source, encoding)
+        failure, digest, lines = _decodes(source, encoding)
         if failure is None:
-            return encoding, digest
+            return encoding, digest, lines
     assert failure is not None
     offset, byte = failure
     message = (text.NOT_ENCODED.format(encoding=forced, offset=offset, byte=byte) if forced
@@ -127,23 +128,24 @@ def _csv_encoding(source: Source, forced: str | None) -> tuple[str, str]:
     raise RejectedError([Problem(source.name, "", message)])
 
 
-def _decodes(source: Source, encoding: str) -> tuple[tuple[int, int] | None, str]:
+def _decodes(source: Source, encoding: str) -> tuple[tuple[int, int] | None, str, int]:
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     digest = hashlib.sha256()
-    offset = 0
+    offset = lines = 0
     with source.open() as stream:
         while chunk := stream.read(CHUNK):
             digest.update(chunk)
+            lines += chunk.count(b"\n")
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                return (offset + max(error.start, 0), chunk[max(error.start, 0)]), ""
+                return (offset + max(error.start, 0), chunk[max(error.start, 0)]), "", 0
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return (offset, 0), ""
-    return None, digest.hexdigest()[:16]
+            return (offset, 0), "", 0
+    return None, digest.hexdigest()[:16], lines
 
 
 def _csv_rows(sheet: SheetFile) -> Iterator[RawRow]:
