@@ -48,7 +48,8 @@ def write_template(kind: Kind, lists: Lists, fmt: str, path: str,
     assert ws is not None
     ws.title = kind.name
     ws.append(header)
-    ws.append(example)
+    # Numbers as number cells: Excel flags a number stored as text.
+    ws.append([int(value) if value.isdigit() else value for value in example])
     for number in range(1, len(kind.columns) + 1):
         ws.cell(row=1, column=number).fill = HEADER_FILL
         ws.cell(row=2, column=number).font = EXAMPLE_FONT

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from pydantic import ValidationError
 
 from api.cli import main
 from api.sheets.columns import kind_of
@@ -23,6 +24,7 @@ from api.sheets.readers import Source, open_sheet
 from api.sheets.rows import read_commands
 from api.storage.session import store_env
 from domain.application import Ledger
+from domain.events import COMMANDS_BY_TYPE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -416,3 +418,14 @@ def test_json_summary_reports_format_encoding_and_warnings(tmp_path, capsys):
     assert (summary["format"], summary["encoding"], summary["recorded"]) == ("csv", "gb18030", 1)
     assert summary["warning_count"] == 2
     assert all(re.search("全角", w) for w in summary["warnings"])
+
+
+def test_ids_are_unicode_letters_and_digits_after_nfkc():
+    hire = COMMANDS_BY_TYPE["hire_employee"]
+    base = {"type": "hire_employee", "name": "x", "department_id": "内科",
+            "title_grade": "practitioner", "hired_on": "2020-01-01"}
+    assert hire.model_validate({**base, "employee_id": "Ｅ0001"}).employee_id == "E0001"
+    assert hire.model_validate({**base, "employee_id": "ईएम٣"}).employee_id == "ईएम٣"
+    for bad in ("_e1", "e 1", "e/1", "", "x" * 65):
+        with pytest.raises(ValidationError):
+            hire.model_validate({**base, "employee_id": bad})
