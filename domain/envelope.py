@@ -8,6 +8,7 @@ grading facts importing the registry back.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -24,7 +25,16 @@ COMMANDS_MODULE = "domain.events"
 
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
 Cny = Annotated[Decimal, BeforeValidator(to_cny)]
-Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+
+
+def _nfkc(value: Any) -> Any:
+    # One identity per id however it was typed: full-width `Ｅ0001` is `E0001`.
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+# Ids in any script: a letter or digit, then letters, digits, '_', '.', '-' (\w is
+# Unicode-aware in both Python's and pydantic's regex engines), after NFKC.
+Code = Annotated[str, BeforeValidator(_nfkc), Field(pattern=r"^[^\W_][\w.\-]{0,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
 

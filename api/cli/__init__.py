@@ -15,7 +15,18 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, exports, grades, ledger, reports, schemes, users, workspace
+from api.cli import (
+    appeals,
+    audit,
+    exports,
+    grades,
+    imports,
+    ledger,
+    reports,
+    schemes,
+    users,
+    workspace,
+)
 from api.cli.options import ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
@@ -45,6 +56,7 @@ app = typer.Typer(
 for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
               exports.documents_app):
     app.add_typer(verbs)
+app.add_typer(imports.app)
 app.add_typer(appeals.app, name="appeal")
 app.add_typer(exports.app, name="export")
 app.add_typer(schemes.app, name="scheme")

@@ -1,9 +1,8 @@
-"""`jixiao apply|import|close|schema`: what writes the ledger, and the command schemas."""
+"""`jixiao apply|close|schema`: what writes the ledger, and the command schemas."""
 
 from __future__ import annotations
 
 import json as json_module
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -26,24 +25,6 @@ def apply(*, file: Annotated[str, typer.Argument(
         result = ledger.apply_batch(session, caller(actor), batch, progress=progress)
     print(f"recorded {len(result.recorded)} event(s); {len(result.already_recorded)} "
           f"already recorded (idempotent retry); position {result.last_position}")
-    return 0
-
-
-class CsvKind(str, Enum):
-    roster = "roster"
-    entries = "entries"
-
-
-@app.command("import")
-def import_csv(*, kind: Annotated[CsvKind, typer.Argument(help="What the file holds.")],
-               file: Annotated[str, typer.Argument(help="The CSV file.")],
-               db: Db = None, actor: Actor = None) -> int:
-    """Import a CSV file (roster or score entries)."""
-    with open_session(db) as session, progress_bars() as progress:
-        result = ledger.import_csv(session, caller(actor), kind.value, file,
-                                   progress=progress)
-    print(f"imported {len(result.recorded)} event(s) from {file}; "
-          f"{len(result.already_recorded)} already recorded")
     return 0
 
 

@@ -23,6 +23,7 @@ from api.http.routes import (
     commands,
     directory,
     grades,
+    imports,
     reports,
     schemes,
     users,
@@ -61,7 +62,8 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     app.state.sign_in_limiters = SignInLimiters.of(settings)
     install_error_handlers(app)
     install_security_headers(app)
-    for module in (commands, reports, appeals, grades, audit, users, directory, schemes):
+    for module in (commands, imports, reports, appeals, grades, audit, users, directory,
+                   schemes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["health"], response_model=Health,

@@ -1,4 +1,4 @@
-"""Writing: a batch of commands (a JSON Lines file, a CSV import, an HTTP request), all
+"""Writing: a batch of commands (a JSON Lines file, a spreadsheet import, an HTTP request), all
 or nothing, with every problem named by line or row and field."""
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from uuid import UUID, uuid5
 
 from pydantic import BaseModel
 
-from api.csv_import import read_csv_commands
 from api.usecases.access import check_writes
 from api.usecases.ports import Caller, Workspace, today_utc
 from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
@@ -153,15 +152,6 @@ def apply_file(ws: Workspace, caller: Caller, path: str, *,
                progress: Progress | None = None) -> ApplyResult:
     """`jixiao apply`: a JSON Lines file of commands, all or nothing."""
     return apply_batch(ws, caller, read_jsonl_batch(path), progress=progress)
-
-
-def import_csv(ws: Workspace, caller: Caller, kind: Literal["roster", "entries"], path: str,
-               *, progress: Progress | None = None) -> ApplyResult:
-    """`jixiao import`: a CSV file (roster or score entries) as commands, all or nothing."""
-    rows, digest, problems = read_csv_commands(kind, path)
-    batch = Batch(with_default_keys(rows, digest), tuple(problems), numbered=True,
-                  precheck_users=False)
-    return apply_batch(ws, caller, batch, progress=progress)
 
 
 def read_jsonl_batch(path: str) -> Batch:

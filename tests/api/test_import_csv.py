@@ -1,5 +1,5 @@
-"""CSV import (`jixiao import roster|entries`): the formats of docs/csv.md, end to end
-through the real CLI into a fresh SQLite ledger."""
+"""CSV import (`jixiao import roster|entries`): the formats of docs/spreadsheets.md, end
+to end through the real CLI into a fresh SQLite ledger."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import pytest
 import yaml
 
 from api.cli import main
-from api.csv_import import read_csv_commands, write_csv_template
+from api.sheets.columns import kind_of
+from api.sheets.readers import Source, open_sheet
+from api.sheets.rows import read_commands
 from api.storage.session import store_env
 from domain.application import Ledger
 from domain.errors import RejectedError
@@ -29,6 +31,19 @@ def _sqlite_only(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PERSISTENCE_MODULE", "JIXIAO_DB", "JIXIAO_PROGRESS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("JIXIAO_ACTOR", "test:csv")
+
+
+def read_csv_commands(kind: str, path: str) -> tuple[list[tuple[str, dict[str, object]]], str,
+                                                      list[object]]:
+    """The commands of a file by row, its digest, and the problems of the rows left out."""
+    sheet = open_sheet(Source(path))
+    read = read_commands(kind_of(kind), sheet)
+    return [(where, command) for where, command, _ in read.rows], sheet.digest, read.problems
+
+
+def write_csv_template(kind: str) -> str:
+    """The English header line of a kind (every column it accepts)."""
+    return ",".join(kind_of(kind).columns) + "\n"
 
 
 def jixiao(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -137,12 +152,11 @@ def test_importing_the_same_files_twice_records_them_once(tmp_path, capsys):
     assert "3 already recorded" in out
     assert event_count(db) == after_first
 
-    # The keys come from the file's digest and row; the pay is unchanged.
+    # The keys come from the rows' normalised content, not the file; the pay is unchanged.
     code, out, _ = jixiao(capsys, "events", "--db", str(db), "--json", "--limit", "1000")
     keys = [json.loads(line).get("idempotency_key") for line in out.splitlines()]
-    digest = hashlib.sha256((FIXTURES / "example1-entries.csv").read_bytes()).hexdigest()[:16]
-    assert f"file:{digest}:row 2" in keys
-    assert sum(1 for key in keys if key and key.startswith(f"file:{digest}:")) == 13
+    assert sum(1 for key in keys if key and key.startswith("sheet:")) == 16
+    assert not any(key and key.startswith("file:") and "row" in key for key in keys)
     code, out, _ = jixiao(capsys, "payout", "--db", str(db), "--json", "--period", "2026-Q1")
     assert {p["employee_id"]: p["pay"] for p in json.loads(out)["people"]} == {
         "zhang": "11900.00", "li": "9687.50", "wang": "9375.00"}
@@ -160,7 +174,7 @@ def test_bad_rows_exit_2_name_row_and_column_and_write_nothing(tmp_path, capsys)
     assert code == 2
     assert out == ""
     assert "5 problem(s); nothing was written" in err
-    assert "row 1: shift: unknown column 'shift'" in err
+    assert "row 1: shift: 未知的列 'shift'" in err
     assert "row 3: period: '2026-Q5' is not a period" in err
     assert "row 4: minutes: Input should be greater than or equal to 0" in err
     assert "row 5: employee_id: unknown employee 'zhao'; hire them first" in err
@@ -266,7 +280,7 @@ def test_templates_are_the_documented_headers():
         "period,employee_id,entry,kind,count,minutes,points,scheduled_days,absence_sick,"
         "absence_maternity,absence_personal,absence_other,reason,evidence_ref,"
         "idempotency_key\n")
-    doc = (REPO / "docs" / "csv.md").read_text(encoding="utf-8")
+    doc = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
     for kind in ("roster", "entries"):
         assert write_csv_template(kind) in doc
         for column in write_csv_template(kind).strip().split(","):
@@ -274,7 +288,7 @@ def test_templates_are_the_documented_headers():
 
 
 def test_docs_list_the_shipped_schemes_values():
-    doc = (REPO / "docs" / "csv.md").read_text(encoding="utf-8")
+    doc = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
     scheme = yaml.safe_load(SCHEME.read_text(encoding="utf-8"))
     names = [*scheme["title_points"], *scheme["posts"], *scheme["deductions"],
              *scheme["participation"]["ratios"], "lump_sum",
@@ -285,7 +299,7 @@ def test_docs_list_the_shipped_schemes_values():
 
 
 def test_docs_examples_are_the_fixtures_and_read(tmp_path):
-    doc = (REPO / "docs" / "csv.md").read_text(encoding="utf-8")
+    doc = (REPO / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
     for name in ("example1-roster.csv", "example1-entries.csv"):
         text = (FIXTURES / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         assert f"```csv\n{text}```" in doc, name
@@ -353,14 +367,14 @@ def test_structural_problems_are_all_collected(tmp_path):
         "2026-Q1,wang,,late,,12,,k6\n"                    # no entry
     ))
     assert problems_of("entries", path) == [
-        "row 1: minutes_late: unknown column 'minutes_late'; the columns are: period, "
+        "row 1: minutes_late: 未知的列 'minutes_late'；可用的列：period, "
         "employee_id, entry, kind, count, minutes, points, scheduled_days, absence_sick, "
         "absence_maternity, absence_personal, absence_other, reason, evidence_ref, "
-        "idempotency_key",
+        "idempotency_key (unknown column)",
         "row 3: entry: unknown entry 'bonus'; write one of: deduction, score, attendance",
         "row 4: minutes: not used by a score entry; leave it empty",
-        "row 5: 6 cell(s), but the header has 8 column(s); check for a stray or missing "
-        "comma, or an unclosed quote",
+        "row 5: 6 个单元格，但表头有 8 列：检查多余或缺少的逗号、未闭合的引号 "
+        "(6 cell(s), but the header has 8 column(s))",
         "row 6: idempotency_key: 'k1' is already the key of row 2; each row needs its own",
         "row 6: kind: empty; a score entry needs it",
         "row 6: points: empty; a score entry needs it",
@@ -374,29 +388,32 @@ def test_missing_and_repeated_columns_are_named(tmp_path):
         "zhang,Zhang,senior,staff,staff,\n"
     ))
     assert problems_of("roster", path) == [
-        "row 1: post: the column appears twice",
-        "row 1: column 6: the column has no name; delete the empty column (or trailing comma)",
-        "row 1: department_id: missing required column",
-        "row 1: hired_on: missing required column",
+        "row 1: post: 该列出现两次 (the column appears twice)",
+        "row 1: column 6: 该列没有表头：删除空列 (the column has no name; delete the empty "
+        "column)",
+        "row 1: department_id: 缺少必填列 (missing required column)",
+        "row 1: hired_on: 缺少必填列 (missing required column)",
     ]
     path = write(tmp_path, "semicolons.csv", "period;employee_id;entry\n2026-Q1;li;score\n")
     found = problems_of("entries", path)
-    assert "the file must be comma-separated" in found[0]
-    assert found[1:] == [f"row 1: {name}: missing required column"
+    assert "comma-separated, not ';' or tab" in found[0]
+    assert found[1:] == [f"row 1: {name}: 缺少必填列 (missing required column)"
                          for name in ("period", "employee_id", "entry")]
 
 
 def test_undecodable_empty_and_absent_files(tmp_path, capsys):
-    gbk = tmp_path / "gbk.csv"
+    # Bytes that are neither UTF-8 nor GB18030 (0xff is a lead byte of neither).
+    gbk = tmp_path / "binary.csv"
     gbk.write_bytes("employee_id,name,department_id,title_grade,hired_on\n"
-                    "zhang,张三,internal,senior,2020-01-01\n".encode("gb18030"))
+                    "zhang,张三,internal,senior,2020-01-01\n".encode("gb18030") + b"\xff\n")
     (problem,) = problems_of("roster", gbk)
-    assert problem.startswith("row 2: not UTF-8 text")
+    assert "neither UTF-8 nor GB18030" in problem
     assert "CSV UTF-8" in problem
 
     empty = write(tmp_path, "empty.csv", "\n\n")
     (problem,) = problems_of("roster", empty)
-    assert problem.startswith("row 1: the file is empty")
+    assert problem.startswith("row 1: 文件是空的")
+    assert "the file is empty" in problem
 
     header_only = write(tmp_path, "header.csv", write_csv_template("entries"))
     assert read_csv_commands("entries", str(header_only))[0] == []
@@ -419,4 +436,5 @@ def test_unclosed_quote_is_reported_where_it_starts(tmp_path):
         "2026-Q1,wang,deduction,error,\n"
     ))
     (problem,) = problems_of("entries", path)
-    assert problem.startswith("row 3: not readable as CSV")
+    assert problem.startswith("row 3: 无法按 CSV 读取")
+    assert "not readable as CSV" in problem

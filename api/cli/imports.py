@@ -1,0 +1,129 @@
+"""`jixiao import KIND FILE` and `jixiao template KIND`: spreadsheets in (XLSX, or CSV in
+UTF-8, UTF-8 with BOM, GBK or GB18030), and the templates to fill in."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from api.cli.options import Actor, Db, Json, caller, open_session
+from api.cli.render import progress_bars
+from api.sheets.readers import Source
+from api.usecases import imports
+
+app = typer.Typer()
+
+# The sentences this shell prints (Chinese first, English alongside).
+READ_CSV = "读取 CSV，编码 {encoding} (read as CSV, encoding {encoding})"
+READ_XLSX = "读取工作表 {sheet!r} (read sheet {sheet!r})"
+IMPORTED = ("imported {recorded} event(s) from {file}; {already} already recorded "
+            "(已导入 {recorded} 条，{already} 条此前已导入)")
+REFUSED = "{count} 行被拒绝，未导入 ({count} row(s) refused, not imported):"
+WROTE = "已写入 {path} (written)"
+WARNINGS = "{count} 处已自动修正 ({count} value(s) normalised):"
+MORE = "… 另有 {count} 处 (and {count} more)"
+TEMPLATE = "模板已写入 {path} (template written)"
+
+
+class ImportKind(str, Enum):
+    roster = "roster"
+    entries = "entries"
+
+
+class Encoding(str, Enum):
+    utf_8 = "utf-8"
+    utf_8_sig = "utf-8-sig"
+    gbk = "gbk"
+    gb18030 = "gb18030"
+
+
+class TemplateFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+EncodingOption = Annotated[Encoding | None, typer.Option(
+    "--encoding", help="Read (or write) CSV in this encoding; by default a BOM decides, "
+    "else UTF-8, else GB18030.")]
+
+
+@app.command("import")
+def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the file holds.")],
+                 file: Annotated[str, typer.Argument(help="XLSX or CSV file ('-' for stdin).")],
+                 db: Db = None, actor: Actor = None, encoding: EncodingOption = None,
+                 sheet: Annotated[str | None, typer.Option(
+                     "--sheet", help="The workbook's sheet (default: the first visible).")] = None,
+                 skip_bad: Annotated[bool, typer.Option(
+                     "--skip-bad", help="Import the good rows; refuse only the bad ones.")] = False,
+                 rejected: Annotated[str | None, typer.Option(
+                     "--rejected", help="With --skip-bad: write the refused rows here, to fix "
+                     "and import again.")] = None,
+                 errors: Annotated[str | None, typer.Option(
+                     "--errors", help="Write a copy of the file with the bad cells highlighted "
+                     "and commented (XLSX).")] = None,
+                 json_out: Json = False) -> int:
+    """Import a spreadsheet (roster or score entries), all or nothing."""
+    source = Source(file, sys.stdin.buffer.read()) if file == "-" else Source(file)
+    request = imports.ImportRequest(kind.value, source, encoding.value if encoding else None,
+                                    sheet, skip_bad, errors, rejected)
+    with open_session(db) as session, progress_bars() as progress:
+        result = imports.import_sheet(session, caller(actor), request, progress=progress)
+    if json_out:
+        print(json.dumps(_summary(file, result), ensure_ascii=False, sort_keys=True))
+        return 0
+    print(READ_CSV.format(encoding=result.encoding) if result.format == "csv"
+          else READ_XLSX.format(sheet=result.sheet))
+    print(IMPORTED.format(recorded=result.recorded, file=file, already=result.already_recorded))
+    _diagnostics(result)
+    return 0
+
+
+def _diagnostics(result: imports.ImportResult) -> None:
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    if result.warning_count:
+        print(WARNINGS.format(count=result.warning_count), file=sys.stderr)
+        for warning in result.warnings:
+            print(f"  {warning}", file=sys.stderr)
+        if result.warning_count > len(result.warnings):
+            print(f"  {MORE.format(count=result.warning_count - len(result.warnings))}",
+                  file=sys.stderr)
+    if result.rejected:
+        rows = {p.where for p in result.rejected}
+        print(REFUSED.format(count=len(rows)), file=sys.stderr)
+        for problem in result.rejected:
+            print(f"  {problem}", file=sys.stderr)
+    for path in result.written:
+        print(WROTE.format(path=path), file=sys.stderr)
+
+
+def _summary(file: str, result: imports.ImportResult) -> dict[str, object]:
+    return {"file": file, "format": result.format, "encoding": result.encoding,
+            "sheet": result.sheet, "rows": result.rows, "recorded": result.recorded,
+            "already_recorded": result.already_recorded, "warnings": list(result.warnings),
+            "warning_count": result.warning_count, "notes": list(result.notes),
+            "rejected": [{"where": p.where, "field": p.field, "reason": p.reason}
+                         for p in result.rejected],
+            "written": list(result.written)}
+
+
+@app.command("template")
+def template(*, kind: Annotated[ImportKind, typer.Argument(help="The import kind.")],
+             output: Annotated[str, typer.Option("--output", help="The file to write.")],
+             fmt: Annotated[TemplateFormat, typer.Option("--format")] = TemplateFormat.xlsx,
+             db: Db = None, encoding: EncodingOption = None) -> int:
+    """Write an empty workbook to fill in: headers, drop-down lists, an example row.
+    Lists come from --db's ledger; without --db, from the shipped scheme."""
+    request = imports.TemplateRequest(kind.value, fmt.value, output,
+                                      encoding.value if encoding else "utf-8-sig")
+    if db is None:
+        imports.template(None, request)
+    else:
+        with open_session(db) as session:
+            imports.template(session, request)
+    print(TEMPLATE.format(path=output))
+    return 0

@@ -1,0 +1,52 @@
+"""POST a spreadsheet (XLSX or CSV) to import: the same use case as `jixiao import`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.http.deps import CurrentCaller, LedgerDep, SettingsDep
+from api.http.schemas.base import reply
+from api.http.schemas.imports import Imported
+from api.sheets.readers import Source
+from api.usecases.imports import ImportRequest, ImportResult, import_sheet
+from domain.errors import Problem, RejectedError
+
+router = APIRouter(tags=["imports"])
+
+FILE_BODY = {"requestBody": {"required": True, "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        "schema": {"type": "string", "format": "binary"}},
+    "text/csv": {"schema": {"type": "string", "format": "binary"}},
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.post("/imports/{kind}", status_code=201, response_model=Imported,
+             openapi_extra=FILE_BODY, summary="Import a spreadsheet, all or nothing")
+async def post_import(
+    *, kind: Literal["roster", "entries"], request: Request, caller: CurrentCaller,
+    ledger: LedgerDep, settings: SettingsDep,
+    filename: Annotated[str, Query(max_length=255, description="the file's name; .xlsx "
+                                   "is read as a workbook, anything else by its bytes")] = "upload",
+    encoding: Annotated[Literal["utf-8", "utf-8-sig", "gbk", "gb18030"] | None, Query(
+        description="force a CSV encoding (default: a BOM decides, else UTF-8, else GB18030)"
+    )] = None,
+    sheet: Annotated[str | None, Query(max_length=31)] = None,
+    skip_bad: Annotated[bool, Query(description="record the good rows; list the rest")] = False,
+) -> JSONResponse:
+    """The request body is the file itself (`curl --data-binary @scores.xlsx`). A refused
+    file records nothing and answers 422 naming sheet, row, column and reason."""
+    raw = await request.body()
+    if len(raw) > settings.body_bytes_max:
+        raise RejectedError([Problem("body", "", f"larger than {settings.body_bytes_max} bytes")])
+    wanted = ImportRequest(kind, Source(filename, raw), encoding, sheet, skip_bad)
+    result: ImportResult = await ledger.run(import_sheet, caller, wanted)
+    return await reply(Imported, {
+        "format": result.format, "encoding": result.encoding, "sheet": result.sheet,
+        "rows": result.rows, "recorded": result.recorded,
+        "already_recorded": result.already_recorded, "warnings": list(result.warnings),
+        "warning_count": result.warning_count, "notes": list(result.notes),
+        "rejected": [{"where": p.where, "field": p.field, "reason": p.reason}
+                     for p in result.rejected]}, status_code=201)

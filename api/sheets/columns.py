@@ -1,0 +1,283 @@
+"""The import kinds and their columns: English names (the command fields), Chinese
+aliases, what each cell holds, and one row's cells turned into a ledger command.
+
+Two kinds (documented for people in docs/spreadsheets.md):
+
+* ``roster``  - one ``hire_employee`` per row;
+* ``entries`` - score entries: ``record_deduction``, ``record_score`` or
+  ``record_attendance`` per row, chosen by the ``entry`` column.
+
+Values stay text: decimals reach the command models as strings (never floats), and an
+empty cell is left out of the command so the model's default applies. The models' own
+checks (dates, periods, numbers) are reported by the column as the file names it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from api.sheets import text
+from domain.errors import InvalidRequestError, Problem
+from domain.events import COMMANDS_BY_TYPE
+
+ROSTER_COLUMNS: tuple[str, ...] = (
+    "employee_id", "name", "department_id", "title_grade", "post", "category",
+    "participation_class", "hired_on", "probation_until", "idempotency_key",
+)
+ROSTER_REQUIRED: tuple[str, ...] = (
+    "employee_id", "name", "department_id", "title_grade", "hired_on",
+)
+
+ABSENCE_COLUMNS: dict[str, str] = {  # column -> key of record_attendance.absence_days
+    "absence_sick": "sick",
+    "absence_maternity": "maternity",
+    "absence_personal": "personal",
+    "absence_other": "other",
+}
+ENTRIES_COLUMNS: tuple[str, ...] = (
+    "period", "employee_id", "entry", "kind", "count", "minutes", "points",
+    "scheduled_days", *ABSENCE_COLUMNS, "reason", "evidence_ref", "idempotency_key",
+)
+ENTRIES_REQUIRED: tuple[str, ...] = ("period", "employee_id", "entry")
+ENTRY_COMMON: tuple[str, ...] = (
+    "period", "employee_id", "entry", "reason", "evidence_ref", "idempotency_key",
+)
+
+# Columns read and then left out of the command: a name beside the id helps the person
+# filling the sheet; the error column is what a rejected-rows file adds.
+IGNORED: dict[str, tuple[str, ...]] = {
+    "roster": ("error",),
+    "entries": ("name", "error"),
+}
+
+# The Chinese header of each column (the issue's fixed aliases, and the rest in kind).
+CHINESE: dict[str, str] = {
+    "employee_id": "工号", "name": "姓名", "department_id": "科室", "title_grade": "职称",
+    "post": "岗位", "category": "人员类别", "participation_class": "参与档次",
+    "hired_on": "入职日期", "probation_until": "试用期至", "idempotency_key": "幂等键",
+    "period": "期间", "entry": "类别", "kind": "项目", "count": "次数", "minutes": "分钟",
+    "points": "分值", "scheduled_days": "应出勤天数", "absence_sick": "病假天数",
+    "absence_maternity": "产假天数", "absence_personal": "事假天数",
+    "absence_other": "其他缺勤天数", "reason": "原因", "evidence_ref": "备注",
+    "error": "错误原因",
+}
+
+CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
+                   "participation_class", "kind", "entry"})
+INTEGERS = frozenset({"count", "minutes"})
+DECIMALS = frozenset({"points", "scheduled_days", *ABSENCE_COLUMNS})
+DATES = frozenset({"hired_on", "probation_until"})
+Holds = Literal["code", "integer", "decimal", "date", "period", "text"]
+
+
+def holds(column: str) -> Holds:
+    """What a column's cells hold, which decides how a cell is made exact."""
+    if column in CODES:
+        return "code"
+    if column in INTEGERS:
+        return "integer"
+    if column in DECIMALS:
+        return "decimal"
+    if column in DATES:
+        return "date"
+    return "period" if column == "period" else "text"
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    command: str  # the command type
+    columns: tuple[str, ...]  # columns this entry uses besides ENTRY_COMMON
+    required: tuple[str, ...]  # of those, the cells that must not be empty
+    renamed: dict[str, str]  # column -> command field, where they differ
+
+
+ENTRY_KINDS: dict[str, EntryKind] = {
+    "deduction": EntryKind("record_deduction", ("kind", "count", "minutes", "points"),
+                           ("kind",), {}),
+    "score": EntryKind("record_score", ("kind", "points"), ("kind", "points"),
+                       {"kind": "item"}),
+    "attendance": EntryKind("record_attendance", ("scheduled_days", *ABSENCE_COLUMNS),
+                            ("scheduled_days",), {}),
+}
+ENTRY_CHINESE: dict[str, str] = {"扣分": "deduction", "评分": "score", "考勤": "attendance"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+KINDS: dict[str, Kind] = {
+    "roster": Kind("roster", ROSTER_COLUMNS, ROSTER_REQUIRED),
+    "entries": Kind("entries", ENTRIES_COLUMNS, ENTRIES_REQUIRED),
+}
+
+
+def kind_of(name: str) -> Kind:
+    if name not in KINDS:
+        raise InvalidRequestError(text.NO_KIND.format(kind=name, kinds=", ".join(KINDS)))
+    return KINDS[name]
+
+
+def header_label(column: str) -> str:
+    """A template's header: the Chinese name, then the English one, e.g. 工号(employee_id)."""
+    return f"{CHINESE[column]}({column})"
+
+
+# ---------------------------------------------------------------------------- header
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header row read: for each position, the column it is (None: unknown or empty)
+    and the name as the file wrote it, which problems repeat back to the person."""
+
+    columns: tuple[str | None, ...]
+    written: tuple[str, ...]
+
+    def label(self, column: str) -> str:
+        """The name the file gave a column (its English name when the file lacks it)."""
+        for known, written in zip(self.columns, self.written, strict=True):
+            if known == column:
+                return written
+        return column
+
+
+_SPLIT = re.compile(r"[\s()（）/|:：]+")
+
+
+def resolve(kind: Kind, name: str) -> str | None:
+    """The column a header cell names: English, Chinese, or both as a template writes
+    them ('工号(employee_id)', '工号 employee_id'); None if none or they disagree."""
+    accepted = {*kind.columns, *IGNORED[kind.name]}
+    by_name = {**{CHINESE[c]: c for c in accepted}, **{c: c for c in accepted}}
+    name = unicodedata.normalize("NFKC", name).strip()
+    if name in by_name:
+        return by_name[name]
+    found = {by_name[part] for part in _SPLIT.split(name) if part in by_name}
+    return found.pop() if len(found) == 1 else None
+
+
+def read_header(kind: Kind, cells: Sequence[str], where: str,
+                problems: list[Problem]) -> tuple[Header, bool]:
+    """The header and whether rows can be read (no required column is missing). Unknown
+    and repeated columns are reported, and rows are still checked."""
+    seen: set[str] = set()
+    columns: list[str | None] = []
+    for number, name in enumerate(cells, start=1):
+        column = resolve(kind, name) if name else None
+        columns.append(column)
+        if not name:
+            problems.append(Problem(where, f"column {number}", text.NO_NAME))
+        elif column is None:
+            hint = text.SEMICOLONS if (";" in name or "\t" in name) else ""
+            problems.append(Problem(where, name, text.UNKNOWN_COLUMN.format(
+                name=name, hint=hint, columns=", ".join(kind.columns))))
+        elif column in seen:
+            problems.append(Problem(where, name, text.TWICE))
+        if column is not None:
+            seen.add(column)
+    missing = [name for name in kind.required if name not in seen]
+    for name in missing:
+        problems.append(Problem(where, name, text.MISSING_COLUMN))
+    return Header(tuple(columns), tuple(cells)), not missing
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def row_command(kind: Kind, where: str, values: Mapping[str, str], header: Header
+                ) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One row's command (values by column, empty cells left out) and its problems."""
+    values = {k: v for k, v in values.items() if k not in IGNORED[kind.name]}
+    if kind.name == "roster":
+        command: dict[str, Any] | None = {"type": "hire_employee", **values}
+        renamed: dict[str, str] = {}
+        entry_name: str | None = None
+        problems: list[Problem] = []
+    else:
+        problems = []
+        command, renamed, entry_name = _entry_command(where, values, header, problems)
+    if command is not None:
+        problems += _model_problems(where, command, renamed, entry_name, header)
+    return (command if not problems else None), problems
+
+
+def _entry_command(where: str, values: Mapping[str, str], header: Header,
+                   problems: list[Problem]
+                   ) -> tuple[dict[str, Any] | None, dict[str, str], str | None]:
+    """The command of one entries row, the column renames used, and the entry kind."""
+    written = values.get("entry", "")
+    entry_name = ENTRY_CHINESE.get(written, written)
+    entry = ENTRY_KINDS.get(entry_name)
+    if entry is None:
+        allowed = ", ".join(ENTRY_KINDS)
+        reason = (f"unknown entry {written!r}; write one of: {allowed}" if written
+                  else f"empty; write one of: {allowed}")
+        problems.append(Problem(where, header.label("entry"), reason))
+        return None, {}, None
+    for name in values:
+        if name not in ENTRY_COMMON and name not in entry.columns:
+            problems.append(Problem(where, header.label(name), f"not used by a {entry_name} "
+                                    "entry; leave it empty"))
+    command: dict[str, Any] = {"type": entry.command}
+    absence: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "entry" or (name not in ENTRY_COMMON and name not in entry.columns):
+            continue
+        if name in ABSENCE_COLUMNS:
+            absence[ABSENCE_COLUMNS[name]] = value
+        else:
+            command[entry.renamed.get(name, name)] = value
+    if absence:
+        command["absence_days"] = absence
+    return command, entry.renamed, entry_name
+
+
+def _model_problems(where: str, command: dict[str, Any], renamed: dict[str, str],
+                    entry_name: str | None, header: Header) -> list[Problem]:
+    """The command model's own checks, reported by the file's column, not model field."""
+    model = COMMANDS_BY_TYPE[command["type"]]
+    try:
+        model.model_validate(command)
+    except ValidationError as error:
+        fields = {field: column for column, field in renamed.items()}
+        problems = []
+        for detail in error.errors(include_url=False):
+            column = column_of(detail["loc"], fields, header)
+            if detail["type"] == "missing":
+                needs = f"a {entry_name} entry needs it" if entry_name else "required"
+                reason = f"empty; {needs}"
+            else:
+                reason = detail["msg"].removeprefix("Value error, ")
+            problems.append(Problem(where, column, reason))
+        return problems
+    return []
+
+
+def column_of(loc: Sequence[int | str], fields: Mapping[str, str], header: Header) -> str:
+    """The file's name of the column a command field came from."""
+    if not loc:
+        return ""
+    if loc[0] == "absence_days" and len(loc) > 1:
+        return header.label(f"absence_{loc[1]}")
+    head = header.label(fields.get(str(loc[0]), str(loc[0])))
+    return ".".join([head, *map(str, loc[1:])])
+
+
+def field_column(field: str, command_type: str) -> str:
+    """The column a command field is read from (the ledger names fields, not columns)."""
+    for entry in ENTRY_KINDS.values():
+        if entry.command == command_type:
+            for column, renamed in entry.renamed.items():
+                if renamed == field:
+                    return column
+    return field

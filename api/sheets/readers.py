@@ -1,0 +1,243 @@
+"""File formats read as a stream of rows, in constant memory: CSV (UTF-8, UTF-8 with a
+byte-order mark, GBK, GB18030) and XLSX (openpyxl's read-only mode, one row at a time).
+
+A reader yields raw rows: cell values as the file holds them (text for CSV; text,
+numbers, dates, a formula without a cached value for XLSX), each with its 1-based row
+number and whether the row is hidden. Files that cannot be read at all raise a
+RejectedError naming the file's problem; rows are judged by the caller.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+from api.sheets import text
+from api.sheets.cells import CellError, NoCachedValue, Raw
+from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls files
+ZIP_MAGIC = b"PK\x03\x04"
+ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
+CHUNK = 1 << 20
+Format = Literal["csv", "xlsx"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to read: a path on disk, or the bytes of an upload with its file name."""
+
+    name: str
+    data: bytes | None = None
+
+    def open(self) -> IO[bytes]:
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        try:
+            return Path(self.name).open("rb")
+        except FileNotFoundError:
+            raise NotFoundError(text.NO_FILE.format(path=self.name)) from None
+        except IsADirectoryError:
+            raise InvalidRequestError(text.A_DIRECTORY.format(path=self.name)) from None
+
+    def workbook_file(self) -> str | IO[bytes]:
+        """What openpyxl opens: the path itself (it closes what it opened), or the bytes."""
+        return self.name if self.data is None else io.BytesIO(self.data)
+
+    def head(self) -> bytes:
+        with self.open() as stream:
+            return stream.read(8)
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int  # 1-based: the file's line where a CSV record starts, or the sheet's row
+    cells: list[Raw]
+    hidden: bool = False
+
+
+@dataclass
+class SheetFile:
+    """One table to read: the format, the encoding or sheet it was read with, what the
+    file said about itself (hidden sheets), and after `rows()` ran, its merged cells."""
+
+    source: Source
+    format: Format
+    encoding: str | None = None
+    sheet: str | None = None
+    notes: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+    claimed_rows: int = 0  # what the file says, for a progress bar only
+    digest: str = ""  # CSV: the first 16 hex digits of the bytes' SHA-256
+
+    def where(self, number: int) -> str:
+        return f"row {number}" if self.sheet is None else f"{self.sheet} row {number}"
+
+    def rows(self) -> Iterator[RawRow]:
+        if self.format == "csv":
+            return _csv_rows(self)
+        return _xlsx_rows(self)
+
+
+def open_sheet(source: Source, *, encoding: str | None = None,
+               sheet: str | None = None) -> SheetFile:
+    """The table in a file: XLSX when it is a zip (or named .xlsx), CSV otherwise."""
+    head = source.head()
+    if head.startswith(OLE_MAGIC):
+        raise RejectedError([Problem(source.name, "", text.ENCRYPTED)])
+    suffix = Path(source.name).suffix.lower()
+    if head.startswith(ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
+        return _open_xlsx(source, sheet)
+    if encoding is not None and encoding not in ENCODINGS:
+        raise InvalidRequestError(text.NOT_CHOSEN_ENCODING.format(allowed=", ".join(ENCODINGS)))
+    chosen, digest, lines = _csv_encoding(source, encoding)
+    return SheetFile(source, "csv", encoding=chosen, digest=digest, claimed_rows=lines)
+
+
+# ---------------------------------------------------------------------------- CSV
+
+
+def _csv_encoding(source: Source, forced: str | None) -> tuple[str, str, int]:
+    """The encoding to read with (a BOM decides; else UTF-8 if every byte decodes, else
+    GB18030; `forced` is checked the same way), the bytes' digest and line count (the
+    progress bar's total): one streaming pass per encoding tried, so a large file is
+    never held whole."""
+    with source.open() as stream:
+        bom = stream.read(3) == codecs.BOM_UTF8
+    candidates = [forced] if forced else (["utf-8-sig"] if bom else ["utf-8", "gb18030"])
+    failure: tuple[int, int] | None = None
+    for encoding in candidates:
+        failure, digest, lines = _decodes(source, encoding)
+        if failure is None:
+            return encoding, digest, lines
+    assert failure is not None
+    offset, byte = failure
+    message = (text.NOT_ENCODED.format(encoding=forced, offset=offset, byte=byte) if forced
+               else text.NOT_TEXT.format(offset=offset))
+    raise RejectedError([Problem(source.name, "", message)])
+
+
+def _decodes(source: Source, encoding: str) -> tuple[tuple[int, int] | None, str, int]:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    digest = hashlib.sha256()
+    offset = lines = 0
+    with source.open() as stream:
+        while chunk := stream.read(CHUNK):
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return (offset + max(error.start, 0), chunk[max(error.start, 0)]), "", 0
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return (offset, 0), "", 0
+    return None, digest.hexdigest()[:16], lines
+
+
+def _csv_rows(sheet: SheetFile) -> Iterator[RawRow]:
+    """Records with the line each starts on; blank lines are skipped but counted."""
+    assert sheet.encoding is not None
+    with sheet.source.open() as stream:
+        lines = io.TextIOWrapper(stream, encoding=sheet.encoding, newline="")
+        reader = csv.reader(lines, strict=True)
+        line = 0
+        while True:
+            start = line + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # The reader cannot find the next record boundary reliably: stop here.
+                raise RejectedError([Problem(f"row {start}", "",
+                                             text.BAD_CSV.format(error=error))]) from None
+            line = reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield RawRow(start, list(cells))
+
+
+# ---------------------------------------------------------------------------- XLSX
+
+
+def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
+    try:
+        workbook = load_workbook(source.workbook_file(), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise RejectedError([Problem(source.name, "", text.CORRUPT.format(error=error))]
+                            ) from None
+    try:
+        states = {ws.title: ws.sheet_state for ws in workbook.worksheets}
+        hidden = [name for name, state in states.items() if state != "visible"]
+        notes = []
+        if wanted is None:
+            visible = [name for name, state in states.items() if state == "visible"]
+            if not visible:
+                raise RejectedError([Problem(source.name, "", text.NO_VISIBLE_SHEET)])
+            wanted = visible[0]
+            if hidden:
+                notes.append(text.HIDDEN_SHEETS.format(sheets=", ".join(hidden)))
+        elif wanted not in states:
+            raise RejectedError([Problem(source.name, "--sheet", text.NO_SHEET.format(
+                sheet=wanted, sheets=", ".join(states)))])
+        elif wanted in hidden:
+            notes.append(text.HIDDEN_SHEET_CHOSEN.format(sheet=wanted))
+        claimed = workbook[wanted].max_row or 0
+    finally:
+        workbook.close()
+    return SheetFile(source, "xlsx", sheet=wanted, notes=notes, claimed_rows=claimed)
+
+
+class _Parser(WorkSheetParser):
+    """openpyxl's own sheet parser, telling a formula without a cached value and an
+    error value apart from an empty cell (read-only mode reads both as None)."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["value"] = NoCachedValue(element.findtext(FORMULA_TAG) or "")
+        elif cell["data_type"] == "e":
+            cell["value"] = CellError(str(cell["value"]))
+        return cell
+
+
+def _xlsx_rows(sheet: SheetFile) -> Iterator[RawRow]:
+    """The sheet's rows as its XML streams past; rows the file leaves out are not made
+    up (a sheet that claims a million rows costs only the rows it has). Row attributes
+    (hidden) and merged cells are not exposed in read-only mode, so the parser is
+    driven here; the pinned openpyxl version keeps these internals stable."""
+    workbook = load_workbook(sheet.source.workbook_file(), read_only=True,
+                             data_only=True)
+    try:
+        ws: Any = workbook[sheet.sheet or ""]
+        book: Any = workbook
+        with ws._get_source() as xml:
+            parser = _Parser(xml, book.shared_strings, data_only=True, epoch=book.epoch,
+                             date_formats=book._date_formats,
+                             timedelta_formats=book._timedelta_formats)
+            for number, cells in parser.parse():
+                attributes = parser.row_dimensions.pop(str(number), {})
+                hidden = str(attributes.get("hidden", "0")).lower() in ("1", "true")
+                values: list[Raw] = []
+                for cell in cells:
+                    values.extend([None] * (cell["column"] - 1 - len(values)))
+                    values.append(cell["value"])
+                if hidden or any(v is not None and v != "" for v in values):
+                    yield RawRow(number, values, hidden)
+            if parser.merged_cells is not None:
+                sheet.merged = [str(r.ref) for r in parser.merged_cells.mergeCell]
+    finally:
+        workbook.close()

@@ -1,0 +1,157 @@
+"""A sheet read into commands: the header resolved, each row's cells made exact, every
+problem named by row and column, and every leniency a warning. Streams: one row at a
+time, keeping only the commands and the problems."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from api.sheets import text
+from api.sheets.cells import exact
+from api.sheets.columns import Header, Kind, holds, read_header, row_command
+from api.sheets.readers import RawRow, SheetFile
+from domain.errors import Problem, RejectedError
+
+Progress = Callable[[str, int, int], None]
+WARNINGS_KEPT = 50  # more are counted, not listed: a 200,000-row file may warn on each
+
+
+@dataclass
+class Read:
+    """What a sheet held: commands by row (`where`, command, row number), the problems
+    of the rows left out, the warnings, and the header (to name columns)."""
+
+    sheet: SheetFile
+    header: Header
+    rows: list[tuple[str, dict[str, Any], int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    read: int = 0  # data rows read
+    header_problems: int = 0  # the first problems are the header's: no row can fix them
+
+    def warn(self, message: str) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < WARNINGS_KEPT:
+            self.warnings.append(message)
+
+    def column_name(self, column: str) -> str:
+        """A column as a problem names it: the file's header, and in a workbook its letter."""
+        label = self.header.label(column)
+        if self.sheet.format == "xlsx" and column in self.header.columns:
+            return f"{label} ({get_column_letter(self.header.columns.index(column) + 1)})"
+        return label
+
+
+def read_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None) -> Read:
+    """Every row of the sheet as a command or as problems. A header that leaves rows
+    unreadable (a required column missing) is refused at once; unknown or repeated
+    columns and merged header cells are problems of the file (`header_problems`), and
+    the rows are still read so that one run names every problem."""
+    rows = sheet.rows()
+    first = next(rows, None)
+    if first is None:
+        raise RejectedError([Problem(sheet.where(1), "", text.EMPTY.format(
+            columns=",".join(kind.columns)))])
+    found: list[Problem] = []
+    header, readable = read_header(kind, [_header_text(c) for c in first.cells],
+                                   sheet.where(first.number), found)
+    if not readable:
+        for _ in rows:
+            pass  # a workbook names its merged cells after its rows: read on to find them
+        raise RejectedError(_merged_header(sheet, first.number) + found)
+    read = Read(sheet, header, problems=list(found), header_problems=len(found))
+    keys: dict[str, str] = {}  # an idempotency_key given in the file -> its first row
+    for raw in rows:
+        read.read += 1
+        _read_row(kind, read, raw, keys)
+        if progress is not None and read.read % 1000 == 0:
+            progress("reading", read.read, max(sheet.claimed_rows - 1, read.read))
+    if progress is not None:
+        progress("reading", read.read, read.read)
+    merged = _merged_header(sheet, first.number)
+    read.problems[:0] = merged
+    read.header_problems += len(merged)
+    return read
+
+
+def _merged_header(sheet: SheetFile, row: int) -> list[Problem]:
+    merged = [ref for ref in sheet.merged if CellRange(ref).min_row == row]
+    if not merged:
+        return []
+    return [Problem(sheet.where(row), "", text.MERGED_HEADER.format(cells=", ".join(merged)))]
+
+
+def _header_text(raw: object) -> str:
+    return "" if raw is None else str(raw).strip()
+
+
+def _read_row(kind: Kind, read: Read, raw: RawRow, keys: dict[str, str]) -> None:
+    where = read.sheet.where(raw.number)
+    problems: list[Problem] = []
+    if raw.hidden:
+        problems.append(Problem(where, "", text.HIDDEN_ROW))
+    width = len(read.header.columns)
+    if read.sheet.format == "csv" and len(raw.cells) != width:
+        read.problems.append(Problem(where, "", text.CELL_COUNT.format(
+            cells=len(raw.cells), columns=width)))
+        return
+    if any(c not in (None, "") for c in raw.cells[width:]):
+        problems.append(Problem(where, "", text.CELL_COUNT.format(
+            cells=len(raw.cells), columns=width)))
+    values: dict[str, str] = {}
+    for column, value in zip(read.header.columns, raw.cells, strict=False):
+        if column is None:
+            continue
+        cell = exact(value, holds(column))
+        if cell.problem is not None:
+            problems.append(Problem(where, read.column_name(column), cell.problem))
+        elif cell.value:
+            values[column] = cell.value
+        if cell.warning is not None:
+            read.warn(cell.warning.format(where=where, column=read.column_name(column),
+                                          before=cell.before, after=cell.value))
+    key = values.get("idempotency_key")
+    if key is not None:
+        if key in keys:
+            problems.append(Problem(where, read.column_name("idempotency_key"),
+                                    f"{key!r} is already the key of {keys[key]}; each row "
+                                    "needs its own"))
+        else:
+            keys[key] = where
+    command, found = row_command(kind, where, values, read.header)
+    problems += [Problem(p.where, _lettered(read, p.field), p.reason) for p in found]
+    if problems or command is None:
+        read.problems += problems
+        return
+    read.rows.append((where, command, raw.number))
+
+
+def _lettered(read: Read, label: str) -> str:
+    """A problem's column, with its letter in a workbook."""
+    for column, written in zip(read.header.columns, read.header.written, strict=True):
+        if written == label and column is not None:
+            return read.column_name(column)
+    return label
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+def content_key(kind: Kind, command: dict[str, Any], seen: Counter[str]) -> str:
+    """The idempotency key of a row from its normalised content: the same rows imported
+    again, from this file re-saved or another, are recognised; the n-th identical row of
+    one file is its own entry (two equal deductions are two occurrences)."""
+    body = {k: v for k, v in command.items() if k != "idempotency_key"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(f"{kind.name}\n{canonical}".encode()).hexdigest()[:32]
+    seen[digest] += 1
+    return f"sheet:{digest}:{seen[digest]}"

@@ -1,0 +1,91 @@
+"""The empty workbook a person fills in for an import kind: headers in Chinese and
+English, drop-down lists (data validation) of the organisation's departments, people and
+the scheme's items, and one example row to delete."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from api.sheets import text
+from api.sheets.columns import ENTRY_KINDS, Kind, header_label
+
+HEADER_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
+EXAMPLE_FONT = Font(italic=True, color="FF808080")
+LISTS_SHEET = "lists"
+ROWS_VALIDATED = 5000  # rows below the header the drop-downs cover
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The values offered in drop-downs, by column."""
+
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    example: dict[str, str] = field(default_factory=dict)
+
+
+def write_template(kind: Kind, lists: Lists, fmt: str, path: str,
+                   encoding: str = "utf-8-sig") -> None:
+    """The template file: XLSX with drop-downs, or CSV with the header and example row."""
+    header = [header_label(column) for column in kind.columns]
+    example = [lists.example.get(column, "") for column in kind.columns]
+    if fmt == "csv":
+        with Path(path).open("w", encoding=encoding, newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerow(example)
+        return
+    workbook = Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = kind.name
+    ws.append(header)
+    # Numbers as number cells: Excel flags a number stored as text.
+    ws.append([int(value) if value.isdigit() else value for value in example])
+    for number in range(1, len(kind.columns) + 1):
+        ws.cell(row=1, column=number).fill = HEADER_FILL
+        ws.cell(row=2, column=number).font = EXAMPLE_FONT
+        ws.column_dimensions[get_column_letter(number)].width = max(12, len(header[number - 1]) + 4)
+    ws.cell(row=2, column=1).comment = Comment(text.EXAMPLE_NOTE, text.COMMENT_AUTHOR)
+    ws.freeze_panes = "A2"
+    _drop_downs(workbook, kind.columns, lists)
+    workbook.save(path)
+
+
+def _drop_downs(workbook: Workbook, columns: Sequence[str], lists: Lists) -> None:
+    """One column of the hidden `lists` sheet per list; the main sheet's cells validate
+    against it (a list typed inline is limited to 255 characters)."""
+    main = workbook.active
+    assert main is not None
+    store = workbook.create_sheet(LISTS_SHEET)
+    store.sheet_state = "hidden"
+    used = 0
+    for number, column in enumerate(columns, start=1):
+        values = lists.values.get(column)
+        if not values:
+            continue
+        used += 1
+        letter = get_column_letter(used)
+        store.cell(row=1, column=used, value=column)
+        for row, value in enumerate(values, start=2):
+            store.cell(row=row, column=used, value=value)
+        source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+        rule = DataValidation(type="list", formula1=source, allow_blank=True,
+                              showDropDown=False, showErrorMessage=True,
+                              promptTitle=header_label(column), prompt=text.LIST_PROMPT,
+                              errorTitle=header_label(column), error=text.LIST_ERROR)
+        target = get_column_letter(number)
+        rule.add(f"{target}2:{target}{ROWS_VALIDATED + 1}")
+        main.add_data_validation(rule)
+
+
+def entry_values() -> tuple[str, ...]:
+    return tuple(ENTRY_KINDS)

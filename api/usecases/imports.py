@@ -1,0 +1,276 @@
+"""Importing a spreadsheet (`jixiao import`, `POST /imports/{kind}`, later the web
+upload) and writing the template to fill in (`jixiao template`): one use case each.
+
+All or nothing by default: a refused file writes nothing and names every problem by
+sheet, row and column. `skip_bad` records the good rows and returns the refused ones,
+which can be written out, fixed and imported again. Each row's idempotency key comes from
+its normalised content (api/sheets/rows.py), so the same rows imported twice, even from a
+re-saved workbook, are recorded once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from api.sheets import text
+from api.sheets.columns import Kind, field_column, kind_of
+from api.sheets.marking import Mark, write_errors, write_rejected
+from api.sheets.readers import Source, open_sheet
+from api.sheets.rows import Progress, Read, content_key, read_commands
+from api.sheets.templates import Lists, entry_values, write_template
+from api.usecases.ledger import ApplyResult, Batch, apply_batch
+from api.usecases.ports import Caller, Workspace
+from domain.application import idempotency_id, load_shipped_scheme
+from domain.errors import InvalidRequestError, Problem, RejectedError
+from domain.events import SchemeAdopted
+from domain.facts import Facts
+
+SHIPPED_SCHEME = "xinghe-county-hospital"
+SKIP_ROUNDS = 5  # the ledger's refusals of one round cannot create new ones; a bound anyway
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """`errors_to`: where the highlighted copy is written when rows are refused;
+    `rejected_to`: where the refused rows go with `skip_bad`."""
+
+    kind: str
+    source: Source
+    encoding: str | None = None
+    sheet: str | None = None
+    skip_bad: bool = False
+    errors_to: str | None = None
+    rejected_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    applied: ApplyResult | None  # None when nothing was left to record
+    format: str
+    encoding: str | None
+    sheet: str | None
+    rows: int  # data rows read
+    warnings: tuple[str, ...]
+    warning_count: int
+    notes: tuple[str, ...]  # what the file said about itself (hidden sheets ignored)
+    rejected: tuple[Problem, ...]  # with skip_bad: the problems of the rows left out
+    written: tuple[str, ...]  # the files written for the person (errors copy, rejected rows)
+
+    @property
+    def recorded(self) -> int:
+        return 0 if self.applied is None else len(self.applied.recorded)
+
+    @property
+    def already_recorded(self) -> int:
+        return 0 if self.applied is None else len(self.applied.already_recorded)
+
+
+def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
+                 progress: Progress | None = None) -> ImportResult:
+    """Read the file, check every row, and record them all (or, with skip_bad, the good
+    ones); a refusal writes the errors copy first when asked."""
+    kind = kind_of(request.kind)
+    sheet = open_sheet(request.source, encoding=request.encoding, sheet=request.sheet)
+    try:
+        read = read_commands(kind, sheet, progress)
+    except RejectedError as error:
+        _write_errors(request, None, error.problems)
+        raise
+    rows = _keyed(kind, read, ws.facts())
+    if request.skip_bad and read.header_problems:
+        _write_errors(request, read, read.problems)
+        raise RejectedError(read.problems)
+    if request.skip_bad:
+        applied, refused = _apply_good(ws, caller, rows, read, progress)
+    else:
+        try:
+            applied = apply_batch(ws, caller, Batch(rows, tuple(read.problems), numbered=True,
+                                                    precheck_users=False), progress=progress)
+        except RejectedError as error:
+            problems = _named(read, error.problems)
+            _write_errors(request, read, problems)
+            raise RejectedError(problems) from None
+        refused = []
+    written = _write_refused(request, read, refused)
+    return ImportResult(applied, sheet.format, sheet.encoding, sheet.sheet, read.read,
+                        tuple(read.warnings), read.warning_count, tuple(sheet.notes),
+                        tuple(refused), written)
+
+
+def _keyed(kind: Kind, read: Read, facts: Facts) -> list[tuple[str, dict[str, Any]]]:
+    """The rows with their idempotency keys: the file's own, else the content key. A CSV
+    row recorded before content keys existed (`file:<digest>:row N`, the file's bytes)
+    keeps that key, so importing an old file again still records nothing."""
+    seen: Counter[str] = Counter()
+    keyed = []
+    for where, command, number in read.rows:
+        if "idempotency_key" not in command:
+            key = content_key(kind, command, seen)
+            legacy = f"file:{read.sheet.digest}:row {number}"
+            if read.sheet.format == "csv" and idempotency_id(legacy) in facts.events:
+                key = legacy
+            keyed.append((where, {**command, "idempotency_key": key}))
+        else:
+            keyed.append((where, command))
+    return keyed
+
+
+def _apply_good(ws: Workspace, caller: Caller, rows: list[tuple[str, dict[str, Any]]],
+                read: Read, progress: Progress | None
+                ) -> tuple[ApplyResult | None, list[Problem]]:
+    """Record the rows the ledger accepts; the rows it refuses join the refused."""
+    refused = list(read.problems)
+    for _ in range(SKIP_ROUNDS):
+        if not rows:
+            return None, refused
+        try:
+            return apply_batch(ws, caller, Batch(rows, numbered=True, precheck_users=False),
+                               progress=progress), refused
+        except RejectedError as error:
+            problems = _named(read, error.problems)
+            bad = {_row_of(p.where) for p in problems}
+            left = [(w, c) for w, c in rows if _row_of(w) not in bad]
+            if len(left) == len(rows):
+                raise RejectedError(problems) from None  # not a row's fault: refuse it all
+            rows, refused = left, [*refused, *problems]
+    raise RejectedError(refused)
+
+
+def _named(read: Read, problems: Sequence[Problem]) -> list[Problem]:
+    """The ledger's problems by the file's columns (it names the command's fields)."""
+    named = []
+    for problem in problems:
+        field = problem.field
+        if field and field.split(".")[0] in _FIELDS:
+            column = field_column(field.split(".")[0], "record_score")
+            field = read.column_name(column)
+        named.append(Problem(problem.where, field, problem.reason))
+    return named
+
+
+_FIELDS = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
+                     "participation_class", "kind", "item", "period", "points", "count",
+                     "minutes", "scheduled_days", "hired_on", "probation_until", "name"})
+_ROW = re.compile(r"row (\d+)")
+
+
+def _row_of(where: str) -> int | None:
+    found = _ROW.search(where)
+    return int(found.group(1)) if found else None
+
+
+def _marks(read: Read | None, problems: Sequence[Problem]) -> list[Mark]:
+    marks = []
+    for problem in problems:
+        row = _row_of(problem.where)
+        if row is None:
+            continue
+        marks.append(Mark(row, _column_number(read, problem.field), problem.reason))
+    return marks
+
+
+def _column_number(read: Read | None, field: str) -> int | None:
+    if read is None or not field:
+        return None
+    for number, (column, written) in enumerate(
+            zip(read.header.columns, read.header.written, strict=True), start=1):
+        if field in (written, column) or (column is not None
+                                          and field == read.column_name(column)):
+            return number
+    return None
+
+
+def _write_errors(request: ImportRequest, read: Read | None,
+                  problems: Sequence[Problem]) -> str | None:
+    if request.errors_to is None:
+        return None
+    sheet = read.sheet if read is not None else open_sheet(
+        request.source, encoding=request.encoding, sheet=request.sheet)
+    write_errors(sheet, _marks(read, problems), request.errors_to)
+    return request.errors_to
+
+
+def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
+                   ) -> tuple[str, ...]:
+    if not refused:
+        return ()
+    written = []
+    if request.rejected_to is not None:
+        reasons: dict[int, list[str]] = {}
+        for problem in refused:
+            row = _row_of(problem.where)
+            if row is not None:
+                field = f"{problem.field}: " if problem.field else ""
+                reasons.setdefault(row, []).append(f"{field}{problem.reason}")
+        write_rejected(read.sheet, read.header.written,
+                       {row: "; ".join(r) for row, r in reasons.items()}, request.rejected_to)
+        written.append(request.rejected_to)
+    if (errors := _write_errors(request, read, refused)) is not None:
+        written.append(errors)
+    return tuple(written)
+
+
+# ---------------------------------------------------------------------------- templates
+
+
+@dataclass(frozen=True)
+class TemplateRequest:
+    kind: str
+    format: str
+    output: str
+    encoding: str = "utf-8-sig"
+
+
+def template(ws: Workspace | None, request: TemplateRequest) -> str:
+    """Write the template of an import kind; with no ledger, the shipped scheme's lists."""
+    kind = kind_of(request.kind)
+    if request.format not in ("xlsx", "csv"):
+        raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
+    facts = ws.facts() if ws is not None else None
+    write_template(kind, template_lists(facts), request.format, request.output,
+                   request.encoding)
+    return request.output
+
+
+def template_lists(facts: Facts | None) -> Lists:
+    """The drop-downs: the ledger's departments and people and its newest pay scheme's
+    items; with no ledger (or no scheme in it) the shipped scheme's."""
+    document = _scheme_document(facts)
+    departments = tuple(facts.department_ids()) if facts is not None else ()
+    people = tuple(facts.employee_ids()) if facts is not None else ()
+    items = (*document.get("deductions", {}),
+             *(name for name, rule in document.get("items", {}).items()
+               if isinstance(rule, dict) and rule.get("entered")))
+    ratios = document.get("participation", {}).get("ratios", {})
+    classes = sorted({c for by_class in ratios.values() for c in by_class})
+    values = {"department_id": departments, "employee_id": people, "kind": tuple(items),
+              "entry": entry_values(), "title_grade": tuple(document.get("title_points", {})),
+              "post": tuple(document.get("posts", {})), "category": tuple(ratios),
+              "participation_class": tuple(classes)}
+    quarter = document.get("period") == "quarter"
+    example = {
+        "employee_id": people[0] if people else "E0001", "name": "张三",
+        "department_id": departments[0] if departments else "internal",
+        "title_grade": next(iter(document.get("title_points", {})), ""),
+        "post": next(iter(document.get("posts", {})), ""), "category": "regular",
+        "participation_class": "full", "hired_on": date(2026, 1, 1).isoformat(),
+        "period": "2026-Q1" if quarter else "2026-01", "entry": "deduction",
+        "kind": "late", "count": "1", "minutes": "10", "reason": "迟到 10 分钟",
+    }
+    return Lists({k: v for k, v in values.items() if v}, example)
+
+
+def _scheme_document(facts: Facts | None) -> dict[str, Any]:
+    if facts is not None:
+        adopted = [e for e in facts.live.values() if isinstance(e, SchemeAdopted)
+                   and e.document.get("kind") != "grading"]
+        if adopted:
+            newest = max(adopted, key=lambda e: (e.effective_from,
+                                                 facts.positions[e.originator_id]))
+            return newest.document
+    return load_shipped_scheme(SHIPPED_SCHEME)

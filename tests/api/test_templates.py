@@ -1,0 +1,116 @@
+"""`jixiao template KIND` (issue 13, item 2): the workbook a person fills in, read back
+with openpyxl, then filled in and imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from api.cli import main
+from api.sheets.columns import KINDS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PERSISTENCE_MODULE", "JIXIAO_DB", "JIXIAO_PROGRESS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("JIXIAO_ACTOR", "test:templates")
+
+
+def jixiao(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def lists_of(path: Path) -> dict[str, list[str]]:
+    """Each validated column's header -> the values its drop-down offers."""
+    book = load_workbook(path)
+    main_sheet, store = book.worksheets
+    headers = {cell.column_letter: cell.value for cell in main_sheet[1]}
+    found = {}
+    for rule in main_sheet.data_validations.dataValidation:
+        assert rule.type == "list"
+        column = str(rule.sqref).split(":")[0].rstrip("0123456789")
+        source = rule.formula1.split("!")[1].replace("$", "")
+        first, last = source.split(":")
+        values = [c.value for row in store[first:last] for c in row]
+        found[headers[column]] = values
+    return found
+
+
+def test_template_without_a_ledger_offers_the_shipped_schemes_items(tmp_path, capsys):
+    path = tmp_path / "entries.xlsx"
+    code, out, err = jixiao(capsys, "template", "entries", "--output", str(path))
+    assert (code, err) == (0, "")
+    assert "模板已写入" in out
+    book = load_workbook(path)
+    ws, store = book.worksheets
+    assert store.sheet_state == "hidden"
+    assert [c.value for c in ws[1]] == [f"{label}({name})" for name, label in (
+        ("period", "期间"), ("employee_id", "工号"), ("entry", "类别"), ("kind", "项目"),
+        ("count", "次数"), ("minutes", "分钟"), ("points", "分值"),
+        ("scheduled_days", "应出勤天数"), ("absence_sick", "病假天数"),
+        ("absence_maternity", "产假天数"), ("absence_personal", "事假天数"),
+        ("absence_other", "其他缺勤天数"), ("reason", "原因"), ("evidence_ref", "备注"),
+        ("idempotency_key", "幂等键"))]
+    example = [c.value for c in ws[2]]
+    assert example[:4] == ["2026-Q1", "E0001", "deduction", "late"]
+    assert ws["A2"].comment is not None
+    lists = lists_of(path)
+    assert "late" in lists["项目(kind)"]
+    assert "quantity" in lists["项目(kind)"]
+    assert lists["类别(entry)"] == ["deduction", "score", "attendance"]
+    assert "工号(employee_id)" not in lists  # no ledger, no people
+
+
+def test_template_from_a_ledger_lists_its_departments_and_people(tmp_path, capsys):
+    db = tmp_path / "ledger.db"
+    assert jixiao(capsys, "apply", "--db", str(db), str(FIXTURES / "example1-setup.jsonl"))[0] == 0
+    assert jixiao(capsys, "import", "--db", str(db), "roster",
+                  str(FIXTURES / "example1-roster.csv"))[0] == 0
+    roster = tmp_path / "roster.xlsx"
+    assert jixiao(capsys, "template", "roster", "--db", str(db), "--output", str(roster))[0] == 0
+    lists = lists_of(roster)
+    assert lists["科室(department_id)"] == ["internal"]
+    assert "associate_senior" in lists["职称(title_grade)"]
+    entries = tmp_path / "entries.xlsx"
+    assert jixiao(capsys, "template", "entries", "--db", str(db), "--output", str(entries))[0] == 0
+    assert lists_of(entries)["工号(employee_id)"] == ["li", "wang", "zhang"]
+
+    # Filled in (the example row replaced by real rows), it imports as it is.
+    book = load_workbook(entries)
+    ws = book.worksheets[0]
+    ws.delete_rows(2)
+    ws.append(["2026-Q1", "li", "deduction", "late", None, 40])
+    ws.append(["2026-Q1", "zhang", "score", "quantity", None, None, 40])
+    book.save(entries)
+    code, out, err = jixiao(capsys, "import", "--db", str(db), "entries", str(entries))
+    assert code == 0, err
+    assert "imported 2 event(s)" in out
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_csv_template_is_the_header_and_an_example_row(tmp_path, capsys, kind):
+    path = tmp_path / f"{kind}.csv"
+    code, _, _ = jixiao(capsys, "template", kind, "--format", "csv", "--output", str(path))
+    assert code == 0
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+    header, example = raw.decode("utf-8-sig").splitlines()
+    assert header.split(",")[0] == {"roster": "工号(employee_id)", "entries": "期间(period)"}[kind]
+    assert len(header.split(",")) == len(KINDS[kind].columns)
+    assert example.startswith({"roster": "E0001,张三,internal", "entries": "2026-Q1,E0001"}[kind])
+
+
+def test_a_mistyped_template_kind_or_format_exits_2(tmp_path, capsys):
+    code, _, err = jixiao(capsys, "template", "rooster", "--output", str(tmp_path / "x"))
+    assert code == 2
+    assert "rooster" in err
+    code, _, err = jixiao(capsys, "template", "roster", "--format", "pdf", "--output",
+                          str(tmp_path / "x"))
+    assert code == 2

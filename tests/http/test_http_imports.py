@@ -1,0 +1,52 @@
+"""`POST /imports/{kind}`: the spreadsheet import over HTTP, the same use case as
+`jixiao import`, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seeding import Served
+
+ENTRIES = ("期间,工号,类别,项目,分钟\n"
+           "2026-Q2,ｌｉ,deduction,late,40\n").encode("gbk")
+
+
+def post_file(served: Served, role: str, kind: str, body: bytes, **params: Any) -> Any:
+    return served.client.post(f"/imports/{kind}", headers=served.headers(role),
+                              params=params or None, content=body)
+
+
+def test_a_gbk_csv_is_imported_once_and_reported(served: Served) -> None:
+    before = served.event_count()
+    reply = post_file(served, "head", "entries", ENTRIES, filename="q2.csv")
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert (body["format"], body["encoding"], body["rows"], body["recorded"]) == (
+        "csv", "gb18030", 1, 1)
+    assert body["warning_count"] == 1  # ｌｉ is li
+    assert served.event_count() == before + 1
+    again = post_file(served, "head", "entries", ENTRIES, filename="q2.csv")
+    assert (again.status_code, again.json()["recorded"], again.json()["already_recorded"]) \
+        == (201, 0, 1)
+    assert served.event_count() == before + 1
+
+
+def test_a_refused_file_names_row_and_column_and_writes_nothing(served: Served) -> None:
+    before = served.event_count()
+    body = "期间,工号,类别,项目,分钟\n2026-Q2,zhao,deduction,late,40\n".encode()
+    reply = post_file(served, "head", "entries", body)
+    assert reply.status_code == 422
+    assert "row 2" in reply.text
+    assert "unknown employee 'zhao'" in reply.text
+    corrupt = post_file(served, "head", "entries", b"PK\x03\x04broken",
+                        filename="x.xlsx")
+    assert corrupt.status_code == 422
+    assert "文件已损坏" in corrupt.text
+    assert served.event_count() == before
+
+
+def test_the_callers_rights_apply(served: Served) -> None:
+    before = served.event_count()
+    assert post_file(served, "employee", "entries", ENTRIES).status_code == 403
+    assert post_file(served, "anonymous", "entries", ENTRIES).status_code == 401
+    assert served.event_count() == before
