@@ -3,6 +3,7 @@ people or canonical JSON for programs."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -34,7 +35,15 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
     with open_session(db) as session:
         report = reports.payout(session, caller(actor), query)
     print(canonical_dumps(report) if json else payout_text(report))
+    for entry in report.get("invalid_entries", ()):
+        print(INVALID_ENTRY_WARNING.format(**entry), file=sys.stderr)
     return 0
+
+
+# Human text of this module, in one place (Chinese first, English alongside).
+INVALID_ENTRY_WARNING = ("警告：账本中的条目 {id}（{type}）无法读取，未计入任何数字："
+                         "{reason} / warning: entry {id} ({type}) is invalid and left out "
+                         "of every figure: {reason}")
 
 
 @app.command("reconcile")
