@@ -86,9 +86,10 @@ def _day(value: Any, stored: bool, window: tuple[date, date]) -> date:
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value!r} is not a calendar date") from None
+            raise ValueError(f"Input should be a valid date; {value!r} is not a calendar "
+                             "date") from None
     else:
-        raise ValueError(f"must be a date written YYYY-MM-DD, got {value!r}")
+        raise ValueError(f"Input should be a valid date, written YYYY-MM-DD; got {value!r}")
     first, last = window
     if not first <= day <= last:
         raise ValueError(f"{day} is outside the dates this ledger takes ({first} to {last})")

@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor as ActorOption
-from api.cli.options import AsOf, Db, Json, PeriodOption, WhatIf, as_of, caller, open_session
+from api.cli.options import (
+    AsOf,
+    Db,
+    Json,
+    PeriodOption,
+    WhatIf,
+    as_of,
+    caller,
+    open_session,
+    whole_number,
+)
 from api.cli.options import what_if as what_if_batch
 from api.cli.render import (
     diff_text,
@@ -69,7 +79,7 @@ def explain(*, period: PeriodOption,
                 help="Any figure key, e.g. hospital:per_point.")] = None,
             depth: Annotated[int | None, typer.Option(
                 help="Levels to expand (default 5 for the table, all for --json).",
-                show_default=False)] = None,
+                show_default=False, parser=whole_number)] = None,
             db: Db = None, actor: ActorOption = None, json: Json = False,
             as_of_text: AsOf = None, with_file: WhatIf = None) -> int:
     """Explain a person's, a department's or any figure's pay, figure by figure."""
