@@ -10,7 +10,10 @@ from decimal import Decimal
 from uuid import uuid4, uuid5
 
 from builders import GOLDEN, cli_for
+from fastapi.testclient import TestClient
 
+from api.http.app import create_app
+from api.http.settings import ServerSettings
 from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.events import ScoreRecorded
 
@@ -51,3 +54,28 @@ def test_a_stored_score_out_of_range_is_reported_and_the_rest_still_pays(store) 
     assert str(bad_id) in table.err
     assert cli("reconcile", "--period", "2026-Q1").code == 0
     assert cli.ok("explain", "--period", "2026-Q1", "--employee", "li").out
+
+
+def test_over_http_the_payout_names_the_invalid_entry_and_answers_200(store) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    token = cli.ok("users", "add", "fin", "--name", "Finance", "--role",
+                   "finance").out.strip().splitlines()[-1]
+    bad_id = uuid4()
+    _store_unchecked(store.env, ScoreRecorded.model_construct(
+        originator_id=bad_id, originator_version=1,
+        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
+        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
+        period="2026-Q1", employee_id="wang", item="quantity", points=Decimal("-1E+5000")))
+    app = create_app(ServerSettings(store_env=store.env))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            headers = {"Authorization": f"Bearer {token}"}
+            payout = client.get("/periods/2026-Q1/payout", headers=headers)
+            assert payout.status_code == 200, payout.text
+            assert [e["id"] for e in payout.json()["invalid_entries"]] == [str(bad_id)]
+            for path in ("/periods/2026-Q1/reconciliation", "/audit/events",
+                         "/periods/2026-Q1/explain?employee=wang"):
+                assert client.get(path, headers=headers).status_code == 200, path
+    finally:
+        app.state.ledger.close()
