@@ -118,7 +118,8 @@ def invalid_entry(cls: type[LedgerEvent], stored_event: StoredEvent,
                   error: Exception) -> InvalidEntry:
     """What the fold is given for a stored event that does not read as its type."""
     problem = (str(error).splitlines()[0] if not isinstance(error, ValidationError) else
-               "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
+               "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
+                         f"{e['msg'].removeprefix('Value error, ')}"
                          for e in error.errors()))
     try:
         state = json.loads(stored_event.state)
