@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.derivations import derivation_events
+from domain.envelope import InvalidEntry
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     COMMANDS_BY_TYPE,
@@ -35,6 +36,7 @@ from domain.events import (
 )
 from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
+from domain.strict_input import STORED_CONTEXT
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
@@ -80,7 +82,7 @@ class PydanticMapper(Mapper[UUID]):
                 try:
                     # One pass of pydantic's own JSON parser instead of json.loads and a
                     # validation of the Python objects: the fold's main cost.
-                    return cls.model_validate_json(document)
+                    return cls.model_validate_json(document, context=STORED_CONTEXT)
                 except ValidationError:
                     pass  # let the general path below decide, and word any error
         return self._decode_upcasting(cls, stored_event)
@@ -98,8 +100,37 @@ class PydanticMapper(Mapper[UUID]):
                 **state,
                 "originator_id": stored_event.originator_id,
                 "originator_version": stored_event.originator_version,
-            }
+            },
+            context=STORED_CONTEXT,
         )
+
+
+def read_stored(mapper: Mapper[UUID], stored_event: StoredEvent) -> LedgerEvent:
+    """A stored event as its type, or, when it no longer reads as one (a value out of
+    range, written by an older version), as an InvalidEntry the fold reports."""
+    try:
+        return cast(LedgerEvent, mapper.to_domain_event(stored_event))
+    except (ValidationError, ValueError) as error:
+        return invalid_entry(resolve_topic(stored_event.topic), stored_event, error)
+
+
+def invalid_entry(cls: type[LedgerEvent], stored_event: StoredEvent,
+                  error: Exception) -> InvalidEntry:
+    """What the fold is given for a stored event that does not read as its type."""
+    problem = (str(error).splitlines()[0] if not isinstance(error, ValidationError) else
+               "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
+                         f"{e['msg'].removeprefix('Value error, ')}"
+                         for e in error.errors()))
+    try:
+        state = json.loads(stored_event.state)
+        recorded_at = datetime.fromisoformat(state["recorded_at"])
+        actor = str(state.get("actor") or "unknown")[:500] or "unknown"
+    except (ValueError, TypeError, KeyError, AttributeError):
+        recorded_at, actor = datetime(1970, 1, 1, tzinfo=UTC), "unknown"
+    return InvalidEntry(
+        originator_id=UUID(str(stored_event.originator_id)), recorded_at=recorded_at,
+        actor=actor,
+        stored_type=cls.__name__, problem=problem[:2000])
 
 
 def _with_originator(state: bytes, stored_event: StoredEvent) -> bytes | None:
@@ -166,7 +197,7 @@ class Ledger(Application[UUID]):
         while True:
             page = self.recorder.select_notifications(start=start, limit=page_size)
             for notification in page:
-                event = cast(LedgerEvent, self.mapper.to_domain_event(notification))
+                event = read_stored(self.mapper, notification)
                 if cutoff is not None and event.recorded_at > cutoff:
                     return
                 yield notification.id, event

@@ -11,7 +11,6 @@ Stored events are never updated or deleted. A correction is a new event: a fact 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -23,11 +22,29 @@ from domain.access_log import ACCESS_COMMANDS, ACCESS_EVENTS
 from domain.close_review import CLOSE_REVIEW_COMMANDS, CLOSE_REVIEW_EVENTS
 
 # The envelope and field types live below both fact families (domain/envelope.py).
-from domain.envelope import Cny, Code, CommandEnvelope, Frozen, Text, _command
+from domain.envelope import (
+    Cny,
+    Code,
+    CommandEnvelope,
+    Day,
+    Exact,
+    Frozen,
+    HistoryDay,
+    Int,
+    Points,
+    Text,
+    _command,
+)
 
 # Re-exported: every caller has always imported the envelope from here.
 from domain.envelope import LedgerEvent as LedgerEvent  # noqa: PLC0414
-from domain.money import to_cny, to_exact
+from domain.limits import (
+    DEDUCTION_COUNT_MAX,
+    DEDUCTION_MINUTES_MAX,
+    PERIOD_DAYS_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from domain.periods import Period, period_text
 
 # Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
@@ -49,9 +66,21 @@ def _positive(value: Decimal) -> Decimal:
     return value
 
 
-NonNegative = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_non_negative)]
-Positive = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_positive)]
-NonNegativeCny = Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_non_negative)]
+def _days_in_period(value: Decimal) -> Decimal:
+    if value > PERIOD_DAYS_MAX:
+        raise ValueError(f"must be at most {PERIOD_DAYS_MAX} days")
+    return value
+
+
+NonNegative = Annotated[Exact, AfterValidator(_non_negative)]
+Positive = Annotated[Exact, AfterValidator(_positive)]
+NonNegativePoints = Annotated[Points, AfterValidator(_non_negative)]
+PositivePoints = Annotated[Points, AfterValidator(_positive)]
+NonNegativeCny = Annotated[Cny, AfterValidator(_non_negative)]
+PositiveCny = Annotated[Cny, AfterValidator(_positive)]
+Days = Annotated[Exact, AfterValidator(_non_negative), AfterValidator(_days_in_period)]
+PositiveDays = Annotated[Days, AfterValidator(_positive)]
+Year = Annotated[Int, Field(ge=YEAR_MIN, le=YEAR_MAX)]
 
 
 # ------------------------------------------------------------------ bodies (what happened)
@@ -59,8 +88,8 @@ NonNegativeCny = Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_non
 
 class SchemeBody(Frozen):
     scheme_id: Code
-    version: int = Field(ge=1)
-    effective_from: date
+    version: Int = Field(ge=1)
+    effective_from: Day
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     document: dict[str, Any]
 
@@ -72,7 +101,7 @@ class DepartmentBody(Frozen):
     admin_class: Literal[1, 2, 3] | None = None
     admin_role: Code | None = None  # looks up the scheme's admin risk coefficient
     risk_coefficient: Positive | None = None
-    effective_on: date
+    effective_on: Day
 
     @model_validator(mode="after")
     def _admin_fields_fit_kind(self) -> DepartmentBody:
@@ -97,8 +126,8 @@ class HireBody(Frozen):
     post: Code = "staff"
     category: Category = "regular"
     participation_class: Code = "full"
-    hired_on: date
-    probation_until: date | None = None
+    hired_on: HistoryDay
+    probation_until: HistoryDay | None = None
 
     @model_validator(mode="after")
     def _probation_after_hire(self) -> HireBody:
@@ -110,33 +139,33 @@ class HireBody(Frozen):
 class TransferBody(Frozen):
     employee_id: Code
     department_id: Code
-    effective_on: date
+    effective_on: Day
 
 
 class TitleGradeBody(Frozen):
     employee_id: Code
     title_grade: Code
-    effective_on: date
+    effective_on: Day
 
 
 class PostBody(Frozen):
     employee_id: Code
     post: Code
-    effective_on: date
+    effective_on: Day
 
 
 class CategoryBody(Frozen):
     employee_id: Code
     category: Category
     participation_class: Code
-    effective_on: date
+    effective_on: Day
 
 
 class LeaveBody(Frozen):
     employee_id: Code
     kind: LeaveKind
-    first_day: date
-    last_day: date
+    first_day: Day
+    last_day: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> LeaveBody:
@@ -147,7 +176,7 @@ class LeaveBody(Frozen):
 
 class DepartureBody(Frozen):
     employee_id: Code
-    effective_on: date  # the last day employed
+    effective_on: Day  # the last day employed
 
 
 class PoolBody(Frozen):
@@ -177,7 +206,7 @@ class DepartmentFiguresBody(Frozen):
     workload_base: Positive
     workload_actual: NonNegative
     medical_revenue_cny: NonNegativeCny
-    full_cost_cny: Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_positive)]
+    full_cost_cny: PositiveCny
 
 
 Indicator = Literal[
@@ -200,30 +229,30 @@ class DepartmentDeductionBody(Frozen):
     period: PeriodText
     department_id: Code
     item: Literal["quality", "ethics", "task", "professional_ethics"]
-    points: Positive
+    points: PositivePoints
 
 
 class DepartmentPenaltyBody(Frozen):
     period: PeriodText
     department_id: Code
     kind: Code
-    retail_value_cny: Annotated[Decimal, BeforeValidator(to_cny), AfterValidator(_positive)]
+    retail_value_cny: PositiveCny
 
 
 class ScoreBody(Frozen):
     period: PeriodText
     employee_id: Code
     item: Code
-    points: NonNegative
+    points: NonNegativePoints
 
 
 class DeductionBody(Frozen):
     period: PeriodText
     employee_id: Code
     kind: Code
-    count: int = Field(default=1, ge=1, le=1000)
-    minutes: int | None = Field(default=None, ge=0, le=24 * 60)
-    points: Positive | None = None  # magnitude, only for discretionary kinds
+    count: Int = Field(default=1, ge=1, le=DEDUCTION_COUNT_MAX)
+    minutes: Int | None = Field(default=None, ge=0, le=DEDUCTION_MINUTES_MAX)
+    points: PositivePoints | None = None  # magnitude, only for discretionary kinds
 
 
 AbsenceKind = Literal["sick", "maternity", "personal", "other"]
@@ -232,8 +261,8 @@ AbsenceKind = Literal["sick", "maternity", "personal", "other"]
 class AttendanceBody(Frozen):
     period: PeriodText
     employee_id: Code
-    scheduled_days: Positive
-    absence_days: dict[AbsenceKind, NonNegative] = Field(default_factory=dict)
+    scheduled_days: PositiveDays
+    absence_days: dict[AbsenceKind, Days] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _absence_within_schedule(self) -> AttendanceBody:
@@ -245,25 +274,25 @@ class AttendanceBody(Frozen):
 class AssessmentBody(Frozen):
     employee_id: Code
     kind: Literal["tenure_target", "year_end"]
-    year: int = Field(ge=2000, le=2099)
+    year: Year
     result: Literal["pass", "fail"]
 
 
 class CmeCreditsBody(Frozen):
     employee_id: Code
-    year: int = Field(ge=2000, le=2099)
-    credits: NonNegative
+    year: Year
+    credits: NonNegativePoints
 
 
 class TrainingRefusalBody(Frozen):
     employee_id: Code
-    year: int = Field(ge=2000, le=2099)
+    year: Year
 
 
 class AnnualTargetBody(Frozen):
-    year: int = Field(ge=2000, le=2099)
+    year: Year
     department_id: Code
-    score: NonNegative
+    score: NonNegativePoints
 
 
 class VoidBody(Frozen):
@@ -275,7 +304,7 @@ class CloseBody(Frozen):
     SHA-256 of its canonical JSON. `jixiao close` fills both; a reprint must match."""
 
     period: PeriodText
-    position: int = Field(ge=0)
+    position: Int = Field(ge=0)
     statement_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     # The hash chain's link at `position` (api/storage/chain.py): a rewrite of any event up
     # to the close shows against this copy. None on closes recorded before it existed.
@@ -294,8 +323,8 @@ class AppealBody(Frozen):
     contested_employee_id: Code | None = None
     grounds: Text
     evidence_refs: tuple[Annotated[str, Field(max_length=500)], ...] = ()
-    received_on: date  # when the contested decision or result reached the appellant
-    filed_on: date
+    received_on: Day  # when the contested decision or result reached the appellant
+    filed_on: Day
 
     @model_validator(mode="after")
     def _one_appellant_one_target(self) -> AppealBody:
@@ -314,14 +343,14 @@ class AppealBody(Frozen):
 class AppealAssignmentBody(Frozen):
     appeal_id: Code
     reviewer: Text
-    level: int = Field(default=1, ge=1, le=3)
+    level: Int = Field(default=1, ge=1, le=3)
 
 
 class AppealDecisionBody(Frozen):
     appeal_id: Code
-    level: int = Field(default=1, ge=1, le=3)
+    level: Int = Field(default=1, ge=1, le=3)
     outcome: Literal["uphold", "change", "revoke"]
-    decided_on: date
+    decided_on: Day
     # For "change": the contested entry's fields as they should be (same kind of entry).
     changes: dict[str, Any] | None = None
 
@@ -334,7 +363,7 @@ class AppealDecisionBody(Frozen):
 
 class AppealEscalationBody(Frozen):
     appeal_id: Code
-    filed_on: date
+    filed_on: Day
     grounds: Text
 
 

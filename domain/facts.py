@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.envelope import InvalidEntry
 from domain.events import (
     DepartmentDefined,
     EmployeeHired,
@@ -74,6 +75,9 @@ class Facts:
     replaced_by: dict[UUID, UUID] = field(default_factory=dict)
     positions: dict[UUID, int] = field(default_factory=dict)
     closes: dict[str, PeriodClosed] = field(default_factory=dict)
+    # Stored events that no longer read as their type (domain/envelope.py InvalidEntry):
+    # kept out of the live facts and reported, never folded into a figure.
+    invalid: dict[UUID, InvalidEntry] = field(default_factory=dict)
     # Facts of which there may be one (a period's pool, a person's attendance …) → holder.
     unique: dict[tuple[Any, ...], UUID] = field(default_factory=dict)
     last_position: int = 0
@@ -100,6 +104,9 @@ class Facts:
         self.last_position = max(self.last_position, position)
         self.last_recorded_at = event.recorded_at
         self.revision += 1
+        if isinstance(event, InvalidEntry):
+            self.invalid[event.originator_id] = event
+            return
         target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
         if target is not None:
             self.replaced_by[target] = event.originator_id
@@ -142,12 +149,20 @@ class Facts:
         copy = Facts(
             events=dict(self.events), live=dict(self.live), replaced_by=dict(self.replaced_by),
             positions=dict(self.positions), closes=dict(self.closes), unique=dict(self.unique),
+            invalid=dict(self.invalid),
             last_position=self.last_position, last_recorded_at=self.last_recorded_at,
             index=self.index.copy(), _upto=dict(self._upto),
         )
         for offset, event in enumerate(events, start=1):
             copy.apply(self.last_position + offset, event)
         return copy
+
+    def invalid_entries(self) -> list[dict[str, str]]:
+        """The stored entries that could not be read, each with its id and reason, in
+        ledger order: what a report names instead of failing."""
+        return [{"id": str(event_id), "type": entry.stored_type, "reason": entry.problem}
+                for event_id, entry in sorted(self.invalid.items(),
+                                              key=lambda item: self.positions[item[0]])]
 
     def close_of(self, period: str) -> PeriodClosed | None:
         return self.closes.get(period)

@@ -16,12 +16,13 @@ from decimal import (
 )
 from fractions import Fraction
 
+from pydantic import ValidationInfo
+
 from domain.errors import invariant
+from domain.limits import AMOUNT_LIMIT_CNY, POINTS_LIMIT, QUANTITY_DECIMALS_MAX, QUANTITY_LIMIT
+from domain.strict_input import check_decimal_text, is_stored
 
 CENT = Decimal("0.01")
-# A named limit: no amount in a hospital's pay ledger comes near a trillion yuan, and a
-# bound keeps every sum well inside the calculation context's 34 digits.
-AMOUNT_LIMIT_CNY = Decimal(10) ** 12
 ZERO = Decimal(0)
 
 # Decimal contexts are per thread and FastAPI runs handlers in a thread pool, so every
@@ -64,6 +65,41 @@ def to_exact(value: object) -> Decimal:
     if not number.is_finite():
         raise ValueError(f"must be finite, got {value!r}")
     return number
+
+
+def cny_field(value: object, info: ValidationInfo) -> Decimal:
+    """pydantic BeforeValidator of a money field. New input is written plainly and -0.00
+    is read as 0.00; a stored amount keeps its spelling and only its range is checked."""
+    if is_stored(info):
+        return to_cny(value)
+    if isinstance(value, str):
+        check_decimal_text(value)
+    amount = to_cny(value)
+    return amount + ZERO if amount.is_zero() else amount  # -0.00 is 0.00
+
+
+def quantity_field(value: object, info: ValidationInfo) -> Decimal:
+    """pydantic BeforeValidator of an exact quantity (a workload, a limit, a value)."""
+    return _bounded(value, info, QUANTITY_LIMIT)
+
+
+def points_field(value: object, info: ValidationInfo) -> Decimal:
+    """pydantic BeforeValidator of points (a score, a deduction, a target score)."""
+    return _bounded(value, info, POINTS_LIMIT)
+
+
+def _bounded(value: object, info: ValidationInfo, limit: Decimal) -> Decimal:
+    stored = is_stored(info)
+    if isinstance(value, str) and not stored:
+        check_decimal_text(value)
+    number = to_exact(value)
+    if abs(number) >= limit:
+        raise ValueError(f"must be less than {limit:,} in size, got {value!r}")
+    if stored:
+        return number
+    if number.as_tuple().exponent < -QUANTITY_DECIMALS_MAX:  # type: ignore[operator]
+        raise ValueError(f"must have at most {QUANTITY_DECIMALS_MAX} decimals, got {value!r}")
+    return number + ZERO if number.is_zero() else number  # -0 is 0
 
 
 def round_cny(amount: Decimal) -> Decimal:

@@ -9,15 +9,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+# Re-exported: the years a period may name have always been read from here.
+from domain.limits import YEAR_MAX as YEAR_MAX  # noqa: PLC0414
+from domain.limits import YEAR_MIN as YEAR_MIN  # noqa: PLC0414
+
 PeriodKind = Literal["quarter", "month", "year", "year_end"]
 
 _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
-    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
-    ("month", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
-    ("year_end", re.compile(r"^(\d{4})-YE$")),
-    ("year", re.compile(r"^(\d{4})$")),
+    # ASCII digits, whole text: `\d` would take other scripts' digits and `$` a trailing
+    # newline, and "2026-Q1\n" must not name 2026-Q1.
+    ("quarter", re.compile(r"([0-9]{4})-Q([1-4])")),
+    ("month", re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")),
+    ("year_end", re.compile(r"([0-9]{4})-YE")),
+    ("year", re.compile(r"([0-9]{4})")),
 )
-YEAR_MIN, YEAR_MAX = 2000, 2099
 FORMATS = "write 2026-Q1 (quarter), 2026-03 (month), 2026 (year) or 2026-YE (year end)"
 
 
@@ -85,7 +90,7 @@ class Period:
 def _parse(text: str) -> Period:
     # Cached: a ledger parses the same few period strings hundreds of thousands of times.
     for kind, pattern in _PATTERNS:
-        match = pattern.match(text.strip().upper())
+        match = pattern.fullmatch(text.upper())
         if match is None:
             continue
         year = int(match.group(1))

@@ -15,7 +15,6 @@ The checks a batch of these entries passes are in domain/grading_checks.py.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -24,6 +23,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from domain.envelope import (
     Cny,
     Code,
+    Day,
     Exact,
     Frozen,
     LedgerEvent,
@@ -49,8 +49,8 @@ class SubjectBody(Frozen):
     heads: Code | None = None  # the unit this person heads
     scopes: dict[Code, Code] = Field(default_factory=dict)  # line, category, entity …
     rulebooks: tuple[Code, ...] = ()  # grading schemes that assess them; empty: all
-    enrolled_on: date
-    left_on: date | None = None
+    enrolled_on: Day
+    left_on: Day | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> SubjectBody:
@@ -70,13 +70,13 @@ class SanctionBody(Frozen):
     subject_id: Code
     kind: Code
     form: Code | None = None  # e.g. oral / written (行政告诫, SAN-15)
-    decided_on: date
-    until_on: date | None = None  # the end of a sanction's period, when it has one
-    misconduct_on: date | None = None
-    investigation_started_on: date | None = None
-    investigation_reported_on: date | None = None
+    decided_on: Day
+    until_on: Day | None = None  # the end of a sanction's period, when it has one
+    misconduct_on: Day | None = None
+    investigation_started_on: Day | None = None
+    investigation_reported_on: Day | None = None
     extension_approved: bool = False
-    delivered_on: date | None = None
+    delivered_on: Day | None = None
     responsibility: Literal["direct", "indirect_principal", "indirect_important",
                             "department"] | None = None
     severity: Code | None = None
@@ -95,7 +95,7 @@ class SanctionBody(Frozen):
 class ComplaintBody(Frozen):
     subject_id: Code
     kind: Code
-    received_on: date
+    received_on: Day
     verified: bool = False  # investigated and found factually clear (「事实清楚」)
     rulebook: Code | None = None
     detail: Text | None = None
@@ -168,8 +168,8 @@ class ReviewRequestBody(Frozen):
     void or supersede of the sanction, recorded before it."""
 
     target_id: UUID
-    received_on: date  # when the decision letter reached the subject
-    applied_on: date
+    received_on: Day  # when the decision letter reached the subject
+    applied_on: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> ReviewRequestBody:
@@ -180,7 +180,7 @@ class ReviewRequestBody(Frozen):
 
 class ReviewDecisionBody(Frozen):
     target_id: UUID
-    decided_on: date
+    decided_on: Day
     outcome: Literal["uphold", "change", "revoke"]
 
 
@@ -198,8 +198,8 @@ class DerivedFactBody(Frozen):
     scheme_key: str = Field(max_length=200)  # id@version whose policies derived it
     subject_id: str = Field(max_length=200)
     kind: str = Field(max_length=200)
-    derived_on: date
-    until_on: date | None = None
+    derived_on: Day
+    until_on: Day | None = None
     window: str = Field(max_length=200)
     triggers: tuple[UUID, ...]  # the entries (sanctions, complaints, derived facts) counted
 

@@ -3,7 +3,6 @@ nothing. Shared by `jixiao appeal preview` and `GET /appeals/{id}/preview`."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from domain.application import Ledger
 from domain.errors import InvalidRequestError
 from domain.events import DecideAppeal
 from domain.facts import Facts
+from domain.strict_input import loads_strict
 from projections.diff import diff_statements
 from projections.restatement import current_statement
 from projections.whatif import preview
@@ -60,8 +60,8 @@ def parse_changes(text: str | None, name: str = "changes") -> dict[str, Any] | N
     if text is None:
         return None
     try:
-        value = json.loads(text, parse_float=str)
-    except ValueError as error:
+        value = loads_strict(text)
+    except (ValueError, RecursionError) as error:
         raise InvalidRequestError(f"{name} is not JSON: {error}") from None
     if not isinstance(value, dict):
         raise InvalidRequestError(f"{name} must be a JSON object")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.options import Actor, Db, Json, caller, open_session
+from api.cli.options import Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
 from api.usecases import audit
 from domain.scheme import canonical_dumps
@@ -15,7 +15,8 @@ app = typer.Typer()
 
 
 @app.command("events")
-def events(*, limit: Annotated[int, typer.Option(help="The latest this many events.")] = 50,
+def events(*, limit: Annotated[int, typer.Option(
+    help="The latest this many events.", parser=whole_number)] = 50,
            db: Db = None, actor: Actor = None,
            json: Annotated[bool, typer.Option("--json", help="One JSON object a line.")]
            = False) -> int:

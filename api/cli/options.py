@@ -16,6 +16,7 @@ import typer
 from api.storage.session import Session, store_env
 from api.usecases.ledger import Batch, read_jsonl_batch
 from api.usecases.ports import Caller, parse_instant
+from domain.strict_input import INTEGER_TEXT
 
 # `main(environ=…)` stands in for os.environ, so tests can pass their own store: the store
 # is resolved from this mapping by `store_env`, never by click's own envvar lookup.
@@ -34,6 +35,16 @@ AsOf = Annotated[str | None, typer.Option(
 WhatIf = Annotated[str | None, typer.Option(
     "--with", help="What-if: as if this JSON Lines file were applied; nothing is written.")]
 Reason = Annotated[str | None, typer.Option("--reason", help="Why, recorded on the event.")]
+
+
+def whole_number(text: str | int) -> int:
+    """An integer option as typed: ASCII digits only (click's own `int()` would take
+    " 12", "1_2" and full-width "１２" as 12)."""
+    if isinstance(text, int):
+        return text
+    if INTEGER_TEXT.fullmatch(text) is None:
+        raise typer.BadParameter(f"{text!r} is not a whole number written in ASCII digits")
+    return int(text)
 
 
 def open_session(db: str | None) -> Session:

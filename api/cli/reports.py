@@ -3,12 +3,23 @@ people or canonical JSON for programs."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from api.cli.options import Actor as ActorOption
-from api.cli.options import AsOf, Db, Json, PeriodOption, WhatIf, as_of, caller, open_session
+from api.cli.options import (
+    AsOf,
+    Db,
+    Json,
+    PeriodOption,
+    WhatIf,
+    as_of,
+    caller,
+    open_session,
+    whole_number,
+)
 from api.cli.options import what_if as what_if_batch
 from api.cli.render import (
     diff_text,
@@ -34,7 +45,15 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
     with open_session(db) as session:
         report = reports.payout(session, caller(actor), query)
     print(canonical_dumps(report) if json else payout_text(report))
+    for entry in report.get("invalid_entries", ()):
+        print(INVALID_ENTRY_WARNING.format(**entry), file=sys.stderr)
     return 0
+
+
+# Human text of this module, in one place (Chinese first, English alongside).
+INVALID_ENTRY_WARNING = ("警告：账本中的条目 {id}（{type}）无法读取，未计入任何数字："
+                         "{reason} / warning: entry {id} ({type}) is invalid and left out "
+                         "of every figure: {reason}")
 
 
 @app.command("reconcile")
@@ -60,7 +79,7 @@ def explain(*, period: PeriodOption,
                 help="Any figure key, e.g. hospital:per_point.")] = None,
             depth: Annotated[int | None, typer.Option(
                 help="Levels to expand (default 5 for the table, all for --json).",
-                show_default=False)] = None,
+                show_default=False, parser=whole_number)] = None,
             db: Db = None, actor: ActorOption = None, json: Json = False,
             as_of_text: AsOf = None, with_file: WhatIf = None) -> int:
     """Explain a person's, a department's or any figure's pay, figure by figure."""

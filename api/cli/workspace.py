@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.options import ENVIRON, Actor, Db
+from api.cli.options import ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
 from api.storage.session import store_env
 from api.usecases import demo as demo_case
@@ -16,7 +16,8 @@ app = typer.Typer()
 
 
 @app.command("demo")
-def demo(*, year: Annotated[int, typer.Option(help="The demo year.")] = 2026,
+def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
+                                                          parser=whole_number)] = 2026,
          force: Annotated[bool, typer.Option("--force",
                                              help="Replace an existing demo file.")] = False,
          db: Db = None, actor: Actor = None) -> int:
@@ -59,7 +60,7 @@ def _print_demo(written: demo_case.DemoYear) -> None:
 
 @app.command("serve")
 def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="The port.")] = 8000,
+          port: Annotated[int, typer.Option(help="The port.", parser=whole_number)] = 8000,
           log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
           ssl_certfile: Annotated[str | None, typer.Option(help="TLS certificate (PEM).")] = None,
           ssl_keyfile: Annotated[str | None, typer.Option(help="TLS private key (PEM).")] = None,

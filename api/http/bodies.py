@@ -8,26 +8,23 @@ lines of `jixiao apply`, so every problem comes back named by row and field. An
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from api.usecases.ledger import Rows
 from domain.errors import Problem, RejectedError
+from domain.strict_input import loads_strict
 
 # ---------------------------------------------------------------------------- parsing
 
 
 def parse_json(raw: bytes) -> Any:
-    """JSON with exact numbers: a fraction stays the decimal text it was written as."""
+    """JSON with exact numbers (a fraction stays the decimal text it was written as), no
+    key given twice and no deeper than the limit (domain/strict_input.py)."""
     try:
         text = raw.decode("utf-8-sig")
-        return json.loads(text, parse_float=lambda s: s, parse_constant=_no_constant)
-    except (UnicodeDecodeError, ValueError) as error:
+        return loads_strict(text)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise RejectedError([Problem("body", "", f"not valid JSON: {error}")]) from None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number here")
 
 
 def single_rows(body: Any, key: str | None) -> Rows:

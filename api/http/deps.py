@@ -12,11 +12,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.http.auth import AuthenticationError, authenticate, client_address
 from api.http.bodies import parse_json
+from api.http.errors import BodyTooLargeError
 from api.http.limits import SignInLimiters
 from api.http.runtime import LedgerThread
 from api.http.settings import PAGE_SIZE_MAX, ServerSettings
 from api.usecases.ports import Caller
-from domain.errors import Problem, RejectedError
+from domain.errors import Problem
 from domain.users import User
 
 
@@ -70,13 +71,21 @@ CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 async def json_body(request: Request, settings: SettingsDep) -> Any:
     """The request body as JSON, numbers with a fraction kept as exact decimal text."""
+    too_large = BodyTooLargeError([Problem("body", "", f"larger than "
+                                           f"{settings.body_bytes_max} bytes")])
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.body_bytes_max:
-        raise RejectedError([Problem("body", "", f"larger than {settings.body_bytes_max} bytes")])
-    raw = await request.body()
-    if len(raw) > settings.body_bytes_max:
-        raise RejectedError([Problem("body", "", f"larger than {settings.body_bytes_max} bytes")])
-    return parse_json(raw)
+        raise too_large
+    # Read in pieces and stop at the limit: a body without a (truthful) length must not
+    # be held whole before it is refused.
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > settings.body_bytes_max:
+            raise too_large
+        chunks.append(chunk)
+    return parse_json(b"".join(chunks))
 
 
 JsonBody = Annotated[Any, Depends(json_body)]

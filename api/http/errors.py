@@ -30,11 +30,19 @@ from domain.errors import (
     RejectedError,
 )
 
+
+class BodyTooLargeError(RejectedError):
+    """A request body over the server's configured size (`body_bytes_max`): 413."""
+
+    code = "too_large"
+
+
 # Most specific first. RejectedError and CalculationBlockedError (projections.payout)
 # are InvalidRequestErrors; PeriodClosedError is a ConflictError.
 STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (AuthenticationError, 401),
     (TooManyAttemptsError, 429),
+    (BodyTooLargeError, 413),
     (ForbiddenError, 403),
     (NotFoundError, 404),
     (BusyError, 503),
@@ -42,9 +50,6 @@ STATUS_BY_ERROR: tuple[tuple[type[Exception], int], ...] = (
     (InvalidRequestError, 422),
     (DomainError, 400),
 )
-
-
-
 
 class ProblemBody(BaseModel):
     where: str  # "body", "row 3" (a batch's array index), "query", a period …
@@ -68,6 +73,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (403, "the caller's role or scope does not allow it; nothing was written"),
         (404, "an unknown employee, department, figure or route"),
         (409, "a conflict with the ledger's state (a racing writer, a period not closed)"),
+        (413, "the request body is larger than the server takes; nothing was written"),
         (422, "invalid input, named by row and field; nothing was written"),
         (429, "too many failed sign-ins from this client; retry after `Retry-After` s"),
         (503, "another writer holds the store; nothing was written, retry after the "

@@ -4,7 +4,6 @@ or nothing, with every problem named by line or row and field."""
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.strict_input import loads_strict
 from domain.users import user_problems
 from projections.whatif import preview
 
@@ -183,8 +183,8 @@ def read_jsonl(path: str) -> tuple[Rows, str, list[Problem]]:
             continue
         where = f"line {number}"
         try:
-            row = json.loads(stripped, parse_float=_no_float)
-        except ValueError as error:
+            row = loads_strict(stripped)
+        except (ValueError, RecursionError) as error:
             problems.append(Problem(where, "", f"not valid JSON: {error}"))
             continue
         if not isinstance(row, dict):
@@ -192,11 +192,6 @@ def read_jsonl(path: str) -> tuple[Rows, str, list[Problem]]:
             continue
         rows.append((where, row))
     return rows, digest, problems
-
-
-def _no_float(text: str) -> str:
-    # Numbers with a fraction stay exact: they reach the models as decimal strings.
-    return text
 
 
 def with_default_keys(rows: Rows, digest: str) -> Rows:

@@ -66,6 +66,9 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
     statement = _statement(ws, caller, query, parse_period(query.period))
+    invalid = ws.facts().invalid_entries()
+    if invalid:  # named, not folded in: the other figures stand (domain/facts.py)
+        statement = {**statement, "invalid_entries": invalid}
     if caller.user is None:
         return statement
     scoped = scoped_statement(caller.user, statement)

@@ -15,8 +15,7 @@ FORMATS = ("2026-Q1", "2026-03", "2026", "2026-YE")
     ("text", "kind", "index", "canonical"),
     [("2026-Q1", "quarter", 1, "2026-Q1"), ("2026-q3", "quarter", 3, "2026-Q3"),
      ("2026-03", "month", 3, "2026-03"), ("2026", "year", 0, "2026"),
-     ("2026-YE", "year_end", 0, "2026-YE"), ("2026-ye", "year_end", 0, "2026-YE"),
-     (" 2026-Q4 ", "quarter", 4, "2026-Q4")],
+     ("2026-YE", "year_end", 0, "2026-YE"), ("2026-ye", "year_end", 0, "2026-YE")],
 )
 def test_a_period_is_read_from_its_canonical_text_in_any_case(text, kind, index, canonical) -> None:
     period = Period.parse(text)
@@ -26,7 +25,10 @@ def test_a_period_is_read_from_its_canonical_text_in_any_case(text, kind, index,
 
 
 @pytest.mark.parametrize("text", ["2026Q1", "2026-Q5", "2026-Q0", "2026-13", "2026-3", "26-Q1",
-                                  "2026-H1", ""])
+                                  "2026-H1", "",
+                                  # Issue 14: no surrounding whitespace, ASCII digits only
+                                  # ("2026-Q1\n" must not name, nor close, 2026-Q1).
+                                  " 2026-Q4 ", "2026-Q1\n", "２０２６-Q1", "٢٠٢٦-Q1"])
 def test_a_malformed_period_is_refused_naming_the_accepted_formats(text) -> None:
     with pytest.raises(ValueError, match="not a period") as refused:
         Period.parse(text)

@@ -93,6 +93,15 @@ class SettledRestatement(Closed):
     outstanding: Money
 
 
+class InvalidEntryLine(Closed):
+    """A stored entry that no longer reads as its type (a value out of range, written by
+    an older version): left out of every figure and named here."""
+
+    id: str
+    type: str
+    reason: str
+
+
 class Statement(Closed):
     """A period's whole statement (finance, auditors, reviewers, administrators)."""
 
@@ -105,6 +114,8 @@ class Statement(Closed):
     totals: Totals
     notes: list[str]
     restatements: list[SettledRestatement]
+    invalid_entries: list[InvalidEntryLine] | None = Field(
+        default=None, description="present only when the ledger holds unreadable entries")
 
 
 class ScopedStatement(Closed):
