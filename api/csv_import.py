@@ -76,9 +76,17 @@ ENTRY_KINDS: dict[str, EntryKind] = {
                             ("scheduled_days",), {}),
 }
 
+# The income tax payroll withheld (`record_withholding`, domain/personal.py): one row per
+# person and pay period.
+WITHHOLDING_COLUMNS: tuple[str, ...] = (
+    "pay_period", "employee_id", "tax_withheld_cny", "reason", "idempotency_key",
+)
+WITHHOLDING_REQUIRED: tuple[str, ...] = ("pay_period", "employee_id", "tax_withheld_cny")
+
 FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "roster": (ROSTER_COLUMNS, ROSTER_REQUIRED),
     "entries": (ENTRIES_COLUMNS, ENTRIES_REQUIRED),
+    "withholding": (WITHHOLDING_COLUMNS, WITHHOLDING_REQUIRED),
 }
 
 Rows = list[tuple[str, dict[str, Any]]]
@@ -129,6 +137,8 @@ def read_csv_commands(kind: str, path: str) -> tuple[Rows, str, list[Problem]]:
         entry_name: str | None
         if kind == "roster":
             command, renamed, entry_name = {"type": "hire_employee", **values}, {}, None
+        elif kind == "withholding":
+            command, renamed, entry_name = {"type": "record_withholding", **values}, {}, None
         else:
             command, renamed, entry_name = _entry_command(where, values, row_problems)
         key = values.get("idempotency_key")

@@ -25,6 +25,7 @@ from domain.envelope import Cny, Code, CommandEnvelope, Frozen, Text, _command
 from domain.envelope import LedgerEvent as LedgerEvent  # noqa: PLC0414
 from domain.money import to_cny, to_exact
 from domain.periods import Period, period_text
+from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS
 
 # Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
 # domain/sanctions.py on the same envelope; they join this registry below.
@@ -465,7 +466,7 @@ COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
-    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS,
+    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *PAYROLL_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
@@ -474,7 +475,7 @@ COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
 # Pay facts first, then grading facts: the order the registry has always had.
 EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
     cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
-} | {cls.__name__: cls for cls in GRADING_EVENTS}
+} | {cls.__name__: cls for cls in GRADING_EVENTS} | {cls.__name__: cls for cls in PAYROLL_EVENTS}
 
 
 def period_of(event: LedgerEvent) -> Period | None:

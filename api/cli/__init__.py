@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import typer
 
 from api.cli import appeals, audit, grades, ledger, reports, users, workspace
+from api.cli.bank import register as register_bank
 from api.cli.options import ENVIRON
 from domain.errors import (
     ConflictError,
@@ -42,6 +43,7 @@ app = typer.Typer(
 for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
+register_bank(app)  # export payroll|bank, keys, personal (issue 13)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

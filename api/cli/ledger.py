@@ -32,6 +32,7 @@ def apply(*, file: Annotated[str, typer.Argument(
 class CsvKind(str, Enum):
     roster = "roster"
     entries = "entries"
+    withholding = "withholding"
 
 
 @app.command("import")

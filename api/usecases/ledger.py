@@ -155,7 +155,8 @@ def apply_file(ws: Workspace, caller: Caller, path: str, *,
     return apply_batch(ws, caller, read_jsonl_batch(path), progress=progress)
 
 
-def import_csv(ws: Workspace, caller: Caller, kind: Literal["roster", "entries"], path: str,
+def import_csv(ws: Workspace, caller: Caller,
+               kind: Literal["roster", "entries", "withholding"], path: str,
                *, progress: Progress | None = None) -> ApplyResult:
     """`jixiao import`: a CSV file (roster or score entries) as commands, all or nothing."""
     rows, digest, problems = read_csv_commands(kind, path)
