@@ -5,6 +5,7 @@ they need. Each verb parses, calls one use case and prints."""
 from __future__ import annotations
 
 import json as json_module
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -97,9 +98,10 @@ def export_payroll(*, period: PeriodOption, output: Output,
         path = _key_file(key_file)
         vault = open_vault(session.env, path) if path else None
         result = payroll.export_payroll(
-            session, caller(actor), vault, payroll.PayrollRequest(period, fmt, output))
+            session, caller(actor), vault, payroll.PayrollRequest(period, fmt))
+    Path(output).write_bytes(result.content)
     print(f"{result.period}: {result.rows} 行，应发合计 {result.gross_total_cny:,.2f} → "
-          f"{result.path} ({result.rows} line(s), gross {result.gross_total_cny:.2f})")
+          f"{output} ({result.rows} line(s), gross {result.gross_total_cny:.2f})")
     return 0
 
 
@@ -114,11 +116,12 @@ def export_bank(*, period: PeriodOption, output: Output,
     with open_session(db) as session:
         vault = open_vault(session.env, _key_file(key_file))
         result = payroll.export_bank(
-            session, caller(actor), vault, payroll.BankRequest(period, chosen, output))
+            session, caller(actor), vault, payroll.BankRequest(period, chosen))
+    Path(output).write_bytes(result.content)
     paid = result.payments
     print(f"{result.period}: {len(paid.paid)} 笔，实发合计 {paid.paid_total_cny:,.2f}"
           f"（应发 {paid.gross_total_cny:,.2f} − 代扣个税 {paid.withheld_total_cny:,.2f}）"
-          f" → {result.path} [{result.layout}, {result.encoding}]")
+          f" → {output} [{result.layout}, {result.encoding}]")
     for owed in paid.recoveries:
         print(f"待追回 (to recover) {owed.employee_id} {owed.name}: {-owed.net_cny:.2f}")
     return 0

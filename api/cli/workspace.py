@@ -69,6 +69,8 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
     from api.http.app import create_app  # noqa: PLC0415 - nor the app
     from api.http.settings import ServerSettings  # noqa: PLC0415
 
-    app_ = create_app(ServerSettings(store_env=store_env(db, ENVIRON.get())))
+    app_ = create_app(ServerSettings(
+        store_env=store_env(db, ENVIRON.get()),
+        master_key_file=ENVIRON.get().get("JIXIAO_MASTER_KEY_FILE")))
     uvicorn.run(app_, host=host, port=port, log_level=log_level)
     return 0

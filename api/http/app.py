@@ -16,6 +16,7 @@ from pydantic import Field, TypeAdapter
 
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.routes import appeals, audit, commands, directory, grades, reports, users
+from api.http.routes import payroll as payroll_routes
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
@@ -48,7 +49,8 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     app.state.ledger = ledger
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (commands, reports, appeals, grades, audit, users, directory):
+    for module in (commands, reports, appeals, grades, audit, users, directory,
+                   payroll_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["health"], response_model=Health,

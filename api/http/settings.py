@@ -16,3 +16,4 @@ class ServerSettings:
     body_bytes_max: int = 32 * 1024 * 1024  # a request body, before parsing
     explain_depth_max: int = 64
     title: str = "jixiao"
+    master_key_file: str | None = None  # wraps personal data keys (api/storage/keys.py)

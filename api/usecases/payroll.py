@@ -113,14 +113,13 @@ class PayrollExport:
     period: str
     rows: int
     gross_total_cny: Decimal
-    path: str
+    content: bytes  # the file's bytes: the shell writes or sends them
 
 
 @dataclass(frozen=True)
 class PayrollRequest:
     period: str
     fmt: str  # xlsx or csv
-    path: str
 
 
 def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
@@ -128,7 +127,7 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
     """Gross amounts per person and line, for payroll to withhold tax on. ID numbers are
     whole for finance and administrators, masked for the other roles that read everything."""
     require_everything_for(caller, "the payroll hand-off")
-    fmt, path = request.fmt, request.path
+    fmt = request.fmt
     if fmt not in ("xlsx", "csv"):
         raise InvalidRequestError(MESSAGES["format"])
     period = parse_period(request.period)
@@ -141,14 +140,14 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
             for line in lines]
     total = sum((line.gross_cny for line in lines), Decimal("0.00"))
     if fmt == "xlsx":
-        _write_payroll_xlsx(rows, total, str(period), path)
+        content = _payroll_xlsx(rows, total, str(period))
     else:
-        _write_csv(path, "utf-8-sig", ",",
-                   [list(PAYROLL_HEADERS), *rows, ["合计", "", "", "", "", "", total]])
-    return PayrollExport(str(period), len(rows), total, path)
+        content = _csv_bytes("utf-8-sig", ",",
+                             [list(PAYROLL_HEADERS), *rows, ["合计", "", "", "", "", "", total]])
+    return PayrollExport(str(period), len(rows), total, content)
 
 
-def _write_payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str, path: str) -> None:
+def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"应发 {period}"
@@ -162,7 +161,9 @@ def _write_payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str, path
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFG", (12, 14, 12, 22, 10, 20, 14), strict=True):
         sheet.column_dimensions[letter].width = width
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ the bank file (net)
@@ -174,21 +175,20 @@ class BankExport:
     layout: str
     encoding: str
     payments: Payments
-    path: str
+    content: bytes
 
 
 @dataclass(frozen=True)
 class BankRequest:
     period: str
     layout: BankLayout
-    path: str
 
 
 def export_bank(ws: Workspace, caller: Caller, vault: Vault,
                 request: BankRequest) -> BankExport:
     """Net payments in the bank's layout; refuses rather than pay gross or guess."""
     require_personal_reader(caller, "export the bank file with")
-    period, layout, path = parse_period(request.period), request.layout, request.path
+    period, layout = parse_period(request.period), request.layout
     facts = ws.facts()
     folded = PayrollFacts.fold(facts.live.values())
     if folded.channel_for(period) == "payroll":
@@ -208,8 +208,8 @@ def export_bank(ws: Workspace, caller: Caller, vault: Vault,
         raise RejectedError([Problem(e, "bank_account", MESSAGES["no_account"])
                              for e in no_account])
     rows = _bank_rows(layout, result, views, period)
-    _write_csv(path, layout.encoding, layout.delimiter, rows)
-    return BankExport(str(period), layout.name, layout.encoding, result, path)
+    content = _csv_bytes(layout.encoding, layout.delimiter, rows)
+    return BankExport(str(period), layout.name, layout.encoding, result, content)
 
 
 def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
@@ -232,8 +232,8 @@ def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
     return rows
 
 
-def _write_csv(path: str, encoding: str, delimiter: str, rows: list[list[Any]]) -> None:
-    """All rows, or nothing written: a name the encoding cannot hold is refused by row."""
+def _csv_bytes(encoding: str, delimiter: str, rows: list[list[Any]]) -> bytes:
+    """All rows, or none: a name the encoding cannot hold is refused by its row."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     problems = []
@@ -246,4 +246,4 @@ def _write_csv(path: str, encoding: str, delimiter: str, rows: list[list[Any]]) 
                                         MESSAGES["encoding"].format(encoding=encoding)))
     if problems:
         raise RejectedError(problems)
-    Path(path).write_bytes(buffer.getvalue().encode(encoding))
+    return buffer.getvalue().encode(encoding)
