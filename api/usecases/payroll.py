@@ -43,6 +43,9 @@ MESSAGES = {
     "layout": "银行文件版式有误 (bad bank layout) {where}: {reason}",
     "no_layout": "找不到版式文件 (no layout file) {name!r}; 内置 (shipped): {shipped}",
     "format": "格式应为 xlsx 或 csv (the format is xlsx or csv)",
+    "open": "{period} 尚未结账，不能生成银行文件；请先 `jixiao close` ({period} is open: "
+            "close it first, a bank pays a frozen statement only)",
+    "draft": "草稿",
 }
 Encoding = Literal["utf-8", "utf-8-sig", "gbk", "gb18030"]
 Field_ = Literal["seq", "account", "name", "amount", "remark", "bank_name", "employee_id",
@@ -139,18 +142,26 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
              views[line.employee_id].id_number or "", str(period), line.title, line.gross_cny]
             for line in lines]
     total = sum((line.gross_cny for line in lines), Decimal("0.00"))
+    closed = ws.facts().close_of(str(period))
     if fmt == "xlsx":
-        content = _payroll_xlsx(rows, total, str(period))
+        content = _payroll_xlsx(rows, total, str(period),
+                                closed.statement_sha256 if closed else None)
     else:
         content = _csv_bytes("utf-8-sig", ",",
                              [list(PAYROLL_HEADERS), *rows, ["合计", "", "", "", "", "", total]])
     return PayrollExport(str(period), len(rows), total, content)
 
 
-def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str) -> bytes:
+def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
+                  statement_sha256: str | None) -> bytes:
+    """The sheet of an open period is titled 草稿 (draft); a closed one's workbook carries
+    the statement's hash in its properties, out of the way of payroll's import."""
     book = Workbook()
     sheet = book.active
-    sheet.title = f"应发 {period}"
+    sheet.title = f"应发 {period}" + ("" if statement_sha256 else f" {MESSAGES['draft']}")
+    book.properties.title = f"绩效工资应发明细 {period}"
+    book.properties.subject = (f"statement sha256 {statement_sha256}" if statement_sha256
+                               else MESSAGES["draft"])
     sheet.append(list(PAYROLL_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -190,6 +201,8 @@ def export_bank(ws: Workspace, caller: Caller, vault: Vault,
     require_personal_reader(caller, "export the bank file with")
     period, layout = parse_period(request.period), request.layout
     facts = ws.facts()
+    if facts.close_of(str(period)) is None:
+        raise InvalidRequestError(MESSAGES["open"].format(period=period))
     folded = PayrollFacts.fold(facts.live.values())
     if folded.channel_for(period) == "payroll":
         raise InvalidRequestError(MESSAGES["channel"].format(period=period))

@@ -42,12 +42,15 @@ def paid(store, tmp_path: Path) -> tuple[Cli, dict[str, Any]]:  # type: ignore[n
     return cli, q2
 
 
-def _withholding(cli: Cli, tmp_path: Path, q2: dict[str, Any], tax: str = "12.34") -> Decimal:
+def _withholding(cli: Cli, tmp_path: Path, q2: dict[str, Any], tax: str = "12.34",
+                 *, close: bool = True) -> Decimal:
     path = tmp_path / "withholding.csv"
     lines = ["pay_period,employee_id,tax_withheld_cny"]
     lines += [f"2026-Q2,{p['employee_id']},{tax}" for p in q2["people"]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     cli.ok("import", "withholding", str(path))
+    if close:
+        cli.ok("close", "--period", "2026-Q2")
     return Decimal(tax) * len(q2["people"])
 
 
@@ -72,6 +75,14 @@ def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -
     assert "52,153.20" in out  # 52,400.00 − 20 × 12.34
     ward = next(r for r in body if r[2] == "Ward nurse 1")
     assert ward[1] == "6222021234567812"
+    workbook = tmp_path / "payroll.xlsx"
+    cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(workbook))
+    book = openpyxl.load_workbook(workbook)
+    assert book.active.title == "应发 2026-Q2"  # closed: no 草稿
+    events = [json.loads(line) for line in
+              cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
+    close = next(e for e in events if e["type"] == "PeriodClosed" and e["period"] == "2026-Q2")
+    assert book.properties.subject == f"statement sha256 {close['statement_sha256']}"
     assert "已扣回 125.00" in ward[4]
 
 
@@ -82,6 +93,7 @@ def test_the_payroll_workbook_hands_over_gross_lines_and_recoveries_alike(paid, 
     sheet = openpyxl.load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("工号", "姓名", "科室", "身份证号", "期间", "项目", "应发金额")
+    assert sheet.title == "应发 2026-Q2 草稿"  # Q2 is still open
     assert sheet.freeze_panes == "A2"
     lines = rows[1:-1]
     assert sum(Decimal(str(r[6])) for r in lines) == Decimal(q2["totals"]["paid"])
@@ -96,10 +108,14 @@ def test_the_bank_file_refuses_rather_than_pay_gross_or_guess(paid, tmp_path) ->
     bank = tmp_path / "bank.csv"
     run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
     assert run.code == 2
+    assert "尚未结账" in run.err
+    cli.ok("close", "--period", "2026-Q2")
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
     assert "icu-1: tax_withheld_cny" in run.err
     assert "个税" in run.err
     assert not bank.exists()
-    _withholding(cli, tmp_path, q2)
+    _withholding(cli, tmp_path, q2, close=False)
     cli.ok("personal", "forget", "--employee", "icu-2")
     run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
     assert run.code == 2
