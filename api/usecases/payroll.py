@@ -40,7 +40,7 @@ MESSAGES = {
     "no_account": "没有银行账号，请先登记 `jixiao personal record` (no bank account)",
     "encoding": "{encoding} 无法编码此户名，请在版式中改用 gb18030 (the name cannot be "
                 "written in {encoding}; use gb18030)",
-    "layout": "银行文件版式有误 (bad bank layout) {where}: {reason}",
+    "layout": "银行文件版式有误 (bad bank layout): {reason}",
     "no_layout": "找不到版式文件 (no layout file) {name!r}; 内置 (shipped): {shipped}",
     "format": "格式应为 xlsx 或 csv (the format is xlsx or csv)",
     "open": "{period} 尚未结账，不能生成银行文件；请先 `jixiao close` ({period} is open: "
@@ -103,8 +103,7 @@ def load_layout(name_or_path: str) -> BankLayout:
         details = error.errors(include_url=False) if isinstance(error, ValidationError) else [
             {"loc": ("yaml",), "msg": str(error).splitlines()[0]}]
         raise RejectedError([Problem(name_or_path, ".".join(map(str, d["loc"])),
-                                     MESSAGES["layout"].format(
-                                         where=".".join(map(str, d["loc"])), reason=d["msg"]))
+                                     MESSAGES["layout"].format(reason=d["msg"]))
                              for d in details]) from None
 
 

@@ -174,3 +174,31 @@ def test_personal_details_never_appear_in_events_errors_or_masked_views(paid, tm
     run = wrong("personal", "show", "--employee", "ward-02")
     assert run.code == 3
     assert "6227" not in run.err
+
+
+def test_a_name_gbk_cannot_write_is_refused_by_row_and_gb18030_writes_it(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    events = [json.loads(line) for line in
+              cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
+    hire = next(e for e in events if e["type"] == "EmployeeHired" and e["employee_id"] == "ward-02")
+    body = {k: hire[k] for k in ("employee_id", "department_id", "title_grade", "hired_on")}
+    rename = tmp_path / "rename.jsonl"
+    rename.write_text(json.dumps({"type": "hire_employee", **body, "name": "吉𠮷",
+                                  "supersedes": hire["originator_id"],
+                                  "reason": "name corrected"}) + "\n", encoding="utf-8")
+    cli.ok("apply", str(rename))
+    _withholding(cli, tmp_path, q2)
+    bank = tmp_path / "bank.csv"
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
+    assert "row 7: name" in run.err
+    assert "gb18030" in run.err
+    assert not bank.exists()
+    layout = tmp_path / "layout.yaml"
+    layout.write_text("name: 测试\nencoding: gb18030\ncolumns:\n  - {title: 账号, field: account}\n"
+                      "  - {title: 户名, field: name}\n  - {title: 金额, field: amount}\n",
+                      encoding="utf-8")
+    cli.ok("export", "bank", "--period", "2026-Q2", "--layout", str(layout), "--output", str(bank))
+    rows = list(csv.reader(io.StringIO(bank.read_bytes().decode("gb18030"))))
+    assert rows[0] == ["账号", "户名", "金额"]
+    assert rows[6][1] == "吉𠮷"  # ward-02, the sixth payee, after the header
