@@ -14,9 +14,10 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, grades, ledger, reports, users, workspace
+from api.cli import appeals, audit, exports, grades, ledger, reports, users, workspace
 from api.cli.bank import register as register_bank
 from api.cli.options import ENVIRON
+from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     ConflictError,
     DomainError,
@@ -24,7 +25,6 @@ from domain.errors import (
     NotFoundError,
     RejectedError,
 )
-from projections.payout import CalculationBlockedError
 
 EXIT_CODES: dict[type[DomainError], int] = {
     CalculationBlockedError: 5,
@@ -40,10 +40,12 @@ app = typer.Typer(
     "record facts, then report, explain, close and appeal a period's pay.",
     context_settings={"help_option_names": ["--help", "-h"]},
 )
-for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
+for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
+              exports.documents_app):
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
-register_bank(app)  # export payroll|bank, keys, personal (issue 13)
+app.add_typer(exports.app, name="export")
+register_bank(app, exports.app)  # export payroll|bank, keys, personal (issue 13)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

@@ -28,8 +28,10 @@ Output = Annotated[str, typer.Option("--output", help="写入的文件 (the file
 Employee = Annotated[str, typer.Option("--employee", help="工号 (the employee's id).")]
 
 
-def register(root: typer.Typer) -> None:
-    for group in (app, keys, people):
+def register(root: typer.Typer, export: typer.Typer) -> None:
+    """`payroll` and `bank` join the `export` group; `keys` and `personal` are groups."""
+    export.registered_commands.extend(app.registered_commands)
+    for group in (keys, people):
         root.add_typer(group)
 
 

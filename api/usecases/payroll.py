@@ -156,7 +156,7 @@ def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
     """The sheet of an open period is titled 草稿 (draft); a closed one's workbook carries
     the statement's hash in its properties, out of the way of payroll's import."""
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = f"应发 {period}" + ("" if statement_sha256 else f" {MESSAGES['draft']}")
     book.properties.title = f"绩效工资应发明细 {period}"
     book.properties.subject = (f"statement sha256 {statement_sha256}" if statement_sha256
