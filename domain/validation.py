@@ -33,12 +33,15 @@ from domain.events import (
     PoolDeclared,
     SchemeAdopted,
 )
-from domain.facts import Facts, field_of, uniqueness_key
+from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
+from domain.personal import WITHHOLDING_UNIQUE
 from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_kinds import parse_scheme
+
+register_unique("WithholdingRecorded", *WITHHOLDING_UNIQUE)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from api.cli import (
     users,
     workspace,
 )
+from api.cli.bank import register as register_bank
 from api.cli.options import ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
@@ -60,6 +61,7 @@ app.add_typer(imports.app)
 app.add_typer(appeals.app, name="appeal")
 app.add_typer(exports.app, name="export")
 app.add_typer(schemes.app, name="scheme")
+register_bank(app, exports.app)  # export payroll|bank, keys, personal (issue 13)
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

@@ -32,6 +32,7 @@ TEMPLATE = "模板已写入 {path} (template written)"
 class ImportKind(str, Enum):
     roster = "roster"
     entries = "entries"
+    withholding = "withholding"
 
 
 class Encoding(str, Enum):

@@ -76,7 +76,9 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
     warning = transport_warning(host, tls=bool(ssl_certfile and ssl_keyfile))
     if warning is not None:
         print(warning, file=sys.stderr)
-    app_ = create_app(ServerSettings(store_env=store_env(db, ENVIRON.get())))
+    app_ = create_app(ServerSettings(
+        store_env=store_env(db, ENVIRON.get()),
+        master_key_file=ENVIRON.get().get("JIXIAO_MASTER_KEY_FILE")))
     uvicorn.run(app_, host=host, port=port, log_level=log_level,
                 ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     return 0

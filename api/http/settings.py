@@ -25,3 +25,4 @@ class ServerSettings:
     auth_window_s: float = 300.0
     auth_lockout_s: float = 900.0
     clock: Callable[[], float] = time.monotonic
+    master_key_file: str | None = None  # wraps personal data keys (api/storage/keys.py)

@@ -34,6 +34,13 @@ ROSTER_REQUIRED: tuple[str, ...] = (
     "employee_id", "name", "department_id", "title_grade", "hired_on",
 )
 
+# The income tax payroll withheld (`record_withholding`, domain/personal.py): one row per
+# person and pay period.
+WITHHOLDING_COLUMNS: tuple[str, ...] = (
+    "pay_period", "employee_id", "tax_withheld_cny", "reason", "idempotency_key",
+)
+WITHHOLDING_REQUIRED: tuple[str, ...] = ("pay_period", "employee_id", "tax_withheld_cny")
+
 ABSENCE_COLUMNS: dict[str, str] = {  # column -> key of record_attendance.absence_days
     "absence_sick": "sick",
     "absence_maternity": "maternity",
@@ -54,6 +61,7 @@ ENTRY_COMMON: tuple[str, ...] = (
 IGNORED: dict[str, tuple[str, ...]] = {
     "roster": ("error",),
     "entries": ("name", "error"),
+    "withholding": ("name", "error"),
 }
 
 # The Chinese header of each column (the issue's fixed aliases, and the rest in kind).
@@ -65,13 +73,13 @@ CHINESE: dict[str, str] = {
     "points": "分值", "scheduled_days": "应出勤天数", "absence_sick": "病假天数",
     "absence_maternity": "产假天数", "absence_personal": "事假天数",
     "absence_other": "其他缺勤天数", "reason": "原因", "evidence_ref": "备注",
-    "error": "错误原因",
+    "error": "错误原因", "pay_period": "发放期间", "tax_withheld_cny": "代扣个税",
 }
 
 CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
                    "participation_class", "kind", "entry"})
 INTEGERS = frozenset({"count", "minutes"})
-DECIMALS = frozenset({"points", "scheduled_days", *ABSENCE_COLUMNS})
+DECIMALS = frozenset({"points", "scheduled_days", "tax_withheld_cny", *ABSENCE_COLUMNS})
 DATES = frozenset({"hired_on", "probation_until"})
 Holds = Literal["code", "integer", "decimal", "date", "period", "text"]
 
@@ -118,6 +126,7 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "roster": Kind("roster", ROSTER_COLUMNS, ROSTER_REQUIRED),
     "entries": Kind("entries", ENTRIES_COLUMNS, ENTRIES_REQUIRED),
+    "withholding": Kind("withholding", WITHHOLDING_COLUMNS, WITHHOLDING_REQUIRED),
 }
 
 
@@ -194,12 +203,16 @@ def read_header(kind: Kind, cells: Sequence[str], where: str,
 # ---------------------------------------------------------------------------- commands
 
 
+# Kinds whose row is one command with the row's columns as its fields.
+SIMPLE_KINDS: dict[str, str] = {"roster": "hire_employee", "withholding": "record_withholding"}
+
+
 def row_command(kind: Kind, where: str, values: Mapping[str, str], header: Header
                 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """One row's command (values by column, empty cells left out) and its problems."""
     values = {k: v for k, v in values.items() if k not in IGNORED[kind.name]}
-    if kind.name == "roster":
-        command: dict[str, Any] | None = {"type": "hire_employee", **values}
+    if kind.name in SIMPLE_KINDS:
+        command: dict[str, Any] | None = {"type": SIMPLE_KINDS[kind.name], **values}
         renamed: dict[str, str] = {}
         entry_name: str | None = None
         problems: list[Problem] = []

@@ -81,6 +81,13 @@ MATRIX = (
     Row("restatement", "GET", "/periods/2026-Q1/restatement", EVERYONE),
     Row("audit log", "GET", "/audit/events?type=record_score&limit=5", GLOBAL),
     Row("chain verification", "GET", "/audit/verify", GLOBAL),
+    # payroll (issue 13): this server has no master key, so the bank file is refused
+    # (422) to the roles allowed it, after the role check (403 for the others).
+    Row("own personal details (masked)", "GET", "/employees/li/personal-details", EVERYONE),
+    Row("a colleague's personal details", "GET", "/employees/zhang/personal-details", HEADS),
+    Row("payroll file", "GET", "/periods/2026-Q1/payroll-file?format=csv", GLOBAL),
+    Row("bank file without a master key", "GET", "/periods/2026-Q1/bank-file",
+        "422 422 403 403 403 403 401"),
     # writes: administrator
     command("adopt a scheme version", ADMIN, type="adopt_scheme", document={
         **load_shipped_scheme("xinghe-county-hospital"), "version": 2,

@@ -26,7 +26,7 @@ FILE_BODY = {"requestBody": {"required": True, "content": {
 @router.post("/imports/{kind}", status_code=201, response_model=Imported,
              openapi_extra=FILE_BODY, summary="Import a spreadsheet, all or nothing")
 async def post_import(
-    *, kind: Literal["roster", "entries"], request: Request, caller: CurrentCaller,
+    *, kind: Literal["roster", "entries", "withholding"], request: Request, caller: CurrentCaller,
     ledger: LedgerDep, settings: SettingsDep,
     filename: Annotated[str, Query(max_length=255, description="the file's name; .xlsx "
                                    "is read as a workbook, anything else by its bytes")] = "upload",

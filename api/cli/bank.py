@@ -1,0 +1,129 @@
+"""`jixiao export payroll|bank`, `jixiao keys master`, `jixiao personal record|show|forget`
+and `jixiao withholding`: the payroll hand-off, the bank file and the personal details
+they need. Each verb parses, calls one use case and prints."""
+
+from __future__ import annotations
+
+import json as json_module
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.options import ENVIRON, Actor, Db, Json, PeriodOption, caller, open_session
+from api.storage.keys import create_master_key, master_key_path, open_vault
+from api.usecases import payroll, personal
+
+app = typer.Typer(name="export", no_args_is_help=True,
+                  help="导出给工资系统和银行的文件 (files for payroll and the bank).")
+keys = typer.Typer(name="keys", no_args_is_help=True,
+                   help="主密钥 (the master key that wraps personal data keys).")
+people = typer.Typer(name="personal", no_args_is_help=True,
+                     help="个人信息：开户行、银行账号、身份证号 (personal details).")
+
+KeyFile = Annotated[str | None, typer.Option(
+    "--key-file", help="主密钥文件 (the master key file; default $JIXIAO_MASTER_KEY_FILE).",
+    show_default=False)]
+Output = Annotated[str, typer.Option("--output", help="写入的文件 (the file to write).")]
+Employee = Annotated[str, typer.Option("--employee", help="工号 (the employee's id).")]
+
+
+def register(root: typer.Typer, export: typer.Typer) -> None:
+    """`payroll` and `bank` join the `export` group; `keys` and `personal` are groups."""
+    export.registered_commands.extend(app.registered_commands)
+    for group in (keys, people):
+        root.add_typer(group)
+
+
+def _key_file(option: str | None) -> str | None:
+    return master_key_path(option, ENVIRON.get())
+
+
+@keys.command("master")
+def master(*, output: Output) -> int:
+    """Create a new master key file (never overwrites one); back it up at once."""
+    create_master_key(output)
+    print(f"主密钥已写入 {output}（仅所有者可读）；请立即离线备份，丢失即无法解密个人信息。\n"
+          f"master key written to {output} (owner-only); back it up offline now: without "
+          "it nobody can read the personal details.")
+    return 0
+
+
+@people.command("record")
+def record(*, employee: Employee,
+           bank_name: Annotated[str | None, typer.Option("--bank-name", help="开户行")] = None,
+           account: Annotated[str | None, typer.Option("--account", help="银行账号")] = None,
+           id_number: Annotated[str | None, typer.Option("--id-number", help="身份证号")] = None,
+           key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
+    """Record a person's bank name, account and ID number, sealed with their own key."""
+    details = personal.PersonalDetails(employee, bank_name, account, id_number)
+    with open_session(db) as session:
+        vault = open_vault(session.env, _key_file(key_file))
+        personal.record_personal_details(session, caller(actor), vault, details)
+    print(f"已加密登记 {employee} 的个人信息 (sealed and recorded)")
+    return 0
+
+
+@people.command("show")
+def show(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
+         actor: Actor = None, json: Json = False) -> int:
+    """Show a person's details (whole: this command speaks as the store's owner)."""
+    with open_session(db) as session:
+        vault = open_vault(session.env, _key_file(key_file))
+        view = personal.read_personal_details(session, caller(actor), vault, employee)
+    if json:
+        print(json_module.dumps(view.to_json(), ensure_ascii=False, sort_keys=True))
+    else:
+        print(f"{employee}: {view.state}; 开户行 {view.bank_name or '-'}; 账号 "
+              f"{view.bank_account or '-'}; 身份证号 {view.id_number or '-'}")
+    return 0
+
+
+@people.command("forget")
+def forget(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
+           actor: Actor = None) -> int:
+    """Erase a person's details for good: destroy their data keys (crypto-shredding)."""
+    with open_session(db) as session:
+        vault = open_vault(session.env, _key_file(key_file))
+        destroyed = personal.forget_personal_details(session, caller(actor), vault, employee)
+    print(f"已销毁 {employee} 的 {destroyed} 个数据密钥，其个人信息不可再读 "
+          f"({destroyed} data key(s) destroyed)")
+    return 0
+
+
+@app.command("payroll")
+def export_payroll(*, period: PeriodOption, output: Output,
+                   fmt: Annotated[str, typer.Option("--format", help="xlsx 或 csv")] = "xlsx",
+                   key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
+    """Gross pay per person and line, for payroll to compute the income tax on."""
+    with open_session(db) as session:
+        path = _key_file(key_file)
+        vault = open_vault(session.env, path) if path else None
+        result = payroll.export_payroll(
+            session, caller(actor), vault, payroll.PayrollRequest(period, fmt))
+    Path(output).write_bytes(result.content)
+    print(f"{result.period}: {result.rows} 行，应发合计 {result.gross_total_cny:,.2f} → "
+          f"{output} ({result.rows} line(s), gross {result.gross_total_cny:.2f})")
+    return 0
+
+
+@app.command("bank")
+def export_bank(*, period: PeriodOption, output: Output,
+                layout: Annotated[str, typer.Option(
+                    "--layout", help="版式 YAML 文件或内置版式名 (a layout file, or a shipped "
+                    "one: cn-payroll-batch)")] = "cn-payroll-batch",
+                key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
+    """Net pay (gross less the withholding payroll reported) in a bank's batch layout."""
+    chosen = payroll.load_layout(layout)
+    with open_session(db) as session:
+        vault = open_vault(session.env, _key_file(key_file))
+        result = payroll.export_bank(
+            session, caller(actor), vault, payroll.BankRequest(period, chosen))
+    Path(output).write_bytes(result.content)
+    paid = result.payments
+    print(f"{result.period}: {len(paid.paid)} 笔，实发合计 {paid.paid_total_cny:,.2f}"
+          f"（应发 {paid.gross_total_cny:,.2f} − 代扣个税 {paid.withheld_total_cny:,.2f}）"
+          f" → {output} [{result.layout}, {result.encoding}]")
+    for owed in paid.recoveries:
+        print(f"待追回 (to recover) {owed.employee_id} {owed.name}: {-owed.net_cny:.2f}")
+    return 0

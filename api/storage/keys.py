@@ -1,0 +1,188 @@
+"""Personal data keys: one AES-256-GCM data key per person, wrapped by a master key that
+is kept outside the database, in a table beside the event log so it can be destroyed.
+
+Why a table and not an event: events are immutable, so a key stored in one could never
+be erased. The log holds only ciphertext and the key's id (domain/personal.py); deleting
+the row here (crypto-shredding) leaves that ciphertext unreadable for good, on every copy
+of the log, as long as no copy of the row survives elsewhere (a database backup taken
+before the deletion keeps it until that backup expires; see docs/spreadsheets.md).
+
+Each sealed value is bound to its person and key with GCM's associated data, so a
+ciphertext copied onto someone else's event does not open.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg import sql
+
+from api.storage.session import postgres_connect_args
+from domain.errors import InvalidRequestError, NotFoundError
+
+MASTER_KEY_ENV = "JIXIAO_MASTER_KEY_FILE"
+KEY_BYTES = 32  # AES-256
+NONCE_BYTES = 12  # GCM's standard nonce; random per seal, 2^32 seals per key are safe
+TABLE = "jixiao_personal_keys"
+MESSAGES = {
+    "no_key_file": "没有主密钥：请用 --key-file 或环境变量 JIXIAO_MASTER_KEY_FILE 指定 "
+                   "(no master key: give --key-file or JIXIAO_MASTER_KEY_FILE)",
+    "missing": "主密钥文件不存在 (no master key file) {path!r}",
+    "bad": "主密钥文件格式不对：应为 base64 编码的 32 字节 (the master key file must hold "
+           "32 bytes in base64) {path!r}",
+    "exists": "文件已存在，不会覆盖 (the file exists; it is not overwritten) {path!r}",
+    "wrong": "主密钥与数据库中的密钥不匹配 (the master key does not open this store's keys)",
+}
+
+
+# ------------------------------------------------------------------ the master key
+
+
+def create_master_key(path: str) -> None:
+    """Write a new random master key (base64), readable by its owner only; never
+    overwrite one (losing the old key would lose every person's data)."""
+    target = Path(path)
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InvalidRequestError(MESSAGES["exists"].format(path=path)) from None
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode() + "\n")
+
+
+def master_key_path(option: str | None, environ: Mapping[str, str]) -> str | None:
+    return option or environ.get(MASTER_KEY_ENV) or None
+
+
+def load_master_key(path: str | None) -> bytes:
+    if not path:
+        raise InvalidRequestError(MESSAGES["no_key_file"])
+    try:
+        text = Path(path).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        raise NotFoundError(MESSAGES["missing"].format(path=path)) from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise InvalidRequestError(MESSAGES["bad"].format(path=path)) from None
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise InvalidRequestError(MESSAGES["bad"].format(path=path)) from None
+    if len(key) != KEY_BYTES:
+        raise InvalidRequestError(MESSAGES["bad"].format(path=path))
+    return key
+
+
+# ------------------------------------------------------------------ sealing (pure)
+
+
+def wrap_key(master: bytes, key_id: str, data_key: bytes) -> bytes:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(master).encrypt(nonce, data_key, f"key:{key_id}".encode())
+
+
+def unwrap_key(master: bytes, key_id: str, wrapped: bytes) -> bytes:
+    try:
+        return AESGCM(master).decrypt(wrapped[:NONCE_BYTES], wrapped[NONCE_BYTES:],
+                                      f"key:{key_id}".encode())
+    except InvalidTag:
+        raise InvalidRequestError(MESSAGES["wrong"]) from None
+
+
+def seal(data_key: bytes, employee_id: str, key_id: str, plain: bytes) -> str:
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    sealed = AESGCM(data_key).encrypt(nonce, plain, _bound(employee_id, key_id))
+    return base64.b64encode(nonce + sealed).decode()
+
+
+def unseal(data_key: bytes, employee_id: str, key_id: str, sealed: str) -> bytes | None:
+    """The plain bytes, or None when the ciphertext is not this person's under this key."""
+    raw = base64.b64decode(sealed)
+    try:
+        return AESGCM(data_key).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:],
+                                        _bound(employee_id, key_id))
+    except InvalidTag:
+        return None
+
+
+def _bound(employee_id: str, key_id: str) -> bytes:
+    return f"personal:{employee_id}:{key_id}".encode()
+
+
+# ------------------------------------------------------------------ the key table
+
+
+class KeyVault:
+    """The wrapped data keys of one store (its SQLite file or PostgreSQL schema)."""
+
+    def __init__(self, store_env: Mapping[str, str], master_key: bytes) -> None:
+        self._env = dict(store_env)
+        self._master = master_key
+        self._postgres = self._env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        with self._cursor() as cursor:
+            cursor.execute(self._sql(
+                "CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "
+                "employee_id TEXT NOT NULL, wrapped BYTEA NOT NULL)"))
+
+    def seal(self, employee_id: str, plain: bytes) -> tuple[str, str]:
+        """A new data key for the person, stored wrapped; (its id, the sealed text)."""
+        key_id = secrets.token_hex(16)
+        data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
+        with self._cursor() as cursor:
+            cursor.execute(self._sql("INSERT INTO {t} (key_id, employee_id, wrapped) "
+                                     "VALUES (%s, %s, %s)"),
+                           (key_id, employee_id, wrap_key(self._master, key_id, data_key)))
+        return key_id, seal(data_key, employee_id, key_id, plain)
+
+    def unseal(self, employee_id: str, key_id: str, sealed: str) -> bytes | None:
+        """The plain bytes, or None when the key was destroyed (or never stored here)."""
+        with self._cursor() as cursor:
+            cursor.execute(self._sql("SELECT wrapped FROM {t} WHERE key_id = %s "
+                                     "AND employee_id = %s"), (key_id, employee_id))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        data_key = unwrap_key(self._master, key_id, bytes(row[0]))
+        return unseal(data_key, employee_id, key_id, sealed)
+
+    def destroy(self, employee_id: str) -> int:
+        """Delete every data key of the person; the number deleted."""
+        with self._cursor() as cursor:
+            cursor.execute(self._sql("DELETE FROM {t} WHERE employee_id = %s"), (employee_id,))
+            return int(cursor.rowcount or 0)
+
+    def _sql(self, text: str) -> Any:
+        if self._postgres:
+            schema = self._env.get("POSTGRES_SCHEMA")
+            table = sql.Identifier(schema, TABLE) if schema else sql.Identifier(TABLE)
+            return sql.SQL(text).format(t=table)
+        return text.replace("{t}", TABLE).replace("%s", "?").replace("BYTEA", "BLOB")
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        if self._postgres:
+            arguments: dict[str, Any] = dict(postgres_connect_args(self._env))
+            with psycopg.connect(**arguments) as pg, pg.cursor() as cursor:
+                yield cursor
+            return
+        lite = sqlite3.connect(self._env["SQLITE_DBNAME"])
+        try:
+            # Deleted rows are overwritten with zeros, not left in free pages.
+            lite.execute("PRAGMA secure_delete = ON")
+            with lite:
+                yield lite.cursor()
+        finally:
+            lite.close()
+
+
+def open_vault(store_env: Mapping[str, str], key_file: str | None) -> KeyVault:
+    return KeyVault(store_env, load_master_key(key_file))

@@ -1,0 +1,175 @@
+"""Personal details on the roster: a person's bank name, bank account and ID number.
+
+They are sealed with the person's own data key before they reach the ledger (the event
+holds ciphertext only), shown whole to finance and administrators and masked to everyone
+else (6222 **** **** 1234), and erased for good by destroying the person's data key.
+No message here ever repeats a value: errors name the field and the reason only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from api.usecases.access import require_employee
+from api.usecases.ledger import ApplyResult, Batch, apply_batch
+from api.usecases.ports import Caller, Workspace, today_utc
+from domain.envelope import LedgerEvent
+from domain.errors import ForbiddenError, NotFoundError, Problem, RejectedError
+from domain.personal import PayrollFacts, mask_account, mask_id_number
+from domain.users import a_role
+
+PERSONAL_READERS = frozenset({"administrator", "finance"})
+ACCOUNT_DIGITS = (8, 32)  # a mainland bank card or account number
+ID_CHARS = (15, 18)  # a resident ID number: 15 digits (old) or 18 (last may be X)
+BANK_NAME_CHARS_MAX = 100
+MESSAGES = {
+    "forbidden": "{role}不能查看或登记个人信息（仅财务与管理员）(only finance and "
+                 "administrators may {what} personal details)",
+    "unknown": "未知员工 (unknown employee) {employee_id!r}",
+    "account": "银行账号应为 8 至 32 位数字 (a bank account is 8 to 32 digits)",
+    "id_number": "身份证号应为 15 或 18 位，末位可为 X (an ID number is 15 or 18 "
+                 "characters, digits and a final X)",
+    "bank_name": "开户行名称不能为空，且不超过 100 字 (a bank name of 1 to 100 characters)",
+    "empty": "至少给出开户行、账号或身份证号之一 (give a bank name, account or ID number)",
+}
+State = Literal["recorded", "forgotten", "none", "unreadable"]
+
+
+class Vault(Protocol):
+    """The person's data keys (api/storage/keys.py: KeyVault)."""
+
+    def seal(self, employee_id: str, plain: bytes) -> tuple[str, str]: ...
+
+    def unseal(self, employee_id: str, key_id: str, sealed: str) -> bytes | None: ...
+
+    def destroy(self, employee_id: str) -> int: ...
+
+
+@dataclass(frozen=True)
+class PersonalDetails:
+    employee_id: str
+    bank_name: str | None = None
+    bank_account: str | None = None
+    id_number: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonalView:
+    employee_id: str
+    state: State  # recorded; forgotten (keys destroyed); none; unreadable (key lost)
+    masked: bool
+    bank_name: str | None = None
+    bank_account: str | None = None
+    id_number: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"employee_id": self.employee_id, "state": self.state, "masked": self.masked,
+                "bank_name": self.bank_name, "bank_account": self.bank_account,
+                "id_number": self.id_number}
+
+
+def may_read_whole(caller: Caller) -> bool:
+    return caller.user is None or caller.user.role in PERSONAL_READERS
+
+
+def require_personal_reader(caller: Caller, what: str) -> None:
+    if not may_read_whole(caller):
+        role = a_role(caller.user.role) if caller.user else ""
+        raise ForbiddenError(MESSAGES["forbidden"].format(role=role, what=what))
+
+
+def _problems(details: PersonalDetails) -> list[Problem]:
+    where = details.employee_id
+    problems = []
+    account = "".join((details.bank_account or "").split())
+    if details.bank_account is not None and not (
+            account.isascii() and account.isdigit()
+            and ACCOUNT_DIGITS[0] <= len(account) <= ACCOUNT_DIGITS[1]):
+        problems.append(Problem(where, "bank_account", MESSAGES["account"]))
+    number = (details.id_number or "").strip().upper()
+    if details.id_number is not None and not (
+            len(number) in ID_CHARS and number.isascii()
+            and number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X")):
+        problems.append(Problem(where, "id_number", MESSAGES["id_number"]))
+    if details.bank_name is not None and not (
+            0 < len(details.bank_name.strip()) <= BANK_NAME_CHARS_MAX):
+        problems.append(Problem(where, "bank_name", MESSAGES["bank_name"]))
+    if details.bank_name is details.bank_account is details.id_number is None:
+        problems.append(Problem(where, "", MESSAGES["empty"]))
+    return problems
+
+
+def record_personal_details(ws: Workspace, caller: Caller, vault: Vault,
+                            details: PersonalDetails) -> ApplyResult:
+    """Seal the details with a new data key of the person's and record the ciphertext."""
+    require_personal_reader(caller, "record")
+    if not ws.facts().knows_employee(details.employee_id):
+        raise NotFoundError(MESSAGES["unknown"].format(employee_id=details.employee_id))
+    problems = _problems(details)
+    if problems:
+        raise RejectedError(problems)
+    plain = json.dumps({
+        "bank_name": details.bank_name.strip() if details.bank_name else None,
+        "bank_account": "".join(details.bank_account.split()) if details.bank_account else None,
+        "id_number": details.id_number.strip().upper() if details.id_number else None,
+    }, ensure_ascii=False, sort_keys=True).encode()
+    key_id, sealed = vault.seal(details.employee_id, plain)
+    row = {"type": "record_personal_details", "employee_id": details.employee_id,
+           "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+    # The role rule was checked above; the ledger's own role table knows only the
+    # commands a role may send as they are, and nobody sends this one unsealed.
+    return apply_batch(ws, Caller(caller.actor), Batch([("details", row)]))
+
+
+def forget_personal_details(ws: Workspace, caller: Caller, vault: Vault,
+                            employee_id: str) -> int:
+    """Record the shredding, then destroy the person's data keys; the keys destroyed.
+    Recorded first: if the deletion then fails, readers already treat the data as gone."""
+    require_personal_reader(caller, "erase")
+    if not ws.facts().knows_employee(employee_id):
+        raise NotFoundError(MESSAGES["unknown"].format(employee_id=employee_id))
+    row = {"type": "forget_personal_details", "employee_id": employee_id,
+           "reason": "个人信息已按要求删除（数据密钥销毁）"}
+    apply_batch(ws, Caller(caller.actor), Batch([("forget", row)]))
+    return vault.destroy(employee_id)
+
+
+def read_personal_details(ws: Workspace, caller: Caller, vault: Vault | None,
+                          employee_id: str) -> PersonalView:
+    """A person's details: whole for finance and administrators, masked for anyone else
+    who may read the person's lines."""
+    facts = ws.facts()
+    if not facts.knows_employee(employee_id):
+        raise NotFoundError(MESSAGES["unknown"].format(employee_id=employee_id))
+    if caller.user is not None:
+        require_employee(caller.user, facts, employee_id, today_utc())
+    return details_of(facts.live.values(), vault, [employee_id],
+                      masked=not may_read_whole(caller))[employee_id]
+
+
+def details_of(live: Iterable[LedgerEvent], vault: Vault | None,
+               employee_ids: Iterable[str], *, masked: bool) -> dict[str, PersonalView]:
+    """The views of several people at once (the exports)."""
+    folded = PayrollFacts.fold(live)
+    views: dict[str, PersonalView] = {}
+    for employee_id in employee_ids:
+        event = folded.details.get(employee_id)
+        if event is None:
+            state: State = "forgotten" if employee_id in folded.forgotten else "none"
+            views[employee_id] = PersonalView(employee_id, state, masked)
+            continue
+        plain = vault.unseal(employee_id, event.key_id, event.sealed) if vault else None
+        if plain is None:
+            views[employee_id] = PersonalView(employee_id, "unreadable", masked)
+            continue
+        values = json.loads(plain)
+        account, number = values.get("bank_account"), values.get("id_number")
+        if masked:
+            account = mask_account(account) if account else None
+            number = mask_id_number(number) if number else None
+        views[employee_id] = PersonalView(employee_id, "recorded", masked,
+                                          values.get("bank_name"), account, number)
+    return views

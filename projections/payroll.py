@@ -1,0 +1,106 @@
+"""From a period's statement to what payroll and the bank are handed: gross lines per
+person (the payroll hand-off), and net payments (gross less the tax payroll withheld).
+
+A negative restatement (扣回, a recovery of an overpayment in a closed period) stays its
+own line, deducted from this payment; a person whose net is below zero is listed for
+recovery and paid nothing, never a negative amount. Pure: no clock, files or keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+ZERO = Decimal("0.00")
+
+# The statement's money columns that make up a person's total, in the order paid, with
+# the line's Chinese name (the payroll file's 项目) and its English key.
+PAY_LINES: tuple[tuple[str, str], ...] = (
+    ("pay", "绩效工资"),
+    ("post_bonus", "岗位奖励"),
+    ("study_leave", "进修期间工资"),
+)
+RESTATEMENT_PAID = "补发（以前期间更正）"
+RESTATEMENT_RECOVERED = "扣回（以前期间更正）"
+
+
+@dataclass(frozen=True)
+class PayrollLine:
+    employee_id: str
+    name: str
+    department_id: str
+    line: str  # statement column: pay, post_bonus, study_leave, restatement
+    title: str  # the line's Chinese name
+    gross_cny: Decimal
+
+
+@dataclass(frozen=True)
+class Payment:
+    employee_id: str
+    name: str
+    department_id: str
+    gross_cny: Decimal  # the statement's total, recoveries already deducted
+    recovered_cny: Decimal  # the negative restatement in it, as a positive amount
+    withheld_cny: Decimal
+    net_cny: Decimal
+
+
+@dataclass(frozen=True)
+class Payments:
+    paid: tuple[Payment, ...]  # net above zero: in the bank file
+    recoveries: tuple[Payment, ...]  # net below zero: owed back, paid nothing
+    gross_total_cny: Decimal
+    withheld_total_cny: Decimal
+    paid_total_cny: Decimal
+    recovery_total_cny: Decimal  # what is owed back, positive
+
+
+def payroll_lines(statement: Mapping[str, Any]) -> list[PayrollLine]:
+    """One line per person per non-zero pay column; a restatement is its own line, named
+    as a back-payment or a recovery by its sign."""
+    lines: list[PayrollLine] = []
+    for person in statement["people"]:
+        for column, named in (*PAY_LINES, ("restatement", "")):
+            amount = Decimal(person.get(column, "0"))
+            if amount == 0:
+                continue
+            title = named or (RESTATEMENT_PAID if amount > 0 else RESTATEMENT_RECOVERED)
+            lines.append(PayrollLine(person["employee_id"], person["name"],
+                                     person["department_id"], column, title, amount))
+    return lines
+
+
+def payments(statement: Mapping[str, Any],
+             withheld: Mapping[str, Decimal]) -> Payments:
+    """Net payments: each person's total less their withholding. Everyone with a non-zero
+    total must have a withholding (zero included) in `withheld`; the caller checks that."""
+    paid: list[Payment] = []
+    owed: list[Payment] = []
+    for person in statement["people"]:
+        gross = Decimal(person["total"])
+        tax = withheld.get(person["employee_id"], ZERO)
+        if gross == 0 and tax == 0:
+            continue
+        restated = Decimal(person.get("restatement", "0"))
+        payment = Payment(person["employee_id"], person["name"], person["department_id"],
+                          gross, -restated if restated < 0 else ZERO, tax, gross - tax)
+        if payment.net_cny > 0:
+            paid.append(payment)
+        elif payment.net_cny < 0:
+            owed.append(payment)
+    return Payments(
+        tuple(paid), tuple(owed),
+        gross_total_cny=sum((Decimal(p["total"]) for p in statement["people"]), ZERO),
+        withheld_total_cny=sum(withheld.values(), ZERO),
+        paid_total_cny=sum((p.net_cny for p in paid), ZERO),
+        recovery_total_cny=-sum((p.net_cny for p in owed), ZERO),
+    )
+
+
+def unpaid_people(statement: Mapping[str, Any], withheld: Mapping[str, Decimal]
+                  ) -> Sequence[str]:
+    """People with pay this period and no withholding reported by payroll."""
+    return [p["employee_id"] for p in statement["people"]
+            if Decimal(p["total"]) != 0 and p["employee_id"] not in withheld]

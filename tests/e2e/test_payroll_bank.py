@@ -1,0 +1,204 @@
+"""The payroll hand-off and the bank file, through the command line, on SQLite and
+PostgreSQL: gross to payroll, net (gross less withholding) to the bank, recoveries as
+their own lines, and personal details that appear only where finance reads them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from builders import GOLDEN, Cli, cli_for
+
+ACCOUNT = "6222 0212 3456 7812"
+ID_NUMBER = "43010219800101123X"
+
+
+def _account(n: int) -> str:
+    return f"62270000111122{n:04d}"
+
+
+@pytest.fixture
+def paid(store, tmp_path: Path) -> tuple[Cli, dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """Worked example 3: Q1 closed, a correction recovered in Q2 (扣回 125.00 from each
+    ward nurse); everyone's account recorded, ward-01's with an ID number."""
+    key = tmp_path / "master.key"
+    cli = cli_for(store.backend, store.env)
+    cli.ok("keys", "master", "--output", str(key))
+    cli = Cli({**cli.environ, "JIXIAO_MASTER_KEY_FILE": str(key)})
+    cli.ok("apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    cli.ok("close", "--period", "2026-Q1")
+    cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
+    q2 = cli.payout("2026-Q2")
+    for n, person in enumerate(q2["people"], start=1):
+        extra = ["--id-number", ID_NUMBER] if person["employee_id"] == "ward-01" else []
+        cli.ok("personal", "record", "--employee", person["employee_id"], "--bank-name",
+               "中国工商银行", "--account", ACCOUNT if n == 5 else _account(n), *extra)
+    return cli, q2
+
+
+def _withholding(cli: Cli, tmp_path: Path, q2: dict[str, Any], tax: str = "12.34",
+                 *, close: bool = True) -> Decimal:
+    path = tmp_path / "withholding.csv"
+    lines = ["pay_period,employee_id,tax_withheld_cny"]
+    lines += [f"2026-Q2,{p['employee_id']},{tax}" for p in q2["people"]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cli.ok("import", "withholding", str(path))
+    if close:
+        cli.ok("close", "--period", "2026-Q2")
+    return Decimal(tax) * len(q2["people"])
+
+
+def _bank_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_bytes().decode("gbk"))))
+
+
+def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    withheld = _withholding(cli, tmp_path, q2)
+    bank = tmp_path / "bank.csv"
+    out = cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank)).out
+    rows = _bank_rows(bank)
+    assert rows[0] == ["序号", "账号", "户名", "金额", "备注"]
+    assert rows[-1][0] == "合计"
+    body = rows[1:-1]
+    total = sum(Decimal(r[3]) for r in body)
+    payable = Decimal(cli.ok("reconcile", "--period", "2026-Q2", "--json").json()
+                      ["lines"][-1]["amount"]) * -1
+    assert payable == Decimal(q2["totals"]["paid"]) == Decimal("52400.00")
+    assert total == Decimal(rows[-1][3]) == payable - withheld
+    assert "52,153.20" in out  # 52,400.00 − 20 × 12.34
+    ward = next(r for r in body if r[2] == "Ward nurse 1")
+    assert ward[1] == "6222021234567812"
+    workbook = tmp_path / "payroll.xlsx"
+    cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(workbook))
+    book = openpyxl.load_workbook(workbook)
+    assert book.active.title == "应发 2026-Q2"  # closed: no 草稿
+    events = [json.loads(line) for line in
+              cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
+    close = next(e for e in events if e["type"] == "PeriodClosed" and e["period"] == "2026-Q2")
+    assert book.properties.subject == f"statement sha256 {close['statement_sha256']}"
+    assert "已扣回 125.00" in ward[4]
+
+
+def test_the_payroll_workbook_hands_over_gross_lines_and_recoveries_alike(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    path = tmp_path / "payroll.xlsx"
+    cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(path))
+    sheet = openpyxl.load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("工号", "姓名", "科室", "身份证号", "期间", "项目", "应发金额")
+    assert sheet.title == "应发 2026-Q2 草稿"  # Q2 is still open
+    assert sheet.freeze_panes == "A2"
+    lines = rows[1:-1]
+    assert sum(Decimal(str(r[6])) for r in lines) == Decimal(q2["totals"]["paid"])
+    recoveries = [r for r in lines if r[5] == "扣回（以前期间更正）"]
+    assert len(recoveries) == 16
+    assert all(Decimal(str(r[6])) == -125 for r in recoveries)
+    assert next(r for r in lines if r[0] == "ward-01")[3] == ID_NUMBER  # the owner's export
+
+
+def test_the_bank_file_refuses_rather_than_pay_gross_or_guess(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    bank = tmp_path / "bank.csv"
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
+    assert "尚未结账" in run.err
+    cli.ok("close", "--period", "2026-Q2")
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
+    assert "icu-1: tax_withheld_cny" in run.err
+    assert "个税" in run.err
+    assert not bank.exists()
+    _withholding(cli, tmp_path, q2, close=False)
+    cli.ok("personal", "forget", "--employee", "icu-2")
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
+    assert "icu-2: bank_account" in run.err
+    assert not bank.exists()
+    declare = tmp_path / "channel.jsonl"
+    declare.write_text('{"type": "declare_payment_channel", "channel": "payroll", '
+                       '"from_period": "2026-Q2"}\n', encoding="utf-8")
+    cli.ok("apply", str(declare))
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
+    assert "工资系统发放" in run.err
+    assert not bank.exists()
+
+
+def test_a_person_whose_net_is_negative_is_listed_for_recovery_not_paid(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    withheld = _withholding(cli, tmp_path, q2)
+    fix = tmp_path / "fix.jsonl"
+    events = [json.loads(line) for line in
+              cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
+    icu1 = next(e for e in events
+                if e["type"] == "WithholdingRecorded" and e["employee_id"] == "icu-1")
+    superseded = icu1["originator_id"]
+    fix.write_text('{"type": "record_withholding", "pay_period": "2026-Q2", "employee_id": '
+                   f'"icu-1", "tax_withheld_cny": "700.00", "supersedes": "{superseded}", '
+                   '"reason": "payroll corrected"}\n', encoding="utf-8")
+    cli.ok("apply", str(fix))
+    bank = tmp_path / "bank.csv"
+    out = cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank)).out
+    assert "待追回 (to recover) icu-1 ICU nurse 1: 100.00" in out
+    rows = _bank_rows(bank)[1:-1]
+    assert all(r[2] != "ICU nurse 1" and Decimal(r[3]) > 0 for r in rows)
+    withheld += Decimal("700.00") - Decimal("12.34")
+    assert sum(Decimal(r[3]) for r in rows) == Decimal("52400.00") - withheld + 100
+
+
+def test_personal_details_never_appear_in_events_errors_or_masked_views(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, _ = paid
+    shown = cli.ok("personal", "show", "--employee", "ward-01", "--json").json()
+    assert (shown["bank_account"], shown["id_number"]) == ("6222021234567812", ID_NUMBER)
+    log = cli.ok("events", "--json", "--limit", "100000").out
+    assert "PersonalDetailsRecorded" in log
+    for secret in ("6222021234567812", "6222 0212", ID_NUMBER, "19800101", "工商"):
+        assert secret not in log
+    bad = cli("personal", "record", "--employee", "ward-01", "--account", "6222-0212-3456",
+              "--id-number", "1980X0101")
+    assert bad.code == 2
+    assert "6222" not in bad.err
+    assert "1980" not in bad.err
+    cli.ok("personal", "forget", "--employee", "ward-01")
+    gone = cli.ok("personal", "show", "--employee", "ward-01", "--json").json()
+    assert gone["state"] == "forgotten"
+    assert gone["bank_account"] is None
+    wrong = Cli({**cli.environ, "JIXIAO_MASTER_KEY_FILE": str(tmp_path / "absent.key")})
+    run = wrong("personal", "show", "--employee", "ward-02")
+    assert run.code == 3
+    assert "6227" not in run.err
+
+
+def test_a_name_gbk_cannot_write_is_refused_by_row_and_gb18030_writes_it(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    events = [json.loads(line) for line in
+              cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
+    hire = next(e for e in events if e["type"] == "EmployeeHired" and e["employee_id"] == "ward-02")
+    body = {k: hire[k] for k in ("employee_id", "department_id", "title_grade", "hired_on")}
+    rename = tmp_path / "rename.jsonl"
+    rename.write_text(json.dumps({"type": "hire_employee", **body, "name": "吉𠮷",
+                                  "supersedes": hire["originator_id"],
+                                  "reason": "name corrected"}) + "\n", encoding="utf-8")
+    cli.ok("apply", str(rename))
+    _withholding(cli, tmp_path, q2)
+    bank = tmp_path / "bank.csv"
+    run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    assert run.code == 2
+    assert "row 7: name" in run.err
+    assert "gb18030" in run.err
+    assert not bank.exists()
+    layout = tmp_path / "layout.yaml"
+    layout.write_text("name: 测试\nencoding: gb18030\ncolumns:\n  - {title: 账号, field: account}\n"
+                      "  - {title: 户名, field: name}\n  - {title: 金额, field: amount}\n",
+                      encoding="utf-8")
+    cli.ok("export", "bank", "--period", "2026-Q2", "--layout", str(layout), "--output", str(bank))
+    rows = list(csv.reader(io.StringIO(bank.read_bytes().decode("gb18030"))))
+    assert rows[0] == ["账号", "户名", "金额"]
+    assert rows[6][1] == "吉𠮷"  # ward-02, the sixth payee, after the header
