@@ -29,6 +29,7 @@ from domain.periods import Period, period_text
 # Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
 # domain/sanctions.py on the same envelope; they join this registry below.
 from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS
+from domain.settings import SETTINGS_COMMANDS, SETTINGS_EVENTS
 from domain.users import DisableBody, TokenBody, UserBody
 
 PeriodText = Annotated[str, BeforeValidator(period_text)]
@@ -465,7 +466,7 @@ COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
-    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS,
+    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *SETTINGS_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
@@ -474,7 +475,7 @@ COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
 # Pay facts first, then grading facts: the order the registry has always had.
 EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
     cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
-} | {cls.__name__: cls for cls in GRADING_EVENTS}
+} | {cls.__name__: cls for cls in (*GRADING_EVENTS, *SETTINGS_EVENTS)}
 
 
 def period_of(event: LedgerEvent) -> Period | None:

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, grades, ledger, reports, users, workspace
-from api.cli.options import ENVIRON
+from api.cli import appeals, audit, grades, integrity, ledger, reports, users, workspace
+from api.cli.options import ARGV, ENVIRON
 from domain.errors import (
     ConflictError,
     DomainError,
@@ -39,18 +39,23 @@ app = typer.Typer(
     "record facts, then report, explain, close and appeal a period's pay.",
     context_settings={"help_option_names": ["--help", "-h"]},
 )
-for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app):
+for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
+              integrity.app):
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
+app.add_typer(integrity.keys, name="keys")
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run one verb and return its exit code. `environ` stands in for os.environ (tests
     pass their own store)."""
     token = ENVIRON.set(os.environ if environ is None else environ)
+    words = list(sys.argv[1:] if argv is None else argv)
+    argv_token = ARGV.set(tuple(words))
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        return _run(words)
     finally:
+        ARGV.reset(argv_token)
         ENVIRON.reset(token)
 
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
 from api.cli.options import Actor, Db, Json, caller, open_session
 from api.cli.render import events_text
-from api.usecases import audit
+from api.usecases import audit, integrity
+from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
@@ -27,10 +29,19 @@ def events(*, limit: Annotated[int, typer.Option(help="The latest this many even
 
 
 @app.command("verify")
-def verify(*, db: Db = None, actor: Actor = None, json: Json = False) -> int:
-    """Verify the hash chain over the event log (exit 1 when it is broken)."""
+def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
+           expect: Expect = None, public_key: PublicKey = None) -> int:
+    """Verify the hash chain over the event log and every stored statement; with
+    --expect, against a signed receipt too (exit 1 when anything is broken)."""
+    if expect and not public_key:
+        raise InvalidRequestError(EXPECT_NEEDS_KEY)
     with open_session(db) as session:
-        report = audit.verify_chain(session, caller(actor))
+        if expect and public_key:
+            report = integrity.verify_with_receipt(
+                session, caller(actor), integrity.read_key_file(expect).decode(),
+                integrity.read_key_file(public_key))
+        else:
+            report = audit.verify_chain(session, caller(actor))
     if json:
         print(canonical_dumps(report.to_json()))
     elif report.ok:

@@ -105,6 +105,9 @@ class Statement(Closed):
     totals: Totals
     notes: list[str]
     restatements: list[SettledRestatement]
+    integrity_warning: str | None = Field(default=None, description=(
+        "present only when the stored statement failed its check (edited in the "
+        "database): the figures were recomputed from the events instead"))
 
 
 class ScopedStatement(Closed):
