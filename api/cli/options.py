@@ -52,7 +52,7 @@ Reason = Annotated[str | None, typer.Option("--reason", help="Why, recorded on t
 # existing one, so a mistyped --db is an error rather than a new, empty, "intact" ledger.
 CREATING_VERBS = frozenset({"apply", "import", "demo", "init", "users", "restore"})
 NO_LEDGER = "账本不存在 / no ledger at {where} (create one with `jixiao init`)"
-CREATED = "已新建空账本 / created a new, empty ledger at {where}"
+CREATED = "已新建账本 / no ledger was at {where}: created a new one"
 
 
 class CliSession(Session):

@@ -40,7 +40,7 @@ def test_a_read_of_a_store_without_a_ledger_fails_and_creates_nothing(store) -> 
 def test_apply_creates_a_missing_ledger_and_says_so(store) -> None:  # type: ignore[no-untyped-def]
     cli = cli_for(store.backend, store.env)
     run = cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
-    assert "created a new, empty ledger at" in run.err
+    assert "created a new one" in run.err
     run = cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))  # a retry
     assert "created" not in run.err
 
@@ -66,7 +66,8 @@ def test_init_records_its_settings_and_times_without_a_zone_are_read_in_it(store
 def test_init_refuses_an_unknown_time_zone(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     run = Cli({"JIXIAO_ACTOR": "test"})("init", "--db", str(path), "--time-zone", "Mars/Base")
-    assert run.code == 2 and "Mars/Base" in run.err
+    assert run.code == 2
+    assert "Mars/Base" in run.err
     assert not path.exists()
 
 
@@ -90,11 +91,13 @@ def test_a_statements_table_from_an_older_version_is_rebuilt(store) -> None:  # 
             db.execute(sql.SQL("INSERT INTO {} VALUES ('2026-Q1', 'ok', '{{}}', 'x')")
                        .format(table))
     run = cli.ok("payout", "--period", "2026-Q1", "--json")
-    assert run.json() == honest and run.err == ""
+    assert run.json() == honest
+    assert run.err == ""
     assert cli.ok("verify").out.startswith("chain intact")
     with Session(store.env) as session:
         row = session.view.get("2026-Q1")
-        assert row is not None and row.position == session.ledger.max_position()
+        assert row is not None
+        assert row.position == session.ledger.max_position()
 
 
 # ------------------------------------------------------------------ backup and restore
@@ -129,7 +132,8 @@ def test_backup_then_restore_verifies_and_recomputes_every_closed_statement(
         "restore", str(backup), "--db", str(restored), "--expect", str(receipt),
         "--public-key", public, "--json")
     report = run.json()
-    assert report["ok"] is True and report["chain"]["ok"] is True
+    assert report["ok"] is True
+    assert report["chain"]["ok"] is True
     assert {c["period"]: c["recomputed_sha256"] for c in report["closed"]} == closes
     assert len(closes) == 2
     copy = Cli({"JIXIAO_DB": str(restored), "JIXIAO_ACTOR": "test"})
@@ -143,11 +147,13 @@ def test_restore_never_overwrites_and_refuses_what_is_not_a_backup(tmp_path: Pat
     assert cli("backup", "--output", str(backup)).code == 4
     run = Cli({"JIXIAO_ACTOR": "test"})("restore", str(backup), "--db",
                                          str(tmp_path / "ledger.db"))
-    assert run.code == 4 and "exists already" in run.err
+    assert run.code == 4
+    assert "exists already" in run.err
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")
     run = Cli({"JIXIAO_ACTOR": "test"})("restore", str(text), "--db", str(tmp_path / "n.db"))
-    assert run.code == 2 and "not a SQLite ledger backup" in run.err
+    assert run.code == 2
+    assert "not a SQLite ledger backup" in run.err
 
 
 def test_a_tampered_backup_fails_its_check_on_restore(tmp_path: Path) -> None:
@@ -171,5 +177,6 @@ def test_a_postgres_backup_points_to_pg_dump(pg_env) -> None:  # type: ignore[no
     cli = cli_for("postgres", pg_env)
     cli.ok("init")
     run = cli("backup", "--output", "/tmp/never-written.db")
-    assert run.code == 2 and "pg_dump" in run.err
+    assert run.code == 2
+    assert "pg_dump" in run.err
     assert not Path("/tmp/never-written.db").exists()

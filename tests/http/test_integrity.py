@@ -91,7 +91,8 @@ def test_an_edited_statement_row_is_reported_recomputed_and_named_by_verify(stor
                        '"total":"9687.50"', '"total":"99687.50"', "2026-Q1")
     assert changed == 1
     run = cli.ok("payout", "--period", "2026-Q1", "--json")
-    assert "the view was tampered with" in run.err and "2026-Q1" in run.err
+    assert "the view was tampered with" in run.err
+    assert "2026-Q1" in run.err
     shown = run.json()
     assert shown.pop("integrity_warning")
     assert shown == honest  # recomputed from the events, not the edited row
@@ -131,7 +132,8 @@ def test_a_closed_payout_refuses_when_the_chain_at_its_close_was_rewritten(store
                     position) == 1
     run = cli("payout", "--period", "2026-Q1")
     assert run.code == 1
-    assert f"the chain at position {position}" in run.err and "Traceback" not in run.err
+    assert f"the chain at position {position}" in run.err
+    assert "Traceback" not in run.err
     assert run.out == ""  # nothing shown before the check
 
 
@@ -157,7 +159,7 @@ def test_a_receipt_detects_a_truncated_tail_with_its_chain_rows(store, tmp_path)
     cli = _ledger(store, "example-1/commands.jsonl")
     key, public = _keys(tmp_path, cli)
     receipt = _checkpoint(cli, key, tmp_path / "receipt.json")
-    events, column = EVENTS[store.backend]
+    _events, column = EVENTS[store.backend]
     cut = receipt["position"] - 3
     with Session(store.env) as session:
         head_at_cut = session.chain.link_at_or_before(cut)
@@ -197,7 +199,7 @@ def test_a_receipt_detects_a_recomputed_whole_chain(store, tmp_path) -> None:  #
     cli = _ledger(store, "example-1/commands.jsonl")
     key, public = _keys(tmp_path, cli)
     _checkpoint(cli, key, tmp_path / "receipt.json")
-    events, column = EVENTS[store.backend]
+    _events, _column = EVENTS[store.backend]
     if store.backend == "sqlite":
         text = ("UPDATE {t} SET state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB) "
                 "WHERE instr(CAST(state AS TEXT), ?) > 0")
@@ -209,7 +211,8 @@ def test_a_receipt_detects_a_recomputed_whole_chain(store, tmp_path) -> None:  #
     assert _verify(cli)[1]["ok"] is True
     code, report = _verify(cli, "--expect", str(tmp_path / "receipt.json"),
                            "--public-key", public)
-    assert code == 1 and report["findings"][0]["kind"] == "receipt"
+    assert code == 1
+    assert report["findings"][0]["kind"] == "receipt"
     # and an untouched ledger agrees with its receipt
     assert report["chained_upto"] >= json.loads(
         (tmp_path / "receipt.json").read_text())["position"]
@@ -226,10 +229,12 @@ def test_the_trusted_key_is_the_auditors_never_the_receipts(store, tmp_path) -> 
                    "--public-key", public)[0] == 0
     code, report = _verify(cli, "--expect", str(tmp_path / "forged.json"),
                            "--public-key", public)
-    assert code == 1 and "not signed by the trusted key" in report["findings"][0]["detail"]
+    assert code == 1
+    assert "not signed by the trusted key" in report["findings"][0]["detail"]
     assert forged["key_id"] != json.loads((tmp_path / "receipt.json").read_text())["key_id"]
     run = cli("verify", "--expect", str(tmp_path / "receipt.json"))
-    assert run.code == 2 and "--public-key" in run.err
+    assert run.code == 2
+    assert "--public-key" in run.err
 
 
 def test_a_close_writes_a_receipt_when_a_key_is_configured_and_says_so_when_not(  # type: ignore[no-untyped-def]
@@ -257,8 +262,10 @@ def test_post_audit_verify_uses_the_servers_key(store, tmp_path) -> None:  # typ
                           {"receipt": {**receipt, "events": receipt["events"] + 1}})
         junk = served.post("auditor", "/audit/verify", {"receipt": {"position": "x"}})
         served.close()
-    assert good.status_code == 200 and good.json()["ok"] is True, good.text
-    assert bad.status_code == 200 and bad.json()["findings"][0]["kind"] == "receipt"
+    assert good.status_code == 200, good.text
+    assert good.json()["ok"] is True
+    assert bad.status_code == 200
+    assert bad.json()["findings"][0]["kind"] == "receipt"
     assert junk.status_code == 422, junk.text
 
 
@@ -267,10 +274,12 @@ def test_a_damaged_tracking_row_is_a_clear_error(store) -> None:  # type: ignore
     _execute(store, "UPDATE {k} SET head = ?", "not a hash")
     run = cli("verify")
     assert run.code == 1
-    assert "tracking row" in run.err and "Traceback" not in run.err
+    assert "tracking row" in run.err
+    assert "Traceback" not in run.err
     _execute(store, "DELETE FROM {k}")
     run = cli("verify")
-    assert run.code == 1 and "missing" in run.err
+    assert run.code == 1
+    assert "missing" in run.err
 
 
 def test_verify_reads_one_snapshot_while_writers_go_on(store) -> None:  # type: ignore[no-untyped-def]
