@@ -53,8 +53,10 @@ class ChainStore(ABC):
 
     def link_row_at_or_before(self, position: int) -> ChainLink | None:
         """The chain row at or before a position (one short read, not a walk)."""
-        link = self.link_at_or_before(position)
-        if link == GENESIS:
+        exact = self.links(after=position - 1, limit=1)
+        if exact and exact[0].position == position:
+            return exact[0]
+        if self.link_at_or_before(position) == GENESIS:
             return None
         before = self.links(after=max(0, position - PAGE_SIZE), limit=PAGE_SIZE)
         return next((k for k in reversed(before) if k.position <= position), None)

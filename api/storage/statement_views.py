@@ -94,23 +94,28 @@ class PostgresStatementView(StatementView):
                 "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
                 "view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
-            # Serialises the check-and-rebuild below between processes opening at once.
-            self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")
-            old = self._db.execute(
-                "SELECT 1 FROM information_schema.tables t WHERE t.table_name = "
-                "'jixiao_statements' AND t.table_schema = current_schema() AND NOT EXISTS ("
-                "SELECT 1 FROM information_schema.columns c WHERE c.table_name = "
-                "t.table_name AND c.table_schema = t.table_schema AND "
-                "c.column_name = 'position')").fetchone()
-            if old:
-                self._db.execute("DROP TABLE jixiao_statements")
-                self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
+            if self._is_old():
+                # Serialises the rebuild between processes opening at once; taken only
+                # then, so an ordinary open never waits for a catch-up.
+                self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")
+                if self._is_old():
+                    self._db.execute("DROP TABLE jixiao_statements")
+                    self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
             self._db.execute(STATEMENTS_TABLE)
             self._db.execute(
                 "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
                 "ON CONFLICT (view) DO NOTHING",
                 (VIEW_NAME,),
             )
+
+    def _is_old(self) -> bool:
+        """A statements table without the position column (an older version's)."""
+        return self._db.execute(
+            "SELECT 1 FROM information_schema.tables t WHERE t.table_name = "
+            "'jixiao_statements' AND t.table_schema = current_schema() AND NOT EXISTS ("
+            "SELECT 1 FROM information_schema.columns c WHERE c.table_name = "
+            "t.table_name AND c.table_schema = t.table_schema AND "
+            "c.column_name = 'position')").fetchone() is not None
 
     def position(self) -> int:
         row = self._db.execute(

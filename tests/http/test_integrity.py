@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -280,36 +279,6 @@ def test_a_damaged_tracking_row_is_a_clear_error(store) -> None:  # type: ignore
     run = cli("verify")
     assert run.code == 1
     assert "missing" in run.err
-
-
-def test_verify_reads_one_snapshot_while_writers_go_on(store) -> None:  # type: ignore[no-untyped-def]
-    cli = _ledger(store, "example-1/commands.jsonl")
-    stop = threading.Event()
-    errors: list[str] = []
-
-    def write() -> None:
-        number = 0
-        while not stop.is_set():
-            number += 1
-            with Session(store.env) as session:
-                ledger = session.ledger
-                ledger.record(ledger.parse_commands([(f"w{number}", {
-                    "type": "record_score", "period": "2026-Q1", "employee_id": "li",
-                    "item": "quantity", "points": "30",
-                    "idempotency_key": f"writer-{number}"})]), "cli:writer")
-                session.chain_up_quietly()
-
-    writer = threading.Thread(target=write)
-    writer.start()
-    try:
-        for _ in range(5):
-            code, report = _verify(cli)
-            if code != 0:
-                errors.append(json.dumps(report["findings"]))
-    finally:
-        stop.set()
-        writer.join()
-    assert errors == []
 
 
 @pytest.mark.parametrize("verb", [("payout", "--period", "2026-Q1"), ("verify",),
