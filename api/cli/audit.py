@@ -46,7 +46,7 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
         print(canonical_dumps(report.to_json()))
     elif report.ok:
         print(f"chain intact: {report.events} event(s) up to position {report.chained_upto}; "
-              f"head {report.head}")
+              f"head {report.head}" + ("; matches the signed receipt" if expect else ""))
     else:
         print(f"chain BROKEN: {len(report.findings)} problem(s); the first is\n  "
               f"{report.findings[0]}")
