@@ -94,6 +94,8 @@ def parse_receipt(text: Any) -> dict[str, Any]:
                                         ("key_id", str), ("signature", str))
                 if not isinstance(receipt, dict) or not isinstance(receipt.get(name), kind)
                 or isinstance(receipt.get(name), bool)]
+    problems += [name for name in ("position", "events") if not problems
+                 and not 0 <= receipt[name] < 2**63]
     if problems or receipt.get("format") != RECEIPT_FORMAT:
         raise InvalidRequestError(f"收据格式不对 / not a {RECEIPT_FORMAT} receipt: "
                                   f"{', '.join(problems) or 'format'} missing or wrong")
