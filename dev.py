@@ -257,6 +257,7 @@ def cmd_test(args: list[str]) -> int:
     env["PYTHONUNBUFFERED"] = "1"  # interleave output properly in CI logs
     env["PYTHONFAULTHANDLER"] = "1"  # tracebacks on hard crashes / hangs killed by signal
     failed = run_linters(env)
+    ensure_document_tools()
     pg_bin = ensure_postgres()
     if pg_bin is not None:
         env["JIXIAO_PG_BIN"] = str(pg_bin)
@@ -282,10 +283,31 @@ def run_jixiao(args: list[str]) -> int:
     return run_child([str(script), *args], quiet_env())
 
 
+# What the PDFs need from Debian: a CJK font fpdf2 can embed (api/documents/fonts.py) and
+# poppler's pdftotext/pdftoppm, to read and look at the documents.
+DOCUMENT_PACKAGES = (
+    ("fonts-wqy-zenhei", Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")),
+    ("poppler-utils", Path("/usr/bin/pdftotext")),
+)
+
+
+def ensure_document_tools() -> None:
+    missing = [name for name, path in DOCUMENT_PACKAGES if not path.exists()]
+    if not missing:
+        return
+    if is_root() and shutil.which("apt-get"):
+        log(f"installing {', '.join(missing)} from Debian packages")
+        if apt_install(missing):
+            return
+    log(f"missing {', '.join(missing)}: PDF exports need them "
+        f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
+
+
 def cmd_setup(args: list[str]) -> int:
     if args:
         die("setup takes no arguments", 2)
     setup()
+    ensure_document_tools()
     return 0
 
 

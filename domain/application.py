@@ -34,7 +34,7 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts, cycle_collection_paused
-from domain.scheme import parse_scheme
+from domain.scheme_kinds import parse_scheme
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 

@@ -31,7 +31,8 @@ from domain.events import (
     TitleGradeChanged,
 )
 from domain.periods import Period
-from domain.scheme import PAY_SCHEME_KIND, parse_scheme
+from domain.scheme import PAY_SCHEME_KIND
+from domain.scheme_kinds import parse_scheme
 
 ROSTER_EVENTS = (
     EmployeeHired,

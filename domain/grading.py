@@ -18,8 +18,8 @@ whole language). Roll-ups (period grades → annual grade by counts, monthly sco
 annual grade, averages and weights) are expressions over sub-periods. Escalation
 policies (`domain.policies`) and grade-dependent pay lines are data here too.
 
-Importing this module registers the `grading` kind in `domain.scheme.SCHEME_MODELS`. The
-expression language is in domain/expressions.py.
+The `grading` kind is listed in domain/scheme_kinds.py; the expression language is in
+domain/expressions.py.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
 from domain.money import to_cny, to_exact
-from domain.scheme import SCHEME_MODELS, AppealRule, Frozen, Ref, SchemeBase
+from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
 
 GRADING_KIND = "grading"
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
@@ -467,5 +467,3 @@ class GradingScheme(SchemeBase):
                     raise ValueError(f"policy {policy.id}: unknown kind {kind!r}")
         return self
 
-
-SCHEME_MODELS[GRADING_KIND] = GradingScheme

@@ -381,24 +381,6 @@ class HospitalPayScheme(SchemeBase):
 Scheme = HospitalPayScheme
 PAY_SCHEME_KIND = "hospital_two_level"
 
-# Scheme kinds by their `kind` field. Other kinds (grading, …) register their model here,
-# so one adoption event and one fold serve every kind of scheme.
-SCHEME_MODELS: dict[str, type[SchemeBase]] = {PAY_SCHEME_KIND: HospitalPayScheme}
-
 
 def canonical_dumps(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def parse_scheme(document: dict[str, Any]) -> Any:
-    """A scheme document of any registered kind (default: the hospital pay scheme)."""
-    kind = document.get("kind", PAY_SCHEME_KIND)
-    model = SCHEME_MODELS.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        raise ValueError(f"unknown scheme kind {kind!r}; known: {', '.join(sorted(SCHEME_MODELS))}")
-    return model.model_validate(document)
-
-
-# Kinds built on this module register themselves in SCHEME_MODELS when imported
-# (domain.grading adds `grading`; domain.events imports it through domain.sanctions), so
-# this module imports none of them and the scheme floor has no cycle.

@@ -37,7 +37,8 @@ from domain.facts import Facts, field_of, uniqueness_key
 from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
 from domain.sanctions import GRADING_EVENTS
-from domain.scheme import PAY_SCHEME_KIND, Scheme, parse_scheme
+from domain.scheme import PAY_SCHEME_KIND, Scheme
+from domain.scheme_kinds import parse_scheme
 
 
 @dataclass

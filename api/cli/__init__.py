@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import typer
 
-from api.cli import appeals, audit, grades, integrity, ledger, reports, users, workspace
+from api.cli import appeals, audit, exports, grades, integrity, ledger, reports, users, workspace
 from api.cli.options import ARGV, ENVIRON
+from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     ConflictError,
     DomainError,
@@ -23,7 +24,6 @@ from domain.errors import (
     NotFoundError,
     RejectedError,
 )
-from projections.payout import CalculationBlockedError
 
 EXIT_CODES: dict[type[DomainError], int] = {
     CalculationBlockedError: 5,
@@ -40,9 +40,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["--help", "-h"]},
 )
 for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
-              integrity.app):
+              exports.documents_app, integrity.app):
     app.add_typer(verbs)
 app.add_typer(appeals.app, name="appeal")
+app.add_typer(exports.app, name="export")
 app.add_typer(integrity.keys, name="keys")
 
 

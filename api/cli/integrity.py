@@ -16,7 +16,6 @@ from api.storage.session import Session, ledger_exists, ledger_location, store_e
 from api.usecases import backups, integrity, settings
 from domain.errors import ConflictError, InvalidRequestError
 from domain.scheme import canonical_dumps
-from projections.receipts import new_key_pair
 
 app = typer.Typer()
 keys = typer.Typer(help="Signing keys for checkpoints (Ed25519).", no_args_is_help=True)
@@ -46,7 +45,7 @@ def keys_new(*, output: Annotated[str, typer.Option(
     for path in (private, public):
         if path.exists():
             raise ConflictError(KEY_EXISTS.format(path=path))
-    pair = new_key_pair()
+    pair = integrity.make_key_pair()
     folder.mkdir(parents=True, exist_ok=True)
     # Created 0600 from the start: the private key is never readable by others, not
     # even for a moment.

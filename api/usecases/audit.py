@@ -14,6 +14,11 @@ from domain.events import LedgerEvent
 from domain.facts import Facts
 from projections.audit import AuditQuery, ChainReport, select_events
 
+# The shells name AuditQuery, ChainReport through this module, never through projections/.
+__all__ = [
+    "AuditQuery", "ChainReport", "EventLine", "audit_events", "department_history",
+    "employee_history", "latest_events", "verify_chain",
+]
 
 def verify_chain(ws: Workspace, caller: Caller) -> ChainReport:
     """Chain what is new, then recompute every link from the stored bytes and compare."""

@@ -19,9 +19,11 @@ from domain.errors import ConflictError, InvalidRequestError
 from domain.events import PeriodClosed
 from projections.audit import ChainReport
 from projections.receipts import (
+    KeyPair,
     check_receipt,
     load_private_key,
     load_public_key,
+    new_key_pair,
     parse_receipt,
     sign_receipt,
 )
@@ -45,6 +47,11 @@ class IntegrityWorkspace(Workspace, Protocol):
     def chain_link_at(self, position: int) -> str: ...
 
     def events_upto(self, position: int) -> int: ...
+
+
+def make_key_pair() -> KeyPair:
+    """A new Ed25519 key pair (`jixiao keys new`); the shell writes the files."""
+    return new_key_pair()
 
 
 def checkpoint(ws: IntegrityWorkspace, caller: Caller, private_pem: bytes,

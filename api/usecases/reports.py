@@ -26,6 +26,13 @@ from projections.payout import CalculationBlockedError
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
 
+# The shells name CalculationBlockedError through this module, never through projections/.
+__all__ = [
+    "EXPLAIN_DEPTH_MAX", "CalculationBlockedError", "DiffQuery", "ExplainQuery",
+    "Reconciliation", "ReportQuery", "diff", "explain", "payout", "reconcile",
+    "report_facts", "restatement", "statements",
+]
+
 EXPLAIN_DEPTH_MAX = 64
 
 

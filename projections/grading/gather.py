@@ -23,7 +23,7 @@ from domain.sanctions import (
     SubjectEnrolled,
     TieBreakRecorded,
 )
-from domain.scheme import parse_scheme
+from domain.scheme_kinds import parse_scheme
 
 
 @dataclass

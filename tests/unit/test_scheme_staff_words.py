@@ -14,7 +14,7 @@ from builders import memory_ledger, record
 from domain.application import load_shipped_scheme
 from domain.errors import RejectedError
 from domain.periods import Period
-from domain.scheme import parse_scheme
+from domain.scheme_kinds import parse_scheme
 from projections.payout import Statement, calculate
 
 Q1 = Period.parse("2026-Q1")

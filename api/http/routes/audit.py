@@ -20,7 +20,6 @@ from api.http.deps import (
 from api.http.schemas.base import reply
 from api.http.schemas.ledger import ChainReport, EventPage
 from api.usecases import audit, integrity
-from projections.audit import AuditQuery
 
 router = APIRouter(tags=["audit"])
 Text = Annotated[str | None, Query(max_length=200)]
@@ -56,7 +55,7 @@ async def get_audit_events(
 ) -> JSONResponse:
     """Recorded events (corrected ones too, marked `live: false`) in notification order,
     filtered by actor, type, subject and recorded time (`since` ≤ t < `until`)."""
-    query = AuditQuery(actor=actor, type=type, subject=subject, since=_utc(since),
+    query = audit.AuditQuery(actor=actor, type=type, subject=subject, since=_utc(since),
                        until=_utc(until), after=after, limit=limit)
     return await reply(EventPage, await ledger.run(audit.audit_events, caller, query))
 

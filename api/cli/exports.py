@@ -1,0 +1,132 @@
+"""`jixiao export WHAT|letters`, `jixiao payslips`, `jixiao verify-document`: files for
+finance offices and employees (XLSX, CSV, PDF). Each parses, calls one use case
+(api/usecases/exports.py, documents.py, letters.py) and writes the file it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.options import Actor, Db, PeriodOption, as_of, caller, open_session
+from api.usecases import documents, exports, letters
+from api.usecases.audit import AuditQuery
+from api.usecases.exports import ExportFile, ExportRequest
+from api.usecases.ports import parse_period
+from domain.errors import InvalidRequestError
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Export a period as XLSX, CSV or PDF; decision letters as PDF.")
+documents_app = typer.Typer()
+
+Output = Annotated[str, typer.Option("--output", "-o", help="The file to write.")]
+OutputDir = Annotated[str, typer.Option("--output", "-o", help="The directory to write to.")]
+FormatOption = Annotated[str, typer.Option(
+    "--format", help="xlsx (default), csv or pdf.")]
+Encoding = Annotated[str, typer.Option(
+    "--encoding", help="CSV only: utf-8-sig (default, with BOM: Excel reads it right), utf-8, "
+    "gbk or gb18030.")]
+
+
+def _write(file: ExportFile, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(file.content)
+    print(f"wrote {path} ({len(file.content):,} bytes)")
+
+
+def _directory(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise InvalidRequestError(f"--output {text!r} 不是目录 (is not a directory)")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _exporter(what: str) -> Callable[..., int]:
+    def command(*, period: PeriodOption, output: Output, format: FormatOption = "xlsx",
+                encoding: Encoding = "utf-8-sig", db: Db = None, actor: Actor = None) -> int:
+        parse_period(period)
+        request = ExportRequest(what, period, format, encoding)
+        with open_session(db) as session:
+            file = exports.export(session, caller(actor), request)
+        _write(file, Path(output))
+        return 0
+
+    command.__doc__ = f"Export the period's {what} ({exports.TEXT[what]})."
+    return command
+
+
+for _what in ("statement", "reconciliation", "restatement", "grades"):
+    app.command(_what)(_exporter(_what))
+
+
+@app.command("events")
+def events(*, period: PeriodOption, output: Output, format: FormatOption = "xlsx",
+           encoding: Encoding = "utf-8-sig",
+           by: Annotated[str | None, typer.Option("--by", help="Recorded by this actor.")]
+           = None,
+           type_name: Annotated[str | None, typer.Option(
+               "--type", help="An event class (ScoreRecorded) or command type.")] = None,
+           subject: Annotated[str | None, typer.Option(
+               help="About this employee, department or user.")] = None,
+           since: Annotated[str | None, typer.Option(help="Recorded at or after (ISO).")] = None,
+           until: Annotated[str | None, typer.Option(help="Recorded before (ISO).")] = None,
+           db: Db = None, actor: Actor = None) -> int:
+    """Export the period's events, filtered as the audit listing filters them."""
+    parse_period(period)
+    query = AuditQuery(actor=by, type=type_name, subject=subject, since=as_of(since),
+                       until=as_of(until))
+    with open_session(db) as session:
+        file = exports.export(session, caller(actor),
+                              ExportRequest("events", period, format, encoding, query))
+    _write(file, Path(output))
+    return 0
+
+
+@app.command("letters")
+def letters_command(*, output: OutputDir,
+                    appeal: Annotated[str | None, typer.Option(
+                        help="Only this appeal's letter.")] = None,
+                    db: Db = None, actor: Actor = None) -> int:
+    """Write a decision letter (决定书) PDF for each decided appeal into a directory."""
+    directory = _directory(output)
+    with open_session(db) as session:
+        files = letters.decision_letters(session, caller(actor), appeal)
+    for file in files:
+        _write(file, directory / file.filename)
+    print(f"{len(files)} decision letter(s)")
+    return 0
+
+
+@documents_app.command("payslips")
+def payslips(*, period: PeriodOption, output: OutputDir, db: Db = None,
+             actor: Actor = None) -> int:
+    """Write payslips (工资条): one PDF per department, one page per person."""
+    parse_period(period)
+    directory = _directory(output)
+    with open_session(db) as session:
+        result = documents.payslips(session, caller(actor), period)
+    for file in result.files:
+        _write(file, directory / file.filename)
+    draft = " (草稿 DRAFT: the period is open)" if result.draft else ""
+    print(f"{result.people} payslip(s) in {len(result.files)} file(s){draft}")
+    return 0
+
+
+@documents_app.command("verify-document")
+def verify_document(file: Annotated[str, typer.Argument(help="A payslip PDF.")], *,
+                    db: Db = None, actor: Actor = None) -> int:
+    """Check a payslip PDF against the ledger (exit 1 when it does not match)."""
+    path = Path(file)
+    if not path.is_file():
+        raise InvalidRequestError(f"{file!r}: 文件不存在 (no such file)")
+    with open_session(db) as session:
+        result = documents.verify_document(session, caller(actor), path.read_bytes())
+    for line in result.checked:
+        print(f"ok   {line}")
+    for problem in result.problems:
+        print(f"FAIL {problem}")
+    print("与账本一致 (matches the ledger)" if result.ok else "与账本不符 (does NOT match)")
+    return 0 if result.ok else 1

@@ -1,0 +1,83 @@
+"""Payslips (工资条): one A5-like block per page, one page per person, all of a
+department's people in one PDF. The last lines carry the verification code that
+`jixiao verify-document` reads back (period, employee, total, a digest of the lines) and
+the closed statement's hash; the same codes sit in the PDF's subject for tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from api.documents.amounts import capitals, figures, grouped
+from api.documents.model import Stamp
+from api.documents.pdfbase import FAMILY, Page
+
+T = {
+    "title": "绩效工资条",
+    "name": "姓名",
+    "employee": "工号",
+    "department": "科室",
+    "period": "期间",
+    "item": "项目",
+    "rule": "依据",
+    "amount": "金额（元）",
+    "total": "实发金额",
+    "capitals": "大写",
+    "code": "核验码",
+    "hash": "报表哈希 SHA-256",
+    "draft_hash": "期间未结账，金额可能变动",
+    "issued": "生成时间（北京时间）",
+}
+
+
+@dataclass(frozen=True)
+class PayLine:
+    label: str
+    rule: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Payslip:
+    name: str
+    employee_id: str
+    department: str
+    period_label: str  # 2026年第2季度
+    lines: list[PayLine]
+    total: Decimal
+    code: str  # the verification code, one line of ASCII
+
+
+def write_payslips(title: str, stamp: Stamp, slips: list[Payslip], issued: str) -> bytes:
+    page = Page(title, stamp)
+    page.set_subject(" ".join(slip.code for slip in slips))
+    for slip in slips:
+        page.add_page()
+        _slip(page, slip, stamp, issued)
+    return page.done()
+
+
+def _slip(page: Page, slip: Payslip, stamp: Stamp, issued: str) -> None:
+    page.heading(f"{T['title']} · {slip.period_label}")
+    for label, value in ((T["name"], slip.name), (T["employee"], slip.employee_id),
+                         (T["department"], slip.department), (T["period"], slip.period_label)):
+        page.cell(30, 7, label)
+        page.text_line(0, 7, value)
+    page.ln(3)
+    page.set_font(FAMILY, size=9)
+    with page.table(col_widths=(30, 120, 40), text_align=("LEFT", "LEFT", "RIGHT"),
+                    line_height=6) as table:
+        table.row([T["item"], T["rule"], T["amount"]])
+        for line in slip.lines:
+            table.row([line.label, line.rule, grouped(line.amount)])
+        table.row([T["total"], "", grouped(slip.total)])
+    page.ln(4)
+    page.set_font(FAMILY, size=12)
+    page.text_line(0, 8, f"{T['total']}：{figures(slip.total)}")
+    page.text_line(0, 8, f"{T['capitals']}：{capitals(slip.total)}")
+    page.ln(6)
+    page.set_font(FAMILY, size=8)
+    page.text_line(0, 5, f"{T['code']}: {slip.code}")
+    page.text_line(0, 5, f"{T['hash']}: {stamp.sha256}" if stamp.sha256 else T["draft_hash"])
+    page.text_line(0, 5, f"{T['issued']}: {issued}")
+    page.set_font(FAMILY, size=10)

@@ -1,0 +1,162 @@
+"""Documents for people: payslips (工资条), one PDF per department and one page per
+person, and their verification against the ledger (`jixiao verify-document`); decision
+letters live in api/usecases/letters.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from api.documents.amounts import capitals, figures
+from api.documents.payslip import PayLine, Payslip, write_payslips
+from api.documents.reading import page_texts
+from api.usecases.access import require_everything_for
+from api.usecases.exports import ExportFile, local_time, stamp_for
+from api.usecases.ports import Caller, Workspace, parse_period
+from domain.errors import InvalidRequestError
+from domain.periods import Period
+from projections.payout import Statement
+from projections.restatement import statement_for
+
+CODE_VERSION = "JX1"
+CODE = re.compile(r"JX1\|(?P<period>[^|\s]+)\|(?P<employee>[^|\s]+)\|(?P<total>-?[0-9.]+)\|"
+                  r"(?P<digest>[0-9a-f]{16})\|(?P<sha>[0-9a-f]{64}|DRAFT)")
+# Each pay line of a person's statement row, its name and the rule it follows.
+LINES = (
+    ("pay", "绩效工资", "科室每分值 × 本人分值 {points}（最大余数法分到分）"),
+    ("post_bonus", "岗位津贴", "岗位系数 × 全院人均绩效"),
+    ("study_leave", "学习假工资", "学习假期间按规定计发"),
+    ("restatement", "重算补差", "已结账期间重算的差额（补发为正，扣回为负）"),
+)
+TEXT = {"title": "{period} 工资条 · {department}", "rule_ref": "（规则 {rule}）"}
+
+
+def period_label(period: Period) -> str:
+    """2026-Q2 → 2026年第2季度; 2026-YE → 2026年度年终."""
+    text = str(period)
+    year, _, part = text.partition("-")
+    if part.startswith("Q"):
+        return f"{year}年第{part[1:]}季度"
+    return f"{year}年度年终" if part == "YE" else text
+
+
+def _digest(line: dict[str, Any], name: str, department: str) -> str:
+    data = [name, department, *(f"{key}={line.get(key, '0.00')}" for key, _, _ in LINES)]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def _rule(statement: Statement, key: str) -> str:
+    figure = f"{key}"
+    if figure not in statement.book.figures:
+        return ""
+    rule = statement.book.tree(figure, depth_max=0).get("rule")
+    return TEXT["rule_ref"].format(rule=rule) if rule else ""
+
+
+def _slip(statement: Statement, period: Period, line: dict[str, Any], department: str,
+          sha: str | None) -> Payslip:
+    employee = line["employee_id"]
+    lines = [PayLine(label, rule.format(points=line.get("points", ""))
+                     + _rule(statement, f"person:{employee}:{key}"), Decimal(line[key]))
+             for key, label, rule in LINES
+             if key in line and (key == "pay" or Decimal(line[key]) != 0)]
+    code = "|".join((CODE_VERSION, str(period), employee, line["total"],
+                     _digest(line, line["name"], department), sha or "DRAFT"))
+    return Payslip(line["name"], employee, department, period_label(period), lines,
+                   Decimal(line["total"]), code)
+
+
+@dataclass(frozen=True)
+class PayslipFiles:
+    files: list[ExportFile]
+    people: int
+    draft: bool
+
+
+def payslips(ws: Workspace, caller: Caller, period_text: str) -> PayslipFiles:
+    """One PDF per department, one page per person on the statement."""
+    require_everything_for(caller, "payslips")
+    period = parse_period(period_text)
+    facts = ws.facts()
+    statement = statement_for(facts, period)
+    data = statement.to_json()
+    stamp = stamp_for(facts, period)
+    issued = local_time(datetime.now(UTC))
+    files = []
+    for department in data["departments"]:
+        people = [p for p in data["people"] if p["department_id"] == department["department_id"]]
+        if not people:
+            continue
+        slips = [_slip(statement, period, p, department["name"], stamp.sha256) for p in people]
+        title = TEXT["title"].format(period=period_label(period), department=department["name"])
+        files.append(ExportFile(f"payslips-{period}-{department['department_id']}.pdf",
+                                "application/pdf", write_payslips(title, stamp, slips, issued)))
+    return PayslipFiles(files, len(data["people"]), stamp.draft)
+
+
+@dataclass(frozen=True)
+class Verification:
+    pages: int
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # "2026-Q2 E0001 ¥…" per good page
+
+    @property
+    def ok(self) -> bool:
+        return self.pages > 0 and not self.problems
+
+
+def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verification:
+    """Whether every page of a payslip PDF matches the ledger: its code (period, person,
+    total, a digest of the lines, the statement's hash) recomputed, and the total it
+    shows in figures and in capitals."""
+    require_everything_for(caller, "a payslip's verification")
+    texts = page_texts(content)
+    facts = ws.facts()
+    problems: list[str] = []
+    checked: list[str] = []
+    for number, text in enumerate(texts, start=1):
+        found = CODE.search(text.replace("\n", ""))
+        if found is None:
+            problems.append(f"第 {number} 页没有核验码 (page {number} has no verification code)")
+            continue
+        problem = _check_page(facts, found, text)
+        if problem:
+            problems.append(f"第 {number} 页 (page {number}): {problem}")
+        else:
+            total = figures(Decimal(found["total"]))
+            checked.append(f"{found['period']} {found['employee']} {total}")
+    return Verification(len(texts), problems, checked)
+
+
+def _check_page(facts: Any, found: re.Match[str], text: str) -> str | None:
+    try:
+        period = Period.parse(found["period"])
+    except ValueError:
+        return f"期间 {found['period']!r} 无效 (not a period)"
+    close = facts.close_of(str(period))
+    expected_sha = close.statement_sha256 if close else "DRAFT"
+    if found["sha"] != expected_sha:
+        return ("报表哈希与账本不符 (the statement hash does not match the ledger's "
+                f"{'closed statement' if close else 'open period: this is a draft'})")
+    data = statement_for(facts, period).to_json()
+    line = next((p for p in data["people"] if p["employee_id"] == found["employee"]), None)
+    if line is None:
+        return f"账本中 {period} 没有 {found['employee']} (no such person in the statement)"
+    names = {d["department_id"]: d["name"] for d in data["departments"]}
+    digest = _digest(line, line["name"], names.get(line["department_id"], ""))
+    if found["total"] != line["total"] or found["digest"] != digest:
+        return f"金额与账本不符 (the lines do not match the ledger: total {line['total']})"
+    total = Decimal(line["total"])
+    if figures(total) not in text or capitals(total) not in text.replace("\n", ""):
+        return "页面上的实发金额与核验码不符 (the amount shown differs from the code)"
+    return None
+
+
+def parse_pdf_path(name: str) -> None:
+    if not name.lower().endswith(".pdf"):
+        raise InvalidRequestError(f"{name!r} is not a .pdf file")

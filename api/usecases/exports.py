@@ -1,0 +1,203 @@
+"""Exports of a period as files (`jixiao export WHAT`, `GET /periods/{p}/exports/{what}`):
+the statement, reconciliation, restatement, grades and event history as XLSX, CSV or PDF.
+
+What a file says is decided here, from the same use cases the reports use (so the
+caller's scope applies); api/documents only lays it out. A closed period's file carries
+the statement's SHA-256; an open period's is marked 草稿 on every sheet and page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from api.documents.csvfile import ENCODINGS, write_csv
+from api.documents.model import Book, Cell, Column, Sheet, Stamp, Summary
+from api.documents.pdftable import write_pdf_table
+from api.documents.xlsx import write_xlsx
+from api.usecases import audit, grades, reports
+from api.usecases.ports import Caller, Workspace, parse_period
+from domain.errors import InvalidRequestError
+from domain.facts import Facts
+from domain.periods import Period
+from projections.audit import AuditQuery
+
+ZONE = ZoneInfo("Asia/Shanghai")  # the organisation's zone: every time a person reads
+WHATS = ("statement", "reconciliation", "restatement", "grades", "events")
+Format = Literal["xlsx", "csv", "pdf"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv", "pdf")
+MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "csv": "text/csv", "pdf": "application/pdf"}
+EVENTS_MAX = 1_000_000
+
+# Every human-facing text of the exports, in one table (the zh/en switch reads it later).
+TEXT = {
+    "statement": "绩效工资发放表", "reconciliation": "绩效工资对账表",
+    "restatement": "已结账期间重算表", "grades": "考核等级表", "events": "事件记录",
+    "summary": "汇总", "department": "科室", "total": "合计", "balance": "平衡（应为 0.00）",
+    "closed": "已结账 · 报表哈希 SHA-256: {sha}",
+    "draft": "草稿 DRAFT · {period} 未结账，数字可能变动",
+}
+HEADERS = {
+    "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "category": "类别",
+    "status": "状态", "points": "分值", "pay": "绩效工资", "post_bonus": "岗位津贴",
+    "study_leave": "学习假工资", "restatement": "重算补差", "total": "实发金额",
+    "line": "项目", "amount": "金额", "closed": "结账时金额", "now": "现金额",
+    "settled_since": "已在后续期间结算", "outstanding": "待结算差额", "subject_id": "对象编号",
+    "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
+    "position": "序号", "recorded_at": "记录时间（北京时间）", "type": "类型",
+    "actor": "操作人", "live": "有效", "body": "内容",
+}
+MONEY = {"pay", "post_bonus", "study_leave", "restatement", "total", "amount", "closed", "now",
+         "settled_since", "outstanding"}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    what: str
+    period: str
+    format: str = "xlsx"
+    encoding: str = "utf-8-sig"
+    events: AuditQuery | None = None  # the audit listing's filters, for `events`
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def export(ws: Workspace, caller: Caller, request: ExportRequest) -> ExportFile:
+    if request.what not in WHATS:
+        raise InvalidRequestError(f"不能导出 {request.what!r} (cannot export it); choose one of "
+                                  f"{', '.join(WHATS)}")
+    if request.format not in FORMATS:
+        raise InvalidRequestError(f"格式 {request.format!r} 不支持 (unsupported format); choose "
+                                  f"one of {', '.join(FORMATS)}")
+    if request.encoding not in ENCODINGS:
+        raise InvalidRequestError(f"编码 {request.encoding!r} 不支持 (unsupported encoding); "
+                                  f"choose one of {', '.join(ENCODINGS)}")
+    book = BUILDERS[request.what](ws, caller, request)
+    content = (write_xlsx(book) if request.format == "xlsx"
+               else write_csv(book, request.encoding) if request.format == "csv"
+               else write_pdf_table(book))
+    return ExportFile(f"{request.what}-{request.period}.{request.format}",
+                      MEDIA[request.format], content)
+
+
+def stamp_for(facts: Facts, period: Period) -> Stamp:
+    close = facts.close_of(str(period))
+    if close is None:
+        return Stamp(None, TEXT["draft"].format(period=period))
+    return Stamp(close.statement_sha256, TEXT["closed"].format(sha=close.statement_sha256))
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def columns(*keys: str) -> tuple[Column, ...]:
+    return tuple(Column(k, HEADERS[k], "money" if k in MONEY else "text") for k in keys)
+
+
+def _row(cols: tuple[Column, ...], data: dict[str, Any]) -> list[Cell]:
+    return [Decimal(data[c.key]) if c.kind == "money" else data.get(c.key) for c in cols]
+
+
+def _by_department(title: str, stamp: Stamp, cols: tuple[Column, ...], *,
+                   people: list[dict[str, Any]], names: dict[str, str],
+                   totalled: tuple[str, ...], expected: dict[str, Decimal]) -> Book:
+    order = list(names) + sorted({p["department_id"] for p in people} - set(names))
+    sheets = []
+    for department in order:
+        rows = [_row(cols, p) for p in people if p["department_id"] == department]
+        if rows:
+            sheets.append(Sheet(names.get(department) or department, cols, rows, totalled))
+    flat = Sheet(title, cols, [_row(cols, p) for p in people], totalled)
+    summary = Summary(TEXT["summary"], TEXT["department"], TEXT["total"], expected)
+    return Book(title, stamp, sheets, summary, flat)
+
+
+def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
+    period = parse_period(request.period)
+    statement = reports.payout(ws, caller, reports.ReportQuery(request.period))
+    cols = columns("employee_id", "name", "department_id", "category", "status", "points",
+                   "pay", "post_bonus", "study_leave", "restatement", "total")
+    names = {d["department_id"]: d["name"] for d in statement["departments"]}
+    paid = statement.get("totals") or {}
+    expected = {"total": Decimal(paid["paid"])} if paid.get("paid") else {}
+    return _by_department(TEXT["statement"], stamp_for(ws.facts(), period), cols,
+                          people=statement["people"], names=names,
+                          totalled=("pay", "post_bonus", "study_leave", "restatement", "total"),
+                          expected=expected)
+
+
+def _reconciliation(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
+    period = parse_period(request.period)
+    result = reports.reconcile(ws, caller, reports.ReportQuery(request.period))
+    cols = columns("line", "amount")
+    sheet = Sheet(TEXT["reconciliation"], cols,
+                  [_row(cols, line) for line in result.to_json()["lines"]], ("amount",))
+    summary = Summary(TEXT["summary"], TEXT["balance"], TEXT["total"],
+                      {"amount": Decimal(result.to_json()["balance"])})
+    return Book(TEXT["reconciliation"], stamp_for(ws.facts(), period), [sheet], summary)
+
+
+def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
+    period = parse_period(request.period)
+    report = reports.restatement(ws, caller, request.period)
+    cols = columns("employee_id", "name", "department_id", "closed", "now", "settled_since",
+                   "outstanding")
+    people = [{**p, "employee_id": p["id"]} for p in report["people"]]
+    expected = ({"outstanding": Decimal(report["outstanding"])}
+                if report.get("outstanding") is not None else {})
+    return _by_department(TEXT["restatement"], stamp_for(ws.facts(), period), cols,
+                          people=people, names={},
+                          totalled=("closed", "now", "settled_since", "outstanding"),
+                          expected=expected)
+
+
+def _grades(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
+    report = grades.grades(ws, caller, grades.GradesQuery(request.period))
+    cols = columns("subject_id", "name", "status", "grade", "grade_name", "score")
+    sheets = [Sheet(p["label"] or p["name"], cols, [_row(cols, s) for s in p["subjects"]])
+              for p in report["pipelines"]]
+    try:
+        stamp = stamp_for(ws.facts(), Period.parse(request.period))
+    except ValueError:  # a month or half-year: no payout period to close
+        stamp = Stamp(None, TEXT["draft"].format(period=request.period))
+    return Book(TEXT["grades"], stamp, sheets)
+
+
+def _events(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
+    period = parse_period(request.period)
+    query = request.events or AuditQuery()
+    query = AuditQuery(actor=query.actor, type=query.type, subject=query.subject,
+                       subject_kind=query.subject_kind, since=query.since,
+                       until=query.until, after=query.after, limit=EVENTS_MAX)
+    facts = ws.facts()
+    in_period = {str(e.originator_id): e for e in facts.in_period(period)}
+    listed = audit.audit_events(ws, caller, query)["events"]
+    cols = columns("position", "recorded_at", "type", "actor", "live", "body")
+    rows: list[list[Cell]] = []
+    for event in listed:
+        shown = in_period.get(event["id"])
+        if shown is None:
+            continue
+        body = {k: v for k, v in event.items()
+                if k not in {"position", "id", "type", "actor", "recorded_at", "live"}}
+        rows.append([event["position"], local_time(shown.recorded_at), event["type"],
+                     event["actor"], "是" if event.get("live") else "否",
+                     json.dumps(body, ensure_ascii=False, sort_keys=True)])
+    return Book(TEXT["events"], stamp_for(facts, period), [Sheet(TEXT["events"], cols, rows)])
+
+
+BUILDERS: dict[str, Callable[[Workspace, Caller, ExportRequest], Book]] = {
+    "statement": _statement, "reconciliation": _reconciliation,
+    "restatement": _restatement, "grades": _grades, "events": _events,
+}

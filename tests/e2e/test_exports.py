@@ -1,0 +1,193 @@
+"""Exports and documents through the CLI: the statement as XLSX read back to the fen,
+CSV encodings, payslips whose text carries the capitals and the hash and that
+verify-document checks, and decision letters."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from uuid import uuid5
+
+import pytest
+from builders import GOLDEN, cli_for
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from api.documents.amounts import capitals
+from api.documents.csvfile import write_csv
+from api.documents.model import Book, Column, Sheet, Stamp
+from api.documents.payslip import PayLine, Payslip, write_payslips
+from domain.application import IDEMPOTENCY_NAMESPACE
+from domain.errors import InvalidRequestError
+
+LI_COMPLAINT = str(uuid5(IDEMPOTENCY_NAMESPACE, "ex1-li-complaint"))
+
+
+def _hospital(store):  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    return cli
+
+
+def _text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def _sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+
+
+def test_the_statement_xlsx_reads_back_to_the_fen(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _hospital(store)
+    cli.ok("close", "--period", "2026-Q1")
+    statement = cli.payout("2026-Q1")
+    out = tmp_path / "s.xlsx"
+    cli.ok("export", "statement", "--period", "2026-Q1", "--output", str(out))
+    book = load_workbook(out)
+    summary, *departments = book.worksheets
+    # Every sheet: stamp in row 1, frozen Chinese header in row 2, 实发金额 the payable.
+    for ws in book.worksheets:
+        assert "SHA-256" in str(ws.cell(1, 3).value)
+        assert ws.freeze_panes == "A3"
+    sheet = departments[0]
+    headers = [c.value for c in sheet[2]]
+    assert "实发金额" in headers
+    assert "工号" in headers
+    total_col = headers.index("实发金额")
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    by_id = {r[0]: r for r in rows}
+    for line in statement["people"]:
+        got = by_id[line["employee_id"]][total_col]
+        assert not str(got).startswith("=")  # person rows hold plain values
+        assert Decimal(str(got)).quantize(Decimal("0.01")) == Decimal(line["total"])
+    assert sheet.cell(3, total_col + 1).number_format == "#,##0.00"
+    # The summary's totals are formulas over the department sheets; the cells they sum
+    # add up to the ledger's total.
+    summary_headers = [c.value for c in summary[2]]
+    col = summary_headers.index("实发金额") + 1
+    formula = summary.cell(3, col).value
+    assert formula.startswith("=SUM(")
+    assert "!" in formula
+    grand = summary.cell(3 + len(departments), col).value
+    assert grand == f"=SUM({summary.cell(3, col).column_letter}3:" \
+                    f"{summary.cell(3, col).column_letter}{2 + len(departments)})"
+    summed = sum(Decimal(str(r[total_col])) for ws in departments
+                 for r in ws.iter_rows(min_row=3, values_only=True))
+    assert summed.quantize(Decimal("0.01")) == Decimal(statement["totals"]["paid"])
+
+
+def test_an_open_period_is_a_draft_on_every_sheet_and_page(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _hospital(store)
+    for fmt in ("xlsx", "pdf", "csv"):
+        out = tmp_path / f"r.{fmt}"
+        cli.ok("export", "reconciliation", "--period", "2026-Q1", "--format", fmt,
+               "--output", str(out))
+        if fmt == "xlsx":
+            assert all("草稿" in str(rows[0][2]) for rows in _sheet_values(out).values())
+        elif fmt == "pdf":
+            assert all("草稿" in p.extract_text() for p in PdfReader(out).pages)
+        else:
+            raw = out.read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM by default
+            assert "草稿" in raw.decode("utf-8-sig").splitlines()[-1]
+
+
+def test_csv_in_gbk_and_a_bad_option(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _hospital(store)
+    out = tmp_path / "s.csv"
+    cli.ok("export", "statement", "--period", "2026-Q1", "--format", "csv", "--encoding", "gbk",
+           "--output", str(out))
+    assert out.read_bytes().decode("gbk").startswith("工号,姓名")
+    bad = cli("export", "statement", "--period", "2026-Q1", "--format", "docx",
+              "--output", str(tmp_path / "x"))
+    assert bad.code == 2
+    assert "docx" in bad.err
+    assert not (tmp_path / "x").exists()
+    assert cli("export", "statment", "--period", "2026-Q1", "-o", "x").code == 2
+
+
+def test_events_are_filtered_like_the_audit_listing(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _hospital(store)
+    out = tmp_path / "e.csv"
+    cli.ok("export", "events", "--period", "2026-Q1", "--format", "csv", "--type",
+           "record_score", "--output", str(out))
+    lines = out.read_bytes().decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("序号,记录时间（北京时间）")
+    assert len(lines) > 2
+    assert all("ScoreRecorded" in line for line in lines[1:-1])
+
+
+def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _hospital(store)
+    cli.ok("close", "--period", "2026-Q1")
+    close = next(e for e in map(json.loads, cli.ok("events", "--json").out.splitlines())
+                 if e["type"] == "PeriodClosed")
+    statement = cli.payout("2026-Q1")
+    out = tmp_path / "slips"
+    cli.ok("payslips", "--period", "2026-Q1", "--output", str(out))
+    files = sorted(out.glob("*.pdf"))
+    assert len(files) == 1
+    text = _text(files[0]).replace("\n", "")
+    li = next(p for p in statement["people"] if p["employee_id"] == "li")
+    assert capitals(Decimal(li["total"])) in text
+    assert close["statement_sha256"] in text
+    assert "草稿" not in text
+    assert "2026年第1季度" in text
+    verified = cli("verify-document", str(files[0]))
+    assert verified.code == 0, verified.out
+    assert "matches the ledger" in verified.out
+    # A doctored payslip: the same code with a different amount printed.
+    pages = PdfReader(files[0]).pages
+    code = next(line for line in pages[0].extract_text().splitlines() if "JX1|" in line)
+    code = code.split(": ", 1)[1]
+    forged = write_payslips("x", Stamp("0" * 64, "x"), [Payslip(
+        "Li", "li", "内科", "2026年第1季度", [PayLine("绩效工资", "", Decimal("99999.00"))],
+        Decimal("99999.00"), code.replace(code.split("|")[3], "99999.00"))], "now")
+    doctored = tmp_path / "doctored.pdf"
+    doctored.write_bytes(forged)
+    failed = cli("verify-document", str(doctored))
+    assert failed.code == 1
+    assert "does NOT match" in failed.out
+
+
+def test_a_decided_appeal_gets_a_decision_letter(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = _hospital(store)
+    cli.ok("close", "--period", "2026-Q1")
+    cli.ok("appeal", "file", "--appeal-id", "A-1", "--employee", "li", "--entry", LI_COMPLAINT,
+           "--grounds", "投诉已撤回", "--received-on", "2026-04-01", "--filed-on", "2026-04-03")
+    cli.ok("appeal", "assign", "A-1", "--reviewer", "reviewer-wu")
+    cli.ok("appeal", "decide", "A-1", "--outcome", "revoke", "--actor", "reviewer-wu",
+           "--reason", "投诉已撤回，不构成有效投诉", "--decided-on", "2026-04-10")
+    out = tmp_path / "letters"
+    run = cli.ok("export", "letters", "--output", str(out))
+    assert "1 decision letter(s)" in run.out
+    text = _text(out / "decision-A-1.pdf")
+    for needle in ("复核决定书", "撤销原决定", "投诉已撤回，不构成有效投诉", "2026-04-10",
+                   "（已遵守）", "决定前实发金额", "Li（li）"):
+        assert needle in text, needle
+    restated = cli.ok("restatement", "--period", "2026-Q1", "--json").json()
+    li = next(p for p in restated["people"] if p["id"] == "li")
+    assert f"变动：¥{Decimal(li['outstanding']):,.2f}" in text
+
+
+@pytest.mark.parametrize(("amount", "words"), [
+    ("0.05", "人民币伍分"), ("10.00", "人民币壹拾元整"), ("100000.01", "人民币壹拾万元零壹分"),
+    ("1000000000.00", "人民币壹拾亿元整"), ("12345.60", "人民币壹万贰仟叁佰肆拾伍元陆角整"),
+    ("16409.02", "人民币壹万陆仟肆佰零玖元零贰分"), ("-12.30", "人民币负壹拾贰元叁角整"),
+])
+def test_capitals_follow_the_rules_for_bills(amount: str, words: str) -> None:
+    assert capitals(Decimal(amount)) == words
+
+
+
+
+def test_a_name_gbk_cannot_encode_is_refused_with_its_row() -> None:
+    columns = (Column("name", "姓名"),)
+    book = Book("t", Stamp(None, "草稿"), [Sheet("t", columns, [["李"], ["吉𠮷"]])])
+    with pytest.raises(InvalidRequestError) as refused:
+        write_csv(book, "gbk")
+    assert "第 3 行" in str(refused.value)
+    assert "gb18030" in str(refused.value)
+    assert "吉𠮷".encode("gb18030") in write_csv(book, "gb18030")
