@@ -51,6 +51,7 @@ from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS
 # Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
 # domain/sanctions.py on the same envelope; they join this registry below.
 from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS
+from domain.settings import SETTINGS_COMMANDS, SETTINGS_EVENTS
 from domain.users import DisableBody, TokenBody, UserBody
 
 PeriodText = Annotated[str, BeforeValidator(period_text)]
@@ -500,7 +501,7 @@ COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
     RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *ACCESS_COMMANDS,
-    *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS,
+    *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
@@ -510,7 +511,8 @@ COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
 EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
     cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
 } | {cls.__name__: cls for cls in (*GRADING_EVENTS, *ACCESS_EVENTS,
-                                                      *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS)}
+                                                      *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS,
+                                                      *SETTINGS_EVENTS)}
 
 
 def period_of(event: LedgerEvent) -> Period | None:

@@ -79,7 +79,8 @@ def extend_chain(head: str, records: Iterable[StoredRecord]) -> list[ChainLink]:
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "altered" | "removed" | "inserted" | "count" | "head" | "anchor"
+    # "altered" | "removed" | "inserted" | "count" | "head" | "anchor" | "view" | "receipt"
+    kind: str
     position: int | None
     event_id: str | None
     topic: str | None
@@ -91,6 +92,8 @@ class Finding:
                 "detail": self.detail}
 
     def __str__(self) -> str:
+        if self.kind in ("view", "receipt"):
+            return f"{self.kind}: {self.detail}"
         what = f"event {self.event_id} at position {self.position}" if self.event_id else (
             f"position {self.position}" if self.position is not None else "the chain")
         kind = self.topic.rsplit(":", 1)[-1] if self.topic else ""

@@ -13,7 +13,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import ConflictError, DomainError, InvalidRequestError, Problem
@@ -38,7 +38,25 @@ class StoredStatement:
     period: str
     status: str  # "ok" or "blocked"
     body: str  # canonical JSON of the statement, or the blocking message
-    sha256: str
+    sha256: str  # of `body`; a read recomputes it, so an edited body shows
+    # The notification position the row was computed at. Not part of equality: the same
+    # statement computed at two positions is the same statement.
+    position: int = field(default=0, compare=False)
+
+    def problem(self, view_position: int) -> str | None:
+        """Why this row cannot be trusted, or None. The body must hash to the stored hash,
+        and the row cannot have been computed after the view's own position."""
+        if content_sha256(self.body) != self.sha256:
+            return (f"statement row {self.period}: its content does not hash to its stored "
+                    f"sha256 {self.sha256[:12]}… (edited in the database)")
+        if self.position > view_position:
+            return (f"statement row {self.period}: computed at position {self.position}, "
+                    f"after the view's position {view_position}")
+        return None
+
+
+def content_sha256(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class StatementView(ABC):
@@ -51,6 +69,10 @@ class StatementView(ABC):
 
     @abstractmethod
     def periods(self) -> list[str]: ...
+
+    def rows(self) -> list[StoredStatement]:
+        """Every stored row (for verification)."""
+        return [row for row in (self.get(p) for p in sorted(self.periods())) if row]
 
     @abstractmethod
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
@@ -89,7 +111,7 @@ def render_statement(facts: Facts, period: Period) -> StoredStatement:
                 {"where": p.where, "field": p.field, "reason": p.reason} for p in problems],
         })
         status = "blocked"
-    return StoredStatement(str(period), status, body, hashlib.sha256(body.encode()).hexdigest())
+    return StoredStatement(str(period), status, body, content_sha256(body), facts.last_position)
 
 
 def payable_periods(facts: Facts) -> set[Period]:
@@ -144,7 +166,8 @@ def _pay_neutral(event: LedgerEvent) -> bool:
     corrections are events of their own) and the grading vocabulary."""
     return isinstance(event, UserBody | TokenBody | DisableBody) or (
         type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
-        "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated")
+        "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated",
+        "LedgerConfigured")
 
 
 def catch_up(ledger: Any, view: StatementView) -> int:

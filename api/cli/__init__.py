@@ -21,6 +21,7 @@ from api.cli import (
     exports,
     grades,
     imports,
+    integrity,
     ledger,
     reports,
     schemes,
@@ -28,7 +29,7 @@ from api.cli import (
     workspace,
 )
 from api.cli.bank import register as register_bank
-from api.cli.options import ENVIRON
+from api.cli.options import ARGV, ENVIRON
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     BusyError,
@@ -55,22 +56,27 @@ app = typer.Typer(
     context_settings={"help_option_names": ["--help", "-h"]},
 )
 for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
-              exports.documents_app):
+              exports.documents_app, integrity.app):
     app.add_typer(verbs)
 app.add_typer(imports.app)
 app.add_typer(appeals.app, name="appeal")
 app.add_typer(exports.app, name="export")
 app.add_typer(schemes.app, name="scheme")
-register_bank(app, exports.app)  # export payroll|bank, keys, personal (issue 13)
+# `keys` is one group: signing keys (integrity) and the master key (bank) join it.
+register_bank(app, exports.app, integrity.keys)  # export payroll|bank, personal (issue 13)
+app.add_typer(integrity.keys, name="keys")
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run one verb and return its exit code. `environ` stands in for os.environ (tests
     pass their own store)."""
     token = ENVIRON.set(os.environ if environ is None else environ)
+    words = list(sys.argv[1:] if argv is None else argv)
+    argv_token = ARGV.set(tuple(words))
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        return _run(words)
     finally:
+        ARGV.reset(argv_token)
         ENVIRON.reset(token)
 
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
 from api.cli.options import Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
-from api.usecases import audit
+from api.usecases import audit, integrity
+from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
@@ -28,15 +30,24 @@ def events(*, limit: Annotated[int, typer.Option(
 
 
 @app.command("verify")
-def verify(*, db: Db = None, actor: Actor = None, json: Json = False) -> int:
-    """Verify the hash chain over the event log (exit 1 when it is broken)."""
+def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
+           expect: Expect = None, public_key: PublicKey = None) -> int:
+    """Verify the hash chain over the event log and every stored statement; with
+    --expect, against a signed receipt too (exit 1 when anything is broken)."""
+    if expect and not public_key:
+        raise InvalidRequestError(EXPECT_NEEDS_KEY)
     with open_session(db) as session:
-        report = audit.verify_chain(session, caller(actor))
+        if expect and public_key:
+            report = integrity.verify_with_receipt(
+                session, caller(actor), integrity.read_key_file(expect).decode(),
+                integrity.read_key_file(public_key))
+        else:
+            report = audit.verify_chain(session, caller(actor))
     if json:
         print(canonical_dumps(report.to_json()))
     elif report.ok:
         print(f"chain intact: {report.events} event(s) up to position {report.chained_upto}; "
-              f"head {report.head}")
+              f"head {report.head}" + ("; matches the signed receipt" if expect else ""))
     else:
         print(f"chain BROKEN: {len(report.findings)} problem(s); the first is\n  "
               f"{report.findings[0]}")

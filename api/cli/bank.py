@@ -28,11 +28,12 @@ Output = Annotated[str, typer.Option("--output", help="写入的文件 (the file
 Employee = Annotated[str, typer.Option("--employee", help="工号 (the employee's id).")]
 
 
-def register(root: typer.Typer, export: typer.Typer) -> None:
-    """`payroll` and `bank` join the `export` group; `keys` and `personal` are groups."""
+def register(root: typer.Typer, export: typer.Typer, key_group: typer.Typer) -> None:
+    """`payroll` and `bank` join the `export` group, `master` the `keys` group (beside
+    the signing keys); `personal` is a group of its own."""
     export.registered_commands.extend(app.registered_commands)
-    for group in (keys, people):
-        root.add_typer(group)
+    key_group.registered_commands.extend(keys.registered_commands)
+    root.add_typer(people)
 
 
 def _key_file(option: str | None) -> str | None:

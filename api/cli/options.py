@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from collections.abc import Mapping
 from contextvars import ContextVar
 from datetime import datetime
@@ -13,14 +14,24 @@ from typing import Annotated
 
 import typer
 
-from api.storage.session import Session, store_env
+from api.storage.session import (
+    Session,
+    ledger_exists,
+    ledger_location,
+    recorded_time_zone,
+    store_env,
+)
 from api.usecases.ledger import Batch, read_jsonl_batch
 from api.usecases.ports import Caller, parse_instant
+from domain.errors import NotFoundError
 from domain.strict_input import INTEGER_TEXT
 
 # `main(environ=…)` stands in for os.environ, so tests can pass their own store: the store
 # is resolved from this mapping by `store_env`, never by click's own envvar lookup.
 ENVIRON: ContextVar[Mapping[str, str]] = ContextVar("jixiao_environ", default=os.environ)
+# The words of this invocation (`main` sets them): the verb decides whether a missing
+# ledger may be created.
+ARGV: ContextVar[tuple[str, ...]] = ContextVar("jixiao_argv", default=())
 
 Db = Annotated[str | None, typer.Option(
     "--db", help="SQLite file (default ./jixiao.db or $JIXIAO_DB); PostgreSQL is chosen by "
@@ -31,7 +42,8 @@ Json = Annotated[bool, typer.Option("--json", help="Canonical JSON (sorted keys,
                                                    "as strings).")]
 PeriodOption = Annotated[str, typer.Option("--period", help="2026-Q1 … 2026-Q4, or 2026-YE.")]
 AsOf = Annotated[str | None, typer.Option(
-    "--as-of", help="Only events recorded up to this ISO timestamp (UTC unless zoned).")]
+    "--as-of", help="Only events recorded up to this ISO timestamp (in the ledger's time "
+    "zone unless zoned; UTC for a ledger made before `jixiao init`).")]
 WhatIf = Annotated[str | None, typer.Option(
     "--with", help="What-if: as if this JSON Lines file were applied; nothing is written.")]
 Reason = Annotated[str | None, typer.Option("--reason", help="Why, recorded on the event.")]
@@ -45,10 +57,36 @@ def whole_number(text: str | int) -> int:
     if INTEGER_TEXT.fullmatch(text) is None:
         raise typer.BadParameter(f"{text!r} is not a whole number written in ASCII digits")
     return int(text)
+# The verbs that may create a missing ledger (and say so); every other verb needs an
+# existing one, so a mistyped --db is an error rather than a new, empty, "intact" ledger.
+CREATING_VERBS = frozenset({"apply", "import", "demo", "init", "users", "restore"})
+NO_LEDGER = "账本不存在 / no ledger at {where} (create one with `jixiao init`)"
+CREATED = "已新建账本 / no ledger was at {where}: created a new one"
+
+
+class CliSession(Session):
+    """A session whose integrity warnings (a tampered view row, found and recomputed)
+    go to standard error when the verb is done."""
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
+        for notice in self.notices:
+            print(notice, file=sys.stderr)
+        for warning in self.integrity_warnings:
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 def open_session(db: str | None) -> Session:
-    return Session(store_env(db, ENVIRON.get()))
+    env = store_env(db, ENVIRON.get())
+    if not ledger_exists(env):
+        if _verb() not in CREATING_VERBS:
+            raise NotFoundError(NO_LEDGER.format(where=ledger_location(env)))
+        print(CREATED.format(where=ledger_location(env)), file=sys.stderr)
+    return CliSession(env)
+
+
+def _verb() -> str:
+    return next((word for word in ARGV.get() if not word.startswith("-")), "")
 
 
 def caller(actor_option: str | None) -> Caller:
@@ -70,7 +108,34 @@ def _os_user() -> str:
 
 
 def as_of(text: str | None) -> datetime | None:
-    return parse_instant(text) if text else None
+    """An instant; one typed without a zone is read in the ledger's time zone (its
+    settings, `jixiao init`; UTC for a ledger without them)."""
+    if not text:
+        return None
+    moment = parse_instant(text)
+    if _has_zone(text):
+        return moment
+    zone = recorded_time_zone(store_env(_db_option(), ENVIRON.get()))
+    return moment.replace(tzinfo=None).replace(tzinfo=zone)
+
+
+def _has_zone(text: str) -> bool:
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _db_option() -> str | None:
+    """The --db of this invocation (read from its words: `as_of` is parsed before the
+    verb opens its store)."""
+    words = ARGV.get()
+    for number, word in enumerate(words):
+        if word == "--db" and number + 1 < len(words):
+            return words[number + 1]
+        if word.startswith("--db="):
+            return word.removeprefix("--db=")
+    return None
 
 
 def what_if(path: str | None) -> Batch | None:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from api.cli.options import ENVIRON, Actor, Db, whole_number
+from api.cli.options import CREATED, ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
-from api.storage.session import store_env
+from api.storage.session import ledger_exists, ledger_location, store_env
 from api.usecases import demo as demo_case
 
 app = typer.Typer()
@@ -23,6 +23,9 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
          db: Db = None, actor: Actor = None) -> int:
     """Write a fresh demo hospital year and print its payouts."""
     request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
+    if not ledger_exists(store_env(db, ENVIRON.get())):
+        print(CREATED.format(where=ledger_location(store_env(db, ENVIRON.get()))),
+              file=sys.stderr)
     target = "the configured PostgreSQL store"
     if store_env(db, ENVIRON.get())["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         target = store_env(db, ENVIRON.get())["SQLITE_DBNAME"]

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from itertools import takewhile
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
 from psycopg import sql
 
 from domain.application import Ledger
-from domain.errors import ConflictError
+from domain.errors import ConflictError, DomainError
 from projections.audit import (
     CLOSE_TOPIC,
     GENESIS,
@@ -49,6 +51,16 @@ class ChainStore(ABC):
     @abstractmethod
     def link_at_or_before(self, position: int) -> str: ...
 
+    def link_row_at_or_before(self, position: int) -> ChainLink | None:
+        """The chain row at or before a position (one short read, not a walk)."""
+        exact = self.links(after=position - 1, limit=1)
+        if exact and exact[0].position == position:
+            return exact[0]
+        if self.link_at_or_before(position) == GENESIS:
+            return None
+        before = self.links(after=max(0, position - PAGE_SIZE), limit=PAGE_SIZE)
+        return next((k for k in reversed(before) if k.position <= position), None)
+
     @abstractmethod
     def save(self, links: Sequence[ChainLink], expected: int) -> None:
         """Insert links and move the tracking row from `expected` to the last link, in one
@@ -75,7 +87,10 @@ class SQLiteChainStore(ChainStore):
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS jixiao_chain_tracking (chain TEXT PRIMARY KEY, "
                 "position INTEGER NOT NULL, head TEXT NOT NULL)")
-            cursor.execute("INSERT OR IGNORE INTO jixiao_chain_tracking VALUES (?, 0, ?)",
+            # Only for a new chain: a tracking row lost from a chain that has links is
+            # damage to report, not a fresh start.
+            cursor.execute("INSERT OR IGNORE INTO jixiao_chain_tracking SELECT ?, 0, ? "
+                           "WHERE NOT EXISTS (SELECT 1 FROM jixiao_chain)",
                            (CHAIN_NAME, GENESIS))
 
     def tracking(self) -> tuple[int, str]:
@@ -83,7 +98,7 @@ class SQLiteChainStore(ChainStore):
             cursor.execute("SELECT position, head FROM jixiao_chain_tracking WHERE chain = ?",
                            (CHAIN_NAME,))
             row = cursor.fetchone()
-        return int(row[0]), str(row[1])
+        return _tracking(None if row is None else (row[0], row[1]))
 
     def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]:
         with self._db.transaction(commit=False) as cursor:
@@ -127,8 +142,10 @@ class PostgresChainStore(ChainStore):
             cursor.execute(sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (chain TEXT PRIMARY KEY, "
                 "position BIGINT NOT NULL, head TEXT NOT NULL)").format(self._tracking))
-            cursor.execute(sql.SQL("INSERT INTO {} VALUES (%s, 0, %s) ON CONFLICT (chain) "
-                                   "DO NOTHING").format(self._tracking), (CHAIN_NAME, GENESIS))
+            cursor.execute(sql.SQL(
+                "INSERT INTO {} SELECT %s, 0, %s WHERE NOT EXISTS (SELECT 1 FROM {}) "
+                "ON CONFLICT (chain) DO NOTHING").format(self._tracking, self._chain),
+                (CHAIN_NAME, GENESIS))
 
     def _q(self, text: str) -> Any:
         return sql.SQL(text).format(chain=self._chain, tracking=self._tracking)
@@ -138,7 +155,7 @@ class PostgresChainStore(ChainStore):
             cursor.execute(self._q("SELECT position, head FROM {tracking} WHERE chain = %s"),
                            (CHAIN_NAME,))
             row = cursor.fetchone()
-        return int(row["position"]), str(row["head"])
+        return _tracking(None if row is None else (row["position"], row["head"]))
 
     def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]:
         with self._db.transaction(commit=False) as cursor:
@@ -169,6 +186,29 @@ class PostgresChainStore(ChainStore):
                  for k in links])
 
 
+TRACKING_DAMAGED = ("哈希链跟踪行已损坏 / the hash chain's tracking row (jixiao_chain_tracking) "
+                    "is damaged: {reason}. The events are untouched; restore the row from a "
+                    "backup or compare with a signed receipt (`jixiao verify --expect`).")
+
+
+def _tracking(row: tuple[Any, Any] | None) -> tuple[int, str]:
+    """The tracking row, checked: a damaged one is a clear error, never a traceback."""
+    if row is None:
+        raise ChainDamagedError(TRACKING_DAMAGED.format(reason="it is missing"))
+    position, head = row
+    if isinstance(position, bool) or not isinstance(position, int) or position < 0:
+        raise ChainDamagedError(TRACKING_DAMAGED.format(
+            reason=f"its position {position!r} is not a count"))
+    if not isinstance(head, str) or len(head) != 64 or set(head) - set("0123456789abcdef"):
+        raise ChainDamagedError(TRACKING_DAMAGED.format(
+            reason=f"its head {str(head)[:70]!r} is not a SHA-256"))
+    return position, head
+
+
+class ChainDamagedError(DomainError):
+    code = "chain_damaged"
+
+
 def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any) -> ChainLink:
     return ChainLink(int(position), UUID(str(originator_id)), int(version), str(topic),
                      str(link))
@@ -186,18 +226,18 @@ def open_chain(ledger: Ledger) -> ChainStore:
 
 
 def stored_records(
-    ledger: Ledger, after: int = 0, topics: Sequence[str] = ()
+    ledger: Ledger, after: int = 0, topics: Sequence[str] = (), limit: int = PAGE_SIZE
 ) -> Iterator[StoredRecord]:
-    """The stored events as bytes, in notification order, a page at a time."""
+    """The stored events as bytes, in notification order, `limit` at a time."""
     start = after + 1
     while True:
-        page = ledger.recorder.select_notifications(start=start, limit=PAGE_SIZE,
+        page = ledger.recorder.select_notifications(start=start, limit=limit,
                                                     topics=topics)
         for n in page:
             state = n.state if isinstance(n.state, bytes) else str(n.state).encode()
             yield StoredRecord(n.id, UUID(str(n.originator_id)), n.originator_version, n.topic,
                                state)
-        if len(page) < PAGE_SIZE:
+        if len(page) < limit:
             return
         start = page[-1].id + 1
 
@@ -211,7 +251,11 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
         if not page:
             return chained
         links = extend_chain(head, page)
-        store.save(links, expected=position)
+        try:
+            store.save(links, expected=position)
+        except PersistenceIntegrityError:
+            raise ChainDamagedError(TRACKING_DAMAGED.format(
+                reason=f"its position {position} is behind the chain's own rows")) from None
         position, head = links[-1].position, links[-1].link
         chained += len(links)
 
@@ -231,10 +275,18 @@ def chain_head_at(ledger: Ledger, store: ChainStore, position: int) -> str:
 
 
 def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
-    """Chain what is new, then recompute every link from the stored bytes and compare."""
-    catch_up_chain(ledger, store)
+    """Chain what is new, then recompute every link from the stored bytes and compare.
+
+    Writers may go on meanwhile: the walk judges the events and links up to the tracked
+    position read once here (events are only ever appended after it), so it sees one
+    consistent snapshot; another process chaining at the same moment is not an error."""
+    try:
+        catch_up_chain(ledger, store)
+    except ConflictError:
+        pass  # the racing process chained them; the walk below judges its links
     position, head = store.tracking()
-    report = verify_chain(stored_records(ledger), store.all_links(), position, head)
+    links = takewhile(lambda link: link.position <= position, store.all_links())
+    report = verify_chain(stored_records(ledger), links, position, head)
     anchors = check_anchors(close_anchors(stored_records(ledger, topics=[CLOSE_TOPIC])),
                             store.link_at_or_before)
     if not anchors:
@@ -244,3 +296,25 @@ def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
                       key=lambda f: (last if f.position is None else f.position, f.kind))
     return ChainReport(report.chained_upto, report.head, report.events, report.links,
                        tuple(findings))
+
+
+def check_close(ledger: Ledger, store: ChainStore, position: int, chain_head: str) -> str | None:
+    """Why the chain no longer holds the head a close recorded at `position`, or None.
+
+    Reads the one link there and recomputes it from the link before it and the stored
+    event's bytes: an edited chain row or event at the close shows, without walking the
+    whole chain (`verify` does that)."""
+    row = store.link_row_at_or_before(position)
+    stored = row.link if row else GENESIS
+    if stored != chain_head:
+        return (f"the chain at position {position} is {stored[:12]}…, not the head "
+                f"{chain_head[:12]}… recorded at the close")
+    if row is None:
+        return None
+    record = next(stored_records(ledger, after=row.position - 1, limit=1), None)
+    if record is None or record.position != row.position:
+        return f"the event at position {row.position} is missing"
+    previous = store.link_at_or_before(row.position - 1)
+    if extend_chain(previous, [record])[0].link != row.link:
+        return f"the event at position {row.position} no longer hashes to its chain link"
+    return None

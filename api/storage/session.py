@@ -6,23 +6,35 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import psycopg
 from psycopg import sql
 
-from api.storage.chain import ChainStore, catch_up_chain, chain_head_at, open_chain, verify
+from api.storage.chain import (
+    ChainDamagedError,
+    ChainStore,
+    catch_up_chain,
+    chain_head_at,
+    open_chain,
+    stored_records,
+    verify,
+)
 from api.storage.postgres_limits import PostgresLedger
 from api.storage.statement_views import PostgresStatementView, SQLiteStatementView
-from domain.application import Ledger
+from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
+from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.facts import Facts
 from domain.periods import Period
+from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
 from projections.audit import ChainReport
 from projections.restatement import statement_for
-from projections.views import StatementView, catch_up, raise_stored
+from projections.views import StatementView, catch_up, raise_stored, render_statement
 
 DEFAULT_DB = "jixiao.db"
 # The eventsourcing settings a deployment tunes (docs/scaling.md): where the store is, the
@@ -36,15 +48,67 @@ POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_
                  "CREATE_TABLE")
 
 
+# Where the signing key, the receipts and the auditor's public key are (docs/security.md):
+# paths only, carried to the session when set; the key itself never enters the store.
+SIGNING_KEYS = ("JIXIAO_SIGNING_KEY", "JIXIAO_RECEIPT_DIR", "JIXIAO_AUDIT_PUBLIC_KEY")
+
+
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The eventsourcing environment for a shell invocation; never mutates os.environ."""
     environ = os.environ if environ is None else environ
+    signing = {key: environ[key] for key in SIGNING_KEYS if environ.get(key)}
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
         env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
-        return env
+        return env | signing
     path = db or environ.get("JIXIAO_DB") or DEFAULT_DB
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(path))}
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(path)),
+            **signing}
+
+
+def ledger_exists(env: Mapping[str, str]) -> bool:
+    """Whether the store holds a ledger: the SQLite file exists, or on PostgreSQL the
+    events table does (opening a ledger would create either, empty)."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        name = env["SQLITE_DBNAME"]
+        return name == ":memory:" or "mode=memory" in name or Path(name).exists()
+    table = f"{APPLICATION_NAME}_events"
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    arguments: dict[str, Any] = dict(postgres_connect_args(env))
+    with psycopg.connect(**arguments, autocommit=True) as connection:
+        row = connection.execute("SELECT to_regclass(%s)",
+                                 (f'"{schema}"."{table}"',)).fetchone()
+    return row is not None and row[0] is not None
+
+
+def ledger_location(env: Mapping[str, str]) -> str:
+    """Where the ledger is, for messages (never the password)."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return env["SQLITE_DBNAME"]
+    return (f"postgresql://{env.get('POSTGRES_HOST', 'localhost')}:"
+            f"{env.get('POSTGRES_PORT', '5432')}/{env.get('POSTGRES_DBNAME', 'postgres')} "
+            f"schema {env.get('POSTGRES_SCHEMA') or 'public'}")
+
+
+SETTINGS_TOPIC = f"{LedgerConfigured.__module__}:{LedgerConfigured.__qualname__}"
+
+
+def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
+    """The zone the ledger's settings name (`jixiao init`); UTC for a ledger without
+    settings (or none at all), as times were always read before."""
+    if not ledger_exists(env):
+        return ZoneInfo("UTC")
+    ledger = open_ledger(env)
+    try:
+        zone = "UTC"
+        for record in stored_records(ledger, topics=[SETTINGS_TOPIC]):
+            try:
+                zone = str(json.loads(record.state)["time_zone"])
+            except (ValueError, KeyError, TypeError):
+                continue  # an altered event: the chain verification names it
+        return ZoneInfo(zone)
+    finally:
+        ledger.close()
 
 
 def open_ledger(env: Mapping[str, str]) -> Ledger:
@@ -92,6 +156,10 @@ class Session:
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
         self._users: tuple[int, UserDirectory] | None = None
+        # Tampering found while serving (a view row that failed its check): the shell
+        # shows these (stderr on the CLI, a field in the API body).
+        self.integrity_warnings: list[str] = []
+        self.notices: list[str] = []  # what a verb did besides its answer (a receipt written)
 
     def facts(self) -> Facts:
         return self.ledger.facts()
@@ -118,14 +186,35 @@ class Session:
         moment it will chain them too; the write has succeeded either way."""
         try:
             self.chain_up()
-        except ConflictError:
-            pass
+        except (ConflictError, ChainDamagedError):
+            pass  # a damaged chain is for `verify` to report, not a reason to fail a write
 
     def chain_head_at(self, position: int) -> str:
         return chain_head_at(self.ledger, self.chain, position)
 
-    def verify_chain(self) -> ChainReport:
+    def setting(self, name: str) -> str | None:
+        """A path the environment gave (JIXIAO_SIGNING_KEY …), or None."""
+        return self.env.get(name) or None
+
+    def verify_chain_only(self) -> ChainReport:
         return verify(self.ledger, self.chain)
+
+    def chain_link_at(self, position: int) -> str:
+        return self.chain.link_at_or_before(position)
+
+    def events_upto(self, position: int) -> int:
+        return sum(1 for _ in takewhile(lambda record: record.position <= position,
+                                        stored_records(self.ledger)))
+
+    def verify_chain(self) -> ChainReport:
+        """The chain, then every stored statement row."""
+        report = self.verify_chain_only()
+        catch_up(self.ledger, self.view)
+        views = view_findings(self.ledger, self.view)
+        if not views:
+            return report
+        return ChainReport(report.chained_upto, report.head, report.events, report.links,
+                           (*report.findings, *views))
 
     @property
     def view(self) -> StatementView:
@@ -139,6 +228,17 @@ class Session:
         stored = self.view.get(str(period))
         if stored is None:
             return statement_for(self.ledger.facts(), period).to_json()  # raises if blocked
+        close = recorded_closes(self.ledger).get(str(period))
+        if close is not None:
+            check_closed(self.ledger, self.chain, str(period), close)
+        problem = row_problem(stored, self.view.position(), close)
+        if problem is not None:
+            warning = f"视图被篡改，已从事件重新计算 / the view was tampered with; " \
+                      f"recomputed from the events: {problem}"
+            self.integrity_warnings.append(warning)
+            stored = render_statement(self.ledger.facts(), period)
+            if stored.status == "ok":
+                return {**json.loads(stored.body), "integrity_warning": warning}
         if stored.status != "ok":
             raise_stored(stored)
         return json.loads(stored.body)  # type: ignore[no-any-return]

@@ -1,5 +1,9 @@
 """The statements view on each database: SQLite (one file beside the events) and
-PostgreSQL (the events' schema). The interface and the catch-up are `projections.views`."""
+PostgreSQL (the events' schema). The interface and the catch-up are `projections.views`.
+
+A row carries its body's SHA-256 and the position it was computed at. A table written by
+an older version has no position column: it is dropped and rebuilt from the events on
+open (a view is a cache; the events are never touched)."""
 
 from __future__ import annotations
 
@@ -12,24 +16,32 @@ import psycopg
 from domain.errors import ConflictError
 from projections.views import VIEW_NAME, StatementView, StoredStatement
 
+STATEMENTS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS jixiao_statements (period TEXT PRIMARY KEY, "
+    "status TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, "
+    "position BIGINT NOT NULL DEFAULT 0)")
+
 
 class SQLiteStatementView(StatementView):
     def __init__(self, path: str) -> None:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS jixiao_view_tracking (
-                view TEXT PRIMARY KEY, position INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS jixiao_statements (
-                period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL,
-                sha256 TEXT NOT NULL);
-            """
-        )
-        self._db.execute(
-            "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
-            (VIEW_NAME,),
-        )
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
+                             "view TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+            columns = {r[1] for r in self._db.execute("PRAGMA table_info(jixiao_statements)")}
+            if columns and "position" not in columns:
+                self._db.execute("DROP TABLE jixiao_statements")
+                self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
+            self._db.execute(STATEMENTS_TABLE)
+            self._db.execute(
+                "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
+                (VIEW_NAME,))
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def position(self) -> int:
         row = self._db.execute(
@@ -39,9 +51,8 @@ class SQLiteStatementView(StatementView):
 
     def get(self, period: str) -> StoredStatement | None:
         row = self._db.execute(
-            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = ?",
-            (period,),
-        ).fetchone()
+            "SELECT period, status, body, sha256, position FROM jixiao_statements "
+            "WHERE period = ?", (period,)).fetchone()
         return StoredStatement(*row) if row else None
 
     def periods(self) -> list[str]:
@@ -58,10 +69,11 @@ class SQLiteStatementView(StatementView):
             if moved != 1:
                 raise ConflictError("the statements view was caught up by another process")
             cursor.executemany(
-                "INSERT INTO jixiao_statements (period, status, body, sha256) VALUES (?,?,?,?) "
+                "INSERT INTO jixiao_statements (period, status, body, sha256, position) "
+                "VALUES (?,?,?,?,?) "
                 "ON CONFLICT(period) DO UPDATE SET status=excluded.status, body=excluded.body, "
-                "sha256=excluded.sha256",
-                [(s.period, s.status, s.body, s.sha256) for s in statements],
+                "sha256=excluded.sha256, position=excluded.position",
+                [(s.period, s.status, s.body, s.sha256, s.position) for s in statements],
             )
         except BaseException:
             cursor.execute("ROLLBACK")
@@ -82,16 +94,28 @@ class PostgresStatementView(StatementView):
                 "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
                 "view TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS jixiao_statements ("
-                "period TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL, "
-                "sha256 TEXT NOT NULL)"
-            )
+            if self._is_old():
+                # Serialises the rebuild between processes opening at once; taken only
+                # then, so an ordinary open never waits for a catch-up.
+                self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")
+                if self._is_old():
+                    self._db.execute("DROP TABLE jixiao_statements")
+                    self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
+            self._db.execute(STATEMENTS_TABLE)
             self._db.execute(
                 "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
                 "ON CONFLICT (view) DO NOTHING",
                 (VIEW_NAME,),
             )
+
+    def _is_old(self) -> bool:
+        """A statements table without the position column (an older version's)."""
+        return self._db.execute(
+            "SELECT 1 FROM information_schema.tables t WHERE t.table_name = "
+            "'jixiao_statements' AND t.table_schema = current_schema() AND NOT EXISTS ("
+            "SELECT 1 FROM information_schema.columns c WHERE c.table_name = "
+            "t.table_name AND c.table_schema = t.table_schema AND "
+            "c.column_name = 'position')").fetchone() is not None
 
     def position(self) -> int:
         row = self._db.execute(
@@ -101,9 +125,8 @@ class PostgresStatementView(StatementView):
 
     def get(self, period: str) -> StoredStatement | None:
         row = self._db.execute(
-            "SELECT period, status, body, sha256 FROM jixiao_statements WHERE period = %s",
-            (period,),
-        ).fetchone()
+            "SELECT period, status, body, sha256, position FROM jixiao_statements "
+            "WHERE period = %s", (period,)).fetchone()
         return StoredStatement(*row) if row else None
 
     def periods(self) -> list[str]:
@@ -119,10 +142,11 @@ class PostgresStatementView(StatementView):
                 raise ConflictError("the statements view was caught up by another process")
             with self._db.cursor() as cursor:
                 cursor.executemany(
-                    "INSERT INTO jixiao_statements (period, status, body, sha256) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (period) DO UPDATE SET "
-                    "status = EXCLUDED.status, body = EXCLUDED.body, sha256 = EXCLUDED.sha256",
-                    [(s.period, s.status, s.body, s.sha256) for s in statements],
+                    "INSERT INTO jixiao_statements (period, status, body, sha256, position) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (period) DO UPDATE SET "
+                    "status = EXCLUDED.status, body = EXCLUDED.body, "
+                    "sha256 = EXCLUDED.sha256, position = EXCLUDED.position",
+                    [(s.period, s.status, s.body, s.sha256, s.position) for s in statements],
                 )
 
     def close(self) -> None:

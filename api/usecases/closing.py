@@ -16,6 +16,7 @@ from typing import Any
 from uuid import uuid5
 
 from api.usecases.access import check_writes
+from api.usecases.integrity import receipt_after_close
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from domain.application import IDEMPOTENCY_NAMESPACE
@@ -158,4 +159,5 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
     applied = apply_batch(ws, caller, Batch([("close", row)]))
     closed = next(e for e in (*applied.recorded, *applied.already_recorded)
                   if isinstance(e, PeriodClosed))
+    receipt_after_close(ws, caller, closed)
     return CloseResult(closed, statement.total_paid_cny, applied, prepared_by)

@@ -8,10 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.http.deps import After, CurrentCaller, DepartmentPath, EmployeePath, LedgerDep, Limit
+from api.http.deps import (
+    After,
+    CurrentCaller,
+    DepartmentPath,
+    EmployeePath,
+    JsonBody,
+    LedgerDep,
+    Limit,
+)
 from api.http.schemas.base import reply
 from api.http.schemas.ledger import ChainReport, EventPage
-from api.usecases import audit
+from api.usecases import audit, integrity
 
 router = APIRouter(tags=["audit"])
 Text = Annotated[str | None, Query(max_length=200)]
@@ -58,6 +66,26 @@ async def get_verify(*, caller: CurrentCaller, ledger: LedgerDep) -> JSONRespons
     """Recomputes every link from the stored bytes and names the first event that was
     altered, removed or inserted (`ok: false`)."""
     report = await ledger.run(audit.verify_chain, caller)
+    return await reply(ChainReport, report.to_json())
+
+
+RECEIPT_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "required": ["receipt"], "additionalProperties": False,
+               "properties": {"receipt": {
+                   "type": "object", "description": "a receipt written by `jixiao checkpoint` "
+                   "or by a close (jixiao-receipt/1)"}}}}}}}
+
+
+@router.post("/audit/verify", response_model=ChainReport, openapi_extra=RECEIPT_BODY,
+             summary="Verify the chain and views against a signed receipt")
+async def post_verify(*, caller: CurrentCaller, ledger: LedgerDep,
+                      body: JsonBody) -> JSONResponse:
+    """As GET /audit/verify, then holds the ledger against a receipt signed earlier: a
+    truncated tail, replaced events or a recomputed chain show as `receipt` findings. The
+    signature is checked with the server's own copy of the auditor's public key
+    (JIXIAO_AUDIT_PUBLIC_KEY), never a key named by the receipt."""
+    receipt = body.get("receipt") if isinstance(body, dict) else None
+    report = await ledger.run(integrity.verify_with_server_key, caller, receipt)
     return await reply(ChainReport, report.to_json())
 
 

@@ -43,7 +43,8 @@ class EventPage(Closed):
 
 
 class Finding(Closed):
-    kind: str = Field(description="altered, removed, inserted, count, head or anchor")
+    kind: str = Field(description="altered, removed, inserted, count, head, anchor, view "
+                                  "(a stored statement row) or receipt (a signed checkpoint)")
     position: int | None
     event_id: str | None
     type: str | None

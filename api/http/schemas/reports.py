@@ -116,6 +116,9 @@ class Statement(Closed):
     restatements: list[SettledRestatement]
     invalid_entries: list[InvalidEntryLine] | None = Field(
         default=None, description="present only when the ledger holds unreadable entries")
+    integrity_warning: str | None = Field(default=None, description=(
+        "present only when the stored statement failed its check (edited in the "
+        "database): the figures were recomputed from the events instead"))
 
 
 class ScopedStatement(Closed):

@@ -1,0 +1,148 @@
+"""`jixiao init|keys new|checkpoint|backup|restore`: making a ledger, signing its chain
+head into receipts kept outside the database, and copies of the whole ledger, each copy
+checked (docs/security.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
+from api.storage.session import Session, ledger_exists, ledger_location, store_env
+from api.usecases import backups, integrity, settings
+from domain.errors import ConflictError, InvalidRequestError
+from domain.scheme import canonical_dumps
+
+app = typer.Typer()
+keys = typer.Typer(help="Signing keys for checkpoints (Ed25519).", no_args_is_help=True)
+
+PRIVATE_NAME, PUBLIC_NAME = "jixiao-signing.pem", "jixiao-signing.pub.pem"
+KEY_EXISTS = "密钥文件已存在，不覆盖 / {path} exists already; not overwritten"
+KEYS_WRITTEN = ("已生成密钥对 / key pair written: private {private} (mode 0600; keep it off "
+                "the database server's backups), public {public} (give a copy to the auditor)")
+NO_SIGNING_KEY = ("没有签名私钥 / no signing key: give --key PRIVATE or set "
+                  "JIXIAO_SIGNING_KEY")
+LEDGER_EXISTS = "账本已存在 / a ledger exists already at {where}"
+EXPECT_NEEDS_KEY = ("--expect 需要 --public-key / --expect needs --public-key: the trusted "
+                    "key is the auditor's own copy, never one taken from the receipt")
+
+Expect = Annotated[str | None, typer.Option(
+    "--expect", help="A signed receipt (JSON) the ledger must still agree with.")]
+PublicKey = Annotated[str | None, typer.Option(
+    "--public-key", help="The auditor's own copy of the public key (PEM).")]
+
+
+@keys.command("new")
+def keys_new(*, output: Annotated[str, typer.Option(
+        "--output", help="Directory for the key pair.")]) -> int:
+    """Write a new Ed25519 key pair for signing checkpoints."""
+    folder = Path(output)
+    private, public = folder / PRIVATE_NAME, folder / PUBLIC_NAME
+    for path in (private, public):
+        if path.exists():
+            raise ConflictError(KEY_EXISTS.format(path=path))
+    pair = integrity.make_key_pair()
+    folder.mkdir(parents=True, exist_ok=True)
+    # Created 0600 from the start: the private key is never readable by others, not
+    # even for a moment.
+    descriptor = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(pair.private_pem)
+    public.write_bytes(pair.public_pem)
+    print(KEYS_WRITTEN.format(private=private, public=public), file=sys.stderr)
+    return 0
+
+
+@app.command("checkpoint")
+def checkpoint(*, output: Annotated[str, typer.Option(
+                   "--output", help="Where to write the receipt (JSON).")],
+               key: Annotated[str | None, typer.Option(
+                   "--key", help="The private key (default $JIXIAO_SIGNING_KEY).")] = None,
+               db: Db = None, actor: Actor = None) -> int:
+    """Verify the chain and write a signed receipt of its head, to keep outside the
+    organisation's control."""
+    key_path = key or ENVIRON.get().get("JIXIAO_SIGNING_KEY")
+    if not key_path:
+        raise InvalidRequestError(NO_SIGNING_KEY)
+    with open_session(db) as session:
+        receipt = integrity.checkpoint(session, caller(actor),
+                                       integrity.read_key_file(key_path))
+    integrity.write_receipt(Path(output), receipt)
+    print(f"receipt: {receipt['events']} event(s) up to position {receipt['position']}, "
+          f"head {receipt['chain_head']}; written to {output}")
+    return 0
+
+
+@app.command("init")
+def init(*, organisation: Annotated[str | None, typer.Option(
+             "--organisation", help="The organisation's name, recorded in the ledger.")] = None,
+         time_zone: Annotated[str, typer.Option(
+             "--time-zone", help="Where times typed without a zone are read.")]
+         = settings.DEFAULT_TIME_ZONE,
+         db: Db = None, actor: Actor = None) -> int:
+    """Create a new ledger with its settings recorded as its first event."""
+    env = store_env(db, ENVIRON.get())
+    if ledger_exists(env):
+        raise ConflictError(LEDGER_EXISTS.format(where=ledger_location(env)))
+    request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone)
+    settings.check(request)
+    with Session(env) as session:
+        settings.record_settings(session, caller(actor), request)
+    print(f"已新建账本 / ledger created at {ledger_location(env)}: organisation "
+          f"{organisation or '-'}, time zone {time_zone}")
+    return 0
+
+
+@app.command("backup")
+def backup(*, output: Annotated[str, typer.Option("--output", help="The new backup file.")],
+           expect: Expect = None, public_key: PublicKey = None, db: Db = None,
+           actor: Actor = None, json: Json = False) -> int:
+    """Copy the ledger (SQLite's online backup), then verify the copy."""
+    _check_expect(expect, public_key)
+    with open_session(db) as session:
+        size = backups.backup(session, caller(actor), output)
+    print(f"backup written: {output} ({size} bytes)", file=sys.stderr)
+    return _check(store_env(output, {}), expect, public_key, actor, json)
+
+
+@app.command("restore")
+def restore(*, file: Annotated[str, typer.Argument(help="A backup made by `jixiao backup`.")],
+            expect: Expect = None, public_key: PublicKey = None, db: Db = None,
+            actor: Actor = None, json: Json = False) -> int:
+    """Restore a backup into a new ledger (never over an existing one), then verify it
+    and recompute every closed statement."""
+    _check_expect(expect, public_key)
+    env = store_env(db, ENVIRON.get())
+    size = backups.restore(file, env)
+    print(f"restored {file} into {ledger_location(env)} ({size} bytes)", file=sys.stderr)
+    return _check(env, expect, public_key, actor, json)
+
+
+def _check_expect(expect: str | None, public_key: str | None) -> None:
+    if expect and not public_key:
+        raise InvalidRequestError(EXPECT_NEEDS_KEY)
+
+
+def _check(env: dict[str, str], expect: str | None, public_key: str | None,
+           actor: str | None, json: bool) -> int:
+    receipt = integrity.read_key_file(expect).decode() if expect else None
+    public = integrity.read_key_file(public_key) if public_key else None
+    with Session(env) as session:
+        result = backups.check_copy(session, caller(actor), receipt, public)
+    if json:
+        print(canonical_dumps(result.to_json()))
+        return 0 if result.ok else 1
+    chain = result.chain
+    print(f"chain {'intact' if chain.ok else 'BROKEN'}: {chain.events} event(s) up to "
+          f"position {chain.chained_upto}; head {chain.head}"
+          + ("; matches the signed receipt" if expect and chain.ok else ""))
+    for finding in chain.findings:
+        print(f"  {finding}")
+    for closed in result.closed:
+        print(f"  {closed.period}: " + (f"recomputed to {closed.recorded_sha256}"
+                                        if closed.ok else f"MISMATCH: {closed.problem}"))
+    return 0 if result.ok else 1

@@ -1,0 +1,78 @@
+"""The statements view is checked, not trusted.
+
+A stored row must hash to its stored SHA-256 and cannot have been computed after the
+view's own position; a closed period's row must also carry the hash its close recorded,
+and the chain at the close's position must still be the head the close recorded. A row
+that fails is not served: the statement is recomputed from the events and the failure is
+reported (`Session.integrity_warnings`; `verify` lists every such row).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from api.storage.chain import ChainStore, check_close, stored_records
+from domain.application import Ledger
+from domain.errors import DomainError
+from projections.audit import CLOSE_TOPIC, Finding
+from projections.views import StatementView, StoredStatement
+
+
+class IntegrityError(DomainError):
+    """The chain no longer holds what a close recorded: the statement is not shown."""
+
+    code = "integrity"
+
+
+@dataclass(frozen=True)
+class RecordedClose:
+    statement_sha256: str
+    position: int
+    chain_head: str
+
+
+def recorded_closes(ledger: Ledger) -> dict[str, RecordedClose]:
+    """The last close of each period, read from the close events' bytes only (no fold:
+    a report from a warm view stays one read)."""
+    closes: dict[str, RecordedClose] = {}
+    for record in stored_records(ledger, topics=[CLOSE_TOPIC]):
+        try:
+            state = json.loads(record.state)
+            closes[str(state["period"])] = RecordedClose(
+                str(state["statement_sha256"]), int(state["position"]),
+                str(state["chain_head"]))
+        except (ValueError, KeyError, TypeError):
+            continue  # an altered close: the chain verification names it
+    return closes
+
+
+def row_problem(row: StoredStatement, view_position: int,
+                close: RecordedClose | None) -> str | None:
+    problem = row.problem(view_position)
+    if problem is None and close is not None and row.status == "ok" and (
+            row.sha256 != close.statement_sha256):
+        problem = (f"statement row {row.period}: sha256 {row.sha256[:12]}… differs from "
+                   f"{close.statement_sha256[:12]}… recorded when the period was closed")
+    return problem
+
+
+def check_closed(ledger: Ledger, chain: ChainStore, period: str,
+                 close: RecordedClose) -> None:
+    """Before a closed period is shown: the chain at the close still holds its head."""
+    problem = check_close(ledger, chain, close.position, close.chain_head)
+    if problem is not None:
+        raise IntegrityError(f"{period} 已结账，但哈希链与结账时记录的不一致 / {period} is "
+                             f"closed, but {problem}; run `jixiao verify`")
+
+
+def view_findings(ledger: Ledger, view: StatementView) -> list[Finding]:
+    """Every stored row that fails its checks, by name."""
+    closes = recorded_closes(ledger)
+    position = view.position()
+    findings = []
+    for row in view.rows():
+        problem = row_problem(row, position, closes.get(row.period))
+        if problem is not None:
+            findings.append(Finding("view", None, None, None, problem))
+    return findings

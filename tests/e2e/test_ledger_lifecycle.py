@@ -1,0 +1,182 @@
+"""A ledger's life outside its events (issue 14, items 5, 9 and 10), on SQLite and
+PostgreSQL: no silent empty ledger, `jixiao init` and its time zone, an old statements
+table rebuilt, and backup and restore each checked against a signed receipt."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from builders import GOLDEN, Cli, cli_for
+from psycopg import sql
+
+from api.storage.session import Session, postgres_connect_args
+
+
+def _events(cli: Cli) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in cli.ok("events", "--json").out.splitlines()]
+
+
+def test_a_read_of_a_store_without_a_ledger_fails_and_creates_nothing(store) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    for verb in (("payout", "--period", "2026-Q1"), ("verify",), ("events",),
+                 ("reconcile", "--period", "2026-Q1")):
+        run = cli(*verb)
+        assert run.code == 3, (verb, run.err)
+        assert "no ledger at" in run.err
+    if store.backend == "sqlite":
+        assert not Path(store.env["SQLITE_DBNAME"]).exists()
+    else:
+        with psycopg.connect(**postgres_connect_args(store.env), autocommit=True) as db:
+            tables = db.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                                "table_schema = %s", (store.env["POSTGRES_SCHEMA"],))
+            assert tables.fetchone() == (0,)
+
+
+def test_apply_creates_a_missing_ledger_and_says_so(store) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    run = cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    assert "created a new one" in run.err
+    run = cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))  # a retry
+    assert "created" not in run.err
+
+
+def test_init_records_its_settings_and_times_without_a_zone_are_read_in_it(store) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    run = cli.ok("init", "--organisation", "兴和县医院")
+    assert "Asia/Shanghai" in run.out
+    assert cli("init").code == 4  # never over an existing ledger
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    [settings] = [e for e in _events(cli) if e["type"] == "LedgerConfigured"]
+    assert (settings["organisation"], settings["time_zone"]) == ("兴和县医院", "Asia/Shanghai")
+    last = max(datetime.fromisoformat(e["recorded_at"]) for e in _events(cli))
+    # One minute after the last event, written as a UTC wall clock but without a zone:
+    # in Shanghai that is eight hours earlier, before anything was recorded.
+    typed = (last + timedelta(minutes=1)).replace(tzinfo=None).isoformat(timespec="seconds")
+    assert cli("payout", "--period", "2026-Q1", "--as-of", typed).code == 5
+    assert cli("payout", "--period", "2026-Q1", "--as-of", typed + "+00:00").code == 0
+    assert cli("payout", "--period", "2026-Q1", "--as-of",
+               (last + timedelta(hours=8, minutes=1)).replace(tzinfo=None).isoformat()).code == 0
+
+
+def test_init_refuses_an_unknown_time_zone(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    run = Cli({"JIXIAO_ACTOR": "test"})("init", "--db", str(path), "--time-zone", "Mars/Base")
+    assert run.code == 2
+    assert "Mars/Base" in run.err
+    assert not path.exists()
+
+
+def test_a_statements_table_from_an_older_version_is_rebuilt(store) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    honest = cli.payout("2026-Q1")
+    old = ("CREATE TABLE {} (period TEXT PRIMARY KEY, status TEXT NOT NULL, "
+           "body TEXT NOT NULL, sha256 TEXT NOT NULL)")
+    if store.backend == "sqlite":
+        with sqlite3.connect(store.env["SQLITE_DBNAME"]) as db:
+            db.execute("DROP TABLE jixiao_statements")
+            db.execute(old.format("jixiao_statements"))
+            db.execute("INSERT INTO jixiao_statements VALUES ('2026-Q1', 'ok', '{}', 'x')")
+        db.close()
+    else:
+        table = sql.Identifier(store.env["POSTGRES_SCHEMA"], "jixiao_statements")
+        with psycopg.connect(**postgres_connect_args(store.env), autocommit=True) as db:
+            db.execute(sql.SQL("DROP TABLE {}").format(table))
+            db.execute(sql.SQL(old).format(table))
+            db.execute(sql.SQL("INSERT INTO {} VALUES ('2026-Q1', 'ok', '{{}}', 'x')")
+                       .format(table))
+    run = cli.ok("payout", "--period", "2026-Q1", "--json")
+    assert run.json() == honest
+    assert run.err == ""
+    assert cli.ok("verify").out.startswith("chain intact")
+    with Session(store.env) as session:
+        row = session.view.get("2026-Q1")
+        assert row is not None
+        assert row.position == session.ledger.max_position()
+
+
+# ------------------------------------------------------------------ backup and restore
+
+
+def _closed(tmp_path: Path) -> tuple[Cli, str, Path]:
+    """A SQLite ledger with two closed quarters, a receipt from the second close."""
+    db = tmp_path / "ledger.db"
+    cli = Cli({"JIXIAO_DB": str(db), "JIXIAO_ACTOR": "test"})
+    cli.ok("keys", "new", "--output", str(tmp_path / "keys"))
+    signing = Cli({**cli.environ, "JIXIAO_SIGNING_KEY": str(tmp_path / "keys" /
+                                                            "jixiao-signing.pem")})
+    signing.ok("init")
+    signing.ok("apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    signing.ok("close", "--period", "2026-Q1")
+    signing.ok("close", "--period", "2026-Q2")
+    [receipt] = (tmp_path / "keys").glob("receipt-2026-Q2-*.json")
+    return cli, str(tmp_path / "keys" / "jixiao-signing.pub.pem"), receipt
+
+
+def test_backup_then_restore_verifies_and_recomputes_every_closed_statement(
+        tmp_path: Path) -> None:
+    cli, public, receipt = _closed(tmp_path)
+    closes = {e["period"]: e["statement_sha256"] for e in _events(cli)
+              if e["type"] == "PeriodClosed"}
+    backup = tmp_path / "backup.db"
+    run = cli.ok("backup", "--output", str(backup), "--expect", str(receipt),
+                 "--public-key", public)
+    assert "matches the signed receipt" in run.out
+    restored = tmp_path / "restored.db"
+    run = Cli({"JIXIAO_ACTOR": "test"}).ok(
+        "restore", str(backup), "--db", str(restored), "--expect", str(receipt),
+        "--public-key", public, "--json")
+    report = run.json()
+    assert report["ok"] is True
+    assert report["chain"]["ok"] is True
+    assert {c["period"]: c["recomputed_sha256"] for c in report["closed"]} == closes
+    assert len(closes) == 2
+    copy = Cli({"JIXIAO_DB": str(restored), "JIXIAO_ACTOR": "test"})
+    assert copy.payout("2026-Q2") == cli.payout("2026-Q2")
+
+
+def test_restore_never_overwrites_and_refuses_what_is_not_a_backup(tmp_path: Path) -> None:
+    cli, _, _ = _closed(tmp_path)
+    backup = tmp_path / "backup.db"
+    cli.ok("backup", "--output", str(backup))
+    assert cli("backup", "--output", str(backup)).code == 4
+    run = Cli({"JIXIAO_ACTOR": "test"})("restore", str(backup), "--db",
+                                         str(tmp_path / "ledger.db"))
+    assert run.code == 4
+    assert "exists already" in run.err
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    run = Cli({"JIXIAO_ACTOR": "test"})("restore", str(text), "--db", str(tmp_path / "n.db"))
+    assert run.code == 2
+    assert "not a SQLite ledger backup" in run.err
+
+
+def test_a_tampered_backup_fails_its_check_on_restore(tmp_path: Path) -> None:
+    cli, public, receipt = _closed(tmp_path)
+    backup = tmp_path / "backup.db"
+    cli.ok("backup", "--output", str(backup))
+    with sqlite3.connect(backup) as db:
+        db.execute("DELETE FROM jixiao_chain_tracking")
+        db.execute("DELETE FROM jixiao_chain")
+        db.execute("DELETE FROM stored_events WHERE rowid = (SELECT max(rowid) FROM "
+                   "stored_events)")
+    db.close()
+    run = Cli({"JIXIAO_ACTOR": "test"})("restore", str(backup), "--db",
+                                         str(tmp_path / "restored.db"), "--expect",
+                                         str(receipt), "--public-key", public)
+    assert run.code == 1, run.err
+    assert "receipt:" in run.out
+
+
+def test_a_postgres_backup_points_to_pg_dump(pg_env) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for("postgres", pg_env)
+    cli.ok("init")
+    run = cli("backup", "--output", "/tmp/never-written.db")
+    assert run.code == 2
+    assert "pg_dump" in run.err
+    assert not Path("/tmp/never-written.db").exists()
