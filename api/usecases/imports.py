@@ -261,6 +261,7 @@ def template_lists(facts: Facts | None) -> Lists:
         "participation_class": "full", "hired_on": date(2026, 1, 1).isoformat(),
         "period": "2026-Q1" if quarter else "2026-01", "entry": "deduction",
         "kind": "late", "count": "1", "minutes": "10", "reason": "迟到 10 分钟",
+        "pay_period": "2026-Q1" if quarter else "2026-01", "tax_withheld_cny": "123.45",
     }
     return Lists({k: v for k, v in values.items() if v}, example)
 
