@@ -84,7 +84,7 @@ MATRIX = (
     # payroll (issue 13): this server has no master key, so the bank file is refused
     # (422) to the roles allowed it, after the role check (403 for the others).
     Row("own personal details (masked)", "GET", "/employees/li/personal-details", EVERYONE),
-    Row("a colleague's personal details", "GET", "/employees/zhang/personal-details", HEADS),
+    Row("a colleague's personal details", "GET", "/employees/zhang/personal-details", HEADS_OBJECT),
     Row("payroll file", "GET", "/periods/2026-Q1/payroll-file?format=csv", GLOBAL),
     Row("bank file without a master key", "GET", "/periods/2026-Q1/bank-file",
         "422 422 403 403 403 403 401"),
