@@ -63,7 +63,8 @@ def test_personal_details_are_whole_for_finance_and_masked_for_the_rest(served) 
         assert body["masked"] is True
         assert ID_NUMBER not in reply.text
         assert "19800101" not in reply.text
-    assert served.get("employee", "/employees/zhang/personal-details").status_code == 404  # answered as if they did not exist (issue 14)
+    # Someone else's details answer as if they did not exist (issue 14).
+    assert served.get("employee", "/employees/zhang/personal-details").status_code == 404
     assert served.get("anonymous", "/employees/li/personal-details").status_code == 401
 
 
