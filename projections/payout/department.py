@@ -51,7 +51,9 @@ def deduct_controls(
         book.add(sub_key, f"{line.name}: {measured.indicator} deduction", amount, "cny", formula,
                  inputs=(f"{key}:pay_calculated",),
                  literals=(("limit", exact_text(measured.limit)),
-                           ("actual", exact_text(measured.actual))),
+                           ("actual", exact_text(measured.actual)),
+                           *((("calculated_pay_exact", exact_text(base)),)
+                             if scheme.rounding == "once" else ())),
                  ref=rule.ref, event_ids=(str(measured.originator_id),))
         parts.append(sub_key)
     total = min(line.pay_calculated_cny,
