@@ -15,8 +15,8 @@ PEOPLE = ["员工 employee", "姓名 name", "科室 department", "已结 closed"
           "差额 delta", "已结算 settled since", "待结算 outstanding"]
 DEPARTMENTS = ["科室 department", "项目 line", "已结 closed", "重述 restated", "差额 delta"]
 TOTAL = "差额合计 delta total: {delta}；待结算 outstanding: {outstanding}"
-LAPSE = ["科室 department", "年末失效结余 bank lapsing (已结 closed)", "重述 restated",
-         "差额 delta"]
+LAPSE_TITLE = "年末失效结余 bank lapsing at the year end (超年度无效)"
+LAPSE = ["科室 department", "已结 closed", "重述 restated", "差额 delta"]
 UNCHANGED = "科室各项无变化 no department line changed"
 
 
@@ -35,7 +35,7 @@ def restated_text(report: dict[str, Any]) -> str:
     out.append("")
     out.append(table(DEPARTMENTS, moved, right={2, 3, 4}) if moved else UNCHANGED)
     if report.get("year_end_lapse"):
-        out.append("")
+        out += ["", LAPSE_TITLE]
         out.append(table(LAPSE, [[d["department_id"], d["closed"] or "-", d["restated"] or "-",
                                   d["delta"]] for d in report["year_end_lapse"]],
                          right={1, 2, 3}))
