@@ -355,8 +355,11 @@ class HospitalPayScheme(SchemeBase):
     year_end: YearEndRule
     individual_score_ref: Ref
     staff: StaffRule | None = None  # None: scheme 11's (`scheme_11_staff`)
+    # A-G-5, round once: "once" keeps every intermediate exact (docs/rounding.md). Unset,
+    # the rounding of the versions adopted before it stays, so their statements never change.
+    rounding: Literal["once"] | None = None
 
-    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"staff"})
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"staff", "rounding"})
 
     @functools.cached_property
     def staff_rules(self) -> StaffRule:

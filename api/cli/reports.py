@@ -28,19 +28,37 @@ from api.cli.render import (
     reconciliation_text,
     restatement_text,
 )
+from api.cli.render_restated import restated_text
 from api.usecases import reports
+from api.usecases import restated as restated_usecase
 from api.usecases.ports import parse_period
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
 
+RESTATED_WITH_WHAT_IF = ("--restated 不能与 --with 同用：重述只依据已记录的事件 "
+                         "(--restated cannot be combined with --with: a restatement is of "
+                         "recorded events only)")
+
 
 @app.command("payout")
 def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, json: Json = False,
-           as_of_text: AsOf = None, with_file: WhatIf = None) -> int:
+           as_of_text: AsOf = None, with_file: WhatIf = None,
+           restated: Annotated[bool, typer.Option(
+               "--restated", help="A closed period recomputed from everything known (as of "
+               "--as-of), beside the closed statement, with the delta per line.")] = False,
+           ) -> int:
     """Print a period's payout statement."""
     parse_period(period)
+    if restated:
+        if with_file is not None:
+            raise InvalidRequestError(RESTATED_WITH_WHAT_IF)
+        with open_session(db) as session:
+            report = restated_usecase.restated(
+                session, caller(actor), restated_usecase.RestatedQuery(period, as_of(as_of_text)))
+        print(canonical_dumps(report) if json else restated_text(report))
+        return 0
     query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file))
     with open_session(db) as session:
         report = reports.payout(session, caller(actor), query)

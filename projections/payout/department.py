@@ -26,7 +26,7 @@ def deduct_controls(
     """S11-R27…R30: the three controls, on the calculated pay, never below zero."""
     key = f"dept:{line.department_id}"
     rules = {rule.indicator: rule for rule in scheme.controls}
-    base = q(line.pay_calculated_cny)
+    base = _control_base(line, scheme, book)
     parts = []
     for measured in sorted(controls, key=lambda c: c.indicator):
         rule = rules.get(measured.indicator)
@@ -51,7 +51,9 @@ def deduct_controls(
         book.add(sub_key, f"{line.name}: {measured.indicator} deduction", amount, "cny", formula,
                  inputs=(f"{key}:pay_calculated",),
                  literals=(("limit", exact_text(measured.limit)),
-                           ("actual", exact_text(measured.actual))),
+                           ("actual", exact_text(measured.actual)),
+                           *((("calculated_pay_exact", exact_text(base)),)
+                             if scheme.rounding == "once" else ())),
                  ref=rule.ref, event_ids=(str(measured.originator_id),))
         parts.append(sub_key)
     total = min(line.pay_calculated_cny,
@@ -62,6 +64,16 @@ def deduct_controls(
     return replace(line, controls_cny=total)
 
 
+def _control_base(line: DepartmentLine, scheme: Scheme, book: Ledgerbook) -> Fraction:
+    """The calculated pay a control rate applies to. Round once (A-G-5): the exact share,
+    pool × score ÷ hospital points; before `rounding`, its largest-remainder fen amount."""
+    points = book.figures.get("hospital:points")
+    if scheme.rounding != "once" or points is None or not points.value:
+        return q(line.pay_calculated_cny)
+    pool = book.figures["pool:distributable"].value
+    return q(pool) * q(line.score) / q(points.value)
+
+
 def deduct_penalties(
     line: DepartmentLine, penalties: list[DepartmentPenaltyRecorded], scheme: Scheme,
     book: Ledgerbook,
@@ -69,6 +81,7 @@ def deduct_penalties(
     """S11-R60: pharmacy shortages and unreturned drugs at a multiple of retail value."""
     key = f"dept:{line.department_id}"
     amount = ZERO
+    exact = ZERO_Q
     ids = []
     literals = []
     ref = None
@@ -77,9 +90,13 @@ def deduct_penalties(
         if rule is None:
             continue
         ref = rule.ref
-        amount += cny_half_up(q(penalty.retail_value_cny) * q(rule.multiple))
+        exact += q(penalty.retail_value_cny) * q(rule.multiple)
+        if scheme.rounding != "once":  # before `rounding`: each penalty to the fen, summed
+            amount += cny_half_up(q(penalty.retail_value_cny) * q(rule.multiple))
         ids.append(str(penalty.originator_id))
         literals.append((f"{penalty.kind}:retail_value_cny", str(penalty.retail_value_cny)))
+    if scheme.rounding == "once":
+        amount = cny_half_up(exact)
     amount = min(amount, line.pay_calculated_cny - line.controls_cny)
     book.add(f"{key}:penalties", f"{line.name}: department penalties", amount, "cny",
              "Σ retail value × multiple, never below zero pay", literals=tuple(literals),
@@ -165,10 +182,7 @@ def split_department_pay(
         undistributed = ZERO
     else:
         # Option: full points in the divisor, pay scaled by the ratio; the rest returns.
-        full = allocate_largest_remainder(
-            settled, {m.employee_id: m.points for m in taking_part})
-        shares = {m.employee_id: cny_half_up(q(full[m.employee_id]) * m.ratio)
-                  for m in taking_part}
+        shares = _pay_only_shares(settled, per_point, taking_part, scheme)
         undistributed = settled - sum_cny(shares.values())
     for m in taking_part:
         book.add(f"person:{m.employee_id}:pay", f"{m.name}: performance pay",
@@ -178,3 +192,15 @@ def split_department_pay(
                  ref=scheme.individual_score_ref)
     return replace(line, per_point=per_point, undistributed_cny=undistributed), shares
 
+
+
+def _pay_only_shares(settled: Decimal, per_point: Fraction, taking_part: list[PersonScore],
+                     scheme: Scheme) -> dict[str, Decimal]:
+    """Full points in the divisor, pay scaled by the ratio. Round once (A-G-5): exact
+    per-point × points × ratio, to the fen once; before `rounding`, the full share was
+    allocated to the fen first and then scaled and rounded again."""
+    if scheme.rounding == "once":
+        return {m.employee_id: cny_half_up(per_point * m.points * m.ratio)
+                for m in taking_part}
+    full = allocate_largest_remainder(settled, {m.employee_id: m.points for m in taking_part})
+    return {m.employee_id: cny_half_up(q(full[m.employee_id]) * m.ratio) for m in taking_part}

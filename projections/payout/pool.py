@@ -35,7 +35,10 @@ def pool_figures(
     if pool.medical_revenue_cny is not None:
         revenue = q(pool.medical_revenue_cny)
         gross = cny_half_up(revenue * q(rule.rate))
-        reserve_basis = revenue if rule.reserve_basis == "revenue" else q(gross)
+        # Round once (A-G-5): the reserve on the pool is a share of the exact pool; the
+        # versions adopted before `rounding` took it of the pool rounded to the fen.
+        exact_gross = revenue * q(rule.rate) if scheme.rounding == "once" else q(gross)
+        reserve_basis = revenue if rule.reserve_basis == "revenue" else exact_gross
         reserve = cny_half_up(reserve_basis * q(rule.year_end_reserve_rate))
         book.add("pool:gross", "pool before the year-end reserve", gross, "cny",
                  "medical revenue × rate", literals=(("medical_revenue_cny",

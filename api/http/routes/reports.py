@@ -19,21 +19,31 @@ from api.http.deps import (
     SettingsDep,
 )
 from api.http.schemas import reports as bodies
+from api.http.schemas import restated as restated_bodies
 from api.http.schemas.base import reply
 from api.usecases import reports
+from api.usecases import restated as restated_usecase
 from api.usecases.ledger import Batch
 from api.usecases.reports import DiffQuery, ExplainQuery, ReportQuery
+from api.usecases.restated import RestatedQuery
 
 router = APIRouter(tags=["reports"])
 Subject = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("/periods/{period}/payout", response_model=bodies.Payout,
+@router.get("/periods/{period}/payout",
+            response_model=bodies.Payout | restated_bodies.RestatedPayout,
             summary="A period's payout statement")
 async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                     as_of: AsOf = None) -> JSONResponse:
+                     as_of: AsOf = None, restated: Annotated[bool, Query(
+                         description="a closed period recomputed from everything known (as "
+                         "of as_of), beside the closed statement; 409 if not closed")] = False,
+                     ) -> JSONResponse:
     """Everyone's lines for finance, auditors, reviewers and administrators; a head's
     departments; an employee's own line."""
+    if restated:
+        return await reply(restated_bodies.RestatedPayout, await ledger.run(
+            restated_usecase.restated, caller, RestatedQuery(period, as_of)))
     return await reply(bodies.Payout,
                        await ledger.run(reports.payout, caller, ReportQuery(period, as_of)))
 

@@ -1,0 +1,43 @@
+"""`payout --restated`: a closed period's complete statement recomputed from everything known
+(now, or as known at a time), beside the frozen one, with the difference on every line and
+the period that carries it. An open period has nothing to restate: a clear error, never a
+silent fallback to the live statement (a clerk asking for a restatement of an open period
+has the wrong period, and should hear so)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from api.usecases.access import scoped_statement
+from api.usecases.ports import Caller, Workspace, as_utc, parse_period
+from projections.restated import restated_report
+
+__all__ = ["RestatedQuery", "restated"]
+
+
+@dataclass(frozen=True)
+class RestatedQuery:
+    period: str
+    as_of: datetime | None = None  # restated as known at this instant
+
+
+def restated(ws: Workspace, caller: Caller, query: RestatedQuery) -> dict[str, Any]:
+    """Closed vs restated, per person, department and pool line; scoped to the caller."""
+    period = parse_period(query.period)
+    facts = ws.ledger.facts(cutoff=as_utc(query.as_of)) if query.as_of else ws.facts()
+    report = restated_report(facts, period)
+    user = caller.user
+    if user is None or user.reads_everything:
+        return report
+    return {
+        **report,
+        "people": [r for r in report["people"]
+                   if user.may_read_employee(r["employee_id"], r["department_id"])],
+        "departments": [r for r in report["departments"]
+                        if user.may_read_department(r["department_id"])],
+        "pool": [], "delta_total": None, "outstanding": None,
+        "closed": scoped_statement(user, report["closed"]),
+        "restated": scoped_statement(user, report["restated"]),
+    }
