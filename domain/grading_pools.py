@@ -50,9 +50,11 @@ class _PoolBase(Frozen):
     @model_validator(mode="after")
     def _unit_side(self) -> _PoolBase:
         if self.unit_expressions() and self.unit_pipeline is None:
-            raise ValueError(f"pool {self.id}: unit-level amounts need unit_pipeline")
+            raise ValueError(f"分配池 {self.id}: 单位层面的金额需指定 unit_pipeline "
+                             f"(unit-level amounts need unit_pipeline)")
         if self.unit_pipeline is not None and self.group != "unit":
-            raise ValueError(f"pool {self.id}: unit_pipeline goes with group: unit")
+            raise ValueError(f"分配池 {self.id}: unit_pipeline 须配 group: unit "
+                             f"(unit_pipeline goes with group: unit)")
         return self
 
 
@@ -85,10 +87,12 @@ class RedistributePool(_PoolBase):
     @model_validator(mode="after")
     def _bands_add_up(self) -> RedistributePool:
         if sum(b.share for b in self.bands) != 1:
-            raise ValueError(f"pool {self.id}: band shares must add up to 1 (100 %)")
+            raise ValueError(f"分配池 {self.id}: 各档份额之和须为 1 "
+                             "(band shares must add up to 1, 100 %)")
         tops = [b.top_share for b in self.bands]
         if tops != sorted(set(tops)):
-            raise ValueError(f"pool {self.id}: band top_share values must increase")
+            raise ValueError(f"分配池 {self.id}: 各档 top_share 须递增 "
+                             f"(band top_share values must increase)")
         return self
 
 
@@ -108,7 +112,8 @@ class UnitRatePool(_PoolBase):
     @model_validator(mode="after")
     def _leftover_needs_reserve(self) -> UnitRatePool:
         if self.leftover_line is not None and self.reserve is None:
-            raise ValueError(f"pool {self.id}: leftover_line needs a reserve")
+            raise ValueError(f"分配池 {self.id}: leftover_line 需要 reserve "
+                             f"(leftover_line needs a reserve)")
         return self
 
 
@@ -122,20 +127,21 @@ def pool_problems(pools: tuple[PerPointPool | RedistributePool | UnitRatePool, .
     problems = []
     ids = [p.id for p in pools]
     if len(set(ids)) != len(ids):
-        problems.append("two pools share an id")
+        problems.append("两个分配池同名 (two pools share an id)")
     for pool in pools:
         found = pipelines.get(pool.pipeline)
         if found is None:
-            problems.append(f"pool {pool.id}: no pipeline {pool.pipeline!r}")
+            problems.append(f"分配池 {pool.id}: 没有流程 {pool.pipeline!r} (no such pipeline)")
             continue
         period, figures, lines = found
         unit = pipelines.get(pool.unit_pipeline) if pool.unit_pipeline else None
         if pool.unit_pipeline and (unit is None or unit[0] != period):
-            problems.append(f"pool {pool.id}: unit_pipeline {pool.unit_pipeline!r} is not a "
-                            f"pipeline graded by {period}")
+            problems.append(f"分配池 {pool.id}: unit_pipeline {pool.unit_pipeline!r} 不是按 "
+                            f"{period} 考核的流程 (not a pipeline graded by {period})")
         if isinstance(pool, RedistributePool):
-            problems += [f"pool {pool.id}: no pay line {line!r} in {pool.pipeline}"
-                         for line in pool.from_lines if line not in lines]
+            problems += [f"分配池 {pool.id}: {pool.pipeline} 中没有发放项 {line!r} "
+                         "(no such pay line)" for line in pool.from_lines if line not in lines]
             if pool.rank_by not in figures:
-                problems.append(f"pool {pool.id}: rank_by {pool.rank_by!r} is not a figure")
+                problems.append(f"分配池 {pool.id}: rank_by {pool.rank_by!r} 不是指标 "
+                                "(not a figure)")
     return problems

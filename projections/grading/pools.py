@@ -148,6 +148,11 @@ def _redistribute(run: GradingContext, result: PipelineResult, pool: Pool,
                   unit_id: str | None, members: list[SubjectResult]) -> None:
     assert isinstance(pool, RedistributePool)
     _ready(members)
+    for member in members:
+        for pay in member.pay:
+            if pay.line.id in pool.from_lines and pay.status in ("pending", "blocked"):
+                # The fund is not known while a cut is: share nothing rather than part.
+                raise PoolWaits(pay.status, f"{member.subject_id} {pay.line.id}: {pay.reason}")
     fund = sum_cny(p.withheld_cny for m in members for p in m.pay
                    if p.line.id in pool.from_lines and p.status == "ok")
     ranked = sorted((m for m in members if isinstance(m.figures.get(pool.rank_by), Fraction)),
