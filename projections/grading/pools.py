@@ -77,8 +77,8 @@ def _ready(members: list[SubjectResult]) -> None:
     for member in members:
         if member.status in ("pending", "blocked"):
             raise PoolWaits("pending" if member.status == "pending" else "blocked",
-                            f"{member.subject_id} is {member.status}; the pool waits for "
-                            "every member")
+                            f"{member.subject_id} 为 {member.status}: 分配池等待全部成员 "
+                            "(the pool waits for every member)")
 
 
 def _each(run: GradingContext, result: PipelineResult, member: SubjectResult,
@@ -140,7 +140,8 @@ def _per_point(run: GradingContext, result: PipelineResult, pool: Pool,
             "pool": money_text(fund), "contributions": f"Σ {pool.contribution}",
             "points": exact_text(points[sid]), "points_total": exact_text(total_points),
             "per_point": exact_text(per_point), "gate": gate_text or None,
-            "formula": "pool × points ÷ Σ points, split by largest remainder"},
+            "formula": "分配池 × 本人得分 ÷ 得分合计,按最大余额法分配 "
+                       "(pool × points ÷ Σ points, largest remainder)"},
              withheld=kept[sid])
 
 
@@ -171,8 +172,8 @@ def _redistribute(run: GradingContext, result: PipelineResult, pool: Pool,
                                            {sid: Fraction(1) for sid in receivers[n]})
         for sid, amount in split.items():
             paid[sid] = amount
-            where[sid] = (f"{band.label}: {money_text(band_money[str(n)])} ÷ "
-                          f"{len(receivers[n])}")
+            where[sid] = (f"{band.label} ({exact_text(Fraction(band.share) * 100)}%): "
+                          f"{money_text(band_money[str(n)])} ÷ {len(receivers[n])}")
     line = _line(pool)
     undistributed = money_text(fund) if not weights else "0.00"
     for member in members:
@@ -180,7 +181,8 @@ def _redistribute(run: GradingContext, result: PipelineResult, pool: Pool,
         _pay(member, line, paid.get(sid, ZERO), {
             "pool": money_text(fund), "from_lines": list(pool.from_lines),
             "band": where.get(sid), "undistributed": undistributed,
-            "formula": "Σ withheld of the group, by rank band, equal within a band"})
+            "formula": "组内扣减合计按排名档次分配,档内平分 "
+                       "(Σ withheld of the group, by rank band, equal within a band)"})
 
 
 def _rank_bands(pool: RedistributePool, ranked: list[SubjectResult]
@@ -236,7 +238,8 @@ def _unit_rate(run: GradingContext, result: PipelineResult, pool: Pool,
             "rate": exact_text(rate), "floor_rate_applied": bool(floored),
             "shortfall_from_reserve": money_text(cny_half_up(min(shortfall, reserve))),
             "scaled_pro_rata": scaled,
-            "formula": "max(budget ÷ Σ counted units, floor rate) × counted units"})
+            "formula": "max(预算 ÷ 计入单位合计, 最低单价) × 本人计入单位 "
+                       "(max(budget ÷ Σ counted units, floor rate) × counted units)"})
     if pool.leftover_line is not None:
         _split_leftover(pool, members, cny_half_up(max(Fraction(0), reserve - shortfall)))
 
@@ -247,7 +250,8 @@ def _split_leftover(pool: UnitRatePool, members: list[SubjectResult], leftover: 
     for member in members:
         _pay(member, line, shares[member.subject_id], {
             "leftover": money_text(leftover), "members": len(members),
-            "formula": "(reserve − shortfall drawn) ÷ members, by largest remainder"})
+            "formula": "(机动费用 − 已动用) ÷ 人数,按最大余额法 "
+                       "((reserve − shortfall drawn) ÷ members, largest remainder)"})
 
 
 Allocator = Callable[[GradingContext, PipelineResult, Pool, "str | None",

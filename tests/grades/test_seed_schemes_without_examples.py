@@ -99,3 +99,13 @@ def test_s1_a_cut_without_its_local_rule_is_refused_not_guessed(cli) -> None:  #
     # The pool waits for every member rather than share a partial cut.
     assert {p["status"] for s in clinics.values() for p in s["pay"]
             if p["id"] == "clinic_reward"} == {"blocked"}
+
+
+def test_s7_shortfalls_against_the_task_frequencies(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.ok("apply", str(RUNS / "s7" / "community.jsonl"))
+    workers = subjects(grades(cli, "2025"), "year")
+    assert workers["worker-a"]["consequences"] == []
+    b = workers["worker-b"]
+    # R2: 10 patients × 12 monthly follow-ups − 110 done = 10; R5: 2 mothers × 3 − 5 = 1.
+    assert (b["figures"]["chronic_shortfall"], b["figures"]["women_shortfall"]) == ("10", "1")
+    assert [c["rule"] for c in b["consequences"]] == ["004-S7-R2", "004-S7-R5"]
