@@ -109,3 +109,11 @@ def test_s7_shortfalls_against_the_task_frequencies(cli) -> None:  # type: ignor
     # R2: 10 patients × 12 monthly follow-ups − 110 done = 10; R5: 2 mothers × 3 − 5 = 1.
     assert (b["figures"]["chronic_shortfall"], b["figures"]["women_shortfall"]) == ("10", "1")
     assert [c["rule"] for c in b["consequences"]] == ["004-S7-R2", "004-S7-R5"]
+
+
+def test_s14_last_three_months_running(cli) -> None:  # type: ignore[no-untyped-def]
+    cli.ok("apply", str(RUNS / "s14" / "shop.jsonl"))
+    june = subjects(grades(cli, "2025-06"), "monthly")
+    # R7: cs-5 last in April, May and June → consider a transfer; cs-4 only in June.
+    assert sorted(c["rule"] for c in june["cs-5"]["consequences"]) == ["004-S14-R6", "004-S14-R7"]
+    assert [c["rule"] for c in june["cs-4"]["consequences"]] == ["004-S14-R6"]
