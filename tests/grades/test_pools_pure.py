@@ -87,3 +87,13 @@ def test_a_redistribution_pays_out_exactly_what_was_cut(scores: list[int], subsi
     graded = {s["subject_id"]: s["grade"] for s in station["subjects"]}
     assert all(graded[s["subject_id"]] == "excellent" for s in station["subjects"]
                for p in s["pay"] if p["id"] == "station_reward" and Decimal(p["paid"]))
+
+
+def test_a_tie_at_a_band_edge_joins_the_band_and_an_empty_band_passes_its_share() -> None:
+    # AMB-21: ten stations, two tied at 96 for the top 10 % (one place): both join band 1,
+    # band 2 (up to ⌊20 % × 10⌋ = 2 places) is then empty and its 40 % moves to band 1.
+    report = _stations([96, 96, 89, 88, 85, 80, 72, 65, 54, 45], "10000.00")
+    station = next(p for p in report["pipelines"] if p["name"] == "station")
+    rewards = {s["subject_id"]: p["paid"] for s in station["subjects"] for p in s["pay"]
+               if p["id"] == "station_reward" and p["paid"] != "0.00"}
+    assert rewards == {"s00": "1750.00", "s01": "1750.00"}  # (1 000 + 2 500) ÷ 2
