@@ -28,11 +28,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
+from domain.grading_pools import PoolRule, pool_problems
 from domain.money import to_cny, to_exact
 from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
 
@@ -429,6 +430,15 @@ class DefaultNote(Frozen):
     option: str
 
 
+class NotComputable(Frozen):
+    """A catalogue rule the seed is too garbled or silent to compute, and why; listed so
+    that no rule is silently dropped (the coverage table counts these)."""
+
+    rule: str = Field(pattern=r"^(00\d-(S|A)\d+-R\d+|S\d+(\.\d+)?-R\d+|[A-Z]+-\d+)$")
+    source: str = Field(pattern=r"^00\d_[0-9a-f]+\.txt:L\d+(-L\d+)?$")
+    why: str = Field(min_length=1)
+
+
 class GradingScheme(SchemeBase):
     kind: Literal["grading"] = "grading"
     rulebook: str  # the catalogue tag, e.g. "TN (001 篇3)"
@@ -443,6 +453,12 @@ class GradingScheme(SchemeBase):
     appeals: AppealRule | None = None
     ballots: BallotRule | None = None
     defaults: tuple[DefaultNote, ...] = ()
+    # Pools shared out after pay (domain/grading_pools.py); unset on documents adopted
+    # before pools existed, and left out of their canonical form.
+    pools: tuple[PoolRule, ...] | None = None
+    not_computable: tuple[NotComputable, ...] | None = None
+
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"pools", "not_computable"})
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)
@@ -465,5 +481,10 @@ class GradingScheme(SchemeBase):
             for kind in (*policy.kinds, *policy.anchor_kinds, *policy.discharged_by):
                 if kind not in kinds and kind not in derived:
                     raise ValueError(f"policy {policy.id}: unknown kind {kind!r}")
+        shapes = {p.name: (p.period, {f.name for f in p.figures}, {line.id for line in p.pay})
+                  for p in self.pipelines}
+        problems = pool_problems(self.pools or (), shapes)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 

@@ -20,6 +20,7 @@ from projections.grading.consequences import follow_consequences
 from projections.grading.context import Stage
 from projections.grading.exclude import check_eligibility
 from projections.grading.pay import pay_by_grade
+from projections.grading.pools import allocate_pools
 from projections.grading.quotas import apply_quotas
 from projections.grading.score import compute_figures
 from projections.grading.veto import force_grades
@@ -34,4 +35,5 @@ STAGES: Mapping[str, Stage] = MappingProxyType({
     "appeals": note_appeals,             # appeal adjustments: inputs an appeal changed
     "consequences": follow_consequences,
     "pay": pay_by_grade,
+    "pools": allocate_pools,             # pools shared out once every member's pay is known
 })
