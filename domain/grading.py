@@ -28,12 +28,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
 from domain.money import to_cny, to_exact
+from domain.procedure_rules import ProcedureSettings
 from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
 
 GRADING_KIND = "grading"
@@ -443,6 +444,9 @@ class GradingScheme(SchemeBase):
     appeals: AppealRule | None = None
     ballots: BallotRule | None = None
     defaults: tuple[DefaultNote, ...] = ()
+    # Delivery, filing, publicity, the scheme's own appeal window, roll-ups (issue 15).
+    procedures: ProcedureSettings | None = None
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"procedures"})
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)
