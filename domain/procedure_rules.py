@@ -1,16 +1,14 @@
 """A scheme's procedural settings (`procedures:` in its document): how long written
 decisions may take to reach their subject, when results are filed with a higher body,
-how long results are public (公示) before they are final, its own appeal window, and how
-an annual grade is rolled up from quarterly grades. Each names its seed line; a setting
-the seed does not state names the default (A-G-2, AMB-34 …) it applies instead.
+how long results are public (公示) before they are final, and its own appeal window.
+Each names its seed line; a setting the seed does not state names the default (A-G-2,
+AMB-34 …) it applies instead.
 
 Optional as a whole and left out of an adopted document's canonical form while unset, so
 documents adopted before it keep their hash.
 """
 
 from __future__ import annotations
-
-from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -63,23 +61,8 @@ class AppealSetting(Frozen):
         return self
 
 
-class RollupRule(Frozen):
-    """An annual grade from quarterly grades: `derive` sets it, `permit` only allows it
-    (a proposed grade above the ceiling is refused). The rule's default is the
-    catalogue's stated default; the other is the option."""
-
-    annual_pipeline: str
-    quarterly_pipeline: str
-    grade: str  # the annual grade the rule is about
-    needs: str  # the quarterly grade required
-    quarters: int = Field(ge=1, le=4)  # at least this many quarters with `needs`
-    mode: Literal["derive", "permit"]
-    ref: Ref
-
-
 class ProcedureSettings(Frozen):
     delivery: Deadline | None = None
     filing: FilingRule | None = None
     publicity: Deadline | None = None
     appeal: AppealSetting | None = None
-    rollups: tuple[RollupRule, ...] = ()
