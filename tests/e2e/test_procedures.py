@@ -93,7 +93,8 @@ def test_publicity_runs_before_results_are_final_with_objections_and_filing(  # 
            "--on", "2026-04-07")
     running = cli("procedures", "finalize", *where, "--on", "2026-04-10")
     assert running.code == 2
-    assert "公示期尚未结束" in running.err and "至 2026-04-10 结束" in running.err
+    assert "公示期尚未结束" in running.err
+    assert "至 2026-04-10 结束" in running.err
     assert _events(cli, "ResultsMadeFinal") == []
     cli.ok("procedures", "finalize", *where, "--on", "2026-04-13")
 
@@ -162,8 +163,9 @@ def test_a_schemes_own_appeal_window_in_calendar_days(store, tmp_path: Path) -> 
                "--filed-on", "2026-04-09")
     assert late.code == 2
     assert "the window of 7 calendar days after 2026-04-01 closed on 2026-04-08" in late.err
-    cli.ok("appeal", "file", "--appeal-id", "W-1", "--employee", "W", "--entry", entry["originator_id"],
-           "--grounds", "g", "--received-on", "2026-04-01", "--filed-on", "2026-04-08")
+    cli.ok("appeal", "file", "--appeal-id", "W-1", "--employee", "W", "--entry",
+           entry["originator_id"], "--grounds", "g", "--received-on", "2026-04-01",
+           "--filed-on", "2026-04-08")
     shown = cli.ok("appeal", "show", "W-1", "--json").json()
     assert shown["filing_deadline"] == "2026-04-08"
     # Its review: 15 working days (the named default) after 2026-04-08.
@@ -192,7 +194,8 @@ def test_a_sanction_whose_trigger_was_withdrawn_is_flagged(store, tmp_path: Path
     [first] = [e for e in _events(cli, "ComplaintRecorded")
                if e["subject_id"] == "S" and e["received_on"] == "2025-03-04"]
     cli.ok("apply", str(write_jsonl(tmp_path / "void.jsonl", [
-        {"type": "void_entry", "target_id": first["originator_id"], "reason": "投诉经复查不属实"}])))
+        {"type": "void_entry", "target_id": first["originator_id"],
+         "reason": "投诉经复查不属实"}])))
     [flag] = _report(cli)["voided_triggers"]
     assert (flag["subject_id"], flag["kind"], flag["trigger_kind"]) == (
         "S", "stand_down", "stand_down_required")

@@ -42,7 +42,7 @@ async def get_deadline(
     days: Annotated[int, Query(ge=0, le=366)],
     unit: Annotated[Literal["working", "calendar"], Query()] = "working",
 ) -> JSONResponse:
-    """`jixiao calendar deadline --json`; a year nobody has recorded answers 400."""
+    """`jixiao calendar deadline --json`; a year nobody has recorded answers 422."""
     return await reply(DeadlineAnswer, await ledger.run(_deadline, caller, start, days, unit))
 
 
