@@ -1,7 +1,8 @@
 """The procedures routes over HTTP, on SQLite and PostgreSQL (issue 15): a year's holiday
 notice recorded through POST /commands by the administrator, a deadline in a year nobody
-recorded refused with the Chinese message (422, like every invalid request) and computed once it is recorded, the
-procedures report for whole-organisation readers only, each body fitting its model."""
+recorded refused with the Chinese message (422, like every invalid request) and computed
+once it is recorded, the procedures report for whole-organisation readers only, each
+body fitting its model."""
 
 from __future__ import annotations
 
