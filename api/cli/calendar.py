@@ -46,7 +46,7 @@ def record_notice(
         help="The notice entry this one corrects.")] = None,
     reason: Reason = None, db: Db = None, actor: Actor = None,
 ) -> int:
-    """Record a year's holidays (放假) and make-up working days (调休上班)."""
+    """录入一年的放假安排和调休上班日。 Record a year's holidays and make-up working days."""
     row: dict[str, Any] = {"type": "record_holiday_notice", "year": year, "notice": notice,
                            "holidays": expand(holiday, "--holiday"),
                            "workdays": expand(workday, "--workday"), "reason": reason}
@@ -62,7 +62,7 @@ def record_notice(
 @app.command("show")
 def show(*, year: Annotated[int, typer.Option(help="The year.")], as_json: Json = False,
          db: Db = None) -> int:
-    """Where a year's calendar comes from, and its holidays and make-up working days."""
+    """查看某年日历的来源、放假和调休。 Where a year's calendar comes from, and its days."""
     with open_session(db) as session:
         found = procedures.calendar_year(session, year)
     if as_json:
@@ -87,7 +87,7 @@ def deadline(
         "--calendar-days", help="Count calendar days (「7日内」), not working days.")] = False,
     as_json: Json = False, db: Db = None,
 ) -> int:
-    """The day N working (or calendar) days after a start day."""
+    """计算期限：起算日之后第 N 个工作日（或自然日）。 The day N working or calendar days later."""
     first: date = procedures.parse_day(start, "--from")
     with open_session(db) as session:
         answer = procedures.deadline(session, first, days,

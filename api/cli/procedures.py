@@ -44,7 +44,7 @@ def deliver(*, decision: Annotated[str, typer.Option(help="The decision entry's 
             on: On = None, detail: Annotated[str | None, typer.Option(
                 help="How it was delivered.")] = None,
             reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
-    """Record the day a written decision reached its subject (送达)."""
+    """记录书面决定送达之日。 Record the day a written decision reached its subject."""
     return _record(db, actor, {"type": "record_delivery", "target_id": decision,
                                "delivered_on": _day(on), "detail": detail,
                                "reason": reason}, "已记录送达 / delivery recorded")
@@ -55,7 +55,7 @@ def file_results(*, rulebook: Rulebook, period: GradingPeriodOption,
                  body: Annotated[str, typer.Option(help="The body filed with (组织人事处).")],
                  on: On = None, reason: Reason = None, db: Db = None,
                  actor: Actor = None) -> int:
-    """Record results filed with a higher body (备案)."""
+    """记录向上级机关备案。 Record results filed with a higher body."""
     return _record(db, actor, {"type": "record_filing", "rulebook": rulebook,
                                "grading_period": period, "body": body, "filed_on": _day(on),
                                "reason": reason}, "已记录备案 / filing recorded")
@@ -64,7 +64,7 @@ def file_results(*, rulebook: Rulebook, period: GradingPeriodOption,
 @app.command("publicize")
 def publicize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
               reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
-    """Make a period's results public (公示) from a day."""
+    """开始公示某期结果。 Make a period's results public from a day."""
     return _record(db, actor, {"type": "open_publicity", "rulebook": rulebook,
                                "grading_period": period, "opened_on": _day(on),
                                "reason": reason}, "已开始公示 / publicity opened")
@@ -75,7 +75,7 @@ def object_to(*, rulebook: Rulebook, period: GradingPeriodOption,
               subject: Annotated[str, typer.Option(help="Whose result is objected to.")],
               detail: Annotated[str, typer.Option(help="The objection.")], on: On = None,
               reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
-    """Record an objection (异议) raised during publicity."""
+    """记录公示期内的异议。 Record an objection raised during publicity."""
     return _record(db, actor, {"type": "record_objection", "rulebook": rulebook,
                                "grading_period": period, "subject_id": subject,
                                "received_on": _day(on), "detail": detail, "reason": reason},
@@ -85,7 +85,7 @@ def object_to(*, rulebook: Rulebook, period: GradingPeriodOption,
 @app.command("finalize")
 def finalize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
              reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
-    """Make a period's results final; refused until publicity has ended."""
+    """结果定稿（公示期结束后）。 Make results final; refused until publicity has ended."""
     return _record(db, actor, {"type": "make_results_final", "rulebook": rulebook,
                                "grading_period": period, "final_on": _day(on),
                                "reason": reason}, "结果已定稿 / results made final")
@@ -104,7 +104,7 @@ def outside_result(
     rulebook: Annotated[str | None, typer.Option(help="Only for this scheme.")] = None,
     reason: Reason = None, db: Db = None, actor: Actor = None,
 ) -> int:
-    """Record a result the ledger did not compute, with its source."""
+    """记录账本外的结果及其来源。 Record a result the ledger did not compute, with its source."""
     if (grade is None) == (value is None):
         raise InvalidRequestError("give exactly one of --grade or --value")
     row = {"type": "record_outside_result", "subject_id": subject, "grading_period": period,
@@ -118,8 +118,8 @@ def report(*, rulebook: Annotated[str | None, typer.Option(help="Only this schem
            today: Annotated[str | None, typer.Option(
                help="Judge overdue on this day (default: today).")] = None,
            as_json: Json = False, db: Db = None, actor: Actor = None) -> int:
-    """Deadlines kept and missed: deliveries, filings, publicity, late appeal decisions,
-    sanctions whose trigger was withdrawn."""
+    """逾期报告：送达、备案、公示、逾期的申诉决定、触发记录被撤销的处分。 Deadlines kept
+    and missed."""
     day = date.fromisoformat(_day(today, "--today"))
     with open_session(db) as session:
         found = procedures.report(session, caller(actor), day, rulebook)
