@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.calendar import add_working_days
+from domain.calendar import STATUTORY, WorkingCalendar, add_days
 from domain.events import (
     COMMAND_MODELS,
     AppealAssigned,
@@ -25,6 +25,8 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
+from domain.procedure_rules import Deadline
+from domain.procedures import settings_of
 from domain.sanctions import GradeInputRecorded
 from domain.scheme import AppealRule, Scheme
 from domain.users import UserDirectory
@@ -103,25 +105,71 @@ def _with_review(state: AppealState, level: int, **changes: Any) -> AppealState:
 APPEAL_SCHEME_KINDS = ("hospital_two_level", "grading")
 
 
+class SettingAppealRule(AppealRule):
+    """The appeal desk's rule for a scheme whose own window is a setting (`procedures:
+    appeal:`), in the seed's unit (S2-R20: 7 calendar days): its seed line stands for the
+    review, outcome and recusal too, as the seed states nothing more."""
+
+    window: Deadline
+    review: Deadline
+
+
 def appeal_rule(facts: Facts, filed_on: date) -> tuple[Scheme | None, AppealRule | None]:
     """The appeal procedure in force when the appeal is filed: the pay scheme's, else the
     grading rulebook's (a college appeals sanctions, a hospital deductions)."""
     for kind in APPEAL_SCHEME_KINDS:
         scheme = facts.index.scheme_on(filed_on, kind) or (
             facts.index.scheme_on(date(filed_on.year, 12, 31), kind))
-        rule = getattr(scheme, "appeals", None)
+        rule = getattr(scheme, "appeals", None) or _setting_rule(scheme)
         if rule is not None:
             return scheme, rule
     return None, None
 
 
-def filing_deadline(rule: AppealRule, received_on: date) -> date:
-    return add_working_days(received_on, rule.window_working_days)
+def _setting_rule(scheme: Any) -> AppealRule | None:
+    settings = settings_of(scheme)
+    appeal = settings.appeal if settings else None
+    if appeal is None or appeal.window is None or appeal.review is None:
+        return None
+    ref = appeal.window.ref
+    return SettingAppealRule(
+        window_working_days=min(appeal.window.days, 60),
+        review_working_days=min(appeal.review.days, 120), re_reviews_max=appeal.re_reviews_max,
+        window_ref=ref, review_ref=appeal.review.ref, outcome_ref=ref, recusal_ref=ref,
+        window=appeal.window, review=appeal.review)
 
 
-def review_deadline(rule: AppealRule, state: AppealState) -> date:
+def window_of(rule: AppealRule) -> Deadline:
+    """The filing window in its own unit."""
+    if isinstance(rule, SettingAppealRule):
+        return rule.window
+    return Deadline(days=rule.window_working_days, unit="working", ref=rule.window_ref)
+
+
+def filing_deadline(rule: AppealRule, received_on: date,
+                    calendar: WorkingCalendar = STATUTORY) -> date:
+    window = window_of(rule)
+    return add_days(received_on, window.days, window.unit, calendar)
+
+
+def late_filing(rule: AppealRule, received_on: date, filed_on: date,
+                calendar: WorkingCalendar = STATUTORY) -> str | None:
+    """Why an appeal filed on `filed_on` is too late, in the window's own unit."""
+    deadline = filing_deadline(rule, received_on, calendar)
+    if filed_on <= deadline:
+        return None
+    window = window_of(rule)
+    unit = "working" if window.unit == "working" else "calendar"
+    return (f"late: the window of {window.days} {unit} days after {received_on} closed on "
+            f"{deadline} ({rule.window_ref})")
+
+
+def review_deadline(rule: AppealRule, state: AppealState,
+                    calendar: WorkingCalendar = STATUTORY) -> date:
     start = state.escalations[-1].filed_on if state.escalations else state.filed.filed_on
-    return add_working_days(start, rule.review_working_days)
+    if isinstance(rule, SettingAppealRule):
+        return add_days(start, rule.review.days, rule.review.unit, calendar)
+    return add_days(start, rule.review_working_days, "working", calendar)
 
 
 def recusal_reasons(facts: Facts, state: AppealState, reviewer: str, rule: AppealRule,

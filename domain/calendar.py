@@ -1,50 +1,102 @@
 """Working days on the mainland-China statutory calendar, make-up workdays (调休) included.
 
-The data comes from `chinese-calendar`, which is published year by year; a date in a
-year it does not know yet is a clear error, never a guess.
+The data comes from `chinese-calendar`, which is published year by year, and from the
+State Council's holiday notices recorded in the ledger (`record_holiday_notice`) for the
+years the library does not know yet. A recorded notice is the office's own statement of
+the year and wins over the library. A date in a year neither knows is a clear error,
+never counted as if every weekday were a working day.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 import chinese_calendar
 
 from domain.errors import InvalidRequestError
 
 WORKING_DAYS_MAX = 366  # a named limit: no window in any scheme is longer than a year
+DayUnit = Literal["working", "calendar"]
 
 
 class CalendarUnknownError(InvalidRequestError):
     code = "calendar_unknown"
 
 
-def is_working_day(day: date) -> bool:
-    try:
-        return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        raise CalendarUnknownError(
-            f"the statutory holiday calendar for {day.year} is not known to this installation "
-            "(upgrade the chinese-calendar package once the State Council publishes it); "
-            f"{day} cannot be counted in working days") from None
+@dataclass(frozen=True)
+class HolidayNotice:
+    """One year's State Council notice (国务院办公厅关于…部分节假日安排的通知) as data."""
+
+    year: int
+    holidays: frozenset[date]  # weekdays off (放假)
+    workdays: frozenset[date]  # weekend days worked (调休上班)
+    notice: str  # the notice's document number or title
 
 
-def add_working_days(start: date, count: int) -> date:
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The library's years, plus the notices a ledger recorded."""
+
+    notices: Mapping[int, HolidayNotice] = field(default_factory=dict)
+
+    def is_working_day(self, day: date) -> bool:
+        notice = self.notices.get(day.year)
+        if notice is not None:
+            if day in notice.workdays:
+                return True
+            return day not in notice.holidays and day.weekday() < 5
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError:
+            raise CalendarUnknownError(unknown_year_message(day)) from None
+
+
+STATUTORY = WorkingCalendar()
+
+
+def unknown_year_message(day: date) -> str:
+    return (f"{day.year} 年的法定节假日安排尚未录入，无法按工作日计算 {day} 的期限；"
+            f"请先录入国务院办公厅当年的放假通知（`jixiao calendar record-notice --year "
+            f"{day.year} …`）。 The statutory holiday calendar for {day.year} is not known "
+            f"(neither recorded in this ledger nor in the chinese-calendar package); {day} "
+            "cannot be counted in working days. Record that year's State Council notice.")
+
+
+def is_working_day(day: date, calendar: WorkingCalendar = STATUTORY) -> bool:
+    return calendar.is_working_day(day)
+
+
+def add_working_days(start: date, count: int, calendar: WorkingCalendar = STATUTORY) -> date:
     """The day `count` working days after `start`, not counting `start` itself (AMB-07)."""
     if not 0 <= count <= WORKING_DAYS_MAX:
         raise InvalidRequestError(f"a window of {count} working days is out of range")
     day, left = start, count
     while left > 0:
         day += timedelta(days=1)
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             left -= 1
     return day
 
 
-def working_days_between(start: date, end: date) -> int:
+def add_days(start: date, count: int, unit: DayUnit,
+             calendar: WorkingCalendar = STATUTORY) -> date:
+    """The deadline `count` days after `start` in the rule's own unit: working days on
+    the statutory calendar, or calendar days (「7日内」), the start day not counted."""
+    if unit == "working":
+        return add_working_days(start, count, calendar)
+    if not 0 <= count <= WORKING_DAYS_MAX:
+        raise InvalidRequestError(f"a window of {count} days is out of range")
+    return start + timedelta(days=count)
+
+
+def working_days_between(start: date, end: date,
+                         calendar: WorkingCalendar = STATUTORY) -> int:
     """Working days after `start` up to and including `end`."""
     count, day = 0, start
     while day < end:
         day += timedelta(days=1)
-        count += is_working_day(day)
+        count += calendar.is_working_day(day)
     return count

@@ -47,6 +47,7 @@ from domain.limits import (
 )
 from domain.periods import Period, period_text
 from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS
+from domain.procedure_events import PROCEDURE_COMMANDS, PROCEDURE_EVENTS
 
 # Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
 # domain/sanctions.py on the same envelope; they join this registry below.
@@ -501,7 +502,7 @@ COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
     RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *ACCESS_COMMANDS,
-    *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS,
+    *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS, *PROCEDURE_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
@@ -512,7 +513,7 @@ EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
     cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
 } | {cls.__name__: cls for cls in (*GRADING_EVENTS, *ACCESS_EVENTS,
                                                       *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS,
-                                                      *SETTINGS_EVENTS)}
+                                                      *SETTINGS_EVENTS, *PROCEDURE_EVENTS)}
 
 
 def period_of(event: LedgerEvent) -> Period | None:

@@ -36,6 +36,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "count_where": (2, 3),                # sub-periods of a source where an expression holds
     "mean_where": (2, 3),                 # mean of a figure over a source's sub-periods
     "previous_grade": (1, 1),             # this pipeline's grade n periods earlier
+    "outside": (1, 1),                    # a result recorded from outside the ledger
     "members_sum": (2, 2),                # Σ of a figure of another pipeline over members
     "table": (2, 2),                      # a scheme lookup table
     "scope": (1, 1),                      # the subject's scope value (text)

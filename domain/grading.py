@@ -35,6 +35,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from domain.expressions import Expression
 from domain.grading_pools import PoolRule, pool_problems
 from domain.money import to_cny, to_exact
+from domain.procedure_rules import ProcedureSettings
 from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
 
 GRADING_KIND = "grading"
@@ -457,8 +458,10 @@ class GradingScheme(SchemeBase):
     # before pools existed, and left out of their canonical form.
     pools: tuple[PoolRule, ...] | None = None
     not_computable: tuple[NotComputable, ...] | None = None
+    # Delivery, filing, publicity, the scheme's own appeal window, roll-ups (issue 15).
+    procedures: ProcedureSettings | None = None
 
-    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"pools", "not_computable"})
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"pools", "not_computable", "procedures"})
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)

@@ -85,6 +85,9 @@ COMMANDS_BY_ROLE: Mapping[Role, frozenset[str]] = {
         "change_title_grade", "change_post", "change_employment_category", "record_leave",
         "record_departure", "record_assessment", "record_cme_credits",
         "record_training_refusal", "register_user", "rotate_token", "disable_user",
+        # Procedures around results (issue 15): the office that runs the assessment.
+        "record_holiday_notice", "record_delivery", "record_filing", "open_publicity",
+        "record_objection", "make_results_final", "record_outside_result",
     }),
     "finance": frozenset({
         "declare_pool", "adjust_pool", "record_department_figures", "record_control_indicator",

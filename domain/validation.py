@@ -37,6 +37,8 @@ from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
 from domain.personal import WITHHOLDING_UNIQUE
+from domain.procedure_events import PROCEDURE_EVENTS
+from domain.procedures import calendar_of, check_procedure_entry
 from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_kinds import parse_scheme
@@ -129,7 +131,8 @@ def check_command(
     scheme = scope.scheme_on(day) if day is not None else None
     if scheme is None and period is None and scope.schemes:
         scheme = scope.schemes[0][2]
-    needs_scheme = not isinstance(event, (SchemeAdopted, DepartmentDefined, EntryVoided))
+    needs_scheme = not isinstance(event, (SchemeAdopted, DepartmentDefined, EntryVoided,
+                                          *PROCEDURE_EVENTS))
     if needs_scheme and day is not None and scheme is None:
         problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
     if scheme is not None:
@@ -142,9 +145,14 @@ def check_command(
         problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
                 f"{holder}; to change it, supersede that entry with a reason")
     _check_grading(scope, event, problem)
+    procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
+    if isinstance(event, PROCEDURE_EVENTS):
+        check_procedure_entry(scope.facts, procedure_batch, event, problem)
 
     if not problems:
         _take_in(scope, event, key)
+        if isinstance(event, PROCEDURE_EVENTS):
+            procedure_batch.append(event)
     elif isinstance(event, EmployeeHired):
         scope.employees.add(event.employee_id)  # one bad hire, not a cascade of unknowns
     elif isinstance(event, DepartmentDefined):
@@ -225,10 +233,9 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> 
         if rule is None:
             problem("filed_on", "the scheme in force has no appeal procedure")
             return
-        deadline = appeals.filing_deadline(rule, event.received_on)
-        if event.filed_on > deadline:
-            problem("filed_on", f"late: the window of {rule.window_working_days} working days "
-                    f"after {event.received_on} closed on {deadline} ({rule.window_ref})")
+        late = appeals.late_filing(rule, event.received_on, event.filed_on, calendar_of(facts))
+        if late:
+            problem("filed_on", late)
         if event.contested_entry_id is not None:
             contested = facts.events.get(event.contested_entry_id)
             if contested is None:
@@ -258,9 +265,9 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> 
         elif len(state.escalations) >= rule.re_reviews_max:
             problem("appeal_id", f"the scheme allows {rule.re_reviews_max} re-review(s); "
                     "the last decision is final")
-        elif event.filed_on > appeals.filing_deadline(rule, decision.decided_on):
-            problem("filed_on", "late: the re-review window closed on "
-                    f"{appeals.filing_deadline(rule, decision.decided_on)}")
+        elif event.filed_on > (closes := appeals.filing_deadline(
+                rule, decision.decided_on, calendar_of(facts))):
+            problem("filed_on", f"late: the re-review window closed on {closes}")
         return
     level = event.level  # type: ignore[attr-defined]
     if level != state.level:
@@ -326,7 +333,10 @@ def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:
 
 def _key_field(key: tuple[Any, ...]) -> str:
     return {"pool": "period", "employee": "employee_id", "scheme": "version",
-            "assessment": "year", "cme": "year", "annual_target": "year"}.get(key[0], "period")
+            "assessment": "year", "cme": "year", "annual_target": "year",
+            "holiday notice": "year", "delivery": "target_id", "filing": "grading_period",
+            "publicity": "grading_period", "final": "grading_period",
+            "outside result": "name"}.get(key[0], "period")
 
 
 def _check_staff_words(command: BaseModel, scheme: Scheme, problem: Any) -> None:

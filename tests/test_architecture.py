@@ -48,7 +48,7 @@ KNOWN_VIOLATIONS_TO_REMOVE: frozenset[str] = frozenset()
 # ceiling: an entry may only shrink, and is removed once its function is short or gone
 # (test_the_long_function_allowlist_is_tight fails until it is).
 LONG_FUNCTIONS_ALLOWED: dict[str, int] = {
-    "domain/validation.py::_check_appeal_rules": 67,
+    "domain/validation.py::_check_appeal_rules": 66,
 }
 
 

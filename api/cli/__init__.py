@@ -29,7 +29,9 @@ from api.cli import (
     workspace,
 )
 from api.cli.bank import register as register_bank
+from api.cli.calendar import app as calendar_app
 from api.cli.options import ARGV, ENVIRON
+from api.cli.procedures import app as procedures_app
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     BusyError,
@@ -62,6 +64,8 @@ app.add_typer(imports.app)
 app.add_typer(appeals.app, name="appeal")
 app.add_typer(exports.app, name="export")
 app.add_typer(schemes.app, name="scheme")
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(procedures_app, name="procedures")
 # `keys` is one group: signing keys (integrity) and the master key (bank) join it.
 register_bank(app, exports.app, integrity.keys)  # export payroll|bank, personal (issue 13)
 app.add_typer(integrity.keys, name="keys")

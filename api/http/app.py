@@ -30,6 +30,7 @@ from api.http.routes import (
     users,
 )
 from api.http.routes import payroll as payroll_routes
+from api.http.routes import procedures as procedure_routes
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
@@ -66,7 +67,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     install_error_handlers(app)
     install_security_headers(app)
     for module in (commands, imports, reports, appeals, grades, audit, users, directory,
-                   schemes, payroll_routes):
+                   schemes, payroll_routes, procedure_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     # Every script, style and chart library comes from the package itself (issue 12).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

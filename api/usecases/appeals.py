@@ -30,6 +30,7 @@ from domain.errors import (
 )
 from domain.events import DecideAppeal
 from domain.facts import Facts
+from domain.procedures import calendar_of
 from domain.users import a_role
 from projections.appeal_preview import parse_changes, preview_decision
 
@@ -171,7 +172,8 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
     _, rule = appeal_rule(facts, filed.filed_on)
     entry = contested_entry(facts, filed)
     period = contested_period(facts, filed)
-    deadline = review_deadline(rule, state) if rule else None
+    calendar = calendar_of(facts)
+    deadline = review_deadline(rule, state, calendar) if rule else None
     decided = state.current.decision is not None
     return {
         "appeal_id": filed.appeal_id,
@@ -179,7 +181,8 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
         "filed_by": filed.actor,
         "filed_on": filed.filed_on.isoformat(),
         "received_on": filed.received_on.isoformat(),
-        "filing_deadline": filing_deadline(rule, filed.received_on).isoformat() if rule else None,
+        "filing_deadline": filing_deadline(rule, filed.received_on, calendar).isoformat()
+        if rule else None,
         "review_deadline": deadline.isoformat() if deadline else None,
         "overdue": bool(today and deadline and not decided and today > deadline),
         "status": state.status,

@@ -11,6 +11,7 @@ from domain.calendar import add_working_days
 from domain.errors import DomainError
 from domain.events import LedgerEvent
 from domain.grading import GradingPeriod, ProcedureRule
+from domain.procedures import calendar_of, delivered_on
 from domain.sanctions import ReviewDecided, ReviewRequested, SanctionRecorded
 from projections.grading.context import GradingContext
 from projections.grading.model import ref_json
@@ -40,12 +41,14 @@ def _procedure(run: GradingContext, s: SanctionRecorded, rule: ProcedureRule,
                             "in_force": s.originator_id in run.facts.live}
     try:
         if s.investigation_started_on is not None:
-            item["investigation"] = _investigation(s, rule)
-        due = add_working_days(s.decided_on, rule.delivery_working_days)
-        item["delivery"] = {"due": due.isoformat(), "delivered_on": _iso(s.delivered_on),
-                            "on_time": None if s.delivered_on is None else s.delivered_on <= due,
+            item["investigation"] = _investigation(run, s, rule)
+        due = add_working_days(s.decided_on, rule.delivery_working_days,
+                               calendar_of(run.facts))
+        delivered, _ = delivered_on(run.facts, s)  # a recorded delivery, else the entry's
+        item["delivery"] = {"due": due.isoformat(), "delivered_on": _iso(delivered),
+                            "on_time": None if delivered is None else delivered <= due,
                             **ref_json(rule.delivery_ref)}
-        item["reviews"] = _reviews(s, rule, reviews)
+        item["reviews"] = _reviews(run, s, rule, reviews)
     except DomainError as error:  # a year the statutory calendar does not know
         item["problem"] = str(error)
     item["no_stay"] = ref_json(rule.no_stay_ref)
@@ -63,25 +66,27 @@ def _procedure(run: GradingContext, s: SanctionRecorded, rule: ProcedureRule,
     return item
 
 
-def _investigation(s: SanctionRecorded, rule: ProcedureRule) -> dict[str, Any]:
+def _investigation(run: GradingContext, s: SanctionRecorded, rule: ProcedureRule
+                   ) -> dict[str, Any]:
     assert s.investigation_started_on is not None
     days = rule.investigation_working_days + (
         rule.extension_working_days if s.extension_approved else 0)
-    due = add_working_days(s.investigation_started_on, days)
+    due = add_working_days(s.investigation_started_on, days, calendar_of(run.facts))
     return {"started_on": s.investigation_started_on.isoformat(), "due": due.isoformat(),
             "working_days": days, "reported_on": _iso(s.investigation_reported_on),
             "on_time": None if s.investigation_reported_on is None
             else s.investigation_reported_on <= due, **ref_json(rule.investigation_ref)}
 
 
-def _reviews(s: SanctionRecorded, rule: ProcedureRule, reviews: list[LedgerEvent]
-             ) -> list[dict[str, Any]]:
+def _reviews(run: GradingContext, s: SanctionRecorded, rule: ProcedureRule,
+             reviews: list[LedgerEvent]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for event in reviews:
         if event.target_id != s.originator_id:  # type: ignore[attr-defined]
             continue
         if isinstance(event, ReviewRequested):
-            closes = add_working_days(event.received_on, rule.review_window_working_days)
+            closes = add_working_days(event.received_on, rule.review_window_working_days,
+                                      calendar_of(run.facts))
             items.append({
                 "requested": str(event.originator_id), "received_on":
                 event.received_on.isoformat(), "applied_on": event.applied_on.isoformat(),

@@ -11,6 +11,7 @@ from domain.expressions import ExpressionError, MissingInputError, Value, evalua
 from projections.figures import exact_text
 from projections.grading.model import figure_key, value_text
 from projections.grading.reading import Function, SubjectReader, num, text
+from projections.outside import outside_result, source_text
 
 
 def _grade_of(env: SubjectReader, args: list[Any]) -> Value:
@@ -38,8 +39,29 @@ def _previous_grade(env: SubjectReader, args: list[Any]) -> Value:
     other = env.run.run(env.pipeline.name, earlier)
     found = other.subjects.get(env.subject.subject_id)
     grade = (found.grade if found else None) or ""
+    if not grade:  # a period before the ledger: a grade recorded from outside (issue 15)
+        given = outside_result(env.run.facts, env.run.scheme.id, env.subject.subject_id,
+                               env.pipeline.name, str(earlier))
+        if given is not None and given.grade is not None:
+            env.events.add(str(given.originator_id))
+            env.literals[f"grade in {earlier}"] = f"{given.grade} ({source_text(given)})"
+            return given.grade
     env.literals[f"grade in {earlier}"] = grade or "(none)"
     return grade
+
+
+def _outside(env: SubjectReader, args: list[Any]) -> Value:
+    """`outside('name')`: a result recorded from outside the ledger for this subject and
+    period (a higher body's grade, another system's count), with its source named."""
+    name = text(args[0])
+    given = outside_result(env.run.facts, env.run.scheme.id, env.subject.subject_id, name,
+                           str(env.period))
+    if given is None:
+        raise MissingInputError(f"outside({name})")
+    env.events.add(str(given.originator_id))
+    value: Value = given.grade if given.grade is not None else Fraction(given.value or 0)
+    env.literals[f"outside({name})"] = f"{value_text(value)} ({source_text(given)})"
+    return value
 
 
 def _members_sum(env: SubjectReader, args: list[Any]) -> Value:
@@ -111,5 +133,5 @@ def over_sub_periods(env: SubjectReader, function: str, source: str, condition: 
 ROLLUP_FUNCTIONS: Mapping[str, Function] = {
     "grade_of": _grade_of, "figure_of": _figure_of, "previous_grade": _previous_grade,
     "members_sum": _members_sum, "count_where": _over_sub_periods("count_where"),
-    "mean_where": _over_sub_periods("mean_where"),
+    "mean_where": _over_sub_periods("mean_where"), "outside": _outside,
 }

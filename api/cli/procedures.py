@@ -1,0 +1,160 @@
+"""`jixiao procedures deliver|file|publicize|object|finalize|outside-result|report`:
+the procedures around results, and the report of what was late."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from api.cli.options import Actor, Db, Json, Reason, caller, open_session
+from api.cli.render import table
+from api.usecases import procedures
+from domain.errors import InvalidRequestError
+from domain.scheme import canonical_dumps
+
+app = typer.Typer(help="送达、备案、公示、异议、定稿、外部结果与逾期报告。 Delivery, filing, "
+                  "publicity, objections, final results, outside results, and what was late.",
+                  no_args_is_help=True)
+
+On = Annotated[str | None, typer.Option("--on", help="The day (default: today).",
+                                        show_default=False)]
+Rulebook = Annotated[str, typer.Option(help="The grading scheme's id.")]
+GradingPeriodOption = Annotated[str, typer.Option(
+    "--period", help="2025-03, 2025-Q1, 2025-H1 or 2025.")]
+
+
+def _day(text: str | None, name: str = "--on") -> str:
+    if text is None:
+        return date.today().isoformat()  # noqa: DTZ011 - a business date in local time
+    return procedures.parse_day(text, name).isoformat()
+
+
+def _record(db: str | None, actor: str | None, row: dict[str, Any], done: str) -> int:
+    with open_session(db) as session:
+        applied = procedures.record(session, caller(actor), row)
+    entry = next(iter((*applied.recorded, *applied.already_recorded)), None)
+    print(f"{done} ({entry.originator_id if entry else '-'})")
+    return 0
+
+
+@app.command("deliver")
+def deliver(*, decision: Annotated[str, typer.Option(help="The decision entry's id.")],
+            on: On = None, detail: Annotated[str | None, typer.Option(
+                help="How it was delivered.")] = None,
+            reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
+    """记录书面决定送达之日。 Record the day a written decision reached its subject."""
+    return _record(db, actor, {"type": "record_delivery", "target_id": decision,
+                               "delivered_on": _day(on), "detail": detail,
+                               "reason": reason}, "已记录送达 / delivery recorded")
+
+
+@app.command("file")
+def file_results(*, rulebook: Rulebook, period: GradingPeriodOption,
+                 body: Annotated[str, typer.Option(help="The body filed with (组织人事处).")],
+                 on: On = None, reason: Reason = None, db: Db = None,
+                 actor: Actor = None) -> int:
+    """记录向上级机关备案。 Record results filed with a higher body."""
+    return _record(db, actor, {"type": "record_filing", "rulebook": rulebook,
+                               "grading_period": period, "body": body, "filed_on": _day(on),
+                               "reason": reason}, "已记录备案 / filing recorded")
+
+
+@app.command("publicize")
+def publicize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
+              reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
+    """开始公示某期结果。 Make a period's results public from a day."""
+    return _record(db, actor, {"type": "open_publicity", "rulebook": rulebook,
+                               "grading_period": period, "opened_on": _day(on),
+                               "reason": reason}, "已开始公示 / publicity opened")
+
+
+@app.command("object")
+def object_to(*, rulebook: Rulebook, period: GradingPeriodOption,
+              subject: Annotated[str, typer.Option(help="Whose result is objected to.")],
+              detail: Annotated[str, typer.Option(help="The objection.")], on: On = None,
+              reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
+    """记录公示期内的异议。 Record an objection raised during publicity."""
+    return _record(db, actor, {"type": "record_objection", "rulebook": rulebook,
+                               "grading_period": period, "subject_id": subject,
+                               "received_on": _day(on), "detail": detail, "reason": reason},
+                   "已记录异议 / objection recorded")
+
+
+@app.command("finalize")
+def finalize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
+             reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
+    """结果定稿（公示期结束后）。 Make results final; refused until publicity has ended."""
+    return _record(db, actor, {"type": "make_results_final", "rulebook": rulebook,
+                               "grading_period": period, "final_on": _day(on),
+                               "reason": reason}, "结果已定稿 / results made final")
+
+
+@app.command("outside-result")
+def outside_result(
+    *, subject: Annotated[str, typer.Option(help="The subject it is about.")],
+    period: GradingPeriodOption,
+    name: Annotated[str, typer.Option(help="What it is: a pipeline's name for a grade "
+                                      "(previous_grade reads it), or a count's name.")],
+    source: Annotated[str, typer.Option(help="Who gave it (县卫生健康局, the HR system).")],
+    grade: Annotated[str | None, typer.Option(help="A grade.")] = None,
+    value: Annotated[str | None, typer.Option(help="A number.")] = None,
+    source_ref: Annotated[str | None, typer.Option(help="The document it is in.")] = None,
+    rulebook: Annotated[str | None, typer.Option(help="Only for this scheme.")] = None,
+    reason: Reason = None, db: Db = None, actor: Actor = None,
+) -> int:
+    """记录账本外的结果及其来源。 Record a result the ledger did not compute, with its source."""
+    if (grade is None) == (value is None):
+        raise InvalidRequestError("give exactly one of --grade or --value")
+    row = {"type": "record_outside_result", "subject_id": subject, "grading_period": period,
+           "name": name, "grade": grade, "value": value, "source": source,
+           "source_ref": source_ref, "rulebook": rulebook, "reason": reason}
+    return _record(db, actor, row, "已记录外部结果 / outside result recorded")
+
+
+@app.command("report")
+def report(*, rulebook: Annotated[str | None, typer.Option(help="Only this scheme.")] = None,
+           today: Annotated[str | None, typer.Option(
+               help="Judge overdue on this day (default: today).")] = None,
+           as_json: Json = False, db: Db = None, actor: Actor = None) -> int:
+    """逾期报告：送达、备案、公示、逾期的申诉决定、触发记录被撤销的处分。 Deadlines kept
+    and missed."""
+    day = date.fromisoformat(_day(today, "--today"))
+    with open_session(db) as session:
+        found = procedures.report(session, caller(actor), day, rulebook)
+    if as_json:
+        print(canonical_dumps(found))
+        return 0
+    _print_report(found)
+    return 0
+
+
+def _flag(row: dict[str, Any]) -> str:
+    if row.get("problem"):
+        return "无法计算 / unknown calendar"
+    return "逾期 LATE" if row["late"] else "超期未办 OVERDUE" if row["overdue"] else ""
+
+
+def _print_report(found: dict[str, Any]) -> None:
+    print("送达 / deliveries")
+    print(table(["decision", "subject", "decided", "due", "delivered", ""],
+                [[d["decision"][:8], d["subject_id"], d["decided_on"], d["due"],
+                  d["delivered_on"], _flag(d)] for d in found["deliveries"]], set()))
+    print("备案 / filings")
+    print(table(["rulebook", "period", "final", "due", "filed", ""],
+                [[f["rulebook"], f["grading_period"], f["final_on"], f["due"], f["filed_on"],
+                  _flag(f)] for f in found["filings"]], set()))
+    print("公示 / publicity")
+    print(table(["rulebook", "period", "opened", "ends", "objections", "final"],
+                [[p["rulebook"], p["grading_period"], p["opened_on"], p["ends_on"],
+                  len(p["objections"]), p["final_on"]] for p in found["publicity"]], {4}))
+    for row in found["appeals_decided_late"]:
+        print(f"申诉逾期决定 / appeal {row['appeal_id']} level {row['level']} decided "
+              f"{row['decided_on']} after its deadline {row['deadline']} ({row['rule']})")
+    for row in found["voided_triggers"]:
+        print(f"处分 {row['sanction'][:8]} ({row['subject_id']}, {row['kind']}): "
+              f"{row['note']}")
+    for problem in (r.get("problem") for r in (*found["deliveries"], *found["filings"])):
+        if problem:
+            print(problem)
