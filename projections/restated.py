@@ -100,8 +100,8 @@ def _figure_pairs(before: list[dict[str, Any]], after: list[dict[str, Any]], key
                   subject: str) -> dict[str, dict[str, str | None]]:
     """Each figure of one subject, closed and restated side by side (null: not computed
     on that side)."""
-    old = next((row["figures"] for row in before if row[key] == subject), {})
-    new = next((row["figures"] for row in after if row[key] == subject), {})
+    old: dict[str, str] = next((r["figures"] for r in before if r[key] == subject), {})
+    new: dict[str, str] = next((r["figures"] for r in after if r[key] == subject), {})
     return {name: {"closed": old.get(name), "restated": new.get(name)}
             for name in sorted(set(old) | set(new))}
 

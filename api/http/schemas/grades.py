@@ -79,6 +79,8 @@ class SubjectGrade(Closed):
 
 
 class RankedScore(Closed):
+    rank: int | None = Field(default=None, description=(
+        "1 = best by score; equal scores in id order, `tie` says who a tie-break kept"))
     subject_id: str
     score: Exact | None
 
