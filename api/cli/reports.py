@@ -124,11 +124,15 @@ def explain(*, period: PeriodOption,
 
 @app.command("restatement")
 def restatement(*, period: PeriodOption, db: Db = None, actor: ActorOption = None,
-                json: Json = False) -> int:
+                json: Json = False,
+                figures: Annotated[bool, typer.Option(
+                    "--figures", help="每人附 employee_id 与各中间数（结账时/现在） / each "
+                    "person with `employee_id` and every figure, closed and now.")] = False,
+                ) -> int:
     """A closed period recomputed with everything known now: deltas per person."""
     parse_period(period)
     with open_session(db) as session:
-        report = reports.restatement(session, caller(actor), period)
+        report = reports.restatement(session, caller(actor), period, figures=figures)
     print(canonical_dumps(report) if json else restatement_text(report))
     return 0
 

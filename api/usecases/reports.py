@@ -25,6 +25,7 @@ from domain.users import User
 from projections.diff import diff_side, diff_statements
 from projections.figure_map import with_figures
 from projections.payout import CalculationBlockedError
+from projections.restated import restated_report
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
 
@@ -236,12 +237,20 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
             "events": [e for e in report["events"] if e["id"] in referenced]}
 
 
-def restatement(ws: Workspace, caller: Caller, period_text: str) -> dict[str, Any]:
+def restatement(ws: Workspace, caller: Caller, period_text: str, *,
+                figures: bool = False) -> dict[str, Any]:
     """A closed period recomputed with everything known now: deltas per person, and the
-    open period the difference settles in."""
+    open period the difference settles in. With `figures` (opt-in: stored ledgers'
+    reports stay byte-identical) each person row also carries `employee_id` and every
+    figure of theirs, closed and now."""
     period = parse_period(period_text)
     facts = ws.facts()
     report: dict[str, Any] = restatement_of(facts, period).to_json()
+    if figures:
+        pairs = {row["employee_id"]: row["figures"]
+                 for row in restated_report(facts, period)["people"]}
+        report["people"] = [{**row, "employee_id": row["id"],
+                             "figures": pairs.get(row["id"], {})} for row in report["people"]]
     target = settles_in(facts, period)
     report["settles_in"] = str(target) if target else None
     user = caller.user

@@ -79,11 +79,12 @@ def test_example_2_department_scores_ranking_and_controls(cli) -> None:  # type:
     # 2d, S11-R27…R30: every cut as its own line, then cap and floor not binding.
     surgery = departments["surgery"]
     assert _pick(surgery, (
-        "pay_calculated", "control:drug_revenue_ratio", "control:outpatient_fee_per_visit",
-        "control:inpatient_fee_per_admission", "control:expenditure_quota", "controls",
-        "cap", "floor", "banked", "drawn", "subsidy", "settled")) == (
-        "162000.00", "16200.00", "8100.00", "0.00", "3000.00", "27300.00", "223057.00",
-        "6000.00", "0.00", "0.00", "0.00", "134700.00")
+        "pay_calculated_exact", "pay_calculated", "control:drug_revenue_ratio",
+        "control:outpatient_fee_per_visit", "control:inpatient_fee_per_admission",
+        "control:expenditure_quota", "controls", "cap", "floor", "banked", "drawn", "subsidy",
+        "settled")) == (
+        "162000", "162000.00", "16200.00", "8100.00", "0.00", "3000.00", "27300.00",
+        "223057.00", "6000.00", "0.00", "0.00", "0.00", "134700.00")
     # 2a, S11-R06 with A-S11-1: the levy for the year end as its own line.
     q2 = _figures(cli, "2026-Q2")["organisation"]
     assert _pick(q2, ("pool:gross", "pool:reserve", "pool:distributable")) == (

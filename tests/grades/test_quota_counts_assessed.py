@@ -100,3 +100,24 @@ def test_a_later_entry_takes_the_place_and_the_explanation_says_why(cli, tmp_pat
     assert "floor(0.5 × 4) = 2" in step["reason"]
     assert "ranked 3 of 3" in step["reason"]
     assert "the place(s) went to no-score (97), zhang (95)" in step["reason"]
+
+
+def test_the_counts_the_quota_compares_are_named_figures(cli) -> None:  # type: ignore[no-untyped-def]
+    report = cli.ok("grades", "--period", "2026-Q1", "--scheme", "team-quarterly", "--json",
+                    "--figures").json()
+    team = pipeline(report, "quarterly")
+    assert {k: team["figures"][k] for k in (
+        "subjects", "assessed", "in_quota_base", "status:not_assessed", "status:no_grade",
+        "status:blocked", "grade:excellent", "grade:competent", "quota:excellent:base",
+        "quota:excellent:slots", "quota:excellent:used", "quota:excellent:demoted",
+        "quota:excellent:slots_total")} == {
+        "subjects": "6", "assessed": "5", "in_quota_base": "3", "status:not_assessed": "1",
+        "status:no_grade": "1", "status:blocked": "1", "grade:excellent": "1",
+        "grade:competent": "2", "quota:excellent:base": "3", "quota:excellent:slots": "1",
+        "quota:excellent:used": "1", "quota:excellent:demoted": "1",
+        "quota:excellent:slots_total": "1"}
+    ids = {s["subject_id"]: s["employee_id"] for s in team["subjects"]}
+    assert ids["li"] == "li"  # on the roll (worked example 1)
+    assert ids["away"] is None  # enrolled for grading only
+    plain = grades(cli, "2026-Q1", "--scheme", "team-quarterly")
+    assert "figures" not in pipeline(plain, "quarterly")  # opt-in: old reports unchanged
