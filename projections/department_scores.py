@@ -166,6 +166,11 @@ def _quantity_score(
         ratio = min(ratio, q(rules.workload_ratio_cap))
         completion = f"min({exact_text(rules.workload_ratio_cap)}, {completion})"
     quantity = q(rules.quantity_per_head) * n * ratio
+    # The ratio on its own, for a checker; the quantity figure below keeps its inputs.
+    book.add(f"{key}:workload_ratio", f"{d.name}: workload ratio", ratio, "ratio",
+             completion, literals=(("workload_actual", exact_text(figures.workload_actual)),
+                                   ("workload_base", exact_text(figures.workload_base))),
+             ref=rules.quantity_ref, event_ids=(_eid(figures),))
     book.add(f"{key}:quantity", f"{d.name}: quantity score", quantity, "points",
              f"{exact_text(rules.quantity_per_head)} × head-count × ({completion})",
              inputs=(f"{key}:headcount",),

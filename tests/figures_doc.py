@@ -54,9 +54,21 @@ it applied. `jixiao explain --period P --figure KEY` shows any one of them as a 
 gives every person and department line a `figures` map, name → value, and the report a
 top-level one for the organisation; `payout --restated --json` carries them on both the
 closed and the restated statement, and each person row maps every name to its closed and
-restated value. Values are strings: amounts paid to the fen, every other figure exact
-(a decimal when it terminates, `n/d` otherwise). The map is opt-in on `payout` because
-reports of stored ledgers stay byte-identical (tests/e2e/test_old_ledger.py).
+restated value; `restatement --json --figures` gives each person row `employee_id` and
+the same pairs; `jixiao export figures` writes them all, one a row (XLSX, CSV or PDF).
+Values are strings: amounts paid to the fen, every other figure exact (a decimal when it
+terminates, `n/d` otherwise). The maps are opt-in on `payout`, `restatement` and `grades`
+because reports of stored ledgers stay byte-identical (tests/e2e/test_old_ledger.py).
+
+Grading schemes: each subject of `grades --json` has had its `figures` map from the start;
+`grades --json --figures` (HTTP `figures=true`) adds `employee_id` to each subject and a
+`figures` map to each pipeline with the counts its rules compare: `subjects`, `assessed`,
+`in_quota_base`, `status:<status>`, `grade:<code>`, and per quota
+`quota:<grade>[:<scope value>]:base|slots|used|demoted` with `quota:<grade>:base_total`
+and `slots_total` across scopes. A quota's base counts only subjects assessed and in line
+for a grade: not one not assessed, excluded from grading by a rule (`no_grade`) or
+blocked for a missing input. A trimmed mean names, in its figure's explanation
+(`grades explain`), the marks dropped and the exact mean before any rounding.
 
 Names are stable: a figure's key is `person:<employee id>:<name>`, `dept:<department
 id>:<name>` or the organisation-level name itself. Rule ids are those the shipped scheme

@@ -51,21 +51,22 @@ def test_example_1_every_step_of_the_individual_sheet(cli) -> None:  # type: ign
         "30962.50", "309.625", "100")
 
 
-DEPARTMENT_SCORE = ("headcount", "quantity", "quality", "ethics", "cost_coefficient",
-                    "risk_coefficient", "score", "per_capita", "per_capita_rank")
+DEPARTMENT_SCORE = ("headcount", "workload_ratio", "quantity", "quality", "ethics",
+                    "cost_coefficient", "risk_coefficient", "score", "per_capita",
+                    "per_capita_rank")
 
 
 def test_example_2_department_scores_ranking_and_controls(cli) -> None:  # type: ignore[no-untyped-def]
     cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
     figures = _figures(cli, "2026-Q1")
     departments = figures["departments"]
-    # 2b, S11-R13…R21 and the ranking by per-capita score (A-S11-2).
+    # 2b, S11-R13…R21 (workload 2400 ÷ 2000 …) and the ranking by per-capita (A-S11-2).
     assert {k: _pick(departments[k], DEPARTMENT_SCORE) for k in (
         "surgery", "internal", "paediatrics", "ent")} == {
-        "surgery": ("10", "600", "280", "200", "1.25", "1.2", "1620", "162", "1"),
-        "internal": ("8", "400", "240", "160", "1", "1", "800", "100", "2"),
-        "paediatrics": ("5", "225", "145", "90", "0.9", "1", "414", "82.8", "3"),
-        "ent": ("4", "200", "120", "80", "0.8", "1", "320", "80", "4")}
+        "surgery": ("10", "1.2", "600", "280", "200", "1.25", "1.2", "1620", "162", "1"),
+        "internal": ("8", "1", "400", "240", "160", "1", "1", "800", "100", "2"),
+        "paediatrics": ("5", "0.9", "225", "145", "90", "0.9", "1", "414", "82.8", "3"),
+        "ent": ("4", "1", "200", "120", "80", "0.8", "1", "320", "80", "4")}
     # 2c, S11-R22…R24: composite bases (top-1, mean of top-3 × n, mean of all × n).
     assert {k: (departments[k]["base"], departments[k]["score"]) for k in (
         "leaders", "medical-affairs", "finance", "cashier")} == {
