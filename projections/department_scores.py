@@ -91,6 +91,7 @@ def score_departments(
         (c for c in clinical if c.per_capita is not None),
         key=lambda c: (-c.per_capita, c.department_id),  # type: ignore[operator]
     )
+    _record_ranking(ranked, book, scheme)
     statistics: dict[object, Fraction] = {}
     admin = [
         _score_admin(d, n, ranked, statistics, deductions[d.department_id], scheme=scheme,
@@ -165,6 +166,11 @@ def _quantity_score(
         ratio = min(ratio, q(rules.workload_ratio_cap))
         completion = f"min({exact_text(rules.workload_ratio_cap)}, {completion})"
     quantity = q(rules.quantity_per_head) * n * ratio
+    # The ratio on its own, for a checker; the quantity figure below keeps its inputs.
+    book.add(f"{key}:workload_ratio", f"{d.name}: workload ratio", ratio, "ratio",
+             completion, literals=(("workload_actual", exact_text(figures.workload_actual)),
+                                   ("workload_base", exact_text(figures.workload_base))),
+             ref=rules.quantity_ref, event_ids=(_eid(figures),))
     book.add(f"{key}:quantity", f"{d.name}: quantity score", quantity, "points",
              f"{exact_text(rules.quantity_per_head)} × head-count × ({completion})",
              inputs=(f"{key}:headcount",),
@@ -195,6 +201,24 @@ def _quality_and_ethics_scores(
                  ref=ref, event_ids=tuple(_eid(e) for e in mine))
         ids += [_eid(e) for e in mine]
     return scores["quality"], scores["ethics"], tuple(ids)
+
+
+def _record_ranking(ranked: list[DepartmentScore], book: Ledgerbook, scheme: Scheme) -> None:
+    """The clinical ranking the admin class bases read (A-S11-2/3/4), each rank a figure
+    of its own with the tie-break that decided it; nothing else reads these figures, so
+    every explanation that existed before stays as it was."""
+    tie_break = (("tie_break", "equal per-capita scores: smaller department id first"),)
+    previous: Fraction | None = None
+    for rank, c in enumerate(ranked, start=1):
+        tied = previous is not None and c.per_capita == previous
+        previous = c.per_capita
+        book.add(f"dept:{c.department_id}:per_capita_rank",
+                 f"{c.name}: rank by per-capita score", Fraction(rank), "rank",
+                 "position among clinical departments by per-capita score, best first",
+                 inputs=(f"dept:{c.department_id}:per_capita",),
+                 literals=(*tie_break, ("decided_by_tie_break", "yes" if tied else "no"),
+                           ("ranked", str(len(ranked)))),
+                 ref=scheme.admin.per_capita_ref)
 
 
 def _score_admin(

@@ -17,6 +17,7 @@ from typing import Any
 from domain.errors import ConflictError
 from domain.facts import Facts
 from domain.periods import Period
+from projections.figure_map import with_figures
 from projections.figures import money_text
 from projections.payout import calculate
 from projections.restatement import restatement_of, settles_in, statement_for, statement_sha256
@@ -40,7 +41,11 @@ def restated_report(facts: Facts, period: Period) -> dict[str, Any]:
         raise ConflictError(NOT_CLOSED.format(period=period))
     frozen = statement_for(facts, period)  # raises ConflictError if the hash no longer holds
     verified = statement_sha256(frozen) == close.statement_sha256
-    closed, restated = frozen.to_json(), calculate(facts, period).to_json()
+    fresh = calculate(facts, period)
+    # Every figure (item 1 of issue 15) on both sides; the closed side's hash is over its
+    # statement without them, checked above.
+    closed = with_figures(frozen.to_json(), frozen.book)
+    restated = with_figures(fresh.to_json(), fresh.book)
     summary = {row["id"]: row for row in restatement_of(facts, period).to_json()["people"]}
     target = settles_in(facts, period)
     people = _paired(closed["people"], restated["people"], "employee_id", PERSON_LINES)
@@ -48,6 +53,8 @@ def restated_report(facts: Facts, period: Period) -> dict[str, Any]:
         closed_total = _sum(row["lines"], "closed")
         restated_total = _sum(row["lines"], "restated")
         outstanding = summary.get(row["employee_id"], {})
+        row["figures"] = _figure_pairs(closed["people"], restated["people"], "employee_id",
+                                       row["employee_id"])
         row.update(closed=money_text(closed_total), restated=money_text(restated_total),
                    delta=money_text(restated_total - closed_total),
                    settled_since=outstanding.get("settled_since", "0.00"),
@@ -87,6 +94,16 @@ def _paired(before: list[dict[str, Any]], after: list[dict[str, Any]], key: str,
                      "lines": {name: _delta(a[name] if a else None, b[name] if b else None)
                                for name in lines}})
     return rows
+
+
+def _figure_pairs(before: list[dict[str, Any]], after: list[dict[str, Any]], key: str,
+                  subject: str) -> dict[str, dict[str, str | None]]:
+    """Each figure of one subject, closed and restated side by side (null: not computed
+    on that side)."""
+    old: dict[str, str] = next((r["figures"] for r in before if r[key] == subject), {})
+    new: dict[str, str] = next((r["figures"] for r in after if r[key] == subject), {})
+    return {name: {"closed": old.get(name), "restated": new.get(name)}
+            for name in sorted(set(old) | set(new))}
 
 
 def _delta(before: str | None, after: str | None) -> dict[str, str | None]:

@@ -58,7 +58,7 @@ def _exporter(what: str) -> Callable[..., int]:
     return command
 
 
-for _what in ("statement", "reconciliation", "restatement", "grades"):
+for _what in ("statement", "reconciliation", "restatement", "grades", "figures"):
     app.command(_what)(_exporter(_what))
 
 

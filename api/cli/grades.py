@@ -38,6 +38,10 @@ def grades_command(
     db: Db = None, actor: Actor = None,
     as_json: Annotated[bool, typer.Option("--json", help="Canonical JSON.")] = False,
     as_of_text: AsOf = None, with_file: WhatIf = None,
+    figures: Annotated[bool, typer.Option(
+        "--figures", help="每个考核流程附计数与名额 figures，每个对象附 employee_id / each "
+        "pipeline with a `figures` map (counts, quota base, slots, used) and each subject "
+        "with `employee_id`; see docs/figures.md.")] = False,
 ) -> int:
     """Grades for a period: quotas, derived warnings and pay by grade.
 
@@ -46,7 +50,8 @@ def grades_command(
     grades.parse_grading_period(period)
     if action is GradesAction.explain and not subject:
         raise InvalidRequestError("grades explain needs --subject")
-    query = grades.GradesQuery(period, scheme, as_of(as_of_text), what_if(with_file))
+    query = grades.GradesQuery(period, scheme, as_of(as_of_text), what_if(with_file),
+                               figures=figures)
     with open_session(db) as session:
         if action is GradesAction.explain:
             report = grades.explain_grades(session, caller(actor), query, subject or "")

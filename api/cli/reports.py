@@ -48,6 +48,10 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
            restated: Annotated[bool, typer.Option(
                "--restated", help="A closed period recomputed from everything known (as of "
                "--as-of), beside the closed statement, with the delta per line.")] = False,
+           figures: Annotated[bool, typer.Option(
+               "--figures", help="每人、每科室及全院附 figures：各中间数（名称 → 数值）"
+               " / every person, department and the organisation with a `figures` map of "
+               "its intermediates (name → value); see docs/figures.md.")] = False,
            ) -> int:
     """Print a period's payout statement."""
     parse_period(period)
@@ -59,7 +63,8 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
                 session, caller(actor), restated_usecase.RestatedQuery(period, as_of(as_of_text)))
         print(canonical_dumps(report) if json else restated_text(report))
         return 0
-    query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file))
+    query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file),
+                                figures=figures)
     with open_session(db) as session:
         report = reports.payout(session, caller(actor), query)
     print(canonical_dumps(report) if json else payout_text(report))
@@ -119,11 +124,15 @@ def explain(*, period: PeriodOption,
 
 @app.command("restatement")
 def restatement(*, period: PeriodOption, db: Db = None, actor: ActorOption = None,
-                json: Json = False) -> int:
+                json: Json = False,
+                figures: Annotated[bool, typer.Option(
+                    "--figures", help="每人附 employee_id 与各中间数（结账时/现在） / each "
+                    "person with `employee_id` and every figure, closed and now.")] = False,
+                ) -> int:
     """A closed period recomputed with everything known now: deltas per person."""
     parse_period(period)
     with open_session(db) as session:
-        report = reports.restatement(session, caller(actor), period)
+        report = reports.restatement(session, caller(actor), period, figures=figures)
     print(canonical_dumps(report) if json else restatement_text(report))
     return 0
 

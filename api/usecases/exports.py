@@ -27,7 +27,7 @@ from domain.periods import Period
 from projections.audit import AuditQuery
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the organisation's zone: every time a person reads
-WHATS = ("statement", "reconciliation", "restatement", "grades", "events")
+WHATS = ("statement", "reconciliation", "restatement", "grades", "events", "figures")
 Format = Literal["xlsx", "csv", "pdf"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "pdf")
 MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -38,6 +38,7 @@ EVENTS_MAX = 1_000_000
 TEXT = {
     "statement": "绩效工资发放表", "reconciliation": "绩效工资对账表",
     "restatement": "已结账期间重算表", "grades": "考核等级表", "events": "事件记录",
+    "figures": "中间数明细表", "organisation": "全院", "person": "人员",
     "summary": "汇总", "department": "科室", "total": "合计", "balance": "平衡（应为 0.00）",
     "closed": "已结账 · 报表哈希 SHA-256: {sha}",
     "draft": "草稿 DRAFT · {period} 未结账，数字可能变动",
@@ -51,6 +52,7 @@ HEADERS = {
     "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
     "position": "序号", "recorded_at": "记录时间（北京时间）", "type": "类型",
     "actor": "操作人", "live": "有效", "body": "内容",
+    "level": "层级", "subject": "对象", "figure": "中间数名称", "value": "数值",
 }
 MONEY = {"pay", "post_bonus", "study_leave", "restatement", "total", "amount", "closed", "now",
          "settled_since", "outstanding"}
@@ -197,7 +199,23 @@ def _events(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     return Book(TEXT["events"], stamp_for(facts, period), [Sheet(TEXT["events"], cols, rows)])
 
 
+def _figures(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
+    """Every intermediate of the statement by name (docs/figures.md), one a row: what a
+    checker recomputes by hand. Values are exact text, never rounded for the sheet."""
+    period = parse_period(request.period)
+    statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=True))
+    cols = columns("level", "subject", "figure", "value")
+    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value]
+                              for name, value in statement.get("figures", {}).items()]
+    for level, key in ((TEXT["department"], "department_id"), (TEXT["person"], "employee_id")):
+        lines = statement["departments" if key == "department_id" else "people"]
+        rows += [[level, line[key], name, value] for line in lines
+                 for name, value in line["figures"].items()]
+    return Book(TEXT["figures"], stamp_for(ws.facts(), period),
+                [Sheet(TEXT["figures"], cols, rows)])
+
+
 BUILDERS: dict[str, Callable[[Workspace, Caller, ExportRequest], Book]] = {
     "statement": _statement, "reconciliation": _reconciliation,
-    "restatement": _restatement, "grades": _grades, "events": _events,
+    "restatement": _restatement, "grades": _grades, "events": _events, "figures": _figures,
 }

@@ -16,6 +16,7 @@ from api.usecases.reports import report_facts
 from domain.errors import InvalidRequestError
 from domain.grading import GradingPeriod
 from projections.grades import explain_subject, grades_report
+from projections.grading.figure_counts import with_grade_figures
 
 
 def parse_grading_period(text: str) -> GradingPeriod:
@@ -31,13 +32,19 @@ class GradesQuery:
     scheme: str | None = None  # the grading scheme's id, when several are in force
     as_of: datetime | None = None
     what_if: Batch | None = None
+    # Pipeline-level counts and quota figures, and `employee_id` on each subject; opt-in:
+    # stored ledgers' `grades --json` reports stay byte-identical.
+    figures: bool = False
 
 
 def grades(ws: Workspace, caller: Caller, query: GradesQuery) -> dict[str, Any]:
     require_everything_for(caller, "the grades")
     period = parse_grading_period(query.period)
     facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
-    return grades_report(facts, period, query.scheme)
+    report = grades_report(facts, period, query.scheme)
+    if query.figures:
+        return with_grade_figures(report, set(facts.employee_ids()))
+    return report
 
 
 def explain_grades(ws: Workspace, caller: Caller, query: GradesQuery,

@@ -23,7 +23,9 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User
 from projections.diff import diff_side, diff_statements
+from projections.figure_map import with_figures
 from projections.payout import CalculationBlockedError
+from projections.restated import restated_report
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
 
@@ -42,6 +44,9 @@ class ReportQuery:
     period: str
     as_of: datetime | None = None  # only events recorded up to this instant
     what_if: Batch | None = None  # as if these commands were recorded; nothing is written
+    # Every person, department and the organisation with a `figures` map (name → value).
+    # Opt-in: stored ledgers' `payout --json` reports must stay byte-identical.
+    figures: bool = False
 
 
 def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
@@ -65,7 +70,13 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     """The period's statement, as much of it as the caller may read."""
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
-    statement = _statement(ws, caller, query, parse_period(query.period))
+    period = parse_period(query.period)
+    if query.figures:
+        facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
+        computed = statement_for(facts, period)
+        statement = with_figures(computed.to_json(), computed.book)
+    else:
+        statement = _statement(ws, caller, query, period)
     invalid = ws.facts().invalid_entries()
     if invalid:  # named, not folded in: the other figures stand (domain/facts.py)
         statement = {**statement, "invalid_entries": invalid}
@@ -226,12 +237,20 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
             "events": [e for e in report["events"] if e["id"] in referenced]}
 
 
-def restatement(ws: Workspace, caller: Caller, period_text: str) -> dict[str, Any]:
+def restatement(ws: Workspace, caller: Caller, period_text: str, *,
+                figures: bool = False) -> dict[str, Any]:
     """A closed period recomputed with everything known now: deltas per person, and the
-    open period the difference settles in."""
+    open period the difference settles in. With `figures` (opt-in: stored ledgers'
+    reports stay byte-identical) each person row also carries `employee_id` and every
+    figure of theirs, closed and now."""
     period = parse_period(period_text)
     facts = ws.facts()
     report: dict[str, Any] = restatement_of(facts, period).to_json()
+    if figures:
+        pairs = {row["employee_id"]: row["figures"]
+                 for row in restated_report(facts, period)["people"]}
+        report["people"] = [{**row, "employee_id": row["id"],
+                             "figures": pairs.get(row["id"], {})} for row in report["people"]]
     target = settles_in(facts, period)
     report["settles_in"] = str(target) if target else None
     user = caller.user

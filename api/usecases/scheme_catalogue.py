@@ -26,6 +26,9 @@ INDEX_FILE = "catalogue_index.json"
 CATALOGUES = ("seeds-000-001", "seeds-002", "seeds-003-004")
 DOCS_BEGIN = "<!-- BEGIN GENERATED: scheme coverage (python -m api.usecases.scheme_catalogue) -->"
 DOCS_END = "<!-- END GENERATED: scheme coverage -->"
+README_BEGIN = ("<!-- BEGIN GENERATED: shipped scheme coverage "
+                "(python -m api.usecases.scheme_catalogue) -->")
+README_END = "<!-- END GENERATED: shipped scheme coverage -->"
 
 # Which worked example each acceptance fixture runs (directories under tests/); a test
 # checks that every fixture directory is listed here and that each is used by a test.
@@ -298,16 +301,40 @@ def coverage_markdown(rows: list[CoverageRow]) -> str:
     return "\n".join(lines)
 
 
+def readme_markdown(rows: list[CoverageRow], names: list[str] | None = None) -> str:
+    """Per shipped scheme of the registry: the catalogue rules it implements out of the
+    rules of the catalogue schemes it draws on, and their worked examples with a passing
+    fixture. Generated, never written by hand: a scheme added tomorrow appears here when
+    the table is regenerated, and the README test fails until it is."""
+    lines = [README_BEGIN, "",
+             "| Shipped scheme | Catalogue schemes | Rules implemented | Worked examples "
+             "with passing fixture |", "|---|---|---|---|"]
+    for name in shipped_scheme_names() if names is None else names:
+        drawn = [r for r in rows if name in r.shipped]
+        sources = ", ".join(f"{r.seed} {r.scheme}" for r in drawn) or "—"
+        implemented = sum(r.implemented for r in drawn)
+        catalogue = sum(r.rules for r in drawn)
+        examples = sum(r.examples for r in drawn)
+        passing = sum(r.examples_with_fixture for r in drawn)
+        lines.append(f"| `{name}` | {sources} | {implemented} of {catalogue} | "
+                     f"{passing} of {examples} |")
+    lines += ["", "A catalogue scheme several shipped schemes draw on counts in each of "
+              "their rows;", "the full table, one row per catalogue scheme, is in "
+              "`docs/schemes.md`.", "", README_END]
+    return "\n".join(lines)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def spliced_docs(docs: str, table: str) -> str:
+def spliced_docs(docs: str, table: str, begin: str = DOCS_BEGIN, end_marker: str = DOCS_END
+                 ) -> str:
     """`docs` with the text between the generated-content markers replaced by `table`."""
-    start, end = docs.find(DOCS_BEGIN), docs.find(DOCS_END)
+    start, end = docs.find(begin), docs.find(end_marker)
     if start < 0 or end < start:
-        raise ValueError("docs/schemes.md lacks the generated-content markers")
-    return docs[:start] + table + docs[end + len(DOCS_END):]
+        raise ValueError("the file lacks the generated-content markers")
+    return docs[:start] + table + docs[end + len(end_marker):]
 
 
 def main(argv: list[str]) -> int:
@@ -317,9 +344,14 @@ def main(argv: list[str]) -> int:
     index = build_index(rules_dir)
     (Path(__file__).parent / INDEX_FILE).write_text(index_text(index), encoding="utf-8")
     docs = root / "docs" / "schemes.md"
-    table = coverage_markdown(coverage(index))
+    rows = coverage(index)
+    table = coverage_markdown(rows)
     docs.write_text(spliced_docs(docs.read_text(encoding="utf-8"), table), encoding="utf-8")
-    print(f"wrote {INDEX_FILE} ({len(index['schemes'])} schemes) and the table in {docs}")
+    readme = root / "README.md"
+    readme.write_text(spliced_docs(readme.read_text(encoding="utf-8"), readme_markdown(rows),
+                                   README_BEGIN, README_END), encoding="utf-8")
+    print(f"wrote {INDEX_FILE} ({len(index['schemes'])} schemes) and the tables in {docs} "
+          f"and {readme}")
     return 0
 
 

@@ -59,7 +59,16 @@ def _has(env: SubjectReader, args: list[Any]) -> Value:
 def _statistic(function: str) -> Function:
     def statistic(env: SubjectReader, args: list[Any]) -> Value:
         name = text(args[0])
-        return list_statistic(function, env.values(name), name)
+        values = env.values(name)
+        result = list_statistic(function, values, name)
+        if function == "trimmed_mean":
+            # What a checker compares: whose marks were dropped, and the mean before any
+            # rounding the expression applies to it (AMB-09).
+            ordered = sorted(values)
+            env.literals[f"trimmed_mean({name}) dropped"] = (
+                f"lowest {exact_text(ordered[0])}, highest {exact_text(ordered[-1])}")
+            env.literals[f"trimmed_mean({name}) exact"] = exact_text(result)
+        return result
     return statistic
 
 

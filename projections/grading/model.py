@@ -102,8 +102,9 @@ class QuotaUse:
             "grade": self.grade, "scope": self.scope_key, "scope_value": self.scope_value,
             "headcount": self.headcount, "limit": self.limit, "formula": self.formula,
             "used": len(self.kept),
-            "ranked": [{"subject_id": s, "score": None if v is None else exact_text(v)}
-                       for s, v in self.ranked],
+            "ranked": [{"rank": rank, "subject_id": s,
+                        "score": None if v is None else exact_text(v)}
+                       for rank, (s, v) in enumerate(self.ranked, start=1)],
             "kept": self.kept, "demoted": self.demoted, "tie": self.tie}
         data.update(ref_json(self.ref))
         return data

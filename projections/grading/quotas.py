@@ -20,13 +20,19 @@ from projections.grading.model import (
     QuotaUse,
     Step,
     SubjectResult,
+    gradable,
     ref_json,
     value_text,
 )
 
 
 def apply_quotas(run: GradingContext, result: PipelineResult) -> None:
-    counted = [s for s in result.subjects.values() if s.status not in ("not_assessed",)]
+    """Decided when the ranking is computed, over every subject then known, never at entry
+    time: a later entry re-ranks everyone. The base N counts only subjects assessed and in
+    line for a grade (graded, or pending a decision): one not assessed, excluded from
+    grading by a rule (no_grade: long leave, a new hire), or blocked for a missing input
+    neither counts in N nor takes a slot (issue 15, item 4)."""
+    counted = list(gradable(result))
     for rule in result.pipeline.quotas:
         groups: dict[str | None, list[SubjectResult]] = defaultdict(list)
         for subject in counted:
@@ -73,7 +79,8 @@ def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: 
             "quota", subject.grade, lower,
             f"quota for {rule.grade}{_scope_text(rule.scope, value)}: {formula}; ranked "
             f"{position} of {len(ranked)} by {pipeline.score}"
-            f" {value_text(_score(subject, pipeline) or Fraction(0))}; cascades down one grade",
+            f" {value_text(_score(subject, pipeline) or Fraction(0))}; the place(s) went to "
+            f"{_holders(keep, pipeline)}; cascades down one grade",
             rule.ref, _tie_events(use)))
         subject.grade = lower
         use.demoted.append(subject.subject_id)
@@ -87,6 +94,14 @@ def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: 
         subject.grade = None
         subject.status = "pending"
     return use
+
+
+def _holders(keep: list[SubjectResult], pipeline: Pipeline) -> str:
+    """Who holds the places, with their scores: why this subject does not."""
+    if not keep:
+        return "no one (no place for this grade)"
+    return ", ".join(f"{s.subject_id} ({value_text(_score(s, pipeline) or Fraction(0))})"
+                     for s in keep)
 
 
 Split = tuple[list[SubjectResult], list[SubjectResult], list[SubjectResult]]

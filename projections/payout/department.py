@@ -185,6 +185,13 @@ def split_department_pay(
         shares = _pay_only_shares(settled, per_point, taking_part, scheme)
         undistributed = settled - sum_cny(shares.values())
     for m in taking_part:
+        exact = per_point * m.points * (1 if scheme.participation.ratio_scales == "points"
+                                        else m.ratio)
+        # The rounding step's input, beside its output (`pay`); read by no other figure.
+        book.add(f"person:{m.employee_id}:pay_exact", f"{m.name}: pay before rounding",
+                 exact, "cny", "per-point pay × points counted, exact",
+                 inputs=(f"person:{m.employee_id}:points", f"{key}:per_point"),
+                 ref=scheme.individual_score_ref)
         book.add(f"person:{m.employee_id}:pay", f"{m.name}: performance pay",
                  shares[m.employee_id], "cny",
                  "per-point pay × points counted (largest remainder to the fen)",

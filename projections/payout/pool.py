@@ -86,6 +86,13 @@ def department_shares(
     shares = allocate_largest_remainder(
         distributable, {d.department_id: d.score for d in departments})
     for d in departments:
+        if total > 0:  # the rounding step's input beside its output; read by no figure
+            book.add(f"dept:{d.department_id}:pay_calculated_exact",
+                     f"{d.name}: calculated pay before rounding",
+                     q(distributable) * d.score / total, "cny",
+                     "pool × department score ÷ hospital points, exact",
+                     inputs=("pool:distributable", f"dept:{d.department_id}:score",
+                             "hospital:points"), ref=scheme.allocation_ref)
         book.add(f"dept:{d.department_id}:pay_calculated", f"{d.name}: calculated pay",
                  shares[d.department_id], "cny",
                  "pool × department score ÷ hospital points (largest remainder to the fen)",

@@ -60,8 +60,12 @@ def test_a_correction_after_the_year_is_closed_moves_its_bank_and_lapse(  # type
     assert people["icu-1"]["lines"]["pay"]["delta"] == people["icu-1"]["delta"] == "8900.00"
     assert Decimal(q2["delta_total"]) == Decimal(q2["outstanding"]) == Decimal("35600.00")
     # The restated statement is the statement computed from scratch on the same events,
-    # and the closed one is the reprint.
-    assert q2["closed"] == cli.payout("2026-Q2")
+    # and the closed one is the reprint, every figure of it included.
+    assert q2["closed"] == cli.ok("payout", "--period", "2026-Q2", "--json",
+                                  "--figures").json()
+    pay = people["icu-1"]["lines"]["pay"]
+    assert people["icu-1"]["figures"]["pay"] == {"closed": pay["closed"],
+                                                 "restated": pay["restated"]}
     # The `restatement` command agrees on what is outstanding.
     restatement = cli.ok("restatement", "--period", "2026-Q2", "--json").json()
     assert restatement["outstanding"] == q2["outstanding"]

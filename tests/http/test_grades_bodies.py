@@ -47,3 +47,15 @@ def test_a_grades_report_fits_its_model(auditor: tuple[TestClient, dict[str, str
                            params={"scheme": scheme, "subject": subjects[0]})
     assert explained.status_code == 200, explained.text
     assert explained.json()["subject_id"] == subjects[0]
+
+
+@pytest.mark.parametrize("scheme", YEARLY)
+def test_a_grades_report_with_figures_fits_its_model(
+        auditor: tuple[TestClient, dict[str, str]], scheme: str) -> None:
+    client, headers = auditor
+    response = client.get("/periods/2025/grades", headers=headers,
+                          params={"scheme": scheme, "figures": "true"})
+    assert response.status_code == 200, response.text
+    for pipeline in response.json()["pipelines"]:
+        assert int(pipeline["figures"]["subjects"]) == len(pipeline["subjects"])
+        assert all("employee_id" in s for s in pipeline["subjects"])

@@ -10,7 +10,12 @@ def test_a_closed_period_restated_over_http(served: Served) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["hash_verified"] is True
-    assert body["closed"] == served.get("finance", "/periods/2026-Q1/payout").json()
+    assert body["closed"] == served.get("finance", "/periods/2026-Q1/payout",
+                                        figures="true").json()
+    plain = served.get("finance", "/periods/2026-Q1/payout").json()
+    assert all("figures" not in line for line in plain["people"])  # opt-in (old clients)
+    for person in body["people"]:
+        assert person["figures"]["points"]["restated"] is not None
     assert {p["employee_id"] for p in body["people"]} == {
         p["employee_id"] for p in body["restated"]["people"]}
 

@@ -24,11 +24,14 @@ Scheme = Annotated[str | None, Query(max_length=64, description=(
 @router.get("/periods/{period}/grades", response_model=GradesReport,
             summary="Grades, quotas, warnings and pay by grade")
 async def get_grades(*, period: GradingPeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                     scheme: Scheme = None, as_of: AsOf = None) -> JSONResponse:
+                     scheme: Scheme = None, as_of: AsOf = None,
+                     figures: Annotated[bool, Query(description=(
+                         "each pipeline with a `figures` map of the counts its rules compare, "
+                         "each subject with `employee_id`"))] = False) -> JSONResponse:
     """`jixiao grades --json`: quota use per scope, the reason for every capped, forced or
     demoted grade, derived warnings and grade-dependent pay."""
     return await reply(GradesReport, await ledger.run(
-        grades.grades, caller, GradesQuery(period, scheme, as_of)))
+        grades.grades, caller, GradesQuery(period, scheme, as_of, figures=figures)))
 
 
 @router.get("/periods/{period}/grades/explain", response_model=GradesExplanation,

@@ -38,6 +38,9 @@ async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: Ledge
                      as_of: AsOf = None, restated: Annotated[bool, Query(
                          description="a closed period recomputed from everything known (as "
                          "of as_of), beside the closed statement; 409 if not closed")] = False,
+                     figures: Annotated[bool, Query(
+                         description="every person, department and the organisation with a "
+                         "`figures` map: each intermediate by name (docs/figures.md)")] = False,
                      ) -> JSONResponse:
     """Everyone's lines for finance, auditors, reviewers and administrators; a head's
     departments; an employee's own line."""
@@ -45,7 +48,8 @@ async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: Ledge
         return await reply(restated_bodies.RestatedPayout, await ledger.run(
             restated_usecase.restated, caller, RestatedQuery(period, as_of)))
     return await reply(bodies.Payout,
-                       await ledger.run(reports.payout, caller, ReportQuery(period, as_of)))
+                       await ledger.run(reports.payout, caller,
+                                        ReportQuery(period, as_of, figures=figures)))
 
 
 WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {

@@ -76,9 +76,13 @@ class SubjectGrade(Closed):
     pay: list[PayLine]
     problems: list[str]
     derived: list[str]
+    employee_id: str | None = Field(default=None, description=(
+        "with figures=true: the subject's id when it is a person on the roll"))
 
 
 class RankedScore(Closed):
+    rank: int | None = Field(default=None, description=(
+        "1 = best by score; equal scores in id order, `tie` says who a tie-break kept"))
     subject_id: str
     score: Exact | None
 
@@ -105,6 +109,9 @@ class PipelineReport(Closed):
     subjects: list[SubjectGrade]
     quotas: list[QuotaUse]
     counts: dict[str, int]
+    figures: dict[str, str] | None = Field(default=None, description=(
+        "with figures=true: counts the rules compare (assessed, per status and grade) and "
+        "each quota's base, slots and places used (docs/figures.md)"))
 
 
 class DerivedFact(Cited):

@@ -39,6 +39,9 @@ class DepartmentLine(Closed):
     settled: Money
     undistributed: Money
     per_point_indicative: str | None = Field(description="4 places, indicative only")
+    figures: dict[str, str] | None = Field(default=None, description=(
+        "with figures=true: every intermediate by its name in docs/figures.md, "
+        "value as a string"))
 
 
 class PersonLine(Closed):
@@ -56,6 +59,9 @@ class PersonLine(Closed):
     study_leave: Money
     restatement: Money
     total: Money
+    figures: dict[str, str] | None = Field(default=None, description=(
+        "with figures=true: every intermediate by its name in docs/figures.md, "
+        "value as a string"))
 
 
 class ReconciliationLines(Closed):
@@ -119,6 +125,9 @@ class Statement(Closed):
     integrity_warning: str | None = Field(default=None, description=(
         "present only when the stored statement failed its check (edited in the "
         "database): the figures were recomputed from the events instead"))
+    figures: dict[str, str] | None = Field(default=None, description=(
+        "with figures=true, organisation-level: every intermediate by its name in docs/figures.md, "
+        "value as a string"))
 
 
 class ScopedStatement(Closed):

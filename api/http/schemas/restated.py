@@ -15,6 +15,11 @@ class LineDelta(Closed):
     delta: Money
 
 
+class FigurePair(Closed):
+    closed: str | None = Field(description="null: not computed on the closed side")
+    restated: str | None
+
+
 class PersonDelta(Closed):
     employee_id: str
     name: str
@@ -27,6 +32,8 @@ class PersonDelta(Closed):
     delta: Money
     settled_since: Money = Field(description="already paid or recovered in later closes")
     outstanding: Money = Field(description="paid or recovered in settles_in")
+    figures: dict[str, FigurePair] | None = Field(default=None, description=(
+        "every intermediate of the person by name (docs/figures.md), closed and restated"))
 
 
 class DepartmentDelta(Closed):
