@@ -258,6 +258,7 @@ def cmd_test(args: list[str]) -> int:
     env["PYTHONFAULTHANDLER"] = "1"  # tracebacks on hard crashes / hangs killed by signal
     failed = run_linters(env)
     ensure_document_tools()
+    ensure_browser()
     pg_bin = ensure_postgres()
     if pg_bin is not None:
         env["JIXIAO_PG_BIN"] = str(pg_bin)
@@ -300,6 +301,26 @@ def ensure_document_tools() -> None:
         if apt_install(missing):
             return
     log(f"missing {', '.join(missing)}: PDF exports need them "
+        f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
+
+
+# The browser tests (Playwright for Python) drive Debian's chromium by its path, never a
+# browser Playwright downloads; fonts-noto-cjk so that Chinese pages render in screenshots.
+BROWSER_PACKAGES = (
+    ("chromium", Path("/usr/bin/chromium")),
+    ("fonts-noto-cjk", Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")),
+)
+
+
+def ensure_browser() -> None:
+    missing = [name for name, path in BROWSER_PACKAGES if not path.exists()]
+    if not missing:
+        return
+    if is_root() and shutil.which("apt-get"):
+        log(f"installing {', '.join(missing)} from Debian packages")
+        if apt_install(missing):
+            return
+    log(f"missing {', '.join(missing)}: the browser tests fail without them "
         f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
 
 
