@@ -9,6 +9,7 @@ import typer
 from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
 from api.cli.options import Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
+from api.i18n import _
 from api.usecases import audit, integrity
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -46,11 +47,12 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
     if json:
         print(canonical_dumps(report.to_json()))
     elif report.ok:
-        print(f"chain intact: {report.events} event(s) up to position {report.chained_upto}; "
-              f"head {report.head}" + ("; matches the signed receipt" if expect else ""))
+        print(_("chain intact: {count} event(s) up to position {position}; head {head}")
+              .format(count=report.events, position=report.chained_upto, head=report.head)
+              + (_("; matches the signed receipt") if expect else ""))
     else:
-        print(f"chain BROKEN: {len(report.findings)} problem(s); the first is\n  "
-              f"{report.findings[0]}")
+        print(_("chain BROKEN: {count} problem(s); the first is").format(
+            count=len(report.findings)) + f"\n  {report.findings[0]}")
         for finding in report.findings[1:]:
             print(f"  {finding}")
     return 0 if report.ok else 1
