@@ -6,6 +6,9 @@
                                          available, run pytest; fails if any of them fails
     python3 dev.py demo [args]           setup, run `jixiao demo --db ./jixiao-demo.db [args]`
     python3 dev.py serve [args]          setup, run `jixiao serve [args]`
+    python3 dev.py wheelhouse [DIR]      build wheels of jixiao and every dependency into DIR
+                                         (default ./wheelhouse) for an offline install
+                                         (docs/deploy.md)
 
 `setup` re-installs only when pyproject.toml changed since the last install
 (a hash of it is kept in .venv/.jixiao-install-stamp) or the checkout moved.
@@ -332,7 +335,24 @@ def cmd_setup(args: list[str]) -> int:
     return 0
 
 
+def cmd_wheelhouse(args: list[str]) -> int:
+    """The package and everything it needs at run time as wheels in one folder, to carry
+    to a server without internet and install there with `pip install --no-index`."""
+    if len(args) > 1:
+        die("wheelhouse takes at most one argument, the folder", 2)
+    setup()
+    target = Path(args[0] if args else "wheelhouse").resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    log(f"building wheels into {target}")
+    code = run_child([str(VENV_PYTHON), "-m", "pip", "wheel", "--wheel-dir", str(target),
+                      str(ROOT)], quiet_env())
+    if code == 0:
+        log(f"done: {len(list(target.glob('*.whl')))} wheels in {target}")
+    return code
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "wheelhouse": cmd_wheelhouse,
     "setup": cmd_setup,
     "test": cmd_test,
     "demo": lambda args: run_jixiao(["demo", "--db", DEMO_DB, *args]),
