@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 
 from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
-from api.cli.options import Actor, Db, Json, caller, open_session, whole_number
+from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
 from api.i18n import _
+from api.storage.session import recorded_time_zone, store_env
 from api.usecases import audit, integrity
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -26,7 +27,8 @@ def events(*, limit: Annotated[int, typer.Option(
     """List recorded events (the audit trail): who, when, what, effective when."""
     with open_session(db) as session:
         lines = audit.latest_events(session, caller(actor), limit)
-    print(events_text(lines, json_lines=json), end="")
+    zone = None if json else recorded_time_zone(store_env(db, ENVIRON.get()))
+    print(events_text(lines, json_lines=json, zone=zone), end="")
     return 0
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.cells import cell_len
@@ -20,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from api.i18n import N_, _
-from api.i18n.formats import money, period_name
+from api.i18n.formats import DEFAULT_TIME_ZONE, local_time, money, period_name
 from domain.application import Progress
 from domain.scheme import canonical_dumps
 
@@ -280,10 +281,10 @@ def diff_text(report: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def events_text(lines: Sequence[Any], *, json_lines: bool) -> str:
+def events_text(lines: Sequence[Any], *, json_lines: bool, zone: ZoneInfo | None = None) -> str:
     """`jixiao events`: one line per event (`audit.EventLine`), or one JSON object each. A
     token's hash is a credential's fingerprint: the trail shows that a token was set,
-    never which."""
+    never which. Times are shown in the organisation's zone (the ledger's settings)."""
     out = []
     for line in lines:
         event = line.event
@@ -293,7 +294,7 @@ def events_text(lines: Sequence[Any], *, json_lines: bool) -> str:
                                                            exclude={"token_sha256"})}))
             continue
         status = "" if line.live else " " + _("(replaced)")
-        out.append(f"{event.recorded_at:%Y-%m-%d %H:%M:%S} {event.actor:<16} "
+        out.append(f"{local_time(event.recorded_at, zone or DEFAULT_TIME_ZONE)} {event.actor:<16} "
                    f"{type(event).__name__:<28} {event.effective:<10} "
                    f"{event.originator_id}{status}")
     return "".join(f"{text}\n" for text in out)
