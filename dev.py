@@ -17,6 +17,8 @@
 and in /usr/lib/postgresql/*/bin, and when running as root on Debian/Ubuntu
 installs the `postgresql` package with apt-get if they are missing.  The tests
 start their own throwaway cluster (tests/pgcluster.py); nothing else is needed.
+The browser tests need Debian's `chromium` and `fonts-noto-cjk`, which `test` installs
+the same way (ensure_browser); Playwright never downloads a browser of its own.
 """
 # ruff: noqa: S603, S607  (this script's whole job is running fixed, trusted commands)
 
