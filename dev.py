@@ -6,6 +6,9 @@
                                          available, run pytest; fails if any of them fails
     python3 dev.py demo [args]           setup, run `jixiao demo --db ./jixiao-demo.db [args]`
     python3 dev.py serve [args]          setup, run `jixiao serve [args]`
+    python3 dev.py wheelhouse [DIR]      build wheels of jixiao and every dependency into DIR
+                                         (default ./wheelhouse) for an offline install
+                                         (docs/deploy.md)
 
 `setup` re-installs only when pyproject.toml changed since the last install
 (a hash of it is kept in .venv/.jixiao-install-stamp) or the checkout moved.
@@ -14,6 +17,8 @@
 and in /usr/lib/postgresql/*/bin, and when running as root on Debian/Ubuntu
 installs the `postgresql` package with apt-get if they are missing.  The tests
 start their own throwaway cluster (tests/pgcluster.py); nothing else is needed.
+The browser tests need Debian's `chromium` and `fonts-noto-cjk`, which `test` installs
+the same way (ensure_browser); Playwright never downloads a browser of its own.
 """
 # ruff: noqa: S603, S607  (this script's whole job is running fixed, trusted commands)
 
@@ -258,6 +263,7 @@ def cmd_test(args: list[str]) -> int:
     env["PYTHONFAULTHANDLER"] = "1"  # tracebacks on hard crashes / hangs killed by signal
     failed = run_linters(env)
     ensure_document_tools()
+    ensure_browser()
     pg_bin = ensure_postgres()
     if pg_bin is not None:
         env["JIXIAO_PG_BIN"] = str(pg_bin)
@@ -303,6 +309,26 @@ def ensure_document_tools() -> None:
         f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
 
 
+# The browser tests (Playwright for Python) drive Debian's chromium by its path, never a
+# browser Playwright downloads; fonts-noto-cjk so that Chinese pages render in screenshots.
+BROWSER_PACKAGES = (
+    ("chromium", Path("/usr/bin/chromium")),
+    ("fonts-noto-cjk", Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")),
+)
+
+
+def ensure_browser() -> None:
+    missing = [name for name, path in BROWSER_PACKAGES if not path.exists()]
+    if not missing:
+        return
+    if is_root() and shutil.which("apt-get"):
+        log(f"installing {', '.join(missing)} from Debian packages")
+        if apt_install(missing):
+            return
+    log(f"missing {', '.join(missing)}: the browser tests fail without them "
+        f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
+
+
 def cmd_setup(args: list[str]) -> int:
     if args:
         die("setup takes no arguments", 2)
@@ -311,7 +337,24 @@ def cmd_setup(args: list[str]) -> int:
     return 0
 
 
+def cmd_wheelhouse(args: list[str]) -> int:
+    """The package and everything it needs at run time as wheels in one folder, to carry
+    to a server without internet and install there with `pip install --no-index`."""
+    if len(args) > 1:
+        die("wheelhouse takes at most one argument, the folder", 2)
+    setup()
+    target = Path(args[0] if args else "wheelhouse").resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    log(f"building wheels into {target}")
+    code = run_child([str(VENV_PYTHON), "-m", "pip", "wheel", "--wheel-dir", str(target),
+                      str(ROOT)], quiet_env())
+    if code == 0:
+        log(f"done: {len(list(target.glob('*.whl')))} wheels in {target}")
+    return code
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
+    "wheelhouse": cmd_wheelhouse,
     "setup": cmd_setup,
     "test": cmd_test,
     "demo": lambda args: run_jixiao(["demo", "--db", DEMO_DB, *args]),

@@ -31,11 +31,16 @@ class Cli:
     """`jixiao` run in-process; the store comes from `environ`, never from os.environ."""
 
     environ: dict[str, str]
+    # The suite's assertions on human text read the English texts; a test of the Chinese
+    # default passes lang=None (no JIXIAO_LANG), or chooses with `--lang`.
+    lang: str | None = "en"
 
     def __call__(self, *argv: str) -> Run:
         out, err = io.StringIO(), io.StringIO()
+        environ = self.environ if self.lang is None else {"JIXIAO_LANG": self.lang,
+                                                          **self.environ}
         with redirect_stdout(out), redirect_stderr(err):
-            code = main(list(argv), environ=self.environ)
+            code = main(list(argv), environ=environ)
         return Run(code, out.getvalue(), err.getvalue())
 
     def ok(self, *argv: str) -> Run:

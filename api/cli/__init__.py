@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from typing import Annotated
 
 import typer
 
@@ -32,6 +33,8 @@ from api.cli.bank import register as register_bank
 from api.cli.calendar import app as calendar_app
 from api.cli.options import ARGV, ENVIRON
 from api.cli.procedures import app as procedures_app
+from api.i18n import _, from_environment, normalise, use_language
+from api.i18n.messages import refusal
 from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     BusyError,
@@ -71,6 +74,31 @@ register_bank(app, exports.app, integrity.keys)  # export payroll|bank, personal
 app.add_typer(integrity.keys, name="keys")
 
 
+@app.callback()
+def _global_options(lang: Annotated[str | None, typer.Option(
+        "--lang", help="The language of human output: zh (default) or en; $JIXIAO_LANG "
+        "too. --json output is the same in every language.", show_default=False)] = None,
+                    ) -> None:
+    # `main` has already chosen the language from the words; here the value is checked.
+    if lang is not None and normalise(lang) is None:
+        raise typer.BadParameter(_("{lang} is not a language here; choose zh or en").format(
+            lang=repr(lang)), param_hint="--lang")
+
+
+def _lang_option(words: Sequence[str]) -> tuple[str | None, list[str]]:
+    """--lang wherever it is typed (before or after the verb): its value, and the words
+    with it moved to the front, where click reads the global option."""
+    for number, word in enumerate(words):
+        if word == "--lang" and number + 1 < len(words):
+            value, rest = words[number + 1], [*words[:number], *words[number + 2:]]
+        elif word.startswith("--lang="):
+            value, rest = word.removeprefix("--lang="), [*words[:number], *words[number + 1:]]
+        else:
+            continue
+        return value, ["--lang", value, *rest]
+    return None, list(words)
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run one verb and return its exit code. `environ` stands in for os.environ (tests
     pass their own store)."""
@@ -78,7 +106,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     words = list(sys.argv[1:] if argv is None else argv)
     argv_token = ARGV.set(tuple(words))
     try:
-        return _run(words)
+        lang, words = _lang_option(words)
+        with use_language(from_environment(lang, ENVIRON.get())):
+            return _run(words)
     finally:
         ARGV.reset(argv_token)
         ENVIRON.reset(token)
@@ -98,16 +128,17 @@ def _run(argv: list[str]) -> int:
             show()
         return error.exit_code
     except typer.Abort:
-        print("Aborted!", file=sys.stderr)
+        print(_("Aborted!"), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
         return 0
     except RejectedError as error:
-        print(str(error), file=sys.stderr)
+        print(refusal(str(error), error.problems), file=sys.stderr)
         return 2
     except DomainError as error:
-        print(f"error: {error}", file=sys.stderr)
+        shown = refusal(str(error), getattr(error, "problems", ()))
+        print(_("error: {message}").format(message=shown), file=sys.stderr)
         return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
     return result if isinstance(result, int) else 0

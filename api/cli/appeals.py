@@ -11,6 +11,7 @@ import typer
 
 from api.cli.options import Actor, Db, Json, caller, open_session
 from api.cli.render import diff_text, table
+from api.i18n import _
 from api.usecases import appeals
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -65,7 +66,7 @@ def file_appeal(
         contested_line=line, evidence_refs=list(evidence or []))
     with open_session(db) as session:
         appeals.file_appeal(session, caller(actor), request)
-    print(f"filed appeal {appeal_id}")
+    print(_("filed appeal {appeal}").format(appeal=appeal_id))
     return 0
 
 
@@ -76,7 +77,8 @@ def assign(*, appeal_id: AppealId,
     """Assign an appeal to a reviewer (recusal is checked)."""
     with open_session(db) as session:
         appeals.assign_appeal(session, caller(actor), appeal_id, reviewer)
-    print(f"assigned appeal {appeal_id} to {reviewer}")
+    print(_("assigned appeal {appeal} to {reviewer}").format(appeal=appeal_id,
+                                                               reviewer=reviewer))
     return 0
 
 
@@ -92,8 +94,8 @@ def decide(*, appeal_id: AppealId,
     with open_session(db) as session:
         decision = appeals.decide_appeal(session, caller(actor), request)
     corrections = decision.corrections
-    print(f"decided appeal {appeal_id}: {outcome.value}; "
-          f"{len(corrections)} correction(s) recorded")
+    print(_("decided appeal {appeal}: {outcome}; {count} correction(s) recorded").format(
+        appeal=appeal_id, outcome=outcome.value, count=len(corrections)))
     for event in corrections:
         print(f"  {type(event).__name__} {event.originator_id}")
     return 0
@@ -111,7 +113,7 @@ def escalate(*, appeal_id: AppealId,
     day = _day(filed_on)
     with open_session(db) as session:
         appeals.escalate_appeal(session, caller(actor), appeal_id, grounds, day)
-    print(f"appeal {appeal_id} goes to re-review")
+    print(_("appeal {appeal} goes to re-review").format(appeal=appeal_id))
     return 0
 
 
@@ -143,9 +145,10 @@ def list_appeals(*, today: Day = None,
     if json:
         print(canonical_dumps(report))
         return 0
-    print(table(["appeal", "appellant", "status", "filed", "review due", "overdue", "contested"],
+    print(table([_("appeal"), _("appellant"), _("status"), _("filed"), _("review due"),
+                 _("overdue"), _("contested")],
                 [[r["appeal_id"], r["appellant"], r["status"], r["filed_on"],
-                  r["review_deadline"], "OVERDUE" if r["overdue"] else "",
+                  r["review_deadline"], _("OVERDUE") if r["overdue"] else "",
                   f"{r['contested']['type']} {r['contested']['period'] or ''}"]
                  for r in report["appeals"]], right=set()))
     return 0

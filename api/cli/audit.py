@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
-from api.cli.options import Actor, Db, Json, caller, open_session, whole_number
+from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
+from api.i18n import _
+from api.storage.session import recorded_time_zone, store_env
 from api.usecases import audit, integrity
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -25,7 +27,8 @@ def events(*, limit: Annotated[int, typer.Option(
     """List recorded events (the audit trail): who, when, what, effective when."""
     with open_session(db) as session:
         lines = audit.latest_events(session, caller(actor), limit)
-    print(events_text(lines, json_lines=json), end="")
+    zone = None if json else recorded_time_zone(store_env(db, ENVIRON.get()))
+    print(events_text(lines, json_lines=json, zone=zone), end="")
     return 0
 
 
@@ -46,11 +49,12 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
     if json:
         print(canonical_dumps(report.to_json()))
     elif report.ok:
-        print(f"chain intact: {report.events} event(s) up to position {report.chained_upto}; "
-              f"head {report.head}" + ("; matches the signed receipt" if expect else ""))
+        print(_("chain intact: {count} event(s) up to position {position}; head {head}")
+              .format(count=report.events, position=report.chained_upto, head=report.head)
+              + (_("; matches the signed receipt") if expect else ""))
     else:
-        print(f"chain BROKEN: {len(report.findings)} problem(s); the first is\n  "
-              f"{report.findings[0]}")
+        print(_("chain BROKEN: {count} problem(s); the first is").format(
+            count=len(report.findings)) + f"\n  {report.findings[0]}")
         for finding in report.findings[1:]:
             print(f"  {finding}")
     return 0 if report.ok else 1

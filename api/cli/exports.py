@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, PeriodOption, as_of, caller, open_session
+from api.i18n import _
 from api.usecases import documents, exports, letters
 from api.usecases.audit import AuditQuery
 from api.usecases.exports import ExportFile, ExportRequest
@@ -33,7 +34,7 @@ Encoding = Annotated[str, typer.Option(
 def _write(file: ExportFile, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(file.content)
-    print(f"wrote {path} ({len(file.content):,} bytes)")
+    print(_("wrote {path} ({size} bytes)").format(path=path, size=f"{len(file.content):,}"))
 
 
 def _directory(text: str) -> Path:
@@ -96,7 +97,7 @@ def letters_command(*, output: OutputDir,
         files = letters.decision_letters(session, caller(actor), appeal)
     for file in files:
         _write(file, directory / file.filename)
-    print(f"{len(files)} decision letter(s)")
+    print(_("{count} decision letter(s)").format(count=len(files)))
     return 0
 
 
@@ -110,8 +111,9 @@ def payslips(*, period: PeriodOption, output: OutputDir, db: Db = None,
         result = documents.payslips(session, caller(actor), period)
     for file in result.files:
         _write(file, directory / file.filename)
-    draft = " (草稿 DRAFT: the period is open)" if result.draft else ""
-    print(f"{result.people} payslip(s) in {len(result.files)} file(s){draft}")
+    draft = " " + _("(DRAFT: the period is open)") if result.draft else ""
+    print(_("{people} payslip(s) in {count} file(s)").format(
+        people=result.people, count=len(result.files)) + draft)
     return 0
 
 

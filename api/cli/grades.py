@@ -11,7 +11,8 @@ import typer
 
 from api.cli.options import Actor, AsOf, Db, WhatIf, as_of, caller, open_session, what_if
 from api.cli.render import explain_text as figure_text
-from api.cli.render import table
+from api.cli.render import table, titled, yuan
+from api.i18n import N_, _
 from api.usecases import grades
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -68,7 +69,8 @@ def grades_command(
 
 def grades_text(report: dict[str, Any]) -> str:
     scheme = report["scheme"]
-    out = [f"Grades {report['period']}  (scheme {scheme['key']}: {scheme['title']})"]
+    out = [titled(N_("Grades {period} ({name}), scheme {scheme}: {title}"), report["period"],
+                  scheme=scheme["key"], title=scheme["title"])]
     for pipeline in report["pipelines"]:
         out += ["", f"{pipeline['label']} ({pipeline['name']}, {pipeline['period']})"]
         rows = []
@@ -81,8 +83,8 @@ def grades_text(report: dict[str, Any]) -> str:
             score = s["score_approx"] if s["score"] and "/" in s["score"] else s["score"]
             rows.append([s["subject_id"], s["name"], _scopes(s["scopes"]), score or "",
                          s["grade_name"] or s["status"], pay, why])
-        out.append(table(["subject", "name", "scope", "score", "grade", "pay", "why"], rows,
-                         right={3}))
+        out.append(table([_("subject"), _("name"), _("scope"), _("score"), _("grade"),
+                          _("pay"), _("why")], rows, right={3}))
         for q in pipeline["quotas"]:
             scope = f"{q['scope']} {q['scope_value']}" if q["scope"] else "all"
             tie = ""
@@ -107,8 +109,10 @@ def grades_text(report: dict[str, Any]) -> str:
         out.append(f"procedure {p['subject_id']} {p['kind']} {p['decided_on']}: "
                    f"{json.dumps(rest, ensure_ascii=False)}")
     pay = report["pay"]
-    out += ["", f"Pay: {pay['lines']} line(s), paid {pay['paid']}, withheld "
-            f"{pay['withheld'] or '-'}, balance {pay['reconciliation']['balance']}"]
+    out += ["", _("Pay: {lines} line(s), paid {paid}, withheld {withheld}, balance "
+                  "{balance}").format(lines=pay["lines"], paid=yuan(pay["paid"]),
+                                      withheld=yuan(pay["withheld"] or ""),
+                                      balance=yuan(pay["reconciliation"]["balance"]))]
     return "\n".join(out)
 
 

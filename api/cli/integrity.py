@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
+from api.i18n import _
 from api.storage.session import Session, ledger_exists, ledger_location, store_env
 from api.usecases import backups, integrity, settings
 from domain.errors import ConflictError, InvalidRequestError
@@ -72,8 +73,9 @@ def checkpoint(*, output: Annotated[str, typer.Option(
         receipt = integrity.checkpoint(session, caller(actor),
                                        integrity.read_key_file(key_path))
     integrity.write_receipt(Path(output), receipt)
-    print(f"receipt: {receipt['events']} event(s) up to position {receipt['position']}, "
-          f"head {receipt['chain_head']}; written to {output}")
+    print(_("receipt: {count} event(s) up to position {position}, head {head}; written to "
+            "{path}").format(count=receipt["events"], position=receipt["position"],
+                             head=receipt["chain_head"], path=output))
     return 0
 
 
@@ -105,7 +107,8 @@ def backup(*, output: Annotated[str, typer.Option("--output", help="The new back
     _check_expect(expect, public_key)
     with open_session(db) as session:
         size = backups.backup(session, caller(actor), output)
-    print(f"backup written: {output} ({size} bytes)", file=sys.stderr)
+    print(_("backup written: {path} ({size} bytes)").format(path=output, size=size),
+          file=sys.stderr)
     return _check(store_env(output, {}), expect, public_key, actor, json)
 
 
@@ -118,7 +121,8 @@ def restore(*, file: Annotated[str, typer.Argument(help="A backup made by `jixia
     _check_expect(expect, public_key)
     env = store_env(db, ENVIRON.get())
     size = backups.restore(file, env)
-    print(f"restored {file} into {ledger_location(env)} ({size} bytes)", file=sys.stderr)
+    print(_("restored {file} into {where} ({size} bytes)").format(
+        file=file, where=ledger_location(env), size=size), file=sys.stderr)
     return _check(env, expect, public_key, actor, json)
 
 
@@ -137,12 +141,15 @@ def _check(env: dict[str, str], expect: str | None, public_key: str | None,
         print(canonical_dumps(result.to_json()))
         return 0 if result.ok else 1
     chain = result.chain
-    print(f"chain {'intact' if chain.ok else 'BROKEN'}: {chain.events} event(s) up to "
-          f"position {chain.chained_upto}; head {chain.head}"
-          + ("; matches the signed receipt" if expect and chain.ok else ""))
+    state = (_("chain intact: {count} event(s) up to position {position}; head {head}")
+             if chain.ok else
+             _("chain BROKEN: {count} event(s) up to position {position}; head {head}"))
+    print(state.format(count=chain.events, position=chain.chained_upto, head=chain.head)
+          + (_("; matches the signed receipt") if expect and chain.ok else ""))
     for finding in chain.findings:
         print(f"  {finding}")
     for closed in result.closed:
-        print(f"  {closed.period}: " + (f"recomputed to {closed.recorded_sha256}"
-                                        if closed.ok else f"MISMATCH: {closed.problem}"))
+        print(f"  {closed.period}: " + (
+            _("recomputed to {sha256}").format(sha256=closed.recorded_sha256) if closed.ok
+            else _("MISMATCH: {problem}").format(problem=closed.problem)))
     return 0 if result.ok else 1

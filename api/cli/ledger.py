@@ -9,6 +9,8 @@ import typer
 
 from api.cli.options import Actor, Db, PeriodOption, Reason, caller, open_session
 from api.cli.render import progress_bars
+from api.i18n import _
+from api.i18n.formats import money
 from api.usecases import closing, ledger, queries
 from api.usecases.ports import parse_period
 
@@ -23,8 +25,10 @@ def apply(*, file: Annotated[str, typer.Argument(
     batch = ledger.read_jsonl_batch(file)
     with open_session(db) as session, progress_bars() as progress:
         result = ledger.apply_batch(session, caller(actor), batch, progress=progress)
-    print(f"recorded {len(result.recorded)} event(s); {len(result.already_recorded)} "
-          f"already recorded (idempotent retry); position {result.last_position}")
+    print(_("recorded {count} event(s); {already} already recorded (idempotent retry); "
+            "position {position}").format(count=len(result.recorded),
+                                          already=len(result.already_recorded),
+                                          position=result.last_position))
     return 0
 
 
@@ -43,19 +47,25 @@ def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
                                                                approve=approve))
     if isinstance(result, closing.PrepareResult):
         prepared = result.prepared
-        print(f"prepared the close of {prepared.period} at position {prepared.position} "
-              f"(准备结账); paid {result.paid_cny:.2f}; statement sha256 "
-              f"{prepared.statement_sha256}\nanother person closes it with: jixiao close "
-              f"--period {prepared.period} --approve")
+        print(_("prepared the close of {period} at position {position}; paid {paid}; "
+                "statement sha256 {sha256}\nanother person closes it with: jixiao close "
+                "--period {period} --approve").format(
+            period=prepared.period, position=prepared.position,
+            paid=money(result.paid_cny), sha256=prepared.statement_sha256))
         return 0
     closed = result.closed
-    approved = (f"prepared by {result.prepared_by}, approved by {closed.actor}\n"
+    approved = (_("prepared by {preparer}, approved by {approver}").format(
+        preparer=result.prepared_by, approver=closed.actor) + "\n"
                 if result.prepared_by else "")
-    print(f"closed {closed.period} at position {closed.position}; paid "
-          f"{result.paid_cny:.2f}; statement sha256 {closed.statement_sha256}\n{approved}"
-          f"chain head {closed.chain_head} (keep a copy: `jixiao verify` checks the log "
-          f"against it)\nreprint it with: jixiao payout --period {closed.period} --as-of "
-          f"{closed.recorded_at.isoformat()}")
+    print(_("closed {period} at position {position}; paid {paid}; statement sha256 "
+            "{sha256}").format(period=closed.period, position=closed.position,
+                               paid="-" if result.paid_cny is None else money(result.paid_cny),
+                               sha256=closed.statement_sha256)
+          + "\n" + approved
+          + _("chain head {head} (keep a copy: `jixiao verify` checks the log against it)\n"
+              "reprint it with: jixiao payout --period {period} --as-of {at}").format(
+              head=closed.chain_head, period=closed.period,
+              at=closed.recorded_at.isoformat()))
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from api.i18n import N_, _
 from api.storage.session import (
     Session,
     ledger_exists,
@@ -60,8 +61,8 @@ def whole_number(text: str | int) -> int:
 # The verbs that may create a missing ledger (and say so); every other verb needs an
 # existing one, so a mistyped --db is an error rather than a new, empty, "intact" ledger.
 CREATING_VERBS = frozenset({"apply", "import", "demo", "init", "users", "restore"})
-NO_LEDGER = "账本不存在 / no ledger at {where} (create one with `jixiao init`)"
-CREATED = "已新建账本 / no ledger was at {where}: created a new one"
+NO_LEDGER = N_("no ledger at {where} (create one with `jixiao init`)")
+CREATED = N_("no ledger was at {where}: created a new one")
 
 
 class CliSession(Session):
@@ -73,15 +74,15 @@ class CliSession(Session):
         for notice in self.notices:
             print(notice, file=sys.stderr)
         for warning in self.integrity_warnings:
-            print(f"warning: {warning}", file=sys.stderr)
+            print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
 
 
 def open_session(db: str | None) -> Session:
     env = store_env(db, ENVIRON.get())
     if not ledger_exists(env):
         if _verb() not in CREATING_VERBS:
-            raise NotFoundError(NO_LEDGER.format(where=ledger_location(env)))
-        print(CREATED.format(where=ledger_location(env)), file=sys.stderr)
+            raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
+        print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
     return CliSession(env)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from rich import box
 from rich.cells import cell_len
@@ -19,6 +20,8 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
+from api.i18n import N_, _
+from api.i18n.formats import DEFAULT_TIME_ZONE, local_time, money, period_name
 from domain.application import Progress
 from domain.scheme import canonical_dumps
 
@@ -114,55 +117,74 @@ def stage_bar(stage: str, done: int, total: int, *, end: bool = False) -> None:
     _OPEN_BARS.show(stage, done, total, end=end)
 
 
+def titled(template: str, period: str, **values: object) -> str:
+    """A title naming a period both ways: as typed (2026-Q1) and as said (2026年第1季度)."""
+    return _(template).format(period=period, name=period_name(period), **values)
+
+
+def yuan(text: object) -> str:
+    """An amount of the report (a decimal string) as ¥12,345.60; anything else as is."""
+    if not isinstance(text, str) or not text or "/" in text:
+        return "-" if text in (None, "") else str(text)
+    try:
+        return money(Decimal(text))
+    except ArithmeticError:
+        return text
+
+
 def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
-    out = [f"Payout {report['period']}  (scheme {report['scheme']['key']})", ""]
-    out.append("Pool: " + ", ".join(f"{p['line']} {p['amount']}" for p in report["pool"]))
+    out = [titled(N_("Payout {period} ({name}), scheme {scheme}"), report["period"],
+                  scheme=report["scheme"]["key"]), ""]
+    out.append(_("Pool: ") + ", ".join(f"{p['line']} {yuan(p['amount'])}"
+                                      for p in report["pool"]))
     out.append("")
-    departments = report["departments"]
     out.append(table(
-        ["department", "heads", "score", "calculated", "controls", "banked", "drawn",
-         "subsidy", "settled", "per point"],
-        [[d["department_id"], d["headcount"], _short(d["score"]), d["pay_calculated"],
-          _add(d["controls"], d["penalties"]), d["banked"], d["bank_drawn"], d["subsidy"],
-          d["settled"], d["per_point_indicative"] or "-"] for d in departments],
+        [_("department"), _("heads"), _("score"), _("calculated"), _("controls"),
+         _("banked"), _("drawn"), _("subsidy"), _("settled"), _("per point")],
+        [[d["department_id"], d["headcount"], _short(d["score"]), yuan(d["pay_calculated"]),
+          yuan(_add(d["controls"], d["penalties"])), yuan(d["banked"]),
+          yuan(d["bank_drawn"]), yuan(d["subsidy"]), yuan(d["settled"]),
+          d["per_point_indicative"] or "-"] for d in report["departments"]],
         right={1, 2, 3, 4, 5, 6, 7, 8, 9},
     ))
     if people:
         out.append("")
         out.append(table(
-            ["employee", "name", "department", "score", "ratio", "pay", "post bonus",
-             "study leave", "restated", "total", "note"],
+            [_("employee"), _("name"), _("department"), _("score"), _("ratio"), _("pay"),
+             _("post bonus"), _("study leave"), _("restated"), _("total"), _("note")],
             [[p["employee_id"], p["name"], p["department_id"], _short(p["score"]),
-              p["ratio"], p["pay"], p["post_bonus"], p["study_leave"], p["restatement"],
-              p["total"], p["reason"]] for p in report["people"]],
+              p["ratio"], yuan(p["pay"]), yuan(p["post_bonus"]), yuan(p["study_leave"]),
+              yuan(p["restatement"]), yuan(p["total"]), p["reason"]]
+             for p in report["people"]],
             right={3, 4, 5, 6, 7, 8, 9},
         ))
     out.append("")
     out.append(reconciliation_text(report))
     for note in report.get("notes", []):
-        out.append(f"note: {note}")
+        out.append(_("note: {note}").format(note=note))
     return "\n".join(out)
 
 
 def reconciliation_text(report: dict[str, Any]) -> str:
     recon = report["reconciliation"]
-    rows = [[line["line"], line["amount"]] for line in recon["lines"]]
-    rows.append(["balance (must be 0.00)", recon["balance"]])
-    return f"Reconciliation {report['period']}\n" + table(["line", "amount"], rows, right={1})
+    rows = [[line["line"], yuan(line["amount"])] for line in recon["lines"]]
+    rows.append([_("balance (must be 0.00)"), yuan(recon["balance"])])
+    return (titled(N_("Reconciliation {period} ({name})"), report["period"]) + "\n"
+            + table([_("line"), _("amount")], rows, right={1}))
 
 
 def summary_text(report: dict[str, Any]) -> str:
     recon = report["reconciliation"]
     lines = {line["line"]: line["amount"] for line in recon["lines"]}
     pool = next((p["amount"] for p in report["pool"] if p["line"] == "distributable"), "")
-    return (
-        f"{report['period']}: pool {pool}, paid {report['totals']['paid']} to "
-        f"{report['totals']['people_paid']} people, "
-        f"banked {_neg(lines.get('excess over cap banked', '0.00'))}, "
-        f"drawn {lines.get('bank drawn (same-year carry-over)', '0.00')}, "
-        f"subsidy {lines.get('hospital floor subsidy', '0.00')}, "
-        f"balance {recon['balance']}"
-    )
+    return _("{period}: pool {pool}, paid {paid} to {people} people, banked {banked}, "
+             "drawn {drawn}, subsidy {subsidy}, balance {balance}").format(
+        period=report["period"], pool=yuan(pool), paid=yuan(report["totals"]["paid"]),
+        people=report["totals"]["people_paid"],
+        banked=yuan(_neg(lines.get("excess over cap banked", "0.00"))),
+        drawn=yuan(lines.get("bank drawn (same-year carry-over)", "0.00")),
+        subsidy=yuan(lines.get("hospital floor subsidy", "0.00")),
+        balance=yuan(recon["balance"]))
 
 
 def explain_text(node: dict[str, Any], indent: str = "") -> str:
@@ -174,18 +196,20 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
                  else f"{node['approx']}… (exact in --json)")
     head = f"{indent}{node['label']} = {value} {node['unit']}{rule}"
     if node.get("see_above"):
-        return head + "  (explained above)"
+        return head + "  " + _("(explained above)")
     if node.get("truncated"):
-        return head + "  (… more with --depth)"
+        return head + "  " + _("(… more with --depth)")
     lines = [head, f"{indent}    = {node['formula']}"]
     if node.get("inputs_not_expanded"):
         shown = ", ".join(node["inputs"][:3])
-        lines.append(f"{indent}    · {node['inputs_not_expanded']:,} inputs ({shown}, …): listed "
-                     "in --json; explain any one with --figure KEY")
+        lines.append(f"{indent}    · " + _(
+            "{count} inputs ({shown}, …): listed in --json; explain any one with "
+            "--figure KEY").format(count=f"{node['inputs_not_expanded']:,}", shown=shown))
     for name, value in node.get("literals", {}).items():
         lines.append(f"{indent}    · {name} = {value}")
     if node.get("events"):
-        lines.append(f"{indent}    · events: {', '.join(node['events'])}")
+        lines.append(f"{indent}    · " + _("events: {ids}").format(
+            ids=", ".join(node["events"])))
     for child in node.get("because", []):
         lines.append(explain_text(child, indent + "  "))
     return "\n".join(lines)
@@ -207,47 +231,60 @@ def _neg(text: str) -> str:
 
 
 def restatement_text(report: dict[str, Any]) -> str:
-    out = [f"Restatement of {report['period']} (closed statement {report['closed_sha256'][:12]}…)",
-           f"settles in: {report.get('settles_in') or 'no open quarter yet'}", ""]
+    out = [titled(N_("Restatement of {period} ({name}), closed statement {digest}…"),
+                  report["period"], digest=report["closed_sha256"][:12]),
+           _("settles in: {period}").format(
+               period=report.get("settles_in") or _("no open quarter yet")), ""]
     out.append(table(
-        ["employee", "name", "department", "closed", "now", "settled since", "outstanding"],
-        [[d["id"], d["name"], d["department_id"], d["closed"], d["now"], d["settled_since"],
-          d["outstanding"]] for d in report["people"]],
+        [_("employee"), _("name"), _("department"), _("closed"), _("now"),
+         _("settled since"), _("outstanding")],
+        [[d["id"], d["name"], d["department_id"], yuan(d["closed"]), yuan(d["now"]),
+          yuan(d["settled_since"]), yuan(d["outstanding"])] for d in report["people"]],
         right={3, 4, 5, 6}))
     out.append("")
-    out.append(table(["department", "closed", "now"],
-                     [[d["id"], d["closed"], d["now"]] for d in report["departments"]],
+    out.append(table([_("department"), _("closed"), _("now")],
+                     [[d["id"], yuan(d["closed"]), yuan(d["now"])]
+                      for d in report["departments"]],
                      right={1, 2}))
-    out.append(f"\noutstanding total: {report['outstanding']}")
+    out.append("\n" + _("outstanding total: {amount}").format(
+        amount=yuan(report["outstanding"])))
     return "\n".join(out)
 
 
 def diff_text(report: dict[str, Any]) -> str:
     total = report["total"]
-    out = [f"Diff {report['period']}: {report['from']} → {report['to']}",
-           f"paid {total['from']} → {total['to']} ({total['delta']})"]
+    out = [titled(N_("Diff {period} ({name}): {start} → {end}"), report["period"],
+                  start=report["from"], end=report["to"]),
+           _("paid {start} → {end} ({delta})").format(
+               start=yuan(total["from"]), end=yuan(total["to"]), delta=yuan(total["delta"]))]
     if report["scheme"]:
-        out.append(f"scheme {report['scheme']['from']} → {report['scheme']['to']}")
+        out.append(_("scheme {start} → {end}").format(start=report["scheme"]["from"],
+                                                       end=report["scheme"]["to"]))
     out.append("")
-    out.append(table(["employee", "name", "department", "from", "to", "delta", "direct events"],
-                     [[r["id"], r["name"], r["department_id"], r["from"], r["to"], r["delta"],
-                       ", ".join(e[:8] for e in r["direct_events"])] for r in report["people"]],
+    out.append(table([_("employee"), _("name"), _("department"), _("from"), _("to"),
+                      _("delta"), _("direct events")],
+                     [[r["id"], r["name"], r["department_id"], yuan(r["from"]), yuan(r["to"]),
+                       yuan(r["delta"]), ", ".join(e[:8] for e in r["direct_events"])]
+                      for r in report["people"]],
                      right={3, 4, 5}))
     out.append("")
-    out.append(table(["department", "from", "to", "delta"],
-                     [[r["id"], r["from"], r["to"], r["delta"]] for r in report["departments"]],
+    out.append(table([_("department"), _("from"), _("to"), _("delta")],
+                     [[r["id"], yuan(r["from"]), yuan(r["to"]), yuan(r["delta"])]
+                      for r in report["departments"]],
                      right={1, 2, 3}))
-    out.append("\nbecause of:")
+    out.append("\n" + _("because of:"))
     for event in report["events"]:
-        out.append(f"  {event['id'][:8]} {event['type']} by {event['actor']} at "
-                   f"{event['recorded_at']} ({event['effective']}): {event['reason'] or '-'}")
+        out.append("  " + _("{id} {type} by {actor} at {at} ({effective}): {reason}").format(
+            id=event["id"][:8], type=event["type"], actor=event["actor"],
+            at=event["recorded_at"], effective=event["effective"],
+            reason=event["reason"] or "-"))
     return "\n".join(out)
 
 
-def events_text(lines: Sequence[Any], *, json_lines: bool) -> str:
+def events_text(lines: Sequence[Any], *, json_lines: bool, zone: ZoneInfo | None = None) -> str:
     """`jixiao events`: one line per event (`audit.EventLine`), or one JSON object each. A
     token's hash is a credential's fingerprint: the trail shows that a token was set,
-    never which."""
+    never which. Times are shown in the organisation's zone (the ledger's settings)."""
     out = []
     for line in lines:
         event = line.event
@@ -256,8 +293,8 @@ def events_text(lines: Sequence[Any], *, json_lines: bool) -> str:
                                         **event.model_dump(mode="json",
                                                            exclude={"token_sha256"})}))
             continue
-        status = "" if line.live else " (replaced)"
-        out.append(f"{event.recorded_at:%Y-%m-%d %H:%M:%S} {event.actor:<16} "
+        status = "" if line.live else " " + _("(replaced)")
+        out.append(f"{local_time(event.recorded_at, zone or DEFAULT_TIME_ZONE)} {event.actor:<16} "
                    f"{type(event).__name__:<28} {event.effective:<10} "
                    f"{event.originator_id}{status}")
     return "".join(f"{text}\n" for text in out)

@@ -29,6 +29,7 @@ from api.cli.render import (
     restatement_text,
 )
 from api.cli.render_restated import restated_text
+from api.i18n import N_, _
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ports import parse_period
@@ -37,9 +38,8 @@ from domain.scheme import canonical_dumps
 
 app = typer.Typer()
 
-RESTATED_WITH_WHAT_IF = ("--restated 不能与 --with 同用：重述只依据已记录的事件 "
-                         "(--restated cannot be combined with --with: a restatement is of "
-                         "recorded events only)")
+RESTATED_WITH_WHAT_IF = N_("--restated cannot be combined with --with: a restatement is "
+                          "of recorded events only")
 
 
 @app.command("payout")
@@ -57,7 +57,7 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
     parse_period(period)
     if restated:
         if with_file is not None:
-            raise InvalidRequestError(RESTATED_WITH_WHAT_IF)
+            raise InvalidRequestError(_(RESTATED_WITH_WHAT_IF))
         with open_session(db) as session:
             report = restated_usecase.restated(
                 session, caller(actor), restated_usecase.RestatedQuery(period, as_of(as_of_text)))
@@ -69,14 +69,12 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
         report = reports.payout(session, caller(actor), query)
     print(canonical_dumps(report) if json else payout_text(report))
     for entry in report.get("invalid_entries", ()):
-        print(INVALID_ENTRY_WARNING.format(**entry), file=sys.stderr)
+        print(_(INVALID_ENTRY_WARNING).format(**entry), file=sys.stderr)
     return 0
 
 
-# Human text of this module, in one place (Chinese first, English alongside).
-INVALID_ENTRY_WARNING = ("警告：账本中的条目 {id}（{type}）无法读取，未计入任何数字："
-                         "{reason} / warning: entry {id} ({type}) is invalid and left out "
-                         "of every figure: {reason}")
+INVALID_ENTRY_WARNING = N_("warning: entry {id} ({type}) is invalid and left out of every "
+                           "figure: {reason}")
 
 
 @app.command("reconcile")

@@ -9,6 +9,7 @@ import typer
 
 from api.cli.options import CREATED, ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
+from api.i18n import _
 from api.storage.session import ledger_exists, ledger_location, store_env
 from api.usecases import demo as demo_case
 
@@ -24,19 +25,21 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
     """Write a fresh demo hospital year and print its payouts."""
     request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
     if not ledger_exists(store_env(db, ENVIRON.get())):
-        print(CREATED.format(where=ledger_location(store_env(db, ENVIRON.get()))),
+        print(_(CREATED).format(where=ledger_location(store_env(db, ENVIRON.get()))),
               file=sys.stderr)
-    target = "the configured PostgreSQL store"
+    target = _("the configured PostgreSQL store")
     if store_env(db, ENVIRON.get())["PERSISTENCE_MODULE"] == "eventsourcing.sqlite":
         target = store_env(db, ENVIRON.get())["SQLITE_DBNAME"]
-    print(f"Writing the {year} demo year of 兴和县医院 (scheme {demo_case.SCHEME_ID}) into "
-          f"{target}: {demo_case.demo_size(year)} commands", file=sys.stderr)
+    print(_("Writing the {year} demo year of 兴和县医院 (scheme {scheme}) into {target}: "
+            "{count} commands").format(year=year, scheme=demo_case.SCHEME_ID, target=target,
+                                       count=demo_case.demo_size(year)), file=sys.stderr)
     written = demo_case.write_demo_year(request, progress=_bar)
-    print(f"recorded {written.recorded} event(s), {written.already_recorded} already "
-          f"recorded, in {written.seconds:.1f}s", file=sys.stderr)
+    print(_("recorded {count} event(s), {already} already recorded, in {seconds}s").format(
+        count=written.recorded, already=written.already_recorded,
+        seconds=f"{written.seconds:.1f}"), file=sys.stderr)
     _print_demo(written)
     if not written.balanced:
-        print("error: a period does not balance to 0.00", file=sys.stderr)
+        print(_("error: a period does not balance to 0.00"), file=sys.stderr)
     return 0 if written.balanced else 1
 
 
@@ -45,7 +48,8 @@ def _bar(stage: str, done: int, total: int) -> None:
 
 
 def _print_demo(written: demo_case.DemoYear) -> None:
-    print(f"Demo year {written.year}: {written.description}")
+    print(_("Demo year {year}: {description}").format(year=written.year,
+                                                       description=written.description))
     for report in written.reports:
         print()
         print(summary_text(report))
@@ -53,7 +57,7 @@ def _print_demo(written: demo_case.DemoYear) -> None:
     db = "" if written.sqlite_path is None else f" --db {written.sqlite_path}"
     year = written.year
     print()
-    print("Try next:")
+    print(_("Try next:"))
     print(f"  jixiao payout   {db} --period {year}-Q2")
     print(f"  jixiao explain  {db} --period {year}-Q2 --employee E0001")
     print(f"  jixiao explain  {db} --period {year}-Q3 --department endoscopy")

@@ -8,27 +8,15 @@ a closing 角, which the rules allow and the issue's example uses (…伍元陆�
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import cn2an
-from babel.numbers import format_currency, format_decimal
 
-LOCALE = "zh_CN"
-FEN = Decimal("0.01")
+# The figures are formatted once for every shell and document (api/i18n/formats.py).
+from api.i18n.formats import fen, grouped
+from api.i18n.formats import money as figures
 
-
-def fen(amount: Decimal) -> Decimal:
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
-
-
-def figures(amount: Decimal) -> str:
-    """¥12,345.60"""
-    return str(format_currency(fen(amount), "CNY", locale=LOCALE))
-
-
-def grouped(amount: Decimal) -> str:
-    """12,345.60 (a money cell in a PDF table)."""
-    return str(format_decimal(fen(amount), format="#,##0.00", locale=LOCALE))
+__all__ = ["capitals", "fen", "figures", "grouped"]
 
 
 def capitals(amount: Decimal) -> str:

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import Field, TypeAdapter
 
+from api.http.docs import install_docs
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
 from api.http.hardening import install_security_headers
 from api.http.limits import SignInLimiters
@@ -60,7 +61,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
         ledger.close()
 
     app = FastAPI(title=settings.title, description=DESCRIPTION, version="1",
-                  lifespan=lifespan, docs_url="/docs", redoc_url=None)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ledger = ledger
     app.state.settings = settings
     app.state.sign_in_limiters = SignInLimiters.of(settings)
@@ -71,6 +72,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
         app.include_router(module.router, responses=ERROR_RESPONSES)
     # Every script, style and chart library comes from the package itself (issue 12).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
 
     @app.get("/health", tags=["health"], response_model=Health,
              summary="Liveness (no authentication)")

@@ -19,6 +19,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http.auth import AuthenticationError, TooManyAttemptsError
+from api.i18n import negotiate, use_language
+from api.i18n.messages import headline, translate
 from domain.errors import (
     BusyError,
     ConflictError,
@@ -90,16 +92,21 @@ def status_of(error: Exception) -> int:
 
 
 def error_body(error: Exception) -> dict[str, Any]:
+    """The body in the current language: `message` and each `reason` are translated (see
+    api/i18n/messages.py); `code`, `where` and `field` never are."""
     problems = getattr(error, "problems", None) or []
-    message = str(error)
-    if problems:
-        message = message.split("\n", 1)[0].rstrip(":")  # the problems follow, one by one
+    # With problems, the headline alone: the problems follow, one by one.
+    message = headline(str(error)) if problems else translate(str(error))
     return {"error": {
         "code": getattr(error, "code", "error"),
         "message": message,
-        "problems": [{"where": p.where, "field": p.field, "reason": p.reason}
+        "problems": [{"where": p.where, "field": p.field, "reason": translate(p.reason)}
                      for p in problems],
     }}
+
+
+def language_of(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
 
 
 async def handle_error(request: Request, error: Exception) -> JSONResponse:
@@ -107,7 +114,9 @@ async def handle_error(request: Request, error: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if isinstance(error, BusyError | TooManyAttemptsError):
         headers = {"Retry-After": str(error.retry_after_s)}
-    return JSONResponse(error_body(error), status_code=status, headers=headers)
+    with use_language(language_of(request)):
+        body = error_body(error)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 async def handle_request_validation(request: Request, error: Exception) -> JSONResponse:
@@ -125,7 +134,9 @@ async def handle_request_validation(request: Request, error: Exception) -> JSONR
 async def handle_http_exception(request: Request, error: Exception) -> JSONResponse:
     """Starlette's own 404 (no such route) and 405 (wrong method), in our shape."""
     assert isinstance(error, StarletteHTTPException)
-    body = {"error": {"code": f"http_{error.status_code}", "message": str(error.detail),
+    with use_language(language_of(request)):
+        message = translate(str(error.detail))
+    body = {"error": {"code": f"http_{error.status_code}", "message": message,
                       "problems": []}}
     return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 

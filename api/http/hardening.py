@@ -3,9 +3,9 @@ transport at start.
 
 The headers are the usual ones for pages and an API holding personal pay data: a
 content security policy with no inline scripts, no framing (clickjacking), no MIME
-sniffing, no referrer and no caching by shared caches. The OpenAPI page (/docs) is the
-one exception to the script policy: Swagger UI is an inline script from a CDN, a
-developer's tool, not a page for staff.
+sniffing, no referrer and no caching by shared caches. Every script is the server's own,
+/docs included (Swagger UI starts from a static file); the one relaxation is inline
+styles on /redoc, which ReDoc writes at run time.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from fastapi import FastAPI, Request, Response
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'")
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect"})
+# ReDoc writes its styles into <style> elements at run time (styled-components), so its
+# page alone allows inline styles; scripts stay 'self' everywhere, /docs included.
+REDOC_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'") + (
+    "; worker-src 'self' blob:")
+PAGE_POLICIES = {"/redoc": REDOC_CSP}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -46,7 +46,7 @@ def install_security_headers(app: FastAPI) -> None:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        policy = DOCS_CSP if request.url.path in DOCS_PATHS else CSP
+        policy = PAGE_POLICIES.get(request.url.path, CSP)
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
 

@@ -13,7 +13,7 @@ it. Every domain of a language is merged into one lookup at first use.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -61,9 +61,12 @@ def negotiate(accept_language: str | None) -> str:
     return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
 
 
-def from_environment(explicit: str | None = None) -> str:
-    """The CLI's language: `--lang`, else JIXIAO_LANG, else the default."""
-    return normalise(explicit) or normalise(os.environ.get(ENV_VAR)) or DEFAULT_LANGUAGE
+def from_environment(explicit: str | None = None,
+                     environ: Mapping[str, str] | None = None) -> str:
+    """The CLI's language: `--lang`, else JIXIAO_LANG (of `environ`, by default the
+    process's), else the default."""
+    variables = os.environ if environ is None else environ
+    return normalise(explicit) or normalise(variables.get(ENV_VAR)) or DEFAULT_LANGUAGE
 
 
 @cache
@@ -99,6 +102,12 @@ def gettext(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a text for the catalogue where it is defined (a module constant, before the
+    language is known); `_()` translates it where it is shown."""
+    return message
 
 
 _ = gettext

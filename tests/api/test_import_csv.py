@@ -31,6 +31,7 @@ def _sqlite_only(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PERSISTENCE_MODULE", "JIXIAO_DB", "JIXIAO_PROGRESS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("JIXIAO_ACTOR", "test:csv")
+    monkeypatch.setenv("JIXIAO_LANG", "en")  # the assertions read the English texts
 
 
 def read_csv_commands(kind: str, path: str) -> tuple[list[tuple[str, dict[str, object]]], str,

@@ -41,6 +41,7 @@ def _sqlite_only(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PERSISTENCE_MODULE", "JIXIAO_DB", "JIXIAO_PROGRESS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("JIXIAO_ACTOR", "test:sheets")
+    monkeypatch.setenv("JIXIAO_LANG", "en")  # the assertions read the English texts
 
 
 def jixiao(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

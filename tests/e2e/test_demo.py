@@ -25,6 +25,7 @@ def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("POSTGRES_", "PERSISTENCE_", "JIXIAO_"))}
     env["PYTHONPATH"] = str(ROOT)
+    env["JIXIAO_LANG"] = "en"  # these assertions read the English texts
     return env
 
 

@@ -1,0 +1,101 @@
+"""The domain's error texts in the reader's language, translated where they are shown
+(the CLI, the API's error body), never where they are raised: the domain keeps its
+English text, which is the message id.
+
+A text with values in it (an id, a period, a count) is matched against the templates
+below; each `{name}` stands for one value, which is carried into the translation
+unchanged. A text no template matches is shown as it is (English, or the bilingual
+text some messages already carry), so nothing is ever lost by translating.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+from typing import Final
+
+from api.i18n import N_, gettext
+from domain.errors import Problem
+
+# The English texts raised by domain/, projections/, the use cases and the HTTP shell.
+TEMPLATES: Final = (
+    # headers of a refusal with a list of problems
+    N_("{count} problem(s); nothing was written"),
+    N_("{period} cannot be calculated until these are recorded"),
+    # whole messages
+    N_("{period} is closed; record a correction, it will be restated"),
+    N_("{text} is not a period; write 2026-Q1 (quarter), 2026-03 (month), 2026 (year) or "
+       "2026-YE (year end)"),
+    N_("{text} is not a date like 2026-03-20"),
+    N_("give exactly one of --employee, --department or --figure"),
+    N_("give exactly one of employee, department or figure"),
+    N_("no employee {employee}"),
+    N_("no department {department}"),
+    N_("no appeal {appeal}"),
+    N_("no command type {kind}"),
+    N_("no file {path}"),
+    N_("another writer recorded one of these entries at the same time; nothing was "
+       "written, run the command again"),
+    N_("unknown, rotated or disabled token; ask an administrator for a new one "
+       "(`jixiao users rotate`)"),
+    N_("send `Authorization: Bearer <token>`; an administrator gives you a token "
+       "(`jixiao users add`)"),
+    N_("the scheme in force has no appeal procedure"),
+    N_("the contested entry belongs to no period to preview"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    # reasons of single problems
+    N_("Field required"),
+    N_("Extra inputs are not permitted"),
+    N_("unknown command type {kind}; `jixiao schema` lists them"),
+    N_("no scheme adopted in force on {day}; run adopt_scheme first"),
+    N_("must be a plain decimal like 12 or 12.50 (ASCII digits, no spaces, exponent or "
+       "separators), got {value}"),
+    N_("must be an integer, got {value}"),
+    N_("must be an integer written in ASCII digits, got {value}"),
+    N_("must not be negative"),
+    N_("a correction (supersedes) must give a reason"),
+)
+PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    compiled = []
+    for template in TEMPLATES:
+        pieces = PLACEHOLDER.split(template)  # text, name, text, name, …, text
+        regex = "".join(re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)"
+                        for i, piece in enumerate(pieces))
+        compiled.append((re.compile(regex, re.S), template))
+    return tuple(compiled)
+
+
+def translate(text: str) -> str:
+    """One message (or reason) in the current language; unknown texts unchanged."""
+    exact = gettext(text)
+    if exact != text:
+        return exact
+    for pattern, template in _patterns():
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return gettext(template).format(**match.groupdict())
+    return text
+
+
+def headline(message: str) -> str:
+    """The first line of a refusal listing its problems, translated, without its colon."""
+    return translate(message.split("\n", 1)[0].rstrip().rstrip(":"))
+
+
+def problem_line(problem: Problem) -> str:
+    field = f" {problem.field}:" if problem.field else ""
+    return f"{problem.where}:{field} {translate(problem.reason)}"
+
+
+def refusal(message: str, problems: Sequence[Problem]) -> str:
+    """A refusal as the CLI prints it: the headline, then one problem a line."""
+    if not problems:
+        return translate(message)
+    lines = "\n".join(f"  {problem_line(p)}" for p in problems)
+    return f"{headline(message)}:\n{lines}"

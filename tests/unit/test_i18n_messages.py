@@ -1,0 +1,28 @@
+"""Domain error texts translated where they are shown (api/i18n/messages.py)."""
+
+from __future__ import annotations
+
+from api.i18n import use_language
+from api.i18n.messages import refusal, translate
+from domain.errors import PeriodClosedError, Problem, RejectedError
+
+
+def test_values_in_a_message_are_carried_into_the_translation() -> None:
+    text = str(PeriodClosedError("2026-Q1"))
+    assert translate(text) == "2026-Q1 已结账；请记录更正，将在重述中体现"
+    with use_language("en"):
+        assert translate(text) == text
+
+
+def test_a_text_no_template_matches_is_shown_as_it_is() -> None:
+    assert translate("something nobody wrote a template for") == \
+        "something nobody wrote a template for"
+
+
+def test_a_refusal_keeps_where_and_field_and_translates_the_reasons() -> None:
+    error = RejectedError([Problem("row 3", "hired_on", "Field required"),
+                           Problem("row 4", "", "a reason without a template")])
+    assert refusal(str(error), error.problems) == (
+        "2 处问题；未写入任何内容:\n"
+        "  row 3: hired_on: 缺少必填字段\n"
+        "  row 4: a reason without a template")
