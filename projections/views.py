@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.access_log import ACCESS_EVENTS
 from domain.close_review import CloseApprovalSet
-from domain.errors import ConflictError, DomainError, InvalidRequestError, Problem
+from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
 from domain.events import (
     EntryVoided,
     LedgerEvent,
@@ -218,7 +218,9 @@ def catch_up_settled(ledger: Any, view: StatementView,
     for attempt in range(1, CATCH_UP_ATTEMPTS_MAX + 1):
         try:
             return catch_up(ledger, view, tampered)
-        except ConflictError:
-            if attempt == CATCH_UP_ATTEMPTS_MAX:
+        except ConflictError as error:
+            # A busy store (a lock timeout) is a conflict too, but not a race we lost:
+            # retrying would only wait the timeout again.
+            if isinstance(error, BusyError) or attempt == CATCH_UP_ATTEMPTS_MAX:
                 raise
     return 0

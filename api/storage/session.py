@@ -141,7 +141,8 @@ def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
 def open_view(env: Mapping[str, str]) -> StatementView:
     """The materialised statements, in the same database as the events."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"))
+        return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"),
+                                     env)
     return SQLiteStatementView(env["SQLITE_DBNAME"])
 
 
