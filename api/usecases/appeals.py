@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from api.usecases.access import current_department, may_act_for
+from api.usecases.access_log import record_read
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
 from domain.appeals import (
@@ -249,5 +250,9 @@ def preview_appeal(ws: Workspace, caller: Caller, request: PreviewRequest,
     except ValueError as error:
         raise InvalidRequestError(str(error).splitlines()[-1].strip()) from None
     validated: dict[str, Any] | None = parsed.changes
-    return preview_decision(ws.ledger, facts, state, request.outcome, validated, caller.actor,
-                            today)
+    report = preview_decision(ws.ledger, facts, state, request.outcome, validated,
+                              caller.actor, today)
+    # Its rows are people's pay now and as if decided: logged like any read of them.
+    record_read(ws, caller, f"appeal preview {request.appeal_id}",
+                [row["id"] for row in report["people"]])
+    return report
