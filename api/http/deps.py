@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator, Field
 
 from api.http.auth import AuthenticationError, authenticate, client_address
 from api.http.bodies import parse_json
@@ -18,6 +19,7 @@ from api.http.runtime import LedgerThread
 from api.http.settings import PAGE_SIZE_MAX, ServerSettings
 from api.usecases.ports import Caller
 from domain.errors import Problem
+from domain.strict_input import INTEGER_TEXT
 from domain.users import User
 
 
@@ -101,9 +103,26 @@ IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=180,
     description="makes the command safe to retry: the same key returns the first result "
                 "and records nothing new (row i of a batch uses `<key>:<i>`)")]
-After = Annotated[int, Query(ge=0, description="page after this notification position")]
-Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="events per page")]
+
+
+def ascii_integer(value: Any) -> Any:
+    """An integer query parameter as the JSON body's integers: ASCII digits (and a
+    minus) only. FastAPI alone would read `+1`, ` 1`, `1_0` and `１` as numbers."""
+    if isinstance(value, str) and INTEGER_TEXT.fullmatch(value) is None:
+        raise ValueError(f"整数只能用 ASCII 数字书写 / must be an integer written in ASCII "
+                         f"digits only (no plus sign, spaces, separators or other scripts' "
+                         f"digits), got {value!r}")
+    return value
+
+
+# The range sits in `Field` beside the validator, not in `Query`: there the OpenAPI
+# schema would lose its minimum and maximum.
+AsciiInteger = BeforeValidator(ascii_integer)
+After = Annotated[int, Field(ge=0), AsciiInteger,
+                  Query(description="page after this notification position")]
+Limit = Annotated[int, Field(ge=1, le=PAGE_SIZE_MAX), AsciiInteger,
+                  Query(description="events per page")]
 ListAfter = Annotated[str | None, Query(
     max_length=200, description="page after this cursor: the `next_after` of the page before")]
-ListLimit = Annotated[int | None, Query(
-    ge=1, le=PAGE_SIZE_MAX, description="rows per page (default: the whole list, unpaged)")]
+ListLimit = Annotated[int | None, Field(ge=1, le=PAGE_SIZE_MAX), AsciiInteger, Query(
+    description="rows per page (default: the whole list, unpaged)")]
