@@ -18,6 +18,9 @@ __all__ = ["DEFAULT_TIME_ZONE", "LedgerSettings", "check", "record_settings"]
 class LedgerSettings:
     organisation: str | None = None
     time_zone: str = DEFAULT_TIME_ZONE
+    # A new ledger needs a second person to close a period (issue 14); a one-person
+    # office turns it off, and the ledger records that it did.
+    close_approval: bool = True
 
 
 def check(settings: LedgerSettings) -> None:
@@ -34,4 +37,5 @@ def record_settings(ws: Workspace, caller: Caller, settings: LedgerSettings) -> 
     row = {"type": "configure_ledger", "time_zone": settings.time_zone}
     if settings.organisation:
         row["organisation"] = settings.organisation
-    return apply_batch(ws, caller, Batch([("init", row)]))
+    approval = {"type": "set_close_approval", "required": settings.close_approval}
+    return apply_batch(ws, caller, Batch([("init", row), ("init", approval)]))
