@@ -25,6 +25,7 @@ from api.cli import (
     ledger,
     reports,
     schemes,
+    settings,
     users,
     workspace,
 )
@@ -65,6 +66,7 @@ app.add_typer(schemes.app, name="scheme")
 # `keys` is one group: signing keys (integrity) and the master key (bank) join it.
 register_bank(app, exports.app, integrity.keys)  # export payroll|bank, personal (issue 13)
 app.add_typer(integrity.keys, name="keys")
+app.add_typer(settings.app)  # jixiao settings
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

@@ -31,6 +31,7 @@ from domain.errors import (
 )
 from domain.events import DecideAppeal
 from domain.facts import Facts
+from domain.strict_input import window_context
 from domain.users import a_role
 from projections.appeal_preview import parse_changes, preview_decision
 
@@ -246,7 +247,8 @@ def preview_appeal(ws: Workspace, caller: Caller, request: PreviewRequest,
     try:
         parsed = DecideAppeal.model_validate({
             "type": "decide_appeal", "appeal_id": request.appeal_id,
-            "outcome": request.outcome, "decided_on": today.isoformat(), "changes": changes})
+            "outcome": request.outcome, "decided_on": today.isoformat(), "changes": changes},
+            context=window_context(ws.ledger.day_window()))
     except ValueError as error:
         raise InvalidRequestError(str(error).splitlines()[-1].strip()) from None
     validated: dict[str, Any] | None = parsed.changes
