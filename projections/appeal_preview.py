@@ -37,7 +37,7 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
     decision = DecideAppeal.model_validate({
         "type": "decide_appeal", "appeal_id": state.appeal_id, "level": state.level,
         "outcome": outcome, "decided_on": decided_on.isoformat(), "changes": changes},
-        context=window_context(ledger.day_window()))
+        context=decision_context(ledger))
     rows = correction_rows(facts, state, decision, rule)
     period = contested_period(facts, state.filed)
     if period is None:
@@ -54,6 +54,11 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
         report["reviewer_recusals"][state.current.reviewer] = recusal_reasons(
             facts, state, state.current.reviewer, rule)
     return report
+
+
+def decision_context(ledger: Ledger) -> dict[str, Any]:
+    """What a decision is validated with: the ledger's window of business dates."""
+    return window_context(ledger.day_window())
 
 
 def parse_changes(text: str | None, name: str = "changes") -> dict[str, Any] | None:

@@ -29,7 +29,6 @@ from api.http.routes import (
     users,
 )
 from api.http.routes import payroll as payroll_routes
-from api.http.routes import settings as settings_routes
 from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
@@ -66,7 +65,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     install_error_handlers(app)
     install_security_headers(app)
     for module in (commands, imports, reports, appeals, grades, audit, users, directory,
-                   schemes, payroll_routes, settings_routes):
+                   schemes, payroll_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["health"], response_model=Health,

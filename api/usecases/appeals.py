@@ -31,9 +31,8 @@ from domain.errors import (
 )
 from domain.events import DecideAppeal
 from domain.facts import Facts
-from domain.strict_input import window_context
 from domain.users import a_role
-from projections.appeal_preview import parse_changes, preview_decision
+from projections.appeal_preview import decision_context, parse_changes, preview_decision
 
 Outcome = Literal["uphold", "change", "revoke"]
 SELF_ASSIGNMENT = ("审核人不得把申诉指派给自己；请由另一位有权限的人指派。 "
@@ -248,7 +247,7 @@ def preview_appeal(ws: Workspace, caller: Caller, request: PreviewRequest,
         parsed = DecideAppeal.model_validate({
             "type": "decide_appeal", "appeal_id": request.appeal_id,
             "outcome": request.outcome, "decided_on": today.isoformat(), "changes": changes},
-            context=window_context(ws.ledger.day_window()))
+            context=decision_context(ws.ledger))
     except ValueError as error:
         raise InvalidRequestError(str(error).splitlines()[-1].strip()) from None
     validated: dict[str, Any] | None = parsed.changes
