@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
@@ -36,7 +36,8 @@ from domain.events import (
 )
 from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
-from domain.strict_input import STORED_CONTEXT
+from domain.settings import LedgerConfigured, date_window
+from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
@@ -183,6 +184,7 @@ class Ledger(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env=dict(env or {}))
         self._facts = Facts()
+        self._window = (0, date_window(None))  # (position read up to, the window there)
 
     def construct_mapper(self) -> Mapper[UUID]:
         return PydanticMapper(transcoder=self.construct_transcoder())
@@ -217,13 +219,29 @@ class Ledger(Application[UUID]):
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
+    def day_window(self) -> tuple[date, date]:
+        """The business dates new commands may carry: the window of the latest settings
+        (`jixiao settings`), else 2000-01-01 to 2099-12-31. Only events new since the last
+        call are looked at: a read's access-log event costs nothing here."""
+        facts = self.facts()
+        seen, window = self._window
+        if facts.last_position != seen:
+            for event in reversed(facts.events.values()):
+                if facts.positions[event.originator_id] <= seen:
+                    break
+                if isinstance(event, LedgerConfigured):
+                    window = date_window(event)
+                    break
+            self._window = (facts.last_position, window)
+        return window
+
     # ------------------------------------------------------------------ writing
 
     def parse_commands(
         self, rows: Sequence[tuple[str, Mapping[str, Any]]]
     ) -> list[tuple[str, BaseModel]]:
         """Validate raw rows into command models; every problem at once."""
-        commands, problems, _ = self.check_rows(rows)
+        commands, problems, _ = self.check_rows(rows, self.day_window())
         if problems:
             raise RejectedError(problems)
         return commands
@@ -231,9 +249,12 @@ class Ledger(Application[UUID]):
     @staticmethod
     def check_rows(
         rows: Sequence[tuple[str, Mapping[str, Any]]],
+        day_window: tuple[date, date] | None = None,
     ) -> tuple[list[tuple[str, BaseModel]], list[Problem], frozenset[str]]:
         """(valid commands, problems of the others, ids the invalid rows would define).
-        The ids keep a bad hire from showing up again as "unknown employee" below it."""
+        The ids keep a bad hire from showing up again as "unknown employee" below it.
+        Dates must lie in `day_window` (the ledger's, `Ledger.day_window`)."""
+        context = window_context(day_window or date_window(None))
         problems: list[Problem] = []
         commands: list[tuple[str, BaseModel]] = []
         pending: set[str] = set()
@@ -245,7 +266,7 @@ class Ledger(Application[UUID]):
                                         "`jixiao schema` lists them"))
                 continue
             try:
-                commands.append((where, model.model_validate(dict(row))))
+                commands.append((where, model.model_validate(dict(row), context=context)))
             except ValidationError as error:
                 problems += problems_from_validation(where, error)
                 for field in ("employee_id", "department_id"):
@@ -398,7 +419,8 @@ class Ledger(Application[UUID]):
             if rule is None:
                 continue
             rows = correction_rows(facts, state, command, rule)
-            found, bad, _ = self.check_rows([(f"{where} (correction)", row) for row in rows])
+            found, bad, _ = self.check_rows([(f"{where} (correction)", row) for row in rows],
+                                            self.day_window())
             expanded += found
             problems += bad
         return expanded, problems

@@ -79,6 +79,19 @@ def to_history_day(value: Any, info: ValidationInfo) -> Any:
     return _day(value, is_stored(info), (min(first, STORED_DAY_FIRST), last))
 
 
+def to_window_edge(value: Any, info: ValidationInfo) -> Any:
+    """A date that sets the window itself (the ledger's settings): strictly written, and
+    inside the years a calendar can answer for, whatever the window is now."""
+    if value is None:
+        return None
+    return _day(value, is_stored(info), (STORED_DAY_FIRST, STORED_DAY_LAST))
+
+
+def window_context(window: tuple[date, date]) -> dict[str, Any]:
+    """The validation context that makes `to_day` check this window."""
+    return {DAY_WINDOW_KEY: window}
+
+
 def _day(value: Any, stored: bool, window: tuple[date, date]) -> date:
     if isinstance(value, date) and type(value) is date:
         day = value

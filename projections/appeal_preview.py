@@ -17,7 +17,7 @@ from domain.application import Ledger
 from domain.errors import InvalidRequestError
 from domain.events import DecideAppeal
 from domain.facts import Facts
-from domain.strict_input import loads_strict
+from domain.strict_input import loads_strict, window_context
 from projections.diff import diff_statements
 from projections.restatement import current_statement
 from projections.whatif import preview
@@ -36,7 +36,8 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
         raise InvalidRequestError("the scheme in force has no appeal procedure")
     decision = DecideAppeal.model_validate({
         "type": "decide_appeal", "appeal_id": state.appeal_id, "level": state.level,
-        "outcome": outcome, "decided_on": decided_on.isoformat(), "changes": changes})
+        "outcome": outcome, "decided_on": decided_on.isoformat(), "changes": changes},
+        context=decision_context(ledger))
     rows = correction_rows(facts, state, decision, rule)
     period = contested_period(facts, state.filed)
     if period is None:
@@ -53,6 +54,11 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
         report["reviewer_recusals"][state.current.reviewer] = recusal_reasons(
             facts, state, state.current.reviewer, rule)
     return report
+
+
+def decision_context(ledger: Ledger) -> dict[str, Any]:
+    """What a decision is validated with: the ledger's window of business dates."""
+    return window_context(ledger.day_window())
 
 
 def parse_changes(text: str | None, name: str = "changes") -> dict[str, Any] | None:

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import ConflictError, DomainError, InvalidRequestError, Problem
+from domain.access_log import ACCESS_EVENTS
+from domain.close_review import CloseApprovalSet
+from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
 from domain.events import (
     EntryVoided,
     LedgerEvent,
@@ -163,15 +165,23 @@ def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] 
 
 def _pay_neutral(event: LedgerEvent) -> bool:
     """Facts that move no pay figure by themselves: users, appeal steps (a decision's
-    corrections are events of their own) and the grading vocabulary."""
-    return isinstance(event, UserBody | TokenBody | DisableBody) or (
+    corrections are events of their own), the grading vocabulary, the ledger's settings
+    and the access log. A read records an access event; were it taken for a change of
+    every period, the next read would rewrite every row before checking it."""
+    return isinstance(event, UserBody | TokenBody | DisableBody | CloseApprovalSet) or (
+        isinstance(event, ACCESS_EVENTS)) or (
         type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
         "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated",
         "LedgerConfigured")
 
 
-def catch_up(ledger: Any, view: StatementView) -> int:
-    """Bring the view up to the ledger's last notification; returns statements written."""
+def catch_up(ledger: Any, view: StatementView,
+             tampered: dict[str, str] | None = None) -> int:
+    """Bring the view up to the ledger's last notification; returns statements written.
+
+    A row about to be rewritten is checked first: an edited one is named in `tampered`
+    (period → problem, when given), so a catch-up never quietly heals the evidence of
+    tampering."""
     expected = view.position()
     if ledger.max_position() <= expected:
         # Up to date: a report from a new process reads one row, without folding the store.
@@ -186,5 +196,31 @@ def catch_up(ledger: Any, view: StatementView) -> int:
     touched = touched_periods(facts, new_events)
     targets = payable if touched is None else (touched & payable)
     statements = [render_statement(facts, period) for period in sorted(targets)]
+    if tampered is not None:
+        for period in sorted(targets):
+            row = view.get(str(period))
+            problem = None if row is None else row.problem(expected)
+            if problem is not None:
+                tampered[str(period)] = problem
     view.save(statements, expected, facts.last_position)
     return len(statements)
+
+
+CATCH_UP_ATTEMPTS_MAX = 8  # lost races in a row before the conflict is the caller's
+
+
+def catch_up_settled(ledger: Any, view: StatementView,
+                     tampered: dict[str, str] | None = None) -> int:
+    """`catch_up`, where losing a race to another process is not an error: the winner
+    moved the view on, so the loser re-reads its position and catches up the rest. Each
+    lost race means someone else's catch-up committed, so the retries are bounded by the
+    writers, not by luck; past CATCH_UP_ATTEMPTS_MAX the ConflictError stands."""
+    for attempt in range(1, CATCH_UP_ATTEMPTS_MAX + 1):
+        try:
+            return catch_up(ledger, view, tampered)
+        except ConflictError as error:
+            # A busy store (a lock timeout) is a conflict too, but not a race we lost:
+            # retrying would only wait the timeout again.
+            if isinstance(error, BusyError) or attempt == CATCH_UP_ATTEMPTS_MAX:
+                raise
+    return 0

@@ -26,6 +26,7 @@ from api.cli import (
     ledger,
     reports,
     schemes,
+    settings,
     users,
     workspace,
 )
@@ -72,6 +73,7 @@ app.add_typer(procedures_app, name="procedures")
 # `keys` is one group: signing keys (integrity) and the master key (bank) join it.
 register_bank(app, exports.app, integrity.keys)  # export payroll|bank, personal (issue 13)
 app.add_typer(integrity.keys, name="keys")
+app.add_typer(settings.app)  # jixiao settings
 
 
 @app.callback()

@@ -85,17 +85,24 @@ def init(*, organisation: Annotated[str | None, typer.Option(
          time_zone: Annotated[str, typer.Option(
              "--time-zone", help="Where times typed without a zone are read.")]
          = settings.DEFAULT_TIME_ZONE,
+         one_person_close: Annotated[bool, typer.Option(
+             "--one-person-close", help="A one-person office: closing a period needs no "
+             "second person's approval (recorded in the ledger).")] = False,
          db: Db = None, actor: Actor = None) -> int:
-    """Create a new ledger with its settings recorded as its first event."""
+    """Create a new ledger with its settings recorded as its first events; closing a
+    period needs a second person unless --one-person-close."""
     env = store_env(db, ENVIRON.get())
     if ledger_exists(env):
         raise ConflictError(LEDGER_EXISTS.format(where=ledger_location(env)))
-    request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone)
+    request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone,
+                                      close_approval=not one_person_close)
     settings.check(request)
     with Session(env) as session:
         settings.record_settings(session, caller(actor), request)
+    close = ("一人结账 / one person closes a period" if one_person_close else
+             "两人结账 / a second person approves each close")
     print(f"已新建账本 / ledger created at {ledger_location(env)}: organisation "
-          f"{organisation or '-'}, time zone {time_zone}")
+          f"{organisation or '-'}, time zone {time_zone}; {close}")
     return 0
 
 

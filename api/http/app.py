@@ -45,7 +45,8 @@ The jixiao ledger over HTTP: the same commands as `jixiao apply` (one, or a JSON
 all or none), and the same reports as the CLI, each scoped to the caller's role.
 
 Authenticate with `Authorization: Bearer <token>` (`jixiao users add` prints a token
-once; the server keeps only its SHA-256). Errors come back as
+once; the server keeps only its SHA-256), or with `Authorization: Basic` (user id and
+the same token), which also limits failed sign-ins per account. Errors come back as
 `{"error": {"code", "message", "problems": [{"where", "field", "reason"}]}}`:
 401 unauthenticated, 403 forbidden, 404 unknown id, 409 conflict, 422 invalid.
 Send `Idempotency-Key` with a command to make it safe to retry.

@@ -7,8 +7,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Header, HTTPException, Path, Query, Request
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
+from pydantic import BeforeValidator, Field
 
 from api.http.auth import AuthenticationError, authenticate, client_address
 from api.http.bodies import parse_json
@@ -18,6 +24,7 @@ from api.http.runtime import LedgerThread
 from api.http.settings import PAGE_SIZE_MAX, ServerSettings
 from api.usecases.ports import Caller
 from domain.errors import Problem
+from domain.strict_input import INTEGER_TEXT
 from domain.users import User
 
 
@@ -38,25 +45,56 @@ bearer = HTTPBearer(
                 "only its SHA-256.")
 
 
+class AccountSignIn(HTTPBasic):
+    """`Authorization: Basic` with the user id as the name and the token as the
+    password: a sign-in that names its account, so failures count against the account
+    (docs/security.md). Malformed credentials are a failed sign-in like any other."""
+
+    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:  # type: ignore[override]
+        try:
+            return await super().__call__(request)
+        except HTTPException:
+            return HTTPBasicCredentials(username="", password="")
+
+
+basic = AccountSignIn(auto_error=False, description=(
+    "The user id and the same token, for sign-ins that name their account (the sign-in "
+    "form); failures are then limited per account as well as per address."))
+
+
 async def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    named: Annotated[HTTPBasicCredentials | None, Depends(basic)],
     ledger: LedgerDep,
     request: Request,
     settings: SettingsDep,
 ) -> User:
-    if credentials is None:
+    token = credentials.credentials if credentials else named.password if named else None
+    if token is None:
         raise AuthenticationError("send `Authorization: Bearer <token>`; an administrator "
                                   "gives you a token (`jixiao users add`)")
     limiters: SignInLimiters = request.app.state.sign_in_limiters
     peer = request.client.host if request.client else None
     address = client_address(peer, request.headers.get("x-forwarded-for"),
                              settings.trusted_proxies)
+    account = named.username if named else None
     limiters.by_address.check([address])
+    if account:
+        limiters.by_account.check([account])
     try:
-        return await ledger.run(authenticate, credentials.credentials)
+        user = await ledger.run(authenticate, token)
+        if account is not None and user.user_id != account:
+            raise AuthenticationError("the token is not this account's")
     except AuthenticationError:
         limiters.by_address.failed([address])
+        if account:
+            limiters.by_account.failed([account])
         raise
+    # An account locked by failures named against it stays locked whatever the
+    # address or the scheme of the next sign-in: that is what limits a guesser who
+    # spreads their attempts over many addresses.
+    limiters.by_account.check([user.user_id])
+    return user
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -101,9 +139,26 @@ IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=180,
     description="makes the command safe to retry: the same key returns the first result "
                 "and records nothing new (row i of a batch uses `<key>:<i>`)")]
-After = Annotated[int, Query(ge=0, description="page after this notification position")]
-Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="events per page")]
+
+
+def ascii_integer(value: Any) -> Any:
+    """An integer query parameter as the JSON body's integers: ASCII digits (and a
+    minus) only. FastAPI alone would read `+1`, ` 1`, `1_0` and `１` as numbers."""
+    if isinstance(value, str) and INTEGER_TEXT.fullmatch(value) is None:
+        raise ValueError(f"整数只能用 ASCII 数字书写 / must be an integer written in ASCII "
+                         f"digits only (no plus sign, spaces, separators or other scripts' "
+                         f"digits), got {value!r}")
+    return value
+
+
+# The range sits in `Field` beside the validator, not in `Query`: there the OpenAPI
+# schema would lose its minimum and maximum.
+AsciiInteger = BeforeValidator(ascii_integer)
+After = Annotated[int, Field(ge=0), AsciiInteger,
+                  Query(description="page after this notification position")]
+Limit = Annotated[int, Field(ge=1, le=PAGE_SIZE_MAX), AsciiInteger,
+                  Query(description="events per page")]
 ListAfter = Annotated[str | None, Query(
     max_length=200, description="page after this cursor: the `next_after` of the page before")]
-ListLimit = Annotated[int | None, Query(
-    ge=1, le=PAGE_SIZE_MAX, description="rows per page (default: the whole list, unpaged)")]
+ListLimit = Annotated[int | None, Field(ge=1, le=PAGE_SIZE_MAX), AsciiInteger, Query(
+    description="rows per page (default: the whole list, unpaged)")]

@@ -77,7 +77,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (409, "a conflict with the ledger's state (a racing writer, a period not closed)"),
         (413, "the request body is larger than the server takes; nothing was written"),
         (422, "invalid input, named by row and field; nothing was written"),
-        (429, "too many failed sign-ins from this client; retry after `Retry-After` s"),
+        (429, "too many failed sign-ins from this client or for this account; retry after "
+              "`Retry-After` s"),
         (503, "another writer holds the store; nothing was written, retry after the "
               "`Retry-After` seconds"),
     )

@@ -11,7 +11,9 @@ from api.http.settings import ServerSettings
 @dataclass(frozen=True)
 class SignInLimiters:
     by_address: SignInLimiter
-    by_account: SignInLimiter  # for sign-ins that name an account (the web pages' form)
+    # Failures of sign-ins that name an account (`Authorization: Basic`, the sign-in
+    # form); a locked account refuses every sign-in to it until the lockout expires.
+    by_account: SignInLimiter
 
     @classmethod
     def of(cls, settings: ServerSettings) -> SignInLimiters:

@@ -61,12 +61,16 @@ def _seconds(env: Mapping[str, str], key: str, default: str) -> int:
 
 def busy_error(error: OperationalError) -> Exception:
     """A lock or statement timeout as `BusyError`; any other error as it was."""
-    cause = error.__cause__
+    return busy_cause(error.__cause__) or error
+
+
+def busy_cause(cause: BaseException | None) -> BusyError | None:
+    """A psycopg lock or statement timeout as `BusyError`, else None."""
     if isinstance(cause, psycopg.errors.LockNotAvailable):
         return BusyError(BUSY, RETRY_AFTER_S)
     if isinstance(cause, psycopg.errors.QueryCanceled):
         return BusyError(SLOW, RETRY_AFTER_S)
-    return error
+    return None
 
 
 class PostgresLedger(Ledger):

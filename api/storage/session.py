@@ -32,9 +32,9 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
-from projections.audit import ChainReport
+from projections.audit import ChainReport, Finding
 from projections.restatement import statement_for
-from projections.views import StatementView, catch_up, raise_stored, render_statement
+from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
 
 DEFAULT_DB = "jixiao.db"
 # The eventsourcing settings a deployment tunes (docs/scaling.md): where the store is, the
@@ -141,7 +141,8 @@ def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
 def open_view(env: Mapping[str, str]) -> StatementView:
     """The materialised statements, in the same database as the events."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"))
+        return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"),
+                                     env)
     return SQLiteStatementView(env["SQLITE_DBNAME"])
 
 
@@ -207,10 +208,12 @@ class Session:
                                         stored_records(self.ledger)))
 
     def verify_chain(self) -> ChainReport:
-        """The chain, then every stored statement row."""
+        """The chain, then every stored statement row (an edited row that the catch-up
+        rewrote is named too)."""
         report = self.verify_chain_only()
-        catch_up(self.ledger, self.view)
-        views = view_findings(self.ledger, self.view)
+        rewritten = self.catch_up_view()
+        views = [*(Finding("view", None, None, None, problem)
+                   for problem in rewritten.values()), *view_findings(self.ledger, self.view)]
         if not views:
             return report
         return ChainReport(report.chained_upto, report.head, report.events, report.links,
@@ -222,9 +225,17 @@ class Session:
             self._view = open_view(self.env)
         return self._view
 
+    def catch_up_view(self) -> dict[str, str]:
+        """Catch the statements view up (waiting out another process's catch-up); returns
+        the edited rows it found and rewrote (period → problem), also kept as warnings."""
+        rewritten: dict[str, str] = {}
+        catch_up_settled(self.ledger, self.view, rewritten)
+        self.integrity_warnings += [_tampered(problem) for problem in rewritten.values()]
+        return rewritten
+
     def statement_json(self, period: Period) -> dict[str, Any]:
         """A period's statement from the caught-up view (computed when not yet stored)."""
-        catch_up(self.ledger, self.view)
+        rewritten = self.catch_up_view().get(str(period))
         stored = self.view.get(str(period))
         if stored is None:
             return statement_for(self.ledger.facts(), period).to_json()  # raises if blocked
@@ -233,12 +244,11 @@ class Session:
             check_closed(self.ledger, self.chain, str(period), close)
         problem = row_problem(stored, self.view.position(), close)
         if problem is not None:
-            warning = f"视图被篡改，已从事件重新计算 / the view was tampered with; " \
-                      f"recomputed from the events: {problem}"
-            self.integrity_warnings.append(warning)
+            self.integrity_warnings.append(_tampered(problem))
             stored = render_statement(self.ledger.facts(), period)
-            if stored.status == "ok":
-                return {**json.loads(stored.body), "integrity_warning": warning}
+        problem = problem or rewritten
+        if problem is not None and stored.status == "ok":
+            return {**json.loads(stored.body), "integrity_warning": _tampered(problem)}
         if stored.status != "ok":
             raise_stored(stored)
         return json.loads(stored.body)  # type: ignore[no-any-return]
@@ -253,3 +263,8 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _tampered(problem: str) -> str:
+    return f"视图被篡改，已从事件重新计算 / the view was tampered with; recomputed from the " \
+           f"events: {problem}"

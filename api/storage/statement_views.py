@@ -8,11 +8,12 @@ open (a view is a cache; the events are never touched)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 import psycopg
 
+from api.storage.postgres_limits import busy_cause, session_options
 from domain.errors import ConflictError
 from projections.views import VIEW_NAME, StatementView, StoredStatement
 
@@ -84,11 +85,39 @@ class SQLiteStatementView(StatementView):
         self._db.close()
 
 
+T = TypeVar("T")
+
+
+def _bounded(work: Callable[[], T]) -> T:
+    """A lock or statement timeout on the view's connection is "busy, retry", as on the
+    events' connections (503 with Retry-After; exit code 6), never a hang or a 500."""
+    try:
+        return work()
+    except psycopg.OperationalError as error:
+        busy = busy_cause(error)
+        if busy is None:
+            raise
+        raise busy from error
+
+
 class PostgresStatementView(StatementView):
-    def __init__(self, connect_args: Mapping[str, str], schema: str | None) -> None:
-        options = f"-c search_path={schema}" if schema else ""
+    """`env` is the store's environment: the view's connection takes the same
+    POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
+
+    def __init__(self, connect_args: Mapping[str, str], schema: str | None,
+                 env: Mapping[str, str] | None = None) -> None:
+        options = session_options(env or {})
+        if schema:
+            options = f"-c search_path={schema} {options}"
         arguments: dict[str, Any] = dict(connect_args)
         self._db = psycopg.connect(**arguments, options=options, autocommit=True)
+        try:
+            _bounded(self._create)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _create(self) -> None:
         with self._db.transaction():
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
@@ -133,6 +162,9 @@ class PostgresStatementView(StatementView):
         return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
 
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        _bounded(lambda: self._save(statements, expected, position))
+
+    def _save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
         with self._db.transaction():
             moved = self._db.execute(
                 "UPDATE jixiao_view_tracking SET position = %s WHERE view = %s AND position = %s",

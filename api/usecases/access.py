@@ -188,7 +188,8 @@ GRADING_COMMANDS = frozenset({
 HEAD_GRADING_COMMANDS = frozenset({"record_grade_input", "record_complaint", "propose_grade"})
 EXTRA_COMMANDS_BY_ROLE: Mapping[str, frozenset[str]] = {
     "administrator": frozenset({"file_appeal", "assign_appeal", "escalate_appeal",
-                                "set_close_approval", *GRADING_COMMANDS}),
+                                "set_close_approval", "configure_ledger",
+                                *GRADING_COMMANDS}),
     "finance": frozenset({"prepare_close", "approve_close"}),
     "department_head": frozenset({"file_appeal", "escalate_appeal", *HEAD_GRADING_COMMANDS}),
     "appeals_reviewer": frozenset({"assign_appeal", "decide_appeal", "escalate_appeal"}),

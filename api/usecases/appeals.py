@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from api.usecases.access import current_department, may_act_for
+from api.usecases.access_log import record_read
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
 from domain.appeals import (
@@ -32,7 +33,7 @@ from domain.events import DecideAppeal
 from domain.facts import Facts
 from domain.procedures import calendar_of
 from domain.users import a_role
-from projections.appeal_preview import parse_changes, preview_decision
+from projections.appeal_preview import decision_context, parse_changes, preview_decision
 
 Outcome = Literal["uphold", "change", "revoke"]
 SELF_ASSIGNMENT = ("审核人不得把申诉指派给自己；请由另一位有权限的人指派。 "
@@ -248,9 +249,14 @@ def preview_appeal(ws: Workspace, caller: Caller, request: PreviewRequest,
     try:
         parsed = DecideAppeal.model_validate({
             "type": "decide_appeal", "appeal_id": request.appeal_id,
-            "outcome": request.outcome, "decided_on": today.isoformat(), "changes": changes})
+            "outcome": request.outcome, "decided_on": today.isoformat(), "changes": changes},
+            context=decision_context(ws.ledger))
     except ValueError as error:
         raise InvalidRequestError(str(error).splitlines()[-1].strip()) from None
     validated: dict[str, Any] | None = parsed.changes
-    return preview_decision(ws.ledger, facts, state, request.outcome, validated, caller.actor,
-                            today)
+    report = preview_decision(ws.ledger, facts, state, request.outcome, validated,
+                              caller.actor, today)
+    # Its rows are people's pay now and as if decided: logged like any read of them.
+    record_read(ws, caller, f"appeal preview {request.appeal_id}",
+                [row["id"] for row in report["people"]])
+    return report

@@ -51,6 +51,8 @@ class CloseResult:
     paid_cny: Decimal | None  # the frozen statement's total; None for a replayed close
     applied: ApplyResult
     prepared_by: str | None = None  # two-person close: who prepared it
+    # What the close did besides closing: the receipt written, or that none was.
+    notices: tuple[str, ...] = ()
 
     @property
     def replayed(self) -> bool:
@@ -62,6 +64,7 @@ class PrepareResult:
     prepared: ClosePrepared  # the statement's hash, for the approver to compare
     paid_cny: Decimal
     applied: ApplyResult
+    notices: tuple[str, ...] = ()  # a preparation writes no receipt: the close will
 
 
 def close_or_prepare(ws: Workspace, caller: Caller,
@@ -159,5 +162,5 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
     applied = apply_batch(ws, caller, Batch([("close", row)]))
     closed = next(e for e in (*applied.recorded, *applied.already_recorded)
                   if isinstance(e, PeriodClosed))
-    receipt_after_close(ws, caller, closed)
-    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by)
+    notice = receipt_after_close(ws, caller, closed)
+    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, (notice,))

@@ -104,19 +104,21 @@ def read_key_file(path: str) -> bytes:
                                   f"{error.strerror}") from None
 
 
-def receipt_after_close(workspace: Workspace, caller: Caller, closed: PeriodClosed) -> None:
+def receipt_after_close(workspace: Workspace, caller: Caller, closed: PeriodClosed) -> str:
     """After a close: a signed receipt when a key is configured; otherwise say plainly
-    that none was written (a notice the shell shows)."""
+    that none was written. Returns the notice (also kept for the command line to show)."""
     ws = cast(IntegrityWorkspace, workspace)  # the one Workspace, `Session`, is one
     key_path = ws.setting("JIXIAO_SIGNING_KEY")
     if key_path is None:
         ws.notices.append(NO_KEY)
-        return
+        return NO_KEY
     receipt = checkpoint(ws, caller, read_key_file(key_path))
     folder = Path(ws.setting("JIXIAO_RECEIPT_DIR") or Path(key_path).parent)
     path = folder / f"receipt-{closed.period}-{receipt['position']}.json"
     write_receipt(path, receipt)
-    ws.notices.append(RECEIPT_WRITTEN.format(path=path))
+    notice = RECEIPT_WRITTEN.format(path=path)
+    ws.notices.append(notice)
+    return notice
 
 
 def write_receipt(path: Path, receipt: dict[str, Any]) -> None:

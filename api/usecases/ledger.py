@@ -88,7 +88,7 @@ def apply_batch(ws: Workspace, caller: Caller, batch: Batch, *,
     record all the rows or none; the audit chain then covers the new events."""
     ledger = ws.ledger
     facts = ws.facts()
-    commands, found, pending = ledger.check_rows(batch.rows)
+    commands, found, pending = ledger.check_rows(batch.rows, ledger.day_window())
     if caller.user is not None:
         check_writes(caller.user, batch.rows, commands, facts, today or today_utc())
     problems = [*batch.prior_problems, *found]
@@ -138,7 +138,7 @@ def unrecorded(commands: Sequence[tuple[str, BaseModel]],
 def what_if(ws: Workspace, caller: Caller, batch: Batch, base: Facts | None = None) -> Facts:
     """The facts as if the batch were recorded, checked like a real batch; nothing is
     written."""
-    commands, found, _ = ws.ledger.check_rows(batch.rows)
+    commands, found, _ = ws.ledger.check_rows(batch.rows, ws.ledger.day_window())
     problems = [*batch.prior_problems, *found]
     if problems:
         raise RejectedError(ordered_problems(batch, problems))

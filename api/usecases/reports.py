@@ -83,10 +83,16 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if caller.user is None:
         return statement
     scoped = scoped_statement(caller.user, statement)
-    if query.what_if is None:  # a what-if's figures are no one's real pay: not logged
-        record_read(ws, caller, f"payout {statement['period']}",
-                    [line["employee_id"] for line in scoped["people"]])
+    # A what-if shows real pay beside the hypothetical (most of its lines are unchanged
+    # by the batch), so it is logged like any other read of people's pay.
+    record_read(ws, caller, f"{_what_if(query.what_if)}payout {statement['period']}",
+                [line["employee_id"] for line in scoped["people"]])
     return scoped
+
+
+def _what_if(batch: Batch | None) -> str:
+    """How a read's view is named in the access log: "what-if " before a what-if's."""
+    return "" if batch is None else "what-if "
 
 
 @dataclass(frozen=True)
@@ -152,8 +158,7 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
         _require_figure(user, figure, line_department, f"no figure {figure!r} in {period}")
     visible = key_visibility(user, line_department)
     trees = [scoped_tree(book.tree(r, depth_max=query.depth), visible) for r in roots]
-    if query.what_if is None:  # a what-if's figures are no one's real pay: not logged
-        record_read(ws, caller, f"explain {period}", people_in(trees))
+    record_read(ws, caller, f"{_what_if(query.what_if)}explain {period}", people_in(trees))
     return {"period": str(period), "explain": trees}
 
 
@@ -228,6 +233,8 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
         require_everything_for(caller, "a what-if diff")
         after = (what_if(ws, caller, query.what_if, after[0]), after[1])
     report = diff_statements(period, before, after)
+    if query.what_if is not None:
+        record_read(ws, caller, f"what-if diff {period}", [r["id"] for r in report["people"]])
     if user is None or user.reads_everything:
         return report
     people = [r for r in report["people"] if user.may_read_employee(r["id"], r["department_id"])]

@@ -1,23 +1,47 @@
-"""The ledger's settings (`jixiao init`): recorded as an event, read back for the time
-zone a time typed without one is read in."""
+"""The ledger's settings (`jixiao init`, `jixiao settings`, `GET`/`POST /settings`):
+recorded as an event, read back for the time zone a time typed without one is read in
+and for the window of business dates new commands may carry. Each change records every
+setting, the unchanged ones carried over, so the latest event is the whole truth."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
-from domain.errors import InvalidRequestError
-from domain.settings import DEFAULT_TIME_ZONE
+from domain.close_review import approval_required
+from domain.errors import InvalidRequestError, Problem, RejectedError
+from domain.settings import DEFAULT_TIME_ZONE, LedgerConfigured, date_window
 
-__all__ = ["DEFAULT_TIME_ZONE", "LedgerSettings", "check", "record_settings"]
+__all__ = ["CHANGEABLE", "DEFAULT_TIME_ZONE", "LedgerSettings", "change_settings",
+           "changes_of", "check", "read_settings", "record_settings"]
+
+# What `change_settings` takes; two-person close has a command of its own
+# (`set_close_approval`), recorded apart so its event says who turned it on or off.
+CHANGEABLE = ("organisation", "time_zone", "dates_from", "dates_to")
 
 
 @dataclass(frozen=True)
 class LedgerSettings:
     organisation: str | None = None
     time_zone: str = DEFAULT_TIME_ZONE
+    # A new ledger needs a second person to close a period (issue 14); a one-person
+    # office turns it off, and the ledger records that it did.
+    close_approval: bool = True
+    # The business dates new commands may carry; None is the default edge.
+    dates_from: date | None = None
+    dates_to: date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        first, last = date_window(None)
+        return {"organisation": self.organisation, "time_zone": self.time_zone,
+                "close_approval": self.close_approval,
+                "dates_from": (self.dates_from or first).isoformat(),
+                "dates_to": (self.dates_to or last).isoformat()}
 
 
 def check(settings: LedgerSettings) -> None:
@@ -31,7 +55,53 @@ def check(settings: LedgerSettings) -> None:
 
 
 def record_settings(ws: Workspace, caller: Caller, settings: LedgerSettings) -> ApplyResult:
-    row = {"type": "configure_ledger", "time_zone": settings.time_zone}
+    approval = {"type": "set_close_approval", "required": settings.close_approval}
+    return apply_batch(ws, caller, Batch([("init", _settings_row(settings)),
+                                          ("init", approval)]))
+
+
+def _settings_row(settings: LedgerSettings) -> dict[str, Any]:
+    row: dict[str, Any] = {"type": "configure_ledger", "time_zone": settings.time_zone}
     if settings.organisation:
         row["organisation"] = settings.organisation
-    return apply_batch(ws, caller, Batch([("init", row)]))
+    for name in ("dates_from", "dates_to"):
+        value = getattr(settings, name)
+        if value is not None:
+            row[name] = value.isoformat()
+    return row
+
+
+def read_settings(ws: Workspace, caller: Caller) -> LedgerSettings:
+    """The settings in force: the latest recorded, or the defaults of a ledger without
+    any (UTC for times typed without a zone, as such ledgers always read them)."""
+    facts = ws.facts()
+    latest = next((e for e in reversed(facts.live.values())
+                   if isinstance(e, LedgerConfigured)), None)
+    approval = approval_required(facts)
+    if latest is None:
+        return LedgerSettings(time_zone="UTC", close_approval=approval)
+    return LedgerSettings(latest.organisation, latest.time_zone, approval,
+                          latest.dates_from, latest.dates_to)
+
+
+def changes_of(body: object) -> Mapping[str, Any]:
+    """A request body as settings changes: a JSON object, or a named 422."""
+    if not isinstance(body, dict):
+        raise RejectedError([Problem("body", "-", "must be a JSON object of settings")])
+    return body
+
+
+def change_settings(ws: Workspace, caller: Caller,
+                    changes: Mapping[str, Any]) -> LedgerSettings:
+    """Record the settings with `changes` applied (organisation, time_zone, dates_from,
+    dates_to; a null date is back to the default edge). Administrators, over HTTP. The
+    window applies to the commands that come after it; what is recorded stays as is."""
+    unknown = [Problem("settings", str(key), f"not a setting; one of {', '.join(CHANGEABLE)}")
+               for key in changes if key not in CHANGEABLE]
+    if unknown or not changes:
+        raise RejectedError(unknown or [Problem("settings", "-", "nothing to change")])
+    row = {**_settings_row(read_settings(ws, caller)), **changes}
+    if row.get("organisation") is None:
+        row.pop("organisation", None)
+    apply_batch(ws, caller, Batch([("settings", row)]))
+    return read_settings(ws, caller)

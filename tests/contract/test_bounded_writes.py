@@ -13,6 +13,8 @@ import psycopg
 from builders import cli_for
 from psycopg import sql
 
+from api.storage.session import Session
+
 BATCH_ROWS = 20_000
 
 
@@ -96,3 +98,33 @@ def test_a_writer_that_cannot_get_the_lock_is_told_to_retry(
     assert cli.event_count() == 2  # nothing of the refused batch was written
     cli.ok("apply", str(small))  # and once the lock is free, the retry goes through
     assert cli.event_count() == 3
+
+
+def test_the_statements_view_takes_the_same_timeouts_and_says_busy(
+        pg_env: dict[str, str], tmp_path: Path) -> None:
+    """The view's own connection carries POSTGRES_LOCK_TIMEOUT and
+    POSTGRES_STATEMENT_TIMEOUT too: a catch-up behind someone holding the view's
+    tracking row is told to retry within the lock timeout, not left waiting."""
+    env = {**pg_env, "POSTGRES_LOCK_TIMEOUT": "1", "POSTGRES_STATEMENT_TIMEOUT": "7"}
+    cli = cli_for("postgres", env)
+    cli.ok("apply", str(_write_rows(tmp_path / "setup.jsonl", _department())))
+    with Session(env) as session:
+        shown = {name: session.view._db.execute(  # type: ignore[attr-defined]
+            sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()
+            for name in ("lock_timeout", "statement_timeout")}
+    assert shown == {"lock_timeout": ("1s",), "statement_timeout": ("7s",)}
+    cli.ok("apply", str(_write_rows(tmp_path / "hires.jsonl", _hires("v", 2))))
+    tracking = sql.SQL("{}.{}").format(sql.Identifier(env["POSTGRES_SCHEMA"]),
+                                       sql.Identifier("jixiao_view_tracking"))
+    with _connect(env) as holder, holder.transaction():
+        holder.execute(sql.SQL("SELECT * FROM {} FOR UPDATE").format(tracking))
+        # Released after 10 s: without the timeout the read would wait until then.
+        release = threading.Timer(10, holder.cancel)
+        release.start()
+        started = time.monotonic()
+        run = cli("verify")
+        waited = time.monotonic() - started
+        release.cancel()
+    assert run.code == 6, run.err
+    assert "again" in run.err
+    assert waited < 8, run.err

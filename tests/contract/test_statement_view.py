@@ -4,6 +4,7 @@ that agrees with a pure recomputation and applies each notification exactly once
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from builders import GOLDEN, cli_for
@@ -83,3 +84,54 @@ def test_a_report_from_a_warm_view_reads_without_folding_the_store(store) -> Non
         assert fresh.ledger._facts.last_position == 0  # what was folded
         assert expected is not None
         assert body == json.loads(expected.body)
+
+
+def test_two_workspaces_catching_up_at_once_both_answer(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two processes (two sessions, each with its own connections, each on its own
+    thread) read the same period after the same new fact: both compute from the same
+    position and save at once. The loser re-reads the view the winner wrote instead of
+    failing (a soak run saw 409s from two servers doing this)."""
+    _apply(store, "example-1/commands.jsonl")
+    with Session(store.env) as warm:
+        warm.statement_json(Period.parse("2026-Q1"))
+    late = tmp_path / "late.jsonl"
+    late.write_text(json.dumps({"type": "record_deduction", "period": "2026-Q1",
+                                "employee_id": "wang", "kind": "late",
+                                "minutes": 90}) + "\n", encoding="utf-8")
+    cli_for(store.backend, store.env).ok("apply", str(late))
+    both_computed = threading.Barrier(2, timeout=30)
+    answers: dict[str, object] = {}
+
+    def read(name: str) -> None:
+        try:
+            with Session(store.env) as session:
+                _save_after_both_computed(session, both_computed)
+                answers[name] = session.statement_json(Period.parse("2026-Q1"))
+        except Exception as error:
+            answers[name] = error
+
+    threads = [threading.Thread(target=read, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not [a for a in answers.values() if isinstance(a, Exception)], answers
+    assert answers["first"] == answers["second"]
+    with Session(store.env) as after:
+        assert after.view.position() == after.ledger.max_position()
+        assert answers["first"] == after.statement_json(Period.parse("2026-Q1"))
+
+
+def _save_after_both_computed(session: Session, barrier: threading.Barrier) -> None:
+    """The first save of each session waits until both have computed: a certain race."""
+    view = session.view
+    save = view.save
+    waited = []
+
+    def racing_save(*args: object, **kwargs: object) -> None:
+        if not waited:
+            waited.append(True)
+            barrier.wait()
+        save(*args, **kwargs)  # type: ignore[arg-type]
+
+    view.save = racing_save  # type: ignore[method-assign]

@@ -63,6 +63,31 @@ def test_init_records_its_settings_and_times_without_a_zone_are_read_in_it(store
                (last + timedelta(hours=8, minutes=1)).replace(tzinfo=None).isoformat()).code == 0
 
 
+def test_a_new_ledger_needs_a_second_person_to_close_unless_told_otherwise(store) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    run = cli.ok("init")
+    assert "a second person approves each close" in run.out
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    run = cli.ok("close", "--period", "2026-Q1")
+    assert "PeriodClosed" not in [e["type"] for e in _events(cli)]  # only prepared
+    assert "ClosePrepared" in [e["type"] for e in _events(cli)]
+    assert cli("close", "--period", "2026-Q1", "--approve").code == 1  # the same person
+    approver = Cli({**cli.environ, "JIXIAO_ACTOR": "second"})
+    approver.ok("close", "--period", "2026-Q1", "--approve")
+    closed = [e for e in _events(cli) if e["type"] == "PeriodClosed"]
+    assert [e["period"] for e in closed] == ["2026-Q1"]
+
+
+def test_a_one_person_office_opts_out_and_the_ledger_says_so(tmp_path: Path) -> None:
+    cli = Cli({"JIXIAO_DB": str(tmp_path / "one.db"), "JIXIAO_ACTOR": "test"})
+    assert "one person closes a period" in cli.ok("init", "--one-person-close").out
+    [setting] = [e for e in _events(cli) if e["type"] == "CloseApprovalSet"]
+    assert setting["required"] is False
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    cli.ok("close", "--period", "2026-Q1")
+    assert [e["type"] for e in _events(cli)][-1] == "PeriodClosed"
+
+
 def test_init_refuses_an_unknown_time_zone(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     run = Cli({"JIXIAO_ACTOR": "test"})("init", "--db", str(path), "--time-zone", "Mars/Base")
@@ -110,7 +135,7 @@ def _closed(tmp_path: Path) -> tuple[Cli, str, Path]:
     cli.ok("keys", "new", "--output", str(tmp_path / "keys"))
     signing = Cli({**cli.environ, "JIXIAO_SIGNING_KEY": str(tmp_path / "keys" /
                                                             "jixiao-signing.pem")})
-    signing.ok("init")
+    signing.ok("init", "--one-person-close")  # each close here is one step
     signing.ok("apply", str(GOLDEN / "example-3" / "commands.jsonl"))
     signing.ok("close", "--period", "2026-Q1")
     signing.ok("close", "--period", "2026-Q2")

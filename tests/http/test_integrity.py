@@ -136,10 +136,6 @@ def test_a_closed_payout_refuses_when_the_chain_at_its_close_was_rewritten(store
     assert run.out == ""  # nothing shown before the check
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "merge of issue 14's branches: a finance read now records a PersonalDataRead event, so "
-    "the next read finds the view behind and answers without the tampered row's warning; "
-    "verify still names the row. Tracked in the issue-14 closing note."))
 def test_the_api_body_carries_the_warning(store) -> None:  # type: ignore[no-untyped-def]
     with serve(store.env) as client:
         served = seeded(store.env, client)
@@ -153,6 +149,35 @@ def test_the_api_body_carries_the_warning(store) -> None:  # type: ignore[no-unt
     body = response.json()
     assert "the view was tampered with" in body.pop("integrity_warning")
     assert body == honest
+
+
+def _late(cli: Cli, tmp_path: Path, minutes: int) -> None:
+    path = tmp_path / f"late-{minutes}.jsonl"
+    path.write_text(json.dumps({"type": "record_deduction", "period": "2026-Q1",
+                                "employee_id": "wang", "kind": "late",
+                                "minutes": minutes}) + "\n", encoding="utf-8")
+    cli.ok("apply", str(path))
+
+
+def test_a_catch_up_that_rewrites_an_edited_row_still_reports_it(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new fact of the period makes the next read recompute the row; the edit it
+    replaces is still reported (by that read, and by `verify` if it comes first)."""
+    cli = _ledger(store, "example-1/commands.jsonl")
+    honest = cli.payout("2026-Q1")
+    _execute(store, "UPDATE {s} SET body = replace(body, ?, ?) WHERE period = ?",
+             '"total":"9687.50"', '"total":"99687.50"', "2026-Q1")
+    _late(cli, tmp_path, 90)
+    run = cli.ok("payout", "--period", "2026-Q1", "--json")
+    assert "the view was tampered with" in run.err
+    assert "statement row 2026-Q1" in run.json()["integrity_warning"]
+    assert run.json()["people"] != honest["people"]  # the new score counts
+    _execute(store, "UPDATE {s} SET body = replace(body, ?, ?) WHERE period = ?",
+             '"notes":[', '"notes":["paid in full",', "2026-Q1")
+    _late(cli, tmp_path, 45)
+    code, report = _verify(cli)
+    assert code == 1
+    assert [f["kind"] for f in report["findings"]] == ["view"]
+    assert "statement row 2026-Q1" in report["findings"][0]["detail"]
 
 
 # ------------------------------------------------------------ receipts (item 6)

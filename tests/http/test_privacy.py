@@ -114,6 +114,34 @@ def test_reading_another_persons_explanation_is_recorded(served: Served) -> None
     assert served.event_count() == before
 
 
+def _last_access(served: Served) -> dict[str, object]:
+    log = served.get("auditor", "/audit/events", type="record_access", limit=1000).json()
+    return log["events"][-1]  # type: ignore[no-any-return]
+
+
+def test_what_if_and_preview_reads_of_peoples_pay_are_recorded(served: Served) -> None:
+    """A what-if shows real lines beside the hypothetical ones; an appeal preview shows
+    people's pay now and as if decided: both are reads of other people's pay."""
+    # (PERIOD is closed: the what-if adds a later fact, which leaves its lines as they are.)
+    late = [{"type": "record_deduction", "period": "2026-Q2", "employee_id": "wang",
+             "kind": "late", "minutes": 90}]
+    before = served.event_count()
+    what_if = served.post("finance", f"/periods/{PERIOD}/payout/what-if", late)
+    assert what_if.status_code == 200, what_if.text
+    assert served.event_count() == before + 1
+    last = _last_access(served)
+    assert (last["actor"], last["view"]) == ("fin", f"what-if payout {PERIOD}")
+    assert last["subject_employee_ids"] == sorted(
+        line["employee_id"] for line in what_if.json()["people"])
+    preview = served.get("finance", "/appeals/SEED-A/preview", outcome="revoke")
+    assert preview.status_code == 200, preview.text
+    assert served.event_count() == before + 2
+    last = _last_access(served)
+    assert (last["actor"], last["view"]) == ("fin", "appeal preview SEED-A")
+    assert last["subject_employee_ids"] == sorted(r["id"] for r in preview.json()["people"])
+    assert last["subject_employee_ids"]
+
+
 def test_the_use_case_filters_alike(served: Served) -> None:
     with Session(served.env) as session:
         li = session.users().users["li-user"]

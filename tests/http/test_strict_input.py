@@ -134,3 +134,27 @@ def test_an_appeal_at_the_edge_of_the_window_is_answered_not_failed(served: Serv
                            _with(APPEAL, appeal_id="STRICT-EDGE", received_on="2099-12-31",
                                  filed_on="2099-12-31"))
     assert response.status_code < 500, response.text
+
+
+# (path, parameter): every integer query parameter, on a route the auditor may read.
+INTEGER_QUERIES: tuple[tuple[str, str], ...] = (
+    ("/audit/events", "limit"), ("/audit/events", "after"), ("/employees", "limit"),
+    ("/appeals", "limit"), ("/periods/2026-Q1/explain", "depth"),
+)
+OTHER_PARAMETERS = {"/periods/2026-Q1/explain": {"employee": "li"}}
+LOOSE_INTEGERS = ("+1", "１", "1_0", " 1", "1 ", "1\n", "٣", "1e1", "0x1")
+
+
+@pytest.mark.parametrize(("path", "name"), INTEGER_QUERIES,
+                         ids=[f"{p} {n}" for p, n in INTEGER_QUERIES])
+def test_integer_query_parameters_take_ascii_digits_only(served: Served, path: str,
+                                                        name: str) -> None:
+    for loose in LOOSE_INTEGERS:
+        response = served.get("auditor", path, **OTHER_PARAMETERS.get(path, {}),
+                               **{name: loose})
+        assert response.status_code == 422, (loose, response.text)
+        [problem] = response.json()["error"]["problems"]
+        assert (problem["where"], problem["field"]) == ("query", name), problem
+        assert "ASCII digits" in problem["reason"]
+    assert served.get("auditor", path, **OTHER_PARAMETERS.get(path, {}),
+                      **{name: "1"}).status_code == 200

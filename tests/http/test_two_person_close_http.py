@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from builders import cli_for
 from seeding import Served, seeded, serve
 
 from api.storage.session import Session
@@ -52,3 +53,44 @@ def test_two_finance_users_close_a_period_between_them(
     assert approved.status_code == 201, approved.text
     types = [e["type"] for e in approved.json()["events"]]
     assert "PeriodClosed" in types
+
+
+def _q2_paid(served: Served) -> None:
+    for department in ("internal", "surgery"):
+        figures = served.post("finance", "/commands", {
+            "type": "record_department_figures", "period": "2026-Q2",
+            "department_id": department, "workload_base": "1000", "workload_actual": "1000",
+            "medical_revenue_cny": "100000.00", "full_cost_cny": "100000.00"})
+        assert figures.status_code == 201, figures.text
+    pool = served.post("finance", "/commands", {"type": "declare_pool", "period": "2026-Q2",
+                                                "amount_cny": "30962.50"})
+    assert pool.status_code == 201, pool.text
+
+
+def test_an_http_close_reports_that_no_outside_receipt_was_written(  # type: ignore[no-untyped-def]
+        store) -> None:
+    """The notice `jixiao close` prints on stderr is in the close's response body."""
+    with serve(store.env) as client:
+        served = seeded(store.env, client)
+        _q2_paid(served)
+        closed = served.post("finance", "/periods/2026-Q2/close", {"reason": "paid"})
+        served.close()
+    assert closed.status_code == 201, closed.text
+    [notice] = closed.json()["notices"]
+    assert "no outside receipt was written" in notice
+    assert "PeriodClosed" in [e["type"] for e in closed.json()["events"]]
+
+
+def test_an_http_close_names_the_receipt_it_wrote(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("keys", "new", "--output", str(tmp_path / "keys"))
+    env = {**store.env, "JIXIAO_SIGNING_KEY": str(tmp_path / "keys" / "jixiao-signing.pem"),
+           "JIXIAO_RECEIPT_DIR": str(tmp_path / "receipts")}
+    with serve(env) as client:
+        served = seeded(env, client)
+        _q2_paid(served)
+        closed = served.post("finance", "/periods/2026-Q2/close", {"reason": "paid"})
+        served.close()
+    assert closed.status_code == 201, closed.text
+    [receipt] = list((tmp_path / "receipts").glob("receipt-2026-Q2-*.json"))
+    assert closed.json()["notices"] == [f"已写出签名收据 / signed receipt written to {receipt}"]

@@ -17,7 +17,7 @@ from api.http.deps import (
     SettingsDep,
 )
 from api.http.schemas.base import reply
-from api.http.schemas.ledger import Recorded
+from api.http.schemas.ledger import CloseRecorded, Recorded
 from api.usecases.closing import CloseRequest, close_or_prepare
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 
@@ -32,10 +32,14 @@ CREATED = {"description": "recorded (or, for a retry with the same Idempotency-K
                           "first result; the header Idempotent-Replayed is then true)"}
 
 
-async def _respond(result: ApplyResult) -> JSONResponse:
+async def _respond(result: ApplyResult, notices: tuple[str, ...] | None = None,
+                   ) -> JSONResponse:
     replayed = "true" if result.replayed else "false"
-    return await reply(Recorded, {"events": result.events_json()}, status_code=201,
-                       headers={"Idempotent-Replayed": replayed})
+    body: dict[str, object] = {"events": result.events_json()}
+    if notices is not None:
+        body["notices"] = list(notices)
+    return await reply(CloseRecorded if notices is not None else Recorded, body,
+                       status_code=201, headers={"Idempotent-Replayed": replayed})
 
 
 @router.post("/commands", status_code=201, response_model=Recorded, openapi_extra=COMMAND_BODY,
@@ -57,7 +61,7 @@ async def post_batch(*, caller: CurrentCaller, ledger: LedgerDep, settings: Sett
     return await _respond(await ledger.run(apply_batch, caller, batch))
 
 
-@router.post("/periods/{period}/close", status_code=201, response_model=Recorded,
+@router.post("/periods/{period}/close", status_code=201, response_model=CloseRecorded,
              responses={201: CREATED},
              summary="Close a period: freeze its statement")
 async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
@@ -70,4 +74,4 @@ async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: Ledge
     prepares the close and a different user's call with `"approve": true` closes it."""
     result = await ledger.run(close_or_prepare, caller,
                               CloseRequest(period, reason, key, approve))
-    return await _respond(result.applied)
+    return await _respond(result.applied, result.notices)

@@ -9,8 +9,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
-from api.http.deps import CurrentCaller, LedgerDep, ListAfter
+from api.http.deps import AsciiInteger, CurrentCaller, LedgerDep, ListAfter
 from api.http.paging import by, page
 from api.http.schemas.base import reply
 from api.http.schemas.directory import DepartmentPage, EmployeePage, PeriodPage
@@ -21,7 +22,8 @@ from api.usecases.ports import today_utc
 router = APIRouter(tags=["directory"])
 On = Annotated[date | None, Query(description="as the facts stand on this day (default: "
                                   "today, UTC)")]
-Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX, description="rows per page")]
+Limit = Annotated[int, Field(ge=1, le=PAGE_SIZE_MAX), AsciiInteger,
+                  Query(description="rows per page")]
 
 
 @router.get("/employees", response_model=EmployeePage, summary="The roster")

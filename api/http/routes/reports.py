@@ -7,9 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from api.http.bodies import batch_rows
 from api.http.deps import (
+    AsciiInteger,
     AsOf,
     CurrentCaller,
     EmployeePath,
@@ -83,7 +85,8 @@ async def get_reconciliation(*, period: PeriodPath, caller: CurrentCaller,
 async def get_explain(
     *, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
     employee: Subject = None, department: Subject = None, figure: Subject = None,
-    depth: Annotated[int, Query(ge=1, le=64)] = 64, as_of: AsOf = None,
+    depth: Annotated[int, Field(ge=1, le=64), AsciiInteger, Query()] = 64,
+    as_of: AsOf = None,
 ) -> JSONResponse:
     """Give exactly one of `employee` (their pay), `department` (its settled pay) or
     `figure` (any figure key, e.g. `hospital:per_point`)."""

@@ -7,11 +7,14 @@ from fastapi.responses import JSONResponse
 
 from api.http.deps import CurrentCaller, CurrentUser, LedgerDep, ListAfter, ListLimit
 from api.http.paging import by, page
+from api.http.routes import settings
 from api.http.schemas.base import reply
 from api.http.schemas.directory import CommandSchemas, Me, UserList
 from api.usecases import queries, users
 
 router = APIRouter(tags=["users"])
+# The ledger's settings are the administrators' like the users: served beside them.
+router.include_router(settings.router)
 
 
 @router.get("/me", response_model=Me,

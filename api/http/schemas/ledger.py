@@ -34,6 +34,16 @@ class Recorded(Closed):
     events: list[Event]
 
 
+class CloseRecorded(Recorded):
+    """What a close (or its preparation) recorded, and what it did besides: the signed
+    receipt it wrote, or that no outside receipt was written (`jixiao close` prints the
+    same on standard error)."""
+
+    notices: list[str] = Field(default_factory=list, description=(
+        "收据提示 / e.g. 'signed receipt written to PATH' or 'no outside receipt was "
+        "written for this close'"))
+
+
 class EventPage(Closed):
     """One page of events in notification order."""
 

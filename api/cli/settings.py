@@ -1,0 +1,53 @@
+"""`jixiao settings`: show the ledger's settings, or change some of them (organisation,
+time zone, the window of business dates new commands may carry)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from api.cli.options import Actor, Db, Json, caller, open_session
+from api.usecases import settings
+from domain.scheme import canonical_dumps
+
+app = typer.Typer()
+
+@app.command("settings")
+def settings_command(
+    *,
+    organisation: Annotated[str | None, typer.Option(
+        help="The organisation's name.", show_default=False)] = None,
+    time_zone: Annotated[str | None, typer.Option(
+        "--time-zone", help="Where times typed without a zone are read.",
+        show_default=False)] = None,
+    dates_from: Annotated[str | None, typer.Option(
+        "--dates-from", help="The first business date new commands may carry (YYYY-MM-DD; "
+        "'default' for 2000-01-01).", show_default=False)] = None,
+    dates_to: Annotated[str | None, typer.Option(
+        "--dates-to", help="The last business date new commands may carry (YYYY-MM-DD; "
+        "'default' for 2099-12-31).", show_default=False)] = None,
+    db: Db = None, actor: Actor = None, json: Json = False,
+) -> int:
+    """Show the ledger's settings; with options, record those changed (the others are
+    carried over). Two-person close is `set_close_approval`, a command of its own."""
+    given = {"organisation": organisation, "time_zone": time_zone,
+             "dates_from": dates_from, "dates_to": dates_to}
+    changes: dict[str, Any] = {name: None if value == "default" else value
+                               for name, value in given.items() if value is not None}
+    with open_session(db) as session:
+        if changes:
+            shown = settings.change_settings(session, caller(actor), changes)
+        else:
+            shown = settings.read_settings(session, caller(actor))
+    body = shown.to_json()
+    if json:
+        print(canonical_dumps(body))
+        return 0
+    approval = "两人结账 / two-person close" if body["close_approval"] else \
+        "一人结账 / one-person close"
+    print(f"机构 organisation: {body['organisation'] or '-'}\n"
+          f"时区 time zone:    {body['time_zone']}\n"
+          f"日期 dates:        {body['dates_from']} … {body['dates_to']}\n"
+          f"结账 close:        {approval}")
+    return 0
