@@ -22,6 +22,7 @@ from api.http.routes import (
     audit,
     commands,
     directory,
+    exports,
     grades,
     imports,
     reports,
@@ -64,7 +65,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     install_error_handlers(app)
     install_security_headers(app)
     for module in (commands, imports, reports, appeals, grades, audit, users, directory,
-                   schemes, payroll_routes):
+                   schemes, payroll_routes, exports):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.get("/health", tags=["health"], response_model=Health,
