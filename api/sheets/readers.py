@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from xml.etree import ElementTree
-
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import range_boundaries
@@ -31,6 +29,7 @@ from openpyxl.worksheet._reader import (
     FORMULA_TAG,
     WorkSheetParser,
 )
+from openpyxl.xml.functions import iterparse  # defusedxml's, as openpyxl reads sheets
 
 from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
@@ -206,9 +205,10 @@ def _read_book(source: Source) -> _Book:
             reader.read_strings()
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
-            sheets = {sheet.name: (sheet.state or "visible", rel.target)
-                      for sheet, rel in reader.parser.find_sheets()
-                      if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
+            sheets: dict[str, tuple[str, str]] = {
+                sheet.name: (str(sheet.state or "visible"), str(rel.target))
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
         except BaseException:
             reader.archive.close()
             raise
@@ -223,7 +223,7 @@ def _claimed_rows(book: _Book, part: str) -> int:
     """The last row the sheet's <dimension> names (for a progress bar), read from the
     start of the part only; 0 when it has none."""
     with book.reader.archive.open(part) as xml:
-        for _, element in ElementTree.iterparse(xml, events=("start",)):
+        for _, element in iterparse(xml, events=("start",)):
             if element.tag == DIMENSION_TAG:
                 try:
                     return int(range_boundaries(element.get("ref", ""))[3] or 0)
