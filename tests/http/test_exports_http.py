@@ -145,3 +145,20 @@ def test_a_bad_period_or_format_is_refused_by_name(served) -> None:  # type: ign
     reply = http.get("finance", "/periods/2026-Q1/exports/payroll", format="pdf")
     assert reply.status_code == 422
     assert "xlsx" in reply.text
+
+
+def test_finance_sends_payrolls_withholding_and_the_payment_channel(served) -> None:  # type: ignore[no-untyped-def]
+    http, _ = served
+    body = "发放期间,工号,代扣个税\r\n2026-Q2,li,9.99\r\n".encode("gbk")
+    for role in ("head", "auditor", "employee"):
+        refused = http.client.post("/imports/withholding?filename=tax.csv", content=body,
+                                   headers=http.headers(role))
+        assert refused.status_code == 403, (role, refused.text)
+    imported = http.client.post("/imports/withholding?filename=tax.csv", content=body,
+                                headers=http.headers("finance"))
+    assert imported.status_code == 201, imported.text
+    assert (imported.json()["recorded"], imported.json()["encoding"]) == (1, "gb18030")
+    declared = http.post("finance", "/commands", {"type": "declare_payment_channel",
+                                                   "channel": "payroll",
+                                                   "from_period": "2026-Q2"})
+    assert declared.status_code == 201, declared.text
