@@ -93,6 +93,8 @@ COMMANDS_BY_ROLE: Mapping[Role, frozenset[str]] = {
         "declare_pool", "adjust_pool", "record_department_figures", "record_control_indicator",
         "record_department_deduction", "record_department_penalty",
         "record_annual_target_score", "close_period",
+        # payroll's withholding and who pays (issue 13): finance's hand-off with payroll
+        "record_withholding", "declare_payment_channel",
     }),
     "department_head": frozenset({"record_score", "record_deduction", "record_attendance"}),
     "appeals_reviewer": frozenset(),  # decisions on appeals come with the appeals work

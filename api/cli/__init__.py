@@ -65,6 +65,7 @@ for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspa
               exports.documents_app, integrity.app):
     app.add_typer(verbs)
 app.add_typer(imports.app)
+appeals.app.registered_commands.extend(exports.appeal_app.registered_commands)  # letter
 app.add_typer(appeals.app, name="appeal")
 app.add_typer(exports.app, name="export")
 app.add_typer(schemes.app, name="scheme")

@@ -21,6 +21,7 @@ from domain.errors import InvalidRequestError
 app = typer.Typer(no_args_is_help=True,
                   help="Export a period as XLSX, CSV or PDF; decision letters as PDF.")
 documents_app = typer.Typer()
+appeal_app = typer.Typer()  # `jixiao appeal letter`: joins the appeals desk's verbs
 
 Output = Annotated[str, typer.Option("--output", "-o", help="The file to write.")]
 OutputDir = Annotated[str, typer.Option("--output", "-o", help="The directory to write to.")]
@@ -101,14 +102,34 @@ def letters_command(*, output: OutputDir,
     return 0
 
 
+@appeal_app.command("letter")
+def appeal_letter(appeal_id: Annotated[str, typer.Argument(help="The appeal's id.")], *,
+                  output: Annotated[str, typer.Option(
+                      "--output", "-o", help="The PDF to write (a directory: the letter's "
+                      "own name in it).")],
+                  db: Db = None, actor: Actor = None) -> int:
+    """Write the decision letter (决定书) of one decided appeal as a PDF."""
+    with open_session(db) as session:
+        files = letters.decision_letters(session, caller(actor), appeal_id)
+    if not files:
+        raise InvalidRequestError(f"申诉 {appeal_id!r} 尚未作出决定，没有决定书 (not decided "
+                                  "yet: no decision letter)")
+    path = Path(output)
+    _write(files[0], path / files[0].filename if path.is_dir() else path)
+    return 0
+
+
 @documents_app.command("payslips")
-def payslips(*, period: PeriodOption, output: OutputDir, db: Db = None,
-             actor: Actor = None) -> int:
-    """Write payslips (工资条): one PDF per department, one page per person."""
+def payslips(*, period: PeriodOption, output: OutputDir,
+             format: Annotated[str, typer.Option(
+                 "--format", help="pdf (default: one page per person) or xlsx (one block "
+                 "per person, to print and cut).")] = "pdf",
+             db: Db = None, actor: Actor = None) -> int:
+    """Write payslips (工资条): one file per department, one page (or block) per person."""
     parse_period(period)
     directory = _directory(output)
     with open_session(db) as session:
-        result = documents.payslips(session, caller(actor), period)
+        result = documents.payslips(session, caller(actor), period, format)
     for file in result.files:
         _write(file, directory / file.filename)
     draft = " " + _("(DRAFT: the period is open)") if result.draft else ""

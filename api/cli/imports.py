@@ -10,9 +10,10 @@ from typing import Annotated
 
 import typer
 
-from api.cli.options import Actor, Db, Json, caller, open_session
+from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import progress_bars
 from api.sheets.readers import Source
+from api.storage.keys import master_key_path, open_vault
 from api.usecases import imports
 
 app = typer.Typer()
@@ -66,13 +67,22 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
                  errors: Annotated[str | None, typer.Option(
                      "--errors", help="Write a copy of the file with the bad cells highlighted "
                      "and commented (XLSX).")] = None,
+                 key_file: Annotated[str | None, typer.Option(
+                     "--key-file", help="roster: the master key that seals the bank columns "
+                     "(开户行, 银行账号, 身份证号); default $JIXIAO_MASTER_KEY_FILE.",
+                     show_default=False)] = None,
                  json_out: Json = False) -> int:
     """Import a spreadsheet (roster or score entries), all or nothing."""
     source = Source(file, sys.stdin.buffer.read()) if file == "-" else Source(file)
     request = imports.ImportRequest(kind.value, source, encoding.value if encoding else None,
                                     sheet, skip_bad, errors, rejected)
+    key_path = master_key_path(key_file, ENVIRON.get())
     with open_session(db) as session, progress_bars() as progress:
-        result = imports.import_sheet(session, caller(actor), request, progress=progress)
+        # Only a roster carries personal details; other kinds never need the key.
+        vault = (open_vault(session.env, key_path)
+                 if key_path and kind is ImportKind.roster else None)
+        result = imports.import_sheet(session, caller(actor), request, progress=progress,
+                                      vault=vault)
     if json_out:
         print(json.dumps(_summary(file, result), ensure_ascii=False, sort_keys=True))
         return 0

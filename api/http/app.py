@@ -24,6 +24,7 @@ from api.http.routes import (
     audit,
     commands,
     directory,
+    exports,
     grades,
     imports,
     reports,
@@ -69,7 +70,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     install_error_handlers(app)
     install_security_headers(app)
     for module in (commands, imports, reports, appeals, grades, audit, users, directory,
-                   schemes, payroll_routes, procedure_routes):
+                   schemes, payroll_routes, procedure_routes, exports):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     # Every script, style and chart library comes from the package itself (issue 12).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

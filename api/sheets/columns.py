@@ -26,9 +26,14 @@ from api.sheets import text
 from domain.errors import InvalidRequestError, Problem
 from domain.events import COMMANDS_BY_TYPE
 
+# A person's bank name, bank account and ID number (optional): personal data, never in
+# the hire command; the import seals them with the person's own key
+# (api/usecases/roster_details.py) and the bank file reads them back.
+PERSONAL_COLUMNS: tuple[str, ...] = ("bank_name", "bank_account", "id_number")
 ROSTER_COLUMNS: tuple[str, ...] = (
     "employee_id", "name", "department_id", "title_grade", "post", "category",
-    "participation_class", "hired_on", "probation_until", "idempotency_key",
+    "participation_class", "hired_on", "probation_until", *PERSONAL_COLUMNS,
+    "idempotency_key",
 )
 ROSTER_REQUIRED: tuple[str, ...] = (
     "employee_id", "name", "department_id", "title_grade", "hired_on",
@@ -59,7 +64,7 @@ ENTRY_COMMON: tuple[str, ...] = (
 # Columns read and then left out of the command: a name beside the id helps the person
 # filling the sheet; the error column is what a rejected-rows file adds.
 IGNORED: dict[str, tuple[str, ...]] = {
-    "roster": ("error",),
+    "roster": ("error", *PERSONAL_COLUMNS),
     "entries": ("name", "error"),
     "withholding": ("name", "error"),
 }
@@ -74,6 +79,7 @@ CHINESE: dict[str, str] = {
     "absence_maternity": "产假天数", "absence_personal": "事假天数",
     "absence_other": "其他缺勤天数", "reason": "原因", "evidence_ref": "备注",
     "error": "错误原因", "pay_period": "发放期间", "tax_withheld_cny": "代扣个税",
+    "bank_name": "开户行", "bank_account": "银行账号", "id_number": "身份证号",
 }
 
 CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "category",

@@ -19,9 +19,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import (
+    DATA_TAG,
+    DIMENSION_TAG,
+    FORMULA_TAG,
+    WorkSheetParser,
+)
+from openpyxl.xml.functions import iterparse  # defusedxml's, as openpyxl reads sheets
 
 from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
@@ -173,14 +181,63 @@ def _csv_rows(sheet: SheetFile) -> Iterator[RawRow]:
 # ---------------------------------------------------------------------------- XLSX
 
 
-def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
+@dataclass
+class _Book:
+    """A workbook opened for reading: its archive, shared strings and date styles, and its
+    worksheets (name -> state, part). openpyxl's `load_workbook(read_only=True)` would
+    size every sheet on opening, and a sheet without a <dimension> (write-only files,
+    several tools) is then parsed whole just to be sized; so the reader's steps that
+    matter are run here, and a sheet's rows are parsed once."""
+
+    reader: Any
+    sheets: dict[str, tuple[str, str]]
+
+    def close(self) -> None:
+        self.reader.archive.close()
+
+
+def _read_book(source: Source) -> _Book:
     try:
-        workbook = load_workbook(source.workbook_file(), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        reader = ExcelReader(source.workbook_file(), read_only=True, data_only=True,
+                             keep_links=False)
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            sheets: dict[str, tuple[str, str]] = {
+                sheet.name: (str(sheet.state or "visible"), str(rel.target))
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
+        except BaseException:
+            reader.archive.close()
+            raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+            TypeError) as error:
         raise RejectedError([Problem(source.name, "", text.CORRUPT.format(error=error))]
                             ) from None
+    return _Book(reader, sheets)
+
+
+def _claimed_rows(book: _Book, part: str) -> int:
+    """The last row the sheet's <dimension> names (for a progress bar), read from the
+    start of the part only; 0 when it has none."""
+    with book.reader.archive.open(part) as xml:
+        for _, element in iterparse(xml, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                try:
+                    return int(range_boundaries(element.get("ref", ""))[3] or 0)
+                except (ValueError, TypeError):
+                    return 0
+            if element.tag == DATA_TAG:
+                return 0
+    return 0
+
+
+def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
+    book = _read_book(source)
     try:
-        states = {ws.title: ws.sheet_state for ws in workbook.worksheets}
+        states = {name: state for name, (state, _) in book.sheets.items()}
         hidden = [name for name, state in states.items() if state != "visible"]
         notes = []
         if wanted is None:
@@ -195,9 +252,9 @@ def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
                 sheet=wanted, sheets=", ".join(states)))])
         elif wanted in hidden:
             notes.append(text.HIDDEN_SHEET_CHOSEN.format(sheet=wanted))
-        claimed = workbook[wanted].max_row or 0
+        claimed = _claimed_rows(book, book.sheets[wanted][1])
     finally:
-        workbook.close()
+        book.close()
     return SheetFile(source, "xlsx", sheet=wanted, notes=notes, claimed_rows=claimed)
 
 
@@ -219,15 +276,13 @@ def _xlsx_rows(sheet: SheetFile) -> Iterator[RawRow]:
     up (a sheet that claims a million rows costs only the rows it has). Row attributes
     (hidden) and merged cells are not exposed in read-only mode, so the parser is
     driven here; the pinned openpyxl version keeps these internals stable."""
-    workbook = load_workbook(sheet.source.workbook_file(), read_only=True,
-                             data_only=True)
+    book = _read_book(sheet.source)
     try:
-        ws: Any = workbook[sheet.sheet or ""]
-        book: Any = workbook
-        with ws._get_source() as xml:
-            parser = _Parser(xml, book.shared_strings, data_only=True, epoch=book.epoch,
-                             date_formats=book._date_formats,
-                             timedelta_formats=book._timedelta_formats)
+        wb: Any = book.reader.wb
+        with book.reader.archive.open(book.sheets[sheet.sheet or ""][1]) as xml:
+            parser = _Parser(xml, book.reader.shared_strings, data_only=True,
+                             epoch=wb.epoch, date_formats=wb._date_formats,
+                             timedelta_formats=wb._timedelta_formats)
             for number, cells in parser.parse():
                 attributes = parser.row_dimensions.pop(str(number), {})
                 hidden = str(attributes.get("hidden", "0")).lower() in ("1", "true")
@@ -240,4 +295,4 @@ def _xlsx_rows(sheet: SheetFile) -> Iterator[RawRow]:
             if parser.merged_cells is not None:
                 sheet.merged = [str(r.ref) for r in parser.merged_cells.mergeCell]
     finally:
-        workbook.close()
+        book.close()

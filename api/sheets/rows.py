@@ -16,7 +16,14 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from api.sheets import text
 from api.sheets.cells import exact
-from api.sheets.columns import Header, Kind, holds, read_header, row_command
+from api.sheets.columns import (
+    PERSONAL_COLUMNS,
+    Header,
+    Kind,
+    holds,
+    read_header,
+    row_command,
+)
 from api.sheets.readers import RawRow, SheetFile
 from domain.errors import Problem, RejectedError
 
@@ -37,6 +44,7 @@ class Read:
     warning_count: int = 0
     read: int = 0  # data rows read
     header_problems: int = 0  # the first problems are the header's: no row can fix them
+    personal: dict[int, dict[str, str]] = field(default_factory=dict)  # roster: by row
 
     def warn(self, message: str) -> None:
         self.warning_count += 1
@@ -128,6 +136,9 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: dict[str, str]) -> None
         else:
             keys[key] = where
     command, found = row_command(kind, where, values, read.header)
+    personal = {k: values[k] for k in PERSONAL_COLUMNS if k in values}
+    if kind.name == "roster" and personal:
+        read.personal[raw.number] = personal
     problems += [Problem(p.where, _lettered(read, p.field), p.reason) for p in found]
     if problems or command is None:
         read.problems += problems

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.sheets import text
-from api.sheets.columns import ENTRY_KINDS, Kind, header_label
+from api.sheets.columns import ENTRY_KINDS, PERSONAL_COLUMNS, Kind, header_label
 
 HEADER_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 EXAMPLE_FONT = Font(italic=True, color="FF808080")
@@ -49,12 +49,17 @@ def write_template(kind: Kind, lists: Lists, fmt: str, path: str,
     ws.title = kind.name
     ws.append(header)
     # Numbers as number cells: Excel flags a number stored as text.
-    ws.append([int(value) if value.isdigit() else value for value in example])
+    ws.append([int(value) if value.isdigit() and column not in PERSONAL_COLUMNS else value
+               for column, value in zip(kind.columns, example, strict=True)])
     for number in range(1, len(kind.columns) + 1):
         ws.cell(row=1, column=number).fill = HEADER_FILL
         ws.cell(row=2, column=number).font = EXAMPLE_FONT
         ws.column_dimensions[get_column_letter(number)].width = max(12, len(header[number - 1]) + 4)
     ws.cell(row=2, column=1).comment = Comment(text.EXAMPLE_NOTE, text.COMMENT_AUTHOR)
+    for number, column in enumerate(kind.columns, start=1):
+        if column in PERSONAL_COLUMNS:  # long digit strings: text, or Excel rounds them
+            ws.column_dimensions[get_column_letter(number)].number_format = "@"
+            ws.cell(row=2, column=number).number_format = "@"
     ws.freeze_panes = "A2"
     _drop_downs(workbook, kind.columns, lists)
     workbook.save(path)

@@ -14,13 +14,15 @@ from typing import Any
 
 from api.documents.amounts import capitals, figures
 from api.documents.payslip import PayLine, Payslip, write_payslips
+from api.documents.payslip_xlsx import write_payslips_xlsx
 from api.documents.reading import page_texts
 from api.usecases.access import require_everything_for
-from api.usecases.exports import ExportFile, local_time, stamp_for
+from api.usecases.exports import MEDIA, ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.periods import Period
 from projections.payout import Statement
+from projections.payroll import RESTATEMENT_PAID, RESTATEMENT_RECOVERED
 from projections.restatement import statement_for
 
 CODE_VERSION = "JX1"
@@ -33,6 +35,16 @@ LINES = (
     ("study_leave", "学习假工资", "学习假期间按规定计发"),
     ("restatement", "重算补差", "已结账期间重算的差额（补发为正，扣回为负）"),
 )
+# A restatement is named by its sign, as the payroll and bank files name it: a
+# back-payment (补发) or a recovery (扣回) deducted from this payment; the first word of
+# their names fits the slip's narrow item column, the rest goes with the rule.
+RESTATED = {
+    "paid": ("补发", f"{RESTATEMENT_PAID}：以前已结账期间更正后少发的金额，随本次补发"),
+    "recovered": ("扣回", f"{RESTATEMENT_RECOVERED}：以前已结账期间更正后多发的金额，"
+                         "从本次发放中扣回"),
+}
+WRITERS = {"pdf": (write_payslips, "application/pdf"),
+           "xlsx": (write_payslips_xlsx, MEDIA["xlsx"])}
 TEXT = {"title": "{period} 工资条 · {department}", "rule_ref": "（规则 {rule}）"}
 
 
@@ -61,10 +73,15 @@ def _rule(statement: Statement, key: str) -> str:
 def _slip(statement: Statement, period: Period, line: dict[str, Any], department: str,
           sha: str | None) -> Payslip:
     employee = line["employee_id"]
-    lines = [PayLine(label, rule.format(points=line.get("points", ""))
-                     + _rule(statement, f"person:{employee}:{key}"), Decimal(line[key]))
-             for key, label, rule in LINES
-             if key in line and (key == "pay" or Decimal(line[key]) != 0)]
+    lines = []
+    for key, named, follows in LINES:
+        amount = Decimal(line.get(key, "0"))
+        if key not in line or (key != "pay" and amount == 0):
+            continue
+        label, rule = (RESTATED["paid" if amount > 0 else "recovered"]
+                       if key == "restatement" else (named, follows))
+        lines.append(PayLine(label, rule.format(points=line.get("points", ""))
+                             + _rule(statement, f"person:{employee}:{key}"), amount))
     code = "|".join((CODE_VERSION, str(period), employee, line["total"],
                      _digest(line, line["name"], department), sha or "DRAFT"))
     return Payslip(line["name"], employee, department, period_label(period), lines,
@@ -78,9 +95,15 @@ class PayslipFiles:
     draft: bool
 
 
-def payslips(ws: Workspace, caller: Caller, period_text: str) -> PayslipFiles:
-    """One PDF per department, one page per person on the statement."""
+def payslips(ws: Workspace, caller: Caller, period_text: str,
+             fmt: str = "pdf") -> PayslipFiles:
+    """One file per department: a PDF with one page per person on the statement, or a
+    workbook with one block per person (the form printed and cut into slips)."""
     require_everything_for(caller, "payslips")
+    if fmt not in WRITERS:
+        raise InvalidRequestError(f"工资条格式 {fmt!r} 不支持 (unsupported payslip format); "
+                                  f"choose one of {', '.join(WRITERS)}")
+    write, media = WRITERS[fmt]
     period = parse_period(period_text)
     facts = ws.facts()
     statement = statement_for(facts, period)
@@ -94,8 +117,8 @@ def payslips(ws: Workspace, caller: Caller, period_text: str) -> PayslipFiles:
             continue
         slips = [_slip(statement, period, p, department["name"], stamp.sha256) for p in people]
         title = TEXT["title"].format(period=period_label(period), department=department["name"])
-        files.append(ExportFile(f"payslips-{period}-{department['department_id']}.pdf",
-                                "application/pdf", write_payslips(title, stamp, slips, issued)))
+        files.append(ExportFile(f"payslips-{period}-{department['department_id']}.{fmt}",
+                                media, write(title, stamp, slips, issued)))
     return PayslipFiles(files, len(data["people"]), stamp.draft)
 
 

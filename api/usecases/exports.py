@@ -51,8 +51,28 @@ HEADERS = {
     "settled_since": "已在后续期间结算", "outstanding": "待结算差额", "subject_id": "对象编号",
     "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
     "position": "序号", "recorded_at": "记录时间（北京时间）", "type": "类型",
-    "actor": "操作人", "live": "有效", "body": "内容",
+    "actor": "操作人", "live": "有效", "body": "内容", "line_id": "英文标识 (line id)",
     "level": "层级", "subject": "对象", "figure": "中间数名称", "value": "数值",
+}
+# The reconciliation's lines in Chinese. The statement names them in English and those
+# names stay as they are in JSON and in closed statements (they are hashed); a line not
+# listed here is shown by that name.
+RECONCILIATION_LINES = {
+    "distributable pool": "可分配绩效总额",
+    "pool not allocated (no department points)": "未分配总额（无科室分值）",
+    "bank drawn (same-year carry-over)": "动用结余（同年度结转）",
+    "hospital floor subsidy": "医院保底补贴",
+    "hospital post bonus (outside the pool)": "医院岗位津贴（总额外）",
+    "hospital study-leave pay (outside the pool)": "医院学习假工资（总额外）",
+    "control deductions retained by the hospital": "控制指标扣款（医院留存）",
+    "department penalties retained by the hospital": "科室处罚（医院留存）",
+    "excess over cap banked": "超出上限部分转入结余",
+    "undistributed (no points to share it)": "未分配（无分值可分）",
+    "restatements of closed periods (paid +, recovered −)": "已结账期间重算（补发为正，扣回为负）",
+    "paid to people": "发放给个人",
+    "year-end pool": "年终绩效总额",
+    "pool not allocated (no annual target points)": "未分配总额（无年度目标分值）",
+    "forfeited by failed assessments (returned to the hospital)": "考核不合格扣除（返还医院）",
 }
 MONEY = {"pay", "post_bonus", "study_leave", "restatement", "total", "amount", "closed", "now",
          "settled_since", "outstanding"}
@@ -142,9 +162,11 @@ def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
 def _reconciliation(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
     result = reports.reconcile(ws, caller, reports.ReportQuery(request.period))
-    cols = columns("line", "amount")
-    sheet = Sheet(TEXT["reconciliation"], cols,
-                  [_row(cols, line) for line in result.to_json()["lines"]], ("amount",))
+    cols = columns("line", "amount", "line_id")
+    lines = [{**line, "line": RECONCILIATION_LINES.get(line["line"], line["line"]),
+              "line_id": line["line"]} for line in result.to_json()["lines"]]
+    sheet = Sheet(TEXT["reconciliation"], cols, [_row(cols, line) for line in lines],
+                  ("amount",))
     summary = Summary(TEXT["summary"], TEXT["balance"], TEXT["total"],
                       {"amount": Decimal(result.to_json()["balance"])})
     return Book(TEXT["reconciliation"], stamp_for(ws.facts(), period), [sheet], summary)

@@ -24,7 +24,9 @@ from api.sheets.readers import Source, open_sheet
 from api.sheets.rows import Progress, Read, content_key, read_commands
 from api.sheets.templates import Lists, entry_values, write_template
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
+from api.usecases.personal import Vault
 from api.usecases.ports import Caller, Workspace
+from api.usecases.roster_details import SealedDetails, seal_roster_details
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
@@ -71,9 +73,11 @@ class ImportResult:
 
 
 def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
-                 progress: Progress | None = None) -> ImportResult:
+                 progress: Progress | None = None, vault: Vault | None = None
+                 ) -> ImportResult:
     """Read the file, check every row, and record them all (or, with skip_bad, the good
-    ones); a refusal writes the errors copy first when asked."""
+    ones); a refusal writes the errors copy first when asked. `vault`: the data keys a
+    roster's bank columns are sealed with."""
     kind = kind_of(request.kind)
     sheet = open_sheet(request.source, encoding=request.encoding, sheet=request.sheet)
     try:
@@ -81,7 +85,11 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
     except RejectedError as error:
         _write_errors(request, None, error.problems)
         raise
-    rows = _keyed(kind, read, ws.facts())
+    sealed = seal_roster_details(ws, caller, vault, read)
+    read.problems += sealed.problems
+    rows = _with_details(_keyed(kind, read, ws.facts()), sealed, read)
+    if sealed.rows:
+        caller = Caller(caller.actor)  # checked above: the sealed rows are no role's command
     if request.skip_bad and read.header_problems:
         _write_errors(request, read, read.problems)
         raise RejectedError(read.problems)
@@ -100,6 +108,24 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
     return ImportResult(applied, sheet.format, sheet.encoding, sheet.sheet, read.read,
                         tuple(read.warnings), read.warning_count, tuple(sheet.notes),
                         tuple(refused), written)
+
+
+def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails,
+                  read: Read) -> list[tuple[str, dict[str, Any]]]:
+    """Each hire followed by its sealed details (named by the same row, so a refused row
+    leaves with both); a row whose details are wrong is left out with its hire."""
+    if not sealed.rows and not sealed.problems:
+        return rows
+    bad = {_row_of(p.where) for p in sealed.problems}
+    details = dict(sealed.rows)
+    out: list[tuple[str, dict[str, Any]]] = []
+    for where, command in rows:
+        if _row_of(where) in bad:
+            continue
+        out.append((where, command))
+        if where in details:
+            out.append((where, details[where]))
+    return out
 
 
 def _keyed(kind: Kind, read: Read, facts: Facts) -> list[tuple[str, dict[str, Any]]]:
@@ -262,6 +288,7 @@ def template_lists(facts: Facts | None) -> Lists:
         "period": "2026-Q1" if quarter else "2026-01", "entry": "deduction",
         "kind": "late", "count": "1", "minutes": "10", "reason": "迟到 10 分钟",
         "pay_period": "2026-Q1" if quarter else "2026-01", "tax_withheld_cny": "123.45",
+        "bank_name": "中国工商银行某某支行", "bank_account": "6222 0000 0000 0000",
     }
     return Lists({k: v for k, v in values.items() if v}, example)
 

@@ -81,7 +81,25 @@ def require_personal_reader(caller: Caller, what: str) -> None:
         raise ForbiddenError(MESSAGES["forbidden"].format(role=role, what=what))
 
 
-def _problems(details: PersonalDetails) -> list[Problem]:
+def normalised(details: PersonalDetails) -> dict[str, str | None]:
+    """The details as sealed: spaces out of the account, the ID number's X upper-case."""
+    return {
+        "bank_name": details.bank_name.strip() if details.bank_name else None,
+        "bank_account": "".join(details.bank_account.split()) if details.bank_account else None,
+        "id_number": details.id_number.strip().upper() if details.id_number else None,
+    }
+
+
+def sealed_row(vault: Vault, details: PersonalDetails) -> dict[str, str]:
+    """The `record_personal_details` command of checked details, sealed with a new data
+    key of the person's."""
+    plain = json.dumps(normalised(details), ensure_ascii=False, sort_keys=True).encode()
+    key_id, sealed = vault.seal(details.employee_id, plain)
+    return {"type": "record_personal_details", "employee_id": details.employee_id,
+            "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+
+
+def detail_problems(details: PersonalDetails) -> list[Problem]:
     where = details.employee_id
     problems = []
     account = "".join((details.bank_account or "").split())
@@ -108,17 +126,10 @@ def record_personal_details(ws: Workspace, caller: Caller, vault: Vault,
     require_personal_reader(caller, "record")
     if not ws.facts().knows_employee(details.employee_id):
         raise NotFoundError(MESSAGES["unknown"].format(employee_id=details.employee_id))
-    problems = _problems(details)
+    problems = detail_problems(details)
     if problems:
         raise RejectedError(problems)
-    plain = json.dumps({
-        "bank_name": details.bank_name.strip() if details.bank_name else None,
-        "bank_account": "".join(details.bank_account.split()) if details.bank_account else None,
-        "id_number": details.id_number.strip().upper() if details.id_number else None,
-    }, ensure_ascii=False, sort_keys=True).encode()
-    key_id, sealed = vault.seal(details.employee_id, plain)
-    row = {"type": "record_personal_details", "employee_id": details.employee_id,
-           "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+    row = sealed_row(vault, details)
     # The role rule was checked above; the ledger's own role table knows only the
     # commands a role may send as they are, and nobody sends this one unsealed.
     return apply_batch(ws, Caller(caller.actor), Batch([("details", row)]))

@@ -276,7 +276,7 @@ def test_values_reach_the_events_exact_and_typed(tmp_path, capsys):
 def test_templates_are_the_documented_headers():
     assert write_csv_template("roster") == (
         "employee_id,name,department_id,title_grade,post,category,participation_class,"
-        "hired_on,probation_until,idempotency_key\n")
+        "hired_on,probation_until,bank_name,bank_account,id_number,idempotency_key\n")
     assert write_csv_template("entries") == (
         "period,employee_id,entry,kind,count,minutes,points,scheduled_days,absence_sick,"
         "absence_maternity,absence_personal,absence_other,reason,evidence_ref,"

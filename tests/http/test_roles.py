@@ -164,6 +164,16 @@ MATRIX = (
     command("a sanction", "422 403 403 403 403 403 401", type="record_sanction",
             subject_id="s-internal", kind="warning", decided_on="2026-03-01"),
     Row("grades", "GET", "/periods/2026-03/grades", "404 404 403 404 404 403 401"),
+    # payroll's withholding and the payment channel: finance's (issue 13)
+    command("record a withholding", FINANCE, type="record_withholding", pay_period="2026-Q3",
+            employee_id="li", tax_withheld_cny="12.34"),
+    command("declare who pays", FINANCE, type="declare_payment_channel", channel="bank_file",
+            from_period="2026-Q4"),
+    # the period's files: scoped as the reports they come from
+    Row("statement file", "GET", "/periods/2026-Q1/exports/statement", EVERYONE),
+    Row("reconciliation file", "GET", "/periods/2026-Q1/exports/reconciliation?format=csv",
+        GLOBAL),
+    Row("payroll file", "GET", "/periods/2026-Q1/exports/payroll", GLOBAL),
     Row("grades explained", "GET", "/periods/2026-03/grades/explain?subject=s-internal",
         "404 404 403 404 404 403 401"),
     # what-if: nothing is written

@@ -11,7 +11,10 @@ from api.http.deps import CurrentCaller, LedgerDep, SettingsDep
 from api.http.schemas.base import reply
 from api.http.schemas.imports import Imported
 from api.sheets.readers import Source
+from api.storage.keys import open_vault
+from api.storage.session import Session
 from api.usecases.imports import ImportRequest, ImportResult, import_sheet
+from api.usecases.ports import Caller
 from domain.errors import Problem, RejectedError
 
 router = APIRouter(tags=["imports"])
@@ -21,6 +24,14 @@ FILE_BODY = {"requestBody": {"required": True, "content": {
         "schema": {"type": "string", "format": "binary"}},
     "text/csv": {"schema": {"type": "string", "format": "binary"}},
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def _import(session: Session, caller: Caller, key_file: str | None,
+            wanted: ImportRequest) -> ImportResult:
+    """A roster's bank columns are sealed with the server's master key (if it has one)."""
+    vault = (open_vault(session.env, key_file) if key_file and wanted.kind == "roster"
+             else None)
+    return import_sheet(session, caller, wanted, vault=vault)
 
 
 @router.post("/imports/{kind}", status_code=201, response_model=Imported,
@@ -42,7 +53,7 @@ async def post_import(
     if len(raw) > settings.body_bytes_max:
         raise RejectedError([Problem("body", "", f"larger than {settings.body_bytes_max} bytes")])
     wanted = ImportRequest(kind, Source(filename, raw), encoding, sheet, skip_bad)
-    result: ImportResult = await ledger.run(import_sheet, caller, wanted)
+    result: ImportResult = await ledger.run(_import, caller, settings.master_key_file, wanted)
     return await reply(Imported, {
         "format": result.format, "encoding": result.encoding, "sheet": result.sheet,
         "rows": result.rows, "recorded": result.recorded,
