@@ -28,10 +28,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from domain.calculations import POPULATION_KINDS, Calculation
 from domain.expressions import Expression
 from domain.money import to_cny, to_exact
 from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
@@ -443,6 +444,10 @@ class GradingScheme(SchemeBase):
     appeals: AppealRule | None = None
     ballots: BallotRule | None = None
     defaults: tuple[DefaultNote, ...] = ()
+    # Named calculations of the registered kinds (domain/calculations.py); grown field.
+    calculations: dict[Code, Calculation] | None = None
+
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"calculations"})
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)
@@ -459,6 +464,10 @@ class GradingScheme(SchemeBase):
         names = [p.name for p in self.pipelines]
         if len(set(names)) != len(names):
             raise ValueError("two pipelines share a name")
+        for name, calc in (self.calculations or {}).items():
+            target = getattr(calc, "pipeline", None)
+            if calc.kind in POPULATION_KINDS and target not in names:
+                raise ValueError(f"calculation {name}: no pipeline {target!r}")
         kinds = set(self.sanction_kinds) | set(self.complaint_kinds)
         for policy in self.policies:
             derived = {p.derive.kind for p in self.policies}

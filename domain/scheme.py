@@ -295,6 +295,15 @@ class YearEndRule(Frozen):
     score_ref: Ref
 
 
+class NotComputable(Frozen):
+    """A catalogue rule the scheme cannot compute (a process step, a missing table, a
+    garbled line), with its seed line and why, so no rule is silently dropped."""
+
+    rule: str
+    source: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt:L\d+(-L\d+)?$")
+    why: str = Field(min_length=1)
+
+
 class SchemeBase(Frozen):
     """What every kind of scheme has: identity, version, when it takes effect, its source."""
 
@@ -304,6 +313,8 @@ class SchemeBase(Frozen):
     title: str
     effective_from: date
     source: str
+    # Grown after documents were adopted: left out of the canonical form while unset.
+    not_computable: tuple[NotComputable, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -315,7 +326,7 @@ class SchemeBase(Frozen):
 
     def canonical_json(self) -> str:
         data = self.model_dump(mode="json")
-        for name in self.GROWN_FIELDS:
+        for name in (*self.GROWN_FIELDS, "not_computable"):
             if data.get(name) is None:
                 data.pop(name, None)
         return canonical_dumps(data)

@@ -1,0 +1,260 @@
+"""Calculation kinds a grading scheme combines by name, each with its parameters
+validated here, so a new scheme made of existing kinds is a YAML file only.
+
+A scheme declares its calculations once, by name, under `calculations:`; figures, forced
+grades and pay lines call them (`progressive('defect_share', compensation)`), and the
+population kinds (a per-point pool, the redistribution of cuts) run as the `pools` stage
+of their pipeline, right after its figures. Every explanation is written from the
+calculation's own values (`describe`), so changing a number in the file changes every
+text that cites it.
+
+The kinds the pipeline model already had are listed in `EXISTING_KINDS` with where they
+live; `CALCULATION_KINDS` is the registry of the rest, one row per kind.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from domain.expressions import Expression
+from domain.money import to_exact
+from domain.scheme import Frozen, Ref
+
+Exact = Annotated[Decimal, BeforeValidator(to_exact)]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+ONE = Decimal(1)
+
+
+def percent(value: Decimal) -> str:
+    """0.15 → 15%, 0.025 → 2.5%: how the regulations write a rate."""
+    text = format((value * 100).normalize(), "f")
+    return f"{text}%"
+
+
+def number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# ------------------------------------------------------------- per-subject kinds
+
+
+class Tier(Frozen):
+    """One band of a progressive table: the part of the amount up to `up_to` (inclusive;
+    none on the last band) takes `rate`, or a rate chosen per case within `rate_range`."""
+
+    up_to: Exact | None = None
+    rate: Exact | None = Field(default=None, ge=0, le=1)
+    rate_range: tuple[Exact, Exact] | None = None
+    label: str | None = None
+
+
+class Progressive(Frozen):
+    """累进分段: each band's slice of the amount at the band's rate, summed (tax-bracket
+    style): a tiered commission or a liability share (医疗纠纷分担)."""
+
+    kind: Literal["progressive"]
+    label: str
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _tiers(self) -> Progressive:
+        bounds = [t.up_to for t in self.tiers]
+        if any(b is None for b in bounds[:-1]):
+            raise ValueError("only the last band may have no upper bound (up_to)")
+        known = [b for b in bounds if b is not None]
+        if any(b <= 0 for b in known) or any(a >= b for a, b in itertools.pairwise(known)):
+            raise ValueError("band bounds (up_to) must be positive and increase: a gap or "
+                             "an overlap between bands")
+        for tier in self.tiers:
+            if (tier.rate is None) == (tier.rate_range is None):
+                raise ValueError("each band needs a rate, or a rate_range chosen per case")
+            low, high = tier.rate_range or (Decimal(0), Decimal(0))
+            if tier.rate_range and not 0 <= low <= high <= 1:
+                raise ValueError(f"rate_range {percent(low)}–{percent(high)} is not within "
+                                 "0–100 % (low before high)")
+        return self
+
+    def describe(self) -> str:
+        parts, low = [], Decimal(0)
+        for tier in self.tiers:
+            rate = percent(tier.rate) if tier.rate is not None else (
+                "–".join(percent(r) for r in tier.rate_range or ()) + " (per case)")
+            span = (f"{number(low)}–{number(tier.up_to)}" if tier.up_to is not None
+                    else f"> {number(low)}")
+            parts.append(f"{span} × {rate}")
+            low = tier.up_to if tier.up_to is not None else low
+        return f"{self.label}: " + " + ".join(parts) + " (累进)"
+
+
+class StepRow(Frozen):
+    min: Exact
+    inclusive: bool = True
+    value: Exact
+
+
+class Step(Frozen):
+    """A band table giving one value (a coefficient, an award): the highest row whose
+    lower bound the input reaches; below every row, `otherwise`."""
+
+    kind: Literal["step"]
+    label: str
+    rows: tuple[StepRow, ...] = Field(min_length=1)
+    otherwise: Exact = Decimal(0)
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _rows(self) -> Step:
+        mins = [r.min for r in self.rows]
+        if any(a >= b for a, b in itertools.pairwise(mins)):
+            raise ValueError("step rows must be listed from the lowest bound up, each bound "
+                             "once: a band table with an overlap")
+        return self
+
+    def describe(self) -> str:
+        rows = ", ".join(f"{'≥' if r.inclusive else '>'} {number(r.min)} → {number(r.value)}"
+                         for r in self.rows)
+        return f"{self.label}: {rows}; otherwise {number(self.otherwise)}"
+
+
+class Ladder(Frozen):
+    """扣分阶梯: the n-th occurrence costs `steps[n-1]`, each one after the last step
+    costs `then`; the total is capped at `cap` when there is one."""
+
+    kind: Literal["ladder"]
+    label: str
+    steps: tuple[Exact, ...] = Field(min_length=1)
+    then: Exact | None = None
+    cap: Exact | None = Field(default=None, ge=0)
+    ref: Ref
+
+    def describe(self) -> str:
+        steps = ", ".join(f"#{n} {number(s)}" for n, s in enumerate(self.steps, 1))
+        then = f", each further {number(self.then)}" if self.then is not None else ""
+        cap = f", at most {number(self.cap)}" if self.cap is not None else ""
+        return f"{self.label}: {steps}{then}{cap}"
+
+
+class Shares(Frozen):
+    """An amount split by role (65 / 25 / 10 %): the shares sum to 100 %."""
+
+    kind: Literal["shares"]
+    label: str
+    shares: dict[Code, Exact] = Field(min_length=1)
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _sum(self) -> Shares:
+        total = sum(self.shares.values(), Decimal(0))
+        if total != ONE or any(v < 0 for v in self.shares.values()):
+            raise ValueError(f"the shares sum to {percent(total)}, not 100 %")
+        return self
+
+    def describe(self) -> str:
+        return f"{self.label}: " + ", ".join(f"{k} {percent(v)}" for k, v in self.shares.items())
+
+
+# ------------------------------------------------------------- population kinds
+
+
+class Adjustment(Frozen):
+    """A discretionary adjustment of each computed amount, as a recorded share (+0.10 is
+    +10 %): refused beyond ± `max_share`, or when the adjusted total exceeds the pool."""
+
+    input: Code
+    max_share: Exact = Field(gt=0, le=1)
+    within_pool: bool = True
+    ref: Ref
+
+
+class PerPointPool(Frozen):
+    """按点数分配: a pool shared in proportion to each subject's points; the value of a
+    point is pool ÷ Σ points. The pool is the sum of each subject's `contribution`, or of
+    a figure of another pipeline (`pool_from`, e.g. the company's 5 % of sales). A
+    `factor` then scales each amount (a tenure reduction); what it removes is not
+    redistributed."""
+
+    kind: Literal["per_point_pool"]
+    label: str
+    pipeline: Code
+    points: Expression
+    contribution: Expression | None = None
+    pool_from: tuple[Code, Code] | None = None  # (pipeline, figure), same period
+    factor: Expression | None = None
+    adjustment: Adjustment | None = None
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _pool(self) -> PerPointPool:
+        if (self.contribution is None) == (self.pool_from is None):
+            raise ValueError("a pool needs either contribution or pool_from, not both")
+        return self
+
+    def describe(self) -> str:
+        pool = (f"Σ {self.contribution}" if self.contribution is not None
+                else f"Σ {self.pool_from[1]} of {self.pool_from[0]}" if self.pool_from else "")
+        factor = f" × ({self.factor})" if self.factor else ""
+        return f"{self.label}: pool ({pool}) ÷ Σ points × ({self.points}){factor}"
+
+
+class Band(Frozen):
+    up_to_share: Exact = Field(gt=0, le=1)  # of the ranked subjects, best first
+    share: Exact = Field(ge=0, le=1)  # of the amount cut
+
+
+class Redistribution(Frozen):
+    """扣减再分配: what is cut from some subjects (`cut`, per subject) is shared among the
+    best ranked (by `rank_by`), band by band; recipients of a band share it equally. The
+    shares sum to 100 %, so the total stays the same."""
+
+    kind: Literal["redistribution"]
+    label: str
+    pipeline: Code
+    cut: Expression
+    rank_by: Code
+    bands: tuple[Band, ...] = Field(min_length=1)
+    rounding: Literal["floor", "half_up", "ceil"] = "half_up"
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _bands(self) -> Redistribution:
+        total = sum((b.share for b in self.bands), Decimal(0))
+        if total != ONE:
+            raise ValueError(f"the band shares sum to {percent(total)}, not 100 %")
+        ups = [b.up_to_share for b in self.bands]
+        if any(a >= b for a, b in itertools.pairwise(ups)):
+            raise ValueError("band bounds (up_to_share) must increase: a gap or an overlap")
+        return self
+
+    def describe(self) -> str:
+        bands, low = [], Decimal(0)
+        for band in self.bands:
+            bands.append(f"{percent(low)}–{percent(band.up_to_share)} → {percent(band.share)}")
+            low = band.up_to_share
+        return f"{self.label}: Σ ({self.cut}) by {self.rank_by}: " + ", ".join(bands)
+
+
+Calculation = Annotated[Progressive | Step | Ladder | Shares | PerPointPool | Redistribution,
+                        Field(discriminator="kind")]
+POPULATION_KINDS = frozenset({"per_point_pool", "redistribution"})
+
+CALCULATION_KINDS: MappingProxyType[str, type[Frozen]] = MappingProxyType({
+    "progressive": Progressive,          # tiered commission, liability bands
+    "step": Step,                        # coefficient or award by band
+    "ladder": Ladder,                    # deduction ladder by occurrence
+    "shares": Shares,                    # split by role
+    "per_point_pool": PerPointPool,      # value of a point = pool ÷ Σ points
+    "redistribution": Redistribution,    # cuts shared among the best ranked
+})
+
+# Kinds the pipeline model has had from the start, and where a scheme writes them.
+EXISTING_KINDS: MappingProxyType[str, str] = MappingProxyType({
+    "banded grade with quotas": "pipelines[*].bands, quotas, tie_break",
+    "hold-back and settlement": "pipelines[*].pay[*] kind: held_back (tranches, rates)",
+    "coefficient table": "tables, grades[*].coefficient, or a `step` calculation",
+})
