@@ -91,6 +91,8 @@ def _per_point_pool(run: GradingContext, result: PipelineResult, name: str,
     if amounts is None:
         return
     for subject in members:
+        if subject.subject_id not in amounts:
+            continue  # blocked, with its reason
         amount, own = amounts[subject.subject_id]
         subject.figures[name] = amount
         own_literals = {**literals, "points": exact_text(points[subject.subject_id]), **own}
@@ -119,7 +121,7 @@ def _pool_amounts(run: GradingContext, result: PipelineResult, name: str, calc: 
                                literals=own, events=events)
                 if abs(share) > Fraction(calc.adjustment.max_share):
                     _block([subject], f"{name}: 调整 {exact_text(share)} 超出 ±"
-                           f"{percent(calc.adjustment.max_share)} (refused, S16-R08 style)")
+                           f"{percent(calc.adjustment.max_share)} (refused)")
                     continue
                 amount *= 1 + share
         except (MissingInputError, ExpressionError) as error:
