@@ -83,17 +83,23 @@ def init(*, organisation: Annotated[str | None, typer.Option(
          time_zone: Annotated[str, typer.Option(
              "--time-zone", help="Where times typed without a zone are read.")]
          = settings.DEFAULT_TIME_ZONE,
+         scheme: Annotated[str | None, typer.Option(
+             "--scheme", help="Start on this shipped scheme (see `jixiao scheme list`), "
+             "adopted from its own effective date.")] = None,
          db: Db = None, actor: Actor = None) -> int:
-    """Create a new ledger with its settings recorded as its first event."""
+    """Create a new ledger with its settings recorded as its first event (and, with
+    --scheme, the adoption of a shipped scheme as its second)."""
     env = store_env(db, ENVIRON.get())
     if ledger_exists(env):
         raise ConflictError(LEDGER_EXISTS.format(where=ledger_location(env)))
-    request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone)
+    request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone,
+                                      scheme=scheme)
     settings.check(request)
     with Session(env) as session:
         settings.record_settings(session, caller(actor), request)
     print(f"已新建账本 / ledger created at {ledger_location(env)}: organisation "
-          f"{organisation or '-'}, time zone {time_zone}")
+          f"{organisation or '-'}, time zone {time_zone}"
+          + (f", scheme {scheme} (方案已采用)" if scheme else ""))
     return 0
 
 
