@@ -289,7 +289,11 @@ def coverage_markdown(rows: list[CoverageRow]) -> str:
     total = (sum(r.rules for r in rows), sum(r.implemented for r in rows),
              sum(r.not_computable for r in rows))
     shipped = sum(1 for r in rows if r.shipped)
-    lines += ["", f"{len(rows)} catalogue schemes, {shipped} with a shipped scheme; "
+    # Computable: a shipped scheme implements at least one of its rules; a scheme that
+    # only declares its rules not computable is shipped but does not count.
+    computable = sum(1 for r in rows if r.implemented)
+    lines += ["", f"{len(rows)} catalogue schemes, {shipped} with a shipped scheme, "
+              f"{computable} computable (at least one rule implemented); "
               f"{total[0]} catalogue rules, {total[1]} implemented, {total[2]} declared not "
               "computable.", "", DOCS_END]
     return "\n".join(lines)
