@@ -29,6 +29,19 @@ Exact = Annotated[Decimal, BeforeValidator(to_exact)]
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 ONE = Decimal(1)
 
+# What a clerk reads when a calculation's parameters do not hold (scheme check).
+LAST_OPEN = ("只有最后一段可以不写上限 "
+             "(only the last band may have no upper bound, up_to)")
+RATE_OR_RANGE = ("每一段须有比例 rate，或按案例选定的比例范围 rate_range，二者取一 "
+                 "(each band needs a rate, or a rate_range chosen per case)")
+POOL_SOURCE = ("奖金池须写 contribution 或 pool_from 之一 "
+               "(a pool needs either contribution or pool_from, not both)")
+UP_TO_SHARE = ("各段名次比例上限须逐段递增 "
+               "(up_to_share must increase: a gap or an overlap)")
+RANGE_OUTSIDE = ("比例范围 {low}–{high} 不在 0–100% 之内或上下颠倒 "
+                 "(rate_range {low}–{high} is not within 0–100 %, low before high)")
+SHARES_SUM = "比例合计 {total}，应为 100% (the shares sum to {total}, not 100 %)"
+
 
 def percent(value: Decimal) -> str:
     """0.15 → 15%, 0.025 → 2.5%: how the regulations write a rate."""
@@ -66,18 +79,17 @@ class Progressive(Frozen):
     def _tiers(self) -> Progressive:
         bounds = [t.up_to for t in self.tiers]
         if any(b is None for b in bounds[:-1]):
-            raise ValueError("only the last band may have no upper bound (up_to)")
+            raise ValueError(LAST_OPEN)
         known = [b for b in bounds if b is not None]
         if any(b <= 0 for b in known) or any(a >= b for a, b in itertools.pairwise(known)):
-            raise ValueError("band bounds (up_to) must be positive and increase: a gap or "
-                             "an overlap between bands")
+            raise ValueError("各段上限必须为正数且逐段递增 (band bounds, up_to, must be "
+                             "positive and increase: a gap or an overlap between bands)")
         for tier in self.tiers:
             if (tier.rate is None) == (tier.rate_range is None):
-                raise ValueError("each band needs a rate, or a rate_range chosen per case")
+                raise ValueError(RATE_OR_RANGE)
             low, high = tier.rate_range or (Decimal(0), Decimal(0))
             if tier.rate_range and not 0 <= low <= high <= 1:
-                raise ValueError(f"rate_range {percent(low)}–{percent(high)} is not within "
-                                 "0–100 % (low before high)")
+                raise ValueError(RANGE_OUTSIDE.format(low=percent(low), high=percent(high)))
         return self
 
     def describe(self) -> str:
@@ -112,8 +124,8 @@ class Step(Frozen):
     def _rows(self) -> Step:
         mins = [r.min for r in self.rows]
         if any(a >= b for a, b in itertools.pairwise(mins)):
-            raise ValueError("step rows must be listed from the lowest bound up, each bound "
-                             "once: a band table with an overlap")
+            raise ValueError("分档须从低到高排列、每个下限只出现一次 (step rows from the "
+                             "lowest bound up, each bound once: a band table with an overlap)")
         return self
 
     def describe(self) -> str:
@@ -152,7 +164,7 @@ class Shares(Frozen):
     def _sum(self) -> Shares:
         total = sum(self.shares.values(), Decimal(0))
         if total != ONE or any(v < 0 for v in self.shares.values()):
-            raise ValueError(f"the shares sum to {percent(total)}, not 100 %")
+            raise ValueError(SHARES_SUM.format(total=percent(total)))
         return self
 
     def describe(self) -> str:
@@ -192,7 +204,7 @@ class PerPointPool(Frozen):
     @model_validator(mode="after")
     def _pool(self) -> PerPointPool:
         if (self.contribution is None) == (self.pool_from is None):
-            raise ValueError("a pool needs either contribution or pool_from, not both")
+            raise ValueError(POOL_SOURCE)
         return self
 
     def describe(self) -> str:
@@ -225,10 +237,10 @@ class Redistribution(Frozen):
     def _bands(self) -> Redistribution:
         total = sum((b.share for b in self.bands), Decimal(0))
         if total != ONE:
-            raise ValueError(f"the band shares sum to {percent(total)}, not 100 %")
+            raise ValueError(SHARES_SUM.format(total=percent(total)))
         ups = [b.up_to_share for b in self.bands]
         if any(a >= b for a, b in itertools.pairwise(ups)):
-            raise ValueError("band bounds (up_to_share) must increase: a gap or an overlap")
+            raise ValueError(UP_TO_SHARE)
         return self
 
     def describe(self) -> str:
