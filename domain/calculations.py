@@ -19,13 +19,30 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
 from domain.money import to_exact
 from domain.scheme import Frozen, Ref
 
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
+
+
+def _share(value: Decimal) -> Decimal:
+    if not 0 <= value <= 1:
+        raise ValueError(f"比例 {value} 不在 0–1 之间 (a share is between 0 and 1: 0.15 is 15 %)")
+    return value
+
+
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError(f"{value} 不能为负数 (must not be negative)")
+    return value
+
+
+# Bounds as validators, not Field(ge=…): the JSON Schema then keeps to strings and ints.
+Share = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_share)]
+NotNegative = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_not_negative)]
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 ONE = Decimal(1)
 
@@ -61,7 +78,7 @@ class Tier(Frozen):
     none on the last band) takes `rate`, or a rate chosen per case within `rate_range`."""
 
     up_to: Exact | None = None
-    rate: Exact | None = Field(default=None, ge=0, le=1)
+    rate: Share | None = None
     rate_range: tuple[Exact, Exact] | None = None
     label: str | None = None
 
@@ -142,7 +159,7 @@ class Ladder(Frozen):
     label: str
     steps: tuple[Exact, ...] = Field(min_length=1)
     then: Exact | None = None
-    cap: Exact | None = Field(default=None, ge=0)
+    cap: NotNegative | None = None
     ref: Ref
 
     def describe(self) -> str:
@@ -179,7 +196,7 @@ class Adjustment(Frozen):
     +10 %): refused beyond ± `max_share`, or when the adjusted total exceeds the pool."""
 
     input: Code
-    max_share: Exact = Field(gt=0, le=1)
+    max_share: Share
     within_pool: bool = True
     ref: Ref
 
@@ -215,8 +232,8 @@ class PerPointPool(Frozen):
 
 
 class Band(Frozen):
-    up_to_share: Exact = Field(gt=0, le=1)  # of the ranked subjects, best first
-    share: Exact = Field(ge=0, le=1)  # of the amount cut
+    up_to_share: Share  # of the ranked subjects, best first
+    share: Share  # of the amount cut
 
 
 class Redistribution(Frozen):

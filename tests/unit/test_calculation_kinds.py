@@ -44,7 +44,7 @@ def test_a_ranged_band_asks_for_its_rate_only_when_reached() -> None:
     ([{"rate": "0.1"}, {"up_to": 10000, "rate": "0.2"}], "only the last band"),
     ([{"up_to": 10, "rate": "0.1", "rate_range": ["0", "0.1"]}], "a rate, or a rate_range"),
     ([{"rate_range": ["0.3", "0.1"]}], "not within 0–100 %"),
-    ([{"rate": "1.5"}], "less than or equal to 1"),
+    ([{"rate": "1.5"}], "between 0 and 1"),
 ])
 def test_progressive_parameters_are_checked(tiers: list[dict[str, Any]], reason: str) -> None:
     with pytest.raises(ValidationError, match=reason):
