@@ -228,6 +228,10 @@ class PerPointPool(Frozen):
         pool = (f"Σ {self.contribution}" if self.contribution is not None
                 else f"Σ {self.pool_from[1]} of {self.pool_from[0]}" if self.pool_from else "")
         factor = f" × ({self.factor})" if self.factor else ""
+        adjust = self.adjustment
+        if adjust is not None:
+            cap = ", adjusted total ≤ pool" if adjust.within_pool else ""
+            factor += f" × (1 + {adjust.input}, within ±{percent(adjust.max_share)}{cap})"
         return f"{self.label}: pool ({pool}) ÷ Σ points × ({self.points}){factor}"
 
 

@@ -295,12 +295,10 @@ class YearEndRule(Frozen):
     score_ref: Ref
 
 
-class NotComputable(Frozen):
+class NotComputable(Ref):
     """A catalogue rule the scheme cannot compute (a process step, a missing table, a
-    garbled line), with its seed line and why, so no rule is silently dropped."""
+    garbled line): a reference to it, with why, so no rule is silently dropped."""
 
-    rule: str
-    source: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt:L\d+(-L\d+)?$")
     why: str = Field(min_length=1)
 
 

@@ -6,6 +6,7 @@ that grades and pay lines read, explained from the calculation's own values."""
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 
 from domain.calculations import PerPointPool, Redistribution, percent
@@ -99,8 +100,18 @@ def _per_point_pool(run: GradingContext, result: PipelineResult, name: str,
         run.book.add(figure_key(result.pipeline, subject, name, result.period), calc.label,
                      amount, "cny", f"pool ÷ Σ points × points{' × factor' * bool(calc.factor)}"
                      f"{' × (1 + adjustment)' * bool(calc.adjustment)}",
+                     inputs=_figures_named(run, result, subject, (calc.points, calc.factor)),
                      literals=tuple(sorted(own_literals.items())), ref=calc.ref,
                      event_ids=tuple(sorted(events)))
+
+
+def _figures_named(run: GradingContext, result: PipelineResult, subject: SubjectResult,
+                   exprs: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The subject's own figures the expressions name, so an explanation shows them."""
+    names = {word for expr in exprs if expr for word in re.findall(r"[A-Za-z_]\w*", expr)}
+    keys = (figure_key(result.pipeline, subject, n, result.period) for n in subject.figures
+            if n in names)
+    return tuple(k for k in keys if k in run.book.figures)
 
 
 def _pool_amounts(run: GradingContext, result: PipelineResult, name: str, calc: PerPointPool,

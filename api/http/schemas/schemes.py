@@ -51,6 +51,7 @@ class NotComputableRule(Closed):
     rule: str
     source: str
     why: str
+    default: str | None = None
 
 
 class SchemeShown(Closed):
