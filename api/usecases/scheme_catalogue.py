@@ -261,10 +261,12 @@ def coverage(index: Mapping[str, Any] | None = None,
 
 def scheme_coverage(name: str, document: Mapping[str, Any],
                     index: Mapping[str, Any] | None = None) -> tuple[int, int]:
-    """(catalogue rules this scheme cites, rules of the catalogue schemes it draws on)."""
+    """(catalogue rules this scheme implements, rules of the catalogue schemes it draws
+    on); a rule it declares not computable draws on its scheme but is not implemented."""
     index = index if index is not None else committed_index()
-    cited = set(cited_rules(document))
-    drawn = [s for s in index["schemes"] if cited & set(s["rules"])]
+    named = set(cited_rules(document))
+    cited = named - {rule for rule, _ in declared_not_computable(document)}
+    drawn = [s for s in index["schemes"] if named & set(s["rules"])]
     total = {r for s in drawn for r in s["rules"]}
     return len(cited & total), len(total)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from builders import Cli
 
+from api.usecases.scheme_catalogue import scheme_coverage
+
 CLI = Cli({"JIXIAO_ACTOR": "test"})
 
 
@@ -43,3 +45,13 @@ def test_show_reads_calculations_from_their_values(tmp_path: Path) -> None:
     table = CLI.ok("scheme", "show", "salesperson-pay").out
     assert "declared not computable" in table
     assert "S16-R09" in table
+
+
+def test_a_declared_rule_is_not_counted_as_implemented_in_the_list() -> None:
+    index = {"schemes": [{"scheme": "16", "rules": ["S16-R01", "S16-R02", "S16-R09"]}]}
+    source = "002_db447562deed9801.txt:L2433"
+    document = {"pipelines": [{"ref": {"rule": "S16-R01", "source": source}}],
+                "not_computable": [{"rule": "S16-R09", "source": source, "why": "a date"}]}
+    assert scheme_coverage("sales", document, index) == (1, 3)
+    assert scheme_coverage("dates", {"not_computable": document["not_computable"]},
+                           index) == (0, 3)
