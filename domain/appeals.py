@@ -25,6 +25,7 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
+from domain.sanctions import GradeInputRecorded
 from domain.scheme import AppealRule, Scheme
 from domain.users import UserDirectory
 
@@ -224,7 +225,28 @@ def correction_rows(facts: Facts, state: AppealState, decision: AppealDecided | 
         body = entry.model_dump(mode="json", exclude=set(_ENVELOPE))
         return [{**body, "type": "record_deduction", "reason": f"{why}: deduction doubled",
                  "idempotency_key": f"{key}:double"}]
+    if rule.failed_appeal == "double" and is_deduction_input(entry):
+        return [_doubled_input(entry, why, key)]
     return []
+
+
+def is_deduction_input(entry: LedgerEvent | None) -> bool:
+    """A grading input that is a deduction: by its component's name (`deduction`,
+    `…_deduction`), the one thing a grading scheme's inputs say about what they are."""
+    return isinstance(entry, GradeInputRecorded) and (
+        entry.component == "deduction" or entry.component.endswith("_deduction"))
+
+
+def _doubled_input(entry: Any, why: str, key: str) -> dict[str, Any]:
+    """004-S13-R15 (AMB-20) for a grading input: the contested deduction is superseded by
+    twice itself, so every stage (bands, quotas) runs again on the doubled figure."""
+    body = entry.model_dump(mode="json", exclude=set(_ENVELOPE))
+    if entry.value is not None:
+        body["value"] = str(entry.value * 2)
+    else:
+        body["values"] = [str(v * 2) for v in entry.values]
+    return {**body, "type": "record_grade_input", "supersedes": str(entry.originator_id),
+            "reason": f"{why}: deduction doubled", "idempotency_key": f"{key}:double"}
 
 
 def changes_problems(entry: LedgerEvent | None, changes: dict[str, Any]) -> list[str]:

@@ -3,7 +3,7 @@ validated here, so a new scheme made of existing kinds is a YAML file only.
 
 A scheme declares its calculations once, by name, under `calculations:`; figures, forced
 grades and pay lines call them (`progressive('defect_share', compensation)`), and the
-population kinds (a per-point pool, the redistribution of cuts) run as the `pools` stage
+population kinds (a per-point pool, the redistribution of cuts) run as the `calculations` stage
 of their pipeline, right after its figures. Every explanation is written from the
 calculation's own values (`describe`), so changing a number in the file changes every
 text that cites it.

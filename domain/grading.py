@@ -34,8 +34,9 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from domain.calculations import POPULATION_KINDS, Calculation
 from domain.expressions import Expression
+from domain.grading_pools import PoolRule, pool_problems
 from domain.money import to_cny, to_exact
-from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
+from domain.scheme import AppealRule, Frozen, NotComputable, Ref, SchemeBase
 
 GRADING_KIND = "grading"
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
@@ -446,8 +447,13 @@ class GradingScheme(SchemeBase):
     defaults: tuple[DefaultNote, ...] = ()
     # Named calculations of the registered kinds (domain/calculations.py); grown field.
     calculations: dict[Code, Calculation] | None = None
+    # Pools shared out after pay (domain/grading_pools.py); unset on documents adopted
+    # before pools existed, and left out of their canonical form.
+    pools: tuple[PoolRule, ...] | None = None
+    not_computable: tuple[NotComputable, ...] | None = None
 
-    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"calculations"})
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"calculations", "pools",
+                                                        "not_computable"})
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)
@@ -474,5 +480,10 @@ class GradingScheme(SchemeBase):
             for kind in (*policy.kinds, *policy.anchor_kinds, *policy.discharged_by):
                 if kind not in kinds and kind not in derived:
                     raise ValueError(f"policy {policy.id}: unknown kind {kind!r}")
+        shapes = {p.name: (p.period, {f.name for f in p.figures}, {line.id for line in p.pay})
+                  for p in self.pipelines}
+        problems = pool_problems(self.pools or (), shapes)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 

@@ -299,6 +299,7 @@ class NotComputable(Ref):
     """A catalogue rule the scheme cannot compute (a process step, a missing table, a
     garbled line): a reference to it, with why, so no rule is silently dropped."""
 
+    rule: str = Field(pattern=r"^(00\d-(S|A)\d+-R\d+|S\d+(\.\d+)?-R\d+|[A-Z]+-\d+)$")
     why: str = Field(min_length=1)
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import Field, TypeAdapter
 
 from api.http.errors import ERROR_RESPONSES, install_error_handlers
@@ -34,6 +35,7 @@ from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
 from api.http.settings import ServerSettings
 from api.storage.session import Session
+from api.web import STATIC_DIR
 from domain.events import COMMAND_MODELS
 
 DESCRIPTION = """\
@@ -66,6 +68,8 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     for module in (commands, imports, reports, appeals, grades, audit, users, directory,
                    schemes, payroll_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    # Every script, style and chart library comes from the package itself (issue 12).
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/health", tags=["health"], response_model=Health,
              summary="Liveness (no authentication)")

@@ -1,7 +1,7 @@
 """The per-subject calculation kinds of domain/calculations.py, as expression functions
 (`progressive`, `step`, `ladder`, `share`). Each records the calculation's own
 description among the figure's literals, so an explanation quotes the numbers of the
-scheme in force. The population kinds are the `pools` stage (pools.py)."""
+scheme in force. The population kinds are the `calculations` stage (population.py)."""
 
 from __future__ import annotations
 

@@ -1,203 +1,261 @@
-"""The population calculation kinds of domain/calculations.py (a per-point pool, the
-redistribution of cuts), as the `pools` stage: they need every subject of the pipeline,
-so they run once its figures are known, and each result is a figure of every subject
-that grades and pay lines read, explained from the calculation's own values."""
+"""Pools: after each subject's pay, the scheme's pools for this pipeline are shared out
+among the group (domain/grading_pools.py), each member's part a pay line of the pool's
+id. Every split is by largest remainder, so the parts add up to the pool to the fen; a
+group with a member still pending or blocked waits (no partial pool is paid).
+"""
 
 from __future__ import annotations
 
-import math
-import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
-from domain.calculations import PerPointPool, Redistribution, percent
 from domain.expressions import ExpressionError, MissingInputError, evaluate
-from projections.figures import exact_text
+from domain.grading import PayLine
+from domain.grading_pools import PerPointPool, RedistributePool, UnitRatePool
+from domain.money import ZERO, allocate_largest_remainder, sum_cny
+from projections.exact import cny_half_up
+from projections.figures import exact_text, money_text
 from projections.grading.context import GradingContext
-from projections.grading.env import SubjectEnv
-from projections.grading.model import PipelineResult, SubjectResult, figure_key
+from projections.grading.env import SubjectEnv, holds
+from projections.grading.model import PayResult, PipelineResult, SubjectResult
 from projections.grading.reading import num
 
-
-def compute_pools(run: GradingContext, result: PipelineResult) -> None:
-    """Every population calculation of this pipeline, in the order the scheme lists them."""
-    for name, calc in (run.scheme.calculations or {}).items():
-        if isinstance(calc, PerPointPool) and calc.pipeline == result.pipeline.name:
-            _per_point_pool(run, result, name, calc)
-        elif isinstance(calc, Redistribution) and calc.pipeline == result.pipeline.name:
-            _redistribute(run, result, name, calc)
+Pool = PerPointPool | RedistributePool | UnitRatePool
 
 
-def _members(result: PipelineResult) -> list[SubjectResult]:
-    return [s for s in result.subjects.values() if s.status not in ("not_assessed", "blocked")]
+class PoolWaits(Exception):
+    """The group's pool cannot be shared yet (a member pending, an input missing)."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
-def _value(run: GradingContext, result: PipelineResult, subject: SubjectResult,
-           expr: str, *, literals: dict[str, str], events: set[str]) -> Fraction:
-    env = SubjectEnv(run, result, subject)
-    value = num(evaluate(expr, env))
-    literals.update(env.literals)
-    events.update(env.events)
-    return value
-
-
-def _block(members: list[SubjectResult], reason: str) -> None:
-    for subject in members:
-        subject.problems.append(reason)
-        subject.status = "blocked"
-
-
-def _pool_total(run: GradingContext, result: PipelineResult, calc: PerPointPool, *,
-                parts: dict[str, Fraction], literals: dict[str, str], events: set[str]
-                ) -> Fraction:
-    if calc.pool_from is None:
-        return sum(parts.values(), Fraction(0))
-    source, figure = calc.pool_from
-    other = run.run(source, result.period)
-    values = [s.figures.get(figure) for s in other.subjects.values()]
-    found = [v for v in values if isinstance(v, Fraction)]
-    if not found:
-        raise MissingInputError(f"{figure} of {source} for {result.period}")
-    literals[f"Σ {figure} of {source}"] = exact_text(sum(found, Fraction(0)))
-    return sum(found, Fraction(0))
-
-
-def _per_point_pool(run: GradingContext, result: PipelineResult, name: str,
-                    calc: PerPointPool) -> None:
-    members = _members(result)
-    points: dict[str, Fraction] = {}
-    parts: dict[str, Fraction] = {}
-    literals: dict[str, str] = {name: calc.describe()}
-    events: set[str] = set()
-    try:
-        for subject in members:
-            points[subject.subject_id] = _value(run, result, subject, calc.points,
-                                                 literals={}, events=events)
-            if calc.contribution is not None:
-                parts[subject.subject_id] = _value(run, result, subject, calc.contribution,
-                                                   literals={}, events=events)
-        pool = _pool_total(run, result, calc, parts=parts, literals=literals, events=events)
-    except (MissingInputError, ExpressionError) as error:
-        what = error.name if isinstance(error, MissingInputError) else str(error)
-        _block(members, f"{name}: the pool waits for {what}")
-        return
-    total_points = sum(points.values(), Fraction(0))
-    if not members:
-        return
-    if total_points <= 0:
-        _block(members, f"{name}: Σ points is {exact_text(total_points)}; nothing to share by")
-        return
-    literals.update({"pool": exact_text(pool), "Σ points": exact_text(total_points)})
-    amounts = _pool_amounts(run, result, name, calc, members=members,
-                            point_value=pool / total_points, points=points)
-    if amounts is None:
-        return
-    for subject in members:
-        if subject.subject_id not in amounts:
-            continue  # blocked, with its reason
-        amount, own = amounts[subject.subject_id]
-        subject.figures[name] = amount
-        own_literals = {**literals, "points": exact_text(points[subject.subject_id]), **own}
-        run.book.add(figure_key(result.pipeline, subject, name, result.period), calc.label,
-                     amount, "cny", f"pool ÷ Σ points × points{' × factor' * bool(calc.factor)}"
-                     f"{' × (1 + adjustment)' * bool(calc.adjustment)}",
-                     inputs=_figures_named(run, result, subject, (calc.points, calc.factor)),
-                     literals=tuple(sorted(own_literals.items())), ref=calc.ref,
-                     event_ids=tuple(sorted(events)))
-
-
-def _figures_named(run: GradingContext, result: PipelineResult, subject: SubjectResult,
-                   exprs: tuple[str | None, ...]) -> tuple[str, ...]:
-    """The subject's own figures the expressions name, so an explanation shows them."""
-    names = {word for expr in exprs if expr for word in re.findall(r"[A-Za-z_]\w*", expr)}
-    keys = (figure_key(result.pipeline, subject, n, result.period) for n in subject.figures
-            if n in names)
-    return tuple(k for k in keys if k in run.book.figures)
-
-
-def _pool_amounts(run: GradingContext, result: PipelineResult, name: str, calc: PerPointPool,
-                  *, members: list[SubjectResult], point_value: Fraction,
-                  points: dict[str, Fraction]
-                  ) -> dict[str, tuple[Fraction, dict[str, str]]] | None:
-    amounts: dict[str, tuple[Fraction, dict[str, str]]] = {}
-    events: set[str] = set()
-    for subject in members:
-        own: dict[str, str] = {"value of a point": exact_text(point_value)}
-        try:
-            amount = point_value * points[subject.subject_id]
-            if calc.factor is not None:
-                amount *= _value(run, result, subject, calc.factor, literals=own,
-                                 events=events)
-            if calc.adjustment is not None:
-                share = _value(run, result, subject, calc.adjustment.input,
-                               literals=own, events=events)
-                if abs(share) > Fraction(calc.adjustment.max_share):
-                    _block([subject], f"{name}: 调整 {exact_text(share)} 超出 ±"
-                           f"{percent(calc.adjustment.max_share)} (refused)")
-                    continue
-                amount *= 1 + share
-        except (MissingInputError, ExpressionError) as error:
-            what = error.name if isinstance(error, MissingInputError) else str(error)
-            _block([subject], f"{name}: no {what}")
+def allocate_pools(run: GradingContext, result: PipelineResult) -> None:
+    for pool in run.scheme.pools or ():
+        if pool.pipeline != result.pipeline.name:
             continue
-        amounts[subject.subject_id] = (amount, own)
-    return _within_pool(calc, name, members, amounts, point_value * sum(points.values()))
+        for unit_id, members in _groups(pool, result).items():
+            try:
+                ALLOCATORS[pool.kind](run, result, pool, unit_id, members)
+            except PoolWaits as waits:
+                _wait(pool, members, waits)
+            except MissingInputError as missing:
+                _wait(pool, members, PoolWaits("blocked", f"no {missing.name} recorded for "
+                                                          f"{result.period}"))
+            except ExpressionError as error:
+                _wait(pool, members, PoolWaits("blocked", str(error)))
 
 
-def _within_pool(calc: PerPointPool, name: str, members: list[SubjectResult],
-                 amounts: dict[str, tuple[Fraction, dict[str, str]]], pool: Fraction
-                 ) -> dict[str, tuple[Fraction, dict[str, str]]] | None:
-    if calc.adjustment is None or not calc.adjustment.within_pool:
-        return {k: v for k, v in amounts.items()}
-    total = sum((a for a, _ in amounts.values()), Fraction(0))
-    if total > pool:
-        _block(members, f"{name}: 调整后总额 {exact_text(total)} 超过奖金总额 "
-               f"{exact_text(pool)} (the adjustments are refused)")
-        return None
-    return amounts
+def _groups(pool: Pool, result: PipelineResult) -> dict[str | None, list[SubjectResult]]:
+    groups: dict[str | None, list[SubjectResult]] = defaultdict(list)
+    for subject in result.subjects.values():
+        if subject.status == "not_assessed":
+            continue
+        key = subject.subject.unit_id if pool.group == "unit" else None
+        groups[key].append(subject)
+    return dict(sorted(groups.items(), key=lambda item: item[0] or ""))
 
 
-def _redistribute(run: GradingContext, result: PipelineResult, name: str,
-                  calc: Redistribution) -> None:
-    members = _members(result)
-    literals: dict[str, str] = {name: calc.describe()}
-    events: set[str] = set()
-    try:
-        cut = sum((_value(run, result, s, calc.cut, literals={}, events=events)
-                   for s in members), Fraction(0))
-    except (MissingInputError, ExpressionError) as error:
-        what = error.name if isinstance(error, MissingInputError) else str(error)
-        _block(members, f"{name}: the cuts wait for {what}")
-        return
-    ranked = sorted((s for s in members if isinstance(s.figures.get(calc.rank_by), Fraction)),
-                    key=lambda s: (-Fraction(s.figures[calc.rank_by]), s.subject_id))
-    received = {s.subject_id: Fraction(0) for s in members}
+def _line(pool: Pool, line_id: str | None = None, label: str | None = None,
+          withheld_to: str | None = None) -> PayLine:
+    # A pool reports on each member as a pay line of its own id, citing the pool's rule.
+    return PayLine(id=line_id or pool.id, label=label or pool.label, kind="amount",
+                   amount="0", withheld_to=withheld_to, ref=pool.ref)
+
+
+def _wait(pool: Pool, members: list[SubjectResult], waits: PoolWaits) -> None:
+    for member in members:
+        member.pay.append(PayResult(_line(pool), waits.status, reason=waits.reason))
+
+
+def _ready(members: list[SubjectResult]) -> None:
+    for member in members:
+        if member.status in ("pending", "blocked"):
+            raise PoolWaits("pending" if member.status == "pending" else "blocked",
+                            f"{member.subject_id} 为 {member.status}: 分配池等待全部成员 "
+                            "(the pool waits for every member)")
+
+
+def _each(run: GradingContext, result: PipelineResult, member: SubjectResult,
+          expr: str) -> tuple[Fraction, dict[str, str]]:
+    env = SubjectEnv(run, result, member)
+    env.reset()
+    value = num(evaluate(expr, env))
+    return value, dict(sorted(env.literals.items()))
+
+
+def _on_unit(run: GradingContext, pool: Pool, period_result: PipelineResult,
+             unit_id: str | None, expr: str) -> tuple[Fraction | bool, dict[str, str]]:
+    """An expression evaluated on the group's unit in the pool's unit pipeline."""
+    if pool.unit_pipeline is None or unit_id is None:
+        raise ExpressionError(f"pool {pool.id}: members have no unit")
+    units = run.run(pool.unit_pipeline, period_result.period)
+    unit = units.subjects.get(unit_id)
+    if unit is None:
+        raise PoolWaits("blocked", f"unit {unit_id} is not assessed by {pool.unit_pipeline}")
+    env = SubjectEnv(run, units, unit)
+    env.reset()
+    value = evaluate(expr, env)
+    return (value if isinstance(value, Fraction) else bool(value)), dict(env.literals)
+
+
+def _pay(member: SubjectResult, line: PayLine, amount: Decimal, part: dict[str, Any],
+         withheld: Decimal = ZERO) -> None:
+    pay = PayResult(line, "ok", paid_cny=amount, withheld_cny=withheld)
+    pay.parts.append({"label": line.label, "amount": money_text(amount), **part})
+    member.pay.append(pay)
+
+
+def _per_point(run: GradingContext, result: PipelineResult, pool: Pool,
+               unit_id: str | None, members: list[SubjectResult]) -> None:
+    assert isinstance(pool, PerPointPool)
+    _ready(members)
+    contributions = {m.subject_id: _each(run, result, m, pool.contribution)[0] for m in members}
+    points = {m.subject_id: max(Fraction(0), _each(run, result, m, pool.points)[0])
+              for m in members}
+    fund = cny_half_up(sum(contributions.values(), Fraction(0)))
+    gate_text = ""
+    if pool.gate is not None:
+        gate, literals = _on_unit(run, pool, result, unit_id, pool.gate)
+        gate_text = f"{pool.gate} on {unit_id}: {'holds' if gate else 'fails'} {literals}"
+        if not gate:
+            fund = ZERO
+    total_points = sum(points.values(), Fraction(0))
+    shares = allocate_largest_remainder(fund, points) if total_points else {
+        k: ZERO for k in points}
+    # An emptied pool (亏欠不发) is shown as each member's contribution withheld.
+    kept = {k: ZERO for k in points} if fund or not contributions else (
+        allocate_largest_remainder(cny_half_up(sum(contributions.values(), Fraction(0))),
+                                   {k: max(Fraction(0), v) for k, v in contributions.items()}))
+    per_point = Fraction(fund) / total_points if total_points else Fraction(0)
+    line = _line(pool, withheld_to=pool.gate and f"{pool.gate} 不成立: 不发 (not paid)")
+    for member in members:
+        sid = member.subject_id
+        _pay(member, line, shares[sid], {
+            "pool": money_text(fund), "contributions": f"Σ {pool.contribution}",
+            "points": exact_text(points[sid]), "points_total": exact_text(total_points),
+            "per_point": exact_text(per_point), "gate": gate_text or None,
+            "formula": "分配池 × 本人得分 ÷ 得分合计,按最大余额法分配 "
+                       "(pool × points ÷ Σ points, largest remainder)"},
+             withheld=kept[sid])
+
+
+def _redistribute(run: GradingContext, result: PipelineResult, pool: Pool,
+                  unit_id: str | None, members: list[SubjectResult]) -> None:
+    assert isinstance(pool, RedistributePool)
+    _ready(members)
+    for member in members:
+        for pay in member.pay:
+            if pay.line.id in pool.from_lines and pay.status in ("pending", "blocked"):
+                # The fund is not known while a cut is: share nothing rather than part.
+                raise PoolWaits(pay.status, f"{member.subject_id} {pay.line.id}: {pay.reason}")
+    fund = sum_cny(p.withheld_cny for m in members for p in m.pay
+                   if p.line.id in pool.from_lines and p.status == "ok")
+    ranked = sorted((m for m in members if isinstance(m.figures.get(pool.rank_by), Fraction)),
+                    key=lambda m: (-num(m.figures[pool.rank_by]), m.subject_id))
+    bands = _rank_bands(pool, ranked)
+    eligible = {m.subject_id for m in members if holds(SubjectEnv(run, result, m), pool.eligible)}
+    receivers = [[m.subject_id for m in band if m.subject_id in eligible] for band in bands]
+    weights = {str(n): Fraction(b.share) for n, b in enumerate(pool.bands) if receivers[n]}
+    band_money = allocate_largest_remainder(fund, weights) if weights else {}
+    paid: dict[str, Decimal] = {}
+    where: dict[str, str] = {}
+    for n, band in enumerate(pool.bands):
+        if str(n) not in band_money:
+            continue
+        split = allocate_largest_remainder(band_money[str(n)],
+                                           {sid: Fraction(1) for sid in receivers[n]})
+        for sid, amount in split.items():
+            paid[sid] = amount
+            where[sid] = (f"{band.label} ({exact_text(Fraction(band.share) * 100)}%): "
+                          f"{money_text(band_money[str(n)])} ÷ {len(receivers[n])}")
+    line = _line(pool)
+    undistributed = money_text(fund) if not weights else "0.00"
+    for member in members:
+        sid = member.subject_id
+        _pay(member, line, paid.get(sid, ZERO), {
+            "pool": money_text(fund), "from_lines": list(pool.from_lines),
+            "band": where.get(sid), "undistributed": undistributed,
+            "formula": "组内扣减合计按排名档次分配,档内平分 "
+                       "(Σ withheld of the group, by rank band, equal within a band)"})
+
+
+def _rank_bands(pool: RedistributePool, ranked: list[SubjectResult]
+                ) -> list[list[SubjectResult]]:
+    """AMB-21: band n ends at ⌊top_share × N⌋ places (the first at least 1); a tie at a
+    band's last place joins it; the next band starts after it."""
+    size = len(ranked)
+    bands: list[list[SubjectResult]] = []
     start = 0
-    for band in calc.bands:
-        end = _rounded(Fraction(band.up_to_share) * len(ranked), calc.rounding)
-        recipients = ranked[start:end]
-        if not recipients and band.share and cut:
-            _block(members, f"{name}: nobody ranks in the band up to "
-                   f"{percent(band.up_to_share)}; its {percent(band.share)} has no recipient")
-            return
-        for subject in recipients:
-            received[subject.subject_id] = cut * Fraction(band.share) / len(recipients)
-        start = max(start, end)
-    literals["Σ cut"] = exact_text(cut)
-    for subject in members:
-        subject.figures[name] = received[subject.subject_id]
-        rank = next((n for n, s in enumerate(ranked, 1) if s is subject), None)
-        own = {**literals, "rank": f"{rank} of {len(ranked)}" if rank else "(unranked)"}
-        run.book.add(figure_key(result.pipeline, subject, name, result.period), calc.label,
-                     received[subject.subject_id], "cny",
-                     f"Σ cut × band share ÷ recipients in the band (by {calc.rank_by})",
-                     literals=tuple(sorted(own.items())), ref=calc.ref,
-                     event_ids=tuple(sorted(events)))
+    for n, band in enumerate(pool.bands):
+        end = int(Fraction(band.top_share) * size)
+        end = max(end, 1) if n == 0 and size else end
+        end = max(end, start)
+        while 0 < end < size and ranked[end].figures[pool.rank_by] == \
+                ranked[end - 1].figures[pool.rank_by]:
+            end += 1
+        bands.append(ranked[start:end])
+        start = end
+    return bands
 
 
-def _rounded(value: Fraction, rounding: str) -> int:
-    if rounding == "floor":
-        return math.floor(value)
-    if rounding == "ceil":
-        return math.ceil(value)
-    return math.floor(value + Fraction(1, 2))
+def _unit_rate(run: GradingContext, result: PipelineResult, pool: Pool,
+               unit_id: str | None, members: list[SubjectResult]) -> None:
+    assert isinstance(pool, UnitRatePool)
+    _ready(members)
+    raw = {m.subject_id: _each(run, result, m, pool.units)[0] for m in members}
+    mean = sum(raw.values(), Fraction(0)) / len(raw)
+    units = {k: max(Fraction(0), v - mean) if pool.above_mean else v for k, v in raw.items()}
+    counted = sum(units.values(), Fraction(0))
+    budget_value, _ = _on_unit(run, pool, result, unit_id, pool.budget)
+    budget = num(budget_value) if isinstance(budget_value, Fraction) else Fraction(0)
+    rate = budget / counted if counted else Fraction(0)
+    floored = pool.floor_rate is not None and counted and rate < Fraction(pool.floor_rate)
+    if floored:
+        rate = Fraction(pool.floor_rate or 0)
+    reserve = Fraction(0)
+    if pool.reserve is not None:
+        reserve_value, _ = _on_unit(run, pool, result, unit_id, pool.reserve)
+        reserve = num(reserve_value) if isinstance(reserve_value, Fraction) else Fraction(0)
+    due = rate * counted
+    shortfall = max(Fraction(0), due - budget)
+    scaled = shortfall > reserve  # AMB-18: the reserve cannot cover it; pay pro rata
+    payable = min(due, budget + reserve)
+    total = cny_half_up(payable)
+    shares = allocate_largest_remainder(total, units) if counted else {k: ZERO for k in units}
+    line = _line(pool)
+    for member in members:
+        sid = member.subject_id
+        _pay(member, line, shares[sid], {
+            "units": exact_text(raw[sid]), "mean": exact_text(mean),
+            "counted": exact_text(units[sid]), "counted_total": exact_text(counted),
+            "budget": money_text(cny_half_up(budget)),
+            "rate": exact_text(rate), "floor_rate_applied": bool(floored),
+            "shortfall_from_reserve": money_text(cny_half_up(min(shortfall, reserve))),
+            "scaled_pro_rata": scaled,
+            "formula": "max(预算 ÷ 计入单位合计, 最低单价) × 本人计入单位 "
+                       "(max(budget ÷ Σ counted units, floor rate) × counted units)"})
+    if pool.leftover_line is not None:
+        _split_leftover(pool, members, cny_half_up(max(Fraction(0), reserve - shortfall)))
 
+
+def _split_leftover(pool: UnitRatePool, members: list[SubjectResult], leftover: Decimal) -> None:
+    shares = allocate_largest_remainder(leftover, {m.subject_id: Fraction(1) for m in members})
+    line = _line(pool, pool.leftover_line, pool.leftover_label)
+    for member in members:
+        _pay(member, line, shares[member.subject_id], {
+            "leftover": money_text(leftover), "members": len(members),
+            "formula": "(机动费用 − 已动用) ÷ 人数,按最大余额法 "
+                       "((reserve − shortfall drawn) ÷ members, largest remainder)"})
+
+
+Allocator = Callable[[GradingContext, PipelineResult, Pool, "str | None",
+                      list[SubjectResult]], None]
+# Pool kinds by name; a pool's `kind` is checked when its scheme is parsed.
+ALLOCATORS: Mapping[str, Allocator] = {
+    "per_point": _per_point, "redistribute": _redistribute, "unit_rate": _unit_rate}

@@ -152,7 +152,7 @@ def explain_subject(facts: Facts, period: GradingPeriod, subject_id: str,
         if subject is None:
             continue
         # The subject's figures in the order computed: the pipeline's, then any a
-        # calculation of the pools stage added.
+        # calculation of the `calculations` stage added.
         keys = [figure_key(pipeline, subject, name, period) for name in subject.figures]
         keys = [k for k in keys if k in run.book.figures]
         used = {i for k in keys for i in run.book.figures[k].inputs}

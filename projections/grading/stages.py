@@ -20,7 +20,8 @@ from projections.grading.consequences import follow_consequences
 from projections.grading.context import Stage
 from projections.grading.exclude import check_eligibility
 from projections.grading.pay import pay_by_grade
-from projections.grading.pools import compute_pools
+from projections.grading.pools import allocate_pools
+from projections.grading.population import compute_pools
 from projections.grading.quotas import apply_quotas
 from projections.grading.score import compute_figures
 from projections.grading.veto import force_grades
@@ -28,7 +29,7 @@ from projections.grading.veto import force_grades
 STAGES: Mapping[str, Stage] = MappingProxyType({
     "eligibility": check_eligibility,    # exclude: not assessed, or assessed with no grade
     "figures": compute_figures,          # score: the subject's numbers, each explained
-    "pools": compute_pools,              # per-point pools, redistribution of cuts
+    "calculations": compute_pools,       # per-point pools, cuts redistributed: figures
     "forced": force_grades,              # veto: vetoes and forced grades, most severe wins
     "bands": band_grades,                # grade: score bands, or the proposed grade
     "ceilings": cap_grades,              # grade: 不得评为优秀 …
@@ -36,4 +37,5 @@ STAGES: Mapping[str, Stage] = MappingProxyType({
     "appeals": note_appeals,             # appeal adjustments: inputs an appeal changed
     "consequences": follow_consequences,
     "pay": pay_by_grade,
+    "pools": allocate_pools,             # pools shared out once every member's pay is known
 })
