@@ -42,6 +42,9 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "scope": (1, 1),                      # the subject's scope value (text)
     "rank": (1, 1), "rank_low": (1, 1),   # 1 + how many in scope are above / below
     "amount_for": (1, 1),                 # pay: the line's fixed amount for a grade
+    # Named calculations of domain/calculations.py: progressive(name, amount[, rate]),
+    # step(name, value), ladder(name, count), share(name, amount, 'role').
+    "progressive": (2, 3), "step": (2, 2), "ladder": (2, 2), "share": (3, 3),
 }
 _NODES = (ast.Expression, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
           ast.Call, ast.Name, ast.Constant, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.Div,

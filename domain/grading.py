@@ -32,11 +32,12 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
+from domain.calculations import POPULATION_KINDS, Calculation
 from domain.expressions import Expression
 from domain.grading_pools import PoolRule, pool_problems
 from domain.money import to_cny, to_exact
 from domain.procedure_rules import ProcedureSettings
-from domain.scheme import AppealRule, Frozen, Ref, SchemeBase
+from domain.scheme import AppealRule, Frozen, NotComputable, Ref, SchemeBase
 
 GRADING_KIND = "grading"
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
@@ -431,15 +432,6 @@ class DefaultNote(Frozen):
     option: str
 
 
-class NotComputable(Frozen):
-    """A catalogue rule the seed is too garbled or silent to compute, and why; listed so
-    that no rule is silently dropped (the coverage table counts these)."""
-
-    rule: str = Field(pattern=r"^(00\d-(S|A)\d+-R\d+|S\d+(\.\d+)?-R\d+|[A-Z]+-\d+)$")
-    source: str = Field(pattern=r"^00\d_[0-9a-f]+\.txt:L\d+(-L\d+)?$")
-    why: str = Field(min_length=1)
-
-
 class GradingScheme(SchemeBase):
     kind: Literal["grading"] = "grading"
     rulebook: str  # the catalogue tag, e.g. "TN (001 篇3)"
@@ -454,6 +446,8 @@ class GradingScheme(SchemeBase):
     appeals: AppealRule | None = None
     ballots: BallotRule | None = None
     defaults: tuple[DefaultNote, ...] = ()
+    # Named calculations of the registered kinds (domain/calculations.py); grown field.
+    calculations: dict[Code, Calculation] | None = None
     # Pools shared out after pay (domain/grading_pools.py); unset on documents adopted
     # before pools existed, and left out of their canonical form.
     pools: tuple[PoolRule, ...] | None = None
@@ -461,7 +455,8 @@ class GradingScheme(SchemeBase):
     # Delivery, filing, publicity, the scheme's own appeal window, roll-ups (issue 15).
     procedures: ProcedureSettings | None = None
 
-    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"pools", "not_computable", "procedures"})
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"calculations", "pools",
+                                                        "not_computable", "procedures"})
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)
@@ -478,6 +473,10 @@ class GradingScheme(SchemeBase):
         names = [p.name for p in self.pipelines]
         if len(set(names)) != len(names):
             raise ValueError("two pipelines share a name")
+        for name, calc in (self.calculations or {}).items():
+            target = getattr(calc, "pipeline", None)
+            if calc.kind in POPULATION_KINDS and target not in names:
+                raise ValueError(f"calculation {name}: no pipeline {target!r}")
         kinds = set(self.sanction_kinds) | set(self.complaint_kinds)
         for policy in self.policies:
             derived = {p.derive.kind for p in self.policies}

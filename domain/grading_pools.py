@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
 from domain.money import to_exact
@@ -68,12 +68,23 @@ class PerPointPool(_PoolBase):
         return (self.gate,) if self.gate else ()
 
 
+def _positive_share(value: Decimal) -> Decimal:
+    if not 0 < value <= 1:
+        raise ValueError(f"比例 {value} 应大于 0、不超过 1 (a share in (0, 1]: 0.6 is 60 %)")
+    return value
+
+
+# A validator rather than Field(gt=…, le=…): the published JSON Schema keeps to strings
+# and integers (the HTTP body model of /scheme-json-schema has no floats).
+PositiveShare = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_positive_share)]
+
+
 class RankBand(Frozen):
     """The subjects ranked within the top `top_share` of the group (after the bands
     above), given `share` of the pool."""
 
-    top_share: Exact = Field(gt=0, le=1)
-    share: Exact = Field(gt=0, le=1)
+    top_share: PositiveShare
+    share: PositiveShare
     label: str
 
 

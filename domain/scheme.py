@@ -295,6 +295,14 @@ class YearEndRule(Frozen):
     score_ref: Ref
 
 
+class NotComputable(Ref):
+    """A catalogue rule the scheme cannot compute (a process step, a missing table, a
+    garbled line): a reference to it, with why, so no rule is silently dropped."""
+
+    rule: str = Field(pattern=r"^(00\d-(S|A)\d+-R\d+|S\d+(\.\d+)?-R\d+|[A-Z]+-\d+)$")
+    why: str = Field(min_length=1)
+
+
 class SchemeBase(Frozen):
     """What every kind of scheme has: identity, version, when it takes effect, its source."""
 
@@ -304,6 +312,8 @@ class SchemeBase(Frozen):
     title: str
     effective_from: date
     source: str
+    # Grown after documents were adopted: left out of the canonical form while unset.
+    not_computable: tuple[NotComputable, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -315,7 +325,7 @@ class SchemeBase(Frozen):
 
     def canonical_json(self) -> str:
         data = self.model_dump(mode="json")
-        for name in self.GROWN_FIELDS:
+        for name in (*self.GROWN_FIELDS, "not_computable"):
             if data.get(name) is None:
                 data.pop(name, None)
         return canonical_dumps(data)

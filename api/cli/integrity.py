@@ -88,21 +88,26 @@ def init(*, organisation: Annotated[str | None, typer.Option(
          one_person_close: Annotated[bool, typer.Option(
              "--one-person-close", help="A one-person office: closing a period needs no "
              "second person's approval (recorded in the ledger).")] = False,
+         scheme: Annotated[str | None, typer.Option(
+             "--scheme", help="Start on this shipped scheme (see `jixiao scheme list`), "
+             "adopted from its own effective date.")] = None,
          db: Db = None, actor: Actor = None) -> int:
     """Create a new ledger with its settings recorded as its first events; closing a
-    period needs a second person unless --one-person-close."""
+    period needs a second person unless --one-person-close; with --scheme, the ledger
+    starts on a shipped scheme (its adoption is in the same batch)."""
     env = store_env(db, ENVIRON.get())
     if ledger_exists(env):
         raise ConflictError(LEDGER_EXISTS.format(where=ledger_location(env)))
     request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone,
-                                      close_approval=not one_person_close)
+                                      close_approval=not one_person_close, scheme=scheme)
     settings.check(request)
     with Session(env) as session:
         settings.record_settings(session, caller(actor), request)
     close = ("一人结账 / one person closes a period" if one_person_close else
              "两人结账 / a second person approves each close")
     print(f"已新建账本 / ledger created at {ledger_location(env)}: organisation "
-          f"{organisation or '-'}, time zone {time_zone}; {close}")
+          f"{organisation or '-'}, time zone {time_zone}; {close}"
+          + (f"; scheme {scheme} (方案已采用)" if scheme else ""))
     return 0
 
 

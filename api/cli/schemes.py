@@ -79,6 +79,11 @@ def show(*, name: Name, json: Json = False) -> int:
                 [[r["rule"], r["source"].split("_", 1)[0] + ":" + r["source"].rsplit(":", 1)[1],
                   r["default"] or "", r["text"], r["line"]] for r in shown["rules"]],
                 right={4}))
+    if shown["not_computable"]:
+        print("\n无法计算的规则 (declared not computable):")
+        print(table(["rule 规则", "seed line 出处", "why 原因"],
+                    [[e["rule"], e["source"].split("_", 1)[0] + ":" + e["source"].rsplit(":", 1)[1],
+                      e["why"]] for e in shown["not_computable"]], right=set()))
     return 0
 
 

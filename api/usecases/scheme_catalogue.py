@@ -37,8 +37,10 @@ EXAMPLE_FIXTURES: Mapping[str, tuple[str, str]] = {
     "tests/golden/example-2": ("seeds-002", "Example 2"),
     "tests/golden/example-3": ("seeds-002", "Example 3"),
     "tests/golden/example-4": ("seeds-002", "Example 4"),
+    "tests/grades/fixtures/example-5": ("seeds-002", "Example 5"),
     "tests/grades/fixtures/example-6": ("seeds-002", "Example 6"),
     "tests/grades/fixtures/example-7": ("seeds-002", "Example 7"),
+    "tests/grades/fixtures/example-8": ("seeds-002", "Example 8"),
     "tests/grades/fixtures/e1": ("seeds-003-004", "E1"),
     "tests/grades/fixtures/e2": ("seeds-003-004", "E2"),
     "tests/grades/fixtures/e3": ("seeds-003-004", "E3"),
@@ -267,10 +269,12 @@ def coverage(index: Mapping[str, Any] | None = None,
 
 def scheme_coverage(name: str, document: Mapping[str, Any],
                     index: Mapping[str, Any] | None = None) -> tuple[int, int]:
-    """(catalogue rules this scheme cites, rules of the catalogue schemes it draws on)."""
+    """(catalogue rules this scheme implements, rules of the catalogue schemes it draws
+    on); a rule it declares not computable draws on its scheme but is not implemented."""
     index = index if index is not None else committed_index()
-    cited = set(cited_rules(document))
-    drawn = [s for s in index["schemes"] if cited & set(s["rules"])]
+    named = set(cited_rules(document))
+    cited = named - {rule for rule, _ in declared_not_computable(document)}
+    drawn = [s for s in index["schemes"] if named & set(s["rules"])]
     total = {r for s in drawn for r in s["rules"]}
     return len(cited & total), len(total)
 
@@ -295,7 +299,11 @@ def coverage_markdown(rows: list[CoverageRow]) -> str:
     total = (sum(r.rules for r in rows), sum(r.implemented for r in rows),
              sum(r.not_computable for r in rows))
     shipped = sum(1 for r in rows if r.shipped)
-    lines += ["", f"{len(rows)} catalogue schemes, {shipped} with a shipped scheme; "
+    # Computable: a shipped scheme implements at least one of its rules; a scheme that
+    # only declares its rules not computable is shipped but does not count.
+    computable = sum(1 for r in rows if r.implemented)
+    lines += ["", f"{len(rows)} catalogue schemes, {shipped} with a shipped scheme, "
+              f"{computable} computable (at least one rule implemented); "
               f"{total[0]} catalogue rules, {total[1]} implemented, {total[2]} declared not "
               "computable.", "", DOCS_END]
     return "\n".join(lines)

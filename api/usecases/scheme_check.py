@@ -26,6 +26,7 @@ Path = tuple[str, ...]
 # The clerk's words for pydantic's error types; {field} is the key, {expected} the choices.
 REASONS = {
     "missing": "缺少参数「{field}」 (missing parameter {field})",
+    "union_tag_invalid": "未知的计算类型「{tag}」，可选：{expected} (unknown calculation kind)",
     "extra_forbidden": "未知参数「{field}」，是否拼写有误？ (unknown parameter {field}: a typo?)",
     "literal_error": "「{field}」的值不在可选范围内，可选：{expected} "
                      "(not one of the allowed values)",
@@ -175,8 +176,10 @@ def _reason(item: Mapping[str, Any], path: Path) -> str:
     if template is None:
         message = str(item["msg"]).removeprefix("Value error, ")
         return f"{message}"
-    expected = (item.get("ctx") or {}).get("expected", "")
-    return template.format(field=field, expected=expected, msg=item["msg"])
+    ctx = item.get("ctx") or {}
+    expected = ctx.get("expected") or ctx.get("expected_tags", "")
+    return template.format(field=field, expected=expected, msg=item["msg"],
+                           tag=ctx.get("tag", ""))
 
 
 # ------------------------------------------------------------------ a clerk's checks

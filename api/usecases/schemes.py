@@ -173,12 +173,25 @@ def show_scheme(name_or_path: str, *, shipped_only: bool = False) -> dict[str, A
     """A scheme's identity and its rules, each with its catalogue id and seed line."""
     scheme = load_scheme(name_or_path, shipped_only=shipped_only)
     document = scheme.document
-    rules = rule_lines(document, scheme.lines, scheme.text)
+    rules = [r.to_json() for r in rule_lines(document, scheme.lines, scheme.text)]
+    described = _calculation_texts(document)
+    for rule in rules:  # a calculation reads as its own values (15 % of 0–10 000 …)
+        rule["text"] = described.get(rule["path"], rule["text"])
     return {"name": name_or_path, "id": document.get("id"), "kind": document.get("kind",
             PAY_SCHEME_KIND), "version": document.get("version"),
             "title": document.get("title"), "source": document.get("source"),
             "effective_from": str(document.get("effective_from")),
-            "rules": [r.to_json() for r in rules]}
+            "rules": rules,
+            "not_computable": [dict(e) for e in document.get("not_computable") or []]}
+
+
+def _calculation_texts(document: dict[str, Any]) -> dict[str, str]:
+    """`calculations.NAME` → the calculation described from its parameters."""
+    if document.get("kind") != "grading" or not document.get("calculations"):
+        return {}
+    scheme = GradingScheme.model_validate(document)
+    return {f"calculations.{name}": calc.describe()
+            for name, calc in (scheme.calculations or {}).items()}
 
 
 def check_scheme_file(path: str) -> CheckedScheme:

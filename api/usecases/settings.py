@@ -1,10 +1,13 @@
 """The ledger's settings (`jixiao init`, `jixiao settings`, `GET`/`POST /settings`):
 recorded as an event, read back for the time zone a time typed without one is read in
 and for the window of business dates new commands may carry. Each change records every
-setting, the unchanged ones carried over, so the latest event is the whole truth."""
+setting, the unchanged ones carried over, so the latest event is the whole truth. With a
+shipped scheme, `init` starts the ledger on it (its adoption is in the same batch, so
+all are written or none)."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
+from domain.application import shipped_scheme_names
 from domain.close_review import approval_required
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.settings import DEFAULT_TIME_ZONE, LedgerConfigured, date_window
@@ -35,6 +39,7 @@ class LedgerSettings:
     # The business dates new commands may carry; None is the default edge.
     dates_from: date | None = None
     dates_to: date | None = None
+    scheme: str | None = None  # a shipped scheme to start on (`jixiao scheme list`)
 
     def to_json(self) -> dict[str, Any]:
         first, last = date_window(None)
@@ -44,8 +49,18 @@ class LedgerSettings:
                 "dates_to": (self.dates_to or last).isoformat()}
 
 
+NO_SHIPPED = ("--scheme: 没有名为「{name}」的内置方案。{hint}内置方案 (shipped schemes): {known} "
+              "(no shipped scheme {name!r}; see `jixiao scheme list`)")
+
+
 def check(settings: LedgerSettings) -> None:
-    """Refuse an unknown zone before anything is created."""
+    """Refuse an unknown zone or scheme before anything is created."""
+    names = shipped_scheme_names()
+    if settings.scheme is not None and settings.scheme not in names:
+        guess = difflib.get_close_matches(settings.scheme, names, n=1)
+        hint = f"是不是「{guess[0]}」？(did you mean {guess[0]}?) " if guess else ""
+        raise InvalidRequestError(NO_SHIPPED.format(name=settings.scheme, hint=hint,
+                                                    known=", ".join(names)))
     try:
         ZoneInfo(settings.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -56,8 +71,11 @@ def check(settings: LedgerSettings) -> None:
 
 def record_settings(ws: Workspace, caller: Caller, settings: LedgerSettings) -> ApplyResult:
     approval = {"type": "set_close_approval", "required": settings.close_approval}
-    return apply_batch(ws, caller, Batch([("init", _settings_row(settings)),
-                                          ("init", approval)]))
+    rows: list[tuple[str, dict[str, Any]]] = [("init", _settings_row(settings)),
+                                              ("init", approval)]
+    if settings.scheme is not None:
+        rows.append(("--scheme", {"type": "adopt_scheme", "scheme": settings.scheme}))
+    return apply_batch(ws, caller, Batch(rows))
 
 
 def _settings_row(settings: LedgerSettings) -> dict[str, Any]:

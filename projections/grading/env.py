@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from domain.expressions import MissingInputError, evaluate
+from projections.grading.calc_functions import CALC_FUNCTIONS
 from projections.grading.functions import OWN_FUNCTIONS
 from projections.grading.reading import Function, SubjectReader
 from projections.grading.rollups import ROLLUP_FUNCTIONS
@@ -15,7 +16,8 @@ from projections.grading.rollups import ROLLUP_FUNCTIONS
 class SubjectEnv(SubjectReader):
     """What an expression sees for one subject in one pipeline and period."""
 
-    functions: ClassVar[Mapping[str, Function]] = {**OWN_FUNCTIONS, **ROLLUP_FUNCTIONS}
+    functions: ClassVar[Mapping[str, Function]] = {**OWN_FUNCTIONS, **ROLLUP_FUNCTIONS,
+                                                    **CALC_FUNCTIONS}
 
 
 def holds(env: SubjectReader, condition: str) -> bool:

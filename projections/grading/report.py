@@ -151,7 +151,9 @@ def explain_subject(facts: Facts, period: GradingPeriod, subject_id: str,
         subject = result.subjects.get(subject_id)
         if subject is None:
             continue
-        keys = [figure_key(pipeline, subject, f.name, period) for f in pipeline.figures]
+        # The subject's figures in the order computed: the pipeline's, then any a
+        # calculation of the `calculations` stage added.
+        keys = [figure_key(pipeline, subject, name, period) for name in subject.figures]
         keys = [k for k in keys if k in run.book.figures]
         used = {i for k in keys for i in run.book.figures[k].inputs}
         trees = [run.book.tree(k) for k in keys if k not in used]  # roots only

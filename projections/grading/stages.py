@@ -21,6 +21,7 @@ from projections.grading.context import Stage
 from projections.grading.exclude import check_eligibility
 from projections.grading.pay import pay_by_grade
 from projections.grading.pools import allocate_pools
+from projections.grading.population import compute_pools
 from projections.grading.quotas import apply_quotas
 from projections.grading.score import compute_figures
 from projections.grading.veto import force_grades
@@ -28,6 +29,7 @@ from projections.grading.veto import force_grades
 STAGES: Mapping[str, Stage] = MappingProxyType({
     "eligibility": check_eligibility,    # exclude: not assessed, or assessed with no grade
     "figures": compute_figures,          # score: the subject's numbers, each explained
+    "calculations": compute_pools,       # per-point pools, cuts redistributed: figures
     "forced": force_grades,              # veto: vetoes and forced grades, most severe wins
     "bands": band_grades,                # grade: score bands, or the proposed grade
     "ceilings": cap_grades,              # grade: 不得评为优秀 …

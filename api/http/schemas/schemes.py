@@ -47,6 +47,13 @@ class SchemeRule(Closed):
     line: int | None
 
 
+class NotComputableRule(Closed):
+    rule: str
+    source: str
+    why: str
+    default: str | None = None
+
+
 class SchemeShown(Closed):
     name: str
     id: str | None
@@ -56,6 +63,7 @@ class SchemeShown(Closed):
     source: str | None
     effective_from: str
     rules: list[SchemeRule]
+    not_computable: list[NotComputableRule] = Field(default_factory=list)  # declared by the scheme
 
 
 class SchemeChange(Closed):

@@ -1,0 +1,293 @@
+"""Calculation kinds a grading scheme combines by name, each with its parameters
+validated here, so a new scheme made of existing kinds is a YAML file only.
+
+A scheme declares its calculations once, by name, under `calculations:`; figures, forced
+grades and pay lines call them (`progressive('defect_share', compensation)`), and the
+population kinds (a per-point pool, the redistribution of cuts) run as the `calculations` stage
+of their pipeline, right after its figures. Every explanation is written from the
+calculation's own values (`describe`), so changing a number in the file changes every
+text that cites it.
+
+The kinds the pipeline model already had are listed in `EXISTING_KINDS` with where they
+live; `CALCULATION_KINDS` is the registry of the rest, one row per kind.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+
+from domain.expressions import Expression
+from domain.money import to_exact
+from domain.scheme import Frozen, Ref
+
+Exact = Annotated[Decimal, BeforeValidator(to_exact)]
+
+
+def _share(value: Decimal) -> Decimal:
+    if not 0 <= value <= 1:
+        raise ValueError(f"比例 {value} 不在 0–1 之间 (a share is between 0 and 1: 0.15 is 15 %)")
+    return value
+
+
+def _not_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError(f"{value} 不能为负数 (must not be negative)")
+    return value
+
+
+# Bounds as validators, not Field(ge=…): the JSON Schema then keeps to strings and ints.
+Share = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_share)]
+NotNegative = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_not_negative)]
+Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+ONE = Decimal(1)
+
+# What a clerk reads when a calculation's parameters do not hold (scheme check).
+LAST_OPEN = ("只有最后一段可以不写上限 "
+             "(only the last band may have no upper bound, up_to)")
+RATE_OR_RANGE = ("每一段须有比例 rate，或按案例选定的比例范围 rate_range，二者取一 "
+                 "(each band needs a rate, or a rate_range chosen per case)")
+POOL_SOURCE = ("奖金池须写 contribution 或 pool_from 之一 "
+               "(a pool needs either contribution or pool_from, not both)")
+UP_TO_SHARE = ("各段名次比例上限须逐段递增 "
+               "(up_to_share must increase: a gap or an overlap)")
+RANGE_OUTSIDE = ("比例范围 {low}–{high} 不在 0–100% 之内或上下颠倒 "
+                 "(rate_range {low}–{high} is not within 0–100 %, low before high)")
+SHARES_SUM = "比例合计 {total}，应为 100% (the shares sum to {total}, not 100 %)"
+
+
+def percent(value: Decimal) -> str:
+    """0.15 → 15%, 0.025 → 2.5%: how the regulations write a rate."""
+    text = format((value * 100).normalize(), "f")
+    return f"{text}%"
+
+
+def number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+# ------------------------------------------------------------- per-subject kinds
+
+
+class Tier(Frozen):
+    """One band of a progressive table: the part of the amount up to `up_to` (inclusive;
+    none on the last band) takes `rate`, or a rate chosen per case within `rate_range`."""
+
+    up_to: Exact | None = None
+    rate: Share | None = None
+    rate_range: tuple[Exact, Exact] | None = None
+    label: str | None = None
+
+
+class Progressive(Frozen):
+    """累进分段: each band's slice of the amount at the band's rate, summed (tax-bracket
+    style): a tiered commission or a liability share (医疗纠纷分担)."""
+
+    kind: Literal["progressive"]
+    label: str
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _tiers(self) -> Progressive:
+        bounds = [t.up_to for t in self.tiers]
+        if any(b is None for b in bounds[:-1]):
+            raise ValueError(LAST_OPEN)
+        known = [b for b in bounds if b is not None]
+        if any(b <= 0 for b in known) or any(a >= b for a, b in itertools.pairwise(known)):
+            raise ValueError("各段上限必须为正数且逐段递增 (band bounds, up_to, must be "
+                             "positive and increase: a gap or an overlap between bands)")
+        for tier in self.tiers:
+            if (tier.rate is None) == (tier.rate_range is None):
+                raise ValueError(RATE_OR_RANGE)
+            low, high = tier.rate_range or (Decimal(0), Decimal(0))
+            if tier.rate_range and not 0 <= low <= high <= 1:
+                raise ValueError(RANGE_OUTSIDE.format(low=percent(low), high=percent(high)))
+        return self
+
+    def describe(self) -> str:
+        parts, low = [], Decimal(0)
+        for tier in self.tiers:
+            rate = percent(tier.rate) if tier.rate is not None else (
+                "–".join(percent(r) for r in tier.rate_range or ()) + " (per case)")
+            span = (f"{number(low)}–{number(tier.up_to)}" if tier.up_to is not None
+                    else f"> {number(low)}")
+            parts.append(f"{span} × {rate}")
+            low = tier.up_to if tier.up_to is not None else low
+        return f"{self.label}: " + " + ".join(parts) + " (累进)"
+
+
+class StepRow(Frozen):
+    min: Exact
+    inclusive: bool = True
+    value: Exact
+
+
+class Step(Frozen):
+    """A band table giving one value (a coefficient, an award): the highest row whose
+    lower bound the input reaches; below every row, `otherwise`."""
+
+    kind: Literal["step"]
+    label: str
+    rows: tuple[StepRow, ...] = Field(min_length=1)
+    otherwise: Exact = Decimal(0)
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _rows(self) -> Step:
+        mins = [r.min for r in self.rows]
+        if any(a >= b for a, b in itertools.pairwise(mins)):
+            raise ValueError("分档须从低到高排列、每个下限只出现一次 (step rows from the "
+                             "lowest bound up, each bound once: a band table with an overlap)")
+        return self
+
+    def describe(self) -> str:
+        rows = ", ".join(f"{'≥' if r.inclusive else '>'} {number(r.min)} → {number(r.value)}"
+                         for r in self.rows)
+        return f"{self.label}: {rows}; otherwise {number(self.otherwise)}"
+
+
+class Ladder(Frozen):
+    """扣分阶梯: the n-th occurrence costs `steps[n-1]`, each one after the last step
+    costs `then`; the total is capped at `cap` when there is one."""
+
+    kind: Literal["ladder"]
+    label: str
+    steps: tuple[Exact, ...] = Field(min_length=1)
+    then: Exact | None = None
+    cap: NotNegative | None = None
+    ref: Ref
+
+    def describe(self) -> str:
+        steps = ", ".join(f"#{n} {number(s)}" for n, s in enumerate(self.steps, 1))
+        then = f", each further {number(self.then)}" if self.then is not None else ""
+        cap = f", at most {number(self.cap)}" if self.cap is not None else ""
+        return f"{self.label}: {steps}{then}{cap}"
+
+
+class Shares(Frozen):
+    """An amount split by role (65 / 25 / 10 %): the shares sum to 100 %."""
+
+    kind: Literal["shares"]
+    label: str
+    shares: dict[Code, Exact] = Field(min_length=1)
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _sum(self) -> Shares:
+        total = sum(self.shares.values(), Decimal(0))
+        if total != ONE or any(v < 0 for v in self.shares.values()):
+            raise ValueError(SHARES_SUM.format(total=percent(total)))
+        return self
+
+    def describe(self) -> str:
+        return f"{self.label}: " + ", ".join(f"{k} {percent(v)}" for k, v in self.shares.items())
+
+
+# ------------------------------------------------------------- population kinds
+
+
+class Adjustment(Frozen):
+    """A discretionary adjustment of each computed amount, as a recorded share (+0.10 is
+    +10 %): refused beyond ± `max_share`, or when the adjusted total exceeds the pool."""
+
+    input: Code
+    max_share: Share
+    within_pool: bool = True
+    ref: Ref
+
+
+class PerPointPool(Frozen):
+    """按点数分配: a pool shared in proportion to each subject's points; the value of a
+    point is pool ÷ Σ points. The pool is the sum of each subject's `contribution`, or of
+    a figure of another pipeline (`pool_from`, e.g. the company's 5 % of sales). A
+    `factor` then scales each amount (a tenure reduction); what it removes is not
+    redistributed."""
+
+    kind: Literal["per_point_pool"]
+    label: str
+    pipeline: Code
+    points: Expression
+    contribution: Expression | None = None
+    pool_from: tuple[Code, Code] | None = None  # (pipeline, figure), same period
+    factor: Expression | None = None
+    adjustment: Adjustment | None = None
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _pool(self) -> PerPointPool:
+        if (self.contribution is None) == (self.pool_from is None):
+            raise ValueError(POOL_SOURCE)
+        return self
+
+    def describe(self) -> str:
+        pool = (f"Σ {self.contribution}" if self.contribution is not None
+                else f"Σ {self.pool_from[1]} of {self.pool_from[0]}" if self.pool_from else "")
+        factor = f" × ({self.factor})" if self.factor else ""
+        adjust = self.adjustment
+        if adjust is not None:
+            cap = ", adjusted total ≤ pool" if adjust.within_pool else ""
+            factor += f" × (1 + {adjust.input}, within ±{percent(adjust.max_share)}{cap})"
+        return f"{self.label}: pool ({pool}) ÷ Σ points × ({self.points}){factor}"
+
+
+class Band(Frozen):
+    up_to_share: Share  # of the ranked subjects, best first
+    share: Share  # of the amount cut
+
+
+class Redistribution(Frozen):
+    """扣减再分配: what is cut from some subjects (`cut`, per subject) is shared among the
+    best ranked (by `rank_by`), band by band; recipients of a band share it equally. The
+    shares sum to 100 %, so the total stays the same."""
+
+    kind: Literal["redistribution"]
+    label: str
+    pipeline: Code
+    cut: Expression
+    rank_by: Code
+    bands: tuple[Band, ...] = Field(min_length=1)
+    rounding: Literal["floor", "half_up", "ceil"] = "half_up"
+    ref: Ref
+
+    @model_validator(mode="after")
+    def _bands(self) -> Redistribution:
+        total = sum((b.share for b in self.bands), Decimal(0))
+        if total != ONE:
+            raise ValueError(SHARES_SUM.format(total=percent(total)))
+        ups = [b.up_to_share for b in self.bands]
+        if any(a >= b for a, b in itertools.pairwise(ups)):
+            raise ValueError(UP_TO_SHARE)
+        return self
+
+    def describe(self) -> str:
+        bands, low = [], Decimal(0)
+        for band in self.bands:
+            bands.append(f"{percent(low)}–{percent(band.up_to_share)} → {percent(band.share)}")
+            low = band.up_to_share
+        return f"{self.label}: Σ ({self.cut}) by {self.rank_by}: " + ", ".join(bands)
+
+
+Calculation = Annotated[Progressive | Step | Ladder | Shares | PerPointPool | Redistribution,
+                        Field(discriminator="kind")]
+POPULATION_KINDS = frozenset({"per_point_pool", "redistribution"})
+
+CALCULATION_KINDS: MappingProxyType[str, type[Frozen]] = MappingProxyType({
+    "progressive": Progressive,          # tiered commission, liability bands
+    "step": Step,                        # coefficient or award by band
+    "ladder": Ladder,                    # deduction ladder by occurrence
+    "shares": Shares,                    # split by role
+    "per_point_pool": PerPointPool,      # value of a point = pool ÷ Σ points
+    "redistribution": Redistribution,    # cuts shared among the best ranked
+})
+
+# Kinds the pipeline model has had from the start, and where a scheme writes them.
+EXISTING_KINDS: MappingProxyType[str, str] = MappingProxyType({
+    "banded grade with quotas": "pipelines[*].bands, quotas, tie_break",
+    "hold-back and settlement": "pipelines[*].pay[*] kind: held_back (tranches, rates)",
+    "coefficient table": "tables, grades[*].coefficient, or a `step` calculation",
+})

@@ -1,0 +1,115 @@
+"""The registered calculation kinds through `jixiao apply` and `jixiao grades`: a scheme
+that combines them is a document only, and its explanations quote its own numbers."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from builders import cli_for
+from gradebook import FIXTURES, grades, subjects, write_jsonl
+
+from domain.application import load_shipped_scheme
+
+REF = {"rule": "004-S15-R12", "source": "004_deb0a29d71ec55ac.txt:L1000"}
+SCORES = {"V1": 96, "V2": 93, "V3": 89, "V4": 88, "V5": 85, "V6": 80, "V7": 72, "V8": 65,
+          "V9": 54, "V10": 45}
+KEPT = "when(score < 60, subsidy_cny * score / 60, subsidy_cny)"
+
+
+def _document() -> dict[str, Any]:
+    return {
+        "kind": "grading", "id": "kinds-demo", "version": 1, "title": "kinds", "rulebook": "t",
+        "effective_from": "2025-01-01", "source": "004_deb0a29d71ec55ac.txt:L1000",
+        "calculations": {
+            "cuts": {"kind": "redistribution", "label": "扣减再分配", "pipeline": "stations",
+                     "cut": f"subsidy_cny - {KEPT}", "rank_by": "total", "ref": REF,
+                     "bands": [{"up_to_share": "0.1", "share": "0.6"},
+                               {"up_to_share": "0.2", "share": "0.4"}]},
+            "late": {"kind": "ladder", "label": "迟到扣分", "steps": ["1", "2"], "then": "3",
+                     "cap": "6", "ref": REF},
+            "award": {"kind": "step", "label": "奖励", "ref": REF,
+                      "rows": [{"min": 5, "value": 3000}, {"min": 10, "value": 6000}]},
+        },
+        "pipelines": [{
+            "name": "stations", "label": "村卫生站", "period": "year",
+            "subjects": {"kind": "unit"},
+            "inputs": {"score": {}, "subsidy_cny": {}, "late_times": {"default": 0},
+                       "growth": {"default": 0}},
+            "figures": [{"name": "total", "expr": "score", "ref": REF},
+                        {"name": "late_deduction", "expr": "ladder('late', late_times)"},
+                        {"name": "award", "unit": "cny", "expr": "step('award', growth)"}],
+            "pay": [{"id": "subsidy", "label": "补助", "kind": "amount",
+                     "amount": f"{KEPT} + cuts", "ref": REF}],
+        }],
+    }
+
+
+@pytest.fixture
+def cli(store):  # type: ignore[no-untyped-def]
+    return cli_for(store.backend, store.env)
+
+
+def _rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [{"type": "adopt_scheme", "document": document}]
+    for sid, score in SCORES.items():
+        rows.append({"type": "enrol_subject", "subject_id": sid, "name": sid, "kind": "unit",
+                     "enrolled_on": "2025-01-01"})
+        for component, value in (("score", score), ("subsidy_cny", 10000)):
+            rows.append({"type": "record_grade_input", "subject_id": sid,
+                         "grading_period": "2025", "component": component,
+                         "value": str(value)})
+    extra = {"V3": ("late_times", "4"), "V4": ("late_times", "2"), "V5": ("growth", "12"),
+             "V6": ("growth", "4.9")}
+    for sid, (component, value) in extra.items():
+        rows.append({"type": "record_grade_input", "subject_id": sid,
+                     "grading_period": "2025", "component": component, "value": value})
+    return rows
+
+
+def test_cuts_are_redistributed_to_the_best_ranked_and_the_total_is_kept(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli.ok("apply", str(write_jsonl(tmp_path / "e3.jsonl", _rows(_document()))))
+    report = grades(cli, "2025")
+    stations = subjects(report, "stations")
+    paid = {k: v["pay"][0]["paid"] for k, v in stations.items()}
+    assert (paid["V1"], paid["V2"], paid["V3"], paid["V9"], paid["V10"]) == (
+        "12100.00", "11400.00", "10000.00", "9000.00", "7500.00")
+    assert report["pay"]["reconciliation"]["balance"] == "0.00"
+    assert sum(int(float(v)) for v in paid.values()) == 100000
+
+
+def test_ladder_and_step_kinds(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli.ok("apply", str(write_jsonl(tmp_path / "e3.jsonl", _rows(_document()))))
+    stations = subjects(grades(cli, "2025"), "stations")
+    # 4 times late: 1 + 2 + 3 + 3 = 9, capped at 6; twice: 1 + 2.
+    assert stations["V3"]["figures"]["late_deduction"] == "6"
+    assert stations["V4"]["figures"]["late_deduction"] == "3"
+    assert stations["V5"]["figures"]["award"] == "6000"
+    assert stations["V6"]["figures"]["award"] == "0"
+
+
+def test_an_invalid_calculation_is_refused_with_its_reason(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    document = _document()
+    document["calculations"]["cuts"]["bands"][1]["share"] = "0.3"
+    run = cli("apply", str(write_jsonl(tmp_path / "bad.jsonl", _rows(document)[:1])))
+    assert run.code == 2
+    assert "sum to 90%" in run.err
+
+
+def test_changing_a_rate_in_the_file_changes_the_amount_and_its_explanation(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    document = copy.deepcopy(load_shipped_scheme("hospital-medical-disputes"))
+    document["calculations"]["defect_bands"]["tiers"][0]["rate"] = "0.12"
+    rows = [line for line in (FIXTURES / "example-5" / "disputes.jsonl").read_text(
+        encoding="utf-8").splitlines() if line and not line.startswith("#")][1:]
+    path = tmp_path / "variant.jsonl"
+
+    write_jsonl(path, [{"type": "adopt_scheme", "document": json.loads(json.dumps(
+        document, default=str))}, *(json.loads(r) for r in rows)])
+    cli.ok("apply", str(path))
+    assert subjects(grades(cli, "2025"), "dispute")["D2"]["figures"]["staff_total"] == "2700"
+    text = cli.ok("grades", "explain", "--period", "2025", "--subject", "D2").out
+    assert "0–10000 × 12%" in text
+    assert "10000 × 12%" in text
+    assert "× 15%" not in text
