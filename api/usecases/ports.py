@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from domain.application import Ledger
-from domain.errors import InvalidRequestError
+from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User, UserDirectory
@@ -64,6 +64,18 @@ def today_utc() -> date:
 
 def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def known_as_of(ws: Workspace, moment: datetime, field: str = "as_of") -> datetime:
+    """A read's "as known at" instant, in UTC, inside the ledger's window of business dates
+    (issue 14: every date that enters is in the window, on reads as on writes)."""
+    first, last = ws.ledger.day_window()
+    if not first <= moment.date() <= last:
+        raise RejectedError([Problem(
+            "query", field,
+            f"{moment.date().isoformat()} is outside the ledger's window of dates "
+            f"({first.isoformat()} to {last.isoformat()})")])
+    return as_utc(moment)
 
 
 def parse_period(text: str) -> Period:

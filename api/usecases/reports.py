@@ -17,7 +17,7 @@ from api.usecases.access import (
 )
 from api.usecases.access_log import key_visibility, people_in, record_read, scoped_tree
 from api.usecases.ledger import Batch, what_if
-from api.usecases.ports import Caller, Workspace, as_utc, parse_period, today_utc
+from api.usecases.ports import Caller, Workspace, known_as_of, parse_period, today_utc
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.facts import Facts
 from domain.periods import Period
@@ -54,7 +54,7 @@ def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
     """The facts a report runs on when not the live view: as of a time, and/or what-if."""
     if as_of is None and batch is None:
         return None
-    facts = ws.ledger.facts(cutoff=as_utc(as_of)) if as_of else ws.facts()
+    facts = ws.ledger.facts(cutoff=known_as_of(ws, as_of)) if as_of else ws.facts()
     return what_if(ws, caller, batch, facts) if batch else facts
 
 

@@ -61,3 +61,18 @@ def test_a_window_that_is_mistyped_or_empty_is_refused_by_field(tmp_path: Path) 
         assert field in run.err
     assert cli.ok("settings", "--json").json()["dates_from"] == "2000-01-01"
     assert cli("settings", "--db", str(tmp_path / "typo.db")).code == 3
+
+
+def test_a_read_as_known_at_a_date_outside_the_window_is_refused(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("init", "--one-person-close")
+    cli.ok("settings", "--dates-from", "2020-01-01", "--dates-to", "2030-12-31")
+    inside = cli("payout", "--period", "2026-Q1", "--as-of", "2026-04-01T00:00:00+08:00")
+    assert "as_of" not in inside.err
+    for moment in ("2019-12-31T23:00:00+00:00", "2031-01-02T00:00:00+08:00"):
+        for argv in (("payout", "--period", "2026-Q1"), ("grades", "--period", "2026-Q1"),
+                     ("payout", "--period", "2026-Q1", "--restated")):
+            run = cli(*argv, "--as-of", moment)
+            assert run.code == 2, (argv, moment, run.out, run.err)
+            assert "as_of" in run.err
+            assert "2020-01-01 to 2030-12-31" in run.err
