@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from api.usecases.access import check_writes, require_department
+from api.usecases.access import check_writes, current_department, require_department
 from api.usecases.imports import _scheme_document
 from api.usecases.ledger import ApplyResult, Batch, apply_batch, what_if
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from api.usecases.queries import list_employees
-from domain.errors import RejectedError
+from domain.errors import ForbiddenError, RejectedError
 from domain.facts import Facts
 from projections.diff import diff_statements
 
@@ -71,7 +71,18 @@ def _entered_items(facts: Facts) -> list[str]:
     return [name for name, rule in items.items() if isinstance(rule, dict) and rule.get("entered")]
 
 
-def _rows(facts: Facts, period: str, cells: list[Cell]) -> Batch:
+def _outside(facts: Facts, department_id: str, cells: list[Cell]) -> None:
+    """The grid takes only its own people's cells: a cell of anyone else is refused before
+    anything about that person (even whether they have an entry) is looked at."""
+    today = today_utc()
+    strangers = sorted({c.employee_id for c in cells
+                        if current_department(facts, c.employee_id, today) != department_id})
+    if strangers:
+        raise ForbiddenError(f"{', '.join(strangers)} 不在 {department_id} 科室的录入表中 "
+                             f"(not in the grid of {department_id})")
+
+
+def _rows(facts: Facts, period: str, cells: list[Cell], reason: str | None) -> Batch:
     current = _current(facts, period)
     rows: list[tuple[str, dict[str, Any]]] = []
     for cell in cells:
@@ -88,8 +99,12 @@ def _rows(facts: Facts, period: str, cells: list[Cell]) -> Batch:
                    "item": cell.column, "points": cell.value}
         if before is not None:
             row["supersedes"] = before[1]
+            row["reason"] = reason
         rows.append((where, row))
     return Batch(rows)
+
+
+PREVIEW_REASON = "preview"  # a correction's reason is asked for when saving, not to preview
 
 
 def preview_entry(ws: Workspace, caller: Caller, period: str, department_id: str,
@@ -99,12 +114,13 @@ def preview_entry(ws: Workspace, caller: Caller, period: str, department_id: str
     facts = ws.facts()
     if caller.user is not None:
         require_department(caller.user, facts, department_id)
-    batch = _rows(facts, period, cells)
+    _outside(facts, department_id, cells)
+    batch = _rows(facts, period, cells, PREVIEW_REASON)
     commands, found, _ = ws.ledger.check_rows(batch.rows)
+    if caller.user is not None:  # the caller's right first, as `apply_batch` checks it
+        check_writes(caller.user, batch.rows, commands, facts, today_utc())
     if found:
         raise RejectedError(found)
-    if caller.user is not None:
-        check_writes(caller.user, batch.rows, commands, facts, today_utc())
     after = what_if(ws, caller, batch, facts) if batch.rows else facts
     report = diff_statements(parse_period(period), (facts, "now"), (after, "preview"))
     people = [r for r in report["people"] if r["department_id"] == department_id]
@@ -114,8 +130,10 @@ def preview_entry(ws: Workspace, caller: Caller, period: str, department_id: str
 
 
 def save_entry(ws: Workspace, caller: Caller, period: str, department_id: str,
-               cells: list[Cell]) -> ApplyResult:
+               cells: list[Cell], *, reason: str | None = None) -> ApplyResult:
+    """Record the changed cells; a changed recorded value needs `reason`."""
     facts = ws.facts()
     if caller.user is not None:
         require_department(caller.user, facts, department_id)
-    return apply_batch(ws, caller, _rows(facts, period, cells))
+    _outside(facts, department_id, cells)
+    return apply_batch(ws, caller, _rows(facts, period, cells, reason))

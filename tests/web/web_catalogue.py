@@ -62,9 +62,12 @@ def compiled(catalog: Catalog) -> bytes:
 
 def main() -> int:
     catalog = read() if PO.exists() else Catalog(locale="zh_CN", domain="web")
-    for message in msgids():
+    wanted = msgids()
+    for message in wanted:
         if message not in catalog:
             catalog.add(message, "")
+    for message in [m.id for m in catalog if m.id and m.id not in wanted]:
+        catalog.delete(message)  # no longer used by any template
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, omit_header=False, sort_output=False)
     PO.write_bytes(buffer.getvalue())

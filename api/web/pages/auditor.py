@@ -34,6 +34,14 @@ def day_start(text: str) -> datetime | None:
 
 
 def day_end(text: str) -> datetime | None:
+    """A typed day → its last instant; a typed time (2026-04-05T14:03[:09]) → that instant,
+    both in the organisation's zone."""
+    if "T" in text:
+        try:
+            return datetime.fromisoformat(f"{text}{ZONE_OFFSET}")
+        except ValueError:
+            raise InvalidRequestError(f"{text!r} 不是时间，例如 2026-04-05T14:03 (not a time "
+                                      "such as 2026-04-05T14:03)") from None
     start = day_start(text)
     return None if start is None else datetime.combine(start.date(), time.max, start.tzinfo)
 

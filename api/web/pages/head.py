@@ -4,11 +4,13 @@ and the upload of a spreadsheet for import with its row errors."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.sheets.readers import Source
@@ -65,13 +67,14 @@ async def preview(*, request: Request, viewer: CheckedViewer,
 @page
 async def save(*, request: Request, viewer: CheckedViewer,
                period: Annotated[str, Form(max_length=16)],
-               department: Annotated[str, Form(max_length=64)]) -> Response:
+               department: Annotated[str, Form(max_length=64)],
+               reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     cells = cells_of(await request.form())
-    result = await run(request, entry.save_entry, viewer.caller, period, department, cells)
-    found = await run(request, entry.entry_grid, viewer.caller, period, department)
-    return render(request, "head/grid.html", {
-        "viewer": viewer, "grid": found, "saved": len(result.recorded),
-        "departments": sorted(viewer.user.department_ids)})
+    result = await run(request, functools.partial(
+        entry.save_entry, reason=reason or None), viewer.caller, period, department, cells)
+    query = urlencode({"period": period, "department": department,
+                       "saved": len(result.recorded)})
+    return RedirectResponse(f"/web/entry?{query}", status_code=303)
 
 
 @router.get("/web/import")
