@@ -67,6 +67,13 @@ def local_time(value: Any) -> str:
         "+0800", "+08:00")
 
 
+def appeal_status(status: Any) -> str:
+    """filed, assigned, or "decided: <outcome>" in the reader's language."""
+    head, _, outcome = str(status).partition(": ")
+    text = i18n.gettext(head)
+    return f"{text}: {i18n.gettext(outcome)}" if outcome else text
+
+
 def query_without(params: Any, key: str) -> str:
     """The page's query string without `key` (for paging links)."""
     return urlencode([(k, v) for k, v in params.multi_items() if k != key])
@@ -83,6 +90,7 @@ def environment() -> Environment:
     env.filters["period"] = period_name
     env.filters["local_time"] = local_time
     env.filters["query_without"] = query_without
+    env.filters["appeal_status"] = appeal_status
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATE_LABELS"] = STATE_LABELS
     env.globals["CSRF_FIELD"] = CSRF_FIELD
