@@ -35,7 +35,7 @@ DYNAMIC = (
     "forfeited by failed assessments (returned to the hospital)",
     "ScoreRecorded", "DeductionRecorded", "AttendanceRecorded", "AssessmentRecorded",
     "CmeCreditsRecorded", "LeaveRecorded", "payout line", "quantity", "scheduled_days",
-    "filed", "assigned", "decided", "uphold", "change", "revoke",
+    "filed", "assigned", "decided", "uphold", "change", "revoke", "paid", "excluded",
 )
 
 

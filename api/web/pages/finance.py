@@ -16,7 +16,7 @@ from api.web.templating import render
 
 router = APIRouter()
 PeriodText = Annotated[str, Path(max_length=16, pattern=r"^\d{4}-(Q[1-4]|YE)$")]
-EXPORTS = ("statement", "reconciliation", "restatement")
+EXPORTS = ("statement", "reconciliation")  # a restatement is exported from its own page
 
 
 def by_department(statement: dict[str, Any]) -> list[dict[str, Any]]:
