@@ -207,3 +207,18 @@ def test_the_preparer_of_a_close_cannot_approve_it(
                                                               "csrf": csrf})
     assert refused.status_code == 403
     assert "准备结账的人不能同时批准" in refused.text
+
+
+def test_the_auditors_history_pages_through_a_large_ledger(
+        clients: dict[str, tuple[TestClient, str]]) -> None:
+    client, _ = clients["auditor"]
+    first = client.get("/web/audit?actor=demo").text
+    positions = [int(p) for p in re.findall(r'<td class="num">(\d+)</td><td>2', first)]
+    assert len(positions) > 5
+    following = re.search(r'href="\?([^"]*after=\d+)"', first)
+    assert following, "a ledger this size has a next page"
+    second = client.get("/web/audit?" + following.group(1).replace("&amp;", "&")).text
+    later = [int(p) for p in re.findall(r'<td class="num">(\d+)</td><td>2', second)]
+    assert later
+    assert min(later) > max(positions)
+    assert "actor=demo" in following.group(1)  # the filters stay on the next page
