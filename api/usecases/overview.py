@@ -49,6 +49,7 @@ def needs_now(ws: Workspace, caller: Caller, today: date) -> dict[str, Any]:
     open appeals the caller may see with their deadlines (everyone but auditors)."""
     user = caller.user
     result: dict[str, Any] = {"approvals": [], "appeals": [], "periods": []}
+    result["period_names"] = [p["period"] for p in list_periods(ws, caller)]
     if user is None or user.reads_everything:
         overview = periods_overview(ws, caller)
         result["periods"] = overview["periods"]

@@ -222,3 +222,30 @@ def test_the_auditors_history_pages_through_a_large_ledger(
     assert later
     assert min(later) > max(positions)
     assert "actor=demo" in following.group(1)  # the filters stay on the next page
+
+
+HEADER = ("期间(period),工号(employee_id),类别(entry),项目(kind),次数(count),分钟(minutes),"
+          "分值(points),应出勤天数(scheduled_days),原因(reason)\n")
+
+
+def test_an_uploaded_sheet_is_refused_row_by_row_or_recorded(
+        clients: dict[str, tuple[TestClient, str]]) -> None:
+    client, csrf = clients["head"]
+    bad = HEADER + ("2026-Q4,E0002,deduction,late,1,10,,,迟到\n"
+                    f"2026-Q4,{STRANGER},deduction,late,1,10,,,迟到\n"
+                    "2026-Q4,E0003,deduction,late,x,10,,,迟到\n")
+    refused = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
+                          files={"sheet": ("扣分.csv", bad.encode("utf-8-sig"), "text/csv")})
+    assert refused.status_code in (403, 422)
+    problems = re.findall(r"<li>(.*?)</li>", refused.text, re.S)
+    assert problems, refused.text[-1500:]
+    assert any(STRANGER in p or "3" in p for p in problems)
+    good = HEADER + "2026-Q4,E0002,deduction,late,1,10,,,迟到 10 分钟\n"
+    recorded = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
+                           files={"sheet": ("扣分.csv", good.encode("utf-8-sig"), "text/csv")})
+    assert recorded.status_code == 200, recorded.text[-1500:]
+    assert "记录 1 条" in recorded.text
+    employee, employee_csrf = clients["employee"]
+    assert employee.post("/web/import", data={"csrf": employee_csrf, "kind": "entries"},
+                         files={"sheet": ("a.csv", good.encode(), "text/csv")}
+                         ).status_code == 403
