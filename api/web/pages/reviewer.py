@@ -48,8 +48,8 @@ async def case_page(*, request: Request, viewer: CurrentViewer, appeal_id: Appea
 
 def changes_json(field: str, value: str) -> str | None:
     """A "change" decision's one changed field as the JSON the use case reads."""
-    if not field:
-        return None
+    if not field or not value:
+        return None  # nothing typed yet: the use case asks for the changed value
     return json.dumps({field: value}, ensure_ascii=False)
 
 
