@@ -27,7 +27,7 @@ ROLE_LABELS: Final = {
     "employee": "Employee",
 }
 
-STATE_LABELS: Final = {"open": "Open", "awaiting_approval": "Awaiting approval",
+STATE_LABELS: Final = {"open": "Not closed", "awaiting_approval": "Awaiting approval",
                        "closed": "Closed", "restated": "Restated"}
 
 

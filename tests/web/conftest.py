@@ -6,17 +6,16 @@ browser)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from web_support import Demo
 
 from api.http.app import create_app
 from api.http.settings import ServerSettings
@@ -26,12 +25,6 @@ from api.usecases.demo_accounts import create_demo_accounts
 from api.usecases.ports import Caller
 
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-@dataclass(frozen=True)
-class Demo:
-    env: dict[str, str]
-    passwords: dict[str, str]
 
 
 @pytest.fixture(scope="session")
@@ -54,28 +47,6 @@ def demo(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> Demo:
     for sibling in source.parent.glob(source.name + "*"):
         shutil.copy(sibling, target.parent / sibling.name)
     return Demo(store_env(str(target), {}), demo_master.passwords)
-
-
-def login_token(html: str) -> str:
-    found = re.search(r'name="login_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def sign_in(client: TestClient, user: str, password: str) -> str:
-    """Signs the client in; returns the session's CSRF token."""
-    form = client.get("/login")
-    answer = client.post("/login", data={"user_id": user, "password": password,
-                                         "login_token": login_token(form.text), "next": "/"},
-                         follow_redirects=False)
-    assert answer.status_code == 303, answer.text[:500]
-    return csrf_of(client.get("/").text)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Demo
+from web_support import Demo
 
 ZONE = ZoneInfo("Asia/Shanghai")
 PHONE = {"width": 390, "height": 844}

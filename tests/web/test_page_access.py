@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import Demo, csrf_of, login_token, sign_in
 from fastapi.testclient import TestClient
+from web_support import Demo, csrf_of, login_token, sign_in
 
 from api.http.app import create_app
 from api.http.settings import ServerSettings

@@ -23,7 +23,7 @@ PO, MO = FOLDER / "web.po", FOLDER / "web.mo"
 # reconciliation lines, export names, entry types and grid columns.
 DYNAMIC = (
     "Administrator", "Finance", "Department head", "Appeals reviewer", "Auditor",
-    "Open", "Awaiting approval", "Closed", "Restated",
+    "Not closed", "Awaiting approval", "Closed", "Restated",
     "Statement", "Reconciliation", "Restatement",
     "distributable pool", "pool not allocated (no department points)",
     "bank drawn (same-year carry-over)", "hospital floor subsidy",
