@@ -45,6 +45,7 @@ from domain.limits import (
     YEAR_MAX,
     YEAR_MIN,
 )
+from domain.passwords import PASSWORD_COMMANDS, PASSWORD_EVENTS
 from domain.periods import Period, period_text
 from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS
 from domain.procedure_events import PROCEDURE_COMMANDS, PROCEDURE_EVENTS
@@ -503,6 +504,7 @@ COMMAND_MODELS: tuple[type[BaseModel], ...] = (
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
     RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *ACCESS_COMMANDS,
     *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS, *PROCEDURE_COMMANDS,
+    *PASSWORD_COMMANDS,
 )
 COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
     model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
@@ -513,7 +515,8 @@ EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
     cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
 } | {cls.__name__: cls for cls in (*GRADING_EVENTS, *ACCESS_EVENTS,
                                                       *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS,
-                                                      *SETTINGS_EVENTS, *PROCEDURE_EVENTS)}
+                                                      *SETTINGS_EVENTS, *PROCEDURE_EVENTS,
+                                                      *PASSWORD_EVENTS)}
 
 
 def period_of(event: LedgerEvent) -> Period | None:

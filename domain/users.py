@@ -75,6 +75,14 @@ class DisableBody(_Body):
     user_id: Identifier
 
 
+class PasswordBody(_Body):
+    """A user's sign-in password for the web pages, as an argon2 hash (never the password);
+    the latest one counts. Bearer tokens stay for machines."""
+
+    user_id: Identifier
+    password_argon2: Annotated[str, Field(pattern=r"^\$argon2id\$", max_length=200)]
+
+
 # ------------------------------------------------------------------ who may do what
 
 # Commands each role may issue. `void_entry` is allowed when the role may issue the
@@ -88,6 +96,7 @@ COMMANDS_BY_ROLE: Mapping[Role, frozenset[str]] = {
         # Procedures around results (issue 15): the office that runs the assessment.
         "record_holiday_notice", "record_delivery", "record_filing", "open_publicity",
         "record_objection", "make_results_final", "record_outside_result",
+        "set_password",
     }),
     "finance": frozenset({
         "declare_pool", "adjust_pool", "record_department_figures", "record_control_indicator",
@@ -189,6 +198,7 @@ class UserDirectory:
 
     users: Mapping[str, User] = field(default_factory=dict)
     by_token: Mapping[str, str] = field(default_factory=dict)
+    passwords: Mapping[str, str] = field(default_factory=dict)  # user id → argon2 hash
 
     @staticmethod
     def fold(live: Iterable[object]) -> UserDirectory:
@@ -197,6 +207,7 @@ class UserDirectory:
         disables the user whatever its order."""
         users: dict[str, User] = {}
         disabled: set[str] = set()
+        passwords: dict[str, str] = {}
         for event in live:
             if isinstance(event, UserBody) and event.user_id not in users:
                 users[event.user_id] = User(
@@ -206,12 +217,14 @@ class UserDirectory:
                 users[event.user_id] = _replace_token(users[event.user_id], event.token_sha256)
             elif isinstance(event, DisableBody):
                 disabled.add(event.user_id)
+            elif isinstance(event, PasswordBody) and event.user_id in users:
+                passwords[event.user_id] = event.password_argon2
         final = {uid: _disable(u) if uid in disabled else u for uid, u in users.items()}
         by_token: dict[str, str] = {}
         for user in final.values():
             if not user.disabled:
                 by_token.setdefault(user.token_sha256, user.user_id)
-        return UserDirectory(final, by_token)
+        return UserDirectory(final, by_token, passwords)
 
     def by_token_sha256(self, digest: str) -> User | None:
         user_id = self.by_token.get(digest)
@@ -252,7 +265,8 @@ def user_problems(
                 if department_id not in defined and not knows_department(department_id):
                     problems.append(Problem(where, "department_ids", f"unknown department "
                                             f"{department_id!r}; define it first"))
-        elif isinstance(command, (TokenBody, DisableBody)) and command.user_id not in registered:
+        elif isinstance(command, (TokenBody, DisableBody, PasswordBody)) \
+                and command.user_id not in registered:
             problems.append(Problem(where, "user_id", f"unknown user {command.user_id!r}; "
                                     "register them first"))
         digest = getattr(command, "token_sha256", None)

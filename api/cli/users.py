@@ -1,7 +1,9 @@
-"""`jixiao users add|rotate|disable|list`: the users of the HTTP API and their tokens."""
+"""`jixiao users add|rotate|disable|list|passwd`: the users of the HTTP API and the web
+pages, their tokens and their sign-in passwords."""
 
 from __future__ import annotations
 
+import getpass
 import sys
 from enum import Enum
 from typing import Annotated
@@ -9,7 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, Reason, caller, open_session
-from api.usecases import users
+from api.usecases import passwords, users
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
@@ -21,6 +23,7 @@ class UserAction(str, Enum):
     rotate = "rotate"
     disable = "disable"
     list = "list"
+    passwd = "passwd"  # noqa: S105 - the verb, not a password
 
 
 @app.command("users")
@@ -29,7 +32,8 @@ def users_command(
     action: Annotated[UserAction, typer.Argument(help="What to do.")],
     user_id: Annotated[str | None, typer.Argument(help="The user's id (all but list).",
                                                   show_default=False)] = None,
-    name: Annotated[str | None, typer.Option(help="add: the user's name.")] = None,
+    name: Annotated[str | None, typer.Option(
+        help="add: the user's name (default: the user id).")] = None,
     role: Annotated[str | None, typer.Option(
         help="add: administrator, finance, department_head, appeals_reviewer, auditor or "
         "employee.")] = None,
@@ -37,9 +41,13 @@ def users_command(
         help="add: a department a head heads (repeat for several).")] = None,
     employee: Annotated[str | None, typer.Option(
         help="add: an employee user's own employee id.")] = None,
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="add, passwd: read the web sign-in password from standard "
+        "input (its first line).")] = False,
     reason: Reason = None, db: Db = None, actor: Actor = None,
 ) -> int:
-    """Add, rotate, disable or list users of the HTTP API; a token is printed once."""
+    """Add, rotate, disable or list users; set a web sign-in password (passwd). A token is
+    printed once."""
     if action is not UserAction.list and not user_id:
         raise InvalidRequestError(f"users {action.value} needs a user id")
     with open_session(db) as session:
@@ -49,6 +57,10 @@ def users_command(
                 print(canonical_dumps(user))
             return 0
         assert user_id is not None
+        if action is UserAction.passwd:
+            passwords.set_password(session, who, user_id, _password(password_stdin), reason)
+            print(f"已为 {user_id} 设置登录密码 (password set for {user_id})", file=sys.stderr)
+            return 0
         if action is UserAction.disable:
             users.disable_user(session, who, user_id, reason)
             print(f"disabled {user_id}", file=sys.stderr)
@@ -56,11 +68,24 @@ def users_command(
         if action is UserAction.rotate:
             token = users.rotate_token(session, who, user_id, reason)
         else:
-            if not (name and role):
-                raise InvalidRequestError("users add needs --name and --role")
+            if not role:
+                raise InvalidRequestError("users add needs --role")
+            secret = _password(password_stdin) if password_stdin else None
             token = users.add_user(session, who, users.NewUser(
-                user_id, name, role, list(department or []), employee, reason))
+                user_id, name or user_id, role, list(department or []), employee, reason))
+            if secret is not None:
+                passwords.set_password(session, who, user_id, secret, reason)
     print(f"{user_id}: the token below is shown once; the ledger keeps only its SHA-256",
           file=sys.stderr)
     print(token)
     return 0
+
+
+def _password(from_stdin: bool) -> str:
+    """The password: the first line of standard input, or typed twice at a terminal."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("新密码 (new password): ")
+    if getpass.getpass("再输一次 (again): ") != first:
+        raise InvalidRequestError("两次输入的密码不一致 (the passwords differ)")
+    return first

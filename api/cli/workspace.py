@@ -21,8 +21,15 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
                                                           parser=whole_number)] = 2026,
          force: Annotated[bool, typer.Option("--force",
                                              help="Replace an existing demo file.")] = False,
+         serve_pages: Annotated[bool, typer.Option(
+             "--serve", help="Then create one account per role (passwords printed) and "
+             "serve the web pages.")] = False,
+         host: Annotated[str, typer.Option(help="--serve: the address.")] = "127.0.0.1",
+         port: Annotated[int, typer.Option(help="--serve: the port.",
+                                           parser=whole_number)] = 8000,
          db: Db = None, actor: Actor = None) -> int:
-    """Write a fresh demo hospital year and print its payouts."""
+    """Write a fresh demo hospital year and print its payouts; --serve also serves the
+    pages."""
     request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
     if not ledger_exists(store_env(db, ENVIRON.get())):
         print(_(CREATED).format(where=ledger_location(store_env(db, ENVIRON.get()))),
@@ -40,7 +47,11 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
     _print_demo(written)
     if not written.balanced:
         print(_("error: a period does not balance to 0.00"), file=sys.stderr)
-    return 0 if written.balanced else 1
+        return 1
+    if serve_pages:
+        from api.cli.demo_serve import serve_demo  # noqa: PLC0415 - only --serve needs it
+        return serve_demo(db, host, port, actor)
+    return 0
 
 
 def _bar(stage: str, done: int, total: int) -> None:

@@ -39,6 +39,7 @@ from api.http.schemas.directory import Health
 from api.http.settings import ServerSettings
 from api.storage.session import Session
 from api.web import STATIC_DIR
+from api.web.router import install as install_pages
 from domain.events import COMMAND_MODELS
 
 DESCRIPTION = """\
@@ -75,6 +76,7 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     # Every script, style and chart library comes from the package itself (issue 12).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
+    install_pages(app)
 
     @app.get("/health", tags=["health"], response_model=Health,
              summary="Liveness (no authentication)")

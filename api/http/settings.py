@@ -26,3 +26,8 @@ class ServerSettings:
     auth_lockout_s: float = 900.0
     clock: Callable[[], float] = time.monotonic
     master_key_file: str | None = None  # wraps personal data keys (api/storage/keys.py)
+    # The web pages' sign-in session (api/web/sessions.py): signed out after this long
+    # without a request; the cookie is `Secure` when the pages are served over TLS (set
+    # it behind a TLS reverse proxy too, where the server itself sees plain HTTP).
+    session_idle_s: float = 30 * 60
+    secure_cookies: bool = False

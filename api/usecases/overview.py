@@ -1,0 +1,76 @@
+"""What the web pages' home and period list show at a glance, from the same use cases as
+the CLI and the API: each period's state (open, awaiting approval, closed, restated) and
+totals, and what needs the signed-in person now."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from api.usecases.access import require_everything_for
+from api.usecases.appeals import list_appeals
+from api.usecases.closing import latest_preparation
+from api.usecases.ports import Caller, Workspace, parse_period
+from api.usecases.queries import list_periods
+from api.usecases.reports import restatement
+from domain.calendar import working_days_between
+from domain.close_review import approval_required
+
+OPEN, AWAITING, CLOSED, RESTATED = "open", "awaiting_approval", "closed", "restated"
+
+
+def periods_overview(ws: Workspace, caller: Caller) -> dict[str, Any]:
+    """Every payable period with its state, pool, pay and headcount paid."""
+    require_everything_for(caller, "the periods")
+    facts = ws.facts()
+    rows = []
+    for listed in list_periods(ws, caller):
+        period = parse_period(listed["period"])
+        statement = ws.statement_json(period)
+        prepared = latest_preparation(facts, period)
+        if listed["closed"]:
+            state = RESTATED if restatement(ws, caller, str(period))["people"] else CLOSED
+        else:
+            state = AWAITING if prepared is not None else OPEN
+        pool = sum((Decimal(line["amount"]) for line in statement["pool"]), Decimal(0))
+        rows.append({
+            "period": str(period), "state": state,
+            "prepared_by": prepared.actor if prepared is not None and state == AWAITING
+            else None,
+            "pool": f"{pool:.2f}", "paid": statement["totals"]["paid"],
+            "people_paid": statement["totals"]["people_paid"],
+            "balance": statement["reconciliation"]["balance"]})
+    return {"periods": rows, "two_person_close": approval_required(facts)}
+
+
+def needs_now(ws: Workspace, caller: Caller, today: date) -> dict[str, Any]:
+    """For the home page: the periods awaiting someone else's approval (finance), the
+    open appeals the caller may see with their deadlines (everyone but auditors)."""
+    user = caller.user
+    result: dict[str, Any] = {"approvals": [], "appeals": [], "periods": []}
+    result["period_names"] = [p["period"] for p in list_periods(ws, caller)]
+    if user is None or user.reads_everything:
+        overview = periods_overview(ws, caller)
+        result["periods"] = overview["periods"]
+        result["approvals"] = [p for p in overview["periods"] if p["state"] == AWAITING
+                               and p["prepared_by"] != caller.actor]
+    if user is None or user.role != "auditor":
+        result["appeals"] = appeals_queue(ws, caller, today)
+    return result
+
+
+def appeals_queue(ws: Workspace, caller: Caller, today: date,
+                  everything: bool = False) -> list[dict[str, Any]]:
+    """The appeals the caller may see, by review deadline, each with the working days
+    left to it (negative once overdue; statutory holidays and make-up days counted)."""
+    rows: list[dict[str, Any]] = list_appeals(ws, caller, today, everything)["appeals"]
+    for row in rows:
+        deadline = row["review_deadline"]
+        left = None
+        if deadline is not None:
+            end = date.fromisoformat(deadline)
+            left = (working_days_between(today, end) if end >= today
+                    else -working_days_between(end, today))
+        row["working_days_left"] = left
+    return rows

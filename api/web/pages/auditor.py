@@ -1,0 +1,103 @@
+"""The auditor's pages, read-only: the event history with filters and paging, a statement
+as known on a date, the difference between two dates with its events, and the chain
+verification."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.usecases import audit, reports
+from api.usecases.ports import Caller, Workspace
+from api.web.deps import CurrentViewer, page, run
+from api.web.templating import render
+from domain.errors import InvalidRequestError
+
+router = APIRouter()
+PAGE = 50
+Text = Annotated[str, Query(max_length=64)]
+ZONE_OFFSET = "+08:00"  # dates a person types are the organisation's days (Asia/Shanghai)
+
+
+def day_start(text: str) -> datetime | None:
+    """A typed day (2026-04-05) → the start of that day in the organisation's zone."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(f"{text}T00:00:00{ZONE_OFFSET}")
+    except ValueError:
+        raise InvalidRequestError(f"{text!r} 不是日期，例如 2026-04-05 (not a date such as "
+                                  "2026-04-05)") from None
+
+
+def day_end(text: str) -> datetime | None:
+    """A typed day → its last instant; a typed time (2026-04-05T14:03[:09]) → that instant,
+    both in the organisation's zone."""
+    if "T" in text:
+        try:
+            return datetime.fromisoformat(f"{text}{ZONE_OFFSET}")
+        except ValueError:
+            raise InvalidRequestError(f"{text!r} 不是时间，例如 2026-04-05T14:03 (not a time "
+                                      "such as 2026-04-05T14:03)") from None
+    start = day_start(text)
+    return None if start is None else datetime.combine(start.date(), time.max, start.tzinfo)
+
+
+@router.get("/web/audit")
+@page
+async def history(*, request: Request, viewer: CurrentViewer, actor: Text = "",
+                  type: Text = "", subject: Text = "",
+                  since: Text = "", until: Text = "",
+                  after: Annotated[int, Query(ge=0)] = 0) -> Response:
+    query = audit.AuditQuery(actor=actor or None, type=type or None, subject=subject or None,
+                             since=day_start(since), until=day_end(until), after=after,
+                             limit=PAGE)
+    found = await run(request, audit.audit_events, viewer.caller, query)
+    filters = {"actor": actor, "type": type, "subject": subject, "since": since,
+               "until": until}
+    return render(request, "auditor/history.html",
+                  {"viewer": viewer, "page": found, "filters": filters, "after": after})
+
+
+@router.get("/web/audit/as-of")
+@page
+async def as_of(*, request: Request, viewer: CurrentViewer, period: Text = "",
+                on: Text = "") -> Response:
+    statement = None
+    if period and on:
+        statement = await run(request, reports.payout, viewer.caller,
+                              reports.ReportQuery(period, as_of=day_end(on)))
+    return render(request, "auditor/as_of.html", {"viewer": viewer, "period": period,
+                                                  "on": on, "statement": statement})
+
+
+def point(text: str) -> str:
+    """A typed day → the end of it, as the diff's point of knowledge; empty → now."""
+    end = day_end(text)
+    return end.isoformat() if end is not None else "now"
+
+
+def _diff(ws: Workspace, caller: Caller, period: str, start: str, end: str) -> dict[str, Any]:
+    return reports.diff(ws, caller, reports.DiffQuery(period, point(start), point(end)))
+
+
+@router.get("/web/audit/diff")
+@page
+async def difference(*, request: Request, viewer: CurrentViewer, period: Text = "",
+                     start: Text = "", end: Text = "") -> Response:
+    report = None
+    if period and start:
+        report = await run(request, _diff, viewer.caller, period, start, end)
+    return render(request, "auditor/diff.html", {"viewer": viewer, "period": period,
+                                                 "start": start, "end": end, "report": report})
+
+
+@router.get("/web/audit/verify")
+@page
+async def verify(*, request: Request, viewer: CurrentViewer) -> Response:
+    report = await run(request, audit.verify_chain, viewer.caller)
+    return render(request, "auditor/verify.html", {"viewer": viewer,
+                                                   "report": report.to_json()})

@@ -1,0 +1,89 @@
+"""An employee's own pages: the payslip with its explanation tree, the history, and the
+appeal form that picks the contested entry from their own entries."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.usecases import appeals, audit, reports
+from api.usecases.ports import Caller, Workspace, today_utc
+from api.web.deps import CheckedViewer, CurrentViewer, Viewer, page, run
+from api.web.templating import render
+from domain.errors import ForbiddenError
+
+router = APIRouter()
+ENTRY_TYPES = ("ScoreRecorded", "DeductionRecorded", "AttendanceRecorded",
+               "AssessmentRecorded", "CmeCreditsRecorded", "LeaveRecorded")
+HISTORY_MAX = 1000
+
+
+def _employee_id(viewer: Viewer) -> str:
+    if viewer.user.employee_id is None:
+        raise ForbiddenError("只有员工账号有本人工资条 (only an employee user has their own "
+                             "payslip; finance and heads open a period's statement)")
+    return viewer.user.employee_id
+
+
+def _payslip(ws: Workspace, caller: Caller, employee_id: str,
+             period: str | None) -> dict[str, Any]:
+    history = reports.statements(ws, caller, employee_id)
+    lines = history["lines"]
+    chosen = period or (lines[-1]["period"] if lines else None)
+    line = next((x for x in lines if x["period"] == chosen), None)
+    tree = None
+    if line is not None and chosen is not None:
+        tree = reports.explain(ws, caller, reports.ExplainQuery(chosen, employee=employee_id))
+    return {"periods": [x["period"] for x in lines], "period": chosen, "line": line,
+            "tree": tree}
+
+
+@router.get("/web/me/statement")
+@page
+async def payslip(*, request: Request, viewer: CurrentViewer,
+                  period: Annotated[str | None, Query(max_length=16)] = None) -> Response:
+    found = await run(request, _payslip, viewer.caller, _employee_id(viewer), period)
+    return render(request, "employee/payslip.html", {"viewer": viewer, **found})
+
+
+@router.get("/web/me/history")
+@page
+async def history(*, request: Request, viewer: CurrentViewer) -> Response:
+    found = await run(request, reports.statements, viewer.caller, _employee_id(viewer))
+    return render(request, "employee/history.html", {"viewer": viewer, "history": found})
+
+
+def _own_entries(ws: Workspace, caller: Caller, employee_id: str) -> list[dict[str, Any]]:
+    page_ = audit.employee_history(ws, caller, employee_id, 0, HISTORY_MAX)
+    return [e for e in page_["events"] if e["live"] and e["type"] in ENTRY_TYPES]
+
+
+@router.get("/web/appeals/new")
+@page
+async def appeal_form(*, request: Request, viewer: CurrentViewer) -> Response:
+    entries = await run(request, _own_entries, viewer.caller, _employee_id(viewer))
+    return render(request, "employee/appeal_form.html", {"viewer": viewer, "entries": entries})
+
+
+def _file(ws: Workspace, caller: Caller, employee_id: str, entry_id: str,
+          grounds: str) -> str:
+    if entry_id not in {e["id"] for e in _own_entries(ws, caller, employee_id)}:
+        raise ForbiddenError("只能对本人的记录提出申诉 (you may appeal only your own entries)")
+    today = today_utc()
+    appeal_id = f"A{today:%Y%m%d}-{secrets.token_hex(3)}"
+    appeals.file_appeal(ws, caller, appeals.FileAppeal(
+        appeal_id, grounds, received_on=today, filed_on=today,
+        appellant_employee_id=employee_id, contested_entry_id=entry_id))
+    return appeal_id
+
+
+@router.post("/web/appeals/new")
+@page
+async def file_appeal(*, request: Request, viewer: CheckedViewer,
+                      entry_id: Annotated[str, Form(max_length=64)],
+                      grounds: Annotated[str, Form(min_length=1, max_length=2000)]) -> Response:
+    appeal_id = await run(request, _file, viewer.caller, _employee_id(viewer), entry_id, grounds)
+    return RedirectResponse(f"/web/appeals/{appeal_id}?filed=1", status_code=303)

@@ -1,0 +1,107 @@
+"""A department head's entry grid: scores and attendance of their own department, a
+preview of the effect before saving (htmx), paste from a spreadsheet (/static/js/app.js),
+and the upload of a spreadsheet for import with its row errors."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from api.sheets.readers import Source
+from api.usecases import entry, imports
+from api.usecases.ports import Caller, Workspace
+from api.web.deps import CheckedViewer, CurrentViewer, page, run
+from api.web.templating import render
+from domain.errors import InvalidRequestError
+
+router = APIRouter()
+PeriodQuery = Annotated[str, Query(max_length=16, pattern=r"^\d{4}-(Q[1-4]|YE)$")]
+UPLOAD_BYTES_MAX = 16 * 1024 * 1024
+
+
+def cells_of(form: FormData) -> list[entry.Cell]:
+    """The grid's inputs are named `cell:<employee>:<column>`."""
+    cells = []
+    for name, value in form.multi_items():
+        if name.startswith("cell:") and isinstance(value, str) and name.count(":") == 2:
+            _, employee_id, column = name.split(":")
+            cells.append(entry.Cell(employee_id, column, value.strip()))
+    return cells
+
+
+def _departments(viewer_departments: frozenset[str], department: str | None) -> str:
+    if department:
+        return department
+    if not viewer_departments:
+        raise InvalidRequestError("choose a department (?department=…)")
+    return sorted(viewer_departments)[0]
+
+
+@router.get("/web/entry")
+@page
+async def grid(*, request: Request, viewer: CurrentViewer, period: PeriodQuery = "2026-Q4",
+               department: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    chosen = _departments(viewer.user.department_ids, department)
+    found = await run(request, entry.entry_grid, viewer.caller, period, chosen)
+    return render(request, "head/grid.html", {"viewer": viewer, "grid": found,
+                                              "departments": sorted(viewer.user.department_ids)})
+
+
+@router.post("/web/entry/preview")
+@page
+async def preview(*, request: Request, viewer: CheckedViewer,
+                  period: Annotated[str, Form(max_length=16)],
+                  department: Annotated[str, Form(max_length=64)]) -> Response:
+    cells = cells_of(await request.form())
+    report = await run(request, entry.preview_entry, viewer.caller, period, department, cells)
+    return render(request, "head/preview.html", {"viewer": viewer, "report": report})
+
+
+@router.post("/web/entry/save")
+@page
+async def save(*, request: Request, viewer: CheckedViewer,
+               period: Annotated[str, Form(max_length=16)],
+               department: Annotated[str, Form(max_length=64)],
+               reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    cells = cells_of(await request.form())
+    result = await run(request, functools.partial(
+        entry.save_entry, reason=reason or None), viewer.caller, period, department, cells)
+    query = urlencode({"period": period, "department": department,
+                       "saved": len(result.recorded)})
+    return RedirectResponse(f"/web/entry?{query}", status_code=303)
+
+
+@router.get("/web/import")
+@page
+async def import_form(*, request: Request, viewer: CurrentViewer) -> Response:
+    return render(request, "head/import.html", {"viewer": viewer, "result": None})
+
+
+def _import(ws: Workspace, caller: Caller, kind: str, content: bytes,
+            name: str) -> dict[str, Any]:
+    result = imports.import_sheet(ws, caller, imports.ImportRequest(kind, Source(name, content)))
+    return {"recorded": result.recorded, "already": result.already_recorded,
+            "rows": result.rows, "warnings": list(result.warnings)}
+
+
+@router.post("/web/import")
+@page
+async def upload(*, request: Request, viewer: CheckedViewer,
+                 kind: Annotated[str, Form(max_length=32)],
+                 sheet: Annotated[UploadFile, File()]) -> Response:
+    suffix = Path(sheet.filename or "").suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InvalidRequestError("请上传 .xlsx 或 .csv 文件 (upload an .xlsx or .csv file)")
+    content = await sheet.read(UPLOAD_BYTES_MAX + 1)
+    if len(content) > UPLOAD_BYTES_MAX:
+        raise InvalidRequestError("文件过大 (the file is larger than 16 MB)")
+    result = await run(request, _import, viewer.caller, kind, content,
+                       sheet.filename or f"upload{suffix}")
+    return render(request, "head/import.html", {"viewer": viewer, "result": result,
+                                                "kind": kind})

@@ -1,0 +1,113 @@
+"""The pages' Jinja2 environment: autoescaped templates, messages through the one
+catalogue (api/i18n) with jinja2.ext.i18n, and the filters the pages share (money as
+¥12,345.60, period names as people write them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api import i18n
+from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
+
+TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
+
+ROLE_LABELS: Final = {
+    "administrator": "Administrator", "finance": "Finance", "department_head":
+    "Department head", "appeals_reviewer": "Appeals reviewer", "auditor": "Auditor",
+    "employee": "Employee",
+}
+
+STATE_LABELS: Final = {"open": "Not closed", "awaiting_approval": "Awaiting approval",
+                       "closed": "Closed", "restated": "Restated"}
+
+
+def money(value: Any) -> str:
+    """¥12,345.60 for a decimal text or number; anything else as it is."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
+
+
+def period_name(text: Any) -> str:
+    """2026-Q3 → 2026年第3季度, 2026-YE → 2026年年终 (English: as written)."""
+    raw = str(text)
+    if i18n.current_language() != "zh_CN" or "-" not in raw:
+        return raw
+    year, part = raw.split("-", 1)
+    if part.startswith("Q") and part[1:].isdigit():
+        return f"{year}年第{part[1:]}季度"
+    if part == "YE":
+        return f"{year}年年终"
+    return raw
+
+
+ZONE: Final = ZoneInfo("Asia/Shanghai")  # the organisation's zone (issue 12's default)
+
+
+def local_time(value: Any) -> str:
+    """An ISO instant → 2026-04-05 14:03:09 +08:00 in the organisation's zone."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S %z").replace(
+        "+0800", "+08:00")
+
+
+def appeal_status(status: Any) -> str:
+    """filed, assigned, or "decided: <outcome>" in the reader's language."""
+    head, _, outcome = str(status).partition(": ")
+    text = i18n.gettext(head)
+    return f"{text}: {i18n.gettext(outcome)}" if outcome else text
+
+
+def query_without(params: Any, key: str) -> str:
+    """The page's query string without `key` (for paging links)."""
+    return urlencode([(k, v) for k, v in params.multi_items() if k != key])
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True)
+    env.filters["money"] = money
+    env.filters["period"] = period_name
+    env.filters["local_time"] = local_time
+    env.filters["query_without"] = query_without
+    env.filters["appeal_status"] = appeal_status
+    env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["STATE_LABELS"] = STATE_LABELS
+    env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.globals["CSRF_HEADER"] = CSRF_HEADER
+    return env
+
+
+def language_of(request: Request) -> str:
+    return i18n.normalise(request.cookies.get(LANGUAGE_COOKIE)) or i18n.negotiate(
+        request.headers.get("accept-language"))
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status_code: int = 200) -> HTMLResponse:
+    language = language_of(request)
+    with i18n.use_language(language):
+        html = environment().get_template(template).render(
+            request=request, lang=language, html_lang="zh-CN" if language == "zh_CN" else "en",
+            **context)
+    return HTMLResponse(html, status_code=status_code)

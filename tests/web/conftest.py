@@ -1,0 +1,93 @@
+"""Fixtures of the web pages' tests: the demo hospital year with one account per role
+(the same as `jixiao demo --serve`), written once per run and copied fresh for each test
+module; a TestClient signed in as a role; and, for the browser journeys, the app served
+by uvicorn in a thread with Debian's Chromium driven by Playwright (never a downloaded
+browser)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web_support import Demo
+
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.storage.session import Session, store_env
+from api.usecases.demo import DemoRequest, write_demo_year
+from api.usecases.demo_accounts import create_demo_accounts
+from api.usecases.ports import Caller
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    folder = tmp_path_factory.mktemp("web-demo")
+    db = str(folder / "demo.db")
+    env = store_env(db, {})
+    written = write_demo_year(DemoRequest(db, {}))
+    assert written.balanced
+    with Session(env) as session:
+        accounts = create_demo_accounts(session, Caller("demo"))
+    return Demo(env, {a.user_id: a.password for a in accounts})
+
+
+@pytest.fixture(scope="module")
+def demo(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """A fresh copy of the demo ledger for one test module."""
+    source = Path(demo_master.env["SQLITE_DBNAME"])
+    target = tmp_path_factory.mktemp("web-copy") / source.name
+    for sibling in source.parent.glob(source.name + "*"):
+        shutil.copy(sibling, target.parent / sibling.name)
+    return Demo(store_env(str(target), {}), demo_master.passwords)
+
+
+@pytest.fixture(scope="module")
+def app_client(demo: Demo) -> Iterator[TestClient]:
+    with TestClient(create_app(ServerSettings(store_env=demo.env))) as client:
+        yield client
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server(demo: Demo) -> Iterator[str]:
+    import uvicorn  # noqa: PLC0415 - only the browser tests serve
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ServerSettings(store_env=demo.env)),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium "
+                    "fonts-noto-cjk; `python3 dev.py setup` does it)")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=["--no-sandbox"])
+        yield launched
+        launched.close()
