@@ -10,51 +10,39 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import i18n
+from api.i18n import N_, formats
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
 
+# Message ids marked with N_ so the extractor keeps them; templates translate at render.
 ROLE_LABELS: Final = {
-    "administrator": "Administrator", "finance": "Finance", "department_head":
-    "Department head", "appeals_reviewer": "Appeals reviewer", "auditor": "Auditor",
-    "employee": "Employee",
+    "administrator": N_("Administrator"), "finance": N_("Finance"), "department_head":
+    N_("Department head"), "appeals_reviewer": N_("Appeals reviewer"),
+    "auditor": N_("Auditor"), "employee": N_("Employee"),
 }
 
-STATE_LABELS: Final = {"open": "Not closed", "awaiting_approval": "Awaiting approval",
-                       "closed": "Closed", "restated": "Restated"}
+STATE_LABELS: Final = {"open": N_("Not closed"), "awaiting_approval": N_("Awaiting approval"),
+                       "closed": N_("Closed"), "restated": N_("Restated")}
 
 
 def money(value: Any) -> str:
     """¥12,345.60 for a decimal text or number; anything else as it is."""
     try:
-        amount = Decimal(str(value))
+        return formats.money(Decimal(str(value)))
     except (InvalidOperation, ValueError):
         return str(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
 
 
 def period_name(text: Any) -> str:
-    """2026-Q3 → 2026年第3季度, 2026-YE → 2026年年终 (English: as written)."""
-    raw = str(text)
-    if i18n.current_language() != "zh_CN" or "-" not in raw:
-        return raw
-    year, part = raw.split("-", 1)
-    if part.startswith("Q") and part[1:].isdigit():
-        return f"{year}年第{part[1:]}季度"
-    if part == "YE":
-        return f"{year}年年终"
-    return raw
-
-
-ZONE: Final = ZoneInfo("Asia/Shanghai")  # the organisation's zone (issue 12's default)
+    """2026-Q3 → 2026年第3季度, 2026-YE → 2026年年终 (English: 2026 Q3)."""
+    return formats.period_name(str(text))
 
 
 def local_time(value: Any) -> str:
@@ -63,8 +51,7 @@ def local_time(value: Any) -> str:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S %z").replace(
-        "+0800", "+08:00")
+    return formats.local_time(moment)
 
 
 def appeal_status(status: Any) -> str:
