@@ -16,7 +16,7 @@ def test_init_starts_the_ledger_on_the_chosen_scheme(store, tmp_path: Path) -> N
     run = cli.ok("init", "--organisation", "某销售公司", "--scheme", "salesperson-pay")
     assert "salesperson-pay" in run.out
     events = [json.loads(line) for line in cli.ok("events", "--json").out.splitlines()]
-    assert [e["type"] for e in events] == ["LedgerConfigured", "SchemeAdopted"]
+    assert [e["type"] for e in events] == ["LedgerConfigured", "CloseApprovalSet", "SchemeAdopted"]
     adopted = events[1]
     assert (adopted["scheme_id"], adopted["effective_from"]) == ("salesperson-pay", "2025-01-01")
     # The worked example without its own adoption: the scheme is already in force.
