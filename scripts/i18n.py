@@ -45,7 +45,11 @@ DOMAINS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "api": (("python", ("api/http/**/*.py", "api/i18n/*.py")),),
     "web": (("python", ("api/web/**/*.py",)),
             (JINJA, ("api/web/templates/**/*.html",))),
+    # The explanation tree's labels, units and formulas, shown by the CLI and the pages.
+    "figures": (("python", ("api/i18n/figures/*.py",)),),
 }
+# NP_(context, text): a text marked with its message context (api/i18n/figures).
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 
 
 def sources(domain: str) -> Iterator[tuple[str, Path]]:
@@ -62,7 +66,7 @@ def extract(domain: str) -> Catalog:
     for method, path in sources(domain):
         options = JINJA_OPTIONS if method == JINJA else {}
         for line, message, comments, context in extract_from_file(
-                method, str(path), keywords=DEFAULT_KEYWORDS, options=options):
+                method, str(path), keywords=KEYWORDS, options=options):
             catalog.add(message, None, [(str(path.relative_to(ROOT)), line)],
                         auto_comments=comments, context=context)
     return catalog
