@@ -8,7 +8,9 @@ compile the .mo files that the package loads. Run with the project's virtualenv:
     .venv/bin/python scripts/i18n.py check      exit 1 if a text lacks a translation
 
 Workflow: mark a text with `_()` (or `N_()` where it is defined before the language is
-known), `update`, translate the new empty entries in the zh_CN .po, `compile`. A message
+known; `NP_("context", …)` where one English word has two meanings across areas, as
+the explanation tree's units do), `update`, translate the new empty entries in the zh_CN
+.po, `compile`. A message
 id is the English text; the English "catalogue" is the ids themselves.
 
 One domain per area, so parallel work on the CLI, the API and the pages edits different

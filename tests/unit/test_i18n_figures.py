@@ -51,6 +51,7 @@ def test_a_composed_label_keeps_its_name_and_translates_its_words() -> None:
         assert figures.label("内科: drug_revenue_ratio deduction") == "内科：药占比扣款"
         assert figures.formula("ratios[temporary][full]") == "参与比例[临时][全额]"
         assert figures.literal("absence:sick") == "缺勤:sick"
+        assert figures.label("office: head-count") == "office：人数"  # a name stays a name
 
 
 def test_a_text_no_pattern_knows_is_shown_as_it_is() -> None:

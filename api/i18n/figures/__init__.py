@@ -86,6 +86,18 @@ WORDS: Final = (
     NP_("figure", "outpatient_fee_per_visit"),
     NP_("figure", "regular"), NP_("figure", "contract"), NP_("figure", "temporary"),
     NP_("figure", "full"),
+    # title grades (S11-R34) and posts (S11-R35) in the seed's own words
+    NP_("figure", "senior"), NP_("figure", "associate_senior"), NP_("figure", "intermediate"),
+    NP_("figure", "practitioner"), NP_("figure", "assistant"),
+    NP_("figure", "junior_technician"), NP_("figure", "worker"), NP_("figure", "staff"),
+    NP_("figure", "hospital_leader"), NP_("figure", "clinical_director"),
+    NP_("figure", "clinical_deputy_director"), NP_("figure", "head_nurse"),
+    NP_("figure", "chief_head_nurse"), NP_("figure", "functional_director"),
+    NP_("figure", "functional_deputy_director"),
+    # departments' risk roles (S11-R24)
+    NP_("figure", "hospital_leaders"), NP_("figure", "medical_affairs"),
+    NP_("figure", "nursing"), NP_("figure", "infection_control"), NP_("figure", "office"),
+    NP_("figure", "equipment"), NP_("figure", "finance"), NP_("figure", "cashier"),
 )
 
 FORMULAS: Final = (
@@ -178,7 +190,9 @@ def _translate(text: str, templates: tuple[str, ...]) -> str:
     for pattern, template in _patterns(templates):
         match = pattern.fullmatch(text)
         if match is not None:
-            values = {key: pgettext(value) for key, value in match.groupdict().items()}
+            # a name is a person's or department's own: carried over, never translated
+            values = {key: value if key == "name" else pgettext(value)
+                      for key, value in match.groupdict().items()}
             return pgettext(template).format(**values)
     return text
 
