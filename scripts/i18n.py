@@ -10,8 +10,8 @@ compile the .mo files that the package loads. Run with the project's virtualenv:
 Workflow: mark a text with `_()` (or `N_()` where it is defined before the language is
 known; `NP_("context", …)` where one English word has two meanings across areas, as
 the explanation tree's units do), `update`, translate the new empty entries in the zh_CN
-.po, `compile`. A message
-id is the English text; the English "catalogue" is the ids themselves.
+.po, `compile`. A message id is the English text; the English "catalogue" is the ids
+themselves.
 
 One domain per area, so parallel work on the CLI, the API and the pages edits different
 files: DOMAINS below maps each to the files it is extracted from (babel's Python
