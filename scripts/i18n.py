@@ -8,8 +8,10 @@ compile the .mo files that the package loads. Run with the project's virtualenv:
     .venv/bin/python scripts/i18n.py check      exit 1 if a text lacks a translation
 
 Workflow: mark a text with `_()` (or `N_()` where it is defined before the language is
-known), `update`, translate the new empty entries in the zh_CN .po, `compile`. A message
-id is the English text; the English "catalogue" is the ids themselves.
+known; `NP_("context", …)` where one English word has two meanings across areas, as
+the explanation tree's units do), `update`, translate the new empty entries in the zh_CN
+.po, `compile`. A message id is the English text; the English "catalogue" is the ids
+themselves.
 
 One domain per area, so parallel work on the CLI, the API and the pages edits different
 files: DOMAINS below maps each to the files it is extracted from (babel's Python
@@ -45,7 +47,11 @@ DOMAINS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "api": (("python", ("api/http/**/*.py", "api/i18n/*.py")),),
     "web": (("python", ("api/web/**/*.py",)),
             (JINJA, ("api/web/templates/**/*.html",))),
+    # The explanation tree's labels, units and formulas, shown by the CLI and the pages.
+    "figures": (("python", ("api/i18n/figures/*.py",)),),
 }
+# NP_(context, text): a text marked with its message context (api/i18n/figures).
+KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 
 
 def sources(domain: str) -> Iterator[tuple[str, Path]]:
@@ -62,7 +68,7 @@ def extract(domain: str) -> Catalog:
     for method, path in sources(domain):
         options = JINJA_OPTIONS if method == JINJA else {}
         for line, message, comments, context in extract_from_file(
-                method, str(path), keywords=DEFAULT_KEYWORDS, options=options):
+                method, str(path), keywords=KEYWORDS, options=options):
             catalog.add(message, None, [(str(path.relative_to(ROOT)), line)],
                         auto_comments=comments, context=context)
     return catalog

@@ -20,7 +20,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
-from api.i18n import N_, _
+from api.i18n import N_, _, figures
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time, money, period_name
 from domain.application import Progress
 from domain.scheme import canonical_dumps
@@ -194,19 +194,20 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
     if "approx" in node:  # a non-terminating exact value: the decimal first, for people
         value = (f"{node['approx']}… (= {value})" if len(value) <= 24
                  else f"{node['approx']}… (exact in --json)")
-    head = f"{indent}{node['label']} = {value} {node['unit']}{rule}"
+    label, unit = figures.label(node["label"]), figures.unit(node["unit"])
+    head = f"{indent}{label} = {value} {unit}{rule}"
     if node.get("see_above"):
         return head + "  " + _("(explained above)")
     if node.get("truncated"):
         return head + "  " + _("(… more with --depth)")
-    lines = [head, f"{indent}    = {node['formula']}"]
+    lines = [head, f"{indent}    = {figures.formula(node['formula'])}"]
     if node.get("inputs_not_expanded"):
         shown = ", ".join(node["inputs"][:3])
         lines.append(f"{indent}    · " + _(
             "{count} inputs ({shown}, …): listed in --json; explain any one with "
             "--figure KEY").format(count=f"{node['inputs_not_expanded']:,}", shown=shown))
     for name, value in node.get("literals", {}).items():
-        lines.append(f"{indent}    · {name} = {value}")
+        lines.append(f"{indent}    · {figures.literal(name)} = {value}")
     if node.get("events"):
         lines.append(f"{indent}    · " + _("events: {ids}").format(
             ids=", ".join(node["events"])))

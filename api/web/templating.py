@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import i18n
-from api.i18n import N_, formats
+from api.i18n import N_, figures, formats
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
@@ -78,6 +78,9 @@ def environment() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["query_without"] = query_without
     env.filters["appeal_status"] = appeal_status
+    env.filters["figure_label"] = figures.label  # the explanation tree's words
+    env.filters["figure_unit"] = figures.unit
+    env.filters["figure_formula"] = figures.formula
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATE_LABELS"] = STATE_LABELS
     env.globals["CSRF_FIELD"] = CSRF_FIELD
