@@ -6,6 +6,7 @@ interpreter: this test process has imported them all already."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,16 +15,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Top-level packages only some verbs need (serve; imports, exports and documents;
-# passwords), and the test tool no verb needs.
+# passwords), the PostgreSQL driver (these run on SQLite) and the test tool no verb needs.
 HEAVY = ("fastapi", "starlette", "uvicorn", "openpyxl", "fpdf", "pypdf", "cn2an", "jinja2",
-         "argon2", "schemathesis")
+         "argon2", "psycopg", "schemathesis")
+# The store is the --db file: no PostgreSQL from the environment the tests run in.
+ENV = {key: value for key, value in os.environ.items()
+       if not key.startswith(("POSTGRES_", "PERSISTENCE_", "JIXIAO_DB"))}
 REPORT = "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})), " \
          "file=sys.stderr)"
 
 
 def _imported(code: str) -> set[str]:
     done = subprocess.run([sys.executable, "-c", f"import json, sys\n{code}\n{REPORT}"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120,
+                          check=False)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
@@ -43,7 +48,7 @@ def test_the_command_tree_imports_no_heavy_library(code: str) -> None:
 def test_a_payout_imports_no_heavy_library(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     assert subprocess.run([sys.executable, "-m", "api.cli", "demo", "--db", str(db)],
-                          cwd=ROOT, capture_output=True, timeout=300,
+                          cwd=ROOT, env=ENV, capture_output=True, timeout=300,
                           check=False).returncode == 0
     for verb in (["payout"], ["explain", "--department", "endoscopy"]):
         imported = _imported("from api.cli import main\n"
