@@ -39,7 +39,7 @@ from bench.stores import discard, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-PHASES = ("ingest", "baseline", "replay", "queries")
+PHASES = ("ingest", "baseline", "replay", "queries", "cli")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

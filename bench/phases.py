@@ -15,6 +15,8 @@ finished.
              `projections.views.catch_up` into the (fresh) statements view.
 * queries  - one period's payout from the warm view (`Session(env).statement_json`), cold
              (`statement_for`), explain of one person, what-if of one appeal.
+* cli      - the same payout, explain and what-if as `jixiao` whole processes, beside a
+             bare Python start (bench/startup.py).
 """
 # ruff: noqa: PLC0415 - the phases import the core lazily, in the child that measures it
 
@@ -32,6 +34,7 @@ from typing import Any
 
 from bench.generator import Shape
 from bench.measure import Profiler, Progress, max_rss, rss, step_memory, ticking
+from bench.startup import cli
 from bench.stores import (
     RAW_TABLE,
     org_env,
@@ -371,7 +374,8 @@ def _count_nodes(tree: dict[str, Any]) -> int:
     return 1 + sum(_count_nodes(child) for child in tree.get("because", []))
 
 
-PHASES = {"ingest": ingest, "baseline": baseline, "replay": replay, "queries": queries}
+PHASES = {"ingest": ingest, "baseline": baseline, "replay": replay, "queries": queries,
+          "cli": cli}
 
 
 def main(argv: list[str]) -> int:

@@ -36,6 +36,14 @@ METRICS: tuple[tuple[str, str, str, str], ...] = (
     ("whatif_ms", "queries", "what-if one appeal (preview + recompute + explain)", "ms"),
     ("whatif_preview_ms", "queries", "  of which preview (checked batch, facts with it)", "ms"),
     ("whatif_recompute_ms", "queries", "  of which recompute the period", "ms"),
+    ("cli_bare_ms", "cli", "bare start: python -c 'import sqlite3, json'", "ms"),
+    ("cli_help_ms", "cli", "jixiao --help, whole process", "ms"),
+    ("cli_payout_ms", "cli", "jixiao payout --period, whole process", "ms"),
+    ("cli_payout_x_bare", "cli", "  of a bare start", "×"),
+    ("cli_explain_ms", "cli", "jixiao explain --employee, whole process", "ms"),
+    ("cli_explain_x_bare", "cli", "  of a bare start", "×"),
+    ("cli_whatif_ms", "cli", "jixiao payout --with (what-if), whole process", "ms"),
+    ("cli_whatif_x_bare", "cli", "  of a bare start", "×"),
     ("ingest_rss_peak", "ingest", "peak RSS, ingest", "MB"),
     ("fold_rss_peak", "replay", "peak RSS, replay fold", "MB"),
     ("fold_bytes_per_event", "replay", "replay fold RSS growth per event", "bytes"),
@@ -86,7 +94,7 @@ def machine() -> dict[str, Any]:
 def flatten(run: dict[str, Any]) -> dict[str, Any]:
     """One run's phases merged into one dict of figures."""
     merged: dict[str, Any] = {}
-    for phase in ("ingest", "baseline", "replay", "queries"):
+    for phase in ("ingest", "baseline", "replay", "queries", "cli"):
         merged.update({k: v for k, v in run.get(phase, {}).items()
                        if isinstance(v, (int, float)) and not isinstance(v, bool)})
     return merged
@@ -113,6 +121,8 @@ def fmt(value: float, unit: str) -> str:
         return f"{value / MB:,.0f}"
     if unit in ("events/s", "rows/s", "events", "bytes", "nodes"):
         return f"{value:,.0f}"
+    if unit == "×":
+        return f"{value:,.1f}×"
     if unit == "ms":
         return f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
     return f"{value:,.3f}" if value < 10 else f"{value:,.1f}"
@@ -168,6 +178,12 @@ def targets(summary: dict[str, Any], staff: int) -> list[tuple[str, str, str]]:
         value = summary.get(key)
         rows.append((label, "–" if value is None else f"{value:,.1f} ms",
                      verdict(None if value is None else value <= 100)))
+    for verb in ("payout", "explain", "whatif"):
+        value = summary.get(f"cli_{verb}_x_bare")
+        rows.append((f"CLI {verb} ≤ 10× a bare Python start (whole process)",
+                     "–" if value is None else
+                     f"{summary[f'cli_{verb}_ms']:,.0f} ms, {value:.1f}× bare",
+                     verdict(None if value is None else value <= 10)))
     value = summary.get("fold_bytes_per_event")
     rows.append(("replay memory flat in the number of events",
                  "–" if value is None else f"{value:,.0f} bytes of RSS per event folded",

@@ -12,7 +12,7 @@ import typer
 
 from api.cli.options import Actor, Db, PeriodOption, as_of, caller, open_session
 from api.i18n import _
-from api.usecases import documents, exports, letters
+from api.usecases import exports
 from api.usecases.audit import AuditQuery
 from api.usecases.exports import ExportFile, ExportRequest
 from api.usecases.ports import parse_period
@@ -94,6 +94,8 @@ def letters_command(*, output: OutputDir,
                     db: Db = None, actor: Actor = None) -> int:
     """Write a decision letter (决定书) PDF for each decided appeal into a directory."""
     directory = _directory(output)
+    from api.usecases import letters  # noqa: PLC0415 - fpdf2: only when writing letters
+
     with open_session(db) as session:
         files = letters.decision_letters(session, caller(actor), appeal)
     for file in files:
@@ -109,6 +111,8 @@ def appeal_letter(appeal_id: Annotated[str, typer.Argument(help="The appeal's id
                       "own name in it).")],
                   db: Db = None, actor: Actor = None) -> int:
     """Write the decision letter (决定书) of one decided appeal as a PDF."""
+    from api.usecases import letters  # noqa: PLC0415 - fpdf2: only when writing letters
+
     with open_session(db) as session:
         files = letters.decision_letters(session, caller(actor), appeal_id)
     if not files:
@@ -128,6 +132,8 @@ def payslips(*, period: PeriodOption, output: OutputDir,
     """Write payslips (工资条): one file per department, one page (or block) per person."""
     parse_period(period)
     directory = _directory(output)
+    from api.usecases import documents  # noqa: PLC0415 - fpdf2, openpyxl: only payslips
+
     with open_session(db) as session:
         result = documents.payslips(session, caller(actor), period, format)
     for file in result.files:
@@ -145,6 +151,8 @@ def verify_document(file: Annotated[str, typer.Argument(help="A payslip PDF.")],
     path = Path(file)
     if not path.is_file():
         raise InvalidRequestError(f"{file!r}: 文件不存在 (no such file)")
+    from api.usecases import documents  # noqa: PLC0415 - pypdf: only when verifying
+
     with open_session(db) as session:
         result = documents.verify_document(session, caller(actor), path.read_bytes())
     for line in result.checked:

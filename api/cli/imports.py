@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import progress_bars
-from api.sheets.readers import Source
 from api.storage.keys import master_key_path, open_vault
-from api.usecases import imports
+
+if TYPE_CHECKING:
+    # At run time each verb imports it: openpyxl is slow to import and `jixiao` starts once
+    # per verb, most of which read no spreadsheet.
+    from api.usecases import imports
 
 app = typer.Typer()
 
@@ -73,6 +76,9 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
                      show_default=False)] = None,
                  json_out: Json = False) -> int:
     """Import a spreadsheet (roster or score entries), all or nothing."""
+    from api.sheets.readers import Source  # noqa: PLC0415 - openpyxl (see the top)
+    from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
+
     source = Source(file, sys.stdin.buffer.read()) if file == "-" else Source(file)
     request = imports.ImportRequest(kind.value, source, encoding.value if encoding else None,
                                     sheet, skip_bad, errors, rejected)
@@ -129,6 +135,8 @@ def template(*, kind: Annotated[ImportKind, typer.Argument(help="The import kind
              db: Db = None, encoding: EncodingOption = None) -> int:
     """Write an empty workbook to fill in: headers, drop-down lists, an example row.
     Lists come from --db's ledger; without --db, from the shipped scheme."""
+    from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
+
     request = imports.TemplateRequest(kind.value, fmt.value, output,
                                       encoding.value if encoding else "utf-8-sig")
     if db is None:

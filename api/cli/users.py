@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, Reason, caller, open_session
-from api.usecases import passwords, users
+from api.usecases import users
+from api.usecases.ports import Caller, Workspace
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
@@ -25,6 +26,12 @@ class UserAction(str, Enum):
     list = "list"
     passwd = "passwd"  # noqa: S105 - the verb, not a password
 
+
+def _set_password(session: Workspace, who: Caller, user_id: str, secret: str,
+                  reason: str | None) -> None:
+    from api.usecases import passwords  # noqa: PLC0415 - argon2: only when setting one
+
+    passwords.set_password(session, who, user_id, secret, reason)
 
 @app.command("users")
 def users_command(
@@ -58,7 +65,7 @@ def users_command(
             return 0
         assert user_id is not None
         if action is UserAction.passwd:
-            passwords.set_password(session, who, user_id, _password(password_stdin), reason)
+            _set_password(session, who, user_id, _password(password_stdin), reason)
             print(f"已为 {user_id} 设置登录密码 (password set for {user_id})", file=sys.stderr)
             return 0
         if action is UserAction.disable:
@@ -74,7 +81,7 @@ def users_command(
             token = users.add_user(session, who, users.NewUser(
                 user_id, name or user_id, role, list(department or []), employee, reason))
             if secret is not None:
-                passwords.set_password(session, who, user_id, secret, reason)
+                _set_password(session, who, user_id, secret, reason)
     print(f"{user_id}: the token below is shown once; the ledger keeps only its SHA-256",
           file=sys.stderr)
     print(token)

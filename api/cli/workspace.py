@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,11 @@ from api.cli.options import CREATED, ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
 from api.i18n import _
 from api.storage.session import ledger_exists, ledger_location, store_env
-from api.usecases import demo as demo_case
+
+if TYPE_CHECKING:
+    # At run time `demo` imports it: the demo's scenario is slow to import, and every
+    # other verb builds this module's command tree too.
+    from api.usecases import demo as demo_case
 
 app = typer.Typer()
 
@@ -30,6 +34,8 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
          db: Db = None, actor: Actor = None) -> int:
     """Write a fresh demo hospital year and print its payouts; --serve also serves the
     pages."""
+    from api.usecases import demo as demo_case  # noqa: PLC0415 - see the top
+
     request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
     if not ledger_exists(store_env(db, ENVIRON.get())):
         print(_(CREATED).format(where=ledger_location(store_env(db, ENVIRON.get()))),

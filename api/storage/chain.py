@@ -20,7 +20,6 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
-from psycopg import sql
 
 from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
@@ -130,6 +129,8 @@ class SQLiteChainStore(ChainStore):
 
 class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
+        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
+
         self._db = datastore
         schema = datastore.schema
         self._chain = sql.Identifier(schema, "jixiao_chain")
@@ -148,6 +149,8 @@ class PostgresChainStore(ChainStore):
                 (CHAIN_NAME, GENESIS))
 
     def _q(self, text: str) -> Any:
+        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
         return sql.SQL(text).format(chain=self._chain, tracking=self._tracking)
 
     def tracking(self) -> tuple[int, str]:

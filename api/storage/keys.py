@@ -22,10 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from psycopg import sql
 
 from api.storage.session import postgres_connect_args
 from domain.errors import InvalidRequestError, NotFoundError
@@ -162,6 +160,8 @@ class KeyVault:
 
     def _sql(self, text: str) -> Any:
         if self._postgres:
+            from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
+
             schema = self._env.get("POSTGRES_SCHEMA")
             table = sql.Identifier(schema, TABLE) if schema else sql.Identifier(TABLE)
             return sql.SQL(text).format(t=table)
@@ -170,6 +170,8 @@ class KeyVault:
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
         if self._postgres:
+            import psycopg  # noqa: PLC0415 - PostgreSQL only
+
             arguments: dict[str, Any] = dict(postgres_connect_args(self._env))
             with psycopg.connect(**arguments) as pg, pg.cursor() as cursor:
                 yield cursor

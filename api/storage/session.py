@@ -11,9 +11,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psycopg
-from psycopg import sql
-
 from api.storage.chain import (
     ChainDamagedError,
     ChainStore,
@@ -23,8 +20,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
-from api.storage.postgres_limits import PostgresLedger
-from api.storage.statement_views import PostgresStatementView, SQLiteStatementView
+from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
@@ -72,6 +68,10 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         name = env["SQLITE_DBNAME"]
         return name == ":memory:" or "mode=memory" in name or Path(name).exists()
+    # psycopg and eventsourcing.postgres are imported on PostgreSQL only: they take longer
+    # to import than a SQLite verb takes to answer.
+    import psycopg  # noqa: PLC0415 - PostgreSQL only
+
     table = f"{APPLICATION_NAME}_events"
     schema = env.get("POSTGRES_SCHEMA") or "public"
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
@@ -113,6 +113,8 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
 
 def open_ledger(env: Mapping[str, str]) -> Ledger:
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        from api.storage.postgres_limits import PostgresLedger  # noqa: PLC0415 - PostgreSQL only
+
         ensure_postgres_schema(env)
         return PostgresLedger(env)
     return Ledger(env)
@@ -123,6 +125,9 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     schema = env.get("POSTGRES_SCHEMA")
     if not schema or schema == "public":
         return
+    import psycopg  # noqa: PLC0415 - PostgreSQL only
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
     with psycopg.connect(**arguments, autocommit=True) as connection:
         connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
@@ -141,6 +146,8 @@ def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
 def open_view(env: Mapping[str, str]) -> StatementView:
     """The materialised statements, in the same database as the events."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        from api.storage.statement_views import PostgresStatementView  # noqa: PLC0415 - PostgreSQL only
+
         return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"),
                                      env)
     return SQLiteStatementView(env["SQLITE_DBNAME"])

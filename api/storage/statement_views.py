@@ -11,9 +11,6 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-import psycopg
-
-from api.storage.postgres_limits import busy_cause, session_options
 from domain.errors import ConflictError
 from projections.views import VIEW_NAME, StatementView, StoredStatement
 
@@ -91,6 +88,11 @@ T = TypeVar("T")
 def _bounded(work: Callable[[], T]) -> T:
     """A lock or statement timeout on the view's connection is "busy, retry", as on the
     events' connections (503 with Retry-After; exit code 6), never a hang or a 500."""
+    # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
+    import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+    from api.storage.postgres_limits import busy_cause  # noqa: PLC0415 - PostgreSQL only
+
     try:
         return work()
     except psycopg.OperationalError as error:
@@ -106,6 +108,10 @@ class PostgresStatementView(StatementView):
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
                  env: Mapping[str, str] | None = None) -> None:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
+
         options = session_options(env or {})
         if schema:
             options = f"-c search_path={schema} {options}"

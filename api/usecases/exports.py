@@ -17,8 +17,6 @@ from zoneinfo import ZoneInfo
 
 from api.documents.csvfile import ENCODINGS, write_csv
 from api.documents.model import Book, Cell, Column, Sheet, Stamp, Summary
-from api.documents.pdftable import write_pdf_table
-from api.documents.xlsx import write_xlsx
 from api.usecases import audit, grades, reports
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
@@ -105,6 +103,10 @@ def export(ws: Workspace, caller: Caller, request: ExportRequest) -> ExportFile:
         raise InvalidRequestError(f"编码 {request.encoding!r} 不支持 (unsupported encoding); "
                                   f"choose one of {', '.join(ENCODINGS)}")
     book = BUILDERS[request.what](ws, caller, request)
+    # Not at the top: openpyxl and fpdf2 take longer to import than a CLI verb should.
+    from api.documents.pdftable import write_pdf_table  # noqa: PLC0415 - see above
+    from api.documents.xlsx import write_xlsx  # noqa: PLC0415 - see above
+
     content = (write_xlsx(book) if request.format == "xlsx"
                else write_csv(book, request.encoding) if request.format == "csv"
                else write_pdf_table(book))

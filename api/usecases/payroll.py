@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.usecases.access import require_everything_for
@@ -155,6 +153,10 @@ def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
                   statement_sha256: str | None) -> bytes:
     """The sheet of an open period is titled 草稿 (draft); a closed one's workbook carries
     the statement's hash in its properties, out of the way of payroll's import."""
+    # openpyxl takes longer to import than a CLI verb should; only this sheet needs it.
+    from openpyxl import Workbook  # noqa: PLC0415 - see above
+    from openpyxl.styles import Font  # noqa: PLC0415 - see above
+
     book = Workbook()
     sheet = book.worksheets[0]
     sheet.title = f"应发 {period}" + ("" if statement_sha256 else f" {MESSAGES['draft']}")

@@ -64,7 +64,7 @@ def test_every_phase_runs_on_the_smoke_preset(store: Any, tmp_path: Path) -> Non
     prepare(target, SHAPE.organisations)
     run: dict[str, Any] = {}
     try:
-        for phase in ("ingest", "baseline", "replay", "queries"):
+        for phase in ("ingest", "baseline", "replay", "queries", "cli"):
             out = Results(str(tmp_path / f"{phase}.json"))
             PHASES[phase]({"target": target, "shape": SHAPE.to_json(), "batch": 250,
                            "period": None, "repeats": 1}, out)
@@ -72,7 +72,7 @@ def test_every_phase_runs_on_the_smoke_preset(store: Any, tmp_path: Path) -> Non
     finally:
         discard(target, SHAPE.organisations)
 
-    ingest, baseline, replay, queries = (run[p] for p in PHASES)
+    ingest, baseline, replay, queries, cli = (run[p] for p in PHASES)
     assert ingest["events"] == ingest["rows"] == baseline["rows"] == replay["fold_events"]
     assert baseline["raw_read_rows"] == baseline["rows"]
     assert replay["statements_written"] == 5  # four quarters and the year end
@@ -80,8 +80,14 @@ def test_every_phase_runs_on_the_smoke_preset(store: Any, tmp_path: Path) -> Non
     assert queries["people"] > 0
     assert queries["explain_nodes"] > 1
     assert queries["whatif_pay_before"] != queries["whatif_pay_after"]  # the appeal counts
+    # Whole `jixiao` processes (each exited 0, or the phase raised) beside a bare start.
+    assert cli["cli_repeats"] >= 5
+    assert all(cli[f"cli_{verb}_ms"] > cli["cli_bare_ms"] > 0
+               for verb in ("help", "payout", "explain", "whatif"))
 
     summary = summarise([run])
     assert "ingest_rate__vs__raw_insert_rate" in summary
     assert "| ingest, batched parse_commands + record |" in table({store.backend: summary})
     assert "payout" in targets_table(targets(summary, SHAPE.staff))
+    assert "| jixiao payout --with (what-if), whole process |" in table({store.backend: summary})
+    assert "CLI whatif ≤ 10× a bare Python start" in targets_table(targets(summary, SHAPE.staff))

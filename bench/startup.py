@@ -1,0 +1,99 @@
+"""The `cli` phase: `jixiao` verbs as whole processes, as a user at a terminal runs them.
+
+Each verb starts a fresh Python (imports, command tree, opening the store, the answer):
+the time a person waits. A bare `python -c "import sqlite3, json"` is measured in the
+same phase, interleaved with the verbs, so the ratio holds on a busy machine too.
+
+* payout  - `jixiao payout --period P` (warm view, after the replay phase)
+* explain - `jixiao explain --period P --employee E` (the person the what-if appeals for)
+* whatif  - `jixiao payout --period P --with appeal.jsonl` (one upheld appeal)
+* help    - `jixiao --help` (the command tree and nothing else)
+"""
+# ruff: noqa: PLC0415 - the phase imports the core lazily, in the child that measures it
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.generator import Shape
+from bench.stores import org_env
+
+REPEATS_MIN = 5  # the issue asks for the median of at least five starts
+BARE = [sys.executable, "-c", "import sqlite3, json"]
+
+
+def _what_if_row(target: dict[str, Any], period: Any) -> tuple[dict[str, Any], str]:
+    """The queries phase's appeal: its row (for --with) and the person it is about."""
+    from api.storage.session import Session
+    from bench.phases import _appeal
+    from projections.restatement import statement_for
+
+    session = Session(org_env(target, 0))
+    try:
+        facts = session.ledger.facts()
+        return _appeal(facts, period, statement_for(facts, period).book.figures)
+    finally:
+        session.close()
+
+
+def _verbs(target: dict[str, Any], period: str, employee: str,
+           what_if: Path) -> dict[str, list[str]]:
+    jixiao = [sys.executable, "-m", "api.cli"]
+    # SQLite by --db, as a user types it; PostgreSQL by the environment (see _env).
+    db = ["--db", org_env(target, 0)["SQLITE_DBNAME"]] if target["backend"] == "sqlite" else []
+    return {"help": [*jixiao, "--help"],
+            "payout": [*jixiao, "payout", "--period", period, *db],
+            "explain": [*jixiao, "explain", "--period", period, "--employee", employee, *db],
+            "whatif": [*jixiao, "payout", "--period", period, "--with", str(what_if), *db]}
+
+
+def _env(target: dict[str, Any]) -> dict[str, str]:
+    env = dict(os.environ)
+    if target["backend"] == "postgres":
+        env |= org_env(target, 0)
+    return env
+
+
+def _seconds(argv: list[str], env: dict[str, str], cwd: str) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: "
+                           f"{done.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed
+
+
+def cli(args: dict[str, Any], out: Any) -> None:
+    from domain.periods import Period
+
+    target, shape = args["target"], Shape(**args["shape"])
+    repeats = max(REPEATS_MIN, int(args.get("repeats", REPEATS_MIN)))
+    period = Period.parse(args.get("period") or shape.last_quarter)
+    row, employee = _what_if_row(target, period)
+    what_if = Path(out.path).with_name("cli-what-if.jsonl")
+    what_if.write_text(json.dumps(row, ensure_ascii=False) + "\n")
+    verbs = _verbs(target, str(period), employee, what_if)
+    env, cwd = _env(target), str(Path(__file__).resolve().parent.parent)
+    out.update(cli_period=str(period), cli_employee=employee, cli_repeats=repeats)
+    times: dict[str, list[float]] = {name: [] for name in ("bare", *verbs)}
+    _seconds(verbs["payout"], env, cwd)  # once unmeasured: the view warm, files cached
+    for _ in range(repeats):
+        # Interleaved, so a burst of load elsewhere touches every figure alike.
+        times["bare"].append(_seconds(BARE, env, cwd))
+        for name, argv in verbs.items():
+            times[name].append(_seconds(argv, env, cwd))
+    bare = statistics.median(times["bare"])
+    for name, values in times.items():
+        out[f"cli_{name}_ms"] = statistics.median(values) * 1000
+        if name != "bare":
+            out[f"cli_{name}_x_bare"] = statistics.median(values) / bare
+    out.save()
