@@ -167,7 +167,9 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
 
 def reconciliation_text(report: dict[str, Any]) -> str:
     recon = report["reconciliation"]
-    rows = [[line["line"], yuan(line["amount"])] for line in recon["lines"]]
+    # Line names are ids in JSON; people read them from the catalogue (api/web/labels.py
+    # marks them, the names the exports use).
+    rows = [[_(line["line"]), yuan(line["amount"])] for line in recon["lines"]]
     rows.append([_("balance (must be 0.00)"), yuan(recon["balance"])])
     return (titled(N_("Reconciliation {period} ({name})"), report["period"]) + "\n"
             + table([_("line"), _("amount")], rows, right={1}))

@@ -17,6 +17,7 @@ DATA_TEXTS: Final = (
     N_("control deductions retained by the hospital"),
     N_("department penalties retained by the hospital"), N_("excess over cap banked"),
     N_("undistributed (no points to share it)"), N_("paid to people"), N_("year-end pool"),
+    N_("restatements of closed periods (paid +, recovered −)"),
     N_("pool not allocated (no annual target points)"),
     N_("forfeited by failed assessments (returned to the hospital)"),
     N_("ScoreRecorded"), N_("DeductionRecorded"), N_("AttendanceRecorded"),

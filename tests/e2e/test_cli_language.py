@@ -21,9 +21,13 @@ def test_human_output_is_chinese_by_default_and_english_on_request(ledger: Cli) 
     assert "对账 2026-Q1（2026年第1季度）" in chinese
     assert "差额（应为 0.00）" in chinese
     assert "¥0.00" in chinese
+    # The lines by the names the exports and pages use; their ids stay in --json.
+    assert "发放给个人" in chinese
+    assert "paid to people" not in chinese
     english = ledger.ok("--lang", "en", "reconcile", "--period", "2026-Q1").out
     assert "Reconciliation 2026-Q1 (2026 Q1)" in english
     assert "balance (must be 0.00)" in english
+    assert "paid to people" in english
     assert "对账" not in english
     after_the_verb = ledger.ok("reconcile", "--period", "2026-Q1", "--lang", "en").out
     assert after_the_verb == english
