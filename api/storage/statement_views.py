@@ -102,20 +102,6 @@ def _bounded(work: Callable[[], T]) -> T:
         raise busy from error
 
 
-def _retrying_ddl(create: Callable[[], None]) -> None:
-    """Two processes opening the view at once can make PostgreSQL refuse one's idempotent
-    CREATE ... IF NOT EXISTS with "tuple concurrently updated"; it succeeds when re-run."""
-    import psycopg  # noqa: PLC0415 - PostgreSQL only
-
-    for attempt in range(3):
-        try:
-            create()
-            return
-        except psycopg.errors.InternalError as error:
-            if "concurrently updated" not in str(error) or attempt == 2:
-                raise
-
-
 class PostgresStatementView(StatementView):
     """`env` is the store's environment: the view's connection takes the same
     POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
@@ -132,7 +118,7 @@ class PostgresStatementView(StatementView):
         arguments: dict[str, Any] = dict(connect_args)
         self._db = psycopg.connect(**arguments, options=options, autocommit=True)
         try:
-            _bounded(lambda: _retrying_ddl(self._create))
+            _bounded(self._create)
         except BaseException:
             self._db.close()
             raise
