@@ -297,16 +297,21 @@ DOCUMENT_PACKAGES = (
 )
 
 
-def ensure_document_tools() -> None:
-    missing = [name for name, path in DOCUMENT_PACKAGES if not path.exists()]
+def ensure_packages(packages: tuple[tuple[str, Path], ...], needed_for: str) -> None:
+    """Install the Debian packages whose marker file is missing (as root, with apt-get)."""
+    missing = [name for name, path in packages if not path.exists()]
     if not missing:
         return
     if is_root() and shutil.which("apt-get"):
         log(f"installing {', '.join(missing)} from Debian packages")
         if apt_install(missing):
             return
-    log(f"missing {', '.join(missing)}: PDF exports need them "
+    log(f"missing {', '.join(missing)}: {needed_for} "
         f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
+
+
+def ensure_document_tools() -> None:
+    ensure_packages(DOCUMENT_PACKAGES, "PDF exports need them")
 
 
 # The browser tests (Playwright for Python) drive Debian's chromium by its path, never a
@@ -318,15 +323,7 @@ BROWSER_PACKAGES = (
 
 
 def ensure_browser() -> None:
-    missing = [name for name, path in BROWSER_PACKAGES if not path.exists()]
-    if not missing:
-        return
-    if is_root() and shutil.which("apt-get"):
-        log(f"installing {', '.join(missing)} from Debian packages")
-        if apt_install(missing):
-            return
-    log(f"missing {', '.join(missing)}: the browser tests fail without them "
-        f"(Debian/Ubuntu: `sudo apt-get install {' '.join(missing)}`)")
+    ensure_packages(BROWSER_PACKAGES, "the browser tests fail without them")
 
 
 def cmd_setup(args: list[str]) -> int:
