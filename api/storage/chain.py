@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import takewhile
 from typing import Any
 from uuid import UUID
@@ -75,10 +76,27 @@ class ChainStore(ABC):
             after = page[-1].position
 
 
+@contextmanager
+def _write_transaction(datastore: Any) -> Iterator[Any]:
+    """A SQLite transaction holding the write lock from its BEGIN. A deferred one (what
+    eventsourcing begins) that reads first and then writes fails at once with "database
+    is locked" if another connection wrote in between, as two opens at once do; this
+    one waits for the lock within the busy timeout instead."""
+    with datastore.get_connection(commit=True) as connection:
+        cursor = connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
 class SQLiteChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
         self._db = datastore
-        with self._db.transaction(commit=True) as cursor:
+        with _write_transaction(self._db) as cursor:
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS jixiao_chain (position INTEGER PRIMARY KEY, "
                 "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
@@ -131,11 +149,14 @@ class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
+        from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+
         self._db = datastore
         schema = datastore.schema
         self._chain = sql.Identifier(schema, "jixiao_chain")
         self._tracking = sql.Identifier(schema, "jixiao_chain_tracking")
         with self._db.transaction(commit=True) as cursor:
+            lock_schema_ddl(cursor, schema)  # one open's DDL at a time (pg_schema.py)
             cursor.execute(sql.SQL(
                 "CREATE TABLE IF NOT EXISTS {} (position BIGINT PRIMARY KEY, "
                 "originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, "

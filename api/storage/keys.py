@@ -127,6 +127,10 @@ class KeyVault:
         self._master = master_key
         self._postgres = self._env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
         with self._cursor() as cursor:
+            if self._postgres:
+                from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+
+                lock_schema_ddl(cursor, self._env.get("POSTGRES_SCHEMA"))  # see pg_schema.py
             cursor.execute(self._sql(
                 "CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "
                 "employee_id TEXT NOT NULL, wrapped BYTEA NOT NULL)"))

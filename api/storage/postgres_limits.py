@@ -11,6 +11,7 @@ and a statement timeout, and a writer that cannot get the lock in time is told t
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg.sql import SQL
 
+from api.storage.pg_schema import lock_schema_ddl
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import BusyError
 
@@ -98,7 +100,24 @@ class PostgresLedger(Ledger):
 
 class ChunkedPostgresRecorder(PostgresApplicationRecorder):
     """eventsourcing's application recorder, writing a batch in chunks without a
-    pipeline; a lock or statement timeout becomes `BusyError` instead of a retry loop."""
+    pipeline; a lock or statement timeout becomes `BusyError` instead of a retry loop.
+    Its tables, type and function are created under the schema's DDL lock."""
+
+    def create_table(self) -> None:
+        # eventsourcing creates the type in transactions of its own, then the rest without
+        # a lock; two opens at once then fail one ("tuple concurrently updated" from its
+        # CREATE OR REPLACE FUNCTION, run on every open). Here all of it is one
+        # transaction behind the lock (api/storage/pg_schema.py).
+        with self.datastore.transaction(commit=True) as curs:
+            lock_schema_ddl(curs, self.datastore.schema)
+            for statement in self.sql_create_statements:
+                if "CREATE TYPE" in statement.as_string():
+                    # No IF NOT EXISTS for types: an existing one fails only its savepoint.
+                    with contextlib.suppress(psycopg.errors.DuplicateObject), \
+                            curs.connection.transaction():
+                        curs.execute(statement, prepare=False)
+            self._create_table(curs)
+        self.datastore.register_type_adapters()
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -128,9 +128,19 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     import psycopg  # noqa: PLC0415 - PostgreSQL only
     from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
+    from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_limits import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
+
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
-    with psycopg.connect(**arguments, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    try:
+        with psycopg.connect(**arguments, options=session_options(env),
+                             autocommit=True) as connection, connection.transaction():
+            # Two opens creating it at once would fail one with a duplicate catalog key.
+            lock_schema_ddl(connection, schema)
+            connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                sql.Identifier(schema)))
+    except psycopg.OperationalError as error:
+        raise busy_cause(error) or error from error
 
 
 def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:

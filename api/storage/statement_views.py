@@ -113,6 +113,7 @@ class PostgresStatementView(StatementView):
         from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
 
         options = session_options(env or {})
+        self._schema = schema
         if schema:
             options = f"-c search_path={schema} {options}"
         arguments: dict[str, Any] = dict(connect_args)
@@ -124,7 +125,10 @@ class PostgresStatementView(StatementView):
             raise
 
     def _create(self) -> None:
+        from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+
         with self._db.transaction():
+            lock_schema_ddl(self._db, self._schema)  # one open's DDL at a time (pg_schema.py)
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
                 "view TEXT PRIMARY KEY, position BIGINT NOT NULL)"

@@ -86,18 +86,13 @@ def test_a_report_from_a_warm_view_reads_without_folding_the_store(store) -> Non
         assert body == json.loads(expected.body)
 
 
-def test_two_workspaces_catching_up_at_once_both_answer(store, tmp_path, request) -> None:  # type: ignore[no-untyped-def]
+def test_two_workspaces_catching_up_at_once_both_answer(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Two processes (two sessions, each with its own connections, each on its own
     thread) read the same period after the same new fact: both compute from the same
     position and save at once. The loser re-reads the view the winner wrote instead of
-    failing (a soak run saw 409s from two servers doing this)."""
-    if store.backend == "postgres":
-        # Known, open: on PostgreSQL the second session's open sometimes fails with
-        # "tuple concurrently updated" (seen in the final full run and when this file runs
-        # whole); not strict, so a pass does not fail the run. See the closing note.
-        request.applymarker(pytest.mark.xfail(strict=False, reason=(
-            "PostgreSQL: concurrent session open races on DDL ('tuple concurrently updated')")))
-
+    failing (a soak run saw 409s from two servers doing this). Their opens overlap too
+    (on PostgreSQL they once failed one with "tuple concurrently updated";
+    tests/contract/test_concurrent_open.py)."""
     _apply(store, "example-1/commands.jsonl")
     with Session(store.env) as warm:
         warm.statement_json(Period.parse("2026-Q1"))
