@@ -19,6 +19,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from cachetools import TTLCache
+
 from api.usecases.ports import Workspace
 from api.usecases.users import token_sha256
 from domain.users import User
@@ -52,18 +54,40 @@ def authenticate(ws: Workspace, token: str) -> User:
     return user
 
 
+KEYS_MAX = 10_000  # addresses or accounts a limiter remembers at once
+
+
 @dataclass
 class SignInLimiter:
     """Failed attempts per key ("addr:…", "account:…") in a sliding window; a key past
-    `failures_max` is locked for `lockout_s`. The clock is injected (tests move it)."""
+    `failures_max` is locked for `lockout_s`. The clock is injected (tests move it).
+
+    The memory is bounded: a key's failures are forgotten a window after its last one,
+    a lockout when it expires, and past `keys_max` keys the least recently failed key
+    goes first (so a flood of made-up account names cannot grow the server without
+    end; the most it can do is forget older counts, which the per-address limit still
+    bounds)."""
 
     failures_max: int
     window_s: float
     lockout_s: float
     clock: Callable[[], float]
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _locked_until: dict[str, float] = field(default_factory=dict)
+    keys_max: int = KEYS_MAX
+    _failures: TTLCache[str, deque[float]] = field(init=False)
+    _locked_until: TTLCache[str, float] = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._failures = TTLCache(self.keys_max, self.window_s, timer=self.clock)
+        self._locked_until = TTLCache(self.keys_max, self.lockout_s, timer=self.clock)
+
+    def remembered(self) -> int:
+        """How many keys the limiter holds (failure counts and lockouts), expired ones
+        let go first."""
+        with self._lock:
+            self._failures.expire()
+            self._locked_until.expire()
+            return len(self._failures) + len(self._locked_until)
 
     def check(self, keys: Iterable[str]) -> None:
         """Raise TooManyAttemptsError if any key is locked out now."""
@@ -78,13 +102,15 @@ class SignInLimiter:
         now = self.clock()
         with self._lock:
             for key in keys:
-                recent = self._failures.setdefault(key, deque())
+                recent = self._failures.get(key) or deque()
                 recent.append(now)
                 while recent and recent[0] <= now - self.window_s:
                     recent.popleft()
                 if len(recent) >= self.failures_max:
                     self._locked_until[key] = now + self.lockout_s
-                    recent.clear()
+                    self._failures.pop(key, None)
+                else:
+                    self._failures[key] = recent  # kept a window from this failure
 
     def succeeded(self, keys: Iterable[str]) -> None:
         with self._lock:

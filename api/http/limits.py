@@ -19,6 +19,7 @@ class SignInLimiters:
     def of(cls, settings: ServerSettings) -> SignInLimiters:
         def limiter(failures_max: int) -> SignInLimiter:
             return SignInLimiter(failures_max, settings.auth_window_s,
-                                 settings.auth_lockout_s, settings.clock)
+                                 settings.auth_lockout_s, settings.clock,
+                                 settings.auth_keys_max)
         return cls(limiter(settings.auth_failures_per_address_max),
                    limiter(settings.auth_failures_per_account_max))

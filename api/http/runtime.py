@@ -52,6 +52,7 @@ class LedgerThread:
         if self._session is None:
             self._session = self._open_session(self._env)
             self._session.chain_up()  # events written while no server ran
+        self._session.begin_verb()  # each request's notices are its own
         return fn(self._session, *args, **kwargs)
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ class ServerSettings:
     auth_failures_per_account_max: int = 5
     auth_window_s: float = 300.0
     auth_lockout_s: float = 900.0
+    auth_keys_max: int = 10_000  # addresses / accounts each limiter remembers at most
     clock: Callable[[], float] = time.monotonic
     master_key_file: str | None = None  # wraps personal data keys (api/storage/keys.py)
     # The web pages' sign-in session (api/web/sessions.py): signed out after this long

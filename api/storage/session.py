@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, MutableSequence
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from projections.restatement import statement_for
 from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
 
 DEFAULT_DB = "jixiao.db"
+NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
 # The eventsourcing settings a deployment tunes (docs/scaling.md): where the store is, the
 # pool per process, behaviour behind a pooler such as PgBouncer, and CREATE_TABLE=no for a
 # database whose tables exist already (a migration role, or a read replica).
@@ -175,9 +177,17 @@ class Session:
         self._chain: ChainStore | None = None
         self._users: tuple[int, UserDirectory] | None = None
         # Tampering found while serving (a view row that failed its check): the shell
-        # shows these (stderr on the CLI, a field in the API body).
-        self.integrity_warnings: list[str] = []
-        self.notices: list[str] = []  # what a verb did besides its answer (a receipt written)
+        # shows these (stderr on the CLI, a field in the API body). Both belong to one
+        # verb: the server's long-lived session starts each request with them empty
+        # (`begin_verb`), and they are bounded besides, so nothing grows for ever.
+        self.integrity_warnings: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
+        # What a verb did besides its answer (a receipt written).
+        self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
+
+    def begin_verb(self) -> None:
+        """Forget the previous verb's notices and warnings (the server, per request)."""
+        self.integrity_warnings.clear()
+        self.notices.clear()
 
     def facts(self) -> Facts:
         return self.ledger.facts()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import MutableSequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -38,7 +39,7 @@ BROKEN = "哈希链已损坏，拒绝签名 / the chain is broken; nothing signe
 class IntegrityWorkspace(Workspace, Protocol):
     """What checkpoints need beyond a plain workspace (`Session` has it)."""
 
-    notices: list[str]
+    notices: MutableSequence[str]
 
     def setting(self, name: str) -> str | None: ...
 
