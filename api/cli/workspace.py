@@ -9,6 +9,7 @@ import typer
 
 from api.cli.options import CREATED, ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
+from api.http.proxies import FORWARDED_ALLOW_IPS_DEFAULT, forwarded_allow_ips
 from api.i18n import _
 from api.storage.session import ledger_exists, ledger_location, store_env
 
@@ -88,6 +89,13 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
           log_level: Annotated[str, typer.Option(help="uvicorn's log level.")] = "info",
           ssl_certfile: Annotated[str | None, typer.Option(help="TLS certificate (PEM).")] = None,
           ssl_keyfile: Annotated[str | None, typer.Option(help="TLS private key (PEM).")] = None,
+          forwarded_allow_ips: Annotated[str, typer.Option(
+              parser=_proxies,
+              help="受信任的反向代理地址（逗号分隔，'' 表示不信任任何代理）：只有来自这些地址的 "
+                   "X-Forwarded-For / X-Forwarded-Proto 才被采信。 The reverse proxies whose "
+                   "X-Forwarded-For / -Proto headers count (addresses or networks, "
+                   "comma-separated; '' trusts none; '*' any peer).")
+          ] = FORWARDED_ALLOW_IPS_DEFAULT,
           db: Db = None, actor: Actor = None) -> int:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     del actor  # the server's callers are its users, each with a token
@@ -103,6 +111,17 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
     app_ = create_app(ServerSettings(
         store_env=store_env(db, ENVIRON.get()),
         master_key_file=ENVIRON.get().get("JIXIAO_MASTER_KEY_FILE")))
+    # uvicorn rewrites the client address and the scheme from a trusted proxy's headers
+    # (the limits count the real client; cookies are Secure behind a TLS proxy).
     uvicorn.run(app_, host=host, port=port, log_level=log_level,
-                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
+                ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
+                proxy_headers=bool(forwarded_allow_ips),
+                forwarded_allow_ips=forwarded_allow_ips or None)
     return 0
+
+
+def _proxies(text: str) -> str:
+    try:
+        return forwarded_allow_ips(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None

@@ -65,3 +65,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a name: it may resolve anywhere
+
+
+def secure_cookie(request: Request) -> bool:
+    """Whether a cookie this response sets is `Secure`: when the settings say so, and
+    whenever the request came over TLS, to this server (`--ssl-certfile`) or to a trusted
+    proxy that said so in X-Forwarded-Proto (uvicorn turns that into the scheme, only for
+    a peer in `--forwarded-allow-ips`). A cookie marked Secure on a plain-HTTP server
+    would never come back, so plain HTTP without the setting leaves it off."""
+    return bool(request.app.state.settings.secure_cookies) or request.url.scheme == "https"

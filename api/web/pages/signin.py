@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.http.auth import TooManyAttemptsError, client_address
+from api.http.hardening import secure_cookie
 from api.http.limits import SignInLimiters
 from api.http.settings import ServerSettings
 from api.usecases.passwords import check_password
@@ -40,7 +41,7 @@ def _form(request: Request, next_path: str, error: str | None = None,
                                               "error": error, "user_id": user_id},
                       status_code=status_code)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict",
-                        secure=_settings(request).secure_cookies, path="/login")
+                        secure=secure_cookie(request), path="/login")
     return response
 
 
@@ -78,7 +79,7 @@ async def login(request: Request, user_id: Annotated[str, Form(max_length=64)],
     session = sessions(request).open(user.user_id)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, session.session_id, httponly=True, samesite="strict",
-                        secure=settings.secure_cookies, path="/")
+                        secure=secure_cookie(request), path="/")
     response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
@@ -98,5 +99,5 @@ async def language(request: Request, language: str, next: str | None = None
     chosen = "en" if language == "en" else "zh_CN"
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=YEAR_S, httponly=True,
-                        samesite="strict", secure=_settings(request).secure_cookies, path="/")
+                        samesite="strict", secure=secure_cookie(request), path="/")
     return response

@@ -1,0 +1,141 @@
+"""`jixiao serve` as deployed: real processes behind (pretend) reverse proxies.
+
+- `--forwarded-allow-ips` decides whose X-Forwarded-For / X-Forwarded-Proto count: from a
+  trusted proxy the sign-in limits count the real client and a cookie set over the
+  proxy's TLS is `Secure`; from anyone else the headers change nothing.
+- Two servers started at once on the same new store both answer their first requests
+  (their session opens overlap; on PostgreSQL that once failed one of them).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from builders import cli_for
+
+JIXIAO = str(Path(sys.executable).with_name("jixiao"))
+START_S_MAX = 60
+ADDRESS_FAILURES_MAX = 30  # ServerSettings.auth_failures_per_address_max
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _environ(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    if store.backend == "sqlite":
+        return {"JIXIAO_DB": store.env["SQLITE_DBNAME"]}
+    return dict(store.env)
+
+
+@contextmanager
+def _serving(store, count: int, *extra: str) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """`count` `jixiao serve` processes on loopback over the store; their base URLs once
+    each answers /health."""
+    children: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
+    try:
+        for _ in range(count):
+            port = _free_port()
+            children.append(subprocess.Popen(
+                [JIXIAO, "serve", "--port", str(port), "--log-level", "warning", *extra],
+                env={**os.environ, **_environ(store)}, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL))
+            urls.append(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + START_S_MAX
+        for url in urls:
+            while not _healthy(url):
+                assert time.monotonic() < deadline, f"{url} did not start"
+                time.sleep(0.2)
+        yield urls
+    finally:
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.wait(timeout=30)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _bad_token(url: str, client: str) -> int:
+    return httpx.get(f"{url}/me", timeout=30, headers={
+        "Authorization": "Bearer jx_wrong", "X-Forwarded-For": client}).status_code
+
+
+def _login_cookie(url: str, headers: dict[str, str]) -> str:
+    return httpx.get(f"{url}/login", headers=headers, timeout=30).headers["set-cookie"]
+
+
+@pytest.fixture
+def sqlite_ledger(sqlite_env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A SQLite store no one has opened yet (the servers' first requests create it)."""
+    return SimpleNamespace(backend="sqlite", env=sqlite_env)
+
+
+def test_a_trusted_proxy_names_the_client_and_its_tls(sqlite_ledger) -> None:  # type: ignore[no-untyped-def]
+    with _serving(sqlite_ledger, 1, "--forwarded-allow-ips", "127.0.0.1") as [url]:
+        statuses = [_bad_token(url, "10.0.0.7") for _ in range(ADDRESS_FAILURES_MAX)]
+        assert set(statuses) == {401}
+        assert _bad_token(url, "10.0.0.7") == 429  # that client is locked out …
+        assert _bad_token(url, "10.0.0.8") == 401  # … not the proxy's other clients
+        behind_tls = _login_cookie(url, {"X-Forwarded-Proto": "https"})
+        assert "secure" in behind_tls.lower(), behind_tls
+        plain = _login_cookie(url, {"X-Forwarded-Proto": "http"})
+        assert "secure" not in plain.lower(), plain
+
+
+def test_an_untrusted_peers_forwarded_headers_change_nothing(sqlite_ledger) -> None:  # type: ignore[no-untyped-def]
+    with _serving(sqlite_ledger, 1, "--forwarded-allow-ips", "") as [url]:
+        statuses = {_bad_token(url, f"10.0.1.{n}") for n in range(ADDRESS_FAILURES_MAX)}
+        assert statuses == {401}
+        # Every attempt came from this one peer, whatever the header claimed.
+        assert _bad_token(url, "10.0.1.250") == 429
+        forged = _login_cookie(url, {"X-Forwarded-Proto": "https"})
+        assert "secure" not in forged.lower(), forged
+
+
+def test_a_mistyped_proxy_address_is_refused_before_serving(sqlite_ledger) -> None:  # type: ignore[no-untyped-def]
+    run = cli_for("sqlite", sqlite_ledger.env)("serve", "--forwarded-allow-ips",
+                                                "127.0.0.1,10.0.0.300")
+    assert run.code == 2
+    assert "--forwarded-allow-ips" in run.err
+    assert "10.0.0.300" in run.err
+
+
+def test_two_servers_started_at_once_on_a_new_store_both_answer(store) -> None:  # type: ignore[no-untyped-def]
+    with _serving(store, 2) as urls:
+        start = threading.Barrier(len(urls), timeout=30)
+        answers: dict[str, object] = {}
+
+        def first_request(url: str) -> None:
+            start.wait()
+            try:
+                answers[url] = _bad_token(url, "10.0.2.1")
+            except httpx.HTTPError as error:
+                answers[url] = error
+
+        threads = [threading.Thread(target=first_request, args=(url,)) for url in urls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(90)
+    # Each opened its session over the new store for the request: refused, not failed.
+    assert answers == dict.fromkeys(urls, 401)
