@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Identifier
 
 from api.storage.pg_schema import lock_schema_ddl
 from domain.application import APPLICATION_NAME, Ledger
@@ -111,13 +111,20 @@ class ChunkedPostgresRecorder(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=True) as curs:
             lock_schema_ddl(curs, self.datastore.schema)
             for statement in self.sql_create_statements:
-                if "CREATE TYPE" in statement.as_string():
-                    # No IF NOT EXISTS for types: an existing one fails only its savepoint.
+                if "CREATE TYPE" in statement.as_string() and not self._type_exists(curs):
+                    # No IF NOT EXISTS for types. Behind the lock the check above holds;
+                    # the savepoint covers a creator that takes no lock (an older jixiao).
                     with contextlib.suppress(psycopg.errors.DuplicateObject), \
                             curs.connection.transaction():
                         curs.execute(statement, prepare=False)
             self._create_table(curs)
         self.datastore.register_type_adapters()
+
+    def _type_exists(self, curs: Any) -> bool:
+        name = Identifier(self.datastore.schema, self.stored_event_type_name).as_string(curs)
+        # eventsourcing's cursors return rows as dicts.
+        row = curs.execute("SELECT to_regtype(%s) IS NOT NULL AS present", (name,)).fetchone()
+        return bool(row["present"])
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
