@@ -34,8 +34,9 @@ from pydantic import BeforeValidator, Field, model_validator
 
 from domain.calculations import Calculation
 from domain.expressions import Expression
-from domain.grading_pools import canonical_calculations, population_problems, read_legacy_pools
+from domain.grading_pools import canonical_grading, population_problems, read_legacy_pools
 from domain.money import to_cny, to_exact
+from domain.period_windows import MonthClose
 from domain.procedure_rules import ProcedureSettings
 from domain.scheme import AppealRule, Frozen, NotComputable, Ref, SchemeBase, canonical_dumps
 
@@ -301,6 +302,8 @@ class Pipeline(Frozen):
     tie_break: TieBreak | None = None
     consequences: tuple[Consequence, ...] = ()
     pay: tuple[PayLine, ...] = ()
+    # Months closing on a day (003-A2-R9, 26th–25th); grown, calendar months unset.
+    month_closes: MonthClose | None = None
 
     def grade(self, code: str) -> GradeDef | None:
         return next((g for g in self.grades if g.code == code), None)
@@ -463,18 +466,9 @@ class GradingScheme(SchemeBase):
         return read_legacy_pools(data)
 
     def canonical_json(self) -> str:
-        # Pools joined calculations: a document whose results did not change keeps the
-        # hash it had (domain/grading_pools.py), as statements cite it.
-        data = self.model_dump(mode="json")  # in the document's order: pools are a list
-        for name in (*self.GROWN_FIELDS, "not_computable"):
-            if data.get(name) is None:
-                data.pop(name, None)
-        if data.get("calculations"):
-            kept, pools = canonical_calculations(data["calculations"])
-            data.pop("calculations")
-            data.update({"calculations": kept} if kept else {})
-            data.update({"pools": pools} if pools else {})
-        return canonical_dumps(data)
+        # Unchanged documents keep the hash statements cite (domain/grading_pools.py).
+        grown = (*self.GROWN_FIELDS, "not_computable")
+        return canonical_dumps(canonical_grading(self.model_dump(mode="json"), grown))
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)

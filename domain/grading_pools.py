@@ -1,5 +1,6 @@
 """What a scheme's population calculations (domain/calculations.py) name that its
-pipelines must have, and the reading of documents adopted with the older `pools:` list.
+pipelines must have, the reading of documents adopted with the older `pools:` list, and
+the canonical (hashed) form that keeps an unchanged document's SHA-256 as the model grows.
 
 Until pools and calculations were one mechanism, a scheme listed the amounts shared out
 after pay under `pools:` (kinds `per_point`, `redistribute`, `unit_rate`, each with an
@@ -75,6 +76,22 @@ def canonical_calculations(calculations: Mapping[str, Any]
         else:
             kept[name] = calc
     return kept, pools
+
+
+def canonical_grading(data: dict[str, Any], grown: tuple[str, ...]) -> dict[str, Any]:
+    """A grading scheme's model_dump (JSON mode, in the document's order: pools are a
+    list) in its canonical form: the `grown` top-level fields left out while unset,
+    calculations as above, a pipeline's grown `month_closes` left out while unset."""
+    for name in grown:
+        if data.get(name) is None:
+            data.pop(name, None)
+    if data.get("calculations"):
+        kept, pools = canonical_calculations(data.pop("calculations"))
+        data.update({"calculations": kept} if kept else {})
+        data.update({"pools": pools} if pools else {})
+    data["pipelines"] = [{k: v for k, v in p.items() if k != "month_closes" or v is not None}
+                         for p in data.get("pipelines", ())]
+    return data
 
 
 def _as_pool(name: str, calc: Mapping[str, Any]) -> dict[str, Any]:
