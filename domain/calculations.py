@@ -3,8 +3,11 @@ validated here, so a new scheme made of existing kinds is a YAML file only.
 
 A scheme declares its calculations once, by name, under `calculations:`; figures, forced
 grades and pay lines call them (`progressive('defect_share', compensation)`), and the
-population kinds (a per-point pool, the redistribution of cuts) run as the `calculations` stage
-of their pipeline, right after its figures. Every explanation is written from the
+population kinds (a per-point pool, the redistribution of cuts, a budget per unit of
+work) share an amount among a pipeline's subjects: `into: figure` as the `calculations`
+stage right after its figures, `into: pay_line` as the `pools` stage after pay (one
+mechanism; documents adopted with the older `pools:` list are read as these, by
+domain/grading_pools.py). Every explanation is written from the
 calculation's own values (`describe`), so changing a number in the file changes every
 text that cites it.
 
@@ -189,6 +192,18 @@ class Shares(Frozen):
 
 
 # ------------------------------------------------------------- population kinds
+#
+# One mechanism for every amount a pipeline's subjects share (a per-point pool, cuts
+# redistributed, a budget per unit of work). What each subject's part becomes is the
+# calculation's `into`:
+#   figure   (default) an exact figure of the calculation's name, computed right after the
+#            pipeline's figures, so grades, consequences and pay lines read it;
+#   pay_line money shared once every member's pay is known, a pay line of the
+#            calculation's name, split by largest remainder to the fen; a group with a
+#            member still pending or blocked waits (no partial pool is paid).
+
+FITS = ("{name} 只用于 into: {into} (only with into: {into}); "
+        "into: {other} 不接受 (not with into: {other})")
 
 
 class Adjustment(Frozen):
@@ -201,22 +216,63 @@ class Adjustment(Frozen):
     ref: Ref
 
 
-class PerPointPool(Frozen):
-    """按点数分配: a pool shared in proportion to each subject's points; the value of a
-    point is pool ÷ Σ points. The pool is the sum of each subject's `contribution`, or of
-    a figure of another pipeline (`pool_from`, e.g. the company's 5 % of sales). A
-    `factor` then scales each amount (a tenure reduction); what it removes is not
-    redistributed."""
+class _Population(Frozen):
+    label: str
+    pipeline: Code  # whose subjects share it (same period)
+    into: Literal["figure", "pay_line"] = "figure"
+    # "all": every subject the pipeline assesses is one group; "unit": one group per unit
+    # (the subjects' unit_id), each with its own pool (pay lines only).
+    group: Literal["all", "unit"] = "all"
+    unit_pipeline: Code | None = None  # where unit-level expressions are evaluated
+    ref: Ref
+
+    def unit_expressions(self) -> tuple[str, ...]:
+        return ()
+
+    def only_for(self) -> dict[str, tuple[str, bool]]:
+        """Parameter → (the `into` it belongs to, whether it is set)."""
+        return {"group: unit": ("pay_line", self.group == "unit"),
+                "unit_pipeline": ("pay_line", self.unit_pipeline is not None)}
+
+    @model_validator(mode="after")
+    def _fits_into(self) -> _Population:
+        for name, (into, used) in self.only_for().items():
+            if used and into != self.into:
+                other = "figure" if into == "pay_line" else "pay_line"
+                raise ValueError(FITS.format(name=name, into=into, other=other))
+        if self.unit_expressions() and self.unit_pipeline is None:
+            raise ValueError("单位层面的金额需指定 unit_pipeline (unit-level amounts need "
+                             "unit_pipeline)")
+        if self.unit_pipeline is not None and self.group != "unit":
+            raise ValueError("unit_pipeline 须配 group: unit (unit_pipeline goes with "
+                             "group: unit)")
+        return self
+
+
+class PerPointPool(_Population):
+    """按点数分配: a pool shared in proportion to each subject's points (below 0 counts 0
+    when paid as a pay line, AMB-15); the value of a point is pool ÷ Σ points. The pool is
+    the sum of each subject's `contribution`, or of a figure of another pipeline
+    (`pool_from`, e.g. the company's 5 % of sales). A `factor` then scales each amount (a
+    tenure reduction); what it removes is not redistributed. As a pay line, a `gate` on
+    the unit can empty the pool (004-S5-R1 「亏欠不发」), shown as contributions withheld."""
 
     kind: Literal["per_point_pool"]
-    label: str
-    pipeline: Code
     points: Expression
     contribution: Expression | None = None
     pool_from: tuple[Code, Code] | None = None  # (pipeline, figure), same period
     factor: Expression | None = None
     adjustment: Adjustment | None = None
-    ref: Ref
+    gate: Expression | None = None  # on the unit: the pool is empty unless it holds
+
+    def unit_expressions(self) -> tuple[str, ...]:
+        return (self.gate,) if self.gate else ()
+
+    def only_for(self) -> dict[str, tuple[str, bool]]:
+        return {**super().only_for(), "pool_from": ("figure", self.pool_from is not None),
+                "factor": ("figure", self.factor is not None),
+                "adjustment": ("figure", self.adjustment is not None),
+                "gate": ("pay_line", self.gate is not None)}
 
     @model_validator(mode="after")
     def _pool(self) -> PerPointPool:
@@ -232,35 +288,50 @@ class PerPointPool(Frozen):
         if adjust is not None:
             cap = ", adjusted total ≤ pool" if adjust.within_pool else ""
             factor += f" × (1 + {adjust.input}, within ±{percent(adjust.max_share)}{cap})"
-        return f"{self.label}: pool ({pool}) ÷ Σ points × ({self.points}){factor}"
+        gate = f"; empty unless {self.gate} (on the unit)" if self.gate else ""
+        return f"{self.label}: pool ({pool}) ÷ Σ points × ({self.points}){factor}{gate}"
 
 
 class Band(Frozen):
     up_to_share: Share  # of the ranked subjects, best first
     share: Share  # of the amount cut
+    label: str | None = None
 
 
-class Redistribution(Frozen):
-    """扣减再分配: what is cut from some subjects (`cut`, per subject) is shared among the
-    best ranked (by `rank_by`), band by band; recipients of a band share it equally. The
-    shares sum to 100 %, so the total stays the same."""
+class Redistribution(_Population):
+    """扣减再分配: what is cut from some subjects is shared among the best ranked (by
+    `rank_by`), band by band; recipients of a band share it equally. The shares sum to
+    100 %, so the total stays the same. As a figure, the cut is the expression `cut` and a
+    band ends at `rounding`(up_to_share × N) places; as a pay line, the cut is what the
+    pay lines `from_lines` withheld, only the `eligible` receive, and a band ends at
+    ⌊up_to_share × N⌋ places (the first at least 1) with a tie at its last place joining
+    it (AMB-21); a band nobody eligible ranks in leaves its share to the others."""
 
     kind: Literal["redistribution"]
-    label: str
-    pipeline: Code
-    cut: Expression
     rank_by: Code
     bands: tuple[Band, ...] = Field(min_length=1)
-    rounding: Literal["floor", "half_up", "ceil"] = "half_up"
-    ref: Ref
+    cut: Expression | None = None
+    rounding: Literal["floor", "half_up", "ceil"] | None = None  # figure: half_up unset
+    from_lines: tuple[Code, ...] | None = Field(default=None, min_length=1)
+    eligible: Expression | None = None
+
+    def only_for(self) -> dict[str, tuple[str, bool]]:
+        return {**super().only_for(), "cut": ("figure", self.cut is not None),
+                "rounding": ("figure", self.rounding is not None),
+                "from_lines": ("pay_line", self.from_lines is not None),
+                "eligible": ("pay_line", self.eligible is not None)}
 
     @model_validator(mode="after")
     def _bands(self) -> Redistribution:
+        if (self.cut if self.into == "figure" else self.from_lines) is None:
+            raise ValueError("扣减再分配须写扣减来源: into: figure 用 cut, into: pay_line 用 "
+                             "from_lines (the cut: `cut` for a figure, `from_lines` for a "
+                             "pay line)")
         total = sum((b.share for b in self.bands), Decimal(0))
         if total != ONE:
             raise ValueError(SHARES_SUM.format(total=percent(total)))
         ups = [b.up_to_share for b in self.bands]
-        if any(a >= b for a, b in itertools.pairwise(ups)):
+        if ups[0] <= 0 or any(a >= b for a, b in itertools.pairwise(ups)):
             raise ValueError(UP_TO_SHARE)
         return self
 
@@ -269,12 +340,46 @@ class Redistribution(Frozen):
         for band in self.bands:
             bands.append(f"{percent(low)}–{percent(band.up_to_share)} → {percent(band.share)}")
             low = band.up_to_share
-        return f"{self.label}: Σ ({self.cut}) by {self.rank_by}: " + ", ".join(bands)
+        cut = self.cut if self.from_lines is None else "withheld of " + ", ".join(
+            self.from_lines)
+        return f"{self.label}: Σ ({cut}) by {self.rank_by}: " + ", ".join(bands)
 
 
-Calculation = Annotated[Progressive | Step | Ladder | Shares | PerPointPool | Redistribution,
-                        Field(discriminator="kind")]
-POPULATION_KINDS = frozenset({"per_point_pool", "redistribution"})
+class UnitRate(_Population):
+    """按单位工作量计酬: a unit-level `budget` paid per unit of work counted (above the
+    group mean, 004-S12-R2) at budget ÷ units, never below `floor_rate`; a shortfall is
+    drawn from `reserve`, and what the reserve keeps is split equally among all members as
+    the pay line `leftover_line` (004-S12-R4, AMB-18). Pay lines only."""
+
+    kind: Literal["unit_rate"]
+    into: Literal["pay_line"] = "pay_line"
+    units: Expression  # per member: the work counted (lessons)
+    above_mean: bool = True  # count only the units above the group mean (超课时)
+    budget: Expression  # on the unit, yuan
+    floor_rate: NotNegative | None = None  # yuan per unit, at least
+    reserve: Expression | None = None  # on the unit, yuan: covers a shortfall
+    leftover_line: Code | None = None  # pay line id of the reserve's leftover
+    leftover_label: str = "机动费用余额平均分配 (reserve leftover, split equally)"
+
+    def unit_expressions(self) -> tuple[str, ...]:
+        return tuple(e for e in (self.budget, self.reserve) if e)
+
+    @model_validator(mode="after")
+    def _leftover_needs_reserve(self) -> UnitRate:
+        if self.leftover_line is not None and self.reserve is None:
+            raise ValueError("leftover_line 需要 reserve (leftover_line needs a reserve)")
+        return self
+
+    def describe(self) -> str:
+        floor = f", at least {number(self.floor_rate)} a unit" if self.floor_rate else ""
+        above = " above the group mean" if self.above_mean else ""
+        return f"{self.label}: ({self.budget}) ÷ Σ ({self.units}){above}{floor}"
+
+
+Population = PerPointPool | Redistribution | UnitRate
+Calculation = Annotated[Progressive | Step | Ladder | Shares | PerPointPool | Redistribution
+                        | UnitRate, Field(discriminator="kind")]
+POPULATION_KINDS = frozenset({"per_point_pool", "redistribution", "unit_rate"})
 
 CALCULATION_KINDS: MappingProxyType[str, type[Frozen]] = MappingProxyType({
     "progressive": Progressive,          # tiered commission, liability bands
@@ -283,6 +388,7 @@ CALCULATION_KINDS: MappingProxyType[str, type[Frozen]] = MappingProxyType({
     "shares": Shares,                    # split by role
     "per_point_pool": PerPointPool,      # value of a point = pool ÷ Σ points
     "redistribution": Redistribution,    # cuts shared among the best ranked
+    "unit_rate": UnitRate,               # a budget per unit of work, floor and reserve
 })
 
 # Kinds the pipeline model has had from the start, and where a scheme writes them.

@@ -32,12 +32,13 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from domain.calculations import POPULATION_KINDS, Calculation
+from domain.calculations import Calculation
 from domain.expressions import Expression
-from domain.grading_pools import PoolRule, pool_problems
+from domain.grading_pools import canonical_grading, population_problems, read_legacy_pools
 from domain.money import to_cny, to_exact
+from domain.period_windows import MonthClose
 from domain.procedure_rules import ProcedureSettings
-from domain.scheme import AppealRule, Frozen, NotComputable, Ref, SchemeBase
+from domain.scheme import AppealRule, Frozen, NotComputable, Ref, SchemeBase, canonical_dumps
 
 GRADING_KIND = "grading"
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
@@ -301,6 +302,8 @@ class Pipeline(Frozen):
     tie_break: TieBreak | None = None
     consequences: tuple[Consequence, ...] = ()
     pay: tuple[PayLine, ...] = ()
+    # Months closing on a day (003-A2-R9, 26th–25th); grown, calendar months unset.
+    month_closes: MonthClose | None = None
 
     def grade(self, code: str) -> GradeDef | None:
         return next((g for g in self.grades if g.code == code), None)
@@ -446,17 +449,26 @@ class GradingScheme(SchemeBase):
     appeals: AppealRule | None = None
     ballots: BallotRule | None = None
     defaults: tuple[DefaultNote, ...] = ()
-    # Named calculations of the registered kinds (domain/calculations.py); grown field.
+    # Named calculations of the registered kinds (domain/calculations.py), the amounts
+    # shared among a pipeline's subjects included; grown field. A stored document's older
+    # `pools:` list is read into it (domain/grading_pools.py).
     calculations: dict[Code, Calculation] | None = None
-    # Pools shared out after pay (domain/grading_pools.py); unset on documents adopted
-    # before pools existed, and left out of their canonical form.
-    pools: tuple[PoolRule, ...] | None = None
     not_computable: tuple[NotComputable, ...] | None = None
     # Delivery, filing, publicity, the scheme's own appeal window, roll-ups (issue 15).
     procedures: ProcedureSettings | None = None
 
-    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"calculations", "pools",
+    GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"calculations",
                                                         "not_computable", "procedures"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_pools(cls, data: object) -> object:
+        return read_legacy_pools(data)
+
+    def canonical_json(self) -> str:
+        # Unchanged documents keep the hash statements cite (domain/grading_pools.py).
+        grown = (*self.GROWN_FIELDS, "not_computable")
+        return canonical_dumps(canonical_grading(self.model_dump(mode="json"), grown))
 
     def pipeline(self, name: str) -> Pipeline | None:
         return next((p for p in self.pipelines if p.name == name), None)
@@ -473,10 +485,6 @@ class GradingScheme(SchemeBase):
         names = [p.name for p in self.pipelines]
         if len(set(names)) != len(names):
             raise ValueError("two pipelines share a name")
-        for name, calc in (self.calculations or {}).items():
-            target = getattr(calc, "pipeline", None)
-            if calc.kind in POPULATION_KINDS and target not in names:
-                raise ValueError(f"calculation {name}: no pipeline {target!r}")
         kinds = set(self.sanction_kinds) | set(self.complaint_kinds)
         for policy in self.policies:
             derived = {p.derive.kind for p in self.policies}
@@ -485,7 +493,7 @@ class GradingScheme(SchemeBase):
                     raise ValueError(f"policy {policy.id}: unknown kind {kind!r}")
         shapes = {p.name: (p.period, {f.name for f in p.figures}, {line.id for line in p.pay})
                   for p in self.pipelines}
-        problems = pool_problems(self.pools or (), shapes)
+        problems = population_problems(self.calculations or {}, shapes)
         if problems:
             raise ValueError("; ".join(problems))
         return self

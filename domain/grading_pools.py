@@ -1,158 +1,146 @@
-"""Pools a grading pipeline shares out among its subjects once each one's pay is known.
+"""What a scheme's population calculations (domain/calculations.py) name that its
+pipelines must have, the reading of documents adopted with the older `pools:` list, and
+the canonical (hashed) form that keeps an unchanged document's SHA-256 as the model grows.
 
-Three kinds, each a pydantic model checked when the scheme is parsed, and each computed
-by projections/grading/pools.py:
-
-* `per_point`: a pool funded by each member's contribution (004-S5-R8: the 40 % of the file
-  wage above the 60 % basic) and paid in proportion to points (a score below 0 counts 0);
-  a unit-level `gate` can empty it (004-S5-R1 「亏欠不发」);
-* `redistribute`: the money a pay line withheld from the group (cuts of failing subjects)
-  goes, by rank bands, to eligible subjects (004-S15-R11/R12: 60 % to the top 10 %, 40 % to
-  the 10-20 % band, AMB-21);
-* `unit_rate`: a budget paid per unit of work (above the group mean, 004-S12-R2) at
-  budget ÷ units, never below a floor rate; a shortfall is drawn from a reserve, and
-  what the reserve keeps is split equally among all members (004-S12-R4, AMB-18).
-
-Every split of money is by largest remainder, so the parts add up to the pool exactly.
-Unit-level numbers (a school's total, a centre's surplus) are expressions evaluated on
-the member's unit in `unit_pipeline`.
+Until pools and calculations were one mechanism, a scheme listed the amounts shared out
+after pay under `pools:` (kinds `per_point`, `redistribute`, `unit_rate`, each with an
+`id`). Adopted documents are stored whole and never rewritten, so such a document is read
+as the calculations it is: each pool a calculation named by its id, `into: pay_line`,
+with its kind's new name and its bands' `top_share` as `up_to_share`. Its results are the
+same; its stored SHA-256 is the one its statements cite.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from domain.calculations import Population, Redistribution
 
-from domain.expressions import Expression
-from domain.money import to_exact
-from domain.scheme import Frozen, Ref
-
-Exact = Annotated[Decimal, BeforeValidator(to_exact)]
-Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+LEGACY_KINDS = {"per_point": "per_point_pool", "redistribute": "redistribution",
+                "unit_rate": "unit_rate"}
 
 
-class _PoolBase(Frozen):
-    id: Code  # reported as a pay line of this id on each member
-    label: str
-    pipeline: Code  # the pipeline whose subjects share the pool (same period)
-    # "all": every subject the pipeline assesses is one group; "unit": one group per unit
-    # (the subjects' unit_id), each with its own pool.
-    group: Literal["all", "unit"] = "all"
-    unit_pipeline: Code | None = None  # where unit-level expressions are evaluated
-    ref: Ref
-
-    def unit_expressions(self) -> tuple[str, ...]:
-        return ()
-
-    @model_validator(mode="after")
-    def _unit_side(self) -> _PoolBase:
-        if self.unit_expressions() and self.unit_pipeline is None:
-            raise ValueError(f"分配池 {self.id}: 单位层面的金额需指定 unit_pipeline "
-                             f"(unit-level amounts need unit_pipeline)")
-        if self.unit_pipeline is not None and self.group != "unit":
-            raise ValueError(f"分配池 {self.id}: unit_pipeline 须配 group: unit "
-                             f"(unit_pipeline goes with group: unit)")
-        return self
-
-
-class PerPointPool(_PoolBase):
-    kind: Literal["per_point"]
-    contribution: Expression  # per member, yuan; summed into the pool
-    points: Expression  # per member; below 0 counts as 0 (AMB-15)
-    gate: Expression | None = None  # on the unit: the pool is empty unless it holds
-
-    def unit_expressions(self) -> tuple[str, ...]:
-        return (self.gate,) if self.gate else ()
+def read_legacy_pools(data: Any) -> Any:
+    """A scheme document with `pools:` as one with those pools among its calculations."""
+    if not isinstance(data, dict) or "pools" not in data:
+        return data
+    data = dict(data)
+    pools = data.pop("pools")
+    if not pools:
+        return data
+    calculations = dict(data.get("calculations") or {})
+    for legacy in pools:
+        pool = dict(legacy)
+        name = pool.pop("id", None)
+        if not isinstance(name, str) or name in calculations:
+            raise ValueError(f"分配池 {name!r}: 缺少 id 或与计算同名 (a pool needs an id "
+                             f"no calculation has)")
+        kind = pool.get("kind")
+        pool["kind"] = LEGACY_KINDS.get(kind, kind) if isinstance(kind, str) else kind
+        pool["into"] = "pay_line"
+        if isinstance(pool.get("bands"), list):
+            pool["bands"] = [{("up_to_share" if k == "top_share" else k): v
+                              for k, v in band.items()} for band in pool["bands"]]
+        calculations[name] = pool
+    data["calculations"] = calculations
+    return data
 
 
-def _positive_share(value: Decimal) -> Decimal:
-    if not 0 < value <= 1:
-        raise ValueError(f"比例 {value} 应大于 0、不超过 1 (a share in (0, 1]: 0.6 is 60 %)")
-    return value
+# Parameters population calculations gained when pools joined them, at the value that
+# means "not used"; a figure redistribution's unset rounding is the half_up it had.
+_GROWN = {"into": "figure", "group": "all", "unit_pipeline": None, "gate": None,
+          "from_lines": None, "eligible": None}
+# What a pay-line calculation had no field for while it was a pool.
+_NOT_IN_POOLS = {"pool_from": None, "factor": None, "adjustment": None, "cut": None,
+                 "rounding": None}
+_OLD_KINDS = {new: old for old, new in LEGACY_KINDS.items()}
 
 
-# A validator rather than Field(gt=…, le=…): the published JSON Schema keeps to strings
-# and integers (the HTTP body model of /scheme-json-schema has no floats).
-PositiveShare = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_positive_share)]
+def canonical_calculations(calculations: Mapping[str, Any]
+                           ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The canonical form (hashed) of a scheme's calculations, a model_dump in JSON mode:
+    the grown parameters of a figure-shared calculation left out while unused, and the
+    pay-line ones in the `pools` form they were first hashed in, so a scheme whose
+    results did not change keeps its SHA-256 across the merge of the two."""
+    kept: dict[str, Any] = {}
+    pools: list[dict[str, Any]] = []
+    for name, calc in calculations.items():
+        if calc.get("into") == "pay_line" and all(
+                calc.get(k) == v for k, v in _NOT_IN_POOLS.items()) and (
+                calc.get("kind") != "redistribution" or calc.get("eligible") is not None):
+            pools.append(_as_pool(name, calc))
+        elif calc.get("kind") in ("per_point_pool", "redistribution") and \
+                calc.get("into") == "figure":
+            kept[name] = _as_figure(calc)
+        else:
+            kept[name] = calc
+    return kept, pools
 
 
-class RankBand(Frozen):
-    """The subjects ranked within the top `top_share` of the group (after the bands
-    above), given `share` of the pool."""
-
-    top_share: PositiveShare
-    share: PositiveShare
-    label: str
-
-
-class RedistributePool(_PoolBase):
-    kind: Literal["redistribute"]
-    from_lines: tuple[Code, ...] = Field(min_length=1)  # pay lines whose withheld funds it
-    rank_by: Code  # a figure of the pipeline, best first
-    eligible: Expression  # who may receive (e.g. grade == 'excellent')
-    bands: tuple[RankBand, ...] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _bands_add_up(self) -> RedistributePool:
-        if sum(b.share for b in self.bands) != 1:
-            raise ValueError(f"分配池 {self.id}: 各档份额之和须为 1 "
-                             "(band shares must add up to 1, 100 %)")
-        tops = [b.top_share for b in self.bands]
-        if tops != sorted(set(tops)):
-            raise ValueError(f"分配池 {self.id}: 各档 top_share 须递增 "
-                             f"(band top_share values must increase)")
-        return self
+def canonical_grading(data: dict[str, Any], grown: tuple[str, ...]) -> dict[str, Any]:
+    """A grading scheme's model_dump (JSON mode, in the document's order: pools are a
+    list) in its canonical form: the `grown` top-level fields left out while unset,
+    calculations as above, a pipeline's grown `month_closes` left out while unset."""
+    for name in grown:
+        if data.get(name) is None:
+            data.pop(name, None)
+    if data.get("calculations"):
+        kept, pools = canonical_calculations(data.pop("calculations"))
+        data.update({"calculations": kept} if kept else {})
+        data.update({"pools": pools} if pools else {})
+    data["pipelines"] = [{k: v for k, v in p.items() if k != "month_closes" or v is not None}
+                         for p in data.get("pipelines", ())]
+    return data
 
 
-class UnitRatePool(_PoolBase):
-    kind: Literal["unit_rate"]
-    units: Expression  # per member: the work counted (lessons)
-    above_mean: bool = True  # count only the units above the group mean (超课时)
-    budget: Expression  # on the unit, yuan
-    floor_rate: Exact | None = None  # yuan per unit, at least
-    reserve: Expression | None = None  # on the unit, yuan: covers a shortfall
-    leftover_line: Code | None = None  # pay line id of the reserve's leftover, split equally
-    leftover_label: str = "机动费用余额平均分配 (reserve leftover, split equally)"
-
-    def unit_expressions(self) -> tuple[str, ...]:
-        return tuple(e for e in (self.budget, self.reserve) if e)
-
-    @model_validator(mode="after")
-    def _leftover_needs_reserve(self) -> UnitRatePool:
-        if self.leftover_line is not None and self.reserve is None:
-            raise ValueError(f"分配池 {self.id}: leftover_line 需要 reserve "
-                             f"(leftover_line needs a reserve)")
-        return self
+def _as_pool(name: str, calc: Mapping[str, Any]) -> dict[str, Any]:
+    pool = {k: v for k, v in calc.items() if k != "into" and k not in _NOT_IN_POOLS}
+    pool["kind"] = _OLD_KINDS[calc["kind"]]
+    if "bands" in pool:
+        pool["bands"] = [{("top_share" if k == "up_to_share" else k): v
+                          for k, v in band.items()} for band in pool["bands"]]
+    return {"id": name, **pool}
 
 
-PoolRule = Annotated[PerPointPool | RedistributePool | UnitRatePool, Field(discriminator="kind")]
+def _as_figure(calc: Mapping[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in calc.items() if k not in _GROWN or v != _GROWN[k]}
+    if out["kind"] == "redistribution":
+        out["rounding"] = out.get("rounding") or "half_up"
+        out["bands"] = [{k: v for k, v in band.items() if k != "label" or v is not None}
+                        for band in out["bands"]]
+    return out
 
 
-def pool_problems(pools: tuple[PerPointPool | RedistributePool | UnitRatePool, ...],
-                  pipelines: Mapping[str, tuple[str, set[str], set[str]]]) -> list[str]:
-    """What a scheme's pools name that its pipelines lack; `pipelines` maps each name to
-    (period, figure names, pay line ids)."""
+def population_problems(calculations: Mapping[str, Any],
+                        pipelines: Mapping[str, tuple[str, set[str], set[str]]]) -> list[str]:
+    """What a scheme's population calculations name that its pipelines lack; `pipelines`
+    maps each name to (period, figure names, pay line ids)."""
     problems = []
-    ids = [p.id for p in pools]
-    if len(set(ids)) != len(ids):
-        problems.append("两个分配池同名 (two pools share an id)")
-    for pool in pools:
-        found = pipelines.get(pool.pipeline)
-        if found is None:
-            problems.append(f"分配池 {pool.id}: 没有流程 {pool.pipeline!r} (no such pipeline)")
+    for name, calc in calculations.items():
+        if not isinstance(calc, Population):
             continue
-        period, figures, lines = found
-        unit = pipelines.get(pool.unit_pipeline) if pool.unit_pipeline else None
-        if pool.unit_pipeline and (unit is None or unit[0] != period):
-            problems.append(f"分配池 {pool.id}: unit_pipeline {pool.unit_pipeline!r} 不是按 "
-                            f"{period} 考核的流程 (not a pipeline graded by {period})")
-        if isinstance(pool, RedistributePool):
-            problems += [f"分配池 {pool.id}: {pool.pipeline} 中没有发放项 {line!r} "
-                         "(no such pay line)" for line in pool.from_lines if line not in lines]
-            if pool.rank_by not in figures:
-                problems.append(f"分配池 {pool.id}: rank_by {pool.rank_by!r} 不是指标 "
-                                "(not a figure)")
+        found = pipelines.get(calc.pipeline)
+        if found is None:
+            problems.append(f"calculation {name}: no pipeline {calc.pipeline!r}")
+            continue
+        if calc.into == "pay_line":
+            problems += _pay_line_problems(name, calc, found, pipelines)
+    return problems
+
+
+def _pay_line_problems(name: str, calc: Population, found: tuple[str, set[str], set[str]],
+                       pipelines: Mapping[str, tuple[str, set[str], set[str]]]) -> list[str]:
+    period, figures, lines = found
+    problems = []
+    unit = pipelines.get(calc.unit_pipeline) if calc.unit_pipeline else None
+    if calc.unit_pipeline and (unit is None or unit[0] != period):
+        problems.append(f"分配池 {name}: unit_pipeline {calc.unit_pipeline!r} 不是按 "
+                        f"{period} 考核的流程 (not a pipeline graded by {period})")
+    if isinstance(calc, Redistribution):
+        problems += [f"分配池 {name}: {calc.pipeline} 中没有发放项 {line!r} "
+                     "(no such pay line)" for line in calc.from_lines or () if line not in lines]
+        if calc.rank_by not in figures:
+            problems.append(f"分配池 {name}: rank_by {calc.rank_by!r} 不是指标 "
+                            "(not a figure)")
     return problems

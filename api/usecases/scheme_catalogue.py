@@ -23,6 +23,7 @@ from typing import Any
 from domain.application import load_shipped_scheme, shipped_scheme_names
 
 INDEX_FILE = "catalogue_index.json"
+UNACCOUNTED_FILE = "unaccounted_rules.json"
 CATALOGUES = ("seeds-000-001", "seeds-002", "seeds-003-004")
 DOCS_BEGIN = "<!-- BEGIN GENERATED: scheme coverage (python -m api.usecases.scheme_catalogue) -->"
 DOCS_END = "<!-- END GENERATED: scheme coverage -->"
@@ -206,6 +207,9 @@ class CoverageRow:
     examples: int
     examples_with_fixture: int
     shipped: tuple[str, ...]  # the shipped scheme files that cite it
+    # Rules neither implemented nor declared not computable (the list may only shrink:
+    # UNACCOUNTED_FILE, checked by tests/api/test_every_rule_accounted.py).
+    unaccounted: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"catalogue": self.catalogue, "seed": self.seed, "scheme": self.scheme,
@@ -213,7 +217,7 @@ class CoverageRow:
                 "not_computable": self.not_computable,
                 "not_computable_why": list(self.not_computable_why),
                 "examples": self.examples, "examples_with_fixture": self.examples_with_fixture,
-                "shipped": list(self.shipped)}
+                "shipped": list(self.shipped), "unaccounted": list(self.unaccounted)}
 
 
 def cited_rules(document: Any) -> Iterator[str]:
@@ -263,8 +267,24 @@ def coverage(index: Mapping[str, Any] | None = None,
             tuple(f"{r}: {undoable[r]}" for r in rules if r in undoable),
             len(worked),
             sum(1 for e in worked if (e["catalogue"], e["example"]) in with_fixture),
-            tuple(sorted({n for r in rules for n in citing.get(r, ())}))))
+            tuple(sorted({n for r in rules for n in citing.get(r, ())})),
+            tuple(r for r in rules if r not in citing)))
     return rows
+
+
+def unaccounted_rules(rows: list[CoverageRow]) -> list[str]:
+    """Catalogue rules no shipped scheme implements or declares not computable, each as
+    `catalogue scheme rule` (a rule of two rulebooks counts in each)."""
+    return [f"{r.seed} {r.scheme} {rule}" for r in rows for rule in r.unaccounted]
+
+
+def unaccounted_text(rules: list[str]) -> str:
+    return json.dumps({"unaccounted": rules}, ensure_ascii=False, indent=0) + "\n"
+
+
+def committed_unaccounted() -> list[str]:
+    text = (resources.files("api.usecases") / UNACCOUNTED_FILE).read_text(encoding="utf-8")
+    return list(json.loads(text)["unaccounted"])
 
 
 def scheme_coverage(name: str, document: Mapping[str, Any],
@@ -287,14 +307,16 @@ def coverage_markdown(rows: list[CoverageRow]) -> str:
         DOCS_BEGIN,
         "",
         "| Seed | Scheme | Title | Rules in catalogue | Implemented | Declared not "
-        "computable | Worked examples | With passing fixture | Shipped as |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "computable | Not yet accounted for | Worked examples | With passing fixture | "
+        "Shipped as |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         why = "; ".join(r.not_computable_why)
         lines.append(
             f"| {r.seed} | {r.scheme} | {_cell(r.title)} | {r.rules} | {r.implemented} | "
-            f"{r.not_computable}{' (' + _cell(why) + ')' if why else ''} | {r.examples} | "
+            f"{r.not_computable}{' (' + _cell(why) + ')' if why else ''} | "
+            f"{', '.join(r.unaccounted) or '—'} | {r.examples} | "
             f"{r.examples_with_fixture} | {', '.join(r.shipped) or '—'} |")
     total = (sum(r.rules for r in rows), sum(r.implemented for r in rows),
              sum(r.not_computable for r in rows))
@@ -305,7 +327,8 @@ def coverage_markdown(rows: list[CoverageRow]) -> str:
     lines += ["", f"{len(rows)} catalogue schemes, {shipped} with a shipped scheme, "
               f"{computable} computable (at least one rule implemented); "
               f"{total[0]} catalogue rules, {total[1]} implemented, {total[2]} declared not "
-              "computable.", "", DOCS_END]
+              f"computable, {sum(len(r.unaccounted) for r in rows)} not yet accounted for.",
+              "", DOCS_END]
     return "\n".join(lines)
 
 
@@ -355,6 +378,11 @@ def main(argv: list[str]) -> int:
     rows = coverage(index)
     table = coverage_markdown(rows)
     docs.write_text(spliced_docs(docs.read_text(encoding="utf-8"), table), encoding="utf-8")
+    # The list of rules not yet accounted for only shrinks here; a rule newly left
+    # unaccounted fails the test instead of joining it.
+    still = [r for r in committed_unaccounted() if r in set(unaccounted_rules(rows))]
+    (Path(__file__).parent / UNACCOUNTED_FILE).write_text(
+        unaccounted_text(still), encoding="utf-8")
     readme = root / "README.md"
     readme.write_text(spliced_docs(readme.read_text(encoding="utf-8"), readme_markdown(rows),
                                    README_BEGIN, README_END), encoding="utf-8")

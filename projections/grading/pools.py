@@ -1,6 +1,7 @@
-"""Pools: after each subject's pay, the scheme's pools for this pipeline are shared out
-among the group (domain/grading_pools.py), each member's part a pay line of the pool's
-id. Every split is by largest remainder, so the parts add up to the pool to the fen; a
+"""Pools: after each subject's pay, the scheme's population calculations shared
+`into: pay_line` for this pipeline (domain/calculations.py) are shared out among the
+group, each member's part a pay line of the calculation's name.
+Every split is by largest remainder, so the parts add up to the pool to the fen; a
 group with a member still pending or blocked waits (no partial pool is paid).
 """
 
@@ -12,9 +13,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from domain.calculations import PerPointPool, Redistribution, UnitRate, percent
 from domain.expressions import ExpressionError, MissingInputError, evaluate
 from domain.grading import PayLine
-from domain.grading_pools import PerPointPool, RedistributePool, UnitRatePool
 from domain.money import ZERO, allocate_largest_remainder, sum_cny
 from projections.exact import cny_half_up
 from projections.figures import exact_text, money_text
@@ -23,7 +24,8 @@ from projections.grading.env import SubjectEnv, holds
 from projections.grading.model import PayResult, PipelineResult, SubjectResult
 from projections.grading.reading import num
 
-Pool = PerPointPool | RedistributePool | UnitRatePool
+Pool = PerPointPool | Redistribution | UnitRate
+Named = tuple[str, Pool]  # a calculation's name (its pay line id) and its parameters
 
 
 class PoolWaits(Exception):
@@ -36,19 +38,20 @@ class PoolWaits(Exception):
 
 
 def allocate_pools(run: GradingContext, result: PipelineResult) -> None:
-    for pool in run.scheme.pools or ():
-        if pool.pipeline != result.pipeline.name:
+    for name, pool in (run.scheme.calculations or {}).items():
+        if not isinstance(pool, Pool) or pool.into != "pay_line" or \
+                pool.pipeline != result.pipeline.name:
             continue
         for unit_id, members in _groups(pool, result).items():
             try:
-                ALLOCATORS[pool.kind](run, result, pool, unit_id, members)
+                ALLOCATORS[pool.kind](run, result, (name, pool), unit_id, members)
             except PoolWaits as waits:
-                _wait(pool, members, waits)
+                _wait((name, pool), members, waits)
             except MissingInputError as missing:
-                _wait(pool, members, PoolWaits("blocked", f"no {missing.name} recorded for "
-                                                          f"{result.period}"))
+                _wait((name, pool), members, PoolWaits(
+                    "blocked", f"no {missing.name} recorded for {result.period}"))
             except ExpressionError as error:
-                _wait(pool, members, PoolWaits("blocked", str(error)))
+                _wait((name, pool), members, PoolWaits("blocked", str(error)))
 
 
 def _groups(pool: Pool, result: PipelineResult) -> dict[str | None, list[SubjectResult]]:
@@ -61,14 +64,15 @@ def _groups(pool: Pool, result: PipelineResult) -> dict[str | None, list[Subject
     return dict(sorted(groups.items(), key=lambda item: item[0] or ""))
 
 
-def _line(pool: Pool, line_id: str | None = None, label: str | None = None,
+def _line(named: Named, line_id: str | None = None, label: str | None = None,
           withheld_to: str | None = None) -> PayLine:
-    # A pool reports on each member as a pay line of its own id, citing the pool's rule.
-    return PayLine(id=line_id or pool.id, label=label or pool.label, kind="amount",
+    # A pool reports on each member as a pay line of its own name, citing the pool's rule.
+    name, pool = named
+    return PayLine(id=line_id or name, label=label or pool.label, kind="amount",
                    amount="0", withheld_to=withheld_to, ref=pool.ref)
 
 
-def _wait(pool: Pool, members: list[SubjectResult], waits: PoolWaits) -> None:
+def _wait(pool: Named, members: list[SubjectResult], waits: PoolWaits) -> None:
     for member in members:
         member.pay.append(PayResult(_line(pool), waits.status, reason=waits.reason))
 
@@ -89,11 +93,12 @@ def _each(run: GradingContext, result: PipelineResult, member: SubjectResult,
     return value, dict(sorted(env.literals.items()))
 
 
-def _on_unit(run: GradingContext, pool: Pool, period_result: PipelineResult,
+def _on_unit(run: GradingContext, named: Named, period_result: PipelineResult,
              unit_id: str | None, expr: str) -> tuple[Fraction | bool, dict[str, str]]:
     """An expression evaluated on the group's unit in the pool's unit pipeline."""
+    name, pool = named
     if pool.unit_pipeline is None or unit_id is None:
-        raise ExpressionError(f"pool {pool.id}: members have no unit")
+        raise ExpressionError(f"pool {name}: members have no unit")
     units = run.run(pool.unit_pipeline, period_result.period)
     unit = units.subjects.get(unit_id)
     if unit is None:
@@ -111,17 +116,19 @@ def _pay(member: SubjectResult, line: PayLine, amount: Decimal, part: dict[str, 
     member.pay.append(pay)
 
 
-def _per_point(run: GradingContext, result: PipelineResult, pool: Pool,
+def _per_point(run: GradingContext, result: PipelineResult, named: Named,
                unit_id: str | None, members: list[SubjectResult]) -> None:
+    pool = named[1]
     assert isinstance(pool, PerPointPool)
     _ready(members)
-    contributions = {m.subject_id: _each(run, result, m, pool.contribution)[0] for m in members}
+    contribution = pool.contribution or "0"  # set on every pay-line pool (its validator)
+    contributions = {m.subject_id: _each(run, result, m, contribution)[0] for m in members}
     points = {m.subject_id: max(Fraction(0), _each(run, result, m, pool.points)[0])
               for m in members}
     fund = cny_half_up(sum(contributions.values(), Fraction(0)))
     gate_text = ""
     if pool.gate is not None:
-        gate, literals = _on_unit(run, pool, result, unit_id, pool.gate)
+        gate, literals = _on_unit(run, named, result, unit_id, pool.gate)
         gate_text = f"{pool.gate} on {unit_id}: {'holds' if gate else 'fails'} {literals}"
         if not gate:
             fund = ZERO
@@ -133,11 +140,11 @@ def _per_point(run: GradingContext, result: PipelineResult, pool: Pool,
         allocate_largest_remainder(cny_half_up(sum(contributions.values(), Fraction(0))),
                                    {k: max(Fraction(0), v) for k, v in contributions.items()}))
     per_point = Fraction(fund) / total_points if total_points else Fraction(0)
-    line = _line(pool, withheld_to=pool.gate and f"{pool.gate} 不成立: 不发 (not paid)")
+    line = _line(named, withheld_to=pool.gate and f"{pool.gate} 不成立: 不发 (not paid)")
     for member in members:
         sid = member.subject_id
         _pay(member, line, shares[sid], {
-            "pool": money_text(fund), "contributions": f"Σ {pool.contribution}",
+            "pool": money_text(fund), "contributions": f"Σ {contribution}",
             "points": exact_text(points[sid]), "points_total": exact_text(total_points),
             "per_point": exact_text(per_point), "gate": gate_text or None,
             "formula": "分配池 × 本人得分 ÷ 得分合计,按最大余额法分配 "
@@ -145,21 +152,24 @@ def _per_point(run: GradingContext, result: PipelineResult, pool: Pool,
              withheld=kept[sid])
 
 
-def _redistribute(run: GradingContext, result: PipelineResult, pool: Pool,
+def _redistribute(run: GradingContext, result: PipelineResult, named: Named,
                   unit_id: str | None, members: list[SubjectResult]) -> None:
-    assert isinstance(pool, RedistributePool)
+    pool = named[1]
+    assert isinstance(pool, Redistribution)
     _ready(members)
+    from_lines = pool.from_lines or ()
     for member in members:
         for pay in member.pay:
-            if pay.line.id in pool.from_lines and pay.status in ("pending", "blocked"):
+            if pay.line.id in from_lines and pay.status in ("pending", "blocked"):
                 # The fund is not known while a cut is: share nothing rather than part.
                 raise PoolWaits(pay.status, f"{member.subject_id} {pay.line.id}: {pay.reason}")
     fund = sum_cny(p.withheld_cny for m in members for p in m.pay
-                   if p.line.id in pool.from_lines and p.status == "ok")
+                   if p.line.id in from_lines and p.status == "ok")
     ranked = sorted((m for m in members if isinstance(m.figures.get(pool.rank_by), Fraction)),
                     key=lambda m: (-num(m.figures[pool.rank_by]), m.subject_id))
     bands = _rank_bands(pool, ranked)
-    eligible = {m.subject_id for m in members if holds(SubjectEnv(run, result, m), pool.eligible)}
+    eligible = {m.subject_id for m in members
+                if pool.eligible is None or holds(SubjectEnv(run, result, m), pool.eligible)}
     receivers = [[m.subject_id for m in band if m.subject_id in eligible] for band in bands]
     weights = {str(n): Fraction(b.share) for n, b in enumerate(pool.bands) if receivers[n]}
     band_money = allocate_largest_remainder(fund, weights) if weights else {}
@@ -172,28 +182,29 @@ def _redistribute(run: GradingContext, result: PipelineResult, pool: Pool,
                                            {sid: Fraction(1) for sid in receivers[n]})
         for sid, amount in split.items():
             paid[sid] = amount
-            where[sid] = (f"{band.label} ({exact_text(Fraction(band.share) * 100)}%): "
+            label = band.label or percent(band.up_to_share)
+            where[sid] = (f"{label} ({exact_text(Fraction(band.share) * 100)}%): "
                           f"{money_text(band_money[str(n)])} ÷ {len(receivers[n])}")
-    line = _line(pool)
+    line = _line(named)
     undistributed = money_text(fund) if not weights else "0.00"
     for member in members:
         sid = member.subject_id
         _pay(member, line, paid.get(sid, ZERO), {
-            "pool": money_text(fund), "from_lines": list(pool.from_lines),
+            "pool": money_text(fund), "from_lines": list(from_lines),
             "band": where.get(sid), "undistributed": undistributed,
             "formula": "组内扣减合计按排名档次分配,档内平分 "
                        "(Σ withheld of the group, by rank band, equal within a band)"})
 
 
-def _rank_bands(pool: RedistributePool, ranked: list[SubjectResult]
+def _rank_bands(pool: Redistribution, ranked: list[SubjectResult]
                 ) -> list[list[SubjectResult]]:
-    """AMB-21: band n ends at ⌊top_share × N⌋ places (the first at least 1); a tie at a
+    """AMB-21: band n ends at ⌊up_to_share × N⌋ places (the first at least 1); a tie at a
     band's last place joins it; the next band starts after it."""
     size = len(ranked)
     bands: list[list[SubjectResult]] = []
     start = 0
     for n, band in enumerate(pool.bands):
-        end = int(Fraction(band.top_share) * size)
+        end = int(Fraction(band.up_to_share) * size)
         end = max(end, 1) if n == 0 and size else end
         end = max(end, start)
         while 0 < end < size and ranked[end].figures[pool.rank_by] == \
@@ -204,15 +215,16 @@ def _rank_bands(pool: RedistributePool, ranked: list[SubjectResult]
     return bands
 
 
-def _unit_rate(run: GradingContext, result: PipelineResult, pool: Pool,
+def _unit_rate(run: GradingContext, result: PipelineResult, named: Named,
                unit_id: str | None, members: list[SubjectResult]) -> None:
-    assert isinstance(pool, UnitRatePool)
+    pool = named[1]
+    assert isinstance(pool, UnitRate)
     _ready(members)
     raw = {m.subject_id: _each(run, result, m, pool.units)[0] for m in members}
     mean = sum(raw.values(), Fraction(0)) / len(raw)
     units = {k: max(Fraction(0), v - mean) if pool.above_mean else v for k, v in raw.items()}
     counted = sum(units.values(), Fraction(0))
-    budget_value, _ = _on_unit(run, pool, result, unit_id, pool.budget)
+    budget_value, _ = _on_unit(run, named, result, unit_id, pool.budget)
     budget = num(budget_value) if isinstance(budget_value, Fraction) else Fraction(0)
     rate = budget / counted if counted else Fraction(0)
     floored = pool.floor_rate is not None and counted and rate < Fraction(pool.floor_rate)
@@ -220,7 +232,7 @@ def _unit_rate(run: GradingContext, result: PipelineResult, pool: Pool,
         rate = Fraction(pool.floor_rate or 0)
     reserve = Fraction(0)
     if pool.reserve is not None:
-        reserve_value, _ = _on_unit(run, pool, result, unit_id, pool.reserve)
+        reserve_value, _ = _on_unit(run, named, result, unit_id, pool.reserve)
         reserve = num(reserve_value) if isinstance(reserve_value, Fraction) else Fraction(0)
     due = rate * counted
     shortfall = max(Fraction(0), due - budget)
@@ -228,7 +240,7 @@ def _unit_rate(run: GradingContext, result: PipelineResult, pool: Pool,
     payable = min(due, budget + reserve)
     total = cny_half_up(payable)
     shares = allocate_largest_remainder(total, units) if counted else {k: ZERO for k in units}
-    line = _line(pool)
+    line = _line(named)
     for member in members:
         sid = member.subject_id
         _pay(member, line, shares[sid], {
@@ -241,12 +253,13 @@ def _unit_rate(run: GradingContext, result: PipelineResult, pool: Pool,
             "formula": "max(预算 ÷ 计入单位合计, 最低单价) × 本人计入单位 "
                        "(max(budget ÷ Σ counted units, floor rate) × counted units)"})
     if pool.leftover_line is not None:
-        _split_leftover(pool, members, cny_half_up(max(Fraction(0), reserve - shortfall)))
+        _split_leftover(named, pool, members, cny_half_up(max(Fraction(0), reserve - shortfall)))
 
 
-def _split_leftover(pool: UnitRatePool, members: list[SubjectResult], leftover: Decimal) -> None:
+def _split_leftover(named: Named, pool: UnitRate, members: list[SubjectResult],
+                    leftover: Decimal) -> None:
     shares = allocate_largest_remainder(leftover, {m.subject_id: Fraction(1) for m in members})
-    line = _line(pool, pool.leftover_line, pool.leftover_label)
+    line = _line(named, pool.leftover_line, pool.leftover_label)
     for member in members:
         _pay(member, line, shares[member.subject_id], {
             "leftover": money_text(leftover), "members": len(members),
@@ -254,8 +267,8 @@ def _split_leftover(pool: UnitRatePool, members: list[SubjectResult], leftover: 
                        "((reserve − shortfall drawn) ÷ members, largest remainder)"})
 
 
-Allocator = Callable[[GradingContext, PipelineResult, Pool, "str | None",
+Allocator = Callable[[GradingContext, PipelineResult, Named, "str | None",
                       list[SubjectResult]], None]
 # Pool kinds by name; a pool's `kind` is checked when its scheme is parsed.
 ALLOCATORS: Mapping[str, Allocator] = {
-    "per_point": _per_point, "redistribute": _redistribute, "unit_rate": _unit_rate}
+    "per_point_pool": _per_point, "redistribution": _redistribute, "unit_rate": _unit_rate}

@@ -1,8 +1,9 @@
-"""The population calculation kinds of domain/calculations.py (a per-point pool, the
-redistribution of cuts), as the `calculations` stage: they need every subject of the
-pipeline, so they run once its figures are known, before the grades (the `pools` stage,
-pools.py, shares pay lines out after pay instead); each result is a figure of every
-subject that grades and pay lines read, explained from the calculation's own values."""
+"""The population calculations of domain/calculations.py shared `into: figure` (a
+per-point pool, the redistribution of cuts), as the `calculations` stage: they need every
+subject of the pipeline, so they run once its figures are known, before the grades (those
+`into: pay_line` are shared after pay by the `pools` stage, pools.py); each result is a
+figure of every subject that grades and pay lines read, explained from the calculation's
+own values."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ from projections.grading.reading import num
 def compute_pools(run: GradingContext, result: PipelineResult) -> None:
     """Every population calculation of this pipeline, in the order the scheme lists them."""
     for name, calc in (run.scheme.calculations or {}).items():
-        if isinstance(calc, PerPointPool) and calc.pipeline == result.pipeline.name:
+        if not isinstance(calc, PerPointPool | Redistribution) or calc.into != "figure" or \
+                calc.pipeline != result.pipeline.name:
+            continue
+        if isinstance(calc, PerPointPool):
             _per_point_pool(run, result, name, calc)
-        elif isinstance(calc, Redistribution) and calc.pipeline == result.pipeline.name:
+        else:
             _redistribute(run, result, name, calc)
 
 
@@ -163,7 +167,7 @@ def _redistribute(run: GradingContext, result: PipelineResult, name: str,
     literals: dict[str, str] = {name: calc.describe()}
     events: set[str] = set()
     try:
-        cut = sum((_value(run, result, s, calc.cut, literals={}, events=events)
+        cut = sum((_value(run, result, s, calc.cut or "0", literals={}, events=events)
                    for s in members), Fraction(0))
     except (MissingInputError, ExpressionError) as error:
         what = error.name if isinstance(error, MissingInputError) else str(error)
@@ -174,7 +178,7 @@ def _redistribute(run: GradingContext, result: PipelineResult, name: str,
     received = {s.subject_id: Fraction(0) for s in members}
     start = 0
     for band in calc.bands:
-        end = _rounded(Fraction(band.up_to_share) * len(ranked), calc.rounding)
+        end = _rounded(Fraction(band.up_to_share) * len(ranked), calc.rounding or "half_up")
         recipients = ranked[start:end]
         if not recipients and band.share and cut:
             _block(members, f"{name}: nobody ranks in the band up to "

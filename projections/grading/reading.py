@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from domain.expressions import ExpressionError, MissingInputError, Value
 from domain.grading import PayLine
+from domain.period_windows import period_window
 from domain.sanctions import GradeProposed, SanctionRecorded
 from projections.figures import exact_text, money_text
 from projections.grading.context import GradingContext
@@ -71,7 +72,7 @@ class SubjectReader:
         variables: dict[str, Callable[[], Value]] = {
             "grade": lambda: self.subject.grade or "",
             "period_index": lambda: Fraction(self.period.index),
-            "period_days": lambda: Fraction(self.period.days),
+            "period_days": lambda: Fraction(self._days()),
             "scope_size": lambda: Fraction(len(self.scope_members())),
         }
         if name in variables:
@@ -153,11 +154,18 @@ class SubjectReader:
 
     # -- sanctions, complaints, derived facts
 
+    def _days(self) -> int:
+        first, last = self.window("period")
+        return (last - first).days + 1
+
     def window(self, window: str) -> tuple[date, date]:
+        # The pipeline's own days: calendar ones, or months closing on a day (26th–25th).
+        closes = self.pipeline.month_closes
         if window == "year":
-            return date(self.period.year, 1, 1), date(self.period.year, 12, 31)
+            year = self.period.year
+            return period_window(date(year, 1, 1), date(year, 12, 31), closes)
         if window in ("period", "active"):
-            return self.period.first_day, self.period.last_day
+            return period_window(self.period.first_day, self.period.last_day, closes)
         raise ExpressionError(f"unknown window {window!r}; use 'period', 'year' or 'active'")
 
     def end_of(self, sanction: SanctionRecorded) -> date:
@@ -203,8 +211,9 @@ class SubjectReader:
             if sanction.kind not in kinds:
                 continue
             day, end = sanction.decided_on, self.end_of(sanction)
+            first, last = self.window("period")
             while day <= end:
-                if self.period.contains(day):
+                if first <= day <= last:
                     days.add(day)
                     self.events.add(str(sanction.originator_id))
                 day += timedelta(days=1)

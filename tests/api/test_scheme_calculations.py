@@ -28,8 +28,12 @@ def test_check_names_the_line_and_reason_of_a_wrong_calculation(tmp_path: Path) 
     lines = run.out.splitlines() + run.err.splitlines()
     kind = next(line for line in lines if "progresive" in line)
     assert "未知的计算类型" in kind
-    assert "第 20 行" in kind
-    assert any("比例合计 95%" in line and "第 42 行" in line for line in lines)
+    # The line of each calculation named, counted in the copy itself.
+    numbered = list(enumerate(text.splitlines(), 1))
+    bands = next(n for n, line in numbered if line.strip() == "defect_bands:")
+    shares = next(n for n, line in numbered if 'director: "0.05"' in line)
+    assert f"第 {bands} 行" in kind
+    assert any("比例合计 95%" in line and f"第 {shares} 行" in line for line in lines)
     assert any("gap or an overlap" in line and "avoidable_bands" in line for line in lines)
 
 

@@ -132,3 +132,16 @@ def test_e8_satisfaction_three_below_80_in_a_row(cli) -> None:  # type: ignore[n
             accountable.append(month)
     # 78, 82, 79, 76, 75: the run is 1, 0, 1, 2, 3 → accountability at the fifth survey.
     assert accountable == ["2025-05"]
+
+
+def test_e8_a_record_dated_the_27th_counts_in_the_next_plant_period(cli) -> None:  # type: ignore[no-untyped-def]
+    # 003-A2-R9 (AMB-27): 26 December – 25 December is the plant year "2025", so a
+    # violation on 27 December 2024 bars the 2025 year-end award, not 2024's.
+    cli.ok("apply", str(FIXTURES / "e8" / "thermal.jsonl"))
+    cli.ok("apply", str(FIXTURES / "e8" / "period-window.jsonl"))
+    barred = {}
+    for year in ("2024", "2025"):
+        people = subjects(grades(cli, year), "employee_year")
+        barred[year] = sorted(k for k in ("late-december", "on-the-25th")
+                              if [c["rule"] for c in people[k]["consequences"]] == ["003-A2-R12"])
+    assert barred == {"2024": ["on-the-25th"], "2025": ["late-december"]}

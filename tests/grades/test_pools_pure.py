@@ -1,4 +1,5 @@
-"""The pool kinds of domain/grading_pools.py on the pure core (an in-memory ledger, no
+"""The population calculation kinds shared `into: pay_line` (domain/calculations.py) on
+the pure core (an in-memory ledger, no
 CLI): what a pool's parameters refuse, and properties that hold for any inputs: a
 redistribution pays out exactly what was cut (or shows it undistributed), a per-point pool
 pays exactly its fund, and a unit-rate pool never pays below its floor rate."""
@@ -24,14 +25,15 @@ REF = {"rule": "004-S15-R12", "source": "004_deb0a29d71ec55ac.txt:L873"}
 
 def _with_pool(name: str, **changes: Any) -> dict[str, Any]:
     document = load_shipped_scheme(name)
-    document["pools"] = [{**document["pools"][0], **changes}]
+    first = next(iter(document["calculations"]))
+    document["calculations"] = {first: {**document["calculations"][first], **changes}}
     return document
 
 
 def test_band_shares_must_add_up_and_lines_must_exist() -> None:
-    bands = [{"top_share": "0.1", "share": "0.6", "label": "a"},
-             {"top_share": "0.2", "share": "0.5", "label": "b"}]
-    with pytest.raises(ValidationError, match="各档份额之和须为 1"):
+    bands = [{"up_to_share": "0.1", "share": "0.6", "label": "a"},
+             {"up_to_share": "0.2", "share": "0.5", "label": "b"}]
+    with pytest.raises(ValidationError, match="比例合计 110%，应为 100%"):
         parse_scheme(_with_pool("guangdong-village-stations", bands=bands))
     with pytest.raises(ValidationError, match="没有发放项 'subsidyy'"):
         parse_scheme(_with_pool("guangdong-village-stations", from_lines=["subsidyy"]))

@@ -79,4 +79,4 @@ def test_descriptions_quote_the_parameters() -> None:
 
 def test_every_kind_is_registered_once() -> None:
     assert set(CALCULATION_KINDS) == {"progressive", "step", "ladder", "shares",
-                                      "per_point_pool", "redistribution"}
+                                      "per_point_pool", "redistribution", "unit_rate"}
