@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import i18n
 from api.i18n import N_, figures, formats
+from api.web.labels import DEDUCTION_LABELS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
@@ -90,6 +91,12 @@ def appeal_status(status: Any) -> str:
     return f"{text}: {i18n.gettext(outcome)}" if outcome else text
 
 
+def deduction_label(kind: str) -> str:
+    """A deduction kind in the reader's language (its code where the scheme is not ours)."""
+    label = DEDUCTION_LABELS.get(kind)
+    return i18n.gettext(label) if label is not None else kind
+
+
 def query_without(params: Any, key: str) -> str:
     """The page's query string without `key` (for paging links)."""
     return urlencode([(k, v) for k, v in params.multi_items() if k != key])
@@ -112,6 +119,7 @@ def environment() -> Environment:
     env.filters["figure_unit"] = figures.unit
     env.filters["figure_formula"] = figures.formula
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["deduction_label"] = deduction_label
     env.globals["STATE_LABELS"] = STATE_LABELS
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.globals["CSRF_HEADER"] = CSRF_HEADER
