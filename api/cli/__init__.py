@@ -125,8 +125,9 @@ def _run(argv: list[str]) -> int:
         result = command.main(argv, prog_name="jixiao", standalone_mode=False)
     except typer.TyperException as error:
         # typer's own click: a mistyped verb or option, with a suggestion; exit code 2.
-        if type(error).__name__ == "NoArgsIsHelpError":
-            error.show()  # the help itself, not an error
+        show = getattr(error, "show", None)
+        if type(error).__name__ == "NoArgsIsHelpError" and show is not None:
+            show()  # the help itself, not an error
         else:
             show_usage_error(error)
         return error.exit_code
