@@ -337,8 +337,9 @@ def select_events(facts: Facts, query: AuditQuery) -> list[tuple[int, LedgerEven
             continue
         if query.subject is not None and not _about(event, facts, query):
             continue
-        if query.period is not None and query.period not in periods_of(event, facts, filings):
-            continue
+        if query.period is not None and getattr(event, "period", None) != query.period \
+                and query.period not in periods_of(event, facts, filings):
+            continue  # its own period first: most events name one, and it is cheap
         selected.append((position, event))
     selected.sort(key=lambda item: item[0])
     return selected[: query.limit]
