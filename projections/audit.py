@@ -25,7 +25,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.events import COMMANDS_BY_TYPE, EntryVoided, LedgerEvent, PeriodClosed
+from domain.events import (
+    COMMANDS_BY_TYPE,
+    AppealFiled,
+    EntryVoided,
+    LedgerEvent,
+    PeriodClosed,
+)
 from domain.facts import Facts
 
 GENESIS = "0" * 64
@@ -252,6 +258,7 @@ class AuditQuery:
     type: str | None = None  # an event class (ScoreRecorded) or a command type (record_score)
     subject: str | None = None  # an employee, department or user id
     subject_kind: SubjectKind | None = None  # only subjects of this kind
+    period: str | None = None  # about this period (2026-Q1): an entry of it, its close, …
     since: datetime | None = None  # recorded at or after
     until: datetime | None = None  # recorded before
     after: int = 0  # notification position to page from
@@ -286,10 +293,35 @@ def _about(event: LedgerEvent, facts: Facts, query: AuditQuery) -> bool:
                for kind, value in subjects_of(event, facts))
 
 
+_PERIOD_FIELDS = ("period", "contested_period", "grading_period")
+
+
+def appeal_filings(facts: Facts) -> dict[str, LedgerEvent]:
+    return {e.appeal_id: e for e in facts.events.values() if isinstance(e, AppealFiled)}
+
+
+def periods_of(event: LedgerEvent, facts: Facts,
+               filings: dict[str, LedgerEvent]) -> set[str]:
+    """The periods an event is about: its own, and those of the entry it voids,
+    supersedes or contests (every step of an appeal is about its contested entry's)."""
+    related = [event]
+    filed = filings.get(getattr(event, "appeal_id", None) or "")
+    if filed is not None and filed is not event:
+        related.append(filed)
+    for fact in list(related):
+        for target in (fact.target_id if isinstance(fact, EntryVoided) else fact.supersedes,
+                       getattr(fact, "contested_entry_id", None)):
+            if target is not None and target in facts.events:
+                related.append(facts.events[target])
+    return {value for fact in related for name in _PERIOD_FIELDS
+            if isinstance(value := getattr(fact, name, None), str)}
+
+
 def select_events(facts: Facts, query: AuditQuery) -> list[tuple[int, LedgerEvent]]:
     """The recorded events (live or replaced) matching every given filter, in
     notification order after `query.after`, at most `query.limit`."""
     wanted_type = event_type_name(query.type) if query.type else None
+    filings = appeal_filings(facts) if query.period is not None else {}
     selected: list[tuple[int, LedgerEvent]] = []
     for event_id, event in facts.events.items():
         position = facts.positions[event_id]
@@ -305,6 +337,9 @@ def select_events(facts: Facts, query: AuditQuery) -> list[tuple[int, LedgerEven
             continue
         if query.subject is not None and not _about(event, facts, query):
             continue
+        if query.period is not None and getattr(event, "period", None) != query.period \
+                and query.period not in periods_of(event, facts, filings):
+            continue  # its own period first: most events name one, and it is cheap
         selected.append((position, event))
     selected.sort(key=lambda item: item[0])
     return selected[: query.limit]

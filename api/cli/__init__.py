@@ -34,6 +34,7 @@ from api.cli.bank import register as register_bank
 from api.cli.calendar import app as calendar_app
 from api.cli.options import ARGV, ENVIRON
 from api.cli.procedures import app as procedures_app
+from api.cli.usage import show_usage_error
 from api.i18n import _, from_environment, normalise, use_language
 from api.i18n.messages import refusal
 from api.usecases.reports import CalculationBlockedError
@@ -125,10 +126,10 @@ def _run(argv: list[str]) -> int:
     except typer.TyperException as error:
         # typer's own click: a mistyped verb or option, with a suggestion; exit code 2.
         show = getattr(error, "show", None)
-        if show is None:
-            print(f"Error: {error.format_message()}", file=sys.stderr)
+        if type(error).__name__ == "NoArgsIsHelpError" and show is not None:
+            show()  # the help itself, not an error
         else:
-            show()
+            show_usage_error(error)
         return error.exit_code
     except typer.Abort:
         print(_("Aborted!"), file=sys.stderr)

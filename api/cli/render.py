@@ -285,16 +285,14 @@ def diff_text(report: dict[str, Any]) -> str:
 
 
 def events_text(lines: Sequence[Any], *, json_lines: bool, zone: ZoneInfo | None = None) -> str:
-    """`jixiao events`: one line per event (`audit.EventLine`), or one JSON object each. A
-    token's hash is a credential's fingerprint: the trail shows that a token was set,
-    never which. Times are shown in the organisation's zone (the ledger's settings)."""
+    """`jixiao events`: one line per event (`audit.EventLine`), or one JSON object each of
+    its fields as the use case shows them (credential hashes left out). Times are shown
+    in the organisation's zone (the ledger's settings)."""
     out = []
     for line in lines:
         event = line.event
         if json_lines:
-            out.append(canonical_dumps({"type": type(event).__name__,
-                                        **event.model_dump(mode="json",
-                                                           exclude={"token_sha256"})}))
+            out.append(canonical_dumps({"type": type(event).__name__, **line.fields}))
             continue
         status = "" if line.live else " " + _("(replaced)")
         out.append(f"{local_time(event.recorded_at, zone or DEFAULT_TIME_ZONE)} {event.actor:<16} "

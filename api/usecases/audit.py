@@ -16,8 +16,8 @@ from projections.audit import AuditQuery, ChainReport, select_events
 
 # The shells name AuditQuery, ChainReport through this module, never through projections/.
 __all__ = [
-    "AuditQuery", "ChainReport", "EventLine", "audit_events", "department_history",
-    "employee_history", "latest_events", "verify_chain",
+    "CREDENTIAL_FIELDS", "AuditQuery", "ChainReport", "EventLine", "audit_events",
+    "department_history", "employee_history", "latest_events", "redacted", "verify_chain",
 ]
 
 def verify_chain(ws: Workspace, caller: Caller) -> ChainReport:
@@ -26,10 +26,25 @@ def verify_chain(ws: Workspace, caller: Caller) -> ChainReport:
     return ws.verify_chain()
 
 
+# A credential's fingerprint is not audit data: the trail shows that a token or a
+# password was set, by whom and when, never its hash (a hash invites offline guessing).
+CREDENTIAL_FIELDS = frozenset({"token_sha256", "password_argon2"})
+
+
+def redacted(shown: dict[str, Any]) -> dict[str, Any]:
+    """An event's fields without its credential hashes."""
+    return {k: v for k, v in shown.items() if k not in CREDENTIAL_FIELDS}
+
+
 @dataclass(frozen=True)
 class EventLine:
     event: LedgerEvent
     live: bool  # False once corrected or voided
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The stored fields as the trail shows them (credential hashes left out)."""
+        return redacted(self.event.model_dump(mode="json"))
 
 
 def latest_events(ws: Workspace, caller: Caller, limit: int) -> list[EventLine]:
@@ -71,7 +86,7 @@ def department_history(ws: Workspace, caller: Caller, department_id: str, after:
 def _page(facts: Facts, query: AuditQuery) -> dict[str, Any]:
     selected = select_events(facts, query)
     return {
-        "events": [event_json(position, event, live=event.originator_id in facts.live)
+        "events": [redacted(event_json(position, event, live=event.originator_id in facts.live))
                    for position, event in selected],
         "next_after": selected[-1][0] if len(selected) == query.limit else None,
     }

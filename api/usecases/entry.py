@@ -21,6 +21,7 @@ from domain.facts import Facts
 from projections.diff import diff_statements
 
 ATTENDANCE = "scheduled_days"  # the grid's column for attendance
+DEDUCTION = "deduction:"  # a cell `deduction:<kind>` adds that many occurrences of a kind
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,32 @@ def entry_grid(ws: Workspace, caller: Caller, period: str, department_id: str,
     items = _entered_items(facts)
     current = _current(facts, period)
     columns = [*items, ATTENDANCE]
+    deductions = _deductions(facts, period)
     return {"period": period, "department_id": department_id, "columns": columns,
+            "deduction_kinds": counted_deduction_kinds(facts),
             "rows": [{"employee_id": p["employee_id"], "name": p["name"],
                       "cells": {c: current.get((p["employee_id"], c), ("", ""))[0]
-                                for c in columns}} for p in people]}
+                                for c in columns},
+                      "deductions": deductions.get(p["employee_id"], [])} for p in people]}
+
+
+def counted_deduction_kinds(facts: Facts) -> list[str]:
+    """The scheme's deduction kinds that a count alone records (not those that need the
+    minutes late or a discretionary number of points: the import takes those)."""
+    kinds = _scheme_document(facts).get("deductions", {})
+    return [kind for kind, rule in kinds.items() if isinstance(rule, dict)
+            and not rule.get("minute_bands") and not rule.get("discretionary")]
+
+
+def _deductions(facts: Facts, period: str) -> dict[str, list[dict[str, Any]]]:
+    """employee → the live deductions of the period (kind and count), in recorded order."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for event in facts.live.values():
+        if type(event).__name__ == "DeductionRecorded" and \
+                getattr(event, "period", None) == period:
+            found.setdefault(event.employee_id, []).append(  # type: ignore[attr-defined]
+                {"kind": event.kind, "count": event.count})  # type: ignore[attr-defined]
+    return found
 
 
 def _entered_items(facts: Facts) -> list[str]:
@@ -90,6 +113,12 @@ def _rows(facts: Facts, period: str, cells: list[Cell], reason: str | None) -> B
         if (before is not None and before[0] == cell.value) or cell.value == "":
             continue  # unchanged, or left empty
         where = f"{cell.employee_id}.{cell.column}"
+        if cell.column.startswith(DEDUCTION):  # always a new entry, never a replacement
+            rows.append((where, {"type": "record_deduction", "period": period,
+                                 "employee_id": cell.employee_id,
+                                 "kind": cell.column.removeprefix(DEDUCTION),
+                                 "count": cell.value}))
+            continue
         if cell.column == ATTENDANCE:
             row: dict[str, Any] = {"type": "record_attendance", "period": period,
                                    "employee_id": cell.employee_id,

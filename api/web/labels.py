@@ -25,4 +25,17 @@ DATA_TEXTS: Final = (
     N_("payout line"), N_("quantity"), N_("scheduled_days"),
     N_("filed"), N_("assigned"), N_("decided"), N_("uphold"), N_("change"), N_("revoke"),
     N_("paid"), N_("excluded"),
+    N_("points"), N_("count"), N_("minutes"),
 )
+
+# The hospital scheme's deduction kinds a head adds in the grid (domain/schemes/
+# xinghe-county-hospital.yaml, with the seed's words); another scheme's kinds show as coded.
+DEDUCTION_LABELS: Final = {
+    "error": N_("Error (each time)"), "accident": N_("Accident (all points)"),
+    "valid_complaint": N_("Valid complaint (all points)"),
+    "bribe": N_("Red envelope taken (all points)"),
+    "roster_disobeyed": N_("Roster disobeyed"), "absent_half_day": N_("Absent half a day"),
+    "absent_day": N_("Absent a day or more"), "no_licence": N_("No practising licence"),
+    "late": N_("Late"), "left_early": N_("Left early"), "off_post": N_("Off post"),
+    "ethics_breach": N_("Ethics breach"), "overtime_addition": N_("Overtime addition"),
+}

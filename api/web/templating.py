@@ -5,7 +5,8 @@ catalogue (api/i18n) with jinja2.ext.i18n, and the filters the pages share (mone
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any, Final
@@ -17,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import i18n
 from api.i18n import N_, figures, formats
+from api.web.labels import DEDUCTION_LABELS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
@@ -45,6 +47,34 @@ def period_name(text: Any) -> str:
     return formats.period_name(str(text))
 
 
+def exact_number(text: str) -> Fraction:
+    """A figure's value as the explanation renders it: a decimal, `n/d`, or a long value
+    rounded to 18 places and marked with "…"."""
+    text = text.rstrip("…")
+    numerator, _, denominator = text.partition("/")
+    if denominator:
+        return Fraction(int(numerator), int(denominator))
+    return Fraction(Decimal(text))
+
+
+def figure_value(node: dict[str, Any]) -> str:
+    """A figure of the explanation tree for a person: money as the payout pays it (¥, to
+    the fen, half-up), another value that is not a short decimal to four places with
+    "≈". The exact value stays on the node for the title (the auditor's check)."""
+    text = str(node.get("value", ""))
+    try:
+        value = exact_number(text)
+    except (InvalidOperation, ValueError, ZeroDivisionError):
+        return text
+    if node.get("unit") == "cny":
+        with localcontext() as context:
+            context.prec = 60  # wide enough for any fen of an 18-place value
+            return formats.money(Decimal(value.numerator) / Decimal(value.denominator))
+    if "/" in text or text.endswith("…") or len(text.partition(".")[2]) > 4:
+        return f"≈ {float(round(value, 4)):.4f}"
+    return text
+
+
 def local_time(value: Any) -> str:
     """An ISO instant → 2026-04-05 14:03:09 +08:00 in the organisation's zone."""
     try:
@@ -59,6 +89,12 @@ def appeal_status(status: Any) -> str:
     head, _, outcome = str(status).partition(": ")
     text = i18n.gettext(head)
     return f"{text}: {i18n.gettext(outcome)}" if outcome else text
+
+
+def deduction_label(kind: str) -> str:
+    """A deduction kind in the reader's language (its code where the scheme is not ours)."""
+    label = DEDUCTION_LABELS.get(kind)
+    return i18n.gettext(label) if label is not None else kind
 
 
 def query_without(params: Any, key: str) -> str:
@@ -78,10 +114,12 @@ def environment() -> Environment:
     env.filters["local_time"] = local_time
     env.filters["query_without"] = query_without
     env.filters["appeal_status"] = appeal_status
+    env.filters["figure_value"] = figure_value
     env.filters["figure_label"] = figures.label  # the explanation tree's words
     env.filters["figure_unit"] = figures.unit
     env.filters["figure_formula"] = figures.formula
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["deduction_label"] = deduction_label
     env.globals["STATE_LABELS"] = STATE_LABELS
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.globals["CSRF_HEADER"] = CSRF_HEADER

@@ -1,21 +1,16 @@
 """Fixtures of the web pages' tests: the demo hospital year with one account per role
 (the same as `jixiao demo --serve`), written once per run and copied fresh for each test
-module; a TestClient signed in as a role; and, for the browser journeys, the app served
-by uvicorn in a thread with Debian's Chromium driven by Playwright (never a downloaded
-browser)."""
+module; a TestClient signed in as a role; and, for the browser journeys, Debian's
+Chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_support import Demo
+from web_support import Demo, copy_demo
 
 from api.http.app import create_app
 from api.http.settings import ServerSettings
@@ -42,41 +37,13 @@ def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 @pytest.fixture(scope="module")
 def demo(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """A fresh copy of the demo ledger for one test module."""
-    source = Path(demo_master.env["SQLITE_DBNAME"])
-    target = tmp_path_factory.mktemp("web-copy") / source.name
-    for sibling in source.parent.glob(source.name + "*"):
-        shutil.copy(sibling, target.parent / sibling.name)
-    return Demo(store_env(str(target), {}), demo_master.passwords)
+    return copy_demo(demo_master, tmp_path_factory.mktemp("web-copy"))
 
 
 @pytest.fixture(scope="module")
 def app_client(demo: Demo) -> Iterator[TestClient]:
     with TestClient(create_app(ServerSettings(store_env=demo.env))) as client:
         yield client
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def live_server(demo: Demo) -> Iterator[str]:
-    import uvicorn  # noqa: PLC0415 - only the browser tests serve
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ServerSettings(store_env=demo.env)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
 """One journey per role in a real browser (Debian's Chromium), in Chinese: sign in, do
-the main job, see the result. The journeys share one demo ledger and run in order:
-finance closes 2026-Q1 with two people, a head enters a score, an employee appeals a
-2026-Q1 entry, a reviewer previews and decides it, finance sees the restatement, and an
-auditor finds the decision and the statement as known before it.
+the main job, see the result. Each journey has its own copy of the demo ledger and finds
+there what it needs done before it (journey_support.Ledger, through the same use cases
+as the pages): finance closes 2026-Q1 with two people, a head enters a score, an
+employee appeals a 2026-Q1 entry, a reviewer previews and decides it, finance sees the
+restatement, and an auditor finds the decision and the statement as known before it. So
+any one passes alone and in any order.
 
 Each role's main page is saved as a screenshot: into $JIXIAO_SCREENSHOTS when set (the
 committed ones in docs/screenshots/ are made so), else into the test's temporary folder.
@@ -13,18 +15,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from web_support import Demo
+from journey_support import CHANGED_POINTS, Ledger, served
+from web_support import Demo, copy_demo
 
-ZONE = ZoneInfo("Asia/Shanghai")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
-MARKS: dict[str, str] = {}  # what one journey leaves for the next (the appeal, a time)
 
 
 @pytest.fixture(scope="module")
@@ -35,28 +35,42 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def open_as(browser: Any, live_server: str, demo: Demo) -> Iterator[Any]:
-    contexts: list[Any] = []
+@pytest.fixture
+def own_demo(demo_master: Demo, tmp_path: Path) -> Demo:
+    """This journey's own copy of the demo ledger."""
+    return copy_demo(demo_master, tmp_path)
 
-    def signed_in(user: str, viewport: dict[str, int] = DESKTOP) -> Any:
-        context = browser.new_context(viewport=viewport, locale="zh-CN")
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(f"{live_server}/login")
-        page.get_by_label("用户名").fill(user)
-        page.get_by_label("密码").fill(demo.passwords[user])
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{live_server}/")
-        page.base = live_server
-        page.errors = errors
-        return page
 
-    yield signed_in
-    for context in contexts:
-        context.close()
+@pytest.fixture
+def ledger(own_demo: Demo) -> Ledger:
+    """Writes what the journey needs done before it; only before its first sign-in."""
+    return Ledger(own_demo.env)
+
+
+@pytest.fixture
+def open_as(browser: Any, own_demo: Demo) -> Iterator[Any]:
+    """Signs a role in; the first sign-in starts the server on the ledger as set up."""
+    with ExitStack() as stack:
+        base: list[str] = []
+
+        def signed_in(user: str, viewport: dict[str, int] = DESKTOP) -> Any:
+            if not base:
+                base.append(stack.enter_context(served(own_demo.env)))
+            context = browser.new_context(viewport=viewport, locale="zh-CN")
+            stack.callback(context.close)
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{base[0]}/login")
+            page.get_by_label("用户名").fill(user)
+            page.get_by_label("密码").fill(own_demo.passwords[user])
+            page.get_by_role("button", name="登录").click()
+            page.wait_for_url(f"{base[0]}/")
+            page.base = base[0]
+            page.errors = errors
+            return page
+
+        yield signed_in
 
 
 def status_of(page: Any) -> str:
@@ -120,14 +134,15 @@ def test_an_employee_reads_the_payslip_and_files_an_appeal(open_as: Any, shots: 
     employee.get_by_label("申诉理由").fill("第一季度门诊量漏记了两周。")
     employee.get_by_role("button", name="提交申诉").click()
     assert "您的申诉已提交" in status_of(employee)
-    MARKS["appeal"] = employee.url.rsplit("/", 1)[-1].split("?")[0]
+    appeal = employee.url.rsplit("/", 1)[-1].split("?")[0]
     employee.goto(f"{employee.base}/web/appeals")
-    assert MARKS["appeal"] in employee.content()
+    assert appeal in employee.content()
     assert not employee.errors
 
 
-def test_a_reviewer_previews_and_decides(open_as: Any, shots: Path) -> None:
-    appeal = MARKS["appeal"]
+def test_a_reviewer_previews_and_decides(ledger: Ledger, open_as: Any, shots: Path) -> None:
+    ledger.close_q1()
+    appeal = ledger.file_appeal()
     assigner = open_as("reviewer2")
     assigner.goto(f"{assigner.base}/web/appeals/{appeal}")
     assigner.select_option("#reviewer", "reviewer")
@@ -140,21 +155,22 @@ def test_a_reviewer_previews_and_decides(open_as: Any, shots: Path) -> None:
     reviewer.screenshot(path=str(shots / "reviewer-queue.png"), full_page=True)
     reviewer.goto(f"{reviewer.base}/web/appeals/{appeal}")
     reviewer.get_by_label("修改数值").check()
-    reviewer.get_by_label("新数值").fill("48")
+    reviewer.get_by_label("新数值").fill(CHANGED_POINTS)
     reviewer.get_by_label("新数值").dispatch_event("change")
     preview = reviewer.locator("#preview")
     # Each change of the form asks again; the answer for the new value names the person.
     preview.locator("tbody tr", has_text="韦斌琳").wait_for()
     assert "差额合计" in preview.inner_text()
     reviewer.screenshot(path=str(shots / "reviewer-case.png"), full_page=True)
-    MARKS["before_decision"] = datetime.now(UTC).astimezone(ZONE).strftime("%Y-%m-%dT%H:%M:%S")
     reviewer.get_by_label("决定理由").fill("核对门诊日志，工作量应为 48 分。")
     reviewer.get_by_role("button", name="记录决定").click()
     assert "决定已记录" in status_of(reviewer)
     assert not reviewer.errors
 
 
-def test_finance_sees_the_restatement(open_as: Any, shots: Path) -> None:
+def test_finance_sees_the_restatement(ledger: Ledger, open_as: Any, shots: Path) -> None:
+    ledger.close_q1()
+    ledger.decide(ledger.file_appeal())
     clerk = open_as("finance")
     clerk.goto(f"{clerk.base}/web/periods")
     assert "已重算" in clerk.locator("tbody tr").first.inner_text()
@@ -168,7 +184,9 @@ def test_finance_sees_the_restatement(open_as: Any, shots: Path) -> None:
 
 
 def test_an_auditor_filters_the_history_and_sees_the_statement_before_the_appeal(
-        open_as: Any, shots: Path) -> None:
+        ledger: Ledger, open_as: Any, shots: Path) -> None:
+    ledger.close_q1()
+    ledger.decide(ledger.file_appeal())
     auditor = open_as("auditor")
     auditor.goto(f"{auditor.base}/web/audit")
     auditor.get_by_label("事件类型").fill("decide_appeal")
@@ -177,7 +195,7 @@ def test_an_auditor_filters_the_history_and_sees_the_statement_before_the_appeal
     assert rows.count() == 1
     assert "AppealDecided" in rows.first.inner_text()
     auditor.screenshot(path=str(shots / "auditor-history.png"), full_page=True)
-    before = MARKS["before_decision"]
+    before = ledger.marks["before_decision"]
 
     def restatement_of_e0001(path: str) -> str:
         auditor.goto(f"{auditor.base}{path}")

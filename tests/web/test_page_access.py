@@ -43,6 +43,7 @@ PAGES: tuple[tuple[str, set[str]], ...] = (
     ("/web/audit", EVERYTHING),
     ("/web/audit/verify", EVERYTHING),
     ("/web/audit/as-of?period=2026-Q1&on=2026-12-31", set(ROLES)),  # scoped statement
+    ("/web/charts/per-point", set(ROLES)),  # scoped to the departments the statement shows
 )
 
 

@@ -4,15 +4,27 @@ folder has, so tests import these from here)."""
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi.testclient import TestClient
+
+from api.storage.session import store_env
 
 
 @dataclass(frozen=True)
 class Demo:
     env: dict[str, str]
     passwords: dict[str, str]
+
+
+def copy_demo(master: Demo, folder: Path) -> Demo:
+    """A fresh copy of the demo ledger (its SQLite file and siblings) in `folder`."""
+    source = Path(master.env["SQLITE_DBNAME"])
+    for sibling in source.parent.glob(source.name + "*"):
+        shutil.copy(sibling, folder / sibling.name)
+    return Demo(store_env(str(folder / source.name), {}), master.passwords)
 
 
 def login_token(html: str) -> str:

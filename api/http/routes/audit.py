@@ -51,12 +51,15 @@ async def get_audit_events(
         "an event type (ScoreRecorded) or a command type (record_score)"))] = None,
     subject: Annotated[str | None, Query(max_length=64, description=(
         "an employee, department or user id the event is about"))] = None,
+    period: Annotated[str | None, Query(max_length=16, description=(
+        "a period (2026-Q1) the event is about: an entry of it, its close, an appeal of "
+        "one of its entries"))] = None,
     since: Instant = None, until: Instant = None, after: After = 0, limit: Limit = 100,
 ) -> JSONResponse:
     """Recorded events (corrected ones too, marked `live: false`) in notification order,
-    filtered by actor, type, subject and recorded time (`since` ≤ t < `until`)."""
-    query = audit.AuditQuery(actor=actor, type=type, subject=subject, since=_utc(since),
-                       until=_utc(until), after=after, limit=limit)
+    filtered by actor, type, subject, period and recorded time (`since` ≤ t < `until`)."""
+    query = audit.AuditQuery(actor=actor, type=type, subject=subject, period=period,
+                             since=_utc(since), until=_utc(until), after=after, limit=limit)
     return await reply(EventPage, await ledger.run(audit.audit_events, caller, query))
 
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.web.pages import auditor, employee, finance, head, home, reviewer, scheme, signin
+from api.web.pages import (
+    auditor,
+    charts,
+    employee,
+    finance,
+    head,
+    home,
+    reviewer,
+    scheme,
+    signin,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     signin.router, home.router, finance.router, employee.router, reviewer.router,
-    head.router, auditor.router, scheme.router,
+    head.router, auditor.router, scheme.router, charts.router,
 )

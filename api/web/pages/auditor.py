@@ -49,15 +49,15 @@ def day_end(text: str) -> datetime | None:
 @router.get("/web/audit")
 @page
 async def history(*, request: Request, viewer: CurrentViewer, actor: Text = "",
-                  type: Text = "", subject: Text = "",
+                  type: Text = "", subject: Text = "", period: Text = "",
                   since: Text = "", until: Text = "",
                   after: Annotated[int, Query(ge=0)] = 0) -> Response:
     query = audit.AuditQuery(actor=actor or None, type=type or None, subject=subject or None,
-                             since=day_start(since), until=day_end(until), after=after,
-                             limit=PAGE)
+                             period=period or None, since=day_start(since),
+                             until=day_end(until), after=after, limit=PAGE)
     found = await run(request, audit.audit_events, viewer.caller, query)
-    filters = {"actor": actor, "type": type, "subject": subject, "since": since,
-               "until": until}
+    filters = {"actor": actor, "type": type, "subject": subject, "period": period,
+               "since": since, "until": until}
     return render(request, "auditor/history.html",
                   {"viewer": viewer, "page": found, "filters": filters, "after": after})
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.usecases import appeals, audit, reports
+from api.usecases import payslip as payslips
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.web.deps import CheckedViewer, CurrentViewer, Viewer, page, run
 from api.web.templating import render
@@ -28,24 +29,11 @@ def _employee_id(viewer: Viewer) -> str:
     return viewer.user.employee_id
 
 
-def _payslip(ws: Workspace, caller: Caller, employee_id: str,
-             period: str | None) -> dict[str, Any]:
-    history = reports.statements(ws, caller, employee_id)
-    lines = history["lines"]
-    chosen = period or (lines[-1]["period"] if lines else None)
-    line = next((x for x in lines if x["period"] == chosen), None)
-    tree = None
-    if line is not None and chosen is not None:
-        tree = reports.explain(ws, caller, reports.ExplainQuery(chosen, employee=employee_id))
-    return {"periods": [x["period"] for x in lines], "period": chosen, "line": line,
-            "tree": tree}
-
-
 @router.get("/web/me/statement")
 @page
 async def payslip(*, request: Request, viewer: CurrentViewer,
                   period: Annotated[str | None, Query(max_length=16)] = None) -> Response:
-    found = await run(request, _payslip, viewer.caller, _employee_id(viewer), period)
+    found = await run(request, payslips.payslip, viewer.caller, _employee_id(viewer), period)
     return render(request, "employee/payslip.html", {"viewer": viewer, **found})
 
 

@@ -26,12 +26,18 @@ UPLOAD_BYTES_MAX = 16 * 1024 * 1024
 
 
 def cells_of(form: FormData) -> list[entry.Cell]:
-    """The grid's inputs are named `cell:<employee>:<column>`."""
+    """The grid's inputs are named `cell:<employee>:<column>`; a row's new deduction is
+    the pair `deduct_kind:<employee>` (a kind of the scheme) and `deduct_count:<employee>`."""
     cells = []
     for name, value in form.multi_items():
         if name.startswith("cell:") and isinstance(value, str) and name.count(":") == 2:
             _, employee_id, column = name.split(":")
             cells.append(entry.Cell(employee_id, column, value.strip()))
+        elif name.startswith("deduct_kind:") and isinstance(value, str) and value:
+            employee_id = name.removeprefix("deduct_kind:")
+            count = form.get(f"deduct_count:{employee_id}")
+            if isinstance(count, str) and count.strip():
+                cells.append(entry.Cell(employee_id, entry.DEDUCTION + value, count.strip()))
     return cells
 
 

@@ -10,10 +10,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.usecases import appeals, overview, users
+from api.usecases import appeal_change, appeals, overview, users
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
 from api.web.templating import render
+from domain.errors import InvalidRequestError
 
 router = APIRouter()
 AppealId = Annotated[str, Path(max_length=64)]
@@ -36,7 +37,8 @@ def _case(ws: Workspace, caller: Caller, appeal_id: str) -> dict[str, Any]:
         reviewers = [u["user_id"] for u in users.list_users(ws, caller)
                      if u["role"] == "appeals_reviewer" and not u["disabled"]
                      and u["user_id"] != caller.actor]
-    return {"case": case, "reviewers": reviewers}
+    fields = appeal_change.change_fields(ws, caller, appeal_id, today_utc())
+    return {"case": case, "reviewers": reviewers, "fields": fields}
 
 
 @router.get("/web/appeals/{appeal_id}")
@@ -63,7 +65,9 @@ async def preview(*, request: Request, viewer: CurrentViewer, appeal_id: AppealI
     report = await run(request, appeals.preview_appeal, viewer.caller, appeals.PreviewRequest(
         appeal_id, outcome, changes_json(field, value) if outcome == "change" else None),
         today_utc())
-    return render(request, "reviewer/preview.html", {"viewer": viewer, "report": report})
+    return render(request, "reviewer/preview.html", {
+        "viewer": viewer, "report": report,
+        "previewed": appeal_change.preview_key(outcome, field, value)})
 
 
 @router.post("/web/appeals/{appeal_id}/assign")
@@ -80,7 +84,11 @@ async def decide(*, request: Request, viewer: CheckedViewer, appeal_id: AppealId
                  outcome: Annotated[Outcome, Form()],
                  reason: Annotated[str, Form(min_length=1, max_length=2000)],
                  field: Annotated[str, Form(max_length=64)] = "",
-                 value: Annotated[str, Form(max_length=64)] = "") -> Response:
+                 value: Annotated[str, Form(max_length=64)] = "",
+                 previewed: Annotated[str, Form(max_length=200)] = "") -> Response:
+    if previewed != appeal_change.preview_key(outcome, field, value):
+        raise InvalidRequestError("请先预览此决定对各人的影响，再记录决定 (preview this decision's "
+                                  "effect first, then record it)")
     changes = appeals.changes_from_json(changes_json(field, value)) \
         if outcome == "change" else None
     await run(request, appeals.decide_appeal, viewer.caller, appeals.DecideRequest(

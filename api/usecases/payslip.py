@@ -1,0 +1,37 @@
+"""An employee's payslip for one period: their line of the statement, the name of the
+department that paid it (as defined at the period's end: a payslip names a department
+as people know it, not by its id), the periods they have a line in, and the
+explanation tree of the line."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from api.usecases import reports
+from api.usecases.ports import Caller, Workspace, parse_period
+
+
+def department_name(ws: Workspace, department_id: str, period: str) -> str:
+    """The department's name at the period's last day (or as last defined); its id if it
+    was never defined (so a payslip is never blank)."""
+    facts = ws.facts()
+    defined = facts.department_on(department_id, parse_period(period).last_day) or \
+        facts.department_on(department_id, date.max)
+    return defined.name if defined is not None else department_id
+
+
+def payslip(ws: Workspace, caller: Caller, employee_id: str,
+            period: str | None) -> dict[str, Any]:
+    """The chosen period's line (the latest when none is chosen) with its tree; the
+    access checks are those of `reports.statements` and `reports.explain`."""
+    history = reports.statements(ws, caller, employee_id)
+    lines = history["lines"]
+    chosen = period or (lines[-1]["period"] if lines else None)
+    line = next((x for x in lines if x["period"] == chosen), None)
+    tree = None
+    if line is not None and chosen is not None:
+        line = {**line, "department_name": department_name(ws, line["department_id"], chosen)}
+        tree = reports.explain(ws, caller, reports.ExplainQuery(chosen, employee=employee_id))
+    return {"periods": [x["period"] for x in lines], "period": chosen, "line": line,
+            "tree": tree}

@@ -1,0 +1,121 @@
+"""Errors on a page's address answer with a page in the reader's language (Chinese
+first, English by the language switch) with a link home, never a trace; every other
+address, the JSON API's, keeps the API's JSON error body."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from web_support import Demo, sign_in
+
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.web.sessions import LANGUAGE_COOKIE
+
+HOME_LINK = '<a href="/">'
+
+
+@pytest.fixture(scope="module")
+def app_with_a_fault(demo: Demo) -> Iterator[TestClient]:
+    app = create_app(ServerSettings(store_env=demo.env))
+
+    @app.get("/web/fault-for-the-test")
+    async def fault() -> None:
+        raise RuntimeError("a fault nobody caught")
+
+    @app.get("/fault-for-the-test")
+    async def api_fault() -> None:
+        raise RuntimeError("a fault nobody caught")
+
+    # The server's log still gets the trace; the test looks at what the reader gets.
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def is_html(answer: object) -> bool:
+    return str(getattr(answer, "headers", {}).get("content-type", "")).startswith("text/html")
+
+
+@pytest.mark.parametrize(("language", "headline"), [
+    ("zh_CN", "未找到，或您无权查看"), ("en", "Not found, or not yours to see.")])
+def test_an_unknown_page_is_a_404_page_in_the_readers_language(
+        app_with_a_fault: TestClient, language: str, headline: str) -> None:
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    try:
+        answer = app_with_a_fault.get("/web/no-such-page")
+    finally:
+        app_with_a_fault.cookies.clear()
+    assert answer.status_code == 404
+    assert is_html(answer)
+    assert headline in answer.text
+    assert HOME_LINK in answer.text
+
+
+def test_a_page_path_that_fails_its_checks_is_a_404_page(app_with_a_fault: TestClient,
+                                                           demo: Demo) -> None:
+    sign_in(app_with_a_fault, "finance", demo.passwords["finance"])
+    try:
+        answer = app_with_a_fault.get("/web/periods/2026-Q9")
+    finally:
+        app_with_a_fault.cookies.clear()
+    assert answer.status_code == 404
+    assert is_html(answer)
+    assert "未找到" in answer.text
+    assert HOME_LINK in answer.text
+
+
+def test_a_page_query_that_fails_its_checks_names_the_field(app_with_a_fault: TestClient,
+                                                             demo: Demo) -> None:
+    sign_in(app_with_a_fault, "auditor", demo.passwords["auditor"])
+    try:
+        answer = app_with_a_fault.get("/web/audit?after=-3")
+    finally:
+        app_with_a_fault.cookies.clear()
+    assert answer.status_code == 422
+    assert is_html(answer)
+    assert "after" in answer.text
+    assert HOME_LINK in answer.text
+
+
+def test_a_refused_page_is_a_403_page_with_a_link_home(app_with_a_fault: TestClient,
+                                                       demo: Demo) -> None:
+    sign_in(app_with_a_fault, "employee", demo.passwords["employee"])
+    try:
+        answer = app_with_a_fault.get("/web/audit")
+    finally:
+        app_with_a_fault.cookies.clear()
+    assert answer.status_code == 403
+    assert is_html(answer)
+    assert "您无权执行此操作" in answer.text
+    assert HOME_LINK in answer.text
+
+
+@pytest.mark.parametrize(("language", "headline"), [
+    ("zh_CN", "服务器出错"), ("en", "Something went wrong on the server")])
+def test_a_fault_on_a_page_is_a_500_page_without_a_trace(
+        app_with_a_fault: TestClient, language: str, headline: str) -> None:
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    try:
+        answer = app_with_a_fault.get("/web/fault-for-the-test")
+    finally:
+        app_with_a_fault.cookies.clear()
+    assert answer.status_code == 500
+    assert is_html(answer)
+    assert headline in answer.text
+    assert HOME_LINK in answer.text
+    assert "RuntimeError" not in answer.text
+    assert "nobody caught" not in answer.text
+
+
+def test_the_api_keeps_its_json_errors(app_with_a_fault: TestClient) -> None:
+    unknown = app_with_a_fault.get("/no-such-route")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "http_404"
+    invalid = app_with_a_fault.get("/periods/2026-Q1/payout", params={"as_of": "soon"},
+                                   headers={"Authorization": "Bearer nobody"})
+    assert invalid.headers["content-type"].startswith("application/json")
+    fault = app_with_a_fault.get("/fault-for-the-test")
+    assert fault.status_code == 500
+    assert not is_html(fault)
