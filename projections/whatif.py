@@ -42,13 +42,14 @@ def preview(ledger: Ledger, commands: Sequence[tuple[str, BaseModel]], actor: st
 
 
 def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -> None:
-    # Individual scores are memoised under all of their inputs, so every one of them
-    # stays valid whatever the new events are (a copy: the preview adds its own).
+    # Individual scores and departments' splits are memoised under all of their inputs,
+    # so every one of them stays valid whatever the new events are (a copy: the preview
+    # adds its own).
     memo_before, memo_after = memo_of(before), memo_of(after)
-    for name in (PERSON_SCORES, DEPARTMENT_SPLITS):  # memoised under all their inputs
-        known = memo_before.get(name)
-        if known:
-            memo_after[name] = dict(known)
+    for name in (PERSON_SCORES, DEPARTMENT_SPLITS):
+        inputs_memo = memo_before.get(name)
+        if inputs_memo:
+            memo_after[name] = dict(inputs_memo)
     touched = touched_periods(before, new_events)
     if touched is None:
         return  # the roster, the scheme or a close: anything may move
