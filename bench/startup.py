@@ -8,6 +8,8 @@ same phase, interleaved with the verbs, so the ratio holds on a busy machine too
 * explain - `jixiao explain --period P --employee E` (the person the what-if appeals for)
 * whatif  - `jixiao payout --period P --with appeal.jsonl` (one upheld appeal)
 * help    - `jixiao --help` (the command tree and nothing else)
+
+Each verb runs as the `jixiao` script does (`python -m api.cli_launch`).
 """
 # ruff: noqa: PLC0415 - the phase imports the core lazily, in the child that measures it
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,9 +46,16 @@ def _what_if_row(target: dict[str, Any], period: Any) -> tuple[dict[str, Any], s
         session.close()
 
 
+def _jixiao(code: Path) -> list[str]:
+    """What the `jixiao` script runs (pyproject's entry point): `api.cli_launch`, or
+    `api.cli` in a commit from before the launcher."""
+    launcher = (code / "api" / "cli_launch.py").exists()
+    return [sys.executable, "-m", "api.cli_launch" if launcher else "api.cli"]
+
+
 def _verbs(target: dict[str, Any], period: str, employee: str,
            what_if: Path) -> dict[str, list[str]]:
-    jixiao = [sys.executable, "-m", "api.cli"]
+    jixiao = _jixiao(Path(__file__).resolve().parent.parent)
     # SQLite by --db, as a user types it; PostgreSQL by the environment (see _env).
     db = ["--db", org_env(target, 0)["SQLITE_DBNAME"]] if target["backend"] == "sqlite" else []
     return {"help": [*jixiao, "--help"],
@@ -61,11 +71,21 @@ def _env(target: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def _seconds(argv: list[str], env: dict[str, str], cwd: str) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _seconds(argv: list[str], env: dict[str, str], cwd: str,
+             cpu: list[float] | None = None) -> float:
+    started, cpu_before = time.perf_counter(), _cpu()
     done = subprocess.run(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - started
+    if cpu is not None:
+        # The child's own CPU (user + system): what the machine's other load cannot
+        # stretch the way it stretches the wall time.
+        cpu.append(_cpu() - cpu_before)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} exited {done.returncode}: "
                            f"{done.stderr.decode(errors='replace')[-2000:]}")
@@ -85,15 +105,17 @@ def cli(args: dict[str, Any], out: Any) -> None:
     env, cwd = _env(target), str(Path(__file__).resolve().parent.parent)
     out.update(cli_period=str(period), cli_employee=employee, cli_repeats=repeats)
     times: dict[str, list[float]] = {name: [] for name in ("bare", *verbs)}
+    cpu: dict[str, list[float]] = {name: [] for name in times}
     _seconds(verbs["payout"], env, cwd)  # once unmeasured: the view warm, files cached
     for _ in range(repeats):
         # Interleaved, so a burst of load elsewhere touches every figure alike.
-        times["bare"].append(_seconds(BARE, env, cwd))
+        times["bare"].append(_seconds(BARE, env, cwd, cpu["bare"]))
         for name, argv in verbs.items():
-            times[name].append(_seconds(argv, env, cwd))
+            times[name].append(_seconds(argv, env, cwd, cpu[name]))
     bare = statistics.median(times["bare"])
     for name, values in times.items():
         out[f"cli_{name}_ms"] = statistics.median(values) * 1000
+        out[f"cli_{name}_cpu_ms"] = statistics.median(cpu[name]) * 1000
         if name != "bare":
             out[f"cli_{name}_x_bare"] = statistics.median(values) / bare
     out.save()

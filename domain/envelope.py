@@ -47,7 +47,7 @@ Text = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class LedgerEvent(Frozen):

@@ -25,7 +25,7 @@ Cny = Annotated[Decimal, BeforeValidator(to_cny)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Ref(Frozen):

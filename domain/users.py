@@ -35,7 +35,7 @@ DEPARTMENTS_PER_HEAD_MAX = 64
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class UserBody(_Body):

@@ -17,13 +17,11 @@ Everything here is pure: the stores that read and write the tables live in the s
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from domain.events import (
     COMMANDS_BY_TYPE,
@@ -33,54 +31,17 @@ from domain.events import (
     PeriodClosed,
 )
 from domain.facts import Facts
+from projections.chain_links import GENESIS, ChainLink, StoredRecord, chain_link, extend_chain
 
-GENESIS = "0" * 64
+# The chain's records and link function live in projections.chain_links (no event models
+# there); its readers and writers still name them through this module.
+__all__ = [
+    "CLOSE_TOPIC", "GENESIS", "AuditQuery", "ChainLink", "ChainReport", "Finding", "StoredRecord",
+    "check_anchors", "close_anchors", "event_type_name", "extend_chain", "select_events",
+    "subjects_of", "verify_chain",
+]
+
 CLOSE_TOPIC = f"{PeriodClosed.__module__}:{PeriodClosed.__qualname__}"  # as stored
-
-
-@dataclass(frozen=True)
-class StoredRecord:
-    """One stored event as the chain sees it: bytes, not a parsed event, so an altered
-    record is still read (and named) even when it no longer parses."""
-
-    position: int  # the notification id
-    originator_id: UUID
-    originator_version: int
-    topic: str
-    state: bytes
-
-
-@dataclass(frozen=True)
-class ChainLink:
-    """One row of the chain table."""
-
-    position: int
-    originator_id: UUID
-    originator_version: int
-    topic: str
-    link: str
-
-
-def chain_link(previous: str, record: StoredRecord) -> str:
-    digest = hashlib.sha256(bytes.fromhex(previous))
-    digest.update(record.position.to_bytes(8, "big", signed=False))
-    digest.update(record.originator_id.bytes)
-    digest.update(record.originator_version.to_bytes(8, "big", signed=False))
-    topic = record.topic.encode()
-    digest.update(len(topic).to_bytes(4, "big"))
-    digest.update(topic)
-    digest.update(len(record.state).to_bytes(8, "big"))
-    digest.update(record.state)
-    return digest.hexdigest()
-
-
-def extend_chain(head: str, records: Iterable[StoredRecord]) -> list[ChainLink]:
-    links = []
-    for record in records:
-        head = chain_link(head, record)
-        links.append(ChainLink(record.position, record.originator_id,
-                               record.originator_version, record.topic, head))
-    return links
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ from projections.payout import CalculationBlockedError
 from projections.restatement import statement_for
 
 VIEW_NAME = "statements"
+# The stored entries the fold left out as invalid, at the view's position: a payout from
+# the warm view names them as a fresh fold would, without folding (api.storage.warm_view).
+INVALID_ENTRIES_NOTE = "invalid_entries"
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,15 @@ class StatementView(ABC):
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
         """Upsert statements and move the tracking row from `expected` to `position`, in one
         transaction; ConflictError if another catch-up moved it first."""
+
+    def note(self, name: str) -> tuple[int, str] | None:
+        """A note kept beside the statements: (the position it holds at, its text)."""
+        del name
+        return None
+
+    def save_note(self, name: str, position: int, text: str) -> None:  # noqa: B027 - optional
+        """Keep a note (a cache, like the rows: one lost is recomputed, never trusted
+        at another position)."""
 
     def close(self) -> None:  # noqa: B027 - optional for implementations
         pass
@@ -185,6 +197,7 @@ def catch_up(ledger: Any, view: StatementView,
     expected = view.position()
     if ledger.max_position() <= expected:
         # Up to date: a report from a new process reads one row, without folding the store.
+        _note_invalid_entries(ledger, view, expected)
         return 0
     facts: Facts = ledger.facts()
     if facts.last_position <= expected:
@@ -203,7 +216,23 @@ def catch_up(ledger: Any, view: StatementView,
             if problem is not None:
                 tampered[str(period)] = problem
     view.save(statements, expected, facts.last_position)
+    view.save_note(INVALID_ENTRIES_NOTE, facts.last_position, invalid_entries_text(facts))
     return len(statements)
+
+
+def _note_invalid_entries(ledger: Any, view: StatementView, position: int) -> None:
+    """The note of a view caught up before notes were kept (or one lost): written once,
+    by the first catch-up that finds it missing (a fold, if this process has none)."""
+    note = view.note(INVALID_ENTRIES_NOTE)
+    if note is not None and note[0] == position:
+        return
+    facts: Facts = ledger.facts()
+    if facts.last_position == position:
+        view.save_note(INVALID_ENTRIES_NOTE, position, invalid_entries_text(facts))
+
+
+def invalid_entries_text(facts: Facts) -> str:
+    return json.dumps(facts.invalid_entries(), ensure_ascii=False, sort_keys=True)
 
 
 CATCH_UP_ATTEMPTS_MAX = 8  # lost races in a row before the conflict is the caller's

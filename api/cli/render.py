@@ -2,69 +2,26 @@
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from rich import box
-from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
-from rich.table import Table
-from rich.text import Text
 
 from api.i18n import N_, _, figures
-from api.i18n.formats import DEFAULT_TIME_ZONE, local_time, money, period_name
+from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
+from api.render_text import WIDTH_PIPED as WIDTH_PIPED  # noqa: PLC0414 - re-exported
+from api.render_text import payout_text as payout_text  # noqa: PLC0414 - re-exported
+from api.render_text import reconciliation_text as reconciliation_text  # noqa: PLC0414
+from api.render_text import table as table  # noqa: PLC0414 - re-exported
+from api.render_text import titled as titled  # noqa: PLC0414 - re-exported
+from api.render_text import yuan as yuan  # noqa: PLC0414 - re-exported
 from domain.application import Progress
 from domain.scheme import canonical_dumps
-
-# A pipe gets a fixed width so that the same report gives the same bytes wherever it is
-# written; a terminal gets its own width, and colour unless NO_COLOR is set.
-WIDTH_PIPED = 200
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
-    """A plain table: one rule under the header, columns in `right` right-aligned."""
-    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                 header_style="bold" if _colour(sys.stdout) else None)
-    # Text, not str: a cell such as "[S11-R57 …]" is data, never rich markup.
-    cells = [[Text("" if cell is None else str(cell)) for cell in row] for row in rows]
-    last = len(headers) - 1
-    for i, header in enumerate(headers):
-        # Ids and amounts are never cut or wrapped on a narrow terminal; only the last
-        # column (a free-text note, where there is one) wraps.
-        width = max([cell_len(header)] + [row[i].cell_len for row in cells])
-        grid.add_column(header, justify="right" if i in right else "left",
-                        no_wrap=i < last, min_width=width if i < last else min(width, 24))
-    for row in cells:
-        grid.add_row(*row)
-    return _rendered(grid)
-
-
-def _rendered(grid: Table) -> str:
-    buffer = io.StringIO()
-    colour = _colour(sys.stdout)
-    width = WIDTH_PIPED
-    if sys.stdout.isatty():
-        # Never squeeze a table below its natural width: a line longer than the terminal
-        # wraps at its edge, a squeezed cell would wrap or vanish inside the table.
-        natural = Console(width=WIDTH_PIPED).measure(grid).maximum
-        width = max(shutil.get_terminal_size().columns, natural)
-    console = Console(file=buffer, width=width, force_terminal=colour, no_color=not colour,
-                      highlight=False, markup=False, emoji=False)
-    console.print(grid)
-    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
-
-
-def _colour(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ
 
 
 @contextmanager
@@ -117,64 +74,6 @@ def stage_bar(stage: str, done: int, total: int, *, end: bool = False) -> None:
     _OPEN_BARS.show(stage, done, total, end=end)
 
 
-def titled(template: str, period: str, **values: object) -> str:
-    """A title naming a period both ways: as typed (2026-Q1) and as said (2026年第1季度)."""
-    return _(template).format(period=period, name=period_name(period), **values)
-
-
-def yuan(text: object) -> str:
-    """An amount of the report (a decimal string) as ¥12,345.60; anything else as is."""
-    if not isinstance(text, str) or not text or "/" in text:
-        return "-" if text in (None, "") else str(text)
-    try:
-        return money(Decimal(text))
-    except ArithmeticError:
-        return text
-
-
-def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
-    out = [titled(N_("Payout {period} ({name}), scheme {scheme}"), report["period"],
-                  scheme=report["scheme"]["key"]), ""]
-    out.append(_("Pool: ") + ", ".join(f"{p['line']} {yuan(p['amount'])}"
-                                      for p in report["pool"]))
-    out.append("")
-    out.append(table(
-        [_("department"), _("heads"), _("score"), _("calculated"), _("controls"),
-         _("banked"), _("drawn"), _("subsidy"), _("settled"), _("per point")],
-        [[d["department_id"], d["headcount"], _short(d["score"]), yuan(d["pay_calculated"]),
-          yuan(_add(d["controls"], d["penalties"])), yuan(d["banked"]),
-          yuan(d["bank_drawn"]), yuan(d["subsidy"]), yuan(d["settled"]),
-          d["per_point_indicative"] or "-"] for d in report["departments"]],
-        right={1, 2, 3, 4, 5, 6, 7, 8, 9},
-    ))
-    if people:
-        out.append("")
-        out.append(table(
-            [_("employee"), _("name"), _("department"), _("score"), _("ratio"), _("pay"),
-             _("post bonus"), _("study leave"), _("restated"), _("total"), _("note")],
-            [[p["employee_id"], p["name"], p["department_id"], _short(p["score"]),
-              p["ratio"], yuan(p["pay"]), yuan(p["post_bonus"]), yuan(p["study_leave"]),
-              yuan(p["restatement"]), yuan(p["total"]), p["reason"]]
-             for p in report["people"]],
-            right={3, 4, 5, 6, 7, 8, 9},
-        ))
-    out.append("")
-    out.append(reconciliation_text(report))
-    for note in report.get("notes", []):
-        out.append(_("note: {note}").format(note=note))
-    return "\n".join(out)
-
-
-def reconciliation_text(report: dict[str, Any]) -> str:
-    recon = report["reconciliation"]
-    # Line names are ids in JSON; people read them from the catalogue (api/web/labels.py
-    # marks them, the names the exports use).
-    rows = [[_(line["line"]), yuan(line["amount"])] for line in recon["lines"]]
-    rows.append([_("balance (must be 0.00)"), yuan(recon["balance"])])
-    return (titled(N_("Reconciliation {period} ({name})"), report["period"]) + "\n"
-            + table([_("line"), _("amount")], rows, right={1}))
-
-
 def summary_text(report: dict[str, Any]) -> str:
     recon = report["reconciliation"]
     lines = {line["line"]: line["amount"] for line in recon["lines"]}
@@ -216,17 +115,6 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
     for child in node.get("because", []):
         lines.append(explain_text(child, indent + "  "))
     return "\n".join(lines)
-
-
-def _short(value: str) -> str:
-    if "/" in value:
-        numerator, denominator = value.split("/")
-        return f"{int(numerator) / int(denominator):.4f}…"
-    return value
-
-
-def _add(a: str, b: str) -> str:
-    return f"{Decimal(a) + Decimal(b):.2f}"
 
 
 def _neg(text: str) -> str:

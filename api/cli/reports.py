@@ -30,6 +30,7 @@ from api.cli.render import (
 )
 from api.cli.render_restated import restated_text
 from api.i18n import N_, _
+from api.render_text import INVALID_ENTRY_WARNING
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ports import parse_period
@@ -73,8 +74,6 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
     return 0
 
 
-INVALID_ENTRY_WARNING = N_("warning: entry {id} ({type}) is invalid and left out of every "
-                           "figure: {reason}")
 
 
 @app.command("reconcile")

@@ -4,7 +4,6 @@ says so (`PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variab
 from __future__ import annotations
 
 import json
-import os
 from collections import deque
 from collections.abc import Mapping, MutableSequence
 from itertools import takewhile
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from api.storage import store_env as environment
 from api.storage.chain import (
     ChainDamagedError,
     ChainStore,
@@ -33,36 +33,7 @@ from projections.audit import ChainReport, Finding
 from projections.restatement import statement_for
 from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
 
-DEFAULT_DB = "jixiao.db"
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
-# The eventsourcing settings a deployment tunes (docs/scaling.md): where the store is, the
-# pool per process, behaviour behind a pooler such as PgBouncer, and CREATE_TABLE=no for a
-# database whose tables exist already (a migration role, or a read replica).
-POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER",
-                 "POSTGRES_PASSWORD", "POSTGRES_SCHEMA", "POSTGRES_CONNECT_TIMEOUT",
-                 "POSTGRES_POOL_SIZE", "POSTGRES_MAX_OVERFLOW", "POSTGRES_MAX_WAITING",
-                 "POSTGRES_CONN_MAX_AGE", "POSTGRES_PRE_PING", "POSTGRES_LOCK_TIMEOUT",
-                 "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "POSTGRES_STATEMENT_TIMEOUT",
-                 "CREATE_TABLE")
-
-
-# Where the signing key, the receipts and the auditor's public key are (docs/security.md):
-# paths only, carried to the session when set; the key itself never enters the store.
-SIGNING_KEYS = ("JIXIAO_SIGNING_KEY", "JIXIAO_RECEIPT_DIR", "JIXIAO_AUDIT_PUBLIC_KEY")
-
-
-def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The eventsourcing environment for a shell invocation; never mutates os.environ."""
-    environ = os.environ if environ is None else environ
-    signing = {key: environ[key] for key in SIGNING_KEYS if environ.get(key)}
-    if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
-        env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
-        return env | signing
-    path = db or environ.get("JIXIAO_DB") or DEFAULT_DB
-    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(path)),
-            **signing}
-
 
 def ledger_exists(env: Mapping[str, str]) -> bool:
     """Whether the store holds a ledger: the SQLite file exists, or on PostgreSQL the
@@ -90,6 +61,12 @@ def ledger_location(env: Mapping[str, str]) -> str:
     return (f"postgresql://{env.get('POSTGRES_HOST', 'localhost')}:"
             f"{env.get('POSTGRES_PORT', '5432')}/{env.get('POSTGRES_DBNAME', 'postgres')} "
             f"schema {env.get('POSTGRES_SCHEMA') or 'public'}")
+
+
+# Defined in api.storage.store_env (light: the warm view names its store with it); the
+# shells and tests name them here, where the session is.
+store_env = environment.store_env
+postgres_connect_args = environment.postgres_connect_args
 
 
 SETTINGS_TOPIC = f"{LedgerConfigured.__module__}:{LedgerConfigured.__qualname__}"
@@ -143,16 +120,6 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
                 sql.Identifier(schema)))
     except psycopg.OperationalError as error:
         raise busy_cause(error) or error from error
-
-
-def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
-    return {
-        "dbname": env.get("POSTGRES_DBNAME", "postgres"),
-        "host": env.get("POSTGRES_HOST", "localhost"),
-        "port": env.get("POSTGRES_PORT", "5432"),
-        "user": env.get("POSTGRES_USER", "postgres"),
-        "password": env.get("POSTGRES_PASSWORD", ""),
-    }
 
 
 def open_view(env: Mapping[str, str]) -> StatementView:

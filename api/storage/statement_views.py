@@ -14,6 +14,9 @@ from typing import Any, TypeVar
 from domain.errors import ConflictError
 from projections.views import VIEW_NAME, StatementView, StoredStatement
 
+# Created by the first note saved, not on open: opening a view runs no more DDL than before.
+NOTES_TABLE = ("CREATE TABLE IF NOT EXISTS jixiao_view_notes (name TEXT PRIMARY KEY, "
+               "position BIGINT NOT NULL, body TEXT NOT NULL)")
 STATEMENTS_TABLE = (
     "CREATE TABLE IF NOT EXISTS jixiao_statements (period TEXT PRIMARY KEY, "
     "status TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, "
@@ -77,6 +80,20 @@ class SQLiteStatementView(StatementView):
             cursor.execute("ROLLBACK")
             raise
         cursor.execute("COMMIT")
+
+    def note(self, name: str) -> tuple[int, str] | None:
+        try:
+            row = self._db.execute("SELECT position, body FROM jixiao_view_notes "
+                                   "WHERE name = ?", (name,)).fetchone()
+        except sqlite3.OperationalError:
+            return None  # no note saved yet: no table
+        return (int(row[0]), str(row[1])) if row else None
+
+    def save_note(self, name: str, position: int, text: str) -> None:
+        self._db.execute(NOTES_TABLE)
+        self._db.execute("INSERT INTO jixiao_view_notes (name, position, body) VALUES (?, ?, ?) "
+                         "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
+                         "body = excluded.body", (name, position, text))
 
     def close(self) -> None:
         self._db.close()
@@ -190,6 +207,32 @@ class PostgresStatementView(StatementView):
                     "sha256 = EXCLUDED.sha256, position = EXCLUDED.position",
                     [(s.period, s.status, s.body, s.sha256, s.position) for s in statements],
                 )
+
+    def note(self, name: str) -> tuple[int, str] | None:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        try:
+            row = self._db.execute("SELECT position, body FROM jixiao_view_notes "
+                                   "WHERE name = %s", (name,)).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return None  # no note saved yet: no table
+        return (int(row[0]), str(row[1])) if row else None
+
+    def save_note(self, name: str, position: int, text: str) -> None:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        try:
+            _bounded(lambda: self._save_note(name, position, text))
+        except psycopg.errors.UniqueViolation:
+            pass  # another process created the table at this moment (PostgreSQL's DDL race)
+
+    def _save_note(self, name: str, position: int, text: str) -> None:
+        with self._db.transaction():
+            self._db.execute(NOTES_TABLE)
+            self._db.execute(
+                "INSERT INTO jixiao_view_notes (name, position, body) VALUES (%s, %s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, "
+                "body = EXCLUDED.body", (name, position, text))
 
     def close(self) -> None:
         self._db.close()

@@ -9,10 +9,8 @@ reported (`Session.integrity_warnings`; `verify` lists every such row).
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 from api.storage.chain import ChainStore, check_close, stored_records
+from api.storage.warm_view import RecordedClose, close_of
 from domain.application import Ledger
 from domain.errors import DomainError
 from projections.audit import CLOSE_TOPIC, Finding
@@ -25,25 +23,14 @@ class IntegrityError(DomainError):
     code = "integrity"
 
 
-@dataclass(frozen=True)
-class RecordedClose:
-    statement_sha256: str
-    position: int
-    chain_head: str
-
-
 def recorded_closes(ledger: Ledger) -> dict[str, RecordedClose]:
     """The last close of each period, read from the close events' bytes only (no fold:
     a report from a warm view stays one read)."""
     closes: dict[str, RecordedClose] = {}
     for record in stored_records(ledger, topics=[CLOSE_TOPIC]):
-        try:
-            state = json.loads(record.state)
-            closes[str(state["period"])] = RecordedClose(
-                str(state["statement_sha256"]), int(state["position"]),
-                str(state["chain_head"]))
-        except (ValueError, KeyError, TypeError):
-            continue  # an altered close: the chain verification names it
+        close = close_of(record.state)  # None for an altered close: `verify` names it
+        if close is not None:
+            closes[close[0]] = close[1]
     return closes
 
 

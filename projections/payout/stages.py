@@ -29,12 +29,12 @@ from projections.payout.department import (
     apply_cap,
     deduct_controls,
     deduct_penalties,
-    split_department_pay,
     top_up_to_floor,
 )
 from projections.payout.extras import pay_post_bonus, pay_study_leave
 from projections.payout.inputs import remember_quarter_people
 from projections.payout.pool import department_shares, pool_figures
+from projections.payout.split_memo import split_memoised
 from projections.payout.statement import (
     CalculationBlockedError,
     DepartmentLine,
@@ -217,9 +217,10 @@ def pay_individuals(context: PayoutContext, state: PayoutState) -> PayoutState:
     for person in state.people:
         members[person.department_id].append(person)
     lines, pay = [], {}
+    scheme_and_digest = (context.scheme, context.scheme.sha256)
     for settled in state.lines:
-        line, shares = split_department_pay(settled, members[settled.department_id],
-                                            context.scheme, context.book)
+        line, shares = split_memoised(context.facts, settled, members[settled.department_id],
+                                      scheme_and_digest, context.book)
         pay.update(shares)
         lines.append(line)
     facts, period, scheme, book = context.facts, context.period, context.scheme, context.book

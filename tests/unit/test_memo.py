@@ -49,7 +49,7 @@ def test_a_change_to_the_facts_starts_a_fresh_memo() -> None:
 def test_forgetting_empties_the_memo_and_counts_what_was_there() -> None:
     facts = _facts()
     calculate(facts, Period.parse("2026-Q1"))
-    assert forget(facts) == 3  # person scores, quarter people, statements
+    assert forget(facts) == 4  # person scores, quarter people, department splits, statements
     assert memo_of(facts) == {}
 
 

@@ -1,0 +1,91 @@
+"""`jixiao`: the command line's entry point. `jixiao payout --period P` by the store's
+owner is answered from the warm statements view before the command tree is even
+imported (typer, every verb's use cases, the event models: most of a new process's
+time); every other invocation, and any payout the view cannot answer unchanged, goes to
+`api.cli.main` exactly as typed.
+
+The words are read here only to recognise that one plain form: `payout` with `--period`,
+`--db`, `--actor`, `--json` and `--lang` (each once, as `--x v` or `--x=v`). Anything
+else, even a mistake, is left to the command tree, which parses and reports it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+
+from api.i18n import _, from_environment, normalise, use_language
+from api.render_text import INVALID_ENTRY_WARNING, payout_text
+from api.storage.store_env import store_env
+from api.storage.warm_view import warm_statement
+from api.usecases.warm_reports import owner_payout
+
+VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
+FLAGS = frozenset({"--json"})
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run one verb and return its exit code (as `api.cli.main`)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    answered = warm_payout(words, os.environ if environ is None else environ)
+    if answered is not None:
+        return answered
+    from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
+
+    return command_line(words, environ)
+
+
+def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
+    """The exit code of `payout` answered from the warm view, or None (nothing printed)."""
+    options = payout_options(words)
+    if options is None or "--period" not in options:
+        return None
+    lang = options.get("--lang")
+    if lang is not None and normalise(lang) is None:
+        return None
+    env = store_env(options.get("--db"), environ)
+    with use_language(from_environment(lang, environ)):
+        report = owner_payout(lambda period: warm_statement(env, period), options["--period"])
+        if report is None:
+            return None
+        try:
+            print(_canonical(report) if "--json" in options else payout_text(report))
+            for entry in report.get("invalid_entries", ()):
+                print(_(INVALID_ENTRY_WARNING).format(**entry), file=sys.stderr)
+        except BrokenPipeError:  # piped into `head` and closed early: not an error of ours
+            sys.stderr.close()
+    return 0
+
+
+def payout_options(words: Sequence[str]) -> dict[str, str] | None:
+    """The options of `payout` in its plain form (a flag maps to ""), or None."""
+    options: dict[str, str] = {}
+    verb_seen, rest = False, list(words)
+    while rest:
+        word = rest.pop(0)
+        name, has_value, value = word.partition("=")
+        if not verb_seen and word == "payout" and set(options) <= {"--lang"}:
+            verb_seen = True
+            continue
+        if name in options or not (name in VALUED or (name in FLAGS and not has_value)):
+            return None
+        if name in VALUED and not has_value:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        if name in VALUED and (not value or value.startswith("-")):
+            return None  # click reads these its own way; let it
+        if name != "--lang" and not verb_seen:
+            return None
+        options[name] = value
+    return options if verb_seen else None
+
+
+def _canonical(data: object) -> str:
+    # domain.scheme.canonical_dumps, which this module must not import (pydantic models).
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+if __name__ == "__main__":  # `python -m api.cli_launch`: the `jixiao` script
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The human rendering of a payout statement and its reconciliation, and the plain
+tables every human report is drawn with. Apart from `api.cli.render` (which re-exports
+them) and light to import: `jixiao payout` served from the warm view
+(`api.cli_launch`) draws its answer without loading the command tree or rich's console."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TextIO
+
+from rich.cells import cell_len
+
+from api.i18n import N_, _
+from api.i18n.formats import money, period_name
+
+# A pipe gets a fixed width so that the same report gives the same bytes wherever it is
+# written; a terminal gets its own width, and colour unless NO_COLOR is set.
+WIDTH_PIPED = 200
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> str:
+    """A plain table: one rule under the header, columns in `right` right-aligned."""
+    texts = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    plain = None if sys.stdout.isatty() else _plain_table(headers, texts, right)
+    return plain if plain is not None else _rich_table(headers, texts, right)
+
+
+def _rich_table(headers: Sequence[str], texts: list[list[str]], right: set[int]) -> str:
+    from rich import box  # noqa: PLC0415 - a terminal's table, or one too wide for a pipe
+    from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
+    grid = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 header_style="bold" if _colour(sys.stdout) else None)
+    # Text, not str: a cell such as "[S11-R57 …]" is data, never rich markup.
+    cells = [[Text(cell) for cell in row] for row in texts]
+    last = len(headers) - 1
+    for i, header in enumerate(headers):
+        # Ids and amounts are never cut or wrapped on a narrow terminal; only the last
+        # column (a free-text note, where there is one) wraps.
+        width = max([cell_len(header)] + [row[i].cell_len for row in cells])
+        grid.add_column(header, justify="right" if i in right else "left",
+                        no_wrap=i < last, min_width=width if i < last else min(width, 24))
+    for row in cells:
+        grid.add_row(*row)
+    return _rendered(grid)
+
+
+def _rendered(grid: Any) -> str:
+    from rich.console import Console  # noqa: PLC0415 - see _rich_table
+
+    buffer = io.StringIO()
+    colour = _colour(sys.stdout)
+    width = WIDTH_PIPED
+    if sys.stdout.isatty():
+        # Never squeeze a table below its natural width: a line longer than the terminal
+        # wraps at its edge, a squeezed cell would wrap or vanish inside the table.
+        natural = Console(width=WIDTH_PIPED).measure(grid).maximum
+        width = max(shutil.get_terminal_size().columns, natural)
+    console = Console(file=buffer, width=width, force_terminal=colour, no_color=not colour,
+                      highlight=False, markup=False, emoji=False)
+    console.print(grid)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines())
+
+
+def _colour(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+# What rich draws for `_rich_table` on a pipe, when every cell is one line and the whole
+# fits in WIDTH_PIPED: columns at their natural width, padded one space each side but not
+# at the table's edges, joined by a blank divider, one rule of "─" under the header.
+# Drawing a 1,000-row payout through rich took most of a payout's time; this takes a
+# small part of it (tests/api/test_render_text.py keeps the two byte-identical).
+_GAP = "   "  # right padding, the divider, left padding
+_UNPLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain_table(headers: Sequence[str], texts: list[list[str]],
+                 right: set[int]) -> str | None:
+    """The table as rich would draw it on a pipe, or None when only rich can say (a cell
+    of several lines, with control characters or with spaces at an end, which rich trims
+    by its own rules; or a table wider than the pipe)."""
+    grid = [list(headers), *texts]
+    if any(_UNPLAIN.search(cell) or cell != cell.strip(" ") for row in grid for cell in row):
+        return None
+    widths = [max(cell_len(row[i]) for row in grid) for i in range(len(headers))]
+    total = sum(widths) + len(_GAP) * (len(widths) - 1)
+    if total > WIDTH_PIPED:
+        return None
+    lines = [_plain_row(grid[0], widths, right), "─" * total]
+    lines += [_plain_row(row, widths, right) for row in texts]
+    return "\n".join(lines)
+
+
+def _plain_row(cells: Sequence[str], widths: list[int], right: set[int]) -> str:
+    padded = []
+    for i, cell in enumerate(cells):
+        fill = " " * (widths[i] - cell_len(cell))
+        padded.append(fill + cell if i in right else cell + fill)
+    return _GAP.join(padded).rstrip()
+
+
+INVALID_ENTRY_WARNING = N_("warning: entry {id} ({type}) is invalid and left out of every "
+                           "figure: {reason}")
+
+
+def titled(template: str, period: str, **values: object) -> str:
+    """A title naming a period both ways: as typed (2026-Q1) and as said (2026年第1季度)."""
+    return _(template).format(period=period, name=period_name(period), **values)
+
+
+def yuan(text: object) -> str:
+    """An amount of the report (a decimal string) as ¥12,345.60; anything else as is."""
+    if not isinstance(text, str) or not text or "/" in text:
+        return "-" if text in (None, "") else str(text)
+    try:
+        return money(Decimal(text))
+    except ArithmeticError:
+        return text
+
+
+def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
+    out = [titled(N_("Payout {period} ({name}), scheme {scheme}"), report["period"],
+                  scheme=report["scheme"]["key"]), ""]
+    out.append(_("Pool: ") + ", ".join(f"{p['line']} {yuan(p['amount'])}"
+                                      for p in report["pool"]))
+    out.append("")
+    out.append(table(
+        [_("department"), _("heads"), _("score"), _("calculated"), _("controls"),
+         _("banked"), _("drawn"), _("subsidy"), _("settled"), _("per point")],
+        [[d["department_id"], d["headcount"], _short(d["score"]), yuan(d["pay_calculated"]),
+          yuan(_add(d["controls"], d["penalties"])), yuan(d["banked"]),
+          yuan(d["bank_drawn"]), yuan(d["subsidy"]), yuan(d["settled"]),
+          d["per_point_indicative"] or "-"] for d in report["departments"]],
+        right={1, 2, 3, 4, 5, 6, 7, 8, 9},
+    ))
+    if people:
+        out.append("")
+        out.append(table(
+            [_("employee"), _("name"), _("department"), _("score"), _("ratio"), _("pay"),
+             _("post bonus"), _("study leave"), _("restated"), _("total"), _("note")],
+            [[p["employee_id"], p["name"], p["department_id"], _short(p["score"]),
+              p["ratio"], yuan(p["pay"]), yuan(p["post_bonus"]), yuan(p["study_leave"]),
+              yuan(p["restatement"]), yuan(p["total"]), p["reason"]]
+             for p in report["people"]],
+            right={3, 4, 5, 6, 7, 8, 9},
+        ))
+    out.append("")
+    out.append(reconciliation_text(report))
+    for note in report.get("notes", []):
+        out.append(_("note: {note}").format(note=note))
+    return "\n".join(out)
+
+
+def reconciliation_text(report: dict[str, Any]) -> str:
+    recon = report["reconciliation"]
+    # Line names are ids in JSON; people read them from the catalogue (api/web/labels.py
+    # marks them, the names the exports use).
+    rows = [[_(line["line"]), yuan(line["amount"])] for line in recon["lines"]]
+    rows.append([_("balance (must be 0.00)"), yuan(recon["balance"])])
+    return (titled(N_("Reconciliation {period} ({name})"), report["period"]) + "\n"
+            + table([_("line"), _("amount")], rows, right={1}))
+
+
+def _short(value: str) -> str:
+    if "/" in value:
+        numerator, denominator = value.split("/")
+        return f"{int(numerator) / int(denominator):.4f}…"
+    return value
+
+
+def _add(a: str, b: str) -> str:
+    return f"{Decimal(a) + Decimal(b):.2f}"

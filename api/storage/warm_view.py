@@ -1,0 +1,161 @@
+"""A period's statement from the warm statements view, read with the database driver
+alone: no ledger, no fold, no event models. A `jixiao payout` from a new process waits
+for the import of its code more than for its answer; this is the answer's whole path.
+
+It answers only when a full session would serve the very same stored row unchanged: the
+view is at the events' last position, the row hashes to its stored SHA-256 and was not
+computed after the view's position, the fold's invalid entries are noted at that same
+position, and a closed period's row carries the hash its close recorded while the chain
+at the close still holds the recorded head, its link recomputed from the event's bytes
+(the hardening's check: one link, not a walk). Anything else is None, and the caller
+takes the full path, which catches up, recomputes or refuses as it always did."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from api.storage.store_env import postgres_connect_args
+from projections.chain_links import CLOSE_TOPIC_STORED, GENESIS, StoredRecord, chain_link
+
+# projections.views.VIEW_NAME and INVALID_ENTRIES_NOTE (that module imports the models).
+VIEW_NAME = "statements"
+INVALID_ENTRIES_NOTE = "invalid_entries"
+
+
+@dataclass(frozen=True)
+class RecordedClose:
+    statement_sha256: str
+    position: int
+    chain_head: str
+
+
+def close_of(state: bytes) -> tuple[str, RecordedClose] | None:
+    """(period, close) from a stored close event's bytes; None for an altered one (the
+    chain verification names it)."""
+    try:
+        body = json.loads(state)
+        return str(body["period"]), RecordedClose(
+            str(body["statement_sha256"]), int(body["position"]), str(body["chain_head"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class WarmStatement:
+    body: str  # the stored canonical JSON, as a full session would serve it
+    invalid_entries: list[dict[str, str]]
+
+
+class _Reader:
+    """SQL over one store: eventsourcing's events table and the view's tables."""
+
+    def __init__(self, connection: Any, events: str, position: str, mark: str) -> None:
+        self.connection, self.events, self.position, self.mark = (
+            connection, events, position, mark)
+
+    def rows(self, sql: str, *args: Any) -> list[Sequence[Any]]:
+        text = sql.format(events=self.events, position=self.position).replace("?", self.mark)
+        return list(self.connection.execute(text, args).fetchall())
+
+    def one(self, sql: str, *args: Any) -> Sequence[Any] | None:
+        found = self.rows(sql, *args)
+        return found[0] if found else None
+
+
+@contextmanager
+def _reader(env: Mapping[str, str]) -> Iterator[_Reader | None]:
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        schema = env.get("POSTGRES_SCHEMA")
+        options = f"-c search_path={schema}" if schema else ""
+        arguments: dict[str, Any] = dict(postgres_connect_args(env))
+        with psycopg.connect(**arguments, options=options, autocommit=True) as connection:
+            yield _Reader(connection, "jixiao_events", "notification_id", "%s")
+        return
+    name = env.get("SQLITE_DBNAME", "")
+    if not name or name == ":memory:" or "mode=memory" in name or not Path(name).is_file():
+        yield None
+        return
+    file = sqlite3.connect(Path(name).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+    try:
+        yield _Reader(file, "stored_events", "rowid", "?")
+    finally:
+        file.close()
+
+
+def warm_statement(env: Mapping[str, str], period: str) -> WarmStatement | None:
+    """The stored statement of `period` (as `str(Period)`), or None: see the module."""
+    with suppress(Exception):  # a missing table, a driver error: the full path says what
+        with _reader(env) as reader:
+            return None if reader is None else _answer(reader, period)
+    return None
+
+
+def _answer(reader: _Reader, period: str) -> WarmStatement | None:
+    at = reader.one("SELECT MAX({position}) FROM {events}")
+    tracked = reader.one("SELECT position FROM jixiao_view_tracking WHERE view = ?", VIEW_NAME)
+    if at is None or tracked is None or int(tracked[0]) != int(at[0] or 0):
+        return None  # behind the events: the full path catches it up first
+    position = int(tracked[0])
+    row = reader.one("SELECT status, body, sha256, position FROM jixiao_statements "
+                     "WHERE period = ?", period)
+    note = reader.one("SELECT position, body FROM jixiao_view_notes WHERE name = ?",
+                      INVALID_ENTRIES_NOTE)
+    if row is None or note is None or int(note[0]) != position:
+        return None
+    status, body, sha256, computed_at = str(row[0]), str(row[1]), str(row[2]), int(row[3])
+    # projections.views.StoredStatement.problem, and only an "ok" row: a blocked one is
+    # raised by the full path with its problems.
+    if status != "ok" or computed_at > position or (
+            hashlib.sha256(body.encode()).hexdigest() != sha256):
+        return None
+    close = _recorded_close(reader, period)
+    if close is not None and (close.statement_sha256 != sha256 or not _chain_holds(reader, close)):
+        return None
+    return WarmStatement(body, json.loads(str(note[1])))
+
+
+def _recorded_close(reader: _Reader, period: str) -> RecordedClose | None:
+    """The last close of `period` (api.storage.view_checks.recorded_closes)."""
+    found = None
+    for (state,) in reader.rows("SELECT state FROM {events} WHERE topic = ? ORDER BY {position}",
+                                CLOSE_TOPIC_STORED):
+        close = close_of(_bytes(state))
+        if close is not None and close[0] == period:
+            found = close[1]
+    return found
+
+
+def _chain_holds(reader: _Reader, close: RecordedClose) -> bool:
+    """api.storage.chain.check_close: the link at the close is the recorded head, and it
+    still hashes from the link before it and the stored event's bytes."""
+    row = reader.one("SELECT position, link FROM jixiao_chain WHERE position <= ? "
+                     "ORDER BY position DESC LIMIT 1", close.position)
+    if (str(row[1]) if row else GENESIS) != close.chain_head:
+        return False
+    if row is None:
+        return True
+    linked = int(row[0])
+    event = reader.one("SELECT originator_id, originator_version, topic, state FROM {events} "
+                       "WHERE {position} = ?", linked)
+    if event is None:
+        return False
+    before = reader.one("SELECT link FROM jixiao_chain WHERE position <= ? "
+                        "ORDER BY position DESC LIMIT 1", linked - 1)
+    record = StoredRecord(linked, UUID(str(event[0])), int(event[1]), str(event[2]),
+                          _bytes(event[3]))
+    return chain_link(str(before[0]) if before else GENESIS, record) == str(row[1])
+
+
+def _bytes(state: Any) -> bytes:
+    return state if isinstance(state, bytes) else (
+        bytes(state) if isinstance(state, memoryview) else str(state).encode())

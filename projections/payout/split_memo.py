@@ -1,0 +1,51 @@
+"""A department's split among its people, memoised under all of its inputs.
+
+`split_department_pay` is a pure function of the department's settled line, its members'
+scores (in order) and the scheme, and writes only its own figures. A what-if that moves
+one person moves one department's split: the others are taken from the memo, their
+figures copied into the new ledgerbook in the order they were first written, so the
+statement, its figures and every explanation are the ones a full recomputation gives
+(tests/properties/test_incremental_whatif.py compares the two). Kept beside the facts
+(`memo_of`) and carried into a what-if's facts like the individual scores
+(`projections.whatif.carry_over`): the key holds every input, so it cannot go stale.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from domain.facts import Facts
+from domain.scheme import Scheme
+from projections.figures import Figure, Ledgerbook
+from projections.memo import memo_of
+from projections.payout.department import split_department_pay
+from projections.payout.statement import DepartmentLine
+from projections.scoring import PersonScore
+
+DEPARTMENT_SPLITS = "department_splits"
+
+Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[Figure, ...]]
+
+
+def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore],
+                   scheme: tuple[Scheme, str],
+                   book: Ledgerbook) -> tuple[DepartmentLine, dict[str, Decimal]]:
+    """`split_department_pay`, or its remembered result and figures for these inputs.
+    `scheme` is the scheme and its SHA-256 (computed once per run: it hashes the whole
+    scheme's canonical JSON)."""
+    memo: dict[Any, Split] = memo_of(facts).setdefault(DEPARTMENT_SPLITS, {})
+    key = (line, tuple(members), scheme[0].key, scheme[1])
+    known = memo.get(key)
+    if known is None:
+        before = len(book.figures)
+        result = split_department_pay(line, members, scheme[0], book)
+        written = tuple(book.figures[k] for k in list(book.figures)[before:])
+        memo[key] = (result[0], dict(result[1])), written
+        return result
+    (settled, shares), written = known
+    for figure in written:
+        if figure.key in book.figures:
+            raise KeyError(f"figure {figure.key!r} computed twice")
+        book.figures[figure.key] = figure
+    return settled, dict(shares)

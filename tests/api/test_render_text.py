@@ -1,0 +1,69 @@
+"""A human table written to a pipe is drawn without rich when it can be, and must be the
+very bytes rich draws: the old ledger's reports are compared byte for byte, and wide
+(Chinese) characters must keep the columns aligned."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from babel.numbers import format_currency
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from api import render_text
+from api.i18n.formats import _money_locale, fen, money
+from api.render_text import WIDTH_PIPED, table
+
+# Ids, amounts and names as reports have them: ASCII, CJK (two cells wide), full-width
+# forms, the ellipsis and the rule's own box character; no control characters.
+CELL = st.text(alphabet=st.sampled_from(
+    list("abcXYZ019 .-_/¥,…[]") + list("张王李科室内外绩效工资满分") + ["Ｅ", "─", "é"]),
+    max_size=14)
+
+
+@pytest.fixture(autouse=True)
+def piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdout", io.StringIO())  # not a terminal: the piped layout
+
+
+@settings(max_examples=300, deadline=None)
+@given(columns=st.integers(1, 7), data=st.data())
+def test_the_plain_table_is_rich_s_table_byte_for_byte(columns: int, data: st.DataObject) -> None:
+    headers = data.draw(st.lists(CELL.filter(bool), min_size=columns, max_size=columns))
+    rows = data.draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns), max_size=6))
+    right = data.draw(st.sets(st.integers(0, columns - 1)))
+    rich = render_text._rich_table(headers, rows, right)
+    assert table(headers, rows, right) == rich
+    if all(cell == cell.strip() for row in [headers, *rows] for cell in row):
+        # Narrow enough and one line a cell: drawn without rich, and the same.
+        assert render_text._plain_table(headers, rows, right) == rich
+
+
+def test_a_table_wider_than_the_pipe_or_with_a_line_break_is_left_to_rich() -> None:
+    wide = ["中" * 60, "x" * 60, "y" * 60]
+    assert render_text._plain_table(["a", "b", "c"], [wide], set()) is None
+    assert render_text._plain_table(["a"], [["one\ntwo"]], set()) is None
+    # …and `table` still draws them, through rich.
+    drawn = table(["a", "b", "c"], [wide], {1})
+    assert drawn == render_text._rich_table(["a", "b", "c"], [wide], {1})
+    assert max(cell_len(line) for line in drawn.splitlines()) <= WIDTH_PIPED
+
+
+def test_chinese_cells_keep_the_columns_aligned() -> None:
+    drawn = table(["工号", "姓名", "实发"], [["E1", "张三丰", "¥1.00"], ["E22", "李四", "¥10.00"]],
+                  right={2})
+    lines = drawn.splitlines()
+    ends = {cell_len(line) for line in (lines[0], *lines[2:])}
+    assert len(ends) == 1, drawn  # right-aligned last column: every line ends together
+    assert cell_len(lines[1]) == ends.pop()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**15, max_value=10**15)
+       | st.sampled_from([Decimal("-0"), Decimal("-0.004"), Decimal("0.005"), Decimal("1E+3")]))
+def test_an_amount_is_written_as_babel_writes_it(amount: Decimal) -> None:
+    # formats.money writes the digits itself once babel's shape around them is known.
+    assert money(amount) == str(format_currency(fen(amount), "CNY", locale=_money_locale()))

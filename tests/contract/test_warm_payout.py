@@ -1,0 +1,115 @@
+"""`jixiao payout --period P` from a new process is answered from the warm statements
+view without the command tree, the ledger or the event models (api/cli_launch.py), on
+SQLite and PostgreSQL. It must print exactly what the full path prints, and leave to the
+full path every payout it cannot answer unchanged (a view behind the events, an edited
+row, a what-if …; tests/http/test_integrity.py covers the tampered rows and chain)."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, cli_for
+
+from api.cli import main as command_tree
+from api.cli_launch import main as launcher
+from api.cli_launch import payout_options, warm_payout
+from projections.audit import CLOSE_TOPIC
+from projections.chain_links import CLOSE_TOPIC_STORED
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(entry, argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = entry(argv, environ=environ)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _environ(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return dict(cli_for(store.backend, store.env).environ)
+
+
+def _warm(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """example-3 recorded and its view caught up (by a payout through the full path)."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    cli.ok("payout", "--period", "2026-Q4")
+    return _environ(store)
+
+
+@pytest.mark.parametrize("extra", [[], ["--json"], ["--lang", "en"], ["--lang=zh", "--json"]],
+                         ids=["text", "json", "english", "lang-first"])
+def test_the_warm_answer_is_the_full_path_s_byte_for_byte(store, extra: list[str]) -> None:  # type: ignore[no-untyped-def]
+    environ = _warm(store)
+    # 2026-YE is stored blocked (example-3 lacks its inputs): the full path raises it.
+    for period in ("2026-Q1", "2026-Q4", "2026-YE", "2027-Q1"):
+        argv = ["payout", "--period", period, *extra]
+        if extra and extra[0].startswith("--lang="):
+            argv = [extra[0], "payout", "--period", period, *extra[1:]]
+        with redirect_stdout(io.StringIO()):
+            answered = warm_payout(argv, environ)
+        assert answered == (None if period == "2026-YE" else 0), argv
+        assert _run(launcher, argv, environ) == _run(command_tree, argv, environ)
+
+
+def test_a_view_behind_the_events_is_left_to_the_full_path(store) -> None:  # type: ignore[no-untyped-def]
+    environ = _warm(store)
+    cli_for(store.backend, store.env).ok("apply", str(GOLDEN / "example-3/correction.jsonl"))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert warm_payout(["payout", "--period", "2026-Q1"], environ) is None
+    assert out.getvalue() == ""  # nothing printed before handing over
+    argv = ["payout", "--period", "2026-Q1", "--json"]
+    caught_up = _run(launcher, argv, environ)  # the full path: catches up, then answers
+    assert caught_up[0] == 0
+    assert caught_up == _run(command_tree, argv, environ)
+    with redirect_stdout(io.StringIO()):
+        assert warm_payout(argv, environ) == 0  # warm again
+
+
+@pytest.mark.parametrize("argv", [
+    ["payout", "--period", "2026-Q1", "--with", "x.jsonl"],
+    ["payout", "--period", "2026-Q1", "--as-of", "2026-05-01"],
+    ["payout", "--period", "2026-Q1", "--figures"],
+    ["payout", "--period", "2026-Q1", "--restated"],
+    ["payout", "--period", "2026-Q1", "--period", "2026-Q2"],
+    ["payout", "--perod", "2026-Q1"],
+    ["payout", "--period"],
+    ["payout", "--period", "2026-Q1", "--json=yes"],
+    ["payout", "--period", "2026-Q1", "--help"],
+    ["--db", "x.db", "payout", "--period", "2026-Q1"],
+    ["explain", "--period", "2026-Q1"],
+    ["payout", "payout", "--period", "2026-Q1"],
+    ["payout", "--period", "2026-Q9"],
+])
+def test_anything_but_the_plain_payout_goes_to_the_command_tree(argv: list[str]) -> None:
+    assert payout_options(argv) is None or warm_payout(argv, {"JIXIAO_DB": "/nonexistent"}) is None
+
+
+def test_the_close_topic_spelled_out_is_the_stored_one() -> None:
+    assert CLOSE_TOPIC_STORED == CLOSE_TOPIC
+
+
+def test_a_warm_payout_imports_neither_the_tree_nor_the_models(tmp_path: Path) -> None:
+    db = tmp_path / "warm.db"
+    cli = cli_for("sqlite", {"SQLITE_DBNAME": str(db)})
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    cli.ok("payout", "--period", "2026-Q1")
+    code = ("import json, sys\nfrom api.cli_launch import warm_payout\n"
+            f"argv = ['payout', '--period', '2026-Q1', '--db', {str(db)!r}]\n"
+            "assert warm_payout(argv, {}) == 0\n"
+            "print(json.dumps(sorted(sys.modules)), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    heavy = {"typer", "click", "pydantic", "eventsourcing", "domain.events", "domain.facts",
+             "api.cli", "rich.console", "rich.table", "psycopg"}
+    assert imported.isdisjoint(heavy), sorted(imported & heavy)
