@@ -37,6 +37,7 @@ from domain.events import (
 from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured, date_window
+from domain.stored_decoding import NotFast, fast_reader
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
@@ -45,6 +46,7 @@ APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
 DERIVED_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/derived-fact")
 PAGE_SIZE = 2000
+_UNRESOLVED: Any = object()
 # libyaml's safe loader, when PyYAML has it: the pure-Python one took 0.1 s per adoption of
 # a shipped scheme. Both read every shipped scheme alike (tests/unit/test_event_codec.py).
 SHIPPED_SCHEME_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -56,6 +58,10 @@ class PydanticMapper(Mapper[UUID]):
 
     def __init__(self, transcoder: Transcoder | None = None, **_: Any) -> None:
         super().__init__(transcoder=transcoder)  # type: ignore[arg-type]
+        # topic → the fast reader of its stored bodies (domain/stored_decoding.py), or
+        # None for the types pydantic reads; a body the fast reader declines goes to
+        # pydantic too, so a bad stored value is reported exactly as before.
+        self._fast: dict[str, Callable[..., LedgerEvent] | None] = {}
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         event: LedgerEvent = domain_event
@@ -71,8 +77,18 @@ class PydanticMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        cls: type[LedgerEvent] = resolve_topic(stored_event.topic)
         state = stored_event.state
+        topic = stored_event.topic
+        fast = self._fast.get(topic, _UNRESOLVED)
+        if fast is _UNRESOLVED:
+            fast = self._fast[topic] = fast_reader(resolve_topic(topic))
+        if fast is not None and type(state) is bytes:
+            try:
+                return fast(state, stored_event.originator_id, stored_event.originator_version)
+            except NotFast:
+                # pydantic decides, and words any error exactly as it always has.
+                return self._decode_upcasting(resolve_topic(topic), stored_event)
+        cls: type[LedgerEvent] = resolve_topic(topic)
         # Classes past version 1 go through their upcasts; a state naming the originator
         # itself is not ours, and the general path keeps the stored columns winning.
         if cls.class_version == 1 and type(state) is bytes and (

@@ -203,8 +203,10 @@ def catch_up(ledger: Any, view: StatementView,
     if facts.last_position <= expected:
         return 0
     # Only up to what the facts hold: a write racing this catch-up is left for the next.
-    new_events = [event for position, event in ledger.read(after=expected)
-                  if position <= facts.last_position]
+    new_events = folded_after(facts, expected)
+    if new_events is None:
+        new_events = [event for position, event in ledger.read(after=expected)
+                      if position <= facts.last_position]
     payable = payable_periods(facts)
     touched = touched_periods(facts, new_events)
     targets = payable if touched is None else (touched & payable)
@@ -233,6 +235,24 @@ def _note_invalid_entries(ledger: Any, view: StatementView, position: int) -> No
 
 def invalid_entries_text(facts: Facts) -> str:
     return json.dumps(facts.invalid_entries(), ensure_ascii=False, sort_keys=True)
+
+
+def folded_after(facts: Facts, position: int) -> list[LedgerEvent] | None:
+    """The events the fold took in after `position`, in notification order, or None when
+    the facts do not reach back that far. The fold has just read and decoded them: reading
+    them from the store again cost as much as the rest of a small catch-up."""
+    newer: list[LedgerEvent] = []
+    earliest = None
+    for event_id in reversed(facts.events):
+        earliest = facts.positions[event_id]
+        if earliest <= position:
+            break
+        newer.append(facts.events[event_id])
+    else:
+        if earliest is not None and earliest > position + 1:
+            return None  # folded from later on (a snapshot): the store has the rest
+    newer.reverse()
+    return newer
 
 
 CATCH_UP_ATTEMPTS_MAX = 8  # lost races in a row before the conflict is the caller's

@@ -310,9 +310,13 @@ def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
         pass  # the racing process chained them; the walk below judges its links
     position, head = store.tracking()
     links = takewhile(lambda link: link.position <= position, store.all_links())
-    report = verify_chain(stored_records(ledger), links, position, head)
-    anchors = check_anchors(close_anchors(stored_records(ledger, topics=[CLOSE_TOPIC])),
-                            store.link_at_or_before)
+    # One read of the log: the walk notes the closes it passes; only closes written after
+    # its position (by a writer racing this check) are read on their own.
+    closes: list[StoredRecord] = []
+    report = verify_chain(_noting_closes(stored_records(ledger), position, closes), links,
+                          position, head)
+    closes += stored_records(ledger, after=position, topics=[CLOSE_TOPIC])
+    anchors = check_anchors(close_anchors(closes), store.link_at_or_before)
     if not anchors:
         return report
     last = report.chained_upto + 1  # findings about the whole chain come after the events
@@ -320,6 +324,15 @@ def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
                       key=lambda f: (last if f.position is None else f.position, f.kind))
     return ChainReport(report.chained_upto, report.head, report.events, report.links,
                        tuple(findings))
+
+
+def _noting_closes(records: Iterator[StoredRecord], upto: int,
+                   closes: list[StoredRecord]) -> Iterator[StoredRecord]:
+    """The records unchanged, each period close up to `upto` also added to `closes`."""
+    for record in records:
+        if record.topic == CLOSE_TOPIC and record.position <= upto:
+            closes.append(record)
+        yield record
 
 
 def check_close(ledger: Ledger, store: ChainStore, position: int, chain_head: str) -> str | None:

@@ -1,0 +1,384 @@
+"""Reading stored events fast: msgspec typed decoding instead of a second pydantic pass.
+
+Events are validated when written, but a read must still refuse a stored value that no
+longer reads as its type (an InvalidEntry, domain/envelope.py) rather than trust it.
+Per event type, a msgspec Struct generated from the pydantic model checks the JSON's
+shape, types, literals and plain ranges in C; each field that has pydantic validators of
+its own (ids, periods, decimals, dates …) is then checked by exactly those validators, once
+per distinct stored value (ids and periods repeat across thousands of events); the event
+is built as pydantic's `model_construct` would, and the model's own checks run on it.
+
+The fast path never decides that an event is invalid: whatever it does not accept raises
+`NotFast`, and the caller validates that event with pydantic, which accepts it or words
+the error exactly as before. So the fast path may be stricter than pydantic, never
+looser; tests/unit/test_stored_decoding.py compares both on every event type.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import types
+import typing
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+from uuid import UUID
+
+import annotated_types
+import msgspec
+from pydantic import TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from domain.envelope import LedgerEvent
+from domain.strict_input import STORED_CONTEXT
+
+# Distinct values remembered per field before the memo starts again: ids, periods,
+# points and dates repeat; a free text that does not repeat only costs its slot.
+MEMO_MAX = 1 << 16
+# The envelope's columns, not the stored body's: they come from the store's own fields.
+_COLUMNS = ("originator_id", "originator_version")
+_MISS = object()
+_UUID_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class NotFast(Exception):
+    """The fast path does not vouch for this stored event: validate it with pydantic."""
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_Check = Callable[[Any], Any]
+
+
+class _Field:
+    """One body field: its name, its check of the decoded value (None: msgspec's type was
+    the whole check), and its default when the stored body leaves it out."""
+
+    __slots__ = ("check", "default", "name")
+
+    def __init__(self, name: str, check: _Check | None, default: Callable[[], Any]) -> None:
+        self.name = name
+        self.check = check
+        self.default = default
+
+
+class StoredDecoder:
+    """The fast reader of one event type's stored bodies."""
+
+    def __init__(self, cls: type[LedgerEvent]) -> None:
+        self.cls = cls
+        self.order = tuple(cls.model_fields)
+        self.fields: list[_Field] = []
+        complete: list[tuple[str, Any]] = []
+        partial: list[tuple[str, Any, Any]] = []
+        for name, info in cls.model_fields.items():
+            if name in _COLUMNS:
+                continue
+            wire, check = _plan_field(info)
+            complete.append((name, wire))
+            partial.append((name, wire | msgspec.UnsetType, msgspec.UNSET))
+            self.fields.append(_Field(name, check, _default_of(info)))
+        # Events are stored with every field (model_dump), so the common body decodes as
+        # the complete struct; an older body without a newer field takes `partial`.
+        self._partial = msgspec.json.Decoder(msgspec.defstruct(
+            f"Partial{cls.__name__}", partial, forbid_unknown_fields=True)).decode
+        self._checks = tuple(_model_checks(cls))
+        self.decode = self._compile(msgspec.json.Decoder(msgspec.defstruct(
+            f"Stored{cls.__name__}", complete, forbid_unknown_fields=True)).decode)
+
+    def _with_defaults(self, state: bytes, originator_id: UUID,
+                       originator_version: int) -> LedgerEvent:
+        """A body that leaves fields out (written before they existed): their defaults."""
+        try:
+            raw = msgspec.structs.astuple(self._partial(state))
+        except msgspec.MsgspecError:
+            raise NotFast from None
+        values: dict[str, Any] = {"originator_id": originator_id,
+                                  "originator_version": originator_version}
+        given = set(_COLUMNS)
+        for spec, value in zip(self.fields, raw, strict=True):
+            if value is msgspec.UNSET:
+                values[spec.name] = spec.default()
+                continue
+            given.add(spec.name)
+            values[spec.name] = value if spec.check is None else spec.check(value)
+        event = self.cls.__new__(self.cls)
+        _build(event, {name: values[name] for name in self.order}, given)
+        return _checked(event, self._checks)
+
+    def _compile(self, decode: Callable[[bytes], Any]) -> Callable[..., LedgerEvent]:
+        """`decode(state, originator_id, originator_version)`: one function per event
+        type, its fields unrolled (a loop over the fields with a call per check cost more
+        than msgspec's whole decode)."""
+        names = [f"r{number}" for number in range(len(self.fields))]
+        lines = [
+            "def decode(state, originator_id, originator_version):",
+            "    if type(originator_id) is not UUID:",
+            "        originator_id = canonical_uuid(originator_id)",
+            "    if type(originator_version) is not int:",
+            "        raise NotFast",
+            "    try:",
+            "        body = complete(state)",
+            "    except MsgspecError:",
+            "        return with_defaults(state, originator_id, originator_version)",
+            f"    {', '.join(names)}, = astuple(body)",
+        ]
+        scope: dict[str, Any] = {
+            "complete": decode, "MsgspecError": msgspec.MsgspecError, "NotFast": NotFast,
+            "UUID": UUID, "canonical_uuid": _canonical_uuid, "astuple": msgspec.structs.astuple,
+            "with_defaults": self._with_defaults, "MISS": _MISS, "cls": self.cls,
+            "set_": object.__setattr__, "checked": _checked, "checks": self._checks,
+            "given": frozenset(self.order),
+        }
+        for number, spec in enumerate(self.fields):
+            check = spec.check
+            if isinstance(check, _Memo):
+                scope[f"m{number}"], scope[f"s{number}"] = check.memo, check
+                lines += [f"    v{number} = m{number}.get(r{number}, MISS)",
+                          f"    if v{number} is MISS:",
+                          f"        v{number} = s{number}(r{number})"]
+            elif check is not None:
+                scope[f"s{number}"] = check
+                lines.append(f"    v{number} = s{number}(r{number})")
+            else:
+                lines.append(f"    v{number} = r{number}")
+        position = {spec.name: number for number, spec in enumerate(self.fields)}
+        items = ", ".join(f"{name!r}: {name if name in _COLUMNS else f'v{position[name]}'}"
+                          for name in self.order)
+        # What `_build` does, inline: a call per event is a measurable share here.
+        lines += ["    event = cls.__new__(cls)",
+                  f"    set_(event, '__dict__', {{{items}}})",
+                  "    set_(event, '__pydantic_fields_set__', set(given))",
+                  "    set_(event, '__pydantic_extra__', None)",
+                  "    set_(event, '__pydantic_private__', None)",
+                  "    return checked(event, checks) if checks else event"]
+        exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
+        return scope["decode"]  # type: ignore[no-any-return]
+
+
+def _build(event: LedgerEvent, values: dict[str, Any], given: set[str]) -> None:
+    # What model_construct does, without its generic per-field bookkeeping: every value
+    # was checked by the field's own validators.
+    _set = object.__setattr__
+    _set(event, "__dict__", values)
+    _set(event, "__pydantic_fields_set__", given)
+    _set(event, "__pydantic_extra__", None)
+    _set(event, "__pydantic_private__", None)
+
+
+def _checked(event: LedgerEvent, checks: tuple[Callable[[Any], Any], ...]) -> LedgerEvent:
+    """The model's cross-field rules, run on the built event; any refusal is pydantic's to
+    word."""
+    for check in checks:
+        try:
+            if check(event) is not event:
+                raise NotFast
+        except (ValueError, TypeError, AssertionError, ArithmeticError):
+            raise NotFast from None
+    return event
+
+
+def _canonical_uuid(value: Any) -> UUID:
+    """A store's id column given as text: only the canonical spelling, which every UUID
+    parser reads alike; pydantic decides any other."""
+    if not isinstance(value, str) or _UUID_TEXT.fullmatch(value) is None:
+        raise NotFast
+    return UUID(value)
+
+
+@cache
+def stored_decoder(cls: type[LedgerEvent]) -> StoredDecoder | None:
+    """The fast reader of `cls`, or None when the type is left to pydantic (a free-form
+    document, a field validator, private state)."""
+    decorators = cls.__pydantic_decorators__
+    if (decorators.field_validators or decorators.validators or cls.__private_attributes__
+            or any(d.info.mode != "after" for d in decorators.model_validators.values())):
+        return None
+    try:
+        return StoredDecoder(cls)
+    except _Unsupported:
+        return None
+
+
+def fast_reader(cls: type[LedgerEvent]) -> Callable[..., LedgerEvent] | None:
+    """`decode(state, originator_id, originator_version)` for `cls`, or None. A class past
+    version 1 reads older bodies through its upcasts, on pydantic's path."""
+    decoder = stored_decoder(cls) if cls.class_version == 1 else None
+    return decoder.decode if decoder is not None else None
+
+
+# ------------------------------------------------------------------ fields
+
+
+def _plan_field(info: FieldInfo) -> tuple[Any, _Check | None]:
+    """(msgspec type of the stored value, check giving the field's value or raising
+    NotFast). Plain types msgspec checks exactly need no check of their own; the others
+    are checked by pydantic's own validators for the field, memoised per value."""
+    annotation: Any = info.annotation
+    metadata = list(info.metadata)
+    exact = _exact_wire(annotation, metadata)
+    if exact is not None:
+        return exact, None
+    wire = _wire(annotation)
+    adapter: TypeAdapter[Any] = TypeAdapter(
+        Annotated[annotation, *metadata] if metadata else annotation)
+    if _contains(annotation, datetime):
+        return wire, _direct(adapter)  # each event its own instant: nothing to remember
+    if _contains_dict(wire):
+        return wire, _direct(adapter)
+    return wire, _Memo(adapter)
+
+
+class _Memo:
+    """A field's check, remembering the value each distinct stored value read as."""
+
+    __slots__ = ("memo", "validate")
+
+    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+        self.validate = adapter.validate_python
+        self.memo: dict[Any, Any] = {}
+
+    def __call__(self, raw: Any) -> Any:
+        try:
+            return self.memo[raw]
+        except KeyError:
+            pass
+        except TypeError:  # a dict inside: no key; checked each time
+            return _validated(self.validate, raw)
+        value = _validated(self.validate, raw)
+        if len(self.memo) >= MEMO_MAX:
+            self.memo.clear()
+        self.memo[raw] = value
+        return value
+
+
+def _direct(adapter: TypeAdapter[Any]) -> _Check:
+    # The adapter's core validator itself: the adapter's wrapper cost as much again.
+    validate = adapter.validator.validate_python
+
+    def check(raw: Any) -> Any:
+        try:
+            return validate(raw, context=STORED_CONTEXT)
+        except ValidationError:
+            raise NotFast from None
+
+    return check
+
+
+def _validated(validate: Callable[..., Any], raw: Any) -> Any:
+    try:
+        return validate(raw, context=STORED_CONTEXT)
+    except ValidationError:
+        raise NotFast from None
+
+
+_PLAIN_EXACT = (bool, UUID, type(None))
+
+
+def _exact_wire(annotation: Any, metadata: list[Any]) -> Any:
+    """The msgspec type that checks this field exactly as pydantic does, or None.
+
+    Exact only for: plain strings with length bounds (msgspec counts code points, as
+    pydantic does), integers with bounds, UUIDs, booleans, literals, and those or None."""
+    if any(not isinstance(m, annotated_types.MinLen | annotated_types.MaxLen
+                          | annotated_types.Ge | annotated_types.Le) for m in metadata):
+        return None
+    options = _union_members(annotation)
+    if options is None:
+        options = (annotation,)
+    meta = _msgspec_meta(metadata)
+    wires = []
+    for option in options:
+        if option is str or option is int:
+            wires.append(Annotated[option, meta] if meta is not None else option)
+        elif option in _PLAIN_EXACT or typing.get_origin(option) is Literal:
+            if meta is not None:
+                return None
+            wires.append(option)
+        else:
+            return None
+    return Union[tuple(wires)] if len(wires) > 1 else wires[0]
+
+
+def _msgspec_meta(metadata: list[Any]) -> msgspec.Meta | None:
+    bounds: dict[str, int] = {}
+    for item in metadata:
+        if isinstance(item, annotated_types.MinLen):
+            bounds["min_length"] = item.min_length
+        elif isinstance(item, annotated_types.MaxLen):
+            bounds["max_length"] = item.max_length if item.max_length is not None else 0
+        elif isinstance(item, annotated_types.Ge):
+            bounds["ge"] = int(item.ge)  # type: ignore[call-overload]
+        elif isinstance(item, annotated_types.Le):
+            bounds["le"] = int(item.le)  # type: ignore[call-overload]
+    return msgspec.Meta(**bounds) if bounds else None  # type: ignore[call-overload]
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...] | None:
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return typing.get_args(annotation)
+    return None
+
+
+def _wire(annotation: Any) -> Any:
+    """The JSON shape a stored value of this type has, as a msgspec type: what the field's
+    validators then receive. Decimals and dates are stored as text."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _wire(typing.get_args(annotation)[0])
+    members = _union_members(annotation)
+    if members is not None:
+        return Union[tuple(_wire(member) for member in members)]
+    if origin is Literal or annotation in (str, int, bool, type(None)):
+        return annotation
+    if annotation in (Decimal, date, datetime):
+        return str
+    if annotation is UUID:
+        return UUID
+    if origin is tuple:
+        args = typing.get_args(annotation)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple[_wire(args[0]), ...]  # type: ignore[misc]
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return dict[_wire(key), _wire(value)]  # type: ignore[misc]
+    raise _Unsupported(annotation)  # Any, nested models …: pydantic reads those
+
+
+def _contains(annotation: Any, kind: type) -> bool:
+    if annotation is kind:
+        return True
+    return any(_contains(arg, kind) for arg in typing.get_args(annotation)
+               if not isinstance(arg, FieldInfo))
+
+
+def _contains_dict(wire: Any) -> bool:
+    return typing.get_origin(wire) is dict or any(
+        _contains_dict(arg) for arg in typing.get_args(wire))
+
+
+def _default_of(info: FieldInfo) -> Callable[[], Any]:
+    if info.is_required():
+        return _missing
+    return lambda: info.get_default(call_default_factory=True)
+
+
+def _missing() -> Any:
+    raise NotFast  # msgspec refuses a missing required field first; this is a backstop
+
+
+def _model_checks(cls: type[LedgerEvent]) -> list[Callable[[Any], Any]]:
+    """The model's own after-validators (cross-field rules), as plain calls on the event."""
+    checks = []
+    for decorator in cls.__pydantic_decorators__.model_validators.values():
+        function = decorator.func
+        if len(inspect.signature(function).parameters) != 1:
+            raise _Unsupported(function)
+        checks.append(function)
+    return checks
