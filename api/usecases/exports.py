@@ -23,6 +23,7 @@ from domain.errors import InvalidRequestError
 from domain.facts import Facts
 from domain.periods import Period
 from projections.audit import AuditQuery
+from projections.pay_lines import column_headings
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the organisation's zone: every time a person reads
 WHATS = ("statement", "reconciliation", "restatement", "grades", "events", "figures")
@@ -43,8 +44,7 @@ TEXT = {
 }
 HEADERS = {
     "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "category": "类别",
-    "status": "状态", "points": "分值", "pay": "绩效工资", "post_bonus": "岗位津贴",
-    "study_leave": "学习假工资", "restatement": "重算补差", "total": "实发金额",
+    "status": "状态", "points": "分值", **column_headings(), "total": "实发金额",
     "line": "项目", "amount": "金额", "closed": "结账时金额", "now": "现金额",
     "settled_since": "已在后续期间结算", "outstanding": "待结算差额", "subject_id": "对象编号",
     "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
@@ -60,8 +60,8 @@ RECONCILIATION_LINES = {
     "pool not allocated (no department points)": "未分配总额（无科室分值）",
     "bank drawn (same-year carry-over)": "动用结余（同年度结转）",
     "hospital floor subsidy": "医院保底补贴",
-    "hospital post bonus (outside the pool)": "医院岗位津贴（总额外）",
-    "hospital study-leave pay (outside the pool)": "医院学习假工资（总额外）",
+    "hospital post bonus (outside the pool)": "医院岗位考核奖（总额外）",
+    "hospital study-leave pay (outside the pool)": "医院学习进修绩效工资（总额外）",
     "control deductions retained by the hospital": "控制指标扣款（医院留存）",
     "department penalties retained by the hospital": "科室处罚（医院留存）",
     "excess over cap banked": "超出上限部分转入结余",
