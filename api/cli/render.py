@@ -20,6 +20,7 @@ from rich.progress import Progress as RichProgress
 from rich.table import Table
 from rich.text import Text
 
+from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _, figures
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time, money, period_name
 from domain.application import Progress
@@ -251,6 +252,7 @@ def restatement_text(report: dict[str, Any]) -> str:
                      right={1, 2}))
     out.append("\n" + _("outstanding total: {amount}").format(
         amount=yuan(report["outstanding"])))
+    out += late_decision_lines(report.get("appeals_decided_late", []))
     return "\n".join(out)
 
 

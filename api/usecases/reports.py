@@ -25,6 +25,7 @@ from domain.users import User
 from projections.diff import diff_side, diff_statements
 from projections.figure_map import with_figures
 from projections.payout import CalculationBlockedError
+from projections.procedures import with_late_decisions
 from projections.restated import restated_report
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
@@ -262,6 +263,9 @@ def restatement(ws: Workspace, caller: Caller, period_text: str, *,
     report["settles_in"] = str(target) if target else None
     user = caller.user
     if user is None or user.reads_everything:
+        # Whole-organisation readers (finance, auditors) see which appeals about the
+        # period were decided late; the appeal's own view shows its appellant.
+        with_late_decisions(report, facts, period)
         return report
     return {**report, "outstanding": None,
             "people": [r for r in report["people"]
