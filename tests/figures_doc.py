@@ -57,8 +57,15 @@ closed and the restated statement, and each person row maps every name to its cl
 restated value; `restatement --json --figures` gives each person row `employee_id` and
 the same pairs; `jixiao export figures` writes them all, one a row (XLSX, CSV or PDF).
 Values are strings: amounts paid to the fen, every other figure exact (a decimal when it
-terminates, `n/d` otherwise). The maps are opt-in on `payout`, `restatement` and `grades`
-because reports of stored ledgers stay byte-identical (tests/e2e/test_old_ledger.py).
+terminates, `n/d` otherwise).
+
+On `payout`, `restatement` and `grades` the maps are there by default for every ledger
+made by `jixiao init`, which records the setting `report_figures` (a checker reads every
+intermediate from the plain `--json` output, as issue 15 asks); `--no-figures`
+(`figures=false`) leaves them out. A ledger whose settings predate it (no
+`report_figures`, like the stored ledgers of tests/e2e/test_old_ledger.py) gives them
+only with `--figures`, so its reports stay byte-identical
+(api/usecases/figure_default.py).
 
 Grading schemes: each subject of `grades --json` has had its `figures` map from the start;
 `grades --json --figures` (HTTP `figures=true`) adds `employee_id` to each subject and a

@@ -149,7 +149,7 @@ def _by_department(title: str, stamp: Stamp, cols: tuple[Column, ...], *,
 
 def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
-    statement = reports.payout(ws, caller, reports.ReportQuery(request.period))
+    statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=False))
     cols = columns("employee_id", "name", "department_id", "category", "status", "points",
                    "pay", "post_bonus", "study_leave", "restatement", "total")
     names = {d["department_id"]: d["name"] for d in statement["departments"]}
@@ -176,7 +176,7 @@ def _reconciliation(ws: Workspace, caller: Caller, request: ExportRequest) -> Bo
 
 def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
-    report = reports.restatement(ws, caller, request.period)
+    report = reports.restatement(ws, caller, request.period, figures=False)
     cols = columns("employee_id", "name", "department_id", "closed", "now", "settled_since",
                    "outstanding")
     people = [{**p, "employee_id": p["id"]} for p in report["people"]]
@@ -189,7 +189,7 @@ def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
 
 
 def _grades(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
-    report = grades.grades(ws, caller, grades.GradesQuery(request.period))
+    report = grades.grades(ws, caller, grades.GradesQuery(request.period, figures=False))
     cols = columns("subject_id", "name", "status", "grade", "grade_name", "score")
     sheets = [Sheet(p["label"] or p["name"], cols, [_row(cols, s) for s in p["subjects"]])
               for p in report["pipelines"]]
