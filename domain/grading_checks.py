@@ -1,6 +1,7 @@
 """Checks of grading entries as a batch is prepared: the subject is enrolled, the kind is
 in a scheme's vocabulary, the component is read by a pipeline, an identity is recorded
-once, a proposal or a ballot keeps within its quota, a review names a sanction.
+once, a ballot keeps within its quota, a review names a sanction (a proposal's quota is
+decided when the ranking is computed, not at entry).
 
 The grading view of the facts (`GradingScope`) is built once per batch and kept up to
 date as the batch's entries are taken in, so checking a batch is linear in its size.
@@ -250,39 +251,10 @@ def _check_against_scheme(scope: GradingScope, event: Any, versions: list[Any],
     if pipeline.bands is None or pipeline.bands.source != "proposal":
         problem("pipeline", f"{pipeline.name} grades by score bands; it takes no proposals")
         return
-    subject = subjects.get(event.subject_id)
-    if subject is None:
-        return
-    for rule in pipeline.quotas:
-        if rule.grade != event.grade:
-            continue
-        _check_proposal_quota(scope, event, rule, subject, subjects=subjects, problem=problem)
-
-
-def _check_proposal_quota(scope: GradingScope, event: GradeProposed, rule: Any,
-                          subject: SubjectEnrolled, *, subjects: dict[str, SubjectEnrolled],
-                          problem: Problem) -> None:
-    """QuotaExceeded: a proposal beyond the quota of its scope is refused (seeds-002 6a)."""
-    period = GradingPeriod.parse(event.grading_period)
-    value = subject.scopes.get(rule.scope) if rule.scope else None
-    members = [s for s in subjects.values()
-               if s.kind == subject.kind and s.enrolled_on <= period.last_day
-               and (s.left_on is None or s.left_on >= period.first_day)
-               and (not s.rulebooks or event.rulebook in s.rulebooks)
-               and (rule.scope is None or s.scopes.get(rule.scope) == value)]
-    limit = quota_limit(rule.max_share, len(members), rule.rounding, rule.min_one_below)
-    ids = {s.subject_id for s in members}
-    holders = {e.subject_id for e in scope.proposals()
-               if e.rulebook == event.rulebook and e.pipeline == event.pipeline
-               and e.grading_period == event.grading_period and e.grade == rule.grade
-               and e.subject_id in ids and e.subject_id != event.subject_id
-               and e.originator_id != event.supersedes}
-    if len(holders) + 1 > limit:
-        where = f"{rule.scope} {value}" if rule.scope else "the whole population"
-        problem("grade", f"QuotaExceeded: {where} has {len(members)} assessed, at most "
-                f"{limit} {rule.grade} ({rule.rounding} of {rule.max_share} × {len(members)}"
-                f"{', at least 1 below ' + str(rule.min_one_below) if rule.min_one_below else ''})"
-                f" and {len(holders)} already proposed ({rule.ref})")
+    # A proposal beyond its quota is recorded, not refused: quotas are decided when the
+    # ranking is computed, over every subject then known and assessed (issue 15, item
+    # 4; projections/grading/quotas.py), so a later proposal can take the place of an
+    # earlier one, and the report says why (QuotaExceeded, the quota, who holds it).
 
 
 def _check_ballot(scheme: Any, event: BallotCast, subjects: dict[str, SubjectEnrolled],

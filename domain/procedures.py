@@ -10,14 +10,16 @@ has ended (004-S1-R6, 004-S6-R5, 004-S15-R6).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from domain.calendar import HolidayNotice, WorkingCalendar, add_days
-from domain.errors import DomainError
+from domain.errors import ConflictError, DomainError
 from domain.events import AppealDecided, LedgerEvent, SchemeAdopted
 from domain.facts import Facts, register_unique
 from domain.grading import GradingPeriod, GradingScheme
+from domain.periods import Period
 from domain.procedure_events import (
     DecisionDelivered,
     HolidayNoticeRecorded,
@@ -204,3 +206,73 @@ def delivered_on(facts: Facts, decision: LedgerEvent) -> tuple[date | None, str 
         return event.delivered_on, str(event.originator_id)
     own = getattr(decision, "delivered_on", None)
     return (own, str(decision.originator_id)) if isinstance(own, date) else (None, None)
+
+
+@dataclass(frozen=True)
+class PublicityHold:
+    """Publicity of one scheme's results for one grading period that a pay close of the
+    period containing it must wait for: still running, or ended with objections that no
+    final result has settled yet (004-S15-R5 「经公示无异议后」)."""
+
+    rulebook: str
+    grading_period: str
+    opened_on: date
+    ends_on: date
+    rule: Deadline
+    running: bool
+    objections: int  # recorded, with the results not yet made final
+
+
+def publicity_holds(facts: Facts, period: Period, today: date) -> list[PublicityHold]:
+    """The publicity that holds the close of pay period `period` on `today`: each opened
+    for a grading period inside it whose scheme requires publicity. A day in a year no
+    calendar knows is refused (CalendarUnknownError), never guessed."""
+    holds = []
+    calendar = calendar_of(facts)
+    for event in facts.live.values():
+        if not isinstance(event, PublicityOpened):
+            continue
+        graded = GradingPeriod.parse(event.grading_period)
+        if not period.first_day <= graded.first_day <= graded.last_day <= period.last_day:
+            continue
+        settings = settings_of(grading_scheme(facts, event.rulebook, graded.first_day))
+        if settings is None or settings.publicity is None:
+            continue
+        end = publicity_end(settings.publicity, event.opened_on, calendar)
+        final = _live(facts, (), ResultsMadeFinal, event.rulebook, event.grading_period)
+        objections = 0 if final is not None else sum(
+            1 for o in facts.live.values() if isinstance(o, ObjectionRecorded)
+            and (o.rulebook, o.grading_period) == (event.rulebook, event.grading_period))
+        if today <= end or objections:
+            holds.append(PublicityHold(event.rulebook, event.grading_period, event.opened_on,
+                                       end, settings.publicity, today <= end, objections))
+    return sorted(holds, key=lambda h: (h.ends_on, h.rulebook, h.grading_period))
+
+
+def check_close_after_publicity(facts: Facts, period: Period, today: date) -> None:
+    """Refuse the close of `period` while publicity of results inside it still runs or
+    its objections are unsettled (004-S1-R6, 004-S6-R5, 004-S15-R6: results are final
+    only after publicity)."""
+    holds = publicity_holds(facts, period, today)
+    if not holds:
+        return
+    raise ConflictError(f"{period} 暂不能结账：" + "；".join(_hold_zh(h) for h in holds)
+                        + "。 " + f"{period} cannot be closed yet: "
+                        + "; ".join(_hold_en(h) for h in holds) + ".")
+
+
+def _hold_zh(hold: PublicityHold) -> str:
+    what = f"{hold.rulebook} {hold.grading_period} 的考核结果"
+    if hold.running:
+        return (f"{what}自 {hold.opened_on} 起公示 {hold.rule.text()}，公示期至 {hold.ends_on} "
+                f"结束，{hold.ends_on} 之后方可结账")
+    return (f"{what}公示期已于 {hold.ends_on} 结束，但有 {hold.objections} 项异议尚未处理；"
+            "处理异议并定稿（jixiao procedures finalize）后方可结账")
+
+
+def _hold_en(hold: PublicityHold) -> str:
+    what = f"the results of {hold.rulebook} {hold.grading_period}"
+    if hold.running:
+        return f"{what} are public until {hold.ends_on} ({hold.rule.ref})"
+    return (f"publicity of {what} ended on {hold.ends_on} with {hold.objections} "
+            "objection(s) not settled by final results (make_results_final)")

@@ -28,6 +28,11 @@ class SettingsBody(Frozen):
     # settings recorded before the window was a setting read as they did.
     dates_from: WindowEdge = None
     dates_to: WindowEdge = None
+    # Reports (`payout`, `restatement`, `grades` as JSON) carry every intermediate as a
+    # named figure unless asked not to (issue 15, item 1). `jixiao init` turns it on;
+    # None (settings recorded before it) is off, so stored ledgers' reports stay
+    # byte-identical.
+    report_figures: bool | None = None
 
     @field_validator("time_zone")
     @classmethod

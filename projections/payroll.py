@@ -13,17 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-ZERO = Decimal("0.00")
+from projections.pay_lines import PAY_LINES, line_name
 
-# The statement's money columns that make up a person's total, in the order paid, with
-# the line's Chinese name (the payroll file's 项目) and its English key.
-PAY_LINES: tuple[tuple[str, str], ...] = (
-    ("pay", "绩效工资"),
-    ("post_bonus", "岗位奖励"),
-    ("study_leave", "进修期间工资"),
-)
-RESTATEMENT_PAID = "补发（以前期间更正）"
-RESTATEMENT_RECOVERED = "扣回（以前期间更正）"
+ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -32,7 +24,7 @@ class PayrollLine:
     name: str
     department_id: str
     line: str  # statement column: pay, post_bonus, study_leave, restatement
-    title: str  # the line's Chinese name
+    title: str  # the line's Chinese name (projections/pay_lines.py)
     gross_cny: Decimal
 
 
@@ -62,13 +54,13 @@ def payroll_lines(statement: Mapping[str, Any]) -> list[PayrollLine]:
     as a back-payment or a recovery by its sign."""
     lines: list[PayrollLine] = []
     for person in statement["people"]:
-        for column, named in (*PAY_LINES, ("restatement", "")):
+        for column in (*(line.line_id for line in PAY_LINES), "restatement"):
             amount = Decimal(person.get(column, "0"))
             if amount == 0:
                 continue
-            title = named or (RESTATEMENT_PAID if amount > 0 else RESTATEMENT_RECOVERED)
             lines.append(PayrollLine(person["employee_id"], person["name"],
-                                     person["department_id"], column, title, amount))
+                                     person["department_id"], column,
+                                     line_name(column, amount), amount))
     return lines
 
 

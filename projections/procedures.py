@@ -15,6 +15,7 @@ from domain.appeals import (
     AppealState,
     appeal_rule,
     appeals_of,
+    contested_period,
     review_deadline,
 )
 from domain.calendar import WorkingCalendar, add_days
@@ -22,6 +23,7 @@ from domain.errors import DomainError
 from domain.events import AppealDecided, LedgerEvent
 from domain.facts import Facts
 from domain.grading import GradingPeriod
+from domain.periods import Period
 from domain.procedure_events import (
     HolidayNoticeRecorded,
     ObjectionRecorded,
@@ -185,25 +187,51 @@ def _publicity(facts: Facts, calendar: WorkingCalendar, today: date,
 
 def _late_appeals(facts: Facts, calendar: WorkingCalendar) -> list[dict[str, Any]]:
     """Each level's decision made after that level's review deadline."""
+    return [row for state in appeals_of(facts).values()
+            for row in late_decisions(facts, state, calendar)]
+
+
+def late_decisions(facts: Facts, state: AppealState,
+                   calendar: WorkingCalendar | None = None) -> list[dict[str, Any]]:
+    """The levels of one appeal decided after their review deadline (each level's from
+    the day it was filed), with the deadline, the day decided and the rule: what the
+    appeal's own view and the restatement it causes show reviewers and finance."""
+    _, rule = appeal_rule(facts, state.filed.filed_on)
+    if rule is None:
+        return []
+    calendar = calendar or calendar_of(facts)
     rows = []
-    for state in appeals_of(facts).values():
-        _, rule = appeal_rule(facts, state.filed.filed_on)
-        if rule is None:
+    for review in state.reviews:
+        if review.decision is None:
             continue
-        for review in state.reviews:
-            if review.decision is None:
-                continue
-            try:
-                deadline = review_deadline(rule, _at_level(state, review.level), calendar)
-            except DomainError:
-                continue  # the appeal desk names the unknown year on the appeal itself
-            if review.decision.decided_on > deadline:
-                rows.append({"appeal_id": state.appeal_id, "level": review.level,
-                             "deadline": deadline.isoformat(),
-                             "decided_on": review.decision.decided_on.isoformat(),
-                             "decision": str(review.decision.originator_id),
-                             "rule": str(rule.review_ref)})
+        try:
+            deadline = review_deadline(rule, _at_level(state, review.level), calendar)
+        except DomainError:
+            continue  # the appeal desk names the unknown year on the appeal itself
+        if review.decision.decided_on > deadline:
+            rows.append({"appeal_id": state.appeal_id, "level": review.level,
+                         "deadline": deadline.isoformat(),
+                         "decided_on": review.decision.decided_on.isoformat(),
+                         "decision": str(review.decision.originator_id),
+                         "rule": str(rule.review_ref)})
     return rows
+
+
+def with_late_decisions(report: dict[str, Any], facts: Facts, period: Period) -> None:
+    """Add `appeals_decided_late` to a restatement report of `period` when an appeal
+    about it was decided late; absent otherwise, so such reports read as before."""
+    late = late_decisions_in(facts, period)
+    if late:
+        report["appeals_decided_late"] = late
+
+
+def late_decisions_in(facts: Facts, period: Period) -> list[dict[str, Any]]:
+    """Late appeal decisions about entries or lines of pay period `period`: the ones a
+    restatement of that period carries."""
+    calendar = calendar_of(facts)
+    return [row for state in appeals_of(facts).values()
+            if contested_period(facts, state.filed) == period
+            for row in late_decisions(facts, state, calendar)]
 
 
 def _at_level(state: AppealState, level: int) -> AppealState:

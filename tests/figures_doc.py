@@ -57,18 +57,29 @@ closed and the restated statement, and each person row maps every name to its cl
 restated value; `restatement --json --figures` gives each person row `employee_id` and
 the same pairs; `jixiao export figures` writes them all, one a row (XLSX, CSV or PDF).
 Values are strings: amounts paid to the fen, every other figure exact (a decimal when it
-terminates, `n/d` otherwise). The maps are opt-in on `payout`, `restatement` and `grades`
-because reports of stored ledgers stay byte-identical (tests/e2e/test_old_ledger.py).
+terminates, `n/d` otherwise).
+
+On `payout`, `restatement` and `grades` the maps are there by default for every ledger
+made by `jixiao init`, which records the setting `report_figures` (a checker reads every
+intermediate from the plain `--json` output, as issue 15 asks); `--no-figures`
+(`figures=false`) leaves them out. A ledger whose settings predate it (no
+`report_figures`, like the stored ledgers of tests/e2e/test_old_ledger.py) gives them
+only with `--figures`, so its reports stay byte-identical
+(api/usecases/figure_default.py).
 
 Grading schemes: each subject of `grades --json` has had its `figures` map from the start;
 `grades --json --figures` (HTTP `figures=true`) adds `employee_id` to each subject and a
 `figures` map to each pipeline with the counts its rules compare: `subjects`, `assessed`,
 `in_quota_base`, `status:<status>`, `grade:<code>`, and per quota
 `quota:<grade>[:<scope value>]:base|slots|used|demoted` with `quota:<grade>:base_total`
-and `slots_total` across scopes. A quota's base counts only subjects assessed and in line
-for a grade: not one not assessed, excluded from grading by a rule (`no_grade`) or
-blocked for a missing input. A trimmed mean names, in its figure's explanation
-(`grades explain`), the marks dropped and the exact mean before any rounding.
+and `slots_total` across scopes. With it, each subject's `figures` also carries its pay
+lines: `pay:<line>:paid|withheld|base`, and for a line paid partly at once and partly
+held back, `pay:<line>:immediate`, each monthly instalment `pay:<line>:instalment:<nn>`
+and each held tranche `pay:<line>:tranche:<n>:held|rate|paid|withheld`.
+A quota's base counts only subjects assessed and in line for a grade: not one not
+assessed, excluded from grading by a rule (`no_grade`) or blocked for a missing input.
+A trimmed mean names, in its figure's explanation (`grades explain`), the marks dropped
+and the exact mean before any rounding.
 
 Names are stable: a figure's key is `person:<employee id>:<name>`, `dept:<department
 id>:<name>` or the organisation-level name itself. Rule ids are those the shipped scheme
@@ -154,11 +165,36 @@ def grading_section(name: str, scheme: Any) -> list[str]:
         for line in pipeline.pay:
             lines.append(f"| pay `{line.id}` | cny | {_cell(line.label)}: `paid`, `withheld`, "
                          f"`base`, `parts` | {line.kind} | {line.ref.rule} |")
+            lines += _pay_figure_rows(line)
         if not (pipeline.figures or pipeline.quotas or pipeline.pay):
             lines.append("| — | | no figures of its own: grades come from proposals, "
                          "inputs or other pipelines | | |")
         lines.append("")
     return lines
+
+
+def _pay_figure_rows(line: Any) -> list[str]:
+    """The names `grades --json --figures` gives a pay line in each subject's `figures`
+    (projections/grading/pay_figures.py)."""
+    key = f"pay:{line.id}"
+    rows = [f"| `{key}:paid`, `{key}:withheld`, `{key}:base` | cny | paid, withheld, and "
+            f"the base it was computed on | {line.kind} | {line.ref.rule} |"]
+    if line.kind != "held_back":
+        return rows
+    last = f"{line.instalments:02d}"
+    rows.append(f"| `{key}:immediate` | cny | the share paid at once "
+                f"({_cell(str(line.immediate_share))} of the base) | `base × "
+                f"{_cell(str(line.immediate_share))}` | {line.ref.rule} |")
+    rows.append(f"| `{key}:instalment:01` … `{key}:instalment:{last}` | cny | the "
+                f"{line.instalments} monthly (periodic) amounts the immediate share is paid "
+                f"in, largest remainder to the fen | `immediate ÷ {line.instalments}` | "
+                f"{line.ref.rule} |")
+    for n, tranche in enumerate(line.tranches, start=1):
+        rows.append(f"| `{key}:tranche:{n}:held`, `:rate`, `:paid`, `:withheld` | cny | "
+                    f"{_cell(tranche.label)}: the amount held, the rate for the grade of "
+                    f"`{tranche.source}`, paid and withheld once that grade is settled | "
+                    f"`held × rate` | {line.ref.rule} |")
+    return rows
 
 
 def render() -> str:

@@ -11,6 +11,7 @@ import typer
 
 from api.cli.options import Actor, Db, Json, caller, open_session
 from api.cli.render import diff_text, table
+from api.cli.render_late import late_decision_lines
 from api.i18n import _
 from api.usecases import appeals
 from domain.errors import InvalidRequestError
@@ -127,9 +128,13 @@ def show(*, appeal_id: AppealId, db: Db = None, actor: Actor = None, json: Json 
         print(canonical_dumps(report))
         return 0
     for key, value in report.items():
+        if key == "decided_late":
+            continue  # in words below
         shown = json_module.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) \
             else value
         print(f"{key:>16}: {shown}")
+    for line in late_decision_lines(report.get("decided_late", [])):
+        print(line)
     return 0
 
 

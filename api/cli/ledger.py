@@ -13,6 +13,7 @@ from api.i18n import _
 from api.i18n.formats import money
 from api.usecases import closing, ledger, queries
 from api.usecases.ports import parse_period
+from api.usecases.procedures import parse_day
 
 app = typer.Typer()
 
@@ -37,14 +38,20 @@ def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
           reason: Reason = None,
           approve: Annotated[bool, typer.Option(
               "--approve", help="Approve a close another person prepared (two-person "
-              "close).")] = False) -> int:
+              "close).")] = False,
+          today: Annotated[str | None, typer.Option(
+              "--today", help="Judge running publicity (公示) on this day, YYYY-MM-DD "
+              "(default: today in Asia/Shanghai).", show_default=False)] = None) -> int:
     """Close a period: freeze its statement (hash recorded). Where the ledger requires
-    a second person, this prepares the close, and `--approve` by another person closes."""
+    a second person, this prepares the close, and `--approve` by another person closes.
+    Refused while publicity of results inside the period runs or has unsettled
+    objections."""
     parse_period(period)
+    day = parse_day(today, "--today") if today else None
     with open_session(db) as session:
         result = closing.close_or_prepare(session, caller(actor),
                                           closing.CloseRequest(period, reason,
-                                                               approve=approve))
+                                                               approve=approve, today=day))
     if isinstance(result, closing.PrepareResult):
         prepared = result.prepared
         print(_("prepared the close of {period} at position {position}; paid {paid}; "

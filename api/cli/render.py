@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
+from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _, figures
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
 from api.render_text import WIDTH_PIPED as WIDTH_PIPED  # noqa: PLC0414 - re-exported
@@ -139,6 +140,7 @@ def restatement_text(report: dict[str, Any]) -> str:
                      right={1, 2}))
     out.append("\n" + _("outstanding total: {amount}").format(
         amount=yuan(report["outstanding"])))
+    out += late_decision_lines(report.get("appeals_decided_late", []))
     return "\n".join(out)
 
 

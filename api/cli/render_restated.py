@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.cli.render import table
+from api.cli.render_late import late_decision_lines
 
 TITLE = "重述 {period}（已结报表 {sha}…，{verified}；结账于 {closed_at}）"
 VERIFIED = {True: "哈希已核对 hash verified", False: "哈希不符 HASH MISMATCH"}
@@ -42,4 +43,5 @@ def restated_text(report: dict[str, Any]) -> str:
     if report.get("delta_total") is not None:
         out.append("")
         out.append(TOTAL.format(delta=report["delta_total"], outstanding=report["outstanding"]))
+    out += late_decision_lines(report.get("appeals_decided_late", []))
     return "\n".join(out)

@@ -49,10 +49,12 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
            restated: Annotated[bool, typer.Option(
                "--restated", help="A closed period recomputed from everything known (as of "
                "--as-of), beside the closed statement, with the delta per line.")] = False,
-           figures: Annotated[bool, typer.Option(
-               "--figures", help="每人、每科室及全院附 figures：各中间数（名称 → 数值）"
-               " / every person, department and the organisation with a `figures` map of "
-               "its intermediates (name → value); see docs/figures.md.")] = False,
+           figures: Annotated[bool | None, typer.Option(
+               "--figures/--no-figures", help="每人、每科室及全院附 figures：各中间数（名称 → "
+               "数值）；默认按账本设置（init 新建的账本默认附上） / every person, department and "
+               "the organisation with a `figures` map of its intermediates (name → value); "
+               "default: the ledger's setting (on for ledgers made by init); see "
+               "docs/figures.md.", show_default=False)] = None,
            ) -> int:
     """Print a period's payout statement."""
     parse_period(period)
@@ -122,9 +124,10 @@ def explain(*, period: PeriodOption,
 @app.command("restatement")
 def restatement(*, period: PeriodOption, db: Db = None, actor: ActorOption = None,
                 json: Json = False,
-                figures: Annotated[bool, typer.Option(
-                    "--figures", help="每人附 employee_id 与各中间数（结账时/现在） / each "
-                    "person with `employee_id` and every figure, closed and now.")] = False,
+                figures: Annotated[bool | None, typer.Option(
+                    "--figures/--no-figures", show_default=False,
+                    help="每人附 employee_id 与各中间数（结账时/现在；默认按账本设置） / each "
+                    "person with `employee_id` and every figure, closed and now.")] = None,
                 ) -> int:
     """A closed period recomputed with everything known now: deltas per person."""
     parse_period(period)

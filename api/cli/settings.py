@@ -12,6 +12,9 @@ from api.usecases import settings
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
+# Whether reports carry their figures maps by default (issue 15).
+FIGURES = {True: "报表默认附各中间数 / reports carry their figures maps (--no-figures to omit)",
+           False: "报表仅在 --figures 时附中间数 / figures maps only with --figures"}
 
 @app.command("settings")
 def settings_command(
@@ -49,5 +52,6 @@ def settings_command(
     print(f"机构 organisation: {body['organisation'] or '-'}\n"
           f"时区 time zone:    {body['time_zone']}\n"
           f"日期 dates:        {body['dates_from']} … {body['dates_to']}\n"
-          f"结账 close:        {approval}")
+          f"结账 close:        {approval}\n"
+          f"中间数 figures:    {FIGURES[bool(body['report_figures'])]}")
     return 0

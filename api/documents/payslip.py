@@ -65,7 +65,7 @@ def _slip(page: Page, slip: Payslip, stamp: Stamp, issued: str) -> None:
         page.text_line(0, 7, value)
     page.ln(3)
     page.set_font(FAMILY, size=9)
-    with page.table(col_widths=(30, 120, 40), text_align=("LEFT", "LEFT", "RIGHT"),
+    with page.table(col_widths=(45, 105, 40), text_align=("LEFT", "LEFT", "RIGHT"),
                     line_height=6) as table:
         table.row([T["item"], T["rule"], T["amount"]])
         for line in slip.lines:

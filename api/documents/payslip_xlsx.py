@@ -22,7 +22,7 @@ BOLD = Font(bold=True)
 DRAFT_FONT = Font(bold=True, color="C00000", size=14)
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WIDTHS = {"A": 14, "B": 60, "C": 16}
+WIDTHS = {"A": 22, "B": 52, "C": 16}
 
 
 def write_payslips_xlsx(title: str, stamp: Stamp, slips: list[Payslip], issued: str) -> bytes:

@@ -34,6 +34,7 @@ from domain.facts import Facts
 from domain.procedures import calendar_of
 from domain.users import a_role
 from projections.appeal_preview import decision_context, parse_changes, preview_decision
+from projections.procedures import late_decisions
 
 Outcome = Literal["uphold", "change", "revoke"]
 SELF_ASSIGNMENT = ("审核人不得把申诉指派给自己；请由另一位有权限的人指派。 "
@@ -176,7 +177,7 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
     calendar = calendar_of(facts)
     deadline = review_deadline(rule, state, calendar) if rule else None
     decided = state.current.decision is not None
-    return {
+    shown = {
         "appeal_id": filed.appeal_id,
         "appellant": filed.appellant_employee_id or filed.appellant_department_id,
         "filed_by": filed.actor,
@@ -206,6 +207,11 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
                  "changes": r.decision.changes}}
             for r in state.reviews],
     }
+    # Only when there is one, so the view of an appeal decided in time reads as before.
+    late = late_decisions(facts, state, calendar)
+    if late:
+        shown["decided_late"] = late
+    return shown
 
 
 def list_appeals(ws: Workspace, caller: Caller, today: date,

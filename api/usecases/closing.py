@@ -11,6 +11,7 @@ line the actor is only declared, so there the rule is an audit control."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import uuid5
@@ -18,13 +19,14 @@ from uuid import uuid5
 from api.usecases.access import check_writes
 from api.usecases.integrity import receipt_after_close
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
-from api.usecases.ports import Caller, Workspace, parse_period, today_utc
+from api.usecases.ports import Caller, Workspace, parse_period, today_local, today_utc
 from domain.application import IDEMPOTENCY_NAMESPACE
 from domain.close_review import CloseApproved, ClosePrepared, approval_required
 from domain.errors import ConflictError, ForbiddenError
 from domain.events import PeriodClosed, period_of
 from domain.facts import Facts
 from domain.periods import Period
+from domain.procedures import check_close_after_publicity
 from projections.restatement import statement_for, statement_sha256
 
 NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --period {period}`。 "
@@ -43,6 +45,9 @@ class CloseRequest:
     reason: str | None = None
     idempotency_key: str | None = None  # a retry with the same key returns the first close
     approve: bool = False  # approve a prepared close (two-person close)
+    # The day the close is judged on (publicity still running?); None: today in the
+    # organisation's zone.
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def close_or_prepare(ws: Workspace, caller: Caller,
 def prepare_close(ws: Workspace, caller: Caller, request: CloseRequest) -> PrepareResult:
     period = parse_period(request.period)
     facts = ws.facts()
+    check_close_after_publicity(facts, period, request.today or today_local())
     statement = statement_for(facts, period)
     row: dict[str, Any] = {"type": "prepare_close", "period": str(period),
                            "position": facts.last_position, "reason": request.reason,
@@ -98,6 +104,7 @@ def approve_close(ws: Workspace, caller: Caller, request: CloseRequest) -> Close
         raise ConflictError(NOT_PREPARED.format(period=period))
     if prepared.actor == caller.actor:
         raise ForbiddenError(SAME_PERSON.format(period=period, actor=caller.actor))
+    check_close_after_publicity(facts, period, request.today or today_local())
     since = facts.positions[prepared.originator_id]
     later = [e for _, e in _events_after(facts, since) if period_of(e) == period
              and not isinstance(e, ClosePrepared | CloseApproved)]
@@ -154,6 +161,7 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
         applied = ApplyResult((), (earlier,), facts.last_position,
                               {earlier.originator_id: facts.positions[earlier.originator_id]})
         return CloseResult(earlier, None, applied)
+    check_close_after_publicity(facts, period, request.today or today_local())
     statement = statement_for(facts, period)
     row["statement_sha256"] = statement_sha256(statement)
     row["chain_head"] = ws.chain_head_at(facts.last_position)

@@ -21,28 +21,17 @@ from api.usecases.exports import MEDIA, ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.periods import Period
+from projections.pay_lines import PAY_LINES, restatement_line
 from projections.payout import Statement
-from projections.payroll import RESTATEMENT_PAID, RESTATEMENT_RECOVERED
 from projections.restatement import statement_for
 
 CODE_VERSION = "JX1"
 CODE = re.compile(r"JX1\|(?P<period>[^|\s]+)\|(?P<employee>[^|\s]+)\|(?P<total>-?[0-9.]+)\|"
                   r"(?P<digest>[0-9a-f]{16})\|(?P<sha>[0-9a-f]{64}|DRAFT)")
-# Each pay line of a person's statement row, its name and the rule it follows.
-LINES = (
-    ("pay", "绩效工资", "科室每分值 × 本人分值 {points}（最大余数法分到分）"),
-    ("post_bonus", "岗位津贴", "岗位系数 × 全院人均绩效"),
-    ("study_leave", "学习假工资", "学习假期间按规定计发"),
-    ("restatement", "重算补差", "已结账期间重算的差额（补发为正，扣回为负）"),
-)
-# A restatement is named by its sign, as the payroll and bank files name it: a
-# back-payment (补发) or a recovery (扣回) deducted from this payment; the first word of
-# their names fits the slip's narrow item column, the rest goes with the rule.
-RESTATED = {
-    "paid": ("补发", f"{RESTATEMENT_PAID}：以前已结账期间更正后少发的金额，随本次补发"),
-    "recovered": ("扣回", f"{RESTATEMENT_RECOVERED}：以前已结账期间更正后多发的金额，"
-                         "从本次发放中扣回"),
-}
+# Each pay line's name and the rule it follows come from projections/pay_lines.py, the
+# one source the payroll file and the exports read too; the keys the verification
+# code's digest covers, in the order they are shown.
+LINE_IDS = (*(line.line_id for line in PAY_LINES), "restatement")
 WRITERS = {"pdf": (write_payslips, "application/pdf"),
            "xlsx": (write_payslips_xlsx, MEDIA["xlsx"])}
 TEXT = {"title": "{period} 工资条 · {department}", "rule_ref": "（规则 {rule}）"}
@@ -58,7 +47,7 @@ def period_label(period: Period) -> str:
 
 
 def _digest(line: dict[str, Any], name: str, department: str) -> str:
-    data = [name, department, *(f"{key}={line.get(key, '0.00')}" for key, _, _ in LINES)]
+    data = [name, department, *(f"{key}={line.get(key, '0.00')}" for key in LINE_IDS)]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -74,13 +63,13 @@ def _slip(statement: Statement, period: Period, line: dict[str, Any], department
           sha: str | None) -> Payslip:
     employee = line["employee_id"]
     lines = []
-    for key, named, follows in LINES:
+    for named in (*PAY_LINES, None):
+        key = named.line_id if named else "restatement"
         amount = Decimal(line.get(key, "0"))
         if key not in line or (key != "pay" and amount == 0):
             continue
-        label, rule = (RESTATED["paid" if amount > 0 else "recovered"]
-                       if key == "restatement" else (named, follows))
-        lines.append(PayLine(label, rule.format(points=line.get("points", ""))
+        shown = named or restatement_line(amount)
+        lines.append(PayLine(shown.name, shown.rule.format(points=line.get("points", ""))
                              + _rule(statement, f"person:{employee}:{key}"), amount))
     code = "|".join((CODE_VERSION, str(period), employee, line["total"],
                      _digest(line, line["name"], department), sha or "DRAFT"))

@@ -23,6 +23,7 @@ from domain.errors import InvalidRequestError
 from domain.facts import Facts
 from domain.periods import Period
 from projections.audit import AuditQuery
+from projections.pay_lines import column_headings
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the organisation's zone: every time a person reads
 WHATS = ("statement", "reconciliation", "restatement", "grades", "events", "figures")
@@ -43,8 +44,7 @@ TEXT = {
 }
 HEADERS = {
     "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "category": "类别",
-    "status": "状态", "points": "分值", "pay": "绩效工资", "post_bonus": "岗位津贴",
-    "study_leave": "学习假工资", "restatement": "重算补差", "total": "实发金额",
+    "status": "状态", "points": "分值", **column_headings(), "total": "实发金额",
     "line": "项目", "amount": "金额", "closed": "结账时金额", "now": "现金额",
     "settled_since": "已在后续期间结算", "outstanding": "待结算差额", "subject_id": "对象编号",
     "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
@@ -60,8 +60,8 @@ RECONCILIATION_LINES = {
     "pool not allocated (no department points)": "未分配总额（无科室分值）",
     "bank drawn (same-year carry-over)": "动用结余（同年度结转）",
     "hospital floor subsidy": "医院保底补贴",
-    "hospital post bonus (outside the pool)": "医院岗位津贴（总额外）",
-    "hospital study-leave pay (outside the pool)": "医院学习假工资（总额外）",
+    "hospital post bonus (outside the pool)": "医院岗位考核奖（总额外）",
+    "hospital study-leave pay (outside the pool)": "医院学习进修绩效工资（总额外）",
     "control deductions retained by the hospital": "控制指标扣款（医院留存）",
     "department penalties retained by the hospital": "科室处罚（医院留存）",
     "excess over cap banked": "超出上限部分转入结余",
@@ -149,7 +149,7 @@ def _by_department(title: str, stamp: Stamp, cols: tuple[Column, ...], *,
 
 def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
-    statement = reports.payout(ws, caller, reports.ReportQuery(request.period))
+    statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=False))
     cols = columns("employee_id", "name", "department_id", "category", "status", "points",
                    "pay", "post_bonus", "study_leave", "restatement", "total")
     names = {d["department_id"]: d["name"] for d in statement["departments"]}
@@ -176,7 +176,7 @@ def _reconciliation(ws: Workspace, caller: Caller, request: ExportRequest) -> Bo
 
 def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
-    report = reports.restatement(ws, caller, request.period)
+    report = reports.restatement(ws, caller, request.period, figures=False)
     cols = columns("employee_id", "name", "department_id", "closed", "now", "settled_since",
                    "outstanding")
     people = [{**p, "employee_id": p["id"]} for p in report["people"]]
@@ -189,7 +189,7 @@ def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
 
 
 def _grades(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
-    report = grades.grades(ws, caller, grades.GradesQuery(request.period))
+    report = grades.grades(ws, caller, grades.GradesQuery(request.period, figures=False))
     cols = columns("subject_id", "name", "status", "grade", "grade_name", "score")
     sheets = [Sheet(p["label"] or p["name"], cols, [_row(cols, s) for s in p["subjects"]])
               for p in report["pipelines"]]

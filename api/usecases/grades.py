@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from api.usecases.access import require_everything_for
+from api.usecases.figure_default import with_figures_or_default
 from api.usecases.ledger import Batch
 from api.usecases.ports import Caller, Workspace
 from api.usecases.reports import report_facts
@@ -32,9 +33,9 @@ class GradesQuery:
     scheme: str | None = None  # the grading scheme's id, when several are in force
     as_of: datetime | None = None
     what_if: Batch | None = None
-    # Pipeline-level counts and quota figures, and `employee_id` on each subject; opt-in:
-    # stored ledgers' `grades --json` reports stay byte-identical.
-    figures: bool = False
+    # Pipeline-level counts and quota figures, and `employee_id` on each subject; None:
+    # as the ledger's setting says (stored ledgers' `grades --json` stay byte-identical).
+    figures: bool | None = None
 
 
 def grades(ws: Workspace, caller: Caller, query: GradesQuery) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def grades(ws: Workspace, caller: Caller, query: GradesQuery) -> dict[str, Any]:
     period = parse_grading_period(query.period)
     facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
     report = grades_report(facts, period, query.scheme)
-    if query.figures:
+    if with_figures_or_default(query.figures, facts):
         return with_grade_figures(report, set(facts.employee_ids()))
     return report
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from api.documents.amounts import figures
 from api.documents.letter import Letter, Section, write_letter
+from api.i18n.events import event_name, outcome_name, payout_line_name
 from api.usecases.appeals import _visible_state, describe
 from api.usecases.exports import ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, today_utc
@@ -35,7 +36,6 @@ TEXT = {
     "no_line": "申诉人不是个人或该期间无其工资行，工资不受影响",
     "closing": "本决定书由 jixiao 于 {time}（北京时间）依账本生成。",
 }
-OUTCOMES = {"uphold": "维持原决定", "change": "变更原决定", "revoke": "撤销原决定"}
 
 
 def decision_letters(ws: Workspace, caller: Caller,
@@ -92,11 +92,17 @@ def _parties(facts: Facts, shown: dict[str, Any]) -> Section:
 def _contested(shown: dict[str, Any]) -> Section:
     c = shown["contested"]
     return Section(TEXT["contested"], [
-        (TEXT["kind"], c["type"]), (TEXT["period"], c["period"] or TEXT["none"]),
+        (TEXT["kind"], _entry_kind(c["type"])), (TEXT["period"], c["period"] or TEXT["none"]),
         (TEXT["entry"], c["entry_id"] or TEXT["none"]),
         (TEXT["recorded_by"], c["recorded_by"] or TEXT["none"]),
         (TEXT["grounds"], shown["grounds"]),
         (TEXT["evidence"], "；".join(shown["evidence_refs"]) or TEXT["none"])])
+
+
+def _entry_kind(type_name: str) -> str:
+    """The contested entry's kind in the reader's language (describe() gives the event's
+    class name, or "payout line" for an appeal about a whole line)."""
+    return payout_line_name() if type_name == "payout line" else event_name(type_name)
 
 
 def _decision(shown: dict[str, Any]) -> Section:
@@ -105,7 +111,8 @@ def _decision(shown: dict[str, Any]) -> Section:
         decision = review["decision"]
         if decision is None:
             continue
-        lines += [(TEXT["outcome"], f"第 {review['level']} 级：{OUTCOMES[decision['outcome']]}"),
+        outcome = outcome_name(decision["outcome"])
+        lines += [(TEXT["outcome"], f"第 {review['level']} 级：{outcome}"),
                   (TEXT["reason"], decision["reason"] or TEXT["none"]),
                   (TEXT["decided_by"], decision["by"])]
         if decision["changes"]:

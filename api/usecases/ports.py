@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from domain.application import Ledger
 from domain.errors import InvalidRequestError, Problem, RejectedError
@@ -17,6 +18,8 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User, UserDirectory
 from projections.audit import ChainReport
+
+ORGANISATION_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class Workspace(Protocol):
@@ -60,6 +63,11 @@ class Caller:
 
 def today_utc() -> date:
     return datetime.now(UTC).date()
+
+
+def today_local() -> date:
+    """Today in the organisation's zone (Asia/Shanghai): the day a person means."""
+    return datetime.now(ORGANISATION_ZONE).date()
 
 
 def as_utc(moment: datetime) -> datetime:

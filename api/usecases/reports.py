@@ -16,6 +16,7 @@ from api.usecases.access import (
     scoped_statement,
 )
 from api.usecases.access_log import key_visibility, people_in, record_read, scoped_tree
+from api.usecases.figure_default import with_figures_or_default
 from api.usecases.ledger import Batch, what_if
 from api.usecases.ports import Caller, Workspace, known_as_of, parse_period, today_utc
 from domain.errors import InvalidRequestError, NotFoundError
@@ -25,6 +26,7 @@ from domain.users import User
 from projections.diff import diff_side, diff_statements
 from projections.figure_map import with_figures
 from projections.payout import CalculationBlockedError
+from projections.procedures import with_late_decisions
 from projections.restated import restated_report
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
@@ -45,8 +47,9 @@ class ReportQuery:
     as_of: datetime | None = None  # only events recorded up to this instant
     what_if: Batch | None = None  # as if these commands were recorded; nothing is written
     # Every person, department and the organisation with a `figures` map (name → value).
-    # Opt-in: stored ledgers' `payout --json` reports must stay byte-identical.
-    figures: bool = False
+    # None: as the ledger's setting says (on for ledgers made by `init`, off for stored
+    # ledgers without it, whose `payout --json` reports stay byte-identical).
+    figures: bool | None = None
 
 
 def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
@@ -71,7 +74,7 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
     period = parse_period(query.period)
-    if query.figures:
+    if with_figures_or_default(query.figures, ws.facts()):
         facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
         computed = statement_for(facts, period)
         statement = with_figures(computed.to_json(), computed.book)
@@ -245,15 +248,15 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
 
 
 def restatement(ws: Workspace, caller: Caller, period_text: str, *,
-                figures: bool = False) -> dict[str, Any]:
+                figures: bool | None = None) -> dict[str, Any]:
     """A closed period recomputed with everything known now: deltas per person, and the
-    open period the difference settles in. With `figures` (opt-in: stored ledgers'
-    reports stay byte-identical) each person row also carries `employee_id` and every
-    figure of theirs, closed and now."""
+    open period the difference settles in. With `figures` (None: the ledger's setting;
+    stored ledgers without it keep their reports byte-identical) each person row also
+    carries `employee_id` and every figure of theirs, closed and now."""
     period = parse_period(period_text)
     facts = ws.facts()
     report: dict[str, Any] = restatement_of(facts, period).to_json()
-    if figures:
+    if with_figures_or_default(figures, facts):
         pairs = {row["employee_id"]: row["figures"]
                  for row in restated_report(facts, period)["people"]}
         report["people"] = [{**row, "employee_id": row["id"],
@@ -262,6 +265,9 @@ def restatement(ws: Workspace, caller: Caller, period_text: str, *,
     report["settles_in"] = str(target) if target else None
     user = caller.user
     if user is None or user.reads_everything:
+        # Whole-organisation readers (finance, auditors) see which appeals about the
+        # period were decided late; the appeal's own view shows its appellant.
+        with_late_decisions(report, facts, period)
         return report
     return {**report, "outstanding": None,
             "people": [r for r in report["people"]

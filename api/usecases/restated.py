@@ -12,6 +12,7 @@ from typing import Any
 
 from api.usecases.access import scoped_statement
 from api.usecases.ports import Caller, Workspace, known_as_of, parse_period
+from projections.procedures import with_late_decisions
 from projections.restated import restated_report
 
 __all__ = ["RestatedQuery", "restated"]
@@ -30,6 +31,9 @@ def restated(ws: Workspace, caller: Caller, query: RestatedQuery) -> dict[str, A
     report = restated_report(facts, period)
     user = caller.user
     if user is None or user.reads_everything:
+        # Whole-organisation readers (finance, auditors) see which appeals about the
+        # period were decided late; the appeal's own view shows its appellant.
+        with_late_decisions(report, facts, period)
         return report
     return {
         **report,

@@ -290,17 +290,17 @@ def preview_scheme(ws: Workspace, caller: Caller, path: str, period: str,
         current = against or _grading_in_force(ws, str(document["id"]))
         return {"kind": kind, "period": period, "scheme": key, "against": current,
                 "effective_from": document["effective_from"],
-                "current": grades(ws, caller, GradesQuery(period, current)),
+                "current": grades(ws, caller, GradesQuery(period, current, figures=False)),
                 "proposed": grades(ws, caller, GradesQuery(period, str(document["id"]),
-                                                           what_if=batch))}
+                                                           what_if=batch, figures=False))}
     first_day = parse_period(period).first_day
     document["effective_from"] = min(date.fromisoformat(str(document["effective_from"])),
                                      first_day).isoformat()
     batch = Batch([(path, _adopt_row(document, None))], precheck_users=False)
     return {"kind": kind, "period": period, "scheme": key,
             "effective_from": document["effective_from"],
-            "current": payout(ws, caller, ReportQuery(period)),
-            "proposed": payout(ws, caller, ReportQuery(period, what_if=batch)),
+            "current": payout(ws, caller, ReportQuery(period, figures=False)),
+            "proposed": payout(ws, caller, ReportQuery(period, what_if=batch, figures=False)),
             "diff": diff(ws, caller, DiffQuery(period, "now", "now", what_if=batch))}
 
 

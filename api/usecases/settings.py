@@ -40,13 +40,17 @@ class LedgerSettings:
     dates_from: date | None = None
     dates_to: date | None = None
     scheme: str | None = None  # a shipped scheme to start on (`jixiao scheme list`)
+    # Reports carry their figures maps unless asked not to (issue 15); a new ledger's
+    # default, off for ledgers whose settings predate it.
+    report_figures: bool = True
 
     def to_json(self) -> dict[str, Any]:
         first, last = date_window(None)
         return {"organisation": self.organisation, "time_zone": self.time_zone,
                 "close_approval": self.close_approval,
                 "dates_from": (self.dates_from or first).isoformat(),
-                "dates_to": (self.dates_to or last).isoformat()}
+                "dates_to": (self.dates_to or last).isoformat(),
+                "report_figures": self.report_figures}
 
 
 NO_SHIPPED = ("--scheme: 没有名为「{name}」的内置方案。{hint}内置方案 (shipped schemes): {known} "
@@ -80,6 +84,8 @@ def record_settings(ws: Workspace, caller: Caller, settings: LedgerSettings) -> 
 
 def _settings_row(settings: LedgerSettings) -> dict[str, Any]:
     row: dict[str, Any] = {"type": "configure_ledger", "time_zone": settings.time_zone}
+    if settings.report_figures:
+        row["report_figures"] = True
     if settings.organisation:
         row["organisation"] = settings.organisation
     for name in ("dates_from", "dates_to"):
@@ -97,9 +103,10 @@ def read_settings(ws: Workspace, caller: Caller) -> LedgerSettings:
                    if isinstance(e, LedgerConfigured)), None)
     approval = approval_required(facts)
     if latest is None:
-        return LedgerSettings(time_zone="UTC", close_approval=approval)
+        return LedgerSettings(time_zone="UTC", close_approval=approval, report_figures=False)
     return LedgerSettings(latest.organisation, latest.time_zone, approval,
-                          latest.dates_from, latest.dates_to)
+                          latest.dates_from, latest.dates_to,
+                          report_figures=bool(latest.report_figures))
 
 
 def changes_of(body: object) -> Mapping[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from projections.grading.pay_figures import pay_figures
+
 # Statuses of a subject outside a quota's base (projections/grading/quotas.py).
 OUTSIDE = ("not_assessed", "no_grade", "blocked")
 
@@ -38,10 +40,12 @@ def pipeline_figures(pipeline: dict[str, Any]) -> dict[str, str]:
 
 def with_grade_figures(report: dict[str, Any], employees: set[str]) -> dict[str, Any]:
     """The report with a `figures` map on each pipeline and `employee_id` on each subject
-    that is a person on the roll (null for a unit or someone not on the roll); every
-    existing field is kept as it was."""
+    that is a person on the roll (null for a unit or someone not on the roll), and each
+    subject's pay lines added to its `figures` (projections/grading/pay_figures.py);
+    every other field is kept as it was."""
     return {**report, "pipelines": [
         {**p, "figures": pipeline_figures(p),
          "subjects": [{**s, "employee_id": s["subject_id"] if s["subject_id"] in employees
-                       else None} for s in p["subjects"]]}
+                       else None, "figures": {**s["figures"], **pay_figures(s["pay"])}}
+                      for s in p["subjects"]]}
         for p in report["pipelines"]]}

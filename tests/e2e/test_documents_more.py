@@ -13,6 +13,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from domain.application import IDEMPOTENCY_NAMESPACE
+from projections.pay_lines import RESTATEMENT_RECOVERED
+
+RECOVERED = RESTATEMENT_RECOVERED.name  # the payroll file's name of a recovery (扣回)
 
 LI_COMPLAINT = str(uuid5(IDEMPOTENCY_NAMESPACE, "ex1-li-complaint"))
 
@@ -52,9 +55,9 @@ def test_a_recovery_is_its_own_line_on_payslips_in_pdf_and_xlsx(store, tmp_path)
         employee = code.split("|")[2]
         block = rows[start:rows.index(next(r for r in rows[start:] if r[0] == code))]
         lines = {r[0]: Decimal(str(r[2])) for r in block[2:]}
-        assert ("扣回" in lines) == (employee in recovered)
+        assert (RECOVERED in lines) == (employee in recovered)
         if employee in recovered:
-            assert lines["扣回"] == Decimal(q2[employee]["restatement"])
+            assert lines[RECOVERED] == Decimal(q2[employee]["restatement"])
         assert lines["实发金额"] == Decimal(q2[employee]["total"])
         assert sum(v for k, v in lines.items() if k != "实发金额") == lines["实发金额"]
 

@@ -5,6 +5,7 @@ verify-document checks, and decision letters."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from uuid import uuid5
@@ -163,6 +164,9 @@ def test_a_decided_appeal_gets_a_decision_letter(store, tmp_path) -> None:  # ty
     out = tmp_path / "letters"
     run = cli.ok("export", "letters", "--output", str(out))
     assert "1 decision letter(s)" in run.out
+    # The letter in its default language (Chinese): the decision's name comes from the
+    # message catalogue, so the English run above names it in English.
+    replace(cli, lang=None).ok("export", "letters", "--output", str(out))
     text = _text(out / "decision-A-1.pdf")
     for needle in ("复核决定书", "撤销原决定", "投诉已撤回，不构成有效投诉", "2026-04-10",
                    "（已遵守）", "决定前实发金额", "Li（li）"):

@@ -1,8 +1,11 @@
 """Examples 6a and 6b of seeds-002.md §4 (S2-R07/R08, R11…R14, R18, R19) and the S2 row of
 example 7: quarterly quotas per supervisor line and for the street, a proposal beyond the
-quota refused, and the annual grade from the Q1–Q3 grades."""
+quota rejected when the ranking is computed (not first-come at entry), and the annual
+grade from the Q1–Q3 grades."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from builders import cli_for
@@ -24,17 +27,57 @@ def test_6a_quota_per_line_and_for_the_street(cli) -> None:  # type: ignore[no-u
     assert next(q for q in quotas if q["scope_value"] == "L7")["used"] == 2
 
 
-def test_6a_a_third_excellent_proposal_in_a_line_of_seven_is_refused(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    cli.ok("apply", str(FIXTURES / "example-6" / "street-quotas.jsonl"))
-    before = cli.event_count()
-    third = write_jsonl(tmp_path / "third.jsonl", [{
-        "type": "propose_grade", "subject_id": "L7-03", "grading_period": "2025-Q1",
+def _third(tmp_path, subject: str):  # type: ignore[no-untyped-def]
+    return write_jsonl(tmp_path / f"third-{subject}.jsonl", [{
+        "type": "propose_grade", "subject_id": subject, "grading_period": "2025-Q1",
         "rulebook": "shaping-street-quarterly", "pipeline": "quarterly", "grade": "excellent"}])
-    run = cli("apply", str(third))
-    assert run.code == 2
-    assert "QuotaExceeded: line L7 has 7 assessed, at most 2 excellent" in run.err
-    assert "S2-R07 002_db447562deed9801.txt:L109 (A-S2-1)" in run.err
-    assert cli.event_count() == before  # nothing written
+
+
+def test_6a_a_third_excellent_proposal_in_a_line_of_seven_is_rejected_by_the_ranking(  # type: ignore[no-untyped-def]
+        cli, tmp_path) -> None:
+    """Issue 15 item 4: the quota is decided when the ranking is computed, not first-come
+    at entry. The third 优秀 proposal in the line of 7 is recorded, and the quota of 2
+    rejects the lowest-ranked of the three, with the rule and the holders named."""
+    cli.ok("apply", str(FIXTURES / "example-6" / "street-quotas.jsonl"))
+    cli.ok("apply", str(_third(tmp_path, "L7-03")))
+    quarterly = pipeline(grades(cli, "2025-Q1"), "quarterly")
+    [line] = [q for q in quarterly["quotas"] if q["scope_value"] == "L7"]
+    assert (line["limit"], line["used"]) == (2, 2)
+    [rejected] = line["demoted"]
+    assert [r["subject_id"] for r in line["ranked"]][-1] == rejected
+    people = {s["subject_id"]: s for s in quarterly["subjects"]}
+    assert sum(people[s]["grade"] == "excellent" for s in people if s.startswith("L7")) == 2
+    [step] = [s for s in people[rejected]["steps"] if s["stage"] == "quota"]
+    assert (step["from"], step["to"], step["rule"]) == ("excellent", "competent", "S2-R07")
+    assert "floor(0.4 × 7) = 2" in step["reason"]
+    assert f"the place(s) went to {line['kept'][0]}" in step["reason"]
+
+
+def test_6a_a_later_entry_can_take_the_place_of_an_earlier_proposal(  # type: ignore[no-untyped-def]
+        cli, tmp_path) -> None:
+    cli.ok("apply", str(FIXTURES / "example-6" / "street-quotas.jsonl"))
+    cli.ok("apply", str(_third(tmp_path, "L7-07")))  # the lowest total of the line
+    before = pipeline(grades(cli, "2025-Q1"), "quarterly")
+    [line] = [q for q in before["quotas"] if q["scope_value"] == "L7"]
+    assert line["demoted"] == ["L7-07"]
+    # A later entry raises L7-07's supervisor mark: the ranking gives it a place, and the
+    # proposal that held it before is the one the quota now rejects, saying why.
+    events = [json.loads(x) for x in
+              cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
+    [mark] = [e for e in events if e["type"] == "GradeInputRecorded"
+              and e["subject_id"] == "L7-07" and e["component"] == "supervisor"]
+    cli.ok("apply", str(write_jsonl(tmp_path / "raise.jsonl", [{
+        "type": "record_grade_input", "subject_id": "L7-07", "grading_period": "2025-Q1",
+        "component": "supervisor", "value": "100", "supersedes": mark["originator_id"],
+        "reason": "评分更正"}])))
+    after = pipeline(grades(cli, "2025-Q1"), "quarterly")
+    [line] = [q for q in after["quotas"] if q["scope_value"] == "L7"]
+    assert "L7-07" in line["kept"]
+    [rejected] = line["demoted"]
+    assert rejected != "L7-07"
+    people = {s["subject_id"]: s for s in after["subjects"]}
+    [step] = [s for s in people[rejected]["steps"] if s["stage"] == "quota"]
+    assert "L7-07" in step["reason"]  # the place went to the later entry
 
 
 def test_6b_annual_grade_from_the_quarterly_grades(cli) -> None:  # type: ignore[no-untyped-def]

@@ -25,9 +25,10 @@ Scheme = Annotated[str | None, Query(max_length=64, description=(
             summary="Grades, quotas, warnings and pay by grade")
 async def get_grades(*, period: GradingPeriodPath, caller: CurrentCaller, ledger: LedgerDep,
                      scheme: Scheme = None, as_of: AsOf = None,
-                     figures: Annotated[bool, Query(description=(
+                     figures: Annotated[bool | None, Query(description=(
                          "each pipeline with a `figures` map of the counts its rules compare, "
-                         "each subject with `employee_id`"))] = False) -> JSONResponse:
+                         "each subject with `employee_id`; default: the ledger's setting"))]
+                     = None) -> JSONResponse:
     """`jixiao grades --json`: quota use per scope, the reason for every capped, forced or
     demoted grade, derived warnings and grade-dependent pay."""
     return await reply(GradesReport, await ledger.run(

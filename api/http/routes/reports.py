@@ -40,9 +40,10 @@ async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: Ledge
                      as_of: AsOf = None, restated: Annotated[bool, Query(
                          description="a closed period recomputed from everything known (as "
                          "of as_of), beside the closed statement; 409 if not closed")] = False,
-                     figures: Annotated[bool, Query(
+                     figures: Annotated[bool | None, Query(
                          description="every person, department and the organisation with a "
-                         "`figures` map: each intermediate by name (docs/figures.md)")] = False,
+                         "`figures` map: each intermediate by name (docs/figures.md); "
+                         "default: the ledger's setting")] = None,
                      ) -> JSONResponse:
     """Everyone's lines for finance, auditors, reviewers and administrators; a head's
     departments; an employee's own line."""
@@ -112,9 +113,10 @@ async def get_diff(
             summary="A closed period restated")
 async def get_restatement(*, period: PeriodPath, caller: CurrentCaller,
                           ledger: LedgerDep) -> JSONResponse:
-    """The closed statement recomputed with everything known now; 409 if not closed."""
+    """The closed statement recomputed with everything known now; 409 if not closed.
+    Without the figure pairs: `GET /periods/{p}/payout?restated=true` carries them."""
     return await reply(bodies.Restatement,
-                       await ledger.run(reports.restatement, caller, period))
+                       await ledger.run(reports.restatement, caller, period, figures=False))
 
 
 @router.get("/employees/{employee_id}/statements", response_model=bodies.PersonStatements,

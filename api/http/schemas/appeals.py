@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.http.schemas.base import Closed, Json
+from api.http.schemas.late_decisions import LateDecision
 from api.http.schemas.reports import Diff
 
 
@@ -46,6 +47,8 @@ class Appeal(Closed):
     evidence_refs: list[str]
     contested: Contested
     reviews: list[Review]
+    decided_late: list[LateDecision] | None = Field(
+        None, description="levels decided after their review deadline; absent when none")
 
 
 class AppealQueue(Closed):

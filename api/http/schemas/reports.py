@@ -7,6 +7,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.http.schemas.base import Closed, Exact, Money
+from api.http.schemas.late_decisions import LateDecision
 
 
 class SchemeRef(Closed):
@@ -252,3 +253,6 @@ class Restatement(Closed):
     departments: list[RestatedRow]
     outstanding: Money | None
     settles_in: str | None = Field(description="the open period the difference is paid in")
+    appeals_decided_late: list[LateDecision] | None = Field(
+        None, description="appeals about the period decided after their deadline; absent "
+        "when none (whole-organisation readers)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.http.schemas.base import Closed, Money
+from api.http.schemas.late_decisions import LateDecision
 from api.http.schemas.reports import ScopedStatement, Statement
 
 
@@ -60,6 +61,9 @@ class RestatedPayout(Closed):
     hash_verified: bool
     closed_at: str
     settles_in: str | None = Field(description="the open period that carries the delta")
+    appeals_decided_late: list[LateDecision] | None = Field(
+        None, description="appeals about the period decided after their deadline; absent "
+        "when none (whole-organisation readers)")
     people: list[PersonDelta]
     departments: list[DepartmentDelta]
     pool: list[PoolDelta]

@@ -15,3 +15,6 @@ class LedgerSettings(Closed):
     close_approval: bool = Field(description="a second person approves each close")
     dates_from: str = Field(description="the first business date new commands may carry")
     dates_to: str = Field(description="the last business date new commands may carry")
+    report_figures: bool = Field(
+        description="reports carry their figures maps unless asked not to (issue 15); "
+        "off for ledgers whose settings predate the setting")
