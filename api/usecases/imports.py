@@ -27,6 +27,7 @@ from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.personal import Vault
 from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import SealedDetails, seal_roster_details
+from api.usecases.streaming import apply_rows
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
@@ -97,8 +98,7 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
         applied, refused = _apply_good(ws, caller, rows, read, progress)
     else:
         try:
-            applied = apply_batch(ws, caller, Batch(rows, tuple(read.problems), numbered=True,
-                                                    precheck_users=False), progress=progress)
+            applied = apply_rows(ws, caller, rows, read.problems, progress=progress)
         except RejectedError as error:
             problems = _named(read, error.problems)
             _write_errors(request, read, problems)

@@ -18,7 +18,7 @@ import hashlib
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,6 +94,28 @@ def apply_jsonl(ws: Workspace, caller: Caller, source: JsonlSource, *,
     if source.lines <= chunk_rows:
         return apply_batch(ws, caller, read_jsonl_batch(source.path), progress=progress,
                            today=today)
+    return _apply_chunks(ws, caller, read_chunks(source, chunk_rows), source.lines,
+                         progress=progress, today=today)
+
+
+def apply_rows(ws: Workspace, caller: Caller, rows: Rows, problems: Sequence[Problem], *,
+               progress: Progress | None = None, chunk_rows: int | None = None
+               ) -> ApplyResult:
+    """A spreadsheet import's rows (api/usecases/imports.py), all or none: as one batch
+    when they fit in a chunk, else checked and saved a chunk at a time."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    if len(rows) <= chunk_rows:
+        return apply_batch(ws, caller, Batch(rows, tuple(problems), numbered=True,
+                                             precheck_users=False), progress=progress)
+    chunks = ((rows[start:start + chunk_rows], list(problems) if start == 0 else [])
+              for start in range(0, len(rows), chunk_rows))
+    return _apply_chunks(ws, caller, chunks, len(rows), progress=progress)
+
+
+def _apply_chunks(ws: Workspace, caller: Caller,
+                  chunks: Iterable[tuple[Rows, list[Problem]]], total: int, *,
+                  progress: Progress | None = None, today: date | None = None
+                  ) -> ApplyResult:
     day = today or today_utc()
 
     def checked(rows: Rows, problems: list[Problem]) -> Chunk:
@@ -103,19 +125,18 @@ def apply_jsonl(ws: Workspace, caller: Caller, source: JsonlSource, *,
             check_writes(caller.user, rows, commands, ws.facts(), day)
         return Chunk(commands, [*problems, *found], pending)
 
-    def counted(stage: str, done: int, total: int) -> None:
+    def counted(stage: str, done: int, of: int) -> None:
         if progress is not None:
-            progress(stage, done, total or source.lines)
+            progress(stage, done, of or total)
 
-    chunks = (checked(rows, problems) for rows, problems in
-              read_chunks(source, chunk_rows))
     try:
-        report = record_chunks(ws.ledger, chunks, caller.actor, progress=counted)
+        report = record_chunks(ws.ledger, (checked(*chunk) for chunk in chunks),
+                               caller.actor, progress=counted)
     except RejectedError as error:
         raise RejectedError(ordered_problems(Batch([], numbered=True),
                                              error.problems)) from None
     ws.chain_up_quietly()
-    # The facts' own table, not a copy of 200,000 entries: the CLI reads it at once.
+    # The facts' own table, not a copy of 200,000 entries: the caller reads it at once.
     return ApplyResult(report.recorded, report.already_recorded, report.last_position,
                        ws.facts().positions)
 

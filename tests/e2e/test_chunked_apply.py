@@ -129,3 +129,26 @@ def test_a_file_that_is_not_utf8_names_its_byte_in_a_later_chunk(
     assert f"byte {len(good) + line.index('张'.encode('gbk'))}:" in run.err, run.err
     assert "not UTF-8" in run.err
     assert cli.event_count() == 2
+
+
+def test_a_long_import_is_chunked_and_a_bad_row_anywhere_writes_nothing(
+        store, chunked, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(_write(tmp_path / "setup.jsonl",
+                               [*_setup(), _hire("E1"), _hire("E2")])))
+    before = _events(cli)
+    header = "期间,工号,类别,项目,次数,分钟,原因\n"
+    lines = [f"2026-Q1,E{1 + n % 2},deduction,late,1,{10 + n},迟到\n" for n in range(8)]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "".join(lines[:7]) + "2026-Q1,E9,deduction,late,1,10,迟到\n",
+                   encoding="utf-8")
+    run = cli("import", "entries", str(bad))
+    assert run.code == 2, run.err
+    assert "row 9" in run.err and "unknown employee 'E9'" in run.err, run.err
+    assert _events(cli) == before
+    good = tmp_path / "good.csv"
+    good.write_text(header + "".join(lines), encoding="utf-8")
+    assert "8" in cli.ok("import", "entries", str(good)).out
+    assert len(_events(cli)) == len(before) + 8
+    again = cli.ok("import", "entries", str(good)).out  # content keys: recorded once
+    assert len(_events(cli)) == len(before) + 8, again
