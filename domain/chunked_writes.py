@@ -35,7 +35,7 @@ from domain.events import (
     LedgerEvent,
     SchemeAdopted,
 )
-from domain.facts import Facts
+from domain.facts import Facts, cycle_collection_paused
 
 # domain/application.py's message for the same race, where a batch is saved whole.
 CONCURRENT_WRITE = ("another writer recorded one of these entries at the same time; "
@@ -164,10 +164,11 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
     try:
         for chunk in chunks:
-            items, retries, problems = ledger.check_chunk(
-                chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
-                pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
-            _take_in(ledger, facts, batch, batch.take(items, retries, problems))
+            with cycle_collection_paused():  # as in `Ledger.record`
+                items, retries, problems = ledger.check_chunk(
+                    chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
+                    pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
+                _take_in(ledger, facts, batch, batch.take(items, retries, problems))
             # What is alive now (the facts, the chunks' events) stays alive: the cycle
             # collector's full passes need not walk it again for each later chunk, which
             # made a batch's time grow with the square of its size.

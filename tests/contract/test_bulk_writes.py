@@ -49,11 +49,10 @@ def test_a_duplicate_anywhere_fails_the_whole_batch(store, chunked) -> None:  # 
         first = _stored(5)
         recorder.insert_events(first)
         batch = [*_stored(COPY_FROM_ROWS), first[3], *_stored(3)]
+        write = ((lambda: recorder.insert_event_chunks(iter([batch[:10], batch[10:]])))
+                 if chunked else (lambda: recorder.insert_events(batch)))
         with pytest.raises(IntegrityError):
-            if chunked:
-                recorder.insert_event_chunks(iter([batch[:10], batch[10:]]))
-            else:
-                recorder.insert_events(batch)
+            write()
         assert recorder.max_notification_id() == 5
         later = _stored(1)
         recorder.insert_events(later)  # PostgreSQL's sequence keeps its gap; order holds
