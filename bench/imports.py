@@ -11,8 +11,15 @@ CSV in GB18030), then, each in its own child process so each peak RSS is its own
   command models), nothing recorded; the commands are kept for the all-or-nothing batch;
 * `full`  - (sizes given to --full) `import_sheet` into a fresh SQLite ledger with 1,000
   people: reading plus the all-or-nothing batch, which holds every command and event.
+* `apply` - (sizes given to --apply) `jixiao apply` of a JSON Lines file of as many
+  deductions into a fresh SQLite ledger with 1,000 people (api/usecases/streaming.py:
+  read, checked and saved in chunks, in one transaction).
 
-Prints one JSON line per measurement (seconds, rows per second, peak RSS in MiB).
+Prints one JSON line per measurement (seconds, rows per second, peak RSS in MiB), then for
+`apply` one line with the largest size's time and peak RSS over the smallest's (issue 18,
+target 3: ten times the rows in at most eleven times the time).
+
+    python -m bench.imports --rows 0 --apply 20000,200000
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -36,6 +44,7 @@ from api.sheets.rows import read_commands
 from api.storage.session import Session, store_env
 from api.usecases.imports import ImportRequest, import_sheet
 from api.usecases.ports import Caller
+from api.usecases.streaming import apply_jsonl, open_jsonl
 
 HEADER = ["期间", "工号", "姓名", "类别", "项目", "次数", "分钟", "原因"]
 PEOPLE = 1000
@@ -61,6 +70,19 @@ def write_file(folder: Path, count: int, fmt: str) -> Path:
     for row in rows(count):
         ws.append(row)
     book.save(path)
+    return path
+
+
+def write_jsonl(folder: Path, count: int) -> Path:
+    """`count` deductions, as the entries import would make them, one per line."""
+    path = folder / f"apply-{count}.jsonl"
+    kinds = ("late", "left_early", "off_post")
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            out.write(json.dumps({"type": "record_deduction", "period": "2026-Q1",
+                                  "employee_id": f"E{n % PEOPLE:04d}", "kind": kinds[n % 3],
+                                  "count": "1", "minutes": str(6 + n % 50),
+                                  "reason": f"第 {n} 次"}, ensure_ascii=False) + "\n")
     return path
 
 
@@ -97,6 +119,10 @@ def child(phase: str, path: str, db: str) -> None:
     elif phase == "read":
         read = read_commands(kind_of("entries"), open_sheet(Source(path)))
         count, problems = read.read, len(read.problems)
+    elif phase == "apply":
+        with open_jsonl(path) as source, Session(store_env(db, {})) as session:
+            applied = apply_jsonl(session, Caller("bench"), source)
+        count, problems = len(applied.recorded), 0
     else:
         with Session(store_env(db, {})) as session:
             result = import_sheet(session, Caller("bench"), ImportRequest("entries",
@@ -115,6 +141,7 @@ def main() -> None:
     parser.add_argument("--rows", default="20000,200000")
     parser.add_argument("--format", default="xlsx,csv")
     parser.add_argument("--full", default="", help="sizes to import into a ledger as well")
+    parser.add_argument("--apply", default="", help="sizes of JSON Lines files to apply")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -125,17 +152,37 @@ def main() -> None:
         root = Path(folder)
         setup = setup_jsonl(root)
         for fmt in args.format.split(","):
-            for count in (int(n) for n in args.rows.split(",")):
+            for count in (int(n) for n in args.rows.split(",") if int(n)):
                 path = write_file(root, count, fmt)
-                phases = ["stream", "read", *(["full"] if count in full else [])]
-                for phase in phases:
+                for phase in ["stream", "read", *(["full"] if count in full else [])]:
                     db = root / f"{fmt}-{count}.db"
                     if phase == "full":
-                        subprocess.run([sys.executable, "-m", "api.cli", "apply", "--db",
-                                        str(db), str(setup)], check=True,
-                                       capture_output=True)
-                    subprocess.run([sys.executable, "-m", "bench.imports", "--child", phase,
-                                    str(path), str(db)], check=True)
+                        _seed(setup, db)
+                    _run(phase, path, db)
+        applied = [_run("apply", write_jsonl(root, count), _seed(setup, root / f"a{count}.db"))
+                   for count in sorted(int(n) for n in args.apply.split(",") if n)]
+        if len(applied) > 1:
+            small, large = applied[0], applied[-1]
+            print(json.dumps({"phase": "apply linearity", "rows": [small["rows"],
+                                                                   large["rows"]],
+                              "rows_ratio": round(large["rows"] / small["rows"], 2),
+                              "time_ratio": round(large["seconds"] / small["seconds"], 2),
+                              "peak_rss_ratio": round(large["peak_rss_mib"]
+                                                      / small["peak_rss_mib"], 2)}))
+
+
+def _seed(setup: Path, db: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "api.cli", "apply", "--db", str(db), str(setup)],
+                   check=True, capture_output=True)
+    return db
+
+
+def _run(phase: str, path: Path, db: Path) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "bench.imports", "--child", phase,
+                           str(path), str(db)], check=True, capture_output=True, text=True)
+    print(done.stdout, end="", flush=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ after every step: a phase the runner stops at its time limit still reports what 
 finished.
 
 * ingest   - the generator's rows through `Ledger.parse_commands` + `Ledger.record`, in
-             batches, as `jixiao apply` does (generation is timed apart and excluded).
+             batches, as `jixiao apply` does (generation is timed apart and excluded),
+             on the ledger the shells open (`open_ledger`: the product's recorders).
              With `loader: direct` (to build a province-sized store in reasonable time) the
              batch checks and the in-memory fold are skipped: parse_commands, the ledger's
              own command → event step and `Application.save`; the stored rows are the same.
@@ -66,8 +67,8 @@ class Results(dict[str, Any]):
 
 
 def ingest(args: dict[str, Any], out: Results) -> None:
+    from api.storage.session import open_ledger
     from bench.generator import iter_commands
-    from domain.application import Ledger
 
     target, shape, batch = args["target"], Shape(**args["shape"]), int(args["batch"])
     direct = args.get("loader", "ledger") == "direct"
@@ -80,7 +81,8 @@ def ingest(args: dict[str, Any], out: Results) -> None:
     generate = parse = record = cpu = 0.0
     with step_memory(out, "ingest"):
         for organisation in range(shape.organisations):
-            ledger = Ledger(org_env(target, organisation))
+            # As the shells open it: the product's recorders (api/storage), not the defaults.
+            ledger = open_ledger(org_env(target, organisation))
             rows = iter_commands(shape, organisation)
             number = 0
             while True:

@@ -16,12 +16,14 @@ from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 import yaml
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
+from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
+from domain.chunked_writes import CONCURRENT_WRITE
 from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry
 from domain.errors import ConflictError, Problem, RejectedError
@@ -30,7 +32,6 @@ from domain.events import (
     AdoptScheme,
     AppealDecided,
     DecideAppeal,
-    FileAppeal,
     LedgerEvent,
     SchemeAdopted,
 )
@@ -274,22 +275,23 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = []
         commands: list[tuple[str, BaseModel]] = []
         pending: set[str] = set()
-        for where, row in rows:
-            kind = row.get("type")
-            model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
-            if model is None:
-                problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
-                                        "`jixiao schema` lists them"))
-                continue
-            try:
-                commands.append((where, model.model_validate(dict(row), context=context)))
-            except ValidationError as error:
-                problems += problems_from_validation(where, error)
-                for field in ("employee_id", "department_id"):
-                    if kind in ("hire_employee", "define_department") and isinstance(
-                        row.get(field), str
-                    ):
-                        pending.add(str(row[field]))
+        with cycle_collection_paused():  # validation makes no cycles worth a pass
+            for where, row in rows:
+                kind = row.get("type")
+                model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
+                if model is None:
+                    problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
+                                            "`jixiao schema` lists them"))
+                    continue
+                try:
+                    commands.append((where, model.model_validate(dict(row), context=context)))
+                except ValidationError as error:
+                    problems += problems_from_validation(where, error)
+                    for field in ("employee_id", "department_id"):
+                        if kind in ("hire_employee", "define_department") and isinstance(
+                            row.get(field), str
+                        ):
+                            pending.add(str(row[field]))
         return commands, problems, frozenset(pending)
 
     def record(
@@ -306,41 +308,42 @@ class Ledger(Application[UUID]):
         """Check every command, then save all their events in one transaction, or none.
         `prior_problems` (rows that did not parse) refuse the batch too, after the valid
         rows have been checked, so the caller hears of every problem at once."""
-        events, retries = self.prepare(
-            commands, actor, closed=closed, progress=progress, now=now,
-            prior_problems=prior_problems, pending=pending)
-        if progress is not None:
-            progress("writing", len(events), len(events))
-        if events:
-            try:
-                self.save(*events)
-            except IntegrityError as error:
-                raise ConflictError(
-                    "another writer recorded one of these entries at the same time; "
-                    "nothing was written, run the command again"
-                ) from error
+        # Nearly all a batch allocates stays alive in the facts: no cycle-collector pass.
+        with cycle_collection_paused():
+            events, retries = self.prepare(
+                commands, actor, closed=closed, progress=progress, now=now,
+                prior_problems=prior_problems, pending=pending)
+            if progress is not None:
+                progress("writing", len(events), len(events))
+            if events:
+                try:
+                    self.save(*events)
+                except IntegrityError as error:
+                    raise ConflictError(CONCURRENT_WRITE) from error
         self.facts()  # catch up, so the next batch checks against these too
         return RecordReport(tuple(events), tuple(retries), self._facts.last_position)
 
+    def forget_facts(self) -> None:
+        """Drop the cached facts (a chunked batch folded in what it then did not write):
+        the next `facts()` reads the store again."""
+        self._facts = Facts()
+
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Application.save, minus its per-object runtime Protocol check (slow at volume)
-        when given only ledger events, which go to the recorder as they are."""
+        """Application.save, for ledger events straight to the recorder: no runtime Protocol
+        check per object, no Recording per event (slow at volume); returns no recordings,
+        the positions are in the facts."""
         if kwargs or not objs or not all(isinstance(o, LedgerEvent) for o in objs):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
-        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
-        processing_event.events.extend(events)
-        recordings = self._record(processing_event)
-        self._notify(recordings)
+        to_stored = self.mapper.to_stored_event
+        positions = self.recorder.insert_events([to_stored(event) for event in events])
         # Fold our own events straight in when nothing else was written in between; else
         # the next catch-up reads them back from the store with whatever came first.
-        positions = [r.notification.id for r in recordings]
-        if positions and positions[0] == self._facts.last_position + 1 and positions == list(
-            range(positions[0], positions[0] + len(positions))
-        ):
-            for position, event in zip(positions, events, strict=True):
+        first = self._facts.last_position + 1
+        if list(positions or ()) == list(range(first, first + len(events))):
+            for position, event in enumerate(events, start=first):
                 self._facts.apply(position, event)
-        return recordings
+        return []
 
     def preview(
         self, commands: Sequence[tuple[str, BaseModel]], actor: str, *, base: Facts | None = None
@@ -364,12 +367,41 @@ class Ledger(Application[UUID]):
         """(new events, idempotent retries) for a batch; RejectedError naming every problem."""
         recorded_at = now or datetime.now(UTC)
         facts = self.facts()
+        items, retries, problems = self.check_chunk(
+            commands, actor, facts, recorded_at, closed=closed, progress=progress,
+            prior_problems=prior_problems, pending=pending)
+        if problems:
+            raise RejectedError(problems)
+        events = [event for _, event in items]
+        return events + self.derived(facts, events, recorded_at), retries
+
+    def derived(self, facts: Facts, events: Sequence[LedgerEvent],
+                recorded_at: datetime) -> list[LedgerEvent]:
+        """What the escalation policies derive from the facts and a batch of events."""
+        return derivation_events(facts, events, recorded_at=recorded_at,
+                                 parse=lambda adoption: _parsed(facts, adoption),
+                                 name_id=lambda name: uuid5(DERIVED_NAMESPACE, name))
+
+    def check_chunk(
+        self,
+        commands: Sequence[tuple[str, BaseModel]],
+        actor: str,
+        facts: Facts,
+        recorded_at: datetime,
+        *,
+        closed: frozenset[str] = frozenset(),
+        progress: Progress | None = None,
+        prior_problems: Sequence[Problem] = (),
+        pending: frozenset[str] = frozenset(),
+        seen_ids: dict[UUID, str] | None = None,
+    ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent], list[Problem]]:
+        """((where, new event), idempotent retries, problems) of commands checked against
+        `facts`; `seen_ids` carries the keys used by earlier chunks of the same batch."""
         commands, expanded_problems = self._expand_decisions(commands, facts, actor)
-        prior_problems = [*prior_problems, *expanded_problems]
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
         retries: list[LedgerEvent] = []
-        problems: list[Problem] = list(prior_problems)
-        seen_ids: dict[UUID, str] = {}
+        problems: list[Problem] = [*prior_problems, *expanded_problems]
+        seen_ids = {} if seen_ids is None else seen_ids
         for count, (where, command) in enumerate(commands, start=1):
             try:
                 event = self._to_event(command, actor, recorded_at)
@@ -384,7 +416,7 @@ class Ledger(Application[UUID]):
             seen_ids[event.originator_id] = where
             earlier = facts.events.get(event.originator_id)
             if earlier is not None:
-                if _same_fact(earlier, event):
+                if same_fact(earlier, event):
                     retries.append(earlier)
                 elif isinstance(earlier, AppealDecided):
                     problems.append(Problem(where, "appeal_id", f"already decided at level "
@@ -403,13 +435,7 @@ class Ledger(Application[UUID]):
             problems += user_problems(UserDirectory.fold(facts.live.values()), user_commands,
                                       lambda department_id: department_id in
                                       facts.index.departments)
-        if problems:
-            raise RejectedError(problems)
-        events = [event for _, _, event in items]
-        events += derivation_events(facts, events, recorded_at=recorded_at,
-                                    parse=lambda adoption: _parsed(facts, adoption),
-                                    name_id=lambda name: uuid5(DERIVED_NAMESPACE, name))
-        return events, retries
+        return [(where, event) for where, _, event in items], retries, problems
 
     def _expand_decisions(
         self, commands: Sequence[tuple[str, BaseModel]], facts: Facts, actor: str
@@ -421,7 +447,7 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = []
         states = None
         for where, given in commands:
-            command = _with_appeal_key(given)
+            command = with_appeal_key(given)
             expanded.append((where, command))
             if not isinstance(command, DecideAppeal):
                 continue
@@ -462,38 +488,12 @@ class Ledger(Application[UUID]):
         )
 
 
-def _with_appeal_key(command: BaseModel) -> BaseModel:
-    """An appeal step keyed by the appeal and the step, unless the caller chose a key."""
-    if isinstance(command, FileAppeal | DecideAppeal) and not getattr(
-            command, "idempotency_key", None):
-        step = f"decided:{command.level}" if isinstance(command, DecideAppeal) else "filed"
-        return command.model_copy(
-            update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
-    return command
-
-
 def _parsed(facts: Facts, adoption: SchemeAdopted) -> Any:
     """A grading scheme's parsed document, cached on the facts like the reports do."""
     parsed = facts.index.parsed
     if adoption.originator_id not in parsed:
         parsed[adoption.originator_id] = parse_scheme(adoption.document)
     return parsed[adoption.originator_id]
-
-
-def _same_fact(earlier: LedgerEvent, retry: LedgerEvent) -> bool:
-    envelope = {"recorded_at", "actor"}
-    return type(earlier) is type(retry) and earlier.model_dump(exclude=envelope) == (
-        retry.model_dump(exclude=envelope)
-    )
-
-
-def problems_from_validation(where: str, error: ValidationError) -> list[Problem]:
-    problems = []
-    for detail in error.errors(include_url=False):
-        field = ".".join(str(part) for part in detail["loc"])
-        message = detail["msg"].removeprefix("Value error, ")
-        problems.append(Problem(where, field, message))
-    return problems
 
 
 def shipped_scheme_names() -> list[str]:

@@ -11,7 +11,7 @@ from api.cli.options import Actor, Db, PeriodOption, Reason, caller, open_sessio
 from api.cli.render import progress_bars
 from api.i18n import _
 from api.i18n.formats import money
-from api.usecases import closing, ledger, queries
+from api.usecases import closing, queries, streaming
 from api.usecases.ports import parse_period
 from api.usecases.procedures import parse_day
 
@@ -23,9 +23,9 @@ def apply(*, file: Annotated[str, typer.Argument(
               help="JSON Lines file, one command per line ('-' for stdin).")],
           db: Db = None, actor: Actor = None) -> int:
     """Apply a JSON Lines file of commands, all or nothing."""
-    batch = ledger.read_jsonl_batch(file)
-    with open_session(db) as session, progress_bars() as progress:
-        result = ledger.apply_batch(session, caller(actor), batch, progress=progress)
+    with streaming.open_jsonl(file) as source, open_session(db) as session, \
+            progress_bars() as progress:
+        result = streaming.apply_jsonl(session, caller(actor), source, progress=progress)
     print(_("recorded {count} event(s); {already} already recorded (idempotent retry); "
             "position {position}").format(count=len(result.recorded),
                                           already=len(result.already_recorded),

@@ -28,7 +28,8 @@ CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
 LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
 STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
 RETRY_AFTER_S = 2
-RECORDER_TOPIC = f"{__name__}:ChunkedPostgresRecorder"
+# A large batch goes in one COPY (api/storage/postgres_copy.py), a small one as below.
+RECORDER_TOPIC = "api.storage.postgres_copy:CopyPostgresRecorder"
 
 BUSY = ("另一个写入正在进行，账本暂时被占用；请稍后重试。 "
         "Another writer holds the ledger; nothing was written, run the command again "

@@ -21,6 +21,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
+from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
 from domain.application import APPLICATION_NAME, Ledger
@@ -96,7 +97,8 @@ def open_ledger(env: Mapping[str, str]) -> Ledger:
 
         ensure_postgres_schema(env)
         return PostgresLedger(env)
-    return Ledger(env)
+    # One executemany per batch (api/storage/sqlite_writes.py), unless the env names one.
+    return Ledger({"APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC, **env})
 
 
 def ensure_postgres_schema(env: Mapping[str, str]) -> None:

@@ -178,20 +178,28 @@ def read_jsonl(path: str) -> tuple[Rows, str, list[Problem]]:
     rows: Rows = []
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        where = f"line {number}"
-        try:
-            row = loads_strict(stripped)
-        except (ValueError, RecursionError) as error:
-            problems.append(Problem(where, "", f"not valid JSON: {error}"))
-            continue
-        if not isinstance(row, dict):
-            problems.append(Problem(where, "", "each line must be a JSON object"))
-            continue
-        rows.append((where, row))
+        parsed = parse_line(number, line)
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+        elif parsed is not None:
+            rows.append(parsed)
     return rows, digest, problems
+
+
+def parse_line(number: int, line: str) -> tuple[str, dict[str, Any]] | Problem | None:
+    """One line of a JSON Lines file as a row named by its number, or its problem; None
+    for a blank line or a comment."""
+    stripped = line.strip()
+    if not stripped or stripped.startswith("#"):
+        return None
+    where = f"line {number}"
+    try:
+        row = loads_strict(stripped)
+    except (ValueError, RecursionError) as error:
+        return Problem(where, "", f"not valid JSON: {error}")
+    if not isinstance(row, dict):
+        return Problem(where, "", "each line must be a JSON object")
+    return where, row
 
 
 def with_default_keys(rows: Rows, digest: str) -> Rows:

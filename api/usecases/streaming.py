@@ -1,0 +1,171 @@
+"""`jixiao apply FILE` for a file of any size: read, checked and saved in chunks.
+
+A file of up to `CHUNK_ROWS` lines goes through `apply_batch` exactly as before. A longer
+one is read a chunk of lines at a time; each chunk's rows are parsed and checked (shape,
+the caller's rights, the ledger's rules against the facts with the earlier chunks) and
+its events encoded once and set aside (domain/chunked_writes.py); when every chunk has
+passed, all are saved in one transaction. A bad line anywhere still writes nothing and
+every problem is named by its line, as before; memory holds a chunk of the input, not
+the file (the in-memory facts still grow with the ledger, as with any write).
+
+Default idempotency keys come from the file's digest and the line number, as before: the
+file is read twice (digest, then rows), stdin is first copied to a temporary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+
+from api.usecases.access import check_writes
+from api.usecases.ledger import (
+    ApplyResult,
+    Batch,
+    Progress,
+    Rows,
+    apply_batch,
+    ordered_problems,
+    parse_line,
+    read_jsonl_batch,
+    with_default_keys,
+)
+from api.usecases.ports import Caller, Workspace, today_utc
+from domain.chunked_writes import Chunk, record_chunks
+from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
+
+CHUNK_ROWS = 5000  # lines per chunk: the bench's batch, a few MB of rows and commands
+_BLOCK = 1 << 20
+NOT_UTF8 = "the file is not UTF-8; save it as UTF-8"
+
+
+@dataclass
+class JsonlSource:
+    """A JSON Lines file, its digest and its number of lines; stdin copied to a
+    temporary file that closing removes."""
+
+    path: str
+    digest: str
+    lines: int
+    temporary: bool = False
+
+    def __enter__(self) -> JsonlSource:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self.temporary:
+            Path(self.path).unlink(missing_ok=True)
+
+
+def open_jsonl(path: str) -> JsonlSource:
+    """The file's digest and line count, read in blocks; the errors `read_jsonl` gives
+    for a missing file or a directory."""
+    temporary = path == "-"
+    if temporary:
+        with tempfile.NamedTemporaryFile(prefix="jixiao-apply-", delete=False) as copy:
+            shutil.copyfileobj(sys.stdin.buffer, copy, _BLOCK)
+        path = copy.name
+    digest, lines, last = hashlib.sha256(), 0, b"\n"
+    try:
+        with Path(path).open("rb") as source:
+            while block := source.read(_BLOCK):
+                digest.update(block)
+                lines += block.count(b"\n")
+                last = block[-1:]
+    except FileNotFoundError:
+        raise NotFoundError(f"no file {path!r}") from None
+    except IsADirectoryError:
+        raise InvalidRequestError(f"{path!r} is a directory, not a JSON Lines file") from None
+    return JsonlSource(path, digest.hexdigest()[:16], lines + (last != b"\n"), temporary)
+
+
+def apply_jsonl(ws: Workspace, caller: Caller, source: JsonlSource, *,
+                progress: Progress | None = None, chunk_rows: int | None = None,
+                today: date | None = None) -> ApplyResult:
+    """Check every line and record them all or none, a chunk of lines at a time."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    if source.lines <= chunk_rows:
+        return apply_batch(ws, caller, read_jsonl_batch(source.path), progress=progress,
+                           today=today)
+    return _apply_chunks(ws, caller, read_chunks(source, chunk_rows), source.lines,
+                         progress=progress, today=today)
+
+
+def apply_rows(ws: Workspace, caller: Caller, rows: Rows, problems: Sequence[Problem], *,
+               progress: Progress | None = None, chunk_rows: int | None = None
+               ) -> ApplyResult:
+    """A spreadsheet import's rows (api/usecases/imports.py), all or none: as one batch
+    when they fit in a chunk, else checked and saved a chunk at a time."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    if len(rows) <= chunk_rows:
+        return apply_batch(ws, caller, Batch(rows, tuple(problems), numbered=True,
+                                             precheck_users=False), progress=progress)
+    chunks = ((rows[start:start + chunk_rows], list(problems) if start == 0 else [])
+              for start in range(0, len(rows), chunk_rows))
+    return _apply_chunks(ws, caller, chunks, len(rows), progress=progress)
+
+
+def _apply_chunks(ws: Workspace, caller: Caller,
+                  chunks: Iterable[tuple[Rows, list[Problem]]], total: int, *,
+                  progress: Progress | None = None, today: date | None = None
+                  ) -> ApplyResult:
+    day = today or today_utc()
+
+    def checked(rows: Rows, problems: list[Problem]) -> Chunk:
+        ledger = ws.ledger
+        commands, found, pending = ledger.check_rows(rows, ledger.day_window())
+        if caller.user is not None:
+            check_writes(caller.user, rows, commands, ws.facts(), day)
+        return Chunk(commands, [*problems, *found], pending)
+
+    def counted(stage: str, done: int, of: int) -> None:
+        if progress is not None:
+            progress(stage, done, of or total)
+
+    try:
+        report = record_chunks(ws.ledger, (checked(*chunk) for chunk in chunks),
+                               caller.actor, progress=counted)
+    except RejectedError as error:
+        raise RejectedError(ordered_problems(Batch([], numbered=True),
+                                             error.problems)) from None
+    ws.chain_up_quietly()
+    # The facts' own table, not a copy of 200,000 entries: the caller reads it at once.
+    return ApplyResult(report.recorded, report.already_recorded, report.last_position,
+                       ws.facts().positions)
+
+
+def read_chunks(source: JsonlSource, chunk_rows: int
+                ) -> Iterator[tuple[Rows, list[Problem]]]:
+    """(rows with their default keys, lines that are not JSON objects), `chunk_rows`
+    lines at a time, numbered and split as `read_jsonl` does the whole text."""
+    rows: Rows = []
+    problems: list[Problem] = []
+    number = offset = 0
+    with Path(source.path).open("rb") as lines:
+        for raw in lines:
+            try:
+                text = raw.decode("utf-8-sig" if offset == 0 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise RejectedError([Problem(f"byte {offset + error.start}", "",
+                                             NOT_UTF8)]) from None
+            offset += len(raw)
+            for line in text.splitlines():
+                number += 1
+                parsed = parse_line(number, line)
+                if isinstance(parsed, Problem):
+                    problems.append(parsed)
+                elif parsed is not None:
+                    rows.append(parsed)
+            if len(rows) + len(problems) >= chunk_rows:
+                yield with_default_keys(rows, source.digest), problems
+                rows, problems = [], []
+    if rows or problems:
+        yield with_default_keys(rows, source.digest), problems
+

@@ -1,0 +1,34 @@
+"""Small pure rules of checking a batch (`Ledger.check_rows`, `Ledger.check_chunk`)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ValidationError
+
+from domain.errors import Problem
+from domain.events import DecideAppeal, FileAppeal, LedgerEvent
+
+
+def with_appeal_key(command: BaseModel) -> BaseModel:
+    """An appeal step keyed by the appeal and the step, unless the caller chose a key."""
+    if isinstance(command, FileAppeal | DecideAppeal) and not getattr(
+            command, "idempotency_key", None):
+        step = f"decided:{command.level}" if isinstance(command, DecideAppeal) else "filed"
+        return command.model_copy(
+            update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
+    return command
+
+
+def same_fact(earlier: LedgerEvent, retry: LedgerEvent) -> bool:
+    envelope = {"recorded_at", "actor"}
+    return type(earlier) is type(retry) and earlier.model_dump(exclude=envelope) == (
+        retry.model_dump(exclude=envelope)
+    )
+
+
+def problems_from_validation(where: str, error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        field = ".".join(str(part) for part in detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        problems.append(Problem(where, field, message))
+    return problems

@@ -1,0 +1,224 @@
+"""A batch too large to hold, checked chunk by chunk and written in one transaction.
+
+Part of the write side (domain/application.py's `Ledger.record_chunks`): each chunk is
+checked against the facts as the earlier chunks leave them, and its events are encoded
+once, into a temporary file, not kept; only when every chunk has passed are they read
+back, a chunk at a time, into one transaction. So a bad row anywhere still writes
+nothing, and memory holds a chunk of rows, commands and stored events, not the input.
+
+A chunk that fails does not stop the checking: the rest is still checked, so the caller
+hears of every problem at once as with a single batch. Its rows that passed are taken
+into the facts being checked against, and the ids its refused hires and departments
+would define are carried on, so a refused row brings no cascade of "unknown" problems.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any, Protocol
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, StoredEvent
+from pydantic import BaseModel
+
+from domain.derivations import POLICY_INPUTS
+from domain.errors import ConflictError, Problem, RejectedError
+from domain.events import (
+    DepartmentDefined,
+    EmployeeHired,
+    EntryVoided,
+    LedgerEvent,
+    SchemeAdopted,
+)
+from domain.facts import Facts, cycle_collection_paused
+
+# domain/application.py's message for the same race, where a batch is saved whole.
+CONCURRENT_WRITE = ("another writer recorded one of these entries at the same time; "
+                    "nothing was written, run the command again")
+
+StoredRow = tuple[UUID | str, int, str, bytes]  # originator id, version, topic, state
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Commands read from one part of the input, with what was wrong before they became
+    commands (rows that did not parse) and the ids those rows would define."""
+
+    commands: Sequence[tuple[str, BaseModel]]
+    problems: Sequence[Problem] = ()
+    pending: frozenset[str] = frozenset()
+
+
+class Spool:
+    """Stored events of the checked chunks, in a temporary file, in order (pickled rows of
+    our own making, read back by the process that wrote them)."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="jixiao-batch-")
+        self.count = 0
+
+    def add(self, rows: list[StoredRow]) -> None:
+        if rows:
+            pickle.dump(rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.count += len(rows)
+
+    def chunks(self) -> Iterator[list[StoredRow]]:
+        self._file.flush()
+        self._file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._file)  # noqa: S301 - this process's own temp file
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class ChunkedBatch:
+    """What the checking of a chunked batch carries from one chunk to the next."""
+
+    seen_ids: dict[UUID, str] = field(default_factory=dict)  # key → where it was used
+    pending: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    policy_events: list[LedgerEvent] = field(default_factory=list)  # what derivations read
+    recorded: list[LedgerEvent] = field(default_factory=list)
+    retries: list[LedgerEvent] = field(default_factory=list)
+    spool: Spool = field(default_factory=Spool)
+
+    def take(self, items: Sequence[tuple[str, LedgerEvent]], retries: Sequence[LedgerEvent],
+             problems: Sequence[Problem]) -> list[LedgerEvent]:
+        """The chunk's events to fold into the facts the next chunks are checked against:
+        all when it passed, else those of rows with no problem."""
+        self.retries += retries
+        self.problems += problems
+        refused = {problem.where for problem in problems}
+        events = []
+        for where, event in items:
+            if where in refused:
+                if isinstance(event, EmployeeHired):
+                    self.pending.add(event.employee_id)
+                elif isinstance(event, DepartmentDefined):
+                    self.pending.add(event.department_id)
+                continue
+            events.append(event)
+            if _read_by_policies(event):
+                self.policy_events.append(event)
+        if not self.problems:
+            self.recorded += events
+        return events
+
+
+def _read_by_policies(event: LedgerEvent) -> bool:
+    """Whether `derivation_events` may need this event of the batch: a policy input, a
+    scheme, or a correction (which may withdraw one)."""
+    return isinstance(event, (*POLICY_INPUTS, SchemeAdopted, EntryVoided)) or (
+        event.supersedes is not None)
+
+
+class ChunkedLedger(Protocol):
+    """What `record_chunks` uses of the ledger (domain/application.py's `Ledger`)."""
+
+    mapper: Any
+    recorder: Any
+
+    def facts(self) -> Facts: ...
+
+    def forget_facts(self) -> None: ...
+
+    def check_chunk(self, commands: Sequence[tuple[str, BaseModel]], actor: str,
+                    facts: Facts, recorded_at: datetime, *,
+                    prior_problems: Sequence[Problem] = (),
+                    pending: frozenset[str] = frozenset(),
+                    seen_ids: dict[UUID, str] | None = None,
+                    ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent],
+                               list[Problem]]: ...
+
+    def derived(self, facts: Facts, events: Sequence[LedgerEvent],
+                recorded_at: datetime) -> list[LedgerEvent]: ...
+
+
+@dataclass(frozen=True)
+class ChunkedReport:
+    recorded: tuple[LedgerEvent, ...]
+    already_recorded: tuple[LedgerEvent, ...]  # idempotent retries: the first result
+    last_position: int
+
+
+def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
+                  progress: Callable[[str, int, int], None] | None = None,
+                  now: datetime | None = None) -> ChunkedReport:
+    """`Ledger.record` for a batch read in chunks: each chunk checked against the facts
+    with the chunks before it, all saved in one transaction once every chunk has passed,
+    or none. RejectedError names every problem of every chunk (the facts are then read
+    again from the store: the checked chunks had been folded in)."""
+    recorded_at = now or datetime.now(UTC)
+    facts = ledger.facts()
+    start, batch = facts.last_position, ChunkedBatch()
+    frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
+    try:
+        for chunk in chunks:
+            with cycle_collection_paused():  # as in `Ledger.record`
+                items, retries, problems = ledger.check_chunk(
+                    chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
+                    pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
+                _take_in(ledger, facts, batch, batch.take(items, retries, problems))
+            # What is alive now (the facts, the chunks' events) stays alive: the cycle
+            # collector's full passes need not walk it again for each later chunk, which
+            # made a batch's time grow with the square of its size.
+            gc.freeze()
+            if progress is not None:
+                progress("checking", len(batch.seen_ids), 0)
+        if batch.problems:
+            raise RejectedError(batch.problems)
+        derived = ledger.derived(facts, batch.policy_events, recorded_at)
+        batch.recorded += derived
+        _take_in(ledger, facts, batch, derived)
+        if progress is not None:
+            progress("writing", batch.spool.count, batch.spool.count)
+        _write_spooled(ledger, batch.spool, start)
+    except BaseException:
+        ledger.forget_facts()
+        raise
+    finally:
+        if not frozen_by_host:
+            gc.unfreeze()
+        batch.spool.close()
+    return ChunkedReport(tuple(batch.recorded), tuple(batch.retries),
+                         ledger.facts().last_position)
+
+
+def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
+             events: list[LedgerEvent]) -> None:
+    """Fold the events in at the positions they will have; spool them while the batch
+    has passed (a refused batch is only checked from then on)."""
+    for event in events:
+        facts.apply(facts.last_position + 1, event)
+    if not batch.problems:
+        stored = [ledger.mapper.to_stored_event(event) for event in events]
+        batch.spool.add([(s.originator_id, s.originator_version, s.topic, s.state)
+                         for s in stored])
+
+
+def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> None:
+    """The spooled events in one transaction: a recorder of ours (api/storage) takes them
+    chunk by chunk, any other all at once. Positions other than those folded (another
+    writer came in between) make the facts be read again."""
+    chunks = ([StoredEvent(*row) for row in rows] for rows in spool.chunks())
+    insert_chunks = getattr(ledger.recorder, "insert_event_chunks", None)
+    try:
+        if insert_chunks is not None:
+            positions = list(insert_chunks(chunks))
+        else:
+            positions = list(ledger.recorder.insert_events(
+                [event for chunk in chunks for event in chunk]) or ())
+    except IntegrityError as error:
+        raise ConflictError(CONCURRENT_WRITE) from error
+    if positions != list(range(start + 1, start + 1 + spool.count)):
+        ledger.forget_facts()
