@@ -21,7 +21,9 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
+from eventsourcing.persistence import OperationalError
 
+from api.storage.busy import sqlite_busy
 from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
 from projections.audit import (
@@ -84,7 +86,10 @@ def _write_transaction(datastore: Any) -> Iterator[Any]:
     one waits for the lock within the busy timeout instead."""
     with datastore.get_connection(commit=True) as connection:
         cursor = connection.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except Exception as error:
+            raise sqlite_busy(error) or error from error
         try:
             yield cursor
         except BaseException:
@@ -149,12 +154,22 @@ class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
-        from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_limits import busy_error  # noqa: PLC0415 - PostgreSQL only
 
         self._db = datastore
         schema = datastore.schema
         self._chain = sql.Identifier(schema, "jixiao_chain")
         self._tracking = sql.Identifier(schema, "jixiao_chain_tracking")
+        try:
+            self._create_tables(schema)
+        except OperationalError as error:
+            raise busy_error(error) from error
+
+    def _create_tables(self, schema: str) -> None:
+        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+        from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+
         with self._db.transaction(commit=True) as cursor:
             lock_schema_ddl(cursor, schema)  # one open's DDL at a time (pg_schema.py)
             cursor.execute(sql.SQL(

@@ -20,6 +20,7 @@ from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
+from api.storage.busy import BUSY, RETRY_AFTER_S, SLOW
 from api.storage.pg_schema import lock_schema_ddl
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import BusyError
@@ -27,16 +28,8 @@ from domain.errors import BusyError
 CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
 LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
 STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
-RETRY_AFTER_S = 2
 # A large batch goes in one COPY (api/storage/postgres_copy.py), a small one as below.
 RECORDER_TOPIC = "api.storage.postgres_copy:CopyPostgresRecorder"
-
-BUSY = ("另一个写入正在进行，账本暂时被占用；请稍后重试。 "
-        "Another writer holds the ledger; nothing was written, run the command again "
-        "in a moment.")
-SLOW = ("写入超时，未写入任何内容；请稍后重试或分批提交。 "
-        "The write took longer than the statement timeout; nothing was written. Run it "
-        "again, or in smaller batches.")
 
 
 def bounded_env(env: Mapping[str, str]) -> dict[str, str]:
