@@ -13,6 +13,7 @@ GENESIS = "0" * 64
 # `projections.audit.CLOSE_TOPIC`, spelled out: that one is derived from the class, which
 # this module must not import (tests/unit/test_warm_reads.py keeps the two equal).
 CLOSE_TOPIC_STORED = "domain.events:PeriodClosed"
+SETTINGS_TOPIC_STORED = "domain.settings:LedgerConfigured"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,13 @@ from typing import Any
 from uuid import UUID
 
 from api.storage.store_env import postgres_connect_args
-from projections.chain_links import CLOSE_TOPIC_STORED, GENESIS, StoredRecord, chain_link
+from projections.chain_links import (
+    CLOSE_TOPIC_STORED,
+    GENESIS,
+    SETTINGS_TOPIC_STORED,
+    StoredRecord,
+    chain_link,
+)
 
 # projections.views.VIEW_NAME and INVALID_ENTRIES_NOTE (that module imports the models).
 VIEW_NAME = "statements"
@@ -105,6 +111,8 @@ def _answer(reader: _Reader, period: str) -> WarmStatement | None:
     tracked = reader.one("SELECT position FROM jixiao_view_tracking WHERE view = ?", VIEW_NAME)
     if at is None or tracked is None or int(tracked[0]) != int(at[0] or 0):
         return None  # behind the events: the full path catches it up first
+    if _figures_by_default(reader):
+        return None  # the stored row has no figures maps; the full path adds them
     position = int(tracked[0])
     row = reader.one("SELECT status, body, sha256, position FROM jixiao_statements "
                      "WHERE period = ?", period)
@@ -122,6 +130,17 @@ def _answer(reader: _Reader, period: str) -> WarmStatement | None:
     if close is not None and (close.statement_sha256 != sha256 or not _chain_holds(reader, close)):
         return None
     return WarmStatement(body, json.loads(str(note[1])))
+
+
+def _figures_by_default(reader: _Reader) -> bool:
+    """Whether any settings event says reports carry their figures maps
+    (api.usecases.figure_default): then the plain stored statement is not the answer."""
+    for (state,) in reader.rows("SELECT state FROM {events} WHERE topic = ?",
+                                SETTINGS_TOPIC_STORED):
+        with suppress(ValueError, TypeError, AttributeError):
+            if json.loads(_bytes(state)).get("report_figures"):
+                return True
+    return False
 
 
 def _recorded_close(reader: _Reader, period: str) -> RecordedClose | None:

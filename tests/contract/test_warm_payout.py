@@ -19,8 +19,9 @@ from builders import GOLDEN, cli_for
 from api.cli import main as command_tree
 from api.cli_launch import main as launcher
 from api.cli_launch import payout_options, warm_payout
+from domain.settings import LedgerConfigured
 from projections.audit import CLOSE_TOPIC
-from projections.chain_links import CLOSE_TOPIC_STORED
+from projections.chain_links import CLOSE_TOPIC_STORED, SETTINGS_TOPIC_STORED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,6 +96,22 @@ def test_anything_but_the_plain_payout_goes_to_the_command_tree(argv: list[str])
 
 def test_the_close_topic_spelled_out_is_the_stored_one() -> None:
     assert CLOSE_TOPIC_STORED == CLOSE_TOPIC
+    assert SETTINGS_TOPIC_STORED == f"{LedgerConfigured.__module__}:{LedgerConfigured.__name__}"
+
+
+def test_a_ledger_whose_reports_carry_figures_is_answered_with_them(tmp_path: Path) -> None:
+    """`jixiao init` records that reports carry their figures maps; the stored row has
+    none, so the warm path must not answer for such a ledger."""
+    db = tmp_path / "figures.db"
+    cli = cli_for("sqlite", {"SQLITE_DBNAME": str(db)})
+    cli.ok("init", "--one-person-close")
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    first = cli.payout("2026-Q1")  # catches the view up
+    assert warm_payout(["payout", "--period", "2026-Q1", "--json"],
+                       {"JIXIAO_DB": str(db)}) is None
+    again = cli.payout("2026-Q1")
+    assert again == first
+    assert all("figures" in person for person in again["people"])
 
 
 def test_a_warm_payout_imports_neither_the_tree_nor_the_models(tmp_path: Path) -> None:
