@@ -24,7 +24,22 @@ _LAST_FOLD: WeakKeyDictionary[object, tuple[int, int, Facts]] = WeakKeyDictionar
 def facts_known_at(ws: Workspace, moment: datetime) -> Facts:
     """The facts of the events recorded up to `moment` (checked against the ledger's
     window of dates as every read's instant is)."""
-    cutoff = known_as_of(ws, moment)
+    return facts_at(ws, known_as_of(ws, moment))
+
+
+class KnownAt:
+    """`ledger.facts(cutoff=…)` for the projections that take a ledger (a diff's sides),
+    answered from the session's facts."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def facts(self, cutoff: datetime) -> Facts:
+        return facts_at(self._ws, cutoff)
+
+
+def facts_at(ws: Workspace, cutoff: datetime) -> Facts:
+    """The facts of the events recorded up to `cutoff` (an aware instant), unchecked."""
     facts = ws.facts()
     known = list(takewhile(lambda event: event.recorded_at <= cutoff, facts.events.values()))
     if len(known) == len(facts.events):

@@ -16,7 +16,7 @@ from api.usecases.access import (
     scoped_statement,
 )
 from api.usecases.access_log import key_visibility, people_in, record_read, scoped_tree
-from api.usecases.as_of import facts_known_at
+from api.usecases.as_of import KnownAt, facts_known_at
 from api.usecases.ledger import Batch, what_if
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from domain.errors import InvalidRequestError, NotFoundError
@@ -228,8 +228,8 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
         require_everything(user, "a diff")
     period = parse_period(query.period)
     now = ws.facts()
-    before = diff_side(ws.ledger, now, query.from_point, period)
-    after = diff_side(ws.ledger, now, query.to_point, period)
+    before = diff_side(KnownAt(ws), now, query.from_point, period)
+    after = diff_side(KnownAt(ws), now, query.to_point, period)
     if query.what_if is not None:
         require_everything_for(caller, "a what-if diff")
         after = (what_if(ws, caller, query.what_if, after[0]), after[1])
