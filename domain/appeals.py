@@ -23,7 +23,7 @@ from domain.events import (
     DeductionRecorded,
     LedgerEvent,
 )
-from domain.facts import Facts
+from domain.facts import Facts, field_of
 from domain.periods import Period
 from domain.procedure_rules import Deadline
 from domain.procedures import settings_of
@@ -78,7 +78,7 @@ def appeals_of(facts: Facts) -> dict[str, AppealState]:
         if isinstance(event, AppealFiled):
             states[event.appeal_id] = AppealState(event)
     for event in facts.live.values():
-        state = states.get(getattr(event, "appeal_id", ""))
+        state = states.get(field_of(event, "appeal_id") or "")
         if state is None or isinstance(event, AppealFiled):
             continue
         if isinstance(event, AppealAssigned):

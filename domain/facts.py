@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.access_log import PersonalDataRead
 from domain.envelope import InvalidEntry
 from domain.events import (
     DepartmentDefined,
@@ -103,7 +104,10 @@ class Facts:
             self.closes[event.period] = event
         self.last_position = max(self.last_position, position)
         self.last_recorded_at = event.recorded_at
-        self.revision += 1
+        if not isinstance(event, PersonalDataRead):
+            # A read of pay moves no figure; most pages record one, and each would
+            # otherwise drop every statement computed for the next page.
+            self.revision += 1
         if isinstance(event, InvalidEntry):
             self.invalid[event.originator_id] = event
             return

@@ -30,7 +30,7 @@ from domain.events import (
     LedgerEvent,
     PeriodClosed,
 )
-from domain.facts import Facts
+from domain.facts import Facts, field_of
 from projections.chain_links import GENESIS, ChainLink, StoredRecord, chain_link, extend_chain
 
 # The chain's records and link function live in projections.chain_links (no event models
@@ -242,10 +242,10 @@ def subjects_of(event: LedgerEvent, facts: Facts) -> set[tuple[SubjectKind, str]
     found: set[tuple[SubjectKind, str]] = set()
     for fact in related:
         for name, kind in _SUBJECT_FIELDS:
-            value = getattr(fact, name, None)
+            value = field_of(fact, name)
             if isinstance(value, str):
                 found.add((kind, value))
-        found.update(("department", d) for d in getattr(fact, "department_ids", ()) or ())
+        found.update(("department", d) for d in field_of(fact, "department_ids") or ())
     return found
 
 
@@ -266,16 +266,16 @@ def periods_of(event: LedgerEvent, facts: Facts,
     """The periods an event is about: its own, and those of the entry it voids,
     supersedes or contests (every step of an appeal is about its contested entry's)."""
     related = [event]
-    filed = filings.get(getattr(event, "appeal_id", None) or "")
+    filed = filings.get(field_of(event, "appeal_id") or "")
     if filed is not None and filed is not event:
         related.append(filed)
     for fact in list(related):
         for target in (fact.target_id if isinstance(fact, EntryVoided) else fact.supersedes,
-                       getattr(fact, "contested_entry_id", None)):
+                       field_of(fact, "contested_entry_id")):
             if target is not None and target in facts.events:
                 related.append(facts.events[target])
     return {value for fact in related for name in _PERIOD_FIELDS
-            if isinstance(value := getattr(fact, name, None), str)}
+            if isinstance(value := field_of(fact, name), str)}
 
 
 def select_events(facts: Facts, query: AuditQuery) -> list[tuple[int, LedgerEvent]]:
@@ -298,7 +298,7 @@ def select_events(facts: Facts, query: AuditQuery) -> list[tuple[int, LedgerEven
             continue
         if query.subject is not None and not _about(event, facts, query):
             continue
-        if query.period is not None and getattr(event, "period", None) != query.period \
+        if query.period is not None and field_of(event, "period") != query.period \
                 and query.period not in periods_of(event, facts, filings):
             continue  # its own period first: most events name one, and it is cheap
         selected.append((position, event))

@@ -164,8 +164,9 @@ class Session:
     def users(self) -> UserDirectory:
         """The user directory folded from the facts (refolded only when they move)."""
         facts = self.facts()
-        if self._users is None or self._users[0] != facts.last_position:
-            self._users = (facts.last_position, UserDirectory.fold(facts.live.values()))
+        # The revision, not the position: the access log's events move no user.
+        if self._users is None or self._users[0] != facts.revision:
+            self._users = (facts.revision, UserDirectory.fold(facts.live.values()))
         return self._users[1]
 
     @property

@@ -119,10 +119,15 @@ def approve_close(ws: Workspace, caller: Caller, request: CloseRequest) -> Close
 
 
 def latest_preparation(facts: Facts, period: Period) -> ClosePrepared | None:
-    found = None
+    return latest_preparations(facts).get(str(period))
+
+
+def latest_preparations(facts: Facts) -> dict[str, ClosePrepared]:
+    """Each period's latest live preparation, in one pass (a page lists every period)."""
+    found: dict[str, ClosePrepared] = {}
     for event in facts.live.values():
-        if isinstance(event, ClosePrepared) and event.period == str(period):
-            found = event
+        if isinstance(event, ClosePrepared):
+            found[event.period] = event
     return found
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from api.usecases.access import require_everything_for
 from api.usecases.appeals import list_appeals
-from api.usecases.closing import latest_preparation
+from api.usecases.closing import latest_preparations
 from api.usecases.ports import Caller, Workspace, parse_period
 from api.usecases.queries import list_periods
 from api.usecases.reports import restatement
@@ -25,10 +25,11 @@ def periods_overview(ws: Workspace, caller: Caller) -> dict[str, Any]:
     require_everything_for(caller, "the periods")
     facts = ws.facts()
     rows = []
+    preparations = latest_preparations(facts)
     for listed in list_periods(ws, caller):
         period = parse_period(listed["period"])
         statement = ws.statement_json(period)
-        prepared = latest_preparation(facts, period)
+        prepared = preparations.get(str(period))
         if listed["closed"]:
             state = RESTATED if restatement(ws, caller, str(period))["people"] else CLOSED
         else:

@@ -16,9 +16,10 @@ from api.usecases.access import (
     scoped_statement,
 )
 from api.usecases.access_log import key_visibility, people_in, record_read, scoped_tree
+from api.usecases.as_of import KnownAt, facts_known_at
 from api.usecases.figure_default import with_figures_or_default
 from api.usecases.ledger import Batch, what_if
-from api.usecases.ports import Caller, Workspace, known_as_of, parse_period, today_utc
+from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.facts import Facts
 from domain.periods import Period
@@ -57,15 +58,15 @@ def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
     """The facts a report runs on when not the live view: as of a time, and/or what-if."""
     if as_of is None and batch is None:
         return None
-    facts = ws.ledger.facts(cutoff=known_as_of(ws, as_of)) if as_of else ws.facts()
+    facts = facts_known_at(ws, as_of) if as_of else ws.facts()
     return what_if(ws, caller, batch, facts) if batch else facts
 
 
 def _statement(ws: Workspace, caller: Caller, query: ReportQuery,
                period: Period) -> dict[str, Any]:
     facts = report_facts(ws, caller, query.as_of, query.what_if)
-    if facts is None:
-        return ws.statement_json(period)  # the caught-up view
+    if facts is None or (query.what_if is None and facts is ws.facts()):
+        return ws.statement_json(period)  # the caught-up view (as of now or later too)
     return statement_for(facts, period).to_json()
 
 
@@ -230,8 +231,8 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
         require_everything(user, "a diff")
     period = parse_period(query.period)
     now = ws.facts()
-    before = diff_side(ws.ledger, now, query.from_point, period)
-    after = diff_side(ws.ledger, now, query.to_point, period)
+    before = diff_side(KnownAt(ws), now, query.from_point, period)
+    after = diff_side(KnownAt(ws), now, query.to_point, period)
     if query.what_if is not None:
         require_everything_for(caller, "a what-if diff")
         after = (what_if(ws, caller, query.what_if, after[0]), after[1])

@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from api.usecases.access import scoped_statement
-from api.usecases.ports import Caller, Workspace, known_as_of, parse_period
+from api.usecases.as_of import facts_known_at
+from api.usecases.ports import Caller, Workspace, parse_period
 from projections.procedures import with_late_decisions
 from projections.restated import restated_report
 
@@ -27,7 +28,7 @@ class RestatedQuery:
 def restated(ws: Workspace, caller: Caller, query: RestatedQuery) -> dict[str, Any]:
     """Closed vs restated, per person, department and pool line; scoped to the caller."""
     period = parse_period(query.period)
-    facts = ws.ledger.facts(cutoff=known_as_of(ws, query.as_of)) if query.as_of else ws.facts()
+    facts = facts_known_at(ws, query.as_of) if query.as_of else ws.facts()
     report = restated_report(facts, period)
     user = caller.user
     if user is None or user.reads_everything:

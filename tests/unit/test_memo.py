@@ -60,3 +60,19 @@ def test_nothing_is_kept_for_facts_that_are_gone() -> None:
     del facts
     gc.collect()
     assert key not in memo._MEMOS  # the table is what is under test
+
+
+def test_a_recorded_read_of_pay_keeps_the_memo() -> None:
+    """Most pages record who read whose pay; that moves no figure, so what was computed
+    stays (every page would otherwise recompute the statements the last one did)."""
+    ledger = memory_ledger()
+    lines = (GOLDEN / "example-1" / "commands.jsonl").read_text(encoding="utf-8").splitlines()
+    record(ledger, *(json.loads(line) for line in lines if line.strip() and line[0] != "#"))
+    facts = ledger.facts()
+    q1 = Period.parse("2026-Q1")
+    first = calculate(facts, q1)
+    record(ledger, {"type": "record_access", "view": "payout 2026-Q1", "subjects_count": 1,
+                    "subject_employee_ids": ["E001"]}, actor="finance")
+    assert ledger.facts() is facts
+    assert type(list(facts.events.values())[-1]).__name__ == "PersonalDataRead"
+    assert calculate(facts, q1) is first
