@@ -42,7 +42,7 @@ JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 
 # domain → (extraction method, glob patterns relative to the repository root)
 DOMAINS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "cli": (("python", ("api/cli/**/*.py",)),),
+    "cli": (("python", ("api/cli/**/*.py", "api/cli_launch.py", "api/render_text.py")),),
     # The API's texts and those every shell shares: error messages, formats.
     "api": (("python", ("api/http/**/*.py", "api/i18n/*.py")),),
     "web": (("python", ("api/web/**/*.py",)),

@@ -7,7 +7,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SHELLS = {"domain/application.py", "projections/views.py"}
+# The write side (the ledger and its chunked batches) stamps recording times; the view
+# catch-up runs against the store.
+SHELLS = {"domain/application.py", "domain/chunked_writes.py", "projections/views.py"}
 MODULES_BANNED = {"os", "random", "time", "uuid", "sqlite3", "psycopg"}
 CALLS_BANNED = {"open", "print", "float", "round"}
 CLOCK_READS = {"now", "today", "utcnow"}
