@@ -14,6 +14,7 @@ from typing import Any
 from api.usecases.access import check_writes, current_department, require_department
 from api.usecases.imports import _scheme_document
 from api.usecases.ledger import ApplyResult, Batch, apply_batch, what_if
+from api.usecases.payslip import department_name
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from api.usecases.queries import list_employees
 from domain.errors import ForbiddenError, RejectedError
@@ -61,7 +62,14 @@ def entry_grid(ws: Workspace, caller: Caller, period: str, department_id: str,
     current = _current(facts, period)
     columns = [*items, ATTENDANCE]
     deductions = _deductions(facts, period)
-    return {"period": period, "department_id": department_id, "columns": columns,
+    # Departments by the names people know them by (as defined at the period's end).
+    choices = (sorted(caller.user.department_ids) if caller.user is not None
+               else facts.department_ids())
+    return {"period": period, "department_id": department_id,
+            "department_name": department_name(ws, department_id, period),
+            "department_choices": [{"id": d, "name": department_name(ws, d, period)}
+                                   for d in choices],
+            "columns": columns,
             "deduction_kinds": counted_deduction_kinds(facts),
             "rows": [{"employee_id": p["employee_id"], "name": p["name"],
                       "cells": {c: current.get((p["employee_id"], c), ("", ""))[0]

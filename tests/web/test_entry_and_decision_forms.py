@@ -19,6 +19,7 @@ from api.http.settings import ServerSettings
 from api.storage.session import Session
 from api.usecases import audit
 from api.usecases.ports import Caller
+from domain.periods import Period
 
 PERIOD, OWN, STRANGER = "2026-Q1", "E0001", "E0095"  # E0095 is not in the head's department
 
@@ -56,6 +57,20 @@ def test_the_grid_shows_each_persons_deductions(ledger: dict[str, Any]) -> None:
             shown_any = True
         assert f'name="deduct_kind:{employee}"' in cell
     assert shown_any  # the demo has deductions in the quarter
+
+
+def test_the_grid_names_its_department_as_people_know_it(ledger: dict[str, Any]) -> None:
+    client, _ = ledger["clients"]["head"]
+    page = html.unescape(client.get(f"/web/entry?period={PERIOD}").text)
+    with Session(ledger["demo"].env) as session:
+        defined = session.facts().department_on("internal", Period.parse(PERIOD).last_day)
+    assert defined is not None
+    assert defined.name != "internal"
+    title = re.search(r"<h1>(.*?)</h1>", page, re.S)
+    assert title is not None
+    assert defined.name in title.group(1)
+    assert "· internal ·" not in title.group(1)  # the id alone, as it was shown before
+    assert f'<option value="internal" selected>{defined.name}</option>' in page
 
 
 def test_a_new_deduction_is_previewed_then_saved(ledger: dict[str, Any]) -> None:

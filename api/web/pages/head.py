@@ -55,8 +55,7 @@ async def grid(*, request: Request, viewer: CurrentViewer, period: PeriodQuery =
                department: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     chosen = _departments(viewer.user.department_ids, department)
     found = await run(request, entry.entry_grid, viewer.caller, period, chosen)
-    return render(request, "head/grid.html", {"viewer": viewer, "grid": found,
-                                              "departments": sorted(viewer.user.department_ids)})
+    return render(request, "head/grid.html", {"viewer": viewer, "grid": found})
 
 
 @router.post("/web/entry/preview")
