@@ -148,3 +148,13 @@ def seeded(env: dict[str, str], client: TestClient) -> Served:
         "item": "quantity", "points": "30"}, key=Q2_WANG_SCORE_KEY)
     assert scored.status_code == 201, scored.text
     return served
+
+
+class Clock:
+    """A settable clock for the sign-in limits (ServerSettings.clock)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -9,19 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from seeding import Served
+from seeding import Clock, Served
 
 from api.http.app import create_app
 from api.http.auth import client_address
 from api.http.settings import ServerSettings
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -11,21 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from seeding import Served
+from seeding import Clock, Served
 
 from api.http.app import create_app
 from api.http.limits import SignInLimiters
 from api.http.settings import ServerSettings
 
 KEYS_MAX = 20
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
