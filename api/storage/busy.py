@@ -5,6 +5,7 @@ simply be sent again (HTTP 503 with Retry-After, CLI exit 4)."""
 from __future__ import annotations
 
 import sqlite3
+import time
 
 from domain.errors import BusyError
 
@@ -23,3 +24,41 @@ def sqlite_busy(error: BaseException) -> BusyError | None:
     if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
         return BusyError(BUSY, RETRY_AFTER_S)
     return None
+
+
+WAL_WAIT_S = 30.0  # how long an open waits for another opener's lock before it gives up
+
+
+def ensure_wal(path: str, wait_s: float = WAL_WAIT_S) -> None:
+    """Put a SQLite file in WAL mode before eventsourcing opens it.
+
+    eventsourcing switches a file that is not yet in WAL mode itself, but SQLite answers
+    `PRAGMA journal_mode=WAL` with "database is locked" at once, without its busy
+    handler, when another connection holds a lock, as a second process opening the same
+    new store at that moment does. WAL mode is kept in the file, so once this has
+    switched it, eventsourcing only reads the mode. Retried here until `wait_s`; then the
+    lock is reported as busy like any other."""
+    if path == ":memory:" or "mode=memory" in path:
+        return
+    deadline = time.monotonic() + wait_s
+    pause = 0.005
+    while True:
+        connection = sqlite3.connect(path, uri=path.startswith("file:"), timeout=wait_s,
+                                     isolation_level=None)
+        try:
+            if _mode(connection, "PRAGMA journal_mode") == "wal" or \
+                    _mode(connection, "PRAGMA journal_mode=WAL") == "wal":
+                return
+        except sqlite3.OperationalError as error:
+            if sqlite_busy(error) is None or time.monotonic() >= deadline:
+                raise sqlite_busy(error) or error from error
+        finally:
+            connection.close()
+        if time.monotonic() >= deadline:
+            raise BusyError(BUSY, RETRY_AFTER_S)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
+def _mode(connection: sqlite3.Connection, pragma: str) -> str:
+    return str(connection.execute(pragma).fetchone()[0]).lower()

@@ -25,6 +25,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from api.storage.busy import WAL_WAIT_S
 from api.storage.session import postgres_connect_args
 from domain.errors import InvalidRequestError, NotFoundError
 
@@ -180,7 +181,7 @@ class KeyVault:
             with psycopg.connect(**arguments) as pg, pg.cursor() as cursor:
                 yield cursor
             return
-        lite = sqlite3.connect(self._env["SQLITE_DBNAME"])
+        lite = sqlite3.connect(self._env["SQLITE_DBNAME"], timeout=WAL_WAIT_S)
         try:
             # Deleted rows are overwritten with zeros, not left in free pages.
             lite.execute("PRAGMA secure_delete = ON")

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.storage import store_env as environment
+from api.storage.busy import ensure_wal
 from api.storage.chain import (
     ChainDamagedError,
     ChainStore,
@@ -97,6 +98,8 @@ def open_ledger(env: Mapping[str, str]) -> Ledger:
 
         ensure_postgres_schema(env)
         return PostgresLedger(env)
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        ensure_wal(env["SQLITE_DBNAME"])
     # One executemany per batch (api/storage/sqlite_writes.py), unless the env names one.
     return Ledger({"APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC, **env})
 

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from api.storage.busy import WAL_WAIT_S, ensure_wal
 from domain.errors import ConflictError
 from projections.views import VIEW_NAME, StatementView, StoredStatement
 
@@ -25,7 +26,8 @@ STATEMENTS_TABLE = (
 
 class SQLiteStatementView(StatementView):
     def __init__(self, path: str) -> None:
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        ensure_wal(path)
+        self._db = sqlite3.connect(path, timeout=WAL_WAIT_S, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("BEGIN IMMEDIATE")
         try:
