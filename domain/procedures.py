@@ -3,8 +3,10 @@ scheme's procedural settings, and the checks the procedure facts of
 domain/procedure_events.py pass before they are written.
 
 Publicity (公示) runs for the scheme's number of days from the day after it opens; an
-objection is recorded only while it runs, and the results are made final only after it
-has ended (004-S1-R6, 004-S6-R5, 004-S15-R6).
+objection is recorded only while it runs and settled on its own (upheld, naming the
+entry that corrects the result, or rejected), and the results are made final only after
+publicity has ended and every objection is settled (004-S1-R6, 004-S6-R5, 004-S15-R5/R6).
+How publicity holds the pay close is in domain/publicity.py.
 """
 
 from __future__ import annotations
