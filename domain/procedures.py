@@ -248,6 +248,14 @@ def _check_settlement(facts: Facts, batch: Sequence[LedgerEvent], event: Objecti
                                   or correction.supersedes is not None):
         problem("correction_id", f"{event.correction_id} 不是有效的更正（作废或替代条目） / "
                 "is not a live correction (a void_entry or a superseding entry)")
+        return
+    corrected = (facts.events.get(correction.target_id)
+                 if isinstance(correction, EntryVoided) else correction)
+    subject = getattr(corrected, "subject_id", objection.subject_id)
+    if subject != objection.subject_id:
+        problem("correction_id", f"该更正涉及 {subject}，而异议针对 {objection.subject_id} / "
+                f"the correction is about {subject}, the objection about "
+                f"{objection.subject_id}")
 
 
 def delivered_on(facts: Facts, decision: LedgerEvent) -> tuple[date | None, str | None]:

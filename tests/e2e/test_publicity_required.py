@@ -112,6 +112,22 @@ def test_objections_are_settled_on_their_own_before_results_are_final(  # type: 
     cli.ok("apply", str(fix))
     [correction] = [r for r in _rows(cli, "GradeInputRecorded")
                     if r["originator_id"] != entry["originator_id"]]
+    # A correction of someone else's result does not settle A's objection.
+    b_input = {"type": "record_grade_input", "subject_id": "B", "grading_period": "2026-Q1",
+               "component": "routine", "value": "40",
+               "rulebook": "meiling-subdistrict-quarterly"}
+    _apply(cli, tmp_path, {"type": "enrol_subject", "subject_id": "B", "name": "乙",
+                           "enrolled_on": "2026-01-01", "scopes": {"category": "general"}},
+           b_input)
+    [b_entry] = [r for r in _rows(cli, "GradeInputRecorded") if r["subject_id"] == "B"]
+    _apply(cli, tmp_path, {**b_input, "value": "41", "supersedes": b_entry["originator_id"],
+                           "reason": "录入有误"})
+    [b_fix] = [r for r in _rows(cli, "GradeInputRecorded")
+               if r["subject_id"] == "B" and r["supersedes"]]
+    elsewhere = cli("procedures", "settle", "--objection", first, "--outcome", "upheld",
+                    "--finding", "分数录错", "--correction", str(b_fix["originator_id"]))
+    assert elsewhere.code == 2
+    assert "该更正涉及 B，而异议针对 A" in elsewhere.err
     cli.ok("procedures", "settle", "--objection", first, "--outcome", "upheld",
            "--finding", "分数录错，已更正", "--correction", str(correction["originator_id"]),
            "--on", "2026-04-13")
@@ -133,6 +149,13 @@ def test_objections_are_settled_on_their_own_before_results_are_final(  # type: 
     assert len(_rows(cli, "ObjectionSettled")) == 2
     cli.ok("procedures", "finalize", *MEILING, "--on", "2026-04-13")
     cli.ok("close", "--period", "2026-Q1", "--today", "2026-04-13")
+
+
+def _apply(cli: Cli, tmp_path: Path, *rows: dict[str, object]) -> None:
+    path = tmp_path / "more.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                    encoding="utf-8")
+    cli.ok("apply", str(path))
 
 
 def _objection(cli: Cli, subject: str, detail: str, on: str) -> str:
