@@ -18,6 +18,7 @@ from rich.cells import cell_len
 
 from api.i18n import N_, _
 from api.i18n.formats import money, period_name
+from api.i18n.letters import pool_line_name
 
 # A pipe gets a fixed width so that the same report gives the same bytes wherever it is
 # written; a terminal gets its own width, and colour unless NO_COLOR is set.
@@ -129,7 +130,7 @@ def yuan(text: object) -> str:
 def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
     out = [titled(N_("Payout {period} ({name}), scheme {scheme}"), report["period"],
                   scheme=report["scheme"]["key"]), ""]
-    out.append(_("Pool: ") + ", ".join(f"{p['line']} {yuan(p['amount'])}"
+    out.append(_("Pool: ") + ", ".join(f"{pool_line_name(p['line'])} {yuan(p['amount'])}"
                                       for p in report["pool"]))
     out.append("")
     out.append(table(

@@ -10,7 +10,7 @@ checks and the deadlines they are held to are in domain/procedures.py.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -77,6 +77,28 @@ class ObjectionBody(Frozen):
     detail: Text
 
 
+class ObjectionSettlementBody(Frozen):
+    """An objection settled on its own (004-S15-R5 「经公示无异议后」): upheld, naming the
+    entry that corrects the result (a void or a superseding entry), or rejected; either
+    way with the finding that decided it. Results are made final only once every
+    objection raised during their publicity is settled."""
+
+    objection_id: UUID
+    outcome: Literal["upheld", "rejected"]
+    finding: Text  # why it was upheld or rejected
+    settled_on: Day
+    correction_id: UUID | None = None  # upheld: the entry that corrects the result
+
+    @model_validator(mode="after")
+    def _correction_when_upheld(self) -> ObjectionSettlementBody:
+        if self.outcome == "upheld" and self.correction_id is None:
+            raise ValueError("an upheld objection names the entry that corrects the result "
+                             "(correction_id: a void_entry or a superseding entry)")
+        if self.outcome == "rejected" and self.correction_id is not None:
+            raise ValueError("a rejected objection corrects nothing: leave out correction_id")
+        return self
+
+
 class FinalBody(Frozen):
     """A rulebook's results for a period made final, after any publicity has ended."""
 
@@ -110,6 +132,7 @@ class DecisionDelivered(LedgerEvent, DeliveryBody): ...
 class ResultsFiled(LedgerEvent, FilingBody): ...
 class PublicityOpened(LedgerEvent, PublicityBody): ...
 class ObjectionRecorded(LedgerEvent, ObjectionBody): ...
+class ObjectionSettled(LedgerEvent, ObjectionSettlementBody): ...
 class ResultsMadeFinal(LedgerEvent, FinalBody): ...
 class OutsideResultRecorded(LedgerEvent, OutsideResultBody): ...
 
@@ -129,6 +152,10 @@ OpenPublicity = _command(
 RecordObjection = _command(
     "record_objection", ObjectionBody, ObjectionRecorded,
     "Record an objection raised while results are public.")
+SettleObjection = _command(
+    "settle_objection", ObjectionSettlementBody, ObjectionSettled,
+    "Settle an objection raised during publicity: upheld (naming the correcting entry) "
+    "or rejected, with the finding.")
 MakeResultsFinal = _command(
     "make_results_final", FinalBody, ResultsMadeFinal,
     "Make a period's results final; refused while publicity runs.")
@@ -139,6 +166,7 @@ RecordOutsideResult = _command(
 
 PROCEDURE_EVENTS: tuple[type[LedgerEvent], ...] = (
     HolidayNoticeRecorded, DecisionDelivered, ResultsFiled, PublicityOpened,
-    ObjectionRecorded, ResultsMadeFinal, OutsideResultRecorded)
+    ObjectionRecorded, ResultsMadeFinal, OutsideResultRecorded, ObjectionSettled)
 PROCEDURE_COMMANDS = (RecordHolidayNotice, RecordDelivery, RecordFiling, OpenPublicity,
-                      RecordObjection, MakeResultsFinal, RecordOutsideResult)
+                      RecordObjection, MakeResultsFinal, RecordOutsideResult,
+                      SettleObjection)

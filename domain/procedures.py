@@ -3,27 +3,28 @@ scheme's procedural settings, and the checks the procedure facts of
 domain/procedure_events.py pass before they are written.
 
 Publicity (公示) runs for the scheme's number of days from the day after it opens; an
-objection is recorded only while it runs, and the results are made final only after it
-has ended (004-S1-R6, 004-S6-R5, 004-S15-R6).
+objection is recorded only while it runs and settled on its own (upheld, naming the
+entry that corrects the result, or rejected), and the results are made final only after
+publicity has ended and every objection is settled (004-S1-R6, 004-S6-R5, 004-S15-R5/R6).
+How publicity holds the pay close is in domain/publicity.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from domain.calendar import HolidayNotice, WorkingCalendar, add_days
-from domain.errors import ConflictError, DomainError
-from domain.events import AppealDecided, LedgerEvent, SchemeAdopted
+from domain.errors import DomainError
+from domain.events import AppealDecided, EntryVoided, LedgerEvent, SchemeAdopted
 from domain.facts import Facts, register_unique
 from domain.grading import GradingPeriod, GradingScheme
-from domain.periods import Period
 from domain.procedure_events import (
     DecisionDelivered,
     HolidayNoticeRecorded,
     ObjectionRecorded,
+    ObjectionSettled,
     OutsideResultRecorded,
     PublicityOpened,
     ResultsFiled,
@@ -38,6 +39,7 @@ register_unique("DecisionDelivered", "delivery", "target_id")
 register_unique("ResultsFiled", "filing", "rulebook", "grading_period")
 register_unique("PublicityOpened", "publicity", "rulebook", "grading_period")
 register_unique("ResultsMadeFinal", "final", "rulebook", "grading_period")
+register_unique("ObjectionSettled", "settlement", "objection_id")
 register_unique("OutsideResultRecorded", "outside result", "subject_id", "name",
                 "grading_period", "rulebook")
 
@@ -138,6 +140,8 @@ def check_procedure_entry(facts: Facts, batch: Sequence[LedgerEvent], event: Led
     try:
         if isinstance(event, DecisionDelivered):
             _check_delivery(facts, event, problem)
+        elif isinstance(event, ObjectionSettled):
+            _check_settlement(facts, batch, event, problem)
         elif isinstance(event, ResultsFiled | PublicityOpened | ObjectionRecorded
                         | ResultsMadeFinal | OutsideResultRecorded):
             _check_results(facts, batch, event, problem)
@@ -191,10 +195,67 @@ def _check_publicity(facts: Facts, batch: Sequence[LedgerEvent], event: Any,
         problem("received_on", f"异议须在公示期内提出（{opened.opened_on} 至 {end}）。 "
                 f"An objection is recorded while the results are public "
                 f"({opened.opened_on} to {end}).")
+    if isinstance(event, ResultsMadeFinal):
+        _check_objections_settled(facts, batch, event, problem)
     if isinstance(event, ResultsMadeFinal) and event.final_on <= end:
         problem("final_on", f"公示期尚未结束：{what} 自 {opened.opened_on} 起公示 "
                 f"{rule.text()}，至 {end} 结束，{end} 之后方可定稿。 Publicity of {what} "
                 f"runs until {end}; the results are made final after it has ended.")
+
+
+def _known(facts: Facts, batch: Sequence[LedgerEvent], entry_id: Any) -> LedgerEvent | None:
+    return facts.live.get(entry_id) or next(
+        (e for e in batch if e.originator_id == entry_id), None)
+
+
+def unsettled_objections(facts: Facts, batch: Sequence[LedgerEvent], rulebook: str,
+                         period: str) -> list[ObjectionRecorded]:
+    """The objections to a rulebook's results for a period that no settlement answers."""
+    settled = {e.objection_id for e in (*facts.live.values(), *batch)
+               if isinstance(e, ObjectionSettled)}
+    return [o for o in (*facts.live.values(), *batch) if isinstance(o, ObjectionRecorded)
+            and (o.rulebook, o.grading_period) == (rulebook, period)
+            and o.originator_id not in settled]
+
+
+def _check_objections_settled(facts: Facts, batch: Sequence[LedgerEvent],
+                              event: ResultsMadeFinal, problem: Problem) -> None:
+    open_ = unsettled_objections(facts, batch, event.rulebook, event.grading_period)
+    if open_:
+        ids = "、".join(str(o.originator_id) for o in open_)
+        problem("grading_period", f"{event.rulebook} {event.grading_period} 有 {len(open_)} "
+                f"项异议尚未处理（{ids}）；先逐项处理（jixiao procedures settle），再定稿。 "
+                f"{len(open_)} objection(s) are not settled yet (settle_objection).")
+
+
+def _check_settlement(facts: Facts, batch: Sequence[LedgerEvent], event: ObjectionSettled,
+                      problem: Problem) -> None:
+    objection = _known(facts, batch, event.objection_id)
+    if not isinstance(objection, ObjectionRecorded):
+        problem("objection_id", f"没有这项有效的异议 / no live objection {event.objection_id}")
+        return
+    if event.settled_on < objection.received_on:
+        problem("settled_on", f"处理日期早于收到异议之日 {objection.received_on} / settled "
+                f"before the objection was received on {objection.received_on}")
+    final = _live(facts, batch, ResultsMadeFinal, objection.rulebook, objection.grading_period)
+    if final is not None:
+        problem("objection_id", f"{objection.rulebook} {objection.grading_period} 已定稿，"
+                "异议须在定稿前处理 / the results are already final")
+    if event.correction_id is None:
+        return
+    correction = _known(facts, batch, event.correction_id)
+    if correction is None or not (isinstance(correction, EntryVoided)
+                                  or correction.supersedes is not None):
+        problem("correction_id", f"{event.correction_id} 不是有效的更正（作废或替代条目） / "
+                "is not a live correction (a void_entry or a superseding entry)")
+        return
+    corrected = (facts.events.get(correction.target_id)
+                 if isinstance(correction, EntryVoided) else correction)
+    subject = getattr(corrected, "subject_id", objection.subject_id)
+    if subject != objection.subject_id:
+        problem("correction_id", f"该更正涉及 {subject}，而异议针对 {objection.subject_id} / "
+                f"the correction is about {subject}, the objection about "
+                f"{objection.subject_id}")
 
 
 def delivered_on(facts: Facts, decision: LedgerEvent) -> tuple[date | None, str | None]:
@@ -206,73 +267,3 @@ def delivered_on(facts: Facts, decision: LedgerEvent) -> tuple[date | None, str 
         return event.delivered_on, str(event.originator_id)
     own = getattr(decision, "delivered_on", None)
     return (own, str(decision.originator_id)) if isinstance(own, date) else (None, None)
-
-
-@dataclass(frozen=True)
-class PublicityHold:
-    """Publicity of one scheme's results for one grading period that a pay close of the
-    period containing it must wait for: still running, or ended with objections that no
-    final result has settled yet (004-S15-R5 「经公示无异议后」)."""
-
-    rulebook: str
-    grading_period: str
-    opened_on: date
-    ends_on: date
-    rule: Deadline
-    running: bool
-    objections: int  # recorded, with the results not yet made final
-
-
-def publicity_holds(facts: Facts, period: Period, today: date) -> list[PublicityHold]:
-    """The publicity that holds the close of pay period `period` on `today`: each opened
-    for a grading period inside it whose scheme requires publicity. A day in a year no
-    calendar knows is refused (CalendarUnknownError), never guessed."""
-    holds = []
-    calendar = calendar_of(facts)
-    for event in facts.live.values():
-        if not isinstance(event, PublicityOpened):
-            continue
-        graded = GradingPeriod.parse(event.grading_period)
-        if not period.first_day <= graded.first_day <= graded.last_day <= period.last_day:
-            continue
-        settings = settings_of(grading_scheme(facts, event.rulebook, graded.first_day))
-        if settings is None or settings.publicity is None:
-            continue
-        end = publicity_end(settings.publicity, event.opened_on, calendar)
-        final = _live(facts, (), ResultsMadeFinal, event.rulebook, event.grading_period)
-        objections = 0 if final is not None else sum(
-            1 for o in facts.live.values() if isinstance(o, ObjectionRecorded)
-            and (o.rulebook, o.grading_period) == (event.rulebook, event.grading_period))
-        if today <= end or objections:
-            holds.append(PublicityHold(event.rulebook, event.grading_period, event.opened_on,
-                                       end, settings.publicity, today <= end, objections))
-    return sorted(holds, key=lambda h: (h.ends_on, h.rulebook, h.grading_period))
-
-
-def check_close_after_publicity(facts: Facts, period: Period, today: date) -> None:
-    """Refuse the close of `period` while publicity of results inside it still runs or
-    its objections are unsettled (004-S1-R6, 004-S6-R5, 004-S15-R6: results are final
-    only after publicity)."""
-    holds = publicity_holds(facts, period, today)
-    if not holds:
-        return
-    raise ConflictError(f"{period} 暂不能结账：" + "；".join(_hold_zh(h) for h in holds)
-                        + "。 " + f"{period} cannot be closed yet: "
-                        + "; ".join(_hold_en(h) for h in holds) + ".")
-
-
-def _hold_zh(hold: PublicityHold) -> str:
-    what = f"{hold.rulebook} {hold.grading_period} 的考核结果"
-    if hold.running:
-        return (f"{what}自 {hold.opened_on} 起公示 {hold.rule.text()}，公示期至 {hold.ends_on} "
-                f"结束，{hold.ends_on} 之后方可结账")
-    return (f"{what}公示期已于 {hold.ends_on} 结束，但有 {hold.objections} 项异议尚未处理；"
-            "处理异议并定稿（jixiao procedures finalize）后方可结账")
-
-
-def _hold_en(hold: PublicityHold) -> str:
-    what = f"the results of {hold.rulebook} {hold.grading_period}"
-    if hold.running:
-        return f"{what} are public until {hold.ends_on} ({hold.rule.ref})"
-    return (f"publicity of {what} ended on {hold.ends_on} with {hold.objections} "
-            "objection(s) not settled by final results (make_results_final)")

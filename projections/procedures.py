@@ -27,6 +27,7 @@ from domain.periods import Period
 from domain.procedure_events import (
     HolidayNoticeRecorded,
     ObjectionRecorded,
+    ObjectionSettled,
     OutsideResultRecorded,
     PublicityOpened,
     ResultsFiled,
@@ -160,6 +161,7 @@ def _publicity(facts: Facts, calendar: WorkingCalendar, today: date,
                rulebook: str | None) -> list[dict[str, Any]]:
     finals = _by_results(facts, ResultsMadeFinal)
     objections = _in_order(facts, ObjectionRecorded)
+    settlements = {s.objection_id: s for s in _in_order(facts, ObjectionSettled)}
     rows = []
     for (book, period), opened in sorted(_by_results(facts, PublicityOpened).items()):
         scheme = grading_scheme(facts, book, GradingPeriod.parse(period).first_day)
@@ -177,12 +179,26 @@ def _publicity(facts: Facts, calendar: WorkingCalendar, today: date,
             row["problem"] = str(error)
         final = finals.get((book, period))
         row["final_on"] = final.final_on.isoformat() if final else None
-        row["objections"] = [
-            {"subject_id": o.subject_id, "received_on": o.received_on.isoformat(),
-             "detail": o.detail, "entry": str(o.originator_id)}
-            for o in objections if (o.rulebook, o.grading_period) == (book, period)]
+        row["objections"] = [_objection(o, settlements.get(o.originator_id))
+                             for o in objections
+                             if (o.rulebook, o.grading_period) == (book, period)]
         rows.append(row)
     return rows
+
+
+def _objection(objection: ObjectionRecorded, settled: ObjectionSettled | None
+               ) -> dict[str, Any]:
+    """An objection and how it was settled (upheld with its correction, or rejected);
+    `outcome` None: not settled yet."""
+    return {"subject_id": objection.subject_id,
+            "received_on": objection.received_on.isoformat(), "detail": objection.detail,
+            "entry": str(objection.originator_id),
+            "outcome": settled.outcome if settled else None,
+            "finding": settled.finding if settled else None,
+            "settled_on": settled.settled_on.isoformat() if settled else None,
+            "correction": str(settled.correction_id) if settled and settled.correction_id
+            else None,
+            "settlement": str(settled.originator_id) if settled else None}
 
 
 def _late_appeals(facts: Facts, calendar: WorkingCalendar) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""`jixiao procedures deliver|file|publicize|object|finalize|outside-result|report`:
+"""`jixiao procedures deliver|file|publicize|object|settle|finalize|outside-result|report`:
 the procedures around results, and the report of what was late."""
 
 from __future__ import annotations
@@ -82,6 +82,21 @@ def object_to(*, rulebook: Rulebook, period: GradingPeriodOption,
                    "已记录异议 / objection recorded")
 
 
+@app.command("settle")
+def settle(*, objection: Annotated[str, typer.Option(help="The objection entry's id.")],
+           outcome: Annotated[str, typer.Option(help="upheld 成立 or rejected 不成立.")],
+           finding: Annotated[str, typer.Option(help="Why: the finding that decided it.")],
+           correction: Annotated[str | None, typer.Option(
+               help="Upheld: the entry that corrects the result (void or superseding).")]
+           = None, on: On = None, reason: Reason = None, db: Db = None,
+           actor: Actor = None) -> int:
+    """处理公示期内的异议：成立（注明更正条目）或不成立，并说明理由。 Settle an objection."""
+    return _record(db, actor, {"type": "settle_objection", "objection_id": objection,
+                               "outcome": outcome, "finding": finding,
+                               "correction_id": correction, "settled_on": _day(on),
+                               "reason": reason}, "已处理异议 / objection settled")
+
+
 @app.command("finalize")
 def finalize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
              reason: Reason = None, db: Db = None, actor: Actor = None) -> int:
@@ -149,6 +164,7 @@ def _print_report(found: dict[str, Any]) -> None:
     print(table(["rulebook", "period", "opened", "ends", "objections", "final"],
                 [[p["rulebook"], p["grading_period"], p["opened_on"], p["ends_on"],
                   len(p["objections"]), p["final_on"]] for p in found["publicity"]], {4}))
+    _print_objections(found)
     for row in found["appeals_decided_late"]:
         print(f"申诉逾期决定 / appeal {row['appeal_id']} level {row['level']} decided "
               f"{row['decided_on']} after its deadline {row['deadline']} ({row['rule']})")
@@ -158,3 +174,17 @@ def _print_report(found: dict[str, Any]) -> None:
     for problem in (r.get("problem") for r in (*found["deliveries"], *found["filings"])):
         if problem:
             print(problem)
+
+
+SETTLED = {"upheld": "成立 upheld", "rejected": "不成立 rejected", None: "未处理 not settled"}
+
+
+def _print_objections(found: dict[str, Any]) -> None:
+    rows = [[p["rulebook"], p["grading_period"], o["subject_id"], o["received_on"],
+             SETTLED[o["outcome"]], o["settled_on"] or "", o["finding"] or "",
+             (o["correction"] or "")[:8]]
+            for p in found["publicity"] for o in p["objections"]]
+    if rows:
+        print("异议 / objections")
+        print(table(["rulebook", "period", "subject", "received", "settled", "on",
+                     "finding", "correction"], rows, set()))

@@ -21,10 +21,13 @@ class Letter:
     number: str  # the letter's reference, e.g. 复决〔2026〕A-1 号
     sections: list[Section]
     closing: str  # the issuing line (date, Asia/Shanghai)
+    english: bool = False  # 1. and ": " instead of 一、 and 「：」
+    page_words: str = "第 {page} 页 / 共 {total} 页"
 
 
 def write_letter(letter: Letter, stamp: Stamp) -> bytes:
     page = Page(letter.title, stamp)
+    page.page_words = letter.page_words
     page.set_subject(letter.number)
     page.add_page()
     page.heading(letter.title, size=18)
@@ -33,10 +36,12 @@ def write_letter(letter: Letter, stamp: Stamp) -> bytes:
     page.ln(4)
     for number, section in enumerate(letter.sections, start=1):
         page.set_font(FAMILY, size=12)
-        page.text_line(0, 8, f"{_ordinal(number)}、{section.heading}")
+        page.text_line(0, 8, f"{number}. {section.heading}" if letter.english
+                       else f"{_ordinal(number)}、{section.heading}")
         page.set_font(FAMILY, size=10)
+        colon = ": " if letter.english else "："
         for label, text in section.lines:
-            page.text_lines(6, f"{label}：{text}" if label else text)
+            page.text_lines(6, f"{label}{colon}{text}" if label else text)
         page.ln(2)
     page.ln(6)
     page.text_lines(6, letter.closing, align="R")

@@ -27,6 +27,8 @@ class Page(FPDF):
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.doc_title = title
         self.stamp = stamp
+        # The page numbers' words; a document in another language sets its own.
+        self.page_words = "第 {page} 页 / 共 {total} 页"
         font = str(cjk_font())
         self.add_font(FAMILY, "", font)
         self.add_font(FAMILY, "B", font)  # table headings ask for bold; Zen Hei has one weight
@@ -53,7 +55,8 @@ class Page(FPDF):
         self.set_y(-12)
         self.set_font(FAMILY, size=8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="C")
+        self.cell(0, 5, self.page_words.format(page=self.page_no(), total="{nb}"),
+                  align="C")
         self.set_text_color(*BLACK)
 
     def text_line(self, width: float, height: float, text: str, align: str = "L") -> None:

@@ -46,6 +46,7 @@ EVENT_NAMES: Final[dict[str, str]] = {
     "LeaveRecorded": N_("leave record"),
     "LedgerConfigured": N_("ledger settings"),
     "ObjectionRecorded": N_("objection during publicity"),
+    "ObjectionSettled": N_("objection settled"),
     "OutsideResultRecorded": N_("result from outside the ledger"),
     "PasswordSet": N_("password set"),
     "PayBaseRecorded": N_("pay base"),

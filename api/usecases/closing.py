@@ -26,7 +26,7 @@ from domain.errors import ConflictError, ForbiddenError
 from domain.events import PeriodClosed, period_of
 from domain.facts import Facts
 from domain.periods import Period
-from domain.procedures import check_close_after_publicity
+from domain.publicity import check_close_after_publicity
 from projections.restatement import statement_for, statement_sha256
 
 NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --period {period}`。 "

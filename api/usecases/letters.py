@@ -11,7 +11,9 @@ from typing import Any
 
 from api.documents.amounts import figures
 from api.documents.letter import Letter, Section, write_letter
+from api.documents.model import Stamp
 from api.i18n.events import event_name, outcome_name, payout_line_name
+from api.i18n.letters import in_english, letter_text
 from api.usecases.appeals import _visible_state, describe
 from api.usecases.exports import ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, today_utc
@@ -20,22 +22,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from projections.restatement import current_statement, settles_in
 
-TEXT = {
-    "title": "复核决定书", "number": "编号：复决〔{year}〕{appeal} 号",
-    "parties": "当事人", "appellant": "申诉人", "department": "所在科室", "filed_by": "登记人",
-    "reviewer": "第 {level} 级复核人", "contested": "申诉事项", "kind": "被申诉事项",
-    "period": "所属期间", "entry": "条目编号", "recorded_by": "原录入人", "grounds": "申诉理由",
-    "evidence": "证据", "decision": "复核决定", "outcome": "决定", "reason": "理由",
-    "changes": "变更内容", "decided_by": "决定人", "dates": "日期与时限",
-    "received_on": "收到原决定之日", "filed_on": "提出申诉之日",
-    "filing_deadline": "申诉期限", "review_deadline": "复核期限", "decided_on": "作出决定之日",
-    "met": "（已遵守）", "missed": "（已超过期限）", "none": "无", "effect": "对工资的影响",
-    "before": "决定前实发金额", "after": "决定后实发金额", "delta": "变动",
-    "settles": "该期间已结账，差额在 {target} 的重算补差中结算",
-    "settles_later": "该期间已结账，差额在下一个未结账季度的重算补差中结算",
-    "no_line": "申诉人不是个人或该期间无其工资行，工资不受影响",
-    "closing": "本决定书由 jixiao 于 {time}（北京时间）依账本生成。",
-}
+T = letter_text
 
 
 def decision_letters(ws: Workspace, caller: Caller,
@@ -62,41 +49,50 @@ def _is_visible(caller: Caller, facts: Facts, appeal_id: str, today: Any) -> boo
 def _letter_file(facts: Facts, state: AppealState) -> ExportFile:
     shown = describe(facts, state)
     period = contested_period(facts, state.filed)
-    letter = Letter(TEXT["title"], TEXT["number"].format(
-        year=state.filed.filed_on.year, appeal=state.appeal_id),
+    letter = Letter(T("title"), T("number", year=state.filed.filed_on.year,
+                                  appeal=state.appeal_id),
         [_parties(facts, shown), _contested(shown), _decision(shown), _dates(shown),
          _effect(facts, state, period)],
-        TEXT["closing"].format(time=local_time(datetime.now(UTC))))
-    stamp = stamp_for(facts, period) if period else stamp_for(facts, Period.parse("2000-Q1"))
+        T("closing", time=local_time(datetime.now(UTC))), english=in_english(),
+        page_words=T("pages", page="{page}", total="{total}"))
     return ExportFile(f"decision-{state.appeal_id}.pdf", "application/pdf",
-                      write_letter(letter, stamp))
+                      write_letter(letter, _stamp(facts, period)))
+
+
+def _stamp(facts: Facts, period: Period | None) -> Stamp:
+    """The exports' stamp (the closed statement's hash, or 草稿), in the letter's
+    language."""
+    stamp = stamp_for(facts, period or Period.parse("2000-Q1"))
+    if stamp.sha256 is not None:
+        return Stamp(stamp.sha256, T("stamp_closed", sha=stamp.sha256))
+    return Stamp(None, T("stamp_draft", period=period or ""))
 
 
 def _name(facts: Facts, employee_id: str | None, day: Any) -> str:
     if employee_id is None:
         return ""
     employee = facts.employee_on(employee_id, day)
-    return f"{employee.name}（{employee_id}）" if employee else employee_id
+    return T("person", name=employee.name, id=employee_id) if employee else employee_id
 
 
 def _parties(facts: Facts, shown: dict[str, Any]) -> Section:
     filed_on = datetime.fromisoformat(shown["filed_on"]).date()
-    lines = [(TEXT["appellant"], _name(facts, shown["appellant"], filed_on)
+    lines = [(T("appellant"), _name(facts, shown["appellant"], filed_on)
               if facts.knows_employee(shown["appellant"]) else shown["appellant"]),
-             (TEXT["filed_by"], shown["filed_by"])]
-    lines += [(TEXT["reviewer"].format(level=r["level"]), r["reviewer"] or TEXT["none"])
+             (T("filed_by"), shown["filed_by"])]
+    lines += [(T("reviewer", level=r["level"]), r["reviewer"] or T("none"))
               for r in shown["reviews"]]
-    return Section(TEXT["parties"], lines)
+    return Section(T("parties"), lines)
 
 
 def _contested(shown: dict[str, Any]) -> Section:
     c = shown["contested"]
-    return Section(TEXT["contested"], [
-        (TEXT["kind"], _entry_kind(c["type"])), (TEXT["period"], c["period"] or TEXT["none"]),
-        (TEXT["entry"], c["entry_id"] or TEXT["none"]),
-        (TEXT["recorded_by"], c["recorded_by"] or TEXT["none"]),
-        (TEXT["grounds"], shown["grounds"]),
-        (TEXT["evidence"], "；".join(shown["evidence_refs"]) or TEXT["none"])])
+    return Section(T("contested"), [
+        (T("kind"), _entry_kind(c["type"])), (T("period"), c["period"] or T("none")),
+        (T("entry"), c["entry_id"] or T("none")),
+        (T("recorded_by"), c["recorded_by"] or T("none")),
+        (T("grounds"), shown["grounds"]),
+        (T("evidence"), T("list").join(shown["evidence_refs"]) or T("none"))])
 
 
 def _entry_kind(type_name: str) -> str:
@@ -112,13 +108,13 @@ def _decision(shown: dict[str, Any]) -> Section:
         if decision is None:
             continue
         outcome = outcome_name(decision["outcome"])
-        lines += [(TEXT["outcome"], f"第 {review['level']} 级：{outcome}"),
-                  (TEXT["reason"], decision["reason"] or TEXT["none"]),
-                  (TEXT["decided_by"], decision["by"])]
+        lines += [(T("outcome"), T("level", level=review["level"], outcome=outcome)),
+                  (T("reason"), decision["reason"] or T("none")),
+                  (T("decided_by"), decision["by"])]
         if decision["changes"]:
-            lines.append((TEXT["changes"], json.dumps(decision["changes"], ensure_ascii=False,
+            lines.append((T("changes"), json.dumps(decision["changes"], ensure_ascii=False,
                                                       sort_keys=True)))
-    return Section(TEXT["decision"], lines)
+    return Section(T("decision"), lines)
 
 
 def _dates(shown: dict[str, Any]) -> Section:
@@ -127,21 +123,21 @@ def _dates(shown: dict[str, Any]) -> Section:
 
     def kept(deadline: str | None, day: str | None) -> str:
         if deadline is None:
-            return TEXT["none"]
-        return deadline + (TEXT["met"] if day and day <= deadline else TEXT["missed"])
+            return T("none")
+        return deadline + (T("met") if day and day <= deadline else T("missed"))
 
-    return Section(TEXT["dates"], [
-        (TEXT["received_on"], shown["received_on"]), (TEXT["filed_on"], shown["filed_on"]),
-        (TEXT["filing_deadline"], kept(shown["filing_deadline"], shown["filed_on"])),
-        (TEXT["review_deadline"], kept(shown["review_deadline"], decided_on)),
-        (TEXT["decided_on"], decided_on or TEXT["none"])])
+    return Section(T("dates"), [
+        (T("received_on"), shown["received_on"]), (T("filed_on"), shown["filed_on"]),
+        (T("filing_deadline"), kept(shown["filing_deadline"], shown["filed_on"])),
+        (T("review_deadline"), kept(shown["review_deadline"], decided_on)),
+        (T("decided_on"), decided_on or T("none"))])
 
 
 def _effect(facts: Facts, state: AppealState, period: Period | None) -> Section:
     employee = state.filed.appellant_employee_id
     decision = next((r.decision for r in reversed(state.reviews) if r.decision), None)
     if period is None or employee is None or decision is None:
-        return Section(TEXT["effect"], [("", TEXT["no_line"])])
+        return Section(T("effect"), [("", T("no_line"))])
     position = facts.positions[decision.originator_id]
     # The corrections a decision makes are recorded right after it, in the same batch
     # (one recorded_at): the pay after the decision includes them.
@@ -150,14 +146,14 @@ def _effect(facts: Facts, state: AppealState, period: Period | None) -> Section:
     before = _total(current_statement(facts.upto(position - 1), period).to_json(), employee)
     after = _total(current_statement(facts.upto(end), period).to_json(), employee)
     if before is None or after is None:
-        return Section(TEXT["effect"], [("", TEXT["no_line"])])
-    lines = [(TEXT["period"], str(period)), (TEXT["before"], figures(before)),
-             (TEXT["after"], figures(after)), (TEXT["delta"], figures(after - before))]
+        return Section(T("effect"), [("", T("no_line"))])
+    lines = [(T("period"), str(period)), (T("before"), figures(before)),
+             (T("after"), figures(after)), (T("delta"), figures(after - before))]
     if facts.close_of(str(period)):
         target = settles_in(facts, period)
-        lines.append(("", TEXT["settles"].format(target=target) if target
-                      else TEXT["settles_later"]))
-    return Section(TEXT["effect"], lines)
+        lines.append(("", T("settles", target=target) if target
+                      else T("settles_later")))
+    return Section(T("effect"), lines)
 
 
 def _total(statement: dict[str, Any], employee: str) -> Decimal | None:

@@ -89,13 +89,16 @@ def test_publicity_runs_before_results_are_final_with_objections_and_filing(  # 
                "--on", "2026-04-13")
     assert late.code == 2
     assert "异议须在公示期内提出（2026-04-02 至 2026-04-10）" in late.err
-    cli.ok("procedures", "object", *where, "--subject", "A", "--detail", "分数有误",
-           "--on", "2026-04-07")
+    objected = cli.ok("procedures", "object", *where, "--subject", "A", "--detail",
+                      "分数有误", "--on", "2026-04-07").out
     running = cli("procedures", "finalize", *where, "--on", "2026-04-10")
     assert running.code == 2
     assert "公示期尚未结束" in running.err
     assert "至 2026-04-10 结束" in running.err
     assert _events(cli, "ResultsMadeFinal") == []
+    # The objection is settled on its own before the results are final.
+    cli.ok("procedures", "settle", "--objection", objected.strip().rsplit("(", 1)[1][:-1],
+           "--outcome", "rejected", "--finding", "分数核对无误", "--on", "2026-04-13")
     cli.ok("procedures", "finalize", *where, "--on", "2026-04-13")
 
     # Filing within 10 working days of 13 April (004-S18-R15's default): 27 April.

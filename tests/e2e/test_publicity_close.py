@@ -55,12 +55,17 @@ def test_unsettled_objections_hold_the_close_until_the_results_are_final(  # typ
         store, tmp_path: Path) -> None:
     cli = _ledger(store, tmp_path)
     cli.ok("procedures", "publicize", *MEILING, "--on", "2026-04-02")
-    cli.ok("procedures", "object", *MEILING, "--subject", "A", "--detail", "分数有误",
-           "--on", "2026-04-07")
+    objected = cli.ok("procedures", "object", *MEILING, "--subject", "A", "--detail",
+                      "分数有误", "--on", "2026-04-07").out
     held = cli("close", "--period", "2026-Q1", "--today", "2026-04-13")
     assert held.code != 0
     assert "公示期已于 2026-04-10 结束，但有 1 项异议尚未处理" in held.err
     assert _closes(cli) == []
+    # An objection is settled on its own (tests/e2e/test_publicity_required.py), then the
+    # results are made final.
+    objection = objected.strip().rsplit("(", 1)[1].rstrip(")")
+    cli.ok("procedures", "settle", "--objection", objection, "--outcome", "rejected",
+           "--finding", "分数核对无误", "--on", "2026-04-13")
     cli.ok("procedures", "finalize", *MEILING, "--on", "2026-04-13")
     cli.ok("close", "--period", "2026-Q1", "--today", "2026-04-13")
 

@@ -1,8 +1,8 @@
 """Procedures around results (issue 15): the report of deadlines kept and missed, a
 year's working-day calendar, a deadline computed on it. The facts themselves are
 recorded like every other command (POST /commands: record_holiday_notice,
-record_delivery, record_filing, open_publicity, record_objection, make_results_final,
-record_outside_result)."""
+record_delivery, record_filing, open_publicity, record_objection, settle_objection,
+make_results_final, record_outside_result)."""
 
 from __future__ import annotations
 

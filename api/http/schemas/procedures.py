@@ -42,6 +42,13 @@ class Objection(Closed):
     received_on: str
     detail: str
     entry: str
+    outcome: str | None = Field(default=None, description="upheld or rejected; None: "
+                                "not settled yet (settle_objection)")
+    finding: str | None = Field(default=None, description="why it was upheld or rejected")
+    settled_on: str | None = None
+    correction: str | None = Field(default=None, description="upheld: the entry that "
+                                   "corrected the result")
+    settlement: str | None = Field(default=None, description="the settlement's entry")
 
 
 class Publicity(Closed):
