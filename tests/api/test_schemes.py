@@ -64,6 +64,20 @@ def test_show_lists_a_rule_a_value_computes_besides_its_own_at_that_value(cli: C
     assert at_total["SCO-03"]["source"] == "001_db486f6b0daf494c.txt:L192"
 
 
+def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
+        cli: Cli, tmp_path: Path) -> None:
+    shipped = Path(__file__).parents[2] / "domain/schemes/education-evaluation.yaml"
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if "rule: SCO-04" in line)
+    lines[at - 1] = lines[at - 1].replace("figures.total", "figures.totl")
+    path = tmp_path / "cited.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("scheme", "check", str(path))
+    assert run.code == 2
+    assert f"第 {at} 行" in run.out
+    assert "「pipelines.annual.figures.totl」处没有这个值" in run.out
+
+
 def test_a_mistyped_scheme_name_is_refused_naming_the_known_ones(cli: Cli) -> None:
     run = cli("scheme", "show", "xinghe-county-hospitl")
     assert run.code == 3
