@@ -2,9 +2,10 @@
 scheme data, through `jixiao apply` and `jixiao grades`: ST SAN-12/ESC-09 (a violation
 from unfamiliarity: a week's study the first time, a reassignment the second), HR
 OTH-01…OTH-03 (the three health-record rates), 004-S2-R7 (1 % of the government subsidy
-to the reward fund), 004-S8-R10 (the county's top three named) and S4-R03/R06/R07 (the
-R&D bonus). The rules' arithmetic is the seed's; the scheme data is what is under test.
-SQLite only: nothing here is about storage."""
+to the reward fund), 004-S8-R10 (the county's top three named), S4-R03/R06/R07 (the
+R&D bonus) and S15-R02/R05/R06/R07 (a school's year settled against the issued total).
+The rules' arithmetic is the seed's; the scheme data is what is under test. SQLite only:
+nothing here is about storage."""
 
 from __future__ import annotations
 
@@ -115,3 +116,21 @@ def test_the_r_and_d_bonus_is_the_project_bonus_by_coefficient_and_a_tenth_of_ba
     assert pay_of(eng, "project_bonus") == "24000.00"
     quarter = subjects(grades(cli, "2025-Q2", "--scheme", "rd-engineers"), "quarterly")["eng"]
     assert pay_of(quarter, "quarterly_bonus") == "850.00"
+
+
+def test_a_school_year_is_settled_against_the_issued_total(cli: Cli, tmp_path: Path) -> None:
+    amounts = {"issued_total_cny": "1000000.00", "admin_allowances_cny": "100000.00",
+               "class_teacher_allowances_cny": "60000.00", "evaluation_paid_cny": "740000.00",
+               "other_items_paid_cny": "70000.00"}
+    rows = [{"type": "adopt_scheme", "scheme": "school-incentive-pay"}, _unit("school"),
+            *({"type": "record_pay_base", "subject_id": "school", "grading_period": "2025",
+               "component": k, "amount_cny": v} for k, v in amounts.items()),
+            _input("school", "2025", "performance_heads", "50")]
+    cli.ok("apply", str(write_jsonl(tmp_path / "school.jsonl", rows)))
+    figures = subjects(grades(cli, "2025", "--scheme", "school-incentive-pay"),
+                       "school_year")["school"]["figures"]
+    # 8 % of 1 000 000; 1 000 000 − 100 000 − 60 000 − 80 000; (80 000 − 70 000) ÷ 50;
+    # (760 000 − 740 000) ÷ 50.
+    assert (figures["principal_fund_cny"], figures["evaluation_fund_cny"],
+            figures["other_surplus_per_head_cny"], figures["leftover_per_head_cny"]) == (
+        "80000", "760000", "200", "400")
