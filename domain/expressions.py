@@ -42,6 +42,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {
     "scope": (1, 1),                      # the subject's scope value (text)
     "rank": (1, 1), "rank_low": (1, 1),   # 1 + how many in scope are above / below
     "amount_for": (1, 1),                 # pay: the line's fixed amount for a grade
+    "coefficient_for": (1, 1),            # a grade's coefficient in the pipeline's grades
     # Named calculations of domain/calculations.py: progressive(name, amount[, rate]),
     # step(name, value), ladder(name, count), share(name, amount, 'role').
     "progressive": (2, 3), "step": (2, 2), "ladder": (2, 2), "share": (3, 3),

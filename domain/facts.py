@@ -369,8 +369,10 @@ class _Index:
         return state
 
 
-def _scheme_order(event: SchemeAdopted) -> tuple[date, int]:
-    return (event.effective_from, event.version)
+def _scheme_order(event: SchemeAdopted) -> date:
+    # By date only: on one day the adoption recorded last replaces the one in force,
+    # whatever its name (a variant at version 1 replaces the hospital scheme at 2).
+    return event.effective_from
 
 
 def _effective_on(event: DepartmentDefined) -> date:

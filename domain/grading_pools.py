@@ -82,7 +82,8 @@ def canonical_grading(data: dict[str, Any], grown: tuple[str, ...]) -> dict[str,
     """A grading scheme's model_dump (JSON mode, in the document's order: pools are a
     list) in its canonical form: the `grown` top-level fields left out while unset,
     calculations as above, a pipeline's grown `month_closes` left out while unset."""
-    for name in grown:
+    # `also_implements` grew on every kind (domain/scheme.py BASE_GROWN).
+    for name in (*grown, "also_implements"):
         if data.get(name) is None:
             data.pop(name, None)
     if data.get("calculations"):

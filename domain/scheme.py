@@ -303,6 +303,41 @@ class NotComputable(Ref):
     why: str = Field(min_length=1)
 
 
+class AlsoImplements(Ref):
+    """A catalogue rule that a value of the scheme computes besides the rule its own `ref`
+    names (one value, several rules: the per-point pay is S11-R31 and S11-R33 at once).
+    `at` is the value's path in the document, dotted; a list item is named by its `name`,
+    `code`, `id` or `indicator` or by its index. The path is checked, so a citation cannot
+    point at nothing."""
+
+    at: str = Field(min_length=1)
+
+
+# Grown on every kind after documents were adopted: left out of the canonical form while
+# unset (GradingScheme's canonical form leaves them out in domain/grading_pools.py).
+BASE_GROWN = ("not_computable", "also_implements")
+
+
+def resolve_path(document: Any, path: str) -> bool:
+    """Whether the dotted `path` names a value of the document (see AlsoImplements)."""
+    node = document
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list | tuple):
+            found = [item for item in node if isinstance(item, dict) and part in {
+                str(item.get(key)) for key in ("name", "code", "id", "indicator")}]
+            if found:
+                node = found[0]
+            elif part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                return False
+        else:
+            return False
+    return True
+
+
 class SchemeBase(Frozen):
     """What every kind of scheme has: identity, version, when it takes effect, its source."""
 
@@ -314,6 +349,7 @@ class SchemeBase(Frozen):
     source: str
     # Grown after documents were adopted: left out of the canonical form while unset.
     not_computable: tuple[NotComputable, ...] | None = None
+    also_implements: tuple[AlsoImplements, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -325,7 +361,7 @@ class SchemeBase(Frozen):
 
     def canonical_json(self) -> str:
         data = self.model_dump(mode="json")
-        for name in (*self.GROWN_FIELDS, "not_computable"):
+        for name in (*self.GROWN_FIELDS, *BASE_GROWN):
             if data.get(name) is None:
                 data.pop(name, None)
         return canonical_dumps(data)
@@ -333,6 +369,15 @@ class SchemeBase(Frozen):
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+    @model_validator(mode="after")
+    def _also_implements_resolve(self) -> SchemeBase:
+        if self.also_implements:
+            document = self.model_dump(mode="json")
+            missing = [c.at for c in self.also_implements if not resolve_path(document, c.at)]
+            if missing:
+                raise ValueError(f"also_implements: no value at {', '.join(missing)}")
+        return self
 
 
 class HospitalPayScheme(SchemeBase):

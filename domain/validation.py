@@ -41,6 +41,7 @@ from domain.procedure_events import PROCEDURE_EVENTS
 from domain.procedures import calendar_of, check_procedure_entry
 from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme
+from domain.scheme_corrections import check_scheme_correction
 from domain.scheme_kinds import parse_scheme
 
 register_unique("WithholdingRecorded", *WITHHOLDING_UNIQUE)
@@ -67,7 +68,7 @@ class BatchScope:
             if event.document.get("kind") == PAY_SCHEME_KIND:
                 self.schemes.append((event.effective_from, event.version,
                                      self.facts.index.scheme_on(event.effective_from)))
-        self.schemes.sort(key=lambda item: (item[0], item[1]))
+        self.schemes.sort(key=lambda item: item[0])  # as Facts orders them
 
     def holder(self, key: tuple[Any, ...]) -> UUID | None:
         """The live entry that holds a one-per-period key, if any."""
@@ -122,6 +123,8 @@ def check_command(
         _check_appeal(scope, event, problem)
 
     _check_correction(scope, event, problem)
+    check_scheme_correction(scope.facts.live, scope.__dict__.setdefault("adoptions", {}),
+                            event, problem)
     _check_roster_references(scope, command, event, problem)
 
     # Values the scheme must know.
@@ -428,7 +431,7 @@ def _take_in(scope: BatchScope, event: LedgerEvent, key: tuple[Any, ...] | None)
         scope.employees.add(event.employee_id)
     if isinstance(event, SchemeAdopted) and event.document.get("kind") == PAY_SCHEME_KIND:
         scope.schemes.append((event.effective_from, event.version, parse_scheme(event.document)))
-        scope.schemes.sort(key=lambda item: (item[0], item[1]))
+        scope.schemes.sort(key=lambda item: item[0])  # as Facts orders them
 
 
 def adopted_scheme_body(command: AdoptScheme, shipped: dict[str, Any] | None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from domain.application import SHIPPED_SCHEME_LOADER
+from domain.scheme import resolve_path
 from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
 
 Path = tuple[str, ...]
@@ -118,6 +119,10 @@ def check_text(text: str) -> CheckedScheme:
     if not isinstance(document, dict):
         return CheckedScheme(None, (SchemeProblem(1, "", NOT_A_MAPPING),))
     problems = list(_model_problems(document, lines)) + list(_clerk_problems(document, lines))
+    if any(p.reason.startswith(ALSO_PREFIX) for p in problems) and (
+            located := list(_citations_located(document, lines))):
+        # The model names the missing values for the whole document; show each at its line.
+        problems = [p for p in problems if not p.reason.startswith(ALSO_PREFIX)] + located
     problems.sort(key=lambda p: (p.line or 0, p.path))
     scheme = parse_scheme(document) if not problems else None
     return CheckedScheme(document, tuple(_unique(problems)), scheme)
@@ -184,6 +189,9 @@ def _reason(item: Mapping[str, Any], path: Path) -> str:
 
 # ------------------------------------------------------------------ a clerk's checks
 
+ALSO_PREFIX = "also_implements:"
+NO_VALUE_AT = ("「{at}」处没有这个值：also_implements 的 at 应写方案中计算该规则的那个值的路径，"
+               "如 pipelines.annual.figures.total (no value at {at})")
 SHARES_NOT_SUM = ("各批次兑现比例合计为 {total}，应为 100% "
                   "(the tranches' shares of the held-back part add up to {total}, not 100 %)")
 RESERVE_OVER_POOL = ("年终预留比例 {reserve} 大于绩效提取比例 {rate} "
@@ -229,6 +237,16 @@ def _clerk_problems(document: dict[str, Any], lines: Mapping[Path, int]
     for at, pipeline in _items(document.get("pipelines")):
         if isinstance(pipeline, dict):
             yield from _pipeline_checks(("pipelines", at), pipeline, problem)
+
+
+def _citations_located(document: dict[str, Any], lines: Mapping[Path, int]
+                       ) -> Iterator[SchemeProblem]:
+    for at, cited in _items(document.get("also_implements")):
+        if isinstance(cited, dict) and isinstance(cited.get("at"), str) and not resolve_path(
+                document, cited["at"]):
+            path = ("also_implements", at, "at")
+            yield SchemeProblem(_line(lines, path), ".".join(path),
+                                NO_VALUE_AT.format(at=cited["at"]))
 
 
 def _section(document: dict[str, Any], key: str) -> dict[str, Any]:

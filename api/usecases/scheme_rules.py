@@ -98,6 +98,13 @@ def rule_lines(document: Mapping[str, Any], lines: Mapping[Path, int],
                 walk(item, (*path, str(index)), label)
 
     walk(document, (), None)
+    # A rule a value computes besides its own ref's: shown at that value's path.
+    for index, cited in enumerate(document.get("also_implements") or ()):
+        if _is_ref(cited):
+            found.append(RuleLine(str(cited.get("at")), cited["rule"], str(cited["source"]),
+                                  cited.get("default"),
+                                  f"由 {cited.get('at')} 一并计算 (computed by that value too)",
+                                  lines.get(("also_implements", str(index)))))
     found.sort(key=lambda r: r.line or 0)
     return found
 

@@ -52,6 +52,7 @@ __all__ = [
 SCHEMA_FILE = "scheme.schema.json"
 
 # The human words of this module, in one place (Chinese first, English alongside).
+NO_FILE = "找不到方案文件 {path}：路径不存在或不是文件 (no such scheme file)"
 NO_SCHEME = ("没有名为「{name}」的内置方案，也没有这个文件。{hint}"
              "内置方案 (shipped schemes)：{known} (no shipped scheme or file {name!r})")
 HINT = "是不是「{guess}」？(did you mean {guess}?) "
@@ -91,7 +92,7 @@ def load_scheme(name_or_path: str, *, shipped_only: bool = False) -> SchemeFile:
     names = shipped_scheme_names()
     if not shipped_only and (path.suffix in {".yaml", ".yml", ".json"} or path.is_file()):
         if not path.is_file():
-            raise NotFoundError(f"没有这个文件 (no such file): {name_or_path}")
+            raise InvalidRequestError(NO_FILE.format(path=name_or_path))
         text, shipped = path.read_text(encoding="utf-8"), False
     elif name_or_path in names:
         text, shipped = _shipped_text(name_or_path), True
@@ -198,7 +199,8 @@ def check_scheme_file(path: str) -> CheckedScheme:
     """Every problem of a scheme file, each with its line and reason."""
     file = Path(path)
     if not file.is_file():
-        raise NotFoundError(f"没有这个文件 (no such file): {path}")
+        # The caller named the file: a wrong path is bad input (exit 2), not a lookup.
+        raise InvalidRequestError(NO_FILE.format(path=path))
     return check_text(file.read_text(encoding="utf-8"))
 
 

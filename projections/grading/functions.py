@@ -154,6 +154,16 @@ def _amount_for(env: SubjectReader, args: list[Any]) -> Value:
     return Fraction(amounts[grade])
 
 
+def _coefficient_for(env: SubjectReader, args: list[Any]) -> Value:
+    # The grade table's own coefficient, so a pay line never repeats its numbers.
+    grade = text(args[0])
+    found = next((g for g in env.pipeline.grades if g.code == grade), None)
+    if found is None or found.coefficient is None:
+        raise ExpressionError(f"grade {grade!r} of {env.pipeline.name} has no coefficient")
+    env.literals[f"coefficient[{grade}]"] = exact_text(found.coefficient)
+    return Fraction(found.coefficient)
+
+
 OWN_FUNCTIONS: Mapping[str, Function] = {
     "min": _min, "max": _max, "clamp": _clamp, "abs": _abs, "floor": _floor, "ceil": _ceil,
     "round_half_up": _round_half_up, "has": _has,
@@ -161,4 +171,5 @@ OWN_FUNCTIONS: Mapping[str, Function] = {
     "sumproduct": _sumproduct, "sanctions": _sanctions, "sanction_days": _sanction_days,
     "complaints": _complaints, "derived": _derived, "table": _table, "scope": _scope,
     "rank": _rank, "rank_low": _rank_low, "amount_for": _amount_for,
+    "coefficient_for": _coefficient_for,
 }

@@ -38,7 +38,7 @@ def test_list_needs_no_ledger_and_names_every_shipped_scheme(cli: Cli, tmp_path:
     assert len(rows) == len(list((Path(__file__).parents[2] / "domain/schemes").glob("*.yaml")))
     hospital = rows["xinghe-county-hospital"]
     assert (hospital["kind"], hospital["version"], hospital["seed"],
-            hospital["effective_from"]) == ("hospital_two_level", 1, "002", "2026-01-01")
+            hospital["effective_from"]) == ("hospital_two_level", 2, "002", "2026-01-01")
     assert hospital["coverage"]["cited"] > 30
     assert not (tmp_path / "none.db").exists()
     assert "xinghe-county-hospital" in cli.ok("scheme", "list").out
@@ -54,6 +54,28 @@ def test_show_lists_the_rules_with_seed_lines_in_chinese_where_the_scheme_has_th
     text = cli.ok("scheme", "show", "education-evaluation").out
     assert "最后评议分" in text
     assert "SCO-02" in text
+
+
+def test_show_lists_a_rule_a_value_computes_besides_its_own_at_that_value(cli: Cli) -> None:
+    shown = cli.ok("scheme", "show", "education-evaluation", "--json").json()
+    at_total = {r["rule"]: r for r in shown["rules"]
+                if r["path"] == "pipelines.annual.figures.total"}
+    assert {"SCO-03", "SCO-04"} <= set(at_total)
+    assert at_total["SCO-03"]["source"] == "001_db486f6b0daf494c.txt:L192"
+
+
+def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
+        cli: Cli, tmp_path: Path) -> None:
+    shipped = Path(__file__).parents[2] / "domain/schemes/education-evaluation.yaml"
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if "rule: SCO-04" in line)
+    lines[at - 1] = lines[at - 1].replace("figures.total", "figures.totl")
+    path = tmp_path / "cited.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("scheme", "check", str(path))
+    assert run.code == 2
+    assert f"第 {at} 行" in run.out
+    assert "「pipelines.annual.figures.totl」处没有这个值" in run.out
 
 
 def test_a_mistyped_scheme_name_is_refused_naming_the_known_ones(cli: Cli) -> None:
@@ -73,7 +95,7 @@ def test_new_copies_with_a_new_name_and_a_header_and_checks_clean(
     path = _variant(cli, tmp_path)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# xinghe-variant v1: copied by `jixiao scheme new` from "
-                           "xinghe-county-hospital@1")
+                           "xinghe-county-hospital@2")
     assert "\nid: xinghe-variant\n" in text
     assert "\nversion: 1\n" in text
     assert "「按当季全院医疗总收入的9%核定」" in text  # the comments travel with the copy
@@ -185,7 +207,8 @@ def test_diff_shows_what_changes_rule_by_rule(cli: Cli, tmp_path: Path) -> None:
     assert (changes["pool.rate"]["before"], changes["pool.rate"]["after"]) == ("0.09", "0.10")
     assert changes["cap.multiple_of_average_bonus"]["rules"] == ["S11-R57"]
     assert changes["id"]["rules"] == []
-    assert set(changes) == {"id", "pool.rate", "cap.multiple_of_average_bonus"}
+    # The copy starts at version 1; the shipped scheme is at version 2.
+    assert set(changes) == {"id", "version", "pool.rate", "cap.multiple_of_average_bonus"}
     assert "两者相同" in cli.ok("scheme", "diff", "education-evaluation",
                               "education-evaluation").out
 

@@ -13,6 +13,8 @@ import yaml
 from builders import GOLDEN, Cli, by_id, cli_for
 
 SCHEME_FILE = Path(__file__).parents[2] / "domain" / "schemes" / "xinghe-county-hospital.yaml"
+# The shipped version the golden ledgers adopt; the tests add the next two on top of it.
+SHIPPED = yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8"))["version"]
 PERIODS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1")  # 2026-YE has no targets
 
 
@@ -45,12 +47,12 @@ def _adopt_version_2(store, tmp_path: Path) -> tuple[Cli, dict[str, str], str]: 
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-3" / "commands.jsonl"))
     before = {period: cli.ok("payout", "--period", period, "--json").out for period in PERIODS}
-    assert _icu(json.loads(before["2026-Q4"]))["floor"] == "2400.00"  # 600 × 4 under @1
+    assert _icu(json.loads(before["2026-Q4"]))["floor"] == "2400.00"  # 600 × 4 as shipped
     time.sleep(0.01)
     before_v2 = datetime.now(UTC).isoformat()
     time.sleep(0.01)
     cli.ok("apply", str(_write_adoption(
-        tmp_path / "v2.jsonl", _version(2, "2026-07-01", "800.00"), "scheme-v2")))
+        tmp_path / "v2.jsonl", _version(SHIPPED + 1, "2026-07-01", "800.00"), "scheme-v2")))
     return cli, before, before_v2
 
 
@@ -61,16 +63,16 @@ def test_a_new_scheme_version_leaves_the_quarters_before_its_date_byte_for_byte(
     for period in ("2026-Q1", "2026-Q2"):
         after = cli.ok("payout", "--period", period, "--json").out
         assert after == before[period]
-        assert json.loads(after)["scheme"]["key"] == "xinghe-county-hospital@1"
+        assert json.loads(after)["scheme"]["key"] == f"xinghe-county-hospital@{SHIPPED}"
 
 
 def test_a_new_scheme_version_raises_the_floor_from_its_date(
     store, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     cli, before, _ = _adopt_version_2(store, tmp_path)
-    assert cli.payout("2026-Q3")["scheme"]["key"] == "xinghe-county-hospital@2"
+    assert cli.payout("2026-Q3")["scheme"]["key"] == f"xinghe-county-hospital@{SHIPPED + 1}"
     q4 = cli.payout("2026-Q4")
-    assert q4["scheme"]["key"].endswith("@2")
+    assert q4["scheme"]["key"].endswith(f"@{SHIPPED + 1}")
     # ICU's pay after controls is 1 000; the floor is now 800 × 4 heads, and the bank
     # (10 000 - 800 + 4 000 from Q1-Q3) tops it up to the new floor instead of the old.
     icu, icu_before = _icu(q4), _icu(json.loads(before["2026-Q4"]))
@@ -87,9 +89,9 @@ def test_a_proposed_scheme_version_is_a_what_if_that_writes_nothing(
     cli, _, _ = _adopt_version_2(store, tmp_path)
     events = _event_count(cli)
     proposal = _write_adoption(
-        tmp_path / "v3.jsonl", _version(3, "2026-10-01", "1000.00"), "scheme-v3")
+        tmp_path / "v3.jsonl", _version(SHIPPED + 2, "2026-10-01", "1000.00"), "scheme-v3")
     what_if = cli.ok("payout", "--period", "2026-Q4", "--with", str(proposal), "--json").json()
-    assert what_if["scheme"]["key"] == "xinghe-county-hospital@3"
+    assert what_if["scheme"]["key"] == f"xinghe-county-hospital@{SHIPPED + 2}"
     assert _icu(what_if)["floor"] == "4000.00"
     assert _event_count(cli) == events
     assert _icu(cli.payout("2026-Q4"))["floor"] == "3200.00"
@@ -101,8 +103,8 @@ def test_a_diff_across_an_adoption_names_the_scheme_change(
     cli, _, before_v2 = _adopt_version_2(store, tmp_path)
     diff = cli.ok("diff", "--period", "2026-Q4", "--from", before_v2, "--to", "now",
                   "--json").json()
-    assert diff["scheme"]["from"] == "xinghe-county-hospital@1"
-    assert diff["scheme"]["to"] == "xinghe-county-hospital@2"
+    assert diff["scheme"]["from"] == f"xinghe-county-hospital@{SHIPPED}"
+    assert diff["scheme"]["to"] == f"xinghe-county-hospital@{SHIPPED + 1}"
     assert diff["scheme"]["from_sha256"] != diff["scheme"]["to_sha256"]
     assert [event["type"] for event in diff["events"]] == ["SchemeAdopted"]
     icu = by_id(diff["departments"], "department_id")["icu"]

@@ -87,14 +87,14 @@ def _refused(scheme: dict[str, Any], *rows: dict[str, Any]) -> list[tuple[str, s
 
 def test_a_category_the_scheme_in_force_does_not_know_is_refused_naming_those_it_does() -> None:
     assert _refused(SHIPPED_SCHEME, _hire("a", category="intern")) == [
-        ("category", "unknown category 'intern'; xinghe-county-hospital@1 knows contract, "
+        ("category", "unknown category 'intern'; xinghe-county-hospital@2 knows contract, "
                      "lump_sum, regular, temporary")]
 
 
 def test_a_leave_kind_the_scheme_in_force_does_not_know_is_refused() -> None:
     assert _refused(SHIPPED_SCHEME, _hire("a"), _leave("sabbatical", "2026-01-05",
                                                        "2026-01-09")) == [
-        ("kind", "unknown leave kind 'sabbatical'; xinghe-county-hospital@1 knows sick, "
+        ("kind", "unknown leave kind 'sabbatical'; xinghe-county-hospital@2 knows sick, "
                  "maternity, personal, study, training")]
 
 

@@ -1,0 +1,66 @@
+"""A correction of a scheme adoption may move its date, never change its content.
+
+An `id@version` names one document for ever (docs/schemes-versioning.md, rules 1 and 2):
+statements cite the key and its SHA-256, and a replay computes what the stored document
+says. An `adopt_scheme` that `supersedes` an adoption of the same `id@version` therefore
+may change `effective_from` (a date entered wrongly) but not the document; a changed
+document is a new version, adopted as such. Superseding an adoption of another key (the
+wrong scheme was adopted) stays a plain correction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from uuid import UUID
+
+from domain.events import LedgerEvent, SchemeAdopted
+
+CHANGED = ("{key} 已经采用过：更正只能改生效日期，不能改方案内容；内容有变须另立新版本"
+           "（jixiao scheme new），再采用新版本。不同之处：{paths} "
+           "({key} is already adopted: a correction may change its date, not its content; "
+           "a changed document needs a new version)")
+SHOWN = 5  # differing paths named in the message; the rest are counted
+
+
+def differing_paths(before: Any, after: Any, path: str = "") -> list[str]:
+    """The dotted paths where two documents differ (a list item by its index)."""
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        found: list[str] = []
+        for key in sorted(set(before) | set(after), key=str):
+            found += differing_paths(before.get(key), after.get(key),
+                                     f"{path}.{key}" if path else str(key))
+        return found
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        found = []
+        for at, (left, right) in enumerate(zip(before, after, strict=True)):
+            found += differing_paths(left, right, f"{path}.{at}" if path else str(at))
+        return found
+    return [] if before == after else [path or "(document)"]
+
+
+def _content(document: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "effective_from"}
+
+
+def check_scheme_correction(live: Mapping[UUID, LedgerEvent],
+                            in_batch: dict[UUID, SchemeAdopted], event: LedgerEvent,
+                            problem: Callable[[str, str], None]) -> None:
+    """Refuse an adoption that supersedes one of the same id@version with another
+    document. `in_batch` collects the batch's adoptions, so a correction of one recorded
+    earlier in the same batch is checked too."""
+    if not isinstance(event, SchemeAdopted):
+        return
+    in_batch[event.originator_id] = event
+    if event.supersedes is None:
+        return
+    target = live.get(event.supersedes) or in_batch.get(event.supersedes)
+    if not isinstance(target, SchemeAdopted) or (
+            (target.scheme_id, target.version) != (event.scheme_id, event.version)):
+        return
+    paths = differing_paths(_content(target.document), _content(event.document))
+    if paths:
+        more = f" …（另有 {len(paths) - SHOWN} 处 / {len(paths) - SHOWN} more)" \
+            if len(paths) > SHOWN else ""
+        problem("document", CHANGED.format(key=f"{event.scheme_id}@{event.version}",
+                                           paths=", ".join(paths[:SHOWN]) + more))

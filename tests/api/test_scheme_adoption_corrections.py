@@ -1,0 +1,76 @@
+"""Through the CLI: an adoption that supersedes one of the same id@version may move its
+date but not change the document (a changed document is a new version,
+docs/schemes-versioning.md); `jixiao scheme check` on a missing file is bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.builders import Cli, cli_for
+
+SCHEME_FILE = Path(__file__).parents[2] / "domain" / "schemes" / "xinghe-county-hospital.yaml"
+
+
+def _adopted(store: Any, tmp_path: Path) -> tuple[Cli, dict[str, Any]]:
+    cli = cli_for(store.backend, store.env)
+    first = tmp_path / "adopt.jsonl"
+    first.write_text(json.dumps({"type": "adopt_scheme", "scheme": "xinghe-county-hospital",
+                                 "idempotency_key": "first"}) + "\n", encoding="utf-8")
+    cli.ok("apply", str(first))
+    events = [json.loads(line) for line in cli.ok("events", "--json").out.splitlines()]
+    return cli, next(e for e in events if e["type"] == "SchemeAdopted")
+
+
+def _correction(tmp_path: Path, target: str, **changes: Any) -> Path:
+    document = yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8"))
+    for dotted, value in changes.items():
+        node = document
+        *parents, last = dotted.split("__")
+        for key in parents:
+            node = node[key]
+        node[last] = value
+    path = tmp_path / "correction.jsonl"
+    path.write_text(json.dumps({"type": "adopt_scheme", "document": document,
+                                "supersedes": target, "reason": "更正"},
+                               ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_correction_that_changes_the_document_under_the_same_version_is_refused(
+        store: Any, tmp_path: Path) -> None:
+    cli, adoption = _adopted(store, tmp_path)
+    key = f"xinghe-county-hospital@{adoption['version']}"
+    events = cli.event_count()
+    run = cli("apply", str(_correction(tmp_path, adoption["originator_id"],
+                                       pool__rate="0.10", cap__multiple_of_average_bonus=3)))
+    assert run.code == 2
+    assert key in run.err
+    assert "另立新版本" in run.err
+    assert "pool.rate" in run.err
+    assert "cap.multiple_of_average_bonus" in run.err
+    assert cli.event_count() == events
+
+
+def test_a_correction_of_the_date_alone_is_taken(store: Any, tmp_path: Path) -> None:
+    cli, adoption = _adopted(store, tmp_path)
+    cli.ok("apply", str(_correction(tmp_path, adoption["originator_id"],
+                                    effective_from="2026-04-01")))
+    events = [json.loads(line) for line in cli.ok("events", "--json").out.splitlines()]
+    corrected = [e for e in events if e["supersedes"] == adoption["originator_id"]]
+    assert [e["effective_from"] for e in corrected] == ["2026-04-01"]
+
+
+@pytest.mark.parametrize("verb", [("check",), ("show",), ("diff", "xinghe-county-hospital")])
+def test_a_scheme_file_that_is_not_there_is_bad_input_naming_the_path(
+        tmp_path: Path, verb: tuple[str, ...]) -> None:
+    cli = Cli({"JIXIAO_DB": str(tmp_path / "none.db"), "JIXIAO_ACTOR": "test"})
+    missing = str(tmp_path / "nope" / "missing-scheme.yaml")
+    run = cli("scheme", *verb, missing)
+    assert run.code == 2
+    assert missing in run.err
+    assert "找不到方案文件" in run.err
