@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
 from domain.chunked_writes import CONCURRENT_WRITE, Written
+from domain.command_checking import Memos, command_checker
 from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry
 from domain.errors import ConflictError, Problem, RejectedError
@@ -269,6 +270,7 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = []
         commands: list[tuple[str, BaseModel]] = []
         pending: set[str] = set()
+        memos: Memos = {}
         with cycle_collection_paused():  # validation makes no cycles worth a pass
             for where, row in rows:
                 kind = row.get("type")
@@ -277,6 +279,13 @@ class Ledger(Application[UUID]):
                     problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
                                             "`jixiao schema` lists them"))
                     continue
+                fast = command_checker(model)
+                if fast is not None:
+                    try:  # pydantic's validation below decides (and words) any refusal
+                        commands.append((where, fast(row, context, memos)))
+                        continue
+                    except NotFast:
+                        pass
                 try:
                     commands.append((where, model.model_validate(dict(row), context=context)))
                 except ValidationError as error:
