@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
 from domain.chunked_writes import CONCURRENT_WRITE, Written
-from domain.command_checking import Memos, command_checker
+from domain.command_checking import command_checker, memos_for
 from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry
 from domain.errors import ConflictError, Problem, RejectedError
@@ -270,7 +270,7 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = []
         commands: list[tuple[str, BaseModel]] = []
         pending: set[str] = set()
-        memos: Memos = {}
+        memos = memos_for(context)
         with cycle_collection_paused():  # validation makes no cycles worth a pass
             for where, row in rows:
                 kind = row.get("type")

@@ -35,9 +35,24 @@ _MISSING = object()
 # Values remembered per field: equal values of these types are the same value (a
 # Decimal 1.0 equals 1 but is not the same entry, so it is checked each time).
 _MEMO_TYPES = frozenset((str, int, type(None)))
-# What one batch's checks remember: per checker, a memo per field. One per batch, so
-# two batches checked at once (the HTTP server's threads) never share one.
+# What the checks remember: per checker, a memo per field, for one validation context
+# (`memos_for`): a value checked under one day window is never taken for another.
 Memos = dict[Any, list[dict[tuple[type, Any], Any]]]
+_BY_CONTEXT: dict[Any, Memos] = {}
+_CONTEXTS_MAX = 8
+
+
+def memos_for(context: Mapping[str, Any]) -> Memos:
+    """The memos of a validation context, kept from batch to batch: ids, periods and
+    kinds repeat across batches too. Two threads may share them: a value is remembered
+    under its own context, and whatever a race drops is only checked again."""
+    key = frozenset(context.items())
+    memos = _BY_CONTEXT.get(key)
+    if memos is None:
+        if len(_BY_CONTEXT) >= _CONTEXTS_MAX:
+            _BY_CONTEXT.clear()
+        memos = _BY_CONTEXT[key] = {}
+    return memos
 
 
 class _Text:

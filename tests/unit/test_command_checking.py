@@ -109,3 +109,13 @@ def test_a_bad_row_is_refused_with_pydantic_s_words(row: dict[str, Any]) -> None
         COMMANDS_BY_TYPE[row["type"]].model_validate(dict(row), context=CONTEXT)
     assert len(problems) == len(error.value.errors()) >= 1
     assert all(problem.where == "line 1" for problem in problems)
+
+
+def test_a_date_accepted_under_one_day_window_is_checked_again_under_another() -> None:
+    row = {"type": "define_department", "department_id": "internal", "name": "内科",
+           "kind": "clinical", "risk_coefficient": "1", "effective_on": "2026-01-01"}
+    wide = (date(2000, 1, 1), date(2099, 12, 31))
+    narrow = (date(2027, 1, 1), date(2027, 12, 31))
+    assert Ledger.check_rows([("line 1", row)], wide)[1] == []
+    _, problems, _ = Ledger.check_rows([("line 1", row)], narrow)
+    assert [(p.field, "outside" in p.reason) for p in problems] == [("effective_on", True)]
