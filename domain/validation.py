@@ -103,7 +103,8 @@ class BatchScope:
 
 # Built once: a union or a starred tuple in the isinstance call was built per command.
 _APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
-_SCHEME_FREE = (SchemeAdopted, DepartmentDefined, EntryVoided, *PROCEDURE_EVENTS)
+_SCHEME_FREE: tuple[type[LedgerEvent], ...] = (SchemeAdopted, DepartmentDefined, EntryVoided,
+                                             *PROCEDURE_EVENTS)
 
 
 def check_command(
