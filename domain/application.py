@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
-from domain.chunked_writes import CONCURRENT_WRITE
+from domain.chunked_writes import CONCURRENT_WRITE, Written
+from domain.command_checking import command_checker, memos_for
 from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry
 from domain.errors import ConflictError, Problem, RejectedError
@@ -39,6 +40,7 @@ from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured, date_window
 from domain.stored_decoding import NotFast, fast_reader
+from domain.stored_encoding import encoder_for
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
@@ -74,7 +76,7 @@ class PydanticMapper(Mapper[UUID]):
             originator_id=event.originator_id,
             originator_version=event.originator_version,
             topic=get_topic(type(event)),
-            state=canonical_bytes(state),
+            state=encoder_for(type(event))(state),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -177,14 +179,6 @@ def idempotency_id(key: str) -> UUID:
     return UUID(bytes=digest.digest()[:16], version=5)
 
 
-# One encoder for every event: json.dumps with options builds a new one on each call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def canonical_bytes(data: Any) -> bytes:
-    return _CANONICAL.encode(data).encode()
-
-
 @dataclass(frozen=True)
 class RecordReport:
     recorded: tuple[LedgerEvent, ...]
@@ -202,6 +196,7 @@ class Ledger(Application[UUID]):
         super().__init__(env=dict(env or {}))
         self._facts = Facts()
         self._window = (0, date_window(None))  # (position read up to, the window there)
+        self._written: Written | None = None
 
     def construct_mapper(self) -> Mapper[UUID]:
         return PydanticMapper(transcoder=self.construct_transcoder())
@@ -275,6 +270,7 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = []
         commands: list[tuple[str, BaseModel]] = []
         pending: set[str] = set()
+        memos = memos_for(context)
         with cycle_collection_paused():  # validation makes no cycles worth a pass
             for where, row in rows:
                 kind = row.get("type")
@@ -283,6 +279,13 @@ class Ledger(Application[UUID]):
                     problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
                                             "`jixiao schema` lists them"))
                     continue
+                fast = command_checker(model)
+                if fast is not None:
+                    try:  # pydantic's validation below decides (and words) any refusal
+                        commands.append((where, fast(row, context, memos)))
+                        continue
+                    except NotFast:
+                        pass
                 try:
                     commands.append((where, model.model_validate(dict(row), context=context)))
                 except ValidationError as error:
@@ -323,6 +326,19 @@ class Ledger(Application[UUID]):
         self.facts()  # catch up, so the next batch checks against these too
         return RecordReport(tuple(events), tuple(retries), self._facts.last_position)
 
+    def remember_written(self, written: Written | None) -> None:
+        """Keep the stored rows of the last write for `take_written` (the previous ones,
+        if nobody took them, are let go)."""
+        if self._written is not None:
+            self._written.close()
+        self._written = written
+
+    def take_written(self) -> Written | None:
+        """The stored rows of the last write, once: the chain's catch-up hashes these
+        instead of reading them back from the store."""
+        written, self._written = self._written, None
+        return written
+
     def forget_facts(self) -> None:
         """Drop the cached facts (a chunked batch folded in what it then did not write):
         the next `facts()` reads the store again."""
@@ -336,13 +352,18 @@ class Ledger(Application[UUID]):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
         to_stored = self.mapper.to_stored_event
-        positions = self.recorder.insert_events([to_stored(event) for event in events])
+        stored = [to_stored(event) for event in events]
+        positions = self.recorder.insert_events(stored)
         # Fold our own events straight in when nothing else was written in between; else
         # the next catch-up reads them back from the store with whatever came first.
         first = self._facts.last_position + 1
         if list(positions or ()) == list(range(first, first + len(events))):
             for position, event in enumerate(events, start=first):
                 self._facts.apply(position, event)
+            rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored]
+            self.remember_written(Written(first, lambda: iter((rows,))))
+        else:
+            self.remember_written(None)
         return []
 
     def preview(

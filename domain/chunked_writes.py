@@ -54,6 +54,17 @@ class Chunk:
     pending: frozenset[str] = frozenset()
 
 
+@dataclass
+class Written:
+    """The stored rows of the ledger's last write, from the position of the first: what a
+    reader that needs them (the audit chain's catch-up) takes instead of reading them back
+    from the store. `pages` yields lists of rows; `close` frees what holds them."""
+
+    first: int
+    pages: Callable[[], Iterator[list[StoredRow]]]
+    close: Callable[[], None] = lambda: None
+
+
 class Spool:
     """Stored events of the checked chunks, in a temporary file, in order (pickled rows of
     our own making, read back by the process that wrote them)."""
@@ -143,6 +154,8 @@ class ChunkedLedger(Protocol):
     def derived(self, facts: Facts, events: Sequence[LedgerEvent],
                 recorded_at: datetime) -> list[LedgerEvent]: ...
 
+    def remember_written(self, written: Written | None) -> None: ...
+
 
 @dataclass(frozen=True)
 class ChunkedReport:
@@ -160,7 +173,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     again from the store: the checked chunks had been folded in)."""
     recorded_at = now or datetime.now(UTC)
     facts = ledger.facts()
-    start, batch = facts.last_position, ChunkedBatch()
+    start, batch, kept = facts.last_position, ChunkedBatch(), False
     frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
     try:
         for chunk in chunks:
@@ -182,14 +195,18 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
         _take_in(ledger, facts, batch, derived)
         if progress is not None:
             progress("writing", batch.spool.count, batch.spool.count)
-        _write_spooled(ledger, batch.spool, start)
+        if _write_spooled(ledger, batch.spool, start):
+            # The spool (a file, not memory) is kept for the chain's catch-up to take.
+            ledger.remember_written(Written(start + 1, batch.spool.chunks, batch.spool.close))
+            kept = True
     except BaseException:
         ledger.forget_facts()
         raise
     finally:
         if not frozen_by_host:
             gc.unfreeze()
-        batch.spool.close()
+        if not kept:
+            batch.spool.close()
     return ChunkedReport(tuple(batch.recorded), tuple(batch.retries),
                          ledger.facts().last_position)
 
@@ -206,10 +223,10 @@ def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
                          for s in stored])
 
 
-def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> None:
+def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> bool:
     """The spooled events in one transaction: a recorder of ours (api/storage) takes them
     chunk by chunk, any other all at once. Positions other than those folded (another
-    writer came in between) make the facts be read again."""
+    writer came in between) make the facts be read again; True when they are those."""
     chunks = ([StoredEvent(*row) for row in rows] for rows in spool.chunks())
     insert_chunks = getattr(ledger.recorder, "insert_event_chunks", None)
     try:
@@ -222,3 +239,5 @@ def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> None:
         raise ConflictError(CONCURRENT_WRITE) from error
     if positions != list(range(start + 1, start + 1 + spool.count)):
         ledger.forget_facts()
+        return False
+    return True

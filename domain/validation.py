@@ -102,6 +102,12 @@ class BatchScope:
         return type(event).__name__ if event is not None else None
 
 
+# Built once: a union or a starred tuple in the isinstance call was built per command.
+_APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
+_SCHEME_FREE: tuple[type[LedgerEvent], ...] = (SchemeAdopted, DepartmentDefined, EntryVoided,
+                                             *PROCEDURE_EVENTS)
+
+
 def check_command(
     scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent
 ) -> list[Problem]:
@@ -119,7 +125,7 @@ def check_command(
                 "it corrects), it will be restated in the next open quarter")
     if isinstance(event, PeriodClosed):
         _check_close(scope, event, problem)
-    if isinstance(event, AppealFiled | AppealAssigned | AppealDecided | AppealEscalated):
+    if isinstance(event, _APPEAL_EVENTS):
         _check_appeal(scope, event, problem)
 
     _check_correction(scope, event, problem)
@@ -134,8 +140,7 @@ def check_command(
     scheme = scope.scheme_on(day) if day is not None else None
     if scheme is None and period is None and scope.schemes:
         scheme = scope.schemes[0][2]
-    needs_scheme = not isinstance(event, (SchemeAdopted, DepartmentDefined, EntryVoided,
-                                          *PROCEDURE_EVENTS))
+    needs_scheme = not isinstance(event, _SCHEME_FREE)
     if needs_scheme and day is not None and scheme is None:
         problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
     if scheme is not None:

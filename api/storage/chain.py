@@ -282,11 +282,15 @@ def stored_records(
 
 
 def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
-    """Chain every event after the tracked position; returns how many were chained."""
+    """Chain every event after the tracked position; returns how many were chained. The
+    rows the ledger has just written, when they start right after the chain, are taken
+    from the ledger instead of being read back from the store."""
     position, head = store.tracking()
     chained = 0
+    pages = _written_pages(ledger, position)
     while True:
-        page = list(_take(stored_records(ledger, after=position), PAGE_SIZE))
+        page = next(pages, None) or list(_take(stored_records(ledger, after=position),
+                                               PAGE_SIZE))
         if not page:
             return chained
         links = extend_chain(head, page)
@@ -297,6 +301,30 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
                 reason=f"its position {position} is behind the chain's own rows")) from None
         position, head = links[-1].position, links[-1].link
         chained += len(links)
+
+
+def _written_pages(ledger: Ledger, position: int) -> Iterator[list[StoredRecord]]:
+    """The ledger's last write as pages of records, if it follows `position`."""
+    written = ledger.take_written()
+    if written is None:
+        return
+    try:
+        if written.first != position + 1:
+            return
+        number = written.first
+        for rows in written.pages():
+            for start in range(0, len(rows), PAGE_SIZE):
+                page = rows[start:start + PAGE_SIZE]
+                yield [StoredRecord(number + offset, _uuid(originator_id), version, topic,
+                                    state)
+                       for offset, (originator_id, version, topic, state) in enumerate(page)]
+                number += len(page)
+    finally:
+        written.close()
+
+
+def _uuid(originator_id: UUID | str) -> UUID:
+    return originator_id if type(originator_id) is UUID else UUID(str(originator_id))
 
 
 def _take(records: Iterator[StoredRecord], count: int) -> Iterator[StoredRecord]:

@@ -1,0 +1,269 @@
+"""Checking rows into commands fast: each field by its own pydantic validators, once per
+distinct value, instead of a whole pydantic validation per row.
+
+A batch repeats its values (ids, periods, kinds, counts) across thousands of rows, and the
+per-row validation was a fifth of ingest. Here each field of a command model gets a
+TypeAdapter of exactly its annotation and constraints, run with the batch's validation
+context (the day window) and remembered per distinct plain value (text, integer, null);
+free text of bounded length is checked inline; the model's after-validators then run on
+the built command, as pydantic would run them.
+
+The fast path never refuses a row: anything it does not accept (a missing or unknown
+key, a value a field refuses, a cross-field rule) raises `NotFast`, and the caller
+validates that row with pydantic, which accepts it or words every problem as before. So
+the fast path may be stricter than pydantic, never looser; the commands it builds are
+the ones pydantic builds, down to the fields set (tests/unit/test_command_checking.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date
+from functools import cache
+from typing import Annotated, Any, Union
+
+import annotated_types
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from domain.stored_decoding import MEMO_MAX, NotFast
+
+_MISSING = object()
+# Values remembered per field: equal values of these types are the same value (a
+# Decimal 1.0 equals 1 but is not the same entry, so it is checked each time).
+_MEMO_TYPES = frozenset((str, int, type(None)))
+# What the checks remember: per checker, a memo per field, for one validation context
+# (`memos_for`): a value checked under one day window is never taken for another.
+Memos = dict[Any, list[dict[tuple[type, Any], Any]]]
+_BY_CONTEXT: dict[Any, Memos] = {}
+_CONTEXTS_MAX = 8
+
+
+def memos_for(context: Mapping[str, Any]) -> Memos:
+    """The memos of a validation context, kept from batch to batch: ids, periods and
+    kinds repeat across batches too. Two threads may share them: a value is remembered
+    under its own context, and whatever a race drops is only checked again."""
+    key = frozenset(context.items())
+    memos = _BY_CONTEXT.get(key)
+    if memos is None:
+        if len(_BY_CONTEXT) >= _CONTEXTS_MAX:
+            _BY_CONTEXT.clear()
+        memos = _BY_CONTEXT[key] = {}
+    return memos
+
+
+class _Text:
+    """A plain string field with length bounds (or None when optional): checked inline,
+    as pydantic's lax str does for a str, code points counted."""
+
+    __slots__ = ("high", "low", "optional")
+
+    def __init__(self, low: int, high: int, optional: bool) -> None:
+        self.low, self.high, self.optional = low, high, optional
+
+    def check(self, raw: Any, context: Any, memo: dict[tuple[type, Any], Any]) -> Any:
+        if type(raw) is str and self.low <= len(raw) <= self.high:
+            return raw
+        if raw is None and self.optional:
+            return None
+        raise NotFast
+
+
+class _Memo:
+    """A field's own validators, remembering (in the batch's memo) what each distinct
+    plain value gave."""
+
+    __slots__ = ("validate",)
+
+    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+        self.validate = adapter.validator.validate_python
+
+    def check(self, raw: Any, context: Any, memo: dict[tuple[type, Any], Any]) -> Any:
+        kind = type(raw)
+        if kind not in _MEMO_TYPES:
+            return _validated(self.validate, raw, context)
+        key = (kind, raw)
+        value = memo.get(key, _MISSING)
+        if value is _MISSING:
+            value = _validated(self.validate, raw, context)
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            memo[key] = value
+        return value
+
+
+def _validated(validate: Callable[..., Any], raw: Any, context: Any) -> Any:
+    try:
+        return validate(raw, context=context)
+    except ValidationError:
+        raise NotFast from None
+
+
+class CommandChecker:
+    """The fast check of one command model's rows."""
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        self.cls = cls
+        self.order = tuple(cls.model_fields)
+        self.names = frozenset(self.order)
+        self.fields: list[tuple[str, _Text | _Memo, Callable[[], Any] | None]] = [
+            (name, _plan(info), _default_of(info)) for name, info in cls.model_fields.items()]
+        self.checks = tuple(_model_checks(cls))
+
+        self.check = self._compile()
+
+    def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
+        """The command pydantic would build from `row` with `context`, or NotFast."""
+        return self.check(row, context, memos)
+
+    def _compile(self) -> Callable[..., BaseModel]:
+        """One function per command model, its fields unrolled: a loop over the fields
+        with a call per check cost more than the memo saved."""
+        lines = ["def check(row, context, memos):",
+                 "    if not names.issuperset(row):",
+                 "        raise NotFast",  # an unknown key: pydantic names it
+                 "    field_memos = memos.get(key)",
+                 "    if field_memos is None:",
+                 f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]"]
+        scope: dict[str, Any] = {"names": self.names, "NotFast": NotFast, "MISSING": _MISSING,
+                                 "key": self, "cls": self.cls, "set_": object.__setattr__,
+                                 "checks": self.checks, "run_checks": _run_checks}
+        for number, (name, field, default) in enumerate(self.fields):
+            scope[f"d{number}"], scope[f"f{number}"] = default, field
+            constant = getattr(default, "constant", _MISSING)
+            scope[f"c{number}"] = constant
+            lines += [f"    r = row.get({name!r}, MISSING)",
+                      "    if r is MISSING:",
+                      "        raise NotFast" if default is None  # a required field left out
+                      else f"        v{number} = c{number}" if constant is not _MISSING
+                      else f"        v{number} = d{number}()"]
+            if isinstance(field, _Text):
+                lines += [f"    elif type(r) is str and {field.low} <= len(r) <= {field.high}:",
+                          f"        v{number} = r",
+                          f"    elif r is None and {field.optional}:",
+                          f"        v{number} = None",
+                          "    else:",
+                          "        raise NotFast"]
+            else:
+                lines += ["    else:",
+                          f"        v{number} = field_memos[{number}].get((type(r), r), MISSING)"
+                          " if type(r) in MEMO_TYPES else MISSING",
+                          f"        if v{number} is MISSING:",
+                          f"            v{number} = f{number}.check(r, context, "
+                          f"field_memos[{number}])"]
+        items = ", ".join(f"{name!r}: v{number}"
+                          for number, (name, _, _) in enumerate(self.fields))
+        lines += ["    command = cls.__new__(cls)",
+                  f"    set_(command, '__dict__', {{{items}}})",
+                  "    set_(command, '__pydantic_fields_set__', set(row))",
+                  "    set_(command, '__pydantic_extra__', None)",
+                  "    set_(command, '__pydantic_private__', None)",
+                  "    return run_checks(command, checks) if checks else command"]
+        scope["MEMO_TYPES"] = _MEMO_TYPES
+        exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
+        return scope["check"]  # type: ignore[no-any-return]
+
+
+def _run_checks(command: BaseModel, checks: tuple[Callable[[Any], Any], ...]) -> BaseModel:
+    """The model's cross-field rules on the built command; pydantic words any refusal."""
+    for check in checks:
+        try:
+            if check(command) is not command:
+                raise NotFast
+        except (ValueError, TypeError, AssertionError, ArithmeticError):
+            raise NotFast from None
+    return command
+
+
+@cache
+def command_checker(cls: type[BaseModel]) -> CommandChecker | None:
+    """The fast check of `cls`'s rows, or None when the model is left to pydantic (field
+    validators, validators before or around the model, aliases, private state)."""
+    decorators = cls.__pydantic_decorators__
+    if (decorators.field_validators or decorators.validators or cls.__private_attributes__
+            or any(d.info.mode != "after" for d in decorators.model_validators.values())
+            or any(info.alias or info.validation_alias for info in cls.model_fields.values())
+            or cls.model_config.get("extra") != "forbid"):
+        return None
+    try:
+        return CommandChecker(cls)
+    except _Unsupported:
+        return None
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _plan(info: FieldInfo) -> _Text | _Memo:
+    text = _plain_text(info)
+    if text is not None:
+        return text
+    metadata = list(info.metadata)
+    annotation: Any = info.annotation
+    return _Memo(TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation))
+
+
+def _plain_text(info: FieldInfo) -> _Text | None:
+    """A str (or str | None) field whose only constraints are lengths."""
+    annotation = info.annotation
+    metadata = list(info.metadata)
+    optional = False
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        members = typing.get_args(annotation)
+        if len(members) != 2 or type(None) not in members:
+            return None
+        annotation = next(m for m in members if m is not type(None))
+        optional = True
+        if typing.get_origin(annotation) is Annotated:  # `Text | None`
+            annotation, *inner = typing.get_args(annotation)
+            metadata = [*(m for item in inner for m in (
+                item.metadata if isinstance(item, FieldInfo) else [item])), *metadata]
+    if annotation is not str:
+        return None
+    low, high = 0, 1 << 30
+    for item in metadata:
+        if isinstance(item, annotated_types.MinLen):
+            low = item.min_length
+        elif isinstance(item, annotated_types.MaxLen) and item.max_length is not None:
+            high = item.max_length
+        else:
+            return None
+    return _Text(low, high, optional)
+
+
+def _default_of(info: FieldInfo) -> Callable[[], Any] | None:
+    if info.is_required():
+        return None
+    factory = info.default_factory
+    if factory is None and isinstance(info.default, str | int | date | None):
+        return _Constant(info.default)
+    if factory is not None and not info.default_factory_takes_validated_data:
+        return factory  # type: ignore[return-value]
+    return lambda: info.get_default(call_default_factory=True)
+
+
+class _Constant:
+    """An immutable default, put in the command as it is."""
+
+    __slots__ = ("constant",)
+
+    def __init__(self, constant: Any) -> None:
+        self.constant = constant
+
+    def __call__(self) -> Any:
+        return self.constant
+
+
+def _model_checks(cls: type[BaseModel]) -> list[Callable[[Any], Any]]:
+    """The model's after-validators (cross-field rules), as plain calls on the command."""
+    checks = []
+    for decorator in cls.__pydantic_decorators__.model_validators.values():
+        function = decorator.func
+        if len(inspect.signature(function).parameters) != 1:
+            raise _Unsupported(function)
+        checks.append(function)
+    return checks

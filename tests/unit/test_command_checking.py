@@ -1,0 +1,121 @@
+"""The fast check of rows into commands (domain/command_checking.py) is pydantic's
+validation, never looser: every command it builds is the one pydantic builds, down to the
+value types and the fields set, and every row pydantic refuses it hands back to pydantic
+(which words the error as always)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from domain.application import Ledger
+from domain.command_checking import command_checker
+from domain.events import COMMANDS_BY_TYPE
+from domain.stored_decoding import NotFast
+from domain.strict_input import window_context
+
+TESTS = Path(__file__).resolve().parents[1]
+CONTEXT = window_context((date(2000, 1, 1), date(2099, 12, 31)))
+
+
+def fixture_rows() -> list[dict[str, Any]]:
+    rows = []
+    for path in sorted(TESTS.rglob("*.jsonl")):
+        for text in path.read_text(encoding="utf-8").splitlines():
+            line = text.strip()
+            if line and not line.startswith("#"):
+                row = json.loads(line)
+                if isinstance(row, dict) and row.get("type") in COMMANDS_BY_TYPE:
+                    rows.append(row)
+    return rows
+
+
+ROWS = fixture_rows()
+ODD_VALUES = ["", " 1", "1 ", "１２", "1e5", "1_000", 3.0, True, None, [], {}, "x" * 501,
+              -1, 0, 10**20, "2026-02-30", "2026-Q5", "E\n1", "Ｅ0001", "12.50", "-3",
+              "00000000-0000-0000-0000-000000000000", {"sick": "1"}]
+
+
+def assert_same(fast: BaseModel, slow: BaseModel) -> None:
+    assert type(fast) is type(slow)
+    assert list(fast.__dict__) == list(slow.__dict__)
+    for name, value in slow.__dict__.items():
+        assert type(fast.__dict__[name]) is type(value), name
+        assert fast.__dict__[name] == value, name
+    assert fast.model_fields_set == slow.model_fields_set
+    assert fast.model_dump_json() == slow.model_dump_json()
+
+
+def compare(row: dict[str, Any], memos: dict[Any, Any]) -> str:
+    model = COMMANDS_BY_TYPE[row["type"]]
+    checker = command_checker(model)
+    try:
+        slow = model.model_validate(dict(row), context=CONTEXT)
+    except ValidationError:
+        slow = None
+    if checker is None:
+        return "pydantic"
+    try:
+        fast = checker(row, CONTEXT, memos)
+    except NotFast:
+        return "declined"
+    assert slow is not None, f"the fast check accepted a row pydantic refuses: {row}"
+    assert_same(fast, slow)
+    return "fast"
+
+
+def test_the_fixture_rows_check_alike_and_most_take_the_fast_path() -> None:
+    memos: dict[Any, Any] = {}
+    outcomes = [compare(row, memos) for row in ROWS + ROWS]  # twice: memo hits too
+    assert len({row["type"] for row in ROWS}) >= 20
+    assert outcomes.count("fast") > len(outcomes) / 2
+
+
+def test_every_field_of_every_kind_given_odd_values_is_checked_as_pydantic_checks_it(
+        ) -> None:
+    """One fixture row per command type; each of its model's fields set to each odd value
+    in turn, and left out, after the original row has filled the memo."""
+    by_type = {row["type"]: row for row in ROWS}
+    declined = 0
+    for row in by_type.values():
+        memos: dict[Any, Any] = {}
+        compare(row, memos)
+        for name in [*COMMANDS_BY_TYPE[row["type"]].model_fields, "unknown_field"]:
+            if name == "type":
+                continue
+            dropped = {key: value for key, value in row.items() if key != name}
+            outcomes = [compare(dropped, memos)] + [
+                compare({**row, name: value}, memos) for value in ODD_VALUES]
+            declined += outcomes.count("declined")
+    assert declined > 0
+
+
+@pytest.mark.parametrize("row", [
+    {"type": "record_deduction", "period": "2026-Q1", "employee_id": "E1", "kind": "late",
+     "count": "0"},
+    {"type": "record_deduction", "period": "2026-Q1", "employee_id": "E1", "kind": "late",
+     "supersedes": "00000000-0000-0000-0000-000000000001"},
+    {"type": "record_attendance", "period": "2026-Q1", "employee_id": "E1",
+     "scheduled_days": "2", "absence_days": {"sick": "3"}},
+])
+def test_a_bad_row_is_refused_with_pydantic_s_words(row: dict[str, Any]) -> None:
+    _, problems, _ = Ledger.check_rows([("line 1", row)])
+    with pytest.raises(ValidationError) as error:
+        COMMANDS_BY_TYPE[row["type"]].model_validate(dict(row), context=CONTEXT)
+    assert len(problems) == len(error.value.errors()) >= 1
+    assert all(problem.where == "line 1" for problem in problems)
+
+
+def test_a_date_accepted_under_one_day_window_is_checked_again_under_another() -> None:
+    row = {"type": "define_department", "department_id": "internal", "name": "内科",
+           "kind": "clinical", "risk_coefficient": "1", "effective_on": "2026-01-01"}
+    wide = (date(2000, 1, 1), date(2099, 12, 31))
+    narrow = (date(2027, 1, 1), date(2027, 12, 31))
+    assert Ledger.check_rows([("line 1", row)], wide)[1] == []
+    _, problems, _ = Ledger.check_rows([("line 1", row)], narrow)
+    assert [(p.field, "outside" in p.reason) for p in problems] == [("effective_on", True)]
