@@ -209,6 +209,9 @@ def test_an_auditor_filters_the_history_and_sees_the_statement_before_the_appeal
     assert "¥0.00" not in changed.split("\t")[3], changed  # its delta, with its events
     auditor.goto(f"{auditor.base}/web/audit/verify")
     assert "哈希链完整" in status_of(auditor)
+    auditor.goto(f"{auditor.base}/web/audit/verify")  # nothing moved: the same walk shown
+    assert "那次验证的结果" in auditor.locator("#verified-at").inner_text()
+    auditor.screenshot(path=str(shots / "auditor-verify.png"), full_page=True)
 
 
 MARKED_POINTS = """() => {
