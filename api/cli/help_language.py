@@ -68,6 +68,8 @@ def _translate(command: Any) -> None:
         text = getattr(command, attribute, None)
         if text:
             setattr(command, attribute, _(text))
+    if command.help and not command.short_help:
+        command.short_help = first_sentence(command.help)
     for param in command.params:
         if getattr(param, "help", None):
             param.help = _(param.help)
@@ -75,6 +77,13 @@ def _translate(command: Any) -> None:
     command.get_help_option = _help_option(command.get_help_option)
     for sub in getattr(command, "commands", {}).values():
         _translate(sub)
+
+
+def first_sentence(text: str) -> str | None:
+    """A Chinese help's first sentence, for the list of verbs: rich wraps lines only at
+    spaces, so a long sentence of Chinese without them is cut to one line there."""
+    head, stop, rest = text.partition("。")
+    return head + stop if stop and rest.strip() else None
 
 
 def _usage(get_usage: Callable[[Any], str]) -> Callable[[Any], str]:

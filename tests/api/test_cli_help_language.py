@@ -28,6 +28,7 @@ def squeezed(text: str) -> str:
 
 
 CHINESE = ["用法：jixiao", "绩效考核与绩效工资的事件溯源账本", "命令", "选项",
+           "结账：冻结该期发放表（记录其哈希）。", "将备份恢复为新账本（绝不覆盖已有账本）。",
            "显示本帮助并退出。"]
 ENGLISH = ["Usage: jixiao", "An event-sourced ledger", "Commands", "Options",
            "Show this message and exit."]
@@ -42,6 +43,7 @@ def test_the_help_is_chinese_by_default(store: dict[str, str]) -> None:
     for words in CHINESE:
         assert squeezed(words) in shown, words
     assert squeezed("Print a period's payout statement.") not in shown
+    assert "…" not in shown  # rich cuts a long line of Chinese without spaces short
     payout = text_of(Cli(store, lang=None)("payout", "--help"))
     for words in PAYOUT_CHINESE:
         assert squeezed(words) in payout, words
