@@ -66,3 +66,10 @@ def test_the_help_is_english_by_the_switch(store: dict[str, str], how: str) -> N
     for words in PAYOUT_ENGLISH:
         assert squeezed(words) in payout_text, words
     assert "用法" not in payout_text
+
+
+def test_a_mistyped_verb_with_help_names_its_usage_once(store: dict[str, str]) -> None:
+    run = Cli(store, lang=None)("payot", "--help")
+    assert run.code == 2
+    assert "错误：没有命令 'payot'。您是否要输入 'payout'？" in run.err
+    assert run.err.count("用法") == 1
