@@ -10,11 +10,15 @@ without a translation stays English. Only when help is asked for, so no other ve
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from api.i18n import N_, _
 
 HELP_WORDS = frozenset({"--help", "-h"})
+# Set while a help page is drawn: only there does the usage line change its words (a
+# usage error's own line is translated by api/cli/usage.py, from click's English).
+_DRAWING_HELP: ContextVar[bool] = ContextVar("drawing_help", default=False)
 USAGE = "Usage: "  # click's own prefix of the usage line
 # typer's words, by the name it keeps them under (typer.rich_utils).
 TYPER_WORDS = {
@@ -74,6 +78,7 @@ def _translate(command: Any) -> None:
         if getattr(param, "help", None):
             param.help = _(param.help)
     command.get_usage = _usage(command.get_usage)
+    command.format_help = _drawing_help(command.format_help)
     command.get_help_option = _help_option(command.get_help_option)
     for sub in getattr(command, "commands", {}).values():
         _translate(sub)
@@ -87,7 +92,22 @@ def first_sentence(text: str) -> str | None:
 
 
 def _usage(get_usage: Callable[[Any], str]) -> Callable[[Any], str]:
-    return lambda ctx: get_usage(ctx).replace(USAGE, _(TRANSLATED_USAGE), 1)
+    def translated(ctx: Any) -> str:
+        usage = get_usage(ctx)
+        return usage.replace(USAGE, _(TRANSLATED_USAGE), 1) if _DRAWING_HELP.get() else usage
+
+    return translated
+
+
+def _drawing_help(format_help: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    def drawing(ctx: Any, formatter: Any) -> None:
+        token = _DRAWING_HELP.set(True)
+        try:
+            format_help(ctx, formatter)
+        finally:
+            _DRAWING_HELP.reset(token)
+
+    return drawing
 
 
 def _help_option(get_option: Callable[[Any], Any]) -> Callable[[Any], Any]:
