@@ -47,6 +47,9 @@ DOMAINS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "api": (("python", ("api/http/**/*.py", "api/i18n/*.py")),),
     "web": (("python", ("api/web/**/*.py",)),
             (JINJA, ("api/web/templates/**/*.html",))),
+    # The CLI's --help: every help text of the command tree, found by walking it
+    # (api/cli/help_language.py), as typer keeps them (docstrings and help= alike).
+    "clihelp": (("cli-tree", ("api.cli",)),),
     # The explanation tree's labels, units and formulas, shown by the CLI and the pages.
     "figures": (("python", ("api/i18n/figures/*.py",)),),
 }
@@ -56,6 +59,9 @@ KEYWORDS = {**DEFAULT_KEYWORDS, "NP_": ((1, "c"), 2)}
 
 def sources(domain: str) -> Iterator[tuple[str, Path]]:
     for method, patterns in DOMAINS[domain]:
+        if method == "cli-tree":
+            yield method, ROOT  # no files: the tree is walked
+            continue
         for pattern in patterns:
             for path in sorted(ROOT.glob(pattern)):
                 yield method, path
@@ -66,12 +72,28 @@ def extract(domain: str) -> Catalog:
     catalog = Catalog(project=PROJECT, domain=domain, creation_date=STAMP,
                       revision_date=STAMP, fuzzy=False)
     for method, path in sources(domain):
+        if method == "cli-tree":
+            for where, text in cli_help_texts():
+                catalog.add(text, None, [(where, None)])
+            continue
         options = JINJA_OPTIONS if method == JINJA else {}
         for line, message, comments, context in extract_from_file(
                 method, str(path), keywords=KEYWORDS, options=options):
             catalog.add(message, None, [(str(path.relative_to(ROOT)), line)],
                         auto_comments=comments, context=context)
     return catalog
+
+
+def cli_help_texts() -> list[tuple[str, str]]:
+    """(command path, help text) of the CLI's whole command tree."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import typer  # noqa: PLC0415 - only this domain needs the CLI imported
+
+    from api.cli import app  # noqa: PLC0415
+    from api.cli.help_language import help_texts  # noqa: PLC0415
+
+    return help_texts(typer.main.get_command(app))
 
 
 def po_path(language: str, domain: str) -> Path:

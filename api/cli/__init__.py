@@ -32,6 +32,7 @@ from api.cli import (
 )
 from api.cli.bank import register as register_bank
 from api.cli.calendar import app as calendar_app
+from api.cli.help_language import asks_for_help, translate_help
 from api.cli.options import ARGV, ENVIRON
 from api.cli.procedures import app as procedures_app
 from api.cli.usage import show_usage_error
@@ -120,6 +121,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 def _run(argv: list[str]) -> int:
     command = typer.main.get_command(app)
+    if asks_for_help(argv):
+        translate_help(command)
     try:
         # Not standalone: click would sys.exit, and the domain's errors need their codes.
         result = command.main(argv, prog_name="jixiao", standalone_mode=False)

@@ -43,12 +43,17 @@ def install_security_headers(app: FastAPI) -> None:
     @app.middleware("http")
     async def security_headers(request: Request,
                                call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        policy = PAGE_POLICIES.get(request.url.path, CSP)
-        response.headers.setdefault("Content-Security-Policy", policy)
-        return response
+        return with_security_headers(request, await call_next(request))
+
+
+def with_security_headers(request: Request, response: Response) -> Response:
+    """The headers every answer carries. Starlette answers a fault (500) outside the
+    middlewares, so its handler calls this itself."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    policy = PAGE_POLICIES.get(request.url.path, CSP)
+    response.headers.setdefault("Content-Security-Policy", policy)
+    return response
 
 
 def transport_warning(host: str, tls: bool) -> str | None:

@@ -22,6 +22,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
+from api.storage.parsed_statements import ParsedStatements
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
@@ -148,6 +149,7 @@ class Session:
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
         self._users: tuple[int, UserDirectory] | None = None
+        self._parsed = ParsedStatements()
         # Tampering found while serving (a view row that failed its check): the shell
         # shows these (stderr on the CLI, a field in the API body). Both belong to one
         # verb: the server's long-lived session starts each request with them empty
@@ -251,7 +253,7 @@ class Session:
             return {**json.loads(stored.body), "integrity_warning": _tampered(problem)}
         if stored.status != "ok":
             raise_stored(stored)
-        return json.loads(stored.body)  # type: ignore[no-any-return]
+        return self._parsed.parsed(stored.sha256, stored.body)  # its hash checked above
 
     def close(self) -> None:
         if self._view is not None:

@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http.errors import handle_http_exception, handle_request_validation
+from api.http.hardening import with_security_headers
 from api.web.templating import render
 from domain.errors import Problem
 
@@ -56,8 +57,9 @@ async def invalid_request(request: Request, error: Exception) -> Response:
 async def server_error(request: Request, _: Exception) -> Response:
     """A fault: the server's log has the trace (Starlette re-raises it after answering)."""
     if not is_page(request):
-        return PlainTextResponse("Internal Server Error", status_code=500)
-    return error_page(request, 500, "internal")
+        return with_security_headers(
+            request, PlainTextResponse("Internal Server Error", status_code=500))
+    return with_security_headers(request, error_page(request, 500, "internal"))
 
 
 def install(app: FastAPI) -> None:

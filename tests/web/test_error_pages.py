@@ -119,3 +119,17 @@ def test_the_api_keeps_its_json_errors(app_with_a_fault: TestClient) -> None:
     fault = app_with_a_fault.get("/fault-for-the-test")
     assert fault.status_code == 500
     assert not is_html(fault)
+
+
+@pytest.mark.parametrize("path", ["/web/fault-for-the-test", "/fault-for-the-test"])
+def test_a_fault_carries_the_security_headers_of_every_other_answer(
+        app_with_a_fault: TestClient, path: str) -> None:
+    """Starlette answers a fault outside the middleware that adds the headers, so the
+    500 answer must get them by itself."""
+    ordinary = app_with_a_fault.get("/web/no-such-page")
+    fault = app_with_a_fault.get(path)
+    assert fault.status_code == 500
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+                 "Referrer-Policy", "Cache-Control", "Cross-Origin-Opener-Policy"):
+        assert name in ordinary.headers
+        assert fault.headers.get(name) == ordinary.headers[name], name

@@ -209,3 +209,36 @@ def test_an_auditor_filters_the_history_and_sees_the_statement_before_the_appeal
     assert "¥0.00" not in changed.split("\t")[3], changed  # its delta, with its events
     auditor.goto(f"{auditor.base}/web/audit/verify")
     assert "哈希链完整" in status_of(auditor)
+    auditor.goto(f"{auditor.base}/web/audit/verify")  # nothing moved: the same walk shown
+    assert "那次验证的结果" in auditor.locator("#verified-at").inner_text()
+    auditor.screenshot(path=str(shots / "auditor-verify.png"), full_page=True)
+
+
+MARKED_POINTS = """() => {
+  const chart = echarts.getInstanceByDom(document.getElementById("per-point-chart"));
+  const data = chart.getModel().getSeriesByIndex(0).getData();
+  const scales = [];
+  for (let i = 0; i < data.count(); i++) {
+    const symbol = data.getItemGraphicEl(i);
+    const path = symbol && symbol.childAt(0);
+    scales.push(path && !path.invisible ? Math.min(path.scaleX, path.scaleY) : 0);
+  }
+  // A marker still growing in (or not yet there) is smaller than the full-size ones.
+  const full = Math.max(...scales);
+  const marked = scales.filter((s) => s > 0 && s === full).length;
+  return {points: data.count(), marked: marked, animation: chart.getOption().animation};
+}"""
+
+
+def test_every_quarter_of_the_per_point_chart_is_marked_at_once(open_as: Any,
+                                                                 shots: Path) -> None:
+    """The chart is drawn whole as soon as the page is there: no point (the last quarter
+    was the one seen) waits for an animation to get its marker."""
+    clerk = open_as("finance")
+    clerk.goto(f"{clerk.base}/web/charts/per-point")
+    clerk.locator("#per-point-chart canvas").wait_for()
+    drawn = clerk.evaluate(MARKED_POINTS)
+    assert drawn["points"] == 4  # the demo year's quarters
+    assert drawn == {"points": 4, "marked": 4, "animation": False}
+    clerk.screenshot(path=str(shots / "finance-per-point.png"), full_page=True)
+    assert not clerk.errors

@@ -4,13 +4,13 @@ verification."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.usecases import audit, reports
+from api.usecases import audit, reports, verification
 from api.usecases.ports import Caller, Workspace
 from api.web.deps import CurrentViewer, page, run
 from api.web.templating import render
@@ -95,9 +95,21 @@ async def difference(*, request: Request, viewer: CurrentViewer, period: Text = 
                                                  "start": start, "end": end, "report": report})
 
 
+def verification_memo(request: Request) -> verification.VerificationMemo:
+    """The server's memo of its last intact walk of the chain."""
+    state = request.app.state
+    if not hasattr(state, "chain_verification"):
+        state.chain_verification = verification.VerificationMemo()
+    return state.chain_verification  # type: ignore[no-any-return]
+
+
 @router.get("/web/audit/verify")
 @page
-async def verify(*, request: Request, viewer: CurrentViewer) -> Response:
-    report = await run(request, audit.verify_chain, viewer.caller)
-    return render(request, "auditor/verify.html", {"viewer": viewer,
-                                                   "report": report.to_json()})
+async def verify(*, request: Request, viewer: CurrentViewer,
+                 again: Annotated[bool, Query()] = False) -> Response:
+    found = await run(request, verification.recent_verification, viewer.caller,
+                      verification_memo(request), datetime.now(UTC), again)
+    return render(request, "auditor/verify.html", {
+        "viewer": viewer, "report": found.report.to_json(), "reused": found.reused,
+        "verified_at": found.verified_at.isoformat(),
+        "max_age_s": int(verification.MAX_AGE.total_seconds())})

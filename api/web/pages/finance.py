@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.usecases import closing, exports, overview, reports, restated
+from api.usecases.department_names import department_names
 from api.usecases.ports import Caller, Workspace
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
 from api.web.templating import render
@@ -87,14 +88,20 @@ async def close(*, request: Request, viewer: CheckedViewer, period: PeriodText,
     return RedirectResponse(f"/web/periods/{period}/close?done={done}", status_code=303)
 
 
+def _restated(ws: Workspace, caller: Caller, period: str) -> dict[str, Any]:
+    report = restated.restated(ws, caller, restated.RestatedQuery(period))
+    names = department_names(ws, caller, period,
+                             (p["department_id"] for p in report["people"]))
+    return {"report": report, "department_names": names}
+
+
 @router.get("/web/periods/{period}/restated")
 @page
 async def restated_page(*, request: Request, viewer: CurrentViewer,
                         period: PeriodText) -> Response:
-    report = await run(request, restated.restated, viewer.caller,
-                       restated.RestatedQuery(period))
-    return render(request, "finance/restated.html",
-                  {"viewer": viewer, "period": period, "report": report})
+    found = await run(request, _restated, viewer.caller, period)
+    return render(request, "finance/restated.html", {"viewer": viewer, "period": period,
+                                                     **found})
 
 
 def _export(ws: Workspace, caller: Caller, what: str, period: str,

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.usecases import appeal_change, appeals, overview, users
+from api.usecases.department_names import department_names
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
 from api.web.templating import render
@@ -55,6 +56,14 @@ def changes_json(field: str, value: str) -> str | None:
     return json.dumps({field: value}, ensure_ascii=False)
 
 
+def _preview(ws: Workspace, caller: Caller,
+             request: appeals.PreviewRequest) -> dict[str, Any]:
+    report = appeals.preview_appeal(ws, caller, request, today_utc())
+    names = department_names(ws, caller, report["period"],
+                             (p["department_id"] for p in report["people"]))
+    return {"report": report, "department_names": names}
+
+
 @router.get("/web/appeals/{appeal_id}/preview")
 @page
 async def preview(*, request: Request, viewer: CurrentViewer, appeal_id: AppealId,
@@ -62,11 +71,10 @@ async def preview(*, request: Request, viewer: CurrentViewer, appeal_id: AppealI
                   field: Annotated[str, Query(max_length=64)] = "",
                   value: Annotated[str, Query(max_length=64)] = "") -> Response:
     """The htmx fragment: the contested period now and as if decided, per person."""
-    report = await run(request, appeals.preview_appeal, viewer.caller, appeals.PreviewRequest(
-        appeal_id, outcome, changes_json(field, value) if outcome == "change" else None),
-        today_utc())
+    found = await run(request, _preview, viewer.caller, appeals.PreviewRequest(
+        appeal_id, outcome, changes_json(field, value) if outcome == "change" else None))
     return render(request, "reviewer/preview.html", {
-        "viewer": viewer, "report": report,
+        "viewer": viewer, **found,
         "previewed": appeal_change.preview_key(outcome, field, value)})
 
 

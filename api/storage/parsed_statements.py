@@ -1,0 +1,35 @@
+"""The parsed statements a long-lived session has read, keyed by the stored row's hash.
+
+A statement body is some hundreds of kilobytes of JSON on a hospital ledger, and a page
+such as finance's home reads every payable period's: parsing them again on every request
+was most of its time. The key is the row's recorded sha256, which the session checks
+against the body before asking (an edited body never reaches here), so a row that
+changes is parsed afresh and an unchanged one never is. The parsed statement is shared:
+its readers build new dicts for what they change and never change it in place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+KEPT = 16  # statements kept: more than a year's payable periods, a few old versions
+
+
+class ParsedStatements:
+    def __init__(self, kept: int = KEPT) -> None:
+        self._kept = kept
+        self._by_hash: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def parsed(self, sha256: str, body: str) -> dict[str, Any]:
+        """The body parsed: from memory when a body of this hash was parsed before."""
+        found = self._by_hash.get(sha256)
+        if found is None:
+            found = json.loads(body)
+            self._by_hash[sha256] = found
+            if len(self._by_hash) > self._kept:
+                self._by_hash.popitem(last=False)
+        else:
+            self._by_hash.move_to_end(sha256)
+        return found

@@ -1,0 +1,75 @@
+"""`jixiao --help` and a verb's `--help` in the reader's language: Chinese by default,
+English with `--lang en` or JIXIAO_LANG=en, from the same catalogue as the rest (the
+`clihelp` domain, extracted by walking the command tree). Option names stay as typed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.builders import Cli, Run
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> dict[str, str]:
+    return {"JIXIAO_DB": str(tmp_path / "help.db"), "JIXIAO_ACTOR": "test"}
+
+
+def text_of(run: Run) -> str:
+    """The help without its layout (rich wraps and boxes it to the terminal's width)."""
+    assert run.code == 0, run.err
+    return re.sub(r"[\s│╭╮╰╯─]+", "", run.out)
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+CHINESE = ["用法：jixiao", "绩效考核与绩效工资的事件溯源账本", "命令", "选项",
+           "结账：冻结该期发放表（记录其哈希）。", "将备份恢复为新账本（绝不覆盖已有账本）。",
+           "显示本帮助并退出。"]
+ENGLISH = ["Usage: jixiao", "An event-sourced ledger", "Commands", "Options",
+           "Show this message and exit."]
+PAYOUT_CHINESE = ["用法：jixiaopayout", "打印某期绩效工资发放表。", "--period",
+                  "2026-Q1…2026-Q4，或2026-YE（年终）。", "[必填]", "规范JSON"]
+PAYOUT_ENGLISH = ["Usage: jixiao payout", "Print a period's payout statement.", "--period",
+                  "2026-Q1 … 2026-Q4, or 2026-YE.", "[required]", "Canonical JSON"]
+
+
+def test_the_help_is_chinese_by_default(store: dict[str, str]) -> None:
+    shown = text_of(Cli(store, lang=None)("--help"))
+    for words in CHINESE:
+        assert squeezed(words) in shown, words
+    assert squeezed("Print a period's payout statement.") not in shown
+    assert "…" not in shown  # rich cuts a long line of Chinese without spaces short
+    payout = text_of(Cli(store, lang=None)("payout", "--help"))
+    for words in PAYOUT_CHINESE:
+        assert squeezed(words) in payout, words
+    assert "Usage" not in payout
+    assert "Options" not in payout
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_the_help_is_english_by_the_switch(store: dict[str, str], how: str) -> None:
+    Cli(store, lang=None)("--help")  # a Chinese help first: nothing of it stays behind
+    run = Cli(store, lang=None)("--lang", "en", "--help") if how == "option" else \
+        Cli(store, lang="en")("--help")
+    shown = text_of(run)
+    for words in ENGLISH:
+        assert squeezed(words) in shown, words
+    assert "绩效考核" not in shown
+    payout = Cli(store, lang=None)("payout", "--help", "--lang", "en") if how == "option" \
+        else Cli(store, lang="en")("payout", "--help")
+    payout_text = text_of(payout)
+    for words in PAYOUT_ENGLISH:
+        assert squeezed(words) in payout_text, words
+    assert "用法" not in payout_text
+
+
+def test_a_mistyped_verb_with_help_names_its_usage_once(store: dict[str, str]) -> None:
+    run = Cli(store, lang=None)("payot", "--help")
+    assert run.code == 2
+    assert "错误：没有命令 'payot'。您是否要输入 'payout'？" in run.err
+    assert run.err.count("用法") == 1

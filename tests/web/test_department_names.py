@@ -1,0 +1,63 @@
+"""Pages that list people name each person's department as people know it (its name at
+the period's end), not by its id: the reviewer's preview of a decision and finance's
+restatement, as the head's grid does."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from journey_support import Ledger
+from web_support import Demo, copy_demo, sign_in
+
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.storage.session import Session
+from domain.periods import Period
+
+PERIOD = "2026-Q1"
+
+
+@pytest.fixture(scope="module")
+def decided(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A closed 2026-Q1 with a filed appeal, previewed by a reviewer, then decided."""
+    demo = copy_demo(demo_master, tmp_path_factory.mktemp("names"))
+    ledger = Ledger(demo.env)
+    ledger.close_q1()
+    appeal = ledger.file_appeal()
+    app = create_app(ServerSettings(store_env=demo.env))
+    with TestClient(app) as reviewer, TestClient(app) as finance:
+        sign_in(reviewer, "reviewer", demo.passwords["reviewer"])
+        preview = reviewer.get(f"/web/appeals/{appeal}/preview",
+                               params={"outcome": "change", "field": "points", "value": "48"},
+                               headers={"HX-Request": "true"})
+        ledger.decide(appeal)
+        sign_in(finance, "finance", demo.passwords["finance"])
+        restated = finance.get(f"/web/periods/{PERIOD}/restated")
+    with Session(demo.env) as session:
+        facts = session.facts()
+        names = {d: facts.department_on(d, Period.parse(PERIOD).last_day)
+                 for d in facts.department_ids()}
+    return {"preview": preview, "restated": restated,
+            "names": {d: defined.name for d, defined in names.items() if defined}}
+
+
+def department_cells(page: str) -> list[str]:
+    """The second cell of each person's row (科室)."""
+    return re.findall(r"<tr><td>E\d+ [^<]*</td><td>([^<]*)</td>", html.unescape(page))
+
+
+@pytest.mark.parametrize("page", ["preview", "restated"])
+def test_people_are_listed_with_their_departments_name(decided: dict[str, Any],
+                                                       page: str) -> None:
+    answer = decided[page]
+    assert answer.status_code == 200, answer.text[:500]
+    cells = department_cells(answer.text)
+    assert cells, answer.text[:1500]
+    names = decided["names"]
+    assert all(name != department for department, name in names.items())
+    assert set(cells) <= set(names.values())
+    assert not set(cells) & set(names)  # no id where a name belongs
