@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Mapping, MutableSequence
+from collections.abc import Iterator, Mapping, MutableSequence
+from contextlib import contextmanager
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from api.storage.chain import (
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
+from api.storage.warm_view import warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.facts import Facts
@@ -32,6 +34,7 @@ from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
 from projections.audit import ChainReport, Finding
+from projections.figure_tree import FigureSource
 from projections.restatement import statement_for
 from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
 
@@ -252,6 +255,13 @@ class Session:
         if stored.status != "ok":
             raise_stored(stored)
         return json.loads(stored.body)  # type: ignore[no-any-return]
+
+    @contextmanager
+    def stored_figures(self, period: Period) -> Iterator[FigureSource | None]:
+        """The period's figures from the caught-up view (`Workspace.stored_figures`)."""
+        self.catch_up_view()
+        with warm_figures(self.env, str(period)) as stored:
+            yield stored
 
     def close(self) -> None:
         if self._view is not None:
