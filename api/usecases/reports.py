@@ -5,6 +5,7 @@ closed period's restatement; each as of a time and/or as if a batch were recorde
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -144,7 +145,8 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
             if stored is not None:
                 with suppress(UntrustedFigureError):  # recomputed below instead
                     trees = _trees(caller.user, query, period, stored.figure,
-                                   line_departments(stored.statement["people"]))
+                                   line_departments(stored.statement["people"]),
+                                   prefetch=stored.prefetch)
                     return _explained(ws, caller, query, period, trees)
     statement = statement_for(facts or ws.facts(), period)
     line_department = {p.employee_id: p.department_id for p in statement.people}
@@ -159,7 +161,8 @@ def _explained(ws: Workspace, caller: Caller, query: ExplainQuery, period: Perio
 
 
 def _trees(user: User | None, query: ExplainQuery, period: Period, figure: FigureLookup,
-           line_department: dict[str, str]) -> list[dict[str, Any]]:
+           line_department: dict[str, str], *,
+           prefetch: Callable[[list[str]], None] | None = None) -> list[dict[str, Any]]:
     """The explanation trees the query asks for, as much of them as `user` may read."""
     roots = explain_roots(figure, query.employee, query.department, query.figure)
     if query.employee is not None:
@@ -178,7 +181,8 @@ def _trees(user: User | None, query: ExplainQuery, period: Period, figure: Figur
             raise NotFoundError(missing)
         _require_figure(user, str(query.figure), line_department, missing)
     visible = key_visibility(user, line_department)
-    return [scoped_tree(explain_tree(figure, root, query.depth), visible) for root in roots]
+    return [scoped_tree(explain_tree(figure, root, query.depth, prefetch=prefetch), visible)
+            for root in roots]
 
 
 def _require_figure(user: User | None, figure: str, line_department: dict[str, str],

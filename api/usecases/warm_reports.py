@@ -94,7 +94,8 @@ def owner_explain(figures: Callable[[str], AbstractContextManager[FigureSource |
                                   query.figure)
             if not roots:
                 return None  # the full path says what is missing
-            trees = [explain_tree(stored.figure, root, query.depth) for root in roots]
+            trees = [explain_tree(stored.figure, root, query.depth, prefetch=stored.prefetch)
+                     for root in roots]
         except UntrustedFigureError:
             return None
     return {"period": str(period), "explain": trees}
