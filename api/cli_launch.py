@@ -1,34 +1,46 @@
-"""`jixiao`: the command line's entry point. `jixiao payout --period P` by the store's
-owner is answered from the warm statements view before the command tree is even
-imported (typer, every verb's use cases, the event models: most of a new process's
-time); every other invocation, and any payout the view cannot answer unchanged, goes to
-`api.cli.main` exactly as typed.
+"""`jixiao`: the command line's entry point. `jixiao payout --period P` and `jixiao
+explain --period P --employee E` (or `--department`, `--figure`) by the store's owner are
+answered from the warm statements view before the command tree is even imported (typer,
+every verb's use cases, the event models: most of a new process's time); every other
+invocation, and any report the view cannot answer unchanged, goes to `api.cli.main`
+exactly as typed.
 
-The words are read here only to recognise that one plain form: `payout` with `--period`,
-`--db`, `--actor`, `--json` and `--lang` (each once, as `--x v` or `--x=v`). Anything
-else, even a mistake, is left to the command tree, which parses and reports it."""
+The words are read here only to recognise those plain forms: `payout` with `--period`,
+`--db`, `--actor`, `--json` and `--lang` (each once, as `--x v` or `--x=v`), and
+`explain` with these and one of `--employee`, `--department`, `--figure`, and `--depth`
+in ASCII digits. Anything else, even a mistake, is left to the command tree, which
+parses and reports it."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 
 from api.i18n import _, from_environment, normalise, use_language
-from api.render_text import INVALID_ENTRY_WARNING, payout_text
+from api.render_text import INVALID_ENTRY_WARNING, explain_text, payout_text
 from api.storage.store_env import store_env
-from api.storage.warm_view import warm_statement
-from api.usecases.warm_reports import owner_payout
+from api.storage.warm_view import warm_figures, warm_statement
+from api.usecases.warm_reports import WarmExplain, owner_explain, owner_payout
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
 FLAGS = frozenset({"--json"})
+EXPLAIN_VALUED = VALUED | {"--employee", "--department", "--figure", "--depth"}
+SUBJECTS = ("--employee", "--department", "--figure")
+# api.cli.reports.explain's default depths (the table, --json).
+DEPTH_TEXT, DEPTH_JSON = 5, 64
+DEPTH = re.compile(r"[0-9]{1,3}")  # a plain depth; anything else the command tree judges
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run one verb and return its exit code (as `api.cli.main`)."""
     words = list(sys.argv[1:] if argv is None else argv)
-    answered = warm_payout(words, os.environ if environ is None else environ)
+    given = os.environ if environ is None else environ
+    answered = warm_payout(words, given)
+    if answered is None:
+        answered = warm_explain(words, given)
     if answered is not None:
         return answered
     from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
@@ -58,23 +70,57 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
     return 0
 
 
+def warm_explain(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
+    """The exit code of `explain` answered from the warm view, or None (nothing printed)."""
+    options = plain_options(words, "explain", EXPLAIN_VALUED)
+    if options is None or "--period" not in options or (
+            sum(name in options for name in SUBJECTS) != 1):
+        return None
+    depth = options.get("--depth")
+    lang = options.get("--lang")
+    if (depth is not None and DEPTH.fullmatch(depth) is None) or (
+            lang is not None and normalise(lang) is None):
+        return None
+    env = store_env(options.get("--db"), environ)
+    query = WarmExplain(options["--period"], options.get("--employee"),
+                        options.get("--department"), options.get("--figure"),
+                        int(depth) if depth is not None else (
+                            DEPTH_JSON if "--json" in options else DEPTH_TEXT))
+    with use_language(from_environment(lang, environ)):
+        report = owner_explain(lambda period: warm_figures(env, period), query)
+        if report is None:
+            return None
+        try:
+            print(_canonical(report) if "--json" in options else
+                  "\n\n".join(explain_text(tree) for tree in report["explain"]))
+        except BrokenPipeError:  # piped into `head` and closed early: not an error of ours
+            sys.stderr.close()
+    return 0
+
+
 def payout_options(words: Sequence[str]) -> dict[str, str] | None:
     """The options of `payout` in its plain form (a flag maps to ""), or None."""
+    return plain_options(words, "payout", VALUED)
+
+
+def plain_options(words: Sequence[str], verb: str,
+                  valued: frozenset[str]) -> dict[str, str] | None:
+    """The options of `verb` in its plain form (a flag maps to ""), or None."""
     options: dict[str, str] = {}
     verb_seen, rest = False, list(words)
     while rest:
         word = rest.pop(0)
         name, has_value, value = word.partition("=")
-        if not verb_seen and word == "payout" and set(options) <= {"--lang"}:
+        if not verb_seen and word == verb and set(options) <= {"--lang"}:
             verb_seen = True
             continue
-        if name in options or not (name in VALUED or (name in FLAGS and not has_value)):
+        if name in options or not (name in valued or (name in FLAGS and not has_value)):
             return None
-        if name in VALUED and not has_value:
+        if name in valued and not has_value:
             if not rest:
                 return None
             value = rest.pop(0)
-        if name in VALUED and (not value or value.startswith("-")):
+        if name in valued and (not value or value.startswith("-")):
             return None  # click reads these its own way; let it
         if name != "--lang" and not verb_seen:
             return None

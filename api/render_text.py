@@ -1,6 +1,6 @@
-"""The human rendering of a payout statement and its reconciliation, and the plain
+"""The human rendering of a payout statement, its reconciliation and an explanation, and the plain
 tables every human report is drawn with. Apart from `api.cli.render` (which re-exports
-them) and light to import: `jixiao payout` served from the warm view
+them) and light to import: `jixiao payout` and `explain` served from the warm view
 (`api.cli_launch`) draws its answer without loading the command tree or rich's console."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from rich.cells import cell_len
 
-from api.i18n import N_, _
+from api.i18n import N_, _, figures
 from api.i18n.formats import money, period_name
 from api.i18n.letters import pool_line_name
 
@@ -179,3 +179,32 @@ def _short(value: str) -> str:
 
 def _add(a: str, b: str) -> str:
     return f"{Decimal(a) + Decimal(b):.2f}"
+
+
+def explain_text(node: dict[str, Any], indent: str = "") -> str:
+    rule = f"  [{node['rule']} {node['source']}" + (
+        f", {node['default']}" if node.get("default") else "") + "]" if node.get("rule") else ""
+    value = node["value"]
+    if "approx" in node:  # a non-terminating exact value: the decimal first, for people
+        value = (f"{node['approx']}… (= {value})" if len(value) <= 24
+                 else f"{node['approx']}… (exact in --json)")
+    label, unit = figures.label(node["label"]), figures.unit(node["unit"])
+    head = f"{indent}{label} = {value} {unit}{rule}"
+    if node.get("see_above"):
+        return head + "  " + _("(explained above)")
+    if node.get("truncated"):
+        return head + "  " + _("(… more with --depth)")
+    lines = [head, f"{indent}    = {figures.formula(node['formula'])}"]
+    if node.get("inputs_not_expanded"):
+        shown = ", ".join(node["inputs"][:3])
+        lines.append(f"{indent}    · " + _(
+            "{count} inputs ({shown}, …): listed in --json; explain any one with "
+            "--figure KEY").format(count=f"{node['inputs_not_expanded']:,}", shown=shown))
+    for name, value in node.get("literals", {}).items():
+        lines.append(f"{indent}    · {figures.literal(name)} = {value}")
+    if node.get("events"):
+        lines.append(f"{indent}    · " + _("events: {ids}").format(
+            ids=", ".join(node["events"])))
+    for child in node.get("because", []):
+        lines.append(explain_text(child, indent + "  "))
+    return "\n".join(lines)

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from projections.figure_tree import merged_figures
 from projections.figures import Figure, Ledgerbook
 
 # A subject's figures are keyed `<kind>:<subject id>:<name>`; ids never contain ":".
@@ -75,16 +76,7 @@ def with_figures(statement_json: dict[str, Any], book: Ledgerbook) -> dict[str, 
     """A statement's JSON with a `figures` map on every person and department line and
     one for the organisation; every existing field is kept as it was."""
     maps = figure_maps(book)
-    return {
-        **statement_json,
-        "people": [{**line, "figures": dict(sorted(
-            maps.people.get(line["employee_id"], {}).items()))}
-            for line in statement_json["people"]],
-        "departments": [{**line, "figures": dict(sorted(
-            maps.departments.get(line["department_id"], {}).items()))}
-            for line in statement_json["departments"]],
-        "figures": dict(sorted(maps.organisation.items())),
-    }
+    return merged_figures(statement_json, maps.people, maps.departments, maps.organisation)
 
 
 def catalogue_entry(figure: Figure) -> dict[str, str]:

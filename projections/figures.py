@@ -16,6 +16,8 @@ from typing import Any
 
 from domain.scheme import Ref
 from projections.exact import half_up_places
+from projections.figure_tree import WIDE_INPUTS as WIDE_INPUTS  # noqa: PLC0414 - re-exported
+from projections.figure_tree import explain_tree
 
 Number = Fraction | Decimal
 
@@ -24,9 +26,6 @@ Number = Fraction | Decimal
 # about 60 decimal digits: far more than any hand-checkable figure needs, and far below
 # the 4,300-digit limit of Python's int → str conversion.
 EXACT_TEXT_MAX_BITS = 200
-# Explanations expand at most this many inputs of one figure (see `Ledgerbook.tree`): every
-# department of a 50-department hospital, not every department of a province.
-WIDE_INPUTS = 50
 ROUNDED_PLACES = 18
 
 
@@ -158,32 +157,10 @@ class Ledgerbook:
         )
         return value
 
-    def tree(self, key: str, depth_max: int = 12, seen: set[str] | None = None) -> dict[str, Any]:
-        """The explanation of one figure: itself and, recursively, its inputs. A figure
-        already explained higher up the tree is named, not repeated; the inputs of a
-        figure computed from very many others (a province's total points, over 2,000
-        department scores) are named by key, not expanded: expanded, one person's
-        explanation ran to 233,609 nodes, and any one input can be explained by its key.
-        Asked for directly, such a figure lists its inputs one level deep."""
-        root = seen is None
-        seen = set() if seen is None else seen
-        seen.add(key)
-        node = self.figures[key].to_json()
-        if len(self.figures[key].inputs) > WIDE_INPUTS:
-            if not root:
-                node["because"] = []
-                node["inputs_not_expanded"] = len(self.figures[key].inputs)
-                return node
-            depth_max = 0
-        children = []
-        for child in self.figures[key].inputs:
-            if child not in self.figures:
-                continue
-            if child in seen:
-                children.append({**self.figures[child].to_json(), "see_above": True})
-            elif depth_max <= 0:
-                children.append({**self.figures[child].to_json(), "truncated": True})
-            else:
-                children.append(self.tree(child, depth_max - 1, seen))
-        node["because"] = children
-        return node
+    def tree(self, key: str, depth_max: int = 12) -> dict[str, Any]:
+        """The explanation of one figure (`projections.figure_tree.explain_tree`)."""
+        return explain_tree(self.figure_json, key, depth_max)
+
+    def figure_json(self, key: str) -> dict[str, Any] | None:
+        figure = self.figures.get(key)
+        return None if figure is None else figure.to_json()

@@ -32,6 +32,11 @@ def memo_of(facts: Facts) -> dict[str, Any]:
         return memo
 
 
+def is_memoised(facts: Facts, name: str, key: Any) -> bool:
+    """Whether a result is kept for these facts as they stand, without computing it."""
+    return key in memo_of(facts).get(name, {})
+
+
 def forget(facts: Facts) -> int:
     """Drop what is memoised for these facts (a cold measurement); how many names were."""
     with _LOCK:

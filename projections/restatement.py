@@ -73,10 +73,14 @@ def statement_sha256(statement: Statement) -> str:
     return hashlib.sha256(canonical_dumps(statement.to_json()).encode()).hexdigest()
 
 
+# The memo of reported statements (projections.memo), by period.
+REPORTED = "reported"
+
+
 def statement_for(facts: Facts, period: Period) -> Statement:
     """What a report shows for a period: the frozen statement if it is closed in these
     facts, otherwise the live one with any restatements it settles."""
-    memo: dict[Period, Statement] = memo_of(facts).setdefault("reported", {})
+    memo: dict[Period, Statement] = memo_of(facts).setdefault(REPORTED, {})
     if period not in memo:
         memo[period] = _statement_for(facts, period)
     return memo[period]

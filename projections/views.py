@@ -29,6 +29,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.scheme import canonical_dumps
 from domain.users import DisableBody, TokenBody, UserBody
+from projections.figure_rows import figure_rows, reports_carry_figures
 from projections.payout import CalculationBlockedError
 from projections.restatement import statement_for
 
@@ -36,6 +37,9 @@ VIEW_NAME = "statements"
 # The stored entries the fold left out as invalid, at the view's position: a payout from
 # the warm view names them as a fresh fold would, without folding (api.storage.warm_view).
 INVALID_ENTRIES_NOTE = "invalid_entries"
+# Whether the ledger's reports carry their figures maps by default, at the view's
+# position: a payout from the warm view adds the stored maps exactly when a fresh one would.
+REPORT_FIGURES_NOTE = "report_figures"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,10 @@ class StoredStatement:
     # The notification position the row was computed at. Not part of equality: the same
     # statement computed at two positions is the same statement.
     position: int = field(default=0, compare=False)
+    # Its figures, subject → canonical JSON (`projections.figure_rows`), saved beside it:
+    # `explain` and a payout with figures read them instead of recomputing the period.
+    # None for a blocked statement and for a row read back (they are read by subject).
+    figures: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     def problem(self, view_position: int) -> str | None:
         """Why this row cannot be trusted, or None. The body must hash to the stored hash,
@@ -111,8 +119,11 @@ def raise_stored(stored: StoredStatement) -> None:
 
 def render_statement(facts: Facts, period: Period) -> StoredStatement:
     """The stored form of a period's statement: canonical JSON, or why it is blocked."""
+    figures = None
     try:
-        body = canonical_dumps(statement_for(facts, period).to_json())
+        statement = statement_for(facts, period)
+        body = canonical_dumps(statement.to_json())
+        figures = figure_rows(statement.book)
         status = "ok"
     except DomainError as error:
         # Kept as structure, so a read from the view raises the very error a fresh
@@ -125,7 +136,8 @@ def render_statement(facts: Facts, period: Period) -> StoredStatement:
                 {"where": p.where, "field": p.field, "reason": p.reason} for p in problems],
         })
         status = "blocked"
-    return StoredStatement(str(period), status, body, content_sha256(body), facts.last_position)
+    return StoredStatement(str(period), status, body, content_sha256(body), facts.last_position,
+                           figures)
 
 
 def payable_periods(facts: Facts) -> set[Period]:
@@ -218,19 +230,25 @@ def catch_up(ledger: Any, view: StatementView,
             if problem is not None:
                 tampered[str(period)] = problem
     view.save(statements, expected, facts.last_position)
-    view.save_note(INVALID_ENTRIES_NOTE, facts.last_position, invalid_entries_text(facts))
+    _save_notes(view, facts)
     return len(statements)
 
 
 def _note_invalid_entries(ledger: Any, view: StatementView, position: int) -> None:
-    """The note of a view caught up before notes were kept (or one lost): written once,
-    by the first catch-up that finds it missing (a fold, if this process has none)."""
-    note = view.note(INVALID_ENTRIES_NOTE)
-    if note is not None and note[0] == position:
+    """The notes of a view caught up before notes were kept (or one lost): written once,
+    by the first catch-up that finds one missing (a fold, if this process has none)."""
+    if all((note := view.note(name)) is not None and note[0] == position
+           for name in (INVALID_ENTRIES_NOTE, REPORT_FIGURES_NOTE)):
         return
     facts: Facts = ledger.facts()
     if facts.last_position == position:
-        view.save_note(INVALID_ENTRIES_NOTE, position, invalid_entries_text(facts))
+        _save_notes(view, facts)
+
+
+def _save_notes(view: StatementView, facts: Facts) -> None:
+    view.save_note(INVALID_ENTRIES_NOTE, facts.last_position, invalid_entries_text(facts))
+    view.save_note(REPORT_FIGURES_NOTE, facts.last_position,
+                   json.dumps(reports_carry_figures(facts)))
 
 
 def invalid_entries_text(facts: Facts) -> str:

@@ -13,9 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgress
 
 from api.cli.render_late import late_decision_lines
-from api.i18n import N_, _, figures
+from api.i18n import N_, _
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
 from api.render_text import WIDTH_PIPED as WIDTH_PIPED  # noqa: PLC0414 - re-exported
+from api.render_text import explain_text as explain_text  # noqa: PLC0414 - re-exported
 from api.render_text import payout_text as payout_text  # noqa: PLC0414 - re-exported
 from api.render_text import reconciliation_text as reconciliation_text  # noqa: PLC0414
 from api.render_text import table as table  # noqa: PLC0414 - re-exported
@@ -87,35 +88,6 @@ def summary_text(report: dict[str, Any]) -> str:
         drawn=yuan(lines.get("bank drawn (same-year carry-over)", "0.00")),
         subsidy=yuan(lines.get("hospital floor subsidy", "0.00")),
         balance=yuan(recon["balance"]))
-
-
-def explain_text(node: dict[str, Any], indent: str = "") -> str:
-    rule = f"  [{node['rule']} {node['source']}" + (
-        f", {node['default']}" if node.get("default") else "") + "]" if node.get("rule") else ""
-    value = node["value"]
-    if "approx" in node:  # a non-terminating exact value: the decimal first, for people
-        value = (f"{node['approx']}… (= {value})" if len(value) <= 24
-                 else f"{node['approx']}… (exact in --json)")
-    label, unit = figures.label(node["label"]), figures.unit(node["unit"])
-    head = f"{indent}{label} = {value} {unit}{rule}"
-    if node.get("see_above"):
-        return head + "  " + _("(explained above)")
-    if node.get("truncated"):
-        return head + "  " + _("(… more with --depth)")
-    lines = [head, f"{indent}    = {figures.formula(node['formula'])}"]
-    if node.get("inputs_not_expanded"):
-        shown = ", ".join(node["inputs"][:3])
-        lines.append(f"{indent}    · " + _(
-            "{count} inputs ({shown}, …): listed in --json; explain any one with "
-            "--figure KEY").format(count=f"{node['inputs_not_expanded']:,}", shown=shown))
-    for name, value in node.get("literals", {}).items():
-        lines.append(f"{indent}    · {figures.literal(name)} = {value}")
-    if node.get("events"):
-        lines.append(f"{indent}    · " + _("events: {ids}").format(
-            ids=", ".join(node["events"])))
-    for child in node.get("because", []):
-        lines.append(explain_text(child, indent + "  "))
-    return "\n".join(lines)
 
 
 def _neg(text: str) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Mapping, MutableSequence
+from collections.abc import Iterator, Mapping, MutableSequence
+from contextlib import contextmanager
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from api.storage.parsed_statements import ParsedStatements
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
+from api.storage.warm_view import warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.facts import Facts
@@ -33,7 +35,9 @@ from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
 from projections.audit import ChainReport, Finding
-from projections.restatement import statement_for
+from projections.figure_tree import FigureSource
+from projections.memo import is_memoised
+from projections.restatement import REPORTED, statement_for
 from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
 
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
@@ -150,6 +154,7 @@ class Session:
         self._chain: ChainStore | None = None
         self._users: tuple[int, UserDirectory] | None = None
         self._parsed = ParsedStatements()
+        self._folded = False  # whether a use case has had the facts (held from then on)
         # Tampering found while serving (a view row that failed its check): the shell
         # shows these (stderr on the CLI, a field in the API body). Both belong to one
         # verb: the server's long-lived session starts each request with them empty
@@ -164,6 +169,7 @@ class Session:
         self.notices.clear()
 
     def facts(self) -> Facts:
+        self._folded = True
         return self.ledger.facts()
 
     def users(self) -> UserDirectory:
@@ -254,6 +260,18 @@ class Session:
         if stored.status != "ok":
             raise_stored(stored)
         return self._parsed.parsed(stored.sha256, stored.body)  # its hash checked above
+
+    @contextmanager
+    def stored_figures(self, period: Period) -> Iterator[FigureSource | None]:
+        """The period's figures from the caught-up view (`Workspace.stored_figures`);
+        None when this session has the statement computed already (a server's, after a
+        payout): its book is at hand, and faster than the rows."""
+        if self._folded and is_memoised(self.ledger.facts(), REPORTED, period):
+            yield None
+            return
+        self.catch_up_view()
+        with warm_figures(self.env, str(period)) as stored:
+            yield stored
 
     def close(self) -> None:
         if self._view is not None:

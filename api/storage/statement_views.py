@@ -1,9 +1,10 @@
 """The statements view on each database: SQLite (one file beside the events) and
 PostgreSQL (the events' schema). The interface and the catch-up are `projections.views`.
 
-A row carries its body's SHA-256 and the position it was computed at. A table written by
-an older version has no position column: it is dropped and rebuilt from the events on
-open (a view is a cache; the events are never touched)."""
+A row carries its body's SHA-256 and the position it was computed at, and its figures
+lie beside it (`FIGURES_TABLE`). A table written by an older version has no position
+column or no figures: it is dropped and rebuilt from the events on open (a view is a
+cache; the events are never touched)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 
 from api.storage.busy import WAL_WAIT_S, ensure_wal
 from domain.errors import ConflictError
-from projections.views import VIEW_NAME, StatementView, StoredStatement
+from projections.views import VIEW_NAME, StatementView, StoredStatement, content_sha256
 
 # Created by the first note saved, not on open: opening a view runs no more DDL than before.
 NOTES_TABLE = ("CREATE TABLE IF NOT EXISTS jixiao_view_notes (name TEXT PRIMARY KEY, "
@@ -22,6 +23,19 @@ STATEMENTS_TABLE = (
     "CREATE TABLE IF NOT EXISTS jixiao_statements (period TEXT PRIMARY KEY, "
     "status TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, "
     "position BIGINT NOT NULL DEFAULT 0)")
+# Each statement's figures, one row per subject (projections.figure_rows), written with
+# the statement in its save; `statement_sha256` and `position` tie a row to the statement
+# it was computed with. Created by the first save, like the notes.
+FIGURES_TABLE = (
+    "CREATE TABLE IF NOT EXISTS jixiao_figures (period TEXT NOT NULL, subject TEXT NOT NULL, "
+    "body TEXT NOT NULL, sha256 TEXT NOT NULL, statement_sha256 TEXT NOT NULL, "
+    "position BIGINT NOT NULL, PRIMARY KEY (period, subject))")
+
+
+def figure_rows_of(statements: list[StoredStatement]) -> list[tuple[str, str, str, str, str, int]]:
+    """The figure rows of statements about to be saved (a blocked one has none)."""
+    return [(s.period, subject, body, content_sha256(body), s.sha256, s.position)
+            for s in statements for subject, body in sorted((s.figures or {}).items())]
 
 
 class SQLiteStatementView(StatementView):
@@ -34,7 +48,9 @@ class SQLiteStatementView(StatementView):
             self._db.execute("CREATE TABLE IF NOT EXISTS jixiao_view_tracking ("
                              "view TEXT PRIMARY KEY, position INTEGER NOT NULL)")
             columns = {r[1] for r in self._db.execute("PRAGMA table_info(jixiao_statements)")}
-            if columns and "position" not in columns:
+            figures = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                       "AND name = 'jixiao_figures'").fetchone()
+            if columns and ("position" not in columns or figures is None):
                 self._db.execute("DROP TABLE jixiao_statements")
                 self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
             self._db.execute(STATEMENTS_TABLE)
@@ -62,6 +78,7 @@ class SQLiteStatementView(StatementView):
         return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
 
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        statements = list(statements)
         cursor = self._db.cursor()
         cursor.execute("BEGIN IMMEDIATE")
         try:
@@ -78,6 +95,11 @@ class SQLiteStatementView(StatementView):
                 "sha256=excluded.sha256, position=excluded.position",
                 [(s.period, s.status, s.body, s.sha256, s.position) for s in statements],
             )
+            cursor.execute(FIGURES_TABLE)
+            cursor.executemany("DELETE FROM jixiao_figures WHERE period = ?",
+                               [(s.period,) for s in statements])
+            cursor.executemany("INSERT INTO jixiao_figures VALUES (?,?,?,?,?,?)",
+                               figure_rows_of(statements))
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
@@ -167,13 +189,16 @@ class PostgresStatementView(StatementView):
             )
 
     def _is_old(self) -> bool:
-        """A statements table without the position column (an older version's)."""
+        """A statements table without the position column or the figures beside it (an
+        older version's)."""
         return self._db.execute(
             "SELECT 1 FROM information_schema.tables t WHERE t.table_name = "
-            "'jixiao_statements' AND t.table_schema = current_schema() AND NOT EXISTS ("
+            "'jixiao_statements' AND t.table_schema = current_schema() AND (NOT EXISTS ("
             "SELECT 1 FROM information_schema.columns c WHERE c.table_name = "
             "t.table_name AND c.table_schema = t.table_schema AND "
-            "c.column_name = 'position')").fetchone() is not None
+            "c.column_name = 'position') OR NOT EXISTS (SELECT 1 FROM "
+            "information_schema.tables f WHERE f.table_name = 'jixiao_figures' AND "
+            "f.table_schema = t.table_schema))").fetchone() is not None
 
     def position(self) -> int:
         row = self._db.execute(
@@ -191,9 +216,10 @@ class PostgresStatementView(StatementView):
         return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
 
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
-        _bounded(lambda: self._save(statements, expected, position))
+        saved = list(statements)
+        _bounded(lambda: self._save(saved, expected, position))
 
-    def _save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+    def _save(self, statements: list[StoredStatement], expected: int, position: int) -> None:
         with self._db.transaction():
             moved = self._db.execute(
                 "UPDATE jixiao_view_tracking SET position = %s WHERE view = %s AND position = %s",
@@ -209,6 +235,11 @@ class PostgresStatementView(StatementView):
                     "sha256 = EXCLUDED.sha256, position = EXCLUDED.position",
                     [(s.period, s.status, s.body, s.sha256, s.position) for s in statements],
                 )
+                cursor.execute(FIGURES_TABLE)
+                cursor.executemany("DELETE FROM jixiao_figures WHERE period = %s",
+                                   [(s.period,) for s in statements])
+                cursor.executemany("INSERT INTO jixiao_figures VALUES (%s,%s,%s,%s,%s,%s)",
+                                   figure_rows_of(statements))
 
     def note(self, name: str) -> tuple[int, str] | None:
         import psycopg  # noqa: PLC0415 - PostgreSQL only

@@ -16,8 +16,9 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -26,14 +27,22 @@ from api.storage.store_env import postgres_connect_args
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
     GENESIS,
-    SETTINGS_TOPIC_STORED,
     StoredRecord,
     chain_link,
 )
+from projections.figure_tree import (
+    MAPS_SUBJECT,
+    SUBJECTS_ROW,
+    UntrustedFigureError,
+    figure_subject,
+)
 
-# projections.views.VIEW_NAME and INVALID_ENTRIES_NOTE (that module imports the models).
+# projections.views.VIEW_NAME and its notes' names (that module imports the models).
 VIEW_NAME = "statements"
 INVALID_ENTRIES_NOTE = "invalid_entries"
+REPORT_FIGURES_NOTE = "report_figures"
+# Rows read by one query: far below any driver's limit on parameters.
+PREFETCH_ROWS_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,8 @@ def close_of(state: bytes) -> tuple[str, RecordedClose] | None:
 class WarmStatement:
     body: str  # the stored canonical JSON, as a full session would serve it
     invalid_entries: list[dict[str, str]]
+    # The figure maps (projections.figure_rows), when reports carry them by default.
+    maps: str | None = None
 
 
 class _Reader:
@@ -99,26 +110,121 @@ def _reader(env: Mapping[str, str]) -> Iterator[_Reader | None]:
 
 
 def warm_statement(env: Mapping[str, str], period: str) -> WarmStatement | None:
-    """The stored statement of `period` (as `str(Period)`), or None: see the module."""
+    """The stored statement of `period` (as `str(Period)`), or None: see the module.
+    On a ledger whose reports carry their figures maps by default, `maps` holds them."""
     with suppress(Exception):  # a missing table, a driver error: the full path says what
         with _reader(env) as reader:
-            return None if reader is None else _answer(reader, period)
+            row = None if reader is None else _current_row(reader, period)
+            if reader is None or row is None:
+                return None
+            maps = None
+            if row.report_figures:
+                maps = StoredFigures(reader, period, row).text(MAPS_SUBJECT)
+            return WarmStatement(row.body, json.loads(row.note), maps)
     return None
 
 
-def _answer(reader: _Reader, period: str) -> WarmStatement | None:
+@contextmanager
+def warm_figures(env: Mapping[str, str], period: str) -> Iterator[StoredFigures | None]:
+    """The stored figures of `period` while the store is open, or None: see the module.
+    A figure row found wrong on the way raises UntrustedFigureError: the caller takes
+    the full path, which recomputes."""
+    with ExitStack() as stack:
+        stored = None
+        with suppress(Exception):  # a missing table, a driver error: the full path says what
+            reader = stack.enter_context(_reader(env))
+            row = None if reader is None else _current_row(reader, period)
+            if reader is not None and row is not None:
+                stored = StoredFigures(reader, period, row)
+        yield stored
+
+
+@dataclass(frozen=True)
+class _Row:
+    body: str
+    sha256: str
+    position: int
+    note: str
+    report_figures: bool
+
+
+class StoredFigures:
+    """A current statement row's figures, read by subject as an explanation needs them,
+    each row checked against its own hash and tied to the statement's hash and position."""
+
+    def __init__(self, reader: _Reader, period: str, row: _Row) -> None:
+        self._reader, self._period, self._row = reader, period, row
+        self._subjects: dict[str, dict[str, Any]] = {}
+        self._listed: frozenset[str] | None = None
+
+    @cached_property
+    def statement(self) -> dict[str, Any]:
+        return json.loads(self._row.body)  # type: ignore[no-any-return]
+
+    def text(self, subject: str) -> str:
+        return self._texts([subject])[subject]
+
+    def _texts(self, subjects: list[str]) -> dict[str, str]:
+        """The rows of `subjects` (each must exist), each checked; one query."""
+        marks = ",".join("?" * len(subjects))
+        try:
+            found = self._reader.rows(  # only placeholders are formatted into the SQL
+                "SELECT subject, body, sha256, statement_sha256, position FROM "  # noqa: S608
+                f"jixiao_figures WHERE period = ? AND subject IN ({marks})",
+                self._period, *subjects)
+        except Exception as error:  # the driver's own (no figures table: an older view)
+            raise UntrustedFigureError(str(error)) from error
+        texts = {}
+        for subject, body, sha256, statement_sha256, position in found:
+            if str(statement_sha256) != self._row.sha256 or int(position) != self._row.position or (
+                    hashlib.sha256(str(body).encode()).hexdigest() != str(sha256)):
+                raise UntrustedFigureError(f"figures {self._period} {subject!r}")
+            texts[str(subject)] = str(body)
+        if len(texts) != len(set(subjects)):
+            raise UntrustedFigureError(f"figures {self._period}: a row is missing")
+        return texts
+
+    def prefetch(self, keys: list[str]) -> None:
+        """Read the rows of these figures' subjects not read yet, in one query."""
+        wanted = {figure_subject(key) for key in keys} - self._subjects.keys()
+        listed = sorted(subject for subject in wanted if self._has(subject))
+        for subject in wanted - set(listed):
+            self._subjects[subject] = {}
+        for start in range(0, len(listed), PREFETCH_ROWS_MAX):
+            for subject, text in self._texts(listed[start:start + PREFETCH_ROWS_MAX]).items():
+                self._subjects[subject] = json.loads(text)
+
+    def figure(self, key: str) -> dict[str, Any] | None:
+        """`Figure.to_json` of one figure (a fresh dict), or None when not computed."""
+        subject = figure_subject(key)
+        if subject not in self._subjects:
+            self.prefetch([key])
+        found = self._subjects[subject].get(key)
+        return None if found is None else dict(found)
+
+    def _has(self, subject: str) -> bool:
+        """Whether the statement has figures of `subject` (so a deleted row is found
+        wrong, not taken for a subject without figures)."""
+        if self._listed is None:
+            self._listed = frozenset(json.loads(self.text(SUBJECTS_ROW)))
+        return subject in self._listed
+
+
+def _current_row(reader: _Reader, period: str) -> _Row | None:
+    """The statement row of `period` when a full session would serve it unchanged."""
     at = reader.one("SELECT MAX({position}) FROM {events}")
     tracked = reader.one("SELECT position FROM jixiao_view_tracking WHERE view = ?", VIEW_NAME)
     if at is None or tracked is None or int(tracked[0]) != int(at[0] or 0):
         return None  # behind the events: the full path catches it up first
-    if _figures_by_default(reader):
-        return None  # the stored row has no figures maps; the full path adds them
     position = int(tracked[0])
     row = reader.one("SELECT status, body, sha256, position FROM jixiao_statements "
                      "WHERE period = ?", period)
     note = reader.one("SELECT position, body FROM jixiao_view_notes WHERE name = ?",
                       INVALID_ENTRIES_NOTE)
-    if row is None or note is None or int(note[0]) != position:
+    figures_note = reader.one("SELECT position, body FROM jixiao_view_notes WHERE name = ?",
+                              REPORT_FIGURES_NOTE)
+    if row is None or note is None or int(note[0]) != position or (
+            figures_note is None or int(figures_note[0]) != position):
         return None
     status, body, sha256, computed_at = str(row[0]), str(row[1]), str(row[2]), int(row[3])
     # projections.views.StoredStatement.problem, and only an "ok" row: a blocked one is
@@ -129,18 +235,7 @@ def _answer(reader: _Reader, period: str) -> WarmStatement | None:
     close = _recorded_close(reader, period)
     if close is not None and (close.statement_sha256 != sha256 or not _chain_holds(reader, close)):
         return None
-    return WarmStatement(body, json.loads(str(note[1])))
-
-
-def _figures_by_default(reader: _Reader) -> bool:
-    """Whether any settings event says reports carry their figures maps
-    (api.usecases.figure_default): then the plain stored statement is not the answer."""
-    for (state,) in reader.rows("SELECT state FROM {events} WHERE topic = ?",
-                                SETTINGS_TOPIC_STORED):
-        with suppress(ValueError, TypeError, AttributeError):
-            if json.loads(_bytes(state)).get("report_figures"):
-                return True
-    return False
+    return _Row(body, sha256, computed_at, str(note[1]), json.loads(str(figures_note[1])) is True)
 
 
 def _recorded_close(reader: _Reader, period: str) -> RecordedClose | None:

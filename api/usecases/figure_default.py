@@ -7,16 +7,14 @@ tests/fixtures/old_ledger) keeps its reports byte-identical: maps only when aske
 from __future__ import annotations
 
 from domain.facts import Facts
-from domain.settings import LedgerConfigured
+from projections.figure_rows import reports_carry_figures
 from projections.memo import memo_of
 
 
 def figures_by_default(facts: Facts) -> bool:
     memo = memo_of(facts)
     if "report_figures" not in memo:
-        latest = next((e for e in reversed(facts.live.values())
-                       if isinstance(e, LedgerConfigured)), None)
-        memo["report_figures"] = bool(latest is not None and latest.report_figures)
+        memo["report_figures"] = reports_carry_figures(facts)
     return bool(memo["report_figures"])
 
 

@@ -7,6 +7,7 @@ the server's ledger thread).
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -18,6 +19,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User, UserDirectory
 from projections.audit import ChainReport
+from projections.figure_tree import FigureSource
 
 ORGANISATION_ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -34,6 +36,11 @@ class Workspace(Protocol):
 
     def statement_json(self, period: Period) -> dict[str, Any]:
         """A period's statement from the caught-up view (computed when not stored)."""
+        ...
+
+    def stored_figures(self, period: Period) -> AbstractContextManager[FigureSource | None]:
+        """The period's statement and figures as the caught-up view keeps them, while
+        open; None when the view cannot serve them unchanged (the caller recomputes)."""
         ...
 
     def chain_up(self) -> None: ...

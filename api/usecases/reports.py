@@ -5,6 +5,8 @@ closed period's restatement; each as of a time and/or as if a batch were recorde
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,12 +22,14 @@ from api.usecases.as_of import KnownAt, facts_known_at
 from api.usecases.figure_default import with_figures_or_default
 from api.usecases.ledger import Batch, what_if
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
+from api.usecases.warm_reports import explain_roots, line_departments
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User
 from projections.diff import diff_side, diff_statements
 from projections.figure_map import with_figures
+from projections.figure_tree import FigureLookup, UntrustedFigureError, explain_tree
 from projections.payout import CalculationBlockedError
 from projections.procedures import with_late_decisions
 from projections.restated import restated_report
@@ -133,37 +137,52 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
     if sum(x is not None for x in (query.employee, query.department, query.figure)) != 1:
         raise InvalidRequestError("give exactly one of employee, department or figure")
     period = parse_period(query.period)
-    facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
-    statement = statement_for(facts, period)
-    book = statement.book
+    facts = report_facts(ws, caller, query.as_of, query.what_if)
+    if facts is None:
+        # The figures the statements view keeps beside the statement: the same tree
+        # without recomputing the period (projections.figure_tree).
+        with ws.stored_figures(period) as stored:
+            if stored is not None:
+                with suppress(UntrustedFigureError):  # recomputed below instead
+                    trees = _trees(caller.user, query, period, stored.figure,
+                                   line_departments(stored.statement["people"]),
+                                   prefetch=stored.prefetch)
+                    return _explained(ws, caller, query, period, trees)
+    statement = statement_for(facts or ws.facts(), period)
     line_department = {p.employee_id: p.department_id for p in statement.people}
-    user = caller.user
+    trees = _trees(caller.user, query, period, statement.book.figure_json, line_department)
+    return _explained(ws, caller, query, period, trees)
+
+
+def _explained(ws: Workspace, caller: Caller, query: ExplainQuery, period: Period,
+               trees: list[dict[str, Any]]) -> dict[str, Any]:
+    record_read(ws, caller, f"{_what_if(query.what_if)}explain {period}", people_in(trees))
+    return {"period": str(period), "explain": trees}
+
+
+def _trees(user: User | None, query: ExplainQuery, period: Period, figure: FigureLookup,
+           line_department: dict[str, str], *,
+           prefetch: Callable[[list[str]], None] | None = None) -> list[dict[str, Any]]:
+    """The explanation trees the query asks for, as much of them as `user` may read."""
+    roots = explain_roots(figure, query.employee, query.department, query.figure)
     if query.employee is not None:
-        employee = query.employee
-        roots = [k for k in (f"person:{employee}:pay", f"person:{employee}:points")
-                 if k in book.figures][:1]
-        missing = f"no employee {employee!r} in {period}"
+        missing = f"no employee {query.employee!r} in {period}"
         if not roots:
             raise NotFoundError(missing)
-        _require_line(user, employee, line_department.get(employee), missing)
-        if f"person:{employee}:post_bonus" in book.figures:
-            roots.append(f"person:{employee}:post_bonus")
+        _require_line(user, query.employee, line_department.get(query.employee), missing)
     elif query.department is not None:
-        roots = [f"dept:{query.department}:settled"]
         missing = f"no department {query.department!r} in {period}"
-        if roots[0] not in book.figures:
+        if not roots:
             raise NotFoundError(missing)
         _require_department_line(user, query.department, missing)
     else:
-        figure = str(query.figure)
-        roots = [figure]
-        if figure not in book.figures:
-            raise NotFoundError(f"no figure {figure!r} in {period}")
-        _require_figure(user, figure, line_department, f"no figure {figure!r} in {period}")
+        missing = f"no figure {query.figure!r} in {period}"
+        if not roots:
+            raise NotFoundError(missing)
+        _require_figure(user, str(query.figure), line_department, missing)
     visible = key_visibility(user, line_department)
-    trees = [scoped_tree(book.tree(r, depth_max=query.depth), visible) for r in roots]
-    record_read(ws, caller, f"{_what_if(query.what_if)}explain {period}", people_in(trees))
-    return {"period": str(period), "explain": trees}
+    return [scoped_tree(explain_tree(figure, root, query.depth, prefetch=prefetch), visible)
+            for root in roots]
 
 
 def _require_figure(user: User | None, figure: str, line_department: dict[str, str],

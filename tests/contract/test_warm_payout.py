@@ -99,20 +99,22 @@ def test_the_close_topic_spelled_out_is_the_stored_one() -> None:
     assert SETTINGS_TOPIC_STORED == f"{LedgerConfigured.__module__}:{LedgerConfigured.__name__}"
 
 
-def test_a_ledger_whose_reports_carry_figures_is_answered_with_them(tmp_path: Path) -> None:
-    """`jixiao init` records that reports carry their figures maps; the stored row has
-    none, so the warm path must not answer for such a ledger."""
-    db = tmp_path / "figures.db"
-    cli = cli_for("sqlite", {"SQLITE_DBNAME": str(db)})
+def test_a_ledger_whose_reports_carry_figures_is_answered_with_them(store) -> None:  # type: ignore[no-untyped-def]
+    """`jixiao init` records that reports carry their figures maps; the warm path adds
+    the maps the view stores beside the statement, byte for byte as a fresh payout."""
+    cli = cli_for(store.backend, store.env)
     cli.ok("init", "--one-person-close")
     cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
     cli.ok("payout", "--period", "2026-Q1", "--no-figures")  # the view is caught up
-    first = cli.payout("2026-Q1")
-    assert warm_payout(["payout", "--period", "2026-Q1", "--json"],
-                       {"JIXIAO_DB": str(db)}) is None
-    again = cli.payout("2026-Q1")
-    assert again == first
-    assert all("figures" in person for person in again["people"])
+    environ = _environ(store)
+    for extra in ([], ["--json"]):
+        argv = ["payout", "--period", "2026-Q1", *extra]
+        with redirect_stdout(io.StringIO()):
+            assert warm_payout(argv, environ) == 0
+        warm = _run(launcher, argv, environ)
+        assert warm == _run(command_tree, argv, environ)
+        if extra:
+            assert all("figures" in person for person in json.loads(warm[1])["people"])
 
 
 def test_a_warm_payout_imports_neither_the_tree_nor_the_models(tmp_path: Path) -> None:
