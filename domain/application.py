@@ -39,6 +39,7 @@ from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured, date_window
 from domain.stored_decoding import NotFast, fast_reader
+from domain.stored_reader import decode_rows, select_rows
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
@@ -214,15 +215,15 @@ class Ledger(Application[UUID]):
         """Events in notification order, optionally only those recorded up to `cutoff`."""
         start = after + 1
         while True:
-            page = self.recorder.select_notifications(start=start, limit=page_size)
-            for notification in page:
-                event = read_stored(self.mapper, notification)
+            # Plain rows, decoded a page at a time (domain/stored_reader.py).
+            page = select_rows(self.recorder, start, page_size)
+            for position, event in decode_rows(self.mapper, page, read_stored):
                 if cutoff is not None and event.recorded_at > cutoff:
                     return
-                yield notification.id, event
+                yield position, event
             if len(page) < page_size:
                 return
-            start = page[-1].id + 1
+            start = page[-1][0] + 1
 
     def facts(self, cutoff: datetime | None = None) -> Facts:
         """Everything known now (cached, caught up), or as known at `cutoff`."""

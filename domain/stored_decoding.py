@@ -226,23 +226,48 @@ def _plan_field(info: FieldInfo) -> tuple[Any, _Check | None]:
     if exact is not None:
         return exact, None
     wire = _wire(annotation)
+    try:
+        key: Any = (annotation, *metadata)
+        hash(key)
+    except TypeError:
+        key = None
+    check = _CHECKS.get(key) if key is not None else None
+    if check is None:
+        check = _new_check(annotation, metadata, wire)
+        if key is not None:
+            # One check per field type, shared by every event type that has it: a memo
+            # learns an id or an instant once, not once per event type.
+            _CHECKS[key] = check
+    return wire, check
+
+
+_CHECKS: dict[Any, _Check] = {}
+# A batch's events share their recorded instant; a store written one event at a time has
+# as many instants as events, so that memo is kept small.
+INSTANT_MEMO_MAX = 1 << 10
+
+
+def _new_check(annotation: Any, metadata: list[Any], wire: Any) -> _Check:
     adapter: TypeAdapter[Any] = TypeAdapter(
         Annotated[annotation, *metadata] if metadata else annotation)
-    if _contains(annotation, datetime):
-        return wire, _direct(adapter)  # each event its own instant: nothing to remember
+    if _flat_dict(wire):
+        return _DictMemo(adapter)
     if _contains_dict(wire):
-        return wire, _direct(adapter)
-    return wire, _Memo(adapter)
+        return _direct(adapter)
+    if _contains(annotation, datetime):
+        return _Memo(adapter, INSTANT_MEMO_MAX)
+    return _Memo(adapter)
 
 
 class _Memo:
     """A field's check, remembering the value each distinct stored value read as."""
 
-    __slots__ = ("memo", "validate")
+    __slots__ = ("limit", "memo", "validate")
 
-    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+    def __init__(self, adapter: TypeAdapter[Any], limit: int = MEMO_MAX) -> None:
         self.validate = adapter.validate_python
         self.memo: dict[Any, Any] = {}
+        self.limit = limit
 
     def __call__(self, raw: Any) -> Any:
         try:
@@ -252,10 +277,43 @@ class _Memo:
         except TypeError:  # a dict inside: no key; checked each time
             return _validated(self.validate, raw)
         value = _validated(self.validate, raw)
-        if len(self.memo) >= MEMO_MAX:
+        if len(self.memo) >= self.limit:
             self.memo.clear()
         self.memo[raw] = value
         return value
+
+
+class _DictMemo:
+    """A flat dict field's check (most often `{}`), remembering what each distinct stored
+    dict read as; every event gets a dict of its own (a copy), as validation gives it."""
+
+    __slots__ = ("memo", "validate")
+
+    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+        self.validate = adapter.validate_python
+        self.memo: dict[Any, Any] = {}
+
+    def __call__(self, raw: Any) -> Any:
+        if type(raw) is not dict:
+            return _validated(self.validate, raw)  # None, for an optional one
+        key = tuple(raw.items())
+        value = self.memo.get(key)
+        if value is None:
+            value = _validated(self.validate, raw)
+            if len(self.memo) >= MEMO_MAX:
+                self.memo.clear()
+            self.memo[key] = value
+        return dict(value)
+
+
+def _flat_dict(wire: Any) -> bool:
+    """A dict (or an optional one) of plain keys and values: hashable as its items."""
+    options = _union_members(wire) or (wire,)
+    dicts = [option for option in options if typing.get_origin(option) is dict]
+    return len(dicts) == 1 and all(
+        option is type(None) or option is dicts[0] for option in options) and not any(
+        _contains_dict(arg) or typing.get_origin(arg) in (tuple, list)
+        for arg in typing.get_args(dicts[0]))
 
 
 def _direct(adapter: TypeAdapter[Any]) -> _Check:
@@ -293,10 +351,15 @@ def _exact_wire(annotation: Any, metadata: list[Any]) -> Any:
     if options is None:
         options = (annotation,)
     meta = _msgspec_meta(metadata)
+    # `str | None` with bounds: pydantic bounds the string and lets None through, as
+    # msgspec does with the bounds on the string alone.
+    nullable_bounded = len(options) == 2 and type(None) in options
     wires = []
     for option in options:
         if option is str or option is int:
             wires.append(Annotated[option, meta] if meta is not None else option)
+        elif option is type(None) and nullable_bounded:
+            wires.append(option)
         elif option in _PLAIN_EXACT or typing.get_origin(option) is Literal:
             if meta is not None:
                 return None
