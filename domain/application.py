@@ -213,25 +213,33 @@ class Ledger(Application[UUID]):
         self, after: int = 0, cutoff: datetime | None = None, page_size: int = PAGE_SIZE
     ) -> Iterator[tuple[int, LedgerEvent]]:
         """Events in notification order, optionally only those recorded up to `cutoff`."""
-        start = after + 1
-        while True:
-            # Plain rows, decoded a page at a time (domain/stored_reader.py).
-            page = select_rows(self.recorder, start, page_size)
-            for position, event in decode_rows(self.mapper, page, read_stored):
+        for page in self.read_pages(after, page_size):
+            for position, event in page:
                 if cutoff is not None and event.recorded_at > cutoff:
                     return
                 yield position, event
-            if len(page) < page_size:
+
+    def read_pages(self, after: int = 0,
+                   page_size: int = PAGE_SIZE) -> Iterator[list[tuple[int, LedgerEvent]]]:
+        """The events after `after`, a page at a time: plain rows, decoded a page at a
+        time (domain/stored_reader.py)."""
+        start = after + 1
+        while True:
+            rows = select_rows(self.recorder, start, page_size)
+            yield decode_rows(self.mapper, rows, read_stored)
+            if len(rows) < page_size:
                 return
-            start = page[-1][0] + 1
+            start = rows[-1][0] + 1
 
     def facts(self, cutoff: datetime | None = None) -> Facts:
         """Everything known now (cached, caught up), or as known at `cutoff`."""
         if cutoff is not None:
             return Facts.fold(self.read(cutoff=cutoff))
         with cycle_collection_paused():
-            for position, event in self.read(after=self._facts.last_position):
-                self._facts.apply(position, event)
+            apply = self._facts.apply
+            for page in self.read_pages(after=self._facts.last_position):
+                for position, event in page:
+                    apply(position, event)
         return self._facts
 
     def max_position(self) -> int:

@@ -103,7 +103,8 @@ class Facts:
         self.positions[event_id] = position
         if plan.close:
             self.closes[event.period] = event  # type: ignore[attr-defined, assignment]
-        self.last_position = max(self.last_position, position)
+        if position > self.last_position:  # noqa: PLR1730 - max() is a call per event
+            self.last_position = position
         self.last_recorded_at = event.recorded_at
         if plan.moves:
             # A read of pay moves no figure; most pages record one, and each would
@@ -126,9 +127,7 @@ class Facts:
         self.live[event_id] = event
         self.index.add(event, plan)
         if plan.unique is not None:
-            shape = plan.unique
-            values = event.__dict__
-            self.unique[(shape[0], *(values.get(name) for name in shape[1:]))] = event_id
+            self.unique[plan.unique_key(event.__dict__)] = event_id
 
     def upto(self, position: int) -> Facts:
         """The facts as they stood after notification `position` (a closed period's cut-off).
@@ -352,15 +351,21 @@ class _Index:
         if plan.employee:
             employee_id = values.get("employee_id")
             if isinstance(employee_id, str):
-                _append(self.by_employee, employee_id, event)
+                listed = self.by_employee.get(employee_id)
+                if listed is None:
+                    self.by_employee[employee_id] = [event]
+                else:
+                    listed.append(event)
         if plan.period:
             period = values.get("period")
             if isinstance(period, str):
-                _append(self.by_period, period, event)
+                listed = self.by_period.get(period)
+                if listed is None:
+                    self.by_period[period] = [event]
+                else:
+                    listed.append(event)
         if plan.year:
-            year = values.get("year")
-            if isinstance(year, int):
-                _append(self.by_year, year, event)
+            _append_year(self.by_year, values.get("year"), event)
 
     def remove(self, event: LedgerEvent) -> None:
         plan = PLANS.get(type(event)) or plan_of(type(event), _UNIQUE_SHAPES)
@@ -398,12 +403,13 @@ class _Index:
         return state
 
 
-def _append(table: dict[Any, list[Any]], key: Any, event: LedgerEvent) -> None:
-    items = table.get(key)
-    if items is None:
-        table[key] = [event]
-    else:
-        items.append(event)
+def _append_year(table: dict[int, list[LedgerEvent]], year: Any, event: LedgerEvent) -> None:
+    if isinstance(year, int):
+        items = table.get(year)
+        if items is None:
+            table[year] = [event]
+        else:
+            items.append(event)
 
 
 def _scheme_order(event: SchemeAdopted) -> tuple[date, int]:

@@ -8,7 +8,8 @@ them when a uniqueness shape is added).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from domain.access_log import PersonalDataRead
 from domain.envelope import InvalidEntry
@@ -44,6 +45,7 @@ class Plan(NamedTuple):
     invalid: bool  # a stored entry that did not read: reported, never folded
     moves: bool  # moves the revision (every event but a read of personal data)
     unique: tuple[str, ...] | None  # its uniqueness shape (`_UNIQUE_SHAPES`)
+    unique_key: Callable[[dict[str, Any]], tuple[Any, ...]]  # the key, from its fields
     employee: bool  # has an `employee_id` field: indexed by employee when it is text
     kind: int  # its own index list: one of the KIND_ values
     period: bool  # has a `period` field: indexed by period when it is text
@@ -62,9 +64,21 @@ def plan_of(cls: type, unique_shapes: dict[str, tuple[str, ...]]) -> Plan:
             KIND_DEPARTMENT if issubclass(cls, DepartmentDefined) else
             KIND_ROSTER if issubclass(cls, ROSTER_EVENTS) else
             KIND_LEAVE if issubclass(cls, LeaveRecorded) else KIND_NONE)
+    shape = unique_shapes.get(cls.__name__)
     plan = PLANS[cls] = Plan(
         close=issubclass(cls, PeriodClosed), void=issubclass(cls, EntryVoided),
         invalid=issubclass(cls, InvalidEntry), moves=not issubclass(cls, PersonalDataRead),
-        unique=unique_shapes.get(cls.__name__), employee=named("employee_id"), kind=kind,
+        unique=shape, unique_key=_key_of(shape), employee=named("employee_id"), kind=kind,
         period=named("period"), year=named("year"))
     return plan
+
+
+def _key_of(shape: tuple[str, ...] | None) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """`uniqueness_key` for one shape: (its name, the fields' values, None if absent)."""
+    if shape is None:
+        return lambda values: ()
+    name, fields = shape[0], shape[1:]
+    if len(fields) == 1:
+        only = fields[0]
+        return lambda values: (name, values.get(only))
+    return lambda values: (name, *[values.get(field) for field in fields])

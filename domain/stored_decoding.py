@@ -32,7 +32,7 @@ import msgspec
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from domain.envelope import LedgerEvent
+from domain.envelope import Code, Frozen, LedgerEvent
 from domain.strict_input import STORED_CONTEXT
 
 # Distinct values remembered per field before the memo starts again: ids, periods,
@@ -248,26 +248,71 @@ INSTANT_MEMO_MAX = 1 << 10
 
 
 def _new_check(annotation: Any, metadata: list[Any], wire: Any) -> _Check:
-    adapter: TypeAdapter[Any] = TypeAdapter(
-        Annotated[annotation, *metadata] if metadata else annotation)
+    def adapter() -> TypeAdapter[Any]:
+        return TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
+
     if _flat_dict(wire):
-        return _DictMemo(adapter)
+        return _DictMemo(adapter())
     if _contains_dict(wire):
-        return _direct(adapter)
+        return _direct(adapter())
     if _contains(annotation, datetime):
         return _Memo(adapter, INSTANT_MEMO_MAX)
-    return _Memo(adapter)
+    return _Memo(adapter, quick=_quick_check(annotation, metadata))
+
+
+# Ids (`Code`) in plain ASCII letters, digits, '_', '.' and '-' are a subset of what the
+# Code pattern accepts, and NFKC leaves them as they are: read as stored, without
+# pydantic. Compiling the Code pattern's Unicode classes (pydantic-core's regex) took
+# 0.13-0.15 s of the first fold in a process; an id outside the subset still pays it.
+_ASCII_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+
+
+def _ascii_code(raw: Any) -> bool:
+    return type(raw) is str and raw.isascii() and _ASCII_CODE.fullmatch(raw) is not None
+
+
+def _ascii_code_or_none(raw: Any) -> bool:
+    return raw is None or _ascii_code(raw)
+
+
+class _CodeShapes(Frozen):  # deferred: no schema is built, only the fields collected
+    one: Code
+    optional: Code | None = None
+
+
+_QUICK: dict[Any, Callable[[Any], bool]] = {
+    (info.annotation, *info.metadata): quick
+    for info, quick in ((_CodeShapes.model_fields["one"], _ascii_code),
+                        (_CodeShapes.model_fields["optional"], _ascii_code_or_none))}
+
+
+def _quick_check(annotation: Any, metadata: list[Any]) -> Callable[[Any], bool] | None:
+    """A check that vouches for the common values of this field type without pydantic
+    (a value it does not vouch for is validated as usual), or None."""
+    try:
+        return _QUICK.get((annotation, *metadata))
+    except TypeError:
+        return None
 
 
 class _Memo:
-    """A field's check, remembering the value each distinct stored value read as."""
+    """A field's check, remembering the value each distinct stored value read as. Its
+    pydantic validator is built on the first value `quick` does not vouch for."""
 
-    __slots__ = ("limit", "memo", "validate")
+    __slots__ = ("limit", "make", "memo", "quick", "validate")
 
-    def __init__(self, adapter: TypeAdapter[Any], limit: int = MEMO_MAX) -> None:
-        self.validate = adapter.validate_python
+    def __init__(self, make: Callable[[], TypeAdapter[Any]], limit: int = MEMO_MAX,
+                 quick: Callable[[Any], bool] | None = None) -> None:
+        self.make = make
+        self.validate: Callable[..., Any] | None = None
         self.memo: dict[Any, Any] = {}
         self.limit = limit
+        self.quick = quick
+
+    def _validated(self, raw: Any) -> Any:
+        if self.validate is None:
+            self.validate = self.make().validate_python
+        return _validated(self.validate, raw)
 
     def __call__(self, raw: Any) -> Any:
         try:
@@ -275,8 +320,8 @@ class _Memo:
         except KeyError:
             pass
         except TypeError:  # a dict inside: no key; checked each time
-            return _validated(self.validate, raw)
-        value = _validated(self.validate, raw)
+            return self._validated(raw)
+        value = raw if self.quick is not None and self.quick(raw) else self._validated(raw)
         if len(self.memo) >= self.limit:
             self.memo.clear()
         self.memo[raw] = value
@@ -297,7 +342,10 @@ class _DictMemo:
         if type(raw) is not dict:
             return _validated(self.validate, raw)  # None, for an optional one
         key = tuple(raw.items())
-        value = self.memo.get(key)
+        try:
+            value = self.memo.get(key)
+        except TypeError:  # a container inside after all
+            return _validated(self.validate, raw)
         if value is None:
             value = _validated(self.validate, raw)
             if len(self.memo) >= MEMO_MAX:
@@ -312,7 +360,7 @@ def _flat_dict(wire: Any) -> bool:
     dicts = [option for option in options if typing.get_origin(option) is dict]
     return len(dicts) == 1 and all(
         option is type(None) or option is dicts[0] for option in options) and not any(
-        _contains_dict(arg) or typing.get_origin(arg) in (tuple, list)
+        arg is Any or _contains_dict(arg) or typing.get_origin(arg) in (tuple, list)
         for arg in typing.get_args(dicts[0]))
 
 
@@ -354,7 +402,7 @@ def _exact_wire(annotation: Any, metadata: list[Any]) -> Any:
     # `str | None` with bounds: pydantic bounds the string and lets None through, as
     # msgspec does with the bounds on the string alone.
     nullable_bounded = len(options) == 2 and type(None) in options
-    wires = []
+    wires: list[Any] = []
     for option in options:
         if option is str or option is int:
             wires.append(Annotated[option, meta] if meta is not None else option)
@@ -400,6 +448,10 @@ def _wire(annotation: Any) -> Any:
         return Union[tuple(_wire(member) for member in members)]
     if origin is Literal or annotation in (str, int, bool, type(None)):
         return annotation
+    if annotation is Any:
+        # A free-form value (a scheme's document): msgspec reads JSON as pydantic does,
+        # and refuses what it reads otherwise (NaN, ±Infinity), which pydantic then reads.
+        return Any
     if annotation in (Decimal, date, datetime):
         return str
     if annotation is UUID:

@@ -64,14 +64,18 @@ def select_rows(recorder: Any, start: int, limit: int, topics: Sequence[str] = (
     if module == "eventsourcing.sqlite":
         return _sqlite_rows(recorder, start, limit, topics)
     if module == "eventsourcing.postgres":
-        return _postgres_rows(recorder, start, limit, topics)
-    return [(n.id, n.originator_id, n.originator_version, n.topic, n.state)
-            for n in recorder.select_notifications(start=start, limit=limit, topics=topics)]
+        selected: list[Row] = _postgres_rows(recorder, start, limit, topics)
+        return selected
+    notifications = recorder.select_notifications(start=start, limit=limit, topics=topics)
+    rows: list[Row] = [(n.id, n.originator_id, n.originator_version, n.topic, n.state)
+                       for n in notifications]
+    return rows
 
 
 def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
-    statement = (f"SELECT rowid, originator_id, originator_version, topic, state "
-                 f"FROM {recorder.events_table_name} WHERE rowid>=? ")  # noqa: S608 - the recorder's own table
+    table = recorder.events_table_name  # the recorder's own table, not input
+    statement = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "  # noqa: S608
+    statement += "WHERE rowid>=? "
     if topics:
         statement += f"AND topic IN ({','.join('?' * len(topics))}) "
     statement += "ORDER BY rowid LIMIT ?"
