@@ -236,10 +236,8 @@ class Ledger(Application[UUID]):
         if cutoff is not None:
             return Facts.fold(self.read(cutoff=cutoff))
         with cycle_collection_paused():
-            apply = self._facts.apply
             for page in self.read_pages(after=self._facts.last_position):
-                for position, event in page:
-                    apply(position, event)
+                self._facts.apply_page(page)
         return self._facts
 
     def max_position(self) -> int:

@@ -36,6 +36,7 @@ from domain.fold_plans import (
     KIND_SCHEME,
     PLANS,
     Plan,
+    fold_page,
     plan_of,
 )
 from domain.periods import Period
@@ -94,9 +95,13 @@ class Facts:
                 facts.apply(position, event)
         return facts
 
+    def apply_page(self, page: list[tuple[int, LedgerEvent]]) -> None:
+        """`apply` for each (position, event) of a page, in order (faster, same result)."""
+        fold_page(self, page, _UNIQUE_SHAPES)
+
     def apply(self, position: int, event: LedgerEvent) -> None:
-        # What the event's type implies is worked out once per type (domain/fold_plans.py): the
-        # fold's per-event cost was mostly asking each event what it is.
+        # What the event's type implies is worked out once per type (domain/fold_plans.py):
+        # the fold's per-event cost was mostly asking each event what it is.
         plan = PLANS.get(type(event)) or plan_of(type(event), _UNIQUE_SHAPES)
         event_id = event.originator_id
         self.events[event_id] = event

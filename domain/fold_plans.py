@@ -50,6 +50,7 @@ class Plan(NamedTuple):
     kind: int  # its own index list: one of the KIND_ values
     period: bool  # has a `period` field: indexed by period when it is text
     year: bool  # has a `year` field: indexed by year when it is an integer
+    simple: bool  # none of close, void, invalid or its own index list: `fold_page` inlines it
 
 
 KIND_NONE, KIND_SCHEME, KIND_DEPARTMENT, KIND_ROSTER, KIND_LEAVE = range(5)
@@ -69,7 +70,8 @@ def plan_of(cls: type, unique_shapes: dict[str, tuple[str, ...]]) -> Plan:
         close=issubclass(cls, PeriodClosed), void=issubclass(cls, EntryVoided),
         invalid=issubclass(cls, InvalidEntry), moves=not issubclass(cls, PersonalDataRead),
         unique=shape, unique_key=_key_of(shape), employee=named("employee_id"), kind=kind,
-        period=named("period"), year=named("year"))
+        period=named("period"), year=named("year"),
+        simple=not (issubclass(cls, PeriodClosed | EntryVoided | InvalidEntry) or kind))
     return plan
 
 
@@ -82,3 +84,58 @@ def _key_of(shape: tuple[str, ...] | None) -> Callable[[dict[str, Any]], tuple[A
         only = fields[0]
         return lambda values: (name, values.get(only))
     return lambda values: (name, *[values.get(field) for field in fields])
+
+
+def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, Any]) -> None:
+    """`facts.apply` for each (position, event) of a page, in order, with the common case
+    (a new fact of a simple type into an index of its own) inline: per event, the calls
+    and attribute look-ups of `apply` cost as much as its work."""
+    if facts.index.owned is not None:
+        for position, event in page:
+            facts.apply(position, event)
+        return
+    events, positions, live, unique = facts.events, facts.positions, facts.live, facts.unique
+    index = facts.index
+    by_employee, by_period, by_year = index.by_employee, index.by_period, index.by_year
+    last, revision = facts.last_position, facts.revision
+    try:
+        for position, event in page:
+            plan = PLANS.get(type(event)) or plan_of(type(event), unique_shapes)
+            values = event.__dict__
+            if not plan.simple or values.get("supersedes") is not None:
+                facts.last_position, facts.revision = last, revision
+                facts.apply(position, event)
+                last, revision = facts.last_position, facts.revision
+                continue
+            event_id = values["originator_id"]
+            events[event_id] = live[event_id] = event
+            positions[event_id] = position
+            if position > last:  # noqa: PLR1730 - max() is a call per event
+                last = position
+            revision += plan.moves
+            if plan.unique is not None:
+                unique[plan.unique_key(values)] = event_id
+            if plan.employee:
+                key = values.get("employee_id")
+                if isinstance(key, str):
+                    listed = by_employee.get(key)
+                    if listed is None:
+                        by_employee[key] = [event]
+                    else:
+                        listed.append(event)
+            if plan.period:
+                _add(by_period, values.get("period"), str, event)
+            if plan.year:
+                _add(by_year, values.get("year"), int, event)
+            facts.last_recorded_at = values["recorded_at"]
+    finally:
+        facts.last_position, facts.revision = last, revision
+
+
+def _add(table: dict[Any, list[Any]], key: Any, kind: type, event: Any) -> None:
+    if isinstance(key, kind):
+        listed = table.get(key)
+        if listed is None:
+            table[key] = [event]
+        else:
+            listed.append(event)
