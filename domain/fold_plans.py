@@ -101,8 +101,10 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
     try:
         for position, event in page:
             plan = PLANS.get(type(event)) or plan_of(type(event), unique_shapes)
+            # One unpacking instead of an attribute look-up per question.
+            _, _, _, moves, shape, unique_key, employee, _, period, year, simple = plan
             values = event.__dict__
-            if not plan.simple or values.get("supersedes") is not None:
+            if not simple or values.get("supersedes") is not None:
                 facts.last_position, facts.revision = last, revision
                 facts.apply(position, event)
                 last, revision = facts.last_position, facts.revision
@@ -112,10 +114,10 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
             positions[event_id] = position
             if position > last:  # noqa: PLR1730 - max() is a call per event
                 last = position
-            revision += plan.moves
-            if plan.unique is not None:
-                unique[plan.unique_key(values)] = event_id
-            if plan.employee:
+            revision += moves
+            if shape is not None:
+                unique[unique_key(values)] = event_id
+            if employee:
                 key = values.get("employee_id")
                 if isinstance(key, str):
                     listed = by_employee.get(key)
@@ -123,9 +125,9 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
                         by_employee[key] = [event]
                     else:
                         listed.append(event)
-            if plan.period:
+            if period:
                 _add(by_period, values.get("period"), str, event)
-            if plan.year:
+            if year:
                 _add(by_year, values.get("year"), int, event)
             facts.last_recorded_at = values["recorded_at"]
     finally:

@@ -30,22 +30,21 @@ Reader = Callable[..., LedgerEvent]
 _new = object.__new__
 _set = object.__setattr__
 _UNKNOWN = SafeUUID.unknown
-_DASHES = (8, 13, 18, 23)
 
 
 def uuid_of(value: Any) -> UUID:
-    """`UUID(value)` for a stored id: a UUID as it is, the canonical 32- or 36-character
-    text in one step (what `UUID.__init__` does for those, without its generic parsing),
-    anything else through `UUID` itself, which accepts or refuses it as it always has."""
+    """`UUID(value)` for a stored id: a UUID as it is, text of 32 hex digits (dashes
+    aside) in one step, anything else through `UUID` itself, which accepts or refuses it
+    as it always has."""
     if type(value) is UUID:
         return value
-    if type(value) is str and value.isascii():
-        text = value
-        if len(text) == 36 and all(text[at] == "-" for at in _DASHES):
-            text = text.replace("-", "")
-        # isalnum on ASCII: only 0-9, a-z, A-Z, which int() reads as hex or refuses;
-        # no sign, space or underscore, which int() would otherwise allow.
-        if len(text) == 32 and text.isalnum():
+    if type(value) is str:
+        # `UUID` drops every dash (and braces and 'urn:uuid:', which hold characters no
+        # hex digit is) and reads the 32 left with int(…, 16). isalnum on ASCII admits
+        # only 0-9, a-z, A-Z, which int() reads as hex or refuses: no sign, space or
+        # underscore, which int() would otherwise allow.
+        text = value.replace("-", "")
+        if len(text) == 32 and text.isascii() and text.isalnum():
             try:
                 number = int(text, 16)
             except ValueError:

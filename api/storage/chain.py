@@ -274,6 +274,7 @@ def stored_records(
         # row; building those was most of a chain walk.
         page = select_rows(ledger.recorder, start, limit, topics)
         for position, originator_id, version, topic, state in page:
+            # The reader's ids are UUIDs already (text only from a store with text ids).
             yield StoredRecord(position, uuid_of(originator_id), version, topic,
                                state if isinstance(state, bytes) else str(state).encode())
         if len(page) < limit:

@@ -88,6 +88,7 @@ def test_an_id_s_text_reads_as_the_uuid_uuid_makes(value: UUID) -> None:
 @pytest.mark.parametrize("text", [
     "0x" + "1" * 30, " " + "a" * 31, "+" + "a" * 31, "1_" + "a" * 30, "g" * 32,
     "٣" * 32, "a" * 31, "a" * 33, "", "-" * 36, "12345678-1234-1234-1234-1234567890ab ",
+    "a" * 16 + "-" + "b" * 16, "a-" * 32, "{" + "a" * 32 + "}", "-" + "a" * 32 + "-",
 ])
 def test_an_odd_id_reads_or_is_refused_as_uuid_does_it(text: str) -> None:
     try:
