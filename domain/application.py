@@ -41,6 +41,7 @@ from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured, date_window
 from domain.stored_decoding import NotFast, fast_reader
 from domain.stored_encoding import encoder_for
+from domain.stored_reader import decode_rows, select_rows
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
@@ -207,25 +208,31 @@ class Ledger(Application[UUID]):
         self, after: int = 0, cutoff: datetime | None = None, page_size: int = PAGE_SIZE
     ) -> Iterator[tuple[int, LedgerEvent]]:
         """Events in notification order, optionally only those recorded up to `cutoff`."""
-        start = after + 1
-        while True:
-            page = self.recorder.select_notifications(start=start, limit=page_size)
-            for notification in page:
-                event = read_stored(self.mapper, notification)
+        for page in self.read_pages(after, page_size):
+            for position, event in page:
                 if cutoff is not None and event.recorded_at > cutoff:
                     return
-                yield notification.id, event
-            if len(page) < page_size:
+                yield position, event
+
+    def read_pages(self, after: int = 0,
+                   page_size: int = PAGE_SIZE) -> Iterator[list[tuple[int, LedgerEvent]]]:
+        """The events after `after`, a page at a time: plain rows, decoded a page at a
+        time (domain/stored_reader.py)."""
+        start = after + 1
+        while True:
+            rows = select_rows(self.recorder, start, page_size)
+            yield decode_rows(self.mapper, rows, read_stored)
+            if len(rows) < page_size:
                 return
-            start = page[-1].id + 1
+            start = rows[-1][0] + 1
 
     def facts(self, cutoff: datetime | None = None) -> Facts:
         """Everything known now (cached, caught up), or as known at `cutoff`."""
         if cutoff is not None:
             return Facts.fold(self.read(cutoff=cutoff))
         with cycle_collection_paused():
-            for position, event in self.read(after=self._facts.last_position):
-                self._facts.apply(position, event)
+            for page in self.read_pages(after=self._facts.last_position):
+                self._facts.apply_page(page)
         return self._facts
 
     def max_position(self) -> int:

@@ -32,7 +32,7 @@ import msgspec
 from pydantic import TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from domain.envelope import LedgerEvent
+from domain.envelope import Code, Frozen, LedgerEvent
 from domain.strict_input import STORED_CONTEXT
 
 # Distinct values remembered per field before the memo starts again: ids, periods,
@@ -134,7 +134,10 @@ class StoredDecoder:
             "UUID": UUID, "canonical_uuid": _canonical_uuid, "astuple": msgspec.structs.astuple,
             "with_defaults": self._with_defaults, "MISS": _MISS, "cls": self.cls,
             "set_": object.__setattr__, "checked": _checked, "checks": self._checks,
-            "given": frozenset(self.order),
+            # One set of the names for every event of the type: a set per event was a
+            # third of an event's memory. pydantic copies it before it changes one (in
+            # model_copy), and a frozen event is never changed in place.
+            "given": set(self.order),
         }
         for number, spec in enumerate(self.fields):
             check = spec.check
@@ -154,7 +157,7 @@ class StoredDecoder:
         # What `_build` does, inline: a call per event is a measurable share here.
         lines += ["    event = cls.__new__(cls)",
                   f"    set_(event, '__dict__', {{{items}}})",
-                  "    set_(event, '__pydantic_fields_set__', set(given))",
+                  "    set_(event, '__pydantic_fields_set__', given)",
                   "    set_(event, '__pydantic_extra__', None)",
                   "    set_(event, '__pydantic_private__', None)",
                   "    return checked(event, checks) if checks else event"]
@@ -226,17 +229,111 @@ def _plan_field(info: FieldInfo) -> tuple[Any, _Check | None]:
     if exact is not None:
         return exact, None
     wire = _wire(annotation)
-    adapter: TypeAdapter[Any] = TypeAdapter(
-        Annotated[annotation, *metadata] if metadata else annotation)
-    if _contains(annotation, datetime):
-        return wire, _direct(adapter)  # each event its own instant: nothing to remember
+    try:
+        key: Any = (annotation, *metadata)
+        hash(key)
+    except TypeError:
+        key = None
+    check = _CHECKS.get(key) if key is not None else None
+    if check is None:
+        check = _new_check(annotation, metadata, wire)
+        if key is not None:
+            # One check per field type, shared by every event type that has it: a memo
+            # learns an id or an instant once, not once per event type.
+            _CHECKS[key] = check
+    return wire, check
+
+
+_CHECKS: dict[Any, _Check] = {}
+# A batch's events share their recorded instant; a store written one event at a time has
+# as many instants as events, so that memo is kept small.
+INSTANT_MEMO_MAX = 1 << 10
+
+
+def _new_check(annotation: Any, metadata: list[Any], wire: Any) -> _Check:
+    def adapter() -> TypeAdapter[Any]:
+        return TypeAdapter(Annotated[annotation, *metadata] if metadata else annotation)
+
+    if _flat_dict(wire):
+        return _DictMemo(adapter())
     if _contains_dict(wire):
-        return wire, _direct(adapter)
-    return wire, _Memo(adapter)
+        return _direct(adapter())
+    if _contains(annotation, datetime):
+        return _Memo(adapter, INSTANT_MEMO_MAX)
+    return _Memo(adapter, quick=_quick_check(annotation, metadata))
+
+
+# Ids (`Code`) in plain ASCII letters, digits, '_', '.' and '-' are a subset of what the
+# Code pattern accepts, and NFKC leaves them as they are: read as stored, without
+# pydantic. Compiling the Code pattern's Unicode classes (pydantic-core's regex) took
+# 0.13-0.15 s of the first fold in a process; an id outside the subset still pays it.
+_ASCII_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+
+
+def _ascii_code(raw: Any) -> bool:
+    return type(raw) is str and raw.isascii() and _ASCII_CODE.fullmatch(raw) is not None
+
+
+def _ascii_code_or_none(raw: Any) -> bool:
+    return raw is None or _ascii_code(raw)
+
+
+class _CodeShapes(Frozen):  # deferred: no schema is built, only the fields collected
+    one: Code
+    optional: Code | None = None
+
+
+_QUICK: dict[Any, Callable[[Any], bool]] = {
+    (info.annotation, *info.metadata): quick
+    for info, quick in ((_CodeShapes.model_fields["one"], _ascii_code),
+                        (_CodeShapes.model_fields["optional"], _ascii_code_or_none))}
+
+
+def _quick_check(annotation: Any, metadata: list[Any]) -> Callable[[Any], bool] | None:
+    """A check that vouches for the common values of this field type without pydantic
+    (a value it does not vouch for is validated as usual), or None."""
+    try:
+        return _QUICK.get((annotation, *metadata))
+    except TypeError:
+        return None
 
 
 class _Memo:
-    """A field's check, remembering the value each distinct stored value read as."""
+    """A field's check, remembering the value each distinct stored value read as. Its
+    pydantic validator is built on the first value `quick` does not vouch for."""
+
+    __slots__ = ("limit", "make", "memo", "quick", "validate")
+
+    def __init__(self, make: Callable[[], TypeAdapter[Any]], limit: int = MEMO_MAX,
+                 quick: Callable[[Any], bool] | None = None) -> None:
+        self.make = make
+        self.validate: Callable[..., Any] | None = None
+        self.memo: dict[Any, Any] = {}
+        self.limit = limit
+        self.quick = quick
+
+    def _validated(self, raw: Any) -> Any:
+        if self.validate is None:
+            self.validate = self.make().validate_python
+        return _validated(self.validate, raw)
+
+    def __call__(self, raw: Any) -> Any:
+        try:
+            return self.memo[raw]
+        except KeyError:
+            pass
+        except TypeError:  # a dict inside: no key; checked each time
+            return self._validated(raw)
+        value = raw if self.quick is not None and self.quick(raw) else self._validated(raw)
+        if len(self.memo) >= self.limit:
+            self.memo.clear()
+        self.memo[raw] = value
+        return value
+
+
+class _DictMemo:
+    """A flat dict field's check (most often `{}`), remembering what each distinct stored
+    dict read as; every event gets a dict of its own (a copy), as validation gives it."""
 
     __slots__ = ("memo", "validate")
 
@@ -245,17 +342,29 @@ class _Memo:
         self.memo: dict[Any, Any] = {}
 
     def __call__(self, raw: Any) -> Any:
+        if type(raw) is not dict:
+            return _validated(self.validate, raw)  # None, for an optional one
+        key = tuple(raw.items())
         try:
-            return self.memo[raw]
-        except KeyError:
-            pass
-        except TypeError:  # a dict inside: no key; checked each time
+            value = self.memo.get(key)
+        except TypeError:  # a container inside after all
             return _validated(self.validate, raw)
-        value = _validated(self.validate, raw)
-        if len(self.memo) >= MEMO_MAX:
-            self.memo.clear()
-        self.memo[raw] = value
-        return value
+        if value is None:
+            value = _validated(self.validate, raw)
+            if len(self.memo) >= MEMO_MAX:
+                self.memo.clear()
+            self.memo[key] = value
+        return dict(value)
+
+
+def _flat_dict(wire: Any) -> bool:
+    """A dict (or an optional one) of plain keys and values: hashable as its items."""
+    options = _union_members(wire) or (wire,)
+    dicts = [option for option in options if typing.get_origin(option) is dict]
+    return len(dicts) == 1 and all(
+        option is type(None) or option is dicts[0] for option in options) and not any(
+        arg is Any or _contains_dict(arg) or typing.get_origin(arg) in (tuple, list)
+        for arg in typing.get_args(dicts[0]))
 
 
 def _direct(adapter: TypeAdapter[Any]) -> _Check:
@@ -293,10 +402,15 @@ def _exact_wire(annotation: Any, metadata: list[Any]) -> Any:
     if options is None:
         options = (annotation,)
     meta = _msgspec_meta(metadata)
-    wires = []
+    # `str | None` with bounds: pydantic bounds the string and lets None through, as
+    # msgspec does with the bounds on the string alone.
+    nullable_bounded = len(options) == 2 and type(None) in options
+    wires: list[Any] = []
     for option in options:
         if option is str or option is int:
             wires.append(Annotated[option, meta] if meta is not None else option)
+        elif option is type(None) and nullable_bounded:
+            wires.append(option)
         elif option in _PLAIN_EXACT or typing.get_origin(option) is Literal:
             if meta is not None:
                 return None
@@ -337,6 +451,10 @@ def _wire(annotation: Any) -> Any:
         return Union[tuple(_wire(member) for member in members)]
     if origin is Literal or annotation in (str, int, bool, type(None)):
         return annotation
+    if annotation is Any:
+        # A free-form value (a scheme's document): msgspec reads JSON as pydantic does,
+        # and refuses what it reads otherwise (NaN, ±Infinity), which pydantic then reads.
+        return Any
     if annotation in (Decimal, date, datetime):
         return str
     if annotation is UUID:

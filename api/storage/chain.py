@@ -18,7 +18,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import takewhile
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
 from eventsourcing.persistence import OperationalError
@@ -26,6 +25,7 @@ from eventsourcing.persistence import OperationalError
 from api.storage.busy import sqlite_busy
 from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
+from domain.stored_reader import select_rows, uuid_of
 from projections.audit import (
     CLOSE_TOPIC,
     GENESIS,
@@ -249,7 +249,7 @@ class ChainDamagedError(DomainError):
 
 
 def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any) -> ChainLink:
-    return ChainLink(int(position), UUID(str(originator_id)), int(version), str(topic),
+    return ChainLink(int(position), uuid_of(originator_id), int(version), str(topic),
                      str(link))
 
 
@@ -270,15 +270,16 @@ def stored_records(
     """The stored events as bytes, in notification order, `limit` at a time."""
     start = after + 1
     while True:
-        page = ledger.recorder.select_notifications(start=start, limit=limit,
-                                                    topics=topics)
-        for n in page:
-            state = n.state if isinstance(n.state, bytes) else str(n.state).encode()
-            yield StoredRecord(n.id, UUID(str(n.originator_id)), n.originator_version, n.topic,
-                               state)
+        # Plain rows (domain/stored_reader.py): no Notification object, and one UUID, per
+        # row; building those was most of a chain walk.
+        page = select_rows(ledger.recorder, start, limit, topics)
+        for position, originator_id, version, topic, state in page:
+            # The reader's ids are UUIDs already (text only from a store with text ids).
+            yield StoredRecord(position, uuid_of(originator_id), version, topic,
+                               state if isinstance(state, bytes) else str(state).encode())
         if len(page) < limit:
             return
-        start = page[-1].id + 1
+        start = page[-1][0] + 1
 
 
 def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:

@@ -34,7 +34,9 @@ from domain.periods import period_text
 from domain.stored_decoding import NotFast, stored_decoder
 
 FAST_TYPES = [cls for cls in EVENT_CLASSES.values() if stored_decoder(cls) is not None]
-SLOW_OK = {"SchemeAdopted", "AppealDecided", "LedgerConfigured"}  # free-form documents …
+# Free-form documents are read fast too (a scheme, an appeal decision); the settings are
+# left to pydantic (their validators).
+SLOW_OK = {"LedgerConfigured"}
 
 # What each of the ledger's own field validators takes, as a strategy of valid input.
 _DAYS = st.dates(date(2000, 1, 1), date(2099, 12, 31)).map(date.isoformat)
@@ -53,6 +55,13 @@ _BY_VALIDATOR: dict[Any, st.SearchStrategy[Any]] = {
     money.cny_field: st.decimals(-10**6, 10**6, places=2).map(str),
     money.to_cny: st.decimals(-10**6, 10**6, places=2).map(str),
 }
+# Any JSON value: big integers and floats too, which both JSON readers must read alike.
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**30, 10**30)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                max_size=3),
+    max_leaves=8)
 _CODE = st.from_regex(r"[A-Za-z0-9\u4e00-\u9fff][\w.\-]{0,6}", fullmatch=True)
 
 
@@ -82,6 +91,8 @@ def values_for(annotation: Any, metadata: list[Any]) -> st.SearchStrategy[Any]:
             return _BY_VALIDATOR[function]
         if type(item).__name__ == "BeforeValidator" and function.__name__ == "_nfkc":
             return _CODE
+    if annotation is Any:
+        return _JSON  # a free-form value, as a document holds one
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, type(int | None)):
         return st.one_of(*(values_for(arg, metadata) for arg in typing.get_args(annotation)))

@@ -1,0 +1,116 @@
+"""Contract: the direct stored-event reader (domain/stored_reader.py) gives what
+eventsourcing's own `select_notifications` and the mapper give, row for row, on SQLite and
+PostgreSQL, both with the product's recorders (`open_ledger`) and with eventsourcing's
+defaults (`Ledger(env)`); an entry that no longer reads is still one InvalidEntry; and an
+id's text becomes the UUID that `UUID(text)` makes, or the same refusal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+import pytest
+from builders import GOLDEN
+from eventsourcing.persistence import StoredEvent
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.storage.session import open_ledger
+from domain.application import Ledger, read_stored
+from domain.envelope import InvalidEntry
+from domain.events import ScoreRecorded
+from domain.stored_reader import decode_rows, select_rows, uuid_of
+
+# The first commands of the first worked example: a scheme, departments, people, scores.
+ROWS = [json.loads(line) for line in
+        (GOLDEN / "example-1" / "commands.jsonl").read_text().splitlines()
+        if line.strip() and not line.startswith("#")][:8]
+
+
+def _fill(ledger: Ledger) -> UUID:
+    """Valid events, and one a past version stored unchecked (a score of 1e5000)."""
+    commands = ledger.parse_commands([(f"row {n}", row) for n, row in enumerate(ROWS, 1)])
+    assert len(ledger.record(commands, "contract").recorded) == len(ROWS)
+    bad = ScoreRecorded.model_construct(
+        originator_id=uuid4(), originator_version=1,
+        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version", reason=None,
+        rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
+        period="2026-Q1", employee_id="zhang", item="quality", points=Decimal("1E+5000"))
+    ledger.recorder.insert_events([ledger.mapper.to_stored_event(bad)])
+    return bad.originator_id
+
+
+@pytest.mark.parametrize("opener", [open_ledger, Ledger], ids=["product", "defaults"])
+def test_rows_and_events_are_those_eventsourcing_and_the_mapper_give(store, opener) -> None:  # type: ignore[no-untyped-def]
+    ledger = opener(store.env)
+    try:
+        bad_id = _fill(ledger)
+        notifications = ledger.recorder.select_notifications(start=1, limit=100)
+        rows = select_rows(ledger.recorder, 1, 100)
+        assert [(n.id, n.originator_id, n.originator_version, n.topic, bytes(n.state))
+                for n in notifications] == rows
+        assert all(type(row[1]) is UUID for row in rows)
+        # Pages and topic filters select as eventsourcing does.
+        assert select_rows(ledger.recorder, rows[1][0], 2) == rows[1:3]
+        topic = rows[2][3]
+        assert select_rows(ledger.recorder, 1, 100, [topic]) == [
+            row for row in rows if row[3] == topic]
+
+        decoded = decode_rows(ledger.mapper, rows, read_stored)
+        expected = [(n.id, read_stored(ledger.mapper, n)) for n in notifications]
+        assert decoded == expected
+        invalid = [event for _, event in decoded if isinstance(event, InvalidEntry)]
+        assert [event.originator_id for event in invalid] == [bad_id]
+        facts = ledger.facts()
+        assert list(facts.invalid) == [bad_id]
+        assert len(facts.live) == len(ROWS)
+    finally:
+        ledger.close()
+
+
+def _spellings(value: UUID) -> list[str]:
+    return [value.hex, str(value), str(value).upper(), value.hex.upper(), f"{{{value}}}",
+            f"urn:uuid:{value}"]
+
+
+@given(st.uuids())
+def test_an_id_s_text_reads_as_the_uuid_uuid_makes(value: UUID) -> None:
+    for text in _spellings(value):
+        read = uuid_of(text)
+        assert type(read) is UUID
+        assert (read, read.int, hash(read), str(read), read.is_safe) == (
+            UUID(text), value.int, hash(value), str(value), UUID(text).is_safe)
+    assert uuid_of(value) is value
+
+
+@pytest.mark.parametrize("text", [
+    "0x" + "1" * 30, " " + "a" * 31, "+" + "a" * 31, "1_" + "a" * 30, "g" * 32,
+    "٣" * 32, "a" * 31, "a" * 33, "", "-" * 36, "12345678-1234-1234-1234-1234567890ab ",
+    "a" * 16 + "-" + "b" * 16, "a-" * 32, "{" + "a" * 32 + "}", "-" + "a" * 32 + "-",
+])
+def test_an_odd_id_reads_or_is_refused_as_uuid_does_it(text: str) -> None:
+    try:
+        expected: object = UUID(text)
+    except ValueError as error:
+        expected = type(error)
+    try:
+        read: object = uuid_of(text)
+    except ValueError as error:
+        read = type(error)
+    assert read == expected
+
+
+def test_a_stored_event_that_is_not_bytes_goes_the_mapper_s_way(sqlite_env) -> None:  # type: ignore[no-untyped-def]
+    ledger = open_ledger(sqlite_env)
+    try:
+        _fill(ledger)
+        position, originator_id, version, topic, state = select_rows(ledger.recorder, 1, 1)[0]
+        as_text = (position, originator_id, version, topic, state.decode())
+        expected = read_stored(ledger.mapper, StoredEvent(
+            originator_id=originator_id, originator_version=version, topic=topic,
+            state=state.decode()))  # type: ignore[arg-type]
+        assert decode_rows(ledger.mapper, [as_text], read_stored) == [(position, expected)]  # type: ignore[list-item]
+    finally:
+        ledger.close()
