@@ -65,13 +65,19 @@ class SQLiteSnapshots(SnapshotStore):
 
 
 class PostgresSnapshots(SnapshotStore):
-    def __init__(self, connect_args: Mapping[str, str], schema: str | None) -> None:
+    """`env` gives the lock and statement timeouts of the events' pool (as the view's)."""
+
+    def __init__(self, connect_args: Mapping[str, str], schema: str | None,
+                 env: Mapping[str, str] | None = None) -> None:
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-        arguments: dict[str, Any] = dict(connect_args)
+        from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
+
+        options = session_options(env or {})
         if schema:
-            arguments["options"] = f"-c search_path={schema}"
-        self._db = psycopg.connect(**arguments, autocommit=True)
+            options = f"-c search_path={schema} {options}"
+        arguments: dict[str, Any] = dict(connect_args)
+        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
         self._db.execute(SNAPSHOTS_TABLE)
 
     def rows(self) -> list[StoredStatement]:
@@ -93,7 +99,7 @@ def open_snapshots(env: Mapping[str, str]) -> SnapshotStore:
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         from api.storage.session import postgres_connect_args  # noqa: PLC0415 - PostgreSQL only
 
-        return PostgresSnapshots(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"))
+        return PostgresSnapshots(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
     return SQLiteSnapshots(env["SQLITE_DBNAME"])
 
 
