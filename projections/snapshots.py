@@ -165,9 +165,11 @@ def dropped_ids(facts: Facts, through: int) -> set[UUID] | None:
     return dropped
 
 
-def snapshot_row(facts: Facts, records: Iterable[StoredRecord]) -> StoredStatement | None:
+def snapshot_row(facts: Facts, records: Iterable[StoredRecord],
+                 chain_head: str | None = None) -> StoredStatement | None:
     """The stored snapshot of the facts' sealable years, or None when no year seals.
-    `records` are the stored events up to the facts' last position, in order."""
+    `records` are the stored events up to the facts' last position, in order;
+    `chain_head` the hash chain's link there, checked before the snapshot serves."""
     through = sealable_through(facts)
     if through is None:
         return None
@@ -184,6 +186,7 @@ def snapshot_row(facts: Facts, records: Iterable[StoredRecord]) -> StoredStateme
     last = facts.last_recorded_at
     body = canonical_dumps({
         "format": SNAPSHOT_FORMAT, "through": through, "position": facts.last_position,
+        "chain_head": chain_head,
         "taken_at": taken_at.isoformat() if taken_at else None,
         "last_recorded_at": last.isoformat() if last else None, "periods": periods,
         "dropped": SortedIds.of(dropped).text(), "resident": resident})
@@ -241,6 +244,7 @@ class Snapshot:
     seal: Seal
     resident: list[tuple[int, StoredRecord]]
     last_recorded_at: datetime | None  # of the event at the snapshot's position
+    chain_head: str | None  # the chain's link at its position when it was taken
 
 
 def read_snapshot(row: StoredStatement, refold: Callable[[int], Facts]) -> Snapshot:
@@ -256,7 +260,8 @@ def read_snapshot(row: StoredStatement, refold: Callable[[int], Facts]) -> Snaps
     resident = [(int(p), StoredRecord(int(p), UUID(i), int(v), str(t), str(s).encode()))
                 for p, i, v, t, s in data["resident"]]
     last = data["last_recorded_at"]
-    return Snapshot(seal, resident, datetime.fromisoformat(last) if last else None)
+    return Snapshot(seal, resident, datetime.fromisoformat(last) if last else None,
+                    data.get("chain_head"))
 
 
 def fold_from(snapshot: Snapshot, decode: Callable[[StoredRecord], LedgerEvent],

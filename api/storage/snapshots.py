@@ -17,12 +17,12 @@ from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
-from api.storage.chain import stored_records
+from api.storage.chain import chain_head_at, check_close, open_chain, stored_records
 from domain.application import Ledger, read_stored
 from domain.events import LedgerEvent
 from domain.facts import Facts
 from projections.audit import StoredRecord
-from projections.snapshots import fold_from, read_snapshot, snapshot_row
+from projections.snapshots import Snapshot, fold_from, read_snapshot, snapshot_row
 from projections.views import StoredStatement
 
 SNAPSHOTS_TABLE = (
@@ -111,7 +111,8 @@ def take_snapshot(ledger: Ledger, store: SnapshotStore) -> StoredStatement | Non
     facts = ledger.facts()
     records = takewhile(lambda record: record.position <= facts.last_position,
                         stored_records(ledger))
-    row = snapshot_row(facts, records)
+    head = chain_head_at(ledger, open_chain(ledger), facts.last_position)
+    row = snapshot_row(facts, records, head)
     if row is not None:
         store.save(row)
     return row
@@ -141,6 +142,8 @@ def facts_from_snapshot(ledger: Ledger, store: SnapshotStore, cutoff: datetime |
                 snapshot = read_snapshot(row, lambda position: _refold(ledger, position))
             except (ValueError, KeyError, TypeError) as error:
                 problem = f"snapshot {row.period}: not a snapshot ({error})"
+            else:
+                problem = _chain_problem(ledger, row.period, snapshot)
         if problem is not None:
             if problems is not None:
                 problems.append(problem)
@@ -153,6 +156,17 @@ def facts_from_snapshot(ledger: Ledger, store: SnapshotStore, cutoff: datetime |
         if facts is not None:
             return facts
     return None
+
+
+def _chain_problem(ledger: Ledger, key: str, snapshot: Snapshot) -> str | None:
+    """As for a close: the chain at the snapshot's position must still be the head it
+    recorded (one link read and recomputed, not a walk), else the events it copied or
+    dropped may have been rewritten since."""
+    if snapshot.chain_head is None:
+        return f"snapshot {key}: records no chain head"
+    problem = check_close(ledger, open_chain(ledger), snapshot.seal.position,
+                          snapshot.chain_head)
+    return None if problem is None else f"snapshot {key}: {problem}"
 
 
 def _decode(ledger: Ledger, record: StoredRecord) -> LedgerEvent:

@@ -23,7 +23,7 @@ from domain.events import DeductionRecorded
 from domain.facts import Facts
 from domain.scheme import canonical_dumps
 from projections.restatement import statement_for
-from projections.views import payable_periods
+from projections.views import content_sha256, payable_periods
 
 
 def _year_of_row(row: dict[str, Any]) -> int | None:
@@ -128,6 +128,20 @@ def test_an_edited_snapshot_is_named_and_not_used(store, tmp_path) -> None:  # t
         assert problems
         assert "does not hash to its stored sha256" in problems[0]
         assert "sealed-through-2026" in problems[0]
+    # Rewritten with a hash to match, it must still name the chain's head at its position.
+    data["chain_head"] = "0" * 64
+    body = canonical_dumps(data)
+    snapshots.save(type(row)(row.period, row.status, body, content_sha256(body),
+                             row.position))
+    with Session(store.env) as session:
+        problems = []
+        assert facts_from_snapshot(session.ledger, snapshots, problems=problems) is None
+        assert problems == [f"snapshot sealed-through-2026: the chain at position "
+                            f"{row.position} is {json.loads(row.body)['chain_head'][:12]}…, "
+                            f"not the head 000000000000… recorded at the close"]
+    snapshots.save(row)  # the snapshot as taken serves again
+    with Session(store.env) as session:
+        assert facts_from_snapshot(session.ledger, snapshots) is not None
 
 
 def test_a_late_correction_to_a_sealed_year_stops_its_snapshot(  # type: ignore[no-untyped-def]
