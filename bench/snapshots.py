@@ -73,18 +73,22 @@ def build(preset: str, years: int) -> Path:
     partial = path
     shape = shape_for(preset, years=years)
     session = Session(_env(partial))
-    year, pending, number = shape.first_year, [], 0
+    snapshots = open_snapshots(_env(partial))
+    year, number = shape.first_year, 0
+    pending: list[dict[str, Any]] = []
     for row in iter_commands(shape, 0):
         dated = _row_year(row)
         if dated is not None and dated > year:
             _record(session.ledger, pending, number)
             number += len(pending)
             _close_year(session, year)
-            print(f"  {path.name}: {year} recorded and closed", file=sys.stderr)
+            # Taken at the close, as the year's last act: the years after it are read
+            # from the events.
+            take_snapshot(session.ledger, snapshots)
+            print(f"  {path.name}: {year} recorded, closed and snapshotted", file=sys.stderr)
             year, pending = dated, []
         pending.append(row)
     _record(session.ledger, pending, number)
-    take_snapshot(session.ledger, open_snapshots(_env(partial)))
     session.close()
     done.touch()
     return path
@@ -122,11 +126,18 @@ def measure(path: Path, mode: str) -> dict[str, Any]:
             "bytes_per_open_year_event": round(growth / max(open_events, 1))}
 
 
+def _years(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 20:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of years from 1 to 20")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.snapshots", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", default="hospital", choices=sorted(PRESETS))
-    parser.add_argument("--years", type=int, nargs="+", default=[1, 5])
+    parser.add_argument("--years", type=_years, nargs="+", default=[1, 5],
+                        help="numbers of years (1 to 20) of ledgers to compare")
     parser.add_argument("--measure", nargs=2, metavar=("LEDGER", "MODE"),
                         help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args(argv)

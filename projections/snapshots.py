@@ -106,12 +106,12 @@ def _dates(event: LedgerEvent) -> Iterator[date]:
 def sealable_through(facts: Facts) -> int | None:
     """The last year of the run of sealable years from the first paying year, or None.
     A year seals when every payable period of it is closed and none of its quarters has a
-    restatement outstanding; the open year (the last paying one) never seals here."""
+    restatement outstanding."""
     by_year: dict[int, list[Period]] = {}
     for period in payable_periods(facts):
         by_year.setdefault(period.year, []).append(period)
     through = None
-    for year in sorted(by_year)[:-1]:
+    for year in sorted(by_year):
         periods = sorted(by_year[year])
         if any(facts.close_of(str(p)) is None for p in periods):
             break

@@ -85,7 +85,7 @@ def test_snapshot_on_and_off_give_the_same_reports_at_every_time(  # type: ignor
     with Session(store.env) as session:
         ledger, snapshots = session.ledger, open_snapshots(store.env)
         [row] = snapshots.rows()
-        assert row.period == "sealed-through-2026"  # 2027 is the last paying year
+        assert row.period == "sealed-through-2027"  # taken when 2027 closed
         everything = list(ledger.read())
         times = sorted({e.recorded_at for _, e in everything})
         # Every recording time after the snapshot's events, and the instants between.
