@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Mapping, MutableSequence
+from datetime import datetime
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from api.storage import store_env as environment
 from api.storage.busy import ensure_wal
+from api.storage.lean_facts import LeanFolds, seal_after_close
 from api.storage.chain import (
     ChainDamagedError,
     ChainStore,
@@ -155,6 +157,8 @@ class Session:
         self.integrity_warnings: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         # What a verb did besides its answer (a receipt written).
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
+        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings)
+        self._folded = False  # whether `facts` (the fold of every event) was asked for
 
     def begin_verb(self) -> None:
         """Forget the previous verb's notices and warnings (the server, per request)."""
@@ -162,7 +166,20 @@ class Session:
         self.notices.clear()
 
     def facts(self) -> Facts:
+        if not self._folded:
+            self._folded = True
+            self._lean.forget()
         return self.ledger.facts()
+
+    def lean_facts(self, period: Period, cutoff: datetime | None = None) -> Facts | None:
+        """The facts from a snapshot of closed years that answer one period after them,
+        as known at `cutoff` (None: now), or None: read `facts` (api/storage/lean_facts.py).
+        None too once this session holds the fold of every event."""
+        return None if self._folded else self._lean.facts_for(period, cutoff)
+
+    def seal_closed_years(self, period: Period) -> None:
+        """After `period`'s close: snapshot its year if that close completed it."""
+        seal_after_close(self.env, self.ledger, self.facts(), period)
 
     def users(self) -> UserDirectory:
         """The user directory folded from the facts (refolded only when they move)."""
@@ -256,6 +273,7 @@ class Session:
     def close(self) -> None:
         if self._view is not None:
             self._view.close()
+        self._lean.close()
         self.ledger.close()
 
     def __enter__(self) -> Session:

@@ -40,14 +40,23 @@ class SnapshotStore(ABC):
     @abstractmethod
     def save(self, row: StoredStatement) -> None: ...
 
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the table is there (a store opened with `create=False`)."""
+
     def close(self) -> None:  # noqa: B027 - optional for implementations
         pass
 
 
 class SQLiteSnapshots(SnapshotStore):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, create: bool = True) -> None:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._db.execute(SNAPSHOTS_TABLE)
+        if create:
+            self._db.execute(SNAPSHOTS_TABLE)
+
+    def exists(self) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'jixiao_snapshots'").fetchone() is not None
 
     def rows(self) -> list[StoredStatement]:
         return [StoredStatement(*row) for row in self._db.execute(
@@ -68,7 +77,7 @@ class PostgresSnapshots(SnapshotStore):
     """`env` gives the lock and statement timeouts of the events' pool (as the view's)."""
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
-                 env: Mapping[str, str] | None = None) -> None:
+                 env: Mapping[str, str] | None = None, create: bool = True) -> None:
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
         from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
@@ -78,7 +87,12 @@ class PostgresSnapshots(SnapshotStore):
             options = f"-c search_path={schema} {options}"
         arguments: dict[str, Any] = dict(connect_args)
         self._db = psycopg.connect(**arguments, options=options, autocommit=True)
-        self._db.execute(SNAPSHOTS_TABLE)
+        if create:
+            self._db.execute(SNAPSHOTS_TABLE)
+
+    def exists(self) -> bool:
+        row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()
+        return row is not None and row[0] is not None
 
     def rows(self) -> list[StoredStatement]:
         return [StoredStatement(*row) for row in self._db.execute(
@@ -95,12 +109,23 @@ class PostgresSnapshots(SnapshotStore):
         self._db.close()
 
 
-def open_snapshots(env: Mapping[str, str]) -> SnapshotStore:
+def open_snapshots(env: Mapping[str, str], create: bool = True) -> SnapshotStore:
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        from api.storage.session import postgres_connect_args  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.store_env import postgres_connect_args  # noqa: PLC0415 - PostgreSQL only
 
-        return PostgresSnapshots(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
-    return SQLiteSnapshots(env["SQLITE_DBNAME"])
+        return PostgresSnapshots(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env,
+                                 create)
+    return SQLiteSnapshots(env["SQLITE_DBNAME"], create)
+
+
+def existing_snapshots(env: Mapping[str, str]) -> SnapshotStore | None:
+    """The store's snapshots, or None when it has never kept one: a read creates no table
+    (a stored ledger's file stays as it was)."""
+    store = open_snapshots(env, create=False)
+    if store.exists():
+        return store
+    store.close()
+    return None
 
 
 # ------------------------------------------------------------------ taking and folding
