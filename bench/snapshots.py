@@ -3,12 +3,14 @@
     python -m bench.snapshots --preset hospital --years 1 5
 
 For each number of years, a SQLite ledger of the preset is recorded year by year, every
-year but the last closed (the close use case of `jixiao close`) before the next is
-recorded, and a snapshot taken
-(`api.storage.snapshots`). Then, each in a child process of its own so each RSS is its
-own, the ledger is folded from every event and from the snapshot. Prints one JSON line
-per fold: the RSS the fold added, per event stored and per event of the open year.
-Ledgers are kept under bench/results/snapshots/ and reused.
+year but the last closed (the close use case of `jixiao close`, whose close of a year's
+last period snapshots it: `api.storage.lean_facts`) before the next is recorded. Then,
+each in a child process of its own so each RSS is its own, the facts a report of the open
+year's first quarter reads are folded as a session gives them: the fold of every event
+(`Session.facts`, mode "full") and the session's fold for one period
+(`Session.lean_facts`, from the snapshot when one serves; mode "session"). Prints one
+JSON line per fold: the RSS the fold added, per event stored and per event of the open
+year. Ledgers are kept under bench/results/snapshots/ and reused.
 """
 # ruff: noqa: PLC0415 - the child imports the core only when it measures
 
@@ -61,7 +63,6 @@ def _close_year(session: Any, year: int) -> None:
 
 def build(preset: str, years: int) -> Path:
     from api.storage.session import Session
-    from api.storage.snapshots import open_snapshots, take_snapshot
 
     path = STORES / f"{preset}-{years}y.db"
     done = path.with_suffix(".done")
@@ -73,7 +74,6 @@ def build(preset: str, years: int) -> Path:
     partial = path
     shape = shape_for(preset, years=years)
     session = Session(_env(partial))
-    snapshots = open_snapshots(_env(partial))
     year, number = shape.first_year, 0
     pending: list[dict[str, Any]] = []
     for row in iter_commands(shape, 0):
@@ -81,11 +81,8 @@ def build(preset: str, years: int) -> Path:
         if dated is not None and dated > year:
             _record(session.ledger, pending, number)
             number += len(pending)
-            _close_year(session, year)
-            # Taken at the close, as the year's last act: the years after it are read
-            # from the events.
-            take_snapshot(session.ledger, snapshots)
-            print(f"  {path.name}: {year} recorded, closed and snapshotted", file=sys.stderr)
+            _close_year(session, year)  # its last close snapshots it
+            print(f"  {path.name}: {year} recorded and closed", file=sys.stderr)
             year, pending = dated, []
         pending.append(row)
     _record(session.ledger, pending, number)
@@ -97,21 +94,22 @@ def build(preset: str, years: int) -> Path:
 def measure(path: Path, mode: str) -> dict[str, Any]:
     """In this process: fold the ledger (every event, or from its snapshot)."""
     from api.storage.session import Session
-    from api.storage.snapshots import facts_from_snapshot, open_snapshots
+    from domain.periods import Period
     from projections.snapshots import year_of
 
     session = Session(_env(path))
     ledger = session.ledger
     stored = ledger.max_position()
+    preset, _, years = path.stem.rpartition("-")
+    shape = shape_for(preset, years=int(years.removesuffix("y")))
+    last = shape.first_year + shape.years - 1  # the open year
     gc.collect()
     before = rss()
     started = time.perf_counter()
-    if mode == "snapshot":
-        facts = facts_from_snapshot(ledger, open_snapshots(_env(path)))
-        if facts is None:  # nothing sealed (one year): the fold reads every event
-            facts = ledger.facts()
+    if mode == "session":  # as a report of the open year's first quarter reads them
+        facts = session.lean_facts(Period.parse(f"{last}-Q1")) or session.facts()
     else:
-        facts = ledger.facts()
+        facts = session.facts()
     seconds = time.perf_counter() - started
     gc.collect()
     growth = rss() - before
@@ -146,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for years in args.years:
         path = build(args.preset, years)
-        for mode in ("full", "snapshot"):
+        for mode in ("full", "session"):
             child = subprocess.run(
                 [sys.executable, "-m", "bench.snapshots", "--measure", str(path), mode],
                 cwd=ROOT, capture_output=True, text=True, check=True)

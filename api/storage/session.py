@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from api.storage import store_env as environment
 from api.storage.busy import ensure_wal
-from api.storage.lean_facts import LeanFolds, seal_after_close
 from api.storage.chain import (
     ChainDamagedError,
     ChainStore,
@@ -24,6 +23,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
+from api.storage.lean_facts import LeanFolds, seal_after_close
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings

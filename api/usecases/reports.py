@@ -79,7 +79,9 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
     period = parse_period(query.period)
-    now = period_facts(ws, period)  # the resident facts hold settings and invalid entries
+    # From a snapshot too (it holds the settings and invalid entries), but a what-if's batch
+    # is checked against the fold of every event: one fold, not two.
+    now = ws.facts() if query.what_if is not None else period_facts(ws, period)
     if with_figures_or_default(query.figures, now):
         facts = report_facts(ws, caller, query.as_of, query.what_if, period) or now
         computed = statement_for(facts, period)

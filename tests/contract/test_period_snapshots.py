@@ -66,7 +66,8 @@ def test_a_closed_year_is_snapshotted_and_later_reports_fold_from_it_unchanged( 
     assert _reports(cli) == _reports(off)
     with Session(store.env) as session:
         lean = session.lean_facts(Period.parse(OPEN))
-        assert lean is not None and lean.sealed is not None
+        assert lean is not None
+        assert lean.sealed is not None
         assert session.lean_facts(Period.parse(SEALED)) is None  # a sealed period: all
         full = session.facts()
         # The sealed year's scores, deductions … are not held; a report of any payable
@@ -101,7 +102,8 @@ def test_an_edited_snapshot_is_named_and_not_used_and_a_late_correction_stops_it
     edited = cli.ok("payout", "--period", OPEN, "--json", "--figures")
     assert edited.out == expected.out
     assert "a snapshot failed its check" in edited.err
-    assert "sealed-through-2026" in edited.err and "does not hash" in edited.err
+    assert "sealed-through-2026" in edited.err
+    assert "does not hash" in edited.err
     # Rewritten with a hash to match, it must still name the chain's head at its position.
     data["chain_head"] = "0" * 64
     body = canonical_dumps(data)
