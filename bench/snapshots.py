@@ -52,13 +52,16 @@ def _record(ledger: Any, rows: list[dict[str, Any]], number: int) -> None:
             [(f"row {number + start + i}", row) for i, row in enumerate(chunk, 1)]), ACTOR)
 
 
-def _close_year(session: Any, year: int) -> None:
-    """Close the year's quarters and year end, as `jixiao close` does."""
+def _close_year(path: Path, year: int) -> None:
+    """Close the year's quarters and year end, each in a session of its own as each
+    `jixiao close` is (one long session would keep every close's cut-off folds)."""
+    from api.storage.session import Session
     from api.usecases.closing import CloseRequest, close_or_prepare
     from api.usecases.ports import Caller
 
     for period in [*(f"{year}-Q{q}" for q in range(1, 5)), f"{year}-YE"]:
-        close_or_prepare(session, Caller(ACTOR), CloseRequest(period, "bench: year closed"))
+        with Session(_env(path)) as session:
+            close_or_prepare(session, Caller(ACTOR), CloseRequest(period, "bench: year closed"))
 
 
 def build(preset: str, years: int) -> Path:
@@ -73,20 +76,20 @@ def build(preset: str, years: int) -> Path:
         stale.unlink()
     partial = path
     shape = shape_for(preset, years=years)
-    session = Session(_env(partial))
     year, number = shape.first_year, 0
     pending: list[dict[str, Any]] = []
     for row in iter_commands(shape, 0):
         dated = _row_year(row)
         if dated is not None and dated > year:
-            _record(session.ledger, pending, number)
+            with Session(_env(partial)) as session:
+                _record(session.ledger, pending, number)
             number += len(pending)
-            _close_year(session, year)  # its last close snapshots it
+            _close_year(partial, year)  # its last close snapshots it
             print(f"  {path.name}: {year} recorded and closed", file=sys.stderr)
             year, pending = dated, []
         pending.append(row)
-    _record(session.ledger, pending, number)
-    session.close()
+    with Session(_env(partial)) as session:
+        _record(session.ledger, pending, number)
     done.touch()
     return path
 
