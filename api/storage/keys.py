@@ -25,7 +25,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from api.storage.busy import WAL_WAIT_S
+from api.storage.busy import WAL_WAIT_S, sqlite_busy
 from api.storage.session import postgres_connect_args
 from domain.errors import InvalidRequestError, NotFoundError
 
@@ -177,9 +177,17 @@ class KeyVault:
         if self._postgres:
             import psycopg  # noqa: PLC0415 - PostgreSQL only
 
+            from api.storage.postgres_limits import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
+
             arguments: dict[str, Any] = dict(postgres_connect_args(self._env))
-            with psycopg.connect(**arguments) as pg, pg.cursor() as cursor:
-                yield cursor
+            # The same lock and statement timeouts as the ledger's own connections: a
+            # key table locked by another process is "busy, retry", never a hang.
+            try:
+                with psycopg.connect(**arguments, options=session_options(self._env)) as pg, \
+                        pg.cursor() as cursor:
+                    yield cursor
+            except psycopg.OperationalError as error:
+                raise busy_cause(error) or error from error
             return
         lite = sqlite3.connect(self._env["SQLITE_DBNAME"], timeout=WAL_WAIT_S)
         try:
@@ -187,6 +195,8 @@ class KeyVault:
             lite.execute("PRAGMA secure_delete = ON")
             with lite:
                 yield lite.cursor()
+        except sqlite3.OperationalError as error:
+            raise sqlite_busy(error) or error from error
         finally:
             lite.close()
 

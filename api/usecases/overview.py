@@ -34,7 +34,7 @@ def periods_overview(ws: Workspace, caller: Caller) -> dict[str, Any]:
             state = RESTATED if restatement(ws, caller, str(period))["people"] else CLOSED
         else:
             state = AWAITING if prepared is not None else OPEN
-        pool = sum((Decimal(line["amount"]) for line in statement["pool"]), Decimal(0))
+        pool = distributable_pool(statement)
         rows.append({
             "period": str(period), "state": state,
             "prepared_by": prepared.actor if prepared is not None and state == AWAITING
@@ -43,6 +43,14 @@ def periods_overview(ws: Workspace, caller: Caller) -> dict[str, Any]:
             "people_paid": statement["totals"]["people_paid"],
             "balance": statement["reconciliation"]["balance"]})
     return {"periods": rows, "two_person_close": approval_required(facts)}
+
+
+def distributable_pool(statement: dict[str, Any]) -> Decimal:
+    """The pool shared out: the statement's `distributable` line. The lines before it
+    (revenue, gross, the year-end reserve, adjustments) are how it was derived, not
+    money to add up; a period with no pool declared has no lines and shares out 0."""
+    return next((Decimal(line["amount"]) for line in statement["pool"]
+                 if line["line"] == "distributable"), Decimal(0))
 
 
 def needs_now(ws: Workspace, caller: Caller, today: date) -> dict[str, Any]:
