@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.envelope import InvalidEntry
@@ -64,6 +64,18 @@ class EmployeeState:
         return self.hired_on <= last and (self.left_on is None or self.left_on >= first)
 
 
+class Seal(Protocol):
+    """Closed years a fold started from a snapshot of (projections/snapshots.py)."""
+
+    position: int
+
+    def settled(self, period: str) -> bool:
+        """A sealed period: frozen, with nothing of it outstanding."""
+        ...
+
+    def upto(self, facts: Facts, position: int) -> Facts: ...
+
+
 @dataclass
 class Facts:
     """Every event known up to a cut-off, in notification order, and the live subset,
@@ -86,6 +98,9 @@ class Facts:
     # (projections keep their results beside the facts, keyed by this, not on them).
     revision: int = 0
     _upto: dict[int, Facts] = field(default_factory=dict)
+    # Set when the fold started from a snapshot: the sealed years' bulk facts are not
+    # here, so a cut before the snapshot is folded from every event instead (`Seal.upto`).
+    sealed: Seal | None = None
 
     @staticmethod
     def fold(events: Iterable[tuple[int, LedgerEvent]]) -> Facts:
@@ -140,6 +155,8 @@ class Facts:
         if position >= self.last_position:
             return self
         cached = self._upto.get(position)
+        if cached is None and self.sealed is not None:
+            cached = self._upto[position] = self.sealed.upto(self, position)
         if cached is None:
             cached = Facts.fold(
                 (self.positions[event_id], event)
@@ -161,7 +178,7 @@ class Facts:
             positions=dict(self.positions), closes=dict(self.closes), unique=dict(self.unique),
             invalid=dict(self.invalid),
             last_position=self.last_position, last_recorded_at=self.last_recorded_at,
-            index=self.index.copy(), _upto=dict(self._upto),
+            index=self.index.copy(), _upto=dict(self._upto), sealed=self.sealed,
         )
         for offset, event in enumerate(events, start=1):
             copy.apply(self.last_position + offset, event)

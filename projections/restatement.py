@@ -172,7 +172,10 @@ def settle_restatements(facts: Facts, period: Period, statement: Statement) -> S
     """Add the outstanding deltas of every closed period that settles in this quarter."""
     with calc_context():
         closed_periods = sorted(Period.parse(p) for p in facts.closes)
-        due = [c for c in closed_periods if c < period and settles_in(facts, c) == period]
+        # A period sealed in a snapshot the facts were folded from has nothing outstanding
+        # (projections/snapshots.py); its facts are not in them to recompute.
+        due = [c for c in closed_periods if c < period and settles_in(facts, c) == period
+               and not (facts.sealed is not None and facts.sealed.settled(str(c)))]
         if not due:
             return statement
         people = {p.employee_id: p for p in statement.people}

@@ -7,6 +7,7 @@ import json
 from collections import deque
 from collections.abc import Iterator, Mapping, MutableSequence
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import takewhile
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
+from api.storage.lean_facts import LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
@@ -154,7 +156,6 @@ class Session:
         self._chain: ChainStore | None = None
         self._users: tuple[int, UserDirectory] | None = None
         self._parsed = ParsedStatements()
-        self._folded = False  # whether a use case has had the facts (held from then on)
         # Tampering found while serving (a view row that failed its check): the shell
         # shows these (stderr on the CLI, a field in the API body). Both belong to one
         # verb: the server's long-lived session starts each request with them empty
@@ -162,6 +163,8 @@ class Session:
         self.integrity_warnings: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         # What a verb did besides its answer (a receipt written).
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
+        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings)
+        self._folded = False  # whether `facts` (the fold of every event) was asked for
 
     def begin_verb(self) -> None:
         """Forget the previous verb's notices and warnings (the server, per request)."""
@@ -169,8 +172,20 @@ class Session:
         self.notices.clear()
 
     def facts(self) -> Facts:
-        self._folded = True
+        if not self._folded:
+            self._folded = True
+            self._lean.forget()
         return self.ledger.facts()
+
+    def lean_facts(self, period: Period, cutoff: datetime | None = None) -> Facts | None:
+        """The facts from a snapshot of closed years that answer one period after them,
+        as known at `cutoff` (None: now), or None: read `facts` (api/storage/lean_facts.py).
+        None too once this session holds the fold of every event."""
+        return None if self._folded else self._lean.facts_for(period, cutoff)
+
+    def seal_closed_years(self, period: Period) -> None:
+        """After `period`'s close: snapshot its year if that close completed it."""
+        seal_after_close(self.env, self.ledger, self.facts(), period)
 
     def users(self) -> UserDirectory:
         """The user directory folded from the facts (refolded only when they move)."""
@@ -276,6 +291,7 @@ class Session:
     def close(self) -> None:
         if self._view is not None:
             self._view.close()
+        self._lean.close()
         self.ledger.close()
 
     def __enter__(self) -> Session:

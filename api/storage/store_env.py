@@ -24,12 +24,14 @@ POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_
 # Where the signing key, the receipts and the auditor's public key are (docs/security.md):
 # paths only, carried to the session when set; the key itself never enters the store.
 SIGNING_KEYS = ("JIXIAO_SIGNING_KEY", "JIXIAO_RECEIPT_DIR", "JIXIAO_AUDIT_PUBLIC_KEY")
+# JIXIAO_SNAPSHOTS=off: every read folds every event (api/storage/lean_facts.py).
+CARRIED_KEYS = (*SIGNING_KEYS, "JIXIAO_SNAPSHOTS")
 
 
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The eventsourcing environment for a shell invocation; never mutates os.environ."""
     environ = os.environ if environ is None else environ
-    signing = {key: environ[key] for key in SIGNING_KEYS if environ.get(key)}
+    signing = {key: environ[key] for key in CARRIED_KEYS if environ.get(key)}
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
         env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"

@@ -176,4 +176,5 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
     closed = next(e for e in (*applied.recorded, *applied.already_recorded)
                   if isinstance(e, PeriodClosed))
     notice = receipt_after_close(ws, caller, closed)
+    ws.seal_closed_years(period)
     return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, (notice,))

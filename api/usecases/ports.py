@@ -32,6 +32,15 @@ class Workspace(Protocol):
 
     def facts(self) -> Facts: ...
 
+    def lean_facts(self, period: Period, cutoff: datetime | None = None) -> Facts | None:
+        """Facts from a snapshot of closed years for one later period, or None
+        (api/usecases/period_facts.py)."""
+        ...
+
+    def seal_closed_years(self, period: Period) -> None:
+        """After a close: snapshot the year it completed, if any."""
+        ...
+
     def users(self) -> UserDirectory: ...
 
     def statement_json(self, period: Period) -> dict[str, Any]:

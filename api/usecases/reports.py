@@ -21,6 +21,7 @@ from api.usecases.access_log import key_visibility, people_in, record_read, scop
 from api.usecases.as_of import KnownAt, facts_known_at
 from api.usecases.figure_default import with_figures_or_default
 from api.usecases.ledger import Batch, what_if
+from api.usecases.period_facts import is_now, period_facts
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from api.usecases.warm_reports import explain_roots, line_departments
 from domain.errors import InvalidRequestError, NotFoundError
@@ -58,18 +59,21 @@ class ReportQuery:
 
 
 def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
-                 batch: Batch | None) -> Facts | None:
-    """The facts a report runs on when not the live view: as of a time, and/or what-if."""
+                 batch: Batch | None, period: Period | None = None) -> Facts | None:
+    """The facts a report runs on when not the live view: as of a time, and/or what-if.
+    A report of one period as of a time may start from a snapshot of closed years."""
     if as_of is None and batch is None:
         return None
+    if batch is None and period is not None:
+        return period_facts(ws, period, as_of)
     facts = facts_known_at(ws, as_of) if as_of else ws.facts()
     return what_if(ws, caller, batch, facts) if batch else facts
 
 
 def _statement(ws: Workspace, caller: Caller, query: ReportQuery,
                period: Period) -> dict[str, Any]:
-    facts = report_facts(ws, caller, query.as_of, query.what_if)
-    if facts is None or (query.what_if is None and facts is ws.facts()):
+    facts = report_facts(ws, caller, query.as_of, query.what_if, period)
+    if facts is None or (query.what_if is None and is_now(ws, facts)):
         return ws.statement_json(period)  # the caught-up view (as of now or later too)
     return statement_for(facts, period).to_json()
 
@@ -79,13 +83,16 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
     period = parse_period(query.period)
-    if with_figures_or_default(query.figures, ws.facts()):
-        facts = report_facts(ws, caller, query.as_of, query.what_if) or ws.facts()
+    # From a snapshot too (it holds the settings and invalid entries), but a what-if's batch
+    # is checked against the fold of every event: one fold, not two.
+    now = ws.facts() if query.what_if is not None else period_facts(ws, period)
+    if with_figures_or_default(query.figures, now):
+        facts = report_facts(ws, caller, query.as_of, query.what_if, period) or now
         computed = statement_for(facts, period)
         statement = with_figures(computed.to_json(), computed.book)
     else:
         statement = _statement(ws, caller, query, period)
-    invalid = ws.facts().invalid_entries()
+    invalid = now.invalid_entries()
     if invalid:  # named, not folded in: the other figures stand (domain/facts.py)
         statement = {**statement, "invalid_entries": invalid}
     if caller.user is None:
@@ -137,7 +144,7 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
     if sum(x is not None for x in (query.employee, query.department, query.figure)) != 1:
         raise InvalidRequestError("give exactly one of employee, department or figure")
     period = parse_period(query.period)
-    facts = report_facts(ws, caller, query.as_of, query.what_if)
+    facts = report_facts(ws, caller, query.as_of, query.what_if, period)
     if facts is None:
         # The figures the statements view keeps beside the statement: the same tree
         # without recomputing the period (projections.figure_tree).
@@ -148,7 +155,7 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
                                    line_departments(stored.statement["people"]),
                                    prefetch=stored.prefetch)
                     return _explained(ws, caller, query, period, trees)
-    statement = statement_for(facts or ws.facts(), period)
+    statement = statement_for(facts or period_facts(ws, period), period)
     line_department = {p.employee_id: p.department_id for p in statement.people}
     trees = _trees(caller.user, query, period, statement.book.figure_json, line_department)
     return _explained(ws, caller, query, period, trees)

@@ -1,0 +1,204 @@
+"""Snapshots of closed years on each database, beside the events: SQLite (the events'
+file) and PostgreSQL (the events' schema). What a snapshot holds and how a fold starts
+from one is `projections.snapshots`.
+
+A row is a `StoredStatement` (key, status, body, SHA-256 of the body, position): checked
+as a statement row is (`StoredStatement.problem`), and never trusted when it fails; the
+fold then reads every event, and the failure is named."""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import datetime
+from itertools import takewhile
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+
+from api.storage.chain import chain_head_at, check_close, open_chain, stored_records
+from domain.application import Ledger, read_stored
+from domain.events import LedgerEvent
+from domain.facts import Facts
+from projections.audit import StoredRecord
+from projections.snapshots import Snapshot, fold_from, read_snapshot, snapshot_row
+from projections.views import StoredStatement
+
+SNAPSHOTS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS jixiao_snapshots (period TEXT PRIMARY KEY, "
+    "status TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, "
+    "position BIGINT NOT NULL)")
+COLUMNS = "period, status, body, sha256, position"
+
+
+class SnapshotStore(ABC):
+    @abstractmethod
+    def rows(self) -> list[StoredStatement]:
+        """Every stored snapshot, newest (highest position) first."""
+
+    @abstractmethod
+    def save(self, row: StoredStatement) -> None: ...
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether the table is there (a store opened with `create=False`)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for implementations
+        pass
+
+
+class SQLiteSnapshots(SnapshotStore):
+    def __init__(self, path: str, create: bool = True) -> None:
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        if create:
+            self._db.execute(SNAPSHOTS_TABLE)
+
+    def exists(self) -> bool:
+        return self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'jixiao_snapshots'").fetchone() is not None
+
+    def rows(self) -> list[StoredStatement]:
+        return [StoredStatement(*row) for row in self._db.execute(
+            f"SELECT {COLUMNS} FROM jixiao_snapshots ORDER BY position DESC")]  # noqa: S608
+
+    def save(self, row: StoredStatement) -> None:
+        self._db.execute(
+            f"INSERT INTO jixiao_snapshots ({COLUMNS}) VALUES (?,?,?,?,?) "  # noqa: S608
+            "ON CONFLICT(period) DO UPDATE SET status=excluded.status, body=excluded.body, "
+            "sha256=excluded.sha256, position=excluded.position",
+            (row.period, row.status, row.body, row.sha256, row.position))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class PostgresSnapshots(SnapshotStore):
+    """`env` gives the lock and statement timeouts of the events' pool (as the view's)."""
+
+    def __init__(self, connect_args: Mapping[str, str], schema: str | None,
+                 env: Mapping[str, str] | None = None, create: bool = True) -> None:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
+
+        options = session_options(env or {})
+        if schema:
+            options = f"-c search_path={schema} {options}"
+        arguments: dict[str, Any] = dict(connect_args)
+        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
+        if create:
+            self._db.execute(SNAPSHOTS_TABLE)
+
+    def exists(self) -> bool:
+        row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()
+        return row is not None and row[0] is not None
+
+    def rows(self) -> list[StoredStatement]:
+        return [StoredStatement(*row) for row in self._db.execute(
+            f"SELECT {COLUMNS} FROM jixiao_snapshots ORDER BY position DESC")]  # noqa: S608
+
+    def save(self, row: StoredStatement) -> None:
+        self._db.execute(
+            f"INSERT INTO jixiao_snapshots ({COLUMNS}) VALUES (%s,%s,%s,%s,%s) "  # noqa: S608
+            "ON CONFLICT (period) DO UPDATE SET status=EXCLUDED.status, body=EXCLUDED.body, "
+            "sha256=EXCLUDED.sha256, position=EXCLUDED.position",
+            (row.period, row.status, row.body, row.sha256, row.position))
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def open_snapshots(env: Mapping[str, str], create: bool = True) -> SnapshotStore:
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        from api.storage.store_env import postgres_connect_args  # noqa: PLC0415 - PostgreSQL only
+
+        return PostgresSnapshots(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env,
+                                 create)
+    return SQLiteSnapshots(env["SQLITE_DBNAME"], create)
+
+
+def existing_snapshots(env: Mapping[str, str]) -> SnapshotStore | None:
+    """The store's snapshots, or None when it has never kept one: a read creates no table
+    (a stored ledger's file stays as it was)."""
+    store = open_snapshots(env, create=False)
+    if store.exists():
+        return store
+    store.close()
+    return None
+
+
+# ------------------------------------------------------------------ taking and folding
+
+
+def take_snapshot(ledger: Ledger, store: SnapshotStore) -> StoredStatement | None:
+    """Snapshot the ledger's sealable years as they stand now; None when none seals."""
+    facts = ledger.facts()
+    records = takewhile(lambda record: record.position <= facts.last_position,
+                        stored_records(ledger))
+    head = chain_head_at(ledger, open_chain(ledger), facts.last_position)
+    row = snapshot_row(facts, records, head)
+    if row is not None:
+        store.save(row)
+    return row
+
+
+def snapshot_problem(row: StoredStatement, max_position: int) -> str | None:
+    """Why a stored snapshot cannot be trusted (its body does not hash to its stored
+    SHA-256, or it claims a position the store does not reach), or None."""
+    problem = row.problem(max_position)
+    if problem is None:
+        return None
+    return f"snapshot {problem.removeprefix('statement row ')}"
+
+
+def facts_from_snapshot(ledger: Ledger, store: SnapshotStore, cutoff: datetime | None = None,
+                        problems: list[str] | None = None) -> Facts | None:
+    """The facts from the newest snapshot that can serve, or None (fold every event).
+
+    A snapshot serves when it passes its checks, was taken no later than `cutoff` (every
+    event it covers was known by then), and no event after it changes a sealed year.
+    Failed checks are appended to `problems`."""
+    max_position = ledger.max_position()
+    for row in store.rows():
+        problem = snapshot_problem(row, max_position)
+        if problem is None:
+            try:
+                snapshot = read_snapshot(row, lambda position: _refold(ledger, position))
+            except (ValueError, KeyError, TypeError) as error:
+                problem = f"snapshot {row.period}: not a snapshot ({error})"
+            else:
+                problem = _chain_problem(ledger, row.period, snapshot)
+        if problem is not None:
+            if problems is not None:
+                problems.append(problem)
+            continue
+        if cutoff is not None and (snapshot.seal.taken_at is None
+                                   or snapshot.seal.taken_at > cutoff):
+            continue
+        facts = fold_from(snapshot, lambda record: _decode(ledger, record),
+                          ledger.read(after=snapshot.seal.position, cutoff=cutoff))
+        if facts is not None:
+            return facts
+    return None
+
+
+def _chain_problem(ledger: Ledger, key: str, snapshot: Snapshot) -> str | None:
+    """As for a close: the chain at the snapshot's position must still be the head it
+    recorded (one link read and recomputed, not a walk), else the events it copied or
+    dropped may have been rewritten since."""
+    if snapshot.chain_head is None:
+        return f"snapshot {key}: records no chain head"
+    problem = check_close(ledger, open_chain(ledger), snapshot.seal.position,
+                          snapshot.chain_head)
+    return None if problem is None else f"snapshot {key}: {problem}"
+
+
+def _decode(ledger: Ledger, record: StoredRecord) -> LedgerEvent:
+    return read_stored(ledger.mapper, StoredEvent(
+        originator_id=record.originator_id, originator_version=record.originator_version,
+        topic=record.topic, state=record.state))
+
+
+def _refold(ledger: Ledger, position: int) -> Facts:
+    return Facts.fold(takewhile(lambda item: item[0] <= position, ledger.read()))
