@@ -6,11 +6,16 @@ says. An `adopt_scheme` that `supersedes` an adoption of the same `id@version` t
 may change `effective_from` (a date entered wrongly) but not the document; a changed
 document is a new version, adopted as such. Superseding an adoption of another key (the
 wrong scheme was adopted) stays a plain correction.
+
+On one effective date the adoption recorded last is the one in force (domain/facts.py),
+so adopting a lower version of a scheme on the date a higher one already takes effect
+would silently put the older rules back; it is refused unless it is a correction
+(`supersedes`) that says which adoption it replaces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +25,11 @@ CHANGED = ("{key} 已经采用过：更正只能改生效日期，不能改方�
            "（jixiao scheme new），再采用新版本。不同之处：{paths} "
            "({key} is already adopted: a correction may change its date, not its content; "
            "a changed document needs a new version)")
+LOWER = ("{key} 低于生效日期 {day} 已采用的 {higher}：同一天以后记录的采用生效，"
+         "会把旧版本的规则放回去。要改用旧版本，请用 supersedes 更正那次采用；"
+         "要采用新规则，请另立更高的版本 "
+         "({key} is lower than {higher}, already adopted for {day}: it would put the older "
+         "rules back; correct that adoption with supersedes instead)")
 SHOWN = 5  # differing paths named in the message; the rest are counted
 
 
@@ -64,3 +74,19 @@ def check_scheme_correction(live: Mapping[UUID, LedgerEvent],
             if len(paths) > SHOWN else ""
         problem("document", CHANGED.format(key=f"{event.scheme_id}@{event.version}",
                                            paths=", ".join(paths[:SHOWN]) + more))
+
+
+def check_version_order(adopted: Iterable[SchemeAdopted], event: LedgerEvent,
+                        problem: Callable[[str, str], None]) -> None:
+    """Refuse a plain adoption of a lower version of a scheme on a date for which a
+    higher version of the same scheme is already adopted (`adopted`: the live adoptions
+    and the batch's, not the event itself)."""
+    if not isinstance(event, SchemeAdopted) or event.supersedes is not None:
+        return
+    higher = max((other.version for other in adopted
+                  if other is not event and other.scheme_id == event.scheme_id
+                  and other.effective_from == event.effective_from), default=None)
+    if higher is not None and higher > event.version:
+        problem("version", LOWER.format(key=f"{event.scheme_id}@{event.version}",
+                                         higher=f"{event.scheme_id}@{higher}",
+                                         day=event.effective_from.isoformat()))

@@ -41,7 +41,7 @@ from domain.procedure_events import PROCEDURE_EVENTS
 from domain.procedures import calendar_of, check_procedure_entry
 from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme
-from domain.scheme_corrections import check_scheme_correction
+from domain.scheme_corrections import check_scheme_correction, check_version_order
 from domain.scheme_kinds import parse_scheme
 
 register_unique("WithholdingRecorded", *WITHHOLDING_UNIQUE)
@@ -131,6 +131,8 @@ def check_command(
     _check_correction(scope, event, problem)
     check_scheme_correction(scope.facts.live, scope.__dict__.setdefault("adoptions", {}),
                             event, problem)
+    if isinstance(event, SchemeAdopted):
+        check_version_order(_live_adoptions(scope), event, problem)
     _check_roster_references(scope, command, event, problem)
 
     # Values the scheme must know.
@@ -420,6 +422,14 @@ def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> N
         elif period.kind == "year_end" and type_name not in ("AdjustPool", "ClosePeriod"):
             problem("period", "only adjust_pool takes a year-end period; year-end facts are "
                     "recorded by year (record_annual_target_score, record_assessment, …)")
+
+
+def _live_adoptions(scope: BatchScope) -> list[SchemeAdopted]:
+    """The adoptions in force after the commands checked so far (the ledger's and the
+    batch's, less those the batch replaced)."""
+    batch: dict[UUID, SchemeAdopted] = scope.__dict__.get("adoptions", {})
+    return [e for e in (*scope.facts.index.schemes, *batch.values())
+            if e.originator_id not in scope.replaced]
 
 
 def _take_in(scope: BatchScope, event: LedgerEvent, key: tuple[Any, ...] | None) -> None:

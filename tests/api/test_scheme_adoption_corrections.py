@@ -74,3 +74,55 @@ def test_a_scheme_file_that_is_not_there_is_bad_input_naming_the_path(
     assert run.code == 2
     assert missing in run.err
     assert "找不到方案文件" in run.err
+
+
+def _adoption_of(tmp_path: Path, version: int, name: str = "lower.jsonl",
+                 effective_from: str | None = None, **fields: Any) -> Path:
+    document = {**yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8")), "version": version}
+    if effective_from is not None:
+        document["effective_from"] = effective_from
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "adopt_scheme", "document": document, **fields},
+                               ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_lower_version_on_the_date_a_higher_one_takes_effect_is_refused(
+        store: Any, tmp_path: Path) -> None:
+    cli, adoption = _adopted(store, tmp_path)
+    higher = adoption["version"]
+    events = cli.event_count()
+    run = cli("apply", str(_adoption_of(tmp_path, higher - 1)))
+    assert run.code == 2
+    for named in (f"xinghe-county-hospital@{higher - 1}", f"xinghe-county-hospital@{higher}",
+                  adoption["effective_from"], "supersedes"):
+        assert named in run.err
+    assert cli.event_count() == events
+
+
+def test_a_lower_version_is_taken_as_a_correction_or_from_another_date(
+        store: Any, tmp_path: Path) -> None:
+    cli, adoption = _adopted(store, tmp_path)
+    lower = adoption["version"] - 1
+    cli.ok("apply", str(_adoption_of(tmp_path, lower, "later.jsonl",
+                                     effective_from="2026-07-01")))
+    cli.ok("apply", str(_adoption_of(tmp_path, lower, "correction.jsonl",
+                                     supersedes=adoption["originator_id"], reason="更正")))
+    listed = json.loads(cli.ok("scheme", "list", "--adopted", "--json").out)
+    assert [(a["version"], a["effective_from"]) for a in listed["adopted"]] == [
+        (lower, adoption["effective_from"]), (lower, "2026-07-01")]
+
+
+def test_a_batch_that_adopts_a_version_then_a_lower_one_on_its_date_is_refused(
+        store: Any, tmp_path: Path) -> None:
+    cli = cli_for(store.backend, store.env)
+    both = tmp_path / "both.jsonl"
+    document = yaml.safe_load(SCHEME_FILE.read_text(encoding="utf-8"))
+    both.write_text("".join(json.dumps({"type": "adopt_scheme",
+                                        "document": {**document, "version": v}},
+                                       default=str) + "\n" for v in (3, 2)), encoding="utf-8")
+    run = cli("apply", str(both))
+    assert run.code == 2
+    assert "xinghe-county-hospital@2" in run.err
+    assert "xinghe-county-hospital@3" in run.err
+    assert cli.event_count() == 0
