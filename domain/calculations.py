@@ -54,8 +54,8 @@ LAST_OPEN = ("只有最后一段可以不写上限 "
              "(only the last band may have no upper bound, up_to)")
 RATE_OR_RANGE = ("每一段须有比例 rate，或按案例选定的比例范围 rate_range，二者取一 "
                  "(each band needs a rate, or a rate_range chosen per case)")
-POOL_SOURCE = ("奖金池须写 contribution 或 pool_from 之一 "
-               "(a pool needs either contribution or pool_from, not both)")
+POOL_SOURCE = ("奖金池须写 contribution、pool_from 或 unit_fund 之一 "
+               "(a pool needs one of contribution, pool_from or unit_fund)")
 UP_TO_SHARE = ("各段名次比例上限须逐段递增 "
                "(up_to_share must increase: a gap or an overlap)")
 RANGE_OUTSIDE = ("比例范围 {low}–{high} 不在 0–100% 之内或上下颠倒 "
@@ -253,7 +253,9 @@ class PerPointPool(_Population):
     """按点数分配: a pool shared in proportion to each subject's points (below 0 counts 0
     when paid as a pay line, AMB-15); the value of a point is pool ÷ Σ points. The pool is
     the sum of each subject's `contribution`, or of a figure of another pipeline
-    (`pool_from`, e.g. the company's 5 % of sales). A `factor` then scales each amount (a
+    (`pool_from`, e.g. the company's 5 % of sales), or, as a pay line of a unit's
+    members, an amount of the unit itself (`unit_fund`, e.g. a school's evaluation fund,
+    002-S15). A `factor` then scales each amount (a
     tenure reduction); what it removes is not redistributed. As a pay line, a `gate` on
     the unit can empty the pool (004-S5-R1 「亏欠不发」), shown as contributions withheld."""
 
@@ -264,25 +266,29 @@ class PerPointPool(_Population):
     factor: Expression | None = None
     adjustment: Adjustment | None = None
     gate: Expression | None = None  # on the unit: the pool is empty unless it holds
+    unit_fund: Expression | None = None  # on the unit, yuan: the pool itself
 
     def unit_expressions(self) -> tuple[str, ...]:
-        return (self.gate,) if self.gate else ()
+        return tuple(e for e in (self.gate, self.unit_fund) if e)
 
     def only_for(self) -> dict[str, tuple[str, bool]]:
         return {**super().only_for(), "pool_from": ("figure", self.pool_from is not None),
+                "unit_fund": ("pay_line", self.unit_fund is not None),
                 "factor": ("figure", self.factor is not None),
                 "adjustment": ("figure", self.adjustment is not None),
                 "gate": ("pay_line", self.gate is not None)}
 
     @model_validator(mode="after")
     def _pool(self) -> PerPointPool:
-        if (self.contribution is None) == (self.pool_from is None):
+        sources = (self.contribution, self.pool_from, self.unit_fund)
+        if sum(source is not None for source in sources) != 1:
             raise ValueError(POOL_SOURCE)
         return self
 
     def describe(self) -> str:
         pool = (f"Σ {self.contribution}" if self.contribution is not None
-                else f"Σ {self.pool_from[1]} of {self.pool_from[0]}" if self.pool_from else "")
+                else f"Σ {self.pool_from[1]} of {self.pool_from[0]}" if self.pool_from
+                else f"{self.unit_fund} of the unit" if self.unit_fund else "")
         factor = f" × ({self.factor})" if self.factor else ""
         adjust = self.adjustment
         if adjust is not None:

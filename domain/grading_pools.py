@@ -50,10 +50,10 @@ def read_legacy_pools(data: Any) -> Any:
 # Parameters population calculations gained when pools joined them, at the value that
 # means "not used"; a figure redistribution's unset rounding is the half_up it had.
 _GROWN = {"into": "figure", "group": "all", "unit_pipeline": None, "gate": None,
-          "from_lines": None, "eligible": None}
+          "from_lines": None, "eligible": None, "unit_fund": None}
 # What a pay-line calculation had no field for while it was a pool.
 _NOT_IN_POOLS = {"pool_from": None, "factor": None, "adjustment": None, "cut": None,
-                 "rounding": None}
+                 "rounding": None, "unit_fund": None}
 _OLD_KINDS = {new: old for old, new in LEGACY_KINDS.items()}
 
 

@@ -125,7 +125,7 @@ def _per_point(run: GradingContext, result: PipelineResult, named: Named,
     contributions = {m.subject_id: _each(run, result, m, contribution)[0] for m in members}
     points = {m.subject_id: max(Fraction(0), _each(run, result, m, pool.points)[0])
               for m in members}
-    fund = cny_half_up(sum(contributions.values(), Fraction(0)))
+    fund, fund_text = _fund(run, named, result, unit_id, contributions)
     gate_text = ""
     if pool.gate is not None:
         gate, literals = _on_unit(run, named, result, unit_id, pool.gate)
@@ -144,12 +144,28 @@ def _per_point(run: GradingContext, result: PipelineResult, named: Named,
     for member in members:
         sid = member.subject_id
         _pay(member, line, shares[sid], {
-            "pool": money_text(fund), "contributions": f"Σ {contribution}",
+            "pool": money_text(fund), "contributions": fund_text or f"Σ {contribution}",
             "points": exact_text(points[sid]), "points_total": exact_text(total_points),
             "per_point": exact_text(per_point), "gate": gate_text or None,
             "formula": "分配池 × 本人得分 ÷ 得分合计,按最大余额法分配 "
                        "(pool × points ÷ Σ points, largest remainder)"},
              withheld=kept[sid])
+
+
+def _fund(run: GradingContext, named: Named, result: PipelineResult, unit_id: str | None,
+          contributions: Mapping[str, Fraction]) -> tuple[Decimal, str]:
+    """The pool: Σ contributions, or the unit's own amount (`unit_fund`), to the fen."""
+    pool = named[1]
+    assert isinstance(pool, PerPointPool)
+    if pool.unit_fund is None:
+        return cny_half_up(sum(contributions.values(), Fraction(0))), ""
+    value, literals = _on_unit(run, named, result, unit_id, pool.unit_fund)
+    if not isinstance(value, Fraction) or value < 0:
+        raise PoolWaits("blocked", f"{pool.unit_fund} on {unit_id} 为 {value}: 分配池须为"
+                        f"非负金额 (the pool must be an amount, not negative) {literals}")
+    fund = cny_half_up(value)
+    shown = f" {literals}" if literals else ""
+    return fund, f"{pool.unit_fund} on {unit_id}: {money_text(fund)}{shown}"
 
 
 def _redistribute(run: GradingContext, result: PipelineResult, named: Named,

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from domain.calculations import CALCULATION_KINDS, Progressive, Redistribution, Shares, Step
+from domain.calculations import (
+    CALCULATION_KINDS,
+    PerPointPool,
+    Progressive,
+    Redistribution,
+    Shares,
+    Step,
+)
 from projections.grading.calc_functions import progressive_amount
 
 REF = {"rule": "S13-R33", "source": "002_db447562deed9801.txt:L2205"}
@@ -70,6 +77,24 @@ def test_redistribution_bands_must_share_out_everything() -> None:
             "rank_by": "score", "ref": REF,
             "bands": [{"up_to_share": "0.1", "share": "0.6"},
                       {"up_to_share": "0.2", "share": "0.3"}]})
+
+
+UNIT_FUND = {"kind": "per_point_pool", "label": "fund", "pipeline": "teacher", "ref": REF,
+             "points": "score", "into": "pay_line", "group": "unit",
+             "unit_pipeline": "school", "unit_fund": "evaluation_fund_cny"}
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"contribution": "wage"}, "unit_fund 之一"),  # two sources
+    ({"into": "figure", "group": "all", "unit_pipeline": None}, "only with into: pay_line"),
+    ({"unit_pipeline": None}, "unit_pipeline"),
+])
+def test_a_unit_fund_is_the_pool_of_a_unit_s_members_as_a_pay_line(
+        changes: dict[str, Any], reason: str) -> None:
+    assert PerPointPool.model_validate(UNIT_FUND).describe().startswith(
+        "fund: pool (evaluation_fund_cny of the unit)")
+    with pytest.raises(ValidationError, match=reason):
+        PerPointPool.model_validate({**UNIT_FUND, **changes})
 
 
 def test_descriptions_quote_the_parameters() -> None:

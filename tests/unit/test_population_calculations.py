@@ -40,8 +40,12 @@ def _with_pay_lines() -> list[str]:
                    for c in (load_shipped_scheme(n).get("calculations") or {}).values())]
 
 
-def test_five_shipped_schemes_share_pay_lines() -> None:
-    assert len(_with_pay_lines()) == 5
+def test_six_shipped_schemes_share_pay_lines() -> None:
+    # The five that had `pools:` before the merge, and school-incentive-pay@3's
+    # evaluation fund (a pool of a unit's own amount, `unit_fund`).
+    assert set(_with_pay_lines()) == {
+        "ningxiang-health-centre", "guangdong-village-stations", "tongdao-health-centres",
+        "national-township-guidance", "school-performance-pool", "school-incentive-pay"}
 
 
 @pytest.mark.parametrize("name", _with_pay_lines())
