@@ -146,7 +146,7 @@ def test_a_failed_appeal_doubles_the_deduction_where_the_scheme_says_so(store, t
     cli = _hospital(store, tmp_path)
     document = yaml.safe_load((GOLDEN.parents[1] / "domain" / "schemes"
                                / "xinghe-county-hospital.yaml").read_text(encoding="utf-8"))
-    document["version"] = 2
+    document["version"] += 1  # the next version after the shipped one
     document["appeals"]["failed_appeal"] = "double"  # 004-S13-R15, AMB-20
     adopt = tmp_path / "v2.jsonl"
     adopt.write_text(json.dumps({"type": "adopt_scheme", "document": document,

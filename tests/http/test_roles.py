@@ -90,7 +90,8 @@ MATRIX = (
         "422 422 403 403 403 403 401"),
     # writes: administrator
     command("adopt a scheme version", ADMIN, type="adopt_scheme", document={
-        **load_shipped_scheme("xinghe-county-hospital"), "version": 2,
+        **load_shipped_scheme("xinghe-county-hospital"),
+        "version": load_shipped_scheme("xinghe-county-hospital")["version"] + 1,
         "effective_from": "2027-01-01"}),
     command("define a department", ADMIN, type="define_department",
             department_id="radiology", name="放射科 radiology", kind="clinical",
