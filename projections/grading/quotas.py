@@ -84,11 +84,10 @@ def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: 
         lower = pipeline.next_down(rule.grade)
         subject.steps.append(Step(
             "quota", subject.grade, lower,
-            f"quota for {rule.grade}{_scope_text(rule.scope, value)}: {formula}"
-            f"{_outside_text(outside)}; ranked "
+            f"quota for {rule.grade}{_scope_text(rule.scope, value)}: {formula}; ranked "
             f"{position} of {len(ranked)} by {pipeline.score}"
             f" {value_text(_score(subject, pipeline) or Fraction(0))}; the place(s) went to "
-            f"{_holders(keep, pipeline)}; cascades down one grade",
+            f"{_holders(keep, pipeline)}; cascades down one grade{_outside_text(outside)}",
             rule.ref, _tie_events(use)))
         subject.grade = lower
         use.demoted.append(subject.subject_id)
@@ -109,8 +108,8 @@ def _outside_text(outside: list[tuple[str, str]]) -> str:
     shrinks N, and a place granted over the larger N is decided again."""
     if not outside:
         return ""
-    return " (not counted in N: " + ", ".join(
-        f"{who} {status.replace('_', ' ')}" for who, status in outside) + ")"
+    return "; not counted in N: " + ", ".join(
+        f"{who} {status.replace('_', ' ')}" for who, status in outside)
 
 
 def _holders(keep: list[SubjectResult], pipeline: Pipeline) -> str:

@@ -100,9 +100,9 @@ def test_6a_a_later_entry_shrinks_the_base_and_the_ranking_decides_who_keeps_the
         == {"base": "4", "slots": "1", "used": "1", "demoted": "1"}
     step = _quota_step(people["L7-02"])
     assert (step["from"], step["to"], step["rule"]) == ("excellent", "competent", "S2-R07")
-    assert "floor(0.4 × 4) = 1 (not counted in N: L7-05 not assessed, L7-06 not assessed, " \
-        "L7-07 not assessed)" in step["reason"]
-    assert "ranked 2 of 2 by total 85.8; the place(s) went to L7-01 (86)" in step["reason"]
+    assert "floor(0.4 × 4) = 1; ranked 2 of 2 by total 85.8; the place(s) went to L7-01 " \
+        "(86); cascades down one grade; not counted in N: L7-05 not assessed, L7-06 not " \
+        "assessed, L7-07 not assessed" in step["reason"]
     # A later correction raises L7-02's supervisor mark: the place moves, saying why.
     cli.ok("apply", str(write_jsonl(tmp_path / "raise.jsonl", [_input(
         "L7-02", "supervisor", "100", supersedes=_entry_of(cli, "L7-02", "supervisor"),
