@@ -74,7 +74,7 @@ def _check_rule(rule: QuotaRule, proposer: SubjectEnrolled, assessed: list[Subje
     if len(holders) < limit:
         return
     where = f"{rule.scope} {value}" if rule.scope else "全体被考核人员"
-    problem("grade", f"QuotaExceeded: {where} 的 {rule.grade} 名额已满,{rule.rounding}("
-            f"{rule.max_share} × {len(members)}) = {limit},已提议 {len(holders)} 人("
-            f"{', '.join(holders) or '无'});请先撤销或更正其中一项提议 "
-            f"(the {rule.grade} places of {where} are all proposed; {rule.ref.rule})")
+    problem("grade", f"QuotaExceeded: {where} 的 {rule.grade} 名额已满：{rule.rounding}("
+            f"{rule.max_share} × {len(members)}) = {limit}，已提议 {len(holders)} 人（"
+            f"{', '.join(holders) or '无'}）；请先撤销或更正其中一项提议（{rule.ref.rule}）"
+            f" (the {rule.grade} places of {where} are all proposed)")

@@ -46,7 +46,7 @@ def test_6a_a_third_excellent_proposal_in_a_line_of_seven_is_rejected_at_entry( 
     assert "nothing was written" in run.err
     assert "line 1: grade: QuotaExceeded" in run.err
     assert "floor(0.4 × 7) = 2" in run.err
-    assert "(L7-01, L7-02)" in run.err
+    assert "（L7-01, L7-02）" in run.err
     assert "S2-R07" in run.err
     assert cli.event_count() == count
     [line] = [q for q in pipeline(grades(cli, "2025-Q1"), "quarterly")["quotas"]
