@@ -1,7 +1,8 @@
 """Checks of grading entries as a batch is prepared: the subject is enrolled, the kind is
 in a scheme's vocabulary, the component is read by a pipeline, an identity is recorded
-once, a ballot keeps within its quota, a review names a sanction (a proposal's quota is
-decided when the ranking is computed, not at entry).
+once, a ballot keeps within its quota, a proposal keeps within its quota among the
+subjects known at entry (decided again when the ranking is computed), a review names a
+sanction.
 
 The grading view of the facts (`GradingScope`) is built once per batch and kept up to
 date as the batch's entries are taken in, so checking a batch is linear in its size.
@@ -11,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
 
 from domain.envelope import LedgerEvent
 from domain.grading import GRADING_KIND, GradingPeriod
+from domain.grading_quota_entry import check_proposal_quota, quota_limit
 from domain.sanctions import (
     GRADING_EVENTS,
     BallotCast,
@@ -45,15 +46,6 @@ _IDENTITY = {
     "ComplaintRecorded": ("subject_id",),
     "ReviewRequested": ("target_id",),
 }
-
-
-def quota_limit(share: Decimal, headcount: int, rounding: str, min_one_below: int | None) -> int:
-    """⌊share × n⌋ (or the configured rounding), at least 1 when n < min_one_below."""
-    mode = {"floor": ROUND_FLOOR, "half_up": ROUND_HALF_UP, "ceil": ROUND_CEILING}[rounding]
-    limit = int((share * headcount).quantize(Decimal(1), rounding=mode))
-    if min_one_below is not None and 0 < headcount < min_one_below:
-        limit = max(limit, 1)
-    return limit
 
 
 class GradingScope:
@@ -251,10 +243,10 @@ def _check_against_scheme(scope: GradingScope, event: Any, versions: list[Any],
     if pipeline.bands is None or pipeline.bands.source != "proposal":
         problem("pipeline", f"{pipeline.name} grades by score bands; it takes no proposals")
         return
-    # A proposal beyond its quota is recorded, not refused: quotas are decided when the
-    # ranking is computed, over every subject then known and assessed (issue 15, item
-    # 4; projections/grading/quotas.py), so a later proposal can take the place of an
-    # earlier one, and the report says why (QuotaExceeded, the quota, who holds it).
+    # Refused at entry when its places are all proposed among the subjects known now (6a);
+    # decided again when the ranking is computed (domain/grading_quota_entry.py).
+    check_proposal_quota(event, scheme_id=scheme.id, pipeline=pipeline, period=period,
+                         subjects=subjects, proposals=scope.proposals(), problem=problem)
 
 
 def _check_ballot(scheme: Any, event: BallotCast, subjects: dict[str, SubjectEnrolled],

@@ -189,6 +189,10 @@ def _pay_figure_rows(line: Any) -> list[str]:
                 f"{line.instalments} monthly (periodic) amounts the immediate share is paid "
                 f"in, largest remainder to the fen | `immediate ÷ {line.instalments}` | "
                 f"{line.ref.rule} |")
+    rows.append(f"| `{key}:immediate:exact`, `{key}:instalment:exact` | exact | the "
+                f"immediate share and one monthly amount before the one rounding of each "
+                f"instalment | `base × {_cell(str(line.immediate_share))}`, `÷ "
+                f"{line.instalments}` | {line.ref.rule} |")
     for n, tranche in enumerate(line.tranches, start=1):
         rows.append(f"| `{key}:tranche:{n}:held`, `:rate`, `:paid`, `:withheld` | cny | "
                     f"{_cell(tranche.label)}: the amount held, the rate for the grade of "

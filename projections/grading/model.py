@@ -96,6 +96,9 @@ class QuotaUse:
     demoted: list[str]
     tie: dict[str, Any] | None
     ref: Ref
+    # Subjects of the scope outside the base N (not assessed, no grade, blocked), with
+    # their status: why N is what it is when it was larger at an earlier entry.
+    not_counted: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -105,7 +108,9 @@ class QuotaUse:
             "ranked": [{"rank": rank, "subject_id": s,
                         "score": None if v is None else exact_text(v)}
                        for rank, (s, v) in enumerate(self.ranked, start=1)],
-            "kept": self.kept, "demoted": self.demoted, "tie": self.tie}
+            "kept": self.kept, "demoted": self.demoted, "tie": self.tie,
+            "not_counted": [{"subject_id": s, "status": status}
+                            for s, status in self.not_counted]}
         data.update(ref_json(self.ref))
         return data
 

@@ -99,20 +99,25 @@ def _held_back(env: SubjectEnv, pay: PayResult) -> None:
     base = num(evaluate(line.base or "0", env))
     base_cny = cny_half_up(base)
     immediate_share = Fraction(line.immediate_share or 0)
-    weights = {"immediate": immediate_share}
+    # One allocation of the base: each monthly instalment and each held tranche is rounded
+    # once, by largest remainder, so together they are the base to the fen.
+    weights = {f"instalment-{n:02d}": immediate_share / line.instalments
+               for n in range(1, line.instalments + 1)}
     weights |= {f"tranche-{n}": (1 - immediate_share) * Fraction(t.share)
                 for n, t in enumerate(line.tranches, start=1)}
     split = allocate_largest_remainder(base_cny, weights)
+    instalments = [v for k, v in sorted(split.items()) if k.startswith("instalment-")]
+    split["immediate"] = sum_cny(instalments)
     pay.base_cny = base_cny
     pay.parts.append(_part("base", base_cny, line.base or "", env, base))
-    instalments = allocate_largest_remainder(
-        split["immediate"], {f"{n:02d}": Fraction(1) for n in range(1, line.instalments + 1)})
+    exact = base * immediate_share  # the exact share, before the instalments' rounding
     pay.parts.append({
         "label": f"immediate {exact_text(immediate_share * 100)} %",
-        "amount": money_text(split["immediate"]),
+        "amount": money_text(split["immediate"]), "value": exact_text(exact),
+        "instalment_value": exact_text(exact / line.instalments),
         "formula": f"base × {exact_text(immediate_share)}, in "
                    f"{line.instalments} instalment(s)",
-        "instalments": [money_text(v) for _, v in sorted(instalments.items())]})
+        "instalments": [money_text(v) for v in instalments]})
     paid, withheld, pending = split["immediate"], ZERO, False
     for n, tranche in enumerate(line.tranches, start=1):
         settled = _settle(env, tranche, split[f"tranche-{n}"], pay)

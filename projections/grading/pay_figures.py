@@ -6,7 +6,10 @@ settled it. Read off the canonical report's `pay`, so they are the report's numb
 never a second computation.
 
 Names: `pay:<line id>:paid|withheld|base`, `pay:<line id>:immediate`,
-`pay:<line id>:instalment:<nn>` (01 … the line's `instalments`), and
+`pay:<line id>:instalment:<nn>` (01 … the line's `instalments`; largest remainder to the
+fen, so they sum to the immediate share exactly), the exact amounts before that one
+rounding `pay:<line id>:immediate:exact` and `pay:<line id>:instalment:exact` (immediate ÷
+instalments), and
 `pay:<line id>:tranche:<n>:held|rate|paid|withheld` (n from 1, in the scheme's order).
 """
 
@@ -26,6 +29,9 @@ def pay_figures(pay: list[dict[str, Any]]) -> dict[str, str]:
         for part in line.get("parts", []):
             if "instalments" in part:
                 figures[f"{prefix}:immediate"] = str(part["amount"])
+                if "value" in part:  # exact, before the one rounding of each instalment
+                    figures[f"{prefix}:immediate:exact"] = str(part["value"])
+                    figures[f"{prefix}:instalment:exact"] = str(part["instalment_value"])
                 figures.update({f"{prefix}:instalment:{n:02d}": str(value)
                                 for n, value in enumerate(part["instalments"], start=1)})
             elif "grade" in part:  # a held tranche, settled or awaiting its grade

@@ -12,7 +12,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from domain.grading import Pipeline, QuotaRule
-from domain.grading_checks import quota_limit
+from domain.grading_quota_entry import quota_limit
 from projections.figures import exact_text
 from projections.grading.context import GradingContext
 from projections.grading.model import (
@@ -32,13 +32,19 @@ def apply_quotas(run: GradingContext, result: PipelineResult) -> None:
     line for a grade (graded, or pending a decision): one not assessed, excluded from
     grading by a rule (no_grade: long leave, a new hire), or blocked for a missing input
     neither counts in N nor takes a slot (issue 15, item 4)."""
-    counted = list(gradable(result))
+    counted = {s.subject_id for s in gradable(result)}
     for rule in result.pipeline.quotas:
         groups: dict[str | None, list[SubjectResult]] = defaultdict(list)
-        for subject in counted:
-            groups[subject.subject.scopes.get(rule.scope) if rule.scope else None].append(subject)
+        outside: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
+        for subject in result.subjects.values():
+            value = subject.subject.scopes.get(rule.scope) if rule.scope else None
+            if subject.subject_id in counted:
+                groups[value].append(subject)
+            else:
+                outside[value].append((subject.subject_id, subject.status))
         for value, members in sorted(groups.items(), key=lambda item: item[0] or ""):
-            result.quotas.append(_quota(run, result, rule, value, members))
+            use = _quota(run, result, rule, value, members, outside=sorted(outside[value]))
+            result.quotas.append(use)
 
 
 def quota_formula(rule: QuotaRule, headcount: int, limit: int) -> str:
@@ -55,7 +61,7 @@ def _score(subject: SubjectResult, pipeline: Pipeline) -> Fraction | None:
 
 
 def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: str | None,
-           members: list[SubjectResult]) -> QuotaUse:
+           members: list[SubjectResult], *, outside: list[tuple[str, str]]) -> QuotaUse:
     pipeline = result.pipeline
     n = len(members)
     limit = quota_limit(rule.max_share, n, rule.rounding, rule.min_one_below)
@@ -65,7 +71,8 @@ def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: 
     ranked = sorted(candidates, key=lambda s: (_score(s, pipeline) is None,
                                                -(_score(s, pipeline) or 0), s.subject_id))
     use = QuotaUse(rule.grade, rule.scope, value, n, limit, formula,
-                   [(s.subject_id, _score(s, pipeline)) for s in ranked], [], [], None, rule.ref)
+                   [(s.subject_id, _score(s, pipeline)) for s in ranked], [], [], None, rule.ref,
+                   outside)
     if len(ranked) <= limit:
         use.kept = [s.subject_id for s in ranked]
         return use
@@ -80,7 +87,7 @@ def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: 
             f"quota for {rule.grade}{_scope_text(rule.scope, value)}: {formula}; ranked "
             f"{position} of {len(ranked)} by {pipeline.score}"
             f" {value_text(_score(subject, pipeline) or Fraction(0))}; the place(s) went to "
-            f"{_holders(keep, pipeline)}; cascades down one grade",
+            f"{_holders(keep, pipeline)}; cascades down one grade{_outside_text(outside)}",
             rule.ref, _tie_events(use)))
         subject.grade = lower
         use.demoted.append(subject.subject_id)
@@ -94,6 +101,15 @@ def _quota(run: GradingContext, result: PipelineResult, rule: QuotaRule, value: 
         subject.grade = None
         subject.status = "pending"
     return use
+
+
+def _outside_text(outside: list[tuple[str, str]]) -> str:
+    """Who the base N leaves out and why: a later entry that leaves someone unassessed
+    shrinks N, and a place granted over the larger N is decided again."""
+    if not outside:
+        return ""
+    return "; not counted in N: " + ", ".join(
+        f"{who} {status.replace('_', ' ')}" for who, status in outside)
 
 
 def _holders(keep: list[SubjectResult], pipeline: Pipeline) -> str:

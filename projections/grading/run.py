@@ -7,6 +7,7 @@ from domain.errors import invariant
 from domain.expressions import ExpressionError
 from domain.facts import Facts
 from domain.grading import GradingPeriod, GradingScheme, Pipeline
+from domain.grading_quota_entry import assesses
 from domain.money import calc_context
 from domain.policies import DerivedFact, in_scheme, scheme_facts
 from domain.sanctions import (
@@ -52,19 +53,8 @@ class GradingRun:
 
     def population(self, pipeline: Pipeline, period: GradingPeriod) -> list[SubjectEnrolled]:
         """Collect: the enrolled subjects this pipeline assesses in the period."""
-        wanted = pipeline.subjects
-        found = []
-        for subject in self.g.subjects.values():
-            if subject.kind != wanted.kind or (wanted.heads_only and not subject.heads):
-                continue
-            if subject.rulebooks and self.scheme.id not in subject.rulebooks:
-                continue
-            if subject.enrolled_on > period.last_day or (
-                    subject.left_on is not None and subject.left_on < period.first_day):
-                continue
-            if any(subject.scopes.get(k) != v for k, v in wanted.match.items()):
-                continue
-            found.append(subject)
+        found = [s for s in self.g.subjects.values()
+                 if assesses(pipeline, self.scheme.id, s, period)]
         return sorted(found, key=lambda s: s.subject_id)
 
     def run(self, pipeline_name: str, period: GradingPeriod) -> PipelineResult:

@@ -13,7 +13,7 @@ from builders import memory_ledger  # noqa: F401 - imports domain.events first
 
 from domain.expressions import ExpressionError, MissingInputError, evaluate, parse_expression
 from domain.grading import GradingPeriod, PolicyRule
-from domain.grading_checks import quota_limit
+from domain.grading_quota_entry import quota_limit
 from domain.policies import Occurrence, derive_facts
 
 REF = {"rule": "ESC-06", "source": "001_db486f6b0daf494c.txt:L16"}

@@ -45,3 +45,29 @@ def test_the_hold_backs_monthly_tranches_are_named_figures(store) -> None:  # ty
             pattern = re.sub(r":tranche:(\d+):\w+$", r":tranche:\1:held", pattern)
             pattern = re.sub(r":(withheld|base)$", ":paid", pattern)
             assert f"`{pattern}" in documented, name
+
+
+def test_monthly_instalments_of_an_amount_not_divisible_by_twelve(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """1 000 000 under 004-S2-R8: 70 % is 700 000, ÷ 12 = 58 333.33… a month. The exact
+    share and the exact monthly amount are figures; each instalment is rounded once, by
+    largest remainder, so the twelve sum to 700 000.00 exactly (4 fen go to the first
+    four months, ties to the earlier month), and with the two held halves to the base."""
+    rows = [line.replace('"1200000.00"', '"1000000.00"') for line in
+            (FIXTURES / "e4" / "dongkou.jsonl").read_text(encoding="utf-8").splitlines()]
+    fixture = tmp_path / "dongkou-1m.jsonl"
+    fixture.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(fixture))
+    report = cli.ok("grades", "--period", "2025", "--json", "--figures").json()
+    figures = subjects(report, "annual")["centre"]["figures"]
+    assert (figures[f"{LINE}:immediate:exact"], figures[f"{LINE}:instalment:exact"]) == (
+        "700000", "175000/3")
+    instalments = [figures[f"{LINE}:instalment:{n:02d}"] for n in range(1, 13)]
+    assert instalments == ["58333.34"] * 4 + ["58333.33"] * 8
+    assert sum(map(Decimal, instalments)) == Decimal(figures[f"{LINE}:immediate"]) == \
+        Decimal("700000.00")
+    held = [Decimal(figures[f"{LINE}:tranche:{n}:held"]) for n in (1, 2)]
+    assert held == [Decimal("150000.00")] * 2
+    assert sum(held) + sum(map(Decimal, instalments)) == Decimal(figures[f"{LINE}:base"])
+    documented = DOC.read_text(encoding="utf-8")
+    assert f"`{LINE}:immediate:exact`, `{LINE}:instalment:exact`" in documented

@@ -1,7 +1,8 @@
 """Examples 6a and 6b of seeds-002.md §4 (S2-R07/R08, R11…R14, R18, R19) and the S2 row of
 example 7: quarterly quotas per supervisor line and for the street, a proposal beyond the
-quota rejected when the ranking is computed (not first-come at entry), and the annual
-grade from the Q1–Q3 grades."""
+quota of the subjects known at entry rejected (QuotaExceeded), the quota decided again
+when the ranking is computed over every subject then known, and the annual grade from
+the Q1–Q3 grades."""
 
 from __future__ import annotations
 
@@ -33,51 +34,97 @@ def _third(tmp_path, subject: str):  # type: ignore[no-untyped-def]
         "rulebook": "shaping-street-quarterly", "pipeline": "quarterly", "grade": "excellent"}])
 
 
-def test_6a_a_third_excellent_proposal_in_a_line_of_seven_is_rejected_by_the_ranking(  # type: ignore[no-untyped-def]
+def test_6a_a_third_excellent_proposal_in_a_line_of_seven_is_rejected_at_entry(  # type: ignore[no-untyped-def]
         cli, tmp_path) -> None:
-    """Issue 15 item 4: the quota is decided when the ranking is computed, not first-come
-    at entry. The third 优秀 proposal in the line of 7 is recorded, and the quota of 2
-    rejects the lowest-ranked of the three, with the rule and the holders named."""
+    """Worked example 6a: the 3rd 优秀 proposal in the line of 7 is rejected
+    (QuotaExceeded) against the subjects known at entry, naming the row, the field, the
+    quota and who holds its places; nothing is written."""
     cli.ok("apply", str(FIXTURES / "example-6" / "street-quotas.jsonl"))
-    cli.ok("apply", str(_third(tmp_path, "L7-03")))
-    quarterly = pipeline(grades(cli, "2025-Q1"), "quarterly")
-    [line] = [q for q in quarterly["quotas"] if q["scope_value"] == "L7"]
-    assert (line["limit"], line["used"]) == (2, 2)
-    [rejected] = line["demoted"]
-    assert [r["subject_id"] for r in line["ranked"]][-1] == rejected
-    people = {s["subject_id"]: s for s in quarterly["subjects"]}
-    assert sum(people[s]["grade"] == "excellent" for s in people if s.startswith("L7")) == 2
-    [step] = [s for s in people[rejected]["steps"] if s["stage"] == "quota"]
-    assert (step["from"], step["to"], step["rule"]) == ("excellent", "competent", "S2-R07")
-    assert "floor(0.4 × 7) = 2" in step["reason"]
-    assert f"the place(s) went to {line['kept'][0]}" in step["reason"]
+    count = cli.event_count()
+    run = cli("apply", str(_third(tmp_path, "L7-03")))
+    assert run.code == 2
+    assert "nothing was written" in run.err
+    assert "line 1: grade: QuotaExceeded" in run.err
+    assert "floor(0.4 × 7) = 2" in run.err
+    assert "（L7-01, L7-02）" in run.err
+    assert "S2-R07" in run.err
+    assert cli.event_count() == count
+    [line] = [q for q in pipeline(grades(cli, "2025-Q1"), "quarterly")["quotas"]
+              if q["scope_value"] == "L7"]
+    assert (line["limit"], line["kept"], line["demoted"]) == (2, ["L7-01", "L7-02"], [])
 
 
-def test_6a_a_later_entry_can_take_the_place_of_an_earlier_proposal(  # type: ignore[no-untyped-def]
-        cli, tmp_path) -> None:
-    cli.ok("apply", str(FIXTURES / "example-6" / "street-quotas.jsonl"))
-    cli.ok("apply", str(_third(tmp_path, "L7-07")))  # the lowest total of the line
-    before = pipeline(grades(cli, "2025-Q1"), "quarterly")
-    [line] = [q for q in before["quotas"] if q["scope_value"] == "L7"]
-    assert line["demoted"] == ["L7-07"]
-    # A later entry raises L7-07's supervisor mark: the ranking gives it a place, and the
-    # proposal that held it before is the one the quota now rejects, saying why.
+def _entry_of(cli, subject: str, component: str) -> str:  # type: ignore[no-untyped-def]
     events = [json.loads(x) for x in
               cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
-    [mark] = [e for e in events if e["type"] == "GradeInputRecorded"
-              and e["subject_id"] == "L7-07" and e["component"] == "supervisor"]
-    cli.ok("apply", str(write_jsonl(tmp_path / "raise.jsonl", [{
-        "type": "record_grade_input", "subject_id": "L7-07", "grading_period": "2025-Q1",
-        "component": "supervisor", "value": "100", "supersedes": mark["originator_id"],
-        "reason": "评分更正"}])))
-    after = pipeline(grades(cli, "2025-Q1"), "quarterly")
-    [line] = [q for q in after["quotas"] if q["scope_value"] == "L7"]
-    assert "L7-07" in line["kept"]
-    [rejected] = line["demoted"]
-    assert rejected != "L7-07"
-    people = {s["subject_id"]: s for s in after["subjects"]}
-    [step] = [s for s in people[rejected]["steps"] if s["stage"] == "quota"]
-    assert "L7-07" in step["reason"]  # the place went to the later entry
+    marks = [e for e in events if e["type"] == "GradeInputRecorded"
+             and e["subject_id"] == subject and e["component"] == component]
+    return str(marks[-1]["originator_id"])  # the latest, which a correction supersedes
+
+
+def _input(subject: str, component: str, value: str, **extra: str) -> dict[str, str]:
+    return {"type": "record_grade_input", "subject_id": subject, "grading_period": "2025-Q1",
+            "component": component, "value": value, **extra}
+
+
+def _line_l7(cli):  # type: ignore[no-untyped-def]
+    report = cli.ok("grades", "--period", "2025-Q1", "--json", "--figures").json()
+    quarterly = pipeline(report, "quarterly")
+    [line] = [q for q in quarterly["quotas"] if q["scope_value"] == "L7"]
+    return line, {s["subject_id"]: s for s in quarterly["subjects"]}, quarterly["figures"]
+
+
+def _quota_step(person: dict) -> dict:  # type: ignore[type-arg]
+    [step] = [s for s in person["steps"] if s["stage"] == "quota"]
+    return step  # type: ignore[no-any-return]
+
+
+def test_6a_a_later_entry_shrinks_the_base_and_the_ranking_decides_who_keeps_the_place(  # type: ignore[no-untyped-def]
+        cli, tmp_path) -> None:
+    """Issue 15 item 4: both proposals of the line of 7 fit at entry; later entries put
+    three members on long leave (not assessed, S2-R18), so N = 4 when the ranking is
+    computed and one place is left: the better total keeps it and the explanation of the
+    other names the quota over N = 4, who is not counted and who holds the place. A later
+    correction of a mark then moves the place; a tie waits for the recorded tie-break."""
+    cli.ok("apply", str(FIXTURES / "example-6" / "street-quotas.jsonl"))
+    cli.ok("apply", str(write_jsonl(tmp_path / "leave.jsonl", [
+        _input(who, "leave_days", "60") for who in ("L7-05", "L7-06", "L7-07")])))
+    line, people, figures = _line_l7(cli)
+    assert (line["headcount"], line["limit"], line["formula"]) == (4, 1, "floor(0.4 × 4) = 1")
+    assert [(r["subject_id"], r["score"]) for r in line["ranked"]] == [
+        ("L7-01", "86"), ("L7-02", "85.8")]
+    assert (line["kept"], line["demoted"]) == (["L7-01"], ["L7-02"])
+    assert line["not_counted"] == [{"subject_id": f"L7-0{n}", "status": "not_assessed"}
+                                   for n in (5, 6, 7)]
+    assert {k: figures[f"quota:excellent:L7:{k}"] for k in ("base", "slots", "used", "demoted")} \
+        == {"base": "4", "slots": "1", "used": "1", "demoted": "1"}
+    step = _quota_step(people["L7-02"])
+    assert (step["from"], step["to"], step["rule"]) == ("excellent", "competent", "S2-R07")
+    assert "floor(0.4 × 4) = 1; ranked 2 of 2 by total 85.8; the place(s) went to L7-01 " \
+        "(86); cascades down one grade; not counted in N: L7-05 not assessed, L7-06 not " \
+        "assessed, L7-07 not assessed" in step["reason"]
+    # A later correction raises L7-02's supervisor mark: the place moves, saying why.
+    cli.ok("apply", str(write_jsonl(tmp_path / "raise.jsonl", [_input(
+        "L7-02", "supervisor", "100", supersedes=_entry_of(cli, "L7-02", "supervisor"),
+        reason="评分更正")])))
+    line, people, _ = _line_l7(cli)
+    assert (line["kept"], line["demoted"]) == (["L7-02"], ["L7-01"])
+    assert "the place(s) went to L7-02 (92.4)" in _quota_step(people["L7-01"])["reason"]
+    # Equal totals at the cut-off: the scheme's tie-break (recorded) decides.
+    same = (("self_check", "80"), ("supervisor", "90"))  # L7-01's marks: total 86
+    cli.ok("apply", str(write_jsonl(tmp_path / "tie.jsonl", [
+        _input("L7-02", part, value, supersedes=_entry_of(cli, "L7-02", part), reason="评分更正")
+        for part, value in same])))
+    line, people, _ = _line_l7(cli)
+    assert (line["tie"]["tied"], line["tie"]["decided_by"]) == (["L7-01", "L7-02"], None)
+    assert (people["L7-01"]["status"], people["L7-02"]["status"]) == ("pending", "pending")
+    cli.ok("apply", str(write_jsonl(tmp_path / "order.jsonl", [{
+        "type": "record_tie_break", "rulebook": "shaping-street-quarterly",
+        "pipeline": "quarterly", "grading_period": "2025-Q1", "scope_value": "L7",
+        "grade": "excellent", "order": ["L7-02", "L7-01"], "reason": "街道党政班子会议"}])))
+    line, people, _ = _line_l7(cli)
+    assert (line["kept"], line["demoted"]) == (["L7-02"], ["L7-01"])
+    assert _quota_step(people["L7-01"])["events"] == [line["tie"]["decided_by"]]
 
 
 def test_6b_annual_grade_from_the_quarterly_grades(cli) -> None:  # type: ignore[no-untyped-def]

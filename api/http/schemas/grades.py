@@ -87,6 +87,11 @@ class RankedScore(Closed):
     score: Exact | None
 
 
+class NotCounted(Closed):
+    subject_id: str
+    status: str = Field(description="not_assessed, no_grade or blocked: outside the base N")
+
+
 class QuotaUse(Cited):
     grade: str
     scope: str | None
@@ -99,6 +104,8 @@ class QuotaUse(Cited):
     kept: list[str]
     demoted: list[str]
     tie: Json
+    not_counted: list[NotCounted] = Field(default_factory=list, description=(
+        "subjects of the scope the base N leaves out, decided when the ranking is computed"))
 
 
 class PipelineReport(Closed):
