@@ -8,11 +8,12 @@ CSV in GB18030), then, each in its own child process so each peak RSS is its own
 * `stream` - the file adapter alone (api/sheets/readers.py): every row read and every
   cell made exact, nothing kept: the part whose memory must not grow with the rows;
 * `read`  - the file read into checked commands (api/sheets: streaming, header, cells,
-  command models), nothing recorded; the commands are kept for the all-or-nothing batch;
+  command models), nothing recorded, every command kept (`read_commands`: how the import
+  read before it streamed);
 * `chunks` - the same, streamed (`stream_commands`, as `import_sheet` reads): each chunk
   of commands is dropped once read, as the import hands it to the ledger's check;
 * `full`  - (sizes given to --full) `import_sheet` into a fresh SQLite ledger with 1,000
-  people: reading plus the all-or-nothing batch, which holds every command and event.
+  people: reading plus the all-or-nothing write, chunk by chunk in one transaction.
 * `apply` - (sizes given to --apply) `jixiao apply` of a JSON Lines file of as many
   deductions into a fresh SQLite ledger with 1,000 people (api/usecases/streaming.py:
   read, checked and saved in chunks, in one transaction).
