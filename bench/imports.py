@@ -8,9 +8,12 @@ CSV in GB18030), then, each in its own child process so each peak RSS is its own
 * `stream` - the file adapter alone (api/sheets/readers.py): every row read and every
   cell made exact, nothing kept: the part whose memory must not grow with the rows;
 * `read`  - the file read into checked commands (api/sheets: streaming, header, cells,
-  command models), nothing recorded; the commands are kept for the all-or-nothing batch;
+  command models), nothing recorded, every command kept (`read_commands`: how the import
+  read before it streamed);
+* `chunks` - the same, streamed (`stream_commands`, as `import_sheet` reads): each chunk
+  of commands is dropped once read, as the import hands it to the ledger's check;
 * `full`  - (sizes given to --full) `import_sheet` into a fresh SQLite ledger with 1,000
-  people: reading plus the all-or-nothing batch, which holds every command and event.
+  people: reading plus the all-or-nothing write, chunk by chunk in one transaction.
 * `apply` - (sizes given to --apply) `jixiao apply` of a JSON Lines file of as many
   deductions into a fresh SQLite ledger with 1,000 people (api/usecases/streaming.py:
   read, checked and saved in chunks, in one transaction).
@@ -40,7 +43,7 @@ from openpyxl import Workbook
 from api.sheets.cells import exact
 from api.sheets.columns import kind_of
 from api.sheets.readers import Source, open_sheet
-from api.sheets.rows import read_commands
+from api.sheets.rows import read_commands, stream_commands
 from api.storage.session import Session, store_env
 from api.usecases.imports import ImportRequest, import_sheet
 from api.usecases.ports import Caller
@@ -119,6 +122,10 @@ def child(phase: str, path: str, db: str) -> None:
     elif phase == "read":
         read = read_commands(kind_of("entries"), open_sheet(Source(path)))
         count, problems = read.read, len(read.problems)
+    elif phase == "chunks":
+        streamed, chunks = stream_commands(kind_of("entries"), open_sheet(Source(path)))
+        count = sum(len(chunk) for chunk in chunks)
+        problems = len(streamed.problems)
     elif phase == "apply":
         with open_jsonl(path) as source, Session(store_env(db, {})) as session:
             applied = apply_jsonl(session, Caller("bench"), source)
@@ -154,7 +161,7 @@ def main() -> None:
         for fmt in args.format.split(","):
             for count in (int(n) for n in args.rows.split(",") if int(n)):
                 path = write_file(root, count, fmt)
-                for phase in ["stream", "read", *(["full"] if count in full else [])]:
+                for phase in ["stream", "read", "chunks", *(["full"] if count in full else [])]:
                     db = root / f"{fmt}-{count}.db"
                     if phase == "full":
                         _seed(setup, db)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,8 @@ from api.sheets.readers import RawRow, SheetFile
 from domain.errors import Problem, RejectedError
 
 Progress = Callable[[str, int, int], None]
+CommandRow = tuple[str, dict[str, Any], int]  # where, command, row number
+CHUNK_ROWS = 5000  # rows a chunk holds: as api/usecases/streaming.py's lines
 WARNINGS_KEPT = 50  # more are counted, not listed: a 200,000-row file may warn on each
 
 
@@ -38,7 +40,7 @@ class Read:
 
     sheet: SheetFile
     header: Header
-    rows: list[tuple[str, dict[str, Any], int]] = field(default_factory=list)
+    rows: list[CommandRow] = field(default_factory=list)  # a chunk's, when streamed
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
@@ -60,10 +62,24 @@ class Read:
 
 
 def read_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None) -> Read:
-    """Every row of the sheet as a command or as problems. A header that leaves rows
-    unreadable (a required column missing) is refused at once; unknown or repeated
-    columns and merged header cells are problems of the file (`header_problems`), and
-    the rows are still read so that one run names every problem."""
+    """Every row of the sheet as a command or as problems, all kept in `rows`. A header
+    that leaves rows unreadable (a required column missing) is refused at once; unknown
+    or repeated columns and merged header cells are problems of the file
+    (`header_problems`), and the rows are still read so that one run names every problem."""
+    read, chunks = stream_commands(kind, sheet, progress)
+    kept = [row for chunk in chunks for row in chunk]
+    read.rows = kept
+    return read
+
+
+def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None, *,
+                    chunk_rows: int | None = None
+                    ) -> tuple[Read, Iterator[list[CommandRow]]]:
+    """`read_commands` a chunk of commands at a time: the header is read (and an
+    unreadable one refused) at once; the iterator yields the rows' commands `chunk_rows`
+    at a time and keeps only the problems and warnings in `Read`, so memory holds a chunk
+    of the file, not the file. Merged header cells are known only once the sheet has been
+    read to its end: `header_problems` is final when the iterator is exhausted."""
     rows = sheet.rows()
     first = next(rows, None)
     if first is None:
@@ -77,18 +93,29 @@ def read_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None
             pass  # a workbook names its merged cells after its rows: read on to find them
         raise RejectedError(_merged_header(sheet, first.number) + found)
     read = Read(sheet, header, problems=list(found), header_problems=len(found))
+    return read, _chunks(kind, read, rows, first.number, progress=progress,
+                         chunk_rows=chunk_rows or CHUNK_ROWS)
+
+
+def _chunks(kind: Kind, read: Read, rows: Iterator[RawRow], header_row: int, *,
+            progress: Progress | None, chunk_rows: int) -> Iterator[list[CommandRow]]:
     keys: dict[str, str] = {}  # an idempotency_key given in the file -> its first row
     for raw in rows:
         read.read += 1
         _read_row(kind, read, raw, keys)
         if progress is not None and read.read % 1000 == 0:
-            progress("reading", read.read, max(sheet.claimed_rows - 1, read.read))
+            progress("reading", read.read, max(read.sheet.claimed_rows - 1, read.read))
+        if len(read.rows) >= chunk_rows:
+            chunk, read.rows = read.rows, []
+            yield chunk
     if progress is not None:
         progress("reading", read.read, read.read)
-    merged = _merged_header(sheet, first.number)
+    merged = _merged_header(read.sheet, header_row)
     read.problems[:0] = merged
     read.header_problems += len(merged)
-    return read
+    if read.rows:
+        chunk, read.rows = read.rows, []
+        yield chunk
 
 
 def _merged_header(sheet: SheetFile, row: int) -> list[Problem]:

@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain, islice
 from typing import Any
 
 from api.sheets import text
 from api.sheets.columns import Kind, field_column, kind_of
 from api.sheets.marking import Mark, write_errors, write_rejected
-from api.sheets.readers import Source, open_sheet
-from api.sheets.rows import Progress, Read, content_key, read_commands
+from api.sheets.readers import SheetFile, Source, open_sheet
+from api.sheets.rows import CommandRow, Progress, Read, content_key, stream_commands
 from api.sheets.templates import Lists, entry_values, write_template
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.personal import Vault
 from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import SealedDetails, seal_roster_details
-from api.usecases.streaming import apply_rows
+from api.usecases.streaming import RowChunk, apply_row_chunks
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
@@ -78,40 +79,115 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
                  ) -> ImportResult:
     """Read the file, check every row, and record them all (or, with skip_bad, the good
     ones); a refusal writes the errors copy first when asked. `vault`: the data keys a
-    roster's bank columns are sealed with."""
+    roster's bank columns are sealed with. The file is read a chunk of rows at a time
+    (api/sheets/rows.py `stream_commands`): what is kept across the file is its problems
+    and warnings, not its rows; all-or-nothing holds because every chunk is checked
+    before any is saved, in one transaction (domain/chunked_writes.py)."""
     kind = kind_of(request.kind)
     sheet = open_sheet(request.source, encoding=request.encoding, sheet=request.sheet)
+    if request.skip_bad:
+        return _import_good(ws, caller, request, kind, sheet, progress=progress,
+                            vault=vault)
+    read, chunks = _stream(request, kind, sheet, progress)
+    parts = _parts(ws, caller, kind, read, chunks, vault=vault, skip=frozenset(),
+                   all_problems=True)
     try:
-        read = read_commands(kind, sheet, progress)
+        applied = _record(ws, caller, parts, sheet, progress, skip_bad=False)
+    except RejectedError as error:
+        problems = _named(read, error.problems)
+        _write_errors(request, read, problems)
+        raise RejectedError(problems) from None
+    return _result(applied, read, [], ())
+
+
+def _stream(request: ImportRequest, kind: Kind, sheet: SheetFile, progress: Progress | None
+            ) -> tuple[Read, Iterator[list[CommandRow]]]:
+    try:
+        return stream_commands(kind, sheet, progress)
     except RejectedError as error:
         _write_errors(request, None, error.problems)
         raise
-    sealed = seal_roster_details(ws, caller, vault, read)
-    read.problems += sealed.problems
-    rows = _with_details(_keyed(kind, read, ws.facts()), sealed, read)
-    if sealed.rows:
-        caller = Caller(caller.actor)  # checked above: the sealed rows are no role's command
-    if request.skip_bad and read.header_problems:
-        _write_errors(request, read, read.problems)
-        raise RejectedError(read.problems)
-    if request.skip_bad:
-        applied, refused = _apply_good(ws, caller, rows, read, progress)
-    else:
-        try:
-            applied = apply_rows(ws, caller, rows, read.problems, progress=progress)
-        except RejectedError as error:
-            problems = _named(read, error.problems)
-            _write_errors(request, read, problems)
-            raise RejectedError(problems) from None
-        refused = []
-    written = _write_refused(request, read, refused)
+
+
+def _result(applied: ApplyResult | None, read: Read, refused: list[Problem],
+            written: tuple[str, ...]) -> ImportResult:
+    sheet = read.sheet
     return ImportResult(applied, sheet.format, sheet.encoding, sheet.sheet, read.read,
                         tuple(read.warnings), read.warning_count, tuple(sheet.notes),
                         tuple(refused), written)
 
 
-def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails,
-                  read: Read) -> list[tuple[str, dict[str, Any]]]:
+def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
+           chunks: Iterator[list[CommandRow]], *, vault: Vault | None, skip: Set[int],
+           all_problems: bool) -> Iterator[RowChunk]:
+    """Each chunk's rows keyed, with their sealed details, less the rows in `skip`; then
+    a last part holding the problems: every one found reading (`all_problems`), or the
+    header's only (with skip_bad the rows' problems are the refused, not a refusal)."""
+    facts = ws.facts()
+    seen: Counter[str] = Counter()
+    for chunk in chunks:
+        rows = _keyed(kind, read, chunk, facts, seen)
+        sealed = seal_roster_details(ws, caller, vault, read, chunk)
+        read.personal.clear()  # sealed: a chunk's details are not kept for the file's end
+        read.problems += sealed.problems
+        rows = [(where, command) for where, command in _with_details(rows, sealed)
+                if _row_of(where) not in skip]
+        yield RowChunk(rows, trusted=bool(sealed.rows))
+    yield RowChunk([], read.problems if all_problems else read.problems[:read.header_problems])
+
+
+def _record(ws: Workspace, caller: Caller, parts: Iterator[RowChunk], sheet: SheetFile,
+            progress: Progress | None, *, skip_bad: bool) -> ApplyResult | None:
+    """One batch, as before streaming, when the file fits in a chunk; else chunk by chunk
+    in one transaction (api/usecases/streaming.py)."""
+    head = list(islice(parts, 3))
+    if len(head) == 3:
+        return apply_row_chunks(ws, caller, chain(head, parts),
+                                max(sheet.claimed_rows - 1, 0), progress=progress)
+    rows = [row for part in head for row in part.rows]
+    problems = [problem for part in head for problem in part.problems]
+    if any(part.trusted for part in head):
+        caller = Caller(caller.actor)  # checked by the sealing: no role's command
+    if skip_bad and problems:
+        raise RejectedError(problems)
+    if skip_bad and not rows:
+        return None
+    return apply_batch(ws, caller, Batch(rows, tuple(problems), numbered=True,
+                                         precheck_users=False), progress=progress)
+
+
+def _import_good(ws: Workspace, caller: Caller, request: ImportRequest, kind: Kind,
+                 sheet: SheetFile, *, progress: Progress | None, vault: Vault | None
+                 ) -> ImportResult:
+    """Record the rows the ledger accepts; the rows it refuses join the refused. Each
+    round reads the file again without the rows refused so far (a set of row numbers),
+    so no round holds the file's rows."""
+    skip: set[int] = set()
+    ledger_refused: list[Problem] = []
+    for _ in range(SKIP_ROUNDS):
+        read, chunks = _stream(request, kind, sheet, progress)
+        parts = _parts(ws, caller, kind, read, chunks, vault=vault, skip=skip,
+                       all_problems=False)
+        try:
+            applied = _record(ws, caller, parts, sheet, progress, skip_bad=True)
+        except RejectedError as error:
+            if read.header_problems:
+                _write_errors(request, read, read.problems)
+                raise RejectedError(read.problems) from None
+            problems = _named(read, error.problems)
+            bad = {row for p in problems if (row := _row_of(p.where)) is not None}
+            if not bad - skip:
+                raise RejectedError(problems) from None  # not a row's fault: refuse it all
+            skip |= bad
+            ledger_refused += problems
+            continue
+        refused = [*read.problems, *ledger_refused]
+        return _result(applied, read, refused, _write_refused(request, read, refused))
+    raise RejectedError([*read.problems, *ledger_refused])
+
+
+def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails
+                  ) -> list[tuple[str, dict[str, Any]]]:
     """Each hire followed by its sealed details (named by the same row, so a refused row
     leaves with both); a row whose details are wrong is left out with its hire."""
     if not sealed.rows and not sealed.problems:
@@ -128,44 +204,22 @@ def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails,
     return out
 
 
-def _keyed(kind: Kind, read: Read, facts: Facts) -> list[tuple[str, dict[str, Any]]]:
-    """The rows with their idempotency keys: the file's own, else the content key. A CSV
-    row recorded before content keys existed (`file:<digest>:row N`, the file's bytes)
-    keeps that key, so importing an old file again still records nothing."""
-    seen: Counter[str] = Counter()
+def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
+           seen: Counter[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The rows with their idempotency keys: the file's own, else the content key (`seen`
+    counts identical rows across the file's chunks). A CSV row recorded before content
+    keys existed (`file:<digest>:row N`, the file's bytes) keeps that key, so importing
+    an old file again still records nothing."""
     keyed = []
-    for where, command, number in read.rows:
+    for where, command, number in chunk:
         if "idempotency_key" not in command:
             key = content_key(kind, command, seen)
             legacy = f"file:{read.sheet.digest}:row {number}"
             if read.sheet.format == "csv" and idempotency_id(legacy) in facts.events:
                 key = legacy
-            command["idempotency_key"] = key  # in place: a copy of 200,000 rows is ~100 MB
-            keyed.append((where, command))
-        else:
-            keyed.append((where, command))
+            command["idempotency_key"] = key  # in place: no copy of the chunk's rows
+        keyed.append((where, command))
     return keyed
-
-
-def _apply_good(ws: Workspace, caller: Caller, rows: list[tuple[str, dict[str, Any]]],
-                read: Read, progress: Progress | None
-                ) -> tuple[ApplyResult | None, list[Problem]]:
-    """Record the rows the ledger accepts; the rows it refuses join the refused."""
-    refused = list(read.problems)
-    for _ in range(SKIP_ROUNDS):
-        if not rows:
-            return None, refused
-        try:
-            return apply_batch(ws, caller, Batch(rows, numbered=True, precheck_users=False),
-                               progress=progress), refused
-        except RejectedError as error:
-            problems = _named(read, error.problems)
-            bad = {_row_of(p.where) for p in problems}
-            left = [(w, c) for w, c in rows if _row_of(w) not in bad]
-            if len(left) == len(rows):
-                raise RejectedError(problems) from None  # not a row's fault: refuse it all
-            rows, refused = left, [*refused, *problems]
-    raise RejectedError(refused)
 
 
 def _named(read: Read, problems: Sequence[Problem]) -> list[Problem]:

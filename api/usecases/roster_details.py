@@ -8,10 +8,11 @@ importing the same roster twice writes nothing the second time."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.sheets.rows import Read
+from api.sheets.rows import CommandRow, Read
 from api.usecases.personal import (
     PersonalDetails,
     Vault,
@@ -42,8 +43,10 @@ class SealedDetails:
 
 
 def seal_roster_details(ws: Workspace, caller: Caller, vault: Vault | None,
-                        read: Read) -> SealedDetails:
-    """The roster's personal columns as sealed commands; nothing when it has none."""
+                        read: Read, rows: Sequence[CommandRow] | None = None
+                        ) -> SealedDetails:
+    """The roster's personal columns as sealed commands; nothing when it has none.
+    `rows`: the chunk being read when the file is streamed (else all of `read.rows`)."""
     result = SealedDetails()
     if not read.personal:
         return result
@@ -53,7 +56,7 @@ def seal_roster_details(ws: Workspace, caller: Caller, vault: Vault | None,
     if vault is None:
         raise InvalidRequestError(MESSAGES["no_key"])
     wanted: list[tuple[str, PersonalDetails]] = []
-    for where, command, number in read.rows:
+    for where, command, number in (read.rows if rows is None else rows):
         given = read.personal.get(number)
         if not given:
             continue

@@ -18,8 +18,8 @@ import hashlib
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +43,16 @@ from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedE
 CHUNK_ROWS = 5000  # lines per chunk: the bench's batch, a few MB of rows and commands
 _BLOCK = 1 << 20
 NOT_UTF8 = "the file is not UTF-8; save it as UTF-8"
+
+
+@dataclass(frozen=True)
+class RowChunk:
+    """Rows read from one part of a file, the problems found reading it, and whether the
+    caller's rights over these rows were checked already (a roster's sealed details)."""
+
+    rows: Rows
+    problems: list[Problem] = field(default_factory=list)
+    trusted: bool = False
 
 
 @dataclass
@@ -94,34 +104,28 @@ def apply_jsonl(ws: Workspace, caller: Caller, source: JsonlSource, *,
     if source.lines <= chunk_rows:
         return apply_batch(ws, caller, read_jsonl_batch(source.path), progress=progress,
                            today=today)
-    return _apply_chunks(ws, caller, read_chunks(source, chunk_rows), source.lines,
-                         progress=progress, today=today)
+    chunks = ((rows, problems, False) for rows, problems in read_chunks(source, chunk_rows))
+    return _apply_chunks(ws, caller, chunks, source.lines, progress=progress, today=today)
 
 
-def apply_rows(ws: Workspace, caller: Caller, rows: Rows, problems: Sequence[Problem], *,
-               progress: Progress | None = None, chunk_rows: int | None = None
-               ) -> ApplyResult:
-    """A spreadsheet import's rows (api/usecases/imports.py), all or none: as one batch
-    when they fit in a chunk, else checked and saved a chunk at a time."""
-    chunk_rows = chunk_rows or CHUNK_ROWS
-    if len(rows) <= chunk_rows:
-        return apply_batch(ws, caller, Batch(rows, tuple(problems), numbered=True,
-                                             precheck_users=False), progress=progress)
-    chunks = ((rows[start:start + chunk_rows], list(problems) if start == 0 else [])
-              for start in range(0, len(rows), chunk_rows))
-    return _apply_chunks(ws, caller, chunks, len(rows), progress=progress)
+def apply_row_chunks(ws: Workspace, caller: Caller, chunks: Iterable[RowChunk], total: int,
+                     *, progress: Progress | None = None) -> ApplyResult:
+    """A spreadsheet import read a chunk at a time (api/usecases/imports.py), all or none:
+    every chunk checked, then all saved in one transaction."""
+    return _apply_chunks(ws, caller, ((c.rows, c.problems, c.trusted) for c in chunks),
+                         total, progress=progress)
 
 
 def _apply_chunks(ws: Workspace, caller: Caller,
-                  chunks: Iterable[tuple[Rows, list[Problem]]], total: int, *,
+                  chunks: Iterable[tuple[Rows, list[Problem], bool]], total: int, *,
                   progress: Progress | None = None, today: date | None = None
                   ) -> ApplyResult:
     day = today or today_utc()
 
-    def checked(rows: Rows, problems: list[Problem]) -> Chunk:
+    def checked(rows: Rows, problems: list[Problem], trusted: bool) -> Chunk:
         ledger = ws.ledger
         commands, found, pending = ledger.check_rows(rows, ledger.day_window())
-        if caller.user is not None:
+        if caller.user is not None and not trusted:
             check_writes(caller.user, rows, commands, ws.facts(), day)
         return Chunk(commands, [*problems, *found], pending)
 
