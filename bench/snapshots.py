@@ -46,8 +46,8 @@ def _row_year(row: dict[str, Any]) -> int | None:
 
 
 def _close_year(path: Path, year: int) -> None:
-    """Close the year's quarters and year end, each by a `jixiao close` process of its own
-    (in one process, the closes' folds and cut-offs stay resident: 3.7 GB by 2027)."""
+    """Close the year's quarters and year end, each by a `jixiao close` process of its own,
+    as an office closes them (a process's peak RSS is not given back to the system)."""
     for period in [*(f"{year}-Q{q}" for q in range(1, 5)), f"{year}-YE"]:
         _jixiao(path, "close", "--period", period, "--reason", "bench: year closed")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -97,7 +98,12 @@ class Facts:
     # Moves with every event folded in: what was computed from the facts before is stale
     # (projections keep their results beside the facts, keyed by this, not on them).
     revision: int = 0
-    _upto: dict[int, Facts] = field(default_factory=dict)
+    # The cut-offs made of these facts, shared with every cut and copy made of them (a
+    # cut of a cut is the same fold), held only while someone uses them: a close restates
+    # every earlier closed period, each at its own cut-off, and holding them all took
+    # gigabytes (what was computed from them is kept beside the facts: projections.memo).
+    _upto: weakref.WeakValueDictionary[int, Facts] = field(
+        default_factory=weakref.WeakValueDictionary)
     # Set when the fold started from a snapshot: the sealed years' bulk facts are not
     # here, so a cut before the snapshot is folded from every event instead (`Seal.upto`).
     sealed: Seal | None = None
@@ -151,19 +157,22 @@ class Facts:
 
     def upto(self, position: int) -> Facts:
         """The facts as they stood after notification `position` (a closed period's cut-off).
-        Cached: what stood at a past position never changes, and restatements ask often."""
+        Cached while in use: what stood at a past position never changes."""
         if position >= self.last_position:
             return self
         cached = self._upto.get(position)
-        if cached is None and self.sealed is not None:
-            cached = self._upto[position] = self.sealed.upto(self, position)
-        if cached is None:
+        if cached is not None:
+            return cached
+        if self.sealed is not None:
+            cached = self.sealed.upto(self, position)
+        else:
             cached = Facts.fold(
                 (self.positions[event_id], event)
                 for event_id, event in self.events.items()
                 if self.positions[event_id] <= position
             )
-            self._upto[position] = cached
+        cached._upto = self._upto  # one family of cuts: a cut of a cut is the same fold
+        self._upto[position] = cached
         return cached
 
     def with_events(self, events: Iterable[LedgerEvent]) -> Facts:
@@ -178,7 +187,8 @@ class Facts:
             positions=dict(self.positions), closes=dict(self.closes), unique=dict(self.unique),
             invalid=dict(self.invalid),
             last_position=self.last_position, last_recorded_at=self.last_recorded_at,
-            index=self.index.copy(), _upto=dict(self._upto), sealed=self.sealed,
+            index=self.index.copy(), _upto=weakref.WeakValueDictionary(self._upto),
+            sealed=self.sealed,
         )
         for offset, event in enumerate(events, start=1):
             copy.apply(self.last_position + offset, event)

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from domain.errors import ConflictError, invariant
-from domain.events import PoolDeclared
+from domain.events import PeriodClosed, PoolDeclared
 from domain.facts import Facts
 from domain.money import ZERO, calc_context, sum_cny
 from domain.periods import Period
@@ -89,17 +89,52 @@ def statement_for(facts: Facts, period: Period) -> Statement:
 def _statement_for(facts: Facts, period: Period) -> Statement:
     close = facts.close_of(str(period))
     if close is not None:
-        frozen = statement_for(facts.upto(close.position), period)
-        if statement_sha256(frozen) != close.statement_sha256:
-            raise ConflictError(
-                f"the closed statement of {period} no longer reproduces its recorded hash "
-                f"{close.statement_sha256[:12]}…; the calculation code or the stored events "
-                "changed since it was closed (run `jixiao verify`)")
-        return frozen
+        for earlier in _closed_before(facts, close):
+            _frozen(facts, earlier)
+        return _frozen(facts, close)
     statement = calculate(facts, period)
     if period.kind != "quarter":
         return statement
     return settle_restatements(facts, period, statement)
+
+
+# The memo (projections.memo) of closed periods' frozen statements, by (period, cut-off,
+# recorded hash): shared by the facts and every cut-off made of them, as the cuts are.
+FROZEN = "frozen"
+
+
+def _frozen(facts: Facts, close: PeriodClosed) -> Statement:
+    """A closed period's statement, recomputed at its cut-off and checked against its
+    recorded hash. The frozen statement restates the closed period before it, whose own
+    restates the one before …: each cut-off is folded once, and the cuts never all at
+    once when the earlier periods are frozen first (`_closed_before`)."""
+    known: dict[tuple[str, int, str], Statement] = memo_of(facts).setdefault(FROZEN, {})
+    key = (close.period, close.position, close.statement_sha256)
+    if key in known:
+        return known[key]
+    cut = facts.upto(close.position)
+    memo_of(cut)[FROZEN] = known
+    period = Period.parse(close.period)
+    frozen = statement_for(cut, period)
+    if statement_sha256(frozen) != close.statement_sha256:
+        raise ConflictError(
+            f"the closed statement of {period} no longer reproduces its recorded hash "
+            f"{close.statement_sha256[:12]}…; the calculation code or the stored events "
+            "changed since it was closed (run `jixiao verify`)")
+    known[key] = frozen
+    return frozen
+
+
+def _closed_before(facts: Facts, close: PeriodClosed) -> list[PeriodClosed]:
+    """The closes of earlier quarters before this close, oldest first, whose frozen
+    statements its own restates in turn (not the sealed: nothing of theirs is open)."""
+    period = Period.parse(close.period)
+    sealed = facts.sealed
+    return sorted((c for c in facts.closes.values()
+                   if c.position < close.position and Period.parse(c.period) < period
+                   and Period.parse(c.period).kind == "quarter"
+                   and not (sealed is not None and sealed.settled(c.period))),
+                  key=lambda c: c.position)
 
 
 def current_statement(facts: Facts, period: Period) -> Statement:
