@@ -30,6 +30,9 @@ TEMPLATES: Final = (
     N_("{text} is not a date like 2026-03-20"),
     N_("give exactly one of --employee, --department or --figure"),
     N_("give exactly one of employee, department or figure"),
+    # before the shorter texts below, which would take "'E9' in 2026-Q4" as the id
+    N_("no employee {employee} in {period}"),
+    N_("no department {department} in {period}"),
     N_("no employee {employee}"),
     N_("no department {department}"),
     N_("no appeal {appeal}"),

@@ -26,3 +26,16 @@ def test_a_refusal_keeps_where_and_field_and_translates_the_reasons() -> None:
         "2 处问题；未写入任何内容:\n"
         "  row 3: hired_on: 缺少必填字段\n"
         "  row 4: a reason without a template")
+
+
+def test_a_missing_employee_or_department_of_a_period_reads_wholly_in_chinese() -> None:
+    # The shorter "no employee {employee}" once took "'E9' in 2026-Q4" as the id and
+    # left the English " in 2026-Q4" inside the Chinese text.
+    for text, subject in (("no employee 'E9' in 2026-Q4", "没有员工 'E9'"),
+                          ("no department 'icu' in 2026-Q4", "没有科室 'icu'")):
+        translated = translate(text)
+        assert translated == f"2026-Q4 {subject}"
+        assert " in " not in translated
+        with use_language("en"):
+            assert translate(text) == text
+    assert translate("no employee 'E9'") == "没有员工 'E9'"
