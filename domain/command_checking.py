@@ -17,7 +17,6 @@ the ones pydantic builds, down to the fields set (tests/unit/test_command_checki
 
 from __future__ import annotations
 
-import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -29,7 +28,7 @@ import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from domain.stored_decoding import MEMO_MAX, NotFast
+from domain.stored_decoding import MEMO_MAX, NotFast, Unsupported, model_checks
 
 _MISSING = object()
 # Values remembered per field: equal values of these types are the same value (a
@@ -111,7 +110,7 @@ class CommandChecker:
         self.names = frozenset(self.order)
         self.fields: list[tuple[str, _Text | _Memo, Callable[[], Any] | None]] = [
             (name, _plan(info), _default_of(info)) for name, info in cls.model_fields.items()]
-        self.checks = tuple(_model_checks(cls))
+        self.checks = tuple(model_checks(cls))
 
         self.check = self._compile()
 
@@ -190,12 +189,8 @@ def command_checker(cls: type[BaseModel]) -> CommandChecker | None:
         return None
     try:
         return CommandChecker(cls)
-    except _Unsupported:
+    except Unsupported:
         return None
-
-
-class _Unsupported(Exception):
-    pass
 
 
 def _plan(info: FieldInfo) -> _Text | _Memo:
@@ -258,12 +253,3 @@ class _Constant:
         return self.constant
 
 
-def _model_checks(cls: type[BaseModel]) -> list[Callable[[Any], Any]]:
-    """The model's after-validators (cross-field rules), as plain calls on the command."""
-    checks = []
-    for decorator in cls.__pydantic_decorators__.model_validators.values():
-        function = decorator.func
-        if len(inspect.signature(function).parameters) != 1:
-            raise _Unsupported(function)
-        checks.append(function)
-    return checks

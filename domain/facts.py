@@ -37,6 +37,7 @@ from domain.fold_plans import (
     KIND_SCHEME,
     PLANS,
     Plan,
+    append_to,
     fold_page,
     plan_of,
 )
@@ -381,23 +382,11 @@ class _Index:
         # common case, appended to directly.
         values = event.__dict__
         if plan.employee:
-            employee_id = values.get("employee_id")
-            if isinstance(employee_id, str):
-                listed = self.by_employee.get(employee_id)
-                if listed is None:
-                    self.by_employee[employee_id] = [event]
-                else:
-                    listed.append(event)
+            append_to(self.by_employee, values.get("employee_id"), str, event)
         if plan.period:
-            period = values.get("period")
-            if isinstance(period, str):
-                listed = self.by_period.get(period)
-                if listed is None:
-                    self.by_period[period] = [event]
-                else:
-                    listed.append(event)
+            append_to(self.by_period, values.get("period"), str, event)
         if plan.year:
-            _append_year(self.by_year, values.get("year"), event)
+            append_to(self.by_year, values.get("year"), int, event)
 
     def remove(self, event: LedgerEvent) -> None:
         plan = PLANS.get(type(event)) or plan_of(type(event), _UNIQUE_SHAPES)
@@ -433,15 +422,6 @@ class _Index:
                 break
             state = _fold_roster(state, event)
         return state
-
-
-def _append_year(table: dict[int, list[LedgerEvent]], year: Any, event: LedgerEvent) -> None:
-    if isinstance(year, int):
-        items = table.get(year)
-        if items is None:
-            table[year] = [event]
-        else:
-            items.append(event)
 
 
 def _scheme_order(event: SchemeAdopted) -> date:

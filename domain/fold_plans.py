@@ -126,15 +126,17 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
                     else:
                         listed.append(event)
             if period:
-                _add(by_period, values.get("period"), str, event)
+                append_to(by_period, values.get("period"), str, event)
             if year:
-                _add(by_year, values.get("year"), int, event)
+                append_to(by_year, values.get("year"), int, event)
             facts.last_recorded_at = values["recorded_at"]
     finally:
         facts.last_position, facts.revision = last, revision
 
 
-def _add(table: dict[Any, list[Any]], key: Any, kind: type, event: Any) -> None:
+def append_to(table: dict[Any, list[Any]], key: Any, kind: type, event: Any) -> None:
+    """Append `event` to `table[key]` when `key` is a `kind` (an index list by id, period
+    or year; an event without that field is in none)."""
     if isinstance(key, kind):
         listed = table.get(key)
         if listed is None:

@@ -49,8 +49,8 @@ class NotFast(Exception):
     """The fast path does not vouch for this stored event: validate it with pydantic."""
 
 
-class _Unsupported(Exception):
-    pass
+class Unsupported(Exception):
+    """A model the fast paths cannot check field by field (pydantic does it)."""
 
 
 _Check = Callable[[Any], Any]
@@ -88,7 +88,7 @@ class StoredDecoder:
         # the complete struct; an older body without a newer field takes `partial`.
         self._partial = msgspec.json.Decoder(msgspec.defstruct(
             f"Partial{cls.__name__}", partial, forbid_unknown_fields=True)).decode
-        self._checks = tuple(_model_checks(cls))
+        self._checks = tuple(model_checks(cls))
         self.decode = self._compile(msgspec.json.Decoder(msgspec.defstruct(
             f"Stored{cls.__name__}", complete, forbid_unknown_fields=True)).decode)
 
@@ -205,7 +205,7 @@ def stored_decoder(cls: type[LedgerEvent]) -> StoredDecoder | None:
         return None
     try:
         return StoredDecoder(cls)
-    except _Unsupported:
+    except Unsupported:
         return None
 
 
@@ -466,7 +466,7 @@ def _wire(annotation: Any) -> Any:
     if origin is dict:
         key, value = typing.get_args(annotation)
         return dict[_wire(key), _wire(value)]  # type: ignore[misc]
-    raise _Unsupported(annotation)  # Any, nested models …: pydantic reads those
+    raise Unsupported(annotation)  # Any, nested models …: pydantic reads those
 
 
 def _contains(annotation: Any, kind: type) -> bool:
@@ -491,12 +491,13 @@ def _missing() -> Any:
     raise NotFast  # msgspec refuses a missing required field first; this is a backstop
 
 
-def _model_checks(cls: type[LedgerEvent]) -> list[Callable[[Any], Any]]:
-    """The model's own after-validators (cross-field rules), as plain calls on the event."""
+def model_checks(cls: type[Any]) -> list[Callable[[Any], Any]]:
+    """The model's own after-validators (cross-field rules), as plain calls on an instance
+    (a stored event's here, a command's in domain/command_checking.py)."""
     checks = []
     for decorator in cls.__pydantic_decorators__.model_validators.values():
         function = decorator.func
         if len(inspect.signature(function).parameters) != 1:
-            raise _Unsupported(function)
+            raise Unsupported(function)
         checks.append(function)
     return checks

@@ -33,19 +33,30 @@ COLUMNS = "period, status, body, sha256, position"
 
 
 class SnapshotStore(ABC):
-    @abstractmethod
+    """Both drivers' connections answer `execute`; only the parameter mark differs."""
+
+    _db: Any
+    _mark = "?"
+
     def rows(self) -> list[StoredStatement]:
         """Every stored snapshot, newest (highest position) first."""
+        return [StoredStatement(*row) for row in self._db.execute(
+            f"SELECT {COLUMNS} FROM jixiao_snapshots ORDER BY position DESC")]  # noqa: S608
 
-    @abstractmethod
-    def save(self, row: StoredStatement) -> None: ...
+    def save(self, row: StoredStatement) -> None:
+        marks = ",".join([self._mark] * 5)
+        self._db.execute(
+            f"INSERT INTO jixiao_snapshots ({COLUMNS}) VALUES ({marks}) "  # noqa: S608
+            "ON CONFLICT (period) DO UPDATE SET status=excluded.status, body=excluded.body, "
+            "sha256=excluded.sha256, position=excluded.position",
+            (row.period, row.status, row.body, row.sha256, row.position))
 
     @abstractmethod
     def exists(self) -> bool:
         """Whether the table is there (a store opened with `create=False`)."""
 
-    def close(self) -> None:  # noqa: B027 - optional for implementations
-        pass
+    def close(self) -> None:
+        self._db.close()
 
 
 class SQLiteSnapshots(SnapshotStore):
@@ -58,23 +69,12 @@ class SQLiteSnapshots(SnapshotStore):
         return self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
                                 "name = 'jixiao_snapshots'").fetchone() is not None
 
-    def rows(self) -> list[StoredStatement]:
-        return [StoredStatement(*row) for row in self._db.execute(
-            f"SELECT {COLUMNS} FROM jixiao_snapshots ORDER BY position DESC")]  # noqa: S608
-
-    def save(self, row: StoredStatement) -> None:
-        self._db.execute(
-            f"INSERT INTO jixiao_snapshots ({COLUMNS}) VALUES (?,?,?,?,?) "  # noqa: S608
-            "ON CONFLICT(period) DO UPDATE SET status=excluded.status, body=excluded.body, "
-            "sha256=excluded.sha256, position=excluded.position",
-            (row.period, row.status, row.body, row.sha256, row.position))
-
-    def close(self) -> None:
-        self._db.close()
 
 
 class PostgresSnapshots(SnapshotStore):
     """`env` gives the lock and statement timeouts of the events' pool (as the view's)."""
+
+    _mark = "%s"
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
                  env: Mapping[str, str] | None = None, create: bool = True) -> None:
@@ -94,19 +94,6 @@ class PostgresSnapshots(SnapshotStore):
         row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()
         return row is not None and row[0] is not None
 
-    def rows(self) -> list[StoredStatement]:
-        return [StoredStatement(*row) for row in self._db.execute(
-            f"SELECT {COLUMNS} FROM jixiao_snapshots ORDER BY position DESC")]  # noqa: S608
-
-    def save(self, row: StoredStatement) -> None:
-        self._db.execute(
-            f"INSERT INTO jixiao_snapshots ({COLUMNS}) VALUES (%s,%s,%s,%s,%s) "  # noqa: S608
-            "ON CONFLICT (period) DO UPDATE SET status=EXCLUDED.status, body=EXCLUDED.body, "
-            "sha256=EXCLUDED.sha256, position=EXCLUDED.position",
-            (row.period, row.status, row.body, row.sha256, row.position))
-
-    def close(self) -> None:
-        self._db.close()
 
 
 def open_snapshots(env: Mapping[str, str], create: bool = True) -> SnapshotStore:
