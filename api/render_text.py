@@ -11,7 +11,7 @@ import re
 import shutil
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
 
 from rich.cells import cell_len
@@ -19,6 +19,7 @@ from rich.cells import cell_len
 from api.i18n import N_, _, figures
 from api.i18n.formats import money, period_name
 from api.i18n.letters import pool_line_name
+from api.i18n.reasons import reason_text
 
 # A pipe gets a fixed width so that the same report gives the same bytes wherever it is
 # written; a terminal gets its own width, and colour unless NO_COLOR is set.
@@ -133,10 +134,14 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
     out.append(_("Pool: ") + ", ".join(f"{pool_line_name(p['line'])} {yuan(p['amount'])}"
                                       for p in report["pool"]))
     out.append("")
+    # People read a department by its name; the id is in --json and in the exports.
+    names = {d["department_id"]: d.get("name") or d["department_id"]
+             for d in report["departments"]}
     out.append(table(
         [_("department"), _("heads"), _("score"), _("calculated"), _("controls"),
          _("banked"), _("drawn"), _("subsidy"), _("settled"), _("per point")],
-        [[d["department_id"], d["headcount"], _short(d["score"]), yuan(d["pay_calculated"]),
+        [[names[d["department_id"]], d["headcount"], _short(d["score"]),
+          yuan(d["pay_calculated"]),
           yuan(_add(d["controls"], d["penalties"])), yuan(d["banked"]),
           yuan(d["bank_drawn"]), yuan(d["subsidy"]), yuan(d["settled"]),
           d["per_point_indicative"] or "-"] for d in report["departments"]],
@@ -147,9 +152,10 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
         out.append(table(
             [_("employee"), _("name"), _("department"), _("score"), _("ratio"), _("pay"),
              _("post bonus"), _("study leave"), _("restated"), _("total"), _("note")],
-            [[p["employee_id"], p["name"], p["department_id"], _short(p["score"]),
-              p["ratio"], yuan(p["pay"]), yuan(p["post_bonus"]), yuan(p["study_leave"]),
-              yuan(p["restatement"]), yuan(p["total"]), p["reason"]]
+            [[p["employee_id"], p["name"], names.get(p["department_id"], p["department_id"]),
+              _short(p["score"]), p["ratio"], yuan(p["pay"]), yuan(p["post_bonus"]),
+              yuan(p["study_leave"]), yuan(p["restatement"]), yuan(p["total"]),
+              reason_text(p["reason"])]
              for p in report["people"]],
             right={3, 4, 5, 6, 7, 8, 9},
         ))
@@ -171,9 +177,14 @@ def reconciliation_text(report: dict[str, Any]) -> str:
 
 
 def _short(value: str) -> str:
+    """An exact score for the eye: a fraction, or a decimal of more than four places,
+    to four places and "…" (the exact value is in --json)."""
     if "/" in value:
         numerator, denominator = value.split("/")
         return f"{int(numerator) / int(denominator):.4f}…"
+    digits = value.rstrip("…")  # a statement's own approximation ends in "…" already
+    if len(digits.partition(".")[2]) > 4:
+        return f"{Decimal(digits).quantize(Decimal('0.0001'), ROUND_HALF_UP)}…"
     return value
 
 
@@ -208,3 +219,15 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
     for child in node.get("because", []):
         lines.append(explain_text(child, indent + "  "))
     return "\n".join(lines)
+
+
+_CATEGORIES = {"regular": N_("regular"), "temporary": N_("temporary"),
+               "contract": N_("contract"), "lump_sum": N_("lump-sum wage")}
+
+
+def demo_description_text(held: dict[str, Any]) -> str:
+    """api.scenarios.demo.describe's counts as one line in the reader's language."""
+    parts = _(", ").join(_("{n} {category}").format(n=n, category=_(_CATEGORIES.get(c, c)))
+                         for c, n in held["categories"].items())
+    return _("{departments} departments, {staff} staff ({parts}; {probation} hired on "
+             "probation during the year), {commands} commands").format(parts=parts, **held)

@@ -11,6 +11,7 @@ from api.cli.options import CREATED, ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
 from api.http.proxies import FORWARDED_ALLOW_IPS_DEFAULT, forwarded_allow_ips
 from api.i18n import _
+from api.render_text import demo_description_text
 from api.storage.session import ledger_exists, ledger_location, store_env
 
 if TYPE_CHECKING:
@@ -66,8 +67,8 @@ def _bar(stage: str, done: int, total: int) -> None:
 
 
 def _print_demo(written: demo_case.DemoYear) -> None:
-    print(_("Demo year {year}: {description}").format(year=written.year,
-                                                       description=written.description))
+    print(_("Demo year {year}: {description}").format(
+        year=written.year, description=demo_description_text(written.description)))
     for report in written.reports:
         print()
         print(summary_text(report))

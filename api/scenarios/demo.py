@@ -24,14 +24,14 @@ def entry_id(key: str) -> UUID:
     return state.entry_id(key)
 
 
-def describe(rows: list[dict[str, Any]]) -> str:
-    """One line on what the year holds: departments, staff by category, commands."""
-    departments = sum(1 for r in rows if r["type"] == "define_department")
+def describe(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the year holds: departments, staff by category, probation hires, commands
+    (counts; a shell words them in the reader's language)."""
     hires = [r for r in rows if r["type"] == "hire_employee"]
     categories: dict[str, int] = {}
     for r in hires:
         categories[r["category"]] = categories.get(r["category"], 0) + 1
-    probation = sum(1 for r in hires if r.get("probation_until"))
-    parts = ", ".join(f"{n} {c}" for c, n in sorted(categories.items()))
-    return (f"{departments} departments, {len(hires)} staff ({parts}; {probation} hired on "
-            f"probation during the year), {len(rows)} commands")
+    return {"departments": sum(1 for r in rows if r["type"] == "define_department"),
+            "staff": len(hires), "categories": dict(sorted(categories.items())),
+            "probation": sum(1 for r in hires if r.get("probation_until")),
+            "commands": len(rows)}

@@ -44,7 +44,7 @@ class DemoYear:
     year: int
     target: str  # the SQLite file written, or "the configured PostgreSQL store"
     sqlite_path: str | None
-    description: str
+    description: dict[str, Any]  # describe(): counts of what the year holds
     commands: int
     recorded: int
     already_recorded: int
