@@ -103,11 +103,12 @@ def init(*, organisation: Annotated[str | None, typer.Option(
     settings.check(request)
     with Session(env) as session:
         settings.record_settings(session, caller(actor), request)
-    close = ("一人结账 / one person closes a period" if one_person_close else
-             "两人结账 / a second person approves each close")
-    print(f"已新建账本 / ledger created at {ledger_location(env)}: organisation "
-          f"{organisation or '-'}, time zone {time_zone}; {close}"
-          + (f"; scheme {scheme} (方案已采用)" if scheme else ""))
+    close = (_("one person closes a period") if one_person_close else
+             _("a second person approves each close"))
+    text = _("ledger created at {where}: organisation {organisation}, time zone {zone}; "
+             "{close}").format(where=ledger_location(env), organisation=organisation or "-",
+                               zone=time_zone, close=close)
+    print(text + (_("; scheme {scheme} adopted").format(scheme=scheme) if scheme else ""))
     return 0
 
 

@@ -8,12 +8,14 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
 from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _
+from api.i18n.events import event_name
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
 from api.render_text import WIDTH_PIPED as WIDTH_PIPED  # noqa: PLC0414 - re-exported
 from api.render_text import explain_text as explain_text  # noqa: PLC0414 - re-exported
@@ -157,7 +159,12 @@ def events_text(lines: Sequence[Any], *, json_lines: bool, zone: ZoneInfo | None
             out.append(canonical_dumps({"type": type(event).__name__, **line.fields}))
             continue
         status = "" if line.live else " " + _("(replaced)")
+        kind = type(event).__name__
+        # The entry's name in the reader's language beside the class name the docs,
+        # the API and --json use; padded by display cells, as a CJK character takes two.
+        named = event_name(kind)
+        named = ("" if named == kind else named) + " " * max(1, 16 - cell_len(named))
         out.append(f"{local_time(event.recorded_at, zone or DEFAULT_TIME_ZONE)} {event.actor:<16} "
-                   f"{type(event).__name__:<28} {event.effective:<10} "
+                   f"{named}{kind:<28} {event.effective:<10} "
                    f"{event.originator_id}{status}")
     return "".join(f"{text}\n" for text in out)

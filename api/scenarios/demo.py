@@ -9,9 +9,22 @@ from uuid import UUID
 
 from api.scenarios import read_scenario, state
 from api.scenarios.generator import generate, load_scenario
+from domain.settings import DEFAULT_TIME_ZONE
 
 SCENARIO = "county-hospital-year"
 SCHEME_ID = str(read_scenario(SCENARIO)["scheme"])
+
+
+ORGANISATION = str(read_scenario(SCENARIO)["label"])
+
+
+def demo_settings() -> list[dict[str, Any]]:
+    """The demo ledger's own settings, recorded first as `jixiao init` records them: the
+    hospital's name and China's time zone (a ledger without settings reads times as UTC),
+    and a one-person close, so that the demo's single finance account can close."""
+    return [{"type": "configure_ledger", "time_zone": DEFAULT_TIME_ZONE,
+             "organisation": ORGANISATION},
+            {"type": "set_close_approval", "required": False}]
 
 
 def demo_commands(year: int = 2026) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.scenarios.demo import SCHEME_ID, demo_commands, describe
+from api.scenarios.demo import SCHEME_ID, demo_commands, demo_settings, describe
 from api.storage.session import open_ledger, store_env
 from api.usecases.ledger import closed_periods
 from domain.application import Ledger, load_shipped_scheme
@@ -64,20 +64,22 @@ def write_demo_year(request: DemoRequest, progress: DemoProgress | None = None) 
     rows = demo_commands(request.year)
     started = time.monotonic()
     with open_ledger(env) as ledger:
-        recorded, retried = _load(ledger, rows, request.actor or "demo", progress)
+        recorded, retried = _load(ledger, demo_settings() + rows, request.actor or "demo",
+                                  progress)
         seconds = time.monotonic() - started
         periods = [f"{request.year}-Q{n}" for n in range(1, 5)] + [f"{request.year}-YE"]
         reports = [calculate(ledger.facts(), Period.parse(p)).to_json() for p in periods]
     return DemoYear(
         year=request.year, target=str(sqlite_path or "the configured PostgreSQL store"),
         sqlite_path=None if sqlite_path is None else str(sqlite_path),
-        description=describe(rows), commands=len(rows), recorded=recorded,
+        description=describe(demo_settings() + rows), commands=len(rows) + len(demo_settings()),
+        recorded=recorded,
         already_recorded=retried, seconds=seconds, reports=reports)
 
 
 def demo_size(year: int) -> int:
     """How many commands the year's demo writes (for a shell's opening line)."""
-    return len(demo_commands(year))
+    return len(demo_settings()) + len(demo_commands(year))
 
 
 def _check_year(year: int) -> None:
