@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
+from domain.check_plans import command_plan
 from domain.chunked_writes import CONCURRENT_WRITE, Written
 from domain.command_checking import command_checker, memos_for
 from domain.derivations import derivation_events
@@ -43,7 +44,7 @@ from domain.stored_decoding import NotFast, fast_reader
 from domain.stored_encoding import stored_state
 from domain.stored_reader import decode_rows, select_rows
 from domain.strict_input import STORED_CONTEXT, window_context
-from domain.users import DisableBody, TokenBody, UserBody, UserDirectory, user_problems
+from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
 APPLICATION_NAME = "jixiao"
@@ -463,7 +464,7 @@ class Ledger(Application[UUID]):
                 progress("checking", count, len(commands))
         problems += check_batch(facts, items, closed, pending)
         user_commands = [(where, command) for where, command, _ in items
-                         if isinstance(command, UserBody | TokenBody | DisableBody)]
+                         if command_plan(type(command)).user]
         if user_commands:  # only then is it worth folding the users
             problems += user_problems(UserDirectory.fold(facts.live.values()), user_commands,
                                       lambda department_id: department_id in
@@ -482,7 +483,7 @@ class Ledger(Application[UUID]):
         for where, given in commands:
             command = with_appeal_key(given)
             expanded.append((where, command))
-            if not isinstance(command, DecideAppeal):
+            if not command_plan(type(command)).decision or not isinstance(command, DecideAppeal):
                 continue
             states = states if states is not None else appeals_of(facts)
             state = states.get(command.appeal_id)
@@ -503,7 +504,7 @@ class Ledger(Application[UUID]):
     def _to_event(self, command: BaseModel, actor: str, recorded_at: datetime) -> LedgerEvent:
         key = getattr(command, "idempotency_key", None)
         originator_id = idempotency_id(key) if key else uuid4()
-        if isinstance(command, AdoptScheme):
+        if command_plan(type(command)).adoption and isinstance(command, AdoptScheme):
             shipped = load_shipped_scheme(command.scheme) if command.scheme else None
             return SchemeAdopted(
                 originator_id=originator_id,
