@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
 
+from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.errors import Problem
 from domain.events import DecideAppeal, FileAppeal, LedgerEvent
 
 
 def with_appeal_key(command: BaseModel) -> BaseModel:
     """An appeal step keyed by the appeal and the step, unless the caller chose a key."""
-    if isinstance(command, FileAppeal | DecideAppeal) and not getattr(
+    plan = COMMAND_PLANS.get(type(command)) or command_plan(type(command))
+    if plan.appeal_step and isinstance(command, FileAppeal | DecideAppeal) and not getattr(
             command, "idempotency_key", None):
         step = f"decided:{command.level}" if isinstance(command, DecideAppeal) else "filed"
         return command.model_copy(

@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain import check_plans
+from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
 from domain.events import EntryVoided, LedgerEvent, SchemeAdopted
 from domain.grading import GRADING_KIND
 from domain.policies import DerivedFact, scheme_facts
@@ -26,24 +28,27 @@ from domain.sanctions import (
     SubjectEnrolled,
 )
 
-POLICY_INPUTS = (SanctionRecorded, ComplaintRecorded, SubjectEnrolled, DerivedFactRecorded)
+POLICY_INPUTS = check_plans.POLICY_INPUTS  # what the policies read, as the plans know it
 ACTOR = "jixiao (policy)"
 
 
 def reads_policies(facts: Any, events: Sequence[LedgerEvent]) -> bool:
     """Whether a batch touches anything the policies read; if not, nothing is evaluated."""
     for event in events:
-        if isinstance(event, POLICY_INPUTS) or (
-                isinstance(event, SchemeAdopted) and event.document.get("kind") == GRADING_KIND):
+        plan = CHECK_PLANS.get(type(event)) or check_plan(type(event))
+        if _read_by_policies(event, plan):
             return True
-        target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
+        target = event.target_id if plan.void else event.supersedes  # type: ignore[attr-defined]
         if target is not None:
             earlier = facts.events.get(target)
-            if isinstance(earlier, POLICY_INPUTS) or (
-                    isinstance(earlier, SchemeAdopted)
-                    and earlier.document.get("kind") == GRADING_KIND):
+            if earlier is not None and _read_by_policies(earlier, check_plan(type(earlier))):
                 return True
     return False
+
+
+def _read_by_policies(event: LedgerEvent, plan: CheckPlan) -> bool:
+    return plan.policy_input or (plan.adoption and isinstance(event, SchemeAdopted)
+                                 and event.document.get("kind") == GRADING_KIND)
 
 
 def _name_of(fact_id: str, generation: int = 0) -> str:

@@ -7,6 +7,10 @@ but writes floats differently (`1e16` for `1e+16`, null for NaN). So it encodes 
 event types whose fields cannot hold a float (no `float`, `Any` or `object` anywhere in
 their annotations); the others (a scheme's free document) keep `json`.
 tests/unit/test_stored_encoding.py checks both give the same bytes for every event type.
+
+An event whose fields are all plain values (`direct_dump`) is not dumped by pydantic at
+all: msgspec writes its field values (UUIDs, dates, datetimes, Decimals) straight to the
+bytes pydantic's JSON dump would have given; the dump was a tenth of ingest.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from typing import Annotated, Any, Literal, Union
 from uuid import UUID
 
 import msgspec
-from pydantic import BaseModel
+from pydantic import BaseModel, PlainSerializer, WrapSerializer
+from pydantic.fields import FieldInfo
 
 # One encoder for every event: json.dumps with options builds a new one on each call.
 _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -42,6 +47,59 @@ def encoder_for(cls: type[BaseModel]) -> Callable[[Any], bytes]:
     plain = all(_holds_no_float(hint, set()) for name, hint in hints.items()
                 if name in cls.model_fields)
     return _FAST.encode if plain else canonical_bytes
+
+
+# The envelope's columns, stored beside the body rather than in it.
+_COLUMNS = ("originator_id", "originator_version")
+
+
+def stored_state(event: BaseModel, class_version: int) -> bytes:
+    """The stored body of an event: its JSON dump less the columns, canonical bytes."""
+    cls = type(event)
+    if direct_dump(cls):
+        state = dict(event.__dict__)
+        del state["originator_id"], state["originator_version"]
+    else:
+        state = event.model_dump(mode="json", exclude=set(_COLUMNS))
+    if class_version > 1:
+        state["class_version"] = class_version
+    return encoder_for(cls)(state)
+
+
+@cache
+def direct_dump(cls: type[BaseModel]) -> bool:
+    """Whether msgspec writes `cls`'s field values as pydantic's JSON dump does: plain
+    values only, no serializers, no computed or excluded fields."""
+    decorators = cls.__pydantic_decorators__
+    if (encoder_for(cls) != _FAST.encode or decorators.field_serializers
+            or decorators.model_serializers or cls.model_computed_fields
+            or not set(_COLUMNS) <= set(cls.model_fields)):
+        return False
+    hints = typing.get_type_hints(cls, include_extras=True)
+    return all(not info.exclude and _no_serializer(info.metadata) and _plain_value(hints[name])
+               for name, info in cls.model_fields.items())
+
+
+def _no_serializer(metadata: Any) -> bool:
+    return not any(isinstance(item, PlainSerializer | WrapSerializer) or (
+        isinstance(item, FieldInfo) and not _no_serializer(item.metadata)) for item in metadata)
+
+
+def _plain_value(hint: Any) -> bool:
+    """A scalar, or a list, tuple or text-keyed dict of them: both write these alike (no
+    enums or models, and no other keys: that is where the two could differ)."""
+    origin = typing.get_origin(hint)
+    if origin is Annotated:
+        value, *metadata = typing.get_args(hint)
+        return _no_serializer(metadata) and _plain_value(value)
+    if origin is Literal:
+        return all(type(arg) in (str, int, bool) or arg is None for arg in typing.get_args(hint))
+    if origin in (Union, types.UnionType, list, tuple):
+        return all(arg is Ellipsis or _plain_value(arg) for arg in typing.get_args(hint))
+    if origin is dict:
+        key, value = typing.get_args(hint)
+        return _is_text_key(key) and _plain_value(value)
+    return hint in _PLAIN
 
 
 def _holds_no_float(hint: Any, seen: set[type]) -> bool:

@@ -17,6 +17,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from domain import appeals
+from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
 from domain.errors import DomainError, Problem
 from domain.events import (
     AdoptScheme,
@@ -24,8 +25,6 @@ from domain.events import (
     AppealDecided,
     AppealEscalated,
     AppealFiled,
-    DepartmentDefined,
-    DepartmentFiguresRecorded,
     EmployeeHired,
     EntryVoided,
     LedgerEvent,
@@ -37,9 +36,7 @@ from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
 from domain.personal import WITHHOLDING_UNIQUE
-from domain.procedure_events import PROCEDURE_EVENTS
 from domain.procedures import calendar_of, check_procedure_entry
-from domain.sanctions import GRADING_EVENTS
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_corrections import check_scheme_correction, check_version_order
 from domain.scheme_kinds import parse_scheme
@@ -102,16 +99,13 @@ class BatchScope:
         return type(event).__name__ if event is not None else None
 
 
-# Built once: a union or a starred tuple in the isinstance call was built per command.
-_APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
-_SCHEME_FREE: tuple[type[LedgerEvent], ...] = (SchemeAdopted, DepartmentDefined, EntryVoided,
-                                             *PROCEDURE_EVENTS)
 
 
 def check_command(
     scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent
 ) -> list[Problem]:
     """Problems with one command in its scope; when none, the scope takes it in."""
+    plan = CHECK_PLANS.get(type(event)) or check_plan(type(event))
     problems: list[Problem] = []
 
     def problem(field_name: str, reason: str) -> None:
@@ -123,17 +117,17 @@ def check_command(
     if period is not None and str(period) in scope.closed and event.supersedes is None:
         problem("period", f"{period} is closed; record a correction (supersede the entry "
                 "it corrects), it will be restated in the next open quarter")
-    if isinstance(event, PeriodClosed):
-        _check_close(scope, event, problem)
-    if isinstance(event, _APPEAL_EVENTS):
+    if plan.close:
+        _check_close(scope, event, problem)  # type: ignore[arg-type]
+    if plan.appeal:
         _check_appeal(scope, event, problem)
 
-    _check_correction(scope, event, problem)
-    check_scheme_correction(scope.facts.live, scope.__dict__.setdefault("adoptions", {}),
-                            event, problem)
-    if isinstance(event, SchemeAdopted):
+    _check_correction(scope, event, plan, problem)
+    if plan.adoption:
+        check_scheme_correction(scope.facts.live, scope.__dict__.setdefault("adoptions", {}),
+                                event, problem)
         check_version_order(_live_adoptions(scope), event, problem)
-    _check_roster_references(scope, command, event, problem)
+    _check_roster_references(scope, command, event, plan, problem)
 
     # Values the scheme must know.
     # Roster facts may predate the scheme (a 2020 hire under a 2026 scheme): they are
@@ -142,8 +136,7 @@ def check_command(
     scheme = scope.scheme_on(day) if day is not None else None
     if scheme is None and period is None and scope.schemes:
         scheme = scope.schemes[0][2]
-    needs_scheme = not isinstance(event, _SCHEME_FREE)
-    if needs_scheme and day is not None and scheme is None:
+    if plan.needs_scheme and day is not None and scheme is None:
         problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
     if scheme is not None:
         _check_against_scheme(command, scheme, problem)
@@ -154,33 +147,34 @@ def check_command(
     if key is not None and holder is not None and event.supersedes is None:
         problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
                 f"{holder}; to change it, supersede that entry with a reason")
-    _check_grading(scope, event, problem)
+    _check_grading(scope, event, plan, problem)
     procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
-    if isinstance(event, PROCEDURE_EVENTS):
+    if plan.procedure:
         check_procedure_entry(scope.facts, procedure_batch, event, problem)
 
     if not problems:
-        _take_in(scope, event, key)
-        if isinstance(event, PROCEDURE_EVENTS):
+        _take_in(scope, event, plan, key)
+        if plan.procedure:
             procedure_batch.append(event)
-    elif isinstance(event, EmployeeHired):
-        scope.employees.add(event.employee_id)  # one bad hire, not a cascade of unknowns
-    elif isinstance(event, DepartmentDefined):
-        scope.departments[event.department_id] = event.kind
+    elif plan.hire:
+        scope.employees.add(event.employee_id)  # type: ignore[attr-defined]
+    elif plan.department:
+        scope.departments[event.department_id] = event.kind  # type: ignore[attr-defined]
     return problems
 
 
-def _check_correction(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
+def _check_correction(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
+                      problem: Any) -> None:
     """The target of a correction must be live and, when superseded, of the same type."""
     if event.supersedes is not None:
         target_type = scope.live_type(event.supersedes)
         if target_type is None:
             problem("supersedes", f"no live entry {event.supersedes} (unknown, voided or "
                     "already superseded)")
-        elif target_type != type(event).__name__:
+        elif target_type != plan.name:
             problem("supersedes", f"entry {event.supersedes} is a {target_type}, not a "
-                    f"{type(event).__name__}; a correction replaces a fact of its own kind")
-    if isinstance(event, EntryVoided):
+                    f"{plan.name}; a correction replaces a fact of its own kind")
+    if plan.void and isinstance(event, EntryVoided):  # the plan first: it costs nothing
         if scope.live_type(event.target_id) is None:
             problem("target_id", f"no live entry {event.target_id} (unknown, voided or "
                     "already superseded)")
@@ -189,29 +183,30 @@ def _check_correction(scope: BatchScope, event: LedgerEvent, problem: Any) -> No
 
 
 def _check_roster_references(
-    scope: BatchScope, command: BaseModel, event: LedgerEvent, problem: Any
+    scope: BatchScope, command: BaseModel, event: LedgerEvent, plan: CheckPlan, problem: Any
 ) -> None:
     """Departments and employees named must be known; a hire must be new."""
     department_id = command.__dict__.get("department_id")
-    if isinstance(department_id, str) and not isinstance(event, DepartmentDefined):
+    if isinstance(department_id, str) and not plan.department:
         kind = scope.department_kind(department_id)
         if kind is None:
             problem("department_id", f"unknown department {department_id!r}; define it first")
-        elif isinstance(event, DepartmentFiguresRecorded) and kind != "clinical":
+        elif plan.figures and kind != "clinical":
             problem("department_id", f"{department_id!r} is an admin department; workload, "
                     "revenue and cost are recorded for clinical departments")
     employee_id = command.__dict__.get("employee_id")
-    if isinstance(employee_id, str) and not isinstance(event, EmployeeHired):
+    if isinstance(employee_id, str) and not plan.hire:
         if not scope.knows_employee(employee_id):
             problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
-    if isinstance(event, EmployeeHired) and event.supersedes is None and (
+    if plan.hire and isinstance(event, EmployeeHired) and event.supersedes is None and (
         scope.knows_employee(event.employee_id)
     ):
         problem("employee_id", f"{event.employee_id!r} is already hired; use transfer_employee, "
                 "change_title_grade, change_post or supersede the hire")
 
 
-def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
+def _check_grading(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
+                   problem: Any) -> None:
     """Grading entries (domain/sanctions.py): subjects, vocabularies, quotas, reviews. The
     grading view of the batch so far is kept with the batch's scope."""
     # Built once per batch, and only for a batch with grading entries: building it reads
@@ -219,7 +214,7 @@ def _check_grading(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
     grading = scope.__dict__.get("grading")
     if grading is None:
         backlog = scope.__dict__.setdefault("grading_backlog", [])
-        if not isinstance(event, GRADING_EVENTS):
+        if not plan.grading:
             backlog.append(event)
             return
         grading = scope.__dict__["grading"] = GradingScope(scope.facts)
@@ -432,19 +427,21 @@ def _live_adoptions(scope: BatchScope) -> list[SchemeAdopted]:
             if e.originator_id not in scope.replaced]
 
 
-def _take_in(scope: BatchScope, event: LedgerEvent, key: tuple[Any, ...] | None) -> None:
-    scope.batch_ids[event.originator_id] = type(event).__name__
+def _take_in(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
+             key: tuple[Any, ...] | None) -> None:
+    scope.batch_ids[event.originator_id] = plan.name
     if event.supersedes is not None:
         scope.replaced.add(event.supersedes)
-    if isinstance(event, EntryVoided):
-        scope.replaced.add(event.target_id)
+    if plan.void:
+        scope.replaced.add(event.target_id)  # type: ignore[attr-defined]
     if key is not None:
         scope.taken[key] = event.originator_id
-    if isinstance(event, DepartmentDefined):
-        scope.departments[event.department_id] = event.kind
-    if isinstance(event, EmployeeHired):
-        scope.employees.add(event.employee_id)
-    if isinstance(event, SchemeAdopted) and event.document.get("kind") == PAY_SCHEME_KIND:
+    if plan.department:
+        scope.departments[event.department_id] = event.kind  # type: ignore[attr-defined]
+    if plan.hire:
+        scope.employees.add(event.employee_id)  # type: ignore[attr-defined]
+    if plan.adoption and isinstance(event, SchemeAdopted) and (
+            event.document.get("kind") == PAY_SCHEME_KIND):
         scope.schemes.append((event.effective_from, event.version, parse_scheme(event.document)))
         scope.schemes.sort(key=lambda item: item[0])  # as Facts orders them
 

@@ -3,16 +3,17 @@ encoder writes them (domain/stored_encoding.py): old ledgers read and hash the s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.application import PydanticMapper
-from domain.events import EVENT_CLASSES, SchemeAdopted
-from domain.stored_encoding import canonical_bytes, encoder_for
+from domain.events import EVENT_CLASSES, SchemeAdopted, ScoreRecorded
+from domain.stored_encoding import canonical_bytes, direct_dump, encoder_for, stored_state
 from tests.unit.test_event_codec import COMMANDS, validated_event
 
 EXCLUDED = {"originator_id", "originator_version"}
@@ -46,3 +47,20 @@ def test_a_type_that_can_hold_a_float_keeps_the_json_encoder() -> None:
     assert encoder_for(EVENT_CLASSES["ScoreRecorded"]) is not canonical_bytes
     document = {"weights": {"b": 1e16, "a": Decimal("0.5").__float__()}}
     assert encoder_for(SchemeAdopted)(document) == canonical_bytes(document)
+
+
+@given(points=st.decimals(min_value=0, max_value=999_999, allow_nan=False, places=4),
+       recorded_at=st.datetimes(timezones=st.sampled_from(
+           [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-3, minutes=-30))])),
+       supersedes=st.none() | st.uuids())
+def test_an_event_written_from_its_field_values_is_its_json_dump(
+        points: Decimal, recorded_at: datetime, supersedes: UUID | None) -> None:
+    # The direct path (no pydantic dump) must write what the dump writes, for any
+    # Decimal, any offset and any microsecond: these bytes are hashed into the chain.
+    event = ScoreRecorded(
+        originator_id=uuid4(), recorded_at=recorded_at, actor="clerk", period="2026-Q1",
+        employee_id="e1", item="quality", points=points, supersedes=supersedes,
+        reason="fix" if supersedes else None)
+    assert direct_dump(type(event))
+    state = event.model_dump(mode="json", exclude=EXCLUDED)
+    assert stored_state(event, 1) == canonical_bytes(state)

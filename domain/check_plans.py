@@ -1,0 +1,101 @@
+"""What the batch check asks of each type of event, worked out once per type.
+
+`check_command` (domain/validation.py) asked every event what it is: about forty
+isinstance checks per command, each through pydantic's model metaclass, a third of the
+ledger checks' time at ingest; the write side asked each command a few more. The answers
+depend only on the type, so they are kept here per type, as the fold does
+(domain/fold_plans.py).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from domain.events import (
+    AdoptScheme,
+    AppealAssigned,
+    AppealDecided,
+    AppealEscalated,
+    AppealFiled,
+    DecideAppeal,
+    DepartmentDefined,
+    DepartmentFiguresRecorded,
+    EmployeeHired,
+    EntryVoided,
+    FileAppeal,
+    PeriodClosed,
+    SchemeAdopted,
+)
+from domain.procedure_events import PROCEDURE_EVENTS
+from domain.sanctions import (
+    GRADING_EVENTS,
+    ComplaintRecorded,
+    DerivedFactRecorded,
+    SanctionRecorded,
+    SubjectEnrolled,
+)
+from domain.users import DisableBody, TokenBody, UserBody
+
+_APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
+# What the escalation policies read (domain/derivations.py).
+POLICY_INPUTS = (SanctionRecorded, ComplaintRecorded, SubjectEnrolled, DerivedFactRecorded)
+_SCHEME_FREE: tuple[type, ...] = (SchemeAdopted, DepartmentDefined, EntryVoided, *PROCEDURE_EVENTS)
+
+
+class CheckPlan(NamedTuple):
+    """What the batch check does with every event of one type."""
+
+    close: bool  # PeriodClosed
+    appeal: bool  # one of the appeal steps
+    adoption: bool  # SchemeAdopted
+    procedure: bool  # one of PROCEDURE_EVENTS
+    grading: bool  # one of GRADING_EVENTS
+    void: bool  # EntryVoided
+    hire: bool  # EmployeeHired
+    department: bool  # DepartmentDefined
+    figures: bool  # DepartmentFiguresRecorded
+    needs_scheme: bool  # checked against the scheme in force
+    policy_input: bool  # read by the escalation policies (POLICY_INPUTS)
+    name: str  # the type's name, as problems word it
+
+
+CHECK_PLANS: dict[type, CheckPlan] = {}
+
+
+def check_plan(cls: type) -> CheckPlan:
+    """The plan of `cls` (made on first use)."""
+    plan = CHECK_PLANS.get(cls)
+    if plan is None:
+        plan = CHECK_PLANS[cls] = CheckPlan(
+            close=issubclass(cls, PeriodClosed), appeal=issubclass(cls, _APPEAL_EVENTS),
+            adoption=issubclass(cls, SchemeAdopted),
+            procedure=issubclass(cls, PROCEDURE_EVENTS),
+            grading=issubclass(cls, GRADING_EVENTS), void=issubclass(cls, EntryVoided),
+            hire=issubclass(cls, EmployeeHired), department=issubclass(cls, DepartmentDefined),
+            figures=issubclass(cls, DepartmentFiguresRecorded),
+            needs_scheme=not issubclass(cls, _SCHEME_FREE),
+            policy_input=issubclass(cls, POLICY_INPUTS), name=cls.__name__)
+    return plan
+
+
+class CommandPlan(NamedTuple):
+    """What the write side asks of every command of one type before it is an event."""
+
+    appeal_step: bool  # FileAppeal or DecideAppeal: keyed by the appeal and the step
+    decision: bool  # DecideAppeal: brings its corrections into the batch
+    adoption: bool  # AdoptScheme: its event is built from the scheme document
+    user: bool  # a user directory command (domain/users.py)
+
+
+COMMAND_PLANS: dict[type, CommandPlan] = {}
+
+
+def command_plan(cls: type) -> CommandPlan:
+    """The plan of command type `cls` (made on first use)."""
+    plan = COMMAND_PLANS.get(cls)
+    if plan is None:
+        plan = COMMAND_PLANS[cls] = CommandPlan(
+            appeal_step=issubclass(cls, FileAppeal | DecideAppeal),
+            decision=issubclass(cls, DecideAppeal), adoption=issubclass(cls, AdoptScheme),
+            user=issubclass(cls, UserBody | TokenBody | DisableBody))
+    return plan
