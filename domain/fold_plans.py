@@ -9,6 +9,7 @@ them when a uniqueness shape is added).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from domain.access_log import PersonalDataRead
@@ -69,13 +70,14 @@ def plan_of(cls: type, unique_shapes: dict[str, tuple[str, ...]]) -> Plan:
     plan = PLANS[cls] = Plan(
         close=issubclass(cls, PeriodClosed), void=issubclass(cls, EntryVoided),
         invalid=issubclass(cls, InvalidEntry), moves=not issubclass(cls, PersonalDataRead),
-        unique=shape, unique_key=_key_of(shape), employee=named("employee_id"), kind=kind,
+        unique=shape, unique_key=_key_of(shape, fields), employee=named("employee_id"), kind=kind,
         period=named("period"), year=named("year"),
         simple=not (issubclass(cls, PeriodClosed | EntryVoided | InvalidEntry) or kind))
     return plan
 
 
-def _key_of(shape: tuple[str, ...] | None) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+def _key_of(shape: tuple[str, ...] | None,
+            model_fields: Any = None) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """`uniqueness_key` for one shape: (its name, the fields' values, None if absent)."""
     if shape is None:
         return lambda values: ()
@@ -83,6 +85,11 @@ def _key_of(shape: tuple[str, ...] | None) -> Callable[[dict[str, Any]], tuple[A
     if len(fields) == 1:
         only = fields[0]
         return lambda values: (name, values.get(only))
+    if model_fields is not None and all(field in model_fields for field in fields):
+        # Every field of a model is in its `__dict__`: the values in one C call, instead
+        # of a comprehension per event (a tenth of the fold's own time).
+        values_of = itemgetter(*fields)
+        return lambda values: (name, *values_of(values))
     return lambda values: (name, *[values.get(field) for field in fields])
 
 
@@ -98,6 +105,10 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
     index = facts.index
     by_employee, by_period, by_year = index.by_employee, index.by_period, index.by_year
     last, revision = facts.last_position, facts.revision
+    # The page's new simple facts, by id: merged into `events` and `live` in one C call
+    # each, which reuses each id's hash (a UUID's hash is a Python call, three per event
+    # were a tenth of the fold). Merged before anything else reads them (`facts.apply`).
+    fresh: dict[Any, Any] = {}
     try:
         for position, event in page:
             plan = PLANS.get(type(event)) or plan_of(type(event), unique_shapes)
@@ -105,12 +116,15 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
             _, _, _, moves, shape, unique_key, employee, _, period, year, simple = plan
             values = event.__dict__
             if not simple or values.get("supersedes") is not None:
+                events.update(fresh)
+                live.update(fresh)
+                fresh.clear()
                 facts.last_position, facts.revision = last, revision
                 facts.apply(position, event)
                 last, revision = facts.last_position, facts.revision
                 continue
             event_id = values["originator_id"]
-            events[event_id] = live[event_id] = event
+            fresh[event_id] = event
             positions[event_id] = position
             if position > last:  # noqa: PLR1730 - max() is a call per event
                 last = position
@@ -131,6 +145,8 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
                 append_to(by_year, values.get("year"), int, event)
             facts.last_recorded_at = values["recorded_at"]
     finally:
+        events.update(fresh)
+        live.update(fresh)
         facts.last_position, facts.revision = last, revision
 
 

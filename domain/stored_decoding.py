@@ -29,7 +29,7 @@ from uuid import UUID
 
 import annotated_types
 import msgspec
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from domain.envelope import Code, Frozen, LedgerEvent
@@ -108,7 +108,7 @@ class StoredDecoder:
                 continue
             given.add(spec.name)
             values[spec.name] = value if spec.check is None else spec.check(value)
-        event = self.cls.__new__(self.cls)
+        event = object.__new__(self.cls)
         _build(event, {name: values[name] for name in self.order}, given)
         return _checked(event, self._checks)
 
@@ -133,7 +133,9 @@ class StoredDecoder:
             "complete": decode, "MsgspecError": msgspec.MsgspecError, "NotFast": NotFast,
             "UUID": UUID, "canonical_uuid": _canonical_uuid, "astuple": msgspec.structs.astuple,
             "with_defaults": self._with_defaults, "MISS": _MISS, "cls": self.cls,
-            "set_": object.__setattr__, "checked": _checked, "checks": self._checks,
+            "new": object.__new__, "set_dict": _SET_DICT, "set_given": _SET_GIVEN,
+            "set_extra": _SET_EXTRA, "set_private": _SET_PRIVATE,
+            "checked": _checked, "checks": self._checks,
             # One set of the names for every event of the type: a set per event was a
             # third of an event's memory. pydantic copies it before it changes one (in
             # model_copy), and a frozen event is never changed in place.
@@ -155,11 +157,11 @@ class StoredDecoder:
         items = ", ".join(f"{name!r}: {name if name in _COLUMNS else f'v{position[name]}'}"
                           for name in self.order)
         # What `_build` does, inline: a call per event is a measurable share here.
-        lines += ["    event = cls.__new__(cls)",
-                  f"    set_(event, '__dict__', {{{items}}})",
-                  "    set_(event, '__pydantic_fields_set__', given)",
-                  "    set_(event, '__pydantic_extra__', None)",
-                  "    set_(event, '__pydantic_private__', None)",
+        lines += ["    event = new(cls)",
+                  f"    set_dict(event, {{{items}}})",
+                  "    set_given(event, given)",
+                  "    set_extra(event, None)",
+                  "    set_private(event, None)",
                   "    return checked(event, checks) if checks else event"]
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["decode"]  # type: ignore[no-any-return]
@@ -168,11 +170,20 @@ class StoredDecoder:
 def _build(event: LedgerEvent, values: dict[str, Any], given: set[str]) -> None:
     # What model_construct does, without its generic per-field bookkeeping: every value
     # was checked by the field's own validators.
-    _set = object.__setattr__
-    _set(event, "__dict__", values)
-    _set(event, "__pydantic_fields_set__", given)
-    _set(event, "__pydantic_extra__", None)
-    _set(event, "__pydantic_private__", None)
+    _SET_DICT(event, values)
+    _SET_GIVEN(event, given)
+    _SET_EXTRA(event, None)
+    _SET_PRIVATE(event, None)
+
+
+# The slots every pydantic model instance has, set through their descriptors directly:
+# `object.__setattr__` looked each name up on the class first, a third of building an
+# event. `object.__new__` likewise skips looking `__new__` up through the model's bases
+# (a model defines none of its own).
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_SET_GIVEN = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _checked(event: LedgerEvent, checks: tuple[Callable[[Any], Any], ...]) -> LedgerEvent:

@@ -28,7 +28,10 @@ Row = tuple[int, Any, int, str, bytes]
 Reader = Callable[..., LedgerEvent]
 
 _new = object.__new__
-_set = object.__setattr__
+# A UUID's two slots, set through their descriptors: `object.__setattr__` looked each
+# name up on the class first.
+_set_int = UUID.__dict__["int"].__set__
+_set_safe = UUID.__dict__["is_safe"].__set__
 _UNKNOWN = SafeUUID.unknown
 
 
@@ -51,8 +54,8 @@ def uuid_of(value: Any) -> UUID:
                 pass
             else:
                 uuid = _new(UUID)
-                _set(uuid, "int", number)
-                _set(uuid, "is_safe", _UNKNOWN)
+                _set_int(uuid, number)
+                _set_safe(uuid, _UNKNOWN)
                 return uuid
     return UUID(str(value))
 
@@ -97,8 +100,8 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
                 append((position, uuid_of(text), version, topic, state))
                 continue
             uuid = _new(UUID)
-            _set(uuid, "int", number)
-            _set(uuid, "is_safe", _UNKNOWN)
+            _set_int(uuid, number)
+            _set_safe(uuid, _UNKNOWN)
             append((position, uuid, version, topic, state))
         else:
             append((position, uuid_of(text), version, topic, state))
