@@ -285,7 +285,8 @@ class Session:
             yield None
             return
         self.catch_up_view()
-        with warm_figures(self.env, str(period)) as stored:
+        # On the view's own connection: on PostgreSQL another would be a new login.
+        with warm_figures(self.env, str(period), getattr(self.view, "connection", None)) as stored:
             yield stored
 
     def close(self) -> None:

@@ -62,6 +62,11 @@ class SQLiteStatementView(StatementView):
             raise
         self._db.execute("COMMIT")
 
+    @property
+    def connection(self) -> Any:
+        """The view's connection, for reads beside it (its stored figures)."""
+        return self._db
+
     def position(self) -> int:
         row = self._db.execute(
             "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
@@ -199,6 +204,11 @@ class PostgresStatementView(StatementView):
             "c.column_name = 'position') OR NOT EXISTS (SELECT 1 FROM "
             "information_schema.tables f WHERE f.table_name = 'jixiao_figures' AND "
             "f.table_schema = t.table_schema))").fetchone() is not None
+
+    @property
+    def connection(self) -> Any:
+        """The view's connection, for reads beside it (its stored figures)."""
+        return self._db
 
     def position(self) -> int:
         row = self._db.execute(
