@@ -12,33 +12,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Annotated
 
 import typer
 
-from api.cli import (
-    appeals,
-    audit,
-    exports,
-    grades,
-    imports,
-    integrity,
-    ledger,
-    reports,
-    schemes,
-    settings,
-    users,
-    workspace,
-)
-from api.cli.bank import register as register_bank
-from api.cli.calendar import app as calendar_app
 from api.cli.help_language import asks_for_help, translate_help
 from api.cli.options import ARGV, ENVIRON
-from api.cli.procedures import app as procedures_app
 from api.cli.usage import show_usage_error
-from api.i18n import _, from_environment, normalise, use_language
+from api.i18n import _, from_environment, use_language
 from api.i18n.messages import refusal
-from api.usecases.reports import CalculationBlockedError
 from domain.errors import (
     BusyError,
     ConflictError,
@@ -49,45 +30,21 @@ from domain.errors import (
 )
 
 EXIT_CODES: dict[type[DomainError], int] = {
-    CalculationBlockedError: 5,
     BusyError: 6,
     InvalidRequestError: 2,
     NotFoundError: 3,
     ConflictError: 4,
 }
-
-app = typer.Typer(
-    name="jixiao", no_args_is_help=True, add_completion=False,
-    pretty_exceptions_enable=False,
-    help="An event-sourced ledger for performance scores and performance pay (绩效): "
-    "record facts, then report, explain, close and appeal a period's pay.",
-    context_settings={"help_option_names": ["--help", "-h"]},
-)
-for verbs in (ledger.app, reports.app, grades.app, audit.app, users.app, workspace.app,
-              exports.documents_app, integrity.app):
-    app.add_typer(verbs)
-app.add_typer(imports.app)
-appeals.app.registered_commands.extend(exports.appeal_app.registered_commands)  # letter
-app.add_typer(appeals.app, name="appeal")
-app.add_typer(exports.app, name="export")
-app.add_typer(schemes.app, name="scheme")
-app.add_typer(calendar_app, name="calendar")
-app.add_typer(procedures_app, name="procedures")
-# `keys` is one group: signing keys (integrity) and the master key (bank) join it.
-register_bank(app, exports.app, integrity.keys)  # export payroll|bank, personal (issue 13)
-app.add_typer(integrity.keys, name="keys")
-app.add_typer(settings.app)  # jixiao settings
+BLOCKED = 5  # api.usecases.reports.CalculationBlockedError: facts missing
 
 
-@app.callback()
-def _global_options(lang: Annotated[str | None, typer.Option(
-        "--lang", help="The language of human output: zh (default) or en; $JIXIAO_LANG "
-        "too. --json output is the same in every language.", show_default=False)] = None,
-                    ) -> None:
-    # `main` has already chosen the language from the words; here the value is checked.
-    if lang is not None and normalise(lang) is None:
-        raise typer.BadParameter(_("{lang} is not a language here; choose zh or en").format(
-            lang=repr(lang)), param_hint="--lang")
+def __getattr__(name: str) -> typer.Typer:
+    """`api.cli.app`: the whole command tree (scripts/i18n.py reads its help texts)."""
+    if name == "app":
+        from api.cli.tree import full_app  # noqa: PLC0415 - the whole tree, when asked for
+
+        return full_app()
+    raise AttributeError(name)
 
 
 def _lang_option(words: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -120,7 +77,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
 
 
 def _run(argv: list[str]) -> int:
-    command = typer.main.get_command(app)
+    from api.cli.tree import verb_app  # noqa: PLC0415 - after ARGV and ENVIRON are set
+
+    command = typer.main.get_command(verb_app(_verb(argv)))
     if asks_for_help(argv):
         translate_help(command)
     try:
@@ -147,5 +106,20 @@ def _run(argv: list[str]) -> int:
     except DomainError as error:
         shown = refusal(str(error), getattr(error, "problems", ()))
         print(_("error: {message}").format(message=shown), file=sys.stderr)
-        return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
+        return _exit_code(error)
     return result if isinstance(result, int) else 0
+
+
+def _verb(words: Sequence[str]) -> str:
+    """The verb typed ("" for none): the first word after the global options (`main`
+    has moved --lang and its value to the front)."""
+    rest = words[2:] if words[:1] == ["--lang"] else words
+    return "" if not rest or rest[0].startswith("-") else rest[0]
+
+
+def _exit_code(error: DomainError) -> int:
+    from api.usecases.reports import CalculationBlockedError  # noqa: PLC0415 - raised by then
+
+    if isinstance(error, CalculationBlockedError):
+        return BLOCKED
+    return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)

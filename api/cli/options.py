@@ -79,11 +79,12 @@ class CliSession(Session):
 
 def open_session(db: str | None) -> Session:
     env = store_env(db, ENVIRON.get())
-    if not ledger_exists(env):
+    found = ledger_exists(env)
+    if not found:
         if _verb() not in CREATING_VERBS:
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
-    return CliSession(env)
+    return CliSession(env, found=found)
 
 
 def _verb() -> str:

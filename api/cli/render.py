@@ -5,13 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as RichProgress
 
 from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _
@@ -27,6 +24,9 @@ from api.render_text import yuan as yuan  # noqa: PLC0414 - re-exported
 from domain.application import Progress
 from domain.scheme import canonical_dumps
 
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
 
 @contextmanager
 def progress_bars() -> Iterator[Progress]:
@@ -35,6 +35,16 @@ def progress_bars() -> Iterator[Progress]:
     if not sys.stderr.isatty():
         yield _silent
         return
+    # rich's console and bars only here: a report's process has no terminal bars to draw.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.progress import Progress as RichProgress  # noqa: PLC0415
+
     bars = RichProgress(TextColumn("{task.description:>9}"), BarColumn(),
                         MofNCompleteColumn(), TimeElapsedColumn(),
                         console=Console(stderr=True), transient=True)

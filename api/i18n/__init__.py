@@ -35,6 +35,8 @@ def normalise(tag: str | None) -> str | None:
     """`zh`, `zh-CN`, `zh_Hans_CN`, `en-GB` … → one of LANGUAGES, or None if unsupported."""
     if not tag:
         return None
+    if tag in LANGUAGES:
+        return tag  # as below, without loading the locale data (most of a CLI verb's start)
     try:
         locale = Locale.parse(tag.strip().replace("-", "_"))
     except (ValueError, UnknownLocaleError):

@@ -99,11 +99,14 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
         ledger.close()
 
 
-def open_ledger(env: Mapping[str, str]) -> Ledger:
+def open_ledger(env: Mapping[str, str], found: bool = False) -> Ledger:
+    """`found`: `ledger_exists` has just said yes, so on PostgreSQL its schema is there
+    (no connection of its own to make sure)."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         from api.storage.postgres_limits import PostgresLedger  # noqa: PLC0415 - PostgreSQL only
 
-        ensure_postgres_schema(env)
+        if not found:
+            ensure_postgres_schema(env)
         return PostgresLedger(env)
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         ensure_wal(env["SQLITE_DBNAME"])
@@ -149,9 +152,10 @@ class Session:
     cases work on (`api.usecases.ports.Workspace`), for one CLI invocation or for the
     server's ledger thread."""
 
-    def __init__(self, env: Mapping[str, str]) -> None:
+    def __init__(self, env: Mapping[str, str], *, found: bool = False) -> None:
+        """`found`: as for `open_ledger`."""
         self.env = dict(env)
-        self.ledger = open_ledger(self.env)
+        self.ledger = open_ledger(self.env, found)
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
         self._users: tuple[int, UserDirectory] | None = None
@@ -285,7 +289,8 @@ class Session:
             yield None
             return
         self.catch_up_view()
-        with warm_figures(self.env, str(period)) as stored:
+        # On the view's own connection: on PostgreSQL another would be a new login.
+        with warm_figures(self.env, str(period), getattr(self.view, "connection", None)) as stored:
             yield stored
 
     def close(self) -> None:

@@ -62,6 +62,11 @@ class SQLiteStatementView(StatementView):
             raise
         self._db.execute("COMMIT")
 
+    @property
+    def connection(self) -> Any:
+        """The view's connection, for reads beside it (its stored figures)."""
+        return self._db
+
     def position(self) -> int:
         row = self._db.execute(
             "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
@@ -160,10 +165,25 @@ class PostgresStatementView(StatementView):
         arguments: dict[str, Any] = dict(connect_args)
         self._db = psycopg.connect(**arguments, options=options, autocommit=True)
         try:
-            _bounded(self._create)
+            if not self._is_current():
+                _bounded(self._create)
         except BaseException:
             self._db.close()
             raise
+
+    def _is_current(self) -> bool:
+        """Whether this version's tables and the view's tracking row are all there: then
+        opening runs no DDL and takes no lock (one catalogue query, one row). Anything
+        else takes `_create`, which makes them or rebuilds an older version's."""
+        present = self._db.execute(
+            "SELECT to_regclass('jixiao_view_tracking') IS NOT NULL AND "
+            "to_regclass('jixiao_figures') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_attribute "
+            "WHERE attrelid = to_regclass('jixiao_statements') AND attname = 'position' "
+            "AND NOT attisdropped)").fetchone()
+        if not (present and present[0]):
+            return False
+        return self._db.execute("SELECT 1 FROM jixiao_view_tracking WHERE view = %s",
+                                (VIEW_NAME,)).fetchone() is not None
 
     def _create(self) -> None:
         from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
@@ -199,6 +219,11 @@ class PostgresStatementView(StatementView):
             "c.column_name = 'position') OR NOT EXISTS (SELECT 1 FROM "
             "information_schema.tables f WHERE f.table_name = 'jixiao_figures' AND "
             "f.table_schema = t.table_schema))").fetchone() is not None
+
+    @property
+    def connection(self) -> Any:
+        """The view's connection, for reads beside it (its stored figures)."""
+        return self._db
 
     def position(self) -> int:
         row = self._db.execute(

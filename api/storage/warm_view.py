@@ -87,8 +87,18 @@ class _Reader:
         return found[0] if found else None
 
 
+def _on(connection: Any, env: Mapping[str, str]) -> _Reader:
+    """A reader over a connection already open on the store (the statements view's)."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return _Reader(connection, "jixiao_events", "notification_id", "%s")
+    return _Reader(connection, "stored_events", "rowid", "?")
+
+
 @contextmanager
-def _reader(env: Mapping[str, str]) -> Iterator[_Reader | None]:
+def _reader(env: Mapping[str, str], opened: Any = None) -> Iterator[_Reader | None]:
+    if opened is not None:
+        yield _on(opened, env)  # the caller's to close
+        return
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
@@ -125,14 +135,16 @@ def warm_statement(env: Mapping[str, str], period: str) -> WarmStatement | None:
 
 
 @contextmanager
-def warm_figures(env: Mapping[str, str], period: str) -> Iterator[StoredFigures | None]:
+def warm_figures(env: Mapping[str, str], period: str,
+                 connection: Any = None) -> Iterator[StoredFigures | None]:
     """The stored figures of `period` while the store is open, or None: see the module.
     A figure row found wrong on the way raises UntrustedFigureError: the caller takes
-    the full path, which recomputes."""
+    the full path, which recomputes. `connection`: one open on the store already (a
+    session's statements view), read instead of opening another."""
     with ExitStack() as stack:
         stored = None
         with suppress(Exception):  # a missing table, a driver error: the full path says what
-            reader = stack.enter_context(_reader(env))
+            reader = stack.enter_context(_reader(env, connection))
             row = None if reader is None else _current_row(reader, period)
             if reader is not None and row is not None:
                 stored = StoredFigures(reader, period, row)
