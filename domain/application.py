@@ -245,11 +245,12 @@ class Ledger(Application[UUID]):
     def max_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def day_window(self) -> tuple[date, date]:
+    def day_window(self, facts: Facts | None = None) -> tuple[date, date]:
         """The business dates new commands may carry: the window of the latest settings
         (`jixiao settings`), else 2000-01-01 to 2099-12-31. Only events new since the last
-        call are looked at: a read's access-log event costs nothing here."""
-        facts = self.facts()
+        call are looked at: a read's access-log event costs nothing here. `facts`: a fold
+        from a snapshot, which keeps every settings event (else the fold of every event)."""
+        facts = self.facts() if facts is None else facts
         seen, window = self._window
         if facts.last_position != seen:
             for event in reversed(facts.events.values()):
@@ -352,6 +353,10 @@ class Ledger(Application[UUID]):
         instead of reading them back from the store."""
         written, self._written = self._written, None
         return written
+
+    def held_events(self) -> int:
+        """How many events the cached fold holds, without catching it up."""
+        return len(self._facts.events)
 
     def forget_facts(self) -> None:
         """Drop the cached facts (a chunked batch folded in what it then did not write):

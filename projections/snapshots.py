@@ -273,11 +273,18 @@ def fold_from(snapshot: Snapshot, decode: Callable[[StoredRecord], LedgerEvent],
     facts.sealed = seal
     facts.last_position = seal.position
     facts.last_recorded_at = snapshot.last_recorded_at
+    return facts if fold_later(facts, seal, later) else None
+
+
+def fold_later(facts: Facts, seal: Seal, later: Iterable[tuple[int, LedgerEvent]]) -> bool:
+    """Apply the events after the facts' last position to a fold from a snapshot (a
+    session keeping it caught up); False, and the facts are to be dropped, as soon as one
+    could change a sealed year."""
     with cycle_collection_paused():
         for position, event in later:
-            if position <= seal.position:
+            if position <= facts.last_position:
                 continue
             if seal.breaks(event):
-                return None
+                return False
             facts.apply(position, event)
-    return facts
+    return True

@@ -4,8 +4,9 @@ says so (`PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variab
 from __future__ import annotations
 
 import json
+import weakref
 from collections import deque
-from collections.abc import Iterator, Mapping, MutableSequence
+from collections.abc import Iterator, Mapping, MutableSequence, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import takewhile
@@ -24,7 +25,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
-from api.storage.lean_facts import LeanFolds, seal_after_close
+from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
@@ -158,7 +159,7 @@ class Session:
         self.ledger = open_ledger(self.env, found)
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
-        self._users: tuple[int, UserDirectory] | None = None
+        self._users: tuple[weakref.ref[Facts], int, UserDirectory] | None = None
         self._parsed = ParsedStatements()
         # Tampering found while serving (a view row that failed its check): the shell
         # shows these (stderr on the CLI, a field in the API body). Both belong to one
@@ -187,17 +188,44 @@ class Session:
         None too once this session holds the fold of every event."""
         return None if self._folded else self._lean.facts_for(period, cutoff)
 
+    def record_aside(self, rows: Sequence[tuple[str, Mapping[str, Any]]], actor: str) -> None:
+        """Record reads of personal data (`Workspace.record_aside`): checked against the
+        fold from a snapshot while this session keeps one, else as every batch is."""
+        if self._folded or not self._lean.record_aside(rows, actor):
+            self.ledger.record(self.ledger.parse_commands(rows), actor)
+
+    @property
+    def held_events(self) -> int:
+        """How many events this session's folds hold: the fold of every event once a
+        read has needed it, else the fold from a snapshot (or none yet). What the
+        snapshots save a long-lived session; the ledger's own fold counts when made."""
+        return max(self.ledger.held_events(), self._lean.held_events())
+
+    def snapshot_facts(self, period: Period) -> Facts | None:
+        """The fold from a snapshot that answers `period` now, for one computation even
+        beside the fold of every event (a close's statement, whose restatements of the
+        sealed years it then does not recompute); not kept once that fold is held."""
+        facts = self._lean.facts_for(period, None)
+        if self._folded:
+            self._lean.forget()
+        return facts
+
     def seal_closed_years(self, period: Period) -> None:
         """After `period`'s close: snapshot its year if that close completed it."""
         seal_after_close(self.env, self.ledger, self.facts(), period)
 
     def users(self) -> UserDirectory:
         """The user directory folded from the facts (refolded only when they move)."""
-        facts = self.facts()
+        # From a snapshot while no read has needed the fold of every event: a snapshot
+        # keeps every user event, and the server signs each request in through here.
+        facts = (None if self._folded else self._lean.current()) or self.facts()
         # The revision, not the position: the access log's events move no user.
-        if self._users is None or self._users[0] != facts.revision:
-            self._users = (facts.revision, UserDirectory.fold(facts.live.values()))
-        return self._users[1]
+        # Which fold it came from by a weak reference: a dropped fold is not kept for it.
+        if self._users is None or self._users[0]() is not facts or \
+                self._users[1] != facts.revision:
+            self._users = (weakref.ref(facts), facts.revision,
+                           UserDirectory.fold(facts.live.values()))
+        return self._users[2]
 
     @property
     def chain(self) -> ChainStore:
@@ -256,9 +284,31 @@ class Session:
         """Catch the statements view up (waiting out another process's catch-up); returns
         the edited rows it found and rewrote (period → problem), also kept as warnings."""
         rewritten: dict[str, str] = {}
-        catch_up_settled(self.ledger, self.view, rewritten)
+        source, behind_snapshot = self._catch_up_source()
+        catch_up_settled(source, self.view, rewritten)
+        if behind_snapshot:
+            # Once, for a view last caught up before the snapshot: this session reads from
+            # the snapshot, so the fold of every event made for it is not kept.
+            self.ledger.forget_facts()
         self.integrity_warnings += [_tampered(problem) for problem in rewritten.values()]
         return rewritten
+
+    def _catch_up_source(self) -> tuple[Ledger | FoldedLedger, bool]:
+        """What the view's catch-up folds: the fold from a snapshot while this session
+        keeps one and the view is behind but past the snapshot; else the ledger (and
+        whether the view is behind a snapshot that serves)."""
+        if self._folded:
+            return self.ledger, False
+        expected = self.view.position()
+        if self.ledger.max_position() <= expected:
+            return self.ledger, False  # up to date: the catch-up folds nothing
+        lean = self._lean.current()
+        seal = lean.sealed if lean is not None else None
+        if lean is None or seal is None:
+            return self.ledger, False
+        if expected < seal.position:
+            return self.ledger, True
+        return FoldedLedger(self.ledger, lean), False
 
     def statement_json(self, period: Period) -> dict[str, Any]:
         """A period's statement from the caught-up view (computed when not yet stored)."""

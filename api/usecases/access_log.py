@@ -26,8 +26,7 @@ def record_read(ws: Workspace, caller: Caller, view: str, subjects: Iterable[str
         return
     row = {"type": "record_access", "view": view, "subjects_count": len(others),
            "subject_employee_ids": others[:SUBJECTS_MAX]}
-    ledger = ws.ledger
-    ledger.record(ledger.parse_commands([("access", row)]), caller.actor)
+    ws.record_aside([("access", row)], caller.actor)
     ws.chain_up_quietly()
 
 

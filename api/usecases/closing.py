@@ -27,6 +27,7 @@ from domain.events import PeriodClosed, period_of
 from domain.facts import Facts
 from domain.periods import Period
 from domain.publicity import check_close_after_publicity
+from projections.payout import Statement
 from projections.restatement import statement_for, statement_sha256
 
 NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --period {period}`。 "
@@ -87,7 +88,7 @@ def prepare_close(ws: Workspace, caller: Caller, request: CloseRequest) -> Prepa
     period = parse_period(request.period)
     facts = ws.facts()
     check_close_after_publicity(facts, period, request.today or today_local())
-    statement = statement_for(facts, period)
+    statement = closing_statement(ws, facts, period)
     row: dict[str, Any] = {"type": "prepare_close", "period": str(period),
                            "position": facts.last_position, "reason": request.reason,
                            "statement_sha256": statement_sha256(statement)}
@@ -108,7 +109,7 @@ def approve_close(ws: Workspace, caller: Caller, request: CloseRequest) -> Close
     since = facts.positions[prepared.originator_id]
     later = [e for _, e in _events_after(facts, since) if period_of(e) == period
              and not isinstance(e, ClosePrepared | CloseApproved)]
-    statement = statement_for(facts, period)
+    statement = closing_statement(ws, facts, period)
     if later or statement_sha256(statement) != prepared.statement_sha256:
         raise ConflictError(VOID.format(period=period, count=len(later)))
     approval = {"type": "approve_close", "period": str(period),
@@ -167,7 +168,7 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
                               {earlier.originator_id: facts.positions[earlier.originator_id]})
         return CloseResult(earlier, None, applied)
     check_close_after_publicity(facts, period, request.today or today_local())
-    statement = statement_for(facts, period)
+    statement = closing_statement(ws, facts, period)
     row["statement_sha256"] = statement_sha256(statement)
     row["chain_head"] = ws.chain_head_at(facts.last_position)
     if key is not None:
@@ -178,3 +179,15 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
     notice = receipt_after_close(ws, caller, closed)
     ws.seal_closed_years(period)
     return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, (notice,))
+
+
+def closing_statement(ws: Workspace, facts: Facts, period: Period) -> Statement:
+    """The statement a close records the hash of: from a snapshot of the sealed years when
+    one serves at the same position, where it is the same statement (their periods are
+    settled) without recomputing every earlier close's restatement, which made each close
+    slower by a year of history (issue 18); else from the fold of every event."""
+    lean = ws.snapshot_facts(period)
+    if lean is not None and lean.last_position == facts.last_position:
+        return statement_for(lean, period)
+    return statement_for(facts, period)
+

@@ -7,6 +7,7 @@ the server's ledger thread).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -37,11 +38,21 @@ class Workspace(Protocol):
         (api/usecases/period_facts.py)."""
         ...
 
+    def snapshot_facts(self, period: Period) -> Facts | None:
+        """A fold from a snapshot for one computation of `period` now, even when the
+        fold of every event is held; None when none serves."""
+        ...
+
     def seal_closed_years(self, period: Period) -> None:
         """After a close: snapshot the year it completed, if any."""
         ...
 
     def users(self) -> UserDirectory: ...
+
+    def record_aside(self, rows: Sequence[tuple[str, Mapping[str, Any]]], actor: str) -> None:
+        """Record reads of personal data (the access log): as `Ledger.record` does, but
+        without folding the sealed years when a snapshot of them serves."""
+        ...
 
     def statement_json(self, period: Period) -> dict[str, Any]:
         """A period's statement from the caught-up view (computed when not stored)."""

@@ -20,6 +20,7 @@ from api.usecases.access import (
 from api.usecases.access_log import key_visibility, people_in, record_read, scoped_tree
 from api.usecases.as_of import KnownAt, facts_known_at
 from api.usecases.figure_default import with_figures_or_default
+from api.usecases.lean_whatif import lean_what_if
 from api.usecases.ledger import Batch, what_if
 from api.usecases.period_facts import is_now, period_facts
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
@@ -66,6 +67,10 @@ def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
         return None
     if batch is None and period is not None:
         return period_facts(ws, period, as_of)
+    if as_of is None and batch is not None and period is not None:
+        lean = lean_what_if(ws, caller, batch, period)
+        if lean is not None:
+            return lean
     facts = facts_known_at(ws, as_of) if as_of else ws.facts()
     return what_if(ws, caller, batch, facts) if batch else facts
 
@@ -83,9 +88,9 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if payout")
     period = parse_period(query.period)
-    # From a snapshot too (it holds the settings and invalid entries), but a what-if's batch
-    # is checked against the fold of every event: one fold, not two.
-    now = ws.facts() if query.what_if is not None else period_facts(ws, period)
+    # From a snapshot too (it holds the settings and invalid entries); so is a what-if's
+    # batch checked when its answer cannot differ from the fold of every event's.
+    now = period_facts(ws, period)
     if with_figures_or_default(query.figures, now):
         facts = report_facts(ws, caller, query.as_of, query.what_if, period) or now
         computed = statement_for(facts, period)
