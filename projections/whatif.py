@@ -27,6 +27,7 @@ from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.money import ZERO
 from domain.periods import Period
+from projections.department_scores import CLINICAL_SCORES
 from projections.memo import memo_of
 from projections.payout import CARRIED_BANKS
 from projections.payout.split_memo import DEPARTMENT_SPLITS
@@ -58,11 +59,11 @@ def preview(ledger: Ledger, commands: Sequence[tuple[str, BaseModel]], actor: st
 
 
 def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -> None:
-    # Individual scores and departments' splits are memoised under all of their inputs,
-    # so every one of them stays valid whatever the new events are (a copy: the preview
-    # adds its own).
+    # Individual and clinical departments' scores and departments' splits are memoised
+    # under all of their inputs, so every one of them stays valid whatever the new events
+    # are (a copy: the preview adds its own).
     memo_before, memo_after = memo_of(before), memo_of(after)
-    for name in (PERSON_SCORES, DEPARTMENT_SPLITS):
+    for name in (PERSON_SCORES, CLINICAL_SCORES, DEPARTMENT_SPLITS):
         inputs_memo = memo_before.get(name)
         if inputs_memo:
             memo_after[name] = dict(inputs_memo)
