@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.errors import Problem, invariant
 from domain.events import (
@@ -28,6 +28,7 @@ from domain.periods import Period
 from domain.scheme import AdminClassRule, ClinicalScoreRule, Scheme
 from projections.exact import ZERO_Q, exact_sum, q
 from projections.figures import Ledgerbook, exact_text
+from projections.memo import memo_of
 
 
 @dataclass(frozen=True)
@@ -82,11 +83,10 @@ def score_departments(
         if definition is not None:
             departments.append((definition, headcount.get(department_id, 0)))
 
-    clinical = [
-        _score_clinical(d, n, figures.get(d.department_id), deductions[d.department_id],
-                        scheme=scheme, book=book, problems=problems)
-        for d, n in departments if d.kind == "clinical"
-    ]
+    clinical = _clinical_scores(facts, period, [(d, n) for d, n in departments
+                                                if d.kind == "clinical"],
+                                figures, deductions, scheme=scheme, book=book,
+                                problems=problems)
     ranked = sorted(
         (c for c in clinical if c.per_capita is not None),
         key=lambda c: (-c.per_capita, c.department_id),  # type: ignore[operator]
@@ -99,6 +99,50 @@ def score_departments(
         for d, n in departments if d.kind == "admin"
     ]
     return clinical + admin, problems
+
+
+# The memo (projections.memo) of clinical departments' scores. A clinical department's
+# score is a pure function of its definition, its head-count, its figures and deductions
+# in the period, and the scheme: each is memoised beside the facts under exactly those
+# inputs (events by identity, kept alive by the memo), with its figures and problems, and
+# a what-if carries the memo over (`projections.whatif`), so a what-if that moves one
+# person scores no department again. The ranking and the admin departments, which read
+# every clinical department, are computed again each time.
+CLINICAL_SCORES = "clinical-scores"
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: DepartmentScore
+    figures: dict[str, Any]
+    problems: tuple[Problem, ...]
+    inputs: tuple[Any, ...]  # what the key names by identity, kept alive with it
+
+
+def _clinical_scores(
+    facts: Facts, period: Period, departments: list[tuple[DepartmentDefined, int]],
+    figures: dict[str, DepartmentFiguresRecorded],
+    deductions: dict[str, list[DepartmentDeductionRecorded]],
+    *, scheme: Scheme, book: Ledgerbook, problems: list[Problem],
+) -> list[DepartmentScore]:
+    """`_score_clinical` of each department, or its remembered result (CLINICAL_SCORES)."""
+    known: dict[tuple[Any, ...], _Scored] = memo_of(facts).setdefault(CLINICAL_SCORES, {})
+    clinical = []
+    for d, n in departments:
+        own = (figures.get(d.department_id), tuple(deductions[d.department_id]))
+        key = (period, id(scheme), id(d), n, id(own[0]), tuple(map(id, own[1])))
+        scored = known.get(key)
+        if scored is None:
+            scratch = Ledgerbook()
+            found: list[Problem] = []
+            score = _score_clinical(d, n, own[0], list(own[1]), scheme=scheme, book=scratch,
+                                    problems=found)
+            scored = known[key] = _Scored(score, scratch.figures, tuple(found),
+                                          (scheme, d, own))
+        book.figures.update(scored.figures)
+        problems.extend(scored.problems)
+        clinical.append(scored.score)
+    return clinical
 
 
 def _score_clinical(

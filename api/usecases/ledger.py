@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from api.usecases.access import check_writes
 from api.usecases.ports import Caller, Workspace, today_utc
+from api.usecases.stored_banks import stored_statements
 from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 from domain.events import LedgerEvent
@@ -142,7 +143,8 @@ def what_if(ws: Workspace, caller: Caller, batch: Batch, base: Facts | None = No
     problems = [*batch.prior_problems, *found]
     if problems:
         raise RejectedError(ordered_problems(batch, problems))
-    return preview(ws.ledger, commands, caller.actor, base=base)
+    return preview(ws.ledger, commands, caller.actor, base=base,
+                   stored=stored_statements(ws, base))
 
 
 # ---------------------------------------------------------------------------- files

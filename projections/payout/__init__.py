@@ -14,6 +14,7 @@ to 0.00 with every retained, banked, drawn, subsidised or undistributed amount n
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -91,12 +92,30 @@ class _QuarterRun:
         for earlier in period.previous_in_year():
             if not has_pool(self.facts, earlier):
                 continue  # not run in this ledger: no bank movement
-            for d in self.statement(earlier).departments:
-                bank[d.department_id] = d.bank_after_cny
+            bank.update(self._bank_after(earlier))
         return dict(bank)
+
+    def _bank_after(self, period: Period) -> Mapping[str, Decimal]:
+        """Each department's bank on leaving the period: from its statement, or carried
+        in (CARRIED_BANKS) when the period was not computed on these facts."""
+        if period not in self.done:
+            carried: Callable[[Period], Mapping[str, Decimal] | None] | None = (
+                memo_of(self.facts).get(CARRIED_BANKS))
+            known = None if carried is None else carried(period)
+            if known is not None:
+                return known
+        return {d.department_id: d.bank_after_cny for d in self.statement(period).departments}
+
+
+# The memo (projections.memo) of a function period → each department's bank on leaving
+# that quarter, or None: a what-if's facts, whose earlier quarters the new events cannot
+# move, read the banks from the statements already stored for them instead of computing
+# those quarters again (projections.whatif.carry_banks).
+CARRIED_BANKS = "carried-banks"
 
 
 __all__ = [
+    "CARRIED_BANKS",
     "PAYOUT_STAGES",
     "YEAR_END_STAGES",
     "CalculationBlockedError",
