@@ -135,4 +135,7 @@ ERROR_TEMPLATES: Final = (
     N_("{field} says what the entry is about and cannot change; revoke it and record a new one"),
     N_("a change needs a contested entry (a payout line is changed through the entries behind "
        "it)"),
+    # api/sheets: an empty cell the entry needs
+    N_("empty; a {entry} entry needs it"),
+    N_("empty; required"),
 )

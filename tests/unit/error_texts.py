@@ -110,7 +110,7 @@ class Walker:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return [node.value]
         if isinstance(node, ast.JoinedStr):
-            return _joined(node)
+            return self._joined(node, module, function, depth)
         if isinstance(node, ast.IfExp):
             body, orelse = again(node.body), again(node.orelse)
             return None if body is None or orelse is None else body + orelse
@@ -141,6 +141,35 @@ class Walker:
         if isinstance(node, ast.Call):
             return self._returned(node, module, depth)
         return None
+
+    def _joined(self, node: ast.JoinedStr, module: Module, function: ast.FunctionDef | None,
+                depth: int) -> list[str]:
+        """An f-string's templates: a local variable of a few written-out texts is put in
+        (one template for each), any other value is a placeholder, and two different
+        expressions of one name get two names."""
+        texts, names = [""], dict[str, str]()
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                texts = [t + str(value.value) for t in texts]
+            elif isinstance(value, ast.FormattedValue):
+                inlined = self._inlined(value, module, function, depth)
+                if inlined is not None:
+                    texts = [t + i for t in texts for i in inlined]
+                    continue
+                name, expression = _placeholder(value.value), ast.dump(value.value)
+                while names.setdefault(name, expression) != expression:
+                    name += "_"
+                texts = [t + "{" + name + "}" for t in texts]
+        return texts
+
+    def _inlined(self, value: ast.FormattedValue, module: Module,
+                 function: ast.FunctionDef | None, depth: int) -> list[str] | None:
+        if function is None or not isinstance(value.value, ast.Name) or \
+                value.conversion != -1 or value.format_spec is not None:
+            return None
+        local = _local_values(function, value.value.id)
+        found = [self.templates(v, module, function, depth + 1) for v in local]
+        return None if not local or None in found else [t for f in found if f for t in f]
 
     def _returned(self, call: ast.Call, module: Module, depth: int) -> list[str] | None:
         """The texts a helper returns (a message built by a function of its own)."""
@@ -297,23 +326,14 @@ class Walker:
             assert function is not None
             self.helpers[(module.name, function.name)] = parameter
             return  # the helper's callers are the sites
-        found = self.templates(message, module, function)
-        for template in found if found is not None else [None]:
-            yield Site(where, name, template)
-
-
-def _joined(node: ast.JoinedStr) -> list[str]:
-    """An f-string's template; two different expressions of one name get two names."""
-    text, names = "", dict[str, str]()
-    for value in node.values:
-        if isinstance(value, ast.Constant):
-            text += str(value.value)
-        elif isinstance(value, ast.FormattedValue):
-            name, expression = _placeholder(value.value), ast.dump(value.value)
-            while names.setdefault(name, expression) != expression:
-                name += "_"
-            text += "{" + name + "}"
-    return [text]
+        # a variable given its text in several places: each is a message of its own, so
+        # one the walker cannot follow hides none of the others
+        local = _local_values(function, message.id) if function is not None and isinstance(
+            message, ast.Name) else []
+        for each in local or [message]:
+            found = self.templates(each, module, function)
+            for template in found if found is not None else [None]:
+                yield Site(where, name, template)
 
 
 def _placeholder(node: ast.expr) -> str:
