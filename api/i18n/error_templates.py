@@ -138,4 +138,6 @@ ERROR_TEMPLATES: Final = (
     # api/sheets: an empty cell the entry needs
     N_("empty; a {entry} entry needs it"),
     N_("empty; required"),
+    # a value inside a message
+    N_("(none)"),
 )

@@ -98,8 +98,17 @@ def translate(text: str) -> str:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None:
-            return gettext(template).format(**match.groupdict())
+            values = {name: _value(value) for name, value in match.groupdict().items()}
+            return gettext(template).format(**values)
     return text
+
+
+def _value(value: str) -> str:
+    """A value that is itself a message, or a list of them joined by "; " (a reviewer's
+    reasons to recuse, "(none)"), reads translated too; any other value is kept as is."""
+    parts = value.split("; ")
+    translated = [translate(part) for part in parts]
+    return "；".join(translated) if translated != parts else value
 
 
 def headline(message: str) -> str:

@@ -102,3 +102,16 @@ def test_each_template_translates_its_own_texts() -> None:
 def test_templates_are_written_once() -> None:
     shapes = [shape(t) for t in TEMPLATES]
     assert sorted({s for s in shapes if shapes.count(s) > 1}) == []
+
+
+def test_a_value_that_is_itself_a_message_is_translated_too() -> None:
+    text = ("rev is recused: the reviewer recorded the contested entry; the reviewer heads "
+            "the appellant's department (GB/T 1 §3)")
+    with use_language("zh_CN"):
+        assert translate(text) == ("rev 须回避：审核人录入了被申诉的条目；审核人是申诉人所在科室的"
+                                   "负责人（GB/T 1 §3）")
+        # an id or a period is not a message: kept as it is
+        assert translate("no figure 'Not a message' in 2026-Q3") == \
+            "2026-Q3 没有数字 'Not a message'"
+    with use_language("en"):
+        assert translate(text) == text
