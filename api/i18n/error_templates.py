@@ -140,4 +140,14 @@ ERROR_TEMPLATES: Final = (
     N_("empty; required"),
     # a value inside a message
     N_("(none)"),
+    # a role and what it may appeal for, inside a refusal (domain/users.py, api/usecases/access.py)
+    N_("an administrator"),
+    N_("a finance officer"),
+    N_("a department head"),
+    N_("an appeals reviewer"),
+    N_("an auditor"),
+    N_("an employee"),
+    N_("the departments they head ({departments})"),
+    N_("their own lines ({employee})"),
+    N_("nothing of this kind"),
 )
