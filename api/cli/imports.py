@@ -12,6 +12,7 @@ import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import progress_bars
+from api.i18n.messages import problem_line
 from api.storage.keys import master_key_path, open_vault
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def _diagnostics(result: imports.ImportResult) -> None:
         rows = {p.where for p in result.rejected}
         print(REFUSED.format(count=len(rows)), file=sys.stderr)
         for problem in result.rejected:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {problem_line(problem)}", file=sys.stderr)
     for path in result.written:
         print(WROTE.format(path=path), file=sys.stderr)
 

@@ -16,9 +16,14 @@ from functools import cache
 from typing import Final
 
 from api.i18n import N_, gettext
+from api.i18n.error_templates import ERROR_TEMPLATES
 from domain.errors import Problem
 
-# The English texts raised by domain/, projections/, the use cases and the HTTP shell.
+# The English texts raised by the HTTP shell and the first of the domain's; the rest of
+# the domain's are in ERROR_TEMPLATES. A text is matched against the template with the
+# most fixed text first, so "no employee {employee} in {period}" is tried before "no
+# employee {employee}" (which would take "'E9' in 2026-Q4" as the id), wherever each
+# is written.
 TEMPLATES: Final = (
     # headers of a refusal with a list of problems
     N_("{count} problem(s); nothing was written"),
@@ -30,7 +35,6 @@ TEMPLATES: Final = (
     N_("{text} is not a date like 2026-03-20"),
     N_("give exactly one of --employee, --department or --figure"),
     N_("give exactly one of employee, department or figure"),
-    # before the shorter texts below, which would take "'E9' in 2026-Q4" as the id
     N_("no employee {employee} in {period}"),
     N_("no department {department} in {period}"),
     N_("no employee {employee}"),
@@ -59,6 +63,7 @@ TEMPLATES: Final = (
     N_("must be an integer written in ASCII digits, got {value}"),
     N_("must not be negative"),
     N_("a correction (supersedes) must give a reason"),
+    *ERROR_TEMPLATES,
 )
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 
@@ -66,12 +71,23 @@ PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 @cache
 def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     compiled = []
-    for template in TEMPLATES:
-        pieces = PLACEHOLDER.split(template)  # text, name, text, name, …, text
-        regex = "".join(re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>.+?)"
-                        for i, piece in enumerate(pieces))
-        compiled.append((re.compile(regex, re.S), template))
+    for template in sorted(TEMPLATES, key=lambda t: -len(PLACEHOLDER.sub("", t))):
+        compiled.append((re.compile(_regex(template), re.S), template))
     return tuple(compiled)
+
+
+def _regex(template: str) -> str:
+    """Each placeholder matches one value; a name written twice matches the same value."""
+    pieces = PLACEHOLDER.split(template)  # text, name, text, name, …, text
+    named: set[str] = set()
+    regex = []
+    for i, piece in enumerate(pieces):
+        if i % 2 == 0:
+            regex.append(re.escape(piece))
+        else:
+            regex.append(f"(?P={piece})" if piece in named else f"(?P<{piece}>.+?)")
+            named.add(piece)
+    return "".join(regex)
 
 
 def translate(text: str) -> str:
@@ -82,8 +98,17 @@ def translate(text: str) -> str:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None:
-            return gettext(template).format(**match.groupdict())
+            values = {name: _value(value) for name, value in match.groupdict().items()}
+            return gettext(template).format(**values)
     return text
+
+
+def _value(value: str) -> str:
+    """A value that is itself a message, or a list of them joined by "; " (a reviewer's
+    reasons to recuse, "(none)"), reads translated too; any other value is kept as is."""
+    parts = value.split("; ")
+    translated = [translate(part) for part in parts]
+    return "；".join(translated) if translated != parts else value
 
 
 def headline(message: str) -> str:

@@ -93,7 +93,7 @@ def test_a_recused_reviewer_is_refused_by_name(fresh: Served) -> None:
                          {"type": "assign_appeal", "appeal_id": "H-2", "reviewer": "rev"})
     assert refused.status_code == 422, refused.text
     reasons = [p["reason"] for p in refused.json()["error"]["problems"]]
-    assert any("rev is recused" in r and "recorded the contested entry" in r for r in reasons)
+    assert any("rev 须回避" in r and "审核人录入了被申诉的条目" in r for r in reasons)
 
 
 def test_an_employee_files_only_for_themselves(fresh: Served) -> None:

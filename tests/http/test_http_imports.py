@@ -37,7 +37,7 @@ def test_a_refused_file_names_row_and_column_and_writes_nothing(served: Served) 
     reply = post_file(served, "head", "entries", body)
     assert reply.status_code == 422
     assert "row 2" in reply.text
-    assert "unknown employee 'zhao'" in reply.text
+    assert "未知员工 'zhao'" in reply.text
     corrupt = post_file(served, "head", "entries", b"PK\x03\x04broken",
                         filename="x.xlsx")
     assert corrupt.status_code == 422

@@ -79,6 +79,21 @@ def test_a_page_query_that_fails_its_checks_names_the_field(app_with_a_fault: Te
     assert HOME_LINK in answer.text
 
 
+@pytest.mark.parametrize(("language", "reason"), [
+    ("zh_CN", "没有申诉 'NO-SUCH'"), ("en", "no appeal 'NO-SUCH'")])
+def test_a_domain_error_on_a_page_reads_in_the_readers_language(
+        app_with_a_fault: TestClient, demo: Demo, language: str, reason: str) -> None:
+    sign_in(app_with_a_fault, "auditor", demo.passwords["auditor"])
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    try:
+        answer = app_with_a_fault.get("/web/appeals/NO-SUCH")
+    finally:
+        app_with_a_fault.cookies.clear()
+    assert answer.status_code == 404
+    assert reason in answer.text.replace("&#39;", "'")
+    assert HOME_LINK in answer.text
+
+
 def test_a_refused_page_is_a_403_page_with_a_link_home(app_with_a_fault: TestClient,
                                                        demo: Demo) -> None:
     sign_in(app_with_a_fault, "employee", demo.passwords["employee"])

@@ -1,0 +1,153 @@
+"""The English error texts of domain/, projections/ and the use cases and adapters
+(api/usecases, api/storage, api/sheets, api/documents), as templates for
+api/i18n/messages.py: each `{name}` stands for one value carried into the translation.
+tests/unit/test_error_translations.py walks those packages and fails on a message with
+no template here (or in messages.py) and no Chinese translation."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from api.i18n import N_
+
+ERROR_TEMPLATES: Final = (
+    # api/sheets: spreadsheet import
+    N_("unknown entry {written}; write one of: {allowed}"),
+    N_("empty; write one of: {allowed}"),
+    N_("not used by a {entry} entry; leave it empty"),
+    N_("{key} is already the key of {rows}; each row needs its own"),
+    # api/storage
+    N_("the chain was extended by another process; verify again"),
+    N_("the statements view was caught up by another process"),
+    # api/usecases: who may do what
+    N_("{count} row(s) you may not write; nothing was written"),
+    N_("{role} may not void entries"),
+    N_("subject {subject} is in {department}, not in a department you head ({heads})"),
+    N_("{role} may not issue {kind} (issued by: {who})"),
+    N_("{role} may appeal only for {scope}, not for {subject}"),
+    N_("{employee} is in {department}, not in a department you head ({heads})"),
+    N_("this ledger requires a second person to close a period: prepare the close, and another "
+       "user approves it (POST /periods/{period}/close)"),
+    N_("{role} may not read {what}; it shows the whole organisation"),
+    N_("{role} may not preview a decision; it shows everyone the decision touches"),
+    # api/usecases: demo, documents, ledger files, ports, reports, settings
+    N_("the demo needs a year from {first} to {last} (the shipped scheme {scheme} is in force "
+       "from {effective_from})"),
+    N_("{path} already exists; pass --force to replace it with a fresh demo"),
+    N_("{name} is not a .pdf file"),
+    N_("{path} is a directory, not a JSON Lines file"),
+    N_("the file is not UTF-8; save it as UTF-8"),
+    N_("not valid JSON: {error}"),
+    N_("each line must be a JSON object"),
+    N_("{day} is outside the ledger's window of dates ({first} to {last})"),
+    N_("{text} is not an ISO timestamp such as 2026-04-05T12:00:00+08:00"),
+    N_("no figure {figure} in {period}"),
+    N_("must be a JSON object of settings"),
+    N_("not a setting; one of {settings}"),
+    N_("nothing to change"),
+    # domain: the write side and its checks
+    N_("the same key as {row}; each entry needs its own"),
+    N_("already decided at level {level}: {outcome}"),
+    N_("this key was used for a different entry ({entry})"),
+    N_("a window of {count} working days is out of range"),
+    N_("a window of {count} days is out of range"),
+    N_("user {user} is already registered; to change them, supersede the registration"),
+    N_("unknown department {department}; define it first"),
+    N_("unknown user {user}; register them first"),
+    N_("this token is already in use; mint a new one"),
+    N_("{period} is closed; record a correction (supersede the entry it corrects), it will be "
+       "restated in the next open quarter"),
+    N_("no scheme in force on {day}; adopt one first (adopt_scheme)"),
+    N_("already recorded ({what}) by entry {holder}; to change it, supersede that entry with a "
+       "reason"),
+    N_("no live entry {entry} (unknown, voided or already superseded)"),
+    N_("entry {entry} is a {found}, not a {expected}; a correction replaces a fact of its own "
+       "kind"),
+    N_("voiding an entry needs a reason"),
+    N_("{department} is an admin department; workload, revenue and cost are recorded for "
+       "clinical departments"),
+    N_("unknown employee {employee}; hire them first"),
+    N_("{employee} is already hired; use transfer_employee, change_title_grade, change_post or "
+       "supersede the hire"),
+    N_("late: the window of {days} {unit} days after {received_on} closed on {deadline} "
+       "({rule})"),
+    N_("no entry {entry}"),
+    N_("that entry was already corrected or voided; appeal the entry that replaced it"),
+    N_("unknown employee or graded subject {subject}"),
+    N_("the appeal is not decided yet; a re-review follows a decision"),
+    N_("the scheme allows {count} re-review(s); the last decision is final"),
+    N_("late: the re-review window closed on {closes}"),
+    N_("the appeal is at level {level}"),
+    N_("{person} is recused: {reasons} ({rule})"),
+    N_("assign a reviewer first"),
+    N_("the appeal is assigned to {reviewer}, not {actor}"),
+    N_("close a period in a batch of its own"),
+    N_("the ledger has moved on since the statement was computed (position {position}, now "
+       "{last_position}); close again"),
+    N_("{period} has no pool declared; there is nothing to close"),
+    N_("close {periods} first; periods close in order"),
+    N_("unknown category {category}; {scheme} knows {known}"),
+    N_("{category} staff take part as one of {known}, not {participation}"),
+    N_("unknown leave kind {kind}; {scheme} knows {known}"),
+    N_("unknown title grade {title}; the scheme knows {known}"),
+    N_("unknown post {post}; the scheme knows {known}"),
+    N_("unknown deduction kind {kind}; the scheme knows {known}"),
+    N_("{kind} is discretionary: give the points (a positive magnitude)"),
+    N_("{kind} has fixed points in the scheme; do not give points"),
+    N_("{kind} is banded by minutes: give minutes"),
+    N_("{kind} is not measured in minutes; leave minutes out"),
+    N_("{item} is not an entered item; entered items: {known}"),
+    N_("unknown penalty kind {kind}; the scheme knows {known}"),
+    N_("the scheme has no control on {indicator}"),
+    N_("{scheme} pays by quarter (2026-Q1) and year end (2026-YE), not {kind}"),
+    N_("only adjust_pool takes a year-end period; year-end facts are recorded by year "
+       "(record_annual_target_score, record_assessment, …)"),
+    # projections
+    N_("{name} is not JSON: {error}"),
+    N_("{name} must be a JSON object"),
+    N_("no workload, revenue and cost recorded for the period"),
+    N_("no risk coefficient configured (A-S11-6: no silent 1.0)"),
+    N_("the scheme has no admin class {admin_class}"),
+    N_("no risk coefficient: set one or an admin_role the scheme knows (A-S11-6: no silent 1.0)"),
+    N_("admin bases need at least one scored clinical department"),
+    N_("{period} is not closed; use a timestamp or 'now'"),
+    N_("{text} is not 'now', 'closed' or an ISO timestamp such as 2026-04-05T12:00:00+08:00"),
+    N_("no grading scheme {scheme} in force in {period}; in force: {in_force}"),
+    N_("no grading scheme is in force in {period}; adopt one first"),
+    N_("{count} grading schemes are in force in {period}: {schemes}; choose one with --scheme"),
+    N_("{scheme} grades by {kinds}, not {kind}"),
+    N_("{subject} is not assessed by {scheme} in {period}"),
+    N_("{period} is a {kind}; this scheme pays quarters (2026-Q1) and the year-end "
+       "distribution (2026-YE)"),
+    N_("no pool declared (declare_pool)"),
+    N_("adjustments make the pool negative"),
+    N_("no annual target score recorded for {year}"),
+    N_("the closed statement of {period} no longer reproduces its recorded hash {sha256}…; the "
+       "calculation code or the stored events changed since it was closed (run `jixiao "
+       "verify`)"),
+    N_("{period} is not closed; there is nothing to restate"),
+    # domain/appeals: recusal and changes
+    N_("the reviewer is the appellant, or filed the appeal"),
+    N_("the reviewer recorded the contested entry"),
+    N_("the reviewer decided this appeal at a lower level"),
+    N_("the reviewer heads the appellant's department"),
+    N_("{field} is not a field of {kind}"),
+    N_("{field} says what the entry is about and cannot change; revoke it and record a new one"),
+    N_("a change needs a contested entry (a payout line is changed through the entries behind "
+       "it)"),
+    # api/sheets: an empty cell the entry needs
+    N_("empty; a {entry} entry needs it"),
+    N_("empty; required"),
+    # a value inside a message
+    N_("(none)"),
+    # a role and what it may appeal for, inside a refusal (domain/users.py, api/usecases/access.py)
+    N_("an administrator"),
+    N_("a finance officer"),
+    N_("a department head"),
+    N_("an appeals reviewer"),
+    N_("an auditor"),
+    N_("an employee"),
+    N_("the departments they head ({departments})"),
+    N_("their own lines ({employee})"),
+    N_("nothing of this kind"),
+)
