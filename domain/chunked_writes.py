@@ -9,11 +9,12 @@ nothing, and memory holds a chunk of rows, commands and stored events, not the i
 The earlier chunks' plain entries (scores, deductions, attendance … that correct
 nothing: the bulk of any large import) are not folded into those facts: folding them
 held every event of the input (470 MiB for 200,000 rows). What a later check reads of
-them is kept instead in a lean index (`ChunkedBatch.lean`: each one's id and position,
-its one-per-period key in the facts' `unique`; the keys already used are the batch's
-`seen_ids`). A later command that names one of them (a correction, a void, an appeal)
-has it read back from the spool and folded in first, so every check sees what a single
-batch would. The facts are then not the ledger's as written: they are let go after the
+them is kept instead in a lean index: the batch's `seen_ids` (every id it used, with
+the row that used it: an id there and not in the facts is an unfolded plain entry, or a
+refused row's) and each one's one-per-period key in the facts' `unique`. A later command
+that names one of them (a correction, a void, an appeal) has it read back from the spool
+(where its place is its position) and folded in first, so every check sees what a
+single batch would. The facts are then not the ledger's as written: they are let go after the
 write and read again from the store when next asked for.
 
 A chunk that fails does not stop the checking: the rest is still checked, so the caller
@@ -115,10 +116,10 @@ class Spool:
 class ChunkedBatch:
     """What the checking of a chunked batch carries from one chunk to the next."""
 
+    start: int = 0  # the position before the batch's first event
     position: int = 0  # the position the last event taken in will have
     seen_ids: dict[UUID, str] = field(default_factory=dict)  # key → where it was used
-    lean: dict[UUID, int] = field(default_factory=dict)  # unfolded plain entry → position
-    folded_lean: bool = False  # some plain entries were folded back in (named later)
+    lean: int = 0  # plain entries taken in and not folded (the lean index's)
     pending: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     policy_events: list[LedgerEvent] = field(default_factory=list)  # what derivations read
@@ -204,7 +205,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     recorded_at = now or datetime.now(UTC)
     facts = ledger.facts()
     start, kept = facts.last_position, False
-    batch = ChunkedBatch(position=start)
+    batch = ChunkedBatch(start=start, position=start)
     frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
     try:
         for chunk in chunks:
@@ -231,7 +232,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             # The spool (a file, not memory) is kept for the chain's catch-up to take.
             ledger.remember_written(Written(start + 1, batch.spool.chunks, batch.spool.close))
             kept = True
-            if batch.lean or batch.folded_lean:
+            if batch.lean:
                 ledger.forget_facts()  # they lack the plain entries: read when next asked
     except BaseException:
         ledger.forget_facts()
@@ -251,11 +252,11 @@ def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
              events: list[LedgerEvent]) -> None:
     """Each event at the position it will have: a plain entry into the lean index, any
     other folded in; all spooled (a refused batch's too: a later command may name one)."""
-    lean, unique = batch.lean, facts.unique
+    unique = facts.unique
     for event in events:
         batch.position += 1
         if type(event) in LEAN_TYPES and event.supersedes is None:
-            lean[event.originator_id] = batch.position
+            batch.lean += 1
             key = uniqueness_key(event)
             if key is not None:
                 unique[key] = event.originator_id
@@ -275,22 +276,20 @@ def _fold_named(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
     if not batch.lean:
         return
     named = {value for _, command in commands for value in _ids_in(command.__dict__)
-             if value in batch.lean}
+             if value in batch.seen_ids and value not in facts.events}
     if not named:
         return
-    found: list[tuple[int, LedgerEvent]] = []
+    position = batch.start
     for rows in batch.spool.chunks():
         for row in rows:
+            position += 1
             if row[0] in named:
                 event = ledger.mapper.to_domain_event(StoredEvent(*row))
-                found.append((batch.lean.pop(event.originator_id), event))
-    for position, event in sorted(found, key=lambda item: item[0]):
-        key = uniqueness_key(event)
-        if key is not None and facts.unique.get(key) == event.originator_id:
-            del facts.unique[key]  # the fold sets it again, as its own
-        facts.apply(position, event)
+                key = uniqueness_key(event)
+                if key is not None and facts.unique.get(key) == event.originator_id:
+                    del facts.unique[key]  # the fold sets it again, as its own
+                facts.apply(position, event)
     facts.last_position = batch.position
-    batch.folded_lean = True
 
 
 def _ids_in(values: dict[str, Any]) -> Iterator[UUID]:
