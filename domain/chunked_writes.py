@@ -118,7 +118,7 @@ class ChunkedBatch:
 
     start: int = 0  # the position before the batch's first event
     position: int = 0  # the position the last event taken in will have
-    seen_ids: dict[UUID, str] = field(default_factory=dict)  # key → where it was used
+    seen_ids: dict[int, str] = field(default_factory=dict)  # id's int → where it was used
     lean: int = 0  # plain entries taken in and not folded (the lean index's)
     pending: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
@@ -173,7 +173,7 @@ class ChunkedLedger(Protocol):
                     facts: Facts, recorded_at: datetime, *,
                     prior_problems: Sequence[Problem] = (),
                     pending: frozenset[str] = frozenset(),
-                    seen_ids: dict[UUID, str] | None = None,
+                    seen_ids: dict[int, str] | None = None,
                     ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent],
                                list[Problem]]: ...
 
@@ -276,7 +276,7 @@ def _fold_named(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
     if not batch.lean:
         return
     named = {value for _, command in commands for value in _ids_in(command.__dict__)
-             if value in batch.seen_ids and value not in facts.events}
+             if value.int in batch.seen_ids and value not in facts.events}
     if not named:
         return
     position = batch.start
