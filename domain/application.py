@@ -424,8 +424,7 @@ class Ledger(Application[UUID]):
         seen_ids: dict[int, str] | None = None,
     ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent], list[Problem]]:
         """((where, new event), idempotent retries, problems) of commands checked against
-        `facts`; `seen_ids` carries the keys used by earlier chunks of the same batch, by
-        their ids' `int` (a UUID object per row of a long file cost 56 bytes more)."""
+        `facts`; `seen_ids` carries the ids (as ints: lean) used by earlier chunks."""
         commands, expanded_problems = self._expand_decisions(commands, facts, actor)
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
         retries: list[LedgerEvent] = []

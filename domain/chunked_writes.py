@@ -221,6 +221,8 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             gc.freeze()
             if progress is not None:
                 progress("checking", len(batch.seen_ids), 0)
+        if progress is not None:  # the caller's total was an estimate (a workbook's)
+            progress("checking", len(batch.seen_ids), len(batch.seen_ids))
         if batch.problems:
             raise RejectedError(batch.problems)
         derived = ledger.derived(facts, batch.policy_events, recorded_at)
