@@ -432,10 +432,10 @@ class Ledger(Application[UUID]):
         progress: Progress | None = None,
         prior_problems: Sequence[Problem] = (),
         pending: frozenset[str] = frozenset(),
-        seen_ids: dict[UUID, str] | None = None,
+        seen_ids: dict[int, str] | None = None,
     ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent], list[Problem]]:
         """((where, new event), idempotent retries, problems) of commands checked against
-        `facts`; `seen_ids` carries the keys used by earlier chunks of the same batch."""
+        `facts`; `seen_ids` carries the ids (as ints: lean) used by earlier chunks."""
         commands, expanded_problems = self._expand_decisions(commands, facts, actor)
         items: list[tuple[str, BaseModel, LedgerEvent]] = []
         retries: list[LedgerEvent] = []
@@ -447,12 +447,12 @@ class Ledger(Application[UUID]):
             except ValueError as error:
                 problems.append(Problem(where, "", str(error)))
                 continue
-            if event.originator_id in seen_ids:
+            seen = event.originator_id.int
+            if seen in seen_ids:
                 problems.append(Problem(where, "idempotency_key", "the same key as "
-                                        f"{seen_ids[event.originator_id]}; each entry needs "
-                                        "its own"))
+                                        f"{seen_ids[seen]}; each entry needs its own"))
                 continue
-            seen_ids[event.originator_id] = where
+            seen_ids[seen] = where
             earlier = facts.events.get(event.originator_id)
             if earlier is not None:
                 if same_fact(earlier, event):

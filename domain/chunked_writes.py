@@ -6,6 +6,17 @@ once, into a temporary file, not kept; only when every chunk has passed are they
 back, a chunk at a time, into one transaction. So a bad row anywhere still writes
 nothing, and memory holds a chunk of rows, commands and stored events, not the input.
 
+The earlier chunks' plain entries (scores, deductions, attendance … that correct
+nothing: the bulk of any large import) are not folded into those facts: folding them
+held every event of the input (470 MiB for 200,000 rows). What a later check reads of
+them is kept instead in a lean index: the batch's `seen_ids` (every id it used, with
+the row that used it: an id there and not in the facts is an unfolded plain entry, or a
+refused row's) and each one's one-per-period key in the facts' `unique`. A later command
+that names one of them (a correction, a void, an appeal) has it read back from the spool
+(where its place is its position) and folded in first, so every check sees what a
+single batch would. The facts are then not the ledger's as written: they are let go after the
+write and read again from the store when next asked for.
+
 A chunk that fails does not stop the checking: the rest is still checked, so the caller
 hears of every problem at once as with a single batch. Its rows that passed are taken
 into the facts being checked against, and the ids its refused hires and departments
@@ -29,19 +40,29 @@ from pydantic import BaseModel
 from domain.derivations import POLICY_INPUTS
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
+    AssessmentRecorded,
+    AttendanceRecorded,
+    CmeCreditsRecorded,
+    DeductionRecorded,
     DepartmentDefined,
     EmployeeHired,
     EntryVoided,
     LedgerEvent,
     SchemeAdopted,
+    ScoreRecorded,
 )
-from domain.facts import Facts, cycle_collection_paused
+from domain.facts import Facts, cycle_collection_paused, uniqueness_key
 
 # domain/application.py's message for the same race, where a batch is saved whole.
 CONCURRENT_WRITE = ("another writer recorded one of these entries at the same time; "
                     "nothing was written, run the command again")
 
 StoredRow = tuple[UUID | str, int, str, bytes]  # originator id, version, topic, state
+# Entries no check of another plain entry reads beyond its id, its position and its
+# one-per-period key (domain/validation.py's BatchScope): kept out of the fold.
+LEAN_TYPES: tuple[type[LedgerEvent], ...] = (
+    ScoreRecorded, DeductionRecorded, AttendanceRecorded, AssessmentRecorded,
+    CmeCreditsRecorded)
 
 
 @dataclass(frozen=True)
@@ -95,11 +116,14 @@ class Spool:
 class ChunkedBatch:
     """What the checking of a chunked batch carries from one chunk to the next."""
 
-    seen_ids: dict[UUID, str] = field(default_factory=dict)  # key → where it was used
+    start: int = 0  # the position before the batch's first event
+    position: int = 0  # the position the last event taken in will have
+    seen_ids: dict[int, str] = field(default_factory=dict)  # id's int → where it was used
+    lean: int = 0  # plain entries taken in and not folded (the lean index's)
     pending: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     policy_events: list[LedgerEvent] = field(default_factory=list)  # what derivations read
-    recorded: list[LedgerEvent] = field(default_factory=list)
+    recorded: int = 0  # events to write (counted, not kept)
     retries: list[LedgerEvent] = field(default_factory=list)
     spool: Spool = field(default_factory=Spool)
 
@@ -122,7 +146,7 @@ class ChunkedBatch:
             if _read_by_policies(event):
                 self.policy_events.append(event)
         if not self.problems:
-            self.recorded += events
+            self.recorded += len(events)
         return events
 
 
@@ -143,11 +167,13 @@ class ChunkedLedger(Protocol):
 
     def forget_facts(self) -> None: ...
 
+    def max_position(self) -> int: ...
+
     def check_chunk(self, commands: Sequence[tuple[str, BaseModel]], actor: str,
                     facts: Facts, recorded_at: datetime, *,
                     prior_problems: Sequence[Problem] = (),
                     pending: frozenset[str] = frozenset(),
-                    seen_ids: dict[UUID, str] | None = None,
+                    seen_ids: dict[int, str] | None = None,
                     ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent],
                                list[Problem]]: ...
 
@@ -159,9 +185,14 @@ class ChunkedLedger(Protocol):
 
 @dataclass(frozen=True)
 class ChunkedReport:
-    recorded: tuple[LedgerEvent, ...]
+    """What was written: a count and the positions after `first_position` (the events
+    themselves are in the store, not kept), and the idempotent retries."""
+
+    recorded: int
     already_recorded: tuple[LedgerEvent, ...]  # idempotent retries: the first result
+    first_position: int
     last_position: int
+    retry_positions: dict[UUID, int] = field(default_factory=dict)
 
 
 def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
@@ -173,11 +204,13 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     again from the store: the checked chunks had been folded in)."""
     recorded_at = now or datetime.now(UTC)
     facts = ledger.facts()
-    start, batch, kept = facts.last_position, ChunkedBatch(), False
+    start, kept = facts.last_position, False
+    batch = ChunkedBatch(start=start, position=start)
     frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
     try:
         for chunk in chunks:
             with cycle_collection_paused():  # as in `Ledger.record`
+                _fold_named(ledger, facts, batch, chunk.commands)
                 items, retries, problems = ledger.check_chunk(
                     chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
                     pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
@@ -188,10 +221,12 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             gc.freeze()
             if progress is not None:
                 progress("checking", len(batch.seen_ids), 0)
+        if progress is not None:  # the caller's total was an estimate (a workbook's)
+            progress("checking", len(batch.seen_ids), len(batch.seen_ids))
         if batch.problems:
             raise RejectedError(batch.problems)
         derived = ledger.derived(facts, batch.policy_events, recorded_at)
-        batch.recorded += derived
+        batch.recorded += len(derived)
         _take_in(ledger, facts, batch, derived)
         if progress is not None:
             progress("writing", batch.spool.count, batch.spool.count)
@@ -199,6 +234,8 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             # The spool (a file, not memory) is kept for the chain's catch-up to take.
             ledger.remember_written(Written(start + 1, batch.spool.chunks, batch.spool.close))
             kept = True
+            if batch.lean:
+                ledger.forget_facts()  # they lack the plain entries: read when next asked
     except BaseException:
         ledger.forget_facts()
         raise
@@ -207,20 +244,68 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             gc.unfreeze()
         if not kept:
             batch.spool.close()
-    return ChunkedReport(tuple(batch.recorded), tuple(batch.retries),
-                         ledger.facts().last_position)
+    last = start + batch.spool.count if kept else ledger.max_position()
+    return ChunkedReport(batch.recorded, tuple(batch.retries), start, last,
+                         {e.originator_id: facts.positions[e.originator_id]
+                          for e in batch.retries})
 
 
 def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
              events: list[LedgerEvent]) -> None:
-    """Fold the events in at the positions they will have; spool them while the batch
-    has passed (a refused batch is only checked from then on)."""
+    """Each event at the position it will have: a plain entry into the lean index, any
+    other folded in; all spooled (a refused batch's too: a later command may name one)."""
+    unique = facts.unique
     for event in events:
-        facts.apply(facts.last_position + 1, event)
-    if not batch.problems:
-        stored = [ledger.mapper.to_stored_event(event) for event in events]
-        batch.spool.add([(s.originator_id, s.originator_version, s.topic, s.state)
-                         for s in stored])
+        batch.position += 1
+        if type(event) in LEAN_TYPES and event.supersedes is None:
+            batch.lean += 1
+            key = uniqueness_key(event)
+            if key is not None:
+                unique[key] = event.originator_id
+        else:
+            facts.apply(batch.position, event)
+    facts.last_position = batch.position
+    stored = [ledger.mapper.to_stored_event(event) for event in events]
+    batch.spool.add([(s.originator_id, s.originator_version, s.topic, s.state)
+                     for s in stored])
+
+
+def _fold_named(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
+                commands: Sequence[tuple[str, BaseModel]]) -> None:
+    """Fold in, from the spool, the plain entries of earlier chunks these commands name
+    (a correction's target, a voided or contested entry): then they are checked against
+    them as in one batch."""
+    if not batch.lean:
+        return
+    named = {value for _, command in commands for value in _ids_in(command.__dict__)
+             if value.int in batch.seen_ids and value not in facts.events}
+    if not named:
+        return
+    position = batch.start
+    for rows in batch.spool.chunks():
+        for row in rows:
+            position += 1
+            if row[0] in named:
+                event = ledger.mapper.to_domain_event(StoredEvent(*row))
+                key = uniqueness_key(event)
+                if key is not None and facts.unique.get(key) == event.originator_id:
+                    del facts.unique[key]  # the fold sets it again, as its own
+                facts.apply(position, event)
+    facts.last_position = batch.position
+
+
+def _ids_in(values: dict[str, Any]) -> Iterator[UUID]:
+    """The entry ids a command's fields hold (at the top, or in a list of them)."""
+    for value in values.values():
+        if type(value) is UUID:
+            yield value
+        elif type(value) is str and len(value) == 36:  # a UUID as text
+            try:
+                yield UUID(value)
+            except ValueError:
+                pass
+        elif isinstance(value, list | tuple):
+            yield from (item for item in value if type(item) is UUID)
 
 
 def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> bool:

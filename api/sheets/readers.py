@@ -13,6 +13,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,16 +45,18 @@ Format = Literal["csv", "xlsx"]
 
 @dataclass(frozen=True)
 class Source:
-    """A file to read: a path on disk, or the bytes of an upload with its file name."""
+    """A file to read: a path on disk, or the bytes of an upload with its file name, or
+    an upload spooled to `path` (a temporary file) under the name it was sent with."""
 
     name: str
     data: bytes | None = None
+    path: str | None = None
 
     def open(self) -> IO[bytes]:
         if self.data is not None:
             return io.BytesIO(self.data)
         try:
-            return Path(self.name).open("rb")
+            return Path(self.path or self.name).open("rb")
         except FileNotFoundError:
             raise NotFoundError(text.NO_FILE.format(path=self.name)) from None
         except IsADirectoryError:
@@ -61,7 +64,7 @@ class Source:
 
     def workbook_file(self) -> str | IO[bytes]:
         """What openpyxl opens: the path itself (it closes what it opened), or the bytes."""
-        return self.name if self.data is None else io.BytesIO(self.data)
+        return (self.path or self.name) if self.data is None else io.BytesIO(self.data)
 
     def head(self) -> bytes:
         with self.open() as stream:
@@ -220,18 +223,42 @@ def _read_book(source: Source) -> _Book:
 
 
 def _claimed_rows(book: _Book, part: str) -> int:
-    """The last row the sheet's <dimension> names (for a progress bar), read from the
-    start of the part only; 0 when it has none."""
+    """The rows of the sheet, for a progress bar only: the last row its <dimension>
+    names, unless the part is too small to hold them (a crafted or stale dimension), or
+    when it names none (openpyxl's write-only sheets, among others) the rows its size
+    holds at the size of its first rows."""
+    estimate, bound = _rows_by_size(book.reader.archive, part)
     with book.reader.archive.open(part) as xml:
         for _, element in iterparse(xml, events=("start",)):
             if element.tag == DIMENSION_TAG:
                 try:
-                    return int(range_boundaries(element.get("ref", ""))[3] or 0)
+                    claimed = int(range_boundaries(element.get("ref", ""))[3] or 0)
                 except (ValueError, TypeError):
-                    return 0
+                    break
+                return claimed if 0 < claimed <= bound else estimate
             if element.tag == DATA_TAG:
-                return 0
-    return 0
+                break
+    return estimate
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_SAMPLE = 1 << 16
+_LEAST_ROW_BYTES = 16  # `<row r="1"/>` and a little: no sheet holds rows in fewer bytes
+
+
+def _rows_by_size(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(rows estimated from the part's size and the bytes of its first rows, the most
+    rows its size could hold)."""
+    size = archive.getinfo(part).file_size
+    with archive.open(part) as xml:
+        sample = xml.read(_SAMPLE)
+    rows = len(_ROW_TAG.findall(sample))
+    if rows == 0 or len(sample) >= size:
+        return rows, rows
+    first = _ROW_TAG.search(sample)
+    start = first.start() if first is not None else 0
+    per_row = max((len(sample) - start) / rows, _LEAST_ROW_BYTES)
+    return int((size - start) / per_row), size // _LEAST_ROW_BYTES
 
 
 def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:

@@ -124,7 +124,7 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
     a last part holding the problems: every one found reading (`all_problems`), or the
     header's only (with skip_bad the rows' problems are the refused, not a refusal)."""
     facts = ws.facts()
-    seen: Counter[str] = Counter()
+    seen: Counter[bytes] = Counter()
     for chunk in chunks:
         rows = _keyed(kind, read, chunk, facts, seen)
         sealed = seal_roster_details(ws, caller, vault, read, chunk)
@@ -205,7 +205,7 @@ def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails
 
 
 def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
-           seen: Counter[str]) -> list[tuple[str, dict[str, Any]]]:
+           seen: Counter[bytes]) -> list[tuple[str, dict[str, Any]]]:
     """The rows with their idempotency keys: the file's own, else the content key (`seen`
     counts identical rows across the file's chunks). A CSV row recorded before content
     keys existed (`file:<digest>:row N`, the file's bytes) keeps that key, so importing

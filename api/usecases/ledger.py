@@ -47,7 +47,8 @@ class Batch:
 
 @dataclass(frozen=True)
 class ApplyResult:
-    recorded: tuple[LedgerEvent, ...]
+    # A chunked write's are read back from the store when looked at (written_events.py).
+    recorded: Sequence[LedgerEvent]
     already_recorded: tuple[LedgerEvent, ...]
     last_position: int
     positions: Mapping[UUID, int]

@@ -5,8 +5,9 @@ one is read a chunk of lines at a time; each chunk's rows are parsed and checked
 the caller's rights, the ledger's rules against the facts with the earlier chunks) and
 its events encoded once and set aside (domain/chunked_writes.py); when every chunk has
 passed, all are saved in one transaction. A bad line anywhere still writes nothing and
-every problem is named by its line, as before; memory holds a chunk of the input, not
-the file (the in-memory facts still grow with the ledger, as with any write).
+every problem is named by its line, as before; memory holds a chunk of the input and a
+lean index of the earlier chunks' entries, not the file's events (domain/chunked_writes.py;
+the facts of the ledger before the batch still grow with the ledger, as with any write).
 
 Default idempotency keys come from the file's digest and the line number, as before: the
 file is read twice (digest, then rows), stdin is first copied to a temporary file.
@@ -37,6 +38,7 @@ from api.usecases.ledger import (
     with_default_keys,
 )
 from api.usecases.ports import Caller, Workspace, today_utc
+from api.usecases.written_events import WrittenEvents, WrittenPositions
 from domain.chunked_writes import Chunk, record_chunks
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 
@@ -140,9 +142,11 @@ def _apply_chunks(ws: Workspace, caller: Caller,
         raise RejectedError(ordered_problems(Batch([], numbered=True),
                                              error.problems)) from None
     ws.chain_up_quietly()
-    # The facts' own table, not a copy of 200,000 entries: the caller reads it at once.
-    return ApplyResult(report.recorded, report.already_recorded, report.last_position,
-                       ws.facts().positions)
+    # Counted, read back only if asked for: the events of 200,000 rows are not kept.
+    written = WrittenEvents(ws.ledger, report.first_position,
+                            report.first_position + report.recorded)
+    return ApplyResult(written, report.already_recorded, report.last_position,
+                       WrittenPositions(report.retry_positions, written))
 
 
 def read_chunks(source: JsonlSource, chunk_rows: int
