@@ -3,7 +3,9 @@
 
     python3 dev.py setup                 create .venv and install '.[test]' into it
     python3 dev.py test [pytest args]    setup, run ruff and mypy, make sure PostgreSQL is
-                                         available, run pytest; fails if any of them fails
+                                         available, run pytest (one worker per core;
+                                         JIXIAO_TEST_WORKERS=0 for one process); fails if
+                                         any of them fails
     python3 dev.py demo [args]           setup, run `jixiao demo --db ./jixiao-demo.db [args]`
     python3 dev.py serve [args]          setup, run `jixiao serve [args]`
     python3 dev.py wheelhouse [DIR]      build wheels of jixiao and every dependency into DIR
@@ -256,6 +258,25 @@ def run_linters(env: dict[str, str]) -> list[str]:
     return failed
 
 
+# pytest-xdist options `test` adds unless the developer chose otherwise: one worker per
+# core (each starts its own throwaway PostgreSQL cluster, tests/conftest.py), and whole
+# files to a worker so the module-scoped fixtures (a seeded server, a demo ledger copy)
+# are built once per file, not once per worker.  JIXIAO_TEST_WORKERS=N sets the count
+# (0 runs in this one process); an explicit -n/--numprocesses/--dist, `-p no:xdist`,
+# --pdb or --trace in the pytest arguments wins.
+PARALLEL = ("-n", "auto", "--dist", "loadfile")
+SERIAL_FLAGS = ("-n", "--numprocesses", "--dist", "no:xdist", "--pdb", "--trace")
+
+
+def parallel_args(args: list[str]) -> list[str]:
+    if any(arg.startswith(SERIAL_FLAGS) for arg in args):
+        return []
+    workers = os.environ.get("JIXIAO_TEST_WORKERS", "").strip() or PARALLEL[1]
+    if workers == "0":
+        return []
+    return [PARALLEL[0], workers, *PARALLEL[2:]]
+
+
 def cmd_test(args: list[str]) -> int:
     setup()
     env = quiet_env()
@@ -268,7 +289,7 @@ def cmd_test(args: list[str]) -> int:
     if pg_bin is not None:
         env["JIXIAO_PG_BIN"] = str(pg_bin)
     # pytest runs even after a linter failed, so one CI run reports everything at once.
-    code = run_child([str(VENV_PYTHON), "-m", "pytest", *args], env)
+    code = run_child([str(VENV_PYTHON), "-m", "pytest", *parallel_args(args), *args], env)
     if code == 5:
         log("pytest collected no tests; treating that as a failure")
     if code != 0:
