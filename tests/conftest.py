@@ -17,6 +17,7 @@ Nothing here touches ``os.environ``: pass ``env=...`` to the application.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,24 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if "CI" in os.environ else "dev")
 
 INSTALL_HINT = "run `python3 dev.py test`, which installs it"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test gets a node id of its own. pytest-xdist schedules and reports by node
+    id, so tests sharing one run only once there, silently. schemathesis' generated cases
+    (tests/http/test_fuzz.py) share one on pytest 9, which builds a test's id from its
+    `originalname` (the bare function name there) and leaves the operation out; the
+    operation is in the item's name, so it becomes the id's parameters."""
+    counts = Counter(item.nodeid for item in items)
+    for item in items:
+        base, bracket, params = item.name.partition("[")
+        if counts[item.nodeid] > 1 and bracket and isinstance(item.parent, pytest.Module):
+            own = item.parent.id.child(base).with_params(params.removesuffix("]"))
+            item._id = own  # type: ignore[attr-defined]
+    shared = sorted(nodeid for nodeid, n in Counter(i.nodeid for i in items).items() if n > 1)
+    if shared:
+        raise pytest.UsageError(f"tests share a node id, so a parallel run would run each "
+                                f"once: {shared[:5]}")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,9 @@ def test_a_change_to_the_facts_starts_a_fresh_memo() -> None:
 def test_forgetting_empties_the_memo_and_counts_what_was_there() -> None:
     facts = _facts()
     calculate(facts, Period.parse("2026-Q1"))
-    assert forget(facts) == 4  # person scores, quarter people, department splits, statements
+    # person scores, quarter people, clinical department scores, department splits,
+    # statements
+    assert forget(facts) == 5
     assert memo_of(facts) == {}
 
 
