@@ -6,6 +6,9 @@ every state-changing request, the idle timeout and the sign-in limiter."""
 from __future__ import annotations
 
 import re
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +20,7 @@ from api.storage.session import Session
 from api.usecases.appeals import FileAppeal, file_appeal
 from api.usecases.audit import employee_history
 from api.usecases.ports import Caller, today_utc
+from api.web.pages import head
 
 ROLES = ("admin", "finance", "head", "employee", "reviewer", "auditor")
 EVERYTHING = {"admin", "finance", "reviewer", "auditor"}  # the roles that read everything
@@ -250,3 +254,33 @@ def test_an_uploaded_sheet_is_refused_row_by_row_or_recorded(
     assert employee.post("/web/import", data={"csrf": employee_csrf, "kind": "entries"},
                          files={"sheet": ("a.csv", good.encode(), "text/csv")}
                          ).status_code == 403
+
+
+def test_an_upload_is_spooled_to_a_file_refused_past_the_limit_and_never_left_behind(
+        clients: dict[str, tuple[TestClient, str]], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(head, "UPLOAD_PIECE", 64)
+    read_from: list[tuple[str | None, bool]] = []
+    import_sheet = head.imports.import_sheet
+
+    def reading(ws: Any, caller: Caller, request: Any) -> Any:
+        read_from.append((request.source.path, request.source.data is None))
+        return import_sheet(ws, caller, request)
+
+    monkeypatch.setattr(head.imports, "import_sheet", reading)
+    client, csrf = clients["head"]
+    good = HEADER + "2026-Q4,E0002,deduction,late,1,10,,,迟到 12 分钟\n"
+    recorded = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
+                           files={"sheet": ("扣分.csv", good.encode("utf-8-sig"), "text/csv")})
+    assert recorded.status_code == 200, recorded.text[-1500:]
+    [(path, no_bytes)] = read_from  # the reader was given a file on disk, not the bytes
+    assert path is not None
+    assert Path(path).parent == tmp_path
+    assert no_bytes
+    monkeypatch.setattr(head, "UPLOAD_BYTES_MAX", len(good.encode("utf-8-sig")) - 1)
+    refused = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
+                          files={"sheet": ("扣分.csv", good.encode("utf-8-sig"), "text/csv")})
+    assert refused.status_code >= 400
+    assert "文件过大" in refused.text
+    assert list(tmp_path.iterdir()) == []

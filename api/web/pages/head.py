@@ -5,6 +5,8 @@ and the upload of a spreadsheet for import with its row errors."""
 from __future__ import annotations
 
 import functools
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,6 +25,7 @@ from domain.errors import InvalidRequestError
 router = APIRouter()
 PeriodQuery = Annotated[str, Query(max_length=16, pattern=r"^\d{4}-(Q[1-4]|YE)$")]
 UPLOAD_BYTES_MAX = 16 * 1024 * 1024
+UPLOAD_PIECE = 1024 * 1024
 
 
 def cells_of(form: FormData) -> list[entry.Cell]:
@@ -88,11 +91,30 @@ async def import_form(*, request: Request, viewer: CurrentViewer) -> Response:
     return render(request, "head/import.html", {"viewer": viewer, "result": None})
 
 
-def _import(ws: Workspace, caller: Caller, kind: str, content: bytes,
+def _import(ws: Workspace, caller: Caller, kind: str, path: str,
             name: str) -> dict[str, Any]:
-    result = imports.import_sheet(ws, caller, imports.ImportRequest(kind, Source(name, content)))
+    request = imports.ImportRequest(kind, Source(name, path=path))
+    result = imports.import_sheet(ws, caller, request)
     return {"recorded": result.recorded, "already": result.already_recorded,
             "rows": result.rows, "warnings": list(result.warnings)}
+
+
+async def _spooled(sheet: UploadFile) -> str:
+    """The upload copied to a temporary file a piece at a time (the reader streams from
+    it), so a large workbook is never held in memory whole; refused past the limit."""
+    size = 0
+    with tempfile.NamedTemporaryFile(prefix="jixiao-upload-", delete=False) as spool:
+        try:
+            while piece := await sheet.read(UPLOAD_PIECE):
+                size += len(piece)
+                if size > UPLOAD_BYTES_MAX:
+                    raise InvalidRequestError("文件过大 (the file is larger than 16 MB)")
+                spool.write(piece)
+        except BaseException:
+            spool.close()
+            os.unlink(spool.name)
+            raise
+    return spool.name
 
 
 @router.post("/web/import")
@@ -103,10 +125,11 @@ async def upload(*, request: Request, viewer: CheckedViewer,
     suffix = Path(sheet.filename or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise InvalidRequestError("请上传 .xlsx 或 .csv 文件 (upload an .xlsx or .csv file)")
-    content = await sheet.read(UPLOAD_BYTES_MAX + 1)
-    if len(content) > UPLOAD_BYTES_MAX:
-        raise InvalidRequestError("文件过大 (the file is larger than 16 MB)")
-    result = await run(request, _import, viewer.caller, kind, content,
-                       sheet.filename or f"upload{suffix}")
+    path = await _spooled(sheet)
+    try:
+        result = await run(request, _import, viewer.caller, kind, path,
+                           sheet.filename or f"upload{suffix}")
+    finally:
+        os.unlink(path)
     return render(request, "head/import.html", {"viewer": viewer, "result": result,
                                                 "kind": kind})
