@@ -13,7 +13,7 @@ from typing import Any
 from builders import GOLDEN
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_incremental_whatif import _record, _synthetic
+from test_incremental_whatif import _record, _synthetic, upheld_late_appeal
 
 from domain.application import Ledger
 from domain.errors import DomainError, RejectedError
@@ -170,17 +170,7 @@ def test_a_stored_bank_of_a_quarter_the_events_move_is_not_read() -> None:
 
 
 def test_a_what_if_that_moves_one_person_scores_no_department_again() -> None:
-    ledger = _synthetic()
-    facts = ledger.facts()
-    contested = next(e for e in facts.live.values() if isinstance(e, DeductionRecorded)
-                     and (e.minutes or 0) > 5)
-    period = Period.parse(contested.period)
-    statement_for(facts, period)
-    commands = ledger.parse_commands([("what-if", {
-        "type": "record_deduction", "period": contested.period,
-        "employee_id": contested.employee_id, "kind": "late", "minutes": 3,
-        "supersedes": str(contested.originator_id), "reason": "appeal upheld"})])
-    after = preview(ledger, commands, "test", base=facts)
+    after, period = upheld_late_appeal()
     carried = dict(memo_of(after)[CLINICAL_SCORES])
     assert carried
     statement_for(after, period)

@@ -21,6 +21,7 @@ from api.scenarios.synthetic import SCENARIO, Shape
 from domain.application import Ledger
 from domain.errors import DomainError, RejectedError
 from domain.events import DeductionRecorded
+from domain.facts import Facts
 from domain.periods import Period
 from domain.scheme import canonical_dumps
 from projections.figure_map import with_figures
@@ -103,7 +104,10 @@ def test_an_upheld_appeal_s_what_if_equals_a_recomputation(data: st.DataObject) 
                       "reason": "appeal upheld (what-if)", "idempotency_key": "what-if"})
 
 
-def test_the_what_if_splits_again_only_the_department_it_moves() -> None:
+def upheld_late_appeal() -> tuple[Facts, Period]:
+    """The synthetic ledger's period statement computed, then the facts as if an appeal
+    against one lateness of over 5 minutes were upheld (3 minutes); nothing computed yet
+    on the what-if's facts."""
     ledger = _synthetic()
     facts = ledger.facts()
     contested = next(e for e in facts.live.values() if isinstance(e, DeductionRecorded)
@@ -114,7 +118,11 @@ def test_the_what_if_splits_again_only_the_department_it_moves() -> None:
         "type": "record_deduction", "period": contested.period,
         "employee_id": contested.employee_id, "kind": "late", "minutes": 3,
         "supersedes": str(contested.originator_id), "reason": "appeal upheld"})])
-    after = preview(ledger, commands, "test", base=facts)
+    return preview(ledger, commands, "test", base=facts), period
+
+
+def test_the_what_if_splits_again_only_the_department_it_moves() -> None:
+    after, period = upheld_late_appeal()
     carried = len(memo_of(after)[DEPARTMENT_SPLITS])
     statement_for(after, period)
     # One department's line and members moved (the appellant's); the others were found.

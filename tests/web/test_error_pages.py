@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from web_support import Demo, sign_in
 
 from api.http.app import create_app
@@ -15,6 +16,14 @@ from api.http.settings import ServerSettings
 from api.web.sessions import LANGUAGE_COOKIE
 
 HOME_LINK = '<a href="/">'
+
+
+def _get_then_sign_out(client: TestClient, path: str) -> Response:
+    """The page at `path`; the client's cookies (session, language) cleared after it."""
+    try:
+        return client.get(path)
+    finally:
+        client.cookies.clear()
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +52,7 @@ def is_html(answer: object) -> bool:
 def test_an_unknown_page_is_a_404_page_in_the_readers_language(
         app_with_a_fault: TestClient, language: str, headline: str) -> None:
     app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
-    try:
-        answer = app_with_a_fault.get("/web/no-such-page")
-    finally:
-        app_with_a_fault.cookies.clear()
+    answer = _get_then_sign_out(app_with_a_fault, "/web/no-such-page")
     assert answer.status_code == 404
     assert is_html(answer)
     assert headline in answer.text
@@ -56,10 +62,7 @@ def test_an_unknown_page_is_a_404_page_in_the_readers_language(
 def test_a_page_path_that_fails_its_checks_is_a_404_page(app_with_a_fault: TestClient,
                                                            demo: Demo) -> None:
     sign_in(app_with_a_fault, "finance", demo.passwords["finance"])
-    try:
-        answer = app_with_a_fault.get("/web/periods/2026-Q9")
-    finally:
-        app_with_a_fault.cookies.clear()
+    answer = _get_then_sign_out(app_with_a_fault, "/web/periods/2026-Q9")
     assert answer.status_code == 404
     assert is_html(answer)
     assert "未找到" in answer.text
@@ -69,10 +72,7 @@ def test_a_page_path_that_fails_its_checks_is_a_404_page(app_with_a_fault: TestC
 def test_a_page_query_that_fails_its_checks_names_the_field(app_with_a_fault: TestClient,
                                                              demo: Demo) -> None:
     sign_in(app_with_a_fault, "auditor", demo.passwords["auditor"])
-    try:
-        answer = app_with_a_fault.get("/web/audit?after=-3")
-    finally:
-        app_with_a_fault.cookies.clear()
+    answer = _get_then_sign_out(app_with_a_fault, "/web/audit?after=-3")
     assert answer.status_code == 422
     assert is_html(answer)
     assert "after" in answer.text
@@ -85,10 +85,7 @@ def test_a_domain_error_on_a_page_reads_in_the_readers_language(
         app_with_a_fault: TestClient, demo: Demo, language: str, reason: str) -> None:
     sign_in(app_with_a_fault, "auditor", demo.passwords["auditor"])
     app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
-    try:
-        answer = app_with_a_fault.get("/web/appeals/NO-SUCH")
-    finally:
-        app_with_a_fault.cookies.clear()
+    answer = _get_then_sign_out(app_with_a_fault, "/web/appeals/NO-SUCH")
     assert answer.status_code == 404
     assert reason in answer.text.replace("&#39;", "'")
     assert HOME_LINK in answer.text
@@ -97,10 +94,7 @@ def test_a_domain_error_on_a_page_reads_in_the_readers_language(
 def test_a_refused_page_is_a_403_page_with_a_link_home(app_with_a_fault: TestClient,
                                                        demo: Demo) -> None:
     sign_in(app_with_a_fault, "employee", demo.passwords["employee"])
-    try:
-        answer = app_with_a_fault.get("/web/audit")
-    finally:
-        app_with_a_fault.cookies.clear()
+    answer = _get_then_sign_out(app_with_a_fault, "/web/audit")
     assert answer.status_code == 403
     assert is_html(answer)
     assert "您无权执行此操作" in answer.text
@@ -112,10 +106,7 @@ def test_a_refused_page_is_a_403_page_with_a_link_home(app_with_a_fault: TestCli
 def test_a_fault_on_a_page_is_a_500_page_without_a_trace(
         app_with_a_fault: TestClient, language: str, headline: str) -> None:
     app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
-    try:
-        answer = app_with_a_fault.get("/web/fault-for-the-test")
-    finally:
-        app_with_a_fault.cookies.clear()
+    answer = _get_then_sign_out(app_with_a_fault, "/web/fault-for-the-test")
     assert answer.status_code == 500
     assert is_html(answer)
     assert headline in answer.text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.http.deps import CurrentCaller, LedgerDep, SettingsDep
 from api.http.schemas.base import reply
 from api.http.schemas.imports import Imported
+from api.http.uploads import spooled
 from api.sheets.readers import Source
 from api.storage.keys import open_vault
 from api.storage.session import Session
@@ -36,24 +36,6 @@ def _import(session: Session, caller: Caller, key_file: str | None,
     return import_sheet(session, caller, wanted, vault=vault)
 
 
-async def _spooled(request: Request, limit: int) -> str:
-    """The body written to a temporary file a piece at a time, so a 200,000-row upload is
-    not held in memory; refused once it passes `limit` bytes."""
-    size = 0
-    with tempfile.NamedTemporaryFile(prefix="jixiao-upload-", delete=False) as spool:
-        try:
-            async for piece in request.stream():
-                size += len(piece)
-                if size > limit:
-                    raise RejectedError([Problem("body", "", f"larger than {limit} bytes")])
-                spool.write(piece)
-        except BaseException:
-            spool.close()
-            os.unlink(spool.name)
-            raise
-    return spool.name
-
-
 @router.post("/imports/{kind}", status_code=201, response_model=Imported,
              openapi_extra=FILE_BODY, summary="Import a spreadsheet, all or nothing")
 async def post_import(
@@ -69,7 +51,9 @@ async def post_import(
 ) -> JSONResponse:
     """The request body is the file itself (`curl --data-binary @scores.xlsx`). A refused
     file records nothing and answers 422 naming sheet, row, column and reason."""
-    path = await _spooled(request, settings.body_bytes_max)
+    limit = settings.body_bytes_max
+    path = await spooled(request.stream(), limit, lambda: RejectedError(
+        [Problem("body", "", f"larger than {limit} bytes")]))
     try:
         wanted = ImportRequest(kind, Source(filename, path=path), encoding, sheet, skip_bad)
         result: ImportResult = await ledger.run(_import, caller, settings.master_key_file,

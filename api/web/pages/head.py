@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from api.http.uploads import spooled
 from api.sheets.readers import Source
 from api.usecases import entry, imports
 from api.usecases.ports import Caller, Workspace
@@ -99,22 +100,13 @@ def _import(ws: Workspace, caller: Caller, kind: str, path: str,
             "rows": result.rows, "warnings": list(result.warnings)}
 
 
-async def _spooled(sheet: UploadFile) -> str:
-    """The upload copied to a temporary file a piece at a time (the reader streams from
-    it), so a large workbook is never held in memory whole; refused past the limit."""
-    size = 0
-    with tempfile.NamedTemporaryFile(prefix="jixiao-upload-", delete=False) as spool:
-        try:
-            while piece := await sheet.read(UPLOAD_PIECE):
-                size += len(piece)
-                if size > UPLOAD_BYTES_MAX:
-                    raise InvalidRequestError("文件过大 (the file is larger than 16 MB)")
-                spool.write(piece)
-        except BaseException:
-            spool.close()
-            os.unlink(spool.name)
-            raise
-    return spool.name
+async def _pieces(sheet: UploadFile) -> AsyncIterator[bytes]:
+    while piece := await sheet.read(UPLOAD_PIECE):
+        yield piece
+
+
+def _too_large() -> Exception:
+    return InvalidRequestError("文件过大 (the file is larger than 16 MB)")
 
 
 @router.post("/web/import")
@@ -125,7 +117,7 @@ async def upload(*, request: Request, viewer: CheckedViewer,
     suffix = Path(sheet.filename or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise InvalidRequestError("请上传 .xlsx 或 .csv 文件 (upload an .xlsx or .csv file)")
-    path = await _spooled(sheet)
+    path = await spooled(_pieces(sheet), UPLOAD_BYTES_MAX, _too_large)
     try:
         result = await run(request, _import, viewer.caller, kind, path,
                            sheet.filename or f"upload{suffix}")
