@@ -488,6 +488,8 @@ class Ledger(Application[UUID]):
         for where, given in commands:
             command = with_appeal_key(given)
             expanded.append((where, command))
+            # The plan first: isinstance through pydantic's metaclass is the slow question,
+            # asked only of decisions (it narrows the type: DecideAppeal is not a class).
             if not command_plan(type(command)).decision or not isinstance(command, DecideAppeal):
                 continue
             states = states if states is not None else appeals_of(facts)
@@ -509,18 +511,19 @@ class Ledger(Application[UUID]):
     def _to_event(self, command: BaseModel, actor: str, recorded_at: datetime) -> LedgerEvent:
         key = getattr(command, "idempotency_key", None)
         originator_id = idempotency_id(key) if key else uuid4()
-        if command_plan(type(command)).adoption and isinstance(command, AdoptScheme):
-            shipped = load_shipped_scheme(command.scheme) if command.scheme else None
+        if command_plan(type(command)).adoption:
+            adopt = cast(AdoptScheme, command)  # the plan says so, without isinstance
+            shipped = load_shipped_scheme(adopt.scheme) if adopt.scheme else None
             return SchemeAdopted(
                 originator_id=originator_id,
                 recorded_at=recorded_at,
                 actor=actor,
-                reason=command.reason,
-                rule_ref=command.rule_ref,
-                evidence_ref=command.evidence_ref,
+                reason=adopt.reason,
+                rule_ref=adopt.rule_ref,
+                evidence_ref=adopt.evidence_ref,
                 idempotency_key=key,
-                supersedes=command.supersedes,
-                **adopted_scheme_body(command, shipped),
+                supersedes=adopt.supersedes,
+                **adopted_scheme_body(adopt, shipped),
             )
         return command.to_event(  # type: ignore[attr-defined, no-any-return]
             originator_id=originator_id, recorded_at=recorded_at, actor=actor

@@ -37,7 +37,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from pydantic import BaseModel
 
-from domain.derivations import POLICY_INPUTS
+from domain.check_plans import POLICY_INPUTS
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     AssessmentRecorded,

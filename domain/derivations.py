@@ -16,8 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import check_plans
-from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
+from domain.check_plans import CHECK_PLANS, POLICY_INPUTS, CheckPlan, check_plan
 from domain.events import EntryVoided, LedgerEvent, SchemeAdopted
 from domain.grading import GRADING_KIND
 from domain.policies import DerivedFact, scheme_facts
@@ -28,7 +27,6 @@ from domain.sanctions import (
     SubjectEnrolled,
 )
 
-POLICY_INPUTS = check_plans.POLICY_INPUTS  # what the policies read, as the plans know it
 ACTOR = "jixiao (policy)"
 
 
