@@ -22,12 +22,13 @@ from __future__ import annotations
 import base64
 import bisect
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from domain.application import Ledger
 from domain.envelope import InvalidEntry
 from domain.events import EntryVoided, LedgerEvent, PeriodClosed, PoolDeclared
 from domain.facts import Facts, cycle_collection_paused
@@ -288,3 +289,23 @@ def fold_later(facts: Facts, seal: Seal, later: Iterable[tuple[int, LedgerEvent]
                 return False
             facts.apply(position, event)
     return True
+
+
+def checked_on_seal(ledger: Ledger, facts: Facts, rows: Sequence[tuple[str, Mapping[str, Any]]],
+                    actor: str) -> list[LedgerEvent] | None:
+    """The events `rows` would record, checked against `facts`, a fold from a snapshot, as
+    `Ledger.record` checks them against the fold of every event; None when that answer
+    could differ from the full fold's: the check found a problem (the full fold names it),
+    a row repeats a stored entry, or an event could change a sealed year."""
+    seal = facts.sealed
+    if not isinstance(seal, Seal):
+        return None
+    commands, found, _ = ledger.check_rows(rows, ledger.day_window(facts))
+    if found:
+        return None
+    items, retries, problems = ledger.check_chunk(commands, actor, facts, datetime.now(UTC))
+    events = [event for _, event in items]
+    if problems or retries or any(
+            event.originator_id in seal.dropped or seal.breaks(event) for event in events):
+        return None
+    return events

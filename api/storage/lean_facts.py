@@ -18,7 +18,7 @@ statement row is, and the read folds every event."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -37,7 +37,7 @@ from domain.errors import ConflictError
 from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
-from projections.snapshots import KEY_PREFIX, Seal, fold_later
+from projections.snapshots import KEY_PREFIX, Seal, checked_on_seal, fold_later
 from projections.views import payable_periods
 
 # Environment switch: "off" folds every event for every read (a comparison, or a store
@@ -92,22 +92,11 @@ class LeanFolds:
         False, with nothing written, when no fold from a snapshot is kept or the entries
         are not only access records that leave the sealed years alone."""
         facts = self.current()
-        seal = facts.sealed if facts is not None else None
-        if facts is None or not isinstance(seal, Seal):
-            return False
-        ledger = self._ledger
-        commands, found, _ = ledger.check_rows(rows, ledger.day_window(facts))
-        if found:
-            return False
-        items, retries, problems = ledger.check_chunk(commands, actor, facts,
-                                                      datetime.now(UTC))
-        events = [event for _, event in items]
-        if problems or retries or not all(isinstance(e, ACCESS_EVENTS) for e in events):
-            return False
-        if any(e.originator_id in seal.dropped or seal.breaks(e) for e in events):
+        events = None if facts is None else checked_on_seal(self._ledger, facts, rows, actor)
+        if events is None or not all(isinstance(e, ACCESS_EVENTS) for e in events):
             return False
         try:
-            ledger.save(*events)
+            self._ledger.save(*events)
         except IntegrityError as error:
             raise ConflictError(CONCURRENT_WRITE) from error
         return True

@@ -12,15 +12,12 @@ years). Otherwise the caller folds every event."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from api.usecases.ledger import Batch
 from api.usecases.ports import Caller, Workspace
 from domain.derivations import reads_policies
-from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
-from projections.snapshots import Seal
+from projections.snapshots import checked_on_seal
 
 
 def lean_what_if(ws: Workspace, caller: Caller, batch: Batch,
@@ -28,22 +25,9 @@ def lean_what_if(ws: Workspace, caller: Caller, batch: Batch,
     """The facts as if the batch were recorded, from a snapshot; None when none serves or
     the batch needs the fold of every event (see the module's note)."""
     lean = ws.lean_facts(period)
-    seal = lean.sealed if lean is not None else None
-    if lean is None or not isinstance(seal, Seal) or batch.prior_problems:
+    if lean is None or batch.prior_problems:
         return None
-    ledger = ws.ledger
-    commands, found, _ = ledger.check_rows(batch.rows, ledger.day_window(lean))
-    if found:
-        return None
-    items, retries, problems = ledger.check_chunk(commands, caller.actor, lean,
-                                                  datetime.now(UTC))
-    events = [event for _, event in items]
-    if problems or retries or reads_policies(lean, events):
-        return None
-    if any(_breaks(seal, event) for event in events):
+    events = checked_on_seal(ws.ledger, lean, batch.rows, caller.actor)
+    if events is None or reads_policies(lean, events):
         return None
     return lean.with_events(events)
-
-
-def _breaks(seal: Seal, event: LedgerEvent) -> bool:
-    return event.originator_id in seal.dropped or seal.breaks(event)
