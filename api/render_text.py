@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from api.i18n import N_, _, figures
 from api.i18n.formats import money, period_name
 from api.i18n.letters import pool_line_name
-from api.i18n.reasons import reason_text
+from api.i18n.messages import translate
 
 # A pipe gets a fixed width so that the same report gives the same bytes wherever it is
 # written; a terminal gets its own width, and colour unless NO_COLOR is set.
@@ -155,7 +155,7 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
             [[p["employee_id"], p["name"], names.get(p["department_id"], p["department_id"]),
               _short(p["score"]), p["ratio"], yuan(p["pay"]), yuan(p["post_bonus"]),
               yuan(p["study_leave"]), yuan(p["restatement"]), yuan(p["total"]),
-              reason_text(p["reason"])]
+              translate(p["reason"])]
              for p in report["people"]],
             right={3, 4, 5, 6, 7, 8, 9},
         ))

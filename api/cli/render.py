@@ -173,8 +173,9 @@ def events_text(lines: Sequence[Any], *, json_lines: bool, zone: ZoneInfo | None
         # The entry's name in the reader's language beside the class name the docs,
         # the API and --json use; padded by display cells, as a CJK character takes two.
         named = event_name(kind)
-        named = ("" if named == kind else named) + " " * max(1, 16 - cell_len(named))
+        label = "" if named == kind else named
+        label += " " * max(1, 16 - cell_len(label))
         out.append(f"{local_time(event.recorded_at, zone or DEFAULT_TIME_ZONE)} {event.actor:<16} "
-                   f"{named}{kind:<28} {event.effective:<10} "
+                   f"{label}{kind:<28} {event.effective:<10} "
                    f"{event.originator_id}{status}")
     return "".join(f"{text}\n" for text in out)

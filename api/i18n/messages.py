@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from api.i18n import N_, gettext
 from api.i18n.error_templates import ERROR_TEMPLATES
-from domain.errors import Problem
+from api.i18n.reasons import REASON_TEMPLATES
+
+if TYPE_CHECKING:  # a report's text (api/render_text.py) translates without the domain
+    from domain.errors import Problem
 
 # The English texts raised by the HTTP shell and the first of the domain's; the rest of
 # the domain's are in ERROR_TEMPLATES. A text is matched against the template with the
@@ -64,6 +67,7 @@ TEMPLATES: Final = (
     N_("must not be negative"),
     N_("a correction (supersedes) must give a reason"),
     *ERROR_TEMPLATES,
+    *REASON_TEMPLATES,  # a statement's reasons for no pay (api/i18n/reasons.py)
 )
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 

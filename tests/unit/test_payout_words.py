@@ -11,7 +11,7 @@ import pytest
 from builders import memory_ledger, record
 
 from api.i18n import use_language
-from api.i18n.reasons import reason_text
+from api.i18n.messages import translate
 from api.render_text import demo_description_text, payout_text
 from api.scenarios.demo import demo_commands, describe
 from domain.application import load_shipped_scheme
@@ -73,7 +73,7 @@ def _reasons(report: dict[str, Any]) -> dict[str, str]:
 
 def test_every_exclusion_reason_reads_in_chinese(report: dict[str, Any]) -> None:
     with use_language("zh_CN"):
-        shown = {who: reason_text(why) for who, why in _reasons(report).items()}
+        shown = {who: translate(why) for who, why in _reasons(report).items()}
     assert shown == {
         "lump": "包干工资：不发绩效工资",
         "new": "试用期至 2026-06-30：不发绩效工资",
@@ -85,13 +85,13 @@ def test_every_exclusion_reason_reads_in_chinese(report: dict[str, Any]) -> None
 
 def test_the_english_switch_shows_the_statement_s_own_words(report: dict[str, Any]) -> None:
     with use_language("en"):
-        assert {who: reason_text(why) for who, why in _reasons(report).items()} == _reasons(
+        assert {who: translate(why) for who, why in _reasons(report).items()} == _reasons(
             report)
 
 
 def test_a_reason_from_an_unknown_wording_is_shown_as_written() -> None:
     with use_language("zh_CN"):
-        assert reason_text("seconded to the county: no performance pay") == (
+        assert translate("seconded to the county: no performance pay") == (
             "seconded to the county: no performance pay")
 
 
