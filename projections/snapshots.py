@@ -24,7 +24,7 @@ import bisect
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -292,7 +292,7 @@ def fold_later(facts: Facts, seal: Seal, later: Iterable[tuple[int, LedgerEvent]
 
 
 def checked_on_seal(ledger: Ledger, facts: Facts, rows: Sequence[tuple[str, Mapping[str, Any]]],
-                    actor: str) -> list[LedgerEvent] | None:
+                    actor: str, now: datetime) -> list[LedgerEvent] | None:
     """The events `rows` would record, checked against `facts`, a fold from a snapshot, as
     `Ledger.record` checks them against the fold of every event; None when that answer
     could differ from the full fold's: the check found a problem (the full fold names it),
@@ -303,7 +303,7 @@ def checked_on_seal(ledger: Ledger, facts: Facts, rows: Sequence[tuple[str, Mapp
     commands, found, _ = ledger.check_rows(rows, ledger.day_window(facts))
     if found:
         return None
-    items, retries, problems = ledger.check_chunk(commands, actor, facts, datetime.now(UTC))
+    items, retries, problems = ledger.check_chunk(commands, actor, facts, now)
     events = [event for _, event in items]
     if problems or retries or any(
             event.originator_id in seal.dropped or seal.breaks(event) for event in events):

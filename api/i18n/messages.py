@@ -96,6 +96,8 @@ def _regex(template: str) -> str:
 
 def translate(text: str) -> str:
     """One message (or reason) in the current language; unknown texts unchanged."""
+    if not text:
+        return text  # gettext("") is the catalogue's header, not a translation
     exact = gettext(text)
     if exact != text:
         return exact

@@ -18,7 +18,7 @@ statement row is, and the read folds every event."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -92,7 +92,8 @@ class LeanFolds:
         False, with nothing written, when no fold from a snapshot is kept or the entries
         are not only access records that leave the sealed years alone."""
         facts = self.current()
-        events = None if facts is None else checked_on_seal(self._ledger, facts, rows, actor)
+        events = None if facts is None else checked_on_seal(self._ledger, facts, rows, actor,
+                                                             datetime.now(UTC))
         if events is None or not all(isinstance(e, ACCESS_EVENTS) for e in events):
             return False
         try:

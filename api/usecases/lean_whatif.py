@@ -12,6 +12,8 @@ years). Otherwise the caller folds every event."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from api.usecases.ledger import Batch
 from api.usecases.ports import Caller, Workspace
 from domain.derivations import reads_policies
@@ -27,7 +29,7 @@ def lean_what_if(ws: Workspace, caller: Caller, batch: Batch,
     lean = ws.lean_facts(period)
     if lean is None or batch.prior_problems:
         return None
-    events = checked_on_seal(ws.ledger, lean, batch.rows, caller.actor)
+    events = checked_on_seal(ws.ledger, lean, batch.rows, caller.actor, datetime.now(UTC))
     if events is None or reads_policies(lean, events):
         return None
     return lean.with_events(events)

@@ -115,3 +115,9 @@ def test_the_demo_summary_reads_in_chinese() -> None:
     assert line.startswith(f"{held['departments']} 个科室，{held['staff']} 名员工（")
     assert "在编" in line
     assert "departments" not in line
+
+
+def test_no_reason_stays_no_reason() -> None:
+    # gettext("") is the catalogue's header: a person paid as usual has no note.
+    with use_language("zh_CN"):
+        assert translate("") == ""
