@@ -39,6 +39,7 @@ from domain.events import (
 )
 from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
+from domain.seen_index import SeenIds
 from domain.settings import LedgerConfigured, date_window
 from domain.stored_decoding import NotFast, fast_reader
 from domain.stored_encoding import stored_state
@@ -432,7 +433,7 @@ class Ledger(Application[UUID]):
         progress: Progress | None = None,
         prior_problems: Sequence[Problem] = (),
         pending: frozenset[str] = frozenset(),
-        seen_ids: dict[int, str] | None = None,
+        seen_ids: SeenIds | None = None,
     ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent], list[Problem]]:
         """((where, new event), idempotent retries, problems) of commands checked against
         `facts`; `seen_ids` carries the ids (as ints: lean) used by earlier chunks."""

@@ -11,7 +11,8 @@ nothing: the bulk of any large import) are not folded into those facts: folding 
 held every event of the input (470 MiB for 200,000 rows). What a later check reads of
 them is kept instead in a lean index: the batch's `seen_ids` (every id it used, with
 the row that used it: an id there and not in the facts is an unfolded plain entry, or a
-refused row's) and each one's one-per-period key in the facts' `unique`. A later command
+refused row's; past a chunk on disk, domain/seen_index.py, so that memory does not grow
+with the rows) and each one's one-per-period key in the facts' `unique`. A later command
 that names one of them (a correction, a void, an appeal) has it read back from the spool
 (where its place is its position) and folded in first, so every check sees what a
 single batch would. The facts are then not the ledger's as written: they are let go after the
@@ -52,6 +53,7 @@ from domain.events import (
     ScoreRecorded,
 )
 from domain.facts import Facts, cycle_collection_paused, uniqueness_key
+from domain.seen_index import SeenIds, SeenIndex
 
 # domain/application.py's message for the same race, where a batch is saved whole.
 CONCURRENT_WRITE = ("another writer recorded one of these entries at the same time; "
@@ -118,7 +120,7 @@ class ChunkedBatch:
 
     start: int = 0  # the position before the batch's first event
     position: int = 0  # the position the last event taken in will have
-    seen_ids: dict[int, str] = field(default_factory=dict)  # id's int → where it was used
+    seen_ids: SeenIndex[str] = field(default_factory=SeenIndex)  # id's int → its row
     lean: int = 0  # plain entries taken in and not folded (the lean index's)
     pending: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
@@ -173,7 +175,7 @@ class ChunkedLedger(Protocol):
                     facts: Facts, recorded_at: datetime, *,
                     prior_problems: Sequence[Problem] = (),
                     pending: frozenset[str] = frozenset(),
-                    seen_ids: dict[int, str] | None = None,
+                    seen_ids: SeenIds | None = None,
                     ) -> tuple[list[tuple[str, LedgerEvent]], list[LedgerEvent],
                                list[Problem]]: ...
 
@@ -244,6 +246,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             gc.unfreeze()
         if not kept:
             batch.spool.close()
+        batch.seen_ids.close()
     last = start + batch.spool.count if kept else ledger.max_position()
     return ChunkedReport(batch.recorded, tuple(batch.retries), start, last,
                          {e.originator_id: facts.positions[e.originator_id]

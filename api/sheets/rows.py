@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,7 @@ from api.sheets.columns import (
 )
 from api.sheets.readers import RawRow, SheetFile
 from domain.errors import Problem, RejectedError
+from domain.seen_index import SeenIndex
 
 Progress = Callable[[str, int, int], None]
 CommandRow = tuple[str, dict[str, Any], int]  # where, command, row number
@@ -99,15 +99,18 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
 
 def _chunks(kind: Kind, read: Read, rows: Iterator[RawRow], header_row: int, *,
             progress: Progress | None, chunk_rows: int) -> Iterator[list[CommandRow]]:
-    keys: dict[str, str] = {}  # an idempotency_key given in the file -> its first row
-    for raw in rows:
-        read.read += 1
-        _read_row(kind, read, raw, keys)
-        if progress is not None and read.read % 1000 == 0:
-            progress("reading", read.read, max(read.sheet.claimed_rows - 1, read.read))
-        if len(read.rows) >= chunk_rows:
-            chunk, read.rows = read.rows, []
-            yield chunk
+    keys: SeenIndex[str] = SeenIndex()  # an idempotency_key given in the file -> its row
+    try:
+        for raw in rows:
+            read.read += 1
+            _read_row(kind, read, raw, keys)
+            if progress is not None and read.read % 1000 == 0:
+                progress("reading", read.read, max(read.sheet.claimed_rows - 1, read.read))
+            if len(read.rows) >= chunk_rows:
+                chunk, read.rows = read.rows, []
+                yield chunk
+    finally:
+        keys.close()
     if progress is not None:
         progress("reading", read.read, read.read)
     merged = _merged_header(read.sheet, header_row)
@@ -129,7 +132,7 @@ def _header_text(raw: object) -> str:
     return "" if raw is None else str(raw).strip()
 
 
-def _read_row(kind: Kind, read: Read, raw: RawRow, keys: dict[str, str]) -> None:
+def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None:
     where = read.sheet.where(raw.number)
     problems: list[Problem] = []
     if raw.hidden:
@@ -156,12 +159,14 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: dict[str, str]) -> None
                                           before=cell.before, after=cell.value))
     key = values.get("idempotency_key")
     if key is not None:
-        if key in keys:
+        digest = _key_int(key.encode())
+        earlier = keys.get(digest)
+        if earlier is not None:
             problems.append(Problem(where, read.column_name("idempotency_key"),
-                                    f"{key!r} is already the key of {keys[key]}; each row "
+                                    f"{key!r} is already the key of {earlier}; each row "
                                     "needs its own"))
         else:
-            keys[key] = where
+            keys[digest] = where
     command, found = row_command(kind, where, values, read.header)
     personal = {k: values[k] for k in PERSONAL_COLUMNS if k in values}
     if kind.name == "roster" and personal:
@@ -184,12 +189,19 @@ def _lettered(read: Read, label: str) -> str:
 # ---------------------------------------------------------------------------- keys
 
 
-def content_key(kind: Kind, command: dict[str, Any], seen: Counter[bytes]) -> str:
+def content_key(kind: Kind, command: dict[str, Any], seen: SeenIndex[int]) -> str:
     """The idempotency key of a row from its normalised content: the same rows imported
     again, from this file re-saved or another, are recognised; the n-th identical row of
-    one file is its own entry (two equal deductions are two occurrences)."""
+    one file is its own entry (two equal deductions are two occurrences). `seen` counts
+    the rows of each content so far (on disk past a chunk: domain/seen_index.py)."""
     body = {k: v for k, v in command.items() if k != "idempotency_key"}
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(f"{kind.name}\n{canonical}".encode()).digest()[:16]
-    seen[digest] += 1  # counted by the 16 bytes, not their text: half the memory a row
-    return f"sheet:{digest.hex()}:{seen[digest]}"
+    digest = _key_int(f"{kind.name}\n{canonical}".encode())
+    count = (seen.get(digest) or 0) + 1
+    seen[digest] = count
+    return f"sheet:{digest.to_bytes(16).hex()}:{count}"
+
+
+def _key_int(text: bytes) -> int:
+    """A 128-bit key of some text (16 bytes of its SHA-256) for a SeenIndex."""
+    return int.from_bytes(hashlib.sha256(text).digest()[:16])

@@ -11,7 +11,6 @@ re-saved workbook, are recorded once.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +32,7 @@ from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
 from domain.facts import Facts
+from domain.seen_index import SeenIndex
 
 SHIPPED_SCHEME = "xinghe-county-hospital"
 SKIP_ROUNDS = 5  # the ledger's refusals of one round cannot create new ones; a bound anyway
@@ -124,7 +124,7 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
     a last part holding the problems: every one found reading (`all_problems`), or the
     header's only (with skip_bad the rows' problems are the refused, not a refusal)."""
     facts = ws.facts()
-    seen: Counter[bytes] = Counter()
+    seen: SeenIndex[int] = SeenIndex()  # rows of each content so far: on disk past a chunk
     for chunk in chunks:
         rows = _keyed(kind, read, chunk, facts, seen)
         sealed = seal_roster_details(ws, caller, vault, read, chunk)
@@ -205,7 +205,7 @@ def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails
 
 
 def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
-           seen: Counter[bytes]) -> list[tuple[str, dict[str, Any]]]:
+           seen: SeenIndex[int]) -> list[tuple[str, dict[str, Any]]]:
     """The rows with their idempotency keys: the file's own, else the content key (`seen`
     counts identical rows across the file's chunks). A CSV row recorded before content
     keys existed (`file:<digest>:row N`, the file's bytes) keeps that key, so importing

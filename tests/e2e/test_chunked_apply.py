@@ -13,6 +13,7 @@ import pytest
 from builders import GOLDEN, cli_for
 
 from api.usecases import streaming
+from domain import seen_index
 
 CHUNK = 3
 
@@ -20,6 +21,7 @@ CHUNK = 3
 @pytest.fixture
 def chunked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streaming, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(seen_index, "FLUSH", CHUNK)  # what earlier chunks used: on disk
 
 
 def _write(path: Path, rows: list[dict[str, Any]]) -> Path:

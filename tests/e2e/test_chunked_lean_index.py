@@ -15,6 +15,7 @@ from builders import cli_for
 from api.storage.session import Session
 from api.usecases import streaming
 from api.usecases.ports import Caller
+from domain import seen_index
 from domain.application import Ledger, idempotency_id
 from domain.events import DeductionRecorded
 
@@ -51,6 +52,7 @@ def test_earlier_chunks_entries_are_not_folded_into_the_facts_checked_against(
     cli = cli_for("sqlite", sqlite_env)
     cli.ok("apply", str(_write(tmp_path / "setup.jsonl", SETUP)))
     monkeypatch.setattr(streaming, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(seen_index, "FLUSH", CHUNK)
     held: list[int] = []
     check_chunk = Ledger.check_chunk
 
@@ -89,6 +91,7 @@ def test_a_later_chunk_sees_the_entries_it_names_and_their_one_per_period_keys(
     whole.ok("apply", str(setup))
     whole.ok("apply", str(good))
     monkeypatch.setattr(streaming, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(seen_index, "FLUSH", CHUNK)
     cli = cli_for("sqlite", sqlite_env)
     cli.ok("apply", str(setup))
     run = cli("apply", str(twice))

@@ -15,6 +15,7 @@ from builders import Cli, cli_for
 from openpyxl import Workbook
 
 from api.sheets import rows as sheet_rows
+from domain import seen_index
 
 SETUP = Path(__file__).parents[1] / "api" / "fixtures" / "example1-setup.jsonl"
 ROSTER = ("工号,姓名,科室,职称,入职日期\n"
@@ -29,6 +30,7 @@ CHUNK = 3
 @pytest.fixture(autouse=True)
 def _small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sheet_rows, "CHUNK_ROWS", CHUNK)
+    monkeypatch.setattr(seen_index, "FLUSH", CHUNK)  # what earlier chunks used: on disk
 
 
 def _ward(store, tmp_path: Path) -> Cli:  # type: ignore[no-untyped-def]
