@@ -39,17 +39,6 @@ class SeenIds(Protocol):
     def __setitem__(self, key: int, value: str, /) -> None: ...
 
 
-class _Run:
-    """One flush's entries on disk (where in the file), and their keys' middle 32 bits
-    in key order in memory."""
-
-    __slots__ = ("middles", "offset")
-
-    def __init__(self, middles: array[int], offset: int) -> None:
-        self.middles = middles
-        self.offset = offset
-
-
 class SeenIndex(Generic[V]):
     """A mapping from 128-bit keys to a where-label or a count that holds in memory the
     last `FLUSH` entries, a fixed bitmap and 4 bytes a key; the rest in a temporary file.
@@ -59,7 +48,12 @@ class SeenIndex(Generic[V]):
         self._recent: dict[int, V] = {}
         self._flush_at = flush or FLUSH
         self._bits: bytearray | None = None
-        self._runs: list[_Run] = []
+        # Run n: its keys' middle bits in key order at middles[starts[n]:starts[n + 1]],
+        # its entries at offsets[n] of the file. One array each, not objects per run:
+        # small objects left between chunks keep the allocator's pages from being reused.
+        self._middles = array("I")
+        self._starts = array("Q", [0])
+        self._offsets = array("Q")
         self._file: IO[bytes] | None = None
         self._read: OrderedDict[int, dict[int, V]] = OrderedDict()
         self._flushed = 0
@@ -71,11 +65,11 @@ class SeenIndex(Generic[V]):
         bit = key & (_BITS - 1)
         if not self._bits[bit >> 3] & (1 << (bit & 7)):
             return None
-        middle = _middle(key)
-        for number in range(len(self._runs) - 1, -1, -1):
-            middles = self._runs[number].middles
-            at = bisect_left(middles, middle)
-            if at < len(middles) and middles[at] == middle:
+        middle, middles, starts = _middle(key), self._middles, self._starts
+        for number in range(len(self._offsets) - 1, -1, -1):
+            end = starts[number + 1]
+            at = bisect_left(middles, middle, starts[number], end)
+            if at < end and middles[at] == middle:
                 found = self._entries(number).get(key)
                 if found is not None:
                     return found
@@ -112,7 +106,9 @@ class SeenIndex(Generic[V]):
             bits[bit >> 3] |= 1 << (bit & 7)
         offset = self._file.seek(0, 2)
         pickle.dump(self._recent, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._runs.append(_Run(array("I", sorted(map(_middle, self._recent))), offset))
+        self._middles.extend(sorted(map(_middle, self._recent)))
+        self._starts.append(len(self._middles))
+        self._offsets.append(offset)
         self._flushed += len(self._recent)
         self._recent = {}
 
@@ -122,7 +118,8 @@ class SeenIndex(Generic[V]):
             self._file.close()
             self._file = None
         self._bits = None
-        self._runs, self._recent, self._flushed = [], {}, 0
+        self._middles, self._starts, self._offsets = array("I"), array("Q", [0]), array("Q")
+        self._recent, self._flushed = {}, 0
         self._read.clear()
 
     def _entries(self, number: int) -> dict[int, V]:
@@ -131,7 +128,7 @@ class SeenIndex(Generic[V]):
             self._read.move_to_end(number)
             return kept
         assert self._file is not None  # runs are made with the file
-        self._file.seek(self._runs[number].offset)
+        self._file.seek(self._offsets[number])
         entries: dict[int, V] = pickle.load(self._file)  # noqa: S301 - our own temp file
         self._read[number] = entries
         if len(self._read) > _RUNS_READ:

@@ -14,6 +14,7 @@ database's only write lock until it commits, so the batch's rows are the last
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
@@ -38,11 +39,12 @@ class BulkSQLiteRecorder(SQLiteApplicationRecorder):
         last = int(c.fetchone()[0])
         return list(range(last - len(stored_events) + 1, last + 1))
 
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> list[int]:
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         """A batch too large to hold (domain/chunked_writes.py), chunk by chunk, in one
-        transaction: all its rows or none."""
-        ids: list[int] = []
+        transaction: all its rows or none. The ids in an array: a list of 200,000 ints
+        was 7 MiB of an import's peak."""
+        ids = array("q")
         with self.datastore.transaction(commit=True) as c:
             for chunk in chunks:
-                ids += self._insert_events(c, chunk) or []
+                ids.extend(self._insert_events(c, chunk) or ())
         return ids
