@@ -102,6 +102,12 @@ ERROR_TEMPLATES: Final = (
     N_("{scheme} pays by quarter (2026-Q1) and year end (2026-YE), not {kind}"),
     N_("only adjust_pool takes a year-end period; year-end facts are recorded by year "
        "(record_annual_target_score, record_assessment, …)"),
+    # domain/strict_input.py: a strict reader's ValueError, shown as pydantic's text for a
+    # field (the walker follows DomainError types only)
+    N_("Input should be a valid date; {value} is not a calendar date"),
+    N_("Input should be a valid date, written YYYY-MM-DD; got {value}"),
+    N_("must have at most {digits} digits, got {value}"),
+    N_("{day} is outside the dates this ledger takes ({first} to {last})"),
     # projections
     N_("{name} is not JSON: {error}"),
     N_("{name} must be a JSON object"),

@@ -17,12 +17,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from api.i18n import N_, gettext
 from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
 from api.sheets.readers import SheetFile
 
 BAD_CELL = PatternFill("solid", start_color="FFFF9999", end_color="FFFF9999")
 BAD_ROW = PatternFill("solid", start_color="FFFFE699", end_color="FFFFE699")
+# A cell's comment, one line a reason, and a row's (on its first cell): in the reader's
+# language (api/i18n), the reasons translated by the caller.
+ERROR_LINE = N_("Error: {reason}")
+ROW_ERRORS = N_("This row's errors:\n{reasons}")
 
 
 @dataclass(frozen=True)
@@ -57,12 +62,12 @@ def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str) -> None:
 
 
 def _mark(ws: Worksheet, row: int, column: int | None, reasons: list[str]) -> None:
-    note = "\n".join(f"错误：{reason}" for reason in reasons)
+    note = "\n".join(gettext(ERROR_LINE).format(reason=reason) for reason in reasons)
     if column is None:
         for cell in ws[row]:
             cell.fill = BAD_ROW
         target = ws.cell(row=row, column=1)
-        note = text.ERRORS_SHEET_NOTE.format(reasons=note)
+        note = gettext(ROW_ERRORS).format(reasons=note)
     else:
         target = ws.cell(row=row, column=column)
         target.fill = BAD_CELL

@@ -64,7 +64,6 @@ HIDDEN_ROWS_SKIPPED = "跳过隐藏行 (hidden rows)"
 # --- the errors copy and the rejected rows
 COMMENT_AUTHOR = "jixiao 绩效"
 ERROR_COLUMN = "错误原因 error"
-ERRORS_SHEET_NOTE = "此行的错误 (this row's errors): {reasons}"
 
 # --- the template
 EXAMPLE_NOTE = "示例行：导入前请删除 (example row: delete it before importing)"

@@ -295,7 +295,7 @@ def test_unknown_person_is_named_and_the_errors_copy_highlights_it(tmp_path, cap
     ws = book["分数"]
     assert ws["B3"].fill.start_color.rgb == "FFFF9999"
     assert ws["B3"].comment is not None
-    assert ws["B3"].comment.text.startswith("错误：unknown employee 'zhao'")
+    assert ws["B3"].comment.text.startswith("Error: unknown employee 'zhao'")  # --lang en
     assert "不是数字" in ws["I4"].comment.text
     assert ws["A2"].comment is None  # the good rows are left as they were
 
