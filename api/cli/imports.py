@@ -12,7 +12,7 @@ import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import progress_bars
-from api.i18n.messages import problem_line
+from api.i18n.messages import problem_line, translate
 from api.storage.keys import master_key_path, open_vault
 
 if TYPE_CHECKING:
@@ -102,11 +102,11 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
 
 def _diagnostics(result: imports.ImportResult) -> None:
     for note in result.notes:
-        print(note, file=sys.stderr)
+        print(translate(note), file=sys.stderr)
     if result.warning_count:
         print(WARNINGS.format(count=result.warning_count), file=sys.stderr)
         for warning in result.warnings:
-            print(f"  {warning}", file=sys.stderr)
+            print(f"  {translate(warning)}", file=sys.stderr)
         if result.warning_count > len(result.warnings):
             print(f"  {MORE.format(count=result.warning_count - len(result.warnings))}",
                   file=sys.stderr)

@@ -14,7 +14,6 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from api.i18n.messages import place
 from api.sheets import text
 from api.sheets.cells import exact
 from api.sheets.columns import (
@@ -153,8 +152,7 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: dict[str, str]) -> None
         elif cell.value:
             values[column] = cell.value
         if cell.warning is not None:
-            read.warn(cell.warning.format(where=place(where),
-                                          column=read.column_name(column),
+            read.warn(cell.warning.format(where=where, column=read.column_name(column),
                                           before=cell.before, after=cell.value))
     key = values.get("idempotency_key")
     if key is not None:

@@ -16,11 +16,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.http.uploads import spooled
+from api.i18n import use_language
+from api.i18n.messages import translate
 from api.sheets.readers import Source
 from api.usecases import entry, imports
 from api.usecases.ports import Caller, Workspace
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
-from api.web.templating import render
+from api.web.templating import language_of, render
 from domain.errors import InvalidRequestError
 
 router = APIRouter()
@@ -123,5 +125,7 @@ async def upload(*, request: Request, viewer: CheckedViewer,
                            sheet.filename or f"upload{suffix}")
     finally:
         os.unlink(path)
+    with use_language(language_of(request)):
+        result["warnings"] = [translate(warning) for warning in result["warnings"]]
     return render(request, "head/import.html", {"viewer": viewer, "result": result,
                                                 "kind": kind})
