@@ -58,10 +58,12 @@ def test_a_gbk_csvs_refused_rows_read_in_the_readers_language(tmp_path, capsys, 
     reason = rejected.read_bytes().decode("gbk").splitlines()[1].split(",")[-1]
     comment = load_workbook(errors).active["B3"].comment.text  # type: ignore[union-attr]
     if lang == "en":
+        assert "1 row(s) refused, not imported:" in err
         assert "row 3: 工号: unknown employee 'zhao'; hire them first" in err
         assert reason == "工号: unknown employee 'zhao'; hire them first"
         assert comment == "Error: unknown employee 'zhao'; hire them first"
     else:
+        assert "1 行被拒绝，未导入：" in err
         assert "第 3 行: 工号: 未知员工 'zhao'；请先录用该员工" in err
         assert "row 3" not in err
         assert reason.startswith("工号: 未知员工 'zhao'；请先录用该员工")
