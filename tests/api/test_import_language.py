@@ -90,3 +90,9 @@ def test_a_workbooks_sheet_row_and_pydantics_text_read_in_chinese(tmp_path, caps
     comment = load_workbook(errors)["名单"]["E2"].comment
     assert comment is not None
     assert comment.text == "错误：应为日期：'2026-02-30' 不是日历上存在的日期"
+
+
+def test_a_mistyped_import_kind_reads_in_chinese(tmp_path, capsys):
+    code, _, err = jixiao(capsys, "import", "--db", str(tmp_path / "x.db"), "entires", "f.csv")
+    assert code == 2
+    assert "'kind' 的值无效：'entires' 不是以下之一：'roster', 'entries', 'withholding'" in err
