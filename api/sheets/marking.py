@@ -44,7 +44,12 @@ def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str) -> None:
     """A copy of the input with each bad cell filled red and commented in Chinese; a row
     refused as a whole is filled yellow, the comment on its first cell."""
     if sheet.format == "xlsx":
-        workbook = load_workbook(sheet.source.workbook_file())
+        file = sheet.source.workbook_file()
+        try:
+            workbook = load_workbook(file)
+        finally:
+            if not isinstance(file, str):
+                file.close()  # read whole: the stream is no longer needed
         ws: Any = workbook[sheet.sheet or workbook.sheetnames[0]]
         workbook.active = workbook.sheetnames.index(ws.title)
     else:
