@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain, islice
 from typing import Any
@@ -231,7 +231,7 @@ def _named(read: Read, problems: Sequence[Problem]) -> list[Problem]:
         if field and field.split(".")[0] in _FIELDS:
             column = field_column(field.split(".")[0], "record_score")
             field = read.column_name(column)
-        named.append(Problem(problem.where, field, problem.reason))
+        named.append(replace(problem, field=field))
     return named
 
 

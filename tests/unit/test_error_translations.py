@@ -32,8 +32,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("api/sheets/rows.py", "_read_row"):
         "passes on a cell's problem (api/sheets/text.py, bilingual) or a problem walked "
         "where it is made",
-    ("api/usecases/imports.py", "_named"):
-        "renames the field of a problem walked where it is made",
     ("api/usecases/roster_details.py", "seal_roster_details"):
         "passes on detail_problems' reasons, walked in api/usecases/personal.py",
     ("api/usecases/schemes.py", "load_scheme"):
