@@ -56,6 +56,10 @@ TEMPLATES: Final = (
     N_("the scheme in force has no appeal procedure"),
     N_("the contested entry belongs to no period to preview"),
     N_("Not Found"),
+    # an upload to import (api/http/routes/imports.py, api/web/pages/head.py)
+    N_("larger than {limit} bytes"),
+    N_("the file is larger than {size}"),
+    N_("upload an .xlsx or .csv file"),
     N_("Method Not Allowed"),
     # reasons of single problems
     N_("Field required"),

@@ -108,7 +108,7 @@ async def _pieces(sheet: UploadFile) -> AsyncIterator[bytes]:
 
 
 def _too_large() -> Exception:
-    return InvalidRequestError("文件过大 (the file is larger than 16 MB)")
+    return InvalidRequestError("the file is larger than 16 MB")  # translated where shown
 
 
 @router.post("/web/import")
@@ -118,7 +118,7 @@ async def upload(*, request: Request, viewer: CheckedViewer,
                  sheet: Annotated[UploadFile, File()]) -> Response:
     suffix = Path(sheet.filename or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise InvalidRequestError("请上传 .xlsx 或 .csv 文件 (upload an .xlsx or .csv file)")
+        raise InvalidRequestError("upload an .xlsx or .csv file")
     path = await spooled(_pieces(sheet), UPLOAD_BYTES_MAX, _too_large)
     try:
         result = await run(request, _import, viewer.caller, kind, path,
