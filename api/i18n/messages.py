@@ -87,6 +87,9 @@ LOCATIONS: Final = (
     (N_("department {department}"), r"department (?P<department>\S+)"),
 )
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+# pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
+CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")
+CHOICE_LIST: Final = N_("{choices} or {last}")
 
 
 @cache
@@ -142,6 +145,9 @@ def _value(value: str) -> str:
     kept as is."""
     if (placed := place(value)) != value:
         return placed
+    if CHOICES.fullmatch(value):
+        choices, last = value.rsplit(" or ", 1)
+        return gettext(CHOICE_LIST).format(choices=choices, last=last)
     parts = value.split("; ")
     translated = [translate(part) for part in parts]
     return "；".join(translated) if translated != parts else value

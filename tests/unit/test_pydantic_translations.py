@@ -64,3 +64,11 @@ def test_a_place_reads_in_chinese_and_a_sentence_is_not_a_place() -> None:
         assert "第 2 行" in translate("'k1' is already the key of row 2; each row needs its own")
     with use_language("en"):
         assert place("分数 row 12") == "分数 row 12"
+
+
+def test_the_values_a_field_allows_read_in_chinese() -> None:
+    text = "Input should be 'quality', 'ethics' or 'task'"
+    with use_language("zh_CN"):
+        assert translate(text) == "应为 'quality', 'ethics' 或 'task'"
+    with use_language("en"):
+        assert translate(text) == text
