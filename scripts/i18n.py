@@ -44,7 +44,8 @@ JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
 DOMAINS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "cli": (("python", ("api/cli/**/*.py", "api/cli_launch.py", "api/render_text.py")),),
     # The API's texts and those every shell shares: error messages, formats.
-    "api": (("python", ("api/http/**/*.py", "api/i18n/*.py")),),
+    "api": (("python", ("api/http/**/*.py", "api/i18n/*.py", "api/sheets/marking.py",
+                        "api/sheets/text.py")),),
     "web": (("python", ("api/web/**/*.py",)),
             (JINJA, ("api/web/templates/**/*.html",))),
     # The CLI's --help: every help text of the command tree, found by walking it

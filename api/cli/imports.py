@@ -12,7 +12,8 @@ import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import progress_bars
-from api.i18n.messages import problem_line
+from api.i18n import N_, _
+from api.i18n.messages import problem_line, translate
 from api.storage.keys import master_key_path, open_vault
 
 if TYPE_CHECKING:
@@ -22,16 +23,16 @@ if TYPE_CHECKING:
 
 app = typer.Typer()
 
-# The sentences this shell prints (Chinese first, English alongside).
-READ_CSV = "读取 CSV，编码 {encoding} (read as CSV, encoding {encoding})"
-READ_XLSX = "读取工作表 {sheet!r} (read sheet {sheet!r})"
-IMPORTED = ("imported {recorded} event(s) from {file}; {already} already recorded "
-            "(已导入 {recorded} 条，{already} 条此前已导入)")
-REFUSED = "{count} 行被拒绝，未导入 ({count} row(s) refused, not imported):"
-WROTE = "已写入 {path} (written)"
-WARNINGS = "{count} 处已自动修正 ({count} value(s) normalised):"
-MORE = "… 另有 {count} 处 (and {count} more)"
-TEMPLATE = "模板已写入 {path} (template written)"
+# The sentences this shell prints (English ids; api/i18n translates them, Chinese by
+# default).
+READ_CSV = N_("read as CSV, encoding {encoding}")
+READ_XLSX = N_("read sheet {sheet!r}")
+IMPORTED = N_("imported {recorded} event(s) from {file}; {already} already recorded")
+REFUSED = N_("{count} row(s) refused, not imported:")
+WROTE = N_("written: {path}")
+WARNINGS = N_("{count} value(s) normalised:")
+MORE = N_("… and {count} more")
+TEMPLATE = N_("template written: {path}")
 
 
 class ImportKind(str, Enum):
@@ -93,30 +94,30 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
     if json_out:
         print(json.dumps(_summary(file, result), ensure_ascii=False, sort_keys=True))
         return 0
-    print(READ_CSV.format(encoding=result.encoding) if result.format == "csv"
-          else READ_XLSX.format(sheet=result.sheet))
-    print(IMPORTED.format(recorded=result.recorded, file=file, already=result.already_recorded))
+    print(_(READ_CSV).format(encoding=result.encoding) if result.format == "csv"
+          else _(READ_XLSX).format(sheet=result.sheet))
+    print(_(IMPORTED).format(recorded=result.recorded, file=file, already=result.already_recorded))
     _diagnostics(result)
     return 0
 
 
 def _diagnostics(result: imports.ImportResult) -> None:
     for note in result.notes:
-        print(note, file=sys.stderr)
+        print(translate(note), file=sys.stderr)
     if result.warning_count:
-        print(WARNINGS.format(count=result.warning_count), file=sys.stderr)
+        print(_(WARNINGS).format(count=result.warning_count), file=sys.stderr)
         for warning in result.warnings:
-            print(f"  {warning}", file=sys.stderr)
+            print(f"  {translate(warning)}", file=sys.stderr)
         if result.warning_count > len(result.warnings):
-            print(f"  {MORE.format(count=result.warning_count - len(result.warnings))}",
+            print(f"  {_(MORE).format(count=result.warning_count - len(result.warnings))}",
                   file=sys.stderr)
     if result.rejected:
         rows = {p.where for p in result.rejected}
-        print(REFUSED.format(count=len(rows)), file=sys.stderr)
+        print(_(REFUSED).format(count=len(rows)), file=sys.stderr)
         for problem in result.rejected:
             print(f"  {problem_line(problem)}", file=sys.stderr)
     for path in result.written:
-        print(WROTE.format(path=path), file=sys.stderr)
+        print(_(WROTE).format(path=path), file=sys.stderr)
 
 
 def _summary(file: str, result: imports.ImportResult) -> dict[str, object]:
@@ -145,5 +146,5 @@ def template(*, kind: Annotated[ImportKind, typer.Argument(help="The import kind
     else:
         with open_session(db) as session:
             imports.template(session, request)
-    print(TEMPLATE.format(path=output))
+    print(_(TEMPLATE).format(path=output))
     return 0

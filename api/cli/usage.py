@@ -32,6 +32,9 @@ TEMPLATES: Final = (
     N_("Invalid value for {name}: {reason}"),
     N_("Invalid value: {reason}"),
     N_("Value {value} is not a valid {kind}."),
+    # typer's check of a choice (an import kind) prefixes pydantic's way; before the next,
+    # which would take the prefix as part of the value
+    N_("Value error, {reason}"),
     N_("{value} is not one of {choices}."),
     N_("Argument {name} takes {count} values."),
     N_("{value} is not a whole number written in ASCII digits"),  # api/cli/options.py

@@ -11,7 +11,44 @@ from typing import Final
 from api.i18n import N_
 
 ERROR_TEMPLATES: Final = (
-    # api/sheets: spreadsheet import
+    # api/sheets: spreadsheet import (api/sheets/text.py)
+    N_("{path} is a directory, not a spreadsheet"),
+    N_("the file is damaged and cannot be read as XLSX: {error}; open it in Excel or WPS "
+       "and save it as .xlsx or CSV"),
+    N_("the file is password-protected or an old .xls file: remove the password and save it "
+       "as .xlsx or CSV, then import it"),
+    N_("not {encoding} text (byte {offset}, 0x{byte}): choose the encoding with --encoding, "
+       "or save it as CSV UTF-8"),
+    N_("neither UTF-8 nor GB18030 text (byte {offset}): save it as CSV UTF-8 or XLSX"),
+    N_("no sheet {sheet}; the sheets are: {sheets}"),
+    N_("the workbook has no visible sheet"),
+    N_("hidden sheets ignored: {sheets}"),
+    N_("sheet {sheet} is hidden"),
+    N_("the file is empty; the first row must be the header: {columns}"),
+    N_("not readable as CSV: {error}"),
+    N_("the CSV encoding is one of {allowed}"),
+    N_("merged header cells {cells}: unmerge them, one header per column"),
+    N_("the column has no name; delete the empty column"),
+    N_("the column appears twice"),
+    N_("unknown column {name}; the columns are: {columns}"),
+    N_("unknown column {name} (the file must be comma-separated, not by ';' or tabs); the "
+       "columns are: {columns}"),
+    N_("missing required column"),
+    N_("no import kind {kind}; use one of: {kinds}"),
+    N_("the row is hidden: unhide and check it, or delete it"),
+    N_("{cells} cell(s), but the header has {columns} column(s): check for extra or missing "
+       "commas and unclosed quotes"),
+    N_("a formula without a cached value: open and save the file in Excel or WPS, or type "
+       "the value"),
+    N_("the cell holds the error {value}"),
+    N_("not a number: {value}"),
+    N_("not a date: {value}"),
+    N_("{where}, {column}: full-width characters normalised {before} → {after}"),
+    N_("{where}, {column}: thousands separators removed {before} → {after}"),
+    N_("{where}, {column}: the Excel date serial {before} read as {after}"),
+    N_("{where}, {column}: the date {before} read as {after}"),
+    N_("{where}, {column}: the date cell {before} read as the period {after}"),
+    N_("the template format is xlsx or csv"),
     N_("unknown entry {written}; write one of: {allowed}"),
     N_("empty; write one of: {allowed}"),
     N_("not used by a {entry} entry; leave it empty"),
@@ -102,6 +139,12 @@ ERROR_TEMPLATES: Final = (
     N_("{scheme} pays by quarter (2026-Q1) and year end (2026-YE), not {kind}"),
     N_("only adjust_pool takes a year-end period; year-end facts are recorded by year "
        "(record_annual_target_score, record_assessment, …)"),
+    # domain/strict_input.py: a strict reader's ValueError, shown as pydantic's text for a
+    # field (the walker follows DomainError types only)
+    N_("Input should be a valid date; {value} is not a calendar date"),
+    N_("Input should be a valid date, written YYYY-MM-DD; got {value}"),
+    N_("must have at most {digits} digits, got {value}"),
+    N_("{day} is outside the dates this ledger takes ({first} to {last})"),
     # projections
     N_("{name} is not JSON: {error}"),
     N_("{name} must be a JSON object"),

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Final
 
 from api.i18n import N_, gettext
 from api.i18n.error_templates import ERROR_TEMPLATES
+from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
 from api.i18n.reasons import REASON_TEMPLATES
 
 if TYPE_CHECKING:  # a report's text (api/render_text.py) translates without the domain
@@ -54,6 +56,10 @@ TEMPLATES: Final = (
     N_("the scheme in force has no appeal procedure"),
     N_("the contested entry belongs to no period to preview"),
     N_("Not Found"),
+    # an upload to import (api/http/routes/imports.py, api/web/pages/head.py)
+    N_("larger than {limit} bytes"),
+    N_("the file is larger than {size}"),
+    N_("upload an .xlsx or .csv file"),
     N_("Method Not Allowed"),
     # reasons of single problems
     N_("Field required"),
@@ -68,8 +74,22 @@ TEMPLATES: Final = (
     N_("a correction (supersedes) must give a reason"),
     *ERROR_TEMPLATES,
     *REASON_TEMPLATES,  # a statement's reasons for no pay (api/i18n/reasons.py)
+    *PYDANTIC_TEMPLATES,  # pydantic's own texts for a field (api/i18n/pydantic_texts.py)
+)
+# Where a problem is (a file's row or line, a sheet's row, a column with no header):
+# matched on their own, with numbers for numbers, so that no sentence is read as a place.
+LOCATIONS: Final = (
+    (N_("row {row}"), r"row (?P<row>\d+)"),
+    (N_("{sheet} row {row}"), r"(?P<sheet>.+) row (?P<row>\d+)"),
+    (N_("line {line}"), r"line (?P<line>\d+)"),
+    (N_("byte {offset}"), r"byte (?P<offset>\d+)"),
+    (N_("column {column}"), r"column (?P<column>\d+)"),
+    (N_("department {department}"), r"department (?P<department>\S+)"),
 )
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+# pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
+CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")
+CHOICE_LIST: Final = N_("{choices} or {last}")
 
 
 @cache
@@ -109,9 +129,25 @@ def translate(text: str) -> str:
     return text
 
 
+def place(where: str) -> str:
+    """A problem's place (`row 3`, `分数 row 3`, `column 6`) in the current language;
+    any other text (a column's name, a file's) unchanged."""
+    for template, regex in LOCATIONS:
+        match = re.fullmatch(regex, where, re.S)
+        if match is not None:
+            return gettext(template).format(**match.groupdict())
+    return where
+
+
 def _value(value: str) -> str:
-    """A value that is itself a message, or a list of them joined by "; " (a reviewer's
-    reasons to recuse, "(none)"), reads translated too; any other value is kept as is."""
+    """A value that is itself a message or a place, or a list of messages joined by "; "
+    (a reviewer's reasons to recuse, "(none)"), reads translated too; any other value is
+    kept as is."""
+    if (placed := place(value)) != value:
+        return placed
+    if CHOICES.fullmatch(value):
+        choices, last = value.rsplit(" or ", 1)
+        return gettext(CHOICE_LIST).format(choices=choices, last=last)
     parts = value.split("; ")
     translated = [translate(part) for part in parts]
     return "；".join(translated) if translated != parts else value
@@ -122,9 +158,16 @@ def headline(message: str) -> str:
     return translate(message.split("\n", 1)[0].rstrip().rstrip(":"))
 
 
+def shown(problem: Problem) -> Problem:
+    """A problem as a person reads it: its place, column and reason translated."""
+    return replace(problem, where=place(problem.where), field=place(problem.field),
+                   reason=translate(problem.reason))
+
+
 def problem_line(problem: Problem) -> str:
+    problem = shown(problem)
     field = f" {problem.field}:" if problem.field else ""
-    return f"{problem.where}:{field} {translate(problem.reason)}"
+    return f"{problem.where}:{field} {problem.reason}"
 
 
 def refusal(message: str, problems: Sequence[Problem]) -> str:

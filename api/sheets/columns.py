@@ -193,9 +193,10 @@ def read_header(kind: Kind, cells: Sequence[str], where: str,
         if not name:
             problems.append(Problem(where, f"column {number}", text.NO_NAME))
         elif column is None:
-            hint = text.SEMICOLONS if (";" in name or "\t" in name) else ""
-            problems.append(Problem(where, name, text.UNKNOWN_COLUMN.format(
-                name=name, hint=hint, columns=", ".join(kind.columns))))
+            separated = ";" in name or "\t" in name
+            problems.append(Problem(where, name, (
+                text.UNKNOWN_COLUMN_SEPARATED if separated else text.UNKNOWN_COLUMN
+            ).format(name=name, columns=", ".join(kind.columns))))
         elif column in seen:
             problems.append(Problem(where, name, text.TWICE))
         if column is not None:

@@ -17,12 +17,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from api.i18n import N_, gettext
 from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
 from api.sheets.readers import SheetFile
 
 BAD_CELL = PatternFill("solid", start_color="FFFF9999", end_color="FFFF9999")
 BAD_ROW = PatternFill("solid", start_color="FFFFE699", end_color="FFFFE699")
+# A cell's comment, one line a reason, and a row's (on its first cell): in the reader's
+# language (api/i18n), the reasons translated by the caller.
+ERROR_LINE = N_("Error: {reason}")
+ROW_ERRORS = N_("This row's errors:\n{reasons}")
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,12 @@ def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str) -> None:
     """A copy of the input with each bad cell filled red and commented in Chinese; a row
     refused as a whole is filled yellow, the comment on its first cell."""
     if sheet.format == "xlsx":
-        workbook = load_workbook(sheet.source.workbook_file())
+        file = sheet.source.workbook_file()
+        try:
+            workbook = load_workbook(file)
+        finally:
+            if not isinstance(file, str):
+                file.close()  # read whole: the stream is no longer needed
         ws: Any = workbook[sheet.sheet or workbook.sheetnames[0]]
         workbook.active = workbook.sheetnames.index(ws.title)
     else:
@@ -57,12 +67,12 @@ def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str) -> None:
 
 
 def _mark(ws: Worksheet, row: int, column: int | None, reasons: list[str]) -> None:
-    note = "\n".join(f"错误：{reason}" for reason in reasons)
+    note = "\n".join(gettext(ERROR_LINE).format(reason=reason) for reason in reasons)
     if column is None:
         for cell in ws[row]:
             cell.fill = BAD_ROW
         target = ws.cell(row=row, column=1)
-        note = text.ERRORS_SHEET_NOTE.format(reasons=note)
+        note = gettext(ROW_ERRORS).format(reasons=note)
     else:
         target = ws.cell(row=row, column=column)
         target.fill = BAD_CELL

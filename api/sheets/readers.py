@@ -40,6 +40,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls
 ZIP_MAGIC = b"PK\x03\x04"
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
 CHUNK = 1 << 20
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # the names openpyxl opens
 Format = Literal["csv", "xlsx"]
 
 
@@ -63,8 +64,14 @@ class Source:
             raise InvalidRequestError(text.A_DIRECTORY.format(path=self.name)) from None
 
     def workbook_file(self) -> str | IO[bytes]:
-        """What openpyxl opens: the path itself (it closes what it opened), or the bytes."""
-        return (self.path or self.name) if self.data is None else io.BytesIO(self.data)
+        """What openpyxl opens: the path itself (it closes what it opened), or the bytes.
+        An upload spooled to a temporary file is opened here: openpyxl refuses a path
+        whose name does not end in .xlsx, and the spool's name is not the upload's."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.path is not None and Path(self.path).suffix.lower() not in WORKBOOK_SUFFIXES:
+            return Path(self.path).open("rb")
+        return self.path or self.name
 
     def head(self) -> bytes:
         with self.open() as stream:
@@ -194,15 +201,22 @@ class _Book:
 
     reader: Any
     sheets: dict[str, tuple[str, str]]
+    file: str | IO[bytes]  # a stream is ours to close: a zip archive leaves it open
 
     def close(self) -> None:
         self.reader.archive.close()
+        _close(self.file)
+
+
+def _close(file: str | IO[bytes]) -> None:
+    if not isinstance(file, str):
+        file.close()
 
 
 def _read_book(source: Source) -> _Book:
+    file = source.workbook_file()
     try:
-        reader = ExcelReader(source.workbook_file(), read_only=True, data_only=True,
-                             keep_links=False)
+        reader = ExcelReader(file, read_only=True, data_only=True, keep_links=False)
         try:
             reader.read_manifest()
             reader.read_strings()
@@ -217,9 +231,13 @@ def _read_book(source: Source) -> _Book:
             raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             TypeError) as error:
+        _close(file)
         raise RejectedError([Problem(source.name, "", text.CORRUPT.format(error=error))]
                             ) from None
-    return _Book(reader, sheets)
+    except BaseException:
+        _close(file)
+        raise
+    return _Book(reader, sheets, file)
 
 
 def _claimed_rows(book: _Book, part: str) -> int:

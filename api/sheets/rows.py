@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -171,7 +171,7 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None
     personal = {k: values[k] for k in PERSONAL_COLUMNS if k in values}
     if kind.name == "roster" and personal:
         read.personal[raw.number] = personal
-    problems += [Problem(p.where, _lettered(read, p.field), p.reason) for p in found]
+    problems += [replace(p, field=_lettered(read, p.field)) for p in found]
     if problems or command is None:
         read.problems += problems
         return

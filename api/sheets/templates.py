@@ -15,6 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from api.i18n import gettext
 from api.sheets import text
 from api.sheets.columns import ENTRY_KINDS, PERSONAL_COLUMNS, Kind, header_label
 
@@ -55,7 +56,7 @@ def write_template(kind: Kind, lists: Lists, fmt: str, path: str,
         ws.cell(row=1, column=number).fill = HEADER_FILL
         ws.cell(row=2, column=number).font = EXAMPLE_FONT
         ws.column_dimensions[get_column_letter(number)].width = max(12, len(header[number - 1]) + 4)
-    ws.cell(row=2, column=1).comment = Comment(text.EXAMPLE_NOTE, text.COMMENT_AUTHOR)
+    ws.cell(row=2, column=1).comment = Comment(gettext(text.EXAMPLE_NOTE), text.COMMENT_AUTHOR)
     for number, column in enumerate(kind.columns, start=1):
         if column in PERSONAL_COLUMNS:  # long digit strings: text, or Excel rounds them
             ws.column_dimensions[get_column_letter(number)].number_format = "@"
@@ -85,8 +86,10 @@ def _drop_downs(workbook: Workbook, columns: Sequence[str], lists: Lists) -> Non
         source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
         rule = DataValidation(type="list", formula1=source, allow_blank=True,
                               showDropDown=False, showErrorMessage=True,
-                              promptTitle=header_label(column), prompt=text.LIST_PROMPT,
-                              errorTitle=header_label(column), error=text.LIST_ERROR)
+                              promptTitle=header_label(column),
+                              prompt=gettext(text.LIST_PROMPT),
+                              errorTitle=header_label(column),
+                              error=gettext(text.LIST_ERROR))
         target = get_column_letter(number)
         rule.add(f"{target}2:{target}{ROWS_VALIDATED + 1}")
         main.add_data_validation(rule)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain, islice
 from typing import Any
 
+from api.i18n.messages import place, translate
 from api.sheets import text
 from api.sheets.columns import Kind, field_column, kind_of
 from api.sheets.marking import Mark, write_errors, write_rejected
@@ -230,7 +231,7 @@ def _named(read: Read, problems: Sequence[Problem]) -> list[Problem]:
         if field and field.split(".")[0] in _FIELDS:
             column = field_column(field.split(".")[0], "record_score")
             field = read.column_name(column)
-        named.append(Problem(problem.where, field, problem.reason))
+        named.append(replace(problem, field=field))
     return named
 
 
@@ -251,7 +252,7 @@ def _marks(read: Read | None, problems: Sequence[Problem]) -> list[Mark]:
         row = _row_of(problem.where)
         if row is None:
             continue
-        marks.append(Mark(row, _column_number(read, problem.field), problem.reason))
+        marks.append(Mark(row, _column_number(read, problem.field), translate(problem.reason)))
     return marks
 
 
@@ -286,8 +287,8 @@ def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
         for problem in refused:
             row = _row_of(problem.where)
             if row is not None:
-                field = f"{problem.field}: " if problem.field else ""
-                reasons.setdefault(row, []).append(f"{field}{problem.reason}")
+                field = f"{place(problem.field)}: " if problem.field else ""
+                reasons.setdefault(row, []).append(f"{field}{translate(problem.reason)}")
         write_rejected(read.sheet, read.header.written,
                        {row: "; ".join(r) for row, r in reasons.items()}, request.rejected_to)
         written.append(request.rejected_to)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.http.errors import status_of
 from api.http.runtime import LedgerThread
 from api.i18n import use_language
-from api.i18n.messages import headline, translate
+from api.i18n.messages import headline, shown, translate
 from api.storage.session import Session
 from api.usecases.ports import Caller
 from api.web.sessions import COOKIE, CSRF_FIELD, CSRF_HEADER, SessionStore, WebSession
@@ -118,8 +118,7 @@ def page(handler: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitable[Res
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
     status = status_of(error)
     with use_language(language_of(request)):
-        problems = [replace(p, reason=translate(p.reason))
-                    for p in getattr(error, "problems", None) or []]
+        problems = [shown(p) for p in getattr(error, "problems", None) or []]
         message = headline(str(error)) if problems else translate(str(error))
     template = "fragments/error.html" if request.headers.get("hx-request") else "error.html"
     return render(request, template, {"status": status, "code": error.code,

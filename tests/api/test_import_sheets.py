@@ -112,7 +112,7 @@ def test_csv_in_each_encoding_with_chinese_headers_imports(tmp_path, capsys, enc
     code, out, err = jixiao(capsys, "import", "--db", str(db), "roster", str(path))
     assert (code, err) == (0, "")
     detected = {"gbk": "gb18030", "gb18030": "gb18030"}.get(encoding, encoding)
-    assert f"编码 {detected}" in out
+    assert f"encoding {detected}" in out
     assert "imported 3 event(s)" in out
     with Ledger(store_env(str(db), environ={})) as ledger:
         names = {e.name for e in ledger.facts().live.values() if hasattr(e, "name")
@@ -127,12 +127,12 @@ def test_a_forced_encoding_is_used_and_a_wrong_one_refused(tmp_path, capsys):
     code, _, err = jixiao(capsys, "import", "--db", str(db), "--encoding", "utf-8", "roster",
                           str(path))
     assert code == 2
-    assert "按 utf-8 无法解码" in err
+    assert "not utf-8 text" in err
     assert "nothing was written" in err
     code, out, _ = jixiao(capsys, "import", "--db", str(db), "--encoding", "gbk", "roster",
                           str(path))
     assert code == 0
-    assert "编码 gbk" in out
+    assert "encoding gbk" in out
 
 
 # ------------------------------------------------------------------ XLSX
@@ -144,7 +144,7 @@ def test_xlsx_with_chinese_headers_numbers_and_names_imports(tmp_path, capsys):
     path = workbook(tmp_path / "entries.xlsx", entry_rows())
     code, out, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert (code, err) == (0, "")
-    assert "读取工作表 '分数'" in out
+    assert "read sheet '分数'" in out
     assert "imported 3 event(s)" in out
     assert event_count(db) == before + 3
 
@@ -157,8 +157,8 @@ def test_full_width_ids_thousands_and_serial_dates_are_normalised_and_warned(tmp
     path = workbook(tmp_path / "roster.xlsx", rows)
     code, _out, err = jixiao(capsys, "import", "--db", str(db), "roster", str(path))
     assert code == 0, err
-    assert "全角字符已转为半角 'Ｅ０００１' → 'E0001'" in err
-    assert "Excel 日期序号 '45658' 读作 2025-01-01" in err
+    assert "full-width characters normalised 'Ｅ０００１' → 'E0001'" in err
+    assert "the Excel date serial '45658' read as 2025-01-01" in err
     with Ledger(store_env(str(db), environ={})) as ledger:
         facts = ledger.facts()
         assert facts.knows_employee("E0001")
@@ -170,7 +170,7 @@ def test_full_width_ids_thousands_and_serial_dates_are_normalised_and_warned(tmp
     path = workbook(tmp_path / "entries.xlsx", entries)
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert code == 0, err
-    assert "已去掉千位分隔符 '1,000' → '1000'" in err
+    assert "thousands separators removed '1,000' → '1000'" in err
 
 
 def test_dates_as_excel_saves_them_into_csv_are_read_and_warned(tmp_path, capsys):
@@ -182,12 +182,12 @@ def test_dates_as_excel_saves_them_into_csv_are_read_and_warned(tmp_path, capsys
                       "sun,孙,internal,practitioner,2021/2/30\n").encode("gbk"))
     code, _, err = jixiao(capsys, "import", "--db", str(db), "roster", str(path))
     assert code == 2
-    assert "row 4: 入职日期: 不是日期：'2021/2/30'" in err
+    assert "row 4: 入职日期: not a date: '2021/2/30'" in err
     path.write_bytes(path.read_bytes().replace(b"2021/2/30", b"2021/2/28"))
     code, _, err = jixiao(capsys, "import", "--db", str(db), "roster", str(path))
     assert code == 0, err
-    assert "日期 '2020/1/5' 读作 2020-01-05" in err
-    assert "日期 '2021年3月1日' 读作 2021-03-01" in err
+    assert "the date '2020/1/5' read as 2020-01-05" in err
+    assert "the date '2021年3月1日' read as 2021-03-01" in err
 
 
 def test_formula_cells_read_by_cached_value_or_refused(tmp_path, capsys):
@@ -197,7 +197,7 @@ def test_formula_cells_read_by_cached_value_or_refused(tmp_path, capsys):
     path = workbook(tmp_path / "formulas.xlsx", rows)
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert code == 2
-    assert "分数 row 2: 分值 (H): 公式没有计算结果" in err
+    assert "分数 row 2: 分值 (H): a formula without a cached value" in err
     patch_sheet(path, {"<f>20*2</f><v />": "<f>20*2</f><v>40</v>"})
     code, out, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert code == 0, err
@@ -212,16 +212,16 @@ def test_corrupt_encrypted_and_wrong_sheet_files_are_refused(tmp_path, capsys):
     corrupt.write_bytes(good.read_bytes()[: len(good.read_bytes()) // 2])
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(corrupt))
     assert code == 2
-    assert "文件已损坏" in err
+    assert "the file is damaged" in err
     encrypted = tmp_path / "locked.xlsx"
     encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(encrypted))
     assert code == 2
-    assert "密码保护" in err
+    assert "password-protected" in err
     code, _, err = jixiao(capsys, "import", "--db", str(db), "--sheet", "Sheet9", "entries",
                           str(good))
     assert code == 2
-    assert "没有名为 'Sheet9' 的工作表；工作表有：分数" in err
+    assert "no sheet 'Sheet9'; the sheets are: 分数" in err
     assert event_count(db) == before
 
 
@@ -241,12 +241,12 @@ def test_hidden_sheets_are_ignored_and_hidden_rows_refused(tmp_path, capsys):
     book.save(path)
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert code == 2
-    assert "分数 row 3: 该行被隐藏" in err
+    assert "分数 row 3: the row is hidden" in err
     ws.row_dimensions[3].hidden = False
     book.save(path)
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert code == 0
-    assert "已忽略隐藏的工作表：old" in err
+    assert "hidden sheets ignored: old" in err
 
 
 def test_merged_header_cells_are_refused(tmp_path, capsys):
@@ -259,7 +259,7 @@ def test_merged_header_cells_are_refused(tmp_path, capsys):
     book.save(path)
     code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
     assert code == 2
-    assert "表头单元格 A1:B1 是合并单元格" in err
+    assert "merged header cells A1:B1" in err
 
 
 def test_a_sheet_claiming_a_million_rows_reads_only_its_rows(tmp_path, capsys):
@@ -289,14 +289,14 @@ def test_unknown_person_is_named_and_the_errors_copy_highlights_it(tmp_path, cap
     assert code == 2
     assert out == ""
     assert "分数 row 3: 工号 (B): unknown employee 'zhao'" in err
-    assert "分数 row 4: 应出勤天数 (I): 不是数字：'sixty'" in err
+    assert "分数 row 4: 应出勤天数 (I): not a number: 'sixty'" in err
     assert event_count(db) == before
     book = load_workbook(errors)
     ws = book["分数"]
     assert ws["B3"].fill.start_color.rgb == "FFFF9999"
     assert ws["B3"].comment is not None
-    assert ws["B3"].comment.text.startswith("错误：unknown employee 'zhao'")
-    assert "不是数字" in ws["I4"].comment.text
+    assert ws["B3"].comment.text.startswith("Error: unknown employee 'zhao'")  # --lang en
+    assert "not a number" in ws["I4"].comment.text
     assert ws["A2"].comment is None  # the good rows are left as they were
 
 
@@ -329,7 +329,7 @@ def test_skip_bad_imports_the_good_rows_and_the_rejected_file_imports_once_fixed
                             str(rejected), "entries", str(path))
     assert code == 0, err
     assert "imported 2 event(s)" in out
-    assert "2 行被拒绝" in err
+    assert "2 row(s) refused, not imported" in err
     assert event_count(db) == before + 2
     text = rejected.read_bytes().decode("gb18030")
     lines = text.splitlines()
@@ -418,7 +418,7 @@ def test_json_summary_reports_format_encoding_and_warnings(tmp_path, capsys):
     summary = json.loads(out)
     assert (summary["format"], summary["encoding"], summary["recorded"]) == ("csv", "gb18030", 1)
     assert summary["warning_count"] == 2
-    assert all(re.search("全角", w) for w in summary["warnings"])
+    assert all(re.search("full-width", w) for w in summary["warnings"])
 
 
 def test_ids_are_unicode_letters_and_digits_after_nfkc():

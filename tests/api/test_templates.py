@@ -16,7 +16,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def _sqlite_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PERSISTENCE_MODULE", "JIXIAO_DB", "JIXIAO_PROGRESS"):
+    for name in ("PERSISTENCE_MODULE", "JIXIAO_DB", "JIXIAO_PROGRESS", "JIXIAO_LANG"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("JIXIAO_ACTOR", "test:templates")
 
@@ -91,7 +91,7 @@ def test_template_from_a_ledger_lists_its_departments_and_people(tmp_path, capsy
     book.save(entries)
     code, out, err = jixiao(capsys, "import", "--db", str(db), "entries", str(entries))
     assert code == 0, err
-    assert "imported 2 event(s)" in out
+    assert "已导入 2 条" in out  # the reader's language: Chinese by default
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+from openpyxl import Workbook
 from seeding import Served
 
 ENTRIES = ("期间,工号,类别,项目,分钟\n"
@@ -29,6 +31,28 @@ def test_a_gbk_csv_is_imported_once_and_reported(served: Served) -> None:
     assert (again.status_code, again.json()["recorded"], again.json()["already_recorded"]) \
         == (201, 0, 1)
     assert served.event_count() == before + 1
+
+
+def test_a_workbook_is_read_from_its_spool_and_its_warnings_read_in_the_callers_language(
+        served: Served) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["期间", "工号", "类别", "项目", "分钟"])
+    sheet.append(["2026-Q2", "ｌｉ", "deduction", "late", 40])
+    data = io.BytesIO()
+    book.save(data)
+    reply = post_file(served, "head", "entries", data.getvalue(), filename="q2.xlsx")
+    assert reply.status_code == 201, reply.text
+    body = reply.json()
+    assert (body["format"], body["sheet"], body["rows"]) == ("xlsx", "Sheet", 1)
+    assert body["recorded"] + body["already_recorded"] == 1  # the CSV's row, if it ran first
+    assert body["warnings"] == ["Sheet 第 2 行 工号 (B)：全角字符已转为半角 'ｌｉ' → 'li'"]
+    english = served.client.post("/imports/entries", params={"filename": "q2.xlsx"},
+                                  headers={**served.headers("head"), "Accept-Language": "en"},
+                                  content=data.getvalue())
+    assert english.json()["warnings"] == [
+        "Sheet row 2, 工号 (B): full-width characters normalised 'ｌｉ' → 'li'"]
 
 
 def test_a_refused_file_names_row_and_column_and_writes_nothing(served: Served) -> None:

@@ -32,8 +32,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("api/sheets/rows.py", "_read_row"):
         "passes on a cell's problem (api/sheets/text.py, bilingual) or a problem walked "
         "where it is made",
-    ("api/usecases/imports.py", "_named"):
-        "renames the field of a problem walked where it is made",
     ("api/usecases/roster_details.py", "seal_roster_details"):
         "passes on detail_problems' reasons, walked in api/usecases/personal.py",
     ("api/usecases/schemes.py", "load_scheme"):
@@ -63,7 +61,7 @@ def test_the_walker_finds_the_raised_texts() -> None:
     # one of each way a message is written: an f-string, a constant filled in with
     # .format, a list a helper builds, a helper's parameter
     assert "no grading scheme is in force in {period}; adopt one first" in templates
-    assert any(t and t.startswith("没有名为 {sheet}") for t in templates)
+    assert "no sheet {sheet}; the sheets are: {sheets}" in templates
     assert "the reviewer recorded the contested entry" in templates
     assert "unknown employee {employee_id}; hire them first" in templates
     assert len(SITES) > 250

@@ -19,13 +19,18 @@ def test_a_text_no_template_matches_is_shown_as_it_is() -> None:
         "something nobody wrote a template for"
 
 
-def test_a_refusal_keeps_where_and_field_and_translates_the_reasons() -> None:
+def test_a_refusal_translates_the_place_and_the_reasons_and_keeps_the_field() -> None:
     error = RejectedError([Problem("row 3", "hired_on", "Field required"),
                            Problem("row 4", "", "a reason without a template")])
     assert refusal(str(error), error.problems) == (
         "2 处问题；未写入任何内容:\n"
-        "  row 3: hired_on: 缺少必填字段\n"
-        "  row 4: a reason without a template")
+        "  第 3 行: hired_on: 缺少必填字段\n"
+        "  第 4 行: a reason without a template")
+    with use_language("en"):
+        assert refusal(str(error), error.problems) == (
+            "2 problem(s); nothing was written:\n"
+            "  row 3: hired_on: Field required\n"
+            "  row 4: a reason without a template")
 
 
 def test_a_missing_employee_or_department_of_a_period_reads_wholly_in_chinese() -> None:

@@ -9,9 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.http.deps import CurrentCaller, LedgerDep, SettingsDep
+from api.http.errors import language_of
 from api.http.schemas.base import reply
 from api.http.schemas.imports import Imported
 from api.http.uploads import spooled
+from api.i18n import use_language
+from api.i18n.messages import translate
 from api.sheets.readers import Source
 from api.storage.keys import open_vault
 from api.storage.session import Session
@@ -60,10 +63,14 @@ async def post_import(
                                                 wanted)
     finally:
         os.unlink(path)
+    with use_language(language_of(request)):  # the human texts; where and field stay
+        warnings = [translate(warning) for warning in result.warnings]
+        notes = [translate(note) for note in result.notes]
+        rejected = [{"where": p.where, "field": p.field, "reason": translate(p.reason)}
+                    for p in result.rejected]
     return await reply(Imported, {
         "format": result.format, "encoding": result.encoding, "sheet": result.sheet,
         "rows": result.rows, "recorded": result.recorded,
-        "already_recorded": result.already_recorded, "warnings": list(result.warnings),
-        "warning_count": result.warning_count, "notes": list(result.notes),
-        "rejected": [{"where": p.where, "field": p.field, "reason": p.reason}
-                     for p in result.rejected]}, status_code=201)
+        "already_recorded": result.already_recorded, "warnings": warnings,
+        "warning_count": result.warning_count, "notes": notes,
+        "rejected": rejected}, status_code=201)

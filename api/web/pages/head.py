@@ -16,11 +16,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.http.uploads import spooled
+from api.i18n import use_language
+from api.i18n.messages import translate
 from api.sheets.readers import Source
 from api.usecases import entry, imports
 from api.usecases.ports import Caller, Workspace
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
-from api.web.templating import render
+from api.web.templating import language_of, render
 from domain.errors import InvalidRequestError
 
 router = APIRouter()
@@ -106,7 +108,7 @@ async def _pieces(sheet: UploadFile) -> AsyncIterator[bytes]:
 
 
 def _too_large() -> Exception:
-    return InvalidRequestError("文件过大 (the file is larger than 16 MB)")
+    return InvalidRequestError("the file is larger than 16 MB")  # translated where shown
 
 
 @router.post("/web/import")
@@ -116,12 +118,14 @@ async def upload(*, request: Request, viewer: CheckedViewer,
                  sheet: Annotated[UploadFile, File()]) -> Response:
     suffix = Path(sheet.filename or "").suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise InvalidRequestError("请上传 .xlsx 或 .csv 文件 (upload an .xlsx or .csv file)")
+        raise InvalidRequestError("upload an .xlsx or .csv file")
     path = await spooled(_pieces(sheet), UPLOAD_BYTES_MAX, _too_large)
     try:
         result = await run(request, _import, viewer.caller, kind, path,
                            sheet.filename or f"upload{suffix}")
     finally:
         os.unlink(path)
+    with use_language(language_of(request)):
+        result["warnings"] = [translate(warning) for warning in result["warnings"]]
     return render(request, "head/import.html", {"viewer": viewer, "result": result,
                                                 "kind": kind})
