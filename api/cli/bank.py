@@ -95,13 +95,16 @@ def forget(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
 @app.command("payroll")
 def export_payroll(*, period: PeriodOption, output: Output,
                    fmt: Annotated[str, typer.Option("--format", help="xlsx 或 csv")] = "xlsx",
+                   encoding: Annotated[str, typer.Option(
+                       "--encoding", help="CSV 的编码：utf-8-sig（默认）、utf-8、gbk 或 "
+                       "gb18030 (the CSV's encoding)")] = "utf-8-sig",
                    key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
     """Gross pay per person and line, for payroll to compute the income tax on."""
     with open_session(db) as session:
         path = _key_file(key_file)
         vault = open_vault(session.env, path) if path else None
         result = payroll.export_payroll(
-            session, caller(actor), vault, payroll.PayrollRequest(period, fmt))
+            session, caller(actor), vault, payroll.PayrollRequest(period, fmt, encoding))
     Path(output).write_bytes(result.content)
     print(f"{result.period}: {result.rows} 行，应发合计 {result.gross_total_cny:,.2f} → "
           f"{output} ({result.rows} line(s), gross {result.gross_total_cny:.2f})")

@@ -43,13 +43,22 @@ def write_xlsx(book: Book) -> bytes:
 def _sheet_names(titles: list[str]) -> list[str]:
     names: list[str] = []
     for title in titles:
-        base = FORBIDDEN.sub("_", title)[:TITLE_MAX] or "sheet"
+        base = _shortened(FORBIDDEN.sub("_", title)) or "sheet"
         name, n = base, 2
         while name.casefold() in {x.casefold() for x in names}:
             suffix = f"~{n}"
             name, n = base[:TITLE_MAX - len(suffix)] + suffix, n + 1
         names.append(name)
     return names
+
+
+def _shortened(title: str) -> str:
+    """Within Excel's limit, cut at a space when there is one: 「院长办公室 president's
+    office」 rather than 「… office (hospi」 (the full name is in row 1)."""
+    if len(title) <= TITLE_MAX:
+        return title
+    cut = title[:TITLE_MAX + 1].rsplit(" ", 1)[0].rstrip()
+    return cut if cut and len(cut) <= TITLE_MAX else title[:TITLE_MAX]
 
 
 def _stamp_row(ws: Worksheet, title: str, stamp: Stamp) -> None:

@@ -52,9 +52,10 @@ def download(ws: Workspace, caller: Caller, vault: Vault | None,
         raise InvalidRequestError(MESSAGES["what"].format(what=what, whats=", ".join(WHATS)))
     if what == "payroll":
         made = payroll.export_payroll(ws, caller, vault,
-                                      payroll.PayrollRequest(request.period, request.format))
+                                      payroll.PayrollRequest(request.period, request.format,
+                                                             request.encoding))
         file = ExportFile(f"payroll-{made.period}.{request.format}",
-                          _media(request.format, "utf-8-sig"), made.content)
+                          _media(request.format, request.encoding), made.content)
     elif what == "bank":
         require_personal_reader(caller, "export the bank file with")
         if vault is None:

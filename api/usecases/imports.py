@@ -300,6 +300,9 @@ def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
 # ---------------------------------------------------------------------------- templates
 
 
+EXAMPLE_REASONS = {"withholding": "工资系统报送的累计预扣个税"}
+
+
 @dataclass(frozen=True)
 class TemplateRequest:
     kind: str
@@ -314,8 +317,10 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
     if request.format not in ("xlsx", "csv"):
         raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
     facts = ws.facts() if ws is not None else None
-    write_template(kind, template_lists(facts), request.format, request.output,
-                   request.encoding)
+    lists = template_lists(facts)
+    if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
+        lists = Lists(lists.values, {**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
+    write_template(kind, lists, request.format, request.output, request.encoding)
     return request.output
 
 

@@ -20,7 +20,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from api.documents.csvfile import ENCODINGS
 from api.usecases.access import require_everything_for
+from api.usecases.exports import stamp_for
 from api.usecases.personal import Vault, details_of, may_read_whole, require_personal_reader
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
@@ -38,6 +40,9 @@ MESSAGES = {
     "no_account": "没有银行账号，请先登记 `jixiao personal record` (no bank account)",
     "encoding": "{encoding} 无法编码此户名，请在版式中改用 gb18030 (the name cannot be "
                 "written in {encoding}; use gb18030)",
+    "encoding_option": "{encoding} 无法编码此姓名，请改用 --encoding gb18030 (the name "
+                       "cannot be written in {encoding}; use --encoding gb18030)",
+    "encodings": "编码应为 {encodings} 之一 (the encoding is one of {encodings})",
     "layout": "银行文件版式有误 (bad bank layout): {reason}",
     "no_layout": "找不到版式文件 (no layout file) {name!r}; 内置 (shipped): {shipped}",
     "format": "格式应为 xlsx 或 csv (the format is xlsx or csv)",
@@ -120,6 +125,7 @@ class PayrollExport:
 class PayrollRequest:
     period: str
     fmt: str  # xlsx or csv
+    encoding: str = "utf-8-sig"  # csv only
 
 
 def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
@@ -130,6 +136,8 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
     fmt = request.fmt
     if fmt not in ("xlsx", "csv"):
         raise InvalidRequestError(MESSAGES["format"])
+    if request.encoding not in ENCODINGS:
+        raise InvalidRequestError(MESSAGES["encodings"].format(encodings=", ".join(ENCODINGS)))
     period = parse_period(request.period)
     statement = ws.statement_json(period)
     lines = payroll_lines(statement)
@@ -144,8 +152,12 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
         content = _payroll_xlsx(rows, total, str(period),
                                 closed.statement_sha256 if closed else None)
     else:
-        content = _csv_bytes("utf-8-sig", ",",
-                             [list(PAYROLL_HEADERS), *rows, ["合计", "", "", "", "", "", total]])
+        # The last line is the stamp, as in every CSV export: the closed statement's hash
+        # or 草稿, so a file handed on says what it was made from.
+        stamp = stamp_for(ws.facts(), period).text
+        content = _csv_bytes(request.encoding, ",",
+                             [list(PAYROLL_HEADERS), *rows, ["合计", "", "", "", "", "", total],
+                              [stamp]], message="encoding_option")
     return PayrollExport(str(period), len(rows), total, content)
 
 
@@ -246,7 +258,8 @@ def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
     return rows
 
 
-def _csv_bytes(encoding: str, delimiter: str, rows: list[list[Any]]) -> bytes:
+def _csv_bytes(encoding: str, delimiter: str, rows: list[list[Any]], *,
+               message: str = "encoding") -> bytes:
     """All rows, or none: a name the encoding cannot hold is refused by its row."""
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
@@ -257,7 +270,7 @@ def _csv_bytes(encoding: str, delimiter: str, rows: list[list[Any]]) -> bytes:
                 str(cell).encode(encoding)
             except UnicodeEncodeError:
                 problems.append(Problem(f"row {number}", "name",
-                                        MESSAGES["encoding"].format(encoding=encoding)))
+                                        MESSAGES[message].format(encoding=encoding)))
     if problems:
         raise RejectedError(problems)
     return buffer.getvalue().encode(encoding)
