@@ -28,6 +28,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import BaseModel
+
 from domain.application import Ledger
 from domain.envelope import InvalidEntry
 from domain.events import EntryVoided, LedgerEvent, PeriodClosed, PoolDeclared
@@ -331,15 +333,24 @@ def checked_on_seal(ledger: Ledger, facts: Facts, rows: Sequence[tuple[str, Mapp
     `Ledger.record` checks them against the fold of every event; None when that answer
     could differ from the full fold's: the check found a problem (the full fold names it),
     a row repeats a stored entry, or an event could change a sealed year."""
+    if not isinstance(facts.sealed, Seal):
+        return None
+    commands, found, _ = ledger.check_rows(rows, ledger.day_window(facts))
+    return None if found else events_on_seal(ledger, facts, commands, actor, now)
+
+
+def events_on_seal(ledger: Ledger, facts: Facts, commands: Sequence[tuple[str, BaseModel]],
+                   actor: str, now: datetime) -> list[LedgerEvent] | None:
+    """As `checked_on_seal`, for commands already parsed: with what the escalation policies
+    derive from them, as `Ledger.prepare` gives them."""
     seal = facts.sealed
     if not isinstance(seal, Seal):
         return None
-    commands, found, _ = ledger.check_rows(rows, ledger.day_window(facts))
-    if found:
-        return None
     items, retries, problems = ledger.check_chunk(commands, actor, facts, now)
+    if problems or retries:
+        return None
     events = [event for _, event in items]
-    if problems or retries or any(
-            event.originator_id in seal.dropped or seal.breaks(event) for event in events):
+    events += ledger.derived(facts, events, now)
+    if any(event.originator_id in seal.dropped or seal.breaks(event) for event in events):
         return None
     return events

@@ -96,11 +96,16 @@ class LeanFolds:
                                                              datetime.now(UTC))
         if events is None or not all(isinstance(e, ACCESS_EVENTS) for e in events):
             return False
+        self.save(events)
+        return True
+
+    def save(self, events: Sequence[LedgerEvent]) -> None:
+        """Write events checked against the kept fold (`checked_on_seal`), all or none;
+        the fold takes them in when next asked for, as it takes in another process's."""
         try:
             self._ledger.save(*events)
         except IntegrityError as error:
             raise ConflictError(CONCURRENT_WRITE) from error
-        return True
 
     def held_events(self) -> int:
         facts = self._now[1] if self._now is not None else None
