@@ -10,7 +10,8 @@ year's first quarter reads are folded as a session gives them: the fold of every
 (`Session.facts`, mode "full") and the session's fold for one period
 (`Session.lean_facts`, from the snapshot when one serves; mode "session"). Prints one
 JSON line per fold: the RSS the fold added, per event stored and per event of the open
-year. Ledgers are kept under bench/results/snapshots/ and reused.
+year. Ledgers are kept under bench/results/snapshots/ and reused; with `--backend
+postgres` (or both) they are recorded again into a throwaway cluster's schemas each run.
 """
 # ruff: noqa: PLC0415 - the child imports the core only when it measures
 

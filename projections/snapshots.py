@@ -22,7 +22,7 @@ from __future__ import annotations
 import base64
 import bisect
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -75,6 +75,21 @@ class SortedIds(Sequence[bytes]):
 
     def text(self) -> str:
         return base64.b64encode(self._blob).decode()
+
+
+class StoredNotHeld:
+    """The ids a fold from a snapshot left out, without holding them (a sorted run of them
+    grows with every sealed year, 16 bytes an event): an id the store holds that the fold
+    does not. `held` is the fold's events, set when it is made. An id stored since the fold
+    was caught up counts too: the caller then folds every event, which is always right."""
+
+    def __init__(self, stored: Callable[[UUID], bool]) -> None:
+        self._stored = stored
+        self.held: Container[UUID] = ()
+
+    def __contains__(self, event_id: object) -> bool:
+        return isinstance(event_id, UUID) and event_id not in self.held and \
+            self._stored(event_id)
 
 
 def year_of(event: LedgerEvent) -> int | None:
@@ -208,7 +223,7 @@ class Seal:
     position: int
     taken_at: datetime | None
     periods: frozenset[str]
-    dropped: SortedIds
+    dropped: SortedIds | StoredNotHeld
     # Every event up to a position, folded: for what the snapshot cannot answer.
     refold: Callable[[int], Facts] = field(repr=False)
 
@@ -257,7 +272,8 @@ _RESIDENT_OPENS = '"resident":['
 _RESIDENT_CLOSES = '],"taken_at":'
 
 
-def read_snapshot(row: StoredStatement, refold: Callable[[int], Facts]) -> Snapshot:
+def read_snapshot(row: StoredStatement, refold: Callable[[int], Facts],
+                  dropped: StoredNotHeld | None = None) -> Snapshot:
     """A stored snapshot's content (the caller has checked its hash). ValueError, KeyError
     or TypeError when the body is not one; NotASnapshot when its resident events do not
     read, found as they are folded."""
@@ -272,8 +288,8 @@ def read_snapshot(row: StoredStatement, refold: Callable[[int], Facts]) -> Snaps
         raise ValueError("snapshot body has no list of resident events where it belongs")
     taken_at = datetime.fromisoformat(data["taken_at"]) if data["taken_at"] else None
     seal = Seal(int(data["through"]), int(data["position"]), taken_at,
-                frozenset(data["periods"]), SortedIds(base64.b64decode(data["dropped"])),
-                refold)
+                frozenset(data["periods"]),
+                dropped or SortedIds(base64.b64decode(data["dropped"])), refold)
     last = data["last_recorded_at"]
     return Snapshot(seal, resident_entries(body, start, end),
                     datetime.fromisoformat(last) if last else None, data.get("chain_head"))
@@ -307,6 +323,8 @@ def fold_from(snapshot: Snapshot, decode: Callable[[StoredRecord], LedgerEvent],
     events could change a sealed year (then every event must be folded)."""
     seal = snapshot.seal
     facts = Facts.fold((position, decode(record)) for position, record in snapshot.resident)
+    if isinstance(seal.dropped, StoredNotHeld):
+        seal.dropped.held = facts.events  # the same dict as later events are applied
     facts.sealed = seal
     facts.last_position = seal.position
     facts.last_recorded_at = snapshot.last_recorded_at

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from itertools import takewhile
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
@@ -25,6 +26,7 @@ from projections.audit import StoredRecord
 from projections.snapshots import (
     NotASnapshot,
     Snapshot,
+    StoredNotHeld,
     fold_from,
     read_snapshot,
     snapshot_row,
@@ -173,7 +175,8 @@ def facts_from_snapshot(ledger: Ledger, store: SnapshotStore, cutoff: datetime |
         problem = snapshot_problem(row, max_position)
         if problem is None:
             try:
-                snapshot = read_snapshot(row, lambda position: _refold(ledger, position))
+                snapshot = read_snapshot(row, lambda position: _refold(ledger, position),
+                                         StoredNotHeld(lambda i: _stored(ledger, i)))
             except (ValueError, KeyError, TypeError) as error:
                 problem = f"snapshot {row.period}: not a snapshot ({error})"
             else:
@@ -206,6 +209,11 @@ def _chain_problem(ledger: Ledger, key: str, snapshot: Snapshot) -> str | None:
     problem = check_close(ledger, open_chain(ledger), snapshot.seal.position,
                           snapshot.chain_head)
     return None if problem is None else f"snapshot {key}: {problem}"
+
+
+def _stored(ledger: Ledger, event_id: UUID) -> bool:
+    """Whether the store holds an event of this id (one look-up of its primary key)."""
+    return bool(ledger.recorder.select_events(event_id, limit=1))
 
 
 def _decode(ledger: Ledger, record: StoredRecord) -> LedgerEvent:

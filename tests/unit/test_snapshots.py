@@ -19,6 +19,7 @@ from projections.snapshots import (
     NotASnapshot,
     Seal,
     SortedIds,
+    StoredNotHeld,
     read_snapshot,
     year_of,
 )
@@ -102,3 +103,20 @@ def test_a_resident_event_that_does_not_read_is_named_when_folded() -> None:
     snapshot = read_snapshot(row, lambda position: Facts())  # the rest reads
     with pytest.raises(NotASnapshot, match="resident event"):
         list(snapshot.resident)
+
+
+def test_a_dropped_id_is_one_the_store_holds_and_the_fold_does_not() -> None:
+    held, dropped, unknown = uuid4(), uuid4(), uuid4()
+    asked: list[UUID] = []
+
+    def stored(event_id: UUID) -> bool:
+        asked.append(event_id)
+        return event_id in (held, dropped)
+
+    ids = StoredNotHeld(stored)
+    ids.held = {held: None}
+    assert dropped in ids
+    assert held not in ids
+    assert unknown not in ids
+    assert None not in ids
+    assert asked == [dropped, unknown]  # a held id asks the store nothing
