@@ -7,10 +7,11 @@ may start from one: a statement, reconciliation or explanation of one period aft
 sealed year, as known now or at an instant no earlier than the snapshot was taken. Such a
 read needs its own period's facts, the roster, schemes and closes (all held), and earlier
 closes' cut-offs through `Facts.upto`, which folds every event before the snapshot
-(`Seal.upto`). Every other read (a person's history, the audit, a sealed period, a
-what-if, whose batch is checked against the whole fold) reads the fold of every event, and
-so does a session that has made that fold already: the server's long-lived session keeps
-one fold, never two.
+(`Seal.upto`). A write is checked against the kept fold first
+(api/usecases/sealed_writes.py), as a what-if of an open period and the access log are.
+Every other read (a person's history, the audit, a sealed period) reads the fold of every
+event, and so does a session that has made that fold already: the server's long-lived
+session keeps one fold, never two.
 
 A snapshot that fails its checks is named in the session's warnings, as an edited
 statement row is, and the read folds every event."""
@@ -96,11 +97,16 @@ class LeanFolds:
                                                              datetime.now(UTC))
         if events is None or not all(isinstance(e, ACCESS_EVENTS) for e in events):
             return False
+        self.save(events)
+        return True
+
+    def save(self, events: Sequence[LedgerEvent]) -> None:
+        """Write events checked against the kept fold (`checked_on_seal`), all or none;
+        the fold takes them in when next asked for, as it takes in another process's."""
         try:
             self._ledger.save(*events)
         except IntegrityError as error:
             raise ConflictError(CONCURRENT_WRITE) from error
-        return True
 
     def held_events(self) -> int:
         facts = self._now[1] if self._now is not None else None

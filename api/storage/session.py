@@ -33,6 +33,7 @@ from api.storage.view_checks import check_closed, recorded_closes, row_problem, 
 from api.storage.warm_view import warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
+from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
 from domain.settings import LedgerConfigured
@@ -193,6 +194,15 @@ class Session:
         fold from a snapshot while this session keeps one, else as every batch is."""
         if self._folded or not self._lean.record_aside(rows, actor):
             self.ledger.record(self.ledger.parse_commands(rows), actor)
+
+    def sealed_facts(self) -> Facts | None:
+        """The kept fold from a snapshot, caught up to now, while no read of this session
+        has needed the fold of every event; else None (api/usecases/sealed_writes.py)."""
+        return None if self._folded else self._lean.current()
+
+    def save_checked(self, events: Sequence[LedgerEvent]) -> None:
+        """Write events checked against `sealed_facts`, all or none."""
+        self._lean.save(events)
 
     @property
     def held_events(self) -> int:

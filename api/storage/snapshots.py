@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from itertools import takewhile
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
@@ -22,7 +23,14 @@ from domain.application import Ledger, read_stored
 from domain.events import LedgerEvent
 from domain.facts import Facts
 from projections.audit import StoredRecord
-from projections.snapshots import Snapshot, fold_from, read_snapshot, snapshot_row
+from projections.snapshots import (
+    NotASnapshot,
+    Snapshot,
+    StoredNotHeld,
+    fold_from,
+    read_snapshot,
+    snapshot_row,
+)
 from projections.views import StoredStatement
 
 SNAPSHOTS_TABLE = (
@@ -43,6 +51,19 @@ class SnapshotStore(ABC):
         return [StoredStatement(*row) for row in self._db.execute(
             f"SELECT {COLUMNS} FROM jixiao_snapshots ORDER BY position DESC")]  # noqa: S608
 
+    def newest_first(self) -> Iterator[StoredStatement]:
+        """As `rows`, each body read only when the one before did not serve: a store keeps
+        every year's snapshot, and holding all their bodies at once set the session's
+        peak, which the process then kept."""
+        keys = [key for key, in self._db.execute(
+            "SELECT period FROM jixiao_snapshots ORDER BY position DESC")]
+        for key in keys:
+            found = self._db.execute(
+                f"SELECT {COLUMNS} FROM jixiao_snapshots WHERE period = {self._mark}",  # noqa: S608
+                (key,)).fetchone()
+            if found is not None:
+                yield StoredStatement(*found)
+
     def save(self, row: StoredStatement) -> None:
         marks = ",".join([self._mark] * 5)
         self._db.execute(
@@ -62,6 +83,9 @@ class SnapshotStore(ABC):
 class SQLiteSnapshots(SnapshotStore):
     def __init__(self, path: str, create: bool = True) -> None:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        # A body is read once per fold: a page cache of the default 2 MiB would only keep
+        # its pages for the session's life, as much memory again as a year's roster.
+        self._db.execute("PRAGMA cache_size = -64")
         if create:
             self._db.execute(SNAPSHOTS_TABLE)
 
@@ -147,11 +171,12 @@ def facts_from_snapshot(ledger: Ledger, store: SnapshotStore, cutoff: datetime |
     event it covers was known by then), and no event after it changes a sealed year.
     Failed checks are appended to `problems`."""
     max_position = ledger.max_position()
-    for row in store.rows():
+    for row in store.newest_first():
         problem = snapshot_problem(row, max_position)
         if problem is None:
             try:
-                snapshot = read_snapshot(row, lambda position: _refold(ledger, position))
+                snapshot = read_snapshot(row, lambda position: _refold(ledger, position),
+                                         StoredNotHeld(lambda i: _stored(ledger, i)))
             except (ValueError, KeyError, TypeError) as error:
                 problem = f"snapshot {row.period}: not a snapshot ({error})"
             else:
@@ -163,8 +188,13 @@ def facts_from_snapshot(ledger: Ledger, store: SnapshotStore, cutoff: datetime |
         if cutoff is not None and (snapshot.seal.taken_at is None
                                    or snapshot.seal.taken_at > cutoff):
             continue
-        facts = fold_from(snapshot, lambda record: _decode(ledger, record),
-                          ledger.read(after=snapshot.seal.position, cutoff=cutoff))
+        try:  # its resident events are read as they are folded
+            facts = fold_from(snapshot, lambda record: _decode(ledger, record),
+                              ledger.read(after=snapshot.seal.position, cutoff=cutoff))
+        except NotASnapshot as error:
+            if problems is not None:
+                problems.append(f"snapshot {row.period}: not a snapshot ({error})")
+            continue
         if facts is not None:
             return facts
     return None
@@ -179,6 +209,11 @@ def _chain_problem(ledger: Ledger, key: str, snapshot: Snapshot) -> str | None:
     problem = check_close(ledger, open_chain(ledger), snapshot.seal.position,
                           snapshot.chain_head)
     return None if problem is None else f"snapshot {key}: {problem}"
+
+
+def _stored(ledger: Ledger, event_id: UUID) -> bool:
+    """Whether the store holds an event of this id (one look-up of its primary key)."""
+    return bool(ledger.recorder.select_events(event_id, limit=1))
 
 
 def _decode(ledger: Ledger, record: StoredRecord) -> LedgerEvent:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from api.usecases.access import check_writes
 from api.usecases.ports import Caller, Workspace, today_utc
+from api.usecases.sealed_writes import write_on_seal
 from api.usecases.stored_banks import stored_statements
 from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
@@ -88,6 +89,11 @@ def apply_batch(ws: Workspace, caller: Caller, batch: Batch, *,
                 progress: Progress | None = None, today: date | None = None) -> ApplyResult:
     """Check every row (the caller's right to write it, its shape, the ledger's rules) and
     record all the rows or none; the audit chain then covers the new events."""
+    if not batch.prior_problems and progress is None:
+        written = write_on_seal(ws, caller, batch.rows, today or today_utc(),
+                                batch.precheck_users)
+        if written is not None:
+            return ApplyResult(written[0], (), written[2], written[1])
     ledger = ws.ledger
     facts = ws.facts()
     commands, found, pending = ledger.check_rows(batch.rows, ledger.day_window())

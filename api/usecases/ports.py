@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from domain.application import Ledger
 from domain.errors import InvalidRequestError, Problem, RejectedError
+from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User, UserDirectory
@@ -52,6 +53,15 @@ class Workspace(Protocol):
     def record_aside(self, rows: Sequence[tuple[str, Mapping[str, Any]]], actor: str) -> None:
         """Record reads of personal data (the access log): as `Ledger.record` does, but
         without folding the sealed years when a snapshot of them serves."""
+        ...
+
+    def sealed_facts(self) -> Facts | None:
+        """The fold from a snapshot of closed years kept for now, or None (then the fold of
+        every event): what a write is checked against first (api/usecases/sealed_writes.py)."""
+        ...
+
+    def save_checked(self, events: Sequence[LedgerEvent]) -> None:
+        """Write events checked against `sealed_facts`, all or none."""
         ...
 
     def statement_json(self, period: Period) -> dict[str, Any]:

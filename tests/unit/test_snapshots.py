@@ -13,7 +13,16 @@ from builders import memory_ledger, record
 from bench.generator import iter_commands, shape_for
 from domain.events import DepartmentDefined, EmployeeHired
 from domain.facts import Facts
-from projections.snapshots import Seal, SortedIds, read_snapshot, year_of
+from domain.scheme import canonical_dumps
+from projections.snapshots import (
+    SNAPSHOT_FORMAT,
+    NotASnapshot,
+    Seal,
+    SortedIds,
+    StoredNotHeld,
+    read_snapshot,
+    year_of,
+)
 from projections.views import StoredStatement, content_sha256
 
 
@@ -66,3 +75,48 @@ def test_a_body_that_is_not_a_snapshot_is_refused() -> None:
     row = StoredStatement("sealed-through-2026", "ok", body, content_sha256(body), 1)
     with pytest.raises(ValueError, match="format 99"):
         read_snapshot(row, lambda position: Facts())
+
+
+def _body(resident: list[list[object]]) -> StoredStatement:
+    body = canonical_dumps({
+        "format": SNAPSHOT_FORMAT, "through": 2026, "position": 9, "chain_head": "ab",
+        "taken_at": None, "last_recorded_at": None, "periods": ["2026-Q1"],
+        "dropped": SortedIds.of([uuid4()]).text(), "resident": resident})
+    return StoredStatement("sealed-through-2026", "ok", body, content_sha256(body), 9)
+
+
+def test_resident_events_read_one_at_a_time_are_those_stored() -> None:
+    # States that look like the body's own marks, in Chinese, and an empty list.
+    states = ['{"name":"张三"}', '],"taken_at":"x"', '"resident":[1]', "{}"]
+    resident = [[n + 1, str(uuid4()), n, f"domain.events:E{n}", state]
+                for n, state in enumerate(states)]
+    row = _body(resident)
+    read = list(read_snapshot(row, lambda position: Facts()).resident)
+    assert [(p, [r.position, str(r.originator_id), r.originator_version, r.topic,
+                 r.state.decode()]) for p, r in read] == [(e[0], e) for e in resident]
+    assert read_snapshot(row, lambda position: Facts()).seal.through == 2026
+    assert list(read_snapshot(_body([]), lambda position: Facts()).resident) == []
+
+
+def test_a_resident_event_that_does_not_read_is_named_when_folded() -> None:
+    row = _body([[1, "not a uuid", 0, "domain.events:E", "{}"]])
+    snapshot = read_snapshot(row, lambda position: Facts())  # the rest reads
+    with pytest.raises(NotASnapshot, match="resident event"):
+        list(snapshot.resident)
+
+
+def test_a_dropped_id_is_one_the_store_holds_and_the_fold_does_not() -> None:
+    held, dropped, unknown = uuid4(), uuid4(), uuid4()
+    asked: list[UUID] = []
+
+    def stored(event_id: UUID) -> bool:
+        asked.append(event_id)
+        return event_id in (held, dropped)
+
+    ids = StoredNotHeld(stored)
+    ids.held = {held: None}
+    assert dropped in ids
+    assert held not in ids
+    assert unknown not in ids
+    assert None not in ids
+    assert asked == [dropped, unknown]  # a held id asks the store nothing
