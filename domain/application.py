@@ -298,7 +298,7 @@ class Ledger(Application[UUID]):
                 fast = command_checker(model)
                 if fast is not None:
                     try:  # pydantic's validation below decides (and words) any refusal
-                        commands.append((where, fast(row, context, memos)))
+                        commands.append((where, fast.check(row, context, memos)))
                         continue
                     except NotFast:
                         pass

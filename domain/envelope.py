@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 from uuid import UUID
@@ -108,8 +107,8 @@ class CommandEnvelope(Frozen):
         # validating it again as the event could only repeat the work. This is pydantic's
         # model_construct, minus its generic per-field bookkeeping; the event codec tests
         # check the result is the event validation builds, down to the fields set.
-        event: LedgerEvent = _event_builder(type(self), self.event_class)(
-            self.__dict__, originator_id, recorded_at, actor)
+        build = _BUILDERS.get(type(self)) or _event_builder(type(self), self.event_class)
+        event: LedgerEvent = build(self.__dict__, originator_id, recorded_at, actor)
         return event
 
 
@@ -126,7 +125,10 @@ def _copied(value: Any) -> Any:
 _SCALARS = (str, int, bool, type(None), Decimal, date, datetime, UUID)
 
 
-@cache
+# Command type → its event builder (the command type names its event class).
+_BUILDERS: dict[type, Callable[..., Any]] = {}
+
+
 def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable[..., Any]:
     """One function per (command, event) type that builds the event from the command's
     values, its fields unrolled in the event's order: the generic loop over the fields
@@ -146,17 +148,26 @@ def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable
             lines += [f"    value = values[{name!r}]",
                       "    if isinstance(value, dict | list):",
                       f"        values[{name!r}] = copied(value)"]
+    # The slots every model instance has, set through their descriptors: object.__setattr__
+    # looks each name up on the class first (as domain/stored_decoding.py does).
     lines += ["    event = new(cls)",
-              "    set_(event, '__dict__', values)",
-              "    set_(event, '__pydantic_fields_set__', set(fields_set))",
-              "    set_(event, '__pydantic_extra__', None)",
-              "    set_(event, '__pydantic_private__', None)",
+              "    set_dict(event, values)",
+              "    set_given(event, set(fields_set))",
+              "    set_extra(event, None)",
+              "    set_private(event, None)",
               "    return event"]
-    scope: dict[str, Any] = {"cls": cls, "new": cls.__new__, "set_": object.__setattr__,
+    slots = BaseModel.__dict__
+    scope: dict[str, Any] = {"cls": cls, "new": object.__new__,
+                             "set_dict": slots["__dict__"].__set__,
+                             "set_given": slots["__pydantic_fields_set__"].__set__,
+                             "set_extra": slots["__pydantic_extra__"].__set__,
+                             "set_private": slots["__pydantic_private__"].__set__,
                              "copied": _copied,
                              "fields_set": frozenset(order) - {"originator_version"}}
     exec("\n".join(lines), scope)  # noqa: S102 - generated from the models' own fields
-    return scope["build"]  # type: ignore[no-any-return]
+    build: Callable[..., Any] = scope["build"]
+    _BUILDERS[command] = build
+    return build
 
 
 def _scalar(annotation: Any) -> bool:
