@@ -140,9 +140,12 @@ def check_command(
     if key is not None and holder is not None and event.supersedes is None:
         problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
                 f"{holder}; to change it, supersede that entry with a reason")
-    _check_grading(scope, event, plan, problem)
-    procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
+    if plan.grading or "grading" in scope.__dict__:
+        _check_grading(scope, event, plan, problem)
+    else:  # what `_check_grading` does with a pay entry before any grading entry
+        scope.__dict__.setdefault("grading_backlog", []).append(event)
     if plan.procedure:
+        procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
         check_procedure_entry(scope.facts, procedure_batch, event, problem)
 
     if not problems:
