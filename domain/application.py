@@ -41,7 +41,7 @@ from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured, date_window
 from domain.stored_decoding import NotFast, fast_reader
-from domain.stored_encoding import stored_state
+from domain.stored_encoding import STATE_WRITERS, state_writer
 from domain.stored_reader import decode_rows, select_rows
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
@@ -70,12 +70,9 @@ class PydanticMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         event: LedgerEvent = domain_event
-        return StoredEvent(
-            originator_id=event.originator_id,
-            originator_version=event.originator_version,
-            topic=get_topic(type(event)),
-            state=stored_state(event, type(event).class_version),
-        )
+        cls = type(event)
+        return StoredEvent(event.originator_id, event.originator_version, get_topic(cls),
+                           (STATE_WRITERS.get(cls) or state_writer(cls))(event))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state = stored_event.state
