@@ -42,7 +42,7 @@ from domain.scheme_kinds import parse_scheme
 from domain.seen_index import SeenIds
 from domain.settings import LedgerConfigured, date_window
 from domain.stored_decoding import NotFast, fast_reader
-from domain.stored_encoding import stored_state
+from domain.stored_encoding import STATE_WRITERS, state_writer
 from domain.stored_reader import decode_rows, select_rows
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
@@ -71,12 +71,9 @@ class PydanticMapper(Mapper[UUID]):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         event: LedgerEvent = domain_event
-        return StoredEvent(
-            originator_id=event.originator_id,
-            originator_version=event.originator_version,
-            topic=get_topic(type(event)),
-            state=stored_state(event, type(event).class_version),
-        )
+        cls = type(event)
+        return StoredEvent(event.originator_id, event.originator_version, get_topic(cls),
+                           (STATE_WRITERS.get(cls) or state_writer(cls))(event))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state = stored_event.state
@@ -168,13 +165,14 @@ def _with_originator(state: bytes, stored_event: StoredEvent) -> bytes | None:
     return b'{"originator_id":%s,"originator_version":%d,%s' % (quoted, version, state[1:])
 
 
-_IDEMPOTENCY_NAMESPACE_BYTES = IDEMPOTENCY_NAMESPACE.bytes
+_IDEMPOTENCY_HASH = hashlib.sha1(IDEMPOTENCY_NAMESPACE.bytes, usedforsecurity=False)
 
 
 def idempotency_id(key: str) -> UUID:
     """uuid5(IDEMPOTENCY_NAMESPACE, key), without recomputing the namespace's bytes on each
     call: uuid5 itself was 6 % of ingest."""
-    digest = hashlib.sha1(_IDEMPOTENCY_NAMESPACE_BYTES + key.encode(), usedforsecurity=False)
+    digest = _IDEMPOTENCY_HASH.copy()  # the namespace's bytes hashed once, not per key
+    digest.update(key.encode())
     # UUID(bytes=…, version=5), less its argument checks (a tenth of the id's cost).
     number = (int.from_bytes(digest.digest()[:16]) & _VERSION_5_MASK) | _VERSION_5_BITS
     made = object.__new__(UUID)
@@ -298,7 +296,7 @@ class Ledger(Application[UUID]):
                 fast = command_checker(model)
                 if fast is not None:
                     try:  # pydantic's validation below decides (and words) any refusal
-                        commands.append((where, fast(row, context, memos)))
+                        commands.append((where, fast.check(row, context, memos)))
                         continue
                     except NotFast:
                         pass

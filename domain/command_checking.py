@@ -32,12 +32,15 @@ from domain.stored_decoding import MEMO_MAX, NotFast, Unsupported, model_checks
 
 _MISSING = object()
 # Values remembered per field: equal values of these types are the same value (a
-# Decimal 1.0 equals 1 but is not the same entry, so it is checked each time).
+# Decimal 1.0 equals 1 but is not the same entry, so it is checked each time), and no
+# value of one equals a value of another (bool and float are not among them), so the
+# memos are keyed by the value alone.
 _MEMO_TYPES = frozenset((str, int, type(None)))
 # What the checks remember: per checker, a memo per field, for one validation context
 # (`memos_for`): a value checked under one day window is never taken for another.
-Memos = dict[Any, list[dict[tuple[type, Any], Any]]]
+Memos = dict[Any, list[dict[Any, Any]]]
 _BY_CONTEXT: dict[Any, Memos] = {}
+_SLOTS = BaseModel.__dict__
 _CONTEXTS_MAX = 8
 
 
@@ -63,7 +66,7 @@ class _Text:
     def __init__(self, low: int, high: int, optional: bool) -> None:
         self.low, self.high, self.optional = low, high, optional
 
-    def check(self, raw: Any, context: Any, memo: dict[tuple[type, Any], Any]) -> Any:
+    def check(self, raw: Any, context: Any, memo: dict[Any, Any]) -> Any:
         if type(raw) is str and self.low <= len(raw) <= self.high:
             return raw
         if raw is None and self.optional:
@@ -80,17 +83,15 @@ class _Memo:
     def __init__(self, adapter: TypeAdapter[Any]) -> None:
         self.validate = adapter.validator.validate_python
 
-    def check(self, raw: Any, context: Any, memo: dict[tuple[type, Any], Any]) -> Any:
-        kind = type(raw)
-        if kind not in _MEMO_TYPES:
+    def check(self, raw: Any, context: Any, memo: dict[Any, Any]) -> Any:
+        if type(raw) not in _MEMO_TYPES:
             return _validated(self.validate, raw, context)
-        key = (kind, raw)
-        value = memo.get(key, _MISSING)
+        value = memo.get(raw, _MISSING)
         if value is _MISSING:
             value = _validated(self.validate, raw, context)
             if len(memo) >= MEMO_MAX:
                 memo.clear()
-            memo[key] = value
+            memo[raw] = value
         return value
 
 
@@ -128,7 +129,11 @@ class CommandChecker:
                  "    if field_memos is None:",
                  f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]"]
         scope: dict[str, Any] = {"names": self.names, "NotFast": NotFast, "MISSING": _MISSING,
-                                 "key": self, "cls": self.cls, "set_": object.__setattr__,
+                                 "key": self, "cls": self.cls, "new": object.__new__,
+                                 "set_dict": _SLOTS["__dict__"].__set__,
+                                 "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
+                                 "set_extra": _SLOTS["__pydantic_extra__"].__set__,
+                                 "set_private": _SLOTS["__pydantic_private__"].__set__,
                                  "checks": self.checks, "run_checks": _run_checks}
         for number, (name, field, default) in enumerate(self.fields):
             scope[f"d{number}"], scope[f"f{number}"] = default, field
@@ -148,18 +153,20 @@ class CommandChecker:
                           "        raise NotFast"]
             else:
                 lines += ["    else:",
-                          f"        v{number} = field_memos[{number}].get((type(r), r), MISSING)"
+                          f"        v{number} = field_memos[{number}].get(r, MISSING)"
                           " if type(r) in MEMO_TYPES else MISSING",
                           f"        if v{number} is MISSING:",
                           f"            v{number} = f{number}.check(r, context, "
                           f"field_memos[{number}])"]
         items = ", ".join(f"{name!r}: v{number}"
                           for number, (name, _, _) in enumerate(self.fields))
-        lines += ["    command = cls.__new__(cls)",
-                  f"    set_(command, '__dict__', {{{items}}})",
-                  "    set_(command, '__pydantic_fields_set__', set(row))",
-                  "    set_(command, '__pydantic_extra__', None)",
-                  "    set_(command, '__pydantic_private__', None)",
+        # The model's slots set through their descriptors (object.__setattr__ looks each
+        # name up on the class first).
+        lines += ["    command = new(cls)",
+                  f"    set_dict(command, {{{items}}})",
+                  "    set_given(command, set(row))",
+                  "    set_extra(command, None)",
+                  "    set_private(command, None)",
                   "    return run_checks(command, checks) if checks else command"]
         scope["MEMO_TYPES"] = _MEMO_TYPES
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields

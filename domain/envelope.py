@@ -12,8 +12,6 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
-from operator import itemgetter
 from types import UnionType
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin
 from uuid import UUID
@@ -109,23 +107,8 @@ class CommandEnvelope(Frozen):
         # validating it again as the event could only repeat the work. This is pydantic's
         # model_construct, minus its generic per-field bookkeeping; the event codec tests
         # check the result is the event validation builds, down to the fields set.
-        cls = self.event_class
-        order, from_command, taken, containers, fields_set = _event_plan(type(self), cls)
-        values = dict.fromkeys(order)
-        values.update(zip(from_command, taken(self.__dict__), strict=True))
-        values["originator_id"] = originator_id
-        values["originator_version"] = 1
-        values["recorded_at"] = recorded_at
-        values["actor"] = actor
-        for name in containers:
-            if isinstance(values[name], dict | list):
-                values[name] = _copied(values[name])
-        event = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(event, "__dict__", values)
-        _set(event, "__pydantic_fields_set__", set(fields_set))
-        _set(event, "__pydantic_extra__", None)
-        _set(event, "__pydantic_private__", None)
+        build = _BUILDERS.get(type(self)) or _event_builder(type(self), self.event_class)
+        event: LedgerEvent = build(self.__dict__, originator_id, recorded_at, actor)
         return event
 
 
@@ -142,24 +125,49 @@ def _copied(value: Any) -> Any:
 _SCALARS = (str, int, bool, type(None), Decimal, date, datetime, UUID)
 
 
-@cache
-def _event_plan(command: type[BaseModel], cls: type[LedgerEvent]) -> tuple[
-        tuple[str, ...], tuple[str, ...], Callable[[dict[str, Any]], tuple[Any, ...]],
-        tuple[str, ...], frozenset[str]]:
-    """(the event's field order, the fields its command gives, a getter of their values,
-    the fields that may hold a dict or list, the fields set): what `to_event` does per
-    field, worked out once per command type."""
+# Command type → its event builder (the command type names its event class).
+_BUILDERS: dict[type, Callable[..., Any]] = {}
+
+
+def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable[..., Any]:
+    """One function per (command, event) type that builds the event from the command's
+    values, its fields unrolled in the event's order: the generic loop over the fields
+    (dict.fromkeys, update, a copy check per field) was most of `to_event`'s time."""
     order = tuple(cls.model_fields)
-    envelope = {"originator_id", "originator_version", "recorded_at", "actor"}
-    from_command = tuple(name for name in order if name not in envelope)
-    unknown = [name for name in from_command if name not in command.model_fields]
+    envelope = {"originator_id": "originator_id", "originator_version": "1",
+                "recorded_at": "recorded_at", "actor": "actor"}
+    unknown = [name for name in order
+               if name not in envelope and name not in command.model_fields]
     if unknown:
         raise TypeError(f"{command.__name__} lacks {unknown} of {cls.__name__}")
-    getter = itemgetter(*from_command)
-    taken = getter if len(from_command) > 1 else (lambda given: (getter(given),))
-    containers = tuple(name for name in from_command
-                       if not _scalar(cls.model_fields[name].annotation))
-    return order, from_command, taken, containers, frozenset(order) - {"originator_version"}
+    items = ", ".join(f"{name!r}: {envelope.get(name, f'given[{name!r}]')}" for name in order)
+    lines = ["def build(given, originator_id, recorded_at, actor):",
+             f"    values = {{{items}}}"]
+    for name in order:
+        if name not in envelope and not _scalar(cls.model_fields[name].annotation):
+            lines += [f"    value = values[{name!r}]",
+                      "    if isinstance(value, dict | list):",
+                      f"        values[{name!r}] = copied(value)"]
+    # The slots every model instance has, set through their descriptors: object.__setattr__
+    # looks each name up on the class first (as domain/stored_decoding.py does).
+    lines += ["    event = new(cls)",
+              "    set_dict(event, values)",
+              "    set_given(event, set(fields_set))",
+              "    set_extra(event, None)",
+              "    set_private(event, None)",
+              "    return event"]
+    slots = BaseModel.__dict__
+    scope: dict[str, Any] = {"cls": cls, "new": object.__new__,
+                             "set_dict": slots["__dict__"].__set__,
+                             "set_given": slots["__pydantic_fields_set__"].__set__,
+                             "set_extra": slots["__pydantic_extra__"].__set__,
+                             "set_private": slots["__pydantic_private__"].__set__,
+                             "copied": _copied,
+                             "fields_set": frozenset(order) - {"originator_version"}}
+    exec("\n".join(lines), scope)  # noqa: S102 - generated from the models' own fields
+    build: Callable[..., Any] = scope["build"]
+    _BUILDERS[command] = build
+    return build
 
 
 def _scalar(annotation: Any) -> bool:

@@ -66,6 +66,31 @@ def stored_state(event: BaseModel, class_version: int) -> bytes:
     return encoder_for(cls)(state)
 
 
+# Event type → the function giving its stored body (`state_writer`).
+STATE_WRITERS: dict[type, Callable[[Any], bytes]] = {}
+
+
+def state_writer(cls: type[BaseModel]) -> Callable[[Any], bytes]:
+    """`stored_state` for events of type `cls`, its per-type questions (a plain dump? which
+    encoder? past version 1?) answered once: asked per event they were a third of it."""
+    writer = STATE_WRITERS.get(cls)
+    if writer is not None:
+        return writer
+    class_version: int = getattr(cls, "class_version", 1)
+    if direct_dump(cls) and class_version == 1:
+        encode = encoder_for(cls)
+
+        def writer(event: Any) -> bytes:
+            state = dict(event.__dict__)
+            del state["originator_id"], state["originator_version"]
+            return encode(state)
+    else:
+        def writer(event: Any) -> bytes:
+            return stored_state(event, class_version)
+    STATE_WRITERS[cls] = writer
+    return writer
+
+
 @cache
 def direct_dump(cls: type[BaseModel]) -> bool:
     """Whether msgspec writes `cls`'s field values as pydantic's JSON dump does: plain

@@ -38,6 +38,7 @@ from domain.periods import Period
 from domain.personal import WITHHOLDING_UNIQUE
 from domain.procedures import calendar_of, check_procedure_entry
 from domain.scheme import PAY_SCHEME_KIND, Scheme
+from domain.scheme_checks import scheme_problems
 from domain.scheme_corrections import check_scheme_correction, check_version_order
 from domain.scheme_kinds import parse_scheme
 
@@ -114,7 +115,8 @@ def check_command(
     period_text = command.__dict__.get("period")
     period = Period.parse(period_text) if isinstance(period_text, str) else None
     # A closed period takes corrections only: they restate it in the next open quarter.
-    if period is not None and str(period) in scope.closed and event.supersedes is None:
+    if period is not None and scope.closed and str(period) in scope.closed and (
+            event.supersedes is None):
         problem("period", f"{period} is closed; record a correction (supersede the entry "
                 "it corrects), it will be restated in the next open quarter")
     if plan.close:
@@ -122,24 +124,15 @@ def check_command(
     if plan.appeal:
         _check_appeal(scope, event, problem)
 
-    _check_correction(scope, event, plan, problem)
+    if event.supersedes is not None or plan.void:  # the rest correct nothing
+        _check_correction(scope, event, plan, problem)
     if plan.adoption:
         check_scheme_correction(scope.facts.live, scope.__dict__.setdefault("adoptions", {}),
                                 event, problem)
         check_version_order(_live_adoptions(scope), event, problem)
     _check_roster_references(scope, command, event, plan, problem)
 
-    # Values the scheme must know.
-    # Roster facts may predate the scheme (a 2020 hire under a 2026 scheme): they are
-    # checked against the earliest scheme adopted; period facts against the one in force.
-    day = _effective_day(event, period)
-    scheme = scope.scheme_on(day) if day is not None else None
-    if scheme is None and period is None and scope.schemes:
-        scheme = scope.schemes[0][2]
-    if plan.needs_scheme and day is not None and scheme is None:
-        problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
-    if scheme is not None:
-        _check_against_scheme(command, scheme, problem)
+    _check_scheme_values(scope, command, event, plan, period, problem=problem)
 
     # One fact of a kind per period: a second one must supersede the first.
     key = uniqueness_key(event)
@@ -147,9 +140,12 @@ def check_command(
     if key is not None and holder is not None and event.supersedes is None:
         problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
                 f"{holder}; to change it, supersede that entry with a reason")
-    _check_grading(scope, event, plan, problem)
-    procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
+    if plan.grading or "grading" in scope.__dict__:
+        _check_grading(scope, event, plan, problem)
+    else:  # what `_check_grading` does with a pay entry before any grading entry
+        scope.__dict__.setdefault("grading_backlog", []).append(event)
     if plan.procedure:
+        procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
         check_procedure_entry(scope.facts, procedure_batch, event, problem)
 
     if not problems:
@@ -161,6 +157,23 @@ def check_command(
     elif plan.department:
         scope.departments[event.department_id] = event.kind  # type: ignore[attr-defined]
     return problems
+
+
+def _check_scheme_values(scope: BatchScope, command: BaseModel, event: LedgerEvent,
+                         plan: CheckPlan, period: Period | None, *, problem: Any) -> None:
+    """Values the scheme must know. Roster facts may predate the scheme (a 2020 hire
+    under a 2026 scheme): they are checked against the earliest scheme adopted; period
+    facts against the one in force."""
+    day = _effective_day(event, period)
+    scheme = scope.scheme_on(day) if day is not None else None
+    if scheme is None and period is None and scope.schemes:
+        scheme = scope.schemes[0][2]
+    if plan.needs_scheme and day is not None and scheme is None:
+        problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
+    if scheme is not None:
+        memo = scope.__dict__.setdefault("scheme_memo", {})
+        for field_name, reason in scheme_problems(memo, command, scheme):
+            problem(field_name, reason)
 
 
 def _check_correction(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
@@ -342,81 +355,6 @@ def _key_field(key: tuple[Any, ...]) -> str:
             "holiday notice": "year", "delivery": "target_id", "filing": "grading_period",
             "publicity": "grading_period", "final": "grading_period",
             "outside result": "name"}.get(key[0], "period")
-
-
-def _check_staff_words(command: BaseModel, scheme: Scheme, problem: Any) -> None:
-    """Employment categories and leave kinds are the scheme's words, not the engine's."""
-    staff = scheme.staff_rules
-    category = command.__dict__.get("category")
-    if category is not None and category not in staff.categories:
-        problem("category", f"unknown category {category!r}; {scheme.key} knows "
-                f"{', '.join(sorted(staff.categories))}")
-    elif category is not None and staff.categories[category].pay == "performance":
-        classes = scheme.participation.ratios.get(category, {})
-        participation = command.__dict__.get("participation_class", "full")
-        if participation not in classes:
-            problem("participation_class", f"{category} staff take part as one of "
-                    f"{', '.join(sorted(classes)) or '(none)'}, not {participation!r}")
-    if type(command).__name__ == "RecordLeave":
-        kind = command.kind  # type: ignore[attr-defined]
-        if kind not in staff.leave.kinds:
-            problem("kind", f"unknown leave kind {kind!r}; {scheme.key} knows "
-                    f"{', '.join(staff.leave.kinds)}")
-
-
-def _check_against_scheme(command: BaseModel, scheme: Scheme, problem: Any) -> None:
-    title = command.__dict__.get("title_grade")
-    if title is not None and title not in scheme.title_points:
-        problem("title_grade", f"unknown title grade {title!r}; the scheme knows "
-                f"{', '.join(sorted(scheme.title_points))}")
-    post = command.__dict__.get("post")
-    if post is not None and post not in scheme.posts:
-        problem("post",
-                f"unknown post {post!r}; the scheme knows {', '.join(sorted(scheme.posts))}")
-    _check_staff_words(command, scheme, problem)
-    type_name = type(command).__name__
-    if type_name == "RecordDeduction":
-        kind = command.kind  # type: ignore[attr-defined]
-        rule = scheme.deductions.get(kind)
-        if rule is None:
-            problem("kind", f"unknown deduction kind {kind!r}; the scheme knows "
-                    f"{', '.join(sorted(scheme.deductions))}")
-        else:
-            points = command.points  # type: ignore[attr-defined]
-            if rule.discretionary is not None and points is None:
-                problem("points", f"{kind} is discretionary: give the points (a positive "
-                        "magnitude)")
-            if rule.discretionary is None and points is not None:
-                problem("points", f"{kind} has fixed points in the scheme; do not give points")
-            if rule.minute_bands and command.minutes is None:  # type: ignore[attr-defined]
-                problem("minutes", f"{kind} is banded by minutes: give minutes")
-            if not rule.minute_bands and command.minutes is not None:  # type: ignore[attr-defined]
-                problem("minutes", f"{kind} is not measured in minutes; leave minutes out")
-    if type_name == "RecordScore":
-        item = scheme.items.get(command.item)  # type: ignore[attr-defined]
-        if item is None or not item.entered:
-            entered = sorted(name for name, i in scheme.items.items() if i.entered)
-            problem("item", f"{command.item!r} is not an entered item; entered items: "  # type: ignore[attr-defined]
-                    f"{', '.join(entered)}")
-    if type_name == "RecordDepartmentPenalty":
-        kind = command.kind  # type: ignore[attr-defined]
-        if kind not in scheme.penalties:
-            problem("kind", f"unknown penalty kind {kind!r}; the scheme knows "
-                    f"{', '.join(sorted(scheme.penalties))}")
-    if type_name == "RecordControlIndicator":
-        indicator = command.indicator  # type: ignore[attr-defined]
-        if indicator not in {c.indicator for c in scheme.controls}:
-            problem("indicator", f"the scheme has no control on {indicator!r}")
-    period_text = command.__dict__.get("period")
-    if isinstance(period_text, str):
-        period = Period.parse(period_text)
-        allowed = ("quarter", "year_end")
-        if period.kind not in allowed:
-            problem("period", f"{scheme.key} pays by quarter (2026-Q1) and year end (2026-YE), "
-                    f"not {period.kind}")
-        elif period.kind == "year_end" and type_name not in ("AdjustPool", "ClosePeriod"):
-            problem("period", "only adjust_pool takes a year-end period; year-end facts are "
-                    "recorded by year (record_annual_target_score, record_assessment, …)")
 
 
 def _live_adoptions(scope: BatchScope) -> list[SchemeAdopted]:

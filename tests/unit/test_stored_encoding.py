@@ -64,3 +64,5 @@ def test_an_event_written_from_its_field_values_is_its_json_dump(
     assert direct_dump(type(event))
     state = event.model_dump(mode="json", exclude=EXCLUDED)
     assert stored_state(event, 1) == canonical_bytes(state)
+    # The mapper's per-type writer (state_writer) too: it is what the ledger stores.
+    assert PydanticMapper().to_stored_event(event).state == canonical_bytes(state)
