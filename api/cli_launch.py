@@ -63,7 +63,8 @@ def _collect_no_cycles(words: Sequence[str]) -> None:
     psycopg. These reads make no cyclic garbage worth collecting before they exit (the
     what-if's peak RSS was the same, 94 MB, with and without it). Only for a process
     (`argv` None): a test calling `main` in its own process keeps its collector."""
-    if next((word for word in words if not word.startswith("-")), "") in ONE_SHOT_READS:
+    rest = words[2:] if words[:1] == ["--lang"] else words  # the one global option
+    if next((word for word in rest if not word.startswith("-")), "") in ONE_SHOT_READS:
         gc.disable()
 
 

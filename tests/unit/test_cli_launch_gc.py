@@ -22,6 +22,7 @@ def collector() -> Iterator[None]:
     ["payout", "--period", "2026-Q1"],
     ["payout", "--period", "2026-Q1", "--with", "batch.jsonl"],
     ["explain", "--period", "2026-Q1", "--employee", "E1"],
+    ["--lang", "en", "payout", "--period", "2026-Q1"],
 ])
 def test_one_shot_reads_run_without_the_collector(collector: None, words: list[str]) -> None:
     _collect_no_cycles(words)
@@ -29,7 +30,8 @@ def test_one_shot_reads_run_without_the_collector(collector: None, words: list[s
 
 
 @pytest.mark.parametrize("words", [
-    ["import", "rows.csv"], ["serve"], ["record", "--file", "payout"], [], ["--help"],
+    ["import", "rows.csv"], ["serve"], ["--lang", "en", "serve"],
+    ["record", "--file", "payout"], [], ["--help"],
 ])
 def test_other_verbs_keep_the_collector(collector: None, words: list[str]) -> None:
     _collect_no_cycles(words)
