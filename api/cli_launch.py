@@ -13,6 +13,7 @@ parses and reports it."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -32,12 +33,16 @@ SUBJECTS = ("--employee", "--department", "--figure")
 # api.cli.reports.explain's default depths (the table, --json).
 DEPTH_TEXT, DEPTH_JSON = 5, 64
 DEPTH = re.compile(r"[0-9]{1,3}")  # a plain depth; anything else the command tree judges
+# Verbs that read, answer and exit; see _collect_no_cycles.
+ONE_SHOT_READS = frozenset({"payout", "explain"})
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run one verb and return its exit code (as `api.cli.main`)."""
     words = list(sys.argv[1:] if argv is None else argv)
     given = os.environ if environ is None else environ
+    if argv is None:
+        _collect_no_cycles(words)
     answered = warm_payout(words, given)
     if answered is None:
         answered = warm_explain(words, given)
@@ -46,6 +51,21 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
 
     return command_line(words, environ)
+
+
+def _collect_no_cycles(words: Sequence[str]) -> None:
+    """Turn the cyclic garbage collector off for a report that reads and exits.
+
+    Importing the ledger's models (≈255 pydantic classes) and folding every event make
+    hundreds of thousands of objects that live until the process ends; the collector
+    scanned them over and over, ≈120 ms of a 1.1 s what-if (`payout --with`) on the
+    hospital preset and 7-10 % of its CPU, and a share of a PostgreSQL payout's import of
+    psycopg. These reads make no cyclic garbage worth collecting before they exit (the
+    what-if's peak RSS was the same, 94 MB, with and without it). Only for a process
+    (`argv` None): a test calling `main` in its own process keeps its collector."""
+    rest = words[2:] if words[:1] == ["--lang"] else words  # the one global option
+    if next((word for word in rest if not word.startswith("-")), "") in ONE_SHOT_READS:
+        gc.disable()
 
 
 def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:

@@ -12,10 +12,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 
-import yaml
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
@@ -48,14 +47,25 @@ from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
+if TYPE_CHECKING:
+    import yaml
+
 APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
 DERIVED_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/derived-fact")
 PAGE_SIZE = 2000
 _UNRESOLVED: Any = object()
-# libyaml's safe loader, when PyYAML has it: the pure-Python one took 0.1 s per adoption of
-# a shipped scheme. Both read every shipped scheme alike (tests/unit/test_event_codec.py).
-SHIPPED_SCHEME_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def shipped_scheme_loader() -> type[yaml.SafeLoader]:
+    """libyaml's safe loader, when PyYAML has it: the pure-Python one took 0.1 s per
+    adoption of a shipped scheme. Both read every shipped scheme alike
+    (tests/unit/test_event_codec.py). PyYAML is imported here, not with the module: only an
+    adoption or a scheme check reads YAML, and its import was ≈14 ms of every verb's start."""
+    import yaml  # noqa: PLC0415 - see above
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 class PydanticMapper(Mapper[UUID]):
@@ -549,7 +559,9 @@ def load_shipped_scheme(name: str) -> dict[str, Any]:
     if name not in names:
         raise ValueError(f"no shipped scheme {name!r}; shipped: {', '.join(names)}")
     text = (resources.files("domain") / "schemes" / f"{name}.yaml").read_text(encoding="utf-8")
-    document = yaml.load(text, Loader=SHIPPED_SCHEME_LOADER)  # noqa: S506 (a safe loader)
+    import yaml  # noqa: PLC0415 - see shipped_scheme_loader
+
+    document = yaml.load(text, Loader=shipped_scheme_loader())  # noqa: S506 (a safe loader)
     if not isinstance(document, dict):
         raise ValueError(f"scheme {name!r} is not a mapping")
     return document

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from domain.application import SHIPPED_SCHEME_LOADER
+from domain.application import shipped_scheme_loader
 from domain.scheme import resolve_path
 from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
 
@@ -89,7 +89,7 @@ _CheckLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
 
 def read_with_lines(text: str) -> tuple[Any, dict[Path, int]]:
     """The document and, for every key and list item, the 1-based line it starts on."""
-    node = yaml.compose(text, Loader=SHIPPED_SCHEME_LOADER)
+    node = yaml.compose(text, Loader=shipped_scheme_loader())
     lines: dict[Path, int] = {}
 
     def walk(node: yaml.Node, path: Path) -> None:

@@ -18,11 +18,11 @@ from pydantic import ValidationError
 
 from domain.application import (
     IDEMPOTENCY_NAMESPACE,
-    SHIPPED_SCHEME_LOADER,
     Ledger,
     PydanticMapper,
     idempotency_id,
     load_shipped_scheme,
+    shipped_scheme_loader,
     shipped_scheme_names,
 )
 from domain.events import AttendanceRecorded, LedgerEvent, ScoreBody
@@ -148,7 +148,7 @@ def test_shipped_schemes_read_alike_with_either_yaml_loader() -> None:
         text = (folder / f"{name}.yaml").read_text(encoding="utf-8")
         pure = yaml.load(text, Loader=yaml.SafeLoader)
         assert load_shipped_scheme(name) == pure
-        assert repr(yaml.load(text, Loader=SHIPPED_SCHEME_LOADER)) == repr(pure)
+        assert repr(yaml.load(text, Loader=shipped_scheme_loader())) == repr(pure)
 
 
 @pytest.mark.parametrize("key", ["k", "org 0 row 12345", "appeal:A-1:decided:2", "键 ✓", "x" * 200])
