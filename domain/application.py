@@ -39,7 +39,7 @@ from domain.events import (
 from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
 from domain.seen_index import SeenIds
-from domain.settings import LedgerConfigured, date_window
+from domain.settings import date_window
 from domain.stored_decoding import NotFast, fast_reader
 from domain.stored_encoding import STATE_WRITERS, state_writer
 from domain.stored_reader import decode_rows, select_rows
@@ -212,7 +212,6 @@ class Ledger(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env=dict(env or {}))
         self._facts = Facts()
-        self._window = (0, date_window(None))  # (position read up to, the window there)
         self._written: Written | None = None
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -256,20 +255,11 @@ class Ledger(Application[UUID]):
 
     def day_window(self, facts: Facts | None = None) -> tuple[date, date]:
         """The business dates new commands may carry: the window of the latest settings
-        (`jixiao settings`), else 2000-01-01 to 2099-12-31. Only events new since the last
-        call are looked at: a read's access-log event costs nothing here. `facts`: a fold
-        from a snapshot, which keeps every settings event (else the fold of every event)."""
+        (`jixiao settings`), else 2000-01-01 to 2099-12-31, as the fold keeps it
+        (`Facts.settings`): no event is scanned for it. `facts`: a fold from a snapshot,
+        which keeps every settings event (else the fold of every event)."""
         facts = self.facts() if facts is None else facts
-        seen, window = self._window
-        if facts.last_position != seen:
-            for event in reversed(facts.events.values()):
-                if facts.positions[event.originator_id] <= seen:
-                    break
-                if isinstance(event, LedgerConfigured):
-                    window = date_window(event)
-                    break
-            self._window = (facts.last_position, window)
-        return window
+        return date_window(facts.settings)
 
     # ------------------------------------------------------------------ writing
 

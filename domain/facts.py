@@ -44,6 +44,7 @@ from domain.fold_plans import (
 from domain.periods import Period
 from domain.scheme import PAY_SCHEME_KIND
 from domain.scheme_kinds import parse_scheme
+from domain.settings import LedgerConfigured
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class Facts:
     unique: dict[tuple[Any, ...], UUID] = field(default_factory=dict)
     last_position: int = 0
     last_recorded_at: datetime | None = None
+    # The latest settings event folded (domain/settings.py: the latest wins), whatever
+    # became of it later, as `Ledger.day_window` reads it.
+    settings: LedgerConfigured | None = None
     index: _Index = field(default_factory=lambda: _Index())  # noqa: PLW0108 - defined below
     # Moves with every event folded in: what was computed from the facts before is stale
     # (projections keep their results beside the facts, keyed by this, not on them).
@@ -133,6 +137,8 @@ class Facts:
         if position > self.last_position:  # noqa: PLR1730 - max() is a call per event
             self.last_position = position
         self.last_recorded_at = event.recorded_at
+        if plan.settings:
+            self.settings = event  # type: ignore[assignment]
         if plan.moves:
             # A read of pay moves no figure; most pages record one, and each would
             # otherwise drop every statement computed for the next page.
@@ -188,8 +194,8 @@ class Facts:
             positions=dict(self.positions), closes=dict(self.closes), unique=dict(self.unique),
             invalid=dict(self.invalid),
             last_position=self.last_position, last_recorded_at=self.last_recorded_at,
-            index=self.index.copy(), _upto=weakref.WeakValueDictionary(self._upto),
-            sealed=self.sealed,
+            settings=self.settings, index=self.index.copy(),
+            _upto=weakref.WeakValueDictionary(self._upto), sealed=self.sealed,
         )
         for offset, event in enumerate(events, start=1):
             copy.apply(self.last_position + offset, event)

@@ -27,6 +27,7 @@ from domain.events import (
     SchemeAdopted,
     TitleGradeChanged,
 )
+from domain.settings import SETTINGS_EVENTS
 
 ROSTER_EVENTS = (
     EmployeeHired,
@@ -51,7 +52,10 @@ class Plan(NamedTuple):
     kind: int  # its own index list: one of the KIND_ values
     period: bool  # has a `period` field: indexed by period when it is text
     year: bool  # has a `year` field: indexed by year when it is an integer
-    simple: bool  # none of close, void, invalid or its own index list: `fold_page` inlines it
+    simple: bool  # none of close, void, invalid, settings or its own index list: inlined
+    # The ledger's settings: the latest is kept (`Facts.settings`), so the window of
+    # business dates is known without scanning every event back to it.
+    settings: bool
 
 
 KIND_NONE, KIND_SCHEME, KIND_DEPARTMENT, KIND_ROSTER, KIND_LEAVE = range(5)
@@ -72,7 +76,9 @@ def plan_of(cls: type, unique_shapes: dict[str, tuple[str, ...]]) -> Plan:
         invalid=issubclass(cls, InvalidEntry), moves=not issubclass(cls, PersonalDataRead),
         unique=shape, unique_key=_key_of(shape, fields), employee=named("employee_id"), kind=kind,
         period=named("period"), year=named("year"),
-        simple=not (issubclass(cls, PeriodClosed | EntryVoided | InvalidEntry) or kind))
+        simple=not (issubclass(cls, (PeriodClosed, EntryVoided, InvalidEntry, *SETTINGS_EVENTS))
+                    or kind),
+        settings=issubclass(cls, SETTINGS_EVENTS))
     return plan
 
 
@@ -113,7 +119,7 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
         for position, event in page:
             plan = PLANS.get(type(event)) or plan_of(type(event), unique_shapes)
             # One unpacking instead of an attribute look-up per question.
-            _, _, _, moves, shape, unique_key, employee, _, period, year, simple = plan
+            _, _, _, moves, shape, unique_key, employee, _, period, year, simple, _ = plan
             values = event.__dict__
             if not simple or values.get("supersedes") is not None:
                 events.update(fresh)

@@ -32,6 +32,7 @@ from projections.department_scores import (
 from projections.exact import ONE, ZERO_Q, q
 from projections.figures import Ledgerbook, exact_text
 from projections.memo import memo_of
+from projections.person_inputs import PERSON_RUNS, person_inputs, roster_in_period
 
 
 @dataclass(frozen=True)
@@ -52,28 +53,6 @@ class PersonScore:
 
 def _eid(event: LedgerEvent) -> str:
     return str(event.originator_id)
-
-
-def _by_employee(events: list[LedgerEvent]) -> dict[str, list[LedgerEvent]]:
-    grouped: dict[str, list[LedgerEvent]] = defaultdict(list)
-    for event in events:
-        employee_id = getattr(event, "employee_id", None)
-        if isinstance(employee_id, str):
-            grouped[employee_id].append(event)
-    return grouped
-
-
-def roster_in_period(facts: Facts, period: Period) -> list[EmployeeState]:
-    """Everyone employed on some day of the period, as they stood on their last such day."""
-    people = []
-    for employee_id in facts.employee_ids():
-        state = facts.employee_on(employee_id, period.last_day)
-        if state is None or not state.employed_during(period.first_day, period.last_day):
-            continue
-        if state.left_on is not None and state.left_on < period.last_day:
-            state = facts.employee_on(employee_id, state.left_on) or state
-        people.append(state)
-    return people
 
 
 def _exclusion(
@@ -173,21 +152,32 @@ def score_people(
     with the figures it explains. A what-if carries the memo over (`projections.whatif`),
     so recomputing a period after one appeal scores only the people whose inputs changed.
     """
-    events = facts.in_period(period)
-    per_person = _by_employee(events)
+    inputs = person_inputs(facts, period)
+    per_person = inputs.entries
     known: dict[tuple[Any, ...], _Scored] = memo_of(facts).setdefault(PERSON_SCORES, {})
+    # Each roster person's result, in roster order, for these facts and this scheme (a
+    # what-if's carried over but for the people it concerns: projections.person_inputs).
+    runs = memo_of(facts).setdefault(PERSON_RUNS, {})
+    run = runs.get((period, id(scheme)))
+    if run is None or run[0] is not scheme:
+        run = runs[period, id(scheme)] = (scheme, [None] * len(inputs.roster))
+    results: list[_Scored | None] = run[1]
     scores = []
-    for person in roster_in_period(facts, period):
-        own = tuple(per_person.get(person.employee_id, ()))
-        leaves = tuple(facts.leaves_of(person.employee_id))
-        key = (period, id(scheme), person, tuple(map(id, own)), tuple(map(id, leaves)))
-        scored = known.get(key)
+    figures = book.figures
+    for at, person in enumerate(inputs.roster):
+        scored = results[at]
         if scored is None:
-            scratch = Ledgerbook()
-            score = _score_person(person, list(own), list(leaves), period, scheme=scheme,
-                                  book=scratch)
-            scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves))
-        book.figures.update(scored.figures)
+            own = tuple(per_person.get(person.employee_id, ()))
+            leaves = tuple(facts.leaves_of(person.employee_id))
+            key = (period, id(scheme), person, tuple(map(id, own)), tuple(map(id, leaves)))
+            scored = known.get(key)
+            if scored is None:
+                scratch = Ledgerbook()
+                score = _score_person(person, list(own), list(leaves), period, scheme=scheme,
+                                      book=scratch)
+                scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves))
+            results[at] = scored
+        figures.update(scored.figures)
         scores.append(scored.score)
     return scores
 

@@ -31,6 +31,7 @@ from projections.department_scores import CLINICAL_SCORES
 from projections.memo import memo_of
 from projections.payout import CARRIED_BANKS
 from projections.payout.split_memo import DEPARTMENT_SPLITS
+from projections.person_inputs import carry_person_inputs
 from projections.scoring import PERSON_SCORES
 from projections.views import touched_periods
 
@@ -67,6 +68,7 @@ def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -
         inputs_memo = memo_before.get(name)
         if inputs_memo:
             memo_after[name] = dict(inputs_memo)
+    carry_person_inputs(before, after, new_events)
     touched = touched_periods(before, new_events)
     if touched is None:
         return  # the roster, the scheme or a close: anything may move

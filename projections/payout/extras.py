@@ -57,8 +57,10 @@ def pay_study_leave(
             same_level[person.title_grade].append(pay[person.employee_id])
     paid: dict[str, Decimal] = {}
     for person in people:
+        if person.participates:
+            continue  # scored, so paid by the department: no leave band is looked up
         away = study_leave_band(facts.leaves_of(person.employee_id), period, scheme)
-        if person.participates or away is None or away[0].payer == "department":
+        if away is None or away[0].payer == "department":
             continue
         band, leave = away
         peers = same_level.get(person.title_grade, [])

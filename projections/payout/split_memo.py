@@ -25,7 +25,9 @@ from projections.scoring import PersonScore
 
 DEPARTMENT_SPLITS = "department_splits"
 
-Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[Figure, ...]]
+# (the result, the figures it wrote, the members the key names by identity, kept alive).
+Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[Figure, ...],
+              tuple[PersonScore, ...]]
 
 
 def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore],
@@ -35,15 +37,18 @@ def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore
     `scheme` is the scheme and its SHA-256 (computed once per run: it hashes the whole
     scheme's canonical JSON)."""
     memo: dict[Any, Split] = memo_of(facts).setdefault(DEPARTMENT_SPLITS, {})
-    key = (line, tuple(members), scheme[0].key, scheme[1])
+    # Members by identity: a what-if's unchanged people are the very scores memoised
+    # before it (projections.scoring), and hashing every score's fractions was most of
+    # a what-if's split stage. Equal scores in other objects only miss the memo.
+    key = (line, tuple(map(id, members)), scheme[0].key, scheme[1])
     known = memo.get(key)
     if known is None:
         before = len(book.figures)
         result = split_department_pay(line, members, scheme[0], book)
         written = tuple(book.figures[k] for k in list(book.figures)[before:])
-        memo[key] = (result[0], dict(result[1])), written
+        memo[key] = (result[0], dict(result[1])), written, tuple(members)
         return result
-    (settled, shares), written = known
+    (settled, shares), written, _ = known
     for figure in written:
         if figure.key in book.figures:
             raise KeyError(f"figure {figure.key!r} computed twice")
