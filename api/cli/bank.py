@@ -96,8 +96,8 @@ def forget(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
 def export_payroll(*, period: PeriodOption, output: Output,
                    fmt: Annotated[str, typer.Option("--format", help="xlsx 或 csv")] = "xlsx",
                    encoding: Annotated[str, typer.Option(
-                       "--encoding", help="CSV 的编码：utf-8-sig（默认）、utf-8、gbk 或 "
-                       "gb18030 (the CSV's encoding)")] = "utf-8-sig",
+                       "--encoding", help="CSV only: utf-8-sig (default, with BOM: Excel reads it right), "
+                       "utf-8, gbk or gb18030.")] = "utf-8-sig",
                    key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
     """Gross pay per person and line, for payroll to compute the income tax on."""
     with open_session(db) as session:
