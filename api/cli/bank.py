@@ -96,7 +96,8 @@ def forget(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
 def export_payroll(*, period: PeriodOption, output: Output,
                    fmt: Annotated[str, typer.Option("--format", help="xlsx 或 csv")] = "xlsx",
                    encoding: Annotated[str, typer.Option(
-                       "--encoding", help="CSV only: utf-8-sig (default, with BOM: Excel reads it right), "
+                       "--encoding",
+                       help="CSV only: utf-8-sig (default, with BOM: Excel reads it right), "
                        "utf-8, gbk or gb18030.")] = "utf-8-sig",
                    key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
     """Gross pay per person and line, for payroll to compute the income tax on."""
