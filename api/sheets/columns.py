@@ -1,11 +1,13 @@
 """The import kinds and their columns: English names (the command fields), Chinese
 aliases, what each cell holds, and one row's cells turned into a ledger command.
 
-Two kinds (documented for people in docs/spreadsheets.md):
+The kinds (documented for people in docs/spreadsheets.md):
 
 * ``roster``  - one ``hire_employee`` per row;
 * ``entries`` - score entries: ``record_deduction``, ``record_score`` or
-  ``record_attendance`` per row, chosen by the ``entry`` column.
+  ``record_attendance`` per row, chosen by the ``entry`` column;
+* ``withholding`` - one ``record_withholding`` per row;
+* ``personal`` - a person's bank name, account and ID number, sealed per person.
 
 Values stay text: decimals reach the command models as strings (never floats), and an
 empty cell is left out of the command so the model's default applies. The models' own
@@ -46,6 +48,12 @@ WITHHOLDING_COLUMNS: tuple[str, ...] = (
 )
 WITHHOLDING_REQUIRED: tuple[str, ...] = ("pay_period", "employee_id", "tax_withheld_cny")
 
+# Personal details of people already on the roster (api/usecases/personal_import.py): one
+# row per person, sealed with the person's own key; an empty cell keeps what is recorded.
+PERSONAL_KIND_COLUMNS: tuple[str, ...] = ("employee_id", "name", *PERSONAL_COLUMNS)
+# Cells that are personal data and digits: never quoted back, masked in files written back.
+SECRET_COLUMNS = frozenset({"bank_account", "id_number"})
+
 ABSENCE_COLUMNS: dict[str, str] = {  # column -> key of record_attendance.absence_days
     "absence_sick": "sick",
     "absence_maternity": "maternity",
@@ -67,6 +75,7 @@ IGNORED: dict[str, tuple[str, ...]] = {
     "roster": ("error", *PERSONAL_COLUMNS),
     "entries": ("name", "error"),
     "withholding": ("name", "error"),
+    "personal": ("name", "error", *PERSONAL_COLUMNS),
 }
 
 # The Chinese header of each column (the issue's fixed aliases, and the rest in kind).
@@ -87,7 +96,7 @@ CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "categ
 INTEGERS = frozenset({"count", "minutes"})
 DECIMALS = frozenset({"points", "scheduled_days", "tax_withheld_cny", *ABSENCE_COLUMNS})
 DATES = frozenset({"hired_on", "probation_until"})
-Holds = Literal["code", "integer", "decimal", "date", "period", "text"]
+Holds = Literal["code", "integer", "decimal", "date", "period", "text", "secret"]
 
 
 def holds(column: str) -> Holds:
@@ -100,6 +109,8 @@ def holds(column: str) -> Holds:
         return "decimal"
     if column in DATES:
         return "date"
+    if column in SECRET_COLUMNS:
+        return "secret"
     return "period" if column == "period" else "text"
 
 
@@ -133,6 +144,7 @@ KINDS: dict[str, Kind] = {
     "roster": Kind("roster", ROSTER_COLUMNS, ROSTER_REQUIRED),
     "entries": Kind("entries", ENTRIES_COLUMNS, ENTRIES_REQUIRED),
     "withholding": Kind("withholding", WITHHOLDING_COLUMNS, WITHHOLDING_REQUIRED),
+    "personal": Kind("personal", PERSONAL_KIND_COLUMNS, ("employee_id",)),
 }
 
 
@@ -218,6 +230,10 @@ def row_command(kind: Kind, where: str, values: Mapping[str, str], header: Heade
                 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """One row's command (values by column, empty cells left out) and its problems."""
     values = {k: v for k, v in values.items() if k not in IGNORED[kind.name]}
+    if kind.name == "personal":  # sealed later (api/usecases/personal_import.py)
+        if "employee_id" not in values:
+            return None, [Problem(where, header.label("employee_id"), "empty; required")]
+        return {"type": "record_personal_details", **values}, []
     if kind.name in SIMPLE_KINDS:
         command: dict[str, Any] | None = {"type": SIMPLE_KINDS[kind.name], **values}
         renamed: dict[str, str] = {}
