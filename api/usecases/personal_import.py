@@ -12,6 +12,7 @@ name the row and the column, and the copies written for fixing mask the digits.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,8 +159,16 @@ def masks_of(kind: Kind, sheet: SheetFile, read: Read | None) -> Masks:
     masks: dict[int, Callable[[str], str]] = {}
     for number, column in enumerate(columns, start=1):
         if column == "id_number":
-            masks[number] = mask_id_number
+            masks[number] = _id_masked
         elif column in SECRET_COLUMNS or (kind.name == "personal"
                                           and column not in PLAIN_COLUMNS):
-            masks[number] = mask_account
+            masks[number] = _account_masked
     return masks
+
+
+def _account_masked(value: str) -> str:  # full-width digits as the import reads them
+    return mask_account(unicodedata.normalize("NFKC", value))
+
+
+def _id_masked(value: str) -> str:
+    return mask_id_number(unicodedata.normalize("NFKC", value))
