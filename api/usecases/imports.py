@@ -324,6 +324,7 @@ def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
 
 
 EXAMPLE_REASONS = {"withholding": "工资系统报送的累计预扣个税"}
+PERSONAL_EXAMPLE = "示例"  # no roster code: an import says so if the row is left in
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,8 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
     lists = template_lists(facts)
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
         lists = Lists(lists.values, {**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
+    if kind.name == "personal":  # nobody's: an example row left in is refused, not recorded
+        lists = Lists(lists.values, {**lists.example, "employee_id": PERSONAL_EXAMPLE})
     write_template(kind, lists, request.format, request.output, request.encoding)
     return request.output
 
