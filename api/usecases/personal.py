@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
@@ -55,6 +55,10 @@ class Vault(Protocol):
     def unseal(self, employee_id: str, key_id: str, sealed: str) -> bytes | None: ...
 
     def destroy(self, employee_id: str) -> int: ...
+
+    def seal_many(self, items: Sequence[tuple[str, bytes]]) -> list[tuple[str, str]]: ...
+
+    def unseal_many(self, items: Sequence[tuple[str, str, str]]) -> list[bytes | None]: ...
 
 
 @dataclass(frozen=True)
@@ -102,10 +106,16 @@ def normalised(details: PersonalDetails) -> dict[str, str | None]:
 def sealed_row(vault: Vault, details: PersonalDetails) -> dict[str, str]:
     """The `record_personal_details` command of checked details, sealed with a new data
     key of the person's."""
-    plain = json.dumps(normalised(details), ensure_ascii=False, sort_keys=True).encode()
-    key_id, sealed = vault.seal(details.employee_id, plain)
-    return {"type": "record_personal_details", "employee_id": details.employee_id,
-            "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+    return sealed_rows(vault, [details])[0]
+
+
+def sealed_rows(vault: Vault, many: Sequence[PersonalDetails]) -> list[dict[str, str]]:
+    """`sealed_row` of many people, their keys stored at once."""
+    plains = [(details.employee_id, json.dumps(normalised(details), ensure_ascii=False,
+                                               sort_keys=True).encode()) for details in many]
+    return [{"type": "record_personal_details", "employee_id": details.employee_id,
+             "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+            for details, (key_id, sealed) in zip(many, vault.seal_many(plains), strict=True)]
 
 
 def detail_problems(details: PersonalDetails) -> list[Problem]:
@@ -201,13 +211,18 @@ def details_of(live: Iterable[LedgerEvent], vault: Vault | None,
     """The views of several people at once (the exports)."""
     folded = PayrollFacts.fold(live)
     views: dict[str, PersonalView] = {}
-    for employee_id in employee_ids:
+    wanted = list(employee_ids)
+    recorded = [(e, folded.details[e].key_id, folded.details[e].sealed)
+                for e in wanted if e in folded.details]
+    plains = dict(zip((e for e, _, _ in recorded), vault.unseal_many(recorded),
+                      strict=True)) if vault else {}
+    for employee_id in wanted:
         event = folded.details.get(employee_id)
         if event is None:
             state: State = "forgotten" if employee_id in folded.forgotten else "none"
             views[employee_id] = PersonalView(employee_id, state, masked)
             continue
-        plain = vault.unseal(employee_id, event.key_id, event.sealed) if vault else None
+        plain = plains.get(employee_id)
         if plain is None:
             views[employee_id] = PersonalView(employee_id, "unreadable", masked)
             continue

@@ -28,7 +28,7 @@ from api.usecases.personal import (
     details_of,
     normalised,
     require_personal_reader,
-    sealed_row,
+    sealed_rows,
 )
 from api.usecases.ports import Caller, Workspace
 from domain.errors import InvalidRequestError, Problem
@@ -124,6 +124,7 @@ def seal_changed(ws: Workspace, vault: Vault, read: Read,
         return result
     current = details_of(ws.facts().live.values(), vault,
                          [details.employee_id for _, details in checked], masked=False)
+    changed: list[tuple[str, PersonalDetails]] = []
     for where, given in checked:
         view = current[given.employee_id]
         details = given
@@ -137,7 +138,9 @@ def seal_changed(ws: Workspace, vault: Vault, read: Read,
             if now == normalised(details):
                 read.unchanged += 1
                 continue  # sealing it again would write a new event and a new key
-        result.rows.append((where, sealed_row(vault, details)))
+        changed.append((where, details))
+    rows = sealed_rows(vault, [details for _, details in changed])
+    result.rows += [(where, row) for (where, _), row in zip(changed, rows, strict=True)]
     return result
 
 
