@@ -91,6 +91,13 @@ CHINESE: dict[str, str] = {
     "bank_name": "开户行", "bank_account": "银行账号", "id_number": "身份证号",
 }
 
+# Other headers finance sheets and bank files use for the personal columns (a bank batch
+# file says 账号 and 户名), read as the same columns.
+ALIASES: dict[str, str] = {
+    "账号": "bank_account", "银行卡号": "bank_account", "卡号": "bank_account",
+    "开户银行": "bank_name", "证件号码": "id_number", "身份证": "id_number", "户名": "name",
+}
+
 CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
                    "participation_class", "kind", "entry"})
 INTEGERS = frozenset({"count", "minutes"})
@@ -185,7 +192,8 @@ def resolve(kind: Kind, name: str) -> str | None:
     """The column a header cell names: English, Chinese, or both as a template writes
     them ('工号(employee_id)', '工号 employee_id'); None if none or they disagree."""
     accepted = {*kind.columns, *IGNORED[kind.name]}
-    by_name = {**{CHINESE[c]: c for c in accepted}, **{c: c for c in accepted}}
+    by_name = {**{a: c for a, c in ALIASES.items() if c in accepted},
+               **{CHINESE[c]: c for c in accepted}, **{c: c for c in accepted}}
     name = unicodedata.normalize("NFKC", name).strip()
     if name in by_name:
         return by_name[name]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from api.sheets.cells import exact
+from api.sheets.columns import KINDS, resolve
 from api.usecases.personal import MESSAGES, id_number_problem
 
 # GB 11643-1999's own example, and two numbers whose 18th character was computed by
@@ -48,3 +49,10 @@ def test_a_number_cell_rounded_by_excel_is_refused_not_guessed() -> None:
     assert "6222" not in rounded.problem
     assert exact(62220212345678, "secret").value == "62220212345678"  # an exact int cell
     assert exact(622202123456.0, "secret").value == "622202123456"  # within 15 digits
+
+
+def test_a_bank_files_headers_name_the_personal_columns_only_where_they_exist() -> None:
+    personal = KINDS["personal"]
+    assert [resolve(personal, h) for h in ("账号", "证件号码", "户名", "开户银行")] == [
+        "bank_account", "id_number", "name", "bank_name"]
+    assert resolve(KINDS["entries"], "账号") is None
