@@ -33,12 +33,14 @@ WROTE = N_("written: {path}")
 WARNINGS = N_("{count} value(s) normalised:")
 MORE = N_("… and {count} more")
 TEMPLATE = N_("template written: {path}")
+UNCHANGED = "{count} 人的个人信息与已登记的相同，未重复写入 ({count} unchanged)"
 
 
 class ImportKind(str, Enum):
     roster = "roster"
     entries = "entries"
     withholding = "withholding"
+    personal = "personal"
 
 
 class Encoding(str, Enum):
@@ -73,11 +75,11 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
                      "--errors", help="Write a copy of the file with the bad cells highlighted "
                      "and commented (XLSX).")] = None,
                  key_file: Annotated[str | None, typer.Option(
-                     "--key-file", help="roster: the master key that seals the bank columns "
-                     "(开户行, 银行账号, 身份证号); default $JIXIAO_MASTER_KEY_FILE.",
+                     "--key-file", help="roster, personal: the master key that seals the bank "
+                     "columns (开户行, 银行账号, 身份证号); default $JIXIAO_MASTER_KEY_FILE.",
                      show_default=False)] = None,
                  json_out: Json = False) -> int:
-    """Import a spreadsheet (roster or score entries), all or nothing."""
+    """Import a spreadsheet (roster, entries, withholding, personal), all or nothing."""
     from api.sheets.readers import Source  # noqa: PLC0415 - openpyxl (see the top)
     from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
 
@@ -86,9 +88,9 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
                                     sheet, skip_bad, errors, rejected)
     key_path = master_key_path(key_file, ENVIRON.get())
     with open_session(db) as session, progress_bars() as progress:
-        # Only a roster carries personal details; other kinds never need the key.
+        # Only a roster and personal details carry them; other kinds never need the key.
         vault = (open_vault(session.env, key_path)
-                 if key_path and kind is ImportKind.roster else None)
+                 if key_path and kind in (ImportKind.roster, ImportKind.personal) else None)
         result = imports.import_sheet(session, caller(actor), request, progress=progress,
                                       vault=vault)
     if json_out:
@@ -97,6 +99,8 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
     print(_(READ_CSV).format(encoding=result.encoding) if result.format == "csv"
           else _(READ_XLSX).format(sheet=result.sheet))
     print(_(IMPORTED).format(recorded=result.recorded, file=file, already=result.already_recorded))
+    if result.unchanged:
+        print(UNCHANGED.format(count=result.unchanged))
     _diagnostics(result)
     return 0
 
@@ -123,7 +127,8 @@ def _diagnostics(result: imports.ImportResult) -> None:
 def _summary(file: str, result: imports.ImportResult) -> dict[str, object]:
     return {"file": file, "format": result.format, "encoding": result.encoding,
             "sheet": result.sheet, "rows": result.rows, "recorded": result.recorded,
-            "already_recorded": result.already_recorded, "warnings": list(result.warnings),
+            "already_recorded": result.already_recorded, "unchanged": result.unchanged,
+            "warnings": list(result.warnings),
             "warning_count": result.warning_count, "notes": list(result.notes),
             "rejected": [{"where": p.where, "field": p.field, "reason": p.reason}
                          for p in result.rejected],

@@ -48,6 +48,9 @@ ERROR_TEMPLATES: Final = (
     N_("{where}, {column}: the Excel date serial {before} read as {after}"),
     N_("{where}, {column}: the date {before} read as {after}"),
     N_("{where}, {column}: the date cell {before} read as the period {after}"),
+    N_("{where}, {column}: full-width digits or spaces normalised (personal data: the value "
+       "is not shown)"),
+    N_("{where}: no bank name, account or ID number; nothing imported from the row"),
     N_("the template format is xlsx or csv"),
     N_("unknown entry {written}; write one of: {allowed}"),
     N_("empty; write one of: {allowed}"),

@@ -64,6 +64,8 @@ def exact(raw: Raw, holds: Holds) -> Cell:
         return Cell(problem=text.FORMULA_NO_VALUE)
     if isinstance(raw, CellError):
         return Cell(problem=text.ERROR_VALUE.format(value=raw.value))
+    if holds == "secret":
+        return _secret(raw)
     if isinstance(raw, datetime | date):
         return _from_date(raw, holds)
     if isinstance(raw, bool):
@@ -73,6 +75,28 @@ def exact(raw: Raw, holds: Holds) -> Cell:
     if isinstance(raw, time | timedelta):
         return Cell(problem=text.NOT_A_NUMBER.format(value=str(raw)))
     return _from_text(raw, holds)
+
+
+_SPACES = re.compile(r"\s+")  # people group digits with spaces (a dash stays: refused)
+_EXACT_DIGITS = 15  # a number cell (an IEEE double) keeps this many digits exactly
+
+
+def _secret(raw: Raw) -> Cell:
+    """A bank account or ID number: digits (an ID's last may be X), the spaces between
+    groups dropped, full-width forms made ASCII; a warning that quotes nothing.
+    A number cell longer than a double keeps was rounded by Excel: refused, not guessed."""
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return Cell(problem=text.PRIVATE_NOT_TEXT)
+    if isinstance(raw, float):
+        if not raw.is_integer() or len(str(int(raw))) > _EXACT_DIGITS:
+            return Cell(problem=text.PRIVATE_ROUNDED)
+        return Cell(str(int(raw)))
+    if isinstance(raw, int):
+        return Cell(str(raw))
+    stripped = raw.strip()
+    normal = _SPACES.sub("", unicodedata.normalize("NFKC", stripped)).upper()
+    changed = normal != stripped.replace(" ", "").upper()  # more than ASCII spaces
+    return Cell(normal, warning=text.PRIVATE_WIDE if changed else None)
 
 
 def _from_date(raw: date, holds: Holds) -> Cell:

@@ -1,11 +1,13 @@
 """The import kinds and their columns: English names (the command fields), Chinese
 aliases, what each cell holds, and one row's cells turned into a ledger command.
 
-Two kinds (documented for people in docs/spreadsheets.md):
+The kinds (documented for people in docs/spreadsheets.md):
 
 * ``roster``  - one ``hire_employee`` per row;
 * ``entries`` - score entries: ``record_deduction``, ``record_score`` or
-  ``record_attendance`` per row, chosen by the ``entry`` column.
+  ``record_attendance`` per row, chosen by the ``entry`` column;
+* ``withholding`` - one ``record_withholding`` per row;
+* ``personal`` - a person's bank name, account and ID number, sealed per person.
 
 Values stay text: decimals reach the command models as strings (never floats), and an
 empty cell is left out of the command so the model's default applies. The models' own
@@ -46,6 +48,12 @@ WITHHOLDING_COLUMNS: tuple[str, ...] = (
 )
 WITHHOLDING_REQUIRED: tuple[str, ...] = ("pay_period", "employee_id", "tax_withheld_cny")
 
+# Personal details of people already on the roster (api/usecases/personal_import.py): one
+# row per person, sealed with the person's own key; an empty cell keeps what is recorded.
+PERSONAL_KIND_COLUMNS: tuple[str, ...] = ("employee_id", "name", *PERSONAL_COLUMNS)
+# Cells that are personal data and digits: never quoted back, masked in files written back.
+SECRET_COLUMNS = frozenset({"bank_account", "id_number"})
+
 ABSENCE_COLUMNS: dict[str, str] = {  # column -> key of record_attendance.absence_days
     "absence_sick": "sick",
     "absence_maternity": "maternity",
@@ -67,6 +75,7 @@ IGNORED: dict[str, tuple[str, ...]] = {
     "roster": ("error", *PERSONAL_COLUMNS),
     "entries": ("name", "error"),
     "withholding": ("name", "error"),
+    "personal": ("name", "error", *PERSONAL_COLUMNS),
 }
 
 # The Chinese header of each column (the issue's fixed aliases, and the rest in kind).
@@ -82,12 +91,19 @@ CHINESE: dict[str, str] = {
     "bank_name": "开户行", "bank_account": "银行账号", "id_number": "身份证号",
 }
 
+# Other headers finance sheets and bank files use for the personal columns (a bank batch
+# file says 账号 and 户名), read as the same columns.
+ALIASES: dict[str, str] = {
+    "账号": "bank_account", "银行卡号": "bank_account", "卡号": "bank_account",
+    "开户银行": "bank_name", "证件号码": "id_number", "身份证": "id_number", "户名": "name",
+}
+
 CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
                    "participation_class", "kind", "entry"})
 INTEGERS = frozenset({"count", "minutes"})
 DECIMALS = frozenset({"points", "scheduled_days", "tax_withheld_cny", *ABSENCE_COLUMNS})
 DATES = frozenset({"hired_on", "probation_until"})
-Holds = Literal["code", "integer", "decimal", "date", "period", "text"]
+Holds = Literal["code", "integer", "decimal", "date", "period", "text", "secret"]
 
 
 def holds(column: str) -> Holds:
@@ -100,6 +116,8 @@ def holds(column: str) -> Holds:
         return "decimal"
     if column in DATES:
         return "date"
+    if column in SECRET_COLUMNS:
+        return "secret"
     return "period" if column == "period" else "text"
 
 
@@ -133,6 +151,7 @@ KINDS: dict[str, Kind] = {
     "roster": Kind("roster", ROSTER_COLUMNS, ROSTER_REQUIRED),
     "entries": Kind("entries", ENTRIES_COLUMNS, ENTRIES_REQUIRED),
     "withholding": Kind("withholding", WITHHOLDING_COLUMNS, WITHHOLDING_REQUIRED),
+    "personal": Kind("personal", PERSONAL_KIND_COLUMNS, ("employee_id",)),
 }
 
 
@@ -173,7 +192,8 @@ def resolve(kind: Kind, name: str) -> str | None:
     """The column a header cell names: English, Chinese, or both as a template writes
     them ('工号(employee_id)', '工号 employee_id'); None if none or they disagree."""
     accepted = {*kind.columns, *IGNORED[kind.name]}
-    by_name = {**{CHINESE[c]: c for c in accepted}, **{c: c for c in accepted}}
+    by_name = {**{a: c for a, c in ALIASES.items() if c in accepted},
+               **{CHINESE[c]: c for c in accepted}, **{c: c for c in accepted}}
     name = unicodedata.normalize("NFKC", name).strip()
     if name in by_name:
         return by_name[name]
@@ -218,6 +238,10 @@ def row_command(kind: Kind, where: str, values: Mapping[str, str], header: Heade
                 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """One row's command (values by column, empty cells left out) and its problems."""
     values = {k: v for k, v in values.items() if k not in IGNORED[kind.name]}
+    if kind.name == "personal":  # sealed later (api/usecases/personal_import.py)
+        if "employee_id" not in values:
+            return None, [Problem(where, header.label("employee_id"), "empty; required")]
+        return {"type": "record_personal_details", **values}, []
     if kind.name in SIMPLE_KINDS:
         command: dict[str, Any] | None = {"type": SIMPLE_KINDS[kind.name], **values}
         renamed: dict[str, str] = {}

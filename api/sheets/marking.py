@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,16 @@ class Mark:
     reason: str
 
 
-def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str) -> None:
+# A column's cells as a file written back shows them (by 1-based column): personal data
+# masked (6222 **** **** 1234), so a copy made to fix a file does not spread the digits.
+Masks = Mapping[int, Callable[[str], str]]
+
+
+def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str,
+                 masks: Masks | None = None) -> None:
     """A copy of the input with each bad cell filled red and commented in Chinese; a row
-    refused as a whole is filled yellow, the comment on its first cell."""
+    refused as a whole is filled yellow, the comment on its first cell; the `masks`
+    columns' values masked below the header."""
     if sheet.format == "xlsx":
         file = sheet.source.workbook_file()
         try:
@@ -63,6 +70,10 @@ def write_errors(sheet: SheetFile, marks: Sequence[Mark], path: str) -> None:
         by_cell[(mark.row, mark.column)].append(mark.reason)
     for (row, column), reasons in by_cell.items():
         _mark(ws, row, column, reasons)
+    for column, mask in (masks or {}).items():
+        for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+            if cell.value not in (None, ""):
+                cell.value = mask(str(cell.value))
     workbook.save(path)
 
 
@@ -94,10 +105,12 @@ def _csv_lines(sheet: SheetFile) -> Iterable[list[str]]:
 
 
 def write_rejected(sheet: SheetFile, header: Sequence[str], rows: Mapping[int, str],
-                   path: str) -> None:
+                   path: str, masks: Masks | None = None) -> None:
     """The rejected rows (by row number, with their reasons) under the file's header, plus
-    a reason column: CSV in the file's encoding, or a one-sheet workbook."""
-    chosen = ((raw.number, raw.cells) for raw in sheet.rows() if raw.number in rows)
+    a reason column: CSV in the file's encoding, or a one-sheet workbook. The `masks`
+    columns are masked: their cells must be typed again whole to import the row."""
+    chosen = ((raw.number, _masked(raw.cells, masks or {}))
+              for raw in sheet.rows() if raw.number in rows)
     title = [*header, text.ERROR_COLUMN]
     if sheet.format == "csv":
         with Path(path).open("w", encoding=sheet.encoding, newline="") as out:
@@ -114,6 +127,11 @@ def write_rejected(sheet: SheetFile, header: Sequence[str], rows: Mapping[int, s
         padded = [*cells[:len(header)], *[None] * (len(header) - len(cells))]
         ws.append([*(_cell(c) for c in padded), rows[number]])
     workbook.save(path)
+
+
+def _masked(cells: Sequence[Raw], masks: Masks) -> list[Raw]:
+    return [masks[number](str(cell)) if number in masks and cell not in (None, "") else cell
+            for number, cell in enumerate(cells, start=1)]
 
 
 def _plain(raw: Raw) -> str:

@@ -46,7 +46,8 @@ class Read:
     warning_count: int = 0
     read: int = 0  # data rows read
     header_problems: int = 0  # the first problems are the header's: no row can fix them
-    personal: dict[int, dict[str, str]] = field(default_factory=dict)  # roster: by row
+    personal: dict[int, dict[str, str]] = field(default_factory=dict)  # by row
+    unchanged: int = 0  # rows of personal details already recorded as they are
 
     def warn(self, message: str) -> None:
         self.warning_count += 1
@@ -169,7 +170,7 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None
             keys[digest] = where
     command, found = row_command(kind, where, values, read.header)
     personal = {k: values[k] for k in PERSONAL_COLUMNS if k in values}
-    if kind.name == "roster" and personal:
+    if kind.name in ("roster", "personal") and personal:
         read.personal[raw.number] = personal
     problems += [replace(p, field=_lettered(read, p.field)) for p in found]
     if problems or command is None:

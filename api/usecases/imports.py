@@ -26,8 +26,15 @@ from api.sheets.rows import CommandRow, Progress, Read, content_key, stream_comm
 from api.sheets.templates import Lists, entry_values, write_template
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.personal import Vault
+from api.usecases.personal_import import (
+    PersonalSheet,
+    SealedDetails,
+    check_personal_import,
+    masks_of,
+    seal_personal_rows,
+)
 from api.usecases.ports import Caller, Workspace
-from api.usecases.roster_details import SealedDetails, seal_roster_details
+from api.usecases.roster_details import seal_roster_details
 from api.usecases.streaming import RowChunk, apply_row_chunks
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
@@ -65,6 +72,7 @@ class ImportResult:
     notes: tuple[str, ...]  # what the file said about itself (hidden sheets ignored)
     rejected: tuple[Problem, ...]  # with skip_bad: the problems of the rows left out
     written: tuple[str, ...]  # the files written for the person (errors copy, rejected rows)
+    unchanged: int = 0  # people whose personal details were already recorded as given
 
     @property
     def recorded(self) -> int:
@@ -85,6 +93,8 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
     and warnings, not its rows; all-or-nothing holds because every chunk is checked
     before any is saved, in one transaction (domain/chunked_writes.py)."""
     kind = kind_of(request.kind)
+    if kind.name == "personal":
+        check_personal_import(caller, vault)
     sheet = open_sheet(request.source, encoding=request.encoding, sheet=request.sheet)
     if request.skip_bad:
         return _import_good(ws, caller, request, kind, sheet, progress=progress,
@@ -115,7 +125,7 @@ def _result(applied: ApplyResult | None, read: Read, refused: list[Problem],
     sheet = read.sheet
     return ImportResult(applied, sheet.format, sheet.encoding, sheet.sheet, read.read,
                         tuple(read.warnings), read.warning_count, tuple(sheet.notes),
-                        tuple(refused), written)
+                        tuple(refused), written, read.unchanged)
 
 
 def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
@@ -126,9 +136,17 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
     header's only (with skip_bad the rows' problems are the refused, not a refusal)."""
     facts = ws.facts()
     seen: SeenIndex[int] = SeenIndex()  # rows of each content so far: on disk past a chunk
+    people = PersonalSheet()
     for chunk in chunks:
-        rows = _keyed(kind, read, chunk, facts, seen)
-        sealed = seal_roster_details(ws, caller, vault, read, chunk)
+        if kind.name == "personal":  # the rows are the sealed details (or nothing)
+            assert vault is not None  # check_personal_import
+            # A file refused as a whole seals nothing: no data key is made for nothing.
+            sealed = seal_personal_rows(ws, vault, read, [r for r in chunk if r[2] not in skip],
+                                        people, all_or_nothing=all_problems)
+            rows = []
+        else:
+            rows = _keyed(kind, read, chunk, facts, seen)
+            sealed = seal_roster_details(ws, caller, vault, read, chunk)
         read.personal.clear()  # sealed: a chunk's details are not kept for the file's end
         read.problems += sealed.problems
         rows = [(where, command) for where, command in _with_details(rows, sealed)
@@ -190,7 +208,10 @@ def _import_good(ws: Workspace, caller: Caller, request: ImportRequest, kind: Ki
 def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails
                   ) -> list[tuple[str, dict[str, Any]]]:
     """Each hire followed by its sealed details (named by the same row, so a refused row
-    leaves with both); a row whose details are wrong is left out with its hire."""
+    leaves with both); a row whose details are wrong is left out with its hire. With no
+    hires (the personal kind) the sealed details are the rows."""
+    if not rows:
+        return sealed.rows
     if not sealed.rows and not sealed.problems:
         return rows
     bad = {_row_of(p.where) for p in sealed.problems}
@@ -273,7 +294,8 @@ def _write_errors(request: ImportRequest, read: Read | None,
         return None
     sheet = read.sheet if read is not None else open_sheet(
         request.source, encoding=request.encoding, sheet=request.sheet)
-    write_errors(sheet, _marks(read, problems), request.errors_to)
+    write_errors(sheet, _marks(read, problems), request.errors_to,
+                 masks=masks_of(kind_of(request.kind), sheet, read))
     return request.errors_to
 
 
@@ -290,7 +312,8 @@ def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
                 field = f"{place(problem.field)}: " if problem.field else ""
                 reasons.setdefault(row, []).append(f"{field}{translate(problem.reason)}")
         write_rejected(read.sheet, read.header.written,
-                       {row: "; ".join(r) for row, r in reasons.items()}, request.rejected_to)
+                       {row: "; ".join(r) for row, r in reasons.items()}, request.rejected_to,
+                       masks=masks_of(kind_of(request.kind), read.sheet, read))
         written.append(request.rejected_to)
     if (errors := _write_errors(request, read, refused)) is not None:
         written.append(errors)
@@ -301,6 +324,7 @@ def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
 
 
 EXAMPLE_REASONS = {"withholding": "工资系统报送的累计预扣个税"}
+PERSONAL_EXAMPLE = "示例"  # no roster code: an import says so if the row is left in
 
 
 @dataclass(frozen=True)
@@ -320,6 +344,8 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
     lists = template_lists(facts)
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
         lists = Lists(lists.values, {**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
+    if kind.name == "personal":  # nobody's: an example row left in is refused, not recorded
+        lists = Lists(lists.values, {**lists.example, "employee_id": PERSONAL_EXAMPLE})
     write_template(kind, lists, request.format, request.output, request.encoding)
     return request.output
 
@@ -350,6 +376,7 @@ def template_lists(facts: Facts | None) -> Lists:
         "kind": "late", "count": "1", "minutes": "10", "reason": "迟到 10 分钟",
         "pay_period": "2026-Q1" if quarter else "2026-01", "tax_withheld_cny": "123.45",
         "bank_name": "中国工商银行某某支行", "bank_account": "6222 0000 0000 0000",
+        "id_number": "11010519491231002X",  # GB 11643's own example: its check digit holds
     }
     return Lists({k: v for k, v in values.items() if v}, example)
 

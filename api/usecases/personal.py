@@ -9,8 +9,10 @@ No message here ever repeats a value: errors name the field and the reason only.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal, Protocol
 
 from api.usecases.access import require_employee
@@ -32,6 +34,13 @@ MESSAGES = {
     "account": "银行账号应为 8 至 32 位数字 (a bank account is 8 to 32 digits)",
     "id_number": "身份证号应为 15 或 18 位，末位可为 X (an ID number is 15 or 18 "
                  "characters, digits and a final X)",
+    "check_digit": "身份证号校验位不符（GB 11643），请核对号码，常见是抄错一位或末位 X 写成了其他"
+                   "字符 (the ID number's check digit does not match: a digit is mistyped)",
+    "birth_date": "身份证号中的出生日期不存在，请核对号码 (the birth date inside the ID number is "
+                  "not a calendar date)",
+    "scientific": "银行账号被 Excel 写成了科学计数法，后几位已丢失：把该列设为“文本”格式后重新输入 "
+                  "(Excel wrote the account as 6.2E+18: format the column as text and type it "
+                  "again)",
     "bank_name": "开户行名称不能为空，且不超过 100 字 (a bank name of 1 to 100 characters)",
     "empty": "至少给出开户行、账号或身份证号之一 (give a bank name, account or ID number)",
 }
@@ -46,6 +55,10 @@ class Vault(Protocol):
     def unseal(self, employee_id: str, key_id: str, sealed: str) -> bytes | None: ...
 
     def destroy(self, employee_id: str) -> int: ...
+
+    def seal_many(self, items: Sequence[tuple[str, bytes]]) -> list[tuple[str, str]]: ...
+
+    def unseal_many(self, items: Sequence[tuple[str, str, str]]) -> list[bytes | None]: ...
 
 
 @dataclass(frozen=True)
@@ -93,31 +106,63 @@ def normalised(details: PersonalDetails) -> dict[str, str | None]:
 def sealed_row(vault: Vault, details: PersonalDetails) -> dict[str, str]:
     """The `record_personal_details` command of checked details, sealed with a new data
     key of the person's."""
-    plain = json.dumps(normalised(details), ensure_ascii=False, sort_keys=True).encode()
-    key_id, sealed = vault.seal(details.employee_id, plain)
-    return {"type": "record_personal_details", "employee_id": details.employee_id,
-            "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+    return sealed_rows(vault, [details])[0]
+
+
+def sealed_rows(vault: Vault, many: Sequence[PersonalDetails]) -> list[dict[str, str]]:
+    """`sealed_row` of many people, their keys stored at once."""
+    plains = [(details.employee_id, json.dumps(normalised(details), ensure_ascii=False,
+                                               sort_keys=True).encode()) for details in many]
+    return [{"type": "record_personal_details", "employee_id": details.employee_id,
+             "key_id": key_id, "sealed": sealed, "idempotency_key": f"personal:{key_id}"}
+            for details, (key_id, sealed) in zip(many, vault.seal_many(plains), strict=True)]
 
 
 def detail_problems(details: PersonalDetails) -> list[Problem]:
+    """What is wrong with the details, by field; the reasons never repeat a value."""
     where = details.employee_id
     problems = []
     account = "".join((details.bank_account or "").split())
     if details.bank_account is not None and not (
             account.isascii() and account.isdigit()
             and ACCOUNT_DIGITS[0] <= len(account) <= ACCOUNT_DIGITS[1]):
-        problems.append(Problem(where, "bank_account", MESSAGES["account"]))
-    number = (details.id_number or "").strip().upper()
-    if details.id_number is not None and not (
-            len(number) in ID_CHARS and number.isascii()
-            and number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X")):
-        problems.append(Problem(where, "id_number", MESSAGES["id_number"]))
+        scientific = _SCIENTIFIC.match(account) is not None
+        problems.append(Problem(where, "bank_account", MESSAGES["scientific"] if scientific
+                                else MESSAGES["account"]))
+    if details.id_number is not None:
+        reason = id_number_problem(details.id_number.strip().upper())
+        if reason is not None:
+            problems.append(Problem(where, "id_number", reason))
     if details.bank_name is not None and not (
             0 < len(details.bank_name.strip()) <= BANK_NAME_CHARS_MAX):
         problems.append(Problem(where, "bank_name", MESSAGES["bank_name"]))
     if details.bank_name is details.bank_account is details.id_number is None:
         problems.append(Problem(where, "", MESSAGES["empty"]))
     return problems
+
+
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+# GB 11643-1999: the 18th character is the ISO 7064 MOD 11-2 check of the first 17.
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+
+def id_number_problem(number: str) -> str | None:
+    """Why an ID number (stripped, X upper-case) is not one: its shape (15 digits, or 17
+    and a digit or X), its birth date, its check digit; None when it is one."""
+    if not (len(number) in ID_CHARS and number.isascii() and number[:-1].isdigit()
+            and (number[-1].isdigit() or (number[-1] == "X" and len(number) == 18))):
+        return MESSAGES["id_number"]
+    born = number[6:14] if len(number) == 18 else "19" + number[6:12]
+    try:
+        date(int(born[:4]), int(born[4:6]), int(born[6:]))
+    except ValueError:
+        return MESSAGES["birth_date"]
+    if len(number) == 18:
+        total = sum(int(digit) * weight for digit, weight in zip(number, _WEIGHTS, strict=False))
+        if _CHECK[total % 11] != number[-1]:
+            return MESSAGES["check_digit"]
+    return None
 
 
 def record_personal_details(ws: Workspace, caller: Caller, vault: Vault,
@@ -166,13 +211,18 @@ def details_of(live: Iterable[LedgerEvent], vault: Vault | None,
     """The views of several people at once (the exports)."""
     folded = PayrollFacts.fold(live)
     views: dict[str, PersonalView] = {}
-    for employee_id in employee_ids:
+    wanted = list(employee_ids)
+    recorded = [(e, folded.details[e].key_id, folded.details[e].sealed)
+                for e in wanted if e in folded.details]
+    plains = dict(zip((e for e, _, _ in recorded), vault.unseal_many(recorded),
+                      strict=True)) if vault else {}
+    for employee_id in wanted:
         event = folded.details.get(employee_id)
         if event is None:
             state: State = "forgotten" if employee_id in folded.forgotten else "none"
             views[employee_id] = PersonalView(employee_id, state, masked)
             continue
-        plain = vault.unseal(employee_id, event.key_id, event.sealed) if vault else None
+        plain = plains.get(employee_id)
         if plain is None:
             views[employee_id] = PersonalView(employee_id, "unreadable", masked)
             continue

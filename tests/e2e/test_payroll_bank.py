@@ -16,7 +16,7 @@ import pytest
 from builders import GOLDEN, Cli, cli_for
 
 ACCOUNT = "6222 0212 3456 7812"
-ID_NUMBER = "43010219800101123X"
+ID_NUMBER = "43010219800101109X"
 
 
 def _account(n: int) -> str:

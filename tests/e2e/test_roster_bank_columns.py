@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 SETUP = Path(__file__).parents[1] / "api" / "fixtures" / "example1-setup.jsonl"
 ACCOUNT = "6222 0212 3456 7812"
-ID_NUMBER = "43010219800101123x"
+ID_NUMBER = "43010219800101109x"
 HEADER = "工号,姓名,科室,职称,入职日期,开户行,银行账号,身份证号"
 
 
@@ -50,12 +50,12 @@ def test_bank_columns_are_sealed_with_the_hires_and_not_twice(store, tmp_path) -
     again = cli.ok("import", "roster", str(path), "--json").json()
     assert (again["recorded"], again["already_recorded"]) == (0, 2)
     # An ID number recorded apart stays when the roster leaves its cell empty.
-    cli.ok("personal", "record", "--employee", "li", "--id-number", "110101199001011234")
+    cli.ok("personal", "record", "--employee", "li", "--id-number", "110101199001011237")
     update = _roster(tmp_path, "li,李四,internal,intermediate,2020-01-01,中国银行,"
                                "6217000011112222,", name="update.csv")
     assert cli.ok("import", "roster", str(update), "--json").json()["recorded"] == 1
     li = cli.ok("personal", "show", "--employee", "li", "--json").json()
-    assert (li["bank_account"], li["id_number"]) == ("6217000011112222", "110101199001011234")
+    assert (li["bank_account"], li["id_number"]) == ("6217000011112222", "110101199001011237")
 
 
 def test_a_bad_account_refuses_the_roster_by_row_and_column_only(store, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -20,7 +20,7 @@ from api.http.app import create_app
 from api.http.settings import ServerSettings
 
 ACCOUNT = "6222021234561234"
-ID_NUMBER = "43010219800101123X"
+ID_NUMBER = "43010219800101109X"
 TAX = Decimal("10.00")
 
 

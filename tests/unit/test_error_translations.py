@@ -32,8 +32,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("api/sheets/rows.py", "_read_row"):
         "passes on a cell's problem (api/sheets/text.py, bilingual) or a problem walked "
         "where it is made",
-    ("api/usecases/roster_details.py", "seal_roster_details"):
-        "passes on detail_problems' reasons, walked in api/usecases/personal.py",
+    ("api/usecases/personal_import.py", "seal_changed"):
+        "passes on detail_problems' reasons, walked in api/usecases/personal.py (moved here "
+        "from roster_details.seal_roster_details, which now calls it)",
     ("api/usecases/schemes.py", "load_scheme"):
         "the first problem of a scheme file's check (scheme checking, issue of its own)",
     ("api/usecases/schemes.py", "problems_of"):

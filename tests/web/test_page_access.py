@@ -264,9 +264,9 @@ def test_an_upload_is_spooled_to_a_file_refused_past_the_limit_and_never_left_be
     read_from: list[tuple[str | None, bool]] = []
     import_sheet = head.imports.import_sheet
 
-    def reading(ws: Any, caller: Caller, request: Any) -> Any:
+    def reading(ws: Any, caller: Caller, request: Any, **options: Any) -> Any:
         read_from.append((request.source.path, request.source.data is None))
-        return import_sheet(ws, caller, request)
+        return import_sheet(ws, caller, request, **options)
 
     monkeypatch.setattr(head.imports, "import_sheet", reading)
     client, csrf = clients["head"]

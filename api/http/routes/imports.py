@@ -33,17 +33,18 @@ FILE_BODY = {"requestBody": {"required": True, "content": {
 
 def _import(session: Session, caller: Caller, key_file: str | None,
             wanted: ImportRequest) -> ImportResult:
-    """A roster's bank columns are sealed with the server's master key (if it has one)."""
-    vault = (open_vault(session.env, key_file) if key_file and wanted.kind == "roster"
-             else None)
+    """A roster's bank columns and personal details are sealed with the server's master
+    key (if it has one)."""
+    vault = (open_vault(session.env, key_file)
+             if key_file and wanted.kind in ("roster", "personal") else None)
     return import_sheet(session, caller, wanted, vault=vault)
 
 
 @router.post("/imports/{kind}", status_code=201, response_model=Imported,
              openapi_extra=FILE_BODY, summary="Import a spreadsheet, all or nothing")
 async def post_import(
-    *, kind: Literal["roster", "entries", "withholding"], request: Request, caller: CurrentCaller,
-    ledger: LedgerDep, settings: SettingsDep,
+    *, kind: Literal["roster", "entries", "withholding", "personal"], request: Request,
+    caller: CurrentCaller, ledger: LedgerDep, settings: SettingsDep,
     filename: Annotated[str, Query(max_length=255, description="the file's name; .xlsx "
                                    "is read as a workbook, anything else by its bytes")] = "upload",
     encoding: Annotated[Literal["utf-8", "utf-8-sig", "gbk", "gb18030"] | None, Query(
@@ -71,6 +72,7 @@ async def post_import(
     return await reply(Imported, {
         "format": result.format, "encoding": result.encoding, "sheet": result.sheet,
         "rows": result.rows, "recorded": result.recorded,
-        "already_recorded": result.already_recorded, "warnings": warnings,
+        "already_recorded": result.already_recorded, "unchanged": result.unchanged,
+        "warnings": warnings,
         "warning_count": result.warning_count, "notes": notes,
         "rejected": rejected}, status_code=201)

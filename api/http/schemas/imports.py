@@ -23,6 +23,8 @@ class Imported(Closed):
     rows: int = Field(description="data rows read")
     recorded: int
     already_recorded: int = Field(description="rows recorded by an earlier import")
+    unchanged: int = Field(0, description="personal details already recorded as given "
+                           "(nothing written for them)")
     warnings: list[str]
     warning_count: int
     notes: list[str]

@@ -19,8 +19,10 @@ from api.http.uploads import spooled
 from api.i18n import use_language
 from api.i18n.messages import translate
 from api.sheets.readers import Source
+from api.storage.keys import open_vault
+from api.storage.session import Session
 from api.usecases import entry, imports
-from api.usecases.ports import Caller, Workspace
+from api.usecases.ports import Caller
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
 from api.web.templating import language_of, render
 from domain.errors import InvalidRequestError
@@ -94,10 +96,13 @@ async def import_form(*, request: Request, viewer: CurrentViewer) -> Response:
     return render(request, "head/import.html", {"viewer": viewer, "result": None})
 
 
-def _import(ws: Workspace, caller: Caller, kind: str, path: str,
-            name: str) -> dict[str, Any]:
+def _import(ws: Session, caller: Caller, kind: str, path: str, name: str, *,
+            key_file: str | None) -> dict[str, Any]:
     request = imports.ImportRequest(kind, Source(name, path=path))
-    result = imports.import_sheet(ws, caller, request)
+    # Bank details are sealed with the server's master key, as over the API.
+    vault = (open_vault(ws.env, key_file)
+             if key_file and kind in ("roster", "personal") else None)
+    result = imports.import_sheet(ws, caller, request, vault=vault)
     return {"recorded": result.recorded, "already": result.already_recorded,
             "rows": result.rows, "warnings": list(result.warnings)}
 
@@ -121,8 +126,9 @@ async def upload(*, request: Request, viewer: CheckedViewer,
         raise InvalidRequestError("upload an .xlsx or .csv file")
     path = await spooled(_pieces(sheet), UPLOAD_BYTES_MAX, _too_large)
     try:
-        result = await run(request, _import, viewer.caller, kind, path,
-                           sheet.filename or f"upload{suffix}")
+        key_file = request.app.state.settings.master_key_file
+        result = await run(request, functools.partial(_import, key_file=key_file),
+                           viewer.caller, kind, path, sheet.filename or f"upload{suffix}")
     finally:
         os.unlink(path)
     with use_language(language_of(request)):
