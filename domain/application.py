@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -41,7 +41,13 @@ from domain.scheme_kinds import parse_scheme
 from domain.seen_index import SeenIds
 from domain.settings import date_window
 from domain.stored_decoding import NotFast, fast_reader
-from domain.stored_encoding import STATE_WRITERS, state_writer
+from domain.stored_encoding import (
+    STATE_WRITERS,
+    StoredRow,
+    insert_rows,
+    state_writer,
+    stored_rows_of,
+)
 from domain.stored_reader import decode_rows, select_rows
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
@@ -84,6 +90,10 @@ class PydanticMapper(Mapper[UUID]):
         cls = type(event)
         return StoredEvent(event.originator_id, event.originator_version, get_topic(cls),
                            (STATE_WRITERS.get(cls) or state_writer(cls))(event))
+
+    def to_stored_rows(self, events: Iterable[LedgerEvent]) -> list[StoredRow]:
+        """The rows `to_stored_event` would give, as the tuples our recorders insert."""
+        return stored_rows_of(events)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state = stored_event.state
@@ -369,19 +379,24 @@ class Ledger(Application[UUID]):
         if kwargs or not objs or not all(isinstance(o, LedgerEvent) for o in objs):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
-        to_stored = self.mapper.to_stored_event
-        stored = [to_stored(event) for event in events]
-        positions = self.recorder.insert_events(stored)
+        rows = self.stored_rows(events)
+        positions = insert_rows(self.recorder, rows)
         # Fold our own events straight in when nothing else was written in between; else
         # the next catch-up reads them back from the store with whatever came first.
         first = self._facts.last_position + 1
         if list(positions or ()) == list(range(first, first + len(events))):
             self._facts.apply_page(list(enumerate(events, start=first)))
-            rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored]
             self.remember_written(Written(first, lambda: iter((rows,))))
         else:
             self.remember_written(None)
         return []
+
+    def stored_rows(self, events: Sequence[LedgerEvent]) -> list[StoredRow]:
+        """The stored rows of `events`, from our mapper's bulk path when it is ours."""
+        if isinstance(self.mapper, PydanticMapper):
+            return self.mapper.to_stored_rows(events)
+        stored = [self.mapper.to_stored_event(event) for event in events]
+        return [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored]
 
     def preview(
         self, commands: Sequence[tuple[str, BaseModel]], actor: str, *, base: Facts | None = None
