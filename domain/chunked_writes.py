@@ -54,12 +54,12 @@ from domain.events import (
 )
 from domain.facts import Facts, cycle_collection_paused, uniqueness_key
 from domain.seen_index import SeenIds, SeenIndex
+from domain.stored_encoding import StoredRow
 
 # domain/application.py's message for the same race, where a batch is saved whole.
 CONCURRENT_WRITE = ("another writer recorded one of these entries at the same time; "
                     "nothing was written, run the command again")
 
-StoredRow = tuple[UUID | str, int, str, bytes]  # originator id, version, topic, state
 # Entries no check of another plain entry reads beyond its id, its position and its
 # one-per-period key (domain/validation.py's BatchScope): kept out of the fold.
 LEAN_TYPES: tuple[type[LedgerEvent], ...] = (
@@ -184,6 +184,8 @@ class ChunkedLedger(Protocol):
 
     def remember_written(self, written: Written | None) -> None: ...
 
+    def stored_rows(self, events: Sequence[LedgerEvent]) -> list[StoredRow]: ...
+
 
 @dataclass(frozen=True)
 class ChunkedReport:
@@ -268,9 +270,7 @@ def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
         else:
             facts.apply(batch.position, event)
     facts.last_position = batch.position
-    stored = [ledger.mapper.to_stored_event(event) for event in events]
-    batch.spool.add([(s.originator_id, s.originator_version, s.topic, s.state)
-                     for s in stored])
+    batch.spool.add(ledger.stored_rows(events))
 
 
 def _fold_named(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
@@ -315,14 +315,13 @@ def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> bool:
     """The spooled events in one transaction: a recorder of ours (api/storage) takes them
     chunk by chunk, any other all at once. Positions other than those folded (another
     writer came in between) make the facts be read again; True when they are those."""
-    chunks = ([StoredEvent(*row) for row in rows] for rows in spool.chunks())
-    insert_chunks = getattr(ledger.recorder, "insert_event_chunks", None)
+    insert_chunks = getattr(ledger.recorder, "insert_row_chunks", None)
     try:
         if insert_chunks is not None:
-            positions: Sequence[int] = insert_chunks(chunks)
+            positions: Sequence[int] = insert_chunks(spool.chunks())
         else:
             positions = list(ledger.recorder.insert_events(
-                [event for chunk in chunks for event in chunk]) or ())
+                [StoredEvent(*row) for rows in spool.chunks() for row in rows]) or ())
     except IntegrityError as error:
         raise ConflictError(CONCURRENT_WRITE) from error
     expected = range(start + 1, start + 1 + spool.count)  # compared, not listed: 7 MiB

@@ -18,14 +18,16 @@ from __future__ import annotations
 import json
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, cast
 from uuid import UUID
 
 import msgspec
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
 from pydantic import BaseModel, PlainSerializer, WrapSerializer
 from pydantic.fields import FieldInfo
 
@@ -89,6 +91,37 @@ def state_writer(cls: type[BaseModel]) -> Callable[[Any], bytes]:
             return stored_state(event, class_version)
     STATE_WRITERS[cls] = writer
     return writer
+
+
+# originator id, version, topic, state: a stored event as our recorders insert it.
+StoredRow = tuple[UUID | str, int, str, bytes]
+
+
+def stored_rows_of(events: Iterable[BaseModel]) -> list[StoredRow]:
+    """The stored rows of events (what a StoredEvent of each would hold), as tuples: no
+    StoredEvent per event, each type's topic and state writer looked up once a batch."""
+    writers: dict[type, tuple[str, Callable[[Any], bytes]]] = {}
+    rows: list[StoredRow] = []
+    append = rows.append
+    for event in events:
+        cls = type(event)
+        writer = writers.get(cls)
+        if writer is None:
+            writer = writers[cls] = (get_topic(cls), STATE_WRITERS.get(cls) or state_writer(cls))
+        fields = event.__dict__
+        append((fields["originator_id"], fields["originator_version"], writer[0],
+                writer[1](event)))
+    return rows
+
+
+def insert_rows(recorder: Any, rows: list[StoredRow]) -> Sequence[int] | None:
+    """`rows` in one transaction: as tuples to a recorder of ours (api/storage), which
+    inserts them as they are, as StoredEvents to any other."""
+    insert = getattr(recorder, "insert_rows", None)
+    if insert is not None:
+        return cast(Sequence[int], insert(rows))
+    return cast(Sequence[int] | None,
+                recorder.insert_events([StoredEvent(*row) for row in rows]))
 
 
 @cache

@@ -23,6 +23,7 @@ from eventsourcing.persistence import OperationalError, ProgrammingError, Stored
 from psycopg.sql import SQL, Identifier
 
 from api.storage.postgres_limits import ChunkedPostgresRecorder, busy_error
+from domain.stored_encoding import StoredRow
 
 COPY_FROM_ROWS = 200  # below this the INSERT's one round trip costs less than COPY's
 
@@ -33,9 +34,22 @@ class CopyPostgresRecorder(ChunkedPostgresRecorder):
     def _insert_in_chunks(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         if len(stored_events) < COPY_FROM_ROWS:
             return super()._insert_in_chunks(stored_events)
-        return self._copy([stored_events])
+        return self._copy([[(s.originator_id, s.originator_version, s.topic, s.state)
+                            for s in stored_events]])
+
+    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]:
+        """`insert_events` for rows built as tuples (domain/stored_encoding.py): a large
+        batch goes into COPY as it is, with no StoredEvent per row."""
+        if len(rows) < COPY_FROM_ROWS:
+            return list(self.insert_events([StoredEvent(*row) for row in rows]) or ())
+        return self.insert_row_chunks([rows])
 
     def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> list[int]:
+        return self.insert_row_chunks(
+            [(s.originator_id, s.originator_version, s.topic, s.state) for s in chunk]
+            for chunk in chunks)
+
+    def insert_row_chunks(self, chunks: Iterable[Sequence[StoredRow]]) -> list[int]:
         """A batch too large to hold (domain/chunked_writes.py), streamed into one COPY in
         one transaction: all its rows or none."""
         try:
@@ -43,7 +57,7 @@ class CopyPostgresRecorder(ChunkedPostgresRecorder):
         except OperationalError as error:
             raise busy_error(error) from error
 
-    def _copy(self, chunks: Iterable[Sequence[StoredEvent]]) -> list[int]:
+    def _copy(self, chunks: Iterable[Sequence[StoredRow]]) -> list[int]:
         table = SQL("{0}.{1}").format(Identifier(self.datastore.schema),
                                       Identifier(self.events_table_name))
         count = 0
@@ -56,10 +70,10 @@ class CopyPostgresRecorder(ChunkedPostgresRecorder):
             with curs.copy(SQL("COPY {0} (originator_id, originator_version, topic, state) "
                                "FROM STDIN (FORMAT BINARY)").format(table)) as copy:
                 copy.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
+                write_row = copy.write_row
                 for chunk in chunks:
-                    for s in chunk:
-                        copy.write_row((s.originator_id, s.originator_version, s.topic,
-                                        s.state))
+                    for row in chunk:
+                        write_row(row)
                     count += len(chunk)
             ids = _ids_after(curs, table, before, count)
             if len(ids) != count:

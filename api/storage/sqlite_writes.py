@@ -22,6 +22,8 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
+from domain.stored_encoding import StoredRow
+
 SQLITE_RECORDER_TOPIC = f"{__name__}:BulkSQLiteRecorder"
 
 
@@ -30,21 +32,36 @@ class BulkSQLiteRecorder(SQLiteApplicationRecorder):
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **_: Any) -> Sequence[int] | None:
-        if not stored_events:
+        return self._insert_rows(c, [(s.originator_id, s.originator_version, s.topic,
+                                      s.state) for s in stored_events])
+
+    def insert_rows(self, rows: Sequence[StoredRow]) -> Sequence[int]:
+        """`insert_events` for rows built as tuples (domain/stored_encoding.py): no
+        StoredEvent per row."""
+        with self.datastore.transaction(commit=True) as c:
+            return self._insert_rows(c, rows)
+
+    def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> Sequence[int]:
+        if not rows:
             return []
         c.executemany(self.insert_events_statement, [
-            (s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
-             s.originator_version, s.topic, s.state) for s in stored_events])
+            (row[0].hex if type(row[0]) is UUID else row[0], row[1], row[2], row[3])
+            for row in rows])
         c.execute(self.select_max_notification_id_statement)
         last = int(c.fetchone()[0])
-        return list(range(last - len(stored_events) + 1, last + 1))
+        return range(last - len(rows) + 1, last + 1)
 
     def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
+        return self.insert_row_chunks(
+            [(s.originator_id, s.originator_version, s.topic, s.state) for s in chunk]
+            for chunk in chunks)
+
+    def insert_row_chunks(self, chunks: Iterable[Sequence[StoredRow]]) -> Sequence[int]:
         """A batch too large to hold (domain/chunked_writes.py), chunk by chunk, in one
         transaction: all its rows or none. The ids in an array: a list of 200,000 ints
         was 7 MiB of an import's peak."""
         ids = array("q")
         with self.datastore.transaction(commit=True) as c:
             for chunk in chunks:
-                ids.extend(self._insert_events(c, chunk) or ())
+                ids.extend(self._insert_rows(c, chunk))
         return ids

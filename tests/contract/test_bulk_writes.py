@@ -18,13 +18,19 @@ def _stored(count: int) -> list[StoredEvent]:
                         topic="tests:Nothing", state=b'{"n":%d}' % n) for n in range(count)]
 
 
+def _rows(batch: list[StoredEvent]) -> list[tuple[object, int, str, bytes]]:
+    """The batch as the tuples the ledger inserts (domain/stored_encoding.py)."""
+    return [(s.originator_id, s.originator_version, s.topic, s.state) for s in batch]
+
+
+@pytest.mark.parametrize("as_rows", [False, True])
 @pytest.mark.parametrize("count", [1, COPY_FROM_ROWS - 1, COPY_FROM_ROWS, 3 * COPY_FROM_ROWS])
-def test_a_batch_gets_its_ids_in_order(store, count) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_gets_its_ids_in_order(store, count, as_rows) -> None:  # type: ignore[no-untyped-def]
     with Session(store.env) as session:
         recorder = session.ledger.recorder
         recorder.insert_events(_stored(2))
         batch = _stored(count)
-        ids = recorder.insert_events(batch)
+        ids = recorder.insert_rows(_rows(batch)) if as_rows else recorder.insert_events(batch)
         assert list(ids) == list(range(3, 3 + count))
         stored = recorder.select_notifications(start=3, limit=count + 10)
         assert [(n.id, n.originator_id, n.state) for n in stored] == [
@@ -42,15 +48,18 @@ def test_a_chunked_batch_is_one_transaction_with_ids_in_order(store) -> None:  #
         assert [n.originator_id for n in stored] == [s.originator_id for s in flat]
 
 
-@pytest.mark.parametrize("chunked", [False, True])
-def test_a_duplicate_anywhere_fails_the_whole_batch(store, chunked) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("how", ["events", "chunks", "rows", "row chunks"])
+def test_a_duplicate_anywhere_fails_the_whole_batch(store, how) -> None:  # type: ignore[no-untyped-def]
     with Session(store.env) as session:
         recorder = session.ledger.recorder
         first = _stored(5)
         recorder.insert_events(first)
         batch = [*_stored(COPY_FROM_ROWS), first[3], *_stored(3)]
-        write = ((lambda: recorder.insert_event_chunks(iter([batch[:10], batch[10:]])))
-                 if chunked else (lambda: recorder.insert_events(batch)))
+        write = {"events": lambda: recorder.insert_events(batch),
+                 "chunks": lambda: recorder.insert_event_chunks(iter([batch[:10], batch[10:]])),
+                 "rows": lambda: recorder.insert_rows(_rows(batch)),
+                 "row chunks": lambda: recorder.insert_row_chunks(
+                     iter([_rows(batch[:10]), _rows(batch[10:])]))}[how]
         with pytest.raises(IntegrityError):
             write()
         assert recorder.max_notification_id() == 5

@@ -1,0 +1,80 @@
+"""`cycle_collection_paused` (domain/facts.py): what a batch made while the cycle collector
+was paused is promoted to the oldest generation untraversed when it resumes, so no young
+pass over the whole batch is owed; a cycle made during the pause is still collected by a
+full pass; objects the host froze stay frozen (issue 18, target 2)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from domain.facts import cycle_collection_paused
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was_enabled:
+            gc.disable()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_batch_leaves_no_young_pass_owed() -> None:
+    threshold = gc.get_threshold()[0]
+    gc.collect()
+    passes = [generation["collections"] for generation in gc.get_stats()]
+    with cycle_collection_paused():
+        kept = [[number] for number in range(20 * threshold)]
+    after = [generation["collections"] for generation in gc.get_stats()]
+    assert gc.isenabled()
+    assert after == passes, "a pass over the batch's objects followed the pause"
+    assert len(kept) == 20 * threshold
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_cycle_made_in_the_pause_is_still_collected() -> None:
+    with cycle_collection_paused():
+        first, second = _Node(), _Node()
+        first.other, second.other = second, first
+        watch = weakref.ref(first)
+        del first, second
+    assert watch() is not None  # only the collector frees a cycle
+    gc.collect()
+    assert watch() is None
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_what_the_host_froze_stays_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with cycle_collection_paused():
+            _ = [[number] for number in range(1000)]
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_a_paused_collector_stays_paused() -> None:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
