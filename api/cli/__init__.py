@@ -76,6 +76,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         ENVIRON.reset(token)
 
 
+def _closed_pipe(stop: SystemExit) -> bool:
+    cause = stop.__context__
+    while cause is not None and not isinstance(cause, BrokenPipeError):
+        cause = cause.__context__
+    return cause is not None
+
+
 def _run(argv: list[str]) -> int:
     from api.cli.tree import verb_app  # noqa: PLC0415 - after ARGV and ENVIRON are set
 
@@ -100,6 +107,13 @@ def _run(argv: list[str]) -> int:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
         return 0
+    except SystemExit as stop:
+        # typer (as click) and rich meet a closed pipe (EPIPE) themselves, even when not
+        # standalone: each quiets stdout and exits 1 while handling the BrokenPipeError.
+        # `jixiao … | head` is not an error of ours (the warm payout answers 0 too).
+        if _closed_pipe(stop):
+            return 0
+        raise
     except RejectedError as error:
         print(refusal(str(error), error.problems), file=sys.stderr)
         return 2
