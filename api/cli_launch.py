@@ -3,13 +3,15 @@ explain --period P --employee E` (or `--department`, `--figure`) by the store's 
 answered from the warm statements view before the command tree is even imported (typer,
 every verb's use cases, the event models: most of a new process's time); every other
 invocation, and any report the view cannot answer unchanged, goes to `api.cli.main`
-exactly as typed.
+exactly as typed, but for the plain what-if, `payout --period P --with FILE`, which
+folds the ledger as the verb does, without typer and the command tree
+(`api.cli.plain_payout`: same output, errors and exit codes).
 
 The words are read here only to recognise those plain forms: `payout` with `--period`,
-`--db`, `--actor`, `--json` and `--lang` (each once, as `--x v` or `--x=v`), and
-`explain` with these and one of `--employee`, `--department`, `--figure`, and `--depth`
-in ASCII digits. Anything else, even a mistake, is left to the command tree, which
-parses and reports it."""
+`--db`, `--actor`, `--json` and `--lang` (each once, as `--x v` or `--x=v`), the same
+with `--with`, and `explain` with these and one of `--employee`, `--department`,
+`--figure`, and `--depth` in ASCII digits. Anything else, even a mistake, is left to
+the command tree, which parses and reports it."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from api.usecases.warm_reports import WarmExplain, owner_explain, owner_payout
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
 FLAGS = frozenset({"--json"})
+WHAT_IF_VALUED = VALUED | {"--with"}
 EXPLAIN_VALUED = VALUED | {"--employee", "--department", "--figure", "--depth"}
 SUBJECTS = ("--employee", "--department", "--figure")
 # api.cli.reports.explain's default depths (the table, --json).
@@ -46,6 +49,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     answered = warm_payout(words, given)
     if answered is None:
         answered = warm_explain(words, given)
+    if answered is None:
+        answered = plain_what_if(words, environ)
     if answered is not None:
         return answered
     from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
@@ -88,6 +93,21 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
         except BrokenPipeError:  # piped into `head` and closed early: not an error of ours
             sys.stderr.close()
     return 0
+
+
+def plain_what_if(words: Sequence[str], environ: Mapping[str, str] | None) -> int | None:
+    """The exit code of `payout --period P --with FILE` in its plain form (the options of
+    a plain payout besides), run by `api.cli.plain_payout` without the command tree; None
+    for any other form (nothing done)."""
+    options = plain_options(words, "payout", WHAT_IF_VALUED)
+    if options is None or "--period" not in options or "--with" not in options:
+        return None
+    lang = options.get("--lang")
+    if lang is not None and normalise(lang) is None:
+        return None  # the command tree names the language it does not know
+    from api.cli import plain_payout  # noqa: PLC0415 - the ledger, not the command tree
+
+    return plain_payout(words, options, environ)
 
 
 def warm_explain(words: Sequence[str], environ: Mapping[str, str]) -> int | None:

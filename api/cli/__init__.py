@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
-
-import typer
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from api.cli.help_language import asks_for_help, translate_help
-from api.cli.options import ARGV, ENVIRON
+from api.cli.sessions import ARGV, ENVIRON
 from api.cli.usage import show_usage_error
 from api.i18n import _, from_environment, use_language
 from api.i18n.messages import refusal
@@ -28,6 +27,9 @@ from domain.errors import (
     NotFoundError,
     RejectedError,
 )
+
+if TYPE_CHECKING:
+    import typer
 
 EXIT_CODES: dict[type[DomainError], int] = {
     BusyError: 6,
@@ -64,13 +66,32 @@ def _lang_option(words: Sequence[str]) -> tuple[str | None, list[str]]:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Run one verb and return its exit code. `environ` stands in for os.environ (tests
     pass their own store)."""
+    return _in_context(argv, environ, _run)
+
+
+def plain_payout(argv: Sequence[str], options: Mapping[str, str],
+                 environ: Mapping[str, str] | None = None) -> int:
+    """`payout --period P --with FILE` in the plain form `api.cli_launch` recognises
+    (`options` as it read them: --db, --actor, --json, --lang), run as `main` runs the
+    verb, with the same errors and exit codes, but without typer and the command tree:
+    their import was ≈0.1 s of CPU of a what-if's start (the typer-free path is
+    api/cli/sessions.py, api/cli/plain.py)."""
+    from api.cli.plain import print_payout  # noqa: PLC0415 - the report's use cases
+
+    return _in_context(argv, environ, lambda _words: _guarded(lambda: print_payout(
+        options["--period"], db=options.get("--db"), actor=options.get("--actor"),
+        json="--json" in options, as_of_text=None, with_file=options["--with"])))
+
+
+def _in_context(argv: Sequence[str] | None, environ: Mapping[str, str] | None,
+                run: Callable[[list[str]], int]) -> int:
     token = ENVIRON.set(os.environ if environ is None else environ)
     words = list(sys.argv[1:] if argv is None else argv)
     argv_token = ARGV.set(tuple(words))
     try:
         lang, words = _lang_option(words)
         with use_language(from_environment(lang, ENVIRON.get())):
-            return _run(words)
+            return run(words)
     finally:
         ARGV.reset(argv_token)
         ENVIRON.reset(token)
@@ -84,25 +105,39 @@ def _closed_pipe(stop: SystemExit) -> bool:
 
 
 def _run(argv: list[str]) -> int:
+    import typer  # noqa: PLC0415 - the command tree's; a plain what-if runs without it
+
     from api.cli.tree import verb_app  # noqa: PLC0415 - after ARGV and ENVIRON are set
 
     command = typer.main.get_command(verb_app(_verb(argv)))
     if asks_for_help(argv):
         translate_help(command)
+
+    def invoke() -> int:
+        try:
+            # Not standalone: click would sys.exit, and the domain's errors need their codes.
+            result = command.main(argv, prog_name="jixiao", standalone_mode=False)
+        except typer.TyperException as error:
+            # typer's own click: a mistyped verb or option, with a suggestion; exit code 2.
+            show = getattr(error, "show", None)
+            if type(error).__name__ == "NoArgsIsHelpError" and show is not None:
+                show()  # the help itself, not an error
+            else:
+                show_usage_error(error)
+            return error.exit_code
+        except typer.Abort:
+            print(_("Aborted!"), file=sys.stderr)
+            return 1
+        return result if isinstance(result, int) else 0
+
+    return _guarded(invoke)
+
+
+def _guarded(call: Callable[[], int]) -> int:
+    """The exit code of `call`, or of the domain error it raised, told in the reader's
+    language."""
     try:
-        # Not standalone: click would sys.exit, and the domain's errors need their codes.
-        result = command.main(argv, prog_name="jixiao", standalone_mode=False)
-    except typer.TyperException as error:
-        # typer's own click: a mistyped verb or option, with a suggestion; exit code 2.
-        show = getattr(error, "show", None)
-        if type(error).__name__ == "NoArgsIsHelpError" and show is not None:
-            show()  # the help itself, not an error
-        else:
-            show_usage_error(error)
-        return error.exit_code
-    except typer.Abort:
-        print(_("Aborted!"), file=sys.stderr)
-        return 1
+        return call()
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
         sys.stderr.close()
@@ -121,7 +156,6 @@ def _run(argv: list[str]) -> int:
         shown = refusal(str(error), getattr(error, "problems", ()))
         print(_("error: {message}").format(message=shown), file=sys.stderr)
         return _exit_code(error)
-    return result if isinstance(result, int) else 0
 
 
 def _verb(words: Sequence[str]) -> str:

@@ -1,38 +1,36 @@
 """What every verb of the command line shares, in one place: the common options as
-`Annotated` aliases, the environment the store is chosen from, the store it opens, the
-caller it speaks as, and the as-of and what-if options of the reports."""
+`Annotated` aliases, and (from api/cli/sessions.py) the environment the store is chosen
+from, the store it opens, the caller it speaks as, and the as-of and what-if options of
+the reports."""
 
 from __future__ import annotations
 
-import getpass
-import os
-import sys
-from collections.abc import Mapping
-from contextvars import ContextVar
-from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from api.i18n import N_, _
-from api.storage.session import (
-    Session,
-    ledger_exists,
-    ledger_location,
-    recorded_time_zone,
-    store_env,
+# Re-exported: every verb has always taken these from here (api/cli/sessions.py holds
+# them without typer).
+from api.cli.sessions import (
+    ARGV,
+    CREATED,
+    CREATING_VERBS,
+    ENVIRON,
+    NO_LEDGER,
+    CliSession,
+    actor,
+    as_of,
+    caller,
+    open_session,
+    what_if,
 )
-from api.usecases.ledger import Batch, read_jsonl_batch
-from api.usecases.ports import Caller, parse_instant
-from domain.errors import NotFoundError
 from domain.strict_input import INTEGER_TEXT
 
-# `main(environ=…)` stands in for os.environ, so tests can pass their own store: the store
-# is resolved from this mapping by `store_env`, never by click's own envvar lookup.
-ENVIRON: ContextVar[Mapping[str, str]] = ContextVar("jixiao_environ", default=os.environ)
-# The words of this invocation (`main` sets them): the verb decides whether a missing
-# ledger may be created.
-ARGV: ContextVar[tuple[str, ...]] = ContextVar("jixiao_argv", default=())
+__all__ = [
+    "ARGV", "CREATED", "CREATING_VERBS", "ENVIRON", "NO_LEDGER", "Actor", "AsOf", "CliSession",
+    "Db", "Json", "PeriodOption", "Reason", "WhatIf", "actor", "as_of", "caller",
+    "open_session", "what_if", "whole_number",
+]
 
 Db = Annotated[str | None, typer.Option(
     "--db", help="SQLite file (default ./jixiao.db or $JIXIAO_DB); PostgreSQL is chosen by "
@@ -58,87 +56,3 @@ def whole_number(text: str | int) -> int:
     if INTEGER_TEXT.fullmatch(text) is None:
         raise typer.BadParameter(f"{text!r} is not a whole number written in ASCII digits")
     return int(text)
-# The verbs that may create a missing ledger (and say so); every other verb needs an
-# existing one, so a mistyped --db is an error rather than a new, empty, "intact" ledger.
-CREATING_VERBS = frozenset({"apply", "import", "demo", "init", "users", "restore"})
-NO_LEDGER = N_("no ledger at {where} (create one with `jixiao init`)")
-CREATED = N_("no ledger was at {where}: created a new one")
-
-
-class CliSession(Session):
-    """A session whose integrity warnings (a tampered view row, found and recomputed)
-    go to standard error when the verb is done."""
-
-    def __exit__(self, *exc: object) -> None:
-        super().__exit__(*exc)
-        for notice in self.notices:
-            print(notice, file=sys.stderr)
-        for warning in self.integrity_warnings:
-            print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
-
-
-def open_session(db: str | None) -> Session:
-    env = store_env(db, ENVIRON.get())
-    found = ledger_exists(env)
-    if not found:
-        if _verb() not in CREATING_VERBS:
-            raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
-        print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
-    return CliSession(env, found=found)
-
-
-def _verb() -> str:
-    return next((word for word in ARGV.get() if not word.startswith("-")), "")
-
-
-def caller(actor_option: str | None) -> Caller:
-    """The store's owner (no role), recording under --actor, $JIXIAO_ACTOR or the OS user."""
-    return Caller(actor(actor_option))
-
-
-def actor(option: str | None) -> str:
-    if option:
-        return option
-    return ENVIRON.get().get("JIXIAO_ACTOR") or f"cli:{_os_user()}"
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-def as_of(text: str | None) -> datetime | None:
-    """An instant; one typed without a zone is read in the ledger's time zone (its
-    settings, `jixiao init`; UTC for a ledger without them)."""
-    if not text:
-        return None
-    moment = parse_instant(text)
-    if _has_zone(text):
-        return moment
-    zone = recorded_time_zone(store_env(_db_option(), ENVIRON.get()))
-    return moment.replace(tzinfo=None).replace(tzinfo=zone)
-
-
-def _has_zone(text: str) -> bool:
-    try:
-        return datetime.fromisoformat(text).tzinfo is not None
-    except ValueError:
-        return False
-
-
-def _db_option() -> str | None:
-    """The --db of this invocation (read from its words: `as_of` is parsed before the
-    verb opens its store)."""
-    words = ARGV.get()
-    for number, word in enumerate(words):
-        if word == "--db" and number + 1 < len(words):
-            return words[number + 1]
-        if word.startswith("--db="):
-            return word.removeprefix("--db=")
-    return None
-
-
-def what_if(path: str | None) -> Batch | None:
-    return read_jsonl_batch(path) if path else None

@@ -3,7 +3,6 @@ people or canonical JSON for programs."""
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -21,16 +20,15 @@ from api.cli.options import (
     whole_number,
 )
 from api.cli.options import what_if as what_if_batch
+from api.cli.plain import print_payout
 from api.cli.render import (
     diff_text,
     explain_text,
-    payout_text,
     reconciliation_text,
     restatement_text,
 )
 from api.cli.render_restated import restated_text
 from api.i18n import N_, _
-from api.render_text import INVALID_ENTRY_WARNING
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ports import parse_period
@@ -66,14 +64,8 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
                 session, caller(actor), restated_usecase.RestatedQuery(period, as_of(as_of_text)))
         print(canonical_dumps(report) if json else restated_text(report))
         return 0
-    query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file),
-                                figures=figures)
-    with open_session(db) as session:
-        report = reports.payout(session, caller(actor), query)
-    print(canonical_dumps(report) if json else payout_text(report))
-    for entry in report.get("invalid_entries", ()):
-        print(_(INVALID_ENTRY_WARNING).format(**entry), file=sys.stderr)
-    return 0
+    return print_payout(period, db=db, actor=actor, json=json, as_of_text=as_of_text,
+                        with_file=with_file, figures=figures)
 
 
 

@@ -1,0 +1,83 @@
+"""`jixiao payout --period P --with FILE` in its plain form runs without the command tree
+(api/cli_launch.py → api.cli.plain_payout), on SQLite and PostgreSQL: it prints what the
+command tree prints, byte for byte, with the same errors and exit codes, and any other
+form of the words is left to the tree."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, cli_for
+
+import api.cli
+from api.cli import main as command_tree
+from api.cli_launch import main as launcher
+from api.cli_launch import plain_what_if
+
+BATCH = str(GOLDEN / "example-3/correction.jsonl")
+
+
+def _run(entry, argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = entry(argv, environ=environ)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _without_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    def tree(argv: list[str]) -> int:
+        raise AssertionError(f"the command tree ran for {argv}")
+
+    monkeypatch.setattr(api.cli, "_run", tree)
+
+
+def test_the_plain_what_if_is_the_command_tree_s_byte_for_byte(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    environ = dict(cli.environ)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "record_score", "period": "2026-Q1"}\n', encoding="utf-8")
+    cases = [
+        ["payout", "--period", "2026-Q1", "--with", BATCH],
+        ["payout", "--period", "2026-Q1", "--with", BATCH, "--json"],
+        ["--lang", "en", "payout", "--period=2026-Q4", f"--with={BATCH}"],
+        ["payout", "--period", "2026-Q1", "--with", str(bad)],  # a row refused: exit 2
+        ["payout", "--period", "2026-Q1", "--with", str(tmp_path / "missing.jsonl")],
+        ["payout", "--period", "2026-Q9", "--with", BATCH],  # no such period
+    ]
+    if store.backend == "sqlite":  # --db names a missing ledger: not found, nothing made
+        cases.append(["payout", "--period", "2026-Q1", "--with", BATCH,
+                      "--db", str(tmp_path / "none.db")])
+    expected = {tuple(argv): _run(command_tree, argv, environ) for argv in cases}
+    _without_the_tree(monkeypatch)
+    for argv in cases:
+        assert _run(launcher, argv, environ) == expected[tuple(argv)], argv
+    codes = [expected[tuple(argv)][0] for argv in cases]
+    assert codes[:3] == [0, 0, 0], codes
+    assert 0 not in codes[3:], codes
+    assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["payout", "--period", "2026-Q1"],  # the warm payout's
+    ["payout", "--period", "2026-Q1", "--with", "x.jsonl", "--as-of", "2026-05-01"],
+    ["payout", "--period", "2026-Q1", "--with", "x.jsonl", "--restated"],
+    ["payout", "--period", "2026-Q1", "--with", "x.jsonl", "--figures"],
+    ["payout", "--period", "2026-Q1", "--with", "x.jsonl", "--with", "y.jsonl"],
+    ["payout", "--period", "2026-Q1", "--with"],
+    ["payout", "--period", "2026-Q1", "--with="],
+    ["payout", "--with", "x.jsonl"],
+    ["payout", "--period", "2026-Q1", "--with", "x.jsonl", "--lang", "klingon"],
+    ["reconcile", "--period", "2026-Q1", "--with", "x.jsonl"],
+    ["explain", "--period", "2026-Q1", "--employee", "li", "--with", "x.jsonl"],
+    ["payout", "--period", "2026-Q1", "--whit", "x.jsonl"],
+])
+def test_any_other_form_is_left_to_the_command_tree(argv: list[str]) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert plain_what_if(argv, {"JIXIAO_DB": "/nonexistent"}) is None
+    assert out.getvalue() == ""
