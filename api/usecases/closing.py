@@ -21,6 +21,7 @@ from api.usecases.integrity import receipt_after_close
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace, parse_period, today_local, today_utc
 from domain.application import IDEMPOTENCY_NAMESPACE
+from domain.close_order import open_before
 from domain.close_review import CloseApproved, ClosePrepared, approval_required
 from domain.errors import ConflictError, ForbiddenError
 from domain.events import PeriodClosed, period_of
@@ -35,6 +36,9 @@ NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --peri
 SAME_PERSON = ("准备结账的人不能同时批准；请由另一位有权限的人批准。 "
                "The person who prepared the close of {period} ({actor}) cannot approve it; "
                "a second person approves.")
+OUT_OF_ORDER = ("不能准备 {period} 的结账：{open} 尚未结账；期间须按顺序结账，请先结账 {open}。 "
+                "Cannot prepare the close of {period}: {open} is still open; periods close "
+                "in order, close {open} first.")
 VOID = ("批准无效：准备之后 {period} 又记录了 {count} 条事实；请重新准备结账。 "
         "The approval is void: {count} event(s) of {period} were recorded after the close "
         "was prepared; prepare it again.")
@@ -87,6 +91,10 @@ def close_or_prepare(ws: Workspace, caller: Caller,
 def prepare_close(ws: Workspace, caller: Caller, request: CloseRequest) -> PrepareResult:
     period = parse_period(request.period)
     facts = ws.facts()
+    # The close would refuse it; refused now, before a second person is asked to approve.
+    still_open = open_before(facts, period, facts.closes)
+    if still_open:
+        raise ConflictError(OUT_OF_ORDER.format(period=period, open="、".join(still_open)))
     check_close_after_publicity(facts, period, request.today or today_local())
     statement = closing_statement(ws, facts, period)
     row: dict[str, Any] = {"type": "prepare_close", "period": str(period),
