@@ -8,13 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
+from api.cli.department_labels import department_labels
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import diff_text, table
 from api.cli.render_appeals import appeal_status, contested_type, show_text
 from api.i18n import _
 from api.i18n.events import event_name, outcome_name
 from api.storage.session import recorded_time_zone, store_env
-from api.usecases import appeals, department_names
+from api.usecases import appeals
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
@@ -163,8 +164,6 @@ def preview(*, appeal_id: AppealId,
         if json:
             print(canonical_dumps(report))
             return 0
-        ids = [r["department_id"] for r in report["people"]]
-        ids += [d["id"] for d in report["departments"]]
-        names = department_names.department_names(session, caller(actor), report["period"], ids)
+        names = department_labels(session, caller(actor), report)
     print(diff_text(report, names, recorded_time_zone(store_env(db, ENVIRON.get()))))
     return 0

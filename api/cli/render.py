@@ -108,7 +108,9 @@ def _neg(text: str) -> str:
     return text[1:] if text.startswith("-") else text
 
 
-def restatement_text(report: dict[str, Any]) -> str:
+def restatement_text(report: dict[str, Any], names: Mapping[str, str] | None = None) -> str:
+    """`jixiao restatement`; departments by `names` (id → name) where given."""
+    named = names or {}
     out = [titled(N_("Restatement of {period} ({name}), closed statement {digest}…"),
                   report["period"], digest=report["closed_sha256"][:12]),
            _("settles in: {period}").format(
@@ -116,12 +118,13 @@ def restatement_text(report: dict[str, Any]) -> str:
     out.append(table(
         [_("employee"), _("name"), _("department"), _("closed"), _("now"),
          _("settled since"), _("outstanding")],
-        [[d["id"], d["name"], d["department_id"], yuan(d["closed"]), yuan(d["now"]),
+        [[d["id"], d["name"], named.get(d["department_id"], d["department_id"]),
+          yuan(d["closed"]), yuan(d["now"]),
           yuan(d["settled_since"]), yuan(d["outstanding"])] for d in report["people"]],
         right={3, 4, 5, 6}))
     out.append("")
     out.append(table([_("department"), _("closed"), _("now")],
-                     [[d["id"], yuan(d["closed"]), yuan(d["now"])]
+                     [[named.get(d["id"], d["id"]), yuan(d["closed"]), yuan(d["now"])]
                       for d in report["departments"]],
                      right={1, 2}))
     out.append("\n" + _("outstanding total: {amount}").format(

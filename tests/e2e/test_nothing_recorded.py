@@ -17,7 +17,7 @@ from builders import GOLDEN, by_id, cli_for
 INTERMEDIATE_WITH_BASES = Decimal(45 + 40 + 10 + 10 + 10)
 
 
-def test_a_person_with_nothing_recorded_is_paid_title_and_base_points(sqlite_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_recorded_pays_title_and_base_points(sqlite_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli = cli_for("sqlite", sqlite_env)
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     hire = tmp_path / "hire.jsonl"
