@@ -32,8 +32,9 @@ def settings_command(
         "--dates-to", help="The last business date new commands may carry (YYYY-MM-DD; "
         "'default' for 2099-12-31).", show_default=False)] = None,
     two_person: Annotated[bool | None, typer.Option(
-        "--two-person-close/--one-person-close", help="Whether closing a period needs a "
-        "second person's approval (`jixiao close --approve`).", show_default=False)] = None,
+        "--two-person-close/--one-person-close", help="Two-person close (another person "
+        "approves with `jixiao close --approve`) or one-person close.",
+        show_default=False)] = None,
     figures: Annotated[bool | None, typer.Option(
         "--figures/--no-figures", help="Whether reports carry their figures maps by "
         "default.", show_default=False)] = None,
