@@ -60,6 +60,7 @@ def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
                 "--period {period} --approve").format(
             period=prepared.period, position=prepared.position,
             paid=money(result.paid_cny), sha256=prepared.statement_sha256))
+        _unrecorded_note(result.unrecorded)
         return 0
     closed = result.closed
     approved = (_("prepared by {preparer}, approved by {approver}").format(
@@ -76,7 +77,17 @@ def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
               "reprint it with: jixiao payout --period {period} --as-of {at}").format(
               head=closed.chain_head, period=closed.period,
               at=at.isoformat()))
+    _unrecorded_note(result.unrecorded)
     return 0
+
+
+def _unrecorded_note(people: tuple[str, ...], shown: int = 10) -> None:
+    """Who is paid with nothing of the period recorded (scheme 11's base points)."""
+    if people:
+        more = "…" if len(people) > shown else ""
+        print(_("note: {count} person(s) paid with nothing recorded for the period (title "
+                "and base points, full attendance; docs/schemes.md): {people}").format(
+            count=len(people), people=", ".join(people[:shown]) + more))
 
 
 @app.command("schema")

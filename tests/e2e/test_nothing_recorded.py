@@ -3,7 +3,8 @@ recorded for them (the demo's E9002 in 2026-Q2). Scheme 11 pays that by its own 
 the individual score is the title points plus the items' base points (quantity 40,
 quality, ethics and discipline 10 each) less deductions and absence (S11-R32…R42,
 002_db447562deed9801.txt:L969-L1011), and a person without an attendance record lost no
-days. The explanation says which parts stood at their base because nothing was entered."""
+days. The explanation says which parts stood at their base because nothing was entered,
+and the close names whoever is paid so."""
 
 from __future__ import annotations
 
@@ -32,3 +33,7 @@ def test_nothing_recorded_pays_title_and_base_points(sqlite_env, tmp_path: Path)
     assert "base (nothing entered)" in why
     assert "no attendance record: full attendance assumed" in why
     assert "S11-R36" in why
+    # The close says so before the quarter is frozen, naming only that person.
+    closed = cli.ok("close", "--period", "2026-Q1").out
+    assert "note: 1 person(s) paid with nothing recorded for the period" in closed
+    assert closed.rstrip().endswith(": zhao")
