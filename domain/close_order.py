@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from domain.events import PoolDeclared
 from domain.facts import Facts
 from domain.periods import Period
 
 
-def declared_pools(facts: Facts) -> set[str]:
-    return {e.period for e in facts.live.values() if isinstance(e, PoolDeclared)}
+def has_pool(facts: Facts, period: Period) -> bool:
+    """A live pool declared for the period: the fold keeps a period's one pool among its
+    unique facts, so this is a lookup, not a pass over every live event (a province's
+    close looked through millions)."""
+    return ("pool", str(period)) in facts.unique
 
 
 def open_before(facts: Facts, period: Period, closed: Collection[str]) -> list[str]:
     """The periods that must close before `period` and are still open, oldest first."""
-    pools = declared_pools(facts)
     earlier = period.previous_in_year() if period.kind == "quarter" else \
         period.quarters_of_year()
-    return [str(p) for p in earlier if str(p) in pools and str(p) not in closed]
+    return [str(p) for p in earlier if has_pool(facts, p) and str(p) not in closed]

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from domain import appeals
 from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
-from domain.close_order import declared_pools, open_before
+from domain.close_order import has_pool, open_before
 from domain.errors import DomainError, Problem
 from domain.events import (
     AdoptScheme,
@@ -325,7 +325,7 @@ def _check_close(scope: BatchScope, event: PeriodClosed, problem: Any) -> None:
     if event.position != scope.facts.last_position:
         problem("position", f"the ledger has moved on since the statement was computed "
                 f"(position {event.position}, now {scope.facts.last_position}); close again")
-    if period.kind == "quarter" and str(period) not in declared_pools(scope.facts):
+    if period.kind == "quarter" and not has_pool(scope.facts, period):
         problem("period", f"{period} has no pool declared; there is nothing to close")
     still_open = open_before(scope.facts, period, scope.closed)
     if still_open:

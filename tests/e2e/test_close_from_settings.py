@@ -67,6 +67,9 @@ def test_the_reprint_hint_is_in_the_organisations_zone(sqlite_env, tmp_path) -> 
 
 def test_a_later_quarter_is_refused_when_its_close_is_prepared(sqlite_env, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cli = _ledger(sqlite_env, tmp_path)
+    one_person = cli("close", "--period", "2026-Q2")  # the close itself, one step
+    assert one_person.code == 2
+    assert "close 2026-Q1 first; periods close in order" in one_person.err
     cli.ok("settings", "--two-person-close")
     before = cli.event_count()
     refused = Cli(cli.environ, lang="zh")("close", "--period", "2026-Q2", "--actor", "fin-wang")
