@@ -85,6 +85,8 @@ def show_text(report: dict[str, Any]) -> str:
     for key, value in report.items():
         if key == "decided_late":
             continue  # in words below
+        if key == "overdue" and not value:
+            continue  # the CLI's `show` judges no deadline (`judge_overdue=False`)
         label = _(FIELDS[key]) if key in FIELDS else key
         pad = " " * max(1, 12 - cell_len(label))
         lines = _value(key, value)
