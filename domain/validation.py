@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from domain import appeals
 from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
+from domain.close_order import has_pool, open_before
 from domain.errors import DomainError, Problem
 from domain.events import (
     AdoptScheme,
@@ -29,7 +30,6 @@ from domain.events import (
     EntryVoided,
     LedgerEvent,
     PeriodClosed,
-    PoolDeclared,
     SchemeAdopted,
 )
 from domain.facts import Facts, field_of, register_unique, uniqueness_key
@@ -325,17 +325,11 @@ def _check_close(scope: BatchScope, event: PeriodClosed, problem: Any) -> None:
     if event.position != scope.facts.last_position:
         problem("position", f"the ledger has moved on since the statement was computed "
                 f"(position {event.position}, now {scope.facts.last_position}); close again")
-    pools = {e.period for e in scope.facts.live.values() if isinstance(e, PoolDeclared)}
-    if period.kind == "quarter":
-        if str(period) not in pools:
-            problem("period", f"{period} has no pool declared; there is nothing to close")
-        open_before = [str(p) for p in period.previous_in_year()
-                       if str(p) in pools and str(p) not in scope.closed]
-    else:
-        open_before = [str(p) for p in period.quarters_of_year()
-                       if str(p) in pools and str(p) not in scope.closed]
-    if open_before:
-        problem("period", f"close {', '.join(open_before)} first; periods close in order")
+    if period.kind == "quarter" and not has_pool(scope.facts, period):
+        problem("period", f"{period} has no pool declared; there is nothing to close")
+    still_open = open_before(scope.facts, period, scope.closed)
+    if still_open:
+        problem("period", f"close {', '.join(still_open)} first; periods close in order")
 
 
 def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:

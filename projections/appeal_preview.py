@@ -22,6 +22,9 @@ from projections.diff import diff_statements
 from projections.restatement import current_statement
 from projections.whatif import preview
 
+# The preview's side label: "if revoked" ("if upholdd" before, from outcome + "d").
+PAST = {"uphold": "upheld", "change": "changed", "revoke": "revoked"}
+
 
 # The CLI and HTTP shells call this positionally and are being rewritten over the use-case
 # layer (issue 17); keyword-only arguments would break them mid-rewrite, so the merge of
@@ -47,7 +50,7 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
     # decision cannot move (the earlier quarters of the year, other years).
     current_statement(facts, period)
     granted = preview(ledger, commands, actor, base=facts)
-    report = diff_statements(period, (facts, "now"), (granted, f"if {outcome}d"))
+    report = diff_statements(period, (facts, "now"), (granted, f"if {PAST[outcome]}"))
     report["appeal_id"] = state.appeal_id
     report["reviewer_recusals"] = {}
     if state.current.reviewer:

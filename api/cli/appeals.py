@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json as json_module
 from datetime import date
 from enum import Enum
 from typing import Annotated, Any
 
 import typer
 
-from api.cli.options import Actor, Db, Json, caller, open_session
+from api.cli.department_labels import department_labels
+from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import diff_text, table
-from api.cli.render_late import late_decision_lines
+from api.cli.render_appeals import appeal_status, contested_type, show_text
 from api.i18n import _
+from api.i18n.events import event_name, outcome_name
+from api.storage.session import recorded_time_zone, store_env
 from api.usecases import appeals
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -96,9 +98,9 @@ def decide(*, appeal_id: AppealId,
         decision = appeals.decide_appeal(session, caller(actor), request)
     corrections = decision.corrections
     print(_("decided appeal {appeal}: {outcome}; {count} correction(s) recorded").format(
-        appeal=appeal_id, outcome=outcome.value, count=len(corrections)))
+        appeal=appeal_id, outcome=outcome_name(outcome.value), count=len(corrections)))
     for event in corrections:
-        print(f"  {type(event).__name__} {event.originator_id}")
+        print(f"  {event_name(type(event).__name__)} {event.originator_id}")
     return 0
 
 
@@ -124,17 +126,7 @@ def show(*, appeal_id: AppealId, db: Db = None, actor: Actor = None, json: Json 
     with open_session(db) as session:
         report = appeals.show_appeal(session, caller(actor), appeal_id, _day(None),
                                      judge_overdue=False)
-    if json:
-        print(canonical_dumps(report))
-        return 0
-    for key, value in report.items():
-        if key == "decided_late":
-            continue  # in words below
-        shown = json_module.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) \
-            else value
-        print(f"{key:>16}: {shown}")
-    for line in late_decision_lines(report.get("decided_late", [])):
-        print(line)
+    print(canonical_dumps(report) if json else show_text(report))
     return 0
 
 
@@ -152,9 +144,9 @@ def list_appeals(*, today: Day = None,
         return 0
     print(table([_("appeal"), _("appellant"), _("status"), _("filed"), _("review due"),
                  _("overdue"), _("contested")],
-                [[r["appeal_id"], r["appellant"], r["status"], r["filed_on"],
+                [[r["appeal_id"], r["appellant"], appeal_status(r["status"]), r["filed_on"],
                   r["review_deadline"], _("OVERDUE") if r["overdue"] else "",
-                  f"{r['contested']['type']} {r['contested']['period'] or ''}"]
+                  f"{contested_type(r['contested'])} {r['contested']['period'] or ''}"]
                  for r in report["appeals"]], right=set()))
     return 0
 
@@ -169,5 +161,9 @@ def preview(*, appeal_id: AppealId,
     request = appeals.PreviewRequest(appeal_id, outcome.value, changes, "--changes")
     with open_session(db) as session:
         report = appeals.preview_appeal(session, caller(actor), request, _day(None))
-    print(canonical_dumps(report) if json else diff_text(report))
+        if json:
+            print(canonical_dumps(report))
+            return 0
+        names = department_labels(session, caller(actor), report)
+    print(diff_text(report, names, recorded_time_zone(store_env(db, ENVIRON.get()))))
     return 0

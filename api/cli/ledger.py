@@ -7,10 +7,11 @@ from typing import Annotated
 
 import typer
 
-from api.cli.options import Actor, Db, PeriodOption, Reason, caller, open_session
+from api.cli.options import ENVIRON, Actor, Db, PeriodOption, Reason, caller, open_session
 from api.cli.render import progress_bars
 from api.i18n import _
 from api.i18n.formats import money
+from api.storage.session import recorded_time_zone, store_env
 from api.usecases import closing, queries, streaming
 from api.usecases.ports import parse_period
 from api.usecases.procedures import parse_day
@@ -59,11 +60,14 @@ def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
                 "--period {period} --approve").format(
             period=prepared.period, position=prepared.position,
             paid=money(result.paid_cny), sha256=prepared.statement_sha256))
+        _unrecorded_note(result.unrecorded)
         return 0
     closed = result.closed
     approved = (_("prepared by {preparer}, approved by {approver}").format(
         preparer=result.prepared_by, approver=closed.actor) + "\n"
                 if result.prepared_by else "")
+    # The instant as the organisation reads it; `--as-of` takes it back as typed.
+    at = closed.recorded_at.astimezone(recorded_time_zone(store_env(db, ENVIRON.get())))
     print(_("closed {period} at position {position}; paid {paid}; statement sha256 "
             "{sha256}").format(period=closed.period, position=closed.position,
                                paid="-" if result.paid_cny is None else money(result.paid_cny),
@@ -72,8 +76,18 @@ def close(*, period: PeriodOption, db: Db = None, actor: Actor = None,
           + _("chain head {head} (keep a copy: `jixiao verify` checks the log against it)\n"
               "reprint it with: jixiao payout --period {period} --as-of {at}").format(
               head=closed.chain_head, period=closed.period,
-              at=closed.recorded_at.isoformat()))
+              at=at.isoformat()))
+    _unrecorded_note(result.unrecorded)
     return 0
+
+
+def _unrecorded_note(people: tuple[str, ...], shown: int = 10) -> None:
+    """Who is paid with nothing of the period recorded (scheme 11's base points)."""
+    if people:
+        more = "…" if len(people) > shown else ""
+        print(_("note: {count} person(s) paid with nothing recorded for the period (title "
+                "and base points, full attendance; docs/schemes.md): {people}").format(
+            count=len(people), people=", ".join(people[:shown]) + more))
 
 
 @app.command("schema")

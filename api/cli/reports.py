@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from api.cli.options import Actor as ActorOption
+from api.cli.department_labels import department_labels
 from api.cli.options import (
+    ENVIRON,
     AsOf,
     Db,
     Json,
@@ -19,6 +20,7 @@ from api.cli.options import (
     open_session,
     whole_number,
 )
+from api.cli.options import Actor as ActorOption
 from api.cli.options import what_if as what_if_batch
 from api.cli.plain import print_payout
 from api.cli.render import (
@@ -29,6 +31,7 @@ from api.cli.render import (
 )
 from api.cli.render_restated import restated_text
 from api.i18n import N_, _
+from api.storage.session import recorded_time_zone, store_env
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ports import parse_period
@@ -125,7 +128,8 @@ def restatement(*, period: PeriodOption, db: Db = None, actor: ActorOption = Non
     parse_period(period)
     with open_session(db) as session:
         report = reports.restatement(session, caller(actor), period, figures=figures)
-    print(canonical_dumps(report) if json else restatement_text(report))
+        names = {} if json else department_labels(session, caller(actor), report)
+    print(canonical_dumps(report) if json else restatement_text(report, names))
     return 0
 
 
@@ -143,5 +147,7 @@ def diff(*, period: PeriodOption,
     query = reports.DiffQuery(period, from_point, to_point, what_if_batch(with_file))
     with open_session(db) as session:
         report = reports.diff(session, caller(actor), query)
-    print(canonical_dumps(report) if json else diff_text(report))
+        names = {} if json else department_labels(session, caller(actor), report)
+    zone = None if json else recorded_time_zone(store_env(db, ENVIRON.get()))
+    print(canonical_dumps(report) if json else diff_text(report, names, zone))
     return 0

@@ -1,5 +1,6 @@
 """`jixiao settings`: show the ledger's settings, or change some of them (organisation,
-time zone, the window of business dates new commands may carry)."""
+time zone, the window of business dates new commands may carry, two-person close, whether
+reports carry their figures maps)."""
 
 from __future__ import annotations
 
@@ -30,14 +31,23 @@ def settings_command(
     dates_to: Annotated[str | None, typer.Option(
         "--dates-to", help="The last business date new commands may carry (YYYY-MM-DD; "
         "'default' for 2099-12-31).", show_default=False)] = None,
+    two_person: Annotated[bool | None, typer.Option(
+        "--two-person-close/--one-person-close", help="Two-person close (another person "
+        "approves with `jixiao close --approve`) or one-person close.",
+        show_default=False)] = None,
+    figures: Annotated[bool | None, typer.Option(
+        "--figures/--no-figures", help="Whether reports carry their figures maps by "
+        "default.", show_default=False)] = None,
     db: Db = None, actor: Actor = None, json: Json = False,
 ) -> int:
     """Show the ledger's settings; with options, record those changed (the others are
-    carried over). Two-person close is `set_close_approval`, a command of its own."""
+    carried over)."""
     given = {"organisation": organisation, "time_zone": time_zone,
              "dates_from": dates_from, "dates_to": dates_to}
     changes: dict[str, Any] = {name: None if value == "default" else value
                                for name, value in given.items() if value is not None}
+    switches = {"close_approval": two_person, "report_figures": figures}
+    changes.update({name: value for name, value in switches.items() if value is not None})
     with open_session(db) as session:
         if changes:
             shown = settings.change_settings(session, caller(actor), changes)

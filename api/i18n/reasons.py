@@ -22,4 +22,9 @@ REASON_TEMPLATES: Final = (
     N_("away for {kind} {first}…{last}: paid by the hospital at {rate} % of "
        "same-level pay"),
     N_("away for {kind} {first}…{last}: not paid"),
+    # The reason a decided appeal's correction records (domain/appeals.py), as the
+    # appeals desk and a diff show it; the outcome inside it is a value translated below.
+    N_("appeal {appeal} level {level}: {outcome}"),
 )
+# An appeal's outcomes, as such a reason names them.
+APPEAL_OUTCOMES: Final = (N_("uphold"), N_("change"), N_("revoke"))

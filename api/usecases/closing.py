@@ -21,10 +21,11 @@ from api.usecases.integrity import receipt_after_close
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace, parse_period, today_local, today_utc
 from domain.application import IDEMPOTENCY_NAMESPACE
+from domain.close_order import open_before
 from domain.close_review import CloseApproved, ClosePrepared, approval_required
 from domain.errors import ConflictError, ForbiddenError
 from domain.events import PeriodClosed, period_of
-from domain.facts import Facts
+from domain.facts import Facts, field_of
 from domain.periods import Period
 from domain.publicity import check_close_after_publicity
 from projections.payout import Statement
@@ -35,6 +36,9 @@ NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --peri
 SAME_PERSON = ("准备结账的人不能同时批准；请由另一位有权限的人批准。 "
                "The person who prepared the close of {period} ({actor}) cannot approve it; "
                "a second person approves.")
+OUT_OF_ORDER = ("不能准备 {period} 的结账：{open} 尚未结账；期间须按顺序结账，请先结账 {open}。 "
+                "Cannot prepare the close of {period}: {open} is still open; periods close "
+                "in order, close {open} first.")
 VOID = ("批准无效：准备之后 {period} 又记录了 {count} 条事实；请重新准备结账。 "
         "The approval is void: {count} event(s) of {period} were recorded after the close "
         "was prepared; prepare it again.")
@@ -59,6 +63,7 @@ class CloseResult:
     prepared_by: str | None = None  # two-person close: who prepared it
     # What the close did besides closing: the receipt written, or that none was.
     notices: tuple[str, ...] = ()
+    unrecorded: tuple[str, ...] = ()  # see `unrecorded_people`
 
     @property
     def replayed(self) -> bool:
@@ -71,6 +76,7 @@ class PrepareResult:
     paid_cny: Decimal
     applied: ApplyResult
     notices: tuple[str, ...] = ()  # a preparation writes no receipt: the close will
+    unrecorded: tuple[str, ...] = ()  # see `unrecorded_people`
 
 
 def close_or_prepare(ws: Workspace, caller: Caller,
@@ -87,6 +93,10 @@ def close_or_prepare(ws: Workspace, caller: Caller,
 def prepare_close(ws: Workspace, caller: Caller, request: CloseRequest) -> PrepareResult:
     period = parse_period(request.period)
     facts = ws.facts()
+    # The close would refuse it; refused now, before a second person is asked to approve.
+    still_open = open_before(facts, period, facts.closes)
+    if still_open:
+        raise ConflictError(OUT_OF_ORDER.format(period=period, open="、".join(still_open)))
     check_close_after_publicity(facts, period, request.today or today_local())
     statement = closing_statement(ws, facts, period)
     row: dict[str, Any] = {"type": "prepare_close", "period": str(period),
@@ -94,7 +104,8 @@ def prepare_close(ws: Workspace, caller: Caller, request: CloseRequest) -> Prepa
                            "statement_sha256": statement_sha256(statement)}
     applied = apply_batch(ws, caller, Batch([("close", row)]))
     prepared = next(e for e in applied.recorded if isinstance(e, ClosePrepared))
-    return PrepareResult(prepared, statement.total_paid_cny, applied)
+    return PrepareResult(prepared, statement.total_paid_cny, applied,
+                         unrecorded=unrecorded_people(facts, period, statement))
 
 
 def approve_close(ws: Workspace, caller: Caller, request: CloseRequest) -> CloseResult:
@@ -178,7 +189,19 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
                   if isinstance(e, PeriodClosed))
     notice = receipt_after_close(ws, caller, closed)
     ws.seal_closed_years(period)
-    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, (notice,))
+    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, (notice,),
+                       unrecorded_people(facts, period, statement))
+
+
+def unrecorded_people(facts: Facts, period: Period, statement: Statement) -> tuple[str, ...]:
+    """The people a quarter pays although nothing of that quarter was recorded for them:
+    scheme 11 pays their title and base points at full attendance (S11-R32…R42,
+    docs/schemes.md), which a clerk closing the quarter should see before it is frozen."""
+    if period.kind != "quarter":
+        return ()
+    recorded = {field_of(e, "employee_id") for e in facts.in_period(period)}
+    return tuple(p.employee_id for p in statement.people
+                 if p.total_cny > 0 and p.employee_id not in recorded)
 
 
 def closing_statement(ws: Workspace, facts: Facts, period: Period) -> Statement:

@@ -24,9 +24,12 @@ from domain.settings import DEFAULT_TIME_ZONE, LedgerConfigured, date_window
 __all__ = ["CHANGEABLE", "DEFAULT_TIME_ZONE", "LedgerSettings", "change_settings",
            "changes_of", "check", "read_settings", "record_settings"]
 
-# What `change_settings` takes; two-person close has a command of its own
-# (`set_close_approval`), recorded apart so its event says who turned it on or off.
-CHANGEABLE = ("organisation", "time_zone", "dates_from", "dates_to")
+# What `change_settings` takes. Two-person close is recorded by a command of its own
+# (`set_close_approval`), so its event says who turned it on or off.
+CHANGEABLE = ("organisation", "time_zone", "dates_from", "dates_to", "report_figures",
+              "close_approval")
+# The settings that are a yes or no (JSON true/false): nothing else is taken for them.
+SWITCHES = ("report_figures", "close_approval")
 
 
 @dataclass(frozen=True)
@@ -119,14 +122,24 @@ def changes_of(body: object) -> Mapping[str, Any]:
 def change_settings(ws: Workspace, caller: Caller,
                     changes: Mapping[str, Any]) -> LedgerSettings:
     """Record the settings with `changes` applied (organisation, time_zone, dates_from,
-    dates_to; a null date is back to the default edge). Administrators, over HTTP. The
+    dates_to, report_figures; a null date is back to the default edge; close_approval as
+    its own `set_close_approval`, in the same batch). Administrators, over HTTP. The
     window applies to the commands that come after it; what is recorded stays as is."""
-    unknown = [Problem("settings", str(key), f"not a setting; one of {', '.join(CHANGEABLE)}")
-               for key in changes if key not in CHANGEABLE]
-    if unknown or not changes:
-        raise RejectedError(unknown or [Problem("settings", "-", "nothing to change")])
-    row = {**_settings_row(read_settings(ws, caller)), **changes}
-    if row.get("organisation") is None:
-        row.pop("organisation", None)
-    apply_batch(ws, caller, Batch([("settings", row)]))
+    problems = [Problem("settings", str(key), f"not a setting; one of {', '.join(CHANGEABLE)}")
+                for key in changes if key not in CHANGEABLE]
+    problems += [Problem("settings", key, "must be true or false")
+                 for key in SWITCHES if key in changes and not isinstance(changes[key], bool)]
+    if problems or not changes:
+        raise RejectedError(problems or [Problem("settings", "-", "nothing to change")])
+    rows: list[tuple[str, dict[str, Any]]] = []
+    configured = {k: v for k, v in changes.items() if k != "close_approval"}
+    if configured:
+        row = {**_settings_row(read_settings(ws, caller)), **configured}
+        if row.get("organisation") is None:
+            row.pop("organisation", None)
+        rows.append(("settings", row))
+    if "close_approval" in changes:
+        rows.append(("settings", {"type": "set_close_approval",
+                                  "required": changes["close_approval"]}))
+    apply_batch(ws, caller, Batch(rows))
     return read_settings(ws, caller)

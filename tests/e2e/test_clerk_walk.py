@@ -3,8 +3,8 @@ and files only: fill the templates as Excel or WPS would (Chinese headers, a dat
 full-width characters), save as GBK CSV and XLSX, import with a mistake, read the
 highlighted copy, fix and import, close the period with two people, then hand payroll its
 file and the bank its file, and every employee a payslip. Only the scheme, the ward and
-the pool (not spreadsheet formats) and the close setting come as JSON Lines, as an
-administrator records them."""
+the pool (not spreadsheet formats) come as JSON Lines, as an administrator records them;
+two-person close is set with `jixiao settings`."""
 
 from __future__ import annotations
 
@@ -96,10 +96,8 @@ def test_a_clerk_imports_fixes_closes_and_pays_from_spreadsheets(sqlite_env, tmp
     cli = cli_for("sqlite", sqlite_env)
     cli.ok("keys", "master", "--output", str(key))
     cli = Cli({**cli.environ, "JIXIAO_MASTER_KEY_FILE": str(key)})
-    setting = tmp_path / "setting.jsonl"
-    setting.write_text(json.dumps({"type": "set_close_approval", "required": True}) + "\n")
     cli.ok("apply", str(FIXTURES / "example1-setup.jsonl"))
-    cli.ok("apply", str(setting))
+    cli.ok("settings", "--two-person-close")
 
     # The roster: the template filled in a workbook.
     cli.ok("template", "roster", "--output", str(tmp_path / "t-roster.xlsx"))

@@ -16,6 +16,8 @@ def test_the_window_over_http(store) -> None:  # type: ignore[no-untyped-def]
         unknown = served.post("administrator", "/settings", {"dates_until": "2030-12-31"})
         accepted = served.post("administrator", "/commands", {**department, "department_id": "w-0"})
         changed = served.post("administrator", "/settings", {"dates_to": "2030-12-31"})
+        one_person = served.post("administrator", "/settings", {"close_approval": False})
+        not_a_switch = served.post("administrator", "/settings", {"close_approval": "no"})
         after = served.post("administrator", "/commands", department)
         what_if = served.post("finance", "/periods/2026-Q2/payout/what-if", [
             {"type": "record_leave", "employee_id": "li", "kind": "sick",
@@ -29,6 +31,11 @@ def test_the_window_over_http(store) -> None:  # type: ignore[no-untyped-def]
     assert accepted.status_code == 201, accepted.text
     assert changed.status_code == 200, changed.text
     assert changed.json()["dates_to"] == "2030-12-31"
+    assert one_person.status_code == 200, one_person.text
+    assert one_person.json()["close_approval"] is False
+    assert one_person.json()["dates_to"] == "2030-12-31"
+    assert not_a_switch.status_code == 422, not_a_switch.text
+    assert not_a_switch.json()["error"]["problems"][0]["field"] == "close_approval"
     assert after.status_code == 422, after.text
     problems = after.json()["error"]["problems"]
     assert [p["field"] for p in problems] == ["effective_on"]

@@ -44,6 +44,12 @@ def test_two_finance_users_close_a_period_between_them(
     pool = served.post("finance", "/commands", {"type": "declare_pool", "period": "2026-Q2",
                                                 "amount_cny": "30962.50"})
     assert pool.status_code == 201, pool.text
+    later = served.post("finance", "/commands", {"type": "declare_pool", "period": "2026-Q3",
+                                                 "amount_cny": "30962.50"})
+    assert later.status_code == 201, later.text
+    out_of_order = served.post("finance", "/periods/2026-Q3/close", {"reason": "paid"})
+    assert out_of_order.status_code == 409, out_of_order.text
+    assert "2026-Q2 尚未结账" in out_of_order.text
     prepared = served.post("finance", "/periods/2026-Q2/close", {"reason": "paid"})
     assert prepared.status_code == 201, prepared.text
     same = served.post("finance", "/periods/2026-Q2/close", {"approve": True})

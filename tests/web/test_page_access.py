@@ -205,10 +205,15 @@ def test_pages_follow_the_language_switch(clients: dict[str, tuple[TestClient, s
 def test_the_preparer_of_a_close_cannot_approve_it(
         clients: dict[str, tuple[TestClient, str]]) -> None:
     client, csrf = clients["finance"]
-    prepared = client.post("/web/periods/2026-Q3/close", data={"action": "prepare",
+    # Periods close in order: a later quarter's preparation is refused while Q1 is open.
+    later = client.post("/web/periods/2026-Q3/close", data={"action": "prepare",
+                                                            "csrf": csrf})
+    assert later.status_code == 409
+    assert "不能准备 2026-Q3 的结账：2026-Q1、2026-Q2 尚未结账" in later.text
+    prepared = client.post("/web/periods/2026-Q1/close", data={"action": "prepare",
                                                                "csrf": csrf})
     assert "须由另一人审批" in prepared.text
-    refused = client.post("/web/periods/2026-Q3/close", data={"action": "approve",
+    refused = client.post("/web/periods/2026-Q1/close", data={"action": "approve",
                                                               "csrf": csrf})
     assert refused.status_code == 403
     assert "准备结账的人不能同时批准" in refused.text

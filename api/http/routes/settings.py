@@ -20,7 +20,9 @@ SETTINGS_BODY = {"requestBody": {"required": True, "content": {"application/json
                    "organisation": {"type": ["string", "null"]},
                    "time_zone": {"type": "string", "examples": ["Asia/Shanghai"]},
                    "dates_from": {"type": ["string", "null"], "format": "date"},
-                   "dates_to": {"type": ["string", "null"], "format": "date"}}}}}}}
+                   "dates_to": {"type": ["string", "null"], "format": "date"},
+                   "close_approval": {"type": "boolean"},
+                   "report_figures": {"type": "boolean"}}}}}}}
 
 
 def _read(session: Session, caller: Caller) -> dict[str, object]:
@@ -43,5 +45,6 @@ async def post_settings(*, caller: CurrentCaller, ledger: LedgerDep,
                         body: JsonBody) -> JSONResponse:
     """Administrators. A JSON object of the settings to change (the others are carried
     over); a null date is back to the default edge (2000-01-01 / 2099-12-31). The date
-    window applies to the commands recorded after it."""
+    window applies to the commands recorded after it. `close_approval` true: closing a
+    period needs a second person's approval."""
     return await reply(bodies.LedgerSettings, await ledger.run(_change, caller, body))
