@@ -85,6 +85,7 @@ ERROR_TEMPLATES: Final = (
     N_("must be a JSON object of settings"),
     N_("not a setting; one of {settings}"),
     N_("nothing to change"),
+    N_("must be true or false"),
     # domain: the write side and its checks
     N_("the same key as {row}; each entry needs its own"),
     N_("already decided at level {level}: {outcome}"),
