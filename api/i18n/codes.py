@@ -32,7 +32,14 @@ OWN_NAMES: Final = {"paid": N_("paid"), "excluded": N_("excluded"),
                     "lump_sum": N_("lump-sum wage"),
                     "graded": N_("graded"), "scored": N_("scored"), "no_grade": N_("no grade"),
                     "not_assessed": N_("not assessed"), "pending": N_("grade pending"),
-                    "blocked": N_("blocked by missing input")}
+                    "blocked": N_("blocked by missing input"),
+                    # posts the figure words lack, in the seed's words (S11-R35,
+                    # 002_db447562deed9801.txt:L995)
+                    "medical_affairs_director": N_("director of medical affairs"),
+                    "nursing_director": N_("director of nursing"),
+                    "deputy_nursing_director": N_("deputy director of nursing"),
+                    "clinical_centre_director": N_("director of a clinical centre"),
+                    "leader_heading_clinical": N_("hospital leader heading a clinical department")}
 
 
 def code_name(code: str) -> str:

@@ -100,7 +100,7 @@ def holds(column: str) -> Holds:
         return "decimal"
     if column in DATES:
         return "date"
-    return "period" if column == "period" else "text"
+    return "period" if column in ("period", "pay_period") else "text"
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from api.usecases.personal import Vault
 from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import SealedDetails, seal_roster_details
 from api.usecases.streaming import RowChunk, apply_row_chunks
+from api.usecases.template_labels import labelled_lists, roster_example
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
@@ -318,8 +319,10 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
         raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
     facts = ws.facts() if ws is not None else None
     lists = template_lists(facts)
+    if kind.name == "roster":  # an example nobody on the roster is: importing it hires no one
+        lists = roster_example(lists, facts.employee_ids() if facts is not None else ())
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
-        lists = Lists(lists.values, {**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
+        lists = replace(lists, example={**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
     write_template(kind, lists, request.format, request.output, request.encoding)
     return request.output
 
@@ -351,7 +354,7 @@ def template_lists(facts: Facts | None) -> Lists:
         "pay_period": "2026-Q1" if quarter else "2026-01", "tax_withheld_cny": "123.45",
         "bank_name": "中国工商银行某某支行", "bank_account": "6222 0000 0000 0000",
     }
-    return Lists({k: v for k, v in values.items() if v}, example)
+    return labelled_lists(facts, Lists({k: v for k, v in values.items() if v}, example), quarter)
 
 
 def _scheme_document(facts: Facts | None) -> dict[str, Any]:
