@@ -10,10 +10,13 @@ shows as itself, so a scheme's new code is readable before it is named."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
-from api.i18n import N_, gettext
+from api.i18n import N_, gettext, use_language
 from api.i18n import figures as figure_words
+
+DOCUMENT_LANGUAGE: Final = "zh_CN"
 
 # The hospital scheme's deduction kinds (domain/schemes/xinghe-county-hospital.yaml, with
 # the seed's words); the pages' grid (api/web/labels.py) names them with the same ids.
@@ -48,6 +51,13 @@ def code_name(code: str) -> str:
     if named is not None:
         return gettext(named)
     return figure_words.pgettext(code)
+
+
+def in_documents(name: Callable[[str], str], code: str) -> str:
+    """A code's name as exports and templates print it: in Chinese, as every header of
+    those files is, whatever language the CLI or the page speaks."""
+    with use_language(DOCUMENT_LANGUAGE):
+        return name(code)
 
 
 def labelled(name: str, code: str) -> str:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from api.documents.csvfile import ENCODINGS, write_csv
 from api.documents.model import Book, Cell, Column, Sheet, Stamp, Summary
-from api.i18n.codes import code_name
+from api.i18n.codes import code_name, in_documents
 from api.i18n.events import event_name
 from api.usecases import audit, grades, reports
 from api.usecases.department_names import department_names
@@ -160,7 +160,8 @@ def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     names = {d["department_id"]: d["name"] for d in statement["departments"]}
     # Only the spreadsheet says 在编 / 已发放: the statement (hashed when closed) keeps its codes.
     people = [{**p, "department": names.get(p["department_id"], p["department_id"]),
-               "category": code_name(p["category"]), "status": code_name(p["status"])}
+               "category": in_documents(code_name, p["category"]),
+               "status": in_documents(code_name, p["status"])}
               for p in statement["people"]]
     paid = statement.get("totals") or {}
     expected = {"total": Decimal(paid["paid"])} if paid.get("paid") else {}
@@ -188,14 +189,15 @@ def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     report = reports.restatement(ws, caller, request.period, figures=False)
     cols = columns("employee_id", "name", "department", "department_id", "closed", "now",
                    "settled_since", "outstanding")
-    names = department_names(ws, caller, request.period,
-                             (p["department_id"] for p in report["people"]))
+    # Sorted: the sheets follow this order, as they followed the ids before.
+    names = dict(sorted(department_names(ws, caller, request.period,
+                                         (p["department_id"] for p in report["people"])).items()))
     people = [{**p, "employee_id": p["id"], "department": names[p["department_id"]]}
               for p in report["people"]]
     expected = ({"outstanding": Decimal(report["outstanding"])}
                 if report.get("outstanding") is not None else {})
     return _by_department(TEXT["restatement"], stamp_for(ws.facts(), period), cols,
-                          people=people, names={},
+                          people=people, names=names,
                           totalled=("closed", "now", "settled_since", "outstanding"),
                           expected=expected)
 
@@ -204,7 +206,8 @@ def _grades(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     report = grades.grades(ws, caller, grades.GradesQuery(request.period, figures=False))
     cols = columns("subject_id", "name", "status", "grade", "grade_name", "score")
     sheets = [Sheet(p["label"] or p["name"], cols,
-                    [_row(cols, {**s, "status": code_name(s["status"])}) for s in p["subjects"]])
+                    [_row(cols, {**s, "status": in_documents(code_name, s["status"])})
+                     for s in p["subjects"]])
               for p in report["pipelines"]]
     try:
         stamp = stamp_for(ws.facts(), Period.parse(request.period))
@@ -231,7 +234,7 @@ def _events(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
         body = {k: v for k, v in event.items()
                 if k not in {"position", "id", "type", "actor", "recorded_at", "live"}}
         rows.append([event["position"], local_time(shown.recorded_at),
-                     event_name(event["type"]), event["actor"],
+                     in_documents(event_name, event["type"]), event["actor"],
                      "是" if event.get("live") else "否",
                      json.dumps(body, ensure_ascii=False, sort_keys=True), event["type"]])
     return Book(TEXT["events"], stamp_for(facts, period), [Sheet(TEXT["events"], cols, rows)])

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from api.i18n.codes import code_name, labelled
+from api.i18n.codes import code_name, in_documents, labelled
 from api.i18n.formats import period_name
 from api.sheets.columns import ENTRY_CHINESE
 from api.sheets.templates import Lists
@@ -30,7 +30,7 @@ def labelled_lists(facts: Facts | None, lists: Lists, quarter: bool) -> Lists:
     namers: dict[str, Callable[[str], str]] = {
         "department_id": _department_namer(facts), "employee_id": _person_namer(facts),
         "entry": lambda code: ENTRY_NAMES.get(code, code),
-        **dict.fromkeys(NAMED_BY_CODE, code_name),
+        **dict.fromkeys(NAMED_BY_CODE, lambda code: in_documents(code_name, code)),
     }
     values = {column: tuple(labelled(namers[column](v), v) for v in codes)
               if column in namers else codes for column, codes in lists.values.items()}
@@ -94,7 +94,7 @@ def _periods(facts: Facts | None, quarter: bool) -> list[str]:
 
 
 def _period_label(period: str, closed: bool) -> str:
-    name = period_name(period)
+    name = in_documents(period_name, period)
     if name == period:  # a month: its code says it
         return f"{period} {CLOSED}" if closed else period
     return f"{name} {CLOSED}" if closed else name

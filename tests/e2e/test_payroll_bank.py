@@ -104,7 +104,8 @@ def test_the_payroll_workbook_hands_over_gross_lines_and_recoveries_alike(paid, 
     ward = next(r for r in lines if r["工号"] == "ward-01")
     assert ward["身份证号"] == ID_NUMBER  # the owner's export
     assert (ward["科室"], ward["科室编号"]) == ("病区 ward", "ward")
-    assert rows[-1][0] == "合计" and Decimal(str(rows[-1][-1])) == Decimal(q2["totals"]["paid"])
+    assert rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][-1])) == Decimal(q2["totals"]["paid"])
 
 
 def test_the_bank_file_refuses_rather_than_pay_gross_or_guess(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
