@@ -56,6 +56,7 @@ HEADERS = {
     "actor": "操作人", "live": "有效", "body": "内容", "line_id": "英文标识 (line id)",
     "type_id": "类型标识 (type)",
     "level": "层级", "subject": "对象", "figure": "中间数名称", "value": "数值",
+    "subject_name": "对象名称",
 }
 # The reconciliation's lines in Chinese. The statement names them in English and those
 # names stay as they are in JSON and in closed statements (they are hashed); a line not
@@ -245,12 +246,12 @@ def _figures(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     checker recomputes by hand. Values are exact text, never rounded for the sheet."""
     period = parse_period(request.period)
     statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=True))
-    cols = columns("level", "subject", "figure", "value")
-    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value]
+    cols = columns("level", "subject", "figure", "value", "subject_name")
+    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value, TEXT["organisation"]]
                               for name, value in statement.get("figures", {}).items()]
     for level, key in ((TEXT["department"], "department_id"), (TEXT["person"], "employee_id")):
         lines = statement["departments" if key == "department_id" else "people"]
-        rows += [[level, line[key], name, value] for line in lines
+        rows += [[level, line[key], name, value, line["name"]] for line in lines
                  for name, value in line["figures"].items()]
     return Book(TEXT["figures"], stamp_for(ws.facts(), period),
                 [Sheet(TEXT["figures"], cols, rows)])
