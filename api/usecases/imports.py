@@ -319,7 +319,7 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
         raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
     facts = ws.facts() if ws is not None else None
     lists = template_lists(facts)
-    if kind.name == "roster":  # an example nobody on the roster is: importing it hires no one
+    if kind.name == "roster":  # imported unchanged, the example never touches someone hired
         lists = roster_example(lists, facts.employee_ids() if facts is not None else ())
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
         lists = replace(lists, example={**lists.example, "reason": EXAMPLE_REASONS[kind.name]})

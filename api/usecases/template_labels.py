@@ -1,7 +1,7 @@
 """What a template's drop-downs and example row show a clerk: each code beside its name,
 「内科 (internal)」, 「迟到 (late)」, 「2026年第1季度 (2026-Q1)」, which the import reads back as
 the code in brackets (api/sheets/cells.py); a period list; and a roster example whose
-工号 is not anyone's on the roster (so importing it unchanged hires no one by mistake)."""
+工号 is not anyone's on the roster (imported unchanged, it never touches someone hired)."""
 
 from __future__ import annotations
 
