@@ -209,3 +209,18 @@ def test_a_name_gbk_cannot_encode_is_refused_with_its_row() -> None:
     assert "第 3 行" in str(refused.value)
     assert "gb18030" in str(refused.value)
     assert "吉𠮷".encode("gb18030") in write_csv(book, "gb18030")
+
+
+def test_the_grades_file_names_each_subjects_status(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN.parent / "grades" / "fixtures" / "example-8" / "year-end.jsonl"))
+    report = cli.ok("grades", "--period", "2025", "--json").json()
+    out = tmp_path / "g.xlsx"
+    cli.ok("export", "grades", "--period", "2025", "--output", str(out))
+    sheets = _sheet_values(out)
+    assert len(sheets) == len(report["pipelines"])
+    named = {"scored": "已评分（无等次）", "graded": "已定等次", "not_assessed": "未考核"}
+    for pipeline, rows in zip(report["pipelines"], sheets.values(), strict=True):
+        header, *people = rows[1:]
+        got = {r[0]: r[header.index("状态")] for r in people if r[0] is not None}
+        assert got == {s["subject_id"]: named[s["status"]] for s in pipeline["subjects"]}
