@@ -40,6 +40,12 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the problems of a scheme file's check (scheme checking, issue of its own)",
     ("domain/publicity.py", "check_close_after_publicity"):
         "written in Chinese, joined from Chinese pieces (_hold_zh)",
+    ("domain/validation.py", "_check_scheme_values"):
+        "passes on scheme_problems' reasons (domain/scheme_checks.py's _check_against_scheme, "
+        "walked where they are made), memoised per batch",
+    ("api/usecases/payroll.py", "_csv_bytes"):
+        "MESSAGES['encoding'] or ['encoding_option'], chosen by its caller; both are written "
+        "Chinese first in payroll.MESSAGES",
     ("domain/validation.py", "_check_appeal"):
         "passes on the text of a domain error walked where it is raised",
 }
