@@ -55,7 +55,7 @@ MESSAGES = {
 }
 Encoding = Literal["utf-8", "utf-8-sig", "gbk", "gb18030"]
 Field_ = Literal["seq", "account", "name", "amount", "remark", "bank_name", "employee_id",
-                 "department_id", "id_number"]
+                 "department", "department_id", "id_number"]
 
 
 # ------------------------------------------------------------------ the bank layout
@@ -242,13 +242,14 @@ def export_bank(ws: Workspace, caller: Caller, vault: Vault,
     if no_account:
         raise RejectedError([Problem(e, "bank_account", MESSAGES["no_account"])
                              for e in no_account])
-    rows = _bank_rows(layout, result, views, period)
+    names = department_names(ws, caller, str(period), (p.department_id for p in result.paid))
+    rows = _bank_rows(layout, result, views, period, names)
     content = _csv_bytes(layout.encoding, layout.delimiter, rows)
     return BankExport(str(period), layout.name, layout.encoding, result, content)
 
 
 def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
-               period: Period) -> list[list[Any]]:
+               period: Period, departments: dict[str, str]) -> list[list[Any]]:
     rows: list[list[Any]] = [[c.title for c in layout.columns]] if layout.header else []
     for seq, payment in enumerate(result.paid, start=1):
         view = views[payment.employee_id]
@@ -258,6 +259,7 @@ def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
         values = {"seq": seq, "account": view.bank_account, "name": payment.name,
                   "amount": f"{payment.net_cny:.2f}", "remark": remark,
                   "bank_name": view.bank_name or "", "employee_id": payment.employee_id,
+                  "department": departments[payment.department_id],
                   "department_id": payment.department_id, "id_number": view.id_number or ""}
         rows.append([values[c.field] for c in layout.columns])
     if layout.total_row is not None:

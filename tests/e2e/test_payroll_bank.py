@@ -84,6 +84,14 @@ def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -
     close = next(e for e in events if e["type"] == "PeriodClosed" and e["period"] == "2026-Q2")
     assert book.properties.subject == f"statement sha256 {close['statement_sha256']}"
     assert "已扣回 125.00" in ward[4]
+    # A layout of one's own may name the department as a clerk reads it, or its id.
+    layout = tmp_path / "own.yaml"
+    layout.write_text("name: own\ncolumns:\n  - {title: 户名, field: name}\n"
+                      "  - {title: 科室, field: department}\n"
+                      "  - {title: 科室编号, field: department_id}\n", encoding="utf-8")
+    own = tmp_path / "own.csv"
+    cli.ok("export", "bank", "--period", "2026-Q2", "--layout", str(layout), "--output", str(own))
+    assert ["Ward nurse 1", "病区 ward", "ward"] in _bank_rows(own)
 
 
 def test_the_payroll_workbook_hands_over_gross_lines_and_recoveries_alike(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
