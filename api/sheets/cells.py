@@ -53,6 +53,7 @@ class Cell:
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _EXCEL_FIRST = date(1900, 1, 1)
+_LABELLED = re.compile(r"(?P<name>.*\S)\s*\((?P<code>[^()\s]+)\)")
 _SLASHED = re.compile(r"^(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -135,6 +136,10 @@ def _from_text(raw: str, holds: Holds) -> Cell:
     if holds == "text":
         return Cell(stripped)
     normal = unicodedata.normalize("NFKC", stripped).strip()
+    if holds in ("code", "period") and (labelled := _LABELLED.fullmatch(normal)):
+        # A template's drop-down offers 「内科 (internal)」: the code is what is in brackets
+        # (a code never holds a bracket or a space, so no code is cut).
+        return Cell(labelled["code"])
     warning = text.WIDE_DIGITS if normal != stripped else None
     if holds in ("integer", "decimal") and _THOUSANDS.match(normal):
         normal, warning = normal.replace(",", ""), text.THOUSANDS

@@ -118,7 +118,7 @@ def holds(column: str) -> Holds:
         return "date"
     if column in SECRET_COLUMNS:
         return "secret"
-    return "period" if column == "period" else "text"
+    return "period" if column in ("period", "pay_period") else "text"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The empty workbook a person fills in for an import kind: headers in Chinese and
-English, drop-down lists (data validation) of the organisation's departments, people and
-the scheme's items, and one example row to delete."""
+English, drop-down lists (data validation) of the organisation's departments, people,
+periods and the scheme's items, each as 「name (code)」 (api/usecases/template_labels.py),
+and one example row to delete."""
 
 from __future__ import annotations
 
@@ -31,13 +32,17 @@ class Lists:
 
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     example: dict[str, str] = field(default_factory=dict)
+    # The example as the XLSX drop-downs offer it (「内科 (internal)」); a CSV, which has no
+    # drop-downs, shows the codes one types.
+    listed_example: dict[str, str] = field(default_factory=dict)
 
 
 def write_template(kind: Kind, lists: Lists, fmt: str, path: str,
                    encoding: str = "utf-8-sig") -> None:
     """The template file: XLSX with drop-downs, or CSV with the header and example row."""
     header = [header_label(column) for column in kind.columns]
-    example = [lists.example.get(column, "") for column in kind.columns]
+    shown = {**lists.example, **lists.listed_example} if fmt == "xlsx" else lists.example
+    example = [shown.get(column, "") for column in kind.columns]
     if fmt == "csv":
         with Path(path).open("w", encoding=encoding, newline="") as out:
             writer = csv.writer(out)
@@ -80,16 +85,18 @@ def _drop_downs(workbook: Workbook, columns: Sequence[str], lists: Lists) -> Non
             continue
         used += 1
         letter = get_column_letter(used)
-        store.cell(row=1, column=used, value=column)
+        store.cell(row=1, column=used, value=header_label(column))
         for row, value in enumerate(values, start=2):
             store.cell(row=row, column=used, value=value)
         source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+        # A warning, not a stop: a clerk may type the code alone (E0001), which the import
+        # reads as well as the listed 「张三 (E0001)」.
         rule = DataValidation(type="list", formula1=source, allow_blank=True,
-                              showDropDown=False, showErrorMessage=True,
+                              showDropDown=False, showErrorMessage=True, errorStyle="warning",
                               promptTitle=header_label(column),
                               prompt=gettext(text.LIST_PROMPT),
                               errorTitle=header_label(column),
-                              error=gettext(text.LIST_ERROR))
+                              error=gettext(text.LIST_WARNING))
         target = get_column_letter(number)
         rule.add(f"{target}2:{target}{ROWS_VALIDATED + 1}")
         main.add_data_validation(rule)

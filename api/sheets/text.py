@@ -68,5 +68,6 @@ ERROR_COLUMN = "错误原因 error"
 # --- the template (written in the reader's language by api/sheets/templates.py)
 EXAMPLE_NOTE = N_("example row: delete it before importing")
 LIST_PROMPT = N_("choose from the list")
-LIST_ERROR = N_("choose a value from the list")
+LIST_WARNING = N_("not in the list: choose from it, or type the code alone (what the list "
+                  "shows in brackets), which the import also reads. Keep this value?")
 NO_TEMPLATE_FORMAT = "the template format is xlsx or csv"

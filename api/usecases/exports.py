@@ -17,7 +17,10 @@ from zoneinfo import ZoneInfo
 
 from api.documents.csvfile import ENCODINGS, write_csv
 from api.documents.model import Book, Cell, Column, Sheet, Stamp, Summary
+from api.i18n.codes import code_name, in_documents
+from api.i18n.events import event_name
 from api.usecases import audit, grades, reports
+from api.usecases.department_names import department_names
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.facts import Facts
@@ -43,14 +46,17 @@ TEXT = {
     "draft": "草稿 DRAFT · {period} 未结账，数字可能变动",
 }
 HEADERS = {
-    "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "category": "类别",
+    "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "department": "科室",
+    "category": "类别",
     "status": "状态", "points": "分值", **column_headings(), "total": "实发金额",
     "line": "项目", "amount": "金额", "closed": "结账时金额", "now": "现金额",
     "settled_since": "已在后续期间结算", "outstanding": "待结算差额", "subject_id": "对象编号",
     "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
     "position": "序号", "recorded_at": "记录时间（北京时间）", "type": "类型",
     "actor": "操作人", "live": "有效", "body": "内容", "line_id": "英文标识 (line id)",
+    "type_id": "类型标识 (type)",
     "level": "层级", "subject": "对象", "figure": "中间数名称", "value": "数值",
+    "subject_name": "对象名称",
 }
 # The reconciliation's lines in Chinese. The statement names them in English and those
 # names stay as they are in JSON and in closed statements (they are hashed); a line not
@@ -150,13 +156,18 @@ def _by_department(title: str, stamp: Stamp, cols: tuple[Column, ...], *,
 def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
     statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=False))
-    cols = columns("employee_id", "name", "department_id", "category", "status", "points",
-                   "pay", "post_bonus", "study_leave", "restatement", "total")
+    cols = columns("employee_id", "name", "department", "department_id", "category", "status",
+                   "points", "pay", "post_bonus", "study_leave", "restatement", "total")
     names = {d["department_id"]: d["name"] for d in statement["departments"]}
+    # Only the spreadsheet says 在编 / 已发放: the statement (hashed when closed) keeps its codes.
+    people = [{**p, "department": names.get(p["department_id"], p["department_id"]),
+               "category": in_documents(code_name, p["category"]),
+               "status": in_documents(code_name, p["status"])}
+              for p in statement["people"]]
     paid = statement.get("totals") or {}
     expected = {"total": Decimal(paid["paid"])} if paid.get("paid") else {}
     return _by_department(TEXT["statement"], stamp_for(ws.facts(), period), cols,
-                          people=statement["people"], names=names,
+                          people=people, names=names,
                           totalled=("pay", "post_bonus", "study_leave", "restatement", "total"),
                           expected=expected)
 
@@ -177,13 +188,17 @@ def _reconciliation(ws: Workspace, caller: Caller, request: ExportRequest) -> Bo
 def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
     report = reports.restatement(ws, caller, request.period, figures=False)
-    cols = columns("employee_id", "name", "department_id", "closed", "now", "settled_since",
-                   "outstanding")
-    people = [{**p, "employee_id": p["id"]} for p in report["people"]]
+    cols = columns("employee_id", "name", "department", "department_id", "closed", "now",
+                   "settled_since", "outstanding")
+    # Sorted: the sheets follow this order, as they followed the ids before.
+    names = dict(sorted(department_names(ws, caller, request.period,
+                                         (p["department_id"] for p in report["people"])).items()))
+    people = [{**p, "employee_id": p["id"], "department": names[p["department_id"]]}
+              for p in report["people"]]
     expected = ({"outstanding": Decimal(report["outstanding"])}
                 if report.get("outstanding") is not None else {})
     return _by_department(TEXT["restatement"], stamp_for(ws.facts(), period), cols,
-                          people=people, names={},
+                          people=people, names=names,
                           totalled=("closed", "now", "settled_since", "outstanding"),
                           expected=expected)
 
@@ -191,7 +206,9 @@ def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
 def _grades(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     report = grades.grades(ws, caller, grades.GradesQuery(request.period, figures=False))
     cols = columns("subject_id", "name", "status", "grade", "grade_name", "score")
-    sheets = [Sheet(p["label"] or p["name"], cols, [_row(cols, s) for s in p["subjects"]])
+    sheets = [Sheet(p["label"] or p["name"], cols,
+                    [_row(cols, {**s, "status": in_documents(code_name, s["status"])})
+                     for s in p["subjects"]])
               for p in report["pipelines"]]
     try:
         stamp = stamp_for(ws.facts(), Period.parse(request.period))
@@ -209,7 +226,7 @@ def _events(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     facts = ws.facts()
     in_period = {str(e.originator_id): e for e in facts.in_period(period)}
     listed = audit.audit_events(ws, caller, query)["events"]
-    cols = columns("position", "recorded_at", "type", "actor", "live", "body")
+    cols = columns("position", "recorded_at", "type", "actor", "live", "body", "type_id")
     rows: list[list[Cell]] = []
     for event in listed:
         shown = in_period.get(event["id"])
@@ -217,9 +234,10 @@ def _events(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
             continue
         body = {k: v for k, v in event.items()
                 if k not in {"position", "id", "type", "actor", "recorded_at", "live"}}
-        rows.append([event["position"], local_time(shown.recorded_at), event["type"],
-                     event["actor"], "是" if event.get("live") else "否",
-                     json.dumps(body, ensure_ascii=False, sort_keys=True)])
+        rows.append([event["position"], local_time(shown.recorded_at),
+                     in_documents(event_name, event["type"]), event["actor"],
+                     "是" if event.get("live") else "否",
+                     json.dumps(body, ensure_ascii=False, sort_keys=True), event["type"]])
     return Book(TEXT["events"], stamp_for(facts, period), [Sheet(TEXT["events"], cols, rows)])
 
 
@@ -228,12 +246,12 @@ def _figures(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     checker recomputes by hand. Values are exact text, never rounded for the sheet."""
     period = parse_period(request.period)
     statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=True))
-    cols = columns("level", "subject", "figure", "value")
-    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value]
+    cols = columns("level", "subject", "figure", "value", "subject_name")
+    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value, TEXT["organisation"]]
                               for name, value in statement.get("figures", {}).items()]
     for level, key in ((TEXT["department"], "department_id"), (TEXT["person"], "employee_id")):
         lines = statement["departments" if key == "department_id" else "people"]
-        rows += [[level, line[key], name, value] for line in lines
+        rows += [[level, line[key], name, value, line["name"]] for line in lines
                  for name, value in line["figures"].items()]
     return Book(TEXT["figures"], stamp_for(ws.facts(), period),
                 [Sheet(TEXT["figures"], cols, rows)])

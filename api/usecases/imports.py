@@ -36,6 +36,7 @@ from api.usecases.personal_import import (
 from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import seal_roster_details
 from api.usecases.streaming import RowChunk, apply_row_chunks
+from api.usecases.template_labels import labelled_lists, roster_example
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
@@ -342,10 +343,12 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
         raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
     facts = ws.facts() if ws is not None else None
     lists = template_lists(facts)
+    if kind.name == "roster":  # imported unchanged, the example never touches someone hired
+        lists = roster_example(lists, facts.employee_ids() if facts is not None else ())
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
-        lists = Lists(lists.values, {**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
+        lists = replace(lists, example={**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
     if kind.name == "personal":  # nobody's: an example row left in is refused, not recorded
-        lists = Lists(lists.values, {**lists.example, "employee_id": PERSONAL_EXAMPLE})
+        lists = replace(lists, example={**lists.example, "employee_id": PERSONAL_EXAMPLE})
     write_template(kind, lists, request.format, request.output, request.encoding)
     return request.output
 
@@ -378,7 +381,7 @@ def template_lists(facts: Facts | None) -> Lists:
         "bank_name": "中国工商银行某某支行", "bank_account": "6222 0000 0000 0000",
         "id_number": "11010519491231002X",  # GB 11643's own example: its check digit holds
     }
-    return Lists({k: v for k, v in values.items() if v}, example)
+    return labelled_lists(facts, Lists({k: v for k, v in values.items() if v}, example), quarter)
 
 
 def _scheme_document(facts: Facts | None) -> dict[str, Any]:

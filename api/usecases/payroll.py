@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.documents.csvfile import ENCODINGS
 from api.usecases.access import require_everything_for
+from api.usecases.department_names import department_names
 from api.usecases.exports import stamp_for
 from api.usecases.personal import Vault, details_of, may_read_whole, require_personal_reader
 from api.usecases.ports import Caller, Workspace, parse_period
@@ -31,7 +32,9 @@ from domain.personal import PayrollFacts
 from projections.payroll import Payments, payments, payroll_lines, unpaid_people
 
 MONEY_FORMAT = "#,##0.00"
-PAYROLL_HEADERS = ("工号", "姓名", "科室", "身份证号", "期间", "项目", "应发金额")
+# 科室 is the name a clerk reads; 科室编号 the id payroll's import can match on.
+PAYROLL_HEADERS = ("工号", "姓名", "科室", "科室编号", "身份证号", "期间", "项目", "应发金额")
+PAYROLL_WIDTHS = (12, 14, 16, 14, 22, 10, 20, 14)
 MESSAGES = {
     "channel": "{period} 的绩效工资由工资系统发放（declare_payment_channel payroll），"
                "不生成银行文件 (payroll pays {period}: no bank file)",
@@ -52,7 +55,7 @@ MESSAGES = {
 }
 Encoding = Literal["utf-8", "utf-8-sig", "gbk", "gb18030"]
 Field_ = Literal["seq", "account", "name", "amount", "remark", "bank_name", "employee_id",
-                 "department_id", "id_number"]
+                 "department", "department_id", "id_number"]
 
 
 # ------------------------------------------------------------------ the bank layout
@@ -143,7 +146,8 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
     lines = payroll_lines(statement)
     views = details_of(ws.facts().live.values(), vault, {line.employee_id for line in lines},
                        masked=not may_read_whole(caller))
-    rows = [[line.employee_id, line.name, line.department_id,
+    names = department_names(ws, caller, str(period), (line.department_id for line in lines))
+    rows = [[line.employee_id, line.name, names[line.department_id], line.department_id,
              views[line.employee_id].id_number or "", str(period), line.title, line.gross_cny]
             for line in lines]
     total = sum((line.gross_cny for line in lines), Decimal("0.00"))
@@ -156,7 +160,7 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
         # or 草稿, so a file handed on says what it was made from.
         stamp = stamp_for(ws.facts(), period).text
         content = _csv_bytes(request.encoding, ",",
-                             [list(PAYROLL_HEADERS), *rows, ["合计", "", "", "", "", "", total],
+                             [list(PAYROLL_HEADERS), *rows, _total_row(total),
                               [stamp]], message="encoding_option")
     return PayrollExport(str(period), len(rows), total, content)
 
@@ -168,6 +172,7 @@ def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
     # openpyxl takes longer to import than a CLI verb should; only this sheet needs it.
     from openpyxl import Workbook  # noqa: PLC0415 - see above
     from openpyxl.styles import Font  # noqa: PLC0415 - see above
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - see above
 
     book = Workbook()
     sheet = book.worksheets[0]
@@ -178,16 +183,20 @@ def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
     sheet.append(list(PAYROLL_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in [*rows, ["合计", "", "", "", "", "", total]]:
+    for row in [*rows, _total_row(total)]:
         # Decimal cells are written as numbers; amounts are exact to the fen already.
         sheet.append(row)
         sheet.cell(sheet.max_row, len(PAYROLL_HEADERS)).number_format = MONEY_FORMAT
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFG", (12, 14, 12, 22, 10, 20, 14), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for number, width in enumerate(PAYROLL_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _total_row(total: Decimal) -> list[Any]:
+    return ["合计", *[""] * (len(PAYROLL_HEADERS) - 2), total]
 
 
 # ------------------------------------------------------------------ the bank file (net)
@@ -233,13 +242,14 @@ def export_bank(ws: Workspace, caller: Caller, vault: Vault,
     if no_account:
         raise RejectedError([Problem(e, "bank_account", MESSAGES["no_account"])
                              for e in no_account])
-    rows = _bank_rows(layout, result, views, period)
+    names = department_names(ws, caller, str(period), (p.department_id for p in result.paid))
+    rows = _bank_rows(layout, result, views, period, names)
     content = _csv_bytes(layout.encoding, layout.delimiter, rows)
     return BankExport(str(period), layout.name, layout.encoding, result, content)
 
 
 def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
-               period: Period) -> list[list[Any]]:
+               period: Period, departments: dict[str, str]) -> list[list[Any]]:
     rows: list[list[Any]] = [[c.title for c in layout.columns]] if layout.header else []
     for seq, payment in enumerate(result.paid, start=1):
         view = views[payment.employee_id]
@@ -249,6 +259,7 @@ def _bank_rows(layout: BankLayout, result: Payments, views: dict[str, Any],
         values = {"seq": seq, "account": view.bank_account, "name": payment.name,
                   "amount": f"{payment.net_cny:.2f}", "remark": remark,
                   "bank_name": view.bank_name or "", "employee_id": payment.employee_id,
+                  "department": departments[payment.department_id],
                   "department_id": payment.department_id, "id_number": view.id_number or ""}
         rows.append([values[c.field] for c in layout.columns])
     if layout.total_row is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from api.i18n import N_
+from api.i18n import N_, codes
 
 DATA_TEXTS: Final = (
     N_("Statement"), N_("Reconciliation"), N_("Restatement"),
@@ -28,14 +28,6 @@ DATA_TEXTS: Final = (
     N_("points"), N_("count"), N_("minutes"),
 )
 
-# The hospital scheme's deduction kinds a head adds in the grid (domain/schemes/
-# xinghe-county-hospital.yaml, with the seed's words); another scheme's kinds show as coded.
-DEDUCTION_LABELS: Final = {
-    "error": N_("Error (each time)"), "accident": N_("Accident (all points)"),
-    "valid_complaint": N_("Valid complaint (all points)"),
-    "bribe": N_("Red envelope taken (all points)"),
-    "roster_disobeyed": N_("Roster disobeyed"), "absent_half_day": N_("Absent half a day"),
-    "absent_day": N_("Absent a day or more"), "no_licence": N_("No practising licence"),
-    "late": N_("Late"), "left_early": N_("Left early"), "off_post": N_("Off post"),
-    "ethics_breach": N_("Ethics breach"), "overtime_addition": N_("Overtime addition"),
-}
+# The hospital scheme's deduction kinds a head adds in the grid, named as the exports name
+# them; another scheme's kinds show as coded.
+DEDUCTION_LABELS: Final = codes.DEDUCTION_LABELS

@@ -3,7 +3,11 @@ with openpyxl, then filled in and imported."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -43,6 +47,12 @@ def lists_of(path: Path) -> dict[str, list[str]]:
     return found
 
 
+def main_rule(path: Path, letter: str) -> Any:
+    """The data validation of a main-sheet column."""
+    rules = load_workbook(path).worksheets[0].data_validations.dataValidation
+    return next(r for r in rules if str(r.sqref).startswith(f"{letter}2:"))
+
+
 def test_template_without_a_ledger_offers_the_shipped_schemes_items(tmp_path, capsys):
     path = tmp_path / "entries.xlsx"
     code, out, err = jixiao(capsys, "template", "entries", "--output", str(path))
@@ -59,13 +69,19 @@ def test_template_without_a_ledger_offers_the_shipped_schemes_items(tmp_path, ca
         ("absence_other", "其他缺勤天数"), ("reason", "原因"), ("evidence_ref", "备注"),
         ("idempotency_key", "幂等键"))]
     example = [c.value for c in ws[2]]
-    assert example[:4] == ["2026-Q1", "E0001", "deduction", "late"]
     assert ws["A2"].comment is not None
     lists = lists_of(path)
-    assert "late" in lists["项目(kind)"]
-    assert "quantity" in lists["项目(kind)"]
-    assert lists["类别(entry)"] == ["deduction", "score", "attendance"]
+    # Each code beside its Chinese name, as the drop-down offers it and the example shows it.
+    assert "迟到 (late)" in lists["项目(kind)"]
+    assert "工作量 (quantity)" in lists["项目(kind)"]
+    assert lists["类别(entry)"] == ["扣分 (deduction)", "评分 (score)", "考勤 (attendance)"]
     assert "工号(employee_id)" not in lists  # no ledger, no people
+    # No ledger: this year's quarters (the organisation's year), the first as the example.
+    year = datetime.now(ZoneInfo("Asia/Shanghai")).year
+    assert lists["期间(period)"] == [f"{year}年第{q}季度 ({year}-Q{q})" for q in range(1, 5)]
+    assert example[:4] == [lists["期间(period)"][0], "E0001", "扣分 (deduction)", "迟到 (late)"]
+    rule = main_rule(path, "A")
+    assert (rule.errorStyle, rule.showErrorMessage) == ("warning", True)  # a typed code is kept
 
 
 def test_template_from_a_ledger_lists_its_departments_and_people(tmp_path, capsys):
@@ -76,22 +92,32 @@ def test_template_from_a_ledger_lists_its_departments_and_people(tmp_path, capsy
     roster = tmp_path / "roster.xlsx"
     assert jixiao(capsys, "template", "roster", "--db", str(db), "--output", str(roster))[0] == 0
     lists = lists_of(roster)
-    assert lists["科室(department_id)"] == ["internal"]
-    assert "associate_senior" in lists["职称(title_grade)"]
+    assert lists["科室(department_id)"] == ["内科 internal medicine (internal)"]
+    assert "副高 (associate_senior)" in lists["职称(title_grade)"]
+    # The example hires nobody already on the roster (zhang, li, wang).
+    assert load_workbook(roster).worksheets[0]["A2"].value == "E0001"
     entries = tmp_path / "entries.xlsx"
     assert jixiao(capsys, "template", "entries", "--db", str(db), "--output", str(entries))[0] == 0
-    assert lists_of(entries)["工号(employee_id)"] == ["li", "wang", "zhang"]
+    assert lists_of(entries)["工号(employee_id)"] == ["李 Li (li)", "王 Wang (wang)",
+                                                    "张 Zhang (zhang)"]
 
-    # Filled in (the example row replaced by real rows), it imports as it is.
+    # Filled in (the example row replaced by real rows), it imports as it is: values picked
+    # from the drop-downs and codes typed alone alike.
     book = load_workbook(entries)
     ws = book.worksheets[0]
     ws.delete_rows(2)
     ws.append(["2026-Q1", "li", "deduction", "late", None, 40])
     ws.append(["2026-Q1", "zhang", "score", "quantity", None, None, 40])
+    ws.append(["2026年第1季度 (2026-Q1)", "王 Wang (wang)", "扣分 (deduction)", "迟到 (late)",
+               None, 15])
     book.save(entries)
     code, out, err = jixiao(capsys, "import", "--db", str(db), "entries", str(entries))
     assert code == 0, err
-    assert "已导入 2 条" in out  # the reader's language: Chinese by default
+    assert "已导入 3 条" in out  # the reader's language: Chinese by default
+    code, out, _ = jixiao(capsys, "events", "--db", str(db), "--json")
+    recorded = [json.loads(line) for line in out.splitlines()]
+    assert any((e.get("employee_id"), e.get("kind"), e.get("period"), e.get("minutes"))
+               == ("wang", "late", "2026-Q1", 15) for e in recorded)  # the codes, stored
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

@@ -30,4 +30,6 @@ def test_the_figures_export_lists_every_intermediate(store, tmp_path: Path) -> N
            str(tmp_path / "f.csv"))
     with (tmp_path / "f.csv").open(encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
-    assert ["人员", "li", "score", "96.875"] in lines
+    # Each subject's name beside its id (the roster's and the department's own names).
+    assert ["人员", "li", "score", "96.875", "Li"] in lines
+    assert ["科室", "internal", "per_point", "100", "内科 internal medicine"] in lines

@@ -4,6 +4,7 @@ verify-document checks, and decision letters."""
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import replace
 from decimal import Decimal
@@ -77,6 +78,16 @@ def test_the_statement_xlsx_reads_back_to_the_fen(store, tmp_path) -> None:  # t
     summed = sum(Decimal(str(r[total_col])) for ws in departments
                  for r in ws.iter_rows(min_row=3, values_only=True))
     assert summed.quantize(Decimal("0.01")) == Decimal(statement["totals"]["paid"])
+    # A clerk reads names, not codes: the department beside its id, the category and the
+    # status in Chinese; the closed statement (hashed) still verifies.
+    names = {d["department_id"]: d["name"] for d in statement["departments"]}
+    chinese = {"regular": "在编", "paid": "已发放", "excluded": "不参与分配"}
+    for line in statement["people"]:
+        row = dict(zip(headers, by_id[line["employee_id"]], strict=True))
+        assert (row["科室"], row["科室编号"]) == (names[line["department_id"]],
+                                             line["department_id"])
+        assert (row["类别"], row["状态"]) == (chinese[line["category"]], chinese[line["status"]])
+    cli.ok("verify")  # exits 1 if any stored statement no longer matches its hash
 
 
 def test_an_open_period_is_a_draft_on_every_sheet_and_page(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +128,10 @@ def test_events_are_filtered_like_the_audit_listing(store, tmp_path) -> None:  #
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("序号,记录时间（北京时间）")
     assert len(lines) > 2
-    assert all("ScoreRecorded" in line for line in lines[1:-1])
+    assert lines[0].endswith(",类型标识 (type)")  # the class, for a machine, in its own column
+    rows = list(csv.DictReader(lines[:-1]))
+    assert rows
+    assert {(r["类型"], r["类型标识 (type)"]) for r in rows} == {("得分", "ScoreRecorded")}
 
 
 def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -195,3 +209,18 @@ def test_a_name_gbk_cannot_encode_is_refused_with_its_row() -> None:
     assert "第 3 行" in str(refused.value)
     assert "gb18030" in str(refused.value)
     assert "吉𠮷".encode("gb18030") in write_csv(book, "gb18030")
+
+
+def test_the_grades_file_names_each_subjects_status(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN.parent / "grades" / "fixtures" / "example-8" / "year-end.jsonl"))
+    report = cli.ok("grades", "--period", "2025", "--json").json()
+    out = tmp_path / "g.xlsx"
+    cli.ok("export", "grades", "--period", "2025", "--output", str(out))
+    sheets = _sheet_values(out)
+    assert len(sheets) == len(report["pipelines"])
+    named = {"scored": "已评分（无等次）", "graded": "已定等次", "not_assessed": "未考核"}
+    for pipeline, rows in zip(report["pipelines"], sheets.values(), strict=True):
+        header, *people = rows[1:]
+        got = {r[0]: r[header.index("状态")] for r in people if r[0] is not None}
+        assert got == {s["subject_id"]: named[s["status"]] for s in pipeline["subjects"]}

@@ -84,6 +84,14 @@ def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -
     close = next(e for e in events if e["type"] == "PeriodClosed" and e["period"] == "2026-Q2")
     assert book.properties.subject == f"statement sha256 {close['statement_sha256']}"
     assert "已扣回 125.00" in ward[4]
+    # A layout of one's own may name the department as a clerk reads it, or its id.
+    layout = tmp_path / "own.yaml"
+    layout.write_text("name: own\ncolumns:\n  - {title: 户名, field: name}\n"
+                      "  - {title: 科室, field: department}\n"
+                      "  - {title: 科室编号, field: department_id}\n", encoding="utf-8")
+    own = tmp_path / "own.csv"
+    cli.ok("export", "bank", "--period", "2026-Q2", "--layout", str(layout), "--output", str(own))
+    assert ["Ward nurse 1", "病区 ward", "ward"] in _bank_rows(own)
 
 
 def test_the_payroll_workbook_hands_over_gross_lines_and_recoveries_alike(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -92,15 +100,20 @@ def test_the_payroll_workbook_hands_over_gross_lines_and_recoveries_alike(paid, 
     cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(path))
     sheet = openpyxl.load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("工号", "姓名", "科室", "身份证号", "期间", "项目", "应发金额")
+    # The department as a clerk reads it, and its id in a column of its own for payroll.
+    assert rows[0] == ("工号", "姓名", "科室", "科室编号", "身份证号", "期间", "项目", "应发金额")
     assert sheet.title == "应发 2026-Q2 草稿"  # Q2 is still open
     assert sheet.freeze_panes == "A2"
-    lines = rows[1:-1]
-    assert sum(Decimal(str(r[6])) for r in lines) == Decimal(q2["totals"]["paid"])
-    recoveries = [r for r in lines if r[5] == "扣回（以前期间更正）"]
+    lines = [dict(zip(rows[0], r, strict=True)) for r in rows[1:-1]]
+    assert sum(Decimal(str(r["应发金额"])) for r in lines) == Decimal(q2["totals"]["paid"])
+    recoveries = [r for r in lines if r["项目"] == "扣回（以前期间更正）"]
     assert len(recoveries) == 16
-    assert all(Decimal(str(r[6])) == -125 for r in recoveries)
-    assert next(r for r in lines if r[0] == "ward-01")[3] == ID_NUMBER  # the owner's export
+    assert all(Decimal(str(r["应发金额"])) == -125 for r in recoveries)
+    ward = next(r for r in lines if r["工号"] == "ward-01")
+    assert ward["身份证号"] == ID_NUMBER  # the owner's export
+    assert (ward["科室"], ward["科室编号"]) == ("病区 ward", "ward")
+    assert rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][-1])) == Decimal(q2["totals"]["paid"])
 
 
 def test_the_bank_file_refuses_rather_than_pay_gross_or_guess(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
