@@ -129,10 +129,12 @@ def test_csv_template_is_the_header_and_an_example_row(tmp_path, capsys, kind):
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
     header, example = raw.decode("utf-8-sig").splitlines()
     assert header.split(",")[0] == {"roster": "工号(employee_id)", "entries": "期间(period)",
-                                    "withholding": "发放期间(pay_period)"}[kind]
+                                    "withholding": "发放期间(pay_period)",
+                                    "personal": "工号(employee_id)"}[kind]
     assert len(header.split(",")) == len(KINDS[kind].columns)
     assert example.startswith({"roster": "E0001,张三,internal", "entries": "2026-Q1,E0001",
-                               "withholding": "2026-Q1,E0001,123.45"}[kind])
+                               "withholding": "2026-Q1,E0001,123.45",
+                               "personal": "示例,张三,"}[kind])
 
 
 def test_a_mistyped_template_kind_or_format_exits_2(tmp_path, capsys):
