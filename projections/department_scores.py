@@ -117,6 +117,7 @@ class _Scored:
     figures: dict[str, Any]
     problems: tuple[Problem, ...]
     inputs: tuple[Any, ...]  # what the key names by identity, kept alive with it
+    subjects: tuple[str, ...]  # the one subject of its figures (Ledgerbook.attach)
 
 
 def _clinical_scores(
@@ -138,8 +139,8 @@ def _clinical_scores(
             score = _score_clinical(d, n, own[0], list(own[1]), scheme=scheme, book=scratch,
                                     problems=found)
             scored = known[key] = _Scored(score, scratch.figures, tuple(found),
-                                          (scheme, d, own))
-        book.figures.update(scored.figures)
+                                          (scheme, d, own), (f"dept:{d.department_id}",))
+        book.attach(scored.figures, scored.subjects)
         problems.extend(scored.problems)
         clinical.append(scored.score)
     return clinical
