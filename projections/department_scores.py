@@ -29,6 +29,7 @@ from domain.scheme import AdminClassRule, ClinicalScoreRule, Scheme
 from projections.exact import ZERO_Q, exact_sum, q
 from projections.figures import Ledgerbook, exact_text
 from projections.memo import memo_of
+from projections.period_events import of_type
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,11 @@ def score_departments(
     for person in people:
         if person.participates:
             headcount[person.department_id] += 1
-    events = facts.in_period(period)
-    figures = {e.department_id: e for e in events if isinstance(e, DepartmentFiguresRecorded)}
+    figures = {e.department_id: e
+               for e in of_type(facts, period, DepartmentFiguresRecorded)}
     deductions: dict[str, list[DepartmentDeductionRecorded]] = defaultdict(list)
-    for e in events:
-        if isinstance(e, DepartmentDeductionRecorded):
-            deductions[e.department_id].append(e)
+    for e in of_type(facts, period, DepartmentDeductionRecorded):
+        deductions[e.department_id].append(e)
 
     departments: list[tuple[DepartmentDefined, int]] = []
     for department_id in facts.department_ids():
@@ -358,11 +358,10 @@ def department_money_events(
 ) -> tuple[dict[str, list[ControlIndicatorMeasured]], dict[str, list[DepartmentPenaltyRecorded]]]:
     controls: dict[str, list[ControlIndicatorMeasured]] = defaultdict(list)
     penalties: dict[str, list[DepartmentPenaltyRecorded]] = defaultdict(list)
-    for e in facts.in_period(period):
-        if isinstance(e, ControlIndicatorMeasured):
-            controls[e.department_id].append(e)
-        elif isinstance(e, DepartmentPenaltyRecorded):
-            penalties[e.department_id].append(e)
+    for e in of_type(facts, period, ControlIndicatorMeasured):
+        controls[e.department_id].append(e)
+    for p in of_type(facts, period, DepartmentPenaltyRecorded):
+        penalties[p.department_id].append(p)
     return controls, penalties
 
 
