@@ -22,12 +22,16 @@ from projections.payout.statement import PersonLine
 from projections.scoring import PersonScore
 
 PERSON_LINES = "person-lines"
+LAST_ORDER = "last-line-order"  # (the people last ordered, kept alive; their order)
 _place = attrgetter("department_id", "employee_id")
 LINE_ORDERS = "line-orders"
 
 
 def in_line_order(facts: Facts, people: Sequence[PersonScore]) -> list[PersonScore]:
     """`people` sorted by department, then id: the statement's order."""
+    last = memo_of(facts).get(LAST_ORDER)
+    if last is not None and last[0] is people:  # the pay stage's, asked again to reconcile
+        return last[1]  # type: ignore[no-any-return]
     memo: dict[tuple[tuple[str, str], ...], list[int]] = memo_of(facts).setdefault(
         LINE_ORDERS, {})
     # Keyed by what the order depends on, not by the people: a what-if's rescored person
@@ -36,7 +40,9 @@ def in_line_order(facts: Facts, people: Sequence[PersonScore]) -> list[PersonSco
     order = memo.get(key)
     if order is None:
         order = memo[key] = sorted(range(len(key)), key=key.__getitem__)
-    return [people[at] for at in order]
+    ordered = [people[at] for at in order]
+    memo_of(facts)[LAST_ORDER] = (people, ordered)
+    return ordered
 
 
 def person_lines(facts: Facts, ordered: Sequence[PersonScore], pay: Mapping[str, Decimal],

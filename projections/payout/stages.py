@@ -230,7 +230,7 @@ def pay_individuals(context: PayoutContext, state: PayoutState) -> PayoutState:
     bonus = {person.employee_id: pay_post_bonus(facts, period, person,
                                                 average_bonus=state.average_bonus,
                                                 scheme=scheme, book=book)
-             for person in in_line_order(facts, people)}
+             for person in in_line_order(facts, state.people)}
     return replace(state, lines=tuple(lines), pay=pay, study_leave=study, post_bonus=bonus,
                    paid_out=frozenset(line.department_id for line in lines))
 
