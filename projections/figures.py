@@ -148,14 +148,18 @@ class Ledgerbook:
     when something reads the whole book (`figures`); `get` looks one key up without it,
     through the subjects each block names (`projections.figure_tree.figure_subject`)."""
 
-    __slots__ = ("_blocks", "_flat", "_loose", "_own", "_parts", "_subjects")
+    __slots__ = ("_blocks", "_flat", "_loose", "_named", "_own", "_parts", "_subjects")
 
     def __init__(self) -> None:
         self._flat: dict[str, Figure] | None = {}  # None while blocks are attached
         self._parts: list[Mapping[str, Figure]] = []  # in the order written
         self._own: dict[str, Figure] | None = None  # the last part, when it is our own
         self._loose: dict[str, Figure] = {}  # every figure added, not attached
-        self._blocks: list[tuple[Mapping[str, Figure], tuple[str, ...]]] = []
+        # The blocks attached and the subjects each names, side by side: appending to two
+        # lists allocates nothing the cycle collector counts, a pair per block did (its
+        # passes over a province's heap cost more than the attaching).
+        self._blocks: list[Mapping[str, Figure]] = []
+        self._named: list[tuple[str, ...]] = []
         self._subjects: dict[str, list[Mapping[str, Figure]]] | None = None
 
     @property
@@ -171,7 +175,7 @@ class Ledgerbook:
                              if k in seen or seen.add(k))  # type: ignore[func-returns-value]
                 raise KeyError(f"figure {twice!r} computed twice")
             self._flat, self._parts, self._own, self._loose = merged, [], None, {}
-            self._blocks, self._subjects = [], None
+            self._blocks, self._named, self._subjects = [], [], None
         return self._flat
 
     def add(
@@ -226,7 +230,8 @@ class Ledgerbook:
                 self._loose = dict(flat)  # our own figures are looked up here
         self._parts.append(block)
         self._own = None
-        self._blocks.append((block, subjects))
+        self._blocks.append(block)
+        self._named.append(subjects)
         if self._subjects is not None:
             for subject in subjects:
                 self._subjects.setdefault(subject, []).append(block)
@@ -240,7 +245,7 @@ class Ledgerbook:
             return figure
         if self._subjects is None:
             self._subjects = {}
-            for block, subjects in self._blocks:
+            for block, subjects in zip(self._blocks, self._named, strict=True):
                 for subject in subjects:
                     self._subjects.setdefault(subject, []).append(block)
         for block in self._subjects.get(figure_subject(key), ()):
