@@ -9,7 +9,8 @@ tree you get by following the inputs.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from domain.scheme import Ref
 from projections.exact import half_up_places
 from projections.figure_tree import WIDE_INPUTS as WIDE_INPUTS  # noqa: PLC0414 - re-exported
-from projections.figure_tree import explain_tree
+from projections.figure_tree import explain_tree, figure_subject
 
 Number = Fraction | Decimal
 
@@ -131,11 +132,51 @@ class Figure:
         return data
 
 
-@dataclass
-class Ledgerbook:
-    """The figures of one calculation, keyed; a stage adds, never overwrites."""
+# A book holding more figures of its own than this when a block is attached has been merged
+# (`Ledgerbook.figures`): the block is copied into it instead of kept beside it.
+_COPIED_WHEN_ATTACHING = 4096
 
-    figures: dict[str, Figure] = field(default_factory=dict)
+
+class Ledgerbook:
+    """The figures of one calculation, keyed; a stage adds, never overwrites.
+
+    Figures memoised with what computed them (a person's score, a clinical department's
+    score, a department's split: each under all of its inputs) are attached as whole
+    blocks, by reference (`attach`): a province what-if that moves one person takes the
+    1.4 M figures of everyone else without copying them one by one. The blocks and the
+    figures added one at a time are merged into one dict, in the order they were written,
+    when something reads the whole book (`figures`); `get` looks one key up without it,
+    through the subjects each block names (`projections.figure_tree.figure_subject`)."""
+
+    __slots__ = ("_blocks", "_flat", "_loose", "_named", "_own", "_parts", "_subjects")
+
+    def __init__(self) -> None:
+        self._flat: dict[str, Figure] | None = {}  # None while blocks are attached
+        self._parts: list[Mapping[str, Figure]] = []  # in the order written
+        self._own: dict[str, Figure] | None = None  # the last part, when it is our own
+        self._loose: dict[str, Figure] = {}  # every figure added, not attached
+        # The blocks attached and the subjects each names, side by side: appending to two
+        # lists allocates nothing the cycle collector counts, a pair per block did (its
+        # passes over a province's heap cost more than the attaching).
+        self._blocks: list[Mapping[str, Figure]] = []
+        self._named: list[tuple[str, ...]] = []
+        self._subjects: dict[str, list[Mapping[str, Figure]]] | None = None
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        """Every figure, keyed, in the order written (blocks merged in on first use)."""
+        if self._flat is None:
+            merged: dict[str, Figure] = {}
+            for part in self._parts:
+                merged.update(part)
+            if len(merged) != sum(map(len, self._parts)):
+                seen: set[str] = set()
+                twice = next(k for part in self._parts for k in part
+                             if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+                raise KeyError(f"figure {twice!r} computed twice")
+            self._flat, self._parts, self._own, self._loose = merged, [], None, {}
+            self._blocks, self._named, self._subjects = [], [], None
+        return self._flat
 
     def add(
         self,
@@ -150,17 +191,88 @@ class Ledgerbook:
         ref: Ref | None = None,
         event_ids: tuple[str, ...] = (),
     ) -> Number:
-        if key in self.figures:
+        figure = Figure(key, label, value, unit, formula, inputs, literals, ref,
+                        tuple(event_ids))
+        flat = self._flat
+        if flat is not None:
+            if key in flat:
+                raise KeyError(f"figure {key!r} computed twice")
+            flat[key] = figure
+            return value
+        if key in self._loose:
             raise KeyError(f"figure {key!r} computed twice")
-        self.figures[key] = Figure(
-            key, label, value, unit, formula, inputs, literals, ref, tuple(event_ids)
-        )
+        self._loose[key] = figure
+        if self._own is None:
+            self._own = {}
+            self._parts.append(self._own)
+        self._own[key] = figure
         return value
+
+    def attach(self, block: Mapping[str, Figure], subjects: tuple[str, ...]) -> None:
+        """Add a block of figures computed before, kept as it is (it must never change).
+        `subjects` names every subject its keys belong to (`figure_subject`), or more: a
+        key is looked up only among the blocks of its subject. A key written twice is
+        found when the book is merged (`figures`)."""
+        if not block:
+            return
+        flat = self._flat
+        if flat is not None and len(flat) > _COPIED_WHEN_ATTACHING:
+            # Already merged (something read every figure): copy rather than index again.
+            twice = next((key for key in block if key in flat), None)
+            if twice is not None:
+                raise KeyError(f"figure {twice!r} computed twice")
+            flat.update(block)
+            return
+        if flat is not None:
+            self._flat = None
+            if flat:
+                self._parts.append(flat)
+                self._loose = dict(flat)  # our own figures are looked up here
+        self._parts.append(block)
+        self._own = None
+        self._blocks.append(block)
+        self._named.append(subjects)
+        if self._subjects is not None:
+            for subject in subjects:
+                self._subjects.setdefault(subject, []).append(block)
+
+    def get(self, key: str) -> Figure | None:
+        """One figure, or None when it was not computed; blocks are not merged."""
+        if self._flat is not None:
+            return self._flat.get(key)
+        figure = self._loose.get(key)
+        if figure is not None:
+            return figure
+        if self._subjects is None:
+            self._subjects = {}
+            for block, subjects in zip(self._blocks, self._named, strict=True):
+                for subject in subjects:
+                    self._subjects.setdefault(subject, []).append(block)
+        for block in self._subjects.get(figure_subject(key), ()):
+            figure = block.get(key)
+            if figure is not None:
+                return figure
+        return None
+
+    def value(self, key: str) -> Number:
+        """The value of a figure that must have been computed."""
+        figure = self.get(key)
+        if figure is None:
+            raise KeyError(key)
+        return figure.value
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def __len__(self) -> int:
+        if self._flat is not None:
+            return len(self._flat)
+        return sum(map(len, self._parts))
 
     def tree(self, key: str, depth_max: int = 12) -> dict[str, Any]:
         """The explanation of one figure (`projections.figure_tree.explain_tree`)."""
         return explain_tree(self.figure_json, key, depth_max)
 
     def figure_json(self, key: str) -> dict[str, Any] | None:
-        figure = self.figures.get(key)
+        figure = self.get(key)
         return None if figure is None else figure.to_json()

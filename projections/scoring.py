@@ -163,7 +163,7 @@ def score_people(
         run = runs[period, id(scheme)] = (scheme, [None] * len(inputs.roster))
     results: list[_Scored | None] = run[1]
     scores = []
-    figures = book.figures
+    attach = book.attach
     for at, person in enumerate(inputs.roster):
         scored = results[at]
         if scored is None:
@@ -175,9 +175,10 @@ def score_people(
                 scratch = Ledgerbook()
                 score = _score_person(person, list(own), list(leaves), period, scheme=scheme,
                                       book=scratch)
-                scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves))
+                scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves),
+                                              (f"person:{person.employee_id}",))
             results[at] = scored
-        figures.update(scored.figures)
+        attach(scored.figures, scored.subjects)
         scores.append(scored.score)
     return scores
 
@@ -190,6 +191,7 @@ class _Scored:
     score: PersonScore
     figures: dict[str, Any]
     inputs: tuple[Any, ...]  # what the key names by identity, kept alive with it
+    subjects: tuple[str, ...]  # the one subject of its figures (Ledgerbook.attach)
 
 
 def _score_person(

@@ -24,13 +24,15 @@ from pydantic import BaseModel
 
 from domain.application import Ledger
 from domain.events import LedgerEvent
-from domain.facts import Facts
+from domain.facts import Facts, cycle_collection_paused
 from domain.money import ZERO
 from domain.periods import Period
 from projections.department_scores import CLINICAL_SCORES
 from projections.memo import memo_of
 from projections.payout import CARRIED_BANKS
+from projections.payout.line_memo import LINE_ORDERS, PERSON_LINES
 from projections.payout.split_memo import DEPARTMENT_SPLITS
+from projections.period_events import carry_period_types
 from projections.person_inputs import carry_person_inputs
 from projections.scoring import PERSON_SCORES
 from projections.views import touched_periods
@@ -50,12 +52,13 @@ def preview(ledger: Ledger, commands: Sequence[tuple[str, BaseModel]], actor: st
     `stored`, the banks of the quarters it cannot change read from their stored
     statements."""
     before = base or ledger.facts()
-    after = ledger.preview(commands, actor, base=before)
-    added = len(after.events) - len(before.events)
-    new: list[LedgerEvent] = list(islice(reversed(after.events.values()), added))[::-1]
-    carry_over(before, after, new)
-    if stored is not None:
-        carry_banks(before, after, touched_periods(before, new), stored)
+    with cycle_collection_paused():  # as a statement's computation (projections.payout)
+        after = ledger.preview(commands, actor, base=before)
+        added = len(after.events) - len(before.events)
+        new: list[LedgerEvent] = list(islice(reversed(after.events.values()), added))[::-1]
+        carry_over(before, after, new)
+        if stored is not None:
+            carry_banks(before, after, touched_periods(before, new), stored)
     return after
 
 
@@ -64,11 +67,12 @@ def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -
     # under all of their inputs, so every one of them stays valid whatever the new events
     # are (a copy: the preview adds its own).
     memo_before, memo_after = memo_of(before), memo_of(after)
-    for name in (PERSON_SCORES, CLINICAL_SCORES, DEPARTMENT_SPLITS):
+    for name in (PERSON_SCORES, CLINICAL_SCORES, DEPARTMENT_SPLITS, PERSON_LINES, LINE_ORDERS):
         inputs_memo = memo_before.get(name)
         if inputs_memo:
             memo_after[name] = dict(inputs_memo)
     carry_person_inputs(before, after, new_events)
+    carry_period_types(before, after, new_events)
     touched = touched_periods(before, new_events)
     if touched is None:
         return  # the roster, the scheme or a close: anything may move

@@ -57,7 +57,7 @@ def deduct_controls(
                  ref=rule.ref, event_ids=(str(measured.originator_id),))
         parts.append(sub_key)
     total = min(line.pay_calculated_cny,
-                sum_cny(book.figures[k].value for k in parts))
+                sum_cny(book.value(k) for k in parts))
     book.add(f"{key}:controls", f"{line.name}: control deductions", total, "cny",
              "min(calculated pay, Σ control deductions)", inputs=tuple(parts),
              ref=scheme.controls[0].ref if scheme.controls else None)
@@ -67,10 +67,10 @@ def deduct_controls(
 def _control_base(line: DepartmentLine, scheme: Scheme, book: Ledgerbook) -> Fraction:
     """The calculated pay a control rate applies to. Round once (A-G-5): the exact share,
     pool × score ÷ hospital points; before `rounding`, its largest-remainder fen amount."""
-    points = book.figures.get("hospital:points")
+    points = book.get("hospital:points")
     if scheme.rounding != "once" or points is None or not points.value:
         return q(line.pay_calculated_cny)
-    pool = book.figures["pool:distributable"].value
+    pool = book.value("pool:distributable")
     return q(pool) * q(line.score) / q(points.value)
 
 

@@ -13,6 +13,7 @@ from domain.scheme import Scheme
 from projections.department_scores import DepartmentScore
 from projections.exact import cny_half_up, exact_sum, q
 from projections.figures import Ledgerbook, exact_text, money_text
+from projections.period_events import of_type
 
 
 def has_pool(facts: Facts, period: Period) -> bool:
@@ -25,9 +26,8 @@ def pool_figures(
     facts: Facts, period: Period, scheme: Scheme, book: Ledgerbook
 ) -> tuple[Decimal, list[tuple[str, Decimal]], Decimal, list[Problem]]:
     """(distributable, pool lines, year-end reserve, problems) — S11-R06, A-S11-1."""
-    events = facts.in_period(period)
-    declared = [e for e in events if isinstance(e, PoolDeclared)]
-    adjustments = [e for e in events if isinstance(e, PoolAdjusted)]
+    declared = of_type(facts, period, PoolDeclared)
+    adjustments = of_type(facts, period, PoolAdjusted)
     if not declared:
         return ZERO, [], ZERO, [Problem(str(period), "pool", "no pool declared (declare_pool)")]
     pool = declared[-1]

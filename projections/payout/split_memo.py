@@ -3,7 +3,7 @@
 `split_department_pay` is a pure function of the department's settled line, its members'
 scores (in order) and the scheme, and writes only its own figures. A what-if that moves
 one person moves one department's split: the others are taken from the memo, their
-figures copied into the new ledgerbook in the order they were first written, so the
+figures attached to the new ledgerbook as written (`Ledgerbook.attach`), so the
 statement, its figures and every explanation are the ones a full recomputation gives
 (tests/properties/test_incremental_whatif.py compares the two). Kept beside the facts
 (`memo_of`) and carried into a what-if's facts like the individual scores
@@ -25,8 +25,9 @@ from projections.scoring import PersonScore
 
 DEPARTMENT_SPLITS = "department_splits"
 
-# (the result, the figures it wrote, the members the key names by identity, kept alive).
-Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[Figure, ...],
+# (the result, the figures it wrote with their subjects, the members the key names by
+# identity, kept alive).
+Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[dict[str, Figure], tuple[str, ...]],
               tuple[PersonScore, ...]]
 
 
@@ -43,14 +44,13 @@ def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore
     key = (line, tuple(map(id, members)), scheme[0].key, scheme[1])
     known = memo.get(key)
     if known is None:
-        before = len(book.figures)
-        result = split_department_pay(line, members, scheme[0], book)
-        written = tuple(book.figures[k] for k in list(book.figures)[before:])
-        memo[key] = (result[0], dict(result[1])), written, tuple(members)
-        return result
-    (settled, shares), written, _ = known
-    for figure in written:
-        if figure.key in book.figures:
-            raise KeyError(f"figure {figure.key!r} computed twice")
-        book.figures[figure.key] = figure
+        # Written apart and attached (Ledgerbook.attach): the split reads no other figure.
+        scratch = Ledgerbook()
+        result = split_department_pay(line, members, scheme[0], scratch)
+        subjects = (f"dept:{line.department_id}",
+                    *(f"person:{m.employee_id}" for m in members))
+        known = memo[key] = ((result[0], dict(result[1])), (scratch.figures, subjects),
+                             tuple(members))
+    (settled, shares), (written, subjects), _ = known
+    book.attach(written, subjects)
     return settled, dict(shares)

@@ -33,12 +33,13 @@ from projections.payout.department import (
 )
 from projections.payout.extras import pay_post_bonus, pay_study_leave
 from projections.payout.inputs import remember_quarter_people
+from projections.payout.line_memo import in_line_order
+from projections.payout.line_memo import person_lines as lines_of_people
 from projections.payout.pool import department_shares, pool_figures
 from projections.payout.split_memo import split_memoised
 from projections.payout.statement import (
     CalculationBlockedError,
     DepartmentLine,
-    PersonLine,
     Statement,
 )
 from projections.scoring import PersonScore
@@ -229,7 +230,7 @@ def pay_individuals(context: PayoutContext, state: PayoutState) -> PayoutState:
     bonus = {person.employee_id: pay_post_bonus(facts, period, person,
                                                 average_bonus=state.average_bonus,
                                                 scheme=scheme, book=book)
-             for person in sorted(people, key=lambda p: (p.department_id, p.employee_id))}
+             for person in in_line_order(facts, state.people)}
     return replace(state, lines=tuple(lines), pay=pay, study_leave=study, post_bonus=bonus,
                    paid_out=frozenset(line.department_id for line in lines))
 
@@ -238,14 +239,8 @@ def reconcile(context: PayoutContext, state: PayoutState) -> PayoutState:
     """The statement: one line per person, the signed reconciliation with every residue
     on a named line, and the notes."""
     scheme, period = context.scheme, context.period
-    person_lines = tuple(
-        PersonLine(person.employee_id, person.name, person.department_id, person.category,
-                   "paid" if person.participates else "excluded", person.reason,
-                   person.score, person.ratio, person.points,
-                   state.pay.get(person.employee_id, ZERO),
-                   state.post_bonus.get(person.employee_id, ZERO),
-                   state.study_leave.get(person.employee_id, ZERO))
-        for person in sorted(state.people, key=lambda p: (p.department_id, p.employee_id)))
+    person_lines = lines_of_people(context.facts, in_line_order(context.facts, state.people),
+                                   state.pay, state.post_bonus, state.study_leave)
     notes = [f"scheme {scheme.key} ({scheme.source})"]
     if period.index == 4:
         lapsed = sum_cny(line.bank_after_cny for line in state.lines)
