@@ -50,8 +50,9 @@ def test_forgetting_empties_the_memo_and_counts_what_was_there() -> None:
     facts = _facts()
     calculate(facts, Period.parse("2026-Q1"))
     # person scores, quarter people, clinical department scores, department splits,
-    # statements, the period's roster and entries by person, its scored results in order
-    assert forget(facts) == 7
+    # statements, the period's roster and entries by person, its scored results in order,
+    # its events by type, the person lines, the statement orders and the last one used
+    assert forget(facts) == 11
     assert memo_of(facts) == {}
 
 
