@@ -29,7 +29,7 @@ def payslip_download(ws: Workspace, caller: Caller, period: str, fmt: str,
     """One department's payslips (`department_id`), or every department's in a ZIP."""
     from api.usecases import documents  # noqa: PLC0415 - fpdf2: only when writing payslips
 
-    made = documents.payslips(ws, caller, period, fmt)
+    made = documents.payslips(ws, caller, period, fmt, department_id)
     title = f"{TITLES['payslips']}-{period}"
     if department_id is None:
         return Download(_zipped(f"payslips-{period}.zip", made.files), f"{title}.zip")
