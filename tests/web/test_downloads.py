@@ -14,6 +14,7 @@ import zipfile
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from journey_support import Ledger
 from web_support import Demo, sign_in
 
 from api.http.app import create_app
@@ -189,3 +190,26 @@ def test_a_value_recorded_already_is_refused_without_the_entry_id(
     assert status == 422, text[-1500:]
     assert "该项已录入" in text
     assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text)  # no entry id
+
+
+def test_a_closed_period_adds_its_restatement_the_bank_file_and_decision_letters(
+        clients: dict[str, TestClient], demo: Demo) -> None:
+    """Last in this module: it closes 2026-Q1 and decides an appeal of the employee's."""
+    ledger = Ledger(demo.env)
+    ledger.close_q1()
+    appeal = ledger.file_appeal()
+    ledger.decide(appeal)
+    finance = offered(clients["finance"])
+    assert {"restatement", "bank", "letters"} <= set(finance)
+    assert finance["bank"].endswith("/file/bank")  # a form now, no longer a reason why not
+    assert "restatement" not in offered(clients["head"])
+    own = offered(clients["employee"])
+    assert own["letters"] == "/web/downloads/letters"
+    letter = clients["employee"].get(f"/web/downloads/letters?appeal={appeal}")
+    assert letter.status_code == 200, letter.text[-800:]
+    assert letter.content.startswith(b"%PDF")
+    # the appellant's head sees the appeal, so its letter
+    assert "letters" in offered(clients["head"])
+    assert f"appeal={appeal}" in clients["head"].get(f"/web/downloads?period={PERIOD}").text
+    restated = clients["auditor"].get(f"/web/downloads/{PERIOD}/file/restatement?format=xlsx")
+    assert restated.status_code == 200, restated.text[-800:]
