@@ -213,3 +213,17 @@ def test_a_closed_period_adds_its_restatement_the_bank_file_and_decision_letters
     assert f"appeal={appeal}" in clients["head"].get(f"/web/downloads?period={PERIOD}").text
     restated = clients["auditor"].get(f"/web/downloads/{PERIOD}/file/restatement?format=xlsx")
     assert restated.status_code == 200, restated.text[-800:]
+    case = clients["reviewer"].get(f"/web/appeals/{appeal}").text
+    assert f'href="/web/downloads/letters?appeal={appeal}"' in case  # on the decided case
+
+
+def test_a_mistyped_address_is_refused_in_chinese(clients: dict[str, TestClient]) -> None:
+    client = clients["finance"]
+    for path, words in ((f"/web/downloads/{PERIOD}/file/statement?format=docx", "格式"),
+                        (f"/web/downloads/{PERIOD}/file/statement?format=csv&encoding=latin1",
+                         "编码"),
+                        ("/web/downloads/2026-Q9/file/statement", "不是期间"),
+                        ("/web/downloads?period=2026-Q9", "不是期间")):
+        answer = client.get(path)
+        assert answer.status_code == 422, (path, answer.status_code)
+        assert words in answer.text, path

@@ -6,7 +6,7 @@ also exported from the auditor's page with its filters."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
@@ -24,12 +24,13 @@ from api.web.pages.auditor import day_end, day_start
 from api.web.templating import render
 
 router = APIRouter()
-PeriodText = Annotated[str, Path(max_length=16, pattern=r"^\d{4}-(Q[1-4]|YE)$")]
-PeriodQuery = Annotated[str, Query(max_length=16, pattern=r"^(\d{4}-(Q[1-4]|YE))?$")]
-What = Literal["statement", "reconciliation", "restatement", "grades", "events", "figures",
-               "payroll", "bank"]
-Format = Annotated[Literal["xlsx", "csv", "pdf"], Query(alias="format")]
-Encoding = Annotated[Literal["utf-8-sig", "utf-8", "gbk", "gb18030"], Query()]
+# Plain text here: a mistyped period, file, format or encoding is refused by the use
+# cases, in the reader's language, naming what they accept.
+PeriodText = Annotated[str, Path(max_length=16)]
+PeriodQuery = Annotated[str, Query(max_length=16)]
+What = Annotated[str, Path(max_length=32)]
+Format = Annotated[str, Query(alias="format", max_length=8)]
+Encoding = Annotated[str, Query(max_length=16)]
 Text = Annotated[str, Query(max_length=64)]
 
 
@@ -82,7 +83,7 @@ def _file(ws: Session, caller: Caller, key_file: str | None,
 @router.get("/web/downloads/{period}/file/{what}")
 @page
 async def file(*, request: Request, viewer: CurrentViewer, period: PeriodText,
-               what: Annotated[What, Path()], fmt: Format = "xlsx",
+               what: What, fmt: Format = "xlsx",
                encoding: Encoding = "utf-8-sig", actor: Text = "", type: Text = "",
                subject: Text = "", since: Text = "", until: Text = "") -> Response:
     events = AuditQuery(actor=actor or None, type=type or None, subject=subject or None,
@@ -95,7 +96,7 @@ async def file(*, request: Request, viewer: CurrentViewer, period: PeriodText,
 @router.get("/web/downloads/{period}/payslips")
 @page
 async def payslips(*, request: Request, viewer: CurrentViewer, period: PeriodText,
-                   fmt: Annotated[Literal["pdf", "xlsx"], Query(alias="format")] = "pdf",
+                   fmt: Format = "pdf",
                    department: Annotated[str, Query(max_length=64)] = "") -> Response:
     return attachment(await run(request, download_bundles.payslip_download, viewer.caller,
                                 period, fmt, department or None))
