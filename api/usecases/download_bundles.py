@@ -11,7 +11,7 @@ import zipfile
 
 from api.usecases.downloads import Download
 from api.usecases.exports import ExportFile
-from api.usecases.ports import Caller, Workspace
+from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import NotFoundError
 
 ZIP = "application/zip"
@@ -31,14 +31,24 @@ def payslip_download(ws: Workspace, caller: Caller, period: str, fmt: str,
 
     made = documents.payslips(ws, caller, period, fmt, department_id)
     title = f"{TITLES['payslips']}-{period}"
+    names = {d["department_id"]: d["name"]
+             for d in ws.statement_json(parse_period(period))["departments"]}
+
+    def named(file: ExportFile) -> str:
+        """工资条-2026-Q1-内科.pdf: the department by its name, as the clerk files it."""
+        department = file.filename.removeprefix(f"payslips-{period}-").rsplit(".", 1)[0]
+        shown = names.get(department, department).replace("/", "-")
+        return f"{title}-{shown}.{fmt}"
+
     if department_id is None:
-        return Download(_zipped(f"payslips-{period}.zip", made.files), f"{title}.zip")
+        bundle = _zipped(f"payslips-{period}.zip", [(named(f), f) for f in made.files])
+        return Download(bundle, f"{title}.zip")
     wanted = f"payslips-{period}-{department_id}.{fmt}"
     found = next((f for f in made.files if f.filename == wanted), None)
     if found is None:
         raise NotFoundError(MESSAGES["department"].format(period=period,
                                                           department=department_id))
-    return Download(found, f"{title}-{department_id}.{fmt}")
+    return Download(found, named(found))
 
 
 def letter_download(ws: Workspace, caller: Caller, appeal_id: str | None) -> Download:
@@ -51,13 +61,16 @@ def letter_download(ws: Workspace, caller: Caller, appeal_id: str | None) -> Dow
         raise NotFoundError(MESSAGES["letters"])
     if appeal_id is not None:
         return Download(files[0], f"{TITLES['letters']}-{appeal_id}.pdf")
-    return Download(_zipped("decision-letters.zip", files), f"{TITLES['letters']}.zip")
+    members = [(f"{TITLES['letters']}-{f.filename.removeprefix('decision-')}", f)
+               for f in files]
+    return Download(_zipped("decision-letters.zip", members), f"{TITLES['letters']}.zip")
 
 
-def _zipped(name: str, files: list[ExportFile]) -> ExportFile:
+def _zipped(name: str, files: list[tuple[str, ExportFile]]) -> ExportFile:
+    """Each file under its given name (UTF-8 names, flagged so, as zipfile writes them)."""
     buffer = io.BytesIO()
     # PDFs and workbooks are compressed already: stored, the ZIP is made at once.
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
-        for file in files:
-            bundle.writestr(file.filename, file.content)
+        for member, file in files:
+            bundle.writestr(member, file.content)
     return ExportFile(name, ZIP, buffer.getvalue())

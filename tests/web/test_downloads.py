@@ -108,7 +108,7 @@ def test_payslips_come_zipped_or_by_department_and_only_for_whole_readers(
     bundle = clients["auditor"].get(f"/web/downloads/{PERIOD}/payslips?format=xlsx")
     assert bundle.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
-    assert f"payslips-{PERIOD}-internal.xlsx" in names
+    assert f"工资条-{PERIOD}-内科 internal medicine.xlsx" in names  # by department name
     assert len(names) > 1
     assert clients["head"].get(f"/web/downloads/{PERIOD}/payslips").status_code == 403
     missing = clients["finance"].get(f"/web/downloads/{PERIOD}/payslips?department=nowhere")
@@ -213,6 +213,8 @@ def test_a_closed_period_adds_its_restatement_the_bank_file_and_decision_letters
     assert f"appeal={appeal}" in clients["head"].get(f"/web/downloads?period={PERIOD}").text
     restated = clients["auditor"].get(f"/web/downloads/{PERIOD}/file/restatement?format=xlsx")
     assert restated.status_code == 200, restated.text[-800:]
+    bundle = clients["employee"].get("/web/downloads/letters")
+    assert zipfile.ZipFile(io.BytesIO(bundle.content)).namelist() == [f"复核决定书-{appeal}.pdf"]
     case = clients["reviewer"].get(f"/web/appeals/{appeal}").text
     assert f'href="/web/downloads/letters?appeal={appeal}"' in case  # on the decided case
 
