@@ -202,6 +202,13 @@ def test_a_closed_period_adds_its_restatement_the_bank_file_and_decision_letters
     finance = offered(clients["finance"])
     assert {"restatement", "bank", "letters"} <= set(finance)
     assert finance["bank"].endswith("/file/bank")  # a form now, no longer a reason why not
+    # refused while payroll has reported no withholding: one line for everyone, no CLI verb
+    bank = clients["finance"].get(f"/web/downloads/{PERIOD}/file/bank?format=csv")
+    assert bank.status_code == 422
+    lines = re.findall(r"<li>(.*?)</li>", bank.text, re.S)
+    assert len(lines) == 1, lines
+    assert "代扣个税" in lines[0]
+    assert "jixiao" not in lines[0]
     assert "restatement" not in offered(clients["head"])
     own = offered(clients["employee"])
     assert own["letters"] == "/web/downloads/letters"

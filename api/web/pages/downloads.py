@@ -12,6 +12,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from api.http.errors import status_of
+from api.i18n import use_language
+from api.i18n.messages import headline
 from api.storage.keys import open_vault
 from api.storage.session import Session
 from api.usecases import download_bundles, download_offers, queries
@@ -20,8 +23,10 @@ from api.usecases.downloads import Download, DownloadRequest, download
 from api.usecases.ports import Caller, parse_period
 from api.web.deps import CurrentViewer, page, run
 from api.web.downloads_text import ENCODINGS
+from api.web.import_reasons import grouped
 from api.web.pages.auditor import day_end, day_start
-from api.web.templating import render
+from api.web.templating import language_of, render
+from domain.errors import DomainError
 
 router = APIRouter()
 # Plain text here: a mistyped period, file, format or encoding is refused by the use
@@ -89,8 +94,25 @@ async def file(*, request: Request, viewer: CurrentViewer, period: PeriodText,
     events = AuditQuery(actor=actor or None, type=type or None, subject=subject or None,
                         since=day_start(since), until=day_end(until)) if what == "events" else None
     wanted = DownloadRequest(what, period, fmt, encoding, events=events)
-    return attachment(await run(request, _file, viewer.caller, master_key_file(request),
-                                wanted))
+    try:
+        made = await run(request, _file, viewer.caller, master_key_file(request), wanted)
+    except DomainError as error:
+        if not getattr(error, "problems", None):
+            raise
+        return refused(request, error)
+    return attachment(made)
+
+
+def refused(request: Request, error: DomainError) -> Response:
+    """A file refused for many rows (the bank file for everyone without a withholding):
+    one line per reason, in the clerk's words (api/web/import_reasons.py)."""
+    with use_language(language_of(request)):
+        problems = grouped(getattr(error, "problems", ()))
+        message = headline(str(error))
+    status = status_of(error)
+    return render(request, "error.html", {"status": status, "code": error.code,
+                                          "message": message, "problems": problems},
+                  status_code=status)
 
 
 @router.get("/web/downloads/{period}/payslips")
