@@ -21,7 +21,7 @@ from api.usecases import download_bundles, download_offers, queries
 from api.usecases.audit import AuditQuery
 from api.usecases.downloads import Download, DownloadRequest, download
 from api.usecases.ports import Caller, parse_period
-from api.web.deps import CurrentViewer, page, run
+from api.web.deps import CurrentViewer, Viewer, page, run
 from api.web.downloads_text import ENCODINGS
 from api.web.import_reasons import grouped
 from api.web.pages.auditor import day_end, day_start
@@ -99,18 +99,18 @@ async def file(*, request: Request, viewer: CurrentViewer, period: PeriodText,
     except DomainError as error:
         if not getattr(error, "problems", None):
             raise
-        return refused(request, error)
+        return refused(request, viewer, error)
     return attachment(made)
 
 
-def refused(request: Request, error: DomainError) -> Response:
+def refused(request: Request, viewer: Viewer, error: DomainError) -> Response:
     """A file refused for many rows (the bank file for everyone without a withholding):
     one line per reason, in the clerk's words (api/web/import_reasons.py)."""
     with use_language(language_of(request)):
         problems = grouped(getattr(error, "problems", ()))
         message = headline(str(error))
     status = status_of(error)
-    return render(request, "error.html", {"status": status, "code": error.code,
+    return render(request, "error.html", {"viewer": viewer, "status": status, "code": error.code,
                                           "message": message, "problems": problems},
                   status_code=status)
 
