@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from api.usecases.downloads import Download
 from api.usecases.exports import ExportFile
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import NotFoundError
+
+if TYPE_CHECKING:  # fpdf2 is imported only when payslips are written
+    from api.usecases.documents import PayslipDrafts
 
 ZIP = "application/zip"
 TITLES = {"payslips": "工资条", "letters": "复核决定书"}
@@ -24,31 +29,46 @@ MESSAGES = {
 }
 
 
-def payslip_download(ws: Workspace, caller: Caller, period: str, fmt: str,
-                     department_id: str | None) -> Download:
-    """One department's payslips (`department_id`), or every department's in a ZIP."""
+@dataclass(frozen=True)
+class PayslipOrder:
+    """The payslips asked for, laid out on the ledger's thread (`payslip_order`); written
+    by `payslip_download` on any thread, so a hospital's PDFs (~20 s) hold no ledger."""
+
+    drafts: PayslipDrafts
+    period: str
+    department_id: str | None
+    names: dict[str, str]  # department id → name, for the files' names
+
+
+def payslip_order(ws: Workspace, caller: Caller, period: str, fmt: str,
+                  department_id: str | None) -> PayslipOrder:
     from api.usecases import documents  # noqa: PLC0415 - fpdf2: only when writing payslips
 
-    made = documents.payslips(ws, caller, period, fmt, department_id)
-    title = f"{TITLES['payslips']}-{period}"
+    drafts = documents.payslip_drafts(ws, caller, period, fmt, department_id)
     names = {d["department_id"]: d["name"]
              for d in ws.statement_json(parse_period(period))["departments"]}
+    return PayslipOrder(drafts, period, department_id, names)
+
+
+def payslip_download(order: PayslipOrder) -> Download:
+    """One department's payslips (the order's department), or every department's in a
+    ZIP, each file named 工资条-2026-Q1-内科.pdf."""
+    period, fmt = order.period, order.drafts.fmt
+    made = order.drafts.written()
+    title = f"{TITLES['payslips']}-{period}"
 
     def named(file: ExportFile) -> str:
-        """工资条-2026-Q1-内科.pdf: the department by its name, as the clerk files it."""
         department = file.filename.removeprefix(f"payslips-{period}-").rsplit(".", 1)[0]
-        shown = names.get(department, department).replace("/", "-")
+        shown = order.names.get(department, department).replace("/", "-")
         return f"{title}-{shown}.{fmt}"
 
-    if department_id is None:
+    if order.department_id is None:
         bundle = _zipped(f"payslips-{period}.zip", [(named(f), f) for f in made.files])
         return Download(bundle, f"{title}.zip")
-    wanted = f"payslips-{period}-{department_id}.{fmt}"
-    found = next((f for f in made.files if f.filename == wanted), None)
-    if found is None:
+    if not made.files:
         raise NotFoundError(MESSAGES["department"].format(period=period,
-                                                          department=department_id))
-    return Download(found, named(found))
+                                                          department=order.department_id))
+    return Download(made.files[0], named(made.files[0]))
 
 
 def letter_download(ws: Workspace, caller: Caller, appeal_id: str | None) -> Download:
