@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from api.documents.amounts import capitals, figures
+from api.documents.model import Stamp
 from api.documents.payslip import PayLine, Payslip, write_payslips
 from api.documents.payslip_xlsx import write_payslips_xlsx
 from api.documents.reading import page_texts
@@ -85,30 +86,54 @@ class PayslipFiles:
 
 
 def payslips(ws: Workspace, caller: Caller, period_text: str,
-             fmt: str = "pdf") -> PayslipFiles:
+             fmt: str = "pdf", department_id: str | None = None) -> PayslipFiles:
     """One file per department: a PDF with one page per person on the statement, or a
-    workbook with one block per person (the form printed and cut into slips)."""
+    workbook with one block per person (the form printed and cut into slips). With
+    `department_id`, that department's file only (a PDF takes ~1 s per department)."""
+    return payslip_drafts(ws, caller, period_text, fmt, department_id).written()
+
+
+@dataclass(frozen=True)
+class PayslipDrafts:
+    """A period's payslips laid out, not yet written: what needs the ledger. Writing
+    them (most of the time, for PDFs) needs none, so a server writes them off the
+    ledger's thread."""
+
+    fmt: str
+    stamp: Stamp
+    issued: str
+    departments: list[tuple[str, str, list[Payslip]]]  # file name, title, slips
+    people: int
+
+    def written(self) -> PayslipFiles:
+        write, media = WRITERS[self.fmt]
+        files = [ExportFile(name, media, write(title, self.stamp, slips, self.issued))
+                 for name, title, slips in self.departments]
+        return PayslipFiles(files, self.people, self.stamp.draft)
+
+
+def payslip_drafts(ws: Workspace, caller: Caller, period_text: str,
+                   fmt: str = "pdf", department_id: str | None = None) -> PayslipDrafts:
     require_everything_for(caller, "payslips")
     if fmt not in WRITERS:
         raise InvalidRequestError(f"工资条格式 {fmt!r} 不支持 (unsupported payslip format); "
                                   f"choose one of {', '.join(WRITERS)}")
-    write, media = WRITERS[fmt]
     period = parse_period(period_text)
     facts = ws.facts()
     statement = statement_for(facts, period)
     data = statement.to_json()
     stamp = stamp_for(facts, period)
-    issued = local_time(datetime.now(UTC))
-    files = []
+    departments = []
     for department in data["departments"]:
         people = [p for p in data["people"] if p["department_id"] == department["department_id"]]
-        if not people:
+        if not people or department_id not in (None, department["department_id"]):
             continue
         slips = [_slip(statement, period, p, department["name"], stamp.sha256) for p in people]
         title = TEXT["title"].format(period=period_label(period), department=department["name"])
-        files.append(ExportFile(f"payslips-{period}-{department['department_id']}.{fmt}",
-                                media, write(title, stamp, slips, issued)))
-    return PayslipFiles(files, len(data["people"]), stamp.draft)
+        departments.append((f"payslips-{period}-{department['department_id']}.{fmt}", title,
+                            slips))
+    return PayslipDrafts(fmt, stamp, local_time(datetime.now(UTC)), departments,
+                         len(data["people"]))
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from api.sheets.marking import Mark, write_errors, write_rejected
 from api.sheets.readers import SheetFile, Source, open_sheet
 from api.sheets.rows import CommandRow, Progress, Read, content_key, stream_commands
 from api.sheets.templates import Lists, entry_values, write_template
+from api.usecases.access import RowsForbiddenError
+from api.usecases.import_roles import importing_caller
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.personal import Vault
 from api.usecases.personal_import import (
@@ -96,6 +98,7 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
     kind = kind_of(request.kind)
     if kind.name == "personal":
         check_personal_import(caller, vault)
+    caller = importing_caller(caller, request.kind)
     sheet = open_sheet(request.source, encoding=request.encoding, sheet=request.sheet)
     if request.skip_bad:
         return _import_good(ws, caller, request, kind, sheet, progress=progress,
@@ -109,6 +112,8 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
         problems = _named(read, error.problems)
         _write_errors(request, read, problems)
         raise RejectedError(problems) from None
+    except RowsForbiddenError as error:  # rows not the caller's: named by column as well
+        raise RowsForbiddenError(_named(read, error.problems)) from None
     return _result(applied, read, [], ())
 
 

@@ -74,3 +74,19 @@ def test_the_callers_rights_apply(served: Served) -> None:
     assert post_file(served, "employee", "entries", ENTRIES).status_code == 403
     assert post_file(served, "anonymous", "entries", ENTRIES).status_code == 401
     assert served.event_count() == before
+
+
+def test_finance_imports_a_departments_score_sheet_and_an_auditor_may_not(
+        served: Served) -> None:
+    """A department's sheet handed to the finance office: finance imports it, for any
+    department (the rows are entries only); the other roles that read everything do not."""
+    sheet = ("期间,工号,类别,项目,分钟\n"
+             "2026-Q2,li,deduction,late,41\n2026-Q2,chen,deduction,late,42\n").encode("gbk")
+    before = served.event_count()
+    refused = post_file(served, "auditor", "entries", sheet, filename="科室.csv")
+    assert refused.status_code == 403, refused.text
+    assert served.event_count() == before
+    reply = post_file(served, "finance", "entries", sheet, filename="科室.csv")
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["recorded"] == 2
+    assert served.event_count() == before + 2

@@ -247,7 +247,7 @@ def test_an_uploaded_sheet_is_refused_row_by_row_or_recorded(
     refused = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
                           files={"sheet": ("扣分.csv", bad.encode("utf-8-sig"), "text/csv")})
     assert refused.status_code in (403, 422)
-    problems = re.findall(r"<li>(.*?)</li>", refused.text, re.S)
+    problems = re.findall(r"<tr><td>(.*?)</tr>", refused.text, re.S)
     assert problems, refused.text[-1500:]
     assert any(STRANGER in p or "3" in p for p in problems)
     good = HEADER + "2026-Q4,E0002,deduction,late,1,10,,,迟到 10 分钟\n"

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from api.web.pages import (
     auditor,
     charts,
+    downloads,
     employee,
     finance,
     head,
@@ -19,4 +20,5 @@ from api.web.pages import (
 ROUTERS: tuple[APIRouter, ...] = (
     signin.router, home.router, finance.router, employee.router, reviewer.router,
     head.router, auditor.router, scheme.router, charts.router,
+    downloads.router,
 )

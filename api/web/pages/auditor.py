@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from api.usecases import audit, reports, verification
 from api.usecases.ports import Caller, Workspace
 from api.web.deps import CurrentViewer, page, run
+from api.web.downloads_text import ENCODINGS
 from api.web.templating import render
 from domain.errors import InvalidRequestError
 
@@ -59,7 +60,8 @@ async def history(*, request: Request, viewer: CurrentViewer, actor: Text = "",
     filters = {"actor": actor, "type": type, "subject": subject, "period": period,
                "since": since, "until": until}
     return render(request, "auditor/history.html",
-                  {"viewer": viewer, "page": found, "filters": filters, "after": after})
+                  {"viewer": viewer, "page": found, "filters": filters, "after": after,
+                   "encodings": ENCODINGS})
 
 
 @router.get("/web/audit/as-of")

@@ -15,17 +15,20 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from api.http.errors import status_of
 from api.http.uploads import spooled
 from api.i18n import use_language
-from api.i18n.messages import translate
+from api.i18n.messages import headline, translate
 from api.sheets.readers import Source
 from api.storage.keys import open_vault
 from api.storage.session import Session
 from api.usecases import entry, imports
+from api.usecases.import_roles import import_kinds
 from api.usecases.ports import Caller
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
+from api.web.import_reasons import for_clerk
 from api.web.templating import language_of, render
-from domain.errors import InvalidRequestError
+from domain.errors import DomainError, InvalidRequestError
 
 router = APIRouter()
 PeriodQuery = Annotated[str, Query(max_length=16, pattern=r"^\d{4}-(Q[1-4]|YE)$")]
@@ -93,7 +96,8 @@ async def save(*, request: Request, viewer: CheckedViewer,
 @router.get("/web/import")
 @page
 async def import_form(*, request: Request, viewer: CurrentViewer) -> Response:
-    return render(request, "head/import.html", {"viewer": viewer, "result": None})
+    return render(request, "head/import.html", {"viewer": viewer, "result": None,
+                                                "kinds": import_kinds(viewer.caller)})
 
 
 def _import(ws: Session, caller: Caller, kind: str, path: str, name: str, *,
@@ -125,13 +129,29 @@ async def upload(*, request: Request, viewer: CheckedViewer,
     if suffix not in (".xlsx", ".csv"):
         raise InvalidRequestError("upload an .xlsx or .csv file")
     path = await spooled(_pieces(sheet), UPLOAD_BYTES_MAX, _too_large)
+    context = {"viewer": viewer, "result": None, "kind": kind,
+               "kinds": import_kinds(viewer.caller)}
     try:
         key_file = request.app.state.settings.master_key_file
         result = await run(request, functools.partial(_import, key_file=key_file),
                            viewer.caller, kind, path, sheet.filename or f"upload{suffix}")
+    except DomainError as error:
+        if not getattr(error, "problems", None):
+            raise
+        return refused_page(request, context, error)
     finally:
         os.unlink(path)
     with use_language(language_of(request)):
         result["warnings"] = [translate(warning) for warning in result["warnings"]]
-    return render(request, "head/import.html", {"viewer": viewer, "result": result,
-                                                "kind": kind})
+    return render(request, "head/import.html", {**context, "result": result})
+
+
+def refused_page(request: Request, context: dict[str, Any], error: DomainError) -> Response:
+    """The import form again, with every refused row's place, column and reason in the
+    clerk's words (api/web/import_reasons.py); nothing was recorded."""
+    with use_language(language_of(request)):
+        problems = [for_clerk(p) for p in getattr(error, "problems", ())]
+        message = headline(str(error))
+    return render(request, "head/import.html", {**context, "refused": problems,
+                                                "message": message},
+                  status_code=status_of(error))

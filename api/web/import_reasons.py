@@ -1,0 +1,82 @@
+"""A refused upload's (or download's) reasons as the clerk on the page reads them. The page names
+each problem's row and column already; what a clerk cannot act on is left out: the id of
+the entry that holds a value, department ids, and the command names (hire_employee,
+record_score) meant for the command line and the API, whose texts stay as they are."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
+from typing import Final
+
+from api.i18n import N_, gettext
+from api.i18n.messages import shown
+from domain.errors import Problem
+
+# The domain's English reason (as raised; not a text shown) → the page's words.
+CLERK: Final = (
+    ("already recorded ({what}) by entry {holder}; to change it, supersede that entry with "
+     "a reason",
+     N_("this is recorded already; to change it, correct the entry with a reason on the "
+        "entry page")),
+    ("unknown employee {employee}; hire them first",
+     N_("{employee} is not on the roster; the roster is imported first")),
+    ("{employee} is in {department}, not in a department you head ({heads})",
+     N_("{employee} is not in a department you head; their department or the finance "
+        "office imports this row")),
+    ("{role} may not issue {kind} (issued by: {who})",
+     N_("your role may not import this kind of row")),
+    # the bank file's refusals (api/usecases/payroll.py), which name CLI verbs
+    ("工资系统未报送代扣个税，不能按应发金额发放；请先导入 withholding (no withholding from "
+     "payroll: jixiao never pays gross)",
+     N_("payroll has not reported the tax withheld, and gross pay is never paid: import the "
+        "withholding sheet first (Import, withholding)")),
+    ("没有银行账号，请先登记 `jixiao personal record` (no bank account)",
+     N_("no bank account is on record; record the person's bank details first")),
+)
+# A field the ledger names, as the clerk's column is headed.
+FIELDS: Final = {"tax_withheld_cny": N_("tax withheld"), "bank_account": N_("bank account"),
+                 "employee_id": N_("employee")}
+PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    found = []
+    for source, clerk in CLERK:
+        pieces = PLACEHOLDER.split(source)  # text, name, text, …: names at odd places
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)"
+                        for i, p in enumerate(pieces))
+        found.append((re.compile(regex, re.S), clerk))
+    return tuple(found)
+
+
+def for_clerk(problem: Problem) -> Problem:
+    """The problem with its place and column translated and its reason in the page's
+    words (the shared translation when the page has none of its own)."""
+    found = shown(problem)
+    if problem.field in FIELDS:
+        found = replace(found, field=gettext(FIELDS[problem.field]))
+    for pattern, clerk in _patterns():
+        match = pattern.fullmatch(problem.reason)
+        if match is not None:
+            return replace(found, reason=gettext(clerk).format(**match.groupdict()))
+    return found
+
+
+def grouped(problems: Sequence[Problem], shown_max: int = 10) -> list[Problem]:
+    """One line per column and reason, naming the first places ("E0095, E0096 … 114")
+    rather than a line a person: a bank file refused for a whole hospital reads at once."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for problem in problems:
+        clerk = for_clerk(problem)
+        places.setdefault((clerk.field, clerk.reason), []).append(clerk.where)
+    lines = []
+    for (field, reason), wheres in places.items():
+        where = "、".join(wheres[:shown_max])
+        if len(wheres) > shown_max:
+            where += " " + gettext(N_("… %(n)s in all")) % {"n": len(wheres)}
+        lines.append(Problem(where, field, reason))
+    return lines
