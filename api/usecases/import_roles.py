@@ -31,8 +31,10 @@ def importing_caller(caller: Caller, kind: str) -> Caller:
     return caller
 
 
-def import_kinds(caller: Caller) -> tuple[str, ...]:
+def import_kinds(caller: Caller, *, sealing: bool = True) -> tuple[str, ...]:
+    """The kinds offered to `caller`; without a master key (`sealing` False) not the
+    personal details, which could only be refused."""
     user = caller.user
-    if user is None:
-        return ("entries", "roster", "withholding", "personal")
-    return OFFERED_BY_ROLE.get(user.role, ())
+    offered = (("entries", "roster", "withholding", "personal") if user is None
+               else OFFERED_BY_ROLE.get(user.role, ()))
+    return offered if sealing else tuple(kind for kind in offered if kind != "personal")

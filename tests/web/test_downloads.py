@@ -166,6 +166,7 @@ def test_finance_imports_a_departments_sheet_and_refusals_read_as_a_clerk_reads(
         clients: dict[str, TestClient]) -> None:
     page = clients["finance"].get("/web/import").text
     assert '<option value="entries"' in page
+    assert '<option value="personal"' in page  # the server has a master key
     two_departments = CSV_HEADER + ("2026-Q4,E0002,扣分,late,1,10,迟到\n"
                                     "2026-Q4,E0095,扣分,late,1,35,迟到\n")
     status, text = _upload(clients["finance"], two_departments)

@@ -97,7 +97,12 @@ async def save(*, request: Request, viewer: CheckedViewer,
 @page
 async def import_form(*, request: Request, viewer: CurrentViewer) -> Response:
     return render(request, "head/import.html", {"viewer": viewer, "result": None,
-                                                "kinds": import_kinds(viewer.caller)})
+                                                "kinds": _kinds(request, viewer.caller)})
+
+
+def _kinds(request: Request, caller: Caller) -> tuple[str, ...]:
+    sealing = request.app.state.settings.master_key_file is not None
+    return import_kinds(caller, sealing=sealing)
 
 
 def _import(ws: Session, caller: Caller, kind: str, path: str, name: str, *,
@@ -130,7 +135,7 @@ async def upload(*, request: Request, viewer: CheckedViewer,
         raise InvalidRequestError("upload an .xlsx or .csv file")
     path = await spooled(_pieces(sheet), UPLOAD_BYTES_MAX, _too_large)
     context = {"viewer": viewer, "result": None, "kind": kind,
-               "kinds": import_kinds(viewer.caller)}
+               "kinds": _kinds(request, viewer.caller)}
     try:
         key_file = request.app.state.settings.master_key_file
         result = await run(request, functools.partial(_import, key_file=key_file),
