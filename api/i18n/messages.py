@@ -61,6 +61,13 @@ TEMPLATES: Final = (
     N_("the file is larger than {size}"),
     N_("upload an .xlsx or .csv file"),
     N_("Method Not Allowed"),
+    # the bank file's refusals (api/usecases/payroll.py), shared by the CLI, API and page
+    N_("payroll pays the performance pay of {period}: there is no bank file"),
+    N_("{period} is not closed yet: a bank file pays a closed statement only; close the "
+       "period first"),
+    N_("payroll has not reported the tax withheld, and gross pay is never paid: import "
+       "payroll's withholding sheet first"),
+    N_("no bank account is on record; record the person's bank details first"),
     # reasons of single problems
     N_("Field required"),
     N_("Extra inputs are not permitted"),
@@ -86,6 +93,9 @@ LOCATIONS: Final = (
     (N_("column {column}"), r"column (?P<column>\d+)"),
     (N_("department {department}"), r"department (?P<department>\S+)"),
 )
+# A column the ledger names as the clerk's sheet heads it (the rest are shown as they are).
+FIELD_NAMES: Final = {"tax_withheld_cny": N_("tax withheld"),
+                      "bank_account": N_("bank account")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 # pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
 CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")
@@ -160,7 +170,9 @@ def headline(message: str) -> str:
 
 def shown(problem: Problem) -> Problem:
     """A problem as a person reads it: its place, column and reason translated."""
-    return replace(problem, where=place(problem.where), field=place(problem.field),
+    field = (gettext(FIELD_NAMES[problem.field]) if problem.field in FIELD_NAMES
+             else place(problem.field))
+    return replace(problem, where=place(problem.where), field=field,
                    reason=translate(problem.reason))
 
 

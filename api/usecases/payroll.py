@@ -36,11 +36,12 @@ MONEY_FORMAT = "#,##0.00"
 PAYROLL_HEADERS = ("工号", "姓名", "科室", "科室编号", "身份证号", "期间", "项目", "应发金额")
 PAYROLL_WIDTHS = (12, 14, 16, 14, 22, 10, 20, 14)
 MESSAGES = {
-    "channel": "{period} 的绩效工资由工资系统发放（declare_payment_channel payroll），"
-               "不生成银行文件 (payroll pays {period}: no bank file)",
-    "no_tax": "工资系统未报送代扣个税，不能按应发金额发放；请先导入 withholding "
-              "(no withholding from payroll: jixiao never pays gross)",
-    "no_account": "没有银行账号，请先登记 `jixiao personal record` (no bank account)",
+    # English message ids, said in the reader's language by api/i18n/messages.py: a
+    # clerk's words, no command names (the CLI, the API and the page show the same).
+    "channel": "payroll pays the performance pay of {period}: there is no bank file",
+    "no_tax": "payroll has not reported the tax withheld, and gross pay is never paid: "
+              "import payroll's withholding sheet first",
+    "no_account": "no bank account is on record; record the person's bank details first",
     "encoding": "{encoding} 无法编码此户名，请在版式中改用 gb18030 (the name cannot be "
                 "written in {encoding}; use gb18030)",
     "encoding_option": "{encoding} 无法编码此姓名，请改用 --encoding gb18030 (the name "
@@ -49,8 +50,8 @@ MESSAGES = {
     "layout": "银行文件版式有误 (bad bank layout): {reason}",
     "no_layout": "找不到版式文件 (no layout file) {name!r}; 内置 (shipped): {shipped}",
     "format": "格式应为 xlsx 或 csv (the format is xlsx or csv)",
-    "open": "{period} 尚未结账，不能生成银行文件；请先 `jixiao close` ({period} is open: "
-            "close it first, a bank pays a frozen statement only)",
+    "open": "{period} is not closed yet: a bank file pays a closed statement only; close "
+            "the period first",
     "draft": "草稿",
 }
 Encoding = Literal["utf-8", "utf-8-sig", "gbk", "gb18030"]

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Final
 
 from api.i18n import N_, gettext
-from api.i18n.messages import shown
+from api.i18n.messages import FIELD_NAMES, shown
 from domain.errors import Problem
 
 # The domain's English reason (as raised; not a text shown) → the page's words.
@@ -28,17 +28,10 @@ CLERK: Final = (
         "office imports this row")),
     ("{role} may not issue {kind} (issued by: {who})",
      N_("your role may not import this kind of row")),
-    # the bank file's refusals (api/usecases/payroll.py), which name CLI verbs
-    ("工资系统未报送代扣个税，不能按应发金额发放；请先导入 withholding (no withholding from "
-     "payroll: jixiao never pays gross)",
-     N_("payroll has not reported the tax withheld, and gross pay is never paid: import the "
-        "withholding sheet first (Import, withholding)")),
-    ("没有银行账号，请先登记 `jixiao personal record` (no bank account)",
-     N_("no bank account is on record; record the person's bank details first")),
 )
 # A field the ledger names, as the clerk's column is headed.
-FIELDS: Final = {"tax_withheld_cny": N_("tax withheld"), "bank_account": N_("bank account"),
-                 "employee_id": N_("employee")}
+# (the bank file's refusals and their columns are the shared ones, api/i18n/messages.py)
+FIELDS: Final = {**FIELD_NAMES, "employee_id": N_("employee")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 
 

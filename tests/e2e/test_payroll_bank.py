@@ -121,18 +121,17 @@ def test_the_bank_file_refuses_rather_than_pay_gross_or_guess(paid, tmp_path) ->
     bank = tmp_path / "bank.csv"
     run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
     assert run.code == 2
-    assert "尚未结账" in run.err
+    assert "2026-Q2 is not closed yet" in run.err
     cli.ok("close", "--period", "2026-Q2")
     run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
     assert run.code == 2
-    assert "icu-1: tax_withheld_cny" in run.err
-    assert "个税" in run.err
+    assert "icu-1: tax withheld: payroll has not reported the tax withheld" in run.err
     assert not bank.exists()
     _withholding(cli, tmp_path, q2, close=False)
     cli.ok("personal", "forget", "--employee", "icu-2")
     run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
     assert run.code == 2
-    assert "icu-2: bank_account" in run.err
+    assert "icu-2: bank account: no bank account is on record" in run.err
     assert not bank.exists()
     declare = tmp_path / "channel.jsonl"
     declare.write_text('{"type": "declare_payment_channel", "channel": "payroll", '
@@ -140,7 +139,7 @@ def test_the_bank_file_refuses_rather_than_pay_gross_or_guess(paid, tmp_path) ->
     cli.ok("apply", str(declare))
     run = cli("export", "bank", "--period", "2026-Q2", "--output", str(bank))
     assert run.code == 2
-    assert "工资系统发放" in run.err
+    assert "payroll pays the performance pay of 2026-Q2" in run.err
     assert not bank.exists()
 
 
