@@ -15,6 +15,8 @@ from api.cli.render import progress_bars
 from api.i18n import N_, _
 from api.i18n.messages import problem_line, translate
 from api.storage.keys import master_key_path, open_vault
+from api.storage.session import ledger_exists
+from api.storage.store_env import store_env
 
 if TYPE_CHECKING:
     # At run time each verb imports it: openpyxl is slow to import and `jixiao` starts once
@@ -141,12 +143,15 @@ def template(*, kind: Annotated[ImportKind, typer.Argument(help="The import kind
              fmt: Annotated[TemplateFormat, typer.Option("--format")] = TemplateFormat.xlsx,
              db: Db = None, encoding: EncodingOption = None) -> int:
     """Write an empty workbook to fill in: headers, drop-down lists, an example row.
-    Lists come from --db's ledger; without --db, from the shipped scheme."""
+    Lists come from the ledger (--db, $JIXIAO_DB or ./jixiao.db, as every verb opens);
+    where there is none yet, from the shipped scheme."""
     from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
 
     request = imports.TemplateRequest(kind.value, fmt.value, output,
                                       encoding.value if encoding else "utf-8-sig")
-    if db is None:
+    # The same ledger every other verb opens: a clerk who set $JIXIAO_DB gets their
+    # people and departments in the drop-downs without repeating --db.
+    if not ledger_exists(store_env(db, ENVIRON.get())):
         imports.template(None, request)
     else:
         with open_session(db) as session:

@@ -353,7 +353,11 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
         lists = replace(lists, example={**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
     if kind.name == "personal":  # nobody's: an example row left in is refused, not recorded
-        lists = replace(lists, example={**lists.example, "employee_id": PERSONAL_EXAMPLE})
+        # both the code and the drop-down's label: the label of the first person on the
+        # roster put their name on the example's bank account
+        lists = replace(lists, example={**lists.example, "employee_id": PERSONAL_EXAMPLE},
+                        listed_example={**lists.listed_example,
+                                        "employee_id": PERSONAL_EXAMPLE})
     write_template(kind, lists, request.format, request.output, request.encoding)
     return request.output
 
