@@ -158,7 +158,8 @@ def _import_bank_details(cli: Cli, tmp_path: Path) -> None:
     refused = cli("import", "personal", str(tmp_path / "personal.csv"),
                   "--errors", str(tmp_path / "personal-errors.xlsx"))
     assert refused.code == 2
-    assert "身份证号" in refused.err and "第 3 行" in refused.err
+    assert "身份证号" in refused.err
+    assert "第 3 行" in refused.err
     assert typo["id_number"] not in refused.err + refused.out  # personal data stays out
     assert cli.event_count() == before
     assert [row for _, row in _marked(tmp_path / "personal-errors.xlsx")] == [3]
@@ -182,7 +183,8 @@ def test_a_clerk_imports_fixes_closes_and_pays_from_spreadsheets(sqlite_env, tmp
     # one unknown person.
     cli.ok("template", "entries", "--output", str(tmp_path / "t-entries.xlsx"))
     rows = _picked(tmp_path / "t-entries.xlsx", _entries())
-    assert rows[0]["employee_id"] == "张 Zhang (zhang)" and "(quantity)" in rows[0]["kind"]
+    assert rows[0]["employee_id"] == "张 Zhang (zhang)"
+    assert "(quantity)" in rows[0]["kind"]
     header = _fill(tmp_path / "t-entries.xlsx", rows, tmp_path / "entries.xlsx")
     bad = [*rows, {**rows[0], "employee_id": "zhao"}]
     _gbk_csv(header, bad, tmp_path / "entries.csv")
@@ -210,9 +212,10 @@ def test_a_clerk_imports_fixes_closes_and_pays_from_spreadsheets(sqlite_env, tmp
     cli.ok("import", "withholding", str(tmp_path / "tax.xlsx"))
     prepared = cli.ok("close", "--period", "2026-Q1", "--actor", "fin-wang").out
     closed = cli.ok("close", "--period", "2026-Q1", "--approve", "--actor", "fin-li").out
-    sha = re.search(r"sha256 ([0-9a-f]{64})", closed)
-    assert sha and sha.group(1) in prepared
-    sha = sha.group(1)
+    found = re.search(r"sha256 ([0-9a-f]{64})", closed)
+    assert found
+    sha = found.group(1)
+    assert sha in prepared
 
     # The statement workbook: its summary's formulas give the ledger's total.
     cli.ok("export", "statement", "--period", "2026-Q1", "--output", str(tmp_path / "s.xlsx"))
