@@ -65,6 +65,7 @@ TEMPLATES: Final = (
     N_("payroll pays the performance pay of {period}: there is no bank file"),
     N_("{period} is not closed yet: a bank file pays a closed statement only; close the "
        "period first"),
+    N_("no bank layout {name}: give a layout file or a shipped layout ({shipped})"),
     N_("payroll has not reported the tax withheld, and gross pay is never paid: import "
        "payroll's withholding sheet first"),
     N_("no bank account is on record; record the person's bank details first"),

@@ -48,7 +48,8 @@ MESSAGES = {
                        "cannot be written in {encoding}; use --encoding gb18030)",
     "encodings": "编码应为 {encodings} 之一 (the encoding is one of {encodings})",
     "layout": "银行文件版式有误 (bad bank layout): {reason}",
-    "no_layout": "找不到版式文件 (no layout file) {name!r}; 内置 (shipped): {shipped}",
+    "no_layout": "no bank layout {name!r}: give a layout file or a shipped layout "
+                 "({shipped})",
     "format": "格式应为 xlsx 或 csv (the format is xlsx or csv)",
     "open": "{period} is not closed yet: a bank file pays a closed statement only; close "
             "the period first",
