@@ -11,7 +11,7 @@ names the problem or the retry as it always has."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -49,6 +49,17 @@ def write_on_seal(ws: Workspace, caller: Caller, rows: Sequence[tuple[str, Mappi
     caught_up = ws.sealed_facts() or ws.facts()
     positions = {e.originator_id: caught_up.positions[e.originator_id] for e in events}
     return events, positions, caught_up.last_position
+
+
+def recorded_ids(ws: Workspace) -> Callable[[UUID], bool]:
+    """Whether an event is stored, asked of the fold a write is checked on first: the fold
+    from a snapshot while one is kept (the store answers for its sealed years' events,
+    which that fold drops), so looking up a key folds no sealed year; else every event."""
+    facts = ws.sealed_facts()
+    if facts is None:
+        return ws.facts().events.__contains__
+    recorder = ws.ledger.recorder
+    return lambda id_: id_ in facts.events or bool(recorder.select_events(id_, limit=1))
 
 
 def _allowed(ws: Workspace, caller: Caller, rows: Sequence[tuple[str, Mapping[str, Any]]],
