@@ -1,5 +1,6 @@
 """A batch written on a fold from a snapshot of closed years (`Workspace.sealed_facts`), so
-a server that answers from such a fold does not fold every sealed year to take a write.
+neither a server that answers from such a fold nor a CLI write (`jixiao apply` of a small
+batch, `jixiao import`, a single-command verb) folds every sealed year to take a write.
 
 The batch is checked against that fold exactly as `apply_batch` checks it against the
 fold of every event: the caller's right to write each row, the rows' shape, the ledger's
