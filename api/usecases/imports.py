@@ -11,11 +11,12 @@ re-saved workbook, are recorded once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain, islice
 from typing import Any
+from uuid import UUID
 
 from api.i18n.messages import place, translate
 from api.sheets import text
@@ -37,6 +38,7 @@ from api.usecases.personal_import import (
 )
 from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import seal_roster_details
+from api.usecases.sealed_writes import recorded_ids
 from api.usecases.streaming import RowChunk, apply_row_chunks
 from api.usecases.template_labels import labelled_lists, roster_example
 from domain.application import idempotency_id, load_shipped_scheme
@@ -140,7 +142,7 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
     """Each chunk's rows keyed, with their sealed details, less the rows in `skip`; then
     a last part holding the problems: every one found reading (`all_problems`), or the
     header's only (with skip_bad the rows' problems are the refused, not a refusal)."""
-    facts = ws.facts()
+    known = recorded_ids(ws)  # not `ws.facts()`: the write is checked on a snapshot first
     seen: SeenIndex[int] = SeenIndex()  # rows of each content so far: on disk past a chunk
     people = PersonalSheet()
     for chunk in chunks:
@@ -151,7 +153,7 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
                                         people, all_or_nothing=all_problems)
             rows = []
         else:
-            rows = _keyed(kind, read, chunk, facts, seen)
+            rows = _keyed(kind, read, chunk, known, seen)
             sealed = seal_roster_details(ws, caller, vault, read, chunk)
         read.personal.clear()  # sealed: a chunk's details are not kept for the file's end
         read.problems += sealed.problems
@@ -232,7 +234,7 @@ def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails
     return out
 
 
-def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
+def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], known: Callable[[UUID], bool],
            seen: SeenIndex[int]) -> list[tuple[str, dict[str, Any]]]:
     """The rows with their idempotency keys: the file's own, else the content key (`seen`
     counts identical rows across the file's chunks). A CSV row recorded before content
@@ -243,7 +245,7 @@ def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
         if "idempotency_key" not in command:
             key = content_key(kind, command, seen)
             legacy = f"file:{read.sheet.digest}:row {number}"
-            if read.sheet.format == "csv" and idempotency_id(legacy) in facts.events:
+            if read.sheet.format == "csv" and known(idempotency_id(legacy)):
                 key = legacy
             command["idempotency_key"] = key  # in place: no copy of the chunk's rows
         keyed.append((where, command))
