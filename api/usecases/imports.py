@@ -40,7 +40,7 @@ from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import seal_roster_details
 from api.usecases.sealed_writes import recorded_ids
 from api.usecases.streaming import RowChunk, apply_row_chunks
-from api.usecases.template_labels import labelled_lists, readable, roster_example
+from api.usecases.template_labels import labelled_lists, readable, roster_example, unused_id
 from domain.application import idempotency_id, load_shipped_scheme
 from domain.errors import ForbiddenError, InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
@@ -382,7 +382,9 @@ def template_lists(facts: Facts | None, caller: Caller) -> Lists:
               "participation_class": tuple(classes)}
     quarter = document.get("period") == "quarter"
     example = {
-        "employee_id": people[0] if people else "E0001", "name": "张三",
+        # A head with nobody in their departments is shown nobody's 工号 (and name).
+        "employee_id": people[0] if people else unused_id(facts.employee_ids() if facts else ()),
+        "name": "张三",
         "department_id": departments[0] if departments else "internal",
         "title_grade": next(iter(document.get("title_points", {})), ""),
         "post": next(iter(document.get("posts", {})), ""), "category": "regular",
