@@ -147,9 +147,9 @@ def template(*, kind: Annotated[ImportKind, typer.Argument(help="The import kind
     request = imports.TemplateRequest(kind.value, fmt.value, output,
                                       encoding.value if encoding else "utf-8-sig")
     if db is None:
-        imports.template(None, request)
+        imports.template(None, caller(None), request)
     else:
         with open_session(db) as session:
-            imports.template(session, request)
+            imports.template(session, caller(None), request)
     print(_(TEMPLATE).format(path=output))
     return 0
