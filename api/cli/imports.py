@@ -152,9 +152,9 @@ def template(*, kind: Annotated[ImportKind, typer.Argument(help="The import kind
     # The same ledger every other verb opens: a clerk who set $JIXIAO_DB gets their
     # people and departments in the drop-downs without repeating --db.
     if not ledger_exists(store_env(db, ENVIRON.get())):
-        imports.template(None, request)
+        imports.template(None, caller(None), request)
     else:
         with open_session(db) as session:
-            imports.template(session, request)
+            imports.template(session, caller(None), request)
     print(_(TEMPLATE).format(path=output))
     return 0

@@ -29,6 +29,7 @@ from api.http.routes import (
     imports,
     reports,
     schemes,
+    templates,
     users,
 )
 from api.http.routes import payroll as payroll_routes
@@ -71,7 +72,8 @@ def create_app(settings: ServerSettings, open_session: SessionFactory = Session)
     install_error_handlers(app)
     install_security_headers(app)
     for module in (commands, imports, reports, appeals, grades, audit, users, directory,
-                   schemes, payroll_routes, procedure_routes, exports):
+                   schemes, payroll_routes, procedure_routes, exports,
+                   templates):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     # Every script, style and chart library comes from the package itself (issue 12).
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -52,6 +52,7 @@ ERROR_TEMPLATES: Final = (
        "is not shown)"),
     N_("{where}: no bank name, account or ID number; nothing imported from the row"),
     N_("the template format is xlsx or csv"),
+    N_("{role} does not import {kind}, so is offered no template for it"),
     N_("unknown entry {written}; write one of: {allowed}"),
     N_("empty; write one of: {allowed}"),
     N_("not used by a {entry} entry; leave it empty"),

@@ -71,3 +71,4 @@ LIST_PROMPT = N_("choose from the list")
 LIST_WARNING = N_("not in the list: choose from it, or type the code alone (what the list "
                   "shows in brackets), which the import also reads. Keep this value?")
 NO_TEMPLATE_FORMAT = "the template format is xlsx or csv"
+NO_TEMPLATE_FOR_ROLE = "{role} does not import {kind}, so is offered no template for it"

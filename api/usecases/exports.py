@@ -21,6 +21,7 @@ from api.i18n.codes import code_name, in_documents
 from api.i18n.events import event_name
 from api.usecases import audit, grades, reports
 from api.usecases.department_names import department_names
+from api.usecases.figure_names import figure_names
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.facts import Facts
@@ -56,7 +57,7 @@ HEADERS = {
     "actor": "操作人", "live": "有效", "body": "内容", "line_id": "英文标识 (line id)",
     "type_id": "类型标识 (type)",
     "level": "层级", "subject": "对象", "figure": "中间数名称", "value": "数值",
-    "subject_name": "对象名称",
+    "subject_name": "对象名称", "figure_name": "中间数中文名称",
 }
 # The reconciliation's lines in Chinese. The statement names them in English and those
 # names stay as they are in JSON and in closed statements (they are hashed); a line not
@@ -246,12 +247,16 @@ def _figures(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     checker recomputes by hand. Values are exact text, never rounded for the sheet."""
     period = parse_period(request.period)
     statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=True))
-    cols = columns("level", "subject", "figure", "value", "subject_name")
-    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value, TEXT["organisation"]]
+    cols = columns("level", "subject", "figure", "value", "subject_name", "figure_name")
+    names = figure_names(ws, period)
+    rows: list[list[Cell]] = [[TEXT["organisation"], "", name, value, TEXT["organisation"],
+                               names.get(name, "")]
                               for name, value in statement.get("figures", {}).items()]
-    for level, key in ((TEXT["department"], "department_id"), (TEXT["person"], "employee_id")):
+    for level, key, kind in ((TEXT["department"], "department_id", "dept"),
+                             (TEXT["person"], "employee_id", "person")):
         lines = statement["departments" if key == "department_id" else "people"]
-        rows += [[level, line[key], name, value, line["name"]] for line in lines
+        rows += [[level, line[key], name, value, line["name"],
+                  names.get(f"{kind}:{line[key]}:{name}", "")] for line in lines
                  for name, value in line["figures"].items()]
     return Book(TEXT["figures"], stamp_for(ws.facts(), period),
                 [Sheet(TEXT["figures"], cols, rows)])

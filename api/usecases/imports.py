@@ -11,11 +11,12 @@ re-saved workbook, are recorded once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import chain, islice
 from typing import Any
+from uuid import UUID
 
 from api.i18n.messages import place, translate
 from api.sheets import text
@@ -25,7 +26,7 @@ from api.sheets.readers import SheetFile, Source, open_sheet
 from api.sheets.rows import CommandRow, Progress, Read, content_key, stream_commands
 from api.sheets.templates import Lists, entry_values, write_template
 from api.usecases.access import RowsForbiddenError
-from api.usecases.import_roles import importing_caller
+from api.usecases.import_roles import import_kinds, importing_caller
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.personal import Vault
 from api.usecases.personal_import import (
@@ -37,13 +38,15 @@ from api.usecases.personal_import import (
 )
 from api.usecases.ports import Caller, Workspace
 from api.usecases.roster_details import seal_roster_details
+from api.usecases.sealed_writes import recorded_ids
 from api.usecases.streaming import RowChunk, apply_row_chunks
-from api.usecases.template_labels import labelled_lists, roster_example
+from api.usecases.template_labels import labelled_lists, readable, roster_example, unused_id
 from domain.application import idempotency_id, load_shipped_scheme
-from domain.errors import InvalidRequestError, Problem, RejectedError
+from domain.errors import ForbiddenError, InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
 from domain.facts import Facts
 from domain.seen_index import SeenIndex
+from domain.users import a_role
 
 SHIPPED_SCHEME = "xinghe-county-hospital"
 SKIP_ROUNDS = 5  # the ledger's refusals of one round cannot create new ones; a bound anyway
@@ -140,7 +143,7 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
     """Each chunk's rows keyed, with their sealed details, less the rows in `skip`; then
     a last part holding the problems: every one found reading (`all_problems`), or the
     header's only (with skip_bad the rows' problems are the refused, not a refusal)."""
-    facts = ws.facts()
+    known = recorded_ids(ws)  # not `ws.facts()`: the write is checked on a snapshot first
     seen: SeenIndex[int] = SeenIndex()  # rows of each content so far: on disk past a chunk
     people = PersonalSheet()
     for chunk in chunks:
@@ -151,7 +154,7 @@ def _parts(ws: Workspace, caller: Caller, kind: Kind, read: Read,
                                         people, all_or_nothing=all_problems)
             rows = []
         else:
-            rows = _keyed(kind, read, chunk, facts, seen)
+            rows = _keyed(kind, read, chunk, known, seen)
             sealed = seal_roster_details(ws, caller, vault, read, chunk)
         read.personal.clear()  # sealed: a chunk's details are not kept for the file's end
         read.problems += sealed.problems
@@ -232,7 +235,7 @@ def _with_details(rows: list[tuple[str, dict[str, Any]]], sealed: SealedDetails
     return out
 
 
-def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
+def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], known: Callable[[UUID], bool],
            seen: SeenIndex[int]) -> list[tuple[str, dict[str, Any]]]:
     """The rows with their idempotency keys: the file's own, else the content key (`seen`
     counts identical rows across the file's chunks). A CSV row recorded before content
@@ -243,7 +246,7 @@ def _keyed(kind: Kind, read: Read, chunk: list[CommandRow], facts: Facts,
         if "idempotency_key" not in command:
             key = content_key(kind, command, seen)
             legacy = f"file:{read.sheet.digest}:row {number}"
-            if read.sheet.format == "csv" and idempotency_id(legacy) in facts.events:
+            if read.sheet.format == "csv" and known(idempotency_id(legacy)):
                 key = legacy
             command["idempotency_key"] = key  # in place: no copy of the chunk's rows
         keyed.append((where, command))
@@ -341,13 +344,18 @@ class TemplateRequest:
     encoding: str = "utf-8-sig"
 
 
-def template(ws: Workspace | None, request: TemplateRequest) -> str:
-    """Write the template of an import kind; with no ledger, the shipped scheme's lists."""
+def template(ws: Workspace | None, caller: Caller, request: TemplateRequest) -> str:
+    """Write the template of an import kind; with no ledger, the shipped scheme's lists.
+    Its lists are what `caller` may read (template_labels.readable): a head's template
+    names only their departments and their people."""
     kind = kind_of(request.kind)
     if request.format not in ("xlsx", "csv"):
         raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
+    if caller.user is not None and kind.name not in import_kinds(caller):
+        raise ForbiddenError(text.NO_TEMPLATE_FOR_ROLE.format(
+            role=a_role(caller.user.role), kind=kind.name))
     facts = ws.facts() if ws is not None else None
-    lists = template_lists(facts)
+    lists = template_lists(facts, caller)
     if kind.name == "roster":  # imported unchanged, the example never touches someone hired
         lists = roster_example(lists, facts.employee_ids() if facts is not None else ())
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
@@ -362,12 +370,11 @@ def template(ws: Workspace | None, request: TemplateRequest) -> str:
     return request.output
 
 
-def template_lists(facts: Facts | None) -> Lists:
-    """The drop-downs: the ledger's departments and people and its newest pay scheme's
-    items; with no ledger (or no scheme in it) the shipped scheme's."""
+def template_lists(facts: Facts | None, caller: Caller) -> Lists:
+    """The drop-downs: the ledger's departments and people the caller may read and its
+    newest pay scheme's items; with no ledger (or no scheme in it) the shipped scheme's."""
     document = _scheme_document(facts)
-    departments = tuple(facts.department_ids()) if facts is not None else ()
-    people = tuple(facts.employee_ids()) if facts is not None else ()
+    departments, people = readable(facts, caller)
     items = (*document.get("deductions", {}),
              *(name for name, rule in document.get("items", {}).items()
                if isinstance(rule, dict) and rule.get("entered")))
@@ -379,7 +386,9 @@ def template_lists(facts: Facts | None) -> Lists:
               "participation_class": tuple(classes)}
     quarter = document.get("period") == "quarter"
     example = {
-        "employee_id": people[0] if people else "E0001", "name": "张三",
+        # A head with nobody in their departments is shown nobody's 工号 (and name).
+        "employee_id": people[0] if people else unused_id(facts.employee_ids() if facts else ()),
+        "name": "张三",
         "department_id": departments[0] if departments else "internal",
         "title_grade": next(iter(document.get("title_points", {})), ""),
         "post": next(iter(document.get("posts", {})), ""), "category": "regular",

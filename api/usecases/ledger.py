@@ -89,7 +89,7 @@ def apply_batch(ws: Workspace, caller: Caller, batch: Batch, *,
                 progress: Progress | None = None, today: date | None = None) -> ApplyResult:
     """Check every row (the caller's right to write it, its shape, the ledger's rules) and
     record all the rows or none; the audit chain then covers the new events."""
-    if not batch.prior_problems and progress is None:
+    if not batch.prior_problems:
         written = write_on_seal(ws, caller, batch.rows, today or today_utc(),
                                 batch.precheck_users)
         if written is not None:

@@ -1,5 +1,6 @@
 """A batch written on a fold from a snapshot of closed years (`Workspace.sealed_facts`), so
-a server that answers from such a fold does not fold every sealed year to take a write.
+neither a server that answers from such a fold nor a CLI write (`jixiao apply` of a small
+batch, `jixiao import`, a single-command verb) folds every sealed year to take a write.
 
 The batch is checked against that fold exactly as `apply_batch` checks it against the
 fold of every event: the caller's right to write each row, the rows' shape, the ledger's
@@ -11,7 +12,7 @@ names the problem or the retry as it always has."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -49,6 +50,17 @@ def write_on_seal(ws: Workspace, caller: Caller, rows: Sequence[tuple[str, Mappi
     caught_up = ws.sealed_facts() or ws.facts()
     positions = {e.originator_id: caught_up.positions[e.originator_id] for e in events}
     return events, positions, caught_up.last_position
+
+
+def recorded_ids(ws: Workspace) -> Callable[[UUID], bool]:
+    """Whether an event is stored, asked of the fold a write is checked on first: the fold
+    from a snapshot while one is kept (the store answers for its sealed years' events,
+    which that fold drops), so looking up a key folds no sealed year; else every event."""
+    facts = ws.sealed_facts()
+    if facts is None:
+        return ws.facts().events.__contains__
+    recorder = ws.ledger.recorder
+    return lambda id_: id_ in facts.events or bool(recorder.select_events(id_, limit=1))
 
 
 def _allowed(ws: Workspace, caller: Caller, rows: Sequence[tuple[str, Mapping[str, Any]]],

@@ -14,6 +14,7 @@ from api.i18n.codes import code_name, in_documents, labelled
 from api.i18n.formats import period_name
 from api.sheets.columns import ENTRY_CHINESE
 from api.sheets.templates import Lists
+from api.usecases.ports import Caller, today_local
 from domain.facts import Facts
 from domain.periods import Period
 from projections.views import payable_periods
@@ -23,6 +24,23 @@ CLOSED = "已结账"
 ENTRY_NAMES = {code: name for name, code in ENTRY_CHINESE.items()}
 NAMED_BY_CODE = ("kind", "title_grade", "post", "category", "participation_class")
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def readable(facts: Facts | None, caller: Caller) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The departments and people a template may list to `caller`: everyone for the
+    store's owner and the roles that read everything; for a head, the departments they
+    head and the people in them today (a template must never name another department's
+    staff). A role that imports nothing is refused before (imports.template)."""
+    if facts is None:
+        return (), ()
+    departments, people = facts.department_ids(), facts.employee_ids()
+    user = caller.user
+    if user is None or user.reads_everything:
+        return tuple(departments), tuple(people)
+    today = today_local()
+    own = tuple(d for d in departments if user.may_read_department(d))
+    return own, tuple(p for p in people if (state := facts.employee_on(p, today)) is not None
+                      and state.department_id in own)
 
 
 def labelled_lists(facts: Facts | None, lists: Lists, quarter: bool) -> Lists:

@@ -4,6 +4,7 @@ from the XLSX with openpyxl and from the CSV."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from builders import GOLDEN, cli_for
@@ -30,6 +31,13 @@ def test_the_figures_export_lists_every_intermediate(store, tmp_path: Path) -> N
            str(tmp_path / "f.csv"))
     with (tmp_path / "f.csv").open(encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
-    # Each subject's name beside its id (the roster's and the department's own names).
-    assert ["人员", "li", "score", "96.875", "Li"] in lines
-    assert ["科室", "internal", "per_point", "100", "内科 internal medicine"] in lines
+    # Each subject's name beside its id (the roster's and the department's own names),
+    # and each figure's Chinese name beside its id (api/i18n/figures, as docs/figures.md).
+    assert ["人员", "li", "score", "96.875", "Li", "个人得分"] in lines
+    assert ["科室", "internal", "per_point", "100", "内科 internal medicine",
+            "每分值金额（参考）"] in lines
+    named = [r for r in lines if r and r[0] in ("全院", "科室", "人员")]
+    assert len(named) == expected
+    untranslated = [r for r in named if not re.search("[\u4e00-\u9fff]", r[5])]
+    assert untranslated == []
+    assert not [r for r in named if r[0] != "全院" and r[5].startswith(r[4])]

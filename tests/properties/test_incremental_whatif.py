@@ -104,10 +104,9 @@ def test_an_upheld_appeal_s_what_if_equals_a_recomputation(data: st.DataObject) 
                       "reason": "appeal upheld (what-if)", "idempotency_key": "what-if"})
 
 
-def upheld_late_appeal() -> tuple[Facts, Period]:
-    """The synthetic ledger's period statement computed, then the facts as if an appeal
-    against one lateness of over 5 minutes were upheld (3 minutes); nothing computed yet
-    on the what-if's facts."""
+def late_appeal() -> tuple[Any, Facts, DeductionRecorded, Period, list[Any]]:
+    """The synthetic ledger, its facts with the contested period's statement computed, a
+    lateness of over 5 minutes and the commands of its appeal upheld (3 minutes)."""
     ledger = _synthetic()
     facts = ledger.facts()
     contested = next(e for e in facts.live.values() if isinstance(e, DeductionRecorded)
@@ -118,6 +117,12 @@ def upheld_late_appeal() -> tuple[Facts, Period]:
         "type": "record_deduction", "period": contested.period,
         "employee_id": contested.employee_id, "kind": "late", "minutes": 3,
         "supersedes": str(contested.originator_id), "reason": "appeal upheld"})])
+    return ledger, facts, contested, period, commands
+
+
+def upheld_late_appeal() -> tuple[Facts, Period]:
+    """The facts as if that appeal were upheld; nothing computed yet on them."""
+    ledger, facts, _, period, commands = late_appeal()
     return preview(ledger, commands, "test", base=facts), period
 
 

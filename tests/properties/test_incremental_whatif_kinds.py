@@ -10,7 +10,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from test_incremental_whatif import _bytes, _synthetic
+from test_incremental_whatif import _bytes, _synthetic, late_appeal
 
 from domain.errors import RejectedError
 from domain.events import DeductionRecorded
@@ -77,16 +77,7 @@ def test_a_batch_s_what_if_equals_a_recomputation(data: st.DataObject) -> None:
 
 
 def test_an_appeal_scores_again_only_the_appellant_and_a_transfer_everyone() -> None:
-    ledger = _synthetic()
-    facts = ledger.facts()
-    contested = next(e for e in facts.live.values() if isinstance(e, DeductionRecorded)
-                     and (e.minutes or 0) > 5)
-    period = Period.parse(contested.period)
-    statement_for(facts, period)
-    commands = ledger.parse_commands([("what-if", {
-        "type": "record_deduction", "period": contested.period,
-        "employee_id": contested.employee_id, "kind": "late", "minutes": 3,
-        "supersedes": str(contested.originator_id), "reason": "appeal upheld"})])
+    ledger, facts, contested, period, commands = late_appeal()
     after = preview(ledger, commands, "test", base=facts)
     [(_, results)] = [run for (p, _), run in memo_of(after)[PERSON_RUNS].items() if p == period]
     assert [r for r in results if r is None] == [None]  # the appellant, to score again

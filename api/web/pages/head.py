@@ -9,9 +9,10 @@ import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -25,6 +26,7 @@ from api.storage.session import Session
 from api.usecases import entry, imports
 from api.usecases.import_roles import import_kinds
 from api.usecases.ports import Caller
+from api.usecases.templates import template_file
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
 from api.web.import_reasons import for_clerk
 from api.web.templating import language_of, render
@@ -98,6 +100,21 @@ async def save(*, request: Request, viewer: CheckedViewer,
 async def import_form(*, request: Request, viewer: CurrentViewer) -> Response:
     return render(request, "head/import.html", {"viewer": viewer, "result": None,
                                                 "kinds": _kinds(request, viewer.caller)})
+
+
+@router.get("/web/import/template/{kind}")
+@page
+async def template(*, request: Request, viewer: CurrentViewer,
+                   kind: Annotated[str, PathParam(max_length=32)],
+                   fmt: Annotated[str, Query(alias="format", max_length=8)] = "xlsx",
+                   encoding: Annotated[str, Query(max_length=16)] = "utf-8-sig") -> Response:
+    """The kind's blank template, as `GET /templates/{kind}` answers (the same role rules
+    and lists: a head's names only their own departments and people)."""
+    made = await run(request, template_file, viewer.caller, kind, fmt, encoding)
+    disposition = (f'attachment; filename="{made.filename}"; '
+                   f"filename*=UTF-8''{quote(made.title, safe='')}")
+    return Response(made.content, media_type=made.media_type,
+                    headers={"Content-Disposition": disposition})
 
 
 def _kinds(request: Request, caller: Caller) -> tuple[str, ...]:
