@@ -34,6 +34,7 @@ from openpyxl.xml.functions import iterparse  # defusedxml's, as openpyxl reads 
 
 from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
+from api.sheets.templates import LISTS_SHEET
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls files
@@ -290,8 +291,10 @@ def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
             if not visible:
                 raise RejectedError([Problem(source.name, "", text.NO_VISIBLE_SHEET)])
             wanted = visible[0]
-            if hidden:
-                notes.append(text.HIDDEN_SHEETS.format(sheets=", ".join(hidden)))
+            # Our own template's hidden lists sheet is not news to the clerk who filled it.
+            noted = [name for name in hidden if name != LISTS_SHEET]
+            if noted:
+                notes.append(text.HIDDEN_SHEETS.format(sheets=", ".join(noted)))
         elif wanted not in states:
             raise RejectedError([Problem(source.name, "--sheet", text.NO_SHEET.format(
                 sheet=wanted, sheets=", ".join(states)))])
