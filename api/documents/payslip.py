@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from api.documents.amounts import capitals, figures, grouped
 from api.documents.model import Stamp
-from api.documents.pdfbase import FAMILY, Page
+from api.documents.pdfbase import FAMILY, HEADINGS, Page
 
 T = {
     "title": "绩效工资条",
@@ -66,7 +66,7 @@ def _slip(page: Page, slip: Payslip, stamp: Stamp, issued: str) -> None:
     page.ln(3)
     page.set_font(FAMILY, size=9)
     with page.table(col_widths=(45, 105, 40), text_align=("LEFT", "LEFT", "RIGHT"),
-                    line_height=6) as table:
+                    line_height=6, headings_style=HEADINGS) as table:
         table.row([T["item"], T["rule"], T["amount"]])
         for line in slip.lines:
             table.row([line.label, line.rule, grouped(line.amount)])

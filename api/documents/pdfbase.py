@@ -8,7 +8,9 @@ import logging
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
+from api.documents.fontcache import add_cjk_font
 from api.documents.fonts import cjk_font
 from api.documents.model import Stamp
 
@@ -20,6 +22,9 @@ FAMILY = "cjk"
 RED = (192, 0, 0)
 GREY = (90, 90, 90)
 BLACK = (0, 0, 0)
+# fpdf2's tables set their heading row in bold; Zen Hei has one weight, so a bold face
+# would be the same glyphs embedded and subset a second time in every PDF.
+HEADINGS = FontFace(emphasis="NONE")
 
 
 class Page(FPDF):
@@ -29,9 +34,7 @@ class Page(FPDF):
         self.stamp = stamp
         # The page numbers' words; a document in another language sets its own.
         self.page_words = "第 {page} 页 / 共 {total} 页"
-        font = str(cjk_font())
-        self.add_font(FAMILY, "", font)
-        self.add_font(FAMILY, "B", font)  # table headings ask for bold; Zen Hei has one weight
+        add_cjk_font(self, FAMILY, cjk_font())
         self.set_font(FAMILY, size=10)
         self.set_auto_page_break(auto=True, margin=18)
         self.set_title(title)

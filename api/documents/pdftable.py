@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from api.documents.amounts import grouped
 from api.documents.model import Book, Cell, Column, Sheet
-from api.documents.pdfbase import FAMILY, Page
+from api.documents.pdfbase import FAMILY, HEADINGS, Page
 
 
 def write_pdf_table(book: Book) -> bytes:
@@ -26,7 +26,7 @@ def _table(page: Page, sheet: Sheet) -> None:
     page.set_font(FAMILY, size=7)
     aligns = tuple("RIGHT" if c.kind != "text" else "LEFT" for c in sheet.columns)
     with page.table(text_align=aligns, repeat_headings=1, line_height=4.5,
-                    first_row_as_headings=True) as table:
+                    first_row_as_headings=True, headings_style=HEADINGS) as table:
         table.row([c.header for c in sheet.columns])
         for row in sheet.rows:
             table.row([_text(c, v) for c, v in zip(sheet.columns, row, strict=True)])
