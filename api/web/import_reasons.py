@@ -31,7 +31,7 @@ CLERK: Final = (
 )
 # A field the ledger names, as the clerk's column is headed.
 # (the bank file's refusals and their columns are the shared ones, api/i18n/messages.py)
-FIELDS: Final = {**FIELD_NAMES, "employee_id": N_("employee")}
+FIELDS: Final = {**FIELD_NAMES, "employee_id": N_("employee no.")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 
 
