@@ -72,7 +72,7 @@ def _once_then_nothing(capsys: pytest.CaptureFixture[str], db: Path, kind: str,
 
 
 def _refused(capsys: pytest.CaptureFixture[str], db: Path, kind: str, content: str,
-             tmp_path: Path, column: str, reason: str) -> None:
+             tmp_path: Path, *, column: str, reason: str) -> None:
     before = _events(db)
     code, said = _import(capsys, db, kind, content, tmp_path)
     assert code == 2
@@ -90,13 +90,13 @@ def test_a_ward_is_defined_from_a_sheet(capsys, db, tmp_path) -> None:  # type: 
     ward = _one(db, capsys, "DepartmentDefined")
     assert (ward["department_id"], ward["name"], ward["kind"], ward["effective_on"]) == (
         "ward", "内科", "clinical", "2026-01-01")  # 临床 read as its code
-    _refused(capsys, db, "departments", OFFICE_BAD, tmp_path, "行政类别", "行政科室须填行政类别")
+    _refused(capsys, db, "departments", OFFICE_BAD, tmp_path, column="行政类别", reason="行政科室须填行政类别")
 
 
 def test_a_quarters_pool_is_declared_from_a_sheet(capsys, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _once_then_nothing(capsys, db, "pool", POOL, tmp_path)
     assert _one(db, capsys, "PoolDeclared")["amount_cny"] == "30962.50"
-    _refused(capsys, db, "pool", POOL_BAD, tmp_path, "绩效总额", "绩效总额与医疗收入须且只能填一项")
+    _refused(capsys, db, "pool", POOL_BAD, tmp_path, column="绩效总额", reason="绩效总额与医疗收入须且只能填一项")
 
 
 def test_a_wards_figures_are_recorded_from_a_sheet(capsys, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -105,6 +105,6 @@ def test_a_wards_figures_are_recorded_from_a_sheet(capsys, db, tmp_path) -> None
     figures = _one(db, capsys, "DepartmentFiguresRecorded")
     assert (figures["department_id"], figures["workload_actual"], figures["full_cost_cny"]) == (
         "ward", "1000", "100000.00")  # the drop-down's 「内科 (ward)」 read as its code
-    _refused(capsys, db, "figures", FIGURES_BAD, tmp_path, "全成本", "须大于零")
+    _refused(capsys, db, "figures", FIGURES_BAD, tmp_path, column="全成本", reason="须大于零")
     unknown = FIGURES.replace("内科 (ward)", "icu")
-    _refused(capsys, db, "figures", unknown, tmp_path, "科室", "未知科室 'icu'")
+    _refused(capsys, db, "figures", unknown, tmp_path, column="科室", reason="未知科室 'icu'")

@@ -113,5 +113,7 @@ def test_the_periods_setup_is_imported_by_the_roles_that_record_it(served: Serve
     assert served.event_count() == before + 3
     bad = post_file(served, "finance", "figures", figures.replace(",400", ",0").encode("gbk"))
     assert bad.status_code == 422
-    assert "row 2" in bad.text and "全成本" in bad.text and "须大于零" in bad.text
+    assert "row 2" in bad.text
+    assert "全成本" in bad.text
+    assert "须大于零" in bad.text
     assert served.event_count() == before + 3
