@@ -90,13 +90,15 @@ def test_a_ward_is_defined_from_a_sheet(capsys, db, tmp_path) -> None:  # type: 
     ward = _one(db, capsys, "DepartmentDefined")
     assert (ward["department_id"], ward["name"], ward["kind"], ward["effective_on"]) == (
         "ward", "内科", "clinical", "2026-01-01")  # 临床 read as its code
-    _refused(capsys, db, "departments", OFFICE_BAD, tmp_path, column="行政类别", reason="行政科室须填行政类别")
+    _refused(capsys, db, "departments", OFFICE_BAD, tmp_path, column="行政类别",
+             reason="行政科室须填行政类别")
 
 
 def test_a_quarters_pool_is_declared_from_a_sheet(capsys, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _once_then_nothing(capsys, db, "pool", POOL, tmp_path)
     assert _one(db, capsys, "PoolDeclared")["amount_cny"] == "30962.50"
-    _refused(capsys, db, "pool", POOL_BAD, tmp_path, column="绩效总额", reason="绩效总额与医疗收入须且只能填一项")
+    _refused(capsys, db, "pool", POOL_BAD, tmp_path, column="绩效总额",
+             reason="绩效总额与医疗收入须且只能填一项")
 
 
 def test_a_wards_figures_are_recorded_from_a_sheet(capsys, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
