@@ -367,6 +367,15 @@ def template(ws: Workspace | None, caller: Caller, request: TemplateRequest) -> 
     lists = template_lists(facts, caller)
     if kind.name == "roster":  # imported unchanged, the example never touches someone hired
         lists = roster_example(lists, facts.employee_ids() if facts is not None else ())
+    if kind.name == "departments":  # new codes are typed: no drop-down of the known ones
+        taken = facts.department_ids() if facts is not None else ()
+        code = next(f"new_ward{n or ''}" for n in range(len(taken) + 1)
+                    if f"new_ward{n or ''}" not in taken)
+        lists = replace(lists, values={k: v for k, v in lists.values.items()
+                                       if k != "department_id"},
+                        example={**lists.example, "department_id": code,
+                                 "department_name": "新科室"},
+                        listed_example={**lists.listed_example, "department_id": code})
     if kind.name == "pool":  # a pool is an amount or a revenue, never both
         lists = replace(lists, example={**lists.example, "medical_revenue_cny": ""})
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row

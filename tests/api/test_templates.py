@@ -139,7 +139,7 @@ def test_csv_template_is_the_header_and_an_example_row(tmp_path, capsys, kind):
                                "personal": "示例,张三,",
                                "figures": "2026-Q1,internal,1000,1000,100000.00,100000.00",
                                "pool": "2026-Q1,30962.50,,",
-                               "departments": "internal,内科,clinical,,,1,2026-01-01"}[kind])
+                               "departments": "new_ward,新科室,clinical,,,1,2026-01-01"}[kind])
 
 
 def test_a_mistyped_template_kind_or_format_exits_2(tmp_path, capsys):
