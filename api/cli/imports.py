@@ -43,6 +43,9 @@ class ImportKind(str, Enum):
     entries = "entries"
     withholding = "withholding"
     personal = "personal"
+    departments = "departments"
+    pool = "pool"
+    figures = "figures"
 
 
 class Encoding(str, Enum):
@@ -81,7 +84,8 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
                      "columns (开户行, 银行账号, 身份证号); default $JIXIAO_MASTER_KEY_FILE.",
                      show_default=False)] = None,
                  json_out: Json = False) -> int:
-    """Import a spreadsheet (roster, entries, withholding, personal), all or nothing."""
+    """Import a spreadsheet (roster, entries, withholding, personal, departments, pool,
+    figures), all or nothing."""
     from api.sheets.readers import Source  # noqa: PLC0415 - openpyxl (see the top)
     from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
 

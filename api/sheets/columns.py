@@ -7,7 +7,10 @@ The kinds (documented for people in docs/spreadsheets.md):
 * ``entries`` - score entries: ``record_deduction``, ``record_score`` or
   ``record_attendance`` per row, chosen by the ``entry`` column;
 * ``withholding`` - one ``record_withholding`` per row;
-* ``personal`` - a person's bank name, account and ID number, sealed per person.
+* ``personal`` - a person's bank name, account and ID number, sealed per person;
+* ``figures`` - one ``record_department_figures`` per row (a department's quarter);
+* ``pool`` - one ``declare_pool`` per row (a period's pool: an amount or the revenue);
+* ``departments`` - one ``define_department`` per row.
 
 Values stay text: decimals reach the command models as strings (never floats), and an
 empty cell is left out of the command so the model's default applies. The models' own
@@ -54,6 +57,45 @@ PERSONAL_KIND_COLUMNS: tuple[str, ...] = ("employee_id", "name", *PERSONAL_COLUM
 # Cells that are personal data and digits: never quoted back, masked in files written back.
 SECRET_COLUMNS = frozenset({"bank_account", "id_number"})
 
+# The period's setup (issue 13: a clerk runs the period without JSON): a department's
+# workload, revenue and cost; the pool as its own one-row sheet, because it is one figure
+# of the hospital's, not of a department's, and its columns share nothing with the
+# figures'; the departments, the administrator's.
+FIGURES_COLUMNS: tuple[str, ...] = (
+    "period", "department_id", "workload_base", "workload_actual", "medical_revenue_cny",
+    "full_cost_cny", "idempotency_key",
+)
+POOL_COLUMNS: tuple[str, ...] = ("period", "amount_cny", "medical_revenue_cny",
+                                 "idempotency_key")
+DEPARTMENTS_COLUMNS: tuple[str, ...] = (
+    "department_id", "department_name", "department_kind", "admin_class", "admin_role",
+    "risk_coefficient", "effective_on", "idempotency_key",
+)
+DEPARTMENTS_REQUIRED: tuple[str, ...] = (
+    "department_id", "department_name", "department_kind", "effective_on",
+)
+# Columns named apart from their command field: 姓名 is a person's, 项目 an entry's.
+RENAMED: dict[str, dict[str, str]] = {
+    "departments": {"department_name": "name", "department_kind": "kind"},
+}
+DEPARTMENT_KIND_CHINESE: dict[str, str] = {"临床": "clinical", "行政": "admin"}
+# A setup command's checks of the whole row (model validators, no field of their own):
+# the column a clerk fixes, and the reasons in Chinese first (the English catalogue's
+# texts, kept out of the shared .po so parallel work merges).
+ROW_CHECK_COLUMN: dict[str, str] = {"define_department": "admin_class",
+                                    "declare_pool": "amount_cny"}
+SETUP_REASONS: dict[str, str] = {
+    "must be greater than zero": "须大于零 (must be greater than zero)",
+    "give exactly one of medical_revenue_cny or amount_cny":
+        "绩效总额与医疗收入须且只能填一项 (give exactly one of medical_revenue_cny or "
+        "amount_cny)",
+    "an admin department needs admin_class 1, 2 or 3":
+        "行政科室须填行政类别 1、2 或 3 (an admin department needs admin_class 1, 2 or 3)",
+    "a clinical department takes no admin_class or admin_role":
+        "临床科室不填行政类别和行政岗位 (a clinical department takes no admin_class or "
+        "admin_role)",
+}
+
 ABSENCE_COLUMNS: dict[str, str] = {  # column -> key of record_attendance.absence_days
     "absence_sick": "sick",
     "absence_maternity": "maternity",
@@ -76,6 +118,9 @@ IGNORED: dict[str, tuple[str, ...]] = {
     "entries": ("name", "error"),
     "withholding": ("name", "error"),
     "personal": ("name", "error", *PERSONAL_COLUMNS),
+    "figures": ("department_name", "error"),
+    "pool": ("error",),
+    "departments": ("error",),
 }
 
 # The Chinese header of each column (the issue's fixed aliases, and the rest in kind).
@@ -89,6 +134,10 @@ CHINESE: dict[str, str] = {
     "absence_other": "其他缺勤天数", "reason": "原因", "evidence_ref": "备注",
     "error": "错误原因", "pay_period": "发放期间", "tax_withheld_cny": "代扣个税",
     "bank_name": "开户行", "bank_account": "银行账号", "id_number": "身份证号",
+    "workload_base": "基础工作量", "workload_actual": "实际工作量",
+    "medical_revenue_cny": "医疗收入", "full_cost_cny": "全成本", "amount_cny": "绩效总额",
+    "department_name": "名称", "department_kind": "类型", "admin_class": "行政类别",
+    "admin_role": "行政岗位", "risk_coefficient": "风险系数", "effective_on": "生效日期",
 }
 
 # Other headers finance sheets and bank files use for the personal columns (a bank batch
@@ -96,13 +145,17 @@ CHINESE: dict[str, str] = {
 ALIASES: dict[str, str] = {
     "账号": "bank_account", "银行卡号": "bank_account", "卡号": "bank_account",
     "开户银行": "bank_name", "证件号码": "id_number", "身份证": "id_number", "户名": "name",
+    "科室编号": "department_id", "科室名称": "department_name", "科室类型": "department_kind",
 }
 
 CODES = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
-                   "participation_class", "kind", "entry"})
-INTEGERS = frozenset({"count", "minutes"})
-DECIMALS = frozenset({"points", "scheduled_days", "tax_withheld_cny", *ABSENCE_COLUMNS})
-DATES = frozenset({"hired_on", "probation_until"})
+                   "participation_class", "kind", "entry", "department_kind",
+                   "admin_role"})
+INTEGERS = frozenset({"count", "minutes", "admin_class"})
+DECIMALS = frozenset({"points", "scheduled_days", "tax_withheld_cny", *ABSENCE_COLUMNS,
+                      "workload_base", "workload_actual", "medical_revenue_cny",
+                      "full_cost_cny", "amount_cny", "risk_coefficient"})
+DATES = frozenset({"hired_on", "probation_until", "effective_on"})
 Holds = Literal["code", "integer", "decimal", "date", "period", "text", "secret"]
 
 
@@ -152,6 +205,9 @@ KINDS: dict[str, Kind] = {
     "entries": Kind("entries", ENTRIES_COLUMNS, ENTRIES_REQUIRED),
     "withholding": Kind("withholding", WITHHOLDING_COLUMNS, WITHHOLDING_REQUIRED),
     "personal": Kind("personal", PERSONAL_KIND_COLUMNS, ("employee_id",)),
+    "figures": Kind("figures", FIGURES_COLUMNS, FIGURES_COLUMNS[:-1]),
+    "pool": Kind("pool", POOL_COLUMNS, ("period",)),
+    "departments": Kind("departments", DEPARTMENTS_COLUMNS, DEPARTMENTS_REQUIRED),
 }
 
 
@@ -231,7 +287,11 @@ def read_header(kind: Kind, cells: Sequence[str], where: str,
 
 
 # Kinds whose row is one command with the row's columns as its fields.
-SIMPLE_KINDS: dict[str, str] = {"roster": "hire_employee", "withholding": "record_withholding"}
+SIMPLE_KINDS: dict[str, str] = {
+    "roster": "hire_employee", "withholding": "record_withholding",
+    "figures": "record_department_figures", "pool": "declare_pool",
+    "departments": "define_department",
+}
 
 
 def row_command(kind: Kind, where: str, values: Mapping[str, str], header: Header
@@ -243,8 +303,14 @@ def row_command(kind: Kind, where: str, values: Mapping[str, str], header: Heade
             return None, [Problem(where, header.label("employee_id"), "empty; required")]
         return {"type": "record_personal_details", **values}, []
     if kind.name in SIMPLE_KINDS:
-        command: dict[str, Any] | None = {"type": SIMPLE_KINDS[kind.name], **values}
-        renamed: dict[str, str] = {}
+        renamed: dict[str, str] = RENAMED.get(kind.name, {})
+        if "department_kind" in values:  # 临床/行政 as the clerk writes it
+            values = {**values, "department_kind": DEPARTMENT_KIND_CHINESE.get(
+                values["department_kind"], values["department_kind"])}
+        fields: dict[str, Any] = {renamed.get(k, k): v for k, v in values.items()}
+        if values.get("admin_class", "").isdigit():  # a Literal[1, 2, 3]: no text
+            fields["admin_class"] = int(values["admin_class"])
+        command: dict[str, Any] | None = {"type": SIMPLE_KINDS[kind.name], **fields}
         entry_name: str | None = None
         problems: list[Problem] = []
     else:
@@ -296,12 +362,17 @@ def _model_problems(where: str, command: dict[str, Any], renamed: dict[str, str]
         fields = {field: column for column, field in renamed.items()}
         problems = []
         for detail in error.errors(include_url=False):
-            column = column_of(detail["loc"], fields, header)
+            setup = command["type"] in SIMPLE_KINDS.values() and command["type"] not in (
+                "hire_employee", "record_withholding")
+            loc = detail["loc"] or ((ROW_CHECK_COLUMN[command["type"]],)
+                                    if command["type"] in ROW_CHECK_COLUMN else ())
+            column = column_of(loc, fields, header)
             if detail["type"] == "missing":
                 needs = f"a {entry_name} entry needs it" if entry_name else "required"
                 reason = f"empty; {needs}"
             else:
                 reason = detail["msg"].removeprefix("Value error, ")
+                reason = SETUP_REASONS.get(reason, reason) if setup else reason
             problems.append(Problem(where, column, reason))
         return problems
     return []

@@ -15,8 +15,8 @@ IMPORTS_BY_ROLE: dict[str, frozenset[str]] = {"finance": frozenset({"entries"})}
 # let it record (a roster's hires are the administrator's, withholding finance's; bank
 # details both, as `personal record`).
 OFFERED_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "administrator": ("roster", "personal"),
-    "finance": ("entries", "withholding", "personal"),
+    "administrator": ("departments", "roster", "personal"),
+    "finance": ("pool", "figures", "entries", "withholding", "personal"),
     "department_head": ("entries",),
 }
 
@@ -35,6 +35,7 @@ def import_kinds(caller: Caller, *, sealing: bool = True) -> tuple[str, ...]:
     """The kinds offered to `caller`; without a master key (`sealing` False) not the
     personal details, which could only be refused."""
     user = caller.user
-    offered = (("entries", "roster", "withholding", "personal") if user is None
+    offered = (("entries", "roster", "withholding", "personal", "departments", "pool",
+                "figures") if user is None
                else OFFERED_BY_ROLE.get(user.role, ()))
     return offered if sealing else tuple(kind for kind in offered if kind != "personal")

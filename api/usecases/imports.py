@@ -20,7 +20,7 @@ from uuid import UUID
 
 from api.i18n.messages import place, translate
 from api.sheets import text
-from api.sheets.columns import Kind, field_column, kind_of
+from api.sheets.columns import DEPARTMENT_KIND_CHINESE, Kind, field_column, kind_of
 from api.sheets.marking import Mark, write_errors, write_rejected
 from api.sheets.readers import SheetFile, Source, open_sheet
 from api.sheets.rows import CommandRow, Progress, Read, content_key, stream_commands
@@ -267,7 +267,10 @@ def _named(read: Read, problems: Sequence[Problem]) -> list[Problem]:
 
 _FIELDS = frozenset({"employee_id", "department_id", "title_grade", "post", "category",
                      "participation_class", "kind", "item", "period", "points", "count",
-                     "minutes", "scheduled_days", "hired_on", "probation_until", "name"})
+                     "minutes", "scheduled_days", "hired_on", "probation_until", "name",
+                     "workload_base", "workload_actual", "medical_revenue_cny",
+                     "full_cost_cny", "amount_cny", "risk_coefficient", "effective_on",
+                     "admin_class", "admin_role"})
 _ROW = re.compile(r"row (\d+)")
 
 
@@ -333,6 +336,12 @@ def _write_refused(request: ImportRequest, read: Read, refused: list[Problem]
 
 
 EXAMPLE_REASONS = {"withholding": "工资系统报送的累计预扣个税"}
+# Worked example 1's ward (seeds-002.md §4): its figures, its pool, the ward itself.
+SETUP_EXAMPLE = {
+    "workload_base": "1000", "workload_actual": "1000", "medical_revenue_cny": "100000.00",
+    "full_cost_cny": "100000.00", "amount_cny": "30962.50", "department_name": "内科",
+    "department_kind": "clinical", "risk_coefficient": "1", "effective_on": "2026-01-01",
+}
 PERSONAL_EXAMPLE = "示例"  # no roster code: an import says so if the row is left in
 
 
@@ -358,6 +367,17 @@ def template(ws: Workspace | None, caller: Caller, request: TemplateRequest) -> 
     lists = template_lists(facts, caller)
     if kind.name == "roster":  # imported unchanged, the example never touches someone hired
         lists = roster_example(lists, facts.employee_ids() if facts is not None else ())
+    if kind.name == "departments":  # new codes are typed: no drop-down of the known ones
+        taken = facts.department_ids() if facts is not None else ()
+        code = next(f"new_ward{n or ''}" for n in range(len(taken) + 1)
+                    if f"new_ward{n or ''}" not in taken)
+        lists = replace(lists, values={k: v for k, v in lists.values.items()
+                                       if k != "department_id"},
+                        example={**lists.example, "department_id": code,
+                                 "department_name": "新科室"},
+                        listed_example={**lists.listed_example, "department_id": code})
+    if kind.name == "pool":  # a pool is an amount or a revenue, never both
+        lists = replace(lists, example={**lists.example, "medical_revenue_cny": ""})
     if kind.name in EXAMPLE_REASONS:  # a reason that fits the kind's example row
         lists = replace(lists, example={**lists.example, "reason": EXAMPLE_REASONS[kind.name]})
     if kind.name == "personal":  # nobody's: an example row left in is refused, not recorded
@@ -383,7 +403,8 @@ def template_lists(facts: Facts | None, caller: Caller) -> Lists:
     values = {"department_id": departments, "employee_id": people, "kind": tuple(items),
               "entry": entry_values(), "title_grade": tuple(document.get("title_points", {})),
               "post": tuple(document.get("posts", {})), "category": tuple(ratios),
-              "participation_class": tuple(classes)}
+              "participation_class": tuple(classes),
+              "department_kind": tuple(DEPARTMENT_KIND_CHINESE.values())}
     quarter = document.get("period") == "quarter"
     example = {
         # A head with nobody in their departments is shown nobody's 工号 (and name).
@@ -398,6 +419,7 @@ def template_lists(facts: Facts | None, caller: Caller) -> Lists:
         "pay_period": "2026-Q1" if quarter else "2026-01", "tax_withheld_cny": "123.45",
         "bank_name": "中国工商银行某某支行", "bank_account": "6222 0000 0000 0000",
         "id_number": "11010519491231002X",  # GB 11643's own example: its check digit holds
+        **SETUP_EXAMPLE,
     }
     return labelled_lists(facts, Lists({k: v for k, v in values.items() if v}, example), quarter)
 

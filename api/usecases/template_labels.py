@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from api.i18n.codes import code_name, in_documents, labelled
 from api.i18n.formats import period_name
-from api.sheets.columns import ENTRY_CHINESE
+from api.sheets.columns import DEPARTMENT_KIND_CHINESE, ENTRY_CHINESE
 from api.sheets.templates import Lists
 from api.usecases.ports import Caller, today_local
 from domain.facts import Facts
@@ -22,6 +22,7 @@ from projections.views import payable_periods
 ZONE = ZoneInfo("Asia/Shanghai")  # the organisation's zone, as the exports read it
 CLOSED = "已结账"
 ENTRY_NAMES = {code: name for name, code in ENTRY_CHINESE.items()}
+DEPARTMENT_KIND_NAMES = {code: name for name, code in DEPARTMENT_KIND_CHINESE.items()}
 NAMED_BY_CODE = ("kind", "title_grade", "post", "category", "participation_class")
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
 
@@ -48,6 +49,7 @@ def labelled_lists(facts: Facts | None, lists: Lists, quarter: bool) -> Lists:
     namers: dict[str, Callable[[str], str]] = {
         "department_id": _department_namer(facts), "employee_id": _person_namer(facts),
         "entry": lambda code: ENTRY_NAMES.get(code, code),
+        "department_kind": lambda code: DEPARTMENT_KIND_NAMES.get(code, code),
         **dict.fromkeys(NAMED_BY_CODE, lambda code: in_documents(code_name, code)),
     }
     values = {column: tuple(labelled(namers[column](v), v) for v in codes)

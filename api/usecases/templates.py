@@ -14,7 +14,8 @@ from api.usecases.ports import Caller, Workspace
 
 # The file's name as a clerk saves it: 导入模板-考评录入.xlsx.
 TITLES = {"entries": "考评录入", "roster": "人员花名册", "withholding": "代扣个税",
-          "personal": "个人信息"}
+          "personal": "个人信息", "departments": "科室", "pool": "绩效总额",
+          "figures": "科室工作量与收支"}
 
 
 @dataclass(frozen=True)

@@ -130,11 +130,16 @@ def test_csv_template_is_the_header_and_an_example_row(tmp_path, capsys, kind):
     header, example = raw.decode("utf-8-sig").splitlines()
     assert header.split(",")[0] == {"roster": "工号(employee_id)", "entries": "期间(period)",
                                     "withholding": "发放期间(pay_period)",
-                                    "personal": "工号(employee_id)"}[kind]
+                                    "personal": "工号(employee_id)",
+                                    "figures": "期间(period)", "pool": "期间(period)",
+                                    "departments": "科室(department_id)"}[kind]
     assert len(header.split(",")) == len(KINDS[kind].columns)
     assert example.startswith({"roster": "E0001,张三,internal", "entries": "2026-Q1,E0001",
                                "withholding": "2026-Q1,E0001,123.45",
-                               "personal": "示例,张三,"}[kind])
+                               "personal": "示例,张三,",
+                               "figures": "2026-Q1,internal,1000,1000,100000.00,100000.00",
+                               "pool": "2026-Q1,30962.50,,",
+                               "departments": "new_ward,新科室,clinical,,,1,2026-01-01"}[kind])
 
 
 def test_a_mistyped_template_kind_or_format_exits_2(tmp_path, capsys):

@@ -3,10 +3,10 @@ and files only: fill the templates as Excel or WPS would (the drop-downs' 「nam
 values, Chinese headers, a date cell, full-width characters), save as GBK CSV and XLSX,
 import with a mistake, read the highlighted copy, fix and import; give the people on the
 roster their bank details from the personal template; close the period with two people,
-then hand payroll its file and the bank its file, and every employee a payslip. The clerk
-reads no JSON and writes none: only the scheme, the ward and the pool come as JSON Lines,
-as an administrator records them (no command or page records them yet); two-person close
-is set with `jixiao settings`."""
+then hand payroll its file and the bank its file, and every employee a payslip. Nobody
+reads or writes JSON: the scheme is adopted with `jixiao scheme adopt`, the ward, the
+quarter's pool and the ward's figures are imported from their templates, and two-person
+close is set with `jixiao settings`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,17 @@ from builders import Cli, cli_for
 from pypdf import PdfReader
 
 FIXTURES = Path(__file__).parents[1] / "api" / "fixtures"
+SCHEME = Path(__file__).parents[2] / "domain" / "schemes" / "xinghe-county-hospital.yaml"
+# Worked example 1's ward, pool and figures (seeds-002.md §4), as the setup sheets hold them.
+SETUP: dict[str, list[dict[str, Any]]] = {
+    "departments": [{"department_id": "internal", "department_name": "内科",
+                     "department_kind": "clinical", "risk_coefficient": "1",
+                     "effective_on": date(2026, 1, 1)}],
+    "pool": [{"period": "2026-Q1", "amount_cny": "30962.50"}],
+    "figures": [{"period": "2026-Q1", "department_id": "internal", "workload_base": "1000",
+                 "workload_actual": "1000", "medical_revenue_cny": "100000.00",
+                 "full_cost_cny": "100000.00"}],
+}
 # seeds-002.md §4, worked example 1 (docs/spreadsheets.md): what the ward's people are paid.
 PAID = {"zhang": Decimal("11900.00"), "li": Decimal("9687.50"), "wang": Decimal("9375.00")}
 ZHANG_IN_CAPITALS = "人民币壹万壹仟玖佰元整"
@@ -131,13 +142,25 @@ def _personal() -> list[dict[str, Any]]:
 
 
 def _ledger(tmp_path: Path, sqlite_env: dict[str, str]) -> Cli:
-    """The administrator's part: a master key, the setup, two-person close."""
+    """The administrator's part: a master key, a new ledger and its scheme, two-person
+    close; then the setup sheets (the ward; the quarter's pool and figures), each filled
+    from its template's drop-downs. The figures imported again add nothing."""
     key = tmp_path / "master.key"
     cli = cli_for("sqlite", sqlite_env)
     cli.ok("keys", "master", "--output", str(key))
     cli = Cli({**cli.environ, "JIXIAO_MASTER_KEY_FILE": str(key)}, lang=None)
-    cli.ok("apply", str(FIXTURES / "example1-setup.jsonl"))
+    cli.ok("init")
+    cli.ok("scheme", "adopt", str(SCHEME), "--effective", "2026-01-01")
     cli.ok("settings", "--two-person-close")
+    for kind, rows in SETUP.items():
+        template = tmp_path / f"t-{kind}.xlsx"
+        cli.ok("template", kind, "--output", str(template))
+        header = _fill(template, _picked(template, rows), tmp_path / f"{kind}.xlsx")
+        cli.ok("import", kind, str(tmp_path / f"{kind}.xlsx"))
+    _gbk_csv(header, rows, tmp_path / "figures.csv")
+    before = cli.event_count()
+    assert "1 条此前已导入" in cli.ok("import", "figures", str(tmp_path / "figures.csv")).out
+    assert cli.event_count() == before
     return cli
 
 

@@ -90,3 +90,30 @@ def test_finance_imports_a_departments_score_sheet_and_an_auditor_may_not(
     assert reply.status_code == 201, reply.text
     assert reply.json()["recorded"] == 2
     assert served.event_count() == before + 2
+
+
+def test_the_periods_setup_is_imported_by_the_roles_that_record_it(served: Served) -> None:
+    """A ward (the administrator's), its quarter's pool and figures (finance's), from
+    sheets with Chinese headers; a head may import none of them, and nothing is written
+    when refused."""
+    ward = "科室编号,科室名称,类型,风险系数,生效日期\nhttp_ward,HTTP 病区,临床,1,2026-07-01\n"
+    pool = "期间,绩效总额\n2026-Q3,1234.50\n"
+    figures = "期间,科室,基础工作量,实际工作量,医疗收入,全成本\n2026-Q3,http_ward,10,12,500,400\n"
+    before = served.event_count()
+    for role, kind, body in (("head", "departments", ward), ("finance", "departments", ward),
+                             ("head", "pool", pool), ("administrator", "figures", figures)):
+        refused = post_file(served, role, kind, body.encode("gbk"))
+        assert refused.status_code == 403, (role, kind, refused.text)
+    assert served.event_count() == before
+    for role, kind, body in (("administrator", "departments", ward), ("finance", "pool", pool),
+                             ("finance", "figures", figures)):
+        reply = post_file(served, role, kind, body.encode("gbk"), filename=f"{kind}.csv")
+        assert reply.status_code == 201, reply.text
+        assert reply.json()["recorded"] == 1
+    assert served.event_count() == before + 3
+    bad = post_file(served, "finance", "figures", figures.replace(",400", ",0").encode("gbk"))
+    assert bad.status_code == 422
+    assert "row 2" in bad.text
+    assert "全成本" in bad.text
+    assert "须大于零" in bad.text
+    assert served.event_count() == before + 3

@@ -43,7 +43,8 @@ def _import(session: Session, caller: Caller, key_file: str | None,
 @router.post("/imports/{kind}", status_code=201, response_model=Imported,
              openapi_extra=FILE_BODY, summary="Import a spreadsheet, all or nothing")
 async def post_import(
-    *, kind: Literal["roster", "entries", "withholding", "personal"], request: Request,
+    *, kind: Literal["roster", "entries", "withholding", "personal", "departments",
+                  "pool", "figures"], request: Request,
     caller: CurrentCaller, ledger: LedgerDep, settings: SettingsDep,
     filename: Annotated[str, Query(max_length=255, description="the file's name; .xlsx "
                                    "is read as a workbook, anything else by its bytes")] = "upload",

@@ -27,7 +27,8 @@ TEMPLATE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
 @router.get("/templates/{kind}", response_model=DownloadedFile, responses=TEMPLATE_RESPONSE,
             summary="An import kind's template to fill in")
 async def get_template(
-    *, kind: Annotated[Literal["entries", "roster", "withholding", "personal"], Path(
+    *, kind: Annotated[Literal["entries", "roster", "withholding", "personal",
+                               "departments", "pool", "figures"], Path(
         description="the import kind, as `POST /imports/{kind}` reads it")],
     request: Request, caller: CurrentCaller, ledger: LedgerDep,
     fmt: Annotated[Literal["xlsx", "csv"], Query(
