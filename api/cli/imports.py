@@ -84,8 +84,7 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
                      "columns (开户行, 银行账号, 身份证号); default $JIXIAO_MASTER_KEY_FILE.",
                      show_default=False)] = None,
                  json_out: Json = False) -> int:
-    """Import a spreadsheet (roster, entries, withholding, personal, departments, pool,
-    figures), all or nothing."""
+    """Import a spreadsheet of one kind (the kinds are listed under KIND), all or nothing."""
     from api.sheets.readers import Source  # noqa: PLC0415 - openpyxl (see the top)
     from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
 
