@@ -4,9 +4,10 @@ appellant (an employee their own, a head their departments')."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from api.usecases.access import current_department, may_act_for
 from api.usecases.access_log import record_read
@@ -22,6 +23,7 @@ from domain.appeals import (
     recusal_reasons,
     review_deadline,
 )
+from domain.calendar import CalendarUnknownError
 from domain.errors import (
     ForbiddenError,
     InvalidRequestError,
@@ -35,6 +37,8 @@ from domain.procedures import calendar_of
 from domain.users import a_role
 from projections.appeal_preview import decision_context, parse_changes, preview_decision
 from projections.procedures import late_decisions
+
+T = TypeVar("T")
 
 Outcome = Literal["uphold", "change", "revoke"]
 SELF_ASSIGNMENT = ("审核人不得把申诉指派给自己；请由另一位有权限的人指派。 "
@@ -175,7 +179,10 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
     entry = contested_entry(facts, filed)
     period = contested_period(facts, filed)
     calendar = calendar_of(facts)
-    deadline = review_deadline(rule, state, calendar) if rule else None
+    unknown: list[str] = []
+    deadline = _counted(lambda: review_deadline(rule, state, calendar), unknown) if rule else None
+    filing = _counted(lambda: filing_deadline(rule, filed.received_on, calendar),
+                      unknown) if rule else None
     decided = state.current.decision is not None
     shown = {
         "appeal_id": filed.appeal_id,
@@ -183,8 +190,7 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
         "filed_by": filed.actor,
         "filed_on": filed.filed_on.isoformat(),
         "received_on": filed.received_on.isoformat(),
-        "filing_deadline": filing_deadline(rule, filed.received_on, calendar).isoformat()
-        if rule else None,
+        "filing_deadline": filing.isoformat() if filing else None,
         "review_deadline": deadline.isoformat() if deadline else None,
         "overdue": bool(today and deadline and not decided and today > deadline),
         "status": state.status,
@@ -208,10 +214,24 @@ def describe(facts: Facts, state: AppealState, today: date | None = None) -> dic
             for r in state.reviews],
     }
     # Only when there is one, so the view of an appeal decided in time reads as before.
-    late = late_decisions(facts, state, calendar)
+    late = _counted(lambda: late_decisions(facts, state, calendar), unknown)
     if late:
         shown["decided_late"] = late
+    if unknown:
+        shown["deadline_unknown"] = unknown[0]
     return shown
+
+
+def _counted(count: Callable[[], T], unknown: list[str]) -> T | None:
+    """A deadline counted in working days, or None with the reason in `unknown` when it
+    reaches a year whose holidays no calendar knows yet (each December, until the State
+    Council's notice for the next year is recorded): a list of appeals still answers,
+    and says which deadline it cannot count, instead of failing as a whole."""
+    try:
+        return count()
+    except CalendarUnknownError as error:
+        unknown.append(str(error))
+        return None
 
 
 def list_appeals(ws: Workspace, caller: Caller, today: date,

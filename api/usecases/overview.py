@@ -14,8 +14,9 @@ from api.usecases.closing import latest_preparations
 from api.usecases.ports import Caller, Workspace, parse_period
 from api.usecases.queries import list_periods
 from api.usecases.reports import restatement
-from domain.calendar import working_days_between
+from domain.calendar import CalendarUnknownError, working_days_between
 from domain.close_review import approval_required
+from domain.procedures import calendar_of
 
 OPEN, AWAITING, CLOSED, RESTATED = "open", "awaiting_approval", "closed", "restated"
 
@@ -74,12 +75,16 @@ def appeals_queue(ws: Workspace, caller: Caller, today: date,
     """The appeals the caller may see, by review deadline, each with the working days
     left to it (negative once overdue; statutory holidays and make-up days counted)."""
     rows: list[dict[str, Any]] = list_appeals(ws, caller, today, everything)["appeals"]
+    calendar = calendar_of(ws.facts())  # the notices the ledger recorded count too
     for row in rows:
         deadline = row["review_deadline"]
         left = None
         if deadline is not None:
             end = date.fromisoformat(deadline)
-            left = (working_days_between(today, end) if end >= today
-                    else -working_days_between(end, today))
+            try:
+                left = (working_days_between(today, end, calendar) if end >= today
+                        else -working_days_between(end, today, calendar))
+            except CalendarUnknownError as error:  # a year between them not known yet
+                row.setdefault("deadline_unknown", str(error))
         row["working_days_left"] = left
     return rows

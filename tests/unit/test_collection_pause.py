@@ -63,7 +63,9 @@ def test_what_the_host_froze_stays_frozen() -> None:
         assert frozen > 0
         with cycle_collection_paused():
             _ = [[number] for number in range(1000)]
-        assert gc.get_freeze_count() == frozen
+        # Still frozen (promoting would have unfrozen them all: 0); a frozen object freed
+        # meanwhile (a finished thread's, a weak reference's) leaves the count, so not ==.
+        assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
 

@@ -19,6 +19,7 @@ from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.storage.session import Session
 from api.usecases import appeals, audit, closing
+from api.usecases.ledger import Batch, apply_batch
 from api.usecases.ports import Caller, Workspace, today_utc
 
 T = TypeVar("T")
@@ -73,7 +74,14 @@ class Ledger:
                      closing.CloseRequest("2026-Q1", approve=True))
 
     def file_appeal(self) -> str:
-        """The employee appeals their first live 2026-Q1 score; returns the appeal's id."""
+        """The employee appeals their first live 2026-Q1 score; returns the appeal's id.
+        Next year's holidays are recorded first: a review deadline filed in December runs
+        into a year the holiday library may not know yet, and then has no working days to
+        count (the page says so); the journey reads a count on any day of the year."""
+        next_year = today_utc().year + 1
+        notice = {"type": "record_holiday_notice", "year": next_year,
+                  "holidays": [f"{next_year}-01-01"], "notice": f"测试用 {next_year} 年放假通知"}
+        self.as_user("admin", apply_batch, Batch([("journey", notice)]))
         appeal_id = f"A{today_utc():%Y%m%d}-journey"
         self.as_user("employee", _file, appeal_id)
         return appeal_id

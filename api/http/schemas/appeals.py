@@ -49,6 +49,9 @@ class Appeal(Closed):
     reviews: list[Review]
     decided_late: list[LateDecision] | None = Field(
         None, description="levels decided after their review deadline; absent when none")
+    deadline_unknown: str | None = Field(
+        None, description="why a deadline is null: it reaches a year whose statutory "
+                          "holidays are not recorded yet; absent when every deadline is known")
 
 
 class AppealQueue(Closed):
