@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 import pytest
 
 from api.documents import fontcache
-from api.documents.fonts import FontMissingError, cjk_font
 from api.documents.model import Stamp
 from api.documents.pdfbase import HEADINGS, Page
 
@@ -28,15 +27,6 @@ def _pdf(text: str) -> bytes:
     return page.done()
 
 
-@pytest.fixture
-def font_available() -> None:
-    try:
-        cjk_font()
-    except FontMissingError:
-        pytest.skip("no CJK font installed")
-
-
-@pytest.mark.usefixtures("font_available")
 def test_a_document_after_others_has_the_bytes_of_a_fresh_parse(
         monkeypatch: pytest.MonkeyPatch) -> None:
     _pdf("人民币壹万元整")  # the first document takes the parse's own decoded font

@@ -77,7 +77,7 @@ async def get_export(
     wanted = DownloadRequest(what, period, fmt, encoding, layout, events)
     made: Download = await ledger.run(_download, caller, settings.master_key_file, wanted)
     headers = {"Content-Disposition": disposition(made)}
-    if _wants_json(request, made.file.media_type):
+    if wants_json(request, made.file.media_type):
         return await reply(DownloadedFile, {
             "filename": made.file.filename, "title": made.title,
             "media_type": made.file.media_type,
@@ -85,6 +85,6 @@ async def get_export(
     return Response(made.file.content, media_type=made.file.media_type, headers=headers)
 
 
-def _wants_json(request: Request, media_type: str) -> bool:
+def wants_json(request: Request, media_type: str) -> bool:
     accept = request.headers.get("accept", "")
     return "application/json" in accept and media_type.split(";", maxsplit=1)[0] not in accept

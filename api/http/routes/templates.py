@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from api.http.deps import CurrentCaller, LedgerDep
-from api.http.routes.exports import _wants_json
+from api.http.routes.exports import wants_json
 from api.http.schemas.base import reply
 from api.http.schemas.exports import DownloadedFile
 from api.usecases.exports import MEDIA
@@ -42,7 +42,7 @@ async def get_template(
     auditor gets none); a department head's lists hold only the departments they head and
     the people in them, finance's and an administrator's everyone."""
     made: TemplateFile = await ledger.run(template_file, caller, kind, fmt, encoding)
-    if _wants_json(request, made.media_type):
+    if wants_json(request, made.media_type):
         return await reply(DownloadedFile, {
             "filename": made.filename, "title": made.title, "media_type": made.media_type,
             "content_base64": base64.b64encode(made.content).decode()})
