@@ -522,8 +522,10 @@ class Ledger(Application[UUID]):
             if rule is None:
                 continue
             rows = correction_rows(facts, state, command, rule)
+            # The window of the facts checked against (a fold from a snapshot keeps every
+            # settings event): not the fold of every event, made only for this.
             found, bad, _ = self.check_rows([(f"{where} (correction)", row) for row in rows],
-                                            self.day_window())
+                                            self.day_window(facts))
             expanded += found
             problems += bad
         return expanded, problems

@@ -67,6 +67,14 @@ LEAN_TYPES: tuple[type[LedgerEvent], ...] = (
     CmeCreditsRecorded)
 
 
+class NotOnThisFold(Exception):
+    """A batch checked against a fold from a snapshot (`record_chunks`' `facts`) whose
+    answer could differ from the fold of every event's: a row was refused or is a retry,
+    an event could change a sealed year, or the store already holds one of its ids (the
+    sealed years' events are not in that fold). Nothing was written; check it again
+    against the fold of every event, which answers as it always has."""
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Commands read from one part of the input, with what was wrong before they became
@@ -201,13 +209,22 @@ class ChunkedReport:
 
 def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
                   progress: Callable[[str, int, int], None] | None = None,
-                  now: datetime | None = None) -> ChunkedReport:
+                  now: datetime | None = None, facts: Facts | None = None,
+                  fits: Callable[[Sequence[LedgerEvent]], bool] | None = None,
+                  ) -> ChunkedReport:
     """`Ledger.record` for a batch read in chunks: each chunk checked against the facts
     with the chunks before it, all saved in one transaction once every chunk has passed,
     or none. RejectedError names every problem of every chunk (the facts are then read
-    again from the store: the checked chunks had been folded in)."""
+    again from the store: the checked chunks had been folded in).
+
+    `facts`: a fold from a snapshot to check against instead of the ledger's fold of
+    every event, with `fits` saying whether events checked on it were checked as that
+    fold would (projections/snapshots.py's `fits_seal`). NotOnThisFold, with nothing
+    written, as soon as the answer could differ. The checked chunks are folded into
+    `facts` either way: the caller lets them go."""
     recorded_at = now or datetime.now(UTC)
-    facts = ledger.facts()
+    lean = facts is not None
+    facts = facts if facts is not None else ledger.facts()
     start, kept = facts.last_position, False
     batch = ChunkedBatch(start=start, position=start)
     frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
@@ -218,7 +235,11 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
                 items, retries, problems = ledger.check_chunk(
                     chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
                     pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
-                _take_in(ledger, facts, batch, batch.take(items, retries, problems))
+                taken = batch.take(items, retries, problems)
+                if lean and (problems or retries or chunk.problems or (
+                        fits is not None and not fits(taken))):
+                    raise NotOnThisFold
+                _take_in(ledger, facts, batch, taken)
             # What is alive now (the facts, the chunks' events) stays alive: the cycle
             # collector's full passes need not walk it again for each later chunk, which
             # made a batch's time grow with the square of its size.
@@ -230,18 +251,27 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
         if batch.problems:
             raise RejectedError(batch.problems)
         derived = ledger.derived(facts, batch.policy_events, recorded_at)
+        if lean and fits is not None and not fits(derived):
+            raise NotOnThisFold
         batch.recorded += len(derived)
         _take_in(ledger, facts, batch, derived)
         if progress is not None:
             progress("writing", batch.spool.count, batch.spool.count)
-        if _write_spooled(ledger, batch.spool, start):
+        try:
+            written = _write_spooled(ledger, batch.spool, start)
+        except ConflictError as error:
+            if lean:  # perhaps a retry of a sealed year's entry: the full fold knows
+                raise NotOnThisFold from error
+            raise
+        if written:
             # The spool (a file, not memory) is kept for the chain's catch-up to take.
             ledger.remember_written(Written(start + 1, batch.spool.chunks, batch.spool.close))
             kept = True
-            if batch.lean:
+            if batch.lean and not lean:
                 ledger.forget_facts()  # they lack the plain entries: read when next asked
     except BaseException:
-        ledger.forget_facts()
+        if not lean:
+            ledger.forget_facts()
         raise
     finally:
         if not frozen_by_host:

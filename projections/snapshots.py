@@ -32,7 +32,13 @@ from pydantic import BaseModel
 
 from domain.application import Ledger
 from domain.envelope import InvalidEntry
-from domain.events import EntryVoided, LedgerEvent, PeriodClosed, PoolDeclared
+from domain.events import (
+    AppealFiled,
+    EntryVoided,
+    LedgerEvent,
+    PeriodClosed,
+    PoolDeclared,
+)
 from domain.facts import Facts, cycle_collection_paused
 from domain.periods import Period
 from domain.scheme import canonical_dumps
@@ -369,6 +375,31 @@ def events_on_seal(ledger: Ledger, facts: Facts, commands: Sequence[tuple[str, B
         return None
     events = [event for _, event in items]
     events += ledger.derived(facts, events, now)
-    if any(event.originator_id in seal.dropped or seal.breaks(event) for event in events):
+    if any(event.originator_id in seal.dropped for event in events) or \
+            not fits_seal(facts, seal, events):
         return None
     return events
+
+
+def fits_seal(facts: Facts, seal: Seal, events: Sequence[LedgerEvent]) -> bool:
+    """Whether events checked against `facts`, a fold from a snapshot, were checked as the
+    fold of every event checks them: none could change a sealed year, and none acts on an
+    appeal about a sealed year's entry or payout line. Every appeal event is resident, but
+    such an appeal's contested entry is not: the recusal of the reviewer who recorded it,
+    and the void or correction a decision derives from it, read that entry."""
+    if any(seal.breaks(event) for event in events):
+        return False
+    named = {appeal for event in events
+             if isinstance(appeal := event.__dict__.get("appeal_id"), str)}
+    if not named:
+        return True
+    filings = [event for event in (*events, *facts.live.values())
+               if isinstance(event, AppealFiled) and event.appeal_id in named]
+    return not any(_about_sealed(seal, filed) for filed in filings)
+
+
+def _about_sealed(seal: Seal, filed: AppealFiled) -> bool:
+    if filed.contested_entry_id is not None and filed.contested_entry_id in seal.dropped:
+        return True
+    period = filed.contested_period
+    return period is not None and Period.parse(period).year <= seal.through

@@ -204,6 +204,9 @@ class Session:
         """Write events checked against `sealed_facts`, all or none."""
         self._lean.save(events)
 
+    def drop_sealed_facts(self) -> None:
+        self._lean.forget()
+
     @property
     def held_events(self) -> int:
         """How many events this session's folds hold: the fold of every event once a

@@ -94,9 +94,9 @@ def file_appeal(ws: Workspace, caller: Caller, request: FileAppeal) -> ApplyResu
 def assign_appeal(ws: Workspace, caller: Caller, appeal_id: str, reviewer: str) -> ApplyResult:
     """To a reviewer at the appeal's current level (the ledger checks recusal). Nobody
     assigns a case to themselves: the assignment is the second pair of eyes."""
-    facts = ws.facts()
-    state = appeal_state(facts, appeal_id)
-    if reviewer == caller.actor:
+    state = _current_state(ws, appeal_id)
+    if reviewer == caller.actor:  # a refusal: its reasons from every event
+        facts = ws.facts()
         _, rule = appeal_rule(facts, state.filed.filed_on)
         others = recusal_reasons(facts, state, reviewer, rule) if rule is not None else []
         raise RejectedError([Problem("appeal", "reviewer", reason)
@@ -126,7 +126,7 @@ class Decision:
 
 
 def decide_appeal(ws: Workspace, caller: Caller, request: DecideRequest) -> Decision:
-    level = appeal_state(ws.facts(), request.appeal_id).level
+    level = _current_state(ws, request.appeal_id).level
     return Decision(_record(ws, caller, {
         "type": "decide_appeal", "appeal_id": request.appeal_id, "level": level,
         "outcome": request.outcome, "decided_on": request.decided_on.isoformat(),
@@ -137,6 +137,17 @@ def escalate_appeal(ws: Workspace, caller: Caller, appeal_id: str, grounds: str,
                     filed_on: date) -> ApplyResult:
     return _record(ws, caller, {"type": "escalate_appeal", "appeal_id": appeal_id,
                                 "grounds": grounds, "filed_on": filed_on.isoformat()})
+
+
+def _current_state(ws: Workspace, appeal_id: str) -> AppealState:
+    """The appeal as it stands, for the level a command names: from the fold from a
+    snapshot while the session keeps one (an appeal's own events are never left out of
+    it, so its state there is its state), else from every event. The command itself is
+    then checked on that fold only when its answer is the full fold's
+    (api/usecases/sealed_writes.py)."""
+    lean = ws.sealed_facts()
+    state = None if lean is None else appeals_of(lean).get(appeal_id)
+    return state if state is not None else appeal_state(ws.facts(), appeal_id)
 
 
 def _record(ws: Workspace, caller: Caller, row: dict[str, Any]) -> ApplyResult:

@@ -64,6 +64,11 @@ class Workspace(Protocol):
         """Write events checked against `sealed_facts`, all or none."""
         ...
 
+    def drop_sealed_facts(self) -> None:
+        """Let the kept fold from a snapshot go (a chunked batch was folded into it but
+        not all written there): `sealed_facts` makes it again when next asked."""
+        ...
+
     def statement_json(self, period: Period) -> dict[str, Any]:
         """A period's statement from the caught-up view (computed when not stored)."""
         ...

@@ -19,7 +19,7 @@ import hashlib
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -39,8 +39,17 @@ from api.usecases.ledger import (
 )
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.usecases.written_events import WrittenEvents, WrittenPositions
-from domain.chunked_writes import Chunk, record_chunks
-from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
+from domain.chunked_writes import Chunk, NotOnThisFold, record_chunks
+from domain.errors import (
+    DomainError,
+    InvalidRequestError,
+    NotFoundError,
+    Problem,
+    RejectedError,
+)
+from domain.events import LedgerEvent
+from domain.facts import Facts
+from projections.snapshots import Seal, fits_seal
 
 CHUNK_ROWS = 5000  # lines per chunk: the bench's batch, a few MB of rows and commands
 _BLOCK = 1 << 20
@@ -106,8 +115,16 @@ def apply_jsonl(ws: Workspace, caller: Caller, source: JsonlSource, *,
     if source.lines <= chunk_rows:
         return apply_batch(ws, caller, read_jsonl_batch(source.path), progress=progress,
                            today=today)
-    chunks = ((rows, problems, False) for rows, problems in read_chunks(source, chunk_rows))
-    return _apply_chunks(ws, caller, chunks, source.lines, progress=progress, today=today)
+
+    def chunks() -> Iterator[tuple[Rows, list[Problem], bool]]:
+        return ((rows, problems, False) for rows, problems in read_chunks(source, chunk_rows))
+
+    # The file can be read again: checked on the fold from a snapshot first.
+    written = _apply_on_seal(ws, caller, chunks(), source.lines, progress=progress,
+                             today=today)
+    if written is not None:
+        return written
+    return _apply_chunks(ws, caller, chunks(), source.lines, progress=progress, today=today)
 
 
 def apply_row_chunks(ws: Workspace, caller: Caller, chunks: Iterable[RowChunk], total: int,
@@ -118,17 +135,47 @@ def apply_row_chunks(ws: Workspace, caller: Caller, chunks: Iterable[RowChunk], 
                          total, progress=progress)
 
 
+def _apply_on_seal(ws: Workspace, caller: Caller,
+                   chunks: Iterable[tuple[Rows, list[Problem], bool]], total: int, *,
+                   progress: Progress | None = None, today: date | None = None
+                   ) -> ApplyResult | None:
+    """The chunked batch checked against the fold from a snapshot of closed years that the
+    session keeps (as `write_on_seal` checks a small one), so a large batch of the open
+    year folds no sealed year; None, with nothing written, when its answer could differ
+    from the fold of every event's (`NotOnThisFold`): the caller checks it there."""
+    facts = ws.sealed_facts()
+    seal = None if facts is None else facts.sealed
+    if facts is None or not isinstance(seal, Seal):
+        return None
+    try:
+        return _apply_chunks(ws, caller, chunks, total, progress=progress, today=today,
+                             on=(facts, lambda events: fits_seal(facts, seal, events)))
+    except NotOnThisFold:
+        return None
+    finally:
+        ws.drop_sealed_facts()  # the batch was folded into it, its plain entries not
+
+
 def _apply_chunks(ws: Workspace, caller: Caller,
                   chunks: Iterable[tuple[Rows, list[Problem], bool]], total: int, *,
-                  progress: Progress | None = None, today: date | None = None
+                  progress: Progress | None = None, today: date | None = None,
+                  on: tuple[Facts, Callable[[Sequence[LedgerEvent]], bool]] | None = None,
                   ) -> ApplyResult:
+    """`on`: a fold from a snapshot to check against, and what fits it (`_apply_on_seal`)."""
     day = today or today_utc()
 
     def checked(rows: Rows, problems: list[Problem], trusted: bool) -> Chunk:
         ledger = ws.ledger
-        commands, found, pending = ledger.check_rows(rows, ledger.day_window())
+        commands, found, pending = ledger.check_rows(
+            rows, ledger.day_window(None if on is None else on[0]))
         if caller.user is not None and not trusted:
-            check_writes(caller.user, rows, commands, ws.facts(), day)
+            if on is None:
+                check_writes(caller.user, rows, commands, ws.facts(), day)
+            else:
+                try:
+                    check_writes(caller.user, rows, commands, on[0], day)
+                except DomainError as error:  # a refusal is named by the full fold
+                    raise NotOnThisFold from error
         return Chunk(commands, [*problems, *found], pending)
 
     def counted(stage: str, done: int, of: int) -> None:
@@ -137,7 +184,9 @@ def _apply_chunks(ws: Workspace, caller: Caller,
 
     try:
         report = record_chunks(ws.ledger, (checked(*chunk) for chunk in chunks),
-                               caller.actor, progress=counted)
+                               caller.actor, progress=counted,
+                               facts=None if on is None else on[0],
+                               fits=None if on is None else on[1])
     except RejectedError as error:
         raise RejectedError(ordered_problems(Batch([], numbered=True),
                                              error.problems)) from None
