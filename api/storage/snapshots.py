@@ -38,6 +38,7 @@ SNAPSHOTS_TABLE = (
     "status TEXT NOT NULL, body TEXT NOT NULL, sha256 TEXT NOT NULL, "
     "position BIGINT NOT NULL)")
 COLUMNS = "period, status, body, sha256, position"
+BODY_PIECE = 1 << 18  # characters of a snapshot body read at once on PostgreSQL
 
 
 class SnapshotStore(ABC):
@@ -58,11 +59,15 @@ class SnapshotStore(ABC):
         keys = [key for key, in self._db.execute(
             "SELECT period FROM jixiao_snapshots ORDER BY position DESC")]
         for key in keys:
-            found = self._db.execute(
-                f"SELECT {COLUMNS} FROM jixiao_snapshots WHERE period = {self._mark}",  # noqa: S608
-                (key,)).fetchone()
+            found = self._read(key)
             if found is not None:
-                yield StoredStatement(*found)
+                yield found
+
+    def _read(self, key: str) -> StoredStatement | None:
+        found = self._db.execute(
+            f"SELECT {COLUMNS} FROM jixiao_snapshots WHERE period = {self._mark}",  # noqa: S608
+            (key,)).fetchone()
+        return None if found is None else StoredStatement(*found)
 
     def save(self, row: StoredStatement) -> None:
         marks = ",".join([self._mark] * 5)
@@ -117,6 +122,27 @@ class PostgresSnapshots(SnapshotStore):
     def exists(self) -> bool:
         row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()
         return row is not None and row[0] is not None
+
+    def _read(self, key: str) -> StoredStatement | None:
+        """The row with its body read a piece at a time: libpq keeps a connection's input
+        buffer as large as the largest message it received, for the connection's life, and
+        a body grows with every sealed year (2 MB at four), so one message of it was a
+        session's memory growing with history (the 1.06x of a five-year ledger)."""
+        head = self._db.execute(
+            "SELECT period, status, sha256, position, length(body) FROM jixiao_snapshots "
+            "WHERE period = %s", (key,)).fetchone()
+        if head is None:
+            return None
+        period, status, sha256, position, length = head
+        pieces = []
+        for start in range(1, length + 1, BODY_PIECE):
+            piece = self._db.execute(
+                "SELECT substr(body, %s, %s), sha256 FROM jixiao_snapshots WHERE period = %s",
+                (start, BODY_PIECE, key)).fetchone()
+            if piece is None or piece[1] != sha256:  # replaced meanwhile: read it whole
+                return super()._read(key)
+            pieces.append(piece[0])
+        return StoredStatement(period, status, "".join(pieces), sha256, position)
 
 
 
