@@ -53,7 +53,10 @@ class LedgerThread:
             self._session = self._open_session(self._env)
             self._session.chain_up()  # events written while no server ran
         self._session.begin_verb()  # each request's notices are its own
-        return fn(self._session, *args, **kwargs)
+        try:
+            return fn(self._session, *args, **kwargs)
+        finally:
+            self._session.settle()  # what it folded lives as long as the server
 
     def close(self) -> None:
         with self._lock:

@@ -3,7 +3,9 @@ says so (`PERSISTENCE_MODULE=eventsourcing.postgres` and the `POSTGRES_*` variab
 
 from __future__ import annotations
 
+import gc
 import json
+import resource
 import weakref
 from collections import deque
 from collections.abc import Iterator, Mapping, MutableSequence, Sequence
@@ -45,6 +47,9 @@ from projections.restatement import REPORTED, statement_for
 from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
 
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
+# Growth of the process's peak RSS after which a long-lived session freezes what is alive
+# (`Session.settle`): a fold or a statement of any size grows it by more.
+FREEZE_GROWTH = 32 << 20
 
 def ledger_exists(env: Mapping[str, str]) -> bool:
     """Whether the store holds a ledger: the SQLite file exists, or on PostgreSQL the
@@ -171,6 +176,21 @@ class Session:
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings)
         self._folded = False  # whether `facts` (the fold of every event) was asked for
+        self._frozen_peak = 0  # peak RSS when `settle` last froze
+
+    def settle(self) -> None:
+        """For a long-lived session (the server's ledger thread), after each verb: once the
+        process's peak memory has grown by `FREEZE_GROWTH` since the last time, move what
+        is alive (folds, statements, caches) out of the cycle collector's sight
+        (`gc.freeze`). Every full pass walked all of it, and the first one after a large
+        fold took seconds; freed objects still go by reference counting. A cycle of the
+        verb's that is alive now and dies later is not collected: the young generations
+        are collected first, and freezing happens only when memory grew, so few are."""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+        if peak - self._frozen_peak >= FREEZE_GROWTH:
+            gc.collect(1)
+            gc.freeze()
+            self._frozen_peak = peak
 
     def begin_verb(self) -> None:
         """Forget the previous verb's notices and warnings (the server, per request)."""
