@@ -6,8 +6,13 @@ the caller's rights, the ledger's rules against the facts with the earlier chunk
 its events encoded once and set aside (domain/chunked_writes.py); when every chunk has
 passed, all are saved in one transaction. A bad line anywhere still writes nothing and
 every problem is named by its line, as before; memory holds a chunk of the input and a
-lean index of the earlier chunks' entries, not the file's events (domain/chunked_writes.py;
-the facts of the ledger before the batch still grow with the ledger, as with any write).
+lean index of the earlier chunks' entries, not the file's events (domain/chunked_writes.py).
+The facts of the ledger before the batch are the fold from the snapshot of closed years
+while one serves (`_apply_on_seal`), so they grow with the open years, not with history:
+a batch whose answer could differ there (a refused row, a retry, a change to a sealed
+year) is checked again, file read again, against every event. A spreadsheet import
+(`apply_row_chunks`) is read once, sealing personal details as it goes, so it is checked
+against every event.
 
 Default idempotency keys come from the file's digest and the line number, as before: the
 file is read twice (digest, then rows), stdin is first copied to a temporary file.
