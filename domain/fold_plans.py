@@ -145,23 +145,10 @@ def fold_page(facts: Any, page: list[tuple[int, Any]], unique_shapes: dict[str, 
                         by_employee[key] = [event]
                     else:
                         listed.append(event)
-            # `append_to` inline: its call was a tenth of this loop.
             if period:
-                key = values.get("period")
-                if isinstance(key, str):
-                    listed = by_period.get(key)
-                    if listed is None:
-                        by_period[key] = [event]
-                    else:
-                        listed.append(event)
+                append_to(by_period, values.get("period"), str, event)
             if year:
-                key = values.get("year")
-                if isinstance(key, int):
-                    listed = by_year.get(key)
-                    if listed is None:
-                        by_year[key] = [event]
-                    else:
-                        listed.append(event)
+                append_to(by_year, values.get("year"), int, event)
             facts.last_recorded_at = values["recorded_at"]
     finally:
         events.update(fresh)
