@@ -61,6 +61,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--period", default=None, help="period to pay (default: last quarter)")
     parser.add_argument("--repeats", type=int, default=5,
                         help="repeats of the fast queries (median)")
+    parser.add_argument("--fold-pairs", type=int, default=5,
+                        help="replay: raw read + fold pairs after a warm-up pair (median)")
     parser.add_argument("--phases", default=",".join(PHASES))
     parser.add_argument("--fold-only", action="store_true",
                         help="replay: the fold only, no view catch-up")
@@ -227,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                         args = {"target": target, "shape": shape.to_json(),
                                 "batch": options.batch, "period": options.period,
                                 "repeats": options.repeats, "loader": options.loader,
-                                "fold_only": options.fold_only}
+                                "fold_only": options.fold_only,
+                                "fold_pairs": options.fold_pairs}
                         if phase in profile and number == 1:
                             args["profile"] = str(RESULTS / f"{name}-{backend}-{phase}.prof")
                         run[phase] = run_phase(phase, args, folder, options.phase_timeout)

@@ -13,7 +13,15 @@ finished.
              eventsourcing's with plain executemany (and COPY on PostgreSQL), one
              transaction per batch, then selected in pages and JSON-decoded.
 * replay   - a brand-new `Ledger(env)`'s `facts()` fold from the store, then
-             `projections.views.catch_up` into the (fresh) statements view.
+             `projections.views.catch_up` into the (fresh) statements view. Then, when
+             the baseline's raw tables are there, the fold beside the raw read in pairs
+             (raw read, fresh fold, raw read, fresh fold …; a warm-up pair discarded), in
+             this one process: the fold ÷ raw-read ratio is the median of the pairs, wall
+             and CPU, with its spread (`fold_vs_read_*`). The fold's rates are then those
+             medians and the raw read's are re-measured here (they win over the baseline
+             phase's in the report, bench/report.py `flatten`); the first fold, cold, is
+             kept as `fold_first_*`. One fold run apart from its baseline, in another
+             process at another time, moved the ratio from 39 % to 91 % on one commit.
 * queries  - one period's payout from the warm view (`Session(env).statement_json`), cold
              (`statement_for`), explain of one person, what-if of one appeal.
 * cli      - the same payout, explain and what-if as `jixiao` whole processes, beside a
@@ -256,8 +264,104 @@ def replay(args: dict[str, Any], out: Results) -> None:
         del session, ledger, facts
         gc.collect()
     out["fold_bytes_per_event"] = fold_growth / max(events / shape.organisations, 1)
+    out.update(fold_first_seconds=fold, fold_first_rate=events / fold,
+               fold_first_cpu_seconds=fold_cpu,
+               fold_first_cpu_rate=events / max(fold_cpu, 1e-9))
+    out.save()
+    _fold_beside_read(args, out, events)
     profiler.save()
     out.save()
+
+
+def _fold_beside_read(args: dict[str, Any], out: Results, events: int) -> None:
+    """Raw read and fresh fold of every organisation, alternately, `fold_pairs` times
+    after a warm-up pair: the ratio of each pair (the same rows, seconds apart, in one
+    process) and its median, so a load that comes and goes moves both sides of a pair."""
+    from api.storage.session import open_ledger
+
+    target, shape = args["target"], Shape(**args["shape"])
+    pairs = int(args.get("fold_pairs", 5))
+    if pairs < 1:
+        return
+    tables = [f"{RAW_TABLE}_o{organisation:03d}" for organisation in range(shape.organisations)]
+    try:
+        raw_read(target, tables[0])
+    except Exception as error:  # no baseline in this run: nothing to pair
+        out["fold_pairs_skipped"] = f"{type(error).__name__}: {error}"[:200]
+        return
+    seconds: dict[str, list[float]] = {"read_wall": [], "read_cpu": [], "fold_wall": [],
+                                       "fold_cpu": []}
+    rows = 0
+    for pair in range(pairs + 1):
+        wall = [0.0, 0.0]
+        cpu = [0.0, 0.0]
+        rows = folded = 0
+        for organisation, table in enumerate(tables):
+            gc.collect()
+            started_cpu = time.process_time()
+            read_seconds, count = raw_read(target, table)
+            cpu[0] += time.process_time() - started_cpu
+            wall[0] += read_seconds
+            rows += count
+            ledger = open_ledger(org_env(target, organisation))
+            # Each fold checks the stored values as a new process's first fold does: the
+            # decoders' per-value memos are dropped (the decoders themselves are kept,
+            # built once per process like the imports).
+            _forget_decoded_values()
+            gc.collect()
+            started_cpu = time.process_time()
+            started = time.perf_counter()
+            folded += len(ledger.facts().events)
+            wall[1] += time.perf_counter() - started
+            cpu[1] += time.process_time() - started_cpu
+            ledger.close()
+            del ledger
+        if folded != events:
+            raise RuntimeError(f"a paired fold read {folded:,} events, the first {events:,}")
+        if pair == 0:
+            continue  # warm-up: the pages and the decoders are in memory from here on
+        seconds["read_wall"].append(wall[0])
+        seconds["read_cpu"].append(cpu[0])
+        seconds["fold_wall"].append(wall[1])
+        seconds["fold_cpu"].append(cpu[1])
+        _pair_figures(out, rows, events, seconds)
+        out.save()
+
+
+def _forget_decoded_values() -> None:
+    from domain import stored_decoding
+
+    forget = getattr(stored_decoding, "forget_values", None)
+    if forget is not None:
+        forget()
+        return
+    for check in getattr(stored_decoding, "_CHECKS", {}).values():  # older commits
+        memo = getattr(check, "memo", None)
+        if isinstance(memo, dict):
+            memo.clear()
+
+
+def _pair_figures(out: Results, rows: int, events: int,
+                  seconds: dict[str, list[float]]) -> None:
+    """The medians of the pairs so far, under the keys the report reads."""
+    median = statistics.median
+    read_wall, read_cpu = seconds["read_wall"], seconds["read_cpu"]
+    fold_wall, fold_cpu = seconds["fold_wall"], seconds["fold_cpu"]
+    # (fold events/s) ÷ (raw rows/s) of each pair: the same rows, so the seconds' ratio.
+    wall = [(events / f) / (rows / r) for f, r in zip(fold_wall, read_wall, strict=True)]
+    cpu = [(events / max(f, 1e-9)) / (rows / max(r, 1e-9))
+           for f, r in zip(fold_cpu, read_cpu, strict=True)]
+    out.update(
+        fold_pairs=len(wall),
+        fold_vs_read_wall_median=median(wall), fold_vs_read_wall_min=min(wall),
+        fold_vs_read_wall_max=max(wall),
+        fold_vs_read_cpu_median=median(cpu), fold_vs_read_cpu_min=min(cpu),
+        fold_vs_read_cpu_max=max(cpu),
+        fold_seconds=median(fold_wall), fold_rate=events / median(fold_wall),
+        fold_cpu_seconds=median(fold_cpu), fold_cpu_rate=events / max(median(fold_cpu), 1e-9),
+        raw_read_seconds=median(read_wall), raw_read_rows=rows,
+        raw_read_rate=rows / median(read_wall), raw_read_cpu_seconds=median(read_cpu),
+        raw_read_cpu_rate=rows / max(median(read_cpu), 1e-9))
 
 
 def _audit_seconds(session: Any, profiler: Any) -> float:

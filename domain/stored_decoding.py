@@ -256,6 +256,15 @@ def _plan_field(info: FieldInfo) -> tuple[Any, _Check | None]:
 
 
 _CHECKS: dict[Any, _Check] = {}
+
+
+def forget_values() -> None:
+    """Drop every value the field checks remember (the checks themselves stay): the next
+    fold checks each stored value as a new process's first fold does (bench/phases.py)."""
+    for check in _CHECKS.values():
+        memo = getattr(check, "memo", None)
+        if memo is not None:
+            memo.clear()
 # A batch's events share their recorded instant; a store written one event at a time has
 # as many instants as events, so that memo is kept small.
 INSTANT_MEMO_MAX = 1 << 10

@@ -74,7 +74,8 @@ def select_rows(recorder: Any, start: int, limit: int, topics: Sequence[str] = (
     return rows
 
 
-def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
+def _sqlite_fetch(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
+    """The rows as SQLite gives them: ids as their text."""
     table = recorder.events_table_name  # the recorder's own table, not input
     statement = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "  # noqa: S608
     statement += "WHERE rowid>=? "
@@ -86,6 +87,11 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
         raw.row_factory = None  # tuples, not sqlite3.Row
         raw.execute(statement, [start, *topics, limit])
         rows: list[Row] = raw.fetchall()
+    return rows
+
+
+def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
+    rows = _sqlite_fetch(recorder, start, limit, topics)
     if recorder.datastore.originator_id_type != "uuid":
         # Text ids stay text, as eventsourcing gives them; none of ours are.
         return rows
@@ -157,6 +163,49 @@ def decode_rows(mapper: Mapper[UUID], rows: list[Row],
 
 
 _MISSING: Any = object()
+
+
+def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
+              read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent],
+              ) -> list[tuple[int, LedgerEvent]]:
+    """`decode_rows(mapper, select_rows(recorder, start, limit), read_stored)`: one event
+    per row, so the page is as long as the rows were. On SQLite in one pass over the rows
+    as SQLite gives them (each id's `UUID` made as the row is decoded): the list of
+    converted rows between the two steps was a sixth of the fold's reading."""
+    if (type(getattr(recorder, "datastore", None)).__module__ != "eventsourcing.sqlite"
+            or recorder.datastore.originator_id_type != "uuid"):
+        return decode_rows(mapper, select_rows(recorder, start, limit), read_stored)
+    rows = _sqlite_fetch(recorder, start, limit, ())
+    readers: dict[str, Reader | None] = getattr(mapper, "_fast", {})
+    decoded: list[tuple[int, LedgerEvent]] = []
+    append = decoded.append
+    for position, text, version, topic, state in rows:
+        # `uuid_of`'s common case inline, as in `_sqlite_rows`. (SQLite's GLOB checking
+        # the 32 hex digits instead cost more than isalnum: 8 % more instructions.)
+        if type(text) is str and len(text) == 32 and text.isascii() and text.isalnum():
+            try:
+                number = int(text, 16)
+            except ValueError:
+                originator_id = uuid_of(text)
+            else:
+                originator_id = _new(UUID)
+                _set_int(originator_id, number)
+                _set_safe(originator_id, _UNKNOWN)
+        else:
+            originator_id = uuid_of(text)
+        fast = readers.get(topic, _MISSING)
+        if fast is _MISSING:
+            fast = _reader(mapper, topic)
+        if fast is not None and type(state) is bytes:
+            try:
+                append((position, fast(state, originator_id, version)))
+                continue
+            except (NotFast, ValueError):
+                pass  # the mapper's own path decides, and words any problem, as before
+        append((position, read_stored(mapper, StoredEvent(
+            originator_id=originator_id, originator_version=version, topic=topic,
+            state=state))))
+    return decoded
 
 
 def _reader(mapper: Mapper[UUID], topic: str) -> Reader | None:

@@ -114,3 +114,57 @@ def test_a_stored_event_that_is_not_bytes_goes_the_mapper_s_way(sqlite_env) -> N
         assert decode_rows(ledger.mapper, [as_text], read_stored) == [(position, expected)]  # type: ignore[list-item]
     finally:
         ledger.close()
+
+
+def test_pages_read_as_the_rows_decode(store) -> None:  # type: ignore[no-untyped-def]
+    """`Ledger.read_pages` (`read_page`, one pass on SQLite) gives what `decode_rows` gives
+    for `select_rows`, an InvalidEntry included, in pages of any size."""
+    ledger = open_ledger(store.env)
+    try:
+        bad_id = _fill(ledger)
+        expected = decode_rows(ledger.mapper, select_rows(ledger.recorder, 1, 100), read_stored)
+        for size in (1, 3, 100):
+            pages = list(ledger.read_pages(page_size=size))
+            assert [pair for page in pages for pair in page] == expected
+            assert all(len(page) == size for page in pages[:-1])
+        assert [event.originator_id for _, event in expected
+                if isinstance(event, InvalidEntry)] == [bad_id]
+    finally:
+        ledger.close()
+
+
+@pytest.mark.parametrize("spelling", [str.upper, lambda text: str(UUID(text)),
+                                      lambda text: "{" + str(UUID(text)) + "}"])
+def test_an_id_stored_in_another_spelling_reads_as_select_rows_reads_it(  # type: ignore[no-untyped-def]
+        sqlite_env, spelling) -> None:
+    """SQLite's check of an id's text (32 lower-case hex digits) passes the others to
+    `uuid_of`, as `select_rows` does."""
+    ledger = open_ledger(sqlite_env)
+    try:
+        _fill(ledger)
+        with ledger.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT originator_id FROM stored_events WHERE rowid=2")
+            text = cursor.fetchone()[0]
+            cursor.execute("UPDATE stored_events SET originator_id=? WHERE rowid=2",
+                           (spelling(text),))
+        expected = decode_rows(ledger.mapper, select_rows(ledger.recorder, 1, 100), read_stored)
+        assert expected[1][1].originator_id == UUID(text)
+        assert [pair for page in ledger.read_pages() for pair in page] == expected
+    finally:
+        ledger.close()
+
+
+def test_an_id_that_is_no_uuid_is_refused_as_select_rows_refuses_it(sqlite_env) -> None:  # type: ignore[no-untyped-def]
+    ledger = open_ledger(sqlite_env)
+    try:
+        _fill(ledger)
+        with ledger.recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute("UPDATE stored_events SET originator_id=? WHERE rowid=2",
+                           ("g" * 32,))
+        with pytest.raises(ValueError, match="base 16") as selected:
+            select_rows(ledger.recorder, 1, 100)
+        with pytest.raises(ValueError, match="base 16") as paged:
+            list(ledger.read_pages())
+        assert str(paged.value) == str(selected.value)
+    finally:
+        ledger.close()

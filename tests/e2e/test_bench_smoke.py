@@ -75,6 +75,12 @@ def test_every_phase_runs_on_the_smoke_preset(store: Any, tmp_path: Path) -> Non
     ingest, baseline, replay, queries, cli = (run[p] for p in PHASES)
     assert ingest["events"] == ingest["rows"] == baseline["rows"] == replay["fold_events"]
     assert baseline["raw_read_rows"] == baseline["rows"]
+    # The fold measured in pairs beside the raw read (median of five after a warm-up).
+    assert replay["fold_pairs"] == 5
+    assert replay["raw_read_rows"] == replay["fold_events"]
+    assert (replay["fold_vs_read_cpu_min"] <= replay["fold_vs_read_cpu_median"]
+            <= replay["fold_vs_read_cpu_max"])
+    assert replay["fold_first_rate"] > 0
     assert replay["statements_written"] == 5  # four quarters and the year end
     assert queries["view_warm"] is True
     assert queries["people"] > 0
@@ -87,6 +93,9 @@ def test_every_phase_runs_on_the_smoke_preset(store: Any, tmp_path: Path) -> Non
 
     summary = summarise([run])
     assert "ingest_rate__vs__raw_insert_rate" in summary
+    assert summary["fold_rate__vs__raw_read_rate"] == replay["fold_vs_read_wall_median"]
+    assert summary["fold_cpu_rate__vs__raw_read_cpu_rate"] == replay["fold_vs_read_cpu_median"]
+    assert "| fold ÷ raw read: pairs measured (median of) |" in table({store.backend: summary})
     assert "| ingest, batched parse_commands + record |" in table({store.backend: summary})
     assert "payout" in targets_table(targets(summary, SHAPE.staff))
     assert "| jixiao payout --with (what-if), whole process |" in table({store.backend: summary})
