@@ -12,9 +12,12 @@ after the other, with its progress on stderr:
              2, 4 and explain of 5);
 * county   - `python -m bench --preset county`, phases ingest, baseline, replay (with the
              view catch-up) and queries: the fold and ingest of the larger preset (1, 2)
-             and its in-process what-if, which stands in for the province's (5) and is
-             marked so: a province store takes about an hour to build and 11 GB to catch
-             up (`--whatif-preset province` measures the real one);
+             and its in-process what-if (10,000 staff), shown as standing in for the
+             province's when the province step has no figure;
+* province - the province what-if in process (5), SQLite only: a province store built with
+             the direct loader (about 3 minutes and 2.3 GB; the ledger's batch checks are
+             not what this measures), then `python -m bench.whatif_cpu` on it (the fold and
+             the period's statement once, then the what-if's CPU and wall medians of 5);
 * imports  - `python -m bench.imports --apply 20000,200000`: `jixiao apply` linearity (3);
 * snapshots - `python -m bench.snapshots --years 1 5`: fold memory of a five-year hospital
              ledger against one year (6);
@@ -31,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -48,6 +52,7 @@ FULL: dict[str, Any] = {
     "imports": ["--rows", "0", "--format", "csv", "--apply", "20000,200000"],
     "snapshots": ["--preset", "hospital", "--years", "1", "5"],
     "fixture": True,
+    "province": "province",
 }
 QUICK: dict[str, Any] = {
     "hospital": {"preset": "smoke", "phases": "ingest,baseline,replay,queries,cli"},
@@ -55,8 +60,10 @@ QUICK: dict[str, Any] = {
     "imports": ["--rows", "0", "--format", "csv", "--apply", "200,2000"],
     "snapshots": ["--preset", "smoke", "--years", "1", "2"],
     "fixture": False,
+    "province": None,
 }
-STEPS = ("hospital", "county", "imports", "snapshots", "fixture")
+STEPS = ("hospital", "county", "imports", "snapshots", "fixture", "province")
+WHATIF_TOOL = "bench/whatif_cpu.py"  # the what-if's CPU medians on a kept store
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -70,8 +77,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="the smoke shapes: tests the runner, measures nothing useful")
     parser.add_argument("--steps", default=",".join(STEPS),
                         help=f"comma-separated subset of {', '.join(STEPS)}")
-    parser.add_argument("--whatif-preset", default=None,
-                        help="preset of the what-if step instead of county (e.g. province)")
     parser.add_argument("--suite", default=None, metavar="STATUS:TEXT",
                         help="the full suite's status at this commit, as run elsewhere: "
                              "'passed:…' or 'failed:…'")
@@ -164,6 +169,39 @@ def fixture_step(code: Path, backend: str, timeout: float) -> dict[str, Any]:
     return counts
 
 
+def province_step(options: argparse.Namespace, preset: str, code: Path, name: str,
+                  timeout: float) -> dict[str, Any]:
+    """The province what-if in process (SQLite): the store built with the direct loader
+    (minutes; the ledger's batch checks are not what this measures), then the what-if's
+    CPU medians (`python -m bench.whatif_cpu`) on it; the store is removed after."""
+    if not (code / WHATIF_TOOL).exists():
+        raise RuntimeError(f"{WHATIF_TOOL} (the in-process what-if of a kept store) is not "
+                           "in this checkout")
+    store_name = f"{name}-{preset}-store"
+    workdir = RESULTS / "work"
+    argv = [sys.executable, "-m", "bench", "--preset", preset, "--backend", "sqlite",
+            "--runs", "1", "--phases", "ingest", "--loader", "direct", "--keep",
+            "--code", options.code, "--name", store_name, "--workdir", str(workdir)]
+    folder = workdir / f"{store_name}-sqlite-1"
+    try:
+        built = run(argv, ROOT, timeout, capture=True)
+        store = folder / "store" / "org-000.db"
+        if built.returncode != 0 or not store.exists():
+            raise RuntimeError(f"building the {preset} store exited {built.returncode}")
+        build = json.loads((RESULTS / f"{store_name}.json").read_text())
+        done = run([sys.executable, "-m", "bench.whatif_cpu", str(store)], code, timeout,
+                   env=code_env(code), capture=True)
+        lines = json_lines(done.stdout)
+        if done.returncode != 0 or not lines or "median" not in lines[-1]:
+            raise RuntimeError(f"python -m bench.whatif_cpu exited {done.returncode}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    ingest = build["runs"]["sqlite"][0]["ingest"]
+    return {"preset": preset, "shape": build["shape"], "backend": "sqlite",
+            "events": ingest.get("events"), "build_seconds": ingest.get("wall_seconds"),
+            **lines[-1]}
+
+
 def suite_status(text: str | None) -> dict[str, str] | None:
     if not text:
         return None
@@ -186,7 +224,7 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
     fold_presets = [plan["hospital"]["preset"]]
     if plan["county"]:
         fold_presets.append(plan["county"]["preset"])
-    whatif = options.whatif_preset or (plan["county"] or plan["hospital"])["preset"]
+    whatif = (plan["county"] or plan["hospital"])["preset"]
     results: dict[str, Any] = {
         "name": name, "quick": options.quick, "code": about, "backends": (
             ["sqlite", "postgres"] if options.backend == "both" else [options.backend]),
@@ -208,18 +246,9 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         results["seconds"] = time.perf_counter() - started
         out.write_text(json.dumps(results, indent=2, default=str))
 
-    benches: list[tuple[str, dict[str, Any]]] = [("hospital", plan["hospital"])]
-    if plan["county"]:
-        county = dict(plan["county"])
-        if options.whatif_preset:  # the larger preset's fold stays; the what-if moves
-            benches.append(("whatif", {"preset": options.whatif_preset,
-                                       "phases": "ingest,replay,queries"}))
-        benches.append(("county", county))
-    elif options.whatif_preset:
-        benches.append(("whatif", {"preset": options.whatif_preset,
-                                   "phases": "ingest,replay,queries"}))
+    benches = [(step, plan[step]) for step in ("hospital", "county") if plan[step]]
     for step, spec in benches:
-        if step not in steps and not (step == "whatif" and "county" in steps):
+        if step not in steps:
             results["missing"][spec["preset"]] = f"step {step} not run (--steps)"
             continue
         say(f"{step}: python -m bench --preset {spec['preset']} --phases {spec['phases']}")
@@ -232,11 +261,13 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
         results["steps"][step] = time.perf_counter() - began
         save()
     for step, action in (
+            ("province", lambda: province_step(options, plan["province"], code, name,
+                                               options.step_timeout)),
             ("imports", lambda: imports_step(plan["imports"], code, options.step_timeout)),
             ("snapshots", lambda: snapshots_step(plan["snapshots"], options.backend, code,
                                                  options.step_timeout)),
             ("fixture", lambda: fixture_step(code, options.backend, options.step_timeout))):
-        if step not in steps or (step == "fixture" and not plan["fixture"]):
+        if step not in steps or not plan[step]:
             results["missing"][step] = (f"step {step} not run" +
                                         (" (--quick)" if options.quick else " (--steps)"))
             continue
@@ -246,6 +277,8 @@ def measure(options: argparse.Namespace) -> dict[str, Any]:
             value = action()
             if step == "fixture":
                 results["same_answers"]["fixture"] = value
+            elif step == "province":
+                results["province_whatif"] = value
             else:
                 results[step] = value
         except (RuntimeError, subprocess.TimeoutExpired, ValueError) as error:
@@ -282,6 +315,18 @@ def markdown(results: dict[str, Any]) -> str:
                   f"{shape.get('staff', 0):,} staff, {shape.get('departments', 0):,} "
                   f"departments (phases {', '.join(report.get('phases', []))}; runs {runs})",
                   "", table(report.get("summary", {})), ""]
+    province = results.get("province_whatif")
+    if province:
+        median = province["median"]
+        lines += [f"### The {province['preset']} what-if in process (`python -m bench.whatif_cpu`"
+                  f", {province['backend']}, median of {province.get('repeats', '?')})", "",
+                  f"Store: {province.get('events') or 0:,} events, built in "
+                  f"{province.get('build_seconds') or 0:,.0f} s with the direct loader; "
+                  f"period {province.get('period', '?')}.", "",
+                  "| part | seconds |", "|---|---:|"]
+        lines += [f"| {key.removesuffix('_s').replace('_', ' ')} | {value:,.3f} |"
+                  for key, value in median.items()]
+        lines.append("")
     if results.get("imports"):
         lines += ["### `jixiao apply` at two sizes (`python -m bench.imports`)", "",
                   "| rows | wall s | CPU s | peak RSS MiB |", "|---:|---:|---:|---:|"]

@@ -157,7 +157,8 @@ def test_a_what_if_on_a_smaller_shape_is_not_the_province() -> None:
     checks = _of(targets(given), 5, "what-if")
     assert all("stands in for the province: 10,000 staff" in c.where for c in checks)
     assert {c.verdict for c in checks} == {
-        "not measured: at province size (met at 10,000 staff)"}
+        "not measured: at province size (met at 10,000 staff); no province what-if in these "
+        "results"}
     for summary in given["presets"]["county"]["summary"].values():
         summary["whatif_ms"] = 1500.0  # over on the smaller shape: over on the province
     assert {c.verdict for c in _of(targets(given), 5, "what-if")} == {"NOT met"}
@@ -222,3 +223,22 @@ def test_the_markdown_section() -> None:
     assert "### hospital: 1 organisation(s), 1,000 staff" in text
     assert "| ingest, batched parse_commands + record | events/s | 40,000 |" in text
     assert "Not measured in this run" not in text
+
+
+def test_the_province_what_if_replaces_the_stand_in() -> None:
+    given = results()
+    given["roles"]["whatif"] = "hospital"
+    given["province_whatif"] = {
+        "preset": "province", "backend": "sqlite", "shape": {"staff": 100_000},
+        "repeats": 5, "median": {"cpu_s": 0.9, "wall_s": 1.2, "preview_s": 0.1,
+                                 "recompute_s": 0.7, "explain_s": 0.1}}
+    checks = _of(targets(given), 5, "what-if")
+    assert [(c.where, c.figure, c.verdict) for c in checks] == [
+        ("province (100,000 staff), sqlite, what-if in process, median of 5, CPU",
+         "0.900 s CPU (preview 0.100 s, recompute 0.700 s, explain 0.100 s)", "met"),
+        ("province (100,000 staff), sqlite, what-if in process, median of 5, wall",
+         "1.200 s wall", "NOT met")]
+    del given["province_whatif"]["median"]["wall_s"]
+    given["province_whatif"]["shape"]["staff"] = 10_000  # not the province: never met
+    assert [c.verdict for c in _of(targets(given), 5, "what-if")] == [
+        "NOT met", "not measured: no wall_s in the what-if's medians"]
