@@ -242,3 +242,21 @@ def test_the_province_what_if_replaces_the_stand_in() -> None:
     given["province_whatif"]["shape"]["staff"] = 10_000  # not the province: never met
     assert [c.verdict for c in _of(targets(given), 5, "what-if")] == [
         "NOT met", "not measured: no wall_s in the what-if's medians"]
+
+
+def test_the_markdown_says_what_was_not_measured() -> None:
+    given = results()
+    given["province_whatif"] = {
+        "preset": "province", "backend": "sqlite", "shape": {"staff": 100_000},
+        "events": 1_854_685, "build_seconds": 187.0, "period": "2026-Q1", "repeats": 5,
+        "median": {"cpu_s": 2.5, "wall_s": 3.0, "recompute_s": 2.0}}
+    given["missing"]["fixture"] = "step fixture not run (--quick)"
+    del given["same_answers"]["fixture"]
+    text = markdown(given)
+    assert "### The province what-if in process (`python -m bench.whatif_cpu`, sqlite, " \
+        "median of 5)" in text
+    assert "Store: 1,854,685 events, built in 187 s" in text
+    assert "| recompute | 2.000 |" in text
+    assert "### Not measured in this run\n\n* fixture: step fixture not run (--quick)" in text
+    assert "| 7 | old-ledger fixture (tests/e2e/test_old_ledger.py) | not measured |  | " \
+        "all pass, none skipped | not measured: step fixture not run (--quick) |" in text
