@@ -60,7 +60,7 @@ QUICK: dict[str, Any] = {
     "imports": ["--rows", "0", "--format", "csv", "--apply", "200,2000"],
     "snapshots": ["--preset", "smoke", "--years", "1", "2"],
     "fixture": False,
-    "province": None,
+    "province": "smoke",
 }
 STEPS = ("hospital", "county", "imports", "snapshots", "fixture", "province")
 WHATIF_TOOL = "bench/whatif_cpu.py"  # the what-if's CPU medians on a kept store

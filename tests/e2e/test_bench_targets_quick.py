@@ -35,6 +35,11 @@ def test_a_quick_run_on_sqlite_writes_every_target(tmp_path: Path) -> None:
     assert results["imports"]["linearity"]["rows"] == [200, 2000]
     assert {line["years"] for line in results["snapshots"]["lines"]} == {1, 2}
     assert "fixture" in results["missing"]
+    # the province what-if's tool on the smoke store, or why not (it is another branch's)
+    if (ROOT / "bench" / "whatif_cpu.py").exists():
+        assert results["province_whatif"]["shape"]["staff"] == 40
+    else:
+        assert "bench/whatif_cpu.py" in results["missing"]["province"]
 
     text = out.read_text()
     assert text.startswith("## Issue 18's targets at ")
