@@ -7,6 +7,10 @@
 * `bench.phases`    - one measured phase per child process (ingest, raw-store baseline,
   replay, queries), so each phase's peak RSS is its own.
 * `bench.__main__`  - the runner: `python -m bench --preset county --backend sqlite`.
+* `bench.targets`   - issue 18's targets from one run at one commit: every measurement
+  they need (both presets, apply linearity, snapshots, the province what-if, the old-ledger
+  fixture) and the table with figure, ratio and verdict:
+  `python -m bench.targets --code HEAD --out docs/benchmarks-latest.md`.
 
 Raw results go to `bench/results/*.json` (git-ignored); docs/benchmarks.md has the table.
 """
