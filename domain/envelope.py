@@ -8,6 +8,7 @@ grading facts importing the registry back.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -43,7 +44,12 @@ def _nfkc(value: Any) -> Any:
 # Ids in any script: a letter or digit, then letters, digits, '_', '.', '-' (\w is
 # Unicode-aware in both Python's and pydantic's regex engines), after NFKC. No space or
 # newline can pass the pattern, so "E0001\n" is refused, not trimmed.
-Code = Annotated[str, BeforeValidator(_nfkc), Field(pattern=r"^[^\W_][\w.\-]{0,63}$")]
+CODE_PATTERN = r"^[^\W_][\w.\-]{0,63}$"
+Code = Annotated[str, BeforeValidator(_nfkc), Field(pattern=CODE_PATTERN)]
+# The ASCII texts CODE_PATTERN takes: for ASCII, `[^\W_]` is a letter or digit and `\w`
+# adds '_' (domain/command_checking.py checks ASCII ids with this, not the Unicode one).
+ASCII_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+NORMALIZE_CODE = _nfkc
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
 
