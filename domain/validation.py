@@ -431,5 +431,75 @@ def check_batch(
     scope.departments.update({key: "clinical" for key in pending})
     problems: list[Problem] = []
     for where, command, event in items:
-        problems += check_command(scope, where, command, event)
+        cls = type(event)
+        plan = CHECK_PLANS.get(cls) or check_plan(cls)
+        if plan.plain and event.supersedes is None:
+            found = _check_plain(scope, where, command, event, plan)
+        else:
+            found = check_command(scope, where, command, event)
+        if found:
+            problems += found
+    return problems
+
+
+def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent,
+                 plan: CheckPlan) -> list[Problem]:
+    """`check_command` for an entry of a plain type (`CheckPlan.plain`) that corrects
+    nothing: the same checks in the same order with the same words, less the questions
+    the plan answers (scores, deductions and attendance are most of a batch, and asking
+    them every question was a fifth of the batch check)."""
+    values = command.__dict__
+    problems: list[Problem] = []
+    period_text = values.get("period")
+    period: Period | None
+    day: date | None
+    if isinstance(period_text, str):
+        period, day, period_name = _PERIODS.get(period_text) or _period_of(period_text)
+        if scope.closed and period_name in scope.closed:
+            problems.append(Problem(
+                where, "period", f"{period} is closed; record a correction (supersede the "
+                "entry it corrects), it will be restated in the next open quarter"))
+    else:
+        period = None
+        day = _effective_day(event, None)
+    # `_check_roster_references` of a type that neither defines a department nor hires.
+    department_id = values.get("department_id")
+    if isinstance(department_id, str):
+        kind = scope.department_kind(department_id)
+        if kind is None:
+            problems.append(Problem(where, "department_id", f"unknown department "
+                                    f"{department_id!r}; define it first"))
+        elif plan.figures and kind != "clinical":
+            problems.append(Problem(
+                where, "department_id", f"{department_id!r} is an admin department; "
+                "workload, revenue and cost are recorded for clinical departments"))
+    employee_id = values.get("employee_id")
+    if isinstance(employee_id, str) and not scope.knows_employee(employee_id):
+        problems.append(Problem(where, "employee_id", f"unknown employee {employee_id!r}; "
+                                "hire them first"))
+    # `_check_scheme_values`.
+    scheme = scope.scheme_on(day) if day is not None else None
+    if scheme is None and period is None and scope.schemes:
+        scheme = scope.schemes[0][2]
+    if plan.needs_scheme and day is not None and scheme is None:
+        problems.append(Problem(where, "", f"no scheme in force on {day}; adopt one first "
+                                "(adopt_scheme)"))
+    if scheme is not None:
+        for field_name, reason in scheme_problems(scope.scheme_memo, command, scheme):
+            problems.append(Problem(where, field_name, reason))
+    key = uniqueness_key(event)
+    holder = scope.holder(key) if key is not None else None
+    if key is not None and holder is not None:
+        problems.append(Problem(where, _key_field(key), f"already recorded "
+                                f"({' '.join(map(str, key))}) by entry {holder}; to change "
+                                "it, supersede that entry with a reason"))
+    if "grading" in scope.__dict__:
+        _check_grading(scope, event, plan, lambda field_name, reason: problems.append(
+            Problem(where, field_name, reason)))
+    else:
+        scope.grading_backlog.append(event)
+    if not problems:  # `_take_in` of a plain type that corrects nothing
+        scope.batch_ids[event.originator_id] = plan.name
+        if key is not None:
+            scope.taken[key] = event.originator_id
     return problems
