@@ -132,10 +132,7 @@ def event_maker(recorded_at: datetime, actor: str) -> Callable[[BaseModel, UUID]
         cls = type(command)
         build = builders.get(cls, _UNKNOWN)
         if build is _UNKNOWN:
-            build = builders[cls] = (
-                (_BUILDERS.get(cls) or _event_builder(cls, cls.event_class))
-                if issubclass(cls, CommandEnvelope) and cls.to_event is CommandEnvelope.to_event
-                else None)
+            build = builders[cls] = builder_of(cls)
         if build is None:  # a command type of its own making
             return command.to_event(  # type: ignore[attr-defined, no-any-return]
                 originator_id=originator_id, recorded_at=recorded_at, actor=actor)
@@ -146,6 +143,20 @@ def event_maker(recorded_at: datetime, actor: str) -> Callable[[BaseModel, UUID]
 
 
 _UNKNOWN: Any = object()
+
+
+def builder_of(cls: type) -> Callable[..., LedgerEvent] | None:
+    """The builder of command type `cls`'s events, `build(command.__dict__, originator_id,
+    recorded_at, actor)` for a UUID id and an envelope that passes validation
+    (`plain_envelope`), or None for a type that makes its own (`to_event`)."""
+    if issubclass(cls, CommandEnvelope) and cls.to_event is CommandEnvelope.to_event:
+        return _BUILDERS.get(cls) or _event_builder(cls, cls.event_class)
+    return None
+
+
+def plain_envelope(recorded_at: object, actor: object) -> bool:
+    """Whether a batch's recorded_at and actor pass the events' validation unchanged."""
+    return _plain_envelope(UUID(int=0), recorded_at, actor)
 
 
 def _copied(value: Any) -> Any:
