@@ -199,7 +199,7 @@ def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable
     # looks each name up on the class first (as domain/stored_decoding.py does).
     lines += ["    event = new(cls)",
               "    set_dict(event, values)",
-              "    set_given(event, set(fields_set))",
+              "    set_given(event, fields_set)",
               "    set_extra(event, None)",
               "    set_private(event, None)",
               "    return event"]
@@ -210,7 +210,11 @@ def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable
                              "set_extra": slots["__pydantic_extra__"].__set__,
                              "set_private": slots["__pydantic_private__"].__set__,
                              "copied": _copied,
-                             "fields_set": frozenset(order) - {"originator_version"}}
+                             # One set for every event of the type, as the stored
+                             # decoder shares it (domain/stored_decoding.py): pydantic
+                             # copies it before changing one (model_copy), and a frozen
+                             # event is never changed in place.
+                             "fields_set": set(order) - {"originator_version"}}
     exec("\n".join(lines), scope)  # noqa: S102 - generated from the models' own fields
     build: Callable[..., Any] = scope["build"]
     _BUILDERS[command] = build
