@@ -450,52 +450,40 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
     them every question was a fifth of the batch check)."""
     values = command.__dict__
     problems: list[Problem] = []
+
+    def problem(field_name: str, reason: str) -> None:
+        problems.append(Problem(where, field_name, reason))
+
     period_text = values.get("period")
     period: Period | None
     day: date | None
     if isinstance(period_text, str):
         period, day, period_name = _PERIODS.get(period_text) or _period_of(period_text)
         if scope.closed and period_name in scope.closed:
-            problems.append(Problem(
-                where, "period", f"{period} is closed; record a correction (supersede the "
-                "entry it corrects), it will be restated in the next open quarter"))
+            problem("period", f"{period} is closed; record a correction (supersede the entry "
+                    "it corrects), it will be restated in the next open quarter")
     else:
-        period = None
-        day = _effective_day(event, None)
+        period, day = None, None
     # `_check_roster_references` of a type that neither defines a department nor hires.
     department_id = values.get("department_id")
     if isinstance(department_id, str):
         kind = scope.department_kind(department_id)
         if kind is None:
-            problems.append(Problem(where, "department_id", f"unknown department "
-                                    f"{department_id!r}; define it first"))
+            problem("department_id", f"unknown department {department_id!r}; define it first")
         elif plan.figures and kind != "clinical":
-            problems.append(Problem(
-                where, "department_id", f"{department_id!r} is an admin department; "
-                "workload, revenue and cost are recorded for clinical departments"))
+            problem("department_id", f"{department_id!r} is an admin department; workload, "
+                    "revenue and cost are recorded for clinical departments")
     employee_id = values.get("employee_id")
     if isinstance(employee_id, str) and not scope.knows_employee(employee_id):
-        problems.append(Problem(where, "employee_id", f"unknown employee {employee_id!r}; "
-                                "hire them first"))
-    # `_check_scheme_values`.
-    scheme = scope.scheme_on(day) if day is not None else None
-    if scheme is None and period is None and scope.schemes:
-        scheme = scope.schemes[0][2]
-    if plan.needs_scheme and day is not None and scheme is None:
-        problems.append(Problem(where, "", f"no scheme in force on {day}; adopt one first "
-                                "(adopt_scheme)"))
-    if scheme is not None:
-        for field_name, reason in scheme_problems(scope.scheme_memo, command, scheme):
-            problems.append(Problem(where, field_name, reason))
+        problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
+    _check_scheme_values(scope, command, event, plan, period, problem=problem, first_day=day)
     key = uniqueness_key(event)
     holder = scope.holder(key) if key is not None else None
     if key is not None and holder is not None:
-        problems.append(Problem(where, _key_field(key), f"already recorded "
-                                f"({' '.join(map(str, key))}) by entry {holder}; to change "
-                                "it, supersede that entry with a reason"))
+        problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
+                f"{holder}; to change it, supersede that entry with a reason")
     if "grading" in scope.__dict__:
-        _check_grading(scope, event, plan, lambda field_name, reason: problems.append(
-            Problem(where, field_name, reason)))
+        _check_grading(scope, event, plan, problem)
     else:
         scope.grading_backlog.append(event)
     if not problems:  # `_take_in` of a plain type that corrects nothing
