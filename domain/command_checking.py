@@ -156,14 +156,16 @@ class CommandChecker:
                  "        raise NotFast",  # an unknown key: pydantic names it
                  "    field_memos = memos.get(key)",
                  "    if field_memos is None:",
-                 f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]"]
+                 f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]",
+                 # Each field's memo a local, in one unpacking: an index per field cost more.
+                 f"    {''.join(f'm{n}, ' for n in range(len(self.fields)))}= field_memos"
+                 if self.fields else ""]
         scope: dict[str, Any] = {"names": self.names, "NotFast": NotFast, "MISSING": _MISSING,
                                  "key": self, "cls": self.cls, "new": object.__new__,
                                  "set_dict": _SLOTS["__dict__"].__set__,
                                  "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
                                  "set_extra": _SLOTS["__pydantic_extra__"].__set__,
-                                 "set_private": _SLOTS["__pydantic_private__"].__set__,
-                                 "checks": self.checks, "run_checks": _run_checks}
+                                 "set_private": _SLOTS["__pydantic_private__"].__set__}
         for number, (name, field, default) in enumerate(self.fields):
             scope[f"d{number}"], scope[f"f{number}"] = default, field
             constant = getattr(default, "constant", _MISSING)
@@ -182,11 +184,10 @@ class CommandChecker:
                           "        raise NotFast"]
             else:
                 lines += ["    else:",
-                          f"        v{number} = field_memos[{number}].get(r, MISSING)"
+                          f"        v{number} = m{number}.get(r, MISSING)"
                           " if type(r) in MEMO_TYPES else MISSING",
                           f"        if v{number} is MISSING:",
-                          f"            v{number} = f{number}.check(r, context, "
-                          f"field_memos[{number}])"]
+                          f"            v{number} = f{number}.check(r, context, m{number})"]
         items = ", ".join(f"{name!r}: v{number}"
                           for number, (name, _, _) in enumerate(self.fields))
         # The model's slots set through their descriptors (object.__setattr__ looks each
@@ -195,22 +196,21 @@ class CommandChecker:
                   f"    set_dict(command, {{{items}}})",
                   "    set_given(command, set(row))",
                   "    set_extra(command, None)",
-                  "    set_private(command, None)",
-                  "    return run_checks(command, checks) if checks else command"]
+                  "    set_private(command, None)"]
+        # The model's cross-field rules on the built command, unrolled; pydantic words
+        # any refusal.
+        if self.checks:
+            lines.append("    try:")
+            for number in range(len(self.checks)):
+                scope[f"k{number}"] = self.checks[number]
+                lines += [f"        if k{number}(command) is not command:",
+                          "            raise NotFast"]
+            lines += ["    except (ValueError, TypeError, AssertionError, ArithmeticError):",
+                      "        raise NotFast from None"]
+        lines.append("    return command")
         scope["MEMO_TYPES"] = _MEMO_TYPES
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
-
-
-def _run_checks(command: BaseModel, checks: tuple[Callable[[Any], Any], ...]) -> BaseModel:
-    """The model's cross-field rules on the built command; pydantic words any refusal."""
-    for check in checks:
-        try:
-            if check(command) is not command:
-                raise NotFast
-        except (ValueError, TypeError, AssertionError, ArithmeticError):
-            raise NotFast from None
-    return command
 
 
 @cache
