@@ -22,11 +22,11 @@ from pydantic import BaseModel, ValidationError
 
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
-from domain.check_plans import command_plan
+from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.chunked_writes import CONCURRENT_WRITE, Written
 from domain.command_checking import command_checker, memos_for
 from domain.derivations import derivation_events
-from domain.envelope import InvalidEntry, event_maker
+from domain.envelope import InvalidEntry, builder_of, event_maker, plain_envelope
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     COMMANDS_BY_TYPE,
@@ -469,9 +469,27 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = [*prior_problems, *expanded_problems]
         seen_ids = {} if seen_ids is None else seen_ids
         to_event = self._event_maker(actor, recorded_at)
+        # Per command type: its events' builder (None: `to_event` makes them) and whether
+        # it is a user directory command; asked once a type, not per command.
+        kinds: dict[type, tuple[Callable[..., LedgerEvent] | None, bool]] = {}
+        direct = plain_envelope(recorded_at, actor)
+        user_commands: list[tuple[str, BaseModel]] = []
         for count, (where, command) in enumerate(commands, start=1):
+            cls = type(command)
+            kind = kinds.get(cls)
+            if kind is None:
+                plan = command_plan(cls)
+                kind = kinds[cls] = (builder_of(cls) if direct and not plan.adoption else None,
+                                     plan.user)
+            build = kind[0]
             try:
-                event = to_event(command)
+                if build is not None:  # `to_event`, inline
+                    values = command.__dict__
+                    key = values.get("idempotency_key")
+                    event = build(values, idempotency_id(key) if key else uuid4(),
+                                  recorded_at, actor)
+                else:
+                    event = to_event(command)
             except ValueError as error:
                 problems.append(Problem(where, "", str(error)))
                 continue
@@ -493,11 +511,11 @@ class Ledger(Application[UUID]):
                                             f"for a different entry ({earlier.originator_id})"))
                 continue
             items.append((where, command, event))
+            if kind[1]:
+                user_commands.append((where, command))
             if progress is not None and count % 500 == 0:
                 progress("checking", count, len(commands))
         problems += check_batch(facts, items, closed, pending)
-        user_commands = [(where, command) for where, command, _ in items
-                         if command_plan(type(command)).user]
         if user_commands:  # only then is it worth folding the users
             problems += user_problems(UserDirectory.fold(facts.live.values()), user_commands,
                                       lambda department_id: department_id in
@@ -514,11 +532,13 @@ class Ledger(Application[UUID]):
         problems: list[Problem] = []
         states = None
         for where, given in commands:
-            command = with_appeal_key(given)
-            expanded.append((where, command))
             # The plan first: isinstance through pydantic's metaclass is the slow question,
-            # asked only of decisions (it narrows the type: DecideAppeal is not a class).
-            if not command_plan(type(command)).decision or not isinstance(command, DecideAppeal):
+            # asked only of appeal steps and decisions (it narrows the type: DecideAppeal is
+            # not a class).
+            plan = COMMAND_PLANS.get(type(given)) or command_plan(type(given))
+            command = with_appeal_key(given) if plan.appeal_step else given
+            expanded.append((where, command))
+            if not plan.decision or not isinstance(command, DecideAppeal):
                 continue
             states = states if states is not None else appeals_of(facts)
             state = states.get(command.appeal_id)

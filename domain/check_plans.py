@@ -57,6 +57,7 @@ class CheckPlan(NamedTuple):
     needs_scheme: bool  # checked against the scheme in force
     policy_input: bool  # read by the escalation policies (POLICY_INPUTS)
     name: str  # the type's name, as problems word it
+    plain: bool  # none of close, appeal, adoption, procedure, grading, void, hire, department
 
 
 CHECK_PLANS: dict[type, CheckPlan] = {}
@@ -66,15 +67,17 @@ def check_plan(cls: type) -> CheckPlan:
     """The plan of `cls` (made on first use)."""
     plan = CHECK_PLANS.get(cls)
     if plan is None:
-        plan = CHECK_PLANS[cls] = CheckPlan(
+        kinds = dict(
             close=issubclass(cls, PeriodClosed), appeal=issubclass(cls, _APPEAL_EVENTS),
             adoption=issubclass(cls, SchemeAdopted),
             procedure=issubclass(cls, PROCEDURE_EVENTS),
             grading=issubclass(cls, GRADING_EVENTS), void=issubclass(cls, EntryVoided),
-            hire=issubclass(cls, EmployeeHired), department=issubclass(cls, DepartmentDefined),
-            figures=issubclass(cls, DepartmentFiguresRecorded),
+            hire=issubclass(cls, EmployeeHired), department=issubclass(cls, DepartmentDefined))
+        plan = CHECK_PLANS[cls] = CheckPlan(
+            **kinds, figures=issubclass(cls, DepartmentFiguresRecorded),
             needs_scheme=not issubclass(cls, _SCHEME_FREE),
-            policy_input=issubclass(cls, POLICY_INPUTS), name=cls.__name__)
+            policy_input=issubclass(cls, POLICY_INPUTS), name=cls.__name__,
+            plain=not any(kinds.values()))
     return plan
 
 

@@ -25,9 +25,10 @@ from functools import cache
 from typing import Annotated, Any, Union
 
 import annotated_types
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from domain.envelope import ASCII_CODE, CODE_PATTERN, NORMALIZE_CODE
 from domain.stored_decoding import MEMO_MAX, NotFast, Unsupported, model_checks
 
 _MISSING = object()
@@ -95,6 +96,34 @@ class _Memo:
         return value
 
 
+class _Code:
+    """A `Code` field (domain/envelope.py), or `Code | None`: NFKC, then its pattern. A
+    text that is ASCII after NFKC is checked by the pattern's ASCII reading, which takes
+    exactly the ASCII texts the Unicode pattern takes; anything else goes to the field's
+    own validators, made on first need: pydantic-core compiling the Unicode pattern was
+    15-76 ms of a process's first batch, more than the rest of the checkers' set-up."""
+
+    __slots__ = ("annotation", "full", "optional")
+
+    def __init__(self, annotation: Any, optional: bool) -> None:
+        self.annotation, self.optional = annotation, optional
+        self.full: _Memo | None = None
+
+    def check(self, raw: Any, context: Any, memo: dict[Any, Any]) -> Any:
+        if type(raw) is str:
+            value = NORMALIZE_CODE(raw)
+            if value.isascii() and ASCII_CODE.fullmatch(value):
+                if len(memo) >= MEMO_MAX:
+                    memo.clear()
+                memo[raw] = value
+                return value
+        elif raw is None and self.optional:
+            return None
+        if self.full is None:
+            self.full = _Memo(_adapter(self.annotation))
+        return self.full.check(raw, context, memo)
+
+
 def _validated(validate: Callable[..., Any], raw: Any, context: Any) -> Any:
     try:
         return validate(raw, context=context)
@@ -109,7 +138,7 @@ class CommandChecker:
         self.cls = cls
         self.order = tuple(cls.model_fields)
         self.names = frozenset(self.order)
-        self.fields: list[tuple[str, _Text | _Memo, Callable[[], Any] | None]] = [
+        self.fields: list[tuple[str, _Text | _Memo | _Code, Callable[[], Any] | None]] = [
             (name, _plan(info), _default_of(info)) for name, info in cls.model_fields.items()]
         self.checks = tuple(model_checks(cls))
 
@@ -127,14 +156,16 @@ class CommandChecker:
                  "        raise NotFast",  # an unknown key: pydantic names it
                  "    field_memos = memos.get(key)",
                  "    if field_memos is None:",
-                 f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]"]
+                 f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]",
+                 # Each field's memo a local, in one unpacking: an index per field cost more.
+                 f"    {''.join(f'm{n}, ' for n in range(len(self.fields)))}= field_memos"
+                 if self.fields else ""]
         scope: dict[str, Any] = {"names": self.names, "NotFast": NotFast, "MISSING": _MISSING,
                                  "key": self, "cls": self.cls, "new": object.__new__,
                                  "set_dict": _SLOTS["__dict__"].__set__,
                                  "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
                                  "set_extra": _SLOTS["__pydantic_extra__"].__set__,
-                                 "set_private": _SLOTS["__pydantic_private__"].__set__,
-                                 "checks": self.checks, "run_checks": _run_checks}
+                                 "set_private": _SLOTS["__pydantic_private__"].__set__}
         for number, (name, field, default) in enumerate(self.fields):
             scope[f"d{number}"], scope[f"f{number}"] = default, field
             constant = getattr(default, "constant", _MISSING)
@@ -153,11 +184,10 @@ class CommandChecker:
                           "        raise NotFast"]
             else:
                 lines += ["    else:",
-                          f"        v{number} = field_memos[{number}].get(r, MISSING)"
+                          f"        v{number} = m{number}.get(r, MISSING)"
                           " if type(r) in MEMO_TYPES else MISSING",
                           f"        if v{number} is MISSING:",
-                          f"            v{number} = f{number}.check(r, context, "
-                          f"field_memos[{number}])"]
+                          f"            v{number} = f{number}.check(r, context, m{number})"]
         items = ", ".join(f"{name!r}: v{number}"
                           for number, (name, _, _) in enumerate(self.fields))
         # The model's slots set through their descriptors (object.__setattr__ looks each
@@ -166,22 +196,21 @@ class CommandChecker:
                   f"    set_dict(command, {{{items}}})",
                   "    set_given(command, set(row))",
                   "    set_extra(command, None)",
-                  "    set_private(command, None)",
-                  "    return run_checks(command, checks) if checks else command"]
+                  "    set_private(command, None)"]
+        # The model's cross-field rules on the built command, unrolled; pydantic words
+        # any refusal.
+        if self.checks:
+            lines.append("    try:")
+            for number in range(len(self.checks)):
+                scope[f"k{number}"] = self.checks[number]
+                lines += [f"        if k{number}(command) is not command:",
+                          "            raise NotFast"]
+            lines += ["    except (ValueError, TypeError, AssertionError, ArithmeticError):",
+                      "        raise NotFast from None"]
+        lines.append("    return command")
         scope["MEMO_TYPES"] = _MEMO_TYPES
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
-
-
-def _run_checks(command: BaseModel, checks: tuple[Callable[[Any], Any], ...]) -> BaseModel:
-    """The model's cross-field rules on the built command; pydantic words any refusal."""
-    for check in checks:
-        try:
-            if check(command) is not command:
-                raise NotFast
-        except (ValueError, TypeError, AssertionError, ArithmeticError):
-            raise NotFast from None
-    return command
 
 
 @cache
@@ -200,13 +229,43 @@ def command_checker(cls: type[BaseModel]) -> CommandChecker | None:
         return None
 
 
-def _plan(info: FieldInfo) -> _Text | _Memo:
+def _plan(info: FieldInfo) -> _Text | _Memo | _Code:
     text = _plain_text(info)
     if text is not None:
         return text
     metadata = list(info.metadata)
     annotation: Any = info.annotation
-    return _Memo(_adapter(Annotated[annotation, *metadata] if metadata else annotation))
+    whole = Annotated[annotation, *metadata] if metadata else annotation
+    optional = _code_field(annotation, metadata)
+    if optional is not None:
+        return _Code(whole, optional)
+    return _Memo(_adapter(whole))
+
+
+def _code_field(annotation: Any, metadata: list[Any]) -> bool | None:
+    """Whether a field is `Code | None` (True) or `Code` (False), or None when it is
+    neither: str with exactly Code's NFKC before-validator and pattern."""
+    optional = False
+    if typing.get_origin(annotation) in (Union, types.UnionType) and not metadata:
+        members = typing.get_args(annotation)
+        if len(members) != 2 or type(None) not in members:
+            return None
+        inner = next(m for m in members if m is not type(None))
+        if typing.get_origin(inner) is not Annotated:
+            return None
+        annotation, *given = typing.get_args(inner)
+        metadata = [m for item in given
+                    for m in (item.metadata if isinstance(item, FieldInfo) else [item])]
+        optional = True
+    if annotation is not str or len(metadata) != 2:
+        return None
+    before, pattern = metadata
+    if not (isinstance(before, BeforeValidator) and before.func is NORMALIZE_CODE):
+        return None
+    if isinstance(pattern, FieldInfo) or getattr(pattern, "__dict__", None) != {
+            "pattern": CODE_PATTERN}:
+        return None
+    return optional
 
 
 # The adapters made so far, by annotation: the command models share most of their field

@@ -8,6 +8,7 @@ grading facts importing the registry back.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -43,7 +44,12 @@ def _nfkc(value: Any) -> Any:
 # Ids in any script: a letter or digit, then letters, digits, '_', '.', '-' (\w is
 # Unicode-aware in both Python's and pydantic's regex engines), after NFKC. No space or
 # newline can pass the pattern, so "E0001\n" is refused, not trimmed.
-Code = Annotated[str, BeforeValidator(_nfkc), Field(pattern=r"^[^\W_][\w.\-]{0,63}$")]
+CODE_PATTERN = r"^[^\W_][\w.\-]{0,63}$"
+Code = Annotated[str, BeforeValidator(_nfkc), Field(pattern=CODE_PATTERN)]
+# The ASCII texts CODE_PATTERN takes: for ASCII, `[^\W_]` is a letter or digit and `\w`
+# adds '_' (domain/command_checking.py checks ASCII ids with this, not the Unicode one).
+ASCII_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+NORMALIZE_CODE = _nfkc
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -126,10 +132,7 @@ def event_maker(recorded_at: datetime, actor: str) -> Callable[[BaseModel, UUID]
         cls = type(command)
         build = builders.get(cls, _UNKNOWN)
         if build is _UNKNOWN:
-            build = builders[cls] = (
-                (_BUILDERS.get(cls) or _event_builder(cls, cls.event_class))
-                if issubclass(cls, CommandEnvelope) and cls.to_event is CommandEnvelope.to_event
-                else None)
+            build = builders[cls] = builder_of(cls)
         if build is None:  # a command type of its own making
             return command.to_event(  # type: ignore[attr-defined, no-any-return]
                 originator_id=originator_id, recorded_at=recorded_at, actor=actor)
@@ -140,6 +143,20 @@ def event_maker(recorded_at: datetime, actor: str) -> Callable[[BaseModel, UUID]
 
 
 _UNKNOWN: Any = object()
+
+
+def builder_of(cls: type) -> Callable[..., LedgerEvent] | None:
+    """The builder of command type `cls`'s events, `build(command.__dict__, originator_id,
+    recorded_at, actor)` for a UUID id and an envelope that passes validation
+    (`plain_envelope`), or None for a type that makes its own (`to_event`)."""
+    if issubclass(cls, CommandEnvelope) and cls.to_event is CommandEnvelope.to_event:
+        return _BUILDERS.get(cls) or _event_builder(cls, cls.event_class)
+    return None
+
+
+def plain_envelope(recorded_at: object, actor: object) -> bool:
+    """Whether a batch's recorded_at and actor pass the events' validation unchanged."""
+    return _plain_envelope(UUID(int=0), recorded_at, actor)
 
 
 def _copied(value: Any) -> Any:
@@ -182,7 +199,7 @@ def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable
     # looks each name up on the class first (as domain/stored_decoding.py does).
     lines += ["    event = new(cls)",
               "    set_dict(event, values)",
-              "    set_given(event, set(fields_set))",
+              "    set_given(event, fields_set)",
               "    set_extra(event, None)",
               "    set_private(event, None)",
               "    return event"]
@@ -193,7 +210,11 @@ def _event_builder(command: type[BaseModel], cls: type[LedgerEvent]) -> Callable
                              "set_extra": slots["__pydantic_extra__"].__set__,
                              "set_private": slots["__pydantic_private__"].__set__,
                              "copied": _copied,
-                             "fields_set": frozenset(order) - {"originator_version"}}
+                             # One set for every event of the type, as the stored
+                             # decoder shares it (domain/stored_decoding.py): pydantic
+                             # copies it before changing one (model_copy), and a frozen
+                             # event is never changed in place.
+                             "fields_set": set(order) - {"originator_version"}}
     exec("\n".join(lines), scope)  # noqa: S102 - generated from the models' own fields
     build: Callable[..., Any] = scope["build"]
     _BUILDERS[command] = build

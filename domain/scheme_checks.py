@@ -76,8 +76,10 @@ def _key_of(cls: type[BaseModel]) -> Callable[[dict[str, Any]], tuple[Any, ...]]
     if len(names) > 1 and not flags:
         key = itemgetter(*names)  # the values in one C call
     else:
-        def key(given: dict[str, Any]) -> tuple[Any, ...]:
-            return (*(given[name] for name in names), *(given[name] is None for name in flags))
+        # Unrolled: a generator per command was a quarter of this check.
+        items = [f"given[{name!r}]" for name in names] + [
+            f"given[{name!r}] is None" for name in flags]
+        key = eval(f"lambda given: ({''.join(item + ', ' for item in items)})")  # noqa: S307 - the names above
     _KEYS[cls] = key
     return key
 

@@ -57,6 +57,12 @@ class BatchScope:
     taken: dict[tuple[Any, ...], UUID | None] = field(default_factory=dict)  # in the batch
     replaced: set[UUID] = field(default_factory=set)
     batch_ids: dict[UUID, str] = field(default_factory=dict)  # id → event class name
+    # What `scheme_problems` worked out for the batch, and the pay entries checked before
+    # any grading entry (`_check_grading`): fields rather than set on first use, which
+    # made a list or dict per command only to drop it.
+    scheme_memo: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict)
+    grading_backlog: list[LedgerEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Only what the batch adds is kept here; the facts' own indexes answer the rest,
@@ -113,9 +119,15 @@ def check_command(
         problems.append(Problem(where, field_name, reason))
 
     period_text = command.__dict__.get("period")
-    period = Period.parse(period_text) if isinstance(period_text, str) else None
+    period: Period | None
+    first_day: date | None
+    period_name: str | None
+    if isinstance(period_text, str):
+        period, first_day, period_name = _PERIODS.get(period_text) or _period_of(period_text)
+    else:
+        period = first_day = period_name = None
     # A closed period takes corrections only: they restate it in the next open quarter.
-    if period is not None and scope.closed and str(period) in scope.closed and (
+    if period is not None and scope.closed and period_name in scope.closed and (
             event.supersedes is None):
         problem("period", f"{period} is closed; record a correction (supersede the entry "
                 "it corrects), it will be restated in the next open quarter")
@@ -132,7 +144,8 @@ def check_command(
         check_version_order(_live_adoptions(scope), event, problem)
     _check_roster_references(scope, command, event, plan, problem)
 
-    _check_scheme_values(scope, command, event, plan, period, problem=problem)
+    _check_scheme_values(scope, command, event, plan, period, problem=problem,
+                         first_day=first_day)
 
     # One fact of a kind per period: a second one must supersede the first.
     key = uniqueness_key(event)
@@ -143,7 +156,7 @@ def check_command(
     if plan.grading or "grading" in scope.__dict__:
         _check_grading(scope, event, plan, problem)
     else:  # what `_check_grading` does with a pay entry before any grading entry
-        scope.__dict__.setdefault("grading_backlog", []).append(event)
+        scope.grading_backlog.append(event)
     if plan.procedure:
         procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
         check_procedure_entry(scope.facts, procedure_batch, event, problem)
@@ -160,19 +173,19 @@ def check_command(
 
 
 def _check_scheme_values(scope: BatchScope, command: BaseModel, event: LedgerEvent,
-                         plan: CheckPlan, period: Period | None, *, problem: Any) -> None:
+                         plan: CheckPlan, period: Period | None, *, problem: Any,
+                         first_day: date | None = None) -> None:
     """Values the scheme must know. Roster facts may predate the scheme (a 2020 hire
     under a 2026 scheme): they are checked against the earliest scheme adopted; period
-    facts against the one in force."""
-    day = _effective_day(event, period)
+    facts against the one in force. `first_day`: the period's, when known."""
+    day = first_day if first_day is not None else _effective_day(event, period)
     scheme = scope.scheme_on(day) if day is not None else None
     if scheme is None and period is None and scope.schemes:
         scheme = scope.schemes[0][2]
     if plan.needs_scheme and day is not None and scheme is None:
         problem("", f"no scheme in force on {day}; adopt one first (adopt_scheme)")
     if scheme is not None:
-        memo = scope.__dict__.setdefault("scheme_memo", {})
-        for field_name, reason in scheme_problems(memo, command, scheme):
+        for field_name, reason in scheme_problems(scope.scheme_memo, command, scheme):
             problem(field_name, reason)
 
 
@@ -226,7 +239,7 @@ def _check_grading(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
     # every live fact, which a pay-only batch must not pay for on each command.
     grading = scope.__dict__.get("grading")
     if grading is None:
-        backlog = scope.__dict__.setdefault("grading_backlog", [])
+        backlog = scope.grading_backlog
         if not plan.grading:
             backlog.append(event)
             return
@@ -332,6 +345,20 @@ def _check_close(scope: BatchScope, event: PeriodClosed, problem: Any) -> None:
         problem("period", f"close {', '.join(still_open)} first; periods close in order")
 
 
+# Period text → (period, its first day, its canonical text): a batch names a few periods
+# thousands of times, and each command asked for the three anew.
+_PERIODS: dict[str, tuple[Period, date, str]] = {}
+_PERIODS_MAX = 4096
+
+
+def _period_of(text: str) -> tuple[Period, date, str]:
+    period = Period.parse(text)
+    if len(_PERIODS) >= _PERIODS_MAX:
+        _PERIODS.clear()
+    found = _PERIODS[text] = (period, period.first_day, str(period))
+    return found
+
+
 def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:
     if period is not None:
         return period.first_day
@@ -404,5 +431,63 @@ def check_batch(
     scope.departments.update({key: "clinical" for key in pending})
     problems: list[Problem] = []
     for where, command, event in items:
-        problems += check_command(scope, where, command, event)
+        cls = type(event)
+        plan = CHECK_PLANS.get(cls) or check_plan(cls)
+        if plan.plain and event.supersedes is None:
+            found = _check_plain(scope, where, command, event, plan)
+        else:
+            found = check_command(scope, where, command, event)
+        if found:
+            problems += found
+    return problems
+
+
+def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent,
+                 plan: CheckPlan) -> list[Problem]:
+    """`check_command` for an entry of a plain type (`CheckPlan.plain`) that corrects
+    nothing: the same checks in the same order with the same words, less the questions
+    the plan answers (scores, deductions and attendance are most of a batch, and asking
+    them every question was a fifth of the batch check)."""
+    values = command.__dict__
+    problems: list[Problem] = []
+
+    def problem(field_name: str, reason: str) -> None:
+        problems.append(Problem(where, field_name, reason))
+
+    period_text = values.get("period")
+    period: Period | None
+    day: date | None
+    if isinstance(period_text, str):
+        period, day, period_name = _PERIODS.get(period_text) or _period_of(period_text)
+        if scope.closed and period_name in scope.closed:
+            problem("period", f"{period} is closed; record a correction (supersede the entry "
+                    "it corrects), it will be restated in the next open quarter")
+    else:
+        period, day = None, None
+    # `_check_roster_references` of a type that neither defines a department nor hires.
+    department_id = values.get("department_id")
+    if isinstance(department_id, str):
+        kind = scope.department_kind(department_id)
+        if kind is None:
+            problem("department_id", f"unknown department {department_id!r}; define it first")
+        elif plan.figures and kind != "clinical":
+            problem("department_id", f"{department_id!r} is an admin department; workload, "
+                    "revenue and cost are recorded for clinical departments")
+    employee_id = values.get("employee_id")
+    if isinstance(employee_id, str) and not scope.knows_employee(employee_id):
+        problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
+    _check_scheme_values(scope, command, event, plan, period, problem=problem, first_day=day)
+    key = uniqueness_key(event)
+    holder = scope.holder(key) if key is not None else None
+    if key is not None and holder is not None:
+        problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
+                f"{holder}; to change it, supersede that entry with a reason")
+    if "grading" in scope.__dict__:
+        _check_grading(scope, event, plan, problem)
+    else:
+        scope.grading_backlog.append(event)
+    if not problems:  # `_take_in` of a plain type that corrects nothing
+        scope.batch_ids[event.originator_id] = plan.name
+        if key is not None:
+            scope.taken[key] = event.originator_id
     return problems

@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from domain.application import Ledger
-from domain.command_checking import command_checker
+from domain.command_checking import _Code, command_checker
 from domain.events import COMMANDS_BY_TYPE
 from domain.stored_decoding import NotFast
 from domain.strict_input import window_context
@@ -119,3 +119,30 @@ def test_a_date_accepted_under_one_day_window_is_checked_again_under_another() -
     assert Ledger.check_rows([("line 1", row)], wide)[1] == []
     _, problems, _ = Ledger.check_rows([("line 1", row)], narrow)
     assert [(p.field, "outside" in p.reason) for p in problems] == [("effective_on", True)]
+
+
+CODE_VALUES = ["E0001", "Ｅ0001", "张三", "e.1-x_y", "_E1", "-E1", ".E", "E 1", "E0001\n",
+               "\nE1", "a" * 64, "a" * 65, "Ｅ" * 65, "١٢٣", "²", "x²", "½", "é", "e\u0301",
+               "\u0301e", "ǅ", "", "E\u200d1", "ｶﾞ", b"E1", 1, None]
+
+
+def test_ids_are_checked_as_pydantic_checks_them_ascii_by_the_ascii_reading() -> None:
+    """Code fields (ids, kinds, items) take the pattern's ASCII reading for ASCII texts
+    and the field's own validators for the rest: the same commands as pydantic, refusals
+    left to pydantic, whichever comes first into the memo."""
+    by_type = {row["type"]: row for row in ROWS}
+    checked = fast = 0
+    for kind, row in by_type.items():
+        checker = command_checker(COMMANDS_BY_TYPE[kind])
+        if checker is None:
+            continue
+        for name, field, _ in checker.fields:
+            if not isinstance(field, _Code):
+                continue
+            for values in (CODE_VALUES, CODE_VALUES[::-1]):
+                memos: dict[Any, Any] = {}
+                for value in values:
+                    checked += 1
+                    fast += compare({**row, name: value}, memos) == "fast"
+    assert checked > 500
+    assert fast > checked / 4
