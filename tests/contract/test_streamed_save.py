@@ -2,7 +2,8 @@
 ledger folds its own events before the commit (api/storage/postgres_copy.py,
 `Ledger.save`; issue 18, target 2). On both backends: the cached facts after a write are
 the facts a fresh fold of the store gives, after a sequence gap too, and a batch refused
-by the store after it was folded leaves no trace in them."""
+by the store after it was folded leaves no trace in them. The audit chain's links go in
+one COPY too."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from uuid import uuid4
 
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
 
+from api.storage.chain import catch_up_chain, open_chain, stored_records
 from api.storage.postgres_copy import COPY_FROM_ROWS
 from api.storage.session import open_ledger
 from domain.application import Ledger
 from domain.errors import ConflictError
+from projections.audit import GENESIS, extend_chain
 
 BATCH = COPY_FROM_ROWS + 50  # large enough for the COPY
 
@@ -109,5 +113,24 @@ def test_a_failing_fold_writes_nothing(store: Any) -> None:
         assert recorder.max_notification_id() == 1
         ids = recorder.stream_rows(iter([rows[:10], rows[10:]]))
         assert list(ids) == list(range(2, 2 + BATCH))  # the aborted COPY drew no ids
+    finally:
+        ledger.close()
+
+
+def test_the_chain_refuses_links_it_holds_and_keeps_its_head(store: Any) -> None:
+    """The chain's links go in one COPY on PostgreSQL (api/storage/chain.py): a position
+    already chained still fails the whole save, as the INSERT per link did."""
+    ledger = open_ledger(store.env)
+    try:
+        ledger.record(ledger.parse_commands(_rows(0, 5)), "clerk")
+        chain = open_chain(ledger)
+        assert catch_up_chain(ledger, chain) == ledger.max_position()
+        head = chain.tracking()
+        links = extend_chain(GENESIS, list(stored_records(ledger)))
+        assert [link.link for link in chain.all_links()] == [link.link for link in links]
+        with pytest.raises(PersistenceIntegrityError):
+            chain.save(links[-2:], expected=head[0])
+        assert chain.tracking() == head
+        assert [link.link for link in chain.all_links()] == [link.link for link in links]
     finally:
         ledger.close()
