@@ -412,8 +412,8 @@ class Ledger(Application[UUID]):
         def fold(before: int, expected: int) -> None:
             nonlocal folded_at
             if before + 1 == first:  # under the recorder's lock: nothing else came first
+                folded_at = expected  # first: a fold that fails half-way is dropped too
                 self._facts.apply_page(list(enumerate(events, start=expected)))
-                folded_at = expected
 
         try:
             positions = stream(encoded(), during=fold)

@@ -134,3 +134,28 @@ def test_the_chain_refuses_links_it_holds_and_keeps_its_head(store: Any) -> None
         assert [link.link for link in chain.all_links()] == [link.link for link in links]
     finally:
         ledger.close()
+
+
+def test_a_fold_failing_half_way_writes_nothing_and_is_dropped(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    if store.backend != "postgres":
+        pytest.skip("only the streamed COPY folds before its commit")
+    ledger = open_ledger(store.env)
+    try:
+        ledger.record(ledger.parse_commands(_rows(0, 3)), "clerk")
+        before = _fold(ledger)
+        events, _ = ledger.prepare(ledger.parse_commands(_rows(3, BATCH)), "clerk")
+        facts = ledger.facts()
+        whole = facts.apply_page
+
+        def half(page: list[Any]) -> None:
+            whole(page[:len(page) // 2])
+            raise RuntimeError("the fold failed half-way")
+
+        monkeypatch.setattr(facts, "apply_page", half)
+        with pytest.raises(RuntimeError):
+            ledger.save(*events)
+        assert ledger.max_position() == before[0]
+        assert _fold(ledger) == before == _fresh(store.env)
+    finally:
+        ledger.close()
