@@ -49,6 +49,7 @@ from domain.stored_encoding import (
     stored_rows_of,
 )
 from domain.stored_reader import decode_rows, select_rows
+from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
@@ -60,7 +61,6 @@ APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
 DERIVED_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/derived-fact")
 PAGE_SIZE = 2000
-ENCODE_CHUNK = 500  # events encoded at a time while the store takes the ones before
 _UNRESOLVED: Any = object()
 
 
@@ -385,47 +385,20 @@ class Ledger(Application[UUID]):
         if kwargs or not objs or not all(isinstance(o, LedgerEvent) for o in objs):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
+        stream = stream_of(self.recorder, len(events))
+        if stream is not None:  # the PostgreSQL COPY, overlapped with our own work
+            save_streamed(self, self._facts, events, stream)
+            return []
+        rows = self.stored_rows(events)
+        positions = insert_rows(self.recorder, rows)
         # Fold our own events straight in when nothing else was written in between; else
         # the next catch-up reads them back from the store with whatever came first.
         first = self._facts.last_position + 1
-        stream = getattr(self.recorder, "stream_rows", None)
-        if stream is None or len(events) < getattr(self.recorder, "copy_from_rows", 0):
-            rows = self.stored_rows(events)
-            positions = insert_rows(self.recorder, rows)
-            folded = positions_follow(positions, first, len(events))
-            if folded:
-                self._facts.apply_page(list(enumerate(events, start=first)))
-            self.remember_written(Written(first, lambda: iter((rows,))) if folded else None)
-            return []
-        # The PostgreSQL COPY (api/storage/postgres_copy.py): the server takes each chunk
-        # in while the next is encoded, and our events are folded while it finishes,
-        # instead of each step waiting for the one before.
-        rows = []
-        folded_at = 0
-
-        def encoded() -> Iterator[list[StoredRow]]:
-            for start in range(0, len(events), ENCODE_CHUNK):
-                chunk = self.stored_rows(events[start:start + ENCODE_CHUNK])
-                rows.extend(chunk)
-                yield chunk
-
-        def fold(before: int, expected: int) -> None:
-            nonlocal folded_at
-            if before + 1 == first:  # under the recorder's lock: nothing else came first
-                folded_at = expected  # first: a fold that fails half-way is dropped too
-                self._facts.apply_page(list(enumerate(events, start=expected)))
-
-        try:
-            positions = stream(encoded(), during=fold)
-        except BaseException:
-            if folded_at:  # folded, then not written: the next facts() reads the store
-                self.forget_facts()
-            raise
-        if folded_at and not positions_follow(positions, folded_at, len(events)):
-            self.forget_facts()  # numbered otherwise than expected: read them back
-            folded_at = 0
-        self.remember_written(Written(folded_at, lambda: iter((rows,))) if folded_at
-                              else None)
+        if positions_follow(positions, first, len(events)):
+            self._facts.apply_page(list(enumerate(events, start=first)))
+            self.remember_written(Written(first, lambda: iter((rows,))))
+        else:
+            self.remember_written(None)
         return []
 
     def stored_rows(self, events: Sequence[LedgerEvent]) -> list[StoredRow]:
@@ -576,16 +549,6 @@ class Ledger(Application[UUID]):
             return build(command, originator_id)
 
         return to_event
-
-
-def positions_follow(positions: Sequence[int] | None, first: int, count: int) -> bool:
-    """Whether `positions` are first, first + 1, … (count of them): a range is compared
-    by its bounds, not element by element."""
-    if positions is None:
-        return count == 0
-    if isinstance(positions, range):
-        return positions == range(first, first + count)
-    return list(positions) == list(range(first, first + count))
 
 
 def _adopted(adopt: AdoptScheme, originator_id: UUID, recorded_at: datetime,
