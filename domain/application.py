@@ -49,6 +49,7 @@ from domain.stored_encoding import (
     stored_rows_of,
 )
 from domain.stored_reader import read_page
+from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
@@ -392,12 +393,16 @@ class Ledger(Application[UUID]):
         if kwargs or not objs or not all(isinstance(o, LedgerEvent) for o in objs):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
+        stream = stream_of(self.recorder, len(events))
+        if stream is not None:  # the PostgreSQL COPY, overlapped with our own work
+            save_streamed(self, self._facts, events, stream)
+            return []
         rows = self.stored_rows(events)
         positions = insert_rows(self.recorder, rows)
         # Fold our own events straight in when nothing else was written in between; else
         # the next catch-up reads them back from the store with whatever came first.
         first = self._facts.last_position + 1
-        if list(positions or ()) == list(range(first, first + len(events))):
+        if positions_follow(positions, first, len(events)):
             self._facts.apply_page(list(enumerate(events, start=first)))
             self.remember_written(Written(first, lambda: iter((rows,))))
         else:

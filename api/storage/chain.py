@@ -220,10 +220,15 @@ class PostgresChainStore(ChainStore):
                 (links[-1].position, links[-1].link, CHAIN_NAME, expected))
             if cursor.rowcount != 1:
                 raise ConflictError("the chain was extended by another process; verify again")
-            cursor.executemany(
-                self._q("INSERT INTO {chain} VALUES (%s, %s, %s, %s, %s)"),
-                [(k.position, str(k.originator_id), k.originator_version, k.topic, k.link)
-                 for k in links])
+            # One COPY, not an INSERT per link: executemany sent a statement per row. A
+            # position already chained fails it as the INSERT did (the primary key).
+            with cursor.copy(self._q(
+                    "COPY {chain} (position, originator_id, originator_version, topic, link) "
+                    "FROM STDIN")) as copy:
+                write_row = copy.write_row
+                for k in links:
+                    write_row((k.position, str(k.originator_id), k.originator_version,
+                               k.topic, k.link))
 
 
 TRACKING_DAMAGED = ("哈希链跟踪行已损坏 / the hash chain's tracking row (jixiao_chain_tracking) "

@@ -10,17 +10,27 @@ and the notification ids still follow the batch's order.
 The ids without RETURNING (COPY has none): the lock is taken before the largest id is
 read and held until commit, and only inserts draw from the events table's sequence, so
 the rows this transaction added are exactly those numbered after it, in the order sent.
-Their count is checked, so a store numbered otherwise fails loudly instead of
-misnumbering the fold.
+Their count and bounds are checked, so a store numbered otherwise fails loudly instead
+of misnumbering the fold.
+
+The server's side of a COPY (parsing, the heap, two indexes) takes as long as a raw
+COPY, about a quarter of the ledger's whole write. So `stream_rows` takes the rows as
+the ledger encodes them, chunk by chunk (psycopg hands each 32 KiB to the socket as it
+fills), and calls `during` with the ids the rows should get once they are all handed
+over, while the server is still taking them in: the ledger folds its own events then
+(domain/application.py, `Ledger.save`) instead of after the commit. psycopg's queued
+writer (a thread) measured slower here: the GIL handover costs more than it overlaps.
+The lock, the notification and the reads of the largest id and of the sequence go in one
+round trip.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import OperationalError, ProgrammingError, StoredEvent
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
 from api.storage.postgres_limits import ChunkedPostgresRecorder, busy_error
 from domain.stored_encoding import StoredRow
@@ -31,75 +41,103 @@ COPY_FROM_ROWS = 200  # below this the INSERT's one round trip costs less than C
 class CopyPostgresRecorder(ChunkedPostgresRecorder):
     """The chunked recorder, writing a batch of `COPY_FROM_ROWS` or more with COPY."""
 
+    copy_from_rows = COPY_FROM_ROWS  # from this many rows on, `stream_rows` (the ledger)
+
     def _insert_in_chunks(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         if len(stored_events) < COPY_FROM_ROWS:
             return super()._insert_in_chunks(stored_events)
-        return self._copy([[(s.originator_id, s.originator_version, s.topic, s.state)
-                            for s in stored_events]])
+        return list(self._copy([[(s.originator_id, s.originator_version, s.topic, s.state)
+                                 for s in stored_events]]))
 
-    def insert_rows(self, rows: Sequence[StoredRow]) -> list[int]:
+    def insert_rows(self, rows: Sequence[StoredRow]) -> Sequence[int]:
         """`insert_events` for rows built as tuples (domain/stored_encoding.py): a large
         batch goes into COPY as it is, with no StoredEvent per row."""
         if len(rows) < COPY_FROM_ROWS:
             return list(self.insert_events([StoredEvent(*row) for row in rows]) or ())
         return self.insert_row_chunks([rows])
 
-    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> list[int]:
+    def insert_event_chunks(self, chunks: Iterable[Sequence[StoredEvent]]) -> Sequence[int]:
         return self.insert_row_chunks(
             [(s.originator_id, s.originator_version, s.topic, s.state) for s in chunk]
             for chunk in chunks)
 
-    def insert_row_chunks(self, chunks: Iterable[Sequence[StoredRow]]) -> list[int]:
+    def insert_row_chunks(self, chunks: Iterable[Sequence[StoredRow]]) -> Sequence[int]:
         """A batch too large to hold (domain/chunked_writes.py), streamed into one COPY in
         one transaction: all its rows or none."""
+        return self.stream_rows(chunks)
+
+    def stream_rows(self, chunks: Iterable[Sequence[StoredRow]],
+                    during: Callable[[int, int], None] | None = None) -> Sequence[int]:
+        """The rows of `chunks`, taken as they come, in one COPY in one transaction: all
+        or none. The server takes each chunk in while the next is made. `during(before,
+        first)`, once every row is handed over and before the server has taken them all:
+        the largest id before the batch and the id the first row is expected to get (the
+        ids returned are what counts); if it raises, nothing is written."""
         try:
-            return self._copy(chunks)
+            return self._copy(chunks, during)
         except OperationalError as error:
             raise busy_error(error) from error
 
-    def _copy(self, chunks: Iterable[Sequence[StoredRow]]) -> list[int]:
-        table = SQL("{0}.{1}").format(Identifier(self.datastore.schema),
+    def _copy(self, chunks: Iterable[Sequence[StoredRow]],
+              during: Callable[[int, int], None] | None = None) -> Sequence[int]:
+        datastore = self.datastore
+        table = SQL("{0}.{1}").format(Identifier(datastore.schema),
                                       Identifier(self.events_table_name))
         count = 0
-        with self.datastore.get_connection() as conn, conn.transaction(), \
-                conn.cursor() as curs:
-            curs.execute(self.lock_table_statements[-1])  # before reading the largest id
-            curs.execute(SQL("NOTIFY {0}").format(Identifier(self.channel_name)))
-            curs.execute(self.max_notification_id_statement)
-            before = _first_value(curs.fetchone()) or 0
+        with datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            # One round trip: the lock (the session's lock_timeout applies), the
+            # notification, then the largest id and the sequence's last value read under
+            # the lock (no parameters, so one simple query may hold all three).
+            curs.execute(SQL("{lock}; NOTIFY {channel}; SELECT (SELECT max(notification_id) "
+                             "FROM {table}) AS before, pg_sequence_last_value("
+                             "pg_get_serial_sequence({name}, 'notification_id')) AS last")
+                         .format(lock=self.lock_table_statements[-1],
+                                 channel=Identifier(self.channel_name), table=table,
+                                 name=Literal(table.as_string(conn))))
+            while curs.nextset():
+                pass
+            before, last = _values(curs.fetchone())
+            before = before or 0
             with curs.copy(SQL("COPY {0} (originator_id, originator_version, topic, state) "
                                "FROM STDIN (FORMAT BINARY)").format(table)) as copy:
-                copy.set_types([self.datastore.originator_id_type, "int8", "text", "bytea"])
+                copy.set_types([datastore.originator_id_type, "int8", "text", "bytea"])
                 write_row = copy.write_row
                 for chunk in chunks:
                     for row in chunk:
                         write_row(row)
                     count += len(chunk)
+                if during is not None and count:
+                    during(before, (last or 0) + 1)
+            if curs.rowcount not in (count, -1):
+                raise ProgrammingError(f"COPY wrote {curs.rowcount} rows, not {count}")
             ids = _ids_after(curs, table, before, count)
-            if len(ids) != count:
-                raise ProgrammingError(f"COPY wrote {count} rows but {len(ids)} "
-                                       f"notification ids follow {before}")
         return ids
 
 
-def _ids_after(curs: Any, table: Any, before: int, count: int) -> list[int]:
-    """The notification ids after `before`, in order: from their count and bounds when
-    they run without a gap (always, under the lock: a batch's 5,000 rows were fetched
-    one by one into dicts before), else each one read."""
-    curs.execute(SQL("SELECT count(*) AS n, min(notification_id) AS low, "
-                     "max(notification_id) AS high FROM {0} WHERE notification_id > %s"
-                     ).format(table), (before,))
-    row = curs.fetchone()
-    found, low, high = (row["n"], row["low"], row["high"]) if isinstance(row, dict) else row
-    if found == count and (count == 0 or high - low + 1 == count):
-        return list(range(low, high + 1)) if count else []
+def _ids_after(curs: Any, table: Any, before: int, count: int) -> Sequence[int]:
+    """The notification ids after `before`, in order. Under the lock the rows after
+    `before` are exactly the batch's `count` rows, each id unique (an index), so its
+    bounds tell whether they run without a gap (always, the sequence drawn by nobody
+    else) without counting them; else each one is read. A batch's 5,000 rows were
+    fetched one by one into dicts before, then counted."""
+    if count == 0:
+        return range(0)
+    curs.execute(SQL("SELECT min(notification_id) AS low, max(notification_id) AS high "
+                     "FROM {0} WHERE notification_id > %s").format(table), (before,))
+    low, high = _values(curs.fetchone())
+    if low is not None and high - low + 1 == count:
+        return range(low, high + 1)
     curs.execute(SQL("SELECT notification_id FROM {0} WHERE notification_id > %s "
                      "ORDER BY notification_id").format(table), (before,))
-    return [_first_value(row) for row in curs.fetchall()]
+    ids = [_values(row)[0] for row in curs.fetchall()]
+    if len(ids) != count:
+        raise ProgrammingError(f"COPY wrote {count} rows but {len(ids)} "
+                               f"notification ids follow {before}")
+    return ids
 
 
-def _first_value(row: Any) -> Any:
-    """The first column of a row (eventsourcing's cursors return dicts)."""
+def _values(row: Any) -> tuple[Any, ...]:
+    """A row's values (eventsourcing's cursors return dicts)."""
     if row is None:
-        return None
-    return next(iter(row.values())) if isinstance(row, dict) else row[0]
+        return (None,)
+    return tuple(row.values()) if isinstance(row, dict) else tuple(row)
