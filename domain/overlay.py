@@ -78,6 +78,13 @@ class Layered(dict[K, V]):
         base, gone = self._base, self._gone
         return (key for key in dict.__iter__(self) if key in gone or key not in base)
 
+    def added_over(self, base: Mapping[K, V]) -> list[V] | None:
+        """The values of the keys this layer has and `base` has not, in order, when this
+        layer is directly over `base`; else None (ask the whole mapping)."""
+        if base is not self._base:
+            return None
+        return [dict.__getitem__(self, key) for key in self._appended() if key not in base]
+
     def __iter__(self) -> Iterator[K]:
         gone = self._gone
         if gone:

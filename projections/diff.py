@@ -10,6 +10,7 @@ from domain.errors import InvalidRequestError
 from domain.events import LedgerEvent, PeriodClosed
 from domain.facts import Facts
 from domain.money import ZERO
+from domain.overlay import Layered
 from domain.periods import Period
 from projections.figures import money_text
 from projections.payout import Statement
@@ -51,7 +52,12 @@ def diff_statements(
 
 
 def _between(facts_a: Facts, facts_b: Facts) -> list[LedgerEvent]:
-    return [event for event_id, event in facts_b.events.items() if event_id not in facts_a.events]
+    events_b = facts_b.events
+    if isinstance(events_b, Layered):  # a what-if of facts_a: its own events, not 1.85 M
+        added = events_b.added_over(facts_a.events)
+        if added is not None:
+            return added
+    return [event for event_id, event in events_b.items() if event_id not in facts_a.events]
 
 
 def _touches(facts: Facts, event: LedgerEvent, period: Period) -> bool:
