@@ -49,7 +49,7 @@ def person_lines(facts: Facts, ordered: Sequence[PersonScore], pay: Mapping[str,
                  post_bonus: Mapping[str, Decimal],
                  study_leave: Mapping[str, Decimal]) -> tuple[PersonLine, ...]:
     """One line per person, in the order given."""
-    memo: dict[tuple[int, int, int, int], tuple[Any, PersonLine]] = (
+    memo: dict[tuple[int, ...], tuple[Any, PersonLine]] = (
         memo_of(facts).setdefault(PERSON_LINES, {}))
     lines: list[PersonLine] = []
     append, get = lines.append, memo.get
@@ -60,8 +60,10 @@ def person_lines(facts: Facts, ordered: Sequence[PersonScore], pay: Mapping[str,
                    leave_of(employee_id, ZERO))
         # The amounts by identity too (kept alive with the line): an unchanged department's
         # shares are the very amounts its memoised split gave (split_memo), and formatting
-        # 300,000 amounts to key them by text was most of this loop.
-        key = (id(person), id(amounts[0]), id(amounts[1]), id(amounts[2]))
+        # 300,000 amounts to key them by text was most of this loop. Most people have no
+        # post bonus and no study-leave pay (ZERO): a shorter key.
+        key = ((id(person), id(amounts[0])) if amounts[1] is ZERO and amounts[2] is ZERO
+               else (id(person), *map(id, amounts)))
         known = get(key)
         if known is None:
             line = PersonLine(employee_id, person.name, person.department_id, person.category,

@@ -224,14 +224,19 @@ def pay_individuals(context: PayoutContext, state: PayoutState) -> PayoutState:
     study = pay_study_leave(facts, period, people, pay=pay, scheme=scheme, book=book)
     # Most posts pay no post bonus, and `pay_post_bonus` writes no figure for them or for
     # people not in scoring: 100,000 calls at province size for a few thousand figures.
-    # (An unknown post still goes through it, to fail there as it always has.)
+    # Only the others are asked, in the statement's order (the order of the figures):
+    # sorted among themselves by the same key. Nobody else has a post bonus: the
+    # statement reads a missing one as zero. (An unknown post still goes through
+    # `pay_post_bonus`, to fail there as it always has.)
     posts = scheme.posts
     silent = {post for post, rule in posts.items() if rule.bonus_rate == 0}
-    bonus = {person.employee_id: ZERO if person.post in silent or (
-                 not person.participates and person.post in posts)
-             else pay_post_bonus(facts, period, person, average_bonus=state.average_bonus,
-                                 scheme=scheme, book=book)
-             for person in in_line_order(facts, state.people)}
+    asked = sorted((person for person in state.people if person.post not in silent and (
+                        person.participates or person.post not in posts)),
+                   key=lambda person: (person.department_id, person.employee_id))
+    bonus = {person.employee_id: pay_post_bonus(facts, period, person,
+                                                average_bonus=state.average_bonus,
+                                                scheme=scheme, book=book)
+             for person in asked}
     return replace(state, lines=tuple(lines), pay=pay, study_leave=study, post_bonus=bonus,
                    paid_out=frozenset(line.department_id for line in lines))
 
