@@ -16,6 +16,7 @@ value), so none can go stale.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -41,13 +42,24 @@ DEPARTMENT_CONTROLS = "department-controls"
 DEPARTMENT_CAPS = "department-caps"
 DEPARTMENT_MEMOS = (POOL_SPLITS, DEPARTMENT_CONTROLS, DEPARTMENT_CAPS)
 
+
+def value_key(value: Number | None) -> Hashable:
+    """A number as a key, hashed once: a fraction's hash is a modular inverse of its
+    denominator, and the pool's per-point figures have thousands of digits; the key is
+    made once per run, not once per department."""
+    if isinstance(value, Fraction):
+        return (value.numerator, value.denominator)
+    return value
+
+
 def split_by_points(facts: Facts, distributable: Decimal, departments: list[DepartmentScore],
                     *, scheme: Scheme, bank_before: Any,
                     book: Ledgerbook) -> tuple[DepartmentLine, ...]:
-    """Each department's calculated line (`department_shares`), remembered."""
+    """Each department's calculated line (`department_shares`), remembered. The scores
+    by identity: each is itself remembered under all of its inputs
+    (projections/department_scores.py)."""
     banks = tuple(bank_before.get(d.department_id, ZERO) for d in departments)
-    key = (distributable, id(scheme), banks,
-           tuple((d.department_id, d.name, d.kind, d.headcount, d.score) for d in departments))
+    key = (distributable, id(scheme), banks, tuple(map(id, departments)))
 
     def compute(scratch: Ledgerbook) -> tuple[DepartmentLine, ...]:
         shares = department_shares(distributable, departments, scheme, scratch)
@@ -56,31 +68,36 @@ def split_by_points(facts: Facts, distributable: Decimal, departments: list[Depa
                            shares[d.department_id], bank_before_cny=bank)
             for d, bank in zip(departments, banks, strict=True))
 
-    return remembered(facts, POOL_SPLITS, key, kept=scheme, book=book, compute=compute)
+    return remembered(facts, POOL_SPLITS, key, kept=(scheme, tuple(departments)), book=book,
+                      compute=compute)
 
 
 def controlled(facts: Facts, line: DepartmentLine, controls: list[ControlIndicatorMeasured],
                penalties: list[DepartmentPenaltyRecorded], *, scheme: Scheme,
-               read: tuple[Number, Number | None], book: Ledgerbook) -> DepartmentLine:
-    """`deduct_controls` then `deduct_penalties`, remembered. `read`: the pool and the
-    hospital's points, the figures the controls read from the book."""
-    key = (line, tuple(map(id, controls)), tuple(map(id, penalties)), id(scheme), read)
+               read: Hashable, book: Ledgerbook) -> DepartmentLine:
+    """`deduct_controls` then `deduct_penalties`, remembered. `read`: the key of the pool
+    and the hospital's points (`value_key`), the figures the controls read from the book.
+    The line by identity: the remembered split's."""
+    key = (id(line), tuple(map(id, controls)), tuple(map(id, penalties)), id(scheme), read)
 
     def compute(scratch: Ledgerbook) -> DepartmentLine:
         deducted = deduct_controls(line, controls, scheme, scratch)
         return deduct_penalties(deducted, penalties, scheme, scratch)
 
-    return remembered(facts, DEPARTMENT_CONTROLS, key, kept=(controls, penalties, scheme),
-                       book=book, compute=compute)
+    return remembered(facts, DEPARTMENT_CONTROLS, key,
+                      kept=(line, controls, penalties, scheme), book=book, compute=compute)
 
 
-def capped_and_floored(facts: Facts, line: DepartmentLine, average_bonus: Fraction,
-                       scheme: Scheme, book: Ledgerbook) -> DepartmentLine:
-    """`apply_cap` then `top_up_to_floor`, remembered."""
-    key = (line, average_bonus, id(scheme))
+def capped_and_floored(facts: Facts, line: DepartmentLine, average_bonus: Fraction, *,
+                       average_key: Hashable, scheme: Scheme,
+                       book: Ledgerbook) -> DepartmentLine:
+    """`apply_cap` then `top_up_to_floor`, remembered (`average_key`: `value_key` of the
+    average bonus). The line by identity: the remembered controls' result."""
+    key = (id(line), average_key, id(scheme))
 
     def compute(scratch: Ledgerbook) -> DepartmentLine:
         return top_up_to_floor(apply_cap(line, average_bonus, scheme, scratch), scheme,
                                scratch)
 
-    return remembered(facts, DEPARTMENT_CAPS, key, kept=scheme, book=book, compute=compute)
+    return remembered(facts, DEPARTMENT_CAPS, key, kept=(line, scheme), book=book,
+                      compute=compute)

@@ -29,6 +29,7 @@ from projections.payout.department_memo import (
     capped_and_floored,
     controlled,
     split_by_points,
+    value_key,
 )
 from projections.payout.extras import pay_post_bonus, pay_study_leave
 from projections.payout.inputs import remember_quarter_people
@@ -189,7 +190,8 @@ def apply_controls(context: PayoutContext, state: PayoutState) -> PayoutState:
     book = context.book
     points = book.get("hospital:points")
     # The figures the controls read (`_control_base`), part of each one's memo key.
-    read = (book.value("pool:distributable"), None if points is None else points.value)
+    read = (value_key(book.value("pool:distributable")),
+            value_key(None if points is None else points.value))
     lines = [controlled(context.facts, calculated, controls.get(calculated.department_id, []),
                         penalties.get(calculated.department_id, []), scheme=context.scheme,
                         read=read, book=book)
@@ -200,8 +202,10 @@ def apply_controls(context: PayoutContext, state: PayoutState) -> PayoutState:
 def apply_cap_and_floor(context: PayoutContext, state: PayoutState) -> PayoutState:
     """S11-R57/R58: the cap banks the excess, then the floor draws the bank and the
     hospital subsidises the rest. Cap before floor: a top-up is never clawed back."""
-    lines = [capped_and_floored(context.facts, line, state.average_bonus, context.scheme,
-                                context.book)
+    average_key = value_key(state.average_bonus)
+    lines = [capped_and_floored(context.facts, line, state.average_bonus,
+                                average_key=average_key, scheme=context.scheme,
+                                book=context.book)
              for line in state.lines]
     return replace(state, lines=tuple(lines))
 
@@ -212,7 +216,8 @@ def pay_individuals(context: PayoutContext, state: PayoutState) -> PayoutState:
     members: dict[str, list[PersonScore]] = defaultdict(list)
     for person in state.people:
         members[person.department_id].append(person)
-    lines, pay = [], {}
+    lines = []
+    pay: dict[str, Decimal] = {}
     scheme_and_digest = (context.scheme, context.scheme.sha256)
     for settled in state.lines:
         line, shares = split_memoised(context.facts, settled, members[settled.department_id],

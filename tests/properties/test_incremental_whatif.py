@@ -174,6 +174,20 @@ def test_each_reach_of_a_what_if_equals_a_recomputation(reach: str) -> None:
     row = _department_rows(ledger)[reach]
     # The same id for the new event in both previews (else their explanations differ).
     _compare(ledger, {**row, "idempotency_key": "what-if"})
+    # And the appeal preview's diff: the what-if's statement shares the lines it did not
+    # move with the one it is compared with, and only the others are compared.
+    facts = ledger.facts()
+    commands = ledger.parse_commands([("what-if", {**row, "idempotency_key": "what-if"})])
+    period = Period.parse(row["period"])
+    reused = preview(ledger, commands, "test", base=facts)
+    scratch = ledger.preview(commands, "test")
+    diff = diff_statements(period, (facts, "now"), (reused, "if"))
+    full = diff_statements(period, (facts, "now"), (scratch, "if"))
+    for report in (diff, full):  # each preview recorded its event a moment apart
+        for event in report["events"]:
+            event.pop("recorded_at")
+    assert diff == full
+    assert diff["people"] or diff["departments"]
 
 
 def test_a_person_s_what_if_computes_no_department_step_again() -> None:
