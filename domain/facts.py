@@ -41,6 +41,7 @@ from domain.fold_plans import (
     fold_page,
     plan_of,
 )
+from domain.overlay import Layered, plain
 from domain.periods import Period
 from domain.scheme import PAY_SCHEME_KIND
 from domain.scheme_kinds import parse_scheme
@@ -112,6 +113,9 @@ class Facts:
     # Set when the fold started from a snapshot: the sealed years' bulk facts are not
     # here, so a cut before the snapshot is folded from every event instead (`Seal.upto`).
     sealed: Seal | None = None
+    # The what-ifs layered over these facts (`with_events`), alive: their tables read
+    # ours, so they are given copies of their own before we change (`_release_layers`).
+    _layers: list[weakref.ref[Facts]] | None = field(default=None, compare=False, repr=False)
 
     @staticmethod
     def fold(events: Iterable[tuple[int, LedgerEvent]]) -> Facts:
@@ -123,9 +127,13 @@ class Facts:
 
     def apply_page(self, page: list[tuple[int, LedgerEvent]]) -> None:
         """`apply` for each (position, event) of a page, in order (faster, same result)."""
+        if self._layers:
+            self._release_layers()
         fold_page(self, page, _UNIQUE_SHAPES)
 
     def apply(self, position: int, event: LedgerEvent) -> None:
+        if self._layers:
+            self._release_layers()
         # What the event's type implies is worked out once per type (domain/fold_plans.py):
         # the fold's per-event cost was mostly asking each event what it is.
         plan = PLANS.get(type(event)) or plan_of(type(event), _UNIQUE_SHAPES)
@@ -186,20 +194,45 @@ class Facts:
         """A copy with extra events applied after the last one: a what-if, never stored.
 
         The copy shares the events and, copy-on-write, the index lists with these facts,
-        instead of folding the store again (22 s for a province's 1.85 M events; copying
-        the tables takes a fraction of a second). Events are immutable; every table the
-        fold changes is copied, and every index list is copied before its first change."""
+        instead of folding the store again (22 s for a province's 1.85 M events). The
+        tables of one entry per event are layered over these facts' (`domain.overlay`:
+        copying them was 0.35 s of a province what-if), the others copied; events are
+        immutable, and every index list is copied before its first change. These facts
+        give their layers copies of their own before they change (`_release_layers`)."""
         copy = Facts(
-            events=dict(self.events), live=dict(self.live), replaced_by=dict(self.replaced_by),
-            positions=dict(self.positions), closes=dict(self.closes), unique=dict(self.unique),
-            invalid=dict(self.invalid),
+            events=Layered(self.events), live=Layered(self.live),
+            replaced_by=Layered(self.replaced_by), positions=Layered(self.positions),
+            closes=dict(self.closes), unique=Layered(self.unique), invalid=dict(self.invalid),
             last_position=self.last_position, last_recorded_at=self.last_recorded_at,
             settings=self.settings, index=self.index.copy(),
             _upto=weakref.WeakValueDictionary(self._upto), sealed=self.sealed,
         )
+        # Facts compare by value, so are not hashable: a list of references, the dead
+        # ones dropped as it grows (a server makes a what-if per request).
+        layers = [ref for ref in self._layers or () if ref() is not None]
+        layers.append(weakref.ref(copy))
+        self._layers = layers
         for offset, event in enumerate(events, start=1):
             copy.apply(self.last_position + offset, event)
         return copy
+
+    def _release_layers(self) -> None:
+        """Before these facts change: every what-if made of them still alive takes plain
+        copies of the tables it reads from ours, and of the index lists it shares with
+        ours, so that it stays as it was made."""
+        layers, self._layers = self._layers or [], None
+        for ref in layers:
+            layer = ref()
+            if layer is not None:
+                layer._detach()
+
+    def _detach(self) -> None:
+        if self._layers:  # what-ifs of this what-if read our tables: theirs first
+            self._release_layers()
+        self.events, self.live = plain(self.events), plain(self.live)
+        self.replaced_by, self.positions = plain(self.replaced_by), plain(self.positions)
+        self.unique = plain(self.unique)
+        self.index.own_all()
 
     def invalid_entries(self) -> list[dict[str, str]]:
         """The stored entries that could not be read, each with its id and reason, in
@@ -345,6 +378,20 @@ class _Index:
             leaves=dict(self.leaves), by_period=dict(self.by_period),
             by_year=dict(self.by_year), by_employee=dict(self.by_employee), owned=set(),
         )
+
+    def own_all(self) -> None:
+        """Copy every list still shared with the index this one was copied from."""
+        owned = self.owned
+        if owned is None:
+            return
+        tables: tuple[dict[Any, list[Any]], ...] = (
+            self.departments, self.roster, self.leaves, self.by_period, self.by_year,
+            self.by_employee)
+        for table in tables:
+            for key, shared in table.items():
+                if id(shared) not in owned:
+                    table[key] = mine = list(shared)
+                    owned.add(id(mine))
 
     def _own(self, table: dict[Any, list[Any]], key: Any) -> list[Any]:
         """The list under `key`, made first if missing, and this index's own to change."""

@@ -8,7 +8,7 @@ ledgerbook with its formula, inputs, rule and the events that fed it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,6 +27,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.scheme import AdminClassRule, ClinicalScoreRule, Scheme
 from projections.exact import ZERO_Q, exact_sum, q
+from projections.figure_memo import remembered
 from projections.figures import Ledgerbook, exact_text
 from projections.memo import memo_of
 from projections.period_events import of_type
@@ -67,10 +68,8 @@ def score_departments(
     """Clinical departments first (S11-R13), then admin ones, whose bases are derived
     from the clinical per-capita scores (S11-R22/R23)."""
     problems: list[Problem] = []
-    headcount: dict[str, int] = defaultdict(int)
-    for person in people:
-        if person.participates:
-            headcount[person.department_id] += 1
+    # Counted in C (100,000 people at province size).
+    headcount = Counter(person.department_id for person in people if person.participates)
     figures = {e.department_id: e
                for e in of_type(facts, period, DepartmentFiguresRecorded)}
     deductions: dict[str, list[DepartmentDeductionRecorded]] = defaultdict(list)
@@ -87,17 +86,33 @@ def score_departments(
                                                 if d.kind == "clinical"],
                                 figures, deductions, scheme=scheme, book=book,
                                 problems=problems)
-    ranked = sorted(
-        (c for c in clinical if c.per_capita is not None),
-        key=lambda c: (-c.per_capita, c.department_id),  # type: ignore[operator]
-    )
-    _record_ranking(ranked, book, scheme)
-    statistics: dict[object, tuple[Fraction, str, tuple[str, ...]]] = {}
-    admin = [
-        _score_admin(d, n, ranked, statistics, deductions[d.department_id], scheme=scheme,
-                     book=book, problems=problems)
-        for d, n in departments if d.kind == "admin"
-    ]
+    admin_departments = [(d, n, deductions[d.department_id])
+                         for d, n in departments if d.kind == "admin"]
+
+    def rank_and_score_admin(scratch: Ledgerbook) -> tuple[list[DepartmentScore],
+                                                           list[Problem]]:
+        ranked = sorted(
+            (c for c in clinical if c.per_capita is not None),
+            key=lambda c: (-c.per_capita, c.department_id),  # type: ignore[operator]
+        )
+        _record_ranking(ranked, scratch, scheme)
+        statistics: dict[object, tuple[Fraction, str, tuple[str, ...]]] = {}
+        found: list[Problem] = []
+        admin = [_score_admin(d, n, ranked, statistics, own, scheme=scheme, book=scratch,
+                              problems=found)
+                 for d, n, own in admin_departments]
+        return admin, found
+
+    # The ranking reads every clinical department and each admin department's base reads
+    # the ranking: remembered as one step (ADMIN_SCORES), under the clinical scores by
+    # identity (themselves remembered under all of their inputs) and each admin
+    # department's definition, head-count and deductions.
+    key = (period, id(scheme), tuple(map(id, clinical)),
+           tuple((id(d), n, tuple(map(id, own))) for d, n, own in admin_departments))
+    admin, found = remembered(facts, ADMIN_SCORES, key,
+                              kept=(scheme, clinical, admin_departments), book=book,
+                              compute=rank_and_score_admin)
+    problems.extend(found)
     return clinical + admin, problems
 
 
@@ -107,8 +122,10 @@ def score_departments(
 # inputs (events by identity, kept alive by the memo), with its figures and problems, and
 # a what-if carries the memo over (`projections.whatif`), so a what-if that moves one
 # person scores no department again. The ranking and the admin departments, which read
-# every clinical department, are computed again each time.
+# every clinical department, are remembered as one step (ADMIN_SCORES).
 CLINICAL_SCORES = "clinical-scores"
+# The memo of the clinical ranking and the admin departments' scores (`score_departments`).
+ADMIN_SCORES = "admin-scores"
 
 
 @dataclass(frozen=True)

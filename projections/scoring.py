@@ -162,25 +162,25 @@ def score_people(
     if run is None or run[0] is not scheme:
         run = runs[period, id(scheme)] = (scheme, [None] * len(inputs.roster))
     results: list[_Scored | None] = run[1]
-    scores = []
-    attach = book.attach
-    for at, person in enumerate(inputs.roster):
-        scored = results[at]
+    roster = inputs.roster
+    # Only the people whose result is not known yet are visited one by one (a what-if's
+    # concerned people); the others' scores and figures are taken in bulk.
+    for at in [at for at, scored in enumerate(results) if scored is None]:
+        person = roster[at]
+        own = tuple(per_person.get(person.employee_id, ()))
+        leaves = tuple(facts.leaves_of(person.employee_id))
+        key = (period, id(scheme), person, tuple(map(id, own)), tuple(map(id, leaves)))
+        scored = known.get(key)
         if scored is None:
-            own = tuple(per_person.get(person.employee_id, ()))
-            leaves = tuple(facts.leaves_of(person.employee_id))
-            key = (period, id(scheme), person, tuple(map(id, own)), tuple(map(id, leaves)))
-            scored = known.get(key)
-            if scored is None:
-                scratch = Ledgerbook()
-                score = _score_person(person, list(own), list(leaves), period, scheme=scheme,
-                                      book=scratch)
-                scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves),
-                                              (f"person:{person.employee_id}",))
-            results[at] = scored
-        attach(scored.figures, scored.subjects)
-        scores.append(scored.score)
-    return scores
+            scratch = Ledgerbook()
+            score = _score_person(person, list(own), list(leaves), period, scheme=scheme,
+                                  book=scratch)
+            scored = known[key] = _Scored(score, scratch.figures, (scheme, own, leaves),
+                                          (f"person:{person.employee_id}",))
+        results[at] = scored
+    done: list[_Scored] = results  # type: ignore[assignment] # every one found above
+    book.attach_all([scored.figures for scored in done], [scored.subjects for scored in done])
+    return [scored.score for scored in done]
 
 
 PERSON_SCORES = "person-scores"

@@ -27,9 +27,10 @@ from domain.events import LedgerEvent
 from domain.facts import Facts, cycle_collection_paused
 from domain.money import ZERO
 from domain.periods import Period
-from projections.department_scores import CLINICAL_SCORES
+from projections.department_scores import ADMIN_SCORES, CLINICAL_SCORES
 from projections.memo import memo_of
 from projections.payout import CARRIED_BANKS
+from projections.payout.department_memo import DEPARTMENT_MEMOS
 from projections.payout.line_memo import LINE_ORDERS, PERSON_LINES
 from projections.payout.split_memo import DEPARTMENT_SPLITS
 from projections.period_events import carry_period_types
@@ -67,7 +68,8 @@ def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -
     # under all of their inputs, so every one of them stays valid whatever the new events
     # are (a copy: the preview adds its own).
     memo_before, memo_after = memo_of(before), memo_of(after)
-    for name in (PERSON_SCORES, CLINICAL_SCORES, DEPARTMENT_SPLITS, PERSON_LINES, LINE_ORDERS):
+    for name in (PERSON_SCORES, CLINICAL_SCORES, ADMIN_SCORES, DEPARTMENT_SPLITS, PERSON_LINES,
+                 LINE_ORDERS, *DEPARTMENT_MEMOS):
         inputs_memo = memo_before.get(name)
         if inputs_memo:
             memo_after[name] = dict(inputs_memo)

@@ -51,18 +51,21 @@ def pay_study_leave(
 ) -> dict[str, Decimal]:
     """S11-R56: staff away for more than a month are paid by the hospital a share of the
     average pay of same-level staff (same title grade, hospital-wide, A-S11-15)."""
-    same_level: dict[str, list[Decimal]] = defaultdict(list)
-    for person in people:
-        if person.participates and person.employee_id in pay:
-            same_level[person.title_grade].append(pay[person.employee_id])
+    # The averages by title grade are a pass over everyone paid (100,000 at province
+    # size): made only when someone is paid for study leave.
+    same_level: dict[str, list[Decimal]] | None = None
     paid: dict[str, Decimal] = {}
-    for person in people:
-        if person.participates:
-            continue  # scored, so paid by the department: no leave band is looked up
+    for person in [person for person in people if not person.participates]:
+        # Not scored, so not paid by the department: a leave band may apply.
         away = study_leave_band(facts.leaves_of(person.employee_id), period, scheme)
         if away is None or away[0].payer == "department":
             continue
         band, leave = away
+        if same_level is None:
+            same_level = defaultdict(list)
+            for peer in people:
+                if peer.participates and peer.employee_id in pay:
+                    same_level[peer.title_grade].append(pay[peer.employee_id])
         peers = same_level.get(person.title_grade, [])
         average = q(sum_cny(peers)) / len(peers) if peers else ZERO_Q
         amount = cny_half_up(average * q(band.rate)) if band.payer == "hospital" else ZERO

@@ -49,19 +49,26 @@ def person_lines(facts: Facts, ordered: Sequence[PersonScore], pay: Mapping[str,
                  post_bonus: Mapping[str, Decimal],
                  study_leave: Mapping[str, Decimal]) -> tuple[PersonLine, ...]:
     """One line per person, in the order given."""
-    memo: dict[tuple[Any, ...], tuple[PersonScore, PersonLine]] = (
+    memo: dict[tuple[int, ...], tuple[Any, PersonLine]] = (
         memo_of(facts).setdefault(PERSON_LINES, {}))
-    lines = []
+    lines: list[PersonLine] = []
+    append, get = lines.append, memo.get
+    pay_of, bonus_of, leave_of = pay.get, post_bonus.get, study_leave.get
     for person in ordered:
         employee_id = person.employee_id
-        amounts = (pay.get(employee_id, ZERO), post_bonus.get(employee_id, ZERO),
-                   study_leave.get(employee_id, ZERO))
-        key = (id(person), *map(str, amounts))
-        known = memo.get(key)
+        amounts = (pay_of(employee_id, ZERO), bonus_of(employee_id, ZERO),
+                   leave_of(employee_id, ZERO))
+        # The amounts by identity too (kept alive with the line): an unchanged department's
+        # shares are the very amounts its memoised split gave (split_memo), and formatting
+        # 300,000 amounts to key them by text was most of this loop. Most people have no
+        # post bonus and no study-leave pay (ZERO): a shorter key.
+        key = ((id(person), id(amounts[0])) if amounts[1] is ZERO and amounts[2] is ZERO
+               else (id(person), *map(id, amounts)))
+        known = get(key)
         if known is None:
             line = PersonLine(employee_id, person.name, person.department_id, person.category,
                               "paid" if person.participates else "excluded", person.reason,
                               person.score, person.ratio, person.points, *amounts)
-            known = memo[key] = (person, line)
-        lines.append(known[1])
+            known = memo[key] = ((person, amounts), line)
+        append(known[1])
     return tuple(lines)

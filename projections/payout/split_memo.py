@@ -12,6 +12,7 @@ statement, its figures and every explanation are the ones a full recomputation g
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +34,7 @@ Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[dict[str, Figure]
 
 def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore],
                    scheme: tuple[Scheme, str],
-                   book: Ledgerbook) -> tuple[DepartmentLine, dict[str, Decimal]]:
+                   book: Ledgerbook) -> tuple[DepartmentLine, Mapping[str, Decimal]]:
     """`split_department_pay`, or its remembered result and figures for these inputs.
     `scheme` is the scheme and its SHA-256 (computed once per run: it hashes the whole
     scheme's canonical JSON)."""
@@ -53,4 +54,4 @@ def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore
                              tuple(members))
     (settled, shares), (written, subjects), _ = known
     book.attach(written, subjects)
-    return settled, dict(shares)
+    return settled, shares  # the remembered shares themselves: read, never changed

@@ -63,3 +63,32 @@ def test_the_demo_cut_anywhere(cut: int) -> None:
 def test_any_stream_cut_anywhere(stream: Stream, data: st.DataObject) -> None:
     events = _events(list(stream.commands))
     _check(events, data.draw(st.integers(0, len(events))))
+
+
+def _check_base_moves(events: list[tuple[int, Any]], cut: int, more: int) -> None:
+    """A what-if's tables are layered over the facts it was made from (domain/overlay.py);
+    when those facts then take more events, the what-if keeps what it was made of, and a
+    what-if of the what-if too."""
+    before = Facts.fold(events[:cut])
+    after = before.with_events(event for _, event in events[cut:cut + more])
+    again = after.with_events(event for _, event in events[cut + more:cut + 2 * more])
+    made, made_again = _snapshot(after), _snapshot(again)
+    for position, event in events[cut:]:
+        before.apply(position, event)
+    assert _snapshot(after) == made
+    assert _snapshot(again) == made_again
+    assert _snapshot(before) == _snapshot(Facts.fold(events))
+
+
+@settings(max_examples=25, deadline=None)
+@given(cut=st.integers(0, len(DEMO)), more=st.integers(0, 40))
+def test_the_facts_a_what_if_was_made_from_move_on(cut: int, more: int) -> None:
+    _check_base_moves(DEMO, cut, more)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stream=hospital_streams(), data=st.data())
+def test_a_stream_s_facts_move_on_under_a_what_if(stream: Stream, data: st.DataObject) -> None:
+    events = _events(list(stream.commands))
+    _check_base_moves(events, data.draw(st.integers(0, len(events))),
+                      data.draw(st.integers(0, 30)))

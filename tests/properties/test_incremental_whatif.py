@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import pytest
 from builders import memory_ledger
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -24,8 +25,11 @@ from domain.events import DeductionRecorded
 from domain.facts import Facts
 from domain.periods import Period
 from domain.scheme import canonical_dumps
+from projections.department_scores import ADMIN_SCORES
+from projections.diff import _between, diff_statements
 from projections.figure_map import with_figures
 from projections.memo import memo_of
+from projections.payout.department_memo import DEPARTMENT_MEMOS
 from projections.payout.split_memo import DEPARTMENT_SPLITS
 from projections.restatement import statement_for
 from projections.views import payable_periods
@@ -132,3 +136,76 @@ def test_the_what_if_splits_again_only_the_department_it_moves() -> None:
     statement_for(after, period)
     # One department's line and members moved (the appellant's); the others were found.
     assert len(memo_of(after)[DEPARTMENT_SPLITS]) - carried == 1
+
+
+def _department_rows(ledger: Ledger) -> dict[str, dict[str, Any]]:
+    """One what-if of each reach, on the synthetic ledger's first paid quarter: a person's
+    entry, one department's money (a penalty), the organisation's pool, and a department's
+    score (a deduction), which moves the per-point split of every department."""
+    facts = ledger.facts()
+    period = min(payable_periods(facts))
+    statement = statement_for(facts, period)
+    paid = next(p for p in statement.people if p.status == "paid")
+    department = next(d for d in statement.departments
+                      if d.department_id == paid.department_id)
+    return {
+        "one person": {"type": "record_deduction", "period": str(period),
+                       "employee_id": paid.employee_id, "kind": "late", "minutes": 45,
+                       "reason": "what-if"},
+        "one department": {"type": "record_department_penalty", "period": str(period),
+                           "department_id": department.department_id,
+                           "kind": "pharmacy_shortage", "retail_value_cny": "300.00",
+                           "reason": "what-if"},
+        "the organisation's pool": {"type": "adjust_pool", "period": str(period),
+                                    "amount_cny": "-1234.56", "reason": "what-if"},
+        "the per-point split": {"type": "record_department_deduction", "period": str(period),
+                                "department_id": department.department_id, "item": "quality",
+                                "points": "3", "reason": "what-if"},
+    }
+
+
+@pytest.mark.parametrize("reach", ["one person", "one department", "the organisation's pool",
+                                   "the per-point split"])
+def test_each_reach_of_a_what_if_equals_a_recomputation(reach: str) -> None:
+    """The remembered department level (projections/payout/department_memo.py, the admin
+    scores) and the layered facts (domain/overlay.py) give, for a change of each reach,
+    the statement, figures and explanations of a recomputation from scratch."""
+    ledger = _synthetic()
+    row = _department_rows(ledger)[reach]
+    # The same id for the new event in both previews (else their explanations differ).
+    _compare(ledger, {**row, "idempotency_key": "what-if"})
+    # And the appeal preview's diff: the what-if's statement shares the lines it did not
+    # move with the one it is compared with, and only the others are compared.
+    facts = ledger.facts()
+    commands = ledger.parse_commands([("what-if", {**row, "idempotency_key": "what-if"})])
+    period = Period.parse(row["period"])
+    reused = preview(ledger, commands, "test", base=facts)
+    scratch = ledger.preview(commands, "test")
+    diff = diff_statements(period, (facts, "now"), (reused, "if"))
+    full = diff_statements(period, (facts, "now"), (scratch, "if"))
+    for report in (diff, full):  # each preview recorded its event a moment apart
+        for event in report["events"]:
+            event.pop("recorded_at")
+    assert diff == full
+    assert diff["people"] or diff["departments"]
+
+
+def test_a_person_s_what_if_computes_no_department_step_again() -> None:
+    """An appeal moves one person's score: the pool's split by points, every department's
+    controls, cap and floor, and the admin scores are found, not computed."""
+    after, period = upheld_late_appeal()
+    names = (ADMIN_SCORES, *DEPARTMENT_MEMOS)
+    carried = {name: len(memo_of(after)[name]) for name in names}
+    statement_for(after, period)
+    assert {name: len(memo_of(after)[name]) for name in names} == carried
+
+
+def test_a_what_if_s_new_events_are_its_layer_s() -> None:
+    """The diff of a what-if against the facts it was made from names the events it
+    added, read from its layer (domain/overlay.py), as a scan of every event would."""
+    ledger, facts, _, period, commands = late_appeal()
+    after = preview(ledger, commands, "test", base=facts)
+    scanned = [e for key, e in after.events.items() if key not in facts.events]
+    assert scanned
+    assert _between(facts, after) == scanned
+    assert diff_statements(period, (facts, "now"), (after, "if"))["events"]

@@ -73,3 +73,25 @@ def test_a_merged_book_takes_a_block_by_copy() -> None:
     assert list(book.figures)[-1] == "person:z:score"
     with pytest.raises(KeyError, match="computed twice"):
         book.attach(block, ("person:z",))
+
+
+@pytest.mark.parametrize("looked_up_first", [False, True])
+def test_blocks_attached_at_once_read_as_attached_one_by_one(looked_up_first: bool) -> None:
+    """`attach_all` (a province's people's scores in one call) is `attach` of each block in
+    order: empty blocks skipped, the figures and their order the same, keys found."""
+    blocks = [_block("person:a", "score", "points"), {}, _block("person:b", "score"),
+              _block("dept:d", "settled")]
+    subjects = [("person:a",), ("person:x",), ("person:b",), ("dept:d", "person:a")]
+    one_by_one = _written(["pool:distributable",
+                           *zip(blocks, subjects, strict=True), "hospital:headcount"])
+    at_once = _written(["pool:distributable"])
+    if looked_up_first:  # the subject index already built
+        assert at_once.get("pool:distributable") is not None
+        assert at_once.get("person:q:score") is None
+    at_once.attach_all(blocks, subjects)
+    at_once.add("hospital:headcount", "hospital:headcount", Fraction(1), "points", "given")
+    assert at_once.get("person:b:score") is blocks[2]["person:b:score"]
+    assert at_once.value("dept:d:settled") == blocks[3]["dept:d:settled"].value
+    assert list(at_once.figures) == list(one_by_one.figures)
+    with pytest.raises(ValueError, match="one subject tuple per block"):
+        Ledgerbook().attach_all(blocks, subjects[:2])

@@ -51,8 +51,9 @@ def test_forgetting_empties_the_memo_and_counts_what_was_there() -> None:
     calculate(facts, Period.parse("2026-Q1"))
     # person scores, quarter people, clinical department scores, department splits,
     # statements, the period's roster and entries by person, its scored results in order,
-    # its events by type, the person lines, the statement orders and the last one used
-    assert forget(facts) == 11
+    # its events by type, the person lines, the statement orders and the last one used, the
+    # admin scores, the pool's split by points, the departments' controls and their caps
+    assert forget(facts) == 15
     assert memo_of(facts) == {}
 
 
