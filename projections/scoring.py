@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -186,10 +187,25 @@ def score_people(
 PERSON_SCORES = "person-scores"
 
 
+def scored(score: PersonScore, figures: Mapping[str, Any], inputs: tuple[Any, ...]) -> _Scored:
+    """A person's result for `score_people`'s memo, its score known without scoring them
+    (`projections.seeded_scores`): `figures` are the ones scoring them writes."""
+    return _Scored(score, figures, inputs, (f"person:{score.employee_id}",))
+
+
+def person_figures(person: EmployeeState, own: tuple[LedgerEvent, ...],
+                   leaves: tuple[LeaveRecorded, ...], period: Period,
+                   scheme: Scheme) -> tuple[PersonScore, dict[str, Any]]:
+    """One person's score and the figures it writes, as `score_people` computes them."""
+    scratch = Ledgerbook()
+    score = _score_person(person, list(own), list(leaves), period, scheme=scheme, book=scratch)
+    return score, scratch.figures
+
+
 @dataclass(frozen=True)
 class _Scored:
     score: PersonScore
-    figures: dict[str, Any]
+    figures: Mapping[str, Any]
     inputs: tuple[Any, ...]  # what the key names by identity, kept alive with it
     subjects: tuple[str, ...]  # the one subject of its figures (Ledgerbook.attach)
 

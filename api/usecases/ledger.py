@@ -18,10 +18,12 @@ from api.usecases.access import check_writes
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.usecases.sealed_writes import write_on_seal
 from api.usecases.stored_banks import stored_statements
+from api.usecases.stored_scores import seed_stored_scores
 from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.periods import Period
 from domain.strict_input import loads_strict
 from domain.users import user_problems
 from projections.whatif import preview
@@ -143,13 +145,18 @@ def unrecorded(commands: Sequence[tuple[str, BaseModel]],
             or uuid5(IDEMPOTENCY_NAMESPACE, key) not in facts.events]
 
 
-def what_if(ws: Workspace, caller: Caller, batch: Batch, base: Facts | None = None) -> Facts:
+def what_if(ws: Workspace, caller: Caller, batch: Batch, base: Facts | None = None,
+            period: Period | None = None) -> Facts:
     """The facts as if the batch were recorded, checked like a real batch; nothing is
-    written."""
+    written. Given the `period` to be reported, its people's scores on `base` are read
+    from the caught-up view when it serves, so only those the batch concerns are scored
+    again."""
     commands, found, _ = ws.ledger.check_rows(batch.rows, ws.ledger.day_window())
     problems = [*batch.prior_problems, *found]
     if problems:
         raise RejectedError(ordered_problems(batch, problems))
+    if period is not None:
+        seed_stored_scores(ws, base if base is not None else ws.facts(), period)
     return preview(ws.ledger, commands, caller.actor, base=base,
                    stored=stored_statements(ws, base))
 

@@ -72,7 +72,7 @@ def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
         if lean is not None:
             return lean
     facts = facts_known_at(ws, as_of) if as_of else ws.facts()
-    return what_if(ws, caller, batch, facts) if batch else facts
+    return what_if(ws, caller, batch, facts, period) if batch else facts
 
 
 def _statement(ws: Workspace, caller: Caller, query: ReportQuery,

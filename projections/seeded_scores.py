@@ -1,0 +1,141 @@
+"""A period's individual scores seeded from the statement stored for the same facts.
+
+A what-if in a new process (`jixiao payout --with`) folds the ledger and computes the
+period again on the hypothetical facts; a what-if carries the scores computed on the facts
+it starts from (`projections.whatif.carry_over`, `projections.person_inputs`), but a new
+process has computed none, so it scored every person again (≈0.2 s of CPU at hospital
+size) to change one. The statements view keeps the period's statement, hash-checked and
+computed at a known position, and its person lines carry each person's score, ratio,
+points and reason as exact texts (`projections.payout.line_memo.person_lines` copies them
+from the person's `PersonScore`): when the statement is of exactly the facts the what-if
+starts from, those are read from it (`seed_person_scores`), and the preview scores again
+only the people its events concern.
+
+Only the values a statement reads are taken from the view, parsed back exactly; the
+figures that explain them are computed from the person's own inputs when something first
+reads them (`_LazyFigures`), so an explanation or a merged book never holds a figure
+rebuilt from JSON. A line that is missing, rounded or not of the person on the roster is
+not seeded (that person is scored as before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from domain.events import LeaveRecorded, LedgerEvent
+from domain.facts import EmployeeState, Facts
+from domain.money import calc_context
+from domain.periods import Period
+from domain.scheme import Scheme
+from projections.figures import Figure
+from projections.memo import memo_of
+from projections.person_inputs import PERSON_RUNS, person_inputs
+from projections.scoring import PersonScore, person_figures, scored
+
+# The person lines (`"people"`) of the period's statement as stored for exactly the facts
+# being seeded; None when there is none to trust (the caller checks the row's hash and
+# position).
+PeopleReader = Callable[[], Sequence[Mapping[str, Any]] | None]
+
+# A line's status as `person_lines` writes it from `PersonScore.participates`.
+_STATUS = {"paid": True, "excluded": False}
+
+
+def seed_person_scores(facts: Facts, period: Period, read: PeopleReader) -> int:
+    """Seed `facts`' memo with the stored scores of `period`'s roster; how many people
+    were seeded. Nothing is seeded for a period scored on these facts already."""
+    if period.kind != "quarter":
+        return 0  # a year end's lines are not its people's quarterly scores
+    scheme: Scheme | None = facts.scheme_for(period)
+    if scheme is None:
+        return 0
+    runs = memo_of(facts).setdefault(PERSON_RUNS, {})
+    if (period, id(scheme)) in runs:
+        return 0
+    lines = read()
+    if lines is None or (period, id(scheme)) in runs:  # reading computed it: nothing to seed
+        return 0
+    by_id = {line.get("employee_id"): line for line in lines}
+    inputs = person_inputs(facts, period)
+    results: list[Any] = []
+    exact: dict[Any, Fraction | None] = {}  # each text parsed once (Fraction's parser is slow)
+    for person in inputs.roster:
+        score = _stored_score(person, by_id.get(person.employee_id), exact)
+        if score is None:
+            results.append(None)  # scored as before
+            continue
+        own = tuple(inputs.entries.get(person.employee_id, ()))
+        leaves = tuple(facts.leaves_of(person.employee_id))
+        results.append(scored(score, _LazyFigures(person, own, leaves, period, scheme),
+                              (scheme, own, leaves)))
+    runs[period, id(scheme)] = (scheme, results)
+    return sum(result is not None for result in results)
+
+
+def _stored_score(person: EmployeeState, line: Mapping[str, Any] | None,
+                  exact: dict[Any, Fraction | None]) -> PersonScore | None:
+    """The person's score as their stored line gives it, or None when it does not give it
+    exactly (no line, a line of someone else's department or category, a value rounded
+    for display)."""
+    if line is None or line.get("department_id") != person.department_id or (
+            line.get("category") != person.category or line.get("name") != person.name):
+        return None
+    participates = _STATUS.get(line.get("status"))  # type: ignore[arg-type]
+    reason = line.get("reason")
+    if participates is None or not isinstance(reason, str) or participates == bool(reason):
+        return None  # a taking part person has no reason; an excluded one always has one
+    score, ratio, points = (_exact(line.get(name), exact) for name in ("score", "ratio", "points"))
+    if score is None or ratio is None or points is None:
+        return None
+    return PersonScore(person.employee_id, person.name, person.department_id, participates,
+                       reason, score, ratio, points, person.post, person.title_grade,
+                       person.category, person.event_ids)
+
+
+def _exact(text: Any, known: dict[Any, Fraction | None]) -> Fraction | None:
+    """An exact value from its text (`exact_text`: a decimal or n/d); None when absent or
+    rounded for display (a trailing "…")."""
+    if text in known:
+        return known[text]
+    value = None
+    if isinstance(text, str) and not text.endswith("…"):
+        try:
+            value = Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            value = None
+    known[text] = value
+    return value
+
+
+class _LazyFigures(Mapping[str, Figure]):
+    """A seeded person's figures, computed from their inputs when first read (a statement
+    attaches them to its book without reading them)."""
+
+    __slots__ = ("_figures", "_leaves", "_own", "_period", "_person", "_scheme")
+
+    def __init__(self, person: EmployeeState, own: tuple[LedgerEvent, ...],
+                 leaves: tuple[LeaveRecorded, ...], period: Period, scheme: Scheme) -> None:
+        self._person, self._own, self._leaves = person, own, leaves
+        self._period, self._scheme = period, scheme
+        self._figures: dict[str, Figure] | None = None
+
+    def _all(self) -> dict[str, Figure]:
+        if self._figures is None:
+            with calc_context():
+                _, self._figures = person_figures(self._person, self._own, self._leaves,
+                                                  self._period, self._scheme)
+        return self._figures
+
+    def __bool__(self) -> bool:
+        return True  # a scored person always writes figures; saying so scores nobody
+
+    def __getitem__(self, key: str) -> Figure:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

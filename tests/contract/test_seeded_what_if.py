@@ -1,0 +1,157 @@
+"""A what-if in a new process reads its period's people from the statement stored for the
+facts it starts from (api/usecases/stored_scores.py, projections/seeded_scores.py) and
+scores again only the people its batch concerns, on SQLite and PostgreSQL. Its answer
+must be the full computation's byte for byte (payout and explanation); a stored row that
+was edited, or a view of other facts (a write since the fold), seeds nobody."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import GOLDEN, cli_for
+
+import api.usecases.ledger as ledger_usecases
+from api.cli_launch import main as launcher
+from api.storage.session import Session
+from api.usecases import stored_scores
+from domain.periods import Period
+
+PERIOD = "2026-Q1"
+
+
+def _warm(store: Any) -> dict[str, str]:
+    """example-1 recorded (three people, scores and deductions) and its view caught up."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    cli.ok("payout", "--period", PERIOD)
+    return dict(cli.environ)
+
+
+def _run(argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = launcher(argv, environ=environ)
+    return code, out.getvalue(), err.getvalue()
+
+
+@contextmanager
+def _seeding(monkeypatch: pytest.MonkeyPatch, *, on: bool) -> Iterator[list[int]]:
+    """Count the people each what-if seeds; with `on` False, seed nobody (the full
+    computation, as before the seeding)."""
+    seeded: list[int] = []
+    real = stored_scores.seed_stored_scores
+
+    def spy(*args: Any) -> int:
+        count = real(*args) if on else 0
+        seeded.append(count)
+        return count
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ledger_usecases, "seed_stored_scores", spy)
+        yield seeded
+
+
+def _batches(store: Any, tmp_path: Path) -> dict[str, Path]:
+    """An upheld appeal (a correction of one of zhang's late entries) and a new entry for
+    wang: each concerns one person of three."""
+    with Session(store.env) as session:
+        late = next(e for e in session.ledger.facts().events.values()
+                    if getattr(e, "employee_id", None) == "zhang"
+                    and getattr(e, "kind", None) == "late" and getattr(e, "minutes", 0) == 6)
+    rows = {
+        "appeal": {"type": "record_deduction", "period": PERIOD, "employee_id": "zhang",
+                   "kind": "late", "minutes": 2, "supersedes": str(late.originator_id),
+                   "reason": "appeal upheld: 2 minutes, not 6"},
+        "entry": {"type": "record_deduction", "period": PERIOD, "employee_id": "wang",
+                  "kind": "late", "minutes": 90},
+    }
+    paths = {}
+    for name, row in rows.items():
+        paths[name] = tmp_path / f"{name}.jsonl"
+        paths[name].write_text(json.dumps(row) + "\n", encoding="utf-8")
+    return paths
+
+
+def _verbs(batch: Path) -> list[list[str]]:
+    return [["payout", "--period", PERIOD, "--with", str(batch)],
+            ["payout", "--period", PERIOD, "--with", str(batch), "--json"],
+            ["payout", "--period", PERIOD, "--with", str(batch), "--figures", "--json"],
+            *(["explain", "--period", PERIOD, "--employee", who, "--with", str(batch),
+               "--json"] for who in ("zhang", "li", "wang"))]
+
+
+def _answers(argv_list: list[list[str]], environ: dict[str, str],
+             monkeypatch: pytest.MonkeyPatch, *, seed: bool) -> tuple[list[Any], list[int]]:
+    with _seeding(monkeypatch, on=seed) as seeded:
+        return [_run(argv, environ) for argv in argv_list], seeded
+
+
+def test_a_seeded_what_if_is_the_full_computation_s(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    environ = _warm(store)
+    plain = _run(["payout", "--period", PERIOD, "--json"], environ)
+    for name, batch in _batches(store, tmp_path).items():
+        verbs = _verbs(batch)
+        full, none = _answers(verbs, environ, monkeypatch, seed=False)
+        seeded, counts = _answers(verbs, environ, monkeypatch, seed=True)
+        assert seeded == full, name
+        assert [code for code, _, _ in full] == [0] * len(verbs), full
+        assert none == [0] * len(verbs)
+        assert counts == [3] * len(verbs), counts  # everyone seeded, the concerned rescored
+        assert full[1][1] != plain[1], f"{name}: the what-if changed nothing"
+
+
+def test_an_edited_row_seeds_nobody(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    environ = _warm(store)
+    batch = _batches(store, tmp_path)["entry"]
+    verbs = _verbs(batch)[:2]
+    full, _ = _answers(verbs, environ, monkeypatch, seed=False)
+
+    def raise_li(body: str) -> str:  # li's points, as someone editing the table would
+        statement = json.loads(body)
+        for line in statement["people"]:
+            if line["employee_id"] == "li":
+                line["score"] = line["points"] = "1000"
+        return json.dumps(statement, ensure_ascii=False)
+
+    _edit_row(store, PERIOD, raise_li)
+    seeded, counts = _answers(verbs, environ, monkeypatch, seed=True)
+    assert counts == [0] * len(verbs)
+    # The answers are the full computation's (stderr also names the edited row).
+    assert [(code, out) for code, out, _ in seeded] == [(code, out) for code, out, _ in full]
+
+
+def test_a_view_of_other_facts_seeds_nobody(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _warm(store)
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
+                                "employee_id": "li", "kind": "late", "minutes": 45}) + "\n",
+                    encoding="utf-8")
+    with Session(store.env) as session:
+        facts = session.facts()
+        cli_for(store.backend, store.env).ok("apply", str(more))  # another process writes
+        assert stored_scores.seed_stored_scores(session, facts, Period.parse(PERIOD)) == 0
+    with Session(store.env) as session:  # the facts as they stand now: seeded
+        assert stored_scores.seed_stored_scores(session, session.facts(),
+                                                Period.parse(PERIOD)) == 3
+
+
+def _edit_row(store: Any, period: str, edit: Callable[[str], str]) -> None:
+    """Rewrite a stored statement's body, leaving its recorded hash as it was."""
+    with Session(store.env) as session:
+        session.catch_up_view()
+        row = session.view.get(period)
+        assert row is not None
+        mark = "?" if store.backend == "sqlite" else "%s"
+        connection = session.view.connection
+        connection.execute(f"UPDATE jixiao_statements SET body = {mark} "
+                           f"WHERE period = {mark}", (edit(row.body), period))
+        if store.backend == "postgres":
+            connection.commit()
