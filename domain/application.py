@@ -11,8 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from importlib import resources
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 
 from eventsourcing.application import Application
@@ -40,6 +39,7 @@ from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
 from domain.seen_index import SeenIds
 from domain.settings import date_window
+from domain.shipped_schemes import load_shipped_scheme
 from domain.stored_decoding import NotFast, fast_reader
 from domain.stored_encoding import (
     STATE_WRITERS,
@@ -54,9 +54,6 @@ from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 
-if TYPE_CHECKING:
-    import yaml
-
 APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
 DERIVED_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/derived-fact")
@@ -66,17 +63,6 @@ PAGE_SIZE = 2000
 # events) did not, and the fold ran ≈8 % slower for it.
 SQLITE_PAGE_SIZE = 500
 _UNRESOLVED: Any = object()
-
-
-def shipped_scheme_loader() -> type[yaml.SafeLoader]:
-    """libyaml's safe loader, when PyYAML has it: the pure-Python one took 0.1 s per
-    adoption of a shipped scheme. Both read every shipped scheme alike
-    (tests/unit/test_event_codec.py). PyYAML is imported here, not with the module: only an
-    adoption or a scheme check reads YAML, and its import was ≈14 ms of every verb's start."""
-    import yaml  # noqa: PLC0415 - see above
-
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return loader
 
 
 class PydanticMapper(Mapper[UUID]):
@@ -480,21 +466,11 @@ class Ledger(Application[UUID]):
         direct = plain_envelope(recorded_at, actor)
         user_commands: list[tuple[str, BaseModel]] = []
         for count, (where, command) in enumerate(commands, start=1):
-            cls = type(command)
-            kind = kinds.get(cls)
-            if kind is None:
-                plan = command_plan(cls)
-                kind = kinds[cls] = (builder_of(cls) if direct and not plan.adoption else None,
-                                     plan.user)
-            build = kind[0]
+            kind = kinds.get(type(command)) or kinds.setdefault(
+                type(command), _kind_of(type(command), direct))
             try:
-                if build is not None:  # `to_event`, inline
-                    values = command.__dict__
-                    key = values.get("idempotency_key")
-                    event = build(values, idempotency_id(key) if key else uuid4(),
-                                  recorded_at, actor)
-                else:
-                    event = to_event(command)
+                event = (to_event(command) if kind[0] is None
+                         else _built(kind[0], command, recorded_at, actor))
             except ValueError as error:
                 problems.append(Problem(where, "", str(error)))
                 continue
@@ -508,12 +484,8 @@ class Ledger(Application[UUID]):
             if earlier is not None:
                 if same_fact(earlier, event):
                     retries.append(earlier)
-                elif isinstance(earlier, AppealDecided):
-                    problems.append(Problem(where, "appeal_id", f"already decided at level "
-                                            f"{earlier.level}: {earlier.outcome}"))
                 else:
-                    problems.append(Problem(where, "idempotency_key", "this key was used "
-                                            f"for a different entry ({earlier.originator_id})"))
+                    problems.append(_reused_key(where, earlier))
                 continue
             items.append((where, command, event))
             if kind[1]:
@@ -581,6 +553,29 @@ class Ledger(Application[UUID]):
         return to_event
 
 
+def _kind_of(cls: type, direct: bool) -> tuple[Callable[..., LedgerEvent] | None, bool]:
+    """A command type's event builder (None: the ledger's `_to_event` makes its events) and
+    whether it is a user directory command."""
+    plan = command_plan(cls)
+    return (builder_of(cls) if direct and not plan.adoption else None), plan.user
+
+
+def _built(build: Callable[..., LedgerEvent], command: BaseModel, recorded_at: datetime,
+           actor: str) -> LedgerEvent:
+    values = command.__dict__
+    key = values.get("idempotency_key")
+    return build(values, idempotency_id(key) if key else uuid4(), recorded_at, actor)
+
+
+def _reused_key(where: str, earlier: LedgerEvent) -> Problem:
+    """The problem of a new entry whose id an earlier, different entry already has."""
+    if isinstance(earlier, AppealDecided):
+        return Problem(where, "appeal_id",
+                       f"already decided at level {earlier.level}: {earlier.outcome}")
+    return Problem(where, "idempotency_key",
+                   f"this key was used for a different entry ({earlier.originator_id})")
+
+
 def _adopted(adopt: AdoptScheme, originator_id: UUID, recorded_at: datetime,
              actor: str) -> SchemeAdopted:
     shipped = load_shipped_scheme(adopt.scheme) if adopt.scheme else None
@@ -603,23 +598,3 @@ def _parsed(facts: Facts, adoption: SchemeAdopted) -> Any:
     if adoption.originator_id not in parsed:
         parsed[adoption.originator_id] = parse_scheme(adoption.document)
     return parsed[adoption.originator_id]
-
-
-def shipped_scheme_names() -> list[str]:
-    folder = resources.files("domain") / "schemes"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir()
-                  if p.name.endswith(".yaml"))
-
-
-def load_shipped_scheme(name: str) -> dict[str, Any]:
-    """The document of a scheme shipped with the product (`domain/schemes/NAME.yaml`)."""
-    names = shipped_scheme_names()
-    if name not in names:
-        raise ValueError(f"no shipped scheme {name!r}; shipped: {', '.join(names)}")
-    text = (resources.files("domain") / "schemes" / f"{name}.yaml").read_text(encoding="utf-8")
-    import yaml  # noqa: PLC0415 - see shipped_scheme_loader
-
-    document = yaml.load(text, Loader=shipped_scheme_loader())  # noqa: S506 (a safe loader)
-    if not isinstance(document, dict):
-        raise ValueError(f"scheme {name!r} is not a mapping")
-    return document

@@ -229,25 +229,8 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     batch = ChunkedBatch(start=start, position=start)
     frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
     try:
-        for chunk in chunks:
-            with cycle_collection_paused():  # as in `Ledger.record`
-                _fold_named(ledger, facts, batch, chunk.commands)
-                items, retries, problems = ledger.check_chunk(
-                    chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
-                    pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
-                taken = batch.take(items, retries, problems)
-                if lean and (problems or retries or chunk.problems or (
-                        fits is not None and not fits(taken))):
-                    raise NotOnThisFold
-                _take_in(ledger, facts, batch, taken)
-            # What is alive now (the facts, the chunks' events) stays alive: the cycle
-            # collector's full passes need not walk it again for each later chunk, which
-            # made a batch's time grow with the square of its size.
-            gc.freeze()
-            if progress is not None:
-                progress("checking", len(batch.seen_ids), 0)
-        if progress is not None:  # the caller's total was an estimate (a workbook's)
-            progress("checking", len(batch.seen_ids), len(batch.seen_ids))
+        _check_each(ledger, chunks, actor, facts, batch, recorded_at=recorded_at, lean=lean,
+                    fits=fits, progress=progress)
         if batch.problems:
             raise RejectedError(batch.problems)
         derived = ledger.derived(facts, batch.policy_events, recorded_at)
@@ -283,6 +266,32 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     return ChunkedReport(batch.recorded, tuple(batch.retries), start, last,
                          {e.originator_id: facts.positions[e.originator_id]
                           for e in batch.retries})
+
+
+def _check_each(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, facts: Facts,
+                batch: ChunkedBatch, *, recorded_at: datetime, lean: bool,
+                fits: Callable[[Sequence[LedgerEvent]], bool] | None,
+                progress: Callable[[str, int, int], None] | None) -> None:
+    """Each chunk checked against `facts` with the chunks before it, then folded in."""
+    for chunk in chunks:
+        with cycle_collection_paused():  # as in `Ledger.record`
+            _fold_named(ledger, facts, batch, chunk.commands)
+            items, retries, problems = ledger.check_chunk(
+                chunk.commands, actor, facts, recorded_at, prior_problems=chunk.problems,
+                pending=chunk.pending | batch.pending, seen_ids=batch.seen_ids)
+            taken = batch.take(items, retries, problems)
+            if lean and (problems or retries or chunk.problems or (
+                    fits is not None and not fits(taken))):
+                raise NotOnThisFold
+            _take_in(ledger, facts, batch, taken)
+        # What is alive now (the facts, the chunks' events) stays alive: the cycle
+        # collector's full passes need not walk it again for each later chunk, which
+        # made a batch's time grow with the square of its size.
+        gc.freeze()
+        if progress is not None:
+            progress("checking", len(batch.seen_ids), 0)
+    if progress is not None:  # the caller's total was an estimate (a workbook's)
+        progress("checking", len(batch.seen_ids), len(batch.seen_ids))
 
 
 def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,

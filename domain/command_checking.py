@@ -197,20 +197,23 @@ class CommandChecker:
                   "    set_given(command, set(row))",
                   "    set_extra(command, None)",
                   "    set_private(command, None)"]
-        # The model's cross-field rules on the built command, unrolled; pydantic words
-        # any refusal.
-        if self.checks:
-            lines.append("    try:")
-            for number in range(len(self.checks)):
-                scope[f"k{number}"] = self.checks[number]
-                lines += [f"        if k{number}(command) is not command:",
-                          "            raise NotFast"]
-            lines += ["    except (ValueError, TypeError, AssertionError, ArithmeticError):",
-                      "        raise NotFast from None"]
-        lines.append("    return command")
+        lines += [*self._cross_field_lines(scope), "    return command"]
         scope["MEMO_TYPES"] = _MEMO_TYPES
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
+
+    def _cross_field_lines(self, scope: dict[str, Any]) -> list[str]:
+        """The model's cross-field rules on the built command, unrolled; pydantic words
+        any refusal."""
+        if not self.checks:
+            return []
+        lines = ["    try:"]
+        for number in range(len(self.checks)):
+            scope[f"k{number}"] = self.checks[number]
+            lines += [f"        if k{number}(command) is not command:",
+                      "            raise NotFast"]
+        return [*lines, "    except (ValueError, TypeError, AssertionError, ArithmeticError):",
+                "        raise NotFast from None"]
 
 
 @cache

@@ -108,6 +108,13 @@ class BatchScope:
 
 
 
+def _period_parts(text: object) -> tuple[Period | None, date | None, str | None]:
+    """A command's period, its first day and its name, worked out once per period text."""
+    if isinstance(text, str):
+        return _PERIODS.get(text) or _period_of(text)
+    return None, None, None
+
+
 def check_command(
     scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent
 ) -> list[Problem]:
@@ -118,14 +125,7 @@ def check_command(
     def problem(field_name: str, reason: str) -> None:
         problems.append(Problem(where, field_name, reason))
 
-    period_text = command.__dict__.get("period")
-    period: Period | None
-    first_day: date | None
-    period_name: str | None
-    if isinstance(period_text, str):
-        period, first_day, period_name = _PERIODS.get(period_text) or _period_of(period_text)
-    else:
-        period = first_day = period_name = None
+    period, first_day, period_name = _period_parts(command.__dict__.get("period"))
     # A closed period takes corrections only: they restate it in the next open quarter.
     if period is not None and scope.closed and period_name in scope.closed and (
             event.supersedes is None):

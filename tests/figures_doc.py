@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from builders import GOLDEN, Cli
 
-from domain.application import load_shipped_scheme, shipped_scheme_names
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 # The worked examples the pay scheme's figures are collected from: (file, periods).
 PAY_EXAMPLES = (

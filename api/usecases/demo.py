@@ -17,9 +17,10 @@ from typing import Any
 from api.scenarios.demo import SCHEME_ID, demo_commands, demo_settings, describe
 from api.storage.session import open_ledger, store_env
 from api.usecases.ledger import closed_periods
-from domain.application import Ledger, load_shipped_scheme
+from domain.application import Ledger
 from domain.errors import InvalidRequestError
 from domain.periods import YEAR_MAX, Period
+from domain.shipped_schemes import load_shipped_scheme
 from projections.payout import calculate
 
 __all__ = ["SCHEME_ID", "DemoRequest", "DemoYear", "demo_size", "write_demo_year"]

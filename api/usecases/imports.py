@@ -41,11 +41,12 @@ from api.usecases.roster_details import seal_roster_details
 from api.usecases.sealed_writes import recorded_ids
 from api.usecases.streaming import RowChunk, apply_row_chunks
 from api.usecases.template_labels import labelled_lists, readable, roster_example, unused_id
-from domain.application import idempotency_id, load_shipped_scheme
+from domain.application import idempotency_id
 from domain.errors import ForbiddenError, InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
 from domain.facts import Facts
 from domain.seen_index import SeenIndex
+from domain.shipped_schemes import load_shipped_scheme
 from domain.users import a_role
 
 SHIPPED_SCHEME = "xinghe-county-hospital"

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from domain.application import load_shipped_scheme, shipped_scheme_names
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 INDEX_FILE = "catalogue_index.json"
 UNACCOUNTED_FILE = "unaccounted_rules.json"

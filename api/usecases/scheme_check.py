@@ -18,9 +18,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from domain.application import shipped_scheme_loader
 from domain.scheme import resolve_path
 from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
+from domain.shipped_schemes import shipped_scheme_loader
 
 Path = tuple[str, ...]
 

@@ -19,8 +19,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from domain.application import load_shipped_scheme, shipped_scheme_names
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 LOCK_FILE = Path(__file__).resolve().parents[2] / "domain" / "schemes" / "versions.lock.json"
 

@@ -23,10 +23,10 @@ from api.usecases.reports import DiffQuery, ReportQuery, diff, payout
 from api.usecases.scheme_catalogue import committed_index, scheme_coverage
 from api.usecases.scheme_check import CheckedScheme, SchemeProblem, check_text, read_with_lines
 from api.usecases.scheme_rules import Change, RuleLine, changes, rule_lines
-from domain.application import load_shipped_scheme, shipped_scheme_names
 from domain.errors import ConflictError, InvalidRequestError, NotFoundError, Problem
 from domain.grading import GradingScheme
 from domain.scheme import PAY_SCHEME_KIND, HospitalPayScheme
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 __all__ = [
     "SCHEMA_FILE",

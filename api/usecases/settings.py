@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
-from domain.application import shipped_scheme_names
 from domain.close_review import approval_required
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.settings import DEFAULT_TIME_ZONE, LedgerConfigured, date_window
+from domain.shipped_schemes import shipped_scheme_names
 
 __all__ = ["CHANGEABLE", "DEFAULT_TIME_ZONE", "LedgerSettings", "change_settings",
            "changes_of", "check", "read_settings", "record_settings"]

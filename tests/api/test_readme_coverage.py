@@ -11,7 +11,7 @@ from api.usecases.scheme_catalogue import (
     coverage,
     readme_markdown,
 )
-from domain.application import shipped_scheme_names
+from domain.shipped_schemes import shipped_scheme_names
 
 ROOT = Path(__file__).resolve().parents[2]
 

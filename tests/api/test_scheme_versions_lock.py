@@ -10,8 +10,8 @@ from api.usecases.scheme_versions import (
     read_lock,
     shipped_versions,
 )
-from domain.application import load_shipped_scheme
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme
 
 
 def test_every_shipped_version_is_locked_with_its_content() -> None:

@@ -13,7 +13,7 @@ import pytest
 from api.scenarios import read_scenario
 from api.scenarios.demo import SCENARIO, SCHEME_ID, demo_commands
 from api.scenarios.generator import STAGES, generate, load_scenario
-from domain.application import load_shipped_scheme
+from domain.shipped_schemes import load_shipped_scheme
 
 # The digest of the canonical JSON (sorted keys) of the 2026 rows, one row a line. It was
 # taken from the hand-written generator the scenario replaced, and the scenario reproduces

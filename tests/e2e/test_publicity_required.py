@@ -14,8 +14,8 @@ from pathlib import Path
 
 from builders import GOLDEN, Cli, cli_for
 
-from domain.application import load_shipped_scheme
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme
 
 MEILING = ("--rulebook", "meiling-subdistrict-quarterly", "--period", "2026-Q1")
 

@@ -11,7 +11,7 @@ import pytest
 from builders import cli_for
 from gradebook import FIXTURES, grades, subjects, write_jsonl
 
-from domain.application import load_shipped_scheme
+from domain.shipped_schemes import load_shipped_scheme
 
 REF = {"rule": "004-S15-R12", "source": "004_deb0a29d71ec55ac.txt:L1000"}
 SCORES = {"V1": 96, "V2": 93, "V3": 89, "V4": 88, "V5": 85, "V6": 80, "V7": 72, "V8": 65,

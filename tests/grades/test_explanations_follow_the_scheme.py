@@ -14,8 +14,8 @@ from typing import Any
 from builders import memory_ledger, record
 from gradebook import FIXTURES
 
-from domain.application import load_shipped_scheme
 from domain.grading import GradingPeriod
+from domain.shipped_schemes import load_shipped_scheme
 from projections.grades import grades_report
 
 

@@ -11,10 +11,10 @@ import yaml
 from builders import memory_ledger  # noqa: F401 - imports domain.events first
 from pydantic import BaseModel
 
-from domain.application import load_shipped_scheme, shipped_scheme_names
 from domain.grading import GradingScheme
 from domain.scheme import Ref
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 SEED_LINES = {"000_73ec1dfeee760274.txt": 117, "001_db486f6b0daf494c.txt": 527,
               "002_db447562deed9801.txt": 2480, "003_8312023e5dafd40d.txt": 275,

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from domain.application import load_shipped_scheme
 from domain.grading import GradingPeriod
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme
 from projections.grading.report import grades_report
 
 REF = {"rule": "004-S15-R12", "source": "004_deb0a29d71ec55ac.txt:L873"}

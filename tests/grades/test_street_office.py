@@ -13,7 +13,7 @@ import pytest
 from builders import cli_for
 from gradebook import FIXTURES, grades, pay_of, subjects, write_jsonl
 
-from domain.application import load_shipped_scheme
+from domain.shipped_schemes import load_shipped_scheme
 
 WE3 = FIXTURES / "we-3" / "complaints.jsonl"
 WE4 = FIXTURES / "we-4" / "admonitions.jsonl"

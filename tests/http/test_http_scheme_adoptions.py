@@ -11,7 +11,8 @@ from uuid import uuid5
 
 from seeding import Served
 
-from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
+from domain.application import IDEMPOTENCY_NAMESPACE
+from domain.shipped_schemes import load_shipped_scheme
 
 SCHEME = "xinghe-county-hospital"
 SEEDED_ADOPTION = str(uuid5(IDEMPOTENCY_NAMESPACE, "ex1-scheme"))  # example 1's adoption

@@ -16,7 +16,8 @@ from uuid import uuid5
 import pytest
 from seeding import CLOSE_Q1_KEY, LI_COMPLAINT, Q2_WANG_SCORE_KEY, ROLES, Served
 
-from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
+from domain.application import IDEMPOTENCY_NAMESPACE
+from domain.shipped_schemes import load_shipped_scheme
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from uuid import uuid5
 
 from hypothesis import strategies as st
 
-from domain.application import IDEMPOTENCY_NAMESPACE, load_shipped_scheme
+from domain.application import IDEMPOTENCY_NAMESPACE
+from domain.shipped_schemes import load_shipped_scheme
 
 SCHEME_NAME = "xinghe-county-hospital"
 SCHEME = load_shipped_scheme(SCHEME_NAME)

@@ -11,8 +11,8 @@ from builders import memory_ledger, record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.application import load_shipped_scheme
 from domain.grading import GradingPeriod
+from domain.shipped_schemes import load_shipped_scheme
 from projections.grading.report import grades_report
 
 REF = {"rule": "S1-R07", "source": "002_db447562deed9801.txt:L57"}

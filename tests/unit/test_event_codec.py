@@ -21,11 +21,9 @@ from domain.application import (
     Ledger,
     PydanticMapper,
     idempotency_id,
-    load_shipped_scheme,
-    shipped_scheme_loader,
-    shipped_scheme_names,
 )
 from domain.events import AttendanceRecorded, LedgerEvent, ScoreBody
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_loader, shipped_scheme_names
 
 TESTS = Path(__file__).resolve().parents[1]
 RECORDED_AT = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from builders import GOLDEN, memory_ledger, record
 
-from domain.application import load_shipped_scheme
 from domain.periods import Period
+from domain.shipped_schemes import load_shipped_scheme
 from projections.figures import Figure
 from projections.payout import calculate
 

@@ -14,8 +14,8 @@ from api.i18n import use_language
 from api.i18n.messages import translate
 from api.render_text import demo_description_text, payout_text
 from api.scenarios.demo import demo_commands, describe
-from domain.application import load_shipped_scheme
 from domain.periods import Period
+from domain.shipped_schemes import load_shipped_scheme
 from projections.payout import calculate
 
 Q1 = Period.parse("2026-Q1")

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from domain.application import load_shipped_scheme, shipped_scheme_names
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 OLD_KINDS = {"per_point_pool": "per_point", "redistribution": "redistribute",
              "unit_rate": "unit_rate"}

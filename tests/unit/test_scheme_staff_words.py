@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from builders import memory_ledger, record
 
-from domain.application import load_shipped_scheme
 from domain.errors import RejectedError
 from domain.periods import Period
 from domain.scheme_kinds import parse_scheme
+from domain.shipped_schemes import load_shipped_scheme
 from projections.payout import Statement, calculate
 
 Q1 = Period.parse("2026-Q1")
