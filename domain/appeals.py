@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.calendar import STATUTORY, WorkingCalendar, add_days
+from domain.calendar import STATUTORY, WorkingCalendar, add_days, within_days
 from domain.events import (
     COMMAND_MODELS,
     AppealAssigned,
@@ -152,11 +152,21 @@ def filing_deadline(rule: AppealRule, received_on: date,
     return add_days(received_on, window.days, window.unit, calendar)
 
 
+def closed_before(rule: AppealRule, start: date, filed_on: date,
+                  calendar: WorkingCalendar = STATUTORY) -> date | None:
+    """The day the filing window opened on `start` closed, when that is before `filed_on`;
+    None when `filed_on` is inside the window, judged on the days up to `filed_on` only."""
+    window = window_of(rule)
+    if within_days(start, window.days, window.unit, filed_on, calendar):
+        return None
+    return filing_deadline(rule, start, calendar)
+
+
 def late_filing(rule: AppealRule, received_on: date, filed_on: date,
                 calendar: WorkingCalendar = STATUTORY) -> str | None:
     """Why an appeal filed on `filed_on` is too late, in the window's own unit."""
-    deadline = filing_deadline(rule, received_on, calendar)
-    if filed_on <= deadline:
+    deadline = closed_before(rule, received_on, filed_on, calendar)
+    if deadline is None:
         return None
     window = window_of(rule)
     unit = "working" if window.unit == "working" else "calendar"

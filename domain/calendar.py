@@ -92,6 +92,26 @@ def add_days(start: date, count: int, unit: DayUnit,
     return start + timedelta(days=count)
 
 
+def within_days(start: date, count: int, unit: DayUnit, day: date,
+                calendar: WorkingCalendar = STATUTORY) -> bool:
+    """Whether `day` is on or before `add_days(start, count, unit)`, asking the calendar of
+    no day after `day`: an appeal filed on 28 December inside a window that runs into a year
+    whose holidays are not published yet is on time without them."""
+    if not 0 <= count <= WORKING_DAYS_MAX:
+        raise InvalidRequestError(f"a window of {count} days is out of range")
+    if unit != "working" or day <= start:
+        return day <= start + timedelta(days=count)
+    counted, current = 0, start
+    while current < day:
+        current += timedelta(days=1)
+        if calendar.is_working_day(current):
+            counted += 1
+            if counted > count:  # past the deadline: later years need not be known
+                return False
+    # `count` working days counted up to `day`: on time only if `day` is the last of them
+    return counted < count or calendar.is_working_day(day)
+
+
 def working_days_between(start: date, end: date,
                          calendar: WorkingCalendar = STATUTORY) -> int:
     """Working days after `start` up to and including `end`."""

@@ -296,8 +296,8 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> 
         elif len(state.escalations) >= rule.re_reviews_max:
             problem("appeal_id", f"the scheme allows {rule.re_reviews_max} re-review(s); "
                     "the last decision is final")
-        elif event.filed_on > (closes := appeals.filing_deadline(
-                rule, decision.decided_on, calendar_of(facts))):
+        elif (closes := appeals.closed_before(rule, decision.decided_on, event.filed_on,
+                                              calendar_of(facts))) is not None:
             problem("filed_on", f"late: the re-review window closed on {closes}")
         return
     level = event.level  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from domain.calendar import (
@@ -15,6 +17,7 @@ from domain.calendar import (
     WorkingCalendar,
     add_days,
     add_working_days,
+    within_days,
     working_days_between,
 )
 from domain.procedure_events import HolidayNoticeBody, OutsideResultBody
@@ -53,6 +56,29 @@ def test_a_recorded_notice_wins_over_the_library_for_its_year() -> None:
     own = WorkingCalendar({2026: HolidayNotice(2026, frozenset([date(2026, 10, 8)]),
                                                frozenset(), "own")})
     assert not own.is_working_day(date(2026, 10, 8))
+
+
+@given(start=st.dates(date(2024, 1, 1), date(2027, 3, 1)), count=st.integers(0, 40),
+       after=st.integers(-5, 90), unit=st.sampled_from(["working", "calendar"]))
+def test_within_a_window_agrees_with_its_deadline(start: date, count: int, after: int,
+                                                 unit: str) -> None:
+    day = start + timedelta(days=after)
+    assert within_days(start, count, unit, day, WITH_2027) == (  # type: ignore[arg-type]
+        day <= add_days(start, count, unit, WITH_2027))  # type: ignore[arg-type]
+
+
+def test_a_filing_in_december_needs_no_holidays_of_the_year_its_window_runs_into() -> None:
+    # The deadline itself (10 working days after 25 Dec) cannot be told without 2027 ...
+    with pytest.raises(CalendarUnknownError):
+        add_working_days(date(2026, 12, 25), 10)
+    # ... but a filing on 28 or 31 December is inside the window whatever 2027 holds.
+    assert within_days(date(2026, 12, 25), 10, "working", date(2026, 12, 28))
+    assert within_days(date(2026, 12, 25), 10, "working", date(2026, 12, 31))
+    # A filing past a deadline that lies in a known year never asks about the next one.
+    assert not within_days(date(2026, 12, 1), 3, "working", date(2027, 1, 20))
+    # Inside a window that reaches into 2027, a filing in 2027 still needs its holidays.
+    with pytest.raises(CalendarUnknownError):
+        within_days(date(2026, 12, 25), 10, "working", date(2027, 1, 5))
 
 
 def test_calendar_days_need_no_holiday_calendar() -> None:
