@@ -52,7 +52,7 @@ from domain.events import (
     SchemeAdopted,
     ScoreRecorded,
 )
-from domain.facts import Facts, cycle_collection_paused, uniqueness_key
+from domain.facts import Facts, FrozenHolders, cycle_collection_paused, uniqueness_key
 from domain.seen_index import SeenIds, SeenIndex
 from domain.stored_encoding import StoredRow
 
@@ -227,7 +227,8 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     facts = facts if facts is not None else ledger.facts()
     start, kept = facts.last_position, False
     batch = ChunkedBatch(start=start, position=start)
-    frozen_by_host = gc.get_freeze_count() > 0  # then it is the host's to unfreeze
+    frozen_by_host = FrozenHolders.count > 0  # then it is the host's to unfreeze
+    FrozenHolders.hold()
     try:
         _check_each(ledger, chunks, actor, facts, batch, recorded_at=recorded_at, lean=lean,
                     fits=fits, progress=progress)
@@ -257,6 +258,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             ledger.forget_facts()
         raise
     finally:
+        FrozenHolders.release()
         if not frozen_by_host:
             gc.unfreeze()
         if not kept:

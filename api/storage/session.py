@@ -36,7 +36,7 @@ from api.storage.warm_view import warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.events import LedgerEvent
-from domain.facts import Facts
+from domain.facts import Facts, FrozenHolders
 from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
@@ -189,6 +189,8 @@ class Session:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
         if peak - self._frozen_peak >= FREEZE_GROWTH:
             gc.collect(1)
+            if not self._frozen_peak:  # one hold for the session's life: never unfrozen
+                FrozenHolders.hold()
             gc.freeze()
             self._frozen_peak = peak
 
@@ -377,6 +379,9 @@ class Session:
             yield stored
 
     def close(self) -> None:
+        if self._frozen_peak:  # what it froze stays frozen; a later session holds anew
+            FrozenHolders.release()
+            self._frozen_peak = 0
         if self._view is not None:
             self._view.close()
         self._lean.close()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.facts import cycle_collection_paused
+from domain.facts import FrozenHolders, cycle_collection_paused
 
 
 class _Node:
@@ -57,6 +57,7 @@ def test_a_cycle_made_in_the_pause_is_still_collected() -> None:
 
 @pytest.mark.usefixtures("collector_on")
 def test_what_the_host_froze_stays_frozen() -> None:
+    FrozenHolders.hold()  # as the server's session does when it freezes
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
@@ -67,7 +68,26 @@ def test_what_the_host_froze_stays_frozen() -> None:
         # meanwhile (a finished thread's, a weak reference's) leaves the count, so not ==.
         assert 0 < gc.get_freeze_count() <= frozen
     finally:
+        FrozenHolders.release()
         gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_pause_never_counts_the_frozen_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    # gc.get_freeze_count walks every frozen object: after a server froze a large fold,
+    # asking it at each fold's end made every later fold pay that walk.
+    def walked() -> int:
+        raise AssertionError("gc.get_freeze_count walked the frozen objects")
+
+    monkeypatch.setattr(gc, "get_freeze_count", walked)
+    with cycle_collection_paused():
+        _ = [[number] for number in range(1000)]
+    FrozenHolders.hold()
+    try:
+        with cycle_collection_paused():
+            _ = [[number] for number in range(1000)]
+    finally:
+        FrozenHolders.release()
 
 
 def test_a_paused_collector_stays_paused() -> None:
