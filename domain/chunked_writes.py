@@ -227,8 +227,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     facts = facts if facts is not None else ledger.facts()
     start, kept = facts.last_position, False
     batch = ChunkedBatch(start=start, position=start)
-    frozen_by_host = FrozenHolders.count > 0  # then it is the host's to unfreeze
-    FrozenHolders.hold()
+    frozen_by_host = FrozenHolders.hold()  # when held before, the host's to unfreeze
     try:
         _check_each(ledger, chunks, actor, facts, batch, recorded_at=recorded_at, lean=lean,
                     fits=fits, progress=progress)

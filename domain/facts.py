@@ -328,8 +328,10 @@ class FrozenHolders:
     count = 0
 
     @classmethod
-    def hold(cls) -> None:
+    def hold(cls) -> bool:
+        """Hold; whether somebody held already."""
         cls.count += 1
+        return cls.count > 1
 
     @classmethod
     def release(cls) -> None:

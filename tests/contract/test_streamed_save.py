@@ -93,10 +93,9 @@ def test_a_batch_refused_after_it_was_folded_leaves_no_trace(store: Any) -> None
         ledger.close()
 
 
-def test_a_failing_fold_writes_nothing(store: Any) -> None:
-    if store.backend != "postgres":
-        pytest.skip("the streamed COPY is PostgreSQL's")
-    ledger = open_ledger(store.env)
+def test_a_failing_fold_writes_nothing(pg_env: dict[str, str]) -> None:
+    # PostgreSQL only: the streamed COPY is PostgreSQL's.
+    ledger = open_ledger(pg_env)
     try:
         recorder = ledger.recorder
         recorder.insert_events([StoredEvent(uuid4(), 1, "tests:Nothing", b"{}")])
@@ -137,10 +136,9 @@ def test_the_chain_refuses_links_it_holds_and_keeps_its_head(store: Any) -> None
 
 
 def test_a_fold_failing_half_way_writes_nothing_and_is_dropped(
-        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    if store.backend != "postgres":
-        pytest.skip("only the streamed COPY folds before its commit")
-    ledger = open_ledger(store.env)
+        pg_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    # PostgreSQL only: only the streamed COPY folds before its commit.
+    ledger = open_ledger(pg_env)
     try:
         ledger.record(ledger.parse_commands(_rows(0, 3)), "clerk")
         before = _fold(ledger)
@@ -156,6 +154,6 @@ def test_a_fold_failing_half_way_writes_nothing_and_is_dropped(
         with pytest.raises(RuntimeError):
             ledger.save(*events)
         assert ledger.max_position() == before[0]
-        assert _fold(ledger) == before == _fresh(store.env)
+        assert _fold(ledger) == before == _fresh(pg_env)
     finally:
         ledger.close()

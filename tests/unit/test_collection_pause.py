@@ -20,7 +20,9 @@ class _Node:
 
 
 @pytest.fixture
-def collector_on() -> Iterator[None]:
+def collector_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # No holder from an earlier test in this process (a server session left open).
+    monkeypatch.setattr(FrozenHolders, "count", 0)
     was_enabled = gc.isenabled()
     gc.enable()
     try:
