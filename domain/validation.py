@@ -208,18 +208,24 @@ def _check_correction(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
             problem("reason", "voiding an entry needs a reason")
 
 
+def _check_department(scope: BatchScope, department_id: str, plan: CheckPlan,
+                      problem: Any) -> None:
+    """A named department must be defined; figures go to clinical departments only."""
+    kind = scope.department_kind(department_id)
+    if kind is None:
+        problem("department_id", f"unknown department {department_id!r}; define it first")
+    elif plan.figures and kind != "clinical":
+        problem("department_id", f"{department_id!r} is an admin department; workload, "
+                "revenue and cost are recorded for clinical departments")
+
+
 def _check_roster_references(
     scope: BatchScope, command: BaseModel, event: LedgerEvent, plan: CheckPlan, problem: Any
 ) -> None:
     """Departments and employees named must be known; a hire must be new."""
     department_id = command.__dict__.get("department_id")
     if isinstance(department_id, str) and not plan.department:
-        kind = scope.department_kind(department_id)
-        if kind is None:
-            problem("department_id", f"unknown department {department_id!r}; define it first")
-        elif plan.figures and kind != "clinical":
-            problem("department_id", f"{department_id!r} is an admin department; workload, "
-                    "revenue and cost are recorded for clinical departments")
+        _check_department(scope, department_id, plan, problem)
     employee_id = command.__dict__.get("employee_id")
     if isinstance(employee_id, str) and not plan.hire:
         if not scope.knows_employee(employee_id):
@@ -467,12 +473,7 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
     # `_check_roster_references` of a type that neither defines a department nor hires.
     department_id = values.get("department_id")
     if isinstance(department_id, str):
-        kind = scope.department_kind(department_id)
-        if kind is None:
-            problem("department_id", f"unknown department {department_id!r}; define it first")
-        elif plan.figures and kind != "clinical":
-            problem("department_id", f"{department_id!r} is an admin department; workload, "
-                    "revenue and cost are recorded for clinical departments")
+        _check_department(scope, department_id, plan, problem)
     employee_id = values.get("employee_id")
     if isinstance(employee_id, str) and not scope.knows_employee(employee_id):
         problem("employee_id", f"unknown employee {employee_id!r}; hire them first")

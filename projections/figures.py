@@ -224,10 +224,7 @@ class Ledgerbook:
             flat.update(block)
             return
         if flat is not None:
-            self._flat = None
-            if flat:
-                self._parts.append(flat)
-                self._loose = dict(flat)  # our own figures are looked up here
+            self._end_flat(flat)
         self._parts.append(block)
         self._own = None
         self._blocks.append(block)
@@ -235,6 +232,14 @@ class Ledgerbook:
         if self._subjects is not None:
             for subject in subjects:
                 self._subjects.setdefault(subject, []).append(block)
+
+    def _end_flat(self, flat: dict[str, Figure]) -> None:
+        """The book stops merging attached blocks into one dict: what was merged becomes
+        a part like any block."""
+        self._flat = None
+        if flat:
+            self._parts.append(flat)
+            self._loose = dict(flat)  # our own figures are looked up here
 
     def attach_all(self, blocks: Sequence[Mapping[str, Figure]],
                    subjects: Sequence[tuple[str, ...]]) -> None:
@@ -254,10 +259,7 @@ class Ledgerbook:
         if not blocks:
             return
         if flat is not None:
-            self._flat = None
-            if flat:
-                self._parts.append(flat)
-                self._loose = dict(flat)  # our own figures are looked up here
+            self._end_flat(flat)
         self._parts.extend(blocks)
         self._own = None
         self._blocks.extend(blocks)
