@@ -115,6 +115,11 @@ def _period_parts(text: object) -> tuple[Period | None, date | None, str | None]
     return None, None, None
 
 
+def _closed_reason(period: Period) -> str:
+    return (f"{period} is closed; record a correction (supersede the entry it corrects), "
+            "it will be restated in the next open quarter")
+
+
 def check_command(
     scope: BatchScope, where: str, command: BaseModel, event: LedgerEvent
 ) -> list[Problem]:
@@ -129,8 +134,7 @@ def check_command(
     # A closed period takes corrections only: they restate it in the next open quarter.
     if period is not None and scope.closed and period_name in scope.closed and (
             event.supersedes is None):
-        problem("period", f"{period} is closed; record a correction (supersede the entry "
-                "it corrects), it will be restated in the next open quarter")
+        problem("period", _closed_reason(period))
     if plan.close:
         _check_close(scope, event, problem)  # type: ignore[arg-type]
     if plan.appeal:
@@ -460,16 +464,9 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
     def problem(field_name: str, reason: str) -> None:
         problems.append(Problem(where, field_name, reason))
 
-    period_text = values.get("period")
-    period: Period | None
-    day: date | None
-    if isinstance(period_text, str):
-        period, day, period_name = _PERIODS.get(period_text) or _period_of(period_text)
-        if scope.closed and period_name in scope.closed:
-            problem("period", f"{period} is closed; record a correction (supersede the entry "
-                    "it corrects), it will be restated in the next open quarter")
-    else:
-        period, day = None, None
+    period, day, period_name = _period_parts(values.get("period"))
+    if period is not None and scope.closed and period_name in scope.closed:
+        problem("period", _closed_reason(period))
     # `_check_roster_references` of a type that neither defines a department nor hires.
     department_id = values.get("department_id")
     if isinstance(department_id, str):

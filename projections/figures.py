@@ -223,23 +223,27 @@ class Ledgerbook:
                 raise KeyError(f"figure {twice!r} computed twice")
             flat.update(block)
             return
-        if flat is not None:
-            self._end_flat(flat)
-        self._parts.append(block)
-        self._own = None
-        self._blocks.append(block)
-        self._named.append(subjects)
-        if self._subjects is not None:
-            for subject in subjects:
-                self._subjects.setdefault(subject, []).append(block)
+        self._append((block,), (subjects,))
 
-    def _end_flat(self, flat: dict[str, Figure]) -> None:
-        """The book stops merging attached blocks into one dict: what was merged becomes
-        a part like any block."""
-        self._flat = None
-        if flat:
-            self._parts.append(flat)
-            self._loose = dict(flat)  # our own figures are looked up here
+    def _append(self, blocks: Sequence[Mapping[str, Figure]],
+                subjects: Sequence[tuple[str, ...]]) -> None:
+        """Blocks kept as parts of the book, each indexed by its subjects. Once a block is
+        kept apart, the book stops merging into one dict: what was merged becomes a part
+        like any block."""
+        flat = self._flat
+        if flat is not None:
+            self._flat = None
+            if flat:
+                self._parts.append(flat)
+                self._loose = dict(flat)  # our own figures are looked up here
+        self._parts.extend(blocks)
+        self._own = None
+        self._blocks.extend(blocks)
+        self._named.extend(subjects)
+        if self._subjects is not None:
+            for block, named in zip(blocks, subjects, strict=True):
+                for subject in named:
+                    self._subjects.setdefault(subject, []).append(block)
 
     def attach_all(self, blocks: Sequence[Mapping[str, Figure]],
                    subjects: Sequence[tuple[str, ...]]) -> None:
@@ -256,18 +260,8 @@ class Ledgerbook:
             kept = [(block, named) for block, named in zip(blocks, subjects, strict=True)
                     if block]
             blocks, subjects = [block for block, _ in kept], [named for _, named in kept]
-        if not blocks:
-            return
-        if flat is not None:
-            self._end_flat(flat)
-        self._parts.extend(blocks)
-        self._own = None
-        self._blocks.extend(blocks)
-        self._named.extend(subjects)
-        if self._subjects is not None:
-            for block, named in zip(blocks, subjects, strict=True):
-                for subject in named:
-                    self._subjects.setdefault(subject, []).append(block)
+        if blocks:
+            self._append(blocks, subjects)
 
     def get(self, key: str) -> Figure | None:
         """One figure, or None when it was not computed; blocks are not merged."""

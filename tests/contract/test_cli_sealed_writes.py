@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from builders import Cli, cli_for
 
 from api.sheets.columns import kind_of
@@ -48,20 +47,6 @@ def _build(store: Any, tmp_path: Path) -> tuple[Cli, Cli, Path]:
     for period in [*(f"2026-Q{q}" for q in range(1, 5)), "2026-YE"]:
         cli.ok("close", "--period", period)
     return cli, Cli({**cli.environ, "JIXIAO_SNAPSHOTS": "off"}), csv
-
-
-@pytest.fixture
-def folds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """Per session closed: (events in the fold of every event, events the session held)."""
-    seen: list[tuple[int, int]] = []
-    close = Session.close
-
-    def spied(self: Session) -> None:
-        seen.append((self.ledger.held_events(), self.held_events))
-        close(self)
-
-    monkeypatch.setattr(Session, "close", spied)
-    return seen
 
 
 def test_cli_writes_of_the_open_year_fold_from_the_snapshot_and_answer_as_before(  # type: ignore[no-untyped-def]

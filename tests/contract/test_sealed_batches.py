@@ -55,20 +55,6 @@ def _stored(env: dict[str, str]) -> int:
         return probe.ledger.max_position()
 
 
-@pytest.fixture
-def folds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
-    """Per session closed: (events in the fold of every event, events the session held)."""
-    seen: list[tuple[int, int]] = []
-    close = Session.close
-
-    def spied(self: Session) -> None:
-        seen.append((self.ledger.held_events(), self.held_events))
-        close(self)
-
-    monkeypatch.setattr(Session, "close", spied)
-    return seen
-
-
 def _corrections(scores: list[ScoreRecorded], key: str) -> list[dict[str, Any]]:
     return [{"type": "record_score", "period": s.period, "employee_id": s.employee_id,
              "item": s.item, "points": str(s.points + 1), "supersedes": str(s.originator_id),
