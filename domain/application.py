@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredE
 from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
+from domain.adoption_events import adoption_event
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
@@ -579,17 +580,8 @@ def _reused_key(where: str, earlier: LedgerEvent) -> Problem:
 def _adopted(adopt: AdoptScheme, originator_id: UUID, recorded_at: datetime,
              actor: str) -> SchemeAdopted:
     shipped = load_shipped_scheme(adopt.scheme) if adopt.scheme else None
-    return SchemeAdopted(
-        originator_id=originator_id,
-        recorded_at=recorded_at,
-        actor=actor,
-        reason=adopt.reason,
-        rule_ref=adopt.rule_ref,
-        evidence_ref=adopt.evidence_ref,
-        idempotency_key=adopt.idempotency_key,
-        supersedes=adopt.supersedes,
-        **adopted_scheme_body(adopt, shipped),
-    )
+    return adoption_event(adopt, adopted_scheme_body(adopt, shipped), originator_id,
+                          recorded_at, actor)
 
 
 def _parsed(facts: Facts, adoption: SchemeAdopted) -> Any:
