@@ -44,9 +44,10 @@ class BulkSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> Sequence[int]:
         if not rows:
             return []
+        # An id as its 32 hex digits, as UUID.hex writes it, less the property's call.
         c.executemany(self.insert_events_statement, [
-            (row[0].hex if type(row[0]) is UUID else row[0], row[1], row[2], row[3])
-            for row in rows])
+            ("%032x" % originator_id.int if type(originator_id) is UUID else originator_id,
+             version, topic, state) for originator_id, version, topic, state in rows])
         c.execute(self.select_max_notification_id_statement)
         last = int(c.fetchone()[0])
         return range(last - len(rows) + 1, last + 1)
