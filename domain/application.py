@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 
@@ -498,6 +499,9 @@ class Ledger(Application[UUID]):
         """An appeal decision brings the corrections it implies into its own batch, so the
         decision and its effect are recorded together or not at all. Appeal steps get
         deterministic keys, so two reviewers deciding at once conflict instead of forking."""
+        if not any((COMMAND_PLANS.get(cls) or command_plan(cls)).appeal_step
+                   for cls in set(map(type, map(itemgetter(1), commands)))):
+            return list(commands), []  # no appeal step: nothing to key or expand
         expanded: list[tuple[str, BaseModel]] = []
         problems: list[Problem] = []
         states = None
