@@ -57,7 +57,8 @@ class BatchScope:
     schemes: list[tuple[date, int, Scheme]] = field(default_factory=list)  # pay schemes
     taken: dict[tuple[Any, ...], UUID | None] = field(default_factory=dict)  # in the batch
     replaced: set[UUID] = field(default_factory=set)
-    batch_ids: dict[UUID, str] = field(default_factory=dict)  # id → event class name
+    # id (its int: a UUID's hash is a Python call) → event class name
+    batch_ids: dict[int, str] = field(default_factory=dict)
     # What `scheme_problems` worked out for the batch, and the pay entries checked before
     # any grading entry (`_check_grading`): fields rather than set on first use, which
     # made a list or dict per command only to drop it.
@@ -108,8 +109,8 @@ class BatchScope:
     def live_type(self, entry_id: UUID) -> str | None:
         if entry_id in self.replaced:
             return None
-        if entry_id in self.batch_ids:
-            return self.batch_ids[entry_id]
+        if entry_id.int in self.batch_ids:
+            return self.batch_ids[entry_id.int]
         event = self.facts.live.get(entry_id)
         return type(event).__name__ if event is not None else None
 
@@ -407,7 +408,7 @@ def _live_adoptions(scope: BatchScope) -> list[SchemeAdopted]:
 
 def _take_in(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
              key: tuple[Any, ...] | None) -> None:
-    scope.batch_ids[event.originator_id] = plan.name
+    scope.batch_ids[event.originator_id.int] = plan.name
     if event.supersedes is not None:
         scope.replaced.add(event.supersedes)
     if plan.void:
@@ -499,7 +500,7 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
     else:
         scope.grading_backlog.append(event)
     if not problems:  # `_take_in` of a plain type that corrects nothing
-        scope.batch_ids[event.originator_id] = plan.name
+        scope.batch_ids[event.originator_id.int] = plan.name
         if key is not None:
             scope.taken[key] = event.originator_id
     return problems
