@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, cast
 from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 
@@ -21,15 +22,13 @@ from pydantic import BaseModel, ValidationError
 
 from domain.adoption_events import adoption_event
 from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
-from domain.batch_rules import problems_from_validation, same_fact, with_appeal_key
+from domain.batch_rules import same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.chunked_writes import CONCURRENT_WRITE, Written
-from domain.command_checking import command_checker, memos_for
 from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry, builder_of, event_maker, plain_envelope
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
-    COMMANDS_BY_TYPE,
     AdoptScheme,
     AppealDecided,
     DecideAppeal,
@@ -37,6 +36,7 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts, cycle_collection_paused
+from domain.row_checks import check_rows
 from domain.scheme_kinds import parse_scheme
 from domain.seen_index import SeenIds
 from domain.settings import date_window
@@ -291,36 +291,7 @@ class Ledger(Application[UUID]):
         """(valid commands, problems of the others, ids the invalid rows would define).
         The ids keep a bad hire from showing up again as "unknown employee" below it.
         Dates must lie in `day_window` (the ledger's, `Ledger.day_window`)."""
-        context = window_context(day_window or date_window(None))
-        problems: list[Problem] = []
-        commands: list[tuple[str, BaseModel]] = []
-        pending: set[str] = set()
-        memos = memos_for(context)
-        with cycle_collection_paused():  # validation makes no cycles worth a pass
-            for where, row in rows:
-                kind = row.get("type")
-                model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
-                if model is None:
-                    problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
-                                            "`jixiao schema` lists them"))
-                    continue
-                fast = command_checker(model)
-                if fast is not None:
-                    try:  # pydantic's validation below decides (and words) any refusal
-                        commands.append((where, fast.check(row, context, memos)))
-                        continue
-                    except NotFast:
-                        pass
-                try:
-                    commands.append((where, model.model_validate(dict(row), context=context)))
-                except ValidationError as error:
-                    problems += problems_from_validation(where, error)
-                    for field in ("employee_id", "department_id"):
-                        if kind in ("hire_employee", "define_department") and isinstance(
-                            row.get(field), str
-                        ):
-                            pending.add(str(row[field]))
-        return commands, problems, frozenset(pending)
+        return check_rows(rows, window_context(day_window or date_window(None)))
 
     def record(
         self,
@@ -456,43 +427,10 @@ class Ledger(Application[UUID]):
         """((where, new event), idempotent retries, problems) of commands checked against
         `facts`; `seen_ids` carries the ids (as ints: lean) used by earlier chunks."""
         commands, expanded_problems = self._expand_decisions(commands, facts, actor)
-        items: list[tuple[str, BaseModel, LedgerEvent]] = []
-        retries: list[LedgerEvent] = []
-        problems: list[Problem] = [*prior_problems, *expanded_problems]
         seen_ids = {} if seen_ids is None else seen_ids
-        to_event = self._event_maker(actor, recorded_at)
-        # Per command type: its events' builder (None: `to_event` makes them) and whether
-        # it is a user directory command; asked once a type, not per command.
-        kinds: dict[type, tuple[Callable[..., LedgerEvent] | None, bool]] = {}
-        direct = plain_envelope(recorded_at, actor)
-        user_commands: list[tuple[str, BaseModel]] = []
-        for count, (where, command) in enumerate(commands, start=1):
-            kind = kinds.get(type(command)) or kinds.setdefault(
-                type(command), _kind_of(type(command), direct))
-            try:
-                event = (to_event(command) if kind[0] is None
-                         else _built(kind[0], command, recorded_at, actor))
-            except ValueError as error:
-                problems.append(Problem(where, "", str(error)))
-                continue
-            seen = event.originator_id.int
-            if seen in seen_ids:
-                problems.append(Problem(where, "idempotency_key", "the same key as "
-                                        f"{seen_ids[seen]}; each entry needs its own"))
-                continue
-            seen_ids[seen] = where
-            earlier = facts.events.get(event.originator_id)
-            if earlier is not None:
-                if same_fact(earlier, event):
-                    retries.append(earlier)
-                else:
-                    problems.append(_reused_key(where, earlier))
-                continue
-            items.append((where, command, event))
-            if kind[1]:
-                user_commands.append((where, command))
-            if progress is not None and count % 500 == 0:
-                progress("checking", count, len(commands))
+        items, retries, problems, user_commands = self._new_items(
+            commands, actor, facts, recorded_at, seen_ids=seen_ids, progress=progress)
+        problems[:0] = [*prior_problems, *expanded_problems]
         problems += check_batch(facts, items, closed, pending)
         if user_commands:  # only then is it worth folding the users
             problems += user_problems(UserDirectory.fold(facts.live.values()), user_commands,
@@ -500,12 +438,71 @@ class Ledger(Application[UUID]):
                                       facts.index.departments)
         return [(where, event) for where, _, event in items], retries, problems
 
+    def _new_items(
+        self, commands: Sequence[tuple[str, BaseModel]], actor: str, facts: Facts,
+        recorded_at: datetime, *, seen_ids: SeenIds, progress: Progress | None,
+    ) -> tuple[list[tuple[str, BaseModel, LedgerEvent]], list[LedgerEvent], list[Problem],
+               list[tuple[str, BaseModel]]]:
+        """(where, command, its event) of each new command, the idempotent retries, the
+        problems of ids made twice, and the user directory commands among the new."""
+        items: list[tuple[str, BaseModel, LedgerEvent]] = []
+        retries: list[LedgerEvent] = []
+        problems: list[Problem] = []
+        to_event = self._event_maker(actor, recorded_at)
+        # Per command type: its events' builder (None: `to_event` makes them) and whether
+        # it is a user directory command; asked once a type, not per command.
+        kinds: dict[type, tuple[Callable[..., LedgerEvent] | None, bool]] = {}
+        direct = plain_envelope(recorded_at, actor)
+        user_commands: list[tuple[str, BaseModel]] = []
+        known = facts.events.get
+        take = items.append
+        for count, (where, command) in enumerate(commands, start=1):
+            cls = type(command)
+            kind = kinds.get(cls)
+            if kind is None:
+                kind = kinds[cls] = _kind_of(cls, direct)
+            build, user = kind
+            try:
+                if build is None:
+                    event = to_event(command)
+                    originator_id = event.originator_id
+                else:  # `_built`, inline: it is made for most of a batch's commands
+                    values = command.__dict__
+                    key = values.get("idempotency_key")
+                    originator_id = idempotency_id(key) if key else uuid4()
+                    event = build(values, originator_id, recorded_at, actor)
+            except ValueError as error:
+                problems.append(Problem(where, "", str(error)))
+                continue
+            seen = originator_id.int
+            if seen in seen_ids:
+                problems.append(Problem(where, "idempotency_key", "the same key as "
+                                        f"{seen_ids[seen]}; each entry needs its own"))
+                continue
+            seen_ids[seen] = where
+            earlier = known(originator_id)
+            if earlier is not None:
+                if same_fact(earlier, event):
+                    retries.append(earlier)
+                else:
+                    problems.append(_reused_key(where, earlier))
+                continue
+            take((where, command, event))
+            if user:
+                user_commands.append((where, command))
+            if progress is not None and count % 500 == 0:
+                progress("checking", count, len(commands))
+        return items, retries, problems, user_commands
+
     def _expand_decisions(
         self, commands: Sequence[tuple[str, BaseModel]], facts: Facts, actor: str
     ) -> tuple[list[tuple[str, BaseModel]], list[Problem]]:
         """An appeal decision brings the corrections it implies into its own batch, so the
         decision and its effect are recorded together or not at all. Appeal steps get
         deterministic keys, so two reviewers deciding at once conflict instead of forking."""
+        if not any((COMMAND_PLANS.get(cls) or command_plan(cls)).appeal_step
+                   for cls in set(map(type, map(itemgetter(1), commands)))):
+            return list(commands), []  # no appeal step: nothing to key or expand
         expanded: list[tuple[str, BaseModel]] = []
         problems: list[Problem] = []
         states = None
@@ -559,13 +556,6 @@ def _kind_of(cls: type, direct: bool) -> tuple[Callable[..., LedgerEvent] | None
     whether it is a user directory command."""
     plan = command_plan(cls)
     return (builder_of(cls) if direct and not plan.adoption else None), plan.user
-
-
-def _built(build: Callable[..., LedgerEvent], command: BaseModel, recorded_at: datetime,
-           actor: str) -> LedgerEvent:
-    values = command.__dict__
-    key = values.get("idempotency_key")
-    return build(values, idempotency_id(key) if key else uuid4(), recorded_at, actor)
 
 
 def _reused_key(where: str, earlier: LedgerEvent) -> Problem:

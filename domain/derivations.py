@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +33,22 @@ ACTOR = "jixiao (policy)"
 
 def reads_policies(facts: Any, events: Sequence[LedgerEvent]) -> bool:
     """Whether a batch touches anything the policies read; if not, nothing is evaluated."""
+    plans = [CHECK_PLANS.get(cls) or check_plan(cls) for cls in set(map(type, events))]
+    if not any(plan.policy_input or plan.adoption or plan.void for plan in plans):
+        # No event of the batch is read itself: only what its corrections replace may
+        # be, and the ids they replace are gathered in C, not asked of every event.
+        replaced = set(map(_SUPERSEDES, events))
+        replaced.discard(None)
+        return any(earlier is not None and _read_by_policies(earlier, check_plan(type(earlier)))
+                   for earlier in map(facts.events.get, replaced))
+    return _reads_policies_each(facts, events)
+
+
+_SUPERSEDES = attrgetter("supersedes")
+
+
+def _reads_policies_each(facts: Any, events: Sequence[LedgerEvent]) -> bool:
+    """`reads_policies`, asked of each event in turn."""
     for event in events:
         plan = CHECK_PLANS.get(type(event)) or check_plan(type(event))
         if _read_by_policies(event, plan):

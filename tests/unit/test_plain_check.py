@@ -5,15 +5,18 @@ as it does (a later row of the batch sees the same taken keys)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from builders import memory_ledger, record
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain import validation
 from domain.check_plans import check_plan
-from domain.errors import Problem
+from domain.errors import Problem, RejectedError
 from domain.events import AttendanceRecorded, DepartmentDefined, EmployeeHired, ScoreRecorded
 
 SETUP: tuple[dict[str, Any], ...] = (
@@ -58,11 +61,17 @@ BATCH: tuple[dict[str, Any], ...] = (
 )
 
 
-def check(closed: frozenset[str], short: bool) -> list[Problem]:
-    ledger = memory_ledger()
-    record(ledger, *SETUP)
+_LEDGER: dict[str, Any] = {}  # the set-up ledger, made once (checks write nothing)
+
+
+def check(closed: frozenset[str], short: bool,
+          batch: Sequence[dict[str, Any]] = BATCH) -> list[Problem]:
+    ledger = _LEDGER.get("setup")
+    if ledger is None:
+        ledger = _LEDGER["setup"] = memory_ledger()
+        record(ledger, *SETUP)
     commands = ledger.parse_commands([  # keyed: the problems name the entries by id
-        (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(BATCH, 1)])
+        (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(batch, 1)])
     make = ledger._event_maker("test", datetime(2026, 7, 1, tzinfo=UTC))
     items = [(where, command, make(command)) for where, command in commands]
     plain = validation._check_plain
@@ -90,3 +99,43 @@ def test_only_plain_types_take_the_short_path() -> None:
     assert check_plan(AttendanceRecorded).plain
     assert not check_plan(EmployeeHired).plain
     assert not check_plan(DepartmentDefined).plain
+
+
+def test_a_scheme_adopted_in_the_batch_is_in_force_for_the_rows_after_it() -> None:
+    """The scope remembers the scheme in force per day (`BatchScope.scheme_on`); an
+    adoption in the batch must make it forget, or the rows after it would still be told
+    no scheme is in force."""
+    ledger = memory_ledger()
+    record(ledger, *SETUP[1:2])  # a department, no scheme yet
+    score = {"type": "record_attendance", "period": "2026-Q1", "employee_id": "nobody",
+             "scheduled_days": 60}
+    rows = [score, SETUP[0], {**score, "period": "2026-Q2"}, {**score, "period": "2026-Q1",
+                                                                "employee_id": "other"}]
+    commands = ledger.parse_commands([(f"row {n}", row) for n, row in enumerate(rows, 1)])
+    with pytest.raises(RejectedError) as refused:
+        ledger.record(commands, "test")
+    no_scheme = [problem.where for problem in refused.value.problems
+                 if problem.reason.startswith("no scheme in force")]
+    assert no_scheme == ["row 1"]
+    unknown = [problem.where for problem in refused.value.problems
+               if problem.field == "employee_id"]
+    assert unknown == ["row 1", "row 3", "row 4"]
+
+
+# Rows that interact: a hire, a department, a second scheme-less year, a correction and a
+# void go the whole way and change what the plain rows after them are told.
+MIXED: tuple[dict[str, Any], ...] = (*BATCH,
+    {"type": "hire_employee", "employee_id": "nobody", "name": "N", "department_id": "ward",
+     "title_grade": "intermediate", "hired_on": "2020-01-01"},
+    {"type": "define_department", "department_id": "nowhere", "name": "Nowhere",
+     "kind": "clinical", "risk_coefficient": "1", "effective_on": "2026-01-01"},
+    {"type": "record_score", "period": "2026-Q1", "employee_id": "a", "item": "quantity",
+     "points": "9", "reason": "recount", "supersedes": "00000000-0000-0000-0000-000000000001"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(MIXED), min_size=1, max_size=12),
+       st.sets(st.sampled_from(["2026-Q1", "2026-Q2"])))
+def test_random_batches_find_alike_on_the_short_and_the_whole_path(
+        batch: list[dict[str, Any]], closed: set[str]) -> None:
+    assert check(frozenset(closed), True, batch) == check(frozenset(closed), False, batch)
