@@ -18,13 +18,17 @@ CSV in GB18030), then, each in its own child process so each peak RSS is its own
   deductions into a fresh SQLite ledger with 1,000 people (api/usecases/streaming.py:
   read, checked and saved in chunks, in one transaction).
 
-Prints one JSON line per measurement (seconds, rows per second, peak RSS in MiB, and the
-phase process's CPU seconds), then for `apply` and each format's `full` import one line
-with the largest size's time, CPU time and peak RSS over the smallest's (issue 18, target
-3: ten times the rows in at most eleven times the time; issue 13: a peak RSS within about
-10 % of the smaller size's).
+Prints one JSON line per measurement: seconds (wall), CPU seconds over the same span
+(`cpu_seconds`: the phase's work, as the wall's; `process_cpu_seconds` adds the child's
+start and imports, about half a second that would flatter the CPU ratio), rows per second
+and peak RSS in MiB. Then, for `apply` and each format's `full` import, one line with the
+largest size's wall, CPU and peak RSS over the smallest's (issue 18, target 3: ten times
+the rows in at most eleven times the time; issue 13: a peak RSS within about 10 % of the
+smaller size's): `--runs` runs (default 3), each the sizes one after the other on a fresh
+store seeded alike from the same files; each run's ratios are shown, and the ratios are
+their medians: on a shared machine one run's wall says little.
 
-    python -m bench.imports --rows 0 --apply 20000,200000
+    python -m bench.imports --rows 0 --apply 20000,200000 [--runs 3]
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -114,7 +120,7 @@ def high_water_mib() -> float:
 
 def child(phase: str, path: str, db: str) -> None:
     before = high_water_mib()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if phase == "stream":
         sheet = open_sheet(Source(path))
         count, problems = 0, 0
@@ -137,12 +143,12 @@ def child(phase: str, path: str, db: str) -> None:
             result = import_sheet(session, Caller("bench"), ImportRequest("entries",
                                                                           Source(path)))
         count, problems = result.recorded, len(result.rejected)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak = high_water_mib()
     print(json.dumps({"phase": phase, "file": Path(path).name, "rows": count,
-                      "problems": problems, "seconds": round(seconds, 2),
-                      "rows_per_s": round(count / seconds), "rss_before_mib": round(before, 1),
-                      "peak_rss_mib": round(peak, 1)}))
+                      "problems": problems, "seconds": round(seconds, 3),
+                      "cpu_seconds": round(cpu, 3), "rows_per_s": round(count / seconds),
+                      "rss_before_mib": round(before, 1), "peak_rss_mib": round(peak, 1)}))
 
 
 def main() -> None:
@@ -151,6 +157,8 @@ def main() -> None:
     parser.add_argument("--format", default="xlsx,csv")
     parser.add_argument("--full", default="", help="sizes to import into a ledger as well")
     parser.add_argument("--apply", default="", help="sizes of JSON Lines files to apply")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs of the sizes for --full and --apply (ratios: medians)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -161,34 +169,57 @@ def main() -> None:
         root = Path(folder)
         setup = setup_jsonl(root)
         for fmt in args.format.split(","):
-            imported = []
+            files = {}
             for count in (int(n) for n in args.rows.split(",") if int(n)):
-                path = write_file(root, count, fmt)
-                for phase in ["stream", "read", "chunks", *(["full"] if count in full else [])]:
-                    db = root / f"{fmt}-{count}.db"
-                    if phase == "full":
-                        _seed(setup, db)
-                    result = _run(phase, path, db)
-                    if phase == "full":
-                        imported.append(result)
-            _ratios(f"{fmt} import linearity", imported)
-        _ratios("apply linearity", [
-            _run("apply", write_jsonl(root, count), _seed(setup, root / f"a{count}.db"))
-            for count in sorted(int(n) for n in args.apply.split(",") if n)])
+                files[count] = path = write_file(root, count, fmt)
+                for phase in ("stream", "read", "chunks"):
+                    _run(phase, path, root / f"{fmt}-{count}.db")
+            _ratios(f"{fmt} import linearity", _repeated(
+                "full", {n: p for n, p in files.items() if n in full}, setup, args.runs))
+        inputs = {count: write_jsonl(root, count)
+                  for count in sorted(int(n) for n in args.apply.split(",") if n)}
+        _ratios("apply linearity", _repeated("apply", inputs, setup, args.runs))
 
 
-def _ratios(phase: str, runs: list[dict[str, Any]]) -> None:
-    """The largest size's figures over the smallest's: time (issue 18, target 3) and peak
-    memory (target: within about 10 %, issue 13's memory that does not grow)."""
-    if len(runs) < 2:
+def _repeated(phase: str, inputs: dict[int, Path], setup: Path,
+              runs: int) -> list[list[dict[str, Any]]]:
+    """`runs` runs of the phase, each over every size, smallest first, each size on a
+    fresh store seeded from `setup` (the same commands each time) and removed after."""
+    results = []
+    repeats = runs if len(inputs) > 1 else min(runs, len(inputs))  # no ratio: once
+    for number in range(1, repeats + 1):
+        measured = []
+        for count, path in sorted(inputs.items()):
+            db = _seed(setup, setup.parent / f"{phase}-{count}-{number}.db")
+            measured.append(_run(phase, path, db, number))
+            for leftover in db.parent.glob(f"{db.name}*"):
+                leftover.unlink()
+        results.append(measured)
+    return results
+
+
+def _ratios(phase: str, runs: list[list[dict[str, Any]]]) -> None:
+    """Each run's largest size's figures over its smallest's: wall and CPU time (issue 18,
+    target 3) and peak memory (target: within about 10 %, issue 13's memory that does not
+    grow); the line's ratios are the medians over the runs, each run's listed after."""
+    runs = [run for run in runs if len(run) > 1]  # a ratio needs two sizes
+    if not runs:
         return
-    small, large = runs[0], runs[-1]
+    each = [{"run": number, "time_ratio": _over(run, "seconds"),
+             "cpu_time_ratio": _over(run, "cpu_seconds"),
+             "peak_rss_ratio": _over(run, "peak_rss_mib")}
+            for number, run in enumerate(runs, start=1)]
+    small, large = runs[0][0], runs[0][-1]
     print(json.dumps({"phase": phase, "rows": [small["rows"], large["rows"]],
                       "rows_ratio": round(large["rows"] / small["rows"], 2),
-                      "time_ratio": round(large["seconds"] / small["seconds"], 2),
-                      "cpu_time_ratio": round(large["cpu_seconds"] / small["cpu_seconds"], 2),
-                      "peak_rss_ratio": round(large["peak_rss_mib"]
-                                              / small["peak_rss_mib"], 2)}))
+                      "runs": len(each),
+                      **{key: round(statistics.median(r[key] for r in each), 2)
+                         for key in ("time_ratio", "cpu_time_ratio", "peak_rss_ratio")},
+                      "each_run": each}), flush=True)
+
+
+def _over(run: list[dict[str, Any]], key: str) -> float:
+    return round(float(run[-1][key]) / float(run[0][key]), 2)
 
 
 def _seed(setup: Path, db: Path) -> Path:
@@ -197,16 +228,19 @@ def _seed(setup: Path, db: Path) -> Path:
     return db
 
 
-def _run(phase: str, path: Path, db: Path) -> dict[str, Any]:
-    """One phase in its own process; with the CPU seconds it took (user + system, the
-    process's start included): on a loaded machine the wall time says little."""
+def _run(phase: str, path: Path, db: Path, number: int | None = None) -> dict[str, Any]:
+    """One phase in its own process; with the process's CPU seconds (user + system, its
+    start and imports included) beside the phase's own."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-m", "bench.imports", "--child", phase,
                            str(path), str(db)], check=True, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["cpu_seconds"] = round(after.ru_utime + after.ru_stime
-                                  - before.ru_utime - before.ru_stime, 2)
+    result["process_cpu_seconds"] = round(after.ru_utime + after.ru_stime
+                                          - before.ru_utime - before.ru_stime, 2)
+    if number is not None:
+        result["run"] = number
+    result["loadavg"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result), flush=True)
     return result
 

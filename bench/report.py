@@ -199,6 +199,7 @@ TARGETS: dict[int, str] = {
 FLAT_MEMORY_MAX = 1.05  # "the same": five years' fold RSS within 5 % of one year's
 APPLY_RSS_MAX = 1.10  # "bounded by the batch": issue 13's peak RSS within about 10 %
 CLI_REPEATS_MIN = 5
+APPLY_RUNS_MIN = 3  # one run's wall ratio on a shared machine swung 10.1-11.7x at one commit
 PROVINCE_STAFF = 100_000
 DEFAULT_ROLES: dict[str, Any] = {"fold": ["hospital", "county"], "cli": "hospital",
                                  "explain": "hospital", "whatif": "county"}
@@ -334,13 +335,19 @@ class _Targets:
                 self.absent(3, where, "", why)
             return
         rows = line["rows_ratio"]
-        span = f"{line['rows'][0]:,} → {line['rows'][1]:,} rows"
+        runs = int(line.get("runs", 1))  # a line without it: one run, before --runs
+        of_runs = f"median of {runs} run{'s' * (runs != 1)}"
+        span = f"{line['rows'][0]:,} → {line['rows'][1]:,} rows, {of_runs}"
         allowed = rows * 1.1  # ten times the rows in at most eleven times the time
-        for clock, key in (("wall", "time_ratio"), ("CPU", "cpu_time_ratio")):
-            self.add(3, f"apply time, {clock}", span, f"{line[key]:.2f}×",
-                     f"≤ {allowed:.1f}×", _verdict(line[key] <= allowed))
-        self.add(3, "apply peak RSS", span, f"{line['peak_rss_ratio']:.2f}×",
-                 f"≤ {APPLY_RSS_MAX:.2f}×", _verdict(line["peak_rss_ratio"] <= APPLY_RSS_MAX))
+        checks = [("apply time, wall", "time_ratio", allowed),
+                  ("apply time, CPU", "cpu_time_ratio", allowed),
+                  ("apply peak RSS", "peak_rss_ratio", APPLY_RSS_MAX)]
+        for where, key, most in checks:
+            needs = f"≤ {most:.2f}×" if key == "peak_rss_ratio" else f"≤ {most:.1f}×"
+            if runs < APPLY_RUNS_MIN and key != "peak_rss_ratio":  # memory does not swing
+                self.absent(3, where, needs, f"{of_runs}, fewer than {APPLY_RUNS_MIN}")
+                continue
+            self.add(3, where, span, f"{line[key]:.2f}×", needs, _verdict(line[key] <= most))
 
     def cli(self) -> None:
         name = self.roles["cli"]

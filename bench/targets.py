@@ -18,7 +18,8 @@ after the other, with its progress on stderr:
              the direct loader (about 3 minutes and 2.3 GB; the ledger's batch checks are
              not what this measures), then `python -m bench.whatif_cpu` on it (the fold and
              the period's statement once, then the what-if's CPU and wall medians of 5);
-* imports  - `python -m bench.imports --apply 20000,200000`: `jixiao apply` linearity (3);
+* imports  - `python -m bench.imports --apply 20000,200000 --runs 3`: `jixiao apply`
+             linearity (3), the median of three runs' ratios;
 * snapshots - `python -m bench.snapshots --years 1 5`: fold memory of a five-year hospital
              ledger against one year (6);
 * fixture  - the old-ledger fixture tests on both backends (7; the full suite's status is
@@ -49,7 +50,7 @@ from bench.report import NOT_MEASURED, Check, combined, machine, table, targets,
 FULL: dict[str, Any] = {
     "hospital": {"preset": "hospital", "phases": "ingest,baseline,replay,queries,cli"},
     "county": {"preset": "county", "phases": "ingest,baseline,replay,queries"},
-    "imports": ["--rows", "0", "--format", "csv", "--apply", "20000,200000"],
+    "imports": ["--rows", "0", "--format", "csv", "--apply", "20000,200000", "--runs", "3"],
     "snapshots": ["--preset", "hospital", "--years", "1", "5"],
     "fixture": True,
     "province": "province",
@@ -57,7 +58,7 @@ FULL: dict[str, Any] = {
 QUICK: dict[str, Any] = {
     "hospital": {"preset": "smoke", "phases": "ingest,baseline,replay,queries,cli"},
     "county": None,  # the smoke run stands in for both presets
-    "imports": ["--rows", "0", "--format", "csv", "--apply", "200,2000"],
+    "imports": ["--rows", "0", "--format", "csv", "--apply", "200,2000", "--runs", "3"],
     "snapshots": ["--preset", "smoke", "--years", "1", "2"],
     "fixture": False,
     "province": "smoke",
@@ -328,12 +329,7 @@ def markdown(results: dict[str, Any]) -> str:
                   for key, value in median.items()]
         lines.append("")
     if results.get("imports"):
-        lines += ["### `jixiao apply` at two sizes (`python -m bench.imports`)", "",
-                  "| rows | wall s | CPU s | peak RSS MiB |", "|---:|---:|---:|---:|"]
-        lines += [f"| {line['rows']:,} | {line['seconds']:,.2f} | "
-                  f"{line.get('cpu_seconds', 0):,.2f} | {line['peak_rss_mib']:,.1f} |"
-                  for line in results["imports"]["lines"] if line.get("phase") == "apply"]
-        lines.append("")
+        lines += apply_runs(results["imports"])
     if results.get("snapshots"):
         lines += ["### Fold memory against history (`python -m bench.snapshots`)", "",
                   "| ledger | backend | fold | stored events | held | RSS added MB | "
@@ -353,6 +349,28 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["### The presets side by side", "",
                   combined(list(results["presets"].values())), ""]
     return "\n".join(lines)
+
+
+def apply_runs(imports: dict[str, Any]) -> list[str]:
+    """Each run of `jixiao apply` at each size, then each run's ratios (their medians are
+    the verdict's figures). CPU is the phase's, over the wall's span; the process's adds
+    its start and imports."""
+    lines = ["### `jixiao apply` at two sizes (`python -m bench.imports`)", "",
+             "| run | rows | wall s | CPU s | process CPU s | peak RSS MiB | load |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {line.get('run', 1)} | {line['rows']:,} | {line['seconds']:,.2f} | "
+              f"{line.get('cpu_seconds', 0):,.2f} | {line.get('process_cpu_seconds', 0):,.2f} | "
+              f"{line['peak_rss_mib']:,.1f} | {line.get('loadavg', 0):.1f} |"
+              for line in imports.get("lines", []) if line.get("phase") == "apply"]
+    linearity = imports.get("linearity") or {}
+    if linearity.get("each_run"):
+        lines += ["", "| run | wall ratio | CPU ratio | peak RSS ratio |",
+                  "|---:|---:|---:|---:|"]
+        lines += [f"| {r['run']} | {r['time_ratio']:.2f}× | {r['cpu_time_ratio']:.2f}× | "
+                  f"{r['peak_rss_ratio']:.2f}× |" for r in linearity["each_run"]]
+        lines.append(f"| median | {linearity['time_ratio']:.2f}× | "
+                     f"{linearity['cpu_time_ratio']:.2f}× | {linearity['peak_rss_ratio']:.2f}× |")
+    return [*lines, ""]
 
 
 def verdict(checks: list[Check], number: int) -> str:

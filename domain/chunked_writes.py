@@ -293,6 +293,7 @@ def _check_each(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, fact
             progress("checking", len(batch.seen_ids), 0)
     if progress is not None:  # the caller's total was an estimate (a workbook's)
         progress("checking", len(batch.seen_ids), len(batch.seen_ids))
+    batch.seen_ids.close()  # checked: its bitmap and arrays are not held through the write
 
 
 def _take_in(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,

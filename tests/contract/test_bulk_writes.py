@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from api.storage.postgres_copy import COPY_FROM_ROWS
 from api.storage.session import Session
+from api.storage.sqlite_writes import BULK_CACHE_KIB, BulkSQLiteRecorder
 
 
 def _stored(count: int) -> list[StoredEvent]:
@@ -68,3 +69,27 @@ def test_a_duplicate_anywhere_fails_the_whole_batch(store, how) -> None:  # type
         stored = recorder.select_notifications(start=1, limit=100)
         assert [n.originator_id for n in stored] == [
             s.originator_id for s in (*first, *later)]
+
+
+def test_sqlite_writes_a_chunked_batch_with_a_larger_cache_given_back(  # type: ignore[no-untyped-def]
+        sqlite_env, monkeypatch) -> None:
+    """A chunked batch's random ids land all over the primary key's index: its write
+    takes the connection's page cache to BULK_CACHE_KIB, then back; its ids are one
+    range, not an array of 8 bytes a row."""
+    caches: list[int] = []
+    insert = BulkSQLiteRecorder._insert_rows
+
+    def spied(self, c, rows):  # type: ignore[no-untyped-def]
+        caches.append(c.sqlite_cursor.connection.execute("PRAGMA cache_size").fetchone()[0])
+        return insert(self, c, rows)
+
+    monkeypatch.setattr(BulkSQLiteRecorder, "_insert_rows", spied)
+    with Session(sqlite_env) as session:
+        recorder = session.ledger.recorder
+        ids = recorder.insert_row_chunks(_rows(_stored(COPY_FROM_ROWS + n)) for n in range(3))
+        with recorder.datastore.get_connection(commit=True) as connection:
+            after = connection.cursor().sqlite_cursor.execute("PRAGMA cache_size").fetchone()
+        recorder.insert_rows(_rows(_stored(2)))
+    assert caches == [-BULK_CACHE_KIB] * 3 + [-2000]
+    assert after[0] == -2000
+    assert ids == range(1, 3 * COPY_FROM_ROWS + 4)

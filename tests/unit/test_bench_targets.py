@@ -63,7 +63,7 @@ def results() -> dict[str, Any]:
                   "whatif": "province"},
         "imports": {"lines": [], "linearity": {
             "phase": "apply linearity", "rows": [20_000, 200_000], "rows_ratio": 10.0,
-            "time_ratio": 10.5, "cpu_time_ratio": 10.2, "peak_rss_ratio": 1.05}},
+            "runs": 3, "time_ratio": 10.5, "cpu_time_ratio": 10.2, "peak_rss_ratio": 1.05}},
         "snapshots": {"lines": [_snapshot(b, y, 25_000_000) for b in ("sqlite", "postgres")
                                 for y in (1, 5)]},
         "same_answers": {"fixture": {"exit": 0, "passed": 20, "line": "20 passed in 9s"},
@@ -138,6 +138,39 @@ def test_apply_linearity(linearity: dict[str, float], where: str, met: bool) -> 
     given = results()
     given["imports"]["linearity"].update(linearity)
     assert [c.met for c in _of(targets(given), 3, where)] == [met]
+
+
+@pytest.mark.parametrize("runs", [None, 1, 2])
+def test_apply_time_from_fewer_than_three_runs_is_not_a_figure(runs: int | None) -> None:
+    given = results()
+    if runs is None:  # a results file from before --runs: one run
+        del given["imports"]["linearity"]["runs"]
+    else:
+        given["imports"]["linearity"]["runs"] = runs
+    checks = _of(targets(given), 3)
+    of_runs = f"median of {runs or 1} run{'s' * ((runs or 1) != 1)}, fewer than 3"
+    assert [(c.where, c.verdict) for c in checks] == [
+        ("apply time, wall", f"not measured: {of_runs}"),
+        ("apply time, CPU", f"not measured: {of_runs}"),
+        ("apply peak RSS", "met")]  # memory does not swing with the machine's load
+
+
+def test_apply_runs_are_each_shown_with_their_median() -> None:
+    given = results()
+    given["imports"]["lines"] = [
+        {"phase": "apply", "rows": rows, "run": run, "seconds": seconds, "cpu_seconds": cpu,
+         "process_cpu_seconds": cpu + 0.5, "peak_rss_mib": 80.0, "loadavg": 1.0}
+        for run in (1, 2, 3) for rows, seconds, cpu in ((20_000, 0.7, 0.6), (200_000, 7.0, 6.3))]
+    given["imports"]["linearity"]["each_run"] = [
+        {"run": run, "time_ratio": ratio, "cpu_time_ratio": 10.2, "peak_rss_ratio": 1.05}
+        for run, ratio in ((1, 10.1), (2, 11.9), (3, 10.5))]
+    text = markdown(given)
+    assert "| 2 | 200,000 | 7.00 | 6.30 | 6.80 | 80.0 | 1.0 |" in text
+    assert "| 2 | 11.90× | 10.20× | 1.05× |" in text
+    assert "| median | 10.50× | 10.20× | 1.05× |" in text
+    [wall] = _of(targets(given), 3, "wall")
+    assert wall.figure == "20,000 → 200,000 rows, median of 3 runs"
+    assert (wall.ratio, wall.met) == ("10.50×", True)
 
 
 @pytest.mark.parametrize(("five_years", "met"), [(26_250_000, True), (26_500_000, False)])
