@@ -28,12 +28,12 @@ from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry, builder_of, event_maker, plain_envelope
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
-    COMMANDS_BY_TYPE,
     AdoptScheme,
     AppealDecided,
     DecideAppeal,
     LedgerEvent,
     SchemeAdopted,
+    command_model,
 )
 from domain.facts import Facts, cycle_collection_paused
 from domain.scheme_kinds import parse_scheme
@@ -298,7 +298,7 @@ class Ledger(Application[UUID]):
         with cycle_collection_paused():  # validation makes no cycles worth a pass
             for where, row in rows:
                 kind = row.get("type")
-                model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
+                model = command_model(kind) if isinstance(kind, str) else None
                 if model is None:
                     problems.append(Problem(where, "type", f"unknown command type {kind!r}; "
                                             "`jixiao schema` lists them"))

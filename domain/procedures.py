@@ -30,7 +30,7 @@ from domain.procedure_events import (
     ResultsFiled,
     ResultsMadeFinal,
 )
-from domain.procedure_rules import Deadline, ProcedureSettings
+from domain.procedure_rules import Deadline, settings_of
 from domain.sanctions import ReviewDecided, SanctionRecorded
 from domain.scheme_kinds import parse_scheme
 
@@ -99,11 +99,6 @@ def grading_scheme(facts: Facts, rulebook: str, day: date) -> GradingScheme | No
         facts.index.parsed[event.originator_id] = parse_scheme(event.document)
     scheme = facts.index.parsed[event.originator_id]
     return scheme if isinstance(scheme, GradingScheme) else None
-
-
-def settings_of(scheme: Any) -> ProcedureSettings | None:
-    found = getattr(scheme, "procedures", None)
-    return found if isinstance(found, ProcedureSettings) else None
 
 
 def delivery_rule(scheme: Any) -> Deadline | None:
