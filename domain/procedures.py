@@ -18,7 +18,7 @@ from typing import Any
 from domain.calendar import HolidayNotice, WorkingCalendar, add_days
 from domain.errors import DomainError
 from domain.events import AppealDecided, EntryVoided, LedgerEvent, SchemeAdopted
-from domain.facts import Facts, register_unique
+from domain.facts import Facts
 from domain.grading import GradingPeriod, GradingScheme
 from domain.procedure_events import (
     DecisionDelivered,
@@ -34,14 +34,8 @@ from domain.procedure_rules import Deadline, settings_of
 from domain.sanctions import ReviewDecided, SanctionRecorded
 from domain.scheme_kinds import parse_scheme
 
-register_unique("HolidayNoticeRecorded", "holiday notice", "year")
-register_unique("DecisionDelivered", "delivery", "target_id")
-register_unique("ResultsFiled", "filing", "rulebook", "grading_period")
-register_unique("PublicityOpened", "publicity", "rulebook", "grading_period")
-register_unique("ResultsMadeFinal", "final", "rulebook", "grading_period")
-register_unique("ObjectionSettled", "settlement", "objection_id")
-register_unique("OutsideResultRecorded", "outside result", "subject_id", "name",
-                "grading_period", "rulebook")
+# The procedure facts' uniqueness shapes are registered by domain/validation.py: this
+# module is imported with the first procedure entry checked, later than a fold of them.
 
 DECISIONS = (SanctionRecorded, AppealDecided, ReviewDecided)
 Problem = Callable[[str, str], None]

@@ -44,6 +44,17 @@ if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
 
 register_unique("WithholdingRecorded", *WITHHOLDING_UNIQUE)
+# The procedure facts' (domain/procedure_events.py): registered here, with the ledger,
+# not by domain/procedures.py, which is imported only with the first procedure entry
+# checked (events.py keeps that family lazy), after a fold may have met stored ones.
+register_unique("HolidayNoticeRecorded", "holiday notice", "year")
+register_unique("DecisionDelivered", "delivery", "target_id")
+register_unique("ResultsFiled", "filing", "rulebook", "grading_period")
+register_unique("PublicityOpened", "publicity", "rulebook", "grading_period")
+register_unique("ResultsMadeFinal", "final", "rulebook", "grading_period")
+register_unique("ObjectionSettled", "settlement", "objection_id")
+register_unique("OutsideResultRecorded", "outside result", "subject_id", "name",
+                "grading_period", "rulebook")
 
 
 @dataclass

@@ -116,3 +116,24 @@ def test_a_new_process_reads_grading_facts_it_has_not_imported(
     assert done.returncode == 0, done.stderr
     assert done.stdout == (OLD_LEDGER / "demo" / "expected" / expected).read_text(
         encoding="utf-8")
+
+
+def test_a_new_process_refuses_a_second_procedure_fact_it_has_only_read(tmp_path: Path) -> None:
+    """Procedure facts' uniqueness (one holiday notice a year) holds in a process that
+    has folded the stored notice but not imported their checks' module: the plain
+    what-if, which runs without the command tree (api/cli_launch.py)."""
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(OLD_LEDGER / "example-1" / "ledger.db", db)
+
+    def run(*argv: str, notice: str) -> subprocess.CompletedProcess[str]:
+        rows = tmp_path / f"{notice}.jsonl"
+        rows.write_text(json.dumps({"type": "record_holiday_notice", "year": 2026,
+                                    "notice": notice}) + "\n", encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv, str(rows),
+                               "--db", str(db)], cwd=ROOT, env={**ENV, "JIXIAO_LANG": "en"},
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    assert run("apply", notice="first").returncode == 0
+    again = run("payout", "--period", "2026-Q1", "--with", notice="second")
+    assert again.returncode == 2, again.stdout[-500:] + again.stderr
+    assert "already recorded (holiday notice 2026)" in again.stderr
