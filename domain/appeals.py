@@ -15,19 +15,17 @@ from uuid import UUID
 
 from domain.calendar import STATUTORY, WorkingCalendar, add_days, within_days
 from domain.events import (
-    COMMAND_MODELS,
     AppealAssigned,
     AppealDecided,
     AppealEscalated,
     AppealFiled,
     DeductionRecorded,
     LedgerEvent,
+    command_models,
 )
 from domain.facts import Facts, field_of
 from domain.periods import Period
-from domain.procedure_rules import Deadline
-from domain.procedures import settings_of
-from domain.sanctions import GradeInputRecorded
+from domain.procedure_rules import Deadline, settings_of
 from domain.scheme import AppealRule, Scheme
 from domain.users import UserDirectory
 
@@ -291,6 +289,8 @@ def correction_rows(facts: Facts, state: AppealState, decision: AppealDecided | 
 def is_deduction_input(entry: LedgerEvent | None) -> bool:
     """A grading input that is a deduction: by its component's name (`deduction`,
     `…_deduction`), the one thing a grading scheme's inputs say about what they are."""
+    from domain.sanctions import GradeInputRecorded  # noqa: PLC0415 - grading facts: lazy
+
     return isinstance(entry, GradeInputRecorded) and (
         entry.component == "deduction" or entry.component.endswith("_deduction"))
 
@@ -325,7 +325,7 @@ _ENVELOPE = ("originator_id", "originator_version", "recorded_at", "actor", "rea
 
 
 def _command_type(entry: LedgerEvent) -> str:
-    for model in COMMAND_MODELS:
+    for model in command_models():
         if getattr(model, "event_class", None) is type(entry):
             return model.model_fields["type"].annotation.__args__[0]  # type: ignore[no-any-return, union-attr]
     raise LookupError(type(entry).__name__)

@@ -25,21 +25,27 @@ from domain.events import (
     FileAppeal,
     PeriodClosed,
     SchemeAdopted,
-)
-from domain.procedure_events import PROCEDURE_EVENTS
-from domain.sanctions import (
-    GRADING_EVENTS,
-    ComplaintRecorded,
-    DerivedFactRecorded,
-    SanctionRecorded,
-    SubjectEnrolled,
+    loaded_family,
 )
 from domain.users import DisableBody, TokenBody, UserBody
 
 _APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
-# What the escalation policies read (domain/derivations.py).
-POLICY_INPUTS = (SanctionRecorded, ComplaintRecorded, SubjectEnrolled, DerivedFactRecorded)
-_SCHEME_FREE: tuple[type, ...] = (SchemeAdopted, DepartmentDefined, EntryVoided, *PROCEDURE_EVENTS)
+_SCHEME_FREE: tuple[type, ...] = (SchemeAdopted, DepartmentDefined, EntryVoided)
+
+
+def policy_inputs() -> tuple[type, ...]:
+    """What the escalation policies read (domain/derivations.py): sanctions, complaints,
+    enrolments and derived facts (domain/sanctions.py), or () before that module is
+    imported, when no such fact can exist (domain.events.loaded_family)."""
+    return loaded_family("domain.sanctions", "POLICY_INPUTS")
+
+
+def _procedure_events() -> tuple[type, ...]:
+    return loaded_family("domain.procedure_events", "PROCEDURE_EVENTS")
+
+
+def _grading_events() -> tuple[type, ...]:
+    return loaded_family("domain.sanctions", "GRADING_EVENTS")
 
 
 class CheckPlan(NamedTuple):
@@ -55,7 +61,7 @@ class CheckPlan(NamedTuple):
     department: bool  # DepartmentDefined
     figures: bool  # DepartmentFiguresRecorded
     needs_scheme: bool  # checked against the scheme in force
-    policy_input: bool  # read by the escalation policies (POLICY_INPUTS)
+    policy_input: bool  # read by the escalation policies (policy_inputs())
     name: str  # the type's name, as problems word it
     plain: bool  # none of close, appeal, adoption, procedure, grading, void, hire, department
 
@@ -70,13 +76,13 @@ def check_plan(cls: type) -> CheckPlan:
         kinds = dict(
             close=issubclass(cls, PeriodClosed), appeal=issubclass(cls, _APPEAL_EVENTS),
             adoption=issubclass(cls, SchemeAdopted),
-            procedure=issubclass(cls, PROCEDURE_EVENTS),
-            grading=issubclass(cls, GRADING_EVENTS), void=issubclass(cls, EntryVoided),
+            procedure=issubclass(cls, _procedure_events()),
+            grading=issubclass(cls, _grading_events()), void=issubclass(cls, EntryVoided),
             hire=issubclass(cls, EmployeeHired), department=issubclass(cls, DepartmentDefined))
         plan = CHECK_PLANS[cls] = CheckPlan(
             **kinds, figures=issubclass(cls, DepartmentFiguresRecorded),
-            needs_scheme=not issubclass(cls, _SCHEME_FREE),
-            policy_input=issubclass(cls, POLICY_INPUTS), name=cls.__name__,
+            needs_scheme=not issubclass(cls, (*_SCHEME_FREE, *_procedure_events())),
+            policy_input=issubclass(cls, policy_inputs()), name=cls.__name__,
             plain=not any(kinds.values()))
     return plan
 

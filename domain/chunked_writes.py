@@ -38,7 +38,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from pydantic import BaseModel
 
-from domain.check_plans import POLICY_INPUTS
+from domain.check_plans import policy_inputs
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     AssessmentRecorded,
@@ -145,6 +145,7 @@ class ChunkedBatch:
         self.problems += problems
         refused = {problem.where for problem in problems}
         events = []
+        read = (*policy_inputs(), SchemeAdopted, EntryVoided)  # once, not per event
         for where, event in items:
             if where in refused:
                 if isinstance(event, EmployeeHired):
@@ -153,18 +154,13 @@ class ChunkedBatch:
                     self.pending.add(event.department_id)
                 continue
             events.append(event)
-            if _read_by_policies(event):
+            if isinstance(event, read) or event.supersedes is not None:
+                # `derivation_events` may need it: a policy input, a scheme, or a
+                # correction (which may withdraw one).
                 self.policy_events.append(event)
         if not self.problems:
             self.recorded += len(events)
         return events
-
-
-def _read_by_policies(event: LedgerEvent) -> bool:
-    """Whether `derivation_events` may need this event of the batch: a policy input, a
-    scheme, or a correction (which may withdraw one)."""
-    return isinstance(event, (*POLICY_INPUTS, SchemeAdopted, EntryVoided)) or (
-        event.supersedes is not None)
 
 
 class ChunkedLedger(Protocol):

@@ -11,8 +11,9 @@ Stored events are never updated or deleted. A correction is a new event: a fact 
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, model_validator
@@ -48,11 +49,6 @@ from domain.limits import (
 from domain.passwords import PASSWORD_COMMANDS, PASSWORD_EVENTS
 from domain.periods import Period, period_text
 from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS
-from domain.procedure_events import PROCEDURE_COMMANDS, PROCEDURE_EVENTS
-
-# Grading facts (warnings, sanctions, complaints, grade inputs …) are declared in
-# domain/sanctions.py on the same envelope; they join this registry below.
-from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS
 from domain.settings import SETTINGS_COMMANDS, SETTINGS_EVENTS
 from domain.users import DisableBody, TokenBody, UserBody
 
@@ -495,28 +491,97 @@ RotateToken = _command("rotate_token", TokenBody, TokenRotated,
 DisableUser = _command("disable_user", DisableBody, UserDisabled,
                        "Disable a user: their token stops working.")
 
-COMMAND_MODELS: tuple[type[BaseModel], ...] = (
+# Grading facts (warnings, sanctions, complaints, grade inputs …, domain/sanctions.py) and
+# the procedures around results (domain/procedure_events.py) are declared on the same
+# envelope and join the registry below, but only when first asked for: their classes and
+# the grading scheme they import were ≈30 ms of every process's start, and a pay ledger
+# records none of them. A stored one is read by its own topic (`domain.sanctions:…`),
+# which imports its module; `command_model` looks a command type up.
+_PAY_COMMANDS: tuple[type[BaseModel], ...] = (
     AdoptScheme, DefineDepartment, HireEmployee, TransferEmployee, ChangeTitleGrade,
     ChangePost, ChangeEmploymentCategory, RecordLeave, RecordDeparture, DeclarePool,
     AdjustPool, RecordDepartmentFigures, RecordControlIndicator, RecordDepartmentDeduction,
     RecordDepartmentPenalty, RecordScore, RecordDeduction, RecordAttendance, RecordAssessment,
     RecordCmeCredits, RecordTrainingRefusal, RecordAnnualTargetScore, VoidEntry, ClosePeriod,
     FileAppeal, AssignAppeal, DecideAppeal, EscalateAppeal,
-    RegisterUser, RotateToken, DisableUser, *GRADING_COMMANDS, *ACCESS_COMMANDS,
-    *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS, *PROCEDURE_COMMANDS,
-    *PASSWORD_COMMANDS,
+    RegisterUser, RotateToken, DisableUser,
 )
-COMMANDS_BY_TYPE: dict[str, type[BaseModel]] = {
-    model.model_fields["type"].annotation.__args__[0]: model  # type: ignore[union-attr]
-    for model in COMMAND_MODELS
-}
-# Pay facts first, then grading facts: the order the registry has always had.
-EVENT_CLASSES: dict[str, type[LedgerEvent]] = {
-    cls.__name__: cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__
-} | {cls.__name__: cls for cls in (*GRADING_EVENTS, *ACCESS_EVENTS,
-                                                      *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS,
-                                                      *SETTINGS_EVENTS, *PROCEDURE_EVENTS,
-                                                      *PASSWORD_EVENTS)}
+_PAY_EVENTS: tuple[type[LedgerEvent], ...] = tuple(
+    cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__)
+
+
+def _type_of(model: type[BaseModel]) -> str:
+    return model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr, no-any-return]
+
+
+# Every command type but the two lazy families' (the names a what-if batch uses).
+_EAGER_BY_TYPE: dict[str, type[BaseModel]] = {
+    _type_of(model): model
+    for model in (*_PAY_COMMANDS, *ACCESS_COMMANDS, *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS,
+                  *SETTINGS_COMMANDS, *PASSWORD_COMMANDS)}
+
+if TYPE_CHECKING:  # built on first use by __getattr__ below
+    COMMAND_MODELS: tuple[type[BaseModel], ...]
+    COMMANDS_BY_TYPE: dict[str, type[BaseModel]]
+    EVENT_CLASSES: dict[str, type[LedgerEvent]]
+
+
+def _registries() -> dict[str, Any]:
+    from domain.procedure_events import (  # noqa: PLC0415 - lazy: see _PAY_COMMANDS
+        PROCEDURE_COMMANDS,
+        PROCEDURE_EVENTS,
+    )
+    from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS  # noqa: PLC0415 - lazy
+
+    models: tuple[type[BaseModel], ...] = (
+        *_PAY_COMMANDS, *GRADING_COMMANDS, *ACCESS_COMMANDS, *CLOSE_REVIEW_COMMANDS,
+        *PAYROLL_COMMANDS, *SETTINGS_COMMANDS, *PROCEDURE_COMMANDS, *PASSWORD_COMMANDS)
+    # Pay facts first, then grading facts: the order the registry has always had.
+    classes = {cls.__name__: cls for cls in (
+        *_PAY_EVENTS, *GRADING_EVENTS, *ACCESS_EVENTS, *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS,
+        *SETTINGS_EVENTS, *PROCEDURE_EVENTS, *PASSWORD_EVENTS)}
+    return {"COMMAND_MODELS": models,
+            "COMMANDS_BY_TYPE": {_type_of(model): model for model in models},
+            "EVENT_CLASSES": classes}
+
+
+_LAZY = ("COMMAND_MODELS", "COMMANDS_BY_TYPE", "EVENT_CLASSES")
+
+
+def __getattr__(name: str) -> Any:
+    """`COMMAND_MODELS`, `COMMANDS_BY_TYPE` and `EVENT_CLASSES`: every family's, the lazy
+    ones imported on first use (see _PAY_COMMANDS)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    found = globals()
+    if name not in found:
+        found.update(_registries())
+    return found[name]
+
+
+def command_model(kind: str) -> type[BaseModel] | None:
+    """The command model of type `kind` (`record_score`), or None: the lazy families are
+    imported only for a type none of the others has."""
+    model = _EAGER_BY_TYPE.get(kind)
+    if model is None:
+        by_type: dict[str, type[BaseModel]] = __getattr__("COMMANDS_BY_TYPE")
+        model = by_type.get(kind)
+    return model
+
+
+def command_models() -> tuple[type[BaseModel], ...]:
+    """Every command model (`COMMAND_MODELS`), the lazy families' imported."""
+    models: tuple[type[BaseModel], ...] = __getattr__("COMMAND_MODELS")
+    return models
+
+
+def loaded_family(module: str, name: str) -> tuple[type, ...]:
+    """`module.name`, a tuple of one lazy family's classes, if `module` is imported, else
+    () (for isinstance and issubclass): no object of a family's classes can exist before
+    its module is imported, so the answer is the same without importing it."""
+    found = sys.modules.get(module)
+    family: tuple[type, ...] = getattr(found, name) if found is not None else ()
+    return family
 
 
 def period_of(event: LedgerEvent) -> Period | None:

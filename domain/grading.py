@@ -38,9 +38,15 @@ from domain.grading_pools import canonical_grading, population_problems, read_le
 from domain.money import to_cny, to_exact
 from domain.period_windows import MonthClose
 from domain.procedure_rules import ProcedureSettings
-from domain.scheme import AppealRule, Frozen, NotComputable, Ref, SchemeBase, canonical_dumps
+from domain.scheme import (
+    AppealRule,
+    Frozen,
+    NotComputable,
+    Ref,
+    SchemeBase,
+    canonical_dumps,
+)
 
-GRADING_KIND = "grading"
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
 Cny = Annotated[Decimal, BeforeValidator(to_cny)]
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
@@ -284,7 +290,9 @@ class Pipeline(Frozen):
     name: Code
     label: str
     period: PeriodKind
-    subjects: SubjectFilter = SubjectFilter()
+    # Built without validation: a model instance at import would build SubjectFilter's
+    # validator (and load pydantic's plugins) in every process that imports the module.
+    subjects: SubjectFilter = SubjectFilter.model_construct()
     grades: tuple[GradeDef, ...] = ()  # best first; empty: scores and pay only
     scope: Code | None = None  # ranks and scope_size run within this enrolment scope
     inputs: dict[str, InputRule] = Field(default_factory=dict)

@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.envelope import LedgerEvent
-from domain.grading import GRADING_KIND, GradingPeriod
+from domain.grading import GradingPeriod
 from domain.grading_quota_entry import check_proposal_quota, quota_limit
 from domain.sanctions import (
     GRADING_EVENTS,
@@ -32,6 +32,7 @@ from domain.sanctions import (
     SubjectEnrolled,
     TieBreakRecorded,
 )
+from domain.scheme import GRADING_KIND
 from domain.scheme_kinds import parse_scheme
 
 Problem = Callable[[str, str], None]

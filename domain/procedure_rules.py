@@ -10,6 +10,8 @@ documents adopted before it keep their hash.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field, model_validator
 
 from domain.calendar import DayUnit
@@ -66,3 +68,9 @@ class ProcedureSettings(Frozen):
     filing: FilingRule | None = None
     publicity: Deadline | None = None
     appeal: AppealSetting | None = None
+
+
+def settings_of(scheme: Any) -> ProcedureSettings | None:
+    """A scheme's procedure settings (`procedures:`), or None."""
+    found = getattr(scheme, "procedures", None)
+    return found if isinstance(found, ProcedureSettings) else None

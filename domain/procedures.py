@@ -18,7 +18,7 @@ from typing import Any
 from domain.calendar import HolidayNotice, WorkingCalendar, add_days
 from domain.errors import DomainError
 from domain.events import AppealDecided, EntryVoided, LedgerEvent, SchemeAdopted
-from domain.facts import Facts, register_unique
+from domain.facts import Facts
 from domain.grading import GradingPeriod, GradingScheme
 from domain.procedure_events import (
     DecisionDelivered,
@@ -30,18 +30,12 @@ from domain.procedure_events import (
     ResultsFiled,
     ResultsMadeFinal,
 )
-from domain.procedure_rules import Deadline, ProcedureSettings
+from domain.procedure_rules import Deadline, settings_of
 from domain.sanctions import ReviewDecided, SanctionRecorded
 from domain.scheme_kinds import parse_scheme
 
-register_unique("HolidayNoticeRecorded", "holiday notice", "year")
-register_unique("DecisionDelivered", "delivery", "target_id")
-register_unique("ResultsFiled", "filing", "rulebook", "grading_period")
-register_unique("PublicityOpened", "publicity", "rulebook", "grading_period")
-register_unique("ResultsMadeFinal", "final", "rulebook", "grading_period")
-register_unique("ObjectionSettled", "settlement", "objection_id")
-register_unique("OutsideResultRecorded", "outside result", "subject_id", "name",
-                "grading_period", "rulebook")
+# The procedure facts' uniqueness shapes are registered by domain/validation.py: this
+# module is imported with the first procedure entry checked, later than a fold of them.
 
 DECISIONS = (SanctionRecorded, AppealDecided, ReviewDecided)
 Problem = Callable[[str, str], None]
@@ -99,11 +93,6 @@ def grading_scheme(facts: Facts, rulebook: str, day: date) -> GradingScheme | No
         facts.index.parsed[event.originator_id] = parse_scheme(event.document)
     scheme = facts.index.parsed[event.originator_id]
     return scheme if isinstance(scheme, GradingScheme) else None
-
-
-def settings_of(scheme: Any) -> ProcedureSettings | None:
-    found = getattr(scheme, "procedures", None)
-    return found if isinstance(found, ProcedureSettings) else None
 
 
 def delivery_rule(scheme: Any) -> Deadline | None:

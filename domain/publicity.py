@@ -23,12 +23,11 @@ from domain.facts import Facts
 from domain.grading import GradingPeriod, GradingScheme
 from domain.periods import Period
 from domain.procedure_events import PublicityOpened, ResultsMadeFinal
-from domain.procedure_rules import Deadline
+from domain.procedure_rules import Deadline, settings_of
 from domain.procedures import (
     calendar_of,
     grading_scheme,
     publicity_end,
-    settings_of,
     unsettled_objections,
 )
 from domain.sanctions import BallotCast, GradeInputRecorded, GradeProposed, PayBaseRecorded

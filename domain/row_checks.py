@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from domain.batch_rules import problems_from_validation
 from domain.command_checking import command_checker, memos_for
 from domain.errors import Problem
-from domain.events import COMMANDS_BY_TYPE
+from domain.events import command_model
 from domain.facts import cycle_collection_paused
 from domain.stored_decoding import NotFast
 
@@ -82,7 +82,7 @@ def _pending_ids(row: Mapping[str, Any]) -> list[str]:
 def _command_kind(kind: object) -> Kind | None:
     """A row's command model and its fast check (None: pydantic checks it), or None for a
     type no command has."""
-    model = COMMANDS_BY_TYPE.get(kind) if isinstance(kind, str) else None
+    model = command_model(kind) if isinstance(kind, str) else None
     if model is None:
         return None
     fast = command_checker(model)

@@ -225,6 +225,8 @@ GRADING_EVENTS: tuple[type[LedgerEvent], ...] = (
     GradeProposed, TieBreakRecorded, BallotCast, ReviewRequested, ReviewDecided,
     DerivedFactRecorded,  # no command: only the ledger records it (domain/derivations.py)
 )
+# What the escalation policies read (domain/derivations.py, domain/check_plans.py).
+POLICY_INPUTS = (SanctionRecorded, ComplaintRecorded, SubjectEnrolled, DerivedFactRecorded)
 
 # ------------------------------------------------------------------ commands
 

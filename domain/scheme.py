@@ -438,6 +438,7 @@ class HospitalPayScheme(SchemeBase):
 
 Scheme = HospitalPayScheme
 PAY_SCHEME_KIND = "hospital_two_level"
+GRADING_KIND = "grading"  # domain/grading.py's schemes: named here, below them
 
 
 def canonical_dumps(data: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -33,17 +33,29 @@ from domain.events import (
     SchemeAdopted,
 )
 from domain.facts import Facts, field_of, register_unique, uniqueness_key
-from domain.grading_checks import GradingScope, check_grading_entry
 from domain.periods import Period
 from domain.personal import WITHHOLDING_UNIQUE
-from domain.procedures import calendar_of, check_procedure_entry
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_checks import scheme_problems
 from domain.scheme_corrections import check_scheme_correction, check_version_order
 from domain.scheme_kinds import parse_scheme
 
+if TYPE_CHECKING:
+    from domain.calendar import WorkingCalendar
+
 register_unique("WithholdingRecorded", *WITHHOLDING_UNIQUE)
 _NO_SCHEME: Any = object()
+# The procedure facts' (domain/procedure_events.py): registered here, with the ledger,
+# not by domain/procedures.py, which is imported only with the first procedure entry
+# checked (events.py keeps that family lazy), after a fold may have met stored ones.
+register_unique("HolidayNoticeRecorded", "holiday notice", "year")
+register_unique("DecisionDelivered", "delivery", "target_id")
+register_unique("ResultsFiled", "filing", "rulebook", "grading_period")
+register_unique("PublicityOpened", "publicity", "rulebook", "grading_period")
+register_unique("ResultsMadeFinal", "final", "rulebook", "grading_period")
+register_unique("ObjectionSettled", "settlement", "objection_id")
+register_unique("OutsideResultRecorded", "outside result", "subject_id", "name",
+                "grading_period", "rulebook")
 
 
 @dataclass
@@ -171,6 +183,10 @@ def check_command(
     else:  # what `_check_grading` does with a pay entry before any grading entry
         scope.grading_backlog.append(event)
     if plan.procedure:
+        # Procedure and grading facts' checks are imported with their first such entry:
+        # a pay batch never needs them (domain/events.py keeps their families lazy).
+        from domain.procedures import check_procedure_entry  # noqa: PLC0415 - lazy
+
         procedure_batch = scope.__dict__.setdefault("procedure_batch", [])
         check_procedure_entry(scope.facts, procedure_batch, event, problem)
 
@@ -263,10 +279,14 @@ def _check_grading(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
         if not plan.grading:
             backlog.append(event)
             return
+        from domain.grading_checks import GradingScope  # noqa: PLC0415 - lazy, as above
+
         grading = scope.__dict__["grading"] = GradingScope(scope.facts)
         for earlier in backlog:
             grading.take_in(earlier)
         backlog.clear()
+    from domain.grading_checks import check_grading_entry  # noqa: PLC0415 - lazy, as above
+
     check_grading_entry(grading, event, problem)
 
 
@@ -277,6 +297,14 @@ def _check_appeal(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
         problem("", str(error))
 
 
+def _calendar(facts: Facts) -> WorkingCalendar:
+    """The statutory calendar with the ledger's holiday notices (procedure facts, whose
+    checks' module is imported with the first appeal step: a pay batch never needs it)."""
+    from domain.procedures import calendar_of  # noqa: PLC0415 - lazy, see above
+
+    return calendar_of(facts)
+
+
 def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
     facts = scope.facts
     if isinstance(event, AppealFiled):
@@ -284,7 +312,7 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> 
         if rule is None:
             problem("filed_on", "the scheme in force has no appeal procedure")
             return
-        late = appeals.late_filing(rule, event.received_on, event.filed_on, calendar_of(facts))
+        late = appeals.late_filing(rule, event.received_on, event.filed_on, _calendar(facts))
         if late:
             problem("filed_on", late)
         if event.contested_entry_id is not None:
@@ -317,7 +345,7 @@ def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> 
             problem("appeal_id", f"the scheme allows {rule.re_reviews_max} re-review(s); "
                     "the last decision is final")
         elif (closes := appeals.closed_before(rule, decision.decided_on, event.filed_on,
-                                              calendar_of(facts))) is not None:
+                                              _calendar(facts))) is not None:
             problem("filed_on", f"late: the re-review window closed on {closes}")
         return
     level = event.level  # type: ignore[attr-defined]

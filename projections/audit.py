@@ -24,11 +24,11 @@ from datetime import datetime
 from typing import Any
 
 from domain.events import (
-    COMMANDS_BY_TYPE,
     AppealFiled,
     EntryVoided,
     LedgerEvent,
     PeriodClosed,
+    command_model,
 )
 from domain.facts import Facts, field_of
 from projections.chain_links import GENESIS, ChainLink, StoredRecord, chain_link, extend_chain
@@ -228,7 +228,7 @@ class AuditQuery:
 
 def event_type_name(name: str) -> str:
     """A command type (record_score) or an event class name (ScoreRecorded) → the class."""
-    command = COMMANDS_BY_TYPE.get(name)
+    command = command_model(name)
     return command.event_class.__name__ if command is not None else name  # type: ignore[attr-defined]
 
 

@@ -33,14 +33,13 @@ from domain.procedure_events import (
     ResultsFiled,
     ResultsMadeFinal,
 )
-from domain.procedure_rules import Deadline
+from domain.procedure_rules import Deadline, settings_of
 from domain.procedures import (
     calendar_of,
     delivered_on,
     delivery_rule,
     grading_scheme,
     publicity_end,
-    settings_of,
 )
 from domain.sanctions import DerivedFactRecorded, ReviewDecided, SanctionRecorded
 

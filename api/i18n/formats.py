@@ -9,13 +9,13 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.numbers import format_currency, format_decimal
-
 from api.i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 DEFAULT_TIME_ZONE: Final = ZoneInfo("Asia/Shanghai")
 MONEY_LOCALE: Final = "zh_CN"  # yuan are written the Chinese way in either language
@@ -33,38 +33,33 @@ def fen(amount: Decimal) -> Decimal:
 def _money_locale() -> Locale:
     # Parsed once: given the locale's name, babel parses it on every call, and that was
     # most of the time a payout table took to print (hundreds of amounts).
+    from babel import Locale  # noqa: PLC0415 - see MONEY_SHAPE
+
     return Locale.parse(MONEY_LOCALE)
+
+
+# What babel writes around an amount's digits in MONEY_LOCALE, positive then negative,
+# grouping them as Python's `,.2f` does. Asking babel each process (loading its locale
+# and currency data) and importing it were ≈15 ms of every `jixiao payout` and what-if;
+# tests/api/test_render_text.py checks that babel writes every amount this way.
+MONEY_SHAPE: Final = ("¥", "", "-¥", "")
 
 
 def money(amount: Decimal | str) -> str:
     """¥12,345.60; -¥120.00 for a recovery."""
     value = fen(Decimal(amount))
-    shape = _money_shape()
-    if shape is None or not value.is_finite():
+    if not value.is_finite():
+        from babel.numbers import format_currency  # noqa: PLC0415 - see MONEY_SHAPE
+
         return str(format_currency(value, "CNY", locale=_money_locale()))
-    before, after = shape[2:] if value.is_signed() else shape[:2]
+    before, after = MONEY_SHAPE[2:] if value.is_signed() else MONEY_SHAPE[:2]
     return f"{before}{abs(value):,.2f}{after}"
-
-
-PLAIN_SAMPLE: Final = "1,234,567.89"
-
-
-@cache
-def _money_shape() -> tuple[str, str, str, str] | None:
-    """What babel writes around an amount's digits, positive then negative, when it
-    groups them as Python's `,.2f` does; None if it does not (then babel writes each).
-    Babel took a millisecond per amount: most of a 1,000-person payout's printing."""
-    def written(sample: str) -> tuple[str, str] | None:
-        text = str(format_currency(Decimal(sample), "CNY", locale=_money_locale()))
-        before, found, after = text.partition(PLAIN_SAMPLE)
-        return (before, after) if found and PLAIN_SAMPLE not in after else None
-
-    positive, negative = written("1234567.89"), written("-1234567.89")
-    return None if positive is None or negative is None else (*positive, *negative)
 
 
 def grouped(amount: Decimal | str) -> str:
     """12,345.60: a money cell in a table whose header names the currency."""
+    from babel.numbers import format_decimal  # noqa: PLC0415 - documents only
+
     return str(format_decimal(fen(Decimal(amount)), format="#,##0.00", locale=_money_locale()))
 
 

@@ -33,7 +33,6 @@ from projections.diff import diff_side, diff_statements
 from projections.figure_map import with_figures
 from projections.figure_tree import FigureLookup, UntrustedFigureError, explain_tree
 from projections.payout import CalculationBlockedError
-from projections.procedures import with_late_decisions
 from projections.restated import restated_report
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
@@ -299,6 +298,10 @@ def restatement(ws: Workspace, caller: Caller, period_text: str, *,
     if user is None or user.reads_everything:
         # Whole-organisation readers (finance, auditors) see which appeals about the
         # period were decided late; the appeal's own view shows its appellant.
+        # Appeals' deadlines count working days by the ledger's holiday notices
+        # (procedure facts, imported only here: a payout never needs them).
+        from projections.procedures import with_late_decisions  # noqa: PLC0415
+
         with_late_decisions(report, facts, period)
         return report
     return {**report, "outstanding": None,

@@ -10,7 +10,7 @@ from typing import Any
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.events import LedgerEvent, SchemeAdopted
 from domain.facts import Facts
-from domain.grading import GRADING_KIND, GradingPeriod, GradingScheme
+from domain.grading import GradingPeriod, GradingScheme
 from domain.sanctions import (
     BallotCast,
     ComplaintRecorded,
@@ -23,6 +23,7 @@ from domain.sanctions import (
     SubjectEnrolled,
     TieBreakRecorded,
 )
+from domain.scheme import GRADING_KIND
 from domain.scheme_kinds import parse_scheme
 
 

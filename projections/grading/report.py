@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from domain.derivations import live_recorded
+from domain.derived_facts import live_recorded
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.events import EntryVoided
 from domain.facts import Facts

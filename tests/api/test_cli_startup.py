@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,3 +60,80 @@ def test_a_payout_imports_no_heavy_library(tmp_path: Path) -> None:
                              " == 0")
         assert "api" in imported
         assert imported.isdisjoint(HEAVY), (verb, sorted(imported & set(HEAVY)))
+
+
+# The grading, procedure and sanction families (domain/events.py keeps them lazy): a pay
+# ledger's what-if never needs their models, checks or reports.
+LAZY = ("domain.sanctions", "domain.procedure_events", "domain.grading", "domain.procedures",
+        "domain.grading_checks", "domain.policies", "domain.derived_facts", "domain.publicity",
+        "projections.procedures", "projections.grading")
+OLD_LEDGER = ROOT / "tests" / "fixtures" / "old_ledger"
+MODULES = "print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
+
+
+def _modules(code: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", f"import json, sys\n{code}\n{MODULES}"],
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _of_lazy_family(name: str) -> bool:
+    return any(name == family or name.startswith(f"{family}.") for family in LAZY)
+
+
+def test_a_what_if_on_a_pay_ledger_imports_no_grading_facts(tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(OLD_LEDGER / "example-1" / "ledger.db", db)  # pay facts only
+    batch = tmp_path / "what-if.jsonl"
+    batch.write_text(json.dumps({"type": "record_deduction", "period": "2026-Q1",
+                                 "employee_id": "zhang", "kind": "late", "minutes": 3,
+                                 "reason": "what-if"}) + "\n", encoding="utf-8")
+    argv = ["payout", "--period", "2026-Q1", "--with", str(batch), "--db", str(db)]
+    imported = _modules(f"from api.cli_launch import main\nassert main({argv!r}) == 0")
+    assert "domain.application" in imported  # the probe saw the ledger folded
+    # babel: money is written in babel's shape without it (api/i18n/formats.py).
+    assert imported.isdisjoint({"typer", "psycopg", "babel"})
+    assert sorted(filter(_of_lazy_family, imported)) == []
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["grades", "--period", "2025", "--json"], "grades-2025.json"),
+    (["restatement", "--period", "2026-Q1", "--json"], "restatement-2026-Q1.json"),
+    (["appeal", "list", "--all", "--today", "2026-07-10", "--json"], "appeal-list.json"),
+], ids=["grades", "restatement", "appeals"])
+def test_a_new_process_reads_grading_facts_it_has_not_imported(
+        argv: list[str], expected: str, tmp_path: Path) -> None:
+    """A new `jixiao` process imports the lazy families when it meets their first stored
+    fact (the old demo ledger has sanctions, grade inputs and appeals) and reports exactly
+    what tests/e2e/test_old_ledger.py expects of it in process."""
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(OLD_LEDGER / "demo" / "ledger.db", db)
+    done = subprocess.run([sys.executable, "-m", "api.cli_launch", *argv, "--db", str(db)],
+                          cwd=ROOT, env={**ENV, "JIXIAO_ACTOR": "test"}, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (OLD_LEDGER / "demo" / "expected" / expected).read_text(
+        encoding="utf-8")
+
+
+def test_a_new_process_refuses_a_second_procedure_fact_it_has_only_read(tmp_path: Path) -> None:
+    """Procedure facts' uniqueness (one holiday notice a year) holds in a process that
+    has folded the stored notice but not imported their checks' module: the plain
+    what-if, which runs without the command tree (api/cli_launch.py)."""
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(OLD_LEDGER / "example-1" / "ledger.db", db)
+
+    def run(*argv: str, notice: str) -> subprocess.CompletedProcess[str]:
+        rows = tmp_path / f"{notice}.jsonl"
+        rows.write_text(json.dumps({"type": "record_holiday_notice", "year": 2026,
+                                    "notice": notice}) + "\n", encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv, str(rows),
+                               "--db", str(db)], cwd=ROOT, env={**ENV, "JIXIAO_LANG": "en"},
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    assert run("apply", notice="first").returncode == 0
+    again = run("payout", "--period", "2026-Q1", "--with", notice="second")
+    assert again.returncode == 2, again.stdout[-500:] + again.stderr
+    assert "already recorded (holiday notice 2026)" in again.stderr

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from api import render_text
-from api.i18n.formats import _money_locale, fen, money
+from api.i18n.formats import MONEY_SHAPE, _money_locale, fen, money
 from api.render_text import WIDTH_PIPED, table
 
 # Ids, amounts and names as reports have them: ASCII, CJK (two cells wide), full-width
@@ -67,3 +67,13 @@ def test_chinese_cells_keep_the_columns_aligned() -> None:
 def test_an_amount_is_written_as_babel_writes_it(amount: Decimal) -> None:
     # formats.money writes the digits itself once babel's shape around them is known.
     assert money(amount) == str(format_currency(fen(amount), "CNY", locale=_money_locale()))
+
+
+@pytest.mark.parametrize(("sample", "shape"), [("1234567.89", MONEY_SHAPE[:2]),
+                                               ("-1234567.89", MONEY_SHAPE[2:])])
+def test_the_money_shape_is_what_babel_writes_around_the_digits(
+        sample: str, shape: tuple[str, str]) -> None:
+    # formats.money writes MONEY_SHAPE around Python's `,.2f` without asking babel.
+    before, after = shape
+    written = str(format_currency(Decimal(sample), "CNY", locale=_money_locale()))
+    assert written == f"{before}1,234,567.89{after}"

@@ -1,0 +1,49 @@
+"""The grading, procedure and sanction families are imported on first use
+(domain/events.py), so the registries and per-type plans must answer as if they were
+always there. tests/api/test_cli_startup.py checks that a pay what-if imports none."""
+
+from __future__ import annotations
+
+from domain import events
+from domain.check_plans import check_plan, policy_inputs
+from domain.events import command_model, command_models, loaded_family
+from domain.grading import GradingScheme
+from domain.procedure_events import PROCEDURE_EVENTS
+from domain.sanctions import GRADING_EVENTS, POLICY_INPUTS, SanctionRecorded
+from domain.scheme import GRADING_KIND, PAY_SCHEME_KIND, HospitalPayScheme
+from domain.scheme_kinds import SCHEME_KINDS
+
+
+def test_every_command_type_is_found_as_in_the_whole_registry() -> None:
+    assert command_models() == events.COMMAND_MODELS
+    assert len(events.COMMANDS_BY_TYPE) == len(events.COMMAND_MODELS)
+    for kind, model in events.COMMANDS_BY_TYPE.items():
+        assert command_model(kind) is model, kind
+    assert command_model("record_sanction") is not None
+    assert command_model("no_such_command") is None
+    assert {*GRADING_EVENTS, *PROCEDURE_EVENTS} <= set(events.EVENT_CLASSES.values())
+
+
+def test_the_check_plans_know_each_family_once_it_is_imported() -> None:
+    assert policy_inputs() == POLICY_INPUTS
+    sanction = check_plan(SanctionRecorded)
+    assert (sanction.grading, sanction.policy_input) == (True, True)
+    for cls in PROCEDURE_EVENTS:
+        assert (check_plan(cls).procedure, check_plan(cls).needs_scheme) == (True, False), cls
+    for cls in GRADING_EVENTS:
+        assert (check_plan(cls).grading, check_plan(cls).plain) == (True, False), cls
+    plain = check_plan(events.ScoreRecorded)
+    assert (plain.plain, plain.needs_scheme, plain.policy_input) == (True, True, False)
+
+
+def test_a_family_not_imported_has_no_classes() -> None:
+    assert loaded_family("domain.no_such_family", "EVENTS") == ()
+    assert loaded_family("domain.sanctions", "GRADING_EVENTS") == GRADING_EVENTS
+
+
+def test_the_scheme_kinds_look_their_models_up_on_use() -> None:
+    assert sorted(SCHEME_KINDS) == sorted([PAY_SCHEME_KIND, GRADING_KIND])
+    assert len(SCHEME_KINDS) == 2
+    assert SCHEME_KINDS[PAY_SCHEME_KIND] is HospitalPayScheme
+    assert SCHEME_KINDS[GRADING_KIND] is GradingScheme
+    assert SCHEME_KINDS.get("no_such_kind") is None
