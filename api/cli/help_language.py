@@ -45,7 +45,25 @@ def translate_help(command: Any) -> None:
 
     for name, text in TYPER_WORDS.items():
         setattr(rich_utils, name, _(text))
+    if not getattr(rich_utils._make_rich_text, "folds", False):
+        rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
     _translate(command)
+
+
+def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
+    """typer's help texts, folded where a run is wider than its column. rich breaks lines
+    only at spaces and cuts a longer run with "…"; a Chinese sentence is one run, so at 80
+    columns an option's help lost its middle (「假定已执行该 JSON Line…」). Chinese may break
+    between any two characters, so folding the run is how it is typeset anyway."""
+
+    def made(**kwargs: Any) -> Any:
+        text = make(**kwargs)
+        if hasattr(text, "overflow"):
+            text.overflow = "fold"
+        return text
+
+    made.folds = True  # type: ignore[attr-defined]
+    return made
 
 
 def help_texts(command: Any) -> list[tuple[str, str]]:

@@ -73,3 +73,49 @@ def test_a_mistyped_verb_with_help_names_its_usage_once(store: dict[str, str]) -
     assert run.code == 2
     assert "错误：没有命令 'payot'。您是否要输入 'payout'？" in run.err
     assert run.err.count("用法") == 1
+
+
+def verbs() -> list[list[str]]:
+    """Every verb's words (`["appeal", "decide"]`), walked from the command tree."""
+    import typer.main  # noqa: PLC0415
+
+    from api.cli import app  # noqa: PLC0415
+
+    found: list[list[str]] = []
+
+    def visit(node: object, words: list[str]) -> None:
+        subs = getattr(node, "commands", {})
+        if not subs:
+            found.append(words)
+        for name, sub in subs.items():
+            visit(sub, [*words, name])
+
+    visit(typer.main.get_command(app), [])
+    return found
+
+
+def test_every_option_help_is_shown_whole_at_eighty_columns(
+    store: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rich breaks lines only at spaces and cuts a longer run with "…": a Chinese option
+    # help lost its middle at 80 columns (「假定已执行该 JSON Line…」) until its runs folded.
+    import typer.main  # noqa: PLC0415
+
+    from api.cli import app  # noqa: PLC0415
+    from api.i18n import _  # noqa: PLC0415
+
+    monkeypatch.setenv("COLUMNS", "80")
+    tree = typer.main.get_command(app)
+    checked = 0
+    for words in verbs():
+        shown = Cli(store, lang=None)(*words, "--help")
+        assert shown.code == 0, shown.err
+        node = tree
+        for word in words:
+            node = node.commands[word]  # type: ignore[attr-defined]
+        texts = [_(t) for t in (node.help, *(getattr(p, "help", None) for p in node.params))
+                 if t]
+        # Only our own texts' "…" (2026-Q1 … 2026-Q4) may show: rich's cut would add one.
+        assert shown.out.count("…") == sum(t.count("…") for t in texts), (words, shown.out)
+        checked += len(texts)
+    assert checked > 100
