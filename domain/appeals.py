@@ -21,7 +21,7 @@ from domain.events import (
     AppealFiled,
     DeductionRecorded,
     LedgerEvent,
-    command_models,
+    command_types_of_events,
 )
 from domain.facts import Facts, field_of
 from domain.periods import Period
@@ -274,7 +274,8 @@ def correction_rows(facts: Facts, state: AppealState, decision: AppealDecided | 
                  "idempotency_key": f"{key}:void"}]
     if decision.outcome == "change":
         body = entry.model_dump(mode="json", exclude=set(_ENVELOPE))
-        return [{**body, **(decision.changes or {}), "type": _command_type(entry),
+        kind = command_types_of_events()[type(entry).__name__]
+        return [{**body, **(decision.changes or {}), "type": kind,
                  "supersedes": str(entry.originator_id), "reason": why,
                  "idempotency_key": f"{key}:change"}]
     if rule.failed_appeal == "double" and isinstance(entry, DeductionRecorded):
@@ -322,13 +323,6 @@ def changes_problems(entry: LedgerEvent | None, changes: dict[str, Any]) -> list
 
 _ENVELOPE = ("originator_id", "originator_version", "recorded_at", "actor", "reason",
              "rule_ref", "evidence_ref", "idempotency_key", "supersedes")
-
-
-def _command_type(entry: LedgerEvent) -> str:
-    for model in command_models():
-        if getattr(model, "event_class", None) is type(entry):
-            return model.model_fields["type"].annotation.__args__[0]  # type: ignore[no-any-return, union-attr]
-    raise LookupError(type(entry).__name__)
 
 
 def entry_id_text(value: UUID | None) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
@@ -573,6 +574,16 @@ def command_models() -> tuple[type[BaseModel], ...]:
     """Every command model (`COMMAND_MODELS`), the lazy families' imported."""
     models: tuple[type[BaseModel], ...] = __getattr__("COMMAND_MODELS")
     return models
+
+
+@cache
+def command_types_of_events() -> dict[str, str]:
+    """Event class name → the command type that records it, every family's: built when a
+    void or an appeal's restatement first asks, so that a batch of other entries does not
+    import the lazy families."""
+    by_type: dict[str, type[BaseModel]] = __getattr__("COMMANDS_BY_TYPE")
+    return {model.event_class.__name__: kind
+            for kind, model in by_type.items() if hasattr(model, "event_class")}
 
 
 def loaded_family(module: str, name: str) -> tuple[type, ...]:

@@ -45,8 +45,12 @@ def translate_help(command: Any) -> None:
 
     for name, text in TYPER_WORDS.items():
         setattr(rich_utils, name, _(text))
-    if not getattr(rich_utils._make_rich_text, "folds", False):
-        rich_utils._make_rich_text = _folding(rich_utils._make_rich_text)
+    # A private function of typer (pinned at 0.29.2 in pyproject.toml, which calls it with
+    # keywords only); if a later typer drops it, help is drawn unfolded rather than failing,
+    # and tests/api/test_cli_help_language.py says so.
+    make = getattr(rich_utils, "_make_rich_text", None)
+    if make is not None and not getattr(make, "folds", False):
+        rich_utils._make_rich_text = _folding(make)
     _translate(command)
 
 

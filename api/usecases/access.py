@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,17 +15,9 @@ from domain import events as registry
 from domain.appeals import appeals_of
 from domain.close_review import approval_required
 from domain.errors import ForbiddenError, NotFoundError, Problem
-from domain.events import LedgerEvent, command_model
+from domain.events import LedgerEvent, command_model, command_types_of_events
 from domain.facts import Facts
 from domain.users import COMMANDS_BY_ROLE, VOID, User, a_role, write_refusal
-
-
-@cache
-def command_type_of_event() -> dict[str, str]:
-    """Event class name → its command type, every family's: built when a void asks,
-    so that a batch of other entries does not import the lazy families (domain/events.py)."""
-    return {model.event_class.__name__: kind  # type: ignore[attr-defined]
-            for kind, model in registry.COMMANDS_BY_TYPE.items()}
 
 
 class RowsForbiddenError(ForbiddenError):
@@ -104,7 +95,7 @@ def _scope_refusals(user: User, where: str, command: BaseModel, facts: Facts,
         if target is None:
             return []  # an unknown entry: the validation names it
         # Voiding is allowed to whoever may write the entry (a void of a void to nobody).
-        kind = command_type_of_event().get(type(target).__name__, VOID)
+        kind = command_types_of_events().get(type(target).__name__, VOID)
         field = "target_id"
     if kind in EXTRA_COMMANDS:
         # An appeal or grading entry, or the void or correction of one.
