@@ -135,7 +135,8 @@ def translate(text: str) -> str:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None:
-            values = {name: _value(value) for name, value in match.groupdict().items()}
+            values = {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
+                      else _value(value) for name, value in match.groupdict().items()}
             return gettext(template).format(**values)
     return text
 
@@ -162,6 +163,17 @@ def _value(value: str) -> str:
     parts = value.split("; ")
     translated = [translate(part) for part in parts]
     return "；".join(translated) if translated != parts else value
+
+
+# The ids a refusal offers to choose from ({known}: "quantity", "quality, quantity"):
+# the reader must type the id, so it stays beside its name (「工作量（quantity）」); the
+# name alone sent a clerk who had typed 工作量 to a list that said 工作量.
+IDENTIFIERS: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*(, [A-Za-z][A-Za-z0-9_]*)*")
+
+
+def _known(value: str) -> str:
+    named = ((gettext(word), word) for word in value.split(", "))
+    return gettext(", ").join(word if name == word else f"{name}（{word}）" for name, word in named)
 
 
 def headline(message: str) -> str:

@@ -120,3 +120,16 @@ def test_a_value_that_is_itself_a_message_is_translated_too() -> None:
             "2026-Q3 没有数字 'Not a message'"
     with use_language("en"):
         assert translate(text) == text
+
+
+def test_the_ids_to_choose_from_keep_their_names_and_ids() -> None:
+    # A clerk who typed the name 工作量 was told the entered items were 工作量: the id to
+    # type (quantity) now stands beside its name; ids without a name stay as they are.
+    with use_language("zh_CN"):
+        one = translate("'工作量' is not an entered item; entered items: quantity")
+        two = translate("'x' is not an entered item; entered items: quality, quantity")
+    assert one == "'工作量' 不是录入项；录入项有：工作量（quantity）"
+    assert two == "'x' 不是录入项；录入项有：quality、工作量（quantity）"
+    with use_language("en"):
+        assert translate("'x' is not an entered item; entered items: quality, quantity") == \
+            "'x' is not an entered item; entered items: quality, quantity"
