@@ -92,19 +92,25 @@ def _plain_table(headers: Sequence[str], texts: list[list[str]],
     grid = [list(headers), *texts]
     if any(_UNPLAIN.search(cell) or cell != cell.strip(" ") for row in grid for cell in row):
         return None
-    widths = [max(cell_len(row[i]) for row in grid) for i in range(len(headers))]
+    # Each cell measured once. A printable ASCII cell (ids, amounts: most of a payout's
+    # ≈11,000) is one column a character, as rich counts it; others ask rich.
+    lengths = [[len(cell) if cell.isascii() else cell_len(cell) for cell in row]
+               for row in grid]
+    widths = [max(row[i] for row in lengths) for i in range(len(headers))]
     total = sum(widths) + len(_GAP) * (len(widths) - 1)
     if total > WIDTH_PIPED:
         return None
-    lines = [_plain_row(grid[0], widths, right), "─" * total]
-    lines += [_plain_row(row, widths, right) for row in texts]
+    lines = [_plain_row(grid[0], lengths[0], widths, right), "─" * total]
+    lines += [_plain_row(row, length, widths, right)
+              for row, length in zip(texts, lengths[1:], strict=True)]
     return "\n".join(lines)
 
 
-def _plain_row(cells: Sequence[str], widths: list[int], right: set[int]) -> str:
+def _plain_row(cells: Sequence[str], lengths: list[int], widths: list[int],
+               right: set[int]) -> str:
     padded = []
     for i, cell in enumerate(cells):
-        fill = " " * (widths[i] - cell_len(cell))
+        fill = " " * (widths[i] - lengths[i])
         padded.append(fill + cell if i in right else cell + fill)
     return _GAP.join(padded).rstrip()
 

@@ -6,6 +6,11 @@ was most of its time. The key is the row's recorded sha256, which the session ch
 against the body before asking (an edited body never reaches here), so a row that
 changes is parsed afresh and an unchanged one never is. The parsed statement is shared:
 its readers build new dicts for what they change and never change it in place.
+
+A body is parsed by msgspec (about twice as fast as `json`: a what-if reads four
+statements of ≈260 kB, for their scores and banks), which gives the same objects for
+any JSON the view stores; what it refuses and `json` takes (a float beyond range, a
+lone surrogate) is left to `json`, so no body parses differently.
 """
 
 from __future__ import annotations
@@ -13,6 +18,18 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 from typing import Any
+
+import msgspec
+
+_DECODER = msgspec.json.Decoder()
+
+
+def loads(body: str) -> Any:
+    """`json.loads(body)`, faster."""
+    try:
+        return _DECODER.decode(body)
+    except msgspec.DecodeError:
+        return json.loads(body)
 
 KEPT = 16  # statements kept: more than a year's payable periods, a few old versions
 
@@ -26,7 +43,7 @@ class ParsedStatements:
         """The body parsed: from memory when a body of this hash was parsed before."""
         found = self._by_hash.get(sha256)
         if found is None:
-            found = json.loads(body)
+            found = loads(body)
             self._by_hash[sha256] = found
             if len(self._by_hash) > self._kept:
                 self._by_hash.popitem(last=False)

@@ -77,3 +77,10 @@ def test_the_money_shape_is_what_babel_writes_around_the_digits(
     before, after = shape
     written = str(format_currency(Decimal(sample), "CNY", locale=_money_locale()))
     assert written == f"{before}1,234,567.89{after}"
+
+
+def test_a_printable_ascii_cell_is_one_column_a_character_as_rich_counts_it() -> None:
+    # _plain_table measures such a cell by its length and asks rich only about the others.
+    printable = "".join(chr(code) for code in range(0x20, 0x7F))
+    assert all(cell_len(char) == 1 for char in printable)
+    assert cell_len(printable) == len(printable)
