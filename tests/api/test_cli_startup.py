@@ -24,14 +24,21 @@ ENV = {key: value for key, value in os.environ.items()
        if not key.startswith(("POSTGRES_", "PERSISTENCE_", "JIXIAO_DB"))}
 REPORT = "print(json.dumps(sorted({name.split('.')[0] for name in sys.modules})), " \
          "file=sys.stderr)"
+MODULES = "print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
 
 
-def _imported(code: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", f"import json, sys\n{code}\n{REPORT}"],
+def _modules(code: str, report: str = MODULES) -> set[str]:
+    """The modules (by `report`: whole names, or top-level packages) a new process running
+    `code` has imported."""
+    done = subprocess.run([sys.executable, "-c", f"import json, sys\n{code}\n{report}"],
                           cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def _imported(code: str) -> set[str]:
+    return _modules(code, REPORT)
 
 
 @pytest.mark.parametrize("code", [
@@ -68,15 +75,6 @@ LAZY = ("domain.sanctions", "domain.procedure_events", "domain.grading", "domain
         "domain.grading_checks", "domain.policies", "domain.derived_facts", "domain.publicity",
         "projections.procedures", "projections.grading")
 OLD_LEDGER = ROOT / "tests" / "fixtures" / "old_ledger"
-MODULES = "print(json.dumps(sorted(sys.modules)), file=sys.stderr)"
-
-
-def _modules(code: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", f"import json, sys\n{code}\n{MODULES}"],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120,
-                          check=False)
-    assert done.returncode == 0, done.stderr
-    return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
 def _of_lazy_family(name: str) -> bool:
