@@ -116,15 +116,9 @@ def free_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     write differently) is written without pydantic: its dump was the only use of the
     adoption event's serializer, whose build (once per process) compiles the Unicode id
     pattern (≈15 ms of a hospital ingest)."""
-    decorators = cls.__pydantic_decorators__
-    if (decorators.field_serializers or decorators.model_serializers
-            or cls.model_computed_fields or not set(_COLUMNS) <= set(cls.model_fields)):
-        return ()
     hints = _hints(cls)
     free = tuple(name for name in cls.model_fields if hints[name] == dict[str, Any])
-    plain = all(not info.exclude and _no_serializer(info.metadata) and (
-        name in free or _plain_value(hints[name])) for name, info in cls.model_fields.items())
-    return free if plain else ()
+    return free if _dumps_plainly(cls, free) else ()
 
 
 def _plain_json(value: Any) -> bool:
@@ -173,13 +167,20 @@ def insert_rows(recorder: Any, rows: list[StoredRow]) -> Sequence[int] | None:
 def direct_dump(cls: type[BaseModel]) -> bool:
     """Whether msgspec writes `cls`'s field values as pydantic's JSON dump does: plain
     values only, no serializers, no computed or excluded fields."""
+    return encoder_for(cls) == _FAST.encode and _dumps_plainly(cls, ())
+
+
+def _dumps_plainly(cls: type[BaseModel], free: tuple[str, ...]) -> bool:
+    """Whether pydantic's JSON dump of `cls` is its field values as they are: no
+    serializers, no computed or excluded fields, the envelope's columns among its fields,
+    and every field but the `free` ones a plain value."""
     decorators = cls.__pydantic_decorators__
-    if (encoder_for(cls) != _FAST.encode or decorators.field_serializers
-            or decorators.model_serializers or cls.model_computed_fields
-            or not set(_COLUMNS) <= set(cls.model_fields)):
+    if (decorators.field_serializers or decorators.model_serializers
+            or cls.model_computed_fields or not set(_COLUMNS) <= set(cls.model_fields)):
         return False
     hints = _hints(cls)
-    return all(not info.exclude and _no_serializer(info.metadata) and _plain_value(hints[name])
+    return all(not info.exclude and _no_serializer(info.metadata)
+               and (name in free or _plain_value(hints[name]))
                for name, info in cls.model_fields.items())
 
 

@@ -176,8 +176,7 @@ def check_command(
     key = uniqueness_key(event)
     holder = scope.holder(key) if key is not None else None
     if key is not None and holder is not None and event.supersedes is None:
-        problem(_key_field(key), f"already recorded ({' '.join(map(str, key))}) by entry "
-                f"{holder}; to change it, supersede that entry with a reason")
+        problem(_key_field(key), _already_recorded(key, holder))
     if plan.grading or "grading" in scope.__dict__:
         _check_grading(scope, event, plan, problem)
     else:  # what `_check_grading` does with a pay entry before any grading entry
@@ -241,12 +240,27 @@ def _check_correction(scope: BatchScope, event: LedgerEvent, plan: CheckPlan,
 def _check_department(scope: BatchScope, department_id: str, plan: CheckPlan,
                       problem: Any) -> None:
     """A named department must be defined; figures go to clinical departments only."""
-    kind = scope.department_kind(department_id)
+    reason = _department_refusal(scope.department_kind(department_id), department_id, plan)
+    if reason is not None:
+        problem("department_id", reason)
+
+
+def _department_refusal(kind: str | None, department_id: str, plan: CheckPlan) -> str | None:
     if kind is None:
-        problem("department_id", f"unknown department {department_id!r}; define it first")
-    elif plan.figures and kind != "clinical":
-        problem("department_id", f"{department_id!r} is an admin department; workload, "
-                "revenue and cost are recorded for clinical departments")
+        return f"unknown department {department_id!r}; define it first"
+    if plan.figures and kind != "clinical":
+        return (f"{department_id!r} is an admin department; workload, revenue and cost are "
+                "recorded for clinical departments")
+    return None
+
+
+def _unknown_employee(employee_id: str) -> str:
+    return f"unknown employee {employee_id!r}; hire them first"
+
+
+def _already_recorded(key: tuple[Any, ...], holder: UUID) -> str:
+    return (f"already recorded ({' '.join(map(str, key))}) by entry {holder}; to change it, "
+            "supersede that entry with a reason")
 
 
 def _check_roster_references(
@@ -259,7 +273,7 @@ def _check_roster_references(
     employee_id = command.__dict__.get("employee_id")
     if isinstance(employee_id, str) and not plan.hire:
         if not scope.knows_employee(employee_id):
-            problem("employee_id", f"unknown employee {employee_id!r}; hire them first")
+            problem("employee_id", _unknown_employee(employee_id))
     if plan.hire and isinstance(event, EmployeeHired) and event.supersedes is None and (
         scope.knows_employee(event.employee_id)
     ):
@@ -496,30 +510,19 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
     """`check_command` for an entry of a plain type (`CheckPlan.plain`) that corrects
     nothing: the same checks in the same order with the same words, less the questions
     the plan answers (scores, deductions and attendance are most of a batch, and asking
-    them every question was a fifth of the batch check). The roster and scheme helpers
-    are inlined and no `problem` closure is made unless a grading check needs one: the
-    calls were half of this check's time."""
+    them every question was a fifth of the batch check). Problems go straight to the list:
+    no `problem` closure is made unless a grading check needs one."""
     values = command.__dict__
     problems: list[Problem] = []
-    text = values.get("period")
-    period, day, period_name = (_PERIODS.get(text) or _period_of(text)) if isinstance(
-        text, str) else _NO_PERIOD
+    period, day, period_name = _period_parts(values.get("period"))
     if period is not None and scope.closed and period_name in scope.closed:
         problems.append(Problem(where, "period", _closed_reason(period)))
     _check_plain_roster(scope, where, values, plan, problems)
     _check_scheme_values(scope, command, event, plan, period, where=where,
                          problems=problems, first_day=day)
     key = uniqueness_key(event)
-    if key is not None:
-        holder = scope.taken.get(key, _NO_KIND)  # `BatchScope.holder`
-        if holder is _NO_KIND:
-            holder = scope.facts.unique.get(key)
-            if holder in scope.replaced:
-                holder = None
-        if holder is not None:
-            problems.append(Problem(where, _key_field(key), f"already recorded "
-                                    f"({' '.join(map(str, key))}) by entry {holder}; to "
-                                    "change it, supersede that entry with a reason"))
+    if key is not None and (holder := scope.holder(key)) is not None:
+        problems.append(Problem(where, _key_field(key), _already_recorded(key, holder)))
     if "grading" in scope.__dict__:
         def problem(field_name: str, reason: str) -> None:
             problems.append(Problem(where, field_name, reason))
@@ -534,29 +537,14 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
     return problems
 
 
-_NO_PERIOD: tuple[None, None, None] = (None, None, None)
-_NO_KIND: Any = object()
-
-
 def _check_plain_roster(scope: BatchScope, where: str, values: dict[str, Any],
                         plan: CheckPlan, problems: list[Problem]) -> None:
-    """`_check_roster_references` of a type that neither defines a department nor hires,
-    the scope's look-ups inlined."""
+    """`_check_roster_references` of a type that neither defines a department nor hires."""
     department_id = values.get("department_id")
     if isinstance(department_id, str):
-        kind = scope.departments.get(department_id, _NO_KIND)
-        if kind is _NO_KIND:  # `BatchScope.department_kind`
-            history = scope.facts.index.departments.get(department_id)
-            kind = history[-1].kind if history else None
-        if kind is None:
-            problems.append(Problem(where, "department_id", f"unknown department "
-                                    f"{department_id!r}; define it first"))
-        elif plan.figures and kind != "clinical":
-            problems.append(Problem(where, "department_id", f"{department_id!r} is an admin "
-                                    "department; workload, revenue and cost are recorded for "
-                                    "clinical departments"))
+        reason = _department_refusal(scope.department_kind(department_id), department_id, plan)
+        if reason is not None:
+            problems.append(Problem(where, "department_id", reason))
     employee_id = values.get("employee_id")
-    if isinstance(employee_id, str) and not (
-            employee_id in scope.employees or scope.facts.knows_employee(employee_id)):
-        problems.append(Problem(where, "employee_id",
-                                f"unknown employee {employee_id!r}; hire them first"))
+    if isinstance(employee_id, str) and not scope.knows_employee(employee_id):
+        problems.append(Problem(where, "employee_id", _unknown_employee(employee_id)))

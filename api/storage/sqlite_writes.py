@@ -51,9 +51,9 @@ class BulkSQLiteRecorder(SQLiteApplicationRecorder):
         with self.datastore.transaction(commit=True) as c:
             return self._insert_rows(c, rows)
 
-    def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> Sequence[int]:
+    def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> range:
         if not rows:
-            return []
+            return range(0)
         # An id as its 32 hex digits, as UUID.hex writes it, less the property's call.
         c.executemany(self.insert_events_statement, [
             ("%032x" % originator_id.int if type(originator_id) is UUID else originator_id,
@@ -76,7 +76,7 @@ class BulkSQLiteRecorder(SQLiteApplicationRecorder):
         with (self.datastore.get_connection(commit=True) as connection,
               _bulk_cache(connection), connection.transaction(commit=True) as c):
             for chunk in chunks:
-                spans.append(range(*_bounds(self._insert_rows(c, chunk))))
+                spans.append(self._insert_rows(c, chunk))
         return _joined(spans)
 
 
@@ -97,10 +97,6 @@ def _bulk_cache(connection: Any) -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {before}")
     finally:
         cursor.close()
-
-
-def _bounds(ids: Sequence[int]) -> tuple[int, int]:
-    return (ids[0], ids[-1] + 1) if ids else (0, 0)
 
 
 def _joined(spans: list[range]) -> Sequence[int]:
