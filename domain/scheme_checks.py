@@ -39,6 +39,9 @@ def _check_staff_words(command: BaseModel, scheme: Scheme, problem: Any) -> None
 _SCHEME_FIELDS = ("title_grade", "post", "category", "participation_class", "kind", "item",
                   "indicator", "period")
 _FLAGS = ("points", "minutes")  # read only as given or not
+# What the scheme check reads of a command: these fields' values, and of the flags only
+# whether each is given (domain/plain_runs.py groups a run of entries by them).
+SCHEME_READS = (_SCHEME_FIELDS, _FLAGS)
 
 
 def scheme_problems(memo: dict[tuple[Any, ...], tuple[tuple[str, str], ...]],

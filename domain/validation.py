@@ -35,6 +35,7 @@ from domain.events import (
 from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.periods import Period
 from domain.personal import WITHHOLDING_UNIQUE
+from domain.plain_runs import RunChecks, take_plain_run
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_checks import scheme_problems
 from domain.scheme_corrections import check_scheme_correction, check_version_order
@@ -493,15 +494,40 @@ def check_batch(
     scope.employees.update(pending)  # refused rows' ids: no cascade of "unknown" problems
     scope.departments.update({key: "clinical" for key in pending})
     problems: list[Problem] = []
-    for where, command, event in items:
+    run: list[tuple[str, BaseModel, LedgerEvent]] = []  # plain entries not yet checked
+    for item in items:
+        event = item[2]
         cls = type(event)
         plan = CHECK_PLANS.get(cls) or check_plan(cls)
         if plan.plain and event.supersedes is None:
-            found = _check_plain(scope, where, command, event, plan)
-        else:
-            found = check_command(scope, where, command, event)
+            run.append(item)
+            continue
+        if run:
+            problems += _check_run(scope, run)
+            run = []
+        found = check_command(scope, *item)
         if found:
             problems += found
+    if run:
+        problems += _check_run(scope, run)
+    return problems
+
+
+# Runs shorter than this are checked row by row: grouping them costs more than it saves.
+RUN_MIN = 16
+
+
+def _check_run(scope: BatchScope, run: list[tuple[str, BaseModel, LedgerEvent]]) -> list[Problem]:
+    """A run of plain entries that correct nothing: at once when none has a problem
+    (domain/plain_runs.py), else row by row, which words every problem."""
+    if len(run) >= RUN_MIN and "grading" not in scope.__dict__ and take_plain_run(
+            scope, run, _RUN_CHECKS):
+        return []
+    problems: list[Problem] = []
+    for where, command, event in run:
+        cls = type(event)
+        problems += _check_plain(scope, where, command, event,
+                                 CHECK_PLANS.get(cls) or check_plan(cls))
     return problems
 
 
@@ -535,6 +561,28 @@ def _check_plain(scope: BatchScope, where: str, command: BaseModel, event: Ledge
         if key is not None:
             scope.taken[key] = event.originator_id
     return problems
+
+
+def _period_closed(scope: BatchScope, text: object) -> bool:
+    period, _, period_name = _period_parts(text)
+    return period is not None and bool(scope.closed) and period_name in scope.closed
+
+
+def _plain_scheme_problems(scope: BatchScope, where: str, command: BaseModel,
+                           event: LedgerEvent, plan: CheckPlan) -> list[Problem]:
+    period, day, _ = _period_parts(command.__dict__.get("period"))
+    problems: list[Problem] = []
+    _check_scheme_values(scope, command, event, plan, period, where=where,
+                         problems=problems, first_day=day)
+    return problems
+
+
+# `_check_plain`'s questions but the key's, one at a time, for a run of plain entries.
+_RUN_CHECKS = RunChecks(
+    closed=_period_closed,
+    refused=lambda scope, department_id, plan: _department_refusal(
+        scope.department_kind(department_id), department_id, plan) is not None,
+    scheme=_plain_scheme_problems)
 
 
 def _check_plain_roster(scope: BatchScope, where: str, values: dict[str, Any],

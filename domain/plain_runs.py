@@ -1,0 +1,144 @@
+"""The batch check of a run of plain entries at once (`check_batch`, domain/validation.py).
+
+Scores, deductions and attendance are most of a batch, and each asked the same few
+questions of the scope (is the period closed, the department known, the employee hired,
+the item in the scheme, the key free): a tenth of ingest, call by call. Within a run of
+plain entries that correct nothing the scope's answers to the first four cannot change
+(a plain entry defines no department, hires nobody, adopts no scheme), so they depend
+only on the values each entry names. Here the run is grouped by those values, each
+distinct group asked once with the row check itself, and the one-per-period keys
+checked as sets. A run is taken in only when no entry of it has a problem; else nothing
+of it is taken and the caller checks it row by row, which words every problem as it
+always has (tests/unit/test_plain_runs.py compares the two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from itertools import repeat
+from operator import attrgetter, is_, itemgetter
+from typing import Any, NamedTuple
+
+from pydantic import BaseModel
+
+from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
+from domain.errors import Problem
+from domain.events import LedgerEvent
+from domain.facts import uniqueness_key
+from domain.fold_plans import PLANS
+from domain.scheme_checks import SCHEME_READS
+
+Item = tuple[str, BaseModel, LedgerEvent]
+
+
+class RunChecks(NamedTuple):
+    """The row check's own questions (domain/validation.py), asked once per distinct value."""
+
+    closed: Callable[[Any, object], bool]  # (scope, period text): is it closed?
+    refused: Callable[[Any, str, CheckPlan], bool]  # (scope, department id, plan)
+    # (scope, where, command, event, plan) → the entry's problems with the scheme
+    scheme: Callable[[Any, str, BaseModel, LedgerEvent, CheckPlan], list[Problem]]
+
+
+# The event fields an entry's day comes from when its command names no period
+# (`_effective_day`).
+_DAY_READS = ("effective_on", "hired_on", "first_day", "year")
+_UUID_INT = attrgetter("int")
+_ID = itemgetter("originator_id")
+
+
+def take_plain_run(scope: Any, run: Sequence[Item], checks: RunChecks) -> bool:
+    """Whether the run is free of problems; if so the scope has taken it in, as the row by
+    row check would have (its keys, its ids, its entries for a later grading scope), else
+    the scope is as it was."""
+    groups: dict[tuple[type, type], list[Item]] = {}
+    for item in run:
+        kinds = (type(item[1]), type(item[2]))
+        group = groups.get(kinds)
+        if group is None:
+            groups[kinds] = [item]
+        else:
+            group.append(item)
+    keys: list[Any] = []
+    taken: list[tuple[list[Any], list[Any]]] = []
+    named: list[tuple[list[Any], str]] = []
+    try:
+        for (command_type, event_type), items in groups.items():
+            plan = CHECK_PLANS.get(event_type) or check_plan(event_type)
+            commands = [item[1].__dict__ for item in items]
+            events = [item[2].__dict__ for item in items]
+            if not _roster_known(scope, command_type, commands, plan, checks):
+                return False
+            for item in _distinct(command_type, event_type, items, commands, events):
+                if checks.scheme(scope, *item, plan):
+                    return False
+            ids = list(map(_ID, events))
+            named.append((ids, plan.name))
+            found = _keys(event_type, items[0][2], events)
+            if found is not None:
+                keys += found
+                taken.append((found, ids))
+        distinct = set(keys)
+    except TypeError:  # a value that cannot be a key: the row by row check takes it
+        return False
+    if len(distinct) != len(keys) or not scope.taken.keys().isdisjoint(distinct):
+        return False
+    unique, replaced = scope.facts.unique, scope.replaced
+    for key in unique.keys() & distinct:
+        holder = unique[key]
+        if holder is not None and holder not in replaced:
+            return False
+    for ids, name in named:
+        scope.batch_ids.update(zip(map(_UUID_INT, ids), repeat(name)))
+    for held, owners in taken:
+        scope.taken.update(zip(held, owners, strict=True))
+    scope.grading_backlog += map(itemgetter(2), run)
+    return True
+
+
+def _roster_known(scope: Any, command_type: type, commands: list[dict[str, Any]],
+                  plan: CheckPlan, checks: RunChecks) -> bool:
+    """Whether no period a group names is closed, and every department and employee it
+    names is known (and fit for its type): each distinct value asked once."""
+    fields = command_type.model_fields  # type: ignore[attr-defined]
+    if "period" in fields and scope.closed and any(
+            checks.closed(scope, text) for text in set(map(itemgetter("period"), commands))):
+        return False
+    if "department_id" in fields and any(
+            isinstance(department_id, str) and checks.refused(scope, department_id, plan)
+            for department_id in set(map(itemgetter("department_id"), commands))):
+        return False
+    return "employee_id" not in fields or all(
+        not isinstance(employee_id, str) or scope.knows_employee(employee_id)
+        for employee_id in set(map(itemgetter("employee_id"), commands)))
+
+
+def _distinct(command_type: type, event_type: type, items: list[Item],
+              commands: list[dict[str, Any]], events: list[dict[str, Any]]) -> list[Item]:
+    """One entry of each distinct set of the values the scheme check reads."""
+    reads, flags = SCHEME_READS
+    command_fields = command_type.model_fields  # type: ignore[attr-defined]
+    columns: list[Iterator[Any]] = [
+        map(itemgetter(name), commands) for name in reads if name in command_fields]
+    columns += [map(is_, map(itemgetter(name), commands), repeat(None))
+                for name in flags if name in command_fields]
+    event_fields = event_type.model_fields  # type: ignore[attr-defined]
+    columns += [map(itemgetter(name), events) for name in _DAY_READS if name in event_fields]
+    if not columns:
+        return items[:1]
+    return list(dict(zip(zip(*columns, strict=True), items, strict=True)).values())
+
+
+def _keys(event_type: type, first: LedgerEvent,
+          events: list[dict[str, Any]]) -> list[tuple[Any, ...]] | None:
+    """The one-per-period keys of a group's entries (`uniqueness_key` of each), or None
+    for a type that has none."""
+    if uniqueness_key(first) is None:  # also makes the type's fold plan
+        return None
+    plan = PLANS[event_type]
+    shape = plan.unique
+    assert shape is not None  # a key was made from it just now
+    fields = shape[1:]
+    if all(name in event_type.model_fields for name in fields):  # type: ignore[attr-defined]
+        return list(zip(repeat(shape[0]), *[map(itemgetter(name), events) for name in fields]))
+    return list(map(plan.unique_key, events))

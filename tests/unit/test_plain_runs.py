@@ -1,0 +1,130 @@
+"""A run of plain entries checked at once (domain/plain_runs.py) finds the same problems,
+in the same order and words, as checking it row by row, and leaves the batch's scope as
+the row by row check does: the same keys taken, ids known and entries kept for a later
+grading scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from builders import memory_ledger, record
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain import validation
+from domain.errors import Problem
+
+SETUP: tuple[dict[str, Any], ...] = (
+    {"type": "adopt_scheme", "scheme": "xinghe-county-hospital", "idempotency_key": "scheme"},
+    {"type": "define_department", "department_id": "ward", "name": "Ward", "kind": "clinical",
+     "risk_coefficient": "1", "effective_on": "2026-01-01", "idempotency_key": "ward"},
+    {"type": "define_department", "department_id": "office", "name": "Office",
+     "kind": "admin", "admin_class": 1, "effective_on": "2026-01-01",
+     "idempotency_key": "office"},
+    *({"type": "hire_employee", "employee_id": name, "name": name.upper(),
+       "department_id": "ward", "title_grade": "intermediate", "hired_on": "2020-01-01",
+       "idempotency_key": f"hire-{name}"} for name in ("a", "b")),
+    {"type": "record_attendance", "period": "2026-Q1", "employee_id": "a",
+     "scheduled_days": 60, "idempotency_key": "att-a-q1"},
+)
+
+
+def _score(period: str, employee_id: str, item: str, points: str) -> dict[str, Any]:
+    return {"type": "record_score", "period": period, "employee_id": employee_id,
+            "item": item, "points": points}
+
+
+# Rows without a problem of their own, and rows with one (an unknown employee, item, kind
+# or department, a key the ledger holds, a year before any scheme); the same row twice
+# in a batch takes its key twice.
+ROWS: tuple[dict[str, Any], ...] = (
+    *(_score(period, who, item, points) for period in ("2026-Q1", "2026-Q2")
+      for who in ("a", "b") for item, points in (("quantity", "30"),)),
+    *({"type": "record_deduction", "period": period, "employee_id": who,
+       "kind": "roster_disobeyed"} for period in ("2026-Q1", "2026-Q2") for who in "ab"),
+    {"type": "record_attendance", "period": "2026-Q2", "employee_id": "b",
+     "scheduled_days": 60},
+    {"type": "record_attendance", "period": "2026-Q1", "employee_id": "a",
+     "scheduled_days": 60},  # held by the ledger's entry
+    {"type": "record_cme_credits", "employee_id": "b", "year": 2026, "credits": "5"},
+    {"type": "record_cme_credits", "employee_id": "a", "year": 2001, "credits": "6"},
+    _score("2026-Q2", "nobody", "quantity", "1"),
+    _score("2026-Q2", "a", "no_such_item", "1"),
+    {"type": "record_deduction", "period": "2026-Q2", "employee_id": "a",
+     "kind": "no_such_kind"},
+    {"type": "record_department_figures", "period": "2026-Q2", "department_id": "ward",
+     "workload_base": "1", "workload_actual": "1", "medical_revenue_cny": "1.00",
+     "full_cost_cny": "1.00"},
+    {"type": "record_department_figures", "period": "2026-Q2", "department_id": "office",
+     "workload_base": "1", "workload_actual": "1", "medical_revenue_cny": "1.00",
+     "full_cost_cny": "1.00"},
+    {"type": "record_department_figures", "period": "2026-Q3", "department_id": "nowhere",
+     "workload_base": "1", "workload_actual": "1", "medical_revenue_cny": "1.00",
+     "full_cost_cny": "1.00"},
+    # Not plain: each ends a run, and changes what the rows after it are told.
+    {"type": "hire_employee", "employee_id": "nobody", "name": "N", "department_id": "ward",
+     "title_grade": "intermediate", "hired_on": "2020-01-01"},
+    {"type": "define_department", "department_id": "nowhere", "name": "Nowhere",
+     "kind": "clinical", "risk_coefficient": "1", "effective_on": "2026-01-01"},
+)
+
+_LEDGER: dict[str, Any] = {}  # the set-up ledger, made once (checks write nothing)
+
+
+def check(batch: Sequence[dict[str, Any]], closed: frozenset[str], run_min: int,
+          monkeypatch: pytest.MonkeyPatch) -> tuple[list[Problem], list[Any]]:
+    """The batch's problems, and each scope the check made, as (taken, ids, backlog)."""
+    ledger = _LEDGER.get("setup")
+    if ledger is None:
+        ledger = _LEDGER["setup"] = memory_ledger()
+        record(ledger, *SETUP)
+    commands = ledger.parse_commands([  # keyed: the problems name the entries by id
+        (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(batch, 1)])
+    make = ledger._event_maker("test", datetime(2026, 7, 1, tzinfo=UTC))
+    items = [(where, command, make(command)) for where, command in commands]
+    scopes: list[validation.BatchScope] = []
+
+    class Scope(validation.BatchScope):
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            scopes.append(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(validation, "RUN_MIN", run_min)
+        patch.setattr(validation, "BatchScope", Scope)
+        problems = validation.check_batch(ledger.facts(), items, closed)
+    return problems, [(scope.taken, scope.batch_ids,
+                       [event.originator_id for event in scope.grading_backlog])
+                      for scope in scopes]
+
+
+def test_a_run_without_problems_is_taken_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[int] = []
+    real = validation.take_plain_run
+
+    def counted(scope: Any, run: Any, checks: Any) -> bool:
+        done = real(scope, run, checks)
+        taken.append(len(run) if done else 0)
+        return done
+
+    monkeypatch.setattr(validation, "take_plain_run", counted)
+    batch = ROWS[:9]
+    problems, _ = check(batch, frozenset(), 1, monkeypatch)
+    assert problems == []
+    assert taken == [9]
+    assert check(batch, frozenset(), 1, monkeypatch) == check(
+        batch, frozenset(), 10**9, monkeypatch)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.sampled_from(ROWS), min_size=1, max_size=30),
+       st.sets(st.sampled_from(["2026-Q1", "2026-Q2"])))
+def test_runs_find_and_take_what_the_row_by_row_check_does(
+        batch: list[dict[str, Any]], closed: set[str]) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        at_once = check(batch, frozenset(closed), 1, monkeypatch)
+        by_row = check(batch, frozenset(closed), 10**9, monkeypatch)
+    assert at_once == by_row
