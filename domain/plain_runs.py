@@ -51,24 +51,30 @@ def take_plain_run(scope: Any, run: Sequence[Item], checks: RunChecks) -> bool:
     """Whether the run is free of problems; if so the scope has taken it in, as the row by
     row check would have (its keys, its ids, its entries for a later grading scope), else
     the scope is as it was."""
-    groups: dict[tuple[type, type], list[Item]] = {}
+    groups: dict[type, list[Item]] = {}
     for item in run:
-        kinds = (type(item[1]), type(item[2]))
-        group = groups.get(kinds)
+        group = groups.get(type(item[1]))
         if group is None:
-            groups[kinds] = [item]
+            groups[type(item[1])] = [item]
         else:
             group.append(item)
     keys: list[Any] = []
     taken: list[tuple[list[Any], list[Any]]] = []
     named: list[tuple[list[Any], str]] = []
+    employees: set[Any] = set()
     try:
-        for (command_type, event_type), items in groups.items():
+        for command_type, items in groups.items():
+            event_types = set(map(type, map(itemgetter(2), items)))
+            if len(event_types) != 1:  # one command type, two event types: row by row
+                return False
+            (event_type,) = event_types
             plan = CHECK_PLANS.get(event_type) or check_plan(event_type)
             commands = [item[1].__dict__ for item in items]
             events = [item[2].__dict__ for item in items]
-            if not _roster_known(scope, command_type, commands, plan, checks):
+            if not _places_known(scope, command_type, commands, plan, checks):
                 return False
+            if "employee_id" in command_type.model_fields:  # type: ignore[attr-defined]
+                employees.update(map(itemgetter("employee_id"), commands))
             for item in _distinct(command_type, event_type, items, commands, events):
                 if checks.scheme(scope, *item, plan):
                     return False
@@ -80,6 +86,9 @@ def take_plain_run(scope: Any, run: Sequence[Item], checks: RunChecks) -> bool:
                 taken.append((found, ids))
         distinct = set(keys)
     except TypeError:  # a value that cannot be a key: the row by row check takes it
+        return False
+    if not all(not isinstance(employee_id, str) or scope.knows_employee(employee_id)
+               for employee_id in employees):
         return False
     if len(distinct) != len(keys) or not scope.taken.keys().isdisjoint(distinct):
         return False
@@ -96,21 +105,17 @@ def take_plain_run(scope: Any, run: Sequence[Item], checks: RunChecks) -> bool:
     return True
 
 
-def _roster_known(scope: Any, command_type: type, commands: list[dict[str, Any]],
+def _places_known(scope: Any, command_type: type, commands: list[dict[str, Any]],
                   plan: CheckPlan, checks: RunChecks) -> bool:
-    """Whether no period a group names is closed, and every department and employee it
-    names is known (and fit for its type): each distinct value asked once."""
+    """Whether no period a group names is closed, and every department it names is known
+    (and fit for its type): each distinct value asked once."""
     fields = command_type.model_fields  # type: ignore[attr-defined]
     if "period" in fields and scope.closed and any(
             checks.closed(scope, text) for text in set(map(itemgetter("period"), commands))):
         return False
-    if "department_id" in fields and any(
-            isinstance(department_id, str) and checks.refused(scope, department_id, plan)
-            for department_id in set(map(itemgetter("department_id"), commands))):
-        return False
-    return "employee_id" not in fields or all(
-        not isinstance(employee_id, str) or scope.knows_employee(employee_id)
-        for employee_id in set(map(itemgetter("employee_id"), commands)))
+    return "department_id" not in fields or not any(
+        isinstance(department_id, str) and checks.refused(scope, department_id, plan)
+        for department_id in set(map(itemgetter("department_id"), commands)))
 
 
 def _distinct(command_type: type, event_type: type, items: list[Item],
