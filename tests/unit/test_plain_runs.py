@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from domain import validation
 from domain.errors import Problem
+from domain.overlay import Layered
 
 SETUP: tuple[dict[str, Any], ...] = (
     {"type": "adopt_scheme", "scheme": "xinghe-county-hospital", "idempotency_key": "scheme"},
@@ -75,8 +76,11 @@ _LEDGER: dict[str, Any] = {}  # the set-up ledger, made once (checks write nothi
 
 
 def check(batch: Sequence[dict[str, Any]], closed: frozenset[str], run_min: int,
-          monkeypatch: pytest.MonkeyPatch) -> tuple[list[Problem], list[Any]]:
-    """The batch's problems, and each scope the check made, as (taken, ids, backlog)."""
+          monkeypatch: pytest.MonkeyPatch,
+          what_if: bool = False) -> tuple[list[Problem], list[Any]]:
+    """The batch's problems, and each scope the check made, as (taken, ids, backlog);
+    `what_if`: checked against a what-if's facts (layered tables, domain/overlay.py) that
+    hold one more attendance entry."""
     ledger = _LEDGER.get("setup")
     if ledger is None:
         ledger = _LEDGER["setup"] = memory_ledger()
@@ -85,6 +89,12 @@ def check(batch: Sequence[dict[str, Any]], closed: frozenset[str], run_min: int,
         (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(batch, 1)])
     make = ledger._event_maker("test", datetime(2026, 7, 1, tzinfo=UTC))
     items = [(where, command, make(command)) for where, command in commands]
+    facts = ledger.facts()
+    if what_if:  # made last: the ledger's facts give it plain tables when they catch up
+        what_if_row = {"type": "record_attendance", "period": "2026-Q2", "employee_id": "b",
+                       "scheduled_days": 60, "idempotency_key": "what-if"}
+        facts = ledger.preview(ledger.parse_commands([("what-if", what_if_row)]), "test")
+        assert type(facts.unique) is Layered
     scopes: list[validation.BatchScope] = []
 
     class Scope(validation.BatchScope):
@@ -95,7 +105,7 @@ def check(batch: Sequence[dict[str, Any]], closed: frozenset[str], run_min: int,
     with monkeypatch.context() as patch:
         patch.setattr(validation, "RUN_MIN", run_min)
         patch.setattr(validation, "BatchScope", Scope)
-        problems = validation.check_batch(ledger.facts(), items, closed)
+        problems = validation.check_batch(facts, items, closed)
     return problems, [(scope.taken, scope.batch_ids,
                        [event.originator_id for event in scope.grading_backlog])
                       for scope in scopes]
@@ -119,12 +129,23 @@ def test_a_run_without_problems_is_taken_at_once(monkeypatch: pytest.MonkeyPatch
         batch, frozenset(), 10**9, monkeypatch)
 
 
+def test_a_what_ifs_keys_and_its_bases_are_held_for_a_run(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An attendance key the what-if holds itself, and one the ledger holds (the base under
+    the what-if's layered tables), each after a run that has no problem."""
+    assert [(row["type"], row["period"], row["employee_id"]) for row in ROWS[8:10]] == [
+        ("record_attendance", "2026-Q2", "b"), ("record_attendance", "2026-Q1", "a")]
+    for batch in ([*ROWS[:8], ROWS[8]], [*ROWS[:8], ROWS[9]]):
+        problems, _ = check(batch, frozenset(), 1, monkeypatch, what_if=True)
+        assert [(problem.where, problem.field) for problem in problems] == [("row 9", "period")]
+
+
 @settings(max_examples=120, deadline=None)
 @given(st.lists(st.sampled_from(ROWS), min_size=1, max_size=30),
-       st.sets(st.sampled_from(["2026-Q1", "2026-Q2"])))
+       st.sets(st.sampled_from(["2026-Q1", "2026-Q2"])), st.booleans())
 def test_runs_find_and_take_what_the_row_by_row_check_does(
-        batch: list[dict[str, Any]], closed: set[str]) -> None:
+        batch: list[dict[str, Any]], closed: set[str], what_if: bool) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
-        at_once = check(batch, frozenset(closed), 1, monkeypatch)
-        by_row = check(batch, frozenset(closed), 10**9, monkeypatch)
+        at_once = check(batch, frozenset(closed), 1, monkeypatch, what_if)
+        by_row = check(batch, frozenset(closed), 10**9, monkeypatch, what_if)
     assert at_once == by_row
