@@ -37,9 +37,10 @@ _MISSING = object()
 # value of one equals a value of another (bool and float are not among them), so the
 # memos are keyed by the value alone.
 _MEMO_TYPES = frozenset((str, int, type(None)))
-# What the checks remember: per checker, a memo per field, for one validation context
-# (`memos_for`): a value checked under one day window is never taken for another.
-Memos = dict[Any, list[dict[Any, Any]]]
+# What the checks remember for one validation context (`memos_for`): a value checked
+# under one day window is never taken for another. Per field a memo (`_memo_key`), and
+# per checker the list of its fields' memos.
+Memos = dict[Any, Any]
 _BY_CONTEXT: dict[Any, Memos] = {}
 _SLOTS = BaseModel.__dict__
 _CONTEXTS_MAX = 8
@@ -79,10 +80,11 @@ class _Memo:
     """A field's own validators, remembering (in the batch's memo) what each distinct
     plain value gave."""
 
-    __slots__ = ("validate",)
+    __slots__ = ("annotation", "validate")
 
-    def __init__(self, adapter: TypeAdapter[Any]) -> None:
+    def __init__(self, adapter: TypeAdapter[Any], annotation: Any = None) -> None:
         self.validate = adapter.validator.validate_python
+        self.annotation = annotation
 
     def check(self, raw: Any, context: Any, memo: dict[Any, Any]) -> Any:
         if type(raw) not in _MEMO_TYPES:
@@ -120,7 +122,7 @@ class _Code:
         elif raw is None and self.optional:
             return None
         if self.full is None:
-            self.full = _Memo(_adapter(self.annotation))
+            self.full = _Memo(_adapter(self.annotation), self.annotation)
         return self.full.check(raw, context, memo)
 
 
@@ -141,7 +143,8 @@ class CommandChecker:
         self.fields: list[tuple[str, _Text | _Memo | _Code, Callable[[], Any] | None]] = [
             (name, _plan(info), _default_of(info)) for name, info in cls.model_fields.items()]
         self.checks = tuple(model_checks(cls))
-
+        self.memo_keys = tuple(_memo_key(self, number, field)
+                               for number, (_, field, _) in enumerate(self.fields))
         self.check = self._compile()
 
     def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
@@ -156,12 +159,13 @@ class CommandChecker:
                  "        raise NotFast",  # an unknown key: pydantic names it
                  "    field_memos = memos.get(key)",
                  "    if field_memos is None:",
-                 f"        field_memos = memos[key] = [{{}} for _ in range({len(self.fields)})]",
+                 "        field_memos = memos[key] = [memos.setdefault(k, {}) for k in memo_keys]",
                  # Each field's memo a local, in one unpacking: an index per field cost more.
                  f"    {''.join(f'm{n}, ' for n in range(len(self.fields)))}= field_memos"
                  if self.fields else ""]
         scope: dict[str, Any] = {"names": self.names, "NotFast": NotFast, "MISSING": _MISSING,
-                                 "key": self, "cls": self.cls, "new": object.__new__,
+                                 "key": self, "memo_keys": self.memo_keys,
+                                 "cls": self.cls, "new": object.__new__,
                                  "set_dict": _SLOTS["__dict__"].__set__,
                                  "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
                                  "set_extra": _SLOTS["__pydantic_extra__"].__set__,
@@ -216,6 +220,22 @@ class CommandChecker:
                 "        raise NotFast from None"]
 
 
+def _memo_key(checker: CommandChecker, number: int, field: _Text | _Memo | _Code) -> Any:
+    """Where a field's memo is kept among a context's memos: with every field of an equal
+    annotation, whatever its command (equal annotations validate alike, as `_adapter`
+    takes them: a batch names each employee in its hires, scores, deductions and
+    attendance, and each was checked once per command type); else its own."""
+    annotation = getattr(field, "annotation", None)
+    if annotation is not None:
+        key = ("field", type(field), annotation)
+        try:
+            hash(key)
+        except TypeError:  # unhashable metadata: its own memo
+            return (checker, number)
+        return key
+    return (checker, number)
+
+
 @cache
 def command_checker(cls: type[BaseModel]) -> CommandChecker | None:
     """The fast check of `cls`'s rows, or None when the model is left to pydantic (field
@@ -242,7 +262,7 @@ def _plan(info: FieldInfo) -> _Text | _Memo | _Code:
     optional = _code_field(annotation, metadata)
     if optional is not None:
         return _Code(whole, optional)
-    return _Memo(_adapter(whole))
+    return _Memo(_adapter(whole), whole)
 
 
 def _code_field(annotation: Any, metadata: list[Any]) -> bool | None:

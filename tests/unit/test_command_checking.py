@@ -146,3 +146,27 @@ def test_ids_are_checked_as_pydantic_checks_them_ascii_by_the_ascii_reading() ->
                     fast += compare({**row, name: value}, memos) == "fast"
     assert checked > 500
     assert fast > checked / 4
+
+
+def test_fields_of_equal_annotations_share_one_memo_across_commands() -> None:
+    """A batch names each employee in its hires, scores and deductions: the id is checked
+    once, not once per command type; a field of another annotation keeps its own memo."""
+    # The memo is per annotation: Code's holds employees, departments and items alike.
+    hire = command_checker(COMMANDS_BY_TYPE["hire_employee"])
+    score = command_checker(COMMANDS_BY_TYPE["record_score"])
+    assert hire is not None
+    assert score is not None
+    names = [name for name, _, _ in hire.fields], [name for name, _, _ in score.fields]
+    employee = (hire.memo_keys[names[0].index("employee_id")],
+                score.memo_keys[names[1].index("employee_id")])
+    assert employee[0] == employee[1]
+    assert score.memo_keys[names[1].index("period")] not in hire.memo_keys
+    memos: dict[Any, Any] = {}
+    compare({"type": "hire_employee", "employee_id": "e1", "name": "E", "department_id": "d",
+             "title_grade": "senior", "hired_on": "2020-01-01"}, memos)
+    shared = memos[employee[0]]  # every Code field's: ids, departments, title grades
+    assert shared["e1"] == "e1"
+    before = dict(shared)
+    assert compare({"type": "record_score", "period": "2026-Q1", "employee_id": "e1",
+                    "item": "quantity", "points": "3"}, memos) == "fast"
+    assert {key: shared[key] for key in before} == before  # found where the hire left it
