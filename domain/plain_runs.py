@@ -2,11 +2,12 @@
 
 Scores, deductions and attendance are most of a batch, and each asked the same few
 questions of the scope (is the period closed, the department known, the employee hired,
-the item in the scheme, the key free): a tenth of ingest, call by call. Within a run of
-plain entries that correct nothing the scope's answers to the first four cannot change
-(a plain entry defines no department, hires nobody, adopts no scheme), so they depend
-only on the values each entry names. Here the run is grouped by those values, each
-distinct group asked once with the row check itself, and the one-per-period keys
+the item in the scheme, the key free): a sixth of a hospital's ingest (46 of ≈300 ms),
+call by call. Within a run of plain entries that correct nothing the scope's answers to
+the first four cannot change (a plain entry defines no department, hires nobody, adopts
+no scheme), so they depend only on the values each entry names. Here each distinct
+period, department and employee of a run is asked once, the scheme once per distinct set
+of the values it reads (with the row check's own code), and the one-per-period keys are
 checked as sets. A run is taken in only when no entry of it has a problem; else nothing
 of it is taken and the caller checks it row by row, which words every problem as it
 always has (tests/unit/test_plain_runs.py compares the two).
@@ -40,9 +41,10 @@ class RunChecks(NamedTuple):
     scheme: Callable[[Any, str, BaseModel, LedgerEvent, CheckPlan], list[Problem]]
 
 
-# The event fields an entry's day comes from when its command names no period
-# (`_effective_day`).
-_DAY_READS = ("effective_on", "hired_on", "first_day", "year")
+# The dated fields an entry's day comes from when its command names no period, the first
+# given first, else its year (`_effective_day`, domain/validation.py).
+DATE_FIELDS = ("effective_on", "hired_on", "first_day")
+_DAY_READS = (*DATE_FIELDS, "year")
 _UUID_INT = attrgetter("int")
 _ID = itemgetter("originator_id")
 

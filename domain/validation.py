@@ -35,7 +35,7 @@ from domain.events import (
 from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.periods import Period
 from domain.personal import WITHHOLDING_UNIQUE
-from domain.plain_runs import RunChecks, take_plain_run
+from domain.plain_runs import DATE_FIELDS, RunChecks, take_plain_run
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_checks import scheme_problems
 from domain.scheme_corrections import check_scheme_correction, check_version_order
@@ -425,7 +425,7 @@ def _period_of(text: str) -> tuple[Period, date, str]:
 def _effective_day(event: LedgerEvent, period: Period | None) -> date | None:
     if period is not None:
         return period.first_day
-    for name in ("effective_on", "hired_on", "first_day"):
+    for name in DATE_FIELDS:
         value = field_of(event, name)
         if isinstance(value, date):
             return value
