@@ -20,6 +20,7 @@ import os
 import sys
 import types
 from collections.abc import Iterable
+from functools import cache
 from importlib.machinery import PathFinder
 from typing import Any
 
@@ -40,13 +41,20 @@ def install() -> None:
 
 
 def _get_plugins() -> Iterable[Any]:
-    if os.getenv("PYDANTIC_DISABLE_PLUGINS") in DISABLED or not may_declare_plugins():
+    if os.getenv("PYDANTIC_DISABLE_PLUGINS") in DISABLED or _none_installed():
         return ()
     if getattr(sys.modules.get(LOADER), "get_plugins", None) is _get_plugins:
         del sys.modules[LOADER]  # pydantic's own loader from now on
     from pydantic.plugin._loader import get_plugins  # noqa: PLC0415 - plugins exist
 
     return get_plugins()
+
+
+@cache
+def _none_installed() -> bool:
+    # Asked at every schema build: the path is read once a process, as pydantic's loader
+    # reads the entry points once.
+    return not may_declare_plugins()
 
 
 def may_declare_plugins(path: Iterable[str] | None = None) -> bool:

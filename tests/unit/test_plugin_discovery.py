@@ -80,3 +80,20 @@ def test_an_installed_plugin_is_still_asked(tmp_path: Path) -> None:
     _distribution(tmp_path, "plug", "[pydantic]\nplug = plug_module:plugin\n")
     (tmp_path / "plug_module.py").write_text(PLUGIN)
     assert _probe(f"{ROOT}{os.pathsep}{tmp_path}") == "plugin asked\nmetadata imported\n"
+
+
+def test_the_path_is_read_once_a_process() -> None:
+    done = subprocess.run([sys.executable, "-c", '''
+import api.plugin_discovery as discovery
+reads = []
+real = discovery.may_declare_plugins
+discovery.may_declare_plugins = lambda: reads.append(1) or real()
+discovery.install()
+from pydantic import BaseModel, TypeAdapter
+class Pay(BaseModel):
+    cny: int
+TypeAdapter(int).validate_python(1)
+assert Pay(cny=1).cny == 1
+print(len(reads))
+'''], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (0, "1\n"), done.stderr
