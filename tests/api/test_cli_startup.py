@@ -97,6 +97,8 @@ def test_a_what_if_on_a_pay_ledger_imports_no_grading_facts(tmp_path: Path) -> N
     assert imported.isdisjoint({"typer", "psycopg", "babel", "importlib.metadata", "email",
                                 "zipfile"}), sorted(imported & {"importlib.metadata", "email"})
     assert sorted(filter(_of_lazy_family, imported)) == []
+    # Appeals' rules and the working calendar are imported with a batch's appeal steps.
+    assert imported.isdisjoint({"domain.appeals", "domain.calendar", "chinese_calendar"})
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
