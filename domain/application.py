@@ -21,7 +21,6 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
 from domain.adoption_events import adoption_event
-from domain.appeals import appeal_rule, appeals_of, correction_rows, self_assigned
 from domain.batch_rules import same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.chunked_writes import CONCURRENT_WRITE, Written
@@ -503,6 +502,14 @@ class Ledger(Application[UUID]):
         if not any((COMMAND_PLANS.get(cls) or command_plan(cls)).appeal_step
                    for cls in set(map(type, map(itemgetter(1), commands)))):
             return list(commands), []  # no appeal step: nothing to key or expand
+        # Appeals' rules (with the working calendar): for a batch of appeal steps only.
+        from domain.appeals import (  # noqa: PLC0415
+            appeal_rule,
+            appeals_of,
+            correction_rows,
+            self_assigned,
+        )
+
         expanded: list[tuple[str, BaseModel]] = []
         problems: list[Problem] = []
         states = None

@@ -16,7 +16,6 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from domain import appeals
 from domain.check_plans import CHECK_PLANS, CheckPlan, check_plan
 from domain.close_order import has_pool, open_before
 from domain.errors import DomainError, Problem
@@ -321,14 +320,14 @@ def _calendar(facts: Facts) -> WorkingCalendar:
 
 
 def _check_appeal_rules(scope: BatchScope, event: LedgerEvent, problem: Any) -> None:
+    from domain import appeals  # noqa: PLC0415 - appeal steps only, as _calendar's
     facts = scope.facts
     if isinstance(event, AppealFiled):
         _, rule = appeals.appeal_rule(facts, event.filed_on)
         if rule is None:
             problem("filed_on", "the scheme in force has no appeal procedure")
             return
-        late = appeals.late_filing(rule, event.received_on, event.filed_on, _calendar(facts))
-        if late:
+        if late := appeals.late_filing(rule, event.received_on, event.filed_on, _calendar(facts)):
             problem("filed_on", late)
         if event.contested_entry_id is not None:
             contested = facts.events.get(event.contested_entry_id)

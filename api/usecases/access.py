@@ -12,7 +12,6 @@ from pydantic import BaseModel
 
 from api.usecases.ports import Caller
 from domain import events as registry
-from domain.appeals import appeals_of
 from domain.close_review import approval_required
 from domain.errors import ForbiddenError, NotFoundError, Problem
 from domain.events import LedgerEvent, command_model, command_types_of_events
@@ -236,6 +235,8 @@ def _appellant(command: BaseModel, facts: Facts) -> tuple[str | None, str | None
     if getattr(command, "type", None) == "file_appeal":
         return (getattr(command, "appellant_employee_id", None),
                 getattr(command, "appellant_department_id", None))
+    from domain.appeals import appeals_of  # noqa: PLC0415 - an appeal step's check only
+
     state = appeals_of(facts).get(str(getattr(command, "appeal_id", "")))
     if state is None:
         return None

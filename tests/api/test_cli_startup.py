@@ -91,9 +91,14 @@ def test_a_what_if_on_a_pay_ledger_imports_no_grading_facts(tmp_path: Path) -> N
     argv = ["payout", "--period", "2026-Q1", "--with", str(batch), "--db", str(db)]
     imported = _modules(f"from api.cli_launch import main\nassert main({argv!r}) == 0")
     assert "domain.application" in imported  # the probe saw the ledger folded
-    # babel: money is written in babel's shape without it (api/i18n/formats.py).
-    assert imported.isdisjoint({"typer", "psycopg", "babel"})
+    # babel: money is written in babel's shape without it (api/i18n/formats.py);
+    # importlib.metadata (with email and zipfile): pydantic's plugin loader's, when no
+    # plugin is installed (api/plugin_discovery.py).
+    assert imported.isdisjoint({"typer", "psycopg", "babel", "importlib.metadata", "email",
+                                "zipfile"}), sorted(imported & {"importlib.metadata", "email"})
     assert sorted(filter(_of_lazy_family, imported)) == []
+    # Appeals' rules and the working calendar are imported with a batch's appeal steps.
+    assert imported.isdisjoint({"domain.appeals", "domain.calendar", "chinese_calendar"})
 
 
 @pytest.mark.parametrize(("argv", "expected"), [

@@ -61,6 +61,12 @@ def _module(path: Path) -> Module:
         elif isinstance(node, ast.ImportFrom) and node.module:
             for alias in node.names:
                 imports[alias.asname or alias.name] = (node.module, alias.name)
+    # A function's own import (a module imported only when needed) is followed as a
+    # module's would be, unless the module binds that name itself.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                imports.setdefault(alias.asname or alias.name, (node.module, alias.name))
     return Module(_dotted(path), str(path.relative_to(ROOT)), tree, constants, imports)
 
 

@@ -1,14 +1,20 @@
 """The launcher turns the cyclic collector off only for a process's one-shot reads
-(api/cli_launch.py `_collect_no_cycles`), never for a test calling `main` with its words."""
+(api/cli_launch.py `_collect_no_cycles`), never for a test calling `main` with its words,
+and ends such a process without the interpreter's teardown (`exit_at_once`)."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from api.cli_launch import _collect_no_cycles, main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -43,3 +49,33 @@ def test_main_with_words_leaves_the_collector_alone(
     main(["payout", "--period", "nonsense", "--db", f"{tmp_path}/none.db"], {})
     capsys.readouterr()
     assert gc.isenabled()
+
+
+EXIT = '''
+import atexit, sys, threading
+from api.cli_launch import exit_at_once
+atexit.register(lambda: print("exit handler ran"))
+print("report", flush=False)
+print("warning", file=sys.stderr)
+if sys.argv[1] == "thread":
+    stop = threading.Event()
+    threading.Thread(target=stop.wait).start()
+    exit_at_once(3)
+    print("left to the interpreter")
+    stop.set()
+    sys.exit(3)
+exit_at_once(3)
+print("not reached")
+'''
+
+
+@pytest.mark.parametrize(("mode", "stdout"), [
+    ("alone", "report\nexit handler ran\n"),
+    ("thread", "report\nleft to the interpreter\nexit handler ran\n"),
+])
+def test_a_one_shot_read_exits_with_its_output_and_exit_handlers(mode: str, stdout: str) -> None:
+    """`exit_at_once` skips the interpreter's teardown, not the output or atexit's
+    handlers; with another thread running it leaves the exit to the interpreter."""
+    done = subprocess.run([sys.executable, "-c", EXIT, mode], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (3, stdout, "warning\n")
