@@ -87,14 +87,18 @@ def exit_at_once(code: int) -> None:
     by object (with a last collection) was ≈50 ms of a what-if's ≈450 ms of CPU on the
     hospital preset. Nothing is left to close: the verb's session is closed when its
     report is printed. Returns (the interpreter exits as usual, reporting what it always
-    has) when the output cannot be flushed, as into a closed pipe, or another thread runs."""
+    has) when the output cannot be flushed, as into a closed pipe, another thread runs, or
+    a profiler or tracer is watching."""
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return  # a profiler or coverage writes its results in the teardown
     atexit._run_exitfuncs()  # logging's flush, and whatever else asked to run at exit
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None when started with the stream closed (`2>&-`)
+                stream.flush()
     except (OSError, ValueError):  # a closed pipe, or stderr closed after one
         return
     os._exit(code)

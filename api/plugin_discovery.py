@@ -37,6 +37,8 @@ def install() -> None:
         return
     stand_in = types.ModuleType(LOADER, __doc__)
     stand_in.get_plugins = _get_plugins  # type: ignore[attr-defined]
+    # Any other name a later pydantic asks of its loader comes from the real one.
+    stand_in.__getattr__ = _real_loader_attribute  # type: ignore[method-assign]
     sys.modules[LOADER] = stand_in
 
 
@@ -48,6 +50,16 @@ def _get_plugins() -> Iterable[Any]:
     from pydantic.plugin._loader import get_plugins  # noqa: PLC0415 - plugins exist
 
     return get_plugins()
+
+
+def _real_loader_attribute(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    if getattr(sys.modules.get(LOADER), "get_plugins", None) is _get_plugins:
+        del sys.modules[LOADER]
+    import pydantic.plugin._loader as loader  # noqa: PLC0415 - asked for more than plugins
+
+    return getattr(loader, name)
 
 
 @cache

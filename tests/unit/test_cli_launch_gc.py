@@ -79,3 +79,23 @@ def test_a_one_shot_read_exits_with_its_output_and_exit_handlers(mode: str, stdo
     done = subprocess.run([sys.executable, "-c", EXIT, mode], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (3, stdout, "warning\n")
+
+
+@pytest.mark.parametrize("stream", ["stdout", "stderr"])
+def test_a_process_started_with_a_stream_closed_keeps_its_exit_code(stream: str) -> None:
+    """Cron and `2>&-` start Python with sys.stdout or sys.stderr set to None."""
+    code = (f"import sys\nsys.{stream} = None\n"
+            "from api.cli_launch import exit_at_once\nexit_at_once(3)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 3, done.stderr
+
+
+def test_a_profiled_one_shot_read_still_writes_its_profile(tmp_path: Path) -> None:
+    """A profiler writes its results in the teardown that exit_at_once would skip."""
+    out = tmp_path / "run.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m",
+                           "api.cli_launch", "payout", "--period", "2026-Q1", "--db",
+                           str(tmp_path / "none.db")], cwd=ROOT, capture_output=True,
+                          timeout=120, check=False)
+    assert out.exists(), (done.returncode, done.stderr)

@@ -97,3 +97,14 @@ assert Pay(cny=1).cny == 1
 print(len(reads))
 '''], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert (done.returncode, done.stdout) == (0, "1\n"), done.stderr
+
+
+def test_any_other_name_of_the_loader_comes_from_pydantics_own() -> None:
+    probe = ("import sys\nfrom api.plugin_discovery import install\ninstall()\n"
+             "from pydantic.plugin._loader import get_plugins, _plugins\n"
+             "import pydantic.plugin._loader as real\n"
+             "assert real.get_plugins is not get_plugins, 'still the stand-in'\n"
+             "print('real loader')\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.stdout == "real loader\n", done.stderr
