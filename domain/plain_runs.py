@@ -143,9 +143,4 @@ def _keys(event_type: type, first: LedgerEvent,
     if uniqueness_key(first) is None:  # also makes the type's fold plan
         return None
     plan = PLANS[event_type]
-    shape = plan.unique
-    assert shape is not None  # a key was made from it just now
-    fields = shape[1:]
-    if all(name in event_type.model_fields for name in fields):  # type: ignore[attr-defined]
-        return list(zip(repeat(shape[0]), *[map(itemgetter(name), events) for name in fields]))
     return list(map(plan.unique_key, events))
