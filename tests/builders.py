@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,36 @@ def memory_ledger() -> Ledger:
 def record(ledger: Ledger, *rows: dict[str, Any], actor: str = "test") -> None:
     commands = ledger.parse_commands([(f"row {n}", row) for n, row in enumerate(rows, 1)])
     ledger.record(commands, actor)
+
+
+# The shipped hospital scheme with a clinical ward and an administrative office.
+WARD_AND_OFFICE: tuple[dict[str, Any], ...] = (
+    {"type": "adopt_scheme", "scheme": "xinghe-county-hospital", "idempotency_key": "scheme"},
+    {"type": "define_department", "department_id": "ward", "name": "Ward", "kind": "clinical",
+     "risk_coefficient": "1", "effective_on": "2026-01-01", "idempotency_key": "ward"},
+    {"type": "define_department", "department_id": "office", "name": "Office",
+     "kind": "admin", "admin_class": 1, "effective_on": "2026-01-01",
+     "idempotency_key": "office"},
+)
+
+
+def set_up_once(kept: dict[str, Ledger], *rows: dict[str, Any]) -> Ledger:
+    """An in-memory ledger with the rows recorded, made at its first use and kept in
+    `kept` for checks that write nothing."""
+    ledger = kept.get("setup")
+    if ledger is None:
+        ledger = kept["setup"] = memory_ledger()
+        record(ledger, *rows)
+    return ledger
+
+
+def checked_items(ledger: Ledger, batch: Sequence[dict[str, Any]]) -> list[tuple[str, Any, Any]]:
+    """A batch's rows parsed and made into events as `record` would, each keyed by its row
+    so that the problems name the entries by id: (where, command, event) a row."""
+    commands = ledger.parse_commands([
+        (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(batch, 1)])
+    make = ledger._event_maker("test", datetime(2026, 7, 1, tzinfo=UTC))
+    return [(where, command, make(command)) for where, command in commands]
 
 
 def by_id(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:

@@ -6,26 +6,21 @@ as it does (a later row of the batch sees the same taken keys)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from builders import memory_ledger, record
+from builders import WARD_AND_OFFICE, checked_items, memory_ledger, record, set_up_once
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import validation
+from domain.application import Ledger
 from domain.check_plans import check_plan
 from domain.errors import Problem, RejectedError
 from domain.events import AttendanceRecorded, DepartmentDefined, EmployeeHired, ScoreRecorded
 
 SETUP: tuple[dict[str, Any], ...] = (
-    {"type": "adopt_scheme", "scheme": "xinghe-county-hospital", "idempotency_key": "scheme"},
-    {"type": "define_department", "department_id": "ward", "name": "Ward", "kind": "clinical",
-     "risk_coefficient": "1", "effective_on": "2026-01-01", "idempotency_key": "ward"},
-    {"type": "define_department", "department_id": "office", "name": "Office",
-     "kind": "admin", "admin_class": 1, "effective_on": "2026-01-01",
-     "idempotency_key": "office"},
+    *WARD_AND_OFFICE,
     {"type": "hire_employee", "employee_id": "a", "name": "A", "department_id": "ward",
      "title_grade": "intermediate", "hired_on": "2020-01-01", "idempotency_key": "hire-a"},
     {"type": "record_attendance", "period": "2026-Q1", "employee_id": "a",
@@ -61,19 +56,13 @@ BATCH: tuple[dict[str, Any], ...] = (
 )
 
 
-_LEDGER: dict[str, Any] = {}  # the set-up ledger, made once (checks write nothing)
+_LEDGER: dict[str, Ledger] = {}  # the set-up ledger, made once (checks write nothing)
 
 
 def check(closed: frozenset[str], short: bool,
           batch: Sequence[dict[str, Any]] = BATCH) -> list[Problem]:
-    ledger = _LEDGER.get("setup")
-    if ledger is None:
-        ledger = _LEDGER["setup"] = memory_ledger()
-        record(ledger, *SETUP)
-    commands = ledger.parse_commands([  # keyed: the problems name the entries by id
-        (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(batch, 1)])
-    make = ledger._event_maker("test", datetime(2026, 7, 1, tzinfo=UTC))
-    items = [(where, command, make(command)) for where, command in commands]
+    ledger = set_up_once(_LEDGER, *SETUP)
+    items = checked_items(ledger, batch)
     plain = validation._check_plain
     if not short:
         validation._check_plain = (

@@ -6,25 +6,20 @@ grading scope."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from builders import memory_ledger, record
+from builders import WARD_AND_OFFICE, checked_items, set_up_once
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain import validation
+from domain.application import Ledger
 from domain.errors import Problem
 from domain.overlay import Layered
 
 SETUP: tuple[dict[str, Any], ...] = (
-    {"type": "adopt_scheme", "scheme": "xinghe-county-hospital", "idempotency_key": "scheme"},
-    {"type": "define_department", "department_id": "ward", "name": "Ward", "kind": "clinical",
-     "risk_coefficient": "1", "effective_on": "2026-01-01", "idempotency_key": "ward"},
-    {"type": "define_department", "department_id": "office", "name": "Office",
-     "kind": "admin", "admin_class": 1, "effective_on": "2026-01-01",
-     "idempotency_key": "office"},
+    *WARD_AND_OFFICE,
     *({"type": "hire_employee", "employee_id": name, "name": name.upper(),
        "department_id": "ward", "title_grade": "intermediate", "hired_on": "2020-01-01",
        "idempotency_key": f"hire-{name}"} for name in ("a", "b")),
@@ -36,6 +31,12 @@ SETUP: tuple[dict[str, Any], ...] = (
 def _score(period: str, employee_id: str, item: str, points: str) -> dict[str, Any]:
     return {"type": "record_score", "period": period, "employee_id": employee_id,
             "item": item, "points": points}
+
+
+def _figures(period: str, department_id: str) -> dict[str, Any]:
+    return {"type": "record_department_figures", "period": period,
+            "department_id": department_id, "workload_base": "1", "workload_actual": "1",
+            "medical_revenue_cny": "1.00", "full_cost_cny": "1.00"}
 
 
 # Rows without a problem of their own, and rows with one (an unknown employee, item, kind
@@ -56,15 +57,9 @@ ROWS: tuple[dict[str, Any], ...] = (
     _score("2026-Q2", "a", "no_such_item", "1"),
     {"type": "record_deduction", "period": "2026-Q2", "employee_id": "a",
      "kind": "no_such_kind"},
-    {"type": "record_department_figures", "period": "2026-Q2", "department_id": "ward",
-     "workload_base": "1", "workload_actual": "1", "medical_revenue_cny": "1.00",
-     "full_cost_cny": "1.00"},
-    {"type": "record_department_figures", "period": "2026-Q2", "department_id": "office",
-     "workload_base": "1", "workload_actual": "1", "medical_revenue_cny": "1.00",
-     "full_cost_cny": "1.00"},
-    {"type": "record_department_figures", "period": "2026-Q3", "department_id": "nowhere",
-     "workload_base": "1", "workload_actual": "1", "medical_revenue_cny": "1.00",
-     "full_cost_cny": "1.00"},
+    _figures("2026-Q2", "ward"),
+    _figures("2026-Q2", "office"),
+    _figures("2026-Q3", "nowhere"),
     # Not plain: each ends a run, and changes what the rows after it are told.
     {"type": "hire_employee", "employee_id": "nobody", "name": "N", "department_id": "ward",
      "title_grade": "intermediate", "hired_on": "2020-01-01"},
@@ -72,7 +67,7 @@ ROWS: tuple[dict[str, Any], ...] = (
      "kind": "clinical", "risk_coefficient": "1", "effective_on": "2026-01-01"},
 )
 
-_LEDGER: dict[str, Any] = {}  # the set-up ledger, made once (checks write nothing)
+_LEDGER: dict[str, Ledger] = {}  # the set-up ledger, made once (checks write nothing)
 
 
 def check(batch: Sequence[dict[str, Any]], closed: frozenset[str], run_min: int,
@@ -81,14 +76,8 @@ def check(batch: Sequence[dict[str, Any]], closed: frozenset[str], run_min: int,
     """The batch's problems, and each scope the check made, as (taken, ids, backlog);
     `what_if`: checked against a what-if's facts (layered tables, domain/overlay.py) that
     hold one more attendance entry."""
-    ledger = _LEDGER.get("setup")
-    if ledger is None:
-        ledger = _LEDGER["setup"] = memory_ledger()
-        record(ledger, *SETUP)
-    commands = ledger.parse_commands([  # keyed: the problems name the entries by id
-        (f"row {n}", {**row, "idempotency_key": f"batch-{n}"}) for n, row in enumerate(batch, 1)])
-    make = ledger._event_maker("test", datetime(2026, 7, 1, tzinfo=UTC))
-    items = [(where, command, make(command)) for where, command in commands]
+    ledger = set_up_once(_LEDGER, *SETUP)
+    items = checked_items(ledger, batch)
     facts = ledger.facts()
     if what_if:  # made last: the ledger's facts give it plain tables when they catch up
         what_if_row = {"type": "record_attendance", "period": "2026-Q2", "employee_id": "b",
