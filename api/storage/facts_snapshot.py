@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import sqlite3
 import sys
 from collections.abc import Callable, Mapping, MutableSequence
 from functools import cache
@@ -203,7 +204,11 @@ class FactsSnapshots:
         self._off = env.get(SNAPSHOTS_SETTING) == "off"
         self._postgres = env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
         self._ledger = ledger
-        self._connection = connection  # a callable giving the view's connection
+        # On PostgreSQL the view's connection (another would be a new login); on SQLite
+        # one of our own, opened when first needed (the view's opening writes).
+        self._view_connection = connection
+        self._path = None if self._postgres else env.get("SQLITE_DBNAME")
+        self._sqlite: sqlite3.Connection | None = None
         self._chain = chain  # likewise, the session's chain store
         self._warnings = warnings
         self._base: int | None = None  # the position of the snapshot that served
@@ -242,8 +247,20 @@ class FactsSnapshots:
         self._base = facts.last_position
         return facts
 
+    def _db(self) -> Any:
+        if self._path is None:
+            return self._view_connection()
+        if self._sqlite is None:
+            self._sqlite = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        return self._sqlite
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+
     def _row(self) -> Any:
-        db = self._connection()
+        db = self._db()
         if db is None or not self._exists(db):
             return None
         return db.execute(f"SELECT {COLUMNS} FROM jixiao_facts_snapshot "  # noqa: S608
@@ -281,7 +298,7 @@ class FactsSnapshots:
         if chain.tracking()[0] < facts.last_position:
             return False
         head = chain.link_at_or_before(facts.last_position)
-        db = self._connection()
+        db = self._db()
         if db is None:
             return False
         body = encode(facts)

@@ -392,6 +392,8 @@ class Session:
             self._head.keep()
         except Exception:  # noqa: S110 - see above
             pass
+        finally:
+            self._head.close()
 
     def close(self) -> None:
         self.keep_facts_snapshot()
