@@ -195,6 +195,11 @@ def code_version() -> str:
 # ------------------------------------------------------------------ the stored row
 
 
+def _gone() -> Any:
+    raise RuntimeError("the session of this facts snapshot is closed")
+
+
+
 class FactsSnapshots:
     """The session's snapshot of the fold: read once at the ledger's first fold (the
     ledger's `seed`), written at the session's close when it is worth it (`keep`)."""
@@ -255,9 +260,16 @@ class FactsSnapshots:
         return self._sqlite
 
     def close(self) -> None:
+        """Close our connection and let go of the session: the callables close over it,
+        a cycle that kept the session and its fold alive to the end of the process, where
+        the interpreter's last collection walked all of it (≈40 ms of a CLI what-if)."""
         if self._sqlite is not None:
             self._sqlite.close()
             self._sqlite = None
+        self._view_connection = _gone
+        self._chain = _gone
+        if self._ledger.seed == self.seed:
+            self._ledger.seed = None
 
     def _row(self) -> Any:
         db = self._db()
