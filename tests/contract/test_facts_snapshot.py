@@ -152,13 +152,13 @@ def test_a_what_if_answers_the_same_from_the_snapshot(store: Any, tmp_path: Path
     assert "wang" in answers[0]
 
 
-def _damaged_cases(row: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
+def _damaged_cases(row: tuple[Any, ...], marker: Path) -> dict[str, dict[str, Any]]:
     body = bytearray(bytes(row[5]))
     body[len(body) // 2] ^= 0xFF
 
     class Evil:
         def __reduce__(self) -> Any:
-            return os.system, ("true",)
+            return os.system, (f"touch {marker}",)
 
     evil = pickle.dumps((facts_snapshot.FORMAT, Evil()), protocol=5)
     return {
@@ -171,11 +171,12 @@ def _damaged_cases(row: tuple[Any, ...]) -> dict[str, dict[str, Any]]:
 
 @pytest.mark.parametrize("damage", ["body", "chain", "position", "evil"])
 def test_a_damaged_snapshot_is_named_and_every_event_folded(
-        store: Any, damage: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        store: Any, damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
     row = _row(env)
     assert row is not None
-    _set(env, **_damaged_cases(row)[damage])
+    marker = tmp_path / "ran"
+    _set(env, **_damaged_cases(row, marker)[damage])
     expected = _full_fold(env)
     starts = _fold_reads(monkeypatch)
     with Session(env) as session:
@@ -185,6 +186,7 @@ def test_a_damaged_snapshot_is_named_and_every_event_folded(
     assert _state(facts) == expected
     assert len(warnings) == 1
     assert "facts snapshot failed its check" in warnings[0]
+    assert not marker.exists()  # nothing a body names is run
 
 
 def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(
