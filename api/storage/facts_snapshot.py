@@ -38,7 +38,8 @@ import io
 import pickle
 import sqlite3
 import sys
-from collections.abc import Callable, Mapping, MutableSequence
+from collections.abc import Callable, Iterator, Mapping, MutableSequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,15 +59,20 @@ SNAPSHOTS_SETTING = "JIXIAO_SNAPSHOTS"
 # Events folded after the snapshot before a session rewrites it (≈5 ms of fold), or one
 # in sixteen of those it holds, whichever is more: rewriting costs ≈4 µs an event.
 REFRESH_EVENTS = 1000
-COLUMNS = "name, position, chain_head, code, sha256, body"
+COLUMNS = "name, piece, position, chain_head, code, sha256, body"
+PIECE = 1 << 20  # bytes of a body a row holds
 # Facts' own fields that are a process's, not the fold's: rebuilt empty on load.
 _TRANSIENT = ("_upto", "_layers", "sealed")
 
 
 def _table(blob: str) -> str:
-    return ("CREATE TABLE IF NOT EXISTS jixiao_facts_snapshot (name TEXT PRIMARY KEY, "
-            "position BIGINT NOT NULL, chain_head TEXT NOT NULL, code TEXT NOT NULL, "
-            f"sha256 TEXT NOT NULL, body {blob} NOT NULL)")
+    # A body is kept in pieces: libpq keeps a connection's input buffer as large as the
+    # largest message it received, for the connection's life (a server's view), and a
+    # body grows with the store (4 MB for the hospital, 40 MB for a county).
+    return ("CREATE TABLE IF NOT EXISTS jixiao_facts_snapshots (name TEXT NOT NULL, "
+            "piece INTEGER NOT NULL, position BIGINT NOT NULL, chain_head TEXT NOT NULL, "
+            f"code TEXT NOT NULL, sha256 TEXT NOT NULL, body {blob} NOT NULL, "
+            "PRIMARY KEY (name, piece))")
 
 
 # ------------------------------------------------------------------ encoding
@@ -223,9 +229,9 @@ class FactsSnapshots:
         return "%s" if self._postgres else "?"
 
     def _exists(self, db: Any) -> bool:
-        query = ("SELECT to_regclass('jixiao_facts_snapshot')" if self._postgres else
+        query = ("SELECT to_regclass('jixiao_facts_snapshots')" if self._postgres else
                  "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                 "name = 'jixiao_facts_snapshot'")
+                 "name = 'jixiao_facts_snapshots'")
         row = db.execute(query).fetchone()
         return row is not None and row[0] is not None
 
@@ -234,9 +240,8 @@ class FactsSnapshots:
         row = None if self._off else self._row()
         if row is None:
             return None
-        _, position, chain_head, code, sha256, body = row
-        body = bytes(body)
-        problem = self._problem(int(position), chain_head, code, sha256, body)
+        position, chain_head, code, sha256, body = row
+        problem = self._problem(position, chain_head, code, sha256, body)
         if problem is not None:
             if problem:
                 self._warn(problem)
@@ -251,6 +256,20 @@ class FactsSnapshots:
             return None
         self._base = facts.last_position
         return facts
+
+    @contextmanager
+    def _transaction(self, db: Any) -> Iterator[None]:
+        if self._postgres:
+            with db.transaction():
+                yield
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def _db(self) -> Any:
         if self._path is None:
@@ -271,12 +290,32 @@ class FactsSnapshots:
         if self._ledger.seed == self.seed:
             self._ledger.seed = None
 
-    def _row(self) -> Any:
+    def _row(self) -> tuple[int, str, str, str, bytes] | None:
+        """(position, chain head, code, SHA-256, body) of the stored snapshot, or None
+        (none, or rewritten while it was read: then the fold reads every event)."""
         db = self._db()
         if db is None or not self._exists(db):
             return None
-        return db.execute(f"SELECT {COLUMNS} FROM jixiao_facts_snapshot "  # noqa: S608
-                          f"WHERE name = {self._mark}", (NAME,)).fetchone()
+        mark = self._mark
+        heads = db.execute("SELECT piece, position, chain_head, code, sha256 FROM "  # noqa: S608
+                           f"jixiao_facts_snapshots WHERE name = {mark} ORDER BY piece",
+                           (NAME,)).fetchall()
+        if not heads:
+            return None
+        if [h[0] for h in heads] != list(range(len(heads))) or \
+                len({tuple(h[1:]) for h in heads}) != 1:
+            self._warn("its pieces are not one body")
+            return None
+        _, position, chain_head, code, sha256 = heads[0]
+        pieces = []
+        for number in range(len(heads)):  # one message a piece
+            found = db.execute("SELECT body, sha256 FROM jixiao_facts_snapshots "  # noqa: S608
+                               f"WHERE name = {mark} AND piece = {mark}",
+                               (NAME, number)).fetchone()
+            if found is None or found[1] != sha256:
+                return None
+            pieces.append(bytes(found[0]))
+        return int(position), str(chain_head), str(code), str(sha256), b"".join(pieces)
 
     def _problem(self, position: int, chain_head: str, code: str, sha256: str,
                  body: bytes) -> str | None:
@@ -314,14 +353,16 @@ class FactsSnapshots:
         if db is None:
             return False
         body = encode(facts)
+        head_values = (facts.last_position, head, code_version(),
+                       hashlib.sha256(body).hexdigest())
+        rows = [(NAME, number, *head_values, body[start:start + PIECE])
+                for number, start in enumerate(range(0, len(body), PIECE))]
         db.execute(_table("BYTEA" if self._postgres else "BLOB"))
-        marks = ",".join([self._mark] * 6)
-        db.execute(
-            f"INSERT INTO jixiao_facts_snapshot ({COLUMNS}) VALUES ({marks}) "  # noqa: S608
-            "ON CONFLICT (name) DO UPDATE SET position=excluded.position, "
-            "chain_head=excluded.chain_head, code=excluded.code, sha256=excluded.sha256, "
-            "body=excluded.body",
-            (NAME, facts.last_position, head, code_version(),
-             hashlib.sha256(body).hexdigest(), body))
+        with self._transaction(db):  # readers see the old pieces or the new, never a mix
+            db.execute("DELETE FROM jixiao_facts_snapshots "  # noqa: S608
+                       f"WHERE name = {self._mark}", (NAME,))
+            for values in rows:
+                db.execute(f"INSERT INTO jixiao_facts_snapshots ({COLUMNS}) "  # noqa: S608
+                           f"VALUES ({','.join([self._mark] * 7)})", values)
         self._base = facts.last_position
         return True

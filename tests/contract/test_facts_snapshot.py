@@ -39,15 +39,10 @@ def _applied(store: Any) -> dict[str, str]:
     return dict(store.env)
 
 
-def _row(env: dict[str, str]) -> tuple[Any, ...] | None:
+def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
+    """(position, chain head, code, SHA-256, body) of the stored snapshot, or None."""
     with Session(env) as session:
-        db = session.view.connection  # type: ignore[attr-defined]
-        if not facts_snapshot.FactsSnapshots._exists(session._head, db):
-            return None
-        mark = "%s" if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" else "?"
-        found = db.execute(f"SELECT {facts_snapshot.COLUMNS} FROM jixiao_facts_snapshot "
-                           f"WHERE name = {mark}", (facts_snapshot.NAME,)).fetchone()
-        return None if found is None else tuple(found)
+        return session._head._row()
 
 
 def _set(env: dict[str, str], **columns: Any) -> None:
@@ -56,7 +51,7 @@ def _set(env: dict[str, str], **columns: Any) -> None:
     with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
         db = session.view.connection  # type: ignore[attr-defined]
         for name, value in columns.items():
-            db.execute(f"UPDATE jixiao_facts_snapshot SET {name} = {mark}", (value,))
+            db.execute(f"UPDATE jixiao_facts_snapshots SET {name} = {mark}", (value,))
 
 
 def _state(facts: Facts) -> Any:
@@ -119,7 +114,7 @@ def test_a_session_leaves_a_snapshot_the_next_fold_starts_from(
     env = _applied(store)
     row = _row(env)
     assert row is not None
-    position = row[1]
+    position = row[0]
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
     assert _row(env) == row  # two events later: not worth writing again
     expected = _full_fold(env)
@@ -153,7 +148,7 @@ def test_a_what_if_answers_the_same_from_the_snapshot(store: Any, tmp_path: Path
 
 
 def _damaged_cases(row: tuple[Any, ...], marker: Path) -> dict[str, dict[str, Any]]:
-    body = bytearray(bytes(row[5]))
+    body = bytearray(row[4])
     body[len(body) // 2] ^= 0xFF
 
     class Evil:
@@ -164,7 +159,7 @@ def _damaged_cases(row: tuple[Any, ...], marker: Path) -> dict[str, dict[str, An
     return {
         "body": {"body": bytes(body)},
         "chain": {"chain_head": "0" * 64},
-        "position": {"position": row[1] + 5},
+        "position": {"position": row[0] + 5},
         "evil": {"body": evil, "sha256": hashlib.sha256(evil).hexdigest()},
     }
 
@@ -201,7 +196,7 @@ def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(
     assert starts[0] == 0
     row = _row(env)
     assert row is not None
-    assert row[3] == facts_snapshot.code_version()  # the session wrote it anew
+    assert row[2] == facts_snapshot.code_version()  # the session wrote it anew
 
 
 def test_many_later_events_write_it_again(store: Any, tmp_path: Path,
@@ -213,7 +208,7 @@ def test_many_later_events_write_it_again(store: Any, tmp_path: Path,
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
     again = _row(env)
     assert again is not None
-    assert again[1] > first[1]
+    assert again[0] > first[0]
 
 
 def test_snapshots_off_neither_reads_nor_writes_one(store: Any) -> None:
@@ -226,4 +221,27 @@ def test_snapshots_off_neither_reads_nor_writes_one(store: Any) -> None:
         session.ledger.facts()
     row = _row(env)
     assert row is not None
-    assert row[3] == "another version"
+    assert row[2] == "another version"
+
+
+def test_a_body_kept_in_many_pieces_reads_back_whole(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(facts_snapshot, "PIECE", 997)
+    env = _applied(store)
+    row = _row(env)
+    assert row is not None
+    expected = _full_fold(env)
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert not session.integrity_warnings
+    assert starts == [row[0]]
+    mark = "%s" if store.backend == "postgres" else "?"
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        pieces = db.execute("SELECT count(*) FROM jixiao_facts_snapshots").fetchone()[0]
+        db.execute(f"DELETE FROM jixiao_facts_snapshots WHERE piece = {mark}", (pieces // 2,))
+    assert pieces > 2
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert "pieces are not one body" in session.integrity_warnings[0]
