@@ -245,3 +245,22 @@ def test_a_body_kept_in_many_pieces_reads_back_whole(
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
         assert "pieces are not one body" in session.integrity_warnings[0]
+
+
+def test_an_as_of_read_before_later_events_answers_as_without_it(
+        store: Any, tmp_path: Path) -> None:
+    """The snapshot is of a prefix of the log: a read as known before the events after it
+    (here: before the correction) is cut from the facts' events in order, the same with
+    the snapshot as without."""
+    env = _applied(store)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        instant = session.ledger.facts().last_recorded_at
+    assert instant is not None
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    answers = []
+    for setting, as_of in (("on", instant), ("off", instant), ("on", None)):
+        argv = ["payout", "--period", PERIOD, "--json"]
+        argv += ["--as-of", as_of.isoformat()] if as_of else []
+        answers.append(_cli(store, JIXIAO_SNAPSHOTS=setting).ok(*argv).out)
+    assert answers[0] == answers[1]
+    assert answers[0] != answers[2]  # the correction is known now, not then
