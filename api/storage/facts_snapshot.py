@@ -40,6 +40,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableSequence
 from contextlib import contextmanager
+from enum import Enum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -155,8 +156,7 @@ def encode(facts: Facts) -> bytes:
 _VALUES = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
            ("datetime", "timedelta"), ("decimal", "Decimal"), ("fractions", "Fraction"),
            ("uuid", "UUID"), ("uuid", "SafeUUID"), ("builtins", "set"),
-           ("builtins", "frozenset"), ("pydantic_core._pydantic_core", "TzInfo"),
-           ("copyreg", "_reconstructor"), ("builtins", "object")}
+           ("builtins", "frozenset"), ("pydantic_core._pydantic_core", "TzInfo")}
 
 
 class _Restricted(pickle.Unpickler):
@@ -167,7 +167,7 @@ class _Restricted(pickle.Unpickler):
             return globals()[name]
         if module.startswith("domain.") and "." not in name:
             found = super().find_class(module, name)
-            if isinstance(found, type) and issubclass(found, BaseModel | tuple | str | int):
+            if isinstance(found, type) and issubclass(found, BaseModel | Enum | tuple | str):
                 return found  # a model, enum or named tuple of the domain
         raise pickle.UnpicklingError(f"a facts snapshot may not name {module}.{name}")
 
