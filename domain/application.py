@@ -219,6 +219,7 @@ class Ledger(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env=dict(env or {}))
         self._facts = Facts()
+        self.seed: Callable[[], Facts | None] | None = None  # a checked snapshot of the fold
         self._written: Written | None = None
         self.page_size = (SQLITE_PAGE_SIZE if type(getattr(
             self.recorder, "datastore", None)).__module__ == "eventsourcing.sqlite"
@@ -256,6 +257,8 @@ class Ledger(Application[UUID]):
         """Everything known now (cached, caught up), or as known at `cutoff`."""
         if cutoff is not None:
             return Facts.fold(self.read(cutoff=cutoff))
+        if self.seed is not None and not self._facts.events:  # tried once: then folded
+            self._facts, self.seed = self.seed() or self._facts, None
         with cycle_collection_paused():
             for page in self.read_pages(after=self._facts.last_position):
                 self._facts.apply_page(page)
@@ -338,6 +341,9 @@ class Ledger(Application[UUID]):
     def held_events(self) -> int:
         """How many events the cached fold holds, without catching it up."""
         return len(self._facts.events)
+
+    def held_facts(self) -> Facts:
+        return self._facts  # as it stands, not caught up
 
     def forget_facts(self) -> None:
         """Drop the cached facts (a chunked batch folded in what it then did not write):
