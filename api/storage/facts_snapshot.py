@@ -4,66 +4,57 @@ what-if, an apply) reads it in one decode and folds only the events after it.
 The fold of a hospital's year (18,500 events) costs a fresh process ≈0.1 s of CPU: every
 stored body decoded and checked, each event built and applied to the indexes. The
 snapshot holds the folded `Facts` themselves (events, live facts, indexes, invalid
-entries), so loading it builds each event once and applies none; the events recorded
-since are then folded onto it by `Ledger.facts`, exactly as a session that had folded
-them all before would (corrections and voids included: the snapshot is the fold of a
-prefix of the log, never a summary of it). An as-of read cuts the facts by recording
-time from their events in order (api/usecases/as_of.py), so it sees the same prefix as
-from a fold of every event.
+entries; the body is api/storage/facts_codec.py's), so loading it builds each event once
+and applies none; the events recorded since are then folded onto it by `Ledger.facts`,
+exactly as a session that had folded them all before would (corrections and voids
+included: the snapshot is the fold of a prefix of the log, never a summary of it). An
+as-of read cuts the facts by recording time from their events in order
+(api/usecases/as_of.py), so it sees the same prefix as from a fold of every event.
 
-Why pickle: the facts are a graph (an event sits in `events`, `live` and several index
-lists), which pickle keeps shared in one C decode; building pydantic events from any
-other encoding costs what the fold costs. Pickle runs code named by its data, so it is
-only read when every check below passes, and then by an unpickler that finds only the
-event, value and builder classes a fold holds (`_Restricted`): anything else named in a
-body refuses it. A row is trusted as a statement row is, and no further:
+Whoever can write the database can write this table, so nothing in the row vouches for
+it by itself. A row serves only when, in this order:
 
-* the SHA-256 of its body;
-* its code: the hash of the sources of `domain/` (event classes, the fold) and the
-  versions of Python and pydantic it was written with: another version folds afresh;
-* its position reached by the store, and the hash chain's link there still the head it
-  recorded (one link read and recomputed, as for a close): the events it holds are the
-  stored ones up to it.
+* a snapshot key is configured (api/storage/snapshot_key.py: a file outside the store);
+  without one no snapshot is read or written;
+* its code is this code (`code_version`): another version is folded afresh, silently;
+* its HMAC-SHA256 under that key, over the format, code version, position, chain head
+  and body, matches (`hmac.compare_digest`), before a byte of the body is unpickled;
+* its position is reached by the store, and the hash chain's link there is still the
+  head it recorded (one link read and recomputed, as for a close): the events it holds
+  are the stored ones up to it;
+* the body decodes to exactly the fold's fields (facts_codec.py).
 
-Anything failing falls back to the fold of every event (the answer is the same), and a
-failed hash or chain is named in the session's warnings. The session that folded writes
-the snapshot when it closes (`keep`), if none served it or the events folded after the
-one that did have grown past `REFRESH_EVENTS` (so a small write does not pay for it).
-`JIXIAO_SNAPSHOTS=off` ignores and writes none."""
+Anything else (a failed check, an error reading the row, a busy store, a body that does
+not decode) is named in the session's warnings and every event is folded: the answer is
+the same. The session that folded writes the snapshot when it closes (`keep`), if none
+served it or the events folded after the one that did have grown past `REFRESH_EVENTS`
+(so a small write does not pay for it). `JIXIAO_SNAPSHOTS=off` ignores and writes none."""
 
 from __future__ import annotations
 
 import hashlib
-import io
-import pickle
+import hmac
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator, Mapping, MutableSequence
 from contextlib import contextmanager
-from enum import Enum
-from functools import cache
-from pathlib import Path
 from typing import Any
-from uuid import UUID, SafeUUID
-
-import pydantic
-from pydantic import BaseModel
 
 from api.storage.chain import ChainStore, check_close
+from api.storage.facts_codec import FORMAT, code_version, decode, encode
+from api.storage.snapshot_key import SnapshotKeyError, snapshot_key
 from domain.application import Ledger
-from domain.envelope import LedgerEvent
-from domain.facts import Facts, _Index, cycle_collection_paused
+from domain.facts import Facts
 
-FORMAT = 1
 NAME = "head"
 SNAPSHOTS_SETTING = "JIXIAO_SNAPSHOTS"
 # Events folded after the snapshot before a session rewrites it (≈5 ms of fold), or one
 # in sixteen of those it holds, whichever is more: rewriting costs ≈4 µs an event.
 REFRESH_EVENTS = 1000
-COLUMNS = "name, piece, position, chain_head, code, sha256, body"
+COLUMNS = "name, piece, position, chain_head, code, mac, body"
 PIECE = 1 << 20  # bytes of a body a row holds
-# Facts' own fields that are a process's, not the fold's: rebuilt empty on load.
-_TRANSIENT = ("_upto", "_layers", "sealed")
+# A snapshot is only a speed-up: a store busy longer than this is a miss, not a wait.
+BUSY_TIMEOUT_S = 0.2
+MAC_CONTEXT = b"jixiao facts snapshot"
 
 
 def _table(blob: str) -> str:
@@ -72,138 +63,32 @@ def _table(blob: str) -> str:
     # body grows with the store (4 MB for the hospital, 40 MB for a county).
     return ("CREATE TABLE IF NOT EXISTS jixiao_facts_snapshots (name TEXT NOT NULL, "
             "piece INTEGER NOT NULL, position BIGINT NOT NULL, chain_head TEXT NOT NULL, "
-            f"code TEXT NOT NULL, sha256 TEXT NOT NULL, body {blob} NOT NULL, "
+            f"code TEXT NOT NULL, mac TEXT NOT NULL, body {blob} NOT NULL, "
             "PRIMARY KEY (name, piece))")
 
 
-# ------------------------------------------------------------------ encoding
+def mac_of(key: bytes, code: str, position: int, chain_head: str, body: bytes) -> str:
+    """HMAC-SHA256 of everything a row says, each part length-prefixed (no two rows of
+    different parts sign alike)."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in (MAC_CONTEXT, str(FORMAT).encode(), code.encode(), str(position).encode(),
+                 chain_head.encode()):
+        mac.update(len(part).to_bytes(8, "big"))
+        mac.update(part)
+    mac.update(body)
+    return mac.hexdigest()
 
 
-_new = object.__new__
-_SET_DICT = BaseModel.__dict__["__dict__"].__set__
-_SET_GIVEN = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
-_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
-_SET_INT = UUID.__dict__["int"].__set__
-_SET_SAFE = UUID.__dict__["is_safe"].__set__
-_UNKNOWN = SafeUUID.unknown
-
-
-def _event(cls: type[LedgerEvent], values: dict[str, Any], given: set[str] | None) -> Any:
-    """An event as the fold held it (pydantic's `__setstate__` costs four times this)."""
-    if not (isinstance(cls, type) and issubclass(cls, LedgerEvent)):
-        raise pickle.UnpicklingError(f"{cls!r} is not a ledger event")
-    event = _new(cls)
-    _SET_DICT(event, values)
-    _SET_GIVEN(event, _all_fields(cls) if given is None else given)
-    _SET_EXTRA(event, None)
-    _SET_PRIVATE(event, None)
-    return event
-
-
-@cache
-def _all_fields(cls: type[LedgerEvent]) -> set[str]:
-    # One set per type, shared, as the stored decoder does: events are frozen.
-    return set(cls.model_fields)
-
-
-def _uuid(number: int) -> UUID:
-    uuid = _new(UUID)
-    _SET_INT(uuid, number)
-    _SET_SAFE(uuid, _UNKNOWN)
-    return uuid
-
-
-def _reduce_event(event: LedgerEvent) -> Any:
-    if event.__pydantic_extra__ is not None or event.__pydantic_private__ is not None:
-        return event.__reduce_ex__(5)  # not what `_event` builds: pydantic's own way
-    kind = type(event)
-    given = event.__pydantic_fields_set__
-    return _event, (kind, event.__dict__, None if given == _all_fields(kind) else given)
-
-
-def _reduce_uuid(uuid: UUID) -> Any:
-    return _uuid, (uuid.int,)
-
-
-def _dispatch() -> dict[type, Any]:
-    """How each event class and UUID is pickled, looked up by the pickler in C (a
-    `reducer_override` is a Python call for every date and decimal too)."""
-    table: dict[type, Any] = {UUID: _reduce_uuid}
-    classes: list[type] = [LedgerEvent]
-    while classes:
-        cls = classes.pop()
-        table[cls] = _reduce_event
-        classes += cls.__subclasses__()
-    return table
-
-
-def encode(facts: Facts) -> bytes:
-    """The fold's state as a body (what `decode` reads back)."""
-    state = {name: value for name, value in facts.__dict__.items() if name not in _TRANSIENT}
-    index = dict(facts.index.__dict__)
-    index["parsed"] = {}  # parsed schemes: a cache, parsed again when asked
-    index["owned"] = None
-    state["index"] = index
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=5)
-    pickler.dispatch_table = _dispatch()
-    pickler.dump((FORMAT, state))
-    return out.getvalue()
-
-
-# What a body may name: the builders above, plain values, and the fold's own classes.
-_VALUES = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
-           ("datetime", "timedelta"), ("decimal", "Decimal"), ("fractions", "Fraction"),
-           ("uuid", "UUID"), ("uuid", "SafeUUID"), ("builtins", "set"),
-           ("builtins", "frozenset"), ("pydantic_core._pydantic_core", "TzInfo")}
-
-
-class _Restricted(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in _VALUES:
-            return super().find_class(module, name)
-        if module == __name__ and name in ("_event", "_uuid"):
-            return globals()[name]
-        if module.startswith("domain.") and "." not in name:
-            found = super().find_class(module, name)
-            if isinstance(found, type) and issubclass(found, BaseModel | Enum | tuple | str):
-                return found  # a model, enum or named tuple of the domain
-        raise pickle.UnpicklingError(f"a facts snapshot may not name {module}.{name}")
-
-
-def decode(body: bytes) -> Facts:
-    """The facts a body holds; ValueError (or pickle's errors) when it is not one."""
-    with cycle_collection_paused():  # as a fold: everything it makes stays alive
-        loaded = _Restricted(io.BytesIO(body)).load()
-    if not (isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT):
-        raise ValueError("not a facts snapshot of this format")
-    state = loaded[1]
-    state["index"] = _Index(**state["index"])
-    facts = Facts(**state)
-    if not isinstance(facts.events, dict) or not isinstance(facts.last_position, int):
-        raise ValueError("not a facts snapshot")
-    return facts
-
-
-@cache
-def code_version() -> str:
-    """What a body's classes and fold depend on: the sources of `domain/`, and the
-    versions of Python and pydantic (their pickled forms)."""
-    digest = hashlib.sha256(f"{FORMAT}:{sys.version}:{pydantic.VERSION}".encode())
-    root = Path(__file__).resolve().parent.parent.parent / "domain"
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-# ------------------------------------------------------------------ the stored row
+def in_memory(path: str) -> bool:
+    """A SQLite name another connection would not open the same database by."""
+    return not path or ":memory:" in path or "mode=memory" in path
 
 
 def _gone() -> Any:
     raise RuntimeError("the session of this facts snapshot is closed")
 
+
+Row = tuple[int, str, str, str, bytes]  # position, chain head, code, MAC, body
 
 
 class FactsSnapshots:
@@ -212,46 +97,68 @@ class FactsSnapshots:
 
     def __init__(self, env: Mapping[str, str], ledger: Ledger, connection: Callable[[], Any],
                  chain: Callable[[], ChainStore], warnings: MutableSequence[str]) -> None:
-        self._off = env.get(SNAPSHOTS_SETTING) == "off"
+        self._env = env
         self._postgres = env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        path = None if self._postgres else env.get("SQLITE_DBNAME", "")
+        self._off = env.get(SNAPSHOTS_SETTING) == "off" or (
+            path is not None and in_memory(path))
         self._ledger = ledger
         # On PostgreSQL the view's connection (another would be a new login); on SQLite
         # one of our own, opened when first needed (the view's opening writes).
         self._view_connection = connection
-        self._path = None if self._postgres else env.get("SQLITE_DBNAME")
+        self._path = path
         self._sqlite: sqlite3.Connection | None = None
         self._chain = chain  # likewise, the session's chain store
         self._warnings = warnings
         self._base: int | None = None  # the position of the snapshot that served
+        self._key: bytes | None = None
+        self._key_read = False
 
     @property
     def _mark(self) -> str:
         return "%s" if self._postgres else "?"
 
-    def _exists(self, db: Any) -> bool:
-        query = ("SELECT to_regclass('jixiao_facts_snapshots')" if self._postgres else
-                 "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                 "name = 'jixiao_facts_snapshots'")
-        row = db.execute(query).fetchone()
-        return row is not None and row[0] is not None
+    def key(self) -> bytes | None:
+        """The MAC key (read once), or None: off, no key, or a key file unreadable."""
+        if self._off:
+            return None
+        if not self._key_read:
+            self._key_read = True
+            try:
+                self._key = snapshot_key(self._env)
+            except SnapshotKeyError as error:
+                self._warn(f"its key cannot be read: {error}")
+        return self._key
 
     def seed(self) -> Facts | None:
         """The facts of the stored snapshot when every check passes, else None."""
-        row = None if self._off else self._row()
-        if row is None:
-            return None
-        position, chain_head, code, sha256, body = row
-        problem = self._problem(position, chain_head, code, sha256, body)
-        if problem is not None:
-            if problem:
-                self._warn(problem)
+        key = self.key()
+        if key is None:
             return None
         try:
-            facts = decode(body)
-        except Exception as error:
-            self._warn(f"not a facts snapshot ({type(error).__name__}: {error})")
+            return self._checked(key)
+        except Exception as error:  # any error reading it is a miss, named
+            self._warn(f"it could not be read ({type(error).__name__}: {error})")
             return None
-        if facts.last_position != int(position):
+
+    def _checked(self, key: bytes) -> Facts | None:
+        row = self._row()
+        if row is None:
+            return None
+        position, chain_head, code, mac, body = row
+        if code != code_version():
+            return None  # written by another version of the code: folded afresh, no alarm
+        if not hmac.compare_digest(mac_of(key, code, position, chain_head, body), mac):
+            self._warn("its HMAC does not match (written without this store's key)")
+            return None
+        problem = (f"claims position {position}, beyond the store's last event"
+                   if position > self._ledger.max_position() else
+                   check_close(self._ledger, self._chain(), position, chain_head))
+        if problem is not None:
+            self._warn(problem)
+            return None
+        facts = decode(body)
+        if facts.last_position != position:
             self._warn(f"holds position {facts.last_position}, not {position}")
             return None
         self._base = facts.last_position
@@ -275,7 +182,9 @@ class FactsSnapshots:
         if self._path is None:
             return self._view_connection()
         if self._sqlite is None:
-            self._sqlite = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+            self._sqlite = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S,
+                                           isolation_level=None,
+                                           uri=self._path.startswith("file:"))
         return self._sqlite
 
     def close(self) -> None:
@@ -290,14 +199,21 @@ class FactsSnapshots:
         if self._ledger.seed == self.seed:
             self._ledger.seed = None
 
-    def _row(self) -> tuple[int, str, str, str, bytes] | None:
-        """(position, chain head, code, SHA-256, body) of the stored snapshot, or None
-        (none, or rewritten while it was read: then the fold reads every event)."""
+    def _exists(self, db: Any) -> bool:
+        query = ("SELECT to_regclass('jixiao_facts_snapshots')" if self._postgres else
+                 "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                 "name = 'jixiao_facts_snapshots'")
+        row = db.execute(query).fetchone()
+        return row is not None and row[0] is not None
+
+    def _row(self) -> Row | None:
+        """The stored snapshot, or None (none, or rewritten while it was read: then the
+        fold reads every event)."""
         db = self._db()
         if db is None or not self._exists(db):
             return None
         mark = self._mark
-        heads = db.execute("SELECT piece, position, chain_head, code, sha256 FROM "  # noqa: S608
+        heads = db.execute("SELECT piece, position, chain_head, code, mac FROM "  # noqa: S608
                            f"jixiao_facts_snapshots WHERE name = {mark} ORDER BY piece",
                            (NAME,)).fetchall()
         if not heads:
@@ -306,27 +222,16 @@ class FactsSnapshots:
                 len({tuple(h[1:]) for h in heads}) != 1:
             self._warn("its pieces are not one body")
             return None
-        _, position, chain_head, code, sha256 = heads[0]
+        _, position, chain_head, code, mac = heads[0]
         pieces = []
         for number in range(len(heads)):  # one message a piece
-            found = db.execute("SELECT body, sha256 FROM jixiao_facts_snapshots "  # noqa: S608
+            found = db.execute("SELECT body, mac FROM jixiao_facts_snapshots "  # noqa: S608
                                f"WHERE name = {mark} AND piece = {mark}",
                                (NAME, number)).fetchone()
-            if found is None or found[1] != sha256:
+            if found is None or found[1] != mac:
                 return None
             pieces.append(bytes(found[0]))
-        return int(position), str(chain_head), str(code), str(sha256), b"".join(pieces)
-
-    def _problem(self, position: int, chain_head: str, code: str, sha256: str,
-                 body: bytes) -> str | None:
-        """Why the row cannot serve ("" when it is only out of date), or None."""
-        if code != code_version():
-            return ""  # written by another version of the code: folded afresh, no alarm
-        if hashlib.sha256(body).hexdigest() != sha256:
-            return "its body does not hash to its stored SHA-256"
-        if position > self._ledger.max_position():
-            return f"claims position {position}, beyond the store's last event"
-        return check_close(self._ledger, self._chain(), position, chain_head)
+        return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
 
     def _warn(self, problem: str) -> None:
         warning = (f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "
@@ -336,27 +241,32 @@ class FactsSnapshots:
 
     def keep(self) -> bool:
         """Write the ledger's fold as the snapshot when it was made in this session and
-        none served it, or the events folded since the one that did are many. Only when
-        the hash chain reaches its position (a read does not chain events up for it).
-        Whether it wrote."""
+        none served it, or the events folded since the one that did are many. Only with a
+        key, and when the hash chain reaches its position (a read does not chain events
+        up for it). Whether it wrote."""
         facts = self._ledger.held_facts()
-        if self._off or not facts.events or facts.sealed is not None:
+        if not facts.events or facts.sealed is not None:
             return False
         if self._base is not None and facts.last_position - self._base < max(
                 REFRESH_EVENTS, len(facts.events) // 16):
             return False
-        chain = self._chain()
-        if chain.tracking()[0] < facts.last_position:
+        key = self.key()
+        chain = self._chain() if key is not None else None
+        if key is None or chain is None or chain.tracking()[0] < facts.last_position:
             return False
         head = chain.link_at_or_before(facts.last_position)
         db = self._db()
         if db is None:
             return False
-        body = encode(facts)
-        head_values = (facts.last_position, head, code_version(),
-                       hashlib.sha256(body).hexdigest())
-        rows = [(NAME, number, *head_values, body[start:start + PIECE])
-                for number, start in enumerate(range(0, len(body), PIECE))]
+        body, code = encode(facts), code_version()
+        head_values = (facts.last_position, head, code,
+                       mac_of(key, code, facts.last_position, head, body))
+        self._write(db, [(NAME, number, *head_values, body[start:start + PIECE])
+                         for number, start in enumerate(range(0, len(body), PIECE))])
+        self._base = facts.last_position
+        return True
+
+    def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> None:
         db.execute(_table("BYTEA" if self._postgres else "BLOB"))
         with self._transaction(db):  # readers see the old pieces or the new, never a mix
             db.execute("DELETE FROM jixiao_facts_snapshots "  # noqa: S608
@@ -364,5 +274,3 @@ class FactsSnapshots:
             for values in rows:
                 db.execute(f"INSERT INTO jixiao_facts_snapshots ({COLUMNS}) "  # noqa: S608
                            f"VALUES ({','.join([self._mark] * 7)})", values)
-        self._base = facts.last_position
-        return True

@@ -26,7 +26,10 @@ POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_
 SIGNING_KEYS = ("JIXIAO_SIGNING_KEY", "JIXIAO_RECEIPT_DIR", "JIXIAO_AUDIT_PUBLIC_KEY")
 # JIXIAO_SNAPSHOTS=off: every read folds every event, from no snapshot of closed years
 # (api/storage/lean_facts.py) or of the fold (api/storage/facts_snapshot.py).
-CARRIED_KEYS = (*SIGNING_KEYS, "JIXIAO_SNAPSHOTS")
+# The key files the snapshot of the fold is authenticated with (api/storage/snapshot_key.py):
+# paths only, likewise.
+SNAPSHOT_KEYS = ("JIXIAO_SNAPSHOT_KEY_FILE", "JIXIAO_MASTER_KEY_FILE")
+CARRIED_KEYS = (*SIGNING_KEYS, *SNAPSHOT_KEYS, "JIXIAO_SNAPSHOTS")
 
 
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:

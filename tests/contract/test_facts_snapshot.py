@@ -1,17 +1,20 @@
 """The snapshot of the fold of every event (api/storage/facts_snapshot.py), on SQLite and
-PostgreSQL: a session that folded leaves it at its close; the next session's first fold
-starts from it and folds only the events after it, to the same facts and the same
-answers (a what-if's payout byte for byte) as the fold of every event. A damaged,
-rewritten, foreign or out-of-date snapshot is not read: the fold reads every event, with
-the same answer, and names a failed check among the session's warnings."""
+PostgreSQL: with a snapshot key configured, a session that folded leaves it at its close;
+the next session's first fold starts from it and folds only the events after it, to the
+same facts and the same answers (a what-if's payout byte for byte) as the fold of every
+event. Without a key none is written or read. A damaged, forged (signed under another
+key, or not at all), foreign or out-of-date snapshot is not read: the fold reads every
+event, with the same answer, and names a failed check among the session's warnings."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
 import os
 import pickle
+import secrets
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -20,16 +23,36 @@ import pytest
 from builders import GOLDEN, Cli, cli_for
 
 from api.cli_launch import main as launcher
-from api.storage import facts_snapshot
+from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
 from domain.application import Ledger
 from domain.facts import Facts
 
 PERIOD = "2026-Q1"
 
 
+def _key_file(path: Path) -> Path:
+    path.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return path
+
+
+@pytest.fixture
+def store(store: Any, tmp_path: Path) -> Any:
+    """The backend's store, with a snapshot key configured as a deployment does."""
+    return type(store)(store.backend, {
+        **store.env, SNAPSHOT_KEY_ENV: str(_key_file(tmp_path / "snapshot.key"))})
+
+
+def _key(env: dict[str, str]) -> bytes:
+    return derive(base64.b64decode(Path(env[SNAPSHOT_KEY_ENV]).read_text()))
+
+
 def _cli(store: Any, **setting: str) -> Cli:
-    return Cli({**cli_for(store.backend, store.env).environ, **setting})
+    """The CLI on this store, with its key unless a setting names another (or none: "")."""
+    environ = {**cli_for(store.backend, store.env).environ,
+               SNAPSHOT_KEY_ENV: store.env[SNAPSHOT_KEY_ENV], **setting}
+    return Cli({k: v for k, v in environ.items() if v})
 
 
 def _applied(store: Any) -> dict[str, str]:
@@ -40,7 +63,7 @@ def _applied(store: Any) -> dict[str, str]:
 
 
 def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
-    """(position, chain head, code, SHA-256, body) of the stored snapshot, or None."""
+    """(position, chain head, code, MAC, body) of the stored snapshot, or None."""
     with Session(env) as session:
         return session._head._row()
 
@@ -127,51 +150,106 @@ def test_a_session_leaves_a_snapshot_the_next_fold_starts_from(
     assert _state(facts) == expected
 
 
-def test_a_what_if_answers_the_same_from_the_snapshot(store: Any, tmp_path: Path) -> None:
-    env = _applied(store)
-    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+def _what_if_batch(tmp_path: Path) -> Path:
     batch = tmp_path / "what-if.jsonl"
     batch.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
                                  "employee_id": "wang", "kind": "late",
                                  "minutes": 90}) + "\n", encoding="utf-8")
+    return batch
+
+
+def _what_if(store: Any, batch: Path, **setting: str) -> tuple[str, str]:
+    """`jixiao payout --with` as a user runs it: (standard output, standard error)."""
+    out, err = io.StringIO(), io.StringIO()
     argv = ["payout", "--period", PERIOD, "--with", str(batch)]
-    answers = []
-    for setting in ("on", "off", "on"):
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            code = launcher(argv, environ=_cli(store, JIXIAO_SNAPSHOTS=setting).environ)
-        assert code == 0, err.getvalue()
-        assert "snapshot" not in err.getvalue()
-        answers.append(out.getvalue())
-    assert answers[0] == answers[1] == answers[2]
+    with redirect_stdout(out), redirect_stderr(err):
+        code = launcher(argv, environ=_cli(store, **setting).environ)
+    assert code == 0, err.getvalue()
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_what_if_answers_the_same_from_the_snapshot(
+        store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _applied(store)
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    row = _row(env)
+    assert row is not None
+    batch = _what_if_batch(tmp_path)
+    starts = _fold_reads(monkeypatch)
+    answers, firsts = [], []
+    for setting in ({"JIXIAO_SNAPSHOTS": "on"}, {"JIXIAO_SNAPSHOTS": "off"},
+                    {SNAPSHOT_KEY_ENV: ""}, {"JIXIAO_SNAPSHOTS": "on"}):
+        before = len(starts)
+        out, err = _what_if(store, batch, **setting)
+        assert "snapshot" not in err
+        answers.append(out)
+        firsts.append(starts[before])  # where the verb's first fold started
+    assert firsts == [row[0], 0, 0, row[0]]  # from the snapshot only with the key
+    assert answers[0] == answers[1] == answers[2] == answers[3]
     assert "wang" in answers[0]
 
 
-def _damaged_cases(row: tuple[Any, ...], marker: Path) -> dict[str, dict[str, Any]]:
-    body = bytearray(row[4])
-    body[len(body) // 2] ^= 0xFF
+def _signed(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = None,
+            **columns: Any) -> dict[str, Any]:
+    """Columns of a row changed, and its MAC made anew under `key` (the store's own when
+    None): someone who holds that key."""
+    changed = dict(zip(("position", "chain_head", "code", "mac", "body"), row, strict=True))
+    changed |= columns
+    changed["mac"] = facts_snapshot.mac_of(
+        key or _key(env), changed["code"], changed["position"], changed["chain_head"],
+        changed["body"])
+    return changed
 
+
+def _evil(marker: Path) -> bytes:
     class Evil:
         def __reduce__(self) -> Any:
             return os.system, (f"touch {marker}",)
 
-    evil = pickle.dumps((facts_snapshot.FORMAT, Evil()), protocol=5)
+    return pickle.dumps((facts_codec.FORMAT, Evil()), protocol=5)
+
+
+def _fewer_events(env: dict[str, str]) -> bytes:
+    """A well-formed body of made-up facts: the fold without its last events."""
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        facts = session.ledger.facts()
+        position = facts.last_position
+        made_up = Facts.fold(list(session.ledger.read())[:-3])
+    made_up.last_position = position
+    return facts_codec.encode(made_up)
+
+
+def _damaged_cases(env: dict[str, str], row: tuple[Any, ...],
+                   marker: Path) -> dict[str, dict[str, Any]]:
+    body = bytearray(row[4])
+    body[len(body) // 2] ^= 0xFF
+    forged = _fewer_events(env)
     return {
+        # Written without the key: refused before a byte is unpickled.
         "body": {"body": bytes(body)},
-        "chain": {"chain_head": "0" * 64},
-        "position": {"position": row[0] + 5},
-        "evil": {"body": evil, "sha256": hashlib.sha256(evil).hexdigest()},
+        "chain-unsigned": {"chain_head": "0" * 64},
+        "position-unsigned": {"position": row[0] + 5},
+        "evil": {"body": _evil(marker)},
+        "forged-no-mac": {"body": forged, "mac": ""},
+        "forged-sha-as-mac": {"body": forged, "mac": hashlib.sha256(forged).hexdigest()},
+        "forged-other-key": _signed(env, row, key=secrets.token_bytes(32), body=forged),
+        # Signed with the store's key (the key itself leaked): the later checks still hold.
+        "chain": _signed(env, row, chain_head="0" * 64),
+        "position": _signed(env, row, position=row[0] + 5),
+        "evil-signed": _signed(env, row, body=_evil(marker)),
     }
 
 
-@pytest.mark.parametrize("damage", ["body", "chain", "position", "evil"])
+@pytest.mark.parametrize("damage", ["body", "chain-unsigned", "position-unsigned", "evil",
+                                    "forged-no-mac", "forged-sha-as-mac", "forged-other-key",
+                                    "chain", "position", "evil-signed"])
 def test_a_damaged_snapshot_is_named_and_every_event_folded(
         store: Any, damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
     row = _row(env)
     assert row is not None
     marker = tmp_path / "ran"
-    _set(env, **_damaged_cases(row, marker)[damage])
+    _set(env, **_damaged_cases(env, row, marker)[damage])
     expected = _full_fold(env)
     starts = _fold_reads(monkeypatch)
     with Session(env) as session:
@@ -181,7 +259,51 @@ def test_a_damaged_snapshot_is_named_and_every_event_folded(
     assert _state(facts) == expected
     assert len(warnings) == 1
     assert "facts snapshot failed its check" in warnings[0]
+    if damage in ("body", "evil") or damage.endswith(("unsigned", "mac", "key")):
+        assert "HMAC does not match" in warnings[0]
+    if damage == "evil-signed":  # signed, so unpickled: the unpickler refuses it
+        assert "may not name posix.system" in warnings[0]
     assert not marker.exists()  # nothing a body names is run
+
+
+def test_a_snapshot_under_another_key_is_refused_named_and_answers_the_same(
+        store: Any, tmp_path: Path) -> None:
+    """A store moved to another deployment, or a snapshot forged by someone who can write
+    the database but does not hold its key: named, and the what-if prints the same."""
+    env = _applied(store)
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    assert _row(env) is not None
+    batch = _what_if_batch(tmp_path)
+    other = str(_key_file(tmp_path / "other.key"))
+    plain = _what_if(store, batch, JIXIAO_SNAPSHOTS="off")
+    out, err = _what_if(store, batch, **{SNAPSHOT_KEY_ENV: other})
+    assert out == plain[0]
+    assert "HMAC does not match" in err
+
+
+def test_an_error_reading_it_is_a_miss_named(store: Any) -> None:
+    env = _applied(store)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE jixiao_facts_snapshots RENAME COLUMN mac TO other")
+    expected = _full_fold(env)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert "could not be read" in session.integrity_warnings[0]
+
+
+def test_without_a_key_none_is_written_or_read(store: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    keyless = {k: v for k, v in store.env.items() if k != SNAPSHOT_KEY_ENV}
+    _cli(store, **{SNAPSHOT_KEY_ENV: ""}).ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    assert _row(store.env) is None
+    env = _applied(store)  # the same file again: recorded once, the snapshot written now
+    assert _row(env) is not None
+    starts = _fold_reads(monkeypatch)
+    with Session(keyless) as session:
+        assert _state(session.ledger.facts()) == _full_fold(env)
+        assert not session.integrity_warnings
+    assert starts[0] == 0
 
 
 def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(

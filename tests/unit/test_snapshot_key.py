@@ -1,0 +1,70 @@
+"""The key of the snapshot of the fold (api/storage/snapshot_key.py) comes from a file
+outside the store: its own file first, else the master key; derived, never the file's key
+itself; and a SQLite store no other connection can open (in memory) keeps no snapshot."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from pathlib import Path
+
+import pytest
+
+from api.storage.facts_snapshot import in_memory
+from api.storage.snapshot_key import (
+    MASTER_KEY_ENV,
+    SNAPSHOT_KEY_ENV,
+    SnapshotKeyError,
+    derive,
+    snapshot_key,
+)
+
+
+def _key_file(path: Path) -> tuple[str, bytes]:
+    key = secrets.token_bytes(32)
+    path.write_text(base64.b64encode(key).decode() + "\n")
+    return str(path), key
+
+
+def test_no_key_configured_is_no_key() -> None:
+    assert snapshot_key({}) is None
+    assert snapshot_key({SNAPSHOT_KEY_ENV: "", MASTER_KEY_ENV: ""}) is None
+
+
+def test_the_dedicated_file_wins_over_the_master_key(tmp_path: Path) -> None:
+    own, own_key = _key_file(tmp_path / "snapshot.key")
+    master, master_key = _key_file(tmp_path / "master.key")
+    assert snapshot_key({SNAPSHOT_KEY_ENV: own, MASTER_KEY_ENV: master}) == derive(own_key)
+    assert snapshot_key({MASTER_KEY_ENV: master}) == derive(master_key)
+
+
+def test_the_mac_key_is_derived_not_the_files_key(tmp_path: Path) -> None:
+    path, key = _key_file(tmp_path / "master.key")
+    derived = snapshot_key({MASTER_KEY_ENV: path})
+    assert derived is not None
+    assert len(derived) == 32
+    assert derived != key
+    assert derive(key) == derived  # the same file, the same key, in every process
+
+
+@pytest.mark.parametrize("text", ["", "not base64!", base64.b64encode(b"short").decode()])
+def test_an_unreadable_dedicated_file_is_named(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "snapshot.key"
+    path.write_text(text)
+    with pytest.raises(SnapshotKeyError):
+        snapshot_key({SNAPSHOT_KEY_ENV: str(path)})
+    with pytest.raises(SnapshotKeyError):
+        snapshot_key({SNAPSHOT_KEY_ENV: str(tmp_path / "missing")})
+
+
+def test_an_unreadable_master_key_is_no_key_here(tmp_path: Path) -> None:
+    # The verbs that need the master key say so themselves; a read is not refused for it.
+    assert snapshot_key({MASTER_KEY_ENV: str(tmp_path / "missing")}) is None
+
+
+@pytest.mark.parametrize(("name", "memory"), [
+    (":memory:", True), ("", True), ("file::memory:?cache=shared", True),
+    ("file:ledger?mode=memory&cache=shared", True), ("ledger.db", False),
+    ("/srv/jixiao/ledger.db", False)])
+def test_a_sqlite_store_in_memory_keeps_no_snapshot(name: str, memory: bool) -> None:
+    assert in_memory(name) is memory
