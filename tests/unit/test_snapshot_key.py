@@ -9,9 +9,12 @@ import secrets
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from api.storage.facts_snapshot import in_memory
 from api.storage.snapshot_key import (
+    LABEL,
     MASTER_KEY_ENV,
     SNAPSHOT_KEY_ENV,
     SnapshotKeyError,
@@ -45,6 +48,16 @@ def test_the_mac_key_is_derived_not_the_files_key(tmp_path: Path) -> None:
     assert len(derived) == 32
     assert derived != key
     assert derive(key) == derived  # the same file, the same key, in every process
+
+
+def test_the_derivation_is_hkdf_sha256() -> None:
+    """`derive` is RFC 5869's HKDF-SHA256 (no salt, `LABEL` as info), as `cryptography`
+    computes it."""
+    for _ in range(20):
+        key = secrets.token_bytes(32)
+        expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                        info=LABEL).derive(key)
+        assert derive(key) == expected
 
 
 @pytest.mark.parametrize("text", ["", "not base64!", base64.b64encode(b"short").decode()])
