@@ -40,15 +40,24 @@ class ChainLink:
 
 
 def chain_link(previous: str, record: StoredRecord) -> str:
+    return link_of(previous, (record.position, record.originator_id,
+                               record.originator_version, record.topic, record.state))
+
+
+def link_of(previous: str, parts: tuple[int, UUID, int, str, bytes]) -> str:
+    """The link after `previous` for one stored event's parts (position, originator id,
+    version, topic, body): `chain_link`'s, for a fold that hashes the rows it reads
+    without a record per row."""
+    position, originator_id, version, topic, state = parts
     digest = hashlib.sha256(bytes.fromhex(previous))
-    digest.update(record.position.to_bytes(8, "big", signed=False))
-    digest.update(record.originator_id.bytes)
-    digest.update(record.originator_version.to_bytes(8, "big", signed=False))
-    topic = record.topic.encode()
-    digest.update(len(topic).to_bytes(4, "big"))
-    digest.update(topic)
-    digest.update(len(record.state).to_bytes(8, "big"))
-    digest.update(record.state)
+    digest.update(position.to_bytes(8, "big", signed=False))
+    digest.update(originator_id.bytes)
+    digest.update(version.to_bytes(8, "big", signed=False))
+    encoded = topic.encode()
+    digest.update(len(encoded).to_bytes(4, "big"))
+    digest.update(encoded)
+    digest.update(len(state).to_bytes(8, "big"))
+    digest.update(state)
     return digest.hexdigest()
 
 

@@ -20,15 +20,24 @@ it by itself. A row serves only when, in this order:
 * its HMAC-SHA256 under that key, over the format, code version, position, chain head
   and body, matches (`hmac.compare_digest`), before a byte of the body is unpickled;
 * its position is reached by the store, and the hash chain's link there is still the
-  head it recorded (one link read and recomputed, as for a close): the events it holds
-  are the stored ones up to it;
+  head it recorded (one link read and recomputed, as for a close). That alone does not
+  say the events it holds are the stored ones; what does is how it was written (below);
 * the body decodes to exactly the fold's fields (facts_codec.py).
 
 Anything else (a failed check, an error reading the row, a busy store, a body that does
 not decode) is named in the session's warnings and every event is folded: the answer is
 the same. The session that folded writes the snapshot when it closes (`keep`), if none
 served it or the events folded after the one that did have grown past `REFRESH_EVENTS`
-(so a small write does not pay for it). `JIXIAO_SNAPSHOTS=off` ignores and writes none."""
+(so a small write does not pay for it). `JIXIAO_SNAPSHOTS=off` ignores and writes none.
+
+What it signs: with a key, the session hashes every row its fold takes in, the very bytes
+it decoded, into the chain as it folds them (api/storage/fold_chain.py), from GENESIS or
+from the head of the snapshot that served; `keep` writes only when the link so computed at
+the fold's last position is the stored chain's link there, and signs that computed head.
+So a signed snapshot holds the fold of events whose bytes, as folded, hashed into the
+stored chain: an event edited while one session folded (and put back after) is not
+signed, and that session names it. A fold taken in by a path that is not hashed (a
+chunked batch's own events) is not written; the next session that folds writes it."""
 
 from __future__ import annotations
 
@@ -41,6 +50,7 @@ from typing import Any
 
 from api.storage.chain import ChainStore, check_close
 from api.storage.facts_codec import FORMAT, code_version, decode, encode
+from api.storage.fold_chain import HashedFold
 from api.storage.snapshot_key import SnapshotKeyError, snapshot_key
 from domain.application import Ledger
 from domain.facts import Facts
@@ -52,6 +62,9 @@ SNAPSHOTS_SETTING = "JIXIAO_SNAPSHOTS"
 REFRESH_EVENTS = 1000
 COLUMNS = "name, piece, position, chain_head, code, mac, body"
 PIECE = 1 << 20  # bytes of a body a row holds
+# A body larger is refused before it is read (a county's is ≈40 MB): a row is written by
+# whoever can write the database, and reading it all would come before its MAC is checked.
+MAX_BODY = 256 << 20
 # A snapshot is only a speed-up: a store busy longer than this is a miss, not a wait.
 BUSY_TIMEOUT_S = 0.2
 MAC_CONTEXT = b"jixiao facts snapshot"
@@ -111,6 +124,7 @@ class FactsSnapshots:
         self._chain = chain  # likewise, the session's chain store
         self._warnings = warnings
         self._base: int | None = None  # the position of the snapshot that served
+        self._head = ""  # and its chain head
         self._key: bytes | None = None
         self._key_read = False
 
@@ -131,29 +145,34 @@ class FactsSnapshots:
         return self._key
 
     def seed(self) -> Facts | None:
-        """The facts of the stored snapshot when every check passes, else None."""
+        """The facts of the stored snapshot when every check passes, else None. With a
+        key, the ledger's fold is hashed as it is taken in (from the snapshot's head, or
+        from nothing), so that `keep` signs only a fold of the stored events."""
         key = self.key()
         if key is None:
             return None
+        self._ledger.fold_chain = HashedFold()
         try:
-            return self._checked(key)
+            facts = self._checked(key)
         except Exception as error:  # any error reading it is a miss, named
             self._warn(f"it could not be read ({type(error).__name__}: {error})")
             return None
+        if facts is not None:
+            self._ledger.fold_chain = HashedFold(self._base or 0, self._head)
+        return facts
 
     def _checked(self, key: bytes) -> Facts | None:
         row = self._row()
         if row is None:
             return None
         position, chain_head, code, mac, body = row
-        if code != code_version():
-            return None  # written by another version of the code: folded afresh, no alarm
         if not hmac.compare_digest(mac_of(key, code, position, chain_head, body), mac):
             self._warn("its HMAC does not match (written without this store's key)")
             return None
         problem = (f"claims position {position}, beyond the store's last event"
                    if position > self._ledger.max_position() else
-                   check_close(self._ledger, self._chain(), position, chain_head))
+                   check_close(self._ledger, self._chain(), position, chain_head,
+                               "the snapshot was signed under"))
         if problem is not None:
             self._warn(problem)
             return None
@@ -161,7 +180,7 @@ class FactsSnapshots:
         if facts.last_position != position:
             self._warn(f"holds position {facts.last_position}, not {position}")
             return None
-        self._base = facts.last_position
+        self._base, self._head = facts.last_position, chain_head
         return facts
 
     @contextmanager
@@ -206,29 +225,32 @@ class FactsSnapshots:
         row = db.execute(query).fetchone()
         return row is not None and row[0] is not None
 
-    def _row(self) -> Row | None:
-        """The stored snapshot, or None (none, or rewritten while it was read: then the
-        fold reads every event)."""
+    def _row(self, *, any_code: bool = False) -> Row | None:
+        """The stored snapshot, or None (none, of another code unless `any_code`, or
+        rewritten while it was read: then the fold reads every event)."""
         db = self._db()
         if db is None or not self._exists(db):
             return None
         mark = self._mark
-        heads = db.execute("SELECT piece, position, chain_head, code, mac FROM "  # noqa: S608
-                           f"jixiao_facts_snapshots WHERE name = {mark} ORDER BY piece",
+        heads = db.execute("SELECT piece, position, chain_head, code, mac, length(body) "  # noqa: S608
+                           f"FROM jixiao_facts_snapshots WHERE name = {mark} ORDER BY piece",
                            (NAME,)).fetchall()
-        if not heads:
-            return None
+        if not heads or (heads[0][3] != code_version() and not any_code):
+            return None  # none, or written by another version of the code: folded afresh
         if [h[0] for h in heads] != list(range(len(heads))) or \
-                len({tuple(h[1:]) for h in heads}) != 1:
+                len({tuple(h[1:5]) for h in heads}) != 1:
             self._warn("its pieces are not one body")
             return None
-        _, position, chain_head, code, mac = heads[0]
+        if len(heads) > MAX_BODY // PIECE or sum(int(h[5]) for h in heads) > MAX_BODY:
+            self._warn(f"its body is larger than {MAX_BODY >> 20} MiB")
+            return None
+        _, position, chain_head, code, mac, _ = heads[0]
         pieces = []
         for number in range(len(heads)):  # one message a piece
             found = db.execute("SELECT body, mac FROM jixiao_facts_snapshots "  # noqa: S608
                                f"WHERE name = {mark} AND piece = {mark}",
                                (NAME, number)).fetchone()
-            if found is None or found[1] != mac:
+            if found is None or found[1] != mac or len(found[0]) > PIECE:
                 return None
             pieces.append(bytes(found[0]))
         return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
@@ -242,8 +264,9 @@ class FactsSnapshots:
     def keep(self) -> bool:
         """Write the ledger's fold as the snapshot when it was made in this session and
         none served it, or the events folded since the one that did are many. Only with a
-        key, and when the hash chain reaches its position (a read does not chain events
-        up for it). Whether it wrote."""
+        key, and when the chain computed over the rows as they were folded (`seed` set it
+        going: api/storage/fold_chain.py) reaches the fold's last position with the stored
+        chain's link there: its head is what is signed. Whether it wrote."""
         facts = self._ledger.held_facts()
         if not facts.events or facts.sealed is not None:
             return False
@@ -254,7 +277,15 @@ class FactsSnapshots:
         chain = self._chain() if key is not None else None
         if key is None or chain is None or chain.tracking()[0] < facts.last_position:
             return False
-        head = chain.link_at_or_before(facts.last_position)
+        fold = self._ledger.fold_chain
+        head = None if not isinstance(fold, HashedFold) else fold.signable(
+            facts.last_position)
+        if head is None:
+            return False  # folded by a path not hashed (a chunked batch): the next session
+        stored = chain.link_at_or_before(facts.last_position)
+        if stored != head:
+            self._unwritten(facts.last_position, stored, head)
+            return False
         db = self._db()
         if db is None:
             return False
@@ -265,6 +296,14 @@ class FactsSnapshots:
                          for number, start in enumerate(range(0, len(body), PIECE))])
         self._base = facts.last_position
         return True
+
+    def _unwritten(self, position: int, stored: str, computed: str) -> None:
+        warning = (f"事实快照未写入：本次读取的事件与哈希链不符（位置 {position}）；请运行 "
+                   f"`jixiao verify` / the facts snapshot was not written: the events this "
+                   f"session folded hash to {computed[:12]}… at position {position}, the "
+                   f"stored chain holds {stored[:12]}… (run `jixiao verify`)")
+        if warning not in self._warnings:
+            self._warnings.append(warning)
 
     def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> None:
         db.execute(_table("BYTEA" if self._postgres else "BLOB"))

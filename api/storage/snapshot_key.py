@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -40,7 +41,15 @@ class SnapshotKeyError(ValueError):
 
 def _file_key(path: str) -> bytes:
     try:
-        text = Path(path).read_text(encoding="ascii").strip()
+        with Path(path).open("rb") as file:
+            # The file opened, not its name again: nothing swapped in between. A key
+            # others may read is no secret (as ssh refuses such a private key).
+            mode = os.fstat(file.fileno()).st_mode
+            if mode & 0o077:
+                raise SnapshotKeyError(
+                    f"{path!r}: readable or writable by others (mode {mode & 0o777:o}); "
+                    "chmod 600 it")
+            text = file.read().decode("ascii").strip()
         key = base64.b64decode(text, validate=True)
     except (OSError, UnicodeDecodeError, binascii.Error) as error:
         raise SnapshotKeyError(f"{path!r}: {type(error).__name__}") from None

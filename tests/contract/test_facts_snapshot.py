@@ -34,6 +34,7 @@ PERIOD = "2026-Q1"
 
 def _key_file(path: Path) -> Path:
     path.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    path.chmod(0o600)  # one others may read is refused
     return path
 
 
@@ -65,7 +66,7 @@ def _applied(store: Any) -> dict[str, str]:
 def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
     """(position, chain head, code, MAC, body) of the stored snapshot, or None."""
     with Session(env) as session:
-        return session._head._row()
+        return session._head._row(any_code=True)
 
 
 def _set(env: dict[str, str], **columns: Any) -> None:
@@ -100,9 +101,9 @@ def _fold_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     starts: list[int] = []
     real = Ledger.read_pages
 
-    def spy(self: Ledger, after: int = 0, page_size: int | None = None) -> Any:
+    def spy(self: Ledger, after: int = 0, page_size: int | None = None, **seen: Any) -> Any:
         starts.append(after)
-        return real(self, after, page_size)
+        return real(self, after, page_size, **seen)
 
     monkeypatch.setattr(Ledger, "read_pages", spy)
     return starts
@@ -386,3 +387,60 @@ def test_an_as_of_read_before_later_events_answers_as_without_it(
         answers.append(_cli(store, JIXIAO_SNAPSHOTS=setting).ok(*argv).out)
     assert answers[0] == answers[1]
     assert answers[0] != answers[2]  # the correction is known now, not then
+
+
+def _stored(env: dict[str, str], sql: str, *values: Any) -> Any:
+    """Run one statement on the events' database as someone who can write it would (the
+    events table is `{events}`, the notification id `{id}`); its first row, if any."""
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        recorder = session.ledger.recorder
+        datastore = recorder.datastore  # type: ignore[attr-defined]
+        table = recorder.events_table_name  # type: ignore[attr-defined]
+        postgres = env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        schema = f'"{datastore.schema}".' if postgres else ""
+        text = sql.format(events=schema + table, snapshots=schema + "jixiao_facts_snapshots",
+                          id="notification_id" if postgres else "rowid")
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(text.replace("?", "%s") if postgres else text, values)
+            if not text.startswith("SELECT"):
+                return None
+            row = cursor.fetchone()
+            return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def _pool(env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The pool amounts a session answers, and its warnings (the CLI shows them after the
+    session closed, when it may have written the snapshot)."""
+    with Session(env) as session:
+        amounts = [str(e.amount_cny) for e in session.ledger.facts().live.values()
+                   if type(e).__name__ == "PoolDeclared"]
+    return amounts, list(session.integrity_warnings)
+
+
+def test_an_event_edited_only_while_a_session_folds_is_not_signed(store: Any) -> None:
+    """Someone who can write the database deletes the snapshot, edits one stored event
+    (chain untouched) for as long as one ordinary session folds and closes, then puts it
+    back: `verify` is clean again. That session must not have signed its fold of the
+    edited event (the MAC would vouch for it to every later session): the rows it folded
+    did not hash to the stored chain, so it writes none and says so, and the next session
+    answers from the stored events (review of fold-safe, /tmp/review-fold)."""
+    env = _applied(store)
+    (amount,), warnings = _pool(env)
+    assert not warnings
+    row = _stored(env, "SELECT {id}, state FROM {events} WHERE topic LIKE ? ORDER BY {id}",
+                  "%PoolDeclared")
+    position, original = row[0], bytes(row[1])
+    assert amount.encode() in original
+    _stored(env, "DELETE FROM {snapshots}")
+    edited = original.replace(amount.encode(), b"9" + amount.encode()[1:])
+    _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", edited, position)
+    (forged,), warnings = _pool(env)  # any session folding meanwhile (a cron report)
+    assert forged != amount
+    assert any("事实快照未写入" in w for w in warnings), warnings
+    assert _row(env) is None
+    _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", original, position)
+    with Session(env) as session:
+        assert session.verify_chain_only().findings == ()  # the store verifies clean
+    assert _pool(env) == ([amount], [])
+    assert _row(env) is not None  # that session folded the stored events: it signs them
+    assert _pool(env) == ([amount], [])

@@ -35,6 +35,7 @@ def _keyed_store(tmp_path: Path) -> dict[str, str]:
     shutil.copyfile(FIXTURE / "ledger.db", tmp_path / "ledger.db")
     key = tmp_path / "snapshot.key"
     key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+    key.chmod(0o600)
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(tmp_path / "ledger.db"), SNAPSHOT_KEY_ENV: str(key)}
 

@@ -26,6 +26,7 @@ from api.storage.snapshot_key import (
 def _key_file(path: Path) -> tuple[str, bytes]:
     key = secrets.token_bytes(32)
     path.write_text(base64.b64encode(key).decode() + "\n")
+    path.chmod(0o600)
     return str(path), key
 
 
@@ -64,6 +65,7 @@ def test_the_derivation_is_hkdf_sha256() -> None:
 def test_an_unreadable_dedicated_file_is_named(tmp_path: Path, text: str) -> None:
     path = tmp_path / "snapshot.key"
     path.write_text(text)
+    path.chmod(0o600)
     with pytest.raises(SnapshotKeyError):
         snapshot_key({SNAPSHOT_KEY_ENV: str(path)})
     with pytest.raises(SnapshotKeyError):
@@ -81,3 +83,16 @@ def test_an_unreadable_master_key_is_no_key_here(tmp_path: Path) -> None:
     ("/srv/jixiao/ledger.db", False)])
 def test_a_sqlite_store_in_memory_keeps_no_snapshot(name: str, memory: bool) -> None:
     assert in_memory(name) is memory
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o620, 0o660])
+def test_a_key_file_others_may_read_or_write_is_refused_named(tmp_path: Path,
+                                                              mode: int) -> None:
+    """The key is all that stands between a database writer and a body the process
+    unpickles: a file others can read (or replace) is refused, as ssh refuses such a
+    private key, and the session names the miss (no snapshot)."""
+    path, _ = _key_file(tmp_path / "snapshot.key")
+    Path(path).chmod(mode)
+    with pytest.raises(SnapshotKeyError, match="chmod 600"):
+        snapshot_key({SNAPSHOT_KEY_ENV: path})
+    assert snapshot_key({MASTER_KEY_ENV: path}) is None
