@@ -18,13 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from domain.stored_reader import Row, uuid_of
-from projections.chain_links import GENESIS, link_of
-
-
-def _state(state: Any) -> bytes:
-    # As api/storage/chain.py's stored_records reads a body.
-    return state if isinstance(state, bytes) else str(state).encode()
+from domain.stored_reader import Row
+from projections.chain_links import GENESIS, extend_head
 
 
 class HashedFold:
@@ -39,10 +34,13 @@ class HashedFold:
         if self.lost or before != self.position:
             self.lost = True
             return
-        head = self.head
-        for position, originator_id, version, topic, state in rows:
-            head = link_of(head, (position, uuid_of(originator_id), version, topic,
-                                  _state(state)))
+        try:
+            head = extend_head(self.head, rows)
+        except (ValueError, TypeError, AttributeError):
+            # A row the chain's own walk could not read either (an id that is no UUID):
+            # the fold decides about it as before; this fold is just not signed.
+            self.lost = True
+            return
         if rows:
             self.position, self.head = rows[-1][0], head
 

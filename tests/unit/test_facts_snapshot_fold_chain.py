@@ -58,3 +58,17 @@ def test_a_fold_it_cannot_follow_is_lost_until_it_starts_again() -> None:
     other = HashedFold()
     other.read(3, rows)  # onto a fold at another position than its own
     assert other.lost
+
+
+def test_a_row_whose_id_is_no_uuid_loses_the_fold_not_the_read() -> None:
+    fold = HashedFold()
+    fold.read(0, [(1, "not-a-uuid", 1, "t", b"x")])
+    assert fold.lost
+    assert fold.signable(1) is None
+
+
+def test_an_id_of_32_characters_that_is_no_uuid_is_refused_as_uuid_does() -> None:
+    for text in ("0" * 30 + " 1", "g" * 32, "é" * 32):
+        fold = HashedFold()
+        fold.read(0, [(1, text, 1, "t", b"x")])
+        assert fold.lost, text
