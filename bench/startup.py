@@ -9,15 +9,20 @@ same phase, interleaved with the verbs, so the ratio holds on a busy machine too
 * whatif  - `jixiao payout --period P --with appeal.jsonl` (one upheld appeal)
 * help    - `jixiao --help` (the command tree and nothing else)
 
-Each verb runs as the `jixiao` script does (`python -m api.cli_launch`).
+Each verb runs as the `jixiao` script does (`python -m api.cli_launch`), in the
+environment a deployment gives it: a snapshot key file (`JIXIAO_SNAPSHOT_KEY_FILE`,
+docs/deploy.md), without which no snapshot of the fold is read or written and every verb
+folds every event. The unmeasured first run of each verb leaves the snapshot.
 """
 # ruff: noqa: PLC0415 - the phase imports the core lazily, in the child that measures it
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import resource
+import secrets
 import statistics
 import subprocess
 import sys
@@ -64,10 +69,20 @@ def _verbs(target: dict[str, Any], period: str, employee: str,
             "whatif": [*jixiao, "payout", "--period", period, "--with", str(what_if), *db]}
 
 
-def _env(target: dict[str, Any]) -> dict[str, str]:
+def _key_file(path: Path) -> Path:
+    """A snapshot key as a deployment makes one (32 random bytes, base64, owner-only)."""
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    return path
+
+
+def _env(target: dict[str, Any], key: Path) -> dict[str, str]:
     # An installed `jixiao` runs from compiled bytecode (pip writes it at install); with
     # PYTHONDONTWRITEBYTECODE inherited, every verb compiled the project's modules anew.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["JIXIAO_SNAPSHOT_KEY_FILE"] = str(_key_file(key))
     if target["backend"] == "postgres":
         env |= org_env(target, 0)
     return env
@@ -104,7 +119,8 @@ def cli(args: dict[str, Any], out: Any) -> None:
     what_if = Path(out.path).with_name("cli-what-if.jsonl")
     what_if.write_text(json.dumps(row, ensure_ascii=False) + "\n")
     verbs = _verbs(target, str(period), employee, what_if)
-    env, cwd = _env(target), str(Path(__file__).resolve().parent.parent)
+    env = _env(target, what_if.with_name("snapshot.key"))
+    cwd = str(Path(__file__).resolve().parent.parent)
     out.update(cli_period=str(period), cli_employee=employee, cli_repeats=repeats)
     times: dict[str, list[float]] = {name: [] for name in ("bare", *verbs)}
     cpu: dict[str, list[float]] = {name: [] for name in times}

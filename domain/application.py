@@ -48,7 +48,7 @@ from domain.stored_encoding import (
     state_writer,
     stored_rows_of,
 )
-from domain.stored_reader import read_page
+from domain.stored_reader import FoldChain, Row, read_page
 from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
@@ -218,7 +218,9 @@ class Ledger(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None) -> None:
         super().__init__(env=dict(env or {}))
         self._facts = Facts()
+        self.seed: Callable[[], Facts | None] | None = None  # a checked snapshot of the fold
         self._written: Written | None = None
+        self.fold_chain: FoldChain | None = None  # set by a session that may sign the fold
         self.page_size = (SQLITE_PAGE_SIZE if type(getattr(
             self.recorder, "datastore", None)).__module__ == "eventsourcing.sqlite"
             else PAGE_SIZE)
@@ -238,14 +240,16 @@ class Ledger(Application[UUID]):
                     return
                 yield position, event
 
-    def read_pages(self, after: int = 0,
-                   page_size: int | None = None) -> Iterator[list[tuple[int, LedgerEvent]]]:
+    def read_pages(self, after: int = 0, page_size: int | None = None,
+                   seen: Callable[[list[Row]], None] | None = None,
+                   ) -> Iterator[list[tuple[int, LedgerEvent]]]:
         """The events after `after`, a page at a time: plain rows, decoded a page at a
         time (domain/stored_reader.py); pages of `self.page_size` unless given."""
         page_size = page_size or self.page_size
         start = after + 1
         while True:
-            page = read_page(self.recorder, self.mapper, start, page_size, read_stored)
+            page = read_page(self.recorder, self.mapper, start, page_size, read_stored,
+                             seen=seen)
             yield page
             if len(page) < page_size:
                 return
@@ -255,8 +259,12 @@ class Ledger(Application[UUID]):
         """Everything known now (cached, caught up), or as known at `cutoff`."""
         if cutoff is not None:
             return Facts.fold(self.read(cutoff=cutoff))
+        if self.seed is not None and not self._facts.events:  # tried once: then folded
+            self._facts, self.seed = self.seed() or self._facts, None
+        chain = self.fold_chain
+        seen = None if chain is None else lambda rows: chain.read(self._facts.last_position, rows)
         with cycle_collection_paused():
-            for page in self.read_pages(after=self._facts.last_position):
+            for page in self.read_pages(after=self._facts.last_position, seen=seen):
                 self._facts.apply_page(page)
         return self._facts
 
@@ -338,10 +346,15 @@ class Ledger(Application[UUID]):
         """How many events the cached fold holds, without catching it up."""
         return len(self._facts.events)
 
+    def held_facts(self) -> Facts:
+        return self._facts  # as it stands, not caught up
+
     def forget_facts(self) -> None:
         """Drop the cached facts (a chunked batch folded in what it then did not write):
         the next `facts()` reads the store again."""
         self._facts = Facts()
+        if self.fold_chain is not None:
+            self.fold_chain.restart()
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Application.save, for ledger events straight to the recorder: no runtime Protocol
@@ -361,6 +374,8 @@ class Ledger(Application[UUID]):
         first = self._facts.last_position + 1
         if positions_follow(positions, first, len(events)):
             self._facts.apply_page(list(enumerate(events, start=first)))
+            if self.fold_chain is not None:
+                self.fold_chain.wrote(first, rows)
             self.remember_written(Written(first, lambda: iter((rows,))))
         else:
             self.remember_written(None)

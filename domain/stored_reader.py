@@ -14,7 +14,7 @@ catch-up (through the fold) and the audit chain's walk (api/storage/chain.py) re
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID, SafeUUID
 
 from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent
@@ -26,6 +26,20 @@ from domain.stored_decoding import NotFast, fast_reader
 # (notification id, originator id as the store gives it, version, topic, state)
 Row = tuple[int, Any, int, str, bytes]
 Reader = Callable[..., LedgerEvent]
+
+
+class FoldChain(Protocol):
+    """The hash chain computed over the rows the ledger's fold takes in, as it takes them
+    in (api/storage/fold_chain.py): what a signed snapshot of the fold vouches for."""
+
+    def read(self, before: int, rows: list[Row]) -> None:
+        """Rows read from the store, folded onto a fold at position `before`."""
+
+    def wrote(self, first: int, rows: Sequence[tuple[Any, int, str, bytes]]) -> None:
+        """The ledger's own stored rows, folded in from position `first` on."""
+
+    def restart(self) -> None:
+        """The fold was dropped: it starts again from nothing."""
 
 _new = object.__new__
 # A UUID's two slots, set through their descriptors: `object.__setattr__` looked each
@@ -166,16 +180,24 @@ _MISSING: Any = object()
 
 
 def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
-              read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent],
+              read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent], *,
+              seen: Callable[[list[Row]], None] | None = None,
               ) -> list[tuple[int, LedgerEvent]]:
     """`decode_rows(mapper, select_rows(recorder, start, limit), read_stored)`: one event
     per row, so the page is as long as the rows were. On SQLite in one pass over the rows
     as SQLite gives them (each id's `UUID` made as the row is decoded): the list of
-    converted rows between the two steps was a sixth of the fold's reading."""
+    converted rows between the two steps was a sixth of the fold's reading. `seen` is
+    given the rows as read, before they are decoded: the very bytes the page is made of
+    (a fold that may be signed hashes them into the chain as it goes)."""
     if (type(getattr(recorder, "datastore", None)).__module__ != "eventsourcing.sqlite"
             or recorder.datastore.originator_id_type != "uuid"):
-        return decode_rows(mapper, select_rows(recorder, start, limit), read_stored)
+        selected = select_rows(recorder, start, limit)
+        if seen is not None:
+            seen(selected)
+        return decode_rows(mapper, selected, read_stored)
     rows = _sqlite_fetch(recorder, start, limit, ())
+    if seen is not None:
+        seen(rows)
     readers: dict[str, Reader | None] = getattr(mapper, "_fast", {})
     decoded: list[tuple[int, LedgerEvent]] = []
     append = decoded.append

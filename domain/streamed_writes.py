@@ -72,6 +72,9 @@ def save_streamed(ledger: StreamingLedger, facts: Facts, events: list[LedgerEven
     if folded_at and not positions_follow(positions, folded_at, len(events)):
         ledger.forget_facts()  # numbered otherwise than expected: read them back
         folded_at = 0
+    chain = getattr(ledger, "fold_chain", None)
+    if folded_at and chain is not None:
+        chain.wrote(folded_at, rows)
     ledger.remember_written(Written(folded_at, lambda: iter((rows,))) if folded_at else None)
 
 

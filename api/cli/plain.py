@@ -28,7 +28,9 @@ def print_payout(period: str, *, db: str | None, actor: str | None, json: bool,
                                 figures=figures)
     with open_session(db) as session:
         report = reports.payout(session, caller(actor), query)
-    print(canonical_dumps(report) if json else payout_text(report))
+        # Shown before the session closes: closing may store the fold for the next
+        # process (api/storage/facts_snapshot.py), which this answer need not wait for.
+        print(canonical_dumps(report) if json else payout_text(report), flush=True)
     for entry in report.get("invalid_entries", ()):
         print(_(INVALID_ENTRY_WARNING).format(**entry), file=sys.stderr)
     return 0

@@ -385,7 +385,8 @@ def _noting_closes(records: Iterator[StoredRecord], upto: int,
         yield record
 
 
-def check_close(ledger: Ledger, store: ChainStore, position: int, chain_head: str) -> str | None:
+def check_close(ledger: Ledger, store: ChainStore, position: int, chain_head: str,
+                recorded: str = "recorded at the close") -> str | None:
     """Why the chain no longer holds the head a close recorded at `position`, or None.
 
     Reads the one link there and recomputes it from the link before it and the stored
@@ -395,7 +396,7 @@ def check_close(ledger: Ledger, store: ChainStore, position: int, chain_head: st
     stored = row.link if row else GENESIS
     if stored != chain_head:
         return (f"the chain at position {position} is {stored[:12]}…, not the head "
-                f"{chain_head[:12]}… recorded at the close")
+                f"{chain_head[:12]}… {recorded}")
     if row is None:
         return None
     record = next(stored_records(ledger, after=row.position - 1, limit=1), None)

@@ -27,6 +27,7 @@ from api.storage.chain import (
     stored_records,
     verify,
 )
+from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
@@ -177,6 +178,11 @@ class Session:
         # What a verb did besides its answer (a receipt written).
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings)
+        # The first fold starts from the checked snapshot of the fold, if one serves.
+        self._head = FactsSnapshots(
+            self.env, self.ledger, lambda: getattr(self.view, "connection", None),
+            lambda: self.chain, self.integrity_warnings)
+        self.ledger.seed = self._head.seed
         self._folded = False  # whether `facts` (the fold of every event) was asked for
         self._frozen_peak = 0  # peak RSS when `settle` last froze
 
@@ -391,7 +397,19 @@ class Session:
         with warm_figures(self.env, str(period), getattr(self.view, "connection", None)) as stored:
             yield stored
 
+    def keep_facts_snapshot(self) -> None:
+        """Store this session's fold for the next process (api/storage/facts_snapshot.py)
+        when it is worth it. Only a speed-up: a store that refuses it (busy, read-only)
+        is left as it is, and the next fold reads every event."""
+        try:
+            self._head.keep()
+        except Exception:  # noqa: S110 - see above
+            pass
+        finally:
+            self._head.close()
+
     def close(self) -> None:
+        self.keep_facts_snapshot()
         if self._frozen_peak:  # what it froze stays frozen; a later session holds anew
             FrozenHolders.release()
             self._frozen_peak = 0

@@ -24,8 +24,12 @@ POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_
 # Where the signing key, the receipts and the auditor's public key are (docs/security.md):
 # paths only, carried to the session when set; the key itself never enters the store.
 SIGNING_KEYS = ("JIXIAO_SIGNING_KEY", "JIXIAO_RECEIPT_DIR", "JIXIAO_AUDIT_PUBLIC_KEY")
-# JIXIAO_SNAPSHOTS=off: every read folds every event (api/storage/lean_facts.py).
-CARRIED_KEYS = (*SIGNING_KEYS, "JIXIAO_SNAPSHOTS")
+# JIXIAO_SNAPSHOTS=off: every read folds every event, from no snapshot of closed years
+# (api/storage/lean_facts.py) or of the fold (api/storage/facts_snapshot.py).
+# The key files the snapshot of the fold is authenticated with (api/storage/snapshot_key.py):
+# paths only, likewise.
+SNAPSHOT_KEYS = ("JIXIAO_SNAPSHOT_KEY_FILE", "JIXIAO_MASTER_KEY_FILE")
+CARRIED_KEYS = (*SIGNING_KEYS, *SNAPSHOT_KEYS, "JIXIAO_SNAPSHOTS")
 
 
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -16,6 +16,7 @@ import api.cli
 from api.cli import main as command_tree
 from api.cli_launch import main as launcher
 from api.cli_launch import plain_what_if
+from api.storage.session import Session
 
 BATCH = str(GOLDEN / "example-3/correction.jsonl")
 
@@ -81,3 +82,26 @@ def test_any_other_form_is_left_to_the_command_tree(argv: list[str]) -> None:
     with redirect_stdout(out):
         assert plain_what_if(argv, {"JIXIAO_DB": "/nonexistent"}) is None
     assert out.getvalue() == ""
+
+
+def test_the_what_if_is_printed_before_the_session_stores_its_fold(  # type: ignore[no-untyped-def]
+        store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Closing the session may write the fold's snapshot (api/storage/facts_snapshot.py):
+    # the answer is on standard output, flushed, before that.
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    out = io.StringIO()
+    seen_at_keep: list[str] = []
+    keep = Session.keep_facts_snapshot
+
+    def watched(self: Session) -> None:
+        seen_at_keep.append(out.getvalue())
+        keep(self)
+
+    monkeypatch.setattr(Session, "keep_facts_snapshot", watched)
+    with redirect_stdout(out), redirect_stderr(io.StringIO()):
+        code = launcher(["payout", "--period", "2026-Q1", "--with", BATCH],
+                        environ=dict(cli.environ))
+    assert code == 0
+    assert out.getvalue()
+    assert seen_at_keep == [out.getvalue()]

@@ -1,0 +1,269 @@
+"""The body of the snapshot of the fold (api/storage/facts_snapshot.py): the folded `Facts`
+as a pickle, and the unpickler that reads nothing but what `encode` writes.
+
+Why pickle: the facts are a graph (an event sits in `events`, `live` and several index
+lists), which pickle keeps shared in one C decode; building pydantic events from any
+other encoding costs what the fold costs. Pickle runs code named by its data, so a body
+is unpickled only after its HMAC checked out (facts_snapshot.py), and then by `_Exact`,
+which is defence in depth, not the defence:
+
+* `find_class` answers an exact list: three builders (`_event`, `_uuid`, `_tzinfo`) and
+  five value types. Every other class a fold holds (events, UUIDs, pydantic's `TzInfo`)
+  is reached through a builder, by name, so no class of ours is ever on pickle's stack:
+  pickle's BUILD applies a state with `setattr` to whatever object is there, and on a
+  class that sets a class attribute for the whole process (`Plan.void = False` from a
+  40-byte body, refused or not). The value types are immutable C types, on which BUILD
+  fails; the builders are fresh copies made for each load, so a BUILD on one changes a
+  function no one else calls.
+* The state must have exactly `Facts`'s fields (and its index `_Index`'s), each of the
+  kind the fold keeps: a field more or less refuses the body.
+
+Enum members are refused: they are process-wide singletons (a BUILD on one would change
+it for everyone), and no event holds one; `encode` refuses what `decode` would, so a
+session never writes a snapshot no one can read."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import importlib
+import io
+import pickle
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from types import FunctionType
+from typing import Any
+from uuid import UUID, SafeUUID
+
+import pydantic
+from pydantic import BaseModel
+from pydantic_core import TzInfo
+
+from domain.envelope import LedgerEvent
+from domain.facts import Facts, _Index, cycle_collection_paused
+
+FORMAT = 2
+# Facts' own fields that are a process's, not the fold's: rebuilt empty on load.
+_TRANSIENT = ("_upto", "_layers", "sealed")
+FACTS_FIELDS = tuple(f.name for f in dataclasses.fields(Facts) if f.name not in _TRANSIENT)
+INDEX_FIELDS = tuple(f.name for f in dataclasses.fields(_Index))
+# The kind of each field as the fold keeps it (None allowed where the fold has None).
+_KINDS: dict[str, tuple[type, ...]] = {
+    "events": (dict,), "live": (dict,), "replaced_by": (dict,), "positions": (dict,),
+    "closes": (dict,), "invalid": (dict,), "unique": (dict,), "last_position": (int,),
+    "last_recorded_at": (datetime, type(None)), "settings": (LedgerEvent, type(None)),
+    "index": (dict,), "revision": (int,),
+    "schemes": (list,), "parsed": (dict,), "departments": (dict,), "roster": (dict,),
+    "leaves": (dict,), "by_period": (dict,), "by_year": (dict,), "by_employee": (dict,),
+    "owned": (type(None),),
+}
+
+
+class SnapshotRefused(pickle.UnpicklingError):
+    """A body that is not what `encode` writes."""
+
+
+# ------------------------------------------------------------------ builders
+
+
+_new = object.__new__
+_SET_DICT = BaseModel.__dict__["__dict__"].__set__
+_SET_GIVEN = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
+_SET_INT = UUID.__dict__["int"].__set__
+_SET_SAFE = UUID.__dict__["is_safe"].__set__
+_UNKNOWN = SafeUUID.unknown
+_UUID_END = 1 << 128
+_EVENT_CLASSES: dict[str, type[LedgerEvent]] = {}  # topic -> class, filled as met
+
+
+def _topic(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _event_class(topic: Any) -> type[LedgerEvent]:
+    """An event class by its topic: a class of `domain`, imported when its family is not
+    yet (a CLI verb imports only the families it needs)."""
+    found = _EVENT_CLASSES.get(topic) if type(topic) is str else None
+    if found is not None:
+        return found
+    module, _, name = str(topic).partition(":")
+    if not (module.startswith("domain.") and name.isidentifier()):
+        raise SnapshotRefused(f"{topic!r} is not an event of the domain")
+    found = getattr(importlib.import_module(module), name, None)
+    if not (isinstance(found, type) and issubclass(found, LedgerEvent)
+            and _topic(found) == topic):
+        raise SnapshotRefused(f"{topic!r} is not a ledger event")
+    _EVENT_CLASSES[topic] = found
+    return found
+
+
+def _event(topic: str, values: dict[str, Any], given: set[str] | None) -> Any:
+    """An event as the fold held it (pydantic's `__setstate__` costs four times this)."""
+    cls = _EVENT_CLASSES.get(topic) or _event_class(topic)
+    if type(values) is not dict or not (given is None or type(given) is set):
+        raise SnapshotRefused(f"not the state of a {topic}")
+    event = _new(cls)
+    _SET_DICT(event, values)
+    _SET_GIVEN(event, _all_fields(cls) if given is None else given)
+    _SET_EXTRA(event, None)
+    _SET_PRIVATE(event, None)
+    return event
+
+
+@cache
+def _all_fields(cls: type[LedgerEvent]) -> set[str]:
+    # One set per type, shared, as the stored decoder does: events are frozen.
+    return set(cls.model_fields)
+
+
+def _uuid(number: int) -> UUID:
+    if type(number) is not int or not 0 <= number < _UUID_END:
+        raise SnapshotRefused("not a UUID")
+    uuid = _new(UUID)
+    _SET_INT(uuid, number)
+    _SET_SAFE(uuid, _UNKNOWN)
+    return uuid
+
+
+def _tzinfo(seconds: int) -> TzInfo:
+    return TzInfo(seconds)  # what a load calls instead is a cache of TzInfo (`_Exact`)
+
+
+# ------------------------------------------------------------------ encoding
+
+
+def _reduce_event(event: LedgerEvent) -> Any:
+    if event.__pydantic_extra__ is not None or event.__pydantic_private__ is not None:
+        raise pickle.PicklingError(f"{type(event).__name__} holds more than its fields")
+    kind = type(event)
+    given = event.__pydantic_fields_set__
+    return _event, (_topic(kind), event.__dict__,
+                    None if given == _all_fields(kind) else given)
+
+
+def _reduce_uuid(uuid: UUID) -> Any:
+    return _uuid, (uuid.int,)
+
+
+def _reduce_tzinfo(zone: TzInfo) -> Any:
+    return _tzinfo, zone.__reduce__()[1]
+
+
+def _reducers() -> dict[type, Callable[[Any], Any]]:
+    table: dict[type, Callable[[Any], Any]] = {UUID: _reduce_uuid, TzInfo: _reduce_tzinfo}
+    classes: list[type] = [LedgerEvent]
+    while classes:
+        cls = classes.pop()
+        table[cls] = _reduce_event
+        classes += cls.__subclasses__()
+    return table
+
+
+class _Exactly(pickle.Pickler):
+    """Writes only what `_Exact` reads: anything else (an enum member, an object of
+    another class) fails the write, so no session stores a body every read refuses."""
+
+    def __init__(self, out: io.BytesIO) -> None:
+        super().__init__(out, protocol=5)
+        self._reduce = _reducers().get
+
+    def reducer_override(self, obj: Any) -> Any:
+        # Called for every object but pickle's own containers and atoms.
+        reduce = self._reduce(type(obj))
+        if reduce is not None:
+            return reduce(obj)
+        if type(obj) in _PLAIN or (type(obj) in (type, FunctionType) and obj in _NAMED):
+            return NotImplemented  # pickle's own way: by name, or REDUCE on a value type
+        raise pickle.PicklingError(f"a facts snapshot holds no {type(obj).__name__}")
+
+
+def encode(facts: Facts) -> bytes:
+    """The fold's state as a body (what `decode` reads back)."""
+    state = {name: facts.__dict__[name] for name in FACTS_FIELDS}
+    index = dict(facts.index.__dict__)
+    index["parsed"] = {}  # parsed schemes: a cache, parsed again when asked
+    index["owned"] = None
+    state["index"] = index
+    out = io.BytesIO()
+    _Exactly(out).dump((FORMAT, state))
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ decoding
+
+
+# Immutable C types (pickle's BUILD on them fails), named as pickle names them.
+_VALUES: dict[tuple[str, str], type] = {
+    ("datetime", "date"): date, ("datetime", "datetime"): datetime,
+    ("datetime", "timezone"): timezone, ("datetime", "timedelta"): timedelta,
+    ("decimal", "Decimal"): Decimal}
+_PLAIN = frozenset(_VALUES.values())
+
+
+def _fresh(function: FunctionType) -> Callable[[], Any]:
+    """A maker of copies of a builder: one a load, so a BUILD on it is on no one else's."""
+    return lambda: FunctionType(function.__code__, function.__globals__, function.__name__)
+
+
+_BUILDERS: dict[tuple[str, str], Callable[[], Any]] = {
+    (__name__, "_event"): _fresh(_event),  # type: ignore[arg-type]
+    (__name__, "_uuid"): _fresh(_uuid),  # type: ignore[arg-type]
+    (__name__, "_tzinfo"): lambda: functools.cache(TzInfo),  # one zone object per offset
+}
+_NAMED = frozenset((*_PLAIN, _event, _uuid, _tzinfo))
+
+
+class _Exact(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        value = _VALUES.get((module, name))
+        if value is not None:
+            return value
+        builder = _BUILDERS.get((module, name))
+        if builder is not None:
+            return builder()
+        raise SnapshotRefused(f"a facts snapshot may not name {module}.{name}")
+
+
+def _fields(state: Any, names: tuple[str, ...], what: str) -> dict[str, Any]:
+    if type(state) is not dict or state.keys() != set(names):
+        raise SnapshotRefused(f"not the fields of {what}")
+    for name in names:
+        if not isinstance(state[name], _KINDS[name]):
+            raise SnapshotRefused(f"{what}.{name} is a {type(state[name]).__name__}")
+    return state
+
+
+def decode(body: bytes) -> Facts:
+    """The facts a body holds; `SnapshotRefused` (or pickle's errors) when it is not one."""
+    with cycle_collection_paused():  # as a fold: everything it makes stays alive
+        loaded = _Exact(io.BytesIO(body)).load()
+    if not (type(loaded) is tuple and len(loaded) == 2 and loaded[0] == FORMAT):
+        raise SnapshotRefused("not a facts snapshot of this format")
+    state = _fields(loaded[1], FACTS_FIELDS, "Facts")
+    index = _fields(state["index"], INDEX_FIELDS, "Facts.index")
+    if index["parsed"]:
+        raise SnapshotRefused("Facts.index.parsed is a cache, never kept")
+    state["index"] = _Index(**index)
+    return Facts(**state)
+
+
+@cache
+def code_version() -> str:
+    """What a body's classes and fold depend on: the sources of `domain/` and of the
+    snapshot's own modules (this codec, the stored row, its key), and the versions of
+    Python and pydantic (their pickled forms)."""
+    digest = hashlib.sha256(f"{FORMAT}:{sys.version}:{pydantic.VERSION}".encode())
+    here = Path(__file__).resolve().parent
+    root = here.parent.parent / "domain"
+    own = [here / "facts_codec.py", here / "facts_snapshot.py", here / "snapshot_key.py"]
+    for path in [*sorted(root.rglob("*.py")), *own]:
+        digest.update(str(path.relative_to(root.parent)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,84 @@
+"""The key that authenticates the snapshot of the fold (api/storage/facts_snapshot.py).
+
+The snapshot sits in the same database as the events, so whoever can write that database
+can write a snapshot and every hash and position beside it. What such a person cannot do
+is produce the HMAC-SHA256 of a body under a key that is not in the database: the key is
+read from a file named by the environment, as the master key of personal data is
+(api/storage/keys.py), and never enters the store.
+
+Which key (the first configured wins):
+
+* `JIXIAO_SNAPSHOT_KEY_FILE`: a file of its own, 32 random bytes in base64 (what
+  `jixiao keys master --output FILE` writes); for a deployment without personal data, or
+  one that keeps the master key away from the processes that only read.
+* `JIXIAO_MASTER_KEY_FILE`: the master key, when it is configured anyway.
+
+The MAC key is derived from either with HKDF-SHA256 under its own label, so it is never
+the file's key itself (the master key also wraps every person's data key). No key: no
+snapshot is read or written, and every session folds every event (the same answers)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+SNAPSHOT_KEY_ENV = "JIXIAO_SNAPSHOT_KEY_FILE"
+# The name api/storage/keys.py reads; not imported from there, which imports the session.
+MASTER_KEY_ENV = "JIXIAO_MASTER_KEY_FILE"
+KEY_BYTES = 32
+# HKDF's info: a key derived for this use is useless for any other the file's key has.
+LABEL = b"jixiao facts snapshot HMAC-SHA256 v1"
+
+
+class SnapshotKeyError(ValueError):
+    """The dedicated snapshot key file is named but cannot be read as a key."""
+
+
+def _file_key(path: str) -> bytes:
+    try:
+        with Path(path).open("rb") as file:
+            # The file opened, not its name again: nothing swapped in between. A key
+            # others may read is no secret (as ssh refuses such a private key).
+            mode = os.fstat(file.fileno()).st_mode
+            if mode & 0o077:
+                raise SnapshotKeyError(
+                    f"{path!r}: readable or writable by others (mode {mode & 0o777:o}); "
+                    "chmod 600 it")
+            text = file.read().decode("ascii").strip()
+        key = base64.b64decode(text, validate=True)
+    except (OSError, UnicodeDecodeError, binascii.Error) as error:
+        raise SnapshotKeyError(f"{path!r}: {type(error).__name__}") from None
+    if len(key) != KEY_BYTES:
+        raise SnapshotKeyError(f"{path!r}: not {KEY_BYTES} bytes in base64")
+    return key
+
+
+def derive(file_key: bytes) -> bytes:
+    """The MAC key: HKDF-SHA256 (RFC 5869) of the file's key, no salt, under `LABEL`.
+
+    Written out with the standard library's HMAC (extract, then one block of expand:
+    32 bytes are one SHA-256 output) rather than `cryptography`'s HKDF, whose import is
+    ≈3 ms of every CLI verb that reads a snapshot; a unit test holds the two equal."""
+    pseudorandom = hmac.digest(b"\0" * hashlib.sha256().digest_size, file_key, "sha256")
+    return hmac.digest(pseudorandom, LABEL + b"\x01", "sha256")[:KEY_BYTES]
+
+
+def snapshot_key(env: Mapping[str, str]) -> bytes | None:
+    """The MAC key of this environment, or None when none is configured. A dedicated file
+    that cannot be read raises `SnapshotKeyError` (the session names it); a master key
+    that cannot be read is no key here (the verbs that need it say so themselves)."""
+    dedicated = env.get(SNAPSHOT_KEY_ENV)
+    if dedicated:
+        return derive(_file_key(dedicated))
+    master = env.get(MASTER_KEY_ENV)
+    if not master:
+        return None
+    try:
+        return derive(_file_key(master))
+    except SnapshotKeyError:
+        return None

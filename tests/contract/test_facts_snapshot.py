@@ -1,0 +1,446 @@
+"""The snapshot of the fold of every event (api/storage/facts_snapshot.py), on SQLite and
+PostgreSQL: with a snapshot key configured, a session that folded leaves it at its close;
+the next session's first fold starts from it and folds only the events after it, to the
+same facts and the same answers (a what-if's payout byte for byte) as the fold of every
+event. Without a key none is written or read. A damaged, forged (signed under another
+key, or not at all), foreign or out-of-date snapshot is not read: the fold reads every
+event, with the same answer, and names a failed check among the session's warnings."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import pickle
+import secrets
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import GOLDEN, Cli, cli_for
+
+from api.cli_launch import main as launcher
+from api.storage import facts_codec, facts_snapshot
+from api.storage.session import Session
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
+from domain.application import Ledger
+from domain.facts import Facts
+
+PERIOD = "2026-Q1"
+
+
+def _key_file(path: Path) -> Path:
+    path.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    path.chmod(0o600)  # one others may read is refused
+    return path
+
+
+@pytest.fixture
+def store(store: Any, tmp_path: Path) -> Any:
+    """The backend's store, with a snapshot key configured as a deployment does."""
+    return type(store)(store.backend, {
+        **store.env, SNAPSHOT_KEY_ENV: str(_key_file(tmp_path / "snapshot.key"))})
+
+
+def _key(env: dict[str, str]) -> bytes:
+    return derive(base64.b64decode(Path(env[SNAPSHOT_KEY_ENV]).read_text()))
+
+
+def _cli(store: Any, **setting: str) -> Cli:
+    """The CLI on this store, with its key unless a setting names another (or none: "")."""
+    environ = {**cli_for(store.backend, store.env).environ,
+               SNAPSHOT_KEY_ENV: store.env[SNAPSHOT_KEY_ENV], **setting}
+    return Cli({k: v for k, v in environ.items() if v})
+
+
+def _applied(store: Any) -> dict[str, str]:
+    """example-1 recorded by `jixiao apply` (whose session leaves the snapshot); the
+    store's session environment."""
+    _cli(store).ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    return dict(store.env)
+
+
+def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
+    """(position, chain head, code, MAC, body) of the stored snapshot, or None."""
+    with Session(env) as session:
+        return session._head._row(any_code=True)
+
+
+def _set(env: dict[str, str], **columns: Any) -> None:
+    """Overwrite columns of the stored snapshot (as someone editing the store would)."""
+    mark = "%s" if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" else "?"
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        for name, value in columns.items():
+            db.execute(f"UPDATE jixiao_facts_snapshots SET {name} = {mark}", (value,))
+
+
+def _state(facts: Facts) -> Any:
+    """Everything a fold keeps, comparable."""
+    index = facts.index
+
+    def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
+        return {key: [e.originator_id for e in items] for key, items in table.items()}
+
+    return (
+        [(i, facts.positions[i], e.model_dump()) for i, e in facts.events.items()],
+        list(facts.live), dict(facts.replaced_by), dict(facts.unique),
+        {p: c.originator_id for p, c in facts.closes.items()}, list(facts.invalid),
+        facts.last_position, facts.last_recorded_at, facts.revision,
+        facts.settings.originator_id if facts.settings else None,
+        [s.originator_id for s in index.schemes], ids(index.departments), ids(index.roster),
+        ids(index.leaves), ids(index.by_period), ids(index.by_year), ids(index.by_employee),
+    )
+
+
+def _fold_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The position after which each read of the store for a fold started."""
+    starts: list[int] = []
+    real = Ledger.read_pages
+
+    def spy(self: Ledger, after: int = 0, page_size: int | None = None, **seen: Any) -> Any:
+        starts.append(after)
+        return real(self, after, page_size, **seen)
+
+    monkeypatch.setattr(Ledger, "read_pages", spy)
+    return starts
+
+
+def _full_fold(env: dict[str, str]) -> Any:
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        return _state(session.ledger.facts())
+
+
+def _correction(env: dict[str, str], tmp_path: Path) -> Path:
+    """A batch correcting one of zhang's late entries (in the snapshot) and voiding one of
+    wang's: later events that change facts the snapshot holds."""
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        events = list(session.ledger.facts().live.values())
+    late = next(e for e in events if getattr(e, "employee_id", None) == "zhang"
+                and getattr(e, "kind", None) == "late")
+    other = next(e for e in events if getattr(e, "employee_id", None) == "wang"
+                 and type(e).__name__ == "DeductionRecorded")
+    rows = [{"type": "record_deduction", "period": PERIOD, "employee_id": "zhang",
+             "kind": "late", "minutes": 2, "supersedes": str(late.originator_id),
+             "reason": "appeal upheld"},
+            {"type": "void_entry", "target_id": str(other.originator_id),
+             "reason": "recorded twice"}]
+    path = tmp_path / "correction.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_a_session_leaves_a_snapshot_the_next_fold_starts_from(
+        store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _applied(store)
+    row = _row(env)
+    assert row is not None
+    position = row[0]
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    assert _row(env) == row  # two events later: not worth writing again
+    expected = _full_fold(env)
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        facts = session.ledger.facts()
+        assert not session.integrity_warnings
+    assert starts == [position]  # only the events after the snapshot were read
+    assert facts.last_position > position
+    assert _state(facts) == expected
+
+
+def _what_if_batch(tmp_path: Path) -> Path:
+    batch = tmp_path / "what-if.jsonl"
+    batch.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
+                                 "employee_id": "wang", "kind": "late",
+                                 "minutes": 90}) + "\n", encoding="utf-8")
+    return batch
+
+
+def _what_if(store: Any, batch: Path, **setting: str) -> tuple[str, str]:
+    """`jixiao payout --with` as a user runs it: (standard output, standard error)."""
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["payout", "--period", PERIOD, "--with", str(batch)]
+    with redirect_stdout(out), redirect_stderr(err):
+        code = launcher(argv, environ=_cli(store, **setting).environ)
+    assert code == 0, err.getvalue()
+    return out.getvalue(), err.getvalue()
+
+
+def test_a_what_if_answers_the_same_from_the_snapshot(
+        store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _applied(store)
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    row = _row(env)
+    assert row is not None
+    batch = _what_if_batch(tmp_path)
+    starts = _fold_reads(monkeypatch)
+    answers, firsts = [], []
+    for setting in ({"JIXIAO_SNAPSHOTS": "on"}, {"JIXIAO_SNAPSHOTS": "off"},
+                    {SNAPSHOT_KEY_ENV: ""}, {"JIXIAO_SNAPSHOTS": "on"}):
+        before = len(starts)
+        out, err = _what_if(store, batch, **setting)
+        assert "snapshot" not in err
+        answers.append(out)
+        firsts.append(starts[before])  # where the verb's first fold started
+    assert firsts == [row[0], 0, 0, row[0]]  # from the snapshot only with the key
+    assert answers[0] == answers[1] == answers[2] == answers[3]
+    assert "wang" in answers[0]
+
+
+def _signed(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = None,
+            **columns: Any) -> dict[str, Any]:
+    """Columns of a row changed, and its MAC made anew under `key` (the store's own when
+    None): someone who holds that key."""
+    changed = dict(zip(("position", "chain_head", "code", "mac", "body"), row, strict=True))
+    changed |= columns
+    changed["mac"] = facts_snapshot.mac_of(
+        key or _key(env), changed["code"], changed["position"], changed["chain_head"],
+        changed["body"])
+    return changed
+
+
+def _evil(marker: Path) -> bytes:
+    class Evil:
+        def __reduce__(self) -> Any:
+            return os.system, (f"touch {marker}",)
+
+    return pickle.dumps((facts_codec.FORMAT, Evil()), protocol=5)
+
+
+def _fewer_events(env: dict[str, str]) -> bytes:
+    """A well-formed body of made-up facts: the fold without its last events."""
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        facts = session.ledger.facts()
+        position = facts.last_position
+        made_up = Facts.fold(list(session.ledger.read())[:-3])
+    made_up.last_position = position
+    return facts_codec.encode(made_up)
+
+
+def _damaged_cases(env: dict[str, str], row: tuple[Any, ...],
+                   marker: Path) -> dict[str, dict[str, Any]]:
+    body = bytearray(row[4])
+    body[len(body) // 2] ^= 0xFF
+    forged = _fewer_events(env)
+    return {
+        # Written without the key: refused before a byte is unpickled.
+        "body": {"body": bytes(body)},
+        "chain-unsigned": {"chain_head": "0" * 64},
+        "position-unsigned": {"position": row[0] + 5},
+        "evil": {"body": _evil(marker)},
+        "forged-no-mac": {"body": forged, "mac": ""},
+        "forged-sha-as-mac": {"body": forged, "mac": hashlib.sha256(forged).hexdigest()},
+        "forged-other-key": _signed(env, row, key=secrets.token_bytes(32), body=forged),
+        # Signed with the store's key (the key itself leaked): the later checks still hold.
+        "chain": _signed(env, row, chain_head="0" * 64),
+        "position": _signed(env, row, position=row[0] + 5),
+        "evil-signed": _signed(env, row, body=_evil(marker)),
+    }
+
+
+@pytest.mark.parametrize("damage", ["body", "chain-unsigned", "position-unsigned", "evil",
+                                    "forged-no-mac", "forged-sha-as-mac", "forged-other-key",
+                                    "chain", "position", "evil-signed"])
+def test_a_damaged_snapshot_is_named_and_every_event_folded(
+        store: Any, damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _applied(store)
+    row = _row(env)
+    assert row is not None
+    marker = tmp_path / "ran"
+    _set(env, **_damaged_cases(env, row, marker)[damage])
+    expected = _full_fold(env)
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        facts = session.ledger.facts()
+        warnings = list(session.integrity_warnings)
+    assert starts[0] == 0
+    assert _state(facts) == expected
+    assert len(warnings) == 1
+    assert "facts snapshot failed its check" in warnings[0]
+    if damage in ("body", "evil") or damage.endswith(("unsigned", "mac", "key")):
+        assert "HMAC does not match" in warnings[0]
+    if damage == "evil-signed":  # signed, so unpickled: the unpickler refuses it
+        assert "may not name posix.system" in warnings[0]
+    assert not marker.exists()  # nothing a body names is run
+
+
+def test_a_snapshot_under_another_key_is_refused_named_and_answers_the_same(
+        store: Any, tmp_path: Path) -> None:
+    """A store moved to another deployment, or a snapshot forged by someone who can write
+    the database but does not hold its key: named, and the what-if prints the same."""
+    env = _applied(store)
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    assert _row(env) is not None
+    batch = _what_if_batch(tmp_path)
+    other = str(_key_file(tmp_path / "other.key"))
+    plain = _what_if(store, batch, JIXIAO_SNAPSHOTS="off")
+    out, err = _what_if(store, batch, **{SNAPSHOT_KEY_ENV: other})
+    assert out == plain[0]
+    assert "HMAC does not match" in err
+
+
+def test_an_error_reading_it_is_a_miss_named(store: Any) -> None:
+    env = _applied(store)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE jixiao_facts_snapshots RENAME COLUMN mac TO other")
+    expected = _full_fold(env)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert "could not be read" in session.integrity_warnings[0]
+
+
+def test_without_a_key_none_is_written_or_read(store: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    keyless = {k: v for k, v in store.env.items() if k != SNAPSHOT_KEY_ENV}
+    _cli(store, **{SNAPSHOT_KEY_ENV: ""}).ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    assert _row(store.env) is None
+    env = _applied(store)  # the same file again: recorded once, the snapshot written now
+    assert _row(env) is not None
+    starts = _fold_reads(monkeypatch)
+    with Session(keyless) as session:
+        assert _state(session.ledger.facts()) == _full_fold(env)
+        assert not session.integrity_warnings
+    assert starts[0] == 0
+
+
+def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _applied(store)
+    _set(env, code="another version")
+    expected = _full_fold(env)
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert not session.integrity_warnings
+    assert starts[0] == 0
+    row = _row(env)
+    assert row is not None
+    assert row[2] == facts_snapshot.code_version()  # the session wrote it anew
+
+
+def test_many_later_events_write_it_again(store: Any, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _applied(store)
+    first = _row(env)
+    assert first is not None
+    monkeypatch.setattr(facts_snapshot, "REFRESH_EVENTS", 1)
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    again = _row(env)
+    assert again is not None
+    assert again[0] > first[0]
+
+
+def test_snapshots_off_neither_reads_nor_writes_one(store: Any) -> None:
+    off = {**store.env, "JIXIAO_SNAPSHOTS": "off"}
+    _cli(store, JIXIAO_SNAPSHOTS="off").ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    assert _row(off) is None
+    env = _applied(store)  # the same file again: recorded once, the snapshot written now
+    _set(env, code="another version")
+    with Session(off) as session:
+        session.ledger.facts()
+    row = _row(env)
+    assert row is not None
+    assert row[2] == "another version"
+
+
+def test_a_body_kept_in_many_pieces_reads_back_whole(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(facts_snapshot, "PIECE", 997)
+    env = _applied(store)
+    row = _row(env)
+    assert row is not None
+    expected = _full_fold(env)
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert not session.integrity_warnings
+    assert starts == [row[0]]
+    mark = "%s" if store.backend == "postgres" else "?"
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        pieces = db.execute("SELECT count(*) FROM jixiao_facts_snapshots").fetchone()[0]
+        db.execute(f"DELETE FROM jixiao_facts_snapshots WHERE piece = {mark}", (pieces // 2,))
+    assert pieces > 2
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert "pieces are not one body" in session.integrity_warnings[0]
+
+
+def test_an_as_of_read_before_later_events_answers_as_without_it(
+        store: Any, tmp_path: Path) -> None:
+    """The snapshot is of a prefix of the log: a read as known before the events after it
+    (here: before the correction) is cut from the facts' events in order, the same with
+    the snapshot as without."""
+    env = _applied(store)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        instant = session.ledger.facts().last_recorded_at
+    assert instant is not None
+    _cli(store).ok("apply", str(_correction(env, tmp_path)))
+    answers = []
+    for setting, as_of in (("on", instant), ("off", instant), ("on", None)):
+        argv = ["payout", "--period", PERIOD, "--json"]
+        argv += ["--as-of", as_of.isoformat()] if as_of else []
+        answers.append(_cli(store, JIXIAO_SNAPSHOTS=setting).ok(*argv).out)
+    assert answers[0] == answers[1]
+    assert answers[0] != answers[2]  # the correction is known now, not then
+
+
+def _stored(env: dict[str, str], sql: str, *values: Any) -> Any:
+    """Run one statement on the events' database as someone who can write it would (the
+    events table is `{events}`, the notification id `{id}`); its first row, if any."""
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        recorder = session.ledger.recorder
+        datastore = recorder.datastore  # type: ignore[attr-defined]
+        table = recorder.events_table_name  # type: ignore[attr-defined]
+        postgres = env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        schema = f'"{datastore.schema}".' if postgres else ""
+        text = sql.format(events=schema + table, snapshots=schema + "jixiao_facts_snapshots",
+                          id="notification_id" if postgres else "rowid")
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(text.replace("?", "%s") if postgres else text, values)
+            if not text.startswith("SELECT"):
+                return None
+            row = cursor.fetchone()
+            return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def _pool(env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The pool amounts a session answers, and its warnings (the CLI shows them after the
+    session closed, when it may have written the snapshot)."""
+    with Session(env) as session:
+        amounts = [str(e.amount_cny) for e in session.ledger.facts().live.values()
+                   if type(e).__name__ == "PoolDeclared"]
+    return amounts, list(session.integrity_warnings)
+
+
+def test_an_event_edited_only_while_a_session_folds_is_not_signed(store: Any) -> None:
+    """Someone who can write the database deletes the snapshot, edits one stored event
+    (chain untouched) for as long as one ordinary session folds and closes, then puts it
+    back: `verify` is clean again. That session must not have signed its fold of the
+    edited event (the MAC would vouch for it to every later session): the rows it folded
+    did not hash to the stored chain, so it writes none and says so, and the next session
+    answers from the stored events (review of fold-safe, /tmp/review-fold)."""
+    env = _applied(store)
+    (amount,), warnings = _pool(env)
+    assert not warnings
+    row = _stored(env, "SELECT {id}, state FROM {events} WHERE topic LIKE ? ORDER BY {id}",
+                  "%PoolDeclared")
+    position, original = row[0], bytes(row[1])
+    assert amount.encode() in original
+    _stored(env, "DELETE FROM {snapshots}")
+    edited = original.replace(amount.encode(), b"9" + amount.encode()[1:])
+    _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", edited, position)
+    (forged,), warnings = _pool(env)  # any session folding meanwhile (a cron report)
+    assert forged != amount
+    assert any("事实快照未写入" in w for w in warnings), warnings
+    assert _row(env) is None
+    _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", original, position)
+    with Session(env) as session:
+        assert session.verify_chain_only().findings == ()  # the store verifies clean
+    assert _pool(env) == ([amount], [])
+    assert _row(env) is not None  # that session folded the stored events: it signs them
+    assert _pool(env) == ([amount], [])

@@ -1,0 +1,165 @@
+"""The facts snapshot's body (api/storage/facts_codec.py) gives back the fold it was made
+of, for every stored ledger of the old-ledger fixture (every kind of event the scenarios
+record, corrections and voids among them), and its unpickler names nothing but what the
+encoder writes: no class of ours ever reaches pickle's BUILD, and a state with a field
+more or less than `Facts` is refused."""
+
+from __future__ import annotations
+
+import enum
+import io
+import os
+import pickle
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.storage import facts_codec
+from api.storage.facts_codec import FORMAT, SnapshotRefused, decode, encode
+from domain import fold_plans
+from domain.application import Ledger
+from domain.facts import Facts
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "old_ledger"
+STORES = sorted(p.name for p in FIXTURE.iterdir() if (p / "ledger.db").exists())
+
+
+def _state(facts: Facts) -> Any:
+    index = facts.index
+
+    def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
+        return {key: [e.originator_id for e in items] for key, items in table.items()}
+
+    return (
+        [(i, facts.positions[i], type(e), e.__dict__, e.__pydantic_fields_set__)
+         for i, e in facts.events.items()],
+        list(facts.live), dict(facts.replaced_by), dict(facts.unique),
+        {p: c.originator_id for p, c in facts.closes.items()}, list(facts.invalid),
+        facts.last_position, facts.last_recorded_at, facts.revision,
+        facts.settings.originator_id if facts.settings else None,
+        [s.originator_id for s in index.schemes], ids(index.departments), ids(index.roster),
+        ids(index.leaves), ids(index.by_period), ids(index.by_year), ids(index.by_employee),
+    )
+
+
+@pytest.mark.parametrize("name", STORES)
+def test_a_body_gives_back_the_fold(name: str, tmp_path: Path) -> None:
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(FIXTURE / name / "ledger.db", db)
+    ledger = Ledger({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)})
+    try:
+        facts = ledger.facts()
+        again = decode(encode(facts))
+    finally:
+        ledger.close()
+    assert facts.events
+    assert _state(again) == _state(facts)
+    # Live facts are the very events of `events`, as in a fold (one object, indexed twice).
+    assert all(again.live[i] is again.events[i] for i in again.live)
+    assert again.index.owned is None
+    assert not again.index.parsed  # parsed schemes are a cache, parsed again when asked
+
+
+def test_a_body_naming_anything_else_is_refused(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self) -> Any:
+            return os.system, (f"touch {marker}",)
+
+    with pytest.raises(pickle.UnpicklingError):
+        decode(pickle.dumps((FORMAT, Evil()), protocol=5))
+    assert not marker.exists()
+
+
+def test_a_body_of_another_format_is_refused() -> None:
+    with pytest.raises(SnapshotRefused, match="format"):
+        decode(pickle.dumps((FORMAT + 1, {}), protocol=5))
+
+
+def _build(module: str, name: str, attribute: str, value: bytes) -> bytes:
+    """A body that names a global and applies pickle's BUILD to it with a slot state
+    {attribute: value}: `setattr` on the object `find_class` returned."""
+    return (f"c{module}\n{name}\n".encode() + b"N}X" + len(attribute).to_bytes(4, "little")
+            + attribute.encode() + value + b"s\x86b.")
+
+
+def test_a_body_cannot_set_an_attribute_of_a_domain_class() -> None:
+    """The review's 40-byte body: `Plan.void = False` for the whole process (every void
+    would then fold as a live fact), even though the body itself was refused."""
+    before = fold_plans.Plan.__dict__["void"]
+    body = _build("domain.fold_plans", "Plan", "void", b"\x89")
+    assert len(body) == 40
+    with pytest.raises(SnapshotRefused, match=r"may not name domain\.fold_plans\.Plan"):
+        decode(body)
+    assert fold_plans.Plan.__dict__["void"] is before
+
+
+@pytest.mark.parametrize("name", ["_event", "_uuid", "_tzinfo"])
+def test_a_build_on_a_builder_changes_only_that_loads_copy(name: str) -> None:
+    before = getattr(facts_codec, name).__doc__
+    with pytest.raises(SnapshotRefused):  # loaded, but a function is not a body
+        decode(_build(facts_codec.__name__, name, "__doc__", b"X\x01\x00\x00\x00x"))
+    assert getattr(facts_codec, name).__doc__ == before
+
+
+@pytest.mark.parametrize("pair", sorted(facts_codec._VALUES))
+def test_a_build_on_a_value_type_fails(pair: tuple[str, str]) -> None:
+    cls = facts_codec._VALUES[pair]
+    assert cls.__flags__ & (1 << 8)  # Py_TPFLAGS_IMMUTABLETYPE: setattr raises
+    with pytest.raises(TypeError):
+        decode(_build(*pair, "evil", b"\x88"))
+    assert not hasattr(cls, "evil")
+
+
+@pytest.mark.parametrize("name", ["UUID", "SafeUUID"])
+def test_classes_reached_through_builders_are_not_named(name: str) -> None:
+    with pytest.raises(SnapshotRefused):
+        decode(pickle.dumps(getattr(uuid, name), protocol=5))
+
+
+def encode_state(loaded: Any) -> bytes:
+    out = io.BytesIO()
+    facts_codec._Exactly(out).dump(loaded)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("change", ["more", "fewer", "index-more", "kind"])
+def test_a_state_with_other_fields_is_refused(change: str, tmp_path: Path) -> None:
+    """A field more or less than the fold's, or of another kind, refuses the body."""
+
+    def edit(state: dict[str, Any]) -> None:
+        if change == "more":
+            state["sealed"] = None
+        elif change == "fewer":
+            del state["unique"]
+        elif change == "index-more":
+            state["index"]["extra"] = {}
+        else:
+            state["events"] = []
+
+    shutil.copyfile(FIXTURE / "example-1" / "ledger.db", tmp_path / "ledger.db")
+    ledger = Ledger({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                     "SQLITE_DBNAME": str(tmp_path / "ledger.db")})
+    try:
+        loaded = decode_raw(encode(ledger.facts()))
+    finally:
+        ledger.close()
+    edit(loaded[1])
+    with pytest.raises(SnapshotRefused):
+        decode(encode_state(loaded))
+
+
+def decode_raw(body: bytes) -> Any:
+    return facts_codec._Exact(io.BytesIO(body)).load()
+
+
+def test_the_encoder_refuses_what_the_decoder_would() -> None:
+    class Colour(enum.Enum):
+        RED = 1
+
+    with pytest.raises(pickle.PicklingError):
+        encode_state((FORMAT, {"x": Colour.RED}))

@@ -1,0 +1,72 @@
+"""The stored snapshot of the fold on SQLite (api/storage/facts_snapshot.py): its MAC
+covers every part of the row; a busy store is a quick miss, not a wait; a store in memory
+keeps none. (The contract tests run the rest on both backends.)"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from api.storage.facts_snapshot import BUSY_TIMEOUT_S, mac_of
+from api.storage.session import Session
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "old_ledger" / "example-1"
+
+
+def test_the_mac_covers_every_part_of_the_row() -> None:
+    key, parts = secrets.token_bytes(32), ("code", 7, "ab" * 32, b"body")
+    mac = mac_of(key, *parts)
+    assert mac == mac_of(key, *parts)
+    others = [("code2", 7, "ab" * 32, b"body"), ("code", 8, "ab" * 32, b"body"),
+              ("code", 7, "ac" * 32, b"body"), ("code", 7, "ab" * 32, b"bodY"),
+              ("code7", 7, "ab" * 32, b"body")]  # a part's bytes moved to another
+    assert all(mac_of(key, *other) != mac for other in others)
+    assert mac_of(secrets.token_bytes(32), *parts) != mac
+
+
+def _keyed_store(tmp_path: Path) -> dict[str, str]:
+    shutil.copyfile(FIXTURE / "ledger.db", tmp_path / "ledger.db")
+    key = tmp_path / "snapshot.key"
+    key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+    key.chmod(0o600)
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "ledger.db"), SNAPSHOT_KEY_ENV: str(key)}
+
+
+def test_a_busy_store_is_a_quick_miss(tmp_path: Path) -> None:
+    env = _keyed_store(tmp_path)
+    with Session(env) as first:  # chains the events, and writes the snapshot
+        first.ledger.facts()
+    with sqlite3.connect(env["SQLITE_DBNAME"]) as db:  # another version's: to be replaced
+        db.execute("UPDATE jixiao_facts_snapshots SET code = 'another version'")
+    session = Session(env)
+    try:
+        assert session.ledger.facts().events
+        assert session.chain is not None  # open (its opening waits as any writer does)
+        other = sqlite3.connect(env["SQLITE_DBNAME"], isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another writer holds the store
+        started = time.monotonic()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            session._head.keep()
+        assert time.monotonic() - started < BUSY_TIMEOUT_S + 1
+        other.execute("ROLLBACK")
+        other.close()
+    finally:
+        session.close()  # the store free again: the snapshot is written now
+    with Session(env) as again:
+        row = again._head._row()
+        assert row is not None
+        assert row[2] != "another version"
+
+
+def test_a_store_in_memory_keeps_none(tmp_path: Path) -> None:
+    env = {**_keyed_store(tmp_path), "SQLITE_DBNAME": ":memory:"}
+    with Session(env) as session:
+        assert session._head.key() is None  # neither read nor written
