@@ -21,7 +21,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ValidationError
 
 from domain.adoption_events import adoption_event
-from domain.batch_rules import same_fact, with_appeal_key
+from domain.batch_rules import reused_key, same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.chunked_writes import CONCURRENT_WRITE, Written
 from domain.derivations import derivation_events
@@ -29,7 +29,6 @@ from domain.envelope import InvalidEntry, builder_of, event_maker, plain_envelop
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     AdoptScheme,
-    AppealDecided,
     DecideAppeal,
     LedgerEvent,
     SchemeAdopted,
@@ -248,8 +247,7 @@ class Ledger(Application[UUID]):
         page_size = page_size or self.page_size
         start = after + 1
         while True:
-            page = read_page(self.recorder, self.mapper, start, page_size, read_stored,
-                             seen=seen)
+            page = read_page(self.recorder, self.mapper, start, page_size, read_stored, seen=seen)
             yield page
             if len(page) < page_size:
                 return
@@ -499,7 +497,7 @@ class Ledger(Application[UUID]):
                 if same_fact(earlier, event):
                     retries.append(earlier)
                 else:
-                    problems.append(_reused_key(where, earlier))
+                    problems.append(reused_key(where, earlier))
                 continue
             take((where, command, event))
             if user:
@@ -578,15 +576,6 @@ def _kind_of(cls: type, direct: bool) -> tuple[Callable[..., LedgerEvent] | None
     whether it is a user directory command."""
     plan = command_plan(cls)
     return (builder_of(cls) if direct and not plan.adoption else None), plan.user
-
-
-def _reused_key(where: str, earlier: LedgerEvent) -> Problem:
-    """The problem of a new entry whose id an earlier, different entry already has."""
-    if isinstance(earlier, AppealDecided):
-        return Problem(where, "appeal_id",
-                       f"already decided at level {earlier.level}: {earlier.outcome}")
-    return Problem(where, "idempotency_key",
-                   f"this key was used for a different entry ({earlier.originator_id})")
 
 
 def _adopted(adopt: AdoptScheme, originator_id: UUID, recorded_at: datetime,

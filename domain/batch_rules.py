@@ -6,7 +6,7 @@ from pydantic import BaseModel, ValidationError
 
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.errors import Problem
-from domain.events import DecideAppeal, FileAppeal, LedgerEvent
+from domain.events import AppealDecided, DecideAppeal, FileAppeal, LedgerEvent
 
 
 def with_appeal_key(command: BaseModel) -> BaseModel:
@@ -25,6 +25,15 @@ def same_fact(earlier: LedgerEvent, retry: LedgerEvent) -> bool:
     return type(earlier) is type(retry) and earlier.model_dump(exclude=envelope) == (
         retry.model_dump(exclude=envelope)
     )
+
+
+def reused_key(where: str, earlier: LedgerEvent) -> Problem:
+    """The problem of a new entry whose id an earlier, different entry already has."""
+    if isinstance(earlier, AppealDecided):
+        return Problem(where, "appeal_id",
+                       f"already decided at level {earlier.level}: {earlier.outcome}")
+    return Problem(where, "idempotency_key",
+                   f"this key was used for a different entry ({earlier.originator_id})")
 
 
 def problems_from_validation(where: str, error: ValidationError) -> list[Problem]:
