@@ -257,12 +257,14 @@ def decode(body: bytes) -> Facts:
 @cache
 def code_version() -> str:
     """What a body's classes and fold depend on: the sources of `domain/` and of the
-    snapshot's own modules (this codec, the stored row, its key), and the versions of
+    snapshot's own modules (this codec, the stored row, its key, the hashing of the fold
+    and the chain's link it must equal), and the versions of
     Python and pydantic (their pickled forms)."""
     digest = hashlib.sha256(f"{FORMAT}:{sys.version}:{pydantic.VERSION}".encode())
     here = Path(__file__).resolve().parent
     root = here.parent.parent / "domain"
-    own = [here / "facts_codec.py", here / "facts_snapshot.py", here / "snapshot_key.py"]
+    own = [here / "facts_codec.py", here / "facts_snapshot.py", here / "snapshot_key.py",
+           here / "fold_chain.py", root.parent / "projections" / "chain_links.py"]
     for path in [*sorted(root.rglob("*.py")), *own]:
         digest.update(str(path.relative_to(root.parent)).encode())
         digest.update(path.read_bytes())

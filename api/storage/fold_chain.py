@@ -36,7 +36,7 @@ class HashedFold:
             return
         try:
             head = extend_head(self.head, rows)
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, ArithmeticError):
             # A row the chain's own walk could not read either (an id that is no UUID):
             # the fold decides about it as before; this fold is just not signed.
             self.lost = True

@@ -5,11 +5,19 @@ lost, and only a fold hashed up to exactly its last position may be signed."""
 
 from __future__ import annotations
 
+import base64
 import secrets
+import shutil
+import sqlite3
+from pathlib import Path
 from uuid import uuid4
 
 from api.storage.fold_chain import HashedFold
+from api.storage.session import Session
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from projections.chain_links import GENESIS, StoredRecord, extend_chain
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures/old_ledger/example-1/ledger.db"
 
 
 def _rows(first: int, count: int) -> list[tuple[int, object, int, str, bytes]]:
@@ -72,3 +80,27 @@ def test_an_id_of_32_characters_that_is_no_uuid_is_refused_as_uuid_does() -> Non
         fold = HashedFold()
         fold.read(0, [(1, text, 1, "t", b"x")])
         assert fold.lost, text
+
+
+def test_a_version_no_link_can_hold_loses_the_fold_not_the_read() -> None:
+    fold = HashedFold()
+    fold.read(0, [(1, "0" * 32, -1, "domain.events:PoolDeclared", b"{}")])
+    assert fold.lost
+
+
+def test_a_damaged_row_folds_alike_with_and_without_a_key(tmp_path: Path) -> None:
+    """A row whose version was set to -1 (an edit, or damage) must not stop keyed reads."""
+    shutil.copyfile(FIXTURE, tmp_path / "ledger.db")
+    key = tmp_path / "snapshot.key"
+    key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+    key.chmod(0o600)
+    plain = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+             "SQLITE_DBNAME": str(tmp_path / "ledger.db")}
+    db = sqlite3.connect(plain["SQLITE_DBNAME"])
+    db.execute("UPDATE stored_events SET originator_version = -1 WHERE rowid = 6")
+    db.commit()
+    db.close()
+    with Session(plain) as session:
+        without_key = session.ledger.facts().last_position
+    with Session({**plain, SNAPSHOT_KEY_ENV: str(key)}) as session:
+        assert session.ledger.facts().last_position == without_key
