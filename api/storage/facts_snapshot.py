@@ -141,7 +141,9 @@ class FactsSnapshots:
             try:
                 self._key = snapshot_key(self._env)
             except SnapshotKeyError as error:
-                self._warn(f"its key cannot be read: {error}")
+                self._warnings.append(
+                    f"事实快照密钥不可用，已从全部事件计算 / the facts snapshot key is not "
+                    f"usable; computed from every event: {error}")
         return self._key
 
     def seed(self) -> Facts | None:

@@ -47,14 +47,16 @@ def _file_key(path: str) -> bytes:
             mode = os.fstat(file.fileno()).st_mode
             if mode & 0o077:
                 raise SnapshotKeyError(
-                    f"{path!r}: readable or writable by others (mode {mode & 0o777:o}); "
-                    "chmod 600 it")
+                    f"{path!r}：其他用户可读或可写（权限 {mode & 0o777:o}），请 chmod 600 / "
+                    f"readable or writable by others (mode {mode & 0o777:o}); chmod 600 it")
             text = file.read().decode("ascii").strip()
         key = base64.b64decode(text, validate=True)
     except (OSError, UnicodeDecodeError, binascii.Error) as error:
-        raise SnapshotKeyError(f"{path!r}: {type(error).__name__}") from None
+        raise SnapshotKeyError(f"{path!r}：无法读取 / cannot be read ({type(error).__name__})"
+                               ) from None
     if len(key) != KEY_BYTES:
-        raise SnapshotKeyError(f"{path!r}: not {KEY_BYTES} bytes in base64")
+        raise SnapshotKeyError(f"{path!r}：应为 base64 编码的 {KEY_BYTES} 字节 / "
+                               f"not {KEY_BYTES} bytes in base64")
     return key
 
 

@@ -70,3 +70,14 @@ def test_a_store_in_memory_keeps_none(tmp_path: Path) -> None:
     env = {**_keyed_store(tmp_path), "SQLITE_DBNAME": ":memory:"}
     with Session(env) as session:
         assert session._head.key() is None  # neither read nor written
+
+
+def test_a_key_others_may_read_is_named_in_chinese_first(tmp_path: Path) -> None:
+    env = _keyed_store(tmp_path)
+    Path(env[SNAPSHOT_KEY_ENV]).chmod(0o644)
+    with Session(env) as session:
+        assert session.ledger.facts().events
+        assert session._head.key() is None
+        [warning] = [w for w in session.integrity_warnings if "快照密钥" in w]
+    assert warning.startswith("事实快照密钥不可用，已从全部事件计算")
+    assert "其他用户可读或可写（权限 644），请 chmod 600" in warning
