@@ -56,6 +56,15 @@ def test_an_alteration_and_a_removal_are_each_named_where_they_happened() -> Non
         ("altered", 2), ("removed", 4), ("count", None)]
 
 
+def test_a_version_no_link_can_hold_is_named_as_altered_not_raised() -> None:
+    log = records(1, 2, 3)
+    links = extend_chain(GENESIS, log)
+    for version in (-1, 1 << 64):
+        edited = StoredRecord(2, log[1].originator_id, version, log[1].topic, log[1].state)
+        report = verify_chain([log[0], edited, log[2]], links, 3, links[-1].link)
+        assert [(f.kind, f.position) for f in report.findings] == [("altered", 2)]
+
+
 def test_an_event_slipped_in_between_chained_ones_is_named_as_inserted() -> None:
     log = records(1, 3)  # 1 and 3 chained; there never was a 2
     links = extend_chain(GENESIS, log)
