@@ -40,16 +40,25 @@ class ChainLink:
 
 
 def chain_link(previous: str, record: StoredRecord) -> str:
-    digest = hashlib.sha256(bytes.fromhex(previous))
-    digest.update(record.position.to_bytes(8, "big", signed=False))
-    digest.update(record.originator_id.bytes)
-    digest.update(record.originator_version.to_bytes(8, "big", signed=False))
-    topic = record.topic.encode()
-    digest.update(len(topic).to_bytes(4, "big"))
-    digest.update(topic)
-    digest.update(len(record.state).to_bytes(8, "big"))
-    digest.update(record.state)
-    return digest.hexdigest()
+    return _link(bytes.fromhex(previous), record.position, record.originator_id.bytes,
+                 record.originator_version, _counted(record.topic), state=record.state).hex()
+
+
+def _counted(topic: str) -> bytes:
+    text = topic.encode()
+    return len(text).to_bytes(4, "big") + text
+
+
+def _link(previous: bytes, position: int, identity: bytes, version: int, topic: bytes, *,
+          state: bytes) -> bytes:
+    """The one definition of a link: SHA-256 of the previous link, the position, the id,
+    the version, the topic (its length first) and the body (its length first)."""
+    digest = hashlib.sha256(previous)
+    digest.update(position.to_bytes(8, "big", signed=False) + identity
+                  + version.to_bytes(8, "big", signed=False) + topic
+                  + len(state).to_bytes(8, "big"))
+    digest.update(state)
+    return digest.digest()
 
 
 def extend_chain(head: str, records: Iterable[StoredRecord]) -> list[ChainLink]:
@@ -63,18 +72,16 @@ def extend_chain(head: str, records: Iterable[StoredRecord]) -> list[ChainLink]:
 
 def extend_head(head: str, rows: Iterable[tuple[int, object, int, str, bytes]]) -> str:
     """The link after `head` over plain rows (notification id, originator id as a UUID or
-    its 32 hex digits, version, topic, body): `chain_link`'s bytes, its fixed-size parts
-    in one update, the head kept as bytes between rows. A fold hashes every row it reads
+    its 32 hex digits, version, topic, body): `chain_link`'s bytes, each topic encoded
+    once, the head kept as bytes between rows. A fold hashes every row it reads
     with this (api/storage/fold_chain.py): a record and a hex round trip per row were
     half its cost (tests/unit/test_facts_snapshot_fold_chain.py holds the two equal)."""
-    sha256 = hashlib.sha256
     link = bytes.fromhex(head)
     topics: dict[str, bytes] = {}
     for position, originator_id, version, topic, stored in rows:
         encoded = topics.get(topic)
         if encoded is None:
-            text = topic.encode()
-            encoded = topics[topic] = len(text).to_bytes(4, "big") + text
+            encoded = topics[topic] = _counted(topic)
         # As api/storage/chain.py's stored_records reads a body.
         state = stored if type(stored) is bytes or isinstance(stored, bytes) else \
             str(stored).encode()
@@ -84,12 +91,7 @@ def extend_head(head: str, rows: Iterable[tuple[int, object, int, str, bytes]]) 
                     and len(originator_id) == 32 else _id_bytes(originator_id))
         if len(identity) != 16:
             identity = _id_bytes(originator_id)
-        digest = sha256(link)
-        digest.update(position.to_bytes(8, "big", signed=False) + identity
-                      + version.to_bytes(8, "big", signed=False) + encoded
-                      + len(state).to_bytes(8, "big"))
-        digest.update(state)
-        link = digest.digest()
+        link = _link(link, position, identity, version, encoded, state=state)
     return link.hex()
 
 

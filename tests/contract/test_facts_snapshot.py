@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for
+from builders import GOLDEN, Cli, cli_for, fold_state
 
 from api.cli_launch import main as launcher
 from api.storage import facts_codec, facts_snapshot
@@ -79,21 +79,7 @@ def _set(env: dict[str, str], **columns: Any) -> None:
 
 
 def _state(facts: Facts) -> Any:
-    """Everything a fold keeps, comparable."""
-    index = facts.index
-
-    def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
-        return {key: [e.originator_id for e in items] for key, items in table.items()}
-
-    return (
-        [(i, facts.positions[i], e.model_dump()) for i, e in facts.events.items()],
-        list(facts.live), dict(facts.replaced_by), dict(facts.unique),
-        {p: c.originator_id for p, c in facts.closes.items()}, list(facts.invalid),
-        facts.last_position, facts.last_recorded_at, facts.revision,
-        facts.settings.originator_id if facts.settings else None,
-        [s.originator_id for s in index.schemes], ids(index.departments), ids(index.roster),
-        ids(index.leaves), ids(index.by_period), ids(index.by_year), ids(index.by_employee),
-    )
+    return fold_state(facts, lambda event: event.model_dump())
 
 
 def _fold_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import fold_state
 
 from api.storage import facts_codec
 from api.storage.facts_codec import FORMAT, SnapshotRefused, decode, encode
@@ -28,21 +29,7 @@ STORES = sorted(p.name for p in FIXTURE.iterdir() if (p / "ledger.db").exists())
 
 
 def _state(facts: Facts) -> Any:
-    index = facts.index
-
-    def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
-        return {key: [e.originator_id for e in items] for key, items in table.items()}
-
-    return (
-        [(i, facts.positions[i], type(e), e.__dict__, e.__pydantic_fields_set__)
-         for i, e in facts.events.items()],
-        list(facts.live), dict(facts.replaced_by), dict(facts.unique),
-        {p: c.originator_id for p, c in facts.closes.items()}, list(facts.invalid),
-        facts.last_position, facts.last_recorded_at, facts.revision,
-        facts.settings.originator_id if facts.settings else None,
-        [s.originator_id for s in index.schemes], ids(index.departments), ids(index.roster),
-        ids(index.leaves), ids(index.by_period), ids(index.by_year), ids(index.by_employee),
-    )
+    return fold_state(facts, lambda e: (type(e), e.__dict__, e.__pydantic_fields_set__))
 
 
 @pytest.mark.parametrize("name", STORES)
