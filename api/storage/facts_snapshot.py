@@ -141,9 +141,8 @@ class FactsSnapshots:
             try:
                 self._key = snapshot_key(self._env)
             except SnapshotKeyError as error:
-                self._warnings.append(
-                    f"事实快照密钥不可用，已从全部事件计算 / the facts snapshot key is not "
-                    f"usable; computed from every event: {error}")
+                self._note(f"事实快照密钥不可用，已从全部事件计算 / the facts snapshot key "
+                           f"is not usable; computed from every event: {error}")
         return self._key
 
     def seed(self) -> Facts | None:
@@ -259,9 +258,11 @@ class FactsSnapshots:
         return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
 
     def _warn(self, problem: str) -> None:
-        warning = (f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "
+        self._note(f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "
                    f"check; computed from every event: {problem}")
-        if warning not in self._warnings:
+
+    def _note(self, warning: str) -> None:
+        if warning not in self._warnings:  # once a session, however often it is met
             self._warnings.append(warning)
 
     def keep(self) -> bool:
@@ -305,8 +306,7 @@ class FactsSnapshots:
                    f"`jixiao verify` / the facts snapshot was not written: the events this "
                    f"session folded hash to {computed[:12]}… at position {position}, the "
                    f"stored chain holds {stored[:12]}… (run `jixiao verify`)")
-        if warning not in self._warnings:
-            self._warnings.append(warning)
+        self._note(warning)
 
     def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> None:
         db.execute(_table("BYTEA" if self._postgres else "BLOB"))
