@@ -44,27 +44,35 @@ __all__ = [
 CLOSE_TOPIC = f"{PeriodClosed.__module__}:{PeriodClosed.__qualname__}"  # as stored
 
 
+Value = str | int
+Values = tuple[tuple[str, Value], ...]
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One thing the verification found, as data: the shells word it in the reader's
+    language (api/i18n/findings.py), so nothing here is presentation."""
+
     # "altered" | "removed" | "inserted" | "count" | "head" | "anchor" | "view" | "receipt"
     kind: str
     position: int | None
     event_id: str | None
     topic: str | None
-    detail: str
+    reason: str = ""  # which check of a view or receipt failed; the kind's own otherwise
+    values: Values = ()  # the figures its text names, by placeholder
 
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "position": self.position, "event_id": self.event_id,
-                "type": self.topic.rsplit(":", 1)[-1] if self.topic else None,
-                "detail": self.detail}
+    @property
+    def type(self) -> str | None:
+        """The event's class name (DeductionRecorded), as machine output names it."""
+        return self.topic.rsplit(":", 1)[-1] if self.topic else None
 
-    def __str__(self) -> str:
-        if self.kind in ("view", "receipt"):
-            return f"{self.kind}: {self.detail}"
-        what = f"event {self.event_id} at position {self.position}" if self.event_id else (
-            f"position {self.position}" if self.position is not None else "the chain")
-        kind = self.topic.rsplit(":", 1)[-1] if self.topic else ""
-        return f"{self.kind}: {what}{f' ({kind})' if kind else ''}: {self.detail}"
+    @property
+    def why(self) -> str:
+        return self.reason or self.kind
+
+    def to_json(self, detail: Callable[[Finding], str]) -> dict[str, Any]:
+        return {"kind": self.kind, "reason": self.why, "position": self.position,
+                "event_id": self.event_id, "type": self.type, "detail": detail(self)}
 
 
 @dataclass(frozen=True)
@@ -79,15 +87,16 @@ class ChainReport:
     def ok(self) -> bool:
         return not self.findings
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, detail: Callable[[Finding], str]) -> dict[str, Any]:
+        """`detail` words a finding for a person (the shells pass the catalogue's)."""
         return {
             "ok": self.ok,
             "chained_upto": self.chained_upto,
             "head": self.head,
             "events": self.events,
             "links": self.links,
-            "first_problem": self.findings[0].to_json() if self.findings else None,
-            "findings": [f.to_json() for f in self.findings],
+            "first_problem": self.findings[0].to_json(detail) if self.findings else None,
+            "findings": [f.to_json(detail) for f in self.findings],
         }
 
 
@@ -120,9 +129,7 @@ def verify_chain(
         if record is not None and (link is None or record.position < link.position):
             events += 1
             findings.append(Finding(
-                "inserted", record.position, str(record.originator_id), record.topic,
-                "this event is not in the chain: it was written into the log after the "
-                "events around it were chained"))
+                "inserted", record.position, str(record.originator_id), record.topic))
             record = next(event_iter, None)
             continue
         if link is None:  # and so no record either
@@ -130,8 +137,7 @@ def verify_chain(
         link_count += 1
         if record is None or link.position < record.position:
             findings.append(Finding(
-                "removed", link.position, str(link.originator_id), link.topic,
-                "the chain records this event but the log no longer holds it"))
+                "removed", link.position, str(link.originator_id), link.topic))
         else:
             events += 1
             try:
@@ -140,9 +146,7 @@ def verify_chain(
                 expected = None  # a version or id no link was ever made of: changed since
             if expected != link.link:
                 findings.append(Finding(
-                    "altered", record.position, str(record.originator_id), record.topic,
-                    "its stored bytes no longer hash to the chain's link (the event, or "
-                    "its chain row, was changed after it was chained)"))
+                    "altered", record.position, str(record.originator_id), record.topic))
             record = next(event_iter, None)
         previous = last_link = link.link
         link = next(link_iter, None)
@@ -156,13 +160,10 @@ def _tally_findings(
     """What the walk as a whole shows: the counts must agree and the head be the last link."""
     findings = []
     if events != link_count:
-        findings.append(Finding("count", None, None, None,
-                                f"{events} stored event(s) up to position {chained_upto}, "
-                                f"{link_count} chain link(s)"))
+        findings.append(Finding("count", None, None, None, values=(
+            ("events", events), ("position", chained_upto), ("links", link_count))))
     if last_link != head:
-        findings.append(Finding("head", chained_upto, None, None,
-                                "the chain's recorded head is not its last link: chain rows "
-                                "were removed or changed"))
+        findings.append(Finding("head", chained_upto, None, None))
     return findings
 
 
@@ -200,8 +201,7 @@ def check_anchors(
         if link_at(position) != head:
             findings.append(Finding(
                 "anchor", record.position, str(record.originator_id), record.topic,
-                f"this close recorded chain head {head[:16]}… at position {position}; the "
-                "chain there differs: events up to that position were rewritten"))
+                values=(("head", head[:16]), ("position", position))))
     return findings
 
 

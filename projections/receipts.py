@@ -120,25 +120,23 @@ def check_receipt(receipt: dict[str, Any], public: Ed25519PublicKey, chained_upt
     `link_at(p)` is the chain's stored link at or before p (already checked against the
     events by the chain verification); `events_upto(p)` counts stored events up to p."""
     position = receipt["position"]
+    signed_on = receipt["recorded_at"]
     if not signature_holds(receipt, public):
-        return [_finding(f"the receipt of {receipt['recorded_at']} is not signed by the "
-                         f"trusted key {key_id(public)}: it cannot vouch for anything")]
+        return [_finding("unsigned", recorded_at=signed_on, key_id=key_id(public))]
     if chained_upto < position:
-        return [_finding(f"truncated: the chain ends at position {chained_upto}, but the "
-                         f"receipt of {receipt['recorded_at']} covers position {position}")]
+        return [_finding("truncated", chained_upto=chained_upto, recorded_at=signed_on,
+                         position=position)]
     findings = []
     if link_at(position) != receipt["chain_head"]:
-        findings.append(_finding(
-            f"the chain at position {position} is not the head "
-            f"{receipt['chain_head'][:16]}… signed on {receipt['recorded_at']}: events up "
-            "to there were rewritten or replaced and the chain recomputed"))
+        findings.append(_finding("head_differs", position=position,
+                                 head=receipt["chain_head"][:16], recorded_at=signed_on))
     counted = events_upto(position)
     if counted != receipt["events"]:
-        findings.append(_finding(
-            f"{counted} event(s) up to position {position}; the receipt signed "
-            f"{receipt['events']}"))
+        findings.append(_finding("count_differs", counted=counted, position=position,
+                                 events=receipt["events"]))
     return findings
 
 
-def _finding(detail: str) -> Finding:
-    return Finding("receipt", None, None, None, detail)
+def _finding(reason: str, **values: str | int) -> Finding:
+    """Which check failed and its figures: the shells word it (api/i18n/findings.py)."""
+    return Finding("receipt", None, None, None, reason, tuple(values.items()))

@@ -43,6 +43,30 @@ REPORT_FIGURES_NOTE = "report_figures"
 
 
 @dataclass(frozen=True)
+class RowFault:
+    """Why a stored statement row cannot be trusted, as data: `verify` words it in the
+    reader's language (api/i18n/findings.py); `str()` is the English a warning carries."""
+
+    reason: str  # "row_edited" | "row_ahead" | "row_unlike_close"
+    values: tuple[tuple[str, str | int], ...]
+
+    def __str__(self) -> str:
+        return ROW_FAULT_TEXTS[self.reason].format(**dict(self.values))
+
+
+# The English of each fault, as warnings and snapshot notes have always said it; the
+# catalogue's message ids for `verify` are the same texts.
+ROW_FAULT_TEXTS = {
+    "row_edited": "statement row {period}: its content does not hash to its stored "
+                  "sha256 {sha256}… (edited in the database)",
+    "row_ahead": "statement row {period}: computed at position {position}, after the "
+                 "view's position {view_position}",
+    "row_unlike_close": "statement row {period}: sha256 {sha256}… differs from "
+                        "{recorded}… recorded when the period was closed",
+}
+
+
+@dataclass(frozen=True)
 class StoredStatement:
     period: str
     status: str  # "ok" or "blocked"
@@ -56,16 +80,20 @@ class StoredStatement:
     # None for a blocked statement and for a row read back (they are read by subject).
     figures: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
-    def problem(self, view_position: int) -> str | None:
+    def fault(self, view_position: int) -> RowFault | None:
         """Why this row cannot be trusted, or None. The body must hash to the stored hash,
         and the row cannot have been computed after the view's own position."""
         if content_sha256(self.body) != self.sha256:
-            return (f"statement row {self.period}: its content does not hash to its stored "
-                    f"sha256 {self.sha256[:12]}… (edited in the database)")
+            return RowFault("row_edited", (("period", self.period),
+                                           ("sha256", self.sha256[:12])))
         if self.position > view_position:
-            return (f"statement row {self.period}: computed at position {self.position}, "
-                    f"after the view's position {view_position}")
+            return RowFault("row_ahead", (("period", self.period), ("position", self.position),
+                                          ("view_position", view_position)))
         return None
+
+    def problem(self, view_position: int) -> str | None:
+        fault = self.fault(view_position)
+        return None if fault is None else str(fault)
 
 
 def content_sha256(body: str) -> str:
@@ -200,7 +228,7 @@ def _pay_neutral(event: LedgerEvent) -> bool:
 
 
 def catch_up(ledger: Any, view: StatementView,
-             tampered: dict[str, str] | None = None) -> int:
+             tampered: dict[str, RowFault] | None = None) -> int:
     """Bring the view up to the ledger's last notification; returns statements written.
 
     A row about to be rewritten is checked first: an edited one is named in `tampered`
@@ -226,9 +254,9 @@ def catch_up(ledger: Any, view: StatementView,
     if tampered is not None:
         for period in sorted(targets):
             row = view.get(str(period))
-            problem = None if row is None else row.problem(expected)
-            if problem is not None:
-                tampered[str(period)] = problem
+            fault = None if row is None else row.fault(expected)
+            if fault is not None:
+                tampered[str(period)] = fault
     view.save(statements, expected, facts.last_position)
     _save_notes(view, facts)
     return len(statements)
@@ -277,7 +305,7 @@ CATCH_UP_ATTEMPTS_MAX = 8  # lost races in a row before the conflict is the call
 
 
 def catch_up_settled(ledger: Any, view: StatementView,
-                     tampered: dict[str, str] | None = None) -> int:
+                     tampered: dict[str, RowFault] | None = None) -> int:
     """`catch_up`, where losing a race to another process is not an error: the winner
     moved the view on, so the loser re-reads its position and catches up the rest. Each
     lost race means someone else's catch-up committed, so the retries are bounded by the

@@ -13,6 +13,7 @@ import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.i18n import _
+from api.i18n.findings import finding_line
 from api.storage.session import Session, ledger_exists, ledger_location, store_env
 from api.usecases import backups, integrity, settings
 from domain.errors import ConflictError, InvalidRequestError
@@ -160,7 +161,7 @@ def _check(env: dict[str, str], expect: str | None, public_key: str | None,
     print(state.format(count=chain.events, position=chain.chained_upto, head=chain.head)
           + (_("; matches the signed receipt") if expect and chain.ok else ""))
     for finding in chain.findings:
-        print(f"  {finding}")
+        print(f"  {finding_line(finding)}")
     for closed in result.closed:
         print(f"  {closed.period}: " + (
             _("recomputed to {sha256}").format(sha256=closed.recorded_sha256) if closed.ok

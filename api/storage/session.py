@@ -32,7 +32,13 @@ from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
-from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
+from api.storage.view_checks import (
+    check_closed,
+    recorded_closes,
+    row_fault,
+    view_finding,
+    view_findings,
+)
 from api.storage.warm_view import RecordedClose, warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
@@ -41,11 +47,17 @@ from domain.facts import Facts, FrozenHolders
 from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
-from projections.audit import ChainReport, Finding
+from projections.audit import ChainReport
 from projections.figure_tree import FigureSource
 from projections.memo import is_memoised
 from projections.restatement import REPORTED, statement_for
-from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
+from projections.views import (
+    RowFault,
+    StatementView,
+    catch_up_settled,
+    raise_stored,
+    render_statement,
+)
 
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
 # Growth of the process's peak RSS after which a long-lived session freezes what is alive
@@ -311,8 +323,7 @@ class Session:
         rewrote is named too)."""
         report = self.verify_chain_only()
         rewritten = self.catch_up_view()
-        views = [*(Finding("view", None, None, None, problem)
-                   for problem in rewritten.values()), *view_findings(self.ledger, self.view)]
+        views = [*map(view_finding, rewritten.values()), *view_findings(self.ledger, self.view)]
         if not views:
             return report
         return ChainReport(report.chained_upto, report.head, report.events, report.links,
@@ -324,10 +335,10 @@ class Session:
             self._view = open_view(self.env)
         return self._view
 
-    def catch_up_view(self) -> dict[str, str]:
+    def catch_up_view(self) -> dict[str, RowFault]:
         """Catch the statements view up (waiting out another process's catch-up); returns
         the edited rows it found and rewrote (period → problem), also kept as warnings."""
-        rewritten: dict[str, str] = {}
+        rewritten: dict[str, RowFault] = {}
         source, behind_snapshot = self._catch_up_source()
         catch_up_settled(source, self.view, rewritten)
         if behind_snapshot:
@@ -363,7 +374,7 @@ class Session:
         close = self._recorded_closes().get(str(period))
         if close is not None:
             check_closed(self.ledger, self.chain, str(period), close)
-        problem = row_problem(stored, self.view.position(), close)
+        problem = row_fault(stored, self.view.position(), close)
         if problem is not None:
             self.integrity_warnings.append(_tampered(problem))
             stored = render_statement(self.ledger.facts(), period)
@@ -425,6 +436,6 @@ class Session:
         self.close()
 
 
-def _tampered(problem: str) -> str:
+def _tampered(problem: RowFault) -> str:
     return f"视图被篡改，已从事件重新计算 / the view was tampered with; recomputed from the " \
            f"events: {problem}"

@@ -14,7 +14,7 @@ from api.storage.warm_view import RecordedClose, close_of
 from domain.application import Ledger
 from domain.errors import DomainError
 from projections.audit import CLOSE_TOPIC, Finding
-from projections.views import StatementView, StoredStatement
+from projections.views import RowFault, StatementView, StoredStatement
 
 
 class IntegrityError(DomainError):
@@ -34,14 +34,19 @@ def recorded_closes(ledger: Ledger) -> dict[str, RecordedClose]:
     return closes
 
 
-def row_problem(row: StoredStatement, view_position: int,
-                close: RecordedClose | None) -> str | None:
-    problem = row.problem(view_position)
-    if problem is None and close is not None and row.status == "ok" and (
+def row_fault(row: StoredStatement, view_position: int,
+              close: RecordedClose | None) -> RowFault | None:
+    fault = row.fault(view_position)
+    if fault is None and close is not None and row.status == "ok" and (
             row.sha256 != close.statement_sha256):
-        problem = (f"statement row {row.period}: sha256 {row.sha256[:12]}… differs from "
-                   f"{close.statement_sha256[:12]}… recorded when the period was closed")
-    return problem
+        fault = RowFault("row_unlike_close", (
+            ("period", row.period), ("sha256", row.sha256[:12]),
+            ("recorded", close.statement_sha256[:12])))
+    return fault
+
+
+def view_finding(fault: RowFault) -> Finding:
+    return Finding("view", None, None, None, fault.reason, fault.values)
 
 
 def check_closed(ledger: Ledger, chain: ChainStore, period: str,
@@ -59,7 +64,7 @@ def view_findings(ledger: Ledger, view: StatementView) -> list[Finding]:
     position = view.position()
     findings = []
     for row in view.rows():
-        problem = row_problem(row, position, closes.get(row.period))
-        if problem is not None:
-            findings.append(Finding("view", None, None, None, problem))
+        fault = row_fault(row, position, closes.get(row.period))
+        if fault is not None:
+            findings.append(view_finding(fault))
     return findings

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from api.i18n.findings import finding_line
 from api.usecases.access import require_everything_for
 from api.usecases.ports import Caller, Workspace
 from domain.errors import ConflictError, InvalidRequestError
@@ -62,7 +63,7 @@ def checkpoint(ws: IntegrityWorkspace, caller: Caller, private_pem: bytes,
     key = load_private_key(private_pem)
     report = ws.verify_chain_only()
     if not report.ok:
-        raise ConflictError(BROKEN.format(first=report.findings[0]))
+        raise ConflictError(BROKEN.format(first=finding_line(report.findings[0])))
     return sign_receipt(key, report.head, report.chained_upto, report.events,
                         now or datetime.now(UTC))
 

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import i18n
 from api.i18n import N_, figures, formats
+from api.i18n.findings import finding_line
 from api.web.labels import DEDUCTION_LABELS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -118,6 +119,7 @@ def environment() -> Environment:
     env.filters["figure_label"] = figures.label  # the explanation tree's words
     env.filters["figure_unit"] = figures.unit
     env.filters["figure_formula"] = figures.formula
+    env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["deduction_label"] = deduction_label
     env.globals["STATE_LABELS"] = STATE_LABELS

@@ -8,6 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 from uuid import uuid5
 
@@ -103,15 +104,26 @@ def test_an_altered_event_is_named_as_the_first_problem(store) -> None:  # type:
         position = _position(store.env, LI_LATE)
         alter(store, position, '"minutes":40', '"minutes":4')  # forgive li's lateness
         report = _verify_over_http(served)  # the running server notices
+        english = served.client.get("/audit/verify", headers={
+            **served.headers("auditor"), "Accept-Language": "en"}).json()
         served.close()
     assert report["ok"] is False
     first = report["first_problem"]
     assert (first["kind"], first["position"], first["event_id"], first["type"]) == (
         "altered", position, str(LI_LATE), "DeductionRecorded")
     assert [f["kind"] for f in report["findings"]] == ["altered"]  # only that one
+    # the detail in the reader's language (Chinese by default), the machine fields alike
+    assert first["detail"].startswith("其存储字节的哈希与链上的链接不再相符")
+    assert english["first_problem"]["detail"].startswith("its stored bytes no longer hash")
+    assert {**english["first_problem"], "detail": ""} == {**first, "detail": ""}
     run = cli_for(store.backend, store.env)("verify")
     assert run.code == 1
     assert f"altered: event {LI_LATE} at position {position}" in run.out
+    chinese = replace(cli_for(store.backend, store.env), lang=None)("verify")
+    assert chinese.code == 1
+    assert chinese.out.startswith("哈希链已损坏：1 处问题")
+    assert f"已篡改：位置 {position} 的事件 {LI_LATE}（扣分记录，DeductionRecorded）：其存储" \
+        in chinese.out
 
 
 def test_a_deleted_event_is_named_as_removed(store) -> None:  # type: ignore[no-untyped-def]

@@ -46,14 +46,20 @@ def test_every_stated_field_is_signed(field: str, value: object) -> None:
 def test_the_findings_name_what_differs() -> None:
     receipt, public = _signed(position=10, events=10)
 
-    def findings(chained: int, link: str, count: int) -> list[str]:
-        return [f.detail for f in check_receipt(receipt, public, chained,  # type: ignore[arg-type]
-                                                lambda _: link, lambda _: count)]
+    def findings(chained: int, link: str, count: int) -> list[tuple[str, dict[str, object]]]:
+        return [(f.reason, dict(f.values)) for f in check_receipt(
+            receipt, public, chained, lambda _: link, lambda _: count)]  # type: ignore[arg-type]
 
     assert findings(12, HEAD, 10) == []
-    assert "truncated" in findings(9, HEAD, 10)[0]
-    assert "rewritten or replaced" in findings(12, "ff" * 32, 10)[0]
-    assert "the receipt signed 10" in findings(12, HEAD, 9)[0]
+    assert findings(9, HEAD, 10) == [("truncated", {
+        "chained_upto": 9, "recorded_at": WHEN.isoformat(), "position": 10})]
+    assert findings(12, "ff" * 32, 10) == [("head_differs", {
+        "position": 10, "head": HEAD[:16], "recorded_at": WHEN.isoformat()})]
+    assert findings(12, HEAD, 9) == [("count_differs", {
+        "counted": 9, "position": 10, "events": 10})]
+    other = load_public_key(new_key_pair().public_pem)
+    assert [f.reason for f in check_receipt(receipt, other, 12, lambda _: HEAD,
+                                            lambda _: 10)] == ["unsigned"]
 
 
 @pytest.mark.parametrize("text", ["not json", "[]", '{"format": "jixiao-receipt/1"}', "{}"])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.http.deps import (
@@ -17,8 +17,11 @@ from api.http.deps import (
     LedgerDep,
     Limit,
 )
+from api.http.errors import language_of
 from api.http.schemas.base import reply
 from api.http.schemas.ledger import ChainReport, EventPage
+from api.i18n import use_language
+from api.i18n.findings import report_json
 from api.usecases import audit, integrity
 
 router = APIRouter(tags=["audit"])
@@ -65,11 +68,13 @@ async def get_audit_events(
 
 @router.get("/audit/verify", response_model=ChainReport,
             summary="Verify the hash chain over the event log")
-async def get_verify(*, caller: CurrentCaller, ledger: LedgerDep) -> JSONResponse:
+async def get_verify(*, request: Request, caller: CurrentCaller,
+                     ledger: LedgerDep) -> JSONResponse:
     """Recomputes every link from the stored bytes and names the first event that was
-    altered, removed or inserted (`ok: false`)."""
+    altered, removed or inserted (`ok: false`); each finding's `detail` is in the
+    language of Accept-Language (Chinese by default)."""
     report = await ledger.run(audit.verify_chain, caller)
-    return await reply(ChainReport, report.to_json())
+    return await reply(ChainReport, _worded(request, report))
 
 
 RECEIPT_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -81,7 +86,7 @@ RECEIPT_BODY = {"requestBody": {"required": True, "content": {"application/json"
 
 @router.post("/audit/verify", response_model=ChainReport, openapi_extra=RECEIPT_BODY,
              summary="Verify the chain and views against a signed receipt")
-async def post_verify(*, caller: CurrentCaller, ledger: LedgerDep,
+async def post_verify(*, request: Request, caller: CurrentCaller, ledger: LedgerDep,
                       body: JsonBody) -> JSONResponse:
     """As GET /audit/verify, then holds the ledger against a receipt signed earlier: a
     truncated tail, replaced events or a recomputed chain show as `receipt` findings. The
@@ -89,7 +94,12 @@ async def post_verify(*, caller: CurrentCaller, ledger: LedgerDep,
     (JIXIAO_AUDIT_PUBLIC_KEY), never a key named by the receipt."""
     receipt = body.get("receipt") if isinstance(body, dict) else None
     report = await ledger.run(integrity.verify_with_server_key, caller, receipt)
-    return await reply(ChainReport, report.to_json())
+    return await reply(ChainReport, _worded(request, report))
+
+
+def _worded(request: Request, report: audit.ChainReport) -> dict[str, Any]:
+    with use_language(language_of(request)):  # the details; the machine fields stay
+        return report_json(report)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

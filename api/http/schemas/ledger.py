@@ -55,10 +55,15 @@ class EventPage(Closed):
 class Finding(Closed):
     kind: str = Field(description="altered, removed, inserted, count, head, anchor, view "
                                   "(a stored statement row) or receipt (a signed checkpoint)")
+    reason: str = Field(description="which check failed: the kind itself, or for a view "
+                                    "row_edited, row_ahead or row_unlike_close, for a "
+                                    "receipt unsigned, truncated, head_differs or "
+                                    "count_differs")
     position: int | None
     event_id: str | None
     type: str | None
-    detail: str
+    detail: str = Field(description="what was found, for a person, in the language of "
+                                    "Accept-Language")
 
 
 class ChainReport(Closed):

@@ -112,6 +112,6 @@ async def verify(*, request: Request, viewer: CurrentViewer,
     found = await run(request, verification.recent_verification, viewer.caller,
                       verification_memo(request), datetime.now(UTC), again)
     return render(request, "auditor/verify.html", {
-        "viewer": viewer, "report": found.report.to_json(), "reused": found.reused,
+        "viewer": viewer, "report": found.report, "reused": found.reused,
         "verified_at": found.verified_at.isoformat(),
         "max_age_s": int(verification.MAX_AGE.total_seconds())})

@@ -1,0 +1,109 @@
+"""What `verify` found, in the reader's language: the CLI's lines, the API's `detail`
+and the audit page all word a finding here. The verification (projections/audit.py,
+projections/receipts.py, api/storage/view_checks.py) hands over a kind, the check that
+failed and its figures; the English texts below are the message ids.
+
+Machine fields (`kind`, `reason`, `position`, `event_id`, `type`) never pass through
+here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from api.i18n import N_, current_language, gettext, translations
+from api.i18n.events import event_name
+from api.i18n.figures import NP_
+
+if TYPE_CHECKING:
+    from projections.audit import ChainReport, Finding
+
+CONTEXT: Final = "finding"
+
+
+# A finding's kind as its line starts (machine output keeps the kind itself); with a
+# context, since "view" and "head" may mean other things elsewhere in the catalogue.
+# "count" is worded "counts differ": the pages already translate a plain "count".
+KIND_NAMES: Final = {
+    "altered": NP_("finding", "altered"),
+    "removed": NP_("finding", "removed"),
+    "inserted": NP_("finding", "inserted"),
+    "count": NP_("finding", "counts differ"),
+    "head": NP_("finding", "head"),
+    "anchor": NP_("finding", "anchor"),
+    "view": NP_("finding", "view"),
+    "receipt": NP_("finding", "receipt"),
+}
+# What each check found, by `Finding.why` (the reason, or the kind when it has one text).
+DETAILS: Final = {
+    "altered": N_("its stored bytes no longer hash to the chain's link (the event, or its "
+                  "chain row, was changed after it was chained)"),
+    "removed": N_("the chain records this event but the log no longer holds it"),
+    "inserted": N_("this event is not in the chain: it was written into the log after the "
+                   "events around it were chained"),
+    "count": N_("{events} stored event(s) up to position {position}, {links} chain link(s)"),
+    "head": N_("the chain's recorded head is not its last link: chain rows were removed or "
+               "changed"),
+    "anchor": N_("this close recorded chain head {head}… at position {position}; the chain "
+                 "there differs: events up to that position were rewritten"),
+    # a stored statement row (api/storage/view_checks.py; projections/views.py RowFault)
+    "row_edited": N_("statement row {period}: its content does not hash to its stored "
+                     "sha256 {sha256}… (edited in the database)"),
+    "row_ahead": N_("statement row {period}: computed at position {position}, after the "
+                    "view's position {view_position}"),
+    "row_unlike_close": N_("statement row {period}: sha256 {sha256}… differs from "
+                           "{recorded}… recorded when the period was closed"),
+    # a signed receipt (projections/receipts.py)
+    "unsigned": N_("the receipt of {recorded_at} is not signed by the trusted key {key_id}: "
+                   "it cannot vouch for anything"),
+    "truncated": N_("truncated: the chain ends at position {chained_upto}, but the receipt "
+                    "of {recorded_at} covers position {position}"),
+    "head_differs": N_("the chain at position {position} is not the head {head}… signed on "
+                       "{recorded_at}: events up to there were rewritten or replaced and "
+                       "the chain recomputed"),
+    "count_differs": N_("{counted} event(s) up to position {position}; the receipt signed "
+                        "{events}"),
+}
+LINE: Final = N_("{kind}: {what}: {detail}")
+LINE_WITHOUT_PLACE: Final = N_("{kind}: {detail}")
+EVENT_AT: Final = N_("event {event_id} at position {position}")
+POSITION: Final = N_("position {position}")
+WHOLE_CHAIN: Final = N_("the chain")
+WITH_TYPE: Final = N_("{what} ({name}, {type})")
+
+
+def kind_name(kind: str) -> str:
+    named = KIND_NAMES.get(kind)
+    if named is None:
+        return kind
+    return str(translations(current_language()).pgettext(CONTEXT, named))
+
+
+def finding_detail(finding: Finding) -> str:
+    """What the check found, in the current language (the API's `detail`)."""
+    template = DETAILS.get(finding.why)
+    if template is None:  # a check newer than its text: its figures, never nothing
+        return ", ".join(f"{name} {value}" for name, value in finding.values) or finding.why
+    return gettext(template).format(**dict(finding.values))
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding as the CLI and the audit page show it: its kind, where, what."""
+    kind, detail = kind_name(finding.kind), finding_detail(finding)
+    if finding.kind in ("view", "receipt"):
+        return gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail)
+    if finding.event_id:
+        what = gettext(EVENT_AT).format(event_id=finding.event_id, position=finding.position)
+    elif finding.position is not None:
+        what = gettext(POSITION).format(position=finding.position)
+    else:
+        what = gettext(WHOLE_CHAIN)
+    if finding.type:
+        what = gettext(WITH_TYPE).format(what=what, name=event_name(finding.type),
+                                         type=finding.type)
+    return gettext(LINE).format(kind=kind, what=what, detail=detail)
+
+
+def report_json(report: ChainReport) -> dict[str, Any]:
+    """A chain report as the API and `--json` give it, each `detail` in the current
+    language (the machine fields as they are)."""
+    return report.to_json(finding_detail)
