@@ -43,6 +43,7 @@ _MEMO_TYPES = frozenset((str, int, type(None)))
 Memos = dict[Any, Any]
 _BY_CONTEXT: dict[Any, Memos] = {}
 _SLOTS = BaseModel.__dict__
+_NEW = object.__new__
 _CONTEXTS_MAX = 8
 
 
@@ -133,6 +134,13 @@ def _validated(validate: Callable[..., Any], raw: Any, context: Any) -> Any:
         raise NotFast from None
 
 
+# A command type's first rows go through `CommandChecker.loop`; its generated function
+# (`_compile`) is made at this many. Compiling one costs ≈0.5 ms of CPU, and most of a
+# file's command types come a few times (a hospital's first batch: 11 types, 7 of them
+# in under 25 rows): compiling each at its first row was ≈7 ms of a hospital ingest.
+COMPILE_AFTER = 64
+
+
 class CommandChecker:
     """The fast check of one command model's rows."""
 
@@ -145,11 +153,66 @@ class CommandChecker:
         self.checks = tuple(model_checks(cls))
         self.memo_keys = tuple(_memo_key(self, number, field)
                                for number, (_, field, _) in enumerate(self.fields))
-        self.check = self._compile()
+        self._compiled: Callable[..., BaseModel] | None = None
+        self._looped = 0
+        self.check: Callable[..., BaseModel] = self._first_rows
 
     def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
         """The command pydantic would build from `row` with `context`, or NotFast."""
         return self.check(row, context, memos)
+
+    def compiled(self) -> Callable[..., BaseModel]:
+        """The generated check (made once); `check` from then on."""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compiled = self.check = self._compile()
+        return compiled
+
+    def _first_rows(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
+        # A caller may hold this bound method past the compile (a batch looks each type's
+        # check up once): it hands on to the generated check then.
+        compiled = self._compiled
+        if compiled is None:
+            self._looped += 1
+            if self._looped <= COMPILE_AFTER:
+                return self.loop(row, context, memos)
+            compiled = self.compiled()
+        return compiled(row, context, memos)
+
+    def loop(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
+        """What the generated check does, as a loop over the fields: the same command,
+        the same memos filled, NotFast for the same rows (tests check both alike)."""
+        if not self.names.issuperset(row):
+            raise NotFast
+        field_memos = memos.get(self)
+        if field_memos is None:
+            field_memos = memos[self] = [memos.setdefault(k, {}) for k in self.memo_keys]
+        values: dict[str, Any] = {}
+        for (name, field, default), memo in zip(self.fields, field_memos, strict=True):
+            raw = row.get(name, _MISSING)
+            if raw is _MISSING:
+                if default is None:
+                    raise NotFast  # a required field left out
+                value = default()
+            elif isinstance(field, _Text):
+                value = field.check(raw, context, memo)
+            else:
+                value = memo.get(raw, _MISSING) if type(raw) in _MEMO_TYPES else _MISSING
+                if value is _MISSING:
+                    value = field.check(raw, context, memo)
+            values[name] = value
+        command = _NEW(self.cls)
+        _SLOTS["__dict__"].__set__(command, values)
+        _SLOTS["__pydantic_fields_set__"].__set__(command, set(row))
+        _SLOTS["__pydantic_extra__"].__set__(command, None)
+        _SLOTS["__pydantic_private__"].__set__(command, None)
+        try:
+            for check in self.checks:
+                if check(command) is not command:
+                    raise NotFast
+        except (ValueError, TypeError, AssertionError, ArithmeticError):
+            raise NotFast from None
+        return command
 
     def _compile(self) -> Callable[..., BaseModel]:
         """One function per command model, its fields unrolled: a loop over the fields

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from api import plugin_discovery
 from api.storage import store_env as environment
 from api.storage.busy import ensure_wal
 from api.storage.chain import (
@@ -122,6 +123,11 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
 def open_ledger(env: Mapping[str, str], found: bool = False) -> Ledger:
     """`found`: `ledger_exists` has just said yes, so on PostgreSQL its schema is there
     (no connection of its own to make sure)."""
+    # A ledger's first batch builds schemas (checkers, the adopted scheme): pydantic's own
+    # plugin loader would import importlib.metadata then (≈10 ms of a hospital ingest's
+    # CPU), as `jixiao` already avoids (api/cli_launch.py); now every shell that opens a
+    # ledger does (the HTTP server, scripts, the bench).
+    plugin_discovery.install()
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         from api.storage.postgres_limits import PostgresLedger  # noqa: PLC0415 - PostgreSQL only
 

@@ -14,7 +14,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from domain.application import Ledger
-from domain.command_checking import _Code, command_checker
+from domain.command_checking import COMPILE_AFTER, CommandChecker, _Code, command_checker
 from domain.events import COMMANDS_BY_TYPE
 from domain.stored_decoding import NotFast
 from domain.strict_input import window_context
@@ -60,8 +60,18 @@ def compare(row: dict[str, Any], memos: dict[Any, Any]) -> str:
         slow = None
     if checker is None:
         return "pydantic"
+    # Both ways a type's rows are checked (its first rows by the loop, the rest by the
+    # generated function), each with the memos as the other left them.
+    outcomes = {checked_as(check, row, slow, memos)
+                for check in (checker.loop, checker.compiled(), checker.loop)}
+    assert len(outcomes) == 1, f"the loop and the generated check differ on {row}"
+    return outcomes.pop()
+
+
+def checked_as(check: Any, row: dict[str, Any], slow: BaseModel | None,
+               memos: dict[Any, Any]) -> str:
     try:
-        fast = checker(row, CONTEXT, memos)
+        fast = check(row, CONTEXT, memos)
     except NotFast:
         return "declined"
     assert slow is not None, f"the fast check accepted a row pydantic refuses: {row}"
@@ -170,3 +180,22 @@ def test_fields_of_equal_annotations_share_one_memo_across_commands() -> None:
     assert compare({"type": "record_score", "period": "2026-Q1", "employee_id": "e1",
                     "item": "quantity", "points": "3"}, memos) == "fast"
     assert {key: shared[key] for key in before} == before  # found where the hire left it
+
+
+def test_a_type_s_first_rows_are_looped_and_the_rest_go_to_the_generated_check() -> None:
+    """Compiling a type's check costs more than looping over its few rows: it is made at
+    the COMPILE_AFTER-th row past the first ones, and a check looked up before then (a
+    batch looks each type's up once) hands on to it."""
+    checker = CommandChecker(COMMANDS_BY_TYPE["record_score"])
+    row = {"type": "record_score", "period": "2026-Q1", "employee_id": "E1",
+           "item": "quantity", "points": "3"}
+    held = checker.check
+    memos: dict[Any, Any] = {}
+    firsts = [held(row, CONTEXT, memos) for _ in range(COMPILE_AFTER)]
+    assert checker._compiled is None
+    after = held(row, CONTEXT, memos)
+    assert checker._compiled is not None
+    assert checker.check is checker._compiled
+    slow = COMMANDS_BY_TYPE["record_score"].model_validate(row, context=CONTEXT)
+    for command in [*firsts, after, checker(row, CONTEXT, memos)]:
+        assert_same(command, slow)

@@ -108,3 +108,23 @@ def test_any_other_name_of_the_loader_comes_from_pydantics_own() -> None:
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.stdout == "real loader\n", done.stderr
+
+
+def test_a_ledger_opened_by_a_shell_checks_its_first_batch_without_importlib_metadata(
+        tmp_path: Path) -> None:
+    # open_ledger installs the stand-in: the first batch builds the checkers' schemas.
+    probe = f'''
+import sys
+from api.storage.session import open_ledger
+ledger = open_ledger({{"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                      "SQLITE_DBNAME": {str(tmp_path / "ledger.db")!r}}})
+rows = [("row 1", {{"type": "define_department", "department_id": "internal",
+                   "name": "内科", "kind": "clinical", "risk_coefficient": "1",
+                   "effective_on": "2026-01-01"}})]
+ledger.record(ledger.parse_commands(rows), "tester")
+ledger.close()
+print("metadata imported" if "importlib.metadata" in sys.modules else "no metadata")
+'''
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.stdout == "no metadata\n", done.stderr
