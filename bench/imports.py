@@ -24,11 +24,13 @@ start and imports, about half a second that would flatter the CPU ratio), rows p
 and peak RSS in MiB. Then, for `apply` and each format's `full` import, one line with the
 largest size's wall, CPU and peak RSS over the smallest's (issue 18, target 3: ten times
 the rows in at most eleven times the time; issue 13: a peak RSS within about 10 % of the
-smaller size's): `--runs` runs (default 3), each the sizes one after the other on a fresh
+smaller size's): `--runs` runs (default 5), each the sizes one after the other on a fresh
 store seeded alike from the same files; each run's ratios are shown, and the ratios are
-their medians: on a shared machine one run's wall says little.
+their medians: on a shared machine one run's wall says little (the 200,000-row apply
+spread 6.6-9.0 s at one commit, three runs' ratios 9.0-11.2x). Each size's median wall
+and CPU are given beside them.
 
-    python -m bench.imports --rows 0 --apply 20000,200000 [--runs 3]
+    python -m bench.imports --rows 0 --apply 20000,200000 [--runs 5]
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ def main() -> None:
     parser.add_argument("--format", default="xlsx,csv")
     parser.add_argument("--full", default="", help="sizes to import into a ledger as well")
     parser.add_argument("--apply", default="", help="sizes of JSON Lines files to apply")
-    parser.add_argument("--runs", type=int, default=3,
+    parser.add_argument("--runs", type=int, default=5,
                         help="runs of the sizes for --full and --apply (ratios: medians)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -210,12 +212,16 @@ def _ratios(phase: str, runs: list[list[dict[str, Any]]]) -> None:
              "peak_rss_ratio": _over(run, "peak_rss_mib")}
             for number, run in enumerate(runs, start=1)]
     small, large = runs[0][0], runs[0][-1]
+    sizes = [{"rows": size["rows"],
+              **{key: round(statistics.median(float(run[at][key]) for run in runs), 3)
+                 for key in ("seconds", "cpu_seconds", "peak_rss_mib")}}
+             for at, size in ((0, small), (-1, large))]
     print(json.dumps({"phase": phase, "rows": [small["rows"], large["rows"]],
                       "rows_ratio": round(large["rows"] / small["rows"], 2),
                       "runs": len(each),
                       **{key: round(statistics.median(r[key] for r in each), 2)
                          for key in ("time_ratio", "cpu_time_ratio", "peak_rss_ratio")},
-                      "each_run": each}), flush=True)
+                      "each_run": each, "size_medians": sizes}), flush=True)
 
 
 def _over(run: list[dict[str, Any]], key: str) -> float:

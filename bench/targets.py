@@ -18,8 +18,8 @@ after the other, with its progress on stderr:
              the direct loader (about 3 minutes and 2.3 GB; the ledger's batch checks are
              not what this measures), then `python -m bench.whatif_cpu` on it (the fold and
              the period's statement once, then the what-if's CPU and wall medians of 5);
-* imports  - `python -m bench.imports --apply 20000,200000 --runs 3`: `jixiao apply`
-             linearity (3), the median of three runs' ratios;
+* imports  - `python -m bench.imports --apply 20000,200000 --runs 5`: `jixiao apply`
+             linearity (3), the median of five runs' ratios (about 70 s);
 * snapshots - `python -m bench.snapshots --years 1 5`: fold memory of a five-year hospital
              ledger against one year (6);
 * fixture  - the old-ledger fixture tests on both backends (7; the full suite's status is
@@ -50,7 +50,7 @@ from bench.report import NOT_MEASURED, Check, combined, machine, table, targets,
 FULL: dict[str, Any] = {
     "hospital": {"preset": "hospital", "phases": "ingest,baseline,replay,queries,cli"},
     "county": {"preset": "county", "phases": "ingest,baseline,replay,queries"},
-    "imports": ["--rows", "0", "--format", "csv", "--apply", "20000,200000", "--runs", "3"],
+    "imports": ["--rows", "0", "--format", "csv", "--apply", "20000,200000", "--runs", "5"],
     "snapshots": ["--preset", "hospital", "--years", "1", "5"],
     "fixture": True,
     "province": "province",
@@ -58,7 +58,7 @@ FULL: dict[str, Any] = {
 QUICK: dict[str, Any] = {
     "hospital": {"preset": "smoke", "phases": "ingest,baseline,replay,queries,cli"},
     "county": None,  # the smoke run stands in for both presets
-    "imports": ["--rows", "0", "--format", "csv", "--apply", "200,2000", "--runs", "3"],
+    "imports": ["--rows", "0", "--format", "csv", "--apply", "200,2000", "--runs", "5"],
     "snapshots": ["--preset", "smoke", "--years", "1", "2"],
     "fixture": False,
     "province": "smoke",
@@ -370,6 +370,12 @@ def apply_runs(imports: dict[str, Any]) -> list[str]:
                   f"{r['peak_rss_ratio']:.2f}× |" for r in linearity["each_run"]]
         lines.append(f"| median | {linearity['time_ratio']:.2f}× | "
                      f"{linearity['cpu_time_ratio']:.2f}× | {linearity['peak_rss_ratio']:.2f}× |")
+    if linearity.get("size_medians"):
+        runs = linearity.get("runs", 1)
+        lines += ["", f"| rows | median wall s ({runs} runs) | median CPU s | "
+                  "median peak RSS MiB |", "|---:|---:|---:|---:|"]
+        lines += [f"| {s['rows']:,} | {s['seconds']:,.2f} | {s['cpu_seconds']:,.2f} | "
+                  f"{s['peak_rss_mib']:,.1f} |" for s in linearity["size_medians"]]
     return [*lines, ""]
 
 

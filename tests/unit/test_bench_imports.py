@@ -35,6 +35,11 @@ def test_the_ratios_are_the_medians_of_each_runs(capsys: pytest.CaptureFixture[s
     # The CPU ratio is the phase's own, not the process's: its start and imports (a
     # constant half second here) would make ten times the rows look cheaper.
     assert [r["cpu_time_ratio"] for r in line["each_run"]] == [10.0, 11.0, 11.0]
+    # Each size's own medians, beside the ratios' (not their quotient: a run's sizes are
+    # measured one after the other, under the same load).
+    assert line["size_medians"] == [
+        {"rows": 20_000, "seconds": 0.7, "cpu_seconds": 0.6, "peak_rss_mib": 80.0},
+        {"rows": 200_000, "seconds": 8.0, "cpu_seconds": 6.0, "peak_rss_mib": 84.0}]
 
 
 def test_one_size_has_no_ratio(capsys: pytest.CaptureFixture[str]) -> None:

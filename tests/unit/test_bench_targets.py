@@ -63,7 +63,7 @@ def results() -> dict[str, Any]:
                   "whatif": "province"},
         "imports": {"lines": [], "linearity": {
             "phase": "apply linearity", "rows": [20_000, 200_000], "rows_ratio": 10.0,
-            "runs": 3, "time_ratio": 10.5, "cpu_time_ratio": 10.2, "peak_rss_ratio": 1.05}},
+            "runs": 5, "time_ratio": 10.5, "cpu_time_ratio": 10.2, "peak_rss_ratio": 1.05}},
         "snapshots": {"lines": [_snapshot(b, y, 25_000_000) for b in ("sqlite", "postgres")
                                 for y in (1, 5)]},
         "same_answers": {"fixture": {"exit": 0, "passed": 20, "line": "20 passed in 9s"},
@@ -140,15 +140,15 @@ def test_apply_linearity(linearity: dict[str, float], where: str, met: bool) -> 
     assert [c.met for c in _of(targets(given), 3, where)] == [met]
 
 
-@pytest.mark.parametrize("runs", [None, 1, 2])
-def test_apply_time_from_fewer_than_three_runs_is_not_a_figure(runs: int | None) -> None:
+@pytest.mark.parametrize("runs", [None, 1, 3, 4])
+def test_apply_time_from_fewer_than_five_runs_is_not_a_figure(runs: int | None) -> None:
     given = results()
     if runs is None:  # a results file from before --runs: one run
         del given["imports"]["linearity"]["runs"]
     else:
         given["imports"]["linearity"]["runs"] = runs
     checks = _of(targets(given), 3)
-    of_runs = f"median of {runs or 1} run{'s' * ((runs or 1) != 1)}, fewer than 3"
+    of_runs = f"median of {runs or 1} run{'s' * ((runs or 1) != 1)}, fewer than 5"
     assert [(c.where, c.verdict) for c in checks] == [
         ("apply time, wall", f"not measured: {of_runs}"),
         ("apply time, CPU", f"not measured: {of_runs}"),
@@ -160,16 +160,22 @@ def test_apply_runs_are_each_shown_with_their_median() -> None:
     given["imports"]["lines"] = [
         {"phase": "apply", "rows": rows, "run": run, "seconds": seconds, "cpu_seconds": cpu,
          "process_cpu_seconds": cpu + 0.5, "peak_rss_mib": 80.0, "loadavg": 1.0}
-        for run in (1, 2, 3) for rows, seconds, cpu in ((20_000, 0.7, 0.6), (200_000, 7.0, 6.3))]
+        for run in range(1, 6) for rows, seconds, cpu in ((20_000, 0.7, 0.6), (200_000, 7.0, 6.3))]
     given["imports"]["linearity"]["each_run"] = [
         {"run": run, "time_ratio": ratio, "cpu_time_ratio": 10.2, "peak_rss_ratio": 1.05}
-        for run, ratio in ((1, 10.1), (2, 11.9), (3, 10.5))]
+        for run, ratio in ((1, 10.1), (2, 11.9), (3, 10.5), (4, 9.6), (5, 10.8))]
+    given["imports"]["linearity"]["size_medians"] = [
+        {"rows": 20_000, "seconds": 0.7, "cpu_seconds": 0.6, "peak_rss_mib": 80.0},
+        {"rows": 200_000, "seconds": 7.0, "cpu_seconds": 6.3, "peak_rss_mib": 80.0}]
     text = markdown(given)
     assert "| 2 | 200,000 | 7.00 | 6.30 | 6.80 | 80.0 | 1.0 |" in text
     assert "| 2 | 11.90× | 10.20× | 1.05× |" in text
     assert "| median | 10.50× | 10.20× | 1.05× |" in text
+    assert "| 200,000 | 7.00 | 6.30 | 80.0 |" in text  # each size's medians, 5 runs
+    assert "median wall s (5 runs)" in text
     [wall] = _of(targets(given), 3, "wall")
-    assert wall.figure == "20,000 → 200,000 rows, median of 3 runs"
+    # The runs' spread is shown beside the median that decides.
+    assert wall.figure == "20,000 → 200,000 rows, median of 5 runs; runs' ratios 9.60–11.90×"
     assert (wall.ratio, wall.met) == ("10.50×", True)
 
 
