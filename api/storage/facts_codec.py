@@ -23,7 +23,9 @@ into dicts, each hash a Python call): `live` as the ids of `events` that are not
 when the live facts are those very events in their order (a fold's always are), and
 `positions` as a list in the order of `events`, when its keys are theirs in that order;
 a load rebuilds both as dicts (`events.copy()` keeps the hashes). Events are built by one
-builder per class (`_event_maker`), named once a body.
+builder per class (`_event_maker`), named once a body, and the equal texts of their fields
+are written as one object (a hospital's 48,800 texts hold 20,600 values: an employee's id
+in every entry about them), which pickle then refers to instead of making each again.
 
 Enum members are refused: they are process-wide singletons (a BUILD on one would change
 it for everyone), and no event holds one; `encode` refuses what `decode` would, so a
@@ -187,6 +189,7 @@ def _reducers() -> dict[type, Callable[[Any], Any]]:
     table: dict[type, Callable[[Any], Any]] = {UUID: _reduce_uuid, TzInfo: _reduce_tzinfo,
                                                 _Maker: _reduce_maker}
     makers: dict[type, _Maker] = {}
+    texts: dict[str, str] = {}  # each text of a field as the first object met with it
 
     def reduce_event(event: LedgerEvent) -> Any:
         if event.__pydantic_extra__ is not None or event.__pydantic_private__ is not None:
@@ -194,9 +197,11 @@ def _reducers() -> dict[type, Callable[[Any], Any]]:
         kind = type(event)
         maker = makers.get(kind) or makers.setdefault(kind, _Maker(_topic(kind)))
         given = event.__pydantic_fields_set__
+        values = {name: texts.setdefault(value, value) if type(value) is str else value
+                  for name, value in event.__dict__.items()}
         if given == _all_fields(kind):
-            return maker, (event.__dict__,)
-        return maker, (event.__dict__, given)
+            return maker, (values,)
+        return maker, (values, given)
 
     classes: list[type] = [LedgerEvent]
     while classes:

@@ -208,3 +208,13 @@ def test_flat_live_facts_or_positions_that_do_not_fit_the_events_are_refused(
         state["positions"].append(10**6)
     with pytest.raises(SnapshotRefused):
         decode(encode_state(raw))
+
+
+def test_equal_texts_of_events_are_one_object_after_a_load(tmp_path: Path) -> None:
+    """A body writes each text of the events' fields once (a load then makes it once);
+    the values are the fold's (test_a_body_gives_back_the_fold)."""
+    facts, _ = _example_raw(tmp_path)
+    again = decode(encode(facts))
+    actors = {id(event.actor) for event in again.events.values()}
+    assert len(actors) == len({event.actor for event in again.events.values()})
+    assert len(actors) < len(again.events)
