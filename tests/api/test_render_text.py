@@ -106,3 +106,14 @@ def _yuan_by_money(text: str) -> str:
 def test_an_amount_s_text_is_written_as_money_writes_it(text: str) -> None:
     # render_text.yuan groups the digits of a fen text itself (a payout prints ≈5,000).
     assert render_text.yuan(text) == _yuan_by_money(text)
+
+
+@pytest.mark.parametrize("cell", ["\x00", "a\x00b", "x\n", "\x1b[1m", "\x85", " lead",
+                                  "trail ", " ", "\x00 "])
+def test_a_cell_with_a_control_character_or_a_space_at_an_end_is_left_to_rich(
+        cell: str) -> None:
+    # Checked over all the cells at once (one scan each); a cell is never judged by its
+    # neighbours.
+    rows = [["a", "b"], ["c", cell], ["d", "e"]]
+    assert render_text._plain_table(["h1", "h2"], rows, right={1}) is None
+    assert render_text._plain_table(["h1", "h2"], [["a", "b"], ["c", "x y"]], {1}) is not None
