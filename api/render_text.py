@@ -82,7 +82,6 @@ def _colour(stream: TextIO) -> bool:
 # small part of it (tests/api/test_render_text.py keeps the two byte-identical).
 _GAP = "   "  # right padding, the divider, left padding
 _UNPLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SPACE_AT_AN_END = re.compile(r"(?:^|\x00) | (?:\x00|\Z)")
 
 
 def _plain_table(headers: Sequence[str], texts: list[list[str]],
@@ -91,10 +90,7 @@ def _plain_table(headers: Sequence[str], texts: list[list[str]],
     of several lines, with control characters or with spaces at an end, which rich trims
     by its own rules; or a table wider than the pipe)."""
     grid = [list(headers), *texts]
-    # Every cell checked in two scans of them all: first that none holds a control
-    # character, so that one (\x00) can then mark where each cell starts and ends.
-    if _UNPLAIN.search(" ".join([" ".join(row) for row in grid])) or (
-            _SPACE_AT_AN_END.search("\x00".join(["\x00".join(row) for row in grid]))):
+    if any(_UNPLAIN.search(cell) or cell != cell.strip(" ") for row in grid for cell in row):
         return None
     # Each cell measured once. A printable ASCII cell (ids, amounts: most of a payout's
     # ≈11,000) is one column a character, as rich counts it; others ask rich.
@@ -104,19 +100,19 @@ def _plain_table(headers: Sequence[str], texts: list[list[str]],
     total = sum(widths) + len(_GAP) * (len(widths) - 1)
     if total > WIDTH_PIPED:
         return None
-    flush = [i in right for i in range(len(widths))]
-    lines = [_plain_row(grid[0], lengths[0], widths, flush), "─" * total]
-    lines += [_plain_row(row, length, widths, flush)
+    lines = [_plain_row(grid[0], lengths[0], widths, right), "─" * total]
+    lines += [_plain_row(row, length, widths, right)
               for row, length in zip(texts, lengths[1:], strict=True)]
     return "\n".join(lines)
 
 
 def _plain_row(cells: Sequence[str], lengths: list[int], widths: list[int],
-               flush: list[bool]) -> str:
-    """One line: each cell padded to its column's width, on the left where `flush`."""
-    return _GAP.join([" " * (width - length) + cell if right else cell + " " * (width - length)
-                      for cell, length, width, right in zip(cells, lengths, widths, flush,
-                                                            strict=True)]).rstrip()
+               right: set[int]) -> str:
+    padded = []
+    for i, cell in enumerate(cells):
+        fill = " " * (widths[i] - lengths[i])
+        padded.append(fill + cell if i in right else cell + fill)
+    return _GAP.join(padded).rstrip()
 
 
 INVALID_ENTRY_WARNING = N_("warning: entry {id} ({type}) is invalid and left out of every "
