@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from rich.cells import cell_len
 
 from api.i18n import N_, _, figures
-from api.i18n.formats import money, period_name
+from api.i18n.formats import MONEY_SHAPE, money, period_name
 from api.i18n.letters import pool_line_name
 from api.i18n.messages import translate
 
@@ -124,8 +124,20 @@ def titled(template: str, period: str, **values: object) -> str:
     return _(template).format(period=period, name=period_name(period), **values)
 
 
+# An amount as a statement writes it: already to the fen, so `money`'s rounding is
+# nothing and its digits can be grouped as they stand (a payout prints ≈5,000 of them).
+# Fifteen digits before the point at most: longer texts take `money`'s way, which knows
+# what the decimal context does with them.
+_FEN_TEXT = re.compile(r"(-?)([0-9]{1,15})\.([0-9]{2})")
+
+
 def yuan(text: object) -> str:
     """An amount of the report (a decimal string) as ¥12,345.60; anything else as is."""
+    plain = _FEN_TEXT.fullmatch(text) if type(text) is str else None
+    if plain is not None:  # as `money` writes it (tests/api/test_render_text.py)
+        sign, whole, fen = plain.groups()
+        before, after = MONEY_SHAPE[2:] if sign else MONEY_SHAPE[:2]
+        return f"{before}{int(whole):,}.{fen}{after}"
     if not isinstance(text, str) or not text or "/" in text:
         return "-" if text in (None, "") else str(text)
     try:

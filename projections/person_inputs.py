@@ -109,11 +109,13 @@ def _by_employee(events: list[LedgerEvent]) -> dict[str, list[LedgerEvent]]:
 def roster_in_period(facts: Facts, period: Period) -> list[EmployeeState]:
     """Everyone employed on some day of the period, as they stood on their last such day."""
     people = []
+    # The period's days once: each is a computed property, asked 2,000 times a hospital.
+    first_day, last_day = period.first_day, period.last_day
     for employee_id in facts.employee_ids():
-        state = facts.employee_on(employee_id, period.last_day)
-        if state is None or not state.employed_during(period.first_day, period.last_day):
+        state = facts.employee_on(employee_id, last_day)
+        if state is None or not state.employed_during(first_day, last_day):
             continue
-        if state.left_on is not None and state.left_on < period.last_day:
+        if state.left_on is not None and state.left_on < last_day:
             state = facts.employee_on(employee_id, state.left_on) or state
         people.append(state)
     return people

@@ -20,6 +20,7 @@ not seeded (that person is scored as before).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -102,11 +103,26 @@ def _exact(text: Any, known: dict[Any, Fraction | None]) -> Fraction | None:
     value = None
     if isinstance(text, str) and not text.endswith("…"):
         try:
-            value = Fraction(text)
+            value = _fraction(text)
         except (ValueError, ZeroDivisionError):
             value = None
     known[text] = value
     return value
+
+
+# A plain decimal, as `exact_text` writes most values: read without Fraction's parser
+# (≈2,000 texts a hospital what-if); anything else (n/d, an exponent) is Fraction's.
+_DECIMAL_TEXT = re.compile(r"(-?)([0-9]{1,40})(?:\.([0-9]{1,40}))?")
+
+
+def _fraction(text: str) -> Fraction:
+    """`Fraction(text)`, faster for a plain decimal."""
+    plain = _DECIMAL_TEXT.fullmatch(text)
+    if plain is None:
+        return Fraction(text)
+    sign, whole, places = plain.groups()
+    digits = int(whole + places) if places else int(whole)
+    return Fraction(-digits if sign else digits, 10 ** len(places) if places else 1)
 
 
 class _LazyFigures(Mapping[str, Figure]):

@@ -7,8 +7,8 @@ other encoding costs what the fold costs. Pickle runs code named by its data, so
 is unpickled only after its HMAC checked out (facts_snapshot.py), and then by `_Exact`,
 which is defence in depth, not the defence:
 
-* `find_class` answers an exact list: three builders (`_event`, `_uuid`, `_tzinfo`) and
-  five value types. Every other class a fold holds (events, UUIDs, pydantic's `TzInfo`)
+* `find_class` answers an exact list: three builders (`_event_maker`, `_uuid`, `_tzinfo`)
+  and five value types. Every other class a fold holds (events, UUIDs, pydantic's `TzInfo`)
   is reached through a builder, by name, so no class of ours is ever on pickle's stack:
   pickle's BUILD applies a state with `setattr` to whatever object is there, and on a
   class that sets a class attribute for the whole process (`Plan.void = False` from a
@@ -17,6 +17,15 @@ which is defence in depth, not the defence:
   function no one else calls.
 * The state must have exactly `Facts`'s fields (and its index `_Index`'s), each of the
   kind the fold keeps: a field more or less refuses the body.
+
+Two fields are written flatter when they can be (a third of a load was hashing UUIDs
+into dicts, each hash a Python call): `live` as the ids of `events` that are not live,
+when the live facts are those very events in their order (a fold's always are), and
+`positions` as a list in the order of `events`, when its keys are theirs in that order;
+a load rebuilds both as dicts (`events.copy()` keeps the hashes). Events are built by one
+builder per class (`_event_maker`), named once a body, and the equal texts of their fields
+are written as one object (a hospital's 48,800 texts hold 20,600 values: an employee's id
+in every entry about them), which pickle then refers to instead of making each again.
 
 Enum members are refused: they are process-wide singletons (a BUILD on one would change
 it for everyone), and no event holds one; `encode` refuses what `decode` would, so a
@@ -47,14 +56,15 @@ from pydantic_core import TzInfo
 from domain.envelope import LedgerEvent
 from domain.facts import Facts, _Index, cycle_collection_paused
 
-FORMAT = 2
+FORMAT = 3
 # Facts' own fields that are a process's, not the fold's: rebuilt empty on load.
 _TRANSIENT = ("_upto", "_layers", "sealed")
 FACTS_FIELDS = tuple(f.name for f in dataclasses.fields(Facts) if f.name not in _TRANSIENT)
 INDEX_FIELDS = tuple(f.name for f in dataclasses.fields(_Index))
 # The kind of each field as the fold keeps it (None allowed where the fold has None).
 _KINDS: dict[str, tuple[type, ...]] = {
-    "events": (dict,), "live": (dict,), "replaced_by": (dict,), "positions": (dict,),
+    # live and positions: a list when written flat (see the module's note).
+    "events": (dict,), "live": (dict, list), "replaced_by": (dict,), "positions": (dict, list),
     "closes": (dict,), "invalid": (dict,), "unique": (dict,), "last_position": (int,),
     "last_recorded_at": (datetime, type(None)), "settings": (LedgerEvent, type(None)),
     "index": (dict,), "revision": (int,),
@@ -104,16 +114,26 @@ def _event_class(topic: Any) -> type[LedgerEvent]:
     return found
 
 
-def _event(topic: str, values: dict[str, Any], given: set[str] | None) -> Any:
-    """An event as the fold held it (pydantic's `__setstate__` costs four times this)."""
+def _event_maker(topic: str) -> Callable[..., Any]:
+    """The builder of the events of one class (a new one each call: a body names it once
+    and calls it for each of its events)."""
     cls = _EVENT_CLASSES.get(topic) or _event_class(topic)
-    if type(values) is not dict or not (given is None or type(given) is set):
-        raise SnapshotRefused(f"not the state of a {topic}")
-    event = _new(cls)
-    _SET_DICT(event, values)
-    _SET_GIVEN(event, _all_fields(cls) if given is None else given)
-    _SET_EXTRA(event, None)
-    _SET_PRIVATE(event, None)
+    every = _all_fields(cls)
+    new, set_dict, set_given = _new, _SET_DICT, _SET_GIVEN
+    set_extra, set_private = _SET_EXTRA, _SET_PRIVATE
+
+    def event(values: dict[str, Any], given: set[str] | None = None) -> Any:
+        """An event as the fold held it (pydantic's `__setstate__` costs four times
+        this)."""
+        if type(values) is not dict or not (given is None or type(given) is set):
+            raise SnapshotRefused(f"not the state of a {topic}")
+        made = new(cls)
+        set_dict(made, values)
+        set_given(made, every if given is None else given)
+        set_extra(made, None)
+        set_private(made, None)
+        return made
+
     return event
 
 
@@ -139,13 +159,22 @@ def _tzinfo(seconds: int) -> TzInfo:
 # ------------------------------------------------------------------ encoding
 
 
-def _reduce_event(event: LedgerEvent) -> Any:
-    if event.__pydantic_extra__ is not None or event.__pydantic_private__ is not None:
-        raise pickle.PicklingError(f"{type(event).__name__} holds more than its fields")
-    kind = type(event)
-    given = event.__pydantic_fields_set__
-    return _event, (_topic(kind), event.__dict__,
-                    None if given == _all_fields(kind) else given)
+class _Maker:
+    """Stands in a body for the builder of one class's events (`_event_maker`): one per
+    class and body, so pickle writes it once and refers to it after."""
+
+    __slots__ = ("topic",)
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+
+    def __call__(self, *_: Any) -> Any:
+        # Pickle asks that what a reduce names be callable; a load calls the builder.
+        raise TypeError("a stand-in for _event_maker's builder in a body, never called")
+
+
+def _reduce_maker(maker: _Maker) -> Any:
+    return _event_maker, (maker.topic,)
 
 
 def _reduce_uuid(uuid: UUID) -> Any:
@@ -157,11 +186,27 @@ def _reduce_tzinfo(zone: TzInfo) -> Any:
 
 
 def _reducers() -> dict[type, Callable[[Any], Any]]:
-    table: dict[type, Callable[[Any], Any]] = {UUID: _reduce_uuid, TzInfo: _reduce_tzinfo}
+    table: dict[type, Callable[[Any], Any]] = {UUID: _reduce_uuid, TzInfo: _reduce_tzinfo,
+                                                _Maker: _reduce_maker}
+    makers: dict[type, _Maker] = {}
+    texts: dict[str, str] = {}  # each text of a field as the first object met with it
+
+    def reduce_event(event: LedgerEvent) -> Any:
+        if event.__pydantic_extra__ is not None or event.__pydantic_private__ is not None:
+            raise pickle.PicklingError(f"{type(event).__name__} holds more than its fields")
+        kind = type(event)
+        maker = makers.get(kind) or makers.setdefault(kind, _Maker(_topic(kind)))
+        given = event.__pydantic_fields_set__
+        values = {name: texts.setdefault(value, value) if type(value) is str else value
+                  for name, value in event.__dict__.items()}
+        if given == _all_fields(kind):
+            return maker, (values,)
+        return maker, (values, given)
+
     classes: list[type] = [LedgerEvent]
     while classes:
         cls = classes.pop()
-        table[cls] = _reduce_event
+        table[cls] = reduce_event
         classes += cls.__subclasses__()
     return table
 
@@ -187,6 +232,7 @@ class _Exactly(pickle.Pickler):
 def encode(facts: Facts) -> bytes:
     """The fold's state as a body (what `decode` reads back)."""
     state = {name: facts.__dict__[name] for name in FACTS_FIELDS}
+    _flatten(state)
     index = dict(facts.index.__dict__)
     index["parsed"] = {}  # parsed schemes: a cache, parsed again when asked
     index["owned"] = None
@@ -194,6 +240,18 @@ def encode(facts: Facts) -> bytes:
     out = io.BytesIO()
     _Exactly(out).dump((FORMAT, state))
     return out.getvalue()
+
+
+def _flatten(state: dict[str, Any]) -> None:
+    """`live` and `positions` written flat where a load can rebuild them exactly (see the
+    module's note); as dicts otherwise."""
+    events, live, positions = state["events"], state["live"], state["positions"]
+    if all(events.get(key) is event for key, event in live.items()):
+        dead = [key for key in events if key not in live]
+        if [key for key in events if key in live] == list(live):
+            state["live"] = dead
+    if list(positions) == list(events):
+        state["positions"] = list(positions.values())
 
 
 # ------------------------------------------------------------------ decoding
@@ -213,11 +271,11 @@ def _fresh(function: FunctionType) -> Callable[[], Any]:
 
 
 _BUILDERS: dict[tuple[str, str], Callable[[], Any]] = {
-    (__name__, "_event"): _fresh(_event),  # type: ignore[arg-type]
+    (__name__, "_event_maker"): _fresh(_event_maker),  # type: ignore[arg-type]
     (__name__, "_uuid"): _fresh(_uuid),  # type: ignore[arg-type]
     (__name__, "_tzinfo"): lambda: functools.cache(TzInfo),  # one zone object per offset
 }
-_NAMED = frozenset((*_PLAIN, _event, _uuid, _tzinfo))
+_NAMED = frozenset((*_PLAIN, _event_maker, _uuid, _tzinfo))
 
 
 class _Exact(pickle.Unpickler):
@@ -247,11 +305,27 @@ def decode(body: bytes) -> Facts:
     if not (type(loaded) is tuple and len(loaded) == 2 and loaded[0] == FORMAT):
         raise SnapshotRefused("not a facts snapshot of this format")
     state = _fields(loaded[1], FACTS_FIELDS, "Facts")
+    _unflatten(state)
     index = _fields(state["index"], INDEX_FIELDS, "Facts.index")
     if index["parsed"]:
         raise SnapshotRefused("Facts.index.parsed is a cache, never kept")
     state["index"] = _Index(**index)
     return Facts(**state)
+
+
+def _unflatten(state: dict[str, Any]) -> None:
+    """`live` and `positions` as dicts again (what `_flatten` wrote flat)."""
+    events = state["events"]
+    if type(state["live"]) is list:
+        live = events.copy()  # the keys' hashes copied, not asked again
+        for key in state["live"]:
+            if type(key) is not UUID or live.pop(key, None) is None:
+                raise SnapshotRefused("Facts.live names an event twice or none of events")
+        state["live"] = live
+    if type(state["positions"]) is list:
+        if len(state["positions"]) != len(events):
+            raise SnapshotRefused("Facts.positions are not one a event")
+        state["positions"] = dict(zip(events, state["positions"], strict=True))
 
 
 @cache

@@ -247,15 +247,47 @@ class FactsSnapshots:
             return None
         _, position, chain_head, code, mac, _ = heads[0]
         pieces = []
-        for number in range(len(heads)):  # one message a piece
-            # No more than a piece and a byte is read, whatever a writer put there since.
+        with self._reading(db):
+            for number in range(len(heads)):
+                piece = self._piece(db, number, mac)
+                if piece is None:
+                    return None
+                pieces.append(piece)
+        return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
+
+    @contextmanager
+    def _reading(self, db: Any) -> Iterator[None]:
+        """On SQLite, the pieces read in one transaction: a piece is found by its rowid,
+        which a rewrite in between could give another piece."""
+        if self._postgres:
+            yield
+            return
+        db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            db.execute("COMMIT")
+
+    def _piece(self, db: Any, number: int, mac: str) -> bytes | None:
+        """One piece of the body, or None (gone, of another MAC, or larger than a piece).
+        No more than a piece and a byte is read, whatever a writer put there since."""
+        mark = self._mark
+        if self._postgres:  # one message a piece
             found = db.execute(f"SELECT substr(body, 1, {PIECE + 1}), mac FROM "  # noqa: S608
                                f"jixiao_facts_snapshots WHERE name = {mark} AND piece = {mark}",
                                (NAME, number)).fetchone()
             if found is None or found[1] != mac or len(found[0]) > PIECE:
                 return None
-            pieces.append(bytes(found[0]))
-        return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
+            return bytes(found[0])
+        # SQLite: read into one bytes object by blob I/O (substr made a value, then its
+        # copy: ≈1.3 ms of a hospital's 3.9 MB).
+        found = db.execute("SELECT rowid, length(body), mac FROM jixiao_facts_snapshots "
+                           "WHERE name = ? AND piece = ?", (NAME, number)).fetchone()
+        if found is None or found[2] != mac or not 0 <= int(found[1]) <= PIECE:
+            return None
+        with db.blobopen("jixiao_facts_snapshots", "body", found[0], readonly=True) as blob:
+            piece = blob.read(PIECE + 1)
+        return piece if len(piece) <= PIECE else None
 
     def _warn(self, problem: str) -> None:
         self._note(f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "

@@ -31,6 +31,24 @@ def loads(body: str) -> Any:
     except msgspec.DecodeError:
         return json.loads(body)
 
+class _Departments(msgspec.Struct):
+    departments: list[dict[str, Any]]
+
+
+# The departments of a body, the rest (its people) skipped unparsed: a what-if reads the
+# banks of the quarters before it (≈0.1 ms a body instead of ≈0.7-1.6).
+_DEPARTMENTS = msgspec.json.Decoder(_Departments)
+
+
+def departments_of(body: str) -> dict[str, Any]:
+    """`{"departments": json.loads(body)["departments"]}`, faster; the whole body parsed
+    when it is not an object with a "departments" list."""
+    try:
+        return {"departments": _DEPARTMENTS.decode(body).departments}
+    except msgspec.DecodeError:  # its ValidationError too
+        return loads(body)  # type: ignore[no-any-return]
+
+
 KEPT = 16  # statements kept: more than a year's payable periods, a few old versions
 
 
@@ -50,3 +68,9 @@ class ParsedStatements:
         else:
             self._by_hash.move_to_end(sha256)
         return found
+
+    def departments(self, sha256: str, body: str) -> dict[str, Any]:
+        """The body's "departments" (`departments_of`), or the whole statement when it
+        was parsed before; a part is not kept (a whole one asked later is parsed then)."""
+        found = self._by_hash.get(sha256)
+        return found if found is not None else departments_of(body)

@@ -371,8 +371,11 @@ class Session:
             return self.ledger, True
         return FoldedLedger(self.ledger, lean), False
 
-    def statement_json(self, period: Period) -> dict[str, Any]:
-        """A period's statement from the caught-up view (computed when not yet stored)."""
+    def statement_json(self, period: Period, *, departments_only: bool = False
+                       ) -> dict[str, Any]:
+        """A period's statement from the caught-up view (computed when not yet stored);
+        of a stored row, only its "departments" when `departments_only` (the banks a
+        what-if carries: its people are most of its body)."""
         rewritten = self.catch_up_view().get(str(period))
         stored = self.view.get(str(period))
         if stored is None:
@@ -389,6 +392,8 @@ class Session:
             return {**json.loads(stored.body), "integrity_warning": _tampered(problem)}
         if stored.status != "ok":
             raise_stored(stored)
+        if departments_only:  # its hash checked above, as the whole body's
+            return self._parsed.departments(stored.sha256, stored.body)
         return self._parsed.parsed(stored.sha256, stored.body)  # its hash checked above
 
     def _recorded_closes(self) -> dict[str, RecordedClose]:

@@ -69,8 +69,11 @@ class Workspace(Protocol):
         not all written there): `sealed_facts` makes it again when next asked."""
         ...
 
-    def statement_json(self, period: Period) -> dict[str, Any]:
-        """A period's statement from the caught-up view (computed when not stored)."""
+    def statement_json(self, period: Period, *, departments_only: bool = False
+                       ) -> dict[str, Any]:
+        """A period's statement from the caught-up view (computed when not stored).
+        `departments_only`: a stored row's "departments" may be all that is parsed (the
+        rows' checks are the same; a computed or flagged statement is given whole)."""
         ...
 
     def stored_figures(self, period: Period) -> AbstractContextManager[FigureSource | None]:

@@ -28,7 +28,8 @@ def stored_statements(ws: Workspace, base: Facts | None) -> StatementReader | No
         if ws.ledger.max_position() != position:
             return None
         try:
-            statement = ws.statement_json(period)  # its hash checked against the row's
+            # Its hash checked against the row's; only the departments parsed (banks_of).
+            statement = ws.statement_json(period, departments_only=True)
         except DomainError:
             return None  # blocked: computed (and reported) as without the view
         # A row found edited is recomputed and flagged; a write since makes it another's.

@@ -11,7 +11,7 @@ from fractions import Fraction
 from domain.events import ControlIndicatorMeasured, DepartmentPenaltyRecorded
 from domain.money import ZERO, allocate_largest_remainder, sum_cny
 from domain.scheme import Scheme
-from projections.exact import ZERO_Q, cny_half_up, q, whole_points
+from projections.exact import ZERO_Q, cny_half_up, common_sum, q, whole_points
 from projections.figures import Ledgerbook, exact_text
 from projections.payout.statement import DepartmentLine
 from projections.scoring import PersonScore
@@ -165,7 +165,7 @@ def split_department_pay(
                      f"{key}:banked", f"{key}:drawn", f"{key}:subsidy"),
              ref=scheme.allocation_ref)
     taking_part = [m for m in members if m.participates and m.points > 0]
-    points = sum((m.points for m in taking_part), ZERO_Q)
+    points = common_sum(m.points for m in taking_part)
     book.add(f"{key}:points", f"{line.name}: department total points", points, "points",
              "Σ members' points counted",
              inputs=tuple(f"person:{m.employee_id}:points" for m in taking_part),
@@ -176,7 +176,8 @@ def split_department_pay(
     book.add(f"{key}:per_point", f"{line.name}: per-point pay (indicative)", per_point, "ratio",
              "settled pay ÷ department total points", inputs=(f"{key}:settled", f"{key}:points"),
              ref=scheme.individual_score_ref)
-    if scheme.participation.ratio_scales == "points":
+    by_points = scheme.participation.ratio_scales == "points"
+    if by_points:
         weights = {m.employee_id: m.points for m in taking_part}
         shares = allocate_largest_remainder(settled, weights)
         undistributed = ZERO
@@ -185,8 +186,8 @@ def split_department_pay(
         shares = _pay_only_shares(settled, per_point, taking_part, scheme)
         undistributed = settled - sum_cny(shares.values())
     for m in taking_part:
-        exact = per_point * m.points * (1 if scheme.participation.ratio_scales == "points"
-                                        else m.ratio)
+        # Not × 1 where the ratio does not scale: the same value, a Fraction product less.
+        exact = per_point * m.points if by_points else per_point * m.points * m.ratio
         # The rounding step's input, beside its output (`pay`); read by no other figure.
         book.add(f"person:{m.employee_id}:pay_exact", f"{m.name}: pay before rounding",
                  exact, "cny", "per-point pay × points counted, exact",

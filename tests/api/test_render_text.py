@@ -84,3 +84,36 @@ def test_a_printable_ascii_cell_is_one_column_a_character_as_rich_counts_it() ->
     printable = "".join(chr(code) for code in range(0x20, 0x7F))
     assert all(cell_len(char) == 1 for char in printable)
     assert cell_len(printable) == len(printable)
+
+
+def _yuan_by_money(text: str) -> str:
+    """`yuan` as it was before its fast way for fen texts: through Decimal and `money`."""
+    if not text or "/" in text:
+        return "-" if text == "" else text
+    try:
+        return money(Decimal(text))
+    except ArithmeticError:
+        return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=2,
+                   min_value=-10**17, max_value=10**17).map(str)
+       | st.from_regex(r"-?[0-9]{1,18}\.[0-9]{1,3}", fullmatch=True)
+       | st.sampled_from(["-0.00", "0.00", "007.50", "+1.00", "1.5", "1e3", "١.٠٠",
+                          "12.34\n", "1/3", "", "abc", "-999999999999999.99",
+                          "1000000000000000.00"]))
+def test_an_amount_s_text_is_written_as_money_writes_it(text: str) -> None:
+    # render_text.yuan groups the digits of a fen text itself (a payout prints ≈5,000).
+    assert render_text.yuan(text) == _yuan_by_money(text)
+
+
+@pytest.mark.parametrize("cell", ["\x00", "a\x00b", "x\n", "\x1b[1m", "\x85", " lead",
+                                  "trail ", " ", "\x00 "])
+def test_a_cell_with_a_control_character_or_a_space_at_an_end_is_left_to_rich(
+        cell: str) -> None:
+    # Checked over all the cells at once (one scan each); a cell is never judged by its
+    # neighbours.
+    rows = [["a", "b"], ["c", cell], ["d", "e"]]
+    assert render_text._plain_table(["h1", "h2"], rows, right={1}) is None
+    assert render_text._plain_table(["h1", "h2"], [["a", "b"], ["c", "x y"]], {1}) is not None

@@ -430,3 +430,24 @@ def test_an_event_edited_only_while_a_session_folds_is_not_signed(store: Any) ->
     assert _pool(env) == ([amount], [])
     assert _row(env) is not None  # that session folded the stored events: it signs them
     assert _pool(env) == ([amount], [])
+
+
+def test_a_piece_grown_past_a_piece_is_not_read_and_every_event_is_folded(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece is read by blob I/O on SQLite and by substr on PostgreSQL: either way no
+    more than a piece and a byte, and a piece longer than that is a miss."""
+    monkeypatch.setattr(facts_snapshot, "PIECE", 997)
+    env = _applied(store)
+    assert _row(env) is not None
+    expected = _full_fold(env)
+    mark = "%s" if store.backend == "postgres" else "?"
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        grown = db.execute(f"SELECT body FROM jixiao_facts_snapshots WHERE piece = {mark}",
+                           (1,)).fetchone()[0]
+        db.execute(f"UPDATE jixiao_facts_snapshots SET body = {mark} WHERE piece = {mark}",
+                   (bytes(grown) + b"\x00", 1))
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+    assert starts[0] == 0  # folded from the first event

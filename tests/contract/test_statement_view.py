@@ -137,3 +137,31 @@ def _save_after_both_computed(session: Session, barrier: threading.Barrier) -> N
         save(*args, **kwargs)  # type: ignore[arg-type]
 
     view.save = racing_save  # type: ignore[method-assign]
+
+
+def test_a_statement_s_departments_alone_are_its_departments_and_checked_alike(store) -> None:  # type: ignore[no-untyped-def]
+    """A what-if reads the banks of earlier quarters from their stored rows parsing only
+    the departments (api/usecases/stored_banks.py): the same departments, after the same
+    checks of the row (an edited body is flagged, never read in part)."""
+    _apply(store, "example-3/commands.jsonl")
+    period = Period.parse("2026-Q2")
+    with Session(store.env) as session:
+        whole = session.statement_json(period)
+    with Session(store.env) as fresh:  # nothing parsed yet: the part alone
+        part = fresh.statement_json(period, departments_only=True)
+        assert part == {"departments": whole["departments"]}
+    with Session(store.env) as warm:  # parsed whole already: that one is given
+        assert warm.statement_json(period) == whole
+        assert warm.statement_json(period, departments_only=True) == whole
+    mark = "%s" if store.backend == "postgres" else "?"
+    edited = json.dumps({**whole, "departments": []})
+    with Session(store.env) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        db.execute(f"UPDATE jixiao_statements SET body = {mark} WHERE period = {mark}",
+                   (edited, str(period)))
+        if store.backend == "postgres":
+            db.commit()
+    with Session(store.env) as session:
+        flagged = session.statement_json(period, departments_only=True)
+        assert "integrity_warning" in flagged
+        assert flagged["departments"] == whole["departments"]

@@ -8,13 +8,24 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from projections.exact import exact_sum
+from projections.exact import common_sum, exact_sum
 from projections.figures import exact_text
 
 
 @given(st.lists(st.fractions(max_denominator=10**6), max_size=40))
 def test_the_pairwise_sum_is_the_sum(values) -> None:
     assert exact_sum(values) == sum(values, Fraction(0))
+
+
+@given(st.lists(st.fractions(max_denominator=10**6) | st.integers(-10**6, 10**6), max_size=60))
+def test_the_common_denominator_sum_is_the_sum(values) -> None:
+    total = common_sum(values)
+    assert type(total) is Fraction
+    assert (total.numerator, total.denominator) == _terms(sum(values, Fraction(0)))
+
+
+def _terms(value: Fraction) -> tuple[int, int]:
+    return value.numerator, value.denominator
 
 
 def test_short_numbers_render_exactly() -> None:
