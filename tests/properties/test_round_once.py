@@ -11,6 +11,7 @@ to another is not followed (docs/rounding.md lists those sites by hand)."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -128,8 +129,12 @@ def instrumented(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[tuple[str, str
     for module in ("projections.payout.pool", "projections.payout.department",
                    "projections.payout.extras", "projections.payout.year_end",
                    "projections.payout.stages", "projections.grading.pay"):
+        # Imported here, not looked up: a module the code under test imports lazily
+        # (grading.pay, since the CLI's lazy imports) would otherwise be patched only
+        # when an earlier test happened to load it, and its rounding go unwatched.
+        loaded = importlib.import_module(module)
         for name, patched in patches.items():
-            if hasattr(sys.modules[module], name):
+            if hasattr(loaded, name):
                 monkeypatch.setattr(f"{module}.{name}", patched)
     yield seen
 
