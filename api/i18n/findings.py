@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from api.i18n import N_, current_language, gettext, translations
+from api.i18n import N_, current_language, gettext, translations, use_language
 from api.i18n.events import event_name
 from api.i18n.figures import NP_
 
@@ -103,7 +103,18 @@ def finding_line(finding: Finding) -> str:
     return gettext(LINE).format(kind=kind, what=what, detail=detail)
 
 
+# `--json` is machine output, the same in every language (README, `--lang`'s help): its
+# `detail` is worded in English there whatever the reader chose.
+MACHINE_LANGUAGE: Final = "en"
+
+
 def report_json(report: ChainReport) -> dict[str, Any]:
-    """A chain report as the API and `--json` give it, each `detail` in the current
-    language (the machine fields as they are)."""
+    """A chain report as the API gives it, each `detail` in the current language (the
+    machine fields as they are)."""
     return report.to_json(finding_detail)
+
+
+def report_json_machine(report: ChainReport) -> dict[str, Any]:
+    """A chain report as `--json` gives it: `detail` in English in every language."""
+    with use_language(MACHINE_LANGUAGE):
+        return report.to_json(finding_detail)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.i18n.findings import report_json
+from api.i18n.findings import report_json_machine
 from api.storage.backups import is_sqlite_file, sqlite_copy
 from api.storage.session import ledger_exists, ledger_location
 from api.usecases.access import require_everything_for
@@ -55,7 +55,7 @@ class CopyCheck:
         return self.chain.ok and all(check.ok for check in self.closed)
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "chain": report_json(self.chain), "closed": [
+        return {"ok": self.ok, "chain": report_json_machine(self.chain), "closed": [
             {"period": c.period, "recorded_sha256": c.recorded_sha256,
              "recomputed_sha256": c.recomputed_sha256, "problem": c.problem}
             for c in self.closed]}
