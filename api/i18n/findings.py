@@ -16,6 +16,7 @@ from api.i18n.figures import NP_
 
 if TYPE_CHECKING:
     from projections.audit import ChainReport, Finding
+    from projections.views import RowFault
 
 CONTEXT: Final = "finding"
 
@@ -69,6 +70,9 @@ EVENT_AT: Final = N_("event {event_id} at position {position}")
 POSITION: Final = N_("position {position}")
 WHOLE_CHAIN: Final = N_("the chain")
 WITH_TYPE: Final = N_("{what} ({name}, {type})")
+# A stored statement row that failed its check and was recomputed (a CLI warning, the
+# API's `integrity_warning`).
+TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
 
 
 def kind_name(kind: str) -> str:
@@ -84,6 +88,16 @@ def finding_detail(finding: Finding) -> str:
     if template is None:  # a check newer than its text: its figures, never nothing
         return ", ".join(f"{name} {value}" for name, value in finding.values) or finding.why
     return gettext(template).format(**dict(finding.values))
+
+
+def warning_text(warning: str) -> str:
+    """A session's warning in the current language: a recomputed row's from its fault
+    (projections.views.TamperedWarning); any other as it was written."""
+    fault: RowFault | None = getattr(warning, "fault", None)
+    if fault is None:
+        return warning
+    detail = gettext(DETAILS[fault.reason]).format(**dict(fault.values))
+    return gettext(TAMPERED).format(problem=detail)
 
 
 def finding_line(finding: Finding) -> str:
