@@ -72,6 +72,8 @@ WHOLE_CHAIN: Final = N_("the chain")
 WITH_TYPE: Final = N_("{what} ({name}, {type})")
 # A stored statement row that failed its check and was recomputed (a CLI warning, the
 # API's `integrity_warning`).
+# A checkpoint refused (api/usecases/integrity.py ChainBrokenError), with the first finding.
+CHECKPOINT_REFUSED: Final = N_("the chain is broken; nothing signed: {first}")
 TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
 
 
@@ -120,6 +122,10 @@ def finding_line(finding: Finding) -> str:
 # `--json` is machine output, the same in every language (README, `--lang`'s help): its
 # `detail` is worded in English there whatever the reader chose.
 MACHINE_LANGUAGE: Final = "en"
+
+
+def checkpoint_refused(first: Finding) -> str:
+    return gettext(CHECKPOINT_REFUSED).format(first=finding_line(first))
 
 
 def report_json(report: ChainReport) -> dict[str, Any]:

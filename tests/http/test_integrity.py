@@ -299,6 +299,23 @@ def test_a_close_writes_a_receipt_when_a_key_is_configured_and_says_so_when_not(
     assert _verify(cli, "--expect", str(receipt), "--public-key", public)[0] == 0
 
 
+def test_a_checkpoint_over_a_broken_chain_is_refused_in_the_readers_language(  # type: ignore[no-untyped-def]
+        store, tmp_path) -> None:
+    cli = _ledger(store, "example-1/commands.jsonl")
+    key, _public = _keys(tmp_path, cli)
+    _execute(store, "UPDATE {c} SET link = ? WHERE position = ?", "f" * 64, 3)
+    output = str(tmp_path / "receipt.json")
+    english = cli("checkpoint", "--key", key, "--output", output)
+    assert english.code == 4  # a conflict, as before
+    assert english.err.startswith("error: the chain is broken; nothing signed: altered: ")
+    assert not re.search(r"[\u4e00-\u9fff]", english.err), english.err
+    chinese = replace(cli, lang=None)("checkpoint", "--key", key, "--output", output)
+    assert chinese.code == 4
+    assert chinese.err.startswith("错误：哈希链已损坏，拒绝签名：已篡改：位置 3 的事件")
+    assert "nothing signed" not in chinese.err
+    assert not (tmp_path / "receipt.json").exists()
+
+
 def test_post_audit_verify_uses_the_servers_key(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cli = cli_for(store.backend, store.env)
     key, public = _keys(tmp_path, cli)

@@ -157,3 +157,22 @@ def test_a_tampered_row_warns_in_the_words_verify_uses_in_english() -> None:
         fault = RowFault(finding.why, finding.values)
         with use_language("en"):
             assert str(fault) == finding_detail(finding)
+
+
+def test_a_refused_checkpoint_is_worded_by_the_shell_that_shows_it() -> None:
+    """Raised with no reader's language set (a close over HTTP), worded where shown: the
+    API's error body and the CLI's line each in their own reader's language."""
+    from api.http.errors import error_body  # noqa: PLC0415 - the API shell's wording
+    from api.usecases.integrity import ChainBrokenError  # noqa: PLC0415
+
+    with use_language("zh_CN"):  # where it was raised: a language not the reader's
+        error = ChainBrokenError(_chain_findings()[0])
+    assert error.code == "conflict"
+    with use_language("en"):
+        english = error_body(error)["error"]["message"]
+    assert english.startswith("the chain is broken; nothing signed: altered: event ")
+    assert not re.search(r"[\u4e00-\u9fff]", english), english
+    chinese = error_body(error)["error"]["message"]  # Chinese by default
+    assert chinese.startswith("哈希链已损坏，拒绝签名：已篡改：位置 2 的事件")
+    assert "nothing signed" not in chinese
+    assert "its stored bytes" not in chinese
