@@ -70,6 +70,7 @@ EVENT_AT: Final = N_("event {event_id} at position {position}")
 POSITION: Final = N_("position {position}")
 WHOLE_CHAIN: Final = N_("the chain")
 WITH_TYPE: Final = N_("{what} ({name}, {type})")
+WITH_TYPE_ONLY: Final = N_("{what} ({type})")
 # A stored statement row that failed its check and was recomputed (a CLI warning, the
 # API's `integrity_warning`).
 # A checkpoint refused (api/usecases/integrity.py ChainBrokenError), with the first finding.
@@ -114,8 +115,11 @@ def finding_line(finding: Finding) -> str:
     else:
         what = gettext(WHOLE_CHAIN)
     if finding.type:
-        what = gettext(WITH_TYPE).format(what=what, name=event_name(finding.type),
-                                         type=finding.type)
+        name = event_name(finding.type)
+        # an unknown (or crafted) type has no name of its own: said once, not twice
+        what = (gettext(WITH_TYPE).format(what=what, name=name, type=finding.type)
+                if name != finding.type else gettext(WITH_TYPE_ONLY).format(
+                    what=what, type=finding.type))
     return gettext(LINE).format(kind=kind, what=what, detail=detail)
 
 

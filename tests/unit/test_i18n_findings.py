@@ -132,6 +132,14 @@ def test_an_event_finding_names_the_event_its_place_and_its_type() -> None:
             "(deduction, DeductionRecorded): its stored bytes")
 
 
+def test_a_type_without_a_name_is_said_once() -> None:
+    crafted = Finding("inserted", 4, "e-1", "domain.events:NoSuchEvent")
+    assert finding_line(crafted).startswith("被插入：位置 4 的事件 e-1（NoSuchEvent）：")
+    with use_language("en"):
+        assert finding_line(crafted).startswith("inserted: event e-1 at position 4 "
+                                                "(NoSuchEvent): ")
+
+
 def test_the_json_keeps_its_machine_fields_and_words_the_detail() -> None:
     log = _records(1, 2)
     links = extend_chain(GENESIS, log)
