@@ -139,4 +139,4 @@ def check_receipt(receipt: dict[str, Any], public: Ed25519PublicKey, chained_upt
 
 def _finding(reason: str, **values: str | int) -> Finding:
     """Which check failed and its figures: the shells word it (api/i18n/findings.py)."""
-    return Finding("receipt", None, None, None, reason, tuple(values.items()))
+    return Finding("receipt", None, None, None, reason=reason, values=tuple(values.items()))

@@ -184,3 +184,11 @@ def test_a_refused_checkpoint_is_worded_by_the_shell_that_shows_it() -> None:
     assert chinese.startswith("哈希链已损坏，拒绝签名：已篡改：位置 2 的事件")
     assert "nothing signed" not in chinese
     assert "its stored bytes" not in chinese
+
+
+def test_a_findings_reason_and_figures_are_named_never_positional() -> None:
+    # The fifth positional argument was once the English text: such a call now fails
+    # (mypy says so too) instead of taking the text for the reason.
+    with pytest.raises(TypeError):
+        Finding("view", None, None, None, "statement row 2026-Q1: edited")  # type: ignore[call-arg]
+    assert Finding("view", None, None, None, reason="row_edited").why == "row_edited"
