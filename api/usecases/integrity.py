@@ -30,10 +30,10 @@ from projections.receipts import (
     sign_receipt,
 )
 
-NO_KEY = ("未配置签名密钥，没有写出外部收据 / no signing key is configured "
+NO_KEY = ("未配置签名密钥，没有写出外部回执 / no signing key is configured "
           "(JIXIAO_SIGNING_KEY): no outside receipt was written for this close; "
           "only the database vouches for it")
-RECEIPT_WRITTEN = "已写出签名收据 / signed receipt written to {path}"
+RECEIPT_WRITTEN = "已写出签名回执 / signed receipt written to {path}"
 class ChainBrokenError(ConflictError):
     """A checkpoint refused over a broken chain, carrying the first finding. Its text is
     worded when shown, in the language of the shell that shows it (the CLI's, the

@@ -134,7 +134,7 @@ def test_an_event_finding_names_the_event_its_place_and_its_type() -> None:
 
 def test_a_type_without_a_name_is_said_once() -> None:
     crafted = Finding("inserted", 4, "e-1", "domain.events:NoSuchEvent")
-    assert finding_line(crafted).startswith("被插入：位置 4 的事件 e-1（NoSuchEvent）：")
+    assert finding_line(crafted).startswith("已插入：位置 4 的事件 e-1（NoSuchEvent）：")
     with use_language("en"):
         assert finding_line(crafted).startswith("inserted: event e-1 at position 4 "
                                                 "(NoSuchEvent): ")
