@@ -8,6 +8,7 @@ here."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Final
 
 from api.i18n import N_, current_language, gettext, translations, use_language
@@ -78,6 +79,16 @@ CHECKPOINT_REFUSED: Final = N_("the chain is broken; nothing signed: {first}")
 TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
 
 
+# A stored event's id and type are whatever the database holds: a crafted topic with
+# "\x1b[2K\r" would erase, on a terminal, the very line that names it (and bidi overrides
+# reorder it). Such characters are shown escaped, as Python writes them.
+UNSHOWN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    return UNSHOWN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
+
 def kind_name(kind: str) -> str:
     named = KIND_NAMES.get(kind)
     if named is None:
@@ -109,17 +120,18 @@ def finding_line(finding: Finding) -> str:
     if finding.kind in ("view", "receipt"):
         return gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail)
     if finding.event_id:
-        what = gettext(EVENT_AT).format(event_id=finding.event_id, position=finding.position)
+        what = gettext(EVENT_AT).format(event_id=shown(finding.event_id),
+                                        position=finding.position)
     elif finding.position is not None:
         what = gettext(POSITION).format(position=finding.position)
     else:
         what = gettext(WHOLE_CHAIN)
     if finding.type:
-        name = event_name(finding.type)
+        name, type_shown = event_name(finding.type), shown(finding.type)
         # an unknown (or crafted) type has no name of its own: said once, not twice
-        what = (gettext(WITH_TYPE).format(what=what, name=name, type=finding.type)
+        what = (gettext(WITH_TYPE).format(what=what, name=name, type=type_shown)
                 if name != finding.type else gettext(WITH_TYPE_ONLY).format(
-                    what=what, type=finding.type))
+                    what=what, type=type_shown))
     return gettext(LINE).format(kind=kind, what=what, detail=detail)
 
 

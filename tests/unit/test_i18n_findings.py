@@ -186,6 +186,13 @@ def test_a_refused_checkpoint_is_worded_by_the_shell_that_shows_it() -> None:
     assert "its stored bytes" not in chinese
 
 
+def test_a_crafted_id_or_type_cannot_rewrite_the_terminal_line() -> None:
+    crafted = Finding("inserted", 4, "e-1\x1b[2K\r", "x:Evil\x1b[2K\rok\u202e")
+    line = finding_line(crafted)
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202e]", line), repr(line)
+    assert "事件 e-1\\x1b[2K\\r（Evil\\x1b[2K\\rok\\u202e）：" in line
+
+
 def test_a_findings_reason_and_figures_are_named_never_positional() -> None:
     # The fifth positional argument was once the English text: such a call now fails
     # (mypy says so too) instead of taking the text for the reason.
