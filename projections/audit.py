@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +58,8 @@ class Finding:
     position: int | None
     event_id: str | None
     topic: str | None
+    # Keyword-only: a positional fifth argument was once the finding's English text.
+    _: KW_ONLY
     reason: str = ""  # which check of a view or receipt failed; the kind's own otherwise
     values: Values = ()  # the figures its text names, by placeholder
 

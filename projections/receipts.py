@@ -88,7 +88,7 @@ def parse_receipt(text: Any) -> dict[str, Any]:
     try:
         receipt = text if isinstance(text, dict) else json.loads(text)
     except (ValueError, TypeError):
-        raise InvalidRequestError("收据不是 JSON / the receipt is not JSON") from None
+        raise InvalidRequestError("回执不是 JSON / the receipt is not JSON") from None
     problems = [name for name, kind in (("chain_head", str), ("position", int),
                                         ("events", int), ("recorded_at", str),
                                         ("key_id", str), ("signature", str))
@@ -97,7 +97,7 @@ def parse_receipt(text: Any) -> dict[str, Any]:
     problems += [name for name in ("position", "events") if not problems
                  and not 0 <= receipt[name] < 2**63]
     if problems or receipt.get("format") != RECEIPT_FORMAT:
-        raise InvalidRequestError(f"收据格式不对 / not a {RECEIPT_FORMAT} receipt: "
+        raise InvalidRequestError(f"回执格式不对 / not a {RECEIPT_FORMAT} receipt: "
                                   f"{', '.join(problems) or 'format'} missing or wrong")
     return receipt
 
@@ -139,4 +139,4 @@ def check_receipt(receipt: dict[str, Any], public: Ed25519PublicKey, chained_upt
 
 def _finding(reason: str, **values: str | int) -> Finding:
     """Which check failed and its figures: the shells word it (api/i18n/findings.py)."""
-    return Finding("receipt", None, None, None, reason, tuple(values.items()))
+    return Finding("receipt", None, None, None, reason=reason, values=tuple(values.items()))

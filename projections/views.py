@@ -54,6 +54,20 @@ class RowFault:
         return ROW_FAULT_TEXTS[self.reason].format(**dict(self.values))
 
 
+class TamperedWarning(str):
+    """A recomputed row's warning: English text (machine output, `--json`, a served
+    statement's hash) that keeps its fault, so each shell words it in its reader's
+    language (api/i18n/findings.py); storage cannot know that language."""
+
+    fault: RowFault
+
+    def __new__(cls, fault: RowFault) -> TamperedWarning:
+        warning = super().__new__(cls, f"the view was tampered with; recomputed from the "
+                                       f"events: {fault}")
+        warning.fault = fault
+        return warning
+
+
 # The English of each fault, as warnings and snapshot notes have always said it; the
 # catalogue's message ids for `verify` are the same texts.
 ROW_FAULT_TEXTS = {

@@ -10,7 +10,7 @@ from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
 from api.i18n import _
-from api.i18n.findings import finding_line, report_json
+from api.i18n.findings import finding_line, report_json_machine
 from api.storage.session import recorded_time_zone, store_env
 from api.usecases import audit, integrity
 from domain.errors import InvalidRequestError
@@ -48,7 +48,7 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
         else:
             report = audit.verify_chain(session, caller(actor))
     if json:
-        print(canonical_dumps(report_json(report)))
+        print(canonical_dumps(report_json_machine(report)))
     elif report.ok:
         print(_("chain intact: {count} event(s) up to position {position}; head {head}")
               .format(count=report.events, position=report.chained_upto, head=report.head)

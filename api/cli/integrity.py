@@ -14,6 +14,7 @@ import typer
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.i18n import _
 from api.i18n.findings import finding_line
+from api.i18n.messages import translate
 from api.storage.session import Session, ledger_exists, ledger_location, store_env
 from api.usecases import backups, integrity, settings
 from domain.errors import ConflictError, InvalidRequestError
@@ -163,7 +164,16 @@ def _check(env: dict[str, str], expect: str | None, public_key: str | None,
     for finding in chain.findings:
         print(f"  {finding_line(finding)}")
     for closed in result.closed:
-        print(f"  {closed.period}: " + (
-            _("recomputed to {sha256}").format(sha256=closed.recorded_sha256) if closed.ok
-            else _("MISMATCH: {problem}").format(problem=closed.problem)))
+        print(f"  {closed.period}: {_closed_line(closed)}")
     return 0 if result.ok else 1
+
+
+def _closed_line(closed: backups.ClosedCheck) -> str:
+    """A closed period recomputed on the copy, worded here from its hashes."""
+    if closed.ok:
+        return _("recomputed to {sha256}").format(sha256=closed.recorded_sha256)
+    if closed.recomputed_sha256 is None or closed.served_sha256 is None:  # refused
+        return _("MISMATCH: {problem}").format(problem=translate(closed.problem or ""))
+    return _("MISMATCH: recomputed {recomputed}…, served {served}…, recorded {recorded}…").format(
+        recomputed=closed.recomputed_sha256[:12], served=closed.served_sha256[:12],
+        recorded=closed.recorded_sha256[:12])

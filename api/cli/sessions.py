@@ -46,8 +46,14 @@ class CliSession(Session):
         super().__exit__(*exc)
         for notice in self.notices:
             print(notice, file=sys.stderr)
+        if not self.integrity_warnings:
+            return
+        # Only for a damaged view: the wording module is not every verb's start-up.
+        from api.i18n.findings import warning_text  # noqa: PLC0415
+
         for warning in self.integrity_warnings:
-            print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
+            print(_("warning: {warning}").format(warning=warning_text(warning)),
+                  file=sys.stderr)
 
 
 def open_session(db: str | None) -> Session:

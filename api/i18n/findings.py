@@ -8,14 +8,16 @@ here."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Final
 
-from api.i18n import N_, current_language, gettext, translations
+from api.i18n import N_, current_language, gettext, translations, use_language
 from api.i18n.events import event_name
 from api.i18n.figures import NP_
 
 if TYPE_CHECKING:
     from projections.audit import ChainReport, Finding
+    from projections.views import RowFault
 
 CONTEXT: Final = "finding"
 
@@ -69,6 +71,22 @@ EVENT_AT: Final = N_("event {event_id} at position {position}")
 POSITION: Final = N_("position {position}")
 WHOLE_CHAIN: Final = N_("the chain")
 WITH_TYPE: Final = N_("{what} ({name}, {type})")
+WITH_TYPE_ONLY: Final = N_("{what} ({type})")
+# A stored statement row that failed its check and was recomputed (a CLI warning, the
+# API's `integrity_warning`).
+# A checkpoint refused (api/usecases/integrity.py ChainBrokenError), with the first finding.
+CHECKPOINT_REFUSED: Final = N_("the chain is broken; nothing signed: {first}")
+TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
+
+
+# A stored event's id and type are whatever the database holds: a crafted topic with
+# "\x1b[2K\r" would erase, on a terminal, the very line that names it (and bidi overrides
+# reorder it). Such characters are shown escaped, as Python writes them.
+UNSHOWN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    return UNSHOWN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 def kind_name(kind: str) -> str:
@@ -86,24 +104,53 @@ def finding_detail(finding: Finding) -> str:
     return gettext(template).format(**dict(finding.values))
 
 
+def warning_text(warning: str) -> str:
+    """A session's warning in the current language: a recomputed row's from its fault
+    (projections.views.TamperedWarning); any other as it was written."""
+    fault: RowFault | None = getattr(warning, "fault", None)
+    if fault is None:
+        return warning
+    detail = gettext(DETAILS[fault.reason]).format(**dict(fault.values))
+    return gettext(TAMPERED).format(problem=detail)
+
+
 def finding_line(finding: Finding) -> str:
     """One finding as the CLI and the audit page show it: its kind, where, what."""
     kind, detail = kind_name(finding.kind), finding_detail(finding)
     if finding.kind in ("view", "receipt"):
         return gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail)
     if finding.event_id:
-        what = gettext(EVENT_AT).format(event_id=finding.event_id, position=finding.position)
+        what = gettext(EVENT_AT).format(event_id=shown(finding.event_id),
+                                        position=finding.position)
     elif finding.position is not None:
         what = gettext(POSITION).format(position=finding.position)
     else:
         what = gettext(WHOLE_CHAIN)
     if finding.type:
-        what = gettext(WITH_TYPE).format(what=what, name=event_name(finding.type),
-                                         type=finding.type)
+        name, type_shown = event_name(finding.type), shown(finding.type)
+        # an unknown (or crafted) type has no name of its own: said once, not twice
+        what = (gettext(WITH_TYPE).format(what=what, name=name, type=type_shown)
+                if name != finding.type else gettext(WITH_TYPE_ONLY).format(
+                    what=what, type=type_shown))
     return gettext(LINE).format(kind=kind, what=what, detail=detail)
 
 
+# `--json` is machine output, the same in every language (README, `--lang`'s help): its
+# `detail` is worded in English there whatever the reader chose.
+MACHINE_LANGUAGE: Final = "en"
+
+
+def checkpoint_refused(first: Finding) -> str:
+    return gettext(CHECKPOINT_REFUSED).format(first=finding_line(first))
+
+
 def report_json(report: ChainReport) -> dict[str, Any]:
-    """A chain report as the API and `--json` give it, each `detail` in the current
-    language (the machine fields as they are)."""
+    """A chain report as the API gives it, each `detail` in the current language (the
+    machine fields as they are)."""
     return report.to_json(finding_detail)
+
+
+def report_json_machine(report: ChainReport) -> dict[str, Any]:
+    """A chain report as `--json` gives it: `detail` in English in every language."""
+    with use_language(MACHINE_LANGUAGE):
+        return report.to_json(finding_detail)

@@ -55,6 +55,7 @@ from projections.restatement import REPORTED, statement_for
 from projections.views import (
     RowFault,
     StatementView,
+    TamperedWarning,
     catch_up_settled,
     raise_stored,
     render_statement,
@@ -447,6 +448,5 @@ class Session:
         self.close()
 
 
-def _tampered(problem: RowFault) -> str:
-    return f"视图被篡改，已从事件重新计算 / the view was tampered with; recomputed from the " \
-           f"events: {problem}"
+def _tampered(problem: RowFault) -> TamperedWarning:
+    return TamperedWarning(problem)

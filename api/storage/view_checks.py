@@ -46,7 +46,7 @@ def row_fault(row: StoredStatement, view_position: int,
 
 
 def view_finding(fault: RowFault) -> Finding:
-    return Finding("view", None, None, None, fault.reason, fault.values)
+    return Finding("view", None, None, None, reason=fault.reason, values=fault.values)
 
 
 def check_closed(ledger: Ledger, chain: ChainStore, period: str,

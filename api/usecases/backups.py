@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.i18n.findings import report_json
+from api.i18n.findings import report_json_machine
 from api.storage.backups import is_sqlite_file, sqlite_copy
 from api.storage.session import ledger_exists, ledger_location
 from api.usecases.access import require_everything_for
@@ -38,7 +38,8 @@ class ClosedCheck:
     period: str
     recorded_sha256: str  # what the close recorded
     recomputed_sha256: str | None  # None when the recomputation refused
-    problem: str | None
+    problem: str | None  # English, as `--json` gives it; the CLI words it from the hashes
+    served_sha256: str | None = None  # what the copy's view serves
 
     @property
     def ok(self) -> bool:
@@ -55,9 +56,10 @@ class CopyCheck:
         return self.chain.ok and all(check.ok for check in self.closed)
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "chain": report_json(self.chain), "closed": [
+        return {"ok": self.ok, "chain": report_json_machine(self.chain), "closed": [
             {"period": c.period, "recorded_sha256": c.recorded_sha256,
-             "recomputed_sha256": c.recomputed_sha256, "problem": c.problem}
+             "recomputed_sha256": c.recomputed_sha256, "served_sha256": c.served_sha256,
+             "problem": c.problem}
             for c in self.closed]}
 
 
@@ -96,6 +98,7 @@ def check_copy(ws: IntegrityWorkspace, caller: Caller, receipt: Any | None = Non
     facts = ws.facts()
     checks = []
     for period, close in sorted(facts.closes.items()):
+        served: str | None = None
         try:
             recomputed: str | None = statement_sha256(statement_for(facts, Period.parse(period)))
             served = hashlib.sha256(canonical_dumps(
@@ -105,5 +108,5 @@ def check_copy(ws: IntegrityWorkspace, caller: Caller, receipt: Any | None = Non
                 f"{close.statement_sha256[:12]}…")
         except DomainError as error:
             recomputed, problem = None, str(error)
-        checks.append(ClosedCheck(period, close.statement_sha256, recomputed, problem))
+        checks.append(ClosedCheck(period, close.statement_sha256, recomputed, problem, served))
     return CopyCheck(chain, tuple(checks))

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from api.i18n.findings import finding_line
+from api.i18n.findings import checkpoint_refused
 from api.usecases.access import require_everything_for
 from api.usecases.ports import Caller, Workspace
 from domain.errors import ConflictError, InvalidRequestError
 from domain.events import PeriodClosed
-from projections.audit import ChainReport
+from projections.audit import ChainReport, Finding
 from projections.receipts import (
     KeyPair,
     check_receipt,
@@ -30,11 +30,22 @@ from projections.receipts import (
     sign_receipt,
 )
 
-NO_KEY = ("未配置签名密钥，没有写出外部收据 / no signing key is configured "
+NO_KEY = ("未配置签名密钥，没有写出外部回执 / no signing key is configured "
           "(JIXIAO_SIGNING_KEY): no outside receipt was written for this close; "
           "only the database vouches for it")
-RECEIPT_WRITTEN = "已写出签名收据 / signed receipt written to {path}"
-BROKEN = "哈希链已损坏，拒绝签名 / the chain is broken; nothing signed: {first}"
+RECEIPT_WRITTEN = "已写出签名回执 / signed receipt written to {path}"
+class ChainBrokenError(ConflictError):
+    """A checkpoint refused over a broken chain, carrying the first finding. Its text is
+    worded when shown, in the language of the shell that shows it (the CLI's, the
+    request's on the API and pages), never where it is raised: a close over HTTP signs
+    its receipt with no reader's language set around the use case."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding)
+        self.finding = finding
+
+    def __str__(self) -> str:
+        return checkpoint_refused(self.finding)
 
 
 class IntegrityWorkspace(Workspace, Protocol):
@@ -63,7 +74,7 @@ def checkpoint(ws: IntegrityWorkspace, caller: Caller, private_pem: bytes,
     key = load_private_key(private_pem)
     report = ws.verify_chain_only()
     if not report.ok:
-        raise ConflictError(BROKEN.format(first=finding_line(report.findings[0])))
+        raise ChainBrokenError(report.findings[0])
     return sign_receipt(key, report.head, report.chained_upto, report.events,
                         now or datetime.now(UTC))
 

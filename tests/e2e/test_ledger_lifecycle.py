@@ -205,3 +205,23 @@ def test_a_postgres_backup_points_to_pg_dump(pg_env) -> None:  # type: ignore[no
     assert run.code == 2
     assert "pg_dump" in run.err
     assert not Path("/tmp/never-written.db").exists()
+
+
+def test_a_closed_statement_unlike_its_close_reads_in_the_readers_language(
+        tmp_path: Path) -> None:
+    """The three hashes of a closed period that does not recompute, worded by the CLI
+    (Chinese by default); --json keeps them as data."""
+    cli, _, _ = _closed(tmp_path)
+    backup = tmp_path / "backup.db"
+    cli.ok("backup", "--output", str(backup))
+    with sqlite3.connect(backup) as db:  # an edited row: the copy serves another body
+        db.execute("UPDATE jixiao_statements SET body = replace(body, '\"notes\":[', "
+                   "'\"notes\":[\"paid in full\",') WHERE period = '2026-Q1'")
+    db.close()
+    run = Cli({"JIXIAO_ACTOR": "test"}, lang=None)("restore", str(backup), "--db",
+                                                  str(tmp_path / "restored.db"))
+    assert run.code == 1, run.err
+    [line] = [line for line in run.out.splitlines() if line.startswith("  2026-Q1")]
+    assert line.startswith("  2026-Q1: 不一致：重新计算为 "), line
+    assert "served" not in line
+    assert "recorded" not in line

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -144,11 +146,29 @@ def test_the_api_body_carries_the_warning(store) -> None:  # type: ignore[no-unt
         _execute(store, "UPDATE {s} SET body = replace(body, ?, ?) WHERE period = ?",
                  '"notes":[', '"notes":["paid in full",', "2026-Q1")
         response = served.get("finance", "/periods/2026-Q1/payout")
+        english = served.client.get("/periods/2026-Q1/payout", headers={
+            **served.headers("finance"), "Accept-Language": "en"}).json()
         served.close()
     assert response.status_code == 200, response.text
-    body = response.json()
-    assert "the view was tampered with" in body.pop("integrity_warning")
+    body = response.json()  # in the reader's language, Chinese by default
+    assert body.pop("integrity_warning").startswith("视图被篡改，已从事件重新计算：报表行 2026-Q1")
     assert body == honest
+    assert english.pop("integrity_warning").startswith(
+        "the view was tampered with; recomputed from the events: statement row 2026-Q1")
+    assert english == honest
+
+
+def test_a_recomputed_row_is_worded_in_chinese_on_the_cli(store) -> None:  # type: ignore[no-untyped-def]
+    """The warning on stderr in the reader's language, no English sentence left in it;
+    --json keeps its English, the same in every language."""
+    cli = _ledger(store, "example-1/commands.jsonl")
+    cli.payout("2026-Q1")
+    _execute(store, "UPDATE {s} SET body = replace(body, ?, ?) WHERE period = ?",
+             '"total":"9687.50"', '"total":"99687.50"', "2026-Q1")
+    chinese = replace(cli, lang=None).ok("payout", "--period", "2026-Q1")
+    [warning] = [line for line in chinese.err.splitlines() if "视图" in line]
+    assert warning.startswith("警告：视图被篡改，已从事件重新计算：报表行 2026-Q1")
+    assert not re.search(r"[A-Za-z]{3,} [a-z]{2,}", warning), warning  # no English words
 
 
 def _late(cli: Cli, tmp_path: Path, minutes: int) -> None:
@@ -277,6 +297,23 @@ def test_a_close_writes_a_receipt_when_a_key_is_configured_and_says_so_when_not(
     [receipt] = list((tmp_path / "receipts").glob("receipt-2026-Q2-*.json"))
     assert str(receipt) in run.err
     assert _verify(cli, "--expect", str(receipt), "--public-key", public)[0] == 0
+
+
+def test_a_checkpoint_over_a_broken_chain_is_refused_in_the_readers_language(  # type: ignore[no-untyped-def]
+        store, tmp_path) -> None:
+    cli = _ledger(store, "example-1/commands.jsonl")
+    key, _public = _keys(tmp_path, cli)
+    _execute(store, "UPDATE {c} SET link = ? WHERE position = ?", "f" * 64, 3)
+    output = str(tmp_path / "receipt.json")
+    english = cli("checkpoint", "--key", key, "--output", output)
+    assert english.code == 4  # a conflict, as before
+    assert english.err.startswith("error: the chain is broken; nothing signed: altered: ")
+    assert not re.search(r"[\u4e00-\u9fff]", english.err), english.err
+    chinese = replace(cli, lang=None)("checkpoint", "--key", key, "--output", output)
+    assert chinese.code == 4
+    assert chinese.err.startswith("错误：哈希链已损坏，拒绝签名：已篡改：位置 3 的事件")
+    assert "nothing signed" not in chinese.err
+    assert not (tmp_path / "receipt.json").exists()
 
 
 def test_post_audit_verify_uses_the_servers_key(store, tmp_path) -> None:  # type: ignore[no-untyped-def]

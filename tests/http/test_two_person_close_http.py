@@ -99,4 +99,4 @@ def test_an_http_close_names_the_receipt_it_wrote(store, tmp_path) -> None:  # t
         served.close()
     assert closed.status_code == 201, closed.text
     [receipt] = list((tmp_path / "receipts").glob("receipt-2026-Q2-*.json"))
-    assert closed.json()["notices"] == [f"已写出签名收据 / signed receipt written to {receipt}"]
+    assert closed.json()["notices"] == [f"已写出签名回执 / signed receipt written to {receipt}"]

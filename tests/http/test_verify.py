@@ -113,7 +113,7 @@ def test_an_altered_event_is_named_as_the_first_problem(store) -> None:  # type:
         "altered", position, str(LI_LATE), "DeductionRecorded")
     assert [f["kind"] for f in report["findings"]] == ["altered"]  # only that one
     # the detail in the reader's language (Chinese by default), the machine fields alike
-    assert first["detail"].startswith("其存储字节的哈希与链上的链接不再相符")
+    assert first["detail"].startswith("其存储字节的哈希与链上记录的链节不再相符")
     assert english["first_problem"]["detail"].startswith("its stored bytes no longer hash")
     assert {**english["first_problem"], "detail": ""} == {**first, "detail": ""}
     run = cli_for(store.backend, store.env)("verify")
@@ -141,6 +141,10 @@ def test_a_deleted_event_is_named_as_removed(store) -> None:  # type: ignore[no-
         "removed", position, str(WANG_ACCIDENT), "DeductionRecorded")
     assert {f["kind"] for f in report["findings"]} == {"removed", "count"}
     assert report["events"] == report["links"] - 1
+    # --json is machine output: byte for byte the same in Chinese (the default) and English
+    chinese = replace(cli_for(store.backend, store.env), lang=None)("verify", "--json")
+    assert (chinese.code, chinese.out) == (1, run.out)
+    assert first["detail"].startswith("the chain records this event")
 
 
 def test_later_events_are_chained_and_verified_too(store) -> None:  # type: ignore[no-untyped-def]

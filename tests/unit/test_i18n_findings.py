@@ -132,6 +132,14 @@ def test_an_event_finding_names_the_event_its_place_and_its_type() -> None:
             "(deduction, DeductionRecorded): its stored bytes")
 
 
+def test_a_type_without_a_name_is_said_once() -> None:
+    crafted = Finding("inserted", 4, "e-1", "domain.events:NoSuchEvent")
+    assert finding_line(crafted).startswith("已插入：位置 4 的事件 e-1（NoSuchEvent）：")
+    with use_language("en"):
+        assert finding_line(crafted).startswith("inserted: event e-1 at position 4 "
+                                                "(NoSuchEvent): ")
+
+
 def test_the_json_keeps_its_machine_fields_and_words_the_detail() -> None:
     log = _records(1, 2)
     links = extend_chain(GENESIS, log)
@@ -157,3 +165,37 @@ def test_a_tampered_row_warns_in_the_words_verify_uses_in_english() -> None:
         fault = RowFault(finding.why, finding.values)
         with use_language("en"):
             assert str(fault) == finding_detail(finding)
+
+
+def test_a_refused_checkpoint_is_worded_by_the_shell_that_shows_it() -> None:
+    """Raised with no reader's language set (a close over HTTP), worded where shown: the
+    API's error body and the CLI's line each in their own reader's language."""
+    from api.http.errors import error_body  # noqa: PLC0415 - the API shell's wording
+    from api.usecases.integrity import ChainBrokenError  # noqa: PLC0415
+
+    with use_language("zh_CN"):  # where it was raised: a language not the reader's
+        error = ChainBrokenError(_chain_findings()[0])
+    assert error.code == "conflict"
+    with use_language("en"):
+        english = error_body(error)["error"]["message"]
+    assert english.startswith("the chain is broken; nothing signed: altered: event ")
+    assert not re.search(r"[\u4e00-\u9fff]", english), english
+    chinese = error_body(error)["error"]["message"]  # Chinese by default
+    assert chinese.startswith("哈希链已损坏，拒绝签名：已篡改：位置 2 的事件")
+    assert "nothing signed" not in chinese
+    assert "its stored bytes" not in chinese
+
+
+def test_a_crafted_id_or_type_cannot_rewrite_the_terminal_line() -> None:
+    crafted = Finding("inserted", 4, "e-1\x1b[2K\r", "x:Evil\x1b[2K\rok\u202e")
+    line = finding_line(crafted)
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202e]", line), repr(line)
+    assert "事件 e-1\\x1b[2K\\r（Evil\\x1b[2K\\rok\\u202e）：" in line
+
+
+def test_a_findings_reason_and_figures_are_named_never_positional() -> None:
+    # The fifth positional argument was once the English text: such a call now fails
+    # (mypy says so too) instead of taking the text for the reason.
+    with pytest.raises(TypeError):
+        Finding("view", None, None, None, "statement row 2026-Q1: edited")  # type: ignore[call-arg]
+    assert Finding("view", None, None, None, reason="row_edited").why == "row_edited"

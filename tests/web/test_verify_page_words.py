@@ -42,7 +42,7 @@ def test_the_page_names_an_altered_event_in_chinese_by_default(auditor: TestClie
     assert page.status_code == 200
     [finding] = _findings(page.text)
     assert finding.startswith(f"已篡改：位置 {ALTERED} 的事件 ")
-    assert "其存储字节的哈希与链上的链接不再相符" in finding
+    assert "其存储字节的哈希与链上记录的链节不再相符" in finding
     assert "altered" not in finding
     assert "stored bytes" not in finding
 

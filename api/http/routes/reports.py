@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
@@ -20,9 +20,12 @@ from api.http.deps import (
     PeriodPath,
     SettingsDep,
 )
+from api.http.errors import language_of
 from api.http.schemas import reports as bodies
 from api.http.schemas import restated as restated_bodies
 from api.http.schemas.base import reply
+from api.i18n import use_language
+from api.i18n.findings import warning_text
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ledger import Batch
@@ -36,7 +39,8 @@ Subject = Annotated[str | None, Query(max_length=200)]
 @router.get("/periods/{period}/payout",
             response_model=bodies.Payout | restated_bodies.RestatedPayout,
             summary="A period's payout statement")
-async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
+async def get_payout(*, request: Request, period: PeriodPath, caller: CurrentCaller,
+                     ledger: LedgerDep,
                      as_of: AsOf = None, restated: Annotated[bool, Query(
                          description="a closed period recomputed from everything known (as "
                          "of as_of), beside the closed statement; 409 if not closed")] = False,
@@ -50,9 +54,12 @@ async def get_payout(*, period: PeriodPath, caller: CurrentCaller, ledger: Ledge
     if restated:
         return await reply(restated_bodies.RestatedPayout, await ledger.run(
             restated_usecase.restated, caller, RestatedQuery(period, as_of)))
-    return await reply(bodies.Payout,
-                       await ledger.run(reports.payout, caller,
-                                        ReportQuery(period, as_of, figures=figures)))
+    statement = await ledger.run(reports.payout, caller,
+                                 ReportQuery(period, as_of, figures=figures))
+    if "integrity_warning" in statement:  # a recomputed row, worded for this reader
+        with use_language(language_of(request)):
+            statement["integrity_warning"] = warning_text(statement["integrity_warning"])
+    return await reply(bodies.Payout, statement)
 
 
 WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {

@@ -40,7 +40,7 @@ class CloseRecorded(Recorded):
     same on standard error)."""
 
     notices: list[str] = Field(default_factory=list, description=(
-        "收据提示 / e.g. 'signed receipt written to PATH' or 'no outside receipt was "
+        "回执提示 / e.g. 'signed receipt written to PATH' or 'no outside receipt was "
         "written for this close'"))
 
 
