@@ -17,7 +17,7 @@ from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Mapper, Recording, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic
 from pydantic import BaseModel, ValidationError
 
 from domain.adoption_events import adoption_event
@@ -48,6 +48,7 @@ from domain.stored_encoding import (
     stored_rows_of,
 )
 from domain.stored_reader import FoldChain, Row, read_page
+from domain.stored_topics import stored_class, stored_type_name
 from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
@@ -90,14 +91,14 @@ class PydanticMapper(Mapper[UUID]):
         topic = stored_event.topic
         fast = self._fast.get(topic, _UNRESOLVED)
         if fast is _UNRESOLVED:
-            fast = self._fast[topic] = fast_reader(resolve_topic(topic))
+            fast = self._fast[topic] = fast_reader(stored_class(topic))
         if fast is not None and type(state) is bytes:
             try:
                 return fast(state, stored_event.originator_id, stored_event.originator_version)
             except NotFast:
                 # pydantic decides, and words any error exactly as it always has.
-                return self._decode_upcasting(resolve_topic(topic), stored_event)
-        cls: type[LedgerEvent] = resolve_topic(topic)
+                return self._decode_upcasting(stored_class(topic), stored_event)
+        cls: type[LedgerEvent] = stored_class(topic)
         # Classes past version 1 go through their upcasts; a state naming the originator
         # itself is not ours, and the general path keeps the stored columns winning.
         if cls.class_version == 1 and type(state) is bytes and (
@@ -137,10 +138,10 @@ def read_stored(mapper: Mapper[UUID], stored_event: StoredEvent) -> LedgerEvent:
     try:
         return cast(LedgerEvent, mapper.to_domain_event(stored_event))
     except (ValidationError, ValueError) as error:
-        return invalid_entry(resolve_topic(stored_event.topic), stored_event, error)
+        return invalid_entry(stored_type_name(stored_event.topic), stored_event, error)
 
 
-def invalid_entry(cls: type[LedgerEvent], stored_event: StoredEvent,
+def invalid_entry(stored_type: str, stored_event: StoredEvent,
                   error: Exception) -> InvalidEntry:
     """What the fold is given for a stored event that does not read as its type."""
     problem = (str(error).splitlines()[0] if not isinstance(error, ValidationError) else
@@ -156,7 +157,7 @@ def invalid_entry(cls: type[LedgerEvent], stored_event: StoredEvent,
     return InvalidEntry(
         originator_id=UUID(str(stored_event.originator_id)), recorded_at=recorded_at,
         actor=actor,
-        stored_type=cls.__name__, problem=problem[:2000])
+        stored_type=stored_type, problem=problem[:2000])
 
 
 def _with_originator(state: bytes, stored_event: StoredEvent) -> bytes | None:

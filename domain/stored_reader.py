@@ -18,10 +18,11 @@ from typing import Any, Protocol
 from uuid import UUID, SafeUUID
 
 from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent
-from eventsourcing.utils import resolve_topic, retry
+from eventsourcing.utils import retry
 
 from domain.envelope import LedgerEvent
 from domain.stored_decoding import NotFast, fast_reader
+from domain.stored_topics import UnknownStoredType, stored_class
 
 # (notification id, originator id as the store gives it, version, topic, state)
 Row = tuple[int, Any, int, str, bytes]
@@ -235,5 +236,9 @@ def _reader(mapper: Mapper[UUID], topic: str) -> Reader | None:
     readers = getattr(mapper, "_fast", None)
     if readers is None:
         return None
-    fast = readers[topic] = fast_reader(resolve_topic(topic))
+    try:
+        fast = fast_reader(stored_class(topic))
+    except UnknownStoredType:
+        fast = None  # the mapper's path isolates the row as an InvalidEntry
+    readers[topic] = fast
     return fast

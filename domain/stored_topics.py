@@ -1,0 +1,42 @@
+"""The class a stored event's topic names, only when it is one of the ledger's event types.
+
+A topic is text in the store. Resolved the way eventsourcing resolves it (`resolve_topic`
+imports the module the text names and returns whatever attribute it names), an edited
+row made every reader stop with a traceback, and could make it import any module on the
+path. Only a topic in our own `domain` package naming a `LedgerEvent` class is read; any
+other is an `UnknownStoredType`, which the readers isolate as an `InvalidEntry`, the way
+they isolate a body that no longer reads: one edited row costs one entry, not every report.
+"""
+
+from __future__ import annotations
+
+from eventsourcing.utils import resolve_topic
+
+from domain.envelope import LedgerEvent
+
+__all__ = ["UnknownStoredType", "stored_class", "stored_type_name"]
+
+_NAME_MAX = 200  # a type name is reported; an edited topic may be any length
+
+
+class UnknownStoredType(ValueError):
+    """A stored topic that names none of the ledger's event types."""
+
+
+def stored_type_name(topic: str) -> str:
+    """What a report calls the stored type: the topic's class name, bounded."""
+    return topic.rpartition(":")[2][:_NAME_MAX] or topic[:_NAME_MAX]
+
+
+def stored_class(topic: str) -> type[LedgerEvent]:
+    module, _, name = topic.partition(":")
+    if not name or not (module == "domain" or module.startswith("domain.")):
+        raise UnknownStoredType(f"unknown event type: {stored_type_name(topic)!r}")
+    try:
+        found = resolve_topic(topic)
+    except Exception as error:  # any failure to resolve gives the same answer
+        raise UnknownStoredType(
+            f"unknown event type: {stored_type_name(topic)!r}") from error
+    if not (isinstance(found, type) and issubclass(found, LedgerEvent)):
+        raise UnknownStoredType(f"not an event type: {stored_type_name(topic)!r}")
+    return found
