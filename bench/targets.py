@@ -372,7 +372,7 @@ def apply_runs(imports: dict[str, Any]) -> list[str]:
                      f"{linearity['cpu_time_ratio']:.2f}× | {linearity['peak_rss_ratio']:.2f}× |")
     if linearity.get("size_medians"):
         runs = linearity.get("runs", 1)
-        lines += ["", f"| rows | median wall s ({runs} runs) | median CPU s | "
+        lines += ["", f"| rows | median wall s ({runs} run{'s' * (runs != 1)}) | median CPU s | "
                   "median peak RSS MiB |", "|---:|---:|---:|---:|"]
         lines += [f"| {s['rows']:,} | {s['seconds']:,.2f} | {s['cpu_seconds']:,.2f} | "
                   f"{s['peak_rss_mib']:,.1f} |" for s in linearity["size_medians"]]

@@ -134,8 +134,8 @@ def _validated(validate: Callable[..., Any], raw: Any, context: Any) -> Any:
         raise NotFast from None
 
 
-# A command type's first rows go through `CommandChecker.loop`; its generated function
-# (`_compile`) is made at this many. Compiling one costs ≈0.5 ms of CPU, and most of a
+# A command type's first rows, this many, go through `CommandChecker.loop`; its generated
+# function (`_compile`) is made at the next. Compiling one costs ≈0.5 ms of CPU, and most of a
 # file's command types come a few times (a hospital's first batch: 11 types, 7 of them
 # in under 25 rows): compiling each at its first row was ≈7 ms of a hospital ingest.
 COMPILE_AFTER = 64

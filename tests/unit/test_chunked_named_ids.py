@@ -4,6 +4,8 @@ plain entries of earlier chunks they name are folded in before the check."""
 
 from __future__ import annotations
 
+from types import UnionType
+from typing import Union, get_args, get_origin
 from uuid import UUID, uuid4
 
 from hypothesis import given
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from domain.chunked_writes import _ids_in_commands
+from domain.events import COMMANDS_BY_TYPE
 
 
 class _Named(BaseModel):
@@ -46,3 +49,26 @@ def test_a_text_is_an_id_only_when_it_reads_as_one(values: list[object]) -> None
             except ValueError:
                 pass
     assert _ids_in_commands(commands) == expected
+
+
+def _holds_an_id(annotation: object) -> bool:
+    return annotation is UUID or any(_holds_an_id(arg) for arg in get_args(annotation))
+
+
+def test_every_command_field_that_can_hold_an_id_is_where_the_search_looks() -> None:
+    """The search reads a command's fields at the top and in lists or tuples of ids; a
+    command type given an id inside a nested model or a mapping must fail here, not go
+    unsearched (its target would not be folded in before the check)."""
+    holding = set()
+    for name, model in COMMANDS_BY_TYPE.items():
+        for field, info in model.model_fields.items():
+            annotation = info.annotation
+            if not _holds_an_id(annotation):
+                continue
+            holding.add(field)
+            shapes = {get_origin(arg) for arg in (annotation, *get_args(annotation))}
+            assert shapes <= {None, Union, UnionType, list, tuple}, (name, field, annotation)
+            for arg in get_args(annotation):
+                for inner in get_args(arg):
+                    assert inner in (UUID, Ellipsis), (name, field, annotation)
+    assert {"supersedes", "target_id", "contested_entry_id"} <= holding

@@ -51,19 +51,29 @@ def assert_same(fast: BaseModel, slow: BaseModel) -> None:
     assert fast.model_dump_json() == slow.model_dump_json()
 
 
+# This module's own checkers: compiling the process-wide ones here would leave every
+# later test in the worker with no loop to go through.
+CHECKERS: dict[type[BaseModel], CommandChecker] = {}
+
+
 def compare(row: dict[str, Any], memos: dict[Any, Any]) -> str:
     model = COMMANDS_BY_TYPE[row["type"]]
-    checker = command_checker(model)
     try:
         slow = model.model_validate(dict(row), context=CONTEXT)
     except ValidationError:
         slow = None
-    if checker is None:
+    if command_checker(model) is None:
         return "pydantic"
+    checker = CHECKERS.get(model) or CHECKERS.setdefault(model, CommandChecker(model))
     # Both ways a type's rows are checked (its first rows by the loop, the rest by the
-    # generated function), each with the memos as the other left them.
-    outcomes = {checked_as(check, row, slow, memos)
-                for check in (checker.loop, checker.compiled(), checker.loop)}
+    # generated function): each on memos of its own, which they must fill alike, then
+    # each with the memos as the other left them.
+    alone: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
+    outcomes = {checked_as(checker.loop, row, slow, alone[0]),
+                checked_as(checker.compiled(), row, slow, alone[1])}
+    assert alone[0] == alone[1], f"the loop and the generated check memoise {row} apart"
+    outcomes |= {checked_as(check, row, slow, memos)
+                 for check in (checker.loop, checker.compiled(), checker.loop)}
     assert len(outcomes) == 1, f"the loop and the generated check differ on {row}"
     return outcomes.pop()
 
