@@ -20,6 +20,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from domain.money import cny_field, points_field, quantity_field
+from domain.periods import period_text
 from domain.strict_input import to_day, to_history_day, to_integer
 
 # Commands are built here but imported from, and registered in, domain.events; they keep
@@ -34,6 +35,7 @@ Cny = Annotated[Decimal, BeforeValidator(cny_field)]
 Int = Annotated[int, BeforeValidator(to_integer)]
 Day = Annotated[date, BeforeValidator(to_day)]
 HistoryDay = Annotated[date, BeforeValidator(to_history_day)]
+PeriodText = Annotated[str, BeforeValidator(period_text)]
 
 
 def _nfkc(value: Any) -> Any:
