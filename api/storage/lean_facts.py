@@ -33,11 +33,11 @@ from api.storage.snapshots import (
 )
 from domain.access_log import ACCESS_EVENTS
 from domain.application import Ledger
-from domain.chunked_writes import CONCURRENT_WRITE
 from domain.errors import ConflictError
 from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
+from domain.written import CONCURRENT_WRITE
 from projections.snapshots import KEY_PREFIX, Seal, checked_on_seal, fold_later
 from projections.views import payable_periods
 
