@@ -15,20 +15,18 @@ import sys
 import threading
 from decimal import Decimal
 from functools import cache
+from importlib import import_module
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field, model_validator
 
-# Reads of personal data (issue 14), recorded by the system: domain/access_log.py.
-from domain.access_log import ACCESS_COMMANDS, ACCESS_EVENTS
 from domain.appeal_bodies import (
     AppealAssignmentBody,
     AppealBody,
     AppealDecisionBody,
     AppealEscalationBody,
 )
-from domain.close_review import CLOSE_REVIEW_COMMANDS, CLOSE_REVIEW_EVENTS
 
 # The envelope and field types live below both fact families (domain/envelope.py).
 from domain.envelope import (
@@ -55,9 +53,7 @@ from domain.limits import (
     YEAR_MAX,
     YEAR_MIN,
 )
-from domain.passwords import PASSWORD_COMMANDS, PASSWORD_EVENTS
 from domain.periods import Period
-from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS
 from domain.settings import SETTINGS_COMMANDS, SETTINGS_EVENTS
 from domain.users import DisableBody, TokenBody, UserBody
 
@@ -440,13 +436,17 @@ _COMMANDS: dict[str, tuple[type[BaseModel], type[LedgerEvent], str]] = {
         TokenBody, TokenRotated, "Replace a user's bearer token (give the new token's SHA-256)."),
     "disable_user": (DisableBody, UserDisabled, "Disable a user: their token stops working."),
 }
-_COMMAND_TYPES = {"".join(map(str.capitalize, kind.split("_"))): kind for kind in _COMMANDS}
+def _model_name(kind: str) -> str:
+    return "".join(map(str.capitalize, kind.split("_")))  # as `_command` names it
+
+
+_COMMAND_TYPES = {_model_name(kind): kind for kind in _COMMANDS}
 _MAKING = threading.Lock()  # two threads making one type would make two classes of it
 
 
 def _made(kind: str) -> Any:
     """The command model of `kind` (in _COMMANDS), made once and kept as a name here."""
-    name = "".join(map(str.capitalize, kind.split("_")))
+    name = _model_name(kind)
     model = globals().get(name)
     if model is None:
         with _MAKING:
@@ -495,9 +495,8 @@ if TYPE_CHECKING:  # made on first use by __getattr__ below
 # Grading facts (warnings, sanctions, complaints, grade inputs …, domain/sanctions.py) and
 # the procedures around results (domain/procedure_events.py) are declared on the same
 # envelope and join the registry below, but only when first asked for: their classes and
-# the grading scheme they import were ≈30 ms of every process's start, and a pay ledger
-# records none of them. A stored one is read by its own topic (`domain.sanctions:…`),
-# which imports its module; `command_model` looks a command type up.
+# the grading scheme were ≈30 ms of every process's start, and a pay ledger records none.
+# A stored one is read by its topic (`domain.sanctions:…`), which imports its module.
 _PAY_EVENTS: tuple[type[LedgerEvent], ...] = tuple(
     cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__)
 
@@ -506,20 +505,27 @@ def _type_of(model: type[BaseModel]) -> str:
     return model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr, no-any-return]
 
 
-# The eager families' other command types (a what-if batch's are among these and
-# _COMMANDS's).
-_EAGER: tuple[type[BaseModel], ...] = (
-    AdoptScheme, *ACCESS_COMMANDS, *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS,
-    *SETTINGS_COMMANDS, *PASSWORD_COMMANDS)
-_EAGER_BY_TYPE: dict[str, type[BaseModel]] = {_type_of(model): model for model in _EAGER}
+_EAGER_BY_TYPE: dict[str, type[BaseModel]] = {
+    _type_of(model): model for model in (AdoptScheme, *SETTINGS_COMMANDS)}
+# The small families a pay what-if does not need either (reads of personal data, the
+# two-person close, passwords, payroll details): imported alone with their first command
+# (here) or stored fact (by topic); tests/unit/test_lazy_families.py checks this table.
+_FAMILY_OF: dict[str, str] = {
+    "record_access": "domain.access_log", "set_close_approval": "domain.close_review",
+    "prepare_close": "domain.close_review", "approve_close": "domain.close_review",
+    "set_password": "domain.passwords", "record_personal_details": "domain.personal",
+    "forget_personal_details": "domain.personal", "record_withholding": "domain.personal",
+    "declare_payment_channel": "domain.personal"}
 
 
 def _registries() -> dict[str, Any]:
-    from domain.procedure_events import (  # noqa: PLC0415 - lazy: see _PAY_EVENTS
-        PROCEDURE_COMMANDS,
-        PROCEDURE_EVENTS,
-    )
-    from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS  # noqa: PLC0415 - lazy
+    # The lazy families (see _PAY_EVENTS and _FAMILY_OF).
+    from domain.access_log import ACCESS_COMMANDS, ACCESS_EVENTS  # noqa: PLC0415
+    from domain.close_review import CLOSE_REVIEW_COMMANDS, CLOSE_REVIEW_EVENTS  # noqa: PLC0415
+    from domain.passwords import PASSWORD_COMMANDS, PASSWORD_EVENTS  # noqa: PLC0415
+    from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS  # noqa: PLC0415
+    from domain.procedure_events import PROCEDURE_COMMANDS, PROCEDURE_EVENTS  # noqa: PLC0415
+    from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS  # noqa: PLC0415
 
     models: tuple[type[BaseModel], ...] = (
         AdoptScheme, *map(_made, _COMMANDS), *GRADING_COMMANDS, *ACCESS_COMMANDS,
@@ -556,6 +562,8 @@ def command_model(kind: str) -> type[BaseModel] | None:
     model = _EAGER_BY_TYPE.get(kind)
     if model is None and kind in _COMMANDS:
         model = _made(kind)
+    elif model is None and kind in _FAMILY_OF:  # the model is named as _command names it
+        model = getattr(import_module(_FAMILY_OF[kind]), _model_name(kind))
     if model is None:
         by_type: dict[str, type[BaseModel]] = __getattr__("COMMANDS_BY_TYPE")
         model = by_type.get(kind)
