@@ -30,10 +30,10 @@ from api.storage.chain import (
 from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
+from api.storage.recorded_closes import RecordedClose
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import check_closed, recorded_closes, row_problem, view_findings
-from api.storage.warm_view import RecordedClose, warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.events import LedgerEvent
@@ -392,6 +392,9 @@ class Session:
         if self._folded and is_memoised(self.ledger.facts(), REPORTED, period):
             yield None
             return
+        # The warm view's reader: imported for an explanation, not by every session.
+        from api.storage.warm_view import warm_figures  # noqa: PLC0415
+
         self.catch_up_view()
         # On the view's own connection: on PostgreSQL another would be a new login.
         with warm_figures(self.env, str(period), getattr(self.view, "connection", None)) as stored:

@@ -10,7 +10,7 @@ reported (`Session.integrity_warnings`; `verify` lists every such row).
 from __future__ import annotations
 
 from api.storage.chain import ChainStore, check_close, stored_records
-from api.storage.warm_view import RecordedClose, close_of
+from api.storage.recorded_closes import RecordedClose, close_of
 from domain.application import Ledger
 from domain.errors import DomainError
 from projections.audit import CLOSE_TOPIC, Finding
