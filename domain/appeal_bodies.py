@@ -2,8 +2,6 @@
 appeal facts and commands of domain/events.py carry, kept here beside the other pay
 bodies' module so that one stays within its size."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -28,7 +26,7 @@ class AppealBody(Frozen):
     filed_on: Day
 
     @model_validator(mode="after")
-    def _one_appellant_one_target(self) -> AppealBody:
+    def _one_appellant_one_target(self) -> "AppealBody":
         if (self.appellant_employee_id is None) == (self.appellant_department_id is None):
             raise ValueError("give exactly one of appellant_employee_id or "
                              "appellant_department_id")
@@ -56,7 +54,7 @@ class AppealDecisionBody(Frozen):
     changes: dict[str, Any] | None = None
 
     @model_validator(mode="after")
-    def _changes_go_with_change(self) -> AppealDecisionBody:
+    def _changes_go_with_change(self) -> "AppealDecisionBody":
         if (self.outcome == "change") != (self.changes is not None):
             raise ValueError("give changes exactly when the outcome is change")
         return self

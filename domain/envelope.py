@@ -6,8 +6,6 @@ base here, below both, is what lets the registry import the grading facts withou
 grading facts importing the registry back.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Callable
@@ -98,7 +96,7 @@ class CommandEnvelope(Frozen):
     event_class: ClassVar[type[LedgerEvent]]
 
     @model_validator(mode="after")
-    def _corrections_say_why(self) -> CommandEnvelope:
+    def _corrections_say_why(self) -> "CommandEnvelope":
         if self.supersedes is not None and not self.reason:
             raise ValueError("a correction (supersedes) must give a reason")
         return self

@@ -9,8 +9,6 @@ Stored events are never updated or deleted. A correction is a new event: a fact 
 `supersedes` an earlier one of the same type, or an `EntryVoided` that withdraws one.
 """
 
-from __future__ import annotations
-
 import sys
 import threading
 from decimal import Decimal
@@ -108,7 +106,7 @@ class DepartmentBody(Frozen):
     effective_on: Day
 
     @model_validator(mode="after")
-    def _admin_fields_fit_kind(self) -> DepartmentBody:
+    def _admin_fields_fit_kind(self) -> "DepartmentBody":
         if self.kind == "admin" and self.admin_class is None:
             raise ValueError("an admin department needs admin_class 1, 2 or 3")
         if self.kind == "clinical" and (self.admin_class or self.admin_role):
@@ -134,7 +132,7 @@ class HireBody(Frozen):
     probation_until: HistoryDay | None = None
 
     @model_validator(mode="after")
-    def _probation_after_hire(self) -> HireBody:
+    def _probation_after_hire(self) -> "HireBody":
         if self.probation_until is not None and self.probation_until < self.hired_on:
             raise ValueError("probation_until is before hired_on")
         return self
@@ -172,7 +170,7 @@ class LeaveBody(Frozen):
     last_day: Day
 
     @model_validator(mode="after")
-    def _ordered(self) -> LeaveBody:
+    def _ordered(self) -> "LeaveBody":
         if self.last_day < self.first_day:
             raise ValueError("last_day is before first_day")
         return self
@@ -191,7 +189,7 @@ class PoolBody(Frozen):
     amount_cny: NonNegativeCny | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> PoolBody:
+    def _one_source(self) -> "PoolBody":
         if (self.medical_revenue_cny is None) == (self.amount_cny is None):
             raise ValueError("give exactly one of medical_revenue_cny or amount_cny")
         return self
@@ -269,7 +267,7 @@ class AttendanceBody(Frozen):
     absence_days: dict[AbsenceKind, Days] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _absence_within_schedule(self) -> AttendanceBody:
+    def _absence_within_schedule(self) -> "AttendanceBody":
         if sum(self.absence_days.values(), Decimal(0)) > self.scheduled_days:
             raise ValueError("absence_days add up to more than scheduled_days")
         return self
@@ -363,7 +361,7 @@ class AdoptScheme(CommandEnvelope):
     event_class = SchemeAdopted
 
     @model_validator(mode="after")
-    def _one_source(self) -> AdoptScheme:
+    def _one_source(self) -> "AdoptScheme":
         if (self.scheme is None) == (self.document is None):
             raise ValueError("give exactly one of scheme (a shipped name) or document")
         return self
