@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from itertools import takewhile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from api.storage import store_env as environment
@@ -41,11 +41,13 @@ from domain.facts import Facts, FrozenHolders
 from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
-from projections.audit import ChainReport, Finding
 from projections.figure_tree import FigureSource
 from projections.memo import is_memoised
 from projections.restatement import REPORTED, statement_for
 from projections.views import StatementView, catch_up_settled, raise_stored, render_statement
+
+if TYPE_CHECKING:
+    from projections.audit import ChainReport
 
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
 # Growth of the process's peak RSS after which a long-lived session freezes what is alive
@@ -309,6 +311,8 @@ class Session:
     def verify_chain(self) -> ChainReport:
         """The chain, then every stored statement row (an edited row that the catch-up
         rewrote is named too)."""
+        from projections.audit import ChainReport, Finding  # noqa: PLC0415 - see chain.verify
+
         report = self.verify_chain_only()
         rewritten = self.catch_up_view()
         views = [*(Finding("view", None, None, None, problem)

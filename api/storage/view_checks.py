@@ -9,12 +9,17 @@ reported (`Session.integrity_warnings`; `verify` lists every such row).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from api.storage.chain import ChainStore, check_close, stored_records
 from api.storage.recorded_closes import RecordedClose, close_of
 from domain.application import Ledger
 from domain.errors import DomainError
-from projections.audit import CLOSE_TOPIC, Finding
+from projections.chain_links import CLOSE_TOPIC_STORED
 from projections.views import StatementView, StoredStatement
+
+if TYPE_CHECKING:
+    from projections.audit import Finding
 
 
 class IntegrityError(DomainError):
@@ -27,7 +32,7 @@ def recorded_closes(ledger: Ledger) -> dict[str, RecordedClose]:
     """The last close of each period, read from the close events' bytes only (no fold:
     a report from a warm view stays one read)."""
     closes: dict[str, RecordedClose] = {}
-    for record in stored_records(ledger, topics=[CLOSE_TOPIC]):
+    for record in stored_records(ledger, topics=[CLOSE_TOPIC_STORED]):
         close = close_of(record.state)  # None for an altered close: `verify` names it
         if close is not None:
             closes[close[0]] = close[1]
@@ -55,6 +60,8 @@ def check_closed(ledger: Ledger, chain: ChainStore, period: str,
 
 def view_findings(ledger: Ledger, view: StatementView) -> list[Finding]:
     """Every stored row that fails its checks, by name."""
+    from projections.audit import Finding  # noqa: PLC0415 - see chain.verify
+
     closes = recorded_closes(ledger)
     position = view.position()
     findings = []
