@@ -367,9 +367,8 @@ class AdoptScheme(CommandEnvelope):
         return self
 
 
-# The other commands are made on first use, by name (`__getattr__`) or by type
-# (`command_model`): each is a pydantic class, ≈0.2 ms to make, and a what-if uses one or
-# two. In the registry's order; a model is named by its type's words (`_command`).
+# The other commands are made on first use, by name (`__getattr__`) or type (`command_model`):
+# each is a pydantic class, ≈0.2 ms to make, and a what-if uses one or two. In registry order.
 _COMMANDS: dict[str, tuple[type[BaseModel], type[LedgerEvent], str]] = {
     "define_department": (
         DepartmentBody, DepartmentDefined,
@@ -434,24 +433,28 @@ _COMMANDS: dict[str, tuple[type[BaseModel], type[LedgerEvent], str]] = {
         TokenBody, TokenRotated, "Replace a user's bearer token (give the new token's SHA-256)."),
     "disable_user": (DisableBody, UserDisabled, "Disable a user: their token stops working."),
 }
+_MAKING = threading.Lock()  # two threads making one type would make two classes of it
+# Command models by type, once made or imported: a batch's look-up per row is one get.
+_KNOWN: dict[str, type[BaseModel]] = {}
+
+
 def _model_name(kind: str) -> str:
     return "".join(map(str.capitalize, kind.split("_")))  # as `_command` names it
 
 
-_COMMAND_TYPES = {_model_name(kind): kind for kind in _COMMANDS}
-_MAKING = threading.Lock()  # two threads making one type would make two classes of it
-
-
 def _made(kind: str) -> Any:
     """The command model of `kind` (in _COMMANDS), made once and kept as a name here."""
-    name = _model_name(kind)
-    model = globals().get(name)
+    model = _KNOWN.get(kind)
     if model is None:
         with _MAKING:
-            model = globals().get(name)
+            model = globals().get(_model_name(kind))
             if model is None:
-                model = globals()[name] = _command(kind, *_COMMANDS[kind])
+                model = globals()[_model_name(kind)] = _command(kind, *_COMMANDS[kind])
+            _KNOWN[kind] = model
     return model
+
+
+_COMMAND_TYPES = {_model_name(kind): kind for kind in _COMMANDS}
 
 
 # Made now: the batch check and the appeals ask for these by name when imported.
@@ -503,11 +506,10 @@ def _type_of(model: type[BaseModel]) -> str:
     return model.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr, no-any-return]
 
 
-_EAGER_BY_TYPE: dict[str, type[BaseModel]] = {
-    _type_of(model): model for model in (AdoptScheme, *SETTINGS_COMMANDS)}
-# The small families a pay what-if does not need either (reads of personal data, the
-# two-person close, passwords, payroll details): imported alone with their first command
-# (here) or stored fact (by topic); tests/unit/test_lazy_families.py checks this table.
+_KNOWN.update({_type_of(model): model for model in (AdoptScheme, *SETTINGS_COMMANDS)})
+# The small families a pay what-if does not need either (access log, two-person close,
+# passwords, payroll details): imported alone with their first command (here) or stored
+# fact (by topic); tests/unit/test_lazy_families.py checks this table.
 _FAMILY_OF: dict[str, str] = {
     "record_access": "domain.access_log", "set_close_approval": "domain.close_review",
     "prepare_close": "domain.close_review", "approve_close": "domain.close_review",
@@ -557,11 +559,11 @@ def __getattr__(name: str) -> Any:
 def command_model(kind: str) -> type[BaseModel] | None:
     """The command model of type `kind` (`record_score`), or None: the lazy families are
     imported only for a type none of the others has."""
-    model = _EAGER_BY_TYPE.get(kind)
+    model = _KNOWN.get(kind)
     if model is None and kind in _COMMANDS:
         model = _made(kind)
     elif model is None and kind in _FAMILY_OF:  # the model is named as _command names it
-        model = getattr(import_module(_FAMILY_OF[kind]), _model_name(kind))
+        model = _KNOWN[kind] = getattr(import_module(_FAMILY_OF[kind]), _model_name(kind))
     if model is None:
         by_type: dict[str, type[BaseModel]] = __getattr__("COMMANDS_BY_TYPE")
         model = by_type.get(kind)
