@@ -27,8 +27,6 @@ from api import plugin_discovery
 from api.i18n import _, from_environment, normalise, use_language
 from api.render_text import INVALID_ENTRY_WARNING, explain_text, payout_text
 from api.storage.store_env import store_env
-from api.storage.warm_view import warm_figures, warm_statement
-from api.usecases.warm_reports import WarmExplain, owner_explain, owner_payout
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
 FLAGS = frozenset({"--json"})
@@ -112,6 +110,10 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
     lang = options.get("--lang")
     if lang is not None and normalise(lang) is None:
         return None
+    # The warm view's reader, for the forms it may answer (a what-if never: `--with`).
+    from api.storage.warm_view import warm_statement  # noqa: PLC0415
+    from api.usecases.warm_reports import owner_payout  # noqa: PLC0415
+
     env = store_env(options.get("--db"), environ)
     with use_language(from_environment(lang, environ)):
         report = owner_payout(lambda period: warm_statement(env, period), options["--period"])
@@ -152,6 +154,9 @@ def warm_explain(words: Sequence[str], environ: Mapping[str, str]) -> int | None
     if (depth is not None and DEPTH.fullmatch(depth) is None) or (
             lang is not None and normalise(lang) is None):
         return None
+    from api.storage.warm_view import warm_figures  # noqa: PLC0415 - see warm_payout
+    from api.usecases.warm_reports import WarmExplain, owner_explain  # noqa: PLC0415
+
     env = store_env(options.get("--db"), environ)
     query = WarmExplain(options["--period"], options.get("--employee"),
                         options.get("--department"), options.get("--figure"),

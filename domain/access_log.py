@@ -11,8 +11,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from domain.envelope import Code, Frozen, LedgerEvent, Text, _command
-
-SUBJECTS_MAX = 1000  # ids listed on one read; a larger read is counted, not listed
+from domain.limits import SUBJECTS_MAX
 
 
 class AccessBody(Frozen):

@@ -23,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 from domain.adoption_events import adoption_event
 from domain.batch_rules import reused_key, same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
-from domain.chunked_writes import CONCURRENT_WRITE, Written
 from domain.derivations import derivation_events
 from domain.envelope import InvalidEntry, builder_of, event_maker, plain_envelope
 from domain.errors import ConflictError, Problem, RejectedError
@@ -53,6 +52,7 @@ from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
+from domain.written import CONCURRENT_WRITE, Written
 
 APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")

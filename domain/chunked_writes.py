@@ -55,10 +55,7 @@ from domain.events import (
 from domain.facts import Facts, FrozenHolders, cycle_collection_paused, uniqueness_key
 from domain.seen_index import SeenIds, SeenIndex
 from domain.stored_encoding import StoredRow
-
-# domain/application.py's message for the same race, where a batch is saved whole.
-CONCURRENT_WRITE = ("another writer recorded one of these entries at the same time; "
-                    "nothing was written, run the command again")
+from domain.written import CONCURRENT_WRITE, Written
 
 # Entries no check of another plain entry reads beyond its id, its position and its
 # one-per-period key (domain/validation.py's BatchScope): kept out of the fold.
@@ -83,17 +80,6 @@ class Chunk:
     commands: Sequence[tuple[str, BaseModel]]
     problems: Sequence[Problem] = ()
     pending: frozenset[str] = frozenset()
-
-
-@dataclass
-class Written:
-    """The stored rows of the ledger's last write, from the position of the first: what a
-    reader that needs them (the audit chain's catch-up) takes instead of reading them back
-    from the store. `pages` yields lists of rows; `close` frees what holds them."""
-
-    first: int
-    pages: Callable[[], Iterator[list[StoredRow]]]
-    close: Callable[[], None] = lambda: None
 
 
 class Spool:

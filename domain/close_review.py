@@ -59,12 +59,13 @@ CLOSE_REVIEW_COMMANDS: tuple[type[Frozen], ...] = (SetCloseApproval, PrepareClos
                                                    ApproveClose)
 CLOSE_REVIEW_EVENTS: tuple[type[LedgerEvent], ...] = (CloseApprovalSet, ClosePrepared,
                                                       CloseApproved)
+APPROVAL_SETTINGS: tuple[type[LedgerEvent], ...] = (CloseApprovalSet,)  # move no pay figure
 
 
 def approval_required(facts: Any) -> bool:
-    """The ledger's setting in `facts` (domain.facts.Facts, which imports this module
-    through domain.events): the latest live `set_close_approval`; off when never set,
-    so ledgers from before the setting keep their one-step close."""
+    """The ledger's setting in `facts` (domain.facts.Facts): the latest live
+    `set_close_approval`; off when never set, so ledgers from before the setting keep
+    their one-step close."""
     required = False
     for event in facts.live.values():
         if isinstance(event, CloseApprovalSet):

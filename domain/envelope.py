@@ -6,8 +6,6 @@ base here, below both, is what lets the registry import the grading facts withou
 grading facts importing the registry back.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +18,7 @@ from uuid import UUID
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from domain.money import cny_field, points_field, quantity_field
+from domain.periods import period_text
 from domain.strict_input import to_day, to_history_day, to_integer
 
 # Commands are built here but imported from, and registered in, domain.events; they keep
@@ -34,6 +33,7 @@ Cny = Annotated[Decimal, BeforeValidator(cny_field)]
 Int = Annotated[int, BeforeValidator(to_integer)]
 Day = Annotated[date, BeforeValidator(to_day)]
 HistoryDay = Annotated[date, BeforeValidator(to_history_day)]
+PeriodText = Annotated[str, BeforeValidator(period_text)]
 
 
 def _nfkc(value: Any) -> Any:
@@ -96,7 +96,7 @@ class CommandEnvelope(Frozen):
     event_class: ClassVar[type[LedgerEvent]]
 
     @model_validator(mode="after")
-    def _corrections_say_why(self) -> CommandEnvelope:
+    def _corrections_say_why(self) -> "CommandEnvelope":
         if self.supersedes is not None and not self.reason:
             raise ValueError("a correction (supersedes) must give a reason")
         return self

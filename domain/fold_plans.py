@@ -12,7 +12,6 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from domain.access_log import PersonalDataRead
 from domain.envelope import InvalidEntry
 from domain.events import (
     DepartmentDefined,
@@ -26,6 +25,7 @@ from domain.events import (
     PostChanged,
     SchemeAdopted,
     TitleGradeChanged,
+    loaded_family,
 )
 from domain.settings import SETTINGS_EVENTS
 
@@ -37,6 +37,11 @@ ROSTER_EVENTS = (
     EmploymentCategoryChanged,
     EmployeeLeft,
 )
+
+
+def _access_events() -> tuple[type, ...]:
+    """Reads of personal data (domain/access_log.py, imported with the first one)."""
+    return loaded_family("domain.access_log", "ACCESS_EVENTS")
 
 
 class Plan(NamedTuple):
@@ -73,7 +78,7 @@ def plan_of(cls: type, unique_shapes: dict[str, tuple[str, ...]]) -> Plan:
     shape = unique_shapes.get(cls.__name__)
     plan = PLANS[cls] = Plan(
         close=issubclass(cls, PeriodClosed), void=issubclass(cls, EntryVoided),
-        invalid=issubclass(cls, InvalidEntry), moves=not issubclass(cls, PersonalDataRead),
+        invalid=issubclass(cls, InvalidEntry), moves=not issubclass(cls, _access_events()),
         unique=shape, unique_key=_key_of(shape, fields), employee=named("employee_id"), kind=kind,
         period=named("period"), year=named("year"),
         simple=not (issubclass(cls, (PeriodClosed, EntryVoided, InvalidEntry, *SETTINGS_EVENTS))

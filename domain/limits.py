@@ -43,3 +43,7 @@ INTEGER_DIGITS_MAX = 18
 
 # JSON: how deep a document may nest (a command is 3 deep; a scheme document about 8).
 JSON_DEPTH_MAX = 32
+
+# Ids listed on one read of personal data (domain/access_log.py); a larger read is counted,
+# not listed.
+SUBJECTS_MAX = 1000

@@ -85,9 +85,9 @@ PAYROLL_EVENTS: tuple[type[LedgerEvent], ...] = (
     PersonalDetailsRecorded, PersonalDetailsForgotten, WithholdingRecorded,
     PaymentChannelDeclared,
 )
-# One withholding per person and pay period; a second must supersede the first. Registered
-# by domain/validation.py (domain.facts imports the registry this module joins).
-WITHHOLDING_UNIQUE: tuple[str, ...] = ("withholding", "pay_period", "employee_id")
+# One withholding per person and pay period; a second must supersede the first: registered
+# by domain/validation.py, which a fold imports before it may meet a stored one (this
+# module is imported with its first command or stored fact, domain/events.py).
 
 # ------------------------------------------------------------------ commands
 

@@ -7,8 +7,6 @@ Where the regulation is ambiguous, the catalogue's default is the value here and
 alternative is an option (each option names its ambiguity id).
 """
 
-from __future__ import annotations
-
 import functools
 import hashlib
 import json
@@ -75,7 +73,7 @@ class AdminClassRule(Frozen):
     ref: Ref
 
     @model_validator(mode="after")
-    def _top_n_goes_with_top_mean(self) -> AdminClassRule:
+    def _top_n_goes_with_top_mean(self) -> "AdminClassRule":
         if (self.statistic == "top_mean") != (self.top_n is not None):
             raise ValueError("top_n is required for top_mean and only for it")
         return self
@@ -242,7 +240,7 @@ class LeaveRule(Frozen):
     ref: Ref
 
     @model_validator(mode="after")
-    def _known_kinds(self) -> LeaveRule:
+    def _known_kinds(self) -> "LeaveRule":
         unknown = sorted((set(self.study) | set(self.zeroing)) - set(self.kinds))
         if unknown:
             raise ValueError(f"leave kinds {unknown} are not among kinds {list(self.kinds)}")
@@ -371,7 +369,7 @@ class SchemeBase(Frozen):
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
     @model_validator(mode="after")
-    def _also_implements_resolve(self) -> SchemeBase:
+    def _also_implements_resolve(self) -> "SchemeBase":
         if self.also_implements:
             document = self.model_dump(mode="json")
             missing = [c.at for c in self.also_implements if not resolve_path(document, c.at)]
@@ -422,7 +420,7 @@ class HospitalPayScheme(SchemeBase):
         return self.staff or scheme_11_staff(self.participation, self.exclusions)
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> HospitalPayScheme:
+    def _references_resolve(self) -> "HospitalPayScheme":
         for kind, rule in self.deductions.items():
             if rule.item != "penalty" and rule.item not in self.items:
                 raise ValueError(f"deduction {kind!r} names unknown item {rule.item!r}")

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-from domain.chunked_writes import Written
 from domain.envelope import LedgerEvent
 from domain.facts import Facts
 from domain.stored_encoding import StoredRow
+from domain.written import Written
 
 ENCODE_CHUNK = 500  # events encoded at a time while the store takes the ones before
 

@@ -33,7 +33,6 @@ from domain.events import (
 )
 from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.periods import Period
-from domain.personal import WITHHOLDING_UNIQUE
 from domain.plain_runs import DATE_FIELDS, RunChecks, take_plain_run
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_checks import scheme_problems
@@ -43,11 +42,11 @@ from domain.scheme_kinds import parse_scheme
 if TYPE_CHECKING:
     from domain.calendar import WorkingCalendar
 
-register_unique("WithholdingRecorded", *WITHHOLDING_UNIQUE)
 _NO_SCHEME: Any = object()
-# The procedure facts' (domain/procedure_events.py): registered here, with the ledger,
-# not by domain/procedures.py, which is imported only with the first procedure entry
-# checked (events.py keeps that family lazy), after a fold may have met stored ones.
+# The payroll facts' (domain/personal.py) and the procedure facts' (procedure_events.py):
+# registered here, with the ledger, not by their own modules, which are imported only with
+# their first entry (events.py keeps those families lazy), after a fold may have met one.
+register_unique("WithholdingRecorded", "withholding", "pay_period", "employee_id")
 register_unique("HolidayNoticeRecorded", "holiday notice", "year")
 register_unique("DecisionDelivered", "delivery", "target_id")
 register_unique("ResultsFiled", "filing", "rulebook", "grading_period")

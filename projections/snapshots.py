@@ -42,7 +42,7 @@ from domain.events import (
 from domain.facts import Facts, cycle_collection_paused
 from domain.periods import Period
 from domain.scheme import canonical_dumps
-from projections.audit import StoredRecord
+from projections.chain_links import StoredRecord
 from projections.restatement import restatement_of
 from projections.views import StoredStatement, content_sha256, payable_periods
 

@@ -16,14 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.access_log import ACCESS_EVENTS
-from domain.close_review import CloseApprovalSet
 from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
 from domain.events import (
     EntryVoided,
     LedgerEvent,
     PeriodClosed,
     PoolDeclared,
+    loaded_family,
 )
 from domain.facts import Facts
 from domain.periods import Period
@@ -234,8 +233,11 @@ def _pay_neutral(event: LedgerEvent) -> bool:
     corrections are events of their own), the grading vocabulary, the ledger's settings
     and the access log. A read records an access event; were it taken for a change of
     every period, the next read would rewrite every row before checking it."""
-    return isinstance(event, UserBody | TokenBody | DisableBody | CloseApprovalSet) or (
-        isinstance(event, ACCESS_EVENTS)) or (
+    # The access log and the close approval setting by loaded_family: their modules are
+    # imported with their first fact, so none of theirs exists before.
+    return isinstance(event, (UserBody, TokenBody, DisableBody, *loaded_family(
+        "domain.close_review", "APPROVAL_SETTINGS"), *loaded_family(
+        "domain.access_log", "ACCESS_EVENTS"))) or (
         type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
         "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated",
         "LedgerConfigured")

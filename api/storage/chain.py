@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import takewhile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
@@ -27,17 +27,16 @@ from api.storage.busy import sqlite_busy
 from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
 from domain.stored_reader import select_rows, uuid_of
-from projections.audit import (
-    CLOSE_TOPIC,
+from projections.chain_links import (
+    CLOSE_TOPIC_STORED,
     GENESIS,
     ChainLink,
-    ChainReport,
     StoredRecord,
-    check_anchors,
-    close_anchors,
     extend_chain,
-    verify_chain,
 )
+
+if TYPE_CHECKING:
+    from projections.audit import ChainReport
 
 CHAIN_NAME = "events"
 PAGE_SIZE = 2000
@@ -354,6 +353,14 @@ def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
     Writers may go on meanwhile: the walk judges the events and links up to the tracked
     position read once here (events are only ever appended after it), so it sees one
     consistent snapshot; another process chaining at the same moment is not an error."""
+    # The walk and its findings (projections/audit.py): for `verify`, not every session.
+    from projections.audit import (  # noqa: PLC0415
+        ChainReport,
+        check_anchors,
+        close_anchors,
+        verify_chain,
+    )
+
     try:
         catch_up_chain(ledger, store)
     except ConflictError:
@@ -365,7 +372,7 @@ def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
     closes: list[StoredRecord] = []
     report = verify_chain(_noting_closes(stored_records(ledger), position, closes), links,
                           position, head)
-    closes += stored_records(ledger, after=position, topics=[CLOSE_TOPIC])
+    closes += stored_records(ledger, after=position, topics=[CLOSE_TOPIC_STORED])
     anchors = check_anchors(close_anchors(closes), store.link_at_or_before)
     if not anchors:
         return report
@@ -380,7 +387,7 @@ def _noting_closes(records: Iterator[StoredRecord], upto: int,
                    closes: list[StoredRecord]) -> Iterator[StoredRecord]:
     """The records unchanged, each period close up to `upto` also added to `closes`."""
     for record in records:
-        if record.topic == CLOSE_TOPIC and record.position <= upto:
+        if record.topic == CLOSE_TOPIC_STORED and record.position <= upto:
             closes.append(record)
         yield record
 

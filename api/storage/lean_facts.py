@@ -31,13 +31,12 @@ from api.storage.snapshots import (
     open_snapshots,
     take_snapshot,
 )
-from domain.access_log import ACCESS_EVENTS
 from domain.application import Ledger
-from domain.chunked_writes import CONCURRENT_WRITE
 from domain.errors import ConflictError
-from domain.events import LedgerEvent
+from domain.events import LedgerEvent, loaded_family
 from domain.facts import Facts
 from domain.periods import Period
+from domain.written import CONCURRENT_WRITE
 from projections.snapshots import KEY_PREFIX, Seal, checked_on_seal, fold_later
 from projections.views import payable_periods
 
@@ -95,7 +94,8 @@ class LeanFolds:
         facts = self.current()
         events = None if facts is None else checked_on_seal(self._ledger, facts, rows, actor,
                                                              datetime.now(UTC))
-        if events is None or not all(isinstance(e, ACCESS_EVENTS) for e in events):
+        access = loaded_family("domain.access_log", "ACCESS_EVENTS")  # the check imported it
+        if events is None or not all(isinstance(e, access) for e in events):
             return False
         self.save(events)
         return True

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from itertools import takewhile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from api import plugin_discovery
@@ -31,6 +31,7 @@ from api.storage.chain import (
 from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
+from api.storage.recorded_closes import RecordedClose
 from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import (
@@ -40,7 +41,6 @@ from api.storage.view_checks import (
     view_finding,
     view_findings,
 )
-from api.storage.warm_view import RecordedClose, warm_figures
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.events import LedgerEvent
@@ -48,7 +48,6 @@ from domain.facts import Facts, FrozenHolders
 from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
-from projections.audit import ChainReport
 from projections.figure_tree import FigureSource
 from projections.memo import is_memoised
 from projections.restatement import REPORTED, statement_for
@@ -60,6 +59,9 @@ from projections.views import (
     raise_stored,
     render_statement,
 )
+
+if TYPE_CHECKING:
+    from projections.audit import ChainReport
 
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
 # Growth of the process's peak RSS after which a long-lived session freezes what is alive
@@ -328,6 +330,8 @@ class Session:
     def verify_chain(self) -> ChainReport:
         """The chain, then every stored statement row (an edited row that the catch-up
         rewrote is named too)."""
+        from projections.audit import ChainReport  # noqa: PLC0415 - see chain.verify
+
         report = self.verify_chain_only()
         rewritten = self.catch_up_view()
         views = [*map(view_finding, rewritten.values()), *view_findings(self.ledger, self.view)]
@@ -415,6 +419,9 @@ class Session:
         if self._folded and is_memoised(self.ledger.facts(), REPORTED, period):
             yield None
             return
+        # The warm view's reader: imported for an explanation, not by every session.
+        from api.storage.warm_view import warm_figures  # noqa: PLC0415
+
         self.catch_up_view()
         # On the view's own connection: on PostgreSQL another would be a new login.
         with warm_figures(self.env, str(period), getattr(self.view, "connection", None)) as stored:

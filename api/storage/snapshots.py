@@ -22,7 +22,7 @@ from api.storage.chain import chain_head_at, check_close, open_chain, stored_rec
 from domain.application import Ledger, read_stored
 from domain.events import LedgerEvent
 from domain.facts import Facts
-from projections.audit import StoredRecord
+from projections.chain_links import StoredRecord
 from projections.snapshots import (
     NotASnapshot,
     Snapshot,

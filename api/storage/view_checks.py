@@ -9,12 +9,17 @@ reported (`Session.integrity_warnings`; `verify` lists every such row).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from api.storage.chain import ChainStore, check_close, stored_records
-from api.storage.warm_view import RecordedClose, close_of
+from api.storage.recorded_closes import RecordedClose, close_of
 from domain.application import Ledger
 from domain.errors import DomainError
-from projections.audit import CLOSE_TOPIC, Finding
+from projections.chain_links import CLOSE_TOPIC_STORED
 from projections.views import RowFault, StatementView, StoredStatement
+
+if TYPE_CHECKING:
+    from projections.audit import Finding
 
 
 class IntegrityError(DomainError):
@@ -27,7 +32,7 @@ def recorded_closes(ledger: Ledger) -> dict[str, RecordedClose]:
     """The last close of each period, read from the close events' bytes only (no fold:
     a report from a warm view stays one read)."""
     closes: dict[str, RecordedClose] = {}
-    for record in stored_records(ledger, topics=[CLOSE_TOPIC]):
+    for record in stored_records(ledger, topics=[CLOSE_TOPIC_STORED]):
         close = close_of(record.state)  # None for an altered close: `verify` names it
         if close is not None:
             closes[close[0]] = close[1]
@@ -46,6 +51,8 @@ def row_fault(row: StoredStatement, view_position: int,
 
 
 def view_finding(fault: RowFault) -> Finding:
+    from projections.audit import Finding  # noqa: PLC0415 - see chain.verify
+
     return Finding("view", None, None, None, reason=fault.reason, values=fault.values)
 
 

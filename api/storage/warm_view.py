@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from api.storage.recorded_closes import RecordedClose, close_of
 from api.storage.store_env import postgres_connect_args
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
@@ -43,24 +44,6 @@ INVALID_ENTRIES_NOTE = "invalid_entries"
 REPORT_FIGURES_NOTE = "report_figures"
 # Rows read by one query: far below any driver's limit on parameters.
 PREFETCH_ROWS_MAX = 500
-
-
-@dataclass(frozen=True)
-class RecordedClose:
-    statement_sha256: str
-    position: int
-    chain_head: str
-
-
-def close_of(state: bytes) -> tuple[str, RecordedClose] | None:
-    """(period, close) from a stored close event's bytes; None for an altered one (the
-    chain verification names it)."""
-    try:
-        body = json.loads(state)
-        return str(body["period"]), RecordedClose(
-            str(body["statement_sha256"]), int(body["position"]), str(body["chain_head"]))
-    except (ValueError, KeyError, TypeError):
-        return None
 
 
 @dataclass(frozen=True)

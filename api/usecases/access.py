@@ -12,7 +12,6 @@ from pydantic import BaseModel
 
 from api.usecases.ports import Caller
 from domain import events as registry
-from domain.close_review import approval_required
 from domain.errors import ForbiddenError, NotFoundError, Problem
 from domain.events import LedgerEvent, command_model, command_types_of_events
 from domain.facts import Facts
@@ -68,12 +67,20 @@ def check_writes(
         for where, command in commands:
             refusals += _scope_refusals(user, where, command, facts, department_of)
     kinds = {row.get("type") for _, row in rows}
-    if "close_period" in kinds and approval_required(facts) and not _approved(facts, rows):
+    if "close_period" in kinds and _approval_required(facts) and not _approved(facts, rows):
         refusals.append(Problem(rows[0][0], "type", "this ledger requires a second "
                                 "person to close a period: prepare the close, and another "
                                 "user approves it (POST /periods/{period}/close)"))
     if refusals:
         raise RowsForbiddenError(refusals)
+
+
+def _approval_required(facts: Facts) -> bool:
+    # The two-person close's module (domain/close_review.py): imported for a close, not
+    # for every write (domain/events.py keeps its family lazy).
+    from domain.close_review import approval_required  # noqa: PLC0415 - see above
+
+    return approval_required(facts)
 
 
 def _approved(facts: Facts, rows: Sequence[tuple[str, Mapping[str, Any]]]) -> bool:

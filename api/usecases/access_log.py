@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from api.usecases.ports import Caller, Workspace
-from domain.access_log import SUBJECTS_MAX
+from domain.limits import SUBJECTS_MAX
 from domain.users import User
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.application import Ledger
@@ -20,8 +20,10 @@ from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User, UserDirectory
-from projections.audit import ChainReport
 from projections.figure_tree import FigureSource
+
+if TYPE_CHECKING:
+    from projections.audit import ChainReport
 
 ORGANISATION_ZONE = ZoneInfo("Asia/Shanghai")
 

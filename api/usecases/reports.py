@@ -24,7 +24,6 @@ from api.usecases.lean_whatif import lean_what_if
 from api.usecases.ledger import Batch, what_if
 from api.usecases.period_facts import is_now, period_facts
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
-from api.usecases.warm_reports import explain_roots, line_departments
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.facts import Facts
 from domain.periods import Period
@@ -145,6 +144,9 @@ class ExplainQuery:
 
 def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any]:
     """The derivation tree of a person's pay, a department's settled pay, or any figure."""
+    # The warm reports' tree helpers: imported by an explanation, not by every report.
+    from api.usecases.warm_reports import line_departments  # noqa: PLC0415
+
     if sum(x is not None for x in (query.employee, query.department, query.figure)) != 1:
         raise InvalidRequestError("give exactly one of employee, department or figure")
     period = parse_period(query.period)
@@ -175,6 +177,8 @@ def _trees(user: User | None, query: ExplainQuery, period: Period, figure: Figur
            line_department: dict[str, str], *,
            prefetch: Callable[[list[str]], None] | None = None) -> list[dict[str, Any]]:
     """The explanation trees the query asks for, as much of them as `user` may read."""
+    from api.usecases.warm_reports import explain_roots  # noqa: PLC0415 - see `explain`
+
     roots = explain_roots(figure, query.employee, query.department, query.figure)
     if query.employee is not None:
         missing = f"no employee {query.employee!r} in {period}"

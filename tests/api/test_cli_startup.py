@@ -140,3 +140,55 @@ def test_a_new_process_refuses_a_second_procedure_fact_it_has_only_read(tmp_path
     again = run("payout", "--period", "2026-Q1", "--with", notice="second")
     assert again.returncode == 2, again.stdout[-500:] + again.stderr
     assert "already recorded (holiday notice 2026)" in again.stderr
+
+
+def test_a_what_if_makes_only_the_command_models_its_batch_names(tmp_path: Path) -> None:
+    """The pay command models are made on first use (domain/events.py `_COMMANDS`), and the
+    small families (access log, two-person close, passwords, payroll) are imported with
+    their first command or stored fact: a what-if of one deduction makes one model and
+    imports none of them (nor what SMALL_FAMILIES names besides)."""
+    db = tmp_path / "ledger.db"
+    shutil.copyfile(OLD_LEDGER / "example-1" / "ledger.db", db)
+    batch = tmp_path / "what-if.jsonl"
+    batch.write_text(json.dumps({"type": "record_deduction", "period": "2026-Q1",
+                                 "employee_id": "zhang", "kind": "late", "minutes": 3,
+                                 "reason": "what-if"}) + "\n", encoding="utf-8")
+    argv = ["payout", "--period", "2026-Q1", "--with", str(batch), "--db", str(db)]
+    report = ("from domain import events\nprint(json.dumps(sorted(set(events._COMMAND_TYPES) & "
+              "set(vars(events)))), file=sys.stderr)\n" + MODULES)
+    done = subprocess.run([sys.executable, "-c", f"import json, sys\nfrom api.cli_launch import "
+                           f"main\nassert main({argv!r}) == 0\n{report}"], cwd=ROOT, env=ENV,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    *_, made, modules = done.stderr.strip().splitlines()
+    assert json.loads(made) == ["DecideAppeal", "FileAppeal", "RecordDeduction"]
+    assert set(json.loads(modules)).isdisjoint(SMALL_FAMILIES), sorted(
+        set(json.loads(modules)) & SMALL_FAMILIES)
+
+
+# Also the chunked write (domain/written.py), the warm view's reader (a stored close is
+# api/storage/recorded_closes.py) and the chain's walk (api/storage/chain.py `verify`),
+# which a what-if never uses.
+SMALL_FAMILIES = {"domain.access_log", "domain.close_review", "domain.passwords",
+                  "domain.personal", "domain.chunked_writes", "api.storage.warm_view",
+                  "api.usecases.warm_reports", "projections.audit"}
+
+
+def test_a_small_family_is_imported_alone_with_its_first_command() -> None:
+    """A read of personal data records an access (`record_access`): its family is imported,
+    not the grading ones the whole registry would bring."""
+    imported = _modules("from domain.events import command_model\n"
+                        "assert command_model('record_access') is not None")
+    assert "domain.access_log" in imported
+    assert imported.isdisjoint({"domain.sanctions", "domain.procedure_events",
+                                "domain.personal", "domain.close_review"})
+
+
+def test_threads_asking_for_one_command_model_get_one_class() -> None:
+    """Two classes of one command type would fail every check by identity."""
+    _modules("import threading\nfrom domain.events import command_model\n"
+             "start = threading.Barrier(8)\nfound = []\n"
+             "def ask():\n    start.wait()\n    found.append(command_model('record_score'))\n"
+             "threads = [threading.Thread(target=ask) for _ in range(8)]\n"
+             "[t.start() for t in threads]\n[t.join() for t in threads]\n"
+             "assert len(found) == 8 and len(set(map(id, found))) == 1, found")

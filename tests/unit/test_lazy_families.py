@@ -4,7 +4,7 @@ always there. tests/api/test_cli_startup.py checks that a pay what-if imports no
 
 from __future__ import annotations
 
-from domain import events
+from domain import access_log, close_review, events, passwords, personal
 from domain.check_plans import check_plan, policy_inputs
 from domain.events import command_model, command_models, loaded_family
 from domain.grading import GradingScheme
@@ -47,3 +47,27 @@ def test_the_scheme_kinds_look_their_models_up_on_use() -> None:
     assert SCHEME_KINDS[PAY_SCHEME_KIND] is HospitalPayScheme
     assert SCHEME_KINDS[GRADING_KIND] is GradingScheme
     assert SCHEME_KINDS.get("no_such_kind") is None
+
+
+def test_the_small_families_are_found_by_their_command_types() -> None:
+    """domain/events.py's table of the families imported with their first command (the
+    access log, the two-person close, passwords, payroll) names every command of each."""
+    families = {access_log: access_log.ACCESS_COMMANDS,
+                close_review: close_review.CLOSE_REVIEW_COMMANDS,
+                passwords: passwords.PASSWORD_COMMANDS, personal: personal.PAYROLL_COMMANDS}
+    found = {}
+    for module, commands in families.items():
+        for model in commands:
+            kind = model.model_fields["type"].annotation.__args__[0]
+            found[kind] = module.__name__
+            assert command_model(kind) is model, kind
+    assert found == events._FAMILY_OF
+
+
+def test_a_command_made_on_first_use_is_the_registry_s_by_name_and_type() -> None:
+    for kind in events._COMMANDS:
+        name = "".join(part.capitalize() for part in kind.split("_"))
+        model = getattr(events, name)
+        assert model is command_model(kind) is events.COMMANDS_BY_TYPE[kind], kind
+        assert (model.__name__, model.__module__) == (name, "domain.events")
+    assert events.RecordScore in events.COMMAND_MODELS
