@@ -65,6 +65,7 @@ PIECE = 1 << 20  # bytes of a body a row holds
 # A body larger is refused before it is read (a county's is ≈40 MB): a row is written by
 # whoever can write the database, and reading it all would come before its MAC is checked.
 MAX_BODY = 256 << 20
+_TOO_LARGE = b"(a piece longer than PIECE, left unread)"  # compared by identity
 # A snapshot is only a speed-up: a store busy longer than this is a miss, not a wait.
 BUSY_TIMEOUT_S = 0.2
 MAC_CONTEXT = b"jixiao facts snapshot"
@@ -232,6 +233,10 @@ class FactsSnapshots:
         db = self._db()
         if db is None or not self._exists(db):
             return None
+        with self._reading(db):  # the list of pieces and the pieces: one snapshot
+            return self._pieces(db, any_code=any_code)
+
+    def _pieces(self, db: Any, *, any_code: bool) -> Row | None:
         mark = self._mark
         heads = db.execute("SELECT piece, position, chain_head, code, mac, length(body) "  # noqa: S608
                            f"FROM jixiao_facts_snapshots WHERE name = {mark} ORDER BY piece",
@@ -247,12 +252,14 @@ class FactsSnapshots:
             return None
         _, position, chain_head, code, mac, _ = heads[0]
         pieces = []
-        with self._reading(db):
-            for number in range(len(heads)):
-                piece = self._piece(db, number, mac)
-                if piece is None:
-                    return None
-                pieces.append(piece)
+        for number in range(len(heads)):
+            piece = self._piece(db, number, mac)
+            if piece is None:
+                return None
+            if piece is _TOO_LARGE or len(piece) > PIECE:  # never so by us: named
+                self._warn(f"piece {number} is larger than {PIECE} bytes")
+                return None
+            pieces.append(piece)
         return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
 
     @contextmanager
@@ -269,25 +276,28 @@ class FactsSnapshots:
             db.execute("COMMIT")
 
     def _piece(self, db: Any, number: int, mac: str) -> bytes | None:
-        """One piece of the body, or None (gone, of another MAC, or larger than a piece).
-        No more than a piece and a byte is read, whatever a writer put there since."""
+        """One piece of the body, or None (gone, or of another MAC: a rewrite since, which
+        is no fault). No more than a piece and a byte is read, whatever a writer put there
+        since; a longer piece is the caller's to name."""
         mark = self._mark
         if self._postgres:  # one message a piece
             found = db.execute(f"SELECT substr(body, 1, {PIECE + 1}), mac FROM "  # noqa: S608
                                f"jixiao_facts_snapshots WHERE name = {mark} AND piece = {mark}",
                                (NAME, number)).fetchone()
-            if found is None or found[1] != mac or len(found[0]) > PIECE:
+            if found is None or found[1] != mac:
                 return None
             return bytes(found[0])
         # SQLite: read into one bytes object by blob I/O (substr made a value, then its
         # copy: ≈1.3 ms of a hospital's 3.9 MB).
         found = db.execute("SELECT rowid, length(body), mac FROM jixiao_facts_snapshots "
                            "WHERE name = ? AND piece = ?", (NAME, number)).fetchone()
-        if found is None or found[2] != mac or not 0 <= int(found[1]) <= PIECE:
+        if found is None or found[2] != mac:
             return None
+        if not 0 <= int(found[1]) <= PIECE:
+            return _TOO_LARGE  # not read at all: the caller names it
         with db.blobopen("jixiao_facts_snapshots", "body", found[0], readonly=True) as blob:
-            piece = blob.read(PIECE + 1)
-        return piece if len(piece) <= PIECE else None
+            piece: bytes = blob.read(PIECE + 1)
+        return piece
 
     def _warn(self, problem: str) -> None:
         self._note(f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "

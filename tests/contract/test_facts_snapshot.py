@@ -450,4 +450,26 @@ def test_a_piece_grown_past_a_piece_is_not_read_and_every_event_is_folded(
     starts = _fold_reads(monkeypatch)
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
+        assert any("piece 1 is larger than 997 bytes" in w
+                   for w in session.integrity_warnings), session.integrity_warnings
     assert starts[0] == 0  # folded from the first event
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # SQLite's length() only
+def test_a_text_piece_whose_length_hides_its_size_is_read_no_further(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's length() of a text stops at its first NUL: a piece stored as such text
+    passes that check, and the blob read's own cap (a piece and a byte) names it."""
+    monkeypatch.setattr(facts_snapshot, "PIECE", 997)
+    env = _applied(store)
+    expected = _full_fold(env)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        session.view.connection.execute(  # type: ignore[attr-defined]
+            "UPDATE jixiao_facts_snapshots SET body = CAST(? AS TEXT) WHERE piece = 1",
+            ("a\x00" + "b" * 2000,))
+    starts = _fold_reads(monkeypatch)
+    with Session(env) as session:
+        assert _state(session.ledger.facts()) == expected
+        assert any("piece 1 is larger than 997 bytes" in w
+                   for w in session.integrity_warnings), session.integrity_warnings
+    assert starts[0] == 0
