@@ -10,7 +10,7 @@ from api.cli.integrity import EXPECT_NEEDS_KEY, Expect, PublicKey
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session, whole_number
 from api.cli.render import events_text
 from api.i18n import _
-from api.i18n.findings import finding_line, report_json_machine
+from api.i18n.findings import finding_line, report_json_machine, snapshot_line
 from api.storage.session import recorded_time_zone, store_env
 from api.usecases import audit, integrity
 from domain.errors import InvalidRequestError
@@ -58,4 +58,7 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
             count=len(report.findings)) + f"\n  {finding_line(report.findings[0])}")
         for finding in report.findings[1:]:
             print(f"  {finding_line(finding)}")
+    snapshot = None if json else snapshot_line(report)
+    if snapshot is not None:
+        print(snapshot)
     return 0 if report.ok else 1
