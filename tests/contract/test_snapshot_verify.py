@@ -118,5 +118,6 @@ def test_a_forged_or_unlike_snapshot_is_a_finding(store: Any, env: dict[str, str
     _set(env, **damage)
     run = _verify(store, env)
     assert run.code == 1
-    assert "事实快照：" in run.out
+    assert run.out.startswith("哈希链完好")  # the snapshot is beside the chain, not in it
+    assert "  事实快照：" in run.out
     assert "snapshot" not in run.out  # the reader's language, not the reason's name
