@@ -54,6 +54,7 @@ class Finding:
     language (api/i18n/findings.py), so nothing here is presentation."""
 
     # "altered" | "removed" | "inserted" | "count" | "head" | "anchor" | "view" | "receipt"
+    # | "snapshot"
     kind: str
     position: int | None
     event_id: str | None
@@ -84,6 +85,11 @@ class ChainReport:
     events: int  # stored events up to chained_upto
     links: int  # chain rows
     findings: tuple[Finding, ...]
+    # What `verify` could say of the stored snapshot of the fold (api/storage/
+    # snapshot_check.py): "checked", "none", "no_key", "other_code"; "" when not looked.
+    # Not in the JSON, which is pinned; a snapshot that failed is among the findings.
+    snapshot: str = ""
+    snapshot_at: int | None = None  # its position
 
     @property
     def ok(self) -> bool:

@@ -1,6 +1,6 @@
-"""`jixiao init|keys new|checkpoint|backup|restore`: making a ledger, signing its chain
-head into receipts kept outside the database, and copies of the whole ledger, each copy
-checked (docs/security.md)."""
+"""`jixiao init|keys new|keys snapshot|checkpoint|backup|restore`: making a ledger, signing
+its chain head into receipts kept outside the database, the key that signs the snapshot of
+the fold, and copies of the whole ledger, each copy checked (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from api.i18n import _
 from api.i18n.findings import finding_line
 from api.i18n.messages import translate
 from api.storage.session import Session, ledger_exists, ledger_location, store_env
+from api.storage.snapshot_key import MASTER_KEY_ENV, create_snapshot_key
 from api.usecases import backups, integrity, settings
 from domain.errors import ConflictError, InvalidRequestError
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
-keys = typer.Typer(help="Signing keys for checkpoints (Ed25519).", no_args_is_help=True)
+keys = typer.Typer(help="Keys kept outside the database: signing keys for checkpoints "
+                   "(Ed25519), the master key of personal data, the snapshot key.",
+                   no_args_is_help=True)
 
 PRIVATE_NAME, PUBLIC_NAME = "jixiao-signing.pem", "jixiao-signing.pub.pem"
 KEY_EXISTS = "密钥文件已存在，不覆盖 / {path} exists already; not overwritten"
@@ -57,6 +60,33 @@ def keys_new(*, output: Annotated[str, typer.Option(
         file.write(pair.private_pem)
     public.write_bytes(pair.public_pem)
     print(KEYS_WRITTEN.format(private=private, public=public), file=sys.stderr)
+    return 0
+
+
+@keys.command("snapshot")
+def keys_snapshot(*, output: Annotated[str, typer.Option(
+                      "--output", help="The key file to write (mode 0600).")],
+                  force: Annotated[bool, typer.Option(
+                      "--force", help="Replace an existing snapshot key file (never the "
+                      "master key): the stored snapshot is then refused once and every "
+                      "event folded again.")] = False) -> int:
+    """Write a new key that signs the stored snapshot of the fold.
+
+    Point JIXIAO_SNAPSHOT_KEY_FILE at it; no personal data, no backup needed."""
+    replaced = create_snapshot_key(output, replace=force,
+                                   master_path=ENVIRON.get().get(MASTER_KEY_ENV))
+    print(_("snapshot key written to {path} (mode 0600, readable by its owner only).\n"
+            "It signs the snapshot of the fold stored in the database, so that a new process "
+            "loads it instead of folding every event (the fast what-if); it protects no "
+            "personal data.\n"
+            "Point the service's environment at it: JIXIAO_SNAPSHOT_KEY_FILE={path} "
+            "(docs/deploy.md), readable by the service's user.\n"
+            "It needs no backup: losing or changing it costs one fold of every event, then "
+            "a new snapshot is written.").format(path=output))
+    if replaced:
+        print(_("The previous key in {path} is replaced: the stored snapshot, signed under "
+                "it, is refused once (the next command names it among its warnings) and "
+                "every event is folded again; the same answers.").format(path=output))
     return 0
 
 

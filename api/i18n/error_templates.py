@@ -60,6 +60,15 @@ ERROR_TEMPLATES: Final = (
     # api/storage
     N_("the chain was extended by another process; verify again"),
     N_("the statements view was caught up by another process"),
+    # api/storage/snapshot_key.py: `jixiao keys snapshot`
+    N_("{path} exists already; not overwritten (--force replaces a snapshot key: the "
+       "stored snapshot is then refused once and every event folded again)"),
+    N_("{path} is not a snapshot key file (32 bytes in base64); --force replaces only such "
+       "a file"),
+    N_("{path} is the master key (JIXIAO_MASTER_KEY_FILE): replacing it would make every "
+       "person's details unreadable; not overwritten"),
+    N_("cannot give the new key the owner of {path}; run this as that file's owner or as "
+       "root"),
     # api/usecases: who may do what
     N_("{count} row(s) you may not write; nothing was written"),
     N_("{role} may not void entries"),

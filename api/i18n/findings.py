@@ -34,6 +34,7 @@ KIND_NAMES: Final = {
     "anchor": NP_("finding", "anchor"),
     "view": NP_("finding", "view"),
     "receipt": NP_("finding", "receipt"),
+    "snapshot": NP_("finding", "snapshot of the fold"),
 }
 # What each check found, by `Finding.why` (the reason, or the kind when it has one text).
 DETAILS: Final = {
@@ -64,6 +65,21 @@ DETAILS: Final = {
                        "the chain recomputed"),
     "count_differs": N_("{counted} event(s) up to position {position}; the receipt signed "
                         "{events}"),
+    # the stored snapshot of the fold (api/storage/snapshot_check.py)
+    "snapshot_mac": N_("its MAC does not match under this environment's snapshot key: "
+                       "written under another key (after a key change, until the next "
+                       "command that folds writes a new one) or forged; it is not used"),
+    "snapshot_beyond": N_("it claims position {position}, beyond the store's last event "
+                          "{last}; it is not used"),
+    "snapshot_chain": N_("it was signed under chain head {head}…, which the chain no longer "
+                         "holds at its position: events up to there were rewritten; it is "
+                         "not used"),
+    "snapshot_pieces": N_("its stored pieces are not one body of a bounded size; it is not "
+                          "used"),
+    "snapshot_unreadable": N_("it cannot be read ({error}); it is not used"),
+    "snapshot_differs": N_("signed under this key, yet its facts differ from a fold of the "
+                           "stored events up to its position: whoever holds the key wrote "
+                           "it, or this version of jixiao folds differently"),
 }
 LINE: Final = N_("{kind}: {what}: {detail}")
 LINE_WITHOUT_PLACE: Final = N_("{kind}: {detail}")
@@ -76,6 +92,15 @@ WITH_TYPE_ONLY: Final = N_("{what} ({type})")
 # API's `integrity_warning`).
 # A checkpoint refused (api/usecases/integrity.py ChainBrokenError), with the first finding.
 CHECKPOINT_REFUSED: Final = N_("the chain is broken; nothing signed: {first}")
+# What `verify` could not say of the stored snapshot of the fold (ChainReport.snapshot).
+SNAPSHOT_STATES: Final = {
+    "checked": N_("snapshot of the fold at position {position}: the same facts as a fold "
+                  "of the stored events up to there"),
+    "no_key": N_("the snapshot of the fold was not checked: no snapshot key here "
+                 "(JIXIAO_SNAPSHOT_KEY_FILE), or snapshots are off"),
+    "other_code": N_("the snapshot of the fold was not checked: written by another version "
+                     "of jixiao, which this one never reads"),
+}
 TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
 
 
@@ -138,6 +163,15 @@ def finding_line(finding: Finding) -> str:
 # `--json` is machine output, the same in every language (README, `--lang`'s help): its
 # `detail` is worded in English there whatever the reader chose.
 MACHINE_LANGUAGE: Final = "en"
+
+
+def snapshot_line(report: ChainReport) -> str | None:
+    """What `verify` says of the stored snapshot besides its findings, or None."""
+    template = SNAPSHOT_STATES.get(report.snapshot)
+    if template is None or (report.snapshot == "checked" and any(
+            finding.kind == "snapshot" for finding in report.findings)):
+        return None
+    return gettext(template).format(position=report.snapshot_at)
 
 
 def checkpoint_refused(first: Finding) -> str:

@@ -262,6 +262,11 @@ class FactsSnapshots:
             pieces.append(piece)
         return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
 
+    def stored_row(self) -> Row | None:
+        """The stored snapshot whatever its code, unchecked (`verify` checks it:
+        api/storage/snapshot_check.py)."""
+        return self._row(any_code=True)
+
     @contextmanager
     def _reading(self, db: Any) -> Iterator[None]:
         """On SQLite, the pieces read in one transaction: a piece is found by its rowid,

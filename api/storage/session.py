@@ -329,16 +329,17 @@ class Session:
 
     def verify_chain(self) -> ChainReport:
         """The chain, then every stored statement row (an edited row that the catch-up
-        rewrote is named too)."""
+        rewrote is named too), then the stored snapshot of the fold, when a key is here."""
+        from api.storage.snapshot_check import check_snapshot  # noqa: PLC0415 - verify's only
         from projections.audit import ChainReport  # noqa: PLC0415 - see chain.verify
 
         report = self.verify_chain_only()
         rewritten = self.catch_up_view()
         views = [*map(view_finding, rewritten.values()), *view_findings(self.ledger, self.view)]
-        if not views:
-            return report
+        snapshot = check_snapshot(self._head, self.ledger, self.chain, self.integrity_warnings)
         return ChainReport(report.chained_upto, report.head, report.events, report.links,
-                           (*report.findings, *views))
+                           (*report.findings, *views, *snapshot.findings), snapshot.state,
+                           snapshot.position)
 
     @property
     def view(self) -> StatementView:

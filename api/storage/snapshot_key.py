@@ -9,8 +9,9 @@ read from a file named by the environment, as the master key of personal data is
 Which key (the first configured wins):
 
 * `JIXIAO_SNAPSHOT_KEY_FILE`: a file of its own, 32 random bytes in base64 (what
-  `jixiao keys master --output FILE` writes); for a deployment without personal data, or
-  one that keeps the master key away from the processes that only read.
+  `jixiao keys snapshot --output FILE` writes, `create_snapshot_key` below); for a
+  deployment without personal data, or one that keeps the master key away from the
+  processes that only read.
 * `JIXIAO_MASTER_KEY_FILE`: the master key, when it is configured anyway.
 
 The MAC key is derived from either with HKDF-SHA256 under its own label, so it is never
@@ -24,8 +25,11 @@ import binascii
 import hashlib
 import hmac
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
+
+from domain.errors import ConflictError, InvalidRequestError
 
 SNAPSHOT_KEY_ENV = "JIXIAO_SNAPSHOT_KEY_FILE"
 # The name api/storage/keys.py reads; not imported from there, which imports the session.
@@ -84,3 +88,82 @@ def snapshot_key(env: Mapping[str, str]) -> bytes | None:
         return derive(_file_key(master))
     except SnapshotKeyError:
         return None
+
+
+# ------------------------------------------------------------------ making a key file
+
+EXISTS = ("{path} exists already; not overwritten (--force replaces a snapshot key: the "
+          "stored snapshot is then refused once and every event folded again)")
+NOT_A_KEY = ("{path} is not a snapshot key file (32 bytes in base64); --force replaces "
+             "only such a file")
+IS_MASTER = ("{path} is the master key (JIXIAO_MASTER_KEY_FILE): replacing it would make "
+             "every person's details unreadable; not overwritten")
+OWNER = ("cannot give the new key the owner of {path}; run this as that file's owner or "
+         "as root")
+
+
+def create_snapshot_key(path: str, *, replace: bool = False,
+                        master_path: str | None = None) -> bool:
+    """Write a new random key file as `_file_key` reads it, owner-only from its creation
+    (O_EXCL, 0600). An existing file is kept unless `replace`; then only a file of this
+    form that is not the master key at `master_path` is replaced, whole (a new file
+    renamed over it, with the old one's owner), never half-written. True if it replaced.
+
+    Replacing costs little: the stored snapshot, signed under the old key, is refused
+    once and every event folded again. Replacing the master key would cost every
+    person's details, and both files have the same form: hence the master check."""
+    target = Path(path)
+    line = base64.b64encode(secrets.token_bytes(KEY_BYTES)) + b"\n"
+    try:
+        _write_new(target, line)
+    except FileExistsError:
+        if not replace:
+            raise ConflictError(EXISTS.format(path=path)) from None
+    else:
+        return False
+    old = _replaceable(target, master_path)
+    spare = target.with_name(f".{target.name}.{secrets.token_hex(8)}.new")
+    try:
+        _write_new(spare, line, owner=(old.st_uid, old.st_gid), shown=path)
+        os.replace(spare, target)
+    except BaseException:
+        spare.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _replaceable(target: Path, master_path: str | None) -> os.stat_result:
+    """The existing file's status, if `--force` may replace it."""
+    if master_path and _same(target, master_path):
+        raise ConflictError(IS_MASTER.format(path=str(target)))
+    try:
+        old = target.stat()
+        key = base64.b64decode(target.read_bytes().strip(), validate=True)
+    except (OSError, binascii.Error):
+        raise InvalidRequestError(NOT_A_KEY.format(path=str(target))) from None
+    if len(key) != KEY_BYTES:
+        raise InvalidRequestError(NOT_A_KEY.format(path=str(target)))
+    return old
+
+
+def _same(target: Path, other: str) -> bool:
+    try:
+        return target.samefile(other)
+    except OSError:  # no master key file there: nothing to protect
+        return False
+
+
+def _write_new(target: Path, line: bytes, owner: tuple[int, int] | None = None,
+               shown: str = "") -> None:
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        if owner is not None and owner != (os.getuid(), os.getgid()):
+            # The service's user reads the key (docs/deploy.md's chown): a replaced key
+            # it could not read would cost it a fold of every event at every start.
+            try:
+                os.fchown(file.fileno(), *owner)
+            except PermissionError:
+                raise ConflictError(OWNER.format(path=shown)) from None
+        file.write(line)
+        file.flush()
+        os.fsync(file.fileno())

@@ -89,7 +89,8 @@ def verify_with_receipt(ws: IntegrityWorkspace, caller: Caller, receipt_text: An
     findings = check_receipt(receipt, public, report.chained_upto, ws.chain_link_at,
                              ws.events_upto)
     return ChainReport(report.chained_upto, report.head, report.events, report.links,
-                       (*report.findings, *findings))
+                       (*report.findings, *findings), report.snapshot,
+                       report.snapshot_at)
 
 
 def verify_with_server_key(workspace: Workspace, caller: Caller,

@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import UUID, uuid5
 
 import pytest
 
 from api.i18n import current_language, translations, use_language
-from api.i18n.findings import DETAILS, KIND_NAMES, finding_detail, finding_line, report_json
+from api.i18n.findings import (
+    DETAILS,
+    KIND_NAMES,
+    finding_detail,
+    finding_line,
+    report_json,
+    snapshot_line,
+)
+from api.storage.snapshot_check import SNAPSHOT_REASONS, snapshot_finding
 from api.storage.view_checks import row_fault, view_finding
 from api.storage.warm_view import RecordedClose
 from projections.audit import (
@@ -78,7 +87,18 @@ def _receipt_findings() -> list[Finding]:
             *check_receipt(receipt, public, 12, lambda _: "cd" * 32, lambda _: 9)]
 
 
-FINDINGS = [*_chain_findings(), *_view_findings(), *_receipt_findings()]
+def _snapshot_findings() -> list[Finding]:
+    """Each check of the stored snapshot of the fold (api/storage/snapshot_check.py),
+    with the figures it carries there."""
+    values = {"snapshot_beyond": {"position": 25, "last": 20},
+              "snapshot_chain": {"head": "ab" * 6},
+              "snapshot_unreadable": {"error": "SnapshotRefused"}}
+    return [snapshot_finding(reason, None if reason == "snapshot_pieces" else 20,
+                             **values.get(reason, {})) for reason in SNAPSHOT_REASONS]
+
+
+FINDINGS = [*_chain_findings(), *_view_findings(), *_receipt_findings(),
+            *_snapshot_findings()]
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -165,6 +185,27 @@ def test_a_tampered_row_warns_in_the_words_verify_uses_in_english() -> None:
         fault = RowFault(finding.why, finding.values)
         with use_language("en"):
             assert str(fault) == finding_detail(finding)
+
+
+def test_what_verify_says_of_an_unchecked_snapshot_reads_in_the_readers_language() -> None:
+    clean = verify_chain([], [], 0, GENESIS)
+    lines = {}
+    for state in ("checked", "no_key", "other_code"):
+        report = replace(clean, snapshot=state, snapshot_at=20)
+        lines[state] = snapshot_line(report)
+        with use_language("en"):
+            english = snapshot_line(report)
+        assert english is not None
+        assert not re.search(r"[\u4e00-\u9fff]", english), english
+        assert "{" not in english
+    assert lines["no_key"] == ("未核对事实快照：本环境没有快照密钥（JIXIAO_SNAPSHOT_KEY_FILE），"
+                               "或快照已关闭")
+    assert lines["checked"] is not None
+    assert "20" in lines["checked"]
+    assert snapshot_line(replace(clean, snapshot="none")) is None
+    failed = replace(clean, findings=(snapshot_finding("snapshot_mac", 20),),
+                     snapshot="checked", snapshot_at=20)
+    assert snapshot_line(failed) is None  # its finding says it
 
 
 def test_a_refused_checkpoint_is_worded_by_the_shell_that_shows_it() -> None:

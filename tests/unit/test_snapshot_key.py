@@ -18,9 +18,11 @@ from api.storage.snapshot_key import (
     MASTER_KEY_ENV,
     SNAPSHOT_KEY_ENV,
     SnapshotKeyError,
+    create_snapshot_key,
     derive,
     snapshot_key,
 )
+from domain.errors import ConflictError
 
 
 def _key_file(path: Path) -> tuple[str, bytes]:
@@ -96,3 +98,16 @@ def test_a_key_file_others_may_read_or_write_is_refused_named(tmp_path: Path,
     with pytest.raises(SnapshotKeyError, match="chmod 600"):
         snapshot_key({SNAPSHOT_KEY_ENV: path})
     assert snapshot_key({MASTER_KEY_ENV: path}) is None
+
+
+def test_a_key_made_here_is_the_key_read_here(tmp_path: Path) -> None:
+    path = str(tmp_path / "snapshot.key")
+    assert create_snapshot_key(path) is False
+    first = snapshot_key({SNAPSHOT_KEY_ENV: path})
+    with pytest.raises(ConflictError):
+        create_snapshot_key(path)
+    assert snapshot_key({SNAPSHOT_KEY_ENV: path}) == first
+    assert create_snapshot_key(path, replace=True) is True
+    second = snapshot_key({SNAPSHOT_KEY_ENV: path})
+    assert second is not None
+    assert second != first

@@ -54,11 +54,15 @@ class EventPage(Closed):
 
 class Finding(Closed):
     kind: str = Field(description="altered, removed, inserted, count, head, anchor, view "
-                                  "(a stored statement row) or receipt (a signed checkpoint)")
+                                  "(a stored statement row), receipt (a signed checkpoint) "
+                                  "or snapshot (the stored snapshot of the fold)")
     reason: str = Field(description="which check failed: the kind itself, or for a view "
                                     "row_edited, row_ahead or row_unlike_close, for a "
                                     "receipt unsigned, truncated, head_differs or "
-                                    "count_differs")
+                                    "count_differs, for a snapshot snapshot_mac, "
+                                    "snapshot_beyond, snapshot_chain, snapshot_pieces, "
+                                    "snapshot_unreadable "
+                                    "or snapshot_differs")
     position: int | None
     event_id: str | None
     type: str | None

@@ -1,0 +1,110 @@
+"""`verify`'s check of the stored snapshot of the fold (api/storage/facts_snapshot.py).
+
+A session trusts a snapshot whose MAC, code, position and chain link check out, and
+never compares its facts with the events: that is a fold of every event, the cost the
+snapshot saves. `verify` walks every event anyway, so it pays it once: the snapshot's
+MAC under this environment's key, the chain's link at its position, its body decoded by
+the same exact-allowlist unpickler a session uses (and only after the MAC), and then its
+facts compared with a fold of the stored events up to its position. Anything else is a
+finding of kind "snapshot" (worded by api/i18n/findings.py).
+
+Without a key nothing of the snapshot can be trusted or checked, and the report says so
+(`SnapshotCheck.state`); a snapshot of another version of the code is never read by
+this one, and is not checked either."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import MutableSequence
+from dataclasses import dataclass
+from itertools import takewhile
+from typing import Any
+
+from api.storage.chain import ChainStore
+from api.storage.facts_codec import code_version, decode
+from api.storage.facts_snapshot import FactsSnapshots, mac_of
+from domain.application import Ledger
+from domain.facts import Facts
+from projections.audit import Finding
+
+KIND = "snapshot"
+# SnapshotCheck.state: what `verify` could say of the stored snapshot.
+CHECKED, NO_KEY, NONE_STORED, OTHER_CODE = "checked", "no_key", "none", "other_code"
+# Each check that makes a finding (its text: api/i18n/findings.py DETAILS).
+SNAPSHOT_REASONS = ("snapshot_pieces", "snapshot_mac", "snapshot_beyond", "snapshot_chain",
+                    "snapshot_unreadable", "snapshot_differs")
+
+
+@dataclass(frozen=True)
+class SnapshotCheck:
+    state: str
+    position: int | None = None
+    findings: tuple[Finding, ...] = ()
+
+
+def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
+                   warnings: MutableSequence[str]) -> SnapshotCheck:
+    """The stored snapshot checked against the stored events (see the module's note)."""
+    noted = len(warnings)
+    row = snapshots.stored_row()
+    key = snapshots.key()  # an unreadable key file is named among the warnings
+    if key is None:  # said only when there is a snapshot to check
+        return SnapshotCheck(NONE_STORED if row is None else NO_KEY)
+    if row is None:
+        if len(warnings) > noted:  # a row there, but its pieces are not one body
+            return SnapshotCheck(CHECKED, None, (snapshot_finding("snapshot_pieces", None),))
+        return SnapshotCheck(NONE_STORED)
+    position, code, body = row[0], row[2], row[4]
+    if code != code_version():
+        return SnapshotCheck(OTHER_CODE, position)
+    problem = _problem(key, row, ledger, chain)
+    if problem is not None:
+        return SnapshotCheck(CHECKED, position, (problem,))
+    try:
+        facts = decode(body)
+    except Exception as error:  # the unpickler's refusal, or a body that breaks it
+        return SnapshotCheck(CHECKED, position, (snapshot_finding(
+            "snapshot_unreadable", position, error=type(error).__name__),))
+    folded = Facts.fold(takewhile(lambda item: item[0] <= position, ledger.read()))
+    if facts.last_position != position or fold_state(facts) != fold_state(folded):
+        return SnapshotCheck(CHECKED, position, (snapshot_finding("snapshot_differs", position),))
+    return SnapshotCheck(CHECKED, position)
+
+
+def _problem(key: bytes, row: tuple[int, str, str, str, bytes], ledger: Ledger,
+             chain: ChainStore) -> Finding | None:
+    position, chain_head, code, mac, body = row
+    if not hmac.compare_digest(mac_of(key, code, position, chain_head, body), mac):
+        return snapshot_finding("snapshot_mac", position)
+    last = ledger.max_position()
+    if position > last:
+        return snapshot_finding("snapshot_beyond", position, position=position, last=last)
+    if chain.link_at_or_before(position) != chain_head:
+        return snapshot_finding("snapshot_chain", position, head=chain_head[:12])
+    return None
+
+
+def snapshot_finding(reason: str, at: int | None, **values: Any) -> Finding:
+    """A finding of kind "snapshot": one of SNAPSHOT_REASONS, with its figures."""
+    return Finding(KIND, at, None, None, reason=reason,
+                   values=tuple((name, value) for name, value in values.items()))
+
+
+def fold_state(facts: Facts) -> tuple[Any, ...]:
+    """Everything a fold keeps, comparable: the events themselves, in order, and every
+    table by the ids it holds (a fold's tables share the events)."""
+    index = facts.index
+
+    def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
+        return {key: [event.originator_id for event in items] for key, items in table.items()}
+
+    return (
+        list(facts.events.items()), [facts.positions[i] for i in facts.events],
+        list(facts.live), dict(facts.replaced_by), dict(facts.unique),
+        {period: close.originator_id for period, close in facts.closes.items()},
+        list(facts.invalid), facts.last_position, facts.last_recorded_at, facts.revision,
+        facts.settings.originator_id if facts.settings else None,
+        [scheme.originator_id for scheme in index.schemes], ids(index.departments),
+        ids(index.roster), ids(index.leaves), ids(index.by_period), ids(index.by_year),
+        ids(index.by_employee),
+    )
