@@ -69,6 +69,11 @@ ERROR_TEMPLATES: Final = (
        "person's details unreadable; not overwritten"),
     N_("cannot give the new key the owner of {path}; run this as that file's owner or as "
        "root"),
+    N_("{path} is a symbolic link to {target}; --force replaces only the key file itself: "
+       "give its own path (the link then leads to the new key)"),
+    N_("{path} cannot be read ({reason}); nothing was written"),
+    N_("{path} cannot be written ({reason}); nothing was written"),
+    N_("{path} was changed while being replaced; nothing was written: run it again"),
     # api/usecases: who may do what
     N_("{count} row(s) you may not write; nothing was written"),
     N_("{role} may not void entries"),

@@ -66,9 +66,6 @@ DETAILS: Final = {
     "count_differs": N_("{counted} event(s) up to position {position}; the receipt signed "
                         "{events}"),
     # the stored snapshot of the fold (api/storage/snapshot_check.py)
-    "snapshot_mac": N_("its MAC does not match under this environment's snapshot key: "
-                       "written under another key (after a key change, until the next "
-                       "command that folds writes a new one) or forged; it is not used"),
     "snapshot_beyond": N_("it claims position {position}, beyond the store's last event "
                           "{last}; it is not used"),
     "snapshot_chain": N_("it was signed under chain head {head}…, which the chain no longer "
@@ -100,6 +97,11 @@ SNAPSHOT_STATES: Final = {
                  "(JIXIAO_SNAPSHOT_KEY_FILE), or snapshots are off"),
     "other_code": N_("the snapshot of the fold was not checked: written by another version "
                      "of jixiao, which this one never reads"),
+    # Not a finding: a snapshot that fails the MAC is never used, so it changed nothing
+    # (api/storage/snapshot_check.py); right after a key change it is the old one.
+    "other_key": N_("the snapshot of the fold was not checked: its MAC does not match this "
+                    "environment's snapshot key (written under another key, or forged); it "
+                    "is never used"),
 }
 TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
 

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -100,22 +101,34 @@ IS_MASTER = ("{path} is the master key (JIXIAO_MASTER_KEY_FILE): replacing it wo
              "every person's details unreadable; not overwritten")
 OWNER = ("cannot give the new key the owner of {path}; run this as that file's owner or "
          "as root")
+IS_LINK = ("{path} is a symbolic link to {target}; --force replaces only the key file "
+           "itself: give its own path (the link then leads to the new key)")
+UNREADABLE = "{path} cannot be read ({reason}); nothing was written"
+UNWRITABLE = "{path} cannot be written ({reason}); nothing was written"
+MOVED = "{path} was changed while being replaced; nothing was written: run it again"
+# A key file is one line of 44 characters; more is read only to say it is no key.
+READ_LIMIT = 4096
 
 
 def create_snapshot_key(path: str, *, replace: bool = False,
                         master_path: str | None = None) -> bool:
     """Write a new random key file as `_file_key` reads it, owner-only from its creation
-    (O_EXCL, 0600). An existing file is kept unless `replace`; then only a file of this
-    form that is not the master key at `master_path` is replaced, whole (a new file
-    renamed over it, with the old one's owner), never half-written. True if it replaced.
+    (O_EXCL, 0600). An existing file is kept unless `replace`; then only a regular file
+    of this form that is not the master key at `master_path` is replaced, whole (a new
+    file renamed over it, with the old one's owner), never half-written. True if it
+    replaced.
 
     Replacing costs little: the stored snapshot, signed under the old key, is refused
     once and every event folded again. Replacing the master key would cost every
-    person's details, and both files have the same form: hence the master check."""
+    person's details, and both files have the same form: hence the master check. A
+    symbolic link is refused rather than followed or replaced: following it writes where
+    the operator did not name (the master key, when this shell does not set
+    JIXIAO_MASTER_KEY_FILE), replacing it would leave the file it led to with the old
+    key; given the file itself, a link to it leads to the new key."""
     target = Path(path)
     line = base64.b64encode(secrets.token_bytes(KEY_BYTES)) + b"\n"
     try:
-        _write_new(target, line)
+        _write_new(target, line, shown=path)
     except FileExistsError:
         if not replace:
             raise ConflictError(EXISTS.format(path=path)) from None
@@ -125,6 +138,10 @@ def create_snapshot_key(path: str, *, replace: bool = False,
     spare = target.with_name(f".{target.name}.{secrets.token_hex(8)}.new")
     try:
         _write_new(spare, line, owner=(old.st_uid, old.st_gid), shown=path)
+        # No rename is conditional: the same file still there narrows the window to this
+        # instant (an entry swapped now could be unlinked by anyone who can write here).
+        if not _same_file(os.lstat(target), old):
+            raise ConflictError(MOVED.format(path=path))
         os.replace(spare, target)
     except BaseException:
         spare.unlink(missing_ok=True)
@@ -133,37 +150,69 @@ def create_snapshot_key(path: str, *, replace: bool = False,
 
 
 def _replaceable(target: Path, master_path: str | None) -> os.stat_result:
-    """The existing file's status, if `--force` may replace it."""
-    if master_path and _same(target, master_path):
-        raise ConflictError(IS_MASTER.format(path=str(target)))
+    """The existing file's status, if `--force` may replace it: each check on the one
+    file opened (never following a link), so nothing swapped in between."""
+    shown = str(target)
     try:
-        old = target.stat()
-        key = base64.b64decode(target.read_bytes().strip(), validate=True)
-    except (OSError, binascii.Error):
-        raise InvalidRequestError(NOT_A_KEY.format(path=str(target))) from None
+        descriptor = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if target.is_symlink():
+            raise InvalidRequestError(IS_LINK.format(
+                path=shown, target=os.readlink(target))) from None
+        raise InvalidRequestError(UNREADABLE.format(
+            path=shown, reason=error.strerror or type(error).__name__)) from None
+    try:
+        old = os.fstat(descriptor)
+        if master_path and _is_file(old, master_path):
+            raise ConflictError(IS_MASTER.format(path=shown))
+        if not stat.S_ISREG(old.st_mode):  # a directory, a FIFO (whose read would hang)
+            raise InvalidRequestError(NOT_A_KEY.format(path=shown))
+        text = os.read(descriptor, READ_LIMIT)
+    finally:
+        os.close(descriptor)
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidRequestError(NOT_A_KEY.format(path=shown)) from None
     if len(key) != KEY_BYTES:
-        raise InvalidRequestError(NOT_A_KEY.format(path=str(target)))
+        raise InvalidRequestError(NOT_A_KEY.format(path=shown))
     return old
 
 
-def _same(target: Path, other: str) -> bool:
+def _same_file(one: os.stat_result, other: os.stat_result) -> bool:
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+
+
+def _is_file(opened: os.stat_result, other: str) -> bool:
     try:
-        return target.samefile(other)
+        return _same_file(opened, os.stat(other))  # the master key's name may be a link
     except OSError:  # no master key file there: nothing to protect
         return False
 
 
 def _write_new(target: Path, line: bytes, owner: tuple[int, int] | None = None,
                shown: str = "") -> None:
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        if owner is not None and owner != (os.getuid(), os.getgid()):
-            # The service's user reads the key (docs/deploy.md's chown): a replaced key
-            # it could not read would cost it a fold of every event at every start.
-            try:
-                os.fchown(file.fileno(), *owner)
-            except PermissionError:
-                raise ConflictError(OWNER.format(path=shown)) from None
-        file.write(line)
-        file.flush()
-        os.fsync(file.fileno())
+    """A new file (O_EXCL: never an existing one, nor through a link), removed again if
+    it could not be written whole."""
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise
+    except OSError as error:  # no such folder, not allowed: said, not a traceback
+        raise InvalidRequestError(UNWRITABLE.format(
+            path=shown, reason=error.strerror or type(error).__name__)) from None
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            if owner is not None and owner != (os.getuid(), os.getgid()):
+                # The service's user reads the key (docs/deploy.md's chown): a replaced
+                # key it could not read would cost it a fold of every event at every start.
+                try:
+                    os.fchown(file.fileno(), *owner)
+                except PermissionError:
+                    raise ConflictError(OWNER.format(path=shown)) from None
+            file.write(line)
+            file.flush()
+            os.fsync(file.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise

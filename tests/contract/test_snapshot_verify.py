@@ -1,8 +1,10 @@
 """`jixiao verify` checks the stored snapshot of the fold (api/storage/snapshot_check.py),
 on SQLite and PostgreSQL: with the key, a snapshot that is the fold of the stored events
-up to its position passes and is said to; one forged, signed under another key, pointing
-beyond the store, or signed (by whoever holds the key) over facts that are not the fold
-is a finding and verify exits 1; without a key the report says it was not checked."""
+up to its position passes and is said to; one signed under this key yet pointing beyond
+the store, at a rewritten chain, or (by whoever holds the key) over facts that are not
+the fold is a finding and verify exits 1. One that fails the MAC (the old snapshot after
+a key change, or a forgery without the key) is never used, so it changed nothing: the
+report says it was not checked, exit 0; without a key too."""
 
 from __future__ import annotations
 
@@ -94,7 +96,6 @@ def test_without_a_key_the_snapshot_is_said_unchecked(store: Any, env: dict[str,
 
 def _damage(env: dict[str, str], row: tuple[Any, ...], case: str) -> dict[str, Any]:
     return {
-        "snapshot_mac": _sign(env, row, key=secrets.token_bytes(32), body=_made_up(env)),
         "snapshot_beyond": _sign(env, row, position=row[0] + 5),
         "snapshot_chain": _sign(env, row, chain_head="0" * 64),
         "snapshot_unreadable": _sign(env, row, body=b"not a pickle"),
@@ -102,7 +103,7 @@ def _damage(env: dict[str, str], row: tuple[Any, ...], case: str) -> dict[str, A
     }[case]
 
 
-@pytest.mark.parametrize("case", ["snapshot_mac", "snapshot_beyond", "snapshot_chain",
+@pytest.mark.parametrize("case", ["snapshot_beyond", "snapshot_chain",
                                   "snapshot_unreadable", "snapshot_differs"])
 def test_a_forged_or_unlike_snapshot_is_a_finding(store: Any, env: dict[str, str],
                                                   case: str) -> None:
@@ -121,3 +122,41 @@ def test_a_forged_or_unlike_snapshot_is_a_finding(store: Any, env: dict[str, str
     assert run.out.startswith("哈希链完好")  # the snapshot is beside the chain, not in it
     assert "  事实快照：" in run.out
     assert "snapshot" not in run.out  # the reader's language, not the reason's name
+
+
+def test_a_snapshot_under_another_key_is_said_unchecked_not_a_finding(
+        store: Any, env: dict[str, str]) -> None:
+    """After a key change (or a forgery by someone without the key): never used, so no
+    alarm that auditors would learn to ignore; said in the reader's language."""
+    row = _row(env)
+    forged = _sign(env, row, key=secrets.token_bytes(32), body=_made_up(env))
+    _set(env, **forged)
+    zh, en = _cli(store, env, lang=None)("verify", "--json"), _cli(store, env)("verify", "--json")
+    assert (zh.code, en.code) == (0, 0)
+    assert zh.out == en.out  # machine output: the same bytes in every language
+    assert zh.json()["ok"] is True
+    assert zh.json()["findings"] == []
+    # verify's own session may write a new snapshot at its close: forged again.
+    _set(env, **forged)
+    run = _verify(store, env)
+    assert run.code == 0, run.err
+    assert run.out.startswith("哈希链完好")
+    assert ("未核对事实快照：其消息认证码与本环境的快照密钥不符（由另一把密钥写入，或系伪造）；"
+            "它不会被使用") in run.out
+    _set(env, **forged)
+    english = _cli(store, env, lang="en")("verify")
+    assert english.code == 0, english.err
+    assert ("the snapshot of the fold was not checked: its MAC does not match this "
+            "environment's snapshot key") in english.out
+
+
+def test_json_is_the_same_bytes_in_both_languages_with_a_finding(
+        store: Any, env: dict[str, str]) -> None:
+    damage = _sign(env, _row(env), body=_made_up(env))
+    outputs = []
+    for lang in (None, "en"):
+        _set(env, **damage)
+        run = _cli(store, env, lang=lang)("verify", "--json")
+        assert run.code == 1
+        outputs.append(run.out)
+    assert outputs[0] == outputs[1]

@@ -144,3 +144,74 @@ def test_force_keeps_the_owner_the_service_reads_the_key_as(tmp_path: Path) -> N
     _zh().ok("keys", "snapshot", "--output", str(key), "--force")
     assert (key.stat().st_uid, key.stat().st_gid) == (65534, 65534)
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_force_refuses_a_symbolic_link_and_names_where_it_leads(tmp_path: Path) -> None:
+    """Followed, it would write where the operator did not name (here the master key,
+    with JIXIAO_MASTER_KEY_FILE unset in this shell); replaced, the file it led to would
+    keep the old key."""
+    master, link = tmp_path / "master.key", tmp_path / "snapshot.key"
+    Cli({}).ok("keys", "master", "--output", str(master))
+    kept = master.read_bytes()
+    link.symlink_to(master)
+    run = _zh()("keys", "snapshot", "--output", str(link), "--force")
+    assert run.code == 2
+    assert f"{link} 是指向 {master} 的符号链接" in run.err
+    english = Cli({})("keys", "snapshot", "--output", str(link), "--force")
+    assert english.code == 2
+    assert f"{link} is a symbolic link to {master}" in english.err
+    assert link.is_symlink()
+    assert master.read_bytes() == kept
+
+
+def test_force_refuses_a_hard_link_to_the_master_key(tmp_path: Path) -> None:
+    master, other = tmp_path / "master.key", tmp_path / "snapshot.key"
+    Cli({}).ok("keys", "master", "--output", str(master))
+    other.hardlink_to(master)
+    run = Cli({"JIXIAO_MASTER_KEY_FILE": str(master)}, lang=None)(
+        "keys", "snapshot", "--output", str(other), "--force")
+    assert run.code == 4
+    assert "是主密钥" in run.err
+
+
+def test_force_refuses_a_folder_or_a_pipe_without_waiting(tmp_path: Path) -> None:
+    folder, pipe = tmp_path / "folder", tmp_path / "pipe"
+    folder.mkdir()
+    os.mkfifo(pipe)  # reading it would wait for a writer forever
+    for path in (folder, pipe):
+        run = _zh()("keys", "snapshot", "--output", str(path), "--force")
+        assert run.code == 2
+        assert f"{path} 不是快照密钥文件" in run.err
+        assert "Traceback" not in run.err
+    assert folder.is_dir()
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "pipe"]  # no spare
+
+
+def test_a_folder_that_is_not_there_is_named_not_a_traceback(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "snapshot.key"
+    run = _zh()("keys", "snapshot", "--output", str(missing))
+    assert run.code == 2
+    assert f"无法写入 {missing}" in run.err
+    assert "Traceback" not in run.err
+    english = Cli({})("keys", "snapshot", "--output", str(missing))
+    assert f"{missing} cannot be written" in english.err
+
+
+def test_verify_after_a_key_change_says_the_old_snapshot_was_not_checked(
+        store: Any, tmp_path: Path) -> None:
+    """The old snapshot fails the MAC under the new key: never used, so exit 0 and a
+    plain note, not a finding that every key change would raise."""
+    key = tmp_path / "snapshot.key"
+    base = cli_for(store.backend, store.env)
+    base.ok("keys", "snapshot", "--output", str(key))
+    cli = Cli({**base.environ, SNAPSHOT_KEY_ENV: str(key)}, lang=None)
+    cli.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    cli.ok("keys", "snapshot", "--output", str(key), "--force")
+    run = cli("verify")
+    assert run.code == 0, run.out + run.err
+    assert run.out.startswith("哈希链完好")
+    assert "未核对事实快照：其消息认证码与本环境的快照密钥不符" in run.out
+    again = cli("verify")  # verify's own fold wrote a snapshot under the new key
+    assert again.code == 0
+    assert "与按库中事件重新计算到该位置的结果一致" in again.out

@@ -190,7 +190,7 @@ def test_a_tampered_row_warns_in_the_words_verify_uses_in_english() -> None:
 def test_what_verify_says_of_an_unchecked_snapshot_reads_in_the_readers_language() -> None:
     clean = verify_chain([], [], 0, GENESIS)
     lines = {}
-    for state in ("checked", "no_key", "other_code"):
+    for state in ("checked", "no_key", "other_code", "other_key"):
         report = replace(clean, snapshot=state, snapshot_at=20)
         lines[state] = snapshot_line(report)
         with use_language("en"):
@@ -200,10 +200,13 @@ def test_what_verify_says_of_an_unchecked_snapshot_reads_in_the_readers_language
         assert "{" not in english
     assert lines["no_key"] == ("未核对事实快照：本环境没有快照密钥（JIXIAO_SNAPSHOT_KEY_FILE），"
                                "或快照已关闭")
+    # A key change leaves the old snapshot: said, never a finding (it is never used).
+    assert lines["other_key"] == ("未核对事实快照：其消息认证码与本环境的快照密钥不符（由另一把"
+                                  "密钥写入，或系伪造）；它不会被使用")
     assert lines["checked"] is not None
     assert "20" in lines["checked"]
     assert snapshot_line(replace(clean, snapshot="none")) is None
-    failed = replace(clean, findings=(snapshot_finding("snapshot_mac", 20),),
+    failed = replace(clean, findings=(snapshot_finding("snapshot_differs", 20),),
                      snapshot="checked", snapshot_at=20)
     assert snapshot_line(failed) is None  # its finding says it
 

@@ -111,3 +111,28 @@ def test_a_key_made_here_is_the_key_read_here(tmp_path: Path) -> None:
     second = snapshot_key({SNAPSHOT_KEY_ENV: path})
     assert second is not None
     assert second != first
+
+
+def test_a_file_swapped_in_while_replacing_is_not_replaced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checks and the rename are apart: the file checked must still be the one there
+    just before the rename (a key file swapped in meanwhile is left alone, no spare)."""
+    from api.storage import snapshot_key as module  # noqa: PLC0415 - its private writer
+
+    target = tmp_path / "snapshot.key"
+    create_snapshot_key(str(target))
+    real = module._write_new
+    swapped = tmp_path / "other.key"
+
+    def swap_then_write(path: Path, line: bytes, **options: object) -> None:
+        if path != target:  # the spare: meanwhile another file takes the name
+            swapped.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            swapped.replace(target)
+        real(path, line, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "_write_new", swap_then_write)
+    before = target.read_bytes()
+    with pytest.raises(ConflictError, match="changed while being replaced"):
+        create_snapshot_key(str(target), replace=True)
+    assert target.read_bytes() != before  # the file swapped in, left as it is
+    assert [p.name for p in tmp_path.iterdir()] == ["snapshot.key"]

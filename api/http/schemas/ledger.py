@@ -59,7 +59,7 @@ class Finding(Closed):
     reason: str = Field(description="which check failed: the kind itself, or for a view "
                                     "row_edited, row_ahead or row_unlike_close, for a "
                                     "receipt unsigned, truncated, head_differs or "
-                                    "count_differs, for a snapshot snapshot_mac, "
+                                    "count_differs, for a snapshot "
                                     "snapshot_beyond, snapshot_chain, snapshot_pieces, "
                                     "snapshot_unreadable "
                                     "or snapshot_differs")
