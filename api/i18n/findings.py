@@ -144,7 +144,9 @@ def warning_text(warning: str) -> str:
 def finding_line(finding: Finding) -> str:
     """One finding as the CLI and the audit page show it: its kind, where, what."""
     kind, detail = kind_name(finding.kind), finding_detail(finding)
-    if finding.kind in ("view", "receipt"):
+    # a snapshot with no position is one whose pieces are not one body: not the chain
+    if finding.kind in ("view", "receipt") or (finding.kind == "snapshot"
+                                                and finding.position is None):
         return gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail)
     if finding.event_id:
         what = gettext(EVENT_AT).format(event_id=shown(finding.event_id),

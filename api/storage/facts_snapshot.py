@@ -124,6 +124,7 @@ class FactsSnapshots:
         self._sqlite: sqlite3.Connection | None = None
         self._chain = chain  # likewise, the session's chain store
         self._warnings = warnings
+        self._refused: str | None = None  # the last problem `_warn` named
         self._base: int | None = None  # the position of the snapshot that served
         self._head = ""  # and its chain head
         self._key: bytes | None = None
@@ -262,10 +263,14 @@ class FactsSnapshots:
             pieces.append(piece)
         return int(position), str(chain_head), str(code), str(mac), b"".join(pieces)
 
-    def stored_row(self) -> Row | None:
+    def stored_row(self) -> tuple[Row | None, bool]:
         """The stored snapshot whatever its code, unchecked (`verify` checks it:
-        api/storage/snapshot_check.py)."""
-        return self._row(any_code=True)
+        api/storage/snapshot_check.py), and whether one is there that could not be read
+        as one body. Said here, not by the warnings' length: a session names a warning
+        once, so one its first fold met already adds none."""
+        self._refused = None
+        row = self._row(any_code=True)
+        return row, self._refused is not None
 
     @contextmanager
     def _reading(self, db: Any) -> Iterator[None]:
@@ -305,6 +310,7 @@ class FactsSnapshots:
         return piece
 
     def _warn(self, problem: str) -> None:
+        self._refused = problem
         self._note(f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "
                    f"check; computed from every event: {problem}")
 

@@ -52,13 +52,12 @@ class SnapshotCheck:
 def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
                    warnings: MutableSequence[str]) -> SnapshotCheck:
     """The stored snapshot checked against the stored events (see the module's note)."""
-    noted = len(warnings)
-    row = snapshots.stored_row()
+    row, broken = snapshots.stored_row()
     key = snapshots.key()  # an unreadable key file is named among the warnings
     if key is None:  # said only when there is a snapshot to check
-        return SnapshotCheck(NONE_STORED if row is None else NO_KEY)
+        return SnapshotCheck(NONE_STORED if row is None and not broken else NO_KEY)
     if row is None:
-        if len(warnings) > noted:  # a row there, but its pieces are not one body
+        if broken:  # a row there, but its pieces are not one body
             return SnapshotCheck(CHECKED, None, (snapshot_finding("snapshot_pieces", None),))
         return SnapshotCheck(NONE_STORED)
     position, chain_head, code, mac, body = row

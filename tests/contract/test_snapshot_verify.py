@@ -40,7 +40,7 @@ def _cli(store: Any, env: dict[str, str], lang: str | None = None) -> Cli:
 
 def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes]:
     with Session(env) as session:
-        row = session._head.stored_row()
+        row, _ = session._head.stored_row()
     assert row is not None
     return row
 
@@ -160,3 +160,27 @@ def test_json_is_the_same_bytes_in_both_languages_with_a_finding(
         assert run.code == 1
         outputs.append(run.out)
     assert outputs[0] == outputs[1]
+
+
+def test_pieces_that_are_not_one_body_are_a_finding_even_once_warned(
+        store: Any, env: dict[str, str]) -> None:
+    """A session names a warning once: one its first fold met already must not hide the
+    finding (verify used to count the warnings)."""
+    from api.storage.snapshot_check import check_snapshot  # noqa: PLC0415
+
+    _set(env, piece=3)  # one piece, numbered as if others came first
+    run = _cli(store, env)("verify", "--json")
+    assert run.code == 1
+    assert [(f["kind"], f["reason"]) for f in run.json()["findings"]] == [
+        ("snapshot", "snapshot_pieces")]
+    _set(env, piece=3)  # verify's session may have written a new one at its close
+    with Session(env) as session:
+        session._head.stored_row()  # its warning, named now ...
+        assert session.integrity_warnings
+        check = check_snapshot(session._head, session.ledger, session.chain,
+                               session.integrity_warnings)  # ... and not again
+    assert [f.why for f in check.findings] == ["snapshot_pieces"]
+    _set(env, piece=3)
+    line = _verify(store, env).out
+    assert "  事实快照：其存储的各片段拼不成一个大小有限的整体" in line
+    assert "整条哈希链" not in line  # the snapshot, not the chain
