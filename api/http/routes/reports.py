@@ -26,6 +26,7 @@ from api.http.schemas import restated as restated_bodies
 from api.http.schemas.base import reply
 from api.i18n import use_language
 from api.i18n.findings import warning_text
+from api.i18n.unreadable import invalid_reason
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ledger import Batch
@@ -59,6 +60,10 @@ async def get_payout(*, request: Request, period: PeriodPath, caller: CurrentCal
     if "integrity_warning" in statement:  # a recomputed row, worded for this reader
         with use_language(language_of(request)):
             statement["integrity_warning"] = warning_text(statement["integrity_warning"])
+    if "invalid_entries" in statement:  # the English reason stays beside its wording
+        with use_language(language_of(request)):
+            statement["invalid_entries"] = [{**entry, "detail": invalid_reason(entry)}
+                                            for entry in statement["invalid_entries"]]
     return await reply(bodies.Payout, statement)
 
 
