@@ -24,8 +24,9 @@ import sys
 from collections.abc import Mapping, Sequence
 
 from api import plugin_discovery
-from api.i18n import _, from_environment, normalise, use_language
-from api.render_text import INVALID_ENTRY_WARNING, explain_text, payout_text
+from api.i18n import from_environment, normalise, use_language
+from api.i18n.unreadable import invalid_entry_warning
+from api.render_text import explain_text, payout_text
 from api.storage.store_env import store_env
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
@@ -122,7 +123,7 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
         try:
             print(_canonical(report) if "--json" in options else payout_text(report))
             for entry in report.get("invalid_entries", ()):
-                print(_(INVALID_ENTRY_WARNING).format(**entry), file=sys.stderr)
+                print(invalid_entry_warning(entry), file=sys.stderr)
         except BrokenPipeError:  # piped into `head` and closed early: not an error of ours
             sys.stderr.close()
     return 0

@@ -115,10 +115,6 @@ def _plain_row(cells: Sequence[str], lengths: list[int], widths: list[int],
     return _GAP.join(padded).rstrip()
 
 
-INVALID_ENTRY_WARNING = N_("warning: entry {id} ({type}) is invalid and left out of every "
-                           "figure: {reason}")
-
-
 def titled(template: str, period: str, **values: object) -> str:
     """A title naming a period both ways: as typed (2026-Q1) and as said (2026年第1季度)."""
     return _(template).format(period=period, name=period_name(period), **values)

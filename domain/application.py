@@ -50,6 +50,7 @@ from domain.stored_reader import FoldChain, Row, read_page
 from domain.stored_topics import stored_class, stored_type_name
 from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
+from domain.unreadable import reason_text, unreadable_values
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 from domain.written import CONCURRENT_WRITE, Written
@@ -144,10 +145,7 @@ def read_stored(mapper: Mapper[UUID], stored_event: StoredEvent) -> LedgerEvent:
 def invalid_entry(stored_type: str, stored_event: StoredEvent,
                   error: Exception) -> InvalidEntry:
     """What the fold is given for a stored event that does not read as its type."""
-    problem = (str(error).splitlines()[0] if not isinstance(error, ValidationError) else
-               "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: "
-                         f"{e['msg'].removeprefix('Value error, ')}"
-                         for e in error.errors()))
+    problems = unreadable_values(error)
     try:
         state = json.loads(stored_event.state)
         recorded_at = datetime.fromisoformat(state["recorded_at"])
@@ -157,7 +155,7 @@ def invalid_entry(stored_type: str, stored_event: StoredEvent,
     return InvalidEntry(
         originator_id=UUID(str(stored_event.originator_id)), recorded_at=recorded_at,
         actor=actor,
-        stored_type=stored_type, problem=problem[:2000])
+        stored_type=stored_type, problem=reason_text(problems), problems=problems)
 
 
 def _with_originator(state: bytes, stored_event: StoredEvent) -> bytes | None:

@@ -260,6 +260,15 @@ def _command(name: str, body: type[BodyT], event: type[LedgerEvent], doc: str
     return type(model_name, (CommandEnvelope, body), namespace)
 
 
+class UnreadableValue(Frozen):
+    """One reason a stored event does not read (domain/unreadable.py): where, what kind
+    (pydantic's error type or our own code) and the values its wording needs."""
+
+    field: str
+    code: str
+    context: tuple[tuple[str, str], ...] = ()
+
+
 class InvalidEntry(LedgerEvent):
     """A stored event that no longer reads as its type (a value out of range, written by
     an older version). The fold keeps it out of the live facts and reports it, so one bad
@@ -267,4 +276,5 @@ class InvalidEntry(LedgerEvent):
     was written."""
 
     stored_type: str
-    problem: str
+    problem: str  # English, as `--json` gives it; the shells word `problems`
+    problems: tuple[UnreadableValue, ...] = ()

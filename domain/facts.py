@@ -234,10 +234,14 @@ class Facts:
         self.unique = plain(self.unique)
         self.index.own_all()
 
-    def invalid_entries(self) -> list[dict[str, str]]:
-        """The stored entries that could not be read, each with its id and reason, in
-        ledger order: what a report names instead of failing."""
-        return [{"id": str(event_id), "type": entry.stored_type, "reason": entry.problem}
+    def invalid_entries(self) -> list[dict[str, Any]]:
+        """The stored entries that could not be read, each with its id, its reason (in
+        English, the same in every language) and the reason's structure the shells word
+        (`problems`: field, code, context), in ledger order: what a report names
+        instead of failing."""
+        return [{"id": str(event_id), "type": entry.stored_type, "reason": entry.problem,
+                 "problems": [{"field": p.field, "code": p.code, "context": dict(p.context)}
+                              for p in entry.problems]}
                 for event_id, entry in sorted(self.invalid.items(),
                                               key=lambda item: self.positions[item[0]])]
 

@@ -13,14 +13,11 @@ from __future__ import annotations
 from eventsourcing.utils import resolve_topic
 
 from domain.envelope import LedgerEvent
+from domain.unreadable import NOT_AN_EVENT, UNKNOWN_TYPE, UnknownStoredType
 
 __all__ = ["UnknownStoredType", "stored_class", "stored_type_name"]
 
 _NAME_MAX = 200  # a type name is reported; an edited topic may be any length
-
-
-class UnknownStoredType(ValueError):
-    """A stored topic that names none of the ledger's event types."""
 
 
 def stored_type_name(topic: str) -> str:
@@ -31,12 +28,11 @@ def stored_type_name(topic: str) -> str:
 def stored_class(topic: str) -> type[LedgerEvent]:
     module, _, name = topic.partition(":")
     if not name or not (module == "domain" or module.startswith("domain.")):
-        raise UnknownStoredType(f"unknown event type: {stored_type_name(topic)!r}")
+        raise UnknownStoredType(UNKNOWN_TYPE, stored_type_name(topic))
     try:
         found = resolve_topic(topic)
     except Exception as error:  # any failure to resolve gives the same answer
-        raise UnknownStoredType(
-            f"unknown event type: {stored_type_name(topic)!r}") from error
+        raise UnknownStoredType(UNKNOWN_TYPE, stored_type_name(topic)) from error
     if not (isinstance(found, type) and issubclass(found, LedgerEvent)):
-        raise UnknownStoredType(f"not an event type: {stored_type_name(topic)!r}")
+        raise UnknownStoredType(NOT_AN_EVENT, stored_type_name(topic))
     return found

@@ -12,8 +12,8 @@ import sys
 
 from api.cli.sessions import as_of, caller, open_session
 from api.cli.sessions import what_if as what_if_batch
-from api.i18n import _
-from api.render_text import INVALID_ENTRY_WARNING, payout_text
+from api.i18n.unreadable import invalid_entry_warning
+from api.render_text import payout_text
 from api.usecases import reports
 from api.usecases.ports import parse_period
 from domain.scheme import canonical_dumps
@@ -32,5 +32,5 @@ def print_payout(period: str, *, db: str | None, actor: str | None, json: bool,
         # process (api/storage/facts_snapshot.py), which this answer need not wait for.
         print(canonical_dumps(report) if json else payout_text(report), flush=True)
     for entry in report.get("invalid_entries", ()):
-        print(_(INVALID_ENTRY_WARNING).format(**entry), file=sys.stderr)
+        print(invalid_entry_warning(entry), file=sys.stderr)
     return 0

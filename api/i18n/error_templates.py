@@ -11,6 +11,10 @@ from typing import Final
 from api.i18n import N_
 
 ERROR_TEMPLATES: Final = (
+    # domain/money.py: an amount or a count too large (a stored one written by an older
+    # version reads as an invalid entry, api/i18n/unreadable.py)
+    N_("money must be less than {limit} in size, got {value}"),
+    N_("must be less than {limit} in size, got {value}"),
     # api/sheets: spreadsheet import (api/sheets/text.py)
     N_("{path} is a directory, not a spreadsheet"),
     N_("the file is damaged and cannot be read as XLSX: {error}; open it in Excel or WPS "

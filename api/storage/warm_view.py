@@ -49,7 +49,7 @@ PREFETCH_ROWS_MAX = 500
 @dataclass(frozen=True)
 class WarmStatement:
     body: str  # the stored canonical JSON, as a full session would serve it
-    invalid_entries: list[dict[str, str]]
+    invalid_entries: list[dict[str, Any]]
     # The figure maps (projections.figure_rows), when reports carry them by default.
     maps: str | None = None
 

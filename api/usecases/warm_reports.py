@@ -46,7 +46,9 @@ def owner_payout(read: Callable[[str], WarmStatement | None],
     except ValueError:
         return None  # the full path names the mistake
     found = read(str(period))
-    if found is None:
+    # A note written before invalid entries carried their `problems` would answer
+    # otherwise than the fold does: the full path answers until the next catch-up.
+    if found is None or any("problems" not in entry for entry in found.invalid_entries):
         return None
     statement: dict[str, Any] = json.loads(found.body)
     if found.maps is not None:  # reports.payout's `with_figures`, from the stored maps

@@ -3,7 +3,7 @@ restatements. Each is scoped to what the caller may read."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -26,6 +26,7 @@ from api.http.schemas import restated as restated_bodies
 from api.http.schemas.base import reply
 from api.i18n import use_language
 from api.i18n.findings import warning_text
+from api.i18n.unreadable import invalid_reason
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ledger import Batch
@@ -59,7 +60,18 @@ async def get_payout(*, request: Request, period: PeriodPath, caller: CurrentCal
     if "integrity_warning" in statement:  # a recomputed row, worded for this reader
         with use_language(language_of(request)):
             statement["integrity_warning"] = warning_text(statement["integrity_warning"])
-    return await reply(bodies.Payout, statement)
+    return await reply(bodies.Payout, with_details(statement, request))
+
+
+def with_details(statement: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Each invalid entry's reason in the reader's language (`detail`), beside the
+    English `reason` that is the same in every language."""
+    if "invalid_entries" not in statement:
+        return statement
+    with use_language(language_of(request)):
+        worded = [{**entry, "detail": invalid_reason(entry)}
+                  for entry in statement["invalid_entries"]]
+    return {**statement, "invalid_entries": worded}
 
 
 WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -70,13 +82,14 @@ WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json"
 @router.post("/periods/{period}/payout/what-if", openapi_extra=WHAT_IF_BODY,
              response_model=bodies.Payout,
              summary="A period's payout as if these commands were recorded")
-async def post_payout_what_if(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                              settings: SettingsDep, body: JsonBody) -> JSONResponse:
+async def post_payout_what_if(*, request: Request, period: PeriodPath, caller: CurrentCaller,
+                              ledger: LedgerDep, settings: SettingsDep,
+                              body: JsonBody) -> JSONResponse:
     """A JSON array of commands, checked like a batch (problems by row and field); the
     statement as if they were recorded. Nothing is written (`jixiao payout --with`)."""
     batch = Batch(batch_rows(body, None, settings.batch_rows_max))
-    return await reply(bodies.Payout, await ledger.run(
-        reports.payout, caller, ReportQuery(period, what_if=batch)))
+    return await reply(bodies.Payout, with_details(await ledger.run(
+        reports.payout, caller, ReportQuery(period, what_if=batch)), request))
 
 
 @router.get("/periods/{period}/reconciliation", response_model=bodies.Reconciliation,

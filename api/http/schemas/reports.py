@@ -100,13 +100,26 @@ class SettledRestatement(Closed):
     outstanding: Money
 
 
+class UnreadableValueLine(Closed):
+    """One reason a stored entry does not read (domain/unreadable.py)."""
+
+    field: str
+    code: str
+    context: dict[str, str]
+
+
 class InvalidEntryLine(Closed):
     """A stored entry that no longer reads as its type (a value out of range, written by
     an older version): left out of every figure and named here."""
 
     id: str
     type: str
-    reason: str
+    reason: str = Field(description="in English, the same in every language")
+    problems: list[UnreadableValueLine] = Field(default_factory=list, description=(
+        "the reason's structure: the field, pydantic's error type or our own code "
+        "(unknown_event_type, not_an_event_type, unreadable), and their values"))
+    detail: str | None = Field(default=None, description=(
+        "the reason in the reader's language (Accept-Language)"))
 
 
 class Statement(Closed):

@@ -1,0 +1,69 @@
+"""Why a stored event no longer reads as its type, as structure the shells word.
+
+An `InvalidEntry` (domain/envelope.py) carries one `UnreadableValue` per problem: where
+it is (the field's dotted path; "" for the entry as a whole), what kind it is (pydantic's
+error type, or one of CODES for what is not a field's value) and the values its wording
+needs. The English `reason` a report's `--json` keeps is made here from the same
+structure, as it always read; the reader's language is the shells' (api/i18n/unreadable.py).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import ValidationError
+
+from domain.envelope import UnreadableValue
+
+__all__ = ["CODES", "reason_text", "unreadable_values"]
+
+# Our own codes, beside pydantic's error types.
+UNKNOWN_TYPE: Final = "unknown_event_type"  # the topic names no module or class of ours
+NOT_AN_EVENT: Final = "not_an_event_type"  # it names one of ours that is not an event
+UNREADABLE: Final = "unreadable"  # the stored body is not one (not JSON, an upcast failed)
+CODES: Final = (UNKNOWN_TYPE, NOT_AN_EVENT, UNREADABLE)
+_TEXT_MAX = 2000  # what one reason keeps of an edited row's text
+
+
+class UnknownStoredType(ValueError):
+    """A stored topic that names none of the ledger's event types."""
+
+    def __init__(self, code: str, type_name: str) -> None:
+        self.code, self.type_name = code, type_name
+        wording = "unknown event type" if code == UNKNOWN_TYPE else "not an event type"
+        super().__init__(f"{wording}: {type_name!r}")
+
+
+def unreadable_values(error: Exception) -> tuple[UnreadableValue, ...]:
+    """The problems an error reading a stored event names."""
+    if isinstance(error, UnknownStoredType):
+        return (UnreadableValue(field="", code=error.code,
+                                context=(("type", error.type_name),)),)
+    if not isinstance(error, ValidationError):
+        first = (str(error).splitlines() or [""])[0][:_TEXT_MAX]
+        return (UnreadableValue(field="", code=UNREADABLE, context=(("error", first),)),)
+    values = []
+    for e in error.errors():
+        context = {str(k): str(v)[:_TEXT_MAX] for k, v in e.get("ctx", {}).items()}
+        message = e["msg"].removeprefix("Value error, ")[:_TEXT_MAX]
+        if context.get("error") != message:  # a value error's message is its error
+            context["message"] = message  # a custom error type's wording is only here
+        values.append(UnreadableValue(field=".".join(map(str, e["loc"])), code=e["type"],
+                                      context=tuple(sorted(context.items()))))
+    return tuple(values)
+
+
+def reason_text(values: tuple[UnreadableValue, ...]) -> str:
+    """The English reason, as reports have always given it (and `--json` keeps)."""
+    parts = []
+    for value in values:
+        context = dict(value.context)
+        if value.code in (UNKNOWN_TYPE, NOT_AN_EVENT):
+            wording = "unknown event type" if value.code == UNKNOWN_TYPE else "not an event type"
+            parts.append(f"{wording}: {context['type']!r}")
+        elif value.code == UNREADABLE:
+            parts.append(context["error"])
+        else:
+            message = context.get("message", context.get("error", value.code))
+            parts.append(f"{value.field or 'body'}: {message}")
+    return "; ".join(parts)[:_TEXT_MAX]
