@@ -14,6 +14,7 @@ from typing import Any
 
 # What the `jixiao` script runs: a plain payout answered from the warm view, else the tree.
 from api.cli_launch import main
+from api.storage.session import Session
 from domain.application import Ledger
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -124,3 +125,27 @@ def fold_state(facts: Any, event: Callable[[Any], Any]) -> Any:
         [s.originator_id for s in index.schemes], ids(index.departments), ids(index.roster),
         ids(index.leaves), ids(index.by_period), ids(index.by_year), ids(index.by_employee),
     )
+
+
+def fold_reads(monkeypatch: Any) -> list[int]:
+    """The position after which each read of the store for a fold started (a spy on
+    `Ledger.read_pages` for the rest of the test)."""
+    starts: list[int] = []
+    real = Ledger.read_pages
+
+    def spy(self: Ledger, after: int = 0, page_size: int | None = None, **seen: Any) -> Any:
+        starts.append(after)
+        return real(self, after, page_size, **seen)
+
+    monkeypatch.setattr(Ledger, "read_pages", spy)
+    return starts
+
+
+def set_snapshot(env: dict[str, str], **columns: Any) -> None:
+    """Overwrite columns of the stored snapshot of the fold (as someone editing the
+    store would)."""
+    mark = "%s" if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" else "?"
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        for name, value in columns.items():
+            db.execute(f"UPDATE jixiao_facts_snapshots SET {name} = {mark}", (value,))

@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, fold_state
+from builders import GOLDEN, Cli, cli_for, fold_reads, fold_state, set_snapshot
 
 from api.cli_launch import main as launcher
 from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
-from domain.application import Ledger
 from domain.facts import Facts
 
 PERIOD = "2026-Q1"
@@ -69,30 +68,8 @@ def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
         return session._head._row(any_code=True)
 
 
-def _set(env: dict[str, str], **columns: Any) -> None:
-    """Overwrite columns of the stored snapshot (as someone editing the store would)."""
-    mark = "%s" if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" else "?"
-    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
-        db = session.view.connection  # type: ignore[attr-defined]
-        for name, value in columns.items():
-            db.execute(f"UPDATE jixiao_facts_snapshots SET {name} = {mark}", (value,))
-
-
 def _state(facts: Facts) -> Any:
     return fold_state(facts, lambda event: event.model_dump())
-
-
-def _fold_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The position after which each read of the store for a fold started."""
-    starts: list[int] = []
-    real = Ledger.read_pages
-
-    def spy(self: Ledger, after: int = 0, page_size: int | None = None, **seen: Any) -> Any:
-        starts.append(after)
-        return real(self, after, page_size, **seen)
-
-    monkeypatch.setattr(Ledger, "read_pages", spy)
-    return starts
 
 
 def _full_fold(env: dict[str, str]) -> Any:
@@ -128,7 +105,7 @@ def test_a_session_leaves_a_snapshot_the_next_fold_starts_from(
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
     assert _row(env) == row  # two events later: not worth writing again
     expected = _full_fold(env)
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(env) as session:
         facts = session.ledger.facts()
         assert not session.integrity_warnings
@@ -162,7 +139,7 @@ def test_a_what_if_answers_the_same_from_the_snapshot(
     row = _row(env)
     assert row is not None
     batch = _what_if_batch(tmp_path)
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     answers, firsts = [], []
     for setting in ({"JIXIAO_SNAPSHOTS": "on"}, {"JIXIAO_SNAPSHOTS": "off"},
                     {SNAPSHOT_KEY_ENV: ""}, {"JIXIAO_SNAPSHOTS": "on"}):
@@ -236,9 +213,9 @@ def test_a_damaged_snapshot_is_named_and_every_event_folded(
     row = _row(env)
     assert row is not None
     marker = tmp_path / "ran"
-    _set(env, **_damaged_cases(env, row, marker)[damage])
+    set_snapshot(env, **_damaged_cases(env, row, marker)[damage])
     expected = _full_fold(env)
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(env) as session:
         facts = session.ledger.facts()
         warnings = list(session.integrity_warnings)
@@ -286,7 +263,7 @@ def test_without_a_key_none_is_written_or_read(store: Any,
     assert _row(store.env) is None
     env = _applied(store)  # the same file again: recorded once, the snapshot written now
     assert _row(env) is not None
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(keyless) as session:
         assert _state(session.ledger.facts()) == _full_fold(env)
         assert not session.integrity_warnings
@@ -296,9 +273,9 @@ def test_without_a_key_none_is_written_or_read(store: Any,
 def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(
         store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
-    _set(env, code="another version")
+    set_snapshot(env, code="another version")
     expected = _full_fold(env)
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
         assert not session.integrity_warnings
@@ -325,7 +302,7 @@ def test_snapshots_off_neither_reads_nor_writes_one(store: Any) -> None:
     _cli(store, JIXIAO_SNAPSHOTS="off").ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
     assert _row(off) is None
     env = _applied(store)  # the same file again: recorded once, the snapshot written now
-    _set(env, code="another version")
+    set_snapshot(env, code="another version")
     with Session(off) as session:
         session.ledger.facts()
     row = _row(env)
@@ -340,7 +317,7 @@ def test_a_body_kept_in_many_pieces_reads_back_whole(
     row = _row(env)
     assert row is not None
     expected = _full_fold(env)
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
         assert not session.integrity_warnings
@@ -447,7 +424,7 @@ def test_a_piece_grown_past_a_piece_is_not_read_and_every_event_is_folded(
                            (1,)).fetchone()[0]
         db.execute(f"UPDATE jixiao_facts_snapshots SET body = {mark} WHERE piece = {mark}",
                    (bytes(grown) + b"\x00", 1))
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
         assert any("piece 1 is larger than 997 bytes" in w
@@ -467,7 +444,7 @@ def test_a_text_piece_whose_length_hides_its_size_is_read_no_further(
         session.view.connection.execute(  # type: ignore[attr-defined]
             "UPDATE jixiao_facts_snapshots SET body = CAST(? AS TEXT) WHERE piece = 1",
             ("a\x00" + "b" * 2000,))
-    starts = _fold_reads(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
         assert any("piece 1 is larger than 997 bytes" in w

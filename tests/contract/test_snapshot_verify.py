@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for
+from builders import GOLDEN, Cli, cli_for, set_snapshot
 
 from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
@@ -54,14 +54,6 @@ def _sign(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = None,
     changed["mac"] = facts_snapshot.mac_of(key, changed["code"], changed["position"],
                                            changed["chain_head"], changed["body"])
     return changed
-
-
-def _set(env: dict[str, str], **columns: Any) -> None:
-    mark = "%s" if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" else "?"
-    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
-        db = session.view.connection  # type: ignore[attr-defined]
-        for name, value in columns.items():
-            db.execute(f"UPDATE jixiao_facts_snapshots SET {name} = {mark}", (value,))
 
 
 def _made_up(env: dict[str, str]) -> bytes:
@@ -109,14 +101,14 @@ def test_a_forged_or_unlike_snapshot_is_a_finding(store: Any, env: dict[str, str
                                                   case: str) -> None:
     row = _row(env)
     damage = _damage(env, row, case)
-    _set(env, **damage)
+    set_snapshot(env, **damage)
     report = _cli(store, env)("verify", "--json")
     assert report.code == 1
     findings = report.json()["findings"]
     assert [(f["kind"], f["reason"]) for f in findings] == [("snapshot", case)]
     # A session that refuses a snapshot and folds every event may write its own at its
     # close (verify's first, catching the statements view up, does): damaged again.
-    _set(env, **damage)
+    set_snapshot(env, **damage)
     run = _verify(store, env)
     assert run.code == 1
     assert run.out.startswith("哈希链完好")  # the snapshot is beside the chain, not in it
@@ -130,20 +122,20 @@ def test_a_snapshot_under_another_key_is_said_unchecked_not_a_finding(
     alarm that auditors would learn to ignore; said in the reader's language."""
     row = _row(env)
     forged = _sign(env, row, key=secrets.token_bytes(32), body=_made_up(env))
-    _set(env, **forged)
+    set_snapshot(env, **forged)
     zh, en = _cli(store, env, lang=None)("verify", "--json"), _cli(store, env)("verify", "--json")
     assert (zh.code, en.code) == (0, 0)
     assert zh.out == en.out  # machine output: the same bytes in every language
     assert zh.json()["ok"] is True
     assert zh.json()["findings"] == []
     # verify's own session may write a new snapshot at its close: forged again.
-    _set(env, **forged)
+    set_snapshot(env, **forged)
     run = _verify(store, env)
     assert run.code == 0, run.err
     assert run.out.startswith("哈希链完好")
     assert ("未核对事实快照：其消息认证码与本环境的快照密钥不符（由另一把密钥写入，或系伪造）；"
             "它不会被使用") in run.out
-    _set(env, **forged)
+    set_snapshot(env, **forged)
     english = _cli(store, env, lang="en")("verify")
     assert english.code == 0, english.err
     assert ("the snapshot of the fold was not checked: its MAC does not match this "
@@ -155,7 +147,7 @@ def test_json_is_the_same_bytes_in_both_languages_with_a_finding(
     damage = _sign(env, _row(env), body=_made_up(env))
     outputs = []
     for lang in (None, "en"):
-        _set(env, **damage)
+        set_snapshot(env, **damage)
         run = _cli(store, env, lang=lang)("verify", "--json")
         assert run.code == 1
         outputs.append(run.out)
@@ -168,19 +160,19 @@ def test_pieces_that_are_not_one_body_are_a_finding_even_once_warned(
     finding (verify used to count the warnings)."""
     from api.storage.snapshot_check import check_snapshot  # noqa: PLC0415
 
-    _set(env, piece=3)  # one piece, numbered as if others came first
+    set_snapshot(env, piece=3)  # one piece, numbered as if others came first
     run = _cli(store, env)("verify", "--json")
     assert run.code == 1
     assert [(f["kind"], f["reason"]) for f in run.json()["findings"]] == [
         ("snapshot", "snapshot_pieces")]
-    _set(env, piece=3)  # verify's session may have written a new one at its close
+    set_snapshot(env, piece=3)  # verify's session may have written a new one at its close
     with Session(env) as session:
         session._head.stored_row()  # its warning, named now ...
         assert session.integrity_warnings
         check = check_snapshot(session._head, session.ledger, session.chain,
                                session.integrity_warnings)  # ... and not again
     assert [f.why for f in check.findings] == ["snapshot_pieces"]
-    _set(env, piece=3)
+    set_snapshot(env, piece=3)
     line = _verify(store, env).out
     assert "  事实快照：其存储的各片段拼不成一个大小有限的整体" in line
     assert "整条哈希链" not in line  # the snapshot, not the chain

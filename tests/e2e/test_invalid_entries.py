@@ -8,7 +8,7 @@ import json
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from uuid import uuid4, uuid5
+from uuid import UUID, uuid4, uuid5
 
 from builders import GOLDEN, cli_for
 from eventsourcing.persistence import StoredEvent
@@ -59,16 +59,7 @@ def test_a_stored_score_out_of_range_is_reported_and_the_rest_still_pays(store) 
 
 
 def test_over_http_the_payout_names_the_invalid_entry_and_answers_200(store) -> None:  # type: ignore[no-untyped-def]
-    cli = cli_for(store.backend, store.env)
-    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
-    token = cli.ok("users", "add", "fin", "--name", "Finance", "--role",
-                   "finance").out.strip().splitlines()[-1]
-    bad_id = uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="wang", item="quantity", points=Decimal("-1E+5000")))
+    token, bad_id = _finance_over_a_bad_score(store)
     app = create_app(ServerSettings(store_env=store.env))
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
@@ -124,15 +115,7 @@ def test_each_reason_is_worded_in_the_readers_language_and_json_stays_english(st
 
 
 def test_over_http_the_detail_is_in_the_readers_language_beside_the_english_reason(store) -> None:  # type: ignore[no-untyped-def]
-    cli = cli_for(store.backend, store.env)
-    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
-    token = cli.ok("users", "add", "fin", "--name", "Finance", "--role",
-                   "finance").out.strip().splitlines()[-1]
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=uuid4(), originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="wang", item="quantity", points=Decimal("-1E+5000")))
+    token, _ = _finance_over_a_bad_score(store)
     app = create_app(ServerSettings(store_env=store.env))
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
@@ -148,3 +131,19 @@ def test_over_http_the_detail_is_in_the_readers_language_beside_the_english_reas
             assert [p["code"] for p in zh_entry["problems"]] == ["value_error"]
     finally:
         app.state.ledger.close()
+
+
+def _finance_over_a_bad_score(store) -> tuple[str, UUID]:  # type: ignore[no-untyped-def]
+    """Example 1 applied, a finance user's token, and a score a past version stored out
+    of range (its id): what the HTTP tests read the payout over."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    token = cli.ok("users", "add", "fin", "--name", "Finance", "--role",
+                   "finance").out.strip().splitlines()[-1]
+    bad_id = uuid4()
+    _store_unchecked(store.env, ScoreRecorded.model_construct(
+        originator_id=bad_id, originator_version=1,
+        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
+        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
+        period="2026-Q1", employee_id="wang", item="quantity", points=Decimal("-1E+5000")))
+    return token, bad_id

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for
+from builders import GOLDEN, Cli, cli_for, fold_reads
 
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
-from domain.application import Ledger
 
 PERIOD = "2026-Q1"
 
@@ -93,19 +92,6 @@ def _snapshot_position(env: dict[str, str]) -> int | None:
     return None if row is None else row[0]
 
 
-def _fold_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The position after which each read of the store for a fold started."""
-    starts: list[int] = []
-    real = Ledger.read_pages
-
-    def spy(self: Ledger, after: int = 0, page_size: int | None = None, **seen: Any) -> Any:
-        starts.append(after)
-        return real(self, after, page_size, **seen)
-
-    monkeypatch.setattr(Ledger, "read_pages", spy)
-    return starts
-
-
 def test_a_what_if_signs_and_reads_the_snapshot_with_the_key_it_wrote(
         store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     key = tmp_path / "snapshot.key"
@@ -120,7 +106,7 @@ def test_a_what_if_signs_and_reads_the_snapshot_with_the_key_it_wrote(
     batch.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
                                  "employee_id": "wang", "kind": "late",
                                  "minutes": 90}) + "\n", encoding="utf-8")
-    starts = _fold_starts(monkeypatch)
+    starts = fold_reads(monkeypatch)
     with_key = cli.ok("payout", "--period", PERIOD, "--with", str(batch))
     assert "snapshot" not in with_key.err  # read and accepted: no warning
     assert starts[0] == position  # the fold started from the snapshot
