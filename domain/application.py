@@ -38,7 +38,7 @@ from domain.scheme_kinds import parse_scheme
 from domain.seen_index import SeenIds
 from domain.settings import date_window
 from domain.shipped_schemes import load_shipped_scheme
-from domain.stored_decoding import NotFast, fast_reader
+from domain.stored_decoding import NotFast
 from domain.stored_encoding import (
     STATE_WRITERS,
     StoredRow,
@@ -46,7 +46,7 @@ from domain.stored_encoding import (
     state_writer,
     stored_rows_of,
 )
-from domain.stored_reader import FoldChain, Row, read_page
+from domain.stored_reader import FoldChain, Row, read_page, reader_for
 from domain.stored_topics import stored_class, stored_type_name
 from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
@@ -92,7 +92,7 @@ class PydanticMapper(Mapper[UUID]):
         topic = stored_event.topic
         fast = self._fast.get(topic, _UNRESOLVED)
         if fast is _UNRESOLVED:
-            fast = self._fast[topic] = fast_reader(stored_class(topic))
+            fast = reader_for(self, topic)  # None for a topic that names no type of ours
         if fast is not None and type(state) is bytes:
             try:
                 return fast(state, stored_event.originator_id, stored_event.originator_version)

@@ -164,7 +164,7 @@ def decode_rows(mapper: Mapper[UUID], rows: list[Row],
     for position, originator_id, version, topic, state in rows:
         fast = readers.get(topic, _MISSING)
         if fast is _MISSING:
-            fast = _reader(mapper, topic)
+            fast = reader_for(mapper, topic)
         if fast is not None and type(state) is bytes:
             try:
                 append((position, fast(state, originator_id, version)))
@@ -218,7 +218,7 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
             originator_id = uuid_of(text)
         fast = readers.get(topic, _MISSING)
         if fast is _MISSING:
-            fast = _reader(mapper, topic)
+            fast = reader_for(mapper, topic)
         if fast is not None and type(state) is bytes:
             try:
                 append((position, fast(state, originator_id, version)))
@@ -231,7 +231,7 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
     return decoded
 
 
-def _reader(mapper: Mapper[UUID], topic: str) -> Reader | None:
+def reader_for(mapper: Mapper[UUID], topic: str) -> Reader | None:
     """The fast reader the mapper would use for `topic` (None: the mapper's path)."""
     readers = getattr(mapper, "_fast", None)
     if readers is None:

@@ -22,6 +22,7 @@ UNKNOWN_TYPE: Final = "unknown_event_type"  # the topic names no module or class
 NOT_AN_EVENT: Final = "not_an_event_type"  # it names one of ours that is not an event
 UNREADABLE: Final = "unreadable"  # the stored body is not one (not JSON, an upcast failed)
 CODES: Final = (UNKNOWN_TYPE, NOT_AN_EVENT, UNREADABLE)
+_TYPE_WORDING: Final = {UNKNOWN_TYPE: "unknown event type", NOT_AN_EVENT: "not an event type"}
 _TEXT_MAX = 2000  # what one reason keeps of an edited row's text
 
 
@@ -30,8 +31,7 @@ class UnknownStoredType(ValueError):
 
     def __init__(self, code: str, type_name: str) -> None:
         self.code, self.type_name = code, type_name
-        wording = "unknown event type" if code == UNKNOWN_TYPE else "not an event type"
-        super().__init__(f"{wording}: {type_name!r}")
+        super().__init__(f"{_TYPE_WORDING[code]}: {type_name!r}")
 
 
 def unreadable_values(error: Exception) -> tuple[UnreadableValue, ...]:
@@ -58,9 +58,8 @@ def reason_text(values: tuple[UnreadableValue, ...]) -> str:
     parts = []
     for value in values:
         context = dict(value.context)
-        if value.code in (UNKNOWN_TYPE, NOT_AN_EVENT):
-            wording = "unknown event type" if value.code == UNKNOWN_TYPE else "not an event type"
-            parts.append(f"{wording}: {context['type']!r}")
+        if value.code in _TYPE_WORDING:
+            parts.append(f"{_TYPE_WORDING[value.code]}: {context['type']!r}")
         elif value.code == UNREADABLE:
             parts.append(context["error"])
         else:

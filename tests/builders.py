@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +15,7 @@ from typing import Any
 # What the `jixiao` script runs: a plain payout answered from the warm view, else the tree.
 from api.cli_launch import main
 from api.storage.session import Session
+from api.storage.snapshot_check import fold_state as fold_state  # noqa: PLC0414 - the tests' too
 from domain.application import Ledger
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -106,25 +107,6 @@ def checked_items(ledger: Ledger, batch: Sequence[dict[str, Any]]) -> list[tuple
 
 def by_id(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
     return {item[key]: item for item in items}
-
-
-def fold_state(facts: Any, event: Callable[[Any], Any]) -> Any:
-    """Everything a fold keeps, comparable: each event as `event` gives it, the tables by
-    the ids they hold (a snapshot's load is compared with the fold it was taken of)."""
-    index = facts.index
-
-    def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
-        return {key: [e.originator_id for e in items] for key, items in table.items()}
-
-    return (
-        [(i, facts.positions[i], event(e)) for i, e in facts.events.items()],
-        list(facts.live), dict(facts.replaced_by), dict(facts.unique),
-        {p: c.originator_id for p, c in facts.closes.items()}, list(facts.invalid),
-        facts.last_position, facts.last_recorded_at, facts.revision,
-        facts.settings.originator_id if facts.settings else None,
-        [s.originator_id for s in index.schemes], ids(index.departments), ids(index.roster),
-        ids(index.leaves), ids(index.by_period), ids(index.by_year), ids(index.by_employee),
-    )
 
 
 def fold_reads(monkeypatch: Any) -> list[int]:

@@ -21,7 +21,7 @@ key's holder or a bug wrote it."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import MutableSequence
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
@@ -96,16 +96,18 @@ def snapshot_finding(reason: str, at: int | None, **values: Any) -> Finding:
                    values=tuple((name, value) for name, value in values.items()))
 
 
-def fold_state(facts: Facts) -> tuple[Any, ...]:
-    """Everything a fold keeps, comparable: the events themselves, in order, and every
-    table by the ids it holds (a fold's tables share the events)."""
+def fold_state(facts: Facts, event: Callable[[Any], Any] = lambda event: event,
+               ) -> tuple[Any, ...]:
+    """Everything a fold keeps, comparable: each event as `event` gives it (itself, by
+    default) with its position, in order, and every table by the ids it holds (a fold's
+    tables share the events). The snapshot tests compare a load with its fold by it too."""
     index = facts.index
 
     def ids(table: dict[Any, list[Any]]) -> dict[Any, list[Any]]:
-        return {key: [event.originator_id for event in items] for key, items in table.items()}
+        return {key: [e.originator_id for e in items] for key, items in table.items()}
 
     return (
-        list(facts.events.items()), [facts.positions[i] for i in facts.events],
+        [(i, facts.positions[i], event(e)) for i, e in facts.events.items()],
         list(facts.live), dict(facts.replaced_by), dict(facts.unique),
         {period: close.originator_id for period, close in facts.closes.items()},
         list(facts.invalid), facts.last_position, facts.last_recorded_at, facts.revision,
