@@ -161,7 +161,7 @@ class FactsSnapshots:
             self._warn(f"it could not be read ({type(error).__name__}: {error})")
             return None
         if facts is not None:
-            self._ledger.fold_chain = HashedFold(self._base or 0, self._head)
+            self._ledger.fold_chain = HashedFold(facts.last_position, self._head)
         return facts
 
     def _checked(self, key: bytes) -> Facts | None:
@@ -331,8 +331,10 @@ class FactsSnapshots:
                 REFRESH_EVENTS, len(facts.events) // 16):
             return False
         key = self.key()
-        chain = self._chain() if key is not None else None
-        if key is None or chain is None or chain.tracking()[0] < facts.last_position:
+        if key is None:
+            return False
+        chain = self._chain()
+        if chain.tracking()[0] < facts.last_position:
             return False
         fold = self._ledger.fold_chain
         head = None if not isinstance(fold, HashedFold) else fold.signable(

@@ -45,12 +45,7 @@ class HashedFold:
             self.position, self.head = rows[-1][0], head
 
     def wrote(self, first: int, rows: Sequence[tuple[Any, int, str, bytes]]) -> None:
-        if self.lost or first != self.position + 1:
-            self.lost = True
-            return
-        self.read(self.position, [(first + offset, originator_id, version, topic, state)
-                                  for offset, (originator_id, version, topic, state)
-                                  in enumerate(rows)])
+        self.read(first - 1, [(first + offset, *row) for offset, row in enumerate(rows)])
 
     def restart(self) -> None:
         self.position, self.head, self.lost = 0, GENESIS, False

@@ -336,7 +336,7 @@ class Session:
         report = self.verify_chain_only()
         rewritten = self.catch_up_view()
         views = [*map(view_finding, rewritten.values()), *view_findings(self.ledger, self.view)]
-        snapshot = check_snapshot(self._head, self.ledger, self.chain, self.integrity_warnings)
+        snapshot = check_snapshot(self._head, self.ledger, self.chain)
         return ChainReport(report.chained_upto, report.head, report.events, report.links,
                            (*report.findings, *views, *snapshot.findings), snapshot.state,
                            snapshot.position)
@@ -357,7 +357,7 @@ class Session:
             # Once, for a view last caught up before the snapshot: this session reads from
             # the snapshot, so the fold of every event made for it is not kept.
             self.ledger.forget_facts()
-        self.integrity_warnings += [_tampered(problem) for problem in rewritten.values()]
+        self.integrity_warnings += [TamperedWarning(problem) for problem in rewritten.values()]
         return rewritten
 
     def _catch_up_source(self) -> tuple[Ledger | FoldedLedger, bool]:
@@ -391,11 +391,11 @@ class Session:
             check_closed(self.ledger, self.chain, str(period), close)
         problem = row_fault(stored, self.view.position(), close)
         if problem is not None:
-            self.integrity_warnings.append(_tampered(problem))
+            self.integrity_warnings.append(TamperedWarning(problem))
             stored = render_statement(self.ledger.facts(), period)
         problem = problem or rewritten
         if problem is not None and stored.status == "ok":
-            return {**json.loads(stored.body), "integrity_warning": _tampered(problem)}
+            return {**json.loads(stored.body), "integrity_warning": TamperedWarning(problem)}
         if stored.status != "ok":
             raise_stored(stored)
         if departments_only:  # its hash checked above, as the whole body's
@@ -455,6 +455,3 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def _tampered(problem: RowFault) -> TamperedWarning:
-    return TamperedWarning(problem)

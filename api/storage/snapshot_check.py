@@ -21,7 +21,7 @@ key's holder or a bug wrote it."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, MutableSequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
@@ -49,8 +49,8 @@ class SnapshotCheck:
     findings: tuple[Finding, ...] = ()
 
 
-def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
-                   warnings: MutableSequence[str]) -> SnapshotCheck:
+def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger,
+                   chain: ChainStore) -> SnapshotCheck:
     """The stored snapshot checked against the stored events (see the module's note)."""
     row, broken = snapshots.stored_row()
     key = snapshots.key()  # an unreadable key file is named among the warnings

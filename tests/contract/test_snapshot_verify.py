@@ -169,8 +169,8 @@ def test_pieces_that_are_not_one_body_are_a_finding_even_once_warned(
     with Session(env) as session:
         session._head.stored_row()  # its warning, named now ...
         assert session.integrity_warnings
-        check = check_snapshot(session._head, session.ledger, session.chain,
-                               session.integrity_warnings)  # ... and not again
+        check = check_snapshot(session._head, session.ledger,
+                               session.chain)  # ... and not again
     assert [f.why for f in check.findings] == ["snapshot_pieces"]
     set_snapshot(env, piece=3)
     line = _verify(store, env).out
