@@ -52,18 +52,17 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
     chain_ok = all(finding.kind == "snapshot" for finding in report.findings)
     if json:
         print(canonical_dumps(report_json_machine(report)))
-    elif chain_ok:
+        return 0 if report.ok else 1
+    if chain_ok:
         print(_("chain intact: {count} event(s) up to position {position}; head {head}")
               .format(count=report.events, position=report.chained_upto, head=report.head)
               + (_("; matches the signed receipt") if expect else ""))
-        for finding in report.findings:
-            print(f"  {finding_line(finding)}")
     else:
         print(_("chain BROKEN: {count} problem(s); the first is").format(
-            count=len(report.findings)) + f"\n  {finding_line(report.findings[0])}")
-        for finding in report.findings[1:]:
-            print(f"  {finding_line(finding)}")
-    snapshot = None if json else snapshot_line(report)
+            count=len(report.findings)))
+    for finding in report.findings:
+        print(f"  {finding_line(finding)}")
+    snapshot = snapshot_line(report)
     if snapshot is not None:
         print(snapshot)
     return 0 if report.ok else 1

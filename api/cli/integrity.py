@@ -13,7 +13,7 @@ import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.i18n import _
-from api.i18n.findings import finding_line
+from api.i18n.findings import finding_line, report_json_machine
 from api.i18n.messages import translate
 from api.storage.session import Session, ledger_exists, ledger_location, store_env
 from api.storage.snapshot_key import MASTER_KEY_ENV, create_snapshot_key
@@ -183,7 +183,7 @@ def _check(env: dict[str, str], expect: str | None, public_key: str | None,
     with Session(env) as session:
         result = backups.check_copy(session, caller(actor), receipt, public)
     if json:
-        print(canonical_dumps(result.to_json()))
+        print(canonical_dumps(result.to_json(report_json_machine)))
         return 0 if result.ok else 1
     chain = result.chain
     state = (_("chain intact: {count} event(s) up to position {position}; head {head}")

@@ -85,8 +85,6 @@ POSITION: Final = N_("position {position}")
 WHOLE_CHAIN: Final = N_("the chain")
 WITH_TYPE: Final = N_("{what} ({name}, {type})")
 WITH_TYPE_ONLY: Final = N_("{what} ({type})")
-# A stored statement row that failed its check and was recomputed (a CLI warning, the
-# API's `integrity_warning`).
 # A checkpoint refused (api/usecases/integrity.py ChainBrokenError), with the first finding.
 CHECKPOINT_REFUSED: Final = N_("the chain is broken; nothing signed: {first}")
 # What `verify` could not say of the stored snapshot of the fold (ChainReport.snapshot).
@@ -103,7 +101,12 @@ SNAPSHOT_STATES: Final = {
                     "environment's snapshot key (written under another key, or forged); it "
                     "is never used"),
 }
+# A stored statement row that failed its check and was recomputed (a CLI warning, the
+# API's `integrity_warning`).
 TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {problem}")
+# `--json` is machine output, the same in every language (README, `--lang`'s help): its
+# `detail` is worded in English there whatever the reader chose.
+MACHINE_LANGUAGE: Final = "en"
 
 
 # A stored event's id and type are whatever the database holds: a crafted topic with
@@ -112,7 +115,7 @@ TAMPERED: Final = N_("the view was tampered with; recomputed from the events: {p
 UNSHOWN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def shown(text: str) -> str:
+def escaped(text: str) -> str:
     return UNSHOWN.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
@@ -125,10 +128,14 @@ def kind_name(kind: str) -> str:
 
 def finding_detail(finding: Finding) -> str:
     """What the check found, in the current language (the API's `detail`)."""
-    template = DETAILS.get(finding.why)
+    return _detail(finding.why, finding.values)
+
+
+def _detail(why: str, values: tuple[tuple[str, Any], ...]) -> str:
+    template = DETAILS.get(why)
     if template is None:  # a check newer than its text: its figures, never nothing
-        return ", ".join(f"{name} {value}" for name, value in finding.values) or finding.why
-    return gettext(template).format(**dict(finding.values))
+        return ", ".join(f"{name} {value}" for name, value in values) or why
+    return gettext(template).format(**dict(values))
 
 
 def warning_text(warning: str) -> str:
@@ -137,8 +144,7 @@ def warning_text(warning: str) -> str:
     fault: RowFault | None = getattr(warning, "fault", None)
     if fault is None:
         return warning
-    detail = gettext(DETAILS[fault.reason]).format(**dict(fault.values))
-    return gettext(TAMPERED).format(problem=detail)
+    return gettext(TAMPERED).format(problem=_detail(fault.reason, fault.values))
 
 
 def finding_line(finding: Finding) -> str:
@@ -149,24 +155,19 @@ def finding_line(finding: Finding) -> str:
                                                 and finding.position is None):
         return gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail)
     if finding.event_id:
-        what = gettext(EVENT_AT).format(event_id=shown(finding.event_id),
+        what = gettext(EVENT_AT).format(event_id=escaped(finding.event_id),
                                         position=finding.position)
     elif finding.position is not None:
         what = gettext(POSITION).format(position=finding.position)
     else:
         what = gettext(WHOLE_CHAIN)
     if finding.type:
-        name, type_shown = event_name(finding.type), shown(finding.type)
+        name, type_shown = event_name(finding.type), escaped(finding.type)
         # an unknown (or crafted) type has no name of its own: said once, not twice
         what = (gettext(WITH_TYPE).format(what=what, name=name, type=type_shown)
                 if name != finding.type else gettext(WITH_TYPE_ONLY).format(
                     what=what, type=type_shown))
     return gettext(LINE).format(kind=kind, what=what, detail=detail)
-
-
-# `--json` is machine output, the same in every language (README, `--lang`'s help): its
-# `detail` is worded in English there whatever the reader chose.
-MACHINE_LANGUAGE: Final = "en"
 
 
 def snapshot_line(report: ChainReport) -> str | None:

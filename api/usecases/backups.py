@@ -6,12 +6,11 @@ recorded. The shell opens the copy; these functions never open a store themselve
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.i18n.findings import report_json_machine
 from api.storage.backups import is_sqlite_file, sqlite_copy
 from api.storage.session import ledger_exists, ledger_location
 from api.usecases.access import require_everything_for
@@ -55,8 +54,9 @@ class CopyCheck:
     def ok(self) -> bool:
         return self.chain.ok and all(check.ok for check in self.closed)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "chain": report_json_machine(self.chain), "closed": [
+    def to_json(self, chain_json: Callable[[ChainReport], dict[str, Any]]) -> dict[str, Any]:
+        """`chain_json` gives the chain report as the shell words it (the CLI: English)."""
+        return {"ok": self.ok, "chain": chain_json(self.chain), "closed": [
             {"period": c.period, "recorded_sha256": c.recorded_sha256,
              "recomputed_sha256": c.recomputed_sha256, "served_sha256": c.served_sha256,
              "problem": c.problem}
