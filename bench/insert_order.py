@@ -32,8 +32,8 @@ import uuid
 from pathlib import Path
 
 from api.storage.sqlite_writes import BULK_CACHE_KIB
+from api.usecases.streaming import CHUNK_ROWS
 
-CHUNK_ROWS = 5000  # api/usecases/streaming.py's
 STATE = os.urandom(300)  # about a stored deduction's body
 TABLE = ("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
          "topic TEXT, state BLOB{key})")

@@ -123,6 +123,13 @@ def fold_reads(monkeypatch: Any) -> list[int]:
     return starts
 
 
+def snapshot_row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
+    """(position, chain head, code, MAC, body) of the stored snapshot of the fold,
+    whatever its code, or None."""
+    with Session(env) as session:
+        return session._head._row(any_code=True)
+
+
 def set_snapshot(env: dict[str, str], **columns: Any) -> None:
     """Overwrite columns of the stored snapshot of the fold (as someone editing the
     store would)."""

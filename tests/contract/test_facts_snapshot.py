@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import os
 import pickle
 import secrets
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, fold_reads, fold_state, set_snapshot
+from builders import GOLDEN, Cli, cli_for, fold_reads, fold_state, set_snapshot, snapshot_row
 
-from api.cli_launch import main as launcher
 from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
@@ -62,12 +59,6 @@ def _applied(store: Any) -> dict[str, str]:
     return dict(store.env)
 
 
-def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes] | None:
-    """(position, chain head, code, MAC, body) of the stored snapshot, or None."""
-    with Session(env) as session:
-        return session._head._row(any_code=True)
-
-
 def _state(facts: Facts) -> Any:
     return fold_state(facts, lambda event: event.model_dump())
 
@@ -99,11 +90,11 @@ def _correction(env: dict[str, str], tmp_path: Path) -> Path:
 def test_a_session_leaves_a_snapshot_the_next_fold_starts_from(
         store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
-    row = _row(env)
+    row = snapshot_row(env)
     assert row is not None
     position = row[0]
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
-    assert _row(env) == row  # two events later: not worth writing again
+    assert snapshot_row(env) == row  # two events later: not worth writing again
     expected = _full_fold(env)
     starts = fold_reads(monkeypatch)
     with Session(env) as session:
@@ -123,20 +114,18 @@ def _what_if_batch(tmp_path: Path) -> Path:
 
 
 def _what_if(store: Any, batch: Path, **setting: str) -> tuple[str, str]:
-    """`jixiao payout --with` as a user runs it: (standard output, standard error)."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = ["payout", "--period", PERIOD, "--with", str(batch)]
-    with redirect_stdout(out), redirect_stderr(err):
-        code = launcher(argv, environ=_cli(store, **setting).environ)
-    assert code == 0, err.getvalue()
-    return out.getvalue(), err.getvalue()
+    """`jixiao payout --with` as a user runs it (in the default language): (standard
+    output, standard error)."""
+    run = Cli(_cli(store, **setting).environ, lang=None).ok(
+        "payout", "--period", PERIOD, "--with", str(batch))
+    return run.out, run.err
 
 
 def test_a_what_if_answers_the_same_from_the_snapshot(
         store: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
-    row = _row(env)
+    row = snapshot_row(env)
     assert row is not None
     batch = _what_if_batch(tmp_path)
     starts = fold_reads(monkeypatch)
@@ -210,7 +199,7 @@ def _damaged_cases(env: dict[str, str], row: tuple[Any, ...],
 def test_a_damaged_snapshot_is_named_and_every_event_folded(
         store: Any, damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
-    row = _row(env)
+    row = snapshot_row(env)
     assert row is not None
     marker = tmp_path / "ran"
     set_snapshot(env, **_damaged_cases(env, row, marker)[damage])
@@ -236,7 +225,7 @@ def test_a_snapshot_under_another_key_is_refused_named_and_answers_the_same(
     the database but does not hold its key: named, and the what-if prints the same."""
     env = _applied(store)
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
-    assert _row(env) is not None
+    assert snapshot_row(env) is not None
     batch = _what_if_batch(tmp_path)
     other = str(_key_file(tmp_path / "other.key"))
     plain = _what_if(store, batch, JIXIAO_SNAPSHOTS="off")
@@ -260,9 +249,9 @@ def test_without_a_key_none_is_written_or_read(store: Any,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     keyless = {k: v for k, v in store.env.items() if k != SNAPSHOT_KEY_ENV}
     _cli(store, **{SNAPSHOT_KEY_ENV: ""}).ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
-    assert _row(store.env) is None
+    assert snapshot_row(store.env) is None
     env = _applied(store)  # the same file again: recorded once, the snapshot written now
-    assert _row(env) is not None
+    assert snapshot_row(env) is not None
     starts = fold_reads(monkeypatch)
     with Session(keyless) as session:
         assert _state(session.ledger.facts()) == _full_fold(env)
@@ -280,7 +269,7 @@ def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(
         assert _state(session.ledger.facts()) == expected
         assert not session.integrity_warnings
     assert starts[0] == 0
-    row = _row(env)
+    row = snapshot_row(env)
     assert row is not None
     assert row[2] == facts_snapshot.code_version()  # the session wrote it anew
 
@@ -288,11 +277,11 @@ def test_a_snapshot_of_other_code_is_folded_afresh_and_replaced(
 def test_many_later_events_write_it_again(store: Any, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     env = _applied(store)
-    first = _row(env)
+    first = snapshot_row(env)
     assert first is not None
     monkeypatch.setattr(facts_snapshot, "REFRESH_EVENTS", 1)
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
-    again = _row(env)
+    again = snapshot_row(env)
     assert again is not None
     assert again[0] > first[0]
 
@@ -300,12 +289,12 @@ def test_many_later_events_write_it_again(store: Any, tmp_path: Path,
 def test_snapshots_off_neither_reads_nor_writes_one(store: Any) -> None:
     off = {**store.env, "JIXIAO_SNAPSHOTS": "off"}
     _cli(store, JIXIAO_SNAPSHOTS="off").ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
-    assert _row(off) is None
+    assert snapshot_row(off) is None
     env = _applied(store)  # the same file again: recorded once, the snapshot written now
     set_snapshot(env, code="another version")
     with Session(off) as session:
         session.ledger.facts()
-    row = _row(env)
+    row = snapshot_row(env)
     assert row is not None
     assert row[2] == "another version"
 
@@ -314,7 +303,7 @@ def test_a_body_kept_in_many_pieces_reads_back_whole(
         store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(facts_snapshot, "PIECE", 997)
     env = _applied(store)
-    row = _row(env)
+    row = snapshot_row(env)
     assert row is not None
     expected = _full_fold(env)
     starts = fold_reads(monkeypatch)
@@ -400,12 +389,12 @@ def test_an_event_edited_only_while_a_session_folds_is_not_signed(store: Any) ->
     (forged,), warnings = _pool(env)  # any session folding meanwhile (a cron report)
     assert forged != amount
     assert any("事实快照未写入" in w for w in warnings), warnings
-    assert _row(env) is None
+    assert snapshot_row(env) is None
     _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", original, position)
     with Session(env) as session:
         assert session.verify_chain_only().findings == ()  # the store verifies clean
     assert _pool(env) == ([amount], [])
-    assert _row(env) is not None  # that session folded the stored events: it signs them
+    assert snapshot_row(env) is not None  # that session folded the stored events: it signs them
     assert _pool(env) == ([amount], [])
 
 
@@ -415,7 +404,7 @@ def test_a_piece_grown_past_a_piece_is_not_read_and_every_event_is_folded(
     more than a piece and a byte, and a piece longer than that is a miss."""
     monkeypatch.setattr(facts_snapshot, "PIECE", 997)
     env = _applied(store)
-    assert _row(env) is not None
+    assert snapshot_row(env) is not None
     expected = _full_fold(env)
     mark = "%s" if store.backend == "postgres" else "?"
     with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:

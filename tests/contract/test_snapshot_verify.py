@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, set_snapshot
+from builders import GOLDEN, Cli, cli_for, set_snapshot, snapshot_row
 
 from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
@@ -39,8 +39,7 @@ def _cli(store: Any, env: dict[str, str], lang: str | None = None) -> Cli:
 
 
 def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes]:
-    with Session(env) as session:
-        row, _ = session._head.stored_row()
+    row = snapshot_row(env)
     assert row is not None
     return row
 

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, fold_reads
+from builders import GOLDEN, Cli, cli_for, fold_reads, snapshot_row
 
-from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 
 PERIOD = "2026-Q1"
@@ -87,8 +86,7 @@ def test_a_mistyped_option_exits_non_zero_in_chinese(tmp_path: Path) -> None:
 
 
 def _snapshot_position(env: dict[str, str]) -> int | None:
-    with Session(env) as session:
-        row = session._head._row(any_code=True)
+    row = snapshot_row(env)
     return None if row is None else row[0]
 
 
