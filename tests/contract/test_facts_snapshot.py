@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -173,23 +174,33 @@ def _fewer_events(env: dict[str, str]) -> bytes:
 
 
 def _damaged_cases(env: dict[str, str], row: tuple[Any, ...],
-                   marker: Path) -> dict[str, dict[str, Any]]:
-    body = bytearray(row[4])
-    body[len(body) // 2] ^= 0xFF
-    forged = _fewer_events(env)
+                   marker: Path) -> dict[str, Callable[[], dict[str, Any]]]:
+    """Each damage's columns, made only for its own case (a forged body is a fold in a
+    session of its own, a signed one another session)."""
+
+    def flipped() -> dict[str, Any]:
+        body = bytearray(row[4])
+        body[len(body) // 2] ^= 0xFF
+        return {"body": bytes(body)}
+
+    def sha_as_mac() -> dict[str, Any]:
+        forged = _fewer_events(env)
+        return {"body": forged, "mac": hashlib.sha256(forged).hexdigest()}
+
     return {
         # Written without the key: refused before a byte is unpickled.
-        "body": {"body": bytes(body)},
-        "chain-unsigned": {"chain_head": "0" * 64},
-        "position-unsigned": {"position": row[0] + 5},
-        "evil": {"body": _evil(marker)},
-        "forged-no-mac": {"body": forged, "mac": ""},
-        "forged-sha-as-mac": {"body": forged, "mac": hashlib.sha256(forged).hexdigest()},
-        "forged-other-key": _signed(env, row, key=secrets.token_bytes(32), body=forged),
+        "body": flipped,
+        "chain-unsigned": lambda: {"chain_head": "0" * 64},
+        "position-unsigned": lambda: {"position": row[0] + 5},
+        "evil": lambda: {"body": _evil(marker)},
+        "forged-no-mac": lambda: {"body": _fewer_events(env), "mac": ""},
+        "forged-sha-as-mac": sha_as_mac,
+        "forged-other-key": lambda: _signed(env, row, key=secrets.token_bytes(32),
+                                            body=_fewer_events(env)),
         # Signed with the store's key (the key itself leaked): the later checks still hold.
-        "chain": _signed(env, row, chain_head="0" * 64),
-        "position": _signed(env, row, position=row[0] + 5),
-        "evil-signed": _signed(env, row, body=_evil(marker)),
+        "chain": lambda: _signed(env, row, chain_head="0" * 64),
+        "position": lambda: _signed(env, row, position=row[0] + 5),
+        "evil-signed": lambda: _signed(env, row, body=_evil(marker)),
     }
 
 
@@ -202,7 +213,7 @@ def test_a_damaged_snapshot_is_named_and_every_event_folded(
     row = snapshot_row(env)
     assert row is not None
     marker = tmp_path / "ran"
-    set_snapshot(env, **_damaged_cases(env, row, marker)[damage])
+    set_snapshot(env, **_damaged_cases(env, row, marker)[damage]())
     expected = _full_fold(env)
     starts = fold_reads(monkeypatch)
     with Session(env) as session:

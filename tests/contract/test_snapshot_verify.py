@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +87,14 @@ def test_without_a_key_the_snapshot_is_said_unchecked(store: Any, env: dict[str,
 
 
 def _damage(env: dict[str, str], row: tuple[Any, ...], case: str) -> dict[str, Any]:
-    return {
-        "snapshot_beyond": _sign(env, row, position=row[0] + 5),
-        "snapshot_chain": _sign(env, row, chain_head="0" * 64),
-        "snapshot_unreadable": _sign(env, row, body=b"not a pickle"),
-        "snapshot_differs": _sign(env, row, body=_made_up(env)),
-    }[case]
+    """The case's columns, made for it alone (each signs in a session of its own)."""
+    columns: dict[str, Callable[[], dict[str, Any]]] = {
+        "snapshot_beyond": lambda: _sign(env, row, position=row[0] + 5),
+        "snapshot_chain": lambda: _sign(env, row, chain_head="0" * 64),
+        "snapshot_unreadable": lambda: _sign(env, row, body=b"not a pickle"),
+        "snapshot_differs": lambda: _sign(env, row, body=_made_up(env)),
+    }
+    return columns[case]()
 
 
 @pytest.mark.parametrize("case", ["snapshot_beyond", "snapshot_chain",
