@@ -3,8 +3,10 @@ in-memory ledger for unit tests of the pure core."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import secrets
 from collections.abc import Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
@@ -14,8 +16,10 @@ from typing import Any
 
 # What the `jixiao` script runs: a plain payout answered from the warm view, else the tree.
 from api.cli_launch import main
+from api.storage.facts_snapshot import mac_of
 from api.storage.session import Session
 from api.storage.snapshot_check import fold_state as fold_state  # noqa: PLC0414 - the tests' too
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
 from domain.application import Ledger
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -138,3 +142,24 @@ def set_snapshot(env: dict[str, str], **columns: Any) -> None:
         db = session.view.connection  # type: ignore[attr-defined]
         for name, value in columns.items():
             db.execute(f"UPDATE jixiao_facts_snapshots SET {name} = {mark}", (value,))
+
+
+def snapshot_key_file(path: Path) -> Path:
+    """A snapshot key file as a deployment makes one: 32 random bytes in base64, owner
+    only (a file others may read is refused)."""
+    path.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+    path.chmod(0o600)
+    return path
+
+
+def signed_row(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = None,
+               **columns: Any) -> dict[str, Any]:
+    """Columns of a stored snapshot row changed, and its MAC made anew under `key` (the
+    store's own when None): what someone holding that key could write."""
+    changed = dict(zip(("position", "chain_head", "code", "mac", "body"), row, strict=True))
+    changed |= columns
+    if key is None:
+        key = derive(base64.b64decode(Path(env[SNAPSHOT_KEY_ENV]).read_text()))
+    changed["mac"] = mac_of(key, changed["code"], changed["position"], changed["chain_head"],
+                            changed["body"])
+    return changed

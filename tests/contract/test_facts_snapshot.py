@@ -8,7 +8,6 @@ event, with the same answer, and names a failed check among the session's warnin
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -19,31 +18,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, fold_reads, fold_state, set_snapshot, snapshot_row
+from builders import (
+    GOLDEN,
+    Cli,
+    cli_for,
+    fold_reads,
+    fold_state,
+    set_snapshot,
+    signed_row,
+    snapshot_key_file,
+    snapshot_row,
+)
 
 from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
-from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from domain.facts import Facts
 
 PERIOD = "2026-Q1"
-
-
-def _key_file(path: Path) -> Path:
-    path.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-    path.chmod(0o600)  # one others may read is refused
-    return path
 
 
 @pytest.fixture
 def store(store: Any, tmp_path: Path) -> Any:
     """The backend's store, with a snapshot key configured as a deployment does."""
     return type(store)(store.backend, {
-        **store.env, SNAPSHOT_KEY_ENV: str(_key_file(tmp_path / "snapshot.key"))})
-
-
-def _key(env: dict[str, str]) -> bytes:
-    return derive(base64.b64decode(Path(env[SNAPSHOT_KEY_ENV]).read_text()))
+        **store.env, SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))})
 
 
 def _cli(store: Any, **setting: str) -> Cli:
@@ -143,18 +142,6 @@ def test_a_what_if_answers_the_same_from_the_snapshot(
     assert "wang" in answers[0]
 
 
-def _signed(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = None,
-            **columns: Any) -> dict[str, Any]:
-    """Columns of a row changed, and its MAC made anew under `key` (the store's own when
-    None): someone who holds that key."""
-    changed = dict(zip(("position", "chain_head", "code", "mac", "body"), row, strict=True))
-    changed |= columns
-    changed["mac"] = facts_snapshot.mac_of(
-        key or _key(env), changed["code"], changed["position"], changed["chain_head"],
-        changed["body"])
-    return changed
-
-
 def _evil(marker: Path) -> bytes:
     class Evil:
         def __reduce__(self) -> Any:
@@ -195,12 +182,12 @@ def _damaged_cases(env: dict[str, str], row: tuple[Any, ...],
         "evil": lambda: {"body": _evil(marker)},
         "forged-no-mac": lambda: {"body": _fewer_events(env), "mac": ""},
         "forged-sha-as-mac": sha_as_mac,
-        "forged-other-key": lambda: _signed(env, row, key=secrets.token_bytes(32),
+        "forged-other-key": lambda: signed_row(env, row, key=secrets.token_bytes(32),
                                             body=_fewer_events(env)),
         # Signed with the store's key (the key itself leaked): the later checks still hold.
-        "chain": lambda: _signed(env, row, chain_head="0" * 64),
-        "position": lambda: _signed(env, row, position=row[0] + 5),
-        "evil-signed": lambda: _signed(env, row, body=_evil(marker)),
+        "chain": lambda: signed_row(env, row, chain_head="0" * 64),
+        "position": lambda: signed_row(env, row, position=row[0] + 5),
+        "evil-signed": lambda: signed_row(env, row, body=_evil(marker)),
     }
 
 
@@ -238,7 +225,7 @@ def test_a_snapshot_under_another_key_is_refused_named_and_answers_the_same(
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
     assert snapshot_row(env) is not None
     batch = _what_if_batch(tmp_path)
-    other = str(_key_file(tmp_path / "other.key"))
+    other = str(snapshot_key_file(tmp_path / "other.key"))
     plain = _what_if(store, batch, JIXIAO_SNAPSHOTS="off")
     out, err = _what_if(store, batch, **{SNAPSHOT_KEY_ENV: other})
     assert out == plain[0]

@@ -8,27 +8,24 @@ report says it was not checked, exit 0; without a key too."""
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, set_snapshot, snapshot_row
+from builders import GOLDEN, Cli, cli_for, set_snapshot, signed_row, snapshot_key_file, snapshot_row
 
-from api.storage import facts_codec, facts_snapshot
+from api.storage import facts_codec
 from api.storage.session import Session
-from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from domain.facts import Facts
 
 
 @pytest.fixture
 def env(store: Any, tmp_path: Path) -> dict[str, str]:
     """example-1 applied with a snapshot key (its session leaves the snapshot)."""
-    key = tmp_path / "snapshot.key"
-    key.write_text(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
-    key.chmod(0o600)
+    key = snapshot_key_file(tmp_path / "snapshot.key")
     environ = {**store.env, SNAPSHOT_KEY_ENV: str(key)}
     _cli(store, environ).ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
     return environ
@@ -43,17 +40,6 @@ def _row(env: dict[str, str]) -> tuple[int, str, str, str, bytes]:
     row = snapshot_row(env)
     assert row is not None
     return row
-
-
-def _sign(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = None,
-          **columns: Any) -> dict[str, Any]:
-    changed = dict(zip(("position", "chain_head", "code", "mac", "body"), row, strict=True))
-    changed |= columns
-    if key is None:
-        key = derive(base64.b64decode(Path(env[SNAPSHOT_KEY_ENV]).read_text()))
-    changed["mac"] = facts_snapshot.mac_of(key, changed["code"], changed["position"],
-                                           changed["chain_head"], changed["body"])
-    return changed
 
 
 def _made_up(env: dict[str, str]) -> bytes:
@@ -89,10 +75,10 @@ def test_without_a_key_the_snapshot_is_said_unchecked(store: Any, env: dict[str,
 def _damage(env: dict[str, str], row: tuple[Any, ...], case: str) -> dict[str, Any]:
     """The case's columns, made for it alone (each signs in a session of its own)."""
     columns: dict[str, Callable[[], dict[str, Any]]] = {
-        "snapshot_beyond": lambda: _sign(env, row, position=row[0] + 5),
-        "snapshot_chain": lambda: _sign(env, row, chain_head="0" * 64),
-        "snapshot_unreadable": lambda: _sign(env, row, body=b"not a pickle"),
-        "snapshot_differs": lambda: _sign(env, row, body=_made_up(env)),
+        "snapshot_beyond": lambda: signed_row(env, row, position=row[0] + 5),
+        "snapshot_chain": lambda: signed_row(env, row, chain_head="0" * 64),
+        "snapshot_unreadable": lambda: signed_row(env, row, body=b"not a pickle"),
+        "snapshot_differs": lambda: signed_row(env, row, body=_made_up(env)),
     }
     return columns[case]()
 
@@ -123,7 +109,7 @@ def test_a_snapshot_under_another_key_is_said_unchecked_not_a_finding(
     """After a key change (or a forgery by someone without the key): never used, so no
     alarm that auditors would learn to ignore; said in the reader's language."""
     row = _row(env)
-    forged = _sign(env, row, key=secrets.token_bytes(32), body=_made_up(env))
+    forged = signed_row(env, row, key=secrets.token_bytes(32), body=_made_up(env))
     set_snapshot(env, **forged)
     zh, en = _cli(store, env, lang=None)("verify", "--json"), _cli(store, env)("verify", "--json")
     assert (zh.code, en.code) == (0, 0)
@@ -146,7 +132,7 @@ def test_a_snapshot_under_another_key_is_said_unchecked_not_a_finding(
 
 def test_json_is_the_same_bytes_in_both_languages_with_a_finding(
         store: Any, env: dict[str, str]) -> None:
-    damage = _sign(env, _row(env), body=_made_up(env))
+    damage = signed_row(env, _row(env), body=_made_up(env))
     outputs = []
     for lang in (None, "en"):
         set_snapshot(env, **damage)

@@ -5,12 +5,13 @@ lost, and only a fold hashed up to exactly its last position may be signed."""
 
 from __future__ import annotations
 
-import base64
 import secrets
 import shutil
 import sqlite3
 from pathlib import Path
 from uuid import uuid4
+
+from builders import snapshot_key_file
 
 from api.storage.fold_chain import HashedFold
 from api.storage.session import Session
@@ -91,9 +92,7 @@ def test_a_version_no_link_can_hold_loses_the_fold_not_the_read() -> None:
 def test_a_damaged_row_folds_alike_with_and_without_a_key(tmp_path: Path) -> None:
     """A row whose version was set to -1 (an edit, or damage) must not stop keyed reads."""
     shutil.copyfile(FIXTURE, tmp_path / "ledger.db")
-    key = tmp_path / "snapshot.key"
-    key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-    key.chmod(0o600)
+    key = snapshot_key_file(tmp_path / "snapshot.key")
     plain = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
              "SQLITE_DBNAME": str(tmp_path / "ledger.db")}
     db = sqlite3.connect(plain["SQLITE_DBNAME"])

@@ -4,7 +4,6 @@ keeps none. (The contract tests run the rest on both backends.)"""
 
 from __future__ import annotations
 
-import base64
 import secrets
 import shutil
 import sqlite3
@@ -12,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builders import snapshot_key_file
 
 from api.storage.facts_snapshot import BUSY_TIMEOUT_S, mac_of
 from api.storage.session import Session
@@ -33,9 +33,7 @@ def test_the_mac_covers_every_part_of_the_row() -> None:
 
 def _keyed_store(tmp_path: Path) -> dict[str, str]:
     shutil.copyfile(FIXTURE / "ledger.db", tmp_path / "ledger.db")
-    key = tmp_path / "snapshot.key"
-    key.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-    key.chmod(0o600)
+    key = snapshot_key_file(tmp_path / "snapshot.key")
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
             "SQLITE_DBNAME": str(tmp_path / "ledger.db"), SNAPSHOT_KEY_ENV: str(key)}
 
