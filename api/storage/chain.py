@@ -26,7 +26,7 @@ from eventsourcing.persistence import OperationalError
 from api.storage.busy import sqlite_busy
 from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
-from domain.stored_reader import select_rows, uuid_of
+from domain.stored_reader import Row, select_rows, uuid_of
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
     GENESIS,
@@ -278,13 +278,19 @@ def stored_records(
         # Plain rows (domain/stored_reader.py): no Notification object, and one UUID, per
         # row; building those was most of a chain walk.
         page = select_rows(ledger.recorder, start, limit, topics)
-        for position, originator_id, version, topic, state in page:
-            # The reader's ids are UUIDs already (text only from a store with text ids).
-            yield StoredRecord(position, uuid_of(originator_id), version, topic,
-                               state if isinstance(state, bytes) else str(state).encode())
+        yield from records_of(page)
         if len(page) < limit:
             return
         start = page[-1][0] + 1
+
+
+def records_of(rows: Sequence[Row]) -> list[StoredRecord]:
+    """Stored rows as the chain reads them."""
+    # The reader's ids are UUIDs already (text only from a store with text ids, or as
+    # SQLite gives them to the fold's reader).
+    return [StoredRecord(position, uuid_of(originator_id), version, topic,
+                         state if isinstance(state, bytes) else str(state).encode())
+            for position, originator_id, version, topic, state in rows]
 
 
 def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
@@ -347,12 +353,15 @@ def chain_head_at(ledger: Ledger, store: ChainStore, position: int) -> str:
     return store.link_at_or_before(position)
 
 
-def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
+def verify(ledger: Ledger, store: ChainStore,
+           records: Iterator[StoredRecord] | None = None) -> ChainReport:
     """Chain what is new, then recompute every link from the stored bytes and compare.
 
     Writers may go on meanwhile: the walk judges the events and links up to the tracked
     position read once here (events are only ever appended after it), so it sees one
-    consistent snapshot; another process chaining at the same moment is not an error."""
+    consistent snapshot; another process chaining at the same moment is not an error.
+    `records`: the stored records to walk, when not `stored_records(ledger)` itself
+    (`verify` folds the rows it reads for the snapshot check: snapshot_check.py)."""
     # The walk and its findings (projections/audit.py): for `verify`, not every session.
     from projections.audit import (  # noqa: PLC0415
         ChainReport,
@@ -370,8 +379,8 @@ def verify(ledger: Ledger, store: ChainStore) -> ChainReport:
     # One read of the log: the walk notes the closes it passes; only closes written after
     # its position (by a writer racing this check) are read on their own.
     closes: list[StoredRecord] = []
-    report = verify_chain(_noting_closes(stored_records(ledger), position, closes), links,
-                          position, head)
+    walked = stored_records(ledger) if records is None else records
+    report = verify_chain(_noting_closes(walked, position, closes), links, position, head)
     closes += stored_records(ledger, after=position, topics=[CLOSE_TOPIC_STORED])
     anchors = check_anchors(close_anchors(closes), store.link_at_or_before)
     if not anchors:

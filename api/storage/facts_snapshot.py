@@ -51,7 +51,12 @@ from typing import Any
 from api.storage.chain import ChainStore, check_close
 from api.storage.facts_codec import FORMAT, code_version, decode, encode
 from api.storage.fold_chain import HashedFold
-from api.storage.snapshot_key import SnapshotKeyError, snapshot_key
+from api.storage.snapshot_key import (
+    MASTER_KEY_ENV,
+    SNAPSHOT_KEY_ENV,
+    SnapshotKeyError,
+    snapshot_key,
+)
 from domain.application import Ledger
 from domain.facts import Facts
 
@@ -271,6 +276,23 @@ class FactsSnapshots:
         self._refused = None
         row = self._row(any_code=True)
         return row, self._refused is not None
+
+    def stored_position(self) -> int | None:
+        """The position of a stored snapshot of this code that a key could check, read
+        quietly (no body, no key read, no warning: `stored_row` names what it finds, in
+        its turn), or None. `verify` folds the events up to it as its chain walk reads
+        them (api/storage/snapshot_check.py), instead of reading them twice."""
+        if self._off or not (self._env.get(SNAPSHOT_KEY_ENV) or self._env.get(MASTER_KEY_ENV)):
+            return None
+        try:
+            db = self._db()
+            if db is None or not self._exists(db):
+                return None
+            found = db.execute(f"SELECT position, code FROM jixiao_facts_snapshots "  # noqa: S608
+                               f"WHERE name = {self._mark} AND piece = 0", (NAME,)).fetchone()
+        except Exception:  # only a hint: the check itself reads the row and names problems
+            return None
+        return int(found[0]) if found is not None and found[1] == code_version() else None
 
     @contextmanager
     def _reading(self, db: Any) -> Iterator[None]:

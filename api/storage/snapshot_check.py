@@ -21,17 +21,18 @@ key's holder or a bug wrote it."""
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import Any
 
-from api.storage.chain import ChainStore
+from api.storage.chain import ChainStore, records_of, stored_records
 from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
 from domain.application import Ledger
 from domain.facts import Facts
-from projections.audit import Finding
+from domain.stored_reader import Row
+from projections.audit import Finding, StoredRecord
 
 KIND = "snapshot"
 # SnapshotCheck.state: what `verify` could say of the stored snapshot.
@@ -42,6 +43,46 @@ SNAPSHOT_REASONS = ("snapshot_pieces", "snapshot_beyond", "snapshot_chain",
                     "snapshot_unreadable", "snapshot_differs")
 
 
+@dataclass
+class WalkedFold:
+    """The fold of the stored events up to `upto` (a stored snapshot's position), taken in
+    from the very rows the chain's walk reads (`walked_records`): the check needs no
+    second read of the log. `done` once the walk has folded through `upto`."""
+
+    upto: int
+    facts: Facts = field(default_factory=Facts)
+    done: bool = False
+
+
+def walked_records(ledger: Ledger, fold: WalkedFold) -> Iterator[StoredRecord]:
+    """`stored_records(ledger)`, each page of rows also decoded and folded onto
+    `fold.facts` up to `fold.upto`, as `Ledger.read` decodes them (the caller pauses the
+    cycle collector for the walk, as `Facts.fold` does for a fold). Anything the fold's
+    reading raises leaves the fold undone: the rest is read as the chain reads it, and
+    the check folds on its own (so it fails, or not, as it always did)."""
+    held: list[list[Row]] = []
+    pages = ledger.read_pages(seen=held.append)
+    after = 0
+    while after < fold.upto:
+        try:
+            page = next(pages, None)
+            rows = held.pop() if held else []
+            records = records_of(rows)
+            if page:
+                fold.facts.apply_page([item for item in page if item[0] <= fold.upto])
+        except Exception:  # read again below, by the chain's own reader
+            fold.facts = Facts()
+            break
+        yield from records
+        after = rows[-1][0] if rows else after
+        if page is None or len(page) < ledger.page_size:
+            fold.done = True  # the store ends before (or at) `upto`
+            break
+    else:
+        fold.done = True
+    yield from stored_records(ledger, after=after)
+
+
 @dataclass(frozen=True)
 class SnapshotCheck:
     state: str
@@ -49,9 +90,11 @@ class SnapshotCheck:
     findings: tuple[Finding, ...] = ()
 
 
-def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger,
-                   chain: ChainStore) -> SnapshotCheck:
-    """The stored snapshot checked against the stored events (see the module's note)."""
+def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
+                   walked: WalkedFold | None = None) -> SnapshotCheck:
+    """The stored snapshot checked against the stored events (see the module's note);
+    `walked`: the fold the chain's walk took in, used when it is up to the snapshot's
+    position (else the events are folded here)."""
     row, broken = snapshots.stored_row()
     key = snapshots.key()  # an unreadable key file is named among the warnings
     if key is None:  # said only when there is a snapshot to check
@@ -73,7 +116,8 @@ def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger,
     except Exception as error:  # the unpickler's refusal, or a body that breaks it
         return SnapshotCheck(CHECKED, position, (snapshot_finding(
             "snapshot_unreadable", position, error=type(error).__name__),))
-    folded = Facts.fold(takewhile(lambda item: item[0] <= position, ledger.read()))
+    folded = (walked.facts if walked is not None and walked.done and walked.upto == position
+              else Facts.fold(takewhile(lambda item: item[0] <= position, ledger.read())))
     if facts.last_position != position or fold_state(facts) != fold_state(folded):
         return SnapshotCheck(CHECKED, position, (snapshot_finding("snapshot_differs", position),))
     return SnapshotCheck(CHECKED, position)

@@ -164,3 +164,42 @@ def test_pieces_that_are_not_one_body_are_a_finding_even_once_warned(
     line = _verify(store, env).out
     assert "  事实快照：其存储的各片段拼不成一个大小有限的整体" in line
     assert "整条哈希链" not in line  # the snapshot, not the chain
+
+
+def test_verify_folds_the_events_for_the_snapshot_in_its_one_walk(
+        env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check compares the snapshot with the fold the chain's walk took in from the
+    rows it read: the log is not read a second time (Ledger.read was that second read)."""
+    from domain.application import Ledger  # noqa: PLC0415
+
+    def second_read(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the log was read again")
+
+    with Session(env) as session:
+        monkeypatch.setattr(Ledger, "read", second_read)
+        report = session.verify_chain()
+    assert (report.snapshot, report.findings) == ("checked", ())
+
+
+@pytest.mark.parametrize("page_size", [7, 1000])
+def test_the_walk_reads_every_record_and_folds_exactly_up_to_the_snapshot(
+        env: dict[str, str], page_size: int) -> None:
+    """Up to a position inside a page, at a page's end and at the last event: the
+    records are the chain's own reading, the fold is a fold of the events up to there."""
+    from itertools import takewhile  # noqa: PLC0415
+
+    from api.storage.chain import stored_records  # noqa: PLC0415
+    from api.storage.snapshot_check import WalkedFold, fold_state, walked_records  # noqa: PLC0415
+
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        ledger = session.ledger
+        ledger.page_size = page_size
+        last = ledger.max_position()
+        expected = list(stored_records(ledger))
+        for upto in sorted({3, 7, 14, last - 1, last}):
+            fold = WalkedFold(upto)
+            assert list(walked_records(ledger, fold)) == expected
+            assert fold.done
+            folded = Facts.fold(takewhile(lambda item, upto=upto: item[0] <= upto,
+                                          ledger.read()))
+            assert fold_state(fold.facts) == fold_state(folded)
