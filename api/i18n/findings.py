@@ -185,8 +185,19 @@ def checkpoint_refused(first: Finding) -> str:
 
 def report_json(report: ChainReport) -> dict[str, Any]:
     """A chain report as the API gives it, each `detail` in the current language (the
-    machine fields as they are)."""
-    return report.to_json(finding_detail)
+    machine fields as they are), with the `notes` the CLI prints below its findings."""
+    return {**report.to_json(finding_detail), "notes": report_notes(report)}
+
+
+def report_notes(report: ChainReport) -> list[dict[str, Any]]:
+    """What `verify` says besides its findings: today whether the stored snapshot of the
+    fold was checked (`snapshot_line`), for the API and the audit page. Not in `--json`,
+    whose shape is pinned."""
+    line = snapshot_line(report)
+    if line is None:
+        return []
+    return [{"kind": "snapshot", "state": report.snapshot, "position": report.snapshot_at,
+             "detail": line}]
 
 
 def report_json_machine(report: ChainReport) -> dict[str, Any]:

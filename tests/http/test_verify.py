@@ -14,12 +14,13 @@ from uuid import uuid5
 
 import psycopg
 import pytest
-from builders import GOLDEN, cli_for, record
+from builders import GOLDEN, cli_for, record, snapshot_key_file, snapshot_row
 from psycopg import sql
 from seeding import Served, seeded, serve
 
 from api.storage.chain import catch_up_chain, open_chain, stored_records
 from api.storage.session import Session, postgres_connect_args
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from domain.application import IDEMPOTENCY_NAMESPACE
 from domain.errors import ConflictError
 from projections.audit import GENESIS, extend_chain
@@ -179,3 +180,35 @@ def test_a_racing_chain_catch_up_loses_and_chains_nothing_twice(store) -> None: 
         assert catch_up_chain(second.ledger, theirs) == len(records) - 5
         assert catch_up_chain(first.ledger, ours) == 0
         assert [k.link for k in ours.all_links()] == [k.link for k in links]
+
+
+def test_the_report_notes_whether_the_snapshot_of_the_fold_was_checked(  # type: ignore[no-untyped-def]
+        store, tmp_path) -> None:
+    """What `jixiao verify` prints below its findings about the stored snapshot, the API
+    gives as `notes` (worded in the reader's language, the machine fields alike)."""
+    keyed = {**store.env, SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
+    with serve(keyed) as client:
+        served = seeded(keyed, client)
+        with Session(keyed) as session:
+            session.ledger.facts()  # a session that folds leaves the snapshot at its close
+        checked = _verify_over_http(served)
+        served.close()
+    row = snapshot_row(keyed)
+    assert row is not None
+    assert checked["ok"] is True
+    assert checked["notes"] == [{
+        "kind": "snapshot", "state": "checked", "position": row[0],
+        "detail": f"事实快照（位置 {row[0]}）：与按库中事件重新计算到该位置的结果一致"}]
+    with serve(store.env) as client:  # the same store where no snapshot key is configured
+        served = Served(store.env, client, dict(served.tokens))
+        unkeyed = _verify_over_http(served)
+        english = served.client.get("/audit/verify", headers={
+            **served.headers("auditor"), "Accept-Language": "en"}).json()
+    assert unkeyed["ok"] is True
+    [note] = unkeyed["notes"]
+    assert (note["kind"], note["state"], note["position"]) == ("snapshot", "no_key", None)
+    assert note["detail"].startswith("未核对事实快照：本环境没有快照密钥")
+    assert english["notes"][0]["detail"].startswith(
+        "the snapshot of the fold was not checked: no snapshot key here")
+    assert {k: v for k, v in unkeyed.items() if k != "notes"} == {
+        k: v for k, v in english.items() if k != "notes"}

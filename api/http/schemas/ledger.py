@@ -70,6 +70,18 @@ class Finding(Closed):
                                     "Accept-Language")
 
 
+class Note(Closed):
+    """What the verification says besides its findings (as `jixiao verify` prints it)."""
+
+    kind: str = Field(description="snapshot (the stored snapshot of the fold)")
+    state: str = Field(description="for a snapshot: checked (the same facts as a fold of "
+                                   "the stored events), or why it was not checked: no_key, "
+                                   "other_code, other_key")
+    position: int | None = Field(description="the snapshot's position, when known")
+    detail: str = Field(description="the note for a person, in the language of "
+                                    "Accept-Language")
+
+
 class ChainReport(Closed):
     """The hash chain recomputed from the stored bytes."""
 
@@ -80,3 +92,6 @@ class ChainReport(Closed):
     links: int
     first_problem: Finding | None
     findings: list[Finding]
+    notes: list[Note] = Field(description="what was checked or left unchecked besides the "
+                                          "findings: whether the stored snapshot of the fold "
+                                          "was checked (a snapshot that failed is a finding)")

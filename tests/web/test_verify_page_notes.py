@@ -1,0 +1,49 @@
+"""The chain verification page says what `jixiao verify` says below its findings: whether
+the stored snapshot of the fold was checked (api/i18n/findings.py `report_notes`), in the
+reader's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from builders import snapshot_key_file
+from fastapi.testclient import TestClient
+from web_support import Demo, copy_demo, sign_in
+
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.storage.session import Session
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
+from api.web.sessions import LANGUAGE_COOKIE
+
+
+@pytest.fixture
+def keyed(demo_master: Demo, tmp_path: Path) -> Demo:
+    """A demo copy with a stored snapshot of the fold, signed under a key of its own."""
+    demo = copy_demo(demo_master, tmp_path)
+    env = {**demo.env, SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
+    with Session(env) as session:
+        session.ledger.facts()  # a session that folds leaves the snapshot at its close
+    return Demo(env, demo.passwords)
+
+
+def _note(env: dict[str, str], passwords: dict[str, str], language: str | None = None) -> str:
+    with TestClient(create_app(ServerSettings(store_env=env))) as client:
+        sign_in(client, "auditor", passwords["auditor"])
+        if language:
+            client.cookies.set(LANGUAGE_COOKIE, language)
+        page = client.get("/web/audit/verify?again=1")
+    assert page.status_code == 200
+    return page.text.split('id="snapshot-note">', 1)[1].split("</p>", 1)[0]
+
+
+def test_the_page_says_the_snapshot_was_checked(keyed: Demo) -> None:
+    assert _note(keyed.env, keyed.passwords).endswith("与按库中事件重新计算到该位置的结果一致")
+
+
+def test_the_page_says_when_the_snapshot_was_not_checked(keyed: Demo) -> None:
+    unkeyed = {k: v for k, v in keyed.env.items() if k != SNAPSHOT_KEY_ENV}
+    assert _note(unkeyed, keyed.passwords).startswith("未核对事实快照：本环境没有快照密钥")
+    assert _note(unkeyed, keyed.passwords, "en").startswith(
+        "the snapshot of the fold was not checked: no snapshot key here")
