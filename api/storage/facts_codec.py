@@ -7,9 +7,10 @@ other encoding costs what the fold costs. Pickle runs code named by its data, so
 is unpickled only after its HMAC checked out (facts_snapshot.py), and then by `_Exact`,
 which is defence in depth, not the defence:
 
-* `find_class` answers an exact list: three builders (`_event_maker`, `_uuid`, `_tzinfo`)
-  and five value types. Every other class a fold holds (events, UUIDs, pydantic's `TzInfo`)
-  is reached through a builder, by name, so no class of ours is ever on pickle's stack:
+* `find_class` answers an exact list: four builders (`_event_maker`, `_uuid`, `_tzinfo`,
+  `_unreadable`) and five value types. Every other class a fold holds (events, UUIDs,
+  pydantic's `TzInfo`, an invalid entry's `UnreadableValue` reasons) is reached through
+  a builder, by name, so no class of ours is ever on pickle's stack:
   pickle's BUILD applies a state with `setattr` to whatever object is there, and on a
   class that sets a class attribute for the whole process (`Plan.void = False` from a
   40-byte body, refused or not). The value types are immutable C types, on which BUILD
@@ -52,7 +53,7 @@ import pydantic
 from pydantic import BaseModel
 from pydantic_core import TzInfo
 
-from domain.envelope import LedgerEvent
+from domain.envelope import LedgerEvent, UnreadableValue
 from domain.facts import Facts, _Index, cycle_collection_paused
 from domain.stored_topics import UnknownStoredType, stored_class
 
@@ -155,6 +156,34 @@ def _tzinfo(seconds: int) -> TzInfo:
     return TzInfo(seconds)  # what a load calls instead is a cache of TzInfo (`_Exact`)
 
 
+_UNREADABLE_FIELDS = frozenset(UnreadableValue.model_fields)
+
+
+def _unreadable_state(values: Any, given: Any) -> bool:
+    """Whether this is an `UnreadableValue`'s state as the fold holds it: two texts and
+    pairs of texts (an `InvalidEntry`'s reasons, domain/unreadable.py)."""
+    return (type(values) is dict and values.keys() == _UNREADABLE_FIELDS
+            and type(given) is set and given <= _UNREADABLE_FIELDS
+            and type(values["field"]) is str and type(values["code"]) is str
+            and type(values["context"]) is tuple
+            and all(type(pair) is tuple and len(pair) == 2
+                    and type(pair[0]) is str and type(pair[1]) is str
+                    for pair in values["context"]))
+
+
+def _unreadable(values: dict[str, Any], given: set[str]) -> UnreadableValue:
+    """One reason a stored entry does not read, as the fold held it: without it a store
+    holding one such entry never had a snapshot (the write refused the whole body)."""
+    if not _unreadable_state(values, given):
+        raise SnapshotRefused("not the state of an UnreadableValue")
+    made = _new(UnreadableValue)
+    _SET_DICT(made, values)
+    _SET_GIVEN(made, given)
+    _SET_EXTRA(made, None)
+    _SET_PRIVATE(made, None)
+    return made
+
+
 # ------------------------------------------------------------------ encoding
 
 
@@ -184,9 +213,18 @@ def _reduce_tzinfo(zone: TzInfo) -> Any:
     return _tzinfo, zone.__reduce__()[1]
 
 
+def _reduce_unreadable(value: UnreadableValue) -> Any:
+    values, given = dict(value.__dict__), set(value.__pydantic_fields_set__)
+    if (not _unreadable_state(values, given) or value.__pydantic_extra__ is not None
+            or value.__pydantic_private__ is not None):
+        raise pickle.PicklingError("an UnreadableValue a load would refuse")
+    return _unreadable, (values, given)
+
+
 def _reducers() -> dict[type, Callable[[Any], Any]]:
     table: dict[type, Callable[[Any], Any]] = {UUID: _reduce_uuid, TzInfo: _reduce_tzinfo,
-                                                _Maker: _reduce_maker}
+                                                _Maker: _reduce_maker,
+                                                UnreadableValue: _reduce_unreadable}
     makers: dict[type, _Maker] = {}
     texts: dict[str, str] = {}  # each text of a field as the first object met with it
 
@@ -273,8 +311,9 @@ _BUILDERS: dict[tuple[str, str], Callable[[], Any]] = {
     (__name__, "_event_maker"): _fresh(_event_maker),  # type: ignore[arg-type]
     (__name__, "_uuid"): _fresh(_uuid),  # type: ignore[arg-type]
     (__name__, "_tzinfo"): lambda: functools.cache(TzInfo),  # one zone object per offset
+    (__name__, "_unreadable"): _fresh(_unreadable),  # type: ignore[arg-type]
 }
-_NAMED = frozenset((*_PLAIN, _event_maker, _uuid, _tzinfo))
+_NAMED = frozenset((*_PLAIN, _event_maker, _uuid, _tzinfo, _unreadable))
 
 
 class _Exact(pickle.Unpickler):

@@ -22,6 +22,7 @@ from api.storage import facts_codec
 from api.storage.facts_codec import FORMAT, SnapshotRefused, decode, encode
 from domain import fold_plans
 from domain.application import Ledger
+from domain.envelope import UnreadableValue
 from domain.facts import Facts
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "old_ledger"
@@ -85,7 +86,7 @@ def test_a_body_cannot_set_an_attribute_of_a_domain_class() -> None:
     assert fold_plans.Plan.__dict__["void"] is before
 
 
-@pytest.mark.parametrize("name", ["_event_maker", "_uuid", "_tzinfo"])
+@pytest.mark.parametrize("name", ["_event_maker", "_uuid", "_tzinfo", "_unreadable"])
 def test_a_build_on_a_builder_changes_only_that_loads_copy(name: str) -> None:
     before = getattr(facts_codec, name).__doc__
     with pytest.raises(SnapshotRefused):  # loaded, but a function is not a body
@@ -218,3 +219,32 @@ def test_equal_texts_of_events_are_one_object_after_a_load(tmp_path: Path) -> No
     actors = {id(event.actor) for event in again.events.values()}
     assert len(actors) == len({event.actor for event in again.events.values()})
     assert len(actors) < len(again.events)
+
+
+def test_an_invalid_entry_s_reasons_go_through_and_come_back_alike() -> None:
+    """An `InvalidEntry` holds `UnreadableValue`s: a body refused them, so a store with one
+    such entry never had a snapshot."""
+    given = UnreadableValue(field="points", code="decimal_max_digits",
+                            context=(("max_digits", "12"),))
+    default = UnreadableValue(field="", code="unreadable")  # `context` left to its default
+    loaded = decode_raw(encode_state((FORMAT, {"x": (given, default)})))[1]["x"]
+    assert [(v, v.__pydantic_fields_set__) for v in loaded] == [
+        (given, {"field", "code", "context"}), (default, {"field", "code"})]
+
+
+@pytest.mark.parametrize("values", [
+    {"field": "a", "code": "b"},  # a field fewer
+    {"field": "a", "code": "b", "context": (), "more": ""},
+    {"field": 1, "code": "b", "context": ()},
+    {"field": "a", "code": "b", "context": [("k", "v")]},  # a list is not what a fold holds
+    {"field": "a", "code": "b", "context": (("k", 1),)},
+    {"field": "a", "code": "b", "context": (("k", "v", "w"),)},
+])
+def test_an_unreadable_value_of_another_state_is_refused_both_ways(
+        values: dict[str, Any]) -> None:
+    with pytest.raises(SnapshotRefused):
+        facts_codec._unreadable(values, set(values))
+    constructed = UnreadableValue.model_construct(field="a", code="b")
+    facts_codec._SET_DICT(constructed, dict(values))  # exactly this state, unvalidated
+    with pytest.raises(pickle.PicklingError):
+        encode_state((FORMAT, {"x": constructed}))
