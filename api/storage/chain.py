@@ -286,9 +286,9 @@ def stored_records(
 
 def records_of(rows: Sequence[Row]) -> list[StoredRecord]:
     """Stored rows as the chain reads them."""
-    # The reader's ids are UUIDs already (text only from a store with text ids, or as
-    # SQLite gives them to the fold's reader).
-    return [StoredRecord(position, uuid_of(originator_id), version, topic,
+    # The reader's ids are UUIDs already (text only from a store with text ids).
+    return [StoredRecord(position, originator_id if type(originator_id) is UUID
+                         else uuid_of(originator_id), version, topic,
                          state if isinstance(state, bytes) else str(state).encode())
             for position, originator_id, version, topic, state in rows]
 

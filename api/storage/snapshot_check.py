@@ -29,9 +29,9 @@ from typing import Any
 from api.storage.chain import ChainStore, records_of, stored_records
 from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
-from domain.application import Ledger
+from domain.application import Ledger, read_stored
 from domain.facts import Facts
-from domain.stored_reader import Row
+from domain.stored_reader import decode_rows, select_rows
 from projections.audit import Finding, StoredRecord
 
 KIND = "snapshot"
@@ -55,29 +55,29 @@ class WalkedFold:
 
 
 def walked_records(ledger: Ledger, fold: WalkedFold) -> Iterator[StoredRecord]:
-    """`stored_records(ledger)`, each page of rows also decoded and folded onto
-    `fold.facts` up to `fold.upto`, as `Ledger.read` decodes them (the caller pauses the
-    cycle collector for the walk, as `Facts.fold` does for a fold). Anything the fold's
-    reading raises leaves the fold undone: the rest is read as the chain reads it, and
-    the check folds on its own (so it fails, or not, as it always did)."""
-    held: list[list[Row]] = []
-    pages = ledger.read_pages(seen=held.append)
-    after = 0
+    """`stored_records(ledger)`, each page of rows also decoded as `Ledger.read` decodes
+    them (domain/stored_reader.py's `decode_rows`: the same events as its reader gives)
+    and folded onto `fold.facts` up to `fold.upto`; the id of each row made once, for
+    both. The caller pauses the cycle collector for the walk, as `Facts.fold` does for a
+    fold. Anything the decoding or fold raises leaves the fold undone: the rest is read
+    as the chain reads it, and the check folds on its own (so it fails, or not, as it
+    always did)."""
+    after, limit = 0, ledger.page_size
     while after < fold.upto:
+        rows = select_rows(ledger.recorder, after + 1, limit)
         try:
-            page = next(pages, None)
-            rows = held.pop() if held else []
             records = records_of(rows)
+            page = decode_rows(ledger.mapper, rows, read_stored)
             if page:
                 fold.facts.apply_page([item for item in page if item[0] <= fold.upto])
         except Exception:  # read again below, by the chain's own reader
             fold.facts = Facts()
             break
         yield from records
-        after = rows[-1][0] if rows else after
-        if page is None or len(page) < ledger.page_size:
+        if len(rows) < limit:
             fold.done = True  # the store ends before (or at) `upto`
-            break
+            return
+        after = rows[-1][0]
     else:
         fold.done = True
     yield from stored_records(ledger, after=after)
