@@ -5,8 +5,10 @@ never compares its facts with the events: that is a fold of every event, the cos
 snapshot saves. `verify` walks every event anyway, so it pays it once: the snapshot's
 MAC under this environment's key, the chain's link at its position, its body decoded by
 the same exact-allowlist unpickler a session uses (and only after the MAC), and then its
-facts compared with a fold of the stored events up to its position. Anything else is a
-finding of kind "snapshot" (worded by api/i18n/findings.py).
+facts compared with a fold of the stored events up to its position. That fold is taken
+in from the rows the chain's walk reads (`walked_records`), so the log is read and
+decoded once. Anything else is a finding of kind "snapshot" (worded by
+api/i18n/findings.py).
 
 Without a key nothing of the snapshot can be trusted or checked, and the report says so
 (`SnapshotCheck.state`); a snapshot of another version of the code is never read by
