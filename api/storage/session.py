@@ -341,9 +341,11 @@ class Session:
         # its check below: one read of the log, not two.
         upto = self._head.stored_position()
         walked = None if upto is None else WalkedFold(upto)
-        with cycle_collection_paused():  # the walk folds: see Facts.fold
-            report = verify(self.ledger, self.chain,
-                            None if walked is None else walked_records(self.ledger, walked))
+        if walked is None:
+            report = self.verify_chain_only()
+        else:
+            with cycle_collection_paused():  # the walk folds: see Facts.fold
+                report = verify(self.ledger, self.chain, walked_records(self.ledger, walked))
         rewritten = self.catch_up_view()
         views = [*map(view_finding, rewritten.values()), *view_findings(self.ledger, self.view)]
         snapshot = check_snapshot(self._head, self.ledger, self.chain, walked)
