@@ -74,6 +74,7 @@ _TOO_LARGE = b"(a piece longer than PIECE, left unread)"  # compared by identity
 # A snapshot is only a speed-up: a store busy longer than this is a miss, not a wait.
 BUSY_TIMEOUT_S = 0.2
 MAC_CONTEXT = b"jixiao facts snapshot"
+CACHE_KIB = 128  # SQLite's page cache of the snapshot's own connection (its default: 2 MiB)
 
 
 def _table(blob: str) -> str:
@@ -212,6 +213,10 @@ class FactsSnapshots:
             self._sqlite = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S,
                                            isolation_level=None,
                                            uri=self._path.startswith("file:"))
+            # A body is read once, piece by piece, straight into its bytes (blob I/O): a
+            # page cache of its own size only took fresh memory for pages never read
+            # again (≈500 page faults of a hospital's 3.7 MB). Writes spill as needed.
+            self._sqlite.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         return self._sqlite
 
     def close(self) -> None:

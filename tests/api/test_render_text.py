@@ -117,3 +117,11 @@ def test_a_cell_with_a_control_character_or_a_space_at_an_end_is_left_to_rich(
     rows = [["a", "b"], ["c", cell], ["d", "e"]]
     assert render_text._plain_table(["h1", "h2"], rows, right={1}) is None
     assert render_text._plain_table(["h1", "h2"], [["a", "b"], ["c", "x y"]], {1}) is not None
+
+
+def test_a_cell_holding_the_joint_of_the_scan_is_only_sent_to_rich() -> None:
+    # The cells are scanned joined by render_text._JOINT: a cell holding it beside a space
+    # reads as a cell edge, so the table is drawn by rich (the same bytes, more slowly).
+    rows = [["a", f"x{render_text._JOINT} y"]]
+    assert render_text._plain_table(["h1", "h2"], rows, set()) is None
+    assert table(["h1", "h2"], rows, set()) == render_text._rich_table(["h1", "h2"], rows, set())

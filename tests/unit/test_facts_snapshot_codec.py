@@ -136,7 +136,7 @@ def test_a_state_with_other_fields_is_refused(change: str, tmp_path: Path) -> No
         loaded = decode_raw(encode(ledger.facts()))
     finally:
         ledger.close()
-    edit(loaded[1])
+    edit(loaded[2])
     with pytest.raises(SnapshotRefused):
         decode(encode_state(loaded))
 
@@ -168,7 +168,7 @@ def test_a_fold_s_live_facts_and_positions_are_written_flat(tmp_path: Path) -> N
     """A fold's live facts are its events in their order, less the replaced ones; its
     positions are keyed as its events: both are written as lists (facts_codec._flatten)."""
     facts, raw = _example_raw(tmp_path)
-    state = raw[1]
+    state = raw[2]
     assert state["live"] == [key for key in facts.events if key not in facts.live]
     assert state["live"]  # example-3 corrects an entry: a replaced event is named
     assert state["positions"] == list(facts.positions.values())
@@ -185,7 +185,7 @@ def test_live_facts_and_positions_as_dicts_are_read_too(tmp_path: Path) -> None:
     flipped = dict(reversed(list(facts.live.items())))
     made_up = Facts(**{**{name: facts.__dict__[name] for name in facts_codec.FACTS_FIELDS},
                        "live": flipped})
-    state = decode_raw(encode(made_up))[1]
+    state = decode_raw(encode(made_up))[2]
     assert type(state["live"]) is dict
     assert type(state["positions"]) is list
     assert list(decode(encode(made_up)).live) == list(flipped)
@@ -196,7 +196,7 @@ def test_live_facts_and_positions_as_dicts_are_read_too(tmp_path: Path) -> None:
 def test_flat_live_facts_or_positions_that_do_not_fit_the_events_are_refused(
         change: str, tmp_path: Path) -> None:
     _, raw = _example_raw(tmp_path)
-    state = raw[1]
+    state = raw[2]
     if change == "live-unknown":
         state["live"].append(uuid.uuid4())
     elif change == "live-twice":
@@ -248,3 +248,25 @@ def test_an_unreadable_value_of_another_state_is_refused_both_ways(
     facts_codec._SET_DICT(constructed, dict(values))  # exactly this state, unvalidated
     with pytest.raises(pickle.PicklingError):
         encode_state((FORMAT, {"x": constructed}))
+
+
+def test_the_most_used_texts_are_written_first(tmp_path: Path) -> None:
+    """Every field name of the events, then their most repeated values, come before the
+    state, so that pickle refers to each with a short memo number (facts_codec's note)."""
+    facts, raw = _example_raw(tmp_path)
+    first = raw[1]
+    names = {name for event in facts.events.values() for name in event.__dict__}
+    assert names <= set(first)
+    assert len(first) == len(set(first)) < 256
+    values = {value for event in facts.events.values() for value in event.__dict__.values()
+              if type(value) is str}
+    assert set(first) - names  # and values named by several entries
+    assert set(first) - names <= values
+
+
+@pytest.mark.parametrize("first", [(1,), ["period"], None])
+def test_texts_written_first_that_are_not_texts_are_refused(first: Any,
+                                                            tmp_path: Path) -> None:
+    _, raw = _example_raw(tmp_path)
+    with pytest.raises(SnapshotRefused, match="texts written first"):
+        decode(encode_state((raw[0], first, raw[2])))

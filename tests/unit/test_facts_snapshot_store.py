@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from builders import snapshot_key_file
 
-from api.storage.facts_snapshot import BUSY_TIMEOUT_S, mac_of
+from api.storage.facts_snapshot import BUSY_TIMEOUT_S, CACHE_KIB, mac_of
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 
@@ -79,3 +79,17 @@ def test_a_key_others_may_read_is_named_in_chinese_first(tmp_path: Path) -> None
         [warning] = [w for w in session.integrity_warnings if "快照密钥" in w]
     assert warning.startswith("事实快照密钥不可用，已从全部事件计算")
     assert "其他用户可读或可写（权限 644），请 chmod 600" in warning
+
+
+def test_the_snapshot_s_connection_keeps_a_small_page_cache(tmp_path: Path) -> None:
+    """A body is read once into its bytes: SQLite's default 2 MiB cache only took fresh
+    pages. Written and read with the small one, the snapshot serves as before."""
+    env = _keyed_store(tmp_path)
+    with Session(env) as first:
+        first.ledger.facts()
+    with Session(env) as session:
+        assert session._head._row() is not None
+        db = session._head._db()
+        assert db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
+        assert session.ledger.facts().events
+        assert not session.integrity_warnings
