@@ -184,6 +184,10 @@ def _unreadable_state(values: Any, given: Any) -> bool:
 def _unreadable(values: dict[str, Any], given: set[str]) -> UnreadableValue:
     """One reason a stored entry does not read, as the fold held it: without it a store
     holding one such entry never had a snapshot (the write refused the whole body)."""
+    if type(values) is dict and type(given) is set:
+        # Kept as copies: a body may name the same dict or set again after this call
+        # (pickle's memo) and add to it, past the check below.
+        values, given = values.copy(), given.copy()
     if not _unreadable_state(values, given):
         raise SnapshotRefused("not the state of an UnreadableValue")
     made = _new(UnreadableValue)
@@ -301,7 +305,8 @@ def _first_texts(events: Collection[LedgerEvent]) -> tuple[str, ...]:
     sample = list(events)[::_SAMPLE_EVERY]
     values = Counter(value for event in sample for value in event.__dict__.values()
                      if type(value) is str)
-    room = max(_SHORT_MEMO - 1 - len(names), 0)
+    names = names[:_SHORT_MEMO - 1]  # `decode` refuses more (the events have 144 today)
+    room = _SHORT_MEMO - 1 - len(names)
     taken = set(names)
     common = [text for text, count in values.most_common(room + len(names))
               if count > 1 and text not in taken]
@@ -372,8 +377,9 @@ def decode(body: bytes) -> Facts:
     if not (type(loaded) is tuple and len(loaded) == 3 and loaded[0] == FORMAT):
         raise SnapshotRefused("not a facts snapshot of this format")
     first = loaded[1]
-    if type(first) is not tuple or not all(type(text) is str for text in first):
-        raise SnapshotRefused("the texts written first are not texts")
+    if (type(first) is not tuple or not all(type(text) is str for text in first)
+            or len(first) >= _SHORT_MEMO or len(set(first)) != len(first)):
+        raise SnapshotRefused("the texts written first are not texts as `encode` writes them")
     state = _fields(loaded[2], FACTS_FIELDS, "Facts")
     _unflatten(state)
     index = _fields(state["index"], INDEX_FIELDS, "Facts.index")

@@ -250,6 +250,34 @@ def test_an_unreadable_value_of_another_state_is_refused_both_ways(
         encode_state((FORMAT, {"x": constructed}))
 
 
+def _text(text: str) -> bytes:
+    return b"\x8c" + bytes([len(text)]) + text.encode()  # SHORT_BINUNICODE
+
+
+def test_an_unreadable_value_keeps_the_state_it_was_checked_with() -> None:
+    """A body may name the dict and set it gave `_unreadable` again (pickle's memo) and add
+    to them after the call: the value keeps what was checked, not what was added."""
+    body = (b"\x80\x05" + _text(facts_codec.__name__) + _text("_unreadable") + b"\x93"
+            + b"}\x94(" + _text("field") + _text("f") + _text("code") + _text("c")
+            + _text("context") + b")u"  # EMPTY_DICT, memo 0, its three fields
+            + b"\x8f\x94(" + _text("field") + _text("code") + b"\x90"  # a set, memo 1
+            + b"\x86R"  # _unreadable(values, given)
+            + b"h\x00" + _text("code") + b"K\x07s0"  # values["code"] = 7, after the call
+            + b"h\x00" + _text("more") + _text("x") + b"s0"
+            + b"h\x01(" + _text("anything") + b"\x900.")
+    loaded = decode_raw(body)
+    assert loaded.__dict__ == {"field": "f", "code": "c", "context": ()}
+    assert loaded.__pydantic_fields_set__ == {"field", "code"}
+
+
+@pytest.mark.parametrize("first", [("period", "period"), tuple(map(str, range(256)))])
+def test_texts_written_first_that_encode_would_not_write_are_refused(
+        first: tuple[str, ...], tmp_path: Path) -> None:
+    _, raw = _example_raw(tmp_path)
+    with pytest.raises(SnapshotRefused, match="texts written first"):
+        decode(encode_state((raw[0], first, raw[2])))
+
+
 def test_the_most_used_texts_are_written_first(tmp_path: Path) -> None:
     """Every field name of the events, then their most repeated values, come before the
     state, so that pickle refers to each with a short memo number (facts_codec's note)."""
