@@ -249,7 +249,10 @@ def _reducers(first: tuple[str, ...]) -> dict[type, Callable[[Any], Any]]:
         kind = type(event)
         maker = makers.get(kind) or makers.setdefault(kind, _Maker(_topic(kind)))
         given = event.__pydantic_fields_set__
-        values = {name: texts.setdefault(value, value) if type(value) is str else value
+        # The names too: an event loaded from a snapshot holds the load's own objects of
+        # them, not the class's written first, and each would be written again.
+        values = {texts.setdefault(name, name):
+                  texts.setdefault(value, value) if type(value) is str else value
                   for name, value in event.__dict__.items()}
         if given == _all_fields(kind):
             return maker, (values,)
