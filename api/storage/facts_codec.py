@@ -62,6 +62,7 @@ from pydantic_core import TzInfo
 
 from domain.envelope import LedgerEvent, UnreadableValue
 from domain.facts import Facts, _Index, cycle_collection_paused
+from domain.settings import SETTINGS_EVENTS
 from domain.stored_topics import UnknownStoredType, stored_class
 
 FORMAT = 4
@@ -77,7 +78,7 @@ _KINDS: dict[str, tuple[type, ...]] = {
     # live and positions: a list when written flat (see the module's note).
     "events": (dict,), "live": (dict, list), "replaced_by": (dict,), "positions": (dict, list),
     "closes": (dict,), "invalid": (dict,), "unique": (dict,), "last_position": (int,),
-    "last_recorded_at": (datetime, type(None)), "settings": (LedgerEvent, type(None)),
+    "last_recorded_at": (datetime, type(None)), "settings": (*SETTINGS_EVENTS, type(None)),
     "index": (dict,), "revision": (int,),
     "schemes": (list,), "parsed": (dict,), "departments": (dict,), "roster": (dict,),
     "leaves": (dict,), "by_period": (dict,), "by_year": (dict,), "by_employee": (dict,),

@@ -115,7 +115,7 @@ def encode_state(loaded: Any) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("change", ["more", "fewer", "index-more", "kind"])
+@pytest.mark.parametrize("change", ["more", "fewer", "index-more", "kind", "settings"])
 def test_a_state_with_other_fields_is_refused(change: str, tmp_path: Path) -> None:
     """A field more or less than the fold's, or of another kind, refuses the body."""
 
@@ -126,6 +126,8 @@ def test_a_state_with_other_fields_is_refused(change: str, tmp_path: Path) -> No
             del state["unique"]
         elif change == "index-more":
             state["index"]["extra"] = {}
+        elif change == "settings":  # an event, but no settings event: the fold's is one
+            state["settings"] = next(iter(state["events"].values()))
         else:
             state["events"] = []
 
