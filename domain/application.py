@@ -357,7 +357,9 @@ class Ledger(Application[UUID]):
         """Application.save, for ledger events straight to the recorder: no runtime Protocol
         check per object, no Recording per event (slow at volume); returns no recordings,
         the positions are in the facts."""
-        if kwargs or not objs or not all(isinstance(o, LedgerEvent) for o in objs):
+        # Asked per type, not per event: isinstance through ABCMeta was ≈1 ms a hospital.
+        if kwargs or not objs or not all(issubclass(cls, LedgerEvent)
+                                         for cls in set(map(type, objs))):
             return super().save(*objs, **kwargs)
         events: list[LedgerEvent] = list(objs)
         stream = stream_of(self.recorder, len(events))
