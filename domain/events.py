@@ -268,7 +268,7 @@ class AttendanceBody(Frozen):
 
     @model_validator(mode="after")
     def _absence_within_schedule(self) -> "AttendanceBody":
-        if sum(self.absence_days.values(), Decimal(0)) > self.scheduled_days:
+        if (days := self.absence_days) and sum(days.values(), Decimal(0)) > self.scheduled_days:
             raise ValueError("absence_days add up to more than scheduled_days")
         return self
 

