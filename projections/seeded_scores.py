@@ -21,7 +21,7 @@ not seeded (that person is scored as before).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -32,21 +32,22 @@ from domain.periods import Period
 from domain.scheme import Scheme
 from projections.figures import Figure
 from projections.memo import memo_of
+from projections.payout.seeded_splits import remember_stored_splits
 from projections.person_inputs import PERSON_RUNS, person_inputs
 from projections.scoring import PersonScore, person_figures, scored
 
-# The person lines (`"people"`) of the period's statement as stored for exactly the facts
-# being seeded; None when there is none to trust (the caller checks the row's hash and
-# position).
-PeopleReader = Callable[[], Sequence[Mapping[str, Any]] | None]
+# The period's statement as stored for exactly the facts being seeded, parsed; None when
+# there is none to trust (the caller checks the row's hash and position).
+StatementReader = Callable[[], Mapping[str, Any] | None]
 
 # A line's status as `person_lines` writes it from `PersonScore.participates`.
 _STATUS = {"paid": True, "excluded": False}
 
 
-def seed_person_scores(facts: Facts, period: Period, read: PeopleReader) -> int:
-    """Seed `facts`' memo with the stored scores of `period`'s roster; how many people
-    were seeded. Nothing is seeded for a period scored on these facts already."""
+def seed_person_scores(facts: Facts, period: Period, read: StatementReader) -> int:
+    """Seed `facts`' memo with the stored scores of `period`'s roster, and the stored
+    splits of the departments whose people were all seeded (`remember_stored_splits`); how
+    many people were seeded. Nothing is seeded for a period scored on these facts already."""
     if period.kind != "quarter":
         return 0  # a year end's lines are not its people's quarterly scores
     scheme: Scheme | None = facts.scheme_for(period)
@@ -55,9 +56,10 @@ def seed_person_scores(facts: Facts, period: Period, read: PeopleReader) -> int:
     runs = memo_of(facts).setdefault(PERSON_RUNS, {})
     if (period, id(scheme)) in runs:
         return 0
-    lines = read()
-    if lines is None or (period, id(scheme)) in runs:  # reading computed it: nothing to seed
-        return 0
+    statement = read()
+    lines = None if statement is None else statement.get("people")
+    if not isinstance(lines, list) or (period, id(scheme)) in runs:
+        return 0  # nothing to trust, or reading computed it: nothing to seed
     by_id = {line.get("employee_id"): line for line in lines}
     inputs = person_inputs(facts, period)
     results: list[Any] = []
@@ -72,6 +74,9 @@ def seed_person_scores(facts: Facts, period: Period, read: PeopleReader) -> int:
         results.append(scored(score, _LazyFigures(person, own, leaves, period, scheme),
                               (scheme, own, leaves)))
     runs[period, id(scheme)] = (scheme, results)
+    remember_stored_splits(facts, statement,  # type: ignore[arg-type]
+                           [None if result is None else result.score for result in results],
+                           [person.department_id for person in inputs.roster])
     return sum(result is not None for result in results)
 
 
