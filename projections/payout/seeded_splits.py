@@ -96,7 +96,9 @@ def split_from_store(facts: Facts, line: DepartmentLine, members: list[PersonSco
             or any(a is not b for a, b in zip(stored.members, members, strict=True))
             or money_text(line.settled_cny) != stored.settled):
         return None
-    taking_part = [m for m in members if m.participates and m.points > 0]
+    # `split_department_pay`'s people taking part; a Fraction's sign is its numerator's
+    # (comparing a Fraction with 0 builds one per person).
+    taking_part = [m for m in members if m.participates and m.points.numerator > 0]
     shares = _shares(stored.pay, taking_part)
     if shares is None:
         return None
