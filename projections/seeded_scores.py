@@ -61,19 +61,22 @@ def seed_person_scores(facts: Facts, period: Period, read: StatementReader) -> i
     inputs = person_inputs(facts, period)
     results: list[Any] = []
     exact: dict[str, Fraction | None] = {}  # each text parsed once (Fraction's parser is slow)
+    seeded: dict[str, list[tuple[PersonScore, Mapping[str, Any]]]] = {}
+    unseeded: set[str] = set()  # the departments split again in any case
     for person in inputs.roster:
-        score = _stored_score(person, by_id.get(person.employee_id), exact)
+        line = by_id.get(person.employee_id)
+        score = _stored_score(person, line, exact)
         if score is None:
             results.append(None)  # scored as before
+            unseeded.add(person.department_id)
             continue
+        seeded.setdefault(person.department_id, []).append((score, line))  # type: ignore[arg-type]
         own = tuple(inputs.entries.get(person.employee_id, ()))
         leaves = tuple(facts.leaves_of(person.employee_id))
         results.append(scored(score, _LazyFigures(person, own, leaves, period, scheme),
                               (scheme, own, leaves)))
     runs[period, id(scheme)] = (scheme, results)
-    remember_stored_splits(facts, statement,  # type: ignore[arg-type]
-                           [None if result is None else result.score for result in results],
-                           [person.department_id for person in inputs.roster])
+    remember_stored_splits(facts, statement, seeded, unseeded)  # type: ignore[arg-type]
     return sum(result is not None for result in results)
 
 

@@ -17,7 +17,8 @@ figure rebuilt from JSON. When they are computed, their shares must be the store
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,43 +44,40 @@ class StoredSplit:
     order (kept alive: `split_from_store` compares them by identity)."""
 
     settled: str
-    pay: Mapping[str, str]
+    pay: Mapping[str, Any]
     scheme_sha256: str
     members: tuple[PersonScore, ...]
 
 
 def remember_stored_splits(facts: Facts, statement: Mapping[str, Any],
-                           seeded: Sequence[PersonScore | None],
-                           roster_departments: Sequence[str]) -> int:
+                           seeded: Mapping[str, list[tuple[PersonScore, Mapping[str, Any]]]],
+                           unseeded: set[str]) -> int:
     """Remember, beside `facts`, the splits of the stored `statement` whose departments'
-    roster people were all seeded (`seeded[i]` is the seeded score of the i-th roster
-    person, of department `roster_departments[i]`, or None); how many departments."""
+    roster people were all seeded: `seeded` holds each department's seeded scores, in
+    roster order, with their stored lines; `unseeded` the departments of the roster
+    people who were not. How many departments were remembered."""
     scheme = statement.get("scheme")
     digest = scheme.get("sha256") if isinstance(scheme, dict) else None
     departments, people = statement.get("departments"), statement.get("people")
     if not isinstance(digest, str) or not isinstance(departments, list) or not isinstance(
             people, list):
         return 0
-    members: dict[str, list[PersonScore]] = {}
-    unseeded: set[str] = set()
-    for score, department_id in zip(seeded, roster_departments, strict=True):
-        if score is None:
-            unseeded.add(department_id)
-        else:
-            members.setdefault(department_id, []).append(score)
-    pay: dict[str, dict[str, str]] = {}
-    for line in people:
-        pay.setdefault(line.get("department_id"), {})[line.get("employee_id")] = line.get("pay")
+    # Each member's line is of their department (`_stored_score` checks it) and of them
+    # alone (lines by employee id): as many lines as members are exactly the members'.
+    lines = Counter(department_id for line in people
+                    if type(department_id := line.get("department_id")) is str)
     splits: dict[str, StoredSplit] = {}
     for department in departments:
         department_id, settled = department.get("department_id"), department.get("settled")
-        own, stored_pay = members.get(department_id), pay.get(department_id, {})
-        # Every stored line of the department is a seeded member's, and every member has one.
-        if (own is None or department_id in unseeded or not isinstance(settled, str)
-                or len(stored_pay) != len(own)
-                or any(m.employee_id not in stored_pay for m in own)):
+        if type(department_id) is not str or department_id in unseeded or not isinstance(
+                settled, str):
             continue
-        splits[department_id] = StoredSplit(settled, stored_pay, digest, tuple(own))
+        own = seeded.get(department_id)
+        if own is None or lines[department_id] != len(own):
+            continue
+        splits[department_id] = StoredSplit(
+            settled, {score.employee_id: line.get("pay") for score, line in own}, digest,
+            tuple(score for score, _ in own))
     memo_of(facts)[SEEDED_SPLITS] = splits
     return len(splits)
 
@@ -117,7 +115,7 @@ def split_from_store(facts: Facts, line: DepartmentLine, members: list[PersonSco
     return result, _LazySplitFigures(line, members, scheme[0], result)
 
 
-def _shares(pay: Mapping[str, str], taking_part: list[PersonScore]) -> dict[str, Decimal] | None:
+def _shares(pay: Mapping[str, Any], taking_part: list[PersonScore]) -> dict[str, Decimal] | None:
     """The stored pay of each person taking part, exactly; None when one is not an amount
     to the fen."""
     shares: dict[str, Decimal] = {}
