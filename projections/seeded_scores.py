@@ -21,7 +21,7 @@ not seeded (that person is scored as before).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -32,21 +32,19 @@ from domain.periods import Period
 from domain.scheme import Scheme
 from projections.figures import Figure
 from projections.memo import memo_of
+from projections.payout.seeded_splits import remember_stored_splits
 from projections.person_inputs import PERSON_RUNS, person_inputs
 from projections.scoring import PersonScore, person_figures, scored
 
-# The person lines (`"people"`) of the period's statement as stored for exactly the facts
-# being seeded; None when there is none to trust (the caller checks the row's hash and
-# position).
-PeopleReader = Callable[[], Sequence[Mapping[str, Any]] | None]
-
-# A line's status as `person_lines` writes it from `PersonScore.participates`.
-_STATUS = {"paid": True, "excluded": False}
+# The period's statement as stored for exactly the facts being seeded, parsed; None when
+# there is none to trust (the caller checks the row's hash and position).
+StatementReader = Callable[[], Mapping[str, Any] | None]
 
 
-def seed_person_scores(facts: Facts, period: Period, read: PeopleReader) -> int:
-    """Seed `facts`' memo with the stored scores of `period`'s roster; how many people
-    were seeded. Nothing is seeded for a period scored on these facts already."""
+def seed_person_scores(facts: Facts, period: Period, read: StatementReader) -> int:
+    """Seed `facts`' memo with the stored scores of `period`'s roster, and the stored
+    splits of the departments whose people were all seeded (`remember_stored_splits`); how
+    many people were seeded. Nothing is seeded for a period scored on these facts already."""
     if period.kind != "quarter":
         return 0  # a year end's lines are not its people's quarterly scores
     scheme: Scheme | None = facts.scheme_for(period)
@@ -55,39 +53,50 @@ def seed_person_scores(facts: Facts, period: Period, read: PeopleReader) -> int:
     runs = memo_of(facts).setdefault(PERSON_RUNS, {})
     if (period, id(scheme)) in runs:
         return 0
-    lines = read()
-    if lines is None or (period, id(scheme)) in runs:  # reading computed it: nothing to seed
-        return 0
+    statement = read()
+    lines = None if statement is None else statement.get("people")
+    if not isinstance(lines, list) or (period, id(scheme)) in runs:
+        return 0  # nothing to trust, or reading computed it: nothing to seed
     by_id = {line.get("employee_id"): line for line in lines}
     inputs = person_inputs(facts, period)
     results: list[Any] = []
-    exact: dict[Any, Fraction | None] = {}  # each text parsed once (Fraction's parser is slow)
+    exact: dict[str, Fraction | None] = {}  # each text parsed once (Fraction's parser is slow)
+    seeded: dict[str, list[tuple[PersonScore, Mapping[str, Any]]]] = {}
+    unseeded: set[str] = set()  # the departments split again in any case
     for person in inputs.roster:
-        score = _stored_score(person, by_id.get(person.employee_id), exact)
+        line = by_id.get(person.employee_id)
+        score = _stored_score(person, line, exact)
         if score is None:
             results.append(None)  # scored as before
+            unseeded.add(person.department_id)
             continue
+        seeded.setdefault(person.department_id, []).append((score, line))  # type: ignore[arg-type]
         own = tuple(inputs.entries.get(person.employee_id, ()))
         leaves = tuple(facts.leaves_of(person.employee_id))
         results.append(scored(score, _LazyFigures(person, own, leaves, period, scheme),
                               (scheme, own, leaves)))
     runs[period, id(scheme)] = (scheme, results)
+    remember_stored_splits(facts, statement, seeded, unseeded)  # type: ignore[arg-type]
     return sum(result is not None for result in results)
 
 
 def _stored_score(person: EmployeeState, line: Mapping[str, Any] | None,
-                  exact: dict[Any, Fraction | None]) -> PersonScore | None:
+                  exact: dict[str, Fraction | None]) -> PersonScore | None:
     """The person's score as their stored line gives it, or None when it does not give it
     exactly (no line, a line of someone else's department or category, a value rounded
     for display)."""
-    if line is None or line.get("department_id") != person.department_id or (
-            line.get("category") != person.category or line.get("name") != person.name):
+    if line is None:
         return None
-    participates = _STATUS.get(line.get("status"))  # type: ignore[arg-type]
-    reason = line.get("reason")
+    get = line.get  # ≈1,000 lines a hospital what-if: one lookup of the method
+    if get("department_id") != person.department_id or (
+            get("category") != person.category or get("name") != person.name):
+        return None
+    status, reason = get("status"), get("reason")
+    participates = True if status == "paid" else False if status == "excluded" else None
     if participates is None or not isinstance(reason, str) or participates == bool(reason):
         return None  # a taking part person has no reason; an excluded one always has one
-    score, ratio, points = (_exact(line.get(name), exact) for name in ("score", "ratio", "points"))
+    score, ratio, points = (_exact(get("score"), exact), _exact(get("ratio"), exact),
+                            _exact(get("points"), exact))
     if score is None or ratio is None or points is None:
         return None
     return PersonScore(person.employee_id, person.name, person.department_id, participates,
@@ -95,13 +104,19 @@ def _stored_score(person: EmployeeState, line: Mapping[str, Any] | None,
                        person.category, person.event_ids)
 
 
-def _exact(text: Any, known: dict[Any, Fraction | None]) -> Fraction | None:
-    """An exact value from its text (`exact_text`: a decimal or n/d); None when absent or
-    rounded for display (a trailing "…")."""
-    if text in known:
-        return known[text]
+_UNSEEN = object()
+
+
+def _exact(text: Any, known: dict[str, Fraction | None]) -> Fraction | None:
+    """An exact value from its text (`exact_text`: a decimal or n/d); None when absent,
+    not a text or rounded for display (a trailing "…")."""
+    if type(text) is not str:
+        return None
+    value = known.get(text, _UNSEEN)
+    if value is not _UNSEEN:
+        return value  # type: ignore[return-value]
     value = None
-    if isinstance(text, str) and not text.endswith("…"):
+    if not text.endswith("…"):
         try:
             value = _fraction(text)
         except (ValueError, ZeroDivisionError):

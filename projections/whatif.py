@@ -32,6 +32,7 @@ from projections.memo import memo_of
 from projections.payout import CARRIED_BANKS
 from projections.payout.department_memo import DEPARTMENT_MEMOS
 from projections.payout.line_memo import LINE_ORDERS, PERSON_LINES
+from projections.payout.seeded_splits import SEEDED_SPLITS
 from projections.payout.split_memo import DEPARTMENT_SPLITS
 from projections.period_events import carry_period_types
 from projections.person_inputs import carry_person_inputs
@@ -69,7 +70,7 @@ def carry_over(before: Facts, after: Facts, new_events: Sequence[LedgerEvent]) -
     # are (a copy: the preview adds its own).
     memo_before, memo_after = memo_of(before), memo_of(after)
     for name in (PERSON_SCORES, CLINICAL_SCORES, ADMIN_SCORES, DEPARTMENT_SPLITS, PERSON_LINES,
-                 LINE_ORDERS, *DEPARTMENT_MEMOS):
+                 LINE_ORDERS, SEEDED_SPLITS, *DEPARTMENT_MEMOS):
         inputs_memo = memo_before.get(name)
         if inputs_memo:
             memo_after[name] = dict(inputs_memo)

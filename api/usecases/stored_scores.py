@@ -1,11 +1,12 @@
 """A what-if's people from the statements view: the scores of the period it reports are
 read from the statement stored for the facts it starts from, so only the people its batch
-concerns are scored again (`projections.seeded_scores` decides what is taken; this module
-only reads, and only a row it can trust)."""
+concerns are scored again, and only the departments they belong to split again
+(`projections.seeded_scores` and `projections.payout.seeded_splits` decide what is taken; this
+module only reads, and only a row it can trust)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from api.usecases.period_facts import is_now
@@ -23,7 +24,7 @@ def seed_stored_scores(ws: Workspace, base: Facts, period: Period) -> int:
         return 0
     position = base.last_position
 
-    def read() -> Sequence[Mapping[str, Any]] | None:
+    def read() -> Mapping[str, Any] | None:
         if ws.ledger.max_position() != position:
             return None  # a write since: the view's rows are of other facts
         try:
@@ -34,7 +35,6 @@ def seed_stored_scores(ws: Workspace, base: Facts, period: Period) -> int:
         # computation, but nothing is saved by trusting them; a write since, another's.
         if "integrity_warning" in statement or ws.ledger.max_position() != position:
             return None
-        people = statement.get("people")
-        return people if isinstance(people, list) else None
+        return statement
 
     return seed_person_scores(base, period, read)

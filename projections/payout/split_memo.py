@@ -7,7 +7,9 @@ figures attached to the new ledgerbook as written (`Ledgerbook.attach`), so the
 statement, its figures and every explanation are the ones a full recomputation gives
 (tests/properties/test_incremental_whatif.py compares the two). Kept beside the facts
 (`memo_of`) and carried into a what-if's facts like the individual scores
-(`projections.whatif.carry_over`): the key holds every input, so it cannot go stale.
+(`projections.whatif.carry_over`): the key holds every input, so it cannot go stale. A
+new process's what-if takes the splits the stored statement made with the same inputs
+(`projections.payout.seeded_splits`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from domain.scheme import Scheme
 from projections.figures import Figure, Ledgerbook
 from projections.memo import memo_of
 from projections.payout.department import split_department_pay
+from projections.payout.seeded_splits import split_from_store
 from projections.payout.statement import DepartmentLine
 from projections.scoring import PersonScore
 
@@ -28,8 +31,8 @@ DEPARTMENT_SPLITS = "department_splits"
 
 # (the result, the figures it wrote with their subjects, the members the key names by
 # identity, kept alive).
-Split = tuple[tuple[DepartmentLine, dict[str, Decimal]], tuple[dict[str, Figure], tuple[str, ...]],
-              tuple[PersonScore, ...]]
+Split = tuple[tuple[DepartmentLine, dict[str, Decimal]],
+              tuple[Mapping[str, Figure], tuple[str, ...]], tuple[PersonScore, ...]]
 
 
 def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore],
@@ -44,14 +47,23 @@ def split_memoised(facts: Facts, line: DepartmentLine, members: list[PersonScore
     # a what-if's split stage. Equal scores in other objects only miss the memo.
     key = (line, tuple(map(id, members)), scheme[0].key, scheme[1])
     known = memo.get(key)
+    stored = None if known is not None else split_from_store(facts, line, members, scheme)
+    if stored is not None:
+        (settled_line, stored_shares), figures = stored
+        known = memo[key] = ((settled_line, stored_shares), (figures, _subjects(line, members)),
+                             tuple(members))
     if known is None:
         # Written apart and attached (Ledgerbook.attach): the split reads no other figure.
         scratch = Ledgerbook()
         result = split_department_pay(line, members, scheme[0], scratch)
-        subjects = (f"dept:{line.department_id}",
-                    *(f"person:{m.employee_id}" for m in members))
-        known = memo[key] = ((result[0], dict(result[1])), (scratch.figures, subjects),
+        known = memo[key] = ((result[0], dict(result[1])),
+                             (scratch.figures, _subjects(line, members)),
                              tuple(members))
     (settled, shares), (written, subjects), _ = known
     book.attach(written, subjects)
     return settled, shares  # the remembered shares themselves: read, never changed
+
+
+def _subjects(line: DepartmentLine, members: list[PersonScore]) -> tuple[str, ...]:
+    """The subjects of a split's figures (`Ledgerbook.attach`)."""
+    return (f"dept:{line.department_id}", *(f"person:{m.employee_id}" for m in members))

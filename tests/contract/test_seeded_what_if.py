@@ -21,6 +21,7 @@ from api.cli_launch import main as launcher
 from api.storage.session import Session
 from api.usecases import stored_scores
 from domain.periods import Period
+from projections.payout import seeded_splits, split_memo
 
 PERIOD = "2026-Q1"
 
@@ -155,3 +156,37 @@ def _edit_row(store: Any, period: str, edit: Callable[[str], str]) -> None:
                            f"WHERE period = {mark}", (edit(row.body), period))
         if store.backend == "postgres":
             connection.commit()
+
+
+def test_a_department_the_what_if_does_not_move_is_split_by_the_stored_statement(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of another quarter's department figures moves nobody of this one: the
+    department's split is the stored statement's (projections/payout/seeded_splits.py),
+    its figures computed when `--figures` and explain read them, and every answer the full
+    computation's."""
+    environ = _warm(store)
+    batch = tmp_path / "later.jsonl"
+    batch.write_text(json.dumps({
+        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
+        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
+        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    verbs = _verbs(batch)
+    full, _ = _answers(verbs, environ, monkeypatch, seed=False)
+    splits: list[str] = []
+    real = split_memo.split_department_pay
+
+    def counted(line: Any, *args: Any) -> Any:
+        splits.append(line.department_id)
+        return real(line, *args)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(split_memo, "split_department_pay", counted)
+        patch.setattr(seeded_splits, "split_department_pay", counted)
+        plain_payout, _ = _answers(verbs[:2], environ, monkeypatch, seed=True)
+        assert splits == []  # taken, and its figures not read by the payout itself
+        seeded, counts = _answers(verbs, environ, monkeypatch, seed=True)
+    assert [code for code, _, _ in full] == [0] * len(verbs), full
+    assert counts == [3] * len(verbs)
+    assert plain_payout == full[:2]
+    assert seeded == full
+    assert splits  # --figures and explain read the figures: computed then, and equal

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projections.seeded_scores import _fraction
+from projections.seeded_scores import _exact, _fraction
 
 
 def _as_fraction(text: str) -> Fraction | type[Exception]:
@@ -42,3 +42,12 @@ def test_edge_texts_are_read_as_fraction_reads_them(text: str) -> None:
     assert _read(text) == _as_fraction(text)
     if isinstance(_read(text), Fraction):
         assert Decimal(text) == Decimal(_read(text).numerator) / _read(text).denominator
+
+
+@pytest.mark.parametrize("value", [None, 3, ["1"], {"n": 1}, "1.5…", "abc"])
+def test_a_value_that_is_not_an_exact_text_is_not_read(value: object) -> None:
+    """An edited row's value of another JSON type (a list cannot even be a dict key) or
+    a display text seeds nobody: the person is scored as before."""
+    known: dict[str, Fraction | None] = {}
+    assert _exact(value, known) is None
+    assert _exact("1.25", known) == Fraction(5, 4) == _exact("1.25", known)
