@@ -27,6 +27,7 @@ from api import plugin_discovery
 from api.i18n import from_environment, normalise, use_language
 from api.i18n.unreadable import invalid_entry_warning
 from api.render_text import explain_text, payout_text
+from api.storage import psycopg_versions
 from api.storage.store_env import store_env
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
@@ -47,6 +48,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     words = list(sys.argv[1:] if argv is None else argv)
     given = os.environ if environ is None else environ
     plugin_discovery.install()  # before the first schema build
+    if given.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        psycopg_versions.install()  # before psycopg's first import
     one_shot = argv is None and _collect_no_cycles(words)
     answered = warm_payout(words, given)
     if answered is None:

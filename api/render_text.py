@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -55,6 +54,8 @@ def _rich_table(headers: Sequence[str], texts: list[list[str]], right: set[int])
 
 
 def _rendered(grid: Any) -> str:
+    import shutil  # noqa: PLC0415 - a terminal's width; shutil brings zlib, bz2 and lzma
+
     from rich.console import Console  # noqa: PLC0415 - see _rich_table
 
     buffer = io.StringIO()

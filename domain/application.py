@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 
 from eventsourcing.application import Application
@@ -35,25 +35,19 @@ from domain.events import (
 from domain.facts import Facts, cycle_collection_paused
 from domain.row_checks import check_rows
 from domain.scheme_kinds import parse_scheme
-from domain.seen_index import SeenIds
 from domain.settings import date_window
-from domain.shipped_schemes import load_shipped_scheme
 from domain.stored_decoding import NotFast
-from domain.stored_encoding import (
-    STATE_WRITERS,
-    StoredRow,
-    insert_rows,
-    state_writer,
-    stored_rows_of,
-)
 from domain.stored_reader import FoldChain, Row, read_page, reader_for
 from domain.stored_topics import stored_class, stored_type_name
-from domain.streamed_writes import positions_follow, save_streamed, stream_of
 from domain.strict_input import STORED_CONTEXT, window_context
 from domain.unreadable import reason_text, unreadable_values
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 from domain.written import CONCURRENT_WRITE, Written
+
+if TYPE_CHECKING:
+    from domain.seen_index import SeenIds
+    from domain.stored_encoding import StoredRow
 
 APPLICATION_NAME = "jixiao"
 IDEMPOTENCY_NAMESPACE = uuid5(NAMESPACE_URL, "https://jixiao.invalid/idempotency")
@@ -78,6 +72,10 @@ class PydanticMapper(Mapper[UUID]):
         self._fast: dict[str, Callable[..., LedgerEvent] | None] = {}
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        # The writers (domain/stored_encoding.py) with the first write: a read never
+        # encodes, and a what-if's start need not import them.
+        from domain.stored_encoding import STATE_WRITERS, state_writer  # noqa: PLC0415
+
         event: LedgerEvent = domain_event
         cls = type(event)
         return StoredEvent(event.originator_id, event.originator_version, get_topic(cls),
@@ -85,6 +83,8 @@ class PydanticMapper(Mapper[UUID]):
 
     def to_stored_rows(self, events: Iterable[LedgerEvent]) -> list[StoredRow]:
         """The rows `to_stored_event` would give, as the tuples our recorders insert."""
+        from domain.stored_encoding import stored_rows_of  # noqa: PLC0415 - see to_stored_event
+
         return stored_rows_of(events)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -364,6 +364,11 @@ class Ledger(Application[UUID]):
         if kwargs or not objs or not all(issubclass(cls, LedgerEvent)
                                          for cls in set(map(type, objs))):
             return super().save(*objs, **kwargs)
+        # The write paths (domain/stored_encoding.py, domain/streamed_writes.py) with the
+        # first write, as in `PydanticMapper.to_stored_event`.
+        from domain.stored_encoding import insert_rows  # noqa: PLC0415
+        from domain.streamed_writes import positions_follow, save_streamed, stream_of  # noqa: PLC0415
+
         events: list[LedgerEvent] = list(objs)
         stream = stream_of(self.recorder, len(events))
         if stream is not None:  # the PostgreSQL COPY, overlapped with our own work
@@ -584,6 +589,9 @@ def _kind_of(cls: type, direct: bool) -> tuple[Callable[..., LedgerEvent] | None
 
 def _adopted(adopt: AdoptScheme, originator_id: UUID, recorded_at: datetime,
              actor: str) -> SchemeAdopted:
+    # The shipped schemes' reader (importlib.resources, ≈2 ms) only for an adoption by name.
+    from domain.shipped_schemes import load_shipped_scheme  # noqa: PLC0415
+
     shipped = load_shipped_scheme(adopt.scheme) if adopt.scheme else None
     return adoption_event(adopt, adopted_scheme_body(adopt, shipped), originator_id,
                           recorded_at, actor)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from api import plugin_discovery
+from api.storage import psycopg_versions
 from api.storage import store_env as environment
 from api.storage.busy import ensure_wal
 from api.storage.chain import (
@@ -76,6 +77,7 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
         return name == ":memory:" or "mode=memory" in name or Path(name).exists()
     # psycopg and eventsourcing.postgres are imported on PostgreSQL only: they take longer
     # to import than a SQLite verb takes to answer.
+    psycopg_versions.install()
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
     table = f"{APPLICATION_NAME}_events"
@@ -132,6 +134,7 @@ def open_ledger(env: Mapping[str, str], found: bool = False) -> Ledger:
     # ledger does (the HTTP server, scripts, the bench).
     plugin_discovery.install()
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        psycopg_versions.install()  # before psycopg's first import: the server, scripts
         from api.storage.postgres_limits import PostgresLedger  # noqa: PLC0415 - PostgreSQL only
 
         if not found:

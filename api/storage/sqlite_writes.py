@@ -18,13 +18,14 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from domain.stored_encoding import StoredRow
+if TYPE_CHECKING:
+    from domain.stored_encoding import StoredRow
 
 SQLITE_RECORDER_TOPIC = f"{__name__}:BulkSQLiteRecorder"
 

@@ -29,10 +29,8 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.users import User
 from projections.diff import diff_side, diff_statements
-from projections.figure_map import with_figures
 from projections.figure_tree import FigureLookup, UntrustedFigureError, explain_tree
 from projections.payout import CalculationBlockedError
-from projections.restated import restated_report
 from projections.restatement import restatement_of, settles_in, statement_for
 from projections.views import payable_periods
 
@@ -92,6 +90,9 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     if with_figures_or_default(query.figures, now):
         facts = report_facts(ws, caller, query.as_of, query.what_if, period) or now
         computed = statement_for(facts, period)
+        # The figure maps only for a report with figures (a what-if's is without).
+        from projections.figure_map import with_figures  # noqa: PLC0415
+
         statement = with_figures(computed.to_json(), computed.book)
     else:
         statement = _statement(ws, caller, query, period)
@@ -292,6 +293,8 @@ def restatement(ws: Workspace, caller: Caller, period_text: str, *,
     facts = ws.facts()
     report: dict[str, Any] = restatement_of(facts, period).to_json()
     if with_figures_or_default(figures, facts):
+        from projections.restated import restated_report  # noqa: PLC0415 - see payout
+
         pairs = {row["employee_id"]: row["figures"]
                  for row in restated_report(facts, period)["people"]}
         report["people"] = [{**row, "employee_id": row["id"],

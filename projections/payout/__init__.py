@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from domain.errors import InvalidRequestError, InvariantError, invariant
 from domain.facts import Facts
@@ -38,7 +39,9 @@ from projections.payout.statement import (
     PersonLine,
     Statement,
 )
-from projections.payout.year_end import YEAR_END_STAGES, calculate_year_end
+
+if TYPE_CHECKING:
+    from projections.payout.year_end import YEAR_END_STAGES, calculate_year_end
 
 
 def calculate(facts: Facts, period: Period) -> Statement:
@@ -52,6 +55,8 @@ def calculate(facts: Facts, period: Period) -> Statement:
         if period.kind == "quarter":
             return _QuarterRun(facts, done).statement(period)
         if period.kind == "year_end":
+            from projections.payout.year_end import calculate_year_end  # noqa: PLC0415 - see __getattr__
+
             done[period] = calculate_year_end(facts, period)
             return done[period]
     raise InvalidRequestError(
@@ -131,3 +136,13 @@ __all__ = [
     "quarter_people",
     "scheme_or_block",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`YEAR_END_STAGES` and `calculate_year_end`, imported with the first year-end
+    asked for: a quarter's report (every what-if of a quarter) never needs them."""
+    if name in ("YEAR_END_STAGES", "calculate_year_end"):
+        from projections.payout import year_end  # noqa: PLC0415
+
+        return getattr(year_end, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,10 @@ form of the words is left to the tree."""
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from api.cli_launch import plain_what_if
 from api.storage.session import Session
 
 BATCH = str(GOLDEN / "example-3/correction.jsonl")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(entry, argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
@@ -105,3 +110,24 @@ def test_the_what_if_is_printed_before_the_session_stores_its_fold(  # type: ign
     assert code == 0
     assert out.getvalue()
     assert seen_at_keep == [out.getvalue()]
+
+
+def test_a_new_process_s_what_if_reads_no_distribution_metadata(  # type: ignore[no-untyped-def]
+        store) -> None:
+    # psycopg's, psycopg_binary's and psycopg_pool's versions are read without
+    # importlib.metadata (api/storage/psycopg_versions.py), as pydantic's plugins are
+    # (api/plugin_discovery.py): its import was ≈8 ms of a PostgreSQL what-if's start.
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    argv = ["payout", "--period", "2026-Q1", "--with", BATCH]
+    probe = (f"import json, sys\nfrom api.cli_launch import main\nassert main({argv!r}) == 0\n"
+             "print(json.dumps(sorted(sys.modules)), file=sys.stderr)")
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("POSTGRES_", "PERSISTENCE_", "JIXIAO_DB"))}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
+                          text=True, env={**environ, **cli.environ}, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert ("psycopg" in imported) == (store.backend == "postgres")
+    assert imported.isdisjoint({"importlib.metadata", "email", "zipfile"}), sorted(
+        imported & {"importlib.metadata", "email", "zipfile"})
