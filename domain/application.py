@@ -45,7 +45,7 @@ from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 from domain.written import CONCURRENT_WRITE, Written
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported with their first use (`PydanticMapper.to_stored_event`)
     from domain.seen_index import SeenIds
     from domain.stored_encoding import StoredRow
 
@@ -84,7 +84,6 @@ class PydanticMapper(Mapper[UUID]):
     def to_stored_rows(self, events: Iterable[LedgerEvent]) -> list[StoredRow]:
         """The rows `to_stored_event` would give, as the tuples our recorders insert."""
         from domain.stored_encoding import stored_rows_of  # noqa: PLC0415 - see to_stored_event
-
         return stored_rows_of(events)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
@@ -364,11 +363,8 @@ class Ledger(Application[UUID]):
         if kwargs or not objs or not all(issubclass(cls, LedgerEvent)
                                          for cls in set(map(type, objs))):
             return super().save(*objs, **kwargs)
-        # The write paths (domain/stored_encoding.py, domain/streamed_writes.py) with the
-        # first write, as in `PydanticMapper.to_stored_event`.
-        from domain.stored_encoding import insert_rows  # noqa: PLC0415
+        from domain.stored_encoding import insert_rows  # noqa: PLC0415 - see to_stored_event
         from domain.streamed_writes import positions_follow, save_streamed, stream_of  # noqa: PLC0415
-
         events: list[LedgerEvent] = list(objs)
         stream = stream_of(self.recorder, len(events))
         if stream is not None:  # the PostgreSQL COPY, overlapped with our own work
@@ -591,7 +587,6 @@ def _adopted(adopt: AdoptScheme, originator_id: UUID, recorded_at: datetime,
              actor: str) -> SchemeAdopted:
     # The shipped schemes' reader (importlib.resources, ≈2 ms) only for an adoption by name.
     from domain.shipped_schemes import load_shipped_scheme  # noqa: PLC0415
-
     shipped = load_shipped_scheme(adopt.scheme) if adopt.scheme else None
     return adoption_event(adopt, adopted_scheme_body(adopt, shipped), originator_id,
                           recorded_at, actor)
