@@ -79,22 +79,21 @@ class _Text:
 
 class _Memo:
     """A field's own validators, remembering (in the batch's memo) what each distinct
-    plain value gave. The adapter is made at the field's first value: a field a batch
-    always leaves out (or whose values another command's equal field already checked)
-    costs none (≈0.1 ms an adapter)."""
+    plain value gave. The adapter is made at the field's first value not remembered: a
+    field the process's rows always leave out (or whose values an equal field of another
+    command already checked) costs none (≈0.1 ms an adapter, once a process)."""
 
-    __slots__ = ("annotation", "made")
+    __slots__ = ("annotation", "validate")
 
     def __init__(self, annotation: Any) -> None:
         self.annotation = annotation
-        self.made: Callable[..., Any] | None = None
+        # Replaced by the adapter's own validator at its first call: a slot read per value
+        # after that, as when the adapter was made up front (a property was a call each).
+        self.validate: Callable[..., Any] = self._first_value
 
-    @property
-    def validate(self) -> Callable[..., Any]:
-        made = self.made
-        if made is None:
-            made = self.made = _adapter(self.annotation).validator.validate_python
-        return made
+    def _first_value(self, raw: Any, **kwargs: Any) -> Any:
+        validate = self.validate = _adapter(self.annotation).validator.validate_python
+        return validate(raw, **kwargs)
 
     def check(self, raw: Any, context: Any, memo: dict[Any, Any]) -> Any:
         if type(raw) not in _MEMO_TYPES:
@@ -112,14 +111,15 @@ class _Code:
     """A `Code` field (domain/envelope.py), or `Code | None`: NFKC, then its pattern. A
     text that is ASCII after NFKC is checked by the pattern's ASCII reading, which takes
     exactly the ASCII texts the Unicode pattern takes; anything else goes to the field's
-    own validators, made on first need: pydantic-core compiling the Unicode pattern was
-    15-76 ms of a process's first batch, more than the rest of the checkers' set-up."""
+    own validators, made on first need (`_Memo`): pydantic-core compiling the Unicode
+    pattern was 15-76 ms of a process's first batch, more than the rest of the checkers'
+    set-up."""
 
     __slots__ = ("annotation", "full", "optional")
 
     def __init__(self, annotation: Any, optional: bool) -> None:
         self.annotation, self.optional = annotation, optional
-        self.full: _Memo | None = None
+        self.full = _Memo(annotation)
 
     def check(self, raw: Any, context: Any, memo: dict[Any, Any]) -> Any:
         if type(raw) is str:
@@ -131,8 +131,6 @@ class _Code:
                 return value
         elif raw is None and self.optional:
             return None
-        if self.full is None:
-            self.full = _Memo(self.annotation)
         return self.full.check(raw, context, memo)
 
 

@@ -5,6 +5,7 @@ keeps a page's new facts aside and merges them in (domain/fold_plans.py)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -55,3 +56,20 @@ def test_pages_fold_as_each_event_does(page_size: int) -> None:
     for start in range(0, len(events), page_size):
         paged.apply_page(events[start:start + page_size])
     assert _shape(paged) == _shape(one_by_one)
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 7, 10_000])
+def test_the_last_recorded_at_is_the_last_folded_event_s_in_page_order(page_size: int) -> None:
+    # Set once a page (domain/fold_plans.py): still the last event's in the page's order,
+    # not the latest instant, and still the right one when a page ends with an event that
+    # `Facts.apply` folds (a hire, a correction, a void).
+    ledger = _ledger()
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    events = [(position, event.model_copy(update={"recorded_at": start - timedelta(
+        seconds=number * 7 % 13)})) for number, (position, event) in enumerate(ledger.read())]
+    assert len({event.recorded_at for _, event in events}) > 3
+    for end in range(1, len(events) + 1):
+        paged = Facts()
+        for first in range(0, end, page_size):
+            paged.apply_page(events[first:min(first + page_size, end)])
+        assert _shape(paged) == _shape(Facts.fold(events[:end]))
