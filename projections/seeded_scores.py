@@ -47,6 +47,10 @@ def seed_person_scores(facts: Facts, period: Period, read: StatementReader) -> i
     many people were seeded. Nothing is seeded for a period scored on these facts already."""
     if period.kind != "quarter":
         return 0  # a year end's lines are not its people's quarterly scores
+    if facts.close_of(str(period)) is not None:
+        # Its stored row is the frozen statement, of the facts at its close: a correction
+        # since (restated) is not in its lines, and seeding them would restate nothing.
+        return 0
     scheme: Scheme | None = facts.scheme_for(period)
     if scheme is None:
         return 0

@@ -22,6 +22,7 @@ from api.storage.session import Session
 from api.usecases import stored_scores
 from domain.periods import Period
 from projections.payout import seeded_splits, split_memo
+from projections.restatement import restatement_of
 
 PERIOD = "2026-Q1"
 
@@ -190,3 +191,30 @@ def test_a_department_the_what_if_does_not_move_is_split_by_the_stored_statement
     assert plain_payout == full[:2]
     assert seeded == full
     assert splits  # --figures and explain read the figures: computed then, and equal
+
+
+def test_a_closed_period_s_frozen_row_seeds_nobody(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path) -> None:
+    """A closed quarter's row is its frozen statement, of the facts at its close: a
+    correction recorded since is not in its lines. Seeded onto today's facts, they made a
+    long-lived session's restatement of that quarter (and the next quarter's settlement
+    of it) nothing."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    cli.ok("payout", "--period", PERIOD)
+    cli.ok("close", "--period", PERIOD)
+    with Session(store.env) as session:
+        late = next(e for e in session.ledger.facts().events.values()
+                    if getattr(e, "employee_id", None) == "zhang"
+                    and getattr(e, "kind", None) == "late" and getattr(e, "minutes", 0) == 6)
+    correction = tmp_path / "correction.jsonl"
+    correction.write_text(json.dumps({
+        "type": "record_deduction", "period": PERIOD, "employee_id": "zhang", "kind": "late",
+        "minutes": 2, "supersedes": str(late.originator_id), "reason": "late correction"})
+        + "\n", encoding="utf-8")
+    cli.ok("apply", str(correction))
+    cli.ok("payout", "--period", PERIOD)  # the view caught up: the row stays the frozen one
+    with Session(store.env) as session:
+        assert stored_scores.seed_stored_scores(session, session.facts(),
+                                                Period.parse(PERIOD)) == 0
+        assert restatement_of(session.facts(), Period.parse(PERIOD)).people
