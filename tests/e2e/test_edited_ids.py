@@ -105,3 +105,23 @@ def test_as_of_what_if_and_http_name_it_and_answer(tmp_path: Path) -> None:
                 assert client.get(path, headers=headers).status_code == 200, path
     finally:
         app.state.ledger.close()
+
+
+def test_an_edited_id_where_a_close_anchors_the_chain_is_named_as_an_altered_event(
+        tmp_path: Path) -> None:
+    """The third worked example's close recorded the chain at position 42: that event's id
+    edited, a report of the closed period stops as for any event altered there (the warm
+    view's check and check_close no longer reach `chain_link` with the text)."""
+    db = tmp_path / "ledger.db"
+    shutil.copy(FIXTURE.parent.parent / "example-3" / "ledger.db", db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE stored_events SET originator_id='not-a-uuid' WHERE rowid=42")
+    connection.close()
+    cli = Cli({"JIXIAO_DB": str(db), "JIXIAO_ACTOR": "test"})
+    for command in ("payout", "reconcile"):
+        run = cli(command, "--period", "2026-Q1")
+        assert run.code == 1, run.err
+        assert "the event at position 42 no longer hashes to its chain link" in run.err
+        assert "Traceback" not in run.err
+    findings = cli("verify", "--json").json()["findings"]
+    assert [(f["reason"], f["position"]) for f in findings] == [("unreadable_id", 42)]
