@@ -24,7 +24,7 @@ from domain.adoption_events import adoption_event
 from domain.batch_rules import reused_key, same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.derivations import derivation_events
-from domain.envelope import InvalidEntry, builder_of, event_maker, plain_envelope
+from domain.envelope import builder_of, event_maker, plain_envelope
 from domain.errors import ConflictError, Problem, RejectedError
 from domain.events import (
     AdoptScheme,
@@ -40,7 +40,7 @@ from domain.stored_decoding import NotFast
 from domain.stored_reader import FoldChain, Row, read_page, reader_for
 from domain.stored_topics import stored_class, stored_type_name
 from domain.strict_input import STORED_CONTEXT, window_context
-from domain.unreadable import reason_text, unreadable_values
+from domain.unreadable import invalid_entry
 from domain.users import UserDirectory, user_problems
 from domain.validation import adopted_scheme_body, check_batch
 from domain.written import CONCURRENT_WRITE, Written
@@ -139,22 +139,6 @@ def read_stored(mapper: Mapper[UUID], stored_event: StoredEvent) -> LedgerEvent:
         return cast(LedgerEvent, mapper.to_domain_event(stored_event))
     except (ValidationError, ValueError) as error:
         return invalid_entry(stored_type_name(stored_event.topic), stored_event, error)
-
-
-def invalid_entry(stored_type: str, stored_event: StoredEvent,
-                  error: Exception) -> InvalidEntry:
-    """What the fold is given for a stored event that does not read as its type."""
-    problems = unreadable_values(error)
-    try:
-        state = json.loads(stored_event.state)
-        recorded_at = datetime.fromisoformat(state["recorded_at"])
-        actor = str(state.get("actor") or "unknown")[:500] or "unknown"
-    except (ValueError, TypeError, KeyError, AttributeError):
-        recorded_at, actor = datetime(1970, 1, 1, tzinfo=UTC), "unknown"
-    return InvalidEntry(
-        originator_id=UUID(str(stored_event.originator_id)), recorded_at=recorded_at,
-        actor=actor,
-        stored_type=stored_type, problem=reason_text(problems), problems=problems)
 
 
 def _with_originator(state: bytes, stored_event: StoredEvent) -> bytes | None:

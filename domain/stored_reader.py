@@ -22,6 +22,7 @@ from eventsourcing.utils import retry
 
 from domain.envelope import LedgerEvent
 from domain.stored_decoding import NotFast, fast_reader
+from domain.stored_ids import stored_id, unreadable_id_entry
 from domain.stored_topics import UnknownStoredType, stored_class
 
 # (notification id, originator id as the store gives it, version, topic, state)
@@ -118,14 +119,15 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
             try:
                 number = int(text, 16)
             except ValueError:
-                append((position, uuid_of(text), version, topic, state))
+                append((position, stored_id(text), version, topic, state))
                 continue
             uuid = _new(UUID)
             _set_int(uuid, number)
             _set_safe(uuid, _UNKNOWN)
             append((position, uuid, version, topic, state))
         else:
-            append((position, uuid_of(text), version, topic, state))
+            # An edited id stays its text (domain/stored_ids.py): each reader names it.
+            append((position, stored_id(text), version, topic, state))
     return converted
 
 
@@ -171,6 +173,10 @@ def decode_rows(mapper: Mapper[UUID], rows: list[Row],
                 continue
             except (NotFast, ValueError):
                 pass  # the mapper's own path decides, and words any problem, as before
+        if type(originator_id) is not UUID:  # text: maybe an edited id (one check)
+            append((position, _read_text_id(mapper, read_stored, (
+                position, originator_id, version, topic, state))))
+            continue
         append((position, read_stored(mapper, StoredEvent(
             originator_id=originator_id, originator_version=version, topic=topic,
             state=state))))
@@ -178,6 +184,21 @@ def decode_rows(mapper: Mapper[UUID], rows: list[Row],
 
 
 _MISSING: Any = object()
+
+
+def _read_text_id(mapper: Mapper[UUID],
+                  read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent],
+                  row: Row) -> LedgerEvent:
+    """A row the fast reader did not take, whose id is not a `UUID` object: through the
+    mapper's path (a store with text ids), unless the text is no UUID at all (an edited
+    row), which is one InvalidEntry. Only here, off the fast path: a fast reader refuses
+    an id that is not a UUID, so the fast path pays nothing for this."""
+    position, originator_id, version, topic, state = row
+    if type(stored_id(originator_id)) is not UUID:
+        return unreadable_id_entry(position, originator_id, version, topic, state)
+    return read_stored(mapper, StoredEvent(originator_id=originator_id,
+                                           originator_version=version, topic=topic,
+                                           state=state))
 
 
 def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
@@ -209,13 +230,13 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
             try:
                 number = int(text, 16)
             except ValueError:
-                originator_id = uuid_of(text)
+                originator_id = stored_id(text)
             else:
                 originator_id = _new(UUID)
                 _set_int(originator_id, number)
                 _set_safe(originator_id, _UNKNOWN)
         else:
-            originator_id = uuid_of(text)
+            originator_id = stored_id(text)
         fast = readers.get(topic, _MISSING)
         if fast is _MISSING:
             fast = reader_for(mapper, topic)
@@ -225,6 +246,10 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
                 continue
             except (NotFast, ValueError):
                 pass  # the mapper's own path decides, and words any problem, as before
+        if type(originator_id) is not UUID:  # text: maybe an edited id (one check)
+            append((position, _read_text_id(mapper, read_stored, (
+                position, originator_id, version, topic, state))))
+            continue
         append((position, read_stored(mapper, StoredEvent(
             originator_id=originator_id, originator_version=version, topic=topic,
             state=state))))

@@ -9,21 +9,27 @@ structure, as it always read; the reader's language is the shells' (api/i18n/unr
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Final
+from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from pydantic import ValidationError
 
-from domain.envelope import UnreadableValue
+from domain.envelope import InvalidEntry, UnreadableValue
 
-__all__ = ["CODES", "reason_text", "unreadable_values"]
+__all__ = ["CODES", "UnreadableId", "invalid_entry", "reason_text", "unreadable_values"]
 
 # Our own codes, beside pydantic's error types.
 UNKNOWN_TYPE: Final = "unknown_event_type"  # the topic names no module or class of ours
 NOT_AN_EVENT: Final = "not_an_event_type"  # it names one of ours that is not an event
 UNREADABLE: Final = "unreadable"  # the stored body is not one (not JSON, an upcast failed)
-CODES: Final = (UNKNOWN_TYPE, NOT_AN_EVENT, UNREADABLE)
+UNREADABLE_ID: Final = "unreadable_id"  # the row's originator id is no UUID (domain/stored_ids.py)
+CODES: Final = (UNKNOWN_TYPE, NOT_AN_EVENT, UNREADABLE, UNREADABLE_ID)
 _TYPE_WORDING: Final = {UNKNOWN_TYPE: "unknown event type", NOT_AN_EVENT: "not an event type"}
 _TEXT_MAX = 2000  # what one reason keeps of an edited row's text
+_ID_MAX = 100  # what it keeps of an edited id
 
 
 class UnknownStoredType(ValueError):
@@ -34,8 +40,36 @@ class UnknownStoredType(ValueError):
         super().__init__(f"{_TYPE_WORDING[code]}: {type_name!r}")
 
 
+class UnreadableId(ValueError):
+    """A stored row whose originator id is not a UUID: `stored` is its text, as `repr`
+    shows it (quoted, control characters and bidi overrides escaped), bounded."""
+
+    def __init__(self, stored: object, position: int) -> None:
+        self.stored, self.position = repr(str(stored)[:_ID_MAX]), position
+        super().__init__(f"stored id {self.stored} is not a UUID (position {position})")
+
+
+def invalid_entry(stored_type: str, stored_event: StoredEvent,
+                  error: Exception) -> InvalidEntry:
+    """What the fold is given for a stored event that does not read as its type."""
+    problems = unreadable_values(error)
+    try:
+        state = json.loads(stored_event.state)
+        recorded_at = datetime.fromisoformat(state["recorded_at"])
+        actor = str(state.get("actor") or "unknown")[:500] or "unknown"
+    except (ValueError, TypeError, KeyError, AttributeError):
+        recorded_at, actor = datetime(1970, 1, 1, tzinfo=UTC), "unknown"
+    return InvalidEntry(
+        originator_id=UUID(str(stored_event.originator_id)), recorded_at=recorded_at,
+        actor=actor,
+        stored_type=stored_type, problem=reason_text(problems), problems=problems)
+
+
 def unreadable_values(error: Exception) -> tuple[UnreadableValue, ...]:
     """The problems an error reading a stored event names."""
+    if isinstance(error, UnreadableId):
+        return (UnreadableValue(field="", code=UNREADABLE_ID, context=(
+            ("id", error.stored), ("position", str(error.position)))),)
     if isinstance(error, UnknownStoredType):
         return (UnreadableValue(field="", code=error.code,
                                 context=(("type", error.type_name),)),)
@@ -62,6 +96,9 @@ def reason_text(values: tuple[UnreadableValue, ...]) -> str:
             parts.append(f"{_TYPE_WORDING[value.code]}: {context['type']!r}")
         elif value.code == UNREADABLE:
             parts.append(context["error"])
+        elif value.code == UNREADABLE_ID:
+            parts.append(f"stored id {context['id']} is not a UUID "
+                         f"(position {context['position']})")
         else:
             message = context.get("message", context.get("error", value.code))
             parts.append(f"{value.field or 'body'}: {message}")

@@ -22,7 +22,8 @@ class StoredRecord:
     record is still read (and named) even when it no longer parses."""
 
     position: int  # the notification id
-    originator_id: UUID
+    # Text only for a stored id that is no UUID (an edited row): `chain_link` refuses it.
+    originator_id: UUID | str
     originator_version: int
     topic: str
     state: bytes
@@ -33,14 +34,22 @@ class ChainLink:
     """One row of the chain table."""
 
     position: int
-    originator_id: UUID
+    originator_id: UUID | str  # as a StoredRecord's (the row's link is what is compared)
     originator_version: int
     topic: str
     link: str
 
 
 def chain_link(previous: str, record: StoredRecord) -> str:
-    return _link(bytes.fromhex(previous), record.position, record.originator_id.bytes,
+    """The link after `previous` over one record. An id that is no UUID is refused, never
+    hashed: a link is over the id's 16 bytes, and any bytes made of a text (its first 16,
+    a hash of it) could be some valid record's, so an edited id could be given the link
+    the original had. The walk names such a record as altered (projections/audit.py)."""
+    try:
+        identity = record.originator_id.bytes  # type: ignore[union-attr]
+    except AttributeError:
+        raise ValueError(f"stored id {str(record.originator_id)[:100]!r} is not a UUID") from None
+    return _link(bytes.fromhex(previous), record.position, identity,
                  record.originator_version, _counted(record.topic), state=record.state).hex()
 
 

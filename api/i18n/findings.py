@@ -40,6 +40,12 @@ KIND_NAMES: Final = {
 DETAILS: Final = {
     "altered": N_("its stored bytes no longer hash to the chain's link (the event, or its "
                   "chain row, was changed after it was chained)"),
+    # an `altered` event whose stored id is no UUID: no link is made of it
+    "unreadable_id": N_("its stored id is not a UUID, so no chain link is made of it: the "
+                        "id was edited in the database after the event was chained"),
+    "unchained_id": N_("its stored id is not a UUID, so no chain link is made of it: the "
+                       "database was edited, and no event from here on is chained until "
+                       "the row is restored"),
     "removed": N_("the chain records this event but the log no longer holds it"),
     "inserted": N_("this event is not in the chain: it was written into the log after the "
                    "events around it were chained"),

@@ -22,6 +22,10 @@ CODE_TEXTS: Final = {
     "not_an_event_type": N_("{type} is not an entry type"),
     # the English detail (a JSON parser's) stays in `--json`'s reason
     "unreadable": N_("the stored content does not read as an entry"),
+    # {id} is the stored text, quoted (domain/stored_ids.py): the entry's own id in the
+    # warning line is a placeholder made of zeros and the position
+    "unreadable_id": N_("its stored id {id} is not a UUID (position {position}): the "
+                        "database was edited"),
 }
 FIELD_REASON: Final = N_("{field}: {reason}")
 NOT_VALID: Final = N_("the stored value is not valid ({code})")

@@ -26,7 +26,8 @@ from eventsourcing.persistence import OperationalError
 from api.storage.busy import sqlite_busy
 from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
-from domain.stored_reader import Row, select_rows, uuid_of
+from domain.stored_ids import stored_id
+from domain.stored_reader import Row, select_rows
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
     GENESIS,
@@ -36,7 +37,7 @@ from projections.chain_links import (
 )
 
 if TYPE_CHECKING:
-    from projections.audit import ChainReport
+    from projections.audit import ChainReport, Finding
 
 CHAIN_NAME = "events"
 PAGE_SIZE = 2000
@@ -253,8 +254,36 @@ class ChainDamagedError(DomainError):
     code = "chain_damaged"
 
 
+class UnchainableRecord(ChainDamagedError):
+    """A stored event whose id is no UUID, after the chained position: no link is made of
+    it (projections/chain_links.py `chain_link`), so the chain stops before it. A write
+    goes on (`chain_up_quietly`); `verify` names the record; a close is refused."""
+
+    def __init__(self, record: StoredRecord) -> None:
+        self.record = record
+        super().__init__(
+            f"哈希链无法延续 / the stored event at position {record.position} has an id "
+            f"that is not a UUID ({str(record.originator_id)[:100]!r}): no chain link is "
+            "made of it, so nothing after it is chained. The database was edited; restore "
+            "the row from a backup (`jixiao verify` names it).")
+
+
+def _chainable(head: str, page: list[StoredRecord]) -> list[ChainLink]:
+    """`extend_chain(head, page)`, or the links of the records before the first whose id
+    is no UUID (checked only when the page's chaining failed)."""
+    try:
+        return list(extend_chain(head, page))
+    except ValueError:
+        before = list(takewhile(lambda record: type(record.originator_id) is UUID, page))
+        if len(before) == len(page):
+            raise
+        return list(extend_chain(head, before))
+
+
 def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any) -> ChainLink:
-    return ChainLink(int(position), uuid_of(originator_id), int(version), str(topic),
+    # A chain row's id is not hashed (its link is what is compared); an edited one is
+    # kept as its text, as a stored event's is (below), rather than stop the walk.
+    return ChainLink(int(position), stored_id(originator_id), int(version), str(topic),
                      str(link))
 
 
@@ -286,9 +315,11 @@ def stored_records(
 
 def records_of(rows: Sequence[Row]) -> list[StoredRecord]:
     """Stored rows as the chain reads them."""
-    # The reader's ids are UUIDs already (text only from a store with text ids).
+    # The reader's ids are UUIDs already (text from a store with text ids, or an edited
+    # id that is no UUID: kept as its text, which `chain_link` refuses to hash, so the
+    # walk names that record as altered and goes on).
     return [StoredRecord(position, originator_id if type(originator_id) is UUID
-                         else uuid_of(originator_id), version, topic,
+                         else stored_id(originator_id), version, topic,
                          state if isinstance(state, bytes) else str(state).encode())
             for position, originator_id, version, topic, state in rows]
 
@@ -305,7 +336,9 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
                                                PAGE_SIZE))
         if not page:
             return chained
-        links = extend_chain(head, page)
+        links = _chainable(head, page)
+        if not links:
+            raise UnchainableRecord(page[0])
         try:
             store.save(links, expected=position)
         except PersistenceIntegrityError:
@@ -367,13 +400,17 @@ def verify(ledger: Ledger, store: ChainStore,
         ChainReport,
         check_anchors,
         close_anchors,
+        unchained_finding,
         verify_chain,
     )
 
+    unchained: list[Finding] = []
     try:
         catch_up_chain(ledger, store)
     except ConflictError:
         pass  # the racing process chained them; the walk below judges its links
+    except UnchainableRecord as error:  # the walk stops before it: named on its own
+        unchained.append(unchained_finding(error.record))
     position, head = store.tracking()
     links = takewhile(lambda link: link.position <= position, store.all_links())
     # One read of the log: the walk notes the closes it passes; only closes written after
@@ -382,7 +419,7 @@ def verify(ledger: Ledger, store: ChainStore,
     walked = stored_records(ledger) if records is None else records
     report = verify_chain(_noting_closes(walked, position, closes), links, position, head)
     closes += stored_records(ledger, after=position, topics=[CLOSE_TOPIC_STORED])
-    anchors = check_anchors(close_anchors(closes), store.link_at_or_before)
+    anchors = [*check_anchors(close_anchors(closes), store.link_at_or_before), *unchained]
     if not anchors:
         return report
     last = report.chained_upto + 1  # findings about the whole chain come after the events
@@ -419,6 +456,10 @@ def check_close(ledger: Ledger, store: ChainStore, position: int, chain_head: st
     if record is None or record.position != row.position:
         return f"the event at position {row.position} is missing"
     previous = store.link_at_or_before(row.position - 1)
-    if extend_chain(previous, [record])[0].link != row.link:
+    try:
+        holds = extend_chain(previous, [record])[0].link == row.link
+    except ValueError:  # its id is no UUID: no link is made of it (chain_links.chain_link)
+        holds = False
+    if not holds:
         return f"the event at position {row.position} no longer hashes to its chain link"
     return None

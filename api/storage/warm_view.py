@@ -260,8 +260,11 @@ def _chain_holds(reader: _Reader, close: RecordedClose) -> bool:
         return False
     before = reader.one("SELECT link FROM jixiao_chain WHERE position <= ? "
                         "ORDER BY position DESC LIMIT 1", linked - 1)
-    record = StoredRecord(linked, UUID(str(event[0])), int(event[1]), str(event[2]),
-                          _bytes(event[3]))
+    try:
+        record = StoredRecord(linked, UUID(str(event[0])), int(event[1]), str(event[2]),
+                              _bytes(event[3]))
+    except ValueError:  # an id edited to no UUID: no link is made of it; the full path
+        return False  # reads the fold, which names it
     return chain_link(str(before[0]) if before else GENESIS, record) == str(row[1])
 
 

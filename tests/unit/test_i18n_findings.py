@@ -32,6 +32,7 @@ from projections.audit import (
     check_anchors,
     close_anchors,
     extend_chain,
+    unchained_finding,
     verify_chain,
 )
 from projections.receipts import (
@@ -58,12 +59,14 @@ def _chain_findings() -> list[Finding]:
     altered = StoredRecord(2, log[1].originator_id, 1, TOPIC, b'{"n":99}')
     slipped = StoredRecord(4, uuid5(NS, "slipped"), 1, TOPIC, b"{}")
     kept = [link for link in links if link.position != 4]
-    walked = verify_chain([log[0], altered, slipped, log[4]], kept, 5, "f" * 64)
+    edited_id = StoredRecord(3, "not-a-uuid", 1, TOPIC, log[2].state)
+    walked = verify_chain([log[0], altered, edited_id, slipped, log[4]], kept, 5, "f" * 64)
     shortened = verify_chain(log[:4], links, 5, links[-1].link)  # removed, so a count
     close = StoredRecord(6, uuid5(NS, "close"), 1, CLOSE_TOPIC, json.dumps(
         {"period": "2026-Q1", "position": 5, "chain_head": links[-1].link}).encode())
     anchors = check_anchors(close_anchors([close]), lambda _: "0" * 64)
-    return [*walked.findings, *shortened.findings, *anchors]
+    unchained = unchained_finding(StoredRecord(7, "edited", 1, TOPIC, b"{}"))
+    return [*walked.findings, *shortened.findings, *anchors, unchained]
 
 
 def _view_findings() -> list[Finding]:
