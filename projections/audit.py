@@ -96,6 +96,13 @@ class ChainReport:
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def chain_intact(self) -> bool:
+        """Whether every link holds. The stored snapshot of the fold lies beside the chain,
+        not in it: a finding about it alone (a refused or differing snapshot) fails the
+        report (`ok`) but is no reason to call the chain broken."""
+        return all(finding.kind == "snapshot" for finding in self.findings)
+
     def to_json(self, detail: Callable[[Finding], str]) -> dict[str, Any]:
         """`detail` words a finding for a person (the shells pass the catalogue's)."""
         return {

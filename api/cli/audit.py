@@ -47,13 +47,10 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
                 integrity.read_key_file(public_key))
         else:
             report = audit.verify_chain(session, caller(actor))
-    # The snapshot of the fold is beside the chain, not in it: a snapshot refused (the
-    # old one, right after a key change) is no reason to call the chain broken.
-    chain_ok = all(finding.kind == "snapshot" for finding in report.findings)
     if json:
         print(canonical_dumps(report_json_machine(report)))
         return 0 if report.ok else 1
-    if chain_ok:
+    if report.chain_intact:
         print(_("chain intact: {count} event(s) up to position {position}; head {head}")
               .format(count=report.events, position=report.chained_upto, head=report.head)
               + (_("; matches the signed receipt") if expect else ""))

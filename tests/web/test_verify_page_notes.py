@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from builders import snapshot_key_file
+from builders import set_snapshot, signed_row, snapshot_key_file, snapshot_row
 from fastapi.testclient import TestClient
 from web_support import Demo, copy_demo, sign_in
 
@@ -47,3 +47,17 @@ def test_the_page_says_when_the_snapshot_was_not_checked(keyed: Demo) -> None:
     assert _note(unkeyed, keyed.passwords).startswith("未核对事实快照：本环境没有快照密钥")
     assert _note(unkeyed, keyed.passwords, "en").startswith(
         "the snapshot of the fold was not checked: no snapshot key here")
+
+
+def test_a_finding_about_the_snapshot_alone_leaves_the_chain_intact(keyed: Demo) -> None:
+    """As `jixiao verify` prints "chain intact" above a snapshot's finding: the snapshot
+    lies beside the chain, so the page does not head it "The chain does not verify"."""
+    row = snapshot_row(keyed.env)
+    assert row is not None
+    set_snapshot(keyed.env, **signed_row(keyed.env, row, position=row[0] + 5))
+    with TestClient(create_app(ServerSettings(store_env=keyed.env))) as client:
+        sign_in(client, "auditor", keyed.passwords["auditor"])
+        page = client.get("/web/audit/verify?again=1").text
+    assert "哈希链完整：" in page
+    assert "库中保存的事实快照未通过核对。" in page
+    assert "哈希链校验未通过。" not in page
