@@ -41,10 +41,16 @@ from projections.scoring import PersonScore, person_figures, scored
 StatementReader = Callable[[], Mapping[str, Any] | None]
 
 
-def seed_person_scores(facts: Facts, period: Period, read: StatementReader) -> int:
-    """Seed `facts`' memo with the stored scores of `period`'s roster, and the stored
-    splits of the departments whose people were all seeded (`remember_stored_splits`); how
-    many people were seeded. Nothing is seeded for a period scored on these facts already."""
+def seed_person_scores(facts: Facts, period: Period, read: StatementReader, *,
+                       splits: bool = True) -> int:
+    """Seed `facts`' memo with the stored scores of `period`'s roster, and with `splits`
+    the stored splits of the departments whose people were all seeded
+    (`remember_stored_splits`); how many people were seeded. Nothing is seeded for a
+    period scored on these facts already.
+
+    A report that reads the figures asks for no splits: it computes each split's figures
+    anyway (`_LazySplitFigures`), and computed they are the result, never a stored one that
+    differs (a row edited and its hash written anew would make the two disagree)."""
     if period.kind != "quarter":
         return 0  # a year end's lines are not its people's quarterly scores
     if facts.close_of(str(period)) is not None:
@@ -80,7 +86,8 @@ def seed_person_scores(facts: Facts, period: Period, read: StatementReader) -> i
         results.append(scored(score, _LazyFigures(person, own, leaves, period, scheme),
                               (scheme, own, leaves)))
     runs[period, id(scheme)] = (scheme, results)
-    remember_stored_splits(facts, statement, seeded, unseeded)  # type: ignore[arg-type]
+    if splits:
+        remember_stored_splits(facts, statement, seeded, unseeded)  # type: ignore[arg-type]
     return sum(result is not None for result in results)
 
 

@@ -4,7 +4,10 @@ PostgreSQL (the events' schema). The interface and the catch-up are `projections
 A row carries its body's SHA-256 and the position it was computed at, and its figures
 lie beside it (`FIGURES_TABLE`). A table written by an older version has no position
 column or no figures: it is dropped and rebuilt from the events on open (a view is a
-cache; the events are never touched)."""
+cache; the events are never touched). So is a view not stamped by this code (every save
+notes the digest of the calculation's sources, `api.storage.code_digest`): after an
+upgrade, no reader serves a row the previous code computed, nor mixes its figures with
+this code's (a what-if seeds its unmoved people and departments from the stored row)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from api.storage import code_digest
 from api.storage.busy import WAL_WAIT_S, ensure_wal
+from api.storage.code_digest import VIEW_STAMP_NOTE, stamped_by_this_code
 from domain.errors import ConflictError
 from projections.views import VIEW_NAME, StatementView, StoredStatement, content_sha256
 
@@ -30,6 +35,21 @@ FIGURES_TABLE = (
     "CREATE TABLE IF NOT EXISTS jixiao_figures (period TEXT NOT NULL, subject TEXT NOT NULL, "
     "body TEXT NOT NULL, sha256 TEXT NOT NULL, statement_sha256 TEXT NOT NULL, "
     "position BIGINT NOT NULL, PRIMARY KEY (period, subject))")
+
+
+SAVE_NOTE = ("INSERT INTO jixiao_view_notes (name, position, body) VALUES (%s, %s, %s) "
+             "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, "
+             "body = EXCLUDED.body")
+
+
+def _forget_rows(db: Any, *, figures: bool) -> None:
+    """Empty a view stamped by other code (`stamped_by_this_code`) as if new: its rows
+    go, at position 0, and the next catch-up computes every period from the events, as
+    for a view never built. Its notes stay: each holds at a position the view is not at."""
+    db.execute("DELETE FROM jixiao_statements")
+    if figures:
+        db.execute("DELETE FROM jixiao_figures")
+    db.execute("UPDATE jixiao_view_tracking SET position = 0")
 
 
 def figure_rows_of(statements: list[StoredStatement]) -> list[tuple[str, str, str, str, str, int]]:
@@ -54,6 +74,8 @@ class SQLiteStatementView(StatementView):
                 self._db.execute("DROP TABLE jixiao_statements")
                 self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
             self._db.execute(STATEMENTS_TABLE)
+            if not self._stamped():
+                _forget_rows(self._db, figures=figures is not None)
             self._db.execute(
                 "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
                 (VIEW_NAME,))
@@ -61,6 +83,12 @@ class SQLiteStatementView(StatementView):
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def _stamped(self) -> bool:
+        row = self._db.execute(
+            "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
+        ).fetchone()
+        return stamped_by_this_code(int(row[0]) if row else 0, self.note(VIEW_STAMP_NOTE))
 
     @property
     def connection(self) -> Any:
@@ -105,6 +133,9 @@ class SQLiteStatementView(StatementView):
                                [(s.period,) for s in statements])
             cursor.executemany("INSERT INTO jixiao_figures VALUES (?,?,?,?,?,?)",
                                figure_rows_of(statements))
+            cursor.execute(NOTES_TABLE)
+            cursor.execute(SAVE_NOTE.replace("%s", "?"),
+                           (VIEW_STAMP_NOTE, position, code_digest.calculation_digest()))
         except BaseException:
             cursor.execute("ROLLBACK")
             raise
@@ -120,9 +151,7 @@ class SQLiteStatementView(StatementView):
 
     def save_note(self, name: str, position: int, text: str) -> None:
         self._db.execute(NOTES_TABLE)
-        self._db.execute("INSERT INTO jixiao_view_notes (name, position, body) VALUES (?, ?, ?) "
-                         "ON CONFLICT (name) DO UPDATE SET position = excluded.position, "
-                         "body = excluded.body", (name, position, text))
+        self._db.execute(SAVE_NOTE.replace("%s", "?"), (name, position, text))
 
     def close(self) -> None:
         self._db.close()
@@ -173,17 +202,41 @@ class PostgresStatementView(StatementView):
 
     def _is_current(self) -> bool:
         """Whether this version's tables and the view's tracking row are all there: then
-        opening runs no DDL and takes no lock (one catalogue query, one row). Anything
-        else takes `_create`, which makes them or rebuilds an older version's."""
+        opening runs no DDL and takes no lock (one catalogue query, one row), and the
+        rows are this code's (`stamped_by_this_code`). Anything else takes `_create`, which
+        makes them or rebuilds an older version's or another code's."""
         present = self._db.execute(
             "SELECT to_regclass('jixiao_view_tracking') IS NOT NULL AND "
             "to_regclass('jixiao_figures') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_attribute "
             "WHERE attrelid = to_regclass('jixiao_statements') AND attname = 'position' "
-            "AND NOT attisdropped)").fetchone()
+            "AND NOT attisdropped), to_regclass('jixiao_view_notes') IS NOT NULL").fetchone()
         if not (present and present[0]):
             return False
-        return self._db.execute("SELECT 1 FROM jixiao_view_tracking WHERE view = %s",
-                                (VIEW_NAME,)).fetchone() is not None
+        tracked = self._tracked(bool(present[1]))
+        return tracked is not None and stamped_by_this_code(*tracked)
+
+    def _tracked(self, notes: bool) -> tuple[int, tuple[int, str] | None] | None:
+        """The view's position and its stamp note (`notes`: whether their table exists;
+        a query naming a missing table would abort `_create`'s transaction); None
+        without a tracking row."""
+        if not notes:
+            row = self._db.execute("SELECT position, NULL, NULL FROM jixiao_view_tracking "
+                                   "WHERE view = %s", (VIEW_NAME,)).fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT t.position, n.position, n.body FROM jixiao_view_tracking t LEFT JOIN "
+                "jixiao_view_notes n ON n.name = %s WHERE t.view = %s",
+                (VIEW_STAMP_NOTE, VIEW_NAME)).fetchone()
+        if row is None:
+            return None
+        return int(row[0]), None if row[1] is None else (int(row[1]), str(row[2]))
+
+    def _stamped(self) -> bool:
+        """Whether the view is empty or holds only this code's rows (in `_create`)."""
+        notes = self._db.execute(
+            "SELECT to_regclass('jixiao_view_notes') IS NOT NULL").fetchone()
+        tracked = self._tracked(bool(notes and notes[0]))
+        return tracked is None or stamped_by_this_code(*tracked)
 
     def _create(self) -> None:
         from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
@@ -202,6 +255,12 @@ class PostgresStatementView(StatementView):
                     self._db.execute("DROP TABLE jixiao_statements")
                     self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
             self._db.execute(STATEMENTS_TABLE)
+            if not self._stamped():
+                self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")
+                if not self._stamped():  # another process's open may have emptied it
+                    figures = self._db.execute(
+                        "SELECT to_regclass('jixiao_figures') IS NOT NULL").fetchone()
+                    _forget_rows(self._db, figures=bool(figures and figures[0]))
             self._db.execute(
                 "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
                 "ON CONFLICT (view) DO NOTHING",
@@ -265,6 +324,9 @@ class PostgresStatementView(StatementView):
                                    [(s.period,) for s in statements])
                 cursor.executemany("INSERT INTO jixiao_figures VALUES (%s,%s,%s,%s,%s,%s)",
                                    figure_rows_of(statements))
+                cursor.execute(NOTES_TABLE)
+                cursor.execute(SAVE_NOTE,
+                               (VIEW_STAMP_NOTE, position, code_digest.calculation_digest()))
 
     def note(self, name: str) -> tuple[int, str] | None:
         import psycopg  # noqa: PLC0415 - PostgreSQL only
@@ -287,10 +349,7 @@ class PostgresStatementView(StatementView):
     def _save_note(self, name: str, position: int, text: str) -> None:
         with self._db.transaction():
             self._db.execute(NOTES_TABLE)
-            self._db.execute(
-                "INSERT INTO jixiao_view_notes (name, position, body) VALUES (%s, %s, %s) "
-                "ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, "
-                "body = EXCLUDED.body", (name, position, text))
+            self._db.execute(SAVE_NOTE, (name, position, text))
 
     def close(self) -> None:
         self._db.close()

@@ -3,7 +3,8 @@ alone: no ledger, no fold, no event models. A `jixiao payout` from a new process
 for the import of its code more than for its answer; this is the answer's whole path.
 
 It answers only when a full session would serve the very same stored row unchanged: the
-view is at the events' last position, the row hashes to its stored SHA-256 and was not
+view is at the events' last position and stamped by this code (api.storage.code_digest:
+its rows are this calculation's), the row hashes to its stored SHA-256 and was not
 computed after the view's position, the fold's invalid entries are noted at that same
 position, and a closed period's row carries the hash its close recorded while the chain
 at the close still holds the recorded head, its link recomputed from the event's bytes
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from api.storage.code_digest import VIEW_STAMP_NOTE, stamped_by_this_code
 from api.storage.recorded_closes import RecordedClose, close_of
 from api.storage.store_env import postgres_connect_args
 from projections.chain_links import (
@@ -214,13 +216,14 @@ def _current_row(reader: _Reader, period: str) -> _Row | None:
     position = int(tracked[0])
     row = reader.one("SELECT status, body, sha256, position FROM jixiao_statements "
                      "WHERE period = ?", period)
-    note = reader.one("SELECT position, body FROM jixiao_view_notes WHERE name = ?",
-                      INVALID_ENTRIES_NOTE)
-    figures_note = reader.one("SELECT position, body FROM jixiao_view_notes WHERE name = ?",
-                              REPORT_FIGURES_NOTE)
-    if row is None or note is None or int(note[0]) != position or (
-            figures_note is None or int(figures_note[0]) != position):
-        return None
+    notes = {str(name): (int(at), str(body)) for name, at, body in reader.rows(
+        "SELECT name, position, body FROM jixiao_view_notes WHERE name IN (?, ?, ?)",
+        INVALID_ENTRIES_NOTE, REPORT_FIGURES_NOTE, VIEW_STAMP_NOTE)}
+    note, figures_note = notes.get(INVALID_ENTRIES_NOTE), notes.get(REPORT_FIGURES_NOTE)
+    if row is None or note is None or note[0] != position or (
+            figures_note is None or figures_note[0] != position) or not stamped_by_this_code(
+            position, notes.get(VIEW_STAMP_NOTE)):
+        return None  # the full path opens the view, which empties one of other code
     status, body, sha256, computed_at = str(row[0]), str(row[1]), str(row[2]), int(row[3])
     # projections.views.StoredStatement.problem, and only an "ok" row: a blocked one is
     # raised by the full path with its problems.
@@ -230,7 +233,7 @@ def _current_row(reader: _Reader, period: str) -> _Row | None:
     close = _recorded_close(reader, period)
     if close is not None and (close.statement_sha256 != sha256 or not _chain_holds(reader, close)):
         return None
-    return _Row(body, sha256, computed_at, str(note[1]), json.loads(str(figures_note[1])) is True)
+    return _Row(body, sha256, computed_at, note[1], json.loads(figures_note[1]) is True)
 
 
 def _recorded_close(reader: _Reader, period: str) -> RecordedClose | None:

@@ -146,17 +146,19 @@ def unrecorded(commands: Sequence[tuple[str, BaseModel]],
 
 
 def what_if(ws: Workspace, caller: Caller, batch: Batch, base: Facts | None = None,
-            period: Period | None = None) -> Facts:
+            period: Period | None = None, *, figures: bool = False) -> Facts:
     """The facts as if the batch were recorded, checked like a real batch; nothing is
     written. Given the `period` to be reported, its people's scores on `base` are read
     from the caught-up view when it serves, so only those the batch concerns are scored
-    again."""
+    again; and, unless the report reads its `figures`, the splits of the departments
+    they leave unmoved (`seed_stored_scores`)."""
     commands, found, _ = ws.ledger.check_rows(batch.rows, ws.ledger.day_window())
     problems = [*batch.prior_problems, *found]
     if problems:
         raise RejectedError(ordered_problems(batch, problems))
     if period is not None:
-        seed_stored_scores(ws, base if base is not None else ws.facts(), period)
+        seed_stored_scores(ws, base if base is not None else ws.facts(), period,
+                           splits=not figures)
     return preview(ws.ledger, commands, caller.actor, base=base,
                    stored=stored_statements(ws, base))
 

@@ -56,9 +56,11 @@ class ReportQuery:
 
 
 def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
-                 batch: Batch | None, period: Period | None = None) -> Facts | None:
+                 batch: Batch | None, period: Period | None = None, *,
+                 figures: bool = False) -> Facts | None:
     """The facts a report runs on when not the live view: as of a time, and/or what-if.
-    A report of one period as of a time may start from a snapshot of closed years."""
+    A report of one period as of a time may start from a snapshot of closed years.
+    `figures`: the report reads the period's figures (`what_if`)."""
     if as_of is None and batch is None:
         return None
     if batch is None and period is not None:
@@ -68,7 +70,7 @@ def report_facts(ws: Workspace, caller: Caller, as_of: datetime | None,
         if lean is not None:
             return lean
     facts = facts_known_at(ws, as_of) if as_of else ws.facts()
-    return what_if(ws, caller, batch, facts, period) if batch else facts
+    return what_if(ws, caller, batch, facts, period, figures=figures) if batch else facts
 
 
 def _statement(ws: Workspace, caller: Caller, query: ReportQuery,
@@ -88,7 +90,8 @@ def payout(ws: Workspace, caller: Caller, query: ReportQuery) -> dict[str, Any]:
     # batch checked when its answer cannot differ from the fold of every event's.
     now = period_facts(ws, period)
     if with_figures_or_default(query.figures, now):
-        facts = report_facts(ws, caller, query.as_of, query.what_if, period) or now
+        facts = report_facts(ws, caller, query.as_of, query.what_if, period,
+                             figures=True) or now
         computed = statement_for(facts, period)
         # The figure maps only for a report with figures (a what-if's is without).
         from projections.figure_map import with_figures  # noqa: PLC0415
@@ -151,7 +154,7 @@ def explain(ws: Workspace, caller: Caller, query: ExplainQuery) -> dict[str, Any
     if sum(x is not None for x in (query.employee, query.department, query.figure)) != 1:
         raise InvalidRequestError("give exactly one of employee, department or figure")
     period = parse_period(query.period)
-    facts = report_facts(ws, caller, query.as_of, query.what_if, period)
+    facts = report_facts(ws, caller, query.as_of, query.what_if, period, figures=True)
     if facts is None:
         # The figures the statements view keeps beside the statement: the same tree
         # without recomputing the period (projections.figure_tree).

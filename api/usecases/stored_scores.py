@@ -17,9 +17,11 @@ from domain.periods import Period
 from projections.seeded_scores import seed_person_scores
 
 
-def seed_stored_scores(ws: Workspace, base: Facts, period: Period) -> int:
+def seed_stored_scores(ws: Workspace, base: Facts, period: Period, *,
+                       splits: bool = True) -> int:
     """Seed `base`'s scores of `period` from the caught-up view when its row is of exactly
-    these facts (how many people were seeded; 0 leaves everything to be computed)."""
+    these facts (how many people were seeded; 0 leaves everything to be computed), and
+    with `splits` its unmoved departments' splits (`seed_person_scores`)."""
     if not is_now(ws, base):
         return 0
     position = base.last_position
@@ -37,4 +39,4 @@ def seed_stored_scores(ws: Workspace, base: Facts, period: Period) -> int:
             return None
         return statement
 
-    return seed_person_scores(base, period, read)
+    return seed_person_scores(base, period, read, splits=splits)

@@ -164,14 +164,14 @@ def split_department_pay(
              inputs=(f"{key}:pay_calculated", f"{key}:controls", f"{key}:penalties",
                      f"{key}:banked", f"{key}:drawn", f"{key}:subsidy"),
              ref=scheme.allocation_ref)
-    taking_part = [m for m in members if m.participates and m.points > 0]
+    taking_part = people_taking_part(members)
     points = common_sum(m.points for m in taking_part)
     book.add(f"{key}:points", f"{line.name}: department total points", points, "points",
              "Σ members' points counted",
              inputs=tuple(f"person:{m.employee_id}:points" for m in taking_part),
              ref=scheme.individual_score_ref)
     if points == 0:
-        return replace(line, undistributed_cny=settled), {}
+        return split_line(line, None, {}, by_points=True)
     per_point = q(settled) / points
     book.add(f"{key}:per_point", f"{line.name}: per-point pay (indicative)", per_point, "ratio",
              "settled pay ÷ department total points", inputs=(f"{key}:settled", f"{key}:points"),
@@ -180,11 +180,9 @@ def split_department_pay(
     if by_points:
         weights = {m.employee_id: m.points for m in taking_part}
         shares = allocate_largest_remainder(settled, weights)
-        undistributed = ZERO
     else:
         # Option: full points in the divisor, pay scaled by the ratio; the rest returns.
         shares = _pay_only_shares(settled, per_point, taking_part, scheme)
-        undistributed = settled - sum_cny(shares.values())
     for m in taking_part:
         # Not × 1 where the ratio does not scale: the same value, a Fraction product less.
         exact = per_point * m.points if by_points else per_point * m.points * m.ratio
@@ -198,6 +196,24 @@ def split_department_pay(
                  "per-point pay × points counted (largest remainder to the fen)",
                  inputs=(f"person:{m.employee_id}:points", f"{key}:per_point"),
                  ref=scheme.individual_score_ref)
+    return split_line(line, per_point, shares, by_points=by_points)
+
+
+def people_taking_part(members: list[PersonScore]) -> list[PersonScore]:
+    """The members a department's pay is split among: taking part, with points counted
+    (`split_department_pay`, and a split taken from the stored statement). A Fraction's
+    sign is its numerator's: comparing one with 0 builds a Fraction per person."""
+    return [m for m in members if m.participates and m.points.numerator > 0]
+
+
+def split_line(line: DepartmentLine, per_point: Fraction | None, shares: dict[str, Decimal],
+               *, by_points: bool) -> tuple[DepartmentLine, dict[str, Decimal]]:
+    """A split's result from its shares: the line with its per-point pay (None: nobody
+    has points, and the whole pay returns undistributed) and what the shares leave of
+    the settled pay (nothing by points: a largest remainder adds up exactly)."""
+    if per_point is None:
+        return replace(line, undistributed_cny=line.settled_cny), {}
+    undistributed = ZERO if by_points else line.settled_cny - sum_cny(shares.values())
     return replace(line, per_point=per_point, undistributed_cny=undistributed), shares
 
 

@@ -19,18 +19,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import invariant
 from domain.facts import Facts
-from domain.money import CENT, ZERO, calc_context, sum_cny
+from domain.money import CENT, calc_context, sum_cny
 from domain.scheme import Scheme
 from projections.exact import common_sum, q
 from projections.figures import Figure, Ledgerbook, money_text
 from projections.memo import memo_of
-from projections.payout.department import split_department_pay
+from projections.payout.department import people_taking_part, split_department_pay, split_line
 from projections.payout.statement import DepartmentLine
 from projections.scoring import PersonScore
 
@@ -94,24 +94,17 @@ def split_from_store(facts: Facts, line: DepartmentLine, members: list[PersonSco
             or any(a is not b for a, b in zip(stored.members, members, strict=True))
             or money_text(line.settled_cny) != stored.settled):
         return None
-    # `split_department_pay`'s people taking part; a Fraction's sign is its numerator's
-    # (comparing a Fraction with 0 builds one per person).
-    taking_part = [m for m in members if m.participates and m.points.numerator > 0]
+    taking_part = people_taking_part(members)
     shares = _shares(stored.pay, taking_part)
     if shares is None:
         return None
     settled = line.settled_cny
     points = common_sum(m.points for m in taking_part)
-    result: tuple[DepartmentLine, dict[str, Decimal]]
-    if points == 0:
-        result = replace(line, undistributed_cny=settled), {}
-    elif scheme[0].participation.ratio_scales == "points":
-        if sum_cny(shares.values()) != settled:
-            return None  # not a split of this pay (a largest remainder adds up exactly)
-        result = replace(line, per_point=q(settled) / points, undistributed_cny=ZERO), shares
-    else:
-        result = (replace(line, per_point=q(settled) / points,
-                          undistributed_cny=settled - sum_cny(shares.values())), shares)
+    by_points = scheme[0].participation.ratio_scales == "points"
+    if points != 0 and by_points and sum_cny(shares.values()) != settled:
+        return None  # not a split of this pay (a largest remainder adds up exactly)
+    result = split_line(line, None if points == 0 else q(settled) / points, shares,
+                        by_points=by_points)
     return result, _LazySplitFigures(line, members, scheme[0], result)
 
 

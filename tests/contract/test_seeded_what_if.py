@@ -10,6 +10,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from api.cli_launch import main as launcher
 from api.storage.session import Session
 from api.usecases import stored_scores
 from domain.periods import Period
+from domain.scheme import canonical_dumps
 from projections.payout import seeded_splits, split_memo
 from projections.restatement import restatement_of
+from projections.views import content_sha256
 
 PERIOD = "2026-Q1"
 
@@ -49,8 +52,8 @@ def _seeding(monkeypatch: pytest.MonkeyPatch, *, on: bool) -> Iterator[list[int]
     seeded: list[int] = []
     real = stored_scores.seed_stored_scores
 
-    def spy(*args: Any) -> int:
-        count = real(*args) if on else 0
+    def spy(*args: Any, **options: Any) -> int:
+        count = real(*args, **options) if on else 0
         seeded.append(count)
         return count
 
@@ -145,16 +148,20 @@ def test_a_view_of_other_facts_seeds_nobody(store, tmp_path: Path) -> None:  # t
                                                 Period.parse(PERIOD)) == 3
 
 
-def _edit_row(store: Any, period: str, edit: Callable[[str], str]) -> None:
-    """Rewrite a stored statement's body, leaving its recorded hash as it was."""
+def _edit_row(store: Any, period: str, edit: Callable[[str], str], *,
+              rehash: bool = False) -> None:
+    """Rewrite a stored statement's body, leaving its recorded hash as it was (or, with
+    `rehash`, writing the new body's)."""
     with Session(store.env) as session:
         session.catch_up_view()
         row = session.view.get(period)
         assert row is not None
         mark = "?" if store.backend == "sqlite" else "%s"
         connection = session.view.connection
-        connection.execute(f"UPDATE jixiao_statements SET body = {mark} "
-                           f"WHERE period = {mark}", (edit(row.body), period))
+        body = edit(row.body)
+        connection.execute(f"UPDATE jixiao_statements SET body = {mark}, sha256 = {mark} "
+                           f"WHERE period = {mark}",
+                           (body, content_sha256(body) if rehash else row.sha256, period))
         if store.backend == "postgres":
             connection.commit()
 
@@ -218,3 +225,43 @@ def test_a_closed_period_s_frozen_row_seeds_nobody(  # type: ignore[no-untyped-d
         assert stored_scores.seed_stored_scores(session, session.facts(),
                                                 Period.parse(PERIOD)) == 0
         assert restatement_of(session.facts(), Period.parse(PERIOD)).people
+
+
+def test_a_stored_split_unlike_the_computed_one_is_never_a_traceback(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row edited and its hash written anew (or a view of other code, were it not
+    emptied on open): its split is not the computation's. A report that reads the figures
+    seeds no split, so it computes them all (their figures and result agree) instead of
+    stopping at the invariant of `_LazySplitFigures`; a plain what-if serves the row's
+    shares, as a plain payout serves the row."""
+    environ = _warm(store)
+    batch = tmp_path / "later.jsonl"
+    batch.write_text(json.dumps({
+        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
+        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
+        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    verbs = _verbs(batch)[2:]  # --figures and explain
+    full, _ = _answers(verbs, environ, monkeypatch, seed=False)
+
+    def move_a_fen(body: str) -> str:  # as another largest remainder would have split
+        statement = json.loads(body)
+        pays = {line["employee_id"]: line for line in statement["people"]}
+        pays["li"]["pay"] = str(Decimal(pays["li"]["pay"]) + Decimal("0.01"))
+        pays["zhang"]["pay"] = str(Decimal(pays["zhang"]["pay"]) - Decimal("0.01"))
+        return canonical_dumps(statement)
+
+    _edit_row(store, PERIOD, move_a_fen, rehash=True)
+    seeded, counts = _answers(verbs, environ, monkeypatch, seed=True)
+    assert counts == [3] * len(verbs)  # trusted: its hash is right
+    assert seeded == full
+    # Without figures, the stored shares are taken (nothing computes the split).
+    code, out, _ = _run(["payout", "--period", PERIOD, "--with", str(batch), "--json"], environ)
+    with Session(store.env) as session:
+        row = session.view.get(PERIOD)
+    assert code == 0
+    assert row is not None
+    assert _pays(out) == _pays(row.body) != _pays(full[0][1])
+
+
+def _pays(body: str) -> dict[str, str]:
+    return {line["employee_id"]: line["pay"] for line in json.loads(body)["people"]}

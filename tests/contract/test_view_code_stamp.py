@@ -1,0 +1,132 @@
+"""The statements view is stamped with the code that computed its rows
+(api/storage/code_digest.py), on SQLite and PostgreSQL: a view another code computed, or
+one from before stamps, is emptied on open and built again from the events as a fresh
+view is, so a plain payout, the warm path and a what-if (which seeds its unmoved people
+and departments from the stored row) give this code's figures only."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import GOLDEN, cli_for
+
+from api.cli_launch import main as launcher
+from api.storage import code_digest
+from api.storage.code_digest import VIEW_STAMP_NOTE, calculation_digest
+from api.storage.session import Session
+from projections.payout import department
+
+PERIOD = "2026-Q1"
+
+
+def _run(argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = launcher(argv, environ=environ)
+    return code, out.getvalue(), err.getvalue()
+
+
+@contextmanager
+def _older_code(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another version of the calculation: its largest remainder moves one fen from the
+    last share to the first (as the reviewer's /tmp/rev-seed/oldcode.py), and its sources
+    have another digest."""
+    real = department.allocate_largest_remainder
+
+    def moved(total: Decimal, weights: Any) -> dict[str, Decimal]:
+        shares = dict(real(total, weights))
+        keys = sorted(shares)
+        shares[keys[0]] += Decimal("0.01")
+        shares[keys[-1]] -= Decimal("0.01")
+        return shares
+
+    with monkeypatch.context() as patch:
+        patch.setattr(department, "allocate_largest_remainder", moved)
+        patch.setattr(code_digest, "calculation_digest", lambda: "0" * 64)
+        yield
+
+
+def _store(store: Any, tmp_path: Path) -> tuple[dict[str, str], list[list[str]]]:
+    """example-1 recorded, and the verbs compared: plain payouts, and what-ifs of another
+    quarter's figures, which move nobody of this one (each department's split seeded)."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    batch = tmp_path / "later.jsonl"
+    batch.write_text(json.dumps({
+        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
+        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
+        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    verbs = [["payout", "--period", PERIOD, "--json"], ["payout", "--period", PERIOD],
+             ["payout", "--period", PERIOD, "--with", str(batch), "--json"],
+             ["payout", "--period", PERIOD, "--with", str(batch), "--figures", "--json"],
+             ["explain", "--period", PERIOD, "--employee", "li", "--with", str(batch),
+              "--json"]]
+    return dict(cli.environ), verbs
+
+
+def _forget_view(store: Any) -> None:
+    """The view as never built: its rows gone, at position 0."""
+    with Session(store.env) as session:
+        connection = session.view.connection
+        for sql in ("DELETE FROM jixiao_statements", "DELETE FROM jixiao_figures",
+                    "UPDATE jixiao_view_tracking SET position = 0"):
+            connection.execute(sql)
+        if store.backend == "postgres":
+            connection.commit()
+
+
+def _stamp(store: Any) -> tuple[int, tuple[int, str] | None]:
+    with Session(store.env) as session:
+        return session.view.position(), session.view.note(VIEW_STAMP_NOTE)
+
+
+def test_a_view_another_code_computed_is_rebuilt(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    environ, verbs = _store(store, tmp_path)
+    fresh = [_run(argv, environ) for argv in verbs]  # this code, its view built by the first
+    assert [code for code, _, _ in fresh] == [0] * len(verbs), fresh
+    position, stamp = _stamp(store)
+    assert stamp == (position, calculation_digest())
+    _forget_view(store)
+    with _older_code(monkeypatch):
+        older = _run(verbs[0], environ)
+        # the older code's statement, stored for it: served to it warm
+        assert older[1] != fresh[0][1]
+        assert _run(verbs[0], environ) == older
+    assert _stamp(store)[1] == (position, "0" * 64)
+    # This code's answers, whichever verb runs first: the warm path declines the row of
+    # another code and the full path empties the view before reading it.
+    for first in range(len(verbs)):
+        if first:
+            _forget_view(store)
+            with _older_code(monkeypatch):
+                assert _run(verbs[0], environ) == older
+        again = [_run(verbs[(first + n) % len(verbs)], environ) for n in range(len(verbs))]
+        assert again == fresh[first:] + fresh[:first], verbs[first]
+        assert _stamp(store) == (position, (position, calculation_digest()))
+
+
+def test_a_view_without_a_stamp_is_rebuilt(  # type: ignore[no-untyped-def]
+        store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every view written before stamps has none: it counts as another code's. (A view
+    written by the older code above, its stamp note then deleted.)"""
+    environ, verbs = _store(store, tmp_path)
+    fresh = [_run(argv, environ) for argv in verbs]
+    _forget_view(store)
+    with _older_code(monkeypatch):
+        _run(verbs[0], environ)
+    with Session(store.env) as session:
+        connection = session.view.connection
+        mark = "?" if store.backend == "sqlite" else "%s"
+        connection.execute(f"DELETE FROM jixiao_view_notes WHERE name = {mark}",
+                           (VIEW_STAMP_NOTE,))
+        if store.backend == "postgres":
+            connection.commit()
+    assert [_run(argv, environ) for argv in verbs] == fresh
