@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import sys
 import types
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib.machinery import PathFinder
 from typing import Any
@@ -72,19 +72,33 @@ def _none_installed() -> bool:
 def may_declare_plugins(path: Iterable[str] | None = None) -> bool:
     """Whether an installed distribution may declare an entry point of pydantic's group:
     False only when every folder of `path` (sys.path) was read and none does."""
+    for listed in path_listings(path):
+        if listed is None:
+            return True
+        folder, names = listed
+        if folder.lower().endswith(".egg") or any(_declares(folder, name) for name in names):
+            return True
+    return False
+
+
+def path_listings(path: Iterable[str] | None = None
+                  ) -> Iterator[tuple[str, list[str]] | None]:
+    """Each folder of `path` (sys.path), in order, with its entries, as importlib.metadata
+    finds distributions there; then None and no more where it would look another way (a
+    finder of distributions besides the path's, a zip or an egg on the path), which a
+    reader of the folders cannot answer for. Shared with api/storage/psycopg_versions.py."""
     if any(getattr(finder, "find_distributions", None) is not None
            and finder is not PathFinder for finder in sys.meta_path):
-        return True  # distributions found another way than by reading the path
+        yield None
+        return
     for entry in sys.path if path is None else path:
         folder = entry or "."
         if not os.path.isdir(folder):
             if os.path.exists(folder) or folder.endswith(".egg"):
-                return True  # a zip or an egg: importlib.metadata reads inside it
+                yield None  # a zip or an egg: importlib.metadata reads inside it
+                return
             continue
-        if folder.lower().endswith(".egg") or any(_declares(folder, name)
-                                                  for name in _listing(folder)):
-            return True
-    return False
+        yield folder, _listing(folder)
 
 
 def _listing(folder: str) -> list[str]:

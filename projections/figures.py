@@ -9,7 +9,7 @@ tree you get by following the inputs.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -303,3 +303,33 @@ class Ledgerbook:
     def figure_json(self, key: str) -> dict[str, Any] | None:
         figure = self.get(key)
         return None if figure is None else figure.to_json()
+
+
+class LazyFigures(Mapping[str, Figure]):
+    """Figures computed when first read (`_compute`): a statement attaches them to its
+    book without reading them, and a plain payout never does."""
+
+    __slots__ = ("_figures",)
+
+    def __init__(self) -> None:
+        self._figures: dict[str, Figure] | None = None
+
+    def _compute(self) -> dict[str, Figure]:
+        raise NotImplementedError
+
+    def _all(self) -> dict[str, Figure]:
+        if self._figures is None:
+            self._figures = self._compute()
+        return self._figures
+
+    def __bool__(self) -> bool:
+        return True  # there are always figures to write; saying so computes none
+
+    def __getitem__(self, key: str) -> Figure:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())

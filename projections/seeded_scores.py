@@ -21,7 +21,7 @@ not seeded (that person is scored as before).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -30,7 +30,7 @@ from domain.facts import EmployeeState, Facts
 from domain.money import calc_context
 from domain.periods import Period
 from domain.scheme import Scheme
-from projections.figures import Figure
+from projections.figures import Figure, LazyFigures
 from projections.memo import memo_of
 from projections.payout.seeded_splits import remember_stored_splits
 from projections.person_inputs import PERSON_RUNS, person_inputs
@@ -151,33 +151,19 @@ def _fraction(text: str) -> Fraction:
     return Fraction(-digits if sign else digits, 10 ** len(places) if places else 1)
 
 
-class _LazyFigures(Mapping[str, Figure]):
-    """A seeded person's figures, computed from their inputs when first read (a statement
-    attaches them to its book without reading them)."""
+class _LazyFigures(LazyFigures):
+    """A seeded person's figures, computed from their inputs when first read (a scored
+    person always writes figures; saying so scores nobody)."""
 
-    __slots__ = ("_figures", "_leaves", "_own", "_period", "_person", "_scheme")
+    __slots__ = ("_leaves", "_own", "_period", "_person", "_scheme")
 
     def __init__(self, person: EmployeeState, own: tuple[LedgerEvent, ...],
                  leaves: tuple[LeaveRecorded, ...], period: Period, scheme: Scheme) -> None:
+        super().__init__()
         self._person, self._own, self._leaves = person, own, leaves
         self._period, self._scheme = period, scheme
-        self._figures: dict[str, Figure] | None = None
 
-    def _all(self) -> dict[str, Figure]:
-        if self._figures is None:
-            with calc_context():
-                _, self._figures = person_figures(self._person, self._own, self._leaves,
-                                                  self._period, self._scheme)
-        return self._figures
-
-    def __bool__(self) -> bool:
-        return True  # a scored person always writes figures; saying so scores nobody
-
-    def __getitem__(self, key: str) -> Figure:
-        return self._all()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
+    def _compute(self) -> dict[str, Figure]:
+        with calc_context():
+            return person_figures(self._person, self._own, self._leaves, self._period,
+                                  self._scheme)[1]

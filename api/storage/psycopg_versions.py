@@ -21,7 +21,8 @@ import re
 import sys
 import types
 from collections.abc import Iterable
-from importlib.machinery import PathFinder
+
+from api.plugin_discovery import path_listings
 
 # Each version module and the distribution it names (as it asks importlib.metadata).
 VERSION_MODULES = (("psycopg.version", "psycopg"), ("psycopg_binary.version", "psycopg-binary"),
@@ -45,17 +46,12 @@ def install() -> None:
 def distribution_version(name: str, path: Iterable[str] | None = None) -> str | None:
     """The version importlib.metadata gives for distribution `name`, or None when this
     reading might differ from it (see the module's docstring) or finds none."""
-    if any(getattr(finder, "find_distributions", None) is not None
-           and finder is not PathFinder for finder in sys.meta_path):
-        return None  # distributions found another way than by reading the path
     wanted = _normalised(name)
-    for entry in sys.path if path is None else path:
-        folder = entry or "."
-        if not os.path.isdir(folder):
-            if os.path.exists(folder) or folder.endswith(".egg"):
-                return None  # a zip or an egg: importlib.metadata reads inside it
-            continue
-        found = [item for item in _listing(folder) if _names(item, wanted)]
+    for listed in path_listings(path):
+        if listed is None:
+            return None
+        folder, names = listed
+        found = [item for item in names if _names(item, wanted)]
         if found:
             if len(found) > 1 or not found[0].lower().endswith(".dist-info"):
                 return None
@@ -72,13 +68,6 @@ def _names(item: str, wanted: str) -> bool:
     if not dot or suffix.lower() not in ("dist-info", "egg-info"):
         return False
     return _normalised(stem.partition("-")[0]) == wanted
-
-
-def _listing(folder: str) -> list[str]:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
 
 
 def _version_field(metadata: str) -> str | None:

@@ -18,7 +18,7 @@ figure rebuilt from JSON. When they are computed, their shares must be the store
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -28,7 +28,7 @@ from domain.facts import Facts
 from domain.money import CENT, calc_context, sum_cny
 from domain.scheme import Scheme
 from projections.exact import common_sum, q
-from projections.figures import Figure, Ledgerbook, money_text
+from projections.figures import Figure, LazyFigures, Ledgerbook, money_text
 from projections.memo import memo_of
 from projections.payout.department import people_taking_part, split_department_pay, split_line
 from projections.payout.statement import DepartmentLine
@@ -124,36 +124,21 @@ def _shares(pay: Mapping[str, Any], taking_part: list[PersonScore]) -> dict[str,
     return shares
 
 
-class _LazySplitFigures(Mapping[str, Figure]):
+class _LazySplitFigures(LazyFigures):
     """A stored split's figures, written by `split_department_pay` when first read; its
     result must be the one taken from the store."""
 
-    __slots__ = ("_figures", "_line", "_members", "_result", "_scheme")
+    __slots__ = ("_line", "_members", "_result", "_scheme")
 
     def __init__(self, line: DepartmentLine, members: list[PersonScore], scheme: Scheme,
                  result: tuple[DepartmentLine, dict[str, Decimal]]) -> None:
+        super().__init__()
         self._line, self._members, self._scheme, self._result = line, members, scheme, result
-        self._figures: dict[str, Figure] | None = None
 
-    def _all(self) -> dict[str, Figure]:
-        if self._figures is None:
-            scratch = Ledgerbook()
-            with calc_context():
-                computed = split_department_pay(self._line, self._members, self._scheme,
-                                                scratch)
-            invariant(computed == self._result,
-                      f"{self._line.department_id}: the stored split is not the computed one")
-            self._figures = scratch.figures
-        return self._figures
-
-    def __bool__(self) -> bool:
-        return True  # a split always writes its settled pay and points
-
-    def __getitem__(self, key: str) -> Figure:
-        return self._all()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
+    def _compute(self) -> dict[str, Figure]:
+        scratch = Ledgerbook()
+        with calc_context():
+            computed = split_department_pay(self._line, self._members, self._scheme, scratch)
+        invariant(computed == self._result,
+                  f"{self._line.department_id}: the stored split is not the computed one")
+        return scratch.figures
