@@ -7,7 +7,7 @@ import base64
 import io
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,6 +62,21 @@ class Cli:
 
     def event_count(self) -> int:
         return len(self.ok("events", "--json", "--limit", "1000000").out.splitlines())
+
+
+def captured(entry: Callable[..., int], argv: list[str],
+             environ: dict[str, str]) -> tuple[int, str, str]:
+    """`entry(argv, environ=environ)` (the launcher or the command tree) with its exit
+    code, stdout and stderr: what a person at the terminal gets."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = entry(argv, environ=environ)
+    return code, out.getvalue(), err.getvalue()
+
+
+def launched(argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:
+    """`captured` through the `jixiao` script's entry (api/cli_launch.py), fast paths and all."""
+    return captured(main, argv, environ)
 
 
 def cli_for(backend: str, env: dict[str, str]) -> Cli:

@@ -14,7 +14,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, captured, cli_for
 
 import api.cli
 from api.cli import main as command_tree
@@ -25,12 +25,6 @@ from api.storage.session import Session
 BATCH = str(GOLDEN / "example-3/correction.jsonl")
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def _run(entry, argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = entry(argv, environ=environ)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _without_the_tree(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,10 +52,10 @@ def test_the_plain_what_if_is_the_command_tree_s_byte_for_byte(  # type: ignore[
     if store.backend == "sqlite":  # --db names a missing ledger: not found, nothing made
         cases.append(["payout", "--period", "2026-Q1", "--with", BATCH,
                       "--db", str(tmp_path / "none.db")])
-    expected = {tuple(argv): _run(command_tree, argv, environ) for argv in cases}
+    expected = {tuple(argv): captured(command_tree, argv, environ) for argv in cases}
     _without_the_tree(monkeypatch)
     for argv in cases:
-        assert _run(launcher, argv, environ) == expected[tuple(argv)], argv
+        assert captured(launcher, argv, environ) == expected[tuple(argv)], argv
     codes = [expected[tuple(argv)][0] for argv in cases]
     assert codes[:3] == [0, 0, 0], codes
     assert 0 not in codes[3:], codes

@@ -6,19 +6,17 @@ was edited, or a view of other facts (a write since the fold), seeds nobody."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, cli_for, launched
 
 import api.usecases.ledger as ledger_usecases
-from api.cli_launch import main as launcher
 from api.storage.session import Session
 from api.usecases import stored_scores
 from domain.periods import Period
@@ -38,11 +36,15 @@ def _warm(store: Any) -> dict[str, str]:
     return dict(cli.environ)
 
 
-def _run(argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = launcher(argv, environ=environ)
-    return code, out.getvalue(), err.getvalue()
+
+def _later_quarter(folder: Path) -> Path:
+    """A batch of the next quarter's department figures: it moves nobody of this one."""
+    batch = folder / "later.jsonl"
+    batch.write_text(json.dumps({
+        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
+        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
+        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    return batch
 
 
 @contextmanager
@@ -94,13 +96,13 @@ def _verbs(batch: Path) -> list[list[str]]:
 def _answers(argv_list: list[list[str]], environ: dict[str, str],
              monkeypatch: pytest.MonkeyPatch, *, seed: bool) -> tuple[list[Any], list[int]]:
     with _seeding(monkeypatch, on=seed) as seeded:
-        return [_run(argv, environ) for argv in argv_list], seeded
+        return [launched(argv, environ) for argv in argv_list], seeded
 
 
 def test_a_seeded_what_if_is_the_full_computation_s(  # type: ignore[no-untyped-def]
         store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     environ = _warm(store)
-    plain = _run(["payout", "--period", PERIOD, "--json"], environ)
+    plain = launched(["payout", "--period", PERIOD, "--json"], environ)
     for name, batch in _batches(store, tmp_path).items():
         verbs = _verbs(batch)
         full, none = _answers(verbs, environ, monkeypatch, seed=False)
@@ -173,11 +175,7 @@ def test_a_department_the_what_if_does_not_move_is_split_by_the_stored_statement
     its figures computed when `--figures` and explain read them, and every answer the full
     computation's."""
     environ = _warm(store)
-    batch = tmp_path / "later.jsonl"
-    batch.write_text(json.dumps({
-        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
-        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
-        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    batch = _later_quarter(tmp_path)
     verbs = _verbs(batch)
     full, _ = _answers(verbs, environ, monkeypatch, seed=False)
     splits: list[str] = []
@@ -235,11 +233,7 @@ def test_a_stored_split_unlike_the_computed_one_is_never_a_traceback(  # type: i
     stopping at the invariant of `_LazySplitFigures`; a plain what-if serves the row's
     shares, as a plain payout serves the row."""
     environ = _warm(store)
-    batch = tmp_path / "later.jsonl"
-    batch.write_text(json.dumps({
-        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
-        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
-        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    batch = _later_quarter(tmp_path)
     verbs = _verbs(batch)[2:]  # --figures and explain
     full, _ = _answers(verbs, environ, monkeypatch, seed=False)
 
@@ -255,7 +249,7 @@ def test_a_stored_split_unlike_the_computed_one_is_never_a_traceback(  # type: i
     assert counts == [3] * len(verbs)  # trusted: its hash is right
     assert seeded == full
     # Without figures, the stored shares are taken (nothing computes the split).
-    code, out, _ = _run(["payout", "--period", PERIOD, "--with", str(batch), "--json"], environ)
+    code, out, _ = launched(["payout", "--period", PERIOD, "--with", str(batch), "--json"], environ)
     with Session(store.env) as session:
         row = session.view.get(PERIOD)
     assert code == 0

@@ -6,18 +6,16 @@ and departments from the stored row) give this code's figures only."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, cli_for, launched
 
-from api.cli_launch import main as launcher
 from api.storage import code_digest
 from api.storage.code_digest import VIEW_STAMP_NOTE, calculation_digest
 from api.storage.session import Session
@@ -25,12 +23,6 @@ from projections.payout import department
 
 PERIOD = "2026-Q1"
 
-
-def _run(argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = launcher(argv, environ=environ)
-    return code, out.getvalue(), err.getvalue()
 
 
 @contextmanager
@@ -90,16 +82,16 @@ def _stamp(store: Any) -> tuple[int, tuple[int, str] | None]:
 def test_a_view_another_code_computed_is_rebuilt(  # type: ignore[no-untyped-def]
         store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     environ, verbs = _store(store, tmp_path)
-    fresh = [_run(argv, environ) for argv in verbs]  # this code, its view built by the first
+    fresh = [launched(argv, environ) for argv in verbs]  # this code, its view built by the first
     assert [code for code, _, _ in fresh] == [0] * len(verbs), fresh
     position, stamp = _stamp(store)
     assert stamp == (position, calculation_digest())
     _forget_view(store)
     with _older_code(monkeypatch):
-        older = _run(verbs[0], environ)
+        older = launched(verbs[0], environ)
         # the older code's statement, stored for it: served to it warm
         assert older[1] != fresh[0][1]
-        assert _run(verbs[0], environ) == older
+        assert launched(verbs[0], environ) == older
     assert _stamp(store)[1] == (position, "0" * 64)
     # This code's answers, whichever verb runs first: the warm path declines the row of
     # another code and the full path empties the view before reading it.
@@ -107,8 +99,8 @@ def test_a_view_another_code_computed_is_rebuilt(  # type: ignore[no-untyped-def
         if first:
             _forget_view(store)
             with _older_code(monkeypatch):
-                assert _run(verbs[0], environ) == older
-        again = [_run(verbs[(first + n) % len(verbs)], environ) for n in range(len(verbs))]
+                assert launched(verbs[0], environ) == older
+        again = [launched(verbs[(first + n) % len(verbs)], environ) for n in range(len(verbs))]
         assert again == fresh[first:] + fresh[:first], verbs[first]
         assert _stamp(store) == (position, (position, calculation_digest()))
 
@@ -118,10 +110,10 @@ def test_a_view_without_a_stamp_is_rebuilt(  # type: ignore[no-untyped-def]
     """Every view written before stamps has none: it counts as another code's. (A view
     written by the older code above, its stamp note then deleted.)"""
     environ, verbs = _store(store, tmp_path)
-    fresh = [_run(argv, environ) for argv in verbs]
+    fresh = [launched(argv, environ) for argv in verbs]
     _forget_view(store)
     with _older_code(monkeypatch):
-        _run(verbs[0], environ)
+        launched(verbs[0], environ)
     with Session(store.env) as session:
         connection = session.view.connection
         mark = "?" if store.backend == "sqlite" else "%s"
@@ -129,4 +121,4 @@ def test_a_view_without_a_stamp_is_rebuilt(  # type: ignore[no-untyped-def]
                            (VIEW_STAMP_NOTE,))
         if store.backend == "postgres":
             connection.commit()
-    assert [_run(argv, environ) for argv in verbs] == fresh
+    assert [launched(argv, environ) for argv in verbs] == fresh

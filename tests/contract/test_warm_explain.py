@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
 import pytest
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, captured, cli_for
 
 from api.cli import main as command_tree
 from api.cli_launch import main as launcher
@@ -26,12 +26,6 @@ ASKED = [
     ["--figure", "hospital:per_point", "--json"],
 ]
 
-
-def _run(entry, argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = entry(argv, environ=environ)
-    return code, out.getvalue(), err.getvalue()
 
 
 @contextmanager
@@ -65,7 +59,7 @@ def _people(environ: dict[str, str]) -> tuple[str, str]:
     """A paid person and their department in 2026-Q4 (from the statement itself)."""
     import json  # noqa: PLC0415
 
-    code, out, _ = _run(launcher, ["payout", "--period", "2026-Q4", "--json"], environ)
+    code, out, _ = captured(launcher, ["payout", "--period", "2026-Q4", "--json"], environ)
     assert code == 0
     line = json.loads(out)["people"][0]
     return line["employee_id"], line["department_id"]
@@ -84,23 +78,23 @@ def test_a_warm_explanation_is_the_recomputed_one_byte_for_byte(store) -> None: 
         argv = _argv(asked, person, department)
         with redirect_stdout(io.StringIO()):
             assert warm_explain(argv, environ) == 0, argv  # answered from the view
-        warm[tuple(argv)] = _run(launcher, argv, environ)
+        warm[tuple(argv)] = captured(launcher, argv, environ)
         assert warm[tuple(argv)][0] == 0
-        assert _run(command_tree, argv, environ) == warm[tuple(argv)]  # the session's path
+        assert captured(command_tree, argv, environ) == warm[tuple(argv)]  # the session's path
     with _sql(store) as db:
         db.execute("DELETE FROM jixiao_figures")  # nothing stored: every path recomputes
     for argv, answer in warm.items():
         with redirect_stdout(io.StringIO()):
             assert warm_explain(list(argv), environ) is None
-        assert _run(command_tree, list(argv), environ) == answer
-        assert _run(launcher, list(argv), environ) == answer
+        assert captured(command_tree, list(argv), environ) == answer
+        assert captured(launcher, list(argv), environ) == answer
 
 
 def test_an_edited_figure_row_is_not_served(store) -> None:  # type: ignore[no-untyped-def]
     environ = _warm(store)
     person, department = _people(environ)
     argv = _argv(["--employee", "li", "--json"], person, department)
-    truth = _run(launcher, argv, environ)
+    truth = captured(launcher, argv, environ)
     with _sql(store) as db:
         mark = "?" if store.backend == "sqlite" else "%s"
         db.execute(f"UPDATE jixiao_figures SET body = replace(body, '\"value\":', "
@@ -109,8 +103,8 @@ def test_an_edited_figure_row_is_not_served(store) -> None:  # type: ignore[no-u
     with redirect_stdout(out):
         assert warm_explain(argv, environ) is None
     assert out.getvalue() == ""  # nothing printed before handing over
-    assert _run(launcher, argv, environ) == truth
-    assert _run(command_tree, argv, environ) == truth
+    assert captured(launcher, argv, environ) == truth
+    assert captured(command_tree, argv, environ) == truth
 
 
 @pytest.mark.parametrize("argv", [

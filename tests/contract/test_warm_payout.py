@@ -10,11 +10,11 @@ import io
 import json
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, captured, cli_for
 
 from api.cli import main as command_tree
 from api.cli_launch import main as launcher
@@ -25,12 +25,6 @@ from projections.chain_links import CLOSE_TOPIC_STORED, SETTINGS_TOPIC_STORED
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def _run(entry, argv: list[str], environ: dict[str, str]) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = entry(argv, environ=environ)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _environ(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -57,7 +51,7 @@ def test_the_warm_answer_is_the_full_path_s_byte_for_byte(store, extra: list[str
         with redirect_stdout(io.StringIO()):
             answered = warm_payout(argv, environ)
         assert answered == (None if period == "2026-YE" else 0), argv
-        assert _run(launcher, argv, environ) == _run(command_tree, argv, environ)
+        assert captured(launcher, argv, environ) == captured(command_tree, argv, environ)
 
 
 def test_a_view_behind_the_events_is_left_to_the_full_path(store) -> None:  # type: ignore[no-untyped-def]
@@ -68,9 +62,9 @@ def test_a_view_behind_the_events_is_left_to_the_full_path(store) -> None:  # ty
         assert warm_payout(["payout", "--period", "2026-Q1"], environ) is None
     assert out.getvalue() == ""  # nothing printed before handing over
     argv = ["payout", "--period", "2026-Q1", "--json"]
-    caught_up = _run(launcher, argv, environ)  # the full path: catches up, then answers
+    caught_up = captured(launcher, argv, environ)  # the full path: catches up, then answers
     assert caught_up[0] == 0
-    assert caught_up == _run(command_tree, argv, environ)
+    assert caught_up == captured(command_tree, argv, environ)
     with redirect_stdout(io.StringIO()):
         assert warm_payout(argv, environ) == 0  # warm again
 
@@ -111,8 +105,8 @@ def test_a_ledger_whose_reports_carry_figures_is_answered_with_them(store) -> No
         argv = ["payout", "--period", "2026-Q1", *extra]
         with redirect_stdout(io.StringIO()):
             assert warm_payout(argv, environ) == 0
-        warm = _run(launcher, argv, environ)
-        assert warm == _run(command_tree, argv, environ)
+        warm = captured(launcher, argv, environ)
+        assert warm == captured(command_tree, argv, environ)
         if extra:
             assert all("figures" in person for person in json.loads(warm[1])["people"])
 
