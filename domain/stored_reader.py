@@ -51,31 +51,6 @@ _set_safe = UUID.__dict__["is_safe"].__set__
 _UNKNOWN = SafeUUID.unknown
 
 
-def uuid_of(value: Any) -> UUID:
-    """`UUID(value)` for a stored id: a UUID as it is, text of 32 hex digits (dashes
-    aside) in one step, anything else through `UUID` itself, which accepts or refuses it
-    as it always has."""
-    if type(value) is UUID:
-        return value
-    if type(value) is str:
-        # `UUID` drops every dash (and braces and 'urn:uuid:', which hold characters no
-        # hex digit is) and reads the 32 left with int(…, 16). isalnum on ASCII admits
-        # only 0-9, a-z, A-Z, which int() reads as hex or refuses: no sign, space or
-        # underscore, which int() would otherwise allow.
-        text = value.replace("-", "")
-        if len(text) == 32 and text.isascii() and text.isalnum():
-            try:
-                number = int(text, 16)
-            except ValueError:
-                pass
-            else:
-                uuid = _new(UUID)
-                _set_int(uuid, number)
-                _set_safe(uuid, _UNKNOWN)
-                return uuid
-    return UUID(str(value))
-
-
 def select_rows(recorder: Any, start: int, limit: int, topics: Sequence[str] = ()) -> list[Row]:
     """The stored events from notification id `start` on, at most `limit`, in order."""
     module = type(getattr(recorder, "datastore", None)).__module__
@@ -114,7 +89,10 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
     converted: list[Row] = []
     append = converted.append
     for position, text, version, topic, state in rows:
-        # `uuid_of`'s common case inline: its call was most of its cost.
+        # The common case of `stored_id` (domain/stored_ids.py) inline: a call per
+        # row was most of its cost. isalnum on ASCII admits only 0-9, a-z, A-Z, which
+        # int() reads as hex or refuses ("0x…" it reads as `UUID` does): no sign, space
+        # or underscore, which int() would otherwise allow.
         if type(text) is str and len(text) == 32 and text.isascii() and text.isalnum():
             try:
                 number = int(text, 16)
@@ -224,7 +202,7 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
     decoded: list[tuple[int, LedgerEvent]] = []
     append = decoded.append
     for position, text, version, topic, state in rows:
-        # `uuid_of`'s common case inline, as in `_sqlite_rows`. (SQLite's GLOB checking
+        # `stored_id`'s common case inline, as in `_sqlite_rows`. (SQLite's GLOB checking
         # the 32 hex digits instead cost more than isalnum: 8 % more instructions.)
         if type(text) is str and len(text) == 32 and text.isascii() and text.isalnum():
             try:

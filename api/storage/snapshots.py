@@ -22,7 +22,7 @@ from api.storage.chain import chain_head_at, check_close, open_chain, stored_rec
 from domain.application import Ledger, read_stored
 from domain.events import LedgerEvent
 from domain.facts import Facts
-from projections.chain_links import StoredRecord
+from projections.chain_links import GENESIS, StoredRecord, chain_link
 from projections.snapshots import (
     NotASnapshot,
     Snapshot,
@@ -169,15 +169,38 @@ def existing_snapshots(env: Mapping[str, str]) -> SnapshotStore | None:
 
 
 def take_snapshot(ledger: Ledger, store: SnapshotStore) -> StoredStatement | None:
-    """Snapshot the ledger's sealable years as they stand now; None when none seals."""
+    """Snapshot the ledger's sealable years as they stand now; None when none seals, or
+    when the rows it copies do not hash to the chain's head it records."""
     facts = ledger.facts()
-    records = takewhile(lambda record: record.position <= facts.last_position,
-                        stored_records(ledger))
     head = chain_head_at(ledger, open_chain(ledger), facts.last_position)
+    records = _Hashed(takewhile(lambda record: record.position <= facts.last_position,
+                                stored_records(ledger)))
     row = snapshot_row(facts, records, head)
-    if row is not None:
-        store.save(row)
+    # A served snapshot's check reads one link (`_chain_problem`), not its resident rows:
+    # rows copied while edited (a body, or an id that is no UUID) and put back after
+    # would serve as edited, under a chain that verifies. So they must be the chained ones.
+    if row is None or records.head != head:
+        return None
+    store.save(row)
     return row
+
+
+class _Hashed:
+    """The records as given, and the chain's link over them from GENESIS (`head`), or
+    None once one is no link (an id that is no UUID)."""
+
+    def __init__(self, records: Iterator[StoredRecord]) -> None:
+        self._records = records
+        self.head: str | None = GENESIS
+
+    def __iter__(self) -> Iterator[StoredRecord]:
+        for record in self._records:
+            if self.head is not None:
+                try:
+                    self.head = chain_link(self.head, record)
+                except ValueError:
+                    self.head = None
+            yield record
 
 
 def snapshot_problem(row: StoredStatement, max_position: int) -> str | None:

@@ -21,7 +21,8 @@ from api.storage.session import open_ledger
 from domain.application import Ledger, read_stored
 from domain.envelope import InvalidEntry
 from domain.events import ScoreRecorded
-from domain.stored_reader import decode_rows, select_rows, uuid_of
+from domain.stored_ids import stored_id
+from domain.stored_reader import decode_rows, select_rows
 
 # The first commands of the first worked example: a scheme, departments, people, scores.
 ROWS = [json.loads(line) for line in
@@ -78,11 +79,11 @@ def _spellings(value: UUID) -> list[str]:
 @given(st.uuids())
 def test_an_id_s_text_reads_as_the_uuid_uuid_makes(value: UUID) -> None:
     for text in _spellings(value):
-        read = uuid_of(text)
+        read = stored_id(text)
         assert type(read) is UUID
         assert (read, read.int, hash(read), str(read), read.is_safe) == (
             UUID(text), value.int, hash(value), str(value), UUID(text).is_safe)
-    assert uuid_of(value) is value
+    assert stored_id(value) is value
 
 
 @pytest.mark.parametrize("text", [
@@ -91,15 +92,12 @@ def test_an_id_s_text_reads_as_the_uuid_uuid_makes(value: UUID) -> None:
     "a" * 16 + "-" + "b" * 16, "a-" * 32, "{" + "a" * 32 + "}", "-" + "a" * 32 + "-",
 ])
 def test_an_odd_id_reads_or_is_refused_as_uuid_does_it(text: str) -> None:
+    """Refused: kept as its text, which each reader names (domain/stored_ids.py)."""
     try:
         expected: object = UUID(text)
-    except ValueError as error:
-        expected = type(error)
-    try:
-        read: object = uuid_of(text)
-    except ValueError as error:
-        read = type(error)
-    assert read == expected
+    except ValueError:
+        expected = text
+    assert stored_id(text) == expected
 
 
 def test_a_stored_event_that_is_not_bytes_goes_the_mapper_s_way(sqlite_env) -> None:  # type: ignore[no-untyped-def]
@@ -138,7 +136,7 @@ def test_pages_read_as_the_rows_decode(store) -> None:  # type: ignore[no-untype
 def test_an_id_stored_in_another_spelling_reads_as_select_rows_reads_it(  # type: ignore[no-untyped-def]
         sqlite_env, spelling) -> None:
     """SQLite's check of an id's text (32 lower-case hex digits) passes the others to
-    `uuid_of`, as `select_rows` does."""
+    `stored_id`, as `select_rows` does."""
     ledger = open_ledger(sqlite_env)
     try:
         _fill(ledger)
