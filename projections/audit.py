@@ -153,7 +153,7 @@ def verify_chain(
         link_count += 1
         if record is None or link.position < record.position:
             findings.append(Finding(
-                "removed", link.position, str(link.originator_id), link.topic))
+                "removed", link.position, str(link.originator_id)[:100], link.topic))
         else:
             events += 1
             try:
@@ -162,8 +162,9 @@ def verify_chain(
                 expected = None  # a version or id no link was ever made of: changed since
             if expected != link.link:
                 findings.append(Finding(
-                    "altered", record.position, str(record.originator_id), record.topic,
-                    # an id that is no UUID is never hashed (chain_links.chain_link)
+                    # an id that is no UUID is never hashed (chain_links.chain_link); an
+                    # edited one is cut as every message cuts it (a UUID is 36 characters)
+                    "altered", record.position, str(record.originator_id)[:100], record.topic,
                     reason="" if expected is not None or type(record.originator_id) is UUID
                     else "unreadable_id"))
             record = next(event_iter, None)
@@ -177,7 +178,7 @@ def unchained_finding(record: StoredRecord) -> Finding:
     """A stored event after the chained position whose id is no UUID: the catch-up made
     no link of it and stopped there (api/storage/chain.py), so the walk, which judges
     only chained events, would not name it."""
-    return Finding("altered", record.position, str(record.originator_id), record.topic,
+    return Finding("altered", record.position, str(record.originator_id)[:100], record.topic,
                    reason="unchained_id")
 
 

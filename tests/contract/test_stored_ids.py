@@ -27,8 +27,9 @@ from tests.contract.test_stored_reader import ROWS, _fill
 
 # Text that is no UUID: plain words, 32 letters that are not hex (the readers' inline
 # parse takes those as far as int(…, 16)), a UUID with one more digit, and an escape
-# sequence that would rewrite a terminal line if printed as it is.
-EDITED = ["not-a-uuid", "z" * 32, "0" * 33, "\x1b[2K\rok"]
+# sequence that would rewrite a terminal line if printed as it is; and one longer than
+# any finding or message repeats (each cuts it at 100 characters).
+EDITED = ["not-a-uuid", "x" * 300, "z" * 32, "0" * 33, "\x1b[2K\rok"]
 
 
 def _edit_ids(ledger: Ledger, ids: list[str]) -> list[int]:
@@ -73,8 +74,8 @@ def test_an_id_that_is_no_uuid_is_one_invalid_entry_for_every_reader(store) -> N
             entry = invalid[placeholder]
             assert str(placeholder).endswith(f"{position:012d}")
             assert [(p.code, dict(p.context)) for p in entry.problems] == [
-                ("unreadable_id", {"id": repr(text), "position": str(position)})]
-            assert entry.problem == f"stored id {text!r} is not a UUID (position {position})"
+                ("unreadable_id", {"id": repr(text[:100]), "position": str(position)})]
+            assert entry.problem == f"stored id {text[:100]!r} is not a UUID (position {position})"
             assert entry.actor == "contract"  # from the body, as for any invalid entry
         assert "\x1b" not in "".join(e.problem for e in invalid.values())
         fresh = open_ledger(store.env)  # this one folded the rows before they were edited
@@ -111,7 +112,7 @@ def test_verify_names_an_edited_id_and_hashes_no_link_of_its_text(store) -> None
         report = verify(ledger, chain)
         assert not report.ok
         assert [(f.kind, f.reason, f.position, f.event_id) for f in report.findings] == [
-            ("altered", "unreadable_id", p, text)
+            ("altered", "unreadable_id", p, text[:100])
             for p, text in zip(positions, EDITED[:2], strict=True)]
         _more_scores(ledger, 4)  # rows after the chain's position, the third one edited
         [later] = _edit_ids_after(ledger, chain.tracking()[0], "edited-later")
