@@ -25,8 +25,6 @@ from collections.abc import Mapping, Sequence
 
 from api import plugin_discovery
 from api.i18n import from_environment, normalise, use_language
-from api.i18n.unreadable import invalid_entry_warning
-from api.render_text import explain_text, payout_text
 from api.storage import psycopg_versions
 from api.storage.store_env import store_env
 
@@ -114,7 +112,10 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
     lang = options.get("--lang")
     if lang is not None and normalise(lang) is None:
         return None
-    # The warm view's reader, for the forms it may answer (a what-if never: `--with`).
+    # The warm view's reader, for the forms it may answer (a what-if never: `--with`), and
+    # its text: not imported before (≈10 ms a `--help` or mistyped verb has no use for).
+    from api.i18n.unreadable import invalid_entry_warning  # noqa: PLC0415
+    from api.render_text import payout_text  # noqa: PLC0415
     from api.storage.warm_view import warm_statement  # noqa: PLC0415
     from api.usecases.warm_reports import owner_payout  # noqa: PLC0415
 
@@ -158,6 +159,7 @@ def warm_explain(words: Sequence[str], environ: Mapping[str, str]) -> int | None
     if (depth is not None and DEPTH.fullmatch(depth) is None) or (
             lang is not None and normalise(lang) is None):
         return None
+    from api.render_text import explain_text  # noqa: PLC0415 - see warm_payout
     from api.storage.warm_view import warm_figures  # noqa: PLC0415 - see warm_payout
     from api.usecases.warm_reports import WarmExplain, owner_explain  # noqa: PLC0415
 

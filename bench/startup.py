@@ -7,7 +7,7 @@ same phase, interleaved with the verbs, so the ratio holds on a busy machine too
 * payout  - `jixiao payout --period P` (warm view, after the replay phase)
 * explain - `jixiao explain --period P --employee E` (the person the what-if appeals for)
 * whatif  - `jixiao payout --period P --with appeal.jsonl` (one upheld appeal)
-* help    - `jixiao --help` (the command tree and nothing else)
+* help    - `jixiao --help` (the list of verbs: api/cli/verb_list.py, no verb imported)
 
 Each verb runs as the `jixiao` script does (`python -m api.cli_launch`), in the
 environment a deployment gives it: a snapshot key file (`JIXIAO_SNAPSHOT_KEY_FILE`,

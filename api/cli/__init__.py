@@ -14,29 +14,16 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from api.cli.context import ARGV, ENVIRON
 from api.cli.help_language import asks_for_help, translate_help
-from api.cli.sessions import ARGV, ENVIRON
 from api.cli.usage import show_usage_error
 from api.i18n import _, from_environment, use_language
-from api.i18n.messages import refusal
-from domain.errors import (
-    BusyError,
-    ConflictError,
-    DomainError,
-    InvalidRequestError,
-    NotFoundError,
-    RejectedError,
-)
 
 if TYPE_CHECKING:
     import typer
 
-EXIT_CODES: dict[type[DomainError], int] = {
-    BusyError: 6,
-    InvalidRequestError: 2,
-    NotFoundError: 3,
-    ConflictError: 4,
-}
+    from domain.errors import DomainError
+
 BLOCKED = 5  # api.usecases.reports.CalculationBlockedError: facts missing
 
 
@@ -107,9 +94,9 @@ def _closed_pipe(stop: SystemExit) -> bool:
 def _run(argv: list[str]) -> int:
     import typer  # noqa: PLC0415 - the command tree's; a plain what-if runs without it
 
-    from api.cli.tree import verb_app  # noqa: PLC0415 - after ARGV and ENVIRON are set
+    from api.cli.tree import command_for  # noqa: PLC0415 - after ARGV and ENVIRON are set
 
-    command = typer.main.get_command(verb_app(_verb(argv)))
+    command = command_for(argv)
     if asks_for_help(argv):
         translate_help(command)
 
@@ -149,25 +136,43 @@ def _guarded(call: Callable[[], int]) -> int:
         if _closed_pipe(stop):
             return 0
         raise
-    except RejectedError as error:
+    except Exception as error:
+        code = _told(error)
+        if code is None:
+            raise
+        return code
+
+
+def _told(error: Exception) -> int | None:
+    """The exit code of a domain error, told on standard error; None for any other error.
+    The domain's errors are imported here, not with the module: a `--help` or a mistyped
+    verb never imports the domain, and a domain error is raised only once it has been."""
+    if "domain.errors" not in sys.modules:
+        return None
+    from api.i18n.messages import refusal  # noqa: PLC0415 - with the domain, see above
+    from domain.errors import DomainError, RejectedError  # noqa: PLC0415
+
+    if isinstance(error, RejectedError):
         print(refusal(str(error), error.problems), file=sys.stderr)
         return 2
-    except DomainError as error:
-        shown = refusal(str(error), getattr(error, "problems", ()))
-        print(_("error: {message}").format(message=shown), file=sys.stderr)
-        return _exit_code(error)
-
-
-def _verb(words: Sequence[str]) -> str:
-    """The verb typed ("" for none): the first word after the global options (`main`
-    has moved --lang and its value to the front)."""
-    rest = words[2:] if words[:1] == ["--lang"] else words
-    return "" if not rest or rest[0].startswith("-") else rest[0]
+    if not isinstance(error, DomainError):
+        return None
+    shown = refusal(str(error), getattr(error, "problems", ()))
+    print(_("error: {message}").format(message=shown), file=sys.stderr)
+    return _exit_code(error)
 
 
 def _exit_code(error: DomainError) -> int:
     from api.usecases.reports import CalculationBlockedError  # noqa: PLC0415 - raised by then
+    from domain.errors import (  # noqa: PLC0415 - see _told
+        BusyError,
+        ConflictError,
+        InvalidRequestError,
+        NotFoundError,
+    )
 
     if isinstance(error, CalculationBlockedError):
         return BLOCKED
-    return next((code for kind, code in EXIT_CODES.items() if isinstance(error, kind)), 1)
+    exit_codes: dict[type[DomainError], int] = {
+        BusyError: 6, InvalidRequestError: 2, NotFoundError: 3, ConflictError: 4}
+    return next((code for kind, code in exit_codes.items() if isinstance(error, kind)), 1)

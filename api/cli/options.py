@@ -1,7 +1,7 @@
 """What every verb of the command line shares, in one place: the common options as
-`Annotated` aliases, and (from api/cli/sessions.py) the environment the store is chosen
-from, the store it opens, the caller it speaks as, and the as-of and what-if options of
-the reports."""
+`Annotated` aliases, and (from api/cli/context.py and api/cli/sessions.py) the environment
+the store is chosen from, the store it opens, the caller it speaks as, and the as-of and
+what-if options of the reports."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import typer
 
 # Re-exported: every verb has always taken these from here (api/cli/sessions.py holds
 # them without typer).
+from api.cli.context import ARGV, ENVIRON
 from api.cli.sessions import (
-    ARGV,
     CREATED,
     CREATING_VERBS,
-    ENVIRON,
     NO_LEDGER,
     CliSession,
     actor,

@@ -6,12 +6,10 @@ tree."""
 from __future__ import annotations
 
 import getpass
-import os
 import sys
-from collections.abc import Mapping
-from contextvars import ContextVar
 from datetime import datetime
 
+from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
 from api.storage.session import (
     Session,
@@ -23,13 +21,6 @@ from api.storage.session import (
 from api.usecases.ledger import Batch, read_jsonl_batch
 from api.usecases.ports import Caller, parse_instant
 from domain.errors import NotFoundError
-
-# `main(environ=…)` stands in for os.environ, so tests can pass their own store: the store
-# is resolved from this mapping by `store_env`, never by click's own envvar lookup.
-ENVIRON: ContextVar[Mapping[str, str]] = ContextVar("jixiao_environ", default=os.environ)
-# The words of this invocation (`main` sets them): the verb decides whether a missing
-# ledger may be created.
-ARGV: ContextVar[tuple[str, ...]] = ContextVar("jixiao_argv", default=())
 
 # The verbs that may create a missing ledger (and say so); every other verb needs an
 # existing one, so a mistyped --db is an error rather than a new, empty, "intact" ledger.

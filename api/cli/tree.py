@@ -7,16 +7,26 @@ built the whole tree spent about a quarter of its process on imports no payout n
 `VERB_MODULES` names the module of each top-level verb that is a command of its own;
 a verb not named there (a group such as `appeal` or `export`, or a verb added without
 a line here) gets the whole tree, so a missing line costs time, never an answer.
-tests/api/test_cli_tree.py checks every line against the whole tree."""
+tests/api/test_cli_tree.py checks every line against the whole tree.
+
+The list of verbs (`jixiao --help`, a group's `--help`, a mistyped verb's error) is drawn
+from `api.cli.verb_list` instead (`command_for`): the names and help texts of the whole
+tree, written out by scripts/verb_list.py, so that no verb's module is imported (the
+whole tree imports the domain, the projections, pydantic and eventsourcing: ≈0.3 s of a
+0.44 s `--help`). tests/api/test_cli_help_tree.py checks the list against the whole tree,
+and every such page and error against the one the whole tree draws."""
 # ruff: noqa: PLC0415 - the whole tree is imported only when it is asked for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib import import_module
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.models import DefaultPlaceholder
 
 from api.i18n import _, normalise
 
@@ -56,6 +66,112 @@ def _global_options(lang: Annotated[str | None, typer.Option(
     if lang is not None and normalise(lang) is None:
         raise typer.BadParameter(_("{lang} is not a language here; choose zh or en").format(
             lang=repr(lang)), param_hint="--lang")
+
+
+def command_for(words: Sequence[str]) -> Any:
+    """The click command that parses `words` (`main` has moved --lang to the front)."""
+    if drawn_from_list(words):
+        return listed_tree()
+    return typer.main.get_command(verb_app(verb_of(words)))
+
+
+def verb_of(words: Sequence[str]) -> str:
+    """The verb typed ("" for none): the first word after the global options."""
+    rest = words[2:] if words[:1] == ["--lang"] else words
+    return "" if not rest or rest[0].startswith("-") else rest[0]
+
+
+def drawn_from_list(words: Sequence[str]) -> bool:
+    """Whether the list of verbs answers these words as the whole tree would: they stop
+    at the top or at a group (its help, a usage error: the groups take no options but
+    --help) or name no verb there; never when a verb of the list is to run or draw its
+    own help."""
+    verb = verb_of(words)
+    if verb in VERB_MODULES:
+        return False
+    from api.cli.verb_list import VERBS
+
+    listed = {entry["name"]: entry for entry in VERBS}
+    if verb == "" or verb not in listed:
+        return True  # the top's own options and help, or no such verb
+    entry = listed[verb]
+    if "commands" not in entry:
+        return False  # a verb of its own without a VERB_MODULES line: the whole tree
+    rest = words[list(words).index(verb) + 1:]
+    sub = next((word for word in rest if not word.startswith("-")), None)
+    return sub not in {command["name"] for command in entry["commands"]}
+
+
+def listed_tree() -> Any:
+    """The top of the tree with every verb and group of `api.cli.verb_list`: each as the
+    whole tree has it for its list and its errors, without its options or its function.
+    Made afresh each time, as typer makes the whole tree's: a help translates it in place."""
+    from api.cli.verb_list import VERBS
+
+    top = typer.main.get_command(root())
+    top.commands = {entry["name"]: _listed(entry) for entry in VERBS}  # type: ignore[attr-defined]
+    for param in top.params:
+        _taken_as_typed(param)
+    for command in (top, *top.commands.values()):  # type: ignore[attr-defined]
+        command.get_help_option = _help_taken_as_typed(command.get_help_option)
+    return top
+
+
+def _help_taken_as_typed(get_option: Any) -> Any:
+    def taken(ctx: Any) -> Any:
+        option = get_option(ctx)
+        if option is not None:
+            _taken_as_typed(option)
+        return option
+
+    return taken
+
+
+def _taken_as_typed(param: Any) -> None:
+    """typer checks an option's value with a pydantic TypeAdapter, importing pydantic
+    (≈30 ms, a fifth of a group's `--help`) to find that a word is a str. The options
+    here (the top's --lang, every --help) take their value as parsed: a word (a str) or
+    a flag's bool or None, which is what the adapter returns for them. Only while typer
+    (pinned at 0.29.2) keeps these names; if a later one does not, the adapter checks as
+    before."""
+    try:
+        from typer._coercion import PassThroughRuntimeParam
+    except ImportError:
+        return
+    descriptor: Any = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if annotation not in (str, bool) or getattr(param, "_runtime_param", None) is not None:
+        return
+    param._runtime_param = PassThroughRuntimeParam(
+        annotation=annotation, parameter_info=descriptor.parameter_info)
+
+
+def _listed(entry: dict[str, Any]) -> Any:
+    attributes = {key: value for key, value in entry.items() if key != "commands"}
+    if "commands" in entry:
+        return TyperGroup(commands=[_listed(sub) for sub in entry["commands"]], **attributes)
+    return TyperCommand(**attributes)
+
+
+# What click keeps of a command beyond its list entry: its options, function and callbacks.
+UNLISTED = frozenset({"params", "callback", "commands", "_help_option", "_result_callback"})
+
+
+def described(command: Any) -> dict[str, Any]:
+    """A command's entry in the list of verbs: its name and every attribute that differs
+    from a new command's of its class (scripts/verb_list.py writes them out)."""
+    blank = type(command)(name=command.name)
+    entry: dict[str, Any] = {"name": command.name}
+    for key, value in vars(command).items():
+        if key not in UNLISTED and _plain(value) != _plain(getattr(blank, key)):
+            entry[key] = _plain(value)
+    if isinstance(command, TyperGroup):
+        entry["commands"] = [described(sub) for sub in command.commands.values()]
+    return entry
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, DefaultPlaceholder) else value
 
 
 def verb_app(verb: str) -> typer.Typer:
