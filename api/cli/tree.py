@@ -7,7 +7,9 @@ built the whole tree spent about a quarter of its process on imports no payout n
 `VERB_MODULES` names the module of each top-level verb that is a command of its own;
 a verb not named there (a group such as `appeal` or `export`, or a verb added without
 a line here) gets the whole tree, so a missing line costs time, never an answer.
-tests/api/test_cli_tree.py checks every line against the whole tree.
+tests/api/test_cli_tree.py checks every line against the whole tree. A verb missing
+from the list below (added, the list not written again) is refused as no such verb
+until the list is written: tests/api/test_cli_help_tree.py fails until then.
 
 The list of verbs (`jixiao --help`, a group's `--help`, a mistyped verb's error) is drawn
 from `api.cli.verb_list` instead (`command_for`): the names and help texts of the whole
@@ -86,6 +88,8 @@ def drawn_from_list(words: Sequence[str]) -> bool:
     at the top or at a group (its help, a usage error: the groups take no options but
     --help) or name no verb there; never when a verb of the list is to run or draw its
     own help."""
+    if "--" in words:
+        return False  # what follows is a verb's words, whatever they look like
     verb = verb_of(words)
     if verb in VERB_MODULES:
         return False
@@ -142,15 +146,24 @@ def _taken_as_typed(param: Any) -> None:
     annotation = getattr(descriptor, "annotation", None)
     if annotation not in (str, bool) or getattr(param, "_runtime_param", None) is not None:
         return
-    param._runtime_param = PassThroughRuntimeParam(
-        annotation=annotation, parameter_info=descriptor.parameter_info)
+    try:
+        param._runtime_param = PassThroughRuntimeParam(
+            annotation=annotation, parameter_info=descriptor.parameter_info)
+    except TypeError:  # another constructor: the adapter checks, as before
+        return
 
 
 def _listed(entry: dict[str, Any]) -> Any:
     attributes = {key: value for key, value in entry.items() if key != "commands"}
     if "commands" in entry:
         return TyperGroup(commands=[_listed(sub) for sub in entry["commands"]], **attributes)
-    return TyperCommand(**attributes)
+    # Never run: `drawn_from_list` sends a verb that is to run to its own tree. Were one
+    # reached all the same, it fails aloud rather than exit 0 having done nothing.
+    return TyperCommand(callback=_not_run, **attributes)
+
+
+def _not_run() -> None:
+    raise RuntimeError("internal: a verb of the list was run instead of its own tree")
 
 
 # What click keeps of a command beyond its list entry: its options, function and callbacks.
