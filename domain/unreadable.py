@@ -29,7 +29,7 @@ UNREADABLE_ID: Final = "unreadable_id"  # the row's originator id is no UUID (do
 CODES: Final = (UNKNOWN_TYPE, NOT_AN_EVENT, UNREADABLE, UNREADABLE_ID)
 _TYPE_WORDING: Final = {UNKNOWN_TYPE: "unknown event type", NOT_AN_EVENT: "not an event type"}
 _TEXT_MAX = 2000  # what one reason keeps of an edited row's text
-_ID_MAX = 100  # what it keeps of an edited id
+_ID_MAX = 100  # what it keeps of an edited id, as projections.chain_links.shown_id does
 
 
 class UnknownStoredType(ValueError):

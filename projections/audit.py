@@ -32,7 +32,14 @@ from domain.events import (
     command_model,
 )
 from domain.facts import Facts, field_of
-from projections.chain_links import GENESIS, ChainLink, StoredRecord, chain_link, extend_chain
+from projections.chain_links import (
+    GENESIS,
+    ChainLink,
+    StoredRecord,
+    chain_link,
+    extend_chain,
+    shown_id,
+)
 
 # The chain's records and link function live in projections.chain_links (no event models
 # there); its readers and writers still name them through this module.
@@ -153,7 +160,7 @@ def verify_chain(
         link_count += 1
         if record is None or link.position < record.position:
             findings.append(Finding(
-                "removed", link.position, str(link.originator_id)[:100], link.topic))
+                "removed", link.position, shown_id(link.originator_id), link.topic))
         else:
             events += 1
             try:
@@ -164,7 +171,7 @@ def verify_chain(
                 findings.append(Finding(
                     # an id that is no UUID is never hashed (chain_links.chain_link); an
                     # edited one is cut as every message cuts it (a UUID is 36 characters)
-                    "altered", record.position, str(record.originator_id)[:100], record.topic,
+                    "altered", record.position, shown_id(record.originator_id), record.topic,
                     reason="" if expected is not None or type(record.originator_id) is UUID
                     else "unreadable_id"))
             record = next(event_iter, None)
@@ -178,7 +185,7 @@ def unchained_finding(record: StoredRecord) -> Finding:
     """A stored event after the chained position whose id is no UUID: the catch-up made
     no link of it and stopped there (api/storage/chain.py), so the walk, which judges
     only chained events, would not name it."""
-    return Finding("altered", record.position, str(record.originator_id)[:100], record.topic,
+    return Finding("altered", record.position, shown_id(record.originator_id), record.topic,
                    reason="unchained_id")
 
 

@@ -16,6 +16,14 @@ CLOSE_TOPIC_STORED = "domain.events:PeriodClosed"
 SETTINGS_TOPIC_STORED = "domain.settings:LedgerConfigured"
 
 
+SHOWN_ID_MAX = 100  # domain/unreadable.py's `_ID_MAX` too (the domain cannot import this)
+
+
+def shown_id(originator_id: object) -> str:
+    """A stored id as a message or finding shows it: an edited one cut (a UUID is 36)."""
+    return str(originator_id)[:SHOWN_ID_MAX]
+
+
 @dataclass(frozen=True)
 class StoredRecord:
     """One stored event as the chain sees it: bytes, not a parsed event, so an altered
@@ -48,7 +56,7 @@ def chain_link(previous: str, record: StoredRecord) -> str:
     try:
         identity = record.originator_id.bytes  # type: ignore[union-attr]
     except AttributeError:
-        raise ValueError(f"stored id {str(record.originator_id)[:100]!r} is not a UUID") from None
+        raise ValueError(f"stored id {shown_id(record.originator_id)!r} is not a UUID") from None
     return _link(bytes.fromhex(previous), record.position, identity,
                  record.originator_version, _counted(record.topic), state=record.state).hex()
 

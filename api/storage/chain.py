@@ -34,6 +34,7 @@ from projections.chain_links import (
     ChainLink,
     StoredRecord,
     extend_chain,
+    shown_id,
 )
 
 if TYPE_CHECKING:
@@ -263,7 +264,7 @@ class UnchainableRecord(ChainDamagedError):
         self.record = record
         super().__init__(
             f"哈希链无法延续 / the stored event at position {record.position} has an id "
-            f"that is not a UUID ({str(record.originator_id)[:100]!r}): no chain link is "
+            f"that is not a UUID ({shown_id(record.originator_id)!r}): no chain link is "
             "made of it, so nothing after it is chained. The database was edited; restore "
             "the row from a backup (`jixiao verify` names it).")
 
