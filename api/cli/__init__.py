@@ -73,10 +73,11 @@ def plain_payout(argv: Sequence[str], options: Mapping[str, str],
 def _in_context(argv: Sequence[str] | None, environ: Mapping[str, str] | None,
                 run: Callable[[list[str]], int]) -> int:
     token = ENVIRON.set(os.environ if environ is None else environ)
-    words = list(sys.argv[1:] if argv is None else argv)
+    # The words as click reads them, --lang moved to the front, are the ones the verb is
+    # read from (`sessions._verb`): `--lang en apply …` is an apply.
+    lang, words = _lang_option(list(sys.argv[1:] if argv is None else argv))
     argv_token = ARGV.set(tuple(words))
     try:
-        lang, words = _lang_option(words)
         with use_language(from_environment(lang, ENVIRON.get())):
             return run(words)
     finally:

@@ -58,7 +58,9 @@ def open_session(db: str | None) -> Session:
 
 
 def _verb() -> str:
-    return next((word for word in ARGV.get() if not word.startswith("-")), "")
+    words = ARGV.get()
+    rest = words[2:] if words[:1] == ("--lang",) else words  # `main` put --lang first
+    return next((word for word in rest if not word.startswith("-")), "")
 
 
 def caller(actor_option: str | None) -> Caller:

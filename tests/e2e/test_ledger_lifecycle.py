@@ -45,6 +45,13 @@ def test_apply_creates_a_missing_ledger_and_says_so(store) -> None:  # type: ign
     assert "created" not in run.err
 
 
+def test_the_language_typed_before_the_verb_leaves_it_the_verb(store) -> None:  # type: ignore[no-untyped-def]
+    """`--lang en apply …` is an apply (it read "en" as the verb, and refused to create)."""
+    cli = cli_for(store.backend, store.env)
+    run = cli.ok("--lang", "en", "apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    assert "created a new one" in run.err
+
+
 def test_init_records_its_settings_and_times_without_a_zone_are_read_in_it(store) -> None:  # type: ignore[no-untyped-def]
     cli = cli_for(store.backend, store.env)
     run = cli.ok("init", "--organisation", "兴和县医院")
