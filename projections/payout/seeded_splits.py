@@ -116,9 +116,11 @@ def _shares(pay: Mapping[str, Any], taking_part: list[PersonScore]) -> dict[str,
         text = pay.get(m.employee_id)
         try:
             amount = Decimal(text)  # type: ignore[arg-type]
+            # quantize refuses (InvalidOperation) an amount with more digits than the
+            # context holds ("1E+40"): that too is no amount to the fen.
+            if not amount.is_finite() or amount != amount.quantize(CENT):
+                return None
         except (InvalidOperation, TypeError):
-            return None
-        if not amount.is_finite() or amount != amount.quantize(CENT):
             return None
         shares[m.employee_id] = amount
     return shares
