@@ -57,21 +57,23 @@ async def get_payout(*, request: Request, period: PeriodPath, caller: CurrentCal
             restated_usecase.restated, caller, RestatedQuery(period, as_of)))
     statement = await ledger.run(reports.payout, caller,
                                  ReportQuery(period, as_of, figures=figures))
-    if "integrity_warning" in statement:  # a recomputed row, worded for this reader
-        with use_language(language_of(request)):
-            statement["integrity_warning"] = warning_text(statement["integrity_warning"])
-    return await reply(bodies.Payout, with_details(statement, request))
+    return await reply(bodies.Payout, _worded(statement, request))
 
 
-def with_details(statement: dict[str, Any], request: Request) -> dict[str, Any]:
-    """Each invalid entry's reason in the reader's language (`detail`), beside the
-    English `reason` that is the same in every language."""
-    if "invalid_entries" not in statement:
+def _worded(statement: dict[str, Any], request: Request) -> dict[str, Any]:
+    """A payout's notes in the reader's language: a recomputed row's integrity warning,
+    and each invalid entry's reason (`detail`) beside the English `reason` that is the
+    same in every language."""
+    if "integrity_warning" not in statement and "invalid_entries" not in statement:
         return statement
+    worded = dict(statement)
     with use_language(language_of(request)):
-        worded = [{**entry, "detail": invalid_reason(entry)}
-                  for entry in statement["invalid_entries"]]
-    return {**statement, "invalid_entries": worded}
+        if "integrity_warning" in statement:
+            worded["integrity_warning"] = warning_text(statement["integrity_warning"])
+        if "invalid_entries" in statement:
+            worded["invalid_entries"] = [{**entry, "detail": invalid_reason(entry)}
+                                         for entry in statement["invalid_entries"]]
+    return worded
 
 
 WHAT_IF_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -88,7 +90,7 @@ async def post_payout_what_if(*, request: Request, period: PeriodPath, caller: C
     """A JSON array of commands, checked like a batch (problems by row and field); the
     statement as if they were recorded. Nothing is written (`jixiao payout --with`)."""
     batch = Batch(batch_rows(body, None, settings.batch_rows_max))
-    return await reply(bodies.Payout, with_details(await ledger.run(
+    return await reply(bodies.Payout, _worded(await ledger.run(
         reports.payout, caller, ReportQuery(period, what_if=batch)), request))
 
 
