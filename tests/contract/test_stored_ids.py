@@ -10,17 +10,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 import psycopg
 import pytest
+from builders import unchecked_score
 from eventsourcing.persistence import DataError
 
 from api.storage.chain import catch_up_chain, open_chain, verify
 from api.storage.session import open_ledger
 from domain.application import Ledger, read_stored
 from domain.envelope import InvalidEntry
-from domain.events import ScoreRecorded
 from domain.stored_ids import placeholder_id
 from domain.stored_reader import decode_rows, select_rows
 from tests.contract.test_stored_reader import ROWS, _fill
@@ -147,12 +146,8 @@ def _edit_chain_row(ledger: Ledger) -> None:
 
 def _more_scores(ledger: Ledger, count: int) -> None:
     """Valid scores stored straight through the recorder (not chained by a write)."""
-    scores = [ScoreRecorded.model_construct(
-        originator_id=uuid4(), originator_version=1,
-        recorded_at=datetime(2026, 4, 3, tzinfo=UTC), actor="later", reason=None,
-        rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="zhang", item="quality", points=Decimal(n))
-        for n in range(count)]
+    scores = [unchecked_score(recorded_at=datetime(2026, 4, 3, tzinfo=UTC), actor="later",
+                              points=Decimal(n)) for n in range(count)]
     ledger.recorder.insert_events([ledger.mapper.to_stored_event(s) for s in scores])
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4, uuid5
 
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, cli_for, unchecked_score
 from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
 
@@ -34,12 +33,9 @@ def test_a_stored_score_out_of_range_is_reported_and_the_rest_still_pays(store) 
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     before = cli.payout("2026-Q1")
     bad_id = uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason="typo", rule_ref=None, evidence_ref=None, idempotency_key=None,
-        supersedes=uuid5(IDEMPOTENCY_NAMESPACE, "ex1-qty-li"),
-        period="2026-Q1", employee_id="li", item="quantity", points=Decimal("1E+5000")))
+    _store_unchecked(store.env, unchecked_score(
+        originator_id=bad_id, reason="typo", supersedes=uuid5(IDEMPOTENCY_NAMESPACE, "ex1-qty-li"),
+        employee_id="li", item="quantity"))
 
     run = cli("payout", "--period", "2026-Q1", "--json")
     assert run.code == 0, run.err
@@ -82,11 +78,8 @@ def test_each_reason_is_worded_in_the_readers_language_and_json_stays_english(st
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     bad_id, edited_id = uuid4(), uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="li", item="quantity", points=Decimal("1E+5000")))
+    _store_unchecked(store.env, unchecked_score(originator_id=bad_id, employee_id="li",
+                                                item="quantity"))
     ledger = Ledger(store.env)
     try:
         ledger.recorder.insert_events([StoredEvent(
@@ -141,9 +134,6 @@ def _finance_over_a_bad_score(store) -> tuple[str, UUID]:  # type: ignore[no-unt
     token = cli.ok("users", "add", "fin", "--name", "Finance", "--role",
                    "finance").out.strip().splitlines()[-1]
     bad_id = uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="wang", item="quantity", points=Decimal("-1E+5000")))
+    _store_unchecked(store.env, unchecked_score(originator_id=bad_id, employee_id="wang",
+                                                item="quantity", points=Decimal("-1E+5000")))
     return token, bad_id
