@@ -21,11 +21,12 @@ from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.events import ScoreRecorded
 
 
-def _store_unchecked(env: dict[str, str], event: ScoreRecorded) -> None:
-    """What an older version wrote: straight to the recorder, no validation on the way."""
+def _store_unchecked(env: dict[str, str], event: ScoreRecorded, *edited: StoredEvent) -> None:
+    """What an older version wrote (and any rows edited by hand): straight to the
+    recorder, no validation on the way."""
     ledger = Ledger(env)
     try:
-        ledger.recorder.insert_events([ledger.mapper.to_stored_event(event)])
+        ledger.recorder.insert_events([ledger.mapper.to_stored_event(event), *edited])
     finally:
         ledger.close()
 
@@ -75,14 +76,9 @@ def test_each_reason_is_worded_in_the_readers_language_and_json_stays_english(st
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     bad_id, edited_id = uuid4(), uuid4()
     _store_unchecked(store.env, unchecked_score(originator_id=bad_id, employee_id="li",
-                                                item="quantity"))
-    ledger = Ledger(store.env)
-    try:
-        ledger.recorder.insert_events([StoredEvent(
-            originator_id=edited_id, originator_version=1, topic="domain.events:ScoreWiped",
-            state=b'{"recorded_at": "2026-04-02T00:00:00+00:00", "actor": "someone"}')])
-    finally:
-        ledger.close()
+                                                item="quantity"), StoredEvent(
+        originator_id=edited_id, originator_version=1, topic="domain.events:ScoreWiped",
+        state=b'{"recorded_at": "2026-04-02T00:00:00+00:00", "actor": "someone"}'))
     for _ in range(2):
         chinese = cli("payout", "--period", "2026-Q1", "--lang", "zh")
         assert chinese.code == 0, chinese.err
