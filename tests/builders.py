@@ -192,3 +192,22 @@ def unchecked_score(**fields: Any) -> ScoreRecorded:
         "reason": None, "rule_ref": None, "evidence_ref": None, "idempotency_key": None,
         "supersedes": None, "period": "2026-Q1", "employee_id": "zhang", "item": "quality",
         "points": Decimal("1E+5000"), **fields})
+
+
+def sql_on_store(recorder: Any, sql: str, *values: Any) -> Any:
+    """Run one statement on the events' database as someone who can write it would, on
+    SQLite or PostgreSQL (the events table is `{events}`, the snapshots' `{snapshots}`,
+    the chain's `{chain}`, the notification id `{id}`, values marked `?`); its first
+    row, if any. PostgreSQL's refusals come as eventsourcing's DataError."""
+    datastore = recorder.datastore
+    postgres = type(datastore).__module__ == "eventsourcing.postgres"
+    schema = f'"{datastore.schema}".' if postgres else ""
+    text = sql.format(events=schema + recorder.events_table_name,
+                      snapshots=schema + "jixiao_facts_snapshots", chain=schema + "jixiao_chain",
+                      id="notification_id" if postgres else "rowid")
+    with datastore.transaction(commit=True) as cursor:
+        cursor.execute(text.replace("?", "%s") if postgres else text, values)
+        if not text.startswith("SELECT"):
+            return None
+        row = cursor.fetchone()
+        return tuple(row.values()) if isinstance(row, dict) else tuple(row)
