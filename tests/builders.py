@@ -211,3 +211,14 @@ def sql_on_store(recorder: Any, sql: str, *values: Any) -> Any:
             return None
         row = cursor.fetchone()
         return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def later_quarter_batch(folder: Path) -> Path:
+    """A batch of 2026-Q2's figures for example-1's `internal` department: a what-if of
+    2026-Q1 with it moves nobody (each department's split may be seeded)."""
+    batch = folder / "later.jsonl"
+    batch.write_text(json.dumps({
+        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
+        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
+        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    return batch
