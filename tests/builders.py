@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 # What the `jixiao` script runs: a plain payout answered from the warm view, else the tree.
 from api.cli_launch import main
@@ -21,6 +23,7 @@ from api.storage.session import Session
 from api.storage.snapshot_check import fold_state as fold_state  # noqa: PLC0414 - the tests' too
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
 from domain.application import Ledger
+from domain.events import ScoreRecorded
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -178,3 +181,44 @@ def signed_row(env: dict[str, str], row: tuple[Any, ...], key: bytes | None = No
     changed["mac"] = mac_of(key, changed["code"], changed["position"], changed["chain_head"],
                             changed["body"])
     return changed
+
+
+def unchecked_score(**fields: Any) -> ScoreRecorded:
+    """A score as a past version stored it, built without validation: by default a fresh
+    id and 1e5000 points for zhang's quality in 2026-Q1; `fields` replace any of them."""
+    return ScoreRecorded.model_construct(**{
+        "originator_id": uuid4(), "originator_version": 1,
+        "recorded_at": datetime(2026, 4, 2, tzinfo=UTC), "actor": "old-version",
+        "reason": None, "rule_ref": None, "evidence_ref": None, "idempotency_key": None,
+        "supersedes": None, "period": "2026-Q1", "employee_id": "zhang", "item": "quality",
+        "points": Decimal("1E+5000"), **fields})
+
+
+def sql_on_store(recorder: Any, sql: str, *values: Any) -> Any:
+    """Run one statement on the events' database as someone who can write it would, on
+    SQLite or PostgreSQL (the events table is `{events}`, the snapshots' `{snapshots}`,
+    the chain's `{chain}`, the notification id `{id}`, values marked `?`); its first
+    row, if any. PostgreSQL's refusals come as eventsourcing's DataError."""
+    datastore = recorder.datastore
+    postgres = type(datastore).__module__ == "eventsourcing.postgres"
+    schema = f'"{datastore.schema}".' if postgres else ""
+    text = sql.format(events=schema + recorder.events_table_name,
+                      snapshots=schema + "jixiao_facts_snapshots", chain=schema + "jixiao_chain",
+                      id="notification_id" if postgres else "rowid")
+    with datastore.transaction(commit=True) as cursor:
+        cursor.execute(text.replace("?", "%s") if postgres else text, values)
+        if not text.startswith("SELECT"):
+            return None
+        row = cursor.fetchone()
+        return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+
+def later_quarter_batch(folder: Path) -> Path:
+    """A batch of 2026-Q2's figures for example-1's `internal` department: a what-if of
+    2026-Q1 with it moves nobody (each department's split may be seeded)."""
+    batch = folder / "later.jsonl"
+    batch.write_text(json.dumps({
+        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
+        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
+        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    return batch

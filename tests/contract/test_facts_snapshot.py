@@ -28,6 +28,7 @@ from builders import (
     signed_row,
     snapshot_key_file,
     snapshot_row,
+    sql_on_store,
 )
 
 from api.storage import facts_codec, facts_snapshot
@@ -343,19 +344,7 @@ def _stored(env: dict[str, str], sql: str, *values: Any) -> Any:
     """Run one statement on the events' database as someone who can write it would (the
     events table is `{events}`, the notification id `{id}`); its first row, if any."""
     with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
-        recorder = session.ledger.recorder
-        datastore = recorder.datastore  # type: ignore[attr-defined]
-        table = recorder.events_table_name  # type: ignore[attr-defined]
-        postgres = env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
-        schema = f'"{datastore.schema}".' if postgres else ""
-        text = sql.format(events=schema + table, snapshots=schema + "jixiao_facts_snapshots",
-                          id="notification_id" if postgres else "rowid")
-        with datastore.transaction(commit=True) as cursor:
-            cursor.execute(text.replace("?", "%s") if postgres else text, values)
-            if not text.startswith("SELECT"):
-                return None
-            row = cursor.fetchone()
-            return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+        return sql_on_store(session.ledger.recorder, sql, *values)
 
 
 def _pool(env: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from builders import Cli, cli_for
+from builders import Cli, cli_for, sql_on_store
 from eventsourcing.persistence import DataError
 
 from api.storage.session import Session
@@ -186,14 +186,6 @@ def test_a_year_sealed_while_an_event_was_edited_is_not_snapshotted(  # type: ig
 def _update(session: Session, position: int, originator_id: str | None,
             state: bytes | None) -> None:
     """The row at `position` given another id or body, straight in the database."""
-    datastore: Any = session.ledger.recorder.datastore  # type: ignore[attr-defined]
-    table = session.ledger.recorder.events_table_name  # type: ignore[attr-defined]
     column, value = ("originator_id", originator_id) if originator_id else ("state", state)
-    if type(datastore).__module__ == "eventsourcing.postgres":
-        with datastore.get_connection() as connection:
-            connection.execute(f'UPDATE "{datastore.schema}"."{table}" SET {column}=%s '
-                               "WHERE notification_id=%s", [value, position])
-            connection.commit()
-        return
-    with datastore.transaction(commit=True) as cursor:
-        cursor.execute(f"UPDATE {table} SET {column}=? WHERE rowid=?", [value, position])
+    sql_on_store(session.ledger.recorder, f"UPDATE {{events}} SET {column}=? WHERE {{id}}=?",
+                 value, position)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, cli_for, launched
+from builders import GOLDEN, cli_for, later_quarter_batch, launched
 
 import api.usecases.ledger as ledger_usecases
 from api.storage.session import Session
@@ -34,17 +34,6 @@ def _warm(store: Any) -> dict[str, str]:
     cli.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
     cli.ok("payout", "--period", PERIOD)
     return dict(cli.environ)
-
-
-
-def _later_quarter(folder: Path) -> Path:
-    """A batch of the next quarter's department figures: it moves nobody of this one."""
-    batch = folder / "later.jsonl"
-    batch.write_text(json.dumps({
-        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
-        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
-        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
-    return batch
 
 
 @contextmanager
@@ -175,7 +164,7 @@ def test_a_department_the_what_if_does_not_move_is_split_by_the_stored_statement
     its figures computed when `--figures` and explain read them, and every answer the full
     computation's."""
     environ = _warm(store)
-    batch = _later_quarter(tmp_path)
+    batch = later_quarter_batch(tmp_path)
     verbs = _verbs(batch)
     full, _ = _answers(verbs, environ, monkeypatch, seed=False)
     splits: list[str] = []
@@ -233,7 +222,7 @@ def test_a_stored_split_unlike_the_computed_one_is_never_a_traceback(  # type: i
     stopping at the invariant of `_LazySplitFigures`; a plain what-if serves the row's
     shares, as a plain payout serves the row."""
     environ = _warm(store)
-    batch = _later_quarter(tmp_path)
+    batch = later_quarter_batch(tmp_path)
     verbs = _verbs(batch)[2:]  # --figures and explain
     full, _ = _answers(verbs, environ, monkeypatch, seed=False)
 

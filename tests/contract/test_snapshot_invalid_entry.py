@@ -8,32 +8,33 @@ reported exactly as a fold of every event reports it."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
-from builders import GOLDEN, Cli, cli_for, fold_state, snapshot_key_file, snapshot_row
+from builders import (
+    GOLDEN,
+    Cli,
+    cli_for,
+    fold_state,
+    snapshot_key_file,
+    snapshot_row,
+    unchecked_score,
+)
 
 from api.storage.chain import open_chain
 from api.storage.facts_snapshot import SNAPSHOTS_SETTING
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from domain.envelope import InvalidEntry
-from domain.events import ScoreRecorded
 
 OFF = {SNAPSHOTS_SETTING: "off"}
 
 
 def _store_one_unreadable_entry(env: dict[str, str]) -> UUID:
     """A score of 1e5000 stored as a past version did (unchecked), then chained."""
-    bad = ScoreRecorded.model_construct(
-        originator_id=uuid4(), originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version", reason=None,
-        rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="zhang", item="quality", points=Decimal("1E+5000"))
+    bad = unchecked_score()
     with Session({**env, **OFF}) as session:
         session.ledger.recorder.insert_events([session.ledger.mapper.to_stored_event(bad)])
         session.chain_up()

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
-from uuid import uuid4
 
 import psycopg
 import pytest
+from builders import sql_on_store, unchecked_score
 from eventsourcing.persistence import DataError
 
 from api.storage.chain import catch_up_chain, open_chain, verify
 from api.storage.session import open_ledger
 from domain.application import Ledger, read_stored
 from domain.envelope import InvalidEntry
-from domain.events import ScoreRecorded
 from domain.stored_ids import placeholder_id
 from domain.stored_reader import decode_rows, select_rows
 from tests.contract.test_stored_reader import ROWS, _fill
@@ -32,24 +30,14 @@ from tests.contract.test_stored_reader import ROWS, _fill
 EDITED = ["not-a-uuid", "x" * 300, "z" * 32, "0" * 33, "\x1b[2K\rok"]
 
 
-def _edit_ids(ledger: Ledger, ids: list[str]) -> list[int]:
-    """The last len(ids) valid rows' ids set to `ids` in the database; their positions."""
-    recorder: Any = ledger.recorder
-    positions = [row[0] for row in select_rows(recorder, 1, 100)][1:len(ids) + 1]
-    table = recorder.events_table_name
-    if type(recorder.datastore).__module__ == "eventsourcing.postgres":
-        datastore = recorder.datastore
-        with datastore.get_connection() as connection:
-            for position, text in zip(positions, ids, strict=True):
-                connection.execute(
-                    f'UPDATE "{datastore.schema}"."{table}" SET originator_id=%s '
-                    "WHERE notification_id=%s", [text, position])
-        return positions
-    with recorder.datastore.transaction(commit=True) as cursor:
-        for position, text in zip(positions, ids, strict=True):
-            cursor.execute(f"UPDATE {table} SET originator_id=? WHERE rowid=?",
-                           [text, position])
-    return positions
+def _edit_ids(ledger: Ledger, ids: list[str], after: int = 0, skip: int = 1) -> list[int]:
+    """The rows after the first `skip` rows past position `after` given the ids `ids`,
+    one each, in the database; their positions."""
+    rows = select_rows(ledger.recorder, after + 1, 100)[skip:skip + len(ids)]
+    for (position, *_), text in zip(rows, ids, strict=True):
+        sql_on_store(ledger.recorder, "UPDATE {events} SET originator_id=? WHERE {id}=?",
+                     text, position)
+    return [position for position, *_ in rows]
 
 
 def test_an_id_that_is_no_uuid_is_one_invalid_entry_for_every_reader(store) -> None:  # type: ignore[no-untyped-def]
@@ -115,7 +103,7 @@ def test_verify_names_an_edited_id_and_hashes_no_link_of_its_text(store) -> None
             ("altered", "unreadable_id", p, text[:100])
             for p, text in zip(positions, EDITED[:2], strict=True)]
         _more_scores(ledger, 4)  # rows after the chain's position, the third one edited
-        [later] = _edit_ids_after(ledger, chain.tracking()[0], "edited-later")
+        [later] = _edit_ids(ledger, ["edited-later"], after=chain.tracking()[0], skip=2)
         report = verify(ledger, chain)
         assert chain.tracking()[0] == later - 1  # chained up to the edited row, not past it
         assert [(f.kind, f.reason, f.position) for f in report.findings] == [
@@ -134,33 +122,11 @@ def test_verify_names_an_edited_id_and_hashes_no_link_of_its_text(store) -> None
 
 def _edit_chain_row(ledger: Ledger) -> None:
     """A chain row's id (a text column on both backends) set to text that is no UUID."""
-    datastore: Any = ledger.recorder.datastore  # type: ignore[attr-defined]
-    statement = "UPDATE {}jixiao_chain SET originator_id='not-a-uuid' WHERE position=2"
-    if type(datastore).__module__ == "eventsourcing.postgres":
-        with datastore.get_connection() as connection:
-            connection.execute(statement.format(f'"{datastore.schema}".'))
-            connection.commit()
-        return
-    with datastore.transaction(commit=True) as cursor:
-        cursor.execute(statement.format(""))
+    sql_on_store(ledger.recorder, "UPDATE {chain} SET originator_id='not-a-uuid' WHERE position=2")
 
 
 def _more_scores(ledger: Ledger, count: int) -> None:
     """Valid scores stored straight through the recorder (not chained by a write)."""
-    scores = [ScoreRecorded.model_construct(
-        originator_id=uuid4(), originator_version=1,
-        recorded_at=datetime(2026, 4, 3, tzinfo=UTC), actor="later", reason=None,
-        rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="zhang", item="quality", points=Decimal(n))
-        for n in range(count)]
+    scores = [unchecked_score(recorded_at=datetime(2026, 4, 3, tzinfo=UTC), actor="later",
+                              points=Decimal(n)) for n in range(count)]
     ledger.recorder.insert_events([ledger.mapper.to_stored_event(s) for s in scores])
-
-
-def _edit_ids_after(ledger: Ledger, position: int, text: str) -> list[int]:
-    """The third row after `position` given the id `text` (SQLite); its position."""
-    recorder: Any = ledger.recorder
-    [target] = [row[0] for row in select_rows(recorder, position + 1, 100)][2:3]
-    with recorder.datastore.transaction(commit=True) as cursor:
-        cursor.execute(f"UPDATE {recorder.events_table_name} SET originator_id=? "
-                       "WHERE rowid=?", [text, target])
-    return [target]

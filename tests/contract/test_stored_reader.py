@@ -7,12 +7,10 @@ id's text becomes the UUID that `UUID(text)` makes, or the same refusal."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from decimal import Decimal
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
-from builders import GOLDEN
+from builders import GOLDEN, unchecked_score
 from eventsourcing.persistence import StoredEvent
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +18,6 @@ from hypothesis import strategies as st
 from api.storage.session import open_ledger
 from domain.application import Ledger, read_stored
 from domain.envelope import InvalidEntry
-from domain.events import ScoreRecorded
 from domain.stored_ids import stored_id
 from domain.stored_reader import decode_rows, select_rows
 
@@ -34,11 +31,7 @@ def _fill(ledger: Ledger) -> UUID:
     """Valid events, and one a past version stored unchecked (a score of 1e5000)."""
     commands = ledger.parse_commands([(f"row {n}", row) for n, row in enumerate(ROWS, 1)])
     assert len(ledger.record(commands, "contract").recorded) == len(ROWS)
-    bad = ScoreRecorded.model_construct(
-        originator_id=uuid4(), originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version", reason=None,
-        rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="zhang", item="quality", points=Decimal("1E+5000"))
+    bad = unchecked_score()
     ledger.recorder.insert_events([ledger.mapper.to_stored_event(bad)])
     return bad.originator_id
 

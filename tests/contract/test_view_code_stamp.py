@@ -6,7 +6,6 @@ and departments from the stored row) give this code's figures only."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, cli_for, launched
+from builders import GOLDEN, cli_for, later_quarter_batch, launched
 
 from api.storage import code_digest
 from api.storage.code_digest import VIEW_STAMP_NOTE, calculation_digest
@@ -22,7 +21,6 @@ from api.storage.session import Session
 from projections.payout import department
 
 PERIOD = "2026-Q1"
-
 
 
 @contextmanager
@@ -50,11 +48,7 @@ def _store(store: Any, tmp_path: Path) -> tuple[dict[str, str], list[list[str]]]
     quarter's figures, which move nobody of this one (each department's split seeded)."""
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
-    batch = tmp_path / "later.jsonl"
-    batch.write_text(json.dumps({
-        "type": "record_department_figures", "period": "2026-Q2", "department_id": "internal",
-        "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
-        "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
+    batch = later_quarter_batch(tmp_path)
     verbs = [["payout", "--period", PERIOD, "--json"], ["payout", "--period", PERIOD],
              ["payout", "--period", PERIOD, "--with", str(batch), "--json"],
              ["payout", "--period", PERIOD, "--with", str(batch), "--figures", "--json"],

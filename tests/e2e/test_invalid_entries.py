@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from uuid import UUID, uuid4, uuid5
 
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, cli_for, unchecked_score
 from eventsourcing.persistence import StoredEvent
 from fastapi.testclient import TestClient
 
@@ -20,11 +21,12 @@ from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.events import ScoreRecorded
 
 
-def _store_unchecked(env: dict[str, str], event: ScoreRecorded) -> None:
-    """What an older version wrote: straight to the recorder, no validation on the way."""
+def _store_unchecked(env: dict[str, str], event: ScoreRecorded, *edited: StoredEvent) -> None:
+    """What an older version wrote (and any rows edited by hand): straight to the
+    recorder, no validation on the way."""
     ledger = Ledger(env)
     try:
-        ledger.recorder.insert_events([ledger.mapper.to_stored_event(event)])
+        ledger.recorder.insert_events([ledger.mapper.to_stored_event(event), *edited])
     finally:
         ledger.close()
 
@@ -34,12 +36,9 @@ def test_a_stored_score_out_of_range_is_reported_and_the_rest_still_pays(store) 
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     before = cli.payout("2026-Q1")
     bad_id = uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason="typo", rule_ref=None, evidence_ref=None, idempotency_key=None,
-        supersedes=uuid5(IDEMPOTENCY_NAMESPACE, "ex1-qty-li"),
-        period="2026-Q1", employee_id="li", item="quantity", points=Decimal("1E+5000")))
+    _store_unchecked(store.env, unchecked_score(
+        originator_id=bad_id, reason="typo", supersedes=uuid5(IDEMPOTENCY_NAMESPACE, "ex1-qty-li"),
+        employee_id="li", item="quantity"))
 
     run = cli("payout", "--period", "2026-Q1", "--json")
     assert run.code == 0, run.err
@@ -59,19 +58,13 @@ def test_a_stored_score_out_of_range_is_reported_and_the_rest_still_pays(store) 
 
 
 def test_over_http_the_payout_names_the_invalid_entry_and_answers_200(store) -> None:  # type: ignore[no-untyped-def]
-    token, bad_id = _finance_over_a_bad_score(store)
-    app = create_app(ServerSettings(store_env=store.env))
-    try:
-        with TestClient(app, raise_server_exceptions=False) as client:
-            headers = {"Authorization": f"Bearer {token}"}
-            payout = client.get("/periods/2026-Q1/payout", headers=headers)
-            assert payout.status_code == 200, payout.text
-            assert [e["id"] for e in payout.json()["invalid_entries"]] == [str(bad_id)]
-            for path in ("/periods/2026-Q1/reconciliation", "/audit/events",
-                         "/periods/2026-Q1/explain?employee=wang"):
-                assert client.get(path, headers=headers).status_code == 200, path
-    finally:
-        app.state.ledger.close()
+    with _finance_over_a_bad_score(store) as (client, headers, bad_id):
+        payout = client.get("/periods/2026-Q1/payout", headers=headers)
+        assert payout.status_code == 200, payout.text
+        assert [e["id"] for e in payout.json()["invalid_entries"]] == [str(bad_id)]
+        for path in ("/periods/2026-Q1/reconciliation", "/audit/events",
+                     "/periods/2026-Q1/explain?employee=wang"):
+            assert client.get(path, headers=headers).status_code == 200, path
 
 
 def test_each_reason_is_worded_in_the_readers_language_and_json_stays_english(store) -> None:  # type: ignore[no-untyped-def]
@@ -82,18 +75,10 @@ def test_each_reason_is_worded_in_the_readers_language_and_json_stays_english(st
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     bad_id, edited_id = uuid4(), uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="li", item="quantity", points=Decimal("1E+5000")))
-    ledger = Ledger(store.env)
-    try:
-        ledger.recorder.insert_events([StoredEvent(
-            originator_id=edited_id, originator_version=1, topic="domain.events:ScoreWiped",
-            state=b'{"recorded_at": "2026-04-02T00:00:00+00:00", "actor": "someone"}')])
-    finally:
-        ledger.close()
+    _store_unchecked(store.env, unchecked_score(originator_id=bad_id, employee_id="li",
+                                                item="quantity"), StoredEvent(
+        originator_id=edited_id, originator_version=1, topic="domain.events:ScoreWiped",
+        state=b'{"recorded_at": "2026-04-02T00:00:00+00:00", "actor": "someone"}'))
     for _ in range(2):
         chinese = cli("payout", "--period", "2026-Q1", "--lang", "zh")
         assert chinese.code == 0, chinese.err
@@ -115,35 +100,32 @@ def test_each_reason_is_worded_in_the_readers_language_and_json_stays_english(st
 
 
 def test_over_http_the_detail_is_in_the_readers_language_beside_the_english_reason(store) -> None:  # type: ignore[no-untyped-def]
-    token, _ = _finance_over_a_bad_score(store)
-    app = create_app(ServerSettings(store_env=store.env))
-    try:
-        with TestClient(app, raise_server_exceptions=False) as client:
-            headers = {"Authorization": f"Bearer {token}"}
-            zh = client.get("/periods/2026-Q1/payout", headers=headers).json()
-            en = client.get("/periods/2026-Q1/payout",
-                            headers={**headers, "Accept-Language": "en"}).json()
-            [zh_entry], [en_entry] = zh["invalid_entries"], en["invalid_entries"]
-            assert zh_entry["reason"] == en_entry["reason"]
-            assert zh_entry["reason"].startswith("points: must be less than")
-            assert zh_entry["detail"].startswith("points：绝对值应小于")
-            assert en_entry["detail"] == en_entry["reason"]
-            assert [p["code"] for p in zh_entry["problems"]] == ["value_error"]
-    finally:
-        app.state.ledger.close()
+    with _finance_over_a_bad_score(store) as (client, headers, _):
+        zh = client.get("/periods/2026-Q1/payout", headers=headers).json()
+        en = client.get("/periods/2026-Q1/payout",
+                        headers={**headers, "Accept-Language": "en"}).json()
+        [zh_entry], [en_entry] = zh["invalid_entries"], en["invalid_entries"]
+        assert zh_entry["reason"] == en_entry["reason"]
+        assert zh_entry["reason"].startswith("points: must be less than")
+        assert zh_entry["detail"].startswith("points：绝对值应小于")
+        assert en_entry["detail"] == en_entry["reason"]
+        assert [p["code"] for p in zh_entry["problems"]] == ["value_error"]
 
 
-def _finance_over_a_bad_score(store) -> tuple[str, UUID]:  # type: ignore[no-untyped-def]
-    """Example 1 applied, a finance user's token, and a score a past version stored out
-    of range (its id): what the HTTP tests read the payout over."""
+@contextmanager
+def _finance_over_a_bad_score(store) -> Iterator[tuple[TestClient, dict[str, str], UUID]]:  # type: ignore[no-untyped-def]
+    """Example 1 applied and a score a past version stored out of range: a client of the
+    app over that store, a finance user's headers, and the score's id."""
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     token = cli.ok("users", "add", "fin", "--name", "Finance", "--role",
                    "finance").out.strip().splitlines()[-1]
     bad_id = uuid4()
-    _store_unchecked(store.env, ScoreRecorded.model_construct(
-        originator_id=bad_id, originator_version=1,
-        recorded_at=datetime(2026, 4, 2, tzinfo=UTC), actor="old-version",
-        reason=None, rule_ref=None, evidence_ref=None, idempotency_key=None, supersedes=None,
-        period="2026-Q1", employee_id="wang", item="quantity", points=Decimal("-1E+5000")))
-    return token, bad_id
+    _store_unchecked(store.env, unchecked_score(originator_id=bad_id, employee_id="wang",
+                                                item="quantity", points=Decimal("-1E+5000")))
+    app = create_app(ServerSettings(store_env=store.env))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield client, {"Authorization": f"Bearer {token}"}, bad_id
+    finally:
+        app.state.ledger.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from builders import set_snapshot, signed_row, snapshot_key_file, snapshot_row
 from fastapi.testclient import TestClient
+from httpx import Response
 from web_support import Demo, copy_demo, sign_in
 
 from api.http.app import create_app
@@ -28,12 +29,18 @@ def keyed(demo_master: Demo, tmp_path: Path) -> Demo:
     return Demo(env, demo.passwords)
 
 
-def _note(env: dict[str, str], passwords: dict[str, str], language: str | None = None) -> str:
+def _verify_page(env: dict[str, str], passwords: dict[str, str],
+                 language: str | None = None) -> Response:
+    """The chain verification page, run again, as the auditor reading `language`."""
     with TestClient(create_app(ServerSettings(store_env=env))) as client:
         sign_in(client, "auditor", passwords["auditor"])
         if language:
             client.cookies.set(LANGUAGE_COOKIE, language)
-        page = client.get("/web/audit/verify?again=1")
+        return client.get("/web/audit/verify?again=1")
+
+
+def _note(env: dict[str, str], passwords: dict[str, str], language: str | None = None) -> str:
+    page = _verify_page(env, passwords, language)
     assert page.status_code == 200
     return page.text.split('id="snapshot-note">', 1)[1].split("</p>", 1)[0]
 
@@ -55,9 +62,7 @@ def test_a_finding_about_the_snapshot_alone_leaves_the_chain_intact(keyed: Demo)
     row = snapshot_row(keyed.env)
     assert row is not None
     set_snapshot(keyed.env, **signed_row(keyed.env, row, position=row[0] + 5))
-    with TestClient(create_app(ServerSettings(store_env=keyed.env))) as client:
-        sign_in(client, "auditor", keyed.passwords["auditor"])
-        page = client.get("/web/audit/verify?again=1").text
+    page = _verify_page(keyed.env, keyed.passwords).text
     assert "哈希链完整：" in page
     assert "库中保存的事实快照未通过核对。" in page
     assert "哈希链校验未通过。" not in page
