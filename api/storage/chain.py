@@ -14,7 +14,7 @@ period's close (the head it records) and every write (chained at once).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import takewhile
 from typing import TYPE_CHECKING, Any
@@ -300,14 +300,19 @@ def open_chain(ledger: Ledger) -> ChainStore:
 
 
 def stored_records(
-    ledger: Ledger, after: int = 0, topics: Sequence[str] = (), limit: int = PAGE_SIZE
+    ledger: Ledger, after: int = 0, topics: Sequence[str] = (), limit: int = PAGE_SIZE,
+    seen: Callable[[list[Row]], None] | None = None,
 ) -> Iterator[StoredRecord]:
-    """The stored events as bytes, in notification order, `limit` at a time."""
+    """The stored events as bytes, in notification order, `limit` at a time. `seen` is
+    given each page of rows before its records (as `Ledger.read_pages`' is: `verify`
+    folds them, api/storage/snapshot_check.py)."""
     start = after + 1
     while True:
         # Plain rows (domain/stored_reader.py): no Notification object, and one UUID, per
         # row; building those was most of a chain walk.
         page = select_rows(ledger.recorder, start, limit, topics)
+        if seen is not None:
+            seen(page)
         yield from records_of(page)
         if len(page) < limit:
             return

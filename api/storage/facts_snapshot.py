@@ -51,12 +51,7 @@ from typing import Any
 from api.storage.chain import ChainStore, check_close
 from api.storage.facts_codec import FORMAT, code_version, decode, encode
 from api.storage.fold_chain import HashedFold
-from api.storage.snapshot_key import (
-    MASTER_KEY_ENV,
-    SNAPSHOT_KEY_ENV,
-    SnapshotKeyError,
-    snapshot_key,
-)
+from api.storage.snapshot_key import SnapshotKeyError, key_configured, snapshot_key
 from domain.application import Ledger
 from domain.facts import Facts
 
@@ -287,7 +282,7 @@ class FactsSnapshots:
         quietly (no body, no key read, no warning: `stored_row` names what it finds, in
         its turn), or None. `verify` folds the events up to it as its chain walk reads
         them (api/storage/snapshot_check.py), instead of reading them twice."""
-        if self._off or not (self._env.get(SNAPSHOT_KEY_ENV) or self._env.get(MASTER_KEY_ENV)):
+        if self._off or not key_configured(self._env):
             return None
         try:
             db = self._db()

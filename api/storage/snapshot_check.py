@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from itertools import takewhile
 from typing import Any
 
-from api.storage.chain import ChainStore, records_of, stored_records
+from api.storage.chain import ChainStore, stored_records
 from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
 from domain.application import Ledger, read_stored
 from domain.facts import Facts
-from domain.stored_reader import decode_rows, select_rows
+from domain.stored_reader import Row, decode_rows
 from projections.audit import Finding, StoredRecord
 
 KIND = "snapshot"
@@ -57,32 +57,32 @@ class WalkedFold:
 
 
 def walked_records(ledger: Ledger, fold: WalkedFold) -> Iterator[StoredRecord]:
-    """`stored_records(ledger)`, each page of rows also decoded as `Ledger.read` decodes
-    them (domain/stored_reader.py's `decode_rows`: the same events as its reader gives)
-    and folded onto `fold.facts` up to `fold.upto`; the id of each row made once, for
-    both. The caller pauses the cycle collector for the walk, as `Facts.fold` does for a
-    fold. Anything the decoding or fold raises leaves the fold undone: the rest is read
-    as the chain reads it, and the check folds on its own (so it fails, or not, as it
-    always did)."""
-    after, limit = 0, ledger.page_size
-    while after < fold.upto:
-        rows = select_rows(ledger.recorder, after + 1, limit)
+    """`stored_records(ledger)` in the ledger's pages, each page of rows up to `fold.upto`
+    also decoded as `Ledger.read` decodes them (domain/stored_reader.py's `decode_rows`:
+    the same events as its reader gives) and folded onto `fold.facts`. The caller pauses
+    the cycle collector for the walk, as `Facts.fold` does for a fold. Anything the
+    decoding or fold raises leaves the fold undone: the walk goes on as the chain's, and
+    the check folds on its own (so it fails, or not, as it always did)."""
+    limit, given_up = ledger.page_size, False
+
+    def take_in(rows: list[Row]) -> None:
+        nonlocal given_up
+        if fold.done or given_up:
+            return
+        if not rows or rows[0][0] > fold.upto:  # the store ends before `upto`, or skips it
+            fold.done = True
+            return
         try:
-            records = records_of(rows)
             page = decode_rows(ledger.mapper, rows, read_stored)
             if page:
                 fold.facts.apply_page([item for item in page if item[0] <= fold.upto])
-        except Exception:  # read again below, by the chain's own reader
-            fold.facts = Facts()
-            break
-        yield from records
-        if len(rows) < limit:
-            fold.done = True  # the store ends before (or at) `upto`
+        except Exception:  # the records are still the chain's: only the fold is dropped
+            fold.facts, given_up = Facts(), True
             return
-        after = rows[-1][0]
-    else:
-        fold.done = True
-    yield from stored_records(ledger, after=after)
+        # The store ends before (or at) `upto`, or this page reached it.
+        fold.done = len(rows) < limit or rows[-1][0] >= fold.upto
+
+    return stored_records(ledger, limit=limit, seen=take_in)
 
 
 @dataclass(frozen=True)

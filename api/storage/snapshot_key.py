@@ -75,6 +75,12 @@ def derive(file_key: bytes) -> bytes:
     return hmac.digest(pseudorandom, LABEL + b"\x01", "sha256")[:KEY_BYTES]
 
 
+def key_configured(env: Mapping[str, str]) -> bool:
+    """Whether a key file is named (`snapshot_key` may still find none there): read
+    without opening the file."""
+    return bool(env.get(SNAPSHOT_KEY_ENV) or env.get(MASTER_KEY_ENV))
+
+
 def snapshot_key(env: Mapping[str, str]) -> bytes | None:
     """The MAC key of this environment, or None when none is configured. A dedicated file
     that cannot be read raises `SnapshotKeyError` (the session names it); a master key
