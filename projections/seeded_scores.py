@@ -21,6 +21,7 @@ not seeded (that person is scored as before).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -137,14 +138,26 @@ def _exact(text: Any, known: dict[str, Fraction | None]) -> Fraction | None:
 
 
 # A plain decimal, as `exact_text` writes most values: read without Fraction's parser
-# (≈2,000 texts a hospital what-if); anything else (n/d, an exponent) is Fraction's.
+# (≈2,000 texts a hospital what-if); anything else (n/d, a longer decimal) is Fraction's.
 _DECIMAL_TEXT = re.compile(r"(-?)([0-9]{1,40})(?:\.([0-9]{1,40}))?")
+
+# What `exact_text` can write, and so all a stored score's text needs: it never writes an
+# exponent (a decimal is digits and a point, anything else n/d), and it writes each integer
+# with str(), which refuses more digits than Python's int-string limit. Fraction's parser
+# takes an exponent and computes 10**exponent: "1e999999999" would hang the what-if.
+STORED_TEXT_DIGITS_MAX = sys.int_info.default_max_str_digits  # 4,300
+# A decimal's digits are one str() (its point inside, its places ≤ EXACT_TEXT_MAX_BITS); an
+# n/d's are two of at most EXACT_TEXT_MAX_BITS bits (61 digits) each.
+STORED_TEXT_CHARS_MAX = STORED_TEXT_DIGITS_MAX + 2  # a sign and a point
 
 
 def _fraction(text: str) -> Fraction:
-    """`Fraction(text)`, faster for a plain decimal."""
+    """`Fraction(text)`, faster for a plain decimal; ValueError for a text `exact_text`
+    cannot have written (an exponent, or longer than it writes)."""
     plain = _DECIMAL_TEXT.fullmatch(text)
     if plain is None:
+        if len(text) > STORED_TEXT_CHARS_MAX or "e" in text or "E" in text:
+            raise ValueError(f"not an exact text: {text[:40]!r}")
         return Fraction(text)
     sign, whole, places = plain.groups()
     digits = int(whole + places) if places else int(whole)
