@@ -336,13 +336,16 @@ class Session:
         from api.storage.snapshot_check import (  # noqa: PLC0415 - verify's only
             WalkedFold,
             check_snapshot,
+            read_snapshot,
             walked_records,
         )
         from projections.audit import ChainReport  # noqa: PLC0415 - see chain.verify
 
         # The events up to a stored snapshot are folded from the rows the walk reads, for
-        # its check below: one read of the log, not two.
-        upto = self._head.stored_position()
+        # its check below: one read of the log, not two; and not at all for one the check
+        # will not compare (signed by an old key: its MAC is known before the walk).
+        stored = None if self._head.stored_position() is None else read_snapshot(self._head)
+        upto = None if stored is None else stored.checkable_position
         walked = None if upto is None else WalkedFold(upto)
         if walked is None:
             report = self.verify_chain_only()
@@ -351,7 +354,7 @@ class Session:
                 report = verify(self.ledger, self.chain, walked_records(self.ledger, walked))
         rewritten = self.catch_up_view()
         views = [*map(view_finding, rewritten.values()), *view_findings(self.ledger, self.view)]
-        snapshot = check_snapshot(self._head, self.ledger, self.chain, walked)
+        snapshot = check_snapshot(self._head, self.ledger, self.chain, walked, stored)
         return ChainReport(report.chained_upto, report.head, report.events, report.links,
                            (*report.findings, *views, *snapshot.findings), snapshot.state,
                            snapshot.position)

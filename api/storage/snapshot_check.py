@@ -15,7 +15,8 @@ Without a key nothing of the snapshot can be trusted or checked, and the report 
 this one, and is not checked either. Nor is one whose MAC does not match this key: that
 is the old snapshot right after a key change (until a verb that folds writes a new one),
 or a forgery by someone without the key, and a session never uses it, so it cannot have
-changed any answer. A finding there would make every key change an alarm that auditors
+changed any answer (its MAC is computed before the walk, which then folds nothing for
+it). A finding there would make every key change an alarm that auditors
 learn to ignore; the report says it was not checked, and why. A snapshot that does pass
 the MAC and still is not the fold (position, chain link, body, facts) is a finding: the
 key's holder or a bug wrote it."""
@@ -31,6 +32,7 @@ from typing import Any
 from api.storage.chain import ChainStore, stored_records
 from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
+from api.storage.facts_snapshot import Row as SnapshotRow
 from domain.application import Ledger, read_stored
 from domain.facts import Facts
 from domain.stored_reader import Row, decode_rows
@@ -92,23 +94,52 @@ class SnapshotCheck:
     findings: tuple[Finding, ...] = ()
 
 
-def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
-                   walked: WalkedFold | None = None) -> SnapshotCheck:
-    """The stored snapshot checked against the stored events (see the module's note);
-    `walked`: the fold the chain's walk took in, used when it is up to the snapshot's
-    position (else the events are folded here)."""
+@dataclass(frozen=True)
+class StoredSnapshot:
+    """The stored snapshot as `verify` reads it, once: its row whatever its code (None:
+    none, or `broken`: a row there that is not one body), this environment's key, and
+    whether the row is of this code and its MAC matches the key (`signed`)."""
+
+    row: SnapshotRow | None
+    broken: bool
+    key: bytes | None
+    signed: bool
+
+    @property
+    def checkable_position(self) -> int | None:
+        """The position whose fold the check compares with the snapshot, or None: the
+        check folds nothing for any other (no key, another code, another key)."""
+        return self.row[0] if self.row is not None and self.signed else None
+
+
+def read_snapshot(snapshots: FactsSnapshots) -> StoredSnapshot:
+    """The stored snapshot and the key, read and the MAC computed once for the check."""
     row, broken = snapshots.stored_row()
     key = snapshots.key()  # an unreadable key file is named among the warnings
+    signed = key is not None and row is not None and row[2] == code_version() and (
+        hmac.compare_digest(mac_of(key, row[2], row[0], row[1], row[4]), row[3]))
+    return StoredSnapshot(row, broken, key, signed)
+
+
+def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
+                   walked: WalkedFold | None = None,
+                   stored: StoredSnapshot | None = None) -> SnapshotCheck:
+    """The stored snapshot checked against the stored events (see the module's note);
+    `walked`: the fold the chain's walk took in, used when it is up to the snapshot's
+    position (else the events are folded here); `stored`: the snapshot as read before
+    the walk, when it was (else read here)."""
+    found = read_snapshot(snapshots) if stored is None else stored
+    row, key = found.row, found.key
     if key is None:  # said only when there is a snapshot to check
-        return SnapshotCheck(NONE_STORED if row is None and not broken else NO_KEY)
+        return SnapshotCheck(NONE_STORED if row is None and not found.broken else NO_KEY)
     if row is None:
-        if broken:  # a row there, but its pieces are not one body
+        if found.broken:  # a row there, but its pieces are not one body
             return SnapshotCheck(CHECKED, None, (snapshot_finding("snapshot_pieces", None),))
         return SnapshotCheck(NONE_STORED)
-    position, chain_head, code, mac, body = row
+    position, chain_head, code, _, body = row
     if code != code_version():
         return SnapshotCheck(OTHER_CODE, position)
-    if not hmac.compare_digest(mac_of(key, code, position, chain_head, body), mac):
+    if not found.signed:
         return SnapshotCheck(OTHER_KEY, position)  # never used: see the module's note
     problem = _problem(position, chain_head, ledger, chain)
     if problem is not None:

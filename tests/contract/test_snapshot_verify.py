@@ -181,6 +181,28 @@ def test_verify_folds_the_events_for_the_snapshot_in_its_one_walk(
     assert (report.snapshot, report.findings) == ("checked", ())
 
 
+def test_verify_folds_no_events_for_a_snapshot_under_another_key(
+        env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old snapshot after a key change is never compared with the fold, so the walk
+    takes in no fold for it (it folded every event up to it, for nothing); the report is
+    the same: unchecked, no finding."""
+    forged = signed_row(env, _row(env), key=secrets.token_bytes(32), body=_made_up(env))
+    set_snapshot(env, **forged)
+    folded: list[int] = []
+    apply_page = Facts.apply_page
+
+    def counted(facts: Facts, page: Any) -> Any:
+        folded.append(len(page))
+        return apply_page(facts, page)
+
+    with Session(env) as session:
+        session.catch_up_view()  # whatever the view's catch-up folds, folded before
+        monkeypatch.setattr(Facts, "apply_page", counted)
+        report = session.verify_chain()
+    assert (report.snapshot, report.findings) == ("other_key", ())
+    assert folded == []
+
+
 @pytest.mark.parametrize("page_size", [7, 1000])
 def test_the_walk_reads_every_record_and_folds_exactly_up_to_the_snapshot(
         env: dict[str, str], page_size: int) -> None:
