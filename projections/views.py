@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,13 @@ INVALID_ENTRIES_NOTE = "invalid_entries"
 # Whether the ledger's reports carry their figures maps by default, at the view's
 # position: a payout from the warm view adds the stored maps exactly when a fresh one would.
 REPORT_FIGURES_NOTE = "report_figures"
+
+# A catch-up's (stage, statements computed, of how many), for a shell's progress bar:
+# computing a period's statement is the slow part (≈4 s each on the county preset), and
+# after an upgrade every period is computed again. REBUILD_STAGE when the view was emptied
+# on open because another version computed its rows (`StatementView.emptied_for_other_code`).
+CatchUpProgress = Callable[[str, int, int], None]
+STATEMENTS_STAGE, REBUILD_STAGE = "statements", "rebuild"
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,10 @@ def content_sha256(body: str) -> str:
 
 
 class StatementView(ABC):
+    # Set by an open that dropped the rows another version of the code computed (another
+    # calculation's stamp, or an older table): the next catch-up computes every period.
+    emptied_for_other_code: bool = False
+
     @abstractmethod
     def position(self) -> int:
         """The last notification id applied (0 when none)."""
@@ -243,13 +254,13 @@ def _pay_neutral(event: LedgerEvent) -> bool:
         "LedgerConfigured")
 
 
-def catch_up(ledger: Any, view: StatementView,
-             tampered: dict[str, RowFault] | None = None) -> int:
+def catch_up(ledger: Any, view: StatementView, tampered: dict[str, RowFault] | None = None,
+             progress: CatchUpProgress | None = None) -> int:
     """Bring the view up to the ledger's last notification; returns statements written.
 
     A row about to be rewritten is checked first: an edited one is named in `tampered`
     (period → problem, when given), so a catch-up never quietly heals the evidence of
-    tampering."""
+    tampering. `progress` hears of each statement computed (`CatchUpProgress`)."""
     expected = view.position()
     if ledger.max_position() <= expected:
         # Up to date: a report from a new process reads one row, without folding the store.
@@ -266,7 +277,8 @@ def catch_up(ledger: Any, view: StatementView,
     payable = payable_periods(facts)
     touched = touched_periods(facts, new_events)
     targets = payable if touched is None else (touched & payable)
-    statements = [render_statement(facts, period) for period in sorted(targets)]
+    statements = _rendered(facts, sorted(targets), progress,
+                           REBUILD_STAGE if view.emptied_for_other_code else STATEMENTS_STAGE)
     if tampered is not None:
         for period in sorted(targets):
             row = view.get(str(period))
@@ -274,8 +286,21 @@ def catch_up(ledger: Any, view: StatementView,
             if fault is not None:
                 tampered[str(period)] = fault
     view.save(statements, expected, facts.last_position)
+    view.emptied_for_other_code = False  # rebuilt: a later catch-up is an ordinary one
     _save_notes(view, facts)
     return len(statements)
+
+
+def _rendered(facts: Facts, periods: list[Period], progress: CatchUpProgress | None,
+              stage: str) -> list[StoredStatement]:
+    if progress is None or not periods:
+        return [render_statement(facts, period) for period in periods]
+    statements: list[StoredStatement] = []
+    progress(stage, 0, len(periods))  # before the first: a shell says why it waits
+    for period in periods:
+        statements.append(render_statement(facts, period))
+        progress(stage, len(statements), len(periods))
+    return statements
 
 
 def _note_invalid_entries(ledger: Any, view: StatementView, position: int) -> None:
@@ -321,14 +346,15 @@ CATCH_UP_ATTEMPTS_MAX = 8  # lost races in a row before the conflict is the call
 
 
 def catch_up_settled(ledger: Any, view: StatementView,
-                     tampered: dict[str, RowFault] | None = None) -> int:
+                     tampered: dict[str, RowFault] | None = None,
+                     progress: CatchUpProgress | None = None) -> int:
     """`catch_up`, where losing a race to another process is not an error: the winner
     moved the view on, so the loser re-reads its position and catches up the rest. Each
     lost race means someone else's catch-up committed, so the retries are bounded by the
     writers, not by luck; past CATCH_UP_ATTEMPTS_MAX the ConflictError stands."""
     for attempt in range(1, CATCH_UP_ATTEMPTS_MAX + 1):
         try:
-            return catch_up(ledger, view, tampered)
+            return catch_up(ledger, view, tampered, progress)
         except ConflictError as error:
             # A busy store (a lock timeout) is a conflict too, but not a race we lost:
             # retrying would only wait the timeout again.

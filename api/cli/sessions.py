@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from api.cli.context import ARGV, ENVIRON
@@ -27,13 +29,57 @@ from domain.errors import NotFoundError
 CREATING_VERBS = frozenset({"apply", "import", "demo", "init", "users", "restore"})
 NO_LEDGER = N_("no ledger at {where} (create one with `jixiao init`)")
 CREATED = N_("no ledger was at {where}: created a new one")
+# Said once, before the statements view is computed again after an upgrade (its rows were
+# another version's): otherwise the first verb sits silent for as long as that takes.
+REBUILDING = N_("jixiao was updated: rebuilding the statements view with this version "
+                "({count} period(s), this once)…")
+# By the catch-up's stage (projections.views STATEMENTS_STAGE, REBUILD_STAGE: a shell
+# reaches projections only through the use cases, so named here again, a test pins them).
+BAR_LABELS = {"statements": N_("statements"), "rebuild": N_("rebuilding")}
+REBUILD_STAGE = "rebuild"
+
+
+class CatchUpBars:
+    """The statements a catch-up computes, as a bar on stderr (`progress_bars`) opened by
+    the first report and closed by the last, as `jixiao apply` shows its work; nothing
+    when stderr is no terminal or the verb prints --json."""
+
+    def __init__(self) -> None:
+        self._bars: AbstractContextManager[Callable[[str, int, int], None]] | None = None
+        self._report: Callable[[str, int, int], None] = lambda *_: None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._bars is None:
+            if done >= total or not sys.stderr.isatty() or "--json" in ARGV.get():
+                return
+            if stage == REBUILD_STAGE:
+                print(_(REBUILDING).format(count=total), file=sys.stderr)
+            # rich only here: most verbs find the view caught up and draw nothing.
+            from api.cli.render import progress_bars  # noqa: PLC0415
+
+            self._bars = progress_bars()
+            self._report = self._bars.__enter__()
+        self._report(_(BAR_LABELS.get(stage, stage)), done, total)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        """Take the bar down (also when the work it showed failed half way)."""
+        bars, self._bars = self._bars, None
+        if bars is not None:
+            bars.__exit__(None, None, None)
 
 
 class CliSession(Session):
     """A session whose integrity warnings (a tampered view row, found and recomputed)
     go to standard error when the verb is done."""
 
+    def __init__(self, env: Mapping[str, str], *, found: bool = False) -> None:
+        super().__init__(env, found=found)
+        self.catch_up_progress = self._bars = CatchUpBars()
+
     def __exit__(self, *exc: object) -> None:
+        self._bars.close()
         super().__exit__(*exc)
         for notice in self.notices:
             print(notice, file=sys.stderr)

@@ -53,6 +53,7 @@ from projections.figure_tree import FigureSource
 from projections.memo import is_memoised
 from projections.restatement import REPORTED, statement_for
 from projections.views import (
+    CatchUpProgress,
     RowFault,
     StatementView,
     TamperedWarning,
@@ -183,6 +184,8 @@ class Session:
     """A ledger, its materialised views and its hash chain over one store: what the use
     cases work on (`api.usecases.ports.Workspace`), for one CLI invocation or for the
     server's ledger thread."""
+
+    catch_up_progress: CatchUpProgress | None = None  # a shell's bar (api/cli/sessions.py)
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False) -> None:
         """`found`: as for `open_ledger`."""
@@ -370,7 +373,7 @@ class Session:
         the edited rows it found and rewrote (period → problem), also kept as warnings."""
         rewritten: dict[str, RowFault] = {}
         source, behind_snapshot = self._catch_up_source()
-        catch_up_settled(source, self.view, rewritten)
+        catch_up_settled(source, self.view, rewritten, self.catch_up_progress)
         if behind_snapshot:
             # Once, for a view last caught up before the snapshot: this session reads from
             # the snapshot, so the fold of every event made for it is not kept.

@@ -73,9 +73,11 @@ class SQLiteStatementView(StatementView):
             if columns and ("position" not in columns or figures is None):
                 self._db.execute("DROP TABLE jixiao_statements")
                 self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
+                self.emptied_for_other_code = True
             self._db.execute(STATEMENTS_TABLE)
             if not self._stamped():
                 _forget_rows(self._db, figures=figures is not None)
+                self.emptied_for_other_code = True
             self._db.execute(
                 "INSERT OR IGNORE INTO jixiao_view_tracking (view, position) VALUES (?, 0)",
                 (VIEW_NAME,))
@@ -254,6 +256,7 @@ class PostgresStatementView(StatementView):
                 if self._is_old():
                     self._db.execute("DROP TABLE jixiao_statements")
                     self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
+                    self.emptied_for_other_code = True
             self._db.execute(STATEMENTS_TABLE)
             if not self._stamped():
                 self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")
@@ -261,6 +264,7 @@ class PostgresStatementView(StatementView):
                     figures = self._db.execute(
                         "SELECT to_regclass('jixiao_figures') IS NOT NULL").fetchone()
                     _forget_rows(self._db, figures=bool(figures and figures[0]))
+                    self.emptied_for_other_code = True
             self._db.execute(
                 "INSERT INTO jixiao_view_tracking (view, position) VALUES (%s, 0) "
                 "ON CONFLICT (view) DO NOTHING",

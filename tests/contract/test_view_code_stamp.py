@@ -116,3 +116,39 @@ def test_a_view_without_a_stamp_is_rebuilt(  # type: ignore[no-untyped-def]
         if store.backend == "postgres":
             connection.commit()
     assert [launched(argv, environ) for argv in verbs] == fresh
+
+
+def _catch_up_heard(env: dict[str, str]) -> tuple[bool, list[tuple[str, int, int]], bool]:
+    """A session's view opened: whether it was emptied for another code's rows, what its
+    catch-up reported (projections.views.CatchUpProgress), and the flag after it."""
+    heard: list[tuple[str, int, int]] = []
+    with Session(env) as session:
+        session.catch_up_progress = lambda *report: heard.append(report)
+        emptied = session.view.emptied_for_other_code
+        session.catch_up_view()
+        return emptied, heard, session.view.emptied_for_other_code
+
+
+def test_a_rebuild_for_another_codes_rows_is_reported_statement_by_statement(
+        store: Any, tmp_path: Path) -> None:
+    """The CLI draws these as a bar and says once why it waits (api/cli/sessions.py):
+    the rebuild after an upgrade took ≈19 s of silence on the county preset."""
+    _store(store, tmp_path)
+    emptied, heard, _ = _catch_up_heard(store.env)  # the view's first build: no rebuild
+    periods = heard[-1][2] if heard else 0
+    assert not emptied
+    assert periods > 0
+    assert heard == [("statements", done, periods) for done in range(periods + 1)]
+    with Session(store.env) as session:  # the rows stamped as another code's
+        connection = session.view.connection
+        mark = "?" if store.backend == "sqlite" else "%s"
+        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
+                           ("0" * 64, VIEW_STAMP_NOTE))
+        if store.backend == "postgres":
+            connection.commit()
+    emptied, heard, after = _catch_up_heard(store.env)
+    assert emptied
+    assert not after
+    assert heard == [("rebuild", done, periods) for done in range(periods + 1)]
+    assert _catch_up_heard(store.env) == (False, [], False)  # rebuilt: this code's rows
+    assert _stamp(store)[1] == (_stamp(store)[0], calculation_digest())
