@@ -4,6 +4,7 @@ catalogue (api/i18n) with jinja2.ext.i18n, and the filters the pages share (mone
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
@@ -48,10 +49,17 @@ def period_name(text: Any) -> str:
     return formats.period_name(str(text))
 
 
+# What `exact_text` writes (projections/figures.py), "…" aside: no exponent, no NaN or
+# Infinity. Fraction(Decimal("1e999999999")) computes 10**999999999: a page would hang.
+_EXACT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+|/[0-9]+)?")
+
+
 def exact_number(text: str) -> Fraction:
     """A figure's value as the explanation renders it: a decimal, `n/d`, or a long value
-    rounded to 18 places and marked with "…"."""
+    rounded to 18 places and marked with "…"; ValueError for any other text."""
     text = text.rstrip("…")
+    if _EXACT_TEXT.fullmatch(text) is None:
+        raise ValueError(f"not an exact text: {text[:40]!r}")
     numerator, _, denominator = text.partition("/")
     if denominator:
         return Fraction(int(numerator), int(denominator))

@@ -93,3 +93,11 @@ def test_the_explanations_money_is_rounded_as_paid(page: str, known: dict[str, A
 ])
 def test_a_figures_value_for_people(node: dict[str, str], shown: str) -> None:
     assert figure_value(node) == shown
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "1E+99999999", "-1.5e-999999999",
+                                   "Infinity", "NaN", "1_000", " 1", ""])
+def test_a_value_exact_text_cannot_write_is_shown_as_stored(value: str) -> None:
+    """Fraction(Decimal("1e999999999")) computes 10**999999999 (the page hung); Infinity
+    raised OverflowError (a 500). Such a value is shown as its text, computed never."""
+    assert figure_value({"value": value, "unit": "cny"}) == value
