@@ -20,11 +20,7 @@ from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
-from eventsourcing.persistence import OperationalError
-
 from api.storage.busy import sqlite_busy
-from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
 from domain.stored_ids import stored_id
 from domain.stored_reader import Row, select_rows
@@ -38,6 +34,7 @@ from projections.chain_links import (
 )
 
 if TYPE_CHECKING:
+    from domain.application import Ledger
     from projections.audit import ChainReport, Finding
 
 CHAIN_NAME = "events"
@@ -154,6 +151,7 @@ class SQLiteChainStore(ChainStore):
 
 class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
+        from eventsourcing.persistence import OperationalError  # noqa: PLC0415 - see above
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
         from api.storage.postgres_limits import busy_error  # noqa: PLC0415 - PostgreSQL only
@@ -334,6 +332,9 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
     """Chain every event after the tracked position; returns how many were chained. The
     rows the ledger has just written, when they start right after the chain, are taken
     from the ledger instead of being read back from the store."""
+    # eventsourcing's errors with a write: a read need not import eventsourcing.
+    from eventsourcing.persistence import IntegrityError  # noqa: PLC0415
+
     position, head = store.tracking()
     chained = 0
     pages = _written_pages(ledger, position)
@@ -347,7 +348,7 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
             raise UnchainableRecord(page[0])
         try:
             store.save(links, expected=position)
-        except PersistenceIntegrityError:
+        except IntegrityError:
             raise ChainDamagedError(TRACKING_DAMAGED.format(
                 reason=f"its position {position} is behind the chain's own rows")) from None
         position, head = links[-1].position, links[-1].link

@@ -13,15 +13,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from itertools import takewhile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from api.storage.chain import chain_head_at, check_close, open_chain, stored_records
-from domain.application import Ledger, read_stored
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.ledger_reads import read_stored
+from domain.stored_event import StoredBody
 from projections.chain_links import GENESIS, StoredRecord, chain_link
 from projections.snapshots import (
     NotASnapshot,
@@ -32,6 +31,9 @@ from projections.snapshots import (
     snapshot_row,
 )
 from projections.views import StoredStatement
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 SNAPSHOTS_TABLE = (
     "CREATE TABLE IF NOT EXISTS jixiao_snapshots (period TEXT PRIMARY KEY, "
@@ -266,7 +268,7 @@ def _stored(ledger: Ledger, event_id: UUID) -> bool:
 
 
 def _decode(ledger: Ledger, record: StoredRecord) -> LedgerEvent:
-    return read_stored(ledger.mapper, StoredEvent(
+    return read_stored(ledger.mapper, StoredBody(
         originator_id=record.originator_id, originator_version=record.originator_version,
         topic=record.topic, state=record.state))
 
