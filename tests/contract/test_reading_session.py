@@ -1,0 +1,123 @@
+"""A session opened to read (`reads_only`: the what-if, api/cli/plain.py) answers as the
+Application's session does, on SQLite and PostgreSQL: the same fold, the same what-if
+statement, the same invalid entries. On SQLite it reads without eventsourcing
+(api/storage/plain_store.py); on PostgreSQL it is the Application's ledger still."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import GOLDEN, cli_for, sql_on_store
+
+from api.storage.plain_store import (
+    EVENTS_TABLE,
+    PlainSQLiteRecorder,
+    PlainSQLiteStore,
+    ReadLedger,
+    read_ledger,
+)
+from api.storage.session import Session, open_ledger
+from api.usecases import reports
+from api.usecases.ledger import read_jsonl_batch
+from api.usecases.ports import Caller
+from domain.envelope import InvalidEntry
+
+BATCH = GOLDEN / "example-3/correction.jsonl"
+
+
+def _what_if(env: dict[str, str], *, reads_only: bool) -> tuple[type, dict[str, Any]]:
+    with Session(env, found=True, reads_only=reads_only) as session:
+        query = reports.ReportQuery("2026-Q1", None, read_jsonl_batch(str(BATCH)))
+        return type(session.ledger), reports.payout(session, Caller("test"), query)
+
+
+def _filled(store: Any) -> dict[str, str]:
+    cli_for(store.backend, store.env).ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    return store.env
+
+
+def test_a_reading_session_answers_the_what_if_as_the_application_s(store) -> None:  # type: ignore[no-untyped-def]
+    env = _filled(store)
+    kind, answer = _what_if(env, reads_only=True)
+    application_kind, expected = _what_if(env, reads_only=False)
+    assert json.dumps(answer, sort_keys=True, default=str) == json.dumps(
+        expected, sort_keys=True, default=str)
+    assert (kind is ReadLedger) == (store.backend == "sqlite")
+    assert application_kind is not ReadLedger
+
+
+def test_a_reading_session_folds_and_isolates_an_edited_row_alike(store) -> None:  # type: ignore[no-untyped-def]
+    env = _filled(store)
+    ledger = open_ledger(env, True)
+    try:
+        sql_on_store(ledger.recorder, "UPDATE {events} SET state = ? WHERE {id} = 3",
+                     b'{"not": "an event"}')
+        expected = [(p, e) for page in ledger.read_pages() for p, e in page]
+    finally:
+        ledger.close()
+    reader = open_ledger(env, True, reads_only=True)
+    try:
+        read = [(p, e) for page in reader.read_pages() for p, e in page]
+        assert read == expected
+        assert isinstance(read[2][1], InvalidEntry)
+        assert reader.max_position() == expected[-1][0]
+        assert reader.facts().last_position == expected[-1][0]
+    finally:
+        reader.close()
+
+
+def test_a_file_without_the_ledger_s_table_is_left_to_the_application(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    sqlite3.connect(path).close()
+    assert read_ledger(str(path)) is None
+    ledger = open_ledger({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                          "SQLITE_DBNAME": str(path)}, True, reads_only=True)
+    try:
+        assert type(ledger) is not ReadLedger  # the Application, which made the table
+        assert ledger.max_position() == 0
+    finally:
+        ledger.close()
+
+
+@pytest.mark.parametrize("setting", ["APPLICATION_RECORDER_TOPIC", "CREATE_TABLE"])
+def test_any_other_setting_is_left_to_the_application(sqlite_env, setting: str) -> None:  # type: ignore[no-untyped-def]
+    open_ledger(sqlite_env).close()
+    env = {**sqlite_env, setting: "api.storage.sqlite_writes:BulkSQLiteRecorder"
+           if setting == "APPLICATION_RECORDER_TOPIC" else "no"}
+    ledger = open_ledger(env, True, reads_only=True)
+    try:
+        assert type(ledger) is not ReadLedger
+    finally:
+        ledger.close()
+
+
+def test_the_plain_store_s_transaction_rolls_back_unless_asked_to_commit(tmp_path: Path) -> None:
+    path = str(tmp_path / "plain.db")
+    store = PlainSQLiteStore(path)
+    try:
+        with store.transaction(commit=True) as cursor:
+            cursor.execute(f"CREATE TABLE {EVENTS_TABLE} (originator_id TEXT, "
+                           "originator_version INTEGER, topic TEXT, state BLOB)")
+        with store.transaction(commit=False) as cursor:
+            cursor.execute(f"INSERT INTO {EVENTS_TABLE} VALUES ('a', 1, 't', x'00')")
+        with pytest.raises(RuntimeError):
+            _insert_then_fail(store)
+        recorder = PlainSQLiteRecorder(store)
+        assert recorder.max_notification_id() is None
+        with store.transaction(commit=True) as cursor:
+            cursor.execute(f"INSERT INTO {EVENTS_TABLE} VALUES ('c', 1, 't', x'00')")
+        assert recorder.max_notification_id() == 1
+        assert len(recorder.select_events("c", limit=1)) == 1
+        assert recorder.select_events("a", limit=1) == []
+    finally:
+        store.close()
+
+
+def _insert_then_fail(store: PlainSQLiteStore) -> None:
+    with store.transaction(commit=True) as cursor:
+        cursor.execute(f"INSERT INTO {EVENTS_TABLE} VALUES ('b', 1, 't', x'00')")
+        raise RuntimeError
