@@ -55,8 +55,11 @@ class LeanFolds:
     snapshot that serves kept for the ledger's position it was made at."""
 
     def __init__(self, env: Mapping[str, str], ledger: Ledger,
-                 warnings: MutableSequence[str]) -> None:
+                 warnings: MutableSequence[str],
+                 connection: Callable[[], Any] | None = None) -> None:
+        """`connection`: as for `open_snapshots`."""
         self._env = env
+        self._connection = connection
         self._ledger = ledger
         self._warnings = warnings
         self._store: SnapshotStore | None = None
@@ -150,7 +153,7 @@ class LeanFolds:
     def _snapshots(self) -> SnapshotStore | None:
         if not self._opened:
             self._opened = True
-            self._store = existing_snapshots(self._env)
+            self._store = existing_snapshots(self._env, self._connection)
         return self._store
 
     def close(self) -> None:

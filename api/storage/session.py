@@ -105,6 +105,10 @@ postgres_connect_args = environment.postgres_connect_args
 
 
 SETTINGS_TOPIC = f"{LedgerConfigured.__module__}:{LedgerConfigured.__qualname__}"
+# The pool of a session that reads on PostgreSQL: one thread, one query at a time, so one
+# connection. eventsourcing's pool opened five by default, each a login, in threads of
+# their own beside the verb's; and it grew a sixth while the verb waited for the first.
+READING_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"}
 # The environment a plain reader serves as eventsourcing would (store_env's SQLite keys
 # and the paths it carries); any other setting (a recorder named, CREATE_TABLE …) is for
 # the Application to read.
@@ -134,7 +138,8 @@ def open_ledger(env: Mapping[str, str], found: bool = False, *,
     """`found`: `ledger_exists` has just said yes, so on PostgreSQL its schema is there
     (no connection of its own to make sure). `reads_only`: the session records nothing
     (a what-if), so on SQLite its ledger is the plain reader (api/storage/plain_store.py),
-    without eventsourcing, once the ledger's table exists."""
+    without eventsourcing, once the ledger's table exists; on PostgreSQL its pool keeps
+    one connection."""
     # A ledger's first batch builds schemas (checkers, the adopted scheme): pydantic's own
     # plugin loader would import importlib.metadata then (≈10 ms of a hospital ingest's
     # CPU), as `jixiao` already avoids (api/cli_launch.py); now every shell that opens a
@@ -146,7 +151,7 @@ def open_ledger(env: Mapping[str, str], found: bool = False, *,
 
         if not found:
             ensure_postgres_schema(env)
-        return PostgresLedger(env)
+        return PostgresLedger({**env, **READING_POOL} if reads_only else env)
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         ensure_wal(env["SQLITE_DBNAME"])
         if reads_only and set(env) <= READER_KEYS:
@@ -220,7 +225,10 @@ class Session:
         self.integrity_warnings: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         # What a verb did besides its answer (a receipt written).
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
-        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings)
+        # A reading session on PostgreSQL reads the closed years' snapshots on the view's
+        # connection, which its statements need anyway: one login fewer.
+        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings, (
+            lambda: getattr(self.view, "connection", None)) if reads_only else None)
         # The first fold starts from the checked snapshot of the fold, if one serves.
         self._head = FactsSnapshots(
             self.env, self.ledger, lambda: getattr(self.view, "connection", None),

@@ -121,3 +121,25 @@ def _insert_then_fail(store: PlainSQLiteStore) -> None:
     with store.transaction(commit=True) as cursor:
         cursor.execute(f"INSERT INTO {EVENTS_TABLE} VALUES ('b', 1, 't', x'00')")
         raise RuntimeError
+
+
+def test_a_reading_session_logs_in_twice_on_postgresql(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Its pool keeps one connection (eventsourcing's opened five, and grew a sixth while
+    the first was made), and the closed years' snapshots are read on the statements
+    view's connection: the pool's login and the view's. Nothing of psycopg on SQLite."""
+    env = _filled(store)
+    logins: list[object] = []
+    if store.backend == "postgres":
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        real = psycopg.Connection.connect.__func__  # type: ignore[attr-defined]
+
+        def counted(cls: type, *args: object, **kwargs: object) -> object:
+            logins.append(kwargs.get("options"))
+            return real(cls, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Connection, "connect", classmethod(counted))
+        monkeypatch.setattr(psycopg, "connect", psycopg.Connection.connect)
+    _, answer = _what_if(env, reads_only=True)
+    assert answer["period"] == "2026-Q1"
+    assert len(logins) == (2 if store.backend == "postgres" else 0), logins
