@@ -80,13 +80,37 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
     psycopg_versions.install()
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    table = f"{APPLICATION_NAME}_events"
-    schema = env.get("POSTGRES_SCHEMA") or "public"
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
     with psycopg.connect(**arguments, autocommit=True) as connection:
-        row = connection.execute("SELECT to_regclass(%s)",
-                                 (f'"{schema}"."{table}"',)).fetchone()
+        return _events_table_in(connection, env)
+
+
+def _events_table_in(connection: Any, env: Mapping[str, str]) -> bool:
+    table = f"{APPLICATION_NAME}_events"
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    row = connection.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',)).fetchone()
     return row is not None and row[0] is not None
+
+
+def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
+    """`ledger_exists`, for a session that reads (`Session(reads_only=True)`): on
+    PostgreSQL the connection that asked is opened as the statements view's and kept for
+    it (returned with True; closed when the ledger is not there), one login fewer."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return ledger_exists(env), None
+    psycopg_versions.install()
+    from api.storage.statement_views import view_connection  # noqa: PLC0415 - PostgreSQL only
+
+    connection = view_connection(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
+    try:
+        found = _events_table_in(connection, env)
+    except BaseException:
+        connection.close()
+        raise
+    if not found:
+        connection.close()
+        return False, None
+    return True, connection
 
 
 def ledger_location(env: Mapping[str, str]) -> str:
@@ -192,13 +216,14 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
         raise busy_cause(error) or error from error
 
 
-def open_view(env: Mapping[str, str]) -> StatementView:
-    """The materialised statements, in the same database as the events."""
+def open_view(env: Mapping[str, str], connection: Any = None) -> StatementView:
+    """The materialised statements, in the same database as the events (on PostgreSQL on
+    `connection` when given: see `found_for_reading`)."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         from api.storage.statement_views import PostgresStatementView  # noqa: PLC0415 - PostgreSQL only
 
         return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"),
-                                     env)
+                                     env, connection)
     return SQLiteStatementView(env["SQLITE_DBNAME"])
 
 
@@ -208,10 +233,16 @@ class Session:
     server's ledger thread."""
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False,
-                 reads_only: bool = False) -> None:
-        """`found`, `reads_only`: as for `open_ledger`."""
+                 reads_only: bool = False, connection: Any = None) -> None:
+        """`found`, `reads_only`: as for `open_ledger`; `connection`: the view's, from
+        `found_for_reading` (the session closes it)."""
         self.env = dict(env)
-        self.ledger = open_ledger(self.env, found, reads_only=reads_only)
+        self._side = connection  # the view's, until the view is opened
+        try:
+            self.ledger = open_ledger(self.env, found, reads_only=reads_only)
+        except BaseException:
+            self._close_side()
+            raise
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
         self._users: tuple[weakref.ref[Facts], int, UserDirectory] | None = None
@@ -386,8 +417,14 @@ class Session:
     @property
     def view(self) -> StatementView:
         if self._view is None:
-            self._view = open_view(self.env)
+            side, self._side = self._side, None
+            self._view = open_view(self.env, side)
         return self._view
+
+    def _close_side(self) -> None:
+        side, self._side = self._side, None
+        if side is not None:
+            side.close()
 
     def catch_up_view(self) -> dict[str, RowFault]:
         """Catch the statements view up (waiting out another process's catch-up); returns
@@ -488,6 +525,7 @@ class Session:
             self._frozen_peak = 0
         if self._view is not None:
             self._view.close()
+        self._close_side()
         self._lean.close()
         self.ledger.close()
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, cli_for, sql_on_store
+from builders import GOLDEN, captured, cli_for, sql_on_store
 
+from api.cli_launch import main as launcher
 from api.storage.plain_store import (
     EVENTS_TABLE,
     PlainSQLiteRecorder,
@@ -20,7 +21,7 @@ from api.storage.plain_store import (
     ReadLedger,
     read_ledger,
 )
-from api.storage.session import Session, open_ledger
+from api.storage.session import Session, found_for_reading, open_ledger
 from api.usecases import reports
 from api.usecases.ledger import read_jsonl_batch
 from api.usecases.ports import Caller
@@ -123,11 +124,7 @@ def _insert_then_fail(store: PlainSQLiteStore) -> None:
         raise RuntimeError
 
 
-def test_a_reading_session_logs_in_twice_on_postgresql(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Its pool keeps one connection (eventsourcing's opened five, and grew a sixth while
-    the first was made), and the closed years' snapshots are read on the statements
-    view's connection: the pool's login and the view's. Nothing of psycopg on SQLite."""
-    env = _filled(store)
+def _counted_logins(store: Any, monkeypatch: pytest.MonkeyPatch) -> list[object]:
     logins: list[object] = []
     if store.backend == "postgres":
         import psycopg  # noqa: PLC0415 - PostgreSQL only
@@ -140,6 +137,43 @@ def test_a_reading_session_logs_in_twice_on_postgresql(store, monkeypatch) -> No
 
         monkeypatch.setattr(psycopg.Connection, "connect", classmethod(counted))
         monkeypatch.setattr(psycopg, "connect", psycopg.Connection.connect)
+    return logins
+
+
+def test_a_reading_session_logs_in_twice_on_postgresql(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Its pool keeps one connection (eventsourcing's opened five, and grew a sixth while
+    the first was made), and the closed years' snapshots are read on the statements
+    view's connection: the pool's login and the view's. Nothing of psycopg on SQLite."""
+    env = _filled(store)
+    logins = _counted_logins(store, monkeypatch)
     _, answer = _what_if(env, reads_only=True)
     assert answer["period"] == "2026-Q1"
     assert len(logins) == (2 if store.backend == "postgres" else 0), logins
+
+
+def test_the_plain_what_if_logs_in_twice_on_postgresql(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The connection that asked whether the ledger exists is the view's
+    (`found_for_reading`): the whole what-if, two logins (it was nine)."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    logins = _counted_logins(store, monkeypatch)
+    code, out, _ = captured(launcher, ["payout", "--period", "2026-Q1", "--with", str(BATCH)],
+                            dict(cli.environ))
+    assert code == 0, out
+    assert len(logins) == (2 if store.backend == "postgres" else 0), logins
+
+
+def test_a_missing_ledger_closes_the_connection_that_asked(pg_env) -> None:  # type: ignore[no-untyped-def]
+    assert found_for_reading({**pg_env, "POSTGRES_SCHEMA": "no_such_schema"}) == (False, None)
+    found, connection = found_for_reading(_filled_pg(pg_env))
+    try:
+        assert found
+        assert connection.execute("SHOW search_path").fetchone()[0].startswith(
+            pg_env["POSTGRES_SCHEMA"])
+    finally:
+        connection.close()
+
+
+def _filled_pg(env: dict[str, str]) -> dict[str, str]:
+    open_ledger(env).close()
+    return env
