@@ -123,6 +123,10 @@ _retried: list[Callable[..., list[Row]]] = []
 def _postgres_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
     """`_postgres_select`, retried as eventsourcing retries its own select_notifications on
     PostgreSQL (its retry and errors imported here: only PostgreSQL's reads need them)."""
+    if getattr(recorder.datastore, "store_kind", None) is not None:
+        # A plain reader's one connection (api/storage/plain_store.py): no pool to take
+        # another from, so nothing to retry on.
+        return _postgres_select(recorder, start, limit, topics)
     if not _retried:
         from eventsourcing.persistence import InterfaceError, OperationalError  # noqa: PLC0415
         from eventsourcing.utils import retry  # noqa: PLC0415

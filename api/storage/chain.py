@@ -23,7 +23,7 @@ from uuid import UUID
 from api.storage.busy import sqlite_busy
 from domain.errors import ConflictError, DomainError
 from domain.stored_ids import stored_id
-from domain.stored_reader import Row, select_rows
+from domain.stored_reader import Row, select_rows, store_kind
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
     GENESIS,
@@ -149,12 +149,22 @@ class SQLiteChainStore(ChainStore):
                  for k in links])
 
 
+def _pool_errors(datastore: Any) -> tuple[type[Exception], ...]:
+    """The error eventsourcing's pool wraps psycopg's in (a timeout its cause); none for a
+    reading session's plain connection, which tells a timeout as `BusyError` itself
+    (api/storage/plain_store.py) and imports nothing of eventsourcing."""
+    if getattr(datastore, "store_kind", None) is not None:
+        return ()
+    from eventsourcing.persistence import OperationalError  # noqa: PLC0415 - see above
+
+    return (OperationalError,)
+
+
 class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
-        from eventsourcing.persistence import OperationalError  # noqa: PLC0415 - see above
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
-        from api.storage.postgres_limits import busy_error  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import busy_error  # noqa: PLC0415 - PostgreSQL only
 
         self._db = datastore
         schema = datastore.schema
@@ -162,7 +172,7 @@ class PostgresChainStore(ChainStore):
         self._tracking = sql.Identifier(schema, "jixiao_chain_tracking")
         try:
             self._create_tables(schema)
-        except OperationalError as error:
+        except _pool_errors(datastore) as error:
             raise busy_error(error) from error
 
     def _create_tables(self, schema: str) -> None:
@@ -289,7 +299,7 @@ def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any
 def open_chain(ledger: Ledger) -> ChainStore:
     """The chain table in the ledger's own database."""
     datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
-    if type(datastore).__module__ == "eventsourcing.postgres":
+    if store_kind(ledger.recorder) == "postgres":
         return PostgresChainStore(datastore)
     return SQLiteChainStore(datastore)
 

@@ -1,15 +1,16 @@
 """The ledger of a session that only reads (a what-if, `jixiao payout --with`), over one
-plain sqlite3 connection: no eventsourcing Application, so a read-only process imports
-none of eventsourcing (its persistence and domain modules were ≈14 ms of CPU of a
-what-if's start, beside constructing the Application).
+plain connection (sqlite3, or on PostgreSQL the session's one psycopg connection, its
+view's too): no eventsourcing Application, so a read-only process imports none of
+eventsourcing (its persistence and domain modules were ≈14 ms of CPU of a what-if's
+start, beside constructing the Application; on PostgreSQL its pool and its threads).
 
 It reads as the Application's ledger reads (domain/ledger_reads.py: the same pages,
 statements, decoder and fold, `domain/stored_reader.py`'s SQL on eventsourcing's own
 table), and gives the chain and the snapshots (api/storage/chain.py, snapshots.py) the
 part of eventsourcing's SQLite datastore they use: `transaction` and `get_connection`
-with a cursor that has its `sqlite_cursor`. It writes no event: a session that records
-opens the Application (api/storage/session.py `open_ledger`). PostgreSQL keeps the
-Application's ledger (its psycopg import dwarfs eventsourcing's)."""
+with a cursor that has its `sqlite_cursor` (on PostgreSQL, rows as dicts). It writes no
+event: a session that records opens the Application (api/storage/session.py
+`open_ledger`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from domain.ledger_reads import LedgerReads, StoredEventDecoder
+from domain.ledger_reads import APPLICATION_NAME, LedgerReads, StoredEventDecoder
 from domain.written import Written
 
 # eventsourcing's SQLite application recorder's table (SQLiteApplicationRecorder's default).
@@ -129,11 +130,89 @@ class PlainSQLiteRecorder:
             return list(cursor.fetchall())
 
 
+class PlainPostgresStore:
+    """A reading session's one PostgreSQL connection (api/storage/session.py
+    `found_for_reading`: autocommit, the schema on its search path, the pool's timeouts),
+    which its statements view owns and closes."""
+
+    store_kind = "postgres"  # domain/stored_reader.py's `store_kind`
+    originator_id_type = "uuid"
+
+    def __init__(self, connection: Any, schema: str) -> None:
+        self._connection = connection
+        self.schema = schema
+
+    @contextmanager
+    def get_connection(self, *, commit: bool = False) -> Iterator[Any]:
+        with _busy_told():
+            yield self._connection
+
+    @contextmanager
+    def transaction(self, *, commit: bool = False) -> Iterator[Any]:
+        """As eventsourcing's: one transaction (rolled back unless `commit`), a cursor with
+        rows as dicts, as its pool's connections give them."""
+        from psycopg.rows import dict_row  # noqa: PLC0415 - PostgreSQL only
+
+        with _busy_told(), self._connection.transaction(force_rollback=not commit), \
+                self._connection.cursor(row_factory=dict_row) as cursor:
+            yield cursor
+
+    def close(self) -> None:
+        """Nothing: the connection is the view's, closed with it."""
+
+
+@contextmanager
+def _busy_told() -> Iterator[None]:
+    """A lock or statement timeout as `BusyError`, as the chain and the view tell one
+    from eventsourcing's pool (which wraps psycopg's error)."""
+    import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+    from api.storage.postgres_options import busy_cause  # noqa: PLC0415 - PostgreSQL only
+
+    try:
+        yield
+    except psycopg.OperationalError as error:
+        raise busy_cause(error) or error from error
+
+
+class PlainPostgresRecorder:
+    """What the readers ask of eventsourcing's PostgreSQL application recorder."""
+
+    events_table_name = f"{APPLICATION_NAME}_events"  # eventsourcing's name on PostgreSQL
+
+    def __init__(self, datastore: PlainPostgresStore) -> None:
+        self.datastore = datastore
+
+    def _table(self) -> Any:
+        from psycopg.sql import Identifier  # noqa: PLC0415 - PostgreSQL only
+
+        return Identifier(self.datastore.schema, self.events_table_name)
+
+    def max_notification_id(self) -> int | None:
+        from psycopg.sql import SQL  # noqa: PLC0415 - PostgreSQL only
+
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(SQL("SELECT MAX(notification_id) AS id FROM {}").format(
+                self._table()))
+            found: int | None = cursor.fetchone()["id"]
+        return found
+
+    def select_events(self, originator_id: UUID | str, *, limit: int) -> list[Any]:
+        """The stored rows of an id (the snapshots ask only whether there are any)."""
+        from psycopg.sql import SQL  # noqa: PLC0415 - PostgreSQL only
+
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(SQL("SELECT originator_id, originator_version, topic, state "
+                               "FROM {} WHERE originator_id = %s ORDER BY originator_version "
+                               "LIMIT %s").format(self._table()), (originator_id, limit))
+            return list(cursor.fetchall())
+
+
 class ReadLedger(LedgerReads):
-    """The ledger's reads over `PlainSQLiteRecorder`: folds, checks and previews as the
+    """The ledger's reads over a plain recorder: folds, checks and previews as the
     Application's ledger does, and records nothing."""
 
-    def __init__(self, recorder: PlainSQLiteRecorder) -> None:
+    def __init__(self, recorder: PlainSQLiteRecorder | PlainPostgresRecorder) -> None:
         self.recorder = recorder
         self.mapper = StoredEventDecoder()
         self.init_reads()
@@ -153,3 +232,9 @@ def read_ledger(path: str) -> ReadLedger | None:
         store.close()
         return None
     return ReadLedger(PlainSQLiteRecorder(store))
+
+
+def postgres_read_ledger(connection: Any, schema: str | None) -> ReadLedger:
+    """A reading ledger on the PostgreSQL connection a reading session keeps (its view's),
+    of the ledger in `schema` (found there: `found_for_reading`)."""
+    return ReadLedger(PlainPostgresRecorder(PlainPostgresStore(connection, schema or "public")))

@@ -158,12 +158,13 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
 
 
 def open_ledger(env: Mapping[str, str], found: bool = False, *,
-                reads_only: bool = False) -> Ledger:
+                reads_only: bool = False, connection: Any = None) -> Ledger:
     """`found`: `ledger_exists` has just said yes, so on PostgreSQL its schema is there
     (no connection of its own to make sure). `reads_only`: the session records nothing
     (a what-if), so on SQLite its ledger is the plain reader (api/storage/plain_store.py),
-    without eventsourcing, once the ledger's table exists; on PostgreSQL its pool keeps
-    one connection."""
+    without eventsourcing, once the ledger's table exists; on PostgreSQL likewise on
+    `connection` (`found_for_reading`'s, which the session's view owns), else its pool
+    keeps one connection."""
     # A ledger's first batch builds schemas (checkers, the adopted scheme): pydantic's own
     # plugin loader would import importlib.metadata then (≈10 ms of a hospital ingest's
     # CPU), as `jixiao` already avoids (api/cli_launch.py); now every shell that opens a
@@ -171,6 +172,10 @@ def open_ledger(env: Mapping[str, str], found: bool = False, *,
     plugin_discovery.install()
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         psycopg_versions.install()  # before psycopg's first import: the server, scripts
+        if reads_only and found and connection is not None:
+            from api.storage.plain_store import postgres_read_ledger  # noqa: PLC0415 - reads only
+
+            return cast("Ledger", postgres_read_ledger(connection, env.get("POSTGRES_SCHEMA")))
         from api.storage.postgres_limits import PostgresLedger  # noqa: PLC0415 - PostgreSQL only
 
         if not found:
@@ -202,7 +207,7 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
     from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
-    from api.storage.postgres_limits import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
 
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
     try:
@@ -239,7 +244,8 @@ class Session:
         self.env = dict(env)
         self._side = connection  # the view's, until the view is opened
         try:
-            self.ledger = open_ledger(self.env, found, reads_only=reads_only)
+            self.ledger = open_ledger(self.env, found, reads_only=reads_only,
+                                      connection=connection)
         except BaseException:
             self._close_side()
             raise

@@ -121,7 +121,7 @@ class PostgresSnapshots(SnapshotStore):
             return
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-        from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import session_options  # noqa: PLC0415 - PostgreSQL only
 
         options = session_options(env or {})
         if schema:

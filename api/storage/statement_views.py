@@ -166,7 +166,7 @@ def _bounded(work: Callable[[], T]) -> T:
     # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.postgres_limits import busy_cause  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import busy_cause  # noqa: PLC0415 - PostgreSQL only
 
     try:
         return work()
@@ -183,7 +183,7 @@ def view_connection(connect_args: Mapping[str, str], schema: str | None,
     events' pool's lock and statement timeouts."""
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import session_options  # noqa: PLC0415 - PostgreSQL only
 
     options = session_options(env or {})
     if schema:

@@ -1,7 +1,8 @@
 """A session opened to read (`reads_only`: the what-if, api/cli/plain.py) answers as the
 Application's session does, on SQLite and PostgreSQL: the same fold, the same what-if
-statement, the same invalid entries. On SQLite it reads without eventsourcing
-(api/storage/plain_store.py); on PostgreSQL it is the Application's ledger still."""
+statement, the same invalid entries. It reads without eventsourcing
+(api/storage/plain_store.py): on SQLite always, on PostgreSQL on the connection that
+asked whether the ledger exists (`found_for_reading`), else with a pool of one."""
 
 from __future__ import annotations
 
@@ -60,15 +61,21 @@ def test_a_reading_session_folds_and_isolates_an_edited_row_alike(store) -> None
         expected = [(p, e) for page in ledger.read_pages() for p, e in page]
     finally:
         ledger.close()
-    reader = open_ledger(env, True, reads_only=True)
+    found, connection = found_for_reading(env)  # on PostgreSQL the one it reads on
+    assert found
+    reader = open_ledger(env, True, reads_only=True, connection=connection)
     try:
+        assert type(reader) is ReadLedger
         read = [(p, e) for page in reader.read_pages() for p, e in page]
         assert read == expected
         assert isinstance(read[2][1], InvalidEntry)
         assert reader.max_position() == expected[-1][0]
         assert reader.facts().last_position == expected[-1][0]
+        assert reader.recorder.select_events(expected[0][1].originator_id, limit=1)
     finally:
         reader.close()
+        if connection is not None:
+            connection.close()
 
 
 def test_a_file_without_the_ledger_s_table_is_left_to_the_application(tmp_path: Path) -> None:
@@ -151,16 +158,17 @@ def test_a_reading_session_logs_in_twice_on_postgresql(store, monkeypatch) -> No
     assert len(logins) == (2 if store.backend == "postgres" else 0), logins
 
 
-def test_the_plain_what_if_logs_in_twice_on_postgresql(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The connection that asked whether the ledger exists is the view's
-    (`found_for_reading`): the whole what-if, two logins (it was nine)."""
+def test_the_plain_what_if_logs_in_once_on_postgresql(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The connection that asked whether the ledger exists (`found_for_reading`) is the
+    view's, the snapshots' and the ledger's (api/storage/plain_store.py): the whole
+    what-if, one login (it was nine)."""
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
     logins = _counted_logins(store, monkeypatch)
     code, out, _ = captured(launcher, ["payout", "--period", "2026-Q1", "--with", str(BATCH)],
                             dict(cli.environ))
     assert code == 0, out
-    assert len(logins) == (2 if store.backend == "postgres" else 0), logins
+    assert len(logins) == (1 if store.backend == "postgres" else 0), logins
 
 
 def test_a_missing_ledger_closes_the_connection_that_asked(pg_env) -> None:  # type: ignore[no-untyped-def]
