@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from domain.envelope import InvalidEntry
+from domain.stored_event import StoredBody
 from domain.stored_topics import stored_type_name
 from domain.unreadable import UnreadableId, invalid_entry
 
@@ -52,7 +51,7 @@ def unreadable_id_entry(position: int, originator_id: Any, version: Any, topic: 
                         state: Any) -> InvalidEntry:
     """The InvalidEntry for a row whose id is not a UUID (its recorded time and actor
     from its body, as for any invalid entry)."""
-    placeholder = StoredEvent(originator_id=placeholder_id(position),
-                              originator_version=version, topic=topic, state=state)
+    placeholder = StoredBody(originator_id=placeholder_id(position),
+                             originator_version=version, topic=topic, state=state)
     return invalid_entry(stored_type_name(topic), placeholder,
                          UnreadableId(originator_id, position))

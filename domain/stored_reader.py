@@ -17,11 +17,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 from uuid import UUID, SafeUUID
 
-from eventsourcing.persistence import InterfaceError, Mapper, OperationalError, StoredEvent
-from eventsourcing.utils import retry
-
 from domain.envelope import LedgerEvent
 from domain.stored_decoding import NotFast, fast_reader
+from domain.stored_event import StoredBody, StoredColumns
 from domain.stored_ids import stored_id, unreadable_id_entry
 from domain.stored_topics import UnknownStoredType, stored_class
 
@@ -53,10 +51,10 @@ _UNKNOWN = SafeUUID.unknown
 
 def select_rows(recorder: Any, start: int, limit: int, topics: Sequence[str] = ()) -> list[Row]:
     """The stored events from notification id `start` on, at most `limit`, in order."""
-    module = type(getattr(recorder, "datastore", None)).__module__
-    if module == "eventsourcing.sqlite":
+    kind = store_kind(recorder)
+    if kind == "sqlite":
         return _sqlite_rows(recorder, start, limit, topics)
-    if module == "eventsourcing.postgres":
+    if kind == "postgres":
         selected: list[Row] = _postgres_rows(recorder, start, limit, topics)
         return selected
     notifications = recorder.select_notifications(start=start, limit=limit, topics=topics)
@@ -109,9 +107,36 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
     return converted
 
 
-# As eventsourcing retries its own select_notifications on PostgreSQL.
-@retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+def store_kind(recorder: Any) -> str | None:
+    """"sqlite" or "postgres": which database the recorder's datastore reads, whether
+    eventsourcing's or a plain reader's of ours (api/storage/plain_store.py, which names
+    its kind); None for any other recorder (read through `select_notifications`)."""
+    datastore = getattr(recorder, "datastore", None)
+    kind: str | None = getattr(datastore, "store_kind", None)
+    return kind if kind is not None else _KINDS.get(type(datastore).__module__)
+
+
+_KINDS = {"eventsourcing.sqlite": "sqlite", "eventsourcing.postgres": "postgres"}
+_retried: list[Callable[..., list[Row]]] = []
+
+
 def _postgres_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
+    """`_postgres_select`, retried as eventsourcing retries its own select_notifications on
+    PostgreSQL (its retry and errors imported here: only PostgreSQL's reads need them)."""
+    if getattr(recorder.datastore, "store_kind", None) is not None:
+        # A plain reader's one connection (api/storage/plain_store.py): no pool to take
+        # another from, so nothing to retry on.
+        return _postgres_select(recorder, start, limit, topics)
+    if not _retried:
+        from eventsourcing.persistence import InterfaceError, OperationalError  # noqa: PLC0415
+        from eventsourcing.utils import retry  # noqa: PLC0415
+
+        _retried.append(retry((InterfaceError, OperationalError), max_attempts=10,
+                              wait=0.2)(_postgres_select))
+    return _retried[0](recorder, start, limit, topics)
+
+
+def _postgres_select(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
     from psycopg.rows import tuple_row  # noqa: PLC0415 - PostgreSQL only
     from psycopg.sql import SQL, Identifier  # noqa: PLC0415 - PostgreSQL only
 
@@ -133,8 +158,8 @@ def _postgres_rows(recorder: Any, start: int, limit: int, topics: Sequence[str])
                 for p, i, v, t, s in cursor.fetchall()]
 
 
-def decode_rows(mapper: Mapper[UUID], rows: list[Row],
-                read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent],
+def decode_rows(mapper: Any, rows: list[Row],
+                read_stored: Callable[[Any, StoredColumns], LedgerEvent],
                 ) -> list[tuple[int, LedgerEvent]]:
     """Each row as (position, event): its type's fast reader, else `read_stored` (the
     mapper's own path, which words a stored entry that does not read)."""
@@ -155,7 +180,7 @@ def decode_rows(mapper: Mapper[UUID], rows: list[Row],
             append((position, _read_text_id(mapper, read_stored, (
                 position, originator_id, version, topic, state))))
             continue
-        append((position, read_stored(mapper, StoredEvent(
+        append((position, read_stored(mapper, StoredBody(
             originator_id=originator_id, originator_version=version, topic=topic,
             state=state))))
     return decoded
@@ -164,8 +189,8 @@ def decode_rows(mapper: Mapper[UUID], rows: list[Row],
 _MISSING: Any = object()
 
 
-def _read_text_id(mapper: Mapper[UUID],
-                  read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent],
+def _read_text_id(mapper: Any,
+                  read_stored: Callable[[Any, StoredColumns], LedgerEvent],
                   row: Row) -> LedgerEvent:
     """A row the fast reader did not take, whose id is not a `UUID` object: through the
     mapper's path (a store with text ids), unless the text is no UUID at all (an edited
@@ -174,13 +199,13 @@ def _read_text_id(mapper: Mapper[UUID],
     position, originator_id, version, topic, state = row
     if type(stored_id(originator_id)) is not UUID:
         return unreadable_id_entry(position, originator_id, version, topic, state)
-    return read_stored(mapper, StoredEvent(originator_id=originator_id,
+    return read_stored(mapper, StoredBody(originator_id=originator_id,
                                            originator_version=version, topic=topic,
                                            state=state))
 
 
-def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
-              read_stored: Callable[[Mapper[UUID], StoredEvent], LedgerEvent], *,
+def read_page(recorder: Any, mapper: Any, start: int, limit: int,
+              read_stored: Callable[[Any, StoredColumns], LedgerEvent], *,
               seen: Callable[[list[Row]], None] | None = None,
               ) -> list[tuple[int, LedgerEvent]]:
     """`decode_rows(mapper, select_rows(recorder, start, limit), read_stored)`: one event
@@ -189,7 +214,7 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
     converted rows between the two steps was a sixth of the fold's reading. `seen` is
     given the rows as read, before they are decoded: the very bytes the page is made of
     (a fold that may be signed hashes them into the chain as it goes)."""
-    if (type(getattr(recorder, "datastore", None)).__module__ != "eventsourcing.sqlite"
+    if (store_kind(recorder) != "sqlite"
             or recorder.datastore.originator_id_type != "uuid"):
         selected = select_rows(recorder, start, limit)
         if seen is not None:
@@ -228,13 +253,13 @@ def read_page(recorder: Any, mapper: Mapper[UUID], start: int, limit: int,
             append((position, _read_text_id(mapper, read_stored, (
                 position, originator_id, version, topic, state))))
             continue
-        append((position, read_stored(mapper, StoredEvent(
+        append((position, read_stored(mapper, StoredBody(
             originator_id=originator_id, originator_version=version, topic=topic,
             state=state))))
     return decoded
 
 
-def reader_for(mapper: Mapper[UUID], topic: str) -> Reader | None:
+def reader_for(mapper: Any, topic: str) -> Reader | None:
     """The fast reader the mapper would use for `topic` (None: the mapper's path)."""
     readers = getattr(mapper, "_fast", None)
     if readers is None:

@@ -10,7 +10,8 @@ they isolate a body that no longer reads: one edited row costs one entry, not ev
 
 from __future__ import annotations
 
-from eventsourcing.utils import resolve_topic
+from importlib import import_module
+from typing import Any
 
 from domain.envelope import LedgerEvent
 from domain.unreadable import NOT_AN_EVENT, UNKNOWN_TYPE, UnknownStoredType
@@ -18,6 +19,8 @@ from domain.unreadable import NOT_AN_EVENT, UNKNOWN_TYPE, UnknownStoredType
 __all__ = ["UnknownStoredType", "stored_class", "stored_type_name"]
 
 _NAME_MAX = 200  # a type name is reported; an edited topic may be any length
+# Topics resolved so far: a fold asks once a row's type, not once an event.
+_resolved: dict[str, Any] = {}
 
 
 def stored_type_name(topic: str) -> str:
@@ -30,9 +33,24 @@ def stored_class(topic: str) -> type[LedgerEvent]:
     if not name or not (module == "domain" or module.startswith("domain.")):
         raise UnknownStoredType(UNKNOWN_TYPE, stored_type_name(topic))
     try:
-        found = resolve_topic(topic)
+        found = _resolve(topic)
     except Exception as error:  # any failure to resolve gives the same answer
         raise UnknownStoredType(UNKNOWN_TYPE, stored_type_name(topic)) from error
     if not (isinstance(found, type) and issubclass(found, LedgerEvent)):
         raise UnknownStoredType(NOT_AN_EVENT, stored_type_name(topic))
+    return found
+
+
+def _resolve(topic: str) -> Any:
+    """What `module:qualified.name` names, as eventsourcing's `resolve_topic` finds it
+    (its module imported, then each name looked up), without importing eventsourcing: a
+    read-only process (a what-if) need not (domain/stored_event.py). No topic of ours was
+    ever registered under another name, which is all its registry adds."""
+    found = _resolved.get(topic)
+    if found is None:
+        module, _, name = topic.partition(":")
+        found = import_module(module)
+        for part in name.split("."):
+            found = getattr(found, part)
+        _resolved[topic] = found
     return found

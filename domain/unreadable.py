@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
 from pydantic import ValidationError
 
 from domain.envelope import InvalidEntry, UnreadableValue
+
+if TYPE_CHECKING:
+    from domain.stored_event import StoredColumns
 
 __all__ = ["CODES", "UnreadableId", "invalid_entry", "reason_text", "unreadable_values"]
 
@@ -49,7 +51,7 @@ class UnreadableId(ValueError):
         super().__init__(f"stored id {self.stored} is not a UUID (position {position})")
 
 
-def invalid_entry(stored_type: str, stored_event: StoredEvent,
+def invalid_entry(stored_type: str, stored_event: StoredColumns,
                   error: Exception) -> InvalidEntry:
     """What the fold is given for a stored event that does not read as its type."""
     problems = unreadable_values(error)

@@ -4,7 +4,7 @@ nothing. Shared by `jixiao appeal preview` and `GET /appeals/{id}/preview`."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.appeals import (
     AppealState,
@@ -13,7 +13,6 @@ from domain.appeals import (
     correction_rows,
     recusal_reasons,
 )
-from domain.application import Ledger
 from domain.errors import InvalidRequestError
 from domain.events import DecideAppeal
 from domain.facts import Facts
@@ -21,6 +20,9 @@ from domain.strict_input import loads_strict, window_context
 from projections.diff import diff_statements
 from projections.restatement import current_statement
 from projections.whatif import preview
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 # The preview's side label: "if revoked" ("if upholdd" before, from outcome + "d").
 PAST = {"uphold": "upheld", "change": "changed", "revoke": "revoked"}

@@ -25,12 +25,11 @@ import json
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from pydantic import BaseModel
 
-from domain.application import Ledger
 from domain.envelope import InvalidEntry
 from domain.events import (
     AppealFiled,
@@ -45,6 +44,9 @@ from domain.scheme import canonical_dumps
 from projections.chain_links import StoredRecord
 from projections.restatement import restatement_of
 from projections.views import StoredStatement, content_sha256, payable_periods
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 SNAPSHOT_FORMAT = 1
 KEY_PREFIX = "sealed-through-"

@@ -18,11 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from domain.application import Ledger
 from domain.events import LedgerEvent
 from domain.facts import Facts, cycle_collection_paused
 from domain.money import ZERO
@@ -38,6 +37,9 @@ from projections.period_events import carry_period_types
 from projections.person_inputs import carry_person_inputs
 from projections.scoring import PERSON_SCORES
 from projections.views import touched_periods
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 # The per-period results of projections.payout and projections.restatement.
 PERIOD_MEMOS = ("statements", "reported", "people")

@@ -24,6 +24,7 @@ from api.storage.snapshot_check import fold_state as fold_state  # noqa: PLC0414
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV, derive
 from domain.application import Ledger
 from domain.events import ScoreRecorded
+from domain.ledger_reads import LedgerReads
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -133,15 +134,17 @@ def by_id(items: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
 
 def fold_reads(monkeypatch: Any) -> list[int]:
     """The position after which each read of the store for a fold started (a spy on
-    `Ledger.read_pages` for the rest of the test)."""
+    `read_pages` for the rest of the test: `LedgerReads`', which the Application's ledger
+    and a reading session's both read with)."""
     starts: list[int] = []
-    real = Ledger.read_pages
+    real = LedgerReads.read_pages
 
-    def spy(self: Ledger, after: int = 0, page_size: int | None = None, **seen: Any) -> Any:
+    def spy(self: LedgerReads, after: int = 0, page_size: int | None = None,
+            **seen: Any) -> Any:
         starts.append(after)
         return real(self, after, page_size, **seen)
 
-    monkeypatch.setattr(Ledger, "read_pages", spy)
+    monkeypatch.setattr(LedgerReads, "read_pages", spy)
     return starts
 
 

@@ -26,7 +26,9 @@ def print_payout(period: str, *, db: str | None, actor: str | None, json: bool,
     parse_period(period)
     query = reports.ReportQuery(period, as_of(as_of_text), what_if_batch(with_file),
                                 figures=figures)
-    with open_session(db) as session:
+    # A what-if records nothing (its batch is previewed, never written): its session
+    # reads without the eventsourcing Application (api/storage/plain_store.py).
+    with open_session(db, reads_only=with_file is not None) as session:
         report = reports.payout(session, caller(actor), query)
         # Shown before the session closes: closing may store the fold for the next
         # process (api/storage/facts_snapshot.py), which this answer need not wait for.

@@ -15,6 +15,7 @@ from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
 from api.storage.session import (
     Session,
+    found_for_reading,
     ledger_exists,
     ledger_location,
     recorded_time_zone,
@@ -93,14 +94,15 @@ class CliSession(Session):
                   file=sys.stderr)
 
 
-def open_session(db: str | None) -> Session:
+def open_session(db: str | None, *, reads_only: bool = False) -> Session:
+    """`reads_only`: the verb records nothing (a what-if): see `open_ledger`."""
     env = store_env(db, ENVIRON.get())
-    found = ledger_exists(env)
+    found, connection = found_for_reading(env) if reads_only else (ledger_exists(env), None)
     if not found:
         if _verb() not in CREATING_VERBS:
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
-    return CliSession(env, found=found)
+    return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 
 
 def _verb() -> str:

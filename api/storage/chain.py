@@ -20,14 +20,10 @@ from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError as PersistenceIntegrityError
-from eventsourcing.persistence import OperationalError
-
 from api.storage.busy import sqlite_busy
-from domain.application import Ledger
 from domain.errors import ConflictError, DomainError
 from domain.stored_ids import stored_id
-from domain.stored_reader import Row, select_rows
+from domain.stored_reader import Row, select_rows, store_kind
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
     GENESIS,
@@ -38,6 +34,7 @@ from projections.chain_links import (
 )
 
 if TYPE_CHECKING:
+    from domain.application import Ledger
     from projections.audit import ChainReport, Finding
 
 CHAIN_NAME = "events"
@@ -152,11 +149,22 @@ class SQLiteChainStore(ChainStore):
                  for k in links])
 
 
+def _pool_errors(datastore: Any) -> tuple[type[Exception], ...]:
+    """The error eventsourcing's pool wraps psycopg's in (a timeout its cause); none for a
+    reading session's plain connection, which tells a timeout as `BusyError` itself
+    (api/storage/plain_store.py) and imports nothing of eventsourcing."""
+    if getattr(datastore, "store_kind", None) is not None:
+        return ()
+    from eventsourcing.persistence import OperationalError  # noqa: PLC0415 - see above
+
+    return (OperationalError,)
+
+
 class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
-        from api.storage.postgres_limits import busy_error  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import busy_error  # noqa: PLC0415 - PostgreSQL only
 
         self._db = datastore
         schema = datastore.schema
@@ -164,7 +172,7 @@ class PostgresChainStore(ChainStore):
         self._tracking = sql.Identifier(schema, "jixiao_chain_tracking")
         try:
             self._create_tables(schema)
-        except OperationalError as error:
+        except _pool_errors(datastore) as error:
             raise busy_error(error) from error
 
     def _create_tables(self, schema: str) -> None:
@@ -291,7 +299,7 @@ def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any
 def open_chain(ledger: Ledger) -> ChainStore:
     """The chain table in the ledger's own database."""
     datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
-    if type(datastore).__module__ == "eventsourcing.postgres":
+    if store_kind(ledger.recorder) == "postgres":
         return PostgresChainStore(datastore)
     return SQLiteChainStore(datastore)
 
@@ -334,6 +342,9 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
     """Chain every event after the tracked position; returns how many were chained. The
     rows the ledger has just written, when they start right after the chain, are taken
     from the ledger instead of being read back from the store."""
+    # eventsourcing's errors with a write: a read need not import eventsourcing.
+    from eventsourcing.persistence import IntegrityError  # noqa: PLC0415
+
     position, head = store.tracking()
     chained = 0
     pages = _written_pages(ledger, position)
@@ -347,7 +358,7 @@ def catch_up_chain(ledger: Ledger, store: ChainStore) -> int:
             raise UnchainableRecord(page[0])
         try:
             store.save(links, expected=position)
-        except PersistenceIntegrityError:
+        except IntegrityError:
             raise ChainDamagedError(TRACKING_DAMAGED.format(
                 reason=f"its position {position} is behind the chain's own rows")) from None
         position, head = links[-1].position, links[-1].link

@@ -46,14 +46,16 @@ import hmac
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, MutableSequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.storage.chain import ChainStore, check_close
 from api.storage.facts_codec import FORMAT, code_version, decode, encode
 from api.storage.fold_chain import HashedFold
 from api.storage.snapshot_key import SnapshotKeyError, key_configured, snapshot_key
-from domain.application import Ledger
 from domain.facts import Facts
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 NAME = "head"
 SNAPSHOTS_SETTING = "JIXIAO_SNAPSHOTS"

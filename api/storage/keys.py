@@ -207,7 +207,7 @@ class KeyVault:
         if self._postgres:
             import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-            from api.storage.postgres_limits import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
+            from api.storage.postgres_options import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
 
             arguments: dict[str, Any] = dict(postgres_connect_args(self._env))
             # The same lock and statement timeouts as the ledger's own connections: a

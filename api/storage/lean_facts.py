@@ -20,9 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, MutableSequence, Sequence
 from datetime import UTC, datetime
-from typing import Any
-
-from eventsourcing.persistence import IntegrityError
+from typing import TYPE_CHECKING, Any
 
 from api.storage.snapshots import (
     SnapshotStore,
@@ -31,7 +29,6 @@ from api.storage.snapshots import (
     open_snapshots,
     take_snapshot,
 )
-from domain.application import Ledger
 from domain.errors import ConflictError
 from domain.events import LedgerEvent, loaded_family
 from domain.facts import Facts
@@ -39,6 +36,9 @@ from domain.periods import Period
 from domain.written import CONCURRENT_WRITE
 from projections.snapshots import KEY_PREFIX, Seal, checked_on_seal, fold_later
 from projections.views import payable_periods
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 # Environment switch: "off" folds every event for every read (a comparison, or a store
 # whose snapshots are to be ignored).
@@ -55,8 +55,11 @@ class LeanFolds:
     snapshot that serves kept for the ledger's position it was made at."""
 
     def __init__(self, env: Mapping[str, str], ledger: Ledger,
-                 warnings: MutableSequence[str]) -> None:
+                 warnings: MutableSequence[str],
+                 connection: Callable[[], Any] | None = None) -> None:
+        """`connection`: as for `open_snapshots`."""
         self._env = env
+        self._connection = connection
         self._ledger = ledger
         self._warnings = warnings
         self._store: SnapshotStore | None = None
@@ -103,6 +106,9 @@ class LeanFolds:
     def save(self, events: Sequence[LedgerEvent]) -> None:
         """Write events checked against the kept fold (`checked_on_seal`), all or none;
         the fold takes them in when next asked for, as it takes in another process's."""
+        # A write's error, imported with the write: a read need not import eventsourcing.
+        from eventsourcing.persistence import IntegrityError  # noqa: PLC0415
+
         try:
             self._ledger.save(*events)
         except IntegrityError as error:
@@ -147,7 +153,7 @@ class LeanFolds:
     def _snapshots(self) -> SnapshotStore | None:
         if not self._opened:
             self._opened = True
-            self._store = existing_snapshots(self._env)
+            self._store = existing_snapshots(self._env, self._connection)
         return self._store
 
     def close(self) -> None:

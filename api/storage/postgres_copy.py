@@ -32,7 +32,8 @@ from typing import Any
 from eventsourcing.persistence import OperationalError, ProgrammingError, StoredEvent
 from psycopg.sql import SQL, Identifier, Literal
 
-from api.storage.postgres_limits import ChunkedPostgresRecorder, busy_error
+from api.storage.postgres_limits import ChunkedPostgresRecorder
+from api.storage.postgres_options import busy_error
 from domain.stored_encoding import StoredRow
 
 COPY_FROM_ROWS = 200  # below this the INSERT's one round trip costs less than COPY's

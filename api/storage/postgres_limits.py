@@ -20,14 +20,16 @@ from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-from api.storage.busy import BUSY, RETRY_AFTER_S, SLOW
 from api.storage.pg_schema import lock_schema_ddl
+from api.storage.postgres_options import (
+    LOCK_TIMEOUT_S_DEFAULT,
+    STATEMENT_TIMEOUT_S_DEFAULT,
+    busy_error,
+    session_options,
+)
 from domain.application import APPLICATION_NAME, Ledger
-from domain.errors import BusyError
 
 CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
-LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
-STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
 # A large batch goes in one COPY (api/storage/postgres_copy.py), a small one as below.
 RECORDER_TOPIC = "api.storage.postgres_copy:CopyPostgresRecorder"
 
@@ -39,34 +41,6 @@ def bounded_env(env: Mapping[str, str]) -> dict[str, str]:
     bounded.setdefault("POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
     bounded["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPIC
     return bounded
-
-
-def session_options(env: Mapping[str, str]) -> str:
-    """libpq `options` that set both timeouts on every connection of the pool."""
-    lock_s = _seconds(env, "POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT)
-    statement_s = _seconds(env, "POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
-    return f"-c lock_timeout={lock_s * 1000} -c statement_timeout={statement_s * 1000}"
-
-
-def _seconds(env: Mapping[str, str], key: str, default: str) -> int:
-    text = env.get(key) or default
-    if not text.isdigit():
-        raise ValueError(f"{key} must be a whole number of seconds, got {text!r}")
-    return int(text)
-
-
-def busy_error(error: OperationalError) -> Exception:
-    """A lock or statement timeout as `BusyError`; any other error as it was."""
-    return busy_cause(error.__cause__) or error
-
-
-def busy_cause(cause: BaseException | None) -> BusyError | None:
-    """A psycopg lock or statement timeout as `BusyError`, else None."""
-    if isinstance(cause, psycopg.errors.LockNotAvailable):
-        return BusyError(BUSY, RETRY_AFTER_S)
-    if isinstance(cause, psycopg.errors.QueryCanceled):
-        return BusyError(SLOW, RETRY_AFTER_S)
-    return None
 
 
 class PostgresLedger(Ledger):

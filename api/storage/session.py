@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from itertools import takewhile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from api import plugin_discovery
@@ -33,7 +33,6 @@ from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.recorded_closes import RecordedClose
-from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import (
     check_closed,
@@ -42,10 +41,10 @@ from api.storage.view_checks import (
     view_finding,
     view_findings,
 )
-from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import ConflictError
 from domain.events import LedgerEvent
 from domain.facts import Facts, FrozenHolders, cycle_collection_paused
+from domain.ledger_reads import APPLICATION_NAME
 from domain.periods import Period
 from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
@@ -63,6 +62,7 @@ from projections.views import (
 )
 
 if TYPE_CHECKING:
+    from domain.application import Ledger
     from projections.audit import ChainReport
 
 NOTICES_MAX = 100  # notices and integrity warnings one session keeps (the oldest go)
@@ -81,13 +81,37 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
     psycopg_versions.install()
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    table = f"{APPLICATION_NAME}_events"
-    schema = env.get("POSTGRES_SCHEMA") or "public"
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
     with psycopg.connect(**arguments, autocommit=True) as connection:
-        row = connection.execute("SELECT to_regclass(%s)",
-                                 (f'"{schema}"."{table}"',)).fetchone()
+        return _events_table_in(connection, env)
+
+
+def _events_table_in(connection: Any, env: Mapping[str, str]) -> bool:
+    table = f"{APPLICATION_NAME}_events"
+    schema = env.get("POSTGRES_SCHEMA") or "public"
+    row = connection.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',)).fetchone()
     return row is not None and row[0] is not None
+
+
+def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
+    """`ledger_exists`, for a session that reads (`Session(reads_only=True)`): on
+    PostgreSQL the connection that asked is opened as the statements view's and kept for
+    it (returned with True; closed when the ledger is not there), one login fewer."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return ledger_exists(env), None
+    psycopg_versions.install()
+    from api.storage.statement_views import view_connection  # noqa: PLC0415 - PostgreSQL only
+
+    connection = view_connection(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
+    try:
+        found = _events_table_in(connection, env)
+    except BaseException:
+        connection.close()
+        raise
+    if not found:
+        connection.close()
+        return False, None
+    return True, connection
 
 
 def ledger_location(env: Mapping[str, str]) -> str:
@@ -106,6 +130,14 @@ postgres_connect_args = environment.postgres_connect_args
 
 
 SETTINGS_TOPIC = f"{LedgerConfigured.__module__}:{LedgerConfigured.__qualname__}"
+# The pool of a session that reads on PostgreSQL: one thread, one query at a time, so one
+# connection. eventsourcing's pool opened five by default, each a login, in threads of
+# their own beside the verb's; and it grew a sixth while the verb waited for the first.
+READING_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"}
+# The environment a plain reader serves as eventsourcing would (store_env's SQLite keys
+# and the paths it carries); any other setting (a recorder named, CREATE_TABLE …) is for
+# the Application to read.
+READER_KEYS = frozenset({"PERSISTENCE_MODULE", "SQLITE_DBNAME", *environment.CARRIED_KEYS})
 
 
 def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
@@ -126,9 +158,14 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
         ledger.close()
 
 
-def open_ledger(env: Mapping[str, str], found: bool = False) -> Ledger:
+def open_ledger(env: Mapping[str, str], found: bool = False, *,
+                reads_only: bool = False, connection: Any = None) -> Ledger:
     """`found`: `ledger_exists` has just said yes, so on PostgreSQL its schema is there
-    (no connection of its own to make sure)."""
+    (no connection of its own to make sure). `reads_only`: the session records nothing
+    (a what-if), so on SQLite its ledger is the plain reader (api/storage/plain_store.py),
+    without eventsourcing, once the ledger's table exists; on PostgreSQL likewise on
+    `connection` (`found_for_reading`'s, which the session's view owns), else its pool
+    keeps one connection."""
     # A ledger's first batch builds schemas (checkers, the adopted scheme): pydantic's own
     # plugin loader would import importlib.metadata then (≈10 ms of a hospital ingest's
     # CPU), as `jixiao` already avoids (api/cli_launch.py); now every shell that opens a
@@ -136,13 +173,28 @@ def open_ledger(env: Mapping[str, str], found: bool = False) -> Ledger:
     plugin_discovery.install()
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         psycopg_versions.install()  # before psycopg's first import: the server, scripts
+        if reads_only and found and connection is not None:
+            from api.storage.plain_store import postgres_read_ledger  # noqa: PLC0415 - reads only
+
+            return cast("Ledger", postgres_read_ledger(connection, env.get("POSTGRES_SCHEMA")))
         from api.storage.postgres_limits import PostgresLedger  # noqa: PLC0415 - PostgreSQL only
 
         if not found:
             ensure_postgres_schema(env)
-        return PostgresLedger(env)
+        return PostgresLedger({**env, **READING_POOL} if reads_only else env)
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         ensure_wal(env["SQLITE_DBNAME"])
+        if reads_only and set(env) <= READER_KEYS:
+            from api.storage.plain_store import read_ledger  # noqa: PLC0415 - reads only
+
+            reader = read_ledger(env["SQLITE_DBNAME"])
+            if reader is not None:
+                # It records nothing: a session opened to read never asks it to.
+                return cast("Ledger", reader)
+    # The write side, with eventsourcing (≈14 ms to import): not for a session that reads.
+    from api.storage.sqlite_writes import SQLITE_RECORDER_TOPIC  # noqa: PLC0415
+    from domain.application import Ledger  # noqa: PLC0415
+
     # One executemany per batch (api/storage/sqlite_writes.py), unless the env names one.
     return Ledger({"APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC, **env})
 
@@ -156,7 +208,7 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
     from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
-    from api.storage.postgres_limits import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
 
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
     try:
@@ -170,13 +222,14 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
         raise busy_cause(error) or error from error
 
 
-def open_view(env: Mapping[str, str]) -> StatementView:
-    """The materialised statements, in the same database as the events."""
+def open_view(env: Mapping[str, str], connection: Any = None) -> StatementView:
+    """The materialised statements, in the same database as the events (on PostgreSQL on
+    `connection` when given: see `found_for_reading`)."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         from api.storage.statement_views import PostgresStatementView  # noqa: PLC0415 - PostgreSQL only
 
         return PostgresStatementView(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"),
-                                     env)
+                                     env, connection)
     return SQLiteStatementView(env["SQLITE_DBNAME"])
 
 
@@ -187,10 +240,18 @@ class Session:
 
     catch_up_progress: CatchUpProgress | None = None  # a shell's bar (api/cli/sessions.py)
 
-    def __init__(self, env: Mapping[str, str], *, found: bool = False) -> None:
-        """`found`: as for `open_ledger`."""
+    def __init__(self, env: Mapping[str, str], *, found: bool = False,
+                 reads_only: bool = False, connection: Any = None) -> None:
+        """`found`, `reads_only`: as for `open_ledger`; `connection`: the view's, from
+        `found_for_reading` (the session closes it)."""
         self.env = dict(env)
-        self.ledger = open_ledger(self.env, found)
+        self._side = connection  # the view's, until the view is opened
+        try:
+            self.ledger = open_ledger(self.env, found, reads_only=reads_only,
+                                      connection=connection)
+        except BaseException:
+            self._close_side()
+            raise
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
         self._users: tuple[weakref.ref[Facts], int, UserDirectory] | None = None
@@ -204,7 +265,10 @@ class Session:
         self.integrity_warnings: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         # What a verb did besides its answer (a receipt written).
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
-        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings)
+        # A reading session on PostgreSQL reads the closed years' snapshots on the view's
+        # connection, which its statements need anyway: one login fewer.
+        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings, (
+            lambda: getattr(self.view, "connection", None)) if reads_only else None)
         # The first fold starts from the checked snapshot of the fold, if one serves.
         self._head = FactsSnapshots(
             self.env, self.ledger, lambda: getattr(self.view, "connection", None),
@@ -365,8 +429,14 @@ class Session:
     @property
     def view(self) -> StatementView:
         if self._view is None:
-            self._view = open_view(self.env)
+            side, self._side = self._side, None
+            self._view = open_view(self.env, side)
         return self._view
+
+    def _close_side(self) -> None:
+        side, self._side = self._side, None
+        if side is not None:
+            side.close()
 
     def catch_up_view(self) -> dict[str, RowFault]:
         """Catch the statements view up (waiting out another process's catch-up); returns
@@ -467,6 +537,7 @@ class Session:
             self._frozen_peak = 0
         if self._view is not None:
             self._view.close()
+        self._close_side()
         self._lean.close()
         self.ledger.close()
 

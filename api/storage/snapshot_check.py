@@ -27,16 +27,19 @@ import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import takewhile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.storage.chain import ChainStore, stored_records
 from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
 from api.storage.facts_snapshot import Row as SnapshotRow
-from domain.application import Ledger, read_stored
 from domain.facts import Facts
+from domain.ledger_reads import read_stored
 from domain.stored_reader import Row, decode_rows
 from projections.audit import Finding, StoredRecord
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 KIND = "snapshot"
 # SnapshotCheck.state: what `verify` could say of the stored snapshot.

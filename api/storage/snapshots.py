@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from itertools import takewhile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-
 from api.storage.chain import chain_head_at, check_close, open_chain, stored_records
-from domain.application import Ledger, read_stored
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.ledger_reads import read_stored
+from domain.stored_event import StoredBody
 from projections.chain_links import GENESIS, StoredRecord, chain_link
 from projections.snapshots import (
     NotASnapshot,
@@ -32,6 +31,9 @@ from projections.snapshots import (
     snapshot_row,
 )
 from projections.views import StoredStatement
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 SNAPSHOTS_TABLE = (
     "CREATE TABLE IF NOT EXISTS jixiao_snapshots (period TEXT PRIMARY KEY, "
@@ -106,10 +108,20 @@ class PostgresSnapshots(SnapshotStore):
     _mark = "%s"
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
-                 env: Mapping[str, str] | None = None, create: bool = True) -> None:
+                 env: Mapping[str, str] | None = None, create: bool = True,
+                 connection: Any = None) -> None:
+        """`connection`: one of the store's, in autocommit with the schema on its search
+        path and the pool's timeouts (the statements view's), read on instead of a login
+        of its own, and left open."""
+        self._borrowed = connection is not None
+        if connection is not None:
+            self._db = connection
+            if create:
+                self._db.execute(SNAPSHOTS_TABLE)
+            return
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-        from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import session_options  # noqa: PLC0415 - PostgreSQL only
 
         options = session_options(env or {})
         if schema:
@@ -122,6 +134,10 @@ class PostgresSnapshots(SnapshotStore):
     def exists(self) -> bool:
         row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()
         return row is not None and row[0] is not None
+
+    def close(self) -> None:
+        if not self._borrowed:
+            self._db.close()
 
     def _read(self, key: str) -> StoredStatement | None:
         """The row with its body read a piece at a time: libpq keeps a connection's input
@@ -146,19 +162,23 @@ class PostgresSnapshots(SnapshotStore):
 
 
 
-def open_snapshots(env: Mapping[str, str], create: bool = True) -> SnapshotStore:
+def open_snapshots(env: Mapping[str, str], create: bool = True,
+                   connection: Callable[[], Any] | None = None) -> SnapshotStore:
+    """`connection`: on PostgreSQL, gives a connection of the store's to read on (see
+    `PostgresSnapshots`) instead of a login of the snapshots' own."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         from api.storage.store_env import postgres_connect_args  # noqa: PLC0415 - PostgreSQL only
 
         return PostgresSnapshots(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env,
-                                 create)
+                                 create, None if connection is None else connection())
     return SQLiteSnapshots(env["SQLITE_DBNAME"], create)
 
 
-def existing_snapshots(env: Mapping[str, str]) -> SnapshotStore | None:
+def existing_snapshots(env: Mapping[str, str],
+                       connection: Callable[[], Any] | None = None) -> SnapshotStore | None:
     """The store's snapshots, or None when it has never kept one: a read creates no table
     (a stored ledger's file stays as it was)."""
-    store = open_snapshots(env, create=False)
+    store = open_snapshots(env, create=False, connection=connection)
     if store.exists():
         return store
     store.close()
@@ -266,7 +286,7 @@ def _stored(ledger: Ledger, event_id: UUID) -> bool:
 
 
 def _decode(ledger: Ledger, record: StoredRecord) -> LedgerEvent:
-    return read_stored(ledger.mapper, StoredEvent(
+    return read_stored(ledger.mapper, StoredBody(
         originator_id=record.originator_id, originator_version=record.originator_version,
         topic=record.topic, state=record.state))
 

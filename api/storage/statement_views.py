@@ -168,7 +168,7 @@ def _bounded(work: Callable[[], T]) -> T:
     # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.postgres_limits import busy_cause  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import busy_cause  # noqa: PLC0415 - PostgreSQL only
 
     try:
         return work()
@@ -179,22 +179,32 @@ def _bounded(work: Callable[[], T]) -> T:
         raise busy from error
 
 
+def view_connection(connect_args: Mapping[str, str], schema: str | None,
+                    env: Mapping[str, str] | None) -> Any:
+    """A connection as the view keeps one: autocommit, the schema on its search path, the
+    events' pool's lock and statement timeouts."""
+    import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+    from api.storage.postgres_options import session_options  # noqa: PLC0415 - PostgreSQL only
+
+    options = session_options(env or {})
+    if schema:
+        options = f"-c search_path={schema} {options}"
+    arguments: dict[str, Any] = dict(connect_args)
+    return psycopg.connect(**arguments, options=options, autocommit=True)
+
+
 class PostgresStatementView(StatementView):
     """`env` is the store's environment: the view's connection takes the same
     POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
-                 env: Mapping[str, str] | None = None) -> None:
-        import psycopg  # noqa: PLC0415 - PostgreSQL only
-
-        from api.storage.postgres_limits import session_options  # noqa: PLC0415 - PostgreSQL only
-
-        options = session_options(env or {})
+                 env: Mapping[str, str] | None = None, connection: Any = None) -> None:
+        """`connection`: one opened as `view_connection` opens the view's (a reading
+        session's, which asked through it whether the ledger exists), then the view's."""
         self._schema = schema
-        if schema:
-            options = f"-c search_path={schema} {options}"
-        arguments: dict[str, Any] = dict(connect_args)
-        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
+        self._db = (view_connection(connect_args, schema, env) if connection is None
+                    else connection)
         try:
             if not self._is_current():
                 _bounded(self._create)

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from api.storage.chain import ChainStore, check_close, stored_records
 from api.storage.recorded_closes import RecordedClose, close_of
-from domain.application import Ledger
 from domain.errors import DomainError
 from projections.chain_links import CLOSE_TOPIC_STORED
 from projections.views import RowFault, StatementView, StoredStatement
 
 if TYPE_CHECKING:
+    from domain.application import Ledger
     from projections.audit import Finding
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
 from pydantic import BaseModel
@@ -19,14 +19,17 @@ from api.usecases.ports import Caller, Workspace, today_utc
 from api.usecases.sealed_writes import write_on_seal
 from api.usecases.stored_banks import stored_statements
 from api.usecases.stored_scores import seed_stored_scores
-from domain.application import IDEMPOTENCY_NAMESPACE, Ledger
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.ledger_reads import IDEMPOTENCY_NAMESPACE
 from domain.periods import Period
 from domain.strict_input import loads_strict
 from domain.users import user_problems
 from projections.whatif import preview
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 Rows = list[tuple[str, dict[str, Any]]]
 Progress = Callable[[str, int, int], None]

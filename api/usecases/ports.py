@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from domain.application import Ledger
 from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import LedgerEvent
 from domain.facts import Facts
@@ -23,6 +22,7 @@ from domain.users import User, UserDirectory
 from projections.figure_tree import FigureSource
 
 if TYPE_CHECKING:
+    from domain.application import Ledger
     from projections.audit import ChainReport
 
 ORGANISATION_ZONE = ZoneInfo("Asia/Shanghai")

@@ -10,11 +10,13 @@ workspace is closed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import overload
+from typing import TYPE_CHECKING, overload
 from uuid import UUID
 
-from domain.application import Ledger
 from domain.events import LedgerEvent
+
+if TYPE_CHECKING:
+    from domain.application import Ledger
 
 
 class WrittenEvents(Sequence[LedgerEvent]):

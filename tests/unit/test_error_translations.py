@@ -23,7 +23,7 @@ ALLOWED: dict[tuple[str, str], str] = {
         "pydantic's own message for a field (its texts: the templates of pydantic errors)",
     ("api/usecases/appeals.py", "preview_appeal"):
         "the ValueError of a decision's pydantic model, as pydantic words it",
-    ("domain/application.py", "_new_items"):
+    ("domain/ledger_reads.py", "_new_items"):
         "the ValueError of building an event from a checked command (a model validator's)",
     ("api/usecases/grades.py", "parse_grading_period"):
         "GradingPeriod.parse's ValueError (domain/grading.py), not a domain error type",
