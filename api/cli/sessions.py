@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
+from typing import Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
@@ -75,8 +76,9 @@ class CliSession(Session):
     """A session whose integrity warnings (a tampered view row, found and recomputed)
     go to standard error when the verb is done."""
 
-    def __init__(self, env: Mapping[str, str], *, found: bool = False) -> None:
-        super().__init__(env, found=found)
+    def __init__(self, env: Mapping[str, str], *, found: bool = False,
+                 reads_only: bool = False, connection: Any = None) -> None:
+        super().__init__(env, found=found, reads_only=reads_only, connection=connection)
         self.catch_up_progress = self._bars = CatchUpBars()
 
     def __exit__(self, *exc: object) -> None:
