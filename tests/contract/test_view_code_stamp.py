@@ -152,3 +152,19 @@ def test_a_rebuild_for_another_codes_rows_is_reported_statement_by_statement(
     assert heard == [("rebuild", done, periods) for done in range(periods + 1)]
     assert _catch_up_heard(store.env) == (False, [], False)  # rebuilt: this code's rows
     assert _stamp(store)[1] == (_stamp(store)[0], calculation_digest())
+
+
+def test_a_view_opened_before_its_first_rows_is_not_taken_for_another_codes(
+        store: Any, tmp_path: Path) -> None:
+    """A view opened while the ledger had no event has its table but not yet the figures
+    beside it (made by the first save), as an older version's table has: that is this
+    code's empty view, so its first build is an ordinary catch-up, never announced as the
+    rebuild after an upgrade ("jixiao was updated: …", api/cli/sessions.py)."""
+    for _ in range(2):
+        with Session(store.env) as session:
+            assert not session.view.emptied_for_other_code
+    _store(store, tmp_path)  # example-1 applied
+    emptied, heard, _ = _catch_up_heard(store.env)  # the view's first build
+    assert not emptied
+    assert heard
+    assert {stage for stage, _, _ in heard} == {"statements"}
