@@ -18,7 +18,9 @@ from builders import GOLDEN, cli_for, later_quarter_batch, launched
 from api.storage import code_digest
 from api.storage.code_digest import VIEW_STAMP_NOTE, calculation_digest
 from api.storage.session import Session
+from domain.errors import ConflictError
 from projections.payout import department
+from projections.views import catch_up_settled
 
 PERIOD = "2026-Q1"
 
@@ -168,3 +170,35 @@ def test_a_view_opened_before_its_first_rows_is_not_taken_for_another_codes(
     assert not emptied
     assert heard
     assert {stage for stage, _, _ in heard} == {"statements"}
+
+
+def test_a_rebuild_lost_to_another_process_is_not_announced_again(
+        store: Any, tmp_path: Path) -> None:
+    """Two processes rebuilding after an upgrade: the loser's retry catches up only what
+    the winner left, an ordinary catch-up, not the rebuild said once ("jixiao was
+    updated: …" would be printed a second time)."""
+    _store(store, tmp_path)
+    _catch_up_heard(store.env)  # built by this code
+    with Session(store.env) as session:  # the rows stamped as another code's
+        connection = session.view.connection
+        mark = "?" if store.backend == "sqlite" else "%s"
+        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
+                           ("0" * 64, VIEW_STAMP_NOTE))
+        if store.backend == "postgres":
+            connection.commit()
+    heard: list[tuple[str, int, int]] = []
+    with Session(store.env) as session:
+        view, save = session.view, session.view.save
+
+        def lost(statements: Any, expected: int, position: int) -> None:
+            view.save = save  # type: ignore[method-assign]
+            save(statements, expected, position - 1)  # the winner's, a step behind
+            raise ConflictError("the statements view was caught up by another process")
+
+        view.save = lost  # type: ignore[method-assign]
+        assert view.emptied_for_other_code
+        catch_up_settled(session.ledger, view, None, lambda *report: heard.append(report))
+    periods = heard[0][2]
+    assert heard[:periods + 1] == [("rebuild", done, periods) for done in range(periods + 1)]
+    assert heard[periods + 1:]  # the retry: the periods the step behind touches
+    assert {stage for stage, _, _ in heard[periods + 1:]} == {"statements"}
