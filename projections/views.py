@@ -360,4 +360,7 @@ def catch_up_settled(ledger: Any, view: StatementView,
             # retrying would only wait the timeout again.
             if isinstance(error, BusyError) or attempt == CATCH_UP_ATTEMPTS_MAX:
                 raise
+            # The winner filled the view: what is left is an ordinary catch-up, not the
+            # rebuild after an upgrade a shell announced once.
+            view.emptied_for_other_code = False
     return 0

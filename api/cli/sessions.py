@@ -52,7 +52,9 @@ class CatchUpBars:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self._bars is None:
-            if done >= total or not sys.stderr.isatty() or "--json" in ARGV.get():
+            stream = sys.stderr  # None when started with it closed (cron, `2>&-`)
+            if done >= total or stream is None or not stream.isatty() or (
+                    "--json" in ARGV.get()):
                 return
             if stage == REBUILD_STAGE:
                 print(_(REBUILDING).format(count=total), file=sys.stderr)

@@ -71,9 +71,11 @@ class SQLiteStatementView(StatementView):
             figures = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                                        "AND name = 'jixiao_figures'").fetchone()
             if columns and ("position" not in columns or figures is None):
+                # An older version's table, or this one's opened before its first save
+                # made the figures beside it: only the older one held rows (tracked past 0).
+                self.emptied_for_other_code = self._tracked_position() > 0
                 self._db.execute("DROP TABLE jixiao_statements")
                 self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
-                self.emptied_for_other_code = True
             self._db.execute(STATEMENTS_TABLE)
             if not self._stamped():
                 _forget_rows(self._db, figures=figures is not None)
@@ -86,11 +88,14 @@ class SQLiteStatementView(StatementView):
             raise
         self._db.execute("COMMIT")
 
-    def _stamped(self) -> bool:
+    def _tracked_position(self) -> int:
         row = self._db.execute(
             "SELECT position FROM jixiao_view_tracking WHERE view = ?", (VIEW_NAME,)
         ).fetchone()
-        return stamped_by_this_code(int(row[0]) if row else 0, self.note(VIEW_STAMP_NOTE))
+        return int(row[0]) if row else 0
+
+    def _stamped(self) -> bool:
+        return stamped_by_this_code(self._tracked_position(), self.note(VIEW_STAMP_NOTE))
 
     @property
     def connection(self) -> Any:
@@ -264,9 +269,11 @@ class PostgresStatementView(StatementView):
                 # then, so an ordinary open never waits for a catch-up.
                 self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")
                 if self._is_old():
+                    # As on SQLite: this version's table opened before its first save has
+                    # no figures beside it either, and no rows (tracked at 0).
+                    self.emptied_for_other_code = self.position() > 0
                     self._db.execute("DROP TABLE jixiao_statements")
                     self._db.execute("UPDATE jixiao_view_tracking SET position = 0")
-                    self.emptied_for_other_code = True
             self._db.execute(STATEMENTS_TABLE)
             if not self._stamped():
                 self._db.execute("LOCK TABLE jixiao_view_tracking IN EXCLUSIVE MODE")

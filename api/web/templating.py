@@ -5,6 +5,7 @@ catalogue (api/i18n) with jinja2.ext.i18n, and the filters the pages share (mone
 from __future__ import annotations
 
 import re
+import sys
 from datetime import datetime
 from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
@@ -52,13 +53,16 @@ def period_name(text: Any) -> str:
 # What `exact_text` writes (projections/figures.py), "…" aside: no exponent, no NaN or
 # Infinity. Fraction(Decimal("1e999999999")) computes 10**999999999: a page would hang.
 _EXACT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+|/[0-9]+)?")
+# Nor longer than it writes (projections.seeded_scores STORED_TEXT_CHARS_MAX, which a
+# shell does not import): Fraction(Decimal) of a million digits took ≈50 s.
+_EXACT_TEXT_CHARS_MAX = sys.int_info.default_max_str_digits + 2
 
 
 def exact_number(text: str) -> Fraction:
     """A figure's value as the explanation renders it: a decimal, `n/d`, or a long value
     rounded to 18 places and marked with "…"; ValueError for any other text."""
     text = text.rstrip("…")
-    if _EXACT_TEXT.fullmatch(text) is None:
+    if len(text) > _EXACT_TEXT_CHARS_MAX or _EXACT_TEXT.fullmatch(text) is None:
         raise ValueError(f"not an exact text: {text[:40]!r}")
     numerator, _, denominator = text.partition("/")
     if denominator:

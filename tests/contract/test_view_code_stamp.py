@@ -18,7 +18,9 @@ from builders import GOLDEN, cli_for, later_quarter_batch, launched
 from api.storage import code_digest
 from api.storage.code_digest import VIEW_STAMP_NOTE, calculation_digest
 from api.storage.session import Session
+from domain.errors import ConflictError
 from projections.payout import department
+from projections.views import catch_up_settled
 
 PERIOD = "2026-Q1"
 
@@ -152,3 +154,51 @@ def test_a_rebuild_for_another_codes_rows_is_reported_statement_by_statement(
     assert heard == [("rebuild", done, periods) for done in range(periods + 1)]
     assert _catch_up_heard(store.env) == (False, [], False)  # rebuilt: this code's rows
     assert _stamp(store)[1] == (_stamp(store)[0], calculation_digest())
+
+
+def test_a_view_opened_before_its_first_rows_is_not_taken_for_another_codes(
+        store: Any, tmp_path: Path) -> None:
+    """A view opened while the ledger had no event has its table but not yet the figures
+    beside it (made by the first save), as an older version's table has: that is this
+    code's empty view, so its first build is an ordinary catch-up, never announced as the
+    rebuild after an upgrade ("jixiao was updated: …", api/cli/sessions.py)."""
+    for _ in range(2):
+        with Session(store.env) as session:
+            assert not session.view.emptied_for_other_code
+    _store(store, tmp_path)  # example-1 applied
+    emptied, heard, _ = _catch_up_heard(store.env)  # the view's first build
+    assert not emptied
+    assert heard
+    assert {stage for stage, _, _ in heard} == {"statements"}
+
+
+def test_a_rebuild_lost_to_another_process_is_not_announced_again(
+        store: Any, tmp_path: Path) -> None:
+    """Two processes rebuilding after an upgrade: the loser's retry catches up only what
+    the winner left, an ordinary catch-up, not the rebuild said once ("jixiao was
+    updated: …" would be printed a second time)."""
+    _store(store, tmp_path)
+    _catch_up_heard(store.env)  # built by this code
+    with Session(store.env) as session:  # the rows stamped as another code's
+        connection = session.view.connection
+        mark = "?" if store.backend == "sqlite" else "%s"
+        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
+                           ("0" * 64, VIEW_STAMP_NOTE))
+        if store.backend == "postgres":
+            connection.commit()
+    heard: list[tuple[str, int, int]] = []
+    with Session(store.env) as session:
+        view, save = session.view, session.view.save
+
+        def lost(statements: Any, expected: int, position: int) -> None:
+            view.save = save  # type: ignore[method-assign]
+            save(statements, expected, position - 1)  # the winner's, a step behind
+            raise ConflictError("the statements view was caught up by another process")
+
+        view.save = lost  # type: ignore[method-assign]
+        assert view.emptied_for_other_code
+        catch_up_settled(session.ledger, view, None, lambda *report: heard.append(report))
+    periods = heard[0][2]
+    assert heard[:periods + 1] == [("rebuild", done, periods) for done in range(periods + 1)]
+    assert heard[periods + 1:]  # the retry: the periods the step behind touches
+    assert {stage for stage, _, _ in heard[periods + 1:]} == {"statements"}

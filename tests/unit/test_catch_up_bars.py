@@ -104,3 +104,17 @@ def test_a_bar_left_open_by_a_failure_is_closed(monkeypatch: pytest.MonkeyPatch)
 def test_the_shell_names_the_catch_up_stages_as_the_catch_up_does() -> None:
     assert set(BAR_LABELS) == {STATEMENTS_STAGE, REBUILD_STAGE} == {"statements", "rebuild"}
     assert SHELL_REBUILD_STAGE == REBUILD_STAGE
+
+
+def test_nothing_is_drawn_when_stderr_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cron and `2>&-` start Python with sys.stderr None: every catch-up that computes a
+    statement (after an upgrade, or new events) still answers, without a bar."""
+    opened: list[str] = []
+    monkeypatch.setattr("sys.stderr", None)
+    monkeypatch.setattr(render, "progress_bars", lambda: opened.append("open"))
+    shown = CatchUpBars()
+    for stage in (STATEMENTS_STAGE, REBUILD_STAGE):
+        for done in range(3):
+            shown(stage, done, 2)
+    shown.close()
+    assert opened == []

@@ -20,7 +20,9 @@ from api.http.settings import ServerSettings
 from api.storage.session import Session
 from api.usecases import queries, reports
 from api.usecases.ports import Caller, today_utc
-from api.web.templating import figure_value
+from api.web.templating import exact_number, figure_value
+from projections.figures import exact_text
+from projections.seeded_scores import STORED_TEXT_CHARS_MAX
 
 EMPLOYEE, PERIOD = "E0001", "2026-Q1"  # the demo's employee account (韦斌琳)
 
@@ -101,3 +103,16 @@ def test_a_value_exact_text_cannot_write_is_shown_as_stored(value: str) -> None:
     """Fraction(Decimal("1e999999999")) computes 10**999999999 (the page hung); Infinity
     raised OverflowError (a 500). Such a value is shown as its text, computed never."""
     assert figure_value({"value": value, "unit": "cny"}) == value
+
+
+def test_a_value_longer_than_exact_text_writes_is_shown_as_stored() -> None:
+    """A plain decimal of a million digits took ≈50 s to compute (Fraction(Decimal)); no
+    text exact_text writes is longer than projections.seeded_scores bounds it (an
+    integer's str() within Python's int-string limit, a sign and a point)."""
+    value = -Fraction(10**4300 - 1, 10**18)
+    longest = exact_text(value)
+    assert len(longest) == STORED_TEXT_CHARS_MAX
+    assert exact_number(longest) == value
+    longer = "1" * (STORED_TEXT_CHARS_MAX + 1)
+    assert figure_value({"value": longer, "unit": "cny"}) == longer
+    assert figure_value({"value": longer + ".25…", "unit": "points"}) == longer + ".25…"
