@@ -241,3 +241,26 @@ def test_what_the_process_sets_beyond_the_plain_reader_is_left_to_the_applicatio
         assert type(ledger) is not ReadLedger
     finally:
         ledger.close()
+
+
+def test_the_plain_postgresql_reader_answers_the_what_if_as_the_application(pg_env) -> None:  # type: ignore[no-untyped-def]
+    """The first test's reading session on PostgreSQL has no connection given, so it opens
+    eventsourcing's pool: this one reads as the CLI's what-if does, on the connection that
+    asked whether the ledger exists, and answers with the Application's figures (its
+    edited rows read alike: the second test)."""
+    env = dict(pg_env)
+    cli_for("postgres", env).ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    found, connection = found_for_reading(env)
+    assert found
+    query = reports.ReportQuery("2026-Q1", None, read_jsonl_batch(str(BATCH)))
+    with Session(env, found=True, reads_only=True, connection=connection) as session:
+        assert type(session.ledger) is ReadLedger
+        answer = reports.payout(session, Caller("test"), query)
+        warnings = list(session.integrity_warnings)
+    assert connection.closed
+    with Session(env, found=True) as session:
+        assert type(session.ledger) is not ReadLedger
+        expected = reports.payout(session, Caller("test"), query)
+        assert warnings == list(session.integrity_warnings)
+    assert json.dumps(answer, sort_keys=True, default=str) == json.dumps(
+        expected, sort_keys=True, default=str)
