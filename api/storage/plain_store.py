@@ -14,8 +14,9 @@ event: a session that records opens the Application (api/storage/session.py
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
@@ -70,9 +71,9 @@ class PlainSQLiteStore:
     store_kind = "sqlite"  # domain/stored_reader.py's `store_kind`
     originator_id_type = "uuid"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, timeout: int = LOCK_TIMEOUT_S) -> None:
         self._sqlite = sqlite3.connect(path, uri=True, check_same_thread=False,
-                                       isolation_level=None, timeout=LOCK_TIMEOUT_S)
+                                       isolation_level=None, timeout=timeout)
         self._sqlite.row_factory = sqlite3.Row
         self._connection = PlainConnection(self._sqlite)
 
@@ -224,14 +225,37 @@ class ReadLedger(LedgerReads):
         self.recorder.datastore.close()
 
 
-def read_ledger(path: str) -> ReadLedger | None:
+def read_ledger(path: str, timeout: int = LOCK_TIMEOUT_S) -> ReadLedger | None:
     """A reading ledger over the SQLite file at `path`, or None when the file holds no
-    ledger's table yet (the Application creates it)."""
-    store = PlainSQLiteStore(path)
+    ledger's table yet (the Application creates it). `timeout`: `lock_timeout_s`'s."""
+    store = PlainSQLiteStore(path, timeout)
     if not store.has_table(EVENTS_TABLE):
         store.close()
         return None
     return ReadLedger(PlainSQLiteRecorder(store))
+
+
+def lock_timeout_s(env: Mapping[str, str]) -> int | None:
+    """How long the Application's SQLite datastore would wait for a lock: its
+    SQLITE_LOCK_TIMEOUT, which eventsourcing reads, as every setting, from the process's
+    environment under `env` (Application.construct_env), under the ledger's name first
+    ("JIXIAO_…"). None when that environment sets what a plain reader does not read as
+    the Application would (another file or module under the ledger's name, a timeout that
+    is no whole number, which eventsourcing refuses in its own words): the Application
+    then opens the ledger as it always did."""
+    settings = {**os.environ, **env}
+    prefix = f"{APPLICATION_NAME.upper()}_"
+    if any(prefix + key in settings for key in (
+            "PERSISTENCE_MODULE", "SQLITE_DBNAME", "APPLICATION_RECORDER_TOPIC")):
+        return None
+    named = settings.get(prefix + "SQLITE_LOCK_TIMEOUT")
+    text = (settings.get("SQLITE_LOCK_TIMEOUT") if named is None else named) or ""
+    text = text.strip()
+    if not text:
+        return LOCK_TIMEOUT_S
+    if not text.isdecimal():
+        return None
+    return int(text) or LOCK_TIMEOUT_S  # as eventsourcing: 0 is its default
 
 
 def postgres_read_ledger(connection: Any, schema: str | None) -> ReadLedger:

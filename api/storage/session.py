@@ -185,9 +185,10 @@ def open_ledger(env: Mapping[str, str], found: bool = False, *,
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
         ensure_wal(env["SQLITE_DBNAME"])
         if reads_only and set(env) <= READER_KEYS:
-            from api.storage.plain_store import read_ledger  # noqa: PLC0415 - reads only
+            from api.storage.plain_store import lock_timeout_s, read_ledger  # noqa: PLC0415 - reads only
 
-            reader = read_ledger(env["SQLITE_DBNAME"])
+            timeout = lock_timeout_s(env)
+            reader = None if timeout is None else read_ledger(env["SQLITE_DBNAME"], timeout)
             if reader is not None:
                 # It records nothing: a session opened to read never asks it to.
                 return cast("Ledger", reader)

@@ -185,3 +185,82 @@ def test_a_missing_ledger_closes_the_connection_that_asked(pg_env) -> None:  # t
 def _filled_pg(env: dict[str, str]) -> dict[str, str]:
     open_ledger(env).close()
     return env
+
+
+def _reader_timeout(env: dict[str, str],
+                    monkeypatch: pytest.MonkeyPatch) -> tuple[type, list[float]]:
+    """The kind of ledger a reading session opens, and the busy timeouts its sqlite3
+    connections were opened with."""
+    import api.storage.plain_store as plain  # noqa: PLC0415 - its sqlite3, spied on
+
+    timeouts: list[float] = []
+    real = sqlite3.connect
+
+    def spied(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if "check_same_thread" in kwargs:  # a reader's (not ensure_wal's, say)
+            timeouts.append(kwargs.get("timeout", 5.0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plain.sqlite3, "connect", spied)
+    ledger = open_ledger(env, True, reads_only=True)
+    try:
+        return type(ledger), timeouts
+    finally:
+        ledger.close()
+        monkeypatch.setattr(plain.sqlite3, "connect", real)
+
+
+@pytest.mark.parametrize("key", ["SQLITE_LOCK_TIMEOUT", "JIXIAO_SQLITE_LOCK_TIMEOUT"])
+def test_the_plain_reader_waits_for_a_lock_as_long_as_the_application(
+        sqlite_env, monkeypatch, key: str) -> None:  # type: ignore[no-untyped-def]
+    """eventsourcing's Application reads SQLITE_LOCK_TIMEOUT from the process's
+    environment (under the ledger's name first), not only from the env it is given."""
+    open_ledger(sqlite_env).close()
+    monkeypatch.setenv(key, " 30 ")
+    kind, timeouts = _reader_timeout(sqlite_env, monkeypatch)
+    assert kind is ReadLedger
+    assert timeouts == [30]
+    monkeypatch.setenv(key, "0")  # eventsourcing's default then
+    assert _reader_timeout(sqlite_env, monkeypatch) == (ReadLedger, [5])
+
+
+@pytest.mark.parametrize("setting", [("SQLITE_LOCK_TIMEOUT", "soon"),
+                                     ("JIXIAO_SQLITE_DBNAME", "other.db"),
+                                     ("JIXIAO_PERSISTENCE_MODULE", "eventsourcing.sqlite")])
+def test_what_the_process_sets_beyond_the_plain_reader_is_left_to_the_application(
+        sqlite_env, monkeypatch, tmp_path: Path, setting: tuple[str, str]) -> None:  # type: ignore[no-untyped-def]
+    open_ledger(sqlite_env).close()
+    key, value = setting
+    monkeypatch.setenv(key, str(tmp_path / value) if value.endswith(".db") else value)
+    if key == "SQLITE_LOCK_TIMEOUT":  # eventsourcing refuses it in its own words
+        with pytest.raises(OSError, match="SQLITE_LOCK_TIMEOUT"):
+            open_ledger(sqlite_env, True, reads_only=True)
+        return
+    ledger = open_ledger(sqlite_env, True, reads_only=True)
+    try:
+        assert type(ledger) is not ReadLedger
+    finally:
+        ledger.close()
+
+
+def test_the_plain_postgresql_reader_answers_the_what_if_as_the_application(pg_env) -> None:  # type: ignore[no-untyped-def]
+    """The first test's reading session on PostgreSQL has no connection given, so it opens
+    eventsourcing's pool: this one reads as the CLI's what-if does, on the connection that
+    asked whether the ledger exists, and answers with the Application's figures (its
+    edited rows read alike: the second test)."""
+    env = dict(pg_env)
+    cli_for("postgres", env).ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    found, connection = found_for_reading(env)
+    assert found
+    query = reports.ReportQuery("2026-Q1", None, read_jsonl_batch(str(BATCH)))
+    with Session(env, found=True, reads_only=True, connection=connection) as session:
+        assert type(session.ledger) is ReadLedger
+        answer = reports.payout(session, Caller("test"), query)
+        warnings = list(session.integrity_warnings)
+    assert connection.closed
+    with Session(env, found=True) as session:
+        assert type(session.ledger) is not ReadLedger
+        expected = reports.payout(session, Caller("test"), query)
+        assert warnings == list(session.integrity_warnings)
+    assert json.dumps(answer, sort_keys=True, default=str) == json.dumps(
+        expected, sort_keys=True, default=str)
