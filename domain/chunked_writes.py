@@ -53,6 +53,7 @@ from domain.events import (
     ScoreRecorded,
 )
 from domain.facts import Facts, FrozenHolders, cycle_collection_paused, uniqueness_key
+from domain.records import frozen_record
 from domain.seen_index import SeenIds, SeenIndex
 from domain.stored_encoding import StoredRow
 from domain.written import CONCURRENT_WRITE, Written
@@ -72,7 +73,7 @@ class NotOnThisFold(Exception):
     against the fold of every event, which answers as it always has."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Chunk:
     """Commands read from one part of the input, with what was wrong before they became
     commands (rows that did not parse) and the ids those rows would define."""
@@ -177,7 +178,7 @@ class ChunkedLedger(Protocol):
     def stored_rows(self, events: Sequence[LedgerEvent]) -> list[StoredRow]: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ChunkedReport:
     """What was written: a count and the positions after `first_position` (the events
     themselves are in the store, not kept), and the idempotent retries."""

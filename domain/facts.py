@@ -43,12 +43,13 @@ from domain.fold_plans import (
 )
 from domain.overlay import Layered, plain
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import PAY_SCHEME_KIND
 from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EmployeeState:
     """An employee as the roster stood on one day."""
 

@@ -13,12 +13,13 @@ plain callables.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.errors import Problem
+from domain.records import frozen_record
 
 # The ledger's identifier and text shapes (the same as `Code` and `Text` in domain.events).
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
@@ -115,7 +116,7 @@ READS_EVERYTHING: frozenset[Role] = frozenset(
     {"administrator", "finance", "auditor", "appeals_reviewer"})
 
 
-@dataclass(frozen=True)
+@frozen_record
 class User:
     user_id: str
     name: str
@@ -192,7 +193,7 @@ def write_refusal(
 # ------------------------------------------------------------------ the user directory
 
 
-@dataclass(frozen=True)
+@frozen_record
 class UserDirectory:
     """Every user as the live facts stand, and the enabled users by token hash."""
 

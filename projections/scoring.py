@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
@@ -24,6 +23,7 @@ from domain.events import (
 )
 from domain.facts import EmployeeState, Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import DeductionRule, Scheme, StudyLeaveBand
 from projections.department_scores import (
     DepartmentScore,
@@ -36,7 +36,7 @@ from projections.memo import memo_of
 from projections.person_inputs import PERSON_RUNS, person_inputs, roster_in_period
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PersonScore:
     employee_id: str
     name: str
@@ -202,7 +202,7 @@ def person_figures(person: EmployeeState, own: tuple[LedgerEvent, ...],
     return score, scratch.figures
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Scored:
     score: PersonScore
     figures: Mapping[str, Any]

@@ -41,6 +41,7 @@ from domain.events import (
 )
 from domain.facts import Facts, cycle_collection_paused
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import canonical_dumps
 from projections.chain_links import StoredRecord
 from projections.restatement import restatement_of
@@ -263,7 +264,7 @@ class Seal:
         return any(day <= self.last_day for day in _dates(event))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Snapshot:
     seal: Seal
     # Read one entry at a time as the fold takes it in (`resident_entries`), once.

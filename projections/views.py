@@ -13,7 +13,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
@@ -26,6 +26,7 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import canonical_dumps
 from domain.users import DisableBody, TokenBody, UserBody
 from projections.figure_rows import figure_rows, reports_carry_figures
@@ -41,7 +42,7 @@ INVALID_ENTRIES_NOTE = "invalid_entries"
 REPORT_FIGURES_NOTE = "report_figures"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowFault:
     """Why a stored statement row cannot be trusted, as data: `verify` words it in the
     reader's language (api/i18n/findings.py); `str()` is the English a warning carries."""
@@ -79,7 +80,7 @@ ROW_FAULT_TEXTS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredStatement:
     period: str
     status: str  # "ok" or "blocked"

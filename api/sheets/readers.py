@@ -36,6 +36,7 @@ from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
 from api.sheets.templates import LISTS_SHEET
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
+from domain.records import frozen_record
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls files
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,7 +46,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # the names openpyxl o
 Format = Literal["csv", "xlsx"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Source:
     """A file to read: a path on disk, or the bytes of an upload with its file name, or
     an upload spooled to `path` (a temporary file) under the name it was sent with."""
@@ -79,7 +80,7 @@ class Source:
             return stream.read(8)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RawRow:
     number: int  # 1-based: the file's line where a CSV record starts, or the sheet's row
     cells: list[Raw]

@@ -33,6 +33,7 @@ from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
 from domain.application import Ledger, read_stored
 from domain.facts import Facts
+from domain.records import frozen_record
 from domain.stored_reader import Row, decode_rows
 from projections.audit import Finding, StoredRecord
 
@@ -85,7 +86,7 @@ def walked_records(ledger: Ledger, fold: WalkedFold) -> Iterator[StoredRecord]:
     return stored_records(ledger, limit=limit, seen=take_in)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SnapshotCheck:
     state: str
     position: int | None = None

@@ -54,6 +54,7 @@ from domain.errors import (
 )
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.records import frozen_record
 from projections.snapshots import Seal, fits_seal
 
 CHUNK_ROWS = 5000  # lines per chunk: the bench's batch, a few MB of rows and commands
@@ -61,7 +62,7 @@ _BLOCK = 1 << 20
 NOT_UTF8 = "the file is not UTF-8; save it as UTF-8"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowChunk:
     """Rows read from one part of a file, the problems found reading it, and whether the
     caller's rights over these rows were checked already (a roster's sealed details)."""

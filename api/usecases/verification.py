@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from api.usecases.access import require_everything_for
 from api.usecases.audit import verify_chain
 from api.usecases.ports import Caller, Workspace
+from domain.records import frozen_record
 from projections.audit import ChainReport
 
 MAX_AGE = timedelta(minutes=2)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class KeptWalk:
     key: tuple[int, str]  # (last notification position, the chain's link there)
     report: ChainReport
@@ -33,7 +34,7 @@ class VerificationMemo:
     last: KeptWalk | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Verification:
     report: ChainReport
     verified_at: datetime

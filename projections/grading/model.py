@@ -12,6 +12,7 @@ from typing import Any
 from domain.errors import InvalidRequestError
 from domain.grading import GradingPeriod, PayLine, Pipeline
 from domain.money import ZERO
+from domain.records import frozen_record
 from domain.sanctions import GradeInputRecorded, SubjectEnrolled
 from domain.scheme import Ref
 from projections.figures import exact_text, money_text
@@ -21,7 +22,7 @@ class GradingBlockedError(InvalidRequestError):
     code = "grading_blocked"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Step:
     stage: str
     grade_from: str | None
