@@ -27,7 +27,6 @@ from domain.events import (
     SchemeAdopted,
     loaded_family,
 )
-from domain.users import DisableBody, TokenBody, UserBody
 
 _APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
 _SCHEME_FREE: tuple[type, ...] = (SchemeAdopted, DepartmentDefined, EntryVoided)
@@ -106,5 +105,5 @@ def command_plan(cls: type) -> CommandPlan:
         plan = COMMAND_PLANS[cls] = CommandPlan(
             appeal_step=issubclass(cls, FileAppeal | DecideAppeal),
             decision=issubclass(cls, DecideAppeal), adoption=issubclass(cls, AdoptScheme),
-            user=issubclass(cls, UserBody | TokenBody | DisableBody))
+            user=issubclass(cls, loaded_family("domain.user_facts", "USER_BODIES")))
     return plan

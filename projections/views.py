@@ -28,7 +28,6 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.records import frozen_record
 from domain.scheme import canonical_dumps
-from domain.users import DisableBody, TokenBody, UserBody
 from projections.figure_rows import figure_rows, reports_carry_figures
 from projections.payout import CalculationBlockedError
 from projections.restatement import statement_for
@@ -234,11 +233,11 @@ def _pay_neutral(event: LedgerEvent) -> bool:
     corrections are events of their own), the grading vocabulary, the ledger's settings
     and the access log. A read records an access event; were it taken for a change of
     every period, the next read would rewrite every row before checking it."""
-    # The access log and the close approval setting by loaded_family: their modules are
-    # imported with their first fact, so none of theirs exists before.
-    return isinstance(event, (UserBody, TokenBody, DisableBody, *loaded_family(
-        "domain.close_review", "APPROVAL_SETTINGS"), *loaded_family(
-        "domain.access_log", "ACCESS_EVENTS"))) or (
+    # The users, the access log and the close approval setting by loaded_family: their
+    # modules are imported with their first fact, so none of theirs exists before.
+    return isinstance(event, (*loaded_family("domain.user_facts", "USER_BODIES"),
+                              *loaded_family("domain.close_review", "APPROVAL_SETTINGS"),
+                              *loaded_family("domain.access_log", "ACCESS_EVENTS"))) or (
         type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
         "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated",
         "LedgerConfigured")
