@@ -30,7 +30,7 @@ import gc
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from typing import IO, Any, Protocol
 from uuid import UUID
@@ -53,7 +53,7 @@ from domain.events import (
     ScoreRecorded,
 )
 from domain.facts import Facts, FrozenHolders, cycle_collection_paused, uniqueness_key
-from domain.records import frozen_record
+from domain.records import frozen_record, mutable_record
 from domain.seen_index import SeenIds, SeenIndex
 from domain.stored_encoding import StoredRow
 from domain.written import CONCURRENT_WRITE, Written
@@ -109,7 +109,7 @@ class Spool:
         self._file.close()
 
 
-@dataclass
+@mutable_record
 class ChunkedBatch:
     """What the checking of a chunked batch carries from one chunk to the next."""
 

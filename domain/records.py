@@ -1,4 +1,5 @@
-"""`@frozen_record` is `@dataclass(frozen=True)`: the same methods, made without compiling.
+"""`@frozen_record` is `@dataclass(frozen=True)`, `@mutable_record` is `@dataclass`: the same
+methods, made with less compiling.
 
 Python 3.11's dataclass compiles each method it writes from source text, one `exec` a
 method, ≈0.05 ms each: six a frozen class (`__init__`, `__repr__`, `__eq__`, `__hash__`,
@@ -33,11 +34,18 @@ def frozen_record(cls: type[T] | None = None, /, *, order: bool = False) -> Any:
     """`@dataclass(frozen=True)` (or with `order=True`), its comparisons and repr built
     without compiling them."""
     if cls is None:
-        return lambda given: _record(given, order)
-    return _record(cls, order)
+        return lambda given: _record(given, order, frozen=True)
+    return _record(cls, order, frozen=True)
 
 
-def _record(cls: type[T], order: bool) -> type[T]:
+@dataclass_transform()
+def mutable_record(cls: type[T], /) -> type[T]:
+    """`@dataclass`: a record whose fields may be set (a working state, an index being
+    built), unhashable like dataclass's, its comparison and repr built as above."""
+    return _record(cls, False, frozen=False)
+
+
+def _record(cls: type[T], order: bool, *, frozen: bool) -> type[T]:
     # Whether the class wrote its own __hash__, as dataclass decides it: a class that
     # defines __eq__ gets __hash__ = None from Python, which is not a choice of its own.
     own_hash = cls.__dict__.get("__hash__", None) is not None or (
@@ -45,7 +53,7 @@ def _record(cls: type[T], order: bool) -> type[T]:
     undocumented = not cls.__dict__.get("__doc__")
     if undocumented:  # or dataclass writes its signature there, through inspect
         cls.__doc__ = cls.__name__
-    made: type[T] = dataclass(frozen=True, repr=False, eq=False)(cls)
+    made: type[T] = dataclass(frozen=frozen, repr=False, eq=False)(cls)
     every = fields(made)  # type: ignore[arg-type]
     if undocumented:
         made.__doc__ = f"{made.__name__}({', '.join(f.name for f in every)})"
@@ -59,7 +67,9 @@ def _record(cls: type[T], order: bool) -> type[T]:
                 raise TypeError(f"Cannot overwrite attribute {name} in class {made.__name__}. "
                                 "Consider using functools.total_ordering")
             _add(made, name, _compare(compared, method))
-    if not own_hash:
+    if not own_hash and not frozen:  # as dataclass: a mutable value that compares is unhashable
+        made.__hash__ = None  # type: ignore[assignment]
+    elif not own_hash:
         hashed = _key([f for f in every if (f.compare if f.hash is None else f.hash)])
         made.__hash__ = _named(made, "__hash__", lambda self: hash(hashed(self)))  # type: ignore[method-assign]
     return made

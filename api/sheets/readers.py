@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -36,7 +36,7 @@ from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
 from api.sheets.templates import LISTS_SHEET
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
-from domain.records import frozen_record
+from domain.records import frozen_record, mutable_record
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls files
 ZIP_MAGIC = b"PK\x03\x04"
@@ -87,7 +87,7 @@ class RawRow:
     hidden: bool = False
 
 
-@dataclass
+@mutable_record
 class SheetFile:
     """One table to read: the format, the encoding or sheet it was read with, what the
     file said about itself (hidden sheets), and after `rows()` ran, its merged cells."""
@@ -193,7 +193,7 @@ def _csv_rows(sheet: SheetFile) -> Iterator[RawRow]:
 # ---------------------------------------------------------------------------- XLSX
 
 
-@dataclass
+@mutable_record
 class _Book:
     """A workbook opened for reading: its archive, shared strings and date styles, and its
     worksheets (name -> state, part). openpyxl's `load_workbook(read_only=True)` would

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import takewhile
 from typing import Any
 
@@ -33,7 +33,7 @@ from api.storage.facts_codec import code_version, decode
 from api.storage.facts_snapshot import FactsSnapshots, mac_of
 from domain.application import Ledger, read_stored
 from domain.facts import Facts
-from domain.records import frozen_record
+from domain.records import frozen_record, mutable_record
 from domain.stored_reader import Row, decode_rows
 from projections.audit import Finding, StoredRecord
 
@@ -46,7 +46,7 @@ SNAPSHOT_REASONS = ("snapshot_pieces", "snapshot_beyond", "snapshot_chain",
                     "snapshot_unreadable", "snapshot_differs")
 
 
-@dataclass
+@mutable_record
 class WalkedFold:
     """The fold of the stored events up to `upto` (a stored snapshot's position), taken in
     from the very rows the chain's walk reads (`walked_records`): the check needs no

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from domain.records import frozen_record
+from domain.records import frozen_record, mutable_record
 
 
 def _both(order: bool = False) -> tuple[type, type]:
@@ -141,3 +141,16 @@ class Pickled:
 def test_a_record_pickles() -> None:
     assert pickle.loads(pickle.dumps(Pickled(2))) == Pickled(2)
     assert Pickled.__doc__ == "A documented record keeps its docstring."
+
+
+def test_a_mutable_record_is_a_dataclass_that_does_not_hash() -> None:
+    plain = dataclass(type("State", (), {"__annotations__": {"rows": "list[int]", "n": "int"},
+                                          "n": 0, "__module__": __name__}))
+    made = mutable_record(type("State", (), {"__annotations__": {"rows": "list[int]", "n": "int"},
+                                             "n": 0, "__module__": __name__}))
+    state = made([1])
+    state.n = 2
+    assert (repr(state), repr(made([]))) == (repr(plain([1], 2)), repr(plain([])))
+    assert (state == made([1], 2), state != made([1])) == (True, True)
+    assert (made.__hash__, plain.__hash__) == (None, None)
+    assert made.__dataclass_params__.frozen is False  # type: ignore[attr-defined]
