@@ -16,7 +16,7 @@ through inspect, ≈0.07 ms a class); pydantic's schemas skip both alike.
 
 from collections.abc import Callable
 from dataclasses import Field, dataclass, fields
-from operator import attrgetter
+from operator import attrgetter, eq, ge, gt, le, lt
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -59,10 +59,9 @@ def _record(cls: type[T], order: bool, *, frozen: bool) -> type[T]:
         made.__doc__ = f"{made.__name__}({', '.join(f.name for f in every)})"
     compared = _key([f for f in every if f.compare])
     _add(made, "__repr__", _repr([f.name for f in every if f.repr]))
-    _add(made, "__eq__", _compare(compared, tuple.__eq__))
+    _add(made, "__eq__", _compare(compared, eq))
     if order:
-        for name, method in (("__lt__", tuple.__lt__), ("__le__", tuple.__le__),
-                             ("__gt__", tuple.__gt__), ("__ge__", tuple.__ge__)):
+        for name, method in (("__lt__", lt), ("__le__", le), ("__gt__", gt), ("__ge__", ge)):
             if name in made.__dict__:  # as dataclass refuses it
                 raise TypeError(f"Cannot overwrite attribute {name} in class {made.__name__}. "
                                 "Consider using functools.total_ordering")
