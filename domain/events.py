@@ -447,10 +447,9 @@ def _made(kind: str) -> Any:
 _COMMAND_TYPES = {_model_name(kind): kind for kind in _COMMANDS}
 
 
-# Made now: the batch check and the appeals ask for these by name when imported.
-FileAppeal: type[AppealBody] = _made("file_appeal")
-DecideAppeal: type[AppealDecisionBody] = _made("decide_appeal")
 if TYPE_CHECKING:  # made on first use by __getattr__ below
+    FileAppeal: type[AppealBody]
+    DecideAppeal: type[AppealDecisionBody]
     DefineDepartment: type[DepartmentBody]
     HireEmployee: type[HireBody]
     TransferEmployee: type[TransferBody]
