@@ -8,7 +8,7 @@ any other, so everything downstream, closed periods included, is restated.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -26,6 +26,7 @@ from domain.events import (
 from domain.facts import Facts, field_of
 from domain.periods import Period
 from domain.procedure_rules import Deadline, settings_of
+from domain.records import frozen_record
 from domain.scheme import AppealRule, Scheme
 from domain.users import UserDirectory
 
@@ -33,7 +34,7 @@ from domain.users import UserDirectory
 IDENTITY_FIELDS = ("period", "employee_id", "department_id", "item", "indicator", "year", "kind")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Review:
     level: int
     reviewer: str | None = None
@@ -41,7 +42,7 @@ class Review:
     assigned_by: str | None = None  # the actor of the assignment
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AppealState:
     filed: AppealFiled
     reviews: tuple[Review, ...] = field(default_factory=tuple)

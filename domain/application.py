@@ -9,7 +9,6 @@ without writing (reading, folding, checking, previewing) is `LedgerReads`
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -34,6 +33,7 @@ from domain.ledger_reads import (
     idempotency_id,
     read_stored,
 )
+from domain.records import frozen_record
 from domain.written import CONCURRENT_WRITE, Written
 
 if TYPE_CHECKING:  # imported with their first use (`PydanticMapper.to_stored_event`)
@@ -69,8 +69,7 @@ class PydanticMapper(StoredEventDecoder, Mapper[UUID]):
         return stored_rows_of(events)
 
 
-
-@dataclass(frozen=True)
+@frozen_record
 class RecordReport:
     recorded: tuple[LedgerEvent, ...]
     already_recorded: tuple[LedgerEvent, ...]  # idempotent retries: the first result

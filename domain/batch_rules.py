@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ValidationError
 
+from domain.appeal_bodies import AppealBody, AppealDecisionBody
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.errors import Problem
-from domain.events import AppealDecided, DecideAppeal, FileAppeal, LedgerEvent
+from domain.events import AppealDecided, LedgerEvent
 
 
 def with_appeal_key(command: BaseModel) -> BaseModel:
     """An appeal step keyed by the appeal and the step, unless the caller chose a key."""
     plan = COMMAND_PLANS.get(type(command)) or command_plan(type(command))
-    if plan.appeal_step and isinstance(command, FileAppeal | DecideAppeal) and not getattr(
+    # The plan's appeal step is a FileAppeal or a DecideAppeal: their bodies narrow the type.
+    if plan.appeal_step and isinstance(command, AppealBody | AppealDecisionBody) and not getattr(
             command, "idempotency_key", None):
-        step = f"decided:{command.level}" if isinstance(command, DecideAppeal) else "filed"
+        step = f"decided:{command.level}" if isinstance(command, AppealDecisionBody) else "filed"
         return command.model_copy(
             update={"idempotency_key": f"appeal:{command.appeal_id}:{step}"})
     return command

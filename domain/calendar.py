@@ -10,13 +10,14 @@ never counted as if every weekday were a working day.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from typing import Literal
 
 import chinese_calendar
 
 from domain.errors import InvalidRequestError
+from domain.records import frozen_record
 
 WORKING_DAYS_MAX = 366  # a named limit: no window in any scheme is longer than a year
 DayUnit = Literal["working", "calendar"]
@@ -26,7 +27,7 @@ class CalendarUnknownError(InvalidRequestError):
     code = "calendar_unknown"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class HolidayNotice:
     """One year's State Council notice (国务院办公厅关于…部分节假日安排的通知) as data."""
 
@@ -36,7 +37,7 @@ class HolidayNotice:
     notice: str  # the notice's document number or title
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WorkingCalendar:
     """The library's years, plus the notices a ledger recorded."""
 

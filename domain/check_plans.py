@@ -11,23 +11,22 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from domain.appeal_bodies import AppealBody, AppealDecisionBody
+from domain.envelope import CommandEnvelope
 from domain.events import (
     AdoptScheme,
     AppealAssigned,
     AppealDecided,
     AppealEscalated,
     AppealFiled,
-    DecideAppeal,
     DepartmentDefined,
     DepartmentFiguresRecorded,
     EmployeeHired,
     EntryVoided,
-    FileAppeal,
     PeriodClosed,
     SchemeAdopted,
     loaded_family,
 )
-from domain.users import DisableBody, TokenBody, UserBody
 
 _APPEAL_EVENTS = (AppealFiled, AppealAssigned, AppealDecided, AppealEscalated)
 _SCHEME_FREE: tuple[type, ...] = (SchemeAdopted, DepartmentDefined, EntryVoided)
@@ -103,8 +102,12 @@ def command_plan(cls: type) -> CommandPlan:
     """The plan of command type `cls` (made on first use)."""
     plan = COMMAND_PLANS.get(cls)
     if plan is None:
+        # FileAppeal and DecideAppeal by their bodies: the commands are made on first use
+        # (domain/events.py), and no other command is made of these bodies.
+        command = issubclass(cls, CommandEnvelope)
         plan = COMMAND_PLANS[cls] = CommandPlan(
-            appeal_step=issubclass(cls, FileAppeal | DecideAppeal),
-            decision=issubclass(cls, DecideAppeal), adoption=issubclass(cls, AdoptScheme),
-            user=issubclass(cls, UserBody | TokenBody | DisableBody))
+            appeal_step=command and issubclass(cls, AppealBody | AppealDecisionBody),
+            decision=command and issubclass(cls, AppealDecisionBody),
+            adoption=issubclass(cls, AdoptScheme),
+            user=issubclass(cls, loaded_family("domain.user_facts", "USER_BODIES")))
     return plan

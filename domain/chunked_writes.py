@@ -30,7 +30,7 @@ import gc
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from typing import IO, Any, Protocol
 from uuid import UUID
@@ -53,6 +53,7 @@ from domain.events import (
     ScoreRecorded,
 )
 from domain.facts import Facts, FrozenHolders, cycle_collection_paused, uniqueness_key
+from domain.records import frozen_record, mutable_record
 from domain.seen_index import SeenIds, SeenIndex
 from domain.stored_encoding import StoredRow
 from domain.written import CONCURRENT_WRITE, Written
@@ -72,7 +73,7 @@ class NotOnThisFold(Exception):
     against the fold of every event, which answers as it always has."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Chunk:
     """Commands read from one part of the input, with what was wrong before they became
     commands (rows that did not parse) and the ids those rows would define."""
@@ -108,7 +109,7 @@ class Spool:
         self._file.close()
 
 
-@dataclass
+@mutable_record
 class ChunkedBatch:
     """What the checking of a chunked batch carries from one chunk to the next."""
 
@@ -177,7 +178,7 @@ class ChunkedLedger(Protocol):
     def stored_rows(self, events: Sequence[LedgerEvent]) -> list[StoredRow]: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ChunkedReport:
     """What was written: a count and the positions after `first_position` (the events
     themselves are in the store, not kept), and the idempotent retries."""

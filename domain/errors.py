@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
+
+from domain.records import frozen_record
 
 
 class DomainError(Exception):
@@ -56,7 +57,7 @@ def invariant(condition: bool, message: str) -> None:
         raise InvariantError(message)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Problem:
     """One reason an input was refused: where (row or line), which field, and why."""
 

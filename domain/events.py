@@ -53,7 +53,6 @@ from domain.limits import (
 )
 from domain.periods import Period
 from domain.settings import SETTINGS_COMMANDS, SETTINGS_EVENTS
-from domain.users import DisableBody, TokenBody, UserBody
 
 
 def _non_negative(value: Decimal) -> Decimal:
@@ -344,9 +343,6 @@ class AppealFiled(LedgerEvent, AppealBody): ...
 class AppealAssigned(LedgerEvent, AppealAssignmentBody): ...
 class AppealDecided(LedgerEvent, AppealDecisionBody): ...
 class AppealEscalated(LedgerEvent, AppealEscalationBody): ...
-class UserRegistered(LedgerEvent, UserBody): ...
-class TokenRotated(LedgerEvent, TokenBody): ...
-class UserDisabled(LedgerEvent, DisableBody): ...
 
 
 # ------------------------------------------------------------------ commands (the asking)
@@ -426,12 +422,6 @@ _COMMANDS: dict[str, tuple[type[BaseModel], type[LedgerEvent], str]] = {
     "escalate_appeal": (
         AppealEscalationBody, AppealEscalated,
         "Ask for a re-review of a decided appeal, where the scheme allows."),
-    "register_user": (
-        UserBody, UserRegistered,
-        "Register a user of the HTTP API: role, scope and the SHA-256 of their bearer token."),
-    "rotate_token": (
-        TokenBody, TokenRotated, "Replace a user's bearer token (give the new token's SHA-256)."),
-    "disable_user": (DisableBody, UserDisabled, "Disable a user: their token stops working."),
 }
 _MAKING = threading.Lock()  # two threads making one type would make two classes of it
 # Command models by type, once made or imported: a batch's look-up per row is one get.
@@ -457,10 +447,9 @@ def _made(kind: str) -> Any:
 _COMMAND_TYPES = {_model_name(kind): kind for kind in _COMMANDS}
 
 
-# Made now: the batch check and the appeals ask for these by name when imported.
-FileAppeal: type[AppealBody] = _made("file_appeal")
-DecideAppeal: type[AppealDecisionBody] = _made("decide_appeal")
 if TYPE_CHECKING:  # made on first use by __getattr__ below
+    FileAppeal: type[AppealBody]
+    DecideAppeal: type[AppealDecisionBody]
     DefineDepartment: type[DepartmentBody]
     HireEmployee: type[HireBody]
     TransferEmployee: type[TransferBody]
@@ -486,9 +475,6 @@ if TYPE_CHECKING:  # made on first use by __getattr__ below
     ClosePeriod: type[CloseBody]
     AssignAppeal: type[AppealAssignmentBody]
     EscalateAppeal: type[AppealEscalationBody]
-    RegisterUser: type[UserBody]
-    RotateToken: type[TokenBody]
-    DisableUser: type[DisableBody]
     COMMAND_MODELS: tuple[type[BaseModel], ...]
     COMMANDS_BY_TYPE: dict[str, type[BaseModel]]
     EVENT_CLASSES: dict[str, type[LedgerEvent]]
@@ -498,8 +484,13 @@ if TYPE_CHECKING:  # made on first use by __getattr__ below
 # envelope and join the registry below, but only when first asked for: their classes and
 # the grading scheme were ≈30 ms of every process's start, and a pay ledger records none.
 # A stored one is read by its topic (`domain.sanctions:…`), which imports its module.
+# The user facts and commands keep this module's name, made in domain/user_facts.py on
+# first use: by these names (`__getattr__`), command type (_FAMILY_OF) or stored topic.
+_USER_NAMES = ("UserRegistered", "TokenRotated", "UserDisabled", "RegisterUser",
+               "RotateToken", "DisableUser")
 _PAY_EVENTS: tuple[type[LedgerEvent], ...] = tuple(
-    cls for cls in LedgerEvent.__subclasses__() if cls.__module__ == __name__)
+    cls for cls in LedgerEvent.__subclasses__()
+    if cls.__module__ == __name__ and cls.__name__ not in _USER_NAMES)
 
 
 def _type_of(model: type[BaseModel]) -> str:
@@ -508,14 +499,15 @@ def _type_of(model: type[BaseModel]) -> str:
 
 _KNOWN.update({_type_of(model): model for model in (AdoptScheme, *SETTINGS_COMMANDS)})
 # The small families a pay what-if does not need either (access log, two-person close,
-# passwords, payroll details): imported alone with their first command (here) or stored
+# passwords, payroll details, users): imported alone with their first command (here) or stored
 # fact (by topic); tests/unit/test_lazy_families.py checks this table.
 _FAMILY_OF: dict[str, str] = {
     "record_access": "domain.access_log", "set_close_approval": "domain.close_review",
     "prepare_close": "domain.close_review", "approve_close": "domain.close_review",
     "set_password": "domain.passwords", "record_personal_details": "domain.personal",
     "forget_personal_details": "domain.personal", "record_withholding": "domain.personal",
-    "declare_payment_channel": "domain.personal"}
+    "declare_payment_channel": "domain.personal", "register_user": "domain.user_facts",
+    "rotate_token": "domain.user_facts", "disable_user": "domain.user_facts"}
 
 
 def _registries() -> dict[str, Any]:
@@ -526,15 +518,16 @@ def _registries() -> dict[str, Any]:
     from domain.personal import PAYROLL_COMMANDS, PAYROLL_EVENTS  # noqa: PLC0415
     from domain.procedure_events import PROCEDURE_COMMANDS, PROCEDURE_EVENTS  # noqa: PLC0415
     from domain.sanctions import GRADING_COMMANDS, GRADING_EVENTS  # noqa: PLC0415
+    from domain.user_facts import USER_COMMANDS, USER_EVENTS  # noqa: PLC0415
 
     models: tuple[type[BaseModel], ...] = (
-        AdoptScheme, *map(_made, _COMMANDS), *GRADING_COMMANDS, *ACCESS_COMMANDS,
-        *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS, *PROCEDURE_COMMANDS,
-        *PASSWORD_COMMANDS)
+        AdoptScheme, *map(_made, _COMMANDS), *USER_COMMANDS, *GRADING_COMMANDS,
+        *ACCESS_COMMANDS, *CLOSE_REVIEW_COMMANDS, *PAYROLL_COMMANDS, *SETTINGS_COMMANDS,
+        *PROCEDURE_COMMANDS, *PASSWORD_COMMANDS)
     # Pay facts first, then grading facts: the order the registry has always had.
     classes = {cls.__name__: cls for cls in (
-        *_PAY_EVENTS, *GRADING_EVENTS, *ACCESS_EVENTS, *CLOSE_REVIEW_EVENTS, *PAYROLL_EVENTS,
-        *SETTINGS_EVENTS, *PROCEDURE_EVENTS, *PASSWORD_EVENTS)}
+        *_PAY_EVENTS, *USER_EVENTS, *GRADING_EVENTS, *ACCESS_EVENTS, *CLOSE_REVIEW_EVENTS,
+        *PAYROLL_EVENTS, *SETTINGS_EVENTS, *PROCEDURE_EVENTS, *PASSWORD_EVENTS)}
     return {"COMMAND_MODELS": models,
             "COMMANDS_BY_TYPE": {_type_of(model): model for model in models},
             "EVENT_CLASSES": classes}
@@ -545,9 +538,12 @@ _LAZY = ("COMMAND_MODELS", "COMMANDS_BY_TYPE", "EVENT_CLASSES")
 
 def __getattr__(name: str) -> Any:
     """`COMMAND_MODELS`, `COMMANDS_BY_TYPE` and `EVENT_CLASSES`: every family's, the lazy
-    ones imported on first use (see _PAY_EVENTS); a command model of _COMMANDS by name."""
+    ones imported on first use (see _PAY_EVENTS); a command model of _COMMANDS by name;
+    a user fact or command (_USER_NAMES)."""
     if name in _COMMAND_TYPES:
         return _made(_COMMAND_TYPES[name])
+    if name in _USER_NAMES:
+        return getattr(import_module("domain.user_facts"), name)
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     found = globals()

@@ -12,7 +12,7 @@ import gc
 import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -43,12 +43,13 @@ from domain.fold_plans import (
 )
 from domain.overlay import Layered, plain
 from domain.periods import Period
+from domain.records import frozen_record, mutable_record
 from domain.scheme import PAY_SCHEME_KIND
 from domain.scheme_kinds import parse_scheme
 from domain.settings import LedgerConfigured
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EmployeeState:
     """An employee as the roster stood on one day."""
 
@@ -80,7 +81,7 @@ class Seal(Protocol):
     def upto(self, facts: Facts, position: int) -> Facts: ...
 
 
-@dataclass
+@mutable_record
 class Facts:
     """Every event known up to a cut-off, in notification order, and the live subset,
     with indexes kept up to date as each event is folded in (never rebuilt per query)."""
@@ -378,7 +379,7 @@ def register_unique(event_name: str, *shape: str) -> None:
     PLANS.clear()  # plans made before this registration would miss it
 
 
-@dataclass
+@mutable_record
 class _Index:
     schemes: list[SchemeAdopted] = field(default_factory=list)
     parsed: dict[UUID, Any] = field(default_factory=dict)

@@ -25,7 +25,6 @@ domain/expressions.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
@@ -38,6 +37,7 @@ from domain.grading_pools import canonical_grading, population_problems, read_le
 from domain.money import to_cny, to_exact
 from domain.period_windows import MonthClose
 from domain.procedure_rules import ProcedureSettings
+from domain.records import frozen_record
 from domain.scheme import (
     AppealRule,
     Frozen,
@@ -64,7 +64,7 @@ PERIOD_FORMATS = "write 2025-03 (month), 2025-Q1 (quarter), 2025-H1 (half year) 
 _MONTHS_IN = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
-@dataclass(frozen=True, order=True)
+@frozen_record(order=True)
 class GradingPeriod:
     """A month, quarter, half year or year that subjects are graded for."""
 

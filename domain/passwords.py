@@ -5,7 +5,7 @@ event registry gains it with one line."""
 from __future__ import annotations
 
 from domain.envelope import LedgerEvent, _command
-from domain.users import PasswordBody
+from domain.user_facts import PasswordBody
 
 
 class PasswordSet(LedgerEvent, PasswordBody): ...

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
 # Re-exported: the years a period may name have always been read from here.
 from domain.limits import YEAR_MAX as YEAR_MAX  # noqa: PLC0414
 from domain.limits import YEAR_MIN as YEAR_MIN  # noqa: PLC0414
+from domain.records import frozen_record
 
 PeriodKind = Literal["quarter", "month", "year", "year_end"]
 
@@ -26,7 +26,7 @@ _PATTERNS: tuple[tuple[PeriodKind, re.Pattern[str]], ...] = (
 FORMATS = "write 2026-Q1 (quarter), 2026-03 (month), 2026 (year) or 2026-YE (year end)"
 
 
-@dataclass(frozen=True, order=True)
+@frozen_record(order=True)
 class Period:
     year: int
     kind: PeriodKind

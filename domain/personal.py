@@ -16,7 +16,6 @@ takes them (the ledger refuses new `period` facts in a closed period).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -25,6 +24,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from domain.envelope import Code, Frozen, LedgerEvent, _command
 from domain.money import to_cny
 from domain.periods import Period, period_text
+from domain.records import frozen_record
 
 PeriodText = Annotated[str, BeforeValidator(period_text)]
 SEALED_CHARS_MAX = 4096  # base64 of the sealed details: a few hundred bytes in practice
@@ -113,7 +113,7 @@ PAYROLL_COMMANDS: tuple[type[Frozen], ...] = (
 # ------------------------------------------------------------------ reading them back
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayrollFacts:
     """What the payroll and bank exports need from the live facts, folded once."""
 

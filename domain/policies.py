@@ -18,15 +18,16 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from domain.grading import PolicyRule
+from domain.records import frozen_record
 from domain.scheme import Ref
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Occurrence:
     """One live sanction, warning, complaint or derived fact, as the policies see it."""
 
@@ -39,7 +40,7 @@ class Occurrence:
     derived: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DerivedFact:
     id: str  # deterministic: a digest of the policy, subject, window and triggers
     policy_id: str

@@ -14,7 +14,6 @@ has ended with objections that no settlement (domain/procedures.py) has answered
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
@@ -30,6 +29,7 @@ from domain.procedures import (
     publicity_end,
     unsettled_objections,
 )
+from domain.records import frozen_record
 from domain.sanctions import BallotCast, GradeInputRecorded, GradeProposed, PayBaseRecorded
 
 RESULT_FACTS = (GradeInputRecorded, PayBaseRecorded, GradeProposed, BallotCast)
@@ -42,7 +42,7 @@ class PublicityPendingError(InvalidRequestError):
     code = "publicity_pending"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PublicityHold:
     """Publicity of one scheme's results for one graded period that the close waits for."""
 

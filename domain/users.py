@@ -5,83 +5,27 @@ the user's bearer token), `TokenRotated`, `UserDisabled`. The token itself is ne
 stored. A correction of a role or scope is a registration that `supersedes` the first;
 a disabled user stays disabled until the `UserDisabled` entry is voided.
 
-This module is a leaf: `domain.events` builds the events and commands from the bodies
-below, so nothing here may import it. The checks take what they need from the facts as
-plain callables.
+The facts themselves, their bodies and commands are domain/user_facts.py's, imported with
+the first of them; until then no user fact exists, so the directory below folds none. The
+checks take what they need from the facts as plain callables.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from dataclasses import field
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel
 
 from domain.errors import Problem
+from domain.records import frozen_record
 
-# The ledger's identifier and text shapes (the same as `Code` and `Text` in domain.events).
-Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
-Name = Annotated[str, Field(min_length=1, max_length=500)]
-Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-
-Role = Literal[
-    "administrator", "finance", "department_head", "appeals_reviewer", "auditor", "employee"
-]
-ROLES: tuple[Role, ...] = (
-    "administrator", "finance", "department_head", "appeals_reviewer", "auditor", "employee"
-)
-DEPARTMENTS_PER_HEAD_MAX = 64
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class UserBody(_Body):
-    """A user: a role, its scope (a head's departments, an employee's own id) and the
-    SHA-256 (hex) of their bearer token."""
-
-    user_id: Identifier
-    name: Name
-    role: Role
-    department_ids: tuple[Identifier, ...] = Field(default=(), max_length=DEPARTMENTS_PER_HEAD_MAX)
-    employee_id: Identifier | None = None
-    token_sha256: Sha256Hex
-
-    @model_validator(mode="after")
-    def _scope_fits_role(self) -> UserBody:
-        if self.role == "department_head" and not self.department_ids:
-            raise ValueError("a department head needs department_ids (the departments headed)")
-        if self.role != "department_head" and self.department_ids:
-            raise ValueError(f"only a department head takes department_ids, not a {self.role}")
-        if self.role == "employee" and self.employee_id is None:
-            raise ValueError("an employee user needs employee_id (whose statements they read)")
-        if self.role != "employee" and self.employee_id is not None:
-            raise ValueError(f"only an employee user takes employee_id, not a {self.role}")
-        if len(set(self.department_ids)) != len(self.department_ids):
-            raise ValueError("department_ids lists a department twice")
-        return self
-
-
-class TokenBody(_Body):
-    """A user's new token (its SHA-256, hex); the old one stops working."""
-
-    user_id: Identifier
-    token_sha256: Sha256Hex
-
-
-class DisableBody(_Body):
-    user_id: Identifier
-
-
-class PasswordBody(_Body):
-    """A user's sign-in password for the web pages, as an argon2 hash (never the password);
-    the latest one counts. Bearer tokens stay for machines."""
-
-    user_id: Identifier
-    password_argon2: Annotated[str, Field(pattern=r"^\$argon2id\$", max_length=200)]
-
+# Re-exported: the roles were declared here until the user facts moved below them.
+from domain.roles import DEPARTMENTS_PER_HEAD_MAX as DEPARTMENTS_PER_HEAD_MAX  # noqa: PLC0414
+from domain.roles import ROLES as ROLES  # noqa: PLC0414
+from domain.roles import Role as Role  # noqa: PLC0414
 
 # ------------------------------------------------------------------ who may do what
 
@@ -115,7 +59,7 @@ READS_EVERYTHING: frozenset[Role] = frozenset(
     {"administrator", "finance", "auditor", "appeals_reviewer"})
 
 
-@dataclass(frozen=True)
+@frozen_record
 class User:
     user_id: str
     name: str
@@ -192,7 +136,7 @@ def write_refusal(
 # ------------------------------------------------------------------ the user directory
 
 
-@dataclass(frozen=True)
+@frozen_record
 class UserDirectory:
     """Every user as the live facts stand, and the enabled users by token hash."""
 
@@ -205,6 +149,15 @@ class UserDirectory:
         """`live`: the live facts in notification order. The first live registration of a
         user id counts; a token rotation after it replaces the token; a live disable
         disables the user whatever its order."""
+        if not _user_facts_imported():
+            return UserDirectory()
+        from domain.user_facts import (  # noqa: PLC0415 - imported already, see above
+            DisableBody,
+            PasswordBody,
+            TokenBody,
+            UserBody,
+        )
+
         users: dict[str, User] = {}
         disabled: set[str] = set()
         passwords: dict[str, str] = {}
@@ -234,6 +187,13 @@ class UserDirectory:
         return {user.token_sha256 for user in self.users.values()}
 
 
+def _user_facts_imported() -> bool:
+    """Whether domain/user_facts.py is imported: no user fact, user command or password
+    (domain/passwords.py imports it) exists before, so a fold or a check needs it only
+    then, and importing it for a batch without one would cost its classes for nothing."""
+    return "domain.user_facts" in sys.modules
+
+
 def _replace_token(user: User, digest: str) -> User:
     return User(user.user_id, user.name, user.role, user.department_ids, user.employee_id,
                 digest, user.disabled)
@@ -251,6 +211,15 @@ def user_problems(
 ) -> list[Problem]:
     """What the ledger's own checks do not know about users: ids taken or unknown, tokens
     shared, departments unknown. Checked in batch order, like the ledger's checks."""
+    if not _user_facts_imported():  # then no command is one (and only theirs carry a token)
+        return []
+    from domain.user_facts import (  # noqa: PLC0415 - imported already, see above
+        DisableBody,
+        PasswordBody,
+        TokenBody,
+        UserBody,
+    )
+
     problems: list[Problem] = []
     registered = dict(directory.users)
     tokens = directory.tokens_in_use()

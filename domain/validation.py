@@ -9,7 +9,7 @@ then hire into it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -34,6 +34,7 @@ from domain.events import (
 from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.periods import Period
 from domain.plain_runs import DATE_FIELDS, RunChecks, take_plain_run
+from domain.records import mutable_record
 from domain.scheme import PAY_SCHEME_KIND, Scheme
 from domain.scheme_checks import scheme_problems
 from domain.scheme_corrections import check_scheme_correction, check_version_order
@@ -57,7 +58,7 @@ register_unique("OutsideResultRecorded", "outside result", "subject_id", "name",
                 "grading_period", "rulebook")
 
 
-@dataclass
+@mutable_record
 class BatchScope:
     """The facts as they will stand after the commands checked so far."""
 

@@ -7,8 +7,9 @@ as a what-if does, imports none of the chunked write."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from domain.records import mutable_record
 
 if TYPE_CHECKING:
     from domain.stored_encoding import StoredRow
@@ -18,7 +19,7 @@ CONCURRENT_WRITE = ("another writer recorded one of these entries at the same ti
                     "nothing was written, run the command again")
 
 
-@dataclass
+@mutable_record
 class Written:
     """The stored rows of the ledger's last write, from the position of the first: what a
     reader that needs them (the audit chain's catch-up) takes instead of reading them back

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -32,6 +32,7 @@ from domain.events import (
     command_model,
 )
 from domain.facts import Facts, field_of
+from domain.records import frozen_record
 from projections.chain_links import (
     GENESIS,
     ChainLink,
@@ -56,7 +57,7 @@ Value = str | int
 Values = tuple[tuple[str, Value], ...]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Finding:
     """One thing the verification found, as data: the shells word it in the reader's
     language (api/i18n/findings.py), so nothing here is presentation."""
@@ -86,7 +87,7 @@ class Finding:
                 "event_id": self.event_id, "type": self.type, "detail": detail(self)}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ChainReport:
     chained_upto: int  # the last notification id the chain covers
     head: str  # the link at chained_upto
@@ -251,7 +252,7 @@ _SUBJECT_FIELDS: tuple[tuple[str, SubjectKind], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AuditQuery:
     actor: str | None = None
     type: str | None = None  # an event class (ScoreRecorded) or a command type (record_score)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from uuid import UUID
+
+from domain.records import frozen_record
 
 GENESIS = "0" * 64
 # `projections.audit.CLOSE_TOPIC`, spelled out: that one is derived from the class, which
@@ -24,7 +25,7 @@ def shown_id(originator_id: object) -> str:
     return str(originator_id)[:SHOWN_ID_MAX]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredRecord:
     """One stored event as the chain sees it: bytes, not a parsed event, so an altered
     record is still read (and named) even when it no longer parses."""
@@ -37,7 +38,7 @@ class StoredRecord:
     state: bytes
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ChainLink:
     """One row of the chain table."""
 

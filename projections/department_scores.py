@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -25,6 +24,7 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import AdminClassRule, ClinicalScoreRule, Scheme
 from projections.exact import ZERO_Q, exact_sum, q
 from projections.figure_memo import remembered
@@ -33,7 +33,7 @@ from projections.memo import memo_of
 from projections.period_events import of_type
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DepartmentScore:
     department_id: str
     name: str
@@ -128,7 +128,7 @@ CLINICAL_SCORES = "clinical-scores"
 ADMIN_SCORES = "admin-scores"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Scored:
     score: DepartmentScore
     figures: dict[str, Any]

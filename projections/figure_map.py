@@ -13,9 +13,9 @@ over its canonical JSON, and an added key would break every close ever recorded.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from domain.records import frozen_record
 from projections.figure_tree import merged_figures
 from projections.figures import Figure, Ledgerbook
 
@@ -24,7 +24,7 @@ SUBJECT_KINDS = {"person": "people", "dept": "departments"}
 _SUBJECT_KEY = re.compile(r"^(person|dept):([^:]+):(.+)$")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FigureName:
     """Where a figure sits: people/departments/organisation, whose, and its stable name."""
 
@@ -49,7 +49,7 @@ def figure_name(key: str) -> FigureName:
     return FigureName(SUBJECT_KINDS[match[1]], match[2], match[3])
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FigureMaps:
     people: dict[str, dict[str, str]]
     departments: dict[str, dict[str, str]]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from domain.records import frozen_record
 from domain.scheme import Ref
 from projections.exact import half_up_places
 from projections.figure_tree import WIDE_INPUTS as WIDE_INPUTS  # noqa: PLC0414 - re-exported
@@ -94,7 +94,7 @@ def money_text(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Figure:
     key: str
     label: str

@@ -10,11 +10,12 @@ from this payment. Each name follows the seed's own words where it has them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.records import frozen_record
 
-@dataclass(frozen=True)
+
+@frozen_record
 class PayLineName:
     line_id: str
     name: str  # what every document calls the line

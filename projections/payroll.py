@@ -9,16 +9,16 @@ recovery and paid nothing, never a negative amount. Pure: no clock, files or key
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from domain.records import frozen_record
 from projections.pay_lines import PAY_LINES, line_name
 
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayrollLine:
     employee_id: str
     name: str
@@ -28,7 +28,7 @@ class PayrollLine:
     gross_cny: Decimal
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Payment:
     employee_id: str
     name: str
@@ -39,7 +39,7 @@ class Payment:
     net_cny: Decimal
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Payments:
     paid: tuple[Payment, ...]  # net above zero: in the bank file
     recoveries: tuple[Payment, ...]  # net below zero: owed back, paid nothing

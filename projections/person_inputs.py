@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from domain.events import EntryVoided, LedgerEvent
 from domain.facts import EmployeeState, Facts
 from domain.fold_plans import PLANS
 from domain.periods import Period
+from domain.records import frozen_record
 from projections.memo import memo_of
 
 # The memo (projections.memo) of period → `PersonInputs`.
@@ -29,7 +29,7 @@ PERSON_INPUTS = "person-inputs"
 PERSON_RUNS = "person-runs"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PersonInputs:
     roster: list[EmployeeState]  # everyone employed on some day of the period
     entries: dict[str, list[LedgerEvent]]  # employee id → their entries of the period

@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from domain.errors import InvalidRequestError
+from domain.records import frozen_record
 from domain.scheme import canonical_dumps
 from projections.audit import Finding
 
@@ -30,7 +30,7 @@ RECEIPT_FORMAT = "jixiao-receipt/1"
 SIGNED_FIELDS = ("format", "chain_head", "position", "events", "recorded_at", "key_id")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class KeyPair:
     private_pem: bytes  # PKCS#8, unencrypted: the file holding it is mode 0600
     public_pem: bytes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -21,13 +21,14 @@ from domain.events import PeriodClosed, PoolDeclared
 from domain.facts import Facts
 from domain.money import ZERO, calc_context, sum_cny
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import canonical_dumps
 from projections.figures import money_text
 from projections.memo import memo_of
 from projections.payout import PersonLine, Statement, calculate
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Delta:
     key: str  # employee or department id
     name: str
@@ -41,7 +42,7 @@ class Delta:
         return self.after_cny - self.before_cny - self.settled_cny
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Restatement:
     period: str
     closed_sha256: str

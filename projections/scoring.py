@@ -7,11 +7,9 @@ ledgerbook with its formula, inputs, rule and the events that fed it.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -24,6 +22,7 @@ from domain.events import (
 )
 from domain.facts import EmployeeState, Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import DeductionRule, Scheme, StudyLeaveBand
 from projections.department_scores import (
     DepartmentScore,
@@ -36,7 +35,7 @@ from projections.memo import memo_of
 from projections.person_inputs import PERSON_RUNS, person_inputs, roster_in_period
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PersonScore:
     employee_id: str
     name: str
@@ -114,7 +113,10 @@ def study_leave_band(
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    # The month's last day, the day before the next month's first: calendar (and the
+    # locale module it imports) cost ≈1 ms of every start for this one question.
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last_day))
 
 
 def _entry_text(rule: DeductionRule, entry: DeductionRecorded) -> str:
@@ -202,7 +204,7 @@ def person_figures(person: EmployeeState, own: tuple[LedgerEvent, ...],
     return score, scratch.figures
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Scored:
     score: PersonScore
     figures: Mapping[str, Any]

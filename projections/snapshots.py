@@ -23,7 +23,7 @@ import base64
 import bisect
 import json
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -40,6 +40,7 @@ from domain.events import (
 )
 from domain.facts import Facts, cycle_collection_paused
 from domain.periods import Period
+from domain.records import frozen_record, mutable_record
 from domain.scheme import canonical_dumps
 from projections.chain_links import StoredRecord
 from projections.restatement import restatement_of
@@ -223,7 +224,7 @@ def snapshot_row(facts: Facts, records: Iterable[StoredRecord],
 # ------------------------------------------------------------------ folding from one
 
 
-@dataclass
+@mutable_record
 class Seal:
     """What a fold from a snapshot carries (`Facts.sealed`)."""
 
@@ -265,7 +266,7 @@ class Seal:
         return any(day <= self.last_day for day in _dates(event))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Snapshot:
     seal: Seal
     # Read one entry at a time as the fold takes it in (`resident_entries`), once.

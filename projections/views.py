@@ -13,7 +13,7 @@ import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
@@ -26,8 +26,8 @@ from domain.events import (
 )
 from domain.facts import Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import canonical_dumps
-from domain.users import DisableBody, TokenBody, UserBody
 from projections.figure_rows import figure_rows, reports_carry_figures
 from projections.payout import CalculationBlockedError
 from projections.restatement import statement_for
@@ -48,7 +48,7 @@ CatchUpProgress = Callable[[str, int, int], None]
 STATEMENTS_STAGE, REBUILD_STAGE = "statements", "rebuild"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowFault:
     """Why a stored statement row cannot be trusted, as data: `verify` words it in the
     reader's language (api/i18n/findings.py); `str()` is the English a warning carries."""
@@ -86,7 +86,7 @@ ROW_FAULT_TEXTS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredStatement:
     period: str
     status: str  # "ok" or "blocked"
@@ -244,11 +244,11 @@ def _pay_neutral(event: LedgerEvent) -> bool:
     corrections are events of their own), the grading vocabulary, the ledger's settings
     and the access log. A read records an access event; were it taken for a change of
     every period, the next read would rewrite every row before checking it."""
-    # The access log and the close approval setting by loaded_family: their modules are
-    # imported with their first fact, so none of theirs exists before.
-    return isinstance(event, (UserBody, TokenBody, DisableBody, *loaded_family(
-        "domain.close_review", "APPROVAL_SETTINGS"), *loaded_family(
-        "domain.access_log", "ACCESS_EVENTS"))) or (
+    # The users, the access log and the close approval setting by loaded_family: their
+    # modules are imported with their first fact, so none of theirs exists before.
+    return isinstance(event, (*loaded_family("domain.user_facts", "USER_BODIES"),
+                              *loaded_family("domain.close_review", "APPROVAL_SETTINGS"),
+                              *loaded_family("domain.access_log", "ACCESS_EVENTS"))) or (
         type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
         "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated",
         "LedgerConfigured")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,12 +26,14 @@ from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
+from domain.records import mutable_record
+
 # fpdf2's output drops these from every subset (fpdf/output.py, `options.drop_tables`);
 # jixiao does not shape text with HarfBuzz, which would read the file, not this copy.
 _DROPPED_BY_FPDF = ("GDEF", "GPOS", "GSUB")
 
 
-@dataclass
+@mutable_record
 class _Parse:
     template: TTFFont
     spare: ttLib.TTFont | None  # the parse's decoded font, until a document takes it

@@ -3,19 +3,18 @@ label-and-text pairs that the use case writes; this module only lays them out.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from api.documents.model import Stamp
 from api.documents.pdfbase import FAMILY, Page
+from domain.records import frozen_record
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Section:
     heading: str
     lines: list[tuple[str, str]]  # (label, text)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Letter:
     title: str  # 复核决定书
     number: str  # the letter's reference, e.g. 复决〔2026〕A-1 号

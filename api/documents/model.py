@@ -3,22 +3,24 @@ hash, or the draft mark) and a title. Every writer (XLSX, CSV, PDF) reads this o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Literal
+
+from domain.records import frozen_record
 
 Kind = Literal["text", "money", "number", "int"]
 Cell = str | int | Decimal | None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Column:
     key: str
     header: str
     kind: Kind = "text"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Sheet:
     title: str
     columns: tuple[Column, ...]
@@ -30,7 +32,7 @@ class Sheet:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Summary:
     """The summary sheet: one row per department sheet with the sums of its `totalled`
     columns, and a grand total row; both sums are formulas in XLSX."""
@@ -41,7 +43,7 @@ class Summary:
     expected: dict[str, Decimal] = field(default_factory=dict)  # column key → ledger total
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Stamp:
     """Either the closed statement's SHA-256, or a draft (open period)."""
 
@@ -53,7 +55,7 @@ class Stamp:
         return self.sha256 is None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Book:
     title: str
     stamp: Stamp

@@ -5,12 +5,12 @@ the closed statement's hash; the same codes sit in the PDF's subject for tools."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from api.documents.amounts import capitals, figures, grouped
 from api.documents.model import Stamp
 from api.documents.pdfbase import FAMILY, HEADINGS, Page
+from domain.records import frozen_record
 
 T = {
     "title": "绩效工资条",
@@ -30,14 +30,14 @@ T = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayLine:
     label: str
     rule: str
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Payslip:
     name: str
     employee_id: str

@@ -17,12 +17,13 @@ import math
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from cachetools import TTLCache
 
 from api.usecases.ports import Workspace
 from api.usecases.users import token_sha256
+from domain.records import mutable_record
 from domain.users import User
 
 LOCKED = ("登录失败次数过多，请在 {seconds} 秒后重试。 "
@@ -57,7 +58,7 @@ def authenticate(ws: Workspace, token: str) -> User:
 KEYS_MAX = 10_000  # addresses or accounts a limiter remembers at once
 
 
-@dataclass
+@mutable_record
 class SignInLimiter:
     """Failed attempts per key ("addr:…", "account:…") in a sliding window; a key past
     `failures_max` is locked for `lockout_s`. The clock is injected (tests move it).

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from api.http.auth import SignInLimiter
 from api.http.settings import ServerSettings
+from domain.records import frozen_record
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SignInLimiters:
     by_address: SignInLimiter
     # Failures of sign-ins that name an account (`Authorization: Basic`, the sign-in

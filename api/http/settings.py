@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from domain.records import frozen_record
 
 PAGE_SIZE_MAX = 1000  # rows per page: of the audit log, the histories and the lists
 LIST_PAGE_DEFAULT = 100  # rows per page of a list when `limit` is not given
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ServerSettings:
     store_env: Mapping[str, str] = field(default_factory=dict)  # eventsourcing env
     batch_rows_max: int = 10_000  # commands in one POST /commands/batch

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 from uuid import UUID, uuid5
+
+from domain.records import mutable_record
 
 Row = dict[str, Any]
 Stage = Callable[["Context"], Iterator[Row]]
@@ -23,21 +25,21 @@ Stage = Callable[["Context"], Iterator[Row]]
 AWAY_ON_DUTY = frozenset({"training", "study"})
 
 
-@dataclass
+@mutable_record
 class Department:
     department_id: str
     kind: str  # clinical | admin
     workload_per_head: int = 1_000
 
 
-@dataclass
+@mutable_record
 class Leave:
     kind: str
     first_day: date
     last_day: date
 
 
-@dataclass
+@mutable_record
 class Person:
     employee_id: str
     name: str
@@ -85,7 +87,7 @@ class Person:
         return None
 
 
-@dataclass
+@mutable_record
 class Context:
     """One organisation's generation in progress."""
 

@@ -12,17 +12,18 @@ inspections and corrected deductions happen at random rates the scenario file
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
 from api.scenarios import read_scenario
 from api.scenarios.state import Context, Department, Person, Row
+from domain.records import frozen_record
 
 SCENARIO = "synthetic-organisation"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Shape:
     """What to generate. `departments` and `staff` are totals over all organisations."""
 

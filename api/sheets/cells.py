@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -18,9 +17,10 @@ from openpyxl.utils.datetime import from_excel
 
 from api.sheets import text
 from api.sheets.columns import Holds
+from domain.records import frozen_record
 
 
-@dataclass(frozen=True)
+@frozen_record
 class NoCachedValue:
     """A formula cell saved without its computed value (written by a program, never
     opened in Excel or WPS)."""
@@ -28,7 +28,7 @@ class NoCachedValue:
     formula: str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CellError:
     """A cell holding an error value such as #DIV/0! or #REF!."""
 
@@ -39,7 +39,7 @@ Raw = str | int | float | bool | date | datetime | time | timedelta | NoCachedVa
     CellError | None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Cell:
     """A cell made exact: its text ('' when empty), or why it cannot be read, and how it
     was normalised (a warning template of api/sheets/text and what it changed)."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -30,6 +29,7 @@ from pydantic import ValidationError
 from api.sheets import text
 from domain.errors import InvalidRequestError, Problem
 from domain.events import COMMANDS_BY_TYPE
+from domain.records import frozen_record
 
 # A person's bank name, bank account and ID number (optional): personal data, never in
 # the hire command; the import seals them with the person's own key
@@ -174,7 +174,7 @@ def holds(column: str) -> Holds:
     return "period" if column in ("period", "pay_period") else "text"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EntryKind:
     command: str  # the command type
     columns: tuple[str, ...]  # columns this entry uses besides ENTRY_COMMON
@@ -193,7 +193,7 @@ ENTRY_KINDS: dict[str, EntryKind] = {
 ENTRY_CHINESE: dict[str, str] = {"扣分": "deduction", "评分": "score", "考勤": "attendance"}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Kind:
     name: str
     columns: tuple[str, ...]
@@ -225,7 +225,7 @@ def header_label(column: str) -> str:
 # ---------------------------------------------------------------------------- header
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Header:
     """The header row read: for each position, the column it is (None: unknown or empty)
     and the name as the file wrote it, which problems repeat back to the person."""

@@ -8,7 +8,6 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from api.i18n import N_, gettext
 from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
 from api.sheets.readers import SheetFile
+from domain.records import frozen_record
 
 BAD_CELL = PatternFill("solid", start_color="FFFF9999", end_color="FFFF9999")
 BAD_ROW = PatternFill("solid", start_color="FFFFE699", end_color="FFFFE699")
@@ -30,7 +30,7 @@ ERROR_LINE = N_("Error: {reason}")
 ROW_ERRORS = N_("This row's errors:\n{reasons}")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Mark:
     """One reason a row was refused: its row number, its column (1-based; None for the
     whole row) and why."""

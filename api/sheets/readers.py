@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -36,6 +36,7 @@ from api.sheets import text
 from api.sheets.cells import CellError, NoCachedValue, Raw
 from api.sheets.templates import LISTS_SHEET
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
+from domain.records import frozen_record, mutable_record
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls files
 ZIP_MAGIC = b"PK\x03\x04"
@@ -45,7 +46,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # the names openpyxl o
 Format = Literal["csv", "xlsx"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Source:
     """A file to read: a path on disk, or the bytes of an upload with its file name, or
     an upload spooled to `path` (a temporary file) under the name it was sent with."""
@@ -79,14 +80,14 @@ class Source:
             return stream.read(8)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RawRow:
     number: int  # 1-based: the file's line where a CSV record starts, or the sheet's row
     cells: list[Raw]
     hidden: bool = False
 
 
-@dataclass
+@mutable_record
 class SheetFile:
     """One table to read: the format, the encoding or sheet it was read with, what the
     file said about itself (hidden sheets), and after `rows()` ran, its merged cells."""
@@ -192,7 +193,7 @@ def _csv_rows(sheet: SheetFile) -> Iterator[RawRow]:
 # ---------------------------------------------------------------------------- XLSX
 
 
-@dataclass
+@mutable_record
 class _Book:
     """A workbook opened for reading: its archive, shared strings and date styles, and its
     worksheets (name -> state, part). openpyxl's `load_workbook(read_only=True)` would

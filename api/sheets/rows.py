@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from openpyxl.utils import get_column_letter
@@ -25,6 +25,7 @@ from api.sheets.columns import (
 )
 from api.sheets.readers import RawRow, SheetFile
 from domain.errors import Problem, RejectedError
+from domain.records import mutable_record
 from domain.seen_index import SeenIndex
 
 Progress = Callable[[str, int, int], None]
@@ -33,7 +34,7 @@ CHUNK_ROWS = 5000  # rows a chunk holds: as api/usecases/streaming.py's lines
 WARNINGS_KEPT = 50  # more are counted, not listed: a 200,000-row file may warn on each
 
 
-@dataclass
+@mutable_record
 class Read:
     """What a sheet held: commands by row (`where`, command, row number), the problems
     of the rows left out, the warnings, and the header (to name columns)."""

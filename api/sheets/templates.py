@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from api.i18n import gettext
 from api.sheets import text
 from api.sheets.columns import ENTRY_KINDS, PERSONAL_COLUMNS, Kind, header_label
+from domain.records import frozen_record
 
 HEADER_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
 EXAMPLE_FONT = Font(italic=True, color="FF808080")
@@ -26,7 +27,7 @@ LISTS_SHEET = "lists"
 ROWS_VALIDATED = 5000  # rows below the header the drop-downs cover
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Lists:
     """The values offered in drop-downs, by column."""
 

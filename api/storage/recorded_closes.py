@@ -7,10 +7,11 @@ reads closes on every report, does not import the warm view's reader."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+
+from domain.records import frozen_record
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RecordedClose:
     statement_sha256: str
     position: int

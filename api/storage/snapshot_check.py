@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ from api.storage.facts_snapshot import FactsSnapshots, mac_of
 from api.storage.facts_snapshot import Row as SnapshotRow
 from domain.facts import Facts
 from domain.ledger_reads import read_stored
+from domain.records import frozen_record, mutable_record
 from domain.stored_reader import Row, decode_rows
 from projections.audit import Finding, StoredRecord
 
@@ -50,7 +51,7 @@ SNAPSHOT_REASONS = ("snapshot_pieces", "snapshot_beyond", "snapshot_chain",
                     "snapshot_unreadable", "snapshot_differs")
 
 
-@dataclass
+@mutable_record
 class WalkedFold:
     """The fold of the stored events up to `upto` (a stored snapshot's position), taken in
     from the very rows the chain's walk reads (`walked_records`): the check needs no
@@ -90,14 +91,14 @@ def walked_records(ledger: Ledger, fold: WalkedFold) -> Iterator[StoredRecord]:
     return stored_records(ledger, limit=limit, seen=take_in)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SnapshotCheck:
     state: str
     position: int | None = None
     findings: tuple[Finding, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StoredSnapshot:
     """The stored snapshot as `verify` reads it, once: its row whatever its code (None:
     none, or `broken`: a row there that is not one body), this environment's key, and

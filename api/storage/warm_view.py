@@ -18,7 +18,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from uuid import UUID
 from api.storage.code_digest import VIEW_STAMP_NOTE, stamped_by_this_code
 from api.storage.recorded_closes import RecordedClose, close_of
 from api.storage.store_env import postgres_connect_args
+from domain.records import frozen_record
 from projections.chain_links import (
     CLOSE_TOPIC_STORED,
     GENESIS,
@@ -48,7 +48,7 @@ REPORT_FIGURES_NOTE = "report_figures"
 PREFETCH_ROWS_MAX = 500
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WarmStatement:
     body: str  # the stored canonical JSON, as a full session would serve it
     invalid_entries: list[dict[str, Any]]
@@ -136,7 +136,7 @@ def warm_figures(env: Mapping[str, str], period: str,
         yield stored
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Row:
     body: str
     sha256: str

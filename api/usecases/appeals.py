@@ -5,7 +5,7 @@ appellant (an employee their own, a head their departments')."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any, Literal, TypeVar
 
@@ -34,6 +34,7 @@ from domain.errors import (
 from domain.events import DecideAppeal
 from domain.facts import Facts
 from domain.procedures import calendar_of
+from domain.records import frozen_record
 from domain.users import a_role
 from projections.appeal_preview import decision_context, parse_changes, preview_decision
 from projections.procedures import late_decisions
@@ -60,7 +61,7 @@ def changes_from_json(text: str | None, name: str = "changes") -> dict[str, Any]
 # ---------------------------------------------------------------------------- writing
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FileAppeal:
     appeal_id: str
     grounds: str
@@ -106,7 +107,7 @@ def assign_appeal(ws: Workspace, caller: Caller, appeal_id: str, reviewer: str) 
                                 "reviewer": reviewer, "level": level})
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DecideRequest:
     appeal_id: str
     outcome: Outcome
@@ -115,7 +116,7 @@ class DecideRequest:
     changes: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Decision:
     applied: ApplyResult
 
@@ -265,7 +266,7 @@ def show_appeal(ws: Workspace, caller: Caller, appeal_id: str, today: date,
     return describe(facts, state, today if judge_overdue else None)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PreviewRequest:
     appeal_id: str
     outcome: Outcome = "revoke"

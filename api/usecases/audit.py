@@ -3,7 +3,6 @@ those about one employee or department), filtered and paged."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from api.usecases.access import require_department, require_employee, require_everything_for
@@ -12,6 +11,7 @@ from api.usecases.ports import Caller, Workspace, today_utc
 from domain.errors import NotFoundError
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.records import frozen_record
 from projections.audit import AuditQuery, ChainReport, select_events
 
 # The shells name AuditQuery, ChainReport through this module, never through projections/.
@@ -36,7 +36,7 @@ def redacted(shown: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in shown.items() if k not in CREDENTIAL_FIELDS}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class EventLine:
     event: LedgerEvent
     live: bool  # False once corrected or voided

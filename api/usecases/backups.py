@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from api.usecases.integrity import IntegrityWorkspace, verify_with_receipt
 from api.usecases.ports import Caller
 from domain.errors import ConflictError, DomainError, InvalidRequestError
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import canonical_dumps
 from projections.audit import ChainReport
 from projections.restatement import statement_for, statement_sha256
@@ -32,7 +32,7 @@ TARGET_EXISTS = "目标已存在，不覆盖 / {where} exists already; restore o
 NOT_SQLITE = "不是 SQLite 账本备份 / {path} is not a SQLite ledger backup"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ClosedCheck:
     period: str
     recorded_sha256: str  # what the close recorded
@@ -45,7 +45,7 @@ class ClosedCheck:
         return self.problem is None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CopyCheck:
     chain: ChainReport
     closed: tuple[ClosedCheck, ...]

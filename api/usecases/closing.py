@@ -10,7 +10,6 @@ line the actor is only declared, so there the rule is an audit control."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ from domain.events import PeriodClosed, period_of
 from domain.facts import Facts, field_of
 from domain.periods import Period
 from domain.publicity import check_close_after_publicity
+from domain.records import frozen_record
 from projections.payout import Statement
 from projections.restatement import statement_for, statement_sha256
 
@@ -44,7 +44,7 @@ VOID = ("批准无效：准备之后 {period} 又记录了 {count} 条事实；�
         "was prepared; prepare it again.")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CloseRequest:
     period: str  # 2026-Q1 … 2026-Q4, 2026-YE
     reason: str | None = None
@@ -55,7 +55,7 @@ class CloseRequest:
     today: date | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CloseResult:
     closed: PeriodClosed  # position, statement_sha256, chain_head, recorded_at
     paid_cny: Decimal | None  # the frozen statement's total; None for a replayed close
@@ -70,7 +70,7 @@ class CloseResult:
         return self.applied.replayed
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PrepareResult:
     prepared: ClosePrepared  # the statement's hash, for the approver to compare
     paid_cny: Decimal

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from api.usecases.ledger import closed_periods
 from domain.application import Ledger
 from domain.errors import InvalidRequestError
 from domain.periods import YEAR_MAX, Period
+from domain.records import frozen_record
 from domain.shipped_schemes import load_shipped_scheme
 from projections.payout import calculate
 
@@ -31,7 +31,7 @@ CHUNKS = 10  # the rows are written in this many batches, each reported to `prog
 DemoProgress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DemoRequest:
     db: str | None  # the SQLite file (None: $JIXIAO_DB or ./jixiao.db), or PostgreSQL
     environ: Mapping[str, str]  # picks the store, as for every other verb
@@ -40,7 +40,7 @@ class DemoRequest:
     actor: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DemoYear:
     year: int
     target: str  # the SQLite file written, or "the configured PostgreSQL store"

@@ -5,18 +5,18 @@ every page of issue 12 has someone to show it to."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
 from api.usecases.access import current_department
 from api.usecases.ledger import Batch, apply_batch
 from api.usecases.passwords import set_password
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.usecases.users import NewUser, add_user
+from domain.records import frozen_record
 
 DEMO_EMPLOYEE = "E0001"  # the employee account's own person in the demo hospital
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DemoAccount:
     user_id: str
     name: str

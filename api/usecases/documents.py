@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,6 +22,7 @@ from api.usecases.exports import MEDIA, ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.periods import Period
+from domain.records import frozen_record
 from projections.pay_lines import PAY_LINES, restatement_line
 from projections.payout import Statement
 from projections.restatement import statement_for
@@ -78,7 +79,7 @@ def _slip(statement: Statement, period: Period, line: dict[str, Any], department
                    Decimal(line["total"]), code)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayslipFiles:
     files: list[ExportFile]
     people: int
@@ -93,7 +94,7 @@ def payslips(ws: Workspace, caller: Caller, period_text: str,
     return payslip_drafts(ws, caller, period_text, fmt, department_id).written()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayslipDrafts:
     """A period's payslips laid out, not yet written: what needs the ledger. Writing
     them (most of the time, for PDFs) needs none, so a server writes them off the
@@ -136,7 +137,7 @@ def payslip_drafts(ws: Workspace, caller: Caller, period_text: str,
                          len(data["people"]))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Verification:
     pages: int
     problems: list[str] = field(default_factory=list)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from api.usecases.downloads import Download
 from api.usecases.exports import ExportFile
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import NotFoundError
+from domain.records import frozen_record
 
 if TYPE_CHECKING:  # fpdf2 is imported only when payslips are written
     from api.usecases.documents import PayslipDrafts
@@ -29,7 +29,7 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayslipOrder:
     """The payslips asked for, laid out on the ledger's thread (`payslip_order`); written
     by `payslip_download` on any thread, so a hospital's PDFs (~20 s) hold no ledger."""

@@ -6,7 +6,7 @@ and each file not offered, so this list and the rules cannot drift apart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from api.usecases.appeals import _visible_state
 from api.usecases.exports import TEXT as EXPORT_TITLES
@@ -15,6 +15,7 @@ from api.usecases.personal import may_read_whole
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from domain.appeals import appeals_of
 from domain.errors import InvalidRequestError, NotFoundError
+from domain.records import frozen_record
 from projections.grading.gather import grading_schemes_in_force
 
 TABLES = ("xlsx", "csv", "pdf")
@@ -34,7 +35,7 @@ NOTES = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Offer:
     what: str
     title: str

@@ -5,13 +5,12 @@ verbs that write them. Also the file names a person sees (Chinese, as the titles
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from api.usecases import exports, payroll
 from api.usecases.exports import ExportFile, ExportRequest
 from api.usecases.personal import Vault, require_personal_reader
 from api.usecases.ports import Caller, Workspace
 from domain.errors import InvalidRequestError
+from domain.records import frozen_record
 from projections.audit import AuditQuery
 
 WHATS = (*exports.WHATS, "payroll", "bank")
@@ -24,7 +23,7 @@ MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DownloadRequest:
     what: str
     period: str
@@ -34,7 +33,7 @@ class DownloadRequest:
     events: AuditQuery | None = None  # events only: the audit listing's filters
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Download:
     file: ExportFile
     title: str  # the human file name, 绩效工资发放表-2026-Q1.xlsx

@@ -7,7 +7,6 @@ replaces."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,13 +18,14 @@ from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from api.usecases.queries import list_employees
 from domain.errors import ForbiddenError, RejectedError
 from domain.facts import Facts
+from domain.records import frozen_record
 from projections.diff import diff_statements
 
 ATTENDANCE = "scheduled_days"  # the grid's column for attendance
 DEDUCTION = "deduction:"  # a cell `deduction:<kind>` adds that many occurrences of a kind
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Cell:
     employee_id: str
     column: str  # an entered item, or ATTENDANCE

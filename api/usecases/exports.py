@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -26,6 +25,7 @@ from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.facts import Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from projections.audit import AuditQuery
 from projections.pay_lines import column_headings
 
@@ -83,7 +83,7 @@ MONEY = {"pay", "post_bonus", "study_leave", "restatement", "total", "amount", "
          "settled_since", "outstanding"}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ExportRequest:
     what: str
     period: str
@@ -92,7 +92,7 @@ class ExportRequest:
     events: AuditQuery | None = None  # the audit listing's filters, for `events`
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ExportFile:
     filename: str
     media_type: str

@@ -5,7 +5,6 @@ explained. The report shows every subject, so it is for the roles that read ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ from api.usecases.ports import Caller, Workspace
 from api.usecases.reports import report_facts
 from domain.errors import InvalidRequestError
 from domain.grading import GradingPeriod
+from domain.records import frozen_record
 from projections.grades import explain_subject, grades_report
 from projections.grading.figure_counts import with_grade_figures
 
@@ -27,7 +27,7 @@ def parse_grading_period(text: str) -> GradingPeriod:
         raise InvalidRequestError(str(error)) from None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GradesQuery:
     period: str  # 2025-03 (month), 2025-Q1, 2025-H1 or 2025 (year)
     scheme: str | None = None  # the grading scheme's id, when several are in force

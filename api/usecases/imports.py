@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from itertools import chain, islice
 from typing import Any
@@ -45,6 +45,7 @@ from domain.application import idempotency_id
 from domain.errors import ForbiddenError, InvalidRequestError, Problem, RejectedError
 from domain.events import SchemeAdopted
 from domain.facts import Facts
+from domain.records import frozen_record
 from domain.seen_index import SeenIndex
 from domain.shipped_schemes import load_shipped_scheme
 from domain.users import a_role
@@ -53,7 +54,7 @@ SHIPPED_SCHEME = "xinghe-county-hospital"
 SKIP_ROUNDS = 5  # the ledger's refusals of one round cannot create new ones; a bound anyway
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ImportRequest:
     """`errors_to`: where the highlighted copy is written when rows are refused;
     `rejected_to`: where the refused rows go with `skip_bad`."""
@@ -67,7 +68,7 @@ class ImportRequest:
     rejected_to: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ImportResult:
     applied: ApplyResult | None  # None when nothing was left to record
     format: str
@@ -346,7 +347,7 @@ SETUP_EXAMPLE = {
 PERSONAL_EXAMPLE = "示例"  # no roster code: an import says so if the row is left in
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TemplateRequest:
     kind: str
     format: str

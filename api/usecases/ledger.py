@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +23,7 @@ from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.ledger_reads import IDEMPOTENCY_NAMESPACE
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.strict_input import loads_strict
 from domain.users import user_problems
 from projections.whatif import preview
@@ -36,7 +36,7 @@ Progress = Callable[[str, int, int], None]
 HIDDEN_FIELDS = {"originator_id", "originator_version", "token_sha256"}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Batch:
     """Rows of commands, each named where it came from ("line 3", "row 0"), with the
     problems found before they became rows (lines that are not JSON objects).
@@ -51,7 +51,7 @@ class Batch:
     precheck_users: bool = True
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ApplyResult:
     # A chunked write's are read back from the store when looked at (written_events.py).
     recorded: Sequence[LedgerEvent]

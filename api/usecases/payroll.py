@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -29,6 +28,7 @@ from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError, NotFoundError, Problem, RejectedError
 from domain.periods import Period
 from domain.personal import PayrollFacts
+from domain.records import frozen_record
 from projections.payroll import Payments, payments, payroll_lines, unpaid_people
 
 MONEY_FORMAT = "#,##0.00"
@@ -118,7 +118,7 @@ def load_layout(name_or_path: str) -> BankLayout:
 # ------------------------------------------------------------------ payroll (gross)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayrollExport:
     period: str
     rows: int
@@ -126,7 +126,7 @@ class PayrollExport:
     content: bytes  # the file's bytes: the shell writes or sends them
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayrollRequest:
     period: str
     fmt: str  # xlsx or csv
@@ -204,7 +204,7 @@ def _total_row(total: Decimal) -> list[Any]:
 # ------------------------------------------------------------------ the bank file (net)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BankExport:
     period: str
     layout: str
@@ -213,7 +213,7 @@ class BankExport:
     content: bytes
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BankRequest:
     period: str
     layout: BankLayout

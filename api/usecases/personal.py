@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Literal, Protocol
 
@@ -21,6 +20,7 @@ from api.usecases.ports import Caller, Workspace, today_utc
 from domain.envelope import LedgerEvent
 from domain.errors import ForbiddenError, NotFoundError, Problem, RejectedError
 from domain.personal import PayrollFacts, mask_account, mask_id_number
+from domain.records import frozen_record
 from domain.users import a_role
 
 PERSONAL_READERS = frozenset({"administrator", "finance"})
@@ -61,7 +61,7 @@ class Vault(Protocol):
     def unseal_many(self, items: Sequence[tuple[str, str, str]]) -> list[bytes | None]: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PersonalDetails:
     employee_id: str
     bank_name: str | None = None
@@ -69,7 +69,7 @@ class PersonalDetails:
     id_number: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PersonalView:
     employee_id: str
     state: State  # recorded; forgotten (keys destroyed); none; unreadable (key lost)

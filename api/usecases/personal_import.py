@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from api.sheets.columns import SECRET_COLUMNS, Kind, resolve
@@ -33,6 +33,7 @@ from api.usecases.personal import (
 from api.usecases.ports import Caller, Workspace
 from domain.errors import InvalidRequestError, Problem
 from domain.personal import mask_account, mask_id_number
+from domain.records import mutable_record
 
 MESSAGES = {
     "no_key": "导入个人信息需要主密钥加密：请给出 --key-file 或设置 JIXIAO_MASTER_KEY_FILE "
@@ -46,7 +47,7 @@ MESSAGES = {
 }
 
 
-@dataclass
+@mutable_record
 class SealedDetails:
     """The sealed rows to record (named by the rows they come from), and the problems of
     the rows whose details are wrong (by row and column)."""
@@ -55,7 +56,7 @@ class SealedDetails:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass
+@mutable_record
 class PersonalSheet:
     """What one reading of the file keeps across its chunks: the row of each person so
     far (a second row of theirs is refused, whichever chunk it is in)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from domain.errors import InvalidRequestError, Problem, RejectedError
 from domain.events import LedgerEvent
 from domain.facts import Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.users import User, UserDirectory
 from projections.figure_tree import FigureSource
 
@@ -94,7 +94,7 @@ class Workspace(Protocol):
     def verify_chain(self) -> ChainReport: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Caller:
     """Who is asking. `user` None is the store's owner (the command line, which can write
     the store anyway): the user rules are checked, no role. `actor` is recorded on every

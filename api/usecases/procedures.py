@@ -6,7 +6,6 @@ from outside the ledger, and the report of what was late. One implementation for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from api.usecases.ports import Caller, Workspace
 from domain.calendar import DayUnit, add_days
 from domain.errors import InvalidRequestError
 from domain.procedures import calendar_of
+from domain.records import frozen_record
 from projections.procedures import procedures_report
 
 
@@ -36,7 +36,7 @@ def record(ws: Workspace, caller: Caller, row: dict[str, Any]) -> ApplyResult:
     return apply_batch(ws, caller, Batch([(str(row.get("type")), row)]))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DeadlineAnswer:
     start: date
     days: int

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ from api.usecases.ports import Caller, Workspace, parse_period, today_utc
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.facts import Facts
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.users import User
 from projections.diff import diff_side, diff_statements
 from projections.figure_tree import FigureLookup, UntrustedFigureError, explain_tree
@@ -44,7 +44,7 @@ __all__ = [
 EXPLAIN_DEPTH_MAX = 64
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ReportQuery:
     period: str
     as_of: datetime | None = None  # only events recorded up to this instant
@@ -117,7 +117,7 @@ def _what_if(batch: Batch | None) -> str:
     return "" if batch is None else "what-if "
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Reconciliation:
     statement: dict[str, Any]
 
@@ -135,7 +135,7 @@ def reconcile(ws: Workspace, caller: Caller, query: ReportQuery) -> Reconciliati
     return Reconciliation(_statement(ws, caller, query, parse_period(query.period)))
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ExplainQuery:
     period: str
     employee: str | None = None  # exactly one of employee, department, figure
@@ -254,7 +254,7 @@ def statements(ws: Workspace, caller: Caller, employee_id: str,
     return {"employee_id": employee_id, "lines": lines, "blocked": blocked}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DiffQuery:
     period: str
     from_point: str  # an ISO instant (UTC unless zoned), 'closed' or 'now'

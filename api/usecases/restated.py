@@ -6,20 +6,20 @@ has the wrong period, and should hear so)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from api.usecases.access import scoped_statement
 from api.usecases.as_of import facts_known_at
 from api.usecases.ports import Caller, Workspace, parse_period
+from domain.records import frozen_record
 from projections.procedures import with_late_decisions
 from projections.restated import restated_report
 
 __all__ = ["RestatedQuery", "restated"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RestatedQuery:
     period: str
     as_of: datetime | None = None  # restated as known at this instant

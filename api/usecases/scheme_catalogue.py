@@ -15,11 +15,11 @@ import json
 import re
 import sys
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from domain.records import frozen_record
 from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 INDEX_FILE = "catalogue_index.json"
@@ -194,7 +194,7 @@ def shared_rules_dir(repo_root: Path) -> Path:
 # ------------------------------------------------------------------------- coverage
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CoverageRow:
     catalogue: str
     seed: str

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from domain.records import frozen_record
 from domain.scheme import resolve_path
 from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
 from domain.shipped_schemes import shipped_scheme_loader
@@ -51,7 +51,7 @@ UNKNOWN_KIND = "未知的方案类型「{kind}」，已知：{known} (unknown sc
 BAD_YAML = "YAML 格式错误：{problem} (the file is not valid YAML)"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SchemeProblem:
     line: int | None
     path: str  # the key, dotted: pool.rate, pipelines.0.bands.rows.2
@@ -65,7 +65,7 @@ class SchemeProblem:
         return f"{where} {self.path or '—'}: {self.reason}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CheckedScheme:
     document: dict[str, Any] | None
     problems: tuple[SchemeProblem, ...]

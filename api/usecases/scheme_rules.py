@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from domain.records import frozen_record
 
 Path = tuple[str, ...]
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LABEL_KEYS = ("label", "name", "effect")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RuleLine:
     path: str  # where in the file: pool, pipelines.0.bands
     rule: str  # the catalogue id: S11-R06
@@ -112,7 +113,7 @@ def rule_lines(document: Mapping[str, Any], lines: Mapping[Path, int],
 # ---------------------------------------------------------------------------- diff
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Change:
     path: str
     before: Any  # None: not in A

@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -25,6 +24,7 @@ from api.usecases.scheme_check import CheckedScheme, SchemeProblem, check_text, 
 from api.usecases.scheme_rules import Change, RuleLine, changes, rule_lines
 from domain.errors import ConflictError, InvalidRequestError, NotFoundError, Problem
 from domain.grading import GradingScheme
+from domain.records import frozen_record
 from domain.scheme import PAY_SCHEME_KIND, HospitalPayScheme
 from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
@@ -69,7 +69,7 @@ NEW_HEADER = ("# {name} v{version}: copied by `jixiao scheme new` from {source} 
               "jixiao scheme adopt FILE --effective DATE.\n")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SchemeFile:
     """A scheme document with where it came from: a shipped name or a file path."""
 
@@ -111,7 +111,7 @@ def load_scheme(name_or_path: str, *, shipped_only: bool = False) -> SchemeFile:
 # ---------------------------------------------------------------------------- reading
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SchemeSummary:
     name: str
     kind: str
@@ -145,7 +145,7 @@ def shipped_schemes() -> list[SchemeSummary]:
     return rows
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AdoptedScheme:
     scheme_id: str
     version: int

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +17,7 @@ from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
 from domain.close_review import approval_required
 from domain.errors import InvalidRequestError, Problem, RejectedError
+from domain.records import frozen_record
 from domain.settings import DEFAULT_TIME_ZONE, LedgerConfigured, date_window
 from domain.shipped_schemes import shipped_scheme_names
 
@@ -32,7 +32,7 @@ CHANGEABLE = ("organisation", "time_zone", "dates_from", "dates_to", "report_fig
 SWITCHES = ("report_figures", "close_approval")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LedgerSettings:
     organisation: str | None = None
     time_zone: str = DEFAULT_TIME_ZONE

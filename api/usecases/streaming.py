@@ -25,7 +25,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 from types import TracebackType
@@ -54,6 +54,7 @@ from domain.errors import (
 )
 from domain.events import LedgerEvent
 from domain.facts import Facts
+from domain.records import frozen_record, mutable_record
 from projections.snapshots import Seal, fits_seal
 
 CHUNK_ROWS = 5000  # lines per chunk: the bench's batch, a few MB of rows and commands
@@ -61,7 +62,7 @@ _BLOCK = 1 << 20
 NOT_UTF8 = "the file is not UTF-8; save it as UTF-8"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class RowChunk:
     """Rows read from one part of a file, the problems found reading it, and whether the
     caller's rights over these rows were checked already (a roster's sealed details)."""
@@ -71,7 +72,7 @@ class RowChunk:
     trusted: bool = False
 
 
-@dataclass
+@mutable_record
 class JsonlSource:
     """A JSON Lines file, its digest and its number of lines; stdin copied to a
     temporary file that closing removes."""

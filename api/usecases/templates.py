@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 
 from api.usecases.exports import MEDIA
 from api.usecases.imports import TemplateRequest, template
 from api.usecases.ports import Caller, Workspace
+from domain.records import frozen_record
 
 # The file's name as a clerk saves it: 导入模板-考评录入.xlsx.
 TITLES = {"entries": "考评录入", "roster": "人员花名册", "withholding": "代扣个税",
@@ -18,7 +18,7 @@ TITLES = {"entries": "考评录入", "roster": "人员花名册", "withholding":
           "figures": "科室工作量与收支"}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TemplateFile:
     content: bytes
     media_type: str

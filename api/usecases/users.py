@@ -7,12 +7,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from api.usecases.access import commands_of, current_department, require_everything_for
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 from api.usecases.ports import Caller, Workspace, today_utc
+from domain.records import frozen_record
 from domain.users import User
 
 TOKEN_PREFIX = "jx_"  # noqa: S105 - not a secret: makes a leaked token easy to recognise (and to scan for)
@@ -27,7 +28,7 @@ def token_sha256(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class NewUser:
     user_id: str
     name: str

@@ -10,30 +10,30 @@ The memo is the server's (one per app), touched only on its ledger thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from api.usecases.access import require_everything_for
 from api.usecases.audit import verify_chain
 from api.usecases.ports import Caller, Workspace
+from domain.records import frozen_record, mutable_record
 from projections.audit import ChainReport
 
 MAX_AGE = timedelta(minutes=2)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class KeptWalk:
     key: tuple[int, str]  # (last notification position, the chain's link there)
     report: ChainReport
     verified_at: datetime
 
 
-@dataclass
+@mutable_record
 class VerificationMemo:
     last: KeptWalk | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Verification:
     report: ChainReport
     verified_at: datetime

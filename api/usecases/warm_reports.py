@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from domain.periods import Period
+from domain.records import frozen_record
 from projections.figure_tree import (
     FigureLookup,
     FigureSource,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from api.storage.warm_view import WarmStatement
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WarmExplain:
     """`jixiao explain` in the form the warm path answers (no actor, as-of or what-if)."""
 

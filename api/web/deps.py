@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
@@ -22,6 +21,7 @@ from api.usecases.ports import Caller
 from api.web.sessions import COOKIE, CSRF_FIELD, CSRF_HEADER, SessionStore, WebSession
 from api.web.templating import language_of, render
 from domain.errors import DomainError
+from domain.records import frozen_record
 from domain.users import User
 
 P = ParamSpec("P")
@@ -36,7 +36,7 @@ class CsrfError(Exception):
     """A form or htmx request without this session's CSRF token (→ 403, nothing done)."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Viewer:
     user: User
     session: WebSession

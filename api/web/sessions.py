@@ -8,7 +8,9 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from domain.records import mutable_record
 
 COOKIE = "jixiao_session"
 LANGUAGE_COOKIE = "jixiao_lang"
@@ -16,7 +18,7 @@ CSRF_FIELD = "csrf"
 CSRF_HEADER = "X-CSRF-Token"
 
 
-@dataclass
+@mutable_record
 class WebSession:
     session_id: str
     user_id: str
@@ -24,7 +26,7 @@ class WebSession:
     last_seen: float
 
 
-@dataclass
+@mutable_record
 class SessionStore:
     idle_s: float
     clock: Callable[[], float]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ from domain.errors import InvalidRequestError, NotFoundError
 from domain.events import LedgerEvent, SchemeAdopted
 from domain.facts import Facts
 from domain.grading import GradingPeriod, GradingScheme
+from domain.records import mutable_record
 from domain.sanctions import (
     BallotCast,
     ComplaintRecorded,
@@ -27,7 +27,7 @@ from domain.scheme import GRADING_KIND
 from domain.scheme_kinds import parse_scheme
 
 
-@dataclass
+@mutable_record
 class GradingFacts:
     """The live grading facts, indexed once for a run."""
 

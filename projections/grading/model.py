@@ -4,7 +4,7 @@ it; per pipeline the quota use; per pay line what was paid and withheld."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from domain.errors import InvalidRequestError
 from domain.grading import GradingPeriod, PayLine, Pipeline
 from domain.money import ZERO
+from domain.records import frozen_record, mutable_record
 from domain.sanctions import GradeInputRecorded, SubjectEnrolled
 from domain.scheme import Ref
 from projections.figures import exact_text, money_text
@@ -21,7 +22,7 @@ class GradingBlockedError(InvalidRequestError):
     code = "grading_blocked"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Step:
     stage: str
     grade_from: str | None
@@ -40,7 +41,7 @@ class Step:
         return data
 
 
-@dataclass
+@mutable_record
 class PayResult:
     line: PayLine
     status: str  # "ok" | "pending" | "blocked" | "not applicable"
@@ -62,7 +63,7 @@ class PayResult:
         return data
 
 
-@dataclass
+@mutable_record
 class SubjectResult:
     subject: SubjectEnrolled
     # graded | scored (a pipeline without grades) | no_grade | not_assessed | pending | blocked
@@ -83,7 +84,7 @@ class SubjectResult:
         return self.subject.subject_id
 
 
-@dataclass
+@mutable_record
 class QuotaUse:
     grade: str
     scope_key: str | None
@@ -115,7 +116,7 @@ class QuotaUse:
         return data
 
 
-@dataclass
+@mutable_record
 class PipelineResult:
     pipeline: Pipeline
     period: GradingPeriod

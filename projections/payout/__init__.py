@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from domain.errors import InvalidRequestError, InvariantError, invariant
 from domain.facts import Facts
 from domain.money import ZERO, calc_context
 from domain.periods import Period
+from domain.records import mutable_record
 from projections.memo import memo_of
 from projections.payout.inputs import quarter_people, scheme_or_block
 from projections.payout.pool import has_pool
@@ -78,7 +79,7 @@ def calculate_quarter(
     return state.statement
 
 
-@dataclass
+@mutable_record
 class _QuarterRun:
     """Quarters of a year depend on each other through the bank, so one run computes
     earlier quarters once and reuses them."""

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.errors import invariant
 from domain.facts import Facts
 from domain.money import CENT, calc_context, sum_cny
+from domain.records import frozen_record
 from domain.scheme import Scheme
 from projections.exact import common_sum, q
 from projections.figures import Figure, LazyFigures, Ledgerbook, money_text
@@ -37,7 +37,7 @@ from projections.scoring import PersonScore
 SEEDED_SPLITS = "seeded-splits"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class StoredSplit:
     """One department as the stored statement split it: the settled pay and each member's
     pay as texts (`money_text`), the scheme's digest, and the seeded members in roster

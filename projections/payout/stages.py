@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -20,6 +20,7 @@ from domain.errors import Problem, invariant
 from domain.facts import Facts
 from domain.money import ZERO, sum_cny
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import Scheme
 from projections import scoring
 from projections.department_scores import DepartmentScore
@@ -45,7 +46,7 @@ from projections.payout.statement import (
 from projections.scoring import PersonScore
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayoutContext:
     """What a run reads and never changes; the ledgerbook only grows (a figure is added
     once, never overwritten)."""
@@ -57,7 +58,7 @@ class PayoutContext:
     book: Ledgerbook = field(default_factory=Ledgerbook)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PayoutState:
     """Where the money stands between stages. Money comes in as the distributable pool,
     bank draws, floor subsidies, post bonuses and study-leave pay; it leaves as pay to

@@ -3,13 +3,14 @@ and the error that says what must be recorded before it can be calculated."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from domain.errors import InvalidRequestError, Problem
 from domain.money import ZERO, sum_cny
+from domain.records import frozen_record
 from projections.figures import Ledgerbook, approx_text, exact_text, money_text
 
 
@@ -23,7 +24,7 @@ class CalculationBlockedError(InvalidRequestError):
         self.message_body = lines
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PersonLine:
     employee_id: str
     name: str
@@ -44,7 +45,7 @@ class PersonLine:
         return self.pay_cny + self.post_bonus_cny + self.study_leave_cny + self.restatement_cny
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DepartmentLine:
     department_id: str
     name: str
@@ -76,7 +77,7 @@ class DepartmentLine:
         return self.bank_before_cny + self.banked_cny - self.drawn_cny
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Statement:
     period: str
     scheme_key: str

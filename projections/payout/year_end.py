@@ -6,7 +6,7 @@ excluded, or under the "forfeit" option returns its share to the hospital."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,6 +21,7 @@ from domain.events import (
 from domain.facts import Facts
 from domain.money import ZERO, allocate_largest_remainder, sum_cny
 from domain.periods import Period
+from domain.records import frozen_record
 from domain.scheme import Scheme, YearEndRule
 from projections.exact import ZERO_Q, q
 from projections.figures import Ledgerbook, exact_text, money_text, signed_text
@@ -37,7 +38,7 @@ from projections.payout.statement import (
 from projections.scoring import PersonScore
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _YearEvents:
     credits: dict[str, CmeCreditsRecorded]
     refusals: dict[str, TrainingRefused]

@@ -4,7 +4,9 @@ always there. tests/api/test_cli_startup.py checks that a pay what-if imports no
 
 from __future__ import annotations
 
-from domain import access_log, close_review, events, passwords, personal
+from eventsourcing.utils import get_topic, resolve_topic
+
+from domain import access_log, close_review, events, passwords, personal, user_facts
 from domain.check_plans import check_plan, policy_inputs
 from domain.events import command_model, command_models, loaded_family
 from domain.grading import GradingScheme
@@ -51,10 +53,12 @@ def test_the_scheme_kinds_look_their_models_up_on_use() -> None:
 
 def test_the_small_families_are_found_by_their_command_types() -> None:
     """domain/events.py's table of the families imported with their first command (the
-    access log, the two-person close, passwords, payroll) names every command of each."""
+    access log, the two-person close, passwords, payroll, users) names every command of
+    each."""
     families = {access_log: access_log.ACCESS_COMMANDS,
                 close_review: close_review.CLOSE_REVIEW_COMMANDS,
-                passwords: passwords.PASSWORD_COMMANDS, personal: personal.PAYROLL_COMMANDS}
+                passwords: passwords.PASSWORD_COMMANDS, personal: personal.PAYROLL_COMMANDS,
+                user_facts: user_facts.USER_COMMANDS}
     found = {}
     for module, commands in families.items():
         for model in commands:
@@ -71,3 +75,24 @@ def test_a_command_made_on_first_use_is_the_registry_s_by_name_and_type() -> Non
         assert model is command_model(kind) is events.COMMANDS_BY_TYPE[kind], kind
         assert (model.__name__, model.__module__) == (name, "domain.events")
     assert events.RecordScore in events.COMMAND_MODELS
+
+
+def test_the_user_facts_keep_the_name_of_domain_events() -> None:
+    """Made in domain/user_facts.py on first use, the user facts and commands are
+    domain.events' by name, topic, pickle and registry place (after the pay facts, before
+    the grading ones), as when that module declared them."""
+    names = ("UserRegistered", "TokenRotated", "UserDisabled", "RegisterUser", "RotateToken",
+             "DisableUser")
+    for name in names:
+        cls = getattr(events, name)
+        assert cls is getattr(user_facts, name)
+        assert (cls.__module__, cls.__qualname__) == ("domain.events", name)
+        assert resolve_topic(get_topic(cls)) is cls
+    classes = list(events.EVENT_CLASSES)
+    at = classes.index("UserRegistered")
+    assert classes[at - 1:at + 4] == ["AppealEscalated", "UserRegistered", "TokenRotated",
+                                      "UserDisabled", "SubjectEnrolled"]
+    models = [model.__name__ for model in events.COMMAND_MODELS]
+    at = models.index("RegisterUser")
+    assert models[at - 1:at + 3] == ["EscalateAppeal", "RegisterUser", "RotateToken",
+                                     "DisableUser"]
