@@ -113,9 +113,10 @@ def study_leave_band(
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    # The month's last day, the day before the next month's first: calendar (and the
-    # locale module it imports) cost ≈1 ms of every start for this one question.
-    last_day = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    # The month's last day, the day before the next month's first (December's is the 31st:
+    # 9999's has no next month): calendar (and the locale module it imports) cost ≈1 ms of
+    # every start for this one question.
+    last_day = 31 if month == 12 else (date(year, month + 1, 1) - timedelta(days=1)).day
     return date(year, month, min(day.day, last_day))
 
 

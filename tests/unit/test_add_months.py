@@ -29,3 +29,10 @@ def test_add_months_examples() -> None:
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
     assert add_months(date(2026, 12, 31), 12) == date(2027, 12, 31)
+
+
+def test_add_months_reaches_the_last_month_date_can_hold() -> None:
+    """December of year 9999: `date` has no next month's first day to step back from, and
+    calendar answered it (a scheme's `up_to_months` is not bounded)."""
+    assert add_months(date(9999, 10, 31), 2) == date(9999, 12, 31)
+    assert add_months(date(9999, 12, 15), 0) == date(9999, 12, 15)
