@@ -106,7 +106,7 @@ class StoredSnapshot:
 
     row: SnapshotRow | None
     broken: bool
-    key: bytes | None
+    key: bytes | None = field(repr=False)  # a secret: never in a repr or a log
     signed: bool
 
     @property

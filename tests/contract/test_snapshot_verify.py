@@ -18,6 +18,7 @@ from builders import GOLDEN, Cli, cli_for, set_snapshot, signed_row, snapshot_ke
 
 from api.storage import facts_codec
 from api.storage.session import Session
+from api.storage.snapshot_check import StoredSnapshot
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from domain.facts import Facts
 
@@ -225,3 +226,11 @@ def test_the_walk_reads_every_record_and_folds_exactly_up_to_the_snapshot(
             folded = Facts.fold(takewhile(lambda item, upto=upto: item[0] <= upto,
                                           ledger.read()))
             assert fold_state(fold.facts) == fold_state(folded)
+
+
+def test_the_stored_snapshot_never_shows_its_key_in_a_repr() -> None:
+    secret = secrets.token_bytes(32)
+    shown = repr(StoredSnapshot(row=None, broken=False, key=secret, signed=False))
+    assert secret.hex() not in shown
+    assert repr(secret) not in shown
+    assert "broken=False" in shown
