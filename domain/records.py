@@ -15,7 +15,7 @@ through inspect, ≈0.07 ms a class); pydantic's schemas skip both alike.
 """
 
 from collections.abc import Callable
-from dataclasses import Field, dataclass, fields
+from dataclasses import Field, dataclass, field, fields
 from operator import attrgetter, eq, ge, gt, le, lt
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
@@ -29,7 +29,7 @@ def frozen_record(cls: type[T], /) -> type[T]: ...
 def frozen_record(*, order: bool = False) -> Callable[[type[T]], type[T]]: ...
 
 
-@dataclass_transform(frozen_default=True)
+@dataclass_transform(frozen_default=True, field_specifiers=(field, Field))
 def frozen_record(cls: type[T] | None = None, /, *, order: bool = False) -> Any:
     """`@dataclass(frozen=True)` (or with `order=True`), its comparisons and repr built
     without compiling them."""
@@ -38,7 +38,7 @@ def frozen_record(cls: type[T] | None = None, /, *, order: bool = False) -> Any:
     return _record(cls, order, frozen=True)
 
 
-@dataclass_transform()
+@dataclass_transform(field_specifiers=(field, Field))
 def mutable_record(cls: type[T], /) -> type[T]:
     """`@dataclass`: a record whose fields may be set (a working state, an index being
     built), unhashable like dataclass's, its comparison and repr built as above."""
