@@ -25,6 +25,7 @@ from api.storage.postgres_options import (
     LOCK_TIMEOUT_S_DEFAULT,
     STATEMENT_TIMEOUT_S_DEFAULT,
     busy_error,
+    pool_error,
     pool_where,
     session_options,
 )
@@ -57,7 +58,7 @@ class PostgresLedger(Ledger):
             # Creating the tables (if not there) waits for the events table's lock too.
             super().__init__(bounded_env(env))
         except OperationalError as error:
-            raise busy_error(error, postgres_connect_args(env)) from error
+            raise pool_error(error, postgres_connect_args(env)) from error
 
     def construct_factory(self, env: Any) -> Any:
         factory: Any = super().construct_factory(env)

@@ -39,6 +39,19 @@ def busy_error(error: Exception, where: Mapping[str, Any] | None = None) -> Exce
     return busy_cause(error.__cause__, where) or error
 
 
+def pool_error(error: Exception, arguments: Mapping[str, Any]) -> Exception:
+    """`busy_error` for eventsourcing's pool opening, which keeps why it could not connect
+    in its log only: one direct attempt then says it (refused, login refused, no such
+    database), so the server answers what the CLI says."""
+    told = busy_error(error, arguments)
+    if isinstance(told, StoreUnavailableError) and "couldn't get a connection" in str(error):
+        try:
+            psycopg.connect(**arguments, connect_timeout=2).close()
+        except psycopg.OperationalError as probe:
+            return unavailable(probe, arguments) or told
+    return told
+
+
 def busy_cause(cause: BaseException | None,
                where: Mapping[str, Any] | None = None) -> BusyError | None:
     """A psycopg lock or statement timeout as `BusyError`; with `where` (the connection's

@@ -101,6 +101,17 @@ def test_the_api_answers_503_with_retry_after(language: str, start: str) -> None
     assert SECRET not in response.text
 
 
+def test_the_api_tells_a_refused_login_as_the_cli_does(pg_server: PgServer) -> None:
+    env = _postgres(pg_server.port, POSTGRES_DBNAME=pg_server.dbname,
+                    POSTGRES_USER="nobody_here", POSTGRES_CONNECT_TIMEOUT="1")
+    with TestClient(create_app(ServerSettings(store_env=env)),
+                    raise_server_exceptions=False) as client:
+        response = client.get("/periods/2026-Q4/payout", headers={
+            "Authorization": "Bearer any", "Accept-Language": "en"})
+    assert response.status_code == 503
+    assert "refused the login of user nobody_here" in response.json()["error"]["message"]
+
+
 def test_a_connection_dropped_mid_read_is_told_not_traced(pg_env: dict[str, str],
                                                           pg_server: PgServer) -> None:
     code, _, err = launched(["apply", str(GOLDEN / "example-3/commands.jsonl")],
