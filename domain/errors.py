@@ -47,6 +47,14 @@ class BusyError(ConflictError):
         self.retry_after_s = retry_after_s
 
 
+class StoreUnavailableError(BusyError):
+    """The database server cannot be reached, refused the login, or dropped the
+    connection: nothing was written (HTTP 503 with Retry-After, exit code 6 as busy).
+    Its message names the server, the database and the user, never the password."""
+
+    code = "store_unavailable"
+
+
 class InvariantError(AssertionError):
     """A broken invariant is a bug, never bad input: it must stop the calculation."""
 

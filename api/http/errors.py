@@ -79,7 +79,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (422, "invalid input, named by row and field; nothing was written"),
         (429, "too many failed sign-ins from this client or for this account; retry after "
               "`Retry-After` s"),
-        (503, "another writer holds the store; nothing was written, retry after the "
+        (503, "another writer holds the store, or the database cannot be reached (server "
+              "down, login refused, connection lost); nothing was written, retry after the "
               "`Retry-After` seconds"),
     )
 }

@@ -11,6 +11,22 @@ from typing import Final
 from api.i18n import N_
 
 ERROR_TEMPLATES: Final = (
+    # api/storage/busy.py: a SQLite file that cannot be opened (503, exit 6)
+    N_("cannot open the ledger file {path}: check that its folder exists, that it is not a "
+       "folder itself, and that this user may read and write it; nothing was written"),
+    N_("{path} is not a ledger file (not a SQLite database): check --db or JIXIAO_DB; "
+       "nothing was written"),
+    # api/storage/postgres_options.py: the PostgreSQL server out of reach (503, exit 6)
+    N_("cannot connect to the PostgreSQL server at {host}:{port} (database {database}, "
+       "user {user}): {reason}; is it running and accepting connections? Nothing was "
+       "written"),
+    N_("the PostgreSQL server at {host}:{port} refused the login of user {user} to "
+       "database {database}: check POSTGRES_USER and POSTGRES_PASSWORD; nothing was "
+       "written"),
+    N_("the PostgreSQL server at {host}:{port} has no database {database}: check "
+       "POSTGRES_DBNAME; nothing was written"),
+    N_("the connection to the PostgreSQL server at {host}:{port} (database {database}, "
+       "user {user}) was lost; nothing was written, run the command again"),
     # domain/money.py: an amount or a count too large (a stored one written by an older
     # version reads as an invalid entry, api/i18n/unreadable.py)
     N_("money must be less than {limit} in size, got {value}"),

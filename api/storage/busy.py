@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from domain.errors import BusyError
+from domain.errors import BusyError, StoreUnavailableError
 
 RETRY_AFTER_S = 2
 
@@ -17,6 +17,23 @@ BUSY = ("另一个写入正在进行，账本暂时被占用；请稍后重试�
 SLOW = ("写入超时，未写入任何内容；请稍后重试或分批提交。 "
         "The write took longer than the statement timeout; nothing was written. Run it "
         "again, or in smaller batches.")
+
+
+UNOPENABLE = ("cannot open the ledger file {path}: check that its folder exists, that it is "
+              "not a folder itself, and that this user may read and write it; nothing was "
+              "written")
+NOT_A_LEDGER = ("{path} is not a ledger file (not a SQLite database): check --db or "
+                "JIXIAO_DB; nothing was written")
+
+
+def sqlite_unopenable(error: BaseException, path: str) -> StoreUnavailableError | None:
+    """A SQLite file that cannot be opened (no such folder, a folder, no permission) or is
+    no database at all, as `StoreUnavailableError` naming the path, never a traceback."""
+    if isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
+        return StoreUnavailableError(UNOPENABLE.format(path=path), RETRY_AFTER_S)
+    if type(error) is sqlite3.DatabaseError and "not a database" in str(error):
+        return StoreUnavailableError(NOT_A_LEDGER.format(path=path), RETRY_AFTER_S)
+    return None
 
 
 def sqlite_busy(error: BaseException) -> BusyError | None:
@@ -43,15 +60,19 @@ def ensure_wal(path: str, wait_s: float = WAL_WAIT_S) -> None:
     deadline = time.monotonic() + wait_s
     pause = 0.005
     while True:
-        connection = sqlite3.connect(path, uri=path.startswith("file:"), timeout=wait_s,
-                                     isolation_level=None)
+        try:
+            connection = sqlite3.connect(path, uri=path.startswith("file:"), timeout=wait_s,
+                                         isolation_level=None)
+        except sqlite3.OperationalError as error:
+            raise sqlite_unopenable(error, path) or error from error
         try:
             if _mode(connection, "PRAGMA journal_mode") == "wal" or \
                     _mode(connection, "PRAGMA journal_mode=WAL") == "wal":
                 return
-        except sqlite3.OperationalError as error:
-            if sqlite_busy(error) is None or time.monotonic() >= deadline:
-                raise sqlite_busy(error) or error from error
+        except sqlite3.DatabaseError as error:
+            busy = sqlite_busy(error)
+            if busy is None or time.monotonic() >= deadline:
+                raise sqlite_unopenable(error, path) or busy or error from error
         finally:
             connection.close()
         if time.monotonic() >= deadline:

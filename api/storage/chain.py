@@ -164,7 +164,7 @@ class PostgresChainStore(ChainStore):
     def __init__(self, datastore: Any) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
-        from api.storage.postgres_options import busy_error  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import busy_error, pool_where  # noqa: PLC0415 - PostgreSQL only
 
         self._db = datastore
         schema = datastore.schema
@@ -173,7 +173,7 @@ class PostgresChainStore(ChainStore):
         try:
             self._create_tables(schema)
         except _pool_errors(datastore) as error:
-            raise busy_error(error) from error
+            raise busy_error(error, pool_where(datastore)) from error
 
     def _create_tables(self, schema: str) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only

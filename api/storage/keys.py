@@ -217,7 +217,7 @@ class KeyVault:
                         pg.cursor() as cursor:
                     yield cursor
             except psycopg.OperationalError as error:
-                raise busy_cause(error) or error from error
+                raise busy_cause(error, arguments) or error from error
             return
         lite = sqlite3.connect(self._env["SQLITE_DBNAME"], timeout=WAL_WAIT_S)
         try:

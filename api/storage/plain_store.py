@@ -145,7 +145,7 @@ class PlainPostgresStore:
 
     @contextmanager
     def get_connection(self, *, commit: bool = False) -> Iterator[Any]:
-        with _busy_told():
+        with _busy_told(self._connection):
             yield self._connection
 
     @contextmanager
@@ -154,8 +154,9 @@ class PlainPostgresStore:
         rows as dicts, as its pool's connections give them."""
         from psycopg.rows import dict_row  # noqa: PLC0415 - PostgreSQL only
 
-        with _busy_told(), self._connection.transaction(force_rollback=not commit), \
-                self._connection.cursor(row_factory=dict_row) as cursor:
+        connection = self._connection
+        with _busy_told(connection), connection.transaction(force_rollback=not commit), \
+                connection.cursor(row_factory=dict_row) as cursor:
             yield cursor
 
     def close(self) -> None:
@@ -163,17 +164,22 @@ class PlainPostgresStore:
 
 
 @contextmanager
-def _busy_told() -> Iterator[None]:
+def _busy_told(connection: Any) -> Iterator[None]:
     """A lock or statement timeout as `BusyError`, as the chain and the view tell one
-    from eventsourcing's pool (which wraps psycopg's error)."""
+    from eventsourcing's pool (which wraps psycopg's error); the connection lost as
+    `StoreUnavailableError`. Not retried on a new connection: the view reads on this one
+    too, and a reader that moved alone would read beside a view that cannot follow."""
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.postgres_options import busy_cause  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import (  # noqa: PLC0415 - PostgreSQL only
+        busy_cause,
+        connection_where,
+    )
 
     try:
         yield
     except psycopg.OperationalError as error:
-        raise busy_cause(error) or error from error
+        raise busy_cause(error, connection_where(connection)) or error from error
 
 
 class PlainPostgresRecorder:

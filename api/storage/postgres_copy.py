@@ -33,7 +33,7 @@ from eventsourcing.persistence import OperationalError, ProgrammingError, Stored
 from psycopg.sql import SQL, Identifier, Literal
 
 from api.storage.postgres_limits import ChunkedPostgresRecorder
-from api.storage.postgres_options import busy_error
+from api.storage.postgres_options import busy_error, pool_where
 from domain.stored_encoding import StoredRow
 
 COPY_FROM_ROWS = 200  # below this the INSERT's one round trip costs less than COPY's
@@ -77,7 +77,7 @@ class CopyPostgresRecorder(ChunkedPostgresRecorder):
         try:
             return self._copy(chunks, during)
         except OperationalError as error:
-            raise busy_error(error) from error
+            raise busy_error(error, pool_where(self.datastore)) from error
 
     def _copy(self, chunks: Iterable[Sequence[StoredRow]],
               during: Callable[[int, int], None] | None = None) -> Sequence[int]:

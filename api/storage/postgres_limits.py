@@ -25,8 +25,11 @@ from api.storage.postgres_options import (
     LOCK_TIMEOUT_S_DEFAULT,
     STATEMENT_TIMEOUT_S_DEFAULT,
     busy_error,
+    pool_error,
+    pool_where,
     session_options,
 )
+from api.storage.store_env import postgres_connect_args
 from domain.application import APPLICATION_NAME, Ledger
 
 CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
@@ -55,7 +58,7 @@ class PostgresLedger(Ledger):
             # Creating the tables (if not there) waits for the events table's lock too.
             super().__init__(bounded_env(env))
         except OperationalError as error:
-            raise busy_error(error) from error
+            raise pool_error(error, postgres_connect_args(env)) from error
 
     def construct_factory(self, env: Any) -> Any:
         factory: Any = super().construct_factory(env)
@@ -102,7 +105,7 @@ class ChunkedPostgresRecorder(PostgresApplicationRecorder):
         try:
             return self._insert_in_chunks(stored_events)
         except OperationalError as error:
-            raise busy_error(error) from error
+            raise busy_error(error, pool_where(self.datastore)) from error
 
     def _insert_in_chunks(self, stored_events: Sequence[StoredEvent]) -> list[int]:
         ids: list[int] = []

@@ -6,11 +6,12 @@ with these and need nothing of eventsourcing."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import psycopg
 
 from api.storage.busy import BUSY, RETRY_AFTER_S, SLOW
-from domain.errors import BusyError
+from domain.errors import BusyError, StoreUnavailableError
 
 LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
 STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
@@ -30,16 +31,107 @@ def _seconds(env: Mapping[str, str], key: str, default: str) -> int:
     return int(text)
 
 
-def busy_error(error: Exception) -> Exception:
+def busy_error(error: Exception, where: Mapping[str, Any] | None = None) -> Exception:
     """A lock or statement timeout (eventsourcing's error, psycopg's its cause) as
-    `BusyError`; any other error as it was."""
-    return busy_cause(error.__cause__) or error
+    `BusyError`; with `where`, a server the pool cannot reach (eventsourcing keeps only
+    the pool's timeout, not why) or a connection lost as `StoreUnavailableError`; any
+    other error as it was."""
+    return busy_cause(error.__cause__, where) or error
 
 
-def busy_cause(cause: BaseException | None) -> BusyError | None:
-    """A psycopg lock or statement timeout as `BusyError`, else None."""
+def pool_error(error: Exception, arguments: Mapping[str, Any]) -> Exception:
+    """`busy_error` for eventsourcing's pool opening, which keeps why it could not connect
+    in its log only: one direct attempt then says it (refused, login refused, no such
+    database), so the server answers what the CLI says."""
+    told = busy_error(error, arguments)
+    if isinstance(told, StoreUnavailableError) and "couldn't get a connection" in str(error):
+        try:
+            psycopg.connect(**arguments, connect_timeout=2).close()
+        except psycopg.OperationalError as probe:
+            return unavailable(probe, arguments) or told
+    return told
+
+
+def busy_cause(cause: BaseException | None,
+               where: Mapping[str, Any] | None = None) -> BusyError | None:
+    """A psycopg lock or statement timeout as `BusyError`; with `where` (the connection's
+    arguments or `connection_where`), a server out of reach or a connection lost as
+    `StoreUnavailableError`; else None."""
     if isinstance(cause, psycopg.errors.LockNotAvailable):
         return BusyError(BUSY, RETRY_AFTER_S)
     if isinstance(cause, psycopg.errors.QueryCanceled):
         return BusyError(SLOW, RETRY_AFTER_S)
+    if where is not None and isinstance(cause, psycopg.OperationalError):
+        return unavailable(cause, where)
     return None
+
+
+# What libpq and the server say when a login is refused, or names no database; the
+# connection's error has no SQLSTATE to tell them apart (psycopg 3.3), only its text.
+LOGIN_REFUSED = ("password authentication failed", "no password supplied",
+                 "pg_hba.conf", "authentication failed", "role \"")
+NOT_SERVED = ("Connection refused", "could not connect", "failed to resolve host",
+              "timeout expired", "No such file or directory", "Is the server running")
+UNREACHABLE = ("cannot connect to the PostgreSQL server at {host}:{port} (database "
+               "{database}, user {user}): {reason}; is it running and accepting "
+               "connections? Nothing was written")
+LOGIN = ("the PostgreSQL server at {host}:{port} refused the login of user {user} to "
+         "database {database}: check POSTGRES_USER and POSTGRES_PASSWORD; nothing was "
+         "written")
+NO_DATABASE = ("the PostgreSQL server at {host}:{port} has no database {database}: "
+               "check POSTGRES_DBNAME; nothing was written")
+LOST = ("the connection to the PostgreSQL server at {host}:{port} (database {database}, "
+        "user {user}) was lost; nothing was written, run the command again")
+
+
+def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavailableError | None:
+    """A connection that could not be made, or was lost, as `StoreUnavailableError`
+    naming the server, database and user of `where` (never its password); None for any
+    other error (a full disk, a missing table: not the network's)."""
+    sqlstate = getattr(error, "sqlstate", None)
+    text = str(error)
+    named = {"host": where.get("host") or "localhost", "port": where.get("port") or "5432",
+             "database": where.get("dbname") or "?", "user": where.get("user") or "?"}
+    # "couldn't get a connection": eventsourcing's pool (psycopg_pool's PoolTimeout) gave
+    # up connecting; the reason is in its log only.
+    if sqlstate is None and text.startswith(("connection failed", "connection is bad",
+                                             "failed to resolve host",
+                                             "couldn't get a connection")):
+        # A connection attempt: libpq's reason, first line, without the server repeated.
+        reason = text.split("\n", 1)[0].rsplit("failed: ", 1)[-1].strip() or text
+        if any(sign in text for sign in LOGIN_REFUSED) and not any(
+                sign in text for sign in NOT_SERVED):
+            return StoreUnavailableError(LOGIN.format(**named), RETRY_AFTER_S)
+        if "database \"" in text and "does not exist" in text:
+            return StoreUnavailableError(NO_DATABASE.format(**named), RETRY_AFTER_S)
+        return StoreUnavailableError(UNREACHABLE.format(reason=reason, **named),
+                                     RETRY_AFTER_S)
+    # 57P01-03: the server shut down or terminated the backend; 08: the link broke; no
+    # SQLSTATE but the connection named: the socket closed ("the connection is closed",
+    # "consuming input failed: server closed the connection unexpectedly").
+    if (sqlstate or "").startswith(("08", "57P")) or (sqlstate is None and "connection" in text):
+        return StoreUnavailableError(LOST.format(**named), RETRY_AFTER_S)
+    return None
+
+
+def connection_where(connection: Any) -> dict[str, Any]:
+    """An open (or since lost) connection's server, database and user, as `unavailable`
+    names them: psycopg keeps them after the socket closed."""
+    info = connection.info
+    return {"host": info.host, "port": info.port, "dbname": info.dbname, "user": info.user}
+
+
+def pool_where(datastore: Any) -> dict[str, Any]:
+    """The server, database and user of eventsourcing's pool (its connection arguments;
+    `unavailable` reads no other, the password among them)."""
+    kwargs = getattr(getattr(datastore, "pool", None), "kwargs", None) or {}
+    return {key: kwargs.get(key) for key in ("host", "port", "dbname", "user")}
+
+
+def connect(arguments: Mapping[str, Any], **options: Any) -> Any:
+    """`psycopg.connect`, with a server out of reach or a refused login told as
+    `StoreUnavailableError` (503, exit code 6), never a traceback."""
+    try:
+        return psycopg.connect(**arguments, **options)
+    except psycopg.OperationalError as error:
+        raise unavailable(error, arguments) or error from error

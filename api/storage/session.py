@@ -81,9 +81,14 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
     psycopg_versions.install()
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
+    from api.storage.postgres_options import busy_cause, connect  # noqa: PLC0415 - PostgreSQL only
+
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
-    with psycopg.connect(**arguments, autocommit=True) as connection:
-        return _events_table_in(connection, env)
+    try:
+        with connect(arguments, autocommit=True) as connection:
+            return _events_table_in(connection, env)
+    except psycopg.OperationalError as error:  # lost while asking
+        raise busy_cause(error, arguments) or error from error
 
 
 def _events_table_in(connection: Any, env: Mapping[str, str]) -> bool:
@@ -220,7 +225,7 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
             connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
                 sql.Identifier(schema)))
     except psycopg.OperationalError as error:
-        raise busy_cause(error) or error from error
+        raise busy_cause(error, arguments) or error from error
 
 
 def open_view(env: Mapping[str, str], connection: Any = None) -> StatementView:

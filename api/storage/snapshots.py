@@ -119,15 +119,13 @@ class PostgresSnapshots(SnapshotStore):
             if create:
                 self._db.execute(SNAPSHOTS_TABLE)
             return
-        import psycopg  # noqa: PLC0415 - PostgreSQL only
-
-        from api.storage.postgres_options import session_options  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import connect, session_options  # noqa: PLC0415 - PostgreSQL only
 
         options = session_options(env or {})
         if schema:
             options = f"-c search_path={schema} {options}"
         arguments: dict[str, Any] = dict(connect_args)
-        self._db = psycopg.connect(**arguments, options=options, autocommit=True)
+        self._db = connect(arguments, options=options, autocommit=True)
         if create:
             self._db.execute(SNAPSHOTS_TABLE)
 

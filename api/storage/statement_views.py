@@ -167,18 +167,19 @@ class SQLiteStatementView(StatementView):
 T = TypeVar("T")
 
 
-def _bounded(work: Callable[[], T]) -> T:
+def _bounded(work: Callable[[], T], connection: Any = None) -> T:
     """A lock or statement timeout on the view's connection is "busy, retry", as on the
-    events' connections (503 with Retry-After; exit code 6), never a hang or a 500."""
+    events' connections (503 with Retry-After; exit code 6), never a hang or a 500; so is
+    the `connection` lost (the server stopped, the backend terminated)."""
     # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
     import psycopg  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.postgres_options import busy_cause  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import busy_cause, connection_where  # noqa: PLC0415 - PostgreSQL only
 
     try:
         return work()
     except psycopg.OperationalError as error:
-        busy = busy_cause(error)
+        busy = busy_cause(error, None if connection is None else connection_where(connection))
         if busy is None:
             raise
         raise busy from error
@@ -188,15 +189,13 @@ def view_connection(connect_args: Mapping[str, str], schema: str | None,
                     env: Mapping[str, str] | None) -> Any:
     """A connection as the view keeps one: autocommit, the schema on its search path, the
     events' pool's lock and statement timeouts."""
-    import psycopg  # noqa: PLC0415 - PostgreSQL only
-
-    from api.storage.postgres_options import session_options  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import connect, session_options  # noqa: PLC0415 - PostgreSQL only
 
     options = session_options(env or {})
     if schema:
         options = f"-c search_path={schema} {options}"
     arguments: dict[str, Any] = dict(connect_args)
-    return psycopg.connect(**arguments, options=options, autocommit=True)
+    return connect(arguments, options=options, autocommit=True)
 
 
 class PostgresStatementView(StatementView):
@@ -211,8 +210,8 @@ class PostgresStatementView(StatementView):
         self._db = (view_connection(connect_args, schema, env) if connection is None
                     else connection)
         try:
-            if not self._is_current():
-                _bounded(self._create)
+            if not _bounded(self._is_current, self._db):
+                _bounded(self._create, self._db)
         except BaseException:
             self._db.close()
             raise
@@ -306,23 +305,24 @@ class PostgresStatementView(StatementView):
         return self._db
 
     def position(self) -> int:
-        row = self._db.execute(
+        row = _bounded(lambda: self._db.execute(
             "SELECT position FROM jixiao_view_tracking WHERE view = %s", (VIEW_NAME,)
-        ).fetchone()
+        ).fetchone(), self._db)
         return int(row[0]) if row else 0
 
     def get(self, period: str) -> StoredStatement | None:
-        row = self._db.execute(
+        row = _bounded(lambda: self._db.execute(
             "SELECT period, status, body, sha256, position FROM jixiao_statements "
-            "WHERE period = %s", (period,)).fetchone()
+            "WHERE period = %s", (period,)).fetchone(), self._db)
         return StoredStatement(*row) if row else None
 
     def periods(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
+        return _bounded(lambda: [r[0] for r in self._db.execute(
+            "SELECT period FROM jixiao_statements")], self._db)
 
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
         saved = list(statements)
-        _bounded(lambda: self._save(saved, expected, position))
+        _bounded(lambda: self._save(saved, expected, position), self._db)
 
     def _save(self, statements: list[StoredStatement], expected: int, position: int) -> None:
         with self._db.transaction():
@@ -353,8 +353,9 @@ class PostgresStatementView(StatementView):
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
         try:
-            row = self._db.execute("SELECT position, body FROM jixiao_view_notes "
-                                   "WHERE name = %s", (name,)).fetchone()
+            row = _bounded(lambda: self._db.execute(
+                "SELECT position, body FROM jixiao_view_notes WHERE name = %s",
+                (name,)).fetchone(), self._db)
         except psycopg.errors.UndefinedTable:
             return None  # no note saved yet: no table
         return (int(row[0]), str(row[1])) if row else None
@@ -363,7 +364,7 @@ class PostgresStatementView(StatementView):
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
         try:
-            _bounded(lambda: self._save_note(name, position, text))
+            _bounded(lambda: self._save_note(name, position, text), self._db)
         except psycopg.errors.UniqueViolation:
             pass  # another process created the table at this moment (PostgreSQL's DDL race)
 

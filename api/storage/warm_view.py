@@ -85,12 +85,12 @@ def _reader(env: Mapping[str, str], opened: Any = None) -> Iterator[_Reader | No
         yield _on(opened, env)  # the caller's to close
         return
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        import psycopg  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import connect  # noqa: PLC0415 - PostgreSQL only
 
         schema = env.get("POSTGRES_SCHEMA")
         options = f"-c search_path={schema}" if schema else ""
         arguments: dict[str, Any] = dict(postgres_connect_args(env))
-        with psycopg.connect(**arguments, options=options, autocommit=True) as connection:
+        with connect(arguments, options=options, autocommit=True) as connection:
             yield _Reader(connection, "jixiao_events", "notification_id", "%s")
         return
     name = env.get("SQLITE_DBNAME", "")

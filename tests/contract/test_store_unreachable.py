@@ -1,0 +1,151 @@
+"""A store that cannot be used is told in one line, never a traceback: the PostgreSQL
+server down or refusing the login, a connection lost mid-read, a SQLite path that cannot
+be opened. Exit code 6 and HTTP 503 with Retry-After, as a busy store; the message names
+the server, the database and the user, never the password; nothing is written."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, launched
+from fastapi.testclient import TestClient
+from pgcluster import PgServer
+
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.storage.session import found_for_reading, open_ledger, open_view
+from domain.errors import StoreUnavailableError
+
+BATCH = str(GOLDEN / "example-3/correction.jsonl")
+SECRET = "s3cret-never-shown"
+VERBS = (["payout", "--period", "2026-Q4"],
+         ["payout", "--period", "2026-Q4", "--with", BATCH],
+         ["verify"], ["apply", BATCH])
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:  # bound, never listening: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _postgres(port: int, **settings: str) -> dict[str, str]:
+    return {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": str(port), "POSTGRES_DBNAME": "ledgerdb",
+            "POSTGRES_USER": "clerk", "POSTGRES_PASSWORD": SECRET,
+            "POSTGRES_CONNECT_TIMEOUT": "2", "JIXIAO_ACTOR": "test", **settings}
+
+
+def _one_line(err: str) -> str:
+    assert "Traceback" not in err
+    assert SECRET not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv", VERBS, ids=["payout", "what-if", "verify", "apply"])
+def test_a_server_not_running_is_one_line_and_exit_6(argv: list[str]) -> None:
+    port = _closed_port()
+    code, out, err = launched(argv, _postgres(port))
+    assert code == 6
+    assert out == ""
+    line = _one_line(err)
+    assert line == (f"错误：无法连接 PostgreSQL 服务器 127.0.0.1:{port}（数据库 ledgerdb，"
+                    "用户 clerk）：Connection refused；请确认服务器已启动并接受连接。"
+                    "未写入任何内容")
+    code, _, err = launched(["--lang", "en", *argv], _postgres(port))
+    assert code == 6
+    assert _one_line(err) == (
+        f"error: cannot connect to the PostgreSQL server at 127.0.0.1:{port} (database "
+        "ledgerdb, user clerk): Connection refused; is it running and accepting "
+        "connections? Nothing was written")
+
+
+def test_a_refused_login_and_a_missing_database_are_told_apart(pg_server: PgServer) -> None:
+    refused = _postgres(pg_server.port, POSTGRES_DBNAME=pg_server.dbname,
+                        POSTGRES_USER="nobody_here")
+    code, _, err = launched(["--lang", "en", "payout", "--period", "2026-Q4"], refused)
+    assert code == 6
+    assert _one_line(err) == (
+        f"error: the PostgreSQL server at 127.0.0.1:{pg_server.port} refused the login of "
+        f"user nobody_here to database {pg_server.dbname}: check POSTGRES_USER and "
+        "POSTGRES_PASSWORD; nothing was written")
+    code, _, err = launched(["payout", "--period", "2026-Q4"], refused)
+    assert "拒绝了用户 nobody_here 登录数据库" in _one_line(err)
+    missing = _postgres(pg_server.port, POSTGRES_USER=pg_server.user,
+                        POSTGRES_DBNAME="no_such_db")
+    code, _, err = launched(["--lang", "en", "apply", BATCH], missing)
+    assert code == 6
+    assert _one_line(err) == (
+        f"error: the PostgreSQL server at 127.0.0.1:{pg_server.port} has no database "
+        "no_such_db: check POSTGRES_DBNAME; nothing was written")
+
+
+@pytest.mark.parametrize(("language", "start"), [("zh-CN", "无法连接 PostgreSQL 服务器"),
+                                                  ("en", "cannot connect to the PostgreSQL")])
+def test_the_api_answers_503_with_retry_after(language: str, start: str) -> None:
+    port = _closed_port()
+    app = create_app(ServerSettings(store_env=_postgres(port)))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/periods/2026-Q4/payout", headers={
+            "Authorization": "Bearer any", "Accept-Language": language})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    error = response.json()["error"]
+    assert error["code"] == "store_unavailable"
+    assert error["message"].startswith(start)
+    assert f"127.0.0.1:{port}" in error["message"]
+    assert SECRET not in response.text
+
+
+def test_the_api_tells_a_refused_login_as_the_cli_does(pg_server: PgServer) -> None:
+    env = _postgres(pg_server.port, POSTGRES_DBNAME=pg_server.dbname,
+                    POSTGRES_USER="nobody_here", POSTGRES_CONNECT_TIMEOUT="1")
+    with TestClient(create_app(ServerSettings(store_env=env)),
+                    raise_server_exceptions=False) as client:
+        response = client.get("/periods/2026-Q4/payout", headers={
+            "Authorization": "Bearer any", "Accept-Language": "en"})
+    assert response.status_code == 503
+    assert "refused the login of user nobody_here" in response.json()["error"]["message"]
+
+
+def test_a_connection_dropped_mid_read_is_told_not_traced(pg_env: dict[str, str],
+                                                          pg_server: PgServer) -> None:
+    code, _, err = launched(["apply", str(GOLDEN / "example-3/commands.jsonl")],
+                            {**pg_env, "JIXIAO_ACTOR": "test"})
+    assert code == 0, err
+    found, connection = found_for_reading(pg_env)  # the what-if's one connection
+    assert found
+    reader = open_ledger(pg_env, True, reads_only=True, connection=connection)
+    view = open_view(pg_env, connection)
+    try:
+        with pg_server.connect() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (connection.info.backend_pid,))
+        with pytest.raises(StoreUnavailableError, match="was lost; nothing was written"):
+            reader.max_position()
+        with pytest.raises(StoreUnavailableError, match=f"database {pg_server.dbname}, "):
+            view.position()  # the same connection, as lost
+    finally:
+        reader.close()
+        view.close()
+
+
+@pytest.mark.parametrize("argv", VERBS[:2] + VERBS[3:], ids=["payout", "what-if", "apply"])
+def test_an_unopenable_sqlite_path_is_one_line_too(tmp_path: Path, argv: list[str]) -> None:
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    code, out, err = launched([*argv, "--db", str(folder)], {"JIXIAO_ACTOR": "test"})
+    assert (code, out) == (6, "")
+    assert _one_line(err) == (f"错误：无法打开账本文件 {folder}：请确认其所在文件夹存在、它本身"
+                              "不是文件夹，且当前用户有读写权限；未写入任何内容")
+    other = tmp_path / "notes.txt"
+    other.write_text("not a database, only text long enough to be read as a header " * 4)
+    code, _, err = launched(["--lang", "en", *argv, "--db", str(other)],
+                            {"JIXIAO_ACTOR": "test"})
+    assert code == 6
+    assert _one_line(err) == (f"error: {other} is not a ledger file (not a SQLite "
+                              "database): check --db or JIXIAO_DB; nothing was written")
+    assert other.read_text().startswith("not a database")

@@ -1,0 +1,49 @@
+"""How a psycopg error is told (api/storage/postgres_options.py): the reasons a
+connection fails or is lost, each with its own words, and every other error left as it
+was. The texts are libpq's and the server's (no SQLSTATE at connect, psycopg 3.3)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from api.storage.postgres_options import unavailable
+
+WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "clerk",
+         "password": "never-shown"}
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ('connection failed: connection to server at "10.0.0.5", port 5433 failed: Connection '
+     "refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+     "cannot connect to the PostgreSQL server at db.example:5433 (database ledger, user "
+     "clerk): Connection refused;"),
+    ('connection failed: connection to server at "10.0.0.5", port 5433 failed: FATAL:  '
+     'password authentication failed for user "clerk"', "refused the login of user clerk"),
+    ('connection failed: connection to server at "10.0.0.5", port 5433 failed: FATAL:  '
+     'no pg_hba.conf entry for host "10.0.0.9", user "clerk"', "refused the login"),
+    ('connection failed: connection to server at "10.0.0.5", port 5433 failed: FATAL:  '
+     'database "ledger" does not exist', "has no database ledger"),
+    ("failed to resolve host 'db.example': [Errno -2] Name or service not known",
+     "(database ledger, user clerk): failed to resolve host 'db.example'"),
+    ("couldn't get a connection after 5.00 sec", "couldn't get a connection after 5.00 sec"),
+    ("the connection is closed", "was lost; nothing was written"),
+    ("consuming input failed: server closed the connection unexpectedly", "was lost"),
+])
+def test_each_failure_to_connect_is_told_in_its_own_words(text: str, words: str) -> None:
+    told = unavailable(psycopg.OperationalError(text), WHERE)
+    assert told is not None
+    assert words in str(told)
+    assert "never-shown" not in str(told)
+    assert told.code == "store_unavailable"
+
+
+def test_a_terminated_backend_is_a_lost_connection() -> None:
+    told = unavailable(psycopg.errors.AdminShutdown("terminating connection"), WHERE)
+    assert told is not None
+    assert str(told).startswith("the connection to the PostgreSQL server at db.example:5433")
+
+
+def test_any_other_operational_error_is_not_the_network_s() -> None:
+    assert unavailable(psycopg.errors.DiskFull("no space left"), WHERE) is None
+    assert unavailable(psycopg.OperationalError("sending query failed: pipeline"), WHERE) is None
