@@ -120,6 +120,17 @@ def test_a_view_without_a_stamp_is_rebuilt(  # type: ignore[no-untyped-def]
     assert [launched(argv, environ) for argv in verbs] == fresh
 
 
+def _stamp_as_other_codes(store: Any) -> None:
+    """The view's rows stamped as another version's, as an upgrade finds them."""
+    with Session(store.env) as session:
+        connection = session.view.connection
+        mark = "?" if store.backend == "sqlite" else "%s"
+        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
+                           ("0" * 64, VIEW_STAMP_NOTE))
+        if store.backend == "postgres":
+            connection.commit()
+
+
 def _catch_up_heard(env: dict[str, str]) -> tuple[bool, list[tuple[str, int, int]], bool]:
     """A session's view opened: whether it was emptied for another code's rows, what its
     catch-up reported (projections.views.CatchUpProgress), and the flag after it."""
@@ -141,13 +152,7 @@ def test_a_rebuild_for_another_codes_rows_is_reported_statement_by_statement(
     assert not emptied
     assert periods > 0
     assert heard == [("statements", done, periods) for done in range(periods + 1)]
-    with Session(store.env) as session:  # the rows stamped as another code's
-        connection = session.view.connection
-        mark = "?" if store.backend == "sqlite" else "%s"
-        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
-                           ("0" * 64, VIEW_STAMP_NOTE))
-        if store.backend == "postgres":
-            connection.commit()
+    _stamp_as_other_codes(store)
     emptied, heard, after = _catch_up_heard(store.env)
     assert emptied
     assert not after
@@ -179,13 +184,7 @@ def test_a_rebuild_lost_to_another_process_is_not_announced_again(
     updated: …" would be printed a second time)."""
     _store(store, tmp_path)
     _catch_up_heard(store.env)  # built by this code
-    with Session(store.env) as session:  # the rows stamped as another code's
-        connection = session.view.connection
-        mark = "?" if store.backend == "sqlite" else "%s"
-        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
-                           ("0" * 64, VIEW_STAMP_NOTE))
-        if store.backend == "postgres":
-            connection.commit()
+    _stamp_as_other_codes(store)
     heard: list[tuple[str, int, int]] = []
     with Session(store.env) as session:
         view, save = session.view, session.view.save
