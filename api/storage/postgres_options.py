@@ -72,6 +72,7 @@ LOGIN_REFUSED = ("password authentication failed", "no password supplied",
                  "pg_hba.conf", "authentication failed", "role \"")
 NOT_SERVED = ("Connection refused", "could not connect", "failed to resolve host",
               "timeout expired", "No such file or directory", "Is the server running")
+MULTIPLE = "\nMultiple connection attempts failed"  # psycopg's, before each attempt's text
 UNREACHABLE = ("cannot connect to the PostgreSQL server at {host}:{port} (database "
                "{database}, user {user}): {reason}; is it running and accepting "
                "connections? Nothing was written")
@@ -99,10 +100,13 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
                                              "couldn't get a connection")):
         # A connection attempt: libpq's reason, first line, without the server repeated.
         reason = text.split("\n", 1)[0].rsplit("failed: ", 1)[-1].strip() or text
-        if any(sign in text for sign in LOGIN_REFUSED) and not any(
-                sign in text for sign in NOT_SERVED):
+        # Told by the last attempt alone: psycopg lists every address it tried after it
+        # ("localhost" is ::1 then 127.0.0.1), and one refused is not why the last failed.
+        last = text.split(MULTIPLE, 1)[0]
+        if any(sign in last for sign in LOGIN_REFUSED) and not any(
+                sign in last for sign in NOT_SERVED):
             return StoreUnavailableError(LOGIN.format(**named), RETRY_AFTER_S)
-        if "database \"" in text and "does not exist" in text:
+        if "database \"" in last and "does not exist" in last:
             return StoreUnavailableError(NO_DATABASE.format(**named), RETRY_AFTER_S)
         return StoreUnavailableError(UNREACHABLE.format(reason=reason, **named),
                                      RETRY_AFTER_S)

@@ -47,3 +47,24 @@ def test_a_terminated_backend_is_a_lost_connection() -> None:
 def test_any_other_operational_error_is_not_the_network_s() -> None:
     assert unavailable(psycopg.errors.DiskFull("no space left"), WHERE) is None
     assert unavailable(psycopg.OperationalError("sending query failed: pipeline"), WHERE) is None
+
+
+# "localhost" is tried as ::1 then 127.0.0.1 (psycopg 3.3): a server listening on
+# 127.0.0.1 only refuses the first, and the login refused on the second is the reason.
+TRIED_TWICE = (
+    'connection failed: connection to server at "127.0.0.1", port 5433 failed: FATAL:  '
+    'password authentication failed for user "clerk"\n'
+    "Multiple connection attempts failed. All failures were:\n"
+    "- host: 'localhost', port: '5433', hostaddr: '::1': connection failed: connection to "
+    'server at "::1", port 5433 failed: Connection refused\n'
+    "\tIs the server running on that host and accepting TCP/IP connections?\n"
+    "- host: 'localhost', port: '5433', hostaddr: '127.0.0.1': connection failed: "
+    'connection to server at "127.0.0.1", port 5433 failed: FATAL:  password '
+    'authentication failed for user "clerk"')
+
+
+def test_a_login_refused_after_another_address_refused_is_a_refused_login() -> None:
+    told = unavailable(psycopg.OperationalError(TRIED_TWICE), WHERE)
+    assert told is not None
+    assert "refused the login of user clerk" in str(told)
+
