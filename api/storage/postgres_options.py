@@ -69,7 +69,7 @@ def busy_cause(cause: BaseException | None,
 # What libpq and the server say when a login is refused, or names no database; the
 # connection's error has no SQLSTATE to tell them apart (psycopg 3.3), only its text.
 LOGIN_REFUSED = ("password authentication failed", "no password supplied",
-                 "pg_hba.conf", "authentication failed", "role \"")
+                 "pg_hba.conf", "authentication failed", "is not permitted to log in")
 NOT_SERVED = ("Connection refused", "could not connect", "failed to resolve host",
               "timeout expired", "No such file or directory", "Is the server running")
 MULTIPLE = "\nMultiple connection attempts failed"  # psycopg's, before each attempt's text
@@ -103,7 +103,10 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
         # Told by the last attempt alone: psycopg lists every address it tried after it
         # ("localhost" is ::1 then 127.0.0.1), and one refused is not why the last failed.
         last = text.split(MULTIPLE, 1)[0]
-        if any(sign in last for sign in LOGIN_REFUSED) and not any(
+        # 'role "x" does not exist' is a login refused; 'too many connections for role
+        # "x"' is not (the server is full: its own reason, "retry").
+        if (any(sign in last for sign in LOGIN_REFUSED)
+                or ("role \"" in last and "does not exist" in last)) and not any(
                 sign in last for sign in NOT_SERVED):
             return StoreUnavailableError(LOGIN.format(**named), RETRY_AFTER_S)
         if "database \"" in last and "does not exist" in last:

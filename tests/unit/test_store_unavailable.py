@@ -68,3 +68,16 @@ def test_a_login_refused_after_another_address_refused_is_a_refused_login() -> N
     assert told is not None
     assert "refused the login of user clerk" in str(told)
 
+
+def test_too_many_connections_for_a_role_is_no_refused_login() -> None:
+    text = ('connection failed: connection to server at "10.0.0.5", port 5433 failed: '
+            'FATAL:  too many connections for role "clerk"')
+    told = unavailable(psycopg.OperationalError(text), WHERE)
+    assert told is not None
+    assert "POSTGRES_PASSWORD" not in str(told)
+    assert 'too many connections for role "clerk"' in str(told)
+    missing = unavailable(psycopg.OperationalError(
+        'connection failed: connection to server at "10.0.0.5", port 5433 failed: FATAL:  '
+        'role "clerk" does not exist'), WHERE)
+    assert missing is not None
+    assert "refused the login of user clerk" in str(missing)
