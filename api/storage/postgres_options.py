@@ -82,7 +82,8 @@ LOGIN = ("the PostgreSQL server at {host}:{port} refused the login of user {user
 NO_DATABASE = ("the PostgreSQL server at {host}:{port} has no database {database}: "
                "check POSTGRES_DBNAME; nothing was written")
 LOST = ("the connection to the PostgreSQL server at {host}:{port} (database {database}, "
-        "user {user}) was lost; nothing was written, run the command again")
+        "user {user}) was lost; anything it was writing was written in full or not at "
+        "all: run the command again")
 
 
 def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavailableError | None:

@@ -27,7 +27,7 @@ WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "cler
     ("failed to resolve host 'db.example': [Errno -2] Name or service not known",
      "(database ledger, user clerk): failed to resolve host 'db.example'"),
     ("couldn't get a connection after 5.00 sec", "couldn't get a connection after 5.00 sec"),
-    ("the connection is closed", "was lost; nothing was written"),
+    ("the connection is closed", "was lost; anything it was writing"),
     ("consuming input failed: server closed the connection unexpectedly", "was lost"),
 ])
 def test_each_failure_to_connect_is_told_in_its_own_words(text: str, words: str) -> None:
@@ -81,3 +81,13 @@ def test_too_many_connections_for_a_role_is_no_refused_login() -> None:
         'role "clerk" does not exist'), WHERE)
     assert missing is not None
     assert "refused the login of user clerk" in str(missing)
+
+
+def test_a_connection_lost_does_not_claim_nothing_was_written() -> None:
+    # Lost at COMMIT, the server may have committed: a write is whole or absent, and an
+    # apply run again records what is already recorded once.
+    told = unavailable(psycopg.OperationalError(
+        "consuming input failed: server closed the connection unexpectedly"), WHERE)
+    assert told is not None
+    assert "nothing was written" not in str(told)
+    assert "written in full or not at all" in str(told)
