@@ -4,10 +4,15 @@ was. The texts are libpq's and the server's (no SQLSTATE at connect, psycopg 3.3
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import psycopg
 import pytest
 
+from api.storage.busy import ensure_wal
 from api.storage.postgres_options import unavailable
+from domain.errors import StoreUnavailableError
 
 WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "clerk",
          "password": "never-shown"}
@@ -91,3 +96,12 @@ def test_a_connection_lost_does_not_claim_nothing_was_written() -> None:
     assert told is not None
     assert "nothing was written" not in str(told)
     assert "written in full or not at all" in str(told)
+
+
+def test_a_read_only_sqlite_file_is_told_not_traced(tmp_path: Path) -> None:
+    # A ledger file this user may read but not write (another's, mode 644; here opened
+    # read-only): switching it to WAL fails, told as a file that cannot be opened.
+    path = tmp_path / "ledger.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(StoreUnavailableError, match="may read and write it"):
+        ensure_wal(f"file:{path}?mode=ro")
