@@ -26,7 +26,8 @@ ERROR_TEMPLATES: Final = (
     N_("the PostgreSQL server at {host}:{port} has no database {database}: check "
        "POSTGRES_DBNAME; nothing was written"),
     N_("the connection to the PostgreSQL server at {host}:{port} (database {database}, "
-       "user {user}) was lost; nothing was written, run the command again"),
+       "user {user}) was lost; anything it was writing was written in full or not at "
+       "all: run the command again"),
     # domain/money.py: an amount or a count too large (a stored one written by an older
     # version reads as an invalid entry, api/i18n/unreadable.py)
     N_("money must be less than {limit} in size, got {value}"),

@@ -28,8 +28,10 @@ NOT_A_LEDGER = ("{path} is not a ledger file (not a SQLite database): check --db
 
 def sqlite_unopenable(error: BaseException, path: str) -> StoreUnavailableError | None:
     """A SQLite file that cannot be opened (no such folder, a folder, no permission) or is
-    no database at all, as `StoreUnavailableError` naming the path, never a traceback."""
-    if isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
+    no database at all, as `StoreUnavailableError` naming the path, never a traceback. A
+    file this user may read but not write fails at switching it to WAL ("readonly")."""
+    if isinstance(error, sqlite3.OperationalError) and (
+            "unable to open" in str(error) or "readonly database" in str(error)):
         return StoreUnavailableError(UNOPENABLE.format(path=path), RETRY_AFTER_S)
     if type(error) is sqlite3.DatabaseError and "not a database" in str(error):
         return StoreUnavailableError(NOT_A_LEDGER.format(path=path), RETRY_AFTER_S)

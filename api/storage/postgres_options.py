@@ -69,9 +69,10 @@ def busy_cause(cause: BaseException | None,
 # What libpq and the server say when a login is refused, or names no database; the
 # connection's error has no SQLSTATE to tell them apart (psycopg 3.3), only its text.
 LOGIN_REFUSED = ("password authentication failed", "no password supplied",
-                 "pg_hba.conf", "authentication failed", "role \"")
+                 "pg_hba.conf", "authentication failed", "is not permitted to log in")
 NOT_SERVED = ("Connection refused", "could not connect", "failed to resolve host",
               "timeout expired", "No such file or directory", "Is the server running")
+MULTIPLE = "\nMultiple connection attempts failed"  # psycopg's, before each attempt's text
 UNREACHABLE = ("cannot connect to the PostgreSQL server at {host}:{port} (database "
                "{database}, user {user}): {reason}; is it running and accepting "
                "connections? Nothing was written")
@@ -81,7 +82,8 @@ LOGIN = ("the PostgreSQL server at {host}:{port} refused the login of user {user
 NO_DATABASE = ("the PostgreSQL server at {host}:{port} has no database {database}: "
                "check POSTGRES_DBNAME; nothing was written")
 LOST = ("the connection to the PostgreSQL server at {host}:{port} (database {database}, "
-        "user {user}) was lost; nothing was written, run the command again")
+        "user {user}) was lost; anything it was writing was written in full or not at "
+        "all: run the command again")
 
 
 def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavailableError | None:
@@ -99,10 +101,16 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
                                              "couldn't get a connection")):
         # A connection attempt: libpq's reason, first line, without the server repeated.
         reason = text.split("\n", 1)[0].rsplit("failed: ", 1)[-1].strip() or text
-        if any(sign in text for sign in LOGIN_REFUSED) and not any(
-                sign in text for sign in NOT_SERVED):
+        # Told by the last attempt alone: psycopg lists every address it tried after it
+        # ("localhost" is ::1 then 127.0.0.1), and one refused is not why the last failed.
+        last = text.split(MULTIPLE, 1)[0]
+        # 'role "x" does not exist' is a login refused; 'too many connections for role
+        # "x"' is not (the server is full: its own reason, "retry").
+        if (any(sign in last for sign in LOGIN_REFUSED)
+                or ("role \"" in last and "does not exist" in last)) and not any(
+                sign in last for sign in NOT_SERVED):
             return StoreUnavailableError(LOGIN.format(**named), RETRY_AFTER_S)
-        if "database \"" in text and "does not exist" in text:
+        if "database \"" in last and "does not exist" in last:
             return StoreUnavailableError(NO_DATABASE.format(**named), RETRY_AFTER_S)
         return StoreUnavailableError(UNREACHABLE.format(reason=reason, **named),
                                      RETRY_AFTER_S)

@@ -4,10 +4,15 @@ was. The texts are libpq's and the server's (no SQLSTATE at connect, psycopg 3.3
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import psycopg
 import pytest
 
+from api.storage.busy import ensure_wal
 from api.storage.postgres_options import unavailable
+from domain.errors import StoreUnavailableError
 
 WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "clerk",
          "password": "never-shown"}
@@ -27,7 +32,7 @@ WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "cler
     ("failed to resolve host 'db.example': [Errno -2] Name or service not known",
      "(database ledger, user clerk): failed to resolve host 'db.example'"),
     ("couldn't get a connection after 5.00 sec", "couldn't get a connection after 5.00 sec"),
-    ("the connection is closed", "was lost; nothing was written"),
+    ("the connection is closed", "was lost; anything it was writing"),
     ("consuming input failed: server closed the connection unexpectedly", "was lost"),
 ])
 def test_each_failure_to_connect_is_told_in_its_own_words(text: str, words: str) -> None:
@@ -47,3 +52,56 @@ def test_a_terminated_backend_is_a_lost_connection() -> None:
 def test_any_other_operational_error_is_not_the_network_s() -> None:
     assert unavailable(psycopg.errors.DiskFull("no space left"), WHERE) is None
     assert unavailable(psycopg.OperationalError("sending query failed: pipeline"), WHERE) is None
+
+
+# "localhost" is tried as ::1 then 127.0.0.1 (psycopg 3.3): a server listening on
+# 127.0.0.1 only refuses the first, and the login refused on the second is the reason.
+TRIED_TWICE = (
+    'connection failed: connection to server at "127.0.0.1", port 5433 failed: FATAL:  '
+    'password authentication failed for user "clerk"\n'
+    "Multiple connection attempts failed. All failures were:\n"
+    "- host: 'localhost', port: '5433', hostaddr: '::1': connection failed: connection to "
+    'server at "::1", port 5433 failed: Connection refused\n'
+    "\tIs the server running on that host and accepting TCP/IP connections?\n"
+    "- host: 'localhost', port: '5433', hostaddr: '127.0.0.1': connection failed: "
+    'connection to server at "127.0.0.1", port 5433 failed: FATAL:  password '
+    'authentication failed for user "clerk"')
+
+
+def test_a_login_refused_after_another_address_refused_is_a_refused_login() -> None:
+    told = unavailable(psycopg.OperationalError(TRIED_TWICE), WHERE)
+    assert told is not None
+    assert "refused the login of user clerk" in str(told)
+
+
+def test_too_many_connections_for_a_role_is_no_refused_login() -> None:
+    text = ('connection failed: connection to server at "10.0.0.5", port 5433 failed: '
+            'FATAL:  too many connections for role "clerk"')
+    told = unavailable(psycopg.OperationalError(text), WHERE)
+    assert told is not None
+    assert "POSTGRES_PASSWORD" not in str(told)
+    assert 'too many connections for role "clerk"' in str(told)
+    missing = unavailable(psycopg.OperationalError(
+        'connection failed: connection to server at "10.0.0.5", port 5433 failed: FATAL:  '
+        'role "clerk" does not exist'), WHERE)
+    assert missing is not None
+    assert "refused the login of user clerk" in str(missing)
+
+
+def test_a_connection_lost_does_not_claim_nothing_was_written() -> None:
+    # Lost at COMMIT, the server may have committed: a write is whole or absent, and an
+    # apply run again records what is already recorded once.
+    told = unavailable(psycopg.OperationalError(
+        "consuming input failed: server closed the connection unexpectedly"), WHERE)
+    assert told is not None
+    assert "nothing was written" not in str(told)
+    assert "written in full or not at all" in str(told)
+
+
+def test_a_read_only_sqlite_file_is_told_not_traced(tmp_path: Path) -> None:
+    # A ledger file this user may read but not write (another's, mode 644; here opened
+    # read-only): switching it to WAL fails, told as a file that cannot be opened.
+    path = tmp_path / "ledger.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(StoreUnavailableError, match="may read and write it"):
+        ensure_wal(f"file:{path}?mode=ro")
