@@ -143,3 +143,13 @@ def connect(arguments: Mapping[str, Any], **options: Any) -> Any:
         return psycopg.connect(**arguments, **options)
     except psycopg.OperationalError as error:
         raise unavailable(error, arguments) or error from error
+
+
+def store_connection(connect_args: Mapping[str, Any], schema: str | None,
+                     env: Mapping[str, str] | None) -> Any:
+    """A connection as the statements view and the snapshots keep one: autocommit, the
+    schema on its search path, the events' pool's lock and statement timeouts."""
+    options = session_options(env or {})
+    if schema:
+        options = f"-c search_path={schema} {options}"
+    return connect(dict(connect_args), options=options, autocommit=True)

@@ -105,9 +105,9 @@ def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         return ledger_exists(env), None
     psycopg_versions.install()
-    from api.storage.statement_views import view_connection  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import store_connection  # noqa: PLC0415 - PostgreSQL only
 
-    connection = view_connection(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
+    connection = store_connection(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
     try:
         found = _events_table_in(connection, env)
     except BaseException:

@@ -113,19 +113,11 @@ class PostgresSnapshots(SnapshotStore):
         """`connection`: one of the store's, in autocommit with the schema on its search
         path and the pool's timeouts (the statements view's), read on instead of a login
         of its own, and left open."""
-        self._borrowed = connection is not None
-        if connection is not None:
-            self._db = connection
-            if create:
-                self._db.execute(SNAPSHOTS_TABLE)
-            return
-        from api.storage.postgres_options import connect, session_options  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.postgres_options import store_connection  # noqa: PLC0415 - PostgreSQL only
 
-        options = session_options(env or {})
-        if schema:
-            options = f"-c search_path={schema} {options}"
-        arguments: dict[str, Any] = dict(connect_args)
-        self._db = connect(arguments, options=options, autocommit=True)
+        self._borrowed = connection is not None
+        self._db = (store_connection(connect_args, schema, env) if connection is None
+                    else connection)
         if create:
             self._db.execute(SNAPSHOTS_TABLE)
 

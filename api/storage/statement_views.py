@@ -185,29 +185,18 @@ def _bounded(work: Callable[[], T], connection: Any = None) -> T:
         raise busy from error
 
 
-def view_connection(connect_args: Mapping[str, str], schema: str | None,
-                    env: Mapping[str, str] | None) -> Any:
-    """A connection as the view keeps one: autocommit, the schema on its search path, the
-    events' pool's lock and statement timeouts."""
-    from api.storage.postgres_options import connect, session_options  # noqa: PLC0415 - PostgreSQL only
-
-    options = session_options(env or {})
-    if schema:
-        options = f"-c search_path={schema} {options}"
-    arguments: dict[str, Any] = dict(connect_args)
-    return connect(arguments, options=options, autocommit=True)
-
-
 class PostgresStatementView(StatementView):
     """`env` is the store's environment: the view's connection takes the same
     POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
                  env: Mapping[str, str] | None = None, connection: Any = None) -> None:
-        """`connection`: one opened as `view_connection` opens the view's (a reading
+        """`connection`: one opened as `store_connection` opens the view's (a reading
         session's, which asked through it whether the ledger exists), then the view's."""
+        from api.storage.postgres_options import store_connection  # noqa: PLC0415 - PostgreSQL only
+
         self._schema = schema
-        self._db = (view_connection(connect_args, schema, env) if connection is None
+        self._db = (store_connection(connect_args, schema, env) if connection is None
                     else connection)
         try:
             if not _bounded(self._is_current, self._db):
