@@ -145,41 +145,31 @@ class PlainPostgresStore:
 
     @contextmanager
     def get_connection(self, *, commit: bool = False) -> Iterator[Any]:
-        with _busy_told(self._connection):
+        """A lock or statement timeout as `BusyError`, as the chain and the view tell one
+        from eventsourcing's pool (which wraps psycopg's error); the connection lost as
+        `StoreUnavailableError` (`told_on`). Not retried on a new connection: the view
+        reads on this one too, and a reader that moved alone would read beside a view that
+        cannot follow."""
+        from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
+
+        with told_on(self._connection):
             yield self._connection
 
     @contextmanager
     def transaction(self, *, commit: bool = False) -> Iterator[Any]:
         """As eventsourcing's: one transaction (rolled back unless `commit`), a cursor with
-        rows as dicts, as its pool's connections give them."""
+        rows as dicts, as its pool's connections give them; errors as `get_connection`."""
         from psycopg.rows import dict_row  # noqa: PLC0415 - PostgreSQL only
 
+        from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
+
         connection = self._connection
-        with _busy_told(connection), connection.transaction(force_rollback=not commit), \
+        with told_on(connection), connection.transaction(force_rollback=not commit), \
                 connection.cursor(row_factory=dict_row) as cursor:
             yield cursor
 
     def close(self) -> None:
         """Nothing: the connection is the view's, closed with it."""
-
-
-@contextmanager
-def _busy_told(connection: Any) -> Iterator[None]:
-    """A lock or statement timeout as `BusyError`, as the chain and the view tell one
-    from eventsourcing's pool (which wraps psycopg's error); the connection lost as
-    `StoreUnavailableError`. Not retried on a new connection: the view reads on this one
-    too, and a reader that moved alone would read beside a view that cannot follow."""
-    import psycopg  # noqa: PLC0415 - PostgreSQL only
-
-    from api.storage.postgres_options import (  # noqa: PLC0415 - PostgreSQL only
-        busy_cause,
-        connection_where,
-    )
-
-    try:
-        yield
-    except psycopg.OperationalError as error:
-        raise busy_cause(error, connection_where(connection)) or error from error
 
 
 class PlainPostgresRecorder:

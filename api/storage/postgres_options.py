@@ -5,7 +5,8 @@ with these and need nothing of eventsourcing."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -127,6 +128,20 @@ def connection_where(connection: Any) -> dict[str, Any]:
     names them: psycopg keeps them after the socket closed."""
     info = connection.info
     return {"host": info.host, "port": info.port, "dbname": info.dbname, "user": info.user}
+
+
+@contextmanager
+def told_on(connection: Any) -> Iterator[None]:
+    """psycopg's error on `connection` as `busy_cause` tells it (a lock or statement
+    timeout as `BusyError`, the connection lost as `StoreUnavailableError`, naming the
+    connection's server); any other error as it was."""
+    try:
+        yield
+    except psycopg.OperationalError as error:
+        told = busy_cause(error, connection_where(connection))
+        if told is None:
+            raise
+        raise told from error
 
 
 def pool_where(datastore: Any) -> dict[str, Any]:

@@ -167,22 +167,15 @@ class SQLiteStatementView(StatementView):
 T = TypeVar("T")
 
 
-def _bounded(work: Callable[[], T], connection: Any = None) -> T:
+def _bounded(work: Callable[[], T], connection: Any) -> T:
     """A lock or statement timeout on the view's connection is "busy, retry", as on the
     events' connections (503 with Retry-After; exit code 6), never a hang or a 500; so is
     the `connection` lost (the server stopped, the backend terminated)."""
     # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
-    import psycopg  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.postgres_options import busy_cause, connection_where  # noqa: PLC0415 - PostgreSQL only
-
-    try:
+    with told_on(connection):
         return work()
-    except psycopg.OperationalError as error:
-        busy = busy_cause(error, None if connection is None else connection_where(connection))
-        if busy is None:
-            raise
-        raise busy from error
 
 
 class PostgresStatementView(StatementView):
