@@ -273,12 +273,11 @@ class Session:
         self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         # A reading session on PostgreSQL reads the closed years' snapshots on the view's
         # connection, which its statements need anyway: one login fewer.
-        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings, (
-            lambda: getattr(self.view, "connection", None)) if reads_only else None)
+        self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings,
+                               self._view_connection if reads_only else None)
         # The first fold starts from the checked snapshot of the fold, if one serves.
-        self._head = FactsSnapshots(
-            self.env, self.ledger, lambda: getattr(self.view, "connection", None),
-            lambda: self.chain, self.integrity_warnings)
+        self._head = FactsSnapshots(self.env, self.ledger, self._view_connection,
+                                    lambda: self.chain, self.integrity_warnings)
         self.ledger.seed = self._head.seed
         self._folded = False  # whether `facts` (the fold of every event) was asked for
         self._frozen_peak = 0  # peak RSS when `settle` last froze
@@ -438,6 +437,10 @@ class Session:
             side, self._side = self._side, None
             self._view = open_view(self.env, side)
         return self._view
+
+    def _view_connection(self) -> Any:
+        """The statements view's connection (opening the view), for the snapshots."""
+        return getattr(self.view, "connection", None)
 
     def _close_side(self) -> None:
         side, self._side = self._side, None
