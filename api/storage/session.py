@@ -105,11 +105,12 @@ def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         return ledger_exists(env), None
     psycopg_versions.install()
-    from api.storage.postgres_options import store_connection  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import store_connection, told_on  # noqa: PLC0415 - PostgreSQL only
 
     connection = store_connection(postgres_connect_args(env), env.get("POSTGRES_SCHEMA"), env)
     try:
-        found = _events_table_in(connection, env)
+        with told_on(connection):  # lost while asking: told as every later query is
+            found = _events_table_in(connection, env)
     except BaseException:
         connection.close()
         raise

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 
+from api.storage import postgres_options, session
 from api.storage.busy import ensure_wal
 from api.storage.postgres_options import unavailable
 from domain.errors import StoreUnavailableError
@@ -105,3 +107,30 @@ def test_a_read_only_sqlite_file_is_told_not_traced(tmp_path: Path) -> None:
     sqlite3.connect(path).close()
     with pytest.raises(StoreUnavailableError, match="may read and write it"):
         ensure_wal(f"file:{path}?mode=ro")
+
+
+def test_a_connection_lost_while_a_reading_session_asks_for_the_ledger_is_told(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`found_for_reading` asks on the connection it keeps for the view: a connection
+    lost at that moment is `StoreUnavailableError`, as on every later query, and closed."""
+    closed: list[bool] = []
+
+    class Lost:
+        info = SimpleNamespace(host="db.example", port=5433, dbname="ledger", user="clerk")
+
+        def execute(self, *_: object) -> None:
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+        def close(self) -> None:
+            closed.append(True)
+
+    monkeypatch.setattr(postgres_options, "store_connection", lambda *_: Lost())
+    env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", **{
+        f"POSTGRES_{key}": value for key, value in (
+            ("HOST", "db.example"), ("PORT", "5433"), ("DBNAME", "ledger"),
+            ("USER", "clerk"), ("PASSWORD", "never-shown"))}}
+    with pytest.raises(StoreUnavailableError) as told:
+        session.found_for_reading(env)
+    assert "db.example:5433" in str(told.value)
+    assert "never-shown" not in str(told.value)
+    assert closed == [True]
