@@ -277,10 +277,11 @@ def catch_up(ledger: Any, view: StatementView, tampered: dict[str, RowFault] | N
     payable = payable_periods(facts)
     touched = touched_periods(facts, new_events)
     targets = payable if touched is None else (touched & payable)
-    statements = _rendered(facts, sorted(targets), progress,
+    periods = sorted(targets)
+    statements = _rendered(facts, periods, progress,
                            REBUILD_STAGE if view.emptied_for_other_code else STATEMENTS_STAGE)
     if tampered is not None:
-        for period in sorted(targets):
+        for period in periods:
             row = view.get(str(period))
             fault = None if row is None else row.fault(expected)
             if fault is not None:
@@ -293,13 +294,13 @@ def catch_up(ledger: Any, view: StatementView, tampered: dict[str, RowFault] | N
 
 def _rendered(facts: Facts, periods: list[Period], progress: CatchUpProgress | None,
               stage: str) -> list[StoredStatement]:
-    if progress is None or not periods:
-        return [render_statement(facts, period) for period in periods]
     statements: list[StoredStatement] = []
-    progress(stage, 0, len(periods))  # before the first: a shell says why it waits
+    if progress is not None and periods:
+        progress(stage, 0, len(periods))  # before the first: a shell says why it waits
     for period in periods:
         statements.append(render_statement(facts, period))
-        progress(stage, len(statements), len(periods))
+        if progress is not None:
+            progress(stage, len(statements), len(periods))
     return statements
 
 
