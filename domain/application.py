@@ -76,7 +76,6 @@ class RecordReport:
     last_position: int
 
 
-
 class Ledger(Application[UUID], LedgerReads):
     name = APPLICATION_NAME  # pinned: it names the store's tables and tracking rows
 

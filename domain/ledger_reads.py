@@ -236,7 +236,7 @@ class LedgerReads:
         facts = self.facts() if facts is None else facts
         return date_window(facts.settings)
 
-    # ------------------------------------------------------------------ writing
+    # ------------------------------------------------------------------ checking
 
     def parse_commands(
         self, rows: Sequence[tuple[str, Mapping[str, Any]]]

@@ -1,5 +1,6 @@
 """The user facts: `UserRegistered`, `TokenRotated`, `UserDisabled`, their bodies and
-commands (domain/users.py has the roles and the directory they fold into).
+commands (domain/roles.py has the roles, domain/users.py what each may do and the directory
+the facts fold into).
 
 Imported with the first of them asked for, by name from domain.events (`UserRegistered`,
 `RegisterUser`), by command type (`register_user`) or by a stored fact's topic: a payout or

@@ -21,11 +21,7 @@ from pydantic import BaseModel
 
 from domain.errors import Problem
 from domain.records import frozen_record
-
-# Re-exported: the roles were declared here until the user facts moved below them.
-from domain.roles import DEPARTMENTS_PER_HEAD_MAX as DEPARTMENTS_PER_HEAD_MAX  # noqa: PLC0414
-from domain.roles import ROLES as ROLES  # noqa: PLC0414
-from domain.roles import Role as Role  # noqa: PLC0414
+from domain.roles import ROLES, Role
 
 # ------------------------------------------------------------------ who may do what
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import field
 from typing import Any
 
@@ -203,14 +203,15 @@ def payable_periods(facts: Facts) -> set[Period]:
     return periods
 
 
-def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] | None:
+def touched_periods(facts: Facts, events: Sequence[LedgerEvent]) -> set[Period] | None:
     """The periods new events can change, or None for 'all of them' (roster, scheme).
 
     A quarter's facts move its own statement, the later quarters of its year (the bank)
     and the year end (the mean quarterly score and the reserve)."""
     touched: set[Period] = set()
+    neutral = _neutral_families()
     for event in events:
-        if _pay_neutral(event):
+        if isinstance(event, neutral) or _pay_neutral(event):
             continue
         related = [event]
         target = event.target_id if isinstance(event, EntryVoided) else event.supersedes
@@ -239,17 +240,21 @@ def touched_periods(facts: Facts, events: Iterable[LedgerEvent]) -> set[Period] 
     return touched
 
 
+def _neutral_families() -> tuple[type, ...]:
+    """The users, the access log and the close approval setting: facts that move no pay
+    figure (`_pay_neutral`), by loaded_family, once a `touched_periods`: their modules are
+    imported with their first fact, so none of theirs exists before."""
+    return (*loaded_family("domain.user_facts", "USER_BODIES"),
+            *loaded_family("domain.close_review", "APPROVAL_SETTINGS"),
+            *loaded_family("domain.access_log", "ACCESS_EVENTS"))
+
+
 def _pay_neutral(event: LedgerEvent) -> bool:
-    """Facts that move no pay figure by themselves: users, appeal steps (a decision's
-    corrections are events of their own), the grading vocabulary, the ledger's settings
-    and the access log. A read records an access event; were it taken for a change of
+    """Facts that move no pay figure by themselves, beside `_neutral_families`: appeal
+    steps (a decision's corrections are events of their own), the grading vocabulary and
+    the ledger's settings. A read records an access event; were it taken for a change of
     every period, the next read would rewrite every row before checking it."""
-    # The users, the access log and the close approval setting by loaded_family: their
-    # modules are imported with their first fact, so none of theirs exists before.
-    return isinstance(event, (*loaded_family("domain.user_facts", "USER_BODIES"),
-                              *loaded_family("domain.close_review", "APPROVAL_SETTINGS"),
-                              *loaded_family("domain.access_log", "ACCESS_EVENTS"))) or (
-        type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
+    return (type(event).__module__ == "domain.sanctions") or type(event).__name__ in (
         "AppealFiled", "AppealAssigned", "AppealDecided", "AppealEscalated",
         "LedgerConfigured")
 
@@ -277,10 +282,11 @@ def catch_up(ledger: Any, view: StatementView, tampered: dict[str, RowFault] | N
     payable = payable_periods(facts)
     touched = touched_periods(facts, new_events)
     targets = payable if touched is None else (touched & payable)
-    statements = _rendered(facts, sorted(targets), progress,
+    periods = sorted(targets)
+    statements = _rendered(facts, periods, progress,
                            REBUILD_STAGE if view.emptied_for_other_code else STATEMENTS_STAGE)
     if tampered is not None:
-        for period in sorted(targets):
+        for period in periods:
             row = view.get(str(period))
             fault = None if row is None else row.fault(expected)
             if fault is not None:
@@ -293,13 +299,13 @@ def catch_up(ledger: Any, view: StatementView, tampered: dict[str, RowFault] | N
 
 def _rendered(facts: Facts, periods: list[Period], progress: CatchUpProgress | None,
               stage: str) -> list[StoredStatement]:
-    if progress is None or not periods:
-        return [render_statement(facts, period) for period in periods]
     statements: list[StoredStatement] = []
-    progress(stage, 0, len(periods))  # before the first: a shell says why it waits
+    if progress is not None and periods:
+        progress(stage, 0, len(periods))  # before the first: a shell says why it waits
     for period in periods:
         statements.append(render_statement(facts, period))
-        progress(stage, len(statements), len(periods))
+        if progress is not None:
+            progress(stage, len(statements), len(periods))
     return statements
 
 
