@@ -58,6 +58,12 @@ class PostgresLedger(Ledger):
             # Creating the tables (if not there) waits for the events table's lock too.
             super().__init__(bounded_env(env))
         except OperationalError as error:
+            # The pool was made before its first connection failed: closed now, in this
+            # thread. Left to the garbage collector, it is closed in whichever thread the
+            # collector runs, one of its own among them, which cannot join itself.
+            factory = self.__dict__.get("factory")
+            if factory is not None:
+                factory.close()
             raise pool_error(error, postgres_connect_args(env)) from error
 
     def construct_factory(self, env: Any) -> Any:

@@ -6,6 +6,7 @@ the server, the database and the user, never the password; nothing is written.""
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from pgcluster import PgServer
 
 from api.http.app import create_app
 from api.http.settings import ServerSettings
+from api.storage.postgres_limits import PostgresLedger
 from api.storage.session import found_for_reading, open_ledger, open_view
 from domain.errors import StoreUnavailableError
 
@@ -149,3 +151,15 @@ def test_an_unopenable_sqlite_path_is_one_line_too(tmp_path: Path, argv: list[st
     assert _one_line(err) == (f"error: {other} is not a ledger file (not a SQLite "
                               "database): check --db or JIXIAO_DB; nothing was written")
     assert other.read_text().startswith("not a database")
+
+
+def test_a_ledger_that_cannot_open_leaves_no_pool_threads_behind() -> None:
+    """A PostgreSQL ledger whose first connection fails has made its pool already: closed
+    at once, in the thread that opened it, not whenever the garbage collector meets it (in
+    one of the pool's own threads, which cannot join itself)."""
+    before = {thread.ident for thread in threading.enumerate()}
+    with pytest.raises(StoreUnavailableError):
+        PostgresLedger(_postgres(_closed_port(), POSTGRES_CONNECT_TIMEOUT="1"))
+    left = [thread.name for thread in threading.enumerate()
+            if thread.ident not in before and thread.is_alive()]
+    assert left == []
