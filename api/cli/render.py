@@ -64,9 +64,9 @@ def _silent(stage: str, done: int, total: int) -> None:
     del stage, done, total
 
 
-class _OpenBars:
+class OpenBars:
     """The bars of a caller that reports stage by stage without a `with` block (the demo's
-    loader): opened by the first report, closed by the last."""
+    loader, a session's catch-up): opened by the first report, closed by the last."""
 
     def __init__(self) -> None:
         self.context: AbstractContextManager[Progress] | None = None
@@ -78,15 +78,20 @@ class _OpenBars:
             self.report = self.context.__enter__()
         self.report(stage, done, total)
         if end:
-            self.context.__exit__(None, None, None)
-            self.context, self.report = None, _silent
+            self.close()
+
+    def close(self) -> None:
+        """Take the bars down (also when the work they showed failed half way)."""
+        context, self.context, self.report = self.context, None, _silent
+        if context is not None:
+            context.__exit__(None, None, None)
 
 
-_OPEN_BARS = _OpenBars()
+_OPEN_BARS = OpenBars()
 
 
 def stage_bar(stage: str, done: int, total: int, *, end: bool = False) -> None:
-    """One report to the open bars (see `_OpenBars`); `end` closes them."""
+    """One report to the open bars (see `OpenBars`); `end` closes them."""
     _OPEN_BARS.show(stage, done, total, end=end)
 
 

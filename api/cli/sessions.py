@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
@@ -25,6 +24,9 @@ from api.storage.session import (
 from api.usecases.ledger import Batch, read_jsonl_batch
 from api.usecases.ports import Caller, parse_instant
 from domain.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from api.cli.render import OpenBars
 
 # The verbs that may create a missing ledger (and say so); every other verb needs an
 # existing one, so a mistyped --db is an error rather than a new, empty, "intact" ledger.
@@ -47,8 +49,7 @@ class CatchUpBars:
     when stderr is no terminal or the verb prints --json."""
 
     def __init__(self) -> None:
-        self._bars: AbstractContextManager[Callable[[str, int, int], None]] | None = None
-        self._report: Callable[[str, int, int], None] = lambda *_: None
+        self._bars: OpenBars | None = None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self._bars is None:
@@ -59,19 +60,18 @@ class CatchUpBars:
             if stage == REBUILD_STAGE:
                 print(_(REBUILDING).format(count=total), file=sys.stderr)
             # rich only here: most verbs find the view caught up and draw nothing.
-            from api.cli.render import progress_bars  # noqa: PLC0415
+            from api.cli.render import OpenBars  # noqa: PLC0415
 
-            self._bars = progress_bars()
-            self._report = self._bars.__enter__()
-        self._report(_(BAR_LABELS.get(stage, stage)), done, total)
+            self._bars = OpenBars()
+        self._bars.show(_(BAR_LABELS.get(stage, stage)), done, total, end=done >= total)
         if done >= total:
-            self.close()
+            self._bars = None
 
     def close(self) -> None:
         """Take the bar down (also when the work it showed failed half way)."""
         bars, self._bars = self._bars, None
         if bars is not None:
-            bars.__exit__(None, None, None)
+            bars.close()
 
 
 class CliSession(Session):
