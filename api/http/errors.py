@@ -111,11 +111,17 @@ def language_of(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
+def retry_headers(error: Exception) -> dict[str, str] | None:
+    """When to ask again: a busy store or too many attempts says so."""
+    if isinstance(error, BusyError | TooManyAttemptsError):
+        return {"Retry-After": str(error.retry_after_s)}
+    return None
+
+
 async def handle_error(request: Request, error: Exception) -> JSONResponse:
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if isinstance(error, BusyError | TooManyAttemptsError):
-        headers = {"Retry-After": str(error.retry_after_s)}
+    headers = retry_headers(error) or headers
     with use_language(language_of(request)):
         body = error_body(error)
     return JSONResponse(body, status_code=status, headers=headers)

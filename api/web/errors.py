@@ -10,10 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http.errors import handle_http_exception, handle_request_validation
+from api.http.errors import (
+    STATUS_BY_ERROR,
+    handle_error,
+    handle_http_exception,
+    handle_request_validation,
+    retry_headers,
+)
 from api.http.hardening import with_security_headers
+from api.web import deps
 from api.web.templating import render
-from domain.errors import Problem
+from domain.errors import DomainError, Problem
 
 PAGE_PREFIXES = ("/web/", "/language/")
 PAGE_PATHS = frozenset({"/", "/web", "/login", "/logout"})
@@ -54,6 +61,17 @@ async def invalid_request(request: Request, error: Exception) -> Response:
     return error_page(request, 422, "rejected", problems)
 
 
+async def domain_error(request: Request, error: Exception) -> Response:
+    """A domain error a page did not answer itself (`deps.page` does for most; the store
+    out of reach fails the sign-in's first use of it): the error page with the API's
+    status, reason and Retry-After, not the API's JSON."""
+    if not is_page(request) or not isinstance(error, DomainError):  # a token's is the API's
+        return await handle_error(request, error)
+    shown = deps.error_page(request, error)
+    shown.headers.update(retry_headers(error) or {})
+    return shown
+
+
 async def server_error(request: Request, _: Exception) -> Response:
     """A fault: the server's log has the trace (Starlette re-raises it after answering)."""
     if not is_page(request):
@@ -65,4 +83,6 @@ async def server_error(request: Request, _: Exception) -> Response:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    for kind, _ in STATUS_BY_ERROR:  # as the API's handlers are keyed (the closest wins)
+        app.add_exception_handler(kind, domain_error)
     app.add_exception_handler(Exception, server_error)

@@ -5,6 +5,7 @@ the server, the database and the user, never the password; nothing is written.""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
@@ -163,3 +164,21 @@ def test_a_ledger_that_cannot_open_leaves_no_pool_threads_behind() -> None:
     left = [thread.name for thread in threading.enumerate()
             if thread.ident not in before and thread.is_alive()]
     assert left == []
+
+
+def test_the_sign_in_page_tells_an_unreachable_server_as_a_page() -> None:
+    """The sign-in is a page: the store out of reach when it checks the password is the
+    error page, in the reader's language, with Retry-After, not the API's JSON."""
+    port = _closed_port()
+    with TestClient(create_app(ServerSettings(store_env=_postgres(port))),
+                    raise_server_exceptions=False) as client:
+        form = client.get("/login", headers={"Accept-Language": "zh-CN"})
+        token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+        assert token is not None
+        response = client.post("/login", headers={"Accept-Language": "zh-CN"}, data={
+            "user_id": "clerk", "password": "x", "login_token": token.group(1)})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"无法连接 PostgreSQL 服务器 127.0.0.1:{port}" in response.text
+    assert SECRET not in response.text
