@@ -364,9 +364,15 @@ class SchemeBase(Frozen):
                 data.pop(name, None)
         return canonical_dumps(data)
 
-    @property
+    # Cached, and kept with the parsed scheme in the fold's snapshot: the dump behind it
+    # is pydantic's serializer, built on first use (≈5 ms a process for a pay scheme).
+    @functools.cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+    # The cached values a snapshot keeps with a parsed scheme (api/storage/facts_codec.py):
+    # a load then builds no pydantic schema for a document checked when it was adopted.
+    SNAPSHOT_KEPT: ClassVar[tuple[str, ...]] = ("sha256",)
 
     @model_validator(mode="after")
     def _also_implements_resolve(self) -> "SchemeBase":
@@ -413,6 +419,7 @@ class HospitalPayScheme(SchemeBase):
     rounding: Literal["once"] | None = None
 
     GROWN_FIELDS: ClassVar[frozenset[str]] = frozenset({"staff", "rounding"})
+    SNAPSHOT_KEPT: ClassVar[tuple[str, ...]] = ("sha256", "staff_rules")
 
     @functools.cached_property
     def staff_rules(self) -> StaffRule:

@@ -7,10 +7,11 @@ other encoding costs what the fold costs. Pickle runs code named by its data, so
 is unpickled only after its HMAC checked out (facts_snapshot.py), and then by `_Exact`,
 which is defence in depth, not the defence:
 
-* `find_class` answers an exact list: four builders (`_event_maker`, `_uuid`, `_tzinfo`,
-  `_unreadable`) and five value types. Every other class a fold holds (events, UUIDs,
-  pydantic's `TzInfo`, an invalid entry's `UnreadableValue` reasons) is reached through
-  a builder, by name, so no class of ours is ever on pickle's stack:
+* `find_class` answers an exact list: five builders (`_event_maker`, `_uuid`, `_tzinfo`,
+  `_unreadable`, `_scheme_part`) and five value types. Every other class a fold holds
+  (events, UUIDs, pydantic's `TzInfo`, an invalid entry's `UnreadableValue` reasons, the
+  models of a parsed pay scheme) is reached through a builder, by name, so no class of
+  ours is ever on pickle's stack:
   pickle's BUILD applies a state with `setattr` to whatever object is there, and on a
   class that sets a class attribute for the whole process (`Plan.void = False` from a
   40-byte body, refused or not). The value types are immutable C types, on which BUILD
@@ -33,6 +34,13 @@ are written first (`_first_texts`), so that each later reference to one is a 2-b
 read instead of a 5-byte one: pickle numbers its memo as it writes, and a reference below
 256 is the short kind. A hospital's body: 3.75 → 2.77 MB, so less to read, sign and
 hold; a load reads them as it reads any text, and nothing else of the body depends on them.
+
+The adopted pay schemes are kept parsed (`Facts.index.parsed`, a cache the fold fills
+when a report asks), with the values each model keeps cached (`SNAPSHOT_KEPT`: the
+scheme's hash, its staff rules). Parsing one is pydantic's validation of a document
+checked when it was adopted, and the first one in a process builds pydantic's schema of
+every model of the scheme (≈5 ms of a what-if); a load builds neither. A body names each
+model by its topic, of `domain.scheme` only; its fields must be the model's.
 
 Enum members are refused: they are process-wide singletons (a BUILD on one would change
 it for everyone), and no event holds one; `encode` refuses what `decode` would, so a
@@ -61,12 +69,16 @@ from pydantic import BaseModel
 from pydantic_core import TzInfo
 
 from api.storage.code_digest import ROOT, folder_digest
+from domain import scheme as scheme_models
 from domain.envelope import LedgerEvent, UnreadableValue
+from domain.events import SchemeAdopted
 from domain.facts import Facts, _Index, cycle_collection_paused
+from domain.scheme import PAY_SCHEME_KIND, Frozen, HospitalPayScheme
+from domain.scheme_kinds import parse_scheme
 from domain.settings import SETTINGS_EVENTS
 from domain.stored_topics import UnknownStoredType, stored_class
 
-FORMAT = 4
+FORMAT = 5
 # Memo numbers below this are referred to in 2 bytes (pickle's BINGET), above in 5.
 _SHORT_MEMO = 256
 _SAMPLE_EVERY = 8  # events whose texts are counted for `_first_texts`
@@ -200,6 +212,50 @@ def _unreadable(values: dict[str, Any], given: set[str]) -> UnreadableValue:
     return made
 
 
+# The module of the pay scheme's models (every one a `domain.scheme.Frozen`): the kind
+# every payout reads. Other kinds (grading) are parsed when asked, as before: keeping
+# them would import their models (≈15 ms) into every load of a ledger that has one.
+SCHEME_MODULES = ("domain.scheme",)
+_SCHEME_CLASSES: dict[str, type[BaseModel]] = {}  # topic -> class, filled as met
+PAY_SCHEME: type = HospitalPayScheme
+
+
+def _scheme_class(topic: Any) -> type[BaseModel]:
+    """A model of a pay scheme by its topic: a `Frozen` of `SCHEME_MODULES`, by name."""
+    found = _SCHEME_CLASSES.get(topic) if type(topic) is str else None
+    if found is not None:
+        return found
+    module, _, name = topic.partition(":") if type(topic) is str else ("", "", "")
+    if module in SCHEME_MODULES and name.isidentifier():
+        found = getattr(scheme_models, name, None)
+        if not (isinstance(found, type) and issubclass(found, Frozen)
+                and _topic(found) == topic):
+            found = None
+    if found is None:
+        raise SnapshotRefused(f"{topic!r} is not a model of a pay scheme")
+    _SCHEME_CLASSES[topic] = found
+    return found
+
+
+def _scheme_part(topic: str, values: dict[str, Any], given: set[str],
+                 kept: dict[str, Any]) -> Any:
+    """One model of a parsed scheme as the fold held it, with the values its class keeps
+    cached (`SNAPSHOT_KEPT`): pydantic's validation of a document already checked when it
+    was adopted, and its schema built for that, are what a load saves."""
+    cls = _scheme_class(topic)
+    fields = cls.model_fields
+    if not (type(values) is dict and values.keys() == fields.keys()
+            and type(given) is set and given <= values.keys()
+            and type(kept) is dict and kept.keys() <= set(getattr(cls, "SNAPSHOT_KEPT", ()))):
+        raise SnapshotRefused(f"not the state of a {topic}")
+    made = _new(cls)
+    _SET_DICT(made, {**values, **kept})
+    _SET_GIVEN(made, given)
+    _SET_EXTRA(made, None)
+    _SET_PRIVATE(made, None)
+    return made
+
+
 # ------------------------------------------------------------------ encoding
 
 
@@ -260,12 +316,24 @@ def _reducers(first: tuple[str, ...]) -> dict[type, Callable[[Any], Any]]:
             return maker, (values,)
         return maker, (values, given)
 
-    classes: list[type] = [LedgerEvent]
-    while classes:
-        cls = classes.pop()
-        table[cls] = reduce_event
-        classes += cls.__subclasses__()
+    for root, reduce in ((LedgerEvent, reduce_event), (Frozen, _reduce_scheme_part)):
+        classes: list[type] = [root]
+        while classes:
+            cls = classes.pop()
+            table[cls] = reduce
+            classes += cls.__subclasses__()
     return table
+
+
+def _reduce_scheme_part(part: BaseModel) -> Any:
+    kind = type(part)
+    if (kind.__module__ not in SCHEME_MODULES or part.__pydantic_extra__ is not None
+            or part.__pydantic_private__ is not None):
+        raise pickle.PicklingError(f"{kind.__name__} is not a model of a scheme a load reads")
+    kept = {name: getattr(part, name) for name in getattr(kind, "SNAPSHOT_KEPT", ())}
+    state = part.__dict__
+    values = {name: state[name] for name in kind.model_fields}
+    return _scheme_part, (_topic(kind), values, set(part.__pydantic_fields_set__), kept)
 
 
 class _Exactly(pickle.Pickler):
@@ -291,13 +359,32 @@ def encode(facts: Facts) -> bytes:
     state = {name: facts.__dict__[name] for name in FACTS_FIELDS}
     _flatten(state)
     index = dict(facts.index.__dict__)
-    index["parsed"] = {}  # parsed schemes: a cache, parsed again when asked
+    index["parsed"] = _parsed_schemes(facts)
     index["owned"] = None
     state["index"] = index
     first = _first_texts(facts.events.values())
     out = io.BytesIO()
     _Exactly(out, first).dump((FORMAT, first, state))
     return out.getvalue()
+
+
+def _parsed_schemes(facts: Facts) -> dict[UUID, Any]:
+    """Every adopted pay scheme parsed, as `scheme_on` would parse it (a write parses
+    those the fold did not ask for, so what a body holds does not depend on what a process
+    happened to compute). One a parse refuses is left out: it is refused again when asked."""
+    parsed = facts.index.parsed
+    kept: dict[UUID, Any] = {}
+    for event in facts.index.schemes:
+        if _kind_model(event.document) is not PAY_SCHEME:
+            continue
+        scheme = parsed.get(event.originator_id)
+        if scheme is None:
+            try:
+                scheme = parse_scheme(event.document)
+            except ValueError:
+                continue
+        kept[event.originator_id] = scheme
+    return kept
 
 
 def _first_texts(events: Collection[LedgerEvent]) -> tuple[str, ...]:
@@ -351,8 +438,9 @@ _BUILDERS: dict[tuple[str, str], Callable[[], Any]] = {
     (__name__, "_uuid"): _fresh(_uuid),  # type: ignore[arg-type]
     (__name__, "_tzinfo"): lambda: functools.cache(TzInfo),  # one zone object per offset
     (__name__, "_unreadable"): _fresh(_unreadable),  # type: ignore[arg-type]
+    (__name__, "_scheme_part"): _fresh(_scheme_part),  # type: ignore[arg-type]
 }
-_NAMED = frozenset((*_PLAIN, _event_maker, _uuid, _tzinfo, _unreadable))
+_NAMED = frozenset((*_PLAIN, _event_maker, _uuid, _tzinfo, _unreadable, _scheme_part))
 
 
 class _Exact(pickle.Unpickler):
@@ -388,10 +476,25 @@ def decode(body: bytes) -> Facts:
     state = _fields(loaded[2], FACTS_FIELDS, "Facts")
     _unflatten(state)
     index = _fields(state["index"], INDEX_FIELDS, "Facts.index")
-    if index["parsed"]:
-        raise SnapshotRefused("Facts.index.parsed is a cache, never kept")
+    _check_parsed(index)
     state["index"] = _Index(**index)
     return Facts(**state)
+
+
+def _check_parsed(index: dict[str, Any]) -> None:
+    """The parsed schemes are of adopted pay schemes, each a pay scheme."""
+    adopted = {event.originator_id: event for event in index["schemes"]
+               if isinstance(event, SchemeAdopted)}
+    for key, scheme in index["parsed"].items():
+        event = adopted.get(key)
+        if (event is None or type(scheme) is not PAY_SCHEME
+                or _kind_model(event.document) is not PAY_SCHEME):
+            raise SnapshotRefused("Facts.index.parsed holds what no adopted pay scheme parses to")
+
+
+def _kind_model(document: Any) -> type | None:
+    kind = document.get("kind", PAY_SCHEME_KIND) if isinstance(document, dict) else None
+    return PAY_SCHEME if kind == PAY_SCHEME_KIND else None
 
 
 def _unflatten(state: dict[str, Any]) -> None:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import enum
 import io
+import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +28,8 @@ from domain import fold_plans
 from domain.application import Ledger
 from domain.envelope import UnreadableValue
 from domain.facts import Facts
+from domain.scheme import Frozen, Ref
+from domain.scheme_kinds import parse_scheme
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "old_ledger"
 STORES = sorted(p.name for p in FIXTURE.iterdir() if (p / "ledger.db").exists())
@@ -48,7 +54,19 @@ def test_a_body_gives_back_the_fold(name: str, tmp_path: Path) -> None:
     # Live facts are the very events of `events`, as in a fold (one object, indexed twice).
     assert all(again.live[i] is again.events[i] for i in again.live)
     assert again.index.owned is None
-    assert not again.index.parsed  # parsed schemes are a cache, parsed again when asked
+    # Every adopted pay scheme comes back parsed, as a fresh parse of its document,
+    # whether or not the fold had asked for it (a fresh fold has parsed none); a grading
+    # scheme is parsed when asked, as before (its models stay out of a load).
+    assert not facts.index.parsed
+    adopted = {event.originator_id: event for event in facts.index.schemes
+               if event.document.get("kind", "hospital_two_level") == "hospital_two_level"}
+    assert again.index.parsed.keys() == adopted.keys()
+    for key, scheme in again.index.parsed.items():
+        fresh = parse_scheme(adopted[key].document)
+        assert type(scheme) is type(fresh)
+        assert scheme == fresh
+        assert scheme.sha256 == fresh.sha256
+        assert scheme.model_fields_set == fresh.model_fields_set
 
 
 def test_a_body_naming_anything_else_is_refused(tmp_path: Path) -> None:
@@ -310,3 +328,103 @@ def test_a_fold_loaded_from_a_body_is_written_as_short_as_a_fresh_one(tmp_path: 
     fresh = encode(facts)
     again = encode(decode(fresh))
     assert len(again) <= len(fresh) * 1.01
+
+
+# ------------------------------------------------------------------ parsed schemes
+
+
+def test_a_load_uses_its_schemes_without_building_pydantic_s_schema(tmp_path: Path) -> None:
+    """The point of keeping them: a process that loads a body validates no scheme again
+    (pydantic builds a deferred model's schema on its first validation or dump)."""
+    facts, _ = _example_raw(tmp_path, "demo")
+    (tmp_path / "body").write_bytes(encode(facts))
+    pay = next(parse_scheme(e.document) for e in reversed(facts.index.schemes)
+               if e.document.get("kind") == "hospital_two_level")
+    script = f"""
+import json, sys
+from pathlib import Path
+from api.storage.facts_codec import decode
+from domain.scheme import HospitalPayScheme
+facts = decode(Path({str(tmp_path / "body")!r}).read_bytes())
+pay = next(s for s in facts.index.parsed.values() if isinstance(s, HospitalPayScheme))
+print(json.dumps([pay.sha256, sorted(pay.staff_rules.categories), pay.key,
+                  HospitalPayScheme.__pydantic_complete__]))
+"""
+    answer = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True,
+                            text=True, cwd=Path(__file__).resolve().parents[2]).stdout
+    assert json.loads(answer) == [pay.sha256, sorted(pay.staff_rules.categories), pay.key,
+                                  False]
+
+
+def _with_parsed(tmp_path: Path, edit: Callable[[dict[Any, Any]], None]) -> bytes:
+    _, loaded = _example_raw(tmp_path, "demo")
+    edit(loaded[2]["index"]["parsed"])
+    return encode_state(loaded)
+
+
+def test_a_parsed_scheme_of_no_adopted_scheme_is_refused(tmp_path: Path) -> None:
+    def moved(parsed: dict[Any, Any]) -> None:
+        key = next(iter(parsed))
+        parsed[uuid.uuid4()] = parsed.pop(key)
+
+    with pytest.raises(SnapshotRefused, match="parsed"):
+        decode(_with_parsed(tmp_path, moved))
+
+
+def test_a_parsed_scheme_of_another_kind_is_refused(tmp_path: Path) -> None:
+    facts, _ = _example_raw(tmp_path, "demo")
+    grading = next(e for e in facts.index.schemes if e.document.get("kind") == "grading")
+
+    def swapped(parsed: dict[Any, Any]) -> None:
+        # The pay scheme's parse filed under the grading scheme's adoption.
+        parsed[grading.originator_id] = parsed.pop(next(iter(parsed)))
+
+    with pytest.raises(SnapshotRefused, match="parsed"):
+        decode(_with_parsed(tmp_path, swapped))
+
+
+def _part_body(topic: str, values: Any, given: Any, kept: Any) -> bytes:
+    class Stand:
+        def __reduce__(self) -> Any:
+            return facts_codec._scheme_part, (topic, values, given, kept)
+
+    return pickle.dumps(Stand(), protocol=5)
+
+
+def test_a_scheme_part_reads_back_as_written() -> None:
+    ref = {"rule": "S11-R31", "source": "002_db447562deed9801.txt:L969", "default": None}
+    loaded = facts_codec._Exact(io.BytesIO(
+        _part_body("domain.scheme:Ref", ref, {"rule", "source"}, {}))).load()
+    assert loaded == Ref(rule="S11-R31", source="002_db447562deed9801.txt:L969")
+    assert loaded.model_fields_set == {"rule", "source"}
+
+
+@pytest.mark.parametrize(("topic", "values", "given", "kept"), [
+    ("domain.scheme:Ref", {"rule": "S11-R31"}, set(), {}),  # a field fewer
+    ("domain.scheme:Ref", {"rule": "x", "source": "y", "default": None, "z": 1}, set(), {}),
+    ("domain.scheme:Ref", {"rule": "x", "source": "y", "default": None}, {"z"}, {}),
+    ("domain.scheme:Ref", {"rule": "x", "source": "y", "default": None}, set(), {"sha256": "0"}),
+    ("domain.scheme:Ref", {"rule": "x", "source": "y", "default": None}, [], {}),
+    ("domain.scheme:BaseModel", {}, set(), {}),  # not a scheme's model
+    ("domain.events:SchemeAdopted", {}, set(), {}),  # an event, not a scheme's model
+    ("domain.facts:Facts", {}, set(), {}),
+    ("domain.grading:PayLine", {}, set(), {}),  # a grading scheme's: parsed when asked
+    ("os:system", {}, set(), {}),
+    ("domain.scheme:Ref.__class__", {}, set(), {}),
+])
+def test_a_scheme_part_of_another_state_or_class_is_refused(topic: str, values: Any,
+                                                            given: Any, kept: Any) -> None:
+    with pytest.raises(SnapshotRefused):
+        facts_codec._Exact(io.BytesIO(_part_body(topic, values, given, kept))).load()
+
+
+def test_the_encoder_refuses_a_scheme_model_a_load_would() -> None:
+    class Elsewhere(Frozen):  # a scheme-shaped model of a module a load never imports
+        name: str = "x"
+
+    with pytest.raises(pickle.PicklingError):
+        encode_state((FORMAT, Elsewhere()))
+    from domain.grading import PayLine  # noqa: PLC0415 - a grading scheme's, kept out
+
+    with pytest.raises(pickle.PicklingError):
+        encode_state((FORMAT, PayLine.model_construct()))
