@@ -125,3 +125,11 @@ def test_a_cell_holding_the_joint_of_the_scan_is_only_sent_to_rich() -> None:
     rows = [["a", f"x{render_text._JOINT} y"]]
     assert render_text._plain_table(["h1", "h2"], rows, set()) is None
     assert table(["h1", "h2"], rows, set()) == render_text._rich_table(["h1", "h2"], rows, set())
+
+
+@pytest.mark.parametrize("cell", ["a\xa0b", "\u3000中文", "x\u2028y", "名字", "ab␞c"])
+def test_printable_or_not_a_cell_within_its_edges_is_drawn_as_rich_draws_it(cell: str) -> None:
+    # Text that is not all printable (NBSP, an ideographic space) is looked at by the
+    # pattern; printable text only for spaces at a cell's edges.
+    rows = [["a", cell], ["b", "c"]]
+    assert table(["h1", "h2"], rows, {1}) == render_text._rich_table(["h1", "h2"], rows, {1})
