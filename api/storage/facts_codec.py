@@ -244,6 +244,8 @@ def _scheme_part(topic: str, values: dict[str, Any], given: set[str],
     was adopted, and its schema built for that, are what a load saves."""
     cls = _scheme_class(topic)
     fields = cls.model_fields
+    if type(given) is set:  # a copy, as `_unreadable`'s: a body may add to it after the check
+        given = given.copy()
     if not (type(values) is dict and values.keys() == fields.keys()
             and type(given) is set and given <= values.keys()
             and type(kept) is dict and kept.keys() <= set(getattr(cls, "SNAPSHOT_KEPT", ()))):

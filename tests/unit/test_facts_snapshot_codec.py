@@ -428,3 +428,22 @@ def test_the_encoder_refuses_a_scheme_model_a_load_would() -> None:
 
     with pytest.raises(pickle.PicklingError):
         encode_state((FORMAT, PayLine.model_construct()))
+
+
+def _text(text: str) -> bytes:
+    data = text.encode()
+    return b"X" + len(data).to_bytes(4, "little") + data  # BINUNICODE
+
+
+def test_a_scheme_part_s_given_names_added_to_after_its_check_are_not_its_own() -> None:
+    """Pickle's memo lets a body name the set of given fields again after the builder
+    checked it, and add to it (as `_unreadable`'s note says): the part keeps a copy."""
+    body = (b"\x80\x04capi.storage.facts_codec\n_scheme_part\n(" + _text("domain.scheme:Ref")
+            + b"}(" + _text("rule") + _text("x") + _text("source") + _text("y")
+            + _text("default") + b"Nu"
+            + b"\x8f(" + _text("rule") + b"\x90\x94"  # the given set, memo 0
+            + b"}tR"
+            + b"h\x00(" + _text("not_a_field") + b"\x900"  # added to after the call
+            + b".")
+    loaded = facts_codec._Exact(io.BytesIO(body)).load()
+    assert loaded.model_fields_set == {"rule"}
