@@ -484,13 +484,17 @@ def decode(body: bytes) -> Facts:
 
 
 def _check_parsed(index: dict[str, Any]) -> None:
-    """The parsed schemes are of adopted pay schemes, each a pay scheme."""
+    """The parsed schemes are of adopted pay schemes, each a pay scheme, each the parse of
+    the adoption it is filed under by what names it (the document's id, the adoption's
+    version): one filed under another would answer with that scheme's rules."""
     adopted = {event.originator_id: event for event in index["schemes"]
                if isinstance(event, SchemeAdopted)}
     for key, scheme in index["parsed"].items():
         event = adopted.get(key)
         if (event is None or type(scheme) is not PAY_SCHEME
-                or _kind_model(event.document) is not PAY_SCHEME):
+                or _kind_model(event.document) is not PAY_SCHEME
+                or scheme.__dict__.get("id") != event.document.get("id")
+                or scheme.__dict__.get("version") != event.version):
             raise SnapshotRefused("Facts.index.parsed holds what no adopted pay scheme parses to")
 
 

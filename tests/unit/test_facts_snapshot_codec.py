@@ -383,6 +383,19 @@ def test_a_parsed_scheme_of_another_kind_is_refused(tmp_path: Path) -> None:
         decode(_with_parsed(tmp_path, swapped))
 
 
+@pytest.mark.parametrize("change", [{"version": 99}, {"id": "another-hospital"}])
+def test_a_parsed_scheme_filed_under_another_adoption_is_refused(
+        tmp_path: Path, change: dict[str, Any]) -> None:
+    """The parse of another pay scheme (another version, another id) under an adoption's
+    key would answer with that scheme's rules: refused, as every other misfiled entry."""
+    def refiled(parsed: dict[Any, Any]) -> None:
+        key, scheme = next(iter(parsed.items()))
+        parsed[key] = parse_scheme({**scheme.model_dump(mode="json"), **change})
+
+    with pytest.raises(SnapshotRefused, match="parsed"):
+        decode(_with_parsed(tmp_path, refiled))
+
+
 def _part_body(topic: str, values: Any, given: Any, kept: Any) -> bytes:
     class Stand:
         def __reduce__(self) -> Any:
