@@ -244,6 +244,8 @@ def _scheme_part(topic: str, values: dict[str, Any], given: set[str],
     was adopted, and its schema built for that, are what a load saves."""
     cls = _scheme_class(topic)
     fields = cls.model_fields
+    if type(given) is set:  # a copy, as `_unreadable`'s: a body may add to it after the check
+        given = given.copy()
     if not (type(values) is dict and values.keys() == fields.keys()
             and type(given) is set and given <= values.keys()
             and type(kept) is dict and kept.keys() <= set(getattr(cls, "SNAPSHOT_KEPT", ()))):
@@ -482,13 +484,17 @@ def decode(body: bytes) -> Facts:
 
 
 def _check_parsed(index: dict[str, Any]) -> None:
-    """The parsed schemes are of adopted pay schemes, each a pay scheme."""
+    """The parsed schemes are of adopted pay schemes, each a pay scheme, each the parse of
+    the adoption it is filed under by what names it (the document's id, the adoption's
+    version): one filed under another would answer with that scheme's rules."""
     adopted = {event.originator_id: event for event in index["schemes"]
                if isinstance(event, SchemeAdopted)}
     for key, scheme in index["parsed"].items():
         event = adopted.get(key)
         if (event is None or type(scheme) is not PAY_SCHEME
-                or _kind_model(event.document) is not PAY_SCHEME):
+                or _kind_model(event.document) is not PAY_SCHEME
+                or scheme.__dict__.get("id") != event.document.get("id")
+                or scheme.__dict__.get("version") != event.version):
             raise SnapshotRefused("Facts.index.parsed holds what no adopted pay scheme parses to")
 
 

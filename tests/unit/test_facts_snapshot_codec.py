@@ -383,6 +383,19 @@ def test_a_parsed_scheme_of_another_kind_is_refused(tmp_path: Path) -> None:
         decode(_with_parsed(tmp_path, swapped))
 
 
+@pytest.mark.parametrize("change", [{"version": 99}, {"id": "another-hospital"}])
+def test_a_parsed_scheme_filed_under_another_adoption_is_refused(
+        tmp_path: Path, change: dict[str, Any]) -> None:
+    """The parse of another pay scheme (another version, another id) under an adoption's
+    key would answer with that scheme's rules: refused, as every other misfiled entry."""
+    def refiled(parsed: dict[Any, Any]) -> None:
+        key, scheme = next(iter(parsed.items()))
+        parsed[key] = parse_scheme({**scheme.model_dump(mode="json"), **change})
+
+    with pytest.raises(SnapshotRefused, match="parsed"):
+        decode(_with_parsed(tmp_path, refiled))
+
+
 def _part_body(topic: str, values: Any, given: Any, kept: Any) -> bytes:
     class Stand:
         def __reduce__(self) -> Any:
@@ -428,3 +441,22 @@ def test_the_encoder_refuses_a_scheme_model_a_load_would() -> None:
 
     with pytest.raises(pickle.PicklingError):
         encode_state((FORMAT, PayLine.model_construct()))
+
+
+def _text(text: str) -> bytes:
+    data = text.encode()
+    return b"X" + len(data).to_bytes(4, "little") + data  # BINUNICODE
+
+
+def test_a_scheme_part_s_given_names_added_to_after_its_check_are_not_its_own() -> None:
+    """Pickle's memo lets a body name the set of given fields again after the builder
+    checked it, and add to it (as `_unreadable`'s note says): the part keeps a copy."""
+    body = (b"\x80\x04capi.storage.facts_codec\n_scheme_part\n(" + _text("domain.scheme:Ref")
+            + b"}(" + _text("rule") + _text("x") + _text("source") + _text("y")
+            + _text("default") + b"Nu"
+            + b"\x8f(" + _text("rule") + b"\x90\x94"  # the given set, memo 0
+            + b"}tR"
+            + b"h\x00(" + _text("not_a_field") + b"\x900"  # added to after the call
+            + b".")
+    loaded = facts_codec._Exact(io.BytesIO(body)).load()
+    assert loaded.model_fields_set == {"rule"}
