@@ -92,8 +92,8 @@ def _remembered(base: Path, key: str) -> bytes | None:
 def _remember(base: Path, key: str, digest: bytes) -> None:
     """Written as Python writes bytecode: not at all when told not to, never half (a
     replace), and not an error where the folder cannot be written (an installed copy)."""
-    if sys.dont_write_bytecode:
-        return
+    if sys.dont_write_bytecode or sys.pycache_prefix is not None:
+        return  # told to write no bytecode, or to keep it out of the source tree
     folder = base / "__pycache__"
     partial = folder / f"{DIGEST_CACHE}.{os.getpid()}"
     try:

@@ -22,6 +22,7 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (tmp_path / "calc" / "sub" / "b.py").write_text("B = 2\n")
     monkeypatch.setattr(code_digest, "ROOT", tmp_path)
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(sys, "pycache_prefix", None)
     folder_digest.cache_clear()
     yield tmp_path / "calc"
     folder_digest.cache_clear()
@@ -101,9 +102,10 @@ def test_a_digest_of_a_source_changed_just_now_is_not_remembered(tree: Path) -> 
     assert _remembered(tree) is None
 
 
-def test_nothing_is_remembered_when_python_is_told_not_to_write_bytecode(
-        tree: Path, aged: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+@pytest.mark.parametrize("told", ["dont_write_bytecode", "pycache_prefix"])
+def test_nothing_is_remembered_when_python_keeps_bytecode_out_of_the_sources(
+        tree: Path, aged: None, monkeypatch: pytest.MonkeyPatch, told: str) -> None:
+    monkeypatch.setattr(sys, told, True if told == "dont_write_bytecode" else str(tree.parent))
     _digest()
     assert _remembered(tree) is None
 
