@@ -61,7 +61,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import FunctionType
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, SafeUUID
 
 import pydantic
@@ -107,6 +107,7 @@ class SnapshotRefused(pickle.UnpicklingError):
 
 
 _new = object.__new__
+_Model = TypeVar("_Model", bound=BaseModel)
 _SET_DICT = BaseModel.__dict__["__dict__"].__set__
 _SET_GIVEN = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
@@ -204,7 +205,13 @@ def _unreadable(values: dict[str, Any], given: set[str]) -> UnreadableValue:
         values, given = values.copy(), given.copy()
     if not _unreadable_state(values, given):
         raise SnapshotRefused("not the state of an UnreadableValue")
-    made = _new(UnreadableValue)
+    return _as_held(UnreadableValue, values, given)
+
+
+def _as_held(cls: type[_Model], values: dict[str, Any], given: set[str]) -> _Model:
+    """A model of `cls` with the state given, checked by its builder (what pydantic's
+    `__setstate__` does; `_event_maker` does the same inline, once per event)."""
+    made = _new(cls)
     _SET_DICT(made, values)
     _SET_GIVEN(made, given)
     _SET_EXTRA(made, None)
@@ -250,12 +257,7 @@ def _scheme_part(topic: str, values: dict[str, Any], given: set[str],
             and type(given) is set and given <= values.keys()
             and type(kept) is dict and kept.keys() <= set(getattr(cls, "SNAPSHOT_KEPT", ()))):
         raise SnapshotRefused(f"not the state of a {topic}")
-    made = _new(cls)
-    _SET_DICT(made, {**values, **kept})
-    _SET_GIVEN(made, given)
-    _SET_EXTRA(made, None)
-    _SET_PRIVATE(made, None)
-    return made
+    return _as_held(cls, {**values, **kept}, given)
 
 
 # ------------------------------------------------------------------ encoding
