@@ -222,23 +222,19 @@ def _as_held(cls: type[_Model], values: dict[str, Any], given: set[str]) -> _Mod
 # The module of the pay scheme's models (every one a `domain.scheme.Frozen`): the kind
 # every payout reads. Other kinds (grading) are parsed when asked, as before: keeping
 # them would import their models (≈15 ms) into every load of a ledger that has one.
-SCHEME_MODULES = ("domain.scheme",)
+SCHEME_MODULE = scheme_models.__name__
 _SCHEME_CLASSES: dict[str, type[BaseModel]] = {}  # topic -> class, filled as met
-PAY_SCHEME: type = HospitalPayScheme
 
 
 def _scheme_class(topic: Any) -> type[BaseModel]:
-    """A model of a pay scheme by its topic: a `Frozen` of `SCHEME_MODULES`, by name."""
+    """A model of a pay scheme by its topic: a `Frozen` of `SCHEME_MODULE`, by name."""
     found = _SCHEME_CLASSES.get(topic) if type(topic) is str else None
     if found is not None:
         return found
     module, _, name = topic.partition(":") if type(topic) is str else ("", "", "")
-    if module in SCHEME_MODULES and name.isidentifier():
+    if module == SCHEME_MODULE and name.isidentifier():
         found = getattr(scheme_models, name, None)
-        if not (isinstance(found, type) and issubclass(found, Frozen)
-                and _topic(found) == topic):
-            found = None
-    if found is None:
+    if not (isinstance(found, type) and issubclass(found, Frozen) and _topic(found) == topic):
         raise SnapshotRefused(f"{topic!r} is not a model of a pay scheme")
     _SCHEME_CLASSES[topic] = found
     return found
@@ -331,7 +327,7 @@ def _reducers(first: tuple[str, ...]) -> dict[type, Callable[[Any], Any]]:
 
 def _reduce_scheme_part(part: BaseModel) -> Any:
     kind = type(part)
-    if (kind.__module__ not in SCHEME_MODULES or part.__pydantic_extra__ is not None
+    if (kind.__module__ != SCHEME_MODULE or part.__pydantic_extra__ is not None
             or part.__pydantic_private__ is not None):
         raise pickle.PicklingError(f"{kind.__name__} is not a model of a scheme a load reads")
     kept = {name: getattr(part, name) for name in getattr(kind, "SNAPSHOT_KEPT", ())}
@@ -379,7 +375,7 @@ def _parsed_schemes(facts: Facts) -> dict[UUID, Any]:
     parsed = facts.index.parsed
     kept: dict[UUID, Any] = {}
     for event in facts.index.schemes:
-        if _kind_model(event.document) is not PAY_SCHEME:
+        if not _pay_document(event.document):
             continue
         scheme = parsed.get(event.originator_id)
         if scheme is None:
@@ -493,16 +489,18 @@ def _check_parsed(index: dict[str, Any]) -> None:
                if isinstance(event, SchemeAdopted)}
     for key, scheme in index["parsed"].items():
         event = adopted.get(key)
-        if (event is None or type(scheme) is not PAY_SCHEME
-                or _kind_model(event.document) is not PAY_SCHEME
+        if (event is None or type(scheme) is not HospitalPayScheme
+                or not _pay_document(event.document)
                 or scheme.__dict__.get("id") != event.document.get("id")
                 or scheme.__dict__.get("version") != event.version):
             raise SnapshotRefused("Facts.index.parsed holds what no adopted pay scheme parses to")
 
 
-def _kind_model(document: Any) -> type | None:
-    kind = document.get("kind", PAY_SCHEME_KIND) if isinstance(document, dict) else None
-    return PAY_SCHEME if kind == PAY_SCHEME_KIND else None
+def _pay_document(document: Any) -> bool:
+    """Whether an adopted document is a pay scheme's, the kind a body keeps parsed (its
+    kind read as `parse_scheme` reads it)."""
+    return (isinstance(document, dict)
+            and document.get("kind", PAY_SCHEME_KIND) == PAY_SCHEME_KIND)
 
 
 def _unflatten(state: dict[str, Any]) -> None:
