@@ -366,6 +366,8 @@ class SchemeBase(Frozen):
 
     # Cached, and kept with the parsed scheme in the fold's snapshot: the dump behind it
     # is pydantic's serializer, built on first use (≈5 ms a process for a pay scheme).
+    # A scheme is never changed once parsed; a `model_copy(update=…)` would carry this
+    # hash (and `staff_rules`) over unchanged, so a changed scheme is parsed, not copied.
     @functools.cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
