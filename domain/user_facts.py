@@ -13,27 +13,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
-from domain.envelope import COMMANDS_MODULE, LedgerEvent, _command
+from domain.envelope import COMMANDS_MODULE, Frozen, LedgerEvent, Text, _command
 from domain.roles import DEPARTMENTS_PER_HEAD_MAX, Role
 
-# The ledger's identifier and text shapes (the same as `Code` and `Text` in domain.events).
+# A user's id and the ids it scopes: ASCII only, as they have always been (the ledger's
+# `Code` takes any script), in the shape of domain.envelope's ASCII_CODE.
 Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
-Name = Annotated[str, Field(min_length=1, max_length=500)]
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class UserBody(_Body):
+class UserBody(Frozen):
     """A user: a role, its scope (a head's departments, an employee's own id) and the
     SHA-256 (hex) of their bearer token."""
 
     user_id: Identifier
-    name: Name
+    name: Text
     role: Role
     department_ids: tuple[Identifier, ...] = Field(default=(), max_length=DEPARTMENTS_PER_HEAD_MAX)
     employee_id: Identifier | None = None
@@ -54,18 +50,18 @@ class UserBody(_Body):
         return self
 
 
-class TokenBody(_Body):
+class TokenBody(Frozen):
     """A user's new token (its SHA-256, hex); the old one stops working."""
 
     user_id: Identifier
     token_sha256: Sha256Hex
 
 
-class DisableBody(_Body):
+class DisableBody(Frozen):
     user_id: Identifier
 
 
-class PasswordBody(_Body):
+class PasswordBody(Frozen):
     """A user's sign-in password for the web pages, as an argon2 hash (never the password);
     the latest one counts. Bearer tokens stay for machines."""
 
