@@ -19,8 +19,9 @@ from domain.unreadable import NOT_AN_EVENT, UNKNOWN_TYPE, UnknownStoredType
 __all__ = ["UnknownStoredType", "stored_class", "stored_type_name"]
 
 _NAME_MAX = 200  # a type name is reported; an edited topic may be any length
-# Topics resolved so far: a fold asks once a row's type, not once an event.
-_resolved: dict[str, Any] = {}
+# Topics read so far, by the event class each names: resolved and checked once a topic,
+# not once an event (a type without a fast reader asks here for each of its events).
+_classes: dict[str, type[LedgerEvent]] = {}
 
 
 def stored_type_name(topic: str) -> str:
@@ -29,6 +30,9 @@ def stored_type_name(topic: str) -> str:
 
 
 def stored_class(topic: str) -> type[LedgerEvent]:
+    known = _classes.get(topic)
+    if known is not None:
+        return known
     module, _, name = topic.partition(":")
     if not name or not (module == "domain" or module.startswith("domain.")):
         raise UnknownStoredType(UNKNOWN_TYPE, stored_type_name(topic))
@@ -38,6 +42,7 @@ def stored_class(topic: str) -> type[LedgerEvent]:
         raise UnknownStoredType(UNKNOWN_TYPE, stored_type_name(topic)) from error
     if not (isinstance(found, type) and issubclass(found, LedgerEvent)):
         raise UnknownStoredType(NOT_AN_EVENT, stored_type_name(topic))
+    _classes[topic] = found
     return found
 
 
@@ -46,11 +51,8 @@ def _resolve(topic: str) -> Any:
     (its module imported, then each name looked up), without importing eventsourcing: a
     read-only process (a what-if) need not (domain/stored_event.py). No topic of ours was
     ever registered under another name, which is all its registry adds."""
-    found = _resolved.get(topic)
-    if found is None:
-        module, _, name = topic.partition(":")
-        found = import_module(module)
-        for part in name.split("."):
-            found = getattr(found, part)
-        _resolved[topic] = found
+    module, _, name = topic.partition(":")
+    found: Any = import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
     return found
