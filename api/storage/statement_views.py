@@ -12,8 +12,9 @@ this code's (a what-if seeds its unmoved people and departments from the stored 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
 
 from api.storage import code_digest
 from api.storage.busy import WAL_WAIT_S, ensure_wal
@@ -164,20 +165,6 @@ class SQLiteStatementView(StatementView):
         self._db.close()
 
 
-T = TypeVar("T")
-
-
-def _bounded(work: Callable[[], T], connection: Any) -> T:
-    """A lock or statement timeout on the view's connection is "busy, retry", as on the
-    events' connections (503 with Retry-After; exit code 6), never a hang or a 500; so is
-    the `connection` lost (the server stopped, the backend terminated)."""
-    # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
-    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
-
-    with told_on(connection):
-        return work()
-
-
 class PostgresStatementView(StatementView):
     """`env` is the store's environment: the view's connection takes the same
     POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
@@ -192,8 +179,9 @@ class PostgresStatementView(StatementView):
         self._db = (store_connection(connect_args, schema, env) if connection is None
                     else connection)
         try:
-            if not _bounded(self._is_current, self._db):
-                _bounded(self._create, self._db)
+            with self._told():
+                if not self._is_current():
+                    self._create()
         except BaseException:
             self._db.close()
             raise
@@ -286,25 +274,37 @@ class PostgresStatementView(StatementView):
         """The view's connection, for reads beside it (its stored figures)."""
         return self._db
 
+    def _told(self) -> AbstractContextManager[None]:
+        """A lock or statement timeout on the view's connection is "busy, retry", as on the
+        events' connections (503 with Retry-After; exit code 6), never a hang or a 500; so
+        is the connection lost (the server stopped, the backend terminated)."""
+        # psycopg on PostgreSQL only: a SQLite verb should not wait for its import.
+        from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
+
+        return told_on(self._db)
+
     def position(self) -> int:
-        row = _bounded(lambda: self._db.execute(
-            "SELECT position FROM jixiao_view_tracking WHERE view = %s", (VIEW_NAME,)
-        ).fetchone(), self._db)
+        with self._told():
+            row = self._db.execute(
+                "SELECT position FROM jixiao_view_tracking WHERE view = %s", (VIEW_NAME,)
+            ).fetchone()
         return int(row[0]) if row else 0
 
     def get(self, period: str) -> StoredStatement | None:
-        row = _bounded(lambda: self._db.execute(
-            "SELECT period, status, body, sha256, position FROM jixiao_statements "
-            "WHERE period = %s", (period,)).fetchone(), self._db)
+        with self._told():
+            row = self._db.execute(
+                "SELECT period, status, body, sha256, position FROM jixiao_statements "
+                "WHERE period = %s", (period,)).fetchone()
         return StoredStatement(*row) if row else None
 
     def periods(self) -> list[str]:
-        return _bounded(lambda: [r[0] for r in self._db.execute(
-            "SELECT period FROM jixiao_statements")], self._db)
+        with self._told():
+            return [r[0] for r in self._db.execute("SELECT period FROM jixiao_statements")]
 
     def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
         saved = list(statements)
-        _bounded(lambda: self._save(saved, expected, position), self._db)
+        with self._told():
+            self._save(saved, expected, position)
 
     def _save(self, statements: list[StoredStatement], expected: int, position: int) -> None:
         with self._db.transaction():
@@ -335,9 +335,9 @@ class PostgresStatementView(StatementView):
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
         try:
-            row = _bounded(lambda: self._db.execute(
-                "SELECT position, body FROM jixiao_view_notes WHERE name = %s",
-                (name,)).fetchone(), self._db)
+            with self._told():
+                row = self._db.execute("SELECT position, body FROM jixiao_view_notes "
+                                       "WHERE name = %s", (name,)).fetchone()
         except psycopg.errors.UndefinedTable:
             return None  # no note saved yet: no table
         return (int(row[0]), str(row[1])) if row else None
@@ -346,7 +346,8 @@ class PostgresStatementView(StatementView):
         import psycopg  # noqa: PLC0415 - PostgreSQL only
 
         try:
-            _bounded(lambda: self._save_note(name, position, text), self._db)
+            with self._told():
+                self._save_note(name, position, text)
         except psycopg.errors.UniqueViolation:
             pass  # another process created the table at this moment (PostgreSQL's DDL race)
 
