@@ -12,7 +12,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.http.errors import status_of
+from api.http.errors import retry_headers, status_of
 from api.http.runtime import LedgerThread
 from api.i18n import use_language
 from api.i18n.messages import headline, shown, translate
@@ -121,9 +121,12 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
         problems = [shown(p) for p in getattr(error, "problems", None) or []]
         message = headline(str(error)) if problems else translate(str(error))
     template = "fragments/error.html" if request.headers.get("hx-request") else "error.html"
-    return render(request, template, {"status": status, "code": error.code,
+    page = render(request, template, {"status": status, "code": error.code,
                                       "message": message, "problems": problems},
                   status_code=status)
+    # A busy or unreachable store says when to ask again, as the API's answer does.
+    page.headers.update(retry_headers(error) or {})
+    return page
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:

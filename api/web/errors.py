@@ -15,7 +15,6 @@ from api.http.errors import (
     handle_error,
     handle_http_exception,
     handle_request_validation,
-    retry_headers,
 )
 from api.http.hardening import with_security_headers
 from api.web import deps
@@ -67,9 +66,7 @@ async def domain_error(request: Request, error: Exception) -> Response:
     status, reason and Retry-After, not the API's JSON."""
     if not is_page(request) or not isinstance(error, DomainError):  # a token's is the API's
         return await handle_error(request, error)
-    shown = deps.error_page(request, error)
-    shown.headers.update(retry_headers(error) or {})
-    return shown
+    return deps.error_page(request, error)
 
 
 async def server_error(request: Request, _: Exception) -> Response:

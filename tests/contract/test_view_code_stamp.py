@@ -59,15 +59,22 @@ def _store(store: Any, tmp_path: Path) -> tuple[dict[str, str], list[list[str]]]
     return dict(cli.environ), verbs
 
 
-def _forget_view(store: Any) -> None:
-    """The view as never built: its rows gone, at position 0."""
+def _on_view(store: Any, *statements: tuple[str, tuple[str, ...]]) -> None:
+    """SQL run on the statements view's own connection, committed; `{mark}` is the
+    backend's parameter mark."""
+    mark = "?" if store.backend == "sqlite" else "%s"
     with Session(store.env) as session:
         connection = session.view.connection
-        for sql in ("DELETE FROM jixiao_statements", "DELETE FROM jixiao_figures",
-                    "UPDATE jixiao_view_tracking SET position = 0"):
-            connection.execute(sql)
+        for sql, parameters in statements:
+            connection.execute(sql.format(mark=mark), parameters)
         if store.backend == "postgres":
             connection.commit()
+
+
+def _forget_view(store: Any) -> None:
+    """The view as never built: its rows gone, at position 0."""
+    _on_view(store, ("DELETE FROM jixiao_statements", ()), ("DELETE FROM jixiao_figures", ()),
+             ("UPDATE jixiao_view_tracking SET position = 0", ()))
 
 
 def _stamp(store: Any) -> tuple[int, tuple[int, str] | None]:
@@ -110,25 +117,14 @@ def test_a_view_without_a_stamp_is_rebuilt(  # type: ignore[no-untyped-def]
     _forget_view(store)
     with _older_code(monkeypatch):
         launched(verbs[0], environ)
-    with Session(store.env) as session:
-        connection = session.view.connection
-        mark = "?" if store.backend == "sqlite" else "%s"
-        connection.execute(f"DELETE FROM jixiao_view_notes WHERE name = {mark}",
-                           (VIEW_STAMP_NOTE,))
-        if store.backend == "postgres":
-            connection.commit()
+    _on_view(store, ("DELETE FROM jixiao_view_notes WHERE name = {mark}", (VIEW_STAMP_NOTE,)))
     assert [launched(argv, environ) for argv in verbs] == fresh
 
 
 def _stamp_as_other_codes(store: Any) -> None:
     """The view's rows stamped as another version's, as an upgrade finds them."""
-    with Session(store.env) as session:
-        connection = session.view.connection
-        mark = "?" if store.backend == "sqlite" else "%s"
-        connection.execute(f"UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
-                           ("0" * 64, VIEW_STAMP_NOTE))
-        if store.backend == "postgres":
-            connection.commit()
+    _on_view(store, ("UPDATE jixiao_view_notes SET body = {mark} WHERE name = {mark}",
+                     ("0" * 64, VIEW_STAMP_NOTE)))
 
 
 def _catch_up_heard(env: dict[str, str]) -> tuple[bool, list[tuple[str, int, int]], bool]:

@@ -7,13 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 from httpx import Response
 from web_support import Demo, sign_in
 
 from api.http.app import create_app
 from api.http.settings import ServerSettings
+from api.web import deps
 from api.web.sessions import LANGUAGE_COOKIE
+from domain.errors import BusyError
 
 HOME_LINK = '<a href="/">'
 
@@ -139,3 +143,20 @@ def test_a_fault_carries_the_security_headers_of_every_other_answer(
                  "Referrer-Policy", "Cache-Control", "Cross-Origin-Opener-Policy"):
         assert name in ordinary.headers
         assert fault.headers.get(name) == ordinary.headers[name], name
+
+
+def test_a_page_whose_store_is_busy_says_when_to_ask_again(demo: Demo) -> None:
+    """A page that answers its own domain errors (`deps.page`) sends Retry-After with
+    its 503, as the API's answer and the sign-in's error page do."""
+    app = create_app(ServerSettings(store_env=demo.env))
+
+    @app.get("/web/busy-for-the-test")
+    @deps.page
+    async def busy(request: Request) -> HTMLResponse:
+        raise BusyError("the ledger is busy", 3)
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/web/busy-for-the-test")
+    assert answer.status_code == 503
+    assert is_html(answer)
+    assert answer.headers["Retry-After"] == "3"
