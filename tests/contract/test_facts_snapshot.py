@@ -426,3 +426,49 @@ def test_a_text_piece_whose_length_hides_its_size_is_read_no_further(
         assert any("piece 1 is larger than 997 bytes" in w
                    for w in session.integrity_warnings), session.integrity_warnings
     assert starts[0] == 0
+
+
+def _body_storage(env: dict[str, str]) -> tuple[str, list[tuple[int, int]]]:
+    """The body column's storage (pg_attribute.attstorage) and each piece's length beside
+    the bytes it takes stored (smaller when compressed)."""
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        storage = db.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = "
+                             "to_regclass('jixiao_facts_snapshots') AND attname = 'body'"
+                             ).fetchone()[0]
+        sizes = db.execute("SELECT length(body), pg_column_size(body) FROM "
+                           "jixiao_facts_snapshots ORDER BY piece").fetchall()
+    return storage, [(int(length), int(size)) for length, size in sizes]
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)  # PostgreSQL's TOAST only
+def test_its_body_is_stored_uncompressed_in_a_new_table_and_an_existing_one(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read by every new process, the body is not compressed on the server, which would
+    decompress it at each read: so from the table's first write, and on a table made
+    before (compressed, as PostgreSQL's default keeps a bytea) from its next write."""
+    monkeypatch.setattr(facts_snapshot, "PIECE", 4096)  # pieces large enough to compress
+    env = _applied(store)
+    storage, sizes = _body_storage(env)
+    assert storage == facts_snapshot.STORAGE_EXTERNAL
+    assert len(sizes) > 1
+    assert all(size >= length for length, size in sizes)  # none compressed
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:  # as a table made before
+        db = session.view.connection  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE jixiao_facts_snapshots ALTER COLUMN body SET STORAGE EXTENDED")
+        db.execute("UPDATE jixiao_facts_snapshots SET body = body || ''::bytea, "
+                   "code = 'another version'")  # rewritten: compressed again
+    storage, sizes = _body_storage(env)
+    assert storage != facts_snapshot.STORAGE_EXTERNAL
+    assert all(size < length for length, size in sizes[:-1])
+    expected = _full_fold(env)
+    with Session(env) as session:  # another version's: folded afresh and written anew
+        assert _state(session.ledger.facts()) == expected
+    storage, sizes = _body_storage(env)
+    assert storage == facts_snapshot.STORAGE_EXTERNAL
+    assert all(size >= length for length, size in sizes)
+    starts = fold_reads(monkeypatch)
+    with Session(env) as session:  # and it serves as before
+        assert _state(session.ledger.facts()) == expected
+        assert not session.integrity_warnings
+    assert starts[0] > 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from builders import snapshot_key_file
 
-from api.storage.facts_snapshot import BUSY_TIMEOUT_S, CACHE_KIB, mac_of
+from api.storage.facts_snapshot import BUSY_TIMEOUT_S, CACHE_KIB, _store_uncompressed, mac_of
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 
@@ -93,3 +93,26 @@ def test_the_snapshot_s_connection_keeps_a_small_page_cache(tmp_path: Path) -> N
         assert db.execute("PRAGMA cache_size").fetchone()[0] == -CACHE_KIB
         assert session.ledger.facts().events
         assert not session.integrity_warnings
+
+
+class _RefusingAlter:
+    """A PostgreSQL connection whose role may write the snapshots' table but not alter
+    it: the body's storage is still the default (`x`, compressed)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *values: object) -> _RefusingAlter:
+        self.statements.append(sql)
+        if sql.startswith("ALTER TABLE"):
+            raise PermissionError("must be owner of table jixiao_facts_snapshots")
+        return self
+
+    def fetchone(self) -> tuple[str]:
+        return ("x",)
+
+
+def test_a_storage_it_may_not_set_is_left_and_the_write_goes_on() -> None:
+    db = _RefusingAlter()
+    _store_uncompressed(db)  # no error: only a speed-up
+    assert [s.split()[0] for s in db.statements] == ["SELECT", "ALTER"]
