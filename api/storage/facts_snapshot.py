@@ -409,12 +409,17 @@ def _store_uncompressed(db: Any) -> None:
     which each new process pays (a hospital's 2.8 MB read 3.8 -> 2.9 ms, written 28.8 ->
     8.6 ms; the table holds 2.9 MB, not 1.0). Set once, on a table made before too (its
     rows are rewritten at the next write). Only a speed-up: a role that may write the
-    table but not alter it keeps it compressed, and the snapshot is written all the same."""
+    table but not alter it keeps it compressed, and the snapshot is written all the same;
+    so is it when the table is busy, the ALTER's wait bounded as a read's (readers queue
+    behind a waiting ALTER), and tried again at the next write."""
     found = db.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = "
                        "to_regclass('jixiao_facts_snapshots') AND attname = 'body'").fetchone()
     if found is None or found[0] == STORAGE_EXTERNAL:
         return
     try:
-        db.execute("ALTER TABLE jixiao_facts_snapshots ALTER COLUMN body SET STORAGE EXTERNAL")
+        with db.transaction():
+            db.execute(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            db.execute("ALTER TABLE jixiao_facts_snapshots ALTER COLUMN body "
+                       "SET STORAGE EXTERNAL")
     except Exception:  # noqa: S110 - see above
         pass

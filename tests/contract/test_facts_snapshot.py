@@ -13,6 +13,7 @@ import json
 import os
 import pickle
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -472,3 +473,30 @@ def test_its_body_is_stored_uncompressed_in_a_new_table_and_an_existing_one(
         assert _state(session.ledger.facts()) == expected
         assert not session.integrity_warnings
     assert starts[0] > 0
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)
+def test_a_table_busy_when_its_storage_would_be_set_is_written_all_the_same(
+        store: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader holding the table (its ALTER would wait, and every reader queue behind
+    it): the snapshot is written without the setting, after a wait as short as a read's."""
+    monkeypatch.setattr(facts_snapshot, "PIECE", 4096)
+    env = _applied(store)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as session:
+        db = session.view.connection  # type: ignore[attr-defined]
+        db.execute("ALTER TABLE jixiao_facts_snapshots ALTER COLUMN body SET STORAGE EXTENDED")
+        db.execute("UPDATE jixiao_facts_snapshots SET code = 'another version'")
+    expected = _full_fold(env)
+    with Session({**env, "JIXIAO_SNAPSHOTS": "off"}) as reader:
+        db = reader.view.connection  # type: ignore[attr-defined]
+        with db.transaction():
+            db.execute("LOCK TABLE jixiao_facts_snapshots IN ACCESS SHARE MODE")
+            started = time.monotonic()
+            with Session(env) as session:
+                assert _state(session.ledger.facts()) == expected
+            took = time.monotonic() - started
+    assert took < 5  # the connection's lock_timeout; the ALTER waits BUSY_TIMEOUT_S
+    row = snapshot_row(env)
+    assert row is not None
+    assert row[2] == facts_snapshot.code_version()  # written anew
+    assert _body_storage(env)[0] != facts_snapshot.STORAGE_EXTERNAL  # left for next time

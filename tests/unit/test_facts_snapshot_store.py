@@ -8,6 +8,8 @@ import secrets
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,8 +113,20 @@ class _RefusingAlter:
     def fetchone(self) -> tuple[str]:
         return ("x",)
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.statements.append("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.statements.append("ROLLBACK")
+            raise
+        self.statements.append("COMMIT")
+
 
 def test_a_storage_it_may_not_set_is_left_and_the_write_goes_on() -> None:
     db = _RefusingAlter()
     _store_uncompressed(db)  # no error: only a speed-up
-    assert [s.split()[0] for s in db.statements] == ["SELECT", "ALTER"]
+    assert [s.split()[0] for s in db.statements] == ["SELECT", "BEGIN", "SET", "ALTER",
+                                                     "ROLLBACK"]
+    assert f"lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}" in db.statements[2]
