@@ -412,9 +412,13 @@ def _store_uncompressed(db: Any) -> None:
     table but not alter it keeps it compressed, and the snapshot is written all the same;
     so is it when the table is busy, the ALTER's wait bounded as a read's (readers queue
     behind a waiting ALTER), and tried again at the next write."""
-    found = db.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = "
-                       "to_regclass('jixiao_facts_snapshots') AND attname = 'body'").fetchone()
-    if found is None or found[0] == STORAGE_EXTERNAL:
+    # Only the table's owner may alter it: another role asks no ALTER it would be refused
+    # (its BEGIN, SET, ALTER and ROLLBACK at every write, and an ERROR in the server's log).
+    found = db.execute("SELECT a.attstorage, pg_has_role(c.relowner, 'USAGE') FROM "
+                       "pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
+                       "a.attrelid = to_regclass('jixiao_facts_snapshots') AND "
+                       "a.attname = 'body'").fetchone()
+    if found is None or found[0] == STORAGE_EXTERNAL or not found[1]:
         return
     try:
         with db.transaction():

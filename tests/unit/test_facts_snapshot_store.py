@@ -98,11 +98,12 @@ def test_the_snapshot_s_connection_keeps_a_small_page_cache(tmp_path: Path) -> N
 
 
 class _RefusingAlter:
-    """A PostgreSQL connection whose role may write the snapshots' table but not alter
-    it: the body's storage is still the default (`x`, compressed)."""
+    """A PostgreSQL connection whose ALTER of the snapshots' table fails (its lock not
+    had in time, say): the body's storage is still the default (`x`, compressed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, owner: bool = True) -> None:
         self.statements: list[str] = []
+        self.owner = owner
 
     def execute(self, sql: str, *values: object) -> _RefusingAlter:
         self.statements.append(sql)
@@ -110,8 +111,8 @@ class _RefusingAlter:
             raise PermissionError("must be owner of table jixiao_facts_snapshots")
         return self
 
-    def fetchone(self) -> tuple[str]:
-        return ("x",)
+    def fetchone(self) -> tuple[str, bool]:
+        return ("x", self.owner)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -124,9 +125,15 @@ class _RefusingAlter:
         self.statements.append("COMMIT")
 
 
-def test_a_storage_it_may_not_set_is_left_and_the_write_goes_on() -> None:
+def test_a_storage_it_could_not_set_is_left_and_the_write_goes_on() -> None:
     db = _RefusingAlter()
     _store_uncompressed(db)  # no error: only a speed-up
     assert [s.split()[0] for s in db.statements] == ["SELECT", "BEGIN", "SET", "ALTER",
                                                      "ROLLBACK"]
     assert f"lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}" in db.statements[2]
+
+
+def test_a_role_that_does_not_own_the_table_asks_no_alter() -> None:
+    db = _RefusingAlter(owner=False)
+    _store_uncompressed(db)
+    assert [s.split()[0] for s in db.statements] == ["SELECT"]
