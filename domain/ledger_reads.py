@@ -21,6 +21,7 @@ from uuid import NAMESPACE_URL, UUID, SafeUUID, uuid4, uuid5
 from pydantic import BaseModel, ValidationError
 
 from domain.adoption_events import adoption_event
+from domain.appeal_bodies import AppealDecisionBody
 from domain.batch_rules import reused_key, same_fact, with_appeal_key
 from domain.check_plans import COMMAND_PLANS, command_plan
 from domain.derivations import derivation_events
@@ -28,7 +29,6 @@ from domain.envelope import builder_of, event_maker, plain_envelope
 from domain.errors import Problem, RejectedError
 from domain.events import (
     AdoptScheme,
-    DecideAppeal,
     LedgerEvent,
     SchemeAdopted,
 )
@@ -415,12 +415,12 @@ class LedgerReads:
         states = None
         for where, given in commands:
             # The plan first: isinstance through pydantic's metaclass is the slow question,
-            # asked only of appeal steps and decisions (it narrows the type: DecideAppeal is
-            # not a class).
+            # asked only of appeal steps and decisions. It narrows the type by the body, not
+            # by DecideAppeal: that name makes the command's model on first use.
             plan = COMMAND_PLANS.get(type(given)) or command_plan(type(given))
             command = with_appeal_key(given) if plan.appeal_step else given
             expanded.append((where, command))
-            if not plan.decision or not isinstance(command, DecideAppeal):
+            if not plan.decision or not isinstance(command, AppealDecisionBody):
                 continue
             states = states if states is not None else appeals_of(facts)
             state = states.get(command.appeal_id)
