@@ -1,7 +1,8 @@
 """`cycle_collection_paused` (domain/facts.py): what a batch made while the cycle collector
 was paused is promoted to the oldest generation untraversed when it resumes, so no young
 pass over the whole batch is owed; a cycle made during the pause is still collected by a
-full pass; objects the host froze stay frozen (issue 18, target 2)."""
+full pass; objects the host froze stay frozen; in a chunked write the survivors are frozen
+with its chunks' (issue 18, targets 2 and 3)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class _Node:
 def collector_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     # No holder from an earlier test in this process (a server session left open).
     monkeypatch.setattr(FrozenHolders, "count", 0)
+    monkeypatch.setattr(FrozenHolders, "chunked", 0)
     was_enabled = gc.isenabled()
     gc.enable()
     try:
@@ -72,6 +74,29 @@ def test_what_the_host_froze_stays_frozen() -> None:
     finally:
         FrozenHolders.release()
         gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_in_a_chunked_write_the_survivors_are_frozen_with_its_chunks() -> None:
+    # domain/chunked_writes.py freezes what each chunk leaves alive and unfreezes it at its
+    # end; a pause inside it (a chunk's row checks) freezes its survivors too, so no young
+    # pass over a chunk's commands follows the pause.
+    threshold = gc.get_threshold()[0]
+    gc.collect()
+    FrozenHolders.hold(chunked=True)
+    try:
+        passes = [generation["collections"] for generation in gc.get_stats()]
+        with cycle_collection_paused():
+            kept = [[number] for number in range(20 * threshold)]
+        after = [generation["collections"] for generation in gc.get_stats()]
+        assert gc.isenabled()
+        assert after == passes, "a pass over the chunk's objects followed the pause"
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        FrozenHolders.release(chunked=True)
+        gc.unfreeze()
+    assert FrozenHolders.chunked == 0
+    assert gc.get_freeze_count() == 0
 
 
 @pytest.mark.usefixtures("collector_on")
