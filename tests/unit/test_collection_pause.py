@@ -11,7 +11,9 @@ import weakref
 from collections.abc import Iterator
 
 import pytest
+from builders import WARD_AND_OFFICE, memory_ledger
 
+from domain.chunked_writes import Chunk, record_chunks
 from domain.facts import FrozenHolders, cycle_collection_paused
 
 
@@ -97,6 +99,50 @@ def test_in_a_chunked_write_the_survivors_are_frozen_with_its_chunks() -> None:
         gc.unfreeze()
     assert FrozenHolders.chunked == 0
     assert gc.get_freeze_count() == 0
+
+
+def _chunks(*, fail: bool) -> Iterator[Chunk]:
+    """Two chunks of the ward and office rows, each read in a pause (as `checked`'s row
+    checks in api/usecases/streaming.py); a read error after the first when `fail`."""
+    ledger = memory_ledger()
+    commands = ledger.parse_commands([(f"row {n}", row)
+                                      for n, row in enumerate(WARD_AND_OFFICE, 1)])
+    for part in (commands[:1], commands[1:]):
+        with cycle_collection_paused():
+            _ = [[number] for number in range(5000)]
+        yield Chunk(part)
+        if fail:
+            raise OSError("the file went away")
+
+
+@pytest.mark.usefixtures("collector_on")
+@pytest.mark.parametrize("fail", [False, True], ids=["written", "raised"])
+def test_a_chunked_write_unfreezes_all_it_and_its_pauses_froze(fail: bool) -> None:
+    # The pauses inside a chunked write freeze their survivors with its chunks'; all of it
+    # is the write's to hand back at its end, whether it wrote or raised.
+    gc.unfreeze()
+    ledger = memory_ledger()
+    try:
+        record_chunks(ledger, _chunks(fail=fail), "test")
+    except OSError:
+        assert fail
+    assert (FrozenHolders.count, FrozenHolders.chunked) == (0, 0)
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_a_chunked_write_leaves_the_hosts_frozen_objects_frozen() -> None:
+    gc.unfreeze()
+    FrozenHolders.hold()  # as the server's session does when it freezes
+    gc.freeze()
+    held = gc.get_freeze_count()
+    try:
+        record_chunks(memory_ledger(), _chunks(fail=False), "test")
+        assert (FrozenHolders.count, FrozenHolders.chunked) == (1, 0)
+        assert gc.get_freeze_count() >= held
+    finally:
+        FrozenHolders.release()
+        gc.unfreeze()
 
 
 @pytest.mark.usefixtures("collector_on")
