@@ -210,7 +210,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
     facts = facts if facts is not None else ledger.facts()
     start, kept = facts.last_position, False
     batch = ChunkedBatch(start=start, position=start)
-    frozen_by_host = FrozenHolders.hold()  # when held before, the host's to unfreeze
+    frozen_by_host = FrozenHolders.hold(chunked=True)  # held before: the host's to unfreeze
     try:
         _check_each(ledger, chunks, actor, facts, batch, recorded_at=recorded_at, lean=lean,
                     fits=fits, progress=progress)
@@ -240,7 +240,7 @@ def record_chunks(ledger: ChunkedLedger, chunks: Iterable[Chunk], actor: str, *,
             ledger.forget_facts()
         raise
     finally:
-        FrozenHolders.release()
+        FrozenHolders.release(chunked=True)
         if not frozen_by_host:
             gc.unfreeze()
         if not kept:

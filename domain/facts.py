@@ -318,10 +318,15 @@ def promote_survivors() -> None:
     an ingest. The survivors are long-lived; full passes still examine them (and collect
     any cycle among them), as often as before. `gc.freeze` resets the allocation count;
     `gc.unfreeze` puts the frozen objects into the oldest generation. Skipped when the
-    host (or a chunked write) has frozen objects: theirs to unfreeze, not ours."""
+    host has frozen objects: theirs to unfreeze, not ours. While a chunked write is under
+    way (domain/chunked_writes.py: it freezes what each chunk leaves alive and unfreezes
+    it all at its end) the survivors are frozen with its own: skipping left a young pass
+    over each chunk's 5,000 commands after their check (≈4 ms a chunk, 3 % of an apply)."""
     if FrozenHolders.count == 0:
         gc.freeze()
         gc.unfreeze()
+    elif FrozenHolders.chunked:
+        gc.freeze()
 
 
 class FrozenHolders:
@@ -331,16 +336,19 @@ class FrozenHolders:
     later fold paid a walk of all of them, and a test worker's run slowed to a crawl."""
 
     count = 0
+    chunked = 0  # of them, chunked writes: they freeze each chunk's survivors
 
     @classmethod
-    def hold(cls) -> bool:
+    def hold(cls, *, chunked: bool = False) -> bool:
         """Hold; whether somebody held already."""
         cls.count += 1
+        cls.chunked += chunked
         return cls.count > 1
 
     @classmethod
-    def release(cls) -> None:
+    def release(cls, *, chunked: bool = False) -> None:
         cls.count -= 1
+        cls.chunked -= chunked
 
 
 def field_of(event: LedgerEvent, name: str) -> Any:
