@@ -97,3 +97,26 @@ def test_a_path_that_opens_no_ledger_is_bad_input_not_busy(tmp_path: Path) -> No
         sqlite3.OperationalError("attempt to write a readonly database"), "a.db")
     assert type(refused) is ReadOnlyStoreError
     assert sqlite_unopenable(sqlite3.OperationalError("database is locked"), "a.db") is None
+
+
+def test_a_wal_ledger_in_a_folder_that_may_not_be_written_is_read_immutable_leaving_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _wal_ledger(tmp_path / "ledger.db")
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO stored_events VALUES ('a', 1, 'topic', x'00')")
+    db.close()
+    assert sorted(tmp_path.iterdir()) == [path]  # checkpointed: the file alone holds it
+    before = path.read_bytes()
+    # No write permission anywhere (as for another user: root is never refused).
+    monkeypatch.setattr(module.os, "access", lambda _path, mode: mode != module.os.W_OK)
+    assert read_only(_env(path))
+    copy = ReadOnlyCopy(_env(path))
+    try:
+        ledger = read_only_ledger(copy.env)
+        assert ledger is not None
+        assert ledger.max_position() == 1
+        ledger.close()
+    finally:
+        copy.close()
+    assert sorted(tmp_path.iterdir()) == [path]  # no -shm, no -wal made beside it
+    assert path.read_bytes() == before
