@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -91,12 +92,16 @@ def test_serve_refuses_a_path_no_request_could_open(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture
-def read_only_copy(ledger: Path, tmp_path: Path) -> Path:
+@pytest.fixture(params=["wal", "delete"])
+def read_only_copy(ledger: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A copy in WAL mode, as jixiao writes one, or in rollback mode (made by another tool)."""
     folder = tmp_path / "audit"
     folder.mkdir()
     copy = folder / "ledger.db"
     shutil.copyfile(ledger, copy)
+    with sqlite3.connect(copy) as db:
+        assert db.execute(f"PRAGMA journal_mode={request.param}").fetchone()[0] == request.param
+    db.close()
     copy.chmod(0o444)
     return copy
 

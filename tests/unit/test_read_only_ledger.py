@@ -99,11 +99,15 @@ def test_a_path_that_opens_no_ledger_is_bad_input_not_busy(tmp_path: Path) -> No
     assert sqlite_unopenable(sqlite3.OperationalError("database is locked"), "a.db") is None
 
 
-def test_a_wal_ledger_in_a_folder_that_may_not_be_written_is_read_immutable_leaving_nothing(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("journal", ["wal", "delete"])
+def test_a_ledger_in_a_folder_that_may_not_be_written_is_read_immutable_leaving_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
     path = _wal_ledger(tmp_path / "ledger.db")
     with sqlite3.connect(path) as db:
         db.execute("INSERT INTO stored_events VALUES ('a', 1, 'topic', x'00')")
+    db.close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA journal_mode={journal}")
     db.close()
     assert sorted(tmp_path.iterdir()) == [path]  # checkpointed: the file alone holds it
     before = path.read_bytes()
