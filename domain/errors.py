@@ -55,6 +55,14 @@ class StoreUnavailableError(BusyError):
     code = "store_unavailable"
 
 
+class ReadOnlyStoreError(ConflictError):
+    """The ledger may not be written here (a copy on read-only media, a file or folder
+    this user may not write, or opened read-only on purpose): nothing was written, and
+    sending it again will not help (HTTP 409, exit code 4)."""
+
+    code = "read_only"
+
+
 class InvariantError(AssertionError):
     """A broken invariant is a bug, never bad input: it must stop the calculation."""
 

@@ -103,16 +103,21 @@ def open_session(db: str | None, *, reads_only: bool = False) -> Session:
     env = store_env(db, ENVIRON.get())
     found, connection = found_for_reading(env) if reads_only else (ledger_exists(env), None)
     if not found:
-        if _verb() not in CREATING_VERBS:
+        if _verb() not in CREATING_VERBS or _words()[:2] == ("users", "list"):  # it reads
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 
 
 def _verb() -> str:
+    return next(iter(_words()), "")
+
+
+def _words() -> tuple[str, ...]:
+    """The invocation's words that are no option, the verb first."""
     words = ARGV.get()
     rest = words[2:] if words[:1] == ("--lang",) else words  # `main` put --lang first
-    return next((word for word in rest if not word.startswith("-")), "")
+    return tuple(word for word in rest if not word.startswith("-"))
 
 
 def caller(actor_option: str | None) -> Caller:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -106,11 +108,13 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
     from api.http.hardening import transport_warning  # noqa: PLC0415
     from api.http.settings import ServerSettings  # noqa: PLC0415
 
+    env = store_env(db, ENVIRON.get())
+    check_servable(env)
     warning = transport_warning(host, tls=bool(ssl_certfile and ssl_keyfile))
     if warning is not None:
         print(warning, file=sys.stderr)
     app_ = create_app(ServerSettings(
-        store_env=store_env(db, ENVIRON.get()),
+        store_env=env,
         master_key_file=ENVIRON.get().get("JIXIAO_MASTER_KEY_FILE")))
     # uvicorn rewrites the client address and the scheme from a trusted proxy's headers
     # (the limits count the real client; cookies are Secure behind a TLS proxy).
@@ -119,6 +123,24 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
                 proxy_headers=bool(forwarded_allow_ips),
                 forwarded_allow_ips=forwarded_allow_ips or None)
     return 0
+
+
+def check_servable(env: Mapping[str, str]) -> None:
+    """Refuse, before serving, a SQLite path no request could open (its folder missing,
+    a folder, a file that is no database): else every request answered 503 "busy, retry"
+    for ever. A missing file in an existing folder is a new ledger, made by the first
+    request (as `apply` makes one)."""
+    from api.storage.backups import is_sqlite_file  # noqa: PLC0415 - only `serve` asks
+    from api.storage.busy import NOT_A_LEDGER, UNOPENABLE  # noqa: PLC0415
+    from domain.errors import InvalidRequestError  # noqa: PLC0415
+
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return  # a server not up yet is told per request, and retried
+    path = Path(env["SQLITE_DBNAME"])
+    if path.is_dir() or not path.parent.is_dir():
+        raise InvalidRequestError(UNOPENABLE.format(path=path))
+    if path.is_file() and path.stat().st_size > 0 and not is_sqlite_file(str(path)):
+        raise InvalidRequestError(NOT_A_LEDGER.format(path=path))
 
 
 def _proxies(text: str) -> str:

@@ -11,11 +11,18 @@ from typing import Final
 from api.i18n import N_
 
 ERROR_TEMPLATES: Final = (
-    # api/storage/busy.py: a SQLite file that cannot be opened (503, exit 6)
+    # api/storage/busy.py: a SQLite file that cannot be opened (422, exit 2)
     N_("cannot open the ledger file {path}: check that its folder exists, that it is not a "
        "folder itself, and that this user may read and write it; nothing was written"),
     N_("{path} is not a ledger file (not a SQLite database): check --db or JIXIAO_DB; "
        "nothing was written"),
+    # api/storage/busy.py, read_only.py: a write to a read-only ledger (409, exit 4), and
+    # a read-only WAL ledger that cannot be read
+    N_("the ledger {path} is read-only (a read-only copy, or this user may not write the "
+       "file or its folder): nothing was written; write to a writable copy of the ledger"),
+    N_("cannot read the ledger {path}: its folder is read-only and its -wal file holds "
+       "writes without the -shm file beside it; copy the ledger with its -wal and -shm "
+       "files, or open it where it may be written; nothing was written"),
     # api/storage/postgres_options.py: the PostgreSQL server out of reach (503, exit 6)
     N_("cannot connect to the PostgreSQL server at {host}:{port} (database {database}, "
        "user {user}): {reason}; is it running and accepting connections? Nothing was "

@@ -10,7 +10,9 @@ from pathlib import Path
 
 def sqlite_copy(source: str, target: str) -> int:
     """Copy the database at `source` into a new file `target`; returns its size."""
-    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+    # A read-only ledger's session names its copy in memory by URI (api/storage/read_only.py).
+    with sqlite3.connect(source, uri=source.startswith("file:")) as origin, \
+            sqlite3.connect(target) as copy:
         origin.backup(copy)
     origin.close()
     copy.close()

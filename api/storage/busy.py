@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from domain.errors import BusyError, StoreUnavailableError
+from domain.errors import BusyError, InvalidRequestError, ReadOnlyStoreError
 
 RETRY_AFTER_S = 2
 
@@ -22,19 +22,26 @@ SLOW = ("写入超时，未写入任何内容；请稍后重试或分批提交�
 UNOPENABLE = ("cannot open the ledger file {path}: check that its folder exists, that it is "
               "not a folder itself, and that this user may read and write it; nothing was "
               "written")
+READ_ONLY = ("the ledger {path} is read-only (a read-only copy, or this user may not write "
+             "the file or its folder): nothing was written; write to a writable copy of "
+             "the ledger")
 NOT_A_LEDGER = ("{path} is not a ledger file (not a SQLite database): check --db or "
                 "JIXIAO_DB; nothing was written")
 
 
-def sqlite_unopenable(error: BaseException, path: str) -> StoreUnavailableError | None:
+def sqlite_unopenable(error: BaseException,
+                      path: str) -> InvalidRequestError | ReadOnlyStoreError | None:
     """A SQLite file that cannot be opened (no such folder, a folder, no permission) or is
-    no database at all, as `StoreUnavailableError` naming the path, never a traceback. A
-    file this user may read but not write fails at switching it to WAL ("readonly")."""
-    if isinstance(error, sqlite3.OperationalError) and (
-            "unable to open" in str(error) or "readonly database" in str(error)):
-        return StoreUnavailableError(UNOPENABLE.format(path=path), RETRY_AFTER_S)
+    no database at all, as a refusal naming the path, never a traceback: bad input (exit
+    2), not a busy store, since running it again cannot help. A file found writable that
+    refuses a write all the same (a read-only mount seen late) is `ReadOnlyStoreError`;
+    a read-only ledger is otherwise read from a copy (api/storage/read_only.py)."""
+    if isinstance(error, sqlite3.OperationalError) and "readonly database" in str(error):
+        return ReadOnlyStoreError(READ_ONLY.format(path=path))
+    if isinstance(error, sqlite3.OperationalError) and "unable to open" in str(error):
+        return InvalidRequestError(UNOPENABLE.format(path=path))
     if type(error) is sqlite3.DatabaseError and "not a database" in str(error):
-        return StoreUnavailableError(NOT_A_LEDGER.format(path=path), RETRY_AFTER_S)
+        return InvalidRequestError(NOT_A_LEDGER.format(path=path))
     return None
 
 

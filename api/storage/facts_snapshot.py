@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 from api.storage.chain import ChainStore, check_close
 from api.storage.facts_codec import FORMAT, code_version, decode, encode
 from api.storage.fold_chain import HashedFold
+from api.storage.read_only import COPY_PREFIX as READ_ONLY_COPY
 from api.storage.snapshot_key import SnapshotKeyError, key_configured, snapshot_key
 from domain.facts import Facts
 
@@ -98,7 +99,10 @@ def mac_of(key: bytes, code: str, position: int, chain_head: str, body: bytes) -
 
 
 def in_memory(path: str) -> bool:
-    """A SQLite name another connection would not open the same database by."""
+    """A SQLite name another connection would not open the same database by (a
+    read-only ledger's copy is shared by name: api/storage/read_only.py)."""
+    if path.startswith(READ_ONLY_COPY):
+        return False
     return not path or ":memory:" in path or "mode=memory" in path
 
 

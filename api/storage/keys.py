@@ -219,7 +219,8 @@ class KeyVault:
             except psycopg.OperationalError as error:
                 raise busy_cause(error, arguments) or error from error
             return
-        lite = sqlite3.connect(self._env["SQLITE_DBNAME"], timeout=WAL_WAIT_S)
+        name = self._env["SQLITE_DBNAME"]
+        lite = sqlite3.connect(name, timeout=WAL_WAIT_S, uri=name.startswith("file:"))
         try:
             # Deleted rows are overwritten with zeros, not left in free pages.
             lite.execute("PRAGMA secure_delete = ON")

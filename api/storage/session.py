@@ -32,6 +32,7 @@ from api.storage.chain import (
 from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
+from api.storage.read_only import ORIGIN_KEY, ReadOnlyCopy, read_only, read_only_ledger
 from api.storage.recorded_closes import RecordedClose
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import (
@@ -123,7 +124,7 @@ def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
 def ledger_location(env: Mapping[str, str]) -> str:
     """Where the ledger is, for messages (never the password)."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        return env["SQLITE_DBNAME"]
+        return env.get(ORIGIN_KEY) or env["SQLITE_DBNAME"]
     return (f"postgresql://{env.get('POSTGRES_HOST', 'localhost')}:"
             f"{env.get('POSTGRES_PORT', '5432')}/{env.get('POSTGRES_DBNAME', 'postgres')} "
             f"schema {env.get('POSTGRES_SCHEMA') or 'public'}")
@@ -151,7 +152,8 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
     settings (or none at all), as times were always read before."""
     if not ledger_exists(env):
         return ZoneInfo("UTC")
-    ledger = open_ledger(env)
+    copy = ReadOnlyCopy(env) if read_only(env) else None
+    ledger = open_ledger(env if copy is None else copy.env)
     try:
         zone = "UTC"
         for record in stored_records(ledger, topics=[SETTINGS_TOPIC]):
@@ -162,6 +164,8 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
         return ZoneInfo(zone)
     finally:
         ledger.close()
+        if copy is not None:
+            copy.close()
 
 
 def open_ledger(env: Mapping[str, str], found: bool = False, *,
@@ -189,6 +193,9 @@ def open_ledger(env: Mapping[str, str], found: bool = False, *,
             ensure_postgres_schema(env)
         return PostgresLedger({**env, **READING_POOL} if reads_only else env)
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        refusing = read_only_ledger(env)  # a read-only ledger's copy (Session)
+        if refusing is not None:
+            return cast("Ledger", refusing)
         ensure_wal(env["SQLITE_DBNAME"])
         if reads_only and set(env) <= READER_KEYS:
             from api.storage.plain_store import lock_timeout_s, read_ledger  # noqa: PLC0415 - reads only
@@ -251,13 +258,17 @@ class Session:
                  reads_only: bool = False, connection: Any = None) -> None:
         """`found`, `reads_only`: as for `open_ledger`; `connection`: the view's, from
         `found_for_reading` (the session closes it)."""
-        self.env = dict(env)
+        # A ledger this process may not write is read from a copy (api/storage/read_only.py).
+        self._copy = ReadOnlyCopy(env) if read_only(env) else None
+        self.env = dict(env if self._copy is None else self._copy.env)
         self._side = connection  # the view's, until the view is opened
         try:
             self.ledger = open_ledger(self.env, found, reads_only=reads_only,
                                       connection=connection)
         except BaseException:
             self._close_side()
+            if self._copy is not None:
+                self._copy.close()
             raise
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
@@ -550,6 +561,8 @@ class Session:
         self._close_side()
         self._lean.close()
         self.ledger.close()
+        if self._copy is not None:
+            self._copy.close()
 
     def __enter__(self) -> Session:
         return self

@@ -89,7 +89,8 @@ class SnapshotStore(ABC):
 
 class SQLiteSnapshots(SnapshotStore):
     def __init__(self, path: str, create: bool = True) -> None:
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None,
+                                   uri=path.startswith("file:"))
         # A body is read once per fold: a page cache of the default 2 MiB would only keep
         # its pages for the session's life, as much memory again as a year's roster.
         self._db.execute("PRAGMA cache_size = -64")

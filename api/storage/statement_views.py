@@ -62,7 +62,8 @@ def figure_rows_of(statements: list[StoredStatement]) -> list[tuple[str, str, st
 class SQLiteStatementView(StatementView):
     def __init__(self, path: str) -> None:
         ensure_wal(path)
-        self._db = sqlite3.connect(path, timeout=WAL_WAIT_S, isolation_level=None)
+        self._db = sqlite3.connect(path, timeout=WAL_WAIT_S, isolation_level=None,
+                                   uri=path.startswith("file:"))
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("BEGIN IMMEDIATE")
         try:

@@ -29,7 +29,9 @@ SIGNING_KEYS = ("JIXIAO_SIGNING_KEY", "JIXIAO_RECEIPT_DIR", "JIXIAO_AUDIT_PUBLIC
 # The key files the snapshot of the fold is authenticated with (api/storage/snapshot_key.py):
 # paths only, likewise.
 SNAPSHOT_KEYS = ("JIXIAO_SNAPSHOT_KEY_FILE", "JIXIAO_MASTER_KEY_FILE")
-CARRIED_KEYS = (*SIGNING_KEYS, *SNAPSHOT_KEYS, "JIXIAO_SNAPSHOTS")
+# JIXIAO_READ_ONLY=1: read the ledger without ever writing its file, and refuse writes,
+# as for a ledger this user may not write (api/storage/read_only.py).
+CARRIED_KEYS = (*SIGNING_KEYS, *SNAPSHOT_KEYS, "JIXIAO_SNAPSHOTS", "JIXIAO_READ_ONLY")
 
 
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -14,7 +14,7 @@ import pytest
 from api.storage import postgres_options, session
 from api.storage.busy import ensure_wal
 from api.storage.postgres_options import unavailable
-from domain.errors import StoreUnavailableError
+from domain.errors import ReadOnlyStoreError, StoreUnavailableError
 
 WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "clerk",
          "password": "never-shown"}
@@ -101,11 +101,12 @@ def test_a_connection_lost_does_not_claim_nothing_was_written() -> None:
 
 
 def test_a_read_only_sqlite_file_is_told_not_traced(tmp_path: Path) -> None:
-    # A ledger file this user may read but not write (another's, mode 644; here opened
-    # read-only): switching it to WAL fails, told as a file that cannot be opened.
+    # A ledger file that refuses the switch to WAL though it looked writable (here opened
+    # read-only; a ledger found read-only is read from a copy, api/storage/read_only.py):
+    # told as read-only, naming it, not "busy, retry".
     path = tmp_path / "ledger.db"
     sqlite3.connect(path).close()
-    with pytest.raises(StoreUnavailableError, match="may read and write it"):
+    with pytest.raises(ReadOnlyStoreError, match="is read-only"):
         ensure_wal(f"file:{path}?mode=ro")
 
 

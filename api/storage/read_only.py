@@ -1,0 +1,158 @@
+"""A SQLite ledger this process may not write: an auditor's copy on read-only media, a
+file or folder without write permission for this user, or one opened read-only on
+purpose (`JIXIAO_READ_ONLY=1`).
+
+Every verb reads it as it reads any ledger, from a copy in memory made through one
+read-only connection (`mode=ro`): the statements view, the chain and the snapshots
+then catch up and keep their caches in that copy, which goes with the session, so a
+read answers exactly as on a writable ledger and the file is never opened for writing.
+A write (an event recorded) is refused naming the file (`ReadOnlyStoreError`).
+
+SQLite reads a WAL-mode file read-only only where its -shm can be opened or made
+(https://www.sqlite.org/wal.html#readonly); in a folder that cannot be written, with
+no -shm there, the file is opened `immutable=1`, and only when no -wal beside it holds
+frames: then the file alone is the whole ledger, and nobody can change it meanwhile
+(a writer would need that folder for its journal)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from api.storage.busy import READ_ONLY, sqlite_unopenable
+from api.storage.plain_store import (
+    EVENTS_TABLE,
+    PlainSQLiteRecorder,
+    PlainSQLiteStore,
+    ReadLedger,
+)
+from domain.errors import InvalidRequestError, ReadOnlyStoreError
+
+READ_ONLY_SETTING = "JIXIAO_READ_ONLY"  # "1": open the ledger read-only even if writable
+READ_ONLY_VALUES = frozenset({"1", "on", "yes", "true"})
+# Carried in a session's environment beside the copy's name: the file it copies (for
+# messages).
+ORIGIN_KEY = "JIXIAO_READ_ONLY_OF"
+COPY_PREFIX = "file:jixiao-read-only-"
+
+UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and its -wal file "
+                  "holds writes without the -shm file beside it; copy the ledger with its "
+                  "-wal and -shm files, or open it where it may be written; nothing was "
+                  "written")
+
+
+def read_only(env: Mapping[str, str]) -> bool:
+    """Whether `env`'s SQLite ledger is to be read without writing: it exists, and the
+    setting says so or this user may not write it or its folder (a WAL or rollback
+    journal is made there). PostgreSQL and in-memory stores are never."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return False
+    name = env.get("SQLITE_DBNAME", "")
+    if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
+        return False
+    path = Path(name)
+    if not path.is_file():
+        return False  # a missing ledger, or a folder: said by the opener
+    forced = env.get(READ_ONLY_SETTING, "").strip().lower() in READ_ONLY_VALUES
+    return forced or not writable(path)
+
+
+def writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def read_uri(path: Path, folder_writable: bool) -> str:
+    """The URI that opens `path` read-only (see the module): `immutable=1` only for a
+    WAL that cannot be shared (no -shm, a folder where none can be made) and holds no
+    frames the file lacks; else `mode=ro`, which never writes the file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if folder_writable or Path(f"{path}-shm").exists() or _holds(Path(f"{path}-journal")):
+        # A hot rollback journal: `immutable` would read half a transaction; SQLite
+        # refuses to read rather than roll it back in a read-only folder.
+        return uri
+    if _holds(Path(f"{path}-wal")):
+        raise InvalidRequestError(UNREADABLE_WAL.format(path=path))
+    return uri + "&immutable=1"
+
+
+def _holds(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 0
+
+
+class ReadOnlyCopy:
+    """The ledger's copy in memory for one session: `env` names it (its connections
+    share it by name while `holder` keeps it alive); `close` lets it go."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        origin = Path(env["SQLITE_DBNAME"])
+        name = f"{COPY_PREFIX}{uuid4().hex}?mode=memory&cache=shared"
+        self.holder = sqlite3.connect(name, uri=True, check_same_thread=False)
+        try:
+            source = sqlite3.connect(read_uri(origin, os.access(origin.parent, os.W_OK)),
+                                     uri=True, timeout=30)
+            try:
+                source.backup(self.holder)
+            finally:
+                source.close()
+        except sqlite3.Error as error:
+            self.holder.close()
+            raise sqlite_unopenable(error, str(origin)) or error from error
+        except BaseException:
+            self.holder.close()
+            raise
+        self.env = {**env, "SQLITE_DBNAME": name, ORIGIN_KEY: str(origin)}
+
+    def close(self) -> None:
+        self.holder.close()
+
+
+def is_copy(name: str) -> bool:
+    """Whether a SQLite name is a read-only ledger's copy (shared by name in-process)."""
+    return name.startswith(COPY_PREFIX)
+
+
+class ReadOnlyRecorder(PlainSQLiteRecorder):
+    """The copy's recorder: it reads, and refuses any insert (chunked writes ask it)."""
+
+    def __init__(self, datastore: PlainSQLiteStore, origin: str) -> None:
+        super().__init__(datastore)
+        self.origin = origin
+
+    def insert_events(self, *_: Any, **__: Any) -> Sequence[int]:
+        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+
+    def insert_row_chunks(self, chunks: Iterable[Any]) -> Iterator[int]:
+        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+
+
+class ReadOnlyLedger(ReadLedger):
+    """The ledger's reads over the copy; every write refused, naming the file."""
+
+    def __init__(self, recorder: ReadOnlyRecorder) -> None:
+        super().__init__(recorder)
+        self.origin = recorder.origin
+
+    def record(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+
+    def save(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+
+
+def read_only_ledger(env: Mapping[str, str]) -> ReadOnlyLedger | None:
+    """The ledger over a session's copy (`ReadOnlyCopy.env`), or None when its
+    environment names no copy. A copy without the events table is a ledger never
+    written to: its reads find no event, and a write is refused all the same."""
+    origin = env.get(ORIGIN_KEY)
+    if origin is None:
+        return None
+    store = PlainSQLiteStore(env["SQLITE_DBNAME"])
+    if not store.has_table(EVENTS_TABLE):
+        store._sqlite.execute(
+            f"CREATE TABLE {EVENTS_TABLE} (originator_id TEXT, originator_version INTEGER, "
+            "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
+    return ReadOnlyLedger(ReadOnlyRecorder(store, origin))

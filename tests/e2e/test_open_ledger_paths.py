@@ -1,0 +1,133 @@
+"""Opening a SQLite ledger by a path that is wrong or read-only, through the `jixiao`
+script in a process of its own: a mistyped path is told as such (never "busy, retry")
+and creates nothing; a read-only ledger answers every read as a writable one does and
+refuses a write, naming the file, with its bytes unchanged.
+
+The suite runs as root, whom file permissions do not stop, so a chmod alone makes no
+ledger read-only here. `JIXIAO_READ_ONLY=1` takes the very path a ledger this user may
+not write takes (api/storage/read_only.py `read_only`: the setting or `os.access`), and
+the file is chmod 0444 besides, for a run as another user; the pure choice of the URI
+for a read-only folder is unit-tested (tests/unit/test_read_only_ledger.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = GOLDEN / "example-3" / "commands.jsonl"
+PERIOD = "2026-Q4"
+
+
+def _jixiao(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("JIXIAO_", "POSTGRES_", "PERSISTENCE_"))}
+    environ.update({"JIXIAO_ACTOR": "test", "PYTHONPATH": str(ROOT), **(env or {})})
+    return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
+                          env=environ, capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    """The folder's files by name; SQLite's own -shm beside a WAL file it read (made
+    where the folder may be written, even by a `mode=ro` reader) is left out, and a -wal
+    only if it holds no frame: neither is the ledger nor changes it."""
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.iterdir())
+            if not path.name.endswith("-shm") and not (
+                path.name.endswith("-wal") and path.stat().st_size == 0)}
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ledger") / "ledger.db"
+    done = _jixiao("apply", str(EXAMPLE), "--db", str(path))
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+READS = [("payout", "--period", PERIOD), ("verify",), ("events",),
+         ("explain", "--period", PERIOD, "--employee", "li"),
+         ("export", "statement", "--period", PERIOD, "--output", "unused.xlsx"),
+         ("users", "list")]
+
+
+@pytest.mark.parametrize("verb", READS, ids=lambda verb: verb[0])
+def test_a_read_of_a_mistyped_path_names_it_and_creates_nothing(tmp_path: Path,
+                                                                  verb: tuple[str, ...]) -> None:
+    for typo in (tmp_path / "typo.db", tmp_path / "no-such-folder" / "ledger.db"):
+        run = _jixiao(*verb, "--db", str(typo))
+        assert (run.returncode, run.stdout) == (3, ""), run.stderr
+        assert run.stderr.strip() == f"错误：{typo} 处没有账本（用 `jixiao init` 新建）"
+        assert list(tmp_path.iterdir()) == []
+    run = _jixiao("--lang", "en", *verb, "--db", str(tmp_path / "typo.db"))
+    assert run.returncode == 3
+    assert f"no ledger at {tmp_path / 'typo.db'}" in run.stderr
+
+
+def test_a_write_into_a_missing_folder_is_bad_input_not_busy(tmp_path: Path) -> None:
+    typo = tmp_path / "no-such-folder" / "ledger.db"
+    run = _jixiao("apply", str(EXAMPLE), "--db", str(typo))
+    assert run.returncode == 2, run.stderr
+    assert f"无法打开账本文件 {typo}" in run.stderr
+    assert "重试" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_refuses_a_path_no_request_could_open(tmp_path: Path) -> None:
+    typo = tmp_path / "no-such-folder" / "ledger.db"
+    run = _jixiao("serve", "--port", "1", "--db", str(typo))
+    assert run.returncode == 2, run.stderr
+    assert f"无法打开账本文件 {typo}" in run.stderr
+    run = _jixiao("serve", "--port", "1", "--db", str(tmp_path))
+    assert run.returncode == 2, run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(params=["wal", "delete"])
+def read_only_copy(ledger: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A copy in WAL mode, as jixiao writes one, or in rollback mode (made by another tool)."""
+    folder = tmp_path / "audit"
+    folder.mkdir()
+    copy = folder / "ledger.db"
+    shutil.copyfile(ledger, copy)
+    with sqlite3.connect(copy) as db:
+        assert db.execute(f"PRAGMA journal_mode={request.param}").fetchone()[0] == request.param
+    db.close()
+    copy.chmod(0o444)
+    return copy
+
+
+@pytest.mark.parametrize("verb", [("payout", "--period", PERIOD, "--json"), ("verify",),
+                                  ("payout", "--period", PERIOD)], ids=str)
+def test_a_read_only_ledger_answers_as_the_writable_one(ledger: Path, read_only_copy: Path,
+                                                         verb: tuple[str, ...]) -> None:
+    before = _digest(read_only_copy.parent)
+    writable = _jixiao(*verb, "--db", str(ledger))
+    assert writable.returncode == 0, writable.stderr
+    run = _jixiao(*verb, "--db", str(read_only_copy), env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == writable.stdout
+    assert _digest(read_only_copy.parent) == before
+
+
+def test_a_write_to_a_read_only_ledger_is_refused_naming_it(read_only_copy: Path) -> None:
+    before = _digest(read_only_copy.parent)
+    run = _jixiao("apply", str(GOLDEN / "example-1" / "commands.jsonl"),
+                  "--db", str(read_only_copy), env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4, run.stderr
+    assert f"账本 {read_only_copy} 是只读的" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert _digest(read_only_copy.parent) == before
+    run = _jixiao("--lang", "en", "init", "--db", str(read_only_copy),
+                  env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4  # a ledger is there already: nothing to do with read-only
+    assert _digest(read_only_copy.parent) == before

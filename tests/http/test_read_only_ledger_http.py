@@ -1,0 +1,40 @@
+"""The server over a read-only SQLite ledger (api/storage/read_only.py): reads answer as
+over the writable ledger, a write is 409 `read_only` naming the file, and the file is
+unchanged. So is a read of another person's data, which the access log must record
+(api/usecases/access_log.py): served unrecorded, it would break that log's promise.
+`JIXIAO_READ_ONLY=1` stands in for a permission the suite's root ignores."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from seeding import Served, seed, serve
+
+
+def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    tokens = seed(env)
+    copy = tmp_path / "audit" / "ledger.db"
+    copy.parent.mkdir()
+    shutil.copyfile(path, copy)
+    before = copy.read_bytes()
+    with serve(env) as client:
+        writable = Served(env, client, tokens).get("employee", "/periods/2026-Q1/payout")
+    assert writable.status_code == 200, writable.text
+    read_only = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(copy),
+                 "JIXIAO_READ_ONLY": "1"}
+    with serve(read_only) as client:
+        served = Served(read_only, client, tokens)
+        answer = served.get("employee", "/periods/2026-Q1/payout")  # their own lines
+        assert (answer.status_code, answer.content) == (200, writable.content)
+        logged = served.get("auditor", "/periods/2026-Q1/payout")  # everyone's
+        assert logged.status_code == 409, logged.text
+        refused = served.post("head", "/commands", {
+            "type": "record_score", "period": "2026-Q2", "employee_id": "wang",
+            "item": "quantity", "points": "30"})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "read_only"
+    assert str(copy) in refused.json()["error"]["message"]
+    assert copy.read_bytes() == before
