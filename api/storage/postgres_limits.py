@@ -28,9 +28,11 @@ from api.storage.postgres_options import (
     pool_error,
     pool_where,
     session_options,
+    told_getconn,
 )
-from api.storage.store_env import postgres_connect_args
+from api.storage.store_env import connect_timeout_s, postgres_connect_args
 from domain.application import APPLICATION_NAME, Ledger
+from domain.errors import StoreUnavailableError
 
 CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
 # A large batch goes in one COPY (api/storage/postgres_copy.py), a small one as below.
@@ -42,6 +44,9 @@ def bounded_env(env: Mapping[str, str]) -> dict[str, str]:
     bounded = dict(env)
     bounded.setdefault("POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT)
     bounded.setdefault("POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
+    # eventsourcing's pool waits this long for a connection (its default 30 s): a request
+    # to a server that is down answers in seconds, not after half a minute.
+    bounded["POSTGRES_CONNECT_TIMEOUT"] = connect_timeout_s(env)
     bounded["APPLICATION_RECORDER_TOPIC"] = RECORDER_TOPIC
     return bounded
 
@@ -57,13 +62,15 @@ class PostgresLedger(Ledger):
         try:
             # Creating the tables (if not there) waits for the events table's lock too.
             super().__init__(bounded_env(env))
-        except OperationalError as error:
+        except (OperationalError, StoreUnavailableError) as error:
             # The pool was made before its first connection failed: closed now, in this
             # thread. Left to the garbage collector, it is closed in whichever thread the
             # collector runs, one of its own among them, which cannot join itself.
             factory = self.__dict__.get("factory")
             if factory is not None:
                 factory.close()
+            if isinstance(error, StoreUnavailableError):
+                raise  # told by the pool (`told_getconn`)
             raise pool_error(error, postgres_connect_args(env)) from error
 
     def construct_factory(self, env: Any) -> Any:
@@ -72,6 +79,11 @@ class PostgresLedger(Ledger):
         # type is the generic factory, which names no datastore.
         kwargs = factory.datastore.pool.kwargs
         kwargs["options"] = session_options(env)
+        # Each login too: libpq's own default waits for the network (minutes for a host
+        # that drops the packets), and the pool's threads would keep trying behind it.
+        kwargs["connect_timeout"] = connect_timeout_s(env)
+        pool = factory.datastore.pool
+        pool.getconn = told_getconn(pool.getconn, postgres_connect_args(env), pool.timeout)
         return factory
 
 

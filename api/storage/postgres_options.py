@@ -5,7 +5,7 @@ with these and need nothing of eventsourcing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,16 +41,55 @@ def busy_error(error: Exception, where: Mapping[str, Any] | None = None) -> Exce
 
 
 def pool_error(error: Exception, arguments: Mapping[str, Any]) -> Exception:
-    """`busy_error` for eventsourcing's pool opening, which keeps why it could not connect
-    in its log only: one direct attempt then says it (refused, login refused, no such
-    database), so the server answers what the CLI says."""
-    told = busy_error(error, arguments)
+    """`busy_error` for eventsourcing's pool opening, or for the pool's own timeout
+    (`told_getconn`): the pool keeps why it could not connect in its log only, so one
+    direct attempt then says it (refused, login refused, no such database), and the
+    server answers what the CLI says."""
+    told = busy_cause(error, arguments) or busy_error(error, arguments)
     if isinstance(told, StoreUnavailableError) and "couldn't get a connection" in str(error):
         try:
-            psycopg.connect(**arguments, connect_timeout=2).close()
+            # Two seconds, not the store's timeout: it only asks why, after the pool waited.
+            psycopg.connect(**{**arguments, "connect_timeout": 2}).close()
         except psycopg.OperationalError as probe:
             return unavailable(probe, arguments) or told
     return told
+
+
+# How long a request waits for a pooled connection before it asks the server itself
+# whether it is there: a pool whose connections the server dropped (stopped, restarted)
+# reconnects in threads of its own, and a request would otherwise wait out the whole
+# POSTGRES_CONNECT_TIMEOUT for a server that refuses every attempt at once.
+PROBE_AFTER_S = 0.5
+
+
+def told_getconn(getconn: Callable[..., Any], arguments: Mapping[str, Any],
+                 timeout_s: float) -> Callable[..., Any]:
+    """A pool's `getconn` (waiting `timeout_s` by default) that tells a server out of
+    reach as `StoreUnavailableError`, with why: after PROBE_AFTER_S without a connection,
+    one direct login says whether the server is there (else the pool's wait continues),
+    and a wait run out (psycopg_pool's PoolTimeout) is told the same way. Not a psycopg
+    error, so no retry above it (eventsourcing retries its reads ten times on one) waits
+    again: the pool has had its time to connect."""
+    # Here, not at the top: a session that reads opens no pool (api/storage/plain_store.py).
+    import psycopg_pool  # noqa: PLC0415
+
+    def getconn_told(timeout: float | None = None) -> Any:
+        wait_s = timeout_s if timeout is None else timeout
+        try:
+            return getconn(min(wait_s, PROBE_AFTER_S))
+        except psycopg_pool.PoolTimeout as error:
+            if wait_s <= PROBE_AFTER_S:
+                raise pool_error(error, arguments) from error
+            try:
+                psycopg.connect(**arguments).close()
+            except psycopg.OperationalError as probe:
+                raise (unavailable(probe, arguments) or pool_error(error, arguments)) from error
+        try:
+            return getconn(wait_s - PROBE_AFTER_S)
+        except psycopg_pool.PoolTimeout as error:
+            raise pool_error(error, arguments) from error
+
+    return getconn_told
 
 
 def busy_cause(cause: BaseException | None,
@@ -96,10 +135,12 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
     named = {"host": where.get("host") or "localhost", "port": where.get("port") or "5432",
              "database": where.get("dbname") or "?", "user": where.get("user") or "?"}
     # "couldn't get a connection": eventsourcing's pool (psycopg_pool's PoolTimeout) gave
-    # up connecting; the reason is in its log only.
+    # up connecting; the reason is in its log only. "connection timeout expired":
+    # POSTGRES_CONNECT_TIMEOUT ran out (a host that drops the packets, a server hung).
     if sqlstate is None and text.startswith(("connection failed", "connection is bad",
                                              "failed to resolve host",
-                                             "couldn't get a connection")):
+                                             "couldn't get a connection",
+                                             "connection timeout expired")):
         # A connection attempt: libpq's reason, first line, without the server repeated.
         reason = text.split("\n", 1)[0].rsplit("failed: ", 1)[-1].strip() or text
         # Told by the last attempt alone: psycopg lists every address it tried after it

@@ -551,8 +551,13 @@ class Session:
         finally:
             self._head.close()
 
-    def close(self) -> None:
-        self.keep_facts_snapshot()
+    def close(self, *, keep: bool = True) -> None:
+        """`keep=False`: the store was lost (the server drops the session), so no snapshot
+        is offered to it; its pool would wait out POSTGRES_CONNECT_TIMEOUT for nothing."""
+        if keep:
+            self.keep_facts_snapshot()
+        else:
+            self._head.close()
         if self._frozen_peak:  # what it froze stays frozen; a later session holds anew
             FrozenHolders.release()
             self._frozen_peak = 0
@@ -569,4 +574,14 @@ class Session:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def open_server_session(env: Mapping[str, str]) -> Session:
+    """The server's session. On PostgreSQL it first asks whether the ledger is there on a
+    connection of its own, as every CLI verb does: a server that is down is told at once
+    (refused) or within POSTGRES_CONNECT_TIMEOUT (out of reach), not after the pool has
+    waited out its timeout, and a ledger found needs no schema made."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return Session(env)
+    return Session(env, found=ledger_exists(env))
 

@@ -47,11 +47,29 @@ def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[
             **signing}
 
 
+# POSTGRES_CONNECT_TIMEOUT: how long one login may take, and how long a request waits for
+# the pool to hand it a connection (eventsourcing's default, 30 s, held every request of
+# a server whose database was down for that long, one after another).
+CONNECT_TIMEOUT_S_DEFAULT = "5"
+
+
+def connect_timeout_s(env: Mapping[str, str]) -> str:
+    """POSTGRES_CONNECT_TIMEOUT, whole seconds from 1 (libpq reads 0 as "wait for ever")."""
+    text = env.get("POSTGRES_CONNECT_TIMEOUT") or CONNECT_TIMEOUT_S_DEFAULT
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ValueError(f"POSTGRES_CONNECT_TIMEOUT 须为不小于 1 的整数秒 / must be a whole "
+                         f"number of seconds from 1, got {text!r}")
+    return str(int(text))
+
+
 def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
+    """The arguments of every connection the shells open themselves (the pool's get the
+    same timeout: api/storage/postgres_limits.py)."""
     return {
         "dbname": env.get("POSTGRES_DBNAME", "postgres"),
         "host": env.get("POSTGRES_HOST", "localhost"),
         "port": env.get("POSTGRES_PORT", "5432"),
         "user": env.get("POSTGRES_USER", "postgres"),
         "password": env.get("POSTGRES_PASSWORD", ""),
+        "connect_timeout": connect_timeout_s(env),
     }

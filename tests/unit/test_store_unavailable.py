@@ -34,6 +34,8 @@ WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "cler
     ("failed to resolve host 'db.example': [Errno -2] Name or service not known",
      "(database ledger, user clerk): failed to resolve host 'db.example'"),
     ("couldn't get a connection after 5.00 sec", "couldn't get a connection after 5.00 sec"),
+    ("connection timeout expired", "(database ledger, user clerk): connection timeout "
+     "expired; is it running"),
     ("the connection is closed", "was lost; anything it was writing"),
     ("consuming input failed: server closed the connection unexpectedly", "was lost"),
 ])
