@@ -12,13 +12,15 @@ and a statement timeout, and a writer that cannot get the lock in time is told t
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psycopg
 from eventsourcing.persistence import OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
+from psycopg_pool import PoolClosed
 
 from api.storage.pg_schema import lock_schema_ddl
 from api.storage.postgres_options import (
@@ -83,8 +85,24 @@ class PostgresLedger(Ledger):
         # that drops the packets), and the pool's threads would keep trying behind it.
         kwargs["connect_timeout"] = connect_timeout_s(env)
         pool = factory.datastore.pool
-        pool.getconn = told_getconn(pool.getconn, postgres_connect_args(env), pool.timeout)
+        pool.getconn = told_getconn(_weak_getconn(pool), postgres_connect_args(env),
+                                    pool.timeout)
         return factory
+
+
+def _weak_getconn(pool: Any) -> Callable[..., Any]:
+    """`pool.getconn` holding the pool weakly: set on the pool itself, the bound method
+    made a cycle, and the server's `settle()` freezes what is alive (gc.freeze), so the
+    pool of every session it dropped stayed in memory for the process's life."""
+    method = weakref.WeakMethod(pool.getconn)
+
+    def getconn(timeout: float | None = None) -> Any:
+        bound = method()
+        if bound is None:
+            raise PoolClosed("the pool was closed")
+        return bound(timeout)
+
+    return getconn
 
 
 class ChunkedPostgresRecorder(PostgresApplicationRecorder):

@@ -5,6 +5,7 @@ with these and need nothing of eventsourcing."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -75,6 +76,8 @@ def told_getconn(getconn: Callable[..., Any], arguments: Mapping[str, Any],
 
     def getconn_told(timeout: float | None = None) -> Any:
         wait_s = timeout_s if timeout is None else timeout
+        # The probe's login counts: a slow one must not start the wait over.
+        deadline = time.monotonic() + wait_s
         try:
             return getconn(min(wait_s, PROBE_AFTER_S))
         except psycopg_pool.PoolTimeout as error:
@@ -85,7 +88,8 @@ def told_getconn(getconn: Callable[..., Any], arguments: Mapping[str, Any],
             except psycopg.OperationalError as probe:
                 raise (unavailable(probe, arguments) or pool_error(error, arguments)) from error
         try:
-            return getconn(wait_s - PROBE_AFTER_S)
+            # At least a moment: psycopg_pool refuses a wait of 0 before it looks.
+            return getconn(max(deadline - time.monotonic(), 0.01))
         except psycopg_pool.PoolTimeout as error:
             raise pool_error(error, arguments) from error
 

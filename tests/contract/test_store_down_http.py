@@ -5,9 +5,11 @@ request is served, with no restart (api/http/runtime.py)."""
 
 from __future__ import annotations
 
+import gc
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -180,3 +182,19 @@ def test_the_ledgers_pool_waits_and_logs_in_within_the_setting(pg_env: dict[str,
             assert pool.kwargs["connect_timeout"] == str(expected)
         finally:
             ledger.close()
+
+
+def test_a_closed_ledgers_pool_is_freed_without_the_cycle_collector(
+        pg_env: dict[str, str]) -> None:
+    """The pool's `getconn`, replaced on the instance, holds no reference back to the
+    pool: the server's settle() freezes what is alive (gc.freeze), so a dropped session's
+    pool in a cycle would stay in memory for the process's life."""
+    ledger = PostgresLedger(pg_env)
+    pool = weakref.ref(ledger.factory.datastore.pool)  # type: ignore[attr-defined]
+    ledger.close()
+    gc.disable()
+    try:
+        del ledger
+        assert pool() is None
+    finally:
+        gc.enable()

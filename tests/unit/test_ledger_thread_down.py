@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ import psycopg_pool
 import pytest
 
 from api.http.runtime import LedgerThread
+from api.storage import postgres_options
 from api.storage.postgres_options import told_getconn
 from api.storage.store_env import connect_timeout_s, postgres_connect_args
 from domain.errors import StoreUnavailableError
@@ -137,3 +139,28 @@ def test_a_pool_that_could_not_connect_in_time_says_why_and_is_not_retried() -> 
 
         with pytest.raises(StoreUnavailableError, match=f"127.0.0.1:{port} .*Connection refused"):
             told_getconn(timed_out, arguments, 5.0)()
+
+
+def test_the_wait_after_a_probe_counts_the_probes_own_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server that is up but slow to log in: the probe's login is part of the wait, so a
+    request waits POSTGRES_CONNECT_TIMEOUT in all, not that again after the probe."""
+    asked: list[float] = []
+
+    def slow(timeout: float | None = None) -> Any:
+        asked.append(float(timeout or 0))
+        if len(asked) == 1:
+            time.sleep(float(timeout or 0))  # none came in time
+            raise psycopg_pool.PoolTimeout("couldn't get a connection after 0.50 sec")
+        return "connection"
+
+    class Probe:
+        def __init__(self, **_: Any) -> None:
+            time.sleep(0.4)  # the login, answered slowly
+
+        def close(self) -> None: ...
+
+    monkeypatch.setattr("psycopg.connect", Probe)
+    assert told_getconn(slow, {"host": "h"}, 1.0)() == "connection"
+    assert asked[0] == postgres_options.PROBE_AFTER_S
+    assert asked[1] <= 1.0 - postgres_options.PROBE_AFTER_S - 0.4 + 0.05
