@@ -49,6 +49,10 @@ class LedgerThread:
             return self._executor
 
     def _call(self, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
+        if self._session is not None and self._session.stale():
+            # A read-only ledger's copy that another process has written since: read anew.
+            self._session.close()
+            self._session = None
         if self._session is None:
             self._session = self._open_session(self._env)
             self._session.chain_up()  # events written while no server ran

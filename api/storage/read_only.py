@@ -89,6 +89,8 @@ class ReadOnlyCopy:
 
     def __init__(self, env: Mapping[str, str]) -> None:
         origin = Path(env["SQLITE_DBNAME"])
+        self.origin = origin
+        self.mark = mark_of(origin)  # before the copy: a write meanwhile makes it stale
         name = f"{COPY_PREFIX}{uuid4().hex}?mode=memory&cache=shared"
         self.holder = sqlite3.connect(name, uri=True, check_same_thread=False)
         try:
@@ -106,8 +108,26 @@ class ReadOnlyCopy:
             raise
         self.env = {**env, "SQLITE_DBNAME": name, ORIGIN_KEY: str(origin)}
 
+    def stale(self) -> bool:
+        """Whether the file (or its -wal) changed since the copy was made: another
+        process wrote the ledger, which a long-lived session (the server's) must see."""
+        return mark_of(self.origin) != self.mark
+
     def close(self) -> None:
         self.holder.close()
+
+
+def mark_of(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """The size and modification time of the file and of its -wal (None: missing)."""
+    marks: list[tuple[int, int] | None] = []
+    for file in (path, Path(f"{path}-wal")):
+        try:
+            status = file.stat()
+        except OSError:
+            marks.append(None)
+        else:
+            marks.append((status.st_size, status.st_mtime_ns))
+    return tuple(marks)
 
 
 def is_copy(name: str) -> bool:

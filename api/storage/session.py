@@ -564,6 +564,11 @@ class Session:
         if self._copy is not None:
             self._copy.close()
 
+    def stale(self) -> bool:
+        """Whether this session reads a copy of a read-only ledger that has changed since
+        (api/storage/read_only.py): a long-lived session is then opened again."""
+        return self._copy is not None and self._copy.stale()
+
     def __enter__(self) -> Session:
         return self
 

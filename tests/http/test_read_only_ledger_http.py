@@ -38,3 +38,29 @@ def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: P
     assert refused.json()["error"]["code"] == "read_only"
     assert str(copy) in refused.json()["error"]["message"]
     assert copy.read_bytes() == before
+
+
+def test_a_server_over_a_read_only_ledger_sees_what_another_process_writes_later(
+        tmp_path: Path) -> None:
+    """The server keeps one session, so one copy: made at its first request, it must be
+    made again once the file has changed (another process, a writer with the permission
+    this server lacks), else the server answers from that first copy for ever."""
+    path = tmp_path / "ledger.db"
+    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
+    tokens = seed(env)
+    read_only = {**env, "JIXIAO_READ_ONLY": "1"}
+    with serve(read_only) as reading:
+        reader = Served(read_only, reading, tokens)
+        before = reader.get("administrator", "/employees")
+        with serve(env) as writing:
+            writer = Served(env, writing, tokens)
+            hired = writer.post("administrator", "/commands", {
+                "type": "hire_employee", "employee_id": "zhao", "name": "Zhao",
+                "department_id": "internal", "title_grade": "practitioner",
+                "hired_on": "2026-04-01"})
+            assert hired.status_code == 201, hired.text
+            expected = writer.get("administrator", "/employees")
+        after = reader.get("administrator", "/employees")
+    assert before.status_code == after.status_code == 200, after.text
+    assert "zhao" not in before.text
+    assert (after.status_code, after.content) == (200, expected.content)
