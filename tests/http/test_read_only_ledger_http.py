@@ -31,6 +31,8 @@ def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: P
         assert (answer.status_code, answer.content) == (200, writable.content)
         logged = served.get("auditor", "/periods/2026-Q1/payout")  # everyone's
         assert logged.status_code == 409, logged.text
+        assert logged.json()["error"]["code"] == "read_only"
+        assert "访问日志" in logged.json()["error"]["message"], logged.text  # a read, said so
         refused = served.post("head", "/commands", {
             "type": "record_score", "period": "2026-Q2", "employee_id": "wang",
             "item": "quantity", "points": "30"})
