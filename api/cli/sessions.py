@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
+from api.storage.read_only import refuse_a_new_ledger
 from api.storage.session import (
     Session,
     found_for_reading,
@@ -105,6 +106,7 @@ def open_session(db: str | None, *, reads_only: bool = False) -> Session:
     if not found:
         if _verb() not in CREATING_VERBS or _words()[:2] == ("users", "list"):  # it reads
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
+        refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1: nothing created (exit 4)
         print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 

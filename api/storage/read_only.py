@@ -61,6 +61,19 @@ def read_only(env: Mapping[str, str]) -> bool:
     return forced or not writable(path)
 
 
+def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
+    """`JIXIAO_READ_ONLY=1` with no ledger at the path: opening it would create one and a
+    write would then be recorded, so the write is refused here, naming the path."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or \
+            env.get(READ_ONLY_SETTING, "").strip().lower() not in READ_ONLY_VALUES:
+        return
+    name = env.get("SQLITE_DBNAME", "")
+    if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
+        return
+    if not Path(name).exists():
+        raise ReadOnlyStoreError(READ_ONLY.format(path=name))
+
+
 def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 

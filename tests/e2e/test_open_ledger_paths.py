@@ -131,3 +131,18 @@ def test_a_write_to_a_read_only_ledger_is_refused_naming_it(read_only_copy: Path
                   env={"JIXIAO_READ_ONLY": "1"})
     assert run.returncode == 4  # a ledger is there already: nothing to do with read-only
     assert _digest(read_only_copy.parent) == before
+
+
+def test_a_read_only_setting_never_creates_a_ledger(tmp_path: Path) -> None:
+    """`JIXIAO_READ_ONLY=1` with a mistyped path: `apply` would make a new ledger there
+    and record into it; it is refused as any write to a read-only ledger, nothing made."""
+    missing = tmp_path / "typo.db"
+    run = _jixiao("--lang", "en", "apply", str(EXAMPLE), "--db", str(missing),
+                  env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4, run.stderr
+    assert f"the ledger {missing} is read-only" in run.stderr
+    assert "created" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+    run = _jixiao("serve", "--port", "1", "--db", str(missing), env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4, run.stderr
+    assert list(tmp_path.iterdir()) == []
