@@ -120,6 +120,10 @@ class ReadOnlyCopy:
             self.holder.close()
             raise
         self.env = {**env, "SQLITE_DBNAME": name, ORIGIN_KEY: str(origin)}
+        after = mark_of(origin)
+        if after[0] == self.mark[0] and self.mark[1] is None and after[1] is not None \
+                and after[1][0] == 0:
+            self.mark = after  # only SQLite's own empty -wal, made by the copy's reader
 
     def stale(self) -> bool:
         """Whether the file (or its -wal) changed since the copy was made: another

@@ -9,7 +9,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from seeding import Served, seed, serve
+
+from api.storage import read_only as copies_module
 
 
 def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: Path) -> None:
@@ -43,17 +46,27 @@ def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: P
 
 
 def test_a_server_over_a_read_only_ledger_sees_what_another_process_writes_later(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server keeps one session, so one copy: made at its first request, it must be
     made again once the file has changed (another process, a writer with the permission
     this server lacks), else the server answers from that first copy for ever."""
     path = tmp_path / "ledger.db"
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
     tokens = seed(env)
-    read_only = {**env, "JIXIAO_READ_ONLY": "1"}
-    with serve(read_only) as reading:
-        reader = Served(read_only, reading, tokens)
+    copies: list[str] = []
+    made = copies_module.ReadOnlyCopy.__init__
+
+    def counted(copy: copies_module.ReadOnlyCopy, env: dict[str, str]) -> None:
+        copies.append(env["SQLITE_DBNAME"])
+        made(copy, env)
+
+    monkeypatch.setattr(copies_module.ReadOnlyCopy, "__init__", counted)
+    forced = {**env, "JIXIAO_READ_ONLY": "1"}
+    with serve(forced) as reading:
+        reader = Served(forced, reading, tokens)
         before = reader.get("administrator", "/employees")
+        assert reader.get("administrator", "/employees").content == before.content
+        assert len(copies) == 1  # unchanged (SQLite's own empty -wal aside): not copied again
         with serve(env) as writing:
             writer = Served(env, writing, tokens)
             hired = writer.post("administrator", "/commands", {
