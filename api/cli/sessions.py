@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
+from api.storage.read_only import refuse_a_new_ledger
 from api.storage.session import (
     Session,
     found_for_reading,
@@ -98,26 +99,26 @@ class CliSession(Session):
                   file=sys.stderr)
 
 
-def open_session(db: str | None, *, reads_only: bool = False) -> Session:
-    """`reads_only`: the verb records nothing (a what-if): see `open_ledger`."""
+def open_session(db: str | None, *, reads_only: bool = False,
+                 creates: bool | None = None) -> Session:
+    """`reads_only`: the verb records nothing (a what-if): see `open_ledger`. `creates`:
+    whether a missing ledger is made (default: the verb is one of `CREATING_VERBS`); a
+    verb's action that only reads (`users list`) says False, as its words cannot tell
+    (`users --db X list`)."""
     env = store_env(db, ENVIRON.get())
     found, connection = found_for_reading(env) if reads_only else (ledger_exists(env), None)
     if not found:
-        if _verb() not in CREATING_VERBS or _words()[:2] == ("users", "list"):  # it reads
+        if not (_verb() in CREATING_VERBS if creates is None else creates):
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
+        refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1: nothing created (exit 4)
         print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 
 
 def _verb() -> str:
-    return next(iter(_words()), "")
-
-
-def _words() -> tuple[str, ...]:
-    """The invocation's words that are no option, the verb first."""
     words = ARGV.get()
     rest = words[2:] if words[:1] == ("--lang",) else words  # `main` put --lang first
-    return tuple(word for word in rest if not word.startswith("-"))
+    return next((word for word in rest if not word.startswith("-")), "")
 
 
 def caller(actor_option: str | None) -> Caller:

@@ -57,7 +57,7 @@ def users_command(
     printed once."""
     if action is not UserAction.list and not user_id:
         raise InvalidRequestError(f"users {action.value} needs a user id")
-    with open_session(db) as session:
+    with open_session(db, creates=False if action is UserAction.list else None) as session:
         who = caller(actor)
         if action is UserAction.list:
             for user in users.list_users(session, who):

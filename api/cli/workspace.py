@@ -132,10 +132,12 @@ def check_servable(env: Mapping[str, str]) -> None:
     request (as `apply` makes one)."""
     from api.storage.backups import is_sqlite_file  # noqa: PLC0415 - only `serve` asks
     from api.storage.busy import NOT_A_LEDGER, UNOPENABLE  # noqa: PLC0415
+    from api.storage.read_only import refuse_a_new_ledger  # noqa: PLC0415
     from domain.errors import InvalidRequestError  # noqa: PLC0415
 
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         return  # a server not up yet is told per request, and retried
+    refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1 over no ledger: nothing to serve
     path = Path(env["SQLITE_DBNAME"])
     if path.is_dir() or not path.parent.is_dir():
         raise InvalidRequestError(UNOPENABLE.format(path=path))

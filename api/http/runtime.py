@@ -77,6 +77,10 @@ class LedgerThread:
                 self._drop()
 
     def _opened(self) -> Session:
+        if self._session is not None and self._session.stale():
+            # A read-only ledger's copy that another process has written since: read anew.
+            self._session.close()
+            self._session = None
         if self._session is not None:
             return self._session
         if self._down is not None and time.monotonic() < self._down[0]:

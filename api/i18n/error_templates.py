@@ -20,6 +20,10 @@ ERROR_TEMPLATES: Final = (
     # a read-only WAL ledger that cannot be read
     N_("the ledger {path} is read-only (a read-only copy, or this user may not write the "
        "file or its folder): nothing was written; write to a writable copy of the ledger"),
+    # api/usecases/access_log.py: a read the access log must record, on a read-only ledger
+    N_("this read shows other people's data, which the access log must record, and the "
+       "ledger is read-only: nothing was shown; read it where the ledger may be written, "
+       "or read only your own data"),
     N_("cannot read the ledger {path}: its folder is read-only and its -wal file holds "
        "writes without the -shm file beside it; copy the ledger with its -wal and -shm "
        "files, or open it where it may be written; nothing was written"),

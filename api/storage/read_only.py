@@ -61,6 +61,19 @@ def read_only(env: Mapping[str, str]) -> bool:
     return forced or not writable(path)
 
 
+def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
+    """`JIXIAO_READ_ONLY=1` with no ledger at the path: opening it would create one and a
+    write would then be recorded, so the write is refused here, naming the path."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or \
+            env.get(READ_ONLY_SETTING, "").strip().lower() not in READ_ONLY_VALUES:
+        return
+    name = env.get("SQLITE_DBNAME", "")
+    if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
+        return
+    if not Path(name).exists():
+        raise ReadOnlyStoreError(READ_ONLY.format(path=name))
+
+
 def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
@@ -89,6 +102,8 @@ class ReadOnlyCopy:
 
     def __init__(self, env: Mapping[str, str]) -> None:
         origin = Path(env["SQLITE_DBNAME"])
+        self.origin = origin
+        self.mark = mark_of(origin)  # before the copy: a write meanwhile makes it stale
         name = f"{COPY_PREFIX}{uuid4().hex}?mode=memory&cache=shared"
         self.holder = sqlite3.connect(name, uri=True, check_same_thread=False)
         try:
@@ -105,9 +120,31 @@ class ReadOnlyCopy:
             self.holder.close()
             raise
         self.env = {**env, "SQLITE_DBNAME": name, ORIGIN_KEY: str(origin)}
+        after = mark_of(origin)
+        if after[0] == self.mark[0] and self.mark[1] is None and after[1] is not None \
+                and after[1][0] == 0:
+            self.mark = after  # only SQLite's own empty -wal, made by the copy's reader
+
+    def stale(self) -> bool:
+        """Whether the file (or its -wal) changed since the copy was made: another
+        process wrote the ledger, which a long-lived session (the server's) must see."""
+        return mark_of(self.origin) != self.mark
 
     def close(self) -> None:
         self.holder.close()
+
+
+def mark_of(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """The size and modification time of the file and of its -wal (None: missing)."""
+    marks: list[tuple[int, int] | None] = []
+    for file in (path, Path(f"{path}-wal")):
+        try:
+            status = file.stat()
+        except OSError:
+            marks.append(None)
+        else:
+            marks.append((status.st_size, status.st_mtime_ns))
+    return tuple(marks)
 
 
 def is_copy(name: str) -> bool:

@@ -32,7 +32,13 @@ from api.storage.chain import (
 from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
-from api.storage.read_only import ORIGIN_KEY, ReadOnlyCopy, read_only, read_only_ledger
+from api.storage.read_only import (
+    ORIGIN_KEY,
+    ReadOnlyCopy,
+    read_only,
+    read_only_ledger,
+    refuse_a_new_ledger,
+)
 from api.storage.recorded_closes import RecordedClose
 from api.storage.statement_views import SQLiteStatementView
 from api.storage.view_checks import (
@@ -259,6 +265,7 @@ class Session:
         """`found`, `reads_only`: as for `open_ledger`; `connection`: the view's, from
         `found_for_reading` (the session closes it)."""
         # A ledger this process may not write is read from a copy (api/storage/read_only.py).
+        refuse_a_new_ledger(env)
         self._copy = ReadOnlyCopy(env) if read_only(env) else None
         self.env = dict(env if self._copy is None else self._copy.env)
         self._side = connection  # the view's, until the view is opened
@@ -568,6 +575,11 @@ class Session:
         self.ledger.close()
         if self._copy is not None:
             self._copy.close()
+
+    def stale(self) -> bool:
+        """Whether this session reads a copy of a read-only ledger that has changed since
+        (api/storage/read_only.py): a long-lived session is then opened again."""
+        return self._copy is not None and self._copy.stale()
 
     def __enter__(self) -> Session:
         return self

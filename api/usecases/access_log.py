@@ -12,8 +12,15 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from api.usecases.ports import Caller, Workspace
+from domain.errors import ReadOnlyStoreError
 from domain.limits import SUBJECTS_MAX
 from domain.users import User
+
+# A read-only ledger (api/storage/read_only.py) refuses the access event: the read is
+# refused with it, and said as a read (api/i18n/error_templates.py translates it).
+UNRECORDABLE = ("this read shows other people's data, which the access log must record, "
+                "and the ledger is read-only: nothing was shown; read it where the ledger "
+                "may be written, or read only your own data")
 
 
 def record_read(ws: Workspace, caller: Caller, view: str, subjects: Iterable[str]) -> None:
@@ -26,7 +33,10 @@ def record_read(ws: Workspace, caller: Caller, view: str, subjects: Iterable[str
         return
     row = {"type": "record_access", "view": view, "subjects_count": len(others),
            "subject_employee_ids": others[:SUBJECTS_MAX]}
-    ws.record_aside([("access", row)], caller.actor)
+    try:
+        ws.record_aside([("access", row)], caller.actor)
+    except ReadOnlyStoreError as error:
+        raise ReadOnlyStoreError(UNRECORDABLE) from error
     ws.chain_up_quietly()
 
 

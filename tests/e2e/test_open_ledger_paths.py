@@ -73,6 +73,18 @@ def test_a_read_of_a_mistyped_path_names_it_and_creates_nothing(tmp_path: Path,
     assert f"no ledger at {tmp_path / 'typo.db'}" in run.stderr
 
 
+@pytest.mark.parametrize("words", [("users", "--db", "{typo}", "list"),
+                                   ("users", "--actor", "someone", "list", "--db", "{typo}")],
+                         ids=str)
+def test_users_list_makes_no_ledger_whatever_the_order_of_the_words(
+        tmp_path: Path, words: tuple[str, ...]) -> None:
+    typo = tmp_path / "typo.db"
+    run = _jixiao("--lang", "en", *(word.format(typo=typo) for word in words))
+    assert run.returncode == 3, run.stderr
+    assert f"no ledger at {typo}" in run.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_write_into_a_missing_folder_is_bad_input_not_busy(tmp_path: Path) -> None:
     typo = tmp_path / "no-such-folder" / "ledger.db"
     run = _jixiao("apply", str(EXAMPLE), "--db", str(typo))
@@ -131,3 +143,18 @@ def test_a_write_to_a_read_only_ledger_is_refused_naming_it(read_only_copy: Path
                   env={"JIXIAO_READ_ONLY": "1"})
     assert run.returncode == 4  # a ledger is there already: nothing to do with read-only
     assert _digest(read_only_copy.parent) == before
+
+
+def test_a_read_only_setting_never_creates_a_ledger(tmp_path: Path) -> None:
+    """`JIXIAO_READ_ONLY=1` with a mistyped path: `apply` would make a new ledger there
+    and record into it; it is refused as any write to a read-only ledger, nothing made."""
+    missing = tmp_path / "typo.db"
+    run = _jixiao("--lang", "en", "apply", str(EXAMPLE), "--db", str(missing),
+                  env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4, run.stderr
+    assert f"the ledger {missing} is read-only" in run.stderr
+    assert "created" not in run.stderr
+    assert list(tmp_path.iterdir()) == []
+    run = _jixiao("serve", "--port", "1", "--db", str(missing), env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4, run.stderr
+    assert list(tmp_path.iterdir()) == []

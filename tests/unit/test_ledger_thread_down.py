@@ -36,6 +36,9 @@ class FakeSession:
 
     def settle(self) -> None: ...
 
+    def stale(self) -> bool:  # a read-only ledger's copy written since: not these
+        return False
+
     def close(self, *, keep: bool = True) -> None:
         self.closed = True
 
