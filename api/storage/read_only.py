@@ -49,29 +49,33 @@ def read_only(env: Mapping[str, str]) -> bool:
     """Whether `env`'s SQLite ledger is to be read without writing: it exists, and the
     setting says so or this user may not write it or its folder (a WAL or rollback
     journal is made there). PostgreSQL and in-memory stores are never."""
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        return False
-    name = env.get("SQLITE_DBNAME", "")
-    if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
-        return False
-    path = Path(name)
-    if not path.is_file():
+    name = _ledger_file(env)
+    if name is None or not Path(name).is_file():
         return False  # a missing ledger, or a folder: said by the opener
-    forced = env.get(READ_ONLY_SETTING, "").strip().lower() in READ_ONLY_VALUES
-    return forced or not writable(path)
+    return _forced(env) or not writable(Path(name))
 
 
 def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
     """`JIXIAO_READ_ONLY=1` with no ledger at the path: opening it would create one and a
     write would then be recorded, so the write is refused here, naming the path."""
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or \
-            env.get(READ_ONLY_SETTING, "").strip().lower() not in READ_ONLY_VALUES:
-        return
+    name = _ledger_file(env)
+    if name is not None and _forced(env) and not Path(name).exists():
+        raise ReadOnlyStoreError(READ_ONLY.format(path=name))
+
+
+def _ledger_file(env: Mapping[str, str]) -> str | None:
+    """The SQLite ledger's file name, or None: PostgreSQL, or a store in memory or named
+    by a URI (no file of that name to look at)."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return None
     name = env.get("SQLITE_DBNAME", "")
     if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
-        return
-    if not Path(name).exists():
-        raise ReadOnlyStoreError(READ_ONLY.format(path=name))
+        return None
+    return name
+
+
+def _forced(env: Mapping[str, str]) -> bool:
+    return env.get(READ_ONLY_SETTING, "").strip().lower() in READ_ONLY_VALUES
 
 
 def writable(path: Path) -> bool:
