@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from api import plugin_discovery
 from api.i18n import from_environment, normalise, use_language
 from api.storage import psycopg_versions
-from api.storage.store_env import store_env
+from api.storage.store_env import settings_problem, store_env
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
 FLAGS = frozenset({"--json"})
@@ -119,6 +119,8 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
     from api.storage.warm_view import warm_statement  # noqa: PLC0415
     from api.usecases.warm_reports import owner_payout  # noqa: PLC0415
 
+    if settings_problem(environ) is not None:
+        return None  # the command tree names it
     env = store_env(options.get("--db"), environ)
     with use_language(from_environment(lang, environ)):
         report = owner_payout(lambda period: warm_statement(env, period), options["--period"])
@@ -163,6 +165,8 @@ def warm_explain(words: Sequence[str], environ: Mapping[str, str]) -> int | None
     from api.storage.warm_view import warm_figures  # noqa: PLC0415 - see warm_payout
     from api.usecases.warm_reports import WarmExplain, owner_explain  # noqa: PLC0415
 
+    if settings_problem(environ) is not None:
+        return None  # the command tree names it
     env = store_env(options.get("--db"), environ)
     query = WarmExplain(options["--period"], options.get("--employee"),
                         options.get("--department"), options.get("--figure"),

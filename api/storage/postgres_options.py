@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 
 from api.storage.busy import BUSY, RETRY_AFTER_S, SLOW
+from api.storage.store_env import setting_seconds
 from domain.errors import BusyError, StoreUnavailableError
 
 LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
@@ -21,16 +22,10 @@ STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statem
 
 def session_options(env: Mapping[str, str]) -> str:
     """libpq `options` that set both timeouts on every connection of the pool."""
-    lock_s = _seconds(env, "POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT)
-    statement_s = _seconds(env, "POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
+    lock_s = setting_seconds(env, "POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT, 0)
+    statement_s = setting_seconds(env, "POSTGRES_STATEMENT_TIMEOUT",
+                                  STATEMENT_TIMEOUT_S_DEFAULT, 0)
     return f"-c lock_timeout={lock_s * 1000} -c statement_timeout={statement_s * 1000}"
-
-
-def _seconds(env: Mapping[str, str], key: str, default: str) -> int:
-    text = env.get(key) or default
-    if not text.isdigit():
-        raise ValueError(f"{key} must be a whole number of seconds, got {text!r}")
-    return int(text)
 
 
 def busy_error(error: Exception, where: Mapping[str, Any] | None = None) -> Exception:

@@ -41,6 +41,10 @@ def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
         env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
+        if (problem := settings_problem(env)) is not None:  # else it fails on first use
+            from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
+
+            raise InvalidRequestError(problem)
         return env | signing
     path = db or environ.get("JIXIAO_DB") or DEFAULT_DB
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(path)),
@@ -53,13 +57,42 @@ def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[
 CONNECT_TIMEOUT_S_DEFAULT = "5"
 
 
+# The settings in whole seconds, and their least (libpq reads a connect timeout of 0 as
+# "wait for ever"; a lock or statement timeout of 0 is PostgreSQL's "none").
+SECONDS_LEAST = {"POSTGRES_CONNECT_TIMEOUT": 1, "POSTGRES_LOCK_TIMEOUT": 0,
+                 "POSTGRES_STATEMENT_TIMEOUT": 0}
+SECONDS_SETTING = ("{key} must be a whole number of seconds from {least}, not {value}: "
+                   "correct the setting (docs/deploy.md); nothing was written")
+
+
+def setting_seconds(env: Mapping[str, str], key: str, default: str, least: int) -> int:
+    """A PostgreSQL setting in whole seconds from `least`, else bad input naming it (exit
+    code 2; `store_env` checks them all, so `jixiao serve` refuses one at start), not a
+    traceback."""
+    text = env.get(key) or default
+    if not _whole_from(text, least):
+        from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
+
+        raise InvalidRequestError(SECONDS_SETTING.format(key=key, least=least, value=repr(text)))
+    return int(text)
+
+
+def settings_problem(environ: Mapping[str, str]) -> str | None:
+    """What is wrong with the PostgreSQL settings in seconds, if any (unset is right)."""
+    for key, least in SECONDS_LEAST.items():
+        text = environ.get(key)
+        if text and not _whole_from(text, least):
+            return SECONDS_SETTING.format(key=key, least=least, value=repr(text))
+    return None
+
+
+def _whole_from(text: str, least: int) -> bool:
+    return text.isascii() and text.isdigit() and int(text) >= least
+
+
 def connect_timeout_s(env: Mapping[str, str]) -> str:
     """POSTGRES_CONNECT_TIMEOUT, whole seconds from 1 (libpq reads 0 as "wait for ever")."""
-    text = env.get("POSTGRES_CONNECT_TIMEOUT") or CONNECT_TIMEOUT_S_DEFAULT
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise ValueError(f"POSTGRES_CONNECT_TIMEOUT 须为不小于 1 的整数秒 / must be a whole "
-                         f"number of seconds from 1, got {text!r}")
-    return str(int(text))
+    return str(setting_seconds(env, "POSTGRES_CONNECT_TIMEOUT", CONNECT_TIMEOUT_S_DEFAULT, 1))
 
 
 def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from api.http.runtime import LedgerThread
 from api.storage import postgres_options
 from api.storage.postgres_options import told_getconn
 from api.storage.store_env import connect_timeout_s, postgres_connect_args
-from domain.errors import StoreUnavailableError
+from domain.errors import InvalidRequestError, StoreUnavailableError
 
 POSTGRES = {"PERSISTENCE_MODULE": "eventsourcing.postgres"}
 SQLITE = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": "x.db"}
@@ -126,7 +126,7 @@ def test_every_login_is_bounded_by_postgres_connect_timeout() -> None:
     assert postgres_connect_args({})["connect_timeout"] == "5"
     assert postgres_connect_args({"POSTGRES_CONNECT_TIMEOUT": "12"})["connect_timeout"] == "12"
     for wrong in ("0", "-1", "2.5", "five", "５"):
-        with pytest.raises(ValueError, match="POSTGRES_CONNECT_TIMEOUT"):
+        with pytest.raises(InvalidRequestError, match="POSTGRES_CONNECT_TIMEOUT"):
             connect_timeout_s({"POSTGRES_CONNECT_TIMEOUT": wrong})
 
 

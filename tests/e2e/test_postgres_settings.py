@@ -1,0 +1,70 @@
+"""A PostgreSQL setting in seconds that is not one (POSTGRES_CONNECT_TIMEOUT,
+POSTGRES_LOCK_TIMEOUT, POSTGRES_STATEMENT_TIMEOUT), through the `jixiao` script in a
+process of its own: bad input naming the setting and its value (exit code 2), in Chinese
+or English, before any connection is tried, on the warm paths too; `jixiao serve` refuses
+it at start instead of failing every request. The server named is a closed port: with
+right settings the same command is told "cannot connect" (exit 6), so a run that reached
+the server could not pass."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.storage.store_env import settings_problem
+
+ROOT = Path(__file__).resolve().parents[2]
+DOWN = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1",
+        "POSTGRES_PORT": "1", "POSTGRES_DBNAME": "x", "POSTGRES_USER": "x",
+        "POSTGRES_PASSWORD": "x"}
+VERBS = (("payout", "--period", "2026-Q4"), ("payout", "--period", "2026-Q4", "--json"),
+         ("explain", "--period", "2026-Q4", "--employee", "E1"), ("verify",))
+
+
+def _jixiao(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("JIXIAO_", "POSTGRES_", "PERSISTENCE_"))}
+    environ.update({"JIXIAO_ACTOR": "test", "PYTHONPATH": str(ROOT), **DOWN, **env})
+    return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
+                          env=environ, capture_output=True, text=True, timeout=60,
+                          check=False)
+
+
+@pytest.mark.parametrize(("key", "value", "least"), [
+    ("POSTGRES_CONNECT_TIMEOUT", "0", 1), ("POSTGRES_LOCK_TIMEOUT", "abc", 0),
+    ("POSTGRES_STATEMENT_TIMEOUT", "-1", 0)])
+@pytest.mark.parametrize("verb", VERBS, ids=" ".join)
+def test_a_setting_that_is_no_whole_number_of_seconds_is_bad_input(
+        verb: tuple[str, ...], key: str, value: str, least: int) -> None:
+    done = _jixiao(*verb, env={key: value})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (f"错误：{key} 须为不小于 {least} 的整数秒，而不是 '{value}'："
+                                   "请改正该设置（见 docs/deploy.md）；未写入任何内容")
+
+
+def test_in_english_and_with_a_right_setting() -> None:
+    done = _jixiao("payout", "--period", "2026-Q4",
+                   env={"POSTGRES_LOCK_TIMEOUT": "5s", "JIXIAO_LANG": "en"})
+    assert done.returncode == 2
+    assert "POSTGRES_LOCK_TIMEOUT must be a whole number of seconds from 0, not '5s'" in \
+        done.stderr
+    reached = _jixiao("payout", "--period", "2026-Q4", env={"POSTGRES_LOCK_TIMEOUT": "0",
+                                                           "POSTGRES_CONNECT_TIMEOUT": "2"})
+    assert reached.returncode == 6, reached.stderr  # right settings: the closed port told
+
+
+def test_serve_refuses_it_at_start() -> None:
+    done = _jixiao("serve", "--port", "1", env={"POSTGRES_CONNECT_TIMEOUT": "five"})
+    assert done.returncode == 2
+    assert "POSTGRES_CONNECT_TIMEOUT 须为不小于 1 的整数秒" in done.stderr
+
+
+def test_unset_or_empty_settings_are_right() -> None:
+    assert settings_problem({}) is None
+    assert settings_problem({"POSTGRES_LOCK_TIMEOUT": "", "POSTGRES_CONNECT_TIMEOUT": "1",
+                             "POSTGRES_STATEMENT_TIMEOUT": "0"}) is None
+    assert settings_problem({"POSTGRES_CONNECT_TIMEOUT": "０"}) is not None  # not ASCII
