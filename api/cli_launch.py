@@ -104,6 +104,15 @@ def exit_at_once(code: int) -> None:
     os._exit(code)
 
 
+def _store_env(db: str | None, environ: Mapping[str, str]) -> dict[str, str] | None:
+    """`store_env`, or None for a PostgreSQL setting it would refuse (the command tree
+    names it); a POSTGRES_* one beside SQLite is not read, nor turns the warm path off."""
+    if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and \
+            settings_problem(environ) is not None:
+        return None
+    return store_env(db, environ)
+
+
 def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
     """The exit code of `payout` answered from the warm view, or None (nothing printed)."""
     options = payout_options(words)
@@ -119,9 +128,9 @@ def warm_payout(words: Sequence[str], environ: Mapping[str, str]) -> int | None:
     from api.storage.warm_view import warm_statement  # noqa: PLC0415
     from api.usecases.warm_reports import owner_payout  # noqa: PLC0415
 
-    if settings_problem(environ) is not None:
+    env = _store_env(options.get("--db"), environ)
+    if env is None:
         return None  # the command tree names it
-    env = store_env(options.get("--db"), environ)
     with use_language(from_environment(lang, environ)):
         report = owner_payout(lambda period: warm_statement(env, period), options["--period"])
         if report is None:
@@ -165,9 +174,9 @@ def warm_explain(words: Sequence[str], environ: Mapping[str, str]) -> int | None
     from api.storage.warm_view import warm_figures  # noqa: PLC0415 - see warm_payout
     from api.usecases.warm_reports import WarmExplain, owner_explain  # noqa: PLC0415
 
-    if settings_problem(environ) is not None:
+    env = _store_env(options.get("--db"), environ)
+    if env is None:
         return None  # the command tree names it
-    env = store_env(options.get("--db"), environ)
     query = WarmExplain(options["--period"], options.get("--employee"),
                         options.get("--department"), options.get("--figure"),
                         int(depth) if depth is not None else (

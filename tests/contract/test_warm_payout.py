@@ -127,3 +127,12 @@ def test_a_warm_payout_imports_neither_the_tree_nor_the_models(tmp_path: Path) -
     heavy = {"typer", "click", "pydantic", "eventsourcing", "domain.events", "domain.facts",
              "api.cli", "rich.console", "rich.table", "psycopg"}
     assert imported.isdisjoint(heavy), sorted(imported & heavy)
+
+
+def test_a_stray_postgres_setting_does_not_turn_the_sqlite_warm_path_off(store) -> None:  # type: ignore[no-untyped-def]
+    # A POSTGRES_* setting is not read on SQLite (store_env leaves it out): a wrong one
+    # must not send every payout to the full path. On PostgreSQL the tree names it.
+    environ = _warm(store) | {"POSTGRES_LOCK_TIMEOUT": "abc"}
+    with redirect_stdout(io.StringIO()):
+        answered = warm_payout(["payout", "--period", "2026-Q4"], environ)
+    assert answered == (None if store.backend == "postgres" else 0)
