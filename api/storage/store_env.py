@@ -61,8 +61,11 @@ CONNECT_TIMEOUT_S_DEFAULT = "5"
 # "wait for ever"; a lock or statement timeout of 0 is PostgreSQL's "none").
 SECONDS_LEAST = {"POSTGRES_CONNECT_TIMEOUT": 1, "POSTGRES_LOCK_TIMEOUT": 0,
                  "POSTGRES_STATEMENT_TIMEOUT": 0}
-SECONDS_SETTING = ("{key} must be a whole number of seconds from {least}, not {value}: "
-                   "correct the setting (docs/deploy.md); nothing was written")
+# PostgreSQL keeps a lock or statement timeout in milliseconds in a 32-bit int: more
+# fails every login ("invalid value for parameter"), told as the server out of reach.
+SECONDS_MOST = 2_147_483
+SECONDS_SETTING = ("{key} must be a whole number of seconds from {least} to {most}, not "
+                   "{value}: correct the setting (docs/deploy.md); nothing was written")
 
 
 def setting_seconds(env: Mapping[str, str], key: str, default: str, least: int) -> int:
@@ -73,7 +76,7 @@ def setting_seconds(env: Mapping[str, str], key: str, default: str, least: int) 
     if not _whole_from(text, least):
         from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
 
-        raise InvalidRequestError(SECONDS_SETTING.format(key=key, least=least, value=repr(text)))
+        raise InvalidRequestError(_seconds_problem(key, least, text))
     return int(text)
 
 
@@ -82,12 +85,16 @@ def settings_problem(environ: Mapping[str, str]) -> str | None:
     for key, least in SECONDS_LEAST.items():
         text = environ.get(key)
         if text and not _whole_from(text, least):
-            return SECONDS_SETTING.format(key=key, least=least, value=repr(text))
+            return _seconds_problem(key, least, text)
     return None
 
 
+def _seconds_problem(key: str, least: int, text: str) -> str:
+    return SECONDS_SETTING.format(key=key, least=least, most=SECONDS_MOST, value=repr(text))
+
+
 def _whole_from(text: str, least: int) -> bool:
-    return text.isascii() and text.isdigit() and int(text) >= least
+    return text.isascii() and text.isdigit() and least <= int(text) <= SECONDS_MOST
 
 
 def connect_timeout_s(env: Mapping[str, str]) -> str:

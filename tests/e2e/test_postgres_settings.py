@@ -42,16 +42,17 @@ def test_a_setting_that_is_no_whole_number_of_seconds_is_bad_input(
         verb: tuple[str, ...], key: str, value: str, least: int) -> None:
     done = _jixiao(*verb, env={key: value})
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip() == (f"错误：{key} 须为不小于 {least} 的整数秒，而不是 '{value}'："
-                                   "请改正该设置（见 docs/deploy.md）；未写入任何内容")
+    assert done.stderr.strip() == (f"错误：{key} 须为 {least} 至 2147483 之间的整数秒，"
+                                   f"而不是 '{value}'：请改正该设置（见 docs/deploy.md）；"
+                                   "未写入任何内容")
 
 
 def test_in_english_and_with_a_right_setting() -> None:
     done = _jixiao("payout", "--period", "2026-Q4",
                    env={"POSTGRES_LOCK_TIMEOUT": "5s", "JIXIAO_LANG": "en"})
     assert done.returncode == 2
-    assert "POSTGRES_LOCK_TIMEOUT must be a whole number of seconds from 0, not '5s'" in \
-        done.stderr
+    assert ("POSTGRES_LOCK_TIMEOUT must be a whole number of seconds from 0 to 2147483, "
+            "not '5s'") in done.stderr
     reached = _jixiao("payout", "--period", "2026-Q4", env={"POSTGRES_LOCK_TIMEOUT": "0",
                                                            "POSTGRES_CONNECT_TIMEOUT": "2"})
     assert reached.returncode == 6, reached.stderr  # right settings: the closed port told
@@ -60,7 +61,7 @@ def test_in_english_and_with_a_right_setting() -> None:
 def test_serve_refuses_it_at_start() -> None:
     done = _jixiao("serve", "--port", "1", env={"POSTGRES_CONNECT_TIMEOUT": "five"})
     assert done.returncode == 2
-    assert "POSTGRES_CONNECT_TIMEOUT 须为不小于 1 的整数秒" in done.stderr
+    assert "POSTGRES_CONNECT_TIMEOUT 须为 1 至 2147483 之间的整数秒" in done.stderr
 
 
 def test_unset_or_empty_settings_are_right() -> None:
@@ -68,3 +69,13 @@ def test_unset_or_empty_settings_are_right() -> None:
     assert settings_problem({"POSTGRES_LOCK_TIMEOUT": "", "POSTGRES_CONNECT_TIMEOUT": "1",
                              "POSTGRES_STATEMENT_TIMEOUT": "0"}) is None
     assert settings_problem({"POSTGRES_CONNECT_TIMEOUT": "０"}) is not None  # not ASCII
+
+
+def test_a_setting_past_what_postgresql_takes_is_bad_input_too() -> None:
+    # lock_timeout and statement_timeout are milliseconds in a 32-bit int on the server:
+    # 2147484 s would fail every login ("invalid value for parameter"), told as the
+    # server out of reach (exit 6, 503 on each request) instead of naming the setting.
+    assert settings_problem({"POSTGRES_LOCK_TIMEOUT": "2147483"}) is None
+    for key in ("POSTGRES_CONNECT_TIMEOUT", "POSTGRES_LOCK_TIMEOUT",
+                "POSTGRES_STATEMENT_TIMEOUT"):
+        assert settings_problem({key: "2147484"}) is not None, key
