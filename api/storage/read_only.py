@@ -151,11 +151,6 @@ def mark_of(path: Path) -> tuple[tuple[int, int] | None, ...]:
     return tuple(marks)
 
 
-def is_copy(name: str) -> bool:
-    """Whether a SQLite name is a read-only ledger's copy (shared by name in-process)."""
-    return name.startswith(COPY_PREFIX)
-
-
 class ReadOnlyRecorder(PlainSQLiteRecorder):
     """The copy's recorder: it reads, and refuses any insert (chunked writes ask it)."""
 
