@@ -10,9 +10,10 @@ alternative is an option (each option names its ambiguity id).
 import functools
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -366,8 +367,7 @@ class SchemeBase(Frozen):
 
     # Cached, and kept with the parsed scheme in the fold's snapshot: the dump behind it
     # is pydantic's serializer, built on first use (≈5 ms a process for a pay scheme).
-    # A scheme is never changed once parsed; a `model_copy(update=…)` would carry this
-    # hash (and `staff_rules`) over unchanged, so a changed scheme is parsed, not copied.
+    # A scheme is never changed once parsed; a copy drops it (`model_copy`).
     @functools.cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
@@ -375,6 +375,17 @@ class SchemeBase(Frozen):
     # The cached values a snapshot keeps with a parsed scheme (api/storage/facts_codec.py):
     # a load then builds no pydantic schema for a document checked when it was adopted.
     SNAPSHOT_KEPT: ClassVar[tuple[str, ...]] = ("sha256",)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        """pydantic's copy, without the values cached from this scheme's fields: a
+        cached_property lives in the instance's `__dict__`, which pydantic copies, so a
+        copy with `update` would otherwise keep the hash (and `staff_rules`) of the
+        scheme it was copied from, and cite a document it is not."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name in _cached_names(type(self)):
+            copied.__dict__.pop(name, None)
+        return copied
 
     @model_validator(mode="after")
     def _also_implements_resolve(self) -> "SchemeBase":
@@ -446,6 +457,12 @@ class HospitalPayScheme(SchemeBase):
 Scheme = HospitalPayScheme
 PAY_SCHEME_KIND = "hospital_two_level"
 GRADING_KIND = "grading"  # domain/grading.py's schemes: named here, below them
+
+
+@functools.cache
+def _cached_names(cls: type) -> tuple[str, ...]:
+    return tuple(name for klass in cls.__mro__ for name, value in vars(klass).items()
+                 if isinstance(value, functools.cached_property))
 
 
 def canonical_dumps(data: Any) -> str:
