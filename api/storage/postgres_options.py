@@ -111,7 +111,11 @@ LOGIN_REFUSED = ("password authentication failed", "no password supplied",
                  "pg_hba.conf", "authentication failed", "is not permitted to log in")
 NOT_SERVED = ("Connection refused", "could not connect", "failed to resolve host",
               "timeout expired", "No such file or directory", "Is the server running")
-LINK_GONE = ("could not receive data from server", "could not send data to server")
+# Over TLS (libpq's default sslmode "prefer", and a Debian server has ssl on) the same
+# link gone reads "SSL SYSCALL error: Connection timed out", or, on a connection the
+# keepalive cut while it was idle, "SSL error: unexpected eof while reading" (OpenSSL 3).
+LINK_GONE = ("could not receive data from server", "could not send data to server",
+             "SSL SYSCALL error", "unexpected eof while reading")
 MULTIPLE = "\nMultiple connection attempts failed"  # psycopg's, before each attempt's text
 UNREACHABLE = ("cannot connect to the PostgreSQL server at {host}:{port} (database "
                "{database}, user {user}): {reason}; is it running and accepting "

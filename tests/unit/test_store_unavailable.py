@@ -44,6 +44,10 @@ WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "cler
      "was lost"),
     ("sending query failed: could not send data to server: Connection timed out",
      "was lost"),
+    # The same over TLS: a connection the keepalive cut while idle, then used (seen with
+    # sslmode=prefer on a server with ssl on, its loopback down for longer than 25 s).
+    ("consuming input failed: SSL error: unexpected eof while reading", "was lost"),
+    ("consuming input failed: SSL SYSCALL error: Connection timed out", "was lost"),
 ])
 def test_each_failure_to_connect_is_told_in_its_own_words(text: str, words: str) -> None:
     told = unavailable(psycopg.OperationalError(text), WHERE)
