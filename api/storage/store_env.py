@@ -138,8 +138,10 @@ def keepalive_args(env: Mapping[str, str]) -> dict[str, str]:
     interval = setting_seconds(env, "POSTGRES_KEEPALIVES_INTERVAL",
                                KEEPALIVES_INTERVAL_S_DEFAULT)
     count = setting_seconds(env, "POSTGRES_KEEPALIVES_COUNT", KEEPALIVES_COUNT_DEFAULT)
+    # The sum may pass what the setting takes (32767 + 32767 × 127): the most, else every
+    # connection failed naming a POSTGRES_TCP_USER_TIMEOUT nobody set (serve started).
     user_timeout = setting_seconds(env, "POSTGRES_TCP_USER_TIMEOUT",
-                                   str(idle + interval * count))
+                                   str(min(idle + interval * count, SECONDS_MOST)))
     return {"keepalives": "1", "keepalives_idle": str(idle),
             "keepalives_interval": str(interval), "keepalives_count": str(count),
             "tcp_user_timeout": str(user_timeout * 1000)}  # libpq: milliseconds

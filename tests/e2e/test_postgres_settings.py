@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from api.storage.store_env import settings_problem
+from api.storage.store_env import keepalive_args, settings_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 DOWN = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1",
@@ -105,3 +105,15 @@ def test_keepalive_settings_in_their_range_are_right() -> None:
                              "POSTGRES_KEEPALIVES_COUNT": "127",
                              "POSTGRES_TCP_USER_TIMEOUT": "0"}) is None
     assert settings_problem({"POSTGRES_KEEPALIVES_COUNT": "0"}) is not None
+
+
+def test_keepalive_settings_whose_sum_passes_the_user_timeout_s_most_are_right() -> None:
+    """POSTGRES_TCP_USER_TIMEOUT unset is IDLE + INTERVAL × COUNT, which settings in their
+    ranges may take past its most: then its most, not bad input naming a setting that
+    was never set (and `serve` started by the same settings failing every request)."""
+    settings = {"POSTGRES_KEEPALIVES_INTERVAL": "20000", "POSTGRES_KEEPALIVES_COUNT": "127"}
+    assert settings_problem(settings) is None
+    assert keepalive_args(settings)["tcp_user_timeout"] == "2147483000"
+    done = _jixiao("payout", "--period", "2026-Q4",
+                   env={**settings, "POSTGRES_CONNECT_TIMEOUT": "2"})
+    assert done.returncode == 6, done.stderr  # right settings: the closed port told
