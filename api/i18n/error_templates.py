@@ -30,6 +30,9 @@ ERROR_TEMPLATES: Final = (
     # api/storage/store_env.py: a PostgreSQL setting in seconds that is not (422, exit 2)
     N_("{key} must be a whole number of seconds from {least} to {most}, not {value}: "
        "correct the setting (docs/deploy.md); nothing was written"),
+    # api/storage/store_env.py: a PostgreSQL setting that is a count and is not (exit 2)
+    N_("{key} must be a whole number from {least} to {most}, not {value}: correct the "
+       "setting (docs/deploy.md); nothing was written"),
     # api/storage/postgres_options.py: the PostgreSQL server out of reach (503, exit 6)
     N_("cannot connect to the PostgreSQL server at {host}:{port} (database {database}, "
        "user {user}): {reason}; is it running and accepting connections? Nothing was "

@@ -178,17 +178,21 @@ class PostgresChainStore(ChainStore):
     def _create_tables(self, schema: str) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
-        from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+        from api.storage.pg_schema import lock_schema_ddl, tables_exist  # noqa: PLC0415 - PostgreSQL only
 
         with self._db.transaction(commit=True) as cursor:
-            lock_schema_ddl(cursor, schema)  # one open's DDL at a time (pg_schema.py)
-            cursor.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (position BIGINT PRIMARY KEY, "
-                "originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, "
-                "topic TEXT NOT NULL, link TEXT NOT NULL)").format(self._chain))
-            cursor.execute(sql.SQL(
-                "CREATE TABLE IF NOT EXISTS {} (chain TEXT PRIMARY KEY, "
-                "position BIGINT NOT NULL, head TEXT NOT NULL)").format(self._tracking))
+            # Both there (made by the tables' owner, or an earlier open): no DDL, which a
+            # role granted only reads and writes on them may not run (pg_schema.py).
+            if not tables_exist(cursor, self._chain.as_string(cursor),
+                                self._tracking.as_string(cursor)):
+                lock_schema_ddl(cursor, schema)  # one open's DDL at a time (pg_schema.py)
+                cursor.execute(sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (position BIGINT PRIMARY KEY, "
+                    "originator_id TEXT NOT NULL, originator_version BIGINT NOT NULL, "
+                    "topic TEXT NOT NULL, link TEXT NOT NULL)").format(self._chain))
+                cursor.execute(sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (chain TEXT PRIMARY KEY, "
+                    "position BIGINT NOT NULL, head TEXT NOT NULL)").format(self._tracking))
             cursor.execute(sql.SQL(
                 "INSERT INTO {} SELECT %s, 0, %s WHERE NOT EXISTS (SELECT 1 FROM {}) "
                 "ON CONFLICT (chain) DO NOTHING").format(self._tracking, self._chain),

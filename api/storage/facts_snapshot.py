@@ -395,7 +395,8 @@ class FactsSnapshots:
         self._note(warning)
 
     def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> None:
-        db.execute(_table("BYTEA" if self._postgres else "BLOB"))
+        if not self._exists(db):  # CREATE … IF NOT EXISTS asks for CREATE on the schema
+            db.execute(_table("BYTEA" if self._postgres else "BLOB"))  # (pg_schema.py)
         if self._postgres:
             _store_uncompressed(db)
         with self._transaction(db):  # readers see the old pieces or the new, never a mix

@@ -129,8 +129,12 @@ class KeyVault:
         self._postgres = self._env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
         with self._cursor() as cursor:
             if self._postgres:
-                from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+                from api.storage.pg_schema import lock_schema_ddl, tables_exist  # noqa: PLC0415 - PostgreSQL only
 
+                # There already: no DDL, which a role granted only reads and writes on
+                # the tables may not run, IF NOT EXISTS or not (pg_schema.py).
+                if tables_exist(cursor, self._sql("{t}").as_string(cursor)):
+                    return
                 lock_schema_ddl(cursor, self._env.get("POSTGRES_SCHEMA"))  # see pg_schema.py
             cursor.execute(self._sql(
                 "CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "

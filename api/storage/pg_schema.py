@@ -34,3 +34,31 @@ def lock_schema_ddl(cursor: Any, schema: str | None) -> None:
     would be released at once)."""
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ddl_lock_key(schema),))
 
+
+
+def tables_exist(cursor: Any, *names: str) -> bool:
+    """Whether every named table is there (`names` as the search path or a qualified
+    name finds them). Asked before a `CREATE TABLE IF NOT EXISTS`: PostgreSQL checks
+    CREATE on the schema before it looks for the table, so a role granted only reads and
+    writes on tables an owner made is refused even when they all exist (and the server
+    logs an ERROR each time)."""
+    row = cursor.execute("SELECT bool_and(to_regclass(name) IS NOT NULL) FROM "
+                         "unnest(%s::text[]) AS name", (list(names),)).fetchone()
+    if row is None:
+        return False
+    found = row["bool_and"] if isinstance(row, dict) else row[0]
+    return bool(found)
+
+
+def create_schema(connection: Any, schema: str) -> None:
+    """The schema made unless it is there, in the caller's transaction. Looked for first:
+    a role without CREATE on the database is refused `CREATE SCHEMA IF NOT EXISTS` even
+    when the schema exists (as for a table: `tables_exist`)."""
+    from psycopg import sql  # noqa: PLC0415 - only when one is made
+
+    if connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                          (schema,)).fetchone() is not None:
+        return
+    # Two opens creating it at once would fail one with a duplicate catalog key.
+    lock_schema_ddl(connection, schema)
+    connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))

@@ -32,7 +32,7 @@ from api.storage.postgres_options import (
     session_options,
     told_getconn,
 )
-from api.storage.store_env import connect_timeout_s, postgres_connect_args
+from api.storage.store_env import connect_timeout_s, keepalive_args, postgres_connect_args
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import StoreUnavailableError
 
@@ -84,6 +84,9 @@ class PostgresLedger(Ledger):
         # Each login too: libpq's own default waits for the network (minutes for a host
         # that drops the packets), and the pool's threads would keep trying behind it.
         kwargs["connect_timeout"] = connect_timeout_s(env)
+        # And TCP keepalive: a query on an open connection to a host that went silent is
+        # cut off in seconds, not after the kernel's minutes (api/storage/store_env.py).
+        kwargs.update(keepalive_args(env))
         pool = factory.datastore.pool
         pool.getconn = told_getconn(_weak_getconn(pool), postgres_connect_args(env),
                                     pool.timeout)

@@ -22,9 +22,9 @@ STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statem
 
 def session_options(env: Mapping[str, str]) -> str:
     """libpq `options` that set both timeouts on every connection of the pool."""
-    lock_s = setting_seconds(env, "POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT, 0)
+    lock_s = setting_seconds(env, "POSTGRES_LOCK_TIMEOUT", LOCK_TIMEOUT_S_DEFAULT)
     statement_s = setting_seconds(env, "POSTGRES_STATEMENT_TIMEOUT",
-                                  STATEMENT_TIMEOUT_S_DEFAULT, 0)
+                                  STATEMENT_TIMEOUT_S_DEFAULT)
     return f"-c lock_timeout={lock_s * 1000} -c statement_timeout={statement_s * 1000}"
 
 
@@ -111,6 +111,11 @@ LOGIN_REFUSED = ("password authentication failed", "no password supplied",
                  "pg_hba.conf", "authentication failed", "is not permitted to log in")
 NOT_SERVED = ("Connection refused", "could not connect", "failed to resolve host",
               "timeout expired", "No such file or directory", "Is the server running")
+# Over TLS (libpq's default sslmode "prefer", and a Debian server has ssl on) the same
+# link gone reads "SSL SYSCALL error: Connection timed out", or, on a connection the
+# keepalive cut while it was idle, "SSL error: unexpected eof while reading" (OpenSSL 3).
+LINK_GONE = ("could not receive data from server", "could not send data to server",
+             "SSL SYSCALL error", "unexpected eof while reading")
 MULTIPLE = "\nMultiple connection attempts failed"  # psycopg's, before each attempt's text
 UNREACHABLE = ("cannot connect to the PostgreSQL server at {host}:{port} (database "
                "{database}, user {user}): {reason}; is it running and accepting "
@@ -157,8 +162,11 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
                                      RETRY_AFTER_S)
     # 57P01-03: the server shut down or terminated the backend; 08: the link broke; no
     # SQLSTATE but the connection named: the socket closed ("the connection is closed",
-    # "consuming input failed: server closed the connection unexpectedly").
-    if (sqlstate or "").startswith(("08", "57P")) or (sqlstate is None and "connection" in text):
+    # "consuming input failed: server closed the connection unexpectedly"), or the TCP
+    # keepalive or user timeout gave up on a host gone silent ("… could not receive data
+    # from server: Connection timed out").
+    if (sqlstate or "").startswith(("08", "57P")) or (sqlstate is None and (
+            "connection" in text or any(sign in text for sign in LINK_GONE))):
         return StoreUnavailableError(LOST.format(**named), RETRY_AFTER_S)
     return None
 

@@ -225,19 +225,15 @@ def ensure_postgres_schema(env: Mapping[str, str]) -> None:
     if not schema or schema == "public":
         return
     import psycopg  # noqa: PLC0415 - PostgreSQL only
-    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
-    from api.storage.pg_schema import lock_schema_ddl  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.pg_schema import create_schema  # noqa: PLC0415 - PostgreSQL only
     from api.storage.postgres_options import busy_cause, session_options  # noqa: PLC0415 - PostgreSQL only
 
     arguments: dict[str, Any] = dict(postgres_connect_args(env))
     try:
         with psycopg.connect(**arguments, options=session_options(env),
                              autocommit=True) as connection, connection.transaction():
-            # Two opens creating it at once would fail one with a duplicate catalog key.
-            lock_schema_ddl(connection, schema)
-            connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                sql.Identifier(schema)))
+            create_schema(connection, schema)
     except psycopg.OperationalError as error:
         raise busy_cause(error, arguments) or error from error
 

@@ -119,7 +119,8 @@ class PostgresSnapshots(SnapshotStore):
         self._borrowed = connection is not None
         self._db = (store_connection(connect_args, schema, env) if connection is None
                     else connection)
-        if create:
+        # Asked first: CREATE … IF NOT EXISTS needs CREATE on the schema (pg_schema.py).
+        if create and not self.exists():
             self._db.execute(SNAPSHOTS_TABLE)
 
     def exists(self) -> bool:

@@ -18,7 +18,8 @@ POSTGRES_KEYS = ("POSTGRES_DBNAME", "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_
                  "POSTGRES_POOL_SIZE", "POSTGRES_MAX_OVERFLOW", "POSTGRES_MAX_WAITING",
                  "POSTGRES_CONN_MAX_AGE", "POSTGRES_PRE_PING", "POSTGRES_LOCK_TIMEOUT",
                  "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "POSTGRES_STATEMENT_TIMEOUT",
-                 "CREATE_TABLE")
+                 "POSTGRES_KEEPALIVES_IDLE", "POSTGRES_KEEPALIVES_INTERVAL",
+                 "POSTGRES_KEEPALIVES_COUNT", "POSTGRES_TCP_USER_TIMEOUT", "CREATE_TABLE")
 
 
 # Where the signing key, the receipts and the auditor's public key are (docs/security.md):
@@ -57,54 +58,98 @@ def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[
 CONNECT_TIMEOUT_S_DEFAULT = "5"
 
 
+# TCP keepalive on every connection: a database host that silently drops the packets
+# (powered off, a firewall forgetting the connection) is noticed while a query waits on
+# an open connection, instead of after the kernel's defaults (2 h idle before the first
+# probe; ≈15 min of retransmissions of data sent). Probes start after KEEPALIVES_IDLE
+# seconds of silence, one every KEEPALIVES_INTERVAL; after KEEPALIVES_COUNT unanswered
+# the connection is dropped: 10 + 3 × 5 = 25 s. A server busy on a long statement still
+# answers probes (its kernel does), so only a host or link that is gone is cut off.
+KEEPALIVES_IDLE_S_DEFAULT = "10"
+KEEPALIVES_INTERVAL_S_DEFAULT = "5"
+KEEPALIVES_COUNT_DEFAULT = "3"
+
+
 # The settings in whole seconds, and their least (libpq reads a connect timeout of 0 as
-# "wait for ever"; a lock or statement timeout of 0 is PostgreSQL's "none").
+# "wait for ever"; a lock or statement timeout of 0 is PostgreSQL's "none", a TCP user
+# timeout of 0 the system's default).
 SECONDS_LEAST = {"POSTGRES_CONNECT_TIMEOUT": 1, "POSTGRES_LOCK_TIMEOUT": 0,
-                 "POSTGRES_STATEMENT_TIMEOUT": 0}
+                 "POSTGRES_STATEMENT_TIMEOUT": 0, "POSTGRES_KEEPALIVES_IDLE": 1,
+                 "POSTGRES_KEEPALIVES_INTERVAL": 1, "POSTGRES_TCP_USER_TIMEOUT": 0}
 # PostgreSQL keeps a lock or statement timeout in milliseconds in a 32-bit int: more
-# fails every login ("invalid value for parameter"), told as the server out of reach.
+# fails every login ("invalid value for parameter"), told as the server out of reach;
+# so does the kernel a TCP user timeout (milliseconds too).
 SECONDS_MOST = 2_147_483
+# Linux refuses a keepalive idle time or interval above 32767 s and a count above 127
+# (setsockopt: "Invalid argument"), which libpq tells as a connection that failed.
+SECONDS_MOST_OF = {"POSTGRES_KEEPALIVES_IDLE": 32_767, "POSTGRES_KEEPALIVES_INTERVAL": 32_767}
+COUNTS = {"POSTGRES_KEEPALIVES_COUNT": (1, 127)}  # settings that are a number, not seconds
 SECONDS_SETTING = ("{key} must be a whole number of seconds from {least} to {most}, not "
                    "{value}: correct the setting (docs/deploy.md); nothing was written")
+COUNT_SETTING = ("{key} must be a whole number from {least} to {most}, not {value}: "
+                 "correct the setting (docs/deploy.md); nothing was written")
 
 
-def setting_seconds(env: Mapping[str, str], key: str, default: str, least: int) -> int:
-    """A PostgreSQL setting in whole seconds from `least`, else bad input naming it (exit
-    code 2; `store_env` checks them all, so `jixiao serve` refuses one at start), not a
-    traceback."""
+def setting_seconds(env: Mapping[str, str], key: str, default: str) -> int:
+    """A PostgreSQL setting in whole seconds (or a count: COUNTS) within its range, else
+    bad input naming it (exit code 2; `store_env` checks them all, so `jixiao serve`
+    refuses one at start), not a traceback."""
     text = env.get(key) or default
-    if not _whole_from(text, least):
+    if (problem := _problem(key, text)) is not None:
         from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
 
-        raise InvalidRequestError(_seconds_problem(key, least, text))
+        raise InvalidRequestError(problem)
     return int(text)
 
 
 def settings_problem(environ: Mapping[str, str]) -> str | None:
-    """What is wrong with the PostgreSQL settings in seconds, if any (unset is right)."""
-    for key, least in SECONDS_LEAST.items():
+    """What is wrong with the PostgreSQL settings in seconds (or counts), if any (unset
+    is right)."""
+    for key in (*SECONDS_LEAST, *COUNTS):
         text = environ.get(key)
-        if text and not _whole_from(text, least):
-            return _seconds_problem(key, least, text)
+        if text and (problem := _problem(key, text)) is not None:
+            return problem
     return None
 
 
-def _seconds_problem(key: str, least: int, text: str) -> str:
-    return SECONDS_SETTING.format(key=key, least=least, most=SECONDS_MOST, value=repr(text))
-
-
-def _whole_from(text: str, least: int) -> bool:
-    return text.isascii() and text.isdigit() and least <= int(text) <= SECONDS_MOST
+def _problem(key: str, text: str) -> str | None:
+    if key in COUNTS:
+        least, most = COUNTS[key]
+        template = COUNT_SETTING
+    else:
+        least, most = SECONDS_LEAST[key], SECONDS_MOST_OF.get(key, SECONDS_MOST)
+        template = SECONDS_SETTING
+    if text.isascii() and text.isdigit() and least <= int(text) <= most:
+        return None
+    return template.format(key=key, least=least, most=most, value=repr(text))
 
 
 def connect_timeout_s(env: Mapping[str, str]) -> str:
     """POSTGRES_CONNECT_TIMEOUT, whole seconds from 1 (libpq reads 0 as "wait for ever")."""
-    return str(setting_seconds(env, "POSTGRES_CONNECT_TIMEOUT", CONNECT_TIMEOUT_S_DEFAULT, 1))
+    return str(setting_seconds(env, "POSTGRES_CONNECT_TIMEOUT", CONNECT_TIMEOUT_S_DEFAULT))
+
+
+def keepalive_args(env: Mapping[str, str]) -> dict[str, str]:
+    """libpq's TCP keepalive and user timeout for a connection (see KEEPALIVES_IDLE_S_
+    DEFAULT). POSTGRES_TCP_USER_TIMEOUT (seconds; 0: the system's) bounds how long data
+    sent may go unacknowledged, a query sent to a host that is gone among them; by
+    default as long as the keepalive takes to give up, so both say "gone" alike."""
+    idle = setting_seconds(env, "POSTGRES_KEEPALIVES_IDLE", KEEPALIVES_IDLE_S_DEFAULT)
+    interval = setting_seconds(env, "POSTGRES_KEEPALIVES_INTERVAL",
+                               KEEPALIVES_INTERVAL_S_DEFAULT)
+    count = setting_seconds(env, "POSTGRES_KEEPALIVES_COUNT", KEEPALIVES_COUNT_DEFAULT)
+    # The sum may pass what the setting takes (32767 + 32767 × 127): the most, else every
+    # connection failed naming a POSTGRES_TCP_USER_TIMEOUT nobody set (serve started).
+    user_timeout = setting_seconds(env, "POSTGRES_TCP_USER_TIMEOUT",
+                                   str(min(idle + interval * count, SECONDS_MOST)))
+    return {"keepalives": "1", "keepalives_idle": str(idle),
+            "keepalives_interval": str(interval), "keepalives_count": str(count),
+            "tcp_user_timeout": str(user_timeout * 1000)}  # libpq: milliseconds
 
 
 def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
     """The arguments of every connection the shells open themselves (the pool's get the
-    same timeout: api/storage/postgres_limits.py)."""
+    same timeout and keepalive: api/storage/postgres_limits.py)."""
     return {
         "dbname": env.get("POSTGRES_DBNAME", "postgres"),
         "host": env.get("POSTGRES_HOST", "localhost"),
@@ -112,4 +157,5 @@ def postgres_connect_args(env: Mapping[str, str]) -> dict[str, str]:
         "user": env.get("POSTGRES_USER", "postgres"),
         "password": env.get("POSTGRES_PASSWORD", ""),
         "connect_timeout": connect_timeout_s(env),
+        **keepalive_args(env),
     }

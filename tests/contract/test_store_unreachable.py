@@ -166,19 +166,29 @@ def test_a_ledger_that_cannot_open_leaves_no_pool_threads_behind() -> None:
     assert left == []
 
 
-def test_the_sign_in_page_tells_an_unreachable_server_as_a_page() -> None:
+@pytest.mark.parametrize(("language", "heading", "told", "fault"), [
+    ("zh-CN", "暂时无法服务，请稍后再试。", "无法连接 PostgreSQL 服务器 127.0.0.1:{port}",
+     "服务器出错"),
+    ("en-US", "Temporarily unavailable; please try again shortly.",
+     "cannot connect to the PostgreSQL server at 127.0.0.1:{port}", "Something went wrong"),
+])
+def test_the_sign_in_page_tells_an_unreachable_server_as_a_page(
+        language: str, heading: str, told: str, fault: str) -> None:
     """The sign-in is a page: the store out of reach when it checks the password is the
-    error page, in the reader's language, with Retry-After, not the API's JSON."""
+    error page, in the reader's language, with Retry-After, not the API's JSON; headed
+    as a store unavailable for now, not as a fault of the server's (that is a 500's)."""
     port = _closed_port()
     with TestClient(create_app(ServerSettings(store_env=_postgres(port))),
                     raise_server_exceptions=False) as client:
-        form = client.get("/login", headers={"Accept-Language": "zh-CN"})
+        form = client.get("/login", headers={"Accept-Language": language})
         token = re.search(r'name="login_token" value="([^"]+)"', form.text)
         assert token is not None
-        response = client.post("/login", headers={"Accept-Language": "zh-CN"}, data={
+        response = client.post("/login", headers={"Accept-Language": language}, data={
             "user_id": "clerk", "password": "x", "login_token": token.group(1)})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
     assert response.headers["content-type"].startswith("text/html")
-    assert f"无法连接 PostgreSQL 服务器 127.0.0.1:{port}" in response.text
+    assert re.search(rf"<h2>\s*{re.escape(heading)}\s*</h2>", response.text), response.text
+    assert told.format(port=port) in response.text  # the reason, below the heading
+    assert fault not in response.text
     assert SECRET not in response.text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from api.storage.store_env import settings_problem
+from api.storage.store_env import keepalive_args, settings_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 DOWN = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1",
@@ -79,3 +79,41 @@ def test_a_setting_past_what_postgresql_takes_is_bad_input_too() -> None:
     for key in ("POSTGRES_CONNECT_TIMEOUT", "POSTGRES_LOCK_TIMEOUT",
                 "POSTGRES_STATEMENT_TIMEOUT"):
         assert settings_problem({key: "2147484"}) is not None, key
+
+
+@pytest.mark.parametrize(("key", "value", "told"), [
+    ("POSTGRES_KEEPALIVES_IDLE", "0", "须为 1 至 32767 之间的整数秒，而不是 '0'"),
+    ("POSTGRES_KEEPALIVES_INTERVAL", "32768", "须为 1 至 32767 之间的整数秒，而不是 '32768'"),
+    ("POSTGRES_KEEPALIVES_COUNT", "128", "须为 1 至 127 之间的整数，而不是 '128'"),
+    ("POSTGRES_TCP_USER_TIMEOUT", "25s", "须为 0 至 2147483 之间的整数秒，而不是 '25s'")])
+def test_a_keepalive_setting_out_of_its_range_is_bad_input(key: str, value: str,
+                                                           told: str) -> None:
+    """Linux refuses a keepalive idle time or interval above 32767 s and a count above
+    127: libpq would fail every connection, told as the server out of reach (exit 6)."""
+    done = _jixiao("payout", "--period", "2026-Q4", env={key: value})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (f"错误：{key} {told}：请改正该设置（见 docs/deploy.md）；"
+                                   "未写入任何内容")
+    served = _jixiao("serve", "--port", "1", env={key: value, "JIXIAO_LANG": "en"})
+    assert served.returncode == 2
+    assert f"{key} must be a whole number" in served.stderr
+
+
+def test_keepalive_settings_in_their_range_are_right() -> None:
+    assert settings_problem({"POSTGRES_KEEPALIVES_IDLE": "32767",
+                             "POSTGRES_KEEPALIVES_INTERVAL": "1",
+                             "POSTGRES_KEEPALIVES_COUNT": "127",
+                             "POSTGRES_TCP_USER_TIMEOUT": "0"}) is None
+    assert settings_problem({"POSTGRES_KEEPALIVES_COUNT": "0"}) is not None
+
+
+def test_keepalive_settings_whose_sum_passes_the_user_timeout_s_most_are_right() -> None:
+    """POSTGRES_TCP_USER_TIMEOUT unset is IDLE + INTERVAL × COUNT, which settings in their
+    ranges may take past its most: then its most, not bad input naming a setting that
+    was never set (and `serve` started by the same settings failing every request)."""
+    settings = {"POSTGRES_KEEPALIVES_INTERVAL": "20000", "POSTGRES_KEEPALIVES_COUNT": "127"}
+    assert settings_problem(settings) is None
+    assert keepalive_args(settings)["tcp_user_timeout"] == "2147483000"
+    done = _jixiao("payout", "--period", "2026-Q4",
+                   env={**settings, "POSTGRES_CONNECT_TIMEOUT": "2"})
+    assert done.returncode == 6, done.stderr  # right settings: the closed port told

@@ -38,6 +38,16 @@ WHERE = {"host": "db.example", "port": "5433", "dbname": "ledger", "user": "cler
      "expired; is it running"),
     ("the connection is closed", "was lost; anything it was writing"),
     ("consuming input failed: server closed the connection unexpectedly", "was lost"),
+    # The TCP keepalive or user timeout gave up on a host gone silent (seen in a network
+    # namespace whose loopback was taken down under an open connection).
+    ("consuming input failed: could not receive data from server: Connection timed out",
+     "was lost"),
+    ("sending query failed: could not send data to server: Connection timed out",
+     "was lost"),
+    # The same over TLS: a connection the keepalive cut while idle, then used (seen with
+    # sslmode=prefer on a server with ssl on, its loopback down for longer than 25 s).
+    ("consuming input failed: SSL error: unexpected eof while reading", "was lost"),
+    ("consuming input failed: SSL SYSCALL error: Connection timed out", "was lost"),
 ])
 def test_each_failure_to_connect_is_told_in_its_own_words(text: str, words: str) -> None:
     told = unavailable(psycopg.OperationalError(text), WHERE)
