@@ -25,14 +25,18 @@ from psycopg_pool import PoolClosed
 from api.storage.pg_schema import lock_schema_ddl
 from api.storage.postgres_options import (
     LOCK_TIMEOUT_S_DEFAULT,
-    STATEMENT_TIMEOUT_S_DEFAULT,
     busy_error,
     pool_error,
     pool_where,
     session_options,
     told_getconn,
 )
-from api.storage.store_env import connect_timeout_s, keepalive_args, postgres_connect_args
+from api.storage.store_env import (
+    STATEMENT_TIMEOUT_S_DEFAULT,
+    connect_timeout_s,
+    keepalive_args,
+    postgres_connect_args,
+)
 from domain.application import APPLICATION_NAME, Ledger
 from domain.errors import StoreUnavailableError
 

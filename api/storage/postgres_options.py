@@ -13,11 +13,10 @@ from typing import Any
 import psycopg
 
 from api.storage.busy import BUSY, RETRY_AFTER_S, SLOW
-from api.storage.store_env import setting_seconds
+from api.storage.store_env import STATEMENT_TIMEOUT_S_DEFAULT, setting_seconds
 from domain.errors import BusyError, StoreUnavailableError
 
 LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
-STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
 
 
 def session_options(env: Mapping[str, str]) -> str:

@@ -68,6 +68,7 @@ CONNECT_TIMEOUT_S_DEFAULT = "5"
 KEEPALIVES_IDLE_S_DEFAULT = "10"
 KEEPALIVES_INTERVAL_S_DEFAULT = "5"
 KEEPALIVES_COUNT_DEFAULT = "3"
+STATEMENT_TIMEOUT_S_DEFAULT = "60"  # POSTGRES_STATEMENT_TIMEOUT: any one statement
 
 
 # The settings in whole seconds, and their least (libpq reads a connect timeout of 0 as
@@ -132,16 +133,21 @@ def connect_timeout_s(env: Mapping[str, str]) -> str:
 def keepalive_args(env: Mapping[str, str]) -> dict[str, str]:
     """libpq's TCP keepalive and user timeout for a connection (see KEEPALIVES_IDLE_S_
     DEFAULT). POSTGRES_TCP_USER_TIMEOUT (seconds; 0: the system's) bounds how long data
-    sent may go unacknowledged, a query sent to a host that is gone among them; by
-    default as long as the keepalive takes to give up, so both say "gone" alike."""
+    sent may go unacknowledged, a query sent to a host that is gone among them. By
+    default it is as long as the keepalive takes to give up, so both say "gone" alike,
+    but never shorter than POSTGRES_STATEMENT_TIMEOUT: the kernel also counts a server
+    that stops reading what is still being sent (a COPY into a stalled server failed at
+    25 s), and a write the server would still finish must not be cut by the client
+    first; with no statement timeout (0), none of its own (the system's)."""
     idle = setting_seconds(env, "POSTGRES_KEEPALIVES_IDLE", KEEPALIVES_IDLE_S_DEFAULT)
     interval = setting_seconds(env, "POSTGRES_KEEPALIVES_INTERVAL",
                                KEEPALIVES_INTERVAL_S_DEFAULT)
     count = setting_seconds(env, "POSTGRES_KEEPALIVES_COUNT", KEEPALIVES_COUNT_DEFAULT)
     # The sum may pass what the setting takes (32767 + 32767 × 127): the most, else every
     # connection failed naming a POSTGRES_TCP_USER_TIMEOUT nobody set (serve started).
-    user_timeout = setting_seconds(env, "POSTGRES_TCP_USER_TIMEOUT",
-                                   str(min(idle + interval * count, SECONDS_MOST)))
+    statement = setting_seconds(env, "POSTGRES_STATEMENT_TIMEOUT", STATEMENT_TIMEOUT_S_DEFAULT)
+    fallback = min(max(idle + interval * count, statement), SECONDS_MOST) if statement else 0
+    user_timeout = setting_seconds(env, "POSTGRES_TCP_USER_TIMEOUT", str(fallback))
     return {"keepalives": "1", "keepalives_idle": str(idle),
             "keepalives_interval": str(interval), "keepalives_count": str(count),
             "tcp_user_timeout": str(user_timeout * 1000)}  # libpq: milliseconds

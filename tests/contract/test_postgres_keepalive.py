@@ -17,8 +17,10 @@ from api.storage.store_env import postgres_connect_args
 
 PARAMETERS = ("keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
               "tcp_user_timeout")
+# The user timeout: the keepalive's 10 + 3 × 5 s, but never below the statement timeout
+# (60 s by default), which a write the server would still finish may take.
 DEFAULTS = {"keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
-            "keepalives_count": "3", "tcp_user_timeout": "25000"}  # 10 + 3 × 5 s
+            "keepalives_count": "3", "tcp_user_timeout": "60000"}
 
 
 def _parameters(connection: Any) -> dict[str, str]:
@@ -39,15 +41,20 @@ def _socket_options(connection: Any) -> dict[str, int]:
 
 @pytest.mark.parametrize(("settings", "expected", "kernel"), [
     ({}, DEFAULTS, {"keepalive": 1, "idle": 10, "interval": 5, "count": 3,
-                    "user_timeout_ms": 25000}),
-    ({"POSTGRES_KEEPALIVES_IDLE": "30", "POSTGRES_KEEPALIVES_INTERVAL": "2",
+                    "user_timeout_ms": 60000}),
+    ({"POSTGRES_KEEPALIVES_IDLE": "30", "POSTGRES_KEEPALIVES_INTERVAL": "20",
       "POSTGRES_KEEPALIVES_COUNT": "4"},
-     {**DEFAULTS, "keepalives_idle": "30", "keepalives_interval": "2",
-      "keepalives_count": "4", "tcp_user_timeout": "38000"},  # follows them: 30 + 4 × 2
-     {"keepalive": 1, "idle": 30, "interval": 2, "count": 4, "user_timeout_ms": 38000}),
+     {**DEFAULTS, "keepalives_idle": "30", "keepalives_interval": "20",
+      "keepalives_count": "4", "tcp_user_timeout": "110000"},  # follows them: 30 + 4 × 20
+     {"keepalive": 1, "idle": 30, "interval": 20, "count": 4, "user_timeout_ms": 110000}),
+    ({"POSTGRES_STATEMENT_TIMEOUT": "10"}, {**DEFAULTS, "tcp_user_timeout": "25000"},
+     {"keepalive": 1, "idle": 10, "interval": 5, "count": 3, "user_timeout_ms": 25000}),
+    ({"POSTGRES_STATEMENT_TIMEOUT": "0"}, {**DEFAULTS, "tcp_user_timeout": "0"},
+     {"keepalive": 1, "idle": 10, "interval": 5, "count": 3, "user_timeout_ms": 0}),
     ({"POSTGRES_TCP_USER_TIMEOUT": "0"}, {**DEFAULTS, "tcp_user_timeout": "0"},
      {"keepalive": 1, "idle": 10, "interval": 5, "count": 3, "user_timeout_ms": 0}),
-], ids=["defaults", "keepalive-set", "user-timeout-off"])
+], ids=["defaults", "keepalive-set", "short-statements", "no-statement-timeout",
+        "user-timeout-off"])
 def test_every_connection_carries_the_keepalive(pg_env: dict[str, str],
                                                 settings: dict[str, str],
                                                 expected: dict[str, str],
