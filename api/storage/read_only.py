@@ -1,6 +1,8 @@
 """A SQLite ledger this process may not write: an auditor's copy on read-only media, a
 file or folder without write permission for this user, or one opened read-only on
-purpose (`JIXIAO_READ_ONLY=1`).
+purpose (`JIXIAO_READ_ONLY=1`). A file or folder whose mode grants nobody a write
+(`chmod a-w`) counts for every user, root included: root passes every permission check,
+and would otherwise write the ledger its owner marked read-only.
 
 Every verb reads it as it reads any ledger, from a copy in memory made through one
 read-only connection (`mode=ro`): the statements view, the chain and the snapshots
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,7 @@ READ_ONLY_VALUES = frozenset({"1", "on", "yes", "true"})
 # messages).
 ORIGIN_KEY = "JIXIAO_READ_ONLY_OF"
 COPY_PREFIX = "file:jixiao-read-only-"
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and its -wal file "
                   "holds writes without the -shm file beside it; copy the ledger with its "
@@ -79,7 +83,21 @@ def _forced(env: Mapping[str, str]) -> bool:
 
 
 def writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """Whether the ledger and its folder (where SQLite makes its journals) may be written.
+    Its -wal and -shm are not judged: SQLite makes them with the file's mode, and a
+    read-only reader leaves them behind, so they would keep a ledger read-only after its
+    owner made the file writable again."""
+    return may_write(path) and may_write(path.parent)
+
+
+def may_write(path: Path) -> bool:
+    """This user may write `path`, and its mode lets somebody write it: `os.access` says
+    yes to root for any file, a mode without any write bit is an owner's "read only"."""
+    try:
+        granted = path.stat().st_mode & WRITE_BITS
+    except OSError:
+        return False
+    return bool(granted) and os.access(path, os.W_OK)
 
 
 def read_uri(path: Path, folder_writable: bool) -> str:
@@ -111,7 +129,7 @@ class ReadOnlyCopy:
         name = f"{COPY_PREFIX}{uuid4().hex}?mode=memory&cache=shared"
         self.holder = sqlite3.connect(name, uri=True, check_same_thread=False)
         try:
-            source = sqlite3.connect(read_uri(origin, os.access(origin.parent, os.W_OK)),
+            source = sqlite3.connect(read_uri(origin, may_write(origin.parent)),
                                      uri=True, timeout=30)
             try:
                 source.backup(self.holder)

@@ -1,7 +1,8 @@
 """Which SQLite ledgers are read without writing, and by which URI (api/storage/
 read_only.py); and the refusals of a path that opens no ledger (api/storage/busy.py).
-A folder is made read-only here by `writable`'s answer, not by chmod: the suite runs as
-root, whom permissions do not stop."""
+The suite runs as root, whom `os.access` never refuses: a file or folder without any
+write bit is read-only for root too; one that only this user may not write is stood in
+for by `writable`'s answer."""
 
 from __future__ import annotations
 
@@ -45,6 +46,15 @@ def test_only_an_existing_file_that_may_not_be_written_is_read_only(tmp_path: Pa
     assert not read_only(_env(tmp_path / "missing.db", **{READ_ONLY_SETTING: "1"}))
     assert not read_only(_env(tmp_path, **{READ_ONLY_SETTING: "1"}))  # a folder
     assert not read_only({"PERSISTENCE_MODULE": "eventsourcing.postgres"})
+    path.chmod(0o444)  # nobody may write it: root neither
+    assert read_only(_env(path))
+    path.chmod(0o200)  # its owner may
+    assert not read_only(_env(path))
+    tmp_path.chmod(0o555)  # nor may anyone make a journal beside it
+    try:
+        assert read_only(_env(path))
+    finally:
+        tmp_path.chmod(0o755)
     monkeypatch.setattr(module, "writable", lambda _: False)
     assert read_only(_env(path))
 
