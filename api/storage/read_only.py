@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -120,9 +121,10 @@ def _holds(path: Path) -> bool:
 
 class ReadOnlyCopy:
     """The ledger's copy in memory for one session: `env` names it (its connections
-    share it by name while `holder` keeps it alive); `close` lets it go."""
+    share it by name while `holder` keeps it alive); `close` hands it back (`copy_of`)."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
+        self.key = _key_of(env)
         origin = Path(env["SQLITE_DBNAME"])
         self.origin = origin
         self.mark = mark_of(origin)  # before the copy: a write meanwhile makes it stale
@@ -153,7 +155,41 @@ class ReadOnlyCopy:
         return mark_of(self.origin) != self.mark
 
     def close(self) -> None:
-        self.holder.close()
+        """Kept for the next `copy_of` of this ledger, unless it is stale: the one kept
+        before is let go, so a process holds at most one copy nobody uses."""
+        if self.stale():
+            self.holder.close()
+            return
+        with _KEEPING:
+            kept, _KEPT[:] = _KEPT[:], [self]
+        for copy in kept:
+            copy.holder.close()
+
+
+# The copy a session closed, for the next session of the process on the same ledger: a
+# text verb asks the ledger's zone (`recorded_time_zone`) before or after its session,
+# and each made a copy of its own, reading the whole file into memory twice.
+_KEPT: list[ReadOnlyCopy] = []
+_KEEPING = threading.Lock()
+
+
+def copy_of(env: Mapping[str, str]) -> ReadOnlyCopy:
+    """The ledger's copy for a session: the one a closed session kept, when it copies
+    this ledger under this environment and the file has not changed since; else a new
+    one. A copy is never shared by two open sessions (its connections, in one shared
+    cache, lock each other's tables rather than wait)."""
+    with _KEEPING:
+        kept = _KEPT.pop() if _KEPT else None
+    if kept is not None:
+        if kept.key == _key_of(env) and not kept.stale():
+            return kept
+        kept.holder.close()
+    return ReadOnlyCopy(env)
+
+
+def _key_of(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The environment a copy was made under: its `env` is that environment's."""
+    return tuple(sorted(env.items()))
 
 
 def mark_of(path: Path) -> tuple[tuple[int, int] | None, ...]:
