@@ -191,7 +191,9 @@ class ExclusionRule(Frozen):
 
 
 class StudyLeaveBand(Frozen):
-    up_to_months: int | None  # inclusive upper bound of the absence; None = any longer
+    # The inclusive upper bound of the absence; None = any longer. At most ten years (as a
+    # day count's 3660): unbounded, a band's end could lie past year 9999 (a ValueError).
+    up_to_months: int | None = Field(ge=1, le=120)
     rate: Exact  # of the same-level staff's pay
     payer: Literal["department", "hospital", "none"]
 

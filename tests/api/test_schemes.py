@@ -136,6 +136,25 @@ def test_check_names_every_problem_with_its_line_and_exits_2(cli: Cli, tmp_path:
     assert f"第 {line_of('clinical:')} 行" in text.out
 
 
+@pytest.mark.parametrize(("edit", "reason"), [
+    (("{up_to_months: 12,", "{up_to_months: 100000,"), "「up_to_months」太大"),
+    (("{up_to_months: 1,", "{up_to_months: 0,"), "「up_to_months」太小"),
+])
+def test_check_bounds_a_study_leave_band_s_months(cli: Cli, tmp_path: Path,
+                                                 edit: tuple[str, str], reason: str) -> None:
+    """A band's months are checked as other numbers are, by line: unbounded, 100000
+    passed, and the band's end (projections/scoring.py `add_months`) lay past year 9999:
+    a ValueError instead of a payout."""
+    path = _variant(cli, tmp_path, **{edit[0]: edit[1]})
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2, run.out
+    (problem,) = run.json()["problems"]
+    assert problem["path"].startswith("study_leave.bands.")
+    assert reason in problem["reason"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert edit[1] in lines[problem["line"] - 1]
+
+
 def test_check_finds_an_unknown_kind(cli: Cli, tmp_path: Path) -> None:
     path = _variant(cli, tmp_path, **{"kind: hospital_two_level": "kind: hospital_2_level"})
     run = cli("scheme", "check", str(path), "--json")
