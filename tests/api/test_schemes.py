@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain import scheme
 from tests.builders import GOLDEN, Cli, cli_for
 
 
@@ -153,6 +154,24 @@ def test_check_bounds_a_study_leave_band_s_months(cli: Cli, tmp_path: Path,
     assert reason in problem["reason"]
     lines = path.read_text(encoding="utf-8").splitlines()
     assert edit[1] in lines[problem["line"] - 1]
+
+
+def test_a_band_adopted_with_more_months_than_the_bound_reads_as_it_was(
+        sqlite_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adopted scheme is never edited: a band adopted with 121 months, before the bound
+    (any number passed), is read as it was adopted. Bounded on read too, every payout of
+    such a ledger, even of periods before the adoption, and `verify` ended in a
+    ValidationError traceback."""
+    cli = cli_for("sqlite", sqlite_env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    path = _variant(cli, tmp_path, **{"{up_to_months: 12,": "{up_to_months: 121,"})
+    with monkeypatch.context() as before_the_bound:
+        before_the_bound.setattr(scheme, "STUDY_LEAVE_MONTHS", (1, 100000))
+        cli.ok("scheme", "adopt", str(path), "--effective", "2026-04-01")
+    assert cli("scheme", "check", str(path)).code == 2  # a new adoption is bounded
+    assert cli.payout("2026-Q1")["scheme"]["key"] == "xinghe-county-hospital@2"
+    assert cli.payout("2026-Q2")["scheme"]["key"] == "xinghe-variant@1"
+    assert "chain intact" in cli.ok("verify").out
 
 
 def test_check_finds_an_unknown_kind(cli: Cli, tmp_path: Path) -> None:
