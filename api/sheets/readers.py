@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 from xml.etree.ElementTree import TreeBuilder, XMLPullParser
 
+from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
@@ -283,6 +284,18 @@ def _opened(file: str | IO[bytes]) -> _Book:
                  wb._timedelta_formats, sheets, file)
 
 
+@contextmanager
+def _sheet_read(source: Source) -> Iterator[None]:
+    """A sheet whose XML does not parse, or declares an entity (refused by defusedxml: a
+    billion laughs, an external file), is a damaged file named as one, as a damaged zip
+    is (`_read_book`): it was a traceback, and on the server a 500."""
+    try:
+        yield
+    except (SyntaxError, DefusedXmlException) as error:  # ParseError is a SyntaxError
+        raise RejectedError([Problem(source.name, "", text.CORRUPT.format(error=error))]
+                            ) from None
+
+
 def _claimed_rows(book: _Book, part: str) -> int:
     """The rows of the sheet, for a progress bar only: the last row its <dimension>
     names, unless the part is too small to hold them (a crafted or stale dimension), or
@@ -342,7 +355,8 @@ def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
                 sheet=wanted, sheets=", ".join(states)))])
         elif wanted in hidden:
             notes.append(text.HIDDEN_SHEET_CHOSEN.format(sheet=wanted))
-        claimed = _claimed_rows(book, book.sheets[wanted][1])
+        with _sheet_read(source):
+            claimed = _claimed_rows(book, book.sheets[wanted][1])
     finally:
         book.close()
     return SheetFile(source, "xlsx", sheet=wanted, notes=notes, claimed_rows=claimed)
@@ -397,7 +411,8 @@ def _xlsx_rows(sheet: SheetFile) -> Iterator[RawRow]:
     driven here; the pinned openpyxl version keeps these internals stable."""
     book = _read_book(sheet.source)
     try:
-        with book.archive.open(book.sheets[sheet.sheet or ""][1]) as xml:
+        with book.archive.open(book.sheets[sheet.sheet or ""][1]) as xml, _sheet_read(
+                sheet.source):
             parser = _Parser(xml, book.strings, data_only=True, epoch=book.epoch,
                              date_formats=book.date_formats,
                              timedelta_formats=book.timedelta_formats)
