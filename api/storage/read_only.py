@@ -192,16 +192,29 @@ def _key_of(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(env.items()))
 
 
-def mark_of(path: Path) -> tuple[tuple[int, int] | None, ...]:
-    """The size and modification time of the file and of its -wal (None: missing)."""
-    marks: list[tuple[int, int] | None] = []
-    for file in (path, Path(f"{path}-wal")):
+# SQLite's own marks of a write, which the size and time may not show (an SQLite file
+# grows by whole pages, a restarted -wal keeps its size, and a write within the file
+# system's timestamp tick keeps the time): the file change counter, which every commit of
+# a rollback journal raises, and the -wal's header, whose salts change at each restart.
+WRITE_MARKS = ((24, 4), (0, 32))
+
+Mark = tuple[int, int, int, bytes] | None
+
+
+def mark_of(path: Path) -> tuple[Mark, ...]:
+    """The size, modification time, inode and SQLite's write marks (`WRITE_MARKS`) of
+    the file and of its -wal (None: missing)."""
+    marks: list[Mark] = []
+    for file, (offset, length) in zip((path, Path(f"{path}-wal")), WRITE_MARKS, strict=True):
         try:
-            status = file.stat()
+            with file.open("rb") as stream:
+                status = os.fstat(stream.fileno())
+                stream.seek(offset)
+                written = stream.read(length)
         except OSError:
             marks.append(None)
         else:
-            marks.append((status.st_size, status.st_mtime_ns))
+            marks.append((status.st_size, status.st_mtime_ns, status.st_ino, written))
     return tuple(marks)
 
 
