@@ -144,12 +144,15 @@ def test_a_read_only_ledger_answers_as_the_writable_one(ledger: Path, read_only_
                                                          verb: tuple[str, ...]) -> None:
     copy, env = read_only_copy
     before = _digest(copy.parent)
+    files = sorted(copy.parent.iterdir())
     writable = _jixiao(*verb, "--db", str(ledger))
     assert writable.returncode == 0, writable.stderr
     run = _jixiao(*verb, "--db", str(copy), env=env)
     assert run.returncode == 0, run.stderr
     assert run.stdout == writable.stdout
     assert _digest(copy.parent) == before
+    if not copy.parent.stat().st_mode & 0o222:  # nothing made there, no -shm either
+        assert sorted(copy.parent.iterdir()) == files
 
 
 def test_a_write_to_a_read_only_ledger_is_refused_naming_it(read_only_copy: ReadOnly) -> None:
