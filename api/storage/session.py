@@ -573,8 +573,11 @@ class Session:
         self._close_side()
         self._lean.close()
         self.ledger.close()
-        if self._copy is not None:
-            self._copy.close()
+        # Handed back once: closed again, a copy the next session has taken since would
+        # be kept anew, and shared with the session after it.
+        copy, self._copy = self._copy, None
+        if copy is not None:
+            copy.close()
 
     def stale(self) -> bool:
         """Whether this session reads a copy of a read-only ledger that has changed since

@@ -12,6 +12,7 @@ import pytest
 from builders import GOLDEN, Cli
 
 from api.storage import read_only as module
+from api.storage.session import Session, store_env
 
 
 @pytest.fixture
@@ -48,3 +49,23 @@ def test_a_text_verb_copies_a_read_only_ledger_once(tmp_path: Path, copies: list
     os.utime(path, ns=(1, 1))  # as if written since: read anew
     assert reader.ok(*verb).out == again
     assert copies == [str(path)] * 2
+
+
+def test_a_session_closed_twice_never_hands_its_copy_to_two_sessions(tmp_path: Path) -> None:
+    """A second `close` of a session kept its copy again, though the next session had
+    taken it: the one after shared it with that open session (one shared cache, whose
+    connections lock each other's tables rather than wait)."""
+    path = tmp_path / "ledger.db"
+    Cli({"JIXIAO_DB": str(path), "JIXIAO_ACTOR": "test"}).ok(
+        "apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    env = store_env(str(path), environ={"JIXIAO_READ_ONLY": "1"})
+    first = Session(env)
+    first.close()
+    second = Session(env)  # the copy the first kept
+    first.close()
+    third = Session(env)
+    try:
+        assert third.env["SQLITE_DBNAME"] != second.env["SQLITE_DBNAME"]
+    finally:
+        third.close()
+        second.close()
