@@ -573,9 +573,7 @@ class Session:
         self._close_side()
         self._lean.close()
         self.ledger.close()
-        # Handed back once: closed again, a copy the next session has taken since would
-        # be kept anew, and shared with the session after it.
-        copy, self._copy = self._copy, None
+        copy, self._copy = self._copy, None  # handed back once (closed twice: shared)
         if copy is not None:
             copy.close()
 
