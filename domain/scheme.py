@@ -15,7 +15,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from domain.money import to_cny, to_exact
 
@@ -191,8 +201,36 @@ class ExclusionRule(Frozen):
     leave_ref: Ref
 
 
+# A document being adopted or checked is validated under this context; a stored one (an
+# adoption already recorded) without it.
+ADOPTING: dict[str, Any] = {"adopting": True}
+STUDY_LEAVE_MONTHS = (1, 120)
+
+
+def _months_bounded(months: int | None, info: ValidationInfo) -> int | None:
+    """A band's months, 1-120, in a document being adopted. A stored one is read as it was
+    adopted (before the bound, any number passed): an adopted scheme is never edited, and
+    refusing it would make every read of its ledger fail."""
+    if months is None or not (info.context or {}).get("adopting"):
+        return months
+    low, high = STUDY_LEAVE_MONTHS
+    if months < low:
+        raise PydanticCustomError("greater_than_equal",
+                                  "Input should be greater than or equal to {ge}", {"ge": low})
+    if months > high:
+        raise PydanticCustomError("less_than_equal",
+                                  "Input should be less than or equal to {le}", {"le": high})
+    return months
+
+
 class StudyLeaveBand(Frozen):
-    up_to_months: int | None  # inclusive upper bound of the absence; None = any longer
+    # The inclusive upper bound of the absence; None = any longer. At most ten years (as a
+    # day count's 3660) in a new document: unbounded, a band's end could lie past year
+    # 9999 (a ValueError).
+    up_to_months: Annotated[
+        Annotated[int, WithJsonSchema({"type": "integer", "minimum": STUDY_LEAVE_MONTHS[0],
+                                       "maximum": STUDY_LEAVE_MONTHS[1]})] | None,
+        AfterValidator(_months_bounded)]
     rate: Exact  # of the same-level staff's pay
     payer: Literal["department", "hospital", "none"]
 

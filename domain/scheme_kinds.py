@@ -43,10 +43,11 @@ SCHEME_KINDS: Mapping[str, type[SchemeBase]] = _SchemeKinds({
 })
 
 
-def parse_scheme(document: dict[str, Any]) -> Any:
-    """A scheme document of any kind (default: the hospital pay scheme)."""
+def parse_scheme(document: dict[str, Any], context: dict[str, Any] | None = None) -> Any:
+    """A scheme document of any kind (default: the hospital pay scheme); `context`
+    `ADOPTING` for a document being adopted (domain/scheme.py)."""
     kind = document.get("kind", PAY_SCHEME_KIND)
     model = SCHEME_KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         raise ValueError(f"unknown scheme kind {kind!r}; known: {', '.join(sorted(SCHEME_KINDS))}")
-    return model.model_validate(document)
+    return model.model_validate(document, context=context)

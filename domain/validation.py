@@ -35,7 +35,7 @@ from domain.facts import Facts, field_of, register_unique, uniqueness_key
 from domain.periods import Period
 from domain.plain_runs import DATE_FIELDS, RunChecks, take_plain_run
 from domain.records import mutable_record
-from domain.scheme import PAY_SCHEME_KIND, Scheme
+from domain.scheme import ADOPTING, PAY_SCHEME_KIND, Scheme
 from domain.scheme_checks import scheme_problems
 from domain.scheme_corrections import check_scheme_correction, check_version_order
 from domain.scheme_kinds import parse_scheme
@@ -473,7 +473,7 @@ def adopted_scheme_body(command: AdoptScheme, shipped: dict[str, Any] | None) ->
     document = command.document if command.document is not None else shipped
     if document is None:
         raise ValueError("no scheme document")
-    scheme = parse_scheme(document)
+    scheme = parse_scheme(document, ADOPTING)
     return {
         "scheme_id": scheme.id,
         "version": scheme.version,

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import field
 from pathlib import Path
 from typing import IO, Any, Literal
+from xml.etree.ElementTree import TreeBuilder, XMLPullParser
 
+from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]
+from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import range_boundaries
@@ -28,8 +33,11 @@ from openpyxl.worksheet._reader import (
     DATA_TAG,
     DIMENSION_TAG,
     FORMULA_TAG,
+    MERGE_TAG,
+    ROW_TAG,
     WorkSheetParser,
 )
+from openpyxl.worksheet.merge import MergeCells
 from openpyxl.xml.functions import iterparse  # defusedxml's, as openpyxl reads sheets
 
 from api.sheets import text
@@ -42,6 +50,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, and old .xls
 ZIP_MAGIC = b"PK\x03\x04"
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
 CHUNK = 1 << 20
+XML_CHUNK = 16 << 10  # as `iterparse` feeds its parser
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")  # the names openpyxl opens
 Format = Literal["csv", "xlsx"]
 
@@ -199,14 +208,19 @@ class _Book:
     worksheets (name -> state, part). openpyxl's `load_workbook(read_only=True)` would
     size every sheet on opening, and a sheet without a <dimension> (write-only files,
     several tools) is then parsed whole just to be sized; so the reader's steps that
-    matter are run here, and a sheet's rows are parsed once."""
+    matter are run here, and a sheet's rows are parsed once. openpyxl's reader and
+    workbook are not kept (`_cycles_collected`)."""
 
-    reader: Any
+    archive: zipfile.ZipFile
+    strings: Any  # the shared strings
+    epoch: Any
+    date_formats: Any
+    timedelta_formats: Any
     sheets: dict[str, tuple[str, str]]
     file: str | IO[bytes]  # a stream is ours to close: a zip archive leaves it open
 
     def close(self) -> None:
-        self.reader.archive.close()
+        self.archive.close()
         _close(self.file)
 
 
@@ -215,22 +229,32 @@ def _close(file: str | IO[bytes]) -> None:
         file.close()
 
 
+@contextmanager
+def _cycles_collected() -> Iterator[None]:
+    """openpyxl's reader and workbook (sheets, styles, relationships, each naming its
+    parent) are cycles, which reference counting never frees: they are made and let go
+    in here, while the collector is off, so all of them are still in its youngest
+    generation, which is then collected (a pass over what was made meanwhile). Left to
+    the collector, some reached the old generation, and a server's import froze them
+    there for good (`gc.freeze` after each chunk, domain/chunked_writes.py; the session's
+    `settle`): ≈90 objects a workbook. Nothing is done under a host's pause
+    (domain/facts.py `cycle_collection_paused`): its youngest generation is the host's."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect(0)
+        gc.enable()
+
+
 def _read_book(source: Source) -> _Book:
     file = source.workbook_file()
     try:
-        reader = ExcelReader(file, read_only=True, data_only=True, keep_links=False)
-        try:
-            reader.read_manifest()
-            reader.read_strings()
-            reader.read_workbook()
-            apply_stylesheet(reader.archive, reader.wb)
-            sheets: dict[str, tuple[str, str]] = {
-                sheet.name: (str(sheet.state or "visible"), str(rel.target))
-                for sheet, rel in reader.parser.find_sheets()
-                if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
-        except BaseException:
-            reader.archive.close()
-            raise
+        with _cycles_collected():
+            return _opened(file)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
             TypeError) as error:
         _close(file)
@@ -239,7 +263,37 @@ def _read_book(source: Source) -> _Book:
     except BaseException:
         _close(file)
         raise
-    return _Book(reader, sheets, file)
+
+
+def _opened(file: str | IO[bytes]) -> _Book:
+    reader = ExcelReader(file, read_only=True, data_only=True, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        wb: Any = reader.wb
+        apply_stylesheet(reader.archive, wb)
+        sheets: dict[str, tuple[str, str]] = {
+            sheet.name: (str(sheet.state or "visible"), str(rel.target))
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
+    except BaseException:
+        reader.archive.close()
+        raise
+    return _Book(reader.archive, reader.shared_strings, wb.epoch, wb._date_formats,
+                 wb._timedelta_formats, sheets, file)
+
+
+@contextmanager
+def _sheet_read(source: Source) -> Iterator[None]:
+    """A sheet whose XML does not parse, or declares an entity (refused by defusedxml: a
+    billion laughs, an external file), is a damaged file named as one, as a damaged zip
+    is (`_read_book`): it was a traceback, and on the server a 500."""
+    try:
+        yield
+    except (SyntaxError, DefusedXmlException) as error:  # ParseError is a SyntaxError
+        raise RejectedError([Problem(source.name, "", text.CORRUPT.format(error=error))]
+                            ) from None
 
 
 def _claimed_rows(book: _Book, part: str) -> int:
@@ -247,8 +301,8 @@ def _claimed_rows(book: _Book, part: str) -> int:
     names, unless the part is too small to hold them (a crafted or stale dimension), or
     when it names none (openpyxl's write-only sheets, among others) the rows its size
     holds at the size of its first rows."""
-    estimate, bound = _rows_by_size(book.reader.archive, part)
-    with book.reader.archive.open(part) as xml:
+    estimate, bound = _rows_by_size(book.archive, part)
+    with book.archive.open(part) as xml:
         for _, element in iterparse(xml, events=("start",)):
             if element.tag == DIMENSION_TAG:
                 try:
@@ -301,7 +355,8 @@ def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
                 sheet=wanted, sheets=", ".join(states)))])
         elif wanted in hidden:
             notes.append(text.HIDDEN_SHEET_CHOSEN.format(sheet=wanted))
-        claimed = _claimed_rows(book, book.sheets[wanted][1])
+        with _sheet_read(source):
+            claimed = _claimed_rows(book, book.sheets[wanted][1])
     finally:
         book.close()
     return SheetFile(source, "xlsx", sheet=wanted, notes=notes, claimed_rows=claimed)
@@ -310,6 +365,18 @@ def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
 class _Parser(WorkSheetParser):
     """openpyxl's own sheet parser, telling a formula without a cached value and an
     error value apart from an empty cell (read-only mode reads both as None)."""
+
+    def parse(self) -> Generator[Any, None, None]:
+        """openpyxl's loop over the sheet for what the reader keeps (rows, their
+        attributes, merged cells), over `_sheet_elements`."""
+        for element in _sheet_elements(self.source):
+            if element.tag == ROW_TAG:
+                row = self.parse_row(element)
+                element.clear()
+                yield row
+            elif element.tag == MERGE_TAG:
+                self.merged_cells = MergeCells.from_tree(element)
+                element.clear()
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         cell: dict[str, Any] = super().parse_cell(element)
@@ -320,6 +387,23 @@ class _Parser(WorkSheetParser):
         return cell
 
 
+def _sheet_elements(xml: Any) -> Iterator[Any]:
+    """The sheet's elements as each ends, parsed as openpyxl's `iterparse` parses them
+    (defusedxml's parser: no entities, nothing external), without `iterparse` itself: in
+    Python 3.11 it makes a class for every call, a cycle that lives while the rows are
+    checked, so a server's import froze it (≈10 objects a workbook, `_cycles_collected`)."""
+    parser = DefusedXMLParser(target=TreeBuilder(), forbid_dtd=False, forbid_entities=True,
+                              forbid_external=True)
+    pull: Any = XMLPullParser(events=("end",), _parser=parser)  # (event, element) pairs
+    while data := xml.read(XML_CHUNK):
+        pull.feed(data)
+        for _, element in pull.read_events():
+            yield element
+    pull.close()
+    for _, element in pull.read_events():
+        yield element
+
+
 def _xlsx_rows(sheet: SheetFile) -> Iterator[RawRow]:
     """The sheet's rows as its XML streams past; rows the file leaves out are not made
     up (a sheet that claims a million rows costs only the rows it has). Row attributes
@@ -327,11 +411,11 @@ def _xlsx_rows(sheet: SheetFile) -> Iterator[RawRow]:
     driven here; the pinned openpyxl version keeps these internals stable."""
     book = _read_book(sheet.source)
     try:
-        wb: Any = book.reader.wb
-        with book.reader.archive.open(book.sheets[sheet.sheet or ""][1]) as xml:
-            parser = _Parser(xml, book.reader.shared_strings, data_only=True,
-                             epoch=wb.epoch, date_formats=wb._date_formats,
-                             timedelta_formats=wb._timedelta_formats)
+        with book.archive.open(book.sheets[sheet.sheet or ""][1]) as xml, _sheet_read(
+                sheet.source):
+            parser = _Parser(xml, book.strings, data_only=True, epoch=book.epoch,
+                             date_formats=book.date_formats,
+                             timedelta_formats=book.timedelta_formats)
             for number, cells in parser.parse():
                 attributes = parser.row_dimensions.pop(str(number), {})
                 hidden = str(attributes.get("hidden", "0")).lower() in ("1", "true")

@@ -1,6 +1,8 @@
 """A SQLite ledger this process may not write: an auditor's copy on read-only media, a
 file or folder without write permission for this user, or one opened read-only on
-purpose (`JIXIAO_READ_ONLY=1`).
+purpose (`JIXIAO_READ_ONLY=1`). A file or folder whose mode grants nobody a write
+(`chmod a-w`) counts for every user, root included: root passes every permission check,
+and would otherwise write the ledger its owner marked read-only.
 
 Every verb reads it as it reads any ledger, from a copy in memory made through one
 read-only connection (`mode=ro`): the statements view, the chain and the snapshots
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,7 @@ READ_ONLY_VALUES = frozenset({"1", "on", "yes", "true"})
 # messages).
 ORIGIN_KEY = "JIXIAO_READ_ONLY_OF"
 COPY_PREFIX = "file:jixiao-read-only-"
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and its -wal file "
                   "holds writes without the -shm file beside it; copy the ledger with its "
@@ -79,7 +84,21 @@ def _forced(env: Mapping[str, str]) -> bool:
 
 
 def writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """Whether the ledger and its folder (where SQLite makes its journals) may be written.
+    Its -wal and -shm are not judged: SQLite makes them with the file's mode, and a
+    read-only reader leaves them behind, so they would keep a ledger read-only after its
+    owner made the file writable again."""
+    return may_write(path) and may_write(path.parent)
+
+
+def may_write(path: Path) -> bool:
+    """This user may write `path`, and its mode lets somebody write it: `os.access` says
+    yes to root for any file, a mode without any write bit is an owner's "read only"."""
+    try:
+        granted = path.stat().st_mode & WRITE_BITS
+    except OSError:
+        return False
+    return bool(granted) and os.access(path, os.W_OK)
 
 
 def read_uri(path: Path, folder_writable: bool) -> str:
@@ -102,16 +121,17 @@ def _holds(path: Path) -> bool:
 
 class ReadOnlyCopy:
     """The ledger's copy in memory for one session: `env` names it (its connections
-    share it by name while `holder` keeps it alive); `close` lets it go."""
+    share it by name while `holder` keeps it alive); `close` hands it back (`copy_of`)."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
+        self.key = _key_of(env)
         origin = Path(env["SQLITE_DBNAME"])
         self.origin = origin
         self.mark = mark_of(origin)  # before the copy: a write meanwhile makes it stale
         name = f"{COPY_PREFIX}{uuid4().hex}?mode=memory&cache=shared"
         self.holder = sqlite3.connect(name, uri=True, check_same_thread=False)
         try:
-            source = sqlite3.connect(read_uri(origin, os.access(origin.parent, os.W_OK)),
+            source = sqlite3.connect(read_uri(origin, may_write(origin.parent)),
                                      uri=True, timeout=30)
             try:
                 source.backup(self.holder)
@@ -135,19 +155,66 @@ class ReadOnlyCopy:
         return mark_of(self.origin) != self.mark
 
     def close(self) -> None:
-        self.holder.close()
+        """Kept for the next `copy_of` of this ledger, unless it is stale: the one kept
+        before is let go, so a process holds at most one copy nobody uses."""
+        if self.stale():
+            self.holder.close()
+            return
+        with _KEEPING:
+            kept, _KEPT[:] = _KEPT[:], [self]
+        for copy in kept:
+            copy.holder.close()
 
 
-def mark_of(path: Path) -> tuple[tuple[int, int] | None, ...]:
-    """The size and modification time of the file and of its -wal (None: missing)."""
-    marks: list[tuple[int, int] | None] = []
-    for file in (path, Path(f"{path}-wal")):
+# The copy a session closed, for the next session of the process on the same ledger: a
+# text verb asks the ledger's zone (`recorded_time_zone`) before or after its session,
+# and each made a copy of its own, reading the whole file into memory twice.
+_KEPT: list[ReadOnlyCopy] = []
+_KEEPING = threading.Lock()
+
+
+def copy_of(env: Mapping[str, str]) -> ReadOnlyCopy:
+    """The ledger's copy for a session: the one a closed session kept, when it copies
+    this ledger under this environment and the file has not changed since; else a new
+    one. A copy is never shared by two open sessions (its connections, in one shared
+    cache, lock each other's tables rather than wait)."""
+    with _KEEPING:
+        kept = _KEPT.pop() if _KEPT else None
+    if kept is not None:
+        if kept.key == _key_of(env) and not kept.stale():
+            return kept
+        kept.holder.close()
+    return ReadOnlyCopy(env)
+
+
+def _key_of(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The environment a copy was made under: its `env` is that environment's."""
+    return tuple(sorted(env.items()))
+
+
+# SQLite's own marks of a write, which the size and time may not show (an SQLite file
+# grows by whole pages, a restarted -wal keeps its size, and a write within the file
+# system's timestamp tick keeps the time): the file change counter, which every commit of
+# a rollback journal raises, and the -wal's header, whose salts change at each restart.
+WRITE_MARKS = ((24, 4), (0, 32))
+
+Mark = tuple[int, int, int, bytes] | None
+
+
+def mark_of(path: Path) -> tuple[Mark, ...]:
+    """The size, modification time, inode and SQLite's write marks (`WRITE_MARKS`) of
+    the file and of its -wal (None: missing)."""
+    marks: list[Mark] = []
+    for file, (offset, length) in zip((path, Path(f"{path}-wal")), WRITE_MARKS, strict=True):
         try:
-            status = file.stat()
+            with file.open("rb") as stream:
+                status = os.fstat(stream.fileno())
+                stream.seek(offset)
+                written = stream.read(length)
         except OSError:
             marks.append(None)
         else:
-            marks.append((status.st_size, status.st_mtime_ns))
+            marks.append((status.st_size, status.st_mtime_ns, status.st_ino, written))
     return tuple(marks)
 
 

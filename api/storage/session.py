@@ -34,7 +34,7 @@ from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.read_only import (
     ORIGIN_KEY,
-    ReadOnlyCopy,
+    copy_of,
     read_only,
     read_only_ledger,
     refuse_a_new_ledger,
@@ -158,7 +158,7 @@ def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
     settings (or none at all), as times were always read before."""
     if not ledger_exists(env):
         return ZoneInfo("UTC")
-    copy = ReadOnlyCopy(env) if read_only(env) else None
+    copy = copy_of(env) if read_only(env) else None
     ledger = open_ledger(env if copy is None else copy.env)
     try:
         zone = "UTC"
@@ -262,7 +262,7 @@ class Session:
         `found_for_reading` (the session closes it)."""
         # A ledger this process may not write is read from a copy (api/storage/read_only.py).
         refuse_a_new_ledger(env)
-        self._copy = ReadOnlyCopy(env) if read_only(env) else None
+        self._copy = copy_of(env) if read_only(env) else None
         self.env = dict(env if self._copy is None else self._copy.env)
         self._side = connection  # the view's, until the view is opened
         try:
@@ -569,8 +569,9 @@ class Session:
         self._close_side()
         self._lean.close()
         self.ledger.close()
-        if self._copy is not None:
-            self._copy.close()
+        copy, self._copy = self._copy, None  # handed back once (closed twice: shared)
+        if copy is not None:
+            copy.close()
 
     def stale(self) -> bool:
         """Whether this session reads a copy of a read-only ledger that has changed since

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -97,11 +98,26 @@ def _reader(env: Mapping[str, str], opened: Any = None) -> Iterator[_Reader | No
     if not name or name == ":memory:" or "mode=memory" in name or not Path(name).is_file():
         yield None
         return
+    if not Path(f"{name}-shm").exists() and not _folder_writable(Path(name).parent):
+        # `mode=ro` on a WAL file makes its -shm (and -wal) wherever this user may, so
+        # root did in a folder its owner made read-only (chmod a-w); the full path reads
+        # it without writing (api/storage/read_only.py `read_uri`).
+        yield None
+        return
     file = sqlite3.connect(Path(name).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
     try:
         yield _Reader(file, "stored_events", "rowid", "?")
     finally:
         file.close()
+
+
+def _folder_writable(folder: Path) -> bool:
+    """api/storage/read_only.py `may_write`, whose module this path does not import."""
+    try:
+        granted = folder.stat().st_mode & 0o222
+    except OSError:
+        return False
+    return bool(granted) and os.access(folder, os.W_OK)
 
 
 def warm_statement(env: Mapping[str, str], period: str) -> WarmStatement | None:

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from domain.records import frozen_record
-from domain.scheme import resolve_path
+from domain.scheme import ADOPTING, resolve_path
 from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
 from domain.shipped_schemes import shipped_scheme_loader
 
@@ -124,7 +124,7 @@ def check_text(text: str) -> CheckedScheme:
         # The model names the missing values for the whole document; show each at its line.
         problems = [p for p in problems if not p.reason.startswith(ALSO_PREFIX)] + located
     problems.sort(key=lambda p: (p.line or 0, p.path))
-    scheme = parse_scheme(document) if not problems else None
+    scheme = parse_scheme(document, ADOPTING) if not problems else None
     return CheckedScheme(document, tuple(_unique(problems)), scheme)
 
 
@@ -152,7 +152,7 @@ def _model_problems(document: dict[str, Any], lines: Mapping[Path, int]
         yield SchemeProblem(lines.get(("kind",), 1), "kind", reason)
         return
     try:
-        SCHEME_KINDS[kind].model_validate(document)
+        SCHEME_KINDS[kind].model_validate(document, context=ADOPTING)
     except ValidationError as error:
         for item in error.errors():
             path = _known_path(tuple(str(p) for p in item["loc"]), lines)

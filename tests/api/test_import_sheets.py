@@ -225,6 +225,32 @@ def test_corrupt_encrypted_and_wrong_sheet_files_are_refused(tmp_path, capsys):
     assert event_count(db) == before
 
 
+LAUGHS = "".join(['<!DOCTYPE worksheet [<!ENTITY l0 "lol">', *(
+    f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10)), "]>"])
+EXTERNAL = '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize(("xml", "cell"), [
+    (LAUGHS, "&l9;"),  # a billion laughs
+    (EXTERNAL, "&x;"),  # another file's text in a cell
+    ("", "</c>"),  # a row that does not parse (the rows' parser, past the dimension)
+])
+def test_a_sheet_with_entities_or_broken_xml_is_a_damaged_file_named(
+        tmp_path, capsys, xml, cell):
+    """defusedxml refuses entities as openpyxl's reader did; the refusal, and XML that
+    does not parse, were a traceback (a 500 on the server)."""
+    db = ward(tmp_path, capsys)
+    before = event_count(db)
+    path = workbook(tmp_path / "crafted.xlsx", entry_rows())
+    patch_sheet(path, {"<worksheet ": f"{xml}<worksheet ",
+                       "<v>40</v>": f'<is><t>{cell}</t></is>'})
+    code, _, err = jixiao(capsys, "import", "--db", str(db), "entries", str(path))
+    assert code == 2, err
+    assert f"{path}: the file is damaged and cannot be read as XLSX" in err
+    assert "Traceback" not in err
+    assert event_count(db) == before
+
+
 def test_hidden_sheets_are_ignored_and_hidden_rows_refused(tmp_path, capsys):
     db = ward(tmp_path, capsys)
     book = Workbook()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from domain import scheme
 from tests.builders import GOLDEN, Cli, cli_for
 
 
@@ -134,6 +135,43 @@ def test_check_names_every_problem_with_its_line_and_exits_2(cli: Cli, tmp_path:
     text = cli("scheme", "check", str(path))
     assert text.code == 2
     assert f"第 {line_of('clinical:')} 行" in text.out
+
+
+@pytest.mark.parametrize(("edit", "reason"), [
+    (("{up_to_months: 12,", "{up_to_months: 100000,"), "「up_to_months」太大"),
+    (("{up_to_months: 1,", "{up_to_months: 0,"), "「up_to_months」太小"),
+])
+def test_check_bounds_a_study_leave_band_s_months(cli: Cli, tmp_path: Path,
+                                                 edit: tuple[str, str], reason: str) -> None:
+    """A band's months are checked as other numbers are, by line: unbounded, 100000
+    passed, and the band's end (projections/scoring.py `add_months`) lay past year 9999:
+    a ValueError instead of a payout."""
+    path = _variant(cli, tmp_path, **{edit[0]: edit[1]})
+    run = cli("scheme", "check", str(path), "--json")
+    assert run.code == 2, run.out
+    (problem,) = run.json()["problems"]
+    assert problem["path"].startswith("study_leave.bands.")
+    assert reason in problem["reason"]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert edit[1] in lines[problem["line"] - 1]
+
+
+def test_a_band_adopted_with_more_months_than_the_bound_reads_as_it_was(
+        sqlite_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An adopted scheme is never edited: a band adopted with 121 months, before the bound
+    (any number passed), is read as it was adopted. Bounded on read too, every payout of
+    such a ledger, even of periods before the adoption, and `verify` ended in a
+    ValidationError traceback."""
+    cli = cli_for("sqlite", sqlite_env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    path = _variant(cli, tmp_path, **{"{up_to_months: 12,": "{up_to_months: 121,"})
+    with monkeypatch.context() as before_the_bound:
+        before_the_bound.setattr(scheme, "STUDY_LEAVE_MONTHS", (1, 100000))
+        cli.ok("scheme", "adopt", str(path), "--effective", "2026-04-01")
+    assert cli("scheme", "check", str(path)).code == 2  # a new adoption is bounded
+    assert cli.payout("2026-Q1")["scheme"]["key"] == "xinghe-county-hospital@2"
+    assert cli.payout("2026-Q2")["scheme"]["key"] == "xinghe-variant@1"
+    assert "chain intact" in cli.ok("verify").out
 
 
 def test_check_finds_an_unknown_kind(cli: Cli, tmp_path: Path) -> None:

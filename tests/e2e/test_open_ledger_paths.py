@@ -3,11 +3,10 @@ script in a process of its own: a mistyped path is told as such (never "busy, re
 and creates nothing; a read-only ledger answers every read as a writable one does and
 refuses a write, naming the file, with its bytes unchanged.
 
-The suite runs as root, whom file permissions do not stop, so a chmod alone makes no
-ledger read-only here. `JIXIAO_READ_ONLY=1` takes the very path a ledger this user may
-not write takes (api/storage/read_only.py `read_only`: the setting or `os.access`), and
-the file is chmod 0444 besides, for a run as another user; the pure choice of the URI
-for a read-only folder is unit-tested (tests/unit/test_read_only_ledger.py)."""
+A ledger is made read-only three ways: `JIXIAO_READ_ONLY=1`, or its file or its folder
+without any write bit (`chmod a-w`), which binds root too (api/storage/read_only.py
+`read_only`): the suite runs as root, whom `os.access` never refuses. The pure choice of
+the URI for a read-only folder is unit-tested (tests/unit/test_read_only_ledger.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +16,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from builders import GOLDEN
@@ -104,45 +105,68 @@ def test_serve_refuses_a_path_no_request_could_open(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.fixture(params=["wal", "delete"])
-def read_only_copy(ledger: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+class ReadOnly(NamedTuple):
+    path: Path
+    env: dict[str, str]  # the environment the verbs run with
+
+
+# (journal mode, what makes it read-only): the setting, or no write bit on the file or on
+# its folder (a WAL file there with no -shm is then read `immutable=1`).
+HOW = [("wal", "setting"), ("delete", "setting"), ("wal", "file"), ("delete", "file"),
+       ("wal", "folder")]
+
+
+@pytest.fixture(params=HOW, ids="-".join)
+def read_only_copy(ledger: Path, tmp_path: Path,
+                   request: pytest.FixtureRequest) -> Iterator[ReadOnly]:
     """A copy in WAL mode, as jixiao writes one, or in rollback mode (made by another tool)."""
+    journal, how = request.param
     folder = tmp_path / "audit"
     folder.mkdir()
     copy = folder / "ledger.db"
     shutil.copyfile(ledger, copy)
     with sqlite3.connect(copy) as db:
-        assert db.execute(f"PRAGMA journal_mode={request.param}").fetchone()[0] == request.param
+        assert db.execute(f"PRAGMA journal_mode={journal}").fetchone()[0] == journal
     db.close()
-    copy.chmod(0o444)
-    return copy
+    if how == "file":
+        copy.chmod(0o444)
+    elif how == "folder":
+        folder.chmod(0o555)
+    try:
+        yield ReadOnly(copy, {"JIXIAO_READ_ONLY": "1"} if how == "setting" else {})
+    finally:
+        folder.chmod(0o755)
 
 
 @pytest.mark.parametrize("verb", [("payout", "--period", PERIOD, "--json"), ("verify",),
                                   ("payout", "--period", PERIOD)], ids=str)
-def test_a_read_only_ledger_answers_as_the_writable_one(ledger: Path, read_only_copy: Path,
+def test_a_read_only_ledger_answers_as_the_writable_one(ledger: Path, read_only_copy: ReadOnly,
                                                          verb: tuple[str, ...]) -> None:
-    before = _digest(read_only_copy.parent)
+    copy, env = read_only_copy
+    before = _digest(copy.parent)
+    files = sorted(copy.parent.iterdir())
     writable = _jixiao(*verb, "--db", str(ledger))
     assert writable.returncode == 0, writable.stderr
-    run = _jixiao(*verb, "--db", str(read_only_copy), env={"JIXIAO_READ_ONLY": "1"})
+    run = _jixiao(*verb, "--db", str(copy), env=env)
     assert run.returncode == 0, run.stderr
     assert run.stdout == writable.stdout
-    assert _digest(read_only_copy.parent) == before
+    assert _digest(copy.parent) == before
+    if not copy.parent.stat().st_mode & 0o222:  # nothing made there, no -shm either
+        assert sorted(copy.parent.iterdir()) == files
 
 
-def test_a_write_to_a_read_only_ledger_is_refused_naming_it(read_only_copy: Path) -> None:
-    before = _digest(read_only_copy.parent)
+def test_a_write_to_a_read_only_ledger_is_refused_naming_it(read_only_copy: ReadOnly) -> None:
+    copy, env = read_only_copy
+    before = _digest(copy.parent)
     run = _jixiao("apply", str(GOLDEN / "example-1" / "commands.jsonl"),
-                  "--db", str(read_only_copy), env={"JIXIAO_READ_ONLY": "1"})
+                  "--db", str(copy), env=env)
     assert run.returncode == 4, run.stderr
-    assert f"账本 {read_only_copy} 是只读的" in run.stderr
+    assert f"账本 {copy} 是只读的" in run.stderr
     assert "Traceback" not in run.stderr
-    assert _digest(read_only_copy.parent) == before
-    run = _jixiao("--lang", "en", "init", "--db", str(read_only_copy),
-                  env={"JIXIAO_READ_ONLY": "1"})
+    assert _digest(copy.parent) == before
+    run = _jixiao("--lang", "en", "init", "--db", str(copy), env=env)
     assert run.returncode == 4  # a ledger is there already: nothing to do with read-only
-    assert _digest(read_only_copy.parent) == before
+    assert _digest(copy.parent) == before
 
 
 def test_a_read_only_setting_never_creates_a_ledger(tmp_path: Path) -> None:

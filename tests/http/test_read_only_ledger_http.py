@@ -2,7 +2,8 @@
 over the writable ledger, a write is 409 `read_only` naming the file, and the file is
 unchanged. So is a read of another person's data, which the access log must record
 (api/usecases/access_log.py): served unrecorded, it would break that log's promise.
-`JIXIAO_READ_ONLY=1` stands in for a permission the suite's root ignores."""
+Read-only by `JIXIAO_READ_ONLY=1` or by a file nobody may write (`chmod a-w`), which
+binds the suite's root too."""
 
 from __future__ import annotations
 
@@ -15,19 +16,23 @@ from seeding import Served, seed, serve
 from api.storage import read_only as copies_module
 
 
-def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["setting", "chmod"])
+def test_a_read_only_ledger_is_served_for_reading_and_refuses_writes(tmp_path: Path,
+                                                                      how: str) -> None:
     path = tmp_path / "ledger.db"
     env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)}
     tokens = seed(env)
     copy = tmp_path / "audit" / "ledger.db"
     copy.parent.mkdir()
     shutil.copyfile(path, copy)
+    if how == "chmod":
+        copy.chmod(0o444)
     before = copy.read_bytes()
     with serve(env) as client:
         writable = Served(env, client, tokens).get("employee", "/periods/2026-Q1/payout")
     assert writable.status_code == 200, writable.text
     read_only = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(copy),
-                 "JIXIAO_READ_ONLY": "1"}
+                 **({"JIXIAO_READ_ONLY": "1"} if how == "setting" else {})}
     with serve(read_only) as client:
         served = Served(read_only, client, tokens)
         answer = served.get("employee", "/periods/2026-Q1/payout")  # their own lines

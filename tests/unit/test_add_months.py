@@ -33,6 +33,6 @@ def test_add_months_examples() -> None:
 
 def test_add_months_reaches_the_last_month_date_can_hold() -> None:
     """December of year 9999: `date` has no next month's first day to step back from, and
-    calendar answered it (a scheme's `up_to_months` is not bounded)."""
+    calendar answered it."""
     assert add_months(date(9999, 10, 31), 2) == date(9999, 12, 31)
     assert add_months(date(9999, 12, 15), 0) == date(9999, 12, 15)

@@ -1,10 +1,12 @@
 """Which SQLite ledgers are read without writing, and by which URI (api/storage/
 read_only.py); and the refusals of a path that opens no ledger (api/storage/busy.py).
-A folder is made read-only here by `writable`'s answer, not by chmod: the suite runs as
-root, whom permissions do not stop."""
+The suite runs as root, whom `os.access` never refuses: a file or folder without any
+write bit is read-only for root too; one that only this user may not write is stood in
+for by `writable`'s answer."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -45,6 +47,15 @@ def test_only_an_existing_file_that_may_not_be_written_is_read_only(tmp_path: Pa
     assert not read_only(_env(tmp_path / "missing.db", **{READ_ONLY_SETTING: "1"}))
     assert not read_only(_env(tmp_path, **{READ_ONLY_SETTING: "1"}))  # a folder
     assert not read_only({"PERSISTENCE_MODULE": "eventsourcing.postgres"})
+    path.chmod(0o444)  # nobody may write it: root neither
+    assert read_only(_env(path))
+    path.chmod(0o200)  # its owner may
+    assert not read_only(_env(path))
+    tmp_path.chmod(0o555)  # nor may anyone make a journal beside it
+    try:
+        assert read_only(_env(path))
+    finally:
+        tmp_path.chmod(0o755)
     monkeypatch.setattr(module, "writable", lambda _: False)
     assert read_only(_env(path))
 
@@ -124,3 +135,36 @@ def test_a_ledger_in_a_folder_that_may_not_be_written_is_read_immutable_leaving_
         copy.close()
     assert sorted(tmp_path.iterdir()) == [path]  # no -shm, no -wal made beside it
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("journal", ["DELETE", "WAL"])
+def test_a_kept_copy_is_not_reused_after_a_write_within_the_clock_s_resolution(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
+    """A write that leaves the file's size and modification time as they were (another
+    process's, within the file system's timestamp tick; an SQLite file grows by whole
+    pages, and a restarted -wal keeps its size) makes a kept copy stale: it answered the
+    next session with the ledger as it was before the write."""
+    monkeypatch.setattr(module, "_KEPT", [])
+    path = tmp_path / "ledger.db"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA journal_mode={journal}")
+        db.execute("CREATE TABLE t (x INTEGER)")
+        db.execute("INSERT INTO t VALUES (1)")
+    writer = sqlite3.connect(path)  # held open: its -wal stays beside the file
+    writer.execute("PRAGMA wal_checkpoint(PASSIVE)")  # the next write restarts the -wal
+    env = _env(path, **{READ_ONLY_SETTING: "1"})
+    copy = module.copy_of(env)
+    copy.close()  # kept
+    before = {p: p.stat() for p in (path, Path(f"{path}-wal")) if p.exists()}
+    writer.execute("UPDATE t SET x = 2")
+    writer.commit()
+    for file, status in before.items():
+        assert file.stat().st_size == status.st_size
+        os.utime(file, ns=(status.st_atime_ns, status.st_mtime_ns))  # the same tick
+    again = module.copy_of(env)
+    try:
+        assert sqlite3.connect(again.env["SQLITE_DBNAME"], uri=True).execute(
+            "SELECT x FROM t").fetchone() == (2,)
+    finally:
+        again.holder.close()
+        writer.close()

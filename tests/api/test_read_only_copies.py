@@ -1,0 +1,71 @@
+"""A text verb over a read-only ledger (api/storage/read_only.py) reads the file into
+memory once: its session's copy also answers the ledger's time zone, which the verb asks
+before its session (an `--as-of` typed without a zone) or after it (the times it prints).
+Each made a copy of its own, the whole file read twice."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, Cli
+
+from api.storage import read_only as module
+from api.storage.session import Session, store_env
+
+
+@pytest.fixture
+def copies(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The copies made (each a read of the whole file), none kept from another test."""
+    made: list[str] = []
+    construct = module.ReadOnlyCopy.__init__
+
+    def counted(copy: module.ReadOnlyCopy, env: dict[str, str]) -> None:
+        made.append(env["SQLITE_DBNAME"])
+        construct(copy, env)
+
+    monkeypatch.setattr(module.ReadOnlyCopy, "__init__", counted)
+    monkeypatch.setattr(module, "_KEPT", [], raising=False)  # none kept before
+    return made
+
+
+@pytest.mark.parametrize("verb", [
+    ("events",),  # the zone asked after the session, for the times printed
+    ("payout", "--period", "2026-Q4", "--as-of", "2030-01-01T12:00"),  # and before it
+    ("diff", "--period", "2026-Q4", "--from", "2029-12-31T00:00"),
+], ids=lambda verb: verb[0])
+def test_a_text_verb_copies_a_read_only_ledger_once(tmp_path: Path, copies: list[str],
+                                                    verb: tuple[str, ...]) -> None:
+    path = tmp_path / "ledger.db"
+    Cli({"JIXIAO_DB": str(path), "JIXIAO_ACTOR": "test"}).ok(
+        "apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    path.chmod(0o444)
+    reader = Cli({"JIXIAO_DB": str(path), "JIXIAO_ACTOR": "test"})
+    assert reader.ok(*verb).out
+    assert copies == [str(path)]
+    again = reader.ok(*verb).out  # the copy the first verb left, the file unchanged
+    assert copies == [str(path)]
+    os.utime(path, ns=(1, 1))  # as if written since: read anew
+    assert reader.ok(*verb).out == again
+    assert copies == [str(path)] * 2
+
+
+def test_a_session_closed_twice_never_hands_its_copy_to_two_sessions(tmp_path: Path) -> None:
+    """A second `close` of a session kept its copy again, though the next session had
+    taken it: the one after shared it with that open session (one shared cache, whose
+    connections lock each other's tables rather than wait)."""
+    path = tmp_path / "ledger.db"
+    Cli({"JIXIAO_DB": str(path), "JIXIAO_ACTOR": "test"}).ok(
+        "apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    env = store_env(str(path), environ={"JIXIAO_READ_ONLY": "1"})
+    first = Session(env)
+    first.close()
+    second = Session(env)  # the copy the first kept
+    first.close()
+    third = Session(env)
+    try:
+        assert third.env["SQLITE_DBNAME"] != second.env["SQLITE_DBNAME"]
+    finally:
+        third.close()
+        second.close()
