@@ -346,8 +346,9 @@ class ChainInMemory(ChainStore):
         if self.tracking()[0] != expected:
             raise ConflictError("the chain was extended by another process; verify again")
         if not self._added and self._stored is not None and self._stored.links(expected, 1):
-            # A stored link after the tracked position: the writer's insert would hit it.
-            raise IntegrityError("a chain row after the tracked position")
+            # A stored link after the tracked position: the writer's insert would hit it,
+            # and catch_up_chain tells that as the tracking row damaged.
+            raise IntegrityError
         self._added.extend(links)
 
 
