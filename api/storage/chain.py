@@ -355,13 +355,13 @@ class ChainInMemory(ChainStore):
 def open_chain_to_read(ledger: Ledger) -> ChainStore:
     """The chain as `open_chain`, for a session on PostgreSQL that may not write: its
     tables read where they are, never made, and new links kept in memory."""
-    from api.storage.pg_schema import tables_exist  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.pg_schema import tables_readable  # noqa: PLC0415 - PostgreSQL only
 
     datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
     store = PostgresChainStore(datastore, create=False)
     with datastore.transaction(commit=False) as cursor:
-        present = tables_exist(cursor, store._chain.as_string(cursor),
-                               store._tracking.as_string(cursor))
+        present = tables_readable(cursor, store._chain.as_string(cursor),
+                                  store._tracking.as_string(cursor))
     return ChainInMemory(store if present else None)
 
 

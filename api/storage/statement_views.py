@@ -414,10 +414,14 @@ def view_to_read(env: Mapping[str, str], connection: Any) -> ViewInMemory:
     """The statements view of a session on PostgreSQL that may not write, on its
     connection: the stored one when it is this code's and current, else none (a
     writer would rebuild it; this session computes what it reads, in memory)."""
+    from api.storage.pg_schema import tables_readable  # noqa: PLC0415 - PostgreSQL only
     from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
     stored = PostgresStatementView({}, env.get("POSTGRES_SCHEMA"),
                                    env, connection, create=False)
     with told_on(connection):
-        current = stored._is_current()
+        # Tables made after the role's grant are not its to read: none stored, for it.
+        current = tables_readable(connection, "jixiao_view_tracking", "jixiao_statements",
+                                  "jixiao_figures", "jixiao_view_notes") and \
+            stored._is_current()
     return ViewInMemory(stored if current else None, connection)

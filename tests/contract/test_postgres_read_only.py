@@ -125,3 +125,23 @@ def test_the_owner_with_jixiao_read_only_reads_the_same_and_writes_nothing(
     assert "is read-only" in refused.err
     assert contents(pg_server, schema) == before
     assert read == _answers(Cli({**owned, "JIXIAO_ACTOR": "owner"}), tmp_path / "out")
+
+
+def test_tables_made_after_the_roles_grant_are_read_as_missing(
+        pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> None:
+    """Granted when only the events were there (no ALTER DEFAULT PRIVILEGES): the view and
+    the chain the owner makes later are not the role's to read; its session computes and
+    chains what it reads in memory, as over a ledger never read, with the same answers."""
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    role = grant_reads(pg_server, pg_env["POSTGRES_SCHEMA"])
+    try:
+        owner.ok("payout", "--period", PERIOD)
+        owner.ok("verify")
+        auditor = Cli({**pg_env, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw",
+                       "JIXIAO_ACTOR": "auditor"})
+        read = _answers(auditor, tmp_path / "out")
+    finally:
+        drop_role(pg_server, role)
+    assert read == _answers(owner, tmp_path / "out")
+    assert all(code == 0 for code, *_ in read), read
