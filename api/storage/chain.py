@@ -343,9 +343,14 @@ class ChainInMemory(ChainStore):
     def save(self, links: Sequence[ChainLink], expected: int) -> None:
         from eventsourcing.persistence import IntegrityError  # noqa: PLC0415 - as catch_up_chain
 
+        # The stored links before the stored tracking row: an owner commits both at once,
+        # so links seen first and the row still at `expected` after are damage, not the
+        # owner's catch-up landing between the two reads (a conflict: verify again).
+        ahead = not self._added and self._stored is not None and \
+            bool(self._stored.links(expected, 1))
         if self.tracking()[0] != expected:
             raise ConflictError("the chain was extended by another process; verify again")
-        if not self._added and self._stored is not None and self._stored.links(expected, 1):
+        if ahead:
             # A stored link after the tracked position: the writer's insert would hit it,
             # and catch_up_chain tells that as the tracking row damaged.
             raise IntegrityError
