@@ -323,9 +323,14 @@ class ChainInMemory(ChainStore):
         self._added: list[ChainLink] = []
 
     def tracking(self) -> tuple[int, str]:
-        if self._added:
+        stored = None if self._stored is None else self._stored.tracking()
+        if self._added and (stored is None or stored[0] < self._added[-1].position):
             return self._added[-1].position, self._added[-1].link
-        return (0, GENESIS) if self._stored is None else self._stored.tracking()
+        # The owner's catch-up has stored past this session's links: read from the store
+        # again, so a long-running reader (`jixiao serve`) holds the owner's lag in
+        # memory, not a link for every event written since it started.
+        self._added = []
+        return (0, GENESIS) if stored is None else stored
 
     def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]:
         stored = [] if self._stored is None else self._stored.links(after, limit)
