@@ -225,3 +225,42 @@ def later_quarter_batch(folder: Path) -> Path:
         "workload_base": "1000", "workload_actual": "900", "medical_revenue_cny": "90000.00",
         "full_cost_cny": "100000.00"}) + "\n", encoding="utf-8")
     return batch
+
+
+# A PostgreSQL role granted only reads (an auditor's), and what a write would change:
+# tests/contract/test_postgres_read_only.py, tests/http/test_read_only_postgres_http.py.
+
+def grant_reads(pg_server: Any, schema: str) -> str:
+    from psycopg import sql  # noqa: PLC0415 - a SQLite test imports no psycopg
+
+    role = f"auditor_{uuid4().hex[:8]}"
+    with pg_server.connect() as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'pw'").format(
+            sql.Identifier(role)))
+        admin.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+            sql.Identifier(schema), sql.Identifier(role)))
+        admin.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(
+            sql.Identifier(schema), sql.Identifier(role)))
+    return role
+
+
+def drop_role(pg_server: Any, role: str) -> None:
+    from psycopg import sql  # noqa: PLC0415 - as above
+
+    with pg_server.connect() as admin:
+        admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+        admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+def contents(pg_server: Any, schema: str) -> dict[str, str]:
+    """Every table of the schema, as a digest of its rows (what a write would change)."""
+    from psycopg import sql  # noqa: PLC0415 - as above
+
+    with pg_server.connect() as admin:
+        tables = [row[0] for row in admin.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename",
+            (schema,))]
+        return {table: str(admin.execute(sql.SQL(
+            "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY "
+            "t::text)), '') FROM {} t").format(sql.Identifier(schema, table))).fetchone()[0])
+            for table in tables}

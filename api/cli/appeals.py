@@ -14,7 +14,8 @@ from api.cli.render import diff_text, table
 from api.cli.render_appeals import appeal_status, contested_type, show_text
 from api.i18n import _
 from api.i18n.events import event_name, outcome_name
-from api.storage.session import recorded_time_zone, store_env
+from api.storage.recorded_zone import recorded_time_zone
+from api.storage.session import store_env
 from api.usecases import appeals
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps

@@ -11,7 +11,8 @@ from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session, whol
 from api.cli.render import events_text
 from api.i18n import _
 from api.i18n.findings import finding_line, report_json_machine, snapshot_line
-from api.storage.session import recorded_time_zone, store_env
+from api.storage.recorded_zone import recorded_time_zone
+from api.storage.session import store_env
 from api.usecases import audit, integrity
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps

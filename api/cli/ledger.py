@@ -11,7 +11,8 @@ from api.cli.options import ENVIRON, Actor, Db, PeriodOption, Reason, caller, op
 from api.cli.render import progress_bars
 from api.i18n import _
 from api.i18n.formats import money
-from api.storage.session import recorded_time_zone, store_env
+from api.storage.recorded_zone import recorded_time_zone
+from api.storage.session import store_env
 from api.usecases import closing, queries, streaming
 from api.usecases.ports import parse_period
 from api.usecases.procedures import parse_day

@@ -31,7 +31,8 @@ from api.cli.render import (
 )
 from api.cli.render_restated import restated_text
 from api.i18n import N_, _
-from api.storage.session import recorded_time_zone, store_env
+from api.storage.recorded_zone import recorded_time_zone
+from api.storage.session import store_env
 from api.usecases import reports
 from api.usecases import restated as restated_usecase
 from api.usecases.ports import parse_period

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
-from api.storage.read_only import refuse_a_new_ledger
+from api.storage.read_only import refuse_a_new_ledger, refuse_a_new_postgres_ledger
+from api.storage.recorded_zone import recorded_time_zone
 from api.storage.session import (
     Session,
     found_for_reading,
     ledger_exists,
     ledger_location,
-    recorded_time_zone,
     store_env,
 )
 from api.usecases.ledger import Batch, read_jsonl_batch
@@ -106,13 +106,21 @@ def open_session(db: str | None, *, reads_only: bool = False,
     verb's action that only reads (`users list`) says False, as its words cannot tell
     (`users --db X list`)."""
     env = store_env(db, ENVIRON.get())
-    found, connection = found_for_reading(env) if reads_only else (ledger_exists(env), None)
+    # On PostgreSQL always on the connection that asks: the session keeps it for its view
+    # and asks on it whether it may write (a role granted only reads: api/storage/session.py).
+    found, connection = found_for_reading(env) if reads_only or postgres(env) else (
+        ledger_exists(env), None)
     if not found:
         if not (_verb() in CREATING_VERBS if creates is None else creates):
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1: nothing created (exit 4)
+        refuse_a_new_postgres_ledger(env, ledger_location(env))
         print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
+
+
+def postgres(env: Mapping[str, str]) -> bool:
+    return env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
 
 
 def _verb() -> str:

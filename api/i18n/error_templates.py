@@ -20,6 +20,10 @@ ERROR_TEMPLATES: Final = (
     # a read-only WAL ledger that cannot be read
     N_("the ledger {path} is read-only (a read-only copy, or this user may not write the "
        "file or its folder): nothing was written; write to a writable copy of the ledger"),
+    # api/storage/read_only.py: a write on PostgreSQL opened read-only, or by a role
+    # granted only reads (409, exit 4)
+    N_("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this database role may "
+       "only read it): nothing was written; write as a role that may write the ledger"),
     # api/usecases/access_log.py: a read the access log must record, on a read-only ledger
     N_("this read shows other people's data, which the access log must record, and the "
        "ledger is read-only: nothing was shown; read it where the ledger may be written, "

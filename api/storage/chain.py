@@ -161,7 +161,9 @@ def _pool_errors(datastore: Any) -> tuple[type[Exception], ...]:
 
 
 class PostgresChainStore(ChainStore):
-    def __init__(self, datastore: Any) -> None:
+    def __init__(self, datastore: Any, *, create: bool = True) -> None:
+        """`create`: make the tables (when missing) and a new chain's tracking row; a
+        session that only reads opens them as they are (`open_chain_to_read`)."""
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
         from api.storage.postgres_options import busy_error, pool_where  # noqa: PLC0415 - PostgreSQL only
@@ -170,6 +172,8 @@ class PostgresChainStore(ChainStore):
         schema = datastore.schema
         self._chain = sql.Identifier(schema, "jixiao_chain")
         self._tracking = sql.Identifier(schema, "jixiao_chain_tracking")
+        if not create:
+            return
         try:
             self._create_tables(schema)
         except _pool_errors(datastore) as error:
@@ -306,6 +310,69 @@ def open_chain(ledger: Ledger) -> ChainStore:
     if store_kind(ledger.recorder) == "postgres":
         return PostgresChainStore(datastore)
     return SQLiteChainStore(datastore)
+
+
+class ChainInMemory(ChainStore):
+    """The stored chain (None: none is stored yet), extended in memory: a session that
+    may not write (a PostgreSQL role granted only reads, api/storage/read_only.py)
+    chains the events after the stored tracking position for itself, as the writer's
+    catch-up would, and the walk and the closes' checks read both; nothing is written."""
+
+    def __init__(self, stored: ChainStore | None) -> None:
+        self._stored = stored
+        self._added: list[ChainLink] = []
+
+    def tracking(self) -> tuple[int, str]:
+        stored = None if self._stored is None else self._stored.tracking()
+        if self._added and (stored is None or stored[0] < self._added[-1].position):
+            return self._added[-1].position, self._added[-1].link
+        # The owner's catch-up has stored past this session's links: read from the store
+        # again, so a long-running reader (`jixiao serve`) holds the owner's lag in
+        # memory, not a link for every event written since it started.
+        self._added = []
+        return (0, GENESIS) if stored is None else stored
+
+    def links(self, after: int = 0, limit: int = PAGE_SIZE) -> list[ChainLink]:
+        stored = [] if self._stored is None else self._stored.links(after, limit)
+        if self._added:  # links a writer stored since are this session's own, here
+            stored = [k for k in stored if k.position < self._added[0].position]
+        added = [k for k in self._added if k.position > after][:limit]
+        return [*stored, *added][:limit]
+
+    def link_at_or_before(self, position: int) -> str:
+        added = [k for k in self._added if k.position <= position]
+        if added:
+            return added[-1].link
+        return GENESIS if self._stored is None else self._stored.link_at_or_before(position)
+
+    def save(self, links: Sequence[ChainLink], expected: int) -> None:
+        from eventsourcing.persistence import IntegrityError  # noqa: PLC0415 - as catch_up_chain
+
+        # The stored links before the stored tracking row: an owner commits both at once,
+        # so links seen first and the row still at `expected` after are damage, not the
+        # owner's catch-up landing between the two reads (a conflict: verify again).
+        ahead = not self._added and self._stored is not None and \
+            bool(self._stored.links(expected, 1))
+        if self.tracking()[0] != expected:
+            raise ConflictError("the chain was extended by another process; verify again")
+        if ahead:
+            # A stored link after the tracked position: the writer's insert would hit it,
+            # and catch_up_chain tells that as the tracking row damaged.
+            raise IntegrityError
+        self._added.extend(links)
+
+
+def open_chain_to_read(ledger: Ledger) -> ChainStore:
+    """The chain as `open_chain`, for a session on PostgreSQL that may not write: its
+    tables read where they are, never made, and new links kept in memory."""
+    from api.storage.pg_schema import tables_readable  # noqa: PLC0415 - PostgreSQL only
+
+    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+    store = PostgresChainStore(datastore, create=False)
+    with datastore.transaction(commit=False) as cursor:
+        present = tables_readable(cursor, store._chain.as_string(cursor),
+                                  store._tracking.as_string(cursor))
+    return ChainInMemory(store if present else None)
 
 
 # ---------------------------------------------------------------------------- reading

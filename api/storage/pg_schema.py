@@ -62,3 +62,16 @@ def create_schema(connection: Any, schema: str) -> None:
     # Two opens creating it at once would fail one with a duplicate catalog key.
     lock_schema_ddl(connection, schema)
     connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
+def tables_readable(cursor: Any, *names: str) -> bool:
+    """Whether every named table is there and this role may read it: a role granted only
+    reads (`GRANT SELECT ON ALL TABLES`) is not granted the tables an owner made after
+    the grant, which its session then reads as missing (api/storage/read_only.py)."""
+    row = cursor.execute("SELECT bool_and(to_regclass(name) IS NOT NULL AND "
+                         "has_table_privilege(to_regclass(name), 'SELECT')) FROM "
+                         "unnest(%s::text[]) AS name", (list(names),)).fetchone()
+    if row is None:
+        return False
+    found = row["bool_and"] if isinstance(row, dict) else row[0]
+    return bool(found)

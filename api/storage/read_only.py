@@ -30,6 +30,8 @@ from uuid import uuid4
 from api.storage.busy import READ_ONLY, sqlite_unopenable
 from api.storage.plain_store import (
     EVENTS_TABLE,
+    PlainPostgresRecorder,
+    PlainPostgresStore,
     PlainSQLiteRecorder,
     PlainSQLiteStore,
     ReadLedger,
@@ -43,6 +45,10 @@ READ_ONLY_VALUES = frozenset({"1", "on", "yes", "true"})
 ORIGIN_KEY = "JIXIAO_READ_ONLY_OF"
 COPY_PREFIX = "file:jixiao-read-only-"
 WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+# PostgreSQL: opened read-only on purpose, or as a role granted only reads (an auditor's).
+POSTGRES_READ_ONLY = ("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this "
+                      "database role may only read it): nothing was written; write as a "
+                      "role that may write the ledger")
 
 UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and its -wal file "
                   "holds writes without the -shm file beside it; copy the ledger with its "
@@ -77,6 +83,11 @@ def _ledger_file(env: Mapping[str, str]) -> str | None:
     if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
         return None
     return name
+
+
+def forced_read_only(env: Mapping[str, str]) -> bool:
+    """Whether `JIXIAO_READ_ONLY` says so (on either store)."""
+    return _forced(env)
 
 
 def _forced(env: Mapping[str, str]) -> bool:
@@ -259,3 +270,46 @@ def read_only_ledger(env: Mapping[str, str]) -> ReadOnlyLedger | None:
             f"CREATE TABLE {EVENTS_TABLE} (originator_id TEXT, originator_version INTEGER, "
             "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
     return ReadOnlyLedger(ReadOnlyRecorder(store, origin))
+
+
+def refuse_a_new_postgres_ledger(env: Mapping[str, str], location: str) -> None:
+    """`JIXIAO_READ_ONLY=1` on PostgreSQL with no ledger in the schema: as
+    `refuse_a_new_ledger`, naming where it would have been made."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and _forced(env):
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=location))
+
+
+def postgres_read_only(env: Mapping[str, str], connection: Any) -> bool:
+    """Whether a session on PostgreSQL only reads: `JIXIAO_READ_ONLY=1`, or its role may
+    not insert into the events table (`GRANT SELECT` only, an auditor's). Then the
+    connection's transactions are made READ ONLY, so nothing can be written on it even by
+    an owner, and the session writes none of its caches (the chain, the view, the
+    snapshots): each would be refused, and logged as an ERROR by the server."""
+    forced = _forced(env)
+    if not forced:
+        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+        table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
+                               PlainPostgresRecorder.events_table_name)
+        row = connection.execute("SELECT has_table_privilege(%s, 'INSERT')",
+                                 (table.as_string(connection),)).fetchone()
+        if row is None or row[0]:
+            return False
+    connection.execute("SET default_transaction_read_only = on")
+    return True
+
+
+class ReadOnlyPostgresLedger(ReadLedger):
+    """A read-only session's ledger on PostgreSQL (`postgres_read_only`): reads on the
+    session's connection, every write refused, naming the store."""
+
+    def __init__(self, connection: Any, schema: str | None, location: str) -> None:
+        super().__init__(PlainPostgresRecorder(PlainPostgresStore(connection,
+                                                                  schema or "public")))
+        self.origin = location
+
+    def record(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+    def save(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))

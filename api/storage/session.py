@@ -14,7 +14,6 @@ from datetime import datetime
 from itertools import takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from zoneinfo import ZoneInfo
 
 from api import plugin_discovery
 from api.storage import psycopg_versions
@@ -26,6 +25,7 @@ from api.storage.chain import (
     catch_up_chain,
     chain_head_at,
     open_chain,
+    open_chain_to_read,
     stored_records,
     verify,
 )
@@ -34,13 +34,17 @@ from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.read_only import (
     ORIGIN_KEY,
+    ReadOnlyPostgresLedger,
     copy_of,
+    forced_read_only,
+    postgres_read_only,
     read_only,
     read_only_ledger,
     refuse_a_new_ledger,
+    refuse_a_new_postgres_ledger,
 )
 from api.storage.recorded_closes import RecordedClose
-from api.storage.statement_views import SQLiteStatementView
+from api.storage.statement_views import SQLiteStatementView, view_to_read
 from api.storage.view_checks import (
     check_closed,
     recorded_closes,
@@ -53,7 +57,6 @@ from domain.events import LedgerEvent
 from domain.facts import Facts, FrozenHolders, cycle_collection_paused
 from domain.ledger_reads import APPLICATION_NAME
 from domain.periods import Period
-from domain.settings import LedgerConfigured
 from domain.users import UserDirectory
 from projections.figure_tree import FigureSource
 from projections.memo import is_memoised
@@ -142,7 +145,6 @@ store_env = environment.store_env
 postgres_connect_args = environment.postgres_connect_args
 
 
-SETTINGS_TOPIC = f"{LedgerConfigured.__module__}:{LedgerConfigured.__qualname__}"
 # The pool of a session that reads on PostgreSQL: one thread, one query at a time, so one
 # connection. eventsourcing's pool opened five by default, each a login, in threads of
 # their own beside the verb's; and it grew a sixth while the verb waited for the first.
@@ -151,27 +153,6 @@ READING_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"}
 # and the paths it carries); any other setting (a recorder named, CREATE_TABLE …) is for
 # the Application to read.
 READER_KEYS = frozenset({"PERSISTENCE_MODULE", "SQLITE_DBNAME", *environment.CARRIED_KEYS})
-
-
-def recorded_time_zone(env: Mapping[str, str]) -> ZoneInfo:
-    """The zone the ledger's settings name (`jixiao init`); UTC for a ledger without
-    settings (or none at all), as times were always read before."""
-    if not ledger_exists(env):
-        return ZoneInfo("UTC")
-    copy = copy_of(env) if read_only(env) else None
-    ledger = open_ledger(env if copy is None else copy.env)
-    try:
-        zone = "UTC"
-        for record in stored_records(ledger, topics=[SETTINGS_TOPIC]):
-            try:
-                zone = str(json.loads(record.state)["time_zone"])
-            except (ValueError, KeyError, TypeError):
-                continue  # an altered event: the chain verification names it
-        return ZoneInfo(zone)
-    finally:
-        ledger.close()
-        if copy is not None:
-            copy.close()
 
 
 def open_ledger(env: Mapping[str, str], found: bool = False, *,
@@ -258,16 +239,32 @@ class Session:
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False,
                  reads_only: bool = False, connection: Any = None) -> None:
-        """`found`, `reads_only`: as for `open_ledger`; `connection`: the view's, from
-        `found_for_reading` (the session closes it)."""
+        """`found`, `reads_only`: as `open_ledger`'s; `connection`: `found_for_reading`'s."""
         # A ledger this process may not write is read from a copy (api/storage/read_only.py).
         refuse_a_new_ledger(env)
         self._copy = copy_of(env) if read_only(env) else None
         self.env = dict(env if self._copy is None else self._copy.env)
+        if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and \
+                connection is None and forced_read_only(env):
+            # Opened read-only on purpose without the connection that found the ledger
+            # (a script's, a test's session): found on one here, never made.
+            found, connection = found_for_reading(env)
+            if not found:
+                refuse_a_new_postgres_ledger(env, ledger_location(env))
         self._side = connection  # the view's, until the view is opened
+        # On PostgreSQL a session that may not write (JIXIAO_READ_ONLY=1, or a role granted
+        # only reads) reads on the connection that found the ledger, in READ ONLY
+        # transactions, and writes none of its caches (api/storage/read_only.py).
+        self.read_only_store = False
         try:
-            self.ledger = open_ledger(self.env, found, reads_only=reads_only,
-                                      connection=connection)
+            if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and found and \
+                    connection is not None and postgres_read_only(self.env, connection):
+                self.read_only_store = reads_only = True
+                self.ledger = cast("Ledger", ReadOnlyPostgresLedger(
+                    connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env)))
+            else:
+                self.ledger = open_ledger(self.env, found, reads_only=reads_only,
+                                          connection=connection)
         except BaseException:
             self._close_side()
             if self._copy is not None:
@@ -385,7 +382,8 @@ class Session:
     @property
     def chain(self) -> ChainStore:
         if self._chain is None:
-            self._chain = open_chain(self.ledger)
+            self._chain = (open_chain_to_read(self.ledger) if self.read_only_store
+                           else open_chain(self.ledger))
         return self._chain
 
     def chain_up(self) -> None:
@@ -450,7 +448,8 @@ class Session:
     def view(self) -> StatementView:
         if self._view is None:
             side, self._side = self._side, None
-            self._view = open_view(self.env, side)
+            self._view = (view_to_read(self.env, side) if self.read_only_store
+                          else open_view(self.env, side))
         return self._view
 
     def _view_connection(self) -> Any:
@@ -547,6 +546,9 @@ class Session:
         """Store this session's fold for the next process (api/storage/facts_snapshot.py)
         when it is worth it. Only a speed-up: a store that refuses it (busy, read-only)
         is left as it is, and the next fold reads every event."""
+        if self.read_only_store:
+            self._head.close()  # a cache, never written by a session that only reads
+            return
         try:
             self._head.keep()
         except Exception:  # noqa: S110 - see above
@@ -592,5 +594,7 @@ def open_server_session(env: Mapping[str, str]) -> Session:
     waited out its timeout, and a ledger found needs no schema made."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         return Session(env)
-    return Session(env, found=ledger_exists(env))
+    # Its connection kept for the view, and asked whether the session may write.
+    found, connection = found_for_reading(env)
+    return Session(env, found=found, connection=connection)
 

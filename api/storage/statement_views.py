@@ -171,9 +171,12 @@ class PostgresStatementView(StatementView):
     POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
 
     def __init__(self, connect_args: Mapping[str, str], schema: str | None,
-                 env: Mapping[str, str] | None = None, connection: Any = None) -> None:
+                 env: Mapping[str, str] | None = None, connection: Any = None, *,
+                 create: bool = True) -> None:
         """`connection`: one opened as `store_connection` opens the view's (a reading
-        session's, which asked through it whether the ledger exists), then the view's."""
+        session's, which asked through it whether the ledger exists), then the view's.
+        `create`: make or rebuild the tables unless current; a session that only reads
+        opens a current view as it is (`view_to_read`)."""
         from api.storage.postgres_options import store_connection  # noqa: PLC0415 - PostgreSQL only
 
         self._schema = schema
@@ -181,7 +184,7 @@ class PostgresStatementView(StatementView):
                     else connection)
         try:
             with self._told():
-                if not self._is_current():
+                if create and not self._is_current():
                     self._create()
         except BaseException:
             self._db.close()
@@ -359,3 +362,66 @@ class PostgresStatementView(StatementView):
 
     def close(self) -> None:
         self._db.close()
+
+
+class ViewInMemory(StatementView):
+    """The stored statements view (None: none of this code's is stored), caught up in
+    memory: a session that may not write (a PostgreSQL role granted only reads,
+    api/storage/read_only.py) computes the periods a writer's catch-up would and keeps
+    them here, with its notes; its reads see these over the stored rows, and nothing is
+    written. `connection`: the session's, for reads beside the view."""
+
+    def __init__(self, stored: StatementView | None, connection: Any) -> None:
+        self._stored = stored
+        self.connection = connection
+        self._rows: dict[str, StoredStatement] = {}
+        self._notes: dict[str, tuple[int, str]] = {}
+        self._position: int | None = None
+
+    def position(self) -> int:
+        if self._position is not None:
+            return self._position
+        return 0 if self._stored is None else self._stored.position()
+
+    def get(self, period: str) -> StoredStatement | None:
+        if period in self._rows:
+            return self._rows[period]
+        return None if self._stored is None else self._stored.get(period)
+
+    def periods(self) -> list[str]:
+        stored = [] if self._stored is None else self._stored.periods()
+        return sorted({*stored, *self._rows})
+
+    def save(self, statements: Iterable[StoredStatement], expected: int, position: int) -> None:
+        if self.position() != expected:
+            raise ConflictError("the statements view was caught up by another process")
+        self._rows.update((s.period, s) for s in statements)
+        self._position = position
+
+    def note(self, name: str) -> tuple[int, str] | None:
+        if name in self._notes:
+            return self._notes[name]
+        return None if self._stored is None else self._stored.note(name)
+
+    def save_note(self, name: str, position: int, text: str) -> None:
+        self._notes[name] = (position, text)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def view_to_read(env: Mapping[str, str], connection: Any) -> ViewInMemory:
+    """The statements view of a session on PostgreSQL that may not write, on its
+    connection: the stored one when it is this code's and current, else none (a
+    writer would rebuild it; this session computes what it reads, in memory)."""
+    from api.storage.pg_schema import tables_readable  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
+
+    stored = PostgresStatementView({}, env.get("POSTGRES_SCHEMA"),
+                                   env, connection, create=False)
+    with told_on(connection):
+        # Tables made after the role's grant are not its to read: none stored, for it.
+        current = tables_readable(connection, "jixiao_view_tracking", "jixiao_statements",
+                                  "jixiao_figures", "jixiao_view_notes") and \
+            stored._is_current()
+    return ViewInMemory(stored if current else None, connection)

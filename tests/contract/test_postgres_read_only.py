@@ -1,0 +1,147 @@
+"""A PostgreSQL ledger read by a role an administrator granted only reads (`GRANT USAGE ON
+SCHEMA …; GRANT SELECT ON ALL TABLES IN SCHEMA …`: an auditor's), or opened with
+`JIXIAO_READ_ONLY=1`: every read verb answers byte for byte as the owner's, the caches a
+reading session keeps (the chain's new links, the statements view, the snapshot of the
+fold) are kept in memory and never written, and a write is refused as on a read-only
+SQLite ledger (exit 4, HTTP 409 `read_only`, nothing written). Before, the role's first
+verb failed with a traceback (eventsourcing's CREATE TABLE, the chain's tracking INSERT,
+the view's catch-up), and JIXIAO_READ_ONLY was ignored on PostgreSQL: an owner wrote."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, Cli, contents, drop_role, grant_reads
+from pgcluster import PgServer
+
+PERIOD = "2026-Q1"
+
+
+def _deduction(path: Path, minutes: int) -> Path:
+    path.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
+                                "employee_id": "wang", "kind": "late",
+                                "minutes": minutes}) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def owned(pg_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """example-1, read once by its owner (every table made), then one more event: the
+    chain, the view and the snapshot of the fold are behind the events."""
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    owner.ok("payout", "--period", PERIOD)
+    owner.ok("verify")
+    owner.ok("apply", str(_deduction(tmp_path / "later.jsonl", 30)))
+    return pg_env
+
+
+@pytest.fixture
+def auditor(pg_server: PgServer, owned: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The owner's environment as a role with USAGE on the schema and SELECT on its
+    tables, nothing more."""
+    role = grant_reads(pg_server, owned["POSTGRES_SCHEMA"])
+    try:
+        yield {**owned, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw"}
+    finally:
+        drop_role(pg_server, role)
+
+
+def _read_verbs(folder: Path) -> list[list[str]]:
+    what_if = str(_deduction(folder / "what-if.jsonl", 90))
+    return [["verify"], ["verify", "--json"],
+            ["payout", "--period", PERIOD], ["payout", "--period", PERIOD, "--json"],
+            ["payout", "--period", PERIOD, "--as-of", "2030-01-01T00:00:00"],
+            ["payout", "--period", PERIOD, "--with", what_if, "--json"],
+            ["explain", "--period", PERIOD, "--employee", "wang"],
+            ["explain", "--period", PERIOD, "--figure", "hospital:per_point", "--json"],
+            ["reconcile", "--period", PERIOD], ["events", "--json"], ["events"],
+            ["appeal", "list"],
+            ["export", "statement", "--period", PERIOD, "--format", "csv",
+             "--output", str(folder / "statement.csv")],
+            ["export", "events", "--period", PERIOD, "--format", "csv",
+             "--output", str(folder / "events.csv")]]
+
+
+def _answers(cli: Cli, folder: Path) -> list[tuple[int, str, bytes]]:
+    """Each read verb's exit code, output and file written (in `folder`, named in the
+    output: the same for both readers)."""
+    folder.mkdir(exist_ok=True)
+    answers = []
+    for verb in _read_verbs(folder):
+        run = cli(*verb)
+        assert "Traceback" not in run.err, run.err
+        written = [path for path in sorted(folder.glob("*.csv"))]
+        answers.append((run.code, run.out, b"".join(path.read_bytes() for path in written)))
+        for path in written:
+            path.unlink()
+    return answers
+
+
+def test_an_auditors_role_reads_as_the_owner_and_writes_nothing(
+        pg_server: PgServer, owned: dict[str, str], auditor: dict[str, str],
+        tmp_path: Path) -> None:
+    """The role reads first, with every cache behind the events: it writes none of them
+    (each table as it was), and then the owner, who catches them up, gets the same bytes."""
+    schema = owned["POSTGRES_SCHEMA"]
+    before = contents(pg_server, schema)
+    read = _answers(Cli({**auditor, "JIXIAO_ACTOR": "auditor"}), tmp_path / "out")
+    assert contents(pg_server, schema) == before
+    assert read == _answers(Cli({**owned, "JIXIAO_ACTOR": "owner"}), tmp_path / "out")
+    assert all(code == 0 for code, *_ in read), read
+
+
+@pytest.mark.parametrize("verb", [["apply", "batch"], ["close", "--period", PERIOD]])
+def test_a_write_by_the_auditors_role_is_refused_as_read_only(
+        pg_server: PgServer, auditor: dict[str, str], tmp_path: Path,
+        verb: list[str]) -> None:
+    batch = str(_deduction(tmp_path / "batch.jsonl", 15))
+    argv = [batch if word == "batch" else word for word in verb]
+    before = contents(pg_server, auditor["POSTGRES_SCHEMA"])
+    english = Cli({**auditor, "JIXIAO_ACTOR": "auditor"})(*argv)
+    chinese = Cli({**auditor, "JIXIAO_ACTOR": "auditor"}, lang=None)(*argv)
+    assert (english.code, chinese.code) == (4, 4), english.err + chinese.err
+    assert "is read-only" in english.err, english.err
+    assert "nothing was written" in english.err
+    assert "只读" in chinese.err, chinese.err
+    assert "未写入任何内容" in chinese.err
+    assert "Traceback" not in english.err + chinese.err
+    assert contents(pg_server, auditor["POSTGRES_SCHEMA"]) == before
+
+
+def test_the_owner_with_jixiao_read_only_reads_the_same_and_writes_nothing(
+        pg_server: PgServer, owned: dict[str, str], tmp_path: Path) -> None:
+    """JIXIAO_READ_ONLY=1 on PostgreSQL, with a role that may write: its transactions are
+    READ ONLY, its reads answer as without it, and a write is refused."""
+    schema = owned["POSTGRES_SCHEMA"]
+    forced = Cli({**owned, "JIXIAO_ACTOR": "owner", "JIXIAO_READ_ONLY": "1"})
+    before = contents(pg_server, schema)
+    read = _answers(forced, tmp_path / "out")
+    refused = forced("apply", str(_deduction(tmp_path / "batch.jsonl", 15)))
+    assert refused.code == 4, refused.err
+    assert "is read-only" in refused.err
+    assert contents(pg_server, schema) == before
+    assert read == _answers(Cli({**owned, "JIXIAO_ACTOR": "owner"}), tmp_path / "out")
+
+
+def test_tables_made_after_the_roles_grant_are_read_as_missing(
+        pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> None:
+    """Granted when only the events were there (no ALTER DEFAULT PRIVILEGES): the view and
+    the chain the owner makes later are not the role's to read; its session computes and
+    chains what it reads in memory, as over a ledger never read, with the same answers."""
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    role = grant_reads(pg_server, pg_env["POSTGRES_SCHEMA"])
+    try:
+        owner.ok("payout", "--period", PERIOD)
+        owner.ok("verify")
+        auditor = Cli({**pg_env, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw",
+                       "JIXIAO_ACTOR": "auditor"})
+        read = _answers(auditor, tmp_path / "out")
+    finally:
+        drop_role(pg_server, role)
+    assert read == _answers(owner, tmp_path / "out")
+    assert all(code == 0 for code, *_ in read), read
