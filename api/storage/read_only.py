@@ -299,16 +299,35 @@ def postgres_read_only(env: Mapping[str, str], connection: Any) -> bool:
     return True
 
 
+class ReadOnlyPostgresRecorder(PlainPostgresRecorder):
+    """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does (a
+    chunked write, a sheet's import or a long apply, asks the recorder, not `record`)."""
+
+    def __init__(self, datastore: PlainPostgresStore, origin: str) -> None:
+        super().__init__(datastore)
+        self.origin = origin
+
+    def insert_events(self, *_: Any, **__: Any) -> Sequence[int]:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+    def insert_row_chunks(self, chunks: Iterable[Any]) -> Iterator[int]:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+
 class ReadOnlyPostgresLedger(ReadLedger):
     """A read-only session's ledger on PostgreSQL (`postgres_read_only`): reads on the
     session's connection, every write refused, naming the store."""
 
     def __init__(self, connection: Any, schema: str | None, location: str) -> None:
-        super().__init__(PlainPostgresRecorder(PlainPostgresStore(connection,
-                                                                  schema or "public")))
+        super().__init__(ReadOnlyPostgresRecorder(
+            PlainPostgresStore(connection, schema or "public"), location))
         self.origin = location
 
     def record(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+    def stored_rows(self, *_: Any, **__: Any) -> Any:
+        """A chunked write's first step (domain/chunked_writes.py), before its insert."""
         raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
 
     def save(self, *_: Any, **__: Any) -> Any:
