@@ -14,7 +14,12 @@ SQLite reads a WAL-mode file read-only only where its -shm can be opened or made
 (https://www.sqlite.org/wal.html#readonly); in a folder that cannot be written, with
 no -shm there, the file is opened `immutable=1`, and only when no -wal beside it holds
 frames: then the file alone is the whole ledger, and nobody can change it meanwhile
-(a writer would need that folder for its journal)."""
+(a writer would need that folder for its journal).
+
+On PostgreSQL nothing is copied: a session opened with `JIXIAO_READ_ONLY=1`, or by a role
+that may not insert into the events table (an auditor's), reads on one connection in
+READ ONLY transactions, keeps what a reading session would store in memory, and has
+every write refused the same way, naming the store (`postgres_read_only`)."""
 
 from __future__ import annotations
 
@@ -59,7 +64,8 @@ UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and it
 def read_only(env: Mapping[str, str]) -> bool:
     """Whether `env`'s SQLite ledger is to be read without writing: it exists, and the
     setting says so or this user may not write it or its folder (a WAL or rollback
-    journal is made there). PostgreSQL and in-memory stores are never."""
+    journal is made there). PostgreSQL (`postgres_read_only`) and in-memory stores are
+    never."""
     name = _ledger_file(env)
     if name is None or not Path(name).is_file():
         return False  # a missing ledger, or a folder: said by the opener
