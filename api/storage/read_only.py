@@ -259,6 +259,10 @@ class ReadOnlyLedger(ReadLedger):
     def record(self, *_: Any, **__: Any) -> Any:
         raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
 
+    def stored_rows(self, *_: Any, **__: Any) -> Any:
+        """A chunked write's first step (domain/chunked_writes.py), before its insert."""
+        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+
     def save(self, *_: Any, **__: Any) -> Any:
         raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
 
