@@ -35,7 +35,6 @@ def lock_schema_ddl(cursor: Any, schema: str | None) -> None:
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ddl_lock_key(schema),))
 
 
-
 def tables_exist(cursor: Any, *names: str) -> bool:
     """Whether every named table is there (`names` as the search path or a qualified
     name finds them). Asked before a `CREATE TABLE IF NOT EXISTS`: PostgreSQL checks

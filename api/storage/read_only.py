@@ -14,7 +14,12 @@ SQLite reads a WAL-mode file read-only only where its -shm can be opened or made
 (https://www.sqlite.org/wal.html#readonly); in a folder that cannot be written, with
 no -shm there, the file is opened `immutable=1`, and only when no -wal beside it holds
 frames: then the file alone is the whole ledger, and nobody can change it meanwhile
-(a writer would need that folder for its journal)."""
+(a writer would need that folder for its journal).
+
+On PostgreSQL nothing is copied: a session opened with `JIXIAO_READ_ONLY=1`, or by a role
+that may not insert into the events table (an auditor's), reads on one connection in
+READ ONLY transactions, keeps what a reading session would store in memory, and has
+every write refused the same way, naming the store (`postgres_read_only`)."""
 
 from __future__ import annotations
 
@@ -59,7 +64,8 @@ UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and it
 def read_only(env: Mapping[str, str]) -> bool:
     """Whether `env`'s SQLite ledger is to be read without writing: it exists, and the
     setting says so or this user may not write it or its folder (a WAL or rollback
-    journal is made there). PostgreSQL and in-memory stores are never."""
+    journal is made there). PostgreSQL (`postgres_read_only`) and in-memory stores are
+    never."""
     name = _ledger_file(env)
     if name is None or not Path(name).is_file():
         return False  # a missing ledger, or a folder: said by the opener
@@ -253,6 +259,10 @@ class ReadOnlyLedger(ReadLedger):
     def record(self, *_: Any, **__: Any) -> Any:
         raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
 
+    def stored_rows(self, *_: Any, **__: Any) -> Any:
+        """A chunked write's first step (domain/chunked_writes.py), before its insert."""
+        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+
     def save(self, *_: Any, **__: Any) -> Any:
         raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
 
@@ -299,16 +309,35 @@ def postgres_read_only(env: Mapping[str, str], connection: Any) -> bool:
     return True
 
 
+class ReadOnlyPostgresRecorder(PlainPostgresRecorder):
+    """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does (a
+    chunked write, a sheet's import or a long apply, asks the recorder, not `record`)."""
+
+    def __init__(self, datastore: PlainPostgresStore, origin: str) -> None:
+        super().__init__(datastore)
+        self.origin = origin
+
+    def insert_events(self, *_: Any, **__: Any) -> Sequence[int]:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+    def insert_row_chunks(self, chunks: Iterable[Any]) -> Iterator[int]:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+
 class ReadOnlyPostgresLedger(ReadLedger):
     """A read-only session's ledger on PostgreSQL (`postgres_read_only`): reads on the
     session's connection, every write refused, naming the store."""
 
     def __init__(self, connection: Any, schema: str | None, location: str) -> None:
-        super().__init__(PlainPostgresRecorder(PlainPostgresStore(connection,
-                                                                  schema or "public")))
+        super().__init__(ReadOnlyPostgresRecorder(
+            PlainPostgresStore(connection, schema or "public"), location))
         self.origin = location
 
     def record(self, *_: Any, **__: Any) -> Any:
+        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+
+    def stored_rows(self, *_: Any, **__: Any) -> Any:
+        """A chunked write's first step (domain/chunked_writes.py), before its insert."""
         raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
 
     def save(self, *_: Any, **__: Any) -> Any:

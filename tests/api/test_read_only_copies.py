@@ -5,6 +5,7 @@ Each made a copy of its own, the whole file read twice."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from builders import GOLDEN, Cli
 
 from api.storage import read_only as module
 from api.storage.session import Session, store_env
+from api.usecases.ports import Caller
+from api.usecases.streaming import apply_jsonl, open_jsonl
+from domain.errors import ReadOnlyStoreError
 
 
 @pytest.fixture
@@ -69,3 +73,26 @@ def test_a_session_closed_twice_never_hands_its_copy_to_two_sessions(tmp_path: P
     finally:
         third.close()
         second.close()
+
+
+def test_a_chunked_write_to_a_read_only_ledger_is_refused_as_read_only(tmp_path: Path) -> None:
+    """A batch written in chunks (a sheet's import, an apply longer than a chunk) asks the
+    ledger's `stored_rows` before any insert: on the copy's ledger it was an
+    AttributeError (a traceback, a 500), not exit 4 / 409 `read_only`."""
+    path = tmp_path / "ledger.db"
+    Cli({"JIXIAO_DB": str(path), "JIXIAO_ACTOR": "test"}).ok(
+        "apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    before = path.read_bytes()
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("".join(json.dumps({
+        "type": "record_deduction", "period": "2026-Q1", "employee_id": "wang",
+        "kind": "late", "minutes": minutes}) + "\n" for minutes in (15, 20)),
+        encoding="utf-8")
+    session = Session(store_env(str(path), environ={"JIXIAO_READ_ONLY": "1"}))
+    try:
+        with open_jsonl(str(batch)) as source, \
+                pytest.raises(ReadOnlyStoreError, match="is read-only"):
+            apply_jsonl(session, Caller("test"), source, chunk_rows=1)
+    finally:
+        session.close()
+    assert path.read_bytes() == before

@@ -17,6 +17,11 @@ import pytest
 from builders import GOLDEN, Cli, contents, drop_role, grant_reads
 from pgcluster import PgServer
 
+from api.storage.session import open_server_session
+from api.usecases.ports import Caller
+from api.usecases.streaming import apply_jsonl, open_jsonl
+from domain.errors import ReadOnlyStoreError
+
 PERIOD = "2026-Q1"
 
 
@@ -109,6 +114,27 @@ def test_a_write_by_the_auditors_role_is_refused_as_read_only(
     assert "只读" in chinese.err, chinese.err
     assert "未写入任何内容" in chinese.err
     assert "Traceback" not in english.err + chinese.err
+    assert contents(pg_server, auditor["POSTGRES_SCHEMA"]) == before
+
+
+def test_a_chunked_write_by_the_auditors_role_is_refused_as_read_only(
+        pg_server: PgServer, auditor: dict[str, str], tmp_path: Path) -> None:
+    """A batch written in chunks (a sheet's import, on the command line or over HTTP; an
+    apply longer than a chunk) asks the ledger's recorder, not its `record`: on the
+    role's read-only ledger, whose recorder only reads, it was an AttributeError (a
+    traceback, a 500), not exit 4 / 409 `read_only`."""
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(_deduction(tmp_path / "one.jsonl", 15).read_text(encoding="utf-8")
+                     + _deduction(tmp_path / "two.jsonl", 20).read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    before = contents(pg_server, auditor["POSTGRES_SCHEMA"])
+    session = open_server_session(auditor)  # as `jixiao serve` opens it
+    try:
+        with open_jsonl(str(batch)) as source, \
+                pytest.raises(ReadOnlyStoreError, match="is read-only"):
+            apply_jsonl(session, Caller("auditor"), source, chunk_rows=1)
+    finally:
+        session.close()
     assert contents(pg_server, auditor["POSTGRES_SCHEMA"]) == before
 
 
