@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 from uuid import uuid4
 
 from api.storage.busy import READ_ONLY, sqlite_unopenable
+from api.storage.file_modes import may_write
 from api.storage.plain_store import (
     EVENTS_TABLE,
     PlainPostgresRecorder,
@@ -49,7 +49,6 @@ READ_ONLY_VALUES = frozenset({"1", "on", "yes", "true"})
 # messages).
 ORIGIN_KEY = "JIXIAO_READ_ONLY_OF"
 COPY_PREFIX = "file:jixiao-read-only-"
-WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 # PostgreSQL: opened read-only on purpose, or as a role granted only reads (an auditor's).
 POSTGRES_READ_ONLY = ("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this "
                       "database role may only read it): nothing was written; write as a "
@@ -106,16 +105,6 @@ def writable(path: Path) -> bool:
     read-only reader leaves them behind, so they would keep a ledger read-only after its
     owner made the file writable again."""
     return may_write(path) and may_write(path.parent)
-
-
-def may_write(path: Path) -> bool:
-    """This user may write `path`, and its mode lets somebody write it: `os.access` says
-    yes to root for any file, a mode without any write bit is an owner's "read only"."""
-    try:
-        granted = path.stat().st_mode & WRITE_BITS
-    except OSError:
-        return False
-    return bool(granted) and os.access(path, os.W_OK)
 
 
 def read_uri(path: Path, folder_writable: bool) -> str:

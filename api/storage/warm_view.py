@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
@@ -25,6 +24,7 @@ from typing import Any
 from uuid import UUID
 
 from api.storage.code_digest import VIEW_STAMP_NOTE, stamped_by_this_code
+from api.storage.file_modes import may_write
 from api.storage.recorded_closes import RecordedClose, close_of
 from api.storage.store_env import postgres_connect_args
 from domain.records import frozen_record
@@ -98,7 +98,7 @@ def _reader(env: Mapping[str, str], opened: Any = None) -> Iterator[_Reader | No
     if not name or name == ":memory:" or "mode=memory" in name or not Path(name).is_file():
         yield None
         return
-    if not Path(f"{name}-shm").exists() and not _folder_writable(Path(name).parent):
+    if not Path(f"{name}-shm").exists() and not may_write(Path(name).parent):
         # `mode=ro` on a WAL file makes its -shm (and -wal) wherever this user may, so
         # root did in a folder its owner made read-only (chmod a-w); the full path reads
         # it without writing (api/storage/read_only.py `read_uri`).
@@ -109,15 +109,6 @@ def _reader(env: Mapping[str, str], opened: Any = None) -> Iterator[_Reader | No
         yield _Reader(file, "stored_events", "rowid", "?")
     finally:
         file.close()
-
-
-def _folder_writable(folder: Path) -> bool:
-    """api/storage/read_only.py `may_write`, whose module this path does not import."""
-    try:
-        granted = folder.stat().st_mode & 0o222
-    except OSError:
-        return False
-    return bool(granted) and os.access(folder, os.W_OK)
 
 
 def warm_statement(env: Mapping[str, str], period: str) -> WarmStatement | None:
