@@ -45,6 +45,11 @@ def _what_if_row(target: dict[str, Any], period: Any) -> tuple[dict[str, Any], s
 
     session = Session(org_env(target, 0))
     try:
+        # The ingest phase records without chaining (its figure is parse + record); a
+        # ledger written through `jixiao apply` is chained as it is written, and without
+        # the chain no snapshot of the fold is kept (api/storage/facts_snapshot.py), so
+        # the what-if would time a fold of every event whenever no earlier phase chained.
+        session.chain_up()
         facts = session.ledger.facts()
         return _appeal(facts, period, statement_for(facts, period).book.figures)
     finally:
