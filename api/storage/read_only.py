@@ -284,18 +284,31 @@ def postgres_read_only(env: Mapping[str, str], connection: Any) -> bool:
     connection's transactions are made READ ONLY, so nothing can be written on it even by
     an owner, and the session writes none of its caches (the chain, the view, the
     snapshots): each would be refused, and logged as an ERROR by the server."""
-    forced = _forced(env)
-    if not forced:
-        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+    if not postgres_may_not_write(env, connection):
+        return False
+    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
-        table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
-                               PlainPostgresRecorder.events_table_name)
+    with told_on(connection):
+        connection.execute("SET default_transaction_read_only = on")
+    return True
+
+
+def postgres_may_not_write(env: Mapping[str, str], connection: Any) -> bool:
+    """`JIXIAO_READ_ONLY=1`, or `connection`'s role may not insert into the events table:
+    what makes a PostgreSQL session read-only, asked as the session's other queries are
+    (a connection lost meanwhile told as lost, exit 6 / 503, not psycopg's traceback)."""
+    if _forced(env):
+        return True
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
+
+    table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
+                           PlainPostgresRecorder.events_table_name)
+    with told_on(connection):
         row = connection.execute("SELECT has_table_privilege(%s, 'INSERT')",
                                  (table.as_string(connection),)).fetchone()
-        if row is None or row[0]:
-            return False
-    connection.execute("SET default_transaction_read_only = on")
-    return True
+    return row is not None and not row[0]
 
 
 class ReadOnlyPostgresRecorder(PlainPostgresRecorder):
