@@ -28,6 +28,11 @@ ERROR_TEMPLATES: Final = (
     N_("this read shows other people's data, which the access log must record, and the "
        "ledger is read-only: nothing was shown; read it where the ledger may be written, "
        "or read only your own data"),
+    # api/storage/keys.py: a read-only store's key table its role may not read (422,
+    # exit 2)
+    N_("cannot read the personal details' keys of the ledger {path}: this database role "
+       "may not read the table {table}; grant it SELECT on that table, or export without "
+       "the master key; nothing was written"),
     N_("cannot read the ledger {path}: its folder is read-only and its -wal file holds "
        "writes without the -shm file beside it; copy the ledger with its -wal and -shm "
        "files, or open it where it may be written; nothing was written"),

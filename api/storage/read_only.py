@@ -304,11 +304,14 @@ def postgres_may_not_write(env: Mapping[str, str], connection: Any) -> bool:
     from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
     table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
-                           PlainPostgresRecorder.events_table_name)
+                           PlainPostgresRecorder.events_table_name).as_string(connection)
+    # No events table (a key vault's store before its first event): nothing says the
+    # role may not write; has_table_privilege would fail on the missing table.
     with told_on(connection):
-        row = connection.execute("SELECT has_table_privilege(%s, 'INSERT')",
-                                 (table.as_string(connection),)).fetchone()
-    return row is not None and not row[0]
+        row = connection.execute(
+            "SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL "
+            "ELSE has_table_privilege(%s, 'INSERT') END", (table, table)).fetchone()
+    return row is not None and row[0] is False
 
 
 class ReadOnlyPostgresRecorder(PlainPostgresRecorder):
