@@ -72,10 +72,16 @@ def read_only(env: Mapping[str, str]) -> bool:
 
 
 def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
-    """`JIXIAO_READ_ONLY=1` with no ledger at the path: opening it would create one and a
-    write would then be recorded, so the write is refused here, naming the path."""
+    """No ledger at the path, and none may be made there: `JIXIAO_READ_ONLY=1`, or a
+    folder that may not be written (`may_write`: one whose mode grants nobody a write is
+    read-only for root too, who could otherwise make a ledger there). Opening it would
+    create the file before any write was refused, so the write is refused here, before,
+    naming the path. A folder that is not there is the opener's to say."""
     name = _ledger_file(env)
-    if name is not None and _forced(env) and not Path(name).exists():
+    if name is None or Path(name).exists():
+        return
+    folder = Path(name).parent
+    if _forced(env) or (folder.is_dir() and not may_write(folder)):
         raise ReadOnlyStoreError(READ_ONLY.format(path=name))
 
 
