@@ -20,6 +20,11 @@ ERROR_TEMPLATES: Final = (
     # a read-only WAL ledger that cannot be read
     N_("the ledger {path} is read-only (a read-only copy, or this user may not write the "
        "file or its folder): nothing was written; write to a writable copy of the ledger"),
+    # api/storage/read_only.py: a new ledger in a folder that may not be written (409,
+    # exit 4)
+    N_("no ledger at {path}, and none may be made there: its folder may not be written "
+       "(this user may not write it, or its mode lets nobody write it); nothing was "
+       "written; give a path in a folder that may be written"),
     # api/storage/read_only.py: a write on PostgreSQL opened read-only, or by a role
     # granted only reads (409, exit 4)
     N_("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this database role may "

@@ -54,6 +54,12 @@ POSTGRES_READ_ONLY = ("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, 
                       "database role may only read it): nothing was written; write as a "
                       "role that may write the ledger")
 
+# No ledger at the path, in a folder that may not be written (`refuse_a_new_ledger`):
+# there is no ledger yet, so neither "the ledger is read-only" nor "write to a
+# writable copy" would be true.
+NO_NEW_LEDGER = ("no ledger at {path}, and none may be made there: its folder may not be "
+                 "written (this user may not write it, or its mode lets nobody write it); "
+                 "nothing was written; give a path in a folder that may be written")
 UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and its -wal file "
                   "holds writes without the -shm file beside it; copy the ledger with its "
                   "-wal and -shm files, or open it where it may be written; nothing was "
@@ -81,8 +87,10 @@ def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
     if name is None or Path(name).exists():
         return
     folder = Path(name).parent
-    if _forced(env) or (folder.is_dir() and not may_write(folder)):
+    if _forced(env):
         raise ReadOnlyStoreError(READ_ONLY.format(path=name))
+    if folder.is_dir() and not may_write(folder):
+        raise ReadOnlyStoreError(NO_NEW_LEDGER.format(path=name))
 
 
 def _ledger_file(env: Mapping[str, str]) -> str | None:

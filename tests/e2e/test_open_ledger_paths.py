@@ -207,10 +207,13 @@ def test_no_ledger_is_made_in_a_folder_nobody_may_write(
     finally:
         folder.chmod(0o755)
     assert (english.returncode, chinese.returncode) == (4, 4), english.stderr
-    assert f"the ledger {new} is read-only" in english.stderr
+    # There is no ledger to call read-only, nor a copy of it to write to: said as such.
+    assert f"no ledger at {new}, and none may be made there" in english.stderr
+    assert "give a path in a folder that may be written" in english.stderr
+    assert "is read-only" not in english.stderr
     assert "nothing was written" in english.stderr
     assert "created" not in english.stderr
-    assert f"账本 {new} 是只读的" in chinese.stderr
+    assert f"{new} 处没有账本，也不能在此新建" in chinese.stderr
     assert "Traceback" not in english.stderr + chinese.stderr
 
 
