@@ -41,6 +41,7 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
     from api.usecases import demo as demo_case  # noqa: PLC0415 - see the top
 
     request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
+    demo_case.refuse_a_read_only_target(request)  # before it says it writes
     if not ledger_exists(store_env(db, ENVIRON.get())):
         print(_(CREATED).format(where=ledger_location(store_env(db, ENVIRON.get()))),
               file=sys.stderr)

@@ -20,6 +20,11 @@ ERROR_TEMPLATES: Final = (
     # a read-only WAL ledger that cannot be read
     N_("the ledger {path} is read-only (a read-only copy, or this user may not write the "
        "file or its folder): nothing was written; write to a writable copy of the ledger"),
+    # api/storage/read_only.py: a new ledger in a folder that may not be written (409,
+    # exit 4)
+    N_("no ledger at {path}, and none may be made there: its folder may not be written "
+       "(this user may not write it, or its mode lets nobody write it); nothing was "
+       "written; give a path in a folder that may be written"),
     # api/storage/read_only.py: a write on PostgreSQL opened read-only, or by a role
     # granted only reads (409, exit 4)
     N_("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this database role may "
@@ -28,6 +33,11 @@ ERROR_TEMPLATES: Final = (
     N_("this read shows other people's data, which the access log must record, and the "
        "ledger is read-only: nothing was shown; read it where the ledger may be written, "
        "or read only your own data"),
+    # api/storage/keys.py: a read-only store's key table its role may not read (422,
+    # exit 2)
+    N_("cannot read the personal details' keys of the ledger {path}: this database role "
+       "may not read the table {table}; grant it SELECT on that table, or export without "
+       "the master key; nothing was written"),
     N_("cannot read the ledger {path}: its folder is read-only and its -wal file holds "
        "writes without the -shm file beside it; copy the ledger with its -wal and -shm "
        "files, or open it where it may be written; nothing was written"),

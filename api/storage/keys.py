@@ -25,14 +25,24 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from api.storage.busy import WAL_WAIT_S, sqlite_busy
-from api.storage.session import postgres_connect_args
-from domain.errors import InvalidRequestError, NotFoundError
+from api.storage.busy import READ_ONLY, WAL_WAIT_S, sqlite_busy
+from api.storage.read_only import (
+    ORIGIN_KEY,
+    POSTGRES_READ_ONLY,
+    forced_read_only,
+    postgres_may_not_write,
+)
+from api.storage.session import ledger_location, postgres_connect_args
+from domain.errors import InvalidRequestError, NotFoundError, ReadOnlyStoreError
 
 MASTER_KEY_ENV = "JIXIAO_MASTER_KEY_FILE"
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12  # GCM's standard nonce; random per seal, 2^32 seals per key are safe
 TABLE = "jixiao_personal_keys"
+# A read-only store's key table its role may not read (KeyVault).
+UNREADABLE_KEYS = ("cannot read the personal details' keys of the ledger {path}: this "
+                   "database role may not read the table {table}; grant it SELECT on that "
+                   "table, or export without the master key; nothing was written")
 MESSAGES = {
     "no_key_file": "没有主密钥：请用 --key-file 或环境变量 JIXIAO_MASTER_KEY_FILE 指定 "
                    "(no master key: give --key-file or JIXIAO_MASTER_KEY_FILE)",
@@ -121,27 +131,63 @@ def _bound(employee_id: str, key_id: str) -> bytes:
 
 
 class KeyVault:
-    """The wrapped data keys of one store (its SQLite file or PostgreSQL schema)."""
+    """The wrapped data keys of one store (its SQLite file or PostgreSQL schema).
+
+    On a store the session may not write (a read-only SQLite ledger's copy,
+    `JIXIAO_READ_ONLY=1`, a PostgreSQL role granted only reads: api/storage/read_only.py)
+    it only reads: no table is made, a key is neither stored nor destroyed (refused as
+    the ledger refuses a write, naming it), and its connections' transactions are READ
+    ONLY. With no key table there it holds no key, as the owner's new empty table
+    would: an auditor's payroll export is then the owner's, each person's details
+    unreadable. A table there that the role may not read is said, not read as empty:
+    the owner's export would show the details."""
 
     def __init__(self, store_env: Mapping[str, str], master_key: bytes) -> None:
         self._env = dict(store_env)
         self._master = master_key
         self._postgres = self._env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        self._read_only = ORIGIN_KEY in self._env or forced_read_only(self._env)
+        self._absent = False  # a read-only store without the key table: no key
         with self._cursor() as cursor:
             if self._postgres:
                 from api.storage.pg_schema import lock_schema_ddl, tables_exist  # noqa: PLC0415 - PostgreSQL only
 
+                self._read_only = self._read_only or \
+                    postgres_may_not_write(self._env, cursor.connection)
                 # There already: no DDL, which a role granted only reads and writes on
                 # the tables may not run, IF NOT EXISTS or not (pg_schema.py).
-                if tables_exist(cursor, self._sql("{t}").as_string(cursor)):
+                table = self._sql("{t}").as_string(cursor)
+                if tables_exist(cursor, table):
+                    if self._read_only:
+                        self._may_read(cursor, table)
+                    return
+                if self._read_only:
+                    self._absent = True
                     return
                 lock_schema_ddl(cursor, self._env.get("POSTGRES_SCHEMA"))  # see pg_schema.py
+            elif self._read_only:
+                self._absent = cursor.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                    (TABLE,)).fetchone() is None
+                return
             cursor.execute(self._sql(
                 "CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "
                 "employee_id TEXT NOT NULL, wrapped BYTEA NOT NULL)"))
 
+    def _may_read(self, cursor: Any, table: str) -> None:
+        row = cursor.execute("SELECT has_table_privilege(%s, 'SELECT')", (table,)).fetchone()
+        if row is not None and not row[0]:
+            raise InvalidRequestError(UNREADABLE_KEYS.format(
+                path=ledger_location(self._env), table=table))
+
+    def _refuse_a_write(self) -> None:
+        if self._read_only:
+            template = POSTGRES_READ_ONLY if self._postgres else READ_ONLY
+            raise ReadOnlyStoreError(template.format(path=ledger_location(self._env)))
+
     def seal(self, employee_id: str, plain: bytes) -> tuple[str, str]:
         """A new data key for the person, stored wrapped; (its id, the sealed text)."""
+        self._refuse_a_write()
         key_id = secrets.token_hex(16)
         data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
         with self._cursor() as cursor:
@@ -152,6 +198,8 @@ class KeyVault:
 
     def unseal(self, employee_id: str, key_id: str, sealed: str) -> bytes | None:
         """The plain bytes, or None when the key was destroyed (or never stored here)."""
+        if self._absent:
+            return None
         with self._cursor() as cursor:
             cursor.execute(self._sql("SELECT wrapped FROM {t} WHERE key_id = %s "
                                      "AND employee_id = %s"), (key_id, employee_id))
@@ -171,6 +219,7 @@ class KeyVault:
             rows.append((key_id, employee_id, wrap_key(self._master, key_id, data_key)))
             sealed.append((key_id, seal(data_key, employee_id, key_id, plain)))
         if rows:
+            self._refuse_a_write()
             with self._cursor() as cursor:
                 cursor.executemany(self._sql("INSERT INTO {t} (key_id, employee_id, wrapped) "
                                              "VALUES (%s, %s, %s)"), rows)
@@ -181,6 +230,8 @@ class KeyVault:
         found: list[bytes | None] = []
         if not items:
             return found
+        if self._absent:
+            return [None] * len(items)
         with self._cursor() as cursor:
             for employee_id, key_id, sealed in items:
                 cursor.execute(self._sql("SELECT wrapped FROM {t} WHERE key_id = %s "
@@ -193,6 +244,7 @@ class KeyVault:
 
     def destroy(self, employee_id: str) -> int:
         """Delete every data key of the person; the number deleted."""
+        self._refuse_a_write()
         with self._cursor() as cursor:
             cursor.execute(self._sql("DELETE FROM {t} WHERE employee_id = %s"), (employee_id,))
             return int(cursor.rowcount or 0)
@@ -216,8 +268,11 @@ class KeyVault:
             arguments: dict[str, Any] = dict(postgres_connect_args(self._env))
             # The same lock and statement timeouts as the ledger's own connections: a
             # key table locked by another process is "busy, retry", never a hang.
+            options = session_options(self._env)
+            if self._read_only:  # known after the first connection's question
+                options += " -c default_transaction_read_only=on"
             try:
-                with psycopg.connect(**arguments, options=session_options(self._env)) as pg, \
+                with psycopg.connect(**arguments, options=options) as pg, \
                         pg.cursor() as cursor:
                     yield cursor
             except psycopg.OperationalError as error:

@@ -54,6 +54,12 @@ POSTGRES_READ_ONLY = ("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, 
                       "database role may only read it): nothing was written; write as a "
                       "role that may write the ledger")
 
+# No ledger at the path, in a folder that may not be written (`refuse_a_new_ledger`):
+# there is no ledger yet, so neither "the ledger is read-only" nor "write to a
+# writable copy" would be true.
+NO_NEW_LEDGER = ("no ledger at {path}, and none may be made there: its folder may not be "
+                 "written (this user may not write it, or its mode lets nobody write it); "
+                 "nothing was written; give a path in a folder that may be written")
 UNREADABLE_WAL = ("cannot read the ledger {path}: its folder is read-only and its -wal file "
                   "holds writes without the -shm file beside it; copy the ledger with its "
                   "-wal and -shm files, or open it where it may be written; nothing was "
@@ -72,11 +78,19 @@ def read_only(env: Mapping[str, str]) -> bool:
 
 
 def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
-    """`JIXIAO_READ_ONLY=1` with no ledger at the path: opening it would create one and a
-    write would then be recorded, so the write is refused here, naming the path."""
+    """No ledger at the path, and none may be made there: `JIXIAO_READ_ONLY=1`, or a
+    folder that may not be written (`may_write`: one whose mode grants nobody a write is
+    read-only for root too, who could otherwise make a ledger there). Opening it would
+    create the file before any write was refused, so the write is refused here, before,
+    naming the path. A folder that is not there is the opener's to say."""
     name = _ledger_file(env)
-    if name is not None and _forced(env) and not Path(name).exists():
+    if name is None or Path(name).exists():
+        return
+    folder = Path(name).parent
+    if _forced(env):
         raise ReadOnlyStoreError(READ_ONLY.format(path=name))
+    if folder.is_dir() and not may_write(folder):
+        raise ReadOnlyStoreError(NO_NEW_LEDGER.format(path=name))
 
 
 def _ledger_file(env: Mapping[str, str]) -> str | None:
@@ -284,18 +298,34 @@ def postgres_read_only(env: Mapping[str, str], connection: Any) -> bool:
     connection's transactions are made READ ONLY, so nothing can be written on it even by
     an owner, and the session writes none of its caches (the chain, the view, the
     snapshots): each would be refused, and logged as an ERROR by the server."""
-    forced = _forced(env)
-    if not forced:
-        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+    if not postgres_may_not_write(env, connection):
+        return False
+    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
-        table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
-                               PlainPostgresRecorder.events_table_name)
-        row = connection.execute("SELECT has_table_privilege(%s, 'INSERT')",
-                                 (table.as_string(connection),)).fetchone()
-        if row is None or row[0]:
-            return False
-    connection.execute("SET default_transaction_read_only = on")
+    with told_on(connection):
+        connection.execute("SET default_transaction_read_only = on")
     return True
+
+
+def postgres_may_not_write(env: Mapping[str, str], connection: Any) -> bool:
+    """`JIXIAO_READ_ONLY=1`, or `connection`'s role may not insert into the events table:
+    what makes a PostgreSQL session read-only, asked as the session's other queries are
+    (a connection lost meanwhile told as lost, exit 6 / 503, not psycopg's traceback)."""
+    if _forced(env):
+        return True
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
+
+    table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
+                           PlainPostgresRecorder.events_table_name).as_string(connection)
+    # No events table (a key vault's store before its first event): nothing says the
+    # role may not write; has_table_privilege would fail on the missing table.
+    with told_on(connection):
+        row = connection.execute(
+            "SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL "
+            "ELSE has_table_privilege(%s, 'INSERT') END", (table, table)).fetchone()
+    return row is not None and row[0] is False
 
 
 class ReadOnlyPostgresRecorder(PlainPostgresRecorder):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from api.storage.backups import is_sqlite_file, sqlite_copy
+from api.storage.read_only import refuse_a_new_ledger
 from api.storage.session import ledger_exists, ledger_location
 from api.usecases.access import require_everything_for
 from api.usecases.integrity import IntegrityWorkspace, verify_with_receipt
@@ -83,6 +84,7 @@ def restore(backup_file: str, target_env: Mapping[str, str]) -> int:
         raise InvalidRequestError(NOT_SQLITE.format(path=backup_file))
     if ledger_exists(target_env):
         raise ConflictError(TARGET_EXISTS.format(where=ledger_location(target_env)))
+    refuse_a_new_ledger(target_env)  # JIXIAO_READ_ONLY=1, a folder nobody may write
     return sqlite_copy(backup_file, target_env["SQLITE_DBNAME"])
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from api.scenarios.demo import SCHEME_ID, demo_commands, demo_settings, describe
-from api.storage.session import open_ledger, store_env
+from api.storage.busy import READ_ONLY
+from api.storage.read_only import read_only, refuse_a_new_ledger, refuse_a_new_postgres_ledger
+from api.storage.session import ledger_location, open_ledger, store_env
 from api.usecases.ledger import closed_periods
 from domain.application import Ledger
-from domain.errors import InvalidRequestError
+from domain.errors import InvalidRequestError, ReadOnlyStoreError
 from domain.periods import YEAR_MAX, Period
 from domain.records import frozen_record
 from domain.shipped_schemes import load_shipped_scheme
@@ -60,6 +62,7 @@ class DemoYear:
 def write_demo_year(request: DemoRequest, progress: DemoProgress | None = None) -> DemoYear:
     """Writes the year into a fresh store and computes its five statements."""
     _check_year(request.year)
+    refuse_a_read_only_target(request)
     env = store_env(request.db, request.environ)
     sqlite_path = _fresh_sqlite_file(env, force=request.force)
     rows = demo_commands(request.year)
@@ -76,6 +79,19 @@ def write_demo_year(request: DemoRequest, progress: DemoProgress | None = None) 
         description=describe(demo_settings() + rows), commands=len(rows) + len(demo_settings()),
         recorded=recorded,
         already_recorded=retried, seconds=seconds, reports=reports)
+
+
+def refuse_a_read_only_target(request: DemoRequest) -> None:
+    """Refused as read-only, before anything is deleted or made (and before a shell says
+    it is writing), where the ledger may not be written (api/storage/read_only.py:
+    JIXIAO_READ_ONLY=1, a file or folder nobody may write, root included)."""
+    env = store_env(request.db, request.environ)
+    if env["PERSISTENCE_MODULE"] != "eventsourcing.sqlite":
+        refuse_a_new_postgres_ledger(env, ledger_location(env))  # only with the setting
+        return
+    refuse_a_new_ledger(env)
+    if request.force and Path(env["SQLITE_DBNAME"]).exists() and read_only(env):
+        raise ReadOnlyStoreError(READ_ONLY.format(path=env["SQLITE_DBNAME"]))
 
 
 def demo_size(year: int) -> int:

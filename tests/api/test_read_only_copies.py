@@ -18,6 +18,8 @@ from api.usecases.ports import Caller
 from api.usecases.streaming import apply_jsonl, open_jsonl
 from domain.errors import ReadOnlyStoreError
 
+ID_NUMBER = "11010519491231002X"  # a resident ID with a right check digit
+
 
 @pytest.fixture
 def copies(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -96,3 +98,40 @@ def test_a_chunked_write_to_a_read_only_ledger_is_refused_as_read_only(tmp_path:
     finally:
         session.close()
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("recorded", [True, False], ids=["keys", "no-key-table"])
+def test_personal_details_on_a_read_only_ledger_read_as_on_its_writable_twin(
+        tmp_path: Path, recorded: bool) -> None:
+    """The key vault reads the session's copy: the payroll export with the master key is
+    the writable ledger's, byte for byte, with or without a key table; recording details
+    is refused as read-only; the file is left as it was."""
+    key = tmp_path / "master.key"
+    writable = tmp_path / "writable.db"
+    owner = Cli({"JIXIAO_DB": str(writable), "JIXIAO_ACTOR": "test"})
+    owner.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    owner.ok("keys", "master", "--output", str(key))
+    if recorded:
+        owner.ok("personal", "record", "--employee", "wang", "--bank-name", "ICBC",
+                 "--account", "6222020200112233", "--id-number", ID_NUMBER,
+                 "--key-file", str(key))
+    frozen = tmp_path / "frozen.db"
+    frozen.write_bytes(writable.read_bytes())  # the WAL checkpointed when owner closed
+    frozen.chmod(0o444)
+    before = frozen.read_bytes()
+    reader = Cli({"JIXIAO_DB": str(frozen), "JIXIAO_ACTOR": "auditor"})
+
+    def payroll(cli: Cli) -> bytes:
+        output = tmp_path / "payroll.csv"
+        cli.ok("export", "payroll", "--period", "2026-Q1", "--format", "csv",
+               "--output", str(output), "--key-file", str(key))
+        return output.read_bytes()
+
+    read = payroll(reader)
+    assert read == payroll(owner)
+    assert (ID_NUMBER.encode() in read) is recorded
+    refused = reader("personal", "record", "--employee", "wang", "--account",
+                     "6222020200119999", "--key-file", str(key))
+    assert refused.code == 4, refused.err
+    assert "is read-only" in refused.err
+    assert frozen.read_bytes() == before

@@ -23,6 +23,7 @@ from api.usecases.streaming import apply_jsonl, open_jsonl
 from domain.errors import ReadOnlyStoreError
 
 PERIOD = "2026-Q1"
+ID_NUMBER = "11010519491231002X"  # a resident ID with a right check digit
 
 
 def _deduction(path: Path, minutes: int) -> Path:
@@ -171,3 +172,103 @@ def test_tables_made_after_the_roles_grant_are_read_as_missing(
         drop_role(pg_server, role)
     assert read == _answers(owner, tmp_path / "out")
     assert all(code == 0 for code, *_ in read), read
+
+
+def _payroll(cli: Cli, folder: Path, key: Path) -> tuple[int, str, bytes]:
+    """`export payroll` with the master key: its exit code, messages and file."""
+    output = folder / "payroll.csv"
+    run = cli("export", "payroll", "--period", PERIOD, "--format", "csv",
+              "--output", str(output), "--key-file", str(key))
+    assert "Traceback" not in run.err, run.err
+    written = output.read_bytes() if output.exists() else b""
+    output.unlink(missing_ok=True)
+    return run.code, run.err, written
+
+
+@pytest.mark.parametrize("reader", ["forced", "auditor"])
+def test_a_payroll_export_on_a_read_only_store_makes_no_key_table(
+        pg_server: PgServer, owned: dict[str, str], tmp_path: Path, reader: str) -> None:
+    """No personal details were ever recorded, so there is no key table. The key vault
+    made it on its own connection, not READ ONLY: the owner with JIXIAO_READ_ONLY=1 wrote
+    a table, and the auditor's role, which may not, got psycopg's traceback. Now the
+    export reads as the owner's would over its new empty table."""
+    key = tmp_path / "master.key"
+    Cli(owned).ok("keys", "master", "--output", str(key))
+    role = grant_reads(pg_server, owned["POSTGRES_SCHEMA"]) if reader == "auditor" else None
+    env = ({**owned, "JIXIAO_READ_ONLY": "1"} if role is None else
+           {**owned, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw"})
+    try:
+        before = contents(pg_server, owned["POSTGRES_SCHEMA"])
+        read = _payroll(Cli({**env, "JIXIAO_ACTOR": "reader"}), tmp_path, key)
+        assert contents(pg_server, owned["POSTGRES_SCHEMA"]) == before
+    finally:
+        if role is not None:
+            drop_role(pg_server, role)
+    assert read[0] == 0, read
+    assert read[2] == _payroll(Cli({**owned, "JIXIAO_ACTOR": "owner"}), tmp_path, key)[2]
+
+
+def test_the_auditor_reads_recorded_details_and_may_not_record_any(
+        pg_server: PgServer, owned: dict[str, str], tmp_path: Path) -> None:
+    """Details the owner recorded: the role reads them with the master key as the owner
+    does; recording more is refused as read-only, before a key is stored."""
+    key = tmp_path / "master.key"
+    owner = Cli({**owned, "JIXIAO_ACTOR": "owner"})
+    owner.ok("keys", "master", "--output", str(key))
+    owner.ok("personal", "record", "--employee", "wang", "--bank-name", "ICBC",
+             "--account", "6222020200112233", "--id-number", ID_NUMBER,
+                 "--key-file", str(key))
+    schema = owned["POSTGRES_SCHEMA"]
+    role = grant_reads(pg_server, schema)
+    try:
+        auditor = Cli({**owned, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw",
+                       "JIXIAO_ACTOR": "auditor"})
+        before = contents(pg_server, schema)
+        shown = auditor("personal", "show", "--employee", "wang", "--key-file", str(key))
+        read = _payroll(auditor, tmp_path, key)
+        refused = [auditor("personal", "record", "--employee", "wang", "--account",
+                           "6222020200119999", "--key-file", str(key)),
+                   Cli(auditor.environ, lang=None)(
+                       "personal", "record", "--employee", "wang", "--account",
+                       "6222020200119999", "--key-file", str(key))]
+        assert contents(pg_server, schema) == before
+    finally:
+        drop_role(pg_server, role)
+    assert shown.code == 0, shown.err
+    assert "6222020200112233" in shown.out
+    assert read == _payroll(owner, tmp_path, key)
+    assert ID_NUMBER.encode() in read[2]
+    assert [run.code for run in refused] == [4, 4], [run.err for run in refused]
+    assert "is read-only" in refused[0].err
+    assert "nothing was written" in refused[0].err
+    assert "只读" in refused[1].err
+    assert "Traceback" not in refused[1].err
+
+
+def test_a_key_table_the_auditor_may_not_read_is_said(
+        pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> None:
+    """Granted before the owner recorded any details (no ALTER DEFAULT PRIVILEGES): the
+    key table is there but not the role's to read. Read as empty, the export would
+    quietly differ from the owner's; it is said, naming the table and what to grant."""
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    key = tmp_path / "master.key"
+    owner.ok("keys", "master", "--output", str(key))
+    role = grant_reads(pg_server, pg_env["POSTGRES_SCHEMA"])
+    try:
+        owner.ok("personal", "record", "--employee", "wang", "--bank-name", "ICBC",
+                 "--account", "6222020200112233", "--id-number", ID_NUMBER,
+                 "--key-file", str(key))
+        auditor = Cli({**pg_env, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw",
+                       "JIXIAO_ACTOR": "auditor"})
+        english = _payroll(auditor, tmp_path, key)
+        chinese = _payroll(Cli(auditor.environ, lang=None), tmp_path, key)
+    finally:
+        drop_role(pg_server, role)
+    assert (english[0], chinese[0]) == (2, 2), (english, chinese)
+    assert "may not read the table" in english[1]
+    assert "jixiao_personal_keys" in english[1]
+    assert "grant it SELECT" in english[1]
+    assert "jixiao_personal_keys" in chinese[1]
+    assert "无权读取" in chinese[1], chinese[1]
+    assert english[2] == chinese[2] == b""

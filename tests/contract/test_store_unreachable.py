@@ -9,9 +9,10 @@ import re
 import socket
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from builders import GOLDEN, launched
+from builders import GOLDEN, Cli, launched
 from fastapi.testclient import TestClient
 from pgcluster import PgServer
 
@@ -192,3 +193,30 @@ def test_the_sign_in_page_tells_an_unreachable_server_as_a_page(
     assert told.format(port=port) in response.text  # the reason, below the heading
     assert fault not in response.text
     assert SECRET not in response.text
+
+
+@pytest.mark.parametrize("lang", ["en", None])
+def test_a_connection_lost_while_asking_whether_the_role_may_write_is_told(
+        pg_env: dict[str, str], pg_server: PgServer, monkeypatch: pytest.MonkeyPatch,
+        lang: str | None) -> None:
+    """A session on PostgreSQL asks whether its role may write (api/storage/read_only.py)
+    before its first read: a connection lost at that query was psycopg's traceback."""
+    import psycopg  # noqa: PLC0415 - as the module's other PostgreSQL tests, lazily
+
+    cli = Cli({**pg_env, "JIXIAO_ACTOR": "test"}, lang=lang)
+    cli.ok("apply", str(GOLDEN / "example-3/commands.jsonl"))
+    asked = psycopg.Connection.execute
+
+    def lost_at_the_privilege_query(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        if "has_table_privilege" in str(query):
+            with pg_server.connect() as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (self.info.backend_pid,))
+        return asked(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", lost_at_the_privilege_query)
+    run = cli("payout", "--period", "2026-Q4")
+    assert run.code == 6, run.err
+    line = _one_line(run.err)
+    expected = ("was lost; anything it was writing was written in full or not at all"
+                if lang else "的连接已断开；正在写入的内容要么已全部写入")
+    assert expected in line, line

@@ -182,3 +182,50 @@ def test_a_read_only_setting_never_creates_a_ledger(tmp_path: Path) -> None:
     run = _jixiao("serve", "--port", "1", "--db", str(missing), env={"JIXIAO_READ_ONLY": "1"})
     assert run.returncode == 4, run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("verb", [
+    ("init",), ("apply", str(EXAMPLE)), ("restore", "BACKUP"), ("demo",),
+    ("serve", "--port", "1")], ids=lambda verb: verb[0])
+def test_no_ledger_is_made_in_a_folder_nobody_may_write(
+        ledger: Path, tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """A folder without any write bit (`chmod a-w`) is read-only for root as for anyone,
+    as a file is (`may_write`): root made a new ledger there (`init`, `apply`, `restore`,
+    `demo`; `serve` on its first write), which its owner had marked read-only. Refused
+    as a write to a read-only ledger, naming the path, before anything is made."""
+    backup = tmp_path / "ledger.backup"
+    assert _jixiao("backup", "--db", str(ledger), "--output", str(backup)).returncode == 0
+    folder = tmp_path / "sealed"
+    folder.mkdir()
+    folder.chmod(0o555)
+    new = folder / "new.db"
+    argv = [str(backup) if word == "BACKUP" else word for word in verb]
+    try:
+        english = _jixiao("--lang", "en", *argv, "--db", str(new))
+        chinese = _jixiao(*argv, "--db", str(new))
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+    assert (english.returncode, chinese.returncode) == (4, 4), english.stderr
+    # There is no ledger to call read-only, nor a copy of it to write to: said as such.
+    assert f"no ledger at {new}, and none may be made there" in english.stderr
+    assert "give a path in a folder that may be written" in english.stderr
+    assert "is read-only" not in english.stderr
+    assert "nothing was written" in english.stderr
+    assert "created" not in english.stderr
+    assert f"{new} 处没有账本，也不能在此新建" in chinese.stderr
+    assert "Traceback" not in english.stderr + chinese.stderr
+
+
+def test_a_demo_never_replaces_a_ledger_it_may_not_write(ledger: Path, tmp_path: Path) -> None:
+    """`demo --force` deletes the ledger at its path and writes a new one: with
+    JIXIAO_READ_ONLY=1 it did so all the same; now refused before anything is deleted."""
+    copy = tmp_path / "ledger.db"
+    shutil.copy(ledger, copy)
+    before = _digest(tmp_path)
+    run = _jixiao("--lang", "en", "demo", "--force", "--db", str(copy),
+                  env={"JIXIAO_READ_ONLY": "1"})
+    assert run.returncode == 4, run.stderr
+    assert f"the ledger {copy} is read-only" in run.stderr
+    assert "Writing" not in run.stderr
+    assert _digest(tmp_path) == before

@@ -5,10 +5,17 @@ on a read-only SQLite ledger (409 `read_only`), writing nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from builders import contents, drop_role, grant_reads
+from fastapi.testclient import TestClient
 from pgcluster import PgServer
 from seeding import Served, seed, serve
 
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.storage.keys import create_master_key
 from api.storage.session import open_server_session
 
 
@@ -40,3 +47,31 @@ def test_the_server_as_the_auditors_role_answers_as_the_owners_and_refuses_write
     assert refused.status_code == 409, refused.text
     assert refused.json()["error"]["code"] == "read_only"
     assert "未写入任何内容" in refused.json()["error"]["message"]  # Chinese by default
+
+
+def test_the_auditors_payroll_file_with_the_master_key_is_the_owners(
+        pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> None:
+    """The server holds the master key and no details were ever recorded (no key table):
+    the role's key vault made the table on a connection of its own and was refused,
+    a 500. Now it reads as the owner's over its new, empty table, and makes nothing."""
+    tokens = seed(pg_env)
+    key = tmp_path / "master.key"
+    create_master_key(str(key))
+    role = grant_reads(pg_server, pg_env["POSTGRES_SCHEMA"])
+    path = "/periods/2026-Q1/payroll-file"
+
+    def served(env: dict[str, str]) -> Any:
+        app = create_app(ServerSettings(store_env=env, master_key_file=str(key)),
+                         open_server_session)
+        with TestClient(app) as client:
+            return Served(env, client, tokens).get("finance", path, format="csv")
+
+    try:
+        env = {**pg_env, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw"}
+        before = contents(pg_server, pg_env["POSTGRES_SCHEMA"])
+        read = served(env)
+        assert contents(pg_server, pg_env["POSTGRES_SCHEMA"]) == before
+    finally:
+        drop_role(pg_server, role)
+    assert read.status_code == 200, read.text
+    assert read.content == served(pg_env).content
