@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 
-from api import dataclass_code, plugin_discovery
+from api import compile_cache, plugin_discovery
 from api.i18n import from_environment, normalise, use_language
 from api.storage import psycopg_versions
 from api.storage.store_env import settings_problem, store_env
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if answered is None:
         # Not before the warm reads: they make few dataclasses, and would read the cache
         # for them; what follows makes ≈90 (the what-if) or more (the command tree).
-        dataclass_code.install()
+        compile_cache.install()
         answered = plain_what_if(words, environ)
     if answered is None:
         from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed

@@ -1,11 +1,13 @@
-"""dataclasses' methods and typing's annotations compiled once, then read from a cache
-(api/dataclass_code.py): the code is what `compile` gives, the classes behave as
-dataclass makes them, and a later process compiles nothing its cache holds."""
+"""dataclasses' methods, typing's annotations and re's patterns compiled once, then read
+from a cache (api/compile_cache.py): the code is what `compile` gives, a pattern what
+`re` makes, the classes behave as dataclass makes them, and a later process compiles
+nothing its cache holds."""
 
 from __future__ import annotations
 
 import dataclasses
 import marshal
+import re
 import subprocess
 import sys
 import typing
@@ -13,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from api import dataclass_code
-from api.dataclass_code import _Codes
+from api import compile_cache
+from api.compile_cache import _Cache, _is_code, _is_pattern, _pattern_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 # As Python 3.11's dataclass writes a frozen class's __setattr__ (dataclasses._create_fn).
@@ -34,31 +36,40 @@ def _refusing_compile(*_: object, **__: object) -> None:
     raise AssertionError("compiled although the cache holds it")
 
 
+def _codes(path: Path) -> _Cache:
+    return _Cache(path, _is_code)
+
+
+def _code(codes: _Cache, text: str, mode: str) -> object:
+    return codes.get((mode, text), lambda: compile_cache._compile(
+        text, "<string>", mode, dont_inherit=True))
+
+
 def test_the_cached_code_is_the_code_compile_gives(tmp_path: Path) -> None:
-    codes = _Codes(tmp_path / "cache.marshal")
-    assert codes.code(TEXT, "exec") == _compiled(TEXT, "exec")
-    assert codes.code("dict[str, int] | None", "eval") == _compiled(
+    codes = _codes(tmp_path / "cache.marshal")
+    assert _code(codes, TEXT, "exec") == _compiled(TEXT, "exec")
+    assert _code(codes, "dict[str, int] | None", "eval") == _compiled(
         "dict[str, int] | None", "eval")
     with pytest.raises(SyntaxError):  # as typing's compile of a bad annotation
-        codes.code("list[", "eval")
+        _code(codes, "list[", "eval")
 
 
 def test_a_later_process_reads_what_an_earlier_compiled(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = tmp_path / "__pycache__" / "cache.marshal"
-    first = _Codes(path)
-    compiled = first.code(TEXT, "exec")
+    first = _codes(path)
+    compiled = _code(first, TEXT, "exec")
     first.write()
-    monkeypatch.setattr(dataclass_code, "_compile", _refusing_compile)
-    assert _Codes(path).code(TEXT, "exec") == compiled
+    monkeypatch.setattr(compile_cache, "_compile", _refusing_compile)
+    assert _code(_codes(path), TEXT, "exec") == compiled
 
 
 def test_no_cache_is_written_where_bytecode_is_not(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    codes = _Codes(tmp_path / "cache.marshal")
-    codes.code(TEXT, "exec")
+    codes = _codes(tmp_path / "cache.marshal")
+    _code(codes, TEXT, "exec")
     codes.write()
     assert not (tmp_path / "cache.marshal").exists()
 
@@ -74,13 +85,13 @@ def test_a_cache_of_another_python_or_not_ours_is_compiled_past(
         tmp_path: Path, body: bytes) -> None:
     path = tmp_path / "cache.marshal"
     path.write_bytes(body)
-    assert _Codes(path).code(TEXT, "exec") == _compiled(TEXT, "exec")
+    assert _code(_codes(path), TEXT, "exec") == _compiled(TEXT, "exec")
 
 
 def test_dataclasses_and_annotations_behave_as_without_the_cache() -> None:
-    dataclass_code.install()
-    assert vars(dataclasses)["exec"] is dataclass_code.cached_exec
-    assert vars(typing)["compile"] is dataclass_code.cached_compile
+    compile_cache.install()
+    assert vars(dataclasses)["exec"] is compile_cache.cached_exec
+    assert vars(typing)["compile"] is compile_cache.cached_compile
 
     @dataclasses.dataclass(frozen=True, order=True)
     class Line:
@@ -99,18 +110,54 @@ def test_dataclasses_and_annotations_behave_as_without_the_cache() -> None:
         typing.ForwardRef("list[")
 
 
+PATTERNS = [
+    (r"(-?)([0-9]{1,15})\.([0-9]{2})", 0), (r"(?P<year>[0-9]{4})-Q(?P<quarter>[1-4])", 0),
+    (r"^[^\W_][\w.\-]{0,63}$", 0), (r"[\x00-\x1f\u2028]|(?:^|\u241e) ", 0),
+    (r"  # a comment\n (?i:abc) \d+", int(re.VERBOSE)), (rb"GLIBC_([0-9.]+)", 0), ("", 0)]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_a_pattern_from_the_cache_is_the_one_re_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pattern: str | bytes,
+        flags: int) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "patterns.marshal"
+    written = _Cache(path, _is_pattern)
+    written.get((pattern, flags), lambda: _pattern_parts(pattern, flags))
+    written.write()
+    read = _Cache(path, _is_pattern).get((pattern, flags), _refusing_compile)
+    made = compile_cache._sre.compile(pattern, *read)
+    real = compile_cache._real_pattern(pattern, flags)  # re's own, installed or not
+    assert made == real  # the same pattern, flags and code
+    assert (made.flags, made.groups, made.groupindex) == (
+        real.flags, real.groups, real.groupindex)
+
+
+def test_re_compiles_through_the_cache_once_installed() -> None:
+    compile_cache.install()
+    assert re._compiler.compile is compile_cache.cached_pattern  # type: ignore[attr-defined]
+    found = re.compile(r"(?P<id>E[0-9]{6}) (?P<cny>[0-9]+\.[0-9]{2}) wi41").fullmatch(
+        "E000001 12.50 wi41")
+    assert found is not None
+    assert found.groupdict() == {"id": "E000001", "cny": "12.50"}
+    with pytest.raises(re.error):
+        re.compile(r"(unclosed wi41")
+
+
 PROBE = '''
 import sys
 from pathlib import Path
-from api import dataclass_code
-dataclass_code._CODES.path = Path(sys.argv[1])
-compiled = []
-real = dataclass_code._compile
-dataclass_code._compile = lambda *args, **kwargs: compiled.append(1) or real(*args, **kwargs)
+from api import compile_cache
+compile_cache._CODES.path = Path(sys.argv[1])
+compile_cache._PATTERNS.path = Path(sys.argv[1] + ".re")
+compiled, parsed = [], []
+real, parts = compile_cache._compile, compile_cache._pattern_parts
+compile_cache._compile = lambda *args, **kwargs: compiled.append(1) or real(*args, **kwargs)
+compile_cache._pattern_parts = lambda *args: parsed.append(1) or parts(*args)
 from api.cli_launch import main
 main(["payout", "--period", "2026-Q4", "--with", sys.argv[2], "--db", sys.argv[3]])
 import api.cli.plain  # what a what-if imports (the ledger above is missing)
-print(len(compiled))
+print(len(compiled), len(parsed))
 '''
 
 
@@ -118,14 +165,17 @@ def test_a_what_if_process_compiles_nothing_once_its_cache_is_written(tmp_path: 
     batch = tmp_path / "batch.jsonl"
     batch.write_text("")
 
-    def compiles() -> int:
+    def compiles() -> tuple[int, ...]:
         done = subprocess.run(
             [sys.executable, "-c", PROBE, str(tmp_path / "cache.marshal"), str(batch),
              str(tmp_path / "missing.db")],
             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
         assert done.returncode == 0, done.stderr
-        return int(done.stdout.strip().splitlines()[-1])
+        return tuple(map(int, done.stdout.strip().splitlines()[-1].split()))
 
-    assert compiles() > 300  # pydantic's, annotated_types' and our dataclasses, annotations
-    assert compiles() == 0
+    code, patterns = compiles()
+    # pydantic's, annotated_types' and our dataclasses and annotations; their patterns
+    assert code > 300
+    assert patterns > 20
+    assert compiles() == (0, 0)

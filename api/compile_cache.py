@@ -1,0 +1,219 @@
+"""What Python compiles from text at run time, compiled once, not in every process.
+
+Python 3.11's `@dataclass` writes each method it adds (`__init__`, `__repr__`, `__eq__`,
+a frozen class's `__setattr__` and `__delattr__` …) as source text and compiles it with
+`exec`, one compile a method, in every process; `typing.ForwardRef` compiles the text of
+each annotation written as a string (pydantic_core's TypedDicts, our modules under
+`from __future__ import annotations`), as pydantic reads them; and `re` parses and
+compiles each pattern a module compiles at its import. A what-if (`jixiao payout --with`)
+makes 88 dataclasses before it does any work (pydantic's and annotated_types' own, the
+ledger's records), 312 such texts, reads 785 annotations (217 texts) and compiles 50
+patterns: ≈28, ≈10 and ≈7 ms of its CPU, an eighth of it.
+
+`install()` gives the dataclasses module an `exec`, the typing module a `compile` and
+`re` a pattern compiler of their own, which look the text up in a cache of what was
+compiled from it and compile only a text they have not met:
+
+* Code is the very code the builtin would compile: `compile` is a function of the text,
+  the mode, the file name ("<string>") and the flags, and those are what the two modules
+  use (no `__future__` flags: neither module has one, and the cache inherits none
+  either). Only the compile is skipped: `exec` still runs the code with the same globals
+  and namespace, so every method is made afresh, as before, and a forward reference is
+  evaluated as before.
+* A pattern is made by `_sre.compile` from what `re._compiler.compile` gives it (the
+  flags, the compiled code, the groups), as Python 3.11's `re` does: only the parse and
+  the code generation are skipped. Only on 3.11 (its `re` internals); a pattern that does
+  not compile raises as before and is never stored.
+
+The cache is a file beside this package's bytecode (`__pycache__`), trusted as Python
+trusts a .pyc there, for this exact interpreter (`sys.version` inside; the file name
+carries the cache tag). It is written at exit, and only when a text was compiled this
+process: so once, then read by every later process. As with bytecode it is not written
+under `PYTHONDONTWRITEBYTECODE`, and not used with -O; not written where it cannot be
+(read-only media); a file unreadable or of another interpreter is ignored (every text
+compiled, as without the cache). A text absent from it is compiled, so a change of any
+dataclass, annotation or pattern, ours or a library's, costs that one compile until the
+next write."""
+
+from __future__ import annotations
+
+import atexit
+import builtins
+import dataclasses
+import marshal
+import os
+import re
+import sys
+import threading
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+_FOLDER = Path(__file__).resolve().parent / "__pycache__"
+CODES = _FOLDER / f"compiled-code.{sys.implementation.cache_tag}.marshal"
+PATTERNS = _FOLDER / f"compiled-patterns.{sys.implementation.cache_tag}.marshal"
+# A file holding more entries than this is written anew with this process's entries only.
+KEPT = 4096
+_exec = builtins.exec
+_compile = builtins.compile
+_re_compiler: Any = getattr(re, "_compiler", None)
+_real_pattern: Callable[..., Any] | None = getattr(_re_compiler, "compile", None)
+_sre: Any = sys.modules.get("_sre")
+
+
+class _Cache:
+    """What was made from each key met, and what a file holds (marshalled, each entry
+    read when first asked for); `accept` tells a value read back from one to use."""
+
+    def __init__(self, path: Path, accept: Callable[[Any, Any], bool]) -> None:
+        self.path = path
+        self._accept = accept
+        self._stored: dict[Any, bytes] | None = None
+        self._used: dict[Any, bytes] = {}
+        self._values: dict[Any, Any] = {}  # a text met again: 568 of 785 annotations
+        self._made = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The value made from `key`: from this process, from the file, or `make()`d (its
+        errors raised as they are, nothing stored)."""
+        value = self._values.get(key)
+        if value is not None:
+            return value
+        stored = self._stored if self._stored is not None else self._load()
+        data = self._used.get(key) or stored.get(key)
+        if data is not None:
+            try:
+                value = marshal.loads(data)  # noqa: S302 - trusted as a .pyc beside it
+            except (EOFError, ValueError, TypeError):
+                value = None
+            if value is not None and self._accept(key, value):
+                self._used[key] = data
+                self._values[key] = value
+                return value
+        value = make()
+        with self._lock:
+            if not self._made:
+                atexit.register(self.write)
+            self._made += 1
+            self._used[key] = marshal.dumps(value)
+        self._values[key] = value
+        return value
+
+    def _load(self) -> dict[Any, bytes]:
+        stored: dict[Any, bytes] = {}
+        try:
+            version, entries = marshal.loads(self.path.read_bytes())  # noqa: S302 - as above
+            if version == sys.version and type(entries) is dict and all(
+                    type(value) is bytes for value in entries.values()):
+                stored = entries
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # none yet, or not one we wrote: everything is compiled
+        self._stored = stored
+        return stored
+
+    def write(self) -> None:
+        """Store what was made this process beside what is stored (see the module's note);
+        nothing when nothing was, or when bytecode is not written."""
+        if not self._made or sys.dont_write_bytecode or sys.flags.optimize:
+            return
+        entries = {**(self._stored or {}), **self._used}
+        if len(entries) > KEPT:
+            entries = dict(self._used)
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            body = marshal.dumps((sys.version, entries))
+            self.path.parent.mkdir(exist_ok=True)
+            temporary.write_bytes(body)
+            os.replace(temporary, self.path)  # a reader sees the old file or the new
+        except (OSError, ValueError):  # not writable here (or a key marshal cannot write)
+            temporary.unlink(missing_ok=True)
+
+
+def _is_code(key: Any, value: Any) -> bool:
+    return (type(key) is tuple and len(key) == 2 and type(key[0]) is str
+            and type(key[1]) is str and type(value) is CodeType)
+
+
+def _is_pattern(key: Any, value: Any) -> bool:
+    """A key (pattern, flags) and what `_sre.compile` takes after the pattern: flags, code,
+    groups, the group index and its inverse."""
+    if not (type(key) is tuple and len(key) == 2 and type(key[0]) in (str, bytes)
+            and type(key[1]) is int and type(value) is tuple and len(value) == 5):
+        return False
+    flags, code, groups, groupindex, indexgroup = value
+    return (type(flags) is int and type(code) is list and all(type(c) is int for c in code)
+            and type(groups) is int and type(groupindex) is dict
+            and all(type(k) is str and type(i) is int for k, i in groupindex.items())
+            and type(indexgroup) is tuple
+            and all(name is None or type(name) is str for name in indexgroup))
+
+
+_CODES = _Cache(CODES, _is_code)
+_PATTERNS = _Cache(PATTERNS, _is_pattern)
+
+
+def compiled(text: str, mode: str) -> CodeType:
+    """`compile(text, "<string>", mode)` as dataclasses and typing call it; its
+    SyntaxError likewise."""
+    code: CodeType = _CODES.get(
+        (mode, text), lambda: _compile(text, "<string>", mode, dont_inherit=True))
+    return code
+
+
+def cached_exec(source: Any, globals: dict[str, Any] | None = None,
+                locals: Any = None) -> None:
+    """`exec` as dataclasses calls it, the compile of a text taken from the cache."""
+    if globals is None:  # exec's default: the caller's (dataclasses always gives its own)
+        frame = sys._getframe(1)
+        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+    if type(source) is str and not sys.flags.optimize:
+        source = compiled(source, "exec")
+    _exec(source, globals, locals)
+
+
+def cached_compile(source: Any, filename: Any, mode: str, *rest: Any, **options: Any) -> Any:
+    """`compile` as typing calls it (an annotation's text, "<string>", "eval"), from the
+    cache; any other call as asked. typing has no `__future__` flags to pass on, so none
+    is inherited here either."""
+    if rest or options or type(source) is not str or filename != "<string>":
+        return _compile(source, filename, mode, *rest, **options)
+    if sys.flags.optimize:
+        return _compile(source, filename, mode, dont_inherit=True)
+    return compiled(source, mode)
+
+
+def _pattern_parts(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
+    """What Python 3.11's `re._compiler.compile` passes `_sre.compile` after the pattern
+    (its ints as plain ints: some are named constants, which marshal does not write)."""
+    parsed = _re_compiler._parser.parse(pattern, flags)
+    code = _re_compiler._code(parsed, flags)
+    groupindex = parsed.state.groupdict
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), [int(c) for c in code],
+            parsed.state.groups - 1, dict(groupindex), tuple(indexgroup))
+
+
+def cached_pattern(pattern: Any, flags: int = 0) -> Any:
+    """`re._compiler.compile`, a pattern's parse and code taken from the cache."""
+    assert _real_pattern is not None  # installed only where it is
+    if type(pattern) not in (str, bytes) or type(flags) is not int or (
+            flags & _re_compiler.SRE_FLAG_DEBUG) or sys.flags.optimize:
+        return _real_pattern(pattern, flags)
+    parts = _PATTERNS.get((pattern, flags), lambda: _pattern_parts(pattern, flags))
+    return _sre.compile(pattern, *parts)
+
+
+def install() -> None:
+    """Compile dataclasses' methods, typing's annotations and re's patterns through the
+    cache (once a process; before the first worth it: pydantic's import makes 40
+    dataclasses)."""
+    vars(dataclasses).setdefault("exec", cached_exec)
+    vars(typing).setdefault("compile", cached_compile)
+    if (sys.version_info[:2] == (3, 11) and _sre is not None and _real_pattern is not None
+            and _re_compiler.compile is _real_pattern):
+        _re_compiler.compile = cached_pattern
