@@ -53,11 +53,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if answered is None:
         answered = warm_explain(words, given)
     if answered is None:
-        # Not before the warm reads: they make few dataclasses, and would read the cache
-        # for them; what follows makes ≈90 (the what-if) or more (the command tree).
-        compile_cache.install()
         answered = plain_what_if(words, environ)
     if answered is None:
+        compile_cache.install("tree")  # see plain_what_if
         from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
 
         answered = command_line(words, environ)
@@ -157,6 +155,9 @@ def plain_what_if(words: Sequence[str], environ: Mapping[str, str] | None) -> in
     lang = options.get("--lang")
     if lang is not None and normalise(lang) is None:
         return None  # the command tree names the language it does not know
+    # Not before the warm reads (they make few dataclasses, and would read the cache for
+    # them); a what-if makes ≈90 from here, compiled once (api/compile_cache.py).
+    compile_cache.install("what-if")
     from api.cli import plain_payout  # noqa: PLC0415 - the ledger, not the command tree
 
     return plain_payout(words, options, environ)

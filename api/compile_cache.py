@@ -25,15 +25,15 @@ compiled from it and compile only a text they have not met:
   the code generation are skipped. Only on 3.11 (its `re` internals); a pattern that does
   not compile raises as before and is never stored.
 
-The cache is a file beside this package's bytecode (`__pycache__`), trusted as Python
-trusts a .pyc there, for this exact interpreter (`sys.version` inside; the file name
-carries the cache tag). It is written at exit, and only when a text was compiled this
-process: so once, then read by every later process. As with bytecode it is not written
-under `PYTHONDONTWRITEBYTECODE`, and not used with -O; not written where it cannot be
-(read-only media); a file unreadable or of another interpreter is ignored (every text
-compiled, as without the cache). A text absent from it is compiled, so a change of any
-dataclass, annotation or pattern, ours or a library's, costs that one compile until the
-next write."""
+The cache is a file beside this package's bytecode (`__pycache__`), one for each kind of
+process (`install`), trusted as Python trusts a .pyc there, for this exact interpreter
+(`sys.version` inside; the file name carries the cache tag). It is written at exit, and
+only when a text was compiled this process: so once, then read by every later process.
+As with bytecode it is not written under `PYTHONDONTWRITEBYTECODE`, and not used with
+-O; not written where it cannot be (read-only media); a file unreadable or of another
+interpreter is ignored (every text compiled, as without the cache). A text absent from
+it is compiled, so a change of any dataclass, annotation or pattern, ours or a
+library's, costs that one compile until the next write."""
 
 from __future__ import annotations
 
@@ -51,11 +51,16 @@ from pathlib import Path
 from types import CodeType
 from typing import Any
 
-_FOLDER = Path(__file__).resolve().parent / "__pycache__"
-CODES = _FOLDER / f"compiled-code.{sys.implementation.cache_tag}.marshal"
-PATTERNS = _FOLDER / f"compiled-patterns.{sys.implementation.cache_tag}.marshal"
+FOLDER = Path(__file__).resolve().parent / "__pycache__"
 # A file holding more entries than this is written anew with this process's entries only.
-KEPT = 4096
+KEPT = 2048
+
+
+def cache_file(kind: str, what: str) -> Path:
+    """The file of one kind of process (see `install`) for code or patterns."""
+    return FOLDER / f"compiled-{what}.{kind}.{sys.implementation.cache_tag}.marshal"
+
+
 _exec = builtins.exec
 _compile = builtins.compile
 _re_compiler: Any = getattr(re, "_compiler", None)
@@ -151,8 +156,8 @@ def _is_pattern(key: Any, value: Any) -> bool:
             and all(name is None or type(name) is str for name in indexgroup))
 
 
-_CODES = _Cache(CODES, _is_code)
-_PATTERNS = _Cache(PATTERNS, _is_pattern)
+_CODES = _Cache(cache_file("process", "code"), _is_code)
+_PATTERNS = _Cache(cache_file("process", "patterns"), _is_pattern)
 
 
 def compiled(text: str, mode: str) -> CodeType:
@@ -208,11 +213,16 @@ def cached_pattern(pattern: Any, flags: int = 0) -> Any:
     return _sre.compile(pattern, *parts)
 
 
-def install() -> None:
+def install(kind: str = "process") -> None:
     """Compile dataclasses' methods, typing's annotations and re's patterns through the
     cache (once a process; before the first worth it: pydantic's import makes 40
-    dataclasses)."""
-    vars(dataclasses).setdefault("exec", cached_exec)
+    dataclasses). `kind` names the kind of process (a what-if, the command tree), which
+    keeps a file of its own: each then reads what it compiles, not the texts of every
+    other verb (a file grows only by what one kind meets)."""
+    if vars(dataclasses).get("exec") is cached_exec:
+        return  # installed: its files stay the first kind's
+    _CODES.path, _PATTERNS.path = cache_file(kind, "code"), cache_file(kind, "patterns")
+    vars(dataclasses)["exec"] = cached_exec
     vars(typing).setdefault("compile", cached_compile)
     if (sys.version_info[:2] == (3, 11) and _sre is not None and _real_pattern is not None
             and _re_compiler.compile is _real_pattern):

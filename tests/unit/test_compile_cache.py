@@ -148,8 +148,8 @@ PROBE = '''
 import sys
 from pathlib import Path
 from api import compile_cache
-compile_cache._CODES.path = Path(sys.argv[1])
-compile_cache._PATTERNS.path = Path(sys.argv[1] + ".re")
+kinds = []
+compile_cache.cache_file = lambda kind, what: kinds.append(kind) or Path(sys.argv[1] + what)
 compiled, parsed = [], []
 real, parts = compile_cache._compile, compile_cache._pattern_parts
 compile_cache._compile = lambda *args, **kwargs: compiled.append(1) or real(*args, **kwargs)
@@ -157,7 +157,7 @@ compile_cache._pattern_parts = lambda *args: parsed.append(1) or parts(*args)
 from api.cli_launch import main
 main(["payout", "--period", "2026-Q4", "--with", sys.argv[2], "--db", sys.argv[3]])
 import api.cli.plain  # what a what-if imports (the ledger above is missing)
-print(len(compiled), len(parsed))
+print(len(compiled), len(parsed), *sorted(set(kinds)))
 '''
 
 
@@ -172,7 +172,9 @@ def test_a_what_if_process_compiles_nothing_once_its_cache_is_written(tmp_path: 
             cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
             env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
         assert done.returncode == 0, done.stderr
-        return tuple(map(int, done.stdout.strip().splitlines()[-1].split()))
+        *counts, kind = done.stdout.strip().splitlines()[-1].split()
+        assert kind == "what-if"  # its own files: not the command tree's texts too
+        return tuple(map(int, counts))
 
     code, patterns = compiles()
     # pydantic's, annotated_types' and our dataclasses and annotations; their patterns
