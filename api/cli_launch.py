@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 
-from api import compile_cache, plugin_discovery
+from api import plugin_discovery
 from api.i18n import from_environment, normalise, use_language
 from api.storage import psycopg_versions
 from api.storage.store_env import settings_problem, store_env
@@ -55,7 +55,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if answered is None:
         answered = plain_what_if(words, environ)
     if answered is None:
-        compile_cache.install("tree")  # see plain_what_if
+        from api import compile_cache  # noqa: PLC0415 - see plain_what_if
+
+        compile_cache.install("tree")
         from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
 
         answered = command_line(words, environ)
@@ -155,8 +157,11 @@ def plain_what_if(words: Sequence[str], environ: Mapping[str, str] | None) -> in
     lang = options.get("--lang")
     if lang is not None and normalise(lang) is None:
         return None  # the command tree names the language it does not know
-    # Not before the warm reads (they make few dataclasses, and would read the cache for
-    # them); a what-if makes ≈90 from here, compiled once (api/compile_cache.py).
+    # Not imported before (dataclasses, inspect: ≈2 ms a warm read has no use for), nor
+    # installed (a warm read makes few dataclasses, and would read the cache for them); a
+    # what-if makes ≈90 from here, compiled once (api/compile_cache.py).
+    from api import compile_cache  # noqa: PLC0415
+
     compile_cache.install("what-if")
     from api.cli import plain_payout  # noqa: PLC0415 - the ledger, not the command tree
 

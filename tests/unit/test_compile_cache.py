@@ -181,3 +181,13 @@ def test_a_what_if_process_compiles_nothing_once_its_cache_is_written(tmp_path: 
     assert code > 300
     assert patterns > 20
     assert compiles() == (0, 0)
+
+
+def test_the_launcher_imports_the_cache_only_for_what_needs_it() -> None:
+    # A payout or explanation answered warm makes few dataclasses: importing the cache
+    # (dataclasses, inspect) at the launcher's import would only slow it.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, api.cli_launch\n"
+         "print('api.compile_cache' in sys.modules, 'dataclasses' in sys.modules)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["False", "False"]
