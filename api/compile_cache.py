@@ -174,8 +174,11 @@ def cached_exec(source: Any, globals: dict[str, Any] | None = None,
     if globals is None:  # exec's default: the caller's (dataclasses always gives its own)
         frame = sys._getframe(1)
         globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
-    if type(source) is str and not sys.flags.optimize:
-        source = compiled(source, "exec")
+    if type(source) is str:
+        # Under -O compiled here, not by `exec`: it would pass on this module's
+        # `__future__` import (an `__init__`'s annotations would be strings).
+        source = _compile(source, "<string>", "exec", dont_inherit=True) \
+            if sys.flags.optimize else compiled(source, "exec")
     _exec(source, globals, locals)
 
 

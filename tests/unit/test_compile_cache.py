@@ -191,3 +191,18 @@ def test_the_launcher_imports_the_cache_only_for_what_needs_it() -> None:
          "print('api.compile_cache' in sys.modules, 'dataclasses' in sys.modules)"],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+@pytest.mark.parametrize("optimize", [[], ["-O"]], ids=["plain", "optimized"])
+def test_a_dataclass_init_keeps_its_annotations(optimize: list[str]) -> None:
+    # The cache module has `from __future__ import annotations`: what it compiles or
+    # execs must not pass it on (a string annotation breaks `get_type_hints`).
+    done = subprocess.run(
+        [sys.executable, *optimize, "-B", "-c",
+         "from api import compile_cache\ncompile_cache.install('probe')\n"
+         "import dataclasses, typing\n"
+         "@dataclasses.dataclass\nclass A:\n    x: int\n"
+         "print(typing.get_type_hints(A.__init__))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.strip() == "{'x': <class 'int'>, 'return': <class 'NoneType'>}", \
+        done.stderr
