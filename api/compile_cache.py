@@ -47,6 +47,7 @@ import sys
 import threading
 import typing
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -134,7 +135,8 @@ class _Cache:
             temporary.write_bytes(body)
             os.replace(temporary, self.path)  # a reader sees the old file or the new
         except (OSError, ValueError):  # not writable here (or a key marshal cannot write)
-            temporary.unlink(missing_ok=True)
+            with suppress(OSError):  # read-only media refuse even to unlink what is not there
+                temporary.unlink(missing_ok=True)
 
 
 def _is_code(key: Any, value: Any) -> bool:

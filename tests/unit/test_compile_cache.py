@@ -6,7 +6,9 @@ nothing its cache holds."""
 from __future__ import annotations
 
 import dataclasses
+import errno
 import marshal
+import os
 import re
 import subprocess
 import sys
@@ -206,3 +208,20 @@ def test_a_dataclass_init_keeps_its_annotations(optimize: list[str]) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip() == "{'x': <class 'int'>, 'return': <class 'NoneType'>}", \
         done.stderr
+
+
+def test_read_only_media_end_the_process_quietly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A read-only file system refuses a folder's creation and even the unlink of a file
+    # that is not there (EROFS, not ENOENT): the write at exit must raise neither.
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    codes = _codes(tmp_path / "__pycache__" / "cache.marshal")
+    _code(codes, TEXT, "exec")
+
+    def read_only(*_: object, **__: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    monkeypatch.setattr(os, "unlink", read_only)
+    codes.write()
+    assert not (tmp_path / "__pycache__").exists()
