@@ -132,7 +132,11 @@ class _Cache:
         try:
             body = marshal.dumps((sys.version, entries))
             self.path.parent.mkdir(exist_ok=True)
-            temporary.write_bytes(body)
+            # A new file, as Python writes bytecode (O_EXCL): never written through a link
+            # planted at its name, onto whatever it points at.
+            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666),
+                      "wb") as file:
+                file.write(body)
             os.replace(temporary, self.path)  # a reader sees the old file or the new
         except (OSError, ValueError):  # not writable here (or a key marshal cannot write)
             with suppress(OSError):  # read-only media refuse even to unlink what is not there

@@ -225,3 +225,20 @@ def test_read_only_media_end_the_process_quietly(
     monkeypatch.setattr(os, "unlink", read_only)
     codes.write()
     assert not (tmp_path / "__pycache__").exists()
+
+
+def test_the_write_never_follows_a_link_planted_at_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    path = tmp_path / "__pycache__" / "cache.marshal"
+    path.parent.mkdir()
+    path.with_name(f"{path.name}.{os.getpid()}.tmp").symlink_to(victim)
+    codes = _codes(path)
+    _code(codes, TEXT, "exec")
+    codes.write()
+    assert victim.read_text() == "precious"
+    codes.write()  # the planted link gone, the next write is made
+    assert _code(_codes(path), TEXT, "exec") == _compiled(TEXT, "exec")
+    assert path.is_file() and not path.is_symlink()
