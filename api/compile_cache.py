@@ -29,11 +29,12 @@ The cache is a file beside this package's bytecode (`__pycache__`), one for each
 process (`install`), trusted as Python trusts a .pyc there, for this exact interpreter
 (`sys.version` inside; the file name carries the cache tag). It is written at exit, and
 only when a text was compiled this process: so once, then read by every later process.
-As with bytecode it is not written under `PYTHONDONTWRITEBYTECODE`, and not used with
--O; not written where it cannot be (read-only media); a file unreadable or of another
-interpreter is ignored (every text compiled, as without the cache). A text absent from
-it is compiled, so a change of any dataclass, annotation or pattern, ours or a
-library's, costs that one compile until the next write."""
+As with bytecode it is not written under `PYTHONDONTWRITEBYTECODE` (nor into the
+source tree under `PYTHONPYCACHEPREFIX`), and not used with -O; not written where it
+cannot be (read-only media); a file unreadable or of another interpreter is ignored
+(every text compiled, as without the cache). A text absent from it is compiled, so a
+change of any dataclass, annotation or pattern, ours or a library's, costs that one
+compile until the next write."""
 
 from __future__ import annotations
 
@@ -123,7 +124,8 @@ class _Cache:
     def write(self) -> None:
         """Store what was made this process beside what is stored (see the module's note);
         nothing when nothing was, or when bytecode is not written."""
-        if not self._made or sys.dont_write_bytecode or sys.flags.optimize:
+        if (not self._made or sys.dont_write_bytecode or sys.flags.optimize
+                or sys.pycache_prefix is not None):  # bytecode kept out of the source tree
             return
         entries = {**(self._stored or {}), **self._used}
         if len(entries) > KEPT:

@@ -242,3 +242,13 @@ def test_the_write_never_follows_a_link_planted_at_its_name(
     codes.write()  # the planted link gone, the next write is made
     assert _code(_codes(path), TEXT, "exec") == _compiled(TEXT, "exec")
     assert path.is_file() and not path.is_symlink()
+
+
+def test_no_cache_is_written_into_the_source_tree_when_bytecode_goes_elsewhere(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path / "elsewhere"))
+    codes = _codes(tmp_path / "cache.marshal")
+    _code(codes, TEXT, "exec")
+    codes.write()
+    assert not (tmp_path / "cache.marshal").exists()
