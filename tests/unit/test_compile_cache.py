@@ -241,7 +241,8 @@ def test_the_write_never_follows_a_link_planted_at_its_name(
     assert victim.read_text() == "precious"
     codes.write()  # the planted link gone, the next write is made
     assert _code(_codes(path), TEXT, "exec") == _compiled(TEXT, "exec")
-    assert path.is_file() and not path.is_symlink()
+    assert path.is_file()
+    assert not path.is_symlink()
 
 
 def test_no_cache_is_written_into_the_source_tree_when_bytecode_goes_elsewhere(
