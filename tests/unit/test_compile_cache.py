@@ -253,3 +253,11 @@ def test_no_cache_is_written_into_the_source_tree_when_bytecode_goes_elsewhere(
     _code(codes, TEXT, "exec")
     codes.write()
     assert not (tmp_path / "cache.marshal").exists()
+
+
+def test_the_tests_write_no_compile_cache_into_the_tree() -> None:
+    # The suite runs the launcher (and `install`) in its own process (tests/conftest.py).
+    compile_cache.install()
+    for path in (compile_cache.cache_file("what-if", "code"), compile_cache._CODES.path,
+                 compile_cache._PATTERNS.path):
+        assert compile_cache.FOLDER not in path.parents
