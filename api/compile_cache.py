@@ -150,11 +150,18 @@ def _is_code(key: Any, value: Any) -> bool:
             and type(key[1]) is str and type(value) is CodeType)
 
 
+def pattern_key(pattern: str | bytes, flags: int) -> tuple[str, str | bytes, int]:
+    """A pattern's key, its type first as in re's own cache: a bytes and a str pattern of
+    the same letters hash alike, and comparing them warns (an error under `python -bb`)."""
+    return type(pattern).__name__, pattern, flags
+
+
 def _is_pattern(key: Any, value: Any) -> bool:
-    """A key (pattern, flags) and what `_sre.compile` takes after the pattern: flags, code,
+    """A key (`pattern_key`) and what `_sre.compile` takes after the pattern: flags, code,
     groups, the group index and its inverse."""
-    if not (type(key) is tuple and len(key) == 2 and type(key[0]) in (str, bytes)
-            and type(key[1]) is int and type(value) is tuple and len(value) == 5):
+    if not (type(key) is tuple and len(key) == 3 and type(key[1]) in (str, bytes)
+            and key[0] == type(key[1]).__name__ and type(key[2]) is int
+            and type(value) is tuple and len(value) == 5):
         return False
     flags, code, groups, groupindex, indexgroup = value
     return (type(flags) is int and type(code) is list and all(type(c) is int for c in code)
@@ -220,7 +227,7 @@ def cached_pattern(pattern: Any, flags: int = 0) -> Any:
     if type(pattern) not in (str, bytes) or type(flags) is not int or (
             flags & _re_compiler.SRE_FLAG_DEBUG) or sys.flags.optimize:
         return _real_pattern(pattern, flags)
-    parts = _PATTERNS.get((pattern, flags), lambda: _pattern_parts(pattern, flags))
+    parts = _PATTERNS.get(pattern_key(pattern, flags), lambda: _pattern_parts(pattern, flags))
     return _sre.compile(pattern, *parts)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from api import compile_cache
-from api.compile_cache import _Cache, _is_code, _is_pattern, _pattern_parts
+from api.compile_cache import _Cache, _is_code, _is_pattern, _pattern_parts, pattern_key
 
 ROOT = Path(__file__).resolve().parents[2]
 # As Python 3.11's dataclass writes a frozen class's __setattr__ (dataclasses._create_fn).
@@ -125,9 +125,9 @@ def test_a_pattern_from_the_cache_is_the_one_re_makes(
     monkeypatch.setattr(sys, "dont_write_bytecode", False)
     path = tmp_path / "patterns.marshal"
     written = _Cache(path, _is_pattern)
-    written.get((pattern, flags), lambda: _pattern_parts(pattern, flags))
+    written.get(pattern_key(pattern, flags), lambda: _pattern_parts(pattern, flags))
     written.write()
-    read = _Cache(path, _is_pattern).get((pattern, flags), _refusing_compile)
+    read = _Cache(path, _is_pattern).get(pattern_key(pattern, flags), _refusing_compile)
     made = compile_cache._sre.compile(pattern, *read)
     real = compile_cache._real_pattern(pattern, flags)  # re's own, installed or not
     assert made == real  # the same pattern, flags and code
@@ -144,6 +144,23 @@ def test_re_compiles_through_the_cache_once_installed() -> None:
     assert found.groupdict() == {"id": "E000001", "cny": "12.50"}
     with pytest.raises(re.error):
         re.compile(r"(unclosed wi41")
+
+
+def test_a_bytes_and_a_str_pattern_of_the_same_letters_are_told_apart(
+        tmp_path: Path) -> None:
+    # Their keys hash alike; compared, they warn (`python -bb`: an error), as re's own
+    # cache avoids by keying the pattern's type first. Also when read back from a file.
+    probe = ("import re, sys\nfrom pathlib import Path\nfrom api import compile_cache\n"
+             "compile_cache.cache_file = lambda kind, what: Path(sys.argv[1] + what)\n"
+             "compile_cache.install('probe')\n"
+             "for pattern in (b'wi41 [a-z]+', 'wi41 [a-z]+'):\n"
+             "    print(repr(re.compile(pattern).pattern))\n    re.purge()")
+    for _ in range(2):  # compiled, then read from the file
+        done = subprocess.run(
+            [sys.executable, "-bb", "-c", probe, str(tmp_path / "cache.")], cwd=ROOT,
+            capture_output=True, text=True, timeout=120, check=False,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+        assert done.stdout.split("\n")[:2] == ["b'wi41 [a-z]+'", "'wi41 [a-z]+'"], done.stderr
 
 
 PROBE = '''
