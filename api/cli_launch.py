@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if answered is None:
         from api import compile_cache  # noqa: PLC0415 - see plain_what_if
 
-        compile_cache.install("tree")
+        compile_cache.install("tree", given)
         from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
 
         answered = command_line(words, environ)
@@ -162,7 +162,7 @@ def plain_what_if(words: Sequence[str], environ: Mapping[str, str] | None) -> in
     # what-if makes ≈90 from here, compiled once (api/compile_cache.py).
     from api import compile_cache  # noqa: PLC0415
 
-    compile_cache.install("what-if")
+    compile_cache.install("what-if", environ)
     from api.cli import plain_payout  # noqa: PLC0415 - the ledger, not the command tree
 
     return plain_payout(words, options, environ)

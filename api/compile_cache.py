@@ -34,7 +34,8 @@ source tree under `PYTHONPYCACHEPREFIX`), and not used with -O; not written wher
 cannot be (read-only media); a file unreadable or of another interpreter is ignored
 (every text compiled, as without the cache). A text absent from it is compiled, so a
 change of any dataclass, annotation or pattern, ours or a library's, costs that one
-compile until the next write."""
+compile until the next write. `JIXIAO_COMPILE_CACHE=off` installs nothing: every
+text compiled by the standard library as without this module (to rule it out)."""
 
 from __future__ import annotations
 
@@ -47,13 +48,14 @@ import re
 import sys
 import threading
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 FOLDER = Path(__file__).resolve().parent / "__pycache__"
+SETTING = "JIXIAO_COMPILE_CACHE"  # "off": not installed
 # A file holding more entries than this is written anew with this process's entries only.
 KEPT = 2048
 
@@ -231,12 +233,14 @@ def cached_pattern(pattern: Any, flags: int = 0) -> Any:
     return _sre.compile(pattern, *parts)
 
 
-def install(kind: str = "process") -> None:
+def install(kind: str = "process", environ: Mapping[str, str] | None = None) -> None:
     """Compile dataclasses' methods, typing's annotations and re's patterns through the
     cache (once a process; before the first worth it: pydantic's import makes 40
     dataclasses). `kind` names the kind of process (a what-if, the command tree), which
     keeps a file of its own: each then reads what it compiles, not the texts of every
-    other verb (a file grows only by what one kind meets)."""
+    other verb (a file grows only by what one kind meets). Nothing under `SETTING=off`."""
+    if (os.environ if environ is None else environ).get(SETTING) == "off":
+        return
     if vars(dataclasses).get("exec") is cached_exec:
         return  # installed: its files stay the first kind's
     _CODES.path, _PATTERNS.path = cache_file(kind, "code"), cache_file(kind, "patterns")

@@ -278,3 +278,17 @@ def test_the_tests_write_no_compile_cache_into_the_tree() -> None:
     for path in (compile_cache.cache_file("what-if", "code"), compile_cache._CODES.path,
                  compile_cache._PATTERNS.path):
         assert compile_cache.FOLDER not in path.parents
+
+
+def test_the_cache_can_be_turned_off() -> None:
+    # To rule it out when a dataclass, an annotation or a pattern misbehaves.
+    done = subprocess.run(
+        [sys.executable, "-B", "-c",
+         "import dataclasses, re, typing\nfrom api.cli_launch import main\n"
+         "main(['payout', '--period', '2026-Q4', '--with', 'missing.jsonl', '--db',"
+         " 'missing.db'])\n"
+         "print('exec' in vars(dataclasses), 'compile' in vars(typing),"
+         " re._compiler.compile.__module__)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        env={"PATH": "/usr/bin:/bin", "JIXIAO_COMPILE_CACHE": "off"})
+    assert done.stdout.split()[-3:] == ["False", "False", "re._compiler"], done.stderr
