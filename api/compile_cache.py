@@ -137,8 +137,10 @@ class _Cache:
             body = marshal.dumps((sys.version, entries))
             self.path.parent.mkdir(exist_ok=True)
             # A new file, as Python writes bytecode (O_EXCL): never written through a link
-            # planted at its name, onto whatever it points at.
-            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666),
+            # planted at its name, onto whatever it points at; and no more writable than
+            # this source (a group-writable umask would let others rewrite the code run).
+            mode = (os.stat(__file__).st_mode | 0o200) & 0o666
+            with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode),
                       "wb") as file:
                 file.write(body)
             os.replace(temporary, self.path)  # a reader sees the old file or the new

@@ -10,6 +10,7 @@ import errno
 import marshal
 import os
 import re
+import stat
 import subprocess
 import sys
 import typing
@@ -292,3 +293,20 @@ def test_the_cache_can_be_turned_off() -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
         env={"PATH": "/usr/bin:/bin", "JIXIAO_COMPILE_CACHE": "off"})
     assert done.stdout.split()[-3:] == ["False", "False", "re._compiler"], done.stderr
+
+
+def test_the_cache_is_no_more_writable_than_its_source(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As Python's bytecode: its code is run by whoever runs jixiao next, so a umask that
+    # leaves files group- or world-writable must not make it so.
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    path = tmp_path / "cache.marshal"
+    codes = _codes(path)
+    _code(codes, TEXT, "exec")
+    previous = os.umask(0)
+    try:
+        codes.write()
+    finally:
+        os.umask(previous)
+    source = Path(compile_cache.__file__).stat().st_mode
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(source | 0o200) & 0o666
