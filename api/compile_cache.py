@@ -81,6 +81,9 @@ class _Cache:
         self._accept = accept
         self._stored: dict[Any, bytes] | None = None
         self._used: dict[Any, bytes] = {}
+        # Marshalled only when written: where the file cannot be (an install owned by
+        # another user, read-only media) that was ≈6 ms of a what-if for nothing.
+        self._new: dict[Any, Any] = {}
         self._values: dict[Any, Any] = {}  # a text met again: 568 of 785 annotations
         self._made = 0
         self._lock = threading.Lock()
@@ -107,7 +110,7 @@ class _Cache:
             if not self._made:
                 atexit.register(self.write)
             self._made += 1
-            self._used[key] = marshal.dumps(value)
+            self._new[key] = value
         self._values[key] = value
         return value
 
@@ -129,12 +132,15 @@ class _Cache:
         if (not self._made or sys.dont_write_bytecode or sys.flags.optimize
                 or sys.pycache_prefix is not None):  # bytecode kept out of the source tree
             return
-        entries = {**(self._stored or {}), **self._used}
-        if len(entries) > KEPT:
-            entries = dict(self._used)
+        folder = self.path.parent
+        if not os.access(folder if folder.is_dir() else folder.parent, os.W_OK):
+            return  # not ours to write (nor, on read-only media, anyone's)
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
-            body = marshal.dumps((sys.version, entries))
+            used = {**self._used, **{key: marshal.dumps(value)
+                                     for key, value in self._new.items()}}
+            entries = {**(self._stored or {}), **used}
+            body = marshal.dumps((sys.version, entries if len(entries) <= KEPT else used))
             self.path.parent.mkdir(exist_ok=True)
             # A new file, as Python writes bytecode (O_EXCL): never written through a link
             # planted at its name, onto whatever it points at; and no more writable than

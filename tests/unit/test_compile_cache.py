@@ -310,3 +310,20 @@ def test_the_cache_is_no_more_writable_than_its_source(
         os.umask(previous)
     source = Path(compile_cache.__file__).stat().st_mode
     assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(source | 0o200) & 0o666
+
+
+def test_a_cache_that_cannot_be_written_is_not_marshalled(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The service user of an install owned by root compiles every text in each process:
+    # marshalling each for a write that cannot happen made the cache cost, not save.
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    codes = _codes(tmp_path / "__pycache__" / "cache.marshal")
+    marshalled: list[object] = []
+    dumps = marshal.dumps
+    monkeypatch.setattr(compile_cache.marshal, "dumps",
+                        lambda value, *rest: marshalled.append(value) or dumps(value, *rest))
+    _code(codes, TEXT, "exec")
+    monkeypatch.setattr(os, "access", lambda *_, **__: False)  # as for another user's folder
+    codes.write()
+    assert marshalled == []
+    assert not (tmp_path / "__pycache__").exists()
