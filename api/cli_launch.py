@@ -55,9 +55,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if answered is None:
         answered = plain_what_if(words, environ)
     if answered is None:
-        from api import compile_cache  # noqa: PLC0415 - see plain_what_if
+        if "serve" not in words:  # a server starts once: its texts would crowd the file
+            from api import compile_cache  # noqa: PLC0415 - see plain_what_if
 
-        compile_cache.install("tree", given)
+            compile_cache.install("tree", given)
         from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
 
         answered = command_line(words, environ)

@@ -257,3 +257,36 @@ def install(kind: str = "process", environ: Mapping[str, str] | None = None) -> 
     if (sys.version_info[:2] == (3, 11) and _sre is not None and _real_pattern is not None
             and _re_compiler.compile is _real_pattern):
         _re_compiler.compile = cached_pattern
+
+
+# What each kind of process imports before its own work: a what-if imports every module
+# it uses through `api.cli.plain`; a verb of the command tree, at least the tree.
+POPULATED = {"what-if": ("api.cli.plain",), "tree": ("api.cli",)}
+
+
+def populate(folder: Path | None = None) -> list[Path]:
+    """Write each kind's cache as its process would, now: an installed package's folder
+    is written by whoever installed it (root, docs/deploy.md), never by the service or a
+    user running `jixiao`, so without this step no process there reads a cache. One
+    process per kind (a kind is chosen before the first class is made); the files
+    written, each only when something was new to it."""
+    # Imported only here: what `python -m api.compile_cache` runs, not a verb.
+    import subprocess  # noqa: PLC0415
+
+    environ = {key: value for key, value in os.environ.items()
+               if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", SETTING)}
+    for kind, modules in POPULATED.items():
+        script = ("import sys\nfrom pathlib import Path\nfrom api import compile_cache\n"
+                  "if len(sys.argv) > 1:\n    compile_cache.FOLDER = Path(sys.argv[1])\n"
+                  f"compile_cache.install({kind!r})\nimport {', '.join(modules)}\n")
+        # From the folder holding this package, so that `api` is this one.
+        subprocess.run([sys.executable, "-c", script, *([str(folder)] if folder else [])],  # noqa: S603 - our own script
+                       env=environ, cwd=Path(__file__).resolve().parents[1], check=True)
+    where = FOLDER if folder is None else folder
+    return sorted(path for path in where.glob("compiled-*.marshal")
+                  if path.name.endswith(f".{sys.implementation.cache_tag}.marshal"))
+
+
+if __name__ == "__main__":
+    for written in populate():
+        print(written)

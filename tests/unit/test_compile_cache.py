@@ -327,3 +327,54 @@ def test_a_cache_that_cannot_be_written_is_not_marshalled(
     codes.write()
     assert marshalled == []
     assert not (tmp_path / "__pycache__").exists()
+
+
+COUNT = '''
+import sys
+from pathlib import Path
+from api import compile_cache
+compile_cache.FOLDER = Path(sys.argv[1])
+compiled = []
+real = compile_cache._compile
+compile_cache._compile = lambda *args, **kwargs: compiled.append(1) or real(*args, **kwargs)
+compile_cache.install(sys.argv[2])
+import api.cli.plain
+print(len(compiled))
+'''
+
+
+def test_populate_writes_what_each_kind_of_process_then_reads(tmp_path: Path) -> None:
+    # An installed package's folder is written by whoever installed it: a process run by
+    # the service or a user never writes it, so the install step must.
+    written = compile_cache.populate(tmp_path)
+    kinds = {path.name.split(".")[1] for path in written}
+    assert kinds == {"what-if", "tree"}
+    assert all(path.stat().st_size > 0 for path in written)
+
+    def compiles(kind: str) -> int:
+        done = subprocess.run([sys.executable, "-c", COUNT, str(tmp_path), kind], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120, check=True)
+        return int(done.stdout.split()[-1])
+
+    assert compiles("what-if") == 0
+    assert compiles("nothing-populated") > 300  # the count is real: an empty cache compiles
+
+
+SERVED = '''
+import contextlib, dataclasses, sys
+from api import compile_cache
+from api.cli_launch import main
+with contextlib.suppress(SystemExit):
+    main([sys.argv[1], "--help"])
+print(vars(dataclasses).get("exec") is compile_cache.cached_exec)
+'''
+
+
+@pytest.mark.parametrize(("verb", "installed"), [("serve", "False"), ("verify", "True")])
+def test_a_server_installs_no_cache(verb: str, installed: str) -> None:
+    # A server starts once and makes every class of every page: its texts, written at its
+    # shutdown, would crowd the command tree's file that each verb reads.
+    done = subprocess.run([sys.executable, "-c", SERVED, verb], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True,
+                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    assert done.stdout.split()[-1] == installed
