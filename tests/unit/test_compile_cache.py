@@ -338,7 +338,9 @@ compiled = []
 real = compile_cache._compile
 compile_cache._compile = lambda *args, **kwargs: compiled.append(1) or real(*args, **kwargs)
 compile_cache.install(sys.argv[2])
-import api.cli.plain
+import importlib
+for module in sys.argv[3:]:
+    importlib.import_module(module)
 print(len(compiled))
 '''
 
@@ -351,13 +353,17 @@ def test_populate_writes_what_each_kind_of_process_then_reads(tmp_path: Path) ->
     assert kinds == {"what-if", "tree"}
     assert all(path.stat().st_size > 0 for path in written)
 
-    def compiles(kind: str) -> int:
-        done = subprocess.run([sys.executable, "-c", COUNT, str(tmp_path), kind], cwd=ROOT,
+    def compiles(kind: str, *modules: str) -> int:
+        done = subprocess.run([sys.executable, "-c", COUNT, str(tmp_path), kind, *modules],
+                              cwd=ROOT,
                               capture_output=True, text=True, timeout=120, check=True)
         return int(done.stdout.split()[-1])
 
-    assert compiles("what-if") == 0
-    assert compiles("nothing-populated") > 300  # the count is real: an empty cache compiles
+    assert compiles("what-if", "api.cli.plain") == 0
+    # A verb's own module too (verify's, the reports'), not the tree's package alone.
+    assert compiles("tree", "api.cli", "api.cli.audit", "api.cli.reports") == 0
+    # The count is real: a kind with no file compiles them.
+    assert compiles("nothing-populated", "api.cli.plain") > 300
 
 
 SERVED = '''
