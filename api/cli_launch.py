@@ -55,6 +55,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     if answered is None:
         answered = plain_what_if(words, environ)
     if answered is None:
+        if "serve" not in words:  # a server starts once: its texts would crowd the file
+            from api import compile_cache  # noqa: PLC0415 - see plain_what_if
+
+            compile_cache.install("tree", given)
         from api.cli import main as command_line  # noqa: PLC0415 - the whole tree, when needed
 
         answered = command_line(words, environ)
@@ -154,6 +158,12 @@ def plain_what_if(words: Sequence[str], environ: Mapping[str, str] | None) -> in
     lang = options.get("--lang")
     if lang is not None and normalise(lang) is None:
         return None  # the command tree names the language it does not know
+    # Not imported before (dataclasses, inspect: ≈2 ms a warm read has no use for), nor
+    # installed (a warm read makes few dataclasses, and would read the cache for them); a
+    # what-if makes ≈90 from here, compiled once (api/compile_cache.py).
+    from api import compile_cache  # noqa: PLC0415
+
+    compile_cache.install("what-if", environ)
     from api.cli import plain_payout  # noqa: PLC0415 - the ledger, not the command tree
 
     return plain_payout(words, options, environ)

@@ -108,6 +108,23 @@ def pg_server() -> Iterator[PgServer]:
         stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compile_cache_outside_the_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Tests run the launcher in their process, which installs the compile cache: what a
+    # session compiles would be written into api/__pycache__ at exit, for every later
+    # what-if of this checkout to read.
+    from api import compile_cache  # noqa: PLC0415 - dataclasses, inspect: not for collection
+
+    folder = tmp_path_factory.mktemp("compile-cache")
+    # Not undone: the caches write at exit, after the session, to the path they hold then.
+    compile_cache._CODES.path = folder / "compiled-code.process.marshal"
+    compile_cache._PATTERNS.path = folder / "compiled-patterns.process.marshal"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(compile_cache, "cache_file",
+                      lambda kind, what: folder / f"compiled-{what}.{kind}.marshal")
+        yield
+
+
 @pytest.fixture
 def pg_env(pg_server: PgServer) -> Iterator[dict[str, str]]:
     # eventsourcing creates its tables, types and functions inside POSTGRES_SCHEMA, but
