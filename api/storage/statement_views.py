@@ -166,6 +166,15 @@ class SQLiteStatementView(StatementView):
         self._db.close()
 
 
+def _made_when_missing(db: Any, table: str, ddl: str) -> None:
+    """`ddl` (a CREATE TABLE IF NOT EXISTS) run only when `table` is missing: PostgreSQL
+    asks CREATE on the schema before it looks for the table, so a role granted reads and
+    writes only (docs/deploy.md) was refused at every save of a view that was there."""
+    found = db.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+    if not (found and found[0]):
+        db.execute(ddl)
+
+
 class PostgresStatementView(StatementView):
     """`env` is the store's environment: the view's connection takes the same
     POSTGRES_LOCK_TIMEOUT and POSTGRES_STATEMENT_TIMEOUT as the events' pool."""
@@ -326,12 +335,12 @@ class PostgresStatementView(StatementView):
                     "sha256 = EXCLUDED.sha256, position = EXCLUDED.position",
                     [(s.period, s.status, s.body, s.sha256, s.position) for s in statements],
                 )
-                cursor.execute(FIGURES_TABLE)
+                _made_when_missing(cursor, "jixiao_figures", FIGURES_TABLE)
                 cursor.executemany("DELETE FROM jixiao_figures WHERE period = %s",
                                    [(s.period,) for s in statements])
                 cursor.executemany("INSERT INTO jixiao_figures VALUES (%s,%s,%s,%s,%s,%s)",
                                    figure_rows_of(statements))
-                cursor.execute(NOTES_TABLE)
+                _made_when_missing(cursor, "jixiao_view_notes", NOTES_TABLE)
                 cursor.execute(SAVE_NOTE,
                                (VIEW_STAMP_NOTE, position, code_digest.calculation_digest()))
 
@@ -357,7 +366,7 @@ class PostgresStatementView(StatementView):
 
     def _save_note(self, name: str, position: int, text: str) -> None:
         with self._db.transaction():
-            self._db.execute(NOTES_TABLE)
+            _made_when_missing(self._db, "jixiao_view_notes", NOTES_TABLE)
             self._db.execute(SAVE_NOTE, (name, position, text))
 
     def close(self) -> None:

@@ -142,3 +142,18 @@ def test_the_role_opens_the_key_table_and_the_closed_years_snapshots(
     store = open_snapshots(clerk)
     assert store.exists()
     store.close()
+
+
+def test_the_role_records_and_then_reports(clerk: dict[str, str], tmp_path: Path) -> None:
+    """A write, then a payout that catches the statements view up: its save made the
+    figures and notes tables with CREATE … IF NOT EXISTS every time, which the role may
+    not run on tables that are there (before: InsufficientPrivilege, a traceback)."""
+    env = {**clerk, "CREATE_TABLE": "no", "JIXIAO_ACTOR": "clerk"}
+    batch = tmp_path / "late.jsonl"
+    batch.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
+                                 "employee_id": "wang", "kind": "late",
+                                 "minutes": 90}) + "\n", encoding="utf-8")
+    Cli(env).ok("apply", str(batch))
+    reported = Cli(env).ok("payout", "--period", PERIOD)
+    assert "wang" in reported.out
+    assert "Traceback" not in reported.err
