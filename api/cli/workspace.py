@@ -42,6 +42,7 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
 
     request = demo_case.DemoRequest(db, ENVIRON.get(), year, force, actor)
     demo_case.refuse_a_read_only_target(request)  # before it says it writes
+    count = demo_case.demo_size(year)  # a year it cannot write is refused here
     if not ledger_exists(store_env(db, ENVIRON.get())):
         print(_(CREATED).format(where=ledger_location(store_env(db, ENVIRON.get()))),
               file=sys.stderr)
@@ -50,7 +51,7 @@ def demo(*, year: Annotated[int, typer.Option(help="The demo year.",
         target = store_env(db, ENVIRON.get())["SQLITE_DBNAME"]
     print(_("Writing the {year} demo year of 兴和县医院 (scheme {scheme}) into {target}: "
             "{count} commands").format(year=year, scheme=demo_case.SCHEME_ID, target=target,
-                                       count=demo_case.demo_size(year)), file=sys.stderr)
+                                       count=count), file=sys.stderr)
     written = demo_case.write_demo_year(request, progress=_bar)
     print(_("recorded {count} event(s), {already} already recorded, in {seconds}s").format(
         count=written.recorded, already=written.already_recorded,

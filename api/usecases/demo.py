@@ -95,7 +95,9 @@ def refuse_a_read_only_target(request: DemoRequest) -> None:
 
 
 def demo_size(year: int) -> int:
-    """How many commands the year's demo writes (for a shell's opening line)."""
+    """How many commands the year's demo writes (for a shell's opening line); a year
+    the demo cannot write is refused here, before the scenario is drawn for it."""
+    _check_year(year)
     return len(demo_settings()) + len(demo_commands(year))
 
 

@@ -179,3 +179,14 @@ def test_demo_refuses_to_overwrite_without_force(demo: Run) -> None:
     assert refused.returncode == 2
     assert "--force" in refused.stderr
     assert demo.db.read_bytes() == before
+
+
+@pytest.mark.parametrize("year", ["1900", "2100"])
+def test_a_year_the_demo_cannot_write_is_refused_by_name(tmp_path: Path, year: str) -> None:
+    # Before: 1900 drew hiring dates from an empty range, a ValueError traceback.
+    refused = jixiao("demo", "--db", str(tmp_path / "d.db"), "--year", year)
+    assert refused.returncode == 2
+    assert "the demo needs a year from 2026 to 2099" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "created" not in refused.stderr  # refused before it says it makes a ledger
+    assert list(tmp_path.iterdir()) == []
