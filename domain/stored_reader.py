@@ -63,18 +63,28 @@ def select_rows(recorder: Any, start: int, limit: int, topics: Sequence[str] = (
     return rows
 
 
-def _sqlite_fetch(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
-    """The rows as SQLite gives them: ids as their text."""
-    table = recorder.events_table_name  # the recorder's own table, not input
+def sqlite_statement(table: str, topics: Sequence[str]) -> str:
+    """The SQLite select of `select_rows` (parameters: the start, the limit)."""
     statement = f"SELECT rowid, originator_id, originator_version, topic, state FROM {table} "  # noqa: S608
     statement += "WHERE rowid>=? "
-    if topics:
-        statement += f"AND topic IN ({','.join('?' * len(topics))}) "
-    statement += "ORDER BY rowid LIMIT ?"
+    if len(topics) == 1:
+        # Named in the text, not bound, and with `=`: SQLite uses a partial index (the
+        # close events', api/storage/close_index.py) only for a WHERE that implies the
+        # index's own, and does not read `IN` of one value as implying it.
+        statement += f"AND topic = {sql_text(topics[0])} "
+    elif topics:
+        statement += f"AND topic IN ({','.join(map(sql_text, topics))}) "
+    return statement + "ORDER BY rowid LIMIT ?"
+
+
+def _sqlite_fetch(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
+    """The rows as SQLite gives them: ids as their text."""
+    # The recorder's own table, not input.
+    statement = sqlite_statement(recorder.events_table_name, topics)
     with recorder.datastore.transaction(commit=False) as cursor:
         raw = cursor.sqlite_cursor
         raw.row_factory = None  # tuples, not sqlite3.Row
-        raw.execute(statement, [start, *topics, limit])
+        raw.execute(statement, [start, limit])
         rows: list[Row] = raw.fetchall()
     return rows
 
@@ -107,6 +117,11 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
     return converted
 
 
+def sql_text(text: str) -> str:
+    """`text` as an SQL string literal (SQLite's and PostgreSQL's standard quoting)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def store_kind(recorder: Any) -> str | None:
     """"sqlite" or "postgres": which database the recorder's datastore reads, whether
     eventsourcing's or a plain reader's of ours (api/storage/plain_store.py, which names
@@ -136,21 +151,28 @@ def _postgres_rows(recorder: Any, start: int, limit: int, topics: Sequence[str])
     return _retried[0](recorder, start, limit, topics)
 
 
-def _postgres_select(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
-    from psycopg.rows import tuple_row  # noqa: PLC0415 - PostgreSQL only
-    from psycopg.sql import SQL, Identifier  # noqa: PLC0415 - PostgreSQL only
+def postgres_statement(schema: str, table: str, topics: Sequence[str]) -> Any:
+    """The PostgreSQL select of `select_rows` (parameters: the start, the limit)."""
+    from psycopg.sql import SQL, Identifier, Literal  # noqa: PLC0415 - PostgreSQL only
 
-    datastore = recorder.datastore
     statement = SQL(
         "SELECT notification_id, originator_id, originator_version, topic, state "
         "FROM {schema}.{table} WHERE notification_id>=%s").format(
-        schema=Identifier(datastore.schema), table=Identifier(recorder.events_table_name))
-    params: list[Any] = [start]
+        schema=Identifier(schema), table=Identifier(table))
     if topics:
-        statement += SQL(" AND topic = ANY(%s)")
-        params.append(list(topics))
-    statement += SQL(" ORDER BY notification_id LIMIT %s")
-    params.append(limit)
+        # Literals, as on SQLite: a prepared statement's generic plan cannot prove a
+        # parameter implies a partial index's WHERE (api/storage/close_index.py).
+        statement += SQL(" AND topic = {}").format(Literal(topics[0])) if len(topics) == 1 \
+            else SQL(" AND topic IN ({})").format(SQL(", ").join(map(Literal, topics)))
+    return statement + SQL(" ORDER BY notification_id LIMIT %s")
+
+
+def _postgres_select(recorder: Any, start: int, limit: int, topics: Sequence[str]) -> list[Row]:
+    from psycopg.rows import tuple_row  # noqa: PLC0415 - PostgreSQL only
+
+    datastore = recorder.datastore
+    statement = postgres_statement(datastore.schema, recorder.events_table_name, topics)
+    params = [start, limit]
     with datastore.get_connection() as connection, connection.cursor(
             row_factory=tuple_row) as cursor:
         # In binary: as text a bytea state comes hex-encoded (twice its bytes), encoded by

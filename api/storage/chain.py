@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from api.storage.busy import sqlite_busy
+from api.storage.close_index import make_postgres_index, make_sqlite_index
 from domain.errors import ConflictError, DomainError
 from domain.stored_ids import stored_id
 from domain.stored_reader import Row, select_rows, store_kind
@@ -98,9 +99,13 @@ def _write_transaction(datastore: Any) -> Iterator[Any]:
 
 
 class SQLiteChainStore(ChainStore):
-    def __init__(self, datastore: Any) -> None:
+    def __init__(self, datastore: Any, events: str | None = None) -> None:
+        """`events`: the events table to give the close events' index
+        (api/storage/close_index.py), None to make none."""
         self._db = datastore
         with _write_transaction(self._db) as cursor:
+            if events is not None:
+                make_sqlite_index(cursor, events)
             cursor.execute(
                 "CREATE TABLE IF NOT EXISTS jixiao_chain (position INTEGER PRIMARY KEY, "
                 "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, "
@@ -161,9 +166,11 @@ def _pool_errors(datastore: Any) -> tuple[type[Exception], ...]:
 
 
 class PostgresChainStore(ChainStore):
-    def __init__(self, datastore: Any, *, create: bool = True) -> None:
+    def __init__(self, datastore: Any, *, create: bool = True,
+                 events: str | None = None) -> None:
         """`create`: make the tables (when missing) and a new chain's tracking row; a
-        session that only reads opens them as they are (`open_chain_to_read`)."""
+        session that only reads opens them as they are (`open_chain_to_read`).
+        `events`: as SQLiteChainStore's."""
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only; a SQLite verb should not import it
 
         from api.storage.postgres_options import busy_error, pool_where  # noqa: PLC0415 - PostgreSQL only
@@ -175,11 +182,11 @@ class PostgresChainStore(ChainStore):
         if not create:
             return
         try:
-            self._create_tables(schema)
+            self._create_tables(schema, events)
         except _pool_errors(datastore) as error:
             raise busy_error(error, pool_where(datastore)) from error
 
-    def _create_tables(self, schema: str) -> None:
+    def _create_tables(self, schema: str, events: str | None) -> None:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
         from api.storage.pg_schema import lock_schema_ddl, tables_exist  # noqa: PLC0415 - PostgreSQL only
@@ -201,6 +208,8 @@ class PostgresChainStore(ChainStore):
                 "INSERT INTO {} SELECT %s, 0, %s WHERE NOT EXISTS (SELECT 1 FROM {}) "
                 "ON CONFLICT (chain) DO NOTHING").format(self._tracking, self._chain),
                 (CHAIN_NAME, GENESIS))
+            if events is not None:
+                make_postgres_index(cursor, schema, events)
 
     def _q(self, text: str) -> Any:
         from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
@@ -306,10 +315,15 @@ def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any
 
 def open_chain(ledger: Ledger) -> ChainStore:
     """The chain table in the ledger's own database."""
-    datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
-    if store_kind(ledger.recorder) == "postgres":
-        return PostgresChainStore(datastore)
-    return SQLiteChainStore(datastore)
+    recorder = ledger.recorder
+    datastore = recorder.datastore  # type: ignore[attr-defined]
+    # A read-only file's copy makes no index: it would go with the copy, built by the
+    # very scan it saves (api/storage/close_index.py).
+    events = None if getattr(recorder, "refuses_writes", False) else str(
+        recorder.events_table_name)  # type: ignore[attr-defined]
+    if store_kind(recorder) == "postgres":
+        return PostgresChainStore(datastore, events=events)
+    return SQLiteChainStore(datastore, events)
 
 
 class ChainInMemory(ChainStore):

@@ -241,6 +241,8 @@ def mark_of(path: Path) -> tuple[Mark, ...]:
 class ReadOnlyRecorder(PlainSQLiteRecorder):
     """The copy's recorder: it reads, and refuses any insert (chunked writes ask it)."""
 
+    refuses_writes = True  # api/storage/chain.py `open_chain`: no index made in the copy
+
     def __init__(self, datastore: PlainSQLiteStore, origin: str) -> None:
         super().__init__(datastore)
         self.origin = origin

@@ -25,11 +25,10 @@ from uuid import UUID
 
 from api.storage.code_digest import VIEW_STAMP_NOTE, stamped_by_this_code
 from api.storage.file_modes import may_write
-from api.storage.recorded_closes import RecordedClose, close_of
+from api.storage.recorded_closes import CLOSE_TOPIC_SQL, RecordedClose, close_of
 from api.storage.store_env import postgres_connect_args
 from domain.records import frozen_record
 from projections.chain_links import (
-    CLOSE_TOPIC_STORED,
     GENESIS,
     StoredRecord,
     chain_link,
@@ -47,6 +46,9 @@ INVALID_ENTRIES_NOTE = "invalid_entries"
 REPORT_FIGURES_NOTE = "report_figures"
 # Rows read by one query: far below any driver's limit on parameters.
 PREFETCH_ROWS_MAX = 500
+# The close events, the topic in the text: their partial index serves only a query naming
+# it (api/storage/close_index.py); without the index, the same rows by a scan.
+CLOSES_QUERY = f"SELECT state FROM {{events}} WHERE topic = {CLOSE_TOPIC_SQL} ORDER BY {{position}}"  # noqa: S608 - a constant
 
 
 @frozen_record
@@ -246,8 +248,7 @@ def _current_row(reader: _Reader, period: str) -> _Row | None:
 def _recorded_close(reader: _Reader, period: str) -> RecordedClose | None:
     """The last close of `period` (api.storage.view_checks.recorded_closes)."""
     found = None
-    for (state,) in reader.rows("SELECT state FROM {events} WHERE topic = ? ORDER BY {position}",
-                                CLOSE_TOPIC_STORED):
+    for (state,) in reader.rows(CLOSES_QUERY):
         close = close_of(_bytes(state))
         if close is not None and close[0] == period:
             found = close[1]

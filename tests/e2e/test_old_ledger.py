@@ -40,6 +40,10 @@ STORES = sorted(MANIFEST["stores"])
 SQLITE_EVENTS = "stored_events"
 POSTGRES_EVENTS = "jixiao_events"
 
+# The close events' index (api/storage/close_index.py): the old version made none; the
+# first writable open (`verify`, the first report) makes it.
+CLOSE_INDEX = "jixiao_close_events"
+
 Row = tuple[int, str, int, str, bytes]
 
 
@@ -97,10 +101,18 @@ def test_an_old_sqlite_ledger_verifies_and_reproduces_every_report(
         drop_all_but_events_sqlite(db)
     before = sqlite_rows(db)
     assert_manifest_events(name, before)
+    assert not sqlite_indexed(db)
 
     assert_reports_reproduced(cli_for("sqlite", {"SQLITE_DBNAME": str(db)}), name)
 
     assert sqlite_rows(db) == before  # opening and reporting rewrote no stored event
+    assert sqlite_indexed(db)
+
+
+def sqlite_indexed(path: Path) -> bool:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                            (CLOSE_INDEX,)).fetchone() is not None
 
 
 # ------------------------------------------------------------------ PostgreSQL
@@ -149,7 +161,15 @@ def test_an_old_postgres_ledger_verifies_and_reproduces_every_report(
         drop_all_but_events_postgres(pg_server, schema)
     before = postgres_rows(pg_server, schema)
     assert_manifest_events(name, before)  # the same events, byte for byte, as the SQLite file
+    assert not postgres_indexed(pg_server, schema)
 
     assert_reports_reproduced(cli_for("postgres", old_schema), name)
 
     assert postgres_rows(pg_server, schema) == before
+    assert postgres_indexed(pg_server, schema)
+
+
+def postgres_indexed(server: PgServer, schema: str) -> bool:
+    with server.connect() as conn:
+        name = sql.Identifier(schema, CLOSE_INDEX).as_string(conn)
+        return conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone() == (True,)
