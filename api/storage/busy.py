@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from pathlib import Path
 
 from domain.errors import BusyError, InvalidRequestError, ReadOnlyStoreError
 
@@ -27,6 +28,16 @@ READ_ONLY = ("the ledger {path} is read-only (a read-only copy, or this user may
              "the ledger")
 NOT_A_LEDGER = ("{path} is not a ledger file (not a SQLite database): check --db or "
                 "JIXIAO_DB; nothing was written")
+
+
+def ledger_file_exists(path: str) -> bool:
+    """Whether the ledger's file is there. A folder on the way that this user may not
+    enter is said as a file that cannot be opened, naming the path (exit 2): `exists`
+    answers False only for a missing file, and raised PermissionError's traceback."""
+    try:
+        return Path(path).exists()
+    except PermissionError:
+        raise InvalidRequestError(UNOPENABLE.format(path=path)) from None
 
 
 def sqlite_unopenable(error: BaseException,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-from api.storage.busy import READ_ONLY, sqlite_unopenable
+from api.storage.busy import READ_ONLY, ledger_file_exists, sqlite_unopenable
 from api.storage.file_modes import may_write
 from api.storage.plain_store import (
     EVENTS_TABLE,
@@ -72,7 +72,7 @@ def read_only(env: Mapping[str, str]) -> bool:
     journal is made there). PostgreSQL (`postgres_read_only`) and in-memory stores are
     never."""
     name = _ledger_file(env)
-    if name is None or not Path(name).is_file():
+    if name is None or not ledger_file_exists(name) or not Path(name).is_file():
         return False  # a missing ledger, or a folder: said by the opener
     return _forced(env) or not writable(Path(name))
 
@@ -84,7 +84,7 @@ def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
     create the file before any write was refused, so the write is refused here, before,
     naming the path. A folder that is not there is the opener's to say."""
     name = _ledger_file(env)
-    if name is None or Path(name).exists():
+    if name is None or ledger_file_exists(name):
         return
     folder = Path(name).parent
     if _forced(env):

@@ -12,13 +12,12 @@ from collections.abc import Iterator, Mapping, MutableSequence, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import takewhile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from api import plugin_discovery
 from api.storage import psycopg_versions
 from api.storage import store_env as environment
-from api.storage.busy import ensure_wal
+from api.storage.busy import ensure_wal, ledger_file_exists
 from api.storage.chain import (
     ChainDamagedError,
     ChainStore,
@@ -85,7 +84,7 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
     events table does (opening a ledger would create either, empty)."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         name = env["SQLITE_DBNAME"]
-        return name == ":memory:" or "mode=memory" in name or Path(name).exists()
+        return name == ":memory:" or "mode=memory" in name or ledger_file_exists(name)
     # psycopg and eventsourcing.postgres are imported on PostgreSQL only: they take longer
     # to import than a SQLite verb takes to answer.
     psycopg_versions.install()

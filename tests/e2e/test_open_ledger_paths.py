@@ -28,11 +28,12 @@ EXAMPLE = GOLDEN / "example-3" / "commands.jsonl"
 PERIOD = "2026-Q4"
 
 
-def _jixiao(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _jixiao(*argv: str, env: dict[str, str] | None = None,
+            prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith(("JIXIAO_", "POSTGRES_", "PERSISTENCE_"))}
     environ.update({"JIXIAO_ACTOR": "test", "PYTHONPATH": str(ROOT), **(env or {})})
-    return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
+    return subprocess.run([*prefix, sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
                           env=environ, capture_output=True, text=True, timeout=300,
                           check=False)
 
@@ -103,6 +104,36 @@ def test_serve_refuses_a_path_no_request_could_open(tmp_path: Path) -> None:
     run = _jixiao("serve", "--port", "1", "--db", str(tmp_path))
     assert run.returncode == 2, run.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+# root without the capabilities that pass every permission check: a user the mode of a
+# folder binds (`nobody` could not reach the interpreter under /root).
+NO_OVERRIDE = ("setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search")
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root (to give the folder away) and setpriv")
+@pytest.mark.parametrize("verb", [("init",), ("apply", str(EXAMPLE)),
+                                  ("payout", "--period", PERIOD), ("serve", "--port", "1")],
+                         ids=lambda verb: verb[0])
+def test_a_ledger_in_a_folder_this_user_may_not_enter_is_named_not_a_traceback(
+        tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """`Path.exists` raised PermissionError (a traceback, exit 1) for a path under a
+    folder another user owns with mode 0700: said as a file that cannot be opened."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    os.chown(private, 65534, 65534)  # nobody's
+    path = private / "x.db"
+    english = _jixiao("--lang", "en", *verb, "--db", str(path), prefix=NO_OVERRIDE)
+    chinese = _jixiao(*verb, "--db", str(path), prefix=NO_OVERRIDE)
+    assert (english.returncode, chinese.returncode) == (2, 2), english.stderr
+    assert english.stderr.strip() == (
+        f"error: cannot open the ledger file {path}: check that its folder exists, that it "
+        "is not a folder itself, and that this user may read and write it; nothing was "
+        "written")
+    assert f"无法打开账本文件 {path}" in chinese.stderr
+    assert "Traceback" not in english.stderr + chinese.stderr
+    assert list(private.iterdir()) == []
 
 
 class ReadOnly(NamedTuple):
