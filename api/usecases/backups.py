@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 from api.storage.backups import is_sqlite_file, sqlite_copy
+from api.storage.busy import ledger_file_exists
 from api.storage.read_only import refuse_a_new_ledger
 from api.storage.session import ledger_exists, ledger_location
 from api.usecases.access import require_everything_for
@@ -69,7 +69,7 @@ def backup(ws: IntegrityWorkspace, caller: Caller, output: str) -> int:
     require_everything_for(caller, "a backup")
     if ws.setting("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         raise InvalidRequestError(POSTGRES_BACKUP)
-    if Path(output).exists():
+    if ledger_file_exists(output):  # a folder this user may not enter: said, no traceback
         raise ConflictError(TARGET_EXISTS.format(where=output))
     source = ws.setting("SQLITE_DBNAME")
     assert source is not None  # a SQLite session always has its file

@@ -136,6 +136,25 @@ def test_a_ledger_in_a_folder_this_user_may_not_enter_is_named_not_a_traceback(
     assert list(private.iterdir()) == []
 
 
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
+                    reason="needs root (to give the folder away) and setpriv")
+def test_a_backup_into_a_folder_this_user_may_not_enter_is_named_not_a_traceback(
+        tmp_path: Path) -> None:
+    """`backup --output` asked `Path.exists` too: a PermissionError traceback (exit 1)."""
+    ledger = tmp_path / "ledger.db"
+    assert _jixiao("apply", str(EXAMPLE), "--db", str(ledger)).returncode == 0
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    os.chown(private, 65534, 65534)  # nobody's
+    copy = private / "copy.db"
+    run = _jixiao("--lang", "en", "backup", "--db", str(ledger), "--output", str(copy),
+                  prefix=NO_OVERRIDE)
+    assert run.returncode == 2, run.stderr
+    assert f"error: cannot open the ledger file {copy}" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert list(private.iterdir()) == []
+
+
 class ReadOnly(NamedTuple):
     path: Path
     env: dict[str, str]  # the environment the verbs run with
