@@ -7,8 +7,8 @@ import base64
 import io
 import json
 import secrets
-from collections.abc import Callable, Sequence
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -264,3 +264,41 @@ def contents(pg_server: Any, schema: str) -> dict[str, str]:
             "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY "
             "t::text)), '') FROM {} t").format(sql.Identifier(schema, table))).fetchone()[0])
             for table in tables}
+
+
+@contextmanager
+def raw_connection(store: Any) -> Iterator[Any]:
+    """A connection straight to a store's database (autocommit), as someone with access
+    to it may edit or inspect the tables behind the ledger's back."""
+    if store.backend == "sqlite":
+        import sqlite3  # noqa: PLC0415 - as psycopg below: only the tests that edit rows
+
+        connection = sqlite3.connect(store.env["SQLITE_DBNAME"], isolation_level=None)
+        try:
+            yield connection
+        finally:
+            connection.close()
+        return
+    import psycopg  # noqa: PLC0415
+
+    from api.storage.store_env import postgres_connect_args  # noqa: PLC0415
+
+    with psycopg.connect(**postgres_connect_args(store.env), autocommit=True) as connection:
+        yield connection
+
+
+def grant_reads_and_writes(admin: Any, schema: str) -> str:
+    """A new login role (password 'pw') with USAGE on `schema` and SELECT, INSERT, UPDATE,
+    DELETE on its tables and their sequences, nothing more (no DDL): as a deployment may
+    run the service (docs/deploy.md). Its name; the caller drops it (DROP OWNED, DROP ROLE)."""
+    from psycopg import sql  # noqa: PLC0415
+
+    role = f"clerk_{uuid4().hex[:8]}"
+    admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'pw'").format(sql.Identifier(role)))
+    admin.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+        sql.Identifier(schema), sql.Identifier(role)))
+    admin.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN "
+                          "SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role)))
+    admin.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
+        sql.Identifier(schema), sql.Identifier(role)))
+    return role

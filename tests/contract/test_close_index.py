@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import psycopg
 import pytest
-from builders import GOLDEN, Cli, cli_for, snapshot_key_file
+from builders import GOLDEN, Cli, cli_for, grant_reads_and_writes, raw_connection, snapshot_key_file
 from pgcluster import PgServer
 from psycopg import sql
 
@@ -43,18 +41,6 @@ def _table(store: Any, name: str) -> Any:
     return sql.Identifier(store.env["POSTGRES_SCHEMA"], name)
 
 
-@contextmanager
-def _raw(store: Any) -> Iterator[Any]:
-    """A connection straight to the store, as someone with database access."""
-    if store.backend == "sqlite":
-        connection = sqlite3.connect(store.env["SQLITE_DBNAME"], isolation_level=None)
-        try:
-            yield connection
-        finally:
-            connection.close()
-        return
-    with psycopg.connect(**postgres_connect_args(store.env), autocommit=True) as connection:
-        yield connection
 
 
 def _closed(store: Any) -> Cli:
@@ -66,7 +52,7 @@ def _closed(store: Any) -> Cli:
 
 
 def _indexed(store: Any) -> bool:
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         if store.backend == "sqlite":
             return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND "
                               "name = ?", (CLOSE_INDEX,)).fetchone() is not None
@@ -76,7 +62,7 @@ def _indexed(store: Any) -> bool:
 
 def _drop_index(store: Any) -> None:
     """The ledger as a version before the index left it."""
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         name = sql.Identifier(CLOSE_INDEX) if store.backend == "sqlite" else \
             sql.Identifier(store.env["POSTGRES_SCHEMA"], CLOSE_INDEX)
         query = sql.SQL("DROP INDEX {}").format(name)
@@ -86,7 +72,7 @@ def _drop_index(store: Any) -> None:
 
 def _plans(store: Any) -> list[str]:
     """The query plans of the warm view's read of the closes and of the session's."""
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         if store.backend == "sqlite":
             warm = CLOSES_QUERY.format(events="stored_events", position="rowid")
             read = sqlite_statement("stored_events", [CLOSE_TOPIC_STORED])
@@ -140,7 +126,7 @@ def test_an_altered_close_is_refused_with_the_index_as_by_the_scan(  # type: ign
         store) -> None:
     _closed(store)
     events, position = EVENTS[store.backend]
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         query = sql.SQL("SELECT {}, state FROM {} WHERE topic = %s").format(
             sql.Identifier(position), _table(store, events))
         (at, state), = db.execute(query.as_string(None if store.backend == "sqlite" else db)
@@ -154,7 +140,7 @@ def test_an_altered_close_is_refused_with_the_index_as_by_the_scan(  # type: ign
     for indexed in (True, False):
         if not indexed:
             _drop_index(store)
-        with _raw(store) as db:
+        with raw_connection(store) as db:
             query = sql.SQL("UPDATE {} SET state = %s WHERE {} = %s").format(
                 _table(store, events), sql.Identifier(position))
             if store.backend == "sqlite":
@@ -214,18 +200,10 @@ def clerk(pg_server: PgServer, pg_env: dict[str, str],
     owner.ok("verify")
     KeyVault(env, secrets.token_bytes(32))
     open_snapshots(env).close()
-    role, schema = f"clerk_{uuid.uuid4().hex[:8]}", pg_env["POSTGRES_SCHEMA"]
+    schema = pg_env["POSTGRES_SCHEMA"]
     with pg_server.connect() as admin:
         admin.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, CLOSE_INDEX)))
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'pw'").format(
-            sql.Identifier(role)))
-        admin.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-            sql.Identifier(schema), sql.Identifier(role)))
-        admin.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN "
-                              "SCHEMA {} TO {}").format(sql.Identifier(schema),
-                                                        sql.Identifier(role)))
-        admin.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
-            sql.Identifier(schema), sql.Identifier(role)))
+        role = grant_reads_and_writes(admin, schema)
     try:
         # CREATE_TABLE=no: eventsourcing's tables left as they are (docs/deploy.md).
         yield {**env, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw",

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from builders import GOLDEN, Cli, fold_reads, snapshot_key_file
+from builders import GOLDEN, Cli, fold_reads, grant_reads_and_writes, snapshot_key_file
 from pgcluster import PgServer
 from psycopg import sql
 
@@ -48,17 +47,8 @@ def owned(pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> dict[s
 def clerk(pg_server: PgServer, owned: dict[str, str]) -> Iterator[dict[str, str]]:
     """A role with USAGE on the schema and SELECT, INSERT, UPDATE, DELETE on its tables
     (and their sequences), nothing more; the owner's environment as that role."""
-    role, schema = f"clerk_{uuid.uuid4().hex[:8]}", owned["POSTGRES_SCHEMA"]
     with pg_server.connect() as admin:
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'pw'").format(
-            sql.Identifier(role)))
-        admin.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
-            sql.Identifier(schema), sql.Identifier(role)))
-        admin.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN "
-                              "SCHEMA {} TO {}").format(sql.Identifier(schema),
-                                                        sql.Identifier(role)))
-        admin.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
-            sql.Identifier(schema), sql.Identifier(role)))
+        role = grant_reads_and_writes(admin, owned["POSTGRES_SCHEMA"])
     try:
         yield {**owned, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw"}
     finally:

@@ -5,21 +5,17 @@ name the first event that was altered or removed behind the ledger's back, on SQ
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 from uuid import uuid5
 
-import psycopg
 import pytest
-from builders import GOLDEN, cli_for, record, snapshot_key_file, snapshot_row
+from builders import GOLDEN, cli_for, raw_connection, record, snapshot_key_file, snapshot_row
 from psycopg import sql
 from seeding import Served, seeded, serve
 
 from api.storage.chain import catch_up_chain, open_chain, stored_records
-from api.storage.session import Session, postgres_connect_args
+from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 from domain.application import IDEMPOTENCY_NAMESPACE
 from domain.errors import ConflictError
@@ -34,23 +30,11 @@ def _position(env: dict[str, str], event_id: Any) -> int:
         return session.ledger.facts().positions[event_id]
 
 
-@contextmanager
-def _raw(store: Any) -> Iterator[Any]:
-    """A connection straight to the event table, as someone with database access."""
-    if store.backend == "sqlite":
-        connection = sqlite3.connect(store.env["SQLITE_DBNAME"], isolation_level=None)
-        try:
-            yield connection
-        finally:
-            connection.close()
-        return
-    with psycopg.connect(**postgres_connect_args(store.env), autocommit=True) as connection:
-        yield connection
 
 
 def alter(store: Any, position: int, old: str, new: str) -> None:
     """Rewrite part of one stored event's state bytes (its JSON stays valid)."""
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         if store.backend == "sqlite":
             changed = db.execute(
                 "UPDATE stored_events SET state = CAST(replace(CAST(state AS TEXT), ?, ?) "
@@ -67,7 +51,7 @@ def alter(store: Any, position: int, old: str, new: str) -> None:
 
 
 def delete(store: Any, position: int) -> None:
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         if store.backend == "sqlite":
             changed = db.execute("DELETE FROM stored_events WHERE rowid = ?",
                                  (position,)).rowcount
