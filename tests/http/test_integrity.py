@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import GOLDEN, Cli, cli_for
+from builders import GOLDEN, Cli, cli_for, raw_connection
 from psycopg import sql
 from seeding import seeded, serve
-from test_verify import _raw
 
 from api.storage.chain import catch_up_chain, open_chain
 from api.storage.session import Session
@@ -42,7 +41,7 @@ def _execute(store: Any, text: str, *args: Any) -> int:
     names = {"t": _table(store, events), "c": _table(store, "jixiao_chain"),
              "k": _table(store, "jixiao_chain_tracking"),
              "s": _table(store, "jixiao_statements")}
-    with _raw(store) as db:
+    with raw_connection(store) as db:
         if store.backend == "sqlite":
             query = sql.SQL(text.replace("?", "%s")).format(**names).as_string(None)
             return int(db.execute(query.replace("%s", "?"), args).rowcount)
