@@ -238,38 +238,58 @@ def mark_of(path: Path) -> tuple[Mark, ...]:
     return tuple(marks)
 
 
-class ReadOnlyRecorder(PlainSQLiteRecorder):
-    """The copy's recorder: it reads, and refuses any insert (chunked writes ask it)."""
+class _RefusesInserts:
+    """A recorder that reads and refuses any insert, naming the store it reads (`origin`);
+    chunked writes, a sheet's import or a long apply, ask the recorder, not `record`."""
 
-    refuses_writes = True  # api/storage/chain.py `open_chain`: no index made in the copy
+    refuses_writes = True  # api/storage/chain.py `open_chain`: no index made here
 
-    def __init__(self, datastore: PlainSQLiteStore, origin: str) -> None:
-        super().__init__(datastore)
+    def __init__(self, datastore: Any, origin: str) -> None:
+        super().__init__(datastore)  # type: ignore[call-arg]  # the store's recorder's
         self.origin = origin
 
     def insert_events(self, *_: Any, **__: Any) -> Sequence[int]:
-        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+        raise ReadOnlyStoreError(_refusal(self))
 
     def insert_row_chunks(self, chunks: Iterable[Any]) -> Iterator[int]:
-        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+        raise ReadOnlyStoreError(_refusal(self))
 
 
-class ReadOnlyLedger(ReadLedger):
-    """The ledger's reads over the copy; every write refused, naming the file."""
+def _refusal(recorder: _RefusesInserts) -> str:
+    # The two texts are written here, not kept in a class attribute, so that the error
+    # texts' walker (tests/unit/error_texts.py) finds both and checks their translations.
+    if isinstance(recorder, PlainPostgresRecorder):
+        return POSTGRES_READ_ONLY.format(path=recorder.origin)
+    return READ_ONLY.format(path=recorder.origin)
 
-    def __init__(self, recorder: ReadOnlyRecorder) -> None:
+
+class ReadOnlyRecorder(_RefusesInserts, PlainSQLiteRecorder):
+    """The copy's recorder: it reads, and refuses any insert."""
+
+
+class _RefusesWrites(ReadLedger):
+    """A ledger's reads over a recorder that refuses inserts; every write refused here
+    first, naming the store, before anything is built to be written."""
+
+    recorder: ReadOnlyRecorder | ReadOnlyPostgresRecorder
+
+    def __init__(self, recorder: ReadOnlyRecorder | ReadOnlyPostgresRecorder) -> None:
         super().__init__(recorder)
         self.origin = recorder.origin
 
     def record(self, *_: Any, **__: Any) -> Any:
-        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+        raise ReadOnlyStoreError(_refusal(self.recorder))
 
     def stored_rows(self, *_: Any, **__: Any) -> Any:
         """A chunked write's first step (domain/chunked_writes.py), before its insert."""
-        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+        raise ReadOnlyStoreError(_refusal(self.recorder))
 
     def save(self, *_: Any, **__: Any) -> Any:
-        raise ReadOnlyStoreError(READ_ONLY.format(path=self.origin))
+        raise ReadOnlyStoreError(_refusal(self.recorder))
+
+
+class ReadOnlyLedger(_RefusesWrites):
+    """The ledger's reads over the copy; every write refused, naming the file."""
 
 
 def read_only_ledger(env: Mapping[str, str]) -> ReadOnlyLedger | None:
@@ -330,36 +350,14 @@ def postgres_may_not_write(env: Mapping[str, str], connection: Any) -> bool:
     return row is not None and row[0] is False
 
 
-class ReadOnlyPostgresRecorder(PlainPostgresRecorder):
-    """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does (a
-    chunked write, a sheet's import or a long apply, asks the recorder, not `record`)."""
-
-    def __init__(self, datastore: PlainPostgresStore, origin: str) -> None:
-        super().__init__(datastore)
-        self.origin = origin
-
-    def insert_events(self, *_: Any, **__: Any) -> Sequence[int]:
-        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
-
-    def insert_row_chunks(self, chunks: Iterable[Any]) -> Iterator[int]:
-        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
+class ReadOnlyPostgresRecorder(_RefusesInserts, PlainPostgresRecorder):
+    """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does."""
 
 
-class ReadOnlyPostgresLedger(ReadLedger):
+class ReadOnlyPostgresLedger(_RefusesWrites):
     """A read-only session's ledger on PostgreSQL (`postgres_read_only`): reads on the
     session's connection, every write refused, naming the store."""
 
     def __init__(self, connection: Any, schema: str | None, location: str) -> None:
         super().__init__(ReadOnlyPostgresRecorder(
             PlainPostgresStore(connection, schema or "public"), location))
-        self.origin = location
-
-    def record(self, *_: Any, **__: Any) -> Any:
-        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
-
-    def stored_rows(self, *_: Any, **__: Any) -> Any:
-        """A chunked write's first step (domain/chunked_writes.py), before its insert."""
-        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))
-
-    def save(self, *_: Any, **__: Any) -> Any:
-        raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=self.origin))

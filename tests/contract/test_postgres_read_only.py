@@ -132,7 +132,7 @@ def test_a_chunked_write_by_the_auditors_role_is_refused_as_read_only(
     session = open_server_session(auditor)  # as `jixiao serve` opens it
     try:
         with open_jsonl(str(batch)) as source, \
-                pytest.raises(ReadOnlyStoreError, match="is read-only"):
+                pytest.raises(ReadOnlyStoreError, match="database role may only read it"):
             apply_jsonl(session, Caller("auditor"), source, chunk_rows=1)
     finally:
         session.close()
