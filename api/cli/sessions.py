@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
+from api.storage.new_ledger import NewLedger, new_ledger
 from api.storage.read_only import refuse_a_new_ledger, refuse_a_new_postgres_ledger
 from api.storage.recorded_zone import recorded_time_zone
 from api.storage.session import (
@@ -80,13 +81,28 @@ class CliSession(Session):
     go to standard error when the verb is done."""
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False,
-                 reads_only: bool = False, connection: Any = None) -> None:
+                 reads_only: bool = False, connection: Any = None,
+                 new: NewLedger | None = None) -> None:
+        """`new`: the private file a new ledger is built in (`open_session`)."""
         super().__init__(env, found=found, reads_only=reads_only, connection=connection)
         self.catch_up_progress = self._bars = CatchUpBars()
+        self._new = new
 
     def __exit__(self, *exc: object) -> None:
         self._bars.close()
-        super().__exit__(*exc)
+        new, self._new = self._new, None
+        try:
+            super().__exit__(*exc)
+        except BaseException:
+            if new is not None:
+                new.discard()
+            raise
+        if new is not None:
+            if exc[0] is not None:
+                new.discard()  # the verb failed: nobody ever saw the file
+            else:
+                new.place()  # refused when another process made a ledger there meanwhile
+                print(_(CREATED).format(where=new.path), file=sys.stderr)
         for notice in self.notices:
             print(notice, file=sys.stderr)
         if not self.integrity_warnings:
@@ -115,7 +131,17 @@ def open_session(db: str | None, *, reads_only: bool = False,
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1: nothing created (exit 4)
         refuse_a_new_postgres_ledger(env, ledger_location(env))
-        print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
+        # Built under a private name and linked into place when the verb succeeds
+        # (api/storage/new_ledger.py): a refused write leaves no file behind.
+        new = None if reads_only else new_ledger(env)
+        if new is None:
+            print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
+        else:
+            try:
+                return CliSession(new.env(env), reads_only=reads_only, new=new)
+            except BaseException:
+                new.discard()
+                raise
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 
 

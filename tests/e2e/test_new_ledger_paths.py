@@ -1,0 +1,151 @@
+"""A verb that may create its ledger (`apply`, `import`, `users`) at a path with no ledger
+builds it under a private name in the same folder and links it into place only when the
+verb succeeds (api/storage/new_ledger.py): a refused write leaves no file at the path
+(an empty ledger there was taken for one by every later verb) and no private file; a
+ledger another process made at the path meanwhile is kept, and this verb is refused; a
+file system without hard links gets the ledger at its path directly, as before.
+
+Through the `jixiao` script in a process of its own where no hook is needed; in-process
+(tests/builders.py `Cli`) where the other process, or the file system, is simulated."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import GOLDEN, Cli
+
+from api.storage import new_ledger
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = GOLDEN / "example-3" / "commands.jsonl"
+BAD_ROWS = '{"type": "no_such_command"}\n'
+BAD_SHEET = "employee_id\nli\n"
+
+
+def _jixiao(*argv: str) -> subprocess.CompletedProcess[str]:
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("JIXIAO_", "POSTGRES_", "PERSISTENCE_"))}
+    environ.update({"JIXIAO_ACTOR": "test", "PYTHONPATH": str(ROOT)})
+    return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
+                          env=environ, capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> dict[str, str]:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(BAD_ROWS, encoding="utf-8")
+    sheet = tmp_path / "roster.csv"
+    sheet.write_text(BAD_SHEET, encoding="utf-8")
+    return {"ROWS": str(rows), "SHEET": str(sheet)}
+
+
+@pytest.mark.parametrize("verb", [
+    ("apply", "ROWS"), ("import", "roster", "SHEET"), ("users", "add", "u1", "--role", "x")],
+    ids=lambda verb: verb[0])
+def test_a_refused_write_at_a_new_path_leaves_no_file_behind(
+        tmp_path: Path, inputs: dict[str, str], verb: tuple[str, ...]) -> None:
+    """It left an empty 12 KiB ledger at the path ("nothing was written"), which every
+    later verb then took for a ledger."""
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    new = folder / "new.db"
+    argv = [inputs.get(word, word) for word in verb]
+    english = _jixiao("--lang", "en", *argv, "--db", str(new))
+    assert english.returncode == 2, english.stderr
+    assert "nothing was written" in english.stderr
+    assert "created a new one" not in english.stderr
+    assert "Traceback" not in english.stderr
+    assert _names(folder) == []
+    chinese = _jixiao(*argv, "--db", str(new))
+    assert chinese.returncode == 2, chinese.stderr
+    assert "已新建" not in chinese.stderr
+    assert _names(folder) == []
+    # Not taken for a ledger afterwards.
+    run = _jixiao("--lang", "en", "events", "--db", str(new))
+    assert run.returncode == 3, run.stderr
+    assert f"no ledger at {new}" in run.stderr
+
+
+def test_a_write_that_succeeds_at_a_new_path_puts_its_ledger_there_and_says_so_once(
+        tmp_path: Path) -> None:
+    new = tmp_path / "new.db"
+    run = _jixiao("--lang", "en", "apply", str(EXAMPLE), "--db", str(new))
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("created a new one") == 1
+    assert f"no ledger was at {new}: created a new one" in run.stderr
+    assert run.stdout.startswith("recorded 42 event(s); 0 already recorded"), run.stdout
+    assert ".new-" not in run.stdout + run.stderr  # the private name is never shown
+    assert _names(tmp_path) == ["new.db"]
+    # The mode SQLite gives a new database file: 0644 less the umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644 & ~umask
+    verify = _jixiao("--lang", "en", "verify", "--db", str(new))
+    assert verify.returncode == 0, verify.stderr
+    assert verify.stdout.startswith("chain intact: 42 event(s)"), verify.stdout
+    again = _jixiao("--lang", "en", "apply", str(EXAMPLE), "--db", str(new))
+    assert again.returncode == 0, again.stderr
+    assert "created" not in again.stderr
+    assert "0 event(s); 42 already recorded" in again.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", None], ids=["en", "zh"])
+def test_a_ledger_another_process_made_meanwhile_is_kept_and_the_verb_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str | None) -> None:
+    """Another process made a ledger at the path while this verb ran on its private
+    file: the link finds the path taken; that ledger is untouched, nothing of this
+    verb's is left, and it says so, to be run again."""
+    new = tmp_path / "new.db"
+    link = os.link
+
+    def made_meanwhile(source: Any, target: Any) -> None:
+        if Path(target) == new and not new.exists():  # just before the link
+            theirs = _jixiao("apply", str(GOLDEN / "example-1" / "commands.jsonl"),
+                             "--db", str(new))
+            assert theirs.returncode == 0, theirs.stderr
+        link(source, target)
+
+    monkeypatch.setattr(new_ledger.os, "link", made_meanwhile)
+    run = Cli({"JIXIAO_DB": str(new), "JIXIAO_ACTOR": "test"}, lang=lang)("apply", str(EXAMPLE))
+    assert run.code == 4, run.err
+    if lang == "en":
+        assert run.err.strip() == (
+            f"error: another process made a ledger at {new} while this command was "
+            "running: nothing was written; run it again")
+    else:
+        assert run.err.strip() == (
+            f"错误：命令运行期间另一个进程已在 {new} 新建了账本：未写入任何内容；请再运行一次")
+    assert "created a new one" not in run.err
+    assert _names(tmp_path) == ["new.db"]
+    monkeypatch.undo()
+    theirs = Cli({"JIXIAO_DB": str(new), "JIXIAO_ACTOR": "other"})
+    assert theirs.event_count() == 20  # example-1's, and none of example-3's 42
+    assert theirs.ok("verify").out.startswith("chain intact: 20 event(s)")
+
+
+def test_a_file_system_without_hard_links_gets_the_ledger_at_its_path_as_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(source: Any, target: Any) -> None:
+        raise OSError(errno.EPERM, os.strerror(errno.EPERM), str(source), None, str(target))
+
+    monkeypatch.setattr(new_ledger.os, "link", refused)
+    new = tmp_path / "new.db"
+    cli = Cli({"JIXIAO_DB": str(new), "JIXIAO_ACTOR": "test"})
+    run = cli("apply", str(EXAMPLE))
+    assert run.code == 0, run.err
+    assert run.err.count(f"no ledger was at {new}: created a new one") == 1
+    assert cli.ok("verify").out.startswith("chain intact: 42 event(s)")
+    assert [name for name in _names(tmp_path) if not name.endswith(("-wal", "-shm"))] == [
+        "new.db"]
