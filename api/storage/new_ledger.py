@@ -55,8 +55,8 @@ class NewLedger:
     def place(self) -> None:
         """Put the ledger at its path, once every connection to it is closed; refused
         (`ConflictError`, the private file removed) when a ledger is there already."""
-        _checkpoint(self.private)
         try:
+            _checkpoint(self.private)
             os.link(self.private, self.path)
         except FileExistsError:
             self.discard()
@@ -77,10 +77,13 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     """The private file for a new SQLite ledger at `env`'s path, made empty (SQLite reads
     it as an empty database). None where the ledger is to be made at its path as before:
     PostgreSQL, a store in memory or named by a URI, a folder that is missing or refuses
-    the file (the opener says so, naming the path), a file system without hard links."""
+    the file (the opener says so, naming the path), a file system without hard links, a
+    symbolic link at the path that leads nowhere."""
     name = env.get("SQLITE_DBNAME", "")
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or not name or \
             name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
+        return None
+    if os.path.lexists(name):  # a link to nowhere: SQLite makes the file it names
         return None
     path = Path(name)
     private = path.with_name(f".{path.name}.new-{secrets.token_hex(8)}")

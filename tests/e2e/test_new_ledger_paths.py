@@ -4,6 +4,7 @@ verb succeeds (api/storage/new_ledger.py): a refused write leaves no file at the
 (an empty ledger there was taken for one by every later verb) and no private file; a
 ledger another process made at the path meanwhile is kept, and this verb is refused; a
 file system without hard links gets the ledger at its path directly, as before.
+`restore` copies a backup the same way.
 
 Through the `jixiao` script in a process of its own where no hook is needed; in-process
 (tests/builders.py `Cli`) where the other process, or the file system, is simulated."""
@@ -149,3 +150,52 @@ def test_a_file_system_without_hard_links_gets_the_ledger_at_its_path_as_before(
     assert cli.ok("verify").out.startswith("chain intact: 42 event(s)")
     assert [name for name in _names(tmp_path) if not name.endswith(("-wal", "-shm"))] == [
         "new.db"]
+
+
+def _backup(tmp_path: Path) -> Path:
+    cli = Cli({"JIXIAO_DB": str(tmp_path / "source.db"), "JIXIAO_ACTOR": "test"})
+    cli.ok("apply", str(EXAMPLE))
+    backup = tmp_path / "backup.db"
+    cli.ok("backup", "--output", str(backup))
+    return backup
+
+
+def test_a_restore_that_fails_half_way_leaves_no_file_behind(tmp_path: Path) -> None:
+    """A backup with SQLite's header and nothing else SQLite can read: the copy fails.
+    It left an empty file at the path, which every later verb took for a ledger."""
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"SQLite format 3\x00" + b"not a database page " * 200)
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    new = folder / "restored.db"
+    run = _jixiao("--lang", "en", "restore", str(broken), "--db", str(new))
+    assert run.returncode != 0, run.stderr
+    assert "restored" not in run.stderr
+    assert _names(folder) == []
+
+
+def test_a_restore_never_writes_over_a_ledger_made_meanwhile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process made a ledger at the path after the restore found none there:
+    the copy wrote over it (SQLite's backup replaces every page of its target)."""
+    backup = _backup(tmp_path)
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    new = folder / "restored.db"
+    link = os.link
+
+    def made_meanwhile(source: Any, target: Any) -> None:
+        if Path(target) == new and not new.exists():
+            theirs = _jixiao("apply", str(GOLDEN / "example-1" / "commands.jsonl"),
+                             "--db", str(new))
+            assert theirs.returncode == 0, theirs.stderr
+        link(source, target)
+
+    monkeypatch.setattr(new_ledger.os, "link", made_meanwhile)
+    run = Cli({"JIXIAO_ACTOR": "test"})("restore", str(backup), "--db", str(new))
+    assert run.code == 4, run.err
+    assert f"another process made a ledger at {new}" in run.err
+    assert _names(folder) == ["restored.db"]
+    monkeypatch.undo()
+    theirs = Cli({"JIXIAO_DB": str(new), "JIXIAO_ACTOR": "other"})
+    assert theirs.event_count() == 20  # example-1's, not the backup's 42
