@@ -18,7 +18,6 @@ the ledger is made at its path directly, as before."""
 
 from __future__ import annotations
 
-import errno
 import os
 import secrets
 import sqlite3
@@ -32,8 +31,6 @@ from domain.errors import ConflictError
 # ledger goes to, which messages name (api/storage/session.py `ledger_location`).
 NEW_LEDGER_KEY = "JIXIAO_NEW_LEDGER_AT"
 SIDE_FILES = ("-wal", "-shm", "-journal")
-# What link(2) answers where the file system has no hard links.
-NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
 # The mode SQLite gives a database file it creates (SQLITE_DEFAULT_FILE_PERMISSIONS),
 # less the umask, as open(2) applies it.
 LEDGER_MODE = 0o644
@@ -92,7 +89,12 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     except OSError:
         return None
     made = NewLedger(path, private)
-    if not _links(private):
+    try:
+        links = _links(private)
+    except BaseException:
+        made.discard()
+        raise
+    if not links:
         made.discard()
         return None
     return made
@@ -100,14 +102,14 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
 
 def _links(private: Path) -> bool:
     """Whether the folder's file system makes hard links (tried on a second private
-    name, removed at once)."""
+    name, removed at once). Any other refusal (an I/O error, a full disk) also keeps the
+    way before: the ledger made at its path, where SQLite says what is wrong, naming
+    the path, and no private file left."""
     probe = private.with_name(f"{private.name}-link")
     try:
         os.link(private, probe)
-    except OSError as error:
-        if error.errno in NO_LINKS:
-            return False
-        raise
+    except OSError:
+        return False
     probe.unlink()
     return True
 

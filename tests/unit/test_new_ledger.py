@@ -5,12 +5,15 @@ not read."""
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from api.storage import new_ledger as new_ledger_module
 from api.storage.new_ledger import NEW_LEDGER_KEY, new_ledger
 from api.storage.session import ledger_location
 
@@ -69,4 +72,18 @@ def test_a_store_with_no_file_of_its_name_is_made_as_before(name: str) -> None:
 
 def test_a_missing_folder_is_left_to_the_opener_to_say(tmp_path: Path) -> None:
     assert new_ledger(_env(tmp_path / "no-such-folder" / "new.db")) is None
+    assert _names(tmp_path) == []
+
+
+def test_a_probe_link_that_fails_otherwise_leaves_no_private_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe link refused for another reason than a file system without hard links
+    (an I/O error, a full disk, a quota): the private file was left behind, hidden, and
+    the error came out as a traceback. Now it is removed and the ledger is made at its
+    path as before, where SQLite says what is wrong naming the path."""
+    def refused(source: object, target: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(new_ledger_module.os, "link", refused)
+    assert new_ledger(_env(tmp_path / "new.db")) is None
     assert _names(tmp_path) == []
