@@ -75,12 +75,18 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     it as an empty database). None where the ledger is to be made at its path as before:
     PostgreSQL, a store in memory or named by a URI, a folder that is missing or refuses
     the file (the opener says so, naming the path), a file system without hard links, a
-    symbolic link at the path that leads nowhere."""
+    symbolic link at the path that leads nowhere, SQLite's files of a ledger gone left at
+    the path."""
     name = env.get("SQLITE_DBNAME", "")
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or not name or \
             name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
         return None
     if os.path.lexists(name):  # a link to nowhere: SQLite makes the file it names
+        return None
+    if any(os.path.lexists(f"{name}{suffix}") for suffix in SIDE_FILES):
+        # Left by a ledger that is gone (its process killed, the file then deleted).
+        # SQLite deletes a -wal or a journal it finds beside an empty file it opens, but
+        # would read it over a whole ledger linked in beside it: the verb's events lost.
         return None
     path = Path(name)
     private = path.with_name(f".{path.name}.new-{secrets.token_hex(8)}")

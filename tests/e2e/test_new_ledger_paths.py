@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -199,3 +200,29 @@ def test_a_restore_never_writes_over_a_ledger_made_meanwhile(
     monkeypatch.undo()
     theirs = Cli({"JIXIAO_DB": str(new), "JIXIAO_ACTOR": "other"})
     assert theirs.event_count() == 20  # example-1's, not the backup's 42
+
+
+def test_a_stale_wal_at_a_new_path_never_replaces_the_new_ledger(tmp_path: Path) -> None:
+    """A -wal left at the path by a ledger that is gone (its process killed, then the
+    file deleted to start over): SQLite deletes such a -wal when it opens an empty file
+    there, but read it over a whole ledger linked into place, so the events this verb
+    said it recorded were gone (and `verify` said "chain intact: 0 event(s)"). The
+    ledger is now made at its path as before."""
+    new = tmp_path / "new.db"
+    other = sqlite3.connect(new, isolation_level=None)
+    try:
+        other.execute("PRAGMA journal_mode=WAL")
+        other.execute("PRAGMA wal_autocheckpoint=0")
+        other.execute("CREATE TABLE other (x)")
+        other.execute("INSERT INTO other VALUES (1)")
+        stale = Path(f"{new}-wal").read_bytes()
+    finally:
+        other.close()
+    new.unlink()
+    Path(f"{new}-wal").write_bytes(stale)
+    run = _jixiao("--lang", "en", "apply", str(EXAMPLE), "--db", str(new))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("recorded 42 event(s)"), run.stdout
+    verify = _jixiao("--lang", "en", "verify", "--db", str(new))
+    assert verify.stdout.startswith("chain intact: 42 event(s)"), verify.stdout + verify.stderr
+    assert ".new-" not in "".join(_names(tmp_path))
