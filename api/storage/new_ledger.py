@@ -90,6 +90,8 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
         return None
     path = Path(name)
     private = path.with_name(f".{path.name}.new-{secrets.token_hex(8)}")
+    if len(os.fsencode(private.name)) + max(map(len, SIDE_FILES)) > _name_max(path.parent):
+        return None  # a name the folder takes, but not with 22 characters and a -journal more
     try:
         os.close(os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, LEDGER_MODE))
     except OSError:
@@ -104,6 +106,13 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
         made.discard()
         return None
     return made
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255  # NAME_MAX of Linux's file systems; a missing folder fails later anyway
 
 
 def _links(private: Path) -> bool:

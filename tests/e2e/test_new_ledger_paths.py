@@ -226,3 +226,19 @@ def test_a_stale_wal_at_a_new_path_never_replaces_the_new_ledger(tmp_path: Path)
     verify = _jixiao("--lang", "en", "verify", "--db", str(new))
     assert verify.stdout.startswith("chain intact: 42 event(s)"), verify.stdout + verify.stderr
     assert ".new-" not in "".join(_names(tmp_path))
+
+
+@pytest.mark.parametrize("shorter", [25, 29], ids=["probe", "journal"])
+def test_a_name_too_long_for_the_private_name_gets_the_ledger_at_its_path(
+        tmp_path: Path, shorter: int) -> None:
+    """A ledger's name that the folder takes, with its -wal and -journal, but not once
+    made the private name (22 characters more) with its probe link's or SQLite's
+    -journal: the verb failed with a traceback naming the hidden file, and left it
+    behind (a name the folder's limit less 25), or SQLite could not make its files
+    (less 29)."""
+    new = tmp_path / ("a" * (os.pathconf(tmp_path, "PC_NAME_MAX") - shorter))
+    run = _jixiao("--lang", "en", "apply", str(EXAMPLE), "--db", str(new))
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stdout.startswith("recorded 42 event(s)"), run.stdout
+    assert _names(tmp_path) == [new.name]
