@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +244,28 @@ def test_a_name_too_long_for_the_private_name_gets_the_ledger_at_its_path(
     assert "Traceback" not in run.stderr
     assert run.stdout.startswith("recorded 42 event(s)"), run.stdout
     assert _names(tmp_path) == [new.name]
+
+
+def test_a_verb_stopped_by_sigterm_leaves_no_private_file(tmp_path: Path) -> None:
+    """`kill`, `timeout` or a service stopped while the verb builds its new ledger: the
+    private file, its -wal and -shm were left hidden beside the path for good."""
+    new = tmp_path / "new.db"
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("JIXIAO_", "POSTGRES_", "PERSISTENCE_"))}
+    environ.update({"JIXIAO_ACTOR": "test", "PYTHONPATH": str(ROOT)})
+    verb = subprocess.Popen(
+        [sys.executable, "-m", "api.cli_launch", "apply", str(EXAMPLE), "--db", str(new)],
+        cwd=ROOT, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        # Its -wal: the verb's session is open on the private file.
+        while not any(tmp_path.glob(".new.db.new-*-wal")) and verb.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        verb.send_signal(signal.SIGTERM)
+        code = verb.wait(timeout=120)
+    finally:
+        verb.kill()
+        verb.wait()
+    assert _names(tmp_path) == []
+    assert code == 128 + signal.SIGTERM
