@@ -6,13 +6,16 @@ tree."""
 from __future__ import annotations
 
 import getpass
+import signal
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
+from api.storage.new_ledger import NewLedger, new_ledger
 from api.storage.read_only import refuse_a_new_ledger, refuse_a_new_postgres_ledger
 from api.storage.recorded_zone import recorded_time_zone
 from api.storage.session import (
@@ -80,13 +83,25 @@ class CliSession(Session):
     go to standard error when the verb is done."""
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False,
-                 reads_only: bool = False, connection: Any = None) -> None:
+                 reads_only: bool = False, connection: Any = None,
+                 new: NewLedger | None = None,
+                 put_back: Callable[[], None] | None = None) -> None:
+        """`new`: the private file a new ledger is built in (`open_session`); `put_back`
+        restores the SIGTERM handler that was there before (`_unwind_on_sigterm`)."""
         super().__init__(env, found=found, reads_only=reads_only, connection=connection)
         self.catch_up_progress = self._bars = CatchUpBars()
+        self._new = new
+        self._put_back = put_back
 
     def __exit__(self, *exc: object) -> None:
         self._bars.close()
-        super().__exit__(*exc)
+        new, self._new = self._new, None
+        put_back, self._put_back = self._put_back, None
+        try:
+            self._close_new(new, exc)
+        finally:
+            if put_back is not None:
+                put_back()
         for notice in self.notices:
             print(notice, file=sys.stderr)
         if not self.integrity_warnings:
@@ -97,6 +112,39 @@ class CliSession(Session):
         for warning in self.integrity_warnings:
             print(_("warning: {warning}").format(warning=warning_text(warning)),
                   file=sys.stderr)
+
+    def _close_new(self, new: NewLedger | None, exc: tuple[object, ...]) -> None:
+        try:
+            super().__exit__(*exc)
+        except BaseException:
+            if new is not None:
+                new.discard()
+            raise
+        if new is not None:
+            if exc[0] is not None:
+                new.discard()  # the verb failed: nobody ever saw the file
+            else:
+                new.place()  # refused when another process made a ledger there meanwhile
+                print(_(CREATED).format(where=new.path), file=sys.stderr)
+
+
+def _unwind_on_sigterm() -> Callable[[], None]:
+    """SIGTERM (`kill`, `timeout`, a service stopped) raised as SystemExit while a new
+    ledger is built: killed outright, the verb left its private file (and its -wal and
+    -shm) hidden beside the path for good; unwound, the session removes it. Returns what
+    puts the handler before back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    before = signal.signal(signal.SIGTERM, _terminated)
+
+    def put_back() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+
+    return put_back
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def open_session(db: str | None, *, reads_only: bool = False,
@@ -115,7 +163,25 @@ def open_session(db: str | None, *, reads_only: bool = False,
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1: nothing created (exit 4)
         refuse_a_new_postgres_ledger(env, ledger_location(env))
-        print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
+        # Built under a private name and linked into place when the verb succeeds
+        # (api/storage/new_ledger.py): a refused write leaves no file behind.
+        put_back = _unwind_on_sigterm()
+        try:
+            new = None if reads_only else new_ledger(env)
+        except BaseException:
+            put_back()
+            raise
+        if new is None:
+            put_back()
+            print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
+        else:
+            try:
+                return CliSession(new.env(env), reads_only=reads_only, new=new,
+                                  put_back=put_back)
+            except BaseException:
+                new.discard()
+                put_back()
+                raise
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 
 

@@ -25,6 +25,10 @@ ERROR_TEMPLATES: Final = (
     N_("no ledger at {path}, and none may be made there: its folder may not be written "
        "(this user may not write it, or its mode lets nobody write it); nothing was "
        "written; give a path in a folder that may be written"),
+    # api/storage/new_ledger.py: a new ledger's path taken by another process while the
+    # verb built its own (409, exit 4)
+    N_("another process made a ledger at {path} while this command was running: nothing "
+       "was written; run it again"),
     # api/storage/read_only.py: a write on PostgreSQL opened read-only, or by a role
     # granted only reads (409, exit 4)
     N_("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this database role may "

@@ -30,6 +30,7 @@ from api.storage.chain import (
 )
 from api.storage.facts_snapshot import FactsSnapshots
 from api.storage.lean_facts import FoldedLedger, LeanFolds, seal_after_close
+from api.storage.new_ledger import NEW_LEDGER_KEY
 from api.storage.parsed_statements import ParsedStatements
 from api.storage.read_only import (
     ORIGIN_KEY,
@@ -132,7 +133,7 @@ def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
 def ledger_location(env: Mapping[str, str]) -> str:
     """Where the ledger is, for messages (never the password)."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        return env.get(ORIGIN_KEY) or env["SQLITE_DBNAME"]
+        return env.get(ORIGIN_KEY) or env.get(NEW_LEDGER_KEY) or env["SQLITE_DBNAME"]
     return (f"postgresql://{env.get('POSTGRES_HOST', 'localhost')}:"
             f"{env.get('POSTGRES_PORT', '5432')}/{env.get('POSTGRES_DBNAME', 'postgres')} "
             f"schema {env.get('POSTGRES_SCHEMA') or 'public'}")

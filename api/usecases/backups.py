@@ -11,6 +11,7 @@ from typing import Any
 
 from api.storage.backups import is_sqlite_file, sqlite_copy
 from api.storage.busy import ledger_file_exists
+from api.storage.new_ledger import new_ledger
 from api.storage.read_only import refuse_a_new_ledger
 from api.storage.session import ledger_exists, ledger_location
 from api.usecases.access import require_everything_for
@@ -85,7 +86,19 @@ def restore(backup_file: str, target_env: Mapping[str, str]) -> int:
     if ledger_exists(target_env):
         raise ConflictError(TARGET_EXISTS.format(where=ledger_location(target_env)))
     refuse_a_new_ledger(target_env)  # JIXIAO_READ_ONLY=1, a folder nobody may write
-    return sqlite_copy(backup_file, target_env["SQLITE_DBNAME"])
+    # Copied under a private name and linked into place whole (api/storage/new_ledger.py):
+    # a copy that fails leaves nothing at the path, and a ledger another process made
+    # there meanwhile is neither overwritten nor read half copied.
+    new = new_ledger(target_env)
+    if new is None:
+        return sqlite_copy(backup_file, target_env["SQLITE_DBNAME"])
+    try:
+        size = sqlite_copy(backup_file, str(new.private))
+    except BaseException:
+        new.discard()
+        raise
+    new.place()
+    return size
 
 
 def check_copy(ws: IntegrityWorkspace, caller: Caller, receipt: Any | None = None,
