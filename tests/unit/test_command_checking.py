@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -74,8 +75,20 @@ def compare(row: dict[str, Any], memos: dict[Any, Any]) -> str:
     assert alone[0] == alone[1], f"the loop and the generated check memoise {row} apart"
     outcomes |= {checked_as(check, row, slow, memos)
                  for check in (checker.loop, checker.compiled(), checker.loop)}
-    assert len(outcomes) == 1, f"the loop and the generated check differ on {row}"
+    # The check generated for rows with exactly this row's keys, of a checker of its own
+    # (each checker makes one, for the keys of the row it is made at).
+    shape = (model, frozenset(row))
+    shaped = SHAPED.get(shape) or SHAPED.setdefault(shape, CommandChecker(model))
+    own: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
+    outcomes |= {checked_as(shaped.loop, row, slow, own[0]),
+                 checked_as(shaped.compiled_for(row), row, slow, own[1]),
+                 checked_as(shaped.compiled_for(row), row, slow, memos)}
+    assert own[0] == own[1], f"the loop and the shaped check memoise {row} apart"
+    assert len(outcomes) == 1, f"the loop and the generated checks differ on {row}"
     return outcomes.pop()
+
+
+SHAPED: dict[tuple[type[BaseModel], frozenset[str]], CommandChecker] = {}
 
 
 def checked_as(check: Any, row: dict[str, Any], slow: BaseModel | None,
@@ -209,3 +222,32 @@ def test_a_type_s_first_rows_are_looped_and_the_rest_go_to_the_generated_check()
     slow = COMMANDS_BY_TYPE["record_score"].model_validate(row, context=CONTEXT)
     for command in [*firsts, after, checker(row, CONTEXT, memos)]:
         assert_same(command, slow)
+
+
+def test_rows_with_other_keys_than_the_shaped_check_s_are_checked_as_pydantic_checks_them(
+        ) -> None:
+    """The generated check is made for the keys of the row it is made at (a file's rows
+    of a type give the same keys); a row with other keys (one more, one fewer, as many
+    but another, an unknown one, not a dict) goes to the loop, then to the general check,
+    and is checked as pydantic checks it."""
+    model = COMMANDS_BY_TYPE["record_score"]
+    checker = CommandChecker(model)
+    base = {"type": "record_score", "period": "2026-Q1", "employee_id": "E1",
+            "item": "quantity", "points": "3", "reason": "why"}
+    shaped = checker.compiled_for(base)
+    assert checker.check is shaped
+    assert checker._general is None
+    fewer = {key: value for key, value in base.items() if key != "reason"}
+    others: list[Any] = [{**base, "rule_ref": "R1"}, fewer, {**fewer, "rule_ref": "R1"},
+                         {**fewer, "points": None}, {**base, "colour": "red"},
+                         MappingProxyType(base), {**base, "reason": ""}]
+    memos: dict[Any, Any] = {}
+    outcomes = set()
+    for row in [base, *others] * (COMPILE_AFTER // len(others) + 2):
+        try:
+            slow = model.model_validate(dict(row), context=CONTEXT)
+        except ValidationError:
+            slow = None
+        outcomes.add((len(row), checked_as(shaped, row, slow, memos)))
+    assert checker._general is not None  # past the loop, the general check took them
+    assert {outcome for _, outcome in outcomes} == {"fast", "declined"}
