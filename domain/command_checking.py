@@ -164,7 +164,7 @@ class CommandChecker:
                                for number, (_, field, _) in enumerate(self.fields))
         self._compiled: Callable[..., BaseModel] | None = None
         self._general: Callable[..., BaseModel] | None = None
-        self._looped = self._other_looped = 0
+        self._looped = 0
         self.check: Callable[..., BaseModel] = self._first_rows
 
     def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
@@ -179,15 +179,21 @@ class CommandChecker:
         return general
 
     def compiled_for(self, row: Mapping[str, Any]) -> Callable[..., BaseModel]:
-        """The generated check of rows with exactly `row`'s keys (made once a checker; a
-        row with other keys it hands to `compiled`), or `compiled` itself when `row` is
-        not a plain dict of this model's fields; `check` from then on."""
+        """The generated check of rows with exactly `row`'s keys (made once a checker;
+        rows with other keys go on to `_Shapes`), or `compiled` itself when `row` is not a
+        plain dict of this model's fields; `check` from then on."""
         compiled = self._compiled
         if compiled is None:
-            shaped = (self._compile_shape(row) if type(row) is dict
-                      and self.names.issuperset(row) else None)
-            compiled = self._compiled = self.check = shaped or self.compiled()
+            compiled = self._compiled = self.check = self._shaped_or_general(row, 1)
         return compiled
+
+    def _shaped_or_general(self, row: Mapping[str, Any], shapes: int) -> Callable[..., BaseModel]:
+        """The shaped check of `row`'s keys, the `shapes`-th of this checker, or the general
+        check past SHAPES_MAX of them or for a row no shaped check can take."""
+        shaped = (self._compile_shape(row, _Shapes(self, shapes))
+                  if shapes <= SHAPES_MAX and type(row) is dict
+                  and self.names.issuperset(row) else None)
+        return shaped or self.compiled()
 
     def _first_rows(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
         # A caller may hold this bound method past the compile (a batch looks each type's
@@ -200,16 +206,6 @@ class CommandChecker:
             compiled = self.compiled_for(row)
         return compiled(row, context, memos)
 
-    def _other_rows(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
-        """The rows the shaped check does not take: looped, as a type's first rows are,
-        until there are enough of them to be worth the general check's compile."""
-        general = self._general
-        if general is None:
-            self._other_looped += 1
-            if self._other_looped <= COMPILE_AFTER:
-                return self.loop(row, context, memos)
-            general = self.compiled()
-        return general(row, context, memos)
 
     def loop(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
         """What the generated check does, as a loop over the fields: the same command,
@@ -301,14 +297,15 @@ class CommandChecker:
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
 
-    def _compile_shape(self, row: Mapping[str, Any]) -> Callable[..., BaseModel] | None:
+    def _compile_shape(self, row: Mapping[str, Any],
+                       other: Callable[..., BaseModel]) -> Callable[..., BaseModel] | None:
         """`_compile` for the rows whose keys are exactly `row`'s (a file's rows of a type
-        nearly always give the same keys): a given field is read by subscript, a field
-        left out is its default at once, with no look-up of each field the row leaves out
-        (most of them: a deduction names 5 of its 12), and the code is half as long to
-        compile. None when such a row lacks a required field (it never takes the fast
-        path: the general check declines it). The set of the fields given is one set for
-        every command of the shape, as the event builders share theirs
+        come in a few shapes): a field left out is its default at once, with no look-up
+        of each field the row leaves out (most of them: a deduction names 5 of its 12),
+        no test of unknown keys, and the code is half as long to compile; a row with
+        other keys goes to `other`. None when such a row lacks a required field (it never
+        takes the fast path: the general check declines it). The set of the fields given
+        is one set for every command of the shape, as the event builders share theirs
         (domain/envelope.py): a frozen model's set is never changed in place, and
         pydantic's model_copy copies it before it adds to it."""
         given = [(number, name, field, default)
@@ -320,9 +317,11 @@ class CommandChecker:
         lines = ["def check(row, context, memos):",
                  f"    if type(row) is not dict or len(row) != {len(given)}:",
                  "        return other(row, context, memos)",
-                 "    try:",
-                 *(f"        r{number} = row[{name!r}]" for number, name, _, _ in given),
-                 "    except KeyError:",  # the same number of keys, not the same keys
+                 *(f"    r{number} = row.get({name!r}, MISSING)" for number, name, _, _ in given),
+                 # As many keys, not the same ones (no exception: a type's rows of two
+                 # shapes with as many keys, as a hospital's deductions, come interleaved).
+                 "    if " + " or ".join(f"r{number} is MISSING" for number, _, _, _ in given)
+                 + ":" if given else "    if False:",
                  "        return other(row, context, memos)",
                  "    field_memos = memos.get(key)",
                  "    if field_memos is None:",
@@ -330,7 +329,7 @@ class CommandChecker:
                  f"    {''.join(f'm{n}, ' for n in range(len(self.fields)))}= field_memos"
                  if self.fields else ""]
         scope: dict[str, Any] = {"NotFast": NotFast, "MISSING": _MISSING, "key": self,
-                                 "memo_keys": self.memo_keys, "other": self._other_rows,
+                                 "memo_keys": self.memo_keys, "other": other,
                                  "cls": self.cls, "new": object.__new__,
                                  "given": set(row), "MEMO_TYPES": _MEMO_TYPES,
                                  "set_dict": _SLOTS["__dict__"].__set__,
@@ -385,6 +384,33 @@ class CommandChecker:
                       "            raise NotFast"]
         return [*lines, "    except (ValueError, TypeError, AssertionError, ArithmeticError):",
                 "        raise NotFast from None"]
+
+
+# The shaped checks one command type may have: a file's rows of a type come in a few
+# shapes (a hospital's deductions in three: with minutes, with points, with neither),
+# each a cheap test of the row's length and keys before the next.
+SHAPES_MAX = 4
+
+
+class _Shapes:
+    """The rows a shaped check hands on (other keys): looped, as a type's first rows are,
+    then the next shaped check, made for the keys of the row that comes when there have
+    been enough of them to be worth its compile."""
+
+    __slots__ = ("checker", "looped", "next", "shapes")
+
+    def __init__(self, checker: CommandChecker, shapes: int) -> None:
+        self.checker, self.shapes, self.looped = checker, shapes, 0
+        self.next: Callable[..., BaseModel] | None = None
+
+    def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
+        following = self.next
+        if following is None:
+            self.looped += 1
+            if self.looped <= COMPILE_AFTER:
+                return self.checker.loop(row, context, memos)
+            following = self.next = self.checker._shaped_or_general(row, self.shapes + 1)
+        return following(row, context, memos)
 
 
 def _memo_key(checker: CommandChecker, number: int, field: _Text | _Memo | _Code) -> Any:

@@ -15,7 +15,13 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from domain.application import Ledger
-from domain.command_checking import COMPILE_AFTER, CommandChecker, _Code, command_checker
+from domain.command_checking import (
+    COMPILE_AFTER,
+    SHAPES_MAX,
+    CommandChecker,
+    _Code,
+    command_checker,
+)
 from domain.events import COMMANDS_BY_TYPE
 from domain.stored_decoding import NotFast
 from domain.strict_input import window_context
@@ -227,9 +233,10 @@ def test_a_type_s_first_rows_are_looped_and_the_rest_go_to_the_generated_check()
 def test_rows_with_other_keys_than_the_shaped_check_s_are_checked_as_pydantic_checks_them(
         ) -> None:
     """The generated check is made for the keys of the row it is made at (a file's rows
-    of a type give the same keys); a row with other keys (one more, one fewer, as many
-    but another, an unknown one, not a dict) goes to the loop, then to the general check,
-    and is checked as pydantic checks it."""
+    of a type come in a few shapes); a row with other keys (one more, one fewer, as many
+    but another, an unknown one, not a dict) goes to the loop, then to a check made for
+    its own keys, up to SHAPES_MAX of them, then to the general check, and is checked as
+    pydantic checks it all along."""
     model = COMMANDS_BY_TYPE["record_score"]
     checker = CommandChecker(model)
     base = {"type": "record_score", "period": "2026-Q1", "employee_id": "E1",
@@ -243,7 +250,7 @@ def test_rows_with_other_keys_than_the_shaped_check_s_are_checked_as_pydantic_ch
                          MappingProxyType(base), {**base, "reason": ""}]
     memos: dict[Any, Any] = {}
     outcomes = set()
-    for row in [base, *others] * (COMPILE_AFTER // len(others) + 2):
+    for row in [base, *others] * ((SHAPES_MAX + 1) * (COMPILE_AFTER + 1) // len(others) + 1):
         try:
             slow = model.model_validate(dict(row), context=CONTEXT)
         except ValidationError:
