@@ -43,6 +43,12 @@ _MEMO_TYPES = frozenset((str, int, type(None)))
 Memos = dict[Any, Any]
 _BY_CONTEXT: dict[Any, Memos] = {}
 _SLOTS = BaseModel.__dict__
+# A model's slots, set through their descriptors (object.__setattr__ looks each name up
+# on the class first), as the generated checks set them.
+_MODEL_SLOTS = {"new": object.__new__, "set_dict": _SLOTS["__dict__"].__set__,
+                "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
+                "set_extra": _SLOTS["__pydantic_extra__"].__set__,
+                "set_private": _SLOTS["__pydantic_private__"].__set__}
 _NEW = object.__new__
 _CONTEXTS_MAX = 8
 
@@ -330,12 +336,8 @@ class CommandChecker:
                  if self.fields else ""]
         scope: dict[str, Any] = {"NotFast": NotFast, "MISSING": _MISSING, "key": self,
                                  "memo_keys": self.memo_keys, "other": other,
-                                 "cls": self.cls, "new": object.__new__,
-                                 "given": set(row), "MEMO_TYPES": _MEMO_TYPES,
-                                 "set_dict": _SLOTS["__dict__"].__set__,
-                                 "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
-                                 "set_extra": _SLOTS["__pydantic_extra__"].__set__,
-                                 "set_private": _SLOTS["__pydantic_private__"].__set__}
+                                 "cls": self.cls, "given": set(row),
+                                 "MEMO_TYPES": _MEMO_TYPES, **_MODEL_SLOTS}
         values = {number: f"v{number}" for number, _, _, _ in given}
         for number, default in absent:
             constant = getattr(default, "constant", _MISSING)
@@ -348,19 +350,7 @@ class CommandChecker:
                 values[number] = f"v{number}"
         for number, _, field, _ in given:
             scope[f"f{number}"] = field
-            if isinstance(field, _Text):
-                lines += [f"    if type(r{number}) is str and "
-                          f"{field.low} <= len(r{number}) <= {field.high}:",
-                          f"        v{number} = r{number}",
-                          f"    elif r{number} is None and {field.optional}:",
-                          f"        v{number} = None",
-                          "    else:",
-                          "        raise NotFast"]
-            else:
-                lines += [f"    v{number} = m{number}.get(r{number}, MISSING)"
-                          f" if type(r{number}) in MEMO_TYPES else MISSING",
-                          f"    if v{number} is MISSING:",
-                          f"        v{number} = f{number}.check(r{number}, context, m{number})"]
+            lines += _given_lines(number, field)
         items = ", ".join(f"{name!r}: {values[number]}"
                           for number, (name, _, _) in enumerate(self.fields))
         lines += ["    command = new(cls)",
@@ -384,6 +374,22 @@ class CommandChecker:
                       "            raise NotFast"]
         return [*lines, "    except (ValueError, TypeError, AssertionError, ArithmeticError):",
                 "        raise NotFast from None"]
+
+
+def _given_lines(number: int, field: _Text | _Memo | _Code) -> list[str]:
+    """A shaped check's lines for field `number`, given as `r{number}`: its value as
+    `v{number}`, checked as `_compile`'s lines check it."""
+    if isinstance(field, _Text):
+        return [f"    if type(r{number}) is str and {field.low} <= len(r{number}) <= {field.high}:",
+                f"        v{number} = r{number}",
+                f"    elif r{number} is None and {field.optional}:",
+                f"        v{number} = None",
+                "    else:",
+                "        raise NotFast"]
+    return [f"    v{number} = m{number}.get(r{number}, MISSING)"
+            f" if type(r{number}) in MEMO_TYPES else MISSING",
+            f"    if v{number} is MISSING:",
+            f"        v{number} = f{number}.check(r{number}, context, m{number})"]
 
 
 # The shaped checks one command type may have: a file's rows of a type come in a few
