@@ -148,11 +148,11 @@ def _validated(validate: Callable[..., Any], raw: Any, context: Any) -> Any:
 
 
 # A command type's first rows, this many, go through `CommandChecker.loop`; its generated
-# function (`_compile_shape` for the keys of the row that comes next) is made at the
-# next, and so is the general one (`_compile`) for rows with other keys after as many of
-# them. Compiling one costs ≈0.5 ms of CPU, and most of a
-# file's command types come a few times (a hospital's first batch: 11 types, 7 of them
-# in under 25 rows): compiling each at its first row was ≈7 ms of a hospital ingest.
+# function (`_compile_shape`, for the keys of the row that comes next) is made at the
+# next, and so is each further one (`_Shapes`) after as many rows of other keys.
+# Compiling one costs ≈0.5 ms of CPU, and most of a file's command types come a few
+# times (a hospital's first batch: 11 types, 7 of them in under 25 rows): compiling
+# each at its first row was ≈7 ms of a hospital ingest.
 COMPILE_AFTER = 64
 
 
@@ -211,7 +211,6 @@ class CommandChecker:
                 return self.loop(row, context, memos)
             compiled = self.compiled_for(row)
         return compiled(row, context, memos)
-
 
     def loop(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
         """What the generated check does, as a loop over the fields: the same command,
