@@ -337,6 +337,8 @@ class CommandChecker:
                                  "memo_keys": self.memo_keys, "other": other,
                                  "cls": self.cls, "given": set(row),
                                  "MEMO_TYPES": _MEMO_TYPES, **_MODEL_SLOTS}
+        if isinstance(other, _Shapes):
+            other.scope = scope
         values = {number: f"v{number}" for number, _, _, _ in given}
         for number, default in absent:
             constant = getattr(default, "constant", _MISSING)
@@ -400,13 +402,15 @@ SHAPES_MAX = 4
 class _Shapes:
     """The rows a shaped check hands on (other keys): looped, as a type's first rows are,
     then the next shaped check, made for the keys of the row that comes when there have
-    been enough of them to be worth its compile."""
+    been enough of them to be worth its compile; from then on the shaped check hands its
+    rows to that one itself (`scope`, its globals: no call of this per row)."""
 
-    __slots__ = ("checker", "looped", "next", "shapes")
+    __slots__ = ("checker", "looped", "next", "scope", "shapes")
 
     def __init__(self, checker: CommandChecker, shapes: int) -> None:
         self.checker, self.shapes, self.looped = checker, shapes, 0
         self.next: Callable[..., BaseModel] | None = None
+        self.scope: dict[str, Any] = {}
 
     def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
         following = self.next
@@ -415,6 +419,7 @@ class _Shapes:
             if self.looped <= COMPILE_AFTER:
                 return self.checker.loop(row, context, memos)
             following = self.next = self.checker._shaped_or_general(row, self.shapes + 1)
+            self.scope["other"] = following
         return following(row, context, memos)
 
 
