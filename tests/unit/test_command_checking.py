@@ -258,3 +258,33 @@ def test_rows_with_other_keys_than_the_shaped_check_s_are_checked_as_pydantic_ch
         outcomes.add((len(row), checked_as(shaped, row, slow, memos)))
     assert checker._general is not None  # past the loop, the general check took them
     assert {outcome for _, outcome in outcomes} == {"fast", "declined"}
+
+
+def test_a_type_makes_at_most_shapes_max_shaped_checks_then_the_general_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each shaped check is compiled code kept for the process (a server's): a type whose
+    rows come in more key sets than SHAPES_MAX gets no more of them, the general check
+    takes the rest, and every row is still checked as pydantic checks it."""
+    made: list[frozenset[str]] = []
+    compile_shape = CommandChecker._compile_shape
+
+    def counted(self: CommandChecker, row: Any, other: Any) -> Any:
+        made.append(frozenset(row))
+        return compile_shape(self, row, other)
+
+    monkeypatch.setattr(CommandChecker, "_compile_shape", counted)
+    model = COMMANDS_BY_TYPE["record_score"]
+    checker = CommandChecker(model)
+    base = {"type": "record_score", "period": "2026-Q1", "employee_id": "E1",
+            "item": "quantity", "points": "3"}
+    optional = ["reason", "rule_ref", "evidence_ref", "idempotency_key"]
+    shapes = [base, *({**base, name: "x"} for name in optional),
+              *({**base, name: "x", "reason": "why"} for name in optional[1:])]
+    assert len(shapes) > SHAPES_MAX + 2
+    memos: dict[Any, Any] = {}
+    for row in shapes:
+        slow = model.model_validate(dict(row), context=CONTEXT)
+        for _ in range(COMPILE_AFTER + 1):
+            assert checked_as(checker, row, slow, memos) == "fast"
+    assert len(made) == len(set(made)) == SHAPES_MAX
+    assert checker._general is not None
