@@ -43,6 +43,12 @@ _MEMO_TYPES = frozenset((str, int, type(None)))
 Memos = dict[Any, Any]
 _BY_CONTEXT: dict[Any, Memos] = {}
 _SLOTS = BaseModel.__dict__
+# A model's slots, set through their descriptors (object.__setattr__ looks each name up
+# on the class first), as the generated checks set them.
+_MODEL_SLOTS = {"new": object.__new__, "set_dict": _SLOTS["__dict__"].__set__,
+                "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
+                "set_extra": _SLOTS["__pydantic_extra__"].__set__,
+                "set_private": _SLOTS["__pydantic_private__"].__set__}
 _NEW = object.__new__
 _CONTEXTS_MAX = 8
 
@@ -142,9 +148,11 @@ def _validated(validate: Callable[..., Any], raw: Any, context: Any) -> Any:
 
 
 # A command type's first rows, this many, go through `CommandChecker.loop`; its generated
-# function (`_compile`) is made at the next. Compiling one costs ≈0.5 ms of CPU, and most of a
-# file's command types come a few times (a hospital's first batch: 11 types, 7 of them
-# in under 25 rows): compiling each at its first row was ≈7 ms of a hospital ingest.
+# function (`_compile_shape`, for the keys of the row that comes next) is made at the
+# next, and so is each further one (`_Shapes`) after as many rows of other keys.
+# Compiling one costs ≈0.5 ms of CPU, and most of a file's command types come a few
+# times (a hospital's first batch: 11 types, 7 of them in under 25 rows): compiling
+# each at its first row was ≈7 ms of a hospital ingest.
 COMPILE_AFTER = 64
 
 
@@ -161,6 +169,7 @@ class CommandChecker:
         self.memo_keys = tuple(_memo_key(self, number, field)
                                for number, (_, field, _) in enumerate(self.fields))
         self._compiled: Callable[..., BaseModel] | None = None
+        self._general: Callable[..., BaseModel] | None = None
         self._looped = 0
         self.check: Callable[..., BaseModel] = self._first_rows
 
@@ -169,11 +178,28 @@ class CommandChecker:
         return self.check(row, context, memos)
 
     def compiled(self) -> Callable[..., BaseModel]:
-        """The generated check (made once); `check` from then on."""
+        """The generated check of any row (made once)."""
+        general = self._general
+        if general is None:
+            general = self._general = self._compile()
+        return general
+
+    def compiled_for(self, row: Mapping[str, Any]) -> Callable[..., BaseModel]:
+        """The generated check of rows with exactly `row`'s keys (made once a checker;
+        rows with other keys go on to `_Shapes`), or `compiled` itself when `row` is not a
+        plain dict of this model's fields; `check` from then on."""
         compiled = self._compiled
         if compiled is None:
-            compiled = self._compiled = self.check = self._compile()
+            compiled = self._compiled = self.check = self._shaped_or_general(row, 1)
         return compiled
+
+    def _shaped_or_general(self, row: Mapping[str, Any], shapes: int) -> Callable[..., BaseModel]:
+        """The shaped check of `row`'s keys, the `shapes`-th of this checker, or the general
+        check past SHAPES_MAX of them or for a row no shaped check can take."""
+        shaped = (self._compile_shape(row, _Shapes(self, shapes))
+                  if shapes <= SHAPES_MAX and type(row) is dict
+                  and self.names.issuperset(row) else None)
+        return shaped or self.compiled()
 
     def _first_rows(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
         # A caller may hold this bound method past the compile (a batch looks each type's
@@ -183,7 +209,7 @@ class CommandChecker:
             self._looped += 1
             if self._looped <= COMPILE_AFTER:
                 return self.loop(row, context, memos)
-            compiled = self.compiled()
+            compiled = self.compiled_for(row)
         return compiled(row, context, memos)
 
     def loop(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
@@ -276,6 +302,67 @@ class CommandChecker:
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
 
+    def _compile_shape(self, row: Mapping[str, Any],
+                       other: Callable[..., BaseModel]) -> Callable[..., BaseModel] | None:
+        """`_compile` for the rows whose keys are exactly `row`'s (a file's rows of a type
+        come in a few shapes): a field left out is its default at once, with no look-up
+        of each field the row leaves out (most of them: a deduction names 5 of its 12),
+        no test of unknown keys, and the code is half as long to compile; a row with
+        other keys goes to `other`. None when such a row lacks a required field (it never
+        takes the fast path: the general check declines it). The set of the fields given
+        is one set for every command of the shape, as the event builders share theirs
+        (domain/envelope.py): a frozen model's set is never changed in place, and
+        pydantic's model_copy copies it before it adds to it."""
+        given = [(number, name, field, default)
+                 for number, (name, field, default) in enumerate(self.fields) if name in row]
+        absent = [(number, default) for number, (name, _, default) in enumerate(self.fields)
+                  if name not in row]
+        if any(default is None for _, default in absent):
+            return None
+        lines = ["def check(row, context, memos):",
+                 f"    if type(row) is not dict or len(row) != {len(given)}:",
+                 "        return other(row, context, memos)",
+                 *(f"    r{number} = row.get({name!r}, MISSING)" for number, name, _, _ in given),
+                 # As many keys, not the same ones (no exception: a type's rows of two
+                 # shapes with as many keys, as a hospital's deductions, come interleaved).
+                 "    if " + " or ".join(f"r{number} is MISSING" for number, _, _, _ in given)
+                 + ":" if given else "    if False:",
+                 "        return other(row, context, memos)",
+                 "    field_memos = memos.get(key)",
+                 "    if field_memos is None:",
+                 "        field_memos = memos[key] = [memos.setdefault(k, {}) for k in memo_keys]",
+                 f"    {''.join(f'm{n}, ' for n in range(len(self.fields)))}= field_memos"
+                 if self.fields else ""]
+        scope: dict[str, Any] = {"NotFast": NotFast, "MISSING": _MISSING, "key": self,
+                                 "memo_keys": self.memo_keys, "other": other,
+                                 "cls": self.cls, "given": set(row),
+                                 "MEMO_TYPES": _MEMO_TYPES, **_MODEL_SLOTS}
+        if isinstance(other, _Shapes):
+            other.scope = scope
+        values = {number: f"v{number}" for number, _, _, _ in given}
+        for number, default in absent:
+            constant = getattr(default, "constant", _MISSING)
+            if constant is not _MISSING:
+                scope[f"c{number}"] = constant
+                values[number] = f"c{number}"
+            else:
+                scope[f"d{number}"] = default
+                lines.append(f"    v{number} = d{number}()")
+                values[number] = f"v{number}"
+        for number, _, field, _ in given:
+            scope[f"f{number}"] = field
+            lines += _given_lines(number, field)
+        items = ", ".join(f"{name!r}: {values[number]}"
+                          for number, (name, _, _) in enumerate(self.fields))
+        lines += ["    command = new(cls)",
+                  f"    set_dict(command, {{{items}}})",
+                  "    set_given(command, given)",
+                  "    set_extra(command, None)",
+                  "    set_private(command, None)",
+                  *self._cross_field_lines(scope), "    return command"]
+        exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
+        return scope["check"]  # type: ignore[no-any-return]
+
     def _cross_field_lines(self, scope: dict[str, Any]) -> list[str]:
         """The model's cross-field rules on the built command, unrolled; pydantic words
         any refusal."""
@@ -288,6 +375,52 @@ class CommandChecker:
                       "            raise NotFast"]
         return [*lines, "    except (ValueError, TypeError, AssertionError, ArithmeticError):",
                 "        raise NotFast from None"]
+
+
+def _given_lines(number: int, field: _Text | _Memo | _Code) -> list[str]:
+    """A shaped check's lines for field `number`, given as `r{number}`: its value as
+    `v{number}`, checked as `_compile`'s lines check it."""
+    if isinstance(field, _Text):
+        return [f"    if type(r{number}) is str and {field.low} <= len(r{number}) <= {field.high}:",
+                f"        v{number} = r{number}",
+                f"    elif r{number} is None and {field.optional}:",
+                f"        v{number} = None",
+                "    else:",
+                "        raise NotFast"]
+    return [f"    v{number} = m{number}.get(r{number}, MISSING)"
+            f" if type(r{number}) in MEMO_TYPES else MISSING",
+            f"    if v{number} is MISSING:",
+            f"        v{number} = f{number}.check(r{number}, context, m{number})"]
+
+
+# The shaped checks one command type may have: a file's rows of a type come in a few
+# shapes (a hospital's deductions in three: with minutes, with points, with neither),
+# each a cheap test of the row's length and keys before the next.
+SHAPES_MAX = 4
+
+
+class _Shapes:
+    """The rows a shaped check hands on (other keys): looped, as a type's first rows are,
+    then the next shaped check, made for the keys of the row that comes when there have
+    been enough of them to be worth its compile; from then on the shaped check hands its
+    rows to that one itself (`scope`, its globals: no call of this per row)."""
+
+    __slots__ = ("checker", "looped", "next", "scope", "shapes")
+
+    def __init__(self, checker: CommandChecker, shapes: int) -> None:
+        self.checker, self.shapes, self.looped = checker, shapes, 0
+        self.next: Callable[..., BaseModel] | None = None
+        self.scope: dict[str, Any] = {}
+
+    def __call__(self, row: Mapping[str, Any], context: Any, memos: Memos) -> BaseModel:
+        following = self.next
+        if following is None:
+            self.looped += 1
+            if self.looped <= COMPILE_AFTER:
+                return self.checker.loop(row, context, memos)
+            following = self.next = self.checker._shaped_or_general(row, self.shapes + 1)
+            self.scope["other"] = following
+        return following(row, context, memos)
 
 
 def _memo_key(checker: CommandChecker, number: int, field: _Text | _Memo | _Code) -> Any:

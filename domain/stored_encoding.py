@@ -78,6 +78,9 @@ def stored_state(event: BaseModel, class_version: int) -> bytes:
 
 # Event type → the function giving its stored body (`state_writer`).
 STATE_WRITERS: dict[type, Callable[[Any], bytes]] = {}
+# Event type → the encoder of its field values less the columns, for the types whose
+# writer is only that (`state_writer`'s first kind): `stored_rows_of` does it inline.
+DIRECT_ENCODERS: dict[type, Callable[[Any], bytes]] = {}
 
 
 def state_writer(cls: type[BaseModel]) -> Callable[[Any], bytes]:
@@ -94,6 +97,7 @@ def state_writer(cls: type[BaseModel]) -> Callable[[Any], bytes]:
             state = dict(event.__dict__)
             del state["originator_id"], state["originator_version"]
             return encode(state)
+        DIRECT_ENCODERS[cls] = encode
     elif class_version == 1 and (free := free_fields(cls)):
         def writer(event: Any) -> bytes:
             state = dict(event.__dict__)
@@ -139,17 +143,23 @@ StoredRow = tuple[UUID | str, int, str, bytes]
 def stored_rows_of(events: Iterable[BaseModel]) -> list[StoredRow]:
     """The stored rows of events (what a StoredEvent of each would hold), as tuples: no
     StoredEvent per event, each type's topic and state writer looked up once a batch."""
-    writers: dict[type, tuple[str, Callable[[Any], bytes]]] = {}
+    writers: dict[type, tuple[str, Callable[[Any], bytes], Callable[[Any], bytes] | None]] = {}
     rows: list[StoredRow] = []
     append = rows.append
     for event in events:
         cls = type(event)
         writer = writers.get(cls)
         if writer is None:
-            writer = writers[cls] = (get_topic(cls), STATE_WRITERS.get(cls) or state_writer(cls))
-        fields = event.__dict__
-        append((fields["originator_id"], fields["originator_version"], writer[0],
-                writer[1](event)))
+            write = STATE_WRITERS.get(cls) or state_writer(cls)
+            writer = writers[cls] = (get_topic(cls), write, DIRECT_ENCODERS.get(cls))
+        topic, write, encode = writer
+        if encode is None:
+            fields = event.__dict__
+            append((fields["originator_id"], fields["originator_version"], topic, write(event)))
+        else:  # the direct writer, inline: a call per event less (≈3 ms of a hospital)
+            state = dict(event.__dict__)
+            append((state.pop("originator_id"), state.pop("originator_version"), topic,
+                    encode(state)))
     return rows
 
 

@@ -8,13 +8,20 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from domain.application import Ledger
-from domain.command_checking import COMPILE_AFTER, CommandChecker, _Code, command_checker
+from domain.command_checking import (
+    COMPILE_AFTER,
+    SHAPES_MAX,
+    CommandChecker,
+    _Code,
+    command_checker,
+)
 from domain.events import COMMANDS_BY_TYPE
 from domain.stored_decoding import NotFast
 from domain.strict_input import window_context
@@ -74,8 +81,20 @@ def compare(row: dict[str, Any], memos: dict[Any, Any]) -> str:
     assert alone[0] == alone[1], f"the loop and the generated check memoise {row} apart"
     outcomes |= {checked_as(check, row, slow, memos)
                  for check in (checker.loop, checker.compiled(), checker.loop)}
-    assert len(outcomes) == 1, f"the loop and the generated check differ on {row}"
+    # The check generated for rows with exactly this row's keys, of a checker of its own
+    # (each checker makes one, for the keys of the row it is made at).
+    shape = (model, frozenset(row))
+    shaped = SHAPED.get(shape) or SHAPED.setdefault(shape, CommandChecker(model))
+    own: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
+    outcomes |= {checked_as(shaped.loop, row, slow, own[0]),
+                 checked_as(shaped.compiled_for(row), row, slow, own[1]),
+                 checked_as(shaped.compiled_for(row), row, slow, memos)}
+    assert own[0] == own[1], f"the loop and the shaped check memoise {row} apart"
+    assert len(outcomes) == 1, f"the loop and the generated checks differ on {row}"
     return outcomes.pop()
+
+
+SHAPED: dict[tuple[type[BaseModel], frozenset[str]], CommandChecker] = {}
 
 
 def checked_as(check: Any, row: dict[str, Any], slow: BaseModel | None,
@@ -209,3 +228,63 @@ def test_a_type_s_first_rows_are_looped_and_the_rest_go_to_the_generated_check()
     slow = COMMANDS_BY_TYPE["record_score"].model_validate(row, context=CONTEXT)
     for command in [*firsts, after, checker(row, CONTEXT, memos)]:
         assert_same(command, slow)
+
+
+def test_rows_with_other_keys_than_the_shaped_check_s_are_checked_as_pydantic_checks_them(
+        ) -> None:
+    """The generated check is made for the keys of the row it is made at (a file's rows
+    of a type come in a few shapes); a row with other keys (one more, one fewer, as many
+    but another, an unknown one, not a dict) goes to the loop, then to a check made for
+    its own keys, up to SHAPES_MAX of them, then to the general check, and is checked as
+    pydantic checks it all along."""
+    model = COMMANDS_BY_TYPE["record_score"]
+    checker = CommandChecker(model)
+    base = {"type": "record_score", "period": "2026-Q1", "employee_id": "E1",
+            "item": "quantity", "points": "3", "reason": "why"}
+    shaped = checker.compiled_for(base)
+    assert checker.check is shaped
+    assert checker._general is None
+    fewer = {key: value for key, value in base.items() if key != "reason"}
+    others: list[Any] = [{**base, "rule_ref": "R1"}, fewer, {**fewer, "rule_ref": "R1"},
+                         {**fewer, "points": None}, {**base, "colour": "red"},
+                         MappingProxyType(base), {**base, "reason": ""}]
+    memos: dict[Any, Any] = {}
+    outcomes = set()
+    for row in [base, *others] * ((SHAPES_MAX + 1) * (COMPILE_AFTER + 1) // len(others) + 1):
+        try:
+            slow = model.model_validate(dict(row), context=CONTEXT)
+        except ValidationError:
+            slow = None
+        outcomes.add((len(row), checked_as(shaped, row, slow, memos)))
+    assert checker._general is not None  # past the loop, the general check took them
+    assert {outcome for _, outcome in outcomes} == {"fast", "declined"}
+
+
+def test_a_type_makes_at_most_shapes_max_shaped_checks_then_the_general_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each shaped check is compiled code kept for the process (a server's): a type whose
+    rows come in more key sets than SHAPES_MAX gets no more of them, the general check
+    takes the rest, and every row is still checked as pydantic checks it."""
+    made: list[frozenset[str]] = []
+    compile_shape = CommandChecker._compile_shape
+
+    def counted(self: CommandChecker, row: Any, other: Any) -> Any:
+        made.append(frozenset(row))
+        return compile_shape(self, row, other)
+
+    monkeypatch.setattr(CommandChecker, "_compile_shape", counted)
+    model = COMMANDS_BY_TYPE["record_score"]
+    checker = CommandChecker(model)
+    base = {"type": "record_score", "period": "2026-Q1", "employee_id": "E1",
+            "item": "quantity", "points": "3"}
+    optional = ["reason", "rule_ref", "evidence_ref", "idempotency_key"]
+    shapes = [base, *({**base, name: "x"} for name in optional),
+              *({**base, name: "x", "reason": "why"} for name in optional[1:])]
+    assert len(shapes) > SHAPES_MAX + 2
+    memos: dict[Any, Any] = {}
+    for row in shapes:
+        slow = model.model_validate(dict(row), context=CONTEXT)
+        for _ in range(COMPILE_AFTER + 1):
+            assert checked_as(checker, row, slow, memos) == "fast"
+    assert len(made) == len(set(made)) == SHAPES_MAX
+    assert checker._general is not None
