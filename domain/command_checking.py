@@ -290,14 +290,8 @@ class CommandChecker:
                           f"            v{number} = f{number}.check(r, context, m{number})"]
         items = ", ".join(f"{name!r}: v{number}"
                           for number, (name, _, _) in enumerate(self.fields))
-        # The model's slots set through their descriptors (object.__setattr__ looks each
-        # name up on the class first).
-        lines += ["    command = new(cls)",
-                  f"    set_dict(command, {{{items}}})",
-                  "    set_given(command, set(row))",
-                  "    set_extra(command, None)",
-                  "    set_private(command, None)"]
-        lines += [*self._cross_field_lines(scope), "    return command"]
+        lines += [*_command_lines(items, "set(row)"), *self._cross_field_lines(scope),
+                  "    return command"]
         scope["MEMO_TYPES"] = _MEMO_TYPES
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
@@ -354,12 +348,8 @@ class CommandChecker:
             lines += _given_lines(number, field)
         items = ", ".join(f"{name!r}: {values[number]}"
                           for number, (name, _, _) in enumerate(self.fields))
-        lines += ["    command = new(cls)",
-                  f"    set_dict(command, {{{items}}})",
-                  "    set_given(command, given)",
-                  "    set_extra(command, None)",
-                  "    set_private(command, None)",
-                  *self._cross_field_lines(scope), "    return command"]
+        lines += [*_command_lines(items, "given"), *self._cross_field_lines(scope),
+                  "    return command"]
         exec("\n".join(lines), scope)  # noqa: S102 - generated from the model's own fields
         return scope["check"]  # type: ignore[no-any-return]
 
@@ -563,3 +553,13 @@ class _Constant:
         return self.constant
 
 
+def _command_lines(items: str, given: str) -> list[str]:
+    """A generated check's lines that make the command from its checked values (`items`,
+    a dict display's inside) and the names the row gave (`given`, an expression)."""
+    # The model's slots set through their descriptors (object.__setattr__ looks each
+    # name up on the class first).
+    return ["    command = new(cls)",
+            f"    set_dict(command, {{{items}}})",
+            f"    set_given(command, {given})",
+            "    set_extra(command, None)",
+            "    set_private(command, None)"]
