@@ -5,7 +5,10 @@ own tools (pg_dump, or a base backup with WAL archiving; docs/security.md)."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
+
+from api.storage.plain_store import EVENTS_TABLE
 
 
 def sqlite_copy(source: str, target: str) -> int:
@@ -25,3 +28,23 @@ def is_sqlite_file(path: str) -> bool:
             return file.read(16) == b"SQLite format 3\x00"
     except OSError:
         return False
+
+
+class UnreadableBackup(Exception):
+    """A backup that is not a ledger SQLite can read (`copy_backup`)."""
+
+
+def copy_backup(backup_file: str, target: str) -> int:
+    """`sqlite_copy` of a backup into `target`, or `UnreadableBackup` when the file is not
+    a ledger SQLite can read: a damaged file (its header whole, its pages not) was
+    sqlite3's traceback, and another program's database was restored as a ledger of 0
+    events, "chain intact", its own tables kept beside ours."""
+    try:
+        with closing(sqlite3.connect(backup_file)) as origin:
+            found = origin.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                   "AND name = ?", (EVENTS_TABLE,)).fetchone()
+        if found is None:
+            raise UnreadableBackup(f"no {EVENTS_TABLE} table")
+        return sqlite_copy(backup_file, target)
+    except sqlite3.DatabaseError as error:  # damage met on a page the check did not read
+        raise UnreadableBackup(str(error)) from error

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.storage.backups import is_sqlite_file, sqlite_copy
+from api.storage.backups import UnreadableBackup, copy_backup, is_sqlite_file, sqlite_copy
 from api.storage.busy import ledger_file_exists
 from api.storage.new_ledger import new_ledger
 from api.storage.read_only import refuse_a_new_ledger
@@ -91,14 +91,21 @@ def restore(backup_file: str, target_env: Mapping[str, str]) -> int:
     # there meanwhile is neither overwritten nor read half copied.
     new = new_ledger(target_env)
     if new is None:
-        return sqlite_copy(backup_file, target_env["SQLITE_DBNAME"])
+        return _copied(backup_file, target_env["SQLITE_DBNAME"])
     try:
-        size = sqlite_copy(backup_file, str(new.private))
+        size = _copied(backup_file, str(new.private))
     except BaseException:
         new.discard()
         raise
     new.place()
     return size
+
+
+def _copied(backup_file: str, target: str) -> int:
+    try:
+        return copy_backup(backup_file, target)
+    except UnreadableBackup as error:
+        raise InvalidRequestError(NOT_SQLITE.format(path=backup_file)) from error
 
 
 def check_copy(ws: IntegrityWorkspace, caller: Caller, receipt: Any | None = None,

@@ -188,6 +188,31 @@ def test_restore_never_overwrites_and_refuses_what_is_not_a_backup(tmp_path: Pat
     assert "not a SQLite ledger backup" in run.err
 
 
+def test_restore_refuses_a_damaged_file_and_another_programs_database(
+        tmp_path: Path) -> None:
+    """A file with SQLite's header and unreadable pages was sqlite3's traceback (exit 1);
+    another program's database was restored as a ledger of 0 events, "chain intact",
+    with its own tables beside ours. Both are refused naming the file, nothing made."""
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x10\x00\x01\x01" + b"x" * 4000)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (body TEXT)")
+        db.execute("INSERT INTO notes VALUES ('hello')")
+    db.close()
+    for backup in (damaged, other):
+        target = tmp_path / f"from-{backup.stem}" / "ledger.db"
+        target.parent.mkdir()
+        for lang, words in ((None, "不是 SQLite 账本备份"), ("en", "not a SQLite ledger backup")):
+            run = Cli({"JIXIAO_ACTOR": "test"}, lang=lang)("restore", str(backup), "--db",
+                                                          str(target))
+            assert run.code == 2, run.err
+            assert words in run.err
+            assert str(backup) in run.err
+            assert "Traceback" not in run.err
+            assert list(target.parent.iterdir()) == []
+
+
 def test_a_tampered_backup_fails_its_check_on_restore(tmp_path: Path) -> None:
     cli, public, receipt = _closed(tmp_path)
     backup = tmp_path / "backup.db"
