@@ -261,11 +261,7 @@ class CommandChecker:
                  if self.fields else ""]
         scope: dict[str, Any] = {"names": self.names, "NotFast": NotFast, "MISSING": _MISSING,
                                  "key": self, "memo_keys": self.memo_keys,
-                                 "cls": self.cls, "new": object.__new__,
-                                 "set_dict": _SLOTS["__dict__"].__set__,
-                                 "set_given": _SLOTS["__pydantic_fields_set__"].__set__,
-                                 "set_extra": _SLOTS["__pydantic_extra__"].__set__,
-                                 "set_private": _SLOTS["__pydantic_private__"].__set__}
+                                 "cls": self.cls, **_MODEL_SLOTS}
         for number, (name, field, default) in enumerate(self.fields):
             scope[f"d{number}"], scope[f"f{number}"] = default, field
             constant = getattr(default, "constant", _MISSING)

@@ -268,8 +268,9 @@ def contents(pg_server: Any, schema: str) -> dict[str, str]:
 
 @contextmanager
 def raw_connection(store: Any) -> Iterator[Any]:
-    """A connection straight to a store's database (autocommit), as someone with access
-    to it may edit or inspect the tables behind the ledger's back."""
+    """A connection straight to a store's database (autocommit; on PostgreSQL with the
+    store's schema first on its search path), as someone with access to it may edit or
+    inspect the tables behind the ledger's back."""
     if store.backend == "sqlite":
         import sqlite3  # noqa: PLC0415 - as psycopg below: only the tests that edit rows
 
@@ -283,7 +284,9 @@ def raw_connection(store: Any) -> Iterator[Any]:
 
     from api.storage.store_env import postgres_connect_args  # noqa: PLC0415
 
-    with psycopg.connect(**postgres_connect_args(store.env), autocommit=True) as connection:
+    schema = store.env.get("POSTGRES_SCHEMA")
+    with psycopg.connect(**postgres_connect_args(store.env), autocommit=True,  # type: ignore[arg-type]
+                         options=f"-c search_path={schema}" if schema else "") as connection:
         yield connection
 
 

@@ -114,18 +114,15 @@ class CliSession(Session):
                   file=sys.stderr)
 
     def _close_new(self, new: NewLedger | None, exc: tuple[object, ...]) -> None:
-        try:
+        if new is None:
             super().__exit__(*exc)
-        except BaseException:
-            if new is not None:
-                new.discard()
-            raise
-        if new is not None:
-            if exc[0] is not None:
-                new.discard()  # the verb failed: nobody ever saw the file
-            else:
-                new.place()  # refused when another process made a ledger there meanwhile
-                print(_(CREATED).format(where=new.path), file=sys.stderr)
+            return
+        # The verb failed: nobody ever saw the file. Else it is placed, or refused when
+        # another process made a ledger there meanwhile.
+        with new.placed(keep=exc[0] is None):
+            super().__exit__(*exc)
+        if exc[0] is None:
+            print(_(CREATED).format(where=new.path), file=sys.stderr)
 
 
 def _unwind_on_sigterm() -> Callable[[], None]:

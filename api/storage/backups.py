@@ -30,21 +30,28 @@ def is_sqlite_file(path: str) -> bool:
         return False
 
 
+def is_ledger_backup(path: str) -> bool:
+    """Whether `path` is a ledger SQLite can read: not a damaged file (its header whole,
+    its pages not: sqlite3's traceback), nor another program's database (restored, it
+    was a ledger of 0 events, "chain intact", its own tables kept beside ours)."""
+    if not is_sqlite_file(path):
+        return False
+    try:
+        with closing(sqlite3.connect(path)) as db:
+            return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                              (EVENTS_TABLE,)).fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
+
+
 class UnreadableBackup(Exception):
-    """A backup that is not a ledger SQLite can read (`copy_backup`)."""
+    """A backup whose pages SQLite cannot read (`copy_backup`)."""
 
 
 def copy_backup(backup_file: str, target: str) -> int:
-    """`sqlite_copy` of a backup into `target`, or `UnreadableBackup` when the file is not
-    a ledger SQLite can read: a damaged file (its header whole, its pages not) was
-    sqlite3's traceback, and another program's database was restored as a ledger of 0
-    events, "chain intact", its own tables kept beside ours."""
+    """`sqlite_copy` of a backup (`is_ledger_backup`), or `UnreadableBackup` for damage
+    met on a page `is_ledger_backup` did not read."""
     try:
-        with closing(sqlite3.connect(backup_file)) as origin:
-            found = origin.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                                   "AND name = ?", (EVENTS_TABLE,)).fetchone()
-        if found is None:
-            raise UnreadableBackup(f"no {EVENTS_TABLE} table")
         return sqlite_copy(backup_file, target)
-    except sqlite3.DatabaseError as error:  # damage met on a page the check did not read
+    except sqlite3.DatabaseError as error:
         raise UnreadableBackup(str(error)) from error

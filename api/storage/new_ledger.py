@@ -21,8 +21,8 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-from collections.abc import Mapping
-from contextlib import closing, suppress
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from domain.errors import ConflictError
@@ -62,6 +62,20 @@ class NewLedger:
             self.discard()
             raise
         self.discard()  # the private name only: the ledger is at its path now
+
+    @contextmanager
+    def placed(self, *, keep: bool = True) -> Iterator[None]:
+        """The ledger built in the block: put at its path after it (`place`) when `keep`,
+        else removed, as when the block fails."""
+        try:
+            yield
+        except BaseException:
+            self.discard()
+            raise
+        if keep:
+            self.place()
+        else:
+            self.discard()
 
     def discard(self) -> None:
         """Remove the private file and SQLite's files beside it."""

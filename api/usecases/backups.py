@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from api.storage.backups import UnreadableBackup, copy_backup, is_sqlite_file, sqlite_copy
+from api.storage.backups import UnreadableBackup, copy_backup, is_ledger_backup, sqlite_copy
 from api.storage.busy import ledger_file_exists
 from api.storage.new_ledger import new_ledger
 from api.storage.read_only import refuse_a_new_ledger
@@ -81,7 +81,7 @@ def restore(backup_file: str, target_env: Mapping[str, str]) -> int:
     """Copy a backup into a new ledger; returns its size. Never over an existing one."""
     if target_env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         raise InvalidRequestError(POSTGRES_BACKUP)
-    if not is_sqlite_file(backup_file):
+    if not is_ledger_backup(backup_file):
         raise InvalidRequestError(NOT_SQLITE.format(path=backup_file))
     if ledger_exists(target_env):
         raise ConflictError(TARGET_EXISTS.format(where=ledger_location(target_env)))
@@ -92,12 +92,8 @@ def restore(backup_file: str, target_env: Mapping[str, str]) -> int:
     new = new_ledger(target_env)
     if new is None:
         return _copied(backup_file, target_env["SQLITE_DBNAME"])
-    try:
+    with new.placed():
         size = _copied(backup_file, str(new.private))
-    except BaseException:
-        new.discard()
-        raise
-    new.place()
     return size
 
 

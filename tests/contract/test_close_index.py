@@ -82,7 +82,6 @@ def _plans(store: Any) -> list[str]:
         # the planner shows whether it may use the index for these queries at all.
         schema = store.env["POSTGRES_SCHEMA"]
         db.execute("SET enable_seqscan = off")
-        db.execute(sql.SQL("SET search_path = {}").format(sql.Identifier(schema)))
         warm = CLOSES_QUERY.format(events="jixiao_events", position="notification_id")
         read = postgres_statement(schema, "jixiao_events", [CLOSE_TOPIC_STORED])
         return ["\n".join(r[0] for r in db.execute(sql.SQL("EXPLAIN ") + q, a))

@@ -6,17 +6,14 @@ whenever a stored figure row is missing or edited."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
-from typing import Any
+from contextlib import redirect_stdout
 
 import pytest
-from builders import GOLDEN, captured, cli_for
+from builders import GOLDEN, captured, cli_for, raw_connection
 
 from api.cli import main as command_tree
 from api.cli_launch import main as launcher
 from api.cli_launch import warm_explain
-from api.storage.store_env import postgres_connect_args
 
 ASKED = [
     ["--employee", "li"],
@@ -26,26 +23,6 @@ ASKED = [
     ["--figure", "hospital:per_point", "--json"],
 ]
 
-
-
-@contextmanager
-def _sql(store) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    """A writable connection to the store's own database (to edit the view's rows)."""
-    if store.backend == "sqlite":
-        import sqlite3  # noqa: PLC0415
-
-        connection = sqlite3.connect(store.env["SQLITE_DBNAME"], isolation_level=None)
-        try:
-            yield connection
-        finally:
-            connection.close()
-        return
-    import psycopg  # noqa: PLC0415
-
-    schema = store.env.get("POSTGRES_SCHEMA")
-    with psycopg.connect(**postgres_connect_args(store.env), autocommit=True,  # type: ignore[arg-type]
-                         options=f"-c search_path={schema}" if schema else "") as connection:
-        yield connection
 
 
 def _warm(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -81,7 +58,7 @@ def test_a_warm_explanation_is_the_recomputed_one_byte_for_byte(store) -> None: 
         warm[tuple(argv)] = captured(launcher, argv, environ)
         assert warm[tuple(argv)][0] == 0
         assert captured(command_tree, argv, environ) == warm[tuple(argv)]  # the session's path
-    with _sql(store) as db:
+    with raw_connection(store) as db:
         db.execute("DELETE FROM jixiao_figures")  # nothing stored: every path recomputes
     for argv, answer in warm.items():
         with redirect_stdout(io.StringIO()):
@@ -95,7 +72,7 @@ def test_an_edited_figure_row_is_not_served(store) -> None:  # type: ignore[no-u
     person, department = _people(environ)
     argv = _argv(["--employee", "li", "--json"], person, department)
     truth = captured(launcher, argv, environ)
-    with _sql(store) as db:
+    with raw_connection(store) as db:
         mark = "?" if store.backend == "sqlite" else "%s"
         db.execute(f"UPDATE jixiao_figures SET body = replace(body, '\"value\":', "
                    f"'\"value\":\"9\",\"was\":') WHERE subject = {mark}", (f"person:{person}",))
