@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from uuid import UUID, SafeUUID
 
 from domain.envelope import LedgerEvent
+from domain.sql_text import sql_text
 from domain.stored_decoding import NotFast, fast_reader
 from domain.stored_event import StoredBody, StoredColumns
 from domain.stored_ids import stored_id, unreadable_id_entry
@@ -115,11 +116,6 @@ def _sqlite_rows(recorder: Any, start: int, limit: int, topics: Sequence[str]) -
             # An edited id stays its text (domain/stored_ids.py): each reader names it.
             append((position, stored_id(text), version, topic, state))
     return converted
-
-
-def sql_text(text: str) -> str:
-    """`text` as an SQL string literal (SQLite's and PostgreSQL's standard quoting)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def store_kind(recorder: Any) -> str | None:

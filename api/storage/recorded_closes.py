@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 
 from domain.records import frozen_record
+from domain.sql_text import sql_text
 from projections.chain_links import CLOSE_TOPIC_STORED
 
 # The close events' topic as an SQL literal: named in a query's text, so that the close
 # events' partial index serves it (api/storage/close_index.py). Here, not there: the warm
 # view (api/storage/warm_view.py) reads it and imports nothing of the ledger's storage.
-CLOSE_TOPIC_SQL = "'" + CLOSE_TOPIC_STORED.replace("'", "''") + "'"
+CLOSE_TOPIC_SQL = sql_text(CLOSE_TOPIC_STORED)
 
 
 @frozen_record
