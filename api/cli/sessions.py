@@ -6,17 +6,19 @@ tree."""
 from __future__ import annotations
 
 import getpass
-import signal
 import sys
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
-from api.storage.new_ledger import NewLedger, new_ledger
-from api.storage.read_only import refuse_a_new_ledger, refuse_a_new_postgres_ledger
+from api.storage.new_ledger import NewLedger, new_ledger, sweep_beside
+from api.storage.read_only import (
+    forced_read_only,
+    refuse_a_new_ledger,
+    refuse_a_new_postgres_ledger,
+)
 from api.storage.recorded_zone import recorded_time_zone
 from api.storage.session import (
     Session,
@@ -84,24 +86,16 @@ class CliSession(Session):
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False,
                  reads_only: bool = False, connection: Any = None,
-                 new: NewLedger | None = None,
-                 put_back: Callable[[], None] | None = None) -> None:
-        """`new`: the private file a new ledger is built in (`open_session`); `put_back`
-        restores the SIGTERM handler that was there before (`_unwind_on_sigterm`)."""
+                 new: NewLedger | None = None) -> None:
+        """`new`: the private file a new ledger is built in (`open_session`)."""
         super().__init__(env, found=found, reads_only=reads_only, connection=connection)
         self.catch_up_progress = self._bars = CatchUpBars()
         self._new = new
-        self._put_back = put_back
 
     def __exit__(self, *exc: object) -> None:
         self._bars.close()
         new, self._new = self._new, None
-        put_back, self._put_back = self._put_back, None
-        try:
-            self._close_new(new, exc)
-        finally:
-            if put_back is not None:
-                put_back()
+        self._close_new(new, exc)
         for notice in self.notices:
             print(notice, file=sys.stderr)
         if not self.integrity_warnings:
@@ -125,25 +119,6 @@ class CliSession(Session):
             print(_(CREATED).format(where=new.path), file=sys.stderr)
 
 
-def _unwind_on_sigterm() -> Callable[[], None]:
-    """SIGTERM (`kill`, `timeout`, a service stopped) raised as SystemExit while a new
-    ledger is built: killed outright, the verb left its private file (and its -wal and
-    -shm) hidden beside the path for good; unwound, the session removes it. Returns what
-    puts the handler before back."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    before = signal.signal(signal.SIGTERM, _terminated)
-
-    def put_back() -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
-
-    return put_back
-
-
-def _terminated(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 def open_session(db: str | None, *, reads_only: bool = False,
                  creates: bool | None = None) -> Session:
     """`reads_only`: the verb records nothing (a what-if): see `open_ledger`. `creates`:
@@ -155,30 +130,27 @@ def open_session(db: str | None, *, reads_only: bool = False,
     # and asks on it whether it may write (a role granted only reads: api/storage/session.py).
     found, connection = found_for_reading(env) if reads_only or postgres(env) else (
         ledger_exists(env), None)
+    creating = _verb() in CREATING_VERBS if creates is None else creates
     if not found:
-        if not (_verb() in CREATING_VERBS if creates is None else creates):
+        if not creating:
             raise NotFoundError(_(NO_LEDGER).format(where=ledger_location(env)))
         refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1: nothing created (exit 4)
         refuse_a_new_postgres_ledger(env, ledger_location(env))
         # Built under a private name and linked into place when the verb succeeds
         # (api/storage/new_ledger.py): a refused write leaves no file behind.
-        put_back = _unwind_on_sigterm()
-        try:
-            new = None if reads_only else new_ledger(env)
-        except BaseException:
-            put_back()
-            raise
+        new = None if reads_only else new_ledger(env)
         if new is None:
-            put_back()
             print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
         else:
             try:
-                return CliSession(new.env(env), reads_only=reads_only, new=new,
-                                  put_back=put_back)
+                return CliSession(new.env(env), reads_only=reads_only, new=new)
             except BaseException:
                 new.discard()
-                put_back()
                 raise
+    elif creating and not reads_only and not forced_read_only(env):
+        # A killed build's private file, left beside a ledger another build then placed
+        # (or `init` made): no build of that name runs again to remove it.
+        sweep_beside(env)
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 
 

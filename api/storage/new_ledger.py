@@ -14,18 +14,49 @@ verb's is removed and the verb is refused, to be run again.
 
 A file system without hard links (some network and removable media) is found before
 the verb runs, by linking the private file once under a second private name: there
-the ledger is made at its path directly, as before."""
+the ledger is made at its path directly, as before.
+
+A build killed outright (SIGKILL, the machine losing power) cannot remove its private
+file, and nobody else may remove one only because it is there: another process may be
+building in it right now. So the builder holds an exclusive `flock` on the private file
+(on an fd of its own) from the moment it makes it until it is placed or removed, and
+whoever next builds a ledger of that name in that folder (`new_ledger`), or starts a
+verb that may make one there (`sweep`), removes the private files whose lock it can
+take, with their -wal, -journal and -shm, and leaves the locked ones. Made and locked
+are two steps: a sweeper may take the lock of a file made a moment before and remove
+it, so the builder, once it holds the lock, looks again that the name is still its
+file, and makes another under a new name if not: a file is built in only once its
+builder holds its lock, so a live build's file is never removed. `flock` is apart from
+the POSIX byte-range locks SQLite takes on the same file (Linux keeps them
+independent), but closing any fd of a file drops every POSIX lock this process holds on
+it: the lock's fd is closed only after SQLite's connections, when the file is placed or
+removed (a sweeper, in another process, closing its own fd drops none of the
+builder's). Where `flock` is refused (a file system without locks) or missing (Windows,
+not supported) nothing is locked and nothing removed, as before.
+
+SIGTERM (`kill`, `timeout`, a service stopped) is raised as `SystemExit(143)` while a
+private file exists, so that whichever verb builds it (the CLI session, `restore`)
+unwinds and removes it."""
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import signal
 import sqlite3
-from collections.abc import Iterator, Mapping
+import stat
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from domain.errors import ConflictError
+
+try:
+    from fcntl import LOCK_EX, LOCK_NB, flock
+except ImportError:  # Windows (not supported): no private file is locked, none removed
+    flock = None  # type: ignore[assignment]
 
 # Beside SQLITE_DBNAME (the private name) in a session's environment: the path the
 # ledger goes to, which messages name (api/storage/session.py `ledger_location`).
@@ -36,14 +67,25 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 LEDGER_MODE = 0o644
 TAKEN = ("another process made a ledger at {path} while this command was running: "
          "nothing was written; run it again")
+# A private name's tail: its random part, then SQLite's files beside it or the probe link.
+PRIVATE_TAIL = re.compile(r"([0-9a-f]{16})(-wal|-shm|-journal|-link)?")
+# The private name's length beyond the ledger's: ".", ".new-" and 16 hex digits.
+PRIVATE_EXTRA = 22
+# A sweeper that took the lock of a file made a moment before removed it: made again
+# under a new name as often, then the ledger is made at its path as before.
+ATTEMPTS = 3
 
 
 class NewLedger:
-    """The private file a new ledger is built in, and the path it goes to."""
+    """The private file a new ledger is built in, and the path it goes to; locked, and
+    SIGTERM unwound, until it is placed or removed."""
 
-    def __init__(self, path: Path, private: Path) -> None:
+    def __init__(self, path: Path, private: Path, lock: int | None = None,
+                 put_back: Callable[[], None] | None = None) -> None:
         self.path = path
         self.private = private
+        self._lock = lock
+        self._put_back = put_back
 
     def env(self, env: Mapping[str, str]) -> dict[str, str]:
         """`env` opening the private file, naming the path for messages."""
@@ -78,22 +120,30 @@ class NewLedger:
             self.discard()
 
     def discard(self) -> None:
-        """Remove the private file and SQLite's files beside it."""
-        for suffix in SIDE_FILES:
-            Path(f"{self.private}{suffix}").unlink(missing_ok=True)
-        self.private.unlink(missing_ok=True)
+        """Remove the private file and SQLite's files beside it, then let go of its lock
+        (a sweeper finds the file gone, never unlocked) and of SIGTERM."""
+        _remove(self.private)
+        self.release()
+
+    def release(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            os.close(lock)
+        put_back, self._put_back = self._put_back, None
+        if put_back is not None:
+            put_back()
 
 
 def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     """The private file for a new SQLite ledger at `env`'s path, made empty (SQLite reads
-    it as an empty database). None where the ledger is to be made at its path as before:
+    it as an empty database) and locked; what killed builds of that name left there is
+    removed first (`sweep`). None where the ledger is to be made at its path as before:
     PostgreSQL, a store in memory or named by a URI, a folder that is missing or refuses
     the file (the opener says so, naming the path), a file system without hard links, a
     symbolic link at the path that leads nowhere, SQLite's files of a ledger gone left at
     the path."""
-    name = env.get("SQLITE_DBNAME", "")
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or not name or \
-            name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
+    name = _file_name(env)
+    if name is None:
         return None
     if os.path.lexists(name):  # a link to nowhere: SQLite makes the file it names
         return None
@@ -103,23 +153,142 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
         # would read it over a whole ledger linked in beside it: the verb's events lost.
         return None
     path = Path(name)
-    private = path.with_name(f".{path.name}.new-{secrets.token_hex(8)}")
-    if len(os.fsencode(private.name)) + max(map(len, SIDE_FILES)) > _name_max(path.parent):
+    longest = len(os.fsencode(path.name)) + PRIVATE_EXTRA + max(map(len, SIDE_FILES))
+    if longest > _name_max(path.parent):
         return None  # a name the folder takes, but not with 22 characters and a -journal more
+    sweep(path)
+    put_back = _unwind_on_sigterm()  # before the file is made: it is never left
     try:
-        os.close(os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, LEDGER_MODE))
-    except OSError:
-        return None
-    made = NewLedger(path, private)
-    try:
-        links = _links(private)
+        made = _made(path)
     except BaseException:
-        made.discard()
+        put_back()
         raise
-    if not links:
-        made.discard()
-        return None
+    if made is None:
+        put_back()
+    else:
+        made._put_back = put_back  # its own now: put back when it is placed or removed
     return made
+
+
+def sweep_beside(env: Mapping[str, str]) -> None:
+    """`sweep` beside `env`'s SQLite ledger (none for PostgreSQL or a store in memory)."""
+    name = _file_name(env)
+    if name is not None:
+        sweep(Path(name))
+
+
+def _file_name(env: Mapping[str, str]) -> str | None:
+    name = env.get("SQLITE_DBNAME", "")
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or not name or \
+            name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
+        return None
+    return name
+
+
+def _made(path: Path) -> NewLedger | None:
+    for _ in range(ATTEMPTS):
+        private = path.with_name(f".{path.name}.new-{secrets.token_hex(8)}")
+        try:
+            lock = os.open(private, os.O_RDWR | os.O_CREAT | os.O_EXCL, LEDGER_MODE)
+        except OSError:
+            return None
+        made = NewLedger(path, private, lock)
+        try:
+            if not _locked_still_there(lock, private):
+                made.release()  # another's now, or gone: not ours to remove
+                continue
+            if not _links(private):
+                made.discard()
+                return None
+        except BaseException:
+            made.discard()
+            raise
+        return made
+    return None
+
+
+def _locked_still_there(lock: int, private: Path) -> bool:
+    """Lock the file just made, and whether its name is still that file: a sweeper that
+    took the lock first removed it. A file system that refuses `flock` builds unlocked;
+    its sweepers cannot lock either, so they leave every file."""
+    if flock is not None:
+        try:
+            flock(lock, LOCK_EX)  # a sweeper holds it only while it removes the file
+        except OSError:
+            return True
+    try:
+        return os.path.samestat(os.stat(private), os.fstat(lock))
+    except FileNotFoundError:
+        return False
+
+
+def sweep(path: Path) -> None:
+    """Remove the private files of builds of a ledger at `path` that are dead (their
+    lock free: the builder killed outright, by SIGKILL or a power cut), with SQLite's
+    files beside them; a live build's (locked) is left, and so is one this user cannot
+    open or remove, or that is no regular file. Only `path`'s name: other ledgers'
+    private files in the folder are for their own builds to sweep."""
+    if flock is None:
+        return
+    prefix = f".{path.name}.new-"
+    try:
+        names = [name for name in os.listdir(path.parent) if name.startswith(prefix)]
+    except OSError:
+        return  # a folder this user cannot read, or none
+    tokens = {tail[1] for name in names
+              if (tail := PRIVATE_TAIL.fullmatch(name.removeprefix(prefix)))}
+    for token in sorted(tokens):
+        with suppress(OSError):  # cannot open, lock or remove it: left as it is
+            _remove_if_dead(path.with_name(f"{prefix}{token}"))
+
+
+def _remove_if_dead(private: Path) -> None:
+    # Looked for now, not in the listing: a file made while the folder was listed is
+    # there now, locked, and its SQLite files may have been listed without it.
+    for held in (private, Path(f"{private}-link")):  # the probe link: the same file
+        try:
+            lock = os.open(held, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except FileNotFoundError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(lock).st_mode):
+                return
+            try:
+                flock(lock, LOCK_EX | LOCK_NB)
+            except BlockingIOError:
+                return  # a live build
+            _remove(private)  # under the lock: a builder that made it just now makes another
+        finally:
+            os.close(lock)
+        return
+    # The file gone, never to come back under that name: SQLite's files of a build that
+    # was removing them.
+    _remove(private)
+
+
+def _remove(private: Path) -> None:
+    """The private file last: while it is there, its lock tells whether it is dead."""
+    for suffix in (*SIDE_FILES, "-link"):
+        Path(f"{private}{suffix}").unlink(missing_ok=True)
+    private.unlink(missing_ok=True)
+
+
+def _unwind_on_sigterm() -> Callable[[], None]:
+    """SIGTERM raised as SystemExit while the private file exists: killed outright, the
+    verb left it (and its -wal and -shm) hidden beside the path until the next build of
+    that name; unwound, the verb removes it. Returns what puts the handler before back."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    before = signal.signal(signal.SIGTERM, _terminated)
+
+    def put_back() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+
+    return put_back
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _name_max(folder: Path) -> int:

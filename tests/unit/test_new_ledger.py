@@ -1,7 +1,7 @@
 """The private file a new SQLite ledger is built in, and its link into place (api/storage/
 new_ledger.py), where the CLI cannot reach: a -wal still beside the private file when it
 is linked (a connection the verb left open) holds writes that the ledger's path would
-not read."""
+not read; the sweep of dead builds' private files, and what it leaves."""
 
 from __future__ import annotations
 
@@ -86,4 +86,81 @@ def test_a_probe_link_that_fails_otherwise_leaves_no_private_file(
 
     monkeypatch.setattr(new_ledger_module.os, "link", refused)
     assert new_ledger(_env(tmp_path / "new.db")) is None
+    assert _names(tmp_path) == []
+
+
+def _dead_build(folder: Path, name: str, token: str, *tails: str) -> list[str]:
+    """What a build killed outright leaves: its files, unlocked."""
+    made = [f".{name}.new-{token}{tail}" for tail in ("", *tails)]
+    for file in made:
+        (folder / file).write_bytes(b"")
+    return made
+
+
+def test_a_sweep_removes_dead_builds_of_its_name_only(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    _dead_build(tmp_path, "new.db", "0" * 16, "-wal", "-shm", "-journal", "-link")
+    (tmp_path / f".new.db.new-{'1' * 16}-wal").write_bytes(b"")  # its file removed already
+    others = _dead_build(tmp_path, "other.db", "2" * 16, "-wal")
+    unlike = [".new.db.new-notours", f".new.db.new-{'3' * 16}.bak", "new.db.new-" + "4" * 16]
+    for name in unlike:
+        (tmp_path / name).write_bytes(b"")
+    os.mkfifo(tmp_path / f".new.db.new-{'5' * 16}")  # no regular file: not a build's
+    live = new_ledger(_env(path))
+    assert live is not None
+    with closing(sqlite3.connect(live.private, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE t (x)")
+    # SQLite's POSIX locks and the fds it closed dropped nothing of the build's flock.
+    new_ledger_module.sweep(path)
+    assert _names(tmp_path) == sorted(
+        [*others, *unlike, f".new.db.new-{'5' * 16}", live.private.name])
+    live.discard()
+    new_ledger_module.sweep(path)
+    assert ".new.db.new-" + "5" * 16 in _names(tmp_path)
+
+
+def test_a_file_swept_before_its_builder_locked_it_is_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made and locked are two steps: a sweeper may take the lock of a file made a
+    moment before, and remove it. The builder built in a file that no longer had a
+    name, and its link failed at the end."""
+    locks: list[int] = []
+    flock = new_ledger_module.flock
+
+    def swept_first(fd: int, operation: int) -> None:
+        if not locks:  # a sweeper in another process, between the making and the lock
+            for private in tmp_path.glob(".new.db.new-*"):
+                private.unlink()
+        locks.append(fd)
+        flock(fd, operation)
+
+    monkeypatch.setattr(new_ledger_module, "flock", swept_first)
+    made = new_ledger(_env(tmp_path / "new.db"))
+    assert made is not None
+    assert len(locks) == 2
+    assert _names(tmp_path) == [made.private.name]
+    made.discard()
+    assert _names(tmp_path) == []
+
+
+def test_a_sweep_leaves_what_it_may_not_open_or_remove(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another user's build in a shared folder, a folder made read-only: said by no
+    error, and the verb goes on."""
+    path = tmp_path / "new.db"
+    left = _dead_build(tmp_path, "new.db", "0" * 16, "-wal")
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "unlink", refused)
+        new_ledger_module.sweep(path)
+    assert _names(tmp_path) == left
+    with monkeypatch.context() as patch:
+        patch.setattr(new_ledger_module.os, "open", refused)
+        new_ledger_module.sweep(path)
+    assert _names(tmp_path) == left  # its lock unknown: maybe a live build's
+    new_ledger_module.sweep(path)
     assert _names(tmp_path) == []

@@ -1,0 +1,182 @@
+"""A new ledger's build (api/storage/new_ledger.py) killed outright, by SIGKILL or a power
+cut, leaves its private file hidden beside the path; the builder holds a `flock` on it
+for as long as it builds, so the next build of that name, or the next verb that may make
+one there, removes the dead ones and never a live one. SIGTERM unwinds every build that
+goes through it, `restore`'s too: nothing is left, exit 143.
+
+Through the `jixiao` script in processes of their own: a lock and a signal are another
+process's to see."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+from builders import GOLDEN, Cli
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = GOLDEN / "example-3" / "commands.jsonl"
+PRIVATE = re.compile(r"\.(.+)\.new-[0-9a-f]{16}")
+
+
+def _environ() -> dict[str, str]:
+    environ = {key: value for key, value in os.environ.items()
+               if not key.startswith(("JIXIAO_", "POSTGRES_", "PERSISTENCE_"))}
+    environ.update({"JIXIAO_ACTOR": "test", "JIXIAO_LANG": "en", "PYTHONPATH": str(ROOT)})
+    return environ
+
+
+def _started(*argv: str, stdin: int | None = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
+                            env=_environ(), stdin=stdin, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _jixiao(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "api.cli_launch", *argv], cwd=ROOT,
+                          env=_environ(), capture_output=True, text=True, timeout=300,
+                          check=False)
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def _private_files(folder: Path) -> list[Path]:
+    return [path for path in folder.iterdir() if PRIVATE.fullmatch(path.name)]
+
+
+def _until(seen: Callable[[], bool], verb: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 120
+    while not seen():
+        assert verb.poll() is None, verb.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+
+
+def _killed_mid_apply(new: Path) -> list[str]:
+    """`apply` at `new` killed by SIGKILL while it builds: what it left."""
+    verb = _started("apply", str(EXAMPLE), "--db", str(new))
+    try:
+        # Its -wal: the verb's session is open on the private file.
+        _until(lambda: any(new.parent.glob(f".{new.name}.new-*-wal")), verb)
+        verb.kill()
+    finally:
+        verb.kill()
+        verb.communicate()
+    assert verb.returncode == -signal.SIGKILL
+    left = [name for name in _names(new.parent) if ".new-" in name]
+    assert left, "the killed build left nothing: the test proves nothing"
+    return left
+
+
+def test_a_build_killed_outright_is_removed_by_the_next_build_of_that_name(
+        tmp_path: Path) -> None:
+    """It was left hidden beside the path for good (the private file, its -wal and
+    -shm): nothing could tell it from a build running in another process."""
+    new = tmp_path / "new.db"
+    _killed_mid_apply(new)
+    run = _jixiao("apply", str(EXAMPLE), "--db", str(new))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("recorded 42 event(s)"), run.stdout
+    assert _names(tmp_path) == ["new.db"]
+
+
+def test_a_build_killed_beside_a_ledger_made_since_is_removed_by_the_next_writing_verb(
+        tmp_path: Path) -> None:
+    """`init` (or another build) made the ledger after the killed build: no build of
+    that name runs again there. A verb that may make a ledger removes it even when it
+    finds one; a reading verb leaves the folder alone."""
+    new = tmp_path / "new.db"
+    left = _killed_mid_apply(new)
+    init = _jixiao("init", "--db", str(new))
+    assert init.returncode == 0, init.stderr
+    read = _jixiao("events", "--db", str(new))
+    assert read.returncode == 0, read.stderr
+    assert set(left) <= set(_names(tmp_path))
+    run = _jixiao("apply", str(EXAMPLE), "--db", str(new))
+    assert run.returncode == 0, run.stderr
+    assert not _private_files(tmp_path)
+    assert not [name for name in _names(tmp_path) if ".new-" in name]
+
+
+def test_a_live_build_is_never_removed_by_another_process(tmp_path: Path) -> None:
+    """`users add --password-stdin` waits for its password inside the verb, its private
+    file made: another process building a ledger at the same path, and then a verb
+    writing to the ledger it placed there, both leave that file. When the password
+    comes, the first verb finds the path taken (exit 4) and prints no token: the ledger
+    that would hold it was never placed."""
+    new = tmp_path / "new.db"
+    waiting = _started("users", "add", "u1", "--role", "auditor", "--password-stdin",
+                       "--db", str(new), stdin=subprocess.PIPE)
+    try:
+        _until(lambda: bool(_private_files(tmp_path)), waiting)
+        [private] = _private_files(tmp_path)
+        other = _jixiao("apply", str(EXAMPLE), "--db", str(new))
+        assert other.returncode == 0, other.stderr
+        assert private.exists()
+        writing = _jixiao("users", "add", "u2", "--role", "auditor", "--db", str(new))
+        assert writing.returncode == 0, writing.stderr
+        assert private.exists()
+        out, err = waiting.communicate("a long enough password\n", timeout=120)
+    finally:
+        waiting.kill()
+        waiting.wait()
+    assert waiting.returncode == 4, err
+    assert out == ""
+    assert "token" not in err
+    assert err.strip() == (f"error: another process made a ledger at {new} while this "
+                           "command was running: nothing was written; run it again")
+    assert _names(tmp_path) == ["new.db"]
+    users = Cli({"JIXIAO_DB": str(new), "JIXIAO_ACTOR": "test"}).ok("users", "list").out
+    assert '"u2"' in users
+    assert '"u1"' not in users
+
+
+def _large_backup(tmp_path: Path) -> Path:
+    """A ledger's backup with 64 MiB of ballast beside its events: copied in a good part
+    of a second, long enough to be stopped half way."""
+    cli = Cli({"JIXIAO_DB": str(tmp_path / "source.db"), "JIXIAO_ACTOR": "test"})
+    cli.ok("apply", str(EXAMPLE))
+    backup = tmp_path / "backup.db"
+    cli.ok("backup", "--output", str(backup))
+    with closing(sqlite3.connect(backup)) as db:
+        db.execute("CREATE TABLE ballast (b BLOB)")
+        db.executemany("INSERT INTO ballast VALUES (randomblob(?))", [(8 << 20,)] * 8)
+        db.commit()
+    return backup
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # removed between the listing and now
+        return 0
+
+
+def test_a_restore_stopped_by_sigterm_leaves_nothing(tmp_path: Path) -> None:
+    """Only the CLI session's build unwound on SIGTERM: `restore` killed half way
+    through its copy left the private file and its -journal hidden beside the path."""
+    backup = _large_backup(tmp_path)
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    verb = _started("restore", str(backup), "--db", str(folder / "restored.db"))
+    try:
+        # The copy under way: pages in the private file.
+        _until(lambda: any(_size(path) for path in _private_files(folder)), verb)
+        verb.send_signal(signal.SIGTERM)
+        _, err = verb.communicate(timeout=120)
+    finally:
+        verb.kill()
+        verb.wait()
+    assert verb.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert _names(folder) == []
