@@ -10,16 +10,27 @@ from pathlib import Path
 
 from api.storage.plain_store import EVENTS_TABLE
 
+# Pages a restore copies between two looks at a signal (SIGTERM: api/storage/new_ledger.py):
+# 16 MiB of 4 KiB pages.
+RESTORE_STEP = 4096
 
-def sqlite_copy(source: str, target: str) -> int:
-    """Copy the database at `source` into a new file `target`; returns its size."""
+
+def sqlite_copy(source: str, target: str, *, pages: int = -1) -> int:
+    """Copy the database at `source` into a new file `target`; returns its size.
+    `pages`: -1 copies in one step, one snapshot of a ledger that writers go on writing;
+    more steps (a file nobody writes) let a signal's handler run between them."""
     # A read-only ledger's session names its copy in memory by URI (api/storage/read_only.py).
-    with sqlite3.connect(source, uri=source.startswith("file:")) as origin, \
-            sqlite3.connect(target) as copy:
-        origin.backup(copy)
-    origin.close()
-    copy.close()
+    # Closed also when the copy fails or is stopped, before its file is removed.
+    with closing(sqlite3.connect(source, uri=source.startswith("file:"))) as origin, \
+            closing(sqlite3.connect(target)) as copy:
+        # The sqlite3 module runs the steps in C: Python handles a signal only in the
+        # progress call, which does nothing else.
+        origin.backup(copy, pages=pages, progress=None if pages < 0 else _stepped)
     return Path(target).stat().st_size
+
+
+def _stepped(_status: int, _remaining: int, _total: int) -> None:
+    return None
 
 
 def is_sqlite_file(path: str) -> bool:
@@ -52,6 +63,6 @@ def copy_backup(backup_file: str, target: str) -> int:
     """`sqlite_copy` of a backup (`is_ledger_backup`), or `UnreadableBackup` for damage
     met on a page `is_ledger_backup` did not read."""
     try:
-        return sqlite_copy(backup_file, target)
+        return sqlite_copy(backup_file, target, pages=RESTORE_STEP)
     except sqlite3.DatabaseError as error:
         raise UnreadableBackup(str(error)) from error

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -14,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from api.storage import new_ledger as new_ledger_module
+from api.storage.backups import copy_backup
 from api.storage.new_ledger import NEW_LEDGER_KEY, new_ledger
+from api.storage.plain_store import EVENTS_TABLE
 from api.storage.session import ledger_location
 
 
@@ -164,3 +167,34 @@ def test_a_sweep_leaves_what_it_may_not_open_or_remove(
     assert _names(tmp_path) == left  # its lock unknown: maybe a live build's
     new_ledger_module.sweep(path)
     assert _names(tmp_path) == []
+
+
+class _Stopped(Exception):
+    pass
+
+
+def test_a_restore_copy_stops_at_a_signal_half_way(tmp_path: Path) -> None:
+    """The sqlite3 module copied a backup in one call into C: a SIGTERM (raised as
+    SystemExit, api/storage/new_ledger.py) waited for the whole copy (over a second
+    for 256 MiB) before the restore could stop. Copied in steps, it stops at the next."""
+    backup = tmp_path / "backup.db"
+    with closing(sqlite3.connect(backup)) as db:
+        db.execute(f"CREATE TABLE {EVENTS_TABLE} (x)")
+        db.execute("CREATE TABLE ballast (b BLOB)")
+        db.executemany("INSERT INTO ballast VALUES (randomblob(?))", [(8 << 20,)] * 8)
+        db.commit()
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise _Stopped
+
+    before = signal.signal(signal.SIGALRM, stop)
+    target = tmp_path / "copy.db"
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+        with pytest.raises(_Stopped):
+            copy_backup(str(backup), str(target))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    copied = target.stat().st_size if target.exists() else 0
+    assert copied < backup.stat().st_size / 2
