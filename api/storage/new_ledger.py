@@ -126,6 +126,7 @@ class NewLedger:
         self.release()
 
     def release(self) -> None:
+        """Let go of the lock and of SIGTERM, the file left to whoever has it now."""
         lock, self._lock = self._lock, None
         if lock is not None:
             os.close(lock)
