@@ -50,6 +50,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from domain.errors import ConflictError
 
@@ -74,6 +75,9 @@ PRIVATE_EXTRA = 22
 # A sweeper that took the lock of a file made a moment before removed it: made again
 # under a new name as often, then the ledger is made at its path as before.
 ATTEMPTS = 3
+# While builds run in the main thread: the SIGTERM handler before the first, then one
+# entry a build (`_unwind_on_sigterm`).
+_LIVE_BUILDS: list[Any] = []
 
 
 class NewLedger:
@@ -280,10 +284,18 @@ def _unwind_on_sigterm() -> Callable[[], None]:
     that name; unwound, the verb removes it. Returns what puts the handler before back."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    before = signal.signal(signal.SIGTERM, _terminated)
+    # Builds of one process may end in any order: the handler before the first is put
+    # back when the last ends, not when the first does (the others' files then left on
+    # SIGTERM, and the unwinding left installed for good after them).
+    if not _LIVE_BUILDS:
+        _LIVE_BUILDS.append(signal.signal(signal.SIGTERM, _terminated))
+    _LIVE_BUILDS.append(None)
 
     def put_back() -> None:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+        _LIVE_BUILDS.pop()
+        if len(_LIVE_BUILDS) == 1:
+            before = _LIVE_BUILDS.pop()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
 
     return put_back
 

@@ -198,3 +198,24 @@ def test_a_restore_copy_stops_at_a_signal_half_way(tmp_path: Path) -> None:
         signal.signal(signal.SIGALRM, before)
     copied = target.stat().st_size if target.exists() else 0
     assert copied < backup.stat().st_size / 2
+
+
+
+def test_sigterm_is_put_back_when_the_last_of_a_process_builds_ends(tmp_path: Path) -> None:
+    """Two builds in one process, ended in another order than begun: the first's end put
+    back the handler before it while the second still built, and the second's end then
+    put back the first's unwinding, left installed for good."""
+    before = signal.getsignal(signal.SIGTERM)
+    first = new_ledger(_env(tmp_path / "first.db"))
+    second = new_ledger(_env(tmp_path / "second.db"))
+    assert first is not None
+    assert second is not None
+    try:
+        first.discard()
+        assert signal.getsignal(signal.SIGTERM) is new_ledger_module._terminated
+    finally:
+        first.discard()
+        second.discard()
+        after = signal.signal(signal.SIGTERM, before)
+    assert after == before
+    assert _names(tmp_path) == []
