@@ -133,7 +133,10 @@ def init(*, organisation: Annotated[str | None, typer.Option(
     request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone,
                                       close_approval=not one_person_close, scheme=scheme)
     settings.check(request)
-    with Session(env) as session:
+    # Built under a private name and linked into place (api/storage/new_ledger.py), as
+    # `apply` builds one: an `apply` that made a ledger here after the check above keeps
+    # it, and this init is refused, rather than its settings written into that ledger.
+    with open_session(db, creates=True, announces=False) as session:
         settings.record_settings(session, caller(actor), request)
     close = (_("one person closes a period") if one_person_close else
              _("a second person approves each close"))

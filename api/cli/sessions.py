@@ -86,11 +86,13 @@ class CliSession(Session):
 
     def __init__(self, env: Mapping[str, str], *, found: bool = False,
                  reads_only: bool = False, connection: Any = None,
-                 new: NewLedger | None = None) -> None:
-        """`new`: the private file a new ledger is built in (`open_session`)."""
+                 new: NewLedger | None = None, announces: bool = True) -> None:
+        """`new`: the private file a new ledger is built in (`open_session`);
+        `announces`: say on stderr that the ledger was created (`open_session`)."""
         super().__init__(env, found=found, reads_only=reads_only, connection=connection)
         self.catch_up_progress = self._bars = CatchUpBars()
         self._new = new
+        self._announces = announces
 
     def __exit__(self, *exc: object) -> None:
         self._bars.close()
@@ -115,16 +117,17 @@ class CliSession(Session):
         # another process made a ledger there meanwhile.
         with new.placed(keep=exc[0] is None):
             super().__exit__(*exc)
-        if exc[0] is None:
+        if exc[0] is None and self._announces:
             print(_(CREATED).format(where=new.path), file=sys.stderr)
 
 
 def open_session(db: str | None, *, reads_only: bool = False,
-                 creates: bool | None = None) -> Session:
+                 creates: bool | None = None, announces: bool = True) -> Session:
     """`reads_only`: the verb records nothing (a what-if): see `open_ledger`. `creates`:
     whether a missing ledger is made (default: the verb is one of `CREATING_VERBS`); a
     verb's action that only reads (`users list`) says False, as its words cannot tell
-    (`users --db X list`)."""
+    (`users --db X list`). `announces`: say on stderr that a missing ledger was made;
+    `init`, whose whole output says so, does not."""
     env = store_env(db, ENVIRON.get())
     # On PostgreSQL always on the connection that asks: the session keeps it for its view
     # and asks on it whether it may write (a role granted only reads: api/storage/session.py).
@@ -140,10 +143,12 @@ def open_session(db: str | None, *, reads_only: bool = False,
         # (api/storage/new_ledger.py): a refused write leaves no file behind.
         new = None if reads_only else new_ledger(env)
         if new is None:
-            print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
+            if announces:
+                print(_(CREATED).format(where=ledger_location(env)), file=sys.stderr)
         else:
             try:
-                return CliSession(new.env(env), reads_only=reads_only, new=new)
+                return CliSession(new.env(env), reads_only=reads_only, new=new,
+                                  announces=announces)
             except BaseException:
                 new.discard()
                 raise

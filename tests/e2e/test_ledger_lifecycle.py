@@ -5,15 +5,18 @@ table rebuilt, and backup and restore each checked against a signed receipt."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from builders import GOLDEN, Cli, cli_for
 from psycopg import sql
 
+from api.storage import new_ledger
 from api.storage.session import Session, postgres_connect_args
 
 
@@ -101,6 +104,58 @@ def test_init_refuses_an_unknown_time_zone(tmp_path: Path) -> None:
     assert run.code == 2
     assert "Mars/Base" in run.err
     assert not path.exists()
+
+
+def test_init_refused_half_way_leaves_no_ledger_behind(tmp_path: Path) -> None:
+    """The settings' own check refused the organisation after the store was opened: an
+    empty ledger was left at the path, which every later verb took for one."""
+    path = tmp_path / "new.db"
+    run = Cli({"JIXIAO_ACTOR": "test"}, lang="en")(
+        "init", "--db", str(path), "--organisation", "院" * 501)
+    assert run.code == 2, run.err
+    assert "organisation" in run.err
+    assert "nothing was written" in run.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    again = Cli({"JIXIAO_ACTOR": "test"}, lang="en")("events", "--db", str(path))
+    assert again.code == 3
+    assert f"no ledger at {path}" in again.err
+
+
+def test_init_never_writes_its_settings_into_a_ledger_made_meanwhile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`apply` made a ledger at the path after init found none there: init's settings
+    went into that ledger, as if the organisation had configured it. Now init is refused
+    and that ledger is kept as it was."""
+    path = tmp_path / "new.db"
+    link = os.link
+    theirs = Cli({"JIXIAO_DB": str(path), "JIXIAO_ACTOR": "other"})
+
+    def made_meanwhile(source: Any, target: Any) -> None:
+        if Path(target) == path and not path.exists():  # just before init's link
+            monkeypatch.setattr(new_ledger.os, "link", link)  # the other's own link
+            theirs.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+        link(source, target)
+
+    monkeypatch.setattr(new_ledger.os, "link", made_meanwhile)
+    run = Cli({"JIXIAO_ACTOR": "test"}, lang="en")(
+        "init", "--db", str(path), "--organisation", "兴和县医院")
+    assert run.code == 4, run.err
+    assert f"another process made a ledger at {path}" in run.err
+    assert "ledger created" not in run.out
+    monkeypatch.undo()
+    types = [event["type"] for event in _events(theirs)]
+    assert len(types) == 20
+    assert "LedgerConfigured" not in types
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.db"]
+
+
+def test_init_says_once_that_it_made_the_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    run = Cli({"JIXIAO_ACTOR": "test"}, lang="en")("init", "--db", str(path))
+    assert run.code == 0, run.err
+    assert run.out.startswith(f"ledger created at {path}")
+    assert "created a new one" not in run.err  # the session's own notice, said by init
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.db"]
 
 
 def test_a_statements_table_from_an_older_version_is_rebuilt(store) -> None:  # type: ignore[no-untyped-def]

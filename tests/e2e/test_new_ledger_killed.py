@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -92,13 +93,16 @@ def test_a_build_killed_outright_is_removed_by_the_next_build_of_that_name(
 
 def test_a_build_killed_beside_a_ledger_made_since_is_removed_by_the_next_writing_verb(
         tmp_path: Path) -> None:
-    """`init` (or another build) made the ledger after the killed build: no build of
-    that name runs again there. A verb that may make a ledger removes it even when it
-    finds one; a reading verb leaves the folder alone."""
+    """A ledger put at the path after the killed build by other means (copied in from a
+    backup, say): no build of that name runs again there. A verb that may make a ledger
+    removes it even when it finds one; a reading verb leaves the folder alone."""
     new = tmp_path / "new.db"
     left = _killed_mid_apply(new)
-    init = _jixiao("init", "--db", str(new))
-    assert init.returncode == 0, init.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    made = _jixiao("init", "--db", str(elsewhere / "made.db"))
+    assert made.returncode == 0, made.stderr
+    shutil.copyfile(elsewhere / "made.db", new)
     read = _jixiao("events", "--db", str(new))
     assert read.returncode == 0, read.stderr
     assert set(left) <= set(_names(tmp_path))
@@ -106,6 +110,16 @@ def test_a_build_killed_beside_a_ledger_made_since_is_removed_by_the_next_writin
     assert run.returncode == 0, run.stderr
     assert not _private_files(tmp_path)
     assert not [name for name in _names(tmp_path) if ".new-" in name]
+
+
+def test_init_at_the_path_of_a_build_killed_outright_removes_what_it_left(
+        tmp_path: Path) -> None:
+    """`init` builds its ledger as `apply` does, so it sweeps first."""
+    new = tmp_path / "new.db"
+    _killed_mid_apply(new)
+    init = _jixiao("init", "--db", str(new))
+    assert init.returncode == 0, init.stderr
+    assert _names(tmp_path) == ["new.db"]
 
 
 def test_a_live_build_is_never_removed_by_another_process(tmp_path: Path) -> None:
