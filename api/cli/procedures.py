@@ -27,8 +27,9 @@ GradingPeriodOption = Annotated[str, typer.Option(
     "--period", help="2025-03, 2025-Q1, 2025-H1 or 2025.")]
 # what each verb says it did
 DELIVERED, FILED = N_("delivery recorded"), N_("filing recorded")
-PUBLICIZED, OBJECTED = N_("publicity opened"), N_("objection recorded")
-SETTLED_DONE, FINAL = N_("objection settled"), N_("results made final")
+# (not "objection settled" or "publicity opened": the events' names, worded otherwise)
+PUBLICIZED, OBJECTED = N_("opened publicity"), N_("objection recorded")
+SETTLED_DONE, FINAL = N_("settled the objection"), N_("made the results final")
 OUTSIDE = N_("outside result recorded")
 DECIDED_LATE = N_("appeal {appeal} level {level} decided {decided_on} after its deadline "
                   "{deadline} ({rule})")

@@ -290,6 +290,9 @@ ERROR_TEMPLATES: Final = (
     N_("{where} exists already; restore only into a new path"),
     N_("{path} is not a SQLite ledger backup"),
     N_("--time-zone: {zone} is not an IANA time zone such as Asia/Shanghai"),
+    # domain/settings.py: the settings command's own check of a time zone (a ValueError of
+    # its model, as pydantic passes it on)
+    N_("{value} is not an IANA time zone such as Asia/Shanghai"),
     # api/storage: the session's warnings about the snapshots, the chain's damage, the
     # snapshot key's refusals (lean_facts.py, facts_snapshot.py, chain.py, snapshot_key.py,
     # view_checks.py)
