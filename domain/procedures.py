@@ -137,17 +137,30 @@ def check_procedure_entry(facts: Facts, batch: Sequence[LedgerEvent], event: Led
     except DomainError as error:  # a day in a year no calendar knows
         problem("", str(error))
 
+# The problems of a procedure fact, in English: worded where they are shown
+# (api/i18n/error_templates.py).
+NO_LIVE_DECISION = ("no live decision {decision} (a sanction, an appeal decision or a "
+                    "review decision)")
+DELIVERED_BEFORE = "delivered before the decision of {decided_on}"
+NO_GRADING_SCHEME = "no grading scheme {rulebook} is adopted"
+NO_PUBLICITY = "the scheme {rulebook} states no publicity"
+NO_LIVE_OBJECTION = "no live objection {objection}"
+SETTLED_BEFORE = "settled before the objection was received on {received_on}"
+ALREADY_FINAL = ("the results of {rulebook} {period} are already final: an objection is "
+                 "settled before they are made final")
+NOT_A_CORRECTION = ("{correction} is not a live correction (a void_entry or a superseding "
+                    "entry)")
+OTHER_SUBJECT = "the correction is about {subject}, the objection about {objected}"
+
 
 def _check_delivery(facts: Facts, event: DecisionDelivered, problem: Problem) -> None:
     target = facts.live.get(event.target_id)
     if not isinstance(target, DECISIONS):
-        problem("target_id", f"没有这项有效的书面决定 / no live decision {event.target_id} "
-                "(a sanction, an appeal decision or a review decision)")
+        problem("target_id", NO_LIVE_DECISION.format(decision=event.target_id))
         return
     decided_on: date = target.decided_on
     if event.delivered_on < decided_on:
-        problem("delivered_on", f"送达日期早于决定日期 {decided_on} / delivered before the "
-                f"decision of {decided_on}")
+        problem("delivered_on", DELIVERED_BEFORE.format(decided_on=decided_on))
 
 
 def _check_results(facts: Facts, batch: Sequence[LedgerEvent], event: Any,
@@ -158,13 +171,12 @@ def _check_results(facts: Facts, batch: Sequence[LedgerEvent], event: Any,
         return
     scheme = grading_scheme(facts, rulebook, period.first_day)
     if scheme is None:
-        problem("rulebook", f"未采用评定方案 {rulebook!r} / no grading scheme {rulebook!r} "
-                "is adopted")
+        problem("rulebook", NO_GRADING_SCHEME.format(rulebook=repr(rulebook)))
         return
     settings = settings_of(scheme)
     publicity = settings.publicity if settings else None
     if isinstance(event, PublicityOpened) and publicity is None:
-        problem("rulebook", f"方案 {rulebook} 未规定公示期 / the scheme states no publicity")
+        problem("rulebook", NO_PUBLICITY.format(rulebook=rulebook))
     if isinstance(event, ObjectionRecorded | ResultsMadeFinal) and publicity is not None:
         _check_publicity(facts, batch, event, publicity, problem)
 
@@ -221,30 +233,27 @@ def _check_settlement(facts: Facts, batch: Sequence[LedgerEvent], event: Objecti
                       problem: Problem) -> None:
     objection = _known(facts, batch, event.objection_id)
     if not isinstance(objection, ObjectionRecorded):
-        problem("objection_id", f"没有这项有效的异议 / no live objection {event.objection_id}")
+        problem("objection_id", NO_LIVE_OBJECTION.format(objection=event.objection_id))
         return
     if event.settled_on < objection.received_on:
-        problem("settled_on", f"处理日期早于收到异议之日 {objection.received_on} / settled "
-                f"before the objection was received on {objection.received_on}")
+        problem("settled_on", SETTLED_BEFORE.format(received_on=objection.received_on))
     final = _live(facts, batch, ResultsMadeFinal, objection.rulebook, objection.grading_period)
     if final is not None:
-        problem("objection_id", f"{objection.rulebook} {objection.grading_period} 已定稿，"
-                "异议须在定稿前处理 / the results are already final")
+        problem("objection_id", ALREADY_FINAL.format(
+            rulebook=objection.rulebook, period=objection.grading_period))
     if event.correction_id is None:
         return
     correction = _known(facts, batch, event.correction_id)
     if correction is None or not (isinstance(correction, EntryVoided)
                                   or correction.supersedes is not None):
-        problem("correction_id", f"{event.correction_id} 不是有效的更正（作废或替代条目） / "
-                "is not a live correction (a void_entry or a superseding entry)")
+        problem("correction_id", NOT_A_CORRECTION.format(correction=event.correction_id))
         return
     corrected = (facts.events.get(correction.target_id)
                  if isinstance(correction, EntryVoided) else correction)
     subject = getattr(corrected, "subject_id", objection.subject_id)
     if subject != objection.subject_id:
-        problem("correction_id", f"该更正涉及 {subject}，而异议针对 {objection.subject_id} / "
-                f"the correction is about {subject}, the objection about "
-                f"{objection.subject_id}")
+        problem("correction_id", OTHER_SUBJECT.format(
+            subject=subject, objected=objection.subject_id))
 
 
 def delivered_on(facts: Facts, decision: LedgerEvent) -> tuple[date | None, str | None]:

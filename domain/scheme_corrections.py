@@ -21,15 +21,17 @@ from uuid import UUID
 
 from domain.events import LedgerEvent, SchemeAdopted
 
-CHANGED = ("{key} 已经采用过：更正只能改生效日期，不能改方案内容；内容有变须另立新版本"
-           "（jixiao scheme new），再采用新版本。不同之处：{paths} "
-           "({key} is already adopted: a correction may change its date, not its content; "
-           "a changed document needs a new version)")
-LOWER = ("{key} 低于生效日期 {day} 已采用的 {higher}：同一天以后记录的采用生效，"
-         "会把旧版本的规则放回去。要改用旧版本，请用 supersedes 更正那次采用；"
-         "要采用新规则，请另立更高的版本 "
-         "({key} is lower than {higher}, already adopted for {day}: it would put the older "
-         "rules back; correct that adoption with supersedes instead)")
+# In English, worded where shown (api/i18n/error_templates.py).
+CHANGED = ("{key} is already adopted: a correction may change its date, not its content; a "
+           "changed document needs a new version (jixiao scheme new), then adopt that "
+           "version. What differs: {paths}")
+CHANGED_MORE = ("{key} is already adopted: a correction may change its date, not its "
+                "content; a changed document needs a new version (jixiao scheme new), then "
+                "adopt that version. What differs: {paths} … ({more} more)")
+LOWER = ("{key} is lower than {higher}, already adopted for {day}: an adoption recorded "
+         "later on the same day takes effect, so it would put the older rules back. To go "
+         "back to the older version, correct that adoption with supersedes; to adopt new "
+         "rules, make a higher version")
 SHOWN = 5  # differing paths named in the message; the rest are counted
 
 
@@ -69,11 +71,12 @@ def check_scheme_correction(live: Mapping[UUID, LedgerEvent],
             (target.scheme_id, target.version) != (event.scheme_id, event.version)):
         return
     paths = differing_paths(_content(target.document), _content(event.document))
-    if paths:
-        more = f" …（另有 {len(paths) - SHOWN} 处 / {len(paths) - SHOWN} more)" \
-            if len(paths) > SHOWN else ""
-        problem("document", CHANGED.format(key=f"{event.scheme_id}@{event.version}",
-                                           paths=", ".join(paths[:SHOWN]) + more))
+    key, shown = f"{event.scheme_id}@{event.version}", ", ".join(paths[:SHOWN])
+    if len(paths) > SHOWN:
+        problem("document", CHANGED_MORE.format(key=key, paths=shown,
+                                                more=len(paths) - SHOWN))
+    elif paths:
+        problem("document", CHANGED.format(key=key, paths=shown))
 
 
 def check_version_order(adopted: Iterable[SchemeAdopted], event: LedgerEvent,

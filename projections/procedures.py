@@ -43,6 +43,10 @@ from domain.procedures import (
 )
 from domain.sanctions import DerivedFactRecorded, ReviewDecided, SanctionRecorded
 
+# In English, the one text every reader's report holds (`--json`, the API); the CLI words
+# it in the reader's language (api/i18n/error_templates.py).
+TRIGGER_WITHDRAWN = ("the entry that triggered this sanction was voided or corrected; the "
+                     "sanction stands until someone reviews it")
 
 def procedures_report(facts: Facts, today: date, rulebook: str | None = None
                       ) -> dict[str, Any]:
@@ -279,9 +283,7 @@ def _voided_triggers(facts: Facts, rulebook: str | None) -> list[dict[str, Any]]
             "trigger_policy": trigger.policy_id,
             "withdrawn_by": str(by.originator_id) if by else None,
             "withdrawn_because": getattr(by, "reason", None),
-            "note": "触发该处分的记录已被撤销或更正，处分仍然有效，需人工复查 / the entry "
-                    "that triggered this sanction was voided or corrected; the sanction "
-                    "stands until someone reviews it"})
+            "note": TRIGGER_WITHDRAWN})
     return rows
 
 

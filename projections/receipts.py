@@ -27,6 +27,7 @@ from domain.scheme import canonical_dumps
 from projections.audit import Finding
 
 RECEIPT_FORMAT = "jixiao-receipt/1"
+NOT_A_RECEIPT = "not a {format} receipt: {fields} missing or wrong"
 SIGNED_FIELDS = ("format", "chain_head", "position", "events", "recorded_at", "key_id")
 
 
@@ -49,10 +50,10 @@ def load_private_key(pem: bytes) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(pem, password=None)
     except (ValueError, TypeError):
-        raise InvalidRequestError("私钥无法读取 / the signing key is not an unencrypted "
+        raise InvalidRequestError("the signing key is not an unencrypted "
                                   "PEM private key (make one with `jixiao keys new`)") from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise InvalidRequestError("私钥不是 Ed25519 / the signing key is not an Ed25519 key")
+        raise InvalidRequestError("the signing key is not an Ed25519 key")
     return key
 
 
@@ -60,10 +61,10 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(pem)
     except (ValueError, TypeError):
-        raise InvalidRequestError("公钥无法读取 / the public key is not a PEM public key") \
+        raise InvalidRequestError("the public key is not a PEM public key") \
             from None
     if not isinstance(key, Ed25519PublicKey):
-        raise InvalidRequestError("公钥不是 Ed25519 / the public key is not an Ed25519 key")
+        raise InvalidRequestError("the public key is not an Ed25519 key")
     return key
 
 
@@ -88,7 +89,7 @@ def parse_receipt(text: Any) -> dict[str, Any]:
     try:
         receipt = text if isinstance(text, dict) else json.loads(text)
     except (ValueError, TypeError):
-        raise InvalidRequestError("回执不是 JSON / the receipt is not JSON") from None
+        raise InvalidRequestError("the receipt is not JSON") from None
     problems = [name for name, kind in (("chain_head", str), ("position", int),
                                         ("events", int), ("recorded_at", str),
                                         ("key_id", str), ("signature", str))
@@ -97,8 +98,8 @@ def parse_receipt(text: Any) -> dict[str, Any]:
     problems += [name for name in ("position", "events") if not problems
                  and not 0 <= receipt[name] < 2**63]
     if problems or receipt.get("format") != RECEIPT_FORMAT:
-        raise InvalidRequestError(f"回执格式不对 / not a {RECEIPT_FORMAT} receipt: "
-                                  f"{', '.join(problems) or 'format'} missing or wrong")
+        raise InvalidRequestError(NOT_A_RECEIPT.format(
+            format=RECEIPT_FORMAT, fields=", ".join(problems) or "format"))
     return receipt
 
 

@@ -40,7 +40,7 @@ def verify(*, db: Db = None, actor: Actor = None, json: Json = False,
     """Verify the hash chain over the event log and every stored statement; with
     --expect, against a signed receipt too (exit 1 when anything is broken)."""
     if expect and not public_key:
-        raise InvalidRequestError(EXPECT_NEEDS_KEY)
+        raise InvalidRequestError(_(EXPECT_NEEDS_KEY))
     with open_session(db) as session:
         if expect and public_key:
             report = integrity.verify_with_receipt(

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.options import Actor, Db, Json, Reason, caller, open_session
+from api.i18n import N_, _
+from api.i18n.messages import translate
 from api.usecases import procedures
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -20,18 +22,28 @@ app = typer.Typer(help="工作日日历：录入国务院放假通知、查看�
 Days = Annotated[list[str] | None, typer.Option(
     help="A day or a span FIRST..LAST (repeat).", show_default=False)]
 RANGE_DAYS_MAX = 31  # a named limit: no holiday in a notice is longer than a month
+NOT_A_SPAN = N_("{name}: {text} is not a span of at most {days} days, first..last")
+RECORDED = N_("recorded the {year} notice: {holidays} holiday(s), {workdays} make-up "
+              "working day(s)")
+UNKNOWN_YEAR = N_("{year}: unknown: record the notice with `jixiao calendar record-notice "
+                  "--year {year}`")
+# where a year's calendar comes from: `source` in --json is a machine word ("recorded"),
+# or the calendar library's name and version, shown as they are
+SOURCES = {"recorded": N_("the notice recorded in this ledger")}
+DUE = {"working": N_("{days} working day(s) after {start}: {due} ({source})"),
+       "calendar": N_("{days} calendar day(s) after {start}: {due} ({source})")}
 
 
 def expand(texts: list[str] | None, name: str) -> list[str]:
     """Days and spans (2027-02-06..2027-02-13) as ISO days."""
     days: list[str] = []
     for text in texts or []:
-        first_text, _, last_text = text.partition("..")
+        first_text, _dots, last_text = text.partition("..")
         first = procedures.parse_day(first_text, name)
         last = procedures.parse_day(last_text, name) if last_text else first
         if not 0 <= (last - first).days <= RANGE_DAYS_MAX:
-            raise InvalidRequestError(f"{name}: {text!r} 不是有效的日期区间 / is not a span "
-                                      f"of at most {RANGE_DAYS_MAX + 1} days, first..last")
+            raise InvalidRequestError(_(NOT_A_SPAN).format(name=name, text=repr(text),
+                                                           days=RANGE_DAYS_MAX + 1))
         days += [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
     return days
 
@@ -54,8 +66,8 @@ def record_notice(
         row["supersedes"] = supersedes
     with open_session(db) as session:
         procedures.record(session, caller(actor), row)
-    print(f"已录入 {year} 年放假通知 / recorded the {year} notice: "
-          f"{len(row['holidays'])} holiday(s), {len(row['workdays'])} make-up working day(s)")
+    print(_(RECORDED).format(year=year, holidays=len(row["holidays"]),
+                             workdays=len(row["workdays"])))
     return 0
 
 
@@ -69,13 +81,14 @@ def show(*, year: Annotated[int, typer.Option(help="The year.")], as_json: Json 
         print(canonical_dumps(found))
         return 0
     if found["source"] == "unknown":
-        print(f"{year} 年：未录入放假通知，日历库也不知道 / unknown: record the notice with "
-              f"`jixiao calendar record-notice --year {year}`")
+        print(_(UNKNOWN_YEAR).format(year=year))
         return 0
-    print(f"{year} 年 / source: {found['source']}" + (
+    named = SOURCES.get(found["source"])
+    source = _(named) if named is not None else found["source"]
+    print(_("{year}: {source}").format(year=year, source=source) + (
         f" ({found['notice']})" if found["notice"] else ""))
-    print(f"放假 / holidays: {', '.join(found['holidays']) or '-'}")
-    print(f"调休上班 / make-up working days: {', '.join(found['workdays']) or '-'}")
+    print(_("holidays: {days}").format(days=", ".join(found["holidays"]) or "-"))
+    print(_("make-up working days: {days}").format(days=", ".join(found["workdays"]) or "-"))
     return 0
 
 
@@ -96,6 +109,7 @@ def deadline(
         print(canonical_dumps({"from": first.isoformat(), "days": days, "unit": answer.unit,
                                "due": answer.due.isoformat(), "source": answer.source}))
         return 0
-    unit = "个自然日" if calendar_days else "个工作日"
-    print(f"{first} 之后 {days}{unit}：{answer.due} ({answer.source})")
+    # the source is English, as in --json (api/usecases/procedures.py): worded here
+    source = "; ".join(translate(part) for part in answer.source.split("; "))
+    print(_(DUE[answer.unit]).format(days=days, start=first, due=answer.due, source=source))
     return 0

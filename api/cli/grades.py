@@ -40,8 +40,7 @@ def grades_command(
     as_json: Annotated[bool, typer.Option("--json", help="Canonical JSON.")] = False,
     as_of_text: AsOf = None, with_file: WhatIf = None,
     figures: Annotated[bool | None, typer.Option(
-        "--figures/--no-figures", help="每个考核流程附计数与名额 figures，每个对象附 "
-        "employee_id（默认按账本设置） / each pipeline with a `figures` map (counts, quota "
+        "--figures/--no-figures", help="Each pipeline with a `figures` map (counts, quota "
         "base, slots, used) and each subject with `employee_id`; default: the ledger's "
         "setting; see docs/figures.md.", show_default=False)] = None,
 ) -> int:

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
-from api.i18n import _
+from api.i18n import N_, _
 from api.i18n.findings import finding_line, report_json_machine
 from api.i18n.messages import translate
 from api.storage.session import Session, ledger_exists, ledger_location, store_env
@@ -27,14 +27,13 @@ keys = typer.Typer(help="Keys kept outside the database: signing keys for checkp
                    no_args_is_help=True)
 
 PRIVATE_NAME, PUBLIC_NAME = "jixiao-signing.pem", "jixiao-signing.pub.pem"
-KEY_EXISTS = "密钥文件已存在，不覆盖 / {path} exists already; not overwritten"
-KEYS_WRITTEN = ("已生成密钥对 / key pair written: private {private} (mode 0600; keep it off "
-                "the database server's backups), public {public} (give a copy to the auditor)")
-NO_SIGNING_KEY = ("没有签名私钥 / no signing key: give --key PRIVATE or set "
-                  "JIXIAO_SIGNING_KEY")
-LEDGER_EXISTS = "账本已存在 / a ledger exists already at {where}"
-EXPECT_NEEDS_KEY = ("--expect 需要 --public-key / --expect needs --public-key: the trusted "
-                    "key is the auditor's own copy, never one taken from the receipt")
+KEY_EXISTS = N_("{path} exists already; not overwritten")
+KEYS_WRITTEN = N_("key pair written: private {private} (mode 0600; keep it off the database "
+                  "server's backups), public {public} (give a copy to the auditor)")
+NO_SIGNING_KEY = N_("no signing key: give --key PRIVATE or set JIXIAO_SIGNING_KEY")
+LEDGER_EXISTS = N_("a ledger exists already at {where}")
+EXPECT_NEEDS_KEY = N_("--expect needs --public-key: the trusted key is the auditor's own "
+                      "copy, never one taken from the receipt")
 
 Expect = Annotated[str | None, typer.Option(
     "--expect", help="A signed receipt (JSON) the ledger must still agree with.")]
@@ -50,7 +49,7 @@ def keys_new(*, output: Annotated[str, typer.Option(
     private, public = folder / PRIVATE_NAME, folder / PUBLIC_NAME
     for path in (private, public):
         if path.exists():
-            raise ConflictError(KEY_EXISTS.format(path=path))
+            raise ConflictError(_(KEY_EXISTS).format(path=path))
     pair = integrity.make_key_pair()
     folder.mkdir(parents=True, exist_ok=True)
     # Created 0600 from the start: the private key is never readable by others, not
@@ -59,7 +58,7 @@ def keys_new(*, output: Annotated[str, typer.Option(
     with os.fdopen(descriptor, "wb") as file:
         file.write(pair.private_pem)
     public.write_bytes(pair.public_pem)
-    print(KEYS_WRITTEN.format(private=private, public=public), file=sys.stderr)
+    print(_(KEYS_WRITTEN).format(private=private, public=public), file=sys.stderr)
     return 0
 
 
@@ -100,7 +99,7 @@ def checkpoint(*, output: Annotated[str, typer.Option(
     organisation's control."""
     key_path = key or ENVIRON.get().get("JIXIAO_SIGNING_KEY")
     if not key_path:
-        raise InvalidRequestError(NO_SIGNING_KEY)
+        raise InvalidRequestError(_(NO_SIGNING_KEY))
     with open_session(db) as session:
         receipt = integrity.checkpoint(session, caller(actor),
                                        integrity.read_key_file(key_path))
@@ -129,7 +128,7 @@ def init(*, organisation: Annotated[str | None, typer.Option(
     starts on a shipped scheme (its adoption is in the same batch)."""
     env = store_env(db, ENVIRON.get())
     if ledger_exists(env):
-        raise ConflictError(LEDGER_EXISTS.format(where=ledger_location(env)))
+        raise ConflictError(_(LEDGER_EXISTS).format(where=ledger_location(env)))
     request = settings.LedgerSettings(organisation=organisation, time_zone=time_zone,
                                       close_approval=not one_person_close, scheme=scheme)
     settings.check(request)
@@ -176,7 +175,7 @@ def restore(*, file: Annotated[str, typer.Argument(help="A backup made by `jixia
 
 def _check_expect(expect: str | None, public_key: str | None) -> None:
     if expect and not public_key:
-        raise InvalidRequestError(EXPECT_NEEDS_KEY)
+        raise InvalidRequestError(_(EXPECT_NEEDS_KEY))
 
 
 def _check(env: dict[str, str], expect: str | None, public_key: str | None,

@@ -10,6 +10,8 @@ import typer
 
 from api.cli.options import Actor, Db, Json, Reason, caller, open_session
 from api.cli.render import table
+from api.i18n import N_, _
+from api.i18n.messages import translate
 from api.usecases import procedures
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -23,6 +25,15 @@ On = Annotated[str | None, typer.Option("--on", help="The day (default: today)."
 Rulebook = Annotated[str, typer.Option(help="The grading scheme's id.")]
 GradingPeriodOption = Annotated[str, typer.Option(
     "--period", help="2025-03, 2025-Q1, 2025-H1 or 2025.")]
+# what each verb says it did
+DELIVERED, FILED = N_("delivery recorded"), N_("filing recorded")
+# (not "objection settled" or "publicity opened": the events' names, worded otherwise)
+PUBLICIZED, OBJECTED = N_("opened publicity"), N_("objection recorded")
+SETTLED_DONE, FINAL = N_("settled the objection"), N_("made the results final")
+OUTSIDE = N_("outside result recorded")
+DECIDED_LATE = N_("appeal {appeal} level {level} decided {decided_on} after its deadline "
+                  "{deadline} ({rule})")
+VOIDED_TRIGGER = N_("sanction {sanction} ({subject}, {kind}): {note}")
 
 
 def _day(text: str | None, name: str = "--on") -> str:
@@ -35,7 +46,7 @@ def _record(db: str | None, actor: str | None, row: dict[str, Any], done: str) -
     with open_session(db) as session:
         applied = procedures.record(session, caller(actor), row)
     entry = next(iter((*applied.recorded, *applied.already_recorded)), None)
-    print(f"{done} ({entry.originator_id if entry else '-'})")
+    print(f"{_(done)} ({entry.originator_id if entry else '-'})")
     return 0
 
 
@@ -47,7 +58,7 @@ def deliver(*, decision: Annotated[str, typer.Option(help="The decision entry's 
     """记录书面决定送达之日。 Record the day a written decision reached its subject."""
     return _record(db, actor, {"type": "record_delivery", "target_id": decision,
                                "delivered_on": _day(on), "detail": detail,
-                               "reason": reason}, "已记录送达 / delivery recorded")
+                               "reason": reason}, DELIVERED)
 
 
 @app.command("file")
@@ -58,7 +69,7 @@ def file_results(*, rulebook: Rulebook, period: GradingPeriodOption,
     """记录向上级机关备案。 Record results filed with a higher body."""
     return _record(db, actor, {"type": "record_filing", "rulebook": rulebook,
                                "grading_period": period, "body": body, "filed_on": _day(on),
-                               "reason": reason}, "已记录备案 / filing recorded")
+                               "reason": reason}, FILED)
 
 
 @app.command("publicize")
@@ -67,7 +78,7 @@ def publicize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
     """开始公示某期结果。 Make a period's results public from a day."""
     return _record(db, actor, {"type": "open_publicity", "rulebook": rulebook,
                                "grading_period": period, "opened_on": _day(on),
-                               "reason": reason}, "已开始公示 / publicity opened")
+                               "reason": reason}, PUBLICIZED)
 
 
 @app.command("object")
@@ -79,7 +90,7 @@ def object_to(*, rulebook: Rulebook, period: GradingPeriodOption,
     return _record(db, actor, {"type": "record_objection", "rulebook": rulebook,
                                "grading_period": period, "subject_id": subject,
                                "received_on": _day(on), "detail": detail, "reason": reason},
-                   "已记录异议 / objection recorded")
+                   OBJECTED)
 
 
 @app.command("settle")
@@ -94,7 +105,7 @@ def settle(*, objection: Annotated[str, typer.Option(help="The objection entry's
     return _record(db, actor, {"type": "settle_objection", "objection_id": objection,
                                "outcome": outcome, "finding": finding,
                                "correction_id": correction, "settled_on": _day(on),
-                               "reason": reason}, "已处理异议 / objection settled")
+                               "reason": reason}, SETTLED_DONE)
 
 
 @app.command("finalize")
@@ -103,7 +114,7 @@ def finalize(*, rulebook: Rulebook, period: GradingPeriodOption, on: On = None,
     """结果定稿（公示期结束后）。 Make results final; refused until publicity has ended."""
     return _record(db, actor, {"type": "make_results_final", "rulebook": rulebook,
                                "grading_period": period, "final_on": _day(on),
-                               "reason": reason}, "结果已定稿 / results made final")
+                               "reason": reason}, FINAL)
 
 
 @app.command("outside-result")
@@ -125,7 +136,7 @@ def outside_result(
     row = {"type": "record_outside_result", "subject_id": subject, "grading_period": period,
            "name": name, "grade": grade, "value": value, "source": source,
            "source_ref": source_ref, "rulebook": rulebook, "reason": reason}
-    return _record(db, actor, row, "已记录外部结果 / outside result recorded")
+    return _record(db, actor, row, OUTSIDE)
 
 
 @app.command("report")
@@ -147,44 +158,47 @@ def report(*, rulebook: Annotated[str | None, typer.Option(help="Only this schem
 
 def _flag(row: dict[str, Any]) -> str:
     if row.get("problem"):
-        return "无法计算 / unknown calendar"
-    return "逾期 LATE" if row["late"] else "超期未办 OVERDUE" if row["overdue"] else ""
+        return _("unknown calendar")
+    return _("LATE") if row["late"] else _("OVERDUE, NOT DONE") if row["overdue"] else ""
 
 
 def _print_report(found: dict[str, Any]) -> None:
-    print("送达 / deliveries")
+    print(_("deliveries"))
     print(table(["decision", "subject", "decided", "due", "delivered", ""],
                 [[d["decision"][:8], d["subject_id"], d["decided_on"], d["due"],
                   d["delivered_on"], _flag(d)] for d in found["deliveries"]], set()))
-    print("备案 / filings")
+    print(_("filings"))
     print(table(["rulebook", "period", "final", "due", "filed", ""],
                 [[f["rulebook"], f["grading_period"], f["final_on"], f["due"], f["filed_on"],
                   _flag(f)] for f in found["filings"]], set()))
-    print("公示 / publicity")
+    print(_("publicity"))
     print(table(["rulebook", "period", "opened", "ends", "objections", "final"],
                 [[p["rulebook"], p["grading_period"], p["opened_on"], p["ends_on"],
                   len(p["objections"]), p["final_on"]] for p in found["publicity"]], {4}))
     _print_objections(found)
     for row in found["appeals_decided_late"]:
-        print(f"申诉逾期决定 / appeal {row['appeal_id']} level {row['level']} decided "
-              f"{row['decided_on']} after its deadline {row['deadline']} ({row['rule']})")
+        print(_(DECIDED_LATE).format(appeal=row["appeal_id"], level=row["level"],
+                                     decided_on=row["decided_on"], deadline=row["deadline"],
+                                     rule=row["rule"]))
     for row in found["voided_triggers"]:
-        print(f"处分 {row['sanction'][:8]} ({row['subject_id']}, {row['kind']}): "
-              f"{row['note']}")
+        # the note is English, as in --json (projections/procedures.py): worded here
+        print(_(VOIDED_TRIGGER).format(sanction=row["sanction"][:8], subject=row["subject_id"],
+                                       kind=row["kind"], note=translate(row["note"])))
     for problem in (r.get("problem") for r in (*found["deliveries"], *found["filings"])):
         if problem:
-            print(problem)
+            print(translate(problem))
 
 
-SETTLED = {"upheld": "成立 upheld", "rejected": "不成立 rejected", None: "未处理 not settled"}
+SETTLED = {"upheld": N_("upheld"), "rejected": N_("rejected"), None: N_("not settled")}
 
 
 def _print_objections(found: dict[str, Any]) -> None:
+    settled = {outcome: _(text) for outcome, text in SETTLED.items()}
     rows = [[p["rulebook"], p["grading_period"], o["subject_id"], o["received_on"],
-             SETTLED[o["outcome"]], o["settled_on"] or "", o["finding"] or "",
+             settled[o["outcome"]], o["settled_on"] or "", o["finding"] or "",
              (o["correction"] or "")[:8]]
             for p in found["publicity"] for o in p["objections"]]
     if rows:
-        print("异议 / objections")
+        print(_("objections"))
         print(table(["rulebook", "period", "subject", "received", "settled", "on",
                      "finding", "correction"], rows, set()))

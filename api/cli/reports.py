@@ -52,8 +52,7 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
                "--restated", help="A closed period recomputed from everything known (as of "
                "--as-of), beside the closed statement, with the delta per line.")] = False,
            figures: Annotated[bool | None, typer.Option(
-               "--figures/--no-figures", help="每人、每科室及全院附 figures：各中间数（名称 → "
-               "数值）；默认按账本设置（init 新建的账本默认附上） / every person, department and "
+               "--figures/--no-figures", help="Every person, department and "
                "the organisation with a `figures` map of its intermediates (name → value); "
                "default: the ledger's setting (on for ledgers made by init); see "
                "docs/figures.md.", show_default=False)] = None,
@@ -122,8 +121,8 @@ def restatement(*, period: PeriodOption, db: Db = None, actor: ActorOption = Non
                 json: Json = False,
                 figures: Annotated[bool | None, typer.Option(
                     "--figures/--no-figures", show_default=False,
-                    help="每人附 employee_id 与各中间数（结账时/现在；默认按账本设置） / each "
-                    "person with `employee_id` and every figure, closed and now.")] = None,
+                    help="Each person with `employee_id` and every figure, closed and "
+                    "now; default: the ledger's setting.")] = None,
                 ) -> int:
     """A closed period recomputed with everything known now: deltas per person."""
     parse_period(period)

@@ -98,12 +98,15 @@ class CliSession(Session):
         self._bars.close()
         new, self._new = self._new, None
         self._close_new(new, exc)
-        for notice in self.notices:
-            print(notice, file=sys.stderr)
-        if not self.integrity_warnings:
+        if not self.notices and not self.integrity_warnings:
             return
-        # Only for a damaged view: the wording module is not every verb's start-up.
+        # Only for a notice or a damaged view: the wording modules are not every verb's
+        # start-up. Both are kept in English (a server's session serves every language).
         from api.i18n.findings import warning_text  # noqa: PLC0415
+        from api.i18n.messages import translate  # noqa: PLC0415
+
+        for notice in self.notices:
+            print(translate(notice), file=sys.stderr)
 
         for warning in self.integrity_warnings:
             print(_("warning: {warning}").format(warning=warning_text(warning)),

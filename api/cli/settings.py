@@ -9,13 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.options import Actor, Db, Json, caller, open_session
+from api.i18n import N_, _
 from api.usecases import settings
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
 # Whether reports carry their figures maps by default (issue 15).
-FIGURES = {True: "报表默认附各中间数 / reports carry their figures maps (--no-figures to omit)",
-           False: "报表仅在 --figures 时附中间数 / figures maps only with --figures"}
+FIGURES = {True: N_("reports carry their figures maps (--no-figures to omit)"),
+           False: N_("figures maps only with --figures")}
 
 @app.command("settings")
 def settings_command(
@@ -57,11 +58,10 @@ def settings_command(
     if json:
         print(canonical_dumps(body))
         return 0
-    approval = "两人结账 / two-person close" if body["close_approval"] else \
-        "一人结账 / one-person close"
-    print(f"机构 organisation: {body['organisation'] or '-'}\n"
-          f"时区 time zone:    {body['time_zone']}\n"
-          f"日期 dates:        {body['dates_from']} … {body['dates_to']}\n"
-          f"结账 close:        {approval}\n"
-          f"中间数 figures:    {FIGURES[bool(body['report_figures'])]}")
+    approval = _("two-person close") if body["close_approval"] else _("one-person close")
+    print(_("organisation: {organisation}").format(organisation=body["organisation"] or "-"))
+    print(_("time zone: {zone}").format(zone=body["time_zone"]))
+    print(_("dates: {first} … {last}").format(first=body["dates_from"], last=body["dates_to"]))
+    print(_("close: {approval}").format(approval=approval))
+    print(_("figures: {figures}").format(figures=_(FIGURES[bool(body["report_figures"])])))
     return 0

@@ -96,8 +96,7 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
           ssl_keyfile: Annotated[str | None, typer.Option(help="TLS private key (PEM).")] = None,
           forwarded_allow_ips: Annotated[str, typer.Option(
               parser=_proxies,
-              help="受信任的反向代理地址（逗号分隔，'' 表示不信任任何代理）：只有来自这些地址的 "
-                   "X-Forwarded-For / X-Forwarded-Proto 才被采信。 The reverse proxies whose "
+              help="The reverse proxies whose "
                    "X-Forwarded-For / -Proto headers count (addresses or networks, "
                    "comma-separated; '' trusts none; '*' any peer).")
           ] = FORWARDED_ALLOW_IPS_DEFAULT,

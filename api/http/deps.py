@@ -140,14 +140,17 @@ IdempotencyKey = Annotated[str | None, Header(
     description="makes the command safe to retry: the same key returns the first result "
                 "and records nothing new (row i of a batch uses `<key>:<i>`)")]
 
+# In English: FastAPI validates before the request's language is set; the refusal is
+# worded with it (api/http/errors.py, through the templates of api/i18n/messages.py).
+NOT_ASCII_INTEGER = ("must be an integer written in ASCII digits only (no plus sign, "
+                       "spaces, separators or other scripts' digits), got {value}")
+
 
 def ascii_integer(value: Any) -> Any:
     """An integer query parameter as the JSON body's integers: ASCII digits (and a
     minus) only. FastAPI alone would read `+1`, ` 1`, `1_0` and `１` as numbers."""
     if isinstance(value, str) and INTEGER_TEXT.fullmatch(value) is None:
-        raise ValueError(f"整数只能用 ASCII 数字书写 / must be an integer written in ASCII "
-                         f"digits only (no plus sign, spaces, separators or other scripts' "
-                         f"digits), got {value!r}")
+        raise ValueError(NOT_ASCII_INTEGER.format(value=repr(value)))
     return value
 
 

@@ -135,7 +135,10 @@ async def handle_request_validation(request: Request, error: Exception) -> JSONR
         location = [str(part) for part in detail.get("loc", ())]
         where = location[0] if location else "request"
         field = ".".join(location[1:])
-        problems.append(Problem(where, field, str(detail.get("msg", "invalid"))))
+        # a validator's own ValueError, without pydantic's prefix, as the domain's
+        # (domain/batch_rules.py), so that its template words it
+        reason = str(detail.get("msg", "invalid")).removeprefix("Value error, ")
+        problems.append(Problem(where, field, reason))
     return await handle_error(request, RejectedError(problems))
 
 

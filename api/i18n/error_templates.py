@@ -268,4 +268,86 @@ ERROR_TEMPLATES: Final = (
     N_("the departments they head ({departments})"),
     N_("their own lines ({employee})"),
     N_("nothing of this kind"),
+    # api/usecases/integrity.py: a close's notices (kept in English, worded where shown),
+    # and the key files' refusals
+    N_("no signing key is configured (JIXIAO_SIGNING_KEY): no outside receipt was "
+       "written for this close; only the database vouches for it"),
+    N_("signed receipt written to {path}"),
+    N_("this server has no auditor's public key (JIXIAO_AUDIT_PUBLIC_KEY): it cannot "
+       "check receipts"),
+    N_("cannot read the key file {path}: {reason}"),
+    # api/usecases/procedures.py: a day, and where a deadline's calendar comes from (English
+    # in --json and the API)
+    N_("{name}: {text} is not a date like 2027-01-01"),
+    N_("calendar days"),
+    N_("{year}: the notice recorded in this ledger"),
+    # api/usecases/backups.py, settings.py
+    N_("back up a PostgreSQL ledger with PostgreSQL's own tools: `pg_dump "
+       "--format=custom --schema=SCHEMA DBNAME > FILE` (restore with `pg_restore "
+       "--dbname=NEWDB FILE`), or a base backup with WAL archiving for point-in-time "
+       "recovery; then run `jixiao verify --expect RECEIPT --public-key KEY` against the"
+       " restored database (docs/security.md)"),
+    N_("{where} exists already; restore only into a new path"),
+    N_("{path} is not a SQLite ledger backup"),
+    N_("--time-zone: {zone} is not an IANA time zone such as Asia/Shanghai"),
+    # domain/settings.py: the settings command's own check of a time zone (a ValueError of
+    # its model, as pydantic passes it on)
+    N_("{value} is not an IANA time zone such as Asia/Shanghai"),
+    # api/storage: the session's warnings about the snapshots, the chain's damage, the
+    # snapshot key's refusals (lean_facts.py, facts_snapshot.py, chain.py, snapshot_key.py,
+    # view_checks.py)
+    N_("a snapshot failed its check; computed from every event: {problem}"),
+    N_("the hash chain's tracking row (jixiao_chain_tracking) is damaged: {reason}. The "
+       "events are untouched; restore the row from a backup or compare with a signed "
+       "receipt (`jixiao verify --expect`)."),
+    N_("it is missing"),
+    N_("its position {position} is not a count"),
+    N_("its head {head} is not a SHA-256"),
+    N_("the stored event at position {position} has an id that is not a UUID ({id}): no "
+       "chain link is made of it, so nothing after it is chained. The database was "
+       "edited; restore the row from a backup (`jixiao verify` names it)."),
+    N_("the facts snapshot key is not usable; computed from every event: {problem}"),
+    N_("the facts snapshot failed its check; computed from every event: {problem}"),
+    N_("the facts snapshot was not written: the events this session folded hash to "
+       "{computed}… at position {position}, the stored chain holds {stored}… (run "
+       "`jixiao verify`)"),
+    N_("{path}: readable or writable by others (mode {mode}): chmod 600 it"),
+    N_("{path}: cannot be read ({error})"),
+    N_("{path}: not {size} bytes in base64"),
+    N_("{period} is closed, but {problem}; run `jixiao verify`"),
+    # projections/receipts.py: keys and receipts
+    N_("the signing key is not an unencrypted PEM private key (make one with `jixiao "
+       "keys new`)"),
+    N_("the signing key is not an Ed25519 key"),
+    N_("the public key is not a PEM public key"),
+    N_("the public key is not an Ed25519 key"),
+    N_("the receipt is not JSON"),
+    N_("not a {format} receipt: {fields} missing or wrong"),
+    # domain/procedures.py: the procedures' problems
+    N_("no live decision {decision} (a sanction, an appeal decision or a review "
+       "decision)"),
+    N_("delivered before the decision of {decided_on}"),
+    N_("no grading scheme {rulebook} is adopted"),
+    N_("the scheme {rulebook} states no publicity"),
+    N_("no live objection {objection}"),
+    N_("settled before the objection was received on {received_on}"),
+    N_("the results of {rulebook} {period} are already final: an objection is settled "
+       "before they are made final"),
+    N_("{correction} is not a live correction (a void_entry or a superseding entry)"),
+    N_("the correction is about {subject}, the objection about {objected}"),
+    # projections/procedures.py: a sanction whose trigger was withdrawn (English in --json)
+    N_("the entry that triggered this sanction was voided or corrected; the sanction "
+       "stands until someone reviews it"),
+    # domain/scheme_corrections.py: an adoption's correction that changes its document, and
+    # a lower version adopted on a higher one's date
+    N_("{key} is already adopted: a correction may change its date, not its content; a "
+       "changed document needs a new version (jixiao scheme new), then adopt that version. "
+       "What differs: {paths}"),
+    N_("{key} is already adopted: a correction may change its date, not its content; a "
+       "changed document needs a new version (jixiao scheme new), then adopt that version. "
+       "What differs: {paths} … ({more} more)"),
+    N_("{key} is lower than {higher}, already adopted for {day}: an adoption recorded later "
+       "on the same day takes effect, so it would put the older rules back. To go back to "
+       "the older version, correct that adoption with supersedes; to adopt new rules, make "
+       "a higher version"),
 )

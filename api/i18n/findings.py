@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from api.i18n import N_, current_language, gettext, translations, use_language
 from api.i18n.events import event_name
 from api.i18n.figures import NP_
+from api.i18n.messages import translate
 
 if TYPE_CHECKING:
     from projections.audit import ChainReport, Finding
@@ -146,10 +147,11 @@ def _detail(why: str, values: tuple[tuple[str, Any], ...]) -> str:
 
 def warning_text(warning: str) -> str:
     """A session's warning in the current language: a recomputed row's from its fault
-    (projections.views.TamperedWarning); any other as it was written."""
+    (projections.views.TamperedWarning); any other (a snapshot refused, kept in English)
+    by its template (api/i18n/error_templates.py), else as it was written."""
     fault: RowFault | None = getattr(warning, "fault", None)
     if fault is None:
-        return warning
+        return translate(warning)
     return gettext(TAMPERED).format(problem=_detail(fault.reason, fault.values))
 
 

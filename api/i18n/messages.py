@@ -79,6 +79,9 @@ TEMPLATES: Final = (
     N_("must be an integer, got {value}"),
     N_("must be an integer written in ASCII digits, got {value}"),
     N_("must not be negative"),
+    # api/http/deps.py: an integer query parameter not in ASCII digits
+    N_("must be an integer written in ASCII digits only (no plus sign, spaces, separators or "
+       "other scripts' digits), got {value}"),
     N_("a correction (supersedes) must give a reason"),
     *ERROR_TEMPLATES,
     *REASON_TEMPLATES,  # a statement's reasons for no pay (api/i18n/reasons.py)

@@ -257,22 +257,29 @@ class PostgresChainStore(ChainStore):
                                k.topic, k.link))
 
 
-TRACKING_DAMAGED = ("哈希链跟踪行已损坏 / the hash chain's tracking row (jixiao_chain_tracking) "
+TRACKING_DAMAGED = ("the hash chain's tracking row (jixiao_chain_tracking) "
                     "is damaged: {reason}. The events are untouched; restore the row from a "
                     "backup or compare with a signed receipt (`jixiao verify --expect`).")
+TRACKING_MISSING = "it is missing"
+TRACKING_POSITION = "its position {position} is not a count"
+TRACKING_HEAD = "its head {head} is not a SHA-256"
+UNCHAINABLE = ("the stored event at position {position} has an id that is not a UUID "
+               "({id}): no chain link is made of it, so nothing after it is chained. The "
+               "database was edited; restore the row from a backup (`jixiao verify` names "
+               "it).")
 
 
 def _tracking(row: tuple[Any, Any] | None) -> tuple[int, str]:
     """The tracking row, checked: a damaged one is a clear error, never a traceback."""
     if row is None:
-        raise ChainDamagedError(TRACKING_DAMAGED.format(reason="it is missing"))
+        raise ChainDamagedError(TRACKING_DAMAGED.format(reason=TRACKING_MISSING))
     position, head = row
     if isinstance(position, bool) or not isinstance(position, int) or position < 0:
         raise ChainDamagedError(TRACKING_DAMAGED.format(
-            reason=f"its position {position!r} is not a count"))
+            reason=TRACKING_POSITION.format(position=repr(position))))
     if not isinstance(head, str) or len(head) != 64 or set(head) - set("0123456789abcdef"):
         raise ChainDamagedError(TRACKING_DAMAGED.format(
-            reason=f"its head {str(head)[:70]!r} is not a SHA-256"))
+            reason=TRACKING_HEAD.format(head=repr(str(head)[:70]))))
     return position, head
 
 
@@ -287,11 +294,8 @@ class UnchainableRecord(ChainDamagedError):
 
     def __init__(self, record: StoredRecord) -> None:
         self.record = record
-        super().__init__(
-            f"哈希链无法延续 / the stored event at position {record.position} has an id "
-            f"that is not a UUID ({shown_id(record.originator_id)!r}): no chain link is "
-            "made of it, so nothing after it is chained. The database was edited; restore "
-            "the row from a backup (`jixiao verify` names it).")
+        super().__init__(UNCHAINABLE.format(position=record.position,
+                                            id=repr(shown_id(record.originator_id))))
 
 
 def _chainable(head: str, page: list[StoredRecord]) -> list[ChainLink]:

@@ -73,6 +73,13 @@ _TOO_LARGE = b"(a piece longer than PIECE, left unread)"  # compared by identity
 BUSY_TIMEOUT_S = 0.2
 MAC_CONTEXT = b"jixiao facts snapshot"
 STORAGE_EXTERNAL = "e"  # pg_attribute.attstorage of a column kept out of line, uncompressed
+# A session's warnings, in English whoever reads them (the server's session serves every
+# language); worded where shown (api/i18n/findings.py `warning_text`).
+KEY_UNUSABLE = "the facts snapshot key is not usable; computed from every event: {problem}"
+REFUSED = "the facts snapshot failed its check; computed from every event: {problem}"
+UNWRITTEN = ("the facts snapshot was not written: the events this session folded hash to "
+             "{computed}… at position {position}, the stored chain holds {stored}… (run "
+             "`jixiao verify`)")
 CACHE_KIB = 128  # SQLite's page cache of the snapshot's own connection (its default: 2 MiB)
 
 
@@ -151,8 +158,7 @@ class FactsSnapshots:
             try:
                 self._key = snapshot_key(self._env)
             except SnapshotKeyError as error:
-                self._note(f"事实快照密钥不可用，已从全部事件计算 / the facts snapshot key "
-                           f"is not usable; computed from every event: {error}")
+                self._note(KEY_UNUSABLE.format(problem=error))
         return self._key
 
     def seed(self) -> Facts | None:
@@ -342,8 +348,7 @@ class FactsSnapshots:
 
     def _warn(self, problem: str) -> None:
         self._refused = problem
-        self._note(f"事实快照未通过校验，已从全部事件计算 / the facts snapshot failed its "
-                   f"check; computed from every event: {problem}")
+        self._note(REFUSED.format(problem=problem))
 
     def _note(self, warning: str) -> None:
         if warning not in self._warnings:  # once a session, however often it is met
@@ -388,11 +393,8 @@ class FactsSnapshots:
         return True
 
     def _unwritten(self, position: int, stored: str, computed: str) -> None:
-        warning = (f"事实快照未写入：本次读取的事件与哈希链不符（位置 {position}）；请运行 "
-                   f"`jixiao verify` / the facts snapshot was not written: the events this "
-                   f"session folded hash to {computed[:12]}… at position {position}, the "
-                   f"stored chain holds {stored[:12]}… (run `jixiao verify`)")
-        self._note(warning)
+        self._note(UNWRITTEN.format(computed=computed[:12], position=position,
+                                    stored=stored[:12]))
 
     def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> None:
         if not self._exists(db):  # CREATE … IF NOT EXISTS asks for CREATE on the schema

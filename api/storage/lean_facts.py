@@ -44,10 +44,13 @@ if TYPE_CHECKING:
 # whose snapshots are to be ignored).
 SNAPSHOTS_SETTING = "JIXIAO_SNAPSHOTS"
 
+# A session's warning, in English whoever reads it (the server's session serves every
+# language); worded where shown (api/i18n/findings.py `warning_text`).
+SNAPSHOT_REFUSED = "a snapshot failed its check; computed from every event: {problem}"
+
 
 def tampered_snapshot(problem: str) -> str:
-    return (f"快照未通过校验，已从全部事件计算 / a snapshot failed its check; computed from "
-            f"every event: {problem}")
+    return SNAPSHOT_REFUSED.format(problem=problem)
 
 
 class LeanFolds:

@@ -37,6 +37,9 @@ SNAPSHOT_KEY_ENV = "JIXIAO_SNAPSHOT_KEY_FILE"
 MASTER_KEY_ENV = "JIXIAO_MASTER_KEY_FILE"
 KEY_BYTES = 32
 # HKDF's info: a key derived for this use is useless for any other the file's key has.
+KEY_OPEN_TO_OTHERS = "{path}: readable or writable by others (mode {mode}): chmod 600 it"
+KEY_UNREADABLE = "{path}: cannot be read ({error})"
+KEY_NOT_BASE64 = "{path}: not {size} bytes in base64"
 LABEL = b"jixiao facts snapshot HMAC-SHA256 v1"
 
 
@@ -51,17 +54,15 @@ def _file_key(path: str) -> bytes:
             # others may read is no secret (as ssh refuses such a private key).
             mode = os.fstat(file.fileno()).st_mode
             if mode & 0o077:
-                raise SnapshotKeyError(
-                    f"{path!r}：其他用户可读或可写（权限 {mode & 0o777:o}），请 chmod 600 / "
-                    f"readable or writable by others (mode {mode & 0o777:o}); chmod 600 it")
+                raise SnapshotKeyError(KEY_OPEN_TO_OTHERS.format(
+                    path=repr(path), mode=f"{mode & 0o777:o}"))
             text = file.read().decode("ascii").strip()
         key = base64.b64decode(text, validate=True)
     except (OSError, UnicodeDecodeError, binascii.Error) as error:
-        raise SnapshotKeyError(f"{path!r}：无法读取 / cannot be read ({type(error).__name__})"
-                               ) from None
+        raise SnapshotKeyError(KEY_UNREADABLE.format(path=repr(path),
+                                                     error=type(error).__name__)) from None
     if len(key) != KEY_BYTES:
-        raise SnapshotKeyError(f"{path!r}：应为 base64 编码的 {KEY_BYTES} 字节 / "
-                               f"not {KEY_BYTES} bytes in base64")
+        raise SnapshotKeyError(KEY_NOT_BASE64.format(path=repr(path), size=KEY_BYTES))
     return key
 
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from domain.application import Ledger
     from projections.audit import Finding
 
+CLOSE_UNLIKE_CHAIN = "{period} is closed, but {problem}; run `jixiao verify`"
+
 
 class IntegrityError(DomainError):
     """The chain no longer holds what a close recorded: the statement is not shown."""
@@ -61,8 +63,7 @@ def check_closed(ledger: Ledger, chain: ChainStore, period: str,
     """Before a closed period is shown: the chain at the close still holds its head."""
     problem = check_close(ledger, chain, close.position, close.chain_head)
     if problem is not None:
-        raise IntegrityError(f"{period} 已结账，但哈希链与结账时记录的不一致 / {period} is "
-                             f"closed, but {problem}; run `jixiao verify`")
+        raise IntegrityError(CLOSE_UNLIKE_CHAIN.format(period=period, problem=problem))
 
 
 def view_findings(ledger: Ledger, view: StatementView) -> list[Finding]:

@@ -25,13 +25,13 @@ from projections.audit import ChainReport
 from projections.restatement import statement_for, statement_sha256
 
 POSTGRES_BACKUP = (
-    "PostgreSQL 的备份请用其自带工具 / back up a PostgreSQL ledger with PostgreSQL's own "
+    "back up a PostgreSQL ledger with PostgreSQL's own "
     "tools: `pg_dump --format=custom --schema=SCHEMA DBNAME > FILE` (restore with "
     "`pg_restore --dbname=NEWDB FILE`), or a base backup with WAL archiving for "
     "point-in-time recovery; then run `jixiao verify --expect RECEIPT --public-key KEY` "
     "against the restored database (docs/security.md)")
-TARGET_EXISTS = "目标已存在，不覆盖 / {where} exists already; restore only into a new path"
-NOT_SQLITE = "不是 SQLite 账本备份 / {path} is not a SQLite ledger backup"
+TARGET_EXISTS = "{where} exists already; restore only into a new path"
+NOT_SQLITE = "{path} is not a SQLite ledger backup"
 
 
 @frozen_record

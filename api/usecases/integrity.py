@@ -30,10 +30,14 @@ from projections.receipts import (
     sign_receipt,
 )
 
-NO_KEY = ("未配置签名密钥，没有写出外部回执 / no signing key is configured "
-          "(JIXIAO_SIGNING_KEY): no outside receipt was written for this close; "
-          "only the database vouches for it")
-RECEIPT_WRITTEN = "已写出签名回执 / signed receipt written to {path}"
+# A close's notices, kept in English (a close over HTTP has no reader's language around
+# it) and worded where they are shown (api/i18n/error_templates.py).
+NO_KEY = ("no signing key is configured (JIXIAO_SIGNING_KEY): no outside receipt was "
+          "written for this close; only the database vouches for it")
+RECEIPT_WRITTEN = "signed receipt written to {path}"
+NO_AUDIT_KEY = ("this server has no auditor's public key (JIXIAO_AUDIT_PUBLIC_KEY): it "
+                "cannot check receipts")
+KEY_UNREADABLE = "cannot read the key file {path}: {reason}"
 class ChainBrokenError(ConflictError):
     """A checkpoint refused over a broken chain, carrying the first finding. Its text is
     worded when shown, in the language of the shell that shows it (the CLI's, the
@@ -105,8 +109,7 @@ def trusted_public_key(ws: IntegrityWorkspace) -> bytes:
     """The server's own copy of the auditor's public key (JIXIAO_AUDIT_PUBLIC_KEY)."""
     path = ws.setting("JIXIAO_AUDIT_PUBLIC_KEY")
     if path is None:
-        raise InvalidRequestError("服务器未配置审计公钥 / this server has no auditor's public "
-                                  "key (JIXIAO_AUDIT_PUBLIC_KEY): it cannot check receipts")
+        raise InvalidRequestError(NO_AUDIT_KEY)
     return read_key_file(path)
 
 
@@ -114,8 +117,8 @@ def read_key_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise InvalidRequestError(f"密钥文件无法读取 / cannot read the key file {path}: "
-                                  f"{error.strerror}") from None
+        raise InvalidRequestError(KEY_UNREADABLE.format(path=path, reason=error.strerror)
+                                  ) from None
 
 
 def receipt_after_close(workspace: Workspace, caller: Caller, closed: PeriodClosed) -> str:

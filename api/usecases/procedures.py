@@ -20,13 +20,18 @@ from domain.procedures import calendar_of
 from domain.records import frozen_record
 from projections.procedures import procedures_report
 
+# In English, the machine language of `--json` and of the API; the CLI's line words them
+# in the reader's language (api/i18n/error_templates.py).
+NOT_A_DAY = "{name}: {text} is not a date like 2027-01-01"
+CALENDAR_DAYS = "calendar days"
+RECORDED_NOTICE = "{year}: the notice recorded in this ledger"
+
 
 def parse_day(text: str, name: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidRequestError(f"{name}: {text!r} 不是日期 / is not a date like "
-                                  "2027-01-01") from None
+        raise InvalidRequestError(NOT_A_DAY.format(name=name, text=repr(text))) from None
 
 
 def record(ws: Workspace, caller: Caller, row: dict[str, Any]) -> ApplyResult:
@@ -51,7 +56,7 @@ def deadline(ws: Workspace, start: date, days: int, unit: DayUnit) -> DeadlineAn
     calendar = calendar_of(ws.facts())
     due = add_days(start, days, unit, calendar)
     if unit == "calendar":
-        return DeadlineAnswer(start, days, unit, due, "自然日，不看节假日 / calendar days")
+        return DeadlineAnswer(start, days, unit, due, CALENDAR_DAYS)
     years = range(start.year, due.year + 1)
     sources = [year_source(calendar.notices.get(y) is not None, y) for y in years]
     return DeadlineAnswer(start, days, unit, due, "; ".join(sources))
@@ -59,7 +64,7 @@ def deadline(ws: Workspace, start: date, days: int, unit: DayUnit) -> DeadlineAn
 
 def year_source(recorded: bool, year: int) -> str:
     if recorded:
-        return f"{year}: 本账本录入的放假通知 / the notice recorded in this ledger"
+        return RECORDED_NOTICE.format(year=year)
     return f"{year}: chinese-calendar {chinese_calendar.__version__}"
 
 

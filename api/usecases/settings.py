@@ -56,6 +56,7 @@ class LedgerSettings:
                 "report_figures": self.report_figures}
 
 
+NOT_A_ZONE = "--time-zone: {zone} is not an IANA time zone such as Asia/Shanghai"
 NO_SHIPPED = ("--scheme: 没有名为「{name}」的内置方案。{hint}内置方案 (shipped schemes): {known} "
               "(no shipped scheme {name!r}; see `jixiao scheme list`)")
 
@@ -72,8 +73,7 @@ def check(settings: LedgerSettings) -> None:
         ZoneInfo(settings.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidRequestError(
-            f"时区无效 / --time-zone: {settings.time_zone!r} is not an IANA time zone such "
-            "as Asia/Shanghai") from None
+            NOT_A_ZONE.format(zone=repr(settings.time_zone))) from None
 
 
 def record_settings(ws: Workspace, caller: Caller, settings: LedgerSettings) -> ApplyResult:

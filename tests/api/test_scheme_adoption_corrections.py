@@ -5,6 +5,7 @@ docs/schemes-versioning.md); `jixiao scheme check` on a missing file is bad inpu
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +51,16 @@ def test_a_correction_that_changes_the_document_under_the_same_version_is_refuse
                                        pool__rate="0.10", cap__multiple_of_average_bonus=3)))
     assert run.code == 2
     assert key in run.err
-    assert "另立新版本" in run.err
+    assert "a changed document needs a new version" in run.err
+    assert "另立新版本" not in run.err
     assert "pool.rate" in run.err
     assert "cap.multiple_of_average_bonus" in run.err
+    chinese = replace(cli, lang=None)(
+        "apply", str(_correction(tmp_path, adoption["originator_id"], pool__rate="0.10",
+                                 cap__multiple_of_average_bonus=3)))
+    assert f"{key} 已经采用过：更正只能改生效日期" in chinese.err
+    assert "不同之处：cap.multiple_of_average_bonus, pool.rate" in chinese.err
+    assert "new version" not in chinese.err
     assert cli.event_count() == events
 
 
@@ -123,8 +131,10 @@ def test_a_batch_that_adopts_a_version_then_a_lower_one_on_its_date_is_refused(
                                        default=str) + "\n" for v in (3, 2)), encoding="utf-8")
     run = cli("apply", str(both))
     assert run.code == 2
-    assert "xinghe-county-hospital@2" in run.err
-    assert "xinghe-county-hospital@3" in run.err
+    assert "xinghe-county-hospital@2 is lower than xinghe-county-hospital@3" in run.err
+    chinese = replace(cli, lang=None)("apply", str(both))
+    assert "xinghe-county-hospital@2 低于生效日期 " in chinese.err
+    assert "is lower than" not in chinese.err
     if store.backend == "sqlite":  # a refused batch leaves no ledger at a new path
         assert not Path(store.env["SQLITE_DBNAME"]).exists()
     else:

@@ -32,6 +32,8 @@ from builders import (
     sql_on_store,
 )
 
+from api.i18n import use_language
+from api.i18n.findings import warning_text
 from api.storage import facts_codec, facts_snapshot
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
@@ -376,7 +378,14 @@ def test_an_event_edited_only_while_a_session_folds_is_not_signed(store: Any) ->
     _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", edited, position)
     (forged,), warnings = _pool(env)  # any session folding meanwhile (a cron report)
     assert forged != amount
-    assert any("事实快照未写入" in w for w in warnings), warnings
+    # kept in English, one text for every reader; worded where shown (warning_text)
+    [unwritten] = [w for w in warnings if w.startswith("the facts snapshot was not written")]
+    with use_language("zh_CN"):
+        chinese = warning_text(unwritten)
+    assert chinese.startswith("事实快照未写入：本次读取的事件与哈希链不符（位置 ")
+    assert chinese.endswith("…）；请运行 `jixiao verify`")
+    with use_language("en"):
+        assert warning_text(unwritten) == unwritten
     assert snapshot_row(env) is None
     _stored(env, "UPDATE {events} SET state = ? WHERE {id} = ?", original, position)
     with Session(env) as session:

@@ -37,7 +37,11 @@ def test_two_person_close_is_set_and_unset_from_the_settings_command(sqlite_env,
     cli = _ledger(sqlite_env, tmp_path)
     assert cli.ok("settings", "--json").json()["close_approval"] is False
     shown = cli.ok("settings", "--two-person-close", "--actor", "admin-zhao", "--lang", "zh")
-    assert "两人结账" in shown.out
+    assert "结账：两人结账\n" in shown.out
+    assert "close" not in shown.out
+    english = cli.ok("settings")
+    assert "close: two-person close\n" in english.out
+    assert "结账" not in english.out
     assert [e["required"] for e in _events(cli, "CloseApprovalSet")] == [True]
     assert _events(cli, "CloseApprovalSet")[0]["actor"] == "admin-zhao"
     assert "prepared the close of 2026-Q1" in cli.ok("close", "--period", "2026-Q1").out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,10 @@ from gradebook import FIXTURES, explain, grades, subjects, write_jsonl
 
 WE2 = FIXTURES / "we-2"
 SANCTION_P = "0a44c4ce-a69b-5571-b51a-ee2206032725"  # 通报批评 of P, decided 2025-03-13
+
+
+def _chinese(cli: Cli) -> Cli:
+    return replace(cli, lang=None)  # the default language
 
 
 def _events(cli: Cli, kind: str) -> list[dict[str, Any]]:
@@ -52,7 +57,15 @@ def test_a_years_holiday_notice_is_data_and_an_unknown_year_is_refused(store) ->
     due = cli.ok("calendar", "deadline", "--from", "2026-12-25", "--days", "10",
                  "--json").json()
     assert due["due"] == "2027-01-11"  # 28–31 Dec, 1 Jan off, 4–8 Jan, 11 Jan
-    assert "本账本录入的放假通知" in due["source"]
+    # --json names the source in English for every reader; the line reads in one language
+    assert due["source"].endswith("; 2027: the notice recorded in this ledger")
+    deadline = ("calendar", "deadline", "--from", "2026-12-25", "--days", "10")
+    assert "2026-12-25 之后 10 个工作日：2027-01-11（" in _chinese(cli).ok(*deadline).out
+    assert "2027：本账本录入的放假通知）" in _chinese(cli).ok(*deadline).out
+    english = cli.ok(*deadline).out
+    assert "10 working day(s) after 2026-12-25: 2027-01-11 (" in english
+    assert "2027: the notice recorded in this ledger)" in english
+    assert "本账本" not in english
     assert cli.ok("calendar", "deadline", "--from", "2027-02-03", "--days", "3",
                   "--json").json()["due"] == "2027-02-13"
     assert cli.ok("calendar", "deadline", "--from", "2027-02-03", "--days", "3",
@@ -113,7 +126,12 @@ def test_publicity_runs_before_results_are_final_with_objections_and_filing(  # 
     assert (publicity["ends_on"], publicity["final_on"]) == ("2026-04-10", "2026-04-13")
     assert [o["subject_id"] for o in publicity["objections"]] == ["A"]
     assert report["late"]["filings"] == 1
-    assert "逾期 LATE" in cli.ok("procedures", "report", "--today", "2026-04-30").out
+    shown = cli.ok("procedures", "report", "--today", "2026-04-30").out
+    assert "LATE" in shown
+    assert "逾期" not in shown
+    shown = _chinese(cli).ok("procedures", "report", "--today", "2026-04-30").out
+    assert "逾期" in shown
+    assert "LATE" not in shown
 
 
 def test_late_delivery_and_an_appeal_decided_after_its_deadline_are_reported(store) -> None:  # type: ignore[no-untyped-def]
@@ -127,7 +145,12 @@ def test_late_delivery_and_an_appeal_decided_after_its_deadline_are_reported(sto
         "2025-04-02", "2025-03-20", False)
     before = cli("procedures", "deliver", "--decision", SANCTION_P, "--on", "2025-03-01")
     assert before.code == 2
-    assert "送达日期早于决定日期" in before.err
+    assert "delivered before the decision of 2025-03-19" in before.err
+    assert "送达" not in before.err
+    chinese = _chinese(cli)("procedures", "deliver", "--decision", SANCTION_P, "--on",
+                            "2025-03-01")
+    assert "送达日期早于决定日期 2025-03-19" in chinese.err
+    assert "delivered before" not in chinese.err
     # The letter was in fact handed over on 04-03: a recorded delivery, one day late.
     cli.ok("procedures", "deliver", "--decision", SANCTION_P, "--on", "2025-04-03")
 
@@ -203,7 +226,13 @@ def test_a_sanction_whose_trigger_was_withdrawn_is_flagged(store, tmp_path: Path
     assert (flag["subject_id"], flag["kind"], flag["trigger_kind"]) == (
         "S", "stand_down", "stand_down_required")
     assert flag["withdrawn_by"] is not None
-    assert "处分仍然有效，需人工复查" in cli.ok("procedures", "report").out
+    # --json keeps the note in English for every reader; the report's line is worded
+    assert flag["note"] == ("the entry that triggered this sanction was voided or corrected; "
+                            "the sanction stands until someone reviews it")
+    assert "the sanction stands until someone reviews it" in cli.ok("procedures", "report").out
+    chinese = _chinese(cli).ok("procedures", "report").out
+    assert "处分仍然有效，需人工复查" in chinese
+    assert "the sanction stands" not in chinese
 
 
 def test_a_prior_years_grade_from_outside_the_ledger_feeds_previous_grade(  # type: ignore[no-untyped-def]

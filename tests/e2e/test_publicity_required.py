@@ -10,6 +10,7 @@ final only once every objection is settled."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from builders import GOLDEN, Cli, cli_for
@@ -102,7 +103,12 @@ def test_objections_are_settled_on_their_own_before_results_are_final(  # type: 
     not_a_fix = cli("procedures", "settle", "--objection", first, "--outcome", "upheld",
                     "--finding", "分数录错", "--correction", str(entry["originator_id"]))
     assert not_a_fix.code == 2
-    assert "不是有效的更正" in not_a_fix.err
+    assert "is not a live correction (a void_entry or a superseding entry)" in not_a_fix.err
+    not_a_fix = replace(cli, lang=None)(
+        "procedures", "settle", "--objection", first, "--outcome", "upheld", "--finding",
+        "分数录错", "--correction", str(entry["originator_id"]))
+    assert f"{entry['originator_id']} 不是有效的更正（作废或替代条目）" in not_a_fix.err
+    assert "live correction" not in not_a_fix.err
     fix = tmp_path / "fix.jsonl"
     fix.write_text(json.dumps({
         "type": "record_grade_input", "subject_id": "A", "grading_period": "2026-Q1",
@@ -127,7 +133,13 @@ def test_objections_are_settled_on_their_own_before_results_are_final(  # type: 
     elsewhere = cli("procedures", "settle", "--objection", first, "--outcome", "upheld",
                     "--finding", "分数录错", "--correction", str(b_fix["originator_id"]))
     assert elsewhere.code == 2
+    assert "the correction is about B, the objection about A" in elsewhere.err
+    assert "该更正" not in elsewhere.err
+    elsewhere = replace(cli, lang=None)(
+        "procedures", "settle", "--objection", first, "--outcome", "upheld", "--finding",
+        "分数录错", "--correction", str(b_fix["originator_id"]))
     assert "该更正涉及 B，而异议针对 A" in elsewhere.err
+    assert "the correction is about" not in elsewhere.err
     cli.ok("procedures", "settle", "--objection", first, "--outcome", "upheld",
            "--finding", "分数录错，已更正", "--correction", str(correction["originator_id"]),
            "--on", "2026-04-13")
@@ -145,7 +157,12 @@ def test_objections_are_settled_on_their_own_before_results_are_final(  # type: 
         "rejected", "考勤记录完整")
     text = cli.ok("procedures", "report", "--today", "2026-04-13").out
     assert "考勤记录完整" in text
-    assert "成立 upheld" in text
+    assert "   upheld   " in text
+    assert "成立" not in text
+    chinese = replace(cli, lang=None).ok("procedures", "report", "--today", "2026-04-13").out
+    assert "   成立   " in chinese
+    assert "   不成立   " in chinese
+    assert "upheld" not in chinese
     assert len(_rows(cli, "ObjectionSettled")) == 2
     cli.ok("procedures", "finalize", *MEILING, "--on", "2026-04-13")
     cli.ok("close", "--period", "2026-Q1", "--today", "2026-04-13")

@@ -155,6 +155,12 @@ def test_integer_query_parameters_take_ascii_digits_only(served: Served, path: s
         assert response.status_code == 422, (loose, response.text)
         [problem] = response.json()["error"]["problems"]
         assert (problem["where"], problem["field"]) == ("query", name), problem
-        assert "ASCII digits" in problem["reason"]
+        assert problem["reason"].startswith("整数只能用 ASCII 数字书写（"), problem
+    english = served.client.get(path, params={**OTHER_PARAMETERS.get(path, {}), name: "+1"},
+                                headers={**served.headers("auditor"), "Accept-Language": "en"})
+    [problem] = english.json()["error"]["problems"]
+    assert problem["reason"] == (
+        "must be an integer written in ASCII digits only (no plus sign, spaces, separators or "
+        "other scripts' digits), got '+1'")
     assert served.get("auditor", path, **OTHER_PARAMETERS.get(path, {}),
                       **{name: "1"}).status_code == 200

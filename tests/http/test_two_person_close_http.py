@@ -75,15 +75,18 @@ def _q2_paid(served: Served) -> None:
 
 def test_an_http_close_reports_that_no_outside_receipt_was_written(  # type: ignore[no-untyped-def]
         store) -> None:
-    """The notice `jixiao close` prints on stderr is in the close's response body."""
+    """The notice `jixiao close` prints on stderr is in the close's response body, in the
+    request's language (here English; the next test, the Chinese default)."""
     with serve(store.env) as client:
         served = seeded(store.env, client)
         _q2_paid(served)
-        closed = served.post("finance", "/periods/2026-Q2/close", {"reason": "paid"})
+        closed = client.post("/periods/2026-Q2/close", json={"reason": "paid"},
+                             headers={**served.headers("finance"), "Accept-Language": "en"})
         served.close()
     assert closed.status_code == 201, closed.text
-    [notice] = closed.json()["notices"]
-    assert "no outside receipt was written" in notice
+    assert closed.json()["notices"] == [
+        "no signing key is configured (JIXIAO_SIGNING_KEY): no outside receipt was written "
+        "for this close; only the database vouches for it"]
     assert "PeriodClosed" in [e["type"] for e in closed.json()["events"]]
 
 
@@ -99,4 +102,4 @@ def test_an_http_close_names_the_receipt_it_wrote(store, tmp_path) -> None:  # t
         served.close()
     assert closed.status_code == 201, closed.text
     [receipt] = list((tmp_path / "receipts").glob("receipt-2026-Q2-*.json"))
-    assert closed.json()["notices"] == [f"已写出签名回执 / signed receipt written to {receipt}"]
+    assert closed.json()["notices"] == [f"已写出签名回执：{receipt}"]

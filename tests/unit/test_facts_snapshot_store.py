@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from builders import snapshot_key_file
 
+from api.i18n import use_language
+from api.i18n.findings import warning_text
 from api.storage.facts_snapshot import BUSY_TIMEOUT_S, CACHE_KIB, _store_uncompressed, mac_of
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
@@ -72,15 +74,26 @@ def test_a_store_in_memory_keeps_none(tmp_path: Path) -> None:
         assert session._head.key() is None  # neither read nor written
 
 
-def test_a_key_others_may_read_is_named_in_chinese_first(tmp_path: Path) -> None:
+def test_a_key_others_may_read_is_named_in_the_readers_language(tmp_path: Path) -> None:
+    # Kept in English (a server's session serves every language), worded where shown:
+    # Chinese by default, English under --lang en, never both at once.
     env = _keyed_store(tmp_path)
     Path(env[SNAPSHOT_KEY_ENV]).chmod(0o644)
     with Session(env) as session:
         assert session.ledger.facts().events
         assert session._head.key() is None
-        [warning] = [w for w in session.integrity_warnings if "快照密钥" in w]
-    assert warning.startswith("事实快照密钥不可用，已从全部事件计算")
-    assert "其他用户可读或可写（权限 644），请 chmod 600" in warning
+        [warning] = [w for w in session.integrity_warnings if "snapshot key" in w]
+    with use_language("zh_CN"):
+        chinese = warning_text(warning)
+    with use_language("en"):
+        english = warning_text(warning)
+    assert chinese.startswith("事实快照密钥不可用，已从全部事件计算：")
+    assert chinese.endswith("：其他用户可读或可写（权限 644），请 chmod 600")
+    assert english.startswith("the facts snapshot key is not usable; computed from every "
+                              "event: ")
+    assert english.endswith(": readable or writable by others (mode 644): chmod 600 it")
+    assert "chmod 600 it" not in chinese
+    assert "快照" not in english
 
 
 def test_the_snapshot_s_connection_keeps_a_small_page_cache(tmp_path: Path) -> None:

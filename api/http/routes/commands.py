@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 
 from api.http.bodies import batch_rows, single_rows
@@ -16,8 +16,11 @@ from api.http.deps import (
     PeriodPath,
     SettingsDep,
 )
+from api.http.errors import language_of
 from api.http.schemas.base import reply
 from api.http.schemas.ledger import CloseRecorded, Recorded
+from api.i18n import use_language
+from api.i18n.messages import translate
 from api.usecases.closing import CloseRequest, close_or_prepare
 from api.usecases.ledger import ApplyResult, Batch, apply_batch
 
@@ -33,11 +36,13 @@ CREATED = {"description": "recorded (or, for a retry with the same Idempotency-K
 
 
 async def _respond(result: ApplyResult, notices: tuple[str, ...] | None = None,
-                   ) -> JSONResponse:
+                   request: Request | None = None) -> JSONResponse:
     replayed = "true" if result.replayed else "false"
     body: dict[str, object] = {"events": result.events_json()}
     if notices is not None:
-        body["notices"] = list(notices)
+        # kept in English by the close (api/usecases/integrity.py), worded for the reader
+        with use_language(language_of(request) if request is not None else "en"):
+            body["notices"] = [translate(notice) for notice in notices]
     return await reply(CloseRecorded if notices is not None else Recorded, body,
                        status_code=201, headers={"Idempotent-Replayed": replayed})
 
@@ -64,8 +69,8 @@ async def post_batch(*, caller: CurrentCaller, ledger: LedgerDep, settings: Sett
 @router.post("/periods/{period}/close", status_code=201, response_model=CloseRecorded,
              responses={201: CREATED},
              summary="Close a period: freeze its statement")
-async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: LedgerDep,
-                     key: IdempotencyKey = None,
+async def post_close(*, request: Request, period: PeriodPath, caller: CurrentCaller,
+                     ledger: LedgerDep, key: IdempotencyKey = None,
                      reason: Annotated[str | None, Body(embed=True, max_length=500)] = None,
                      approve: Annotated[bool, Body(embed=True)] = False,
                      ) -> JSONResponse:
@@ -74,4 +79,4 @@ async def post_close(*, period: PeriodPath, caller: CurrentCaller, ledger: Ledge
     prepares the close and a different user's call with `"approve": true` closes it."""
     result = await ledger.run(close_or_prepare, caller,
                               CloseRequest(period, reason, key, approve))
-    return await _respond(result.applied, result.notices)
+    return await _respond(result.applied, result.notices, request)

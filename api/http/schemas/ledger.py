@@ -40,8 +40,8 @@ class CloseRecorded(Recorded):
     same on standard error)."""
 
     notices: list[str] = Field(default_factory=list, description=(
-        "回执提示 / e.g. 'signed receipt written to PATH' or 'no outside receipt was "
-        "written for this close'"))
+        "what the close did besides, in the request's language: e.g. 'signed receipt "
+        "written to PATH' or 'no outside receipt was written for this close'"))
 
 
 class EventPage(Closed):
