@@ -315,6 +315,22 @@ ERROR_TEMPLATES: Final = (
     N_("{path}: cannot be read ({error})"),
     N_("{path}: not {size} bytes in base64"),
     N_("{period} is closed, but {problem}; run `jixiao verify`"),
+    # api/storage/chain.py check_close: why the chain no longer holds a recorded head (the
+    # {problem} above, a snapshot's refusal, verify's MISMATCH)
+    N_("the chain at position {position} is {stored}…, not the head {head}… {recorded}"),
+    N_("recorded at the close"),
+    N_("the snapshot was signed under"),
+    N_("the event at position {position} is missing"),
+    N_("the event at position {position} no longer hashes to its chain link"),
+    # api/storage/facts_snapshot.py: why the facts snapshot failed its check (the {problem}
+    # of the warning above)
+    N_("it could not be read ({error})"),
+    N_("its HMAC does not match (written without this store's key)"),
+    N_("claims position {position}, beyond the store's last event"),
+    N_("holds position {held}, not {position}"),
+    N_("its pieces are not one body"),
+    N_("its body is larger than {size} MiB"),
+    N_("piece {number} is larger than {size} bytes"),
     # projections/receipts.py: keys and receipts
     N_("the signing key is not an unencrypted PEM private key (make one with `jixiao "
        "keys new`)"),

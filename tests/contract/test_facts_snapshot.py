@@ -216,6 +216,9 @@ def test_a_damaged_snapshot_is_named_and_every_event_folded(
     assert "facts snapshot failed its check" in warnings[0]
     if damage in ("body", "evil") or damage.endswith(("unsigned", "mac", "key")):
         assert "HMAC does not match" in warnings[0]
+        with use_language("zh_CN"):  # its reason worded too, not English in the Chinese
+            assert warning_text(warnings[0]) == ("事实快照未通过校验，已从全部事件计算："
+                                                 "其 HMAC 不符（写入时所用的不是本存储的密钥）")
     if damage == "evil-signed":  # signed, so unpickled: the unpickler refuses it
         assert "may not name posix.system" in warnings[0]
     assert not marker.exists()  # nothing a body names is run
@@ -233,7 +236,7 @@ def test_a_snapshot_under_another_key_is_refused_named_and_answers_the_same(
     plain = _what_if(store, batch, JIXIAO_SNAPSHOTS="off")
     out, err = _what_if(store, batch, **{SNAPSHOT_KEY_ENV: other})
     assert out == plain[0]
-    assert "HMAC does not match" in err
+    assert "其 HMAC 不符（写入时所用的不是本存储的密钥）" in err  # the default language's
 
 
 def test_an_error_reading_it_is_a_miss_named(store: Any) -> None:
@@ -322,6 +325,8 @@ def test_a_body_kept_in_many_pieces_reads_back_whole(
     with Session(env) as session:
         assert _state(session.ledger.facts()) == expected
         assert "pieces are not one body" in session.integrity_warnings[0]
+        with use_language("zh_CN"):
+            assert warning_text(session.integrity_warnings[0]).endswith("：其各段不属于同一内容")
 
 
 def test_an_as_of_read_before_later_events_answers_as_without_it(

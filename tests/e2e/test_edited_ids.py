@@ -125,3 +125,23 @@ def test_an_edited_id_where_a_close_anchors_the_chain_is_named_as_an_altered_eve
         assert "Traceback" not in run.err
     findings = cli("verify", "--json").json()["findings"]
     assert [(f["reason"], f["position"]) for f in findings] == [("unreadable_id", 42)]
+
+
+def test_a_closed_period_unlike_its_chain_is_refused_in_one_language(tmp_path: Path) -> None:
+    """The refusal's own problem (check_close) is worded too: in Chinese no English
+    sentence in the middle of the Chinese one, in English no Chinese."""
+    db = tmp_path / "ledger.db"
+    shutil.copy(FIXTURE.parent.parent / "example-3" / "ledger.db", db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE stored_events SET originator_id='not-a-uuid' WHERE rowid=42")
+    connection.close()
+    environ = {"JIXIAO_DB": str(db), "JIXIAO_ACTOR": "test"}
+    chinese = Cli(environ, lang="zh")("payout", "--period", "2026-Q1")
+    assert chinese.code == 1, chinese.err
+    assert "2026-Q1 已结账" in chinese.err
+    assert "位置 42 的事件已与其链节不符" in chinese.err
+    assert not re.search(r"[A-Za-z]+ [A-Za-z]+", chinese.err.replace("jixiao verify", "")), \
+        chinese.err
+    english = Cli(environ, lang="en")("payout", "--period", "2026-Q1")
+    assert "the event at position 42 no longer hashes to its chain link" in english.err
+    assert not re.search(r"[\u4e00-\u9fff]", english.err), english.err
