@@ -25,6 +25,7 @@ import pytest
 from builders import cli_for
 
 JIXIAO = str(Path(sys.executable).with_name("jixiao"))
+ROOT = Path(__file__).resolve().parents[2]
 START_S_MAX = 60
 ADDRESS_FAILURES_MAX = 30  # ServerSettings.auth_failures_per_address_max
 
@@ -36,9 +37,11 @@ def _free_port() -> int:
 
 
 def _environ(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    # This checkout's code, whichever checkout the virtualenv's `jixiao` was installed from.
+    here = {"PYTHONPATH": str(ROOT)}
     if store.backend == "sqlite":
-        return {"JIXIAO_DB": store.env["SQLITE_DBNAME"]}
-    return dict(store.env)
+        return {"JIXIAO_DB": store.env["SQLITE_DBNAME"], **here}
+    return {**store.env, **here}
 
 
 @contextmanager
