@@ -109,10 +109,11 @@ def exit_at_once(code: int) -> None:
 
 
 def _store_env(db: str | None, environ: Mapping[str, str]) -> dict[str, str] | None:
-    """`store_env`, or None for a PostgreSQL setting it would refuse (the command tree
-    names it); a POSTGRES_* one beside SQLite is not read, nor turns the warm path off."""
+    """`store_env`, or None for a PostgreSQL setting it would refuse, or a --db beside
+    PostgreSQL (the command tree names either); a POSTGRES_* one beside SQLite is not
+    read, nor turns the warm path off."""
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and \
-            settings_problem(environ) is not None:
+            (db or settings_problem(environ) is not None):
         return None
     return store_env(db, environ)
 

@@ -3,7 +3,8 @@ PostgreSQL is chosen by the environment instead (see README). Each verb parses, 
 use case (api/usecases) and renders: a table for people, `--json` for programs.
 
 Exit codes: 0 ok; 2 bad input (nothing written), a mistyped verb or option included, and
-a --db that opens no ledger (a folder, not a database); 3 not found (a missing ledger
+a --db that opens no ledger (a folder, not a database) or is given where the environment
+chooses PostgreSQL, and `serve` at a path with no ledger; 3 not found (a missing ledger
 too); 4 conflict (a write to a read-only ledger too); 5 blocked calculation (facts
 missing); 6 busy (another writer holds the store: nothing was written, run it again);
 1 anything else.

@@ -33,7 +33,7 @@ __all__ = [
 
 Db = Annotated[str | None, typer.Option(
     "--db", help="SQLite file (default ./jixiao.db or $JIXIAO_DB); PostgreSQL is chosen by "
-    "the environment instead.", show_default=False)]
+    "the environment instead (PERSISTENCE_MODULE), which refuses --db.", show_default=False)]
 Actor = Annotated[str | None, typer.Option(
     "--actor", help="Who is recording (default: $JIXIAO_ACTOR or the OS user).")]
 Json = Annotated[bool, typer.Option("--json", help="Canonical JSON (sorted keys, decimals "

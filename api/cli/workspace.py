@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -108,6 +106,7 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
     from api.http.app import create_app  # noqa: PLC0415 - nor the app
     from api.http.hardening import transport_warning  # noqa: PLC0415
     from api.http.settings import ServerSettings  # noqa: PLC0415
+    from api.storage.served import check_servable  # noqa: PLC0415
 
     env = store_env(db, ENVIRON.get())
     check_servable(env)
@@ -124,26 +123,6 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
                 proxy_headers=bool(forwarded_allow_ips),
                 forwarded_allow_ips=forwarded_allow_ips or None)
     return 0
-
-
-def check_servable(env: Mapping[str, str]) -> None:
-    """Refuse, before serving, a SQLite path no request could open (its folder missing,
-    a folder, a file that is no database): else every request answered 503 "busy, retry"
-    for ever. A missing file in an existing folder is a new ledger, made by the first
-    request (as `apply` makes one)."""
-    from api.storage.backups import is_sqlite_file  # noqa: PLC0415 - only `serve` asks
-    from api.storage.busy import NOT_A_LEDGER, UNOPENABLE  # noqa: PLC0415
-    from api.storage.read_only import refuse_a_new_ledger  # noqa: PLC0415
-    from domain.errors import InvalidRequestError  # noqa: PLC0415
-
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        return  # a server not up yet is told per request, and retried
-    refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1 over no ledger: nothing to serve
-    path = Path(env["SQLITE_DBNAME"])
-    if path.is_dir() or not path.parent.is_dir():
-        raise InvalidRequestError(UNOPENABLE.format(path=path))
-    if path.is_file() and path.stat().st_size > 0 and not is_sqlite_file(str(path)):
-        raise InvalidRequestError(NOT_A_LEDGER.format(path=path))
 
 
 def _proxies(text: str) -> str:

@@ -38,7 +38,7 @@ from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
 from api.http.settings import ServerSettings
-from api.storage.session import open_server_session
+from api.storage.served import open_server_session
 from api.web import STATIC_DIR
 from api.web.router import install as install_pages
 from domain.events import COMMAND_MODELS

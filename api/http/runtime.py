@@ -78,8 +78,11 @@ class LedgerThread:
 
     def _opened(self) -> Session:
         if self._session is not None and self._session.stale():
-            # A read-only ledger's copy that another process has written since: read anew.
-            self._session.close()
+            # A read-only ledger's copy that another process has written since, or a file
+            # moved, deleted or replaced: read anew. What it folded is not offered as the
+            # snapshot of the fold: written through its old connections into the -wal at
+            # the path, it would be read over whatever ledger is put there next.
+            self._session.close(keep=False)
             self._session = None
         if self._session is not None:
             return self._session
@@ -113,7 +116,7 @@ class LedgerThread:
 
         def shut() -> None:
             if self._session is not None:
-                self._session.close()
+                self._session.close(keep=False)
                 self._session = None
 
         executor.submit(shut).result()

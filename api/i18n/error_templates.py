@@ -25,6 +25,14 @@ ERROR_TEMPLATES: Final = (
     N_("no ledger at {path}, and none may be made there: its folder may not be written "
        "(this user may not write it, or its mode lets nobody write it); nothing was "
        "written; give a path in a folder that may be written"),
+    # api/storage/served.py: `jixiao serve` at a SQLite path with no ledger (exit 2), and
+    # a request after the served ledger's file was moved or deleted (503, no path shown)
+    N_("no ledger at {path}, and `jixiao serve` makes none: make one there first (`jixiao "
+       "init`, `jixiao restore` from a backup, or `jixiao demo`), or check --db and "
+       "JIXIAO_DB; nothing was written"),
+    N_("the server's ledger is not where it was when the server started (moved or "
+       "deleted): nothing was written; the server's log names the file for its "
+       "administrator"),
     # api/storage/new_ledger.py: a new ledger's path taken by another process while the
     # verb built its own (409, exit 4)
     N_("another process made a ledger at {path} while this command was running: nothing "
@@ -45,6 +53,10 @@ ERROR_TEMPLATES: Final = (
     N_("cannot read the ledger {path}: its folder is read-only and its -wal file holds "
        "writes without the -shm file beside it; copy the ledger with its -wal and -shm "
        "files, or open it where it may be written; nothing was written"),
+    # api/storage/store_env.py: --db where the environment chooses PostgreSQL (exit 2)
+    N_("--db {db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
+       "chooses the PostgreSQL store (POSTGRES_*): drop --db to use PostgreSQL, or unset "
+       "PERSISTENCE_MODULE to use the file; nothing was written"),
     # api/storage/store_env.py: a PostgreSQL setting in seconds that is not (422, exit 2)
     N_("{key} must be a whole number of seconds from {least} to {most}, not {value}: "
        "correct the setting (docs/deploy.md); nothing was written"),

@@ -71,7 +71,7 @@ def read_only(env: Mapping[str, str]) -> bool:
     setting says so or this user may not write it or its folder (a WAL or rollback
     journal is made there). PostgreSQL (`postgres_read_only`) and in-memory stores are
     never."""
-    name = _ledger_file(env)
+    name = ledger_file(env)
     if name is None or not ledger_file_exists(name) or not Path(name).is_file():
         return False  # a missing ledger, or a folder: said by the opener
     return _forced(env) or not writable(Path(name))
@@ -83,7 +83,7 @@ def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
     read-only for root too, who could otherwise make a ledger there). Opening it would
     create the file before any write was refused, so the write is refused here, before,
     naming the path. A folder that is not there is the opener's to say."""
-    name = _ledger_file(env)
+    name = ledger_file(env)
     if name is None or ledger_file_exists(name):
         return
     folder = Path(name).parent
@@ -93,7 +93,7 @@ def refuse_a_new_ledger(env: Mapping[str, str]) -> None:
         raise ReadOnlyStoreError(NO_NEW_LEDGER.format(path=name))
 
 
-def _ledger_file(env: Mapping[str, str]) -> str | None:
+def ledger_file(env: Mapping[str, str]) -> str | None:
     """The SQLite ledger's file name, or None: PostgreSQL, or a store in memory or named
     by a URI (no file of that name to look at)."""
     if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
@@ -102,6 +102,15 @@ def _ledger_file(env: Mapping[str, str]) -> str | None:
     if not name or name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
         return None
     return name
+
+
+def file_identity(name: str) -> tuple[str, int, int] | None:
+    """A SQLite file's path, device and inode; None when no file is there."""
+    try:
+        status = os.stat(name)
+    except OSError:
+        return None
+    return name, status.st_dev, status.st_ino
 
 
 def forced_read_only(env: Mapping[str, str]) -> bool:

@@ -36,7 +36,9 @@ from api.storage.read_only import (
     ORIGIN_KEY,
     ReadOnlyPostgresLedger,
     copy_of,
+    file_identity,
     forced_read_only,
+    ledger_file,
     postgres_read_only,
     read_only,
     read_only_ledger,
@@ -270,6 +272,9 @@ class Session:
             if self._copy is not None:
                 self._copy.close()
             raise
+        # The file opened (`stale`); a copy is judged by its own marks.
+        name = None if self._copy is not None else ledger_file(self.env)
+        self._file = None if name is None else file_identity(name)
         self._view: StatementView | None = None
         self._chain: ChainStore | None = None
         self._users: tuple[weakref.ref[Facts], int, UserDirectory] | None = None
@@ -576,25 +581,17 @@ class Session:
             copy.close()
 
     def stale(self) -> bool:
-        """Whether this session reads a copy of a read-only ledger that has changed since
-        (api/storage/read_only.py): a long-lived session is then opened again."""
-        return self._copy is not None and self._copy.stale()
+        """Whether this session reads what is no longer the ledger at its path: a copy of
+        a read-only ledger that has changed since (api/storage/read_only.py), or a file
+        moved away or deleted since it was opened (or another put in its place), where a
+        connection opened later (the view's, the key table's) would make a new, empty
+        ledger. A long-lived session (the server's) is then opened again."""
+        if self._copy is not None:
+            return self._copy.stale()
+        return self._file is not None and file_identity(self._file[0]) != self._file
 
     def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_server_session(env: Mapping[str, str]) -> Session:
-    """The server's session. On PostgreSQL it first asks whether the ledger is there on a
-    connection of its own, as every CLI verb does: a server that is down is told at once
-    (refused) or within POSTGRES_CONNECT_TIMEOUT (out of reach), not after the pool has
-    waited out its timeout, and a ledger found needs no schema made."""
-    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        return Session(env)
-    # Its connection kept for the view, and asked whether the session may write.
-    found, connection = found_for_reading(env)
-    return Session(env, found=found, connection=connection)
-

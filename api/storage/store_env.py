@@ -35,11 +35,24 @@ SNAPSHOT_KEYS = ("JIXIAO_SNAPSHOT_KEY_FILE", "JIXIAO_MASTER_KEY_FILE")
 CARRIED_KEYS = (*SIGNING_KEYS, *SNAPSHOT_KEYS, "JIXIAO_SNAPSHOTS", "JIXIAO_READ_ONLY")
 
 
+# A --db beside PostgreSQL chosen by the environment: it was read past, so a verb the user
+# meant for the file read (or wrote) the database instead.
+DB_BESIDE_POSTGRES = ("--db {db} names a SQLite file, but PERSISTENCE_MODULE="
+                      "eventsourcing.postgres chooses the PostgreSQL store (POSTGRES_*): "
+                      "drop --db to use PostgreSQL, or unset PERSISTENCE_MODULE to use the "
+                      "file; nothing was written")
+
+
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The eventsourcing environment for a shell invocation; never mutates os.environ."""
+    """The eventsourcing environment for a shell invocation; never mutates os.environ. A
+    --db (`db`) where the environment chooses PostgreSQL is refused (bad input)."""
     environ = os.environ if environ is None else environ
     signing = {key: environ[key] for key in CARRIED_KEYS if environ.get(key)}
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        if db:
+            from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
+
+            raise InvalidRequestError(DB_BESIDE_POSTGRES.format(db=db))
         env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
         env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
         if (problem := settings_problem(env)) is not None:  # else it fails on first use

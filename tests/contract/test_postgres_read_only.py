@@ -17,7 +17,7 @@ import pytest
 from builders import GOLDEN, Cli, contents, drop_role, grant_reads
 from pgcluster import PgServer
 
-from api.storage.session import open_server_session
+from api.storage.served import open_server_session
 from api.usecases.ports import Caller
 from api.usecases.streaming import apply_jsonl, open_jsonl
 from domain.errors import ReadOnlyStoreError

@@ -106,6 +106,29 @@ def test_serve_refuses_a_path_no_request_could_open(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_serve_makes_no_ledger_at_a_path_with_none(tmp_path: Path) -> None:
+    """`serve` at a new path started, and its first request with a token made an empty
+    ledger there (that knew no user, so refused every sign-in). Refused before serving,
+    naming the path and the verbs that make a ledger; nothing made, no -wal or -shm."""
+    new = tmp_path / "new.db"
+    chinese = _jixiao("serve", "--port", "1", "--db", str(new))
+    english = _jixiao("serve", "--port", "1", "--db", str(new), env={"JIXIAO_LANG": "en"})
+    assert (chinese.returncode, english.returncode) == (2, 2), chinese.stderr
+    assert chinese.stderr.strip() == (
+        f"错误：{new} 处没有账本，`jixiao serve` 也不会新建账本：请先在此建立账本（`jixiao "
+        "init` 新建，`jixiao restore` 从备份恢复，或 `jixiao demo` 写出演示年度），或检查 "
+        "--db 和 JIXIAO_DB；未写入任何内容")
+    assert english.stderr.strip() == (
+        f"error: no ledger at {new}, and `jixiao serve` makes none: make one there first "
+        "(`jixiao init`, `jixiao restore` from a backup, or `jixiao demo`), or check --db "
+        "and JIXIAO_DB; nothing was written")
+    assert list(tmp_path.iterdir()) == []
+    # Named by JIXIAO_DB rather than --db, alike.
+    default = _jixiao("serve", "--port", "1", env={"JIXIAO_DB": str(new)})
+    assert default.returncode == 2, default.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 # root without the capabilities that pass every permission check: a user the mode of a
 # folder binds (`nobody` could not reach the interpreter under /root).
 NO_OVERRIDE = ("setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search")

@@ -117,3 +117,27 @@ def test_keepalive_settings_whose_sum_passes_the_user_timeout_s_most_are_right()
     done = _jixiao("payout", "--period", "2026-Q4",
                    env={**settings, "POSTGRES_CONNECT_TIMEOUT": "2"})
     assert done.returncode == 6, done.stderr  # right settings: the closed port told
+
+
+@pytest.mark.parametrize("verb", [*VERBS, ("apply", "commands.jsonl"), ("init",), ("demo",),
+                                  ("serve", "--port", "1")], ids=" ".join)
+def test_a_db_file_beside_postgresql_is_refused(tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """`--db FILE` where the environment chooses PostgreSQL was read past: a read
+    answered from the database, a write went there (or, with the server down, was told
+    "cannot connect"), and `serve` served it. Refused before anything is tried, naming
+    both settings; no file made."""
+    file = tmp_path / "mine.db"
+    (tmp_path / "commands.jsonl").write_text("")
+    argv = [str(tmp_path / word) if word.endswith(".jsonl") else word for word in verb]
+    chinese = _jixiao(*argv, "--db", str(file), env={})
+    english = _jixiao("--lang", "en", *argv, "--db", str(file), env={})
+    assert (chinese.returncode, english.returncode) == (2, 2), chinese.stderr
+    assert chinese.stderr.strip() == (
+        f"错误：--db {file} 指定的是 SQLite 文件，而 PERSISTENCE_MODULE=eventsourcing.postgres "
+        "选用的是 PostgreSQL 存储（POSTGRES_* 设置）：要用 PostgreSQL 请去掉 --db，要用该文件"
+        "请取消 PERSISTENCE_MODULE；未写入任何内容")
+    assert english.stderr.strip() == (
+        f"error: --db {file} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing."
+        "postgres chooses the PostgreSQL store (POSTGRES_*): drop --db to use PostgreSQL, or "
+        "unset PERSISTENCE_MODULE to use the file; nothing was written")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["commands.jsonl"]

@@ -16,7 +16,7 @@ from seeding import Served, seed, serve
 from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.storage.keys import create_master_key
-from api.storage.session import open_server_session
+from api.storage.served import open_server_session
 
 
 def test_the_server_as_the_auditors_role_answers_as_the_owners_and_refuses_writes(

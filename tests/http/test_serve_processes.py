@@ -25,6 +25,7 @@ import pytest
 from builders import cli_for
 
 JIXIAO = str(Path(sys.executable).with_name("jixiao"))
+ROOT = Path(__file__).resolve().parents[2]
 START_S_MAX = 60
 ADDRESS_FAILURES_MAX = 30  # ServerSettings.auth_failures_per_address_max
 
@@ -36,9 +37,11 @@ def _free_port() -> int:
 
 
 def _environ(store) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    # This checkout's code, whichever checkout the virtualenv's `jixiao` was installed from.
+    here = {"PYTHONPATH": str(ROOT)}
     if store.backend == "sqlite":
-        return {"JIXIAO_DB": store.env["SQLITE_DBNAME"]}
-    return dict(store.env)
+        return {"JIXIAO_DB": store.env["SQLITE_DBNAME"], **here}
+    return {**store.env, **here}
 
 
 @contextmanager
@@ -91,7 +94,9 @@ def _login_cookie(url: str, headers: dict[str, str]) -> str:
 
 @pytest.fixture
 def sqlite_ledger(sqlite_env: dict[str, str]):  # type: ignore[no-untyped-def]
-    """A SQLite store no one has opened yet (the servers' first requests create it)."""
+    """A SQLite ledger made by `jixiao init`, which no server has opened yet (a server
+    makes none)."""
+    cli_for("sqlite", sqlite_env).ok("init")
     return SimpleNamespace(backend="sqlite", env=sqlite_env)
 
 
@@ -128,7 +133,11 @@ def test_a_mistyped_proxy_address_is_refused_before_serving(sqlite_ledger) -> No
 def test_two_servers_started_at_once_on_a_new_store_both_answer(  # type: ignore[no-untyped-def]
         store, tmp_path: Path) -> None:
     # On SQLite this once failed one server's first request: SQLite answers a switch to
-    # WAL mode "database is locked" without waiting (api/storage/busy.py, ensure_wal).
+    # WAL mode "database is locked" without waiting (api/storage/busy.py, ensure_wal; a
+    # lock held at the switch: tests/contract/test_busy_sqlite_open.py). A server makes
+    # no ledger, so `init` makes it first: the servers' first sessions still overlap,
+    # making what a ledger's first open makes (the statements view, the snapshots' tables).
+    cli_for(store.backend, store.env).ok("init")
     with _serving(store, 2, logs=tmp_path) as urls:
         start = threading.Barrier(len(urls), timeout=30)
         answers: dict[str, object] = {}
@@ -145,6 +154,42 @@ def test_two_servers_started_at_once_on_a_new_store_both_answer(  # type: ignore
             thread.start()
         for thread in threads:
             thread.join(90)
-    # Each opened its session over the new store for the request: refused, not failed.
+    # Each opened its session over the store for the request: refused, not failed.
     logs = "\n".join(log.read_text(errors="replace") for log in sorted(tmp_path.glob("*.log")))
     assert answers == dict.fromkeys(urls, 401), logs
+
+
+def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no-untyped-def]
+        sqlite_ledger, tmp_path: Path) -> None:
+    """Its session's connections opened later (the statements view's, the key table's)
+    made a new, empty ledger at the path. Now each request is refused (503) without the
+    server's path, which its log names; the ledger moved back is served again."""
+    path = Path(sqlite_ledger.env["SQLITE_DBNAME"])
+    token = cli_for("sqlite", sqlite_ledger.env).ok(
+        "users", "add", "adm", "--name", "A", "--role", "administrator").out.strip()
+    me = {"Authorization": f"Bearer {token}"}
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    with _serving(sqlite_ledger, 1, logs=logs) as [url]:
+        assert httpx.get(f"{url}/me", headers=me, timeout=30).status_code == 200
+        path.rename(tmp_path / "moved.db")
+        answers = {language: httpx.get(f"{url}/me", timeout=30, headers={
+            **me, "Accept-Language": language}) for language in ("zh-CN", "en")}
+        wrong = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x"})
+        assert not path.exists()
+        (tmp_path / "moved.db").rename(path)
+        back = httpx.get(f"{url}/me", headers=me, timeout=30).status_code
+    log = (logs / "server-0.log").read_text()
+    assert {answer.status_code for answer in answers.values()} == {503}, log
+    assert wrong.status_code == 503
+    assert answers["zh-CN"].json()["error"]["message"] == (
+        "服务器的账本已不在服务器启动时的位置（被移走或删除）：未写入任何内容；服务器日志中记有"
+        "该文件，供其管理员查看")
+    assert answers["en"].json()["error"]["message"] == (
+        "the server's ledger is not where it was when the server started (moved or "
+        "deleted): nothing was written; the server's log names the file for its "
+        "administrator")
+    assert all(str(path) not in answer.text and path.name not in answer.text
+               for answer in answers.values())
+    assert f"no ledger at {path} any more" in log
+    assert back == 200

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 
+from builders import cli_for
+
 from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.storage.session import NOTICES_MAX, Session
@@ -19,6 +21,7 @@ def _say(session: Session, count: int) -> tuple[int, int]:
 
 
 def test_each_request_starts_without_the_last_ones_notices(store) -> None:  # type: ignore[no-untyped-def]
+    cli_for(store.backend, store.env).ok("init")  # the server makes no ledger
     app = create_app(ServerSettings(store_env=store.env))
     ledger = app.state.ledger
     try:

@@ -1,0 +1,67 @@
+"""The ledger `jixiao serve` serves. The server never makes one: a verb that does not set
+out to create a ledger leaves none behind (api/storage/new_ledger.py), and a server at a
+mistyped path made a new, empty ledger there at its first request with a token, which
+knows no user, so it refused every sign-in and looked like a server that works.
+
+So a SQLite path with no ledger is refused before serving, naming it and the verbs that
+make one; and a ledger file moved away or deleted while the server runs is not made
+again: its session is found stale (`Session.stale`) and not opened anew while no file is
+there. Such a request is answered 503 without the path (the caller need not learn where
+the server keeps its files); the server's log names it for its administrator."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+from api.storage.backups import is_sqlite_file
+from api.storage.busy import NOT_A_LEDGER, RETRY_AFTER_S, UNOPENABLE
+from api.storage.read_only import file_identity, ledger_file, refuse_a_new_ledger
+from api.storage.session import Session, found_for_reading, ledger_exists
+from domain.errors import InvalidRequestError, StoreUnavailableError
+
+NO_LEDGER_TO_SERVE = ("no ledger at {path}, and `jixiao serve` makes none: make one there "
+                      "first (`jixiao init`, `jixiao restore` from a backup, or `jixiao "
+                      "demo`), or check --db and JIXIAO_DB; nothing was written")
+LEDGER_GONE = ("the server's ledger is not where it was when the server started (moved "
+               "or deleted): nothing was written; the server's log names the file for its "
+               "administrator")
+GONE_LOGGED = ("jixiao serve: no ledger at %s any more (moved or deleted while serving); "
+               "requests are answered 503 until a ledger is there again")
+
+log = logging.getLogger(__name__)
+
+
+def check_servable(env: Mapping[str, str]) -> None:
+    """Refuse, before serving, a SQLite path with no ledger (the server makes none), or
+    one no request could open (its folder missing, a folder, a file that is no
+    database): else every request answered 503 "busy, retry" for ever."""
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
+        return  # a server not up yet is told per request, and retried
+    refuse_a_new_ledger(env)  # JIXIAO_READ_ONLY=1 over no ledger: said as such (exit 4)
+    path = Path(env["SQLITE_DBNAME"])
+    if path.is_dir() or not path.parent.is_dir():
+        raise InvalidRequestError(UNOPENABLE.format(path=path))
+    if path.is_file() and path.stat().st_size > 0 and not is_sqlite_file(str(path)):
+        raise InvalidRequestError(NOT_A_LEDGER.format(path=path))
+    if ledger_file(env) is not None and not ledger_exists(env):
+        raise InvalidRequestError(NO_LEDGER_TO_SERVE.format(path=path))
+
+
+def open_server_session(env: Mapping[str, str]) -> Session:
+    """The server's session. A SQLite file that is not there (any more: `check_servable`
+    saw it at start) is not opened, which would make it again, empty. On PostgreSQL it
+    first asks whether the ledger is there on a connection of its own, as every CLI verb
+    does: a server that is down is told at once (refused) or within
+    POSTGRES_CONNECT_TIMEOUT (out of reach), not after the pool has waited out its
+    timeout, and a ledger found needs no schema made."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        name = ledger_file(env)
+        if name is not None and file_identity(name) is None:
+            log.error(GONE_LOGGED, name)
+            raise StoreUnavailableError(LEDGER_GONE, RETRY_AFTER_S)
+        return Session(env)
+    # Its connection kept for the view, and asked whether the session may write.
+    found, connection = found_for_reading(env)
+    return Session(env, found=found, connection=connection)
