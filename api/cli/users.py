@@ -11,12 +11,20 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, Reason, caller, open_session
+from api.i18n import N_, _
 from api.usecases import users
 from api.usecases.ports import Caller, Workspace
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
 
 app = typer.Typer()
+# what the verb says, in the reader's language (the cli catalogue)
+NEEDS_USER = N_("users {action} needs a user id")
+NEEDS_ROLE = N_("users add needs --role")
+PASSWORDS_DIFFER = N_("the passwords differ")
+PASSWORD_SET = N_("password set for {user}")
+DISABLED = N_("disabled {user}")
+TOKEN_ONCE = N_("{user}: the token below is shown once; the ledger keeps only its SHA-256")
 
 
 class UserAction(str, Enum):
@@ -56,7 +64,7 @@ def users_command(
     """Add, rotate, disable or list users; set a web sign-in password (passwd). A token is
     printed once."""
     if action is not UserAction.list and not user_id:
-        raise InvalidRequestError(f"users {action.value} needs a user id")
+        raise InvalidRequestError(_(NEEDS_USER).format(action=action.value))
     with open_session(db, creates=False if action is UserAction.list else None) as session:
         who = caller(actor)
         if action is UserAction.list:
@@ -66,24 +74,23 @@ def users_command(
         assert user_id is not None
         if action is UserAction.passwd:
             _set_password(session, who, user_id, _password(password_stdin), reason)
-            print(f"已为 {user_id} 设置登录密码 (password set for {user_id})", file=sys.stderr)
+            print(_(PASSWORD_SET).format(user=user_id), file=sys.stderr)
             return 0
         if action is UserAction.disable:
             users.disable_user(session, who, user_id, reason)
-            print(f"disabled {user_id}", file=sys.stderr)
+            print(_(DISABLED).format(user=user_id), file=sys.stderr)
             return 0
         if action is UserAction.rotate:
             token = users.rotate_token(session, who, user_id, reason)
         else:
             if not role:
-                raise InvalidRequestError("users add needs --role")
+                raise InvalidRequestError(_(NEEDS_ROLE))
             secret = _password(password_stdin) if password_stdin else None
             token = users.add_user(session, who, users.NewUser(
                 user_id, name or user_id, role, list(department or []), employee, reason))
             if secret is not None:
                 _set_password(session, who, user_id, secret, reason)
-    print(f"{user_id}: the token below is shown once; the ledger keeps only its SHA-256",
-          file=sys.stderr)
+    print(_(TOKEN_ONCE).format(user=user_id), file=sys.stderr)
     print(token)
     return 0
 
@@ -92,7 +99,7 @@ def _password(from_stdin: bool) -> str:
     """The password: the first line of standard input, or typed twice at a terminal."""
     if from_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("新密码 (new password): ")
-    if getpass.getpass("再输一次 (again): ") != first:
-        raise InvalidRequestError("两次输入的密码不一致 (the passwords differ)")
+    first = getpass.getpass(_("new password: "))
+    if getpass.getpass(_("the same password again: ")) != first:
+        raise InvalidRequestError(_(PASSWORDS_DIFFER))
     return first
