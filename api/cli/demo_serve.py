@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from collections.abc import Sequence
 
 from api.cli.options import ENVIRON, caller, open_session
+from api.i18n import N_, _
 from api.storage.session import store_env
-from api.usecases.demo_accounts import create_demo_accounts
+from api.usecases.demo_accounts import DemoAccount, create_demo_accounts
 
-ROLE_NAMES = {"administrator": "管理员", "finance": "财务", "department_head": "科主任",
-              "employee": "职工", "appeals_reviewer": "申诉审核人", "auditor": "审计"}
+# the pages' words for the roles (api/web/templating.py's ROLE_LABELS), so a role reads
+# the same on the terminal and on the page that person signs in to
+ROLE_NAMES = {"administrator": N_("Administrator"), "finance": N_("Finance"),
+              "department_head": N_("Department head"), "employee": N_("Employee"),
+              "appeals_reviewer": N_("Appeals reviewer"), "auditor": N_("Auditor")}
 
 
 def _pad(text: str, width: int) -> str:
@@ -29,17 +34,23 @@ def serve_demo(db: str | None, host: str, port: int, actor: str | None) -> int:
 
     with open_session(db) as session:
         accounts = create_demo_accounts(session, caller(actor))
-    print()
-    print("演示账号 Demo accounts (密码只显示这一次 passwords are shown once):")
-    for account in accounts:
-        scope = f"  [{account.scope}]" if account.scope else ""
-        print(f"  {_pad(ROLE_NAMES.get(account.role, account.role), 12)}"
-              f"{account.user_id:<10} {account.password}  {account.name}{scope}")
-    print()
-    print(f"打开 Open  http://{host}:{port}/  (Ctrl+C 停止 to stop)", flush=True)
+    print(accounts_text(accounts, host, port), flush=True)
     warning = transport_warning(host, tls=False)
     if warning is not None:
         print(warning, file=sys.stderr)
     app_ = create_app(ServerSettings(store_env=store_env(db, ENVIRON.get())))
     uvicorn.run(app_, host=host, port=port, log_level="warning")
     return 0
+
+
+def accounts_text(accounts: Sequence[DemoAccount], host: str, port: int) -> str:
+    """The accounts and their passwords (shown once), then where to open the pages."""
+    lines = ["", _("Demo accounts (the passwords are shown only this once):")]
+    for account in accounts:
+        scope = f"  [{account.scope}]" if account.scope else ""
+        role = _(ROLE_NAMES[account.role]) if account.role in ROLE_NAMES else account.role
+        lines.append(f"  {_pad(role, 18)}{account.user_id:<10} {account.password}  "
+                     f"{account.name}{scope}")
+    lines += ["", _("Open http://{host}:{port}/ (Ctrl+C to stop)").format(host=host,
+                                                                            port=port)]
+    return "\n".join(lines)
