@@ -11,12 +11,16 @@ from typing import Annotated
 import typer
 
 from api.cli.options import Actor, Db, PeriodOption, as_of, caller, open_session
-from api.i18n import _
+from api.i18n import N_, _
 from api.usecases import exports
 from api.usecases.audit import AuditQuery
 from api.usecases.exports import ExportFile, ExportRequest
 from api.usecases.ports import parse_period
 from domain.errors import InvalidRequestError
+
+NOT_A_DIRECTORY = N_("--output {path} is not a directory")
+NOT_DECIDED = N_("appeal {appeal} is not decided yet: it has no decision letter")
+NO_SUCH_FILE = N_("{path}: no such file")
 
 app = typer.Typer(no_args_is_help=True,
                   help="Export a period as XLSX, CSV or PDF; decision letters as PDF.")
@@ -41,7 +45,7 @@ def _write(file: ExportFile, path: Path) -> None:
 def _directory(text: str) -> Path:
     path = Path(text)
     if path.exists() and not path.is_dir():
-        raise InvalidRequestError(f"--output {text!r} 不是目录 (is not a directory)")
+        raise InvalidRequestError(_(NOT_A_DIRECTORY).format(path=repr(text)))
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -116,8 +120,7 @@ def appeal_letter(appeal_id: Annotated[str, typer.Argument(help="The appeal's id
     with open_session(db) as session:
         files = letters.decision_letters(session, caller(actor), appeal_id)
     if not files:
-        raise InvalidRequestError(f"申诉 {appeal_id!r} 尚未作出决定，没有决定书 (not decided "
-                                  "yet: no decision letter)")
+        raise InvalidRequestError(_(NOT_DECIDED).format(appeal=repr(appeal_id)))
     path = Path(output)
     _write(files[0], path / files[0].filename if path.is_dir() else path)
     return 0
@@ -150,14 +153,15 @@ def verify_document(file: Annotated[str, typer.Argument(help="A payslip PDF.")],
     """Check a payslip PDF against the ledger (exit 1 when it does not match)."""
     path = Path(file)
     if not path.is_file():
-        raise InvalidRequestError(f"{file!r}: 文件不存在 (no such file)")
+        raise InvalidRequestError(_(NO_SUCH_FILE).format(path=repr(file)))
+    from api.i18n.messages import translate  # noqa: PLC0415 - with the use case, below
     from api.usecases import documents  # noqa: PLC0415 - pypdf: only when verifying
 
     with open_session(db) as session:
         result = documents.verify_document(session, caller(actor), path.read_bytes())
     for line in result.checked:
-        print(f"ok   {line}")
+        print(_("ok   {page}").format(page=line))
     for problem in result.problems:
-        print(f"FAIL {problem}")
-    print("与账本一致 (matches the ledger)" if result.ok else "与账本不符 (does NOT match)")
+        print(_("FAIL {problem}").format(problem=translate(problem)))
+    print(_("matches the ledger") if result.ok else _("does NOT match the ledger"))
     return 0 if result.ok else 1

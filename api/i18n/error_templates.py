@@ -378,4 +378,14 @@ ERROR_TEMPLATES: Final = (
        "on the same day takes effect, so it would put the older rules back. To go back to "
        "the older version, correct that adoption with supersedes; to adopt new rules, make "
        "a higher version"),
+    # api/usecases/documents.py: a payslip PDF that does not match the ledger (`jixiao
+    # verify-document`; a page's problem inside "page {page}: …")
+    N_("page {page} has no verification code"),
+    N_("page {page}: {problem}"),
+    N_("the code names no period: {period}"),
+    N_("the statement hash does not match the ledger's closed statement"),
+    N_("the statement hash does not match: the period is open in the ledger"),
+    N_("no {employee} in the statement of {period}"),
+    N_("the lines do not match the ledger: its total is {total}"),
+    N_("the amount shown differs from the code"),
 )

@@ -160,11 +160,11 @@ def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verificati
     for number, text in enumerate(texts, start=1):
         found = CODE.search(text.replace("\n", ""))
         if found is None:
-            problems.append(f"第 {number} 页没有核验码 (page {number} has no verification code)")
+            problems.append(f"page {number} has no verification code")
             continue
         problem = _check_page(facts, found, text)
         if problem:
-            problems.append(f"第 {number} 页 (page {number}): {problem}")
+            problems.append(f"page {number}: {problem}")
         else:
             total = figures(Decimal(found["total"]))
             checked.append(f"{found['period']} {found['employee']} {total}")
@@ -175,23 +175,23 @@ def _check_page(facts: Any, found: re.Match[str], text: str) -> str | None:
     try:
         period = Period.parse(found["period"])
     except ValueError:
-        return f"期间 {found['period']!r} 无效 (not a period)"
+        return f"the code names no period: {found['period']!r}"
     close = facts.close_of(str(period))
     expected_sha = close.statement_sha256 if close else "DRAFT"
     if found["sha"] != expected_sha:
-        return ("报表哈希与账本不符 (the statement hash does not match the ledger's "
-                f"{'closed statement' if close else 'open period: this is a draft'})")
+        return ("the statement hash does not match the ledger's closed statement" if close
+                else "the statement hash does not match: the period is open in the ledger")
     data = statement_for(facts, period).to_json()
     line = next((p for p in data["people"] if p["employee_id"] == found["employee"]), None)
     if line is None:
-        return f"账本中 {period} 没有 {found['employee']} (no such person in the statement)"
+        return f"no {found['employee']} in the statement of {period}"
     names = {d["department_id"]: d["name"] for d in data["departments"]}
     digest = _digest(line, line["name"], names.get(line["department_id"], ""))
     if found["total"] != line["total"] or found["digest"] != digest:
-        return f"金额与账本不符 (the lines do not match the ledger: total {line['total']})"
+        return f"the lines do not match the ledger: its total is {line['total']}"
     total = Decimal(line["total"])
     if figures(total) not in text or capitals(total) not in text.replace("\n", ""):
-        return "页面上的实发金额与核验码不符 (the amount shown differs from the code)"
+        return "the amount shown differs from the code"
     return None
 
 

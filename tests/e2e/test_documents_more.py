@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import uuid5
 
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, Cli, cli_for
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -87,8 +87,11 @@ def test_appeal_letter_writes_the_decision_letter(store, tmp_path) -> None:  # t
     cli.ok("appeal", "file", "--appeal-id", "A-1", "--employee", "li", "--entry", LI_COMPLAINT,
            "--grounds", "投诉已撤回", "--received-on", "2026-04-01", "--filed-on", "2026-04-03")
     early = cli("appeal", "letter", "A-1", "--output", str(tmp_path / "early.pdf"))
-    assert early.code == 2
-    assert "尚未作出决定" in early.err
+    assert (early.code, early.err) == (
+        2, "error: appeal 'A-1' is not decided yet: it has no decision letter\n")
+    early = Cli(cli.environ, lang=None)("appeal", "letter", "A-1", "--output",
+                                         str(tmp_path / "early.pdf"))
+    assert (early.code, early.err) == (2, "错误：申诉 'A-1' 尚未作出决定，没有决定书\n")
     assert not (tmp_path / "early.pdf").exists()
     cli.ok("appeal", "assign", "A-1", "--reviewer", "reviewer-wu")
     cli.ok("appeal", "decide", "A-1", "--outcome", "revoke", "--actor", "reviewer-wu",

@@ -12,11 +12,11 @@ from pathlib import Path
 from uuid import uuid5
 
 import pytest
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, Cli, cli_for
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from api.documents.amounts import capitals
+from api.documents.amounts import capitals, figures
 from api.documents.csvfile import write_csv
 from api.documents.model import Book, Column, Sheet, Stamp
 from api.documents.payslip import PayLine, Payslip, write_payslips
@@ -152,7 +152,12 @@ def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  
     assert "2026年第1季度" in text
     verified = cli("verify-document", str(files[0]))
     assert verified.code == 0, verified.out
-    assert "matches the ledger" in verified.out
+    shown = figures(Decimal(li["total"]))
+    assert verified.out.splitlines()[0] == f"ok   2026-Q1 li {shown}"
+    assert verified.out.splitlines()[-1] == "matches the ledger"
+    in_chinese = Cli(cli.environ, lang=None)  # the reader's default language
+    in_chinese_out = in_chinese("verify-document", str(files[0])).out.splitlines()
+    assert (in_chinese_out[0], in_chinese_out[-1]) == (f"一致 2026-Q1 li {shown}", "与账本一致")
     # A doctored payslip: the same code with a different amount printed.
     pages = PdfReader(files[0]).pages
     code = next(line for line in pages[0].extract_text().splitlines() if "JX1|" in line)
@@ -164,7 +169,12 @@ def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  
     doctored.write_bytes(forged)
     failed = cli("verify-document", str(doctored))
     assert failed.code == 1
-    assert "does NOT match" in failed.out
+    assert failed.out == ("FAIL page 1: the lines do not match the ledger: its total is "
+                          f"{li['total']}\ndoes NOT match the ledger\n")
+    assert in_chinese("verify-document", str(doctored)).out == (
+        f"不符 第 1 页：金额与账本不符：账本的合计为 {li['total']}\n与账本不符\n")
+    missing = in_chinese("verify-document", str(tmp_path / "none.pdf"))
+    assert (missing.code, missing.err) == (2, f"错误：{str(tmp_path / 'none.pdf')!r}：文件不存在\n")
 
 
 def test_a_decided_appeal_gets_a_decision_letter(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
