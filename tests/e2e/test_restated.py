@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from builders import GOLDEN, by_id, cli_for
+from builders import GOLDEN, Cli, by_id, cli_for
 
 # Worked example 3's Q2 expenditure-quota measure for ICU (146 400 against 100 000).
 Q2_QUOTA_ID = "a78cfc42-6e94-57e6-b4cb-42170257db5e"
@@ -96,8 +96,14 @@ def test_restated_table_shows_closed_restated_and_delta(store, tmp_path: Path) -
     cli = cli_for(store.backend, store.env)
     _closed_year(cli, tmp_path)
     out = cli.ok("payout", "--period", "2026-Q2", "--restated").out
-    assert "已结 closed" in out
-    assert "重述 restated" in out
-    assert "差额 delta" in out
-    assert "settles in: 2027-Q1" in out
+    assert re.search(r"employee +name +department +closed +restated +delta", out)
+    assert "the delta settles in: 2027-Q1" in out
+    assert "hash verified" in out
     assert re.search(r"icu-1 .* 600\.00 +9500\.00 +8900\.00", out)
+    # the reader's default language: Chinese only, the ids and figures as they are
+    zh = Cli(cli.environ, lang=None).ok("payout", "--period", "2026-Q2", "--restated").out
+    assert re.search(r"员工 +姓名 +科室 +结账时 +重述 +差额", zh)
+    assert "差额结算期：2027-Q1" in zh
+    assert "哈希已核对" in zh
+    assert re.search(r"icu-1 .* 600\.00 +9500\.00 +8900\.00", zh)
+    assert not re.search(r"settles|closed|restated|delta|hash", zh)
