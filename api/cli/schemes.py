@@ -10,6 +10,7 @@ import typer
 
 from api.cli.options import Actor, Db, Json, PeriodOption, Reason, caller, open_session
 from api.cli.render import table
+from api.i18n import N_, _
 from api.usecases import schemes
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -17,14 +18,40 @@ from domain.scheme import canonical_dumps
 app = typer.Typer(name="scheme", no_args_is_help=True,
                   help="Schemes (考核方案): list, show, copy, check, compare, preview, adopt.")
 
-# The human words of this module, in one place.
-NO_PROBLEMS = "{path}: 没有发现问题 (no problems found): {key}, kind {kind}"
-PROBLEMS = "{path}: {count} 处问题 ({count} problem(s)):"
-NEW_DONE = ("已写出 {output} ({name} v{version}, 复制自 {source}); 修改后运行 "
-            "jixiao scheme check {output} (wrote {output}; edit it, then check it)")
-ADOPTED = ("已采用 {key}，自 {effective} 起生效 (adopted from {effective}); recorded {n} "
-           "event(s), {retried} already recorded; position {position}")
-NO_CHANGES = "两者相同 (no changes)"
+# The human words of this module, in one place (the cli catalogue). A column head that
+# reads otherwise in another table has words of its own ("scheme name", "recorded at"):
+# one English id has one Chinese text across every domain.
+NO_PROBLEMS = N_("{path}: no problems found: {key}, kind {kind}")
+PROBLEMS = N_("{path}: {count} problem(s):")
+NEW_DONE = N_("wrote {output} ({name} v{version}, copied from {source}); edit it, then run "
+              "jixiao scheme check {output}")
+ADOPTED = N_("adopted {key} from {effective}; recorded {n} event(s), {retried} already "
+             "recorded; position {position}")
+NO_CHANGES = N_("no changes")
+NOT_A_DAY = N_("--effective {text}: write a date such as 2026-07-01")
+ADOPTED_HERE = N_("adopted in this ledger:")
+NOT_COMPUTABLE = N_("declared not computable:")
+SHOWN = N_("{title}\n{id} v{version} ({kind}), effective {effective}, source {source}\n")
+PREVIEW = N_("preview {period}: current {current} → proposed {scheme} (as if in force from "
+             "{effective}; nothing written)\n")
+TOTAL = N_("total: {before} → {after} ({delta})")
+NONE = N_("(none)")
+LIST_HEADS = [N_("scheme name"), N_("kind"), "v", "seed", N_("effective from"),
+              N_("rules cited"), N_("title")]
+ADOPTED_HEADS = [N_("scheme"), "v", N_("kind"), N_("effective from"), N_("recorded at"),
+                 N_("recorded by")]
+RULE_HEADS = [N_("rule"), N_("seed line"), N_("default"), N_("what it says"),
+              N_("file line")]
+NOT_COMPUTABLE_HEADS = [N_("rule"), N_("seed line"), N_("why")]
+DIFF_HEADS = [N_("rule"), N_("where")]
+PREVIEW_HEADS = [N_("employee"), N_("name"), N_("department"), N_("current"),
+                 N_("proposed"), N_("delta")]
+GRADE_HEADS = [N_("pipeline"), N_("subject"), N_("subject name"), N_("score now"),
+               N_("grade now"), N_("score proposed"), N_("grade proposed"), N_("changed")]
+
+
+def _heads(names: list[str]) -> list[str]:
+    return [_(name) for name in names]
 
 Name = Annotated[str, typer.Argument(help="A shipped scheme's name, or a scheme file.")]
 File = Annotated[str, typer.Argument(help="A scheme file (YAML).")]
@@ -34,8 +61,7 @@ def _effective(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidRequestError(f"--effective {text!r}: 日期应写成 2026-07-01 "
-                                  "(a date such as 2026-07-01)") from None
+        raise InvalidRequestError(_(NOT_A_DAY).format(text=repr(text))) from None
 
 
 @app.command("list")
@@ -52,15 +78,13 @@ def list_schemes(*, db: Db = None, actor: Actor = None, json: Json = False,
     if json:
         print(canonical_dumps({"shipped": shipped, "adopted": adopted}))
         return 0
-    print(table(["name 名称", "kind 类型", "v", "seed", "effective 生效", "rules cited 覆盖",
-                 "title 标题"],
+    print(table(_heads(LIST_HEADS),
                 [[s["name"], s["kind"], s["version"], s["seed"], s["effective_from"],
                   f"{s['coverage']['cited']}/{s['coverage']['of']}", s["title"]]
                  for s in shipped], right={2}))
     if adopted is not None:
-        print("\n已采用 (adopted in this ledger):")
-        print(table(["scheme 方案", "v", "kind 类型", "effective 生效", "recorded 记录于",
-                     "by 记录人"],
+        print("\n" + _(ADOPTED_HERE))
+        print(table(_heads(ADOPTED_HEADS),
                     [[a["scheme_id"], a["version"], a["kind"], a["effective_from"],
                       a["recorded_at"][:19], a["actor"]] for a in adopted], right={1}))
     return 0
@@ -73,15 +97,16 @@ def show(*, name: Name, json: Json = False) -> int:
     if json:
         print(canonical_dumps(shown))
         return 0
-    print(f"{shown['title']}\n{shown['id']} v{shown['version']} ({shown['kind']}), "
-          f"生效 effective {shown['effective_from']}, 出处 source {shown['source']}\n")
-    print(table(["rule 规则", "seed line 出处", "default 默认", "what 内容", "line 行"],
+    print(_(SHOWN).format(title=shown["title"], id=shown["id"], version=shown["version"],
+                          kind=shown["kind"], effective=shown["effective_from"],
+                          source=shown["source"]))
+    print(table(_heads(RULE_HEADS),
                 [[r["rule"], r["source"].split("_", 1)[0] + ":" + r["source"].rsplit(":", 1)[1],
                   r["default"] or "", r["text"], r["line"]] for r in shown["rules"]],
                 right={4}))
     if shown["not_computable"]:
-        print("\n无法计算的规则 (declared not computable):")
-        print(table(["rule 规则", "seed line 出处", "why 原因"],
+        print("\n" + _(NOT_COMPUTABLE))
+        print(table(_heads(NOT_COMPUTABLE_HEADS),
                     [[e["rule"], e["source"].split("_", 1)[0] + ":" + e["source"].rsplit(":", 1)[1],
                       e["why"]] for e in shown["not_computable"]], right=set()))
     return 0
@@ -99,7 +124,7 @@ def new(*, name: Annotated[str, typer.Argument(help="The new scheme's name (id).
     """Copy a scheme to edit: a new name (version 1), or the next version of the same."""
     made = schemes.new_scheme(name, source, output, force=force,
                               effective=_effective(effective) if effective else None)
-    print(NEW_DONE.format(**made, source=source))
+    print(_(NEW_DONE).format(**made, source=source))
     return 0
 
 
@@ -111,11 +136,11 @@ def check(*, file: File, json: Json = False) -> int:
         print(canonical_dumps({"file": file, "problems": [p.to_json()
                                                           for p in checked.problems]}))
     elif checked.problems:
-        print(PROBLEMS.format(path=file, count=len(checked.problems)))
+        print(_(PROBLEMS).format(path=file, count=len(checked.problems)))
         for problem in checked.problems:
             print(f"  {problem}")
     else:
-        print(NO_PROBLEMS.format(path=file, key=checked.scheme.key,
+        print(_(NO_PROBLEMS).format(path=file, key=checked.scheme.key,
                                  kind=checked.scheme.kind))
     return 2 if checked.problems else 0
 
@@ -128,16 +153,16 @@ def diff(*, a: Name, b: Name, json: Json = False) -> int:
         print(canonical_dumps(found))
         return 0
     if not found["changes"]:
-        print(NO_CHANGES)
+        print(_(NO_CHANGES))
         return 0
-    print(table(["rule 规则", "where 位置", f"A {a}", f"B {b}"],
+    print(table([*_heads(DIFF_HEADS), f"A {a}", f"B {b}"],
                 [[", ".join(c["rules"]) or "—", c["path"], _cell(c["before"]),
                   _cell(c["after"])] for c in found["changes"]], right=set()))
     return 0
 
 
 def _cell(value: Any) -> str:
-    return "(无 none)" if value is None else str(value)
+    return _(NONE) if value is None else str(value)
 
 
 @app.command("preview")
@@ -152,17 +177,15 @@ def preview(*, file: File, period: PeriodOption, db: Db = None, actor: Actor = N
     if json:
         print(canonical_dumps(shown))
         return 0
-    print(f"预览 preview {shown['period']}: 现行 current "
-          f"{_scheme_key(shown['current'])} → 拟用 proposed {shown['scheme']} "
-          f"(as if in force from {shown['effective_from']}; nothing written)\n")
+    print(_(PREVIEW).format(period=shown["period"], current=_scheme_key(shown["current"]),
+                            scheme=shown["scheme"], effective=shown["effective_from"]))
     if "diff" not in shown:
         print(_grades_side_by_side(shown["current"], shown["proposed"]))
         return 0
     report = shown["diff"]
     total = report["total"]
-    print(f"合计 total: {total['from']} → {total['to']} ({total['delta']})")
-    print(table(["employee 人员", "name 姓名", "department 科室", "current 现行",
-                 "proposed 拟用", "change 变化"],
+    print(_(TOTAL).format(before=total["from"], after=total["to"], delta=total["delta"]))
+    print(table(_heads(PREVIEW_HEADS),
                 [[p["id"], p["name"], p["department_id"], p["from"], p["to"], p["delta"]]
                  for p in report["people"]], right={3, 4, 5}))
     return 0
@@ -181,9 +204,7 @@ def _grades_side_by_side(current: dict[str, Any], proposed: dict[str, Any]) -> s
                          old.get("score") or "-", old.get("grade_name") or "-",
                          subject.get("score") or "-", subject.get("grade_name") or "-",
                          changed])
-    return table(["pipeline 考核", "subject 对象", "name 名称", "score 现行得分",
-                  "grade 现行等次", "score 拟用得分", "grade 拟用等次", "changed 变化"],
-                 rows, right={3, 5})
+    return table(_heads(GRADE_HEADS), rows, right={3, 5})
 
 
 def _scheme_key(statement: dict[str, Any]) -> str:
@@ -202,7 +223,7 @@ def adopt(*, file: File, effective: Annotated[str, typer.Option(
         result = schemes.adopt_scheme(session, caller(actor), file, day, reason)
     events = [*result.recorded, *result.already_recorded]
     key = f"{events[0].scheme_id}@{events[0].version}" if events else file  # type: ignore[attr-defined]
-    print(ADOPTED.format(key=key, effective=day.isoformat(), n=len(result.recorded),
+    print(_(ADOPTED).format(key=key, effective=day.isoformat(), n=len(result.recorded),
                          retried=len(result.already_recorded), position=result.last_position))
     return 0
 

@@ -101,8 +101,9 @@ def test_new_copies_with_a_new_name_and_a_header_and_checks_clean(
     assert "\nversion: 1\n" in text
     assert "「按当季全院医疗总收入的9%核定」" in text  # the comments travel with the copy
     run = cli.ok("scheme", "check", str(path))
-    assert "没有发现问题" in run.out
-    assert "xinghe-variant@1" in run.out
+    assert run.out == f"{path}: no problems found: xinghe-variant@1, kind hospital_two_level\n"
+    run = Cli(cli.environ, lang=None).ok("scheme", "check", str(path))  # the default
+    assert run.out == f"{path}：没有发现问题：xinghe-variant@1，类型 hospital_two_level\n"
     again = cli("scheme", "new", "x2", "--from", "xinghe-county-hospital",
                 "--output", str(path))
     assert again.code == 4
@@ -247,8 +248,10 @@ def test_diff_shows_what_changes_rule_by_rule(cli: Cli, tmp_path: Path) -> None:
     assert changes["id"]["rules"] == []
     # The copy starts at version 1; the shipped scheme is at version 2.
     assert set(changes) == {"id", "version", "pool.rate", "cap.multiple_of_average_bonus"}
-    assert "两者相同" in cli.ok("scheme", "diff", "education-evaluation",
-                              "education-evaluation").out
+    assert cli.ok("scheme", "diff", "education-evaluation",
+                  "education-evaluation").out == "no changes\n"
+    assert Cli(cli.environ, lang=None).ok("scheme", "diff", "education-evaluation",
+                                          "education-evaluation").out == "两者相同\n"
 
 
 # ------------------------------------------------------------------- preview and adopt
@@ -269,8 +272,18 @@ def test_preview_writes_nothing_and_adopt_replaces_the_scheme_from_its_date(
     assert shown["proposed"]["scheme"]["key"] == "xinghe-variant@1"
     assert shown["diff"]["total"]["delta"] != "0.00"
     assert cli.event_count() == events  # nothing written
-    assert "拟用 proposed xinghe-variant@1" in cli.ok(
-        "scheme", "preview", str(path), "--period", "2026-Q2").out
+    previewed = cli.ok("scheme", "preview", str(path), "--period", "2026-Q2").out
+    assert previewed.startswith(
+        "preview 2026-Q2: current xinghe-county-hospital@2 → proposed xinghe-variant@1 (as "
+        "if in force from 2026-01-01; nothing written)\n")
+    assert "\nemployee " in previewed
+    previewed = Cli(cli.environ, lang=None).ok("scheme", "preview", str(path), "--period",
+                                               "2026-Q2").out
+    assert previewed.startswith(
+        "预览 2026-Q2：现行 xinghe-county-hospital@2 → 拟用 xinghe-variant@1（按自 "
+        "2026-01-01 起生效计算；未写入任何内容）\n")
+    assert "\n员工 " in previewed
+    assert "合计：" in previewed
 
     run = cli.ok("scheme", "adopt", str(path), "--effective", "2026-04-01")
     assert "xinghe-variant@1" in run.out
