@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, PeriodOption, caller, open_session
+from api.i18n import N_, _
 from api.storage.keys import create_master_key, master_key_path, open_vault
 from api.usecases import payroll, personal
 
@@ -26,6 +27,21 @@ KeyFile = Annotated[str | None, typer.Option(
     show_default=False)]
 Output = Annotated[str, typer.Option("--output", help="写入的文件 (the file to write).")]
 Employee = Annotated[str, typer.Option("--employee", help="工号 (the employee's id).")]
+
+# what each verb says it did (the cli catalogue)
+MASTER_WRITTEN = N_("master key written to {path} (only its owner may read it); back it up "
+                    "offline now: without it nobody can read the personal details.")
+RECORDED = N_("sealed and recorded the personal details of {employee}")
+SHOWN = N_("{employee}: {state}; bank {bank}; account {account}; ID number {id_number}")
+# a person's details as `personal show` tells them (the --json state stays as it is)
+STATES = {"recorded": N_("details recorded"), "forgotten": N_("forgotten (keys destroyed)"),
+          "none": N_("none recorded"), "unreadable": N_("unreadable (key lost)")}
+FORGOTTEN = N_("destroyed {count} data key(s) of {employee}: their personal details can "
+               "no longer be read")
+PAYROLL_DONE = N_("{period}: {rows} line(s), gross total {gross} → {output}")
+BANK_DONE = N_("{period}: {count} payment(s), net total {net} (gross {gross} − income tax "
+               "withheld {withheld}) → {output} [{layout}, {encoding}]")
+TO_RECOVER = N_("to recover from {employee} {name}: {amount}")
 
 
 def register(root: typer.Typer, export: typer.Typer, key_group: typer.Typer) -> None:
@@ -44,9 +60,7 @@ def _key_file(option: str | None) -> str | None:
 def master(*, output: Output) -> int:
     """Create a new master key file (never overwrites one); back it up at once."""
     create_master_key(output)
-    print(f"主密钥已写入 {output}（仅所有者可读）；请立即离线备份，丢失即无法解密个人信息。\n"
-          f"master key written to {output} (owner-only); back it up offline now: without "
-          "it nobody can read the personal details.")
+    print(_(MASTER_WRITTEN).format(path=output))
     return 0
 
 
@@ -61,7 +75,7 @@ def record(*, employee: Employee,
     with open_session(db) as session:
         vault = open_vault(session.env, _key_file(key_file))
         personal.record_personal_details(session, caller(actor), vault, details)
-    print(f"已加密登记 {employee} 的个人信息 (sealed and recorded)")
+    print(_(RECORDED).format(employee=employee))
     return 0
 
 
@@ -75,8 +89,10 @@ def show(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
     if json:
         print(json_module.dumps(view.to_json(), ensure_ascii=False, sort_keys=True))
     else:
-        print(f"{employee}: {view.state}; 开户行 {view.bank_name or '-'}; 账号 "
-              f"{view.bank_account or '-'}; 身份证号 {view.id_number or '-'}")
+        state = _(STATES[view.state]) if view.state in STATES else view.state
+        print(_(SHOWN).format(employee=employee, state=state, bank=view.bank_name or "-",
+                              account=view.bank_account or "-",
+                              id_number=view.id_number or "-"))
     return 0
 
 
@@ -87,8 +103,7 @@ def forget(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
     with open_session(db) as session:
         vault = open_vault(session.env, _key_file(key_file))
         destroyed = personal.forget_personal_details(session, caller(actor), vault, employee)
-    print(f"已销毁 {employee} 的 {destroyed} 个数据密钥，其个人信息不可再读 "
-          f"({destroyed} data key(s) destroyed)")
+    print(_(FORGOTTEN).format(count=destroyed, employee=employee))
     return 0
 
 
@@ -107,8 +122,8 @@ def export_payroll(*, period: PeriodOption, output: Output,
         result = payroll.export_payroll(
             session, caller(actor), vault, payroll.PayrollRequest(period, fmt, encoding))
     Path(output).write_bytes(result.content)
-    print(f"{result.period}: {result.rows} 行，应发合计 {result.gross_total_cny:,.2f} → "
-          f"{output} ({result.rows} line(s), gross {result.gross_total_cny:.2f})")
+    print(_(PAYROLL_DONE).format(period=result.period, rows=result.rows,
+                                 gross=f"{result.gross_total_cny:,.2f}", output=output))
     return 0
 
 
@@ -126,9 +141,11 @@ def export_bank(*, period: PeriodOption, output: Output,
             session, caller(actor), vault, payroll.BankRequest(period, chosen))
     Path(output).write_bytes(result.content)
     paid = result.payments
-    print(f"{result.period}: {len(paid.paid)} 笔，实发合计 {paid.paid_total_cny:,.2f}"
-          f"（应发 {paid.gross_total_cny:,.2f} − 代扣个税 {paid.withheld_total_cny:,.2f}）"
-          f" → {output} [{result.layout}, {result.encoding}]")
+    print(_(BANK_DONE).format(
+        period=result.period, count=len(paid.paid), net=f"{paid.paid_total_cny:,.2f}",
+        gross=f"{paid.gross_total_cny:,.2f}", withheld=f"{paid.withheld_total_cny:,.2f}",
+        output=output, layout=result.layout, encoding=result.encoding))
     for owed in paid.recoveries:
-        print(f"待追回 (to recover) {owed.employee_id} {owed.name}: {-owed.net_cny:.2f}")
+        print(_(TO_RECOVER).format(employee=owed.employee_id, name=owed.name,
+                                   amount=f"{-owed.net_cny:.2f}"))
     return 0

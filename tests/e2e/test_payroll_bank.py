@@ -158,7 +158,10 @@ def test_a_person_whose_net_is_negative_is_listed_for_recovery_not_paid(paid, tm
     cli.ok("apply", str(fix))
     bank = tmp_path / "bank.csv"
     out = cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank)).out
-    assert "待追回 (to recover) icu-1 ICU nurse 1: 100.00" in out
+    assert "\nto recover from icu-1 ICU nurse 1: 100.00\n" in out
+    out = Cli(cli.environ, lang=None).ok("export", "bank", "--period", "2026-Q2",
+                                         "--output", str(bank)).out  # the default language
+    assert "\n待追回 icu-1 ICU nurse 1：100.00\n" in out
     rows = _bank_rows(bank)[1:-1]
     assert all(r[2] != "ICU nurse 1" and Decimal(r[3]) > 0 for r in rows)
     withheld += Decimal("700.00") - Decimal("12.34")
@@ -178,7 +181,13 @@ def test_personal_details_never_appear_in_events_errors_or_masked_views(paid, tm
     assert bad.code == 2
     assert "6222" not in bad.err
     assert "1980" not in bad.err
-    cli.ok("personal", "forget", "--employee", "ward-01")
+    in_chinese = Cli(cli.environ, lang=None)
+    assert in_chinese.ok("personal", "forget", "--employee", "ward-01").out == (
+        "已销毁 ward-01 的 1 个数据密钥，其个人信息不可再读\n")
+    assert cli.ok("personal", "show", "--employee", "ward-01").out == (
+        "ward-01: forgotten (keys destroyed); bank -; account -; ID number -\n")
+    assert in_chinese.ok("personal", "show", "--employee", "ward-01").out == (
+        "ward-01：已清除（数据密钥已销毁）；开户行 -；账号 -；身份证号 -\n")
     gone = cli.ok("personal", "show", "--employee", "ward-01", "--json").json()
     assert gone["state"] == "forgotten"
     assert gone["bank_account"] is None
