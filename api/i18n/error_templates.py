@@ -388,4 +388,16 @@ ERROR_TEMPLATES: Final = (
     N_("no {employee} in the statement of {period}"),
     N_("the lines do not match the ledger: its total is {total}"),
     N_("the amount shown differs from the code"),
+    # api/usecases/personal.py: personal details refused, and a bank or ID cell's problem
+    N_("{role} may not {what} personal details: only finance and administrators may"),
+    N_("unknown employee {employee_id}"),
+    N_("a bank account is 8 to 32 digits"),
+    N_("an ID number is 15 or 18 characters: digits, the last may be X"),
+    N_("the ID number's check digit does not match (GB 11643): check the number; usually a "
+       "digit is mistyped or the final X was written as something else"),
+    N_("the birth date inside the ID number is not a calendar date: check the number"),
+    N_("Excel wrote the bank account in scientific notation (6.2E+18) and its last digits "
+       "are lost: format the column as text and type it again"),
+    N_("a bank name is 1 to 100 characters"),
+    N_("give at least a bank name, an account or an ID number"),
 )

@@ -99,7 +99,8 @@ LOCATIONS: Final = (
 )
 # A column the ledger names as the clerk's sheet heads it (the rest are shown as they are).
 FIELD_NAMES: Final = {"tax_withheld_cny": N_("tax withheld"),
-                      "bank_account": N_("bank account")}
+                      "bank_account": N_("bank account"), "bank_name": N_("bank name"),
+                      "id_number": N_("ID number")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 # pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
 CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")

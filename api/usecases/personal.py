@@ -27,22 +27,23 @@ PERSONAL_READERS = frozenset({"administrator", "finance"})
 ACCOUNT_DIGITS = (8, 32)  # a mainland bank card or account number
 ID_CHARS = (15, 18)  # a resident ID number: 15 digits (old) or 18 (last may be X)
 BANK_NAME_CHARS_MAX = 100
+# English message ids (api/i18n/error_templates.py holds them as templates with their
+# Chinese): shown in the reader's language where they are shown
 MESSAGES = {
-    "forbidden": "{role}不能查看或登记个人信息（仅财务与管理员）(only finance and "
-                 "administrators may {what} personal details)",
-    "unknown": "未知员工 (unknown employee) {employee_id!r}",
-    "account": "银行账号应为 8 至 32 位数字 (a bank account is 8 to 32 digits)",
-    "id_number": "身份证号应为 15 或 18 位，末位可为 X (an ID number is 15 or 18 "
-                 "characters, digits and a final X)",
-    "check_digit": "身份证号校验位不符（GB 11643），请核对号码，常见是抄错一位或末位 X 写成了其他"
-                   "字符 (the ID number's check digit does not match: a digit is mistyped)",
-    "birth_date": "身份证号中的出生日期不存在，请核对号码 (the birth date inside the ID number is "
-                  "not a calendar date)",
-    "scientific": "银行账号被 Excel 写成了科学计数法，后几位已丢失：把该列设为“文本”格式后重新输入 "
-                  "(Excel wrote the account as 6.2E+18: format the column as text and type it "
-                  "again)",
-    "bank_name": "开户行名称不能为空，且不超过 100 字 (a bank name of 1 to 100 characters)",
-    "empty": "至少给出开户行、账号或身份证号之一 (give a bank name, account or ID number)",
+    "forbidden": "{role} may not {what} personal details: only finance and administrators "
+                 "may",
+    "unknown": "unknown employee {employee_id!r}",
+    "account": "a bank account is 8 to 32 digits",
+    "id_number": "an ID number is 15 or 18 characters: digits, the last may be X",
+    "check_digit": "the ID number's check digit does not match (GB 11643): check the "
+                   "number; usually a digit is mistyped or the final X was written as "
+                   "something else",
+    "birth_date": "the birth date inside the ID number is not a calendar date: check the "
+                  "number",
+    "scientific": "Excel wrote the bank account in scientific notation (6.2E+18) and its last "
+                  "digits are lost: format the column as text and type it again",
+    "bank_name": "a bank name is 1 to 100 characters",
+    "empty": "give at least a bank name, an account or an ID number",
 }
 State = Literal["recorded", "forgotten", "none", "unreadable"]
 

@@ -181,6 +181,14 @@ def test_personal_details_never_appear_in_events_errors_or_masked_views(paid, tm
     assert bad.code == 2
     assert "6222" not in bad.err
     assert "1980" not in bad.err
+    assert bad.err.splitlines()[1:] == [
+        "  ward-01: bank account: a bank account is 8 to 32 digits",
+        "  ward-01: ID number: an ID number is 15 or 18 characters: digits, the last may be X"]
+    bad = Cli(cli.environ, lang=None)(  # the default language: the same refusal in Chinese
+        "personal", "record", "--employee", "ward-01", "--account", "6222-0212-3456",
+        "--id-number", "1980X0101")
+    assert bad.err.splitlines()[1:] == ["  ward-01: 银行账号: 银行账号应为 8 至 32 位数字",
+                                        "  ward-01: 身份证号: 身份证号应为 15 或 18 位，末位可为 X"]
     in_chinese = Cli(cli.environ, lang=None)
     assert in_chinese.ok("personal", "forget", "--employee", "ward-01").out == (
         "已销毁 ward-01 的 1 个数据密钥，其个人信息不可再读\n")
