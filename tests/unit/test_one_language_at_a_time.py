@@ -2,7 +2,9 @@
 under `--lang en` (the catalogue, api/i18n), never 「账本已存在 / a ledger exists already」.
 The sources of api/, domain/ and projections/ are parsed (nothing is imported) and every
 string literal outside a docstring, f-strings included, is searched for Chinese followed by
-" / " and a Latin word, the shape such texts had."""
+" / " and a Latin word, the shape such texts had; and for Chinese followed by English words
+in brackets, 「两次输入的密码不一致 (the passwords differ)」, the other shape (a ratchet: the
+files that still hold one are listed, and the list only shrinks)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,48 @@ PACKAGES = ("api", "domain", "projections")
 # Chinese, then on the same line " / " and a Latin word (after a `{`, `-` or quote: an
 # option, a placeholder, a quoted value)
 BOTH = re.compile(r"[\u4e00-\u9fff][^\n]*? / [{\-`'\"(]*[A-Za-z]")
+
+# Chinese (a closing quote or bracket after it allowed), then "(" and two or more English
+# words: 「不一致 (the passwords differ)」, 「第 3 页 (page {n})」. One word in brackets is
+# an id or a code beside its name (「工作量（quantity）」) and passes.
+PAREN = re.compile(r"[\u4e00-\u9fff][」』”）]? ?\((?:\{\w+\} )?[A-Za-z][a-z'’]*"
+                   r"(?: [a-z{][\w'’{}]*)+")
+# The files that still hold a text of that shape, to be converted as BOTH's were; a file
+# leaves the list when its last one goes (the test below says so), and none joins it.
+STILL_MIXED: frozenset[str] = frozenset({
+    "api/cli/bank.py",
+    "api/cli/verb_list.py",
+    "api/documents/csvfile.py",
+    "api/documents/reading.py",
+    "api/sheets/columns.py",
+    "api/sheets/text.py",
+    "api/storage/keys.py",
+    "api/usecases/documents.py",
+    "api/usecases/download_bundles.py",
+    "api/usecases/downloads.py",
+    "api/usecases/entry.py",
+    "api/usecases/exports.py",
+    "api/usecases/passwords.py",
+    "api/usecases/payroll.py",
+    "api/usecases/personal_import.py",
+    "api/usecases/roster_details.py",
+    "api/usecases/scheme_check.py",
+    "api/usecases/scheme_rules.py",
+    "api/usecases/scheme_versions.py",
+    "api/usecases/schemes.py",
+    "api/usecases/settings.py",
+    "api/web/pages/employee.py",
+    "api/web/pages/reviewer.py",
+    "domain/calculations.py",
+    "domain/grading_pools.py",
+    "projections/grading/pools.py",
+    "projections/restated.py",
+})
+# Of that shape but one language: an English sentence naming a Chinese proper name.
+ONE_LANGUAGE: dict[tuple[str, str], str] = {
+    ("api/cli/workspace.py", "Writing the {year} demo year of 兴和县医院"):
+        "the demo hospital's name, inside an English sentence (its Chinese is 写入…)",
+}
 
 # Texts that must stay as they are, by file and the start of the text, with why. A new
 # entry needs a reason as good as these.
@@ -57,6 +101,45 @@ def bilingual_texts(root: Path = ROOT) -> list[tuple[str, int, str]]:
                         where == file and text.startswith(start) for file, start in ALLOWED):
                     found.append((where, line, text))
     return sorted(found)
+
+
+def bracketed_texts(root: Path = ROOT) -> list[tuple[str, int, str]]:
+    found = []
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            where = path.relative_to(root).as_posix()
+            for line, text in _texts(ast.parse(path.read_text(encoding="utf-8"))):
+                if PAREN.search(text) and not any(
+                        where == file and text.startswith(start)
+                        for file, start in ONE_LANGUAGE):
+                    found.append((where, line, text))
+    return sorted(found)
+
+
+def test_no_new_file_puts_english_in_brackets_after_chinese() -> None:
+    found = bracketed_texts()
+    new = [f"{where}:{line}: {text[:100]!r}" for where, line, text in found
+           if where not in STILL_MIXED]
+    assert new == [], (
+        "write the English text as the message id and its Chinese in the catalogue, as "
+        "for a text of the \" / \" shape:\n" + "\n".join(new))
+    done = sorted(STILL_MIXED - {where for where, _, _ in found})
+    assert done == [], "no longer mixed: remove from STILL_MIXED:\n" + "\n".join(done)
+
+
+def test_the_bracket_search_finds_such_a_text_and_passes_the_others(tmp_path: Path) -> None:
+    for package in PACKAGES:
+        (tmp_path / package).mkdir()
+    (tmp_path / "api" / "m.py").write_text(
+        '"""模块说明 (a docstring is no message)."""\n'
+        'A = "两次输入的密码不一致 (the passwords differ)"\n'
+        'B = f"第 {n} 页 (page {n} has no code)"\n'
+        'C = "「{field}」太小 (too small: {msg})"\n'
+        'D = "工作量（quantity）"  # an id beside its name\n'
+        'E = "主密钥 (JIXIAO_MASTER_KEY_FILE)"  # a name, not words\n'
+        'F = "the passwords differ (两次)"\n', encoding="utf-8")
+    assert [(line, text[:4]) for _, line, text in bracketed_texts(tmp_path)] == [
+        (2, "两次输入"), (3, "第 {v"), (4, "「{fi")]
 
 
 def test_no_text_reads_in_both_languages_at_once() -> None:
