@@ -400,4 +400,10 @@ ERROR_TEMPLATES: Final = (
        "are lost: format the column as text and type it again"),
     N_("a bank name is 1 to 100 characters"),
     N_("give at least a bank name, an account or an ID number"),
+    # api/storage/keys.py: the master key file
+    N_("no master key: give --key-file or set JIXIAO_MASTER_KEY_FILE"),
+    N_("no master key file {path}"),
+    N_("the master key file {path} must hold 32 bytes in base64"),
+    N_("the file {path} exists already; it is not overwritten"),
+    N_("the master key does not open this store's keys"),
 )

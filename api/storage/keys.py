@@ -43,14 +43,13 @@ TABLE = "jixiao_personal_keys"
 UNREADABLE_KEYS = ("cannot read the personal details' keys of the ledger {path}: this "
                    "database role may not read the table {table}; grant it SELECT on that "
                    "table, or export without the master key; nothing was written")
+# English message ids; api/i18n/error_templates.py holds them with their Chinese
 MESSAGES = {
-    "no_key_file": "没有主密钥：请用 --key-file 或环境变量 JIXIAO_MASTER_KEY_FILE 指定 "
-                   "(no master key: give --key-file or JIXIAO_MASTER_KEY_FILE)",
-    "missing": "主密钥文件不存在 (no master key file) {path!r}",
-    "bad": "主密钥文件格式不对：应为 base64 编码的 32 字节 (the master key file must hold "
-           "32 bytes in base64) {path!r}",
-    "exists": "文件已存在，不会覆盖 (the file exists; it is not overwritten) {path!r}",
-    "wrong": "主密钥与数据库中的密钥不匹配 (the master key does not open this store's keys)",
+    "no_key_file": "no master key: give --key-file or set JIXIAO_MASTER_KEY_FILE",
+    "missing": "no master key file {path!r}",
+    "bad": "the master key file {path!r} must hold 32 bytes in base64",
+    "exists": "the file {path!r} exists already; it is not overwritten",
+    "wrong": "the master key does not open this store's keys",
 }
 
 

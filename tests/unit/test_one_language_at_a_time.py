@@ -33,7 +33,6 @@ STILL_MIXED: frozenset[str] = frozenset({
     "api/documents/reading.py",
     "api/sheets/columns.py",
     "api/sheets/text.py",
-    "api/storage/keys.py",
     "api/usecases/documents.py",
     "api/usecases/download_bundles.py",
     "api/usecases/downloads.py",
