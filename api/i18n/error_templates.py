@@ -406,4 +406,14 @@ ERROR_TEMPLATES: Final = (
     N_("the master key file {path} must hold 32 bytes in base64"),
     N_("the file {path} exists already; it is not overwritten"),
     N_("the master key does not open this store's keys"),
+    # api/usecases/passwords.py, documents.py, downloads.py, exports.py,
+    # download_bundles.py: a password's length, a format, an export, a download
+    N_("a password needs {least} to {most} characters"),
+    N_("unsupported payslip format {format}; choose one of {formats}"),
+    N_("cannot export {what}; choose one of {whats}"),
+    N_("the server has no master key file: it cannot write the bank file"),
+    N_("unsupported format {format}; choose one of {formats}"),
+    N_("unsupported encoding {encoding}; choose one of {encodings}"),
+    N_("{period} has no payslips of the department {department}"),
+    N_("no decision letter to download: no appeal is decided yet"),
 )

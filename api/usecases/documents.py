@@ -117,8 +117,8 @@ def payslip_drafts(ws: Workspace, caller: Caller, period_text: str,
                    fmt: str = "pdf", department_id: str | None = None) -> PayslipDrafts:
     require_everything_for(caller, "payslips")
     if fmt not in WRITERS:
-        raise InvalidRequestError(f"工资条格式 {fmt!r} 不支持 (unsupported payslip format); "
-                                  f"choose one of {', '.join(WRITERS)}")
+        raise InvalidRequestError(f"unsupported payslip format {fmt!r}; choose one of "
+                                  f"{', '.join(WRITERS)}")
     period = parse_period(period_text)
     facts = ws.facts()
     statement = statement_for(facts, period)

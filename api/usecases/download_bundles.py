@@ -22,10 +22,8 @@ if TYPE_CHECKING:  # fpdf2 is imported only when payslips are written
 ZIP = "application/zip"
 TITLES = {"payslips": "工资条", "letters": "复核决定书"}
 MESSAGES = {
-    "department": "{period} 没有科室 {department} 的工资条 (no payslips of that department "
-                  "in that period)",
-    "letters": "没有可下载的复核决定书：尚无已作出决定的复核申请 (no decided appeal to write "
-               "a letter for)",
+    "department": "{period} has no payslips of the department {department}",
+    "letters": "no decision letter to download: no appeal is decided yet",
 }
 
 

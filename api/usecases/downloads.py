@@ -17,9 +17,8 @@ WHATS = (*exports.WHATS, "payroll", "bank")
 TITLES = {**{what: exports.TEXT[what] for what in exports.WHATS},
           "payroll": "绩效工资应发明细", "bank": "银行代发文件"}
 MESSAGES = {
-    "what": "不能导出 {what!r} (cannot export it); choose one of {whats}",
-    "no_key": "服务器未配置主密钥，无法生成银行文件 (the server has no master key file: "
-              "no bank file)",
+    "what": "cannot export {what!r}; choose one of {whats}",
+    "no_key": "the server has no master key file: it cannot write the bank file",
 }
 
 
@@ -75,7 +74,7 @@ def download(ws: Workspace, caller: Caller, vault: Vault | None,
 def _media(fmt: str, encoding: str) -> str:
     """The media type; a CSV's names its charset (a BOM is still UTF-8)."""
     if fmt not in exports.MEDIA:
-        raise InvalidRequestError(f"格式 {fmt!r} 不支持 (unsupported format); choose one of "
+        raise InvalidRequestError(f"unsupported format {fmt!r}; choose one of "
                                   f"{', '.join(exports.MEDIA)}")
     if fmt != "csv":
         return exports.MEDIA[fmt]

@@ -101,14 +101,14 @@ class ExportFile:
 
 def export(ws: Workspace, caller: Caller, request: ExportRequest) -> ExportFile:
     if request.what not in WHATS:
-        raise InvalidRequestError(f"不能导出 {request.what!r} (cannot export it); choose one of "
+        raise InvalidRequestError(f"cannot export {request.what!r}; choose one of "
                                   f"{', '.join(WHATS)}")
     if request.format not in FORMATS:
-        raise InvalidRequestError(f"格式 {request.format!r} 不支持 (unsupported format); choose "
-                                  f"one of {', '.join(FORMATS)}")
+        raise InvalidRequestError(f"unsupported format {request.format!r}; choose one of "
+                                  f"{', '.join(FORMATS)}")
     if request.encoding not in ENCODINGS:
-        raise InvalidRequestError(f"编码 {request.encoding!r} 不支持 (unsupported encoding); "
-                                  f"choose one of {', '.join(ENCODINGS)}")
+        raise InvalidRequestError(f"unsupported encoding {request.encoding!r}; choose one of "
+                                  f"{', '.join(ENCODINGS)}")
     book = BUILDERS[request.what](ws, caller, request)
     # Not at the top: openpyxl and fpdf2 take longer to import than a CLI verb should.
     from api.documents.pdftable import write_pdf_table  # noqa: PLC0415 - see above

@@ -33,8 +33,7 @@ def _decoy() -> str:
 def hash_password(password: str) -> str:
     if not PASSWORD_LENGTH_MIN <= len(password) <= PASSWORD_LENGTH_MAX:
         raise InvalidRequestError(
-            f"密码须为 {PASSWORD_LENGTH_MIN}–{PASSWORD_LENGTH_MAX} 个字符 "
-            f"(a password needs {PASSWORD_LENGTH_MIN} to {PASSWORD_LENGTH_MAX} characters)")
+            f"a password needs {PASSWORD_LENGTH_MIN} to {PASSWORD_LENGTH_MAX} characters")
     return _hasher().hash(password)
 
 
