@@ -416,4 +416,17 @@ ERROR_TEMPLATES: Final = (
     N_("unsupported encoding {encoding}; choose one of {encodings}"),
     N_("{period} has no payslips of the department {department}"),
     N_("no decision letter to download: no appeal is decided yet"),
+    # api/usecases/schemes.py, settings.py: a scheme not found, refused or not written
+    N_("no scheme file {path}: the path does not exist or is not a file"),
+    N_("no shipped scheme and no file {name}; the shipped schemes: {known}"),
+    N_("no shipped scheme and no file {name}; did you mean {guess}? The shipped schemes: "
+       "{known}"),
+    N_("the scheme file {path} has {count} problem(s): run `jixiao scheme check` on it "
+       "first"),
+    N_("name the adopted grading scheme to compare with, --against: {known}"),
+    N_("a scheme name is letters, digits, -, _ and ."),
+    N_("--scheme: no shipped scheme {name}; the shipped schemes: {known} (`jixiao scheme "
+       "list`)"),
+    N_("--scheme: no shipped scheme {name}; did you mean {guess}? The shipped schemes: "
+       "{known} (`jixiao scheme list`)"),
 )

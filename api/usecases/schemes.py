@@ -51,17 +51,17 @@ __all__ = [
 
 SCHEMA_FILE = "scheme.schema.json"
 
-# The human words of this module, in one place (Chinese first, English alongside).
-NO_FILE = "找不到方案文件 {path}：路径不存在或不是文件 (no such scheme file)"
-NO_SCHEME = ("没有名为「{name}」的内置方案，也没有这个文件。{hint}"
-             "内置方案 (shipped schemes)：{known} (no shipped scheme or file {name!r})")
-HINT = "是不是「{guess}」？(did you mean {guess}?) "
-NOT_VALID = "方案文件 {path} 有 {count} 处错误，请先用 jixiao scheme check 检查 " \
-            "({count} problem(s) in {path}: run `jixiao scheme check`)"
-OUTPUT_EXISTS = "文件 {path} 已存在，不覆盖 (file {path} exists; not overwritten)"
-NO_AGAINST = ("请用 --against 指定与哪个已采用的评定方案比较：{known} "
-              "(name the adopted grading scheme to compare with, --against)")
-BAD_NAME = "方案名只能用字母、数字、-、_ 和 . (a scheme name is letters, digits, - _ .)"
+# The human words of this module, in one place: English message ids, with their Chinese
+# in api/i18n/error_templates.py's templates (one with a guess, one without).
+NO_FILE = "no scheme file {path}: the path does not exist or is not a file"
+NO_SCHEME = "no shipped scheme and no file {name!r}; the shipped schemes: {known}"
+NO_SCHEME_GUESS = ("no shipped scheme and no file {name!r}; did you mean {guess}? The "
+                   "shipped schemes: {known}")
+NOT_VALID = ("the scheme file {path} has {count} problem(s): run `jixiao scheme check` on it "
+             "first")
+OUTPUT_EXISTS = "the file {path} exists already; it is not overwritten"
+NO_AGAINST = ("name the adopted grading scheme to compare with, --against: {known}")
+BAD_NAME = "a scheme name is letters, digits, -, _ and ."
 NEW_HEADER = ("# {name} v{version}: copied by `jixiao scheme new` from {source} "
               "(由 {source} 复制，改完后用 jixiao scheme check 检查).\n"
               "# Change the numbers and items, keep each rule's ref (its catalogue id and "
@@ -98,9 +98,10 @@ def load_scheme(name_or_path: str, *, shipped_only: bool = False) -> SchemeFile:
         text, shipped = _shipped_text(name_or_path), True
     else:
         guess = difflib.get_close_matches(name_or_path, names, n=1)
-        hint = HINT.format(guess=guess[0]) if guess else ""
-        raise NotFoundError(NO_SCHEME.format(name=name_or_path, hint=hint,
-                                             known=", ".join(names)))
+        if guess:
+            raise NotFoundError(NO_SCHEME_GUESS.format(name=name_or_path, guess=guess[0],
+                                                       known=", ".join(names)))
+        raise NotFoundError(NO_SCHEME.format(name=name_or_path, known=", ".join(names)))
     checked = check_text(text)
     if checked.document is None:
         raise InvalidRequestError(str(checked.problems[0]))

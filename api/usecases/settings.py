@@ -57,8 +57,10 @@ class LedgerSettings:
 
 
 NOT_A_ZONE = "--time-zone: {zone} is not an IANA time zone such as Asia/Shanghai"
-NO_SHIPPED = ("--scheme: 没有名为「{name}」的内置方案。{hint}内置方案 (shipped schemes): {known} "
-              "(no shipped scheme {name!r}; see `jixiao scheme list`)")
+NO_SHIPPED = ("--scheme: no shipped scheme {name!r}; the shipped schemes: {known} (`jixiao "
+              "scheme list`)")
+NO_SHIPPED_GUESS = ("--scheme: no shipped scheme {name!r}; did you mean {guess}? The shipped "
+                    "schemes: {known} (`jixiao scheme list`)")
 
 
 def check(settings: LedgerSettings) -> None:
@@ -66,8 +68,10 @@ def check(settings: LedgerSettings) -> None:
     names = shipped_scheme_names()
     if settings.scheme is not None and settings.scheme not in names:
         guess = difflib.get_close_matches(settings.scheme, names, n=1)
-        hint = f"是不是「{guess[0]}」？(did you mean {guess[0]}?) " if guess else ""
-        raise InvalidRequestError(NO_SHIPPED.format(name=settings.scheme, hint=hint,
+        if guess:
+            raise InvalidRequestError(NO_SHIPPED_GUESS.format(
+                name=settings.scheme, guess=guess[0], known=", ".join(names)))
+        raise InvalidRequestError(NO_SHIPPED.format(name=settings.scheme,
                                                     known=", ".join(names)))
     try:
         ZoneInfo(settings.time_zone)

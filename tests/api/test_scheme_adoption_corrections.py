@@ -80,8 +80,9 @@ def test_a_scheme_file_that_is_not_there_is_bad_input_naming_the_path(
     missing = str(tmp_path / "nope" / "missing-scheme.yaml")
     run = cli("scheme", *verb, missing)
     assert run.code == 2
-    assert missing in run.err
-    assert "找不到方案文件" in run.err
+    assert run.err == f"error: no scheme file {missing}: the path does not exist or is not a file\n"
+    run = Cli(cli.environ, lang=None)("scheme", *verb, missing)  # the default language
+    assert run.err == f"错误：找不到方案文件 {missing}：路径不存在或不是文件\n"
 
 
 def _adoption_of(tmp_path: Path, version: int, name: str = "lower.jsonl",

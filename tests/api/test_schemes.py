@@ -82,10 +82,13 @@ def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
 def test_a_mistyped_scheme_name_is_refused_naming_the_known_ones(cli: Cli) -> None:
     run = cli("scheme", "show", "xinghe-county-hospitl")
     assert run.code == 3
-    assert "xinghe-county-hospitl" in run.err
-    assert "是不是「xinghe-county-hospital」" in run.err
+    assert run.err.startswith("error: no shipped scheme and no file 'xinghe-county-hospitl'; "
+                              "did you mean xinghe-county-hospital? The shipped schemes: ")
     assert "education-evaluation" in run.err
     assert "z-college-accountability" in run.err
+    run = Cli(cli.environ, lang=None)("scheme", "show", "xinghe-county-hospitl")  # default
+    assert run.err.startswith("错误：没有名为 'xinghe-county-hospitl' 的内置方案，也没有这个"
+                              "文件。是不是「xinghe-county-hospital」？内置方案：")
 
 
 # ------------------------------------------------------------------- new and check
@@ -106,8 +109,11 @@ def test_new_copies_with_a_new_name_and_a_header_and_checks_clean(
     assert run.out == f"{path}：没有发现问题：xinghe-variant@1，类型 hospital_two_level\n"
     again = cli("scheme", "new", "x2", "--from", "xinghe-county-hospital",
                 "--output", str(path))
-    assert again.code == 4
-    assert "已存在" in again.err
+    assert (again.code, again.err) == (
+        4, f"error: the file {path} exists already; it is not overwritten\n")
+    again = Cli(cli.environ, lang=None)("scheme", "new", "x2", "--from",
+                                        "xinghe-county-hospital", "--output", str(path))
+    assert (again.code, again.err) == (4, f"错误：文件 {path} 已存在，不会覆盖\n")
 
 
 def test_check_names_every_problem_with_its_line_and_exits_2(cli: Cli, tmp_path: Path) -> None:

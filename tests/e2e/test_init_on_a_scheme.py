@@ -35,4 +35,8 @@ def test_init_refuses_an_unknown_scheme_and_creates_nothing(tmp_path: Path) -> N
     run = Cli({"JIXIAO_ACTOR": "test"})("init", "--db", str(path), "--scheme", "salesperson-payy")
     assert run.code == 2
     assert "did you mean salesperson-pay" in run.err
+    run = Cli({"JIXIAO_ACTOR": "test"}, lang=None)("init", "--db", str(path), "--scheme",
+                                                   "salesperson-payy")  # the default
+    assert run.err.startswith("错误：--scheme：没有名为 'salesperson-payy' 的内置方案。是不是"
+                              "「salesperson-pay」？内置方案：")
     assert not path.exists()

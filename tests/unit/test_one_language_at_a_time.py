@@ -41,8 +41,6 @@ STILL_MIXED: frozenset[str] = frozenset({
     "api/usecases/scheme_check.py",
     "api/usecases/scheme_rules.py",
     "api/usecases/scheme_versions.py",
-    "api/usecases/schemes.py",
-    "api/usecases/settings.py",
     "api/web/pages/employee.py",
     "api/web/pages/reviewer.py",
     "domain/calculations.py",
