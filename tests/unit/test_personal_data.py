@@ -42,7 +42,7 @@ def test_a_wrapped_key_opens_only_with_its_master_key_and_its_id() -> None:
     wrapped = wrap_key(MASTER, "a" * 32, data_key)
     assert data_key not in wrapped
     assert unwrap_key(MASTER, "a" * 32, wrapped) == data_key
-    with pytest.raises(InvalidRequestError, match="主密钥"):
+    with pytest.raises(InvalidRequestError, match="the master key does not open this"):
         unwrap_key(bytes(32), "a" * 32, wrapped)
     with pytest.raises(InvalidRequestError):
         unwrap_key(MASTER, "b" * 32, wrapped)
@@ -81,7 +81,7 @@ def test_a_master_key_file_is_created_once_and_read_back(tmp_path: Path) -> None
     create_master_key(path)
     assert len(load_master_key(path)) == 32
     assert (tmp_path / "master.key").stat().st_mode & 0o077 == 0
-    with pytest.raises(InvalidRequestError, match="不会覆盖"):
+    with pytest.raises(InvalidRequestError, match="exists already; it is not overwritten"):
         create_master_key(path)
     (tmp_path / "bad.key").write_text("not a key", encoding="ascii")
     with pytest.raises(InvalidRequestError, match="32"):
