@@ -41,6 +41,12 @@ def _set_password(session: Workspace, who: Caller, user_id: str, secret: str,
 
     passwords.set_password(session, who, user_id, secret, reason)
 
+
+def _hashed(secret: str) -> str:
+    from api.usecases import passwords  # noqa: PLC0415 - argon2: only when setting one
+
+    return passwords.hash_password(secret)
+
 @app.command("users")
 def users_command(
     *,
@@ -85,11 +91,10 @@ def users_command(
         else:
             if not role:
                 raise InvalidRequestError(_(NEEDS_ROLE))
-            secret = _password(password_stdin) if password_stdin else None
+            hashed = _hashed(_password(password_stdin)) if password_stdin else None
             token = users.add_user(session, who, users.NewUser(
-                user_id, name or user_id, role, list(department or []), employee, reason))
-            if secret is not None:
-                _set_password(session, who, user_id, secret, reason)
+                user_id, name or user_id, role, list(department or []), employee, reason),
+                hashed)
     print(_(TOKEN_ONCE).format(user=user_id), file=sys.stderr)
     print(token)
     return 0

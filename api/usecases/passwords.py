@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from api.usecases.ledger import Batch, apply_batch
 from api.usecases.ports import Caller, Workspace
+from api.usecases.users import password_row
 from domain.errors import InvalidRequestError
 from domain.users import User
 
@@ -40,8 +41,7 @@ def hash_password(password: str) -> str:
 def set_password(ws: Workspace, caller: Caller, user_id: str, password: str,
                  reason: str | None = None) -> None:
     """Record the user's new password (its hash); the previous one stops working."""
-    row = {"type": "set_password", "user_id": user_id,
-           "password_argon2": hash_password(password), "reason": reason}
+    row = password_row(user_id, hash_password(password), reason)
     apply_batch(ws, caller, Batch([("user", row)]))
 
 

@@ -38,16 +38,27 @@ class NewUser:
     reason: str | None = None
 
 
-def add_user(ws: Workspace, caller: Caller, new: NewUser) -> str:
-    """Register a user; returns their token (shown once)."""
+def add_user(ws: Workspace, caller: Caller, new: NewUser,
+             password_argon2: str | None = None) -> str:
+    """Register a user, with their sign-in password's hash if given
+    (api/usecases/passwords.py `hash_password`) in the same batch: a password refused
+    leaves no user without one; returns their token (shown once)."""
     token = mint_token()
     row: dict[str, Any] = {"type": "register_user", "user_id": new.user_id, "name": new.name,
                            "role": new.role, "department_ids": list(new.department_ids),
                            "token_sha256": token_sha256(token), "reason": new.reason}
     if new.employee_id is not None:
         row["employee_id"] = new.employee_id
-    _record(ws, caller, row)
+    rows = [("user", row)]
+    if password_argon2 is not None:
+        rows.append(("user", password_row(new.user_id, password_argon2, new.reason)))
+    apply_batch(ws, caller, Batch(rows))
     return token
+
+
+def password_row(user_id: str, password_argon2: str, reason: str | None) -> dict[str, Any]:
+    return {"type": "set_password", "user_id": user_id, "password_argon2": password_argon2,
+            "reason": reason}
 
 
 def rotate_token(ws: Workspace, caller: Caller, user_id: str, reason: str | None = None) -> str:

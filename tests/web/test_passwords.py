@@ -59,3 +59,24 @@ def test_users_passwd_names_an_unknown_user(store: object,
     refused = cli("users", "passwd", "ghost")
     assert refused.code == 2
     assert "ghost" in refused.err
+
+
+def test_a_user_added_with_a_short_password_is_not_added(store: object,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user was registered, then the password refused (exit 2): a user with no
+    password was left behind a refusal that says nothing was written."""
+    cli = cli_for(store.backend, store.env)  # type: ignore[attr-defined]
+    cli.ok("init")
+    before = cli.event_count()
+    _with_stdin(monkeypatch, "short\n")
+    refused = cli("users", "add", "p2", "--role", "auditor", "--password-stdin")
+    assert refused.code == 2, refused.err
+    assert "10" in refused.err
+    assert refused.out == ""  # no token for a user who does not exist
+    assert cli.event_count() == before
+    assert '"p2"' not in cli.ok("users", "list").out
+    _with_stdin(monkeypatch, "long enough password\n")
+    cli.ok("users", "add", "p2", "--role", "auditor", "--password-stdin")
+    with Session(store.env) as session:  # type: ignore[attr-defined]
+        assert check_password(session, "p2", "long enough password") is not None
+    assert cli.event_count() == before + 2  # registered and its password, one batch
