@@ -52,6 +52,7 @@ from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from api.storage.read_only import ledger_file
 from domain.errors import ConflictError
 
 try:
@@ -75,9 +76,14 @@ PRIVATE_EXTRA = 22
 # A sweeper that took the lock of a file made a moment before removed it: made again
 # under a new name as often, then the ledger is made at its path as before.
 ATTEMPTS = 3
-# While builds run in the main thread: the SIGTERM handler before the first, then one
-# entry a build (`_unwind_on_sigterm`).
-_LIVE_BUILDS: list[Any] = []
+
+
+class _Unwinding:
+    """The builds running in the main thread and the SIGTERM handler before the first
+    (`_unwind_on_sigterm`)."""
+
+    builds = 0
+    before: Any = None
 
 
 class NewLedger:
@@ -147,7 +153,7 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     the file (the opener says so, naming the path), a file system without hard links, a
     symbolic link at the path that leads nowhere, SQLite's files of a ledger gone left at
     the path."""
-    name = _file_name(env)
+    name = ledger_file(env)
     if name is None:
         return None
     if os.path.lexists(name):  # a link to nowhere: SQLite makes the file it names
@@ -177,17 +183,9 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
 
 def sweep_beside(env: Mapping[str, str]) -> None:
     """`sweep` beside `env`'s SQLite ledger (none for PostgreSQL or a store in memory)."""
-    name = _file_name(env)
+    name = ledger_file(env)
     if name is not None:
         sweep(Path(name))
-
-
-def _file_name(env: Mapping[str, str]) -> str | None:
-    name = env.get("SQLITE_DBNAME", "")
-    if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" or not name or \
-            name.startswith("file:") or name == ":memory:" or "mode=memory" in name:
-        return None
-    return name
 
 
 def _made(path: Path) -> NewLedger | None:
@@ -287,14 +285,14 @@ def _unwind_on_sigterm() -> Callable[[], None]:
     # Builds of one process may end in any order: the handler before the first is put
     # back when the last ends, not when the first does (the others' files then left on
     # SIGTERM, and the unwinding left installed for good after them).
-    if not _LIVE_BUILDS:
-        _LIVE_BUILDS.append(signal.signal(signal.SIGTERM, _terminated))
-    _LIVE_BUILDS.append(None)
+    if not _Unwinding.builds:
+        _Unwinding.before = signal.signal(signal.SIGTERM, _terminated)
+    _Unwinding.builds += 1
 
     def put_back() -> None:
-        _LIVE_BUILDS.pop()
-        if len(_LIVE_BUILDS) == 1:
-            before = _LIVE_BUILDS.pop()
+        _Unwinding.builds -= 1
+        if not _Unwinding.builds:
+            before, _Unwinding.before = _Unwinding.before, None
             signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
 
     return put_back
