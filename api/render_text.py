@@ -207,7 +207,7 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
     out.append("")
     out.append(reconciliation_text(report))
     for note in report.get("notes", []):
-        out.append(_("note: {note}").format(note=note))
+        out.append(_("note: {note}").format(note=translate(note)))
     return "\n".join(out)
 
 

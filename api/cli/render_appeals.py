@@ -20,6 +20,8 @@ FIELDS: Final = {
     "overdue": N_("overdue"), "status": N_("status"), "level": N_("level"),
     "grounds": N_("grounds"), "evidence_refs": N_("evidence"),
     "contested": N_("contested"), "reviews": N_("reviews"),
+    # a review deadline that reaches a year whose holidays no calendar knows yet
+    "deadline_unknown": N_("deadline unknown"),
 }
 STATUSES: Final = {"filed": N_("filed"), "assigned": N_("assigned"),
                    "decided": N_("decided")}

@@ -195,6 +195,12 @@ ERROR_TEMPLATES: Final = (
        "supersede the hire"),
     N_("late: the window of {days} {unit} days after {received_on} closed on {deadline} "
        "({rule})"),
+    # the same, one per unit: the unit is a word of the sentence, which Chinese joins to
+    # its noun (「10 个工作日」), so it is never carried over as a value (「10 个working日」)
+    N_("late: the window of {days} working days after {received_on} closed on {deadline} "
+       "({rule})"),
+    N_("late: the window of {days} calendar days after {received_on} closed on {deadline} "
+       "({rule})"),
     N_("no entry {entry}"),
     N_("that entry was already corrected or voided; appeal the entry that replaced it"),
     N_("unknown employee or graded subject {subject}"),
@@ -210,6 +216,14 @@ ERROR_TEMPLATES: Final = (
        "{last_position}); close again"),
     N_("{period} has no pool declared; there is nothing to close"),
     N_("close {periods} first; periods close in order"),
+    # api/usecases/closing.py: the two-person close's refusals
+    N_("no close of {period} is prepared; run `jixiao close --period {period}` first"),
+    N_("the person who prepared the close of {period} ({actor}) cannot approve it; another "
+       "person approves it"),
+    N_("cannot prepare the close of {period}: {open} is still open; periods close in order, "
+       "close {open} first"),
+    N_("the approval is void: {count} event(s) of {period} were recorded after the close was "
+       "prepared; prepare the close again"),
     N_("unknown category {category}; {scheme} knows {known}"),
     N_("{category} staff take part as one of {known}, not {participation}"),
     N_("unknown leave kind {kind}; {scheme} knows {known}"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from api.i18n import N_, current_language, gettext
+from api.i18n import N_, current_language, figures, gettext
 
 LETTER: Final[dict[str, str]] = {
     "title": N_("Letter of decision on review"),
@@ -81,6 +81,10 @@ def in_english() -> bool:
 
 
 def pool_line_name(line: str) -> str:
-    """A pool line's name in the current language; an unknown line as it is."""
+    """A pool line's name in the current language; a year end's reserve of a quarter
+    ("reserve 2026-Q1") as the explanation tree names it; an unknown line as it is."""
     named = POOL_LINES.get(line)
-    return gettext(named) if named is not None else line
+    if named is not None:
+        return gettext(named)
+    # only the reserves: another line's id may be a literal's name with another meaning
+    return figures.literal(line) if line.startswith("reserve ") else line

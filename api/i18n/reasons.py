@@ -25,6 +25,10 @@ REASON_TEMPLATES: Final = (
     # The reason a decided appeal's correction records (domain/appeals.py), as the
     # appeals desk and a diff show it; the outcome inside it is a value translated below.
     N_("appeal {appeal} level {level}: {outcome}"),
+    # A statement's notes (projections/payout/stages.py, year_end.py), hashed with it
+    # like the reasons, and shown under a payout (CLI and page) in the reader's words.
+    N_("scheme {scheme} ({source})"),
+    N_("bank lapsing at year end (超年度无效): {amount}"),
 )
 # An appeal's outcomes, as such a reason names them.
 APPEAL_OUTCOMES: Final = (N_("uphold"), N_("change"), N_("revoke"))

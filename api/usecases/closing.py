@@ -31,17 +31,15 @@ from domain.records import frozen_record
 from projections.payout import Statement
 from projections.restatement import statement_for, statement_sha256
 
-NOT_PREPARED = ("{period} 尚未准备结账；请先运行 `jixiao close --period {period}`。 "
-                "No close of {period} is prepared; run `jixiao close --period {period}` first.")
-SAME_PERSON = ("准备结账的人不能同时批准；请由另一位有权限的人批准。 "
-               "The person who prepared the close of {period} ({actor}) cannot approve it; "
-               "a second person approves.")
-OUT_OF_ORDER = ("不能准备 {period} 的结账：{open} 尚未结账；期间须按顺序结账，请先结账 {open}。 "
-                "Cannot prepare the close of {period}: {open} is still open; periods close "
-                "in order, close {open} first.")
-VOID = ("批准无效：准备之后 {period} 又记录了 {count} 条事实；请重新准备结账。 "
-        "The approval is void: {count} event(s) of {period} were recorded after the close "
-        "was prepared; prepare it again.")
+# English ids, shown in the reader's language by their templates (api/i18n/error_templates.py):
+# each once carried both languages at once.
+NOT_PREPARED = "no close of {period} is prepared; run `jixiao close --period {period}` first"
+SAME_PERSON = ("the person who prepared the close of {period} ({actor}) cannot approve it; "
+               "another person approves it")
+OUT_OF_ORDER = ("cannot prepare the close of {period}: {open} is still open; periods close "
+                "in order, close {open} first")
+VOID = ("the approval is void: {count} event(s) of {period} were recorded after the close "
+        "was prepared; prepare the close again")
 
 
 @frozen_record

@@ -1,0 +1,133 @@
+"""What a newcomer's tour of the demo hospital year (README, docs/spreadsheets.md,
+docs/appeals.md) printed half in English under the Chinese default: the year end's pool
+lines, a statement's notes, the two-person close's refusals, a late appeal's window and
+an appeal whose review deadline no calendar knows yet. Each reads in one language, the
+reader's."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from builders import Cli
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("tour") / "demo.db"
+    Cli({}).ok("demo", "--db", str(db))
+    return db
+
+
+@pytest.fixture
+def ledger(demo: Path, tmp_path: Path) -> Path:
+    """A copy of the demo year this test may write to."""
+    copy = tmp_path / "demo.db"
+    copy.write_bytes(demo.read_bytes())
+    return copy
+
+
+def chinese(db: Path) -> Cli:
+    return Cli({"JIXIAO_DB": str(db), "JIXIAO_ACTOR": "test"}, lang=None)
+
+
+def english(db: Path) -> Cli:
+    return Cli({"JIXIAO_DB": str(db), "JIXIAO_ACTOR": "test"}, lang="en")
+
+
+def test_the_year_end_pool_names_each_quarter_s_reserve_in_the_reader_s_language(
+        demo: Path) -> None:
+    zh = chinese(demo).ok("payout", "--period", "2026-YE").out
+    assert "奖金池：2026-Q1 年终预留 ¥535,047.72, 2026-Q2 年终预留 ¥614,165.16" in zh
+    assert "reserve" not in zh
+    en = english(demo).ok("payout", "--period", "2026-YE").out
+    assert "Pool: reserve 2026-Q1 ¥535,047.72, reserve 2026-Q2 ¥614,165.16" in en
+
+
+def test_a_statement_s_notes_read_in_the_reader_s_language(demo: Path) -> None:
+    zh = chinese(demo).ok("payout", "--period", "2026-Q4").out.splitlines()
+    notes = [line for line in zh if line.startswith("备注：")]
+    assert notes == ["备注：方案 xinghe-county-hospital@2（002_db447562deed9801.txt:L805-L1073）",
+                     "备注：年末失效的结余（超年度无效）：25005.68"]
+    en = english(demo).ok("payout", "--period", "2026-Q4").out.splitlines()
+    assert [line for line in en if line.startswith("note: ")] == [
+        "note: scheme xinghe-county-hospital@2 (002_db447562deed9801.txt:L805-L1073)",
+        "note: bank lapsing at year end (超年度无效): 25005.68"]
+
+
+def test_the_two_person_close_refuses_in_one_language(ledger: Path, tmp_path: Path) -> None:
+    zh, en = chinese(ledger), english(ledger)
+    zh.ok("settings", "--two-person-close")  # as docs/spreadsheets.md's clerk does
+    # periods close in order: refused before a second person is asked
+    for cli, said in ((zh, "错误：不能准备 2026-Q3 的结账：2026-Q1、2026-Q2 尚未结账；期间须按顺序"
+                           "结账，请先结账 2026-Q1、2026-Q2。"),
+                      (en, "error: cannot prepare the close of 2026-Q3: 2026-Q1、2026-Q2 is still "
+                           "open; periods close in order, close 2026-Q1、2026-Q2 first")):
+        refused = cli("close", "--period", "2026-Q3", "--actor", "fin-wang")
+        assert refused.code != 0
+        assert refused.err.strip() == said
+    for cli, said in ((zh, "错误：2026-Q1 尚未准备结账；请先运行 "
+                           "`jixiao close --period 2026-Q1`。"),
+                      (en, "error: no close of 2026-Q1 is prepared; run `jixiao close --period "
+                           "2026-Q1` first")):
+        refused = cli("close", "--period", "2026-Q1", "--approve", "--actor", "fin-li")
+        assert refused.code != 0
+        assert refused.err.strip() == said
+    zh.ok("close", "--period", "2026-Q1", "--actor", "fin-wang")
+    for cli, said in ((zh, "错误：准备结账的人不能同时批准：2026-Q1 的结账由 fin-wang 准备；"
+                           "请由另一位有权限的人批准。"),
+                      (en, "error: the person who prepared the close of 2026-Q1 (fin-wang) cannot "
+                           "approve it; another person approves it")):
+        refused = cli("close", "--period", "2026-Q1", "--approve", "--actor", "fin-wang")
+        assert refused.code != 0
+        assert refused.err.strip() == said
+    late = tmp_path / "late.jsonl"
+    late.write_text(json.dumps({"type": "adjust_pool", "period": "2026-Q1",
+                                "amount_cny": "1.00", "reason": "late"}) + "\n")
+    zh.ok("apply", str(late))
+    for cli, said in ((zh, "批准无效：准备之后 2026-Q1 又记录了 1 条事实；请重新准备结账。"),
+                      (en, "the approval is void: 1 event(s) of 2026-Q1 were recorded after the "
+                           "close was prepared; prepare the close again")):
+        refused = cli("close", "--period", "2026-Q1", "--approve", "--actor", "fin-li")
+        assert refused.code == 4
+        assert said in refused.err
+        assert bool(CHINESE.search(refused.err)) == (cli is zh)
+
+
+def _deduction(cli: Cli) -> dict[str, str]:
+    events = (json.loads(line) for line in cli.ok("events", "--json", "--limit",
+                                                  "100000").out.splitlines())
+    return next(e for e in events
+                if e["type"] == "DeductionRecorded" and e["period"] == "2026-Q1")
+
+
+def test_a_late_appeal_names_its_window_in_working_days(ledger: Path) -> None:
+    zh = chinese(ledger)
+    entry = _deduction(zh)
+    filing = ("appeal", "file", "--appeal-id", "A-1", "--employee", entry["employee_id"],
+              "--entry", entry["originator_id"], "--grounds", "x",
+              "--received-on", "2026-04-01", "--filed-on", "2026-05-06")
+    refused = zh(*filing)
+    assert refused.code == 2
+    assert "逾期：2026-04-01 之后 10 个工作日的期限已于 2026-04-16 截止" in refused.err
+    assert "working" not in refused.err
+    assert ("late: the window of 10 working days after 2026-04-01 closed on 2026-04-16"
+            in english(ledger)(*filing).err)
+
+
+def test_an_appeal_whose_review_deadline_is_not_known_yet_says_so_by_name(
+        ledger: Path) -> None:
+    zh = chinese(ledger)
+    entry = _deduction(zh)
+    # a review of 20 working days from mid-December reaches a year no calendar knows
+    zh.ok("appeal", "file", "--appeal-id", "A-2", "--employee", entry["employee_id"],
+          "--entry", entry["originator_id"], "--grounds", "x",
+          "--received-on", "2026-12-07", "--filed-on", "2026-12-08")
+    shown = zh.ok("appeal", "show", "A-2").out
+    assert "期限无法计算: 2027 年的法定节假日安排尚未录入" in shown
+    assert "deadline_unknown" not in shown
+    assert "deadline unknown: " in english(ledger).ok("appeal", "show", "A-2").out
