@@ -161,6 +161,14 @@ ERROR_TEMPLATES: Final = (
     N_("{path} is a directory, not a JSON Lines file"),
     N_("the file is not UTF-8; save it as UTF-8"),
     N_("not valid JSON: {error}"),
+    # api/usecases/ledger.py: a line of a JSON Lines file, with what Python's json module
+    # found wrong there (its messages, below, read as values of the template)
+    N_("not valid JSON at column {column}: {reason}"),
+    N_("Expecting value"), N_("Extra data"),
+    N_("Expecting property name enclosed in double quotes"), N_("Expecting ':' delimiter"),
+    N_("Expecting ',' delimiter"), N_("Unterminated string starting at"),
+    N_("Invalid control character at"), N_("Invalid \\escape"),
+    N_("Invalid \\uXXXX escape"),
     N_("each line must be a JSON object"),
     N_("{day} is outside the ledger's window of dates ({first} to {last})"),
     N_("{text} is not an ISO timestamp such as 2026-04-05T12:00:00+08:00"),

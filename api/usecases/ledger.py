@@ -4,6 +4,7 @@ or nothing, with every problem named by line or row and field."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -216,6 +217,11 @@ def parse_line(number: int, line: str) -> tuple[str, dict[str, Any]] | Problem |
     where = f"line {number}"
     try:
         row = loads_strict(stripped)
+    except json.JSONDecodeError as error:
+        # Python's own place ("line 1 column 2 (char 1)") named a line 1 inside every line
+        # of the file; the column is counted on the line as the file has it.
+        column = error.colno + len(line) - len(line.lstrip())
+        return Problem(where, "", f"not valid JSON at column {column}: {error.msg}")
     except (ValueError, RecursionError) as error:
         return Problem(where, "", f"not valid JSON: {error}")
     if not isinstance(row, dict):

@@ -131,3 +131,23 @@ def test_an_appeal_whose_review_deadline_is_not_known_yet_says_so_by_name(
     assert "期限无法计算: 2027 年的法定节假日安排尚未录入" in shown
     assert "deadline_unknown" not in shown
     assert "deadline unknown: " in english(ledger).ok("appeal", "show", "A-2").out
+
+
+def test_a_line_that_is_not_json_is_named_by_its_column_in_the_reader_s_words(
+        tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{a: 1}\n  {"type": "hire_employee"} x\n')
+    db = tmp_path / "new.db"
+    zh = chinese(db)("apply", str(bad))
+    assert zh.code == 2
+    # Python's own words were kept: 「Expecting property name …: line 1 column 2 (char 1)」
+    # on every line of the file, whichever line it was
+    assert zh.err.splitlines()[1:] == [
+        "  第 1 行: 不是有效的 JSON（第 2 列）："
+        "此处应是用双引号括起的字段名（末尾多了逗号，或字段名没加双引号）",
+        "  第 2 行: 不是有效的 JSON（第 29 列）："
+        "一个 JSON 对象之后还有多余的内容（每行只写一条命令）"]
+    en = english(db)("apply", str(bad))
+    assert en.err.splitlines()[1:] == [
+        "  line 1: not valid JSON at column 2: Expecting property name enclosed in double quotes",
+        "  line 2: not valid JSON at column 29: Extra data"]
