@@ -111,9 +111,19 @@ def grades_text(report: dict[str, Any]) -> str:
     pay = report["pay"]
     out += ["", _("Pay: {lines} line(s), paid {paid}, withheld {withheld}, balance "
                   "{balance}").format(lines=pay["lines"], paid=yuan(pay["paid"]),
-                                      withheld=yuan(pay["withheld"] or ""),
+                                      withheld=_withheld(pay["withheld"]),
                                       balance=yuan(pay["reconciliation"]["balance"]))]
     return "\n".join(out)
+
+
+def _withheld(by_destination: dict[str, str]) -> str:
+    """What was withheld, by where the scheme sends it: the report's mapping was printed
+    as Python writes a dict (「暂扣 {'not paid (…)': '4980.00'}」)."""
+    if not by_destination:
+        return "-"
+    return _(", ").join(_("{amount} ({destination})").format(
+        amount=yuan(amount), destination=destination)
+        for destination, amount in sorted(by_destination.items()))
 
 
 def _scopes(scopes: dict[str, str]) -> str:

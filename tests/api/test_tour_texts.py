@@ -151,3 +151,16 @@ def test_a_line_that_is_not_json_is_named_by_its_column_in_the_reader_s_words(
     assert en.err.splitlines()[1:] == [
         "  line 1: not valid JSON at column 2: Expecting property name enclosed in double quotes",
         "  line 2: not valid JSON at column 29: Extra data"]
+
+
+def test_what_a_grading_year_withheld_is_named_as_money_not_as_python_writes_a_dict(
+        tmp_path: Path) -> None:
+    db = tmp_path / "e1.db"
+    fixture = Path(__file__).parents[1] / "grades" / "fixtures" / "e1" / "year.jsonl"
+    chinese(db).ok("apply", str(fixture))
+    zh = chinese(db).ok("grades", "--period", "2025").out.splitlines()[-1]
+    assert zh == ("发放：7 行，实发 ¥10,740.00，暂扣 ¥4,980.00（not paid (扣完为止; the seed "
+                  "names no destination)），差额 ¥0.00")
+    en = english(db).ok("grades", "--period", "2025").out.splitlines()[-1]
+    assert en == ("Pay: 7 line(s), paid ¥10,740.00, withheld ¥4,980.00 (not paid (扣完为止; "
+                  "the seed names no destination)), balance ¥0.00")
