@@ -162,17 +162,34 @@ def _flag(row: dict[str, Any]) -> str:
     return _("LATE") if row["late"] else _("OVERDUE, NOT DONE") if row["overdue"] else ""
 
 
+# The report's column heads, in the reader's language (they were printed as these ids
+# under the Chinese section titles); dates are named as dates ("decided on"), since
+# "decided" and "settled" already say a status and an amount elsewhere in the catalogue.
+DELIVERY_HEADS = (N_("decision"), N_("subject"), N_("decided on"), N_("due on"),
+                  N_("delivered on"))
+FILING_HEADS = (N_("rulebook"), N_("grading period"), N_("final on"), N_("due on"),
+                N_("filed on"))
+PUBLICITY_HEADS = (N_("rulebook"), N_("grading period"), N_("opened on"), N_("ends on"),
+                   N_("objections"), N_("final on"))
+OBJECTION_HEADS = (N_("rulebook"), N_("grading period"), N_("subject"), N_("received on"),
+                   N_("outcome"), N_("settled on"), N_("finding"), N_("correction"))
+
+
+def _heads(heads: tuple[str, ...], *blank: str) -> list[str]:
+    return [_(head) for head in heads] + list(blank)
+
+
 def _print_report(found: dict[str, Any]) -> None:
     print(_("deliveries"))
-    print(table(["decision", "subject", "decided", "due", "delivered", ""],
+    print(table(_heads(DELIVERY_HEADS, ""),
                 [[d["decision"][:8], d["subject_id"], d["decided_on"], d["due"],
                   d["delivered_on"], _flag(d)] for d in found["deliveries"]], set()))
     print(_("filings"))
-    print(table(["rulebook", "period", "final", "due", "filed", ""],
+    print(table(_heads(FILING_HEADS, ""),
                 [[f["rulebook"], f["grading_period"], f["final_on"], f["due"], f["filed_on"],
                   _flag(f)] for f in found["filings"]], set()))
     print(_("publicity"))
-    print(table(["rulebook", "period", "opened", "ends", "objections", "final"],
+    print(table(_heads(PUBLICITY_HEADS),
                 [[p["rulebook"], p["grading_period"], p["opened_on"], p["ends_on"],
                   len(p["objections"]), p["final_on"]] for p in found["publicity"]], {4}))
     _print_objections(found)
@@ -200,5 +217,4 @@ def _print_objections(found: dict[str, Any]) -> None:
             for p in found["publicity"] for o in p["objections"]]
     if rows:
         print(_("objections"))
-        print(table(["rulebook", "period", "subject", "received", "settled", "on",
-                     "finding", "correction"], rows, set()))
+        print(table(_heads(OBJECTION_HEADS), rows, set()))

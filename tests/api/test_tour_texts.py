@@ -164,3 +164,12 @@ def test_what_a_grading_year_withheld_is_named_as_money_not_as_python_writes_a_d
     en = english(db).ok("grades", "--period", "2025").out.splitlines()[-1]
     assert en == ("Pay: 7 line(s), paid ¥10,740.00, withheld ¥4,980.00 (not paid (扣完为止; "
                   "the seed names no destination)), balance ¥0.00")
+
+
+def test_the_procedures_report_heads_its_columns_in_the_reader_s_language(demo: Path) -> None:
+    zh = [line.split() for line in chinese(demo).ok("procedures", "report").out.splitlines()]
+    assert zh[:2] == [["送达"], ["决定", "对象", "决定日", "截止日", "送达日"]]
+    assert ["评定办法", "评定期间", "结果确定日", "截止日", "备案日"] in zh
+    assert ["评定办法", "评定期间", "公示开始日", "公示截止日", "异议", "结果确定日"] in zh
+    en = english(demo).ok("procedures", "report").out.splitlines()
+    assert en[:2] == ["deliveries", "decision   subject   decided on   due on   delivered on"]
