@@ -9,6 +9,13 @@ from api.usecases import department_names
 from api.usecases.ports import Caller, Workspace
 
 
+def restated_department_labels(ws: Workspace, who: Caller,
+                               report: dict[str, Any]) -> dict[str, str]:
+    """As `department_labels`, for `payout --restated` (its rows name `department_id`)."""
+    ids = [row["department_id"] for row in (*report["people"], *report["departments"])]
+    return department_names.department_names(ws, who, report["period"], ids)
+
+
 def department_labels(ws: Workspace, who: Caller, report: dict[str, Any]) -> dict[str, str]:
     """id → name at the report's period end, for its people's and departments' ids."""
     ids = [row["department_id"] for row in report["people"]]

@@ -113,12 +113,24 @@ def _neg(text: str) -> str:
     return text[1:] if text.startswith("-") else text
 
 
+# Once the later closes have paid every delta, naming the next open quarter as where the
+# delta settles read as if that quarter would pay it again.
+SETTLED_SINCE = N_("the delta was settled by the quarters closed since; nothing is outstanding")
+
+
+def settled_already(report: Mapping[str, Any]) -> bool:
+    """Whether the later closes paid every delta of the period (`jixiao restatement` and
+    `payout --restated` alike): something was settled since and nothing is outstanding."""
+    return (report.get("outstanding") == "0.00"
+            and any(p.get("settled_since") not in (None, "0.00") for p in report["people"]))
+
+
 def restatement_text(report: dict[str, Any], names: Mapping[str, str] | None = None) -> str:
     """`jixiao restatement`; departments by `names` (id → name) where given."""
     named = names or {}
     out = [titled(N_("Restatement of {period} ({name}), closed statement {digest}…"),
                   report["period"], digest=report["closed_sha256"][:12]),
-           _("settles in: {period}").format(
+           _(SETTLED_SINCE) if settled_already(report) else _("settles in: {period}").format(
                period=report.get("settles_in") or _("no open quarter yet")), ""]
     out.append(table(
         [_("employee"), _("name"), _("department"), _("closed"), _("now"),

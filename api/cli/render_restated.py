@@ -3,11 +3,15 @@ lines that moved."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from api.cli.render import table
+from api.cli.render import SETTLED_SINCE, settled_already, table, yuan
 from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _
+from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
 
 TITLE = N_("Restatement of {period} (closed statement {sha}…, {verified}; closed at "
            "{closed_at})")
@@ -27,16 +31,25 @@ def _headers(names: list[str]) -> list[str]:
     return [_(name) for name in names]
 
 
-def restated_text(report: dict[str, Any]) -> str:
+def restated_text(report: dict[str, Any], names: Mapping[str, str] | None = None,
+                  zone: ZoneInfo | None = None) -> str:
+    """The table of `payout --restated`; departments by `names` (id → name) where given,
+    the close's time in `zone` (the ledger's), money as money."""
+    named = names or {}
+    closed_at = local_time(datetime.fromisoformat(report["closed_at"]),
+                           zone or DEFAULT_TIME_ZONE)
     out = [_(TITLE).format(period=report["period"], sha=report["closed_sha256"][:12],
                         verified=_(VERIFIED[bool(report["hash_verified"])]),
-                        closed_at=report["closed_at"]),
-           _(SETTLES).format(target=report["settles_in"] or _(NO_OPEN)), ""]
+                        closed_at=closed_at),
+           _(SETTLED_SINCE) if settled_already(report)
+           else _(SETTLES).format(target=report["settles_in"] or _(NO_OPEN)), ""]
     out.append(table(_headers(PEOPLE), [
-        [p["employee_id"], p["name"], p["department_id"], p["closed"], p["restated"],
-         p["delta"], p["settled_since"], p["outstanding"]] for p in report["people"]],
+        [p["employee_id"], p["name"], named.get(p["department_id"], p["department_id"]),
+         yuan(p["closed"]), yuan(p["restated"]), yuan(p["delta"]), yuan(p["settled_since"]),
+         yuan(p["outstanding"])] for p in report["people"]],
         right={3, 4, 5, 6, 7}))
-    moved = [[d["department_id"], name, v["closed"] or "-", v["restated"] or "-", v["delta"]]
+    moved = [[named.get(d["department_id"], d["department_id"]), name, yuan(v["closed"]),
+              yuan(v["restated"]), yuan(v["delta"])]
              for d in report["departments"] for name, v in d["lines"].items()
              if v["closed"] != v["restated"]]
     out.append("")
@@ -45,10 +58,12 @@ def restated_text(report: dict[str, Any]) -> str:
     if report.get("year_end_lapse"):
         out += ["", _(LAPSE_TITLE)]
         out.append(table(_headers(LAPSE), [
-            [d["department_id"], d["closed"] or "-", d["restated"] or "-", d["delta"]]
+            [named.get(d["department_id"], d["department_id"]), yuan(d["closed"]),
+             yuan(d["restated"]), yuan(d["delta"])]
             for d in report["year_end_lapse"]], right={1, 2, 3}))
     if report.get("delta_total") is not None:
         out.append("")
-        out.append(_(TOTAL).format(delta=report["delta_total"], outstanding=report["outstanding"]))
+        out.append(_(TOTAL).format(delta=yuan(report["delta_total"]),
+                                   outstanding=yuan(report["outstanding"])))
     out += late_decision_lines(report.get("appeals_decided_late", []))
     return "\n".join(out)

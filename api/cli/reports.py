@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.department_labels import department_labels
+from api.cli.department_labels import department_labels, restated_department_labels
 from api.cli.options import (
     ENVIRON,
     AsOf,
@@ -65,7 +65,9 @@ def payout(*, period: PeriodOption, db: Db = None, actor: ActorOption = None, js
         with open_session(db) as session:
             report = restated_usecase.restated(
                 session, caller(actor), restated_usecase.RestatedQuery(period, as_of(as_of_text)))
-        print(canonical_dumps(report) if json else restated_text(report))
+            names = {} if json else restated_department_labels(session, caller(actor), report)
+        zone = None if json else recorded_time_zone(store_env(db, ENVIRON.get()))
+        print(canonical_dumps(report) if json else restated_text(report, names, zone))
         return 0
     return print_payout(period, db=db, actor=actor, json=json, as_of_text=as_of_text,
                         with_file=with_file, figures=figures)

@@ -173,3 +173,37 @@ def test_the_procedures_report_heads_its_columns_in_the_reader_s_language(demo: 
     assert ["评定办法", "评定期间", "公示开始日", "公示截止日", "异议", "结果确定日"] in zh
     en = english(demo).ok("procedures", "report").out.splitlines()
     assert en[:2] == ["deliveries", "decision   subject   decided on   due on   delivered on"]
+
+
+def _restated_after_a_later_close(ledger: Path, tmp_path: Path) -> Cli:
+    """2026-Q1 closed, a deduction of it voided, 2026-Q2 closed with the deltas in it."""
+    zh = chinese(ledger)
+    zh.ok("close", "--period", "2026-Q1")
+    void = tmp_path / "void.jsonl"
+    void.write_text(json.dumps({"type": "void_entry", "target_id": _deduction(zh)["originator_id"],
+                                "reason": "处方差错已核实非本人"}) + "\n")
+    zh.ok("apply", str(void))
+    zh.ok("close", "--period", "2026-Q2")
+    return zh
+
+
+def test_a_restatement_paid_by_a_later_close_says_so_in_money_and_local_time(
+        ledger: Path, tmp_path: Path) -> None:
+    zh = _restated_after_a_later_close(ledger, tmp_path)
+    shown = zh.ok("payout", "--period", "2026-Q1", "--restated").out.splitlines()
+    # it said 「差额结算期：2026-Q3」 though Q2's close had paid every delta, the close's time
+    # in UTC with microseconds, amounts as bare decimals and departments by id
+    assert re.fullmatch(r"重述 2026-Q1（已结报表 \w{12}…，哈希已核对；结账于 "
+                        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+08:00）", shown[0])
+    assert shown[1] == "差额已在此后结账的期间中结算，没有待结算的差额"
+    # employee, name, department (two words), closed, restated, delta, settled, outstanding
+    moved = [row for row in (line.split() for line in shown)
+             if len(row) == 9 and row[-3] not in ("¥0.00", "差额")]
+    assert {tuple(row[2:4]) for row in moved} == {("儿科", "paediatrics")}
+    assert all(row[-3] == row[-2] and row[-1] == "¥0.00" for row in moved)  # paid by Q2
+    assert all(row[4].startswith("¥") and row[5].startswith("¥") for row in moved)
+    assert shown[-1] == "差额合计：¥0.00；待结算：¥0.00"
+    assert zh.ok("restatement", "--period", "2026-Q1").out.splitlines()[1] == \
+        "差额已在此后结账的期间中结算，没有待结算的差额"
+    assert english(ledger).ok("payout", "--period", "2026-Q1", "--restated").out.splitlines()[
+        1] == "the delta was settled by the quarters closed since; nothing is outstanding"

@@ -99,11 +99,11 @@ def test_restated_table_shows_closed_restated_and_delta(store, tmp_path: Path) -
     assert re.search(r"employee +name +department +closed +restated +delta", out)
     assert "the delta settles in: 2027-Q1" in out
     assert "hash verified" in out
-    assert re.search(r"icu-1 .* 600\.00 +9500\.00 +8900\.00", out)
+    assert re.search(r"icu-1 .* ¥600\.00 +¥9,500\.00 +¥8,900\.00", out)
     # the reader's default language: Chinese only, the ids and figures as they are
     zh = Cli(cli.environ, lang=None).ok("payout", "--period", "2026-Q2", "--restated").out
     assert re.search(r"员工 +姓名 +科室 +结账时 +重述 +差额", zh)
     assert "差额结算期：2027-Q1" in zh
     assert "哈希已核对" in zh
-    assert re.search(r"icu-1 .* 600\.00 +9500\.00 +8900\.00", zh)
+    assert re.search(r"icu-1 .* ¥600\.00 +¥9,500\.00 +¥8,900\.00", zh)
     assert not re.search(r"settles|closed|restated|delta|hash", zh)
