@@ -120,9 +120,12 @@ SETTLED_SINCE = N_("the delta was settled by the quarters closed since; nothing 
 
 def settled_already(report: Mapping[str, Any]) -> bool:
     """Whether the later closes paid every delta of the period (`jixiao restatement` and
-    `payout --restated` alike): something was settled since and nothing is outstanding."""
-    return (report.get("outstanding") == "0.00"
-            and any(p.get("settled_since") not in (None, "0.00") for p in report["people"]))
+    `payout --restated` alike): something was settled since and nothing is outstanding.
+    Person by person, not the total: a correction after the later close shares a pool out
+    again, its deltas summing to nothing while each is still the next quarter's to pay."""
+    people = report["people"]
+    return (all(p.get("outstanding") in (None, "0.00") for p in people)
+            and any(p.get("settled_since") not in (None, "0.00") for p in people))
 
 
 def restatement_text(report: dict[str, Any], names: Mapping[str, str] | None = None) -> str:

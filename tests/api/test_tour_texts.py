@@ -207,3 +207,27 @@ def test_a_restatement_paid_by_a_later_close_says_so_in_money_and_local_time(
         "差额已在此后结账的期间中结算，没有待结算的差额"
     assert english(ledger).ok("payout", "--period", "2026-Q1", "--restated").out.splitlines()[
         1] == "the delta was settled by the quarters closed since; nothing is outstanding"
+
+
+def test_a_restatement_paid_in_part_by_a_later_close_names_where_the_rest_settles(
+        ledger: Path, tmp_path: Path) -> None:
+    zh = _restated_after_a_later_close(ledger, tmp_path)
+    first = _deduction(zh)
+    events = (json.loads(line) for line in zh.ok("events", "--json", "--limit",
+                                                 "100000").out.splitlines())
+    other = next(e for e in events if e["type"] == "DeductionRecorded"
+                 and e["period"] == "2026-Q1" and e["employee_id"] != first["employee_id"]
+                 and e["originator_id"] != first["originator_id"])
+    void = tmp_path / "void-2.jsonl"
+    void.write_text(json.dumps({"type": "void_entry", "target_id": other["originator_id"],
+                                "reason": "复核后撤销"}) + "\n")
+    zh.ok("apply", str(void))  # after Q2's close: its deltas are Q3's to pay
+    report = json.loads(zh.ok("payout", "--period", "2026-Q1", "--restated", "--json").out)
+    owed = [p for p in report["people"] if p["outstanding"] != "0.00"]
+    # a pool shared out again: the new deltas sum to nothing, each person's does not
+    assert owed
+    assert report["outstanding"] == "0.00"
+    assert zh.ok("payout", "--period", "2026-Q1", "--restated").out.splitlines()[1] == \
+        "差额结算期：2026-Q3"
+    assert zh.ok("restatement", "--period", "2026-Q1").out.splitlines()[1] == \
+        "结算于：2026-Q3"
