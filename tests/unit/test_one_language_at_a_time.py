@@ -27,8 +27,6 @@ PAREN = re.compile(r"[\u4e00-\u9fff][」』”）]? ?\((?:\{\w+\} )?[A-Za-z][a-z
 # The files that still hold a text of that shape, to be converted as BOTH's were; a file
 # leaves the list when its last one goes (the test below says so), and none joins it.
 STILL_MIXED: frozenset[str] = frozenset({
-    "api/cli/bank.py",
-    "api/cli/verb_list.py",
     "api/documents/csvfile.py",
     "api/documents/reading.py",
     "api/sheets/columns.py",
