@@ -16,17 +16,17 @@ from api.storage.keys import create_master_key, master_key_path, open_vault
 from api.usecases import payroll, personal
 
 app = typer.Typer(name="export", no_args_is_help=True,
-                  help="导出给工资系统和银行的文件 (files for payroll and the bank).")
+                  help="Files for payroll and the bank.")
 keys = typer.Typer(name="keys", no_args_is_help=True,
-                   help="主密钥 (the master key that wraps personal data keys).")
+                   help="The master key that wraps personal data keys.")
 people = typer.Typer(name="personal", no_args_is_help=True,
-                     help="个人信息：开户行、银行账号、身份证号 (personal details).")
+                     help="Personal details: bank name, bank account and ID number.")
 
 KeyFile = Annotated[str | None, typer.Option(
-    "--key-file", help="主密钥文件 (the master key file; default $JIXIAO_MASTER_KEY_FILE).",
+    "--key-file", help="The master key file; default $JIXIAO_MASTER_KEY_FILE.",
     show_default=False)]
-Output = Annotated[str, typer.Option("--output", help="写入的文件 (the file to write).")]
-Employee = Annotated[str, typer.Option("--employee", help="工号 (the employee's id).")]
+Output = Annotated[str, typer.Option("--output", help="The file to write.")]
+Employee = Annotated[str, typer.Option("--employee", help="The employee's id.")]
 
 # what each verb says it did (the cli catalogue)
 MASTER_WRITTEN = N_("master key written to {path} (only its owner may read it); back it up "
@@ -109,7 +109,7 @@ def forget(*, employee: Employee, key_file: KeyFile = None, db: Db = None,
 
 @app.command("payroll")
 def export_payroll(*, period: PeriodOption, output: Output,
-                   fmt: Annotated[str, typer.Option("--format", help="xlsx 或 csv")] = "xlsx",
+                   fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "xlsx",
                    encoding: Annotated[str, typer.Option(
                        "--encoding",
                        help="CSV only: utf-8-sig (default, with BOM: Excel reads it right), "
@@ -130,8 +130,8 @@ def export_payroll(*, period: PeriodOption, output: Output,
 @app.command("bank")
 def export_bank(*, period: PeriodOption, output: Output,
                 layout: Annotated[str, typer.Option(
-                    "--layout", help="版式 YAML 文件或内置版式名 (a layout file, or a shipped "
-                    "one: cn-payroll-batch)")] = "cn-payroll-batch",
+                    "--layout", help="A layout YAML file, or a shipped layout's "
+                    "name: cn-payroll-batch")] = "cn-payroll-batch",
                 key_file: KeyFile = None, db: Db = None, actor: Actor = None) -> int:
     """Net pay (gross less the withholding payroll reported) in a bank's batch layout."""
     chosen = payroll.load_layout(layout)

@@ -166,7 +166,7 @@ VERBS: Final[list[dict[str, Any]]] = [
               {'help': "Erase a person's details for good: destroy their data keys "
                        '(crypto-shredding).',
                'name': 'forget'}],
- 'help': '个人信息：开户行、银行账号、身份证号 (personal details).',
+ 'help': 'Personal details: bank name, bank account and ID number.',
  'name': 'personal',
  'no_args_is_help': True},
  {'commands': [{'help': 'Write a new Ed25519 key pair for signing checkpoints.', 'name': 'new'},

@@ -17,7 +17,7 @@ ENCODINGS = ("utf-8-sig", "utf-8", "gbk", "gb18030")
 def write_csv(book: Book, encoding: str = "utf-8-sig") -> bytes:
     if encoding not in ENCODINGS:
         raise InvalidRequestError(
-            f"编码 {encoding!r} 不支持 (unsupported encoding); use one of {', '.join(ENCODINGS)}")
+            f"unsupported encoding {encoding!r}; choose one of {', '.join(ENCODINGS)}")
     table = book.table
     rows: list[list[str]] = [[c.header for c in table.columns]]
     rows += [[_text(c, v) for c, v in zip(table.columns, row, strict=True)]
@@ -48,7 +48,6 @@ def _check_encodable(row: list[str], line: int, columns: tuple[Column, ...],
             bad = text[error.start:error.end]
             header = columns[index].header if index < len(columns) else ""
             raise InvalidRequestError(
-                f"第 {line} 行 (line {line}), 列 {header or index + 1}: {text!r} 中的 {bad!r} "
-                f"无法用 {encoding.upper()} 编码 (cannot be encoded in {encoding}); "
-                "请改用 --encoding gb18030 (use --encoding gb18030, which encodes every "
-                "character)") from None
+                f"line {line}, column {header or index + 1}: {bad!r} in {text!r} cannot be "
+                f"written in {encoding}; use --encoding gb18030, which writes every "
+                "character") from None

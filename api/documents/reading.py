@@ -15,4 +15,4 @@ def page_texts(content: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(content))
         return [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as error:
-        raise InvalidRequestError(f"不是可读取的 PDF 文件 (not a readable PDF): {error}") from None
+        raise InvalidRequestError(f"not a readable PDF file: {error}") from None

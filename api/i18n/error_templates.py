@@ -428,6 +428,36 @@ ERROR_TEMPLATES: Final = (
     N_("the master key file {path} must hold 32 bytes in base64"),
     N_("the file {path} exists already; it is not overwritten"),
     N_("the master key does not open this store's keys"),
+    # api/documents/csvfile.py, reading.py: a CSV cell its encoding cannot write, a file
+    # that is no PDF
+    N_("line {line}, column {column}: {bad} in {text} cannot be written in {encoding}; use "
+       "--encoding gb18030, which writes every character"),
+    N_("not a readable PDF file: {error}"),
+    # domain/events.py: a setup sheet's row checks (api/sheets/columns.py names the column)
+    N_("must be greater than zero"),
+    N_("give exactly one of medical_revenue_cny or amount_cny"),
+    N_("an admin department needs admin_class 1, 2 or 3"),
+    N_("a clinical department takes no admin_class or admin_role"),
+    # api/sheets/text.py: a personal-data cell (never quoted)
+    N_("Excel stored this long number as a number cell, which keeps 15 significant digits: "
+       "the last digits are lost; format the column as text and type the value again"),
+    N_("type the digits, as text: not a date or another value"),
+    # api/usecases/entry.py: a department's grid given someone else's cell
+    N_("{employees}: not in the grid of department {department}"),
+    # api/usecases/payroll.py: the payroll file's and the bank file's refusals
+    N_("the name cannot be written in {encoding}: choose the encoding gb18030 in the layout"),
+    N_("the name cannot be written in {encoding}: use --encoding gb18030"),
+    N_("the encoding is one of {encodings}"),
+    N_("bad bank layout: {reason}"),
+    N_("the format is xlsx or csv"),
+    # api/usecases/personal_import.py, roster_details.py: personal details imported
+    N_("personal details are sealed with the master key: give --key-file or set "
+       "JIXIAO_MASTER_KEY_FILE"),
+    N_("not on the roster: import the roster first or check the id"),
+    N_("the same person twice in the file (see also {earlier}): one row a person"),
+    N_("the roster holds bank names, bank accounts or ID numbers, which are sealed with the "
+       "master key: give --key-file or set JIXIAO_MASTER_KEY_FILE"),
+    N_("{role} may not hire: the roster is an administrator's"),
     # api/usecases/passwords.py, documents.py, downloads.py, exports.py,
     # download_bundles.py: a password's length, a format, an export, a download
     N_("a password needs {least} to {most} characters"),

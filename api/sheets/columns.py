@@ -80,21 +80,10 @@ RENAMED: dict[str, dict[str, str]] = {
 }
 DEPARTMENT_KIND_CHINESE: dict[str, str] = {"临床": "clinical", "行政": "admin"}
 # A setup command's checks of the whole row (model validators, no field of their own):
-# the column a clerk fixes, and the reasons in Chinese first (the English catalogue's
-# texts, kept out of the shared .po so parallel work merges).
+# the column a clerk fixes. Their reasons stay English (domain/events.py's), worded where
+# they are shown (api/i18n/error_templates.py).
 ROW_CHECK_COLUMN: dict[str, str] = {"define_department": "admin_class",
                                     "declare_pool": "amount_cny"}
-SETUP_REASONS: dict[str, str] = {
-    "must be greater than zero": "须大于零 (must be greater than zero)",
-    "give exactly one of medical_revenue_cny or amount_cny":
-        "绩效总额与医疗收入须且只能填一项 (give exactly one of medical_revenue_cny or "
-        "amount_cny)",
-    "an admin department needs admin_class 1, 2 or 3":
-        "行政科室须填行政类别 1、2 或 3 (an admin department needs admin_class 1, 2 or 3)",
-    "a clinical department takes no admin_class or admin_role":
-        "临床科室不填行政类别和行政岗位 (a clinical department takes no admin_class or "
-        "admin_role)",
-}
 
 ABSENCE_COLUMNS: dict[str, str] = {  # column -> key of record_attendance.absence_days
     "absence_sick": "sick",
@@ -362,8 +351,6 @@ def _model_problems(where: str, command: dict[str, Any], renamed: dict[str, str]
         fields = {field: column for column, field in renamed.items()}
         problems = []
         for detail in error.errors(include_url=False):
-            setup = command["type"] in SIMPLE_KINDS.values() and command["type"] not in (
-                "hire_employee", "record_withholding")
             loc = detail["loc"] or ((ROW_CHECK_COLUMN[command["type"]],)
                                     if command["type"] in ROW_CHECK_COLUMN else ())
             column = column_of(loc, fields, header)
@@ -372,7 +359,6 @@ def _model_problems(where: str, command: dict[str, Any], renamed: dict[str, str]
                 reason = f"empty; {needs}"
             else:
                 reason = detail["msg"].removeprefix("Value error, ")
-                reason = SETUP_REASONS.get(reason, reason) if setup else reason
             problems.append(Problem(where, column, reason))
         return problems
     return []

@@ -56,10 +56,10 @@ DATE_PERIOD = "{where}, {column}: the date cell {before} read as the period {aft
 # A personal-data cell (银行账号, 身份证号) is never quoted: the warning names the cell only.
 PRIVATE_WIDE = ("{where}, {column}: full-width digits or spaces normalised (personal "
                 "data: the value is not shown)")
-PRIVATE_ROUNDED = ("Excel 把这个长数字存成了数值，只保留 15 位有效数字，后几位已丢失：把该列设为"
-                  "“文本”格式后重新输入 (a number cell keeps 15 digits; format the column as "
-                  "text and type the value again)")
-PRIVATE_NOT_TEXT = "应填写数字（文本格式），不能是日期或其他值 (type the digits, as text)"
+PRIVATE_ROUNDED = ("Excel stored this long number as a number cell, which keeps 15 "
+                   "significant digits: the last digits are lost; format the column as "
+                   "text and type the value again")
+PRIVATE_NOT_TEXT = "type the digits, as text: not a date or another value"
 
 # --- the errors copy and the rejected rows (a header the import reads back: both names)
 COMMENT_AUTHOR = "jixiao 绩效"

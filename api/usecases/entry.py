@@ -109,8 +109,8 @@ def _outside(facts: Facts, department_id: str, cells: list[Cell]) -> None:
     strangers = sorted({c.employee_id for c in cells
                         if current_department(facts, c.employee_id, today) != department_id})
     if strangers:
-        raise ForbiddenError(f"{', '.join(strangers)} 不在 {department_id} 科室的录入表中 "
-                             f"(not in the grid of {department_id})")
+        raise ForbiddenError(f"{', '.join(strangers)}: not in the grid of department "
+                             f"{department_id}")
 
 
 def _rows(facts: Facts, period: str, cells: list[Cell], reason: str | None) -> Batch:

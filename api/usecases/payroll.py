@@ -42,15 +42,14 @@ MESSAGES = {
     "no_tax": "payroll has not reported the tax withheld, and gross pay is never paid: "
               "import payroll's withholding sheet first",
     "no_account": "no bank account is on record; record the person's bank details first",
-    "encoding": "{encoding} 无法编码此户名，请在版式中改用 gb18030 (the name cannot be "
-                "written in {encoding}; use gb18030)",
-    "encoding_option": "{encoding} 无法编码此姓名，请改用 --encoding gb18030 (the name "
-                       "cannot be written in {encoding}; use --encoding gb18030)",
-    "encodings": "编码应为 {encodings} 之一 (the encoding is one of {encodings})",
-    "layout": "银行文件版式有误 (bad bank layout): {reason}",
+    "encoding": "the name cannot be written in {encoding}: choose the encoding gb18030 in "
+                "the layout",
+    "encoding_option": "the name cannot be written in {encoding}: use --encoding gb18030",
+    "encodings": "the encoding is one of {encodings}",
+    "layout": "bad bank layout: {reason}",
     "no_layout": "no bank layout {name!r}: give a layout file or a shipped layout "
                  "({shipped})",
-    "format": "格式应为 xlsx 或 csv (the format is xlsx or csv)",
+    "format": "the format is xlsx or csv",
     "open": "{period} is not closed yet: a bank file pays a closed statement only; close "
             "the period first",
     "draft": "草稿",

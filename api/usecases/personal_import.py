@@ -35,14 +35,14 @@ from domain.errors import InvalidRequestError, Problem
 from domain.personal import mask_account, mask_id_number
 from domain.records import mutable_record
 
+# English message ids with their templates in api/i18n/error_templates.py: worded in the
+# reader's language where they are shown (a problem's reason in the errors copy too)
 MESSAGES = {
-    "no_key": "导入个人信息需要主密钥加密：请给出 --key-file 或设置 JIXIAO_MASTER_KEY_FILE "
-              "(personal details are sealed with the master key: give it)",
-    "unknown": "花名册中没有此工号：先导入花名册或核对工号 (not on the roster: import the "
-               "roster first or check the id)",
-    "twice": "同一人在文件中出现两次（另见 {earlier}），每人一行 (the same person twice in "
-             "the file, see {earlier}: one row a person)",
-    # a warning: an English id with its template in api/i18n/error_templates.py
+    "no_key": "personal details are sealed with the master key: give --key-file or set "
+              "JIXIAO_MASTER_KEY_FILE",
+    "unknown": "not on the roster: import the roster first or check the id",
+    "twice": "the same person twice in the file (see also {earlier}): one row a person",
+    # a warning
     "nothing": "{where}: no bank name, account or ID number; nothing imported from the row",
 }
 

@@ -17,10 +17,11 @@ from api.usecases.ports import Caller, Workspace
 from domain.errors import ForbiddenError, InvalidRequestError
 from domain.users import a_role
 
+# English message ids with their templates in api/i18n/error_templates.py
 MESSAGES = {
-    "no_key": "花名册含开户行、银行账号或身份证号，需要主密钥加密：请给出 --key-file 或设置 "
-              "JIXIAO_MASTER_KEY_FILE (the roster holds personal details: give the master key)",
-    "hire": "{role}不能登记员工 (may not hire: the roster is an administrator's)",
+    "no_key": "the roster holds bank names, bank accounts or ID numbers, which are sealed "
+              "with the master key: give --key-file or set JIXIAO_MASTER_KEY_FILE",
+    "hire": "{role} may not hire: the roster is an administrator's",
 }
 
 

@@ -119,3 +119,33 @@ def test_every_option_help_is_shown_whole_at_eighty_columns(
         assert shown.out.count("…") == sum(t.count("…") for t in texts), (words, shown.out)
         checked += len(texts)
     assert checked > 100
+
+
+# The payroll hand-off's, the bank file's and the personal details' verbs, whose helps
+# were Chinese with English in brackets: each language alone.
+BANK_HELPS = {
+    ("personal", "--help"): (["个人信息：开户行、银行账号、身份证号。"],
+                             ["Personal details: bank name, bank account and ID number."]),
+    ("personal", "show", "--help"): (["工号。", "主密钥文件（默认$JIXIAO_MASTER_KEY_FILE）。"],
+                                     ["The employee's id.", "The master key file; default "
+                                      "$JIXIAO_MASTER_KEY_FILE."]),
+    ("export", "bank", "--help"): (["版式YAML文件或内置版式名（如cn-payroll-batch）",
+                                    "要写入的文件。"],
+                                   ["A layout YAML file, or a shipped layout's name: "
+                                    "cn-payroll-batch", "The file to write."]),
+    ("export", "payroll", "--help"): (["xlsx或csv"], ["xlsx or csv."]),
+}
+
+
+@pytest.mark.parametrize("words", list(BANK_HELPS), ids=" ".join)
+def test_the_bank_verbs_help_reads_in_one_language(store: dict[str, str],
+                                                    words: tuple[str, ...]) -> None:
+    chinese, english = BANK_HELPS[words]
+    shown = text_of(Cli(store, lang=None)(*words))
+    for text in chinese:
+        assert squeezed(text) in shown, text
+    assert not re.search(r"\((the|a|personal|files)\b", shown)  # no English in brackets
+    shown = text_of(Cli(store, lang=None)("--lang", "en", *words))
+    for text in english:
+        assert squeezed(text) in shown, text
+    assert not re.search(r"[\u4e00-\u9fff]", shown)  # not a word of Chinese

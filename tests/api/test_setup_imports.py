@@ -1,7 +1,8 @@
 """The period's setup from spreadsheets (`jixiao import departments|pool|figures`): a
 ward defined, its quarter's pool and figures recorded, each imported twice (the second
-time writes nothing), and a bad row refused by row, column and a Chinese reason with
-nothing written. In-process CLI on a fresh SQLite ledger."""
+time writes nothing), and a bad row refused by row, column and reason with nothing
+written: in Chinese by default, in English under `--lang en`, never both at once.
+In-process CLI on a fresh SQLite ledger."""
 
 from __future__ import annotations
 
@@ -43,11 +44,11 @@ def _events(db: Path) -> int:
 
 
 def _import(capsys: pytest.CaptureFixture[str], db: Path, kind: str, content: str,
-            tmp_path: Path) -> tuple[int, str]:
+            tmp_path: Path, *, lang: str = "zh") -> tuple[int, str]:
     sheet = tmp_path / f"{kind}.csv"
     sheet.write_bytes(content.encode("gbk"))  # as a Chinese Windows saves it
     capsys.readouterr()
-    code = main(["import", kind, str(sheet), "--db", str(db)])
+    code = main(["--lang", lang, "import", kind, str(sheet), "--db", str(db)])
     out, err = capsys.readouterr()
     return code, out + err
 
@@ -72,11 +73,15 @@ def _once_then_nothing(capsys: pytest.CaptureFixture[str], db: Path, kind: str,
 
 
 def _refused(capsys: pytest.CaptureFixture[str], db: Path, kind: str, content: str,
-             tmp_path: Path, *, column: str, reason: str) -> None:
+             tmp_path: Path, *, column: str, reason: str, english: str) -> None:
+    """The row's whole line, in each language: the column as the file names it."""
     before = _events(db)
     code, said = _import(capsys, db, kind, content, tmp_path)
     assert code == 2
-    assert f"第 2 行: {column}: {reason}" in said
+    assert f"  第 2 行: {column}: {reason}" in said.splitlines()
+    code, said = _import(capsys, db, kind, content, tmp_path, lang="en")
+    assert code == 2
+    assert f"  row 2: {column}: {english}" in said.splitlines()
     assert _events(db) == before
 
 
@@ -91,14 +96,19 @@ def test_a_ward_is_defined_from_a_sheet(capsys, db, tmp_path) -> None:  # type: 
     assert (ward["department_id"], ward["name"], ward["kind"], ward["effective_on"]) == (
         "ward", "内科", "clinical", "2026-01-01")  # 临床 read as its code
     _refused(capsys, db, "departments", OFFICE_BAD, tmp_path, column="行政类别",
-             reason="行政科室须填行政类别")
+             reason="行政科室须填行政类别 1、2 或 3",
+             english="an admin department needs admin_class 1, 2 or 3")
+    _refused(capsys, db, "departments", WARD.replace(",临床,,", ",临床,2,"), tmp_path,
+             column="行政类别", reason="临床科室不填行政类别和行政岗位",
+             english="a clinical department takes no admin_class or admin_role")
 
 
 def test_a_quarters_pool_is_declared_from_a_sheet(capsys, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
     _once_then_nothing(capsys, db, "pool", POOL, tmp_path)
     assert _one(db, capsys, "PoolDeclared")["amount_cny"] == "30962.50"
     _refused(capsys, db, "pool", POOL_BAD, tmp_path, column="绩效总额",
-             reason="绩效总额与医疗收入须且只能填一项")
+             reason="绩效总额与医疗收入须且只能填一项",
+             english="give exactly one of medical_revenue_cny or amount_cny")
 
 
 def test_a_wards_figures_are_recorded_from_a_sheet(capsys, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -107,6 +117,9 @@ def test_a_wards_figures_are_recorded_from_a_sheet(capsys, db, tmp_path) -> None
     figures = _one(db, capsys, "DepartmentFiguresRecorded")
     assert (figures["department_id"], figures["workload_actual"], figures["full_cost_cny"]) == (
         "ward", "1000", "100000.00")  # the drop-down's 「内科 (ward)」 read as its code
-    _refused(capsys, db, "figures", FIGURES_BAD, tmp_path, column="全成本", reason="须大于零")
+    _refused(capsys, db, "figures", FIGURES_BAD, tmp_path, column="全成本", reason="须大于零",
+             english="must be greater than zero")
     unknown = FIGURES.replace("内科 (ward)", "icu")
-    _refused(capsys, db, "figures", unknown, tmp_path, column="科室", reason="未知科室 'icu'")
+    _refused(capsys, db, "figures", unknown, tmp_path, column="科室",
+             reason="未知科室 'icu'；请先定义该科室",
+             english="unknown department 'icu'; define it first")

@@ -20,6 +20,8 @@ from api.documents.amounts import capitals, figures
 from api.documents.csvfile import write_csv
 from api.documents.model import Book, Column, Sheet, Stamp
 from api.documents.payslip import PayLine, Payslip, write_payslips
+from api.i18n import use_language
+from api.i18n.messages import translate
 from domain.application import IDEMPOTENCY_NAMESPACE
 from domain.errors import InvalidRequestError
 
@@ -175,6 +177,12 @@ def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  
         f"不符 第 1 页：金额与账本不符：账本的合计为 {li['total']}\n与账本不符\n")
     missing = in_chinese("verify-document", str(tmp_path / "none.pdf"))
     assert (missing.code, missing.err) == (2, f"错误：{str(tmp_path / 'none.pdf')!r}：文件不存在\n")
+    not_pdf = tmp_path / "note.pdf"
+    not_pdf.write_bytes(b"")  # not a PDF; pypdf's reason is a value, in pypdf's words
+    for run, said in ((in_chinese("verify-document", str(not_pdf)),
+                       "错误：不是可读取的 PDF 文件："),
+                      (cli("verify-document", str(not_pdf)), "error: not a readable PDF file: ")):
+        assert (run.code, run.err) == (2, f"{said}Cannot read an empty file\n")
 
 
 def test_a_decided_appeal_gets_a_decision_letter(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -216,8 +224,12 @@ def test_a_name_gbk_cannot_encode_is_refused_with_its_row() -> None:
     book = Book("t", Stamp(None, "草稿"), [Sheet("t", columns, [["李"], ["吉𠮷"]])])
     with pytest.raises(InvalidRequestError) as refused:
         write_csv(book, "gbk")
-    assert "第 3 行" in str(refused.value)
-    assert "gb18030" in str(refused.value)
+    assert str(refused.value) == ("line 3, column 姓名: '𠮷' in '吉𠮷' cannot be written in "
+                                  "gbk; use --encoding gb18030, which writes every character")
+    with use_language("zh_CN"):  # worded where it is shown
+        assert translate(str(refused.value)) == (
+            "第 3 行，列 姓名：'吉𠮷' 中的 '𠮷' 无法用 gbk 编码；请改用 --encoding gb18030"
+            "（可编码所有字符）")
     assert "吉𠮷".encode("gb18030") in write_csv(book, "gb18030")
 
 

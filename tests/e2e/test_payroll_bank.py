@@ -223,6 +223,30 @@ def test_a_name_gbk_cannot_write_is_refused_by_row_and_gb18030_writes_it(paid, t
     assert "row 7: name" in run.err
     assert "gb18030" in run.err
     assert not bank.exists()
+    # The bank file's, the payroll file's and a CSV export's refusal of the name, in one
+    # language at a time (the file's place and column as they are)
+    for lang, said in {
+            "zh": ["1 处问题；未写入任何内容:",
+                   "  第 7 行: name: gbk 无法编码此户名，请在版式中改用 gb18030",
+                   "2 处问题；未写入任何内容:",
+                   *(f"  第 {row} 行: name: gbk 无法编码此姓名，请改用 --encoding gb18030"
+                     for row in (8, 9)),
+                   "错误：第 7 行，列 姓名：'吉𠮷' 中的 '𠮷' 无法用 gbk 编码；请改用 "
+                   "--encoding gb18030（可编码所有字符）"],
+            "en": ["1 problem(s); nothing was written:", "  row 7: name: the name cannot be "
+                   "written in gbk: choose the encoding gb18030 in the layout",
+                   "2 problem(s); nothing was written:", *(f"  row {row}: name: the name "
+                   "cannot be written in gbk: use --encoding gb18030" for row in (8, 9)),
+                   "error: line 7, column 姓名: '𠮷' in '吉𠮷' cannot be written in gbk; use "
+                   "--encoding gb18030, which writes every character"]}.items():
+        runs = [cli("--lang", lang, "export", "bank", "--period", "2026-Q2", "--output",
+                    str(bank)),
+                cli("--lang", lang, "export", "payroll", "--period", "2026-Q2", "--format",
+                    "csv", "--encoding", "gbk", "--output", str(tmp_path / "payroll.csv")),
+                cli("--lang", lang, "export", "statement", "--period", "2026-Q2", "--format",
+                    "csv", "--encoding", "gbk", "--output", str(tmp_path / "statement.csv"))]
+        assert [run.code for run in runs] == [2, 2, 2]
+        assert [line for run in runs for line in run.err.splitlines()] == said
     layout = tmp_path / "layout.yaml"
     layout.write_text("name: 测试\nencoding: gb18030\ncolumns:\n  - {title: 账号, field: account}\n"
                       "  - {title: 户名, field: name}\n  - {title: 金额, field: amount}\n",
@@ -231,3 +255,27 @@ def test_a_name_gbk_cannot_write_is_refused_by_row_and_gb18030_writes_it(paid, t
     rows = list(csv.reader(io.StringIO(bank.read_bytes().decode("gb18030"))))
     assert rows[0] == ["账号", "户名", "金额"]
     assert rows[6][1] == "吉𠮷"  # ward-02, the sixth payee, after the header
+
+
+def test_a_refused_format_encoding_or_layout_reads_in_one_language(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, _ = paid
+    layout = tmp_path / "layout.yaml"
+    layout.write_text("name: 测试\nencoding: gbk\n", encoding="utf-8")  # no columns
+    out = ("--output", str(tmp_path / "out"))
+    for lang, said in {
+            "zh": ["错误：格式应为 xlsx 或 csv",
+                   "错误：编码应为 utf-8-sig, utf-8, gbk, gb18030 之一",
+                   "1 处问题；未写入任何内容:",
+                   f"  {layout}: columns: 银行文件版式有误：缺少必填字段"],
+            "en": ["error: the format is xlsx or csv",
+                   "error: the encoding is one of utf-8-sig, utf-8, gbk, gb18030",
+                   "1 problem(s); nothing was written:",
+                   f"  {layout}: columns: bad bank layout: Field required"]}.items():
+        runs = [cli("--lang", lang, "export", "payroll", "--period", "2026-Q1", "--format",
+                    "pdf", *out),
+                cli("--lang", lang, "export", "payroll", "--period", "2026-Q1", "--format",
+                    "csv", "--encoding", "latin1", *out),
+                cli("--lang", lang, "export", "bank", "--period", "2026-Q1", "--layout",
+                    str(layout), *out)]
+        assert [run.code for run in runs] == [2, 2, 2]
+        assert [line for run in runs for line in run.err.splitlines()] == said

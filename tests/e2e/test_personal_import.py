@@ -6,6 +6,7 @@ format too) writes nothing; a wrong file writes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from builders import Cli, cli_for
@@ -32,7 +33,7 @@ def _keyed(store, tmp_path: Path) -> Cli:  # type: ignore[no-untyped-def]
     return cli
 
 
-def _xlsx(path: Path, *rows: tuple[str, ...]) -> Path:
+def _xlsx(path: Path, *rows: tuple[object, ...]) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -123,3 +124,41 @@ def test_without_the_master_key_nothing_is_read(store, tmp_path) -> None:  # typ
     assert run.code == 2
     assert "master key" in run.err
     _no_secret(run.err)
+
+
+def test_a_refused_row_reads_in_one_language(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each refusal of a row, and the refusal without the master key, in Chinese by
+    default and in English under `--lang en`: the whole line, never both languages."""
+    cli = _keyed(store, tmp_path)
+    rounded = ("zhang", "张三", "中国银行", 6.217e18, "")  # a number cell: 15 digits kept
+    dated = ("zhang", "张三", "", "", date(1980, 1, 1))  # a date typed in the ID cell
+    path = _xlsx(tmp_path / "bad.xlsx", LI, rounded, dated, ("nobody", "", "中国银行", "", ""),
+                 LI)
+    lines = {
+        "zh": ["4 处问题；未写入任何内容:",
+               "  Sheet 第 3 行: 银行账号 (D): Excel 把这个长数字存成了数值，只保留 15 位有效数字，"
+               "后几位已丢失：把该列设为“文本”格式后重新输入",
+               "  Sheet 第 4 行: 身份证号 (E): 应填写数字（文本格式），不能是日期或其他值",
+               "  Sheet 第 5 行: 工号 (A): 花名册中没有此工号：先导入花名册或核对工号",
+               "  Sheet 第 6 行: 工号 (A): 同一人在文件中出现两次（另见 Sheet 第 2 行），每人一行"],
+        "en": ["4 problem(s); nothing was written:",
+               "  Sheet row 3: 银行账号 (D): Excel stored this long number as a number cell, "
+               "which keeps 15 significant digits: the last digits are lost; format the "
+               "column as text and type the value again",
+               "  Sheet row 4: 身份证号 (E): type the digits, as text: not a date or another "
+               "value",
+               "  Sheet row 5: 工号 (A): not on the roster: import the roster first or check "
+               "the id",
+               "  Sheet row 6: 工号 (A): the same person twice in the file (see also Sheet row "
+               "2): one row a person"]}
+    for lang, said in lines.items():
+        run = cli("--lang", lang, "import", "personal", str(path))
+        assert (run.code, run.err.splitlines()) == (2, said)
+    keyless = Cli({k: v for k, v in cli.environ.items() if k != "JIXIAO_MASTER_KEY_FILE"})
+    for lang, said in {
+            "zh": "错误：导入个人信息需要主密钥加密：请给出 --key-file 或设置 "
+                  "JIXIAO_MASTER_KEY_FILE",
+            "en": "error: personal details are sealed with the master key: give --key-file "
+                  "or set JIXIAO_MASTER_KEY_FILE"}.items():
+        run = keyless("--lang", lang, "import", "personal", str(path))
+        assert (run.code, run.err) == (2, said + "\n")

@@ -117,3 +117,23 @@ def test_the_periods_setup_is_imported_by_the_roles_that_record_it(served: Serve
     assert "全成本" in bad.text
     assert "须大于零" in bad.text
     assert served.event_count() == before + 3
+
+
+def test_finance_may_not_hire_with_a_rosters_bank_columns_in_either_language(
+        served: Served) -> None:
+    """A roster with bank columns, from finance (who may read personal details but not
+    hire): refused in the caller's language, one language a reply."""
+    roster = ("工号,姓名,科室,职称,入职日期,开户行,银行账号,身份证号\r\n"
+              "fin_hire,张三,internal,intermediate,2020-01-01,中国银行,6217000011112222,\r\n"
+              ).encode("gbk")
+    before = served.event_count()
+    said = {}
+    for language in ("zh-CN", "en"):
+        reply = served.client.post("/imports/roster", params={"filename": "roster.csv"},
+                                   headers={**served.headers("finance"),
+                                            "Accept-Language": language}, content=roster)
+        assert reply.status_code == 403, reply.text
+        said[language] = reply.json()["error"]["message"]
+    assert said == {"zh-CN": "财务人员不能登记员工：花名册由管理员导入",
+                    "en": "a finance officer may not hire: the roster is an administrator's"}
+    assert served.event_count() == before

@@ -30,8 +30,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("api/usecases/ports.py", "parse_period"):
         "Period.parse's ValueError; its text has a template ('{text} is not a period; …')",
     ("api/sheets/rows.py", "_read_row"):
-        "passes on a cell's problem (api/sheets/text.py, bilingual) or a problem walked "
-        "where it is made",
+        "passes on a cell's problem (api/sheets/text.py's, English with templates) or a "
+        "problem walked where it is made",
     ("api/usecases/personal_import.py", "seal_changed"):
         "passes on detail_problems' reasons, walked in api/usecases/personal.py (moved here "
         "from roster_details.seal_roster_details, which now calls it)",

@@ -124,7 +124,13 @@ def test_a_head_cannot_preview_or_save_another_department(
         # Their own department named, a stranger's cell: the write check refuses the row.
         smuggled = client.post(path, data={**cell, "department": "internal"})
         assert smuggled.status_code == 403, smuggled.text[-1500:]
-        assert STRANGER in smuggled.text
+        assert f"{STRANGER} 不在 internal 科室的录入表中" in smuggled.text
+        assert "grid" not in smuggled.text  # the refusal in one language
+        english = client.post(path, data={**cell, "department": "internal"},
+                              headers={"Accept-Language": "en"})
+        assert english.status_code == 403
+        assert f"{STRANGER}: not in the grid of department internal" in english.text
+        assert "录入表" not in english.text
 
 
 def test_state_changing_requests_need_the_csrf_token(
