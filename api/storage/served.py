@@ -49,6 +49,16 @@ def check_servable(env: Mapping[str, str]) -> None:
         raise InvalidRequestError(NO_LEDGER_TO_SERVE.format(path=path))
 
 
+def refuse_a_ledger_gone(env: Mapping[str, str]) -> None:
+    """Refuse (503, without the path; the log names it) while the served SQLite file is
+    not there: moved or deleted since `check_servable` saw it. One stat, no open, so
+    `/health` may ask it at every probe."""
+    name = ledger_file(env)
+    if name is not None and file_identity(name) is None:
+        log.error(GONE_LOGGED, name)
+        raise StoreUnavailableError(LEDGER_GONE, RETRY_AFTER_S)
+
+
 def open_server_session(env: Mapping[str, str]) -> Session:
     """The server's session. A SQLite file that is not there (any more: `check_servable`
     saw it at start) is not opened, which would make it again, empty. On PostgreSQL it
@@ -57,10 +67,7 @@ def open_server_session(env: Mapping[str, str]) -> Session:
     POSTGRES_CONNECT_TIMEOUT (out of reach), not after the pool has waited out its
     timeout, and a ledger found needs no schema made."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
-        name = ledger_file(env)
-        if name is not None and file_identity(name) is None:
-            log.error(GONE_LOGGED, name)
-            raise StoreUnavailableError(LEDGER_GONE, RETRY_AFTER_S)
+        refuse_a_ledger_gone(env)
         return Session(env)
     # Its connection kept for the view, and asked whether the session may write.
     found, connection = found_for_reading(env)

@@ -176,9 +176,11 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
         answers = {language: httpx.get(f"{url}/me", timeout=30, headers={
             **me, "Accept-Language": language}) for language in ("zh-CN", "en")}
         wrong = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x"})
+        health = httpx.get(f"{url}/health", timeout=30)  # a load balancer's probe
         assert not path.exists()
         (tmp_path / "moved.db").rename(path)
         back = httpx.get(f"{url}/me", headers=me, timeout=30).status_code
+        healthy_again = httpx.get(f"{url}/health", timeout=30).status_code
     log = (logs / "server-0.log").read_text()
     assert {answer.status_code for answer in answers.values()} == {503}, log
     assert wrong.status_code == 503
@@ -193,3 +195,7 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
                for answer in answers.values())
     assert f"no ledger at {path} any more" in log
     assert back == 200
+    assert (health.status_code, health.headers["Retry-After"]) == (503, "2")
+    assert health.json()["error"]["code"] == "store_unavailable"
+    assert str(path) not in health.text
+    assert healthy_again == 200
