@@ -159,8 +159,15 @@ def test_two_servers_started_at_once_on_a_new_store_both_answer(  # type: ignore
     assert answers == dict.fromkeys(urls, 401), logs
 
 
+# The server's log line in the process's language (JIXIAO_LANG / --lang), whatever the
+# request's: {} stands for the path.
+GONE_LOGGED = {(): "jixiao serve：{} 处已没有账本（在服务期间被移走或删除）",
+               ("--lang", "en"): "jixiao serve: no ledger at {} any more (moved or deleted"}
+
+
+@pytest.mark.parametrize("language", list(GONE_LOGGED), ids=["zh_CN", "en"])
 def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no-untyped-def]
-        sqlite_ledger, tmp_path: Path) -> None:
+        sqlite_ledger, tmp_path: Path, language: tuple[str, ...]) -> None:
     """Its session's connections opened later (the statements view's, the key table's)
     made a new, empty ledger at the path. Now each request is refused (503) without the
     server's path, which its log names; the ledger moved back is served again."""
@@ -170,7 +177,7 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
     me = {"Authorization": f"Bearer {token}"}
     logs = tmp_path / "logs"
     logs.mkdir()
-    with _serving(sqlite_ledger, 1, logs=logs) as [url]:
+    with _serving(sqlite_ledger, 1, *language, logs=logs) as [url]:
         assert httpx.get(f"{url}/me", headers=me, timeout=30).status_code == 200
         path.rename(tmp_path / "moved.db")
         answers = {language: httpx.get(f"{url}/me", timeout=30, headers={
@@ -193,7 +200,8 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
         "administrator")
     assert all(str(path) not in answer.text and path.name not in answer.text
                for answer in answers.values())
-    assert f"no ledger at {path} any more" in log
+    assert GONE_LOGGED[language].format(path) in log
+    assert GONE_LOGGED[() if language else ("--lang", "en")].format(path) not in log
     assert back == 200
     assert (health.status_code, health.headers["Retry-After"]) == (503, "2")
     assert health.json()["error"]["code"] == "store_unavailable"

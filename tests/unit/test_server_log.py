@@ -1,0 +1,24 @@
+"""The server's own log lines (api/http/server_log.py) are worded in the process's
+language: each line a module logs has its id in LOG_LINES, and so its Chinese in api.po."""
+
+from __future__ import annotations
+
+import logging
+
+from api.http.server_log import LOG_LINES, WordedFormatter
+from api.storage import served
+
+
+def _worded(language: str) -> str:
+    record = logging.LogRecord("api.storage.served", logging.ERROR, __file__, 1,
+                               served.GONE_LOGGED, ("/srv/jixiao.db",), None)
+    return WordedFormatter("%(message)s", language).format(record)
+
+
+def test_the_served_ledger_gone_line_reads_in_the_process_language() -> None:
+    assert served.GONE_LOGGED in LOG_LINES
+    assert _worded("zh_CN") == ("jixiao serve：/srv/jixiao.db 处已没有账本（在服务期间被移走或"
+                                "删除）；在那里重新有账本之前，请求一律答以 503")
+    assert _worded("en") == ("jixiao serve: no ledger at /srv/jixiao.db any more (moved or "
+                             "deleted while serving); requests are answered 503 until a "
+                             "ledger is there again")
