@@ -57,6 +57,10 @@ ERROR_TEMPLATES: Final = (
     N_("--db {db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
        "chooses the PostgreSQL store (POSTGRES_*): drop --db to use PostgreSQL, or unset "
        "PERSISTENCE_MODULE to use the file; nothing was written"),
+    # api/storage/store_env.py: JIXIAO_DB where the environment chooses PostgreSQL (exit 2)
+    N_("JIXIAO_DB={db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
+       "chooses the PostgreSQL store (POSTGRES_*): unset JIXIAO_DB to use PostgreSQL, or "
+       "unset PERSISTENCE_MODULE to use the file; nothing was written"),
     # api/storage/store_env.py: a PostgreSQL setting in seconds that is not (422, exit 2)
     N_("{key} must be a whole number of seconds from {least} to {most}, not {value}: "
        "correct the setting (docs/deploy.md); nothing was written"),
