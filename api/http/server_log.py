@@ -21,6 +21,9 @@ LOG_LINES: Final = (
     # api/storage/served.py: a request or /health finds the served SQLite file gone
     N_("jixiao serve: no ledger at %s any more (moved or deleted while serving); "
        "requests are answered 503 until a ledger is there again"),
+    # api/storage/served.py: a request finds no ledger in the served PostgreSQL schema
+    N_("jixiao serve: no ledger in %s (no jixiao tables there), and the server makes "
+       "none: requests are answered 503 until one is made there (`jixiao init`)"),
 )
 # The loggers of jixiao's own modules: what they write goes through the formatter.
 OWN_LOGGERS: Final = ("api", "domain", "projections")

@@ -33,6 +33,11 @@ ERROR_TEMPLATES: Final = (
     N_("the server's ledger is not where it was when the server started (moved or "
        "deleted): nothing was written; the server's log names the file for its "
        "administrator"),
+    # api/storage/served.py: a served PostgreSQL schema without the ledger's tables (503)
+    N_("the server's database holds no ledger (no jixiao tables where the server looks), "
+       "and the server makes none: nothing was written; the server's log names the "
+       "database and schema for its administrator, who makes the ledger there with "
+       "`jixiao init`"),
     # api/storage/new_ledger.py: a new ledger's path taken by another process while the
     # verb built its own (409, exit 4)
     N_("another process made a ledger at {path} while this command was running: nothing "

@@ -207,3 +207,20 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
     assert health.json()["error"]["code"] == "store_unavailable"
     assert str(path) not in health.text
     assert healthy_again == 200
+
+
+def test_a_server_over_a_database_that_is_down_starts_and_says_so(tmp_path: Path) -> None:
+    """The server asks for its PostgreSQL ledger per request, not at start: over a
+    database that is down it starts (its /health answers), and a request is told the
+    database cannot be reached (503), so it serves once the database is up, no restart."""
+    down = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": str(_free_port()), "POSTGRES_DBNAME": "x",
+            "POSTGRES_USER": "x", "POSTGRES_PASSWORD": "x"}
+    store = SimpleNamespace(backend="postgres", env=down)
+    with _serving(store, 1, "--lang", "en", logs=tmp_path) as [url]:
+        answer = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x",
+                                                              "Accept-Language": "en"})
+    assert answer.status_code == 503, (tmp_path / "server-0.log").read_text()
+    assert answer.json()["error"]["code"] == "store_unavailable"
+    assert answer.json()["error"]["message"].startswith(
+        "cannot connect to the PostgreSQL server at 127.0.0.1:")
