@@ -21,6 +21,8 @@ LOG_LINES: Final = (
     # api/storage/served.py: a request or /health finds the served SQLite file gone
     N_("jixiao serve: no ledger at %s any more (moved or deleted while serving); "
        "requests are answered 503 until a ledger is there again"),
+    # api/storage/served.py: the next look finds a ledger at that path again
+    N_("jixiao serve: a ledger is at %s again; requests are served"),
     # api/storage/served.py: a request finds no ledger in the served PostgreSQL schema
     N_("jixiao serve: no ledger in %s (no jixiao tables there), and the server makes "
        "none: requests are answered 503 until one is made there (`jixiao init`)"),

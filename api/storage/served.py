@@ -12,6 +12,7 @@ the server keeps its files); the server's log names it for its administrator."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,6 +30,7 @@ LEDGER_GONE = ("the server's ledger is not where it was when the server started 
                "administrator")
 GONE_LOGGED = ("jixiao serve: no ledger at %s any more (moved or deleted while serving); "
                "requests are answered 503 until a ledger is there again")
+BACK_LOGGED = "jixiao serve: a ledger is at %s again; requests are served"
 # On PostgreSQL a schema without the ledger's tables: the first request with a token made
 # them (an empty ledger that knew no user: 401), or failed with 500 under CREATE_TABLE=no.
 # The body names no server, database or login; the log names the database and schema.
@@ -41,6 +43,11 @@ NONE_LOGGED = ("jixiao serve: no ledger in %s (no jixiao tables there), and the 
                "init`)")
 
 log = logging.getLogger(__name__)
+# The served files found gone at their last look. A load balancer probes /health every few
+# seconds: a line per probe (and per request) flooded the log, so it says when a file goes
+# and when it is back, once each (asked from the event loop and the ledger thread).
+_gone: set[str] = set()
+_gone_lock = threading.Lock()
 
 
 def check_servable(env: Mapping[str, str]) -> None:
@@ -62,10 +69,22 @@ def check_servable(env: Mapping[str, str]) -> None:
 def refuse_a_ledger_gone(env: Mapping[str, str]) -> None:
     """Refuse (503, without the path; the log names it) while the served SQLite file is
     not there: moved or deleted since `check_servable` saw it. One stat, no open, so
-    `/health` may ask it at every probe."""
+    `/health` may ask it at every probe; logged when it goes and when it is back, not at
+    every look."""
     name = ledger_file(env)
-    if name is not None and file_identity(name) is None:
-        log.error(GONE_LOGGED, name)
+    if name is None:
+        return
+    gone = file_identity(name) is None
+    with _gone_lock:
+        changed = gone != (name in _gone)
+        if gone:
+            _gone.add(name)
+        else:
+            _gone.discard(name)
+    if changed:
+        log.log(logging.ERROR if gone else logging.WARNING,
+                GONE_LOGGED if gone else BACK_LOGGED, name)
+    if gone:
         raise StoreUnavailableError(LEDGER_GONE, RETRY_AFTER_S)
 
 

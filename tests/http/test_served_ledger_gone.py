@@ -6,14 +6,17 @@ read with those frames over it, "database disk image is malformed"."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
+import pytest
 from builders import cli_for
 from fastapi.testclient import TestClient
 
 from api.http.app import create_app
 from api.http.settings import ServerSettings
+from api.storage import served
 
 
 def test_a_ledger_found_gone_gets_no_snapshot_written_beside_its_path(
@@ -73,3 +76,29 @@ def test_health_answers_503_while_the_served_ledger_is_gone(
                                            "problems": []}}
         assert str(tmp_path) not in answer.text
     assert (back.status_code, back.json()) == (200, {"status": "ok"})
+
+
+A_TOKEN = {"Authorization": "Bearer jx_unknown"}  # a request that opens the ledger
+
+
+def test_the_log_says_once_that_the_ledger_went_and_once_that_it_is_back(
+        sqlite_env: dict[str, str], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A load balancer probes /health every few seconds: a line per probe (and per
+    request) while the file is gone flooded the log. One line when it goes, one when it is
+    back, and one again if it goes again: each time it went stays in the log."""
+    cli_for("sqlite", sqlite_env).ok("init")
+    path = Path(sqlite_env["SQLITE_DBNAME"])
+    moved = tmp_path / "moved.db"
+    with caplog.at_level(logging.WARNING, logger="api.storage.served"), \
+            TestClient(create_app(ServerSettings(store_env=sqlite_env))) as client:
+        for _ in range(2):
+            path.rename(moved)
+            gone = [client.get(url, headers=A_TOKEN).status_code
+                    for url in ("/health", "/me", "/health")]
+            moved.rename(path)
+            back = [client.get(url).status_code for url in ("/health", "/health")]
+            assert (gone, back) == ([503, 503, 503], [200, 200])
+    assert [(record.levelno, record.msg, record.args) for record in caplog.records] == [
+        (logging.ERROR, served.GONE_LOGGED, (str(path),)),
+        (logging.WARNING, served.BACK_LOGGED, (str(path),)),
+    ] * 2

@@ -33,3 +33,11 @@ def test_the_no_ledger_in_the_database_line_reads_in_the_process_language() -> N
         "建好账本（`jixiao init`）之前，请求一律答以 503")
     english = _worded("en", served.NONE_LOGGED, where)
     assert english.startswith(f"jixiao serve: no ledger in {where} (no jixiao tables")
+
+
+def test_the_ledger_back_line_reads_in_the_process_language() -> None:
+    assert served.BACK_LOGGED in LOG_LINES
+    assert _worded("zh_CN", served.BACK_LOGGED) == (
+        "jixiao serve：/srv/jixiao.db 处又有账本了；请求照常处理")
+    assert _worded("en", served.BACK_LOGGED) == (
+        "jixiao serve: a ledger is at /srv/jixiao.db again; requests are served")
