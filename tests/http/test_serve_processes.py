@@ -224,3 +224,32 @@ def test_a_server_over_a_database_that_is_down_starts_and_says_so(tmp_path: Path
     assert answer.json()["error"]["code"] == "store_unavailable"
     assert answer.json()["error"]["message"].startswith(
         "cannot connect to the PostgreSQL server at 127.0.0.1:")
+
+
+def test_the_demo_server_logs_in_the_process_language(tmp_path: Path) -> None:
+    """`jixiao demo --serve` ran uvicorn without serve's logging config: its own lines
+    (a ledger moved away while serving) stayed English under the Chinese default."""
+    path = tmp_path / "demo.db"
+    port = _free_port()
+    log = tmp_path / "demo.log"
+    with log.open("wb") as stderr:
+        child = subprocess.Popen(
+            [JIXIAO, "demo", "--serve", "--port", str(port), "--db", str(path)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+            stderr=stderr)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + START_S_MAX * 3  # the demo year is written first
+        while not _healthy(url):
+            assert child.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the demo server did not start"
+            time.sleep(0.5)
+        path.rename(tmp_path / "moved.db")
+        answer = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x"})
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+    assert answer.status_code == 503
+    text = log.read_text()
+    assert GONE_LOGGED[()].format(path) in text, text
+    assert GONE_LOGGED[("--lang", "en")].format(path) not in text
