@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from api import plugin_discovery
 from api.i18n import from_environment, normalise, use_language
 from api.storage import psycopg_versions
-from api.storage.store_env import settings_problem, store_env
+from api.storage.store_env import settings_problem, sqlite_beside_postgres, store_env
 
 VALUED = frozenset({"--period", "--db", "--actor", "--lang"})
 FLAGS = frozenset({"--json"})
@@ -109,11 +109,12 @@ def exit_at_once(code: int) -> None:
 
 
 def _store_env(db: str | None, environ: Mapping[str, str]) -> dict[str, str] | None:
-    """`store_env`, or None for a PostgreSQL setting it would refuse, or a --db beside
-    PostgreSQL (the command tree names either); a POSTGRES_* one beside SQLite is not
-    read, nor turns the warm path off."""
-    if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and \
-            (db or settings_problem(environ) is not None):
+    """`store_env`, or None for a PostgreSQL setting it would refuse, or a --db or
+    JIXIAO_DB beside PostgreSQL (the command tree names any); a POSTGRES_* one beside
+    SQLite is not read, nor turns the warm path off."""
+    if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and (
+            sqlite_beside_postgres(db, environ) is not None
+            or settings_problem(environ) is not None):
         return None
     return store_env(db, environ)
 

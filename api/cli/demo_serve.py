@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from api.cli.options import ENVIRON, caller, open_session
-from api.i18n import N_, _
+from api.i18n import N_, _, current_language
 from api.storage.session import store_env
 from api.usecases.demo_accounts import DemoAccount, create_demo_accounts
 
@@ -30,6 +30,7 @@ def serve_demo(db: str | None, host: str, port: int, actor: str | None) -> int:
 
     from api.http.app import create_app  # noqa: PLC0415
     from api.http.hardening import transport_warning  # noqa: PLC0415
+    from api.http.server_log import logging_config  # noqa: PLC0415
     from api.http.settings import ServerSettings  # noqa: PLC0415
 
     with open_session(db) as session:
@@ -39,7 +40,9 @@ def serve_demo(db: str | None, host: str, port: int, actor: str | None) -> int:
     if warning is not None:
         print(warning, file=sys.stderr)
     app_ = create_app(ServerSettings(store_env=store_env(db, ENVIRON.get())))
-    uvicorn.run(app_, host=host, port=port, log_level="warning")
+    # serve's logging config: the server's own lines in the process's language.
+    log_config = logging_config(uvicorn.config.LOGGING_CONFIG, current_language())
+    uvicorn.run(app_, host=host, port=port, log_level="warning", log_config=log_config)
     return 0
 
 

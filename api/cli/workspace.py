@@ -10,7 +10,7 @@ import typer
 from api.cli.options import CREATED, ENVIRON, Actor, Db, whole_number
 from api.cli.render import reconciliation_text, stage_bar, summary_text
 from api.http.proxies import FORWARDED_ALLOW_IPS_DEFAULT, forwarded_allow_ips
-from api.i18n import _
+from api.i18n import _, current_language
 from api.render_text import demo_description_text
 from api.storage.session import ledger_exists, ledger_location, store_env
 
@@ -105,6 +105,7 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
 
     from api.http.app import create_app  # noqa: PLC0415 - nor the app
     from api.http.hardening import transport_warning  # noqa: PLC0415
+    from api.http.server_log import logging_config  # noqa: PLC0415
     from api.http.settings import ServerSettings  # noqa: PLC0415
     from api.storage.served import check_servable  # noqa: PLC0415
 
@@ -118,7 +119,9 @@ def serve(*, host: Annotated[str, typer.Option(help="The address to listen on.")
         master_key_file=ENVIRON.get().get("JIXIAO_MASTER_KEY_FILE")))
     # uvicorn rewrites the client address and the scheme from a trusted proxy's headers
     # (the limits count the real client; cookies are Secure behind a TLS proxy).
-    uvicorn.run(app_, host=host, port=port, log_level=log_level,
+    # The server's own log lines in the process's language (uvicorn's stay as they are).
+    log_config = logging_config(uvicorn.config.LOGGING_CONFIG, current_language())
+    uvicorn.run(app_, host=host, port=port, log_level=log_level, log_config=log_config,
                 ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
                 proxy_headers=bool(forwarded_allow_ips),
                 forwarded_allow_ips=forwarded_allow_ips or None)

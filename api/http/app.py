@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import Field, TypeAdapter
 
 from api.http.docs import install_docs
-from api.http.errors import ERROR_RESPONSES, install_error_handlers
+from api.http.errors import ERROR_RESPONSES, ErrorBody, install_error_handlers
 from api.http.hardening import install_security_headers
 from api.http.limits import SignInLimiters
 from api.http.routes import (
@@ -38,7 +38,7 @@ from api.http.runtime import LedgerThread, SessionFactory
 from api.http.schemas.base import reply
 from api.http.schemas.directory import Health
 from api.http.settings import ServerSettings
-from api.storage.served import open_server_session
+from api.storage.served import open_server_session, refuse_a_ledger_gone
 from api.web import STATIC_DIR
 from api.web.router import install as install_pages
 from domain.events import COMMAND_MODELS
@@ -82,8 +82,15 @@ def create_app(settings: ServerSettings,
     install_pages(app)
 
     @app.get("/health", tags=["health"], response_model=Health,
-             summary="Liveness (no authentication)")
+             summary="Liveness (no authentication)",
+             responses={503: {"model": ErrorBody, "description": (
+                 "the served SQLite ledger's file is not there (moved or deleted while "
+                 "serving; the server's log names it); retry after `Retry-After` s")}})
     async def health() -> JSONResponse:
+        # A load balancer or a monitor asks this, not a request with a token: a served
+        # SQLite file moved away or deleted is a server that answers every request 503,
+        # so it says so too (a stat, no open; PostgreSQL's reachability is not asked).
+        refuse_a_ledger_gone(settings.store_env)
         return await reply(Health, {"status": "ok"})
 
     def openapi() -> dict[str, Any]:

@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from api.i18n import N_, _
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 # ReDoc writes its styles into <style> elements at run time (styled-components), so its
@@ -30,10 +32,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-PLAIN_TRANSPORT = (
-    "警告：服务器在非本机地址 {host} 上以明文 HTTP 监听，令牌和工资数据可被窃听。"
-    "请在前面放置提供 TLS 的反向代理（见 docs/security.md），"
-    "或使用 --ssl-certfile/--ssl-keyfile。\n"
+PLAIN_TRANSPORT = N_(
     "warning: listening on {host}, a non-loopback address, without TLS: tokens and pay "
     "data cross the network in clear. Put a TLS reverse proxy in front (docs/security.md) "
     "or pass --ssl-certfile and --ssl-keyfile.")
@@ -60,7 +59,7 @@ def transport_warning(host: str, tls: bool) -> str | None:
     """The warning to print when the server listens beyond this machine in clear text."""
     if tls or is_loopback(host):
         return None
-    return PLAIN_TRANSPORT.format(host=host)
+    return _(PLAIN_TRANSPORT).format(host=host)
 
 
 def is_loopback(host: str) -> bool:

@@ -33,6 +33,11 @@ ERROR_TEMPLATES: Final = (
     N_("the server's ledger is not where it was when the server started (moved or "
        "deleted): nothing was written; the server's log names the file for its "
        "administrator"),
+    # api/storage/served.py: a served PostgreSQL schema without the ledger's tables (503)
+    N_("the server's database holds no ledger (no jixiao tables where the server looks), "
+       "and the server makes none: nothing was written; the server's log names the "
+       "database and schema for its administrator, who makes the ledger there with "
+       "`jixiao init`"),
     # api/storage/new_ledger.py: a new ledger's path taken by another process while the
     # verb built its own (409, exit 4)
     N_("another process made a ledger at {path} while this command was running: nothing "
@@ -57,6 +62,10 @@ ERROR_TEMPLATES: Final = (
     N_("--db {db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
        "chooses the PostgreSQL store (POSTGRES_*): drop --db to use PostgreSQL, or unset "
        "PERSISTENCE_MODULE to use the file; nothing was written"),
+    # api/storage/store_env.py: JIXIAO_DB where the environment chooses PostgreSQL (exit 2)
+    N_("JIXIAO_DB={db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
+       "chooses the PostgreSQL store (POSTGRES_*): unset JIXIAO_DB to use PostgreSQL, or "
+       "unset PERSISTENCE_MODULE to use the file; nothing was written"),
     # api/storage/store_env.py: a PostgreSQL setting in seconds that is not (422, exit 2)
     N_("{key} must be a whole number of seconds from {least} to {most}, not {value}: "
        "correct the setting (docs/deploy.md); nothing was written"),

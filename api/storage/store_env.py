@@ -43,16 +43,37 @@ DB_BESIDE_POSTGRES = ("--db {db} names a SQLite file, but PERSISTENCE_MODULE="
                       "file; nothing was written")
 
 
+# JIXIAO_DB beside it likewise: a shell that exported both (a clerk's file, then the
+# server's settings) read the database while the user meant the file.
+JIXIAO_DB_BESIDE_POSTGRES = ("JIXIAO_DB={db} names a SQLite file, but PERSISTENCE_MODULE="
+                             "eventsourcing.postgres chooses the PostgreSQL store "
+                             "(POSTGRES_*): unset JIXIAO_DB to use PostgreSQL, or unset "
+                             "PERSISTENCE_MODULE to use the file; nothing was written")
+
+
+def sqlite_beside_postgres(db: str | None, environ: Mapping[str, str]) -> str | None:
+    """Why a SQLite file named beside PostgreSQL chosen by the environment is refused
+    (--db `db`, else JIXIAO_DB), or None: none is, or SQLite is chosen."""
+    if environ.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return None
+    if db:
+        return DB_BESIDE_POSTGRES.format(db=db)
+    if named := environ.get("JIXIAO_DB"):
+        return JIXIAO_DB_BESIDE_POSTGRES.format(db=named)
+    return None
+
+
 def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """The eventsourcing environment for a shell invocation; never mutates os.environ. A
-    --db (`db`) where the environment chooses PostgreSQL is refused (bad input)."""
+    SQLite file named (--db `db`, or JIXIAO_DB) where the environment chooses PostgreSQL
+    is refused (bad input), not read past."""
     environ = os.environ if environ is None else environ
     signing = {key: environ[key] for key in CARRIED_KEYS if environ.get(key)}
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
-        if db:
+        if (refused := sqlite_beside_postgres(db, environ)) is not None:
             from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
 
-            raise InvalidRequestError(DB_BESIDE_POSTGRES.format(db=db))
+            raise InvalidRequestError(refused)
         env = {key: environ[key] for key in POSTGRES_KEYS if key in environ}
         env["PERSISTENCE_MODULE"] = "eventsourcing.postgres"
         if (problem := settings_problem(env)) is not None:  # else it fails on first use

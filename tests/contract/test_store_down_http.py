@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from builders import cli_for
 from fastapi.testclient import TestClient
 from httpx import Response
 from pgcluster import PgServer
@@ -150,6 +151,7 @@ def _pump(source: socket.socket, sink: socket.socket) -> None:
 
 def test_the_server_serves_again_once_the_database_is_back(pg_env: dict[str, str],
                                                            pg_server: PgServer) -> None:
+    cli_for("postgres", pg_env).ok("init")  # the server makes no ledger
     gate = Gate(pg_server.port)
     gate.open()
     env = {**pg_env, "POSTGRES_PORT": str(gate.port)}

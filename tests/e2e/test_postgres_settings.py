@@ -141,3 +141,31 @@ def test_a_db_file_beside_postgresql_is_refused(tmp_path: Path, verb: tuple[str,
         "postgres chooses the PostgreSQL store (POSTGRES_*): drop --db to use PostgreSQL, or "
         "unset PERSISTENCE_MODULE to use the file; nothing was written")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["commands.jsonl"]
+
+
+@pytest.mark.parametrize("verb", [*VERBS, ("apply", "commands.jsonl"), ("init",), ("demo",),
+                                  ("serve", "--port", "1")], ids=" ".join)
+def test_jixiao_db_beside_postgresql_is_refused(tmp_path: Path, verb: tuple[str, ...]) -> None:
+    """JIXIAO_DB where the environment chooses PostgreSQL was ignored without a word (a
+    shell that exported a clerk's file, then the server's settings): refused as --db is,
+    naming both settings; no file made. A --db beside both is the one named."""
+    file = tmp_path / "mine.db"
+    (tmp_path / "commands.jsonl").write_text("")
+    argv = [str(tmp_path / word) if word.endswith(".jsonl") else word for word in verb]
+    named = {"JIXIAO_DB": str(file)}
+    chinese = _jixiao(*argv, env=named)
+    english = _jixiao("--lang", "en", *argv, env=named)
+    assert (chinese.returncode, english.returncode) == (2, 2), chinese.stderr
+    assert chinese.stderr.strip() == (
+        f"错误：JIXIAO_DB={file} 指定的是 SQLite 文件，而 PERSISTENCE_MODULE=eventsourcing."
+        "postgres 选用的是 PostgreSQL 存储（POSTGRES_* 设置）：要用 PostgreSQL 请取消 "
+        "JIXIAO_DB，要用该文件请取消 PERSISTENCE_MODULE；未写入任何内容")
+    assert english.stderr.strip() == (
+        f"error: JIXIAO_DB={file} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing."
+        "postgres chooses the PostgreSQL store (POSTGRES_*): unset JIXIAO_DB to use "
+        "PostgreSQL, or unset PERSISTENCE_MODULE to use the file; nothing was written")
+    option = tmp_path / "option.db"
+    both = _jixiao("--lang", "en", *argv, "--db", str(option), env=named)
+    assert both.returncode == 2
+    assert both.stderr.strip().startswith(f"error: --db {option} names a SQLite file")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["commands.jsonl"]

@@ -8,6 +8,7 @@ import pytest
 from seeding import Served
 
 from api.http.hardening import transport_warning
+from api.i18n import use_language
 
 
 @pytest.mark.parametrize(("role", "path"), [("anonymous", "/health"),
@@ -28,10 +29,16 @@ def test_every_response_carries_the_security_headers(served: Served, role: str,
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "ledger.example.cn"])
 def test_listening_beyond_loopback_in_clear_text_is_warned(host: str) -> None:
-    warning = transport_warning(host, tls=False)
+    warning = transport_warning(host, tls=False)  # in the process's language: Chinese …
     assert warning is not None
     assert "TLS" in warning
     assert "警告" in warning
+    assert "listening" not in warning
+    with use_language("en"):  # … or English (`--lang en`), not both at once
+        english = transport_warning(host, tls=False)
+    assert english is not None
+    assert english.startswith(f"warning: listening on {host}, a non-loopback address")
+    assert "警告" not in english
     assert transport_warning(host, tls=True) is None
 
 

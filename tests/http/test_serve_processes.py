@@ -159,8 +159,15 @@ def test_two_servers_started_at_once_on_a_new_store_both_answer(  # type: ignore
     assert answers == dict.fromkeys(urls, 401), logs
 
 
+# The server's log line in the process's language (JIXIAO_LANG / --lang), whatever the
+# request's: {} stands for the path.
+GONE_LOGGED = {(): "jixiao serve：{} 处已没有账本（在服务期间被移走或删除）",
+               ("--lang", "en"): "jixiao serve: no ledger at {} any more (moved or deleted"}
+
+
+@pytest.mark.parametrize("language", list(GONE_LOGGED), ids=["zh_CN", "en"])
 def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no-untyped-def]
-        sqlite_ledger, tmp_path: Path) -> None:
+        sqlite_ledger, tmp_path: Path, language: tuple[str, ...]) -> None:
     """Its session's connections opened later (the statements view's, the key table's)
     made a new, empty ledger at the path. Now each request is refused (503) without the
     server's path, which its log names; the ledger moved back is served again."""
@@ -170,15 +177,17 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
     me = {"Authorization": f"Bearer {token}"}
     logs = tmp_path / "logs"
     logs.mkdir()
-    with _serving(sqlite_ledger, 1, logs=logs) as [url]:
+    with _serving(sqlite_ledger, 1, *language, logs=logs) as [url]:
         assert httpx.get(f"{url}/me", headers=me, timeout=30).status_code == 200
         path.rename(tmp_path / "moved.db")
         answers = {language: httpx.get(f"{url}/me", timeout=30, headers={
             **me, "Accept-Language": language}) for language in ("zh-CN", "en")}
         wrong = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x"})
+        health = httpx.get(f"{url}/health", timeout=30)  # a load balancer's probe
         assert not path.exists()
         (tmp_path / "moved.db").rename(path)
         back = httpx.get(f"{url}/me", headers=me, timeout=30).status_code
+        healthy_again = httpx.get(f"{url}/health", timeout=30).status_code
     log = (logs / "server-0.log").read_text()
     assert {answer.status_code for answer in answers.values()} == {503}, log
     assert wrong.status_code == 503
@@ -191,5 +200,56 @@ def test_a_ledger_moved_away_while_serving_is_not_made_again(  # type: ignore[no
         "administrator")
     assert all(str(path) not in answer.text and path.name not in answer.text
                for answer in answers.values())
-    assert f"no ledger at {path} any more" in log
+    assert GONE_LOGGED[language].format(path) in log
+    assert GONE_LOGGED[() if language else ("--lang", "en")].format(path) not in log
     assert back == 200
+    assert (health.status_code, health.headers["Retry-After"]) == (503, "2")
+    assert health.json()["error"]["code"] == "store_unavailable"
+    assert str(path) not in health.text
+    assert healthy_again == 200
+
+
+def test_a_server_over_a_database_that_is_down_starts_and_says_so(tmp_path: Path) -> None:
+    """The server asks for its PostgreSQL ledger per request, not at start: over a
+    database that is down it starts (its /health answers), and a request is told the
+    database cannot be reached (503), so it serves once the database is up, no restart."""
+    down = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "127.0.0.1",
+            "POSTGRES_PORT": str(_free_port()), "POSTGRES_DBNAME": "x",
+            "POSTGRES_USER": "x", "POSTGRES_PASSWORD": "x"}
+    store = SimpleNamespace(backend="postgres", env=down)
+    with _serving(store, 1, "--lang", "en", logs=tmp_path) as [url]:
+        answer = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x",
+                                                              "Accept-Language": "en"})
+    assert answer.status_code == 503, (tmp_path / "server-0.log").read_text()
+    assert answer.json()["error"]["code"] == "store_unavailable"
+    assert answer.json()["error"]["message"].startswith(
+        "cannot connect to the PostgreSQL server at 127.0.0.1:")
+
+
+def test_the_demo_server_logs_in_the_process_language(tmp_path: Path) -> None:
+    """`jixiao demo --serve` ran uvicorn without serve's logging config: its own lines
+    (a ledger moved away while serving) stayed English under the Chinese default."""
+    path = tmp_path / "demo.db"
+    port = _free_port()
+    log = tmp_path / "demo.log"
+    with log.open("wb") as stderr:
+        child = subprocess.Popen(
+            [JIXIAO, "demo", "--serve", "--port", str(port), "--db", str(path)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+            stderr=stderr)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + START_S_MAX * 3  # the demo year is written first
+        while not _healthy(url):
+            assert child.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the demo server did not start"
+            time.sleep(0.5)
+        path.rename(tmp_path / "moved.db")
+        answer = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x"})
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+    assert answer.status_code == 503
+    text = log.read_text()
+    assert GONE_LOGGED[()].format(path) in text, text
+    assert GONE_LOGGED[("--lang", "en")].format(path) not in text

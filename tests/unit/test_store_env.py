@@ -9,7 +9,7 @@ def test_postgres_settings_for_poolers_and_replicas_pass_through() -> None:
     environ = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "db",
                "POSTGRES_POOL_SIZE": "1", "POSTGRES_LOCK_TIMEOUT": "5",
                "POSTGRES_PRE_PING": "y", "CREATE_TABLE": "no", "HOME": "/root",
-               "JIXIAO_DB": "ignored.db"}
+               "JIXIAO_ACTOR": "someone"}
     env = store_env(None, environ)
     assert env == {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_HOST": "db",
                    "POSTGRES_POOL_SIZE": "1", "POSTGRES_LOCK_TIMEOUT": "5",
