@@ -34,9 +34,12 @@ removed (a sweeper, in another process, closing its own fd drops none of the
 builder's). Where `flock` is refused (a file system without locks) or missing (Windows,
 not supported) nothing is locked and nothing removed, as before.
 
-SIGTERM (`kill`, `timeout`, a service stopped) is raised as `SystemExit(143)` while a
-private file exists, so that whichever verb builds it (the CLI session, `restore`)
-unwinds and removes it."""
+SIGTERM (`kill`, `timeout`, a service stopped), SIGHUP (the terminal closed) and SIGINT
+(Ctrl-C) are raised as `Stopped`, a `SystemExit` of the code a shell reports for a process
+the signal killed (143, 129, 130), while a private file exists, so that whichever verb
+builds it (the CLI session, `restore`) unwinds and removes it; one the process ignores
+(`nohup`, a job a script started in the background) is left ignored. From the link into
+place until the handlers before are back, they wait: a build stopped has made nothing."""
 
 from __future__ import annotations
 
@@ -78,17 +81,31 @@ PRIVATE_EXTRA = 22
 ATTEMPTS = 3
 
 
+# What a live build unwinds on instead of ending at once (Windows has no SIGHUP).
+UNWOUND = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
+                if hasattr(signal, name))
+
+
+class Stopped(SystemExit):
+    """A live build's process stopped by `signal` (a name, SIGHUP): its code is what a
+    shell reports for a process that signal killed, 128 and its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal = signal.Signals(signum).name
+
+
 class _Unwinding:
-    """The builds running in the main thread and the SIGTERM handler before the first
-    (`_unwind_on_sigterm`)."""
+    """The builds running in the main thread and the handlers before the first
+    (`_unwind_on_signals`), by signal."""
 
     builds = 0
-    before: Any = None
+    before: dict[int, Any] = {}  # noqa: RUF012 - one process's, replaced whole
 
 
 class NewLedger:
     """The private file a new ledger is built in, and the path it goes to; locked, and
-    SIGTERM unwound, until it is placed or removed."""
+    SIGTERM, SIGHUP and SIGINT unwound, until it is placed or removed."""
 
     def __init__(self, path: Path, private: Path, lock: int | None = None,
                  put_back: Callable[[], None] | None = None) -> None:
@@ -106,14 +123,23 @@ class NewLedger:
         (`ConflictError`, the private file removed) when a ledger is there already."""
         try:
             _checkpoint(self.private)
-            os.link(self.private, self.path)
-        except FileExistsError:
-            self.discard()
-            raise ConflictError(TAKEN.format(path=self.path)) from None
         except BaseException:
             self.discard()
             raise
-        self.discard()  # the private name only: the ledger is at its path now
+        with _signals_held():
+            try:
+                os.link(self.private, self.path)
+            except FileExistsError:
+                taken = True
+            except BaseException:
+                self.discard()
+                raise
+            else:
+                taken = False
+            # The private name only when placed: the ledger is at its path now.
+            self.discard()
+        if taken:
+            raise ConflictError(TAKEN.format(path=self.path))
 
     @contextmanager
     def placed(self, *, keep: bool = True) -> Iterator[None]:
@@ -131,12 +157,12 @@ class NewLedger:
 
     def discard(self) -> None:
         """Remove the private file and SQLite's files beside it, then let go of its lock
-        (a sweeper finds the file gone, never unlocked) and of SIGTERM."""
+        (a sweeper finds the file gone, never unlocked) and of the signals."""
         _remove(self.private)
         self.release()
 
     def release(self) -> None:
-        """Let go of the lock and of SIGTERM, the file left to whoever has it now."""
+        """Let go of the lock and of the signals, the file left to whoever has it now."""
         lock, self._lock = self._lock, None
         if lock is not None:
             os.close(lock)
@@ -168,7 +194,7 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     if longest > _name_max(path.parent):
         return None  # a name the folder takes, but not with 22 characters and a -journal more
     sweep(path)
-    put_back = _unwind_on_sigterm()  # before the file is made: it is never left
+    put_back = _unwind_on_signals()  # before the file is made: it is never left
     try:
         made = _made(path)
     except BaseException:
@@ -276,30 +302,54 @@ def _remove(private: Path) -> None:
     private.unlink(missing_ok=True)
 
 
-def _unwind_on_sigterm() -> Callable[[], None]:
-    """SIGTERM raised as SystemExit while the private file exists: killed outright, the
-    verb left it (and its -wal and -shm) hidden beside the path until the next build of
-    that name; unwound, the verb removes it. Returns what puts the handler before back."""
+def _unwind_on_signals() -> Callable[[], None]:
+    """SIGTERM, SIGHUP and SIGINT raised as `Stopped` while the private file exists:
+    killed outright (SIGHUP's default), the verb left it (and its -wal and -shm) hidden
+    beside the path until the next build of that name; unwound, the verb removes it.
+    SIGINT's KeyboardInterrupt unwound too, but typer ended the verb with a silent 130.
+    Returns what puts the handlers before back."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    # Builds of one process may end in any order: the handler before the first is put
+    # Builds of one process may end in any order: the handlers before the first are put
     # back when the last ends, not when the first does (the others' files then left on
-    # SIGTERM, and the unwinding left installed for good after them).
+    # a signal, and the unwinding left installed for good after them).
     if not _Unwinding.builds:
-        _Unwinding.before = signal.signal(signal.SIGTERM, _terminated)
+        _Unwinding.before = {signum: signal.getsignal(signum) for signum in UNWOUND}
+        for signum, before in _Unwinding.before.items():
+            if before is not signal.SIG_IGN:  # ignored on purpose: `nohup`, `cmd &`
+                signal.signal(signum, _stopped)
     _Unwinding.builds += 1
 
     def put_back() -> None:
         _Unwinding.builds -= 1
         if not _Unwinding.builds:
-            before, _Unwinding.before = _Unwinding.before, None
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+            befores, _Unwinding.before = _Unwinding.before, {}
+            for signum, before in befores.items():
+                if before is not signal.SIG_IGN:
+                    signal.signal(signum, signal.SIG_DFL if before is None else before)
 
     return put_back
 
 
-def _terminated(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+def _stopped(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """The unwound signals held back (by this thread; where the handlers are ours, the
+    main one): one that came between the link and the handlers' put back would stop a
+    verb whose ledger is placed, saying it made nothing. Held, it comes after, to the
+    handler before (SIGTERM and SIGHUP then end the process, as after any verb's write)."""
+    if not hasattr(signal, "pthread_sigmask") or (
+            threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, UNWOUND)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _name_max(folder: Path) -> int:

@@ -1,8 +1,8 @@
 """A new ledger's build (api/storage/new_ledger.py) killed outright, by SIGKILL or a power
 cut, leaves its private file hidden beside the path; the builder holds a `flock` on it
 for as long as it builds, so the next build of that name, or the next verb that may make
-one there, removes the dead ones and never a live one. SIGTERM unwinds every build that
-goes through it, `restore`'s too: nothing is left, exit 143.
+one there, removes the dead ones and never a live one. SIGTERM, SIGHUP and SIGINT unwind
+every build that goes through it, `restore`'s too: nothing is left, exit 143, 129, 130.
 
 Through the `jixiao` script in processes of their own: a lock and a signal are another
 process's to see."""
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from builders import GOLDEN, Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,3 +195,47 @@ def test_a_restore_stopped_by_sigterm_leaves_nothing(tmp_path: Path) -> None:
     assert verb.returncode == 128 + signal.SIGTERM, err
     assert "Traceback" not in err
     assert _names(folder) == []
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGINT, signal.SIGTERM],
+                         ids=["hup", "int", "term"])
+def test_a_build_stopped_by_its_terminal_or_ctrl_c_leaves_nothing_and_says_so(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """SIGHUP (the terminal closed) killed the build outright: its private file, -wal
+    and -shm were left hidden beside the path until the next build of that name. SIGINT
+    (Ctrl-C) and SIGTERM unwound it, silently. Each now unwinds, says so, and exits with
+    the code a shell reports for a process the signal killed."""
+    new = tmp_path / "new.db"
+    verb = _started("apply", str(EXAMPLE), "--db", str(new))
+    try:
+        _until(lambda: any(tmp_path.glob(".new.db.new-*-wal")), verb)
+        verb.send_signal(stop)
+        out, err = verb.communicate(timeout=120)
+    finally:
+        verb.kill()
+        verb.wait()
+    assert verb.returncode == 128 + stop, err
+    assert (out, err) == ("", f"stopped by {stop.name}: the new ledger was not made; "
+                              "nothing was written\n")
+    assert _names(tmp_path) == []
+
+
+def test_a_build_that_ignores_sighup_goes_on_when_its_terminal_closes(tmp_path: Path) -> None:
+    """`nohup jixiao apply …`: SIGHUP ignored on purpose, the unwinding must not take
+    its place and stop the verb."""
+    new = tmp_path / "new.db"
+    verb = subprocess.Popen(
+        [sys.executable, "-m", "api.cli_launch", "apply", str(EXAMPLE), "--db", str(new)],
+        cwd=ROOT, env=_environ(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # noqa: PLW1509
+    try:
+        _until(lambda: any(tmp_path.glob(".new.db.new-*-wal")), verb)
+        verb.send_signal(signal.SIGHUP)
+        out, err = verb.communicate(timeout=120)
+    finally:
+        verb.kill()
+        verb.wait()
+    assert verb.returncode == 0, err
+    assert out.startswith("recorded 42 event(s)"), out
+    assert _names(tmp_path) == ["new.db"]

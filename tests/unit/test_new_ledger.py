@@ -212,10 +212,37 @@ def test_sigterm_is_put_back_when_the_last_of_a_process_builds_ends(tmp_path: Pa
     assert second is not None
     try:
         first.discard()
-        assert signal.getsignal(signal.SIGTERM) is new_ledger_module._terminated
+        assert signal.getsignal(signal.SIGTERM) is new_ledger_module._stopped
     finally:
         first.discard()
         second.discard()
         after = signal.signal(signal.SIGTERM, before)
     assert after == before
     assert _names(tmp_path) == []
+
+
+def test_a_signal_between_the_link_and_the_handlers_put_back_waits_for_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM just after the link: the unwinding raised, the verb said it made no
+    ledger (exit 143) with the ledger at its path. Held until the handler before is
+    back, it reaches that one, the ledger placed and its private name gone."""
+    link = os.link
+
+    def link_then_terminated(source: object, target: object) -> None:
+        link(source, target)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise _Stopped
+
+    path = tmp_path / "new.db"
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        made = new_ledger(_env(path))
+        assert made is not None
+        monkeypatch.setattr(new_ledger_module.os, "link", link_then_terminated)
+        with pytest.raises(_Stopped):
+            made.place()
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert _names(tmp_path) == ["new.db"]
