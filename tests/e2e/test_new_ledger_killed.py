@@ -239,3 +239,28 @@ def test_a_build_that_ignores_sighup_goes_on_when_its_terminal_closes(tmp_path: 
     assert verb.returncode == 0, err
     assert out.startswith("recorded 42 event(s)"), out
     assert _names(tmp_path) == ["new.db"]
+
+
+@pytest.mark.parametrize("made_read_only", ["file", "folder"])
+def test_a_write_refused_on_a_read_only_ledger_removes_nothing_first(
+        tmp_path: Path, made_read_only: str) -> None:
+    """`chmod a-w` on the ledger or its folder: `apply` is refused (exit 4, nothing
+    written), but it swept the killed build's files beside the ledger before it was."""
+    new = tmp_path / "new.db"
+    left = _killed_mid_apply(new)
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere"
+    elsewhere.mkdir()
+    made = _jixiao("init", "--db", str(elsewhere / "made.db"))
+    assert made.returncode == 0, made.stderr
+    shutil.copyfile(elsewhere / "made.db", new)
+    read_only = new if made_read_only == "file" else tmp_path
+    mode = read_only.stat().st_mode
+    read_only.chmod(mode & ~0o222)
+    try:
+        run = _jixiao("apply", str(EXAMPLE), "--db", str(new))
+        names = _names(tmp_path)
+    finally:
+        read_only.chmod(mode)
+    assert run.returncode == 4, run.stderr
+    assert "read-only" in run.stderr
+    assert set(left) <= set(names)
