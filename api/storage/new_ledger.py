@@ -255,8 +255,9 @@ def sweep(path: Path) -> None:
     """Remove the private files of builds of a ledger at `path` that are dead (their
     lock free: the builder killed outright, by SIGKILL or a power cut), with SQLite's
     files beside them; a live build's (locked) is left, and so is one this user cannot
-    open or remove, or that is no regular file. Only `path`'s name: other ledgers'
-    private files in the folder are for their own builds to sweep."""
+    open or remove, or any that is no regular file (a symbolic link, a folder, a FIFO),
+    even when its private file is gone. Only `path`'s name: other ledgers' private files
+    in the folder are for their own builds to sweep."""
     if flock is None:
         return
     prefix = f".{path.name}.new-"
@@ -298,8 +299,20 @@ def _remove_if_dead(private: Path) -> None:
 def _remove(private: Path) -> None:
     """The private file last: while it is there, its lock tells whether it is dead."""
     for suffix in (*SIDE_FILES, "-link"):
-        Path(f"{private}{suffix}").unlink(missing_ok=True)
-    private.unlink(missing_ok=True)
+        _remove_file(Path(f"{private}{suffix}"))
+    _remove_file(private)
+
+
+def _remove_file(name: Path) -> None:
+    """Only a regular file: SQLite and a build make no other, so a symbolic link, a
+    folder or a FIFO under such a name is somebody else's (a link is never followed:
+    it is left, as the file it leads to is)."""
+    try:
+        if not stat.S_ISREG(os.lstat(name).st_mode):
+            return
+    except FileNotFoundError:
+        return
+    name.unlink(missing_ok=True)
 
 
 def _unwind_on_signals() -> Callable[[], None]:

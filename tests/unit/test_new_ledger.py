@@ -246,3 +246,23 @@ def test_a_signal_between_the_link_and_the_handlers_put_back_waits_for_them(
     finally:
         signal.signal(signal.SIGTERM, before)
     assert _names(tmp_path) == ["new.db"]
+
+
+def test_a_sweep_removes_only_regular_files_beside_a_private_file_gone(
+        tmp_path: Path) -> None:
+    """SQLite's files of a build whose private file is gone were removed whatever they
+    were: a symbolic link, a FIFO (a folder stopped the rest of its build's files)."""
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("kept")
+    first, second = (f".new.db.new-{digit * 16}" for digit in "01")
+    (folder / f"{first}-wal").mkdir()
+    (folder / f"{first}-shm").write_bytes(b"")  # SQLite's: removed
+    (folder / f"{second}-wal").symlink_to(elsewhere)
+    os.mkfifo(folder / f"{second}-journal")
+    (folder / f"{second}-shm").symlink_to(tmp_path / "nowhere")
+    new_ledger_module.sweep(folder / "new.db")
+    assert _names(folder) == sorted(
+        [f"{first}-wal", f"{second}-wal", f"{second}-journal", f"{second}-shm"])
+    assert elsewhere.read_text() == "kept"
