@@ -72,6 +72,11 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 LEDGER_MODE = 0o644
 TAKEN = ("another process made a ledger at {path} while this command was running: "
          "nothing was written; run it again")
+# The private file removed or replaced under a live build: its lock lost, as NFS may lose
+# it when SQLite's connections close (the module's docstring), and a sweeper took it.
+LOST = ("the new ledger this command was building for {path} was removed by another "
+        "process (its folder's file system may lose a file's lock: keep a SQLite ledger "
+        "on a local disk): nothing was written; run it again")
 # A private name's tail: its random part, then SQLite's files beside it or the probe link.
 PRIVATE_TAIL = re.compile(r"([0-9a-f]{16})(-wal|-shm|-journal|-link)?")
 # The private name's length beyond the ledger's: ".", ".new-" and 16 hex digits.
@@ -120,15 +125,27 @@ class NewLedger:
 
     def place(self) -> None:
         """Put the ledger at its path, once every connection to it is closed; refused
-        (`ConflictError`, the private file removed) when a ledger is there already."""
+        (`ConflictError`, the private file removed) when a ledger is there already, or
+        when the private name is no longer the file this build made (nothing removed:
+        it is not the build's)."""
         try:
-            _checkpoint(self.private)
+            ours = self._ours()
+            if ours:
+                _checkpoint(self.private)
+                # Again: the checkpoint's connection, closed, may have lost the lock too.
+                ours = self._ours()
         except BaseException:
             self.discard()
             raise
+        if not ours:
+            self.release()
+            raise ConflictError(LOST.format(path=self.path))
         with _signals_held():
             try:
                 os.link(self.private, self.path)
+            except FileNotFoundError:  # removed since it was looked at
+                self.release()
+                raise ConflictError(LOST.format(path=self.path)) from None
             except FileExistsError:
                 taken = True
             except BaseException:
@@ -140,6 +157,17 @@ class NewLedger:
             self.discard()
         if taken:
             raise ConflictError(TAKEN.format(path=self.path))
+
+    def _ours(self) -> bool:
+        """Whether the private name is still the file this build made and locked: a
+        sweeper removes it only once it takes its lock, which a build holds, but NFS
+        emulates `flock` with byte-range locks that go when SQLite's connections close."""
+        if self._lock is None:
+            return True
+        try:
+            return os.path.samestat(os.lstat(self.private), os.fstat(self._lock))
+        except FileNotFoundError:
+            return False
 
     @contextmanager
     def placed(self, *, keep: bool = True) -> Iterator[None]:

@@ -9,6 +9,7 @@ process's to see."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -62,6 +63,22 @@ def _until(seen: Callable[[], bool], verb: subprocess.Popen[str]) -> None:
         assert verb.poll() is None, verb.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.001)
+
+
+def _locked(private: Path) -> bool:
+    """Whether its builder holds its lock: past its look that the file is still its own
+    (removed before, it is made again under another name)."""
+    try:
+        held = os.open(private, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(held)  # the builder, were it waiting for the lock, takes it now
+    return False
 
 
 def _killed_mid_apply(new: Path) -> list[str]:
@@ -264,3 +281,45 @@ def test_a_write_refused_on_a_read_only_ledger_removes_nothing_first(
     assert run.returncode == 4, run.stderr
     assert "read-only" in run.stderr
     assert set(left) <= set(names)
+
+
+def _reading_its_password(verb: subprocess.Popen[str]) -> bool:
+    """Whether the verb waits in its read of standard input (a pipe): its session open,
+    its files made, nothing of them in use until the password comes."""
+    try:
+        return "pipe_read" in Path(f"/proc/{verb.pid}/wchan").read_text()
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").exists(),
+                    reason="what a process waits in is read from Linux's /proc")
+def test_a_build_whose_private_file_went_under_it_places_nothing(tmp_path: Path) -> None:
+    """On NFS a build's lock can go when SQLite's connections close, and a sweeper then
+    remove its private file (here `rm`, while `users add` waits for its password): the
+    verb's next connection made the private name anew, and the link put that file, with
+    none of what went into the removed one, at the path, the token printed. Now refused
+    like a path taken (exit 4), printing no token."""
+    new = tmp_path / "new.db"
+    waiting = _started("users", "add", "u1", "--role", "auditor", "--password-stdin",
+                       "--db", str(new), stdin=subprocess.PIPE)
+    try:
+        _until(lambda: _reading_its_password(waiting), waiting)
+        [private] = _private_files(tmp_path)
+        assert _locked(private)
+        private.unlink()
+        out, err = waiting.communicate("a long enough password\n", timeout=120)
+    finally:
+        waiting.kill()
+        waiting.wait()
+    assert waiting.returncode == 4, err
+    assert out == ""
+    assert err.strip() == (
+        f"error: the new ledger this command was building for {new} was removed by "
+        "another process (its folder's file system may lose a file's lock: keep a SQLite "
+        "ledger on a local disk): nothing was written; run it again")
+    assert not new.exists()
+    # What stands at the private name now is not the build's own: left to the next sweep.
+    again = _jixiao("apply", str(EXAMPLE), "--db", str(new))
+    assert again.returncode == 0, again.stderr
+    assert _names(tmp_path) == ["new.db"]

@@ -19,6 +19,7 @@ from api.storage.backups import copy_backup
 from api.storage.new_ledger import NEW_LEDGER_KEY, new_ledger
 from api.storage.plain_store import EVENTS_TABLE
 from api.storage.session import ledger_location
+from domain.errors import ConflictError
 
 
 def _env(path: Path) -> dict[str, str]:
@@ -266,3 +267,31 @@ def test_a_sweep_removes_only_regular_files_beside_a_private_file_gone(
     assert _names(folder) == sorted(
         [f"{first}-wal", f"{second}-wal", f"{second}-journal", f"{second}-shm"])
     assert elsewhere.read_text() == "kept"
+
+
+@pytest.mark.parametrize("under_it", ["removed", "replaced"])
+def test_a_private_file_not_the_builds_own_is_not_placed(
+        tmp_path: Path, under_it: str) -> None:
+    """Its lock lost (NFS emulates `flock` with byte-range locks that go when SQLite's
+    connections close), a sweeper removed the private file, and another file may stand
+    at its name: the link failed with a traceback (FileNotFoundError), or put that
+    other file at the path."""
+    path = tmp_path / "new.db"
+    made = new_ledger(_env(path))
+    assert made is not None
+    with closing(sqlite3.connect(made.private)) as db:
+        db.execute("CREATE TABLE t (x)")
+    made.private.unlink()
+    if under_it == "replaced":
+        made.private.write_bytes(b"somebody else's")
+    with pytest.raises(ConflictError) as refused:
+        made.place()
+    assert str(refused.value) == (
+        f"the new ledger this command was building for {path} was removed by another "
+        "process (its folder's file system may lose a file's lock: keep a SQLite ledger "
+        "on a local disk): nothing was written; run it again")
+    left = [made.private.name] if under_it == "replaced" else []
+    assert _names(tmp_path) == left
+    if left:
+        assert made.private.read_bytes() == b"somebody else's"
+    assert signal.getsignal(signal.SIGTERM) is not new_ledger_module._stopped
