@@ -161,9 +161,13 @@ def _stopped(stop: SystemExit) -> int:
 
     if not isinstance(stop, Stopped):
         raise stop
+    stream = sys.stderr  # None when started with it closed (cron, `2>&-`)
     # SIGHUP: the terminal is gone (EIO), and the exit code is all that is left.
     with suppress(OSError, ValueError):
-        print(_(STOPPED).format(signal=stop.signal), file=sys.stderr)
+        if stream is not None:
+            # Ctrl-C at a terminal left its "^C" on the line.
+            lead = "\n" if stop.signal == "SIGINT" and stream.isatty() else ""
+            print(lead + _(STOPPED).format(signal=stop.signal), file=stream)
     return int(stop.code or 0)
 
 
