@@ -38,8 +38,7 @@ SIGTERM (`kill`, `timeout`, a service stopped), SIGHUP (the terminal closed) and
 (Ctrl-C) are raised as `Stopped`, a `SystemExit` of the code a shell reports for a process
 the signal killed (143, 129, 130), while a private file exists, so that whichever verb
 builds it (the CLI session, `restore`) unwinds and removes it; one the process ignores
-(`nohup`, a job a script started in the background) is left ignored. From the link into
-place until the handlers before are back, they wait: a build stopped has made nothing."""
+ (`nohup`, a job a script started in the background) is left ignored."""
 
 from __future__ import annotations
 
@@ -140,21 +139,20 @@ class NewLedger:
         if not ours:
             self.release()
             raise ConflictError(LOST.format(path=self.path))
-        with _signals_held():
-            try:
-                os.link(self.private, self.path)
-            except FileNotFoundError:  # removed since it was looked at
-                self.release()
-                raise ConflictError(LOST.format(path=self.path)) from None
-            except FileExistsError:
-                taken = True
-            except BaseException:
-                self.discard()
-                raise
-            else:
-                taken = False
-            # The private name only when placed: the ledger is at its path now.
+        try:
+            os.link(self.private, self.path)
+        except FileNotFoundError:  # removed since it was looked at
+            self.release()
+            raise ConflictError(LOST.format(path=self.path)) from None
+        except FileExistsError:
+            taken = True
+        except BaseException:
             self.discard()
+            raise
+        else:
+            taken = False
+        # The private name only when placed: the ledger is at its path now.
+        self.discard()
         if taken:
             raise ConflictError(TAKEN.format(path=self.path))
 
@@ -374,23 +372,6 @@ def _unwind_on_signals() -> Callable[[], None]:
 
 def _stopped(signum: int, _frame: object) -> None:
     raise Stopped(signum)
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """The unwound signals held back (by this thread; where the handlers are ours, the
-    main one): one that came between the link and the handlers' put back would stop a
-    verb whose ledger is placed, saying it made nothing. Held, it comes after, to the
-    handler before (SIGTERM and SIGHUP then end the process, as after any verb's write)."""
-    if not hasattr(signal, "pthread_sigmask") or (
-            threading.current_thread() is not threading.main_thread()):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, UNWOUND)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _name_max(folder: Path) -> int:

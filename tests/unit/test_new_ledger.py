@@ -222,53 +222,6 @@ def test_sigterm_is_put_back_when_the_last_of_a_process_builds_ends(tmp_path: Pa
     assert _names(tmp_path) == []
 
 
-def test_a_signal_between_the_link_and_the_handlers_put_back_waits_for_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """SIGTERM just after the link: the unwinding raised, the verb said it made no
-    ledger (exit 143) with the ledger at its path. Held until the handler before is
-    back, it reaches that one, the ledger placed and its private name gone."""
-    link = os.link
-
-    def link_then_terminated(source: object, target: object) -> None:
-        link(source, target)  # type: ignore[arg-type]
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise _Stopped
-
-    path = tmp_path / "new.db"
-    before = signal.signal(signal.SIGTERM, stop)
-    try:
-        made = new_ledger(_env(path))
-        assert made is not None
-        monkeypatch.setattr(new_ledger_module.os, "link", link_then_terminated)
-        with pytest.raises(_Stopped):
-            made.place()
-    finally:
-        signal.signal(signal.SIGTERM, before)
-    assert _names(tmp_path) == ["new.db"]
-
-
-def test_a_sweep_removes_only_regular_files_beside_a_private_file_gone(
-        tmp_path: Path) -> None:
-    """SQLite's files of a build whose private file is gone were removed whatever they
-    were: a symbolic link, a FIFO (a folder stopped the rest of its build's files)."""
-    folder = tmp_path / "ledgers"
-    folder.mkdir()
-    elsewhere = tmp_path / "elsewhere.txt"
-    elsewhere.write_text("kept")
-    first, second = (f".new.db.new-{digit * 16}" for digit in "01")
-    (folder / f"{first}-wal").mkdir()
-    (folder / f"{first}-shm").write_bytes(b"")  # SQLite's: removed
-    (folder / f"{second}-wal").symlink_to(elsewhere)
-    os.mkfifo(folder / f"{second}-journal")
-    (folder / f"{second}-shm").symlink_to(tmp_path / "nowhere")
-    new_ledger_module.sweep(folder / "new.db")
-    assert _names(folder) == sorted(
-        [f"{first}-wal", f"{second}-wal", f"{second}-journal", f"{second}-shm"])
-    assert elsewhere.read_text() == "kept"
-
-
 @pytest.mark.parametrize("under_it", ["removed", "replaced"])
 def test_a_private_file_not_the_builds_own_is_not_placed(
         tmp_path: Path, under_it: str) -> None:
