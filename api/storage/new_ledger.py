@@ -105,6 +105,8 @@ class _Unwinding:
 
     builds = 0
     before: dict[int, Any] = {}  # noqa: RUF012 - one process's, replaced whole
+    # The signals come while a build links its ledger into place (`_hold`), or None.
+    held: list[int] | None = None
 
 
 class NewLedger:
@@ -139,22 +141,35 @@ class NewLedger:
         if not ours:
             self.release()
             raise ConflictError(LOST.format(path=self.path))
+        # From the link until the signals are put back a signal is held, not raised: a
+        # ledger linked into place is made, and `Stopped` would say nothing was.
+        held = _hold()
         try:
-            os.link(self.private, self.path)
-        except FileNotFoundError:  # removed since it was looked at
-            self.release()
-            raise ConflictError(LOST.format(path=self.path)) from None
-        except FileExistsError:
-            taken = True
-        except BaseException:
-            self.discard()
-            raise
-        else:
-            taken = False
-        # The private name only when placed: the ledger is at its path now.
-        self.discard()
-        if taken:
-            raise ConflictError(TAKEN.format(path=self.path))
+            try:
+                os.link(self.private, self.path)
+            except FileNotFoundError:  # removed since it was looked at
+                self.release()
+                refused: str | None = LOST
+            except FileExistsError:
+                self.discard()
+                refused = TAKEN
+            except BaseException:
+                self.discard()
+                raise
+            else:
+                # The private name only: the ledger is at its path now.
+                self.discard()
+                refused = None
+        finally:
+            _let_go()
+        if held and refused is not None:
+            raise Stopped(held[0])  # nothing placed: unwound as before the link
+        for signum in held:
+            # Placed: to the handler put back, as if it came a moment later (the
+            # default's ends the process, the ledger made).
+            signal.raise_signal(signum)
+        if refused is not None:
+            raise ConflictError(refused.format(path=self.path))
 
     def _ours(self) -> bool:
         """Whether the private name is still the file this build made and locked: a
@@ -371,7 +386,23 @@ def _unwind_on_signals() -> Callable[[], None]:
 
 
 def _stopped(signum: int, _frame: object) -> None:
+    if _Unwinding.held is not None:
+        _Unwinding.held.append(signum)
+        return
     raise Stopped(signum)
+
+
+def _hold() -> list[int]:
+    """Hold the signals `_stopped` would raise, until `_let_go`; the list they are held
+    in. Only the main thread's handlers are ours (`_unwind_on_signals`)."""
+    held: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        _Unwinding.held = held
+    return held
+
+
+def _let_go() -> None:
+    _Unwinding.held = None
 
 
 def _name_max(folder: Path) -> int:

@@ -323,3 +323,38 @@ def test_a_build_whose_private_file_went_under_it_places_nothing(tmp_path: Path)
     again = _jixiao("apply", str(EXAMPLE), "--db", str(new))
     assert again.returncode == 0, again.stderr
     assert _names(tmp_path) == ["new.db"]
+
+
+# `jixiao` whose link into place is followed at once by a signal to itself (the probe
+# link, the same call, let be): the window between the link and the handlers put back.
+_SIGNALLED_AFTER_THE_LINK = """
+import os, runpy, sys
+link, stop = os.link, int(sys.argv.pop(1))
+def linked(source, target, **kw):
+    link(source, target, **kw)
+    if not str(target).endswith("-link"):
+        os.kill(os.getpid(), stop)
+os.link = linked
+runpy.run_module("api.cli_launch", run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize("stop", [signal.SIGHUP, signal.SIGINT, signal.SIGTERM],
+                         ids=["hup", "int", "term"])
+def test_a_signal_just_after_the_link_does_not_say_nothing_was_made(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """The signal came once the ledger was at its path, before the handlers were back:
+    the verb said "the new ledger was not made; nothing was written" with the ledger made.
+    Now it stops the verb as it would a moment later, the ledger kept."""
+    new = tmp_path / "new.db"
+    run = subprocess.run(
+        [sys.executable, "-c", _SIGNALLED_AFTER_THE_LINK, str(int(stop)), "apply",
+         str(EXAMPLE), "--db", str(new)],
+        cwd=ROOT, env=_environ(), stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=300, check=False)
+    assert run.returncode in (-stop, 128 + stop), run.stderr
+    assert "not made" not in run.stderr
+    assert "Traceback" not in run.stderr
+    assert _names(tmp_path) == ["new.db"]
+    events = _jixiao("verify", "--db", str(new))
+    assert events.returncode == 0, events.stderr

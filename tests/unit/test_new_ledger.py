@@ -248,3 +248,42 @@ def test_a_private_file_not_the_builds_own_is_not_placed(
     if left:
         assert made.private.read_bytes() == b"somebody else's"
     assert signal.getsignal(signal.SIGTERM) is not new_ledger_module._stopped
+
+
+@pytest.mark.parametrize("there", ["free", "taken"])
+def test_a_signal_as_the_ledger_is_linked_says_what_was_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, there: str) -> None:
+    """SIGTERM (SIGHUP, SIGINT alike) come just after the link put the ledger at its path,
+    before the handler before the build was back: `Stopped` was raised, the verb said
+    "the new ledger was not made" and exited 143 with the ledger made. Now it goes to the
+    handler put back, as if a moment later; come while the link fails (a ledger there
+    already), nothing was placed and the build unwinds as before."""
+    path = tmp_path / "new.db"
+    seen: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda signum, _frame: seen.append(signum))
+    try:
+        made = new_ledger(_env(path))
+        assert made is not None
+        if there == "taken":  # by another process, while this one built
+            path.write_bytes(b"another's ledger")
+        link = os.link
+
+        def linked_then_stopped(source: Path, target: Path) -> None:
+            try:
+                link(source, target)
+            finally:
+                signal.raise_signal(signal.SIGTERM)  # its handler runs as this returns
+
+        monkeypatch.setattr(os, "link", linked_then_stopped)
+        if there == "free":
+            made.place()
+        else:
+            with pytest.raises(new_ledger_module.Stopped) as stopped:
+                made.place()
+            assert stopped.value.code == 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert seen == ([signal.SIGTERM] if there == "free" else [])
+    assert _names(tmp_path) == ["new.db"]
+    if there == "taken":
+        assert path.read_bytes() == b"another's ledger"
