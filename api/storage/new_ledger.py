@@ -191,10 +191,17 @@ class NewLedger:
         except BaseException:
             self.discard()
             raise
-        if keep:
-            self.place()
-        else:
-            self.discard()
+        try:
+            if keep:
+                self.place()
+            else:
+                self.discard()
+        except Stopped:
+            # Come as `place` was called, before its own unwinding: the file still held
+            # (a placed or refused one is let go of first) was left behind.
+            if self._lock is not None:
+                self.discard()
+            raise
 
     def discard(self) -> None:
         """Remove the private file and SQLite's files beside it, then let go of its lock

@@ -287,3 +287,20 @@ def test_a_signal_as_the_ledger_is_linked_says_what_was_made(
     assert _names(tmp_path) == ["new.db"]
     if there == "taken":
         assert path.read_bytes() == b"another's ledger"
+
+
+def test_a_signal_as_the_build_goes_to_be_placed_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM come once the verb's block ended, as `place` was called and before its
+    own unwinding began: `Stopped` went out of `placed` with the private file left."""
+    made = new_ledger(_env(tmp_path / "new.db"))
+    assert made is not None
+
+    def stopped_at_its_start(_self: object) -> None:
+        new_ledger_module._stopped(signal.SIGTERM, None)
+
+    monkeypatch.setattr(new_ledger_module.NewLedger, "place", stopped_at_its_start)
+    with pytest.raises(new_ledger_module.Stopped), made.placed():
+        pass
+    assert _names(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is not new_ledger_module._stopped
