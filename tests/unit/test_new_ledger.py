@@ -304,3 +304,23 @@ def test_a_signal_as_the_build_goes_to_be_placed_leaves_nothing(
         pass
     assert _names(tmp_path) == []
     assert signal.getsignal(signal.SIGTERM) is not new_ledger_module._stopped
+
+
+def test_a_sweep_removes_only_regular_files_beside_a_private_file_gone(
+        tmp_path: Path) -> None:
+    """SQLite's files of a build whose private file is gone were removed whatever they
+    were: a symbolic link, a FIFO (a folder stopped the rest of its build's files)."""
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("kept")
+    first, second = (f".new.db.new-{digit * 16}" for digit in "01")
+    (folder / f"{first}-wal").mkdir()
+    (folder / f"{first}-shm").write_bytes(b"")  # SQLite's: removed
+    (folder / f"{second}-wal").symlink_to(elsewhere)
+    os.mkfifo(folder / f"{second}-journal")
+    (folder / f"{second}-shm").symlink_to(tmp_path / "nowhere")
+    new_ledger_module.sweep(folder / "new.db")
+    assert _names(folder) == sorted(
+        [f"{first}-wal", f"{second}-wal", f"{second}-journal", f"{second}-shm"])
+    assert elsewhere.read_text() == "kept"
