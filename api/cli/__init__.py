@@ -7,6 +7,7 @@ a --db that opens no ledger (a folder, not a database) or is given where the env
 chooses PostgreSQL, and `serve` at a path with no ledger; 3 not found (a missing ledger
 too); 4 conflict (a write to a read-only ledger too); 5 blocked calculation (facts
 missing); 6 busy (another writer holds the store: nothing was written, run it again);
+129, 130, 143 a new ledger's build stopped by SIGHUP, SIGINT, SIGTERM (none was made);
 1 anything else.
 """
 
@@ -15,12 +16,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from api.cli.context import ARGV, ENVIRON
 from api.cli.help_language import asks_for_help, translate_help
 from api.cli.usage import show_usage_error
-from api.i18n import _, from_environment, use_language
+from api.i18n import N_, _, from_environment, use_language
 
 if TYPE_CHECKING:
     import typer
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from domain.errors import DomainError
 
 BLOCKED = 5  # api.usecases.reports.CalculationBlockedError: facts missing
+# A new ledger's build unwound on a signal (SIGHUP, SIGINT, SIGTERM): nothing placed.
+STOPPED = N_("stopped by {signal}: the new ledger was not made; nothing was written")
 
 
 def __getattr__(name: str) -> typer.Typer:
@@ -139,12 +143,32 @@ def _guarded(call: Callable[[], int]) -> int:
         # `jixiao … | head` is not an error of ours (the warm payout answers 0 too).
         if _closed_pipe(stop):
             return 0
-        raise
+        return _stopped(stop)
     except Exception as error:
         code = _told(error)
         if code is None:
             raise
         return code
+
+
+def _stopped(stop: SystemExit) -> int:
+    """A new ledger's build stopped by a signal (SIGHUP, SIGINT, SIGTERM: api/storage/
+    new_ledger.py `Stopped`) is said, with its code; any other exit raised on. Its module
+    is imported here only once a build has (the same as `_told`'s domain errors)."""
+    if "api.storage.new_ledger" not in sys.modules:
+        raise stop
+    from api.storage.new_ledger import Stopped  # noqa: PLC0415 - see above
+
+    if not isinstance(stop, Stopped):
+        raise stop
+    stream = sys.stderr  # None when started with it closed (cron, `2>&-`)
+    # SIGHUP: the terminal is gone (EIO), and the exit code is all that is left.
+    with suppress(OSError, ValueError):
+        if stream is not None:
+            # Ctrl-C at a terminal left its "^C" on the line.
+            lead = "\n" if stop.signal == "SIGINT" and stream.isatty() else ""
+            print(lead + _(STOPPED).format(signal=stop.signal), file=stream)
+    return int(stop.code or 0)
 
 
 def _told(error: Exception) -> int | None:

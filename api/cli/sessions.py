@@ -15,7 +15,7 @@ from api.cli.context import ARGV, ENVIRON
 from api.i18n import N_, _
 from api.storage.new_ledger import NewLedger, new_ledger, sweep_beside
 from api.storage.read_only import (
-    forced_read_only,
+    read_only,
     refuse_a_new_ledger,
     refuse_a_new_postgres_ledger,
 )
@@ -155,9 +155,11 @@ def open_session(db: str | None, *, reads_only: bool = False,
             except BaseException:
                 new.discard()
                 raise
-    elif creating and not reads_only and not forced_read_only(env):
+    elif creating and not reads_only and not read_only(env):
         # A killed build's private file, left beside a ledger another build then placed
-        # (or `init` made): no build of that name runs again to remove it.
+        # (or `init` made): no build of that name runs again to remove it. Not when the
+        # write will be refused (JIXIAO_READ_ONLY=1, `chmod a-w` on the ledger or its
+        # folder): a refused verb removes nothing first.
         sweep_beside(env)
     return CliSession(env, found=found, reads_only=reads_only, connection=connection)
 

@@ -42,6 +42,11 @@ ERROR_TEMPLATES: Final = (
     # verb built its own (409, exit 4)
     N_("another process made a ledger at {path} while this command was running: nothing "
        "was written; run it again"),
+    # api/storage/new_ledger.py: a new ledger's private file removed or replaced under
+    # its build (its lock lost, as on NFS) (409, exit 4)
+    N_("the new ledger this command was building for {path} was removed by another "
+       "process (its folder's file system may lose a file's lock: keep a SQLite ledger "
+       "on a local disk): nothing was written; run it again"),
     # api/storage/read_only.py: a write on PostgreSQL opened read-only, or by a role
     # granted only reads (409, exit 4)
     N_("the ledger {path} is read-only (JIXIAO_READ_ONLY is set, or this database role may "

@@ -34,9 +34,11 @@ removed (a sweeper, in another process, closing its own fd drops none of the
 builder's). Where `flock` is refused (a file system without locks) or missing (Windows,
 not supported) nothing is locked and nothing removed, as before.
 
-SIGTERM (`kill`, `timeout`, a service stopped) is raised as `SystemExit(143)` while a
-private file exists, so that whichever verb builds it (the CLI session, `restore`)
-unwinds and removes it."""
+SIGTERM (`kill`, `timeout`, a service stopped), SIGHUP (the terminal closed) and SIGINT
+(Ctrl-C) are raised as `Stopped`, a `SystemExit` of the code a shell reports for a process
+the signal killed (143, 129, 130), while a private file exists, so that whichever verb
+builds it (the CLI session, `restore`) unwinds and removes it; one the process ignores
+ (`nohup`, a job a script started in the background) is left ignored."""
 
 from __future__ import annotations
 
@@ -69,6 +71,11 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 LEDGER_MODE = 0o644
 TAKEN = ("another process made a ledger at {path} while this command was running: "
          "nothing was written; run it again")
+# The private file removed or replaced under a live build: its lock lost, as NFS may lose
+# it when SQLite's connections close (the module's docstring), and a sweeper took it.
+LOST = ("the new ledger this command was building for {path} was removed by another "
+        "process (its folder's file system may lose a file's lock: keep a SQLite ledger "
+        "on a local disk): nothing was written; run it again")
 # A private name's tail: its random part, then SQLite's files beside it or the probe link.
 PRIVATE_TAIL = re.compile(r"([0-9a-f]{16})(-wal|-shm|-journal|-link)?")
 # The private name's length beyond the ledger's: ".", ".new-" and 16 hex digits.
@@ -78,17 +85,33 @@ PRIVATE_EXTRA = 22
 ATTEMPTS = 3
 
 
+# What a live build unwinds on instead of ending at once (Windows has no SIGHUP).
+UNWOUND = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
+                if hasattr(signal, name))
+
+
+class Stopped(SystemExit):
+    """A live build's process stopped by `signal` (a name, SIGHUP): its code is what a
+    shell reports for a process that signal killed, 128 and its number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal = signal.Signals(signum).name
+
+
 class _Unwinding:
-    """The builds running in the main thread and the SIGTERM handler before the first
-    (`_unwind_on_sigterm`)."""
+    """The builds running in the main thread and the handlers before the first
+    (`_unwind_on_signals`), by signal."""
 
     builds = 0
-    before: Any = None
+    before: dict[int, Any] = {}  # noqa: RUF012 - one process's, replaced whole
+    # The signals come while a build links its ledger into place (`_hold`), or None.
+    held: list[int] | None = None
 
 
 class NewLedger:
     """The private file a new ledger is built in, and the path it goes to; locked, and
-    SIGTERM unwound, until it is placed or removed."""
+    SIGTERM, SIGHUP and SIGINT unwound, until it is placed or removed."""
 
     def __init__(self, path: Path, private: Path, lock: int | None = None,
                  put_back: Callable[[], None] | None = None) -> None:
@@ -103,17 +126,61 @@ class NewLedger:
 
     def place(self) -> None:
         """Put the ledger at its path, once every connection to it is closed; refused
-        (`ConflictError`, the private file removed) when a ledger is there already."""
+        (`ConflictError`, the private file removed) when a ledger is there already, or
+        when the private name is no longer the file this build made (nothing removed:
+        it is not the build's)."""
         try:
-            _checkpoint(self.private)
-            os.link(self.private, self.path)
-        except FileExistsError:
-            self.discard()
-            raise ConflictError(TAKEN.format(path=self.path)) from None
+            ours = self._ours()
+            if ours:
+                _checkpoint(self.private)
+                # Again: the checkpoint's connection, closed, may have lost the lock too.
+                ours = self._ours()
         except BaseException:
             self.discard()
             raise
-        self.discard()  # the private name only: the ledger is at its path now
+        if not ours:
+            self.release()
+            raise ConflictError(LOST.format(path=self.path))
+        # From the link until the signals are put back a signal is held, not raised: a
+        # ledger linked into place is made, and `Stopped` would say nothing was.
+        held = _hold()
+        try:
+            try:
+                os.link(self.private, self.path)
+            except FileNotFoundError:  # removed since it was looked at
+                self.release()
+                refused: str | None = LOST
+            except FileExistsError:
+                self.discard()
+                refused = TAKEN
+            except BaseException:
+                self.discard()
+                raise
+            else:
+                # The private name only: the ledger is at its path now.
+                self.discard()
+                refused = None
+        finally:
+            _let_go()
+        if held and refused is not None:
+            raise Stopped(held[0])  # nothing placed: unwound as before the link
+        for signum in held:
+            # Placed: to the handler put back, as if it came a moment later (the
+            # default's ends the process, the ledger made).
+            signal.raise_signal(signum)
+        if refused is not None:
+            raise ConflictError(refused.format(path=self.path))
+
+    def _ours(self) -> bool:
+        """Whether the private name is still the file this build made and locked: a
+        sweeper removes it only once it takes its lock, which a build holds, but NFS
+        emulates `flock` with byte-range locks that go when SQLite's connections close."""
+        if self._lock is None:
+            return True
+        try:
+            return os.path.samestat(os.lstat(self.private), os.fstat(self._lock))
+        except FileNotFoundError:
+            return False
 
     @contextmanager
     def placed(self, *, keep: bool = True) -> Iterator[None]:
@@ -124,19 +191,26 @@ class NewLedger:
         except BaseException:
             self.discard()
             raise
-        if keep:
-            self.place()
-        else:
-            self.discard()
+        try:
+            if keep:
+                self.place()
+            else:
+                self.discard()
+        except Stopped:
+            # Come as `place` was called, before its own unwinding: the file still held
+            # (a placed or refused one is let go of first) was left behind.
+            if self._lock is not None:
+                self.discard()
+            raise
 
     def discard(self) -> None:
         """Remove the private file and SQLite's files beside it, then let go of its lock
-        (a sweeper finds the file gone, never unlocked) and of SIGTERM."""
+        (a sweeper finds the file gone, never unlocked) and of the signals."""
         _remove(self.private)
         self.release()
 
     def release(self) -> None:
-        """Let go of the lock and of SIGTERM, the file left to whoever has it now."""
+        """Let go of the lock and of the signals, the file left to whoever has it now."""
         lock, self._lock = self._lock, None
         if lock is not None:
             os.close(lock)
@@ -168,7 +242,7 @@ def new_ledger(env: Mapping[str, str]) -> NewLedger | None:
     if longest > _name_max(path.parent):
         return None  # a name the folder takes, but not with 22 characters and a -journal more
     sweep(path)
-    put_back = _unwind_on_sigterm()  # before the file is made: it is never left
+    put_back = _unwind_on_signals()  # before the file is made: it is never left
     try:
         made = _made(path)
     except BaseException:
@@ -229,8 +303,9 @@ def sweep(path: Path) -> None:
     """Remove the private files of builds of a ledger at `path` that are dead (their
     lock free: the builder killed outright, by SIGKILL or a power cut), with SQLite's
     files beside them; a live build's (locked) is left, and so is one this user cannot
-    open or remove, or that is no regular file. Only `path`'s name: other ledgers'
-    private files in the folder are for their own builds to sweep."""
+    open or remove, or any that is no regular file (a symbolic link, a folder, a FIFO),
+    even when its private file is gone. Only `path`'s name: other ledgers' private files
+    in the folder are for their own builds to sweep."""
     if flock is None:
         return
     prefix = f".{path.name}.new-"
@@ -272,34 +347,69 @@ def _remove_if_dead(private: Path) -> None:
 def _remove(private: Path) -> None:
     """The private file last: while it is there, its lock tells whether it is dead."""
     for suffix in (*SIDE_FILES, "-link"):
-        Path(f"{private}{suffix}").unlink(missing_ok=True)
-    private.unlink(missing_ok=True)
+        _remove_file(Path(f"{private}{suffix}"))
+    _remove_file(private)
 
 
-def _unwind_on_sigterm() -> Callable[[], None]:
-    """SIGTERM raised as SystemExit while the private file exists: killed outright, the
-    verb left it (and its -wal and -shm) hidden beside the path until the next build of
-    that name; unwound, the verb removes it. Returns what puts the handler before back."""
+def _remove_file(name: Path) -> None:
+    """Only a regular file: SQLite and a build make no other, so a symbolic link, a
+    folder or a FIFO under such a name is somebody else's (a link is never followed:
+    it is left, as the file it leads to is)."""
+    try:
+        if not stat.S_ISREG(os.lstat(name).st_mode):
+            return
+    except FileNotFoundError:
+        return
+    name.unlink(missing_ok=True)
+
+
+def _unwind_on_signals() -> Callable[[], None]:
+    """SIGTERM, SIGHUP and SIGINT raised as `Stopped` while the private file exists:
+    killed outright (SIGHUP's default), the verb left it (and its -wal and -shm) hidden
+    beside the path until the next build of that name; unwound, the verb removes it.
+    SIGINT's KeyboardInterrupt unwound too, but typer ended the verb with a silent 130.
+    Returns what puts the handlers before back."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    # Builds of one process may end in any order: the handler before the first is put
+    # Builds of one process may end in any order: the handlers before the first are put
     # back when the last ends, not when the first does (the others' files then left on
-    # SIGTERM, and the unwinding left installed for good after them).
+    # a signal, and the unwinding left installed for good after them).
     if not _Unwinding.builds:
-        _Unwinding.before = signal.signal(signal.SIGTERM, _terminated)
+        _Unwinding.before = {signum: signal.getsignal(signum) for signum in UNWOUND}
+        for signum, before in _Unwinding.before.items():
+            if before is not signal.SIG_IGN:  # ignored on purpose: `nohup`, `cmd &`
+                signal.signal(signum, _stopped)
     _Unwinding.builds += 1
 
     def put_back() -> None:
         _Unwinding.builds -= 1
         if not _Unwinding.builds:
-            before, _Unwinding.before = _Unwinding.before, None
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+            befores, _Unwinding.before = _Unwinding.before, {}
+            for signum, before in befores.items():
+                if before is not signal.SIG_IGN:
+                    signal.signal(signum, signal.SIG_DFL if before is None else before)
 
     return put_back
 
 
-def _terminated(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+def _stopped(signum: int, _frame: object) -> None:
+    if _Unwinding.held is not None:
+        _Unwinding.held.append(signum)
+        return
+    raise Stopped(signum)
+
+
+def _hold() -> list[int]:
+    """Hold the signals `_stopped` would raise, until `_let_go`; the list they are held
+    in. Only the main thread's handlers are ours (`_unwind_on_signals`)."""
+    held: list[int] = []
+    if threading.current_thread() is threading.main_thread():
+        _Unwinding.held = held
+    return held
+
+
+def _let_go() -> None:
+    _Unwinding.held = None
 
 
 def _name_max(folder: Path) -> int:

@@ -19,6 +19,7 @@ from api.storage.backups import copy_backup
 from api.storage.new_ledger import NEW_LEDGER_KEY, new_ledger
 from api.storage.plain_store import EVENTS_TABLE
 from api.storage.session import ledger_location
+from domain.errors import ConflictError
 
 
 def _env(path: Path) -> dict[str, str]:
@@ -212,10 +213,114 @@ def test_sigterm_is_put_back_when_the_last_of_a_process_builds_ends(tmp_path: Pa
     assert second is not None
     try:
         first.discard()
-        assert signal.getsignal(signal.SIGTERM) is new_ledger_module._terminated
+        assert signal.getsignal(signal.SIGTERM) is new_ledger_module._stopped
     finally:
         first.discard()
         second.discard()
         after = signal.signal(signal.SIGTERM, before)
     assert after == before
     assert _names(tmp_path) == []
+
+
+@pytest.mark.parametrize("under_it", ["removed", "replaced"])
+def test_a_private_file_not_the_builds_own_is_not_placed(
+        tmp_path: Path, under_it: str) -> None:
+    """Its lock lost (NFS emulates `flock` with byte-range locks that go when SQLite's
+    connections close), a sweeper removed the private file, and another file may stand
+    at its name: the link failed with a traceback (FileNotFoundError), or put that
+    other file at the path."""
+    path = tmp_path / "new.db"
+    made = new_ledger(_env(path))
+    assert made is not None
+    with closing(sqlite3.connect(made.private)) as db:
+        db.execute("CREATE TABLE t (x)")
+    made.private.unlink()
+    if under_it == "replaced":
+        made.private.write_bytes(b"somebody else's")
+    with pytest.raises(ConflictError) as refused:
+        made.place()
+    assert str(refused.value) == (
+        f"the new ledger this command was building for {path} was removed by another "
+        "process (its folder's file system may lose a file's lock: keep a SQLite ledger "
+        "on a local disk): nothing was written; run it again")
+    left = [made.private.name] if under_it == "replaced" else []
+    assert _names(tmp_path) == left
+    if left:
+        assert made.private.read_bytes() == b"somebody else's"
+    assert signal.getsignal(signal.SIGTERM) is not new_ledger_module._stopped
+
+
+@pytest.mark.parametrize("there", ["free", "taken"])
+def test_a_signal_as_the_ledger_is_linked_says_what_was_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, there: str) -> None:
+    """SIGTERM (SIGHUP, SIGINT alike) come just after the link put the ledger at its path,
+    before the handler before the build was back: `Stopped` was raised, the verb said
+    "the new ledger was not made" and exited 143 with the ledger made. Now it goes to the
+    handler put back, as if a moment later; come while the link fails (a ledger there
+    already), nothing was placed and the build unwinds as before."""
+    path = tmp_path / "new.db"
+    seen: list[int] = []
+    before = signal.signal(signal.SIGTERM, lambda signum, _frame: seen.append(signum))
+    try:
+        made = new_ledger(_env(path))
+        assert made is not None
+        if there == "taken":  # by another process, while this one built
+            path.write_bytes(b"another's ledger")
+        link = os.link
+
+        def linked_then_stopped(source: Path, target: Path) -> None:
+            try:
+                link(source, target)
+            finally:
+                signal.raise_signal(signal.SIGTERM)  # its handler runs as this returns
+
+        monkeypatch.setattr(os, "link", linked_then_stopped)
+        if there == "free":
+            made.place()
+        else:
+            with pytest.raises(new_ledger_module.Stopped) as stopped:
+                made.place()
+            assert stopped.value.code == 128 + signal.SIGTERM
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert seen == ([signal.SIGTERM] if there == "free" else [])
+    assert _names(tmp_path) == ["new.db"]
+    if there == "taken":
+        assert path.read_bytes() == b"another's ledger"
+
+
+def test_a_signal_as_the_build_goes_to_be_placed_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM come once the verb's block ended, as `place` was called and before its
+    own unwinding began: `Stopped` went out of `placed` with the private file left."""
+    made = new_ledger(_env(tmp_path / "new.db"))
+    assert made is not None
+
+    def stopped_at_its_start(_self: object) -> None:
+        new_ledger_module._stopped(signal.SIGTERM, None)
+
+    monkeypatch.setattr(new_ledger_module.NewLedger, "place", stopped_at_its_start)
+    with pytest.raises(new_ledger_module.Stopped), made.placed():
+        pass
+    assert _names(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is not new_ledger_module._stopped
+
+
+def test_a_sweep_removes_only_regular_files_beside_a_private_file_gone(
+        tmp_path: Path) -> None:
+    """SQLite's files of a build whose private file is gone were removed whatever they
+    were: a symbolic link, a FIFO (a folder stopped the rest of its build's files)."""
+    folder = tmp_path / "ledgers"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_text("kept")
+    first, second = (f".new.db.new-{digit * 16}" for digit in "01")
+    (folder / f"{first}-wal").mkdir()
+    (folder / f"{first}-shm").write_bytes(b"")  # SQLite's: removed
+    (folder / f"{second}-wal").symlink_to(elsewhere)
+    os.mkfifo(folder / f"{second}-journal")
+    (folder / f"{second}-shm").symlink_to(tmp_path / "nowhere")
+    new_ledger_module.sweep(folder / "new.db")
+    assert _names(folder) == sorted(
+        [f"{first}-wal", f"{second}-wal", f"{second}-journal", f"{second}-shm"])
+    assert elsewhere.read_text() == "kept"
