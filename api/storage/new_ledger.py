@@ -168,8 +168,11 @@ class NewLedger:
             # Placed: to the handler put back, as if it came a moment later (the
             # default's ends the process, the ledger made).
             signal.raise_signal(signum)
-        if refused is not None:
-            raise ConflictError(refused.format(path=self.path))
+        # Each refusal raised by its constant, which the error-texts walker reads.
+        if refused is LOST:
+            raise ConflictError(LOST.format(path=self.path))
+        if refused is TAKEN:
+            raise ConflictError(TAKEN.format(path=self.path))
 
     def _ours(self) -> bool:
         """Whether the private name is still the file this build made and locked: a
