@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from builders import cli_for
+from builders import Cli, cli_for
 from gradebook import FIXTURES, grades, subjects, write_jsonl
 
 from domain.shipped_schemes import load_shipped_scheme
@@ -95,7 +95,12 @@ def test_an_invalid_calculation_is_refused_with_its_reason(cli, tmp_path) -> Non
     document["calculations"]["cuts"]["bands"][1]["share"] = "0.3"
     run = cli("apply", str(write_jsonl(tmp_path / "bad.jsonl", _rows(document)[:1])))
     assert run.code == 2
-    assert "sum to 90%" in run.err
+    assert "the shares add up to 90%, not 100 %" in run.err
+    assert "比例合计" not in run.err
+    zh = Cli(cli.environ, lang=None)("apply", str(tmp_path / "bad.jsonl"))
+    assert zh.code == 2
+    assert "比例合计 90%，应为 100%" in zh.err
+    assert "add up" not in zh.err
 
 
 def test_changing_a_rate_in_the_file_changes_the_amount_and_its_explanation(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
