@@ -370,9 +370,7 @@ class LedgerReads:
                     key = values.get("idempotency_key")
                     originator_id = idempotency_id(key) if key else uuid4()
                     event = build(values, originator_id, recorded_at, actor)
-            except ValidationError as error:
-                # A model validator's refusals (an adopted scheme's calculations), each a
-                # message of its own the shells word, not pydantic's report around them
+            except ValidationError as error:  # validators' own messages, worded by shells
                 problems.append(Problem(where, "", "; ".join(
                     str(e["msg"]).removeprefix("Value error, ") for e in error.errors())))
                 continue
