@@ -118,3 +118,27 @@ def test_changing_a_rate_in_the_file_changes_the_amount_and_its_explanation(cli,
     assert "0–10000 × 12%" in text
     assert "10000 × 12%" in text
     assert "× 15%" not in text
+
+
+
+def test_each_refusal_of_an_adoption_names_its_place_in_one_language(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An adoption its model refuses three times: three problems, each naming the value
+    (a misspelt parameter said nothing of where once only the messages were kept)."""
+    document = _document()
+    document["calculations"]["cuts"]["bands"][1]["share"] = "0.3"
+    document["calculations"]["late"]["cap"] = "-6"
+    document["calculations"]["late"]["capp"] = "6"
+    bad = write_jsonl(tmp_path / "bad.jsonl", _rows(document)[:1])
+    en = cli("apply", str(bad))
+    assert en.code == 2
+    assert [line for line in en.err.splitlines() if line.startswith("  ")] == [
+        "  line 1: calculations.cuts.redistribution: the shares add up to 90%, not 100 %",
+        "  line 1: calculations.late.ladder.cap: -6 is negative; it must not be",
+        "  line 1: calculations.late.ladder.capp: Extra inputs are not permitted"]
+    zh = Cli(cli.environ, lang=None)("apply", str(bad))
+    assert zh.code == 2
+    assert [line for line in zh.err.splitlines() if line.startswith("  ")] == [
+        "  第 1 行: calculations.cuts.redistribution: 比例合计 90%，应为 100%",
+        "  第 1 行: calculations.late.ladder.cap: -6 不能为负数",
+        "  第 1 行: calculations.late.ladder.capp: 不允许多余的字段"]
+
