@@ -74,9 +74,7 @@ class SchemeProblem:
     def worded(self) -> str:
         """The reason in the current language."""
         if not self.template:  # a model validator's problems, joined by "; "
-            parts = self.reason.split("; ")
-            worded = [translate(part) for part in parts]
-            return "；".join(worded) if worded != parts else self.reason
+            return translate(self.reason)
         return gettext(self.template).format(**{
             name: translate(value) if name in _MESSAGES else value
             for name, value in self.values})

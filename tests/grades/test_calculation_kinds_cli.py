@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -142,3 +143,17 @@ def test_each_refusal_of_an_adoption_names_its_place_in_one_language(cli, tmp_pa
         "  第 1 行: calculations.late.ladder.cap: -6 不能为负数",
         "  第 1 行: calculations.late.ladder.capp: 不允许多余的字段"]
 
+
+def test_scheme_check_words_a_refusal_that_holds_a_semicolon(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"{value} is negative; it must not be" is one message, though joined refusals are
+    split at "; ": it reads in Chinese by default, in English under --lang en."""
+    document = _document()
+    document["calculations"]["late"]["cap"] = "-6"
+    path = tmp_path / "cap.yaml"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    zh = Cli(cli.environ, lang=None)("scheme", "check", str(path))
+    assert zh.code == 2
+    assert "calculations.late.ladder.cap: -6 不能为负数" in zh.out
+    assert not re.search(r"negative|must not", zh.out)
+    en = cli("scheme", "check", str(path))
+    assert "calculations.late.ladder.cap: -6 is negative; it must not be" in en.out
