@@ -505,4 +505,10 @@ ERROR_TEMPLATES: Final = (
     N_("{gate} does not hold: not paid"),
     N_("{fund} on {unit} is {value}: the pool must be an amount, not negative"),
     N_("{fund} on {unit} is {value}: the pool must be an amount, not negative {literals}"),
+    # domain/calendar.py: a deadline in a year whose holidays no calendar knows (a refusal,
+    # an appeal's deadline_unknown, a procedure's problem)
+    N_("The statutory holiday calendar for {year} is not known (neither recorded in this "
+       "ledger nor in the chinese-calendar package); {day} cannot be counted in working "
+       "days. Record that year's State Council notice: `jixiao calendar record-notice "
+       "--year {year} …`"),
 )

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from api import i18n
 from api.i18n import N_, figures, formats
 from api.i18n.findings import finding_line, report_notes
+from api.i18n.messages import translate
 from api.web.labels import DEDUCTION_LABELS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -133,6 +134,7 @@ def environment() -> Environment:
     env.filters["figure_formula"] = figures.formula
     env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)
+    env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["deduction_label"] = deduction_label
     env.globals["STATE_LABELS"] = STATE_LABELS
