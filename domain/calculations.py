@@ -33,13 +33,13 @@ Exact = Annotated[Decimal, BeforeValidator(to_exact)]
 
 def _share(value: Decimal) -> Decimal:
     if not 0 <= value <= 1:
-        raise ValueError(f"比例 {value} 不在 0–1 之间 (a share is between 0 and 1: 0.15 is 15 %)")
+        raise ValueError(NOT_A_SHARE.format(value=value))
     return value
 
 
 def _not_negative(value: Decimal) -> Decimal:
     if value < 0:
-        raise ValueError(f"{value} 不能为负数 (must not be negative)")
+        raise ValueError(NEGATIVE.format(value=value))
     return value
 
 
@@ -49,18 +49,25 @@ NotNegative = Annotated[Decimal, BeforeValidator(to_exact), AfterValidator(_not_
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 ONE = Decimal(1)
 
-# What a clerk reads when a calculation's parameters do not hold (scheme check).
-LAST_OPEN = ("只有最后一段可以不写上限 "
-             "(only the last band may have no upper bound, up_to)")
-RATE_OR_RANGE = ("每一段须有比例 rate，或按案例选定的比例范围 rate_range，二者取一 "
-                 "(each band needs a rate, or a rate_range chosen per case)")
-POOL_SOURCE = ("奖金池须写 contribution、pool_from 或 unit_fund 之一 "
-               "(a pool needs one of contribution, pool_from or unit_fund)")
-UP_TO_SHARE = ("各段名次比例上限须逐段递增 "
-               "(up_to_share must increase: a gap or an overlap)")
-RANGE_OUTSIDE = ("比例范围 {low}–{high} 不在 0–100% 之内或上下颠倒 "
-                 "(rate_range {low}–{high} is not within 0–100 %, low before high)")
-SHARES_SUM = "比例合计 {total}，应为 100% (the shares sum to {total}, not 100 %)"
+# What a clerk reads when a calculation's parameters do not hold (scheme check): English
+# message ids, worded where they are shown; their Chinese are templates of
+# api/i18n/error_templates.py.
+NOT_A_SHARE = "the share {value} is not between 0 and 1 (0.15 is 15 %)"
+NEGATIVE = "{value} is negative; it must not be"
+LAST_OPEN = "only the last band may have no upper bound, up_to"
+RATE_OR_RANGE = "each band needs a rate, or a rate_range chosen per case: one of the two"
+POOL_SOURCE = "a pool needs one of contribution, pool_from or unit_fund"
+UP_TO_SHARE = "up_to_share must increase band by band: a gap or an overlap"
+RANGE_OUTSIDE = "rate_range {low}–{high} is not within 0–100 %, or its low is above its high"
+SHARES_SUM = "the shares add up to {total}, not 100 %"
+BOUNDS_RISE = ("band bounds, up_to, must be positive and increase: a gap or an overlap "
+               "between bands")
+STEPS_RISE = ("step rows go from the lowest bound up, each bound once: a band table with an "
+              "overlap")
+UNIT_AMOUNT = "unit-level amounts need unit_pipeline"
+UNIT_GROUP = "unit_pipeline goes with group: unit"
+NO_CUT = "the cut is needed: cut for into: figure, from_lines for into: pay_line"
+NO_RESERVE = "leftover_line needs a reserve"
 
 
 def percent(value: Decimal) -> str:
@@ -102,8 +109,7 @@ class Progressive(Frozen):
             raise ValueError(LAST_OPEN)
         known = [b for b in bounds if b is not None]
         if any(b <= 0 for b in known) or any(a >= b for a, b in itertools.pairwise(known)):
-            raise ValueError("各段上限必须为正数且逐段递增 (band bounds, up_to, must be "
-                             "positive and increase: a gap or an overlap between bands)")
+            raise ValueError(BOUNDS_RISE)
         for tier in self.tiers:
             if (tier.rate is None) == (tier.rate_range is None):
                 raise ValueError(RATE_OR_RANGE)
@@ -144,8 +150,7 @@ class Step(Frozen):
     def _rows(self) -> Step:
         mins = [r.min for r in self.rows]
         if any(a >= b for a, b in itertools.pairwise(mins)):
-            raise ValueError("分档须从低到高排列、每个下限只出现一次 (step rows from the "
-                             "lowest bound up, each bound once: a band table with an overlap)")
+            raise ValueError(STEPS_RISE)
         return self
 
     def describe(self) -> str:
@@ -202,8 +207,7 @@ class Shares(Frozen):
 #            calculation's name, split by largest remainder to the fen; a group with a
 #            member still pending or blocked waits (no partial pool is paid).
 
-FITS = ("{name} 只用于 into: {into} (only with into: {into}); "
-        "into: {other} 不接受 (not with into: {other})")
+FITS = "{name} is only for into: {into}, not for into: {other}"
 
 
 class Adjustment(Frozen):
@@ -241,11 +245,9 @@ class _Population(Frozen):
                 other = "figure" if into == "pay_line" else "pay_line"
                 raise ValueError(FITS.format(name=name, into=into, other=other))
         if self.unit_expressions() and self.unit_pipeline is None:
-            raise ValueError("单位层面的金额需指定 unit_pipeline (unit-level amounts need "
-                             "unit_pipeline)")
+            raise ValueError(UNIT_AMOUNT)
         if self.unit_pipeline is not None and self.group != "unit":
-            raise ValueError("unit_pipeline 须配 group: unit (unit_pipeline goes with "
-                             "group: unit)")
+            raise ValueError(UNIT_GROUP)
         return self
 
 
@@ -330,9 +332,7 @@ class Redistribution(_Population):
     @model_validator(mode="after")
     def _bands(self) -> Redistribution:
         if (self.cut if self.into == "figure" else self.from_lines) is None:
-            raise ValueError("扣减再分配须写扣减来源: into: figure 用 cut, into: pay_line 用 "
-                             "from_lines (the cut: `cut` for a figure, `from_lines` for a "
-                             "pay line)")
+            raise ValueError(NO_CUT)
         total = sum((b.share for b in self.bands), Decimal(0))
         if total != ONE:
             raise ValueError(SHARES_SUM.format(total=percent(total)))
@@ -373,7 +373,7 @@ class UnitRate(_Population):
     @model_validator(mode="after")
     def _leftover_needs_reserve(self) -> UnitRate:
         if self.leftover_line is not None and self.reserve is None:
-            raise ValueError("leftover_line 需要 reserve (leftover_line needs a reserve)")
+            raise ValueError(NO_RESERVE)
         return self
 
     def describe(self) -> str:

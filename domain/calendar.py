@@ -56,14 +56,17 @@ class WorkingCalendar:
 
 
 STATUTORY = WorkingCalendar()
+# English, the message id (an appeal's `deadline_unknown` and a procedure's `problem` are
+# JSON data too): worded where it is shown, its Chinese a template of
+# api/i18n/error_templates.py.
+UNKNOWN_YEAR = ("The statutory holiday calendar for {year} is not known (neither recorded in "
+                "this ledger nor in the chinese-calendar package); {day} cannot be counted in "
+                "working days. Record that year's State Council notice: `jixiao calendar "
+                "record-notice --year {year} …`")
 
 
 def unknown_year_message(day: date) -> str:
-    return (f"{day.year} 年的法定节假日安排尚未录入，无法按工作日计算 {day} 的期限；"
-            f"请先录入国务院办公厅当年的放假通知（`jixiao calendar record-notice --year "
-            f"{day.year} …`）。 The statutory holiday calendar for {day.year} is not known "
-            f"(neither recorded in this ledger nor in the chinese-calendar package); {day} "
-            "cannot be counted in working days. Record that year's State Council notice.")
+    return UNKNOWN_YEAR.format(year=day.year, day=day)
 
 
 def is_working_day(day: date, calendar: WorkingCalendar = STATUTORY) -> bool:

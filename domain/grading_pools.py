@@ -17,6 +17,13 @@ from typing import Any
 
 from domain.calculations import Population, Redistribution
 
+# English message ids, worded where they are shown (scheme check); their Chinese are
+# templates of api/i18n/error_templates.py
+POOL_ID = "pool {name}: no id, or one a calculation has; a pool needs an id no calculation has"
+NOT_UNIT_PIPELINE = "pool {name}: unit_pipeline {pipeline} is not a pipeline graded by {period}"
+NO_PAY_LINE = "pool {name}: {pipeline} has no pay line {line}"
+NOT_A_FIGURE = "pool {name}: rank_by {figure} is not a figure"
+
 LEGACY_KINDS = {"per_point": "per_point_pool", "redistribute": "redistribution",
                 "unit_rate": "unit_rate"}
 
@@ -34,8 +41,7 @@ def read_legacy_pools(data: Any) -> Any:
         pool = dict(legacy)
         name = pool.pop("id", None)
         if not isinstance(name, str) or name in calculations:
-            raise ValueError(f"分配池 {name!r}: 缺少 id 或与计算同名 (a pool needs an id "
-                             f"no calculation has)")
+            raise ValueError(POOL_ID.format(name=repr(name)))
         kind = pool.get("kind")
         pool["kind"] = LEGACY_KINDS.get(kind, kind) if isinstance(kind, str) else kind
         pool["into"] = "pay_line"
@@ -136,12 +142,11 @@ def _pay_line_problems(name: str, calc: Population, found: tuple[str, set[str], 
     problems = []
     unit = pipelines.get(calc.unit_pipeline) if calc.unit_pipeline else None
     if calc.unit_pipeline and (unit is None or unit[0] != period):
-        problems.append(f"分配池 {name}: unit_pipeline {calc.unit_pipeline!r} 不是按 "
-                        f"{period} 考核的流程 (not a pipeline graded by {period})")
+        problems.append(NOT_UNIT_PIPELINE.format(name=name, pipeline=repr(calc.unit_pipeline),
+                                                 period=period))
     if isinstance(calc, Redistribution):
-        problems += [f"分配池 {name}: {calc.pipeline} 中没有发放项 {line!r} "
-                     "(no such pay line)" for line in calc.from_lines or () if line not in lines]
+        problems += [NO_PAY_LINE.format(name=name, pipeline=calc.pipeline, line=repr(line))
+                     for line in calc.from_lines or () if line not in lines]
         if calc.rank_by not in figures:
-            problems.append(f"分配池 {name}: rank_by {calc.rank_by!r} 不是指标 "
-                            "(not a figure)")
+            problems.append(NOT_A_FIGURE.format(name=name, figure=repr(calc.rank_by)))
     return problems

@@ -370,6 +370,9 @@ class LedgerReads:
                     key = values.get("idempotency_key")
                     originator_id = idempotency_id(key) if key else uuid4()
                     event = build(values, originator_id, recorded_at, actor)
+            except ValidationError as error:
+                problems += _refusals(where, error)
+                continue
             except ValueError as error:
                 problems.append(Problem(where, "", str(error)))
                 continue
@@ -456,6 +459,14 @@ class LedgerReads:
             return build(command, originator_id)
 
         return to_event
+
+
+def _refusals(where: str, error: ValidationError) -> list[Problem]:
+    """A command refused by its model, one problem an error: the value's place (an
+    adoption's calculations.late.ladder.cap) and the validator's own message, an English
+    id the shells word, not pydantic's report around them."""
+    return [Problem(where, ".".join(str(part) for part in e["loc"]),
+                    str(e["msg"]).removeprefix("Value error, ")) for e in error.errors()]
 
 
 def _kind_of(cls: type, direct: bool) -> tuple[Callable[..., LedgerEvent] | None, bool]:

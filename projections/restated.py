@@ -28,9 +28,10 @@ DEPARTMENT_LINES = ("pay_calculated", "controls", "penalties", "pay_after_contro
                     "banked", "floor", "bank_before", "bank_drawn", "subsidy", "bank_after",
                     "settled", "undistributed")
 
-NOT_CLOSED = ("{period} 未结账，没有可重述的已结报表；请用 payout 查看当期报表 "
-              "({period} is not closed; there is no closed statement to restate — "
-              "use payout without --restated)")
+# English, the message id: its Chinese is a template of api/i18n/error_templates.py, worded
+# where it is shown
+NOT_CLOSED = ("{period} is not closed: there is no closed statement to restate; use payout "
+              "without --restated for the period's statement")
 
 
 def restated_report(facts: Facts, period: Period) -> dict[str, Any]:

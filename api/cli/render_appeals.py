@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _
 from api.i18n.events import event_name, outcome_name, payout_line_name
+from api.i18n.messages import translate
 
 FIELDS: Final = {
     "appeal_id": N_("appeal"), "appellant": N_("appellant"), "filed_by": N_("filed by"),
@@ -75,6 +76,8 @@ def _value(key: str, value: Any) -> list[str]:
         return [_contested(value)]
     if key == "reviews":
         return [_review(review) for review in value] or ["-"]
+    if key == "deadline_unknown":  # English in --json: worded here
+        return [translate(str(value))]
     if isinstance(value, list):
         return ["、".join(str(v) for v in value) or "-"]
     return ["-" if value is None else str(value)]

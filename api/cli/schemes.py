@@ -11,6 +11,7 @@ import typer
 from api.cli.options import Actor, Db, Json, PeriodOption, Reason, caller, open_session
 from api.cli.render import table
 from api.i18n import N_, _
+from api.i18n.messages import place, translate
 from api.usecases import schemes
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -28,6 +29,7 @@ NEW_DONE = N_("wrote {output} ({name} v{version}, copied from {source}); edit it
 ADOPTED = N_("adopted {key} from {effective}; recorded {n} event(s), {retried} already "
              "recorded; position {position}")
 NO_CHANGES = N_("no changes")
+WHOLE_FILE = N_("the file")  # where a problem of no line is
 NOT_A_DAY = N_("--effective {text}: write a date such as 2026-07-01")
 ADOPTED_HERE = N_("adopted in this ledger:")
 NOT_COMPUTABLE = N_("declared not computable:")
@@ -102,7 +104,7 @@ def show(*, name: Name, json: Json = False) -> int:
                           source=shown["source"]))
     print(table(_heads(RULE_HEADS),
                 [[r["rule"], r["source"].split("_", 1)[0] + ":" + r["source"].rsplit(":", 1)[1],
-                  r["default"] or "", r["text"], r["line"]] for r in shown["rules"]],
+                  r["default"] or "", translate(r["text"]), r["line"]] for r in shown["rules"]],
                 right={4}))
     if shown["not_computable"]:
         print("\n" + _(NOT_COMPUTABLE))
@@ -138,7 +140,8 @@ def check(*, file: File, json: Json = False) -> int:
     elif checked.problems:
         print(_(PROBLEMS).format(path=file, count=len(checked.problems)))
         for problem in checked.problems:
-            print(f"  {problem}")
+            where = place(f"line {problem.line}") if problem.line else _(WHOLE_FILE)
+            print(f"  {where} {problem.path or '—'}: {problem.worded()}")
     else:
         print(_(NO_PROBLEMS).format(path=file, key=checked.scheme.key,
                                  kind=checked.scheme.kind))

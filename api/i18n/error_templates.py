@@ -495,4 +495,86 @@ ERROR_TEMPLATES: Final = (
        "list`)"),
     N_("--scheme: no shipped scheme {name}; did you mean {guess}? The shipped schemes: "
        "{known} (`jixiao scheme list`)"),
+    # projections/restated.py: payout --restated of a period not closed (409)
+    N_("{period} is not closed: there is no closed statement to restate; use payout "
+       "without --restated for the period's statement"),
+    # api/usecases/scheme_versions.py: the lock of the shipped schemes' versions (a
+    # maintainer's `python -m api.usecases.scheme_versions`)
+    N_("{key}: a released version was edited in place; a change of content is a new "
+       "version, version {version}"),
+    N_("{key}: the next version is {version}"),
+    N_("{key}: the new version is not locked yet: python -m api.usecases.scheme_versions"),
+    N_("{key}: a later version is locked, version {version}; ship the newest"),
+    # api/usecases/scheme_rules.py: `scheme show`, a rule a value computes besides its own
+    # (not an error; worded by the same translator)
+    N_("computed by {at} too"),
+    # api/usecases/scheme_check.py: `scheme check`'s reasons (the same texts as its
+    # REASONS and constants; tests/unit/test_scheme_check_words.py), and the first
+    # problem of a file that is no scheme, as a refusal carries it
+    N_("line {line}: {reason}"),
+    N_("missing parameter {field}"),
+    N_("unknown calculation kind {tag}; the kinds: {expected}"),
+    N_("unknown parameter {field}: a typo?"),
+    N_("{field} is not one of the allowed values: {expected}"),
+    N_("{field} must be a number"),
+    N_("{field} must be a whole number"),
+    N_("{field} must be a date such as 2026-01-01"),
+    N_("{field}: a seed source is written file:line, such as 002_db447562deed9801.txt:L849"),
+    N_("{field} must hold name: value lines"),
+    N_("{field} must be a list, each item starting with -"),
+    N_("{field} must be true or false"),
+    N_("{field} is too small: {msg}"),
+    N_("{field} is too large: {msg}"),
+    N_("a scheme file is a YAML document of name: value lines"),
+    N_("unknown scheme kind {kind}; the kinds: {known}"),
+    N_("the file is not valid YAML: {problem}"),
+    N_("no value at {at}: also_implements' at is the path of the value in the scheme that "
+       "computes the rule, such as pipelines.annual.figures.total"),
+    N_("the tranches' shares of the held-back part add up to {total}, not 100 %"),
+    N_("the year-end reserve rate {reserve} exceeds the pool rate {rate}"),
+    N_("{field} is {value}, a share over 100 %"),
+    N_("the clinical points per head (quantity {q} + quality {u} + ethics {e}) add up to "
+       "{total}, not 100"),
+    N_("the quota of the grade {grade}, {share}, is over 100 %"),
+    N_("the quotas add up to {total}, over 100 %"),
+    N_("bands overlap: this band's lower bound {low} is not below the one above it, {high}; "
+       "this band is never reached"),
+    N_("bands leave a gap: scores below {low} get no grade; leave the last band without min"),
+    N_("a band names the grade {grade}, which grades does not define"),
+    N_("study-leave bands must rise by months, and the last one has no upper bound"),
+    # domain/calculations.py, domain/grading_pools.py: a scheme's calculations refused by
+    # the model (scheme check, an adoption)
+    N_("the share {value} is not between 0 and 1 (0.15 is 15 %)"),
+    N_("{value} is negative; it must not be"),
+    N_("only the last band may have no upper bound, up_to"),
+    N_("each band needs a rate, or a rate_range chosen per case: one of the two"),
+    N_("a pool needs one of contribution, pool_from or unit_fund"),
+    N_("up_to_share must increase band by band: a gap or an overlap"),
+    N_("rate_range {low}–{high} is not within 0–100 %, or its low is above its high"),
+    N_("the shares add up to {total}, not 100 %"),
+    N_("band bounds, up_to, must be positive and increase: a gap or an overlap between "
+       "bands"),
+    N_("step rows go from the lowest bound up, each bound once: a band table with an "
+       "overlap"),
+    N_("unit-level amounts need unit_pipeline"),
+    N_("unit_pipeline goes with group: unit"),
+    N_("the cut is needed: cut for into: figure, from_lines for into: pay_line"),
+    N_("leftover_line needs a reserve"),
+    N_("{name} is only for into: {into}, not for into: {other}"),
+    N_("pool {name}: no id, or one a calculation has; a pool needs an id no calculation has"),
+    N_("pool {name}: unit_pipeline {pipeline} is not a pipeline graded by {period}"),
+    N_("pool {name}: {pipeline} has no pay line {line}"),
+    N_("pool {name}: rank_by {figure} is not a figure"),
+    # projections/grading/pools.py: a pool's pay line waiting or blocked, and where a shut
+    # gate's pool goes (the grades report's data, worded where shown)
+    N_("{subject} is {status}: the pool waits for every member"),
+    N_("{gate} does not hold: not paid"),
+    N_("{fund} on {unit} is {value}: the pool must be an amount, not negative"),
+    N_("{fund} on {unit} is {value}: the pool must be an amount, not negative {literals}"),
+    # domain/calendar.py: a deadline in a year whose holidays no calendar knows (a refusal,
+    # an appeal's deadline_unknown, a procedure's problem)
+    N_("The statutory holiday calendar for {year} is not known (neither recorded in this "
+       "ledger nor in the chinese-calendar package); {day} cannot be counted in working "
+       "days. Record that year's State Council notice: `jixiao calendar record-notice "
+       "--year {year} …`"),
 )

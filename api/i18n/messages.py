@@ -133,16 +133,53 @@ def translate(text: str) -> str:
     """One message (or reason) in the current language; unknown texts unchanged."""
     if not text:
         return text  # gettext("") is the catalogue's header, not a translation
+    found = _translated(text, one=True)
+    if found is not None:
+        return found
+    joined, whole = _joined(text) if JOINED in text else (text, False)
+    if whole:  # several messages, each of them known
+        return joined
+    found = _translated(text)  # a value that holds a "; " (a list of reasons)
+    return joined if found is None else found
+
+
+def _translated(text: str, *, one: bool = False) -> str | None:
+    """The text translated, or None when no message or template is it; `one`: a template
+    whose value would hold a "; " (a second message) is not it."""
     exact = gettext(text)
     if exact != text:
         return exact
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
-        if match is not None:
+        if match is not None and not (one and any(JOINED in v for v in match.groups())):
             values = {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
                       else _value(value) for name, value in match.groupdict().items()}
             return gettext(template).format(**values)
-    return text
+    return None
+
+
+# How several refusals of one thing are joined (a model's validators, an adoption's
+# problems: domain/ledger_reads.py); a message may hold "; " itself ("{value} is
+# negative; it must not be"), so each run of parts is tried, the shortest first.
+JOINED: Final = "; "
+
+
+def _joined(text: str) -> tuple[str, bool]:
+    """The messages joined in the text, each translated, and whether each was known."""
+    parts = text.split(JOINED)
+    worded: list[str] = []
+    start, whole = 0, True
+    while start < len(parts):
+        for end in range(start + 1, len(parts) + 1):
+            found = _translated(JOINED.join(parts[start:end]), one=True)
+            if found is not None:
+                worded.append(found)
+                start = end
+                break
+        else:
+            worded.append(parts[start])
+            start, whole = start + 1, False
+    return (text if JOINED.join(worded) == text else "；".join(worded)), whole
 
 
 def place(where: str) -> str:

@@ -1,5 +1,6 @@
 """`jixiao scheme check`: every problem of a scheme file, each with its YAML line and a
-reason a clerk understands (Simplified Chinese, English alongside).
+reason a clerk understands, in the reader's language (`SchemeProblem.worded`); `--json`
+keeps the English reason, the message id with its values.
 
 Two passes over the same file: the scheme model's own validation (pydantic), its errors
 mapped back to the line of the key they name through yaml's node marks; then the checks
@@ -17,6 +18,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from api.i18n import gettext
+from api.i18n.messages import translate
 from domain.records import frozen_record
 from domain.scheme import ADOPTING, resolve_path
 from domain.scheme_kinds import SCHEME_KINDS, parse_scheme
@@ -25,44 +28,70 @@ from domain.shipped_schemes import shipped_scheme_loader
 Path = tuple[str, ...]
 
 # The clerk's words for pydantic's error types; {field} is the key, {expected} the choices.
+# English message ids: their Chinese are templates of api/i18n/error_templates.py (the same
+# texts, which the catalogue is extracted from; tests/unit/test_scheme_check_words.py
+# checks that each has its Chinese).
 REASONS = {
-    "missing": "缺少参数「{field}」 (missing parameter {field})",
-    "union_tag_invalid": "未知的计算类型「{tag}」，可选：{expected} (unknown calculation kind)",
-    "extra_forbidden": "未知参数「{field}」，是否拼写有误？ (unknown parameter {field}: a typo?)",
-    "literal_error": "「{field}」的值不在可选范围内，可选：{expected} "
-                     "(not one of the allowed values)",
-    "decimal_parsing": "「{field}」应为数字 (must be a number)",
-    "decimal_type": "「{field}」应为数字 (must be a number)",
-    "int_parsing": "「{field}」应为整数 (must be a whole number)",
-    "int_type": "「{field}」应为整数 (must be a whole number)",
-    "date_from_datetime_parsing": "「{field}」应为日期，如 2026-01-01 (must be a date)",
-    "date_parsing": "「{field}」应为日期，如 2026-01-01 (must be a date)",
-    "date_type": "「{field}」应为日期，如 2026-01-01 (must be a date)",
-    "string_pattern_mismatch": "「{field}」格式不对，出处应写成 002_db447562deed9801.txt:L849 "
-                               "(a seed source is file:line)",
-    "dict_type": "「{field}」下应为若干「名称: 值」 (must be a mapping)",
-    "tuple_type": "「{field}」下应为列表，每项以 - 开头 (must be a list)",
-    "bool_parsing": "「{field}」应为 true 或 false (must be true or false)",
-    "greater_than_equal": "「{field}」太小 (too small: {msg})",
-    "less_than_equal": "「{field}」太大 (too large: {msg})",
+    "missing": "missing parameter {field}",
+    "union_tag_invalid": "unknown calculation kind {tag}; the kinds: {expected}",
+    "extra_forbidden": "unknown parameter {field}: a typo?",
+    "literal_error": "{field} is not one of the allowed values: {expected}",
+    "decimal_parsing": "{field} must be a number",
+    "decimal_type": "{field} must be a number",
+    "int_parsing": "{field} must be a whole number",
+    "int_type": "{field} must be a whole number",
+    "date_from_datetime_parsing": "{field} must be a date such as 2026-01-01",
+    "date_parsing": "{field} must be a date such as 2026-01-01",
+    "date_type": "{field} must be a date such as 2026-01-01",
+    "string_pattern_mismatch": "{field}: a seed source is written file:line, such as "
+                               "002_db447562deed9801.txt:L849",
+    "dict_type": "{field} must hold name: value lines",
+    "tuple_type": "{field} must be a list, each item starting with -",
+    "bool_parsing": "{field} must be true or false",
+    "greater_than_equal": "{field} is too small: {msg}",
+    "less_than_equal": "{field} is too large: {msg}",
 }
-NOT_A_MAPPING = "方案文件应为「名称: 值」的 YAML 文档 (a scheme file is a YAML mapping)"
-UNKNOWN_KIND = "未知的方案类型「{kind}」，已知：{known} (unknown scheme kind)"
-BAD_YAML = "YAML 格式错误：{problem} (the file is not valid YAML)"
+NOT_A_MAPPING = "a scheme file is a YAML document of name: value lines"
+UNKNOWN_KIND = "unknown scheme kind {kind}; the kinds: {known}"
+BAD_YAML = "the file is not valid YAML: {problem}"
+# A value of a reason that is itself a message (pydantic's own words for a bound)
+_MESSAGES = frozenset({"msg"})
 
 
 @frozen_record
 class SchemeProblem:
     line: int | None
     path: str  # the key, dotted: pool.rate, pipelines.0.bands.rows.2
-    reason: str
+    reason: str  # English: the template filled in
+    # The reason's template and values, to word it in the reader's language; none: the
+    # reason is a message of its own (a model validator's), translated as it is.
+    template: str = ""
+    values: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"line": self.line, "path": self.path, "reason": self.reason}
 
+    def worded(self) -> str:
+        """The reason in the current language."""
+        if not self.template:  # a model validator's problems, joined by "; "
+            return translate(self.reason)
+        return gettext(self.template).format(**{
+            name: translate(value) if name in _MESSAGES else value
+            for name, value in self.values})
+
     def __str__(self) -> str:
-        where = f"第 {self.line} 行 (line {self.line})" if self.line else "文件 (file)"
-        return f"{where} {self.path or '—'}: {self.reason}"
+        """English, as a refusal carries it (a shell translates it with the templates
+        `line {line}: {reason}` and `line {line}, {path}: {reason}`)."""
+        if self.line is None:
+            return self.reason
+        if not self.path:
+            return f"line {self.line}: {self.reason}"
+        return f"line {self.line}, {self.path}: {self.reason}"
+
+
+def _problem(line: int | None, path: str, template: str, **values: Any) -> SchemeProblem:
+    texts = tuple((name, str(value)) for name, value in values.items())
+    return SchemeProblem(line, path, template.format(**dict(texts)), template, texts)
 
 
 @frozen_record
@@ -115,9 +144,9 @@ def check_text(text: str) -> CheckedScheme:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(error, "problem", None) or str(error)
-        return CheckedScheme(None, (SchemeProblem(line, "", BAD_YAML.format(problem=problem)),))
+        return CheckedScheme(None, (_problem(line, "", BAD_YAML, problem=problem),))
     if not isinstance(document, dict):
-        return CheckedScheme(None, (SchemeProblem(1, "", NOT_A_MAPPING),))
+        return CheckedScheme(None, (_problem(1, "", NOT_A_MAPPING),))
     problems = list(_model_problems(document, lines)) + list(_clerk_problems(document, lines))
     if any(p.reason.startswith(ALSO_PREFIX) for p in problems) and (
             located := list(_citations_located(document, lines))):
@@ -148,15 +177,15 @@ def _model_problems(document: dict[str, Any], lines: Mapping[Path, int]
                     ) -> Iterator[SchemeProblem]:
     kind = document.get("kind", "hospital_two_level")
     if not isinstance(kind, str) or kind not in SCHEME_KINDS:
-        reason = UNKNOWN_KIND.format(kind=kind, known="、".join(sorted(SCHEME_KINDS)))
-        yield SchemeProblem(lines.get(("kind",), 1), "kind", reason)
+        yield _problem(lines.get(("kind",), 1), "kind", UNKNOWN_KIND, kind=kind,
+                       known=", ".join(sorted(SCHEME_KINDS)))
         return
     try:
         SCHEME_KINDS[kind].model_validate(document, context=ADOPTING)
     except ValidationError as error:
         for item in error.errors():
             path = _known_path(tuple(str(p) for p in item["loc"]), lines)
-            yield SchemeProblem(_line(lines, path), ".".join(path), _reason(item, path))
+            yield _reason(_line(lines, path), path, item)
 
 
 def _known_path(loc: Path, lines: Mapping[Path, int]) -> Path:
@@ -172,42 +201,47 @@ def _known_path(loc: Path, lines: Mapping[Path, int]) -> Path:
 _FIELD = re.compile(r"^([a-z_][a-z0-9_]*|\d+)$")
 
 
-def _reason(item: Mapping[str, Any], path: Path) -> str:
+def _reason(line: int | None, path: Path, item: Mapping[str, Any]) -> SchemeProblem:
     field = path[-1] if path else "—"
     kind = item["type"]
     if kind == "value_error" and "decimal number" in str(item["msg"]):
         kind = "decimal_parsing"  # the scheme's own number parser (domain/money.py)
     template = REASONS.get(kind)
     if template is None:
-        message = str(item["msg"]).removeprefix("Value error, ")
-        return f"{message}"
+        # a model validator's own message (domain/calculations.py …), a template itself
+        return SchemeProblem(line, ".".join(path),
+                             str(item["msg"]).removeprefix("Value error, "))
     ctx = item.get("ctx") or {}
     expected = ctx.get("expected") or ctx.get("expected_tags", "")
-    return template.format(field=field, expected=expected, msg=item["msg"],
-                           tag=ctx.get("tag", ""))
+    values = {"field": field, "expected": expected, "msg": item["msg"],
+              "tag": ctx.get("tag", "")}
+    return _problem(line, ".".join(path), template, **{
+        name: value for name, value in values.items() if "{" + name + "}" in template})
 
 
 # ------------------------------------------------------------------ a clerk's checks
 
 ALSO_PREFIX = "also_implements:"
-NO_VALUE_AT = ("「{at}」处没有这个值：also_implements 的 at 应写方案中计算该规则的那个值的路径，"
-               "如 pipelines.annual.figures.total (no value at {at})")
-SHARES_NOT_SUM = ("各批次兑现比例合计为 {total}，应为 100% "
-                  "(the tranches' shares of the held-back part add up to {total}, not 100 %)")
-RESERVE_OVER_POOL = ("年终预留比例 {reserve} 大于绩效提取比例 {rate} "
-                     "(the year-end reserve exceeds the pool rate)")
-RATE_OVER_ONE = "「{field}」为 {value}，超过 100% (a share over 100 %)"
-CLINICAL_NOT_100 = ("临床科室每人基本分（数量 {q} + 质量 {u} + 医德 {e}）合计 {total}，应为 100 分 "
-                    "(the clinical points per head must add up to 100)")
-QUOTA_OVER = "「{grade}」名额比例 {share} 超过 100% (a quota over 100 %)"
-QUOTAS_OVER = "名额比例合计 {total} 超过 100% (the quotas add up to more than 100 %)"
-BAND_OVERLAP = ("分档重叠：本档下限 {low} 不低于上一档下限 {high}，本档永远用不到 "
-                "(overlap: this band's lower bound is not below the one above it)")
-BAND_GAP = ("分档有缺口：低于 {low} 分的得分没有等次，最后一档应不设下限 "
-            "(gap: scores below {low} get no grade; leave the last band without min)")
-BAND_GRADE = "分档中的等次「{grade}」未在 grades 中定义 (a band names an undefined grade)"
-STUDY_BANDS = ("学习期间分档应按月数从小到大排列，最后一档不设上限 "
-               "(study-leave bands must rise by months and end open)")
+NO_VALUE_AT = ("no value at {at}: also_implements' at is the path of the value in the "
+               "scheme that computes the rule, such as pipelines.annual.figures.total")
+SHARES_NOT_SUM = "the tranches' shares of the held-back part add up to {total}, not 100 %"
+RESERVE_OVER_POOL = "the year-end reserve rate {reserve} exceeds the pool rate {rate}"
+RATE_OVER_ONE = "{field} is {value}, a share over 100 %"
+CLINICAL_NOT_100 = ("the clinical points per head (quantity {q} + quality {u} + ethics {e}) "
+                    "add up to {total}, not 100")
+QUOTA_OVER = "the quota of the grade {grade}, {share}, is over 100 %"
+QUOTAS_OVER = "the quotas add up to {total}, over 100 %"
+BAND_OVERLAP = ("bands overlap: this band's lower bound {low} is not below the one above it, "
+                "{high}; this band is never reached")
+BAND_GAP = ("bands leave a gap: scores below {low} get no grade; leave the last band "
+            "without min")
+BAND_GRADE = "a band names the grade {grade}, which grades does not define"
+STUDY_BANDS = ("study-leave bands must rise by months, and the last one has no upper "
+               "bound")
+# Every template above, for the test that each has its Chinese in the catalogue
+TEMPLATES = (*REASONS.values(), NOT_A_MAPPING, UNKNOWN_KIND, BAD_YAML, NO_VALUE_AT,
+             SHARES_NOT_SUM, RESERVE_OVER_POOL, RATE_OVER_ONE, CLINICAL_NOT_100, QUOTA_OVER,
+             QUOTAS_OVER, BAND_OVERLAP, BAND_GAP, BAND_GRADE, STUDY_BANDS)
 
 
 def _number(value: Any) -> Decimal | None:
@@ -229,8 +263,8 @@ def _items(value: Any) -> list[tuple[str, Any]]:
 
 def _clerk_problems(document: dict[str, Any], lines: Mapping[Path, int]
                     ) -> Iterator[SchemeProblem]:
-    def problem(path: Path, reason: str) -> SchemeProblem:
-        return SchemeProblem(_line(lines, path), ".".join(path), reason)
+    def problem(path: Path, template: str, **values: Any) -> SchemeProblem:
+        return _problem(_line(lines, path), ".".join(path), template, **values)
 
     if document.get("kind", "hospital_two_level") == "hospital_two_level":
         yield from _hospital_checks(document, problem)
@@ -245,8 +279,7 @@ def _citations_located(document: dict[str, Any], lines: Mapping[Path, int]
         if isinstance(cited, dict) and isinstance(cited.get("at"), str) and not resolve_path(
                 document, cited["at"]):
             path = ("also_implements", at, "at")
-            yield SchemeProblem(_line(lines, path), ".".join(path),
-                                NO_VALUE_AT.format(at=cited["at"]))
+            yield _problem(_line(lines, path), ".".join(path), NO_VALUE_AT, at=cited["at"])
 
 
 def _section(document: dict[str, Any], key: str) -> dict[str, Any]:
@@ -258,22 +291,22 @@ def _hospital_checks(document: dict[str, Any], problem: Any) -> Iterator[SchemeP
     pool = _section(document, "pool")
     rate, reserve = _number(pool.get("rate")), _number(pool.get("year_end_reserve_rate"))
     if rate is not None and rate > 1:
-        yield problem(("pool", "rate"), RATE_OVER_ONE.format(field="rate", value=rate))
+        yield problem(("pool", "rate"), RATE_OVER_ONE, field="rate", value=rate)
     if rate is not None and reserve is not None and reserve > rate:
         yield problem(("pool", "year_end_reserve_rate"),
-                      RESERVE_OVER_POOL.format(reserve=reserve, rate=rate))
+                      RESERVE_OVER_POOL, reserve=reserve, rate=rate)
     clinical = _section(document, "clinical")
     parts = [_number(clinical.get(k)) for k in
              ("quantity_per_head", "quality_per_head", "ethics_per_head")]
     if all(p is not None for p in parts) and sum(p for p in parts if p) != 100:
         q, u, e = parts
-        yield problem(("clinical",), CLINICAL_NOT_100.format(q=q, u=u, e=e, total=sum(
-            p for p in parts if p)))
+        yield problem(("clinical",), CLINICAL_NOT_100, q=q, u=u, e=e, total=sum(
+            p for p in parts if p))
     for name, post in _items(document.get("posts")):
         share = _number(post.get("bonus_rate")) if isinstance(post, dict) else None
         if share is not None and share > 1:
             yield problem(("posts", name, "bonus_rate"),
-                          RATE_OVER_ONE.format(field=f"posts.{name}.bonus_rate", value=share))
+                          RATE_OVER_ONE, field=f"posts.{name}.bonus_rate", value=share)
     study = document.get("study_leave")
     bands = study.get("bands") if isinstance(study, dict) else None
     if isinstance(bands, list) and bands:
@@ -299,10 +332,10 @@ def _pipeline_checks(at: Path, pipeline: dict[str, Any], problem: Any
         total += share
         if share > 1:
             yield problem((*at, "quotas", index, "max_share"),
-                          QUOTA_OVER.format(grade=quota.get("grade"), share=share))
+                          QUOTA_OVER, grade=quota.get("grade"), share=share)
     scopes = {q.get("scope") for q in pipeline.get("quotas") or [] if isinstance(q, dict)}
     if total > 1 and len(scopes) == 1:
-        yield problem((*at, "quotas"), QUOTAS_OVER.format(total=total))
+        yield problem((*at, "quotas"), QUOTAS_OVER, total=total)
     for index, line in _items(pipeline.get("pay")):
         if isinstance(line, dict) and line.get("kind") == "held_back":
             # The tranches share out what is held back (1 − immediate_share).
@@ -310,12 +343,12 @@ def _pipeline_checks(at: Path, pipeline: dict[str, Any], problem: Any
                       if isinstance(t, dict)]
             if shares and all(s is not None for s in shares) and sum(
                     s for s in shares if s) != 1:
-                yield problem((*at, "pay", index, "tranches"), SHARES_NOT_SUM.format(
-                    total=sum(s for s in shares if s)))
+                yield problem((*at, "pay", index, "tranches"), SHARES_NOT_SUM,
+                              total=sum(s for s in shares if s))
             immediate = _number(line.get("immediate_share"))
             if immediate is not None and immediate > 1:
-                yield problem((*at, "pay", index, "immediate_share"), RATE_OVER_ONE.format(
-                    field="immediate_share", value=immediate))
+                yield problem((*at, "pay", index, "immediate_share"), RATE_OVER_ONE,
+                              field="immediate_share", value=immediate)
 
 
 def _band_checks(at: Path, rows: list[Any], grades: set[Any], problem: Any
@@ -324,11 +357,11 @@ def _band_checks(at: Path, rows: list[Any], grades: set[Any], problem: Any
     plain = [(i, r) for i, r in enumerate(rows) if isinstance(r, dict) and not r.get("when")]
     for index, row in plain:
         if grades and row.get("grade") not in grades:
-            yield problem((*at, str(index), "grade"), BAND_GRADE.format(grade=row.get("grade")))
+            yield problem((*at, str(index), "grade"), BAND_GRADE, grade=row.get("grade"))
         low = _number(row.get("min"))
         if low is not None and previous is not None and low >= previous:
-            yield problem((*at, str(index), "min"), BAND_OVERLAP.format(low=low, high=previous))
+            yield problem((*at, str(index), "min"), BAND_OVERLAP, low=low, high=previous)
         previous = low if low is not None else previous
     if plain and _number(plain[-1][1].get("min")) is not None:
         index, row = plain[-1]
-        yield problem((*at, str(index), "min"), BAND_GAP.format(low=row.get("min")))
+        yield problem((*at, str(index), "min"), BAND_GAP, low=row.get("min"))

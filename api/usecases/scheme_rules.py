@@ -13,6 +13,9 @@ from domain.records import frozen_record
 Path = tuple[str, ...]
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LABEL_KEYS = ("label", "name", "effect")
+# The text of a rule a value computes besides its own: English, the message id (`--json`
+# is data), worded by `scheme show`; its Chinese is a template of api/i18n/error_templates.py
+ALSO_COMPUTED = "computed by {at} too"
 
 
 @frozen_record
@@ -104,7 +107,7 @@ def rule_lines(document: Mapping[str, Any], lines: Mapping[Path, int],
         if _is_ref(cited):
             found.append(RuleLine(str(cited.get("at")), cited["rule"], str(cited["source"]),
                                   cited.get("default"),
-                                  f"由 {cited.get('at')} 一并计算 (computed by that value too)",
+                                  ALSO_COMPUTED.format(at=cited.get("at")),
                                   lines.get(("also_implements", str(index)))))
     found.sort(key=lambda r: r.line or 0)
     return found

@@ -19,10 +19,20 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from api.i18n import from_environment, use_language
+from api.i18n.messages import translate
 from domain.scheme_kinds import parse_scheme
 from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
 
 LOCK_FILE = Path(__file__).resolve().parents[2] / "domain" / "schemes" / "versions.lock.json"
+# English message ids; their Chinese are templates of api/i18n/error_templates.py, worded
+# when main() prints them (JIXIAO_LANG)
+EDITED = ("{key}: a released version was edited in place; a change of content is a new "
+          "version, version {version}")
+NEXT_NUMBER = "{key}: the next version is {version}"
+NOT_LOCKED = ("{key}: the new version is not locked yet: python -m "
+              "api.usecases.scheme_versions")
+LATER_LOCKED = "{key}: a later version is locked, version {version}; ship the newest"
 
 
 def shipped_versions() -> dict[str, str]:
@@ -50,19 +60,15 @@ def lock_problems(locked: Mapping[str, str], shipped: Mapping[str, str]) -> list
     for key, digest in sorted(shipped.items()):
         scheme_id, version = key.rsplit("@", 1)
         if key in locked and locked[key] != digest:
-            problems.append(f"{key}: 已采用的版本被原地修改 (a released version was edited in "
-                            f"place): 内容改变须另立新版本 version {newest[scheme_id] + 1}")
+            problems.append(EDITED.format(key=key, version=newest[scheme_id] + 1))
         elif key not in locked:
             expected = newest.get(scheme_id, 0) + 1
             if int(version) != expected:
-                problems.append(f"{key}: 版本号应为 {expected} (the next version is "
-                                f"{expected})")
+                problems.append(NEXT_NUMBER.format(key=key, version=expected))
             else:
-                problems.append(f"{key}: 新版本尚未锁定 (not locked yet): "
-                                "python -m api.usecases.scheme_versions")
+                problems.append(NOT_LOCKED.format(key=key))
         elif int(version) != newest[scheme_id]:
-            problems.append(f"{key}: 已有更新的版本 {newest[scheme_id]} 被锁定 (a later "
-                            "version is locked; ship the newest)")
+            problems.append(LATER_LOCKED.format(key=key, version=newest[scheme_id]))
     return problems
 
 
@@ -81,7 +87,8 @@ def main(argv: list[str]) -> int:
     shipped = shipped_versions()
     edited = [p for p in lock_problems(locked, shipped) if "not locked yet" not in p]
     if edited:
-        print("\n".join(edited), file=sys.stderr)
+        with use_language(from_environment()):
+            print("\n".join(translate(p) for p in edited), file=sys.stderr)
         return 1
     LOCK_FILE.write_text(lock_text(locked_with(locked, shipped)), encoding="utf-8")
     print(f"{LOCK_FILE}: {len(locked_with(locked, shipped))} versions")

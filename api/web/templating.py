@@ -135,6 +135,7 @@ def environment() -> Environment:
     env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)
     env.filters["statement_note"] = translate  # a statement's notes are English ids
+    env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["deduction_label"] = deduction_label
     env.globals["STATE_LABELS"] = STATE_LABELS

@@ -25,6 +25,14 @@ from projections.grading.model import PayResult, PipelineResult, SubjectResult
 from projections.grading.reading import num
 
 Pool = PerPointPool | Redistribution | UnitRate
+# A subject's pay line's reason and the name of where a shut gate's pool goes: data of the
+# grades report (JSON), so language-neutral English, worded where shown (their Chinese are
+# templates of api/i18n/error_templates.py).
+WAITS = "{subject} is {status}: the pool waits for every member"
+GATE_SHUT = "{gate} does not hold: not paid"
+NOT_AN_AMOUNT = "{fund} on {unit} is {value}: the pool must be an amount, not negative"
+NOT_AN_AMOUNT_FROM = ("{fund} on {unit} is {value}: the pool must be an amount, not negative "
+                      "{literals}")
 Named = tuple[str, Pool]  # a calculation's name (its pay line id) and its parameters
 
 
@@ -81,8 +89,7 @@ def _ready(members: list[SubjectResult]) -> None:
     for member in members:
         if member.status in ("pending", "blocked"):
             raise PoolWaits("pending" if member.status == "pending" else "blocked",
-                            f"{member.subject_id} 为 {member.status}: 分配池等待全部成员 "
-                            "(the pool waits for every member)")
+                            WAITS.format(subject=member.subject_id, status=member.status))
 
 
 def _each(run: GradingContext, result: PipelineResult, member: SubjectResult,
@@ -140,7 +147,7 @@ def _per_point(run: GradingContext, result: PipelineResult, named: Named,
         allocate_largest_remainder(cny_half_up(sum(contributions.values(), Fraction(0))),
                                    {k: max(Fraction(0), v) for k, v in contributions.items()}))
     per_point = Fraction(fund) / total_points if total_points else Fraction(0)
-    line = _line(named, withheld_to=pool.gate and f"{pool.gate} 不成立: 不发 (not paid)")
+    line = _line(named, withheld_to=pool.gate and GATE_SHUT.format(gate=pool.gate))
     for member in members:
         sid = member.subject_id
         _pay(member, line, shares[sid], {
@@ -161,8 +168,8 @@ def _fund(run: GradingContext, named: Named, result: PipelineResult, unit_id: st
         return cny_half_up(sum(contributions.values(), Fraction(0))), ""
     value, literals = _on_unit(run, named, result, unit_id, pool.unit_fund)
     if not isinstance(value, Fraction) or value < 0:
-        raise PoolWaits("blocked", f"{pool.unit_fund} on {unit_id} 为 {value}: 分配池须为"
-                        f"非负金额 (the pool must be an amount, not negative) {literals}")
+        raise PoolWaits("blocked", (NOT_AN_AMOUNT_FROM if literals else NOT_AN_AMOUNT).format(
+            fund=pool.unit_fund, unit=unit_id, value=value, literals=literals))
     fund = cny_half_up(value)
     shown = f" {literals}" if literals else ""
     return fund, f"{pool.unit_fund} on {unit_id}: {money_text(fund)}{shown}"

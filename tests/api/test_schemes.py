@@ -4,12 +4,15 @@ checks, compares, previews and adopts the copy, through the command line only
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from domain import scheme
 from tests.builders import GOLDEN, Cli, cli_for
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -65,6 +68,32 @@ def test_show_lists_a_rule_a_value_computes_besides_its_own_at_that_value(cli: C
     assert at_total["SCO-03"]["source"] == "001_db486f6b0daf494c.txt:L192"
 
 
+def test_show_names_a_rule_computed_by_another_value_in_one_language(cli: Cli) -> None:
+    en = cli.ok("scheme", "show", "education-evaluation").out
+    assert "computed by pipelines.annual.figures.total too" in en
+    zh = Cli(cli.environ, lang=None).ok("scheme", "show", "education-evaluation").out
+    assert "由 pipelines.annual.figures.total 一并计算" in zh
+    assert "computed by" not in zh
+    assert "一并计算" not in en
+    shown = Cli(cli.environ, lang=None).ok("scheme", "show", "education-evaluation",
+                                           "--json").json()
+    assert "computed by pipelines.annual.figures.total too" in {r["text"] for r in
+                                                                shown["rules"]}
+
+
+def test_a_file_that_is_no_yaml_is_refused_in_one_language(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: x\n  - a: [\n", encoding="utf-8")
+    en = cli("scheme", "show", str(path))
+    assert en.code == 2
+    assert "line 2: the file is not valid YAML: " in en.err
+    assert not CHINESE.search(en.err)
+    zh = Cli(cli.environ, lang=None)("scheme", "show", str(path))
+    assert zh.code == 2
+    assert "第 2 行：YAML 格式错误：" in zh.err
+    assert "not valid" not in zh.err
+
+
 def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
         cli: Cli, tmp_path: Path) -> None:
     shipped = Path(__file__).parents[2] / "domain/schemes/education-evaluation.yaml"
@@ -73,10 +102,20 @@ def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
     lines[at - 1] = lines[at - 1].replace("figures.total", "figures.totl")
     path = tmp_path / "cited.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run = cli("scheme", "check", str(path))
+    run = cli("scheme", "check", str(path))  # --lang en
     assert run.code == 2
-    assert f"第 {at} 行" in run.out
-    assert "「pipelines.annual.figures.totl」处没有这个值" in run.out
+    assert f"line {at} also_implements." in run.out
+    assert "no value at pipelines.annual.figures.totl: also_implements' at is" in run.out
+    assert not CHINESE.search(run.out)
+    zh = Cli(cli.environ, lang=None)("scheme", "check", str(path))  # the default
+    assert zh.code == 2
+    assert f"第 {at} 行 also_implements." in zh.out
+    assert "「pipelines.annual.figures.totl」处没有这个值：also_implements 的 at" in zh.out
+    assert "no value" not in zh.out
+    # --json is data: the English reason, whichever the language
+    (problem,) = Cli(cli.environ, lang=None)("scheme", "check", str(path), "--json").json()[
+        "problems"]
+    assert problem["reason"].startswith("no value at pipelines.annual.figures.totl:")
 
 
 def test_a_mistyped_scheme_name_is_refused_naming_the_known_ones(cli: Cli) -> None:
@@ -131,22 +170,33 @@ def test_check_names_every_problem_with_its_line_and_exits_2(cli: Cli, tmp_path:
     run = cli("scheme", "check", str(path), "--json")
     assert run.code == 2
     problems = {(p["line"], p["path"]): p["reason"] for p in run.json()["problems"]}
-    assert "大于绩效提取比例" in problems[(line_of("year_end_reserve_rate"),
-                                   "pool.year_end_reserve_rate")]
-    assert "合计 105" in problems[(line_of("clinical:"), "clinical")]
-    assert "未知参数" in problems[(line_of("multiple_of_avrage_bonus"),
-                               "cap.multiple_of_avrage_bonus")]
-    assert "缺少参数" in problems[(line_of("cap:"), "cap.multiple_of_average_bonus")]
-    assert "应为数字" in problems[(line_of("pharmacy_shortage"),
-                               "penalties.pharmacy_shortage.multiple")]
-    text = cli("scheme", "check", str(path))
+    assert problems[(line_of("year_end_reserve_rate"), "pool.year_end_reserve_rate")] == \
+        "the year-end reserve rate 0.30 exceeds the pool rate 0.09"
+    assert "add up to 105, not 100" in problems[(line_of("clinical:"), "clinical")]
+    assert problems[(line_of("multiple_of_avrage_bonus"), "cap.multiple_of_avrage_bonus")] \
+        == "unknown parameter multiple_of_avrage_bonus: a typo?"
+    assert problems[(line_of("cap:"), "cap.multiple_of_average_bonus")] == \
+        "missing parameter multiple_of_average_bonus"
+    assert problems[(line_of("pharmacy_shortage"), "penalties.pharmacy_shortage.multiple")] \
+        == "multiple must be a number"
+    text = cli("scheme", "check", str(path))  # --lang en
     assert text.code == 2
-    assert f"第 {line_of('clinical:')} 行" in text.out
+    assert f"  line {line_of('clinical:')} clinical: the clinical points per head" in text.out
+    assert not CHINESE.search(text.out.replace(path.name, ""))
+    zh = Cli(cli.environ, lang=None)("scheme", "check", str(path))  # the default
+    assert zh.code == 2
+    for reason in (f"  第 {line_of('clinical:')} 行 clinical: 临床科室每人基本分（数量 50 + "
+                   "质量 35 + 医德 20）合计 105，应为 100 分",
+                   "年终预留比例 0.30 大于绩效提取比例 0.09", "「multiple」应为数字",
+                   "缺少参数「multiple_of_average_bonus」",
+                   "未知参数「multiple_of_avrage_bonus」，是否拼写有误？"):
+        assert reason in zh.out
+    assert not re.search(r"(must|missing|unknown|exceeds|add up)", zh.out)
 
 
 @pytest.mark.parametrize(("edit", "reason"), [
-    (("{up_to_months: 12,", "{up_to_months: 100000,"), "「up_to_months」太大"),
-    (("{up_to_months: 1,", "{up_to_months: 0,"), "「up_to_months」太小"),
+    (("{up_to_months: 12,", "{up_to_months: 100000,"), "up_to_months is too large"),
+    (("{up_to_months: 1,", "{up_to_months: 0,"), "up_to_months is too small"),
 ])
 def test_check_bounds_a_study_leave_band_s_months(cli: Cli, tmp_path: Path,
                                                  edit: tuple[str, str], reason: str) -> None:
@@ -187,7 +237,7 @@ def test_check_finds_an_unknown_kind(cli: Cli, tmp_path: Path) -> None:
     assert run.code == 2
     (problem,) = run.json()["problems"]
     assert problem["path"] == "kind"
-    assert "未知的方案类型" in problem["reason"]
+    assert "unknown scheme kind hospital_2_level" in problem["reason"]
     assert "grading" in problem["reason"]
 
 
@@ -202,9 +252,10 @@ def _grading_copy(cli: Cli, tmp_path: Path, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize(("edit", "reason", "marker"), [
-    (('max_share: "0.25"', 'max_share: "1.25"'), "「excellent」名额比例 1.25 超过 100%", "1.25"),
+    (('max_share: "0.25"', 'max_share: "1.25"'),
+     "the quota of the grade excellent, 1.25, is over 100 %", "1.25"),
     (("{grade: good, min: 75, min_inclusive: true}",
-      "{grade: good, min: 95, min_inclusive: true}"), "分档重叠", "min: 95"),
+      "{grade: good, min: 95, min_inclusive: true}"), "bands overlap", "min: 95"),
 ])
 def test_check_finds_a_quota_over_100_and_a_band_overlap(
         cli: Cli, tmp_path: Path, edit: tuple[str, str], reason: str, marker: str) -> None:
@@ -226,7 +277,7 @@ def test_check_finds_a_band_table_with_a_gap(cli: Cli, tmp_path: Path) -> None:
     run = cli("scheme", "check", str(path), "--json")
     assert run.code == 2
     (problem,) = run.json()["problems"]
-    assert "分档有缺口" in problem["reason"]
+    assert "bands leave a gap" in problem["reason"]
     assert "40" in problem["reason"]
     assert "{grade: fail, min: 40}" in text.splitlines()[problem["line"] - 1]
 
@@ -355,11 +406,11 @@ def test_check_reports_an_impossible_date_and_broken_yaml_by_line(
     assert run.code == 2
     (problem,) = run.json()["problems"]
     assert problem["path"] == "effective_from"
-    assert "应为日期" in problem["reason"]
+    assert problem["reason"] == "effective_from must be a date such as 2026-01-01"
     path.write_text(path.read_text(encoding="utf-8").replace("pool:\n", "pool: [\n", 1),
                     encoding="utf-8")
     broken = cli("scheme", "check", str(path), "--json")
     assert broken.code == 2
     (problem,) = broken.json()["problems"]
-    assert "YAML 格式错误" in problem["reason"]
+    assert problem["reason"].startswith("the file is not valid YAML: ")
     assert problem["line"] is not None

@@ -5,9 +5,10 @@ the notice is recorded. It once failed as a whole, and with it every reviewer's 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from builders import GOLDEN, cli_for
+from builders import GOLDEN, Cli, cli_for
 
 
 def test_a_deadline_in_an_unknown_year_is_named_not_fatal(store: Any) -> None:
@@ -17,7 +18,14 @@ def test_a_deadline_in_an_unknown_year_is_named_not_fatal(store: Any) -> None:
            "--line", "2026-Q1", "li", "--received-on", "2026-12-04", "--filed-on", "2026-12-04")
     [row] = cli.ok("appeal", "list", "--json").json()["appeals"]
     assert row["review_deadline"] is None
-    assert "2027 年的法定节假日安排尚未录入" in row["deadline_unknown"]
+    # data: English in every language, worded where it is shown
+    assert "The statutory holiday calendar for 2027 is not known" in row["deadline_unknown"]
+    zh = Cli(cli.environ, lang=None).ok("appeal", "show", "A-dec").out
+    assert "2027 年的法定节假日安排尚未录入，无法按工作日计算" in zh
+    assert not re.search(r"statutory|calendar for|deadline_unknown", zh)
+    en = cli.ok("appeal", "show", "A-dec").out
+    assert "deadline unknown: The statutory holiday calendar for 2027 is not known" in en
+    assert not re.search(r"[\u4e00-\u9fff]", en.replace("漏记", ""))
     cli.ok("calendar", "record-notice", "--year", "2027", "--notice", "测试用通知",
            "--holiday", "2027-01-01")
     [row] = cli.ok("appeal", "list", "--json").json()["appeals"]

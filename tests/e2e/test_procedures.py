@@ -40,7 +40,12 @@ def test_a_years_holiday_notice_is_data_and_an_unknown_year_is_refused(store) ->
     cli.ok("init", "--organisation", "测试街道")
     refused = cli("calendar", "deadline", "--from", "2026-12-25", "--days", "10")
     assert refused.code == 2
-    assert "2027 年的法定节假日安排尚未录入" in refused.err
+    assert "The statutory holiday calendar for 2027 is not known" in refused.err
+    zh = Cli(cli.environ, lang=None)("calendar", "deadline", "--from", "2026-12-25",
+                                     "--days", "10")
+    assert zh.code == 2
+    assert "2027 年的法定节假日安排尚未录入" in zh.err
+    assert "statutory" not in zh.err
     assert cli.ok("calendar", "show", "--year", "2027", "--json").json()["source"] == "unknown"
 
     bad = cli("calendar", "record-notice", "--year", "2027", "--notice", "x",

@@ -82,7 +82,15 @@ def test_restated_as_of_a_time_and_of_an_open_period(store, tmp_path: Path) -> N
     # As known before Q2 was closed, Q2 was open: a clear error, exit 4 (a conflict).
     run = cli("payout", "--period", "2026-Q2", "--restated", "--as-of", closes["2026-Q1"])
     assert run.code == 4
-    assert "2026-Q2 未结账" in run.err
+    assert ("2026-Q2 is not closed: there is no closed statement to restate; use payout "
+            "without --restated for the period's statement") in run.err
+    assert not re.search(r"[\u4e00-\u9fff]", run.err)
+    zh = Cli(cli.environ, lang=None)("payout", "--period", "2026-Q2", "--restated",
+                                     "--as-of", closes["2026-Q1"])
+    assert zh.code == 4
+    assert ("2026-Q2 未结账，没有可重述的已结报表；请用 payout（不带 --restated）查看当期报表"
+            in zh.err)
+    assert "not closed" not in zh.err
     run = cli("payout", "--period", "2027-Q1", "--restated")
     assert run.code == 4
     assert "is not closed" in run.err

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
-from builders import cli_for
+from builders import Cli, cli_for
 from gradebook import FIXTURES, grades, subjects, write_jsonl
 
 from domain.shipped_schemes import load_shipped_scheme
@@ -95,7 +96,12 @@ def test_an_invalid_calculation_is_refused_with_its_reason(cli, tmp_path) -> Non
     document["calculations"]["cuts"]["bands"][1]["share"] = "0.3"
     run = cli("apply", str(write_jsonl(tmp_path / "bad.jsonl", _rows(document)[:1])))
     assert run.code == 2
-    assert "sum to 90%" in run.err
+    assert "the shares add up to 90%, not 100 %" in run.err
+    assert "比例合计" not in run.err
+    zh = Cli(cli.environ, lang=None)("apply", str(tmp_path / "bad.jsonl"))
+    assert zh.code == 2
+    assert "比例合计 90%，应为 100%" in zh.err
+    assert "add up" not in zh.err
 
 
 def test_changing_a_rate_in_the_file_changes_the_amount_and_its_explanation(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -113,3 +119,41 @@ def test_changing_a_rate_in_the_file_changes_the_amount_and_its_explanation(cli,
     assert "0–10000 × 12%" in text
     assert "10000 × 12%" in text
     assert "× 15%" not in text
+
+
+
+def test_each_refusal_of_an_adoption_names_its_place_in_one_language(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An adoption its model refuses three times: three problems, each naming the value
+    (a misspelt parameter said nothing of where once only the messages were kept)."""
+    document = _document()
+    document["calculations"]["cuts"]["bands"][1]["share"] = "0.3"
+    document["calculations"]["late"]["cap"] = "-6"
+    document["calculations"]["late"]["capp"] = "6"
+    bad = write_jsonl(tmp_path / "bad.jsonl", _rows(document)[:1])
+    en = cli("apply", str(bad))
+    assert en.code == 2
+    assert [line for line in en.err.splitlines() if line.startswith("  ")] == [
+        "  line 1: calculations.cuts.redistribution: the shares add up to 90%, not 100 %",
+        "  line 1: calculations.late.ladder.cap: -6 is negative; it must not be",
+        "  line 1: calculations.late.ladder.capp: Extra inputs are not permitted"]
+    zh = Cli(cli.environ, lang=None)("apply", str(bad))
+    assert zh.code == 2
+    assert [line for line in zh.err.splitlines() if line.startswith("  ")] == [
+        "  第 1 行: calculations.cuts.redistribution: 比例合计 90%，应为 100%",
+        "  第 1 行: calculations.late.ladder.cap: -6 不能为负数",
+        "  第 1 行: calculations.late.ladder.capp: 不允许多余的字段"]
+
+
+def test_scheme_check_words_a_refusal_that_holds_a_semicolon(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """"{value} is negative; it must not be" is one message, though joined refusals are
+    split at "; ": it reads in Chinese by default, in English under --lang en."""
+    document = _document()
+    document["calculations"]["late"]["cap"] = "-6"
+    path = tmp_path / "cap.yaml"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    zh = Cli(cli.environ, lang=None)("scheme", "check", str(path))
+    assert zh.code == 2
+    assert "calculations.late.ladder.cap: -6 不能为负数" in zh.out
+    assert not re.search(r"negative|must not", zh.out)
+    en = cli("scheme", "check", str(path))
+    assert "calculations.late.ladder.cap: -6 is negative; it must not be" in en.out

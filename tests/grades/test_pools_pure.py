@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from api.i18n import use_language
+from api.i18n.messages import translate
 from domain.grading import GradingPeriod
 from domain.scheme_kinds import parse_scheme
 from domain.shipped_schemes import load_shipped_scheme
@@ -33,18 +35,18 @@ def _with_pool(name: str, **changes: Any) -> dict[str, Any]:
 def test_band_shares_must_add_up_and_lines_must_exist() -> None:
     bands = [{"up_to_share": "0.1", "share": "0.6", "label": "a"},
              {"up_to_share": "0.2", "share": "0.5", "label": "b"}]
-    with pytest.raises(ValidationError, match="比例合计 110%，应为 100%"):
+    with pytest.raises(ValidationError, match="the shares add up to 110%, not 100 %"):
         parse_scheme(_with_pool("guangdong-village-stations", bands=bands))
-    with pytest.raises(ValidationError, match="没有发放项 'subsidyy'"):
+    with pytest.raises(ValidationError, match="has no pay line 'subsidyy'"):
         parse_scheme(_with_pool("guangdong-village-stations", from_lines=["subsidyy"]))
-    with pytest.raises(ValidationError, match="不是指标"):
+    with pytest.raises(ValidationError, match="is not a figure"):
         parse_scheme(_with_pool("guangdong-village-stations", rank_by="nothing"))
 
 
 def test_unit_amounts_need_a_unit_pipeline_of_the_same_period() -> None:
     with pytest.raises(ValidationError, match="unit_pipeline"):
         parse_scheme(_with_pool("school-performance-pool", unit_pipeline=None))
-    with pytest.raises(ValidationError, match="不是按 year 考核的流程"):
+    with pytest.raises(ValidationError, match="is not a pipeline graded by year"):
         parse_scheme(_with_pool("school-performance-pool", unit_pipeline="nowhere"))
 
 
@@ -99,3 +101,16 @@ def test_a_tie_at_a_band_edge_joins_the_band_and_an_empty_band_passes_its_share(
     rewards = {s["subject_id"]: p["paid"] for s in station["subjects"] for p in s["pay"]
                if p["id"] == "station_reward" and p["paid"] != "0.00"}
     assert rewards == {"s00": "1750.00", "s01": "1750.00"}  # (1 000 + 2 500) ÷ 2
+
+
+def test_a_waiting_pool_s_reason_is_english_data_worded_where_shown() -> None:
+    # Eleven stations tied at the top: the quota's cut-off waits for a tie-break, so the
+    # pool waits with every member. The report is data (grades --json): its reason is the
+    # same English in every language, and the shells word it from the catalogue.
+    report = _stations([100] * 11, "100.00")
+    station = next(p for p in report["pipelines"] if p["name"] == "station")
+    (reason,) = {p["reason"] for s in station["subjects"] for p in s["pay"]
+                 if p["id"] == "station_reward"}
+    assert reason == "s00 is pending: the pool waits for every member"
+    with use_language("zh_CN"):
+        assert translate(reason) == "s00 为 pending：分配池等待全部成员"

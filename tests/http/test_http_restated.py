@@ -29,4 +29,10 @@ def test_restated_is_scoped_and_refused_for_an_open_period(served: Served) -> No
     assert len(body["people"]) <= 1
     open_period = served.get("finance", "/periods/2026-Q2/payout", restated="true")
     assert open_period.status_code == 409
-    assert "未结账" in open_period.text
+    assert "2026-Q2 未结账，没有可重述的已结报表" in open_period.text
+    assert "not closed" not in open_period.text
+    english = served.client.get("/periods/2026-Q2/payout", params={"restated": "true"},
+                                headers={**served.headers("finance"), "Accept-Language": "en"})
+    assert english.status_code == 409
+    assert "2026-Q2 is not closed: there is no closed statement to restate" in english.text
+    assert "未结账" not in english.text

@@ -59,7 +59,7 @@ def test_progressive_parameters_are_checked(tiers: list[dict[str, Any]], reason:
 
 
 def test_shares_must_sum_to_100_percent() -> None:
-    with pytest.raises(ValidationError, match="sum to 95%, not 100 %"):
+    with pytest.raises(ValidationError, match="add up to 95%, not 100 %"):
         Shares.model_validate({"kind": "shares", "label": "split", "ref": REF,
                                "shares": {"a": "0.65", "b": "0.25", "c": "0.05"}})
 
@@ -71,7 +71,7 @@ def test_step_rows_may_not_overlap() -> None:
 
 
 def test_redistribution_bands_must_share_out_everything() -> None:
-    with pytest.raises(ValidationError, match="sum to 90%"):
+    with pytest.raises(ValidationError, match="add up to 90%"):
         Redistribution.model_validate({
             "kind": "redistribution", "label": "cuts", "pipeline": "p", "cut": "0",
             "rank_by": "score", "ref": REF,
@@ -85,8 +85,8 @@ UNIT_FUND = {"kind": "per_point_pool", "label": "fund", "pipeline": "teacher", "
 
 
 @pytest.mark.parametrize(("changes", "reason"), [
-    ({"contribution": "wage"}, "unit_fund 之一"),  # two sources
-    ({"into": "figure", "group": "all", "unit_pipeline": None}, "only with into: pay_line"),
+    ({"contribution": "wage"}, "pool_from or unit_fund"),  # two sources
+    ({"into": "figure", "group": "all", "unit_pipeline": None}, "only for into: pay_line"),
     ({"unit_pipeline": None}, "unit_pipeline"),
 ])
 def test_a_unit_fund_is_the_pool_of_a_unit_s_members_as_a_pay_line(

@@ -25,6 +25,10 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the ValueError of a decision's pydantic model, as pydantic words it",
     ("domain/ledger_reads.py", "_new_items"):
         "the ValueError of building an event from a checked command (a model validator's)",
+    ("domain/ledger_reads.py", "_refusals"):
+        "the ValidationError of building an event, one problem an error: a model "
+        "validator's message (domain/calculations.py, domain/grading_pools.py: templates of "
+        "api/i18n/error_templates.py) or pydantic's own (api/i18n/pydantic_texts.py)",
     ("api/usecases/grades.py", "parse_grading_period"):
         "GradingPeriod.parse's ValueError (domain/grading.py), not a domain error type",
     ("api/usecases/ports.py", "parse_period"):

@@ -65,9 +65,9 @@ def test_a_pool_named_like_a_calculation_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("changes", "reason"), [
-    ({"into": "figure"}, "from_lines 只用于 into: pay_line"),
-    ({"cut": "1"}, "cut 只用于 into: figure"),
-    ({"rounding": "floor"}, "rounding 只用于 into: figure"),
+    ({"into": "figure"}, "from_lines is only for into: pay_line"),
+    ({"cut": "1"}, "cut is only for into: figure"),
+    ({"rounding": "floor"}, "rounding is only for into: figure"),
 ])
 def test_a_parameter_of_the_other_into_is_refused(changes: dict[str, Any], reason: str) -> None:
     document = load_shipped_scheme("guangdong-village-stations")
@@ -82,5 +82,5 @@ def test_a_figure_pool_may_not_be_gated() -> None:
     name = next(n for n, c in document["calculations"].items()
                 if c["kind"] == "per_point_pool")
     document["calculations"][name] = {**document["calculations"][name], "gate": "true"}
-    with pytest.raises(ValidationError, match="gate 只用于 into: pay_line"):
+    with pytest.raises(ValidationError, match="gate is only for into: pay_line"):
         parse_scheme(document)

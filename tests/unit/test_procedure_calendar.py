@@ -36,7 +36,8 @@ WITH_2027 = WorkingCalendar({2027: NOTICE})
 def test_a_year_nobody_recorded_is_refused_never_counted_as_plain_weekdays() -> None:
     with pytest.raises(CalendarUnknownError) as refused:
         add_working_days(date(2026, 12, 25), 10)
-    assert "2027 年的法定节假日安排尚未录入" in str(refused.value)
+    # English, the message id: worded where it is shown (tests/e2e/test_procedures.py)
+    assert "The statutory holiday calendar for 2027 is not known" in str(refused.value)
     assert "record-notice --year 2027" in str(refused.value)
 
 

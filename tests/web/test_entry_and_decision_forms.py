@@ -128,7 +128,14 @@ def test_a_decision_is_recorded_only_as_last_previewed(ledger: dict[str, Any]) -
                 "reason": "核对门诊日志"}
     unpreviewed = client.post(f"/web/appeals/{appeal}/decide", data=decision)
     assert unpreviewed.status_code == 422
-    assert "请先预览" in unpreviewed.text
+    assert "请先预览此决定对各人的影响，再记录决定" in unpreviewed.text
+    assert "preview this" not in unpreviewed.text
+    english = client.post(f"/web/appeals/{appeal}/decide", data=decision,
+                          headers={"Accept-Language": "en"})
+    assert english.status_code == 422
+    assert "preview this decision&#39;s effect on each person first, then record it" in \
+        english.text
+    assert "请先预览" not in english.text
     other = client.get(f"/web/appeals/{appeal}/preview",
                        params={"outcome": "change", "field": "points", "value": "47"},
                        headers={"HX-Request": "true"}).text

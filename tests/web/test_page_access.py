@@ -112,6 +112,26 @@ def test_an_employee_cannot_appeal_a_colleagues_entry(
                                                    "grounds": "不是我的记录"})
     assert answer.status_code in (403, 404)
     assert "只能对本人的记录提出申诉" in answer.text
+    assert "appeal only" not in answer.text
+    english = client.post("/web/appeals/new", headers={"Accept-Language": "en"},
+                          data={"csrf": csrf, "entry_id": theirs, "grounds": "not mine"})
+    assert english.status_code == answer.status_code
+    assert "you may appeal only your own entries" in english.text
+    assert "只能对本人" not in english.text
+
+
+def test_a_user_with_no_employee_is_told_in_one_language_where_to_look(
+        clients: dict[str, tuple[TestClient, str]]) -> None:
+    client, _ = clients["finance"]
+    chinese = client.get("/web/me/statement")
+    assert chinese.status_code == 403
+    assert "只有员工账号有本人工资条；财务和科室负责人请打开期间报表" in chinese.text
+    assert "payslip" not in chinese.text
+    english = client.get("/web/me/statement", headers={"Accept-Language": "en"})
+    assert english.status_code == 403
+    assert ("only an employee user has their own payslip; finance and heads open a "
+            "period&#39;s statement") in english.text
+    assert "工资条" not in english.text
 
 
 def test_a_head_cannot_preview_or_save_another_department(

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.i18n import N_
 from api.usecases import appeals, audit, reports
 from api.usecases import payslip as payslips
 from api.usecases.ports import Caller, Workspace, today_utc
@@ -20,12 +21,15 @@ router = APIRouter()
 ENTRY_TYPES = ("ScoreRecorded", "DeductionRecorded", "AttendanceRecorded",
                "AssessmentRecorded", "CmeCreditsRecorded", "LeaveRecorded")
 HISTORY_MAX = 1000
+# English message ids (web catalogue), worded in the reader's language by the error page
+NO_PAYSLIP = N_("only an employee user has their own payslip; finance and heads open a "
+                "period's statement")
+NOT_YOURS = N_("you may appeal only your own entries")
 
 
 def _employee_id(viewer: Viewer) -> str:
     if viewer.user.employee_id is None:
-        raise ForbiddenError("只有员工账号有本人工资条 (only an employee user has their own "
-                             "payslip; finance and heads open a period's statement)")
+        raise ForbiddenError(NO_PAYSLIP)
     return viewer.user.employee_id
 
 
@@ -59,7 +63,7 @@ async def appeal_form(*, request: Request, viewer: CurrentViewer) -> Response:
 def _file(ws: Workspace, caller: Caller, employee_id: str, entry_id: str,
           grounds: str) -> str:
     if entry_id not in {e["id"] for e in _own_entries(ws, caller, employee_id)}:
-        raise ForbiddenError("只能对本人的记录提出申诉 (you may appeal only your own entries)")
+        raise ForbiddenError(NOT_YOURS)
     today = today_utc()
     appeal_id = f"A{today:%Y%m%d}-{secrets.token_hex(3)}"
     appeals.file_appeal(ws, caller, appeals.FileAppeal(

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api.i18n import N_
 from api.usecases import appeal_change, appeals, overview, users
 from api.usecases.department_names import department_names
 from api.usecases.ports import Caller, Workspace, today_utc
@@ -20,6 +21,8 @@ from domain.errors import InvalidRequestError
 router = APIRouter()
 AppealId = Annotated[str, Path(max_length=64)]
 Outcome = Literal["uphold", "change", "revoke"]
+# An English message id (web catalogue), worded in the reader's language by the error page
+NOT_PREVIEWED = N_("preview this decision's effect on each person first, then record it")
 
 
 @router.get("/web/appeals")
@@ -95,8 +98,7 @@ async def decide(*, request: Request, viewer: CheckedViewer, appeal_id: AppealId
                  value: Annotated[str, Form(max_length=64)] = "",
                  previewed: Annotated[str, Form(max_length=200)] = "") -> Response:
     if previewed != appeal_change.preview_key(outcome, field, value):
-        raise InvalidRequestError("请先预览此决定对各人的影响，再记录决定 (preview this decision's "
-                                  "effect first, then record it)")
+        raise InvalidRequestError(NOT_PREVIEWED)
     changes = appeals.changes_from_json(changes_json(field, value)) \
         if outcome == "change" else None
     await run(request, appeals.decide_appeal, viewer.caller, appeals.DecideRequest(
