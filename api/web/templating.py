@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api import i18n
 from api.i18n import N_, figures, formats
+from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
 from api.i18n.messages import translate
 from api.web.labels import DEDUCTION_LABELS
@@ -116,6 +117,14 @@ def query_without(params: Any, key: str) -> str:
     return urlencode([(k, v) for k, v in params.multi_items() if k != key])
 
 
+def entry_type(type_name: str) -> str:
+    """An entry's type (an event's class name, or "payout line") as the pages name it: the
+    page's own word where web.po has one, else the ledger's name for it. English has no
+    catalogue, so `_()` of the class name showed 「CmeCreditsRecorded」 there."""
+    named = i18n.gettext(type_name)
+    return named if named != type_name else event_name(type_name)
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
@@ -136,6 +145,7 @@ def environment() -> Environment:
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)
     env.filters["statement_note"] = translate  # a statement's notes are English ids
     env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
+    env.filters["entry_type"] = entry_type
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["deduction_label"] = deduction_label
     env.globals["STATE_LABELS"] = STATE_LABELS
