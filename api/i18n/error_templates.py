@@ -100,6 +100,8 @@ ERROR_TEMPLATES: Final = (
     N_("{where}: the template's example row, skipped"),
     N_("nothing to import: only the template's example row, which is never imported; fill in "
        "your rows below it, or type over it, its {column} cell too"),
+    N_("nothing to import: only the template's example row (its first cell's comment says so), "
+       "which is never imported; fill in your rows below it, or delete that comment"),
     N_("the CSV encoding is one of {allowed}"),
     N_("merged header cells {cells}: unmerge them, one header per column"),
     N_("the column has no name; delete the empty column"),

@@ -140,8 +140,12 @@ def _chunks(kind: Kind, read: Read, rows: Iterator[RawRow], header_row: int, *,
         progress("reading", read.read, read.read)
     merged = _merged_header(read.sheet, header_row)
     if read.examples and read.read == len(read.examples):  # an untouched template
-        merged.append(Problem(read.sheet.where(read.examples[0]), "", text.ONLY_EXAMPLE.format(
-            column=header_label(example_column(kind)))))
+        first = read.examples[0]
+        # An earlier template's row is told by its comment: typed over, the comment is what
+        # still makes it the example.
+        reason = (text.ONLY_NOTED_EXAMPLE if first == read.sheet.noted_example
+                  else text.ONLY_EXAMPLE.format(column=header_label(example_column(kind))))
+        merged.append(Problem(read.sheet.where(first), "", reason))
     read.problems[:0] = merged
     read.header_problems += len(merged)
     if read.rows:

@@ -46,6 +46,9 @@ NO_KIND = "no import kind {kind!r}; use one of: {kinds}"
 EXAMPLE_SKIPPED = "{where}: the template's example row, skipped"
 ONLY_EXAMPLE = ("nothing to import: only the template's example row, which is never imported; "
                 "fill in your rows below it, or type over it, its {column} cell too")
+ONLY_NOTED_EXAMPLE = ("nothing to import: only the template's example row (its first cell's "
+                      "comment says so), which is never imported; fill in your rows below it, "
+                      "or delete that comment")
 
 # --- one row
 HIDDEN_ROW = "the row is hidden: unhide and check it, or delete it"

@@ -121,11 +121,20 @@ def test_an_earlier_versions_untouched_csv_template_records_nothing(db, tmp_path
     assert events(db) == before
 
 
-@pytest.mark.parametrize("note", ["示例行：导入前请删除",
-                                  "example row: delete it before importing"])
-def test_an_earlier_versions_untouched_workbook_template_records_nothing(db, tmp_path,
-                                                                         capsys, note):
-    """Its example row is told by the comment it carried (whatever the clerk typed in it)."""
+ONLY_NOTED = {
+    None: "没有可导入的内容：只有模板的示例行（其首个单元格的批注如此标明），示例行从不导入；"
+          "请在其下方填写，或删除该批注",
+    "en": "nothing to import: only the template's example row (its first cell's comment says "
+          "so), which is never imported; fill in your rows below it, or delete that comment",
+}
+
+
+@pytest.mark.parametrize(("note", "lang"), [("示例行：导入前请删除", None),
+                                            ("example row: delete it before importing", "en")])
+def test_an_earlier_versions_workbook_template_records_nothing(db, tmp_path, capsys, note,
+                                                               lang):
+    """Its example row is told by the comment it carried, whatever the clerk typed in it;
+    the rows below it are imported."""
     book = Workbook()
     ws = book.active
     assert ws is not None
@@ -137,10 +146,16 @@ def test_an_earlier_versions_untouched_workbook_template_records_nothing(db, tmp
     path = tmp_path / "old.xlsx"
     book.save(path)
     before = events(db)
-    code, _, err = jixiao(capsys, None, "import", "--db", str(db), "entries", str(path))
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(path))
     assert code == 2
-    assert f"  entries 第 2 行: {ONLY_EXAMPLE[None]}" in err.splitlines()
+    where = "entries 第 2 行" if lang is None else "entries row 2"
+    assert f"  {where}: {ONLY_NOTED[lang]}" in err.splitlines()
     assert events(db) == before
+    ws.append(["2026-Q1", "li", "deduction", "late", 1, 5])
+    book.save(path)
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(path))
+    assert code == 0, err
+    assert events(db) == before + 1
 
 
 @pytest.mark.parametrize("lang", [None, "en"])
