@@ -121,6 +121,25 @@ def test_an_earlier_versions_untouched_csv_template_records_nothing(db, tmp_path
     assert events(db) == before
 
 
+@pytest.mark.parametrize("lang", [None, "en"])
+def test_real_rows_worded_as_an_earlier_example_below_it_are_imported(db, tmp_path, capsys,
+                                                                      lang):
+    """Only the row under the header is where a template put its example: a clerk's own
+    late deductions copying the example's words, further down, are real rows."""
+    path = tmp_path / "old.csv"
+    real = [["2026-Q1", who, *OLD_ROWS["entries"][2:]] for who in ("li", "zhang")]
+    path.write_text("\n".join(",".join(row) for row in [
+        _old_header("entries"), OLD_ROWS["entries"], *real]) + "\n", encoding="utf-8-sig")
+    before = events(db)
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(path))
+    assert code == 0, err
+    assert events(db) == before + 2
+    assert ("第 2 行：模板的示例行，已跳过" if lang is None
+            else "row 2: the template's example row, skipped") in err.splitlines()
+    assert "3" not in "".join(line for line in err.splitlines() if "示例" in line
+                              or "example" in line)
+
+
 ONLY_NOTED = {
     None: "没有可导入的内容：只有模板的示例行（其首个单元格的批注如此标明），示例行从不导入；"
           "请在其下方填写，或删除该批注",
