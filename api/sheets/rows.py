@@ -190,8 +190,10 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None
             read.warn(cell.warning.format(where=where, column=read.column_name(column),
                                           before=cell.before, after=cell.value))
     # An earlier template's unmarked example is told by its words only where the template
-    # put it, the row under the header: further down, a row so worded is a clerk's own.
-    legacy = read.template_header and read.read == 1
+    # put it, the row under the header: further down, a row so worded is a clerk's own. A
+    # workbook's is told by its comment: this version's example typed over and unmarked,
+    # keeping its words, is a real row.
+    legacy = read.template_header and read.read == 1 and read.sheet.format == "csv"
     if raw.number == read.sheet.noted_example or is_example(kind, values, legacy):
         # skipped, whatever its cells hold
         read.examples.append(raw.number)

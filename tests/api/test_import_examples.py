@@ -11,7 +11,7 @@ import base64
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 
 from api.cli import main
@@ -138,6 +138,25 @@ def test_real_rows_worded_as_an_earlier_example_below_it_are_imported(db, tmp_pa
             else "row 2: the template's example row, skipped") in err.splitlines()
     assert "3" not in "".join(line for line in err.splitlines() if "示例" in line
                               or "example" in line)
+
+
+@pytest.mark.parametrize("lang", [None, "en"])
+def test_a_workbook_templates_example_typed_over_and_unmarked_is_imported(db, tmp_path,
+                                                                          capsys, lang):
+    """As the refusal says: type over the example, its 示例 too. Keeping its wording (a
+    10-minute late) is a real row: a workbook's earlier example is told by its comment."""
+    template = tmp_path / "t.xlsx"
+    jixiao(capsys, lang, "template", "entries", "--output", str(template), "--db", str(db))
+    book = load_workbook(template)
+    ws = book.active
+    assert ws is not None
+    ws["B2"] = "li"
+    ws["O2"] = None
+    book.save(template)
+    before = events(db)
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(template))
+    assert code == 0, err
+    assert events(db) == before + 1
 
 
 ONLY_NOTED = {
