@@ -264,6 +264,15 @@ def shortened(value: str) -> str:
     return value if len(value) <= SHORT else f"{value[:12]}…"
 
 
+# A kind as a refusal names it (translated as the import page names it): 'personal' alone
+# is also the leave kind, read 事 (事假).
+KIND_WORDS: dict[str, str] = {"personal": "personal details"}
+
+
+def kind_word(name: str) -> str:
+    return KIND_WORDS.get(name, name)
+
+
 def column_list(kind: Kind) -> str:
     """The kind's columns as a template heads them (工号(employee_id)): the reader's name
     beside the id, whichever language they read."""

@@ -25,6 +25,7 @@ from api.sheets.columns import (
     holds,
     is_example,
     is_template_header,
+    kind_word,
     looks_like,
     names_none,
     read_header,
@@ -102,7 +103,8 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
         other = looks_like(kind, cells)
         raise RejectedError([Problem(sheet.source.name, "", (
             _other_kind(sheet, kind, other) if other is not None
-            else text.NOT_A_SHEET.format(kind=kind.name, columns=column_list(kind))))])
+            else text.NOT_A_SHEET.format(kind=kind_word(kind.name),
+                                         columns=column_list(kind))))])
     header, readable = read_header(kind, cells, sheet.where(first.number), found)
     if not readable:
         other = looks_like(kind, cells)
@@ -118,7 +120,7 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
 
 
 def _other_kind(sheet: SheetFile, kind: Kind, other: str) -> str:
-    return text.OTHER_KIND.format(other=other, kind=kind.name,
+    return text.OTHER_KIND.format(other=kind_word(other), kind=kind_word(kind.name),
                                   command=f"jixiao import {other} {sheet.source.name}")
 
 

@@ -238,3 +238,25 @@ def test_a_withholding_sheet_imported_as_entries_is_told_its_verb(db, tmp_path, 
         f"withholding (jixiao import withholding {template})")
     assert "employee_id, entry" not in err  # no list of the other kind's English ids
     assert events(db) == before
+
+
+@pytest.mark.parametrize("lang", [None, "en"])
+def test_the_personal_kind_is_named_as_its_details_not_a_leave(db, tmp_path, capsys, lang):
+    """'personal' alone is also the leave kind (事假's 事): a sheet of personal details is
+    named as such."""
+    path = tmp_path / "m.key"
+    path.write_text(base64.b64encode(bytes(range(32))).decode() + "\n", encoding="ascii")
+    key = tmp_path / "master.key"
+    assert jixiao(capsys, None, "keys", "master", "--output", str(key))[0] == 0
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "--key-file", str(key),
+                          "personal", str(path))
+    assert code == 2
+    assert err.splitlines()[1].startswith(f"  {path}: " + (
+        "不是 个人信息" if lang is None else "not a sheet of personal details:"))
+    sheet = tmp_path / "p.csv"
+    sheet.write_text("工号,姓名,开户行\nli,李,某行\n", encoding="utf-8")
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(sheet))
+    assert code == 2
+    assert err.splitlines()[1].startswith(f"  {sheet}: " + (
+        "表头属于 个人信息" if lang is None else "the header is that of personal details,"))
+    assert "事" not in err
