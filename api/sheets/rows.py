@@ -106,10 +106,12 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
             else text.NOT_A_SHEET.format(kind=kind_word(kind.name),
                                          columns=column_list(kind))))])
     header, readable = read_header(kind, cells, sheet.where(first.number), found)
+    # Another kind's sheet: which verb imports it, not its columns. Even when it holds all
+    # this kind asks (an entries sheet has the personal kind's 工号; figures, the pool's 期间).
+    other = looks_like(kind, cells) if found else None
+    if other is not None:
+        raise RejectedError([Problem(sheet.source.name, "", _other_kind(sheet, kind, other))])
     if not readable:
-        other = looks_like(kind, cells)
-        if other is not None:  # another kind's sheet: which verb imports it, not its columns
-            raise RejectedError([Problem(sheet.source.name, "", _other_kind(sheet, kind, other))])
         for _ in rows:
             pass  # a workbook names its merged cells after its rows: read on to find them
         raise RejectedError(_merged_header(sheet, first.number) + found)

@@ -260,3 +260,23 @@ def test_the_personal_kind_is_named_as_its_details_not_a_leave(db, tmp_path, cap
     assert err.splitlines()[1].startswith(f"  {sheet}: " + (
         "表头属于 个人信息" if lang is None else "the header is that of personal details,"))
     assert "事" not in err
+
+
+@pytest.mark.parametrize("lang", [None, "en"])
+@pytest.mark.parametrize("pair", ["entries personal", "figures pool"])
+def test_another_kinds_sheet_holding_the_asked_kinds_required_columns_is_told_its_verb(
+        db, tmp_path, capsys, pair, lang):
+    """An entries sheet holds 工号, all the personal kind requires; a figures sheet holds
+    期间, all the pool requires: still another kind's sheet, not a list of unknown columns."""
+    kind, asked = pair.split()
+    template = tmp_path / "t.csv"
+    jixiao(capsys, lang, "template", kind, "--output", str(template), "--format", "csv",
+           "--db", str(db))
+    key = tmp_path / "master.key"
+    assert jixiao(capsys, None, "keys", "master", "--output", str(key))[0] == 0
+    code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "--key-file", str(key),
+                          asked, str(template))
+    assert code == 2
+    assert err.splitlines()[1].endswith(f"jixiao import {kind} {template}）" if lang is None
+                                        else f"jixiao import {kind} {template})"), err
+    assert len(err.splitlines()) == 2
