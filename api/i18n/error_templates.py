@@ -108,6 +108,14 @@ ERROR_TEMPLATES: Final = (
     N_("sheet {sheet} is hidden"),
     N_("the file is empty; the first row must be the header: {columns}"),
     N_("not readable as CSV: {error}"),
+    N_("not a sheet of {kind}: its first row names none of the columns ({columns}); choose the "
+       "file again"),
+    N_("the header is that of {other}, not of {kind}: import it as {other} ({command})"),
+    N_("{where}: the template's example row, skipped"),
+    N_("nothing to import: only the template's example row, which is never imported; fill in "
+       "your rows below it, or type over it, its {column} cell too"),
+    N_("nothing to import: only the template's example row (its first cell's comment says so), "
+       "which is never imported; fill in your rows below it, or delete that comment"),
     N_("the CSV encoding is one of {allowed}"),
     N_("merged header cells {cells}: unmerge them, one header per column"),
     N_("the column has no name; delete the empty column"),

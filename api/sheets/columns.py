@@ -206,12 +206,106 @@ def kind_of(name: str) -> Kind:
     return KINDS[name]
 
 
+# The template's example row (api/sheets/templates.py) carries this in its marked column:
+# the import skips such a row and says so, so an untouched template records nothing.
+EXAMPLE_MARK = "示例"
+_EXAMPLE_MARKS = frozenset({"示例", "example", "示例(example)", "示例 example"})
+
+
+def example_column(kind: Kind) -> str:
+    """The column that marks the example row: its idempotency key, which no real row
+    needs; the personal kind has none, and its example names nobody (工号 示例)."""
+    return "idempotency_key" if "idempotency_key" in kind.columns else "employee_id"
+
+
+# What earlier versions' templates wrote in their example row (no mark), by kind, apart
+# from the cells that came from the ledger (a person, a period, a department, a grade):
+# under a template's header, such a row is skipped as an example, never recorded. Only
+# where it cannot be a real row (its reason or name is the template's own words); the
+# pool's and figures' examples are worked example 1's real figures, so a CSV of theirs
+# is not told apart (a workbook is, by its comment: api/sheets/readers.py).
+LEGACY_EXAMPLES: dict[str, dict[str, str]] = {
+    "entries": {"entry": "deduction", "kind": "late", "count": "1", "minutes": "10",
+                "reason": "迟到 10 分钟"},
+    "withholding": {"tax_withheld_cny": "123.45", "reason": "工资系统报送的累计预扣个税"},
+    "roster": {"name": "张三", "category": "regular", "participation_class": "full",
+               "hired_on": "2026-01-01", "bank_name": "中国工商银行某某支行"},
+    "departments": {"department_name": "新科室", "department_kind": "clinical",
+                    "risk_coefficient": "1", "effective_on": "2026-01-01"},
+}
+_FROM_LEDGER = frozenset({"employee_id", "period", "pay_period", "department_id",
+                          "title_grade", "post", *PERSONAL_COLUMNS})
+
+
+def is_example(kind: Kind, values: Mapping[str, str], template_header: bool) -> bool:
+    """Whether a row is a template's example: marked (示例), or, under a header exactly
+    as a template writes it, the unmarked example of an earlier version."""
+    mark = unicodedata.normalize("NFKC", values.get(example_column(kind), ""))
+    if mark.strip().lower() in _EXAMPLE_MARKS:
+        return True
+    legacy = LEGACY_EXAMPLES.get(kind.name)
+    if not template_header or legacy is None:
+        return False
+    rest = {k: v for k, v in values.items() if k in kind.columns and k not in _FROM_LEDGER}
+    return rest == legacy
+
+
 def header_label(column: str) -> str:
     """A template's header: the Chinese name, then the English one, e.g. 工号(employee_id)."""
     return f"{CHINESE[column]}({column})"
 
 
 # ---------------------------------------------------------------------------- header
+
+SHORT = 24  # characters of a file's cell a problem repeats: a pasted secret is not echoed
+
+
+def shortened(value: str) -> str:
+    return value if len(value) <= SHORT else f"{value[:12]}…"
+
+
+# A kind as a refusal names it (translated as the import page names it): 'personal' alone
+# is also the leave kind, read 事 (事假).
+KIND_WORDS: dict[str, str] = {"personal": "personal details"}
+
+
+def kind_word(name: str) -> str:
+    return KIND_WORDS.get(name, name)
+
+
+def column_list(kind: Kind) -> str:
+    """The kind's columns as a template heads them (工号(employee_id)): the reader's name
+    beside the id, whichever language they read."""
+    return ", ".join(header_label(column) for column in kind.columns)
+
+
+def looks_like(kind: Kind, cells: Sequence[str]) -> str | None:
+    """Another kind whose sheet this header is: it names every cell as that kind's column
+    and holds its required columns, while some cell is not one of `kind`'s."""
+    named = [cell for cell in cells if cell]
+    if all(resolve(kind, cell) is not None for cell in named):
+        return None
+    # The kind that asks most first: an entries header also holds the personal kind's one
+    # required column.
+    for other in sorted(KINDS.values(), key=lambda k: -len(k.required)):
+        if other.name == kind.name:
+            continue
+        found = [resolve(other, cell) for cell in named]
+        if None not in found and all(column in found for column in other.required):
+            return other.name
+    return None
+
+
+def names_none(kind: Kind, cells: Sequence[str]) -> bool:
+    """No cell of the first row names a column of `kind` (nor one it ignores), even split
+    at ';' or tabs (a file separated so is told how to save it instead)."""
+    return all(resolve(kind, part) is None for cell in cells if cell
+               for part in (cell, *re.split(r"[;\t]", cell)))
+
+
+def is_template_header(kind: Kind, cells: Sequence[str]) -> bool:
+    """The header exactly as `jixiao template` writes it: every column, in its order."""
+    return list(cells) == [header_label(column) for column in kind.columns]
 
 
 @frozen_record
@@ -259,9 +353,9 @@ def read_header(kind: Kind, cells: Sequence[str], where: str,
             problems.append(Problem(where, f"column {number}", text.NO_NAME))
         elif column is None:
             separated = ";" in name or "\t" in name
-            problems.append(Problem(where, name, (
+            problems.append(Problem(where, shortened(name), (
                 text.UNKNOWN_COLUMN_SEPARATED if separated else text.UNKNOWN_COLUMN
-            ).format(name=name, columns=", ".join(kind.columns))))
+            ).format(name=shortened(name), columns=column_list(kind))))
         elif column in seen:
             problems.append(Problem(where, name, text.TWICE))
         if column is not None:

@@ -14,6 +14,7 @@ import csv
 import gc
 import hashlib
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Generator, Iterator
@@ -25,6 +26,7 @@ from xml.etree.ElementTree import TreeBuilder, XMLPullParser
 
 from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import DefusedXMLParser  # type: ignore[import-untyped]
+from defusedxml.ElementTree import fromstring as xml_fromstring
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import range_boundaries
@@ -109,6 +111,7 @@ class SheetFile:
     merged: list[str] = field(default_factory=list)
     claimed_rows: int = 0  # what the file says, for a progress bar only
     digest: str = ""  # CSV: the first 16 hex digits of the bytes' SHA-256
+    noted_example: int | None = None  # the row an earlier template's comment calls its example
 
     def where(self, number: int) -> str:
         return f"row {number}" if self.sheet is None else f"{self.sheet} row {number}"
@@ -357,9 +360,41 @@ def _open_xlsx(source: Source, wanted: str | None) -> SheetFile:
             notes.append(text.HIDDEN_SHEET_CHOSEN.format(sheet=wanted))
         with _sheet_read(source):
             claimed = _claimed_rows(book, book.sheets[wanted][1])
+            example = _noted_example(book.archive, book.sheets[wanted][1])
     finally:
         book.close()
-    return SheetFile(source, "xlsx", sheet=wanted, notes=notes, claimed_rows=claimed)
+    return SheetFile(source, "xlsx", sheet=wanted, notes=notes, claimed_rows=claimed,
+                     noted_example=example)
+
+
+# The comment earlier versions' templates put on their example row's first cell (it said
+# to delete the row; left in, it was imported): in either language they were written in.
+EXAMPLE_NOTES = frozenset({"example row: delete it before importing", "示例行：导入前请删除"})
+_COMMENTS_TYPE = "/relationships/comments"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NOTE_CELL = re.compile(r"A(\d+)")
+
+
+def _noted_example(archive: zipfile.ZipFile, part: str) -> int | None:
+    """The row whose first cell carries an earlier template's example comment, if any."""
+    folder, name = posixpath.split(part.lstrip("/"))
+    rels = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels not in archive.namelist():
+        return None
+    for relation in xml_fromstring(archive.read(rels)):
+        if not str(relation.get("Type", "")).endswith(_COMMENTS_TYPE):
+            continue
+        target = str(relation.get("Target", ""))
+        target = (target.lstrip("/") if target.startswith("/")
+                  else posixpath.normpath(posixpath.join(folder, target)))
+        if target not in archive.namelist():
+            continue
+        for comment in xml_fromstring(archive.read(target)).iter(f"{_MAIN_NS}comment"):
+            cell = _NOTE_CELL.fullmatch(str(comment.get("ref", "")))
+            said = "".join(t.text or "" for t in comment.iter(f"{_MAIN_NS}t")).strip()
+            if cell is not None and said in EXAMPLE_NOTES:
+                return int(cell.group(1))
+    return None
 
 
 class _Parser(WorkSheetParser):

@@ -19,7 +19,15 @@ from api.sheets.columns import (
     PERSONAL_COLUMNS,
     Header,
     Kind,
+    column_list,
+    example_column,
+    header_label,
     holds,
+    is_example,
+    is_template_header,
+    kind_word,
+    looks_like,
+    names_none,
     read_header,
     row_command,
 )
@@ -49,6 +57,8 @@ class Read:
     header_problems: int = 0  # the first problems are the header's: no row can fix them
     personal: dict[int, dict[str, str]] = field(default_factory=dict)  # by row
     unchanged: int = 0  # rows of personal details already recorded as they are
+    template_header: bool = False  # headed as `jixiao template` writes it
+    examples: list[int] = field(default_factory=list)  # the example rows skipped
 
     def warn(self, message: str) -> None:
         self.warning_count += 1
@@ -88,15 +98,32 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
         raise RejectedError([Problem(sheet.where(1), "", text.EMPTY.format(
             columns=",".join(kind.columns)))])
     found: list[Problem] = []
-    header, readable = read_header(kind, [_header_text(c) for c in first.cells],
-                                   sheet.where(first.number), found)
+    cells = [_header_text(c) for c in first.cells]
+    if names_none(kind, cells):  # not a sheet of this kind at all: nothing of it is shown
+        other = looks_like(kind, cells)
+        raise RejectedError([Problem(sheet.source.name, "", (
+            _other_kind(sheet, kind, other) if other is not None
+            else text.NOT_A_SHEET.format(kind=kind_word(kind.name),
+                                         columns=column_list(kind))))])
+    header, readable = read_header(kind, cells, sheet.where(first.number), found)
+    # Another kind's sheet: which verb imports it, not its columns. Even when it holds all
+    # this kind asks (an entries sheet has the personal kind's 工号; figures, the pool's 期间).
+    other = looks_like(kind, cells) if found else None
+    if other is not None:
+        raise RejectedError([Problem(sheet.source.name, "", _other_kind(sheet, kind, other))])
     if not readable:
         for _ in rows:
             pass  # a workbook names its merged cells after its rows: read on to find them
         raise RejectedError(_merged_header(sheet, first.number) + found)
-    read = Read(sheet, header, problems=list(found), header_problems=len(found))
+    read = Read(sheet, header, problems=list(found), header_problems=len(found),
+                template_header=is_template_header(kind, cells))
     return read, _chunks(kind, read, rows, first.number, progress=progress,
                          chunk_rows=chunk_rows or CHUNK_ROWS)
+
+
+def _other_kind(sheet: SheetFile, kind: Kind, other: str) -> str:
+    return text.OTHER_KIND.format(other=kind_word(other), kind=kind_word(kind.name),
+                                  command=f"jixiao import {other} {sheet.source.name}")
 
 
 def _chunks(kind: Kind, read: Read, rows: Iterator[RawRow], header_row: int, *,
@@ -116,6 +143,13 @@ def _chunks(kind: Kind, read: Read, rows: Iterator[RawRow], header_row: int, *,
     if progress is not None:
         progress("reading", read.read, read.read)
     merged = _merged_header(read.sheet, header_row)
+    if read.examples and read.read == len(read.examples):  # an untouched template
+        first = read.examples[0]
+        # An earlier template's row is told by its comment: typed over, the comment is what
+        # still makes it the example.
+        reason = (text.ONLY_NOTED_EXAMPLE if first == read.sheet.noted_example
+                  else text.ONLY_EXAMPLE.format(column=header_label(example_column(kind))))
+        merged.append(Problem(read.sheet.where(first), "", reason))
     read.problems[:0] = merged
     read.header_problems += len(merged)
     if read.rows:
@@ -159,6 +193,18 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None
         if cell.warning is not None:
             read.warn(cell.warning.format(where=where, column=read.column_name(column),
                                           before=cell.before, after=cell.value))
+    # An earlier template's unmarked example is told by its words only where the template
+    # put it, the row under the header: further down, a row so worded is a clerk's own. A
+    # workbook's is told by its comment: this version's example typed over and unmarked,
+    # keeping its words, is a real row.
+    legacy = read.template_header and read.read == 1 and read.sheet.format == "csv"
+    if raw.number == read.sheet.noted_example or is_example(kind, values, legacy):
+        # skipped, whatever its cells hold
+        read.examples.append(raw.number)
+        note = text.EXAMPLE_SKIPPED.format(where=where)
+        if note not in read.sheet.notes:  # --skip-bad reads the file again
+            read.sheet.notes.append(note)
+        return
     key = values.get("idempotency_key")
     if key is not None:
         digest = _key_int(key.encode())

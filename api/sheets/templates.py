@@ -1,7 +1,7 @@
 """The empty workbook a person fills in for an import kind: headers in Chinese and
 English, drop-down lists (data validation) of the organisation's departments, people,
 periods and the scheme's items, each as 「name (code)」 (api/usecases/template_labels.py),
-and one example row to delete."""
+and one example row marked 示例, which the import skips."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.i18n import gettext
 from api.sheets import text
-from api.sheets.columns import ENTRY_KINDS, PERSONAL_COLUMNS, Kind, header_label
+from api.sheets.columns import (
+    ENTRY_KINDS,
+    EXAMPLE_MARK,
+    PERSONAL_COLUMNS,
+    Kind,
+    example_column,
+    header_label,
+)
 from domain.records import frozen_record
 
 HEADER_FILL = PatternFill("solid", start_color="FFDDEBF7", end_color="FFDDEBF7")
@@ -43,6 +50,9 @@ def write_template(kind: Kind, lists: Lists, fmt: str, path: str,
     """The template file: XLSX with drop-downs, or CSV with the header and example row."""
     header = [header_label(column) for column in kind.columns]
     shown = {**lists.example, **lists.listed_example} if fmt == "xlsx" else lists.example
+    # Marked, the example row is skipped by the import (and said so): left in, it is never
+    # recorded as someone's deduction or tax.
+    shown = {**shown, example_column(kind): EXAMPLE_MARK}
     example = [shown.get(column, "") for column in kind.columns]
     if fmt == "csv":
         with Path(path).open("w", encoding=encoding, newline="") as out:

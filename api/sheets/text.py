@@ -24,6 +24,12 @@ HIDDEN_SHEETS = "hidden sheets ignored: {sheets}"
 HIDDEN_SHEET_CHOSEN = "sheet {sheet!r} is hidden"
 EMPTY = "the file is empty; the first row must be the header: {columns}"
 BAD_CSV = "not readable as CSV: {error}"
+# A file whose first row names no column of the kind (a key file, a letter, another
+# program's export): its cells are never quoted back, a secret may be among them.
+NOT_A_SHEET = ("not a sheet of {kind}: its first row names none of the columns ({columns}); "
+               "choose the file again")
+# {command}: the verb as typed (kept English: a kind's name is translated).
+OTHER_KIND = "the header is that of {other}, not of {kind}: import it as {other} ({command})"
 NOT_CHOSEN_ENCODING = "the CSV encoding is one of {allowed}"
 
 # --- the header
@@ -35,6 +41,14 @@ UNKNOWN_COLUMN_SEPARATED = ("unknown column {name!r} (the file must be comma-sep
                             "by ';' or tabs); the columns are: {columns}")
 MISSING_COLUMN = "missing required column"
 NO_KIND = "no import kind {kind!r}; use one of: {kinds}"
+
+# --- the template's example row (api/sheets/templates.py): never a ledger entry
+EXAMPLE_SKIPPED = "{where}: the template's example row, skipped"
+ONLY_EXAMPLE = ("nothing to import: only the template's example row, which is never imported; "
+                "fill in your rows below it, or type over it, its {column} cell too")
+ONLY_NOTED_EXAMPLE = ("nothing to import: only the template's example row (its first cell's "
+                      "comment says so), which is never imported; fill in your rows below it, "
+                      "or delete that comment")
 
 # --- one row
 HIDDEN_ROW = "the row is hidden: unhide and check it, or delete it"
@@ -66,7 +80,8 @@ COMMENT_AUTHOR = "jixiao 绩效"
 ERROR_COLUMN = "错误原因 error"
 
 # --- the template (written in the reader's language by api/sheets/templates.py)
-EXAMPLE_NOTE = N_("example row: delete it before importing")
+EXAMPLE_NOTE = N_("example row, marked 示例: the import skips it; fill in your rows below "
+                  "it")
 LIST_PROMPT = N_("choose from the list")
 LIST_WARNING = N_("not in the list: choose from it, or type the code alone (what the list "
                   "shows in brackets), which the import also reads. Keep this value?")

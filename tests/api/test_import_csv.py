@@ -368,10 +368,11 @@ def test_structural_problems_are_all_collected(tmp_path):
         "2026-Q1,wang,,late,,12,,k6\n"                    # no entry
     ))
     assert problems_of("entries", path) == [
-        "row 1: minutes_late: unknown column 'minutes_late'; the columns are: period, "
-        "employee_id, entry, kind, count, minutes, points, scheduled_days, absence_sick, "
-        "absence_maternity, absence_personal, absence_other, reason, evidence_ref, "
-        "idempotency_key",
+        "row 1: minutes_late: unknown column 'minutes_late'; the columns are: 期间(period), "
+        "工号(employee_id), 类别(entry), 项目(kind), 次数(count), 分钟(minutes), 分值(points), "
+        "应出勤天数(scheduled_days), 病假天数(absence_sick), 产假天数(absence_maternity), "
+        "事假天数(absence_personal), 其他缺勤天数(absence_other), 原因(reason), "
+        "备注(evidence_ref), 幂等键(idempotency_key)",
         "row 3: entry: unknown entry 'bonus'; write one of: deduction, score, attendance",
         "row 4: minutes: not used by a score entry; leave it empty",
         "row 5: 6 cell(s), but the header has 8 column(s): check for extra or missing "

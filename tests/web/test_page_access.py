@@ -287,6 +287,23 @@ def test_an_uploaded_sheet_is_refused_row_by_row_or_recorded(
                          ).status_code == 403
 
 
+def test_the_page_says_the_template_example_row_was_skipped(
+        clients: dict[str, tuple[TestClient, str]]) -> None:
+    """A row not recorded is said on the page as on the command line: the example row
+    marked 示例 (or a row whose 幂等键 a clerk set to 示例) is skipped, not lost unsaid."""
+    client, csrf = clients["head"]
+    sheet = HEADER.replace("\n", ",幂等键(idempotency_key)\n") + (
+        "2026-Q4,E0002,deduction,late,1,10,,,迟到 10 分钟,示例\n"
+        "2026-Q4,E0003,deduction,late,1,5,,,迟到 5 分钟,\n")
+    for language, said in ((None, "第 2 行：模板的示例行，已跳过"),
+                           ("en", "row 2: the template&#39;s example row, skipped")):
+        page = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
+                           headers={"Accept-Language": language} if language else {},
+                           files={"sheet": ("扣分.csv", sheet.encode("utf-8-sig"), "text/csv")})
+        assert page.status_code == 200, page.text[-1500:]
+        assert said in page.text, page.text[-1500:]
+
+
 def test_an_upload_is_spooled_to_a_file_refused_past_the_limit_and_never_left_behind(
         clients: dict[str, tuple[TestClient, str]], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:

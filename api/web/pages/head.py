@@ -130,7 +130,8 @@ def _import(ws: Session, caller: Caller, kind: str, path: str, name: str, *,
              if key_file and kind in ("roster", "personal") else None)
     result = imports.import_sheet(ws, caller, request, vault=vault)
     return {"recorded": result.recorded, "already": result.already_recorded,
-            "rows": result.rows, "warnings": list(result.warnings)}
+            "rows": result.rows, "warnings": list(result.warnings),
+            "notes": list(result.notes)}  # a row skipped (the example) is said, as by the CLI
 
 
 async def _pieces(sheet: UploadFile) -> AsyncIterator[bytes]:
@@ -165,6 +166,7 @@ async def upload(*, request: Request, viewer: CheckedViewer,
         os.unlink(path)
     with use_language(language_of(request)):
         result["warnings"] = [translate(warning) for warning in result["warnings"]]
+        result["notes"] = [translate(note) for note in result["notes"]]
     return render(request, "head/import.html", {**context, "result": result})
 
 
