@@ -318,15 +318,22 @@ def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any
 
 
 def open_chain(ledger: Ledger) -> ChainStore:
-    """The chain table in the ledger's own database."""
+    """The chain table in the ledger's own database; on PostgreSQL, for a ledger that
+    refuses writes (api/storage/read_only.py), `open_chain_to_read`'s."""
     recorder = ledger.recorder
     datastore = recorder.datastore  # type: ignore[attr-defined]
+    refuses_writes = getattr(recorder, "refuses_writes", False)
+    if store_kind(recorder) == "postgres":
+        # Asked of the ledger, not of its caller: every opener (the session's, a
+        # snapshot's check of its chain head) then reads the chain as it is. A read-only
+        # session's opener that made the tables sent the tracking row's INSERT, which its
+        # READ ONLY transaction refused with a traceback.
+        if refuses_writes:
+            return open_chain_to_read(ledger)
+        return PostgresChainStore(datastore, events=str(recorder.events_table_name))  # type: ignore[attr-defined]
     # A read-only file's copy makes no index: it would go with the copy, built by the
     # very scan it saves (api/storage/close_index.py).
-    events = None if getattr(recorder, "refuses_writes", False) else str(
-        recorder.events_table_name)  # type: ignore[attr-defined]
-    if store_kind(recorder) == "postgres":
-        return PostgresChainStore(datastore, events=events)
+    events = None if refuses_writes else str(recorder.events_table_name)  # type: ignore[attr-defined]
     return SQLiteChainStore(datastore, events)
 
 

@@ -24,7 +24,6 @@ from api.storage.chain import (
     catch_up_chain,
     chain_head_at,
     open_chain,
-    open_chain_to_read,
     stored_records,
     verify,
 )
@@ -387,8 +386,7 @@ class Session:
     @property
     def chain(self) -> ChainStore:
         if self._chain is None:
-            self._chain = (open_chain_to_read(self.ledger) if self.read_only_store
-                           else open_chain(self.ledger))
+            self._chain = open_chain(self.ledger)  # read only: chain.py `open_chain`
         return self._chain
 
     def chain_up(self) -> None:
