@@ -45,6 +45,20 @@ ERROR_TEMPLATES: Final = (
     N_("this read shows other people's data, which the access log must record, and the "
        "ledger is read-only: nothing was shown; read it where the ledger may be written, "
        "or read only your own data"),
+    # api/storage/read_only.py: a write by a PostgreSQL role that lacks a privilege a
+    # writer needs (422, exit 2)
+    N_("the database role {role} lacks privileges it needs to write the ledger {path}: ask "
+       "the tables' owner to run {grants} (docs/deploy.md); reads answer meanwhile as for "
+       "a role that may only read; nothing was written"),
+    # api/storage/postgres_limits.py: a role that may not run eventsourcing's DDL, without
+    # CREATE_TABLE=no (422, exit 2)
+    N_("the database role {role} may not make or replace the ledger's tables in the schema "
+       "{schema} ({reason}): set CREATE_TABLE=no in its environment, the tables made by "
+       "their owner first (docs/deploy.md); nothing was written"),
+    # api/storage/keys.py: a key table a role that may write lacks a privilege on (422,
+    # exit 2)
+    N_("this database role may not use the personal details' keys of the ledger {path}: "
+       "ask the key table's owner to run {grants} (docs/deploy.md); nothing was written"),
     # api/storage/keys.py: a read-only store's key table its role may not read (422,
     # exit 2)
     N_("cannot read the personal details' keys of the ledger {path}: this database role "

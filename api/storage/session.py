@@ -256,16 +256,8 @@ class Session:
         # On PostgreSQL a session that may not write (JIXIAO_READ_ONLY=1, or a role granted
         # only reads) reads on the connection that found the ledger, in READ ONLY
         # transactions, and writes none of its caches (api/storage/read_only.py).
-        self.read_only_store = False
         try:
-            if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and found and \
-                    connection is not None and postgres_read_only(self.env, connection):
-                self.read_only_store = reads_only = True
-                self.ledger = cast("Ledger", ReadOnlyPostgresLedger(
-                    connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env)))
-            else:
-                self.ledger = open_ledger(self.env, found, reads_only=reads_only,
-                                          connection=connection)
+            self.ledger = self._opened(found, reads_only, connection)
         except BaseException:
             self._close_side()
             if self._copy is not None:
@@ -290,13 +282,26 @@ class Session:
         # A reading session on PostgreSQL reads the closed years' snapshots on the view's
         # connection, which its statements need anyway: one login fewer.
         self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings,
-                               self._view_connection if reads_only else None)
+                               self._view_connection
+                               if reads_only or self.read_only_store else None)
         # The first fold starts from the checked snapshot of the fold, if one serves.
         self._head = FactsSnapshots(self.env, self.ledger, self._view_connection,
                                     lambda: self.chain, self.integrity_warnings)
         self.ledger.seed = self._head.seed
         self._folded = False  # whether `facts` (the fold of every event) was asked for
         self._frozen_peak = 0  # peak RSS when `settle` last froze
+
+    def _opened(self, found: bool, reads_only: bool, connection: Any) -> Ledger:
+        """The session's ledger; `read_only_store` set when it may not write."""
+        missing = postgres_read_only(self.env, connection) if \
+            self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and found and \
+            connection is not None else None
+        self.read_only_store = missing is not None
+        if missing is None:
+            return open_ledger(self.env, found, reads_only=reads_only, connection=connection)
+        return cast("Ledger", ReadOnlyPostgresLedger(
+            connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env), missing,
+            self.env.get("POSTGRES_USER", "")))
 
     def settle(self) -> None:
         """For a long-lived session (the server's ledger thread), after each verb: once the
