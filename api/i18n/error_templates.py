@@ -71,6 +71,10 @@ ERROR_TEMPLATES: Final = (
     N_("--db {db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
        "chooses the PostgreSQL store (POSTGRES_*): drop --db to use PostgreSQL, or unset "
        "PERSISTENCE_MODULE to use the file; nothing was written"),
+    # api/storage/store_env.py: a SQLite URI as the ledger (exit 2)
+    N_("the ledger {db} is a SQLite URI, which jixiao does not open: give the ledger's file "
+       "path in --db or JIXIAO_DB (with JIXIAO_READ_ONLY=1 to read it without writing); "
+       "nothing was written"),
     # api/storage/store_env.py: a PostgreSQL setting in seconds that is not (422, exit 2)
     N_("{key} must be a whole number of seconds from {least} to {most}, not {value}: "
        "correct the setting (docs/deploy.md); nothing was written"),
