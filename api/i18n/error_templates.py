@@ -59,6 +59,11 @@ ERROR_TEMPLATES: Final = (
     # exit 2)
     N_("this database role may not use the personal details' keys of the ledger {path}: "
        "ask the key table's owner to run {grants} (docs/deploy.md); nothing was written"),
+    # api/storage/chain.py: a notice on stderr, a reading role that may not read the
+    # hash chain's tables
+    N_("this database role may not read the hash chain's tables of the ledger {path}: each "
+       "command chains every event again in memory, which is slow; ask their owner to run "
+       "GRANT SELECT ON {tables} TO {role} (docs/deploy.md)"),
     # api/storage/keys.py: a read-only store's key table its role may not read (422,
     # exit 2)
     N_("cannot read the personal details' keys of the ledger {path}: this database role "

@@ -451,6 +451,25 @@ def _grant_statements(lacking: Sequence[str], schema: str, role: str) -> tuple[s
     return tuple(statements)
 
 
+# A notice (stderr), for a reading role that may not read the chain's tables
+# (api/storage/chain.py `ChainInMemory.unreadable`).
+UNREADABLE_CHAIN = ("this database role may not read the hash chain's tables of the ledger "
+                    "{path}: each command chains every event again in memory, which is slow; "
+                    "ask their owner to run GRANT SELECT ON {tables} TO {role} "
+                    "(docs/deploy.md)")
+
+
+def unreadable_chain(chain: Any, path: str, role: str) -> list[str]:
+    """The notice for a chain its role may not read (`ChainInMemory.unreadable`), if so."""
+    tables = getattr(chain, "unreadable", None)
+    if tables is None:
+        return []
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    return [UNREADABLE_CHAIN.format(path=path, tables=tables,
+                                    role=sql.Identifier(role).as_string(None))]
+
+
 class ReadOnlyPostgresRecorder(_RefusesInserts, PlainPostgresRecorder):
     """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does;
     naming the GRANTs its role lacks when that is why (`missing`)."""

@@ -43,6 +43,7 @@ from api.storage.read_only import (
     read_only_ledger,
     refuse_a_new_ledger,
     refuse_a_new_postgres_ledger,
+    unreadable_chain,
 )
 from api.storage.recorded_closes import RecordedClose
 from api.storage.statement_views import SQLiteStatementView, view_to_read
@@ -253,9 +254,6 @@ class Session:
             if not found:
                 refuse_a_new_postgres_ledger(env, ledger_location(env))
         self._side = connection  # the view's, until the view is opened
-        # On PostgreSQL a session that may not write (JIXIAO_READ_ONLY=1, or a role granted
-        # only reads) reads on the connection that found the ledger, in READ ONLY
-        # transactions, and writes none of its caches (api/storage/read_only.py).
         try:
             self.ledger = self._opened(found, reads_only, connection)
         except BaseException:
@@ -282,8 +280,8 @@ class Session:
         # A reading session on PostgreSQL reads the closed years' snapshots on the view's
         # connection, which its statements need anyway: one login fewer.
         self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings,
-                               self._view_connection
-                               if reads_only or self.read_only_store else None)
+                               self._view_connection if reads_only or self.read_only_store
+                               else None, lambda: self.chain)
         # The first fold starts from the checked snapshot of the fold, if one serves.
         self._head = FactsSnapshots(self.env, self.ledger, self._view_connection,
                                     lambda: self.chain, self.integrity_warnings)
@@ -292,16 +290,16 @@ class Session:
         self._frozen_peak = 0  # peak RSS when `settle` last froze
 
     def _opened(self, found: bool, reads_only: bool, connection: Any) -> Ledger:
-        """The session's ledger; `read_only_store` set when it may not write."""
-        missing = postgres_read_only(self.env, connection) if \
-            self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and found and \
+        """The session's ledger; on PostgreSQL one that may not write (`read_only_store`,
+        api/storage/read_only.py) reads in READ ONLY transactions and writes no cache."""
+        postgres = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        missing = postgres_read_only(self.env, connection) if postgres and found and \
             connection is not None else None
         self.read_only_store = missing is not None
-        if missing is None:
-            return open_ledger(self.env, found, reads_only=reads_only, connection=connection)
-        return cast("Ledger", ReadOnlyPostgresLedger(
-            connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env), missing,
-            self.env.get("POSTGRES_USER", "")))
+        return open_ledger(self.env, found, reads_only=reads_only, connection=connection) \
+            if missing is None else cast("Ledger", ReadOnlyPostgresLedger(
+                connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env),
+                missing, self.env.get("POSTGRES_USER", "")))
 
     def settle(self) -> None:
         """For a long-lived session (the server's ledger thread), after each verb: once the
@@ -392,6 +390,8 @@ class Session:
     def chain(self) -> ChainStore:
         if self._chain is None:
             self._chain = open_chain(self.ledger)  # read only: chain.py `open_chain`
+            self.notices.extend(unreadable_chain(self._chain, ledger_location(self.env),
+                                                 self.env.get("POSTGRES_USER", "")))
         return self._chain
 
     def chain_up(self) -> None:

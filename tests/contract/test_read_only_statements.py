@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from builders import Cli, contents, drop_role, grant_reads
 from pgcluster import PgServer
+from psycopg import sql
 
 from bench.generator import iter_commands, shape_for
 
@@ -109,3 +110,29 @@ def test_the_owners_what_if_still_makes_the_chains_tracking_row(
     """Unchanged for a role that may write: the chain is opened as before."""
     Cli({**sealed, "JIXIAO_ACTOR": "owner"}).ok(*_verbs(tmp_path)[0])
     assert any("jixiao_chain_tracking" in text and text.startswith("INSERT") for text in sent)
+
+
+def test_an_auditor_who_may_not_read_the_chain_is_told_once_and_warned_of_no_tampering(
+        pg_server: PgServer, sealed: dict[str, str], tmp_path: Path) -> None:
+    """Granted SELECT on every table but the chain's: each verb chains every event again
+    in memory (seconds on a hospital), which was silent; and the snapshot's check of its
+    chain head read no chain as GENESIS, a false "snapshot failed its check" warning."""
+    role = grant_reads(pg_server, sealed["POSTGRES_SCHEMA"])
+    with pg_server.connect() as admin:
+        admin.execute(sql.SQL("REVOKE SELECT ON {} FROM {}").format(
+            sql.Identifier(sealed["POSTGRES_SCHEMA"], "jixiao_chain"), sql.Identifier(role)))
+    verbs = [_verbs(tmp_path)[0], ["verify"]]
+    try:
+        env = {**sealed, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw"}
+        english = [Cli(env)(*verb) for verb in verbs]
+        chinese = Cli(env, lang=None)(*verbs[0])
+    finally:
+        drop_role(pg_server, role)
+    owner = [Cli(sealed)(*verb) for verb in verbs]
+    assert [(run.code, run.out) for run in english] == [(run.code, run.out) for run in owner]
+    for run in english:
+        assert run.err.count("may not read the hash chain's tables") == 1, run.err
+        assert f'GRANT SELECT ON "{sealed["POSTGRES_SCHEMA"]}"."jixiao_chain"' in run.err
+        assert "snapshot" not in run.err, run.err
+    assert "无权读取账本" in chinese.err, chinese.err
+    assert "哈希链表" in chinese.err
