@@ -370,9 +370,10 @@ WRITER_PRIVILEGES = (
     ("jixiao_snapshots", "SELECT,INSERT,UPDATE"),
     ("jixiao_facts_snapshots", "SELECT,INSERT,DELETE"),
 )
-# One row: whether the role may insert events (NULL: no events table), and each
-# privilege a writer lacks on a table that is there (`table:PRIVILEGE`), or on the
-# events' id sequence (`sequence:USAGE`).
+# One row: whether the role may insert events (NULL: no events table), each privilege
+# a writer lacks on a table that is there (`table:PRIVILEGE`), the events' id sequence
+# and whether the role may use it (nextval asks USAGE or UPDATE). One statement, one
+# round trip at every open, the owner's too: the sequence asked apart was a second one.
 _GRANTS_QUERY = """
 SELECT CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
             ELSE has_table_privilege(%(events)s, 'INSERT') END,
@@ -389,7 +390,12 @@ SELECT CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
                    has_table_privilege(%(events)s, 'TRUNCATE')))
              ORDER BY t.number, p.place),
        CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
-            ELSE pg_get_serial_sequence(%(events)s, 'notification_id') END
+            ELSE pg_get_serial_sequence(%(events)s, 'notification_id') END,
+       CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
+            ELSE has_sequence_privilege(pg_get_serial_sequence(%(events)s, 'notification_id'),
+                                        'USAGE') OR
+                 has_sequence_privilege(pg_get_serial_sequence(%(events)s, 'notification_id'),
+                                        'UPDATE') END
 """
 MISSING_GRANTS = ("the database role {role} lacks privileges it needs to write the ledger "
                   "{path}: ask the tables' owner to run {grants} (docs/deploy.md); reads "
@@ -421,13 +427,11 @@ def postgres_write_grants(env: Mapping[str, str], connection: Any) -> tuple[str,
         row = connection.execute(_GRANTS_QUERY, {
             "events": events, "schema": schema, "names": list(names),
             "privileges": list(privileges)}).fetchone()
-        may_insert, lacking, sequence = row if row is not None else (None, [], None)
-        if may_insert is False:
-            return ()
-        if sequence is not None and not connection.execute(
-                "SELECT has_sequence_privilege(%s, 'USAGE') OR "
-                "has_sequence_privilege(%s, 'UPDATE')", (sequence, sequence)).fetchone()[0]:
-            lacking = [*lacking, f"{sequence}:USAGE"]
+    may_insert, lacking, sequence, may_use = row if row is not None else (None, [], None, None)
+    if may_insert is False:
+        return ()
+    if sequence is not None and may_use is False:
+        lacking = [*lacking, f"{sequence}:USAGE"]
     if not lacking:
         return None
     return _grant_statements(lacking, schema, env.get("POSTGRES_USER") or "")

@@ -136,3 +136,13 @@ def test_an_auditor_who_may_not_read_the_chain_is_told_once_and_warned_of_no_tam
         assert "snapshot" not in run.err, run.err
     assert "无权读取账本" in chinese.err, chinese.err
     assert "哈希链表" in chinese.err
+
+
+def test_the_owners_open_asks_its_privileges_in_one_statement(
+        sealed: dict[str, str], sent: list[str], tmp_path: Path) -> None:
+    """Each open asks which privileges its role lacks (api/storage/read_only.py), the
+    owner's too: one statement, the events' id sequence in it. Asked apart, the sequence
+    was a second round trip at every open of every verb."""
+    Cli({**sealed, "JIXIAO_ACTOR": "owner"}).ok(*_verbs(tmp_path)[0])
+    asked = [text for text in sent if "_privilege(" in text]
+    assert len(asked) == 1, asked
