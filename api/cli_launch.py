@@ -109,12 +109,15 @@ def exit_at_once(code: int) -> None:
 
 
 def _store_env(db: str | None, environ: Mapping[str, str]) -> dict[str, str] | None:
-    """`store_env`, or None for a PostgreSQL setting it would refuse, or a --db or
-    JIXIAO_DB beside PostgreSQL (the command tree names any); a POSTGRES_* one beside
-    SQLite is not read, nor turns the warm path off."""
+    """`store_env`, or None for a PostgreSQL setting it would refuse, a --db or JIXIAO_DB
+    beside PostgreSQL, or a SQLite URI (the command tree names each); a POSTGRES_* one
+    beside SQLite is not read, nor turns the warm path off."""
     if environ.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and (
             sqlite_beside_postgres(db, environ) is not None
             or settings_problem(environ) is not None):
+        return None
+    if (db or environ.get("JIXIAO_DB") or "").startswith("file:") and \
+            environ.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         return None
     return store_env(db, environ)
 

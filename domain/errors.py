@@ -63,6 +63,14 @@ class ReadOnlyStoreError(ConflictError):
     code = "read_only"
 
 
+class MissingGrantError(InvalidRequestError):
+    """The store's database role lacks a privilege the verb needs (a table it may not
+    read or write, a schema it may not change): said naming the table and the GRANT to
+    ask for, nothing written (exit code 2, HTTP 422), never the driver's traceback."""
+
+    code = "missing_grant"
+
+
 class InvariantError(AssertionError):
     """A broken invariant is a bug, never bad input: it must stop the calculation."""
 

@@ -305,3 +305,21 @@ def grant_reads_and_writes(admin: Any, schema: str) -> str:
     admin.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
         sql.Identifier(schema), sql.Identifier(role)))
     return role
+
+
+def granted(pg_server: Any, schema: str, *grants: str) -> str:
+    """A new login role (password 'pw') with USAGE on `schema` and its sequences, and
+    `grants` (SQL with `{schema}` and `{role}`); the caller drops it (`drop_role`)."""
+    from psycopg import sql  # noqa: PLC0415
+
+    role = f"clerk_{uuid4().hex[:8]}"
+    with pg_server.connect() as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'pw'").format(sql.Identifier(role)))
+        admin.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+            sql.Identifier(schema), sql.Identifier(role)))
+        admin.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
+            sql.Identifier(schema), sql.Identifier(role)))
+        for grant in grants:
+            admin.execute(sql.SQL(grant).format(schema=sql.Identifier(schema),
+                                                role=sql.Identifier(role)))
+    return role

@@ -55,6 +55,25 @@ ERROR_TEMPLATES: Final = (
     N_("this read shows other people's data, which the access log must record, and the "
        "ledger is read-only: nothing was shown; read it where the ledger may be written, "
        "or read only your own data"),
+    # api/storage/read_only.py: a write by a PostgreSQL role that lacks a privilege a
+    # writer needs (422, exit 2)
+    N_("the database role {role} lacks privileges it needs to write the ledger {path}: ask "
+       "the tables' owner to run {grants} (docs/deploy.md); reads answer meanwhile as for "
+       "a role that may only read; nothing was written"),
+    # api/storage/postgres_limits.py: a role that may not run eventsourcing's DDL, without
+    # CREATE_TABLE=no (422, exit 2)
+    N_("the database role {role} may not make or replace the ledger's tables in the schema "
+       "{schema} ({reason}): set CREATE_TABLE=no in its environment, the tables made by "
+       "their owner first (docs/deploy.md); nothing was written"),
+    # api/storage/keys.py: a key table a role that may write lacks a privilege on (422,
+    # exit 2)
+    N_("this database role may not use the personal details' keys of the ledger {path}: "
+       "ask the key table's owner to run {grants} (docs/deploy.md); nothing was written"),
+    # api/storage/chain.py: a notice on stderr, a reading role that may not read the
+    # hash chain's tables
+    N_("this database role may not read the hash chain's tables of the ledger {path}: each "
+       "command chains every event again in memory, which is slow; ask their owner to run "
+       "GRANT SELECT ON {tables} TO {role} (docs/deploy.md)"),
     # api/storage/keys.py: a read-only store's key table its role may not read (422,
     # exit 2)
     N_("cannot read the personal details' keys of the ledger {path}: this database role "
@@ -71,6 +90,10 @@ ERROR_TEMPLATES: Final = (
     N_("JIXIAO_DB={db} names a SQLite file, but PERSISTENCE_MODULE=eventsourcing.postgres "
        "chooses the PostgreSQL store (POSTGRES_*): unset JIXIAO_DB to use PostgreSQL, or "
        "unset PERSISTENCE_MODULE to use the file; nothing was written"),
+    # api/storage/store_env.py: a SQLite URI as the ledger (exit 2)
+    N_("the ledger {db} is a SQLite URI, which jixiao does not open: give the ledger's file "
+       "path in --db or JIXIAO_DB (with JIXIAO_READ_ONLY=1 to read it without writing); "
+       "nothing was written"),
     # api/storage/store_env.py: a PostgreSQL setting in seconds that is not (422, exit 2)
     N_("{key} must be a whole number of seconds from {least} to {most}, not {value}: "
        "correct the setting (docs/deploy.md); nothing was written"),

@@ -318,15 +318,22 @@ def _link(position: Any, originator_id: Any, version: Any, topic: Any, link: Any
 
 
 def open_chain(ledger: Ledger) -> ChainStore:
-    """The chain table in the ledger's own database."""
+    """The chain table in the ledger's own database; on PostgreSQL, for a ledger that
+    refuses writes (api/storage/read_only.py), `open_chain_to_read`'s."""
     recorder = ledger.recorder
     datastore = recorder.datastore  # type: ignore[attr-defined]
+    refuses_writes = getattr(recorder, "refuses_writes", False)
+    if store_kind(recorder) == "postgres":
+        # Asked of the ledger, not of its caller: every opener (the session's, a
+        # snapshot's check of its chain head) then reads the chain as it is. A read-only
+        # session's opener that made the tables sent the tracking row's INSERT, which its
+        # READ ONLY transaction refused with a traceback.
+        if refuses_writes:
+            return open_chain_to_read(ledger)
+        return PostgresChainStore(datastore, events=str(recorder.events_table_name))  # type: ignore[attr-defined]
     # A read-only file's copy makes no index: it would go with the copy, built by the
     # very scan it saves (api/storage/close_index.py).
-    events = None if getattr(recorder, "refuses_writes", False) else str(
-        recorder.events_table_name)  # type: ignore[attr-defined]
-    if store_kind(recorder) == "postgres":
-        return PostgresChainStore(datastore, events=events)
+    events = None if refuses_writes else str(recorder.events_table_name)  # type: ignore[attr-defined]
     return SQLiteChainStore(datastore, events)
 
 
@@ -336,9 +343,17 @@ class ChainInMemory(ChainStore):
     chains the events after the stored tracking position for itself, as the writer's
     catch-up would, and the walk and the closes' checks read both; nothing is written."""
 
-    def __init__(self, stored: ChainStore | None) -> None:
+    def __init__(self, stored: ChainStore | None, unreadable: str | None = None) -> None:
+        """`unreadable`: the chain's tables, when they are there and its role may not read
+        them (then `stored` is None, and every event is chained here again)."""
         self._stored = stored
         self._added: list[ChainLink] = []
+        self.unreadable = unreadable
+
+    @property
+    def holds_nothing_stored(self) -> bool:
+        """Whether no stored chain backs it: its links are only those chained here."""
+        return self._stored is None
 
     def tracking(self) -> tuple[int, str]:
         stored = None if self._stored is None else self._stored.tracking()
@@ -383,14 +398,19 @@ class ChainInMemory(ChainStore):
 def open_chain_to_read(ledger: Ledger) -> ChainStore:
     """The chain as `open_chain`, for a session on PostgreSQL that may not write: its
     tables read where they are, never made, and new links kept in memory."""
-    from api.storage.pg_schema import tables_readable  # noqa: PLC0415 - PostgreSQL only
+    from api.storage.pg_schema import tables_exist, tables_readable  # noqa: PLC0415 - PostgreSQL only
 
     datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
     store = PostgresChainStore(datastore, create=False)
     with datastore.transaction(commit=False) as cursor:
-        present = tables_readable(cursor, store._chain.as_string(cursor),
-                                  store._tracking.as_string(cursor))
-    return ChainInMemory(store if present else None)
+        names = store._chain.as_string(cursor), store._tracking.as_string(cursor)
+        present = tables_readable(cursor, *names)
+        if present:
+            return ChainInMemory(store)
+        # There, but not this role's to read (granted before they were made, or left out):
+        # said, as each verb then chains every event again (seconds on a hospital).
+        there = tables_exist(cursor, *names)
+    return ChainInMemory(None, ", ".join(names) if there else None)
 
 
 # ---------------------------------------------------------------------------- reading

@@ -30,10 +30,16 @@ from api.storage.read_only import (
     ORIGIN_KEY,
     POSTGRES_READ_ONLY,
     forced_read_only,
-    postgres_may_not_write,
+    missing_grants,
+    postgres_write_grants,
 )
 from api.storage.session import ledger_location, postgres_connect_args
-from domain.errors import InvalidRequestError, NotFoundError, ReadOnlyStoreError
+from domain.errors import (
+    InvalidRequestError,
+    MissingGrantError,
+    NotFoundError,
+    ReadOnlyStoreError,
+)
 
 MASTER_KEY_ENV = "JIXIAO_MASTER_KEY_FILE"
 KEY_BYTES = 32  # AES-256
@@ -43,6 +49,10 @@ TABLE = "jixiao_personal_keys"
 UNREADABLE_KEYS = ("cannot read the personal details' keys of the ledger {path}: this "
                    "database role may not read the table {table}; grant it SELECT on that "
                    "table, or export without the master key; nothing was written")
+# A key table a role that may write lacks a privilege on (KeyVault).
+UNGRANTED_KEYS = ("this database role may not use the personal details' keys of the ledger "
+                  "{path}: ask the key table's owner to run {grants} (docs/deploy.md); "
+                  "nothing was written")
 # English message ids; api/i18n/error_templates.py holds them with their Chinese
 MESSAGES = {
     "no_key_file": "no master key: give --key-file or set JIXIAO_MASTER_KEY_FILE",
@@ -147,18 +157,24 @@ class KeyVault:
         self._postgres = self._env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
         self._read_only = ORIGIN_KEY in self._env or forced_read_only(self._env)
         self._absent = False  # a read-only store without the key table: no key
+        # The privileges this role lacks on the key table (PostgreSQL), each told when a
+        # use needs it (`_need`): a read-only store's write is refused as read-only first,
+        # whatever its role may read, as that is what the write would meet next.
+        self._lacking: tuple[str, ...] = ()
+        self._table = TABLE  # as the store names it (`_lacks`)
+        self._missing: tuple[str, ...] = ()  # read_only.py `postgres_write_grants`
         with self._cursor() as cursor:
             if self._postgres:
                 from api.storage.pg_schema import lock_schema_ddl, tables_exist  # noqa: PLC0415 - PostgreSQL only
 
-                self._read_only = self._read_only or \
-                    postgres_may_not_write(self._env, cursor.connection)
+                missing = postgres_write_grants(self._env, cursor.connection)
+                self._read_only = self._read_only or missing is not None
+                self._missing = missing or ()
                 # There already: no DDL, which a role granted only reads and writes on
                 # the tables may not run, IF NOT EXISTS or not (pg_schema.py).
                 table = self._sql("{t}").as_string(cursor)
                 if tables_exist(cursor, table):
-                    if self._read_only:
-                        self._may_read(cursor, table)
+                    self._lacking = self._lacks(cursor, table)
                     return
                 if self._read_only:
                     self._absent = True
@@ -173,13 +189,36 @@ class KeyVault:
                 "CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "
                 "employee_id TEXT NOT NULL, wrapped BYTEA NOT NULL)"))
 
-    def _may_read(self, cursor: Any, table: str) -> None:
-        row = cursor.execute("SELECT has_table_privilege(%s, 'SELECT')", (table,)).fetchone()
-        if row is not None and not row[0]:
-            raise InvalidRequestError(UNREADABLE_KEYS.format(
-                path=ledger_location(self._env), table=table))
+    def _lacks(self, cursor: Any, table: str) -> tuple[str, ...]:
+        row = cursor.execute(
+            "SELECT has_table_privilege(%s, 'SELECT'), has_table_privilege(%s, 'INSERT'), "
+            "has_table_privilege(%s, 'DELETE')", (table, table, table)).fetchone()
+        if row is None:
+            return ()
+        self._table = table
+        return tuple(name for name, granted in zip(("SELECT", "INSERT", "DELETE"), row,
+                                                   strict=True) if not granted)
+
+    def _need(self, *privileges: str) -> None:
+        """Refuse, naming the table and the GRANT to ask for, a use of the key table
+        that its role may not make: psycopg's traceback, before."""
+        lacking = [name for name in privileges if name in self._lacking]
+        if not lacking:
+            return
+        if self._read_only:  # only reads come here (writes are refused first)
+            raise MissingGrantError(UNREADABLE_KEYS.format(
+                path=ledger_location(self._env), table=self._table))
+        from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+        role = sql.Identifier(self._env.get("POSTGRES_USER", "")).as_string(None)
+        raise MissingGrantError(UNGRANTED_KEYS.format(
+            path=ledger_location(self._env),
+            grants=f"GRANT {', '.join(lacking)} ON {self._table} TO {role}"))
 
     def _refuse_a_write(self) -> None:
+        if self._missing:  # a role that lacks a writer's privileges on the ledger
+            raise missing_grants(self._env.get("POSTGRES_USER", ""),
+                                 ledger_location(self._env), self._missing)
         if self._read_only:
             template = POSTGRES_READ_ONLY if self._postgres else READ_ONLY
             raise ReadOnlyStoreError(template.format(path=ledger_location(self._env)))
@@ -187,6 +226,7 @@ class KeyVault:
     def seal(self, employee_id: str, plain: bytes) -> tuple[str, str]:
         """A new data key for the person, stored wrapped; (its id, the sealed text)."""
         self._refuse_a_write()
+        self._need("INSERT")
         key_id = secrets.token_hex(16)
         data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
         with self._cursor() as cursor:
@@ -199,6 +239,7 @@ class KeyVault:
         """The plain bytes, or None when the key was destroyed (or never stored here)."""
         if self._absent:
             return None
+        self._need("SELECT")
         with self._cursor() as cursor:
             cursor.execute(self._sql("SELECT wrapped FROM {t} WHERE key_id = %s "
                                      "AND employee_id = %s"), (key_id, employee_id))
@@ -219,6 +260,7 @@ class KeyVault:
             sealed.append((key_id, seal(data_key, employee_id, key_id, plain)))
         if rows:
             self._refuse_a_write()
+            self._need("INSERT")
             with self._cursor() as cursor:
                 cursor.executemany(self._sql("INSERT INTO {t} (key_id, employee_id, wrapped) "
                                              "VALUES (%s, %s, %s)"), rows)
@@ -231,6 +273,7 @@ class KeyVault:
             return found
         if self._absent:
             return [None] * len(items)
+        self._need("SELECT")
         with self._cursor() as cursor:
             for employee_id, key_id, sealed in items:
                 cursor.execute(self._sql("SELECT wrapped FROM {t} WHERE key_id = %s "
@@ -241,9 +284,13 @@ class KeyVault:
                     sealed))
         return found
 
+    def may_destroy(self) -> None:
+        self._refuse_a_write()
+        self._need("SELECT", "DELETE")  # its WHERE reads the table
+
     def destroy(self, employee_id: str) -> int:
         """Delete every data key of the person; the number deleted."""
-        self._refuse_a_write()
+        self.may_destroy()
         with self._cursor() as cursor:
             cursor.execute(self._sql("DELETE FROM {t} WHERE employee_id = %s"), (employee_id,))
             return int(cursor.rowcount or 0)

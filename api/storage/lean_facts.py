@@ -38,6 +38,7 @@ from projections.snapshots import KEY_PREFIX, Seal, checked_on_seal, fold_later
 from projections.views import payable_periods
 
 if TYPE_CHECKING:
+    from api.storage.chain import ChainStore
     from domain.application import Ledger
 
 # Environment switch: "off" folds every event for every read (a comparison, or a store
@@ -59,8 +60,10 @@ class LeanFolds:
 
     def __init__(self, env: Mapping[str, str], ledger: Ledger,
                  warnings: MutableSequence[str],
-                 connection: Callable[[], Any] | None = None) -> None:
-        """`connection`: as for `open_snapshots`."""
+                 connection: Callable[[], Any] | None = None,
+                 chain: Callable[[], ChainStore] | None = None) -> None:
+        """`connection`: as for `open_snapshots`; `chain`: the session's (`facts_from_snapshot`)."""
+        self._chain = chain
         self._env = env
         self._connection = connection
         self._ledger = ledger
@@ -79,7 +82,7 @@ class LeanFolds:
             facts = self._current(store)
         else:
             facts = self._checked(lambda problems: facts_from_snapshot(
-                self._ledger, store, cutoff, problems))
+                self._ledger, store, cutoff, problems, self._chain))
         seal = facts.sealed if facts is not None else None
         if not isinstance(seal, Seal) or period.year <= seal.through:
             return None
@@ -131,7 +134,8 @@ class LeanFolds:
             self._now = (position, self._now[1])
         if self._now is None or self._now[0] != position:
             self._now = (position, self._checked(
-                lambda problems: facts_from_snapshot(self._ledger, store, None, problems)))
+                lambda problems: facts_from_snapshot(self._ledger, store, None, problems,
+                                                     self._chain)))
         return self._now[1]
 
     def _caught_up(self) -> bool:

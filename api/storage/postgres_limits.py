@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import OperationalError, StoredEvent
+from eventsourcing.persistence import OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import PoolClosed
@@ -38,11 +38,15 @@ from api.storage.store_env import (
     postgres_connect_args,
 )
 from domain.application import APPLICATION_NAME, Ledger
-from domain.errors import StoreUnavailableError
+from domain.errors import MissingGrantError, StoreUnavailableError
 
 CHUNK_ROWS = 1000  # rows per INSERT statement of a batch
 # A large batch goes in one COPY (api/storage/postgres_copy.py), a small one as below.
 RECORDER_TOPIC = "api.storage.postgres_copy:CopyPostgresRecorder"
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for "permission denied"
+NO_DDL = ("the database role {role} may not make or replace the ledger's tables in the "
+          "schema {schema} ({reason}): set CREATE_TABLE=no in its environment, the tables "
+          "made by their owner first (docs/deploy.md); nothing was written")
 
 
 def bounded_env(env: Mapping[str, str]) -> dict[str, str]:
@@ -68,16 +72,29 @@ class PostgresLedger(Ledger):
         try:
             # Creating the tables (if not there) waits for the events table's lock too.
             super().__init__(bounded_env(env))
+        except ProgrammingError as error:
+            self._close_factory()
+            if getattr(error.__cause__, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+                raise
+            # eventsourcing makes its tables, IF NOT EXISTS, and replaces its insert
+            # function at every open: a role that is not their owner is refused both,
+            # with psycopg's traceback, unless CREATE_TABLE=no (docs/deploy.md).
+            raise MissingGrantError(NO_DDL.format(
+                role=env.get("POSTGRES_USER", ""), schema=env.get("POSTGRES_SCHEMA") or "public",
+                reason=str(error).splitlines()[0])) from error
         except (OperationalError, StoreUnavailableError) as error:
-            # The pool was made before its first connection failed: closed now, in this
-            # thread. Left to the garbage collector, it is closed in whichever thread the
-            # collector runs, one of its own among them, which cannot join itself.
-            factory = self.__dict__.get("factory")
-            if factory is not None:
-                factory.close()
+            self._close_factory()
             if isinstance(error, StoreUnavailableError):
                 raise  # told by the pool (`told_getconn`)
             raise pool_error(error, postgres_connect_args(env)) from error
+
+    def _close_factory(self) -> None:
+        # The pool was made before its first connection failed: closed now, in this
+        # thread. Left to the garbage collector, it is closed in whichever thread the
+        # collector runs, one of its own among them, which cannot join itself.
+        factory = self.__dict__.get("factory")
+        if factory is not None:
+            factory.close()
 
     def construct_factory(self, env: Any) -> Any:
         factory: Any = super().construct_factory(env)

@@ -41,7 +41,12 @@ from api.storage.plain_store import (
     PlainSQLiteStore,
     ReadLedger,
 )
-from domain.errors import InvalidRequestError, ReadOnlyStoreError
+from domain.errors import (
+    DomainError,
+    InvalidRequestError,
+    MissingGrantError,
+    ReadOnlyStoreError,
+)
 
 READ_ONLY_SETTING = "JIXIAO_READ_ONLY"  # "1": open the ledger read-only even if writable
 READ_ONLY_VALUES = frozenset({"1", "on", "yes", "true"})
@@ -258,18 +263,26 @@ class _RefusesInserts:
         self.origin = origin
 
     def insert_events(self, *_: Any, **__: Any) -> Sequence[int]:
-        raise ReadOnlyStoreError(_refusal(self))
+        raise _refusal(self)
 
     def insert_row_chunks(self, chunks: Iterable[Any]) -> Iterator[int]:
-        raise ReadOnlyStoreError(_refusal(self))
+        raise _refusal(self)
 
 
-def _refusal(recorder: _RefusesInserts) -> str:
-    # The two texts are written here, not kept in a class attribute, so that the error
-    # texts' walker (tests/unit/error_texts.py) finds both and checks their translations.
+def _refusal(recorder: _RefusesInserts) -> DomainError:
+    # The texts are written here, not kept in a class attribute, so that the error
+    # texts' walker (tests/unit/error_texts.py) finds them and checks their translations.
+    if isinstance(recorder, ReadOnlyPostgresRecorder) and recorder.missing:
+        return missing_grants(recorder.role, recorder.origin, recorder.missing)
     if isinstance(recorder, PlainPostgresRecorder):
-        return POSTGRES_READ_ONLY.format(path=recorder.origin)
-    return READ_ONLY.format(path=recorder.origin)
+        return ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=recorder.origin))
+    return ReadOnlyStoreError(READ_ONLY.format(path=recorder.origin))
+
+
+def missing_grants(role: str, path: str, grants: Sequence[str]) -> MissingGrantError:
+    """A write by a role that lacks `grants` (`postgres_write_grants`), refused."""
+    return MissingGrantError(MISSING_GRANTS.format(role=role, path=path,
+                                                   grants="; ".join(grants)))
 
 
 class ReadOnlyRecorder(_RefusesInserts, PlainSQLiteRecorder):
@@ -287,14 +300,14 @@ class _RefusesWrites(ReadLedger):
         self.origin = recorder.origin
 
     def record(self, *_: Any, **__: Any) -> Any:
-        raise ReadOnlyStoreError(_refusal(self.recorder))
+        raise _refusal(self.recorder)
 
     def stored_rows(self, *_: Any, **__: Any) -> Any:
         """A chunked write's first step (domain/chunked_writes.py), before its insert."""
-        raise ReadOnlyStoreError(_refusal(self.recorder))
+        raise _refusal(self.recorder)
 
     def save(self, *_: Any, **__: Any) -> Any:
-        raise ReadOnlyStoreError(_refusal(self.recorder))
+        raise _refusal(self.recorder)
 
 
 class ReadOnlyLedger(_RefusesWrites):
@@ -323,50 +336,160 @@ def refuse_a_new_postgres_ledger(env: Mapping[str, str], location: str) -> None:
         raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=location))
 
 
-def postgres_read_only(env: Mapping[str, str], connection: Any) -> bool:
+def postgres_read_only(env: Mapping[str, str], connection: Any) -> tuple[str, ...] | None:
     """Whether a session on PostgreSQL only reads: `JIXIAO_READ_ONLY=1`, or its role may
-    not insert into the events table (`GRANT SELECT` only, an auditor's). Then the
-    connection's transactions are made READ ONLY, so nothing can be written on it even by
-    an owner, and the session writes none of its caches (the chain, the view, the
-    snapshots): each would be refused, and logged as an ERROR by the server."""
-    if not postgres_may_not_write(env, connection):
-        return False
+    not insert into the events table (`GRANT SELECT` only, an auditor's), or lacks a
+    privilege a writer needs on another of the ledger's tables (`missing_grants`). Then
+    the connection's transactions are made READ ONLY, so nothing can be written on it
+    even by an owner, and the session writes none of its caches (the chain, the view,
+    the snapshots): each would be refused, and logged as an ERROR by the server.
+    None: the session may write; else the GRANTs its role lacks to write (none when it
+    is read-only on purpose or may not insert at all)."""
+    missing = postgres_write_grants(env, connection)
+    if missing is None:
+        return None
     from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
     with told_on(connection):
         connection.execute("SET default_transaction_read_only = on")
-    return True
+    return missing
 
 
-def postgres_may_not_write(env: Mapping[str, str], connection: Any) -> bool:
-    """`JIXIAO_READ_ONLY=1`, or `connection`'s role may not insert into the events table:
-    what makes a PostgreSQL session read-only, asked as the session's other queries are
-    (a connection lost meanwhile told as lost, exit 6 / 503, not psycopg's traceback)."""
+# What a session that writes does to each of the ledger's tables (its upserts need
+# UPDATE, a view's rebuild and a snapshot's replacement DELETE). The events table's
+# UPDATE is eventsourcing's `LOCK TABLE … IN EXCLUSIVE MODE` before each insert, which
+# PostgreSQL allows a role with UPDATE, DELETE or TRUNCATE on it (any one is taken).
+WRITER_PRIVILEGES = (
+    (PlainPostgresRecorder.events_table_name, "SELECT,INSERT,UPDATE"),
+    ("jixiao_chain", "SELECT,INSERT"),
+    ("jixiao_chain_tracking", "SELECT,INSERT,UPDATE"),
+    ("jixiao_view_tracking", "SELECT,INSERT,UPDATE"),
+    ("jixiao_statements", "SELECT,INSERT,UPDATE,DELETE"),
+    ("jixiao_figures", "SELECT,INSERT,DELETE"),
+    ("jixiao_view_notes", "SELECT,INSERT,UPDATE"),
+    ("jixiao_snapshots", "SELECT,INSERT,UPDATE"),
+    ("jixiao_facts_snapshots", "SELECT,INSERT,DELETE"),
+)
+# One row: whether the role may insert events (NULL: no events table), each privilege
+# a writer lacks on a table that is there (`table:PRIVILEGE`), the events' id sequence
+# and whether the role may use it (nextval asks USAGE or UPDATE). One statement, one
+# round trip at every open, the owner's too: the sequence asked apart was a second one.
+_GRANTS_QUERY = """
+SELECT CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
+            ELSE has_table_privilege(%(events)s, 'INSERT') END,
+       ARRAY(SELECT t.name || ':' || p.privilege
+             FROM unnest(%(names)s::text[], %(privileges)s::text[]) WITH ORDINALITY
+                  AS t(name, privileges, number)
+             CROSS JOIN LATERAL unnest(string_to_array(t.privileges, ','))
+                  WITH ORDINALITY AS p(privilege, place)
+             WHERE to_regclass(%(schema)s || '.' || quote_ident(t.name)) IS NOT NULL
+               AND NOT has_table_privilege(%(schema)s || '.' || quote_ident(t.name),
+                                           p.privilege)
+               AND NOT (t.number = 1 AND p.privilege = 'UPDATE' AND (
+                   has_table_privilege(%(events)s, 'DELETE') OR
+                   has_table_privilege(%(events)s, 'TRUNCATE')))
+             ORDER BY t.number, p.place),
+       CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
+            ELSE pg_get_serial_sequence(%(events)s, 'notification_id') END,
+       CASE WHEN to_regclass(%(events)s) IS NULL THEN NULL
+            ELSE has_sequence_privilege(pg_get_serial_sequence(%(events)s, 'notification_id'),
+                                        'USAGE') OR
+                 has_sequence_privilege(pg_get_serial_sequence(%(events)s, 'notification_id'),
+                                        'UPDATE') END
+"""
+MISSING_GRANTS = ("the database role {role} lacks privileges it needs to write the ledger "
+                  "{path}: ask the tables' owner to run {grants} (docs/deploy.md); reads "
+                  "answer meanwhile as for a role that may only read; nothing was written")
+
+
+def postgres_write_grants(env: Mapping[str, str], connection: Any) -> tuple[str, ...] | None:
+    """None when `connection`'s role may write the ledger; else why not: () for
+    `JIXIAO_READ_ONLY=1` or a role that may not insert into the events table, else the
+    GRANT statements it lacks on the ledger's other tables (`WRITER_PRIVILEGES`) and
+    the events' id sequence. Such a role reads as an auditor's, and a write is refused
+    naming them, before anything is written: it used to be refused half-way, by a
+    traceback, after its events were written and before they were chained. Asked as
+    the session's other queries are (a connection lost meanwhile told as lost, exit 6 /
+    503, not psycopg's traceback)."""
     if _forced(env):
-        return True
+        return ()
     from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
 
     from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
-    table = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
-                           PlainPostgresRecorder.events_table_name).as_string(connection)
+    schema = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public").as_string(connection)
+    events = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public",
+                            PlainPostgresRecorder.events_table_name).as_string(connection)
+    names, privileges = zip(*WRITER_PRIVILEGES, strict=True)
     # No events table (a key vault's store before its first event): nothing says the
     # role may not write; has_table_privilege would fail on the missing table.
     with told_on(connection):
-        row = connection.execute(
-            "SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL "
-            "ELSE has_table_privilege(%s, 'INSERT') END", (table, table)).fetchone()
-    return row is not None and row[0] is False
+        row = connection.execute(_GRANTS_QUERY, {
+            "events": events, "schema": schema, "names": list(names),
+            "privileges": list(privileges)}).fetchone()
+    may_insert, lacking, sequence, may_use = row if row is not None else (None, [], None, None)
+    if may_insert is False:
+        return ()
+    if sequence is not None and may_use is False:
+        lacking = [*lacking, f"{sequence}:USAGE"]
+    if not lacking:
+        return None
+    return _grant_statements(lacking, schema, env.get("POSTGRES_USER") or "")
+
+
+def _grant_statements(lacking: Sequence[str], schema: str, role: str) -> tuple[str, ...]:
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    grantee = sql.Identifier(role).as_string(None) if role else "…"
+    wanted: dict[str, list[str]] = {}
+    for item in lacking:
+        name, privilege = item.rsplit(":", 1)
+        wanted.setdefault(name, []).append(privilege)
+    statements = []
+    for name, privileges in wanted.items():
+        if privileges == ["USAGE"]:  # the sequence, named as pg_get_serial_sequence did
+            statements.append(f"GRANT USAGE ON SEQUENCE {name} TO {grantee}")
+            continue
+        table = f"{schema}.{sql.Identifier(name).as_string(None)}"
+        statements.append(f"GRANT {', '.join(privileges)} ON {table} TO {grantee}")
+    return tuple(statements)
+
+
+# A notice (stderr), for a reading role that may not read the chain's tables
+# (api/storage/chain.py `ChainInMemory.unreadable`).
+UNREADABLE_CHAIN = ("this database role may not read the hash chain's tables of the ledger "
+                    "{path}: each command chains every event again in memory, which is slow; "
+                    "ask their owner to run GRANT SELECT ON {tables} TO {role} "
+                    "(docs/deploy.md)")
+
+
+def unreadable_chain(chain: Any, path: str, role: str) -> list[str]:
+    """The notice for a chain its role may not read (`ChainInMemory.unreadable`), if so."""
+    tables = getattr(chain, "unreadable", None)
+    if tables is None:
+        return []
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    return [UNREADABLE_CHAIN.format(path=path, tables=tables,
+                                    role=sql.Identifier(role).as_string(None))]
 
 
 class ReadOnlyPostgresRecorder(_RefusesInserts, PlainPostgresRecorder):
-    """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does."""
+    """Its recorder: it reads, and refuses any insert, as `ReadOnlyRecorder` does;
+    naming the GRANTs its role lacks when that is why (`missing`)."""
+
+    missing: tuple[str, ...] = ()
+    role = ""
 
 
 class ReadOnlyPostgresLedger(_RefusesWrites):
     """A read-only session's ledger on PostgreSQL (`postgres_read_only`): reads on the
-    session's connection, every write refused, naming the store."""
+    session's connection, every write refused, naming the store (and `missing`, the
+    GRANTs a role that may not write lacks)."""
 
-    def __init__(self, connection: Any, schema: str | None, location: str) -> None:
-        super().__init__(ReadOnlyPostgresRecorder(
-            PlainPostgresStore(connection, schema or "public"), location))
+    def __init__(self, connection: Any, schema: str | None, location: str,
+                 missing: tuple[str, ...] = (), role: str = "") -> None:
+        recorder = ReadOnlyPostgresRecorder(PlainPostgresStore(connection, schema or "public"),
+                                            location)
+        recorder.missing, recorder.role = missing, role
+        super().__init__(recorder)

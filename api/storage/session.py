@@ -24,7 +24,6 @@ from api.storage.chain import (
     catch_up_chain,
     chain_head_at,
     open_chain,
-    open_chain_to_read,
     stored_records,
     verify,
 )
@@ -44,6 +43,7 @@ from api.storage.read_only import (
     read_only_ledger,
     refuse_a_new_ledger,
     refuse_a_new_postgres_ledger,
+    unreadable_chain,
 )
 from api.storage.recorded_closes import RecordedClose
 from api.storage.statement_views import SQLiteStatementView, view_to_read
@@ -254,19 +254,8 @@ class Session:
             if not found:
                 refuse_a_new_postgres_ledger(env, ledger_location(env))
         self._side = connection  # the view's, until the view is opened
-        # On PostgreSQL a session that may not write (JIXIAO_READ_ONLY=1, or a role granted
-        # only reads) reads on the connection that found the ledger, in READ ONLY
-        # transactions, and writes none of its caches (api/storage/read_only.py).
-        self.read_only_store = False
         try:
-            if env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres" and found and \
-                    connection is not None and postgres_read_only(self.env, connection):
-                self.read_only_store = reads_only = True
-                self.ledger = cast("Ledger", ReadOnlyPostgresLedger(
-                    connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env)))
-            else:
-                self.ledger = open_ledger(self.env, found, reads_only=reads_only,
-                                          connection=connection)
+            self.ledger = self._opened(found, reads_only, connection)
         except BaseException:
             self._close_side()
             if self._copy is not None:
@@ -291,13 +280,26 @@ class Session:
         # A reading session on PostgreSQL reads the closed years' snapshots on the view's
         # connection, which its statements need anyway: one login fewer.
         self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings,
-                               self._view_connection if reads_only else None)
+                               self._view_connection if reads_only or self.read_only_store
+                               else None, lambda: self.chain)
         # The first fold starts from the checked snapshot of the fold, if one serves.
         self._head = FactsSnapshots(self.env, self.ledger, self._view_connection,
                                     lambda: self.chain, self.integrity_warnings)
         self.ledger.seed = self._head.seed
         self._folded = False  # whether `facts` (the fold of every event) was asked for
         self._frozen_peak = 0  # peak RSS when `settle` last froze
+
+    def _opened(self, found: bool, reads_only: bool, connection: Any) -> Ledger:
+        """The session's ledger; on PostgreSQL one that may not write (`read_only_store`,
+        api/storage/read_only.py) reads in READ ONLY transactions and writes no cache."""
+        postgres = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
+        missing = postgres_read_only(self.env, connection) if postgres and found and \
+            connection is not None else None
+        self.read_only_store = missing is not None
+        return open_ledger(self.env, found, reads_only=reads_only, connection=connection) \
+            if missing is None else cast("Ledger", ReadOnlyPostgresLedger(
+                connection, self.env.get("POSTGRES_SCHEMA"), ledger_location(self.env),
+                missing, self.env.get("POSTGRES_USER", "")))
 
     def settle(self) -> None:
         """For a long-lived session (the server's ledger thread), after each verb: once the
@@ -387,8 +389,9 @@ class Session:
     @property
     def chain(self) -> ChainStore:
         if self._chain is None:
-            self._chain = (open_chain_to_read(self.ledger) if self.read_only_store
-                           else open_chain(self.ledger))
+            self._chain = open_chain(self.ledger)  # read only: chain.py `open_chain`
+            self.notices.extend(unreadable_chain(self._chain, ledger_location(self.env),
+                                                 self.env.get("POSTGRES_USER", "")))
         return self._chain
 
     def chain_up(self) -> None:

@@ -42,6 +42,15 @@ DB_BESIDE_POSTGRES = ("--db {db} names a SQLite file, but PERSISTENCE_MODULE="
                       "drop --db to use PostgreSQL, or unset PERSISTENCE_MODULE to use the "
                       "file; nothing was written")
 
+# A SQLite URI as the ledger (`file:…?mode=ro`): eventsourcing opened it, so a write went
+# through, but nothing else took it for a file: reads said "no ledger", a write said it
+# made a new one (and wrote the file the URI named, without the private build a new
+# ledger gets), and JIXIAO_READ_ONLY, which judges a file, was ignored. A path does all
+# a URI was wanted for (JIXIAO_READ_ONLY=1 reads it through `mode=ro`).
+DB_URI = ("the ledger {db} is a SQLite URI, which jixiao does not open: give the ledger's "
+          "file path in --db or JIXIAO_DB (with JIXIAO_READ_ONLY=1 to read it without "
+          "writing); nothing was written")
+
 
 # JIXIAO_DB beside it likewise: a shell that exported both (a clerk's file, then the
 # server's settings) read the database while the user meant the file.
@@ -82,6 +91,10 @@ def store_env(db: str | None, environ: Mapping[str, str] | None = None) -> dict[
             raise InvalidRequestError(problem)
         return env | signing
     path = db or environ.get("JIXIAO_DB") or DEFAULT_DB
+    if path.startswith("file:"):
+        from domain.errors import InvalidRequestError  # noqa: PLC0415 - only when wrong
+
+        raise InvalidRequestError(DB_URI.format(db=path))
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(Path(path)),
             **signing}
 

@@ -57,6 +57,10 @@ class Vault(Protocol):
 
     def destroy(self, employee_id: str) -> int: ...
 
+    def may_destroy(self) -> None:
+        """Raise what `destroy` would meet (a read-only store, a role without DELETE on
+        the keys), before the shredding is recorded."""
+
     def seal_many(self, items: Sequence[tuple[str, bytes]]) -> list[tuple[str, str]]: ...
 
     def unseal_many(self, items: Sequence[tuple[str, str, str]]) -> list[bytes | None]: ...
@@ -190,6 +194,9 @@ def forget_personal_details(ws: Workspace, caller: Caller, vault: Vault,
         raise NotFoundError(MESSAGES["unknown"].format(employee_id=employee_id))
     row = {"type": "forget_personal_details", "employee_id": employee_id,
            "reason": "个人信息已按要求删除（数据密钥销毁）"}
+    # A role that may record but not delete keys: refused here, with nothing written,
+    # not after its shredding was recorded and its keys left as they were.
+    vault.may_destroy()
     apply_batch(ws, Caller(caller.actor), Batch([("forget", row)]))
     return vault.destroy(employee_id)
 
