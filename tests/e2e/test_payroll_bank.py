@@ -14,6 +14,9 @@ from typing import Any
 import openpyxl
 import pytest
 from builders import GOLDEN, Cli, cli_for
+from pypdf import PdfReader
+
+from api.documents.amounts import capitals, figures
 
 ACCOUNT = "6222 0212 3456 7812"
 ID_NUMBER = "43010219800101109X"
@@ -231,3 +234,59 @@ def test_a_name_gbk_cannot_write_is_refused_by_row_and_gb18030_writes_it(paid, t
     rows = list(csv.reader(io.StringIO(bank.read_bytes().decode("gb18030"))))
     assert rows[0] == ["账号", "户名", "金额"]
     assert rows[6][1] == "吉𠮷"  # ward-02, the sixth payee, after the header
+
+
+def _slips(cli: Cli, period: str, out: Path) -> dict[str, str]:
+    """Each payslip page's text by the employee its verification code names."""
+    cli.ok("payslips", "--period", period, "--output", str(out))
+    assert cli.ok("verify-document", str(next(out.glob("*ward*.pdf")))).code == 0
+    texts = [page.extract_text().replace("\n", "") for f in sorted(out.glob("*.pdf"))
+             for page in PdfReader(f).pages]
+    return {text.split(f"JX1|{period}|", 1)[1].split("|", 1)[0]: text for text in texts}
+
+
+@pytest.mark.parametrize("lang", ["en", None])
+def test_the_payslip_pays_what_the_bank_file_pays(paid, tmp_path, lang) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    cli = Cli(cli.environ, lang=lang)
+    _withholding(cli, tmp_path, q2, tax="336.03")
+    bank = tmp_path / "bank.csv"
+    cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    net = {r[2]: Decimal(r[3]) for r in _bank_rows(bank)[1:-1]}
+    slips = _slips(cli, "2026-Q2", tmp_path / "q2")
+    assert len(slips) == len(net) == len(q2["people"])
+    for person in q2["people"]:
+        text, gross = slips[person["employee_id"]], Decimal(person["total"])
+        paid_out = net[person["name"]]
+        assert paid_out == gross - Decimal("336.03")
+        assert f"应发金额：{figures(gross)}" in text
+        assert "代扣个税：¥336.03" in text
+        assert f"实发金额：{figures(paid_out)}" in text
+        assert f"大写：{capitals(paid_out)}" in text
+    # Q1 had nothing withheld: its payslips pay the gross, with no tax line.
+    q1 = cli.payout("2026-Q1")
+    slips = _slips(cli, "2026-Q1", tmp_path / "q1")
+    for person in q1["people"]:
+        text, gross = slips[person["employee_id"]], figures(Decimal(person["total"]))
+        assert f"应发金额：{gross}" in text
+        assert f"实发金额：{gross}" in text
+        assert "代扣个税" not in text
+
+
+def test_the_payslip_workbook_shows_the_tax_and_the_net(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    _withholding(cli, tmp_path, q2, tax="336.03")
+    out = tmp_path / "slips"
+    cli.ok("payslips", "--period", "2026-Q2", "--output", str(out), "--format", "xlsx")
+    rows = [row for f in sorted(out.glob("*.xlsx"))
+            for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True)]
+    ward = next(p for p in q2["people"] if p["employee_id"] == "ward-01")
+    start = next(n for n, row in enumerate(rows) if "ward-01" in str(row[1]))
+    # openpyxl reads the numbers back as floats: compare them as the fen they show.
+    block = [(a, b, None if c is None or isinstance(c, str) else Decimal(f"{c:.2f}"))
+             for a, b, c in rows[start:start + 12]]
+    gross = Decimal(ward["total"])
+    assert ("应发金额", None, gross) in block
+    assert ("代扣个税", None, Decimal("-336.03")) in block
+    net = gross - Decimal("336.03")
+    assert ("实发金额", capitals(net), net) in block
