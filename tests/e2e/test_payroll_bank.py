@@ -75,11 +75,16 @@ def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -
                       ["lines"][-1]["amount"]) * -1
     assert payable == Decimal(q2["totals"]["paid"]) == Decimal("52400.00")
     assert total == Decimal(rows[-1][3]) == payable - withheld
-    assert "52,153.20" in out  # 52,400.00 − 20 × 12.34
+    # 52,400.00 − 20 × 12.34, as money is read: the file itself keeps 52153.20.
+    assert "net total ¥52,153.20 (gross ¥52,400.00 − income tax withheld ¥246.80)" in out
+    out = Cli(cli.environ, lang=None).ok("export", "bank", "--period", "2026-Q2", "--output",
+                                         str(tmp_path / "zh.csv")).out
+    assert "实发合计 ¥52,153.20（应发 ¥52,400.00 − 代扣个税 ¥246.80）" in out
     ward = next(r for r in body if r[2] == "Ward nurse 1")
     assert ward[1] == "6222021234567812"
     workbook = tmp_path / "payroll.xlsx"
-    cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(workbook))
+    out = cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(workbook)).out
+    assert "gross total ¥52,400.00 →" in out
     book = openpyxl.load_workbook(workbook)
     assert book.active.title == "应发 2026-Q2"  # closed: no 草稿
     events = [json.loads(line) for line in
@@ -161,10 +166,10 @@ def test_a_person_whose_net_is_negative_is_listed_for_recovery_not_paid(paid, tm
     cli.ok("apply", str(fix))
     bank = tmp_path / "bank.csv"
     out = cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank)).out
-    assert "\nto recover from icu-1 ICU nurse 1: 100.00\n" in out
+    assert "\nto recover from icu-1 ICU nurse 1: ¥100.00\n" in out
     out = Cli(cli.environ, lang=None).ok("export", "bank", "--period", "2026-Q2",
                                          "--output", str(bank)).out  # the default language
-    assert "\n待追回 icu-1 ICU nurse 1：100.00\n" in out
+    assert "\n待追回 icu-1 ICU nurse 1：¥100.00\n" in out
     rows = _bank_rows(bank)[1:-1]
     assert all(r[2] != "ICU nurse 1" and Decimal(r[3]) > 0 for r in rows)
     withheld += Decimal("700.00") - Decimal("12.34")
