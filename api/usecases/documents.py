@@ -204,6 +204,14 @@ def _check_page(facts: Any, found: re.Match[str], text: str) -> str | None:
     shown = text.replace("\n", "")
     if any(figures(x) not in text for x in (paid.gross_cny, paid.net_cny)) or \
             capitals(paid.net_cny) not in shown:
+        if paid.withheld_cny and figures(paid.gross_cny) in text and \
+                capitals(paid.gross_cny) in shown:
+            # Printed before payroll reported the tax (or before payslips showed it): it
+            # was right then; the auditor needs that, not a mismatch with the code.
+            return (f"the page pays the gross {figures(paid.gross_cny)}, but payroll "
+                    f"reported {figures(paid.withheld_cny)} withheld: the bank file pays "
+                    f"{figures(paid.net_cny)}, and the page was printed before the tax was "
+                    "recorded (or before payslips showed it): print it again")
         return "the amount shown differs from the code"
     return None
 

@@ -295,3 +295,29 @@ def test_the_payslip_workbook_shows_the_tax_and_the_net(paid, tmp_path) -> None:
     assert ("代扣个税", None, Decimal("-336.03")) in block
     net = gross - Decimal("336.03")
     assert ("实发金额", capitals(net), net) in block
+
+
+def test_a_payslip_printed_before_the_withholding_was_reported_fails_with_the_reason(
+        paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Q1 closed and its payslips printed; payroll then reports ward-01's tax: the page
+    still pays the gross, so it no longer matches, and the auditor is told why (not that
+    the amount differs from the code, whose total still matches); a person with nothing
+    withheld still verifies."""
+    cli, _q2 = paid
+    out = tmp_path / "q1"
+    cli.ok("payslips", "--period", "2026-Q1", "--output", str(out))
+    ward = next(out.glob("*ward*.pdf"))
+    path = tmp_path / "withholding.csv"
+    path.write_text("pay_period,employee_id,tax_withheld_cny\n2026-Q1,ward-01,336.03\n",
+                    encoding="utf-8")
+    cli.ok("import", "withholding", str(path))
+    verified = cli("verify-document", str(ward))
+    assert verified.code == 1
+    problems = [x for x in verified.out.splitlines() if x.startswith("FAIL")]
+    assert len(problems) == 1, verified.out
+    assert "¥336.03 withheld" in problems[0]
+    assert "pays the gross" in problems[0]
+    assert "differs from the code" not in problems[0]
+    assert "ok   2026-Q1 ward-02" in verified.out
+    in_chinese = Cli(cli.environ, lang=None)("verify-document", str(ward)).out
+    assert "代扣个税 ¥336.03：银行文件实发 ¥" in in_chinese, in_chinese
