@@ -160,8 +160,8 @@ class Verification:
 
 def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verification:
     """Whether every page of a payslip PDF matches the ledger: its code (period, person,
-    total, a digest of the lines, the statement's hash) recomputed, and the total it
-    shows in figures and in capitals."""
+    total, a digest of the lines, the statement's hash) recomputed, and the amounts it
+    shows: 应发 in figures, 实发 (the bank file's net) in figures and in capitals."""
     require_everything_for(caller, "a payslip's verification")
     texts = page_texts(content)
     facts = ws.facts()
