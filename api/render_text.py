@@ -237,6 +237,17 @@ def _add(a: str, b: str) -> str:
     return f"{Decimal(a) + Decimal(b):.2f}"
 
 
+def _cny(value: str) -> str:
+    """Money as the payout's table writes it (¥9,151.80); an amount finer than the fen
+    as it would be paid (half-up), marked ≈, with its exact value (or where to find it)."""
+    if _FEN_TEXT.fullmatch(value):
+        return yuan(value)
+    numerator, _slash, denominator = value.partition("/")
+    exact = Decimal(numerator) / Decimal(denominator or "1")
+    return f"≈{money(exact)} " + (f"(= {value})" if len(value) <= 24
+                                  else _("(exact in --json)"))
+
+
 def explain_text(node: dict[str, Any], indent: str = "") -> str:
     rule = f"  [{node['rule']} {node['source']}" + (
         f", {node['default']}" if node.get("default") else "") + "]" if node.get("rule") else ""
@@ -246,6 +257,8 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
                  else f"{node['approx']}… (exact in --json)")
     label, unit = figures.label(node["label"]), figures.unit(node["unit"])
     head = f"{indent}{label} = {value} {unit}{rule}"
+    if node["unit"] == "cny":
+        head = f"{indent}{label} = {_cny(node['value'])}{rule}"
     if node.get("see_above"):
         return head + "  " + _("(explained above)")
     if node.get("truncated"):

@@ -141,6 +141,12 @@ class PayrollFacts:
                 channels.append(event)
         return cls(details, frozenset(forgotten), withheld, tuple(channels))
 
+    def withheld_in(self, period: Period) -> dict[str, Decimal]:
+        """The tax payroll reported withheld from each person's pay of the period: what
+        the bank file deducts and the payslip shows as 代扣个税."""
+        return {employee: tax for (pay_period, employee), tax in self.withheld_cny.items()
+                if pay_period == str(period)}
+
     def channel_for(self, period: Period) -> str:
         """The channel in force for a period: the latest declaration from it or before;
         a bank file when none was declared."""

@@ -71,13 +71,9 @@ def payments(statement: Mapping[str, Any],
     paid: list[Payment] = []
     owed: list[Payment] = []
     for person in statement["people"]:
-        gross = Decimal(person["total"])
-        tax = withheld.get(person["employee_id"], ZERO)
-        if gross == 0 and tax == 0:
+        payment = payment_of(person, withheld)
+        if payment.gross_cny == 0 and payment.withheld_cny == 0:
             continue
-        restated = Decimal(person.get("restatement", "0"))
-        payment = Payment(person["employee_id"], person["name"], person["department_id"],
-                          gross, -restated if restated < 0 else ZERO, tax, gross - tax)
         if payment.net_cny > 0:
             paid.append(payment)
         elif payment.net_cny < 0:
@@ -89,6 +85,16 @@ def payments(statement: Mapping[str, Any],
         paid_total_cny=sum((p.net_cny for p in paid), ZERO),
         recovery_total_cny=-sum((p.net_cny for p in owed), ZERO),
     )
+
+
+def payment_of(person: Mapping[str, Any], withheld: Mapping[str, Decimal]) -> Payment:
+    """One person's line of the statement less their withholding (none: nothing is
+    withheld, and the net is the gross): what the bank file pays and the payslip shows."""
+    gross = Decimal(person["total"])
+    tax = withheld.get(person["employee_id"], ZERO)
+    restated = Decimal(person.get("restatement", "0"))
+    return Payment(person["employee_id"], person["name"], person["department_id"],
+                   gross, -restated if restated < 0 else ZERO, tax, gross - tax)
 
 
 def unpaid_people(statement: Mapping[str, Any], withheld: Mapping[str, Decimal]

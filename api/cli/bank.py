@@ -12,6 +12,7 @@ import typer
 
 from api.cli.options import ENVIRON, Actor, Db, Json, PeriodOption, caller, open_session
 from api.i18n import N_, _
+from api.i18n.formats import money
 from api.storage.keys import create_master_key, master_key_path, open_vault
 from api.usecases import payroll, personal
 
@@ -123,7 +124,7 @@ def export_payroll(*, period: PeriodOption, output: Output,
             session, caller(actor), vault, payroll.PayrollRequest(period, fmt, encoding))
     Path(output).write_bytes(result.content)
     print(_(PAYROLL_DONE).format(period=result.period, rows=result.rows,
-                                 gross=f"{result.gross_total_cny:,.2f}", output=output))
+                                 gross=money(result.gross_total_cny), output=output))
     return 0
 
 
@@ -142,10 +143,10 @@ def export_bank(*, period: PeriodOption, output: Output,
     Path(output).write_bytes(result.content)
     paid = result.payments
     print(_(BANK_DONE).format(
-        period=result.period, count=len(paid.paid), net=f"{paid.paid_total_cny:,.2f}",
-        gross=f"{paid.gross_total_cny:,.2f}", withheld=f"{paid.withheld_total_cny:,.2f}",
+        period=result.period, count=len(paid.paid), net=money(paid.paid_total_cny),
+        gross=money(paid.gross_total_cny), withheld=money(paid.withheld_total_cny),
         output=output, layout=result.layout, encoding=result.encoding))
     for owed in paid.recoveries:
         print(_(TO_RECOVER).format(employee=owed.employee_id, name=owed.name,
-                                   amount=f"{-owed.net_cny:.2f}"))
+                                   amount=money(-owed.net_cny)))
     return 0

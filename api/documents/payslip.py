@@ -21,6 +21,8 @@ T = {
     "item": "项目",
     "rule": "依据",
     "amount": "金额（元）",
+    "gross": "应发金额",
+    "withheld": "代扣个税",
     "total": "实发金额",
     "capitals": "大写",
     "code": "核验码",
@@ -44,8 +46,17 @@ class Payslip:
     department: str
     period_label: str  # 2026年第2季度
     lines: list[PayLine]
-    total: Decimal
+    total: Decimal  # the statement's total: 应发, before the tax payroll withholds
     code: str  # the verification code, one line of ASCII
+    # The tax payroll reported withheld (None: none reported) and what is left to pay,
+    # both as the bank file has them (api/usecases/payroll.py), never worked out here.
+    withheld: Decimal | None = None
+    net: Decimal | None = None
+
+    @property
+    def paid(self) -> Decimal:
+        """实发: what the bank file pays; the gross when nothing is withheld."""
+        return self.total if self.net is None else self.net
 
 
 def write_payslips(title: str, stamp: Stamp, slips: list[Payslip], issued: str) -> bytes:
@@ -70,11 +81,17 @@ def _slip(page: Page, slip: Payslip, stamp: Stamp, issued: str) -> None:
         table.row([T["item"], T["rule"], T["amount"]])
         for line in slip.lines:
             table.row([line.label, line.rule, grouped(line.amount)])
-        table.row([T["total"], "", grouped(slip.total)])
+        table.row([T["gross"], "", grouped(slip.total)])
+        if slip.withheld is not None:
+            table.row([T["withheld"], "", grouped(-slip.withheld)])
+        table.row([T["total"], "", grouped(slip.paid)])
     page.ln(4)
     page.set_font(FAMILY, size=12)
-    page.text_line(0, 8, f"{T['total']}：{figures(slip.total)}")
-    page.text_line(0, 8, f"{T['capitals']}：{capitals(slip.total)}")
+    page.text_line(0, 8, f"{T['gross']}：{figures(slip.total)}")
+    if slip.withheld is not None:
+        page.text_line(0, 8, f"{T['withheld']}：{figures(slip.withheld)}")
+    page.text_line(0, 8, f"{T['total']}：{figures(slip.paid)}")
+    page.text_line(0, 8, f"{T['capitals']}：{capitals(slip.paid)}")
     page.ln(6)
     page.set_font(FAMILY, size=8)
     page.text_line(0, 5, f"{T['code']}: {slip.code}")

@@ -1,8 +1,9 @@
 """Payslips (工资条) as a workbook, the form finance offices print and cut: one sheet per
 department, one block per person (the heading, each pay line with its rule, 扣回 among
-them when present, the total in figures and in capitals, the verification code), a
-blank row between blocks. Amounts are plain numbers formatted #,##0.00; the stamp (the
-closed statement's hash, or 草稿) heads the sheet and its printed pages."""
+them when present, 应发, 代扣个税 when payroll reported it, and 实发 in figures and in
+capitals, the verification code), a blank row between blocks. Amounts are plain numbers
+formatted #,##0.00; the stamp (the closed statement's hash, or 草稿) heads the sheet and
+its printed pages."""
 
 from __future__ import annotations
 
@@ -56,19 +57,19 @@ def _block(ws: Worksheet, row: int, slip: Payslip) -> int:
     for col, text in enumerate((T["item"], T["rule"], T["amount"]), start=1):
         cell = ws.cell(row, col, text)
         cell.font, cell.border = BOLD, BOX
-    for line in [*slip.lines, None]:
+    withheld = [] if slip.withheld is None else [(T["withheld"], "", -slip.withheld)]
+    sums = [(T["gross"], "", slip.total), *withheld,
+            (T["total"], capitals(slip.paid), slip.paid)]
+    for label, rule, amount in [*((x.label, x.rule, x.amount) for x in slip.lines), *sums]:
         row += 1
-        label, rule, amount = ((line.label, line.rule, line.amount) if line is not None
-                               else (T["total"], capitals(slip.total), slip.total))
         values: tuple[str | Decimal, ...] = (label, rule, fen(amount))
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row, col, value)
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=col == 2, vertical="top")
+            if label == T["total"]:
+                cell.font = BOLD
         ws.cell(row, 3).number_format = MONEY_FORMAT
-        if line is None:
-            for col in (1, 2, 3):
-                ws.cell(row, col).font = BOLD
     row += 1
     ws.cell(row, 1, f"{T['code']}: {slip.code}").font = Font(size=8)
     return row + 1

@@ -304,6 +304,9 @@ ERROR_TEMPLATES: Final = (
     N_("no {employee} in the statement of {period}"),
     N_("the lines do not match the ledger: its total is {total}"),
     N_("the amount shown differs from the code"),
+    N_("the page pays the gross {gross}, but payroll reported {withheld} withheld: the "
+       "bank file pays {net}, and the page was printed before the tax was recorded (or "
+       "before payslips showed it): print it again"),
     # api/usecases/personal.py: personal details refused, and a bank or ID cell's problem
     N_("{role} may not {what} personal details: only finance and administrators may"),
     N_("unknown employee {employee_id}"),

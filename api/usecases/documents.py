@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import field
+from dataclasses import field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -22,9 +22,11 @@ from api.usecases.exports import MEDIA, ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.periods import Period
+from domain.personal import PayrollFacts
 from domain.records import frozen_record
 from projections.pay_lines import PAY_LINES, restatement_line
 from projections.payout import Statement
+from projections.payroll import payment_of
 from projections.restatement import statement_for
 
 CODE_VERSION = "JX1"
@@ -62,7 +64,7 @@ def _rule(statement: Statement, key: str) -> str:
 
 
 def _slip(statement: Statement, period: Period, line: dict[str, Any], department: str,
-          sha: str | None) -> Payslip:
+          sha: str | None, *, withheld: dict[str, Decimal]) -> Payslip:
     employee = line["employee_id"]
     lines = []
     for named in (*PAY_LINES, None):
@@ -75,8 +77,13 @@ def _slip(statement: Statement, period: Period, line: dict[str, Any], department
                              + _rule(statement, f"person:{employee}:{key}"), amount))
     code = "|".join((CODE_VERSION, str(period), employee, line["total"],
                      _digest(line, line["name"], department), sha or "DRAFT"))
-    return Payslip(line["name"], employee, department, period_label(period), lines,
+    # 实发 is the bank file's own figure: the statement's line less what payroll withheld.
+    slip = Payslip(line["name"], employee, department, period_label(period), lines,
                    Decimal(line["total"]), code)
+    if employee not in withheld:
+        return slip
+    paid = payment_of(line, withheld)
+    return replace(slip, withheld=paid.withheld_cny, net=paid.net_cny)
 
 
 @frozen_record
@@ -124,12 +131,15 @@ def payslip_drafts(ws: Workspace, caller: Caller, period_text: str,
     statement = statement_for(facts, period)
     data = statement.to_json()
     stamp = stamp_for(facts, period)
+    withheld = PayrollFacts.fold(facts.live.values()).withheld_in(period)
     departments = []
     for department in data["departments"]:
         people = [p for p in data["people"] if p["department_id"] == department["department_id"]]
         if not people or department_id not in (None, department["department_id"]):
             continue
-        slips = [_slip(statement, period, p, department["name"], stamp.sha256) for p in people]
+        slips = [_slip(statement, period, p, department["name"], stamp.sha256,
+                       withheld=withheld)
+                 for p in people]
         title = TEXT["title"].format(period=period_label(period), department=department["name"])
         departments.append((f"payslips-{period}-{department['department_id']}.{fmt}", title,
                             slips))
@@ -150,8 +160,8 @@ class Verification:
 
 def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verification:
     """Whether every page of a payslip PDF matches the ledger: its code (period, person,
-    total, a digest of the lines, the statement's hash) recomputed, and the total it
-    shows in figures and in capitals."""
+    total, a digest of the lines, the statement's hash) recomputed, and the amounts it
+    shows: 应发 in figures, 实发 (the bank file's net) in figures and in capitals."""
     require_everything_for(caller, "a payslip's verification")
     texts = page_texts(content)
     facts = ws.facts()
@@ -189,8 +199,19 @@ def _check_page(facts: Any, found: re.Match[str], text: str) -> str | None:
     digest = _digest(line, line["name"], names.get(line["department_id"], ""))
     if found["total"] != line["total"] or found["digest"] != digest:
         return f"the lines do not match the ledger: its total is {line['total']}"
-    total = Decimal(line["total"])
-    if figures(total) not in text or capitals(total) not in text.replace("\n", ""):
+    # The page shows 应发 (the code's total) and 实发 as the bank file pays it, in capitals.
+    paid = payment_of(line, PayrollFacts.fold(facts.live.values()).withheld_in(period))
+    shown = text.replace("\n", "")
+    if any(figures(x) not in text for x in (paid.gross_cny, paid.net_cny)) or \
+            capitals(paid.net_cny) not in shown:
+        if paid.withheld_cny and figures(paid.gross_cny) in text and \
+                capitals(paid.gross_cny) in shown:
+            # Printed before payroll reported the tax (or before payslips showed it): it
+            # was right then; the auditor needs that, not a mismatch with the code.
+            return (f"the page pays the gross {figures(paid.gross_cny)}, but payroll "
+                    f"reported {figures(paid.withheld_cny)} withheld: the bank file pays "
+                    f"{figures(paid.net_cny)}, and the page was printed before the tax was "
+                    "recorded (or before payslips showed it): print it again")
         return "the amount shown differs from the code"
     return None
 

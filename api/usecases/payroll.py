@@ -230,8 +230,7 @@ def export_bank(ws: Workspace, caller: Caller, vault: Vault,
     if folded.channel_for(period) == "payroll":
         raise InvalidRequestError(MESSAGES["channel"].format(period=period))
     statement = ws.statement_json(period)
-    withheld = {employee: tax for (pay_period, employee), tax in folded.withheld_cny.items()
-                if pay_period == str(period)}
+    withheld = folded.withheld_in(period)
     missing = unpaid_people(statement, withheld)
     if missing:
         raise RejectedError([Problem(e, "tax_withheld_cny", MESSAGES["no_tax"])

@@ -36,8 +36,9 @@ SETUP: dict[str, list[dict[str, Any]]] = {
 }
 # seeds-002.md §4, worked example 1 (docs/spreadsheets.md): what the ward's people are paid.
 PAID = {"zhang": Decimal("11900.00"), "li": Decimal("9687.50"), "wang": Decimal("9375.00")}
-ZHANG_IN_CAPITALS = "人民币壹万壹仟玖佰元整"
 TAX = Decimal("100.00")
+# 实发 on zhang's payslip is what the bank pays: 11,900.00 less the 100.00 withheld.
+ZHANG_IN_CAPITALS = "人民币壹万壹仟捌佰元整"
 # GB 11643: the weights of an ID number's 17 digits and the check character of sum mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -277,5 +278,7 @@ def test_a_clerk_imports_fixes_closes_and_pays_from_spreadsheets(sqlite_env, tmp
     assert len(pages) == len(PAID)
     zhang = next(text for text in pages if "zhang" in text)
     assert ZHANG_IN_CAPITALS in zhang
+    assert "应发金额：¥11,900.00" in zhang
+    assert "代扣个税：¥100.00" in zhang
     assert sha in zhang
     assert cli("verify-document", str(slips)).code == 0

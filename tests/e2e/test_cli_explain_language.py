@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from builders import GOLDEN, Cli, cli_for
+
+from api.i18n.formats import money
 
 EXPLAIN = ("explain", "--period", "2026-Q1", "--employee", "li", "--depth", "64")
 
@@ -38,7 +42,8 @@ def test_explain_is_chinese_by_default(ledger: Cli) -> None:
                   "考勤扣分", "参与比例"):
         assert f"Li：{words} = " in out, words
     assert " 分  [" in out
-    assert " 元  [" in out
+    assert "Li：绩效工资 = ¥" in out  # money as money is read, no 元 after it
+    assert " 元  [" not in out
     assert "= 考勤前得分 ÷ 应出勤天数 × 缺勤天数" in out
     assert "· 应出勤天数 = " in out
     figures = figures_of(ledger)
@@ -52,7 +57,14 @@ def test_explain_is_chinese_by_default(ledger: Cli) -> None:
 def test_explain_is_english_on_request(ledger: Cli) -> None:
     out = ledger.ok("--lang", "en", *EXPLAIN).out
     for node in figures_of(ledger):
-        assert f"{node['label']} = {node.get('approx', node['value'])}" in out
+        value = node.get("approx", node["value"])
+        if node["unit"] == "cny":  # ¥12,345.60; finer than the fen: ≈ as it would be paid
+            numerator, _, denominator = node["value"].partition("/")
+            exact = Fraction(Decimal(numerator)) / Fraction(denominator or "1")
+            paid = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP)
+            value = ("" if paid == exact else "≈") + money(paid)
+        assert f"{node['label']} = {value}" in out
         assert f"= {node['formula']}" in out
         for name in node.get("literals", {}):
             assert f"· {name} = " in out

@@ -60,8 +60,11 @@ def test_a_recovery_is_its_own_line_on_payslips_in_pdf_and_xlsx(store, tmp_path)
         assert (RECOVERED in lines) == (employee in recovered)
         if employee in recovered:
             assert lines[RECOVERED] == Decimal(q2[employee]["restatement"])
-        assert lines["实发金额"] == Decimal(q2[employee]["total"])
-        assert sum(v for k, v in lines.items() if k != "实发金额") == lines["实发金额"]
+        # Nothing withheld in this scenario: 实发 is 应发, the sum of the pay lines.
+        assert lines["实发金额"] == lines["应发金额"] == Decimal(q2[employee]["total"])
+        assert "代扣个税" not in lines
+        assert sum(v for k, v in lines.items() if k not in {"应发金额", "实发金额"}) == \
+            lines["实发金额"]
 
 
 def test_reconciliation_lines_are_chinese_in_files_and_unchanged_in_json(store, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -30,6 +30,10 @@ def _payroll(cli: Cli, period: str, tmp_path: Path) -> dict[str, dict[str, Decim
     return lines
 
 
+# The rows under a payslip's pay lines: the gross, the tax withheld and the net.
+SUMS = ("应发金额", "代扣个税", "实发金额")
+
+
 def _payslips(cli: Cli, period: str, tmp_path: Path) -> dict[str, dict[str, Decimal]]:
     folder = tmp_path / f"slips-{period}"
     cli.ok("payslips", "--period", period, "--output", str(folder), "--format", "xlsx")
@@ -42,7 +46,7 @@ def _payslips(cli: Cli, period: str, tmp_path: Path) -> dict[str, dict[str, Deci
             employee = str(rows[end][0]).split("|")[2]
             block = rows[start + 2:end]
             slips[employee] = {str(r[0]): Decimal(str(r[2])) for r in block
-                               if r[0] not in (None, "实发金额") and r[2] is not None}
+                               if r[0] not in (None, *SUMS) and r[2] is not None}
     return slips
 
 

@@ -14,6 +14,9 @@ from typing import Any
 import openpyxl
 import pytest
 from builders import GOLDEN, Cli, cli_for
+from pypdf import PdfReader
+
+from api.documents.amounts import capitals, figures
 
 ACCOUNT = "6222 0212 3456 7812"
 ID_NUMBER = "43010219800101109X"
@@ -72,11 +75,16 @@ def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -
                       ["lines"][-1]["amount"]) * -1
     assert payable == Decimal(q2["totals"]["paid"]) == Decimal("52400.00")
     assert total == Decimal(rows[-1][3]) == payable - withheld
-    assert "52,153.20" in out  # 52,400.00 − 20 × 12.34
+    # 52,400.00 − 20 × 12.34, as money is read: the file itself keeps 52153.20.
+    assert "net total ¥52,153.20 (gross ¥52,400.00 − income tax withheld ¥246.80)" in out
+    out = Cli(cli.environ, lang=None).ok("export", "bank", "--period", "2026-Q2", "--output",
+                                         str(tmp_path / "zh.csv")).out
+    assert "实发合计 ¥52,153.20（应发 ¥52,400.00 − 代扣个税 ¥246.80）" in out
     ward = next(r for r in body if r[2] == "Ward nurse 1")
     assert ward[1] == "6222021234567812"
     workbook = tmp_path / "payroll.xlsx"
-    cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(workbook))
+    out = cli.ok("export", "payroll", "--period", "2026-Q2", "--output", str(workbook)).out
+    assert "gross total ¥52,400.00 →" in out
     book = openpyxl.load_workbook(workbook)
     assert book.active.title == "应发 2026-Q2"  # closed: no 草稿
     events = [json.loads(line) for line in
@@ -158,10 +166,10 @@ def test_a_person_whose_net_is_negative_is_listed_for_recovery_not_paid(paid, tm
     cli.ok("apply", str(fix))
     bank = tmp_path / "bank.csv"
     out = cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank)).out
-    assert "\nto recover from icu-1 ICU nurse 1: 100.00\n" in out
+    assert "\nto recover from icu-1 ICU nurse 1: ¥100.00\n" in out
     out = Cli(cli.environ, lang=None).ok("export", "bank", "--period", "2026-Q2",
                                          "--output", str(bank)).out  # the default language
-    assert "\n待追回 icu-1 ICU nurse 1：100.00\n" in out
+    assert "\n待追回 icu-1 ICU nurse 1：¥100.00\n" in out
     rows = _bank_rows(bank)[1:-1]
     assert all(r[2] != "ICU nurse 1" and Decimal(r[3]) > 0 for r in rows)
     withheld += Decimal("700.00") - Decimal("12.34")
@@ -279,3 +287,85 @@ def test_a_refused_format_encoding_or_layout_reads_in_one_language(paid, tmp_pat
                     str(layout), *out)]
         assert [run.code for run in runs] == [2, 2, 2]
         assert [line for run in runs for line in run.err.splitlines()] == said
+
+
+def _slips(cli: Cli, period: str, out: Path) -> dict[str, str]:
+    """Each payslip page's text by the employee its verification code names."""
+    cli.ok("payslips", "--period", period, "--output", str(out))
+    assert cli.ok("verify-document", str(next(out.glob("*ward*.pdf")))).code == 0
+    texts = [page.extract_text().replace("\n", "") for f in sorted(out.glob("*.pdf"))
+             for page in PdfReader(f).pages]
+    return {text.split(f"JX1|{period}|", 1)[1].split("|", 1)[0]: text for text in texts}
+
+
+@pytest.mark.parametrize("lang", ["en", None])
+def test_the_payslip_pays_what_the_bank_file_pays(paid, tmp_path, lang) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    cli = Cli(cli.environ, lang=lang)
+    _withholding(cli, tmp_path, q2, tax="336.03")
+    bank = tmp_path / "bank.csv"
+    cli.ok("export", "bank", "--period", "2026-Q2", "--output", str(bank))
+    net = {r[2]: Decimal(r[3]) for r in _bank_rows(bank)[1:-1]}
+    slips = _slips(cli, "2026-Q2", tmp_path / "q2")
+    assert len(slips) == len(net) == len(q2["people"])
+    for person in q2["people"]:
+        text, gross = slips[person["employee_id"]], Decimal(person["total"])
+        paid_out = net[person["name"]]
+        assert paid_out == gross - Decimal("336.03")
+        assert f"应发金额：{figures(gross)}" in text
+        assert "代扣个税：¥336.03" in text
+        assert f"实发金额：{figures(paid_out)}" in text
+        assert f"大写：{capitals(paid_out)}" in text
+    # Q1 had nothing withheld: its payslips pay the gross, with no tax line.
+    q1 = cli.payout("2026-Q1")
+    slips = _slips(cli, "2026-Q1", tmp_path / "q1")
+    for person in q1["people"]:
+        text, gross = slips[person["employee_id"]], figures(Decimal(person["total"]))
+        assert f"应发金额：{gross}" in text
+        assert f"实发金额：{gross}" in text
+        assert "代扣个税" not in text
+
+
+def test_the_payslip_workbook_shows_the_tax_and_the_net(paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cli, q2 = paid
+    _withholding(cli, tmp_path, q2, tax="336.03")
+    out = tmp_path / "slips"
+    cli.ok("payslips", "--period", "2026-Q2", "--output", str(out), "--format", "xlsx")
+    rows = [row for f in sorted(out.glob("*.xlsx"))
+            for row in openpyxl.load_workbook(f).active.iter_rows(values_only=True)]
+    ward = next(p for p in q2["people"] if p["employee_id"] == "ward-01")
+    start = next(n for n, row in enumerate(rows) if "ward-01" in str(row[1]))
+    # openpyxl reads the numbers back as floats: compare them as the fen they show.
+    block = [(a, b, None if c is None or isinstance(c, str) else Decimal(f"{c:.2f}"))
+             for a, b, c in rows[start:start + 12]]
+    gross = Decimal(ward["total"])
+    assert ("应发金额", None, gross) in block
+    assert ("代扣个税", None, Decimal("-336.03")) in block
+    net = gross - Decimal("336.03")
+    assert ("实发金额", capitals(net), net) in block
+
+
+def test_a_payslip_printed_before_the_withholding_was_reported_fails_with_the_reason(
+        paid, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Q1 closed and its payslips printed; payroll then reports ward-01's tax: the page
+    still pays the gross, so it no longer matches, and the auditor is told why (not that
+    the amount differs from the code, whose total still matches); a person with nothing
+    withheld still verifies."""
+    cli, _q2 = paid
+    out = tmp_path / "q1"
+    cli.ok("payslips", "--period", "2026-Q1", "--output", str(out))
+    ward = next(out.glob("*ward*.pdf"))
+    path = tmp_path / "withholding.csv"
+    path.write_text("pay_period,employee_id,tax_withheld_cny\n2026-Q1,ward-01,336.03\n",
+                    encoding="utf-8")
+    cli.ok("import", "withholding", str(path))
+    verified = cli("verify-document", str(ward))
+    assert verified.code == 1
+    problems = [x for x in verified.out.splitlines() if x.startswith("FAIL")]
+    assert len(problems) == 1, verified.out
+    assert "¥336.03 withheld" in problems[0]
+    assert "pays the gross" in problems[0]
+    assert "differs from the code" not in problems[0]
+    assert "ok   2026-Q1 ward-02" in verified.out
+    in_chinese = Cli(cli.environ, lang=None)("verify-document", str(ward)).out
+    assert "代扣个税 ¥336.03：银行文件实发 ¥" in in_chinese, in_chinese
