@@ -243,6 +243,9 @@ def _cny(value: str) -> str:
     if _FEN_TEXT.fullmatch(value):
         return yuan(value)
     numerator, _slash, denominator = value.partition("/")
+    exponent = Decimal(numerator).as_tuple().exponent
+    if not denominator and isinstance(exponent, int) and exponent >= -2:
+        return money(Decimal(numerator))  # whole fen written short ("1800"): exact, no ≈
     exact = Decimal(numerator) / Decimal(denominator or "1")
     return f"≈{money(exact)} " + (f"(= {value})" if len(value) <= 24
                                   else _("(exact in --json)"))

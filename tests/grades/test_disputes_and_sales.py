@@ -137,7 +137,8 @@ def test_example_8c_adjustments_within_the_pool_are_accepted(cli, tmp_path) -> N
 def test_example_8b_explanation_shows_the_pool_and_the_tenure_factor(cli) -> None:  # type: ignore[no-untyped-def]
     cli.ok("apply", str(FIXTURES / "example-8" / "year-end.jsonl"))
     text = cli.ok("grades", "explain", "--period", "2025", "--subject", "E4").out
-    assert "个人当年应得奖金 = 1800" in text
+    # a whole number of fen written short ("1800") is money as paid, not "≈" an amount
+    assert "个人当年应得奖金 = ¥1,800.00  [" in text
     assert "value of a point = 0.2" in text
     assert "within ±20%, adjusted total ≤ pool" in text
     assert "工作时间调整系数 (不足3个月的,每少1个月递减10%) = 0.9" in text
