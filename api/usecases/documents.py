@@ -165,6 +165,8 @@ def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verificati
     require_everything_for(caller, "a payslip's verification")
     texts = page_texts(content)
     facts = ws.facts()
+    # Folded once for the document, not once a page (a department's file has dozens).
+    payroll = PayrollFacts.fold(facts.live.values())
     problems: list[str] = []
     checked: list[str] = []
     for number, text in enumerate(texts, start=1):
@@ -172,7 +174,7 @@ def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verificati
         if found is None:
             problems.append(f"page {number} has no verification code")
             continue
-        problem = _check_page(facts, found, text)
+        problem = _check_page(facts, payroll, found, text)
         if problem:
             problems.append(f"page {number}: {problem}")
         else:
@@ -181,7 +183,8 @@ def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verificati
     return Verification(len(texts), problems, checked)
 
 
-def _check_page(facts: Any, found: re.Match[str], text: str) -> str | None:
+def _check_page(facts: Any, payroll: PayrollFacts, found: re.Match[str],
+                text: str) -> str | None:
     try:
         period = Period.parse(found["period"])
     except ValueError:
@@ -200,7 +203,7 @@ def _check_page(facts: Any, found: re.Match[str], text: str) -> str | None:
     if found["total"] != line["total"] or found["digest"] != digest:
         return f"the lines do not match the ledger: its total is {line['total']}"
     # The page shows 应发 (the code's total) and 实发 as the bank file pays it, in capitals.
-    paid = payment_of(line, PayrollFacts.fold(facts.live.values()).withheld_in(period))
+    paid = payment_of(line, payroll.withheld_in(period))
     shown = text.replace("\n", "")
     if any(figures(x) not in text for x in (paid.gross_cny, paid.net_cny)) or \
             capitals(paid.net_cny) not in shown:
