@@ -134,9 +134,11 @@ def translate(text: str) -> str:
     if not text:
         return text  # gettext("") is the catalogue's header, not a translation
     found = _translated(text, one=True)
-    if found is not None:
-        return found
-    joined, whole = _joined(text) if JOINED in text else (text, False)
+    if found is not None or JOINED not in text:
+        # Without a "; " no value holds one, so a second look at every template (below)
+        # would find nothing the first did not.
+        return text if found is None else found
+    joined, whole = _joined(text)
     if whole:  # several messages, each of them known
         return joined
     found = _translated(text)  # a value that holds a "; " (a list of reasons)

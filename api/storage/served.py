@@ -95,8 +95,8 @@ def open_server_session(env: Mapping[str, str]) -> Session:
     does: a server that is down is told at once (refused) or within
     POSTGRES_CONNECT_TIMEOUT (out of reach), not after the pool has waited out its
     timeout; a ledger found needs no schema made, and a schema without one is refused
-    (503), not given the ledger's tables. That is asked per request, not at start: the
-    server starts while its database is down."""
+    (503), not given the ledger's tables. That is asked when a session opens, not at
+    start: the server starts while its database is down."""
     if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
         refuse_a_ledger_gone(env)
         return Session(env)
