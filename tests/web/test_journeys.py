@@ -191,6 +191,9 @@ def test_an_auditor_filters_the_history_and_sees_the_statement_before_the_appeal
     auditor.goto(f"{auditor.base}/web/audit")
     auditor.get_by_label("事件类型").fill("decide_appeal")
     auditor.get_by_role("button", name="筛选").click()
+    # The form is a GET: count the rows of the filtered page once it has loaded, not of
+    # whatever the browser holds mid-navigation (a busy CI machine counted 0).
+    auditor.wait_for_url(re.compile(r"[?&]type=decide_appeal"))
     rows = auditor.locator("tbody tr")
     assert rows.count() == 1
     assert "AppealDecided" in rows.first.inner_text()
