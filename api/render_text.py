@@ -18,7 +18,7 @@ from rich.cells import cell_len
 from api.i18n import N_, _, figures
 from api.i18n.formats import MONEY_SHAPE, money, period_name
 from api.i18n.letters import pool_line_name
-from api.i18n.messages import translate
+from api.i18n.messages import statement_note, translate
 
 # A pipe gets a fixed width so that the same report gives the same bytes wherever it is
 # written; a terminal gets its own width, and colour unless NO_COLOR is set.
@@ -207,7 +207,7 @@ def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
     out.append("")
     out.append(reconciliation_text(report))
     for note in report.get("notes", []):
-        out.append(_("note: {note}").format(note=translate(note)))
+        out.append(_("note: {note}").format(note=statement_note(note)))
     return "\n".join(out)
 
 

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Final
 
 from api.i18n import N_, gettext
 from api.i18n.error_templates import ERROR_TEMPLATES
+from api.i18n.formats import money
 from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
-from api.i18n.reasons import REASON_TEMPLATES
+from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, REASON_TEMPLATES
 
 if TYPE_CHECKING:  # a report's text (api/render_text.py) translates without the domain
     from domain.errors import Problem
@@ -182,6 +183,16 @@ def _joined(text: str) -> tuple[str, bool]:
             worded.append(parts[start])
             start, whole = start + 1, False
     return (text if JOINED.join(worded) == text else "；".join(worded)), whole
+
+
+def statement_note(note: str) -> str:
+    """A statement's note as the reader reads it: the year end's lapsing bank with its
+    amount as money (the stored note writes 「25005.68」 among English and Chinese words);
+    any other note translated as a message."""
+    lapse = LAPSE_NOTE.fullmatch(note)
+    if lapse is not None:
+        return gettext(LAPSE_SHOWN).format(amount=money(lapse["amount"]))
+    return translate(note)
 
 
 def place(where: str) -> str:

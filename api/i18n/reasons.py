@@ -8,6 +8,7 @@ message of its own (below), translated as the value it is."""
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from api.i18n import N_
@@ -28,7 +29,12 @@ REASON_TEMPLATES: Final = (
     # A statement's notes (projections/payout/stages.py, year_end.py), hashed with it
     # like the reasons, and shown under a payout (CLI and page) in the reader's words.
     N_("scheme {scheme} ({source})"),
-    N_("bank lapsing at year end (超年度无效): {amount}"),
 )
+# The year end's note as projections/payout/stages.py words it (hashed, so it keeps its
+# bilingual words and its plain amount), read as the pattern below, and as a person reads
+# it: one language, the amount as money (api/i18n/messages.py, `statement_note`).
+LAPSE_NOTE: Final = re.compile(
+    r"bank lapsing at year end \(超年度无效\): (?P<amount>-?[0-9]+\.[0-9]{2})")
+LAPSE_SHOWN: Final = N_("the bank's balance lapsing at the year end: {amount}")
 # An appeal's outcomes, as such a reason names them.
 APPEAL_OUTCOMES: Final = (N_("uphold"), N_("change"), N_("revoke"))

@@ -22,7 +22,7 @@ from api import i18n
 from api.i18n import N_, figures, formats
 from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
-from api.i18n.messages import translate
+from api.i18n.messages import statement_note, translate
 from api.web.labels import DEDUCTION_LABELS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -143,7 +143,7 @@ def environment() -> Environment:
     env.filters["figure_formula"] = figures.formula
     env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)
-    env.filters["statement_note"] = translate  # a statement's notes are English ids
+    env.filters["statement_note"] = statement_note  # a statement's notes are English ids
     env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
     env.filters["entry_type"] = entry_type
     env.globals["ROLE_LABELS"] = ROLE_LABELS

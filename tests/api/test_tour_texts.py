@@ -52,11 +52,11 @@ def test_a_statement_s_notes_read_in_the_reader_s_language(demo: Path) -> None:
     zh = chinese(demo).ok("payout", "--period", "2026-Q4").out.splitlines()
     notes = [line for line in zh if line.startswith("备注：")]
     assert notes == ["备注：方案 xinghe-county-hospital@2（002_db447562deed9801.txt:L805-L1073）",
-                     "备注：年末失效的结余（超年度无效）：25005.68"]
+                     "备注：调节金结余年末失效（超年度无效）：¥25,005.68"]
     en = english(demo).ok("payout", "--period", "2026-Q4").out.splitlines()
     assert [line for line in en if line.startswith("note: ")] == [
         "note: scheme xinghe-county-hospital@2 (002_db447562deed9801.txt:L805-L1073)",
-        "note: bank lapsing at year end (超年度无效): 25005.68"]
+        "note: the bank's balance lapsing at the year end: ¥25,005.68"]
 
 
 def test_the_two_person_close_refuses_in_one_language(ledger: Path, tmp_path: Path) -> None:
