@@ -258,7 +258,7 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
     if "approx" in node:  # a non-terminating exact value: the decimal first, for people
         value = (f"{node['approx']}… (= {value})" if len(value) <= 24
                  else f"{node['approx']}… (exact in --json)")
-    label, unit = figures.label(node["label"]), figures.unit(node["unit"])
+    label, unit = figures.label(node["label"]), figures.node_unit(node)
     head = f"{indent}{label} = {value} {unit}{rule}"
     if node["unit"] == "cny":
         head = f"{indent}{label} = {_cny(node['value'])}{rule}"

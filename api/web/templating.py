@@ -139,7 +139,7 @@ def environment() -> Environment:
     env.filters["appeal_status"] = appeal_status
     env.filters["figure_value"] = figure_value
     env.filters["figure_label"] = figures.label  # the explanation tree's words
-    env.filters["figure_unit"] = figures.unit
+    env.filters["figure_unit"] = figures.node_unit
     env.filters["figure_formula"] = figures.formula
     env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)

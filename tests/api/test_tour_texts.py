@@ -59,6 +59,26 @@ def test_a_statement_s_notes_read_in_the_reader_s_language(demo: Path) -> None:
         "note: the bank's balance lapsing at the year end: ¥25,005.68"]
 
 
+def test_per_point_pay_reads_in_yuan_a_point(demo: Path) -> None:
+    """Per-point pay is stored with the unit "ratio" (explain's JSON is kept as it was),
+    and its line read 「… 比率」 / "… ratio"."""
+    asked = ("explain", "--period", "2026-Q3", "--employee", "E0001")
+    zh = chinese(demo).ok(*asked).out
+    [line] = [line for line in zh.splitlines() if "每分值金额（参考） = " in line]
+    assert "98.130841… (= 12482243/127200) 元/分  [S11-R32" in line
+    en = english(demo).ok(*asked).out
+    [line] = [line for line in en.splitlines() if "per-point pay (indicative) = " in line]
+    assert "98.130841… (= 12482243/127200) yuan per point  [S11-R32" in line
+    hospital = ("explain", "--period", "2026-Q3", "--figure", "hospital:per_point")
+    assert chinese(demo).ok(*hospital).out.startswith("全院每分值金额（参考） = 106.99")
+    assert chinese(demo).ok(*hospital).out.splitlines()[0].endswith(
+        "… 元/分  [S11-R09 002_db447562deed9801.txt:L857-L863]")
+    assert english(demo).ok(*hospital).out.splitlines()[0].endswith(
+        "… yuan per point  [S11-R09 002_db447562deed9801.txt:L857-L863]")
+    [figure] = json.loads(chinese(demo).ok(*hospital, "--json").out)["explain"]
+    assert figure["unit"] == "ratio"  # the data as it was
+
+
 def test_the_two_person_close_refuses_in_one_language(ledger: Path, tmp_path: Path) -> None:
     zh, en = chinese(ledger), english(ledger)
     zh.ok("settings", "--two-person-close")  # as docs/spreadsheets.md's clerk does

@@ -58,6 +58,7 @@ def test_the_payslip_tree_is_chinese_by_default(
                   "考勤扣分", "参与比例", "每分值金额"):
         assert f"：{words} = " in tree or f"{words}（参考） = " in tree, words
     assert '<span class="muted">分</span>' in tree
+    assert '<span class="muted">元/分</span>' in tree  # per-point pay (it read 比率)
     assert "¥" in tree  # money is shown as the payout pays it (test_payslip_figures.py)
     english = {static_part(node["label"]) for node in explanation}
     assert len(english) > 10
@@ -77,3 +78,4 @@ def test_the_payslip_tree_is_english_after_the_switch(
         assert f"{node['label']} = " in tree
         assert node["formula"] in tree
     assert "职称分" not in tree
+    assert '<span class="muted">yuan per point</span>' in tree

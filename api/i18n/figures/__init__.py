@@ -16,9 +16,9 @@ translations, and every domain of a language is merged into one lookup.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
 from api.i18n import current_language, translations
 
@@ -35,6 +35,11 @@ UNITS: Final = (
     NP_("figure", "points"), NP_("figure", "cny"), NP_("figure", "ratio"),
     NP_("figure", "days"), NP_("figure", "people"),
 )
+# Per-point pay (a department's, the hospital's) is yuan a point, but projections/payout
+# stores it with the unit "ratio", and explain's JSON of a stored ledger is kept byte for
+# byte (tests/fixtures/old_ledger): the shells read it by its key instead.
+PER_POINT_KEY: Final = re.compile(r"(?:.+:)?per_point")
+PER_POINT_UNIT: Final = NP_("figure", "yuan per point")
 
 # Labels of figures about the whole organisation or a pool (projections/payout/).
 WHOLE_LABELS: Final = (
@@ -113,6 +118,7 @@ FORMULAS: Final = (
     NP_("figure", "per-point pay × points counted (largest remainder to the fen)"),
     NP_("figure", "per-point pay × points counted, exact"),
     NP_("figure", "settled pay ÷ department total points"),
+    NP_("figure", "distributable pool ÷ hospital total points"),
     NP_("figure", "Σ members' points counted"),
     NP_("figure", "calculated − controls − penalties − banked + drawn + subsidy"),
     NP_("figure", "pool × department score ÷ hospital points (largest remainder to the fen)"),
@@ -213,4 +219,12 @@ def literal(name: str) -> str:
 
 def unit(text: str) -> str:
     return pgettext(text)
+
+
+def node_unit(node: Mapping[str, Any]) -> str:
+    """The unit of an explanation node (its `key` and `unit`) in the reader's words:
+    per-point pay in yuan a point (「元/分」, where 「比率」 was shown)."""
+    if node["unit"] == "ratio" and PER_POINT_KEY.fullmatch(node.get("key") or ""):
+        return pgettext(PER_POINT_UNIT)
+    return unit(node["unit"])
 
