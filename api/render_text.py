@@ -273,7 +273,7 @@ def explain_text(node: dict[str, Any], indent: str = "") -> str:
             "{count} inputs ({shown}, …): listed in --json; explain any one with "
             "--figure KEY").format(count=f"{node['inputs_not_expanded']:,}", shown=shown))
     for name, value in node.get("literals", {}).items():
-        lines.append(f"{indent}    · {figures.literal(name)} = {value}")
+        lines.append(f"{indent}    · {figures.literal(name)} = {figures.literal_value(value)}")
     if node.get("events"):
         lines.append(f"{indent}    · " + _("events: {ids}").format(
             ids=", ".join(node["events"])))

@@ -46,6 +46,13 @@ ALLOWED: dict[tuple[str, str], str] = {
         "(domain/grading_pools.canonical_grading) and in the pay lines a ledger already "
         "shows, so another text changes old ledgers' answers; a scheme's labels are its "
         "own words, as the shipped school-performance-pool.yaml's leftover_label is",
+    **{("api/i18n/grades.py", label): (
+        "a shipped scheme's `withheld_to` label as the adopted scheme holds it (hashed, so "
+        "it stays), looked up to be said in one language: the key of WITHHELD_TO, never "
+        "shown") for label in ("全县绩效考核奖励基金 (the county reward fund)",
+                               "扣除的职务补助 (cut leadership allowance)",
+                               "扣发的绩效工资 (withheld by the county)",
+                               "待岗期间停发 (stopped during a stand-down)")},
 }
 
 

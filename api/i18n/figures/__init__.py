@@ -34,7 +34,12 @@ def NP_(context: str, message: str) -> str:
 UNITS: Final = (
     NP_("figure", "points"), NP_("figure", "cny"), NP_("figure", "ratio"),
     NP_("figure", "days"), NP_("figure", "people"),
+    # a grading figure's (domain/grading.py)
+    NP_("figure", "percent"), NP_("figure", "years"), NP_("figure", "grade"),
 )
+# Units whose word is another shell's with another meaning ("count" is a web column's
+# 次数): said through a message id of their own.
+UNIT_WORDS: Final = {"count": NP_("figure", "items")}
 # Per-point pay (a department's, the hospital's) is yuan a point, but projections/payout
 # stores it with the unit "ratio", and explain's JSON of a stored ledger is kept byte for
 # byte (tests/fixtures/old_ledger): the shells read it by its key instead.
@@ -167,6 +172,18 @@ LITERALS: Final = (
     NP_("figure", "full_cost_cny"), NP_("figure", "workload_actual"),
     NP_("figure", "workload_base"), NP_("figure", "actual"), NP_("figure", "limit"),
     NP_("figure", "deductions"), NP_("figure", "post"), NP_("figure", "reserve {period}"),
+    # a grading figure's (projections/grading/): what an expression's function read
+    NP_("figure", "value of a point"), NP_("figure", "days under {kinds}"),
+    NP_("figure", "{kinds} (period)"), NP_("figure", "{kinds} (year)"),
+    NP_("figure", "{kinds} (active)"), NP_("figure", "grade in {period}"),
+    NP_("figure", "trimmed_mean({name}) dropped"), NP_("figure", "trimmed_mean({name}) exact"),
+    NP_("figure", "Σ {figure} of {source}"),
+)
+# A literal's value where it is words (a grading figure's): a default, a rank, a mean.
+VALUES: Final = (
+    NP_("figure", "{value} (default)"), NP_("figure", "(none)"),
+    NP_("figure", "{rank} of {count}"), NP_("figure", "(unranked)"),
+    NP_("figure", "lowest {low}, highest {high}"), NP_("figure", "{value} over {periods}"),
 )
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 
@@ -217,8 +234,40 @@ def literal(name: str) -> str:
     return _translate(name, LITERALS)
 
 
+# What each value of VALUES may be: a number or id, never a sentence (a calculation's
+# description, "…: pool (Σ pool of company) ÷ Σ points …", is no "{rank} of {count}").
+VALUE_SHAPES: Final = {"value": r"[^ ]+", "rank": r"[0-9]+", "count": r"[0-9]+",
+                       "low": r"[^ ,]+", "high": r"[^ ,]+", "periods": r"[^ ]+(?:, [^ ]+)*"}
+
+
+@cache
+def _value_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    compiled = []
+    for template in VALUES:
+        pieces = PLACEHOLDER.split(template)
+        if len(pieces) == 1:
+            continue
+        regex = "".join(re.escape(piece) if i % 2 == 0
+                        else f"(?P<{piece}>{VALUE_SHAPES[piece]})"
+                        for i, piece in enumerate(pieces))
+        compiled.append((re.compile(regex), template))
+    return tuple(compiled)
+
+
+def literal_value(value: str) -> str:
+    """A literal's value: "30 (default)" → "30（默认）"; anything else (a number, an id,
+    a word another figure text shares) unchanged."""
+    if value in VALUES:
+        return pgettext(value)
+    for pattern, template in _value_patterns():
+        match = pattern.fullmatch(value)
+        if match is not None:
+            return pgettext(template).format(**match.groupdict())
+    return value
+
+
 def unit(text: str) -> str:
-    return pgettext(text)
+    return pgettext(UNIT_WORDS.get(text, text))
 
 
 def node_unit(node: Mapping[str, Any]) -> str:

@@ -1,0 +1,124 @@
+"""`jixiao grades` and `grades explain` in the reader's language: a walkthrough found them
+largely English under Chinese (「scored」, 「(default)」, 「value of a point」, 「E4 in 2025」,
+a pay line's parts printed as JSON). Each line reads in one language; ids, periods, rules
+and the scheme's own labels stay as they are, and `--json` stays data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import Cli
+
+FIXTURES = Path(__file__).parents[1] / "grades" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """E1 (a nursing home, scored without grades), E2 (quotas, a forced grade, one not
+    assessed), E4a (a hold-back settled by grade), each in its own ledger."""
+    folder = tmp_path_factory.mktemp("grades-texts")
+    made = {}
+    for name, fixture in (("e1", "e1/year.jsonl"), ("e2", "e2/quarter.jsonl"),
+                          ("e4", "e4/dongkou.jsonl")):
+        made[name] = folder / f"{name}.db"
+        reader(made[name], None).ok("apply", str(FIXTURES / fixture))
+    return made
+
+
+def reader(db: Path, lang: str | None) -> Cli:
+    return Cli({"JIXIAO_DB": str(db), "JIXIAO_ACTOR": "test"}, lang=lang)
+
+
+def test_a_subject_s_explanation_reads_in_chinese_by_default(
+        ledgers: dict[str, Path]) -> None:
+    lines = reader(ledgers["e2"], None).ok(
+        "grades", "explain", "--period", "2025-Q1", "--subject", "F").out.splitlines()
+    assert lines[0] == "F，2025-Q1（meiling-subdistrict-quarterly@2）"
+    assert "quarterly：良好（得分 90.6）" in lines
+    assert ("  分档：- → excellent：total 90.6 ≥ 90 [004-S18-R9 004_deb0a29d71ec55ac.txt:L1093 "
+            "AMB-02]") in lines
+    [quota] = [line for line in lines if line.startswith("  名额：")]
+    assert quota.startswith(
+        "  名额：excellent → good：excellent 名额（category general）：floor(0.25 × 8) = 2；按 "
+        "total 90.6 在 3 人中排第 3；名额已归 E (92), A (91.2)；降一个等次；不计入 N：R 未考核 "
+        "[004-S18-R9")
+    assert ("  绩效 季度考核奖金：¥1,800.00（已计算）[004-S18-R17 004_deb0a29d71ec55ac.txt:"
+            "L1113]") in lines
+    assert "        · pre_retirement = 0（默认）" in lines
+    text = "\n".join(lines)
+    for english in (" in 2025", "score", "(ok)", "(default)", "quota", "pay ", "cascades",
+                    "ranked", "not assessed", '{"'):
+        assert english not in text, english
+
+
+def test_a_subject_s_explanation_reads_in_english(ledgers: dict[str, Path]) -> None:
+    lines = reader(ledgers["e2"], "en").ok(
+        "grades", "explain", "--period", "2025-Q1", "--subject", "F").out.splitlines()
+    assert lines[0] == "F in 2025-Q1 (meiling-subdistrict-quarterly@2)"
+    assert "quarterly: 良好 (score 90.6)" in lines  # the grade's name is the scheme's
+    [quota] = [line for line in lines if line.startswith("  quota: ")]
+    assert "ranked 3 of 3 by total 90.6" in quota
+    assert ("  pay 季度考核奖金: ¥1,800.00 (computed) [004-S18-R17 "
+            "004_deb0a29d71ec55ac.txt:L1113]") in lines
+    assert "        · pre_retirement = 0 (default)" in lines
+
+
+def test_the_report_says_status_reasons_and_quotas_in_the_reader_s_language(
+        ledgers: dict[str, Path]) -> None:
+    zh = reader(ledgers["e2"], None).ok("grades", "--period", "2025-Q1").out
+    assert ("名额 excellent（category general）：已用 2/2（floor(0.25 × 8) = 2；004-S18-R9 "
+            "004_deb0a29d71ec55ac.txt:L1093）；降等：F") in zh.splitlines()
+    assert "考核资格：当季退休、调离本市或离岗待退人员 (fixed 称职 bonus)：不参加考核" in zh
+    assert "规定等次：规定等次即为最终等次 [004-S18-R12]" in zh
+    assert "季度考核奖金 ¥2,100.00" in zh  # pay as money, not 2100.00
+    en = reader(ledgers["e2"], "en").ok("grades", "--period", "2025-Q1").out
+    assert ("quota excellent in category general: 2 of 2 (floor(0.25 × 8) = 2; 004-S18-R9 "
+            "004_deb0a29d71ec55ac.txt:L1093); demoted: F") in en.splitlines()
+    assert "eligibility: 当季退休、调离本市或离岗待退人员 (fixed 称职 bonus): not assessed" in en
+    scored = reader(ledgers["e1"], None).ok("grades", "--period", "2025").out.splitlines()
+    [manager] = [line for line in scored if line.startswith("manager ")]
+    assert "已评分（无等次）" in manager
+    assert "scored" not in manager
+    assert "年终一次性绩效工资 ¥3,612.00" in manager
+    english = reader(ledgers["e1"], "en").ok("grades", "--period", "2025").out.splitlines()
+    assert "scored" in next(line for line in english if line.startswith("manager "))
+
+
+def test_a_pay_line_s_parts_are_lines_not_json(ledgers: dict[str, Path]) -> None:
+    argv = ("grades", "explain", "--period", "2025", "--subject", "centre")
+    zh = reader(ledgers["e4"], None).ok(*argv).out.splitlines()
+    assert "      即时发放 70% = ¥840,000.00  (基数 × 0.7，分 12 期发放)" in zh
+    assert ("      年终考核兑现 (half of the 30%) = ¥144,000.00  (暂扣额 × basic 的兑现比例"
+            "（annual 2025）)") in zh
+    assert "        · 暂扣 = ¥36,000.00" in zh
+    en = reader(ledgers["e4"], "en").ok(*argv).out.splitlines()
+    assert "      immediate 70 % = ¥840,000.00  (base × 0.7, in 12 instalment(s))" in en
+    assert "        · withheld = ¥36,000.00" in en
+    assert not [line for line in zh + en if '{"' in line]
+
+
+def test_where_withheld_pay_goes_is_said_in_one_language(ledgers: dict[str, Path]) -> None:
+    """The scheme's `withheld_to` labels are bilingual data (「全县绩效考核奖励基金 (the county
+    reward fund)」), hashed with the adopted scheme: the catalogue says them."""
+    zh = reader(ledgers["e4"], None).ok("grades", "--period", "2025").out.splitlines()[-1]
+    assert zh == ("发放：4 行，实发 ¥2,286,000.00，暂扣 ¥126,000.00（全县绩效考核奖励基金）、"
+                  "¥36,000.00（扣除的职务补助），差额 ¥0.00")
+    en = reader(ledgers["e4"], "en").ok("grades", "--period", "2025").out.splitlines()[-1]
+    assert en == ("Pay: 4 line(s), paid ¥2,286,000.00, withheld ¥126,000.00 (the county's "
+                  "performance reward fund), ¥36,000.00 (leadership allowance cut), balance "
+                  "¥0.00")
+
+
+def test_the_json_stays_data(ledgers: dict[str, Path]) -> None:
+    report = json.loads(reader(ledgers["e4"], None).ok(
+        "grades", "--period", "2025", "--json").out)
+    assert report["pay"]["withheld"] == {
+        "全县绩效考核奖励基金 (the county reward fund)": "126000.00",
+        "扣除的职务补助 (cut leadership allowance)": "36000.00"}
+    explained = json.loads(reader(ledgers["e2"], None).ok(
+        "grades", "explain", "--period", "2025-Q1", "--subject", "R", "--json").out)
+    [result] = explained["results"]
+    assert result["status"] == "not_assessed"
+    assert result["steps"][0]["reason"].endswith(": not assessed")
