@@ -185,8 +185,9 @@ def _part_lines(part: dict[str, Any]) -> list[str]:
         lines.append(f"        · {name} = {shown}")
     for key, value in part.items():
         if key not in PART_SHOWN and value not in (None, [], {}):
+            unit = f" {figures.pgettext(figures.PER_POINT_UNIT)}" if key == "per_point" else ""
             lines.append(f"        · {words.part_field(key)} = "
-                         f"{_part_value(value, money=key in PART_MONEY)}")
+                         f"{_part_value(value, money=key in PART_MONEY)}{unit}")
     return lines
 
 

@@ -144,10 +144,21 @@ TEMPLATES: Final = (
     N_("pool ÷ Σ points × points"),
     N_("Σ base − Σ paid − Σ withheld, lines with a base"),
 )
+# A pool's formulas (projections/grading/pools.py) are written in both languages, the
+# English in brackets after the Chinese: the reader sees the one of their language, found
+# by its English (the data keeps both: `--json` does not change with the reader).
+FORMULA_GLOSSES: Final = (
+    N_("pool × points ÷ Σ points, largest remainder"),
+    N_("Σ withheld of the group, by rank band, equal within a band"),
+    N_("(reserve − shortfall drawn) ÷ members, largest remainder"),
+    N_("max(budget ÷ Σ counted units, floor rate) × counted units"),
+)
 # Texts whose word is another shell's word with another meaning (the catalogues merge
 # into one lookup): said through a message id of their own.
 RENAMED: Final = {"base": N_("base amount")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
+CHINESE: Final = re.compile(r"[\u4e00-\u9fff]")
+JOINED: Final = "; "
 # What a value may look like where it is not free text: a figure's or input's name, a
 # number. Without these a formula's "grade == 'a' and days > 15" read as a band's
 # "{figure} {value} and {condition}"; any other value is matched by `.+?`.
@@ -196,6 +207,13 @@ def text(message: str, *, whole: bool = True) -> str:
         if match is not None:
             values = {name: _value(value) for name, value in match.groupdict().items()}
             return gettext(template).format(**values)
+    for gloss in FORMULA_GLOSSES:
+        if message.endswith(f" ({gloss})") and CHINESE.search(message[:-len(gloss) - 3]):
+            return gettext(gloss)
+    if JOINED in message:  # a pay line's reasons, one per input it misses
+        parts = message.split(JOINED)
+        shown = [text(part, whole=whole) for part in parts]
+        return message if shown == parts else gettext(JOINED).join(shown)
     return message
 
 

@@ -17,11 +17,13 @@ FIXTURES = Path(__file__).parents[1] / "grades" / "fixtures"
 @pytest.fixture(scope="module")
 def ledgers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """E1 (a nursing home, scored without grades), E2 (quotas, a forced grade, one not
-    assessed), E4a (a hold-back settled by grade), each in its own ledger."""
+    assessed), E4a (a hold-back settled by grade), E5 (a pool shared by points), E8 (a
+    pay line waiting for inputs), each in its own ledger."""
     folder = tmp_path_factory.mktemp("grades-texts")
     made = {}
     for name, fixture in (("e1", "e1/year.jsonl"), ("e2", "e2/quarter.jsonl"),
-                          ("e4", "e4/dongkou.jsonl")):
+                          ("e4", "e4/dongkou.jsonl"), ("e5", "e5/ningxiang.jsonl"),
+                          ("e8", "e8/thermal.jsonl")):
         made[name] = folder / f"{name}.db"
         reader(made[name], None).ok("apply", str(FIXTURES / fixture))
     return made
@@ -97,6 +99,33 @@ def test_a_pay_line_s_parts_are_lines_not_json(ledgers: dict[str, Path]) -> None
     assert "      immediate 70 % = ¥840,000.00  (base × 0.7, in 12 instalment(s))" in en
     assert "        · withheld = ¥36,000.00" in en
     assert not [line for line in zh + en if '{"' in line]
+
+
+def test_a_pool_s_formula_and_a_pay_line_s_missing_inputs_read_in_one_language(
+        ledgers: dict[str, Path]) -> None:
+    """A pool's formula is written in both languages by the code (「分配池 × … (pool ×
+    points ÷ Σ points, largest remainder)」); a line missing three inputs joins three
+    reasons."""
+    argv = ("grades", "explain", "--period", "2025-03", "--subject", "physician")
+    zh = reader(ledgers["e5"], None).ok(*argv).out.splitlines()
+    assert ("      绩效工资 (剩余40%按考核得分分配) = ¥1,776.00  (分配池 × 本人得分 ÷ 得分合计，"
+            "按最大余额法分配)") in zh
+    assert "        · 每分值 = 16 元/分" in zh
+    en = reader(ledgers["e5"], "en").ok(*argv).out.splitlines()
+    assert ("      绩效工资 (剩余40%按考核得分分配) = ¥1,776.00  (pool × points ÷ Σ points, "
+            "largest remainder)") in en
+    assert "        · value of a point = 16 yuan per point" in en
+    argv = ("grades", "explain", "--period", "2025-01", "--subject", "logistics")
+    [line] = [line for line in reader(ledgers["e8"], None).ok(*argv).out.splitlines()
+              if line.startswith("  绩效 业绩工资")]
+    assert line.endswith("（缺少输入）[003-A2-R11 003_8312023e5dafd40d.txt:L91] — weights_total："
+                         "2025-01 未记录 w_indicator；final：2025-01 未记录 w_indicator；"
+                         "coefficient：2025-01 未记录 final")
+    [line] = [line for line in reader(ledgers["e8"], "en").ok(*argv).out.splitlines()
+              if line.startswith("  pay 业绩工资")]
+    assert line.endswith("— weights_total: no w_indicator recorded for 2025-01; final: no "
+                         "w_indicator recorded for 2025-01; coefficient: no final recorded for "
+                         "2025-01")
 
 
 def test_where_withheld_pay_goes_is_said_in_one_language(ledgers: dict[str, Path]) -> None:
