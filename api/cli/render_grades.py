@@ -97,21 +97,27 @@ def _scopes(scopes: dict[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(scopes.items()))
 
 
+REF = ("rule", "source", "default")  # a rule's reference, shown as everywhere: [R src D]
+
+
 def _fields(item: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
     """A procedure's fields as words: 「送达 期限 2025-03-10, …」, not Python's dict."""
     shown = []
     for key, value in item.items():
-        if key in skip or value in (None, [], {}):
+        if key in skip or key in REF or value in (None, [], {}):
             continue
-        shown.append(f"{words.procedure_field(key)} {_field_value(key, value)}")
-    return _("; ").join(shown)
+        name = words.procedure_field(key)
+        shown.append(_("{field} ({details})").format(field=name, details=_fields(value))
+                     if isinstance(value, Mapping) else f"{name} {_field_value(key, value)}")
+    ref = " ".join(str(item[key]) for key in REF if item.get(key))
+    return _("; ").join(shown) + (f" [{ref}]" if ref and shown else ref and f"[{ref}]")
 
 
 def _field_value(key: str, value: object) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, Mapping):
-        return f"({_fields(value)})"
+    if isinstance(value, Mapping):  # a review, inside a list
+        return _("({details})").format(details=_fields(value))
     if isinstance(value, list):
         return _(", ").join(_field_value(key, v) for v in value)
     return translate(str(value)) if key == "problem" else str(value)

@@ -18,12 +18,12 @@ FIXTURES = Path(__file__).parents[1] / "grades" / "fixtures"
 def ledgers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """E1 (a nursing home, scored without grades), E2 (quotas, a forced grade, one not
     assessed), E4a (a hold-back settled by grade), E5 (a pool shared by points), E8 (a
-    pay line waiting for inputs), each in its own ledger."""
+    pay line waiting for inputs), WE-2 (a sanction's procedure), each in its own ledger."""
     folder = tmp_path_factory.mktemp("grades-texts")
     made = {}
     for name, fixture in (("e1", "e1/year.jsonl"), ("e2", "e2/quarter.jsonl"),
                           ("e4", "e4/dongkou.jsonl"), ("e5", "e5/ningxiang.jsonl"),
-                          ("e8", "e8/thermal.jsonl")):
+                          ("e8", "e8/thermal.jsonl"), ("we2", "we-2/decision.jsonl")):
         made[name] = folder / f"{name}.db"
         reader(made[name], None).ok("apply", str(FIXTURES / fixture))
     return made
@@ -151,3 +151,16 @@ def test_the_json_stays_data(ledgers: dict[str, Path]) -> None:
     [result] = explained["results"]
     assert result["status"] == "not_assessed"
     assert result["steps"][0]["reason"].endswith(": not assessed")
+
+
+def test_a_sanction_s_procedure_is_words_not_a_python_dict(ledgers: dict[str, Path]) -> None:
+    zh = reader(ledgers["we2"], None).ok("grades", "--period", "2025").out.splitlines()
+    [line] = [line for line in zh if line.startswith("程序 P ")]
+    assert line.startswith("程序 P circulated_criticism 2025-03-19：处分/问责决定 0a44c4ce-")
+    assert ("；送达（期限 2025-04-02；送达日 2025-03-20；按期 是 [TIM-02 "
+            "000_73ec1dfeee760274.txt:L75 AMB-07]）") in line
+    en = reader(ledgers["we2"], "en").ok("grades", "--period", "2025").out.splitlines()
+    [line] = [line for line in en if line.startswith("procedure P ")]
+    assert ("; delivery (due 2025-04-02; delivered on 2025-03-20; on time yes [TIM-02 "
+            "000_73ec1dfeee760274.txt:L75 AMB-07])") in line
+    assert '{"' not in line
