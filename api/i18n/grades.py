@@ -3,10 +3,11 @@
 projections/grading/ writes its statuses, stages and reasons in English: they are the
 report's data (`--json`, the API), which never changes with the reader. The CLI's human
 text shows them through this module. A reason is matched against the templates below, as
-api/i18n/messages.py does for errors; each `{value}` is carried over (itself translated
-when it is a known text, such as "R not assessed" inside a quota's reason). A rule's
-`label`, a grade's name and a consequence's effect are the regulation's own words, quoted
-as scheme data, and are shown as they are; a text no template matches is shown unchanged.
+api/i18n/messages.py does for errors; each `{value}` is carried over (the list of who a
+quota's N leaves out, "R not assessed", itself translated), and a text is translated
+whole or not at all. A rule's `label`, a grade's name and a consequence's effect are the
+regulation's own words, quoted as scheme data, and are shown as they are; a text no
+template matches is shown unchanged.
 """
 
 from __future__ import annotations
@@ -161,14 +162,22 @@ CHINESE: Final = re.compile(r"[\u4e00-\u9fff]")
 JOINED: Final = "; "
 # What a value may look like where it is not free text: a figure's or input's name, a
 # number. Without these a formula's "grade == 'a' and days > 15" read as a band's
-# "{figure} {value} and {condition}"; any other value is matched by `.+?`.
-NUMBER: Final = r"-?[0-9][0-9./]*"
-NAME: Final = r"[A-Za-z_][A-Za-z0-9_.]*"
+# "{figure} {value} and {condition}"; any other value is matched by `.+?`. A name is a
+# scheme's code (domain/grading.py `Code`: a grade "1", a figure "total-score"), and a
+# subject an id.
+NUMBER: Final = r"-?[0-9][0-9./]*…?"
+NAME: Final = r"[A-Za-z0-9][A-Za-z0-9_.\-]*"
 SHAPES: Final = {
     "figure": NAME, "input": NAME, "value": NUMBER, "bound": NUMBER, "position": NUMBER,
     "count": NUMBER, "tied": NUMBER, "places": NUMBER, "limit": NUMBER, "percent": NUMBER,
     "share": NUMBER, "total": NUMBER, "grade": NAME, "period": r"[0-9A-Z-]+",
+    "subject": NAME,
 }
+# The values that are themselves the report's texts ("R not assessed" in a quota's "not
+# counted in N: …"), translated in turn; every other value is data (a rule's label, a
+# condition, a name) and is carried over as it is: a label "Reports pending" is the
+# scheme's words, not "{subject} pending".
+INNER: Final = frozenset({"outside"})
 
 
 @cache
@@ -205,24 +214,32 @@ def text(message: str, *, whole: bool = True) -> str:
     for pattern, template in _patterns():
         match = pattern.fullmatch(message)
         if match is not None:
-            values = {name: _value(value) for name, value in match.groupdict().items()}
+            values = {name: _value(value) if name in INNER else value
+                      for name, value in match.groupdict().items()}
             return gettext(template).format(**values)
     for gloss in FORMULA_GLOSSES:
         if message.endswith(f" ({gloss})") and CHINESE.search(message[:-len(gloss) - 3]):
             return gettext(gloss)
     if JOINED in message:  # a pay line's reasons, one per input it misses
-        parts = message.split(JOINED)
-        shown = [text(part, whole=whole) for part in parts]
-        return message if shown == parts else gettext(JOINED).join(shown)
+        return _each(message, JOINED, whole=whole)
     return message
 
 
 def _value(value: str) -> str:
     """A value inside a text: a known text itself, or a list of them ("R not assessed,
     S blocked"), translated; anything else (an id, a number, a rule's label) as it is."""
-    parts = value.split(", ")
-    shown = [text(part, whole=False) for part in parts]
-    return value if shown == parts else gettext(", ").join(shown)
+    return _each(value, ", ", whole=False)
+
+
+def _each(message: str, separator: str, *, whole: bool) -> str:
+    """Parts joined by `separator`, translated only if every part is a known text: a text
+    no template matches whole (a quota's reason of a shape not foreseen) stays as the
+    data says it, not half in the reader's language ("…; not counted in N: R 未考核")."""
+    parts = message.split(separator)
+    shown = [text(part, whole=whole) for part in parts]
+    if any(part == said for part, said in zip(parts, shown, strict=True)):
+        return message
+    return gettext(separator).join(shown)
 
 
 def _word(words: dict[str, str], code: str | None) -> str:

@@ -1,0 +1,37 @@
+"""The grades report's reasons in the reader's language (api/i18n/grades.py): a reason is
+translated whole or shown as the data says it, never half in one language and half in
+the other, and a scheme's own words are not taken for the report's."""
+
+from __future__ import annotations
+
+from api.i18n import grades, use_language
+
+QUOTA = ("quota for {grade} in category general: floor(0.25 × 8) = 2; ranked 3 of 3 by "
+         "{figure} 90.6; the place(s) went to E (92), A (91.2); cascades down one grade; "
+         "not counted in N: R not assessed")
+
+
+def chinese(text: str) -> str:
+    with use_language("zh"):
+        return grades.text(text)
+
+
+def test_a_quota_reason_with_any_code_a_scheme_may_use_is_translated_whole() -> None:
+    """A grade or figure is a scheme's code (domain/grading.py `Code`): "1", "total-score"."""
+    for grade, figure in (("excellent", "total"), ("1", "total"), ("A-1", "total-score")):
+        shown = chinese(QUOTA.format(grade=grade, figure=figure))
+        assert shown.startswith(f"{grade} 名额（category general）"), shown
+        assert shown.endswith("不计入 N：R 未考核"), shown
+
+
+def test_a_reason_no_template_matches_is_shown_as_the_data_says_it() -> None:
+    unforeseen = "quota for excellent, somehow; not counted in N: R not assessed"
+    assert chinese(unforeseen) == unforeseen  # was 「…; not counted in N: R 未考核」
+    missing = "no w_indicator recorded for 2025-01; weights_total: 2 of 3 weights"
+    assert chinese(missing) == missing
+
+
+def test_a_label_ending_in_a_status_word_is_the_scheme_s_words() -> None:
+    assert chinese("Reports pending: not assessed") == "Reports pending：不参加考核"
+    assert chinese("Blood bank pending") == "Blood bank pending"
+    assert chinese("R pending") == "R 待定"
