@@ -58,6 +58,10 @@ WITHHELD_TO: Final = {
                                      "excellent)"),
     "withheld": N_("withheld"),  # a line that names no destination (projections/grading)
 }
+# A pool's line whose gate does not hold (projections/grading/pools.py GATE_SHUT): where
+# its pay goes names the gate, an expression, kept as it is.
+GATE_SHUT: Final = N_("{gate} does not hold: not paid")
+GATE_SHUT_TAIL: Final = " does not hold: not paid"
 # The names of a pay line's parts' fields (`grades explain`); other fields show their key.
 PART_FIELDS: Final = {
     "value": N_("exact"), "instalment_value": N_("each instalment, exact"),
@@ -144,6 +148,9 @@ TEMPLATES: Final = (
     N_("awaiting the grade of {where}"),
     N_("pool ÷ Σ points × points"),
     N_("Σ base − Σ paid − Σ withheld, lines with a base"),
+    # pools.py: a pool's gate on its unit, as a pay part's field
+    N_("{gate} on {unit}: holds {literals}"),
+    N_("{gate} on {unit}: fails {literals}"),
 )
 # A pool's formulas (projections/grading/pools.py) are written in both languages, the
 # English in brackets after the Chinese: the reader sees the one of their language, found
@@ -171,7 +178,7 @@ SHAPES: Final = {
     "figure": NAME, "input": NAME, "value": NUMBER, "bound": NUMBER, "position": NUMBER,
     "count": NUMBER, "tied": NUMBER, "places": NUMBER, "limit": NUMBER, "percent": NUMBER,
     "share": NUMBER, "total": NUMBER, "grade": NAME, "period": r"[0-9A-Z-]+",
-    "subject": NAME,
+    "subject": NAME, "unit": NAME,
 }
 # The values that are themselves the report's texts ("R not assessed" in a quota's "not
 # counted in N: …"), translated in turn; every other value is data (a rule's label, a
@@ -264,7 +271,11 @@ def derived_status(code: str | None) -> str:
 
 def withheld_to(destination: str) -> str:
     """Where the withheld money goes, in the reader's language (one language a label)."""
-    return gettext(WITHHELD_TO[destination]) if destination in WITHHELD_TO else destination
+    if destination in WITHHELD_TO:
+        return gettext(WITHHELD_TO[destination])
+    if destination.endswith(GATE_SHUT_TAIL):
+        return gettext(GATE_SHUT).format(gate=destination[:-len(GATE_SHUT_TAIL)])
+    return destination
 
 
 def part_field(key: str) -> str:

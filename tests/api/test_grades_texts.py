@@ -164,3 +164,19 @@ def test_a_sanction_s_procedure_is_words_not_a_python_dict(ledgers: dict[str, Pa
     assert ("; delivery (due 2025-04-02; delivered on 2025-03-20; on time yes [TIM-02 "
             "000_73ec1dfeee760274.txt:L75 AMB-07])") in line
     assert '{"' not in line
+
+
+def test_a_pool_s_gate_reads_in_one_language(ledgers: dict[str, Path]) -> None:
+    """E5's bonus pool pays a unit only when its gate holds (pools.py): the gate's line
+    and where a shut gate's pay goes read 「surplus > 0 on nx-deficit: fails {}」 and
+    「暂扣 ¥2,000.00（surplus > 0 does not hold: not paid）」 under Chinese."""
+    zh = reader(ledgers["e5"], None).ok("grades", "--period", "2025-03").out.splitlines()[-1]
+    assert zh == ("发放：8 行，实发 ¥15,000.00，暂扣 ¥2,000.00（surplus > 0 不成立：不发），"
+                  "差额 ¥0.00")
+    en = reader(ledgers["e5"], "en").ok("grades", "--period", "2025-03").out.splitlines()[-1]
+    assert en.endswith("withheld ¥2,000.00 (surplus > 0 does not hold: not paid), balance ¥0.00")
+    argv = ("grades", "explain", "--period", "2025-03", "--subject", "deficit-doctor")
+    assert "        · 条件 = nx-deficit 的 surplus > 0：不成立 {}" in reader(
+        ledgers["e5"], None).ok(*argv).out.splitlines()
+    assert "        · gate = surplus > 0 on nx-deficit: fails {}" in reader(
+        ledgers["e5"], "en").ok(*argv).out.splitlines()
