@@ -148,9 +148,18 @@ TEMPLATES: Final = (
     N_("awaiting the grade of {where}"),
     N_("pool ÷ Σ points × points"),
     N_("Σ base − Σ paid − Σ withheld, lines with a base"),
-    # pools.py: a pool's gate on its unit, as a pay part's field
+    # pools.py: a pool's gate and fund on its unit, as a pay part's fields, and why a
+    # pool waits
     N_("{gate} on {unit}: holds {literals}"),
     N_("{gate} on {unit}: fails {literals}"),
+    N_("{fund} on {unit}: {amount}"),
+    N_("{fund} on {unit}: {amount} {literals}"),
+    N_("unit {unit} is not assessed by {pipeline}"),
+    N_("{fund} on {unit} is {value}: the pool must be an amount, not negative"),
+    N_("{fund} on {unit} is {value}: the pool must be an amount, not negative {literals}"),
+    # pay.py: a line that waits for a grade
+    N_("the grade is not settled yet"),
+    N_("a tranche's grade is not settled yet"),
 )
 # A pool's formulas (projections/grading/pools.py) are written in both languages, the
 # English in brackets after the Chinese: the reader sees the one of their language, found
@@ -178,7 +187,7 @@ SHAPES: Final = {
     "figure": NAME, "input": NAME, "value": NUMBER, "bound": NUMBER, "position": NUMBER,
     "count": NUMBER, "tied": NUMBER, "places": NUMBER, "limit": NUMBER, "percent": NUMBER,
     "share": NUMBER, "total": NUMBER, "grade": NAME, "period": r"[0-9A-Z-]+",
-    "subject": NAME, "unit": NAME,
+    "subject": NAME, "unit": NAME, "pipeline": NAME, "amount": NUMBER,
 }
 # The values that are themselves the report's texts ("R not assessed" in a quota's "not
 # counted in N: …"), translated in turn; every other value is data (a rule's label, a

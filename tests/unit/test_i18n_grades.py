@@ -35,3 +35,16 @@ def test_a_label_ending_in_a_status_word_is_the_scheme_s_words() -> None:
     assert chinese("Reports pending: not assessed") == "Reports pending：不参加考核"
     assert chinese("Blood bank pending") == "Blood bank pending"
     assert chinese("R pending") == "R 待定"
+
+
+def test_why_a_pay_line_or_a_pool_waits_is_in_the_reader_s_language() -> None:
+    """What projections/grading/pay.py and pools.py write when a line waits (no fixture
+    reaches them: a pending grade with pay, a pool's unit left out or in deficit)."""
+    assert chinese("the grade is not settled yet") == "等次尚未确定"
+    assert chinese("a tranche's grade is not settled yet") == "有一期的等次尚未确定"
+    assert chinese("unit u1 is not assessed by units") == "单位 u1 未参加 units 考核"
+    assert chinese("surplus_cny on u1: 6000.00") == "u1 的 surplus_cny：6000.00"
+    assert chinese("surplus_cny on u1 is -5: the pool must be an amount, not negative") == (
+        "u1 的 surplus_cny 为 -5：分配池须为非负金额")
+    with use_language("en"):
+        assert grades.text("the grade is not settled yet") == "the grade is not settled yet"
