@@ -142,6 +142,20 @@ def test_real_rows_worded_as_an_earlier_example_below_it_are_imported(db, tmp_pa
                               or "example" in line)
 
 
+def test_an_earlier_examples_words_with_a_key_typed_in_are_a_real_row(db, tmp_path, capsys):
+    """An earlier template's example had no key: the row under its header, kept in its
+    words but given the clerk's own key, is the clerk's late deduction, imported."""
+    path = tmp_path / "old.csv"
+    row = ["2026-Q1", "li", *OLD_ROWS["entries"][2:-1], "li-late-0301"]
+    path.write_text("\n".join(",".join(r) for r in [_old_header("entries"), row]) + "\n",
+                    encoding="utf-8-sig")
+    before = events(db)
+    code, _, err = jixiao(capsys, None, "import", "--db", str(db), "entries", str(path))
+    assert code == 0, err
+    assert events(db) == before + 1
+    assert "跳过" not in err
+
+
 @pytest.mark.parametrize("lang", [None, "en"])
 def test_a_workbook_templates_example_typed_over_and_unmarked_is_imported(db, tmp_path,
                                                                           capsys, lang):
