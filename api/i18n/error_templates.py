@@ -19,6 +19,7 @@ ERROR_TEMPLATES: Final = (
     # domain/money.py: an amount or a count too large (a stored one written by an older
     # version reads as an invalid entry, api/i18n/unreadable.py)
     N_("money must be less than {limit} in size, got {value}"),
+    N_("money must be finite with at most two decimals: {value}"),
     N_("must be less than {limit} in size, got {value}"),
     # api/sheets: spreadsheet import (api/sheets/text.py)
     N_("{path} is a directory, not a spreadsheet"),

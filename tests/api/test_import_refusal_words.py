@@ -180,3 +180,14 @@ def test_the_example_re_saved_by_excel_is_still_the_example(db, tmp_path, capsys
     assert ("第 2 行：模板的示例行，已跳过" if lang is None
             else "row 2: the template's example row, skipped") in err.splitlines()
     assert events(db) == before + 1
+
+
+def test_an_amount_finer_than_the_fen_is_refused_in_chinese(db, tmp_path, capsys):
+    """The ledger's money check (domain/money.py) is said in the reader's language too."""
+    path = tmp_path / "w.csv"
+    path.write_text(_sheet("withholding", [{**GOOD["withholding"], "tax_withheld_cny": "12.345"}]),
+                    encoding="utf-8")
+    code, _, err = jixiao(capsys, None, "import", "--db", str(db), "withholding", str(path))
+    assert code == 2
+    assert err.splitlines()[1] == ("  第 2 行：代扣个税(tax_withheld_cny)："
+                                   "金额至多两位小数（到分）：'12.345'")
