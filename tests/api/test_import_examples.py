@@ -142,6 +142,23 @@ def test_real_rows_worded_as_an_earlier_example_below_it_are_imported(db, tmp_pa
                               or "example" in line)
 
 
+def test_an_earlier_versions_untouched_roster_csv_template_hires_nobody(db, tmp_path, capsys):
+    """Its example (张三, with bank details) is told by its words, as the other kinds'."""
+    key = tmp_path / "master.key"
+    assert jixiao(capsys, None, "keys", "master", "--output", str(key))[0] == 0
+    path = tmp_path / "old.csv"
+    assert jixiao(capsys, None, "template", "roster", "--output", str(path), "--format", "csv",
+                  "--db", str(db))[0] == 0
+    header, example = path.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text(f"{header}\n{example.removesuffix('示例')}\n", encoding="utf-8-sig")
+    before = events(db)
+    code, _, err = jixiao(capsys, None, "import", "--db", str(db), "--key-file", str(key),
+                          "roster", str(path))
+    assert code == 2, err
+    assert ONLY_EXAMPLE[None] in err
+    assert events(db) == before
+
+
 def test_an_earlier_examples_words_with_a_key_typed_in_are_a_real_row(db, tmp_path, capsys):
     """An earlier template's example had no key: the row under its header, kept in its
     words but given the clerk's own key, is the clerk's late deduction, imported."""
