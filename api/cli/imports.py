@@ -13,7 +13,7 @@ import typer
 from api.cli.options import ENVIRON, Actor, Db, Json, caller, open_session
 from api.cli.render import progress_bars
 from api.i18n import N_, _
-from api.i18n.messages import problem_line, translate
+from api.i18n.messages import problem_line, refusal, translate
 from api.storage.keys import master_key_path, open_vault
 from api.storage.session import ledger_exists
 from api.storage.store_env import store_env
@@ -35,7 +35,7 @@ WROTE = N_("written: {path}")
 WARNINGS = N_("{count} value(s) normalised:")
 MORE = N_("… and {count} more")
 TEMPLATE = N_("template written: {path}")
-UNCHANGED = "{count} 人的个人信息与已登记的相同，未重复写入 ({count} unchanged)"
+UNCHANGED = N_("{count} person(s)' personal details as recorded already: not written again")
 
 
 class ImportKind(str, Enum):
@@ -87,17 +87,23 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
     """Import a spreadsheet of one kind (the kinds are listed under KIND), all or nothing."""
     from api.sheets.readers import Source  # noqa: PLC0415 - openpyxl (see the top)
     from api.usecases import imports  # noqa: PLC0415 - openpyxl (see the top)
+    from domain.errors import RejectedError  # noqa: PLC0415 - imported with the use case
 
     source = Source(file, sys.stdin.buffer.read()) if file == "-" else Source(file)
     request = imports.ImportRequest(kind.value, source, encoding.value if encoding else None,
                                     sheet, skip_bad, errors, rejected)
     key_path = master_key_path(key_file, ENVIRON.get())
-    with open_session(db) as session, progress_bars() as progress:
-        # Only a roster and personal details carry them; other kinds never need the key.
-        vault = (open_vault(session.env, key_path)
-                 if key_path and kind in (ImportKind.roster, ImportKind.personal) else None)
-        result = imports.import_sheet(session, caller(actor), request, progress=progress,
-                                      vault=vault)
+    try:
+        with open_session(db) as session, progress_bars() as progress:
+            # Only a roster and personal details carry them; other kinds never need the key.
+            vault = (open_vault(session.env, key_path)
+                     if key_path and kind in (ImportKind.roster, ImportKind.personal)
+                     else None)
+            result = imports.import_sheet(session, caller(actor), request,
+                                          progress=progress, vault=vault)
+    except RejectedError as error:  # every verb's refusal, with the reader's colons
+        print(refusal(str(error), error.problems, worded=True), file=sys.stderr)
+        return 2
     if json_out:
         print(json.dumps(_summary(file, result), ensure_ascii=False, sort_keys=True))
         return 0
@@ -105,7 +111,7 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
           else _(READ_XLSX).format(sheet=result.sheet))
     print(_(IMPORTED).format(recorded=result.recorded, file=file, already=result.already_recorded))
     if result.unchanged:
-        print(UNCHANGED.format(count=result.unchanged))
+        print(_(UNCHANGED).format(count=result.unchanged))
     _diagnostics(result)
     return 0
 
@@ -124,7 +130,7 @@ def _diagnostics(result: imports.ImportResult) -> None:
         rows = {p.where for p in result.rejected}
         print(_(REFUSED).format(count=len(rows)), file=sys.stderr)
         for problem in result.rejected:
-            print(f"  {problem_line(problem)}", file=sys.stderr)
+            print(f"  {problem_line(problem, worded=True)}", file=sys.stderr)
     for path in result.written:
         print(_(WROTE).format(path=path), file=sys.stderr)
 

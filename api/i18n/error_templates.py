@@ -19,6 +19,7 @@ ERROR_TEMPLATES: Final = (
     # domain/money.py: an amount or a count too large (a stored one written by an older
     # version reads as an invalid entry, api/i18n/unreadable.py)
     N_("money must be less than {limit} in size, got {value}"),
+    N_("money must be finite with at most two decimals: {value}"),
     N_("must be less than {limit} in size, got {value}"),
     # api/sheets: spreadsheet import (api/sheets/text.py)
     N_("{path} is a directory, not a spreadsheet"),
@@ -38,6 +39,9 @@ ERROR_TEMPLATES: Final = (
     N_("not a sheet of {kind}: its first row names none of the columns ({columns}); choose the "
        "file again"),
     N_("the header is that of {other}, not of {kind}: import it as {other} ({command})"),
+    N_("the header is that of {other}, not of {kind}: import it as {other}"),
+    N_("{mark} marks only the template's example row, and this row is not it (its other "
+       "cells differ): clear this cell or write your own value"),
     N_("{where}: the template's example row, skipped"),
     N_("nothing to import: only the template's example row, which is never imported; fill in "
        "your rows below it, or type over it, its {column} cell too"),
@@ -73,7 +77,7 @@ ERROR_TEMPLATES: Final = (
     N_("unknown entry {written}; write one of: {allowed}"),
     N_("empty; write one of: {allowed}"),
     N_("not used by a {entry} entry; leave it empty"),
-    N_("{key} is already the key of {rows}; each row needs its own"),
+    N_("the key is already that of {earlier}; each row needs its own"),
     # api/usecases: who may do what
     N_("{count} row(s) you may not write; nothing was written"),
     N_("{role} may not void entries"),

@@ -243,15 +243,28 @@ def shown(problem: Problem) -> Problem:
                    reason=translate(problem.reason))
 
 
-def problem_line(problem: Problem) -> str:
+# A refusal's lines with the reader's colon (「第 2 行：项目：…」): the import's so far
+# (api/cli/imports.py); the other verbs' lines still join with an ASCII colon.
+WORDED_LINE: Final = N_("{where}: {field}: {reason}")
+WORDED_PLACE: Final = N_("{where}: {reason}")
+WORDED_HEADLINE: Final = N_("{headline}:")
+
+
+def problem_line(problem: Problem, *, worded: bool = False) -> str:
     problem = shown(problem)
+    if worded:
+        return (gettext(WORDED_LINE) if problem.field else gettext(WORDED_PLACE)).format(
+            where=problem.where, field=problem.field, reason=problem.reason)
     field = f" {problem.field}:" if problem.field else ""
     return f"{problem.where}:{field} {problem.reason}"
 
 
-def refusal(message: str, problems: Sequence[Problem]) -> str:
-    """A refusal as the CLI prints it: the headline, then one problem a line."""
+def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False) -> str:
+    """A refusal as the CLI prints it: the headline, then one problem a line; `worded`:
+    with the reader's colons (WORDED_LINE)."""
     if not problems:
         return translate(message)
-    lines = "\n".join(f"  {problem_line(p)}" for p in problems)
+    lines = "\n".join(f"  {problem_line(p, worded=worded)}" for p in problems)
+    if worded:
+        return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
     return f"{headline(message)}:\n{lines}"

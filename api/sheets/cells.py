@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl.utils.datetime import from_excel
 
 from api.sheets import text
-from api.sheets.columns import Holds
+from api.sheets.columns import Holds, shortened
 from domain.records import frozen_record
 
 
@@ -74,7 +74,7 @@ def exact(raw: Raw, holds: Holds) -> Cell:
     if isinstance(raw, int | float):
         return _from_number(raw, holds)
     if isinstance(raw, time | timedelta):
-        return Cell(problem=text.NOT_A_NUMBER.format(value=str(raw)))
+        return Cell(problem=text.NOT_A_NUMBER.format(value=shortened(str(raw))))
     return _from_text(raw, holds)
 
 
@@ -148,13 +148,13 @@ def _from_text(raw: str, holds: Holds) -> Cell:
         try:
             iso = date(*map(int, day.groups())).isoformat()
         except ValueError:
-            return Cell(problem=text.NOT_A_DATE.format(value=raw))
+            return Cell(problem=text.NOT_A_DATE.format(value=shortened(raw)))
         return Cell(iso, warning=text.SLASHED_DATE, before=stripped)
     if holds in ("integer", "decimal") and normal and not _NUMBER.match(normal):
-        return Cell(problem=text.NOT_A_NUMBER.format(value=raw))
+        return Cell(problem=text.NOT_A_NUMBER.format(value=shortened(raw)))
     if holds == "decimal" and normal:
         try:
             Decimal(normal)
         except InvalidOperation:
-            return Cell(problem=text.NOT_A_NUMBER.format(value=raw))
+            return Cell(problem=text.NOT_A_NUMBER.format(value=shortened(raw)))
     return Cell(normal, warning=warning, before=stripped if warning else "")

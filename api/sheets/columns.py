@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -228,8 +229,9 @@ LEGACY_EXAMPLES: dict[str, dict[str, str]] = {
     "entries": {"entry": "deduction", "kind": "late", "count": "1", "minutes": "10",
                 "reason": "迟到 10 分钟"},
     "withholding": {"tax_withheld_cny": "123.45", "reason": "工资系统报送的累计预扣个税"},
+    # its bank name too, but the personal columns are left out of the comparison
     "roster": {"name": "张三", "category": "regular", "participation_class": "full",
-               "hired_on": "2026-01-01", "bank_name": "中国工商银行某某支行"},
+               "hired_on": "2026-01-01"},
     "departments": {"department_name": "新科室", "department_kind": "clinical",
                     "risk_coefficient": "1", "effective_on": "2026-01-01"},
 }
@@ -237,17 +239,59 @@ _FROM_LEDGER = frozenset({"employee_id", "period", "pay_period", "department_id"
                           "title_grade", "post", *PERSONAL_COLUMNS})
 
 
-def is_example(kind: Kind, values: Mapping[str, str], template_header: bool) -> bool:
-    """Whether a row is a template's example: marked (示例), or, under a header exactly
-    as a template writes it, the unmarked example of an earlier version."""
+# The example row as this version's template writes it (api/usecases/imports.py
+# `template_lists`), less its mark and the cells from the ledger: a row marked 示例 is the
+# example only if the rest is exactly this. A row marked so and holding anything else is
+# a real row whose cell happens to say 示例: refused, never skipped unseen.
+EXAMPLES: dict[str, dict[str, str]] = {
+    "entries": LEGACY_EXAMPLES["entries"],
+    "withholding": LEGACY_EXAMPLES["withholding"],
+    "roster": {"name": "张三", "category": "regular", "participation_class": "full",
+               "hired_on": "2026-01-01"},
+    "personal": {"name": "张三"},
+    "departments": LEGACY_EXAMPLES["departments"],
+    "pool": {"amount_cny": "30962.50"},
+    "figures": {"workload_base": "1000", "workload_actual": "1000",
+                "medical_revenue_cny": "100000.00", "full_cost_cny": "100000.00"},
+}
+
+
+def _rest(kind: Kind, values: Mapping[str, str]) -> dict[str, object]:
+    """A row's cells that a template's example does not take from the ledger; a decimal
+    as its number (a CSV template re-saved by Excel holds 30962.5, not 30962.50)."""
+    return _numbers({k: v for k, v in values.items()
+                     if k in kind.columns and k not in _FROM_LEDGER and k != example_column(kind)})
+
+
+def _numbers(values: Mapping[str, str]) -> dict[str, object]:
+    return {k: _number(v) if holds(k) == "decimal" else v for k, v in values.items()}
+
+
+def _number(value: str) -> object:
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return value
+
+
+def is_marked(kind: Kind, values: Mapping[str, str]) -> bool:
+    """Whether the row's marked column says 示例 (or example)."""
     mark = unicodedata.normalize("NFKC", values.get(example_column(kind), ""))
-    if mark.strip().lower() in _EXAMPLE_MARKS:
-        return True
+    return mark.strip().lower() in _EXAMPLE_MARKS
+
+
+def is_example(kind: Kind, values: Mapping[str, str], template_header: bool) -> bool:
+    """Whether a row is a template's example: marked (示例) and otherwise as the template
+    wrote it, or, under a header exactly as a template writes it, the unmarked example of
+    an earlier version."""
+    if is_marked(kind, values):
+        return _rest(kind, values) == _numbers(EXAMPLES.get(kind.name, {}))
     legacy = LEGACY_EXAMPLES.get(kind.name)
     if not template_header or legacy is None:
         return False
+    # An earlier template's example had no key: a key typed in makes the row the clerk's.
     rest = {k: v for k, v in values.items() if k in kind.columns and k not in _FROM_LEDGER}
-    return rest == legacy
+    return _numbers(rest) == _numbers(legacy)
 
 
 def header_label(column: str) -> str:
@@ -257,16 +301,47 @@ def header_label(column: str) -> str:
 
 # ---------------------------------------------------------------------------- header
 
-SHORT = 24  # characters of a file's cell a problem repeats: a pasted secret is not echoed
+# How much of a file's text a problem repeats: a key or password pasted into a sheet (or
+# a key file chosen as one) is never shown whole. A header cell that names no column may
+# be anything: at most its first PREFIX characters. A row's cell is repeated only in a
+# column of short, public values (a code, a period, a date, a number): up to SHORT
+# characters, else its first PREFIX; a text or personal-data column's never (`scrubbed`).
+PREFIX = 8
+SHORT = 12
+
+
+def prefix(value: str) -> str:
+    return value if len(value) <= PREFIX else f"{value[:PREFIX]}…"
 
 
 def shortened(value: str) -> str:
-    return value if len(value) <= SHORT else f"{value[:12]}…"
+    return value if len(value) <= SHORT else f"{value[:PREFIX]}…"
 
 
-# A kind as a refusal names it (translated as the import page names it): 'personal' alone
-# is also the leave kind, read 事 (事假).
-KIND_WORDS: dict[str, str] = {"personal": "personal details"}
+# A value as repr() quotes it: a quote no letter touches from outside (not an apostrophe)
+_QUOTED = re.compile(r"(?<!\w)(?:'([^'\n]*)'|\"([^\"\n]*)\")(?!\w)")
+
+
+def scrubbed(reason: str, column: str) -> str:
+    """A reason raised on a cell's value (the ledger's, a command model's), with the values
+    it quotes shortened, or in a column of free text or personal data left out (…)."""
+    whole = column in CHINESE and holds(column) in ("text", "secret")
+
+    def cut(found: re.Match[str]) -> str:
+        quote = found[0][0]
+        value = found[1] if found[1] is not None else found[2]
+        return f"{quote}{'…' if whole and value else shortened(value)}{quote}"
+
+    return _QUOTED.sub(cut, reason)
+
+
+# A kind as a refusal names it, as the import page's list does (translated where shown):
+# 'personal' alone is also the leave kind, read 事 (事假).
+KIND_WORDS: dict[str, str] = {
+    "roster": "roster", "entries": "entries", "withholding": "withholding",
+    "personal": "personal details", "departments": "departments (setup)",
+    "pool": "the period's pool", "figures": "department figures",
+}
 
 
 def kind_word(name: str) -> str:
@@ -317,11 +392,12 @@ class Header:
     written: tuple[str, ...]
 
     def label(self, column: str) -> str:
-        """The name the file gave a column (its English name when the file lacks it)."""
+        """The name the file gave a column (as a template heads it when the file lacks
+        it: 分钟(minutes), the reader's name and the one either language may type)."""
         for known, written in zip(self.columns, self.written, strict=True):
             if known == column:
                 return written
-        return column
+        return header_label(column) if column in CHINESE else column
 
 
 _SPLIT = re.compile(r"[\s()（）/|:：]+")
@@ -353,16 +429,16 @@ def read_header(kind: Kind, cells: Sequence[str], where: str,
             problems.append(Problem(where, f"column {number}", text.NO_NAME))
         elif column is None:
             separated = ";" in name or "\t" in name
-            problems.append(Problem(where, shortened(name), (
+            problems.append(Problem(where, prefix(name), (
                 text.UNKNOWN_COLUMN_SEPARATED if separated else text.UNKNOWN_COLUMN
-            ).format(name=shortened(name), columns=column_list(kind))))
+            ).format(name=prefix(name), columns=column_list(kind))))
         elif column in seen:
             problems.append(Problem(where, name, text.TWICE))
         if column is not None:
             seen.add(column)
     missing = [name for name in kind.required if name not in seen]
-    for name in missing:
-        problems.append(Problem(where, name, text.MISSING_COLUMN))
+    for name in missing:  # named as a template heads it: either name may be typed
+        problems.append(Problem(where, header_label(name), text.MISSING_COLUMN))
     return Header(tuple(columns), tuple(cells)), not missing
 
 
@@ -413,7 +489,7 @@ def _entry_command(where: str, values: Mapping[str, str], header: Header,
     entry = ENTRY_KINDS.get(entry_name)
     if entry is None:
         allowed = ", ".join(ENTRY_KINDS)
-        reason = (f"unknown entry {written!r}; write one of: {allowed}" if written
+        reason = (f"unknown entry {shortened(written)!r}; write one of: {allowed}" if written
                   else f"empty; write one of: {allowed}")
         problems.append(Problem(where, header.label("entry"), reason))
         return None, {}, None
@@ -452,7 +528,8 @@ def _model_problems(where: str, command: dict[str, Any], renamed: dict[str, str]
                 needs = f"a {entry_name} entry needs it" if entry_name else "required"
                 reason = f"empty; {needs}"
             else:
-                reason = detail["msg"].removeprefix("Value error, ")
+                reason = scrubbed(detail["msg"].removeprefix("Value error, "),
+                                  fields.get(str(loc[0]), str(loc[0])) if loc else "")
             problems.append(Problem(where, column, reason))
         return problems
     return []

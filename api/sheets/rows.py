@@ -24,12 +24,14 @@ from api.sheets.columns import (
     header_label,
     holds,
     is_example,
+    is_marked,
     is_template_header,
     kind_word,
     looks_like,
     names_none,
     read_header,
     row_command,
+    shortened,
 )
 from api.sheets.readers import RawRow, SheetFile
 from domain.errors import Problem, RejectedError
@@ -85,13 +87,15 @@ def read_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None
 
 
 def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = None, *,
-                    chunk_rows: int | None = None
+                    chunk_rows: int | None = None, command: str | None = text.CLI_IMPORT
                     ) -> tuple[Read, Iterator[list[CommandRow]]]:
     """`read_commands` a chunk of commands at a time: the header is read (and an
     unreadable one refused) at once; the iterator yields the rows' commands `chunk_rows`
     at a time and keeps only the problems and warnings in `Read`, so memory holds a chunk
     of the file, not the file. Merged header cells are known only once the sheet has been
-    read to its end: `header_problems` is final when the iterator is exhausted."""
+    read to its end: `header_problems` is final when the iterator is exhausted. `command`:
+    how the shell imports a kind ({kind}, {file}), told when the file is another kind's;
+    None where the person chooses the kind from a list (the page)."""
     rows = sheet.rows()
     first = next(rows, None)
     if first is None:
@@ -102,7 +106,7 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
     if names_none(kind, cells):  # not a sheet of this kind at all: nothing of it is shown
         other = looks_like(kind, cells)
         raise RejectedError([Problem(sheet.source.name, "", (
-            _other_kind(sheet, kind, other) if other is not None
+            _other_kind(sheet, kind, other, command) if other is not None
             else text.NOT_A_SHEET.format(kind=kind_word(kind.name),
                                          columns=column_list(kind))))])
     header, readable = read_header(kind, cells, sheet.where(first.number), found)
@@ -110,7 +114,8 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
     # this kind asks (an entries sheet has the personal kind's 工号; figures, the pool's 期间).
     other = looks_like(kind, cells) if found else None
     if other is not None:
-        raise RejectedError([Problem(sheet.source.name, "", _other_kind(sheet, kind, other))])
+        raise RejectedError([Problem(sheet.source.name, "",
+                                     _other_kind(sheet, kind, other, command))])
     if not readable:
         for _ in rows:
             pass  # a workbook names its merged cells after its rows: read on to find them
@@ -121,9 +126,11 @@ def stream_commands(kind: Kind, sheet: SheetFile, progress: Progress | None = No
                          chunk_rows=chunk_rows or CHUNK_ROWS)
 
 
-def _other_kind(sheet: SheetFile, kind: Kind, other: str) -> str:
+def _other_kind(sheet: SheetFile, kind: Kind, other: str, command: str | None) -> str:
+    if command is None:
+        return text.OTHER_KIND_CHOSEN.format(other=kind_word(other), kind=kind_word(kind.name))
     return text.OTHER_KIND.format(other=kind_word(other), kind=kind_word(kind.name),
-                                  command=f"jixiao import {other} {sheet.source.name}")
+                                  command=command.format(kind=other, file=sheet.source.name))
 
 
 def _chunks(kind: Kind, read: Read, rows: Iterator[RawRow], header_row: int, *,
@@ -192,27 +199,22 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None
             values[column] = cell.value
         if cell.warning is not None:
             read.warn(cell.warning.format(where=where, column=read.column_name(column),
-                                          before=cell.before, after=cell.value))
+                                          before=shortened(cell.before),
+                                          after=shortened(cell.value)))
     # An earlier template's unmarked example is told by its words only where the template
     # put it, the row under the header: further down, a row so worded is a clerk's own. A
     # workbook's is told by its comment: this version's example typed over and unmarked,
     # keeping its words, is a real row.
-    legacy = read.template_header and read.read == 1 and read.sheet.format == "csv"
-    if raw.number == read.sheet.noted_example or is_example(kind, values, legacy):
-        # skipped, whatever its cells hold
-        read.examples.append(raw.number)
-        note = text.EXAMPLE_SKIPPED.format(where=where)
-        if note not in read.sheet.notes:  # --skip-bad reads the file again
-            read.sheet.notes.append(note)
+    if _example(kind, read, raw.number, values, problems):
         return
     key = values.get("idempotency_key")
     if key is not None:
         digest = _key_int(key.encode())
         earlier = keys.get(digest)
         if earlier is not None:
+            # Not quoted: a key is the clerk's own text, whatever they chose.
             problems.append(Problem(where, read.column_name("idempotency_key"),
-                                    f"{key!r} is already the key of {earlier}; each row "
-                                    "needs its own"))
+                                    text.KEY_TWICE.format(earlier=earlier)))
         else:
             keys[digest] = where
     command, found = row_command(kind, where, values, read.header)
@@ -224,6 +226,26 @@ def _read_row(kind: Kind, read: Read, raw: RawRow, keys: SeenIndex[str]) -> None
         read.problems += problems
         return
     read.rows.append((where, command, raw.number))
+
+
+def _example(kind: Kind, read: Read, number: int, values: dict[str, str],
+             problems: list[Problem]) -> bool:
+    """Whether the row is the template's example (skipped, and said so); a row marked 示例
+    that is not the example is a problem of its marked cell."""
+    where = read.sheet.where(number)
+    legacy = read.template_header and read.read == 1 and read.sheet.format == "csv"
+    if number == read.sheet.noted_example or is_example(kind, values, legacy):
+        # skipped, whatever its cells hold
+        read.examples.append(number)
+        note = text.EXAMPLE_SKIPPED.format(where=where)
+        if note not in read.sheet.notes:  # --skip-bad reads the file again
+            read.sheet.notes.append(note)
+        return True
+    if is_marked(kind, values):
+        column = example_column(kind)
+        problems.append(Problem(where, read.column_name(column), text.EXAMPLE_MARK_KEPT.format(
+            mark=values[column].strip())))
+    return False
 
 
 def _lettered(read: Read, label: str) -> str:

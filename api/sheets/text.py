@@ -28,8 +28,11 @@ BAD_CSV = "not readable as CSV: {error}"
 # program's export): its cells are never quoted back, a secret may be among them.
 NOT_A_SHEET = ("not a sheet of {kind}: its first row names none of the columns ({columns}); "
                "choose the file again")
-# {command}: the verb as typed (kept English: a kind's name is translated).
+# {command}: how the shell imports that kind, as typed (`jixiao import withholding w.csv`,
+# `POST /imports/withholding`); the page, whose list names the kinds, says none.
 OTHER_KIND = "the header is that of {other}, not of {kind}: import it as {other} ({command})"
+OTHER_KIND_CHOSEN = "the header is that of {other}, not of {kind}: import it as {other}"
+CLI_IMPORT = "jixiao import {kind} {file}"
 NOT_CHOSEN_ENCODING = "the CSV encoding is one of {allowed}"
 
 # --- the header
@@ -46,6 +49,8 @@ NO_KIND = "no import kind {kind!r}; use one of: {kinds}"
 EXAMPLE_SKIPPED = "{where}: the template's example row, skipped"
 ONLY_EXAMPLE = ("nothing to import: only the template's example row, which is never imported; "
                 "fill in your rows below it, or type over it, its {column} cell too")
+EXAMPLE_MARK_KEPT = ("{mark!r} marks only the template's example row, and this row is not it "
+                     "(its other cells differ): clear this cell or write your own value")
 ONLY_NOTED_EXAMPLE = ("nothing to import: only the template's example row (its first cell's "
                       "comment says so), which is never imported; fill in your rows below it, "
                       "or delete that comment")
@@ -59,6 +64,7 @@ FORMULA_NO_VALUE = ("a formula without a cached value: open and save the file in
 ERROR_VALUE = "the cell holds the error {value}"
 NOT_A_NUMBER = "not a number: {value!r}"
 NOT_A_DATE = "not a date: {value!r}"
+KEY_TWICE = "the key is already that of {earlier}; each row needs its own"
 
 # --- warnings (the row is read; the person is told how). `where` is a place
 # (api/i18n/messages.place); the comma after it keeps it apart from the column's name.

@@ -20,7 +20,14 @@ from uuid import UUID
 
 from api.i18n.messages import place, translate
 from api.sheets import text
-from api.sheets.columns import DEPARTMENT_KIND_CHINESE, Kind, field_column, kind_of
+from api.sheets.columns import (
+    DEPARTMENT_KIND_CHINESE,
+    Kind,
+    field_column,
+    kind_of,
+    kind_word,
+    scrubbed,
+)
 from api.sheets.marking import Mark, write_errors, write_rejected
 from api.sheets.readers import SheetFile, Source, open_sheet
 from api.sheets.rows import CommandRow, Progress, Read, content_key, stream_commands
@@ -66,6 +73,9 @@ class ImportRequest:
     skip_bad: bool = False
     errors_to: str | None = None
     rejected_to: str | None = None
+    # How the caller's shell imports a kind, told when the file is another kind's (the
+    # CLI's verb by default; HTTP its endpoint; None on the page, which lists the kinds).
+    command: str | None = text.CLI_IMPORT
 
 
 @frozen_record
@@ -125,7 +135,7 @@ def import_sheet(ws: Workspace, caller: Caller, request: ImportRequest, *,
 def _stream(request: ImportRequest, kind: Kind, sheet: SheetFile, progress: Progress | None
             ) -> tuple[Read, Iterator[list[CommandRow]]]:
     try:
-        return stream_commands(kind, sheet, progress)
+        return stream_commands(kind, sheet, progress, command=request.command)
     except RejectedError as error:
         _write_errors(request, None, error.problems)
         raise
@@ -260,10 +270,12 @@ def _named(read: Read, problems: Sequence[Problem]) -> list[Problem]:
     named = []
     for problem in problems:
         field = problem.field
+        column = field_column(field.split(".")[0], "record_score")
         if field and field.split(".")[0] in _FIELDS:
-            column = field_column(field.split(".")[0], "record_score")
             field = read.column_name(column)
-        named.append(replace(problem, field=field))
+        # The ledger quotes the values it refuses: no more of a cell than a problem repeats.
+        reason = scrubbed(problem.reason, column) if problem.field else problem.reason
+        named.append(replace(problem, field=field, reason=reason))
     return named
 
 
@@ -364,7 +376,7 @@ def template(ws: Workspace | None, caller: Caller, request: TemplateRequest) -> 
         raise InvalidRequestError(text.NO_TEMPLATE_FORMAT)
     if caller.user is not None and kind.name not in import_kinds(caller):
         raise ForbiddenError(text.NO_TEMPLATE_FOR_ROLE.format(
-            role=a_role(caller.user.role), kind=kind.name))
+            role=a_role(caller.user.role), kind=kind_word(kind.name)))
     facts = ws.facts() if ws is not None else None
     lists = template_lists(facts, caller)
     if kind.name == "roster":  # imported unchanged, the example never touches someone hired

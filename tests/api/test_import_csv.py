@@ -242,7 +242,7 @@ def test_roster_problems_name_rows_and_columns(tmp_path, capsys):
     assert code == 2
     assert "row 2: department_id: unknown department 'surgery'" in err
     assert "row 3: title_grade: unknown title grade 'professor'" in err
-    assert "row 4: participation_class: temporary staff take part as one of" in err
+    assert "row 4: 参与档次(participation_class): temporary staff take part as one of" in err
     assert event_count(db) == before
 
 
@@ -368,7 +368,7 @@ def test_structural_problems_are_all_collected(tmp_path):
         "2026-Q1,wang,,late,,12,,k6\n"                    # no entry
     ))
     assert problems_of("entries", path) == [
-        "row 1: minutes_late: unknown column 'minutes_late'; the columns are: 期间(period), "
+        "row 1: minutes_…: unknown column 'minutes_…'; the columns are: 期间(period), "
         "工号(employee_id), 类别(entry), 项目(kind), 次数(count), 分钟(minutes), 分值(points), "
         "应出勤天数(scheduled_days), 病假天数(absence_sick), 产假天数(absence_maternity), "
         "事假天数(absence_personal), 其他缺勤天数(absence_other), 原因(reason), "
@@ -377,7 +377,7 @@ def test_structural_problems_are_all_collected(tmp_path):
         "row 4: minutes: not used by a score entry; leave it empty",
         "row 5: 6 cell(s), but the header has 8 column(s): check for extra or missing "
         "commas and unclosed quotes",
-        "row 6: idempotency_key: 'k1' is already the key of row 2; each row needs its own",
+        "row 6: idempotency_key: the key is already that of row 2; each row needs its own",
         "row 6: kind: empty; a score entry needs it",
         "row 6: points: empty; a score entry needs it",
         "row 7: entry: empty; write one of: deduction, score, attendance",
@@ -392,14 +392,14 @@ def test_missing_and_repeated_columns_are_named(tmp_path):
     assert problems_of("roster", path) == [
         "row 1: post: the column appears twice",
         "row 1: column 6: the column has no name; delete the empty column",
-        "row 1: department_id: missing required column",
-        "row 1: hired_on: missing required column",
+        "row 1: 科室(department_id): missing required column",
+        "row 1: 入职日期(hired_on): missing required column",
     ]
     path = write(tmp_path, "semicolons.csv", "period;employee_id;entry\n2026-Q1;li;score\n")
     found = problems_of("entries", path)
     assert "comma-separated, not by ';' or tabs" in found[0]
     assert found[1:] == [f"row 1: {name}: missing required column"
-                         for name in ("period", "employee_id", "entry")]
+                         for name in ("期间(period)", "工号(employee_id)", "类别(entry)")]
 
 
 def test_undecodable_empty_and_absent_files(tmp_path, capsys):

@@ -23,6 +23,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROSTER = ("工号,姓名,科室,职称,入职日期\n"
           "zhang,张,internal,associate_senior,2020-01-01\n"
           "li,李,internal,intermediate,2020-01-01\n")
+# A refusal's line in each language: 「第 2 行：…」, "row 2: …".
+COLON = {None: "：", "en": ": "}
 ONLY_EXAMPLE = {
     None: "没有可导入的内容：只有模板的示例行，示例行从不导入；请在其下方填写，或覆盖示例行"
           "（连同其 幂等键(idempotency_key) 单元格）",
@@ -75,7 +77,7 @@ def test_an_untouched_template_records_nothing_and_says_so(db, capsys, kind, fmt
     assert code == 2, out
     where = {(None, "xlsx"): f"{kind} 第 2 行", (None, "csv"): "第 2 行",
              ("en", "xlsx"): f"{kind} row 2", ("en", "csv"): "row 2"}[lang, fmt]
-    assert f"  {where}: {ONLY_EXAMPLE[lang]}" in err.splitlines()
+    assert f"  {where}{COLON[lang]}{ONLY_EXAMPLE[lang]}" in err.splitlines()
     assert events(db) == before
 
 
@@ -140,6 +142,37 @@ def test_real_rows_worded_as_an_earlier_example_below_it_are_imported(db, tmp_pa
                               or "example" in line)
 
 
+def test_an_earlier_versions_untouched_roster_csv_template_hires_nobody(db, tmp_path, capsys):
+    """Its example (张三, with bank details) is told by its words, as the other kinds'."""
+    key = tmp_path / "master.key"
+    assert jixiao(capsys, None, "keys", "master", "--output", str(key))[0] == 0
+    path = tmp_path / "old.csv"
+    assert jixiao(capsys, None, "template", "roster", "--output", str(path), "--format", "csv",
+                  "--db", str(db))[0] == 0
+    header, example = path.read_text(encoding="utf-8-sig").splitlines()
+    path.write_text(f"{header}\n{example.removesuffix('示例')}\n", encoding="utf-8-sig")
+    before = events(db)
+    code, _, err = jixiao(capsys, None, "import", "--db", str(db), "--key-file", str(key),
+                          "roster", str(path))
+    assert code == 2, err
+    assert ONLY_EXAMPLE[None] in err
+    assert events(db) == before
+
+
+def test_an_earlier_examples_words_with_a_key_typed_in_are_a_real_row(db, tmp_path, capsys):
+    """An earlier template's example had no key: the row under its header, kept in its
+    words but given the clerk's own key, is the clerk's late deduction, imported."""
+    path = tmp_path / "old.csv"
+    row = ["2026-Q1", "li", *OLD_ROWS["entries"][2:-1], "li-late-0301"]
+    path.write_text("\n".join(",".join(r) for r in [_old_header("entries"), row]) + "\n",
+                    encoding="utf-8-sig")
+    before = events(db)
+    code, _, err = jixiao(capsys, None, "import", "--db", str(db), "entries", str(path))
+    assert code == 0, err
+    assert events(db) == before + 1
+    assert "跳过" not in err
+
+
 @pytest.mark.parametrize("lang", [None, "en"])
 def test_a_workbook_templates_example_typed_over_and_unmarked_is_imported(db, tmp_path,
                                                                           capsys, lang):
@@ -187,7 +220,7 @@ def test_an_earlier_versions_workbook_template_records_nothing(db, tmp_path, cap
     code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(path))
     assert code == 2
     where = "entries 第 2 行" if lang is None else "entries row 2"
-    assert f"  {where}: {ONLY_NOTED[lang]}" in err.splitlines()
+    assert f"  {where}{COLON[lang]}{ONLY_NOTED[lang]}" in err.splitlines()
     assert events(db) == before
     ws.append(["2026-Q1", "li", "deduction", "late", 1, 5])
     book.save(path)
@@ -205,7 +238,7 @@ def test_a_key_file_is_refused_as_not_a_sheet_and_never_echoed(db, tmp_path, cap
     assert code == 2
     assert secret[:6] not in out + err
     line = err.splitlines()[1]
-    assert line.startswith(f"  {path}: " + ("不是 录入数据 表：第一行不含任何一列"
+    assert line.startswith(f"  {path}{COLON[lang]}" + ("不是 录入数据 表：第一行不含任何一列"
                                            "（期间(period), 工号"
                                            if lang is None else
                                            "not a sheet of entries: its first row names none "
@@ -220,7 +253,7 @@ def test_a_long_unknown_column_is_shown_only_by_its_start(db, tmp_path, capsys):
     code, _, err = jixiao(capsys, None, "import", "--db", str(db), "entries", str(path))
     assert code == 2
     assert "SECRET" not in err
-    assert f"未知的列 '{'x' * 12}…'；可用的列：期间(period), 工号(employee_id)" in err
+    assert f"未知的列 '{'x' * 8}…'；可用的列：期间(period), 工号(employee_id)" in err
 
 
 @pytest.mark.parametrize("lang", [None, "en"])
@@ -231,7 +264,7 @@ def test_a_withholding_sheet_imported_as_entries_is_told_its_verb(db, tmp_path, 
     before = events(db)
     code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(template))
     assert code == 2
-    assert err.splitlines()[1] == f"  {template}: " + (
+    assert err.splitlines()[1] == f"  {template}{COLON[lang]}" + (
         "表头属于 代扣代缴，不属于 录入数据：请按 代扣代缴 导入"
         f"（jixiao import withholding {template}）"
         if lang is None else "the header is that of withholding, not of entries: import it as "
@@ -251,13 +284,13 @@ def test_the_personal_kind_is_named_as_its_details_not_a_leave(db, tmp_path, cap
     code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "--key-file", str(key),
                           "personal", str(path))
     assert code == 2
-    assert err.splitlines()[1].startswith(f"  {path}: " + (
+    assert err.splitlines()[1].startswith(f"  {path}{COLON[lang]}" + (
         "不是 个人信息" if lang is None else "not a sheet of personal details:"))
     sheet = tmp_path / "p.csv"
     sheet.write_text("工号,姓名,开户行\nli,李,某行\n", encoding="utf-8")
     code, _, err = jixiao(capsys, lang, "import", "--db", str(db), "entries", str(sheet))
     assert code == 2
-    assert err.splitlines()[1].startswith(f"  {sheet}: " + (
+    assert err.splitlines()[1].startswith(f"  {sheet}{COLON[lang]}" + (
         "表头属于 个人信息" if lang is None else "the header is that of personal details,"))
     assert "事" not in err
 

@@ -64,7 +64,7 @@ def test_a_gbk_csvs_refused_rows_read_in_the_readers_language(tmp_path, capsys, 
         assert comment == "Error: unknown employee 'zhao'; hire them first"
     else:
         assert "1 行被拒绝，未导入：" in err
-        assert "第 3 行: 工号: 未知员工 'zhao'；请先录用该员工" in err
+        assert "第 3 行：工号：未知员工 'zhao'；请先录用该员工" in err
         assert "row 3" not in err
         assert reason.startswith("工号: 未知员工 'zhao'；请先录用该员工")
         assert comment.startswith("错误：未知员工 'zhao'；请先录用该员工")
@@ -85,7 +85,7 @@ def test_a_workbooks_sheet_row_and_pydantics_text_read_in_chinese(tmp_path, caps
                             "roster", str(path))
     assert code == 2
     assert out == ""
-    assert "名单 第 2 行: 入职日期 (E): 应为日期：'2026-02-30' 不是日历上存在的日期" in err
+    assert "名单 第 2 行：入职日期 (E)：应为日期：'2026-02-30' 不是日历上存在的日期" in err
     assert "Input should" not in err
     comment = load_workbook(errors)["名单"]["E2"].comment
     assert comment is not None

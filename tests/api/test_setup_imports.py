@@ -78,7 +78,7 @@ def _refused(capsys: pytest.CaptureFixture[str], db: Path, kind: str, content: s
     before = _events(db)
     code, said = _import(capsys, db, kind, content, tmp_path)
     assert code == 2
-    assert f"  第 2 行: {column}: {reason}" in said.splitlines()
+    assert f"  第 2 行：{column}：{reason}" in said.splitlines()
     code, said = _import(capsys, db, kind, content, tmp_path, lang="en")
     assert code == 2
     assert f"  row 2: {column}: {english}" in said.splitlines()

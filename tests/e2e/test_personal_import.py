@@ -135,12 +135,12 @@ def test_a_refused_row_reads_in_one_language(store, tmp_path) -> None:  # type: 
     path = _xlsx(tmp_path / "bad.xlsx", LI, rounded, dated, ("nobody", "", "中国银行", "", ""),
                  LI)
     lines = {
-        "zh": ["4 处问题；未写入任何内容:",
-               "  Sheet 第 3 行: 银行账号 (D): Excel 把这个长数字存成了数值，只保留 15 位有效数字，"
+        "zh": ["4 处问题；未写入任何内容：",
+               "  Sheet 第 3 行：银行账号 (D)：Excel 把这个长数字存成了数值，只保留 15 位有效数字，"
                "后几位已丢失：把该列设为“文本”格式后重新输入",
-               "  Sheet 第 4 行: 身份证号 (E): 应填写数字（文本格式），不能是日期或其他值",
-               "  Sheet 第 5 行: 工号 (A): 花名册中没有此工号：先导入花名册或核对工号",
-               "  Sheet 第 6 行: 工号 (A): 同一人在文件中出现两次（另见 Sheet 第 2 行），每人一行"],
+               "  Sheet 第 4 行：身份证号 (E)：应填写数字（文本格式），不能是日期或其他值",
+               "  Sheet 第 5 行：工号 (A)：花名册中没有此工号：先导入花名册或核对工号",
+               "  Sheet 第 6 行：工号 (A)：同一人在文件中出现两次（另见 Sheet 第 2 行），每人一行"],
         "en": ["4 problem(s); nothing was written:",
                "  Sheet row 3: 银行账号 (D): Excel stored this long number as a number cell, "
                "which keeps 15 significant digits: the last digits are lost; format the "

@@ -137,3 +137,30 @@ def test_finance_may_not_hire_with_a_rosters_bank_columns_in_either_language(
     assert said == {"zh-CN": "财务人员不能登记员工：花名册由管理员导入",
                     "en": "a finance officer may not hire: the roster is an administrator's"}
     assert served.event_count() == before
+
+
+def test_another_kinds_sheet_is_told_its_endpoint_and_no_secret_over_http(
+        served: Served) -> None:
+    """Over HTTP the hint names the endpoint, not the command line; a key-like cell is
+    shown by its start only; each in the caller's language."""
+    sheet = "发放期间,工号,代扣个税\n2026-Q2,li,1.00\n".encode()
+    token = "sk_live_0123456789ab"
+    keyed = f"期间,工号,类别,项目,分钟\n2026-Q2,li,deduction,late,{token}\n".encode()
+    before = served.event_count()
+    for language, said, refused in (
+            ("zh-CN", "表头属于 代扣代缴，不属于 录入数据：请按 代扣代缴 导入"
+                      "（POST /imports/withholding）", "不是数字：'sk_live_…'"),
+            ("en", "the header is that of withholding, not of entries: import it as "
+                   "withholding (POST /imports/withholding)", "not a number: 'sk_live_…'")):
+        headers = {**served.headers("finance"), "Accept-Language": language}
+        reply = served.client.post("/imports/entries", params={"filename": "w.csv"},
+                                   headers=headers, content=sheet)
+        assert reply.status_code == 422
+        assert [p["reason"] for p in reply.json()["error"]["problems"]] == [said]
+        assert "jixiao" not in reply.text
+        reply = served.client.post("/imports/entries", params={"filename": "k.csv"},
+                                   headers=headers, content=keyed)
+        assert reply.status_code == 422
+        assert [p["reason"] for p in reply.json()["error"]["problems"]] == [refused]
+        assert token[8:] not in reply.text
+    assert served.event_count() == before

@@ -61,7 +61,7 @@ def test_a_place_reads_in_chinese_and_a_sentence_is_not_a_place() -> None:
         assert place("工号 (B)") == "工号 (B)"  # a column as the file names it
         assert place("each row must be a JSON object") == "each row must be a JSON object"
         # a place inside a message is a value translated with it
-        assert "第 2 行" in translate("'k1' is already the key of row 2; each row needs its own")
+        assert "第 2 行" in translate("the key is already that of row 2; each row needs its own")
     with use_language("en"):
         assert place("分数 row 12") == "分数 row 12"
 

@@ -304,6 +304,23 @@ def test_the_page_says_the_template_example_row_was_skipped(
         assert said in page.text, page.text[-1500:]
 
 
+def test_the_page_tells_another_kinds_sheet_by_its_listed_kind_not_a_command(
+        clients: dict[str, tuple[TestClient, str]]) -> None:
+    """The page's list names the kinds: a withholding sheet uploaded as entries is told the
+    kind to choose, with no command line to type."""
+    client, csrf = clients["head"]
+    sheet = "发放期间,工号,代扣个税\n2026-Q4,E0002,1.00\n"
+    for language, said in ((None, "表头属于 代扣代缴，不属于 录入数据：请按 代扣代缴 导入<"),
+                           ("en", "the header is that of withholding, not of entries: "
+                                  "import it as withholding<")):
+        page = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
+                           headers={"Accept-Language": language} if language else {},
+                           files={"sheet": ("w.csv", sheet.encode("utf-8-sig"), "text/csv")})
+        assert page.status_code == 422, page.text[-1500:]
+        assert said in page.text, page.text[-1500:]
+        assert "jixiao import" not in page.text
+
+
 def test_an_upload_is_spooled_to_a_file_refused_past_the_limit_and_never_left_behind(
         clients: dict[str, tuple[TestClient, str]], monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:

@@ -60,7 +60,8 @@ async def post_import(
     path = await spooled(request.stream(), limit, lambda: RejectedError(
         [Problem("body", "", f"larger than {limit} bytes")]))
     try:
-        wanted = ImportRequest(kind, Source(filename, path=path), encoding, sheet, skip_bad)
+        wanted = ImportRequest(kind, Source(filename, path=path), encoding, sheet, skip_bad,
+                               command="POST /imports/{kind}")
         result: ImportResult = await ledger.run(_import, caller, settings.master_key_file,
                                                 wanted)
     finally:

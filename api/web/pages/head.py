@@ -124,7 +124,8 @@ def _kinds(request: Request, caller: Caller) -> tuple[str, ...]:
 
 def _import(ws: Session, caller: Caller, kind: str, path: str, name: str, *,
             key_file: str | None) -> dict[str, Any]:
-    request = imports.ImportRequest(kind, Source(name, path=path))
+    # No command told: the form's list names the kinds as the refusal does.
+    request = imports.ImportRequest(kind, Source(name, path=path), command=None)
     # Bank details are sealed with the server's master key, as over the API.
     vault = (open_vault(ws.env, key_file)
              if key_file and kind in ("roster", "personal") else None)
