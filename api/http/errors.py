@@ -29,6 +29,7 @@ from domain.errors import (
     DomainError,
     ForbiddenError,
     InvalidRequestError,
+    MissingGrantError,
     NotFoundError,
     Problem,
     RejectedError,
@@ -96,17 +97,30 @@ STORE_DOWN = ("the server's database cannot be reached just now: nothing was wri
               "retry after the Retry-After seconds; the server's log says why, for its "
               "administrator")
 DOWN_LOGGED = "jixiao serve: %s; the request was answered 503"
+# Likewise a privilege the server's database role lacks: its message names the role, the
+# schema (and the ledger's postgresql://host:port/database) and the GRANT, and is met at
+# the session's open, before the token is checked: anyone who sent any bearer token, or
+# any name at the sign-in page, was told them. Only the server's administrator can act
+# on it, and the log tells them.
+GRANT_MISSING = ("the server's database role lacks a privilege this request needs: "
+                 "nothing was written; the server's log names the GRANT to run, for its "
+                 "administrator")
+GRANT_LOGGED = "jixiao serve: %s; the request was answered 422"
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=Exception)
 
 
-def as_told(error: E) -> E | StoreUnavailableError:
+def as_told(error: E) -> E | StoreUnavailableError | MissingGrantError:
     """`error` as an HTTP caller is told it (the API's body, a page): a database out of
-    reach without the details of its connection, which are logged."""
-    if not isinstance(error, DatabaseUnreachableError):
-        return error
-    log.error(DOWN_LOGGED, error)
-    return StoreUnavailableError(STORE_DOWN, error.retry_after_s)
+    reach, or a privilege its role lacks, without the details of the server's database,
+    which are logged."""
+    if isinstance(error, DatabaseUnreachableError):
+        log.error(DOWN_LOGGED, error)
+        return StoreUnavailableError(STORE_DOWN, error.retry_after_s)
+    if isinstance(error, MissingGrantError):
+        log.error(GRANT_LOGGED, error)
+        return MissingGrantError(GRANT_MISSING)
+    return error
 
 
 def status_of(error: Exception) -> int:

@@ -30,6 +30,9 @@ LOG_LINES: Final = (
     # api/http/errors.py: a request answered 503 for a database out of reach; the value
     # is the error's own message (worded in the log's language too)
     N_("jixiao serve: %s; the request was answered 503"),
+    # api/http/errors.py: a request answered 422 for a privilege the database role lacks
+    # (the value is the error's own message, naming the role and the GRANT)
+    N_("jixiao serve: %s; the request was answered 422"),
 )
 # The loggers of jixiao's own modules: what they write goes through the formatter.
 OWN_LOGGERS: Final = ("api", "domain", "projections")

@@ -63,6 +63,10 @@ STORAGE_TEMPLATES: Final = (
     # server, database and user its error names (the server's log names them)
     N_("the server's database cannot be reached just now: nothing was written; retry "
        "after the Retry-After seconds; the server's log says why, for its administrator"),
+    # api/http/errors.py: a request answered 422 for a privilege the database role lacks,
+    # without the role, schema and GRANT its error names (the server's log names them)
+    N_("the server's database role lacks a privilege this request needs: nothing was "
+       "written; the server's log names the GRANT to run, for its administrator"),
     # api/storage/pg_schema.py: a role without USAGE on the ledger's schema (422, exit 2)
     N_("the database role {role} may not use the schema {schema} that holds the ledger, "
        "and so can neither read nor write it: ask the schema's owner to run {grant} "

@@ -7,6 +7,8 @@ statements view (made at the owner's first verb that reads the statements)."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -64,19 +66,49 @@ def test_a_role_without_usage_on_the_schema_is_told_the_grant(
         f"请模式的所有者执行 {grant}（见 docs/deploy.md）；未写入任何内容")
 
 
+GRANT_MISSING = {
+    "en": "the server's database role lacks a privilege this request needs: nothing was "
+          "written; the server's log names the GRANT to run, for its administrator",
+    "zh-CN": "服务器的数据库角色缺少本请求所需的权限：未写入任何内容；应执行的 GRANT 记在服务器日志"
+             "中，供其管理员查看"}
+
+
+def _names_nothing(text: str, env: dict[str, str]) -> None:
+    """The server's role, schema, database and where it is are the log's: the 422 comes
+    at the session's open, before any token is checked."""
+    for name in (env["POSTGRES_USER"], env["POSTGRES_SCHEMA"], env["POSTGRES_DBNAME"],
+                 f"{env['POSTGRES_HOST']}:{env['POSTGRES_PORT']}", "GRANT USAGE"):
+        assert name not in text
+
+
 def test_the_server_as_a_role_without_usage_answers_422_missing_grant(
-        pg_server: PgServer, without_usage: dict[str, str]) -> None:
+        pg_server: PgServer, without_usage: dict[str, str],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Any bearer token (none of the ledger's) is answered so, and so is a name at the
+    sign-in page: the body names none of the server's database; the log names the GRANT."""
     before = contents(pg_server, without_usage["POSTGRES_SCHEMA"])
     app = create_app(ServerSettings(store_env=without_usage), open_server_session)
     with TestClient(app, raise_server_exceptions=False) as client:
         answers = {language: client.get(f"/periods/{PERIOD}/payout", headers={
             "Authorization": "Bearer jx_any", "Accept-Language": language})
             for language in ("en", "zh-CN")}
+        form = client.get("/login")
+        token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+        assert token is not None
+        page = client.post("/login", headers={"Accept-Language": "en"}, data={
+            "user_id": "someone", "password": "x", "login_token": token.group(1)})
     assert contents(pg_server, without_usage["POSTGRES_SCHEMA"]) == before
     assert [a.status_code for a in answers.values()] == [422, 422], answers["en"].text
     assert {a.json()["error"]["code"] for a in answers.values()} == {"missing_grant"}
-    assert "GRANT USAGE ON SCHEMA" in answers["en"].json()["error"]["message"]
-    assert "无权使用存放账本的模式" in answers["zh-CN"].json()["error"]["message"]
+    for language, answer in answers.items():
+        assert answer.json()["error"]["message"] == GRANT_MISSING[language]
+        _names_nothing(answer.text, without_usage)
+    assert page.status_code == 422, page.text
+    assert GRANT_MISSING["en"] in html.unescape(page.text)
+    _names_nothing(page.text, without_usage)
+    schema, role = without_usage["POSTGRES_SCHEMA"], without_usage["POSTGRES_USER"]
+    assert (f'run GRANT USAGE ON SCHEMA "{schema}" TO "{role}" (docs/deploy.md); nothing '
+            "was written; the request was answered 422") in caplog.text
 
 
 @pytest.fixture
@@ -124,7 +156,8 @@ def test_a_role_before_the_owner_made_the_view_is_told_to_have_the_owner_open_it
 
 
 def test_the_server_as_a_role_before_the_view_answers_422_missing_grant(
-        pg_server: PgServer, pg_env: dict[str, str], before_the_view: dict[str, str]) -> None:
+        pg_server: PgServer, pg_env: dict[str, str], before_the_view: dict[str, str],
+        caplog: pytest.LogCaptureFixture) -> None:
     token = _owner(pg_env).ok("users", "add", "boss", "--role", "administrator").out.strip()
     before = contents(pg_server, pg_env["POSTGRES_SCHEMA"])
     app = create_app(ServerSettings(store_env=before_the_view), open_server_session)
@@ -134,4 +167,6 @@ def test_the_server_as_a_role_before_the_view_answers_422_missing_grant(
     assert contents(pg_server, pg_env["POSTGRES_SCHEMA"]) == before
     assert answer.status_code == 422, answer.text
     assert answer.json()["error"]["code"] == "missing_grant"
-    assert "run `jixiao verify` once as the tables' owner" in answer.json()["error"]["message"]
+    assert answer.json()["error"]["message"] == GRANT_MISSING["en"]
+    _names_nothing(answer.text, before_the_view)
+    assert "run `jixiao verify` once as the tables' owner" in caplog.text
