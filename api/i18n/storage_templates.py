@@ -77,6 +77,11 @@ STORAGE_TEMPLATES: Final = (
        "by another version of jixiao), and the database role {role} may not make it: run "
        "`jixiao verify` once as the tables' owner, then this again (docs/deploy.md); "
        "nothing was written"),
+    # api/storage/keys.py: a role without DDL, first to need the key table (422, exit 2)
+    N_("the personal details' key table in the schema {schema} is not made yet, and the "
+       "database role {role} may not make it: run `jixiao personal show` with the master "
+       "key once as the tables' owner, and grant this role SELECT, INSERT and DELETE on "
+       "it; then this again (docs/deploy.md); nothing was written"),
     # api/storage/keys.py: a key table a role that may write lacks a privilege on (422,
     # exit 2)
     N_("this database role may not use the personal details' keys of the ledger {path}: "

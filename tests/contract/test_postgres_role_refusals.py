@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from builders import GOLDEN, Cli, contents, drop_role, granted
@@ -170,3 +171,35 @@ def test_the_server_as_a_role_before_the_view_answers_422_missing_grant(
     assert answer.json()["error"]["message"] == GRANT_MISSING["en"]
     _names_nothing(answer.text, before_the_view)
     assert "run `jixiao verify` once as the tables' owner" in caplog.text
+
+
+@pytest.mark.parametrize("verb", [["show"], ["record", "--bank-name", "ICBC", "--account",
+                                             "6222020200112233"]], ids=["show", "record"])
+def test_a_role_first_to_need_the_key_table_is_told_to_have_the_owner_open_it(
+        pg_server: PgServer, pg_env: dict[str, str], before_the_view: dict[str, str],
+        tmp_path: Path, verb: list[str]) -> None:
+    """A role granted reads and writes only, the owner's verbs run but none that opens
+    the personal details' key table: the CREATE of that table was psycopg's traceback."""
+    key = tmp_path / "master.key"
+    _owner(pg_env).ok("keys", "master", "--output", str(key))
+    schema, role = before_the_view["POSTGRES_SCHEMA"], before_the_view["POSTGRES_USER"]
+    before = contents(pg_server, schema)
+    argv = ["personal", verb[0], "--employee", "wang", *verb[1:], "--key-file", str(key)]
+    english, chinese = Cli(before_the_view)(*argv), Cli(before_the_view, lang=None)(*argv)
+    assert contents(pg_server, schema) == before
+    assert (english.code, chinese.code) == (2, 2), english.err + chinese.err
+    assert english.err.strip() == (
+        f"error: the personal details' key table in the schema {schema} is not made yet, "
+        f"and the database role {role} may not make it: run `jixiao personal show` with "
+        f"the master key once as the tables' owner, and grant this role SELECT, INSERT and "
+        f"DELETE on it; then this again (docs/deploy.md); nothing was written")
+    assert chinese.err.strip() == (
+        f"错误：模式 {schema} 中个人信息的密钥表尚未建立，而数据库角色 {role} 无权建立它："
+        f"请以表的所有者身份用主密钥运行一次 `jixiao personal show`，并授予本角色对该表的 "
+        f"SELECT、INSERT 和 DELETE 权限；然后再运行本命令（见 docs/deploy.md）；未写入任何内容")
+    # As told: once the owner has opened it, and granted it, the role's verb runs.
+    _owner(pg_env).ok("personal", "show", "--employee", "wang", "--key-file", str(key))
+    with pg_server.connect() as admin:
+        admin.execute(sql.SQL("GRANT SELECT, INSERT, DELETE ON {} TO {}").format(
+            sql.Identifier(schema, "jixiao_personal_keys"), sql.Identifier(role)))
+    assert Cli(before_the_view)(*argv).code == 0
