@@ -55,6 +55,13 @@ class StoreUnavailableError(BusyError):
     code = "store_unavailable"
 
 
+class DatabaseUnreachableError(StoreUnavailableError):
+    """`StoreUnavailableError` from the database's connection (refused, a login refused,
+    no such database, lost): its message names the server, the database and the user,
+    for the CLI's user and the server's log; an HTTP caller is told only that the store
+    is unavailable (api/http/errors.py)."""
+
+
 class ReadOnlyStoreError(ConflictError):
     """The ledger may not be written here (a copy on read-only media, a file or folder
     this user may not write, or opened read-only on purpose): nothing was written, and

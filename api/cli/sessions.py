@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import getpass
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +93,21 @@ class CliSession(Session):
         self.catch_up_progress = self._bars = CatchUpBars()
         self._new = new
         self._announces = announces
+        self._once_kept: list[Callable[[], None]] = []
+
+    def once_kept(self, say: Callable[[], None]) -> None:
+        """`say` what the verb recorded once it is kept: now on a ledger that was there,
+        else once the new one is at its path, before a signal held while it was linked
+        ends the process (`NewLedger.place`): a user added to a new ledger by a verb
+        stopped then was kept with a token nobody saw."""
+        if self._new is None:
+            say()
+        else:
+            self._once_kept.append(say)
+
+    def _kept(self) -> None:
+        for say in self._once_kept:
+            say()
 
     def __exit__(self, *exc: object) -> None:
         self._bars.close()
@@ -118,14 +133,14 @@ class CliSession(Session):
             return
         # The verb failed: nobody ever saw the file. Else it is placed, or refused when
         # another process made a ledger there meanwhile.
-        with new.placed(keep=exc[0] is None):
+        with new.placed(keep=exc[0] is None, then=self._kept):
             super().__exit__(*exc)
         if exc[0] is None and self._announces:
             print(_(CREATED).format(where=new.path), file=sys.stderr)
 
 
 def open_session(db: str | None, *, reads_only: bool = False,
-                 creates: bool | None = None, announces: bool = True) -> Session:
+                 creates: bool | None = None, announces: bool = True) -> CliSession:
     """`reads_only`: the verb records nothing (a what-if): see `open_ledger`. `creates`:
     whether a missing ledger is made (default: the verb is one of `CREATING_VERBS`); a
     verb's action that only reads (`users list`) says False, as its words cannot tell

@@ -25,6 +25,9 @@ PASSWORDS_DIFFER = N_("the passwords differ")
 PASSWORD_SET = N_("password set for {user}")
 DISABLED = N_("disabled {user}")
 TOKEN_ONCE = N_("{user}: the token below is shown once; the ledger keeps only its SHA-256")
+# On stderr: stdout stays one JSON line a user, none here (a script reads it as it was).
+NO_USERS = N_("the ledger has no users yet: add the first administrator with `jixiao users "
+              "add ID --role administrator`")
 
 
 class UserAction(str, Enum):
@@ -74,8 +77,11 @@ def users_command(
     with open_session(db, creates=False if action is UserAction.list else None) as session:
         who = caller(actor)
         if action is UserAction.list:
-            for user in users.list_users(session, who):
+            listed = users.list_users(session, who)
+            for user in listed:
                 print(canonical_dumps(user))
+            if not listed:
+                print(_(NO_USERS), file=sys.stderr)
             return 0
         assert user_id is not None
         if action is UserAction.passwd:
@@ -95,9 +101,15 @@ def users_command(
             token = users.add_user(session, who, users.NewUser(
                 user_id, name or user_id, role, list(department or []), employee, reason),
                 hashed)
-    print(_(TOKEN_ONCE).format(user=user_id), file=sys.stderr)
-    print(token)
+        # Once recorded: nothing after it (the session's close, a new ledger linked into
+        # place) may stop the verb between the user kept and the token shown.
+        session.once_kept(lambda: _show_token(user_id, token))
     return 0
+
+
+def _show_token(user_id: str, token: str) -> None:
+    print(_(TOKEN_ONCE).format(user=user_id), file=sys.stderr)
+    print(token, flush=True)
 
 
 def _password(from_stdin: bool) -> str:

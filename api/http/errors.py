@@ -10,7 +10,8 @@ path, query or header; all of them leave through `handle_error` with this body:
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,12 +25,15 @@ from api.i18n.messages import headline, translate
 from domain.errors import (
     BusyError,
     ConflictError,
+    DatabaseUnreachableError,
     DomainError,
     ForbiddenError,
     InvalidRequestError,
+    MissingGrantError,
     NotFoundError,
     Problem,
     RejectedError,
+    StoreUnavailableError,
 )
 
 
@@ -86,6 +90,39 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+# A database out of reach (down, a login refused, no such database, the link lost): its
+# message names the server, the database and the user, which a token holder need not
+# learn; the caller is told this, and the server's log keeps what it said.
+STORE_DOWN = ("the server's database cannot be reached just now: nothing was written; "
+              "retry after the Retry-After seconds; the server's log says why, for its "
+              "administrator")
+DOWN_LOGGED = "jixiao serve: %s; the request was answered 503"
+# Likewise a privilege the server's database role lacks: its message names the role, the
+# schema (and the ledger's postgresql://host:port/database) and the GRANT, and is met at
+# the session's open, before the token is checked: anyone who sent any bearer token, or
+# any name at the sign-in page, was told them. Only the server's administrator can act
+# on it, and the log tells them.
+GRANT_MISSING = ("the server's database role lacks a privilege this request needs: "
+                 "nothing was written; the server's log names the GRANT to run, for its "
+                 "administrator")
+GRANT_LOGGED = "jixiao serve: %s; the request was answered 422"
+log = logging.getLogger(__name__)
+E = TypeVar("E", bound=Exception)
+
+
+def as_told(error: E) -> E | StoreUnavailableError | MissingGrantError:
+    """`error` as an HTTP caller is told it (the API's body, a page): a database out of
+    reach, or a privilege its role lacks, without the details of the server's database,
+    which are logged."""
+    if isinstance(error, DatabaseUnreachableError):
+        log.error(DOWN_LOGGED, error)
+        return StoreUnavailableError(STORE_DOWN, error.retry_after_s)
+    if isinstance(error, MissingGrantError):
+        log.error(GRANT_LOGGED, error)
+        return MissingGrantError(GRANT_MISSING)
+    return error
+
+
 def status_of(error: Exception) -> int:
     for kind, status in STATUS_BY_ERROR:
         if isinstance(error, kind):
@@ -119,6 +156,7 @@ def retry_headers(error: Exception) -> dict[str, str] | None:
 
 
 async def handle_error(request: Request, error: Exception) -> JSONResponse:
+    error = as_told(error)
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     headers = retry_headers(error) or headers

@@ -88,7 +88,7 @@ class LedgerThread:
             return self._session
         if self._down is not None and time.monotonic() < self._down[0]:
             told = self._down[1]
-            raise StoreUnavailableError(str(told), told.retry_after_s)
+            raise type(told)(str(told), told.retry_after_s)  # as told: its kind words it
         try:
             self._session = self._open_session(self._env)
             self._session.chain_up()  # events written while no server ran

@@ -13,7 +13,8 @@ import copy
 import logging
 from typing import Any, Final
 
-from api.i18n import N_, translations
+from api.i18n import N_, translations, use_language
+from domain.errors import DomainError
 
 # The English ids of the lines the server writes, for the catalogue (api.po), each as
 # logged where it is written.
@@ -26,6 +27,12 @@ LOG_LINES: Final = (
     # api/storage/served.py: a request finds no ledger in the served PostgreSQL schema
     N_("jixiao serve: no ledger in %s (no jixiao tables there), and the server makes "
        "none: requests are answered 503 until one is made there (`jixiao init`)"),
+    # api/http/errors.py: a request answered 503 for a database out of reach; the value
+    # is the error's own message (worded in the log's language too)
+    N_("jixiao serve: %s; the request was answered 503"),
+    # api/http/errors.py: a request answered 422 for a privilege the database role lacks
+    # (the value is the error's own message, naming the role and the GRANT)
+    N_("jixiao serve: %s; the request was answered 422"),
 )
 # The loggers of jixiao's own modules: what they write goes through the formatter.
 OWN_LOGGERS: Final = ("api", "domain", "projections")
@@ -42,7 +49,19 @@ class WordedFormatter(logging.Formatter):
         if isinstance(record.msg, str):
             record = copy.copy(record)  # another handler may word it otherwise
             record.msg = translations(self.language).gettext(record.msg)
+            if isinstance(record.args, tuple) and any(
+                    isinstance(arg, DomainError) for arg in record.args):
+                record.args = tuple(self._worded(arg) for arg in record.args)
         return super().format(record)
+
+    def _worded(self, value: object) -> object:
+        """A domain error's message, logged as a value, in the log's language."""
+        if not isinstance(value, DomainError):
+            return value
+        from api.i18n.messages import translate  # noqa: PLC0415 - only for such a line
+
+        with use_language(self.language):
+            return translate(str(value))
 
 
 def logging_config(base: dict[str, Any], language: str) -> dict[str, Any]:

@@ -259,6 +259,8 @@ ERROR_TEMPLATES: Final = (
        " restored database (docs/security.md)"),
     N_("{where} exists already; restore only into a new path"),
     N_("{path} is not a SQLite ledger backup"),
+    N_("the backup {path} is a SQLite URI, which jixiao does not open: give the backup's "
+       "file path; nothing was written"),
     N_("--time-zone: {zone} is not an IANA time zone such as Asia/Shanghai"),
     # domain/settings.py: the settings command's own check of a time zone (a ValueError of
     # its model, as pydantic passes it on)

@@ -59,6 +59,29 @@ STORAGE_TEMPLATES: Final = (
     N_("the database role {role} may not make or replace the ledger's tables in the schema "
        "{schema} ({reason}): set CREATE_TABLE=no in its environment, the tables made by "
        "their owner first (docs/deploy.md); nothing was written"),
+    # api/http/errors.py: a request answered 503 for a database out of reach, without the
+    # server, database and user its error names (the server's log names them)
+    N_("the server's database cannot be reached just now: nothing was written; retry "
+       "after the Retry-After seconds; the server's log says why, for its administrator"),
+    # api/http/errors.py: a request answered 422 for a privilege the database role lacks,
+    # without the role, schema and GRANT its error names (the server's log names them)
+    N_("the server's database role lacks a privilege this request needs: nothing was "
+       "written; the server's log names the GRANT to run, for its administrator"),
+    # api/storage/pg_schema.py: a role without USAGE on the ledger's schema (422, exit 2)
+    N_("the database role {role} may not use the schema {schema} that holds the ledger, "
+       "and so can neither read nor write it: ask the schema's owner to run {grant} "
+       "(docs/deploy.md); nothing was written"),
+    # api/storage/pg_schema.py: a role without DDL before the owner made the statements
+    # view (422, exit 2)
+    N_("the ledger's statements view in the schema {schema} is not made yet (or was made "
+       "by another version of jixiao), and the database role {role} may not make it: run "
+       "`jixiao verify` once as the tables' owner, then this again (docs/deploy.md); "
+       "nothing was written"),
+    # api/storage/keys.py: a role without DDL, first to need the key table (422, exit 2)
+    N_("the personal details' key table in the schema {schema} is not made yet, and the "
+       "database role {role} may not make it: run `jixiao personal show` with the master "
+       "key once as the tables' owner, and grant this role SELECT, INSERT and DELETE on "
+       "it; then this again (docs/deploy.md); nothing was written"),
     # api/storage/keys.py: a key table a role that may write lacks a privilege on (422,
     # exit 2)
     N_("this database role may not use the personal details' keys of the ledger {path}: "

@@ -53,6 +53,15 @@ UNREADABLE_KEYS = ("cannot read the personal details' keys of the ledger {path}:
 UNGRANTED_KEYS = ("this database role may not use the personal details' keys of the ledger "
                   "{path}: ask the key table's owner to run {grants} (docs/deploy.md); "
                   "nothing was written")
+# A role that may not run DDL, first to need the key table (made at the first verb that
+# opens it, the owner's or not).
+KEYS_OWNER_FIRST = ("the personal details' key table in the schema {schema} is not made "
+                    "yet, and the database role {role} may not make it: run `jixiao personal "
+                    "show` with the master key once as the tables' owner, and grant this "
+                    "role SELECT, INSERT and DELETE on it; then this again (docs/deploy.md); "
+                    "nothing was written")
+KEYS_TABLE = ("CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "
+              "employee_id TEXT NOT NULL, wrapped BYTEA NOT NULL)")
 # English message ids; api/i18n/error_templates.py holds them with their Chinese
 MESSAGES = {
     "no_key_file": "no master key: give --key-file or set JIXIAO_MASTER_KEY_FILE",
@@ -180,14 +189,26 @@ class KeyVault:
                     self._absent = True
                     return
                 lock_schema_ddl(cursor, self._env.get("POSTGRES_SCHEMA"))  # see pg_schema.py
+                self._made(cursor)
+                return
             elif self._read_only:
                 self._absent = cursor.execute(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                     (TABLE,)).fetchone() is None
                 return
-            cursor.execute(self._sql(
-                "CREATE TABLE IF NOT EXISTS {t} (key_id TEXT PRIMARY KEY, "
-                "employee_id TEXT NOT NULL, wrapped BYTEA NOT NULL)"))
+            cursor.execute(self._sql(KEYS_TABLE))
+
+    def _made(self, cursor: Any) -> None:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        try:
+            cursor.execute(self._sql(KEYS_TABLE))
+        except psycopg.errors.InsufficientPrivilege as error:
+            # A role granted reads and writes only (docs/deploy.md), before the owner's
+            # first verb that opens the key table made it: psycopg's traceback, before.
+            raise MissingGrantError(KEYS_OWNER_FIRST.format(
+                schema=self._env.get("POSTGRES_SCHEMA") or "public",
+                role=cursor.connection.info.user)) from error
 
     def _lacks(self, cursor: Any, table: str) -> tuple[str, ...]:
         row = cursor.execute(

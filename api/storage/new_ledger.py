@@ -124,11 +124,12 @@ class NewLedger:
         """`env` opening the private file, naming the path for messages."""
         return {**env, "SQLITE_DBNAME": str(self.private), NEW_LEDGER_KEY: str(self.path)}
 
-    def place(self) -> None:
+    def place(self, then: Callable[[], None] | None = None) -> None:
         """Put the ledger at its path, once every connection to it is closed; refused
         (`ConflictError`, the private file removed) when a ledger is there already, or
         when the private name is no longer the file this build made (nothing removed:
-        it is not the build's)."""
+        it is not the build's). `then`: run once it is there, before a signal held
+        meanwhile is let through (what the verb must say of what it made)."""
         try:
             ours = self._ours()
             if ours:
@@ -157,8 +158,12 @@ class NewLedger:
                 self.discard()
                 raise
             else:
-                # The private name only: the ledger is at its path now.
-                self.discard()
+                try:
+                    if then is not None:
+                        then()
+                finally:
+                    # The private name only: the ledger is at its path now.
+                    self.discard()
                 refused = None
         finally:
             _let_go()
@@ -186,9 +191,10 @@ class NewLedger:
             return False
 
     @contextmanager
-    def placed(self, *, keep: bool = True) -> Iterator[None]:
-        """The ledger built in the block: put at its path after it (`place`) when `keep`,
-        else removed, as when the block fails."""
+    def placed(self, *, keep: bool = True,
+               then: Callable[[], None] | None = None) -> Iterator[None]:
+        """The ledger built in the block: put at its path after it (`place`, with `then`)
+        when `keep`, else removed, as when the block fails."""
         try:
             yield
         except BaseException:
@@ -196,7 +202,7 @@ class NewLedger:
             raise
         try:
             if keep:
-                self.place()
+                self.place(then)
             else:
                 self.discard()
         except Stopped:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from domain.errors import MissingGrantError
+
 # Part of the key, so that no other advisory lock user of the database collides with it.
 LOCK_NAMESPACE = "jixiao schema ddl"
 
@@ -74,3 +76,50 @@ def tables_readable(cursor: Any, *names: str) -> bool:
         return False
     found = row["bool_and"] if isinstance(row, dict) else row[0]
     return bool(found)
+
+
+# A role without USAGE on the schema: every query naming the ledger's tables, the first
+# look for them among them, was refused with psycopg's traceback ("permission denied for
+# schema").
+NO_SCHEMA_USAGE = ("the database role {role} may not use the schema {schema} that holds the "
+                   "ledger, and so can neither read nor write it: ask the schema's owner to "
+                   "run {grant} (docs/deploy.md); nothing was written")
+# A role that may not run DDL opening a ledger whose statements view its owner has not made
+# yet (it is made at the owner's first verb that reads the statements), or made by another
+# version (rebuilt, which only the owner may): the view's CREATE was psycopg's traceback.
+OWNER_FIRST = ("the ledger's statements view in the schema {schema} is not made yet (or was "
+               "made by another version of jixiao), and the database role {role} may not "
+               "make it: run `jixiao verify` once as the tables' owner, then this again "
+               "(docs/deploy.md); nothing was written")
+# The role, whether it may use the schema (NULL: no such schema) and the events table
+# (NULL: none), one round trip as the look for the table alone was. to_regclass is asked
+# only with USAGE: without it PostgreSQL refuses the whole statement.
+_EVENTS_QUERY = """
+SELECT current_user, u.usage,
+       CASE WHEN u.usage THEN to_regclass(%(table)s) IS NOT NULL END
+FROM (SELECT (SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace
+              WHERE nspname = %(schema)s) AS usage) AS u
+"""
+
+
+def events_table_in(connection: Any, schema: str, table: str) -> bool:
+    """Whether `schema` holds `table` (the events'): a role that may not use the schema
+    is refused (`MissingGrantError`, naming the GRANT), not told that there is no ledger
+    (a verb that makes one would then try to) nor shown psycopg's traceback."""
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    row = connection.execute(_EVENTS_QUERY, {
+        "schema": schema, "table": sql.Identifier(schema, table).as_string(None),
+    }).fetchone()
+    role, usage, found = row  # one row always (a plain connection's: a tuple)
+    if usage is False:
+        grant = sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(
+            sql.Identifier(schema), sql.Identifier(role)).as_string(None)
+        raise MissingGrantError(NO_SCHEMA_USAGE.format(role=role, schema=schema, grant=grant))
+    return bool(found)
+
+
+def owner_first(connection: Any, schema: str | None) -> MissingGrantError:
+    """The refusal of a view's DDL that PostgreSQL refused this role (`OWNER_FIRST`)."""
+    return MissingGrantError(OWNER_FIRST.format(schema=schema or "public",
+                                                role=connection.info.user))

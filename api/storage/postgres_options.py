@@ -14,7 +14,7 @@ import psycopg
 
 from api.storage.busy import BUSY, RETRY_AFTER_S, SLOW
 from api.storage.store_env import STATEMENT_TIMEOUT_S_DEFAULT, setting_seconds
-from domain.errors import BusyError, StoreUnavailableError
+from domain.errors import BusyError, DatabaseUnreachableError, StoreUnavailableError
 
 LOCK_TIMEOUT_S_DEFAULT = "5"  # POSTGRES_LOCK_TIMEOUT: waiting for another writer's lock
 
@@ -129,7 +129,8 @@ LOST = ("the connection to the PostgreSQL server at {host}:{port} (database {dat
         "all: run the command again")
 
 
-def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavailableError | None:
+def unavailable(error: BaseException,
+                where: Mapping[str, Any]) -> DatabaseUnreachableError | None:
     """A connection that could not be made, or was lost, as `StoreUnavailableError`
     naming the server, database and user of `where` (never its password); None for any
     other error (a full disk, a missing table: not the network's)."""
@@ -154,11 +155,11 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
         if (any(sign in last for sign in LOGIN_REFUSED)
                 or ("role \"" in last and "does not exist" in last)) and not any(
                 sign in last for sign in NOT_SERVED):
-            return StoreUnavailableError(LOGIN.format(**named), RETRY_AFTER_S)
+            return DatabaseUnreachableError(LOGIN.format(**named), RETRY_AFTER_S)
         if "database \"" in last and "does not exist" in last:
-            return StoreUnavailableError(NO_DATABASE.format(**named), RETRY_AFTER_S)
-        return StoreUnavailableError(UNREACHABLE.format(reason=reason, **named),
-                                     RETRY_AFTER_S)
+            return DatabaseUnreachableError(NO_DATABASE.format(**named), RETRY_AFTER_S)
+        return DatabaseUnreachableError(UNREACHABLE.format(reason=reason, **named),
+                                        RETRY_AFTER_S)
     # 57P01-03: the server shut down or terminated the backend; 08: the link broke; no
     # SQLSTATE but the connection named: the socket closed ("the connection is closed",
     # "consuming input failed: server closed the connection unexpectedly"), or the TCP
@@ -166,7 +167,7 @@ def unavailable(error: BaseException, where: Mapping[str, Any]) -> StoreUnavaila
     # from server: Connection timed out").
     if (sqlstate or "").startswith(("08", "57P")) or (sqlstate is None and (
             "connection" in text or any(sign in text for sign in LINK_GONE))):
-        return StoreUnavailableError(LOST.format(**named), RETRY_AFTER_S)
+        return DatabaseUnreachableError(LOST.format(**named), RETRY_AFTER_S)
     return None
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, MutableSequence, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from itertools import takewhile
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from api import plugin_discovery
 from api.storage import psycopg_versions
@@ -104,10 +104,10 @@ def ledger_exists(env: Mapping[str, str]) -> bool:
 
 
 def _events_table_in(connection: Any, env: Mapping[str, str]) -> bool:
-    table = f"{APPLICATION_NAME}_events"
-    schema = env.get("POSTGRES_SCHEMA") or "public"
-    row = connection.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',)).fetchone()
-    return row is not None and row[0] is not None
+    from api.storage.pg_schema import events_table_in  # noqa: PLC0415 - PostgreSQL only
+
+    return events_table_in(connection, env.get("POSTGRES_SCHEMA") or "public",
+                           f"{APPLICATION_NAME}_events")
 
 
 def found_for_reading(env: Mapping[str, str]) -> tuple[bool, Any]:
@@ -593,7 +593,7 @@ class Session:
             return self._copy.stale()
         return self._file is not None and file_identity(self._file[0]) != self._file
 
-    def __enter__(self) -> Session:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

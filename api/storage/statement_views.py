@@ -194,10 +194,22 @@ class PostgresStatementView(StatementView):
         try:
             with self._told():
                 if create and not self._is_current():
-                    self._create()
+                    self._made()
         except BaseException:
             self._db.close()
             raise
+
+    def _made(self) -> None:
+        import psycopg  # noqa: PLC0415 - PostgreSQL only
+
+        from api.storage.pg_schema import owner_first  # noqa: PLC0415 - PostgreSQL only
+
+        try:
+            self._create()
+        except psycopg.errors.InsufficientPrivilege as error:
+            # A role granted reads and writes only (docs/deploy.md), before the owner's
+            # first open made the view: its transaction rolled back, nothing made.
+            raise owner_first(self._db, self._schema) from error
 
     def _is_current(self) -> bool:
         """Whether this version's tables and the view's tracking row are all there: then

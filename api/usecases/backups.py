@@ -32,6 +32,11 @@ POSTGRES_BACKUP = (
     "against the restored database (docs/security.md)")
 TARGET_EXISTS = "{where} exists already; restore only into a new path"
 NOT_SQLITE = "{path} is not a SQLite ledger backup"
+# A SQLite URI as the backup (`file:bk.db`): SQLite made the file it named, and the size
+# was then asked of a file named "file:bk.db" (a traceback); as a restore's input it was
+# said not to be a backup. Refused as `--db file:…` is (api/storage/store_env.py).
+BACKUP_URI = ("the backup {path} is a SQLite URI, which jixiao does not open: give the "
+              "backup's file path; nothing was written")
 
 
 @frozen_record
@@ -70,6 +75,8 @@ def backup(ws: IntegrityWorkspace, caller: Caller, output: str) -> int:
     require_everything_for(caller, "a backup")
     if ws.setting("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         raise InvalidRequestError(POSTGRES_BACKUP)
+    if output.startswith("file:"):
+        raise InvalidRequestError(BACKUP_URI.format(path=output))
     if ledger_file_exists(output):  # a folder this user may not enter: said, no traceback
         raise ConflictError(TARGET_EXISTS.format(where=output))
     source = ws.setting("SQLITE_DBNAME")
@@ -81,6 +88,8 @@ def restore(backup_file: str, target_env: Mapping[str, str]) -> int:
     """Copy a backup into a new ledger; returns its size. Never over an existing one."""
     if target_env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres":
         raise InvalidRequestError(POSTGRES_BACKUP)
+    if backup_file.startswith("file:"):
+        raise InvalidRequestError(BACKUP_URI.format(path=backup_file))
     if not is_ledger_backup(backup_file):
         raise InvalidRequestError(NOT_SQLITE.format(path=backup_file))
     if ledger_exists(target_env):

@@ -12,7 +12,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.http.errors import retry_headers, status_of
+from api.http.errors import as_told, retry_headers, status_of
 from api.http.runtime import LedgerThread
 from api.i18n import use_language
 from api.i18n.messages import headline, shown, translate
@@ -116,6 +116,7 @@ def page(handler: Callable[P, Awaitable[Response]]) -> Callable[P, Awaitable[Res
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
+    error = as_told(error)  # a database out of reach named to nobody but the log
     status = status_of(error)
     with use_language(language_of(request)):
         problems = [shown(p) for p in getattr(error, "problems", None) or []]

@@ -70,3 +70,18 @@ def test_a_password_typed_at_a_terminal_is_asked_in_the_readers_language(
     monkeypatch.setattr("getpass.getpass", getpass)
     run = Cli(ledger, lang=lang)("users", "passwd", "u1")
     assert (run.code, asked, run.err) == (2, prompts, refusal)
+
+
+@pytest.mark.parametrize(("lang", "told"), [
+    (None, "账本中还没有用户：请用 `jixiao users add ID --role administrator` 添加第一位管理员\n"),
+    ("en", "the ledger has no users yet: add the first administrator with `jixiao users add "
+           "ID --role administrator`\n"),
+], ids=["zh", "en"])
+def test_users_list_on_a_ledger_without_users_says_how_to_add_one(
+        ledger: dict[str, str], lang: str | None, told: str) -> None:
+    """It printed nothing, exit 0: as a ledger whose users could not be read. Standard
+    output stays one JSON line a user, none here."""
+    listed = Cli(ledger, lang=lang).ok("users", "list")
+    assert (listed.out, listed.err) == ("", told)
+    Cli(ledger).ok("users", "add", "u1", "--role", "auditor")
+    assert Cli(ledger, lang=lang).ok("users", "list").err == ""

@@ -24,6 +24,11 @@ from pathlib import Path
 
 import pytest
 from builders import GOLDEN, Cli
+from fastapi.testclient import TestClient
+
+from api.http.app import create_app
+from api.http.settings import ServerSettings
+from api.storage.session import store_env
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = GOLDEN / "example-3" / "commands.jsonl"
@@ -358,3 +363,27 @@ def test_a_signal_just_after_the_link_does_not_say_nothing_was_made(
     assert _names(tmp_path) == ["new.db"]
     events = _jixiao("verify", "--db", str(new))
     assert events.returncode == 0, events.stderr
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["int", "term"])
+def test_a_signal_just_after_the_link_still_shows_the_new_users_token(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """`users add` on a path with no ledger, stopped once the new ledger was linked into
+    place: the ledger was kept, with the user, and the verb ended before it printed the
+    token, which nobody could see again. Now the token is shown first, and it signs in."""
+    new = tmp_path / "new.db"
+    run = subprocess.run(
+        [sys.executable, "-c", _SIGNALLED_AFTER_THE_LINK, str(int(stop)), "--lang", "en",
+         "users", "add", "boss", "--role", "administrator", "--db", str(new)],
+        cwd=ROOT, env=_environ(), stdin=subprocess.DEVNULL, capture_output=True,
+        text=True, timeout=300, check=False)
+    assert run.returncode in (-stop, 128 + stop), run.stderr
+    assert "Traceback" not in run.stderr
+    assert ("boss: the token below is shown once; the ledger keeps only its SHA-256"
+            in run.stderr)
+    [token] = run.stdout.split()
+    assert _names(tmp_path) == ["new.db"]
+    client = TestClient(create_app(ServerSettings(store_env=store_env(str(new), {}))))
+    with client:
+        me = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert (me.status_code, me.json()["user_id"]) == (200, "boss")

@@ -49,3 +49,33 @@ def test_a_sqlite_uri_as_the_ledger_is_refused_and_nothing_written(
     assert "SQLite URI" in chinese
     assert "未写入任何内容" in chinese
     assert _digest(ledger.parent) == before
+
+
+def test_a_sqlite_uri_as_a_backup_or_a_restores_input_is_refused(tmp_path: Path) -> None:
+    """`backup --output file:…`: SQLite made the file the URI named, then the copy's size
+    was asked of a file named "file:…", a traceback (exit 1) after the backup was written.
+    `restore file:…` said the backup at a path that is one was no backup."""
+    store = tmp_path / "store"
+    store.mkdir()
+    ledger = store / "ledger.db"
+    Cli({"JIXIAO_DB": str(ledger)}).ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    backup = store / "backup.db"
+    Cli({"JIXIAO_DB": str(ledger)}).ok("backup", "--output", str(backup))
+    before = _digest(store)
+    runs = {(verb, lang): launched(argv, {"JIXIAO_LANG": lang, "JIXIAO_ACTOR": "test"})
+            for verb, argv in (
+                ("backup", ["backup", "--db", str(ledger), "--output", f"file:{store}/copy.db"]),
+                ("restore", ["restore", f"file:{backup}", "--db", str(store / "new.db")]))
+            for lang in ("en", "zh")}
+    assert _digest(store) == before
+    assert [code for code, _, _ in runs.values()] == [2] * 4, [e for _, _, e in runs.values()]
+    assert runs["backup", "en"][2] == (
+        f"error: the backup file:{store}/copy.db is a SQLite URI, which jixiao does not "
+        "open: give the backup's file path; nothing was written\n")
+    assert runs["restore", "en"][2] == (
+        f"error: the backup file:{backup} is a SQLite URI, which jixiao does not open: give "
+        "the backup's file path; nothing was written\n")
+    assert runs["backup", "zh"][2] == (
+        f"错误：备份 file:{store}/copy.db 是 SQLite URI，jixiao 不打开这种形式：请给出备份的文件"
+        "路径；未写入任何内容\n")
+    assert "Traceback" not in "".join(err for _, _, err in runs.values())

@@ -220,10 +220,17 @@ def test_a_server_over_a_database_that_is_down_starts_and_says_so(tmp_path: Path
     with _serving(store, 1, "--lang", "en", logs=tmp_path) as [url]:
         answer = httpx.get(f"{url}/me", timeout=30, headers={"Authorization": "Bearer jx_x",
                                                               "Accept-Language": "en"})
-    assert answer.status_code == 503, (tmp_path / "server-0.log").read_text()
+    logged = (tmp_path / "server-0.log").read_text()
+    assert answer.status_code == 503, logged
     assert answer.json()["error"]["code"] == "store_unavailable"
-    assert answer.json()["error"]["message"].startswith(
-        "cannot connect to the PostgreSQL server at 127.0.0.1:")
+    # Where the database is, and as whom, is the administrator's to read, not a caller's.
+    assert answer.json()["error"]["message"] == (
+        "the server's database cannot be reached just now: nothing was written; retry "
+        "after the Retry-After seconds; the server's log says why, for its administrator")
+    assert "127.0.0.1" not in answer.text
+    assert (f"jixiao serve: cannot connect to the PostgreSQL server at 127.0.0.1:"
+            f"{down['POSTGRES_PORT']} (database x, user x)") in logged
+    assert "; the request was answered 503" in logged
 
 
 def test_the_demo_server_logs_in_the_process_language(tmp_path: Path) -> None:

@@ -296,7 +296,7 @@ def test_a_signal_as_the_build_goes_to_be_placed_leaves_nothing(
     made = new_ledger(_env(tmp_path / "new.db"))
     assert made is not None
 
-    def stopped_at_its_start(_self: object) -> None:
+    def stopped_at_its_start(_self: object, _then: object = None) -> None:
         new_ledger_module._stopped(signal.SIGTERM, None)
 
     monkeypatch.setattr(new_ledger_module.NewLedger, "place", stopped_at_its_start)

@@ -41,3 +41,25 @@ def test_the_ledger_back_line_reads_in_the_process_language() -> None:
         "jixiao serve：/srv/jixiao.db 处又有账本了；请求照常处理")
     assert _worded("en", served.BACK_LOGGED) == (
         "jixiao serve: a ledger is at /srv/jixiao.db again; requests are served")
+
+
+def test_a_database_out_of_reach_is_logged_whole_in_the_process_language() -> None:
+    """The 503's answer names no server, database or user (api/http/errors.py `as_told`):
+    the log does, the error's own message worded in the log's language, not English in a
+    Chinese line."""
+    from api.http import errors  # noqa: PLC0415 - FastAPI: this test only
+    from api.storage.postgres_options import UNREACHABLE  # noqa: PLC0415
+    from domain.errors import DatabaseUnreachableError  # noqa: PLC0415
+
+    told = DatabaseUnreachableError(UNREACHABLE.format(
+        host="db", port=5432, database="ledgerdb", user="jixiao", reason="Connection refused"), 2)
+    assert errors.DOWN_LOGGED in LOG_LINES
+    record = logging.LogRecord("api.http.errors", logging.ERROR, __file__, 1,
+                               errors.DOWN_LOGGED, (told,), None)
+    assert WordedFormatter("%(message)s", "zh_CN").format(record) == (
+        "jixiao serve：无法连接 PostgreSQL 服务器 db:5432（数据库 ledgerdb，用户 jixiao）："
+        "Connection refused；请确认服务器已启动并接受连接。未写入任何内容；该请求已答以 503")
+    assert WordedFormatter("%(message)s", "en").format(record) == (
+        "jixiao serve: cannot connect to the PostgreSQL server at db:5432 (database ledgerdb, "
+        "user jixiao): Connection refused; is it running and accepting connections? "
+        "Nothing was written; the request was answered 503")
