@@ -241,12 +241,17 @@ def touched_periods(facts: Facts, events: Sequence[LedgerEvent]) -> set[Period] 
 
 
 def _neutral_families() -> tuple[type, ...]:
-    """The users, the access log and the close approval setting: facts that move no pay
-    figure (`_pay_neutral`), by loaded_family, once a `touched_periods`: their modules are
-    imported with their first fact, so none of theirs exists before."""
+    """The users, the access log, the close approval setting and payroll's own facts
+    (personal details, withholding, the payment channel: read by payslips and the bank
+    file, never by a statement): facts that move no pay figure (`_pay_neutral`), by
+    loaded_family, once a `touched_periods`: their modules are imported with their first
+    fact, so none of theirs exists before. Payroll's facts name `pay_period`, not
+    `period`, and were taken for 'every period': a withholding import rewrote the whole
+    view at the next read."""
     return (*loaded_family("domain.user_facts", "USER_BODIES"),
             *loaded_family("domain.close_review", "APPROVAL_SETTINGS"),
-            *loaded_family("domain.access_log", "ACCESS_EVENTS"))
+            *loaded_family("domain.access_log", "ACCESS_EVENTS"),
+            *loaded_family("domain.personal", "PAYROLL_EVENTS"))
 
 
 def _pay_neutral(event: LedgerEvent) -> bool:

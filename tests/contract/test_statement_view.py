@@ -50,6 +50,26 @@ def test_a_correction_rewrites_only_the_periods_it_touches(store) -> None:  # ty
     assert after["2026-Q1"] != before["2026-Q1"]
 
 
+def test_payrolls_facts_rewrite_no_statement(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Withholding and the payment channel are read by payslips and the bank file only:
+    a statement cannot move with them, so the view keeps every row it has."""
+    _apply(store, "example-3/commands.jsonl")
+    with Session(store.env) as session:
+        catch_up(session.ledger, session.view)
+        before = {p: session.view.get(p) for p in session.view.periods()}
+    payroll = tmp_path / "payroll.jsonl"
+    payroll.write_text(
+        '{"type": "record_withholding", "pay_period": "2026-Q1", "employee_id": "icu-1", '
+        '"tax_withheld_cny": "12.34", "idempotency_key": "tax-icu-1"}\n'
+        '{"type": "declare_payment_channel", "channel": "payroll", "from_period": "2026-Q3", '
+        '"idempotency_key": "channel-q3"}\n', encoding="utf-8")
+    cli_for(store.backend, store.env).ok("apply", str(payroll))
+    with Session(store.env) as session:
+        assert catch_up(session.ledger, session.view) == 0
+        assert session.view.position() == session.ledger.max_position()
+        assert {p: session.view.get(p) for p in session.view.periods()} == before
+
+
 def test_catching_up_twice_applies_nothing_twice(store) -> None:  # type: ignore[no-untyped-def]
     _apply(store, "example-1/commands.jsonl")
     with Session(store.env) as session:
