@@ -241,7 +241,8 @@ def touched_periods(facts: Facts, events: Sequence[LedgerEvent]) -> set[Period] 
 
 
 def _neutral_families() -> tuple[type, ...]:
-    """The users, the access log, the close approval setting and payroll's own facts
+    """The users and their passwords, the access log, the close approval setting and
+    payroll's own facts
     (personal details, withholding, the payment channel: read by payslips and the bank
     file, never by a statement): facts that move no pay figure (`_pay_neutral`), by
     loaded_family, once a `touched_periods`: their modules are imported with their first
@@ -251,7 +252,8 @@ def _neutral_families() -> tuple[type, ...]:
     return (*loaded_family("domain.user_facts", "USER_BODIES"),
             *loaded_family("domain.close_review", "APPROVAL_SETTINGS"),
             *loaded_family("domain.access_log", "ACCESS_EVENTS"),
-            *loaded_family("domain.personal", "PAYROLL_EVENTS"))
+            *loaded_family("domain.personal", "PAYROLL_EVENTS"),
+            *loaded_family("domain.passwords", "PASSWORD_EVENTS"))
 
 
 def _pay_neutral(event: LedgerEvent) -> bool:

@@ -86,6 +86,14 @@ STORAGE_TEMPLATES: Final = (
     # exit 2)
     N_("this database role may not use the personal details' keys of the ledger {path}: "
        "ask the key table's owner to run {grants} (docs/deploy.md); nothing was written"),
+    # api/storage/lean_facts.py: a close's notice, a role that may not keep the closed
+    # year's snapshot
+    N_("the close is recorded, but the snapshot of the closed year {year} was not kept: this "
+       "database role {role} may not make or write the table jixiao_snapshots (a speed-up "
+       "only: reads fold every event and give the same figures); ask the schema's owner to "
+       "run GRANT CREATE ON SCHEMA {schema} TO {role}, or GRANT SELECT, INSERT, UPDATE ON "
+       "jixiao_snapshots TO {role} once it exists; the next close that completes a year "
+       "keeps it (docs/deploy.md)"),
     # api/storage/chain.py: a notice on stderr, a reading role that may not read the
     # hash chain's tables
     N_("this database role may not read the hash chain's tables of the ledger {path}: each "

@@ -189,23 +189,46 @@ class FoldedLedger:
         return self._ledger.read(after=after)
 
 
+# The snapshot is a speed-up: a close that completed a year stands without it. A role
+# granted reads and writes only (docs/deploy.md) may not make its table, or write it
+# when the owner made it after the grant; the close is then told so, not crashed after
+# its PeriodClosed was recorded (a retry is refused as already closed).
+UNSEALED_YEAR = ("the close is recorded, but the snapshot of the closed year {year} was not "
+                 "kept: this database role {role} may not make or write the table "
+                 "jixiao_snapshots (a speed-up only: reads fold every event and give the "
+                 "same figures); ask the schema's owner to run GRANT CREATE ON SCHEMA "
+                 "{schema} TO {role}, or GRANT SELECT, INSERT, UPDATE ON jixiao_snapshots "
+                 "TO {role} once it exists; the next close that completes a year keeps "
+                 "it (docs/deploy.md)")
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE (postgres_limits.py: no psycopg here)
+
+
 def seal_after_close(env: Mapping[str, str], ledger: Ledger, facts: Facts,
                      period: Period) -> str | None:
     """After `period`'s close: when every payable period of its year is now closed and no
     snapshot covers the year yet, snapshot the sealable years (their restatements are
-    checked there). Returns the key written, or None."""
+    checked there). Returns a notice when this role may not keep the snapshot, else
+    None."""
     year = period.year
     periods = [p for p in payable_periods(facts) if p.year == year]
     if not periods or any(facts.close_of(str(p)) is None for p in periods):
         return None
-    store = open_snapshots(env)
     try:
-        if any(_through(row.period) >= year for row in store.rows()):
-            return None
-        row = take_snapshot(ledger, store)
-        return None if row is None else row.period
-    finally:
-        store.close()
+        store = open_snapshots(env)
+        try:
+            if not any(_through(row.period) >= year for row in store.rows()):
+                take_snapshot(ledger, store)
+        finally:
+            store.close()
+    except Exception as error:
+        if getattr(error, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        from psycopg import sql  # noqa: PLC0415 - only PostgreSQL has roles
+
+        return UNSEALED_YEAR.format(
+            year=year, role=sql.Identifier(env.get("POSTGRES_USER", "")).as_string(None),
+            schema=sql.Identifier(env.get("POSTGRES_SCHEMA") or "public").as_string(None))
+    return None
 
 
 def _through(key: str) -> int:

@@ -369,9 +369,13 @@ class Session:
             self._lean.forget()
         return facts
 
-    def seal_closed_years(self, period: Period) -> None:
-        """After `period`'s close: snapshot its year if that close completed it."""
-        seal_after_close(self.env, self.ledger, self.facts(), period)
+    def seal_closed_years(self, period: Period) -> str | None:
+        """After `period`'s close: snapshot its year if that close completed it. Returns
+        (and keeps for the command line) a notice when this role may not keep it."""
+        notice = seal_after_close(self.env, self.ledger, self.facts(), period)
+        if notice is not None:
+            self.notices.append(notice)
+        return notice
 
     def users(self) -> UserDirectory:
         """The user directory folded from the facts (refolded only when they move)."""

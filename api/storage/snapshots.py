@@ -128,8 +128,12 @@ class PostgresSnapshots(SnapshotStore):
         self._db = (store_connection(connect_args, schema, env) if connection is None
                     else connection)
         # Asked first: CREATE … IF NOT EXISTS needs CREATE on the schema (pg_schema.py).
-        if create and not self.exists():
-            self._db.execute(SNAPSHOTS_TABLE)
+        try:
+            if create and not self.exists():
+                self._db.execute(SNAPSHOTS_TABLE)
+        except BaseException:
+            self.close()  # a role refused the table: its login is not left open
+            raise
 
     def exists(self) -> bool:
         row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()

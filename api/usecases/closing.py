@@ -186,8 +186,9 @@ def close_period(ws: Workspace, caller: Caller, request: CloseRequest, *,
     closed = next(e for e in (*applied.recorded, *applied.already_recorded)
                   if isinstance(e, PeriodClosed))
     notice = receipt_after_close(ws, caller, closed)
-    ws.seal_closed_years(period)
-    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, (notice,),
+    unsealed = ws.seal_closed_years(period)
+    notices = (notice,) if unsealed is None else (notice, unsealed)
+    return CloseResult(closed, statement.total_paid_cny, applied, prepared_by, notices,
                        unrecorded_people(facts, period, statement))
 
 

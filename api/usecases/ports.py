@@ -46,8 +46,9 @@ class Workspace(Protocol):
         fold of every event is held; None when none serves."""
         ...
 
-    def seal_closed_years(self, period: Period) -> None:
-        """After a close: snapshot the year it completed, if any."""
+    def seal_closed_years(self, period: Period) -> str | None:
+        """After a close: snapshot the year it completed, if any; a notice when this
+        role may not keep the snapshot (the close stands)."""
         ...
 
     def users(self) -> UserDirectory: ...

@@ -203,3 +203,42 @@ def test_a_role_first_to_need_the_key_table_is_told_to_have_the_owner_open_it(
         admin.execute(sql.SQL("GRANT SELECT, INSERT, DELETE ON {} TO {}").format(
             sql.Identifier(schema, "jixiao_personal_keys"), sql.Identifier(role)))
     assert Cli(before_the_view)(*argv).code == 0
+
+
+def test_a_role_closing_a_year_it_may_not_snapshot_keeps_the_close_and_is_told(
+        pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> None:
+    """A role granted reads and writes only closes a year's last period: the snapshot
+    of the year needs a table the owner never made. The close was recorded, then the
+    CREATE was psycopg's traceback (exit 1; a retry refused as already closed). The
+    close stands, exit 0, and the role is told what to grant."""
+    import json  # noqa: PLC0415
+
+    from bench.generator import iter_commands, shape_for  # noqa: PLC0415
+
+    rows = iter_commands(shape_for("smoke", years=2, staff=8), 0)
+    path = tmp_path / "two-years.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    owner = _owner(pg_env)
+    owner.ok("apply", str(path))
+    owner.ok("verify")  # the statements view made, as deploy.md has the owner do
+    schema = pg_env["POSTGRES_SCHEMA"]
+    role = granted(pg_server, schema, WRITER)
+    try:
+        clerk = Cli({**pg_env, "POSTGRES_USER": role, "POSTGRES_PASSWORD": "pw",
+                     "CREATE_TABLE": "no", "JIXIAO_ACTOR": "clerk"}, lang=None)
+        for period in [f"2026-Q{q}" for q in range(1, 5)]:
+            clerk.ok("close", "--period", period)
+        closed = clerk("close", "--period", "2026-YE")
+        assert closed.code == 0, closed.err
+        assert (f"结账已记录，但未保存已结年度 2026 的快照：数据库角色 \"{role}\" 无权创建或写入表 "
+                f"jixiao_snapshots") in closed.err
+        assert f'GRANT CREATE ON SCHEMA "{schema}" TO "{role}"' in closed.err
+        assert "Traceback" not in closed.err
+        with pg_server.connect() as admin:
+            made = admin.execute("SELECT to_regclass(%s)", (sql.Identifier(
+                schema, "jixiao_snapshots").as_string(admin),)).fetchone()
+        assert made == (None,)
+        assert json.loads(clerk.ok("payout", "--period", "2026-YE", "--json").out)
+        assert clerk.ok("verify").code == 0
+    finally:
+        drop_role(pg_server, role)

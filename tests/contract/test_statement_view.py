@@ -3,6 +3,7 @@ that agrees with a pure recomputation and applies each notification exactly once
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 
@@ -50,9 +51,11 @@ def test_a_correction_rewrites_only_the_periods_it_touches(store) -> None:  # ty
     assert after["2026-Q1"] != before["2026-Q1"]
 
 
-def test_payrolls_facts_rewrite_no_statement(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Withholding and the payment channel are read by payslips and the bank file only:
-    a statement cannot move with them, so the view keeps every row it has."""
+def test_payrolls_facts_and_a_password_rewrite_no_statement(  # type: ignore[no-untyped-def]
+        store, tmp_path, monkeypatch) -> None:
+    """Withholding and the payment channel are read by payslips and the bank file only,
+    a password by the sign-in: a statement cannot move with them, so the view keeps
+    every row it has (each was taken for a change of every period)."""
     _apply(store, "example-3/commands.jsonl")
     with Session(store.env) as session:
         catch_up(session.ledger, session.view)
@@ -63,7 +66,10 @@ def test_payrolls_facts_rewrite_no_statement(store, tmp_path) -> None:  # type: 
         '"tax_withheld_cny": "12.34", "idempotency_key": "tax-icu-1"}\n'
         '{"type": "declare_payment_channel", "channel": "payroll", "from_period": "2026-Q3", '
         '"idempotency_key": "channel-q3"}\n', encoding="utf-8")
-    cli_for(store.backend, store.env).ok("apply", str(payroll))
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(payroll))
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    cli.ok("users", "add", "chen", "--role", "auditor", "--password-stdin")
     with Session(store.env) as session:
         assert catch_up(session.ledger, session.view) == 0
         assert session.view.position() == session.ledger.max_position()
