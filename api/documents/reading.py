@@ -11,7 +11,7 @@ import io
 import logging
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 
 from domain.errors import InvalidRequestError
 
@@ -36,5 +36,7 @@ def page_texts(content: bytes) -> list[str]:
     try:
         reader = PdfReader(io.BytesIO(content))
         return [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError):
+    # Not only PdfReadError: a damaged font fails with LimitReachedError (a width range
+    # that runs backwards), a mangled filter name with NotImplementedError.
+    except (PyPdfError, NotImplementedError, ValueError, KeyError):
         raise InvalidRequestError(DAMAGED) from None
