@@ -24,8 +24,10 @@ ZIP = b"PK\x03\x04"  # XLSX (and DOCX, …) are ZIP files
 # pypdf accepts a header this far into the file, as readers do.
 HEADER_WITHIN = 1024
 
-# Its warnings go to stderr through logging's last resort, in English, beside our reason.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+# What it logs goes to stderr through logging's last resort, in English, beside our
+# answer: its warnings, and its errors too ("Advanced encoding … not implemented yet",
+# logged at ERROR while it reads on).
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 def page_texts(content: bytes) -> list[str]:
