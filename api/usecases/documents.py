@@ -156,7 +156,8 @@ def payslip_drafts(ws: Workspace, caller: Caller, period_text: str,
 
 def as_of_text(facts: Facts) -> str:
     """The ledger moment a payslip was computed at: its last event's position and when
-    it was recorded, in the organisation's zone. A restatement recorded later has a
+    it was recorded, in Beijing time as the line says and as the slip's 生成时间 is
+    (local_time), not in the ledger's time_zone setting. A restatement recorded later has a
     higher position, so a slip says which state of the ledger it shows."""
     if facts.last_recorded_at is None:
         return TEXT["as_of_position"].format(position=facts.last_position)
