@@ -6,21 +6,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.options import Actor, Db, PeriodOption, as_of, caller, open_session
 from api.i18n import N_, _
+from api.i18n.formats import money
 from api.usecases import exports
 from api.usecases.audit import AuditQuery
 from api.usecases.exports import ExportFile, ExportRequest
 from api.usecases.ports import parse_period
 from domain.errors import InvalidRequestError
 
+if TYPE_CHECKING:
+    from api.usecases.documents import CheckedPage
+
 NOT_A_DIRECTORY = N_("--output {path} is not a directory")
 NOT_DECIDED = N_("appeal {appeal} is not decided yet: it has no decision letter")
 NO_SUCH_FILE = N_("{path}: no such file")
+# A page that matches, with the amounts it shows: 实发 is the net when tax was withheld.
+SHOWN = N_("{period} {employee}: gross {gross}, tax withheld {withheld}, net {net}")
+SHOWN_GROSS = N_("{period} {employee}: gross {gross}, net {net}")
 
 app = typer.Typer(no_args_is_help=True,
                   help="Export a period as XLSX, CSV or PDF; decision letters as PDF.")
@@ -159,9 +166,17 @@ def verify_document(file: Annotated[str, typer.Argument(help="A payslip PDF.")],
 
     with open_session(db) as session:
         result = documents.verify_document(session, caller(actor), path.read_bytes())
-    for line in result.checked:
-        print(_("ok   {page}").format(page=line))
+    for page in result.checked:
+        print(_("ok   {page}").format(page=_shown(page)))
     for problem in result.problems:
         print(_("FAIL {problem}").format(problem=translate(problem)))
     print(_("matches the ledger") if result.ok else _("does NOT match the ledger"))
     return 0 if result.ok else 1
+
+
+def _shown(page: CheckedPage) -> str:
+    amounts = {"period": page.period, "employee": page.employee_id,
+               "gross": money(page.gross), "net": money(page.net)}
+    if page.withheld is None:
+        return _(SHOWN_GROSS).format(**amounts)
+    return _(SHOWN).format(**amounts, withheld=money(page.withheld))

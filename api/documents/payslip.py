@@ -29,6 +29,7 @@ T = {
     "hash": "报表哈希 SHA-256",
     "draft_hash": "期间未结账，金额可能变动",
     "issued": "生成时间（北京时间）",
+    "as_of": "账本截至",
 }
 
 
@@ -59,16 +60,19 @@ class Payslip:
         return self.total if self.net is None else self.net
 
 
-def write_payslips(title: str, stamp: Stamp, slips: list[Payslip], issued: str) -> bytes:
+def write_payslips(title: str, stamp: Stamp, slips: list[Payslip], issued: str,
+                   as_of: str = "") -> bytes:
+    """`as_of`: the ledger moment the amounts were computed at (its last event), so a
+    slip printed before a restatement says which state of the ledger it shows."""
     page = Page(title, stamp)
     page.set_subject(" ".join(slip.code for slip in slips))
     for slip in slips:
         page.add_page()
-        _slip(page, slip, stamp, issued)
+        _slip(page, slip, stamp, (issued, as_of))
     return page.done()
 
 
-def _slip(page: Page, slip: Payslip, stamp: Stamp, issued: str) -> None:
+def _slip(page: Page, slip: Payslip, stamp: Stamp, made: tuple[str, str]) -> None:
     page.heading(f"{T['title']} · {slip.period_label}")
     for label, value in ((T["name"], slip.name), (T["employee"], slip.employee_id),
                          (T["department"], slip.department), (T["period"], slip.period_label)):
@@ -96,5 +100,8 @@ def _slip(page: Page, slip: Payslip, stamp: Stamp, issued: str) -> None:
     page.set_font(FAMILY, size=8)
     page.text_line(0, 5, f"{T['code']}: {slip.code}")
     page.text_line(0, 5, f"{T['hash']}: {stamp.sha256}" if stamp.sha256 else T["draft_hash"])
+    issued, as_of = made
     page.text_line(0, 5, f"{T['issued']}: {issued}")
+    if as_of:
+        page.text_line(0, 5, f"{T['as_of']}: {as_of}")
     page.set_font(FAMILY, size=10)

@@ -26,7 +26,8 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WIDTHS = {"A": 22, "B": 52, "C": 16}
 
 
-def write_payslips_xlsx(title: str, stamp: Stamp, slips: list[Payslip], issued: str) -> bytes:
+def write_payslips_xlsx(title: str, stamp: Stamp, slips: list[Payslip], issued: str,
+                        as_of: str = "") -> bytes:
     book = Workbook()
     ws = book.active
     assert ws is not None  # a new Workbook always has one sheet
@@ -42,14 +43,15 @@ def write_payslips_xlsx(title: str, stamp: Stamp, slips: list[Payslip], issued: 
         ws.column_dimensions[letter].width = width
     row = 5
     for slip in slips:
-        row = _block(ws, row, slip) + 1
+        row = _block(ws, row, slip, as_of) + 1
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _block(ws: Worksheet, row: int, slip: Payslip) -> int:
-    """One person's slip from `row`; the row after it."""
+def _block(ws: Worksheet, row: int, slip: Payslip, as_of: str) -> int:
+    """One person's slip from `row`; the row after it. Each block says as of which
+    ledger moment it was computed: a slip is cut off the sheet and handed on alone."""
     ws.cell(row, 1, f"{T['title']} · {slip.period_label}").font = BOLD
     ws.cell(row, 2, f"{T['name']} {slip.name}　{T['employee']} {slip.employee_id}　"
                     f"{T['department']} {slip.department}")
@@ -72,4 +74,7 @@ def _block(ws: Worksheet, row: int, slip: Payslip) -> int:
         ws.cell(row, 3).number_format = MONEY_FORMAT
     row += 1
     ws.cell(row, 1, f"{T['code']}: {slip.code}").font = Font(size=8)
+    if as_of:
+        row += 1
+        ws.cell(row, 1, f"{T['as_of']}: {as_of}").font = Font(size=8)
     return row + 1

@@ -329,7 +329,11 @@ ERROR_TEMPLATES: Final = (
     # that is no PDF
     N_("line {line}, column {column}: {bad} in {text} cannot be written in {encoding}; use "
        "--encoding gb18030, which writes every character"),
-    N_("not a readable PDF file: {error}"),
+    N_("the file is not a PDF: only payslip PDFs can be checked; write the payslips as PDF "
+       "and check that file"),
+    N_("the file is a workbook (XLSX), not a PDF: only payslip PDFs can be checked; write "
+       "the payslips as PDF and check that file"),
+    N_("the PDF is damaged and cannot be read: print the payslips again"),
     # domain/events.py: a setup sheet's row checks (api/sheets/columns.py names the column)
     N_("must be greater than zero"),
     N_("give exactly one of medical_revenue_cny or amount_cny"),

@@ -15,12 +15,14 @@ from typing import Any
 from api.documents.amounts import capitals, figures
 from api.documents.model import Stamp
 from api.documents.payslip import PayLine, Payslip, write_payslips
+from api.documents.payslip import T as PAYSLIP_TEXT
 from api.documents.payslip_xlsx import write_payslips_xlsx
 from api.documents.reading import page_texts
 from api.usecases.access import require_everything_for
 from api.usecases.exports import MEDIA, ExportFile, local_time, stamp_for
 from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
+from domain.facts import Facts
 from domain.periods import Period
 from domain.personal import PayrollFacts
 from domain.records import frozen_record
@@ -38,7 +40,10 @@ CODE = re.compile(r"JX1\|(?P<period>[^|\s]+)\|(?P<employee>[^|\s]+)\|(?P<total>-
 LINE_IDS = (*(line.line_id for line in PAY_LINES), "restatement")
 WRITERS = {"pdf": (write_payslips, "application/pdf"),
            "xlsx": (write_payslips_xlsx, MEDIA["xlsx"])}
-TEXT = {"title": "{period} 工资条 · {department}", "rule_ref": "（规则 {rule}）"}
+WITHHELD_LABEL = PAYSLIP_TEXT["withheld"]  # 代扣个税, on a page that shows the tax
+TEXT = {"title": "{period} 工资条 · {department}", "rule_ref": "（规则 {rule}）",
+        "as_of": "第 {position} 号事件，记录于 {time}（北京时间）",
+        "as_of_position": "第 {position} 号事件"}
 
 
 def period_label(period: Period) -> str:
@@ -112,10 +117,12 @@ class PayslipDrafts:
     issued: str
     departments: list[tuple[str, str, list[Payslip]]]  # file name, title, slips
     people: int
+    as_of: str = ""  # the ledger's last event when they were computed (as_of_text)
 
     def written(self) -> PayslipFiles:
         write, media = WRITERS[self.fmt]
-        files = [ExportFile(name, media, write(title, self.stamp, slips, self.issued))
+        files = [ExportFile(name, media, write(title, self.stamp, slips, self.issued,
+                                               self.as_of))
                  for name, title, slips in self.departments]
         return PayslipFiles(files, self.people, self.stamp.draft)
 
@@ -144,14 +151,36 @@ def payslip_drafts(ws: Workspace, caller: Caller, period_text: str,
         departments.append((f"payslips-{period}-{department['department_id']}.{fmt}", title,
                             slips))
     return PayslipDrafts(fmt, stamp, local_time(datetime.now(UTC)), departments,
-                         len(data["people"]))
+                         len(data["people"]), as_of_text(facts))
+
+
+def as_of_text(facts: Facts) -> str:
+    """The ledger moment a payslip was computed at: its last event's position and when
+    it was recorded, in Beijing time as the line says and as the slip's 生成时间 is
+    (local_time), not in the ledger's time_zone setting. A restatement recorded later has a
+    higher position, so a slip says which state of the ledger it shows."""
+    if facts.last_recorded_at is None:
+        return TEXT["as_of_position"].format(position=facts.last_position)
+    return TEXT["as_of"].format(position=facts.last_position,
+                                time=local_time(facts.last_recorded_at))
+
+
+@frozen_record
+class CheckedPage:
+    """A page that matches: the amounts it shows, as the ledger has them now."""
+
+    period: str
+    employee_id: str
+    gross: Decimal  # 应发, the code's total
+    withheld: Decimal | None  # 代扣个税; None: payroll reported none, and none is shown
+    net: Decimal  # 实发, what the bank file pays
 
 
 @frozen_record
 class Verification:
     pages: int
     problems: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)  # "2026-Q2 E0001 ¥…" per good page
+    checked: list[CheckedPage] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -168,23 +197,23 @@ def verify_document(ws: Workspace, caller: Caller, content: bytes) -> Verificati
     # Folded once for the document, not once a page (a department's file has dozens).
     payroll = PayrollFacts.fold(facts.live.values())
     problems: list[str] = []
-    checked: list[str] = []
+    checked: list[CheckedPage] = []
     for number, text in enumerate(texts, start=1):
         found = CODE.search(text.replace("\n", ""))
         if found is None:
             problems.append(f"page {number} has no verification code")
             continue
-        problem = _check_page(facts, payroll, found, text)
-        if problem:
-            problems.append(f"page {number}: {problem}")
+        result = _check_page(facts, payroll, found, text)
+        if isinstance(result, str):
+            problems.append(f"page {number}: {result}")
         else:
-            total = figures(Decimal(found["total"]))
-            checked.append(f"{found['period']} {found['employee']} {total}")
+            checked.append(result)
     return Verification(len(texts), problems, checked)
 
 
 def _check_page(facts: Any, payroll: PayrollFacts, found: re.Match[str],
-                text: str) -> str | None:
+                text: str) -> str | CheckedPage:
+    """The page's problem, or what it shows when it matches."""
     try:
         period = Period.parse(found["period"])
     except ValueError:
@@ -203,7 +232,8 @@ def _check_page(facts: Any, payroll: PayrollFacts, found: re.Match[str],
     if found["total"] != line["total"] or found["digest"] != digest:
         return f"the lines do not match the ledger: its total is {line['total']}"
     # The page shows 应发 (the code's total) and 实发 as the bank file pays it, in capitals.
-    paid = payment_of(line, payroll.withheld_in(period))
+    withheld = payroll.withheld_in(period)
+    paid = payment_of(line, withheld)
     shown = text.replace("\n", "")
     if any(figures(x) not in text for x in (paid.gross_cny, paid.net_cny)) or \
             capitals(paid.net_cny) not in shown:
@@ -216,7 +246,10 @@ def _check_page(facts: Any, payroll: PayrollFacts, found: re.Match[str],
                     f"{figures(paid.net_cny)}, and the page was printed before the tax was "
                     "recorded (or before payslips showed it): print it again")
         return "the amount shown differs from the code"
-    return None
+    # A page printed before payroll reported 0.00 has no tax line: none is said.
+    printed = found["employee"] in withheld and WITHHELD_LABEL in shown
+    return CheckedPage(str(period), found["employee"], paid.gross_cny,
+                       paid.withheld_cny if printed else None, paid.net_cny)
 
 
 def parse_pdf_path(name: str) -> None:

@@ -25,9 +25,11 @@ from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 from domain.facts import Facts
 from domain.periods import Period
+from domain.personal import PayrollFacts
 from domain.records import frozen_record
 from projections.audit import AuditQuery
 from projections.pay_lines import column_headings
+from projections.payroll import Payment, payment_of
 
 ZONE = ZoneInfo("Asia/Shanghai")  # the organisation's zone: every time a person reads
 WHATS = ("statement", "reconciliation", "restatement", "grades", "events", "figures")
@@ -49,7 +51,8 @@ TEXT = {
 HEADERS = {
     "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "department": "科室",
     "category": "类别",
-    "status": "状态", "points": "分值", **column_headings(), "total": "实发金额",
+    "status": "状态", "points": "分值", **column_headings(), "total": "应发金额",
+    "withheld": "代扣个税", "net": "实发金额",
     "line": "项目", "amount": "金额", "closed": "结账时金额", "now": "现金额",
     "settled_since": "已在后续期间结算", "outstanding": "待结算差额", "subject_id": "对象编号",
     "grade": "等级", "grade_name": "等级名称", "score": "得分", "pipeline": "考核流程",
@@ -79,8 +82,8 @@ RECONCILIATION_LINES = {
     "pool not allocated (no annual target points)": "未分配总额（无年度目标分值）",
     "forfeited by failed assessments (returned to the hospital)": "考核不合格扣除（返还医院）",
 }
-MONEY = {"pay", "post_bonus", "study_leave", "restatement", "total", "amount", "closed", "now",
-         "settled_since", "outstanding"}
+MONEY = {"pay", "post_bonus", "study_leave", "restatement", "total", "withheld", "net", "amount",
+         "closed", "now", "settled_since", "outstanding"}
 
 
 @frozen_record
@@ -137,7 +140,8 @@ def columns(*keys: str) -> tuple[Column, ...]:
 
 
 def _row(cols: tuple[Column, ...], data: dict[str, Any]) -> list[Cell]:
-    return [Decimal(data[c.key]) if c.kind == "money" else data.get(c.key) for c in cols]
+    return [data.get(c.key) if c.kind != "money" or data.get(c.key) is None
+            else Decimal(data[c.key]) for c in cols]
 
 
 def _by_department(title: str, stamp: Stamp, cols: tuple[Column, ...], *,
@@ -158,19 +162,30 @@ def _statement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     period = parse_period(request.period)
     statement = reports.payout(ws, caller, reports.ReportQuery(request.period, figures=False))
     cols = columns("employee_id", "name", "department", "department_id", "category", "status",
-                   "points", "pay", "post_bonus", "study_leave", "restatement", "total")
+                   "points", "pay", "post_bonus", "study_leave", "restatement", "total",
+                   "withheld", "net")
     names = {d["department_id"]: d["name"] for d in statement["departments"]}
+    # 实发 is what the bank file and the payslip pay: 应发 less the tax payroll reported
+    # (projections/payroll.payment_of, their one source); none reported, 代扣个税 is
+    # blank (not 0.00, which payroll may report) and 实发 is 应发.
+    withheld = PayrollFacts.fold(ws.facts().live.values()).withheld_in(period)
     # Only the spreadsheet says 在编 / 已发放: the statement (hashed when closed) keeps its codes.
     people = [{**p, "department": names.get(p["department_id"], p["department_id"]),
                "category": in_documents(code_name, p["category"]),
-               "status": in_documents(code_name, p["status"])}
+               "status": in_documents(code_name, p["status"]),
+               **_paid(payment_of(p, withheld), p["employee_id"] in withheld)}
               for p in statement["people"]]
     paid = statement.get("totals") or {}
     expected = {"total": Decimal(paid["paid"])} if paid.get("paid") else {}
     return _by_department(TEXT["statement"], stamp_for(ws.facts(), period), cols,
                           people=people, names=names,
-                          totalled=("pay", "post_bonus", "study_leave", "restatement", "total"),
+                          totalled=("pay", "post_bonus", "study_leave", "restatement", "total",
+                                    "withheld", "net"),
                           expected=expected)
+
+
+def _paid(payment: Payment, reported: bool) -> dict[str, Decimal | None]:
+    return {"withheld": payment.withheld_cny if reported else None, "net": payment.net_cny}
 
 
 def _reconciliation(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:

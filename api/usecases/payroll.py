@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.documents.csvfile import ENCODINGS
+from api.documents.model import Stamp
 from api.usecases.access import require_everything_for
 from api.usecases.department_names import department_names
 from api.usecases.exports import stamp_for
@@ -152,24 +153,24 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
              views[line.employee_id].id_number or "", str(period), line.title, line.gross_cny]
             for line in lines]
     total = sum((line.gross_cny for line in lines), Decimal("0.00"))
-    closed = ws.facts().close_of(str(period))
+    # The closed statement's hash or 草稿, as every export says it, so a file handed on
+    # says what it was made from: the CSV's last line, the workbook's subject.
+    stamp = stamp_for(ws.facts(), period)
     if fmt == "xlsx":
-        content = _payroll_xlsx(rows, total, str(period),
-                                closed.statement_sha256 if closed else None)
+        content = _payroll_xlsx(rows, total, str(period), stamp)
     else:
-        # The last line is the stamp, as in every CSV export: the closed statement's hash
-        # or 草稿, so a file handed on says what it was made from.
-        stamp = stamp_for(ws.facts(), period).text
         content = _csv_bytes(request.encoding, ",",
                              [list(PAYROLL_HEADERS), *rows, _total_row(total),
-                              [stamp]], message="encoding_option")
+                              [stamp.text]], message="encoding_option")
     return PayrollExport(str(period), len(rows), total, content)
 
 
-def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
-                  statement_sha256: str | None) -> bytes:
-    """The sheet of an open period is titled 草稿 (draft); a closed one's workbook carries
-    the statement's hash in its properties, out of the way of payroll's import."""
+def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str, stamp: Stamp) -> bytes:
+    """The sheet of an open period is titled 草稿 (draft); the workbook's properties carry
+    the stamp (a closed statement's hash), out of the way of payroll's import, in
+    Chinese as the file's every other word. Amounts are Decimal cells formatted to the
+    fen: the file holds their digits (openpyxl writes up to 16 significant ones), and
+    read back they are the ledger's fen exactly."""
     # openpyxl takes longer to import than a CLI verb should; only this sheet needs it.
     from openpyxl import Workbook  # noqa: PLC0415 - see above
     from openpyxl.styles import Font  # noqa: PLC0415 - see above
@@ -177,10 +178,9 @@ def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str,
 
     book = Workbook()
     sheet = book.worksheets[0]
-    sheet.title = f"应发 {period}" + ("" if statement_sha256 else f" {MESSAGES['draft']}")
+    sheet.title = f"应发 {period}" + (f" {MESSAGES['draft']}" if stamp.draft else "")
     book.properties.title = f"绩效工资应发明细 {period}"
-    book.properties.subject = (f"statement sha256 {statement_sha256}" if statement_sha256
-                               else MESSAGES["draft"])
+    book.properties.subject = stamp.text
     sheet.append(list(PAYROLL_HEADERS))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -241,13 +241,16 @@ def test_a_clerk_imports_fixes_closes_and_pays_from_spreadsheets(sqlite_env, tmp
     sha = found.group(1)
     assert sha in prepared
 
-    # The statement workbook: its summary's formulas give the ledger's total.
+    # The statement workbook: its summary's formulas give the ledger's total (应发) and
+    # what the bank file pays (实发: 应发 less the tax payroll reported).
     cli.ok("export", "statement", "--period", "2026-Q1", "--output", str(tmp_path / "s.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "s.xlsx")
     summary = book.worksheets[0]
     assert sha in str(summary["C1"].value)
-    last = list(summary.iter_rows())[-1]
-    assert _sum(book, summary, str(last[-1].value)) == sum(PAID.values())
+    last = dict(zip((c.value for c in summary[2]), list(summary.iter_rows())[-1], strict=True))
+    assert _sum(book, summary, str(last["应发金额"].value)) == sum(PAID.values())
+    assert _sum(book, summary, str(last["代扣个税"].value)) == TAX * len(PAID)
+    assert _sum(book, summary, str(last["实发金额"].value)) == sum(PAID.values()) - TAX * len(PAID)
 
     # Payroll's file (GBK CSV): each person's gross, as worked example 1 pays it.
     payroll = tmp_path / "payroll.csv"

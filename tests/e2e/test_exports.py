@@ -51,26 +51,28 @@ def test_the_statement_xlsx_reads_back_to_the_fen(store, tmp_path) -> None:  # t
     cli.ok("export", "statement", "--period", "2026-Q1", "--output", str(out))
     book = load_workbook(out)
     summary, *departments = book.worksheets
-    # Every sheet: stamp in row 1, frozen Chinese header in row 2, 实发金额 the payable.
+    # Every sheet: stamp in row 1, frozen Chinese header in row 2, 应发金额 the payable
+    # (实发金额 is the same: payroll reported no tax).
     for ws in book.worksheets:
         assert "SHA-256" in str(ws.cell(1, 3).value)
         assert ws.freeze_panes == "A3"
     sheet = departments[0]
     headers = [c.value for c in sheet[2]]
-    assert "实发金额" in headers
+    assert headers[-3:] == ["应发金额", "代扣个税", "实发金额"]
     assert "工号" in headers
-    total_col = headers.index("实发金额")
+    total_col = headers.index("应发金额")
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     by_id = {r[0]: r for r in rows}
     for line in statement["people"]:
         got = by_id[line["employee_id"]][total_col]
         assert not str(got).startswith("=")  # person rows hold plain values
         assert Decimal(str(got)).quantize(Decimal("0.01")) == Decimal(line["total"])
+        assert by_id[line["employee_id"]][-2:] == (None, got)  # nothing withheld
     assert sheet.cell(3, total_col + 1).number_format == "#,##0.00"
     # The summary's totals are formulas over the department sheets; the cells they sum
     # add up to the ledger's total.
     summary_headers = [c.value for c in summary[2]]
-    col = summary_headers.index("实发金额") + 1
+    col = summary_headers.index("应发金额") + 1
     formula = summary.cell(3, col).value
     assert formula.startswith("=SUM(")
     assert "!" in formula
@@ -155,11 +157,12 @@ def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  
     verified = cli("verify-document", str(files[0]))
     assert verified.code == 0, verified.out
     shown = figures(Decimal(li["total"]))
-    assert verified.out.splitlines()[0] == f"ok   2026-Q1 li {shown}"
+    assert verified.out.splitlines()[0] == f"ok   2026-Q1 li: gross {shown}, net {shown}"
     assert verified.out.splitlines()[-1] == "matches the ledger"
     in_chinese = Cli(cli.environ, lang=None)  # the reader's default language
     in_chinese_out = in_chinese("verify-document", str(files[0])).out.splitlines()
-    assert (in_chinese_out[0], in_chinese_out[-1]) == (f"一致 2026-Q1 li {shown}", "与账本一致")
+    assert in_chinese_out[0] == f"一致 2026-Q1 li：应发 {shown}，实发 {shown}"
+    assert in_chinese_out[-1] == "与账本一致"
     # A doctored payslip: the same code with a different amount printed.
     pages = PdfReader(files[0]).pages
     code = next(line for line in pages[0].extract_text().splitlines() if "JX1|" in line)
@@ -178,11 +181,11 @@ def test_payslips_carry_capitals_and_hash_and_verify(store, tmp_path) -> None:  
     missing = in_chinese("verify-document", str(tmp_path / "none.pdf"))
     assert (missing.code, missing.err) == (2, f"错误：{str(tmp_path / 'none.pdf')!r}：文件不存在\n")
     not_pdf = tmp_path / "note.pdf"
-    not_pdf.write_bytes(b"")  # not a PDF; pypdf's reason is a value, in pypdf's words
-    for run, said in ((in_chinese("verify-document", str(not_pdf)),
-                       "错误：不是可读取的 PDF 文件："),
-                      (cli("verify-document", str(not_pdf)), "error: not a readable PDF file: ")):
-        assert (run.code, run.err) == (2, f"{said}Cannot read an empty file\n")
+    not_pdf.write_bytes(b"")  # not a PDF: said in the reader's language, no pypdf words
+    for run, said in ((in_chinese("verify-document", str(not_pdf)), "错误：文件不是 PDF："),
+                      (cli("verify-document", str(not_pdf)), "error: the file is not a PDF: ")):
+        assert run.code == 2
+        assert run.err.startswith(said), run.err
 
 
 def test_a_decided_appeal_gets_a_decision_letter(store, tmp_path) -> None:  # type: ignore[no-untyped-def]

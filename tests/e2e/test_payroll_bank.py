@@ -90,7 +90,8 @@ def test_the_bank_file_pays_the_payable_total_less_withholding(paid, tmp_path) -
     events = [json.loads(line) for line in
               cli.ok("events", "--json", "--limit", "100000").out.splitlines()]
     close = next(e for e in events if e["type"] == "PeriodClosed" and e["period"] == "2026-Q2")
-    assert book.properties.subject == f"statement sha256 {close['statement_sha256']}"
+    # The stamp as every export says it, in Chinese as the file's other words.
+    assert book.properties.subject == f"已结账 · 报表哈希 SHA-256: {close['statement_sha256']}"
     assert "已扣回 125.00" in ward[4]
     # A layout of one's own may name the department as a clerk reads it, or its id.
     layout = tmp_path / "own.yaml"

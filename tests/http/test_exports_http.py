@@ -66,9 +66,9 @@ def test_the_statement_comes_as_a_workbook_named_in_chinese(served, tmp_path) ->
     statement = cli.payout("2026-Q1")
     people = [r for title, rows in sheets.items() if title != "汇总" for r in rows[2:]]
     header = sheets["汇总"][1]
-    assert "实发金额" in header
+    assert "应发金额" in header
     department = next(rows for title, rows in sheets.items() if title != "汇总")
-    total_column = department[1].index("实发金额")
+    total_column = department[1].index("应发金额")
     assert sum(Decimal(str(r[total_column])) for r in people).quantize(Decimal("0.01")) \
         == Decimal(statement["totals"]["paid"])
     assert "SHA-256" in str(sheets["汇总"][0][2])  # closed: the statement's hash
