@@ -14,9 +14,11 @@ def test_the_statement_s_notes_read_in_the_page_s_language(app_client: TestClien
     page = app_client.get("/web/periods/2026-Q4").text
     assert ('<p class="muted">方案 xinghe-county-hospital@2（002_db447562deed9801.txt:'
             'L805-L1073）</p>') in page
-    assert '<p class="muted">年末失效的结余（超年度无效）：25005.68</p>' in page
+    assert '<p class="muted">年末失效的结余（超年度无效）：¥25,005.68</p>' in page
     assert "scheme xinghe" not in page
     app_client.get("/language/en")
     english = app_client.get("/web/periods/2026-Q4").text
-    assert ('<p class="muted">scheme xinghe-county-hospital@2 (002_db447562deed9801.txt:'
-            'L805-L1073)</p>') in english
+    assert ('<p class="muted">Scheme xinghe-county-hospital@2 (002_db447562deed9801.txt:'
+            'L805-L1073)</p>') in english  # sentence case: the note starts a line
+    assert ('<p class="muted">Bank lapsing at the year end (not carried past the year): '
+            '¥25,005.68</p>') in english  # one language, the amount as money
