@@ -148,3 +148,20 @@ def test_no_chinese_text_carries_the_english_word_draft_beside_it() -> None:
             both = [m.id for m in read_po(file) if m.id and "草稿" in str(m.string)
                     and "DRAFT" in str(m.string)]
         assert both == [], po.name
+
+
+@pytest.mark.parametrize(("language", "said", "other"), [
+    ("zh_CN", ["'xx' 不是日期，应写作 2026-03-20",
+               "'2026-01-01Tx' 不是时间，应写作 2026-04-05T14:03"], "not a"),
+    ("en", ["'xx' is not a date like 2026-03-20",
+            "'2026-01-01Tx' is not a time like 2026-04-05T14:03"], "不是")])
+def test_a_mistyped_date_in_the_history_s_filter_is_refused_in_one_language(
+        pages: dict[str, TestClient], language: str, said: list[str], other: str) -> None:
+    client = pages["auditor"]
+    client.get(f"/language/{language}")
+    for params, words in (({"since": "xx"}, said[0]), ({"until": "2026-01-01Tx"}, said[1])):
+        answer = client.get("/web/audit", params=params)
+        assert answer.status_code == 422
+        text = html.unescape(answer.text)
+        assert words in text
+        assert other not in text.split("<main", 1)[1]
