@@ -165,3 +165,14 @@ def test_a_mistyped_date_in_the_history_s_filter_is_refused_in_one_language(
         text = html.unescape(answer.text)
         assert words in text
         assert other not in text.split("<main", 1)[1]
+
+
+def test_an_english_error_page_states_its_reason_in_sentence_case(
+        pages: dict[str, TestClient]) -> None:
+    client = pages["finance"]
+    client.get("/language/en")
+    answer = client.get("/web/appeals/Anope")
+    assert answer.status_code == 404
+    assert '<p class="reason">No appeal &#39;Anope&#39;</p>' in answer.text
+    client.get("/language/zh_CN")
+    assert '<p class="reason">没有申诉 &#39;Anope&#39;</p>' in client.get("/web/appeals/Anope").text
