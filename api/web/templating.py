@@ -155,10 +155,16 @@ def sentence(text: Any) -> Any:
     """A text that starts a cell or a line, in sentence case where the page is English:
     the ledger's English names are written for the middle of a sentence ("paid", "appeal
     decision"), and a page began cells with them in lowercase. Chinese has no case."""
-    if i18n.current_language() == "zh_CN" or not text:
+    if i18n.current_language() == "zh_CN" or not text or _WORD_FIRST.match(text) is None:
         return text
     # Sliced and joined, a Markup (what `_()` gives a template) stays one.
-    return text[0].upper() + text[1:] if text[0].islower() else text
+    return text[0].upper() + text[1:]
+
+
+# A lowercase English word first ("paid", "late:", "year-end"), not a value a message
+# begins with: an id or a key ("team-quarterly@1 grades by quarter", "finance2",
+# "late_arrival") is written as the ledger spells it, in the middle of a sentence or not.
+_WORD_FIRST = re.compile(r"[a-z]+(?:['-][a-z]+)*(?![\w@/'-]|\.\w)")
 
 
 def event_type(type_name: str) -> str:
