@@ -39,6 +39,7 @@ TEMPLATES: Final = (
     N_("{text} is not a period; write 2026-Q1 (quarter), 2026-03 (month), 2026 (year) or "
        "2026-YE (year end)"),
     N_("{text} is not a date like 2026-03-20"),
+    N_("{text} is not a time like 2026-04-05T14:03"),  # the auditor's filter (api/web)
     N_("give exactly one of --employee, --department or --figure"),
     N_("give exactly one of employee, department or figure"),
     N_("no employee {employee} in {period}"),

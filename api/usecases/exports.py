@@ -46,7 +46,7 @@ TEXT = {
     "figures": "中间数明细表", "organisation": "全院", "person": "人员",
     "summary": "汇总", "department": "科室", "total": "合计", "balance": "平衡（应为 0.00）",
     "closed": "已结账 · 报表哈希 SHA-256: {sha}",
-    "draft": "草稿 DRAFT · {period} 未结账，数字可能变动",
+    "draft": "草稿 · {period} 未结账，数字可能变动",
 }
 HEADERS = {
     "employee_id": "工号", "name": "姓名", "department_id": "科室编号", "department": "科室",

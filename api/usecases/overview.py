@@ -31,6 +31,7 @@ def periods_overview(ws: Workspace, caller: Caller) -> dict[str, Any]:
         period = parse_period(listed["period"])
         statement = ws.statement_json(period)
         prepared = preparations.get(str(period))
+        close = facts.close_of(str(period))
         if listed["closed"]:
             state = RESTATED if restatement(ws, caller, str(period))["people"] else CLOSED
         else:
@@ -42,7 +43,10 @@ def periods_overview(ws: Workspace, caller: Caller) -> dict[str, Any]:
             else None,
             "pool": f"{pool:.2f}", "paid": statement["totals"]["paid"],
             "people_paid": statement["totals"]["people_paid"],
-            "balance": statement["reconciliation"]["balance"]})
+            "balance": statement["reconciliation"]["balance"],
+            # who closed it and when: a closed period shows its close, never a way to close
+            "closed_by": close.actor if close is not None else None,
+            "closed_at": close.recorded_at.isoformat() if close is not None else None})
     return {"periods": rows, "two_person_close": approval_required(facts)}
 
 

@@ -22,11 +22,15 @@ DATA_TEXTS: Final = (
     N_("forfeited by failed assessments (returned to the hospital)"),
     N_("ScoreRecorded"), N_("DeductionRecorded"), N_("AttendanceRecorded"),
     N_("AssessmentRecorded"), N_("CmeCreditsRecorded"), N_("LeaveRecorded"),
-    N_("payout line"), N_("quantity"), N_("scheduled_days"),
+    N_("payout line"), N_("quantity"), N_("scheduled_days"),  # ids in refusals' lists
     N_("filed"), N_("assigned"), N_("decided"), N_("uphold"), N_("change"), N_("revoke"),
     N_("paid"), N_("excluded"),
     N_("points"), N_("count"), N_("minutes"),
 )
+
+# The head's grid's columns: the hospital scheme's score item and the attendance column,
+# named as a heading is (their ids are the ledger's); another scheme's items show as coded.
+GRID_COLUMNS: Final = {"quantity": N_("Workload"), "scheduled_days": N_("Scheduled days")}
 
 # The hospital scheme's deduction kinds a head adds in the grid, named as the exports name
 # them; another scheme's kinds show as coded.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import sys
 from datetime import datetime
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -17,13 +17,14 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from api import i18n
 from api.i18n import N_, figures, formats
 from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
 from api.i18n.messages import statement_note, translate
-from api.web.labels import DEDUCTION_LABELS
+from api.web.labels import DEDUCTION_LABELS, GRID_COLUMNS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
 TEMPLATES_DIR: Final = Path(__file__).parent / "templates"
@@ -90,6 +91,29 @@ def figure_value(node: dict[str, Any]) -> str:
     return text
 
 
+POINTS_SHOWN: Final = Decimal("0.01")  # a person's points as a payslip writes them
+
+
+def points(value_text: Any) -> str:
+    """A person's points to two places (110.70); a value finer than that, or a fraction
+    the statement keeps exact (837357/7564), rounded half-up for reading, with the exact
+    value in the cell's title. Pay comes from the exact value, never from this text."""
+    text = str(value_text)
+    try:
+        value = exact_number(text)
+    except (InvalidOperation, ValueError, ZeroDivisionError):
+        return text
+    with localcontext() as context:
+        context.prec = 60  # wide enough for the hundredth of any exact text
+        shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+            POINTS_SHOWN, rounding=ROUND_HALF_UP)
+    if shown == value:
+        return str(shown)
+    exact = i18n.gettext("exact value: %(value)s") % {"value": text}
+    cell: Markup = Markup('<span class="rounded" title="{}">{}</span>').format(exact, shown)
+    return cell
+
+
 def local_time(value: Any) -> str:
     """An ISO instant → 2026-04-05 14:03:09 +08:00 in the organisation's zone."""
     try:
@@ -110,6 +134,34 @@ def deduction_label(kind: str) -> str:
     """A deduction kind in the reader's language (its code where the scheme is not ours)."""
     label = DEDUCTION_LABELS.get(kind)
     return i18n.gettext(label) if label is not None else kind
+
+
+def sentence(text: Any) -> Any:
+    """A text that starts a cell or a line, in sentence case where the page is English:
+    the ledger's English names are written for the middle of a sentence ("paid", "appeal
+    decision"), and a page began cells with them in lowercase. Chinese has no case."""
+    if i18n.current_language() == "zh_CN" or not text or _WORD_FIRST.match(text) is None:
+        return text
+    # Sliced and joined, a Markup (what `_()` gives a template) stays one.
+    return text[0].upper() + text[1:]
+
+
+# A lowercase English word first ("paid", "late:", "year-end"), not a value a message
+# begins with: an id or a key ("team-quarterly@1 grades by quarter", "finance2",
+# "late_arrival") is written as the ledger spells it, in the middle of a sentence or not.
+_WORD_FIRST = re.compile(r"[a-z]+(?:['-][a-z]+)*(?![\w@/'-]|\.\w)")
+
+
+def event_type(type_name: str) -> str:
+    """An event's type as the auditor's history names it: the entry's name in the page's
+    language, sentence case (the class id is shown beside it, for the filter)."""
+    return str(sentence(entry_type(type_name)))
+
+
+def column_label(column: str) -> str:
+    """A grid column's heading in the reader's language (its code where not ours)."""
+    label = GRID_COLUMNS.get(column)
+    return i18n.gettext(label) if label is not None else column
 
 
 def query_without(params: Any, key: str) -> str:
@@ -133,6 +185,7 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters["money"] = money
+    env.filters["points"] = points
     env.filters["period"] = period_name
     env.filters["local_time"] = local_time
     env.filters["query_without"] = query_without
@@ -146,8 +199,11 @@ def environment() -> Environment:
     env.filters["statement_note"] = statement_note  # a statement's notes are English ids
     env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
     env.filters["entry_type"] = entry_type
+    env.filters["event_type"] = event_type
+    env.filters["sentence"] = sentence
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["deduction_label"] = deduction_label
+    env.globals["column_label"] = column_label
     env.globals["STATE_LABELS"] = STATE_LABELS
     env.globals["CSRF_FIELD"] = CSRF_FIELD
     env.globals["CSRF_HEADER"] = CSRF_HEADER

@@ -121,6 +121,19 @@ def test_grades_are_for_the_roles_that_read_everything(as_role: Any) -> None:
     assert "data-chart" not in answer.text
 
 
+def test_an_english_refusal_keeps_the_scheme_key_it_starts_with(as_role: Any) -> None:
+    """The English page writes a reason in sentence case, but a reason that starts with
+    an id (the grading scheme's key) keeps the id as the ledger spells it."""
+    client = as_role("finance")
+    client.get("/language/en")
+    answer = client.get("/web/charts/grades?period=2026-03")
+    assert answer.status_code == 422
+    assert '<p class="reason">team-quarterly@1 grades by quarter, not month</p>' in answer.text
+    client.get("/language/zh_CN")
+    chinese = client.get("/web/charts/grades?period=2026-03").text
+    assert '<p class="reason">team-quarterly@1 按 quarter 评定等次，不按 month</p>' in chinese
+
+
 def test_the_chart_script_is_served_and_no_script_is_inline(as_role: Any) -> None:
     client = as_role("finance")
     page = client.get("/web/charts/per-point").text

@@ -133,7 +133,7 @@ def test_a_decision_is_recorded_only_as_last_previewed(ledger: dict[str, Any]) -
     english = client.post(f"/web/appeals/{appeal}/decide", data=decision,
                           headers={"Accept-Language": "en"})
     assert english.status_code == 422
-    assert "preview this decision&#39;s effect on each person first, then record it" in \
+    assert "Preview this decision&#39;s effect on each person first, then record it" in \
         english.text
     assert "请先预览" not in english.text
     other = client.get(f"/web/appeals/{appeal}/preview",

@@ -84,7 +84,7 @@ def test_a_page_query_that_fails_its_checks_names_the_field(app_with_a_fault: Te
 
 
 @pytest.mark.parametrize(("language", "reason"), [
-    ("zh_CN", "没有申诉 'NO-SUCH'"), ("en", "no appeal 'NO-SUCH'")])
+    ("zh_CN", "没有申诉 'NO-SUCH'"), ("en", "No appeal 'NO-SUCH'")])
 def test_a_domain_error_on_a_page_reads_in_the_readers_language(
         app_with_a_fault: TestClient, demo: Demo, language: str, reason: str) -> None:
     sign_in(app_with_a_fault, "auditor", demo.passwords["auditor"])

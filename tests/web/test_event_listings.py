@@ -95,9 +95,9 @@ def test_the_auditor_page_lists_events_without_hashes(auditor: TestClient) -> No
 def test_the_auditor_filters_the_history_by_period(auditor: TestClient,
                                                    ledger: dict[str, Any]) -> None:
     page = auditor.get("/web/audit", params={"period": "2026-Q1", "type": "PeriodClosed"}).text
-    assert page.count("<td>PeriodClosed</td>") == 1  # 2026-Q1's close, not another's
+    assert page.count(">PeriodClosed</small></td>") == 1  # 2026-Q1's close, not another's
     other = auditor.get("/web/audit", params={"period": "2026-Q2", "type": "PeriodClosed"}).text
-    assert "<td>PeriodClosed</td>" not in other
+    assert ">PeriodClosed</small></td>" not in other
     for step in ("AppealFiled", "AppealAssigned", "AppealDecided"):
         about_q1 = auditor.get("/web/audit", params={"period": "2026-Q1", "type": step}).text
         assert ledger["appeal"] in about_q1, step

@@ -116,7 +116,7 @@ def test_an_employee_cannot_appeal_a_colleagues_entry(
     english = client.post("/web/appeals/new", headers={"Accept-Language": "en"},
                           data={"csrf": csrf, "entry_id": theirs, "grounds": "not mine"})
     assert english.status_code == answer.status_code
-    assert "you may appeal only your own entries" in english.text
+    assert "You may appeal only your own entries" in english.text  # sentence case
     assert "只能对本人" not in english.text
 
 
@@ -129,7 +129,7 @@ def test_a_user_with_no_employee_is_told_in_one_language_where_to_look(
     assert "payslip" not in chinese.text
     english = client.get("/web/me/statement", headers={"Accept-Language": "en"})
     assert english.status_code == 403
-    assert ("only an employee user has their own payslip; finance and heads open a "
+    assert ("Only an employee user has their own payslip; finance and heads open a "
             "period&#39;s statement") in english.text
     assert "工资条" not in english.text
 

@@ -19,8 +19,8 @@ def test_the_statement_s_notes_read_in_the_page_s_language(app_client: TestClien
     assert "scheme xinghe" not in page
     app_client.get("/language/en")
     english = app_client.get("/web/periods/2026-Q4").text
-    assert ('<p class="muted">scheme xinghe-county-hospital@2 (002_db447562deed9801.txt:'
-            'L805-L1073)</p>') in english
-    assert ("<p class=\"muted\">the bank&#39;s balance lapsing at the year end: ¥25,005.68</p>"
+    assert ('<p class="muted">Scheme xinghe-county-hospital@2 (002_db447562deed9801.txt:'
+            'L805-L1073)</p>') in english  # sentence case: the note starts a line
+    assert ("<p class=\"muted\">The bank&#39;s balance lapsing at the year end: ¥25,005.68</p>"
             in english)
     assert "超年度无效" not in english

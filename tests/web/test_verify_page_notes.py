@@ -53,7 +53,7 @@ def test_the_page_says_when_the_snapshot_was_not_checked(keyed: Demo) -> None:
     unkeyed = {k: v for k, v in keyed.env.items() if k != SNAPSHOT_KEY_ENV}
     assert _note(unkeyed, keyed.passwords).startswith("未核对事实快照：本环境没有快照密钥")
     assert _note(unkeyed, keyed.passwords, "en").startswith(
-        "the snapshot of the fold was not checked: no snapshot key here")
+        "The snapshot of the fold was not checked: no snapshot key here")
 
 
 def test_a_finding_about_the_snapshot_alone_leaves_the_chain_intact(keyed: Demo) -> None:

@@ -54,6 +54,6 @@ def test_the_page_names_it_in_english_under_the_switch(auditor: TestClient) -> N
     finally:
         auditor.cookies.delete(LANGUAGE_COOKIE)
     [finding] = _findings(page.text)
-    assert finding.startswith("altered: event ")
+    assert finding.startswith("Altered: event ")  # a line of its own, in sentence case
     assert f"at position {ALTERED}" in finding
     assert "its stored bytes no longer hash to the chain&#39;s link" in finding

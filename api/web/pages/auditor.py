@@ -30,8 +30,9 @@ def day_start(text: str) -> datetime | None:
     try:
         return datetime.fromisoformat(f"{text}T00:00:00{ZONE_OFFSET}")
     except ValueError:
-        raise InvalidRequestError(f"{text!r} 不是日期，例如 2026-04-05 (not a date such as "
-                                  "2026-04-05)") from None
+        # English ids the error page says in the reader's language (api/i18n/messages.py);
+        # the page showed Chinese and English side by side in either language.
+        raise InvalidRequestError(f"{text!r} is not a date like 2026-03-20") from None
 
 
 def day_end(text: str) -> datetime | None:
@@ -41,8 +42,8 @@ def day_end(text: str) -> datetime | None:
         try:
             return datetime.fromisoformat(f"{text}{ZONE_OFFSET}")
         except ValueError:
-            raise InvalidRequestError(f"{text!r} 不是时间，例如 2026-04-05T14:03 (not a time "
-                                      "such as 2026-04-05T14:03)") from None
+            raise InvalidRequestError(f"{text!r} is not a time like 2026-04-05T14:03"
+                                      ) from None
     start = day_start(text)
     return None if start is None else datetime.combine(start.date(), time.max, start.tzinfo)
 
