@@ -260,6 +260,10 @@ class DiffQuery:
     from_point: str  # an ISO instant (UTC unless zoned), 'closed' or 'now'
     to_point: str = "now"
     what_if: Batch | None = None  # applied to the `to` side, unwritten
+    # "flat": every event in between in one list (`--json`, as stored ledgers' reports
+    # were recorded); "moved": those behind a figure that moved, the rest counted by type;
+    # "all": and the rest listed (projections/diff.py LISTINGS).
+    listing: str = "flat"
 
 
 def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
@@ -274,7 +278,7 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if diff")
         after = (what_if(ws, caller, query.what_if, after[0]), after[1])
-    report = diff_statements(period, before, after)
+    report = diff_statements(period, before, after, listing=query.listing)
     if query.what_if is not None:
         record_read(ws, caller, f"what-if diff {period}", [r["id"] for r in report["people"]])
     if user is None or user.reads_everything:
@@ -282,8 +286,15 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
     people = [r for r in report["people"] if user.may_read_employee(r["id"], r["department_id"])]
     departments = [r for r in report["departments"] if user.may_read_department(r["id"])]
     referenced = {e for r in (*people, *departments) for e in r["direct_events"]}
+    events = [e for e in report["events"] if e["id"] in referenced]
+    if "other_events" not in report:
+        return {**report, "people": people, "departments": departments, "total": None,
+                "events": events}
+    # Only the rows this reader sees, and nothing of the events about anyone else.
+    shown = {r["id"] for r in (*people, *departments)}
     return {**report, "people": people, "departments": departments, "total": None,
-            "events": [e for e in report["events"] if e["id"] in referenced]}
+            "events": [{**e, "moved": [i for i in e["moved"] if i in shown]} for e in events],
+            "other_events": []}
 
 
 def restatement(ws: Workspace, caller: Caller, period_text: str, *,

@@ -241,6 +241,17 @@ class DiffEvent(Closed):
     effective: str
     reason: str | None
     supersedes: str | None
+    rule_ref: str | None = Field(None, description="the rule it applied (a voiding: the "
+                                 "voided entry's)")
+    moved: list[str] | None = Field(None, description="the people and departments in "
+                                    "`people` and `departments` it is about; empty: it is "
+                                    "about no one (a pool, a scheme) and moves everyone")
+
+
+class DiffEventGroup(Closed):
+    type: str
+    count: int
+    events: list[DiffEvent] | None = Field(None, description="each of them, with `all=true`")
 
 
 class Diff(Closed):
@@ -254,7 +265,11 @@ class Diff(Closed):
     total: DiffTotal | None
     people: list[DiffRow]
     departments: list[DiffRow]
-    events: list[DiffEvent]
+    events: list[DiffEvent] = Field(description="the events in between about a figure that "
+                                    "moved; where `other_events` is absent (an appeal's "
+                                    "preview, the CLI's --json) every one of them")
+    other_events: list[DiffEventGroup] | None = Field(
+        None, description="the events in between that moved no figure, by type, most first")
 
 
 class Restatement(Closed):

@@ -1,0 +1,81 @@
+"""`jixiao diff` as a person reads it: the figures that moved, then the events behind
+them, and the events that moved nothing (a closed period's withholdings, one a person)
+counted by type rather than listed; a table only where a figure moved, else 「无变化」.
+`--all` lists every event; `--json` keeps every event in one flat list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, Cli, cli_for
+
+CORRECTION = "appeal upheld: workload double-counted"  # example 3's, of the ward's figures
+WITHHELD_REASON = "个税（工资系统报送）"
+DIFF = ("diff", "--period", "2026-Q1", "--from", "closed", "--to", "now")
+
+
+@pytest.fixture
+def cli(store, tmp_path: Path) -> Cli:  # type: ignore[no-untyped-def]
+    """Worked example 3 with 2026-Q1 closed, then payroll's withholding for everyone paid."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    cli.ok("close", "--period", "2026-Q1")
+    paid = sorted({p["employee_id"] for p in cli.payout("2026-Q1")["people"]})
+    rows = [{"type": "record_withholding", "pay_period": "2026-Q1", "employee_id": person,
+             "tax_withheld_cny": "100.00", "reason": WITHHELD_REASON} for person in paid]
+    batch = tmp_path / "withholding.jsonl"
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                     encoding="utf-8")
+    cli.ok("apply", str(batch))
+    return cli
+
+
+def withheld(cli: Cli) -> int:
+    return len(cli.payout("2026-Q1")["people"])
+
+
+def test_withholdings_alone_move_nothing_and_the_diff_says_so(cli: Cli) -> None:
+    count = withheld(cli)
+    chinese = Cli(cli.environ, lang=None).ok(*DIFF).out
+    assert "无变化：没有人的绩效工资变动。" in chinese
+    assert f"其余 {count} 条事件未改变任何数字：代扣个税 {count} 条" in chinese
+    assert WITHHELD_REASON not in chinese  # counted, not listed one by one
+    assert "员工" not in chinese
+    assert "科室" not in chinese  # no table heading with nothing under it
+    english = cli.ok(*DIFF).out
+    assert "No change: no one's pay moved." in english
+    assert f"{count} other events moved no figure: tax withheld ×{count}" in english
+    assert "employee" not in english
+    assert "department" not in english
+
+
+def test_the_correction_comes_first_and_the_withholdings_are_counted(cli: Cli) -> None:
+    count = withheld(cli)
+    cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
+    chinese = Cli(cli.environ, lang=None).ok(*DIFF).out
+    lines = chinese.splitlines()
+    causes = lines.index("引起变动的事件（1 条）：")
+    assert CORRECTION in lines[causes + 1]
+    assert "；涉及 病区 ward -¥2,000.00、ward-01 Ward nurse 1 -¥125.00" in lines[causes + 1]
+    assert lines.index("绩效工资变动的人员（16 人）：") < lines.index(
+        "结算金额变动的科室（1 个）：") < causes
+    assert f"其余 {count} 条事件未改变任何数字：代扣个税 {count} 条" in chinese
+    assert chinese.count(WITHHELD_REASON) == 0
+    english = cli.ok(*DIFF).out
+    assert "The events behind them (1):" in english
+    assert "People whose pay moved (16):" in english
+    assert english.count(WITHHELD_REASON) == 0
+    every = cli.ok(*DIFF, "--all").out
+    assert every.count(WITHHELD_REASON) == count  # --all lists each of them
+    assert every.index(CORRECTION) < every.index(WITHHELD_REASON)
+
+
+def test_json_keeps_every_event_in_one_list(cli: Cli) -> None:
+    cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
+    report = cli.ok(*DIFF, "--json").json()
+    kinds = [event["type"] for event in report["events"]]
+    assert kinds.count("WithholdingRecorded") == withheld(cli)
+    assert "DepartmentFiguresRecorded" in kinds
+    assert "other_events" not in report
