@@ -48,6 +48,9 @@ def diff_statements(
     # A close changes no number; it is the point a side stands on, not a cause.
     changes = [event for event in _between(facts_a, facts_b)
                if not isinstance(event, PeriodClosed) and _touches(facts_b, event, period)]
+    if listing != "flat":  # payroll's withholding of another period is not about this one
+        changes = [event for event in changes
+                   if getattr(event, "pay_period", None) in (None, str(period))]
     subjects = [_subjects(event, facts_b, grouped=listing != "flat") for event in changes]
     old_people, new_people = _moved(old.people, new.people)
     people = _rows(

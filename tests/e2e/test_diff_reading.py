@@ -79,3 +79,20 @@ def test_json_keeps_every_event_in_one_list(cli: Cli) -> None:
     assert kinds.count("WithholdingRecorded") == withheld(cli)
     assert "DepartmentFiguresRecorded" in kinds
     assert "other_events" not in report
+
+
+def test_another_periods_withholding_is_not_in_the_diff(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """2026-Q1's withholding is about 2026-Q1's pay: a diff of 2026-Q2 across it shows
+    nothing, not a count of events about another period."""
+    plain = cli_for(store.backend, store.env)
+    plain.ok("apply", str(GOLDEN / "example-3" / "commands.jsonl"))
+    plain.ok("close", "--period", "2026-Q1")
+    before = plain.ok("events", "--json", "--limit", "1").json()["recorded_at"]
+    batch = tmp_path / "withholding.jsonl"
+    batch.write_text('{"type": "record_withholding", "pay_period": "2026-Q1", "employee_id": '
+                     '"ward-01", "tax_withheld_cny": "10.00"}\n', encoding="utf-8")
+    plain.ok("apply", str(batch))
+    out = plain.ok("diff", "--period", "2026-Q2", "--from", before).out
+    assert "No change: no one's pay moved." in out
+    assert "tax withheld" not in out
+    assert "other events" not in out
