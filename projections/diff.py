@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from domain.errors import InvalidRequestError
 from domain.events import LedgerEvent, PeriodClosed, loaded_family
@@ -26,7 +26,8 @@ from projections.views import touched_periods
 # in `other_events`; "all": the same, and each of the rest listed under its type. A
 # closed period can take a hundred withholdings, none of which moves a figure: listed
 # flat, they hide the one correction that did.
-LISTINGS = ("flat", "moved", "all")
+Listing = Literal["flat", "moved", "all"]
+LISTINGS: tuple[str, ...] = get_args(Listing)
 
 # A person's or department's ids, as an event names them: None for a fact the statement
 # never reads.
@@ -35,7 +36,7 @@ Subjects = tuple[str | None, str | None] | None
 
 def diff_statements(
     period: Period, before: tuple[Facts, str], after: tuple[Facts, str], *,
-    listing: str = "flat",
+    listing: Listing = "flat",
 ) -> dict[str, Any]:
     """Per-person and per-department deltas of `period` from `before` to `after`, each
     attributed to the events recorded in between that touch it (and to scheme changes)."""
@@ -92,7 +93,7 @@ def _grouped(report: dict[str, Any], changes: list[LedgerEvent], subjects: list[
     causes, rest = [], []
     for event, described, named in zip(changes, report["events"], subjects, strict=True):
         if described["id"] in moved_by or (anything and named == (None, None)):
-            causes.append({**described, "rule_ref": _subject_of(event, facts, "rule_ref"),
+            causes.append({**described, "rule_ref": _field_of(event, facts, "rule_ref"),
                            "moved": moved_by.get(described["id"], [])})
         else:
             rest.append((type(event).__name__, described))
@@ -101,7 +102,7 @@ def _grouped(report: dict[str, Any], changes: list[LedgerEvent], subjects: list[
     for kind, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
         group: dict[str, Any] = {"type": kind, "count": count}
         if list_all:
-            group["events"] = [described for named, described in rest if named == kind]
+            group["events"] = [described for of, described in rest if of == kind]
         groups.append(group)
     return {"events": causes, "other_events": groups}
 
@@ -134,7 +135,8 @@ def _touches(facts: Facts, event: LedgerEvent, period: Period) -> bool:
     return touched is None or period in touched
 
 
-def _subject_of(event: LedgerEvent, facts: Facts, key: str) -> str | None:
+def _field_of(event: LedgerEvent, facts: Facts, key: str) -> str | None:
+    """The event's `key`, else that of the entry it voids."""
     value = getattr(event, key, None)
     if value is None and (target := getattr(event, "target_id", None)) in facts.events:
         value = getattr(facts.events[target], key, None)
@@ -149,7 +151,7 @@ def _subjects(event: LedgerEvent, facts: Facts, *, grouped: bool) -> Subjects:
         return (_own(event, "employee_id"), _own(event, "department_id"))
     if isinstance(event, loaded_family("domain.personal", "PAYROLL_EVENTS")):
         return None
-    return (_subject_of(event, facts, "employee_id"), _subject_of(event, facts, "department_id"))
+    return (_field_of(event, facts, "employee_id"), _field_of(event, facts, "department_id"))
 
 
 def _own(event: LedgerEvent, key: str) -> str | None:

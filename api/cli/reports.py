@@ -151,7 +151,7 @@ def diff(*, period: PeriodOption,
     parse_period(period)
     # --json keeps the flat list of every event that stored ledgers' reports were
     # recorded with (tests/fixtures/old_ledger); the table groups them.
-    listing = "flat" if json else "all" if every else "moved"
+    listing: reports.Listing = "flat" if json else "all" if every else "moved"
     query = reports.DiffQuery(period, from_point, to_point, what_if_batch(with_file),
                               listing=listing)
     with open_session(db) as session:

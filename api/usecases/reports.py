@@ -28,7 +28,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.records import frozen_record
 from domain.users import User
-from projections.diff import diff_side, diff_statements
+from projections.diff import Listing, diff_side, diff_statements
 from projections.figure_tree import FigureLookup, UntrustedFigureError, explain_tree
 from projections.payout import CalculationBlockedError
 from projections.restatement import restatement_of, settles_in, statement_for
@@ -36,7 +36,7 @@ from projections.views import payable_periods
 
 # The shells name CalculationBlockedError through this module, never through projections/.
 __all__ = [
-    "EXPLAIN_DEPTH_MAX", "CalculationBlockedError", "DiffQuery", "ExplainQuery",
+    "EXPLAIN_DEPTH_MAX", "CalculationBlockedError", "DiffQuery", "ExplainQuery", "Listing",
     "Reconciliation", "ReportQuery", "diff", "explain", "payout", "reconcile",
     "report_facts", "restatement", "statements",
 ]
@@ -263,7 +263,7 @@ class DiffQuery:
     # "flat": every event in between in one list (`--json`, as stored ledgers' reports
     # were recorded); "moved": those behind a figure that moved, the rest counted by type;
     # "all": and the rest listed (projections/diff.py LISTINGS).
-    listing: str = "flat"
+    listing: Listing = "flat"
 
 
 def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
