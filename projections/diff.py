@@ -23,10 +23,12 @@ from projections.views import touched_periods
 # row's direct events by the fields the event itself carries (the form the reports of stored
 # ledgers were recorded in, kept byte for byte). "moved": in `events` only those about a
 # figure that moved, each with the rows it is about (`moved`), the rest counted by type
-# in `other_events`; "all": the same, and each of the rest listed under its type. A
+# in `other_events`; "all": the same, and each of the rest listed under its type;
+# "beside" (HTTP, whose clients read `events` as the flat list): `events` flat, with that
+# reading beside it, in `events_behind` (id, rule, rows) and `other_events` (counts). A
 # closed period can take a hundred withholdings, none of which moves a figure: listed
 # flat, they hide the one correction that did.
-Listing = Literal["flat", "moved", "all"]
+Listing = Literal["flat", "moved", "all", "beside"]
 LISTINGS: tuple[str, ...] = get_args(Listing)
 
 # A person's or department's ids, as an event names them: None for a fact the statement
@@ -47,8 +49,9 @@ def diff_statements(
     old = current_statement(facts_a, period)
     new = current_statement(facts_b, period)
     # A close changes no number; it is the point a side stands on, not a cause.
-    changes = [event for event in _between(facts_a, facts_b)
+    between = [event for event in _between(facts_a, facts_b)
                if not isinstance(event, PeriodClosed) and _touches(facts_b, event, period)]
+    changes = between
     if listing != "flat":  # payroll's withholding of another period is not about this one
         changes = [event for event in changes
                    if getattr(event, "pay_period", None) in (None, str(period))]
@@ -73,9 +76,15 @@ def diff_statements(
         "departments": departments,
         "events": [_describe(event) for event in changes],
     }
-    if listing != "flat":
-        report.update(_grouped(report, changes, subjects, facts_b, list_all=listing == "all"))
-    return report
+    if listing == "flat":
+        return report
+    grouped = _grouped(report, changes, subjects, facts_b, list_all=listing == "all")
+    if listing != "beside":
+        return {**report, **grouped}
+    return {**report, "events": [_describe(event) for event in between],
+            "events_behind": [{"id": e["id"], "rule_ref": e["rule_ref"], "moved": e["moved"]}
+                              for e in grouped["events"]],
+            "other_events": grouped["other_events"]}
 
 
 def _grouped(report: dict[str, Any], changes: list[LedgerEvent], subjects: list[Subjects],

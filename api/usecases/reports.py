@@ -262,7 +262,8 @@ class DiffQuery:
     what_if: Batch | None = None  # applied to the `to` side, unwritten
     # "flat": every event in between in one list (`--json`, as stored ledgers' reports
     # were recorded); "moved": those behind a figure that moved, the rest counted by type;
-    # "all": and the rest listed (projections/diff.py LISTINGS).
+    # "all": and the rest listed; "beside": flat, with that reading beside it (HTTP)
+    # (projections/diff.py LISTINGS).
     listing: Listing = "flat"
 
 
@@ -286,15 +287,17 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
     people = [r for r in report["people"] if user.may_read_employee(r["id"], r["department_id"])]
     departments = [r for r in report["departments"] if user.may_read_department(r["id"])]
     referenced = {e for r in (*people, *departments) for e in r["direct_events"]}
-    events = [e for e in report["events"] if e["id"] in referenced]
+    scoped = {**report, "people": people, "departments": departments, "total": None,
+              "events": [e for e in report["events"] if e["id"] in referenced]}
     if "other_events" not in report:
-        return {**report, "people": people, "departments": departments, "total": None,
-                "events": events}
-    # Only the rows this reader sees, and nothing of the events about anyone else.
+        return scoped
+    # Only the rows this reader sees, and nothing of the events about anyone else, not
+    # even how many there were.
     shown = {r["id"] for r in (*people, *departments)}
-    return {**report, "people": people, "departments": departments, "total": None,
-            "events": [{**e, "moved": [i for i in e["moved"] if i in shown]} for e in events],
-            "other_events": []}
+    key = "events_behind" if "events_behind" in report else "events"
+    return {**scoped, "other_events": [],
+            key: [{**e, "moved": [i for i in e["moved"] if i in shown]}
+                  for e in report[key] if e["id"] in referenced]}
 
 
 def restatement(ws: Workspace, caller: Caller, period_text: str, *,

@@ -1,6 +1,7 @@
-"""`GET /periods/{p}/diff` reads like the CLI's table: in `events` the events about a
-figure that moved (each with the rows it is about and its rule), the rest counted by
-type in `other_events` (each listed with `all=true`); a head sees none of the others'."""
+"""`GET /periods/{p}/diff`: `events` keeps every event in between, as clients have read it;
+beside it, `events_behind` names those about a figure that moved (each with the rows it
+is about and its rule) and `other_events` counts the rest by type; a head sees none of
+the others', not even their count."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def client(store, tmp_path) -> Iterator[tuple[TestClient, dict[str, str], int]]:
         tokens = {"auditor": users.add_user(session, Caller("seed"),
                                             NewUser("aud", "审计", "auditor")),
                   "head": users.add_user(session, Caller("seed"), NewUser(
-                      "head-icu", "主任", "department_head", department_ids=["icu"]))}
+                      "head-icu", "主任", "department_head", department_ids=["icu"])),
+                  "ward": users.add_user(session, Caller("seed"), NewUser(
+                      "head-ward", "主任", "department_head", department_ids=["ward"]))}
     with TestClient(create_app(ServerSettings(store_env=store.env))) as client:
         yield client, tokens, len(paid)
 
@@ -49,26 +52,41 @@ def diff(client: TestClient, token: str, **params: str) -> dict[str, Any]:
     return answer.json()  # type: ignore[no-any-return]
 
 
-def test_the_events_that_moved_a_figure_first_the_rest_counted(
+EVENT_FIELDS = {"id", "type", "actor", "recorded_at", "effective", "reason", "supersedes"}
+
+
+def test_events_keeps_every_event_and_the_reading_is_beside_it(
         client: tuple[TestClient, dict[str, str], int]) -> None:
     http, tokens, withheld = client
     body = diff(http, tokens["auditor"])
-    [correction] = body["events"]
-    assert correction["type"] == "DepartmentFiguresRecorded"
+    kinds = [event["type"] for event in body["events"]]
+    assert kinds.count("WithholdingRecorded") == withheld  # every event, as before
+    assert all(set(event) == EVENT_FIELDS for event in body["events"])  # the same shape
+    correction = next(e for e in body["events"] if e["type"] == "DepartmentFiguresRecorded")
     assert correction["reason"] == "appeal upheld: workload double-counted"
-    assert correction["moved"][0] == "ward"  # the department, then its people
-    assert set(correction["moved"]) == {"ward"} | {r["id"] for r in body["people"]}
+    [behind] = body["events_behind"]
+    assert behind["id"] == correction["id"]
+    assert behind["moved"][0] == "ward"  # the department, then its people
+    assert set(behind["moved"]) == {"ward"} | {r["id"] for r in body["people"]}
     assert body["other_events"] == [{"type": "WithholdingRecorded", "count": withheld}]
-    every = diff(http, tokens["auditor"], all="true")
-    assert every["events"] == body["events"]
-    [group] = every["other_events"]
-    assert (group["type"], len(group["events"])) == ("WithholdingRecorded", withheld)
 
 
 def test_a_head_sees_nothing_of_the_other_departments_events(
         client: tuple[TestClient, dict[str, str], int]) -> None:
     http, tokens, _ = client
-    body = diff(http, tokens["head"], all="true")
+    body = diff(http, tokens["head"])
     assert (body["people"], body["departments"], body["events"]) == ([], [], [])
-    assert body["other_events"] == []
+    assert (body["events_behind"], body["other_events"]) == ([], [])
     assert body["total"] is None
+
+
+def test_a_head_whose_people_moved_sees_them_and_no_count_of_the_rest(
+        client: tuple[TestClient, dict[str, str], int]) -> None:
+    http, tokens, _ = client
+    body = diff(http, tokens["ward"])
+    shown = {r["id"] for r in (*body["people"], *body["departments"])}
+    assert "ward" in shown
+    [behind] = body["events_behind"]
+    assert set(behind["moved"]) == shown
+    assert [e["id"] for e in body["events"]] == [behind["id"]]
+    assert body["other_events"] == []  # the withholdings of the ward's people too

@@ -125,15 +125,11 @@ async def get_diff(
     from_point: Annotated[str, Query(alias="from", max_length=64,
                                      description="an ISO instant, 'closed' or 'now'")],
     to_point: Annotated[str, Query(alias="to", max_length=64)] = "now",
-    every: Annotated[bool, Query(
-        alias="all", description="each event that moved no figure too, listed under its "
-        "type in `other_events` (by default only counted)")] = False,
 ) -> JSONResponse:
-    """Per-person and per-department deltas; in `events` the events in between about a
-    figure that moved, the rest counted by type in `other_events`."""
+    """Per-person and per-department deltas, attributed to the events in between; beside
+    them, which of those events are about a figure that moved, the rest counted by type."""
     return await reply(bodies.Diff, await ledger.run(
-        reports.diff, caller, DiffQuery(period, from_point, to_point,
-                                        listing="all" if every else "moved")))
+        reports.diff, caller, DiffQuery(period, from_point, to_point, listing="beside")))
 
 
 @router.get("/periods/{period}/restatement", response_model=bodies.Restatement,
