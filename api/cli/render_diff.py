@@ -42,7 +42,8 @@ def diff_text(report: dict[str, Any], names: Mapping[str, str] | None = None,
             out += ["", _("because of:"), *(_event_line(e, zone) for e in report["events"])]
         return "\n".join(out)
     if report["events"]:
-        out += ["", _("The events behind them ({count}):").format(count=len(report["events"]))]
+        out += ["", _("The events that may have moved them ({count}):").format(
+            count=len(report["events"]))]
         out += [_event_line(e, zone) + _rows_moved(e, report, named) for e in report["events"]]
     out += _others(report["other_events"], zone)
     return "\n".join(out)
@@ -96,7 +97,7 @@ def _rows_moved(event: dict[str, Any], report: dict[str, Any],
                 named: Mapping[str, str]) -> str:
     """'; about E0017 韦超轩 ¥145.74, …': the rows this event is about, with their deltas."""
     if not event["moved"]:
-        return _("; about no one: moves everyone through the shared pool")
+        return _("; about no one (a pool, a scheme, a calendar): it may move everyone")
     rows = {r["id"]: (f"{r['id']} {r['name']}", r["delta"]) for r in report["people"]}
     rows.update({r["id"]: (named.get(r["id"], f"{r['id']} {r['name']}"), r["delta"])
                  for r in report["departments"]})
@@ -107,15 +108,15 @@ def _rows_moved(event: dict[str, Any], report: dict[str, Any],
 
 
 def _others(groups: list[dict[str, Any]], zone: ZoneInfo | None) -> list[str]:
-    """The events that moved no figure: counted by type, or each listed under its type."""
+    """The events about no figure that moved: counted by type, or each listed under its type."""
     if not groups:
         return []
     count = sum(group["count"] for group in groups)
     kinds = _(", ").join(_("{name} ×{count}").format(name=event_name(group["type"]),
                                                      count=group["count"])
                          for group in groups)
-    out = ["", _("{count} other events moved no figure: {kinds}").format(count=count,
-                                                                         kinds=kinds)]
+    out = ["", _("{count} other events are about no figure that moved: {kinds}").format(
+        count=count, kinds=kinds)]
     if "events" not in groups[0]:
         return [*out, _("(--all lists each of them)")]
     for group in groups:

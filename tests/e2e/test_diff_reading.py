@@ -40,13 +40,13 @@ def test_withholdings_alone_move_nothing_and_the_diff_says_so(cli: Cli) -> None:
     count = withheld(cli)
     chinese = Cli(cli.environ, lang=None).ok(*DIFF).out
     assert "无变化：没有人的绩效工资变动。" in chinese
-    assert f"其余 {count} 条事件未改变任何数字：代扣个税 {count} 条" in chinese
+    assert f"其余 {count} 条事件不涉及变动的数字：代扣个税 {count} 条" in chinese
     assert WITHHELD_REASON not in chinese  # counted, not listed one by one
     assert "员工" not in chinese
     assert "科室" not in chinese  # no table heading with nothing under it
     english = cli.ok(*DIFF).out
     assert "No change: no one's pay moved." in english
-    assert f"{count} other events moved no figure: tax withheld ×{count}" in english
+    assert f"{count} other events are about no figure that moved: tax withheld ×{count}" in english
     assert "employee" not in english
     assert "department" not in english
 
@@ -56,15 +56,15 @@ def test_the_correction_comes_first_and_the_withholdings_are_counted(cli: Cli) -
     cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
     chinese = Cli(cli.environ, lang=None).ok(*DIFF).out
     lines = chinese.splitlines()
-    causes = lines.index("引起变动的事件（1 条）：")
+    causes = lines.index("可能引起变动的事件（1 条）：")
     assert CORRECTION in lines[causes + 1]
     assert "；涉及 病区 ward -¥2,000.00、ward-01 Ward nurse 1 -¥125.00" in lines[causes + 1]
     assert lines.index("绩效工资变动的人员（16 人）：") < lines.index(
         "结算金额变动的科室（1 个）：") < causes
-    assert f"其余 {count} 条事件未改变任何数字：代扣个税 {count} 条" in chinese
+    assert f"其余 {count} 条事件不涉及变动的数字：代扣个税 {count} 条" in chinese
     assert chinese.count(WITHHELD_REASON) == 0
     english = cli.ok(*DIFF).out
-    assert "The events behind them (1):" in english
+    assert "The events that may have moved them (1):" in english
     assert "People whose pay moved (16):" in english
     assert english.count(WITHHELD_REASON) == 0
     every = cli.ok(*DIFF, "--all").out
@@ -96,3 +96,20 @@ def test_another_periods_withholding_is_not_in_the_diff(store, tmp_path: Path) -
     assert "No change: no one's pay moved." in out
     assert "tax withheld" not in out
     assert "other events" not in out
+
+
+def test_an_event_about_no_one_may_move_everyone_not_moves_them(cli: Cli, tmp_path: Path) -> None:
+    """A holiday notice after the close names days of another quarter: it is about no one
+    and listed beside the correction, as what may move everyone, not as what moved them."""
+    cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
+    notice = tmp_path / "notice.jsonl"
+    notice.write_text('{"type": "record_holiday_notice", "year": 2026, "holidays": '
+                      '["2026-10-08"], "notice": "2026 年放假通知（补）"}\n', encoding="utf-8")
+    cli.ok("apply", str(notice))
+    chinese = Cli(cli.environ, lang=None).ok(*DIFF).out
+    assert "可能引起变动的事件（2 条）：" in chinese
+    [line] = [x for x in chinese.splitlines() if "放假通知，" in x]
+    assert line.endswith("；不针对个人（奖金池、方案或日历）：可能影响所有人")
+    english = cli.ok(*DIFF).out
+    [line] = [x for x in english.splitlines() if "holiday notice by" in x]
+    assert line.endswith("; about no one (a pool, a scheme, a calendar): it may move everyone")

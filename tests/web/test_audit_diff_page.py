@@ -79,10 +79,11 @@ def test_the_void_comes_first_and_the_withholdings_are_counted(
     html = page(auditor, start=ledger["before"])
     causes = re.search(r'<ul id="causes">(.*?)</ul>', html, re.S)
     assert causes, html
+    assert "可能引起变动的事件 (1)" in html  # about its person: it may have moved them
     assert VOID_REASON in causes.group(1)
     assert ledger["deduction"]["rule_ref"] in causes.group(1)
     assert ledger["deduction"]["employee_id"] in causes.group(1)
-    assert f"未改变任何数字的事件 ({ledger['withheld']})" in html
+    assert f"不涉及变动数字的事件 ({ledger['withheld']})" in html
     assert f"代扣个税 × {ledger['withheld']}" in html
     assert WITHHELD_REASON not in html  # counted, not listed
     assert 'id="people-moved"' in html
