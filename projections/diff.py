@@ -154,11 +154,13 @@ def _field_of(event: LedgerEvent, facts: Facts, key: str) -> str | None:
 
 def _subjects(event: LedgerEvent, facts: Facts, *, grouped: bool) -> Subjects:
     """(employee_id, department_id) the event is about. Grouped, a voiding is about the
-    entry it voids, and the payroll's facts (withholding, bank details), which no
-    statement reads, are about no figure at all."""
+    entry it voids, and the payroll's facts (withholding, bank details) and a user's
+    sign-in password, which no statement reads, are about no figure at all: the password
+    names no one the statement knows, and would otherwise read as a pool-wide cause."""
     if not grouped:
         return (_own(event, "employee_id"), _own(event, "department_id"))
-    if isinstance(event, loaded_family("domain.personal", "PAYROLL_EVENTS")):
+    if isinstance(event, (*loaded_family("domain.personal", "PAYROLL_EVENTS"),
+                          *loaded_family("domain.passwords", "PASSWORD_EVENTS"))):
         return None
     return (_field_of(event, facts, "employee_id"), _field_of(event, facts, "department_id"))
 

@@ -5,6 +5,7 @@ counted by type rather than listed; a table only where a figure moved, else 「�
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -113,3 +114,14 @@ def test_an_event_about_no_one_may_move_everyone_not_moves_them(cli: Cli, tmp_pa
     english = cli.ok(*DIFF).out
     [line] = [x for x in english.splitlines() if "holiday notice by" in x]
     assert line.endswith("; about no one (a pool, a scheme, a calendar): it may move everyone")
+
+
+def test_a_sign_in_password_is_no_cause(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A password set after the close names no one the statement knows: counted with the
+    rest, not listed as what may move everyone."""
+    cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    cli.ok("users", "add", "aud-2", "--role", "auditor", "--password-stdin")
+    english = cli.ok(*DIFF).out
+    assert "The events that may have moved them (1):" in english
+    assert "password set ×1" in english
