@@ -60,7 +60,8 @@ def _moved_tables(report: dict[str, Any], named: Mapping[str, str]) -> list[str]
         out.append(table([_("employee"), _("name"), _("department"), _("from"), _("to"),
                           _("delta"), _("direct events")],
                          [[r["id"], r["name"], named.get(r["department_id"], r["department_id"]),
-                           yuan(r["from"]), yuan(r["to"]), yuan(r["delta"]), _direct(r)]
+                           yuan(r["from"]), yuan(r["to"]), yuan(r["delta"]),
+                           _direct(r, grouped="other_events" in report)]
                           for r in people], right={3, 4, 5}))
     else:
         out.append(_("People: no change."))
@@ -75,10 +76,13 @@ def _moved_tables(report: dict[str, Any], named: Mapping[str, str]) -> list[str]
     return out
 
 
-def _direct(row: dict[str, Any]) -> str:
-    # A row moved by no event about it moved with its share of a pool another event moved.
+def _direct(row: dict[str, Any], *, grouped: bool) -> str:
+    # Grouped, a row moved by no event about it moved with its share of a pool another
+    # event moved. A flat report (an appeal's preview, a what-if) names only the events
+    # that carry the row's own id: a voiding of the person's own entry is not among them,
+    # so an empty list there says nothing about why the row moved.
     if not row["direct_events"]:
-        return _("none (its share of a pool moved)")
+        return _("none (its share of a pool moved)") if grouped else ""
     return ", ".join(e[:8] for e in row["direct_events"])
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from uuid import uuid5
 
 import pytest
 from builders import GOLDEN, Cli, cli_for
 
+from domain.application import IDEMPOTENCY_NAMESPACE
+
 CORRECTION = "appeal upheld: workload double-counted"  # example 3's, of the ward's figures
 WITHHELD_REASON = "个税（工资系统报送）"
+LI_COMPLAINT = str(uuid5(IDEMPOTENCY_NAMESPACE, "ex1-li-complaint"))
 DIFF = ("diff", "--period", "2026-Q1", "--from", "closed", "--to", "now")
 
 
@@ -125,3 +129,19 @@ def test_a_sign_in_password_is_no_cause(cli: Cli, monkeypatch: pytest.MonkeyPatc
     english = cli.ok(*DIFF).out
     assert "The events that may have moved them (1):" in english
     assert "password set ×1" in english
+
+
+def test_an_appeal_preview_does_not_say_a_revoked_person_moved_with_the_pool(
+        store) -> None:  # type: ignore[no-untyped-def]
+    """The preview of a revoke voids li's own deduction: li's row must not read as moved
+    by a share of the pool (the preview's rows name only the events carrying their id)."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
+    cli.ok("appeal", "file", "--appeal-id", "A-1", "--employee", "li", "--entry",
+           LI_COMPLAINT, "--grounds", "投诉已由患者撤回", "--received-on", "2026-04-01",
+           "--filed-on", "2026-04-03")
+    for lang, pool in (("en", "its share of a pool moved"), (None, "所在奖金池重新分配")):
+        out = Cli(cli.environ, lang=lang).ok("appeal", "preview", "A-1", "--outcome",
+                                             "revoke").out
+        [row] = [line for line in out.splitlines() if line.startswith("li ")]
+        assert pool not in row, out
