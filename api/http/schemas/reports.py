@@ -230,7 +230,7 @@ class DiffRow(Closed):
     to: Money
     delta: Money
     direct_events: list[str] = Field(description="events about this subject (or its "
-                                                 "department) that changed it")
+                                                 "department) that may have changed it")
 
 
 class DiffEvent(Closed):
