@@ -87,6 +87,10 @@ def test_the_void_comes_first_and_the_withholdings_are_counted(
     assert f"代扣个税 × {ledger['withheld']}" in html
     assert WITHHELD_REASON not in html  # counted, not listed
     assert 'id="people-moved"' in html
+    # A row's own events, as `jixiao diff` names them: a person can move with the pool
+    # while an event about them changed nothing, so the column claims no cause.
+    assert "<th>直接相关事件</th>" in html
+    assert "原因事件" not in html
     assert "科室：无变化。" in html
     assert 'id="departments-moved"' not in html  # no table heading with nothing under it
     every = page(auditor, start=ledger["before"], all="true")
