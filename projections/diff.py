@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, get_args
 
 from domain.errors import InvalidRequestError
-from domain.events import LedgerEvent, PeriodClosed
+from domain.events import LedgerEvent, PeriodClosed, loaded_family
 from domain.facts import Facts
 from domain.money import ZERO
 from domain.overlay import Layered
@@ -18,29 +19,53 @@ from projections.payout import PersonLine, Statement
 from projections.restatement import current_statement
 from projections.views import touched_periods
 
+# How a report lists the events in between. "flat": every one of them in `events`, each
+# row's direct events by the fields the event itself carries (the form the reports of stored
+# ledgers were recorded in, kept byte for byte). "moved": in `events` only those about a
+# figure that moved, each with the rows it is about (`moved`), the rest counted by type
+# in `other_events`; "all": the same, and each of the rest listed under its type;
+# "beside" (HTTP, whose clients read `events` as the flat list): `events` flat, with that
+# reading beside it, in `events_behind` (id, rule, rows) and `other_events` (counts). A
+# closed period can take a hundred withholdings, none of which moves a figure: listed
+# flat, they hide the one correction that did.
+Listing = Literal["flat", "moved", "all", "beside"]
+LISTINGS: tuple[str, ...] = get_args(Listing)
+
+# A person's or department's ids, as an event names them: None for a fact the statement
+# never reads.
+Subjects = tuple[str | None, str | None] | None
+
 
 def diff_statements(
-    period: Period, before: tuple[Facts, str], after: tuple[Facts, str]
+    period: Period, before: tuple[Facts, str], after: tuple[Facts, str], *,
+    listing: Listing = "flat",
 ) -> dict[str, Any]:
     """Per-person and per-department deltas of `period` from `before` to `after`, each
     attributed to the events recorded in between that touch it (and to scheme changes)."""
+    if listing not in LISTINGS:  # the shells pass one of them; no reader types it
+        raise ValueError(f"{listing!r} is not one of {', '.join(LISTINGS)}")
     facts_a, label_a = before
     facts_b, label_b = after
     old = current_statement(facts_a, period)
     new = current_statement(facts_b, period)
     # A close changes no number; it is the point a side stands on, not a cause.
-    changes = [event for event in _between(facts_a, facts_b)
+    between = [event for event in _between(facts_a, facts_b)
                if not isinstance(event, PeriodClosed) and _touches(facts_b, event, period)]
+    changes = between
+    if listing != "flat":  # payroll's withholding of another period is not about this one
+        changes = [event for event in changes
+                   if getattr(event, "pay_period", None) in (None, str(period))]
+    subjects = [_subjects(event, facts_b, grouped=listing != "flat") for event in changes]
     old_people, new_people = _moved(old.people, new.people)
     people = _rows(
         {p.employee_id: (p.name, p.department_id, p.total_cny) for p in old_people},
         {p.employee_id: (p.name, p.department_id, p.total_cny) for p in new_people},
-        changes, "employee_id")
+        changes, subjects, "employee_id")
     departments = _rows(
         {d.department_id: (d.name, d.department_id, d.settled_cny) for d in old.departments},
         {d.department_id: (d.name, d.department_id, d.settled_cny) for d in new.departments},
-        changes, "department_id")
-    return {
+        changes, subjects, "department_id")
+    report = {
         "period": str(period),
         "from": label_a,
         "to": label_b,
@@ -51,6 +76,44 @@ def diff_statements(
         "departments": departments,
         "events": [_describe(event) for event in changes],
     }
+    if listing == "flat":
+        return report
+    grouped = _grouped(report, changes, subjects, facts_b, list_all=listing == "all")
+    if listing != "beside":
+        return {**report, **grouped}
+    return {**report, "events": [_describe(event) for event in between],
+            "events_behind": [{"id": e["id"], "rule_ref": e["rule_ref"], "moved": e["moved"]}
+                              for e in grouped["events"]],
+            "other_events": grouped["other_events"]}
+
+
+def _grouped(report: dict[str, Any], changes: list[LedgerEvent], subjects: list[Subjects],
+             facts: Facts, *, list_all: bool) -> dict[str, Any]:
+    """`events`: those about a row that moved, or about no one (the pool, a scheme: they
+    move everyone) when anything moved, each with the rule it applied (a voiding: the
+    voided entry's) and the rows it is about; `other_events`: the rest, counted by type,
+    most first."""
+    moved_by: dict[str, list[str]] = {}
+    for row in (*report["departments"], *report["people"]):  # a department before its people
+        for event_id in row["direct_events"]:
+            moved_by.setdefault(event_id, []).append(row["id"])
+    anything = bool(report["people"] or report["departments"] or report["scheme"]
+                    or report["total"]["from"] != report["total"]["to"])
+    causes, rest = [], []
+    for event, described, named in zip(changes, report["events"], subjects, strict=True):
+        if described["id"] in moved_by or (anything and named == (None, None)):
+            causes.append({**described, "rule_ref": _field_of(event, facts, "rule_ref"),
+                           "moved": moved_by.get(described["id"], [])})
+        else:
+            rest.append((type(event).__name__, described))
+    counts = Counter(kind for kind, _ in rest)
+    groups = []
+    for kind, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])):
+        group: dict[str, Any] = {"type": kind, "count": count}
+        if list_all:
+            group["events"] = [described for of, described in rest if of == kind]
+        groups.append(group)
+    return {"events": causes, "other_events": groups}
 
 
 def _moved(old: Sequence[PersonLine],
@@ -81,10 +144,29 @@ def _touches(facts: Facts, event: LedgerEvent, period: Period) -> bool:
     return touched is None or period in touched
 
 
-def _subject_of(event: LedgerEvent, facts: Facts, key: str) -> str | None:
+def _field_of(event: LedgerEvent, facts: Facts, key: str) -> str | None:
+    """The event's `key`, else that of the entry it voids."""
     value = getattr(event, key, None)
     if value is None and (target := getattr(event, "target_id", None)) in facts.events:
         value = getattr(facts.events[target], key, None)
+    return value if isinstance(value, str) else None
+
+
+def _subjects(event: LedgerEvent, facts: Facts, *, grouped: bool) -> Subjects:
+    """(employee_id, department_id) the event is about. Grouped, a voiding is about the
+    entry it voids, and the payroll's facts (withholding, bank details) and a user's
+    sign-in password, which no statement reads, are about no figure at all: the password
+    names no one the statement knows, and would otherwise read as a pool-wide cause."""
+    if not grouped:
+        return (_own(event, "employee_id"), _own(event, "department_id"))
+    if isinstance(event, (*loaded_family("domain.personal", "PAYROLL_EVENTS"),
+                          *loaded_family("domain.passwords", "PASSWORD_EVENTS"))):
+        return None
+    return (_field_of(event, facts, "employee_id"), _field_of(event, facts, "department_id"))
+
+
+def _own(event: LedgerEvent, key: str) -> str | None:
+    value = getattr(event, key, None)
     return value if isinstance(value, str) else None
 
 
@@ -92,8 +174,21 @@ def _rows(
     old: dict[str, tuple[str, str, Decimal]],
     new: dict[str, tuple[str, str, Decimal]],
     changes: list[LedgerEvent],
+    subjects: list[Subjects],
     key: str,
 ) -> list[dict[str, Any]]:
+    # Each event's position under the subject it names, once, rather than every event
+    # looked at for every row.
+    by_subject: dict[tuple[str, str], list[int]] = {}
+    for position, named in enumerate(subjects):
+        if named is None:
+            continue
+        employee, department = named
+        subject = employee if key == "employee_id" else department
+        if subject is not None:
+            by_subject.setdefault((key, subject), []).append(position)
+        if key == "employee_id" and employee is None and department is not None:
+            by_subject.setdefault(("department_id", department), []).append(position)
     rows = []
     for subject in sorted(set(old) | set(new)):
         before = old[subject][2] if subject in old else ZERO
@@ -101,17 +196,16 @@ def _rows(
         if before == after:
             continue
         name, department_id, _ = new.get(subject) or old[subject]
-        direct = [str(e.originator_id) for e in changes
-                  if getattr(e, key, None) == subject
-                  or (key == "employee_id" and getattr(e, "department_id", None) == department_id
-                      and getattr(e, "employee_id", None) is None)]
+        positions = by_subject.get((key, subject), [])
+        if key == "employee_id":
+            positions = sorted({*positions, *by_subject.get(("department_id", department_id), [])})
         rows.append({
             "id": subject, "name": name, "department_id": department_id,
             "from": money_text(before), "to": money_text(after),
             "delta": money_text(after - before),
             # Events about this subject (or its department); the rest of the events list
             # moves everyone through the shared pool, per-point values and bank.
-            "direct_events": direct,
+            "direct_events": [str(changes[p].originator_id) for p in positions],
         })
     return rows
 

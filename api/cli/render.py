@@ -5,17 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
 
+from api.cli.render_diff import diff_text as diff_text  # noqa: PLC0414 - re-exported
 from api.cli.render_late import late_decision_lines
 from api.i18n import N_, _
 from api.i18n.events import event_name
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
-from api.i18n.messages import translate
 from api.render_text import WIDTH_PIPED as WIDTH_PIPED  # noqa: PLC0414 - re-exported
 from api.render_text import explain_text as explain_text  # noqa: PLC0414 - re-exported
 from api.render_text import payout_text as payout_text  # noqa: PLC0414 - re-exported
@@ -151,60 +150,6 @@ def restatement_text(report: dict[str, Any], names: Mapping[str, str] | None = N
         amount=yuan(report["outstanding"])))
     out += late_decision_lines(report.get("appeals_decided_late", []))
     return "\n".join(out)
-
-
-def diff_text(report: dict[str, Any], names: Mapping[str, str] | None = None,
-              zone: ZoneInfo | None = None) -> str:
-    """`jixiao diff` and an appeal's preview: departments by `names` (id → name) where
-    given, entries by their names in the reader's language, times in `zone`."""
-    named = names or {}
-    total = report["total"]
-    out = [titled(N_("Diff {period} ({name}): {start} → {end}"), report["period"],
-                  start=side_label(report["from"], zone), end=side_label(report["to"], zone)),
-           _("paid {start} → {end} ({delta})").format(
-               start=yuan(total["from"]), end=yuan(total["to"]), delta=yuan(total["delta"]))]
-    if report["scheme"]:
-        out.append(_("scheme {start} → {end}").format(start=report["scheme"]["from"],
-                                                       end=report["scheme"]["to"]))
-    out.append("")
-    out.append(table([_("employee"), _("name"), _("department"), _("from"), _("to"),
-                      _("delta"), _("direct events")],
-                     [[r["id"], r["name"], named.get(r["department_id"], r["department_id"]),
-                       yuan(r["from"]), yuan(r["to"]), yuan(r["delta"]),
-                       ", ".join(e[:8] for e in r["direct_events"])]
-                      for r in report["people"]],
-                     right={3, 4, 5}))
-    out.append("")
-    out.append(table([_("department"), _("from"), _("to"), _("delta")],
-                     [[named.get(r["id"], r["id"]), yuan(r["from"]), yuan(r["to"]),
-                       yuan(r["delta"])] for r in report["departments"]],
-                     right={1, 2, 3}))
-    out.append("\n" + _("because of:"))
-    for event in report["events"]:
-        at = datetime.fromisoformat(event["recorded_at"])
-        out.append("  " + _("{id} {type} by {actor} at {at} ({effective}): {reason}").format(
-            id=event["id"][:8], type=event_name(event["type"]), actor=event["actor"],
-            at=local_time(at, zone or DEFAULT_TIME_ZONE), effective=event["effective"] or "-",
-            reason=translate(event["reason"]) if event["reason"] else "-"))
-    return "\n".join(out)
-
-
-# The sides of a diff as the report names them (projections.diff, appeal_preview).
-SIDES = {"now": N_("now"), "if upheld": N_("if upheld"), "if changed": N_("if changed"),
-         "if revoked": N_("if revoked")}
-
-
-def side_label(label: str, zone: ZoneInfo | None = None) -> str:
-    """'now', 'if revoked', 'closed at <UTC instant>' … in the reader's language and zone;
-    an instant as typed ('as of …') stays as typed."""
-    if label in SIDES:
-        return _(SIDES[label])
-    if label.startswith("closed at "):
-        at = datetime.fromisoformat(label.removeprefix("closed at "))
-        return _("closed at {at}").format(at=local_time(at, zone or DEFAULT_TIME_ZONE))
-    if label.startswith("as of "):
-        return _("as of {at}").format(at=label.removeprefix("as of "))
-    return label
 
 
 def events_text(lines: Sequence[Any], *, json_lines: bool, zone: ZoneInfo | None = None) -> str:

@@ -143,10 +143,17 @@ def diff(*, period: PeriodOption,
          with_file: Annotated[str | None, typer.Option(
              "--with", help="What-if: apply this JSON Lines file to the --to side, "
              "unwritten.")] = None,
+         every: Annotated[bool, typer.Option(
+             "--all", help="List every event in between, also those that moved no "
+             "figure (by default counted by type).")] = False,
          db: Db = None, actor: ActorOption = None, json: Json = False) -> int:
     """Compare a period at two points: who gains or loses, and why."""
     parse_period(period)
-    query = reports.DiffQuery(period, from_point, to_point, what_if_batch(with_file))
+    # --json keeps the flat list of every event that stored ledgers' reports were
+    # recorded with (tests/fixtures/old_ledger); the table groups them.
+    listing: reports.Listing = "flat" if json else "all" if every else "moved"
+    query = reports.DiffQuery(period, from_point, to_point, what_if_batch(with_file),
+                              listing=listing)
     with open_session(db) as session:
         report = reports.diff(session, caller(actor), query)
         names = {} if json else department_labels(session, caller(actor), report)

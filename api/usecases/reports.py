@@ -28,7 +28,7 @@ from domain.facts import Facts
 from domain.periods import Period
 from domain.records import frozen_record
 from domain.users import User
-from projections.diff import diff_side, diff_statements
+from projections.diff import Listing, diff_side, diff_statements
 from projections.figure_tree import FigureLookup, UntrustedFigureError, explain_tree
 from projections.payout import CalculationBlockedError
 from projections.restatement import restatement_of, settles_in, statement_for
@@ -36,7 +36,7 @@ from projections.views import payable_periods
 
 # The shells name CalculationBlockedError through this module, never through projections/.
 __all__ = [
-    "EXPLAIN_DEPTH_MAX", "CalculationBlockedError", "DiffQuery", "ExplainQuery",
+    "EXPLAIN_DEPTH_MAX", "CalculationBlockedError", "DiffQuery", "ExplainQuery", "Listing",
     "Reconciliation", "ReportQuery", "diff", "explain", "payout", "reconcile",
     "report_facts", "restatement", "statements",
 ]
@@ -260,6 +260,11 @@ class DiffQuery:
     from_point: str  # an ISO instant (UTC unless zoned), 'closed' or 'now'
     to_point: str = "now"
     what_if: Batch | None = None  # applied to the `to` side, unwritten
+    # "flat": every event in between in one list (`--json`, as stored ledgers' reports
+    # were recorded); "moved": those behind a figure that moved, the rest counted by type;
+    # "all": and the rest listed; "beside": flat, with that reading beside it (HTTP)
+    # (projections/diff.py LISTINGS).
+    listing: Listing = "flat"
 
 
 def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
@@ -274,7 +279,7 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
     if query.what_if is not None:
         require_everything_for(caller, "a what-if diff")
         after = (what_if(ws, caller, query.what_if, after[0]), after[1])
-    report = diff_statements(period, before, after)
+    report = diff_statements(period, before, after, listing=query.listing)
     if query.what_if is not None:
         record_read(ws, caller, f"what-if diff {period}", [r["id"] for r in report["people"]])
     if user is None or user.reads_everything:
@@ -282,8 +287,17 @@ def diff(ws: Workspace, caller: Caller, query: DiffQuery) -> dict[str, Any]:
     people = [r for r in report["people"] if user.may_read_employee(r["id"], r["department_id"])]
     departments = [r for r in report["departments"] if user.may_read_department(r["id"])]
     referenced = {e for r in (*people, *departments) for e in r["direct_events"]}
-    return {**report, "people": people, "departments": departments, "total": None,
-            "events": [e for e in report["events"] if e["id"] in referenced]}
+    scoped = {**report, "people": people, "departments": departments, "total": None,
+              "events": [e for e in report["events"] if e["id"] in referenced]}
+    if "other_events" not in report:
+        return scoped
+    # Only the rows this reader sees, and nothing of the events about anyone else, not
+    # even how many there were.
+    shown = {r["id"] for r in (*people, *departments)}
+    key = "events_behind" if "events_behind" in report else "events"
+    return {**scoped, "other_events": [],
+            key: [{**e, "moved": [i for i in e["moved"] if i in shown]}
+                  for e in report[key] if e["id"] in referenced]}
 
 
 def restatement(ws: Workspace, caller: Caller, period_text: str, *,

@@ -126,9 +126,10 @@ async def get_diff(
                                      description="an ISO instant, 'closed' or 'now'")],
     to_point: Annotated[str, Query(alias="to", max_length=64)] = "now",
 ) -> JSONResponse:
-    """Per-person and per-department deltas, attributed to the events in between."""
+    """Per-person and per-department deltas, attributed to the events in between; beside
+    them, which of those events are about a figure that moved, the rest counted by type."""
     return await reply(bodies.Diff, await ledger.run(
-        reports.diff, caller, DiffQuery(period, from_point, to_point)))
+        reports.diff, caller, DiffQuery(period, from_point, to_point, listing="beside")))
 
 
 @router.get("/periods/{period}/restatement", response_model=bodies.Restatement,

@@ -230,7 +230,7 @@ class DiffRow(Closed):
     to: Money
     delta: Money
     direct_events: list[str] = Field(description="events about this subject (or its "
-                                                 "department) that changed it")
+                                                 "department) that may have changed it")
 
 
 class DiffEvent(Closed):
@@ -241,6 +241,21 @@ class DiffEvent(Closed):
     effective: str
     reason: str | None
     supersedes: str | None
+
+
+class DiffEventBehind(Closed):
+    id: str = Field(description="an event of `events`")
+    rule_ref: str | None = Field(description="the rule it applied (a voiding: the voided "
+                                 "entry's)")
+    moved: list[str] = Field(description="the rows of `people` and `departments` it is "
+                             "about (it may have moved them, or they moved for another "
+                             "reason); empty: it is about no one (a pool, a scheme, a "
+                             "calendar) and may move everyone")
+
+
+class DiffEventCount(Closed):
+    type: str
+    count: int
 
 
 class Diff(Closed):
@@ -254,7 +269,16 @@ class Diff(Closed):
     total: DiffTotal | None
     people: list[DiffRow]
     departments: list[DiffRow]
-    events: list[DiffEvent]
+    events: list[DiffEvent] = Field(description="every event recorded in between that "
+                                    "touches the period (a scoped caller: those behind "
+                                    "its rows)")
+    events_behind: list[DiffEventBehind] | None = Field(
+        None, description="of `events`, those about a row that moved (or about no one, "
+        "when anything moved), in order, each with the rows it is about")
+    other_events: list[DiffEventCount] | None = Field(
+        None, description="the other events of `events` about the period's pay, about "
+        "no figure that moved, counted by type, most first (payroll's withholding of "
+        "another period: in neither; a scoped caller: none)")
 
 
 class Restatement(Closed):

@@ -5,13 +5,12 @@ verification."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.usecases import audit, reports, verification
-from api.usecases.ports import Caller, Workspace
 from api.web.deps import CurrentViewer, page, run
 from api.web.downloads_text import ENCODINGS
 from api.web.templating import render
@@ -83,19 +82,19 @@ def point(text: str) -> str:
     return end.isoformat() if end is not None else "now"
 
 
-def _diff(ws: Workspace, caller: Caller, period: str, start: str, end: str) -> dict[str, Any]:
-    return reports.diff(ws, caller, reports.DiffQuery(period, point(start), point(end)))
-
-
 @router.get("/web/audit/diff")
 @page
 async def difference(*, request: Request, viewer: CurrentViewer, period: Text = "",
-                     start: Text = "", end: Text = "") -> Response:
+                     start: Text = "", end: Text = "",
+                     every: Annotated[bool, Query(alias="all")] = False) -> Response:
     report = None
     if period and start:
-        report = await run(request, _diff, viewer.caller, period, start, end)
-    return render(request, "auditor/diff.html", {"viewer": viewer, "period": period,
-                                                 "start": start, "end": end, "report": report})
+        query = reports.DiffQuery(period, point(start), point(end),
+                                  listing="all" if every else "moved")
+        report = await run(request, reports.diff, viewer.caller, query)
+    return render(request, "auditor/diff.html", {
+        "viewer": viewer, "period": period, "start": start, "end": end, "every": every,
+        "report": report})
 
 
 def verification_memo(request: Request) -> verification.VerificationMemo:
