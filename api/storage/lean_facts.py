@@ -204,11 +204,11 @@ INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE (postgres_limits.py: n
 
 
 def seal_after_close(env: Mapping[str, str], ledger: Ledger, facts: Facts,
-                     period: Period) -> str | None:
+                     period: Period, notices: MutableSequence[str]) -> str | None:
     """After `period`'s close: when every payable period of its year is now closed and no
     snapshot covers the year yet, snapshot the sealable years (their restatements are
-    checked there). Returns a notice when this role may not keep the snapshot, else
-    None."""
+    checked there). Returns a notice when this role may not keep the snapshot (also
+    added to `notices`, the session's, for the command line), else None."""
     year = period.year
     periods = [p for p in payable_periods(facts) if p.year == year]
     if not periods or any(facts.close_of(str(p)) is None for p in periods):
@@ -225,9 +225,11 @@ def seal_after_close(env: Mapping[str, str], ledger: Ledger, facts: Facts,
             raise
         from psycopg import sql  # noqa: PLC0415 - only PostgreSQL has roles
 
-        return UNSEALED_YEAR.format(
+        notice = UNSEALED_YEAR.format(
             year=year, role=sql.Identifier(env.get("POSTGRES_USER", "")).as_string(None),
             schema=sql.Identifier(env.get("POSTGRES_SCHEMA") or "public").as_string(None))
+        notices.append(notice)
+        return notice
     return None
 
 

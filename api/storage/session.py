@@ -370,12 +370,8 @@ class Session:
         return facts
 
     def seal_closed_years(self, period: Period) -> str | None:
-        """After `period`'s close: snapshot its year if that close completed it. Returns
-        (and keeps for the command line) a notice when this role may not keep it."""
-        notice = seal_after_close(self.env, self.ledger, self.facts(), period)
-        if notice is not None:
-            self.notices.append(notice)
-        return notice
+        """After `period`'s close: snapshot its year if that completed it (lean_facts.py)."""
+        return seal_after_close(self.env, self.ledger, self.facts(), period, self.notices)
 
     def users(self) -> UserDirectory:
         """The user directory folded from the facts (refolded only when they move)."""

@@ -105,7 +105,8 @@ def test_the_server_as_a_role_without_usage_answers_422_missing_grant(
         assert answer.json()["error"]["message"] == GRANT_MISSING[language]
         _names_nothing(answer.text, without_usage)
     assert page.status_code == 422, page.text
-    assert GRANT_MISSING["en"] in html.unescape(page.text)
+    english = GRANT_MISSING["en"]  # an English page starts a reason in sentence case
+    assert english[0].upper() + english[1:] in html.unescape(page.text)
     _names_nothing(page.text, without_usage)
     schema, role = without_usage["POSTGRES_SCHEMA"], without_usage["POSTGRES_USER"]
     assert (f'run GRANT USAGE ON SCHEMA "{schema}" TO "{role}" (docs/deploy.md); nothing '
