@@ -190,7 +190,8 @@ def test_a_ledger_that_cannot_open_leaves_no_pool_threads_behind() -> None:
 
 @pytest.mark.parametrize(("language", "heading", "told", "fault"), [
     ("zh-CN", "暂时无法服务，请稍后再试。", STORE_DOWN["zh-CN"], "服务器出错"),
-    ("en-US", "Temporarily unavailable; please try again shortly.", STORE_DOWN["en"],
+    ("en-US", "Temporarily unavailable; please try again shortly.",
+     STORE_DOWN["en"][0].upper() + STORE_DOWN["en"][1:],  # a page's reason: sentence case
      "Something went wrong"),
 ])
 def test_the_sign_in_page_tells_an_unreachable_server_as_a_page(
