@@ -1,0 +1,121 @@
+"""The snapshot of the fold (`jixiao_facts_snapshots`, api/storage/facts_snapshot.py) is
+made on first use, by the first session that keeps it. A role granted reads and writes
+only (no DDL, docs/deploy.md), or only reads (an auditor's), with the snapshot key, gets
+the owner's answers, exit 0, nothing said (a speed-up only), and sends the server no
+statement that must fail. Before, a writer's session asked the table's CREATE at every
+close, refused quietly and logged as a permission ERROR by the server; and a role the
+owner made the table after was refused its SELECT at every open (an ERROR in the log, and
+"the facts snapshot failed its check … permission denied" among the verb's warnings)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from builders import GOLDEN, Cli, drop_role, granted, snapshot_key_file
+from pgcluster import PgServer
+from psycopg import sql
+
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
+
+PERIOD = "2026-Q1"
+WRITER = "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}"
+READER = "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"
+
+
+def _server_log(pg_server: PgServer) -> Path:
+    """The throwaway cluster's log (tests/pgcluster.py: beside its data directory)."""
+    with pg_server.connect() as admin:
+        row = admin.execute("SHOW data_directory").fetchone()
+    assert row is not None
+    path = Path(row[0]).parent / "server.log"
+    if not path.is_file():
+        pytest.skip("the PostgreSQL server's log is not at hand (an external server)")
+    return path
+
+
+def _refusals(log: Path, start: int) -> list[str]:
+    """The permission ERRORs logged since `start` for a statement on the snapshot table
+    (other tests' refusals, of other statements, are not this one's)."""
+    lines = log.read_bytes()[start:].decode(errors="replace").splitlines()
+    return [f"{line} / {lines[number + 1:number + 2]}" for number, line in enumerate(lines)
+            if "ERROR:" in line and "permission denied" in line
+            and "jixiao_facts_snapshots" in line + "".join(lines[number + 1:number + 2])]
+
+
+def _made(pg_server: PgServer, schema: str) -> bool:
+    with pg_server.connect() as admin:
+        row = admin.execute("SELECT to_regclass(%s)", (sql.Identifier(
+            schema, "jixiao_facts_snapshots").as_string(admin),)).fetchone()
+    return row is not None and row[0] is not None
+
+
+@pytest.fixture
+def ledger(pg_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """example-1 recorded, reported and verified by its owner, without the snapshot key
+    (so no snapshot of the fold, nor its table); the key given to whoever comes next."""
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    owner.ok("payout", "--period", PERIOD)
+    owner.ok("verify")
+    return {**pg_env, SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
+
+
+@pytest.fixture(params=["writer", "auditor"])
+def role(request: pytest.FixtureRequest, pg_server: PgServer,
+         ledger: dict[str, str]) -> Iterator[dict[str, str]]:
+    """A role granted reads and writes (CREATE_TABLE=no), or reads only, on the tables
+    there are."""
+    name = granted(pg_server, ledger["POSTGRES_SCHEMA"],
+                   WRITER if request.param == "writer" else READER)
+    try:
+        yield {**ledger, "POSTGRES_USER": name, "POSTGRES_PASSWORD": "pw",
+               "CREATE_TABLE": "no", "JIXIAO_ACTOR": "clerk"}
+    finally:
+        drop_role(pg_server, name)
+
+
+def _what_if(env: dict[str, str], batch: Path) -> tuple[int, str, str]:
+    run = Cli(env)("payout", "--period", PERIOD, "--with", str(batch))
+    return run.code, run.out, run.err
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    path = tmp_path / "what-if.jsonl"
+    path.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
+                                "employee_id": "wang", "kind": "late",
+                                "minutes": 90}) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_role_that_may_not_make_the_table_answers_as_the_owner_and_asks_nothing_refused(
+        pg_server: PgServer, ledger: dict[str, str], role: dict[str, str],
+        batch: Path) -> None:
+    log = _server_log(pg_server)
+    start = log.stat().st_size
+    runs = [_what_if(role, batch) for _ in range(2)]
+    assert not _made(pg_server, role["POSTGRES_SCHEMA"])
+    owner = _what_if({**ledger, "JIXIAO_ACTOR": "owner"}, batch)
+    assert runs == [owner, owner]
+    assert owner[0] == 0
+    assert "snapshot" not in owner[2]
+    assert _refusals(log, start) == []
+
+
+def test_a_role_the_owner_made_the_table_after_answers_as_the_owner_and_asks_nothing_refused(
+        pg_server: PgServer, ledger: dict[str, str], role: dict[str, str],
+        batch: Path) -> None:
+    """The owner's verb with the key made the table after the role's grant: the role
+    may neither read nor write it (docs/deploy.md has the GRANT that lets it)."""
+    owner = _what_if({**ledger, "JIXIAO_ACTOR": "owner"}, batch)
+    assert _made(pg_server, role["POSTGRES_SCHEMA"])
+    log = _server_log(pg_server)
+    start = log.stat().st_size
+    runs = [_what_if(role, batch) for _ in range(2)]
+    assert runs == [owner, owner]
+    assert owner[0] == 0
+    assert "snapshot" not in owner[2]
+    assert _refusals(log, start) == []
