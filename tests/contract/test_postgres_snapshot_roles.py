@@ -1,20 +1,24 @@
-"""The snapshot of the fold (`jixiao_facts_snapshots`, api/storage/facts_snapshot.py) is
-made on first use, by the first session that keeps it. A role granted reads and writes
-only (no DDL, docs/deploy.md), or only reads (an auditor's), with the snapshot key, gets
-the owner's answers, exit 0, nothing said (a speed-up only), and sends the server no
-statement that must fail. Before, a writer's session asked the table's CREATE at every
-close, refused quietly and logged as a permission ERROR by the server; and a role the
-owner made the table after was refused its SELECT at every open (an ERROR in the log, and
-"the facts snapshot failed its check … permission denied" among the verb's warnings)."""
+"""The snapshots made on first use: of the fold (`jixiao_facts_snapshots`,
+api/storage/facts_snapshot.py), by the first session with the snapshot key that keeps
+one; of the closed years (`jixiao_snapshots`), at the first close that completes a year.
+A role granted reads and writes only (no DDL, docs/deploy.md), or only reads (an
+auditor's), gets the owner's answers, exit 0, nothing said (a speed-up only), and sends
+the server no statement that must fail. Before, a writer's session asked the fold's
+table's CREATE at every close, refused quietly and logged as a permission ERROR by the
+server; a role the owner made that table after was refused its SELECT at every open (an
+ERROR in the log, and "the facts snapshot failed its check … permission denied" among the
+verb's warnings); and one the owner made the closed years' table after got psycopg's
+traceback for a report of a period after the closed year."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from builders import GOLDEN, Cli, drop_role, granted, snapshot_key_file
+from builders import GOLDEN, Cli, contents, drop_role, granted, snapshot_key_file
 from pgcluster import PgServer
 from psycopg import sql
 
@@ -45,10 +49,10 @@ def _refusals(log: Path, start: int) -> list[str]:
             and "jixiao_facts_snapshots" in line + "".join(lines[number + 1:number + 2])]
 
 
-def _made(pg_server: PgServer, schema: str) -> bool:
+def _made(pg_server: PgServer, schema: str, table: str = "jixiao_facts_snapshots") -> bool:
     with pg_server.connect() as admin:
         row = admin.execute("SELECT to_regclass(%s)", (sql.Identifier(
-            schema, "jixiao_facts_snapshots").as_string(admin),)).fetchone()
+            schema, table).as_string(admin),)).fetchone()
     return row is not None and row[0] is not None
 
 
@@ -63,18 +67,27 @@ def ledger(pg_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     return {**pg_env, SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
 
 
-@pytest.fixture(params=["writer", "auditor"])
-def role(request: pytest.FixtureRequest, pg_server: PgServer,
-         ledger: dict[str, str]) -> Iterator[dict[str, str]]:
+@contextmanager
+def _granted(pg_server: PgServer, env: dict[str, str], kind: str) -> Iterator[dict[str, str]]:
     """A role granted reads and writes (CREATE_TABLE=no), or reads only, on the tables
     there are."""
-    name = granted(pg_server, ledger["POSTGRES_SCHEMA"],
-                   WRITER if request.param == "writer" else READER)
+    name = granted(pg_server, env["POSTGRES_SCHEMA"], WRITER if kind == "writer" else READER)
     try:
-        yield {**ledger, "POSTGRES_USER": name, "POSTGRES_PASSWORD": "pw",
+        yield {**env, "POSTGRES_USER": name, "POSTGRES_PASSWORD": "pw",
                "CREATE_TABLE": "no", "JIXIAO_ACTOR": "clerk"}
     finally:
         drop_role(pg_server, name)
+
+
+@pytest.fixture(params=["writer", "auditor"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def role(pg_server: PgServer, ledger: dict[str, str], kind: str) -> Iterator[dict[str, str]]:
+    with _granted(pg_server, ledger, kind) as env:
+        yield env
 
 
 def _what_if(env: dict[str, str], batch: Path) -> tuple[int, str, str]:
@@ -119,3 +132,29 @@ def test_a_role_the_owner_made_the_table_after_answers_as_the_owner_and_asks_not
     assert owner[0] == 0
     assert "snapshot" not in owner[2]
     assert _refusals(log, start) == []
+
+
+def test_a_role_the_owner_made_the_closed_years_snapshots_after_reads_as_the_owner(
+        pg_server: PgServer, pg_env: dict[str, str], kind: str, tmp_path: Path) -> None:
+    """The closed years' snapshots (`jixiao_snapshots`) are made at the first close that
+    completes a year, by the owner after the role's grant, say: the role's report of a
+    period after that year, which starts from the snapshot, was psycopg's traceback
+    ("permission denied for table jixiao_snapshots"). It folds every event instead: the
+    owner's answer, nothing written, nothing said."""
+    from bench.generator import iter_commands, shape_for  # noqa: PLC0415
+
+    rows = iter_commands(shape_for("smoke", years=2, staff=8), 0)
+    path = tmp_path / "two-years.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(path))
+    schema = pg_env["POSTGRES_SCHEMA"]
+    with _granted(pg_server, pg_env, kind) as role:
+        for period in [f"2026-Q{q}" for q in range(1, 5)] + ["2026-YE"]:
+            owner.ok("close", "--period", period)
+        assert _made(pg_server, schema, "jixiao_snapshots")
+        mine = owner.ok("payout", "--period", "2027-Q1")
+        before = contents(pg_server, schema)
+        runs = [Cli(role)("payout", "--period", "2027-Q1") for _ in range(2)]
+        assert [(run.code, run.out, run.err) for run in runs] == [(0, mine.out, "")] * 2
+        assert contents(pg_server, schema) == before
