@@ -158,3 +158,20 @@ def test_a_role_the_owner_made_the_closed_years_snapshots_after_reads_as_the_own
         runs = [Cli(role)("payout", "--period", "2027-Q1") for _ in range(2)]
         assert [(run.code, run.out, run.err) for run in runs] == [(0, mine.out, "")] * 2
         assert contents(pg_server, schema) == before
+
+
+def test_a_role_before_the_owner_made_the_view_is_told_that_alone(
+        pg_server: PgServer, pg_env: dict[str, str], tmp_path: Path) -> None:
+    """With the snapshot key, a writer's report before the owner made the statements view:
+    the view's refusal (exit 2, tests/contract/test_postgres_role_refusals.py) came after
+    "the facts snapshot failed its check … it could not be read (MissingGrantError: …)",
+    the same refusal again, worded as a snapshot's fault."""
+    owner = Cli({**pg_env, "JIXIAO_ACTOR": "owner"})
+    owner.ok("apply", str(GOLDEN / "example-1/commands.jsonl"))
+    env = {**pg_env, SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
+    with _granted(pg_server, env, "writer") as role:
+        for lang in ("en", None):
+            run = Cli(role, lang=lang)("payout", "--period", PERIOD)
+            assert run.code == 2, run.err
+            assert len(run.err.strip().splitlines()) == 1, run.err
+            assert "jixiao verify" in run.err
