@@ -257,7 +257,7 @@ class FactsSnapshots:
                  "SELECT name FROM sqlite_master WHERE type = 'table' AND "
                  "name = 'jixiao_facts_snapshots'")
         row = db.execute(query).fetchone()
-        return row is not None and row[0] is not None and row[0] is not False
+        return row is not None and bool(row[0])  # a name (SQLite), or whether (PostgreSQL)
 
     def _row(self, *, any_code: bool = False) -> Row | None:
         """The stored snapshot, or None (none, of another code unless `any_code`, or
