@@ -175,3 +175,21 @@ def test_a_role_before_the_owner_made_the_view_is_told_that_alone(
             assert run.code == 2, run.err
             assert len(run.err.strip().splitlines()) == 1, run.err
             assert "jixiao verify" in run.err
+
+
+def test_verify_by_a_role_the_owner_made_the_table_after_says_it_did_not_check_it(
+        pg_server: PgServer, ledger: dict[str, str], role: dict[str, str],
+        batch: Path) -> None:
+    """Read as none, the snapshot the owner's sessions use went unchecked without a word:
+    the role's `verify` printed what it prints where none is stored (it was psycopg's
+    traceback before the table was read as missing)."""
+    _what_if({**ledger, "JIXIAO_ACTOR": "owner"}, batch)
+    assert _made(pg_server, role["POSTGRES_SCHEMA"])
+    said = {"en": "the snapshot of the fold was not checked: this database role may not read "
+                  "the table jixiao_facts_snapshots",
+            None: "未核对事实快照：本数据库角色无权读取表 jixiao_facts_snapshots"}
+    for lang, text in said.items():
+        run = Cli(role, lang=lang)("verify")
+        assert run.code == 0, run.err
+        assert text in run.out
+        assert "GRANT SELECT ON jixiao_facts_snapshots" in run.out
