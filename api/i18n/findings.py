@@ -107,6 +107,11 @@ SNAPSHOT_STATES: Final = {
     "other_key": N_("the snapshot of the fold was not checked: its MAC does not match this "
                     "environment's snapshot key (written under another key, or forged); it "
                     "is never used"),
+    # A role granted before the owner made the table: told, not read as none (the
+    # owner's sessions may use it).
+    "not_granted": N_("the snapshot of the fold was not checked: this database role may "
+                      "not read the table jixiao_facts_snapshots; ask its owner to GRANT "
+                      "SELECT ON jixiao_facts_snapshots to this role (docs/deploy.md)"),
 }
 # A stored statement row that failed its check and was recomputed (a CLI warning, the
 # API's `integrity_warning`).

@@ -53,6 +53,7 @@ from api.storage.facts_codec import FORMAT, code_version, decode, encode
 from api.storage.fold_chain import HashedFold
 from api.storage.read_only import COPY_PREFIX as READ_ONLY_COPY
 from api.storage.snapshot_key import SnapshotKeyError, key_configured, snapshot_key
+from domain.errors import MissingGrantError
 from domain.facts import Facts
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class FactsSnapshots:
         self._head = ""  # and its chain head
         self._key: bytes | None = None
         self._key_read = False
+        self.ungranted = False  # the table there, but this role may not read it (`_exists`)
 
     @property
     def _mark(self) -> str:
@@ -171,6 +173,13 @@ class FactsSnapshots:
         self._ledger.fold_chain = HashedFold()
         try:
             facts = self._checked(key)
+        except MissingGrantError:
+            # The view's connection, refused a role without DDL until the owner makes the
+            # view (pg_schema.py `owner_first`): the verb that needs the view says so, once;
+            # named here too, it read as a snapshot that failed its check. Not asked again
+            # at the close (another refused CREATE in the server's log).
+            self._off = True
+            return None
         except Exception as error:  # any error reading it is a miss, named
             self._warn(f"it could not be read ({type(error).__name__}: {error})")
             return None
@@ -240,11 +249,20 @@ class FactsSnapshots:
             self._ledger.seed = None
 
     def _exists(self, db: Any) -> bool:
-        query = ("SELECT to_regclass('jixiao_facts_snapshots')" if self._postgres else
-                 "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                 "name = 'jixiao_facts_snapshots'")
-        row = db.execute(query).fetchone()
-        return row is not None and row[0] is not None
+        """Whether the table is there for this role to read. On PostgreSQL a table the
+        owner made after a role's grant is there but not the role's: its SELECT was
+        refused, named as a snapshot that could not be read, and logged as an ERROR by
+        the server at every open. Asked in the same one query as before."""
+        if not self._postgres:
+            return db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                              "name = 'jixiao_facts_snapshots'").fetchone() is not None
+        # There but not readable is said by `verify` (`ungranted`): read as none, its
+        # check of a snapshot the owner's sessions use was skipped without a word.
+        made, readable = db.execute(
+            "SELECT to_regclass('jixiao_facts_snapshots') IS NOT NULL, has_table_privilege("
+            "to_regclass('jixiao_facts_snapshots'), 'SELECT')").fetchone()
+        self.ungranted = bool(made) and not readable
+        return bool(readable)
 
     def _row(self, *, any_code: bool = False) -> Row | None:
         """The stored snapshot, or None (none, of another code unless `any_code`, or
@@ -387,8 +405,9 @@ class FactsSnapshots:
         body, code = encode(facts), code_version()
         head_values = (facts.last_position, head, code,
                        mac_of(key, code, facts.last_position, head, body))
-        self._write(db, [(NAME, number, *head_values, body[start:start + PIECE])
-                         for number, start in enumerate(range(0, len(body), PIECE))])
+        if not self._write(db, [(NAME, number, *head_values, body[start:start + PIECE])
+                                for number, start in enumerate(range(0, len(body), PIECE))]):
+            return False
         self._base = facts.last_position
         return True
 
@@ -396,20 +415,62 @@ class FactsSnapshots:
         self._note(UNWRITTEN.format(computed=computed[:12], position=position,
                                     stored=stored[:12]))
 
-    def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> None:
-        if not self._exists(db):  # CREATE … IF NOT EXISTS asks for CREATE on the schema
-            db.execute(_table("BYTEA" if self._postgres else "BLOB"))  # (pg_schema.py)
+    def _write(self, db: Any, rows: list[tuple[Any, ...]]) -> bool:
+        """Whether it wrote: on PostgreSQL not when this role may not (`_writable`)."""
         if self._postgres:
-            _store_uncompressed(db)
+            writable = _writable(db)
+            if writable is None:
+                return False
+            made, stored = writable
+            if not made:
+                db.execute(_table("BYTEA"))
+            _store_uncompressed(db, stored)
+        elif not self._exists(db):
+            db.execute(_table("BLOB"))
         with self._transaction(db):  # readers see the old pieces or the new, never a mix
             db.execute("DELETE FROM jixiao_facts_snapshots "  # noqa: S608
                        f"WHERE name = {self._mark}", (NAME,))
             for values in rows:
                 db.execute(f"INSERT INTO jixiao_facts_snapshots ({COLUMNS}) "  # noqa: S608
                            f"VALUES ({','.join([self._mark] * 7)})", values)
+        return True
 
 
-def _store_uncompressed(db: Any) -> None:
+# Whether the table is there; if not, whether this role may make it; if so, whether it
+# may replace the rows (the DELETE's WHERE asks SELECT too) and, for `_store_uncompressed`,
+# how the body is stored and whether the role owns the table. One round trip, as the
+# look for the table alone was.
+_WRITABLE_QUERY = """
+SELECT c.oid IS NOT NULL,
+       CASE WHEN c.oid IS NULL THEN has_schema_privilege(current_schema(), 'CREATE') END,
+       has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'INSERT')
+           AND has_table_privilege(c.oid, 'DELETE'),
+       a.attstorage = %s, pg_has_role(c.relowner, 'USAGE')
+FROM (SELECT to_regclass('jixiao_facts_snapshots') AS oid) AS r
+LEFT JOIN pg_class c ON c.oid = r.oid
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'body'
+"""
+
+
+def _writable(db: Any) -> tuple[bool, bool] | None:
+    """None when this role may not write the snapshot (a role granted reads and writes
+    only, docs/deploy.md: the table not made yet, or made by the owner after its grant);
+    else whether the table is made, and whether its body needs no ALTER (stored
+    uncompressed already, or not this role's to alter). Asked first, so that no statement
+    is sent that must fail: the role's CREATE was refused quietly at every session's
+    close, and the server logged a permission ERROR each time. Said to no one: the
+    snapshot is a speed-up, the answers are the same without it (docs/deploy.md says
+    what to grant)."""
+    made, may_create, may_write, external, owned = db.execute(
+        _WRITABLE_QUERY, (STORAGE_EXTERNAL,)).fetchone()
+    if not made:
+        return (False, False) if may_create else None
+    if not may_write:
+        return None
+    return True, bool(external) or not owned
+
+
+def _store_uncompressed(db: Any, stored: bool) -> None:
     """The body's pieces kept out of line but not compressed (STORAGE EXTERNAL), from the
     next write on. PostgreSQL compresses (pglz) a value this large by default: a pickle
     to a third of its size, at ≈20 ms of the server's CPU a write and ≈1 ms at every read,
@@ -421,11 +482,8 @@ def _store_uncompressed(db: Any) -> None:
     behind a waiting ALTER), and tried again at the next write."""
     # Only the table's owner may alter it: another role asks no ALTER it would be refused
     # (its BEGIN, SET, ALTER and ROLLBACK at every write, and an ERROR in the server's log).
-    found = db.execute("SELECT a.attstorage, pg_has_role(c.relowner, 'USAGE') FROM "
-                       "pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE "
-                       "a.attrelid = to_regclass('jixiao_facts_snapshots') AND "
-                       "a.attname = 'body'").fetchone()
-    if found is None or found[0] == STORAGE_EXTERNAL or not found[1]:
+    # `stored`: already external, or not ours to alter (`_writable`).
+    if stored:
         return
     try:
         with db.transaction():

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 KIND = "snapshot"
 # SnapshotCheck.state: what `verify` could say of the stored snapshot.
 CHECKED, NO_KEY, NONE_STORED = "checked", "no_key", "none"
-OTHER_CODE, OTHER_KEY = "other_code", "other_key"
+OTHER_CODE, OTHER_KEY, NOT_GRANTED = "other_code", "other_key", "not_granted"
 # Each check that makes a finding (its text: api/i18n/findings.py DETAILS).
 SNAPSHOT_REASONS = ("snapshot_pieces", "snapshot_beyond", "snapshot_chain",
                     "snapshot_unreadable", "snapshot_differs")
@@ -108,6 +108,7 @@ class StoredSnapshot:
     broken: bool
     key: bytes | None = field(repr=False)  # a secret: never in a repr or a log
     signed: bool
+    ungranted: bool = False  # a table there that this role may not read (no row read)
 
     @property
     def checkable_position(self) -> int | None:
@@ -122,7 +123,7 @@ def read_snapshot(snapshots: FactsSnapshots) -> StoredSnapshot:
     key = snapshots.key()  # an unreadable key file is named among the warnings
     signed = key is not None and row is not None and row[2] == code_version() and (
         hmac.compare_digest(mac_of(key, row[2], row[0], row[1], row[4]), row[3]))
-    return StoredSnapshot(row, broken, key, signed)
+    return StoredSnapshot(row, broken, key, signed, snapshots.ungranted)
 
 
 def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
@@ -134,6 +135,8 @@ def check_snapshot(snapshots: FactsSnapshots, ledger: Ledger, chain: ChainStore,
     the walk, when it was (else read here)."""
     found = read_snapshot(snapshots) if stored is None else stored
     row, key = found.row, found.key
+    if found.ungranted:  # the owner made it after this role's grant: not checked, said so
+        return SnapshotCheck(NOT_GRANTED)
     if key is None:  # said only when there is a snapshot to check
         return SnapshotCheck(NONE_STORED if row is None and not found.broken else NO_KEY)
     if row is None:

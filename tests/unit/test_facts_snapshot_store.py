@@ -17,7 +17,13 @@ from builders import snapshot_key_file
 
 from api.i18n import use_language
 from api.i18n.findings import warning_text
-from api.storage.facts_snapshot import BUSY_TIMEOUT_S, CACHE_KIB, _store_uncompressed, mac_of
+from api.storage.facts_snapshot import (
+    BUSY_TIMEOUT_S,
+    CACHE_KIB,
+    _store_uncompressed,
+    _writable,
+    mac_of,
+)
 from api.storage.session import Session
 from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 
@@ -124,8 +130,9 @@ class _RefusingAlter:
             raise PermissionError("must be owner of table jixiao_facts_snapshots")
         return self
 
-    def fetchone(self) -> tuple[str, bool]:
-        return ("x", self.owner)
+    def fetchone(self) -> tuple[bool, None, bool, bool, bool]:
+        # `_writable`'s row: made, (may create), may write, stored external, owned
+        return (True, None, True, False, self.owner)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -140,7 +147,8 @@ class _RefusingAlter:
 
 def test_a_storage_it_could_not_set_is_left_and_the_write_goes_on() -> None:
     db = _RefusingAlter()
-    _store_uncompressed(db)  # no error: only a speed-up
+    assert _writable(db) == (True, False)
+    _store_uncompressed(db, stored=False)  # no error: only a speed-up
     assert [s.split()[0] for s in db.statements] == ["SELECT", "BEGIN", "SET", "ALTER",
                                                      "ROLLBACK"]
     assert f"lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}" in db.statements[2]
@@ -148,5 +156,35 @@ def test_a_storage_it_could_not_set_is_left_and_the_write_goes_on() -> None:
 
 def test_a_role_that_does_not_own_the_table_asks_no_alter() -> None:
     db = _RefusingAlter(owner=False)
-    _store_uncompressed(db)
+    assert _writable(db) == (True, True)
+    _store_uncompressed(db, stored=True)
     assert [s.split()[0] for s in db.statements] == ["SELECT"]
+
+
+class _Found:
+    """A connection answering `_writable`'s one question with `row`."""
+
+    def __init__(self, row: tuple[object, ...]) -> None:
+        self.row = row
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *values: object) -> _Found:
+        self.statements.append(sql)
+        return self
+
+    def fetchone(self) -> tuple[object, ...]:
+        return self.row
+
+
+@pytest.mark.parametrize(("row", "writable"), [
+    ((False, True, None, None, None), (False, False)),  # not made, may make it
+    ((False, False, None, None, None), None),  # not made, may not (no CREATE)
+    ((False, None, None, None, None), None),  # no schema on the search path
+    ((True, None, False, False, False), None),  # made after the role's grant
+    ((True, None, True, True, True), (True, True)),  # made, stored uncompressed
+], ids=["may-make", "may-not-make", "no-schema", "not-granted", "ready"])
+def test_a_role_writes_the_snapshot_only_where_it_may(
+        row: tuple[object, ...], writable: tuple[bool, bool] | None) -> None:
+    db = _Found(row)
+    assert _writable(db) == writable
+    assert len(db.statements) == 1  # one round trip, whatever the answer

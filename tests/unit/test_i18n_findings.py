@@ -193,7 +193,7 @@ def test_a_tampered_row_warns_in_the_words_verify_uses_in_english() -> None:
 def test_what_verify_says_of_an_unchecked_snapshot_reads_in_the_readers_language() -> None:
     clean = verify_chain([], [], 0, GENESIS)
     lines = {}
-    for state in ("checked", "no_key", "other_code", "other_key"):
+    for state in ("checked", "no_key", "other_code", "other_key", "not_granted"):
         report = replace(clean, snapshot=state, snapshot_at=20)
         lines[state] = snapshot_line(report)
         with use_language("en"):

@@ -76,7 +76,7 @@ class Note(Closed):
     kind: str = Field(description="snapshot (the stored snapshot of the fold)")
     state: str = Field(description="for a snapshot: checked (the same facts as a fold of "
                                    "the stored events), or why it was not checked: no_key, "
-                                   "other_code, other_key")
+                                   "other_code, other_key, not_granted")
     position: int | None = Field(description="the snapshot's position, when known")
     detail: str = Field(description="the note for a person, in the language of "
                                     "Accept-Language")
