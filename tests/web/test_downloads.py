@@ -237,3 +237,39 @@ def test_a_mistyped_address_is_refused_in_chinese(clients: dict[str, TestClient]
         answer = client.get(path)
         assert answer.status_code == 422, (path, answer.status_code)
         assert words in answer.text, path
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# The statement file's money columns (docs/spreadsheets.md): named in either language.
+STATEMENT_COLUMNS = ("应发金额", "代扣个税", "实发金额")
+
+
+def _titles_and_notes(client: TestClient, language: str) -> list[tuple[str, str]]:
+    client.get(f"/language/{language}")
+    page = client.get(f"/web/downloads?period={PERIOD}")
+    assert page.status_code == 200, page.text[-800:]
+    return re.findall(r'<section class="card" id="offer-\w+">\s*<h2>([^<]*)</h2>\s*'
+                      r'(?:<p class="muted">([^<]*)</p>)?', page.text)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_files_are_titled_and_described_in_the_readers_language(
+        clients: dict[str, TestClient], demo: Demo, language: str) -> None:
+    """The titles and remarks were Chinese on the English page (issue of pages46)."""
+    with TestClient(clients["finance"].app) as client:
+        sign_in(client, "finance", demo.passwords["finance"])
+        shown = _titles_and_notes(client, language)
+    assert len(shown) >= 6, shown
+    assert all(title for title, _ in shown), shown
+    texts = [html_text for pair in shown for html_text in pair if html_text]
+    statement_title, statement_note = shown[0]
+    if language == "en":
+        # English only, but for the file's own words (its column headings, its 草稿 mark)
+        leftover = [CJK.findall(re.sub("|".join((*STATEMENT_COLUMNS, "草稿")), "", t))
+                    for t in texts]
+        assert not any(leftover), texts
+        assert statement_title == "Performance pay statement"
+    else:
+        assert all(CJK.search(t) for t in texts), texts
+        assert statement_title == "绩效工资发放表"
+    assert all(column in statement_note for column in STATEMENT_COLUMNS), statement_note

@@ -23,7 +23,7 @@ from api.usecases.audit import AuditQuery
 from api.usecases.downloads import Download, DownloadRequest, download
 from api.usecases.ports import Caller, parse_period
 from api.web.deps import CurrentViewer, Viewer, page, run
-from api.web.downloads_text import ENCODINGS
+from api.web.downloads_text import ENCODINGS, OFFER_NOTES, OFFER_TITLES
 from api.web.import_reasons import grouped
 from api.web.pages.auditor import day_end, day_start
 from api.web.templating import language_of, render
@@ -66,7 +66,8 @@ async def downloads_page(*, request: Request, viewer: CurrentViewer,
     menu = await run(request, _menu, viewer.caller, period,
                      master_key_file(request) is not None)
     return render(request, "downloads.html", {"viewer": viewer, **menu,
-                                              "encodings": ENCODINGS})
+                                              "encodings": ENCODINGS, "titles": OFFER_TITLES,
+                                              "notes": OFFER_NOTES})
 
 
 def attachment(made: Download) -> Response:
