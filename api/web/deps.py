@@ -72,7 +72,22 @@ async def current_viewer(request: Request) -> Viewer:
     if user is None:
         store.close(session.session_id)
         raise SignInRequiredError
-    return Viewer(user, session)
+    viewer = Viewer(user, session)
+    # An error page drawn after the page's handler (api/web/errors.py) keeps the menu.
+    request.state.viewer = viewer
+    return viewer
+
+
+async def viewer_if_any(request: Request) -> Viewer | None:
+    """Who is signed in, for a page no handler drew (an unknown address): None when
+    nobody is, or when the ledger cannot say (the error page then shows no menu)."""
+    known = getattr(request.state, "viewer", None)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    try:
+        return await current_viewer(request)
+    except (SignInRequiredError, DomainError):
+        return None
 
 
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]

@@ -218,6 +218,8 @@ def language_of(request: Request) -> str:
 def render(request: Request, template: str, context: dict[str, Any],
            status_code: int = 200) -> HTMLResponse:
     language = language_of(request)
+    # An error page's context names no viewer: the one the request was signed in as.
+    context = {"viewer": getattr(request.state, "viewer", None), **context}
     with i18n.use_language(language):
         html = environment().get_template(template).render(
             request=request, lang=language, html_lang="zh-CN" if language == "zh_CN" else "en",

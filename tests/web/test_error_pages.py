@@ -160,3 +160,33 @@ def test_a_page_whose_store_is_busy_says_when_to_ask_again(demo: Demo) -> None:
     assert answer.status_code == 503
     assert is_html(answer)
     assert answer.headers["Retry-After"] == "3"
+
+
+SIGN_OUT = {"zh_CN": "退出", "en": "Sign out"}
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("case", [
+    ("finance", "/web/no-such-page", 404),  # no handler ran: nothing said who is signed in
+    ("employee", "/web/audit", 403),
+    ("auditor", "/web/audit?after=-3", 422)])
+def test_a_signed_in_reader_keeps_the_menu_on_an_error_page(
+        app_with_a_fault: TestClient, demo: Demo, language: str,
+        case: tuple[str, str, int]) -> None:
+    role, path, status = case
+    sign_in(app_with_a_fault, role, demo.passwords[role])
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    answer = _get_then_sign_out(app_with_a_fault, path)
+    assert answer.status_code == status
+    assert '<nav class="menu"' in answer.text
+    assert '<div class="who">' in answer.text
+    assert 'action="/logout"' in answer.text
+    assert SIGN_OUT[language] in answer.text
+    assert '<nav class="lang"' in answer.text
+
+
+def test_nobody_signed_in_gets_no_menu_on_an_error_page(app_with_a_fault: TestClient) -> None:
+    answer = _get_then_sign_out(app_with_a_fault, "/web/no-such-page")
+    assert answer.status_code == 404
+    assert '<nav class="menu"' not in answer.text
+    assert '<nav class="lang"' in answer.text
