@@ -27,10 +27,10 @@ OFFER_TITLES: Final = {
 # The statement's columns keep their Chinese headings in English too: a reader finds
 # them so in the file (docs/spreadsheets.md).
 OFFER_NOTES: Final = {
-    "statement": N_("One sheet per department and a summary sheet. Each person's 应发金额 "
-                    "(gross), 代扣个税 (tax withheld, blank where payroll reported none) and "
-                    "实发金额 (net, what the bank pays). An open period's file is marked 草稿 "
-                    "(draft)."),
+    "statement": N_("One sheet per department and a summary sheet. Each person's gross pay "
+                    "(应发金额), the tax withheld (代扣个税; blank where payroll reported none) "
+                    "and the net pay the bank pays (实发金额). An open period's file is "
+                    "marked as a draft (草稿)."),
     "payroll": N_("Each person's gross amount by item. The full ID number is shown to finance "
                   "and administrators only; other roles see it masked."),
     "bank": N_("The net amount (after the income tax withheld), in the bank's batch payment "
