@@ -23,7 +23,7 @@ from api import i18n
 from api.i18n import N_, figures, formats
 from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
-from api.i18n.messages import statement_note, translate
+from api.i18n.messages import leading_value, statement_note, translate
 from api.web.labels import DEDUCTION_LABELS, GRID_COLUMNS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -144,6 +144,18 @@ def sentence(text: Any) -> Any:
         return text
     # Sliced and joined, a Markup (what `_()` gives a template) stays one.
     return text[0].upper() + text[1:]
+
+
+def message_sentence(message: str, shown: str) -> str:
+    """A message of the ledger (`message`, its English id) that starts a line, `shown` as
+    translated: in sentence case, but for a value it begins with that is one token, an id
+    the ledger spells so ("late is banded by minutes", "internal …"): `sentence` saw only
+    the filled text, and made 「Late」 of the kind late. A value of words ("an employee
+    may not …") begins the sentence as a word does."""
+    value = leading_value(message)
+    if value is not None and len(value.split()) == 1:
+        return shown
+    return str(sentence(shown))
 
 
 # A lowercase English word first ("paid", "late:", "year-end"), not a value a message
