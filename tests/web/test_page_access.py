@@ -311,7 +311,7 @@ def test_the_page_tells_another_kinds_sheet_by_its_listed_kind_not_a_command(
     client, csrf = clients["head"]
     sheet = "发放期间,工号,代扣个税\n2026-Q4,E0002,1.00\n"
     for language, said in ((None, "表头属于 代扣代缴，不属于 录入数据：请按 代扣代缴 导入<"),
-                           ("en", "the header is that of withholding, not of entries: "
+                           ("en", "The header is that of withholding, not of entries: "
                                   "import it as withholding<")):
         page = client.post("/web/import", data={"csrf": csrf, "kind": "entries"},
                            headers={"Accept-Language": language} if language else {},
