@@ -5,11 +5,12 @@ JSON stays as the CLI and the API give it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from api.usecases.payslip import department_name
-from api.usecases.ports import Caller, Workspace
+from api.usecases.ports import Caller, Workspace, parse_period
 from domain.errors import InvalidRequestError
 
 
@@ -23,16 +24,35 @@ def department_names(ws: Workspace, _caller: Caller, period: str,
 def department_names_in(ws: Workspace, _caller: Caller,
                         pairs: Iterable[tuple[str, str | None]]
                         ) -> dict[tuple[str, str | None], str]:
-    """(id, period) → the department's name at that period's last day, for a list that
-    spans periods (a history); with no period (an event of none, a period no longer
-    readable), its name as last defined; its id if never defined."""
+    """(id, when) → the department's name then, for a list that spans periods (a
+    history): `when` a period (its last day) or a day (an event's effective date: a
+    definition is named as it defined the department, not by a later rename); with
+    neither, or none in force then, its name as last defined; its id if never defined."""
     facts = ws.facts()
     names = {}
-    for department_id, period in set(pairs):
-        try:
-            names[department_id, period] = department_name(ws, department_id, period or "")
-        except InvalidRequestError:
-            defined = facts.department_on(department_id, date.max)
-            names[department_id, period] = (defined.name if defined is not None
-                                            else department_id)
+    for department_id, when in set(pairs):
+        defined = facts.department_on(department_id, _day(when)) or \
+            facts.department_on(department_id, date.max)
+        names[department_id, when] = defined.name if defined is not None else department_id
     return names
+
+
+def when_of(event: Mapping[str, Any]) -> str | None:
+    """When an event (as the audit log lists it) names its department: the period it is
+    of, or the day it takes effect (a definition, named as it defined the department),
+    or its year."""
+    year = event.get("year")
+    return event.get("period") or event.get("effective_on") or (str(year) if year else None)
+
+
+def _day(when: str | None) -> date:
+    if when is None:
+        return date.max
+    try:
+        return parse_period(when).last_day
+    except InvalidRequestError:
+        pass
+    try:
+        return date.fromisoformat(when)
+    except ValueError:
+        return date.max

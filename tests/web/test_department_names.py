@@ -16,6 +16,7 @@ from web_support import Demo, copy_demo, sign_in
 from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.storage.session import Session
+from api.usecases.ledger import Batch, apply_batch
 from domain.periods import Period
 
 PERIOD = "2026-Q1"
@@ -107,3 +108,22 @@ def test_the_auditors_history_names_the_department_an_event_is_about(
                        html.unescape(answer.text))
     assert about, answer.text[-1500:]
     assert set(about) == {(names[department], department)}
+
+
+def test_a_departments_definitions_are_each_named_as_they_defined_it(
+        demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A definition has no period: it was named by the department's last name, so the
+    event that defined 内科 read as about the department renamed since."""
+    demo = copy_demo(demo_master, tmp_path_factory.mktemp("renamed"))
+    first = _names(demo)["internal"]
+    renamed = {"type": "define_department", "department_id": "internal",
+               "name": "大内科 general medicine", "kind": "clinical",
+               "risk_coefficient": "1.10", "effective_on": "2026-07-01"}
+    Ledger(demo.env).as_user("admin", apply_batch, Batch([("rename", renamed)]))
+    with _signed_in(demo, "auditor", "en") as client:
+        answer = client.get("/web/audit", params={"subject": "internal",
+                                                  "type": "DepartmentDefined"})
+    assert answer.status_code == 200, answer.text[-800:]
+    about = re.findall(r"<td>[\w-]* " + NAMED + r"[^<]*</td><td>[^<]*</td></tr>",
+                       html.unescape(answer.text))
+    assert about == [(first, "internal"), (renamed["name"], "internal")], about

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.usecases import audit, reports, verification
-from api.usecases.department_names import department_names_in
+from api.usecases.department_names import department_names_in, when_of
 from api.usecases.ports import Caller, Workspace
 from api.web.deps import CurrentViewer, page, run
 from api.web.downloads_text import ENCODINGS
@@ -72,11 +72,10 @@ def _history(ws: Workspace, caller: Caller, query: audit.AuditQuery) -> dict[str
     carry the ids only, as the API and the export give them)."""
     found = audit.audit_events(ws, caller, query)
     about = [e for e in found["events"] if e.get("department_id")]
-    names = department_names_in(ws, caller, ((e["department_id"], e.get("period"))
-                                             for e in about))
+    names = department_names_in(ws, caller, ((e["department_id"], when_of(e)) for e in about))
     # by position: an event's fields vary with its type, a period among them or not
     return {"page": found, "department_names": {
-        e["position"]: names[e["department_id"], e.get("period")] for e in about}}
+        e["position"]: names[e["department_id"], when_of(e)] for e in about}}
 
 
 @router.get("/web/audit/as-of")
