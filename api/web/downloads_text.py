@@ -9,7 +9,8 @@ from typing import Final
 
 from api.i18n import N_
 
-ENCODINGS: Final = (("utf-8-sig", "UTF-8 (BOM, Excel)"), ("gbk", "GBK (WPS / 旧版 Excel)"),
+# (a label is translated where the form is drawn: 「older Excel」 is 旧版 Excel in Chinese)
+ENCODINGS: Final = (("utf-8-sig", "UTF-8 (BOM, Excel)"), ("gbk", N_("GBK (WPS / older Excel)")),
                     ("gb18030", "GB18030"), ("utf-8", "UTF-8"))
 
 OFFER_TITLES: Final = {

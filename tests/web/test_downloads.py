@@ -289,3 +289,24 @@ def test_a_refused_rows_reason_keeps_the_id_it_begins_with(
     assert status == 422, text[-1500:]
     cells = re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td></tr>", text)
     assert cells == [reason], text[-1500:]
+
+
+@pytest.mark.parametrize(("language", "gbk"), [("en", "GBK (WPS / older Excel)"),
+                                               ("zh_CN", "GBK (WPS / 旧版 Excel)")])
+def test_the_csv_encodings_are_named_in_the_readers_language(
+        clients: dict[str, TestClient], demo: Demo, language: str, gbk: str) -> None:
+    """The English page offered 「GBK (WPS / 旧版 Excel)」 (the downloads page and the
+    auditor's export of the events a filter finds)."""
+    with TestClient(clients["finance"].app) as finance, \
+            TestClient(clients["finance"].app) as auditor:
+        sign_in(finance, "finance", demo.passwords["finance"])
+        sign_in(auditor, "auditor", demo.passwords["auditor"])
+        pages = []
+        for client, path in ((finance, f"/web/downloads?period={PERIOD}"),
+                             (auditor, f"/web/audit?period={PERIOD}")):
+            client.get(f"/language/{language}")
+            pages.append(client.get(path).text)
+    for page in pages:
+        labels = re.findall(r'<option value="gbk">([^<]*)</option>', page)
+        assert labels, page[-1500:]
+        assert set(labels) == {gbk}
