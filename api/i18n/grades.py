@@ -16,7 +16,8 @@ import re
 from functools import cache
 from typing import Final
 
-from api.i18n import N_, gettext
+from api.i18n import N_, current_language, gettext, translations
+from api.i18n.figures import NP_
 
 # A subject's status in a pipeline (projections/grading/model.py), and a pay line's.
 STATUSES: Final = {
@@ -75,7 +76,11 @@ PART_FIELDS: Final = {
     "shortfall_from_reserve": N_("shortfall drawn from the reserve"),
     "from_lines": N_("from the lines"),
 }
-# A sanction's procedure (projections/grading/procedures.py): its fields' names.
+# A sanction's procedure (projections/grading/procedures.py): its fields' names. "late"
+# with a context: alone it is also a deduction kind's id, which a refusal carries as a
+# value ("late is banded by minutes") and which read 「逾期」 through this word.
+PROCEDURE: Final = "procedure"
+CONTEXTED: Final = frozenset({"late"})
 PROCEDURE_FIELDS: Final = {
     "sanction": N_("sanction"), "in_force": N_("in force"),
     "investigation": N_("investigation"), "started_on": N_("started on"), "due": N_("due"),
@@ -83,7 +88,7 @@ PROCEDURE_FIELDS: Final = {
     "on_time": N_("on time"), "delivery": N_("delivery"), "delivered_on": N_("delivered on"),
     "reviews": N_("reviews"), "requested": N_("review requested"),
     "received_on": N_("received on"), "applied_on": N_("applied on"),
-    "window_closes": N_("window closes"), "late": N_("late"), "stay": N_("stay"),
+    "window_closes": N_("window closes"), "late": NP_("procedure", "late"), "stay": N_("stay"),
     "decided": N_("review decided"), "decided_on": N_("decided on"),
     "outcome": N_("outcome"), "problem": N_("problem"), "no_stay": N_("no stay"),
     "corrected_by": N_("corrected by"), "entry": N_("entry"), "type": N_("type"),
@@ -292,4 +297,6 @@ def part_field(key: str) -> str:
 
 
 def procedure_field(key: str) -> str:
+    if key in CONTEXTED:
+        return str(translations(current_language()).pgettext(PROCEDURE, PROCEDURE_FIELDS[key]))
     return gettext(PROCEDURE_FIELDS[key]) if key in PROCEDURE_FIELDS else key

@@ -269,3 +269,16 @@ def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False) 
     if worded:
         return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
     return f"{headline(message)}:\n{lines}"
+
+
+def leading_value(text: str) -> str | None:
+    """The value a message begins with, where its template begins with one ("{kind} is
+    banded by minutes…" → the kind's id), for sentence case to leave as it is; None
+    where the message begins with a word of its own, or is none of the templates."""
+    for pattern, template in _patterns():
+        match = pattern.fullmatch(text)
+        if match is not None:
+            first = PLACEHOLDER.match(template)
+            return None if first is None else match[first[1]]
+    head = text.split(JOINED, 1)[0]  # several messages: the first begins the line
+    return leading_value(head) if head != text else None

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from api.usecases.appeals import _visible_state
-from api.usecases.exports import TEXT as EXPORT_TITLES
 from api.usecases.grades import parse_grading_period
 from api.usecases.personal import may_read_whole
 from api.usecases.ports import Caller, Workspace, parse_period, today_utc
@@ -19,26 +18,15 @@ from domain.records import frozen_record
 from projections.grading.gather import grading_schemes_in_force
 
 TABLES = ("xlsx", "csv", "pdf")
-TITLES = {**{what: EXPORT_TITLES[what] for what in
-             ("statement", "reconciliation", "restatement", "grades", "events", "figures")},
-          "payroll": "绩效工资应发明细（交薪资系统）", "bank": "银行代发文件",
-          "payslips": "工资条", "letters": "复核决定书"}
-NOTES = {
-    "statement": "按科室分表，含汇总表；未结账期间标注“草稿”。",
-    "payroll": "每人每项应发金额；身份证号仅财务与管理员可见全号，其他角色显示掩码。",
-    "bank": "实发金额（扣除个税后），按银行批量代发格式。",
-    "events": "全部事件；按条件筛选请在审计页面导出。",
-    "payslips": "每人一页；全部科室打包为 ZIP，或按科室下载。",
-    "letters": "已作出决定的复核申请，每件一份 PDF；可单独下载，或全部打包为 ZIP。",
-    "bank_open": "本期间尚未结账：银行只按已结账的报表付款，结账后可生成。",
-    "no_key": "服务器未配置主密钥，不能生成银行文件（启动服务时设置 JIXIAO_MASTER_KEY_FILE）。",
-}
+# The kinds of file with a remark of their own (api/web/downloads_text.py words them).
+NOTED = frozenset({"statement", "payroll", "bank", "events", "payslips", "letters"})
 
 
 @frozen_record
 class Offer:
+    """A file by its kind (`what`); the page titles it and words `note`, a kind of
+    remark (the file's own, or why it cannot be made yet), in the reader's language."""
     what: str
-    title: str
     formats: tuple[str, ...]
     encodings: bool  # a CSV among the formats, whose encoding the reader chooses
     note: str = ""
@@ -77,9 +65,9 @@ def _bank(closed: bool, has_master_key: bool) -> Offer:
     """Offered to finance and administrators, made once the period is closed and the
     server holds the master key; until then it says why not."""
     if not has_master_key:
-        return Offer("bank", TITLES["bank"], (), False, NOTES["no_key"])
+        return Offer("bank", (), False, "no_key")
     if not closed:
-        return Offer("bank", TITLES["bank"], (), False, NOTES["bank_open"])
+        return Offer("bank", (), False, "bank_open")
     return _offer("bank", ("csv",))
 
 
@@ -100,8 +88,8 @@ def decided_appeals(ws: Workspace, caller: Caller) -> tuple[str, ...]:
 
 
 def _offer(what: str, formats: tuple[str, ...]) -> Offer:
-    return Offer(what, TITLES[what], formats, "csv" in formats and what != "bank",
-                 NOTES.get(what, ""))
+    return Offer(what, formats, "csv" in formats and what != "bank",
+                 what if what in NOTED else "")
 
 
 def _graded(ws: Workspace, period_text: str) -> bool:

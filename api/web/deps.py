@@ -19,7 +19,7 @@ from api.i18n.messages import headline, shown, translate
 from api.storage.session import Session
 from api.usecases.ports import Caller
 from api.web.sessions import COOKIE, CSRF_FIELD, CSRF_HEADER, SessionStore, WebSession
-from api.web.templating import language_of, render
+from api.web.templating import language_of, message_sentence, render
 from domain.errors import DomainError
 from domain.records import frozen_record
 from domain.users import User
@@ -72,7 +72,22 @@ async def current_viewer(request: Request) -> Viewer:
     if user is None:
         store.close(session.session_id)
         raise SignInRequiredError
-    return Viewer(user, session)
+    viewer = Viewer(user, session)
+    # An error page drawn after the page's handler (api/web/errors.py) keeps the menu.
+    request.state.viewer = viewer
+    return viewer
+
+
+async def viewer_if_any(request: Request) -> Viewer | None:
+    """Who is signed in, for a page no handler drew (an unknown address): None when
+    nobody is, or when the ledger cannot say (the error page then shows no menu)."""
+    known = getattr(request.state, "viewer", None)
+    if known is not None:
+        return known  # type: ignore[no-any-return]
+    try:
+        return await current_viewer(request)
+    except (SignInRequiredError, DomainError):
+        return None
 
 
 CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
@@ -120,7 +135,7 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     status = status_of(error)
     with use_language(language_of(request)):
         problems = [shown(p) for p in getattr(error, "problems", None) or []]
-        message = headline(str(error)) if problems else translate(str(error))
+        message = first_line(error, headline(str(error)) if problems else translate(str(error)))
     template = "fragments/error.html" if request.headers.get("hx-request") else "error.html"
     page = render(request, template, {"status": status, "code": error.code,
                                       "message": message, "problems": problems},
@@ -128,6 +143,15 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     # A busy or unreachable store says when to ask again, as the API's answer does.
     page.headers.update(retry_headers(error) or {})
     return page
+
+
+def first_line(error: DomainError, shown: str) -> str:
+    """An error's message (its headline, above a list of problems) as the page's reason
+    line shows it: in sentence case, an id it begins with as the ledger spells it."""
+    text = str(error)
+    if getattr(error, "problems", None):
+        text = text.split("\n", 1)[0].rstrip().rstrip(":")  # as `headline` reads it
+    return message_sentence(text, shown)
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:

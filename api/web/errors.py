@@ -42,6 +42,7 @@ async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     if not is_page(request):
         return await handle_http_exception(request, error)
+    await deps.viewer_if_any(request)  # no handler ran to say who is signed in
     return error_page(request, error.status_code, f"http_{error.status_code}")
 
 
@@ -55,6 +56,7 @@ async def invalid_request(request: Request, error: Exception) -> Response:
     problems = [Problem(str(loc[0]) if loc else "request", ".".join(map(str, loc[1:])),
                         str(detail.get("msg", "invalid")))
                 for detail in error.errors() for loc in [tuple(detail.get("loc", ()))]]
+    await deps.viewer_if_any(request)
     if any(p.where == "path" for p in problems):
         return error_page(request, 404, "not_found")
     return error_page(request, 422, "rejected", problems)

@@ -13,6 +13,7 @@ from typing import Final
 
 from api.i18n import N_, gettext
 from api.i18n.messages import FIELD_NAMES, shown
+from api.web.templating import message_sentence
 from domain.errors import Problem
 
 # The domain's English reason (as raised; not a text shown) → the page's words.
@@ -73,3 +74,10 @@ def grouped(problems: Sequence[Problem], shown_max: int = 10) -> list[Problem]:
             where += " " + gettext(N_("… %(n)s in all")) % {"n": len(wheres)}
         lines.append(Problem(where, field, reason))
     return lines
+
+
+def clerk_line(problem: Problem) -> Problem:
+    """`for_clerk`, its reason beginning a table's cell: in sentence case, an id it begins
+    with as the ledger spells it ("late is banded by minutes", not 「Late …」)."""
+    found = for_clerk(problem)
+    return replace(found, reason=message_sentence(problem.reason, found.reason))

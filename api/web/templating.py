@@ -23,7 +23,7 @@ from api import i18n
 from api.i18n import N_, figures, formats
 from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
-from api.i18n.messages import statement_note, translate
+from api.i18n.messages import leading_value, statement_note, translate
 from api.web.labels import DEDUCTION_LABELS, GRID_COLUMNS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -146,6 +146,18 @@ def sentence(text: Any) -> Any:
     return text[0].upper() + text[1:]
 
 
+def message_sentence(message: str, shown: str) -> str:
+    """A message of the ledger (`message`, its English id) that starts a line, `shown` as
+    translated: in sentence case, but for a value it begins with that is one token, an id
+    the ledger spells so ("late is banded by minutes", "internal …"): `sentence` saw only
+    the filled text, and made 「Late」 of the kind late. A value of words ("an employee
+    may not …") begins the sentence as a word does."""
+    value = leading_value(message)
+    if value is not None and len(value.split()) == 1:
+        return shown
+    return str(sentence(shown))
+
+
 # A lowercase English word first ("paid", "late:", "year-end"), not a value a message
 # begins with: an id or a key ("team-quarterly@1 grades by quarter", "finance2",
 # "late_arrival") is written as the ledger spells it, in the middle of a sentence or not.
@@ -218,6 +230,8 @@ def language_of(request: Request) -> str:
 def render(request: Request, template: str, context: dict[str, Any],
            status_code: int = 200) -> HTMLResponse:
     language = language_of(request)
+    # An error page's context names no viewer: the one the request was signed in as.
+    context = {"viewer": getattr(request.state, "viewer", None), **context}
     with i18n.use_language(language):
         html = environment().get_template(template).render(
             request=request, lang=language, html_lang="zh-CN" if language == "zh_CN" else "en",

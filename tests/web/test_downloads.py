@@ -237,3 +237,76 @@ def test_a_mistyped_address_is_refused_in_chinese(clients: dict[str, TestClient]
         answer = client.get(path)
         assert answer.status_code == 422, (path, answer.status_code)
         assert words in answer.text, path
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# The statement file's money columns (docs/spreadsheets.md): named in either language.
+STATEMENT_COLUMNS = ("应发金额", "代扣个税", "实发金额")
+
+
+def _titles_and_notes(client: TestClient, language: str) -> list[tuple[str, str]]:
+    client.get(f"/language/{language}")
+    page = client.get(f"/web/downloads?period={PERIOD}")
+    assert page.status_code == 200, page.text[-800:]
+    return re.findall(r'<section class="card" id="offer-\w+">\s*<h2>([^<]*)</h2>\s*'
+                      r'(?:<p class="muted">([^<]*)</p>)?', page.text)
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_files_are_titled_and_described_in_the_readers_language(
+        clients: dict[str, TestClient], demo: Demo, language: str) -> None:
+    """The titles and remarks were Chinese on the English page (issue of pages46)."""
+    with TestClient(clients["finance"].app) as client:
+        sign_in(client, "finance", demo.passwords["finance"])
+        shown = _titles_and_notes(client, language)
+    assert len(shown) >= 6, shown
+    assert all(title for title, _ in shown), shown
+    texts = [html_text for pair in shown for html_text in pair if html_text]
+    statement_title, statement_note = shown[0]
+    if language == "en":
+        # English only, but for the file's own words (its column headings, its 草稿 mark)
+        leftover = [CJK.findall(re.sub("|".join((*STATEMENT_COLUMNS, "草稿")), "", t))
+                    for t in texts]
+        assert not any(leftover), texts
+        assert statement_title == "Performance pay statement"
+    else:
+        assert all(CJK.search(t) for t in texts), texts
+        assert statement_title == "绩效工资发放表"
+    assert all(column in statement_note for column in STATEMENT_COLUMNS), statement_note
+
+
+@pytest.mark.parametrize(("language", "reason"), [
+    # the kind's id begins the reason: left as the ledger spells it, not 「Late is …」
+    ("en", "late is banded by minutes: give minutes"),
+    # the kind's id, not 「逾期」 (overdue: a procedure's word, api/i18n/grades.py)
+    ("zh_CN", "late 按分钟分档：请给出分钟数")])
+def test_a_refused_rows_reason_keeps_the_id_it_begins_with(
+        clients: dict[str, TestClient], demo: Demo, language: str, reason: str) -> None:
+    with TestClient(clients["finance"].app) as client:
+        sign_in(client, "finance", demo.passwords["finance"])
+        client.get(f"/language/{language}")
+        status, text = _upload(client, CSV_HEADER + "2026-Q4,E0002,扣分,late,1,,迟到\n")
+    assert status == 422, text[-1500:]
+    cells = re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td></tr>", text)
+    assert cells == [reason], text[-1500:]
+
+
+@pytest.mark.parametrize(("language", "gbk"), [("en", "GBK (WPS / older Excel)"),
+                                               ("zh_CN", "GBK (WPS / 旧版 Excel)")])
+def test_the_csv_encodings_are_named_in_the_readers_language(
+        clients: dict[str, TestClient], demo: Demo, language: str, gbk: str) -> None:
+    """The English page offered 「GBK (WPS / 旧版 Excel)」 (the downloads page and the
+    auditor's export of the events a filter finds)."""
+    with TestClient(clients["finance"].app) as finance, \
+            TestClient(clients["finance"].app) as auditor:
+        sign_in(finance, "finance", demo.passwords["finance"])
+        sign_in(auditor, "auditor", demo.passwords["auditor"])
+        pages = []
+        for client, path in ((finance, f"/web/downloads?period={PERIOD}"),
+                             (auditor, f"/web/audit?period={PERIOD}")):
+            client.get(f"/language/{language}")
+            pages.append(client.get(path).text)
+    for page in pages:
+        labels = re.findall(r'<option value="gbk">([^<]*)</option>', page)
+        assert labels, page[-1500:]
+        assert set(labels) == {gbk}

@@ -4,6 +4,8 @@ address, the JSON API's, keeps the API's JSON error body."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -17,9 +19,13 @@ from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.web import deps
 from api.web.sessions import LANGUAGE_COOKIE
-from domain.errors import BusyError
+from domain.errors import BusyError, InvalidRequestError
 
 HOME_LINK = '<a href="/">'
+# A refusal that begins with a department's id, as the domain words one (its template
+# is "{department} is an admin department; …").
+ID_FIRST = ("internal is an admin department; workload, revenue and cost are recorded for "
+            "clinical departments")
 
 
 def _get_then_sign_out(client: TestClient, path: str) -> Response:
@@ -41,6 +47,11 @@ def app_with_a_fault(demo: Demo) -> Iterator[TestClient]:
     @app.get("/fault-for-the-test")
     async def api_fault() -> None:
         raise RuntimeError("a fault nobody caught")
+
+    @app.get("/web/refusal-for-the-test")
+    @deps.page
+    async def refusal(request: Request) -> HTMLResponse:
+        raise InvalidRequestError(ID_FIRST)
 
     # The server's log still gets the trace; the test looks at what the reader gets.
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -160,3 +171,59 @@ def test_a_page_whose_store_is_busy_says_when_to_ask_again(demo: Demo) -> None:
     assert answer.status_code == 503
     assert is_html(answer)
     assert answer.headers["Retry-After"] == "3"
+
+
+SIGN_OUT = {"zh_CN": "退出", "en": "Sign out"}
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+@pytest.mark.parametrize("case", [
+    ("finance", "/web/no-such-page", 404),  # no handler ran: nothing said who is signed in
+    ("employee", "/web/audit", 403),
+    ("auditor", "/web/audit?after=-3", 422)])
+def test_a_signed_in_reader_keeps_the_menu_on_an_error_page(
+        app_with_a_fault: TestClient, demo: Demo, language: str,
+        case: tuple[str, str, int]) -> None:
+    role, path, status = case
+    sign_in(app_with_a_fault, role, demo.passwords[role])
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    answer = _get_then_sign_out(app_with_a_fault, path)
+    assert answer.status_code == status
+    assert '<nav class="menu"' in answer.text
+    assert '<div class="who">' in answer.text
+    assert 'action="/logout"' in answer.text
+    assert SIGN_OUT[language] in answer.text
+    assert '<nav class="lang"' in answer.text
+
+
+def test_nobody_signed_in_gets_no_menu_on_an_error_page(app_with_a_fault: TestClient) -> None:
+    answer = _get_then_sign_out(app_with_a_fault, "/web/no-such-page")
+    assert answer.status_code == 404
+    assert '<nav class="menu"' not in answer.text
+    assert '<nav class="lang"' in answer.text
+
+
+def _reason(answer: Response) -> str:
+    found = re.search(r'<p class="reason">([^<]*)</p>', answer.text)
+    assert found, answer.text[-1500:]
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_an_error_pages_reason_keeps_the_id_it_begins_with(
+        app_with_a_fault: TestClient, language: str) -> None:
+    """Sentence case made 「Internal is an admin department」 of the department internal."""
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    reason = _reason(_get_then_sign_out(app_with_a_fault, "/web/refusal-for-the-test"))
+    assert reason.startswith("internal ")
+    assert ("workload" in reason) == (language == "en")
+
+
+@pytest.mark.parametrize(("language", "begins"), [("en", "An employee may not read"),
+                                                  ("zh_CN", "职工")])
+def test_an_error_pages_reason_begins_a_sentence_with_a_role(
+        app_with_a_fault: TestClient, demo: Demo, language: str, begins: str) -> None:
+    """A value of words (the role) begins the sentence as a word does."""
+    sign_in(app_with_a_fault, "employee", demo.passwords["employee"])
+    app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
+    assert _reason(_get_then_sign_out(app_with_a_fault, "/web/audit")).startswith(begins)

@@ -5,12 +5,14 @@ verification."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.usecases import audit, reports, verification
+from api.usecases.department_names import department_names_in, when_of
+from api.usecases.ports import Caller, Workspace
 from api.web.deps import CurrentViewer, page, run
 from api.web.downloads_text import ENCODINGS
 from api.web.templating import render
@@ -56,12 +58,24 @@ async def history(*, request: Request, viewer: CurrentViewer, actor: Text = "",
     query = audit.AuditQuery(actor=actor or None, type=type or None, subject=subject or None,
                              period=period or None, since=day_start(since),
                              until=day_end(until), after=after, limit=PAGE)
-    found = await run(request, audit.audit_events, viewer.caller, query)
+    found = await run(request, _history, viewer.caller, query)
     filters = {"actor": actor, "type": type, "subject": subject, "period": period,
                "since": since, "until": until}
     return render(request, "auditor/history.html",
-                  {"viewer": viewer, "page": found, "filters": filters, "after": after,
-                   "encodings": ENCODINGS})
+                  {"viewer": viewer, "page": found["page"], "filters": filters,
+                   "after": after, "encodings": ENCODINGS,
+                   "department_names": found["department_names"]})
+
+
+def _history(ws: Workspace, caller: Caller, query: audit.AuditQuery) -> dict[str, Any]:
+    """The page of events with the names of the departments they are about (the events
+    carry the ids only, as the API and the export give them)."""
+    found = audit.audit_events(ws, caller, query)
+    about = [e for e in found["events"] if e.get("department_id")]
+    names = department_names_in(ws, caller, ((e["department_id"], when_of(e)) for e in about))
+    # by position: an event's fields vary with its type, a period among them or not
+    return {"page": found, "department_names": {
+        e["position"]: names[e["department_id"], when_of(e)] for e in about}}
 
 
 @router.get("/web/audit/as-of")

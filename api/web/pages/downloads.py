@@ -22,8 +22,8 @@ from api.usecases import download_bundles, download_offers, queries
 from api.usecases.audit import AuditQuery
 from api.usecases.downloads import Download, DownloadRequest, download
 from api.usecases.ports import Caller, parse_period
-from api.web.deps import CurrentViewer, Viewer, page, run
-from api.web.downloads_text import ENCODINGS
+from api.web.deps import CurrentViewer, Viewer, first_line, page, run
+from api.web.downloads_text import ENCODINGS, OFFER_NOTES, OFFER_TITLES
 from api.web.import_reasons import grouped
 from api.web.pages.auditor import day_end, day_start
 from api.web.templating import language_of, render
@@ -66,7 +66,8 @@ async def downloads_page(*, request: Request, viewer: CurrentViewer,
     menu = await run(request, _menu, viewer.caller, period,
                      master_key_file(request) is not None)
     return render(request, "downloads.html", {"viewer": viewer, **menu,
-                                              "encodings": ENCODINGS})
+                                              "encodings": ENCODINGS, "titles": OFFER_TITLES,
+                                              "notes": OFFER_NOTES})
 
 
 def attachment(made: Download) -> Response:
@@ -109,7 +110,7 @@ def refused(request: Request, viewer: Viewer, error: DomainError) -> Response:
     one line per reason, in the clerk's words (api/web/import_reasons.py)."""
     with use_language(language_of(request)):
         problems = grouped(getattr(error, "problems", ()))
-        message = headline(str(error))
+        message = first_line(error, headline(str(error)))
     status = status_of(error)
     return render(request, "error.html", {"viewer": viewer, "status": status, "code": error.code,
                                           "message": message, "problems": problems},

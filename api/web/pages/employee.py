@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.i18n import N_
 from api.usecases import appeals, audit, reports
 from api.usecases import payslip as payslips
+from api.usecases.department_names import department_names_in
 from api.usecases.ports import Caller, Workspace, today_utc
 from api.web.deps import CheckedViewer, CurrentViewer, Viewer, page, run
 from api.web.templating import render
@@ -44,8 +45,16 @@ async def payslip(*, request: Request, viewer: CurrentViewer,
 @router.get("/web/me/history")
 @page
 async def history(*, request: Request, viewer: CurrentViewer) -> Response:
-    found = await run(request, reports.statements, viewer.caller, _employee_id(viewer))
-    return render(request, "employee/history.html", {"viewer": viewer, "history": found})
+    found = await run(request, _history, viewer.caller, _employee_id(viewer))
+    return render(request, "employee/history.html", {"viewer": viewer, **found})
+
+
+def _history(ws: Workspace, caller: Caller, employee_id: str) -> dict[str, Any]:
+    """The person's lines with the name each department had in that period."""
+    found = reports.statements(ws, caller, employee_id)
+    names = department_names_in(ws, caller, ((line["department_id"], line["period"])
+                                             for line in found["lines"]))
+    return {"history": found, "department_names": names}
 
 
 def _own_entries(ws: Workspace, caller: Caller, employee_id: str) -> list[dict[str, Any]]:

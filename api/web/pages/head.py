@@ -28,7 +28,7 @@ from api.usecases.import_roles import import_kinds
 from api.usecases.ports import Caller
 from api.usecases.templates import template_file
 from api.web.deps import CheckedViewer, CurrentViewer, page, run
-from api.web.import_reasons import for_clerk
+from api.web.import_reasons import clerk_line
 from api.web.templating import language_of, render
 from domain.errors import DomainError, InvalidRequestError
 
@@ -175,7 +175,7 @@ def refused_page(request: Request, context: dict[str, Any], error: DomainError) 
     """The import form again, with every refused row's place, column and reason in the
     clerk's words (api/web/import_reasons.py); nothing was recorded."""
     with use_language(language_of(request)):
-        problems = [for_clerk(p) for p in getattr(error, "problems", ())]
+        problems = [clerk_line(p) for p in getattr(error, "problems", ())]
         message = headline(str(error))
     return render(request, "head/import.html", {**context, "refused": problems,
                                                 "message": message},
