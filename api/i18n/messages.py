@@ -156,7 +156,8 @@ def _translated(text: str, *, one: bool = False) -> str | None:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None and not (one and any(JOINED in v for v in match.groups())):
-            values = {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
+            values = {name: value if name in AS_TYPED
+                      else _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
                       else _value(value) for name, value in match.groupdict().items()}
             return gettext(template).format(**values)
     return None
@@ -204,6 +205,18 @@ def place(where: str) -> str:
         if match is not None:
             return gettext(template).format(**match.groupdict())
     return where
+
+
+# The values a person typed or named (a path, a database, a person, an id): carried into the
+# translation as written. A value that is one of the catalogue's words (a leave's kind, an
+# appeal's outcome) reads translated, but a database named `pay` is not 绩效工资.
+AS_TYPED: Final = frozenset({
+    "path", "paths", "target", "name", "db", "database", "host", "user", "schema", "table",
+    "employee", "employee_id", "employees", "person", "subject", "reviewer", "actor",
+    "department", "departments", "heads", "key", "id", "appeal", "objection", "decision",
+    "correction", "holder", "sheet", "sheets", "text", "value", "written",
+    "scheme", "schemes", "rulebook", "item", "post", "title", "category", "guess", "figure",
+    "pipeline"})
 
 
 def _value(value: str) -> str:
