@@ -102,7 +102,11 @@ LOCATIONS: Final = (
 # A column the ledger names as the clerk's sheet heads it (the rest are shown as they are).
 FIELD_NAMES: Final = {"tax_withheld_cny": N_("tax withheld"),
                       "bank_account": N_("bank account"), "bank_name": N_("bank name"),
-                      "id_number": N_("ID number")}
+                      "id_number": N_("ID number"),
+                      # what a period's calculation waits for (projections/payout)
+                      "scheme": N_("scheme"), "annual_target_score": N_("annual target score"),
+                      "risk_coefficient": N_("risk coefficient"),
+                      "admin_class": N_("admin class")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 # pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
 CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")
