@@ -220,7 +220,8 @@ AS_TYPED: Final = frozenset({
     "department", "departments", "heads", "key", "id", "appeal", "objection", "decision",
     "correction", "holder", "sheet", "sheets", "text", "value", "written",
     "scheme", "schemes", "rulebook", "item", "post", "title", "category", "guess", "figure",
-    "pipeline"})
+    "pipeline", "pipelines", "subjects", "fields", "component", "grade", "grades", "mark",
+    "marks", "ref"})
 
 
 def _value(value: str) -> str:
