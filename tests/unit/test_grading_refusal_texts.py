@@ -19,9 +19,9 @@ REFUSALS = {
     "a correction keeps what the entry is about (subject_id, kind cannot change); void it "
     "and record a new one":
         "更正不能改变条目所涉的对象（subject_id, kind 不可更改）；请作废该条目并重新记录",
-    "no grading pipeline reads 'x'; known: (none)": "没有评定流程读取 'x'；已知：（无）",
+    "no grading pipeline reads 'x'; known: (none)": "没有考核流程读取 'x'；已知：（无）",
     "r1 is not in force in 2025-Q1": "r1 在 2025-Q1 不生效",
-    "r1 has no pipeline 'x'; it has a, b": "r1 没有评定流程 'x'；现有：a, b",
+    "r1 has no pipeline 'x'; it has a, b": "r1 没有考核流程 'x'；现有：a, b",
     "p has no grade 'Z'; grades: A, B": "p 没有等次 'Z'；等次：A, B",
     "unknown subject(s) pay, Q": "未知的考核对象：pay, Q",
     "p grades by score bands; it takes no proposals": "p 按分数段评定等次，不接受提名",
