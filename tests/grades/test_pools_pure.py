@@ -113,4 +113,4 @@ def test_a_waiting_pool_s_reason_is_english_data_worded_where_shown() -> None:
                  if p["id"] == "station_reward"}
     assert reason == "s00 is pending: the pool waits for every member"
     with use_language("zh_CN"):
-        assert translate(reason) == "s00 为 pending：分配池等待全部成员"
+        assert translate(reason) == "s00 为 待定：分配池等待全部成员"  # one language
