@@ -213,13 +213,14 @@ def place(where: str) -> str:
 
 # The values a person typed or named (a path, a database, a person, an id): carried into the
 # translation as written. A value that is one of the catalogue's words (a leave's kind, an
-# appeal's outcome) reads translated, but a database named `pay` is not 绩效工资.
+# appeal's outcome) reads translated, but a database named `pay` is not 绩效工资. A category
+# is not one: it reaches a text only once the scheme knows it (「临时 人员…」).
 AS_TYPED: Final = frozenset({
     "path", "paths", "target", "name", "db", "database", "host", "user", "schema", "table",
     "employee", "employee_id", "employees", "person", "subject", "reviewer", "actor",
     "department", "departments", "heads", "key", "id", "appeal", "objection", "decision",
     "correction", "holder", "sheet", "sheets", "text", "value", "written",
-    "scheme", "schemes", "rulebook", "item", "post", "title", "category", "guess", "figure",
+    "scheme", "schemes", "rulebook", "item", "post", "title", "guess", "figure",
     "pipeline", "pipelines", "subjects", "fields", "component", "grade", "grades", "mark",
     "marks", "ref"})
 

@@ -34,3 +34,21 @@ def test_a_database_named_like_a_word_is_kept_as_typed() -> None:
     assert "绩效工资" not in worded
     with use_language("en"):
         assert translate(text) == text
+
+
+def test_a_category_the_scheme_knows_reads_in_chinese(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A category is the scheme's word, not a value typed as it is: 「temporary 人员」 under
+    Chinese was half English."""
+    monkeypatch.chdir(tmp_path)
+    cli = Cli({"JIXIAO_ACTOR": "test", "JIXIAO_DB": str(tmp_path / "d.db")}, lang=None)
+    assert cli("demo", "--db", str(tmp_path / "d.db")).code == 0
+    (tmp_path / "roster.csv").write_text(
+        "employee_id,name,department_id,title_grade,category,hired_on\n"
+        "zhao,Zhao,internal,worker,temporary,2026-01-05\n")
+    [line] = [line for line in cli("import", "roster", "roster.csv").err.splitlines()
+              if "participation_class" in line]
+    assert "：临时 人员的参与方式须为" in line
+    [line] = [line for line in cli("--lang", "en", "import", "roster", "roster.csv")
+              .err.splitlines() if "participation_class" in line]
+    assert ": temporary staff take part as one of" in line
