@@ -91,6 +91,8 @@ PROCEDURE_FIELDS: Final = {
     "entries": N_("entries filed"),
 }
 # Reasons, problems and pay texts as projections/grading/ words them.
+# pay.py: why a line waits for a grade; a reason of its own inside a pool's (WHOLE)
+WAITS: Final = (N_("the grade is not settled yet"), N_("a tranche's grade is not settled yet"))
 TEMPLATES: Final = (
     # bands.py
     N_("{figure} {value} ≥ {bound} and {condition}"),
@@ -158,8 +160,7 @@ TEMPLATES: Final = (
     N_("{fund} on {unit} is {value}: the pool must be an amount, not negative"),
     N_("{fund} on {unit} is {value}: the pool must be an amount, not negative {literals}"),
     # pay.py: a line that waits for a grade
-    N_("the grade is not settled yet"),
-    N_("a tranche's grade is not settled yet"),
+    *WAITS,
     # rollups.py: a mean over another pipeline's results when it has none
     N_("no {source} results recorded for {period}"),
     N_("{figure}: no {source} results recorded for {period}"),
@@ -262,8 +263,8 @@ def text(message: str, *, whole: bool = True) -> str:
 
 def _worded(reason: str) -> bool:
     """Whether a reason inside a reason has its own wording (a fixed word such as "factor"
-    is a label's, not a reason)."""
-    return reason not in _fixed() and text(reason) != reason
+    is a label's, not a reason; a pay line's wait is one: 「s00 的 withheld：等次尚未确定」)."""
+    return (reason not in _fixed() or reason in WAITS) and text(reason) != reason
 
 
 def _value(value: str) -> str:

@@ -62,3 +62,12 @@ def test_a_reason_inside_a_figure_s_or_a_member_s_reason_is_worded_whole_or_not_
     with use_language("en"):
         assert grades.text("E1 pool: no points recorded for 2025") == \
             "E1 pool: no points recorded for 2025"
+
+
+def test_a_pool_member_s_line_that_waits_for_its_grade_reads_in_chinese() -> None:
+    """pools.py's `{member} {line}: {reason}` when the line waits (pay.py): the wait is a
+    reason with its own wording, not a label like "factor"."""
+    assert chinese("s00 withheld: the grade is not settled yet") == "s00 的 withheld：等次尚未确定"
+    assert chinese("s00 withheld: a tranche's grade is not settled yet") == \
+        "s00 的 withheld：有一期的等次尚未确定"
+    assert chinese("E1 pool: factor") == "E1 pool: factor"
