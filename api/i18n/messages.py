@@ -16,8 +16,9 @@ from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Final
 
-from api.i18n import N_, gettext
+from api.i18n import N_, current_language, gettext, translations
 from api.i18n.error_templates import ERROR_TEMPLATES
+from api.i18n.figures import NP_
 from api.i18n.formats import money
 from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
 from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, REASON_TEMPLATES
@@ -107,6 +108,11 @@ FIELD_NAMES: Final = {"tax_withheld_cny": N_("tax withheld"),
                       "scheme": N_("scheme"), "annual_target_score": N_("annual target score"),
                       "risk_coefficient": N_("risk coefficient"),
                       "admin_class": N_("admin class")}
+# The same, for a field whose word means something else elsewhere in the catalogue (a
+# grading pool is 分配池, a stage "figures" 计分): English keeps the field's own name.
+FIELD_CONTEXT: Final = "field"
+FIELD_WORDS: Final = {"pool": NP_("field", "pool"), "figures": NP_("field", "figures"),
+                      "base": NP_("field", "base")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 # pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
 CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")
@@ -258,6 +264,8 @@ def headline(message: str) -> str:
 def shown(problem: Problem) -> Problem:
     """A problem as a person reads it: its place, column and reason translated."""
     field = (gettext(FIELD_NAMES[problem.field]) if problem.field in FIELD_NAMES
+             else str(translations(current_language()).pgettext(
+                 FIELD_CONTEXT, FIELD_WORDS[problem.field])) if problem.field in FIELD_WORDS
              else place(problem.field))
     return replace(problem, where=place(problem.where), field=field,
                    reason=translate(problem.reason))

@@ -20,3 +20,18 @@ def test_a_period_with_no_scheme_reads_in_one_language(tmp_path: Path) -> None:
     assert english.err == ("error: 2026-Q1 cannot be calculated until these are recorded:\n"
                            "  2026-Q1: scheme: no scheme adopted in force on 2026-01-01; run "
                            "adopt_scheme first\n")
+
+
+def test_a_period_with_nothing_recorded_names_its_fields_in_chinese(tmp_path: Path) -> None:
+    """The next quarter of the demo: no pool and no department's figures. The fields read
+    「绩效总额」 and 「科室数据」 under Chinese (they were `pool` and `figures`), as recorded
+    under English."""
+    store = {"JIXIAO_DB": str(tmp_path / "demo.db"), "JIXIAO_ACTOR": "test"}
+    assert Cli(store)("demo", "--db", store["JIXIAO_DB"]).code == 0
+    chinese = Cli(store, lang=None)("payout", "--period", "2027-Q1").err.splitlines()
+    assert "  2027-Q1：绩效总额：未申报绩效总额（declare_pool）" in chinese
+    assert "  科室 ecg：科室数据：该期间没有记录工作量、收入和成本" in chinese
+    english = Cli(store, lang=None)("--lang", "en", "payout", "--period", "2027-Q1")
+    assert "  2027-Q1: pool: no pool declared (declare_pool)" in english.err.splitlines()
+    assert ("  department ecg: figures: no workload, revenue and cost recorded for the period"
+            in english.err.splitlines())
