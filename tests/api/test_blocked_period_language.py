@@ -35,3 +35,16 @@ def test_a_period_with_nothing_recorded_names_its_fields_in_chinese(tmp_path: Pa
     assert "  2027-Q1: pool: no pool declared (declare_pool)" in english.err.splitlines()
     assert ("  department ecg: figures: no workload, revenue and cost recorded for the period"
             in english.err.splitlines())
+
+
+def test_a_field_a_person_typed_in_a_file_is_shown_as_typed(tmp_path: Path) -> None:
+    """The blocked period's names are for its list only: `jixiao apply` refusing a line
+    names the key the person must correct in the file (it read 「风险系数」)."""
+    store = {"JIXIAO_DB": str(tmp_path / "apply.db"), "JIXIAO_ACTOR": "test"}
+    assert Cli(store)("init").code == 0
+    line = tmp_path / "department.jsonl"
+    line.write_text('{"type": "define_department", "department_id": "zz", "name": "Z", '
+                    '"kind": "clinical", "effective_on": "2026-01-01", '
+                    '"risk_coefficient": "-1"}\n')
+    refused = Cli(store, lang=None)("apply", str(line)).err.splitlines()
+    assert "  第 1 行: risk_coefficient: 须大于零" in refused
