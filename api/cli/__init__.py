@@ -185,7 +185,8 @@ def _told(error: Exception) -> int | None:
         return 2
     if not isinstance(error, DomainError):
         return None
-    shown = refusal(str(error), getattr(error, "problems", ()))
+    blocked = type(error).__name__ == "CalculationBlockedError"
+    shown = refusal(str(error), getattr(error, "problems", ()), worded=blocked, blocked=blocked)
     print(_("error: {message}").format(message=shown), file=sys.stderr)
     return _exit_code(error)
 

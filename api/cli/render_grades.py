@@ -127,6 +127,7 @@ EXPLAINED = N_("{subject} in {period} ({scheme})")
 RESULT = N_("{pipeline}: {grade}")
 RESULT_SCORED = N_("{pipeline}: {grade} (score {score})")
 STEP = N_("  {stage}: {grade_from} → {grade_to}: {reason} [{ref}]")
+PROBLEM = N_("  problem: {problem}")  # why a result is blocked (the grades table's reason)
 ENTRIES = N_("; entries {ids}")
 PAY_LINE = N_("  pay {label}: {paid} ({status}) [{rule} {source}]")
 HISTORY = N_("  history: {type} {entry} {how} by {replaced_by}: {reason}")
@@ -141,6 +142,7 @@ def explain_text(report: dict[str, Any]) -> str:
         grade = r["grade_name"] or words.status(r["status"])
         out += ["", _(RESULT_SCORED if r["score"] else RESULT).format(
             pipeline=r["pipeline"], grade=grade, score=r["score"])]
+        out += [_(PROBLEM).format(problem=words.text(p)) for p in r["problems"]]
         out += [figure_text(tree) for tree in r["figure_trees"]]
         out += [_step_line(step) for step in r["steps"]]
         for pay in r["pay"]:

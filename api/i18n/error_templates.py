@@ -464,6 +464,34 @@ ERROR_TEMPLATES: Final = (
        "ledger nor in the chinese-calendar package); {day} cannot be counted in working "
        "days. Record that year's State Council notice: `jixiao calendar record-notice "
        "--year {year} …`"),
+    # domain/grading_checks.py: `jixiao apply` refusing a grading entry
+    N_("a derived fact is recorded by the ledger from its triggers, never sent"),
+    N_("unknown subject {subject}; enrol them first (enrol_subject)"),
+    N_("no grading scheme {rulebook} is adopted; adopted: {known}"),
+    N_("no grading scheme is adopted; adopt one first (adopt_scheme)"),
+    N_("already recorded by entry {holder}; to change it, supersede that entry with a reason"),
+    N_("a correction keeps what the entry is about ({fields} cannot change); void it and "
+       "record a new one"),
+    N_("unknown sanction kind {kind}; the grading schemes know {known}"),
+    N_("unknown complaint kind {kind}; the grading schemes know {known}"),
+    N_("no grading pipeline reads {component}; known: {known}"),
+    N_("{rulebook} is not in force in {period}"),
+    N_("{scheme} has no pipeline {pipeline}; it has {pipelines}"),
+    N_("{pipeline} has no grade {grade}; grades: {grades}"),
+    N_("unknown subject(s) {subjects}"),
+    N_("{pipeline} grades by score bands; it takes no proposals"),
+    N_("{scheme} takes no ballots"),
+    N_("unknown mark(s) {marks}; marks: {known}"),
+    N_("QuotaExceeded: {used} {mark} on one ballot of {count}; at most {limit} ({rounding} "
+       "of {share} × {count}) ({ref})"),
+    N_("no sanction {target}"),
+    N_("that sanction was already revoked or changed"),
+    N_("no review was requested for this sanction"),
+    N_("the sanction is no longer in force; it cannot be upheld"),
+    N_("record the revoke first: void_entry (revoke) or a record_sanction that supersedes it "
+       "(change), with the reason"),
+    N_("record the change first: void_entry (revoke) or a record_sanction that supersedes it "
+       "(change), with the reason"),
     # api/storage/: the stores' refusals (api/i18n/storage_templates.py)
     *STORAGE_TEMPLATES,
 )

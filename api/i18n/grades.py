@@ -96,6 +96,8 @@ PROCEDURE_FIELDS: Final = {
     "entries": N_("entries filed"),
 }
 # Reasons, problems and pay texts as projections/grading/ words them.
+# pay.py: why a line waits for a grade; a reason of its own inside a pool's (WHOLE)
+WAITS: Final = (N_("the grade is not settled yet"), N_("a tranche's grade is not settled yet"))
 TEMPLATES: Final = (
     # bands.py
     N_("{figure} {value} ≥ {bound} and {condition}"),
@@ -163,8 +165,19 @@ TEMPLATES: Final = (
     N_("{fund} on {unit} is {value}: the pool must be an amount, not negative"),
     N_("{fund} on {unit} is {value}: the pool must be an amount, not negative {literals}"),
     # pay.py: a line that waits for a grade
-    N_("the grade is not settled yet"),
-    N_("a tranche's grade is not settled yet"),
+    *WAITS,
+    # rollups.py: a mean over another pipeline's results when it has none
+    N_("no {source} results recorded for {period}"),
+    N_("{figure}: no {source} results recorded for {period}"),
+    # score.py `{rule.name}: {error}` and pools.py `{member} {line}: {reason}`: a figure's
+    # or a member's line's reason, worded only when the reason is (WHOLE)
+    N_("{figure}: {error}"),
+    N_("{subject} {line}: {reason}"),
+    # domain/expressions.py, projections/grading/: why an expression could not be evaluated
+    N_("{expression}: division by zero"),
+    N_("{pipeline}: unknown name {name} (not an input, figure or variable of this pipeline)"),
+    N_("{function}: no pipeline {source}"),
+    N_("no entry {entry} in table {table}"),
 )
 # A pool's formulas (projections/grading/pools.py) are written in both languages, the
 # English in brackets after the Chinese: the reader sees the one of their language, found
@@ -192,13 +205,18 @@ SHAPES: Final = {
     "figure": NAME, "input": NAME, "value": NUMBER, "bound": NUMBER, "position": NUMBER,
     "count": NUMBER, "tied": NUMBER, "places": NUMBER, "limit": NUMBER, "percent": NUMBER,
     "share": NUMBER, "total": NUMBER, "grade": NAME, "period": r"[0-9A-Z-]+",
-    "subject": NAME, "unit": NAME, "pipeline": NAME, "amount": NUMBER,
+    "subject": NAME, "unit": NAME, "pipeline": NAME, "amount": NUMBER, "source": NAME,
+    "line": NAME, "expression": r"'[^']*'|\"[^\"]*\"",  # an expression is quoted (repr)
 }
 # The values that are themselves the report's texts ("R not assessed" in a quota's "not
 # counted in N: …"), translated in turn; every other value is data (a rule's label, a
 # condition, a name) and is carried over as it is: a label "Reports pending" is the
 # scheme's words, not "{subject} pending".
 INNER: Final = frozenset({"outside"})
+# A reason inside a reason: the template applies only when the inner one is worded too,
+# so that a figure's reason no template knows reads as the data says it, not half in
+# the reader's language (「monthly_average：division by zero」).
+WHOLE: Final = frozenset({"error", "reason"})
 
 
 @cache
@@ -234,9 +252,11 @@ def text(message: str, *, whole: bool = True) -> str:
         return gettext(message)
     for pattern, template in _patterns():
         match = pattern.fullmatch(message)
-        if match is not None:
-            values = {name: _value(value) if name in INNER else value
-                      for name, value in match.groupdict().items()}
+        found = {} if match is None else match.groupdict()
+        if match is not None and all(_worded(found[name]) for name in WHOLE & found.keys()):
+            values = {name: _value(value) if name in INNER
+                      else text(value) if name in WHOLE else value
+                      for name, value in found.items()}
             return gettext(template).format(**values)
     for gloss in FORMULA_GLOSSES:
         if message.endswith(f" ({gloss})") and CHINESE.search(message[:-len(gloss) - 3]):
@@ -244,6 +264,12 @@ def text(message: str, *, whole: bool = True) -> str:
     if JOINED in message:  # a pay line's reasons, one per input it misses
         return _each(message, JOINED, whole=whole)
     return message
+
+
+def _worded(reason: str) -> bool:
+    """Whether a reason inside a reason has its own wording (a fixed word such as "factor"
+    is a label's, not a reason; a pay line's wait is one: 「s00 的 withheld：等次尚未确定」)."""
+    return (reason not in _fixed() or reason in WAITS) and text(reason) != reason
 
 
 def _value(value: str) -> str:

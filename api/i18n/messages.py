@@ -16,8 +16,9 @@ from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Final
 
-from api.i18n import N_, gettext
+from api.i18n import N_, current_language, gettext, translations
 from api.i18n.error_templates import ERROR_TEMPLATES
+from api.i18n.figures import NP_
 from api.i18n.formats import money
 from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
 from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, REASON_TEMPLATES
@@ -103,6 +104,18 @@ LOCATIONS: Final = (
 FIELD_NAMES: Final = {"tax_withheld_cny": N_("tax withheld"),
                       "bank_account": N_("bank account"), "bank_name": N_("bank name"),
                       "id_number": N_("ID number")}
+# What a period's calculation waits for (projections/payout), named where a blocked period
+# lists it; anywhere else the same field is the key a person typed (`jixiao apply`'s
+# risk_coefficient) and is shown as typed.
+BLOCKED_FIELDS: Final = {"scheme": N_("scheme"),
+                         "annual_target_score": N_("annual target score"),
+                         "risk_coefficient": N_("risk coefficient"),
+                         "admin_class": N_("admin class")}
+# The same, for a field whose word means something else elsewhere in the catalogue (a
+# grading pool is 分配池, a stage "figures" 计分): English keeps the field's own name.
+FIELD_CONTEXT: Final = "field"
+BLOCKED_WORDS: Final = {"pool": NP_("field", "pool"), "figures": NP_("field", "figures"),
+                        "base": NP_("field", "base")}
 PLACEHOLDER: Final = re.compile(r"\{(\w+)\}")
 # pydantic's list of the values a field allows ('a', 'b' or 'c'), inside its message
 CHOICES: Final = re.compile(r"(?:'[^']*', )*'[^']*' or '[^']*'")
@@ -156,7 +169,8 @@ def _translated(text: str, *, one: bool = False) -> str | None:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None and not (one and any(JOINED in v for v in match.groups())):
-            values = {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
+            values = {name: value if name in AS_TYPED
+                      else _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
                       else _value(value) for name, value in match.groupdict().items()}
             return gettext(template).format(**values)
     return None
@@ -206,6 +220,20 @@ def place(where: str) -> str:
     return where
 
 
+# The values a person typed or named (a path, a database, a person, an id): carried into the
+# translation as written. A value that is one of the catalogue's words (a leave's kind, an
+# appeal's outcome) reads translated, but a database named `pay` is not 绩效工资. A category
+# is not one: it reaches a text only once the scheme knows it (「临时 人员…」).
+AS_TYPED: Final = frozenset({
+    "path", "paths", "target", "name", "db", "database", "host", "user", "schema", "table",
+    "employee", "employee_id", "employees", "person", "subject", "reviewer", "actor",
+    "department", "departments", "heads", "key", "id", "appeal", "objection", "decision",
+    "correction", "holder", "sheet", "sheets", "text", "value", "written",
+    "scheme", "schemes", "rulebook", "item", "post", "title", "guess", "figure",
+    "pipeline", "pipelines", "subjects", "fields", "component", "grade", "grades", "mark",
+    "marks", "ref"})
+
+
 def _value(value: str) -> str:
     """A value that is itself a message or a place, or a list of messages joined by "; "
     (a reviewer's reasons to recuse, "(none)"), reads translated too; any other value is
@@ -236,12 +264,23 @@ def headline(message: str) -> str:
     return translate(message.split("\n", 1)[0].rstrip().rstrip(":"))
 
 
-def shown(problem: Problem) -> Problem:
-    """A problem as a person reads it: its place, column and reason translated."""
-    field = (gettext(FIELD_NAMES[problem.field]) if problem.field in FIELD_NAMES
-             else place(problem.field))
-    return replace(problem, where=place(problem.where), field=field,
+def shown(problem: Problem, *, blocked: bool = False) -> Problem:
+    """A problem as a person reads it: its place, column and reason translated; `blocked`:
+    one of a blocked period's, its field named (BLOCKED_FIELDS)."""
+    return replace(problem, where=place(problem.where),
+                   field=_field(problem.field, blocked=blocked),
                    reason=translate(problem.reason))
+
+
+def _field(field: str, *, blocked: bool) -> str:
+    if field in FIELD_NAMES:
+        return gettext(FIELD_NAMES[field])
+    if blocked and field in BLOCKED_FIELDS:
+        return gettext(BLOCKED_FIELDS[field])
+    if blocked and field in BLOCKED_WORDS:
+        return str(translations(current_language()).pgettext(FIELD_CONTEXT,
+                                                             BLOCKED_WORDS[field]))
+    return place(field)
 
 
 # A refusal's lines with the reader's colon (「第 2 行：项目：…」): the import's so far
@@ -251,8 +290,8 @@ WORDED_PLACE: Final = N_("{where}: {reason}")
 WORDED_HEADLINE: Final = N_("{headline}:")
 
 
-def problem_line(problem: Problem, *, worded: bool = False) -> str:
-    problem = shown(problem)
+def problem_line(problem: Problem, *, worded: bool = False, blocked: bool = False) -> str:
+    problem = shown(problem, blocked=blocked)
     if worded:
         return (gettext(WORDED_LINE) if problem.field else gettext(WORDED_PLACE)).format(
             where=problem.where, field=problem.field, reason=problem.reason)
@@ -260,12 +299,13 @@ def problem_line(problem: Problem, *, worded: bool = False) -> str:
     return f"{problem.where}:{field} {problem.reason}"
 
 
-def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False) -> str:
+def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False,
+            blocked: bool = False) -> str:
     """A refusal as the CLI prints it: the headline, then one problem a line; `worded`:
-    with the reader's colons (WORDED_LINE)."""
+    with the reader's colons (WORDED_LINE); `blocked`: a blocked period's (`shown`)."""
     if not problems:
         return translate(message)
-    lines = "\n".join(f"  {problem_line(p, worded=worded)}" for p in problems)
+    lines = "\n".join(f"  {problem_line(p, worded=worded, blocked=blocked)}" for p in problems)
     if worded:
         return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
     return f"{headline(message)}:\n{lines}"

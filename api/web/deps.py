@@ -134,7 +134,8 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     error = as_told(error)  # a database out of reach named to nobody but the log
     status = status_of(error)
     with use_language(language_of(request)):
-        problems = [shown(p) for p in getattr(error, "problems", None) or []]
+        problems = [shown(p, blocked=error.code == "calculation_blocked")
+                    for p in getattr(error, "problems", None) or []]
         message = first_line(error, headline(str(error)) if problems else translate(str(error)))
     template = "fragments/error.html" if request.headers.get("hx-request") else "error.html"
     page = render(request, template, {"status": status, "code": error.code,

@@ -180,3 +180,20 @@ def test_a_pool_s_gate_reads_in_one_language(ledgers: dict[str, Path]) -> None:
         ledgers["e5"], None).ok(*argv).out.splitlines()
     assert "        · gate = surplus > 0 on nx-deficit: fails {}" in reader(
         ledgers["e5"], "en").ok(*argv).out.splitlines()
+
+
+def test_a_figure_no_result_feeds_reads_in_one_language(ledgers: dict[str, Path]) -> None:
+    """E8's year end averages the monthly results, and one department has none: the table's
+    reason and `grades explain` said 「monthly_average: no monthly results recorded for
+    2025」 under Chinese, and explain did not say why the result is blocked at all."""
+    reason = "monthly_average：2025 未记录 monthly 的结果"
+    [row] = [line for line in reader(ledgers["e8"], None).ok(
+        "grades", "--period", "2025").out.splitlines() if line.startswith("bad-weights")]
+    assert row.endswith(f"缺少输入                      {reason}")
+    argv = ("grades", "explain", "--period", "2025", "--subject", "bad-weights")
+    assert f"  问题：{reason}" in reader(ledgers["e8"], None).ok(*argv).out.splitlines()
+    english = "monthly_average: no monthly results recorded for 2025"
+    [row] = [line for line in reader(ledgers["e8"], "en").ok(
+        "grades", "--period", "2025").out.splitlines() if line.startswith("bad-weights")]
+    assert row.endswith(f"blocked         {english}")
+    assert f"  problem: {english}" in reader(ledgers["e8"], "en").ok(*argv).out.splitlines()

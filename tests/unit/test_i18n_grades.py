@@ -48,3 +48,26 @@ def test_why_a_pay_line_or_a_pool_waits_is_in_the_reader_s_language() -> None:
         "u1 的 surplus_cny 为 -5：分配池须为非负金额")
     with use_language("en"):
         assert grades.text("the grade is not settled yet") == "the grade is not settled yet"
+
+
+def test_a_reason_inside_a_figure_s_or_a_member_s_reason_is_worded_whole_or_not_at_all() -> None:
+    """score.py writes `{rule.name}: {error}` and pools.py `{member} {line}: {reason}`."""
+    assert chinese("monthly_average: no monthly results recorded for 2025") == \
+        "monthly_average：2025 未记录 monthly 的结果"
+    assert chinese("E1 pool: no points recorded for 2025") == "E1 的 pool：2025 未记录 points"
+    assert chinese("total: 'a / b': division by zero") == "total：'a / b'：除数为零"
+    for unknown in ("total: a reason nobody worded", "E1 pool: a reason nobody worded",
+                    "E1 pool: factor"):
+        assert chinese(unknown) == unknown
+    with use_language("en"):
+        assert grades.text("E1 pool: no points recorded for 2025") == \
+            "E1 pool: no points recorded for 2025"
+
+
+def test_a_pool_member_s_line_that_waits_for_its_grade_reads_in_chinese() -> None:
+    """pools.py's `{member} {line}: {reason}` when the line waits (pay.py): the wait is a
+    reason with its own wording, not a label like "factor"."""
+    assert chinese("s00 withheld: the grade is not settled yet") == "s00 的 withheld：等次尚未确定"
+    assert chinese("s00 withheld: a tranche's grade is not settled yet") == \
+        "s00 的 withheld：有一期的等次尚未确定"
+    assert chinese("E1 pool: factor") == "E1 pool: factor"

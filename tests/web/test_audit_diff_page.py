@@ -103,3 +103,12 @@ def test_nothing_moved_says_no_change_with_no_table(
     assert "无变化：没有人的绩效工资变动。" in html
     assert "<table" not in html
     assert 'id="causes"' not in html
+
+
+def test_a_start_before_the_scheme_lists_what_is_missing_in_chinese(
+        auditor: TestClient) -> None:
+    answer = auditor.get("/web/audit/diff",
+                         params={"period": "2026-Q1", "start": "2026-01-01T00:00"})
+    problem = re.search(r"<li><code>2026-Q1</code> (.*?)</li>", answer.text)
+    assert problem, answer.text[:2000]
+    assert problem.group(1) == "方案：2026-01-01 没有生效的已采用方案；请先采用方案"
