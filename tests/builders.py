@@ -307,6 +307,29 @@ def grant_reads_and_writes(admin: Any, schema: str) -> str:
     return role
 
 
+def server_log(pg_server: Any) -> Path:
+    """The throwaway cluster's log (tests/pgcluster.py: beside its data directory)."""
+    import pytest  # noqa: PLC0415 - only the PostgreSQL tests read it
+
+    with pg_server.connect() as admin:
+        row = admin.execute("SHOW data_directory").fetchone()
+    assert row is not None
+    path = Path(row[0]).parent / "server.log"
+    if not path.is_file():
+        pytest.skip("the PostgreSQL server's log is not at hand (an external server)")
+    return path
+
+
+def logged_refusals(log: Path, start: int, table: str) -> list[str]:
+    """The permission ERRORs the server logged since `start` (a size of `log`) for a
+    statement naming `table` (with the line after, the statement): other tests' refusals,
+    of other statements, are not the caller's."""
+    lines = log.read_bytes()[start:].decode(errors="replace").splitlines()
+    return [f"{line} / {lines[number + 1:number + 2]}" for number, line in enumerate(lines)
+            if "ERROR:" in line and "permission denied" in line
+            and table in line + " ".join(lines[number + 1:number + 2])]
+
+
 def granted(pg_server: Any, schema: str, *grants: str) -> str:
     """A new login role (password 'pw') with USAGE on `schema` and its sequences, and
     `grants` (SQL with `{schema}` and `{role}`); the caller drops it (`drop_role`)."""

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from api.storage.snapshots import (
+    SnapshotsNotWritable,
     SnapshotStore,
     existing_snapshots,
     facts_from_snapshot,
@@ -221,7 +222,8 @@ def seal_after_close(env: Mapping[str, str], ledger: Ledger, facts: Facts,
         finally:
             store.close()
     except Exception as error:
-        if getattr(error, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+        if not isinstance(error, SnapshotsNotWritable) and \
+                getattr(error, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
             raise
         from psycopg import sql  # noqa: PLC0415 - only PostgreSQL has roles
 

@@ -51,6 +51,12 @@ COLUMNS = "period, status, body, sha256, position"
 BODY_PIECE = 1 << 18  # characters of a snapshot body read at once on PostgreSQL
 
 
+class SnapshotsNotWritable(Exception):
+    """This role may not make the snapshots' table, or write the one there (PostgreSQL:
+    a role granted reads and writes only, or a table another role made): asked, so no
+    statement that must fail is sent."""
+
+
 class SnapshotStore(ABC):
     """Both drivers' connections answer `execute`; only the parameter mark differs."""
 
@@ -127,17 +133,28 @@ class PostgresSnapshots(SnapshotStore):
         self._borrowed = connection is not None
         self._db = (store_connection(connect_args, schema, env) if connection is None
                     else connection)
-        # Asked first: CREATE … IF NOT EXISTS needs CREATE on the schema (pg_schema.py).
         try:
-            if create and not self._made():
+            if create and not self._writable():
                 self._db.execute(SNAPSHOTS_TABLE)
         except BaseException:
             self.close()  # a role refused the table: its login is not left open
             raise
 
-    def _made(self) -> bool:
-        row = self._db.execute("SELECT to_regclass('jixiao_snapshots')").fetchone()
-        return row is not None and row[0] is not None
+    def _writable(self) -> bool:
+        """Whether the table is there for this role to write; when it is not there, that
+        this role may make it. Asked first, in the one query that looked for the table:
+        `CREATE … IF NOT EXISTS` needs CREATE on the schema (pg_schema.py), and a close
+        by a role without it sent the CREATE, was refused, and the server logged an
+        ERROR at every close that completed a year; a table there that is not this
+        role's to write (another role made it) was refused at its first SELECT."""
+        made, may_create, may_write = self._db.execute(
+            "SELECT r.oid IS NOT NULL, has_schema_privilege(current_schema(), 'CREATE'), "
+            "has_table_privilege(r.oid, 'SELECT') AND has_table_privilege(r.oid, 'INSERT') "
+            "AND has_table_privilege(r.oid, 'UPDATE') "
+            "FROM (SELECT to_regclass('jixiao_snapshots') AS oid) AS r").fetchone()
+        if (made and not may_write) or (not made and not may_create):
+            raise SnapshotsNotWritable
+        return bool(made)
 
     def exists(self) -> bool:
         """There for this role to read: a table the owner made after the role's grant

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import GOLDEN, Cli, contents, drop_role, granted
+from builders import GOLDEN, Cli, contents, drop_role, granted, logged_refusals, server_log
 from fastapi.testclient import TestClient
 from pgcluster import PgServer
 from psycopg import sql
@@ -211,7 +211,8 @@ def test_a_role_closing_a_year_it_may_not_snapshot_keeps_the_close_and_is_told(
     """A role granted reads and writes only closes a year's last period: the snapshot
     of the year needs a table the owner never made. The close was recorded, then the
     CREATE was psycopg's traceback (exit 1; a retry refused as already closed). The
-    close stands, exit 0, and the role is told what to grant."""
+    close stands, exit 0, and the role is told what to grant; and the CREATE, refused,
+    is not sent (it was, and the server logged a permission ERROR at every such close)."""
     import json  # noqa: PLC0415
 
     from bench.generator import iter_commands, shape_for  # noqa: PLC0415
@@ -229,8 +230,12 @@ def test_a_role_closing_a_year_it_may_not_snapshot_keeps_the_close_and_is_told(
                      "CREATE_TABLE": "no", "JIXIAO_ACTOR": "clerk"}, lang=None)
         for period in [f"2026-Q{q}" for q in range(1, 5)]:
             clerk.ok("close", "--period", period)
+        log = server_log(pg_server)
+        start = log.stat().st_size
         closed = clerk("close", "--period", "2026-YE")
         assert closed.code == 0, closed.err
+        # Asked first, not sent and refused: the server logged an ERROR at such a close.
+        assert logged_refusals(log, start, "jixiao_snapshots") == []
         assert (f"结账已记录，但未保存已结年度 2026 的快照：数据库角色 \"{role}\" 无权创建或写入表 "
                 f"jixiao_snapshots") in closed.err
         assert f'GRANT CREATE ON SCHEMA "{schema}" TO "{role}"' in closed.err

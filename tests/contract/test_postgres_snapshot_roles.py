@@ -18,7 +18,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from builders import GOLDEN, Cli, contents, drop_role, granted, snapshot_key_file
+from builders import (
+    GOLDEN,
+    Cli,
+    contents,
+    drop_role,
+    granted,
+    logged_refusals,
+    server_log,
+    snapshot_key_file,
+)
 from pgcluster import PgServer
 from psycopg import sql
 
@@ -29,24 +38,8 @@ WRITER = "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} 
 READER = "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"
 
 
-def _server_log(pg_server: PgServer) -> Path:
-    """The throwaway cluster's log (tests/pgcluster.py: beside its data directory)."""
-    with pg_server.connect() as admin:
-        row = admin.execute("SHOW data_directory").fetchone()
-    assert row is not None
-    path = Path(row[0]).parent / "server.log"
-    if not path.is_file():
-        pytest.skip("the PostgreSQL server's log is not at hand (an external server)")
-    return path
-
-
 def _refusals(log: Path, start: int) -> list[str]:
-    """The permission ERRORs logged since `start` for a statement on the snapshot table
-    (other tests' refusals, of other statements, are not this one's)."""
-    lines = log.read_bytes()[start:].decode(errors="replace").splitlines()
-    return [f"{line} / {lines[number + 1:number + 2]}" for number, line in enumerate(lines)
-            if "ERROR:" in line and "permission denied" in line
-            and "jixiao_facts_snapshots" in line + "".join(lines[number + 1:number + 2])]
+    return logged_refusals(log, start, "jixiao_facts_snapshots")
 
 
 def _made(pg_server: PgServer, schema: str, table: str = "jixiao_facts_snapshots") -> bool:
@@ -107,7 +100,7 @@ def batch(tmp_path: Path) -> Path:
 def test_a_role_that_may_not_make_the_table_answers_as_the_owner_and_asks_nothing_refused(
         pg_server: PgServer, ledger: dict[str, str], role: dict[str, str],
         batch: Path) -> None:
-    log = _server_log(pg_server)
+    log = server_log(pg_server)
     start = log.stat().st_size
     runs = [_what_if(role, batch) for _ in range(2)]
     assert not _made(pg_server, role["POSTGRES_SCHEMA"])
@@ -125,7 +118,7 @@ def test_a_role_the_owner_made_the_table_after_answers_as_the_owner_and_asks_not
     may neither read nor write it (docs/deploy.md has the GRANT that lets it)."""
     owner = _what_if({**ledger, "JIXIAO_ACTOR": "owner"}, batch)
     assert _made(pg_server, role["POSTGRES_SCHEMA"])
-    log = _server_log(pg_server)
+    log = server_log(pg_server)
     start = log.stat().st_size
     runs = [_what_if(role, batch) for _ in range(2)]
     assert runs == [owner, owner]
