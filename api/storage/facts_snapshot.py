@@ -146,14 +146,25 @@ class FactsSnapshots:
         self._key: bytes | None = None
         self._key_read = False
         self.ungranted = False  # the table there, but this role may not read it (`_exists`)
+        self._view_refused = False  # the view's connection refused this verb (`seed`)
+
+    def begin_verb(self) -> None:
+        """A new verb of a long-lived session (the server's): a view refused at the last
+        one's seed is asked for again, the owner may have made it since; and the seed is
+        tried again at the ledger's next fold of nothing held."""
+        if self._view_refused:
+            self._view_refused = False
+            if self._ledger.seed is None:
+                self._ledger.seed = self.seed
 
     @property
     def _mark(self) -> str:
         return "%s" if self._postgres else "?"
 
     def key(self) -> bytes | None:
-        """The MAC key (read once), or None: off, no key, or a key file unreadable."""
-        if self._off:
+        """The MAC key (read once), or None: off, no key, a key file unreadable, or the
+        view's connection refused this verb (`seed`)."""
+        if self._off or self._view_refused:
             return None
         if not self._key_read:
             self._key_read = True
@@ -177,8 +188,10 @@ class FactsSnapshots:
             # The view's connection, refused a role without DDL until the owner makes the
             # view (pg_schema.py `owner_first`): the verb that needs the view says so, once;
             # named here too, it read as a snapshot that failed its check. Not asked again
-            # at the close (another refused CREATE in the server's log).
-            self._off = True
+            # this verb, nor at the close (another refused CREATE in the server's log);
+            # asked again at the next (`begin_verb`): turned off, a server's session went
+            # without it until restart, long after the owner had made the view.
+            self._view_refused = True
             return None
         except Exception as error:  # any error reading it is a miss, named
             self._warn(f"it could not be read ({type(error).__name__}: {error})")
@@ -313,7 +326,7 @@ class FactsSnapshots:
         quietly (no body, no key read, no warning: `stored_row` names what it finds, in
         its turn), or None. `verify` folds the events up to it as its chain walk reads
         them (api/storage/snapshot_check.py), instead of reading them twice."""
-        if self._off or not key_configured(self._env):
+        if self._off or self._view_refused or not key_configured(self._env):
             return None
         try:
             db = self._db()

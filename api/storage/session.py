@@ -322,6 +322,7 @@ class Session:
         self.integrity_warnings.clear()
         self.notices.clear()
         self._closes = None
+        self._head.begin_verb()
 
     def facts(self) -> Facts:
         if not self._folded:

@@ -13,7 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import GOLDEN, Cli, contents, drop_role, granted, logged_refusals, server_log
+from builders import (
+    GOLDEN,
+    Cli,
+    contents,
+    drop_role,
+    granted,
+    logged_refusals,
+    server_log,
+    set_snapshot,
+    signed_row,
+    snapshot_key_file,
+    snapshot_row,
+)
 from fastapi.testclient import TestClient
 from pgcluster import PgServer
 from psycopg import sql
@@ -21,6 +33,7 @@ from psycopg import sql
 from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.storage.served import open_server_session
+from api.storage.snapshot_key import SNAPSHOT_KEY_ENV
 
 PERIOD = "2026-Q1"
 WRITER = "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}"
@@ -172,6 +185,40 @@ def test_the_server_as_a_role_before_the_view_answers_422_missing_grant(
     assert answer.json()["error"]["message"] == GRANT_MISSING["en"]
     _names_nothing(answer.text, before_the_view)
     assert "run `jixiao verify` once as the tables' owner" in caplog.text
+
+
+def test_a_server_refused_the_view_uses_the_snapshot_of_the_fold_once_granted(
+        pg_server: PgServer, pg_env: dict[str, str], before_the_view: dict[str, str],
+        tmp_path: Path) -> None:
+    """A served session whose first request met the view not made yet (422): once the
+    owner has made it and granted the role, the next request reads the snapshot of the
+    fold again. The refusal, caught at its seed, turned the snapshot off for the
+    session's life: its `verify` said "not checked, no key", and a snapshot that is not
+    the fold went unfound until the server was restarted."""
+    keyed = {SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
+    # Without the key: a session with it keeps its snapshot beside the view, made then.
+    token = _owner(pg_env).ok("users", "add", "boss", "--role", "administrator").out.strip()
+    owner = _owner({**pg_env, **keyed})
+    schema = pg_env["POSTGRES_SCHEMA"]
+    app = create_app(ServerSettings(store_env={**before_the_view, **keyed}),
+                     open_server_session)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/audit/verify", headers=headers).status_code == 422
+        owner.ok("verify")  # the view made, and the owner's session keeps its snapshot
+        row = snapshot_row({**pg_env, **keyed})
+        assert row is not None
+        with pg_server.connect() as admin:
+            admin.execute(sql.SQL(WRITER).format(schema=sql.Identifier(schema),
+                                                 role=sql.Identifier(
+                                                     before_the_view["POSTGRES_USER"])))
+        # Signed by whoever holds the key, yet at a chain head that is not the store's.
+        set_snapshot({**pg_env, **keyed}, **signed_row({**pg_env, **keyed}, row,
+                                                       chain_head="0" * 64))
+        answer = client.get("/audit/verify", headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert [(f["kind"], f["reason"]) for f in answer.json()["findings"]] == [
+        ("snapshot", "snapshot_chain")]
 
 
 @pytest.mark.parametrize("verb", [["show"], ["record", "--bank-name", "ICBC", "--account",
