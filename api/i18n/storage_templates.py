@@ -94,6 +94,11 @@ STORAGE_TEMPLATES: Final = (
        "run GRANT CREATE ON SCHEMA {schema} TO {role}, or GRANT SELECT, INSERT, UPDATE ON "
        "jixiao_snapshots TO {role} once it exists; the next close that completes a year "
        "keeps it (docs/deploy.md)"),
+    # api/storage/read_only.py: a notice on stderr, a role that may write the ledger but
+    # not the statements view's tables (another role made them)
+    N_("this database role may not write the statements view's tables of the ledger "
+       "{path}: each command computes the statements it reads in memory, which is slow; "
+       "ask their owner to run {grants} (docs/deploy.md)"),
     # api/storage/chain.py: a notice on stderr, a reading role that may not read the
     # hash chain's tables
     N_("this database role may not read the hash chain's tables of the ledger {path}: each "

@@ -336,7 +336,8 @@ def refuse_a_new_postgres_ledger(env: Mapping[str, str], location: str) -> None:
         raise ReadOnlyStoreError(POSTGRES_READ_ONLY.format(path=location))
 
 
-def postgres_read_only(env: Mapping[str, str], connection: Any) -> tuple[str, ...] | None:
+def postgres_read_only(env: Mapping[str, str], connection: Any,
+                       path: str) -> tuple[tuple[str, ...] | None, list[str]]:
     """Whether a session on PostgreSQL only reads: `JIXIAO_READ_ONLY=1`, or its role may
     not insert into the events table (`GRANT SELECT` only, an auditor's), or lacks a
     privilege a writer needs on another of the ledger's tables (`missing_grants`). Then
@@ -344,15 +345,18 @@ def postgres_read_only(env: Mapping[str, str], connection: Any) -> tuple[str, ..
     even by an owner, and the session writes none of its caches (the chain, the view,
     the snapshots): each would be refused, and logged as an ERROR by the server.
     None: the session may write; else the GRANTs its role lacks to write (none when it
-    is read-only on purpose or may not insert at all)."""
-    missing = postgres_write_grants(env, connection)
+    is read-only on purpose or may not insert at all); and, for a session that may write,
+    the notice when its role may not write the statements view (`view_unwritable`: the
+    session keeps it in memory, as a reader's)."""
+    speed_ups: list[str] = []
+    missing = postgres_write_grants(env, connection, speed_ups)
     if missing is None:
-        return None
+        return None, view_unwritable(env, speed_ups, path)
     from api.storage.postgres_options import told_on  # noqa: PLC0415 - PostgreSQL only
 
     with told_on(connection):
         connection.execute("SET default_transaction_read_only = on")
-    return missing
+    return missing, []
 
 
 # What a session that writes does to each of the ledger's tables (its upserts need
@@ -370,6 +374,16 @@ WRITER_PRIVILEGES = (
     ("jixiao_snapshots", "SELECT,INSERT,UPDATE"),
     ("jixiao_facts_snapshots", "SELECT,INSERT,DELETE"),
 )
+# The statements view's tables, which a session that may not write them keeps in memory
+# (api/storage/statement_views.py `ViewInMemory`).
+VIEW_TABLES = ("jixiao_view_tracking", "jixiao_statements", "jixiao_figures",
+               "jixiao_view_notes")
+# Only a speed-up: a role that may write the ledger but not these (another role made them,
+# the schema's owner too, whom PostgreSQL grants nothing on a table another role made in
+# its schema; or an owner made them after the role's grant) writes without them, each
+# asked before it is written (the snapshots) or kept in memory (the view). Counted as a
+# writer's lack, they made such a role read-only: the schema's owner refused every write.
+SPEED_UP_TABLES = frozenset({*VIEW_TABLES, "jixiao_snapshots", "jixiao_facts_snapshots"})
 # One row: whether the role may insert events (NULL: no events table), each privilege
 # a writer lacks on a table that is there (`table:PRIVILEGE`), the events' id sequence
 # and whether the role may use it (nextval asks USAGE or UPDATE). One statement, one
@@ -402,15 +416,18 @@ MISSING_GRANTS = ("the database role {role} lacks privileges it needs to write t
                   "answer meanwhile as for a role that may only read; nothing was written")
 
 
-def postgres_write_grants(env: Mapping[str, str], connection: Any) -> tuple[str, ...] | None:
+def postgres_write_grants(env: Mapping[str, str], connection: Any,
+                          speed_ups: list[str] | None = None) -> tuple[str, ...] | None:
     """None when `connection`'s role may write the ledger; else why not: () for
     `JIXIAO_READ_ONLY=1` or a role that may not insert into the events table, else the
     GRANT statements it lacks on the ledger's other tables (`WRITER_PRIVILEGES`) and
-    the events' id sequence. Such a role reads as an auditor's, and a write is refused
-    naming them, before anything is written: it used to be refused half-way, by a
-    traceback, after its events were written and before they were chained. Asked as
-    the session's other queries are (a connection lost meanwhile told as lost, exit 6 /
-    503, not psycopg's traceback)."""
+    the events' id sequence, the speed-up tables' among them. A lack on the speed-up
+    tables alone (`SPEED_UP_TABLES`) does not stop a write: it is added to `speed_ups`
+    when given (as `table:PRIVILEGE`), and None is returned. A role that lacks more
+    reads as an auditor's, and a write is refused naming them, before anything is
+    written: it used to be refused half-way, by a traceback, after its events were
+    written and before they were chained. Asked as the session's other queries are (a
+    connection lost meanwhile told as lost, exit 6 / 503, not psycopg's traceback)."""
     if _forced(env):
         return ()
     from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
@@ -434,6 +451,18 @@ def postgres_write_grants(env: Mapping[str, str], connection: Any) -> tuple[str,
         lacking = [*lacking, f"{sequence}:USAGE"]
     if not lacking:
         return None
+    if all(item.rsplit(":", 1)[0] in SPEED_UP_TABLES for item in lacking):
+        if speed_ups is not None:
+            speed_ups.extend(lacking)
+        return None
+    return _grant_statements(lacking, schema, env.get("POSTGRES_USER") or "")
+
+
+def grant_statements(env: Mapping[str, str], lacking: Sequence[str]) -> tuple[str, ...]:
+    """The GRANT statements of `lacking` (`table:PRIVILEGE`, as `speed_ups` holds them)."""
+    from psycopg import sql  # noqa: PLC0415 - PostgreSQL only
+
+    schema = sql.Identifier(env.get("POSTGRES_SCHEMA") or "public").as_string(None)
     return _grant_statements(lacking, schema, env.get("POSTGRES_USER") or "")
 
 
@@ -453,6 +482,22 @@ def _grant_statements(lacking: Sequence[str], schema: str, role: str) -> tuple[s
         table = f"{schema}.{sql.Identifier(name).as_string(None)}"
         statements.append(f"GRANT {', '.join(privileges)} ON {table} TO {grantee}")
     return tuple(statements)
+
+
+# A notice (stderr), for a role that may write the ledger but not the statements view's
+# tables (`SPEED_UP_TABLES`): the schema's owner after another role made them.
+UNWRITABLE_VIEW = ("this database role may not write the statements view's tables of the "
+                   "ledger {path}: each command computes the statements it reads in memory, "
+                   "which is slow; ask their owner to run {grants} (docs/deploy.md)")
+
+
+def view_unwritable(env: Mapping[str, str], speed_ups: Sequence[str],
+                    path: str) -> list[str]:
+    """The notice for a view this role may not write (`UNWRITABLE_VIEW`), if so."""
+    lacking = [item for item in speed_ups if item.rsplit(":", 1)[0] in VIEW_TABLES]
+    if not lacking:
+        return []
+    return [UNWRITABLE_VIEW.format(path=path, grants="; ".join(grant_statements(env, lacking)))]
 
 
 # A notice (stderr), for a reading role that may not read the chain's tables

@@ -276,7 +276,7 @@ class Session:
         # (`begin_verb`), and they are bounded besides, so nothing grows for ever.
         self.integrity_warnings: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
         # What a verb did besides its answer (a receipt written).
-        self.notices: MutableSequence[str] = deque(maxlen=NOTICES_MAX)
+        self.notices: MutableSequence[str] = deque(self._view_unwritable, maxlen=NOTICES_MAX)
         # A reading session on PostgreSQL reads the closed years' snapshots on the view's
         # connection, which its statements need anyway: one login fewer.
         self._lean = LeanFolds(self.env, self.ledger, self.integrity_warnings,
@@ -292,9 +292,9 @@ class Session:
     def _opened(self, found: bool, reads_only: bool, connection: Any) -> Ledger:
         """The session's ledger; on PostgreSQL one that may not write (`read_only_store`,
         api/storage/read_only.py) reads in READ ONLY transactions and writes no cache."""
-        postgres = self.env.get("PERSISTENCE_MODULE") == "eventsourcing.postgres"
-        missing = postgres_read_only(self.env, connection) if postgres and found and \
-            connection is not None else None
+        missing, self._view_unwritable = (None, []) if not found or connection is None or \
+            self.env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres" else \
+            postgres_read_only(self.env, connection, ledger_location(self.env))
         self.read_only_store = missing is not None
         return open_ledger(self.env, found, reads_only=reads_only, connection=connection) \
             if missing is None else cast("Ledger", ReadOnlyPostgresLedger(
@@ -381,8 +381,7 @@ class Session:
         facts = (None if self._folded else self._lean.current()) or self.facts()
         # The revision, not the position: the access log's events move no user.
         # Which fold it came from by a weak reference: a dropped fold is not kept for it.
-        if self._users is None or self._users[0]() is not facts or \
-                self._users[1] != facts.revision:
+        if self._users is None or self._users[0]() is not facts or self._users[1] != facts.revision:
             self._users = (weakref.ref(facts), facts.revision,
                            UserDirectory.fold(facts.live.values()))
         return self._users[2]
@@ -457,8 +456,8 @@ class Session:
     def view(self) -> StatementView:
         if self._view is None:
             side, self._side = self._side, None
-            self._view = (view_to_read(self.env, side) if self.read_only_store
-                          else open_view(self.env, side))
+            self._view = (view_to_read(self.env, side) if self.read_only_store or
+                          self._view_unwritable else open_view(self.env, side))
         return self._view
 
     def _view_connection(self) -> Any:
