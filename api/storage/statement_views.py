@@ -189,6 +189,7 @@ class PostgresStatementView(StatementView):
         from api.storage.postgres_options import store_connection  # noqa: PLC0415 - PostgreSQL only
 
         self._schema = schema
+        self._may_create = True  # CREATE on the schema: asked by `_is_current`
         self._db = (store_connection(connect_args, schema, env) if connection is None
                     else connection)
         try:
@@ -204,6 +205,11 @@ class PostgresStatementView(StatementView):
 
         from api.storage.pg_schema import owner_first  # noqa: PLC0415 - PostgreSQL only
 
+        if not self._may_create:
+            # Asked first (`_is_current`): PostgreSQL checks CREATE on the schema before it
+            # looks for the table, so the CREATE was refused and logged as an ERROR by the
+            # server at every open by such a role, and at every request of a served one.
+            raise owner_first(self._db, self._schema)
         try:
             self._create()
         except psycopg.errors.InsufficientPrivilege as error:
@@ -220,7 +226,9 @@ class PostgresStatementView(StatementView):
             "SELECT to_regclass('jixiao_view_tracking') IS NOT NULL AND "
             "to_regclass('jixiao_figures') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_attribute "
             "WHERE attrelid = to_regclass('jixiao_statements') AND attname = 'position' "
-            "AND NOT attisdropped), to_regclass('jixiao_view_notes') IS NOT NULL").fetchone()
+            "AND NOT attisdropped), to_regclass('jixiao_view_notes') IS NOT NULL, "
+            "has_schema_privilege(current_schema(), 'CREATE')").fetchone()
+        self._may_create = bool(present and present[2])  # for `_made`
         if not (present and present[0]):
             return False
         tracked = self._tracked(bool(present[1]))

@@ -187,6 +187,26 @@ def test_the_server_as_a_role_before_the_view_answers_422_missing_grant(
     assert "run `jixiao verify` once as the tables' owner" in caplog.text
 
 
+def test_a_server_as_a_role_before_the_view_sends_no_create_it_is_refused(
+        pg_server: PgServer, pg_env: dict[str, str], before_the_view: dict[str, str],
+        tmp_path: Path) -> None:
+    """Asked first, as the snapshots' tables are: the view's CREATE, refused a role without
+    CREATE on the schema, was sent at every request and logged as an ERROR by the server,
+    twice a request once the snapshot of the fold asked for the view again each request."""
+    keyed = {SNAPSHOT_KEY_ENV: str(snapshot_key_file(tmp_path / "snapshot.key"))}
+    token = _owner(pg_env).ok("users", "add", "boss", "--role", "administrator").out.strip()
+    app = create_app(ServerSettings(store_env={**before_the_view, **keyed}),
+                     open_server_session)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    log = server_log(pg_server)
+    start = log.stat().st_size
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answers = [client.get("/audit/verify", headers=headers) for _ in range(2)]
+    assert [(a.status_code, a.json()["error"]["code"]) for a in answers] == [
+        (422, "missing_grant")] * 2
+    assert logged_refusals(log, start, "jixiao_") == []
+
+
 def test_a_server_refused_the_view_uses_the_snapshot_of_the_fold_once_granted(
         pg_server: PgServer, pg_env: dict[str, str], before_the_view: dict[str, str],
         tmp_path: Path) -> None:
