@@ -1,8 +1,9 @@
 """`jixiao grades` and `grades explain` as people read them, in the reader's language.
 
 The report is data (`--json`, the API): statuses, stages and reasons in English, labels
-in the scheme's words. Here each is said in the reader's language (api/i18n/grades.py);
-ids, periods, rules and the scheme's own labels stay as they are."""
+in the scheme's words. Here each is said in the reader's language (api/i18n/grades.py),
+the scheme's labels too, where they have a reading in it (api/i18n/scheme_labels.py);
+ids, periods and rules stay as they are."""
 
 from __future__ import annotations
 

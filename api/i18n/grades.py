@@ -6,8 +6,8 @@ text shows them through this module. A reason is matched against the templates b
 api/i18n/messages.py does for errors; each `{value}` is carried over (the list of who a
 quota's N leaves out, "R not assessed", itself translated), and a text is translated
 whole or not at all. A rule's `label`, a grade's name and a consequence's effect are the
-regulation's own words, quoted as scheme data, and are shown as they are; a text no
-template matches is shown unchanged.
+regulation's own words, quoted as scheme data: shown in the reader's reading of them
+(api/i18n/scheme_labels.py), as is a text no template matches.
 """
 
 from __future__ import annotations
