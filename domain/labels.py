@@ -25,10 +25,11 @@ LATIN = re.compile(r"[A-Za-z]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 LANGUAGES = ("zh", "en")
 # A bracket that is a note about the Chinese rather than its reading: 「(1 = yes)」,
-# 「(of the annual allowance, AMB-06)」, 「(annual)」, 「(department, monthly)」, one that opens
-# with a figure (「(003-A5, one survey a month)」). Such a label
-# has no English reading: the Chinese shows, without the note, in both languages.
-NOTE_MARKS = re.compile(r"^[0-9]|[=%<;]|AMB-|\bseed\b")
+# 「(of the annual allowance, AMB-06)」, 「(annual)」, 「(department, monthly)」, one that
+# opens with a figure (「(003-A5, one survey a month)」). Such a label has no English
+# reading: the Chinese shows, without the note, in both languages. A reading of texts
+# written for people, not a grammar (docs/schemes.md, "Labels in two languages").
+NOTE_MARKS = re.compile(r"^[0-9]|[=%<;]|AMB-")
 NOTE_OPENINGS = frozenset({
     "of", "no", "not", "one", "once", "only", "option", "each", "for", "when",
     "within", "whole", "by", "back-filled", "check", "derived", "fixed", "stopped",

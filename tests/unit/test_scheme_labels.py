@@ -25,6 +25,8 @@ from domain.labels import Label, join_label, split_label
     ("村卫生站年度考核 (village health station, 100 points)", "村卫生站年度考核",
      "village health station, 100 points"),
     ("社区卫生服务 (003-A5, one survey a month)", "社区卫生服务", None),
+    ("种子文件000中无法计算的规则 (seed 000 rules declared not computable)",
+     "种子文件000中无法计算的规则", "seed 000 rules declared not computable"),
     # a Chinese bracket, or one with no English word, is part of the Chinese
     ("扣减部分 (奖励优秀乡镇卫生院)", "扣减部分 (奖励优秀乡镇卫生院)", None),
     ("重点项目得分 (40)", "重点项目得分 (40)", None),
