@@ -142,6 +142,22 @@ def test_the_grade_chart_names_the_scheme_and_grades_in_the_reader_s_language_on
             assert words not in page, words
 
 
+def test_the_scheme_page_titles_the_pay_scheme_in_the_reader_s_language_only(
+        as_role: Any) -> None:
+    """xinghe-county-hospital@2's title: 「兴和县医院绩效工资分配方案 (Xinghe County Hospital
+    performance-pay distribution)」."""
+    client = as_role("finance")
+    client.get("/language/zh_CN")
+    chinese = html.unescape(client.get("/web/scheme").text)
+    client.get("/language/en")
+    english = html.unescape(client.get("/web/scheme").text)
+    client.get("/language/zh_CN")
+    assert "<strong>兴和县医院绩效工资分配方案</strong>" in chinese
+    assert "Xinghe County Hospital" not in chinese
+    assert "<strong>Xinghe County Hospital performance-pay distribution</strong>" in english
+    assert "兴和县医院绩效工资分配方案" not in english
+
+
 def test_grades_are_for_the_roles_that_read_everything(as_role: Any) -> None:
     answer = as_role("head").get("/web/charts/grades?period=2026-Q1")
     assert answer.status_code == 403
