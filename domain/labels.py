@@ -27,8 +27,11 @@ LANGUAGES = ("zh", "en")
 # A bracket that is a note about the Chinese rather than its reading: 「(1 = yes)」,
 # 「(of the annual allowance, AMB-06)」, 「(annual)」, 「(department, monthly)」, one that
 # opens with a figure (「(003-A5, one survey a month)」). Such a label has no English
-# reading: the Chinese shows, without the note, in both languages. A reading of texts
-# written for people, not a grammar (docs/schemes.md, "Labels in two languages").
+# reading and shows whole, note and all, in both languages: the note says what the words
+# alone do not (what 1 means, of what the 50 % is), and a bracket misjudged as a note
+# (「(not eligible for this year's excellence awards)」) still reaches an English reader.
+# A reading of texts written for people, not a grammar (docs/schemes.md, "Labels in two
+# languages").
 NOTE_MARKS = re.compile(r"^[0-9]|[=%<;]|AMB-")
 NOTE_OPENINGS = frozenset({
     "of", "no", "not", "one", "once", "only", "option", "each", "for", "when",
@@ -71,16 +74,18 @@ def split_label(text: str) -> Label:
     Read as two only when the words before the bracket are Chinese (more Chinese
     characters than Latin letters: 「CT/MRI室」 is Chinese, 「a head's 优秀 is decided by
     the committee (proposal)」 is not) and the bracket starts with no Chinese character and
-    has an English word in it; anything else is one text, the same in both languages."""
+    has an English word in it, and that bracket names the label rather than noting
+    something about it (`is_note`); anything else is one text, whole, the same in both
+    languages."""
     start = _bracket_start(text)
     if start is None:
         return Label(text, None)
     head, gloss = text[:start].rstrip(), text[start + 1:-1].strip()
     chinese = len(CJK.findall(head))
     if (not chinese or len(LATIN.findall(head)) > chinese or not gloss
-            or CJK.match(gloss) or not LATIN_WORD.search(gloss)):
+            or CJK.match(gloss) or not LATIN_WORD.search(gloss) or is_note(gloss)):
         return Label(text, None)
-    return Label(head, None if is_note(gloss) else gloss)
+    return Label(head, gloss)
 
 
 def is_note(gloss: str) -> bool:

@@ -17,14 +17,17 @@ from domain.labels import Label, join_label, split_label
     # nested brackets: the last group is the English
     ("重点项目得分 (40) (key project score (40))", "重点项目得分 (40)",
      "key project score (40)"),
-    # a bracket that notes the Chinese is no reading of it: left out, the Chinese in both
+    # a bracket that notes the Chinese is no reading of it, but says what the words alone
+    # do not (what 1 means, of what the 50 % is): the label whole, in both languages
     ("扣除该单位班子成员职务补助的50% (of the annual allowance, AMB-06)",
-     "扣除该单位班子成员职务补助的50%", None),
-    ("综合评价 (annual)", "综合评价", None),
-    ("离岗待退 (1 = yes)", "离岗待退", None),
+     "扣除该单位班子成员职务补助的50% (of the annual allowance, AMB-06)", None),
+    ("综合评价 (annual)", "综合评价 (annual)", None),
+    ("离岗待退 (1 = yes)", "离岗待退 (1 = yes)", None),
+    ("党政领导测评排名 (1 = best)", "党政领导测评排名 (1 = best)", None),
     ("村卫生站年度考核 (village health station, 100 points)", "村卫生站年度考核",
      "village health station, 100 points"),
-    ("社区卫生服务 (003-A5, one survey a month)", "社区卫生服务", None),
+    ("社区卫生服务 (003-A5, one survey a month)", "社区卫生服务 (003-A5, one survey a month)",
+     None),
     ("种子文件000中无法计算的规则 (seed 000 rules declared not computable)",
      "种子文件000中无法计算的规则", "seed 000 rules declared not computable"),
     # a Chinese bracket, or one with no English word, is part of the Chinese
