@@ -125,5 +125,16 @@ def _read_label(value: Any) -> Any:
     return join_label(value["zh"], en)
 
 
+def document_label(value: object) -> str | None:
+    """A label as a document read without the model has it (a file `scheme show` lists):
+    one text, or `{zh, en}` read as the one text the model reads, else None."""
+    if isinstance(value, dict):
+        try:
+            return str(_read_label(value))
+        except ValueError:  # not a label (`scheme check` says why): no words to show
+            return None
+    return value if isinstance(value, str) else None
+
+
 # A label field of a scheme: one text, or {zh, en} read as that one text.
 LabelText = Annotated[str, BeforeValidator(_read_label)]
