@@ -100,15 +100,25 @@ def join_label(zh: str, en: str | None) -> str:
     zh, en = zh.strip(), (en or "").strip()
     if not en:
         if split_label(zh).en is not None:
-            raise ValueError(f"label {zh!r}: read as Chinese and English; give them apart, "
-                             "as zh and en")
+            raise ValueError(SPLIT_IN_ZH.format(zh=zh))
         return zh
     joined = f"{zh} ({en})"
     if split_label(joined) != Label(zh, en):
-        raise ValueError(f"label {zh!r} / {en!r}: the Chinese must be Chinese words and "
-                         "the English start with no Chinese character and have an English word "
-                         "with balanced brackets, so that the two are read back apart")
+        # the likelier mistake, and one the generic rule would not explain: an English
+        # that is a scope or a note (「monthly」) is shown with the Chinese, not instead of it
+        raise ValueError((NOTE_AS_EN if is_note(en) else NOT_APART).format(zh=zh, en=en))
     return joined
+
+
+# Said to whoever checks a scheme (`jixiao scheme check`): api/i18n/messages.py has them
+# as templates, so they read in the reader's language.
+SPLIT_IN_ZH = "label '{zh}': read as Chinese and English; give them apart, as zh and en"
+NOT_APART = ("label '{zh}' / '{en}': the Chinese must be Chinese words and the English "
+             "start with no Chinese character and have an English word with balanced "
+             "brackets, so that the two are read back apart")
+NOTE_AS_EN = ("label '{zh}' / '{en}': the English reads as a note (a scope, a figure or a "
+              "qualifier), not as the label's name, so it would not be shown apart; give "
+              "its English name, or write the note in zh with the Chinese")
 
 
 def _read_label(value: Any) -> Any:

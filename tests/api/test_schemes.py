@@ -123,6 +123,25 @@ def test_show_reads_a_file_whose_labels_are_written_in_two_languages(
     assert "季度考核成绩 (quarterly score)" in {r["text"] for r in shown["rules"]}
 
 
+def test_check_says_why_an_english_that_is_a_note_is_refused_in_one_language(
+        cli: Cli, tmp_path: Path) -> None:
+    """{zh: 季度考核, en: quarterly}: 「quarterly」 is a scope, read as a note, so the two
+    would not be shown apart; the finding says so, in the reader's language."""
+    shipped = Path(__file__).parents[2] / "domain/schemes/company-quarterly-assessment.yaml"
+    text = shipped.read_text(encoding="utf-8").replace(
+        "label: 季度考核 (quarter)", "label: {zh: 季度考核, en: quarterly}", 1)
+    path = tmp_path / "note.yaml"
+    path.write_text(text, encoding="utf-8")
+    en = cli("scheme", "check", str(path))
+    assert en.code == 2
+    assert "label '季度考核' / 'quarterly': the English reads as a note" in en.out + en.err
+    zh = Cli(cli.environ, lang=None)("scheme", "check", str(path))
+    assert zh.code == 2
+    said = zh.out + zh.err
+    assert "标签「季度考核」/「quarterly」：该英文读作附注" in said
+    assert "reads as a note" not in said
+
+
 def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
         cli: Cli, tmp_path: Path) -> None:
     shipped = Path(__file__).parents[2] / "domain/schemes/education-evaluation.yaml"

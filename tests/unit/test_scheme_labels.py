@@ -58,8 +58,10 @@ def test_each_language_falls_back_to_the_other() -> None:
 def test_two_readings_join_into_the_text_they_are_read_back_from() -> None:
     assert join_label("年终考核", "year-end assessment") == "年终考核 (year-end assessment)"
     assert join_label("年终考核", None) == "年终考核"
-    with pytest.raises(ValueError, match="read back apart"):
+    with pytest.raises(ValueError, match="reads as a note"):
         join_label("年终考核", "annual")  # a note: it would not read back as the English
+    with pytest.raises(ValueError, match="read back apart"):
+        join_label("year end", "annual assessment")
     with pytest.raises(ValueError, match="as zh and en"):
         join_label("年终考核 (year-end assessment)", None)
 
