@@ -25,6 +25,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
+from domain.labels import LabelText
 from domain.money import to_exact
 from domain.scheme import Frozen, Ref
 
@@ -90,7 +91,7 @@ class Tier(Frozen):
     up_to: Exact | None = None
     rate: Share | None = None
     rate_range: tuple[Exact, Exact] | None = None
-    label: str | None = None
+    label: LabelText | None = None
 
 
 class Progressive(Frozen):
@@ -98,7 +99,7 @@ class Progressive(Frozen):
     style): a tiered commission or a liability share (医疗纠纷分担)."""
 
     kind: Literal["progressive"]
-    label: str
+    label: LabelText
     tiers: tuple[Tier, ...] = Field(min_length=1)
     ref: Ref
 
@@ -141,7 +142,7 @@ class Step(Frozen):
     lower bound the input reaches; below every row, `otherwise`."""
 
     kind: Literal["step"]
-    label: str
+    label: LabelText
     rows: tuple[StepRow, ...] = Field(min_length=1)
     otherwise: Exact = Decimal(0)
     ref: Ref
@@ -164,7 +165,7 @@ class Ladder(Frozen):
     costs `then`; the total is capped at `cap` when there is one."""
 
     kind: Literal["ladder"]
-    label: str
+    label: LabelText
     steps: tuple[Exact, ...] = Field(min_length=1)
     then: Exact | None = None
     cap: NotNegative | None = None
@@ -181,7 +182,7 @@ class Shares(Frozen):
     """An amount split by role (65 / 25 / 10 %): the shares sum to 100 %."""
 
     kind: Literal["shares"]
-    label: str
+    label: LabelText
     shares: dict[Code, Exact] = Field(min_length=1)
     ref: Ref
 
@@ -221,7 +222,7 @@ class Adjustment(Frozen):
 
 
 class _Population(Frozen):
-    label: str
+    label: LabelText
     pipeline: Code  # whose subjects share it (same period)
     into: Literal["figure", "pay_line"] = "figure"
     # "all": every subject the pipeline assesses is one group; "unit": one group per unit
@@ -303,7 +304,7 @@ class PerPointPool(_Population):
 class Band(Frozen):
     up_to_share: Share  # of the ranked subjects, best first
     share: Share  # of the amount cut
-    label: str | None = None
+    label: LabelText | None = None
 
 
 class Redistribution(_Population):
@@ -365,7 +366,7 @@ class UnitRate(_Population):
     floor_rate: NotNegative | None = None  # yuan per unit, at least
     reserve: Expression | None = None  # on the unit, yuan: covers a shortfall
     leftover_line: Code | None = None  # pay line id of the reserve's leftover
-    leftover_label: str = "机动费用余额平均分配 (reserve leftover, split equally)"
+    leftover_label: LabelText = "机动费用余额平均分配 (reserve leftover, split equally)"
 
     def unit_expressions(self) -> tuple[str, ...]:
         return tuple(e for e in (self.budget, self.reserve) if e)

@@ -34,6 +34,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from domain.calculations import Calculation
 from domain.expressions import Expression
 from domain.grading_pools import canonical_grading, population_problems, read_legacy_pools
+from domain.labels import LabelText
 from domain.money import to_cny, to_exact
 from domain.period_windows import MonthClose
 from domain.procedure_rules import ProcedureSettings
@@ -145,14 +146,14 @@ def grading_period_text(value: object) -> str:
 
 class GradeDef(Frozen):
     code: Code
-    name: str  # as the regulation writes it, e.g. 优秀
+    name: LabelText  # as the regulation writes it, e.g. 优秀
     coefficient: Exact | None = None  # e.g. a bonus coefficient per grade (S4-R14)
 
 
 class InputRule(Frozen):
     """A recorded input a pipeline reads; without a default it is required."""
 
-    label: str | None = None
+    label: LabelText | None = None
     default: Exact | None = None
     list: bool = False  # recorded as `values` (rater scores, deductions), not one value
     ref: Ref | None = None
@@ -161,7 +162,7 @@ class InputRule(Frozen):
 class FigureRule(Frozen):
     name: Code
     expr: Expression
-    label: str | None = None
+    label: LabelText | None = None
     unit: Literal["points", "ratio", "percent", "count", "cny", "years", "grade"] = "points"
     # An optional figure is left out (not an error) when an input it needs is missing.
     optional: bool = False
@@ -172,7 +173,7 @@ class FigureRule(Frozen):
 class EligibilityRule(Frozen):
     when: Expression
     outcome: Literal["not_assessed", "no_grade"]
-    label: str
+    label: LabelText
     ref: Ref
 
 
@@ -181,7 +182,7 @@ class GradeRule(Frozen):
 
     when: Expression
     grade: Code
-    label: str
+    label: LabelText
     ref: Ref
 
 
@@ -231,7 +232,7 @@ class Consequence(Frozen):
     shown with its rule, never a grade change."""
 
     when: Expression
-    effect: str
+    effect: LabelText
     ref: Ref
 
 
@@ -239,7 +240,7 @@ class Tranche(Frozen):
     source: Literal["self"] | Code = "self"  # another pipeline graded on a sub-period
     sub_index: int | None = None  # which sub-period of that pipeline (H1 = 1)
     share: Exact
-    label: str
+    label: LabelText
 
 
 class PayLine(Frozen):
@@ -254,7 +255,7 @@ class PayLine(Frozen):
     Every amount is rounded once, half up, to the fen."""
 
     id: Code
-    label: str
+    label: LabelText
     kind: Literal["amount", "base_factor", "held_back"]
     amounts: dict[str, Cny] = Field(default_factory=dict)
     amount: Expression | None = None
@@ -288,7 +289,7 @@ class SubjectFilter(Frozen):
 
 class Pipeline(Frozen):
     name: Code
-    label: str
+    label: LabelText
     period: PeriodKind
     # Built without validation: a model instance at import would build SubjectFilter's
     # validator (and load pydantic's plugins) in every process that imports the module.
@@ -358,7 +359,7 @@ class Pipeline(Frozen):
 
 class DeriveRule(Frozen):
     kind: Code  # the derived fact's kind (admonition, stand_down_required …)
-    name: str  # as the regulation says it, e.g. 告诫
+    name: LabelText  # as the regulation says it, e.g. 告诫
     to: Literal["subject", "unit_head"] = "subject"
     # An obligation (to reassign, to refer, to stand down) stays open until a recorded
     # entry of a `discharged_by` kind on or after its date discharges it.
@@ -367,12 +368,12 @@ class DeriveRule(Frozen):
     # The derived fact is dated this many days after the crossing (e.g. the last day of a
     # 15-day stand-down, when an outcome is due).
     after_days: int = Field(default=0, ge=0, le=3660)
-    effect: str
+    effect: LabelText
 
 
 class PolicyRule(Frozen):
     id: Code
-    label: str
+    label: LabelText
     counts: Literal["sanctions", "complaints"]
     kinds: tuple[Code, ...]
     verified_only: bool = True  # complaints: only those found factually clear
@@ -406,7 +407,7 @@ class SanctionKind(Frozen):
     """One word of a rulebook's vocabulary (告诫, 通报批评 …). Rulebooks do not share
     counters unless the scheme says so (seeds-000-001.md §0.2)."""
 
-    name: str
+    name: LabelText
     duration_days: int | None = Field(default=None, ge=1, le=3660)  # calendar, inclusive
     ref: Ref
 

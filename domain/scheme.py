@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from domain.labels import LabelText
 from domain.money import to_cny, to_exact
 
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
@@ -381,7 +382,7 @@ class SchemeBase(Frozen):
     kind: str
     id: str
     version: int = Field(ge=1)
-    title: str
+    title: LabelText
     effective_from: date
     source: str
     # Grown after documents were adopted: left out of the canonical form while unset.

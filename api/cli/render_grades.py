@@ -1,8 +1,9 @@
 """`jixiao grades` and `grades explain` as people read them, in the reader's language.
 
 The report is data (`--json`, the API): statuses, stages and reasons in English, labels
-in the scheme's words. Here each is said in the reader's language (api/i18n/grades.py);
-ids, periods, rules and the scheme's own labels stay as they are."""
+in the scheme's words. Here each is said in the reader's language (api/i18n/grades.py),
+the scheme's labels too, where they have a reading in it (api/i18n/scheme_labels.py);
+ids, periods and rules stay as they are."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from api.cli.render import table, titled, yuan
 from api.i18n import N_, _, figures
 from api.i18n import grades as words
 from api.i18n.messages import translate
+from api.i18n.scheme_labels import grade_reading, reading
 
 MOVED = ("eligibility", "forced", "ceiling", "quota", "appeal", "correction")
 WHY = N_("{stage}: {reason} [{rule}]")
@@ -31,21 +33,21 @@ PAY = N_("Pay: {lines} line(s), paid {paid}, withheld {withheld}, balance {balan
 def grades_text(report: dict[str, Any]) -> str:
     scheme = report["scheme"]
     out = [titled(N_("Grades {period} ({name}), scheme {scheme}: {title}"), report["period"],
-                  scheme=scheme["key"], title=scheme["title"])]
+                  scheme=scheme["key"], title=reading(scheme["title"]))]
     for pipeline in report["pipelines"]:
-        out += ["", f"{pipeline['label']} ({pipeline['name']}, {pipeline['period']})"]
+        out += ["", f"{reading(pipeline['label'])} ({pipeline['name']}, {pipeline['period']})"]
         out.append(table([_("subject"), _("name"), _("scope"), _("score"), _("grade"),
                           _("pay"), _("why")],
                          [_subject_row(s) for s in pipeline["subjects"]], right={3}))
         out += [_quota_line(q) for q in pipeline["quotas"]]
-        out += [_(CONSEQUENCE).format(subject=s["subject_id"], effect=c["effect"],
+        out += [_(CONSEQUENCE).format(subject=s["subject_id"], effect=reading(c["effect"]),
                                       rule=c["rule"], source=c["source"])
                 for s in pipeline["subjects"] for c in s["consequences"]]
     if report["derived"]:
         out += ["", _("Derived by policies:")]
         out += [_(DERIVED).format(
-            on=d["on"], subject=d["subject_id"], name=d["name"], kind=d["kind"],
-            status=words.derived_status(d["status"]), effect=d["effect"], rule=d["rule"],
+            on=d["on"], subject=d["subject_id"], name=reading(d["name"]), kind=d["kind"],
+            status=words.derived_status(d["status"]), effect=reading(d["effect"]), rule=d["rule"],
             source=d["source"], triggers=_(", ").join(d["triggers"]))
             for d in report["derived"]]
     out += [_(PROCEDURE).format(subject=p["subject_id"], kind=p["kind"],
@@ -64,11 +66,12 @@ def _subject_row(s: dict[str, Any]) -> list[str]:
     why = _("; ").join(_(WHY).format(stage=words.stage(st["stage"]),
                                      reason=words.text(st["reason"]), rule=st.get("rule", ""))
                        for st in moved) or _("; ").join(words.text(p) for p in s["problems"])
-    pay = _(", ").join(f"{p['label']} {yuan(p['paid'])}" for p in s["pay"]
+    pay = _(", ").join(f"{reading(p['label'])} {yuan(p['paid'])}" for p in s["pay"]
                        if p["status"] == "ok")
     score = s["score_approx"] if s["score"] and "/" in s["score"] else s["score"]
     return [s["subject_id"], s["name"], _scopes(s["scopes"]), score or "",
-            s["grade_name"] or words.status(s["status"]), pay, why]
+            grade_reading(s["grade_name"], s["grade"]) if s["grade"]
+            else words.status(s["status"]), pay, why]
 
 
 def _quota_line(q: dict[str, Any]) -> str:
@@ -139,7 +142,8 @@ def explain_text(report: dict[str, Any]) -> str:
     out = [_(EXPLAINED).format(subject=report["subject_id"], period=report["period"],
                                scheme=report["scheme"])]
     for r in report["results"]:
-        grade = r["grade_name"] or words.status(r["status"])
+        grade = (grade_reading(r["grade_name"], r["grade"]) if r["grade"]
+                 else words.status(r["status"]))
         out += ["", _(RESULT_SCORED if r["score"] else RESULT).format(
             pipeline=r["pipeline"], grade=grade, score=r["score"])]
         out += [_(PROBLEM).format(problem=words.text(p)) for p in r["problems"]]
@@ -147,7 +151,7 @@ def explain_text(report: dict[str, Any]) -> str:
         out += [_step_line(step) for step in r["steps"]]
         for pay in r["pay"]:
             out.append(_(PAY_LINE).format(
-                label=pay["label"], paid=yuan(pay["paid"]), status=words.pay_status(
+                label=reading(pay["label"]), paid=yuan(pay["paid"]), status=words.pay_status(
                     pay["status"]), rule=pay.get("rule", ""), source=pay.get("source", ""))
                 + (f" — {words.text(pay['reason'])}" if pay["reason"] else ""))
             out += [line for part in pay["parts"] for line in _part_lines(part)]
@@ -155,7 +159,7 @@ def explain_text(report: dict[str, Any]) -> str:
                                   how=_how(c["how"]),
                                   replaced_by=c["replaced_by"], reason=translate(c["reason"]))
                 for c in r["corrections"]]
-    out += [_(DERIVED_FACT).format(on=d["on"], name=d["name"],
+    out += [_(DERIVED_FACT).format(on=d["on"], name=reading(d["name"]),
                                    status=words.derived_status(d["status"]), rule=d["rule"],
                                    triggers=_(", ").join(d["triggers"]))
             for d in report["derived"]]

@@ -12,6 +12,7 @@ from api.cli.options import Actor, Db, Json, PeriodOption, Reason, caller, open_
 from api.cli.render import table
 from api.i18n import N_, _
 from api.i18n.messages import place, translate
+from api.i18n.scheme_labels import reading
 from api.usecases import schemes
 from domain.errors import InvalidRequestError
 from domain.scheme import canonical_dumps
@@ -82,7 +83,7 @@ def list_schemes(*, db: Db = None, actor: Actor = None, json: Json = False,
         return 0
     print(table(_heads(LIST_HEADS),
                 [[s["name"], s["kind"], s["version"], s["seed"], s["effective_from"],
-                  f"{s['coverage']['cited']}/{s['coverage']['of']}", s["title"]]
+                  f"{s['coverage']['cited']}/{s['coverage']['of']}", reading(s["title"])]
                  for s in shipped], right={2}))
     if adopted is not None:
         print("\n" + _(ADOPTED_HERE))
@@ -99,12 +100,13 @@ def show(*, name: Name, json: Json = False) -> int:
     if json:
         print(canonical_dumps(shown))
         return 0
-    print(_(SHOWN).format(title=shown["title"], id=shown["id"], version=shown["version"],
+    print(_(SHOWN).format(title=reading(shown["title"]), id=shown["id"], version=shown["version"],
                           kind=shown["kind"], effective=shown["effective_from"],
                           source=shown["source"]))
     print(table(_heads(RULE_HEADS),
                 [[r["rule"], r["source"].split("_", 1)[0] + ":" + r["source"].rsplit(":", 1)[1],
-                  r["default"] or "", translate(r["text"]), r["line"]] for r in shown["rules"]],
+                  r["default"] or "", reading(translate(r["text"])), r["line"]]
+                 for r in shown["rules"]],
                 right={4}))
     if shown["not_computable"]:
         print("\n" + _(NOT_COMPUTABLE))

@@ -6,8 +6,8 @@ text shows them through this module. A reason is matched against the templates b
 api/i18n/messages.py does for errors; each `{value}` is carried over (the list of who a
 quota's N leaves out, "R not assessed", itself translated), and a text is translated
 whole or not at all. A rule's `label`, a grade's name and a consequence's effect are the
-regulation's own words, quoted as scheme data, and are shown as they are; a text no
-template matches is shown unchanged.
+regulation's own words, quoted as scheme data: shown in the reader's reading of them
+(api/i18n/scheme_labels.py), as is a text no template matches.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Final
 
 from api.i18n import N_, current_language, gettext, translations
 from api.i18n.figures import NP_
+from api.i18n.scheme_labels import reading
 
 # A subject's status in a pipeline (projections/grading/model.py), and a pay line's.
 STATUSES: Final = {
@@ -255,7 +256,8 @@ def text(message: str, *, whole: bool = True) -> str:
         found = {} if match is None else match.groupdict()
         if match is not None and all(_worded(found[name]) for name in WHOLE & found.keys()):
             values = {name: _value(value) if name in INNER
-                      else text(value) if name in WHOLE else value
+                      else text(value) if name in WHOLE
+                      else reading(value) if name == "label" else value
                       for name, value in found.items()}
             return gettext(template).format(**values)
     for gloss in FORMULA_GLOSSES:
@@ -263,7 +265,9 @@ def text(message: str, *, whole: bool = True) -> str:
             return gettext(gloss)
     if JOINED in message:  # a pay line's reasons, one per input it misses
         return _each(message, JOINED, whole=whole)
-    return message
+    # what no template words is the scheme's own (a rule's label as a step's reason, a
+    # pay part's label): one reading of it, in the reader's language where it has one
+    return reading(message)
 
 
 def _worded(reason: str) -> bool:
@@ -315,7 +319,7 @@ def withheld_to(destination: str) -> str:
         return gettext(WITHHELD_TO[destination])
     if destination.endswith(GATE_SHUT_TAIL):
         return gettext(GATE_SHUT).format(gate=destination[:-len(GATE_SHUT_TAIL)])
-    return destination
+    return reading(destination)
 
 
 def part_field(key: str) -> str:

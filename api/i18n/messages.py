@@ -86,6 +86,14 @@ TEMPLATES: Final = (
     N_("must be an integer written in ASCII digits only (no plus sign, spaces, separators or "
        "other scripts' digits), got {value}"),
     N_("a correction (supersedes) must give a reason"),
+    # domain/labels.py: a scheme's label written {zh, en} that would not read back apart
+    N_("label '{zh}': read as Chinese and English; give them apart, as zh and en"),
+    N_("label '{zh}' / '{en}': the Chinese must be Chinese words and the English start with "
+       "no Chinese character and have an English word with balanced brackets, so that the "
+       "two are read back apart"),
+    N_("label '{zh}' / '{en}': the English reads as a note (a scope, a figure or a "
+       "qualifier), not as the label's name, so it would not be shown apart; give its "
+       "English name, or write the note in zh with the Chinese"),
     *ERROR_TEMPLATES,
     *REASON_TEMPLATES,  # a statement's reasons for no pay (api/i18n/reasons.py)
     *PYDANTIC_TEMPLATES,  # pydantic's own texts for a field (api/i18n/pydantic_texts.py)

@@ -120,14 +120,14 @@ def define_synthetic_departments(ctx: Context) -> Iterator[Row]:
         if index == 0 or index % 5 != 4:
             ctx.departments.append(Department(department_id, "clinical"))
             yield ctx.row("define_department", department_id=department_id,
-                          name=f"临床科室 clinical {index}", kind="clinical",
+                          name=f"临床科室{index}", kind="clinical",
                           risk_coefficient=ctx.rng.choice(config["risks"]),
                           effective_on=jan1, rule_ref="S11-R04")
         else:
             ctx.departments.append(Department(department_id, "admin"))
             admin_class = 1 + (index // 5) % 3
             yield ctx.row("define_department", department_id=department_id,
-                          name=f"职能科室 admin {index}", kind="admin",
+                          name=f"职能科室{index}", kind="admin",
                           admin_class=admin_class,
                           admin_role=ctx.rng.choice(config["admin_roles"][admin_class]),
                           effective_on=jan1, rule_ref="S11-R03")

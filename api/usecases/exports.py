@@ -18,6 +18,7 @@ from api.documents.csvfile import ENCODINGS, write_csv
 from api.documents.model import Book, Cell, Column, Sheet, Stamp, Summary
 from api.i18n.codes import code_name, in_documents
 from api.i18n.events import event_name
+from api.i18n.scheme_labels import reading
 from api.usecases import audit, grades, reports
 from api.usecases.department_names import department_names
 from api.usecases.figure_names import figure_names
@@ -222,8 +223,11 @@ def _restatement(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
 def _grades(ws: Workspace, caller: Caller, request: ExportRequest) -> Book:
     report = grades.grades(ws, caller, grades.GradesQuery(request.period, figures=False))
     cols = columns("subject_id", "name", "status", "grade", "grade_name", "score")
-    sheets = [Sheet(p["label"] or p["name"], cols,
-                    [_row(cols, {**s, "status": in_documents(code_name, s["status"])})
+    # the scheme's labels and grade names in Chinese, as every header of the file is
+    sheets = [Sheet(in_documents(reading, p["label"]) or p["name"], cols,
+                    [_row(cols, {**s, "status": in_documents(code_name, s["status"]),
+                                 "grade_name": s["grade_name"]
+                                 and in_documents(reading, s["grade_name"])})
                      for s in p["subjects"]])
               for p in report["pipelines"]]
     try:

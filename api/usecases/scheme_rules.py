@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from domain.labels import document_label
 from domain.records import frozen_record
 
 Path = tuple[str, ...]
@@ -81,8 +82,9 @@ def rule_lines(document: Mapping[str, Any], lines: Mapping[Path, int],
 
     def walk(node: Any, path: Path, label: str | None) -> None:
         if isinstance(node, Mapping):
-            own = next((str(node[k]) for k in _LABEL_KEYS
-                        if isinstance(node.get(k), str) and _CJK.search(str(node[k]))), None)
+            # a label written {zh, en} is the one text `zh (en)`, as the model reads it
+            own = next((said for k in _LABEL_KEYS
+                        if (said := document_label(node.get(k))) and _CJK.search(said)), None)
             label = own or label
             for key, value in node.items():
                 here = (*path, str(key))

@@ -24,6 +24,7 @@ from api.usecases.scheme_check import CheckedScheme, SchemeProblem, check_text, 
 from api.usecases.scheme_rules import Change, RuleLine, changes, rule_lines
 from domain.errors import ConflictError, InvalidRequestError, NotFoundError, Problem
 from domain.grading import GradingScheme
+from domain.labels import document_label
 from domain.records import frozen_record
 from domain.scheme import PAY_SCHEME_KIND, HospitalPayScheme
 from domain.shipped_schemes import load_shipped_scheme, shipped_scheme_names
@@ -181,7 +182,7 @@ def show_scheme(name_or_path: str, *, shipped_only: bool = False) -> dict[str, A
         rule["text"] = described.get(rule["path"], rule["text"])
     return {"name": name_or_path, "id": document.get("id"), "kind": document.get("kind",
             PAY_SCHEME_KIND), "version": document.get("version"),
-            "title": document.get("title"), "source": document.get("source"),
+            "title": document_label(document.get("title")), "source": document.get("source"),
             "effective_from": str(document.get("effective_from")),
             "rules": rules,
             "not_computable": [dict(e) for e in document.get("not_computable") or []]}

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from api import i18n
-from api.i18n import N_, figures, formats
+from api.i18n import N_, figures, formats, scheme_labels
 from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
 from api.i18n.messages import leading_value, statement_note, translate
@@ -189,6 +189,11 @@ def entry_type(type_name: str) -> str:
     return named if named != type_name else event_name(type_name)
 
 
+def grade_text(grade: dict[str, Any]) -> str:
+    """A grade row's name ({code, name}) in the reader's language."""
+    return scheme_labels.grade_reading(grade["name"], grade["code"])
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
@@ -204,6 +209,9 @@ def environment() -> Environment:
     env.filters["appeal_status"] = appeal_status
     env.filters["figure_value"] = figure_value
     env.filters["figure_label"] = figures.label  # the explanation tree's words
+    env.filters["scheme_label"] = scheme_labels.reading  # one language of a scheme's label
+    env.globals["grade_label"] = scheme_labels.grade_reading
+    env.filters["grade_text"] = grade_text
     env.filters["figure_unit"] = figures.node_unit
     env.filters["figure_formula"] = figures.formula
     env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)

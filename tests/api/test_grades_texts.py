@@ -1,7 +1,9 @@
 """`jixiao grades` and `grades explain` in the reader's language: a walkthrough found them
 largely English under Chinese (「scored」, 「(default)」, 「value of a point」, 「E4 in 2025」,
-a pay line's parts printed as JSON). Each line reads in one language; ids, periods, rules
-and the scheme's own labels stay as they are, and `--json` stays data."""
+a pay line's parts printed as JSON). Each line reads in one language; ids, periods and
+rules stay as they are, the scheme's own labels show in the reader's language (「年终考核
+(year-end assessment and settlement)」 is two labels, domain/labels.py), and `--json`
+stays data."""
 
 from __future__ import annotations
 
@@ -59,7 +61,8 @@ def test_a_subject_s_explanation_reads_in_english(ledgers: dict[str, Path]) -> N
     lines = reader(ledgers["e2"], "en").ok(
         "grades", "explain", "--period", "2025-Q1", "--subject", "F").out.splitlines()
     assert lines[0] == "F in 2025-Q1 (meiling-subdistrict-quarterly@2)"
-    assert "quarterly: 良好 (score 90.6)" in lines  # the grade's name is the scheme's
+    # the scheme names its grades in Chinese only (良好): English reads the grade's code
+    assert "quarterly: good (score 90.6)" in lines
     [quota] = [line for line in lines if line.startswith("  quota: ")]
     assert "ranked 3 of 3 by total 90.6" in quota
     assert ("  pay 季度考核奖金: ¥1,800.00 (computed) [004-S18-R17 "
@@ -72,6 +75,7 @@ def test_the_report_says_status_reasons_and_quotas_in_the_reader_s_language(
     zh = reader(ledgers["e2"], None).ok("grades", "--period", "2025-Q1").out
     assert ("名额 excellent（category general）：已用 2/2（floor(0.25 × 8) = 2；004-S18-R9 "
             "004_deb0a29d71ec55ac.txt:L1093）；降等：F") in zh.splitlines()
+    # the label's bracket 「(fixed 称职 bonus)」 is a note, not its reading: shown whole
     assert "考核资格：当季退休、调离本市或离岗待退人员 (fixed 称职 bonus)：不参加考核" in zh
     assert "规定等次：规定等次即为最终等次 [004-S18-R12]" in zh
     assert "季度考核奖金 ¥2,100.00" in zh  # pay as money, not 2100.00
@@ -197,3 +201,24 @@ def test_a_figure_no_result_feeds_reads_in_one_language(ledgers: dict[str, Path]
         "grades", "--period", "2025").out.splitlines() if line.startswith("bad-weights")]
     assert row.endswith(f"blocked         {english}")
     assert f"  problem: {english}" in reader(ledgers["e8"], "en").ok(*argv).out.splitlines()
+
+
+def test_a_scheme_s_label_shows_in_the_reader_s_language_only(
+        ledgers: dict[str, Path]) -> None:
+    """dongkou-health-centres@2 labels its pipeline 「年终考核 (year-end assessment and
+    settlement)」: one reading of it a language, the adopted document's text in `--json`."""
+    argv = ("grades", "--period", "2025")
+    zh = reader(ledgers["e4"], None).ok(*argv).out.splitlines()
+    assert zh[0].endswith("方案 dongkou-health-centres@2：洞口县乡镇卫生院绩效考核")
+    assert "年终考核 (annual, 2025)" in zh
+    # 「(of the annual allowance, AMB-06)」 notes the Chinese rather than naming it, and
+    # says of what the 50 % is: the effect whole, in both languages
+    effect = "扣除该单位班子成员职务补助的50% (of the annual allowance, AMB-06)"
+    assert f"后果 centre：{effect} [004-S2-R9 004_deb0a29d71ec55ac.txt:L83]" in zh
+    en = reader(ledgers["e4"], "en").ok(*argv).out.splitlines()
+    assert "year-end assessment and settlement (annual, 2025)" in en
+    assert f"consequence centre: {effect} [004-S2-R9 004_deb0a29d71ec55ac.txt:L83]" in en
+    assert "年终考核" not in "\n".join(en)
+    assert "year-end assessment" not in "\n".join(zh)
+    data = json.loads(reader(ledgers["e4"], "en").ok(*argv, "--json").out)
+    assert data["pipelines"][0]["label"] == "年终考核 (year-end assessment and settlement)"

@@ -94,6 +94,54 @@ def test_a_file_that_is_no_yaml_is_refused_in_one_language(cli: Cli, tmp_path: P
     assert "not valid" not in zh.err
 
 
+def test_show_reads_a_file_whose_labels_are_written_in_two_languages(
+        cli: Cli, tmp_path: Path) -> None:
+    """`{zh, en}` (docs/schemes.md, "Labels in two languages") is the one text `zh (en)`:
+    `show` titles the file and words its rules in the reader's language, and its JSON
+    gives the text the model reads and hashes, as for the same scheme written so."""
+    shipped = Path(__file__).parents[2] / "domain/schemes/company-quarterly-assessment.yaml"
+    text = shipped.read_text(encoding="utf-8")
+    for old, new in (
+            ("title: 公司季度绩效考核 (company quarterly performance assessment)",
+             "title: {zh: 公司季度绩效考核, en: company quarterly performance assessment}"),
+            ("label: 季度考核成绩 (上级评分)", "label: {zh: 季度考核成绩, en: quarterly score}")):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "apart.yaml"
+    path.write_text(text, encoding="utf-8")
+    en = cli.ok("scheme", "show", str(path)).out.splitlines()
+    assert en[0] == "company quarterly performance assessment"
+    [score] = [line for line in en if line.startswith("S5-R10 ")]
+    assert "quarterly score" in score
+    zh = Cli(cli.environ, lang=None).ok("scheme", "show", str(path)).out.splitlines()
+    assert zh[0] == "公司季度绩效考核"
+    [score] = [line for line in zh if line.startswith("S5-R10 ")]
+    assert "季度考核成绩" in score
+    assert "quarterly" not in score
+    shown = cli.ok("scheme", "show", str(path), "--json").json()
+    assert shown["title"] == "公司季度绩效考核 (company quarterly performance assessment)"
+    assert "季度考核成绩 (quarterly score)" in {r["text"] for r in shown["rules"]}
+
+
+def test_check_says_why_an_english_that_is_a_note_is_refused_in_one_language(
+        cli: Cli, tmp_path: Path) -> None:
+    """{zh: 季度考核, en: quarterly}: 「quarterly」 is a scope, read as a note, so the two
+    would not be shown apart; the finding says so, in the reader's language."""
+    shipped = Path(__file__).parents[2] / "domain/schemes/company-quarterly-assessment.yaml"
+    text = shipped.read_text(encoding="utf-8").replace(
+        "label: 季度考核 (quarter)", "label: {zh: 季度考核, en: quarterly}", 1)
+    path = tmp_path / "note.yaml"
+    path.write_text(text, encoding="utf-8")
+    en = cli("scheme", "check", str(path))
+    assert en.code == 2
+    assert "label '季度考核' / 'quarterly': the English reads as a note" in en.out + en.err
+    zh = Cli(cli.environ, lang=None)("scheme", "check", str(path))
+    assert zh.code == 2
+    said = zh.out + zh.err
+    assert "标签「季度考核」/「quarterly」：该英文读作附注" in said
+    assert "reads as a note" not in said
+
+
 def test_check_names_the_line_of_a_citation_whose_value_is_not_there(
         cli: Cli, tmp_path: Path) -> None:
     shipped = Path(__file__).parents[2] / "domain/schemes/education-evaluation.yaml"

@@ -244,6 +244,10 @@ def test_the_grades_file_names_each_subjects_status(store, tmp_path) -> None:  #
     cli.ok("export", "grades", "--period", "2025", "--output", str(out))
     sheets = _sheet_values(out)
     assert len(sheets) == len(report["pipelines"])
+    # 「业务员年终奖金 (annual)」: its bracket a note, not an English name, so shown whole
+    assert [p["label"] for p in report["pipelines"]] == [
+        "公司年度销售额与奖金总额 (company, annual)", "业务员年终奖金 (annual)"]
+    assert list(sheets) == ["公司年度销售额与奖金总额 (company, annual)", "业务员年终奖金 (annual)"]
     named = {"scored": "已评分（无等次）", "graded": "已定等次", "not_assessed": "未考核"}
     for pipeline, rows in zip(report["pipelines"], sheets.values(), strict=True):
         header, *people = rows[1:]

@@ -23,12 +23,16 @@ from api.usecases.ledger import Batch, apply_batch
 from api.usecases.ports import Caller
 
 REF = {"rule": "004-S18-R9", "source": "004_deb0a29d71ec55ac.txt:L1093"}
-TEAM = {  # a team's quarterly grades with a one-in-two 优秀 quota (tests/grades)
+# A team's quarterly grades with a one-in-two 优秀 quota (tests/grades); its title and
+# label in both languages, its grades named in Chinese only.
+TEAM = {
     "kind": "grading", "id": "team-quarterly", "version": 1, "rulebook": "test",
-    "title": "一个班组的季度等次", "effective_from": "2026-01-01",
+    "title": {"zh": "一个班组的季度等次", "en": "a team's quarterly grades"},
+    "effective_from": "2026-01-01",
     "source": "004_deb0a29d71ec55ac.txt:L1093",
     "pipelines": [{
-        "name": "quarterly", "label": "季度考核等次", "period": "quarter",
+        "name": "quarterly", "label": {"zh": "季度考核等次", "en": "quarterly grades"},
+        "period": "quarter",
         "grades": [{"code": "excellent", "name": "优秀"}, {"code": "competent", "name": "称职"},
                    {"code": "incompetent", "name": "不称职"}],
         "inputs": {"score": {"label": "score"}},
@@ -113,6 +117,45 @@ def test_the_grade_chart_sets_the_counts_beside_the_quota(as_role: Any, graded: 
     assert quota == [rule["limit"] if g["code"] == "excellent" else None
                      for g in pipeline["grades"]]
     assert counts[0] <= quota[0]
+
+
+def test_the_grade_chart_names_the_scheme_and_grades_in_the_reader_s_language_only(
+        as_role: Any) -> None:
+    client = as_role("finance")
+    client.get("/language/zh_CN")
+    chinese = html.unescape(client.get("/web/charts/grades?period=2026-Q1").text)
+    assert "<h2>季度考核等次</h2>" in chinese
+    assert "<td>优秀</td>" in chinese
+    assert chart_data(chinese)["labels"] == ["优秀", "称职", "不称职"]
+    assert "一个班组的季度等次 · " in chinese
+    client.get("/language/en")
+    english = html.unescape(client.get("/web/charts/grades?period=2026-Q1").text)
+    client.get("/language/zh_CN")
+    assert "<h2>quarterly grades</h2>" in english
+    assert "a team's quarterly grades · " in english
+    # the scheme names its grades in Chinese only: English reads their codes
+    assert "<td>excellent</td>" in english
+    assert chart_data(english)["labels"] == ["excellent", "competent", "incompetent"]
+    for page, other in ((chinese, ("quarterly grades", "a team's", "excellent<")),
+                        (english, ("季度考核等次", "一个班组", "优秀"))):
+        for words in other:
+            assert words not in page, words
+
+
+def test_the_scheme_page_titles_the_pay_scheme_in_the_reader_s_language_only(
+        as_role: Any) -> None:
+    """xinghe-county-hospital@2's title: 「兴和县医院绩效工资分配方案 (Xinghe County Hospital
+    performance-pay distribution)」."""
+    client = as_role("finance")
+    client.get("/language/zh_CN")
+    chinese = html.unescape(client.get("/web/scheme").text)
+    client.get("/language/en")
+    english = html.unescape(client.get("/web/scheme").text)
+    client.get("/language/zh_CN")
+    assert "<strong>兴和县医院绩效工资分配方案</strong>" in chinese
+    assert "Xinghe County Hospital" not in chinese
+    assert "<strong>Xinghe County Hospital performance-pay distribution</strong>" in english
+    assert "兴和县医院绩效工资分配方案" not in english
 
 
 def test_grades_are_for_the_roles_that_read_everything(as_role: Any) -> None:

@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any, Final
 
 from api.i18n import current_language, translations
+from api.i18n.scheme_labels import reading
 
 CONTEXT: Final = "figure"  # written out in each NP_(): the extractor reads literals only
 
@@ -214,15 +215,24 @@ def _translate(text: str, templates: tuple[str, ...]) -> str:
         match = pattern.fullmatch(text)
         if match is not None:
             # a name is a person's or department's own: carried over, never translated
-            values = {key: value if key == "name" else pgettext(value)
+            values = {key: value if key == "name" else _word(value)
                       for key, value in match.groupdict().items()}
             return pgettext(template).format(**values)
     return text
 
 
+def _word(text: str) -> str:
+    """A word of the catalogue's, else a scheme's label (「年终考核 (year-end …)」) in the
+    reader's language."""
+    said = pgettext(text)
+    return reading(text) if said == text else said
+
+
 def label(text: str) -> str:
-    """"韦斌琳: title points" → "韦斌琳：职称分" in Chinese; unknown labels unchanged."""
-    return _translate(text, NAMED_LABELS)
+    """"韦斌琳: title points" → "韦斌琳：职称分" in Chinese; a scheme's label in one
+    language; other labels unchanged."""
+    shown = _translate(text, NAMED_LABELS)
+    return reading(text) if shown == text else shown
 
 
 def formula(text: str) -> str:
