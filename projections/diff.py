@@ -9,7 +9,14 @@ from decimal import Decimal
 from typing import Any, Literal, get_args
 
 from domain.errors import InvalidRequestError
-from domain.events import PAY_EVENTS, EntryVoided, LedgerEvent, PeriodClosed, loaded_family
+from domain.events import (
+    PAY_EVENTS,
+    AssessmentRecorded,
+    EntryVoided,
+    LedgerEvent,
+    PeriodClosed,
+    loaded_family,
+)
 from domain.facts import Facts
 from domain.money import ZERO
 from domain.overlay import Layered
@@ -150,8 +157,9 @@ def _between(facts_a: Facts, facts_b: Facts) -> list[LedgerEvent]:
 # facts reach the later quarters of its year (the bank) and its year end (the mean score,
 # the reserve); `pay_period`: payroll's fact about the pay of that period alone (a
 # withholding); `from_period`: from that period on (the payment channel); `year`: each
-# period of that year; a day (`DAY_FIELDS`): every period that ends on or after it (a
-# hire, a transfer, a scheme version, a leave: none is about a period over before it).
+# period of that year (a tenure-target result: of that year and the later ones); a day
+# (`DAY_FIELDS`): every period that ends on or after it (a hire, a transfer, a scheme
+# version, a leave: none is about a period over before it).
 DAY_FIELDS = ("effective_on", "hired_on", "first_day", "effective_from")
 
 
@@ -191,6 +199,10 @@ def _reaches(fact: LedgerEvent, period: Period) -> bool:
         return period.last_day >= Period.parse(start).first_day
     year = getattr(fact, "year", None)
     if isinstance(year, int):
+        if isinstance(fact, AssessmentRecorded) and fact.kind == "tenure_target":
+            # S11-R48's post bonus reads the latest tenure-target result up to the
+            # period's year (projections/payout/extras.py): it counts until a later one.
+            return period.year >= year
         return period.year == year
     days = [day for key in DAY_FIELDS if (day := getattr(fact, key, None)) is not None]
     return bool(days) and period.last_day >= min(days)

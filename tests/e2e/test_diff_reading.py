@@ -183,3 +183,31 @@ def test_an_appeal_preview_links_a_void_to_the_person_whose_entry_it_voids(
         [row] = [line for line in out.splitlines() if line.startswith("li ")]
         assert pool not in row, out
         assert row.rstrip().endswith(void[:8]), out
+
+
+def test_an_earlier_years_tenure_result_is_in_the_diff_of_the_pay_it_moves(
+        store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """S11-R48 pays a post bonus on the latest tenure-target result up to the period's
+    year: a pass for 2025 recorded late moves a head nurse's 2026-Q1 pay, and the diff
+    names it as that row's event, not 'its share of a pool moved'."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    post = tmp_path / "post.jsonl"
+    post.write_text('{"type": "change_post", "employee_id": "surgery-02", "post": '
+                    '"head_nurse", "effective_on": "2026-01-01"}\n', encoding="utf-8")
+    cli.ok("apply", str(post))
+    before = cli.ok("events", "--json", "--limit", "1").json()["recorded_at"]
+    result = tmp_path / "tenure.jsonl"
+    result.write_text('{"type": "record_assessment", "employee_id": "surgery-02", "kind": '
+                      '"tenure_target", "year": 2025, "result": "pass"}\n', encoding="utf-8")
+    cli.ok("apply", str(result))
+    report = cli.ok("diff", "--period", "2026-Q1", "--from", before, "--json").json()
+    [event] = [e["id"] for e in report["events"] if e["type"] == "AssessmentRecorded"]
+    [row] = [row for row in report["people"] if row["id"] == "surgery-02"]
+    assert row["direct_events"] == [event]
+    for lang, pool in (("en", "its share of a pool moved"), (None, "所在奖金池重新分配")):
+        out = Cli(cli.environ, lang=lang).ok("diff", "--period", "2026-Q1", "--from",
+                                             before).out
+        [line] = [x for x in out.splitlines() if x.startswith("surgery-02 ")]
+        assert pool not in line, out
+        assert line.rstrip().endswith(event[:8]), out
