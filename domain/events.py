@@ -491,6 +491,9 @@ _USER_NAMES = ("UserRegistered", "TokenRotated", "UserDisabled", "RegisterUser",
 _PAY_EVENTS: tuple[type[LedgerEvent], ...] = tuple(
     cls for cls in LedgerEvent.__subclasses__()
     if cls.__module__ == __name__ and cls.__name__ not in _USER_NAMES)
+# The facts a statement reads (and the steps and closes around them): the other families
+# are read by payslips, deadlines, grades and sign-in, never by a statement.
+PAY_EVENTS = _PAY_EVENTS
 
 
 def _type_of(model: type[BaseModel]) -> str:

@@ -52,7 +52,8 @@ def preview_decision(ledger: Ledger, facts: Facts, state: AppealState, outcome: 
     # decision cannot move (the earlier quarters of the year, other years).
     current_statement(facts, period)
     granted = preview(ledger, commands, actor, base=facts)
-    report = diff_statements(period, (facts, "now"), (granted, f"if {PAST[outcome]}"))
+    report = diff_statements(period, (facts, "now"), (granted, f"if {PAST[outcome]}"),
+                             voidings=True)
     report["appeal_id"] = state.appeal_id
     report["reviewer_recusals"] = {}
     if state.current.reviewer:

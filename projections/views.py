@@ -18,6 +18,7 @@ from typing import Any
 
 from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
 from domain.events import (
+    AssessmentRecorded,
     EntryVoided,
     LedgerEvent,
     PeriodClosed,
@@ -233,6 +234,10 @@ def touched_periods(facts: Facts, events: Sequence[LedgerEvent]) -> set[Period] 
                     touched.update(Period(period.year, "quarter", q)
                                    for q in range(period.index, 5))
             elif isinstance(year, int):
+                if isinstance(fact, AssessmentRecorded) and fact.kind == "tenure_target":
+                    # S11-R48's post bonus reads the latest result up to a period's year
+                    # (projections/payout/extras.py): the later years' periods move too.
+                    return None
                 touched.update(Period(year, "quarter", q) for q in range(1, 5))
                 touched.add(Period(year, "year_end", 0))
             elif not isinstance(fact, EntryVoided):

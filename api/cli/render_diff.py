@@ -78,12 +78,13 @@ def _moved_tables(report: dict[str, Any], named: Mapping[str, str]) -> list[str]
 
 def _direct(row: dict[str, Any], *, grouped: bool) -> str:
     # Grouped, a row moved by no event about it moved with its share of a pool another
-    # event moved. A flat report (an appeal's preview, a what-if) names only the events
-    # that carry the row's own id: a voiding of the person's own entry is not among them,
-    # so an empty list there says nothing about why the row moved.
-    if not row["direct_events"]:
+    # event moved. A flat report (an appeal's preview, a what-if) names the events that
+    # carry the row's own id, and a preview also the voidings of its entries
+    # (`voiding_events`): an empty list there says nothing about why the row moved.
+    events = [*row["direct_events"], *row.get("voiding_events", ())]
+    if not events:
         return _("none (its share of a pool moved)") if grouped else ""
-    return ", ".join(e[:8] for e in row["direct_events"])
+    return ", ".join(e[:8] for e in events)
 
 
 def _event_line(event: dict[str, Any], zone: ZoneInfo | None) -> str:
@@ -91,7 +92,7 @@ def _event_line(event: dict[str, Any], zone: ZoneInfo | None) -> str:
     line = "  " + _("{id} {type} by {actor} at {at} ({effective}): {reason}").format(
         id=event["id"][:8], type=event_name(event["type"]), actor=event["actor"],
         at=local_time(at, zone or DEFAULT_TIME_ZONE), effective=event["effective"] or "-",
-        reason=translate(event["reason"]) if event["reason"] else "-")
+        reason=translate(event["reason"]) if event["reason"] else event.get("notice") or "-")
     if event.get("rule_ref"):
         line += _("; rule {rule}").format(rule=event["rule_ref"])
     return line
@@ -101,7 +102,7 @@ def _rows_moved(event: dict[str, Any], report: dict[str, Any],
                 named: Mapping[str, str]) -> str:
     """'; about E0017 韦超轩 ¥145.74, …': the rows this event is about, with their deltas."""
     if not event["moved"]:
-        return _("; about no one (a pool, a scheme, a calendar): it may move everyone")
+        return _("; about no one (a pool, a scheme): it may move everyone")
     rows = {r["id"]: (f"{r['id']} {r['name']}", r["delta"]) for r in report["people"]}
     rows.update({r["id"]: (named.get(r["id"], f"{r['id']} {r['name']}"), r["delta"])
                  for r in report["departments"]})

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 from api.i18n import N_, current_language, gettext, translations, use_language
 from api.i18n.events import event_name
 from api.i18n.figures import NP_
-from api.i18n.messages import translate
+from api.i18n.messages import Worded, translate
 
 if TYPE_CHECKING:
     from projections.audit import ChainReport, Finding
@@ -162,11 +162,20 @@ def warning_text(warning: str) -> str:
 
 def finding_line(finding: Finding) -> str:
     """One finding as the CLI and the audit page show it: its kind, where, what."""
+    return worded_finding(finding).text
+
+
+def worded_finding(finding: Finding) -> Worded:
+    """`finding_line`, with its template and the value it begins with for sentence case
+    (api/web/templating.py `sentence`): a kind of ours is a word; one that is not (a
+    newer store's, shown by its id) stays as spelt."""
     kind, detail = kind_name(finding.kind), finding_detail(finding)
+    leading = None if finding.kind in KIND_NAMES else finding.kind
     # a snapshot with no position is one whose pieces are not one body: not the chain
     if finding.kind in ("view", "receipt") or (finding.kind == "snapshot"
                                                 and finding.position is None):
-        return gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail)
+        return Worded(gettext(LINE_WITHOUT_PLACE).format(kind=kind, detail=detail),
+                      LINE_WITHOUT_PLACE, leading)
     if finding.event_id:
         what = gettext(EVENT_AT).format(event_id=escaped(finding.event_id),
                                         position=finding.position)
@@ -180,7 +189,7 @@ def finding_line(finding: Finding) -> str:
         what = (gettext(WITH_TYPE).format(what=what, name=name, type=type_shown)
                 if name != finding.type else gettext(WITH_TYPE_ONLY).format(
                     what=what, type=type_shown))
-    return gettext(LINE).format(kind=kind, what=what, detail=detail)
+    return Worded(gettext(LINE).format(kind=kind, what=what, detail=detail), LINE, leading)
 
 
 def snapshot_line(report: ChainReport) -> str | None:

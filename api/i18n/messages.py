@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Final
 
@@ -152,36 +152,66 @@ def _regex(template: str) -> str:
     return "".join(regex)
 
 
+@dataclass(frozen=True)
+class Worded:
+    """A message as the reader reads it (`text`), with what sentence case needs to know
+    of it: the template it is (`template`: the catalogue's message id; None where no
+    message or template is it, and it is shown as it came) and the value that template
+    begins with (`leading`: None where it begins with a word of its own)."""
+
+    text: str
+    template: str | None = None
+    leading: str | None = None
+
+
 def translate(text: str) -> str:
     """One message (or reason) in the current language; unknown texts unchanged."""
+    return worded(text).text
+
+
+def worded(text: str) -> Worded:
+    """`translate`, with the template it matched beside the text; several messages
+    joined: the first's, which begins the line."""
     if not text:
-        return text  # gettext("") is the catalogue's header, not a translation
+        return Worded(text)  # gettext("") is the catalogue's header, not a translation
     found = _translated(text, one=True)
     if found is not None or JOINED not in text:
         # Without a "; " no value holds one, so a second look at every template (below)
         # would find nothing the first did not.
-        return text if found is None else found
-    joined, whole = _joined(text)
+        return Worded(text) if found is None else found
+    joined, whole, first = _joined(text)
     if whole:  # several messages, each of them known
-        return joined
+        return replace(first, text=joined)
     found = _translated(text)  # a value that holds a "; " (a list of reasons)
-    return joined if found is None else found
+    return replace(first, text=joined) if found is None else found
 
 
-def _translated(text: str, *, one: bool = False) -> str | None:
+def _translated(text: str, *, one: bool = False) -> Worded | None:
     """The text translated, or None when no message or template is it; `one`: a template
     whose value would hold a "; " (a second message) is not it."""
     exact = gettext(text)
-    if exact != text:
-        return exact
+    if exact != text or _catalogued(text):
+        return Worded(exact, text)
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None and not (one and any(JOINED in v for v in match.groups())):
             values = {name: value if name in AS_TYPED
                       else _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
                       else _value(value) for name, value in match.groupdict().items()}
-            return gettext(template).format(**values)
+            first = PLACEHOLDER.match(template)
+            return Worded(gettext(template).format(**values), template,
+                          None if first is None else match[first[1]])
     return None
+
+
+# English is the message ids, and has no catalogue: whether a text is one of our
+# messages is asked of the catalogue there is.
+CATALOGUE_LANGUAGE: Final = "zh_CN"
+
+
+def _catalogued(text: str) -> bool:
+    return current_language() != CATALOGUE_LANGUAGE and (
+        translations(CATALOGUE_LANGUAGE).gettext(text) != text)
 
 
 # How several refusals of one thing are joined (a model's validators, an adoption's
@@ -190,32 +220,42 @@ def _translated(text: str, *, one: bool = False) -> str | None:
 JOINED: Final = "; "
 
 
-def _joined(text: str) -> tuple[str, bool]:
-    """The messages joined in the text, each translated, and whether each was known."""
+def _joined(text: str) -> tuple[str, bool, Worded]:
+    """The messages joined in the text, each translated, whether each was known, and the
+    first as `worded` reads it (a part no template is: as it came)."""
     parts = text.split(JOINED)
-    worded: list[str] = []
+    worded_parts: list[str] = []
     start, whole = 0, True
+    first: Worded | None = None
     while start < len(parts):
         for end in range(start + 1, len(parts) + 1):
             found = _translated(JOINED.join(parts[start:end]), one=True)
             if found is not None:
-                worded.append(found)
+                worded_parts.append(found.text)
+                first = first or found
                 start = end
                 break
         else:
-            worded.append(parts[start])
+            worded_parts.append(parts[start])
+            first = first or Worded(parts[start])
             start, whole = start + 1, False
-    return (text if JOINED.join(worded) == text else "；".join(worded)), whole
+    shown = text if JOINED.join(worded_parts) == text else "；".join(worded_parts)
+    return shown, whole, first or Worded(text)
 
 
 def statement_note(note: str) -> str:
+    """A statement's note as the reader reads it (`worded_note`)."""
+    return worded_note(note).text
+
+
+def worded_note(note: str) -> Worded:
     """A statement's note as the reader reads it: the year end's lapsing bank with its
     amount as money (the stored note writes 「25005.68」 among English and Chinese words);
     any other note translated as a message."""
     lapse = LAPSE_NOTE.fullmatch(note)
     if lapse is not None:
-        return gettext(LAPSE_SHOWN).format(amount=money(lapse["amount"]))
-    return translate(note)
+        return Worded(gettext(LAPSE_SHOWN).format(amount=money(lapse["amount"])), LAPSE_SHOWN)
+    return worded(note)
 
 
 def place(where: str) -> str:
@@ -317,16 +357,3 @@ def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False,
     if worded:
         return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
     return f"{headline(message)}:\n{lines}"
-
-
-def leading_value(text: str) -> str | None:
-    """The value a message begins with, where its template begins with one ("{kind} is
-    banded by minutes…" → the kind's id), for sentence case to leave as it is; None
-    where the message begins with a word of its own, or is none of the templates."""
-    for pattern, template in _patterns():
-        match = pattern.fullmatch(text)
-        if match is not None:
-            first = PLACEHOLDER.match(template)
-            return None if first is None else match[first[1]]
-    head = text.split(JOINED, 1)[0]  # several messages: the first begins the line
-    return leading_value(head) if head != text else None

@@ -15,11 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.http.errors import as_told, retry_headers, status_of
 from api.http.runtime import LedgerThread
 from api.i18n import use_language
-from api.i18n.messages import headline, shown, translate
+from api.i18n.messages import shown
 from api.storage.session import Session
 from api.usecases.ports import Caller
 from api.web.sessions import COOKIE, CSRF_FIELD, CSRF_HEADER, SessionStore, WebSession
-from api.web.templating import language_of, message_sentence, render
+from api.web.templating import language_of, message_line, render
 from domain.errors import DomainError
 from domain.records import frozen_record
 from domain.users import User
@@ -136,7 +136,7 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     with use_language(language_of(request)):
         problems = [shown(p, blocked=error.code == "calculation_blocked")
                     for p in getattr(error, "problems", None) or []]
-        message = first_line(error, headline(str(error)) if problems else translate(str(error)))
+        message = first_line(error)
     template = "fragments/error.html" if request.headers.get("hx-request") else "error.html"
     page = render(request, template, {"status": status, "code": error.code,
                                       "message": message, "problems": problems},
@@ -146,13 +146,13 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     return page
 
 
-def first_line(error: DomainError, shown: str) -> str:
+def first_line(error: DomainError) -> str:
     """An error's message (its headline, above a list of problems) as the page's reason
-    line shows it: in sentence case, an id it begins with as the ledger spells it."""
+    line shows it: translated, in sentence case by `message_line`'s rule."""
     text = str(error)
     if getattr(error, "problems", None):
         text = text.split("\n", 1)[0].rstrip().rstrip(":")  # as `headline` reads it
-    return message_sentence(text, shown)
+    return message_line(text)
 
 
 def sign_in_redirect(request: Request, _: Exception) -> Response:

@@ -12,8 +12,8 @@ from functools import cache
 from typing import Final
 
 from api.i18n import N_, gettext
-from api.i18n.messages import FIELD_NAMES, shown
-from api.web.templating import message_sentence
+from api.i18n.messages import FIELD_NAMES, Worded, shown, worded
+from api.web.templating import sentence
 from domain.errors import Problem
 
 # The domain's English reason (as raised; not a text shown) → the page's words.
@@ -53,11 +53,19 @@ def for_clerk(problem: Problem) -> Problem:
     found = shown(problem)
     if problem.field in FIELDS:
         found = replace(found, field=gettext(FIELDS[problem.field]))
+    return replace(found, reason=_worded(problem.reason).text)
+
+
+def _worded(reason: str) -> Worded:
+    """The reason in the page's words, with the template it is (the page's own, else the
+    shared one: api/i18n/messages.py `worded`)."""
     for pattern, clerk in _patterns():
-        match = pattern.fullmatch(problem.reason)
+        match = pattern.fullmatch(reason)
         if match is not None:
-            return replace(found, reason=gettext(clerk).format(**match.groupdict()))
-    return found
+            first = PLACEHOLDER.match(clerk)
+            return Worded(gettext(clerk).format(**match.groupdict()), clerk,
+                          None if first is None else match[first[1]])
+    return worded(reason)
 
 
 def grouped(problems: Sequence[Problem], shown_max: int = 10) -> list[Problem]:
@@ -79,5 +87,5 @@ def grouped(problems: Sequence[Problem], shown_max: int = 10) -> list[Problem]:
 def clerk_line(problem: Problem) -> Problem:
     """`for_clerk`, its reason beginning a table's cell: in sentence case, an id it begins
     with as the ledger spells it ("late is banded by minutes", not 「Late …」)."""
-    found = for_clerk(problem)
-    return replace(found, reason=message_sentence(problem.reason, found.reason))
+    reason = _worded(problem.reason)
+    return replace(for_clerk(problem), reason=str(sentence(reason.text, reason)))

@@ -22,8 +22,8 @@ from markupsafe import Markup
 from api import i18n
 from api.i18n import N_, figures, formats, scheme_labels
 from api.i18n.events import event_name
-from api.i18n.findings import finding_line, report_notes
-from api.i18n.messages import leading_value, statement_note, translate
+from api.i18n.findings import report_notes, worded_finding
+from api.i18n.messages import Worded, statement_note, translate, worded, worded_note
 from api.web.labels import DEDUCTION_LABELS, GRID_COLUMNS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -136,26 +136,41 @@ def deduction_label(kind: str) -> str:
     return i18n.gettext(label) if label is not None else kind
 
 
-def sentence(text: Any) -> Any:
+def sentence(text: Any, message: Worded | None = None) -> Any:
     """A text that starts a cell or a line, in sentence case where the page is English:
     the ledger's English names are written for the middle of a sentence ("paid", "appeal
-    decision"), and a page began cells with them in lowercase. Chinese has no case."""
+    decision"), and a page began cells with them in lowercase. Chinese has no case.
+    A message of the ledger (`message`, as `worded` read it, `text` its words) keeps a
+    value it begins with that is one token, an id the ledger spells so ("late is banded
+    by minutes", "internal …": not 「Late」 of the kind late; a value of words, "an
+    employee may not …", begins the sentence as a word does), and is left as it came
+    where it is none of the templates (`jixiao users add …` names a command)."""
+    if message is not None and (message.template is None or (
+            message.leading is not None and len(message.leading.split()) == 1)):
+        return text
     if i18n.current_language() == "zh_CN" or not text or _WORD_FIRST.match(text) is None:
         return text
     # Sliced and joined, a Markup (what `_()` gives a template) stays one.
     return text[0].upper() + text[1:]
 
 
-def message_sentence(message: str, shown: str) -> str:
-    """A message of the ledger (`message`, its English id) that starts a line, `shown` as
-    translated: in sentence case, but for a value it begins with that is one token, an id
-    the ledger spells so ("late is banded by minutes", "internal …"): `sentence` saw only
-    the filled text, and made 「Late」 of the kind late. A value of words ("an employee
-    may not …") begins the sentence as a word does."""
-    value = leading_value(message)
-    if value is not None and len(value.split()) == 1:
-        return shown
-    return str(sentence(shown))
+def message_line(message: str) -> str:
+    """A message of the ledger (its English id) that starts a line: translated, by
+    `sentence`'s one rule."""
+    found = worded(message)
+    return str(sentence(found.text, found))
+
+
+def finding_sentence(finding: Any) -> str:
+    """What `verify` found, starting a line (api/i18n/findings.py `worded_finding`)."""
+    found = worded_finding(finding)
+    return str(sentence(found.text, found))
+
+
+def note_line(note: str) -> str:
+    """A statement's note that starts a line (api/i18n/messages.py `worded_note`)."""
+    found = worded_note(note)
+    return str(sentence(found.text, found))
 
 
 # A lowercase English word first ("paid", "late:", "year-end"), not a value a message
@@ -214,9 +229,10 @@ def environment() -> Environment:
     env.filters["grade_text"] = grade_text
     env.filters["figure_unit"] = figures.node_unit
     env.filters["figure_formula"] = figures.formula
-    env.filters["finding_line"] = finding_line  # what `verify` found (api/i18n/findings.py)
+    env.filters["finding_sentence"] = finding_sentence  # what `verify` found, a line
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)
     env.filters["statement_note"] = statement_note  # a statement's notes are English ids
+    env.filters["note_line"] = note_line  # … and one that starts a line
     env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
     env.filters["entry_type"] = entry_type
     env.filters["event_type"] = event_type

@@ -103,45 +103,111 @@ def test_another_periods_withholding_is_not_in_the_diff(store, tmp_path: Path) -
     assert "other events" not in out
 
 
-def test_an_event_about_no_one_may_move_everyone_not_moves_them(cli: Cli, tmp_path: Path) -> None:
-    """A holiday notice after the close names days of another quarter: it is about no one
-    and listed beside the correction, as what may move everyone, not as what moved them."""
+def test_an_event_about_no_one_that_no_statement_reads_is_no_cause(
+        cli: Cli, tmp_path: Path) -> None:
+    """A holiday notice after the close is about no one, and no statement reads it (the
+    calendar sets deadlines): counted with the rest, not listed as what may move
+    everyone; listed with --all by its text, which it carries in place of a reason."""
     cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
     notice = tmp_path / "notice.jsonl"
     notice.write_text('{"type": "record_holiday_notice", "year": 2026, "holidays": '
                       '["2026-10-08"], "notice": "2026 年放假通知（补）"}\n', encoding="utf-8")
     cli.ok("apply", str(notice))
     chinese = Cli(cli.environ, lang=None).ok(*DIFF).out
-    assert "可能引起变动的事件（2 条）：" in chinese
-    [line] = [x for x in chinese.splitlines() if "放假通知，" in x]
-    assert line.endswith("；不针对个人（奖金池、方案或日历）：可能影响所有人")
+    assert "可能引起变动的事件（1 条）：" in chinese
+    assert "放假通知 1 条" in chinese.splitlines()[-2]
+    assert "可能影响所有人" not in chinese
+    [line] = [x for x in Cli(cli.environ, lang=None).ok(*DIFF, "--all").out.splitlines()
+              if "放假通知，" in x]
+    assert line.endswith("：2026 年放假通知（补）")
     english = cli.ok(*DIFF).out
-    [line] = [x for x in english.splitlines() if "holiday notice by" in x]
-    assert line.endswith("; about no one (a pool, a scheme, a calendar): it may move everyone")
+    assert "The events that may have moved them (1):" in english
+    assert "holiday notice ×1" in english
+    assert "it may move everyone" not in english
+    [line] = [x for x in cli.ok(*DIFF, "--all").out.splitlines() if "holiday notice by" in x]
+    assert line.endswith("): 2026 年放假通知（补）")
 
 
-def test_a_sign_in_password_is_no_cause(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A password set after the close names no one the statement knows: counted with the
-    rest, not listed as what may move everyone."""
+def test_a_sign_in_password_is_about_no_period(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A password set after the close names no period and no one the statement knows:
+    it is not among a period's events at all, in the table or in --json."""
     cli.ok("apply", str(GOLDEN / "example-3" / "correction.jsonl"))
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     cli.ok("users", "add", "aud-2", "--role", "auditor", "--password-stdin")
-    english = cli.ok(*DIFF).out
+    english = cli.ok(*DIFF, "--all").out
     assert "The events that may have moved them (1):" in english
-    assert "password set ×1" in english
+    assert "password" not in english
+    kinds = [event["type"] for event in cli.ok(*DIFF, "--json").json()["events"]]
+    assert "PasswordSet" not in kinds
+    assert "DepartmentFiguresRecorded" in kinds
 
 
-def test_an_appeal_preview_does_not_say_a_revoked_person_moved_with_the_pool(
+def test_a_fact_is_in_the_diffs_of_the_periods_it_is_about(cli: Cli, tmp_path: Path) -> None:
+    """By its own fields: a transfer from August is about 2026-Q3 on, not 2026-Q1 or Q2;
+    payroll's withholding of 2026-Q1 is about 2026-Q1's pay alone, also in --json."""
+    batch = tmp_path / "transfer.jsonl"
+    batch.write_text('{"type": "transfer_employee", "employee_id": "ward-01", '
+                     '"department_id": "icu", "effective_on": "2026-08-01"}\n',
+                     encoding="utf-8")
+    cli.ok("apply", str(batch))
+    # 2026-Q1's close: the withholdings and the transfer were recorded after it.
+    closed = cli.ok("diff", *DIFF[1:], "--json").json()["from"].removeprefix("closed at ")
+
+    def kinds(period: str) -> list[str]:
+        report = cli.ok("diff", "--period", period, "--from", closed, "--json").json()
+        return [event["type"] for event in report["events"]]
+
+    assert kinds("2026-Q1") == ["WithholdingRecorded"] * withheld(cli)  # not the transfer
+    assert kinds("2026-Q2") == []
+    assert kinds("2026-Q3") == ["EmployeeTransferred"]
+
+
+def test_an_appeal_preview_links_a_void_to_the_person_whose_entry_it_voids(
         store) -> None:  # type: ignore[no-untyped-def]
-    """The preview of a revoke voids li's own deduction: li's row must not read as moved
-    by a share of the pool (the preview's rows name only the events carrying their id)."""
+    """The preview of a revoke voids li's own deduction: li's row names that voiding
+    among its events (not a share of the pool, not nothing); in JSON beside the
+    row's direct events, which stay the events carrying li's id."""
     cli = cli_for(store.backend, store.env)
     cli.ok("apply", str(GOLDEN / "example-1" / "commands.jsonl"))
     cli.ok("appeal", "file", "--appeal-id", "A-1", "--employee", "li", "--entry",
            LI_COMPLAINT, "--grounds", "投诉已由患者撤回", "--received-on", "2026-04-01",
            "--filed-on", "2026-04-03")
+    preview = ("appeal", "preview", "A-1", "--outcome", "revoke")
+    report = cli.ok(*preview, "--json").json()
+    [void] = [e["id"] for e in report["events"] if e["type"] == "EntryVoided"]
+    [li] = [row for row in report["people"] if row["id"] == "li"]
+    assert (li["direct_events"], li["voiding_events"]) == ([], [void])
     for lang, pool in (("en", "its share of a pool moved"), (None, "所在奖金池重新分配")):
-        out = Cli(cli.environ, lang=lang).ok("appeal", "preview", "A-1", "--outcome",
-                                             "revoke").out
+        out = Cli(cli.environ, lang=lang).ok(*preview).out
         [row] = [line for line in out.splitlines() if line.startswith("li ")]
         assert pool not in row, out
+        assert row.rstrip().endswith(void[:8]), out
+
+
+def test_an_earlier_years_tenure_result_is_in_the_diff_of_the_pay_it_moves(
+        store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """S11-R48 pays a post bonus on the latest tenure-target result up to the period's
+    year: a pass for 2025 recorded late moves a head nurse's 2026-Q1 pay, and the diff
+    names it as that row's event, not 'its share of a pool moved'."""
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    post = tmp_path / "post.jsonl"
+    post.write_text('{"type": "change_post", "employee_id": "surgery-02", "post": '
+                    '"head_nurse", "effective_on": "2026-01-01"}\n', encoding="utf-8")
+    cli.ok("apply", str(post))
+    before = cli.ok("events", "--json", "--limit", "1").json()["recorded_at"]
+    result = tmp_path / "tenure.jsonl"
+    result.write_text('{"type": "record_assessment", "employee_id": "surgery-02", "kind": '
+                      '"tenure_target", "year": 2025, "result": "pass"}\n', encoding="utf-8")
+    cli.ok("apply", str(result))
+    report = cli.ok("diff", "--period", "2026-Q1", "--from", before, "--json").json()
+    [event] = [e["id"] for e in report["events"] if e["type"] == "AssessmentRecorded"]
+    [row] = [row for row in report["people"] if row["id"] == "surgery-02"]
+    assert row["direct_events"] == [event]
+    for lang, pool in (("en", "its share of a pool moved"), (None, "所在奖金池重新分配")):
+        out = Cli(cli.environ, lang=lang).ok("diff", "--period", "2026-Q1", "--from",
+                                             before).out
+        [line] = [x for x in out.splitlines() if x.startswith("surgery-02 ")]
+        assert pool not in line, out
+        assert line.rstrip().endswith(event[:8]), out

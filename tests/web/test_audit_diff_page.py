@@ -24,6 +24,7 @@ from api.http.settings import ServerSettings
 ZONE = ZoneInfo("Asia/Shanghai")
 VOID_REASON = "申诉成立：处方剂量经药房核实无误"
 WITHHELD_REASON = "个税（工资系统报送）"
+NOTICE = "国办发明电〔2026〕99号（补）"
 
 
 def typed_now() -> str:
@@ -33,8 +34,9 @@ def typed_now() -> str:
 
 @pytest.fixture(scope="module")
 def ledger(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The demo with 2026-Q1 closed; then payroll's withholding for everyone paid and a
-    voided personal deduction of 2026-Q1; the instants before and after those."""
+    """The demo with 2026-Q1 closed; then payroll's withholding for everyone paid, a
+    voided personal deduction of 2026-Q1 and a holiday notice for 2026; the instants
+    before and after those."""
     folder = tmp_path_factory.mktemp("audit-diff")
     demo = copy_demo(demo_master, folder)
     Ledger(demo.env).close_q1()
@@ -51,6 +53,8 @@ def ledger(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[
              "tax_withheld_cny": "100.00", "reason": WITHHELD_REASON} for person in paid]
     rows.append({"type": "void_entry", "target_id": deduction["originator_id"],
                  "reason": VOID_REASON})
+    rows.append({"type": "record_holiday_notice", "year": 2026, "holidays": ["2026-10-09"],
+                 "notice": NOTICE})
     batch = Path(folder) / "batch.jsonl"
     batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
                      encoding="utf-8")
@@ -83,7 +87,7 @@ def test_the_void_comes_first_and_the_withholdings_are_counted(
     assert VOID_REASON in causes.group(1)
     assert ledger["deduction"]["rule_ref"] in causes.group(1)
     assert ledger["deduction"]["employee_id"] in causes.group(1)
-    assert f"不涉及变动数字的事件 ({ledger['withheld']})" in html
+    assert f"不涉及变动数字的事件 ({ledger['withheld'] + 1})" in html
     assert f"代扣个税 × {ledger['withheld']}" in html
     assert WITHHELD_REASON not in html  # counted, not listed
     assert 'id="people-moved"' in html
@@ -95,6 +99,21 @@ def test_the_void_comes_first_and_the_withholdings_are_counted(
     assert 'id="departments-moved"' not in html  # no table heading with nothing under it
     every = page(auditor, start=ledger["before"], all="true")
     assert every.count(WITHHELD_REASON) == ledger["withheld"]
+
+
+def test_a_holiday_notice_is_no_cause_and_is_listed_by_its_text(
+        auditor: TestClient, ledger: dict[str, Any]) -> None:
+    """A holiday notice is about no one and no statement reads it: counted with the rest
+    (not 「可能影响所有人」), and listed on request by its text, as it has no reason."""
+    html = page(auditor, start=ledger["before"])
+    causes = re.search(r'<ul id="causes">(.*?)</ul>', html, re.S)
+    assert causes, html
+    assert "可能影响所有人" not in causes.group(1)
+    assert "放假通知 × 1" in html
+    assert NOTICE not in html  # counted, not listed
+    every = page(auditor, start=ledger["before"], all="true")
+    [item] = [i for i in re.findall(r"<li>(.*?)</li>", every, re.S) if NOTICE in i]
+    assert item.endswith(f" · {NOTICE}"), item
 
 
 def test_nothing_moved_says_no_change_with_no_table(

@@ -231,6 +231,9 @@ class DiffRow(Closed):
     delta: Money
     direct_events: list[str] = Field(description="events about this subject (or its "
                                                  "department) that may have changed it")
+    voiding_events: list[str] | None = Field(
+        None, description="an appeal's preview: the voidings of this subject's own entries "
+        "(which carry no id of theirs, so `direct_events` leaves them out)")
 
 
 class DiffEvent(Closed):
@@ -249,8 +252,8 @@ class DiffEventBehind(Closed):
                                  "entry's)")
     moved: list[str] = Field(description="the rows of `people` and `departments` it is "
                              "about (it may have moved them, or they moved for another "
-                             "reason); empty: it is about no one (a pool, a scheme, a "
-                             "calendar) and may move everyone")
+                             "reason); empty: it is about no one (a pool, a scheme) "
+                             "and may move everyone")
 
 
 class DiffEventCount(Closed):
@@ -270,11 +273,12 @@ class Diff(Closed):
     people: list[DiffRow]
     departments: list[DiffRow]
     events: list[DiffEvent] = Field(description="every event recorded in between that "
-                                    "touches the period (a scoped caller: those behind "
+                                    "is about the period (a scoped caller: those behind "
                                     "its rows)")
     events_behind: list[DiffEventBehind] | None = Field(
-        None, description="of `events`, those about a row that moved (or about no one, "
-        "when anything moved), in order, each with the rows it is about")
+        None, description="of `events`, those about a row that moved (or about no one and "
+        "read by every statement, when anything moved), in order, each with the rows it is "
+        "about")
     other_events: list[DiffEventCount] | None = Field(
         None, description="the other events of `events` about the period's pay, about "
         "no figure that moved, counted by type, most first (payroll's withholding of "

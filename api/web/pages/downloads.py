@@ -15,7 +15,6 @@ from fastapi.responses import Response
 
 from api.http.errors import status_of
 from api.i18n import use_language
-from api.i18n.messages import headline
 from api.storage.keys import open_vault
 from api.storage.session import Session
 from api.usecases import download_bundles, download_offers, queries
@@ -110,7 +109,7 @@ def refused(request: Request, viewer: Viewer, error: DomainError) -> Response:
     one line per reason, in the clerk's words (api/web/import_reasons.py)."""
     with use_language(language_of(request)):
         problems = grouped(getattr(error, "problems", ()))
-        message = first_line(error, headline(str(error)))
+        message = first_line(error)
     status = status_of(error)
     return render(request, "error.html", {"viewer": viewer, "status": status, "code": error.code,
                                           "message": message, "problems": problems},
