@@ -1,7 +1,8 @@
 """Payslips (工资条) as a workbook, the form finance offices print and cut: one sheet per
 department, one block per person (the heading, each pay line with its rule, 扣回 among
-them when present, 应发, 代扣个税 when payroll reported it, and 实发 in figures and in
-capitals, the verification code), a blank row between blocks. Amounts are plain numbers
+them when present, 应发, 减：代扣个税 (the tax, a positive amount) when payroll reported
+it, and 实发 in figures and in capitals, the verification code), a blank row between
+blocks. Amounts are plain numbers
 formatted #,##0.00; the stamp (the closed statement's hash, or 草稿) heads the sheet and
 its printed pages."""
 
@@ -58,7 +59,7 @@ def _block(ws: Worksheet, row: int, slip: Payslip, as_of: str) -> int:
     for col, text in enumerate((T["item"], T["rule"], T["amount"]), start=1):
         cell = ws.cell(row, col, text)
         cell.font, cell.border = BOLD, BOX
-    withheld = [] if slip.withheld is None else [(T["withheld"], "", -slip.withheld)]
+    withheld = [] if slip.withheld is None else [(T["withheld_row"], "", slip.withheld)]
     sums = [(T["gross"], "", slip.total), *withheld,
             (T["total"], capitals(slip.paid), slip.paid)]
     for label, rule, amount in [*((x.label, x.rule, x.amount) for x in slip.lines), *sums]:
