@@ -125,3 +125,9 @@ def test_a_tiny_negative_point_value_is_shown_without_a_sign(value: str, shown: 
     cell = points(value)
     assert re.fullmatch(rf'<span class="rounded" title="[^"]*{re.escape(value)}">'
                         rf"{re.escape(shown)}</span>", cell), cell
+
+
+@pytest.mark.parametrize("value", ["-1/1000", "-0.004"])
+def test_a_tiny_negative_amount_figure_is_shown_without_a_sign(value: str) -> None:
+    """A figure in yuan is shown to the fen: -1/1000 yuan showed -¥0.00, as points did."""
+    assert figure_value({"value": value, "unit": "cny"}) == "¥0.00"
