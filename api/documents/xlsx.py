@@ -33,6 +33,8 @@ def put_money(ws: Worksheet, row: int, column: int, amount: Decimal) -> None:
     9007.549999999999, which Excel rounds back but an auditor unzipping the file, or any
     other reader, takes as written. The decimal's own text, in a cell typed a number
     (t="n"), is what the XML then holds; Excel and openpyxl read it as the number."""
+    if amount.is_zero():
+        amount = amount.copy_abs()  # -0.00 (a stored amount keeps its spelling) is 0.00
     cell = ws.cell(row, column, f"{amount:f}")  # fixed-point: never an exponent (1E+2)
     cell.data_type = "n"
     cell.number_format = MONEY_FORMAT
