@@ -147,7 +147,8 @@ def yuan(text: object) -> str:
     plain = _FEN_TEXT.fullmatch(text) if type(text) is str else None
     if plain is not None:  # as `money` writes it (tests/api/test_render_text.py)
         sign, whole, fen = plain.groups()
-        before, after = MONEY_SHAPE[2:] if sign else MONEY_SHAPE[:2]
+        signed = sign and (int(whole) or int(fen))  # -0.00 is ¥0.00, as `money` writes it
+        before, after = MONEY_SHAPE[2:] if signed else MONEY_SHAPE[:2]
         return f"{before}{int(whole):,}.{fen}{after}"
     if not isinstance(text, str) or not text or "/" in text:
         return "-" if text in (None, "") else str(text)

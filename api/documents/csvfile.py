@@ -35,7 +35,7 @@ def _text(column: Column, value: Cell) -> str:
     if value is None:
         return ""
     if column.kind == "money" and isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return f"{value.copy_abs() if value.is_zero() else value:.2f}"  # never -0.00
     return str(value)
 
 

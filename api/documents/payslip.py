@@ -23,6 +23,10 @@ T = {
     "amount": "金额（元）",
     "gross": "应发金额",
     "withheld": "代扣个税",
+    # The tax is a positive amount wherever it is shown (the lines below the table, the
+    # statement's 代扣个税 column, the bank file); in the table, between 应发 and 实发,
+    # its row says that it is taken off.
+    "withheld_row": "减：代扣个税",
     "total": "实发金额",
     "capitals": "大写",
     "code": "核验码",
@@ -87,7 +91,7 @@ def _slip(page: Page, slip: Payslip, stamp: Stamp, made: tuple[str, str]) -> Non
             table.row([line.label, line.rule, grouped(line.amount)])
         table.row([T["gross"], "", grouped(slip.total)])
         if slip.withheld is not None:
-            table.row([T["withheld"], "", grouped(-slip.withheld)])
+            table.row([T["withheld_row"], "", grouped(slip.withheld)])
         table.row([T["total"], "", grouped(slip.paid)])
     page.ln(4)
     page.set_font(FAMILY, size=12)

@@ -1,14 +1,14 @@
 """Payslips (工资条) as a workbook, the form finance offices print and cut: one sheet per
 department, one block per person (the heading, each pay line with its rule, 扣回 among
-them when present, 应发, 代扣个税 when payroll reported it, and 实发 in figures and in
-capitals, the verification code), a blank row between blocks. Amounts are plain numbers
+them when present, 应发, 减：代扣个税 (the tax, a positive amount) when payroll reported
+it, and 实发 in figures and in capitals, the verification code), a blank row between
+blocks. Amounts are plain numbers
 formatted #,##0.00; the stamp (the closed statement's hash, or 草稿) heads the sheet and
 its printed pages."""
 
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from api.documents.amounts import capitals, fen
 from api.documents.model import Stamp
 from api.documents.payslip import Payslip, T
+from api.documents.xlsx import put_money
 
-MONEY_FORMAT = "#,##0.00"
 BOLD = Font(bold=True)
 DRAFT_FONT = Font(bold=True, color="C00000", size=14)
 THIN = Side(style="thin")
@@ -59,19 +59,20 @@ def _block(ws: Worksheet, row: int, slip: Payslip, as_of: str) -> int:
     for col, text in enumerate((T["item"], T["rule"], T["amount"]), start=1):
         cell = ws.cell(row, col, text)
         cell.font, cell.border = BOLD, BOX
-    withheld = [] if slip.withheld is None else [(T["withheld"], "", -slip.withheld)]
+    withheld = [] if slip.withheld is None else [(T["withheld_row"], "", slip.withheld)]
     sums = [(T["gross"], "", slip.total), *withheld,
             (T["total"], capitals(slip.paid), slip.paid)]
     for label, rule, amount in [*((x.label, x.rule, x.amount) for x in slip.lines), *sums]:
         row += 1
-        values: tuple[str | Decimal, ...] = (label, rule, fen(amount))
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row, col, value)
-            cell.border = BOX
-            cell.alignment = Alignment(wrap_text=col == 2, vertical="top")
+        ws.cell(row, 1, label)
+        ws.cell(row, 2, rule)
+        put_money(ws, row, 3, fen(amount))
+        for col in (1, 2, 3):
+            boxed = ws.cell(row, col)
+            boxed.border = BOX
+            boxed.alignment = Alignment(wrap_text=col == 2, vertical="top")
             if label == T["total"]:
-                cell.font = BOLD
-        ws.cell(row, 3).number_format = MONEY_FORMAT
+                boxed.font = BOLD
     row += 1
     ws.cell(row, 1, f"{T['code']}: {slip.code}").font = Font(size=8)
     if as_of:

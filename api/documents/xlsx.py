@@ -1,12 +1,14 @@
 """XLSX with openpyxl: a summary sheet whose totals are SUM formulas over the department
 sheets, then one sheet per department. Person rows hold plain values; money cells are
 formatted #,##0.00; the header row is frozen; every sheet carries the stamp in its first
-row and in its printed page header, so a draft is marked 草稿 on screen and on paper."""
+row and in its printed page header, so a draft is marked 草稿 on screen and on paper.
+Every workbook jixiao writes stores its amounts with `put_money`, digit for digit."""
 
 from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -23,6 +25,19 @@ FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 BOLD = Font(bold=True)
 DRAFT_FONT = Font(bold=True, color="C00000", size=14)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def put_money(ws: Worksheet, row: int, column: int, amount: Decimal) -> None:
+    """An amount stored as its exact decimal, a number cell formatted to the fen.
+    openpyxl writes a number as `%.16g` of a float: 9007.55 went into the sheet's XML as
+    9007.549999999999, which Excel rounds back but an auditor unzipping the file, or any
+    other reader, takes as written. The decimal's own text, in a cell typed a number
+    (t="n"), is what the XML then holds; Excel and openpyxl read it as the number."""
+    if amount.is_zero():
+        amount = amount.copy_abs()  # -0.00 (a stored amount keeps its spelling) is 0.00
+    cell = ws.cell(row, column, f"{amount:f}")  # fixed-point: never an exponent (1E+2)
+    cell.data_type = "n"
+    cell.number_format = MONEY_FORMAT
 
 
 def write_xlsx(book: Book) -> bytes:
@@ -83,9 +98,12 @@ def _sheet(ws: Worksheet, sheet: Sheet, book: Book) -> None:
     _header(ws, [c.header for c in sheet.columns])
     for r, row in enumerate(sheet.rows, start=FIRST_ROW):
         for c, (column, value) in enumerate(zip(sheet.columns, row, strict=True), start=1):
-            cell = ws.cell(r, c, value)
-            if column.kind == "money":
-                cell.number_format = MONEY_FORMAT
+            if column.kind == "money" and isinstance(value, Decimal):
+                put_money(ws, r, c, value)
+            else:
+                cell = ws.cell(r, c, value)
+                if column.kind == "money":
+                    cell.number_format = MONEY_FORMAT
 
 
 def _summary(ws: Worksheet, book: Book, names: list[str]) -> None:

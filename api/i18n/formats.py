@@ -26,7 +26,10 @@ YEAR_END_NAME: Final = N_("{year} year-end")
 
 
 def fen(amount: Decimal) -> Decimal:
-    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    shown = amount.quantize(FEN, rounding=ROUND_HALF_UP)
+    # -1/1000 yuan rounds to Decimal("-0.00"), written -¥0.00: a sign on nothing reads as
+    # a recovery (the pages' points do the same, api/web/templating.py).
+    return shown.copy_abs() if shown.is_zero() else shown
 
 
 @cache

@@ -32,7 +32,6 @@ from domain.personal import PayrollFacts
 from domain.records import frozen_record
 from projections.payroll import Payments, payments, payroll_lines, unpaid_people
 
-MONEY_FORMAT = "#,##0.00"
 # 科室 is the name a clerk reads; 科室编号 the id payroll's import can match on.
 PAYROLL_HEADERS = ("工号", "姓名", "科室", "科室编号", "身份证号", "期间", "项目", "应发金额")
 PAYROLL_WIDTHS = (12, 14, 16, 14, 22, 10, 20, 14)
@@ -168,13 +167,14 @@ def export_payroll(ws: Workspace, caller: Caller, vault: Vault | None,
 def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str, stamp: Stamp) -> bytes:
     """The sheet of an open period is titled 草稿 (draft); the workbook's properties carry
     the stamp (a closed statement's hash), out of the way of payroll's import, in
-    Chinese as the file's every other word. Amounts are Decimal cells formatted to the
-    fen: the file holds their digits (openpyxl writes up to 16 significant ones), and
-    read back they are the ledger's fen exactly."""
+    Chinese as the file's every other word. Amounts are number cells formatted to the
+    fen whose stored value is the ledger's decimal, digit for digit (`put_money`)."""
     # openpyxl takes longer to import than a CLI verb should; only this sheet needs it.
     from openpyxl import Workbook  # noqa: PLC0415 - see above
     from openpyxl.styles import Font  # noqa: PLC0415 - see above
     from openpyxl.utils import get_column_letter  # noqa: PLC0415 - see above
+
+    from api.documents.xlsx import put_money  # noqa: PLC0415 - see above
 
     book = Workbook()
     sheet = book.worksheets[0]
@@ -185,9 +185,8 @@ def _payroll_xlsx(rows: list[list[Any]], total: Decimal, period: str, stamp: Sta
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in [*rows, _total_row(total)]:
-        # Decimal cells are written as numbers; amounts are exact to the fen already.
-        sheet.append(row)
-        sheet.cell(sheet.max_row, len(PAYROLL_HEADERS)).number_format = MONEY_FORMAT
+        sheet.append(row[:-1])
+        put_money(sheet, sheet.max_row, len(PAYROLL_HEADERS), row[-1])
     sheet.freeze_panes = "A2"
     for number, width in enumerate(PAYROLL_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width

@@ -5,6 +5,7 @@ form and htmx request. Errors become a page in the reader's language, never a tr
 from __future__ import annotations
 
 import functools
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -24,6 +25,7 @@ from domain.errors import DomainError
 from domain.records import frozen_record
 from domain.users import User
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -87,6 +89,11 @@ async def viewer_if_any(request: Request) -> Viewer | None:
     try:
         return await current_viewer(request)
     except (SignInRequiredError, DomainError):
+        return None
+    except Exception:
+        # The answer is decided already (a 404, a 422): a fault looking up the reader for
+        # the menu made it a 500. The log has the trace; the page goes without the menu.
+        log.exception("the error page could not tell who is signed in; drawn without a menu")
         return None
 
 

@@ -107,6 +107,8 @@ def points(value_text: Any) -> str:
         context.prec = 60  # wide enough for the hundredth of any exact text
         shown = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
             POINTS_SHOWN, rounding=ROUND_HALF_UP)
+    # -1/1000 rounds to Decimal("-0.00"): a sign on nothing reads as a deduction.
+    shown = shown.copy_abs() if shown.is_zero() else shown
     if shown == value:
         return str(shown)
     exact = i18n.gettext("exact value: %(value)s") % {"value": text}

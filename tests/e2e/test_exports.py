@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import zipfile
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -92,6 +94,48 @@ def test_the_statement_xlsx_reads_back_to_the_fen(store, tmp_path) -> None:  # t
                                              line["department_id"])
         assert (row["类别"], row["状态"]) == (chinese[line["category"]], chinese[line["status"]])
     cli.ok("verify")  # exits 1 if any stored statement no longer matches its hash
+
+
+# Example 1 with a pool of 30962.60: li is paid 9687.53, which openpyxl wrote into the
+# sheet's XML as 9687.530000000001 (`%.16g` of the float).
+ODD_POOL = "30962.60"
+FEN_TEXT = re.compile(r"-?[0-9]+(\.[0-9]{2})?")  # an amount, or a count (0 for no rows)
+NUMBER_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*t="n"[^>]*><v>([^<]*)</v>')
+
+
+def _stored_numbers(path: Path) -> dict[str, str]:
+    """Each number cell of each sheet as the file stores it, by sheet and cell."""
+    with zipfile.ZipFile(path) as book:
+        return {f"{name}!{cell}": value for name in book.namelist()
+                if name.startswith("xl/worksheets/sheet")
+                for cell, value in NUMBER_CELL.findall(book.read(name).decode())}
+
+
+def test_every_workbook_stores_each_amount_as_its_exact_decimal(store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """What an auditor unzipping the file, or any reader, finds is the fen: 9687.53, not
+    9687.530000000001; the cells stay numbers formatted #,##0.00."""
+    commands = (GOLDEN / "example-1" / "commands.jsonl").read_text(encoding="utf-8")
+    assert commands.count('"30962.50"') == 1
+    odd = tmp_path / "commands.jsonl"
+    odd.write_text(commands.replace('"30962.50"', f'"{ODD_POOL}"'), encoding="utf-8")
+    cli = cli_for(store.backend, store.env)
+    cli.ok("apply", str(odd))
+    li = next(p for p in cli.payout("2026-Q1")["people"] if p["employee_id"] == "li")
+    assert li["total"] == "9687.53"
+    cli.ok("export", "statement", "--period", "2026-Q1", "--output", str(tmp_path / "s.xlsx"))
+    cli.ok("export", "payroll", "--period", "2026-Q1", "--output", str(tmp_path / "p.xlsx"))
+    cli.ok("payslips", "--period", "2026-Q1", "--format", "xlsx", "--output",
+           str(tmp_path / "slips"))
+    for path in [tmp_path / "s.xlsx", tmp_path / "p.xlsx", *(tmp_path / "slips").glob("*")]:
+        stored = _stored_numbers(path)
+        assert "9687.53" in stored.values(), (path.name, stored)
+        inexact = {k: v for k, v in stored.items() if not FEN_TEXT.fullmatch(v)}
+        assert not inexact, (path.name, inexact)
+        for ws in load_workbook(path).worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.value == 9687.53:  # read back as a number, shown to the fen
+                        assert cell.number_format == "#,##0.00", (path.name, cell.coordinate)
 
 
 def test_an_open_period_is_a_draft_on_every_sheet_and_page(store, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -31,7 +31,7 @@ def _payroll(cli: Cli, period: str, tmp_path: Path) -> dict[str, dict[str, Decim
 
 
 # The rows under a payslip's pay lines: the gross, the tax withheld and the net.
-SUMS = ("应发金额", "代扣个税", "实发金额")
+SUMS = ("应发金额", "减：代扣个税", "实发金额")
 
 
 def _payslips(cli: Cli, period: str, tmp_path: Path) -> dict[str, dict[str, Decimal]]:

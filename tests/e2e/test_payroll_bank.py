@@ -315,6 +315,9 @@ def test_the_payslip_pays_what_the_bank_file_pays(paid, tmp_path, lang) -> None:
         assert paid_out == gross - Decimal("336.03")
         assert f"应发金额：{figures(gross)}" in text
         assert "代扣个税：¥336.03" in text
+        # one sign for the tax: positive in the table too, its row saying it is taken off
+        assert "减：代扣个税 336.03" in text
+        assert "-336.03" not in text
         assert f"实发金额：{figures(paid_out)}" in text
         assert f"大写：{capitals(paid_out)}" in text
     # Q1 had nothing withheld: its payslips pay the gross, with no tax line.
@@ -341,7 +344,7 @@ def test_the_payslip_workbook_shows_the_tax_and_the_net(paid, tmp_path) -> None:
              for a, b, c in rows[start:start + 12]]
     gross = Decimal(ward["total"])
     assert ("应发金额", None, gross) in block
-    assert ("代扣个税", None, Decimal("-336.03")) in block
+    assert ("减：代扣个税", None, Decimal("336.03")) in block  # positive, as on the PDF
     net = gross - Decimal("336.03")
     assert ("实发金额", capitals(net), net) in block
 

@@ -95,3 +95,33 @@ def test_other_roles_exports_and_the_event_log_carry_no_personal_data(served) ->
     assert "PersonalDetailsRecorded" in log.text
     for secret in (ACCOUNT, ID_NUMBER, "农业"):
         assert secret not in log.text
+
+
+
+def _withheld_in_history(served: Served, role: str, employee_id: str) -> list[str]:
+    reply = served.get(role, f"/employees/{employee_id}/history", limit=1000)
+    assert reply.status_code == 200, (role, employee_id, reply.text)
+    return [e["tax_withheld_cny"] for e in reply.json()["events"]
+            if e["type"] == "WithholdingRecorded"]
+
+
+def _withheld_in_statement(served: Served, role: str) -> dict[str, str]:
+    reply = served.get(role, "/periods/2026-Q1/exports/statement", format="csv")
+    assert reply.status_code == 200, (role, reply.text)
+    lines = reply.content.decode("utf-8-sig").splitlines()[:-1]  # the stamp last
+    return {row["工号"]: row["代扣个税"] for row in csv.DictReader(lines) if row["工号"]}
+
+
+def test_a_head_sees_the_withholding_of_their_people_and_of_no_one_else(served) -> None:  # type: ignore[no-untyped-def]
+    """The tax withheld is pay, read as the person's pay is (docs/security.md): a head in
+    the history of each of their people and in their statement export, an employee
+    their own; anyone else's answers as if it did not exist."""
+    people = ("zhang", "li", "wang")  # internal's, the department `head` heads
+    for person in people:
+        assert _withheld_in_history(served, "head", person) == [str(TAX)], person
+    assert _withheld_in_statement(served, "head") == dict.fromkeys(people, str(TAX))
+    assert served.get("head", "/employees/chen/history").status_code == 404  # surgery's
+    assert _withheld_in_history(served, "employee", "li") == [str(TAX)]
+    assert _withheld_in_statement(served, "employee") == {"li": str(TAX)}
+    assert served.get("employee", "/employees/zhang/history").status_code == 404
+

@@ -17,6 +17,8 @@ from api.i18n.formats import grouped, local_date, local_time, money, period_name
     ("0", "¥0.00"),
     ("-120", "-¥120.00"),
     ("1234567.005", "¥1,234,567.01"),  # half-up at the fen
+    ("-0.004", "¥0.00"),  # a sign on nothing would read as a recovery
+    ("-0.00", "¥0.00"),
 ])
 def test_money_is_written_in_yuan_with_grouping(amount: Decimal | str, shown: str) -> None:
     assert money(amount) == shown
@@ -26,6 +28,7 @@ def test_money_is_written_in_yuan_with_grouping(amount: Decimal | str, shown: st
 
 def test_a_money_cell_is_grouped_without_the_sign() -> None:
     assert grouped("9876543.2") == "9,876,543.20"
+    assert grouped("-0.004") == grouped("-0.00") == "0.00"
 
 
 def test_times_are_shown_in_the_organisations_zone_with_the_offset() -> None:

@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from typing import Any
 
 import openpyxl
 import pytest
@@ -21,6 +22,7 @@ from api.http.app import create_app
 from api.http.settings import ServerSettings
 from api.storage.keys import create_master_key, open_vault
 from api.storage.session import Session
+from api.usecases import download_offers
 from api.usecases.personal import PersonalDetails, record_personal_details
 from api.usecases.ports import Caller
 
@@ -273,6 +275,24 @@ def test_the_files_are_titled_and_described_in_the_readers_language(
         assert all(CJK.search(t) for t in texts), texts
         assert statement_title == "绩效工资发放表"
     assert all(column in statement_note for column in STATEMENT_COLUMNS), statement_note
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_file_without_a_title_is_headed_by_its_kind(
+        clients: dict[str, TestClient], demo: Demo, language: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kind of file offered before the page has words for it: its heading was empty."""
+    offers = download_offers.offers
+
+    def with_an_untitled_one(*args: Any, **kwargs: Any) -> list[download_offers.Offer]:
+        return [*offers(*args, **kwargs), download_offers.Offer("roster", ("csv",), True)]
+
+    monkeypatch.setattr(download_offers, "offers", with_an_untitled_one)
+    with TestClient(clients["finance"].app) as client:
+        sign_in(client, "finance", demo.passwords["finance"])
+        shown = _titles_and_notes(client, language)
+    assert shown[-1] == ("roster", ""), shown
+    assert all(title for title, _ in shown), shown
 
 
 @pytest.mark.parametrize(("language", "reason"), [

@@ -227,3 +227,28 @@ def test_an_error_pages_reason_begins_a_sentence_with_a_role(
     sign_in(app_with_a_fault, "employee", demo.passwords["employee"])
     app_with_a_fault.cookies.set(LANGUAGE_COOKIE, language)
     assert _reason(_get_then_sign_out(app_with_a_fault, "/web/audit")).startswith(begins)
+
+
+def test_a_fault_looking_up_the_reader_leaves_a_404_a_404(
+        app_with_a_fault: TestClient, demo: Demo,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The 404 page of an address no handler serves asks who is signed in, for its menu;
+    a fault there (not a domain error: the ledger's read of the user failing) made the
+    404 a 500. It is logged, and the page is drawn without the menu. (A page that exists
+    looks its reader up first, itself: the same fault there is that page's 500.)"""
+    sign_in(app_with_a_fault, "finance", demo.passwords["finance"])
+
+    def fault(*_: object) -> None:
+        raise RuntimeError("the user could not be read")
+
+    monkeypatch.setattr(deps, "_user", fault)
+    with caplog.at_level("ERROR", logger="api.web.deps"):
+        answer = _get_then_sign_out(app_with_a_fault, "/web/no-such-page")
+    assert answer.status_code == 404, answer.text[-800:]
+    assert is_html(answer)
+    assert HOME_LINK in answer.text
+    assert '<nav class="menu"' not in answer.text
+    logged = [r for r in caplog.records if r.name == "api.web.deps"]
+    assert logged
+    assert logged[0].exc_info is not None
+    assert "the user could not be read" in str(logged[0].exc_info[1])

@@ -20,7 +20,7 @@ from api.http.settings import ServerSettings
 from api.storage.session import Session
 from api.usecases import queries, reports
 from api.usecases.ports import Caller, today_utc
-from api.web.templating import exact_number, figure_value
+from api.web.templating import exact_number, figure_value, points
 from projections.figures import exact_text
 from projections.seeded_scores import STORED_TEXT_CHARS_MAX
 
@@ -116,3 +116,18 @@ def test_a_value_longer_than_exact_text_writes_is_shown_as_stored() -> None:
     longer = "1" * (STORED_TEXT_CHARS_MAX + 1)
     assert figure_value({"value": longer, "unit": "cny"}) == longer
     assert figure_value({"value": longer + ".25…", "unit": "points"}) == longer + ".25…"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("-1/1000", "0.00"), ("-0.004", "0.00"), ("-0.005", "-0.01"), ("0.004", "0.00")])
+def test_a_tiny_negative_point_value_is_shown_without_a_sign(value: str, shown: str) -> None:
+    """Points are shown to two places: -1/1000 showed -0.00, a sign on nothing."""
+    cell = points(value)
+    assert re.fullmatch(rf'<span class="rounded" title="[^"]*{re.escape(value)}">'
+                        rf"{re.escape(shown)}</span>", cell), cell
+
+
+@pytest.mark.parametrize("value", ["-1/1000", "-0.004"])
+def test_a_tiny_negative_amount_figure_is_shown_without_a_sign(value: str) -> None:
+    """A figure in yuan is shown to the fen: -1/1000 yuan showed -¥0.00, as points did."""
+    assert figure_value({"value": value, "unit": "cny"}) == "¥0.00"
