@@ -14,7 +14,7 @@ from api.cli.render import explain_text as figure_text
 from api.cli.render import table, titled, yuan
 from api.i18n import N_, _, figures
 from api.i18n import grades as words
-from api.i18n.messages import translate
+from api.i18n.messages import entry_reason, translate
 
 MOVED = ("eligibility", "forced", "ceiling", "quota", "appeal", "correction")
 WHY = N_("{stage}: {reason} [{rule}]")
@@ -153,7 +153,8 @@ def explain_text(report: dict[str, Any]) -> str:
             out += [line for part in pay["parts"] for line in _part_lines(part)]
         out += [_(HISTORY).format(type=c["type"], entry=c["entry"],
                                   how=_how(c["how"]),
-                                  replaced_by=c["replaced_by"], reason=translate(c["reason"]))
+                                  replaced_by=c["replaced_by"],
+                                  reason=entry_reason(c["reason"]))
                 for c in r["corrections"]]
     out += [_(DERIVED_FACT).format(on=d["on"], name=d["name"],
                                    status=words.derived_status(d["status"]), rule=d["rule"],

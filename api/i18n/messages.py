@@ -21,7 +21,7 @@ from api.i18n.error_templates import ERROR_TEMPLATES
 from api.i18n.figures import NP_
 from api.i18n.formats import money
 from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
-from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, REASON_TEMPLATES
+from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, LEDGER_REASONS, REASON_TEMPLATES
 
 if TYPE_CHECKING:  # a report's text (api/render_text.py) translates without the domain
     from domain.errors import Problem
@@ -88,6 +88,7 @@ TEMPLATES: Final = (
     N_("a correction (supersedes) must give a reason"),
     *ERROR_TEMPLATES,
     *REASON_TEMPLATES,  # a statement's reasons for no pay (api/i18n/reasons.py)
+    *LEDGER_REASONS,  # the reasons the ledger writes on an entry (api/i18n/reasons.py)
     *PYDANTIC_TEMPLATES,  # pydantic's own texts for a field (api/i18n/pydantic_texts.py)
 )
 # Where a problem is (a file's row or line, a sheet's row, a column with no header):
@@ -123,9 +124,9 @@ CHOICE_LIST: Final = N_("{choices} or {last}")
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _patterns(templates: tuple[str, ...] = TEMPLATES) -> tuple[tuple[re.Pattern[str], str], ...]:
     compiled = []
-    for template in sorted(TEMPLATES, key=lambda t: -len(PLACEHOLDER.sub("", t))):
+    for template in sorted(templates, key=lambda t: -len(PLACEHOLDER.sub("", t))):
         compiled.append((re.compile(_regex(template), re.S), template))
     return tuple(compiled)
 
@@ -169,11 +170,28 @@ def _translated(text: str, *, one: bool = False) -> str | None:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None and not (one and any(JOINED in v for v in match.groups())):
-            values = {name: value if name in AS_TYPED
-                      else _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
-                      else _value(value) for name, value in match.groupdict().items()}
-            return gettext(template).format(**values)
+            return gettext(template).format(**_values(match))
     return None
+
+
+def _values(match: re.Match[str]) -> dict[str, str]:
+    """A template's values as the reader reads them: the catalogue's words (WORDS) in
+    the reader's language, every other value as written."""
+    return {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
+            else _listed(value) if name in WORD_LISTS
+            else _value(value) if name in WORDS or name == "known"
+            else value for name, value in match.groupdict().items()}
+
+
+def entry_reason(reason: str) -> str:
+    """An entry's reason as the reader reads it (a diff, a grade's history): one the ledger
+    wrote itself (LEDGER_REASONS) in the reader's language; one a person typed as typed,
+    even where it is one of the catalogue's words ("late", "sick")."""
+    for pattern, template in _patterns(LEDGER_REASONS):
+        match = pattern.fullmatch(reason)
+        if match is not None:
+            return gettext(template).format(**_values(match))
+    return reason
 
 
 # How several refusals of one thing are joined (a model's validators, an adoption's
@@ -220,18 +238,27 @@ def place(where: str) -> str:
     return where
 
 
-# The values a person typed or named (a path, a database, a person, an id): carried into the
-# translation as written. A value that is one of the catalogue's words (a leave's kind, an
-# appeal's outcome) reads translated, but a database named `pay` is not 绩效工资. A category
-# is not one: it reaches a text only once the scheme knows it (「临时 人员…」).
-AS_TYPED: Final = frozenset({
-    "path", "paths", "target", "name", "db", "database", "host", "user", "schema", "table",
-    "employee", "employee_id", "employees", "person", "subject", "reviewer", "actor",
-    "department", "departments", "heads", "key", "id", "appeal", "objection", "decision",
-    "correction", "holder", "sheet", "sheets", "text", "value", "written",
-    "scheme", "schemes", "rulebook", "item", "post", "title", "guess", "figure",
-    "pipeline", "pipelines", "subjects", "fields", "component", "grade", "grades", "mark",
-    "marks", "ref"})
+# The placeholders whose value is the ledger's own words, translated into the reader's
+# language: a message or several joined by "; " (an OS error, a reviewer's reasons to recuse),
+# a place (`row 3`), pydantic's list of choices, or one of the catalogue's words (a leave's
+# kind, an appeal's outcome, a role, an import's kind, a category the scheme knows). An
+# allow-list: any other value (a path, a database, a person, an id, a department, a fund, a
+# number, a key a person typed) is carried into the translation as written, so a database
+# named `pay` is not 绩效工资 and a unit named `sick` is not 病. A placeholder that holds a
+# word in one template and a typed value in another has a name of its own in each.
+WORDS: Final = frozenset({
+    # messages, places and choices
+    "error", "problem", "reason", "reasons", "msg", "expected", "what", "scope",
+    "where", "earlier", "row", "column",
+    # the catalogue's words
+    "outcome", "leave", "category", "role", "status", "sheet_kind", "other_kind",
+    "rounding", "period_kind", "period_kinds"})
+# The same, a list of words joined by ", " ("year, quarter"), each translated.
+WORD_LISTS: Final = frozenset({"period_kinds"})
+
+
+def _listed(value: str) -> str:
+    return gettext(", ").join(gettext(word) for word in value.split(", "))
 
 
 def _value(value: str) -> str:

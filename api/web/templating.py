@@ -23,7 +23,7 @@ from api import i18n
 from api.i18n import N_, figures, formats
 from api.i18n.events import event_name
 from api.i18n.findings import finding_line, report_notes
-from api.i18n.messages import leading_value, statement_note, translate
+from api.i18n.messages import entry_reason, leading_value, statement_note, translate
 from api.web.labels import DEDUCTION_LABELS, GRID_COLUMNS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -210,6 +210,7 @@ def environment() -> Environment:
     env.filters["report_notes"] = report_notes  # and what it says besides (the snapshot's)
     env.filters["statement_note"] = statement_note  # a statement's notes are English ids
     env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
+    env.filters["entry_reason"] = entry_reason  # typed as typed; the ledger's own translated
     env.filters["entry_type"] = entry_type
     env.filters["event_type"] = event_type
     env.filters["sentence"] = sentence
