@@ -14,6 +14,7 @@ from api.cli.render import explain_text as figure_text
 from api.cli.render import table, titled, yuan
 from api.i18n import N_, _, figures
 from api.i18n import grades as words
+from api.i18n.events import event_name
 from api.i18n.messages import entry_reason, translate
 
 MOVED = ("eligibility", "forced", "ceiling", "quota", "appeal", "correction")
@@ -151,7 +152,7 @@ def explain_text(report: dict[str, Any]) -> str:
                     pay["status"]), rule=pay.get("rule", ""), source=pay.get("source", ""))
                 + (f" — {words.text(pay['reason'])}" if pay["reason"] else ""))
             out += [line for part in pay["parts"] for line in _part_lines(part)]
-        out += [_(HISTORY).format(type=c["type"], entry=c["entry"],
+        out += [_(HISTORY).format(type=event_name(c["type"]), entry=c["entry"],
                                   how=_how(c["how"]),
                                   replaced_by=c["replaced_by"],
                                   reason=entry_reason(c["reason"]))

@@ -498,5 +498,5 @@ ERROR_TEMPLATES: Final = (
 )
 # The words a template's value is among (api/i18n/messages.py, WORDS): a period's kind
 # ({period_kind}: "2026-03 is a month"), a quota's rounding ({rounding}: "floor of 0.2 × 9").
-PERIOD_KINDS: Final = (N_("quarter"), N_("month"), N_("year"), N_("year_end"))
+PERIOD_KINDS: Final = (N_("quarter"), N_("month"), N_("half"), N_("year"), N_("year_end"))
 ROUNDINGS: Final = (N_("floor"), N_("half_up"), N_("ceil"))

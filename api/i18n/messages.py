@@ -310,32 +310,26 @@ def _field(field: str, *, blocked: bool) -> str:
     return place(field)
 
 
-# A refusal's lines with the reader's colon (「第 2 行：项目：…」): the import's so far
-# (api/cli/imports.py); the other verbs' lines still join with an ASCII colon.
+# A refusal's lines with the reader's colon (「第 2 行：项目：…」), every verb's alike (`apply`,
+# `import`, a blocked period); English keeps its ASCII colon.
 WORDED_LINE: Final = N_("{where}: {field}: {reason}")
 WORDED_PLACE: Final = N_("{where}: {reason}")
 WORDED_HEADLINE: Final = N_("{headline}:")
 
 
-def problem_line(problem: Problem, *, worded: bool = False, blocked: bool = False) -> str:
+def problem_line(problem: Problem, *, blocked: bool = False) -> str:
     problem = shown(problem, blocked=blocked)
-    if worded:
-        return (gettext(WORDED_LINE) if problem.field else gettext(WORDED_PLACE)).format(
-            where=problem.where, field=problem.field, reason=problem.reason)
-    field = f" {problem.field}:" if problem.field else ""
-    return f"{problem.where}:{field} {problem.reason}"
+    return (gettext(WORDED_LINE) if problem.field else gettext(WORDED_PLACE)).format(
+        where=problem.where, field=problem.field, reason=problem.reason)
 
 
-def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False,
-            blocked: bool = False) -> str:
-    """A refusal as the CLI prints it: the headline, then one problem a line; `worded`:
-    with the reader's colons (WORDED_LINE); `blocked`: a blocked period's (`shown`)."""
+def refusal(message: str, problems: Sequence[Problem], *, blocked: bool = False) -> str:
+    """A refusal as the CLI prints it: the headline, then one problem a line, with the
+    reader's colons (WORDED_LINE); `blocked`: a blocked period's (`shown`)."""
     if not problems:
         return translate(message)
-    lines = "\n".join(f"  {problem_line(p, worded=worded, blocked=blocked)}" for p in problems)
-    if worded:
-        return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
-    return f"{headline(message)}:\n{lines}"
+    lines = "\n".join(f"  {problem_line(p, blocked=blocked)}" for p in problems)
+    return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
 
 
 def leading_value(text: str) -> str | None:
