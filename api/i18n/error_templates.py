@@ -364,7 +364,7 @@ ERROR_TEMPLATES: Final = (
     # download_bundles.py: a password's length, a format, an export, a download
     N_("a password needs {least} to {most} characters"),
     N_("unsupported payslip format {format}; choose one of {formats}"),
-    N_("cannot export {what}; choose one of {whats}"),
+    N_("cannot export {export}; choose one of {exports}"),
     N_("the server has no master key file: it cannot write the bank file"),
     N_("unsupported format {format}; choose one of {formats}"),
     N_("unsupported encoding {encoding}; choose one of {encodings}"),

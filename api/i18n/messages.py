@@ -179,6 +179,7 @@ def _values(match: re.Match[str]) -> dict[str, str]:
     the reader's language, every other value as written."""
     return {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
             else _listed(value) if name in WORD_LISTS
+            else place(value) if name in PLACES
             else _value(value) if name in WORDS or name == "known"
             else value for name, value in match.groupdict().items()}
 
@@ -240,19 +241,21 @@ def place(where: str) -> str:
 
 # The placeholders whose value is the ledger's own words, translated into the reader's
 # language: a message or several joined by "; " (an OS error, a reviewer's reasons to recuse),
-# a place (`row 3`), pydantic's list of choices, or one of the catalogue's words (a leave's
-# kind, an appeal's outcome, a role, an import's kind, a category the scheme knows). An
-# allow-list: any other value (a path, a database, a person, an id, a department, a fund, a
-# number, a key a person typed) is carried into the translation as written, so a database
-# named `pay` is not 绩效工资 and a unit named `sick` is not 病. A placeholder that holds a
-# word in one template and a typed value in another has a name of its own in each.
+# pydantic's list of choices, or one of the catalogue's words (a leave's kind, an appeal's
+# outcome, a role, an import's kind, a category the scheme knows). An allow-list: any other
+# value (a path, a database, a person, an id, a department, a fund, a number, a key a person
+# typed) is carried into the translation as written, so a database named `pay` is not
+# 绩效工资 and a unit named `sick` is not 病. A placeholder that holds a word in one template
+# and a typed value in another has a name of its own in each ({leave}, {kind}).
 WORDS: Final = frozenset({
-    # messages, places and choices
+    # messages and choices
     "error", "problem", "reason", "reasons", "msg", "expected", "what", "scope",
-    "where", "earlier", "row", "column",
     # the catalogue's words
     "outcome", "leave", "category", "role", "status", "sheet_kind", "other_kind",
     "rounding", "period_kind", "period_kinds"})
+# The placeholders whose value is a place (`row 3`, `column 6`: LOCATIONS), or else a name as
+# written (a column's header, a file).
+PLACES: Final = frozenset({"where", "earlier", "row", "column"})
 # The same, a list of words joined by ", " ("year, quarter"), each translated.
 WORD_LISTS: Final = frozenset({"period_kinds"})
 

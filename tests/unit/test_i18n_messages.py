@@ -72,7 +72,9 @@ def test_only_a_placeholder_declared_a_word_is_translated() -> None:
                  "sick on study is -1: the pool must be an amount, not negative",
                  "the scheme has no admin class sick",
                  "the scheme has no control on study",
-                 "no command type sick"):
+                 "no command type sick",
+                 "cannot export study; choose one of payroll, statement",
+                 "row 3, study: thousands separators removed 1,000 → 1000"):
         translated = translate(text)
         assert translated != text
         assert "病" not in translated, translated
