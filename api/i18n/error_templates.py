@@ -77,7 +77,7 @@ ERROR_TEMPLATES: Final = (
     N_("{role} does not import {sheet_kind}, so is offered no template for it"),
     N_("unknown entry {written}; write one of: {allowed}"),
     N_("empty; write one of: {allowed}"),
-    N_("not used by a {entry} entry; leave it empty"),
+    N_("not used by a {entry_kind} entry; leave it empty"),
     N_("the key is already that of {earlier}; each row needs its own"),
     # api/usecases: who may do what
     N_("{count} row(s) you may not write; nothing was written"),
@@ -220,12 +220,12 @@ ERROR_TEMPLATES: Final = (
     N_("the reviewer recorded the contested entry"),
     N_("the reviewer decided this appeal at a lower level"),
     N_("the reviewer heads the appellant's department"),
-    N_("{field} is not a field of {kind}"),
+    N_("{field} is not a field of {entry_type}"),
     N_("{field} says what the entry is about and cannot change; revoke it and record a new one"),
     N_("a change needs a contested entry (a payout line is changed through the entries behind "
        "it)"),
     # api/sheets: an empty cell the entry needs
-    N_("empty; a {entry} entry needs it"),
+    N_("empty; a {entry_kind} entry needs it"),
     N_("empty; required"),
     # a value inside a message
     N_("(none)"),

@@ -252,7 +252,10 @@ WORDS: Final = frozenset({
     "error", "problem", "reason", "reasons", "msg", "expected", "what", "scope",
     # the catalogue's words
     "outcome", "leave", "category", "role", "status", "sheet_kind", "other_kind",
-    "rounding", "period_kind", "period_kinds"})
+    "rounding", "period_kind", "period_kinds",
+    # an entry's kind: an event's class (「是 分数记录，不是 扣分记录」) or an entries
+    # sheet's kind (「扣分记录 条目不使用此列」), the ledger's names, never typed
+    "found", "entry_type", "entry_kind"})
 # The placeholders whose value is a place (`row 3`, `column 6`: LOCATIONS), or else a name as
 # written (a column's header, a file).
 PLACES: Final = frozenset({"where", "earlier", "row", "column"})

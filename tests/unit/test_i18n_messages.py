@@ -83,3 +83,13 @@ def test_only_a_placeholder_declared_a_word_is_translated() -> None:
     # A word the template declares is still the reader's: an appeal's outcome, a category.
     assert translate("already decided at level 1: revoke") == "已在第 1 级裁决：撤销"
     assert "季度" in translate("annual grades by year, not quarter")
+
+
+def test_an_entry_s_kind_inside_a_refusal_is_the_reader_s_word() -> None:
+    # The class name of a contested entry is the ledger's own word (扣分记录), not a value a
+    # person typed: an appeal's change of a field the entry does not have names it so.
+    assert translate("'points' is not a field of DeductionRecorded") == \
+        "'points' 不是 扣分记录 的字段"
+    with use_language("en"):
+        assert translate("'points' is not a field of DeductionRecorded") == \
+            "'points' is not a field of DeductionRecorded"
