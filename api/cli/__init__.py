@@ -186,7 +186,7 @@ def _told(error: Exception) -> int | None:
     if not isinstance(error, DomainError):
         return None
     blocked = type(error).__name__ == "CalculationBlockedError"
-    shown = refusal(str(error), getattr(error, "problems", ()), worded=blocked, blocked=blocked)
+    shown = refusal(str(error), getattr(error, "problems", ()), blocked=blocked)
     print(_("error: {message}").format(message=shown), file=sys.stderr)
     return _exit_code(error)
 

@@ -102,7 +102,7 @@ def import_sheet(*, kind: Annotated[ImportKind, typer.Argument(help="What the fi
             result = imports.import_sheet(session, caller(actor), request,
                                           progress=progress, vault=vault)
     except RejectedError as error:  # every verb's refusal, with the reader's colons
-        print(refusal(str(error), error.problems, worded=True), file=sys.stderr)
+        print(refusal(str(error), error.problems), file=sys.stderr)
         return 2
     if json_out:
         print(json.dumps(_summary(file, result), ensure_ascii=False, sort_keys=True))
@@ -130,7 +130,7 @@ def _diagnostics(result: imports.ImportResult) -> None:
         rows = {p.where for p in result.rejected}
         print(_(REFUSED).format(count=len(rows)), file=sys.stderr)
         for problem in result.rejected:
-            print(f"  {problem_line(problem, worded=True)}", file=sys.stderr)
+            print(f"  {problem_line(problem)}", file=sys.stderr)
     for path in result.written:
         print(_(WROTE).format(path=path), file=sys.stderr)
 

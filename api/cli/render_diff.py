@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from api.i18n import N_, _
 from api.i18n.events import event_name
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
-from api.i18n.messages import translate
+from api.i18n.messages import entry_reason
 from api.render_text import table, titled, yuan
 
 # The rows a cause names on its line; a department-wide event names the first few.
@@ -92,7 +92,7 @@ def _event_line(event: dict[str, Any], zone: ZoneInfo | None) -> str:
     line = "  " + _("{id} {type} by {actor} at {at} ({effective}): {reason}").format(
         id=event["id"][:8], type=event_name(event["type"]), actor=event["actor"],
         at=local_time(at, zone or DEFAULT_TIME_ZONE), effective=event["effective"] or "-",
-        reason=translate(event["reason"]) if event["reason"] else event.get("notice") or "-")
+        reason=entry_reason(event["reason"]) if event["reason"] else event.get("notice") or "-")
     if event.get("rule_ref"):
         line += _("; rule {rule}").format(rule=event["rule_ref"])
     return line

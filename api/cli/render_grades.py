@@ -15,7 +15,8 @@ from api.cli.render import explain_text as figure_text
 from api.cli.render import table, titled, yuan
 from api.i18n import N_, _, figures
 from api.i18n import grades as words
-from api.i18n.messages import translate
+from api.i18n.events import event_name
+from api.i18n.messages import entry_reason, translate
 from api.i18n.scheme_labels import grade_reading, reading
 
 MOVED = ("eligibility", "forced", "ceiling", "quota", "appeal", "correction")
@@ -36,10 +37,11 @@ def grades_text(report: dict[str, Any]) -> str:
                   scheme=scheme["key"], title=reading(scheme["title"]))]
     for pipeline in report["pipelines"]:
         out += ["", f"{reading(pipeline['label'])} ({pipeline['name']}, {pipeline['period']})"]
+        names = words.grade_names((g["code"], g["name"]) for g in pipeline["grades"])
         out.append(table([_("subject"), _("name"), _("scope"), _("score"), _("grade"),
                           _("pay"), _("why")],
-                         [_subject_row(s) for s in pipeline["subjects"]], right={3}))
-        out += [_quota_line(q) for q in pipeline["quotas"]]
+                         [_subject_row(s, names) for s in pipeline["subjects"]], right={3}))
+        out += [_quota_line(q, names) for q in pipeline["quotas"]]
         out += [_(CONSEQUENCE).format(subject=s["subject_id"], effect=reading(c["effect"]),
                                       rule=c["rule"], source=c["source"])
                 for s in pipeline["subjects"] for c in s["consequences"]]
@@ -61,10 +63,11 @@ def grades_text(report: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def _subject_row(s: dict[str, Any]) -> list[str]:
+def _subject_row(s: dict[str, Any], names: Mapping[str, str]) -> list[str]:
     moved = [st for st in s["steps"] if st["stage"] in MOVED]
     why = _("; ").join(_(WHY).format(stage=words.stage(st["stage"]),
-                                     reason=words.text(st["reason"]), rule=st.get("rule", ""))
+                                     reason=words.text(st["reason"], grades=names),
+                                     rule=st.get("rule", ""))
                        for st in moved) or _("; ").join(words.text(p) for p in s["problems"])
     pay = _(", ").join(f"{reading(p['label'])} {yuan(p['paid'])}" for p in s["pay"]
                        if p["status"] == "ok")
@@ -74,13 +77,14 @@ def _subject_row(s: dict[str, Any]) -> list[str]:
             else words.status(s["status"]), pay, why]
 
 
-def _quota_line(q: dict[str, Any]) -> str:
+def _quota_line(q: dict[str, Any], names: Mapping[str, str]) -> str:
     scope = f"{q['scope']} {q['scope_value']}" if q["scope"] else _("everyone assessed")
     tie = ""
     if q["tie"]:
         tie = _(TIE).format(score=q["tie"]["score"], tied=_(", ").join(q["tie"]["tied"]),
                             decided=q["tie"]["decided_by"] or _("awaiting record_tie_break"))
-    return _(QUOTA).format(grade=q["grade"], scope=scope, used=q["used"], limit=q["limit"],
+    return _(QUOTA).format(grade=names.get(q["grade"], q["grade"]), scope=scope,
+                           used=q["used"], limit=q["limit"],
                            formula=words.text(q["formula"]), rule=q["rule"],
                            source=q["source"], demoted=_(", ").join(q["demoted"]) or "-",
                            tie=tie)
@@ -148,16 +152,20 @@ def explain_text(report: dict[str, Any]) -> str:
             pipeline=r["pipeline"], grade=grade, score=r["score"])]
         out += [_(PROBLEM).format(problem=words.text(p)) for p in r["problems"]]
         out += [figure_text(tree) for tree in r["figure_trees"]]
-        out += [_step_line(step) for step in r["steps"]]
+        names = words.grade_names([(r["grade"], r["grade_name"]),
+                                   *((st["from"], st["from_name"]) for st in r["steps"]),
+                                   *((st["to"], st["to_name"]) for st in r["steps"])])
+        out += [_step_line(step, names) for step in r["steps"]]
         for pay in r["pay"]:
             out.append(_(PAY_LINE).format(
                 label=reading(pay["label"]), paid=yuan(pay["paid"]), status=words.pay_status(
                     pay["status"]), rule=pay.get("rule", ""), source=pay.get("source", ""))
                 + (f" — {words.text(pay['reason'])}" if pay["reason"] else ""))
             out += [line for part in pay["parts"] for line in _part_lines(part)]
-        out += [_(HISTORY).format(type=c["type"], entry=c["entry"],
+        out += [_(HISTORY).format(type=event_name(c["type"]), entry=c["entry"],
                                   how=_how(c["how"]),
-                                  replaced_by=c["replaced_by"], reason=translate(c["reason"]))
+                                  replaced_by=c["replaced_by"],
+                                  reason=entry_reason(c["reason"]))
                 for c in r["corrections"]]
     out += [_(DERIVED_FACT).format(on=d["on"], name=reading(d["name"]),
                                    status=words.derived_status(d["status"]), rule=d["rule"],
@@ -166,11 +174,12 @@ def explain_text(report: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-def _step_line(step: dict[str, Any]) -> str:
+def _step_line(step: dict[str, Any], names: Mapping[str, str]) -> str:
     ref = " ".join(str(step[k]) for k in ("rule", "source", "default") if step.get(k))
     line = _(STEP).format(stage=words.stage(step["stage"]),
-                          grade_from=step["from"] or "-", grade_to=step["to"] or "-",
-                          reason=words.text(step["reason"]), ref=ref)
+                          grade_from=names.get(step["from"], step["from"]) or "-",
+                          grade_to=names.get(step["to"], step["to"]) or "-",
+                          reason=words.text(step["reason"], grades=names), ref=ref)
     return line + (_(ENTRIES).format(ids=_(", ").join(step["events"])) if step["events"]
                    else "")
 

@@ -36,10 +36,11 @@ ERROR_TEMPLATES: Final = (
     N_("sheet {sheet} is hidden"),
     N_("the file is empty; the first row must be the header: {columns}"),
     N_("not readable as CSV: {error}"),
-    N_("not a sheet of {kind}: its first row names none of the columns ({columns}); choose the "
-       "file again"),
-    N_("the header is that of {other}, not of {kind}: import it as {other} ({command})"),
-    N_("the header is that of {other}, not of {kind}: import it as {other}"),
+    N_("not a sheet of {sheet_kind}: its first row names none of the columns ({columns}); "
+       "choose the file again"),
+    N_("the header is that of {other_kind}, not of {sheet_kind}: import it as {other_kind} "
+       "({command})"),
+    N_("the header is that of {other_kind}, not of {sheet_kind}: import it as {other_kind}"),
     N_("{mark} marks only the template's example row, and this row is not it (its other "
        "cells differ): clear this cell or write your own value"),
     N_("{where}: the template's example row, skipped"),
@@ -73,10 +74,10 @@ ERROR_TEMPLATES: Final = (
        "is not shown)"),
     N_("{where}: no bank name, account or ID number; nothing imported from the row"),
     N_("the template format is xlsx or csv"),
-    N_("{role} does not import {kind}, so is offered no template for it"),
+    N_("{role} does not import {sheet_kind}, so is offered no template for it"),
     N_("unknown entry {written}; write one of: {allowed}"),
     N_("empty; write one of: {allowed}"),
-    N_("not used by a {entry} entry; leave it empty"),
+    N_("not used by a {entry_kind} entry; leave it empty"),
     N_("the key is already that of {earlier}; each row needs its own"),
     # api/usecases: who may do what
     N_("{count} row(s) you may not write; nothing was written"),
@@ -181,7 +182,7 @@ ERROR_TEMPLATES: Final = (
     N_("{item} is not an entered item; entered items: {known}"),
     N_("unknown penalty kind {kind}; the scheme knows {known}"),
     N_("the scheme has no control on {indicator}"),
-    N_("{scheme} pays by quarter (2026-Q1) and year end (2026-YE), not {kind}"),
+    N_("{scheme} pays by quarter (2026-Q1) and year end (2026-YE), not {period_kind}"),
     N_("only adjust_pool takes a year-end period; year-end facts are recorded by year "
        "(record_annual_target_score, record_assessment, …)"),
     # domain/strict_input.py: a strict reader's ValueError, shown as pydantic's text for a
@@ -203,9 +204,9 @@ ERROR_TEMPLATES: Final = (
     N_("no grading scheme {scheme} in force in {period}; in force: {in_force}"),
     N_("no grading scheme is in force in {period}; adopt one first"),
     N_("{count} grading schemes are in force in {period}: {schemes}; choose one with --scheme"),
-    N_("{scheme} grades by {kinds}, not {kind}"),
+    N_("{scheme} grades by {period_kinds}, not {period_kind}"),
     N_("{subject} is not assessed by {scheme} in {period}"),
-    N_("{period} is a {kind}; this scheme pays quarters (2026-Q1) and the year-end "
+    N_("{period} is a {period_kind}; this scheme pays quarters (2026-Q1) and the year-end "
        "distribution (2026-YE)"),
     N_("no pool declared (declare_pool)"),
     N_("adjustments make the pool negative"),
@@ -219,12 +220,12 @@ ERROR_TEMPLATES: Final = (
     N_("the reviewer recorded the contested entry"),
     N_("the reviewer decided this appeal at a lower level"),
     N_("the reviewer heads the appellant's department"),
-    N_("{field} is not a field of {kind}"),
+    N_("{field} is not a field of {entry_type}"),
     N_("{field} says what the entry is about and cannot change; revoke it and record a new one"),
     N_("a change needs a contested entry (a payout line is changed through the entries behind "
        "it)"),
     # api/sheets: an empty cell the entry needs
-    N_("empty; a {entry} entry needs it"),
+    N_("empty; a {entry_kind} entry needs it"),
     N_("empty; required"),
     # a value inside a message
     N_("(none)"),
@@ -363,7 +364,7 @@ ERROR_TEMPLATES: Final = (
     # download_bundles.py: a password's length, a format, an export, a download
     N_("a password needs {least} to {most} characters"),
     N_("unsupported payslip format {format}; choose one of {formats}"),
-    N_("cannot export {what}; choose one of {whats}"),
+    N_("cannot export {export}; choose one of {exports}"),
     N_("the server has no master key file: it cannot write the bank file"),
     N_("unsupported format {format}; choose one of {formats}"),
     N_("unsupported encoding {encoding}; choose one of {encodings}"),
@@ -495,3 +496,7 @@ ERROR_TEMPLATES: Final = (
     # api/storage/: the stores' refusals (api/i18n/storage_templates.py)
     *STORAGE_TEMPLATES,
 )
+# The words a template's value is among (api/i18n/messages.py, WORDS): a period's kind
+# ({period_kind}: "2026-03 is a month"), a quota's rounding ({rounding}: "floor of 0.2 × 9").
+PERIOD_KINDS: Final = (N_("quarter"), N_("month"), N_("half"), N_("year"), N_("year_end"))
+ROUNDINGS: Final = (N_("floor"), N_("half_up"), N_("ceil"))

@@ -13,6 +13,7 @@ regulation's own words, quoted as scheme data: shown in the reader's reading of 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Final
 
@@ -243,10 +244,21 @@ def _fixed() -> frozenset[str]:
     return frozenset(t for t in TEMPLATES if "{" not in t)
 
 
-def text(message: str, *, whole: bool = True) -> str:
+def grade_names(pairs: Iterable[tuple[str | None, str | None]]) -> dict[str, str]:
+    """A scheme's grade codes → their names (优秀, 良好), for the texts a Chinese reader
+    reads: the names are the regulation's own Chinese words, so a code inside a Chinese
+    sentence (「excellent 名额」) reads as the scheme names it; an English reader keeps the
+    codes, which are the scheme's English."""
+    if current_language() == "en":
+        return {}
+    return {code: name for code, name in pairs if code and name}
+
+
+def text(message: str, *, whole: bool = True, grades: Mapping[str, str] | None = None) -> str:
     """A reason, problem or pay text of the grades report in the reader's language;
     `whole`: the text is the whole of what is shown, not a value inside another (where
-    "base" is an input's id, not a pay line's base)."""
+    "base" is an input's id, not a pay line's base); `grades`: a grade's code → the name
+    it is shown by (`grade_names`)."""
     if whole and message in RENAMED:
         return gettext(RENAMED[message])
     if message in _fixed():
@@ -256,7 +268,8 @@ def text(message: str, *, whole: bool = True) -> str:
         found = {} if match is None else match.groupdict()
         if match is not None and all(_worded(found[name]) for name in WHOLE & found.keys()):
             values = {name: _value(value) if name in INNER
-                      else text(value) if name in WHOLE
+                      else text(value, grades=grades) if name in WHOLE
+                      else (grades or {}).get(value, value) if name == "grade"
                       else reading(value) if name == "label" else value
                       for name, value in found.items()}
             return gettext(template).format(**values)
@@ -264,7 +277,7 @@ def text(message: str, *, whole: bool = True) -> str:
         if message.endswith(f" ({gloss})") and CHINESE.search(message[:-len(gloss) - 3]):
             return gettext(gloss)
     if JOINED in message:  # a pay line's reasons, one per input it misses
-        return _each(message, JOINED, whole=whole)
+        return _each(message, JOINED, whole=whole, grades=grades)
     # what no template words is the scheme's own (a rule's label as a step's reason, a
     # pay part's label): one reading of it, in the reader's language where it has one
     return reading(message)
@@ -282,12 +295,13 @@ def _value(value: str) -> str:
     return _each(value, ", ", whole=False)
 
 
-def _each(message: str, separator: str, *, whole: bool) -> str:
+def _each(message: str, separator: str, *, whole: bool,
+          grades: Mapping[str, str] | None = None) -> str:
     """Parts joined by `separator`, translated only if every part is a known text: a text
     no template matches whole (a quota's reason of a shape not foreseen) stays as the
     data says it, not half in the reader's language ("…; not counted in N: R 未考核")."""
     parts = message.split(separator)
-    shown = [text(part, whole=whole) for part in parts]
+    shown = [text(part, whole=whole, grades=grades) for part in parts]
     if any(part == said for part, said in zip(parts, shown, strict=True)):
         return message
     return gettext(separator).join(shown)

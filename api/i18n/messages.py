@@ -21,7 +21,7 @@ from api.i18n.error_templates import ERROR_TEMPLATES
 from api.i18n.figures import NP_
 from api.i18n.formats import money
 from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
-from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, REASON_TEMPLATES
+from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, LEDGER_REASONS, REASON_TEMPLATES
 
 if TYPE_CHECKING:  # a report's text (api/render_text.py) translates without the domain
     from domain.errors import Problem
@@ -96,6 +96,7 @@ TEMPLATES: Final = (
        "English name, or write the note in zh with the Chinese"),
     *ERROR_TEMPLATES,
     *REASON_TEMPLATES,  # a statement's reasons for no pay (api/i18n/reasons.py)
+    *LEDGER_REASONS,  # the reasons the ledger writes on an entry (api/i18n/reasons.py)
     *PYDANTIC_TEMPLATES,  # pydantic's own texts for a field (api/i18n/pydantic_texts.py)
 )
 # Where a problem is (a file's row or line, a sheet's row, a column with no header):
@@ -131,9 +132,9 @@ CHOICE_LIST: Final = N_("{choices} or {last}")
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _patterns(templates: tuple[str, ...] = TEMPLATES) -> tuple[tuple[re.Pattern[str], str], ...]:
     compiled = []
-    for template in sorted(TEMPLATES, key=lambda t: -len(PLACEHOLDER.sub("", t))):
+    for template in sorted(templates, key=lambda t: -len(PLACEHOLDER.sub("", t))):
         compiled.append((re.compile(_regex(template), re.S), template))
     return tuple(compiled)
 
@@ -195,11 +196,8 @@ def _translated(text: str, *, one: bool = False) -> Worded | None:
     for pattern, template in _patterns():
         match = pattern.fullmatch(text)
         if match is not None and not (one and any(JOINED in v for v in match.groups())):
-            values = {name: value if name in AS_TYPED
-                      else _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
-                      else _value(value) for name, value in match.groupdict().items()}
             first = PLACEHOLDER.match(template)
-            return Worded(gettext(template).format(**values), template,
+            return Worded(gettext(template).format(**_values(match)), template,
                           None if first is None else match[first[1]])
     return None
 
@@ -212,6 +210,27 @@ CATALOGUE_LANGUAGE: Final = "zh_CN"
 def _catalogued(text: str) -> bool:
     return current_language() != CATALOGUE_LANGUAGE and (
         translations(CATALOGUE_LANGUAGE).gettext(text) != text)
+
+
+def _values(match: re.Match[str]) -> dict[str, str]:
+    """A template's values as the reader reads them: the catalogue's words (WORDS) in
+    the reader's language, every other value as written."""
+    return {name: _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
+            else _listed(value) if name in WORD_LISTS
+            else place(value) if name in PLACES
+            else _value(value) if name in WORDS or name == "known"
+            else value for name, value in match.groupdict().items()}
+
+
+def entry_reason(reason: str) -> str:
+    """An entry's reason as the reader reads it (a diff, a grade's history): one the ledger
+    wrote itself (LEDGER_REASONS) in the reader's language; one a person typed as typed,
+    even where it is one of the catalogue's words ("late", "sick")."""
+    for pattern, template in _patterns(LEDGER_REASONS):
+        match = pattern.fullmatch(reason)
+        if match is not None:
+            return gettext(template).format(**_values(match))
+    return reason
 
 
 # How several refusals of one thing are joined (a model's validators, an adoption's
@@ -268,18 +287,32 @@ def place(where: str) -> str:
     return where
 
 
-# The values a person typed or named (a path, a database, a person, an id): carried into the
-# translation as written. A value that is one of the catalogue's words (a leave's kind, an
-# appeal's outcome) reads translated, but a database named `pay` is not 绩效工资. A category
-# is not one: it reaches a text only once the scheme knows it (「临时 人员…」).
-AS_TYPED: Final = frozenset({
-    "path", "paths", "target", "name", "db", "database", "host", "user", "schema", "table",
-    "employee", "employee_id", "employees", "person", "subject", "reviewer", "actor",
-    "department", "departments", "heads", "key", "id", "appeal", "objection", "decision",
-    "correction", "holder", "sheet", "sheets", "text", "value", "written",
-    "scheme", "schemes", "rulebook", "item", "post", "title", "guess", "figure",
-    "pipeline", "pipelines", "subjects", "fields", "component", "grade", "grades", "mark",
-    "marks", "ref"})
+# The placeholders whose value is the ledger's own words, translated into the reader's
+# language: a message or several joined by "; " (an OS error, a reviewer's reasons to recuse),
+# pydantic's list of choices, or one of the catalogue's words (a leave's kind, an appeal's
+# outcome, a role, an import's kind, a category the scheme knows). An allow-list: any other
+# value (a path, a database, a person, an id, a department, a fund, a number, a key a person
+# typed) is carried into the translation as written, so a database named `pay` is not
+# 绩效工资 and a unit named `sick` is not 病. A placeholder that holds a word in one template
+# and a typed value in another has a name of its own in each ({leave}, {kind}).
+WORDS: Final = frozenset({
+    # messages and choices
+    "error", "problem", "reason", "reasons", "msg", "expected", "what", "scope",
+    # the catalogue's words
+    "outcome", "leave", "category", "role", "status", "sheet_kind", "other_kind",
+    "rounding", "period_kind", "period_kinds",
+    # an entry's kind: an event's class (「是 分数记录，不是 扣分记录」) or an entries
+    # sheet's kind (「扣分记录 条目不使用此列」), the ledger's names, never typed
+    "found", "entry_type", "entry_kind"})
+# The placeholders whose value is a place (`row 3`, `column 6`: LOCATIONS), or else a name as
+# written (a column's header, a file).
+PLACES: Final = frozenset({"where", "earlier", "row", "column"})
+# The same, a list of words joined by ", " ("year, quarter"), each translated.
+WORD_LISTS: Final = frozenset({"period_kinds"})
+
+
+def _listed(value: str) -> str:
+    return gettext(", ").join(gettext(word) for word in value.split(", "))
 
 
 def _value(value: str) -> str:
@@ -331,29 +364,24 @@ def _field(field: str, *, blocked: bool) -> str:
     return place(field)
 
 
-# A refusal's lines with the reader's colon (「第 2 行：项目：…」): the import's so far
-# (api/cli/imports.py); the other verbs' lines still join with an ASCII colon.
+# A refusal's lines with the reader's colon (「第 2 行：项目：…」), every verb's alike (`apply`,
+# `import`, a blocked period); English keeps its ASCII colon.
 WORDED_LINE: Final = N_("{where}: {field}: {reason}")
 WORDED_PLACE: Final = N_("{where}: {reason}")
 WORDED_HEADLINE: Final = N_("{headline}:")
 
 
-def problem_line(problem: Problem, *, worded: bool = False, blocked: bool = False) -> str:
+def problem_line(problem: Problem, *, blocked: bool = False) -> str:
     problem = shown(problem, blocked=blocked)
-    if worded:
-        return (gettext(WORDED_LINE) if problem.field else gettext(WORDED_PLACE)).format(
-            where=problem.where, field=problem.field, reason=problem.reason)
-    field = f" {problem.field}:" if problem.field else ""
-    return f"{problem.where}:{field} {problem.reason}"
+    return (gettext(WORDED_LINE) if problem.field else gettext(WORDED_PLACE)).format(
+        where=problem.where, field=problem.field, reason=problem.reason)
 
 
-def refusal(message: str, problems: Sequence[Problem], *, worded: bool = False,
-            blocked: bool = False) -> str:
-    """A refusal as the CLI prints it: the headline, then one problem a line; `worded`:
-    with the reader's colons (WORDED_LINE); `blocked`: a blocked period's (`shown`)."""
+def refusal(message: str, problems: Sequence[Problem], *, blocked: bool = False) -> str:
+    """A refusal as the CLI prints it: the headline, then one problem a line, with the
+    reader's colons (WORDED_LINE); `blocked`: a blocked period's (`shown`)."""
     if not problems:
         return translate(message)
-    lines = "\n".join(f"  {problem_line(p, worded=worded, blocked=blocked)}" for p in problems)
-    if worded:
-        return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
-    return f"{headline(message)}:\n{lines}"
+    lines = "\n".join(f"  {problem_line(p, blocked=blocked)}" for p in problems)
+    return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
+

@@ -51,12 +51,12 @@ STORAGE_TEMPLATES: Final = (
        "only read it): nothing was written; write as a role that may write the ledger"),
     # api/storage/read_only.py: a write by a PostgreSQL role that lacks a privilege a
     # writer needs (422, exit 2)
-    N_("the database role {role} lacks privileges it needs to write the ledger {path}: ask "
+    N_("the database role {db_role} lacks privileges it needs to write the ledger {path}: ask "
        "the tables' owner to run {grants} (docs/deploy.md); reads answer meanwhile as for "
        "a role that may only read; nothing was written"),
     # api/storage/postgres_limits.py: a role that may not run eventsourcing's DDL, without
     # CREATE_TABLE=no (422, exit 2)
-    N_("the database role {role} may not make or replace the ledger's tables in the schema "
+    N_("the database role {db_role} may not make or replace the ledger's tables in the schema "
        "{schema} ({reason}): set CREATE_TABLE=no in its environment, the tables made by "
        "their owner first (docs/deploy.md); nothing was written"),
     # api/http/errors.py: a request answered 503 for a database out of reach, without the
@@ -68,18 +68,18 @@ STORAGE_TEMPLATES: Final = (
     N_("the server's database role lacks a privilege this request needs: nothing was "
        "written; the server's log names the GRANT to run, for its administrator"),
     # api/storage/pg_schema.py: a role without USAGE on the ledger's schema (422, exit 2)
-    N_("the database role {role} may not use the schema {schema} that holds the ledger, "
+    N_("the database role {db_role} may not use the schema {schema} that holds the ledger, "
        "and so can neither read nor write it: ask the schema's owner to run {grant} "
        "(docs/deploy.md); nothing was written"),
     # api/storage/pg_schema.py: a role without DDL before the owner made the statements
     # view (422, exit 2)
     N_("the ledger's statements view in the schema {schema} is not made yet (or was made "
-       "by another version of jixiao), and the database role {role} may not make it: run "
+       "by another version of jixiao), and the database role {db_role} may not make it: run "
        "`jixiao verify` once as the tables' owner, then this again (docs/deploy.md); "
        "nothing was written"),
     # api/storage/keys.py: a role without DDL, first to need the key table (422, exit 2)
     N_("the personal details' key table in the schema {schema} is not made yet, and the "
-       "database role {role} may not make it: run `jixiao personal show` with the master "
+       "database role {db_role} may not make it: run `jixiao personal show` with the master "
        "key once as the tables' owner, and grant this role SELECT, INSERT and DELETE on "
        "it; then this again (docs/deploy.md); nothing was written"),
     # api/storage/keys.py: a key table a role that may write lacks a privilege on (422,
@@ -89,10 +89,10 @@ STORAGE_TEMPLATES: Final = (
     # api/storage/lean_facts.py: a close's notice, a role that may not keep the closed
     # year's snapshot
     N_("the close is recorded, but the snapshot of the closed year {year} was not kept: this "
-       "database role {role} may not make or write the table jixiao_snapshots (a speed-up "
+       "database role {db_role} may not make or write the table jixiao_snapshots (a speed-up "
        "only: reads fold every event and give the same figures); ask the schema's owner to "
-       "run GRANT CREATE ON SCHEMA {schema} TO {role}, or GRANT SELECT, INSERT, UPDATE ON "
-       "jixiao_snapshots TO {role} once it exists; the next close that completes a year "
+       "run GRANT CREATE ON SCHEMA {schema} TO {db_role}, or GRANT SELECT, INSERT, UPDATE ON "
+       "jixiao_snapshots TO {db_role} once it exists; the next close that completes a year "
        "keeps it (docs/deploy.md)"),
     # api/storage/read_only.py: a notice on stderr, a role that may write the ledger but
     # not the statements view's tables (another role made them)
@@ -103,7 +103,7 @@ STORAGE_TEMPLATES: Final = (
     # hash chain's tables
     N_("this database role may not read the hash chain's tables of the ledger {path}: each "
        "command chains every event again in memory, which is slow; ask their owner to run "
-       "GRANT SELECT ON {tables} TO {role} (docs/deploy.md)"),
+       "GRANT SELECT ON {tables} TO {db_role} (docs/deploy.md)"),
     # api/storage/keys.py: a read-only store's key table its role may not read (422,
     # exit 2)
     N_("cannot read the personal details' keys of the ledger {path}: this database role "

@@ -23,7 +23,7 @@ from api import i18n
 from api.i18n import N_, figures, formats, scheme_labels
 from api.i18n.events import event_name
 from api.i18n.findings import report_notes, worded_finding
-from api.i18n.messages import Worded, statement_note, translate, worded, worded_note
+from api.i18n.messages import Worded, entry_reason, statement_note, translate, worded, worded_note
 from api.web.labels import DEDUCTION_LABELS, GRID_COLUMNS
 from api.web.sessions import CSRF_FIELD, CSRF_HEADER, LANGUAGE_COOKIE
 
@@ -236,6 +236,7 @@ def environment() -> Environment:
     env.filters["statement_note"] = statement_note  # a statement's notes are English ids
     env.filters["note_line"] = note_line  # … and one that starts a line
     env.filters["message"] = translate  # an English message of the data (api/i18n/messages.py)
+    env.filters["entry_reason"] = entry_reason  # typed as typed; the ledger's own translated
     env.filters["entry_type"] = entry_type
     env.filters["event_type"] = event_type
     env.filters["sentence"] = sentence

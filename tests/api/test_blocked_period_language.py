@@ -47,4 +47,4 @@ def test_a_field_a_person_typed_in_a_file_is_shown_as_typed(tmp_path: Path) -> N
                     '"kind": "clinical", "effective_on": "2026-01-01", '
                     '"risk_coefficient": "-1"}\n')
     refused = Cli(store, lang=None)("apply", str(line)).err.splitlines()
-    assert "  第 1 行: risk_coefficient: 须大于零" in refused
+    assert "  第 1 行：risk_coefficient：须大于零" in refused

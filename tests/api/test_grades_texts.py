@@ -41,11 +41,11 @@ def test_a_subject_s_explanation_reads_in_chinese_by_default(
         "grades", "explain", "--period", "2025-Q1", "--subject", "F").out.splitlines()
     assert lines[0] == "F，2025-Q1（meiling-subdistrict-quarterly@2）"
     assert "quarterly：良好（得分 90.6）" in lines
-    assert ("  分档：- → excellent：total 90.6 ≥ 90 [004-S18-R9 004_deb0a29d71ec55ac.txt:L1093 "
+    assert ("  分档：- → 优秀：total 90.6 ≥ 90 [004-S18-R9 004_deb0a29d71ec55ac.txt:L1093 "
             "AMB-02]") in lines
     [quota] = [line for line in lines if line.startswith("  名额：")]
     assert quota.startswith(
-        "  名额：excellent → good：excellent 名额（category general）：floor(0.25 × 8) = 2；按 "
+        "  名额：优秀 → 良好：优秀 名额（category general）：floor(0.25 × 8) = 2；按 "
         "total 90.6 在 3 人中排第 3；名额已归 E (92), A (91.2)；降一个等次；不计入 N：R 未考核 "
         "[004-S18-R9")
     assert ("  绩效 季度考核奖金：¥1,800.00（已计算）[004-S18-R17 004_deb0a29d71ec55ac.txt:"
@@ -73,12 +73,15 @@ def test_a_subject_s_explanation_reads_in_english(ledgers: dict[str, Path]) -> N
 def test_the_report_says_status_reasons_and_quotas_in_the_reader_s_language(
         ledgers: dict[str, Path]) -> None:
     zh = reader(ledgers["e2"], None).ok("grades", "--period", "2025-Q1").out
-    assert ("名额 excellent（category general）：已用 2/2（floor(0.25 × 8) = 2；004-S18-R9 "
+    # A grade by the scheme's name in Chinese (「优秀 名额」, not 「excellent 名额」)
+    assert ("名额 优秀（category general）：已用 2/2（floor(0.25 × 8) = 2；004-S18-R9 "
             "004_deb0a29d71ec55ac.txt:L1093）；降等：F") in zh.splitlines()
     # the label's bracket 「(fixed 称职 bonus)」 is a note, not its reading: shown whole
     assert "考核资格：当季退休、调离本市或离岗待退人员 (fixed 称职 bonus)：不参加考核" in zh
     assert "规定等次：规定等次即为最终等次 [004-S18-R12]" in zh
     assert "季度考核奖金 ¥2,100.00" in zh  # pay as money, not 2100.00
+    assert "名额：优秀 名额（category general）：floor(0.25 × 8) = 2" in zh
+    assert "excellent" not in zh
     en = reader(ledgers["e2"], "en").ok("grades", "--period", "2025-Q1").out
     assert ("quota excellent in category general: 2 of 2 (floor(0.25 × 8) = 2; 004-S18-R9 "
             "004_deb0a29d71ec55ac.txt:L1093); demoted: F") in en.splitlines()

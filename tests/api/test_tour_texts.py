@@ -163,9 +163,9 @@ def test_a_line_that_is_not_json_is_named_by_its_column_in_the_reader_s_words(
     # Python's own words were kept: 「Expecting property name …: line 1 column 2 (char 1)」
     # on every line of the file, whichever line it was
     assert zh.err.splitlines()[1:] == [
-        "  第 1 行: 不是有效的 JSON（第 2 列）："
+        "  第 1 行：不是有效的 JSON（第 2 列）："
         "此处应是用双引号括起的字段名（末尾多了逗号，或字段名没加双引号）",
-        "  第 2 行: 不是有效的 JSON（第 29 列）："
+        "  第 2 行：不是有效的 JSON（第 29 列）："
         "一个 JSON 对象之后还有多余的内容（每行只写一条命令）"]
     en = english(db)("apply", str(bad))
     assert en.err.splitlines()[1:] == [

@@ -63,8 +63,8 @@ def test_errors_are_translated_where_they_are_shown(ledger: Cli, tmp_path: Path)
     rejected = ledger("apply", str(bad))
     assert rejected.code == 2
     assert "处问题；未写入任何内容" in rejected.err
-    assert "第 1 行: period: 缺少必填字段" in rejected.err  # the place reads in Chinese, the
-    assert "第 1 行: points: 应为普通小数" in rejected.err  # field is the input's own name
+    assert "第 1 行：period：缺少必填字段" in rejected.err  # the place reads in Chinese, the
+    assert "第 1 行：points：应为普通小数" in rejected.err  # field is the input's own name
 
 
 def test_an_unknown_language_is_refused_with_exit_2(ledger: Cli) -> None:

@@ -196,8 +196,8 @@ def test_personal_details_never_appear_in_events_errors_or_masked_views(paid, tm
     bad = Cli(cli.environ, lang=None)(  # the default language: the same refusal in Chinese
         "personal", "record", "--employee", "ward-01", "--account", "6222-0212-3456",
         "--id-number", "1980X0101")
-    assert bad.err.splitlines()[1:] == ["  ward-01: 银行账号: 银行账号应为 8 至 32 位数字",
-                                        "  ward-01: 身份证号: 身份证号应为 15 或 18 位，末位可为 X"]
+    assert bad.err.splitlines()[1:] == ["  ward-01：银行账号：银行账号应为 8 至 32 位数字",
+                                        "  ward-01：身份证号：身份证号应为 15 或 18 位，末位可为 X"]
     in_chinese = Cli(cli.environ, lang=None)
     assert in_chinese.ok("personal", "forget", "--employee", "ward-01").out == (
         "已销毁 ward-01 的 1 个数据密钥，其个人信息不可再读\n")
@@ -235,10 +235,10 @@ def test_a_name_gbk_cannot_write_is_refused_by_row_and_gb18030_writes_it(paid, t
     # The bank file's, the payroll file's and a CSV export's refusal of the name, in one
     # language at a time (the file's place and column as they are)
     for lang, said in {
-            "zh": ["1 处问题；未写入任何内容:",
-                   "  第 7 行: name: gbk 无法编码此户名，请在版式中改用 gb18030",
-                   "2 处问题；未写入任何内容:",
-                   *(f"  第 {row} 行: name: gbk 无法编码此姓名，请改用 --encoding gb18030"
+            "zh": ["1 处问题；未写入任何内容：",
+                   "  第 7 行：name：gbk 无法编码此户名，请在版式中改用 gb18030",
+                   "2 处问题；未写入任何内容：",
+                   *(f"  第 {row} 行：name：gbk 无法编码此姓名，请改用 --encoding gb18030"
                      for row in (8, 9)),
                    "错误：第 7 行，列 姓名：'吉𠮷' 中的 '𠮷' 无法用 gbk 编码；请改用 "
                    "--encoding gb18030（可编码所有字符）"],
@@ -274,8 +274,8 @@ def test_a_refused_format_encoding_or_layout_reads_in_one_language(paid, tmp_pat
     for lang, said in {
             "zh": ["错误：格式应为 xlsx 或 csv",
                    "错误：编码应为 utf-8-sig, utf-8, gbk, gb18030 之一",
-                   "1 处问题；未写入任何内容:",
-                   f"  {layout}: columns: 银行文件版式有误：缺少必填字段"],
+                   "1 处问题；未写入任何内容：",
+                   f"  {layout}：columns：银行文件版式有误：缺少必填字段"],
             "en": ["error: the format is xlsx or csv",
                    "error: the encoding is one of utf-8-sig, utf-8, gbk, gb18030",
                    "1 problem(s); nothing was written:",

@@ -139,9 +139,9 @@ def test_each_refusal_of_an_adoption_names_its_place_in_one_language(cli, tmp_pa
     zh = Cli(cli.environ, lang=None)("apply", str(bad))
     assert zh.code == 2
     assert [line for line in zh.err.splitlines() if line.startswith("  ")] == [
-        "  第 1 行: calculations.cuts.redistribution: 比例合计 90%，应为 100%",
-        "  第 1 行: calculations.late.ladder.cap: -6 不能为负数",
-        "  第 1 行: calculations.late.ladder.capp: 不允许多余的字段"]
+        "  第 1 行：calculations.cuts.redistribution：比例合计 90%，应为 100%",
+        "  第 1 行：calculations.late.ladder.cap：-6 不能为负数",
+        "  第 1 行：calculations.late.ladder.capp：不允许多余的字段"]
 
 
 def test_scheme_check_words_a_refusal_that_holds_a_semicolon(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,9 @@ REFUSALS = {
     "unknown mark(s) x; marks: a, b": "未知的标记：x；可用标记：a、b",
     "QuotaExceeded: 3 excellent on one ballot of 10; at most 2 (floor of 0.2 × 10) (S-1)":
         "QuotaExceeded：一张 10 人的选票上有 3 个 excellent；至多 2 个"
-        "（0.2 × 10，按 floor 取整）（S-1）",
+        "（0.2 × 10，向下取整）（S-1）",
+    "annual grades by year, not quarter": "annual 按 年度 评定等次，不按 季度",
+    "r1 grades by quarter, half, not month": "r1 按 季度、半年 评定等次，不按 月",
     "that sanction was already revoked or changed": "该处分已被撤销或变更",
     "no review was requested for this sanction": "该处分未申请复核",
     "the sanction is no longer in force; it cannot be upheld": "该处分已不再有效，不能维持",

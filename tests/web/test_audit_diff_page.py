@@ -25,6 +25,8 @@ ZONE = ZoneInfo("Asia/Shanghai")
 VOID_REASON = "申诉成立：处方剂量经药房核实无误"
 WITHHELD_REASON = "个税（工资系统报送）"
 NOTICE = "国办发明电〔2026〕99号（补）"
+# A reason typed that is one of the catalogue's words (a leave's kind, 「病」): shown as typed.
+WORD_REASON = "sick"
 
 
 def typed_now() -> str:
@@ -34,9 +36,9 @@ def typed_now() -> str:
 
 @pytest.fixture(scope="module")
 def ledger(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The demo with 2026-Q1 closed; then payroll's withholding for everyone paid, a
-    voided personal deduction of 2026-Q1 and a holiday notice for 2026; the instants
-    before and after those."""
+    """The demo with 2026-Q1 closed; then payroll's withholding for everyone paid (the
+    first with WORD_REASON), a voided personal deduction of 2026-Q1 and a holiday notice
+    for 2026; the instants before and after those."""
     folder = tmp_path_factory.mktemp("audit-diff")
     demo = copy_demo(demo_master, folder)
     Ledger(demo.env).close_q1()
@@ -51,6 +53,7 @@ def ledger(demo_master: Demo, tmp_path_factory: pytest.TempPathFactory) -> dict[
                      and e["period"] == "2026-Q1" and e["rule_ref"])
     rows = [{"type": "record_withholding", "pay_period": "2026-Q1", "employee_id": person,
              "tax_withheld_cny": "100.00", "reason": WITHHELD_REASON} for person in paid]
+    rows[0]["reason"] = WORD_REASON
     rows.append({"type": "void_entry", "target_id": deduction["originator_id"],
                  "reason": VOID_REASON})
     rows.append({"type": "record_holiday_notice", "year": 2026, "holidays": ["2026-10-09"],
@@ -98,7 +101,19 @@ def test_the_void_comes_first_and_the_withholdings_are_counted(
     assert "科室：无变化。" in html
     assert 'id="departments-moved"' not in html  # no table heading with nothing under it
     every = page(auditor, start=ledger["before"], all="true")
-    assert every.count(WITHHELD_REASON) == ledger["withheld"]
+    assert every.count(WITHHELD_REASON) == ledger["withheld"] - 1
+
+
+def test_a_reason_is_shown_as_typed(auditor: TestClient, ledger: dict[str, Any]) -> None:
+    """A reason a person typed is theirs, in every language: 「sick」 is not 「病」, and the
+    void's Chinese reason is not put into English."""
+    for language in ("zh-CN", "en"):
+        every = auditor.get("/web/audit/diff", params={
+            "period": "2026-Q1", "start": ledger["before"], "all": "true"},
+            headers={"Accept-Language": language}).text
+        assert every.count(f" · {WORD_REASON}</li>") == 1, language
+        assert VOID_REASON in every, language
+        assert " · 病<" not in every, language
 
 
 def test_a_holiday_notice_is_no_cause_and_is_listed_by_its_text(

@@ -174,7 +174,7 @@ def test_an_english_refusal_keeps_the_scheme_key_it_starts_with(as_role: Any) ->
     assert '<p class="reason">team-quarterly@1 grades by quarter, not month</p>' in answer.text
     client.get("/language/zh_CN")
     chinese = client.get("/web/charts/grades?period=2026-03").text
-    assert '<p class="reason">team-quarterly@1 按 quarter 评定等次，不按 month</p>' in chinese
+    assert '<p class="reason">team-quarterly@1 按 季度 评定等次，不按 月</p>' in chinese
 
 
 def test_the_chart_script_is_served_and_no_script_is_inline(as_role: Any) -> None:
