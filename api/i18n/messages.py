@@ -11,7 +11,7 @@ text some messages already carry), so nothing is ever lost by translating.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Final
@@ -123,11 +123,29 @@ CHOICE_LIST: Final = N_("{choices} or {last}")
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    compiled = []
-    for template in sorted(TEMPLATES, key=lambda t: -len(PLACEHOLDER.sub("", t))):
-        compiled.append((re.compile(_regex(template), re.S), template))
-    return tuple(compiled)
+def _templates() -> tuple[tuple[str, str, str], ...]:
+    """Each template with the words it begins and ends with, the longest text first (the
+    order the templates are tried in)."""
+    ordered = sorted(TEMPLATES, key=lambda t: -len(PLACEHOLDER.sub("", t)))
+    return tuple((pieces[0], pieces[-1], template)
+                 for template in ordered for pieces in [PLACEHOLDER.split(template)])
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile(_regex(template), re.S)
+
+
+def _matches(text: str) -> Iterator[tuple[re.Match[str], str]]:
+    """The templates the text is, in the order they are tried. Only a template that begins
+    and ends as the text does can be it, so only those are compiled: a payout's one note
+    that is no message of its own (the scheme's source) compiled all 500 (≈14 ms, a
+    seventh of a `jixiao payout`)."""
+    for head, tail, template in _templates():
+        if text.startswith(head) and text.endswith(tail):
+            match = _pattern(template).fullmatch(text)
+            if match is not None:
+                yield match, template
 
 
 def _regex(template: str) -> str:
@@ -166,9 +184,8 @@ def _translated(text: str, *, one: bool = False) -> str | None:
     exact = gettext(text)
     if exact != text:
         return exact
-    for pattern, template in _patterns():
-        match = pattern.fullmatch(text)
-        if match is not None and not (one and any(JOINED in v for v in match.groups())):
+    for match, template in _matches(text):
+        if not (one and any(JOINED in v for v in match.groups())):
             values = {name: value if name in AS_TYPED
                       else _known(value) if name == "known" and IDENTIFIERS.fullmatch(value)
                       else _value(value) for name, value in match.groupdict().items()}
@@ -315,10 +332,8 @@ def leading_value(text: str) -> str | None:
     """The value a message begins with, where its template begins with one ("{kind} is
     banded by minutes…" → the kind's id), for sentence case to leave as it is; None
     where the message begins with a word of its own, or is none of the templates."""
-    for pattern, template in _patterns():
-        match = pattern.fullmatch(text)
-        if match is not None:
-            first = PLACEHOLDER.match(template)
-            return None if first is None else match[first[1]]
+    for match, template in _matches(text):
+        first = PLACEHOLDER.match(template)
+        return None if first is None else match[first[1]]
     head = text.split(JOINED, 1)[0]  # several messages: the first begins the line
     return leading_value(head) if head != text else None
