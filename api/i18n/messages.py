@@ -11,7 +11,7 @@ text some messages already carry), so nothing is ever lost by translating.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, Final
@@ -132,11 +132,30 @@ CHOICE_LIST: Final = N_("{choices} or {last}")
 
 
 @cache
-def _patterns(templates: tuple[str, ...] = TEMPLATES) -> tuple[tuple[re.Pattern[str], str], ...]:
-    compiled = []
-    for template in sorted(templates, key=lambda t: -len(PLACEHOLDER.sub("", t))):
-        compiled.append((re.compile(_regex(template), re.S), template))
-    return tuple(compiled)
+def _templates(templates: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """Each template with the words it begins and ends with, the longest text first (the
+    order the templates are tried in)."""
+    ordered = sorted(templates, key=lambda t: -len(PLACEHOLDER.sub("", t)))
+    return tuple((pieces[0], pieces[-1], template)
+                 for template in ordered for pieces in [PLACEHOLDER.split(template)])
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile(_regex(template), re.S)
+
+
+def _matches(text: str, templates: tuple[str, ...] = TEMPLATES,
+             ) -> Iterator[tuple[re.Match[str], str]]:
+    """The templates the text is, in the order they are tried. Only a template that begins
+    and ends as the text does can be it, so only those are compiled: a payout's one note
+    that is no message of its own (the scheme's source) compiled all 500 (≈14 ms, a
+    seventh of a `jixiao payout`)."""
+    for head, tail, template in _templates(templates):
+        if text.startswith(head) and text.endswith(tail):
+            match = _pattern(template).fullmatch(text)
+            if match is not None:
+                yield match, template
 
 
 def _regex(template: str) -> str:
@@ -193,9 +212,8 @@ def _translated(text: str, *, one: bool = False) -> Worded | None:
     exact = gettext(text)
     if exact != text or _catalogued(text):
         return Worded(exact, text)
-    for pattern, template in _patterns():
-        match = pattern.fullmatch(text)
-        if match is not None and not (one and any(JOINED in v for v in match.groups())):
+    for match, template in _matches(text):
+        if not (one and any(JOINED in v for v in match.groups())):
             first = PLACEHOLDER.match(template)
             return Worded(gettext(template).format(**_values(match)), template,
                           None if first is None else match[first[1]])
@@ -226,10 +244,8 @@ def entry_reason(reason: str) -> str:
     """An entry's reason as the reader reads it (a diff, a grade's history): one the ledger
     wrote itself (LEDGER_REASONS) in the reader's language; one a person typed as typed,
     even where it is one of the catalogue's words ("late", "sick")."""
-    for pattern, template in _patterns(LEDGER_REASONS):
-        match = pattern.fullmatch(reason)
-        if match is not None:
-            return gettext(template).format(**_values(match))
+    for match, template in _matches(reason, LEDGER_REASONS):
+        return gettext(template).format(**_values(match))
     return reason
 
 
@@ -384,4 +400,3 @@ def refusal(message: str, problems: Sequence[Problem], *, blocked: bool = False)
         return translate(message)
     lines = "\n".join(f"  {problem_line(p, blocked=blocked)}" for p in problems)
     return f"{gettext(WORDED_HEADLINE).format(headline=headline(message))}\n{lines}"
-
