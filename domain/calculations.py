@@ -25,7 +25,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from domain.expressions import Expression
-from domain.labels import LabelText
+from domain.label_fields import LabelText
 from domain.money import to_exact
 from domain.scheme import Frozen, Ref
 

@@ -34,7 +34,7 @@ from pydantic import BeforeValidator, Field, model_validator
 from domain.calculations import Calculation
 from domain.expressions import Expression
 from domain.grading_pools import canonical_grading, population_problems, read_legacy_pools
-from domain.labels import LabelText
+from domain.label_fields import LabelText
 from domain.money import to_cny, to_exact
 from domain.period_windows import MonthClose
 from domain.procedure_rules import ProcedureSettings

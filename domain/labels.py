@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator
+from typing import Any
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -121,7 +119,8 @@ NOTE_AS_EN = ("label '{zh}' / '{en}': the English reads as a note (a scope, a fi
               "its English name, or write the note in zh with the Chinese")
 
 
-def _read_label(value: Any) -> Any:
+def read_label(value: Any) -> Any:
+    """A label as the scheme's model reads it: one text, or {zh, en} as that one text."""
     # ValueError, not TypeError: pydantic turns only ValueError into a finding.
     if not isinstance(value, dict):
         return value
@@ -140,11 +139,7 @@ def document_label(value: object) -> str | None:
     one text, or `{zh, en}` read as the one text the model reads, else None."""
     if isinstance(value, dict):
         try:
-            return str(_read_label(value))
+            return str(read_label(value))
         except ValueError:  # not a label (`scheme check` says why): no words to show
             return None
     return value if isinstance(value, str) else None
-
-
-# A label field of a scheme: one text, or {zh, en} read as that one text.
-LabelText = Annotated[str, BeforeValidator(_read_label)]

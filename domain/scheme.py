@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from domain.labels import LabelText
+from domain.label_fields import LabelText
 from domain.money import to_cny, to_exact
 
 Exact = Annotated[Decimal, BeforeValidator(to_exact)]
