@@ -21,7 +21,13 @@ from api.i18n.error_templates import ERROR_TEMPLATES
 from api.i18n.figures import NP_
 from api.i18n.formats import money
 from api.i18n.pydantic_texts import PYDANTIC_TEMPLATES
-from api.i18n.reasons import LAPSE_NOTE, LAPSE_SHOWN, LEDGER_REASONS, REASON_TEMPLATES
+from api.i18n.reasons import (
+    APPEAL_OUTCOMES,
+    LAPSE_NOTE,
+    LAPSE_SHOWN,
+    LEDGER_REASONS,
+    REASON_TEMPLATES,
+)
 
 if TYPE_CHECKING:  # a report's text (api/render_text.py) translates without the domain
     from domain.errors import Problem
@@ -245,6 +251,8 @@ def entry_reason(reason: str) -> str:
     wrote itself (LEDGER_REASONS) in the reader's language; one a person typed as typed,
     even where it is one of the catalogue's words ("late", "sick")."""
     for match, template in _matches(reason, LEDGER_REASONS):
+        if "outcome" in match.groupdict() and match["outcome"] not in APPEAL_OUTCOMES:
+            continue  # typed in the shape of one: the ledger writes only its outcomes
         return gettext(template).format(**_values(match))
     return reason
 

@@ -48,7 +48,8 @@ def test_a_missing_employee_or_department_of_a_period_reads_wholly_in_chinese() 
 
 def test_an_entry_s_reason_a_person_typed_is_shown_as_typed() -> None:
     # 「sick」 is a leave's kind in the catalogue (病), but a void's reason is the person's.
-    for typed in ("sick", "late", "迟到已核实", "appeal upheld: recorded as a roster matter"):
+    for typed in ("sick", "late", "迟到已核实", "appeal upheld: recorded as a roster matter",
+                  "appeal 12 level 1: the patient withdrew"):  # the ledger's shape, typed
         assert entry_reason(typed) == typed
         with use_language("en"):
             assert entry_reason(typed) == typed
