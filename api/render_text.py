@@ -191,12 +191,16 @@ def _remembered(shown: Callable[[object], str]) -> Callable[[object], str]:
     return remembered
 
 
+# Between a pool's lines: 「；」 in Chinese, whose amounts hold commas of their own.
+POOL_LINES = figures.NP_("figure", ", ")
+
+
 def payout_text(report: dict[str, Any], *, people: bool = True) -> str:
     amount = _remembered(yuan)  # a payout's ≈5,000 amounts hold ≈600 texts
     out = [titled(N_("Payout {period} ({name}), scheme {scheme}"), report["period"],
                   scheme=report["scheme"]["key"]), ""]
-    out.append(_("Pool: ") + ", ".join(f"{pool_line_name(p['line'])} {amount(p['amount'])}"
-                                      for p in report["pool"]))
+    out.append(_("Pool: ") + figures.pgettext(POOL_LINES).join(
+        f"{pool_line_name(p['line'])} {amount(p['amount'])}" for p in report["pool"]))
     out.append("")
     # People read a department by its name; the id is in --json and in the exports.
     names = {d["department_id"]: d.get("name") or d["department_id"]

@@ -42,7 +42,7 @@ def english(db: Path) -> Cli:
 def test_the_year_end_pool_names_each_quarter_s_reserve_in_the_reader_s_language(
         demo: Path) -> None:
     zh = chinese(demo).ok("payout", "--period", "2026-YE").out
-    assert "奖金池：2026-Q1 年终预留 ¥535,047.72, 2026-Q2 年终预留 ¥614,165.16" in zh
+    assert "奖金池：2026-Q1 年终预留 ¥535,047.72；2026-Q2 年终预留 ¥614,165.16" in zh
     assert "reserve" not in zh
     en = english(demo).ok("payout", "--period", "2026-YE").out
     assert "Pool: reserve 2026-Q1 ¥535,047.72, reserve 2026-Q2 ¥614,165.16" in en
