@@ -110,7 +110,7 @@ def _plain_table(headers: Sequence[str], texts: list[list[str]],
         return None
     # Each cell measured once. A printable ASCII cell (ids, amounts: most of a payout's
     # ≈11,000) is one column a character, as rich counts it; others ask rich.
-    lengths = [[len(cell) if cell.isascii() else _cells(cell) for cell in row]
+    lengths = [[len(cell) if cell.isascii() else cell_len(cell) for cell in row]
                for row in grid]
     widths = [max(row[i] for row in lengths) for i in range(len(headers))]
     total = sum(widths) + len(_GAP) * (len(widths) - 1)
@@ -120,24 +120,6 @@ def _plain_table(headers: Sequence[str], texts: list[list[str]],
     lines += [_plain_row(row, length, widths, right)
               for row, length in zip(texts, lengths[1:], strict=True)]
     return "\n".join(lines)
-
-
-# Characters rich counts as one column (Latin, ¥, ×, ·, dashes, …) and as two (CJK
-# ideographs and punctuation, kana, Hangul, full-width forms), as its own table has them
-# (tests/api/test_render_text.py compares every one). A cell of only these is measured
-# by two searches in C; rich measures a character at a time through its cache (a
-# payout's ≈2,000 names, departments and reasons were ≈20 ms of it).
-_WIDE_CHARACTERS = ("\u2ff0-\u3029\u3041-\u3096\u309b-\u30ff\u3250-\ua48c\uac00-\ud7a3"
-                    "\uf900-\ufaff\uff01-\uff60")
-_WIDE = re.compile(f"[{_WIDE_CHARACTERS}]")
-_NEITHER = re.compile(f"[^\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027{_WIDE_CHARACTERS}]")
-
-
-def _cells(text: str) -> int:
-    """The columns a text takes, as rich's `cell_len` counts them."""
-    if _NEITHER.search(text) is not None:
-        return cell_len(text)
-    return len(text) + len(_WIDE.findall(text))
 
 
 def _plain_row(cells: Sequence[str], lengths: list[int], widths: list[int],

@@ -86,17 +86,6 @@ def test_a_printable_ascii_cell_is_one_column_a_character_as_rich_counts_it() ->
     assert cell_len(printable) == len(printable)
 
 
-def test_a_cell_is_as_many_columns_as_rich_counts_for_every_character() -> None:
-    # _plain_table measures a cell of the characters it knows by two searches, and asks
-    # rich about any other: each character alone and beside a wide and a narrow one.
-    every = [chr(code) for code in range(0x20, 0x10000) if not 0xD800 <= code < 0xE000]
-    assert [render_text._cells(char) for char in every] == [cell_len(char) for char in every]
-    mixed = [f"科{char}a" for char in every[::7]]
-    assert [render_text._cells(text) for text in mixed] == [cell_len(text) for text in mixed]
-    name = "韦超轩（内科）：¥12,345.60 — 良好…"
-    assert render_text._cells(name) == cell_len(name) == len(name) + 10
-
-
 def _yuan_by_money(text: str) -> str:
     """`yuan` as it was before its fast way for fen texts: through Decimal and `money`."""
     if not text or "/" in text:
