@@ -346,3 +346,15 @@ def granted(pg_server: Any, schema: str, *grants: str) -> str:
             admin.execute(sql.SQL(grant).format(schema=sql.Identifier(schema),
                                                 role=sql.Identifier(role)))
     return role
+
+
+def head_nurse_of_example_2(backend: str, env: dict[str, str], folder: Path) -> Cli:
+    """Golden example 2 with surgery-02 head nurse from 2026-01-01 (S11-R48's post bonus
+    then waits on a tenure-target result), through the CLI of `backend`."""
+    cli = cli_for(backend, env)
+    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
+    post = folder / "post.jsonl"
+    post.write_text('{"type": "change_post", "employee_id": "surgery-02", "post": '
+                    '"head_nurse", "effective_on": "2026-01-01"}\n', encoding="utf-8")
+    cli.ok("apply", str(post))
+    return cli

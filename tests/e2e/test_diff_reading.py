@@ -11,7 +11,7 @@ from pathlib import Path
 from uuid import uuid5
 
 import pytest
-from builders import GOLDEN, Cli, cli_for
+from builders import GOLDEN, Cli, cli_for, head_nurse_of_example_2
 
 from domain.application import IDEMPOTENCY_NAMESPACE
 
@@ -190,12 +190,7 @@ def test_an_earlier_years_tenure_result_is_in_the_diff_of_the_pay_it_moves(
     """S11-R48 pays a post bonus on the latest tenure-target result up to the period's
     year: a pass for 2025 recorded late moves a head nurse's 2026-Q1 pay, and the diff
     names it as that row's event, not 'its share of a pool moved'."""
-    cli = cli_for(store.backend, store.env)
-    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
-    post = tmp_path / "post.jsonl"
-    post.write_text('{"type": "change_post", "employee_id": "surgery-02", "post": '
-                    '"head_nurse", "effective_on": "2026-01-01"}\n', encoding="utf-8")
-    cli.ok("apply", str(post))
+    cli = head_nurse_of_example_2(store.backend, store.env, tmp_path)
     before = cli.ok("events", "--json", "--limit", "1").json()["recorded_at"]
     result = tmp_path / "tenure.jsonl"
     result.write_text('{"type": "record_assessment", "employee_id": "surgery-02", "kind": '

@@ -6,17 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builders import GOLDEN, cli_for
+from builders import head_nurse_of_example_2
 
 
 def test_a_late_pass_of_an_earlier_year_pays_the_post_bonus_of_this_year(
         store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    cli = cli_for(store.backend, store.env)
-    cli.ok("apply", str(GOLDEN / "example-2" / "commands.jsonl"))
-    post = tmp_path / "post.jsonl"
-    post.write_text('{"type": "change_post", "employee_id": "surgery-02", "post": '
-                    '"head_nurse", "effective_on": "2026-01-01"}\n', encoding="utf-8")
-    cli.ok("apply", str(post))
+    cli = head_nurse_of_example_2(store.backend, store.env, tmp_path)
 
     def bonus() -> str:
         [line] = [p for p in cli.payout("2026-Q1")["people"] if p["employee_id"] == "surgery-02"]
