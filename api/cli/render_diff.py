@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from api.i18n import N_, _
 from api.i18n.events import event_name
 from api.i18n.formats import DEFAULT_TIME_ZONE, local_time
-from api.i18n.messages import entry_reason
+from api.i18n.messages import WORDED_HEADLINE, entry_reason
 from api.render_text import table, titled, yuan
 
 # The rows a cause names on its line; a department-wide event names the first few.
@@ -125,7 +125,8 @@ def _others(groups: list[dict[str, Any]], zone: ZoneInfo | None) -> list[str]:
     if "events" not in groups[0]:
         return [*out, _("(--all lists each of them)")]
     for group in groups:
-        out += [f"{event_name(group['type'])}:", *(_event_line(e, zone) for e in group["events"])]
+        out += [_(WORDED_HEADLINE).format(headline=event_name(group["type"])),
+                *(_event_line(e, zone) for e in group["events"])]
     return out
 
 

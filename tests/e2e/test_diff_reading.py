@@ -117,9 +117,11 @@ def test_an_event_about_no_one_that_no_statement_reads_is_no_cause(
     assert "可能引起变动的事件（1 条）：" in chinese
     assert "放假通知 1 条" in chinese.splitlines()[-2]
     assert "可能影响所有人" not in chinese
-    [line] = [x for x in Cli(cli.environ, lang=None).ok(*DIFF, "--all").out.splitlines()
-              if "放假通知，" in x]
+    every = Cli(cli.environ, lang=None).ok(*DIFF, "--all").out.splitlines()
+    [line] = [x for x in every if "放假通知，" in x]
     assert line.endswith("：2026 年放假通知（补）")
+    assert "放假通知：" in every  # the group's heading, with the reader's colon
+    assert "holiday notice:" in cli.ok(*DIFF, "--all").out.splitlines()
     english = cli.ok(*DIFF).out
     assert "The events that may have moved them (1):" in english
     assert "holiday notice ×1" in english

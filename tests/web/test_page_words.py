@@ -177,3 +177,13 @@ def test_an_english_error_page_states_its_reason_in_sentence_case(
     assert '<p class="reason">No appeal &#39;Anope&#39;</p>' in answer.text
     client.get("/language/zh_CN")
     assert '<p class="reason">没有申诉 &#39;Anope&#39;</p>' in client.get("/web/appeals/Anope").text
+
+
+@pytest.mark.parametrize(("language", "label"), [("zh_CN", "平衡差额："), ("en", "Balance: ")])
+def test_a_label_before_its_value_has_the_reader_s_colon(
+        pages: dict[str, TestClient], language: str, label: str) -> None:
+    # 「平衡差额: ¥0.00」 put an ASCII colon in a Chinese line (nine labels across the pages).
+    page = in_language(pages["finance"], language, "/web/periods/2026-Q4/reconciliation")
+    assert f">{label}<strong>¥0.00</strong>" in page
+    if language == "zh_CN":
+        assert "平衡差额:" not in page
