@@ -11,7 +11,6 @@ from typing import Any, Literal, get_args
 from domain.errors import InvalidRequestError
 from domain.events import (
     PAY_EVENTS,
-    AssessmentRecorded,
     EntryVoided,
     LedgerEvent,
     PeriodClosed,
@@ -23,6 +22,7 @@ from domain.overlay import Layered
 from domain.periods import Period
 from projections.figures import money_text
 from projections.payout import PersonLine, Statement
+from projections.payout.extras import reaches_later_years
 from projections.restatement import current_statement
 
 # How a report lists the events in between. "flat": every one of them in `events`, each
@@ -199,9 +199,7 @@ def _reaches(fact: LedgerEvent, period: Period) -> bool:
         return period.last_day >= Period.parse(start).first_day
     year = getattr(fact, "year", None)
     if isinstance(year, int):
-        if isinstance(fact, AssessmentRecorded) and fact.kind == "tenure_target":
-            # S11-R48's post bonus reads the latest tenure-target result up to the
-            # period's year (projections/payout/extras.py): it counts until a later one.
+        if reaches_later_years(fact):
             return period.year >= year
         return period.year == year
     days = [day for key in DAY_FIELDS if (day := getattr(fact, key, None)) is not None]

@@ -18,7 +18,6 @@ from typing import Any
 
 from domain.errors import BusyError, ConflictError, DomainError, InvalidRequestError, Problem
 from domain.events import (
-    AssessmentRecorded,
     EntryVoided,
     LedgerEvent,
     PeriodClosed,
@@ -31,6 +30,7 @@ from domain.records import frozen_record
 from domain.scheme import canonical_dumps
 from projections.figure_rows import figure_rows, reports_carry_figures
 from projections.payout import CalculationBlockedError
+from projections.payout.extras import reaches_later_years
 from projections.restatement import statement_for
 
 VIEW_NAME = "statements"
@@ -234,9 +234,7 @@ def touched_periods(facts: Facts, events: Sequence[LedgerEvent]) -> set[Period] 
                     touched.update(Period(period.year, "quarter", q)
                                    for q in range(period.index, 5))
             elif isinstance(year, int):
-                if isinstance(fact, AssessmentRecorded) and fact.kind == "tenure_target":
-                    # S11-R48's post bonus reads the latest result up to a period's year
-                    # (projections/payout/extras.py): the later years' periods move too.
+                if reaches_later_years(fact):  # the later years' periods move too
                     return None
                 touched.update(Period(year, "quarter", q) for q in range(1, 5))
                 touched.add(Period(year, "year_end", 0))

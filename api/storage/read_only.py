@@ -455,7 +455,7 @@ def postgres_write_grants(env: Mapping[str, str], connection: Any,
         if speed_ups is not None:
             speed_ups.extend(lacking)
         return None
-    return _grant_statements(lacking, schema, env.get("POSTGRES_USER") or "")
+    return grant_statements(env, lacking)
 
 
 def grant_statements(env: Mapping[str, str], lacking: Sequence[str]) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeGuard
 
 from domain.events import AssessmentRecorded
 from domain.facts import Facts
@@ -15,6 +16,13 @@ from domain.scheme import Scheme
 from projections.exact import ZERO_Q, cny_half_up, q
 from projections.figures import Ledgerbook, exact_text
 from projections.scoring import PersonScore, study_leave_band
+
+
+def reaches_later_years(fact: object) -> TypeGuard[AssessmentRecorded]:
+    """A tenure-target result: the post bonus below reads the latest one up to a period's
+    year, so it counts for its own year and every later one (a diff lists it there, and
+    the statements view recomputes them)."""
+    return isinstance(fact, AssessmentRecorded) and fact.kind == "tenure_target"
 
 
 def pay_post_bonus(
@@ -28,8 +36,7 @@ def pay_post_bonus(
         return ZERO
     assessments = [
         e for e in facts.about_employee(person.employee_id)
-        if isinstance(e, AssessmentRecorded) and e.kind == "tenure_target"
-        and e.year <= period.year
+        if reaches_later_years(e) and e.year <= period.year
     ]
     latest = max(assessments, key=lambda e: e.year, default=None)
     passed = latest is not None and latest.result == "pass"
