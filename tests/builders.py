@@ -358,3 +358,12 @@ def head_nurse_of_example_2(backend: str, env: dict[str, str], folder: Path) -> 
                     '"head_nurse", "effective_on": "2026-01-01"}\n', encoding="utf-8")
     cli.ok("apply", str(post))
     return cli
+
+
+def what_if_deduction(folder: Path) -> Path:
+    """A what-if batch (`payout --with`): wang 90 minutes late in 2026-Q1."""
+    batch = folder / "what-if.jsonl"
+    batch.write_text(json.dumps({"type": "record_deduction", "period": "2026-Q1",
+                                 "employee_id": "wang", "kind": "late",
+                                 "minutes": 90}) + "\n", encoding="utf-8")
+    return batch

@@ -30,6 +30,7 @@ from builders import (
     snapshot_key_file,
     snapshot_row,
     sql_on_store,
+    what_if_deduction,
 )
 
 from api.i18n import use_language
@@ -109,14 +110,6 @@ def test_a_session_leaves_a_snapshot_the_next_fold_starts_from(
     assert _state(facts) == expected
 
 
-def _what_if_batch(tmp_path: Path) -> Path:
-    batch = tmp_path / "what-if.jsonl"
-    batch.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
-                                 "employee_id": "wang", "kind": "late",
-                                 "minutes": 90}) + "\n", encoding="utf-8")
-    return batch
-
-
 def _what_if(store: Any, batch: Path, **setting: str) -> tuple[str, str]:
     """`jixiao payout --with` as a user runs it (in the default language): (standard
     output, standard error)."""
@@ -131,7 +124,7 @@ def test_a_what_if_answers_the_same_from_the_snapshot(
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
     row = snapshot_row(env)
     assert row is not None
-    batch = _what_if_batch(tmp_path)
+    batch = what_if_deduction(tmp_path)
     starts = fold_reads(monkeypatch)
     answers, firsts = [], []
     for setting in ({"JIXIAO_SNAPSHOTS": "on"}, {"JIXIAO_SNAPSHOTS": "off"},
@@ -231,7 +224,7 @@ def test_a_snapshot_under_another_key_is_refused_named_and_answers_the_same(
     env = _applied(store)
     _cli(store).ok("apply", str(_correction(env, tmp_path)))
     assert snapshot_row(env) is not None
-    batch = _what_if_batch(tmp_path)
+    batch = what_if_deduction(tmp_path)
     other = str(snapshot_key_file(tmp_path / "other.key"))
     plain = _what_if(store, batch, JIXIAO_SNAPSHOTS="off")
     out, err = _what_if(store, batch, **{SNAPSHOT_KEY_ENV: other})

@@ -27,6 +27,7 @@ from builders import (
     logged_refusals,
     server_log,
     snapshot_key_file,
+    what_if_deduction,
 )
 from pgcluster import PgServer
 from psycopg import sql
@@ -90,11 +91,7 @@ def _what_if(env: dict[str, str], batch: Path) -> tuple[int, str, str]:
 
 @pytest.fixture
 def batch(tmp_path: Path) -> Path:
-    path = tmp_path / "what-if.jsonl"
-    path.write_text(json.dumps({"type": "record_deduction", "period": PERIOD,
-                                "employee_id": "wang", "kind": "late",
-                                "minutes": 90}) + "\n", encoding="utf-8")
-    return path
+    return what_if_deduction(tmp_path)
 
 
 def test_a_role_that_may_not_make_the_table_answers_as_the_owner_and_asks_nothing_refused(
